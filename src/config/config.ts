@@ -1,0 +1,179 @@
+import { resolve } from 'node:path';
+
+/**
+ * The one typed configuration of a privlink process, built once at start from flags, then
+ * environment, then defaults (flag > env > default), validated, and printed with secrets
+ * masked. Nothing else in privlink reads `process.env`.
+ */
+export interface PrivlinkConfig {
+  /** Address the Admin API listens on. */
+  readonly host: string;
+  /** Admin API port (0 = any free port). Flag `--port`, env `PRIVLINK_PORT`, default 8080. */
+  readonly port: number;
+  /** Public base URL of the Admin API (links, bootstrap.json); derived from host/port unless set. */
+  readonly publicUrl: string | null;
+  /** Data directory (PGlite files, bootstrap.json, CA). Flag `--data-dir`, env `PRIVLINK_DATA_DIR`. */
+  readonly dataDir: string;
+  /** PostgreSQL URL; when set, state lives there instead of PGlite. Env `DATABASE_URL`. */
+  readonly databaseUrl: string | null;
+  /** DNS domain of cluster hostnames. Flag `--domain`, env `PRIVLINK_DOMAIN`, default `privlink.test`. */
+  readonly domain: string;
+  /** Private DNS server port. Flag `--dns-port`, env `PRIVLINK_DNS_PORT`, default 5353. */
+  readonly dnsPort: number;
+  readonly localCloud: LocalCloudConfig;
+  readonly aws: AwsConfig;
+  readonly reconciler: ReconcilerConfig;
+  /** Pinned bootstrap API key (env `PRIVLINK_BOOTSTRAP_PUBLIC_KEY` / `PRIVLINK_BOOTSTRAP_PRIVATE_KEY`). */
+  readonly bootstrapKey: { readonly publicKey: string; readonly privateKey: string } | null;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Test hooks; never set in production. */
+  readonly testing: TestingConfig;
+}
+
+export interface LocalCloudConfig {
+  /** Run the local cloud in this process. Flag `--no-localcloud`, env `PRIVLINK_LOCALCLOUD=off`. */
+  readonly enabled: boolean;
+  readonly host: string;
+  /** Local cloud AWS endpoint port. Flag `--localcloud-port`, env `PRIVLINK_LOCALCLOUD_PORT`, default 4566. */
+  readonly port: number;
+  /** Transition timing preset: `instant` (default) or `realistic` (AWS-like minutes). Env `PRIVLINK_LOCALCLOUD_DELAYS`. */
+  readonly delays: 'instant' | 'realistic';
+  /**
+   * First octet-pair block of the loopback addresses the local cloud's data plane binds
+   * (`127.<slot>.x.y`): VPC number n gets slot `loopbackBase + n`. Env `PRIVLINK_LOCALCLOUD_LOOPBACK_BASE`.
+   */
+  readonly loopbackBase: number;
+}
+
+export interface AwsConfig {
+  /**
+   * `local`: the AWS adapter talks to the local cloud (default). `real`: to AWS itself, with
+   * credentials and region from the standard AWS chain. Env `PRIVLINK_AWS`.
+   */
+  readonly mode: 'local' | 'real';
+  /** Endpoint override for `local` mode when the local cloud runs elsewhere. Env `PRIVLINK_AWS_ENDPOINT`. */
+  readonly endpoint: string | null;
+}
+
+export interface ReconcilerConfig {
+  /** Run reconciler workers in this process. Flag `--no-reconciler`, env `PRIVLINK_RECONCILER=off`. */
+  readonly enabled: boolean;
+  /** Concurrent reconcile passes per process. Env `PRIVLINK_RECONCILER_WORKERS`, default 4. */
+  readonly workers: number;
+  /** Lease on a claimed item; another replica takes it over after this. Env `PRIVLINK_RECONCILER_LEASE_MS`. */
+  readonly leaseMs: number;
+  /** Every resource is re-observed at least this often. Env `PRIVLINK_RECONCILER_RESYNC_MS`. */
+  readonly resyncMs: number;
+  /** An interface endpoint id AWS does not know is REJECTED after this. Env `PRIVLINK_ENDPOINT_NOT_FOUND_GRACE_MS`. */
+  readonly notFoundGraceMs: number;
+}
+
+export interface TestingConfig {
+  /** `name` or `name:n`: SIGKILL this process the n-th time crash point `name` is reached. Env `PRIVLINK_TEST_CRASH_AT`. */
+  readonly crashAt: string | null;
+}
+
+/** Raised for a bad flag or environment value; the CLI prints it and exits 1. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Flags as parsed by the CLI (`privlink serve …`). */
+export interface ServeFlags {
+  host?: string;
+  port?: string | number;
+  publicUrl?: string;
+  dataDir?: string;
+  domain?: string;
+  dnsPort?: string | number;
+  localcloud?: boolean;
+  localcloudPort?: string | number;
+  reconciler?: boolean;
+}
+
+/** Builds and validates the configuration from flags and an environment (normally `process.env`). */
+export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, string | undefined>>): PrivlinkConfig {
+  const pick = (flag: string | number | undefined, name: string): string | undefined =>
+    flag !== undefined ? String(flag) : env[name] !== undefined && env[name] !== '' ? env[name] : undefined;
+  const bootstrapPublic = env.PRIVLINK_BOOTSTRAP_PUBLIC_KEY;
+  const bootstrapPrivate = env.PRIVLINK_BOOTSTRAP_PRIVATE_KEY;
+  if (Boolean(bootstrapPublic) !== Boolean(bootstrapPrivate)) {
+    throw new ConfigError('Set both PRIVLINK_BOOTSTRAP_PUBLIC_KEY and PRIVLINK_BOOTSTRAP_PRIVATE_KEY, or neither.');
+  }
+  if (bootstrapPublic && !/^[a-z]{8}$/.test(bootstrapPublic)) {
+    throw new ConfigError('PRIVLINK_BOOTSTRAP_PUBLIC_KEY must be 8 lower-case letters (an Atlas public key).');
+  }
+  if (bootstrapPrivate && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(bootstrapPrivate)) {
+    throw new ConfigError('PRIVLINK_BOOTSTRAP_PRIVATE_KEY must be a lower-case UUID (an Atlas private key).');
+  }
+  const awsMode = pick(undefined, 'PRIVLINK_AWS') ?? 'local';
+  if (awsMode !== 'local' && awsMode !== 'real') throw new ConfigError(`PRIVLINK_AWS must be local or real, not ${awsMode}.`);
+  const delays = pick(undefined, 'PRIVLINK_LOCALCLOUD_DELAYS') ?? 'instant';
+  if (delays !== 'instant' && delays !== 'realistic') throw new ConfigError(`PRIVLINK_LOCALCLOUD_DELAYS must be instant or realistic, not ${delays}.`);
+  const logLevel = pick(undefined, 'PRIVLINK_LOG_LEVEL') ?? 'info';
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new ConfigError(`PRIVLINK_LOG_LEVEL ${logLevel} is not a level.`);
+  const publicUrl = pick(flags.publicUrl, 'PRIVLINK_PUBLIC_URL') ?? null;
+  if (publicUrl !== null && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`--public-url ${publicUrl} is not an http(s) URL.`);
+  const databaseUrl = pick(undefined, 'DATABASE_URL') ?? null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must be a postgres:// URL.');
+  const awsEndpoint = pick(undefined, 'PRIVLINK_AWS_ENDPOINT') ?? null;
+  return {
+    host: pick(flags.host, 'PRIVLINK_HOST') ?? '127.0.0.1',
+    port: port(pick(flags.port, 'PRIVLINK_PORT') ?? '8080', '--port / PRIVLINK_PORT'),
+    publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,
+    dataDir: resolve(pick(flags.dataDir, 'PRIVLINK_DATA_DIR') ?? '.privlink'),
+    databaseUrl,
+    domain: hostname(pick(flags.domain, 'PRIVLINK_DOMAIN') ?? 'privlink.test'),
+    dnsPort: port(pick(flags.dnsPort, 'PRIVLINK_DNS_PORT') ?? '5353', '--dns-port / PRIVLINK_DNS_PORT'),
+    localCloud: {
+      enabled: flags.localcloud === false ? false : onOff(env.PRIVLINK_LOCALCLOUD, true, 'PRIVLINK_LOCALCLOUD'),
+      host: '127.0.0.1',
+      port: port(pick(flags.localcloudPort, 'PRIVLINK_LOCALCLOUD_PORT') ?? '4566', '--localcloud-port / PRIVLINK_LOCALCLOUD_PORT'),
+      delays,
+      loopbackBase: integer(pick(undefined, 'PRIVLINK_LOCALCLOUD_LOOPBACK_BASE') ?? '100', 'PRIVLINK_LOCALCLOUD_LOOPBACK_BASE', 1, 250),
+    },
+    aws: { mode: awsMode, endpoint: awsEndpoint },
+    reconciler: {
+      enabled: flags.reconciler === false ? false : onOff(env.PRIVLINK_RECONCILER, true, 'PRIVLINK_RECONCILER'),
+      workers: integer(pick(undefined, 'PRIVLINK_RECONCILER_WORKERS') ?? '4', 'PRIVLINK_RECONCILER_WORKERS', 1, 64),
+      leaseMs: integer(pick(undefined, 'PRIVLINK_RECONCILER_LEASE_MS') ?? '30000', 'PRIVLINK_RECONCILER_LEASE_MS', 100, 3_600_000),
+      resyncMs: integer(pick(undefined, 'PRIVLINK_RECONCILER_RESYNC_MS') ?? '60000', 'PRIVLINK_RECONCILER_RESYNC_MS', 100, 86_400_000),
+      notFoundGraceMs: integer(pick(undefined, 'PRIVLINK_ENDPOINT_NOT_FOUND_GRACE_MS') ?? '5000', 'PRIVLINK_ENDPOINT_NOT_FOUND_GRACE_MS', 0, 3_600_000),
+    },
+    bootstrapKey: bootstrapPublic && bootstrapPrivate ? { publicKey: bootstrapPublic, privateKey: bootstrapPrivate } : null,
+    logLevel: logLevel as PrivlinkConfig['logLevel'],
+    testing: { crashAt: pick(undefined, 'PRIVLINK_TEST_CRASH_AT') ?? null },
+  };
+}
+
+/** The configuration as printed at start: secrets masked. */
+export function describeConfig(config: PrivlinkConfig): Record<string, unknown> {
+  return {
+    ...config,
+    databaseUrl: config.databaseUrl ? config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : null,
+    bootstrapKey: config.bootstrapKey ? { publicKey: config.bootstrapKey.publicKey, privateKey: '***' } : null,
+  };
+}
+
+function port(value: string, name: string): number {
+  return integer(value, name, 0, 65535);
+}
+
+function integer(value: string, name: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, not ${value}.`);
+  return n;
+}
+
+function onOff(value: string | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (['on', 'true', '1', 'yes'].includes(value)) return true;
+  if (['off', 'false', '0', 'no'].includes(value)) return false;
+  throw new ConfigError(`${name} must be on or off, not ${value}.`);
+}
+
+function hostname(value: string): string {
+  const lower = value.toLowerCase().replace(/\.$/, '');
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(lower)) throw new ConfigError(`--domain ${value} is not a DNS name.`);
+  return lower;
+}

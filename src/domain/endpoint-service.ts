@@ -1,0 +1,78 @@
+import type { CloudProvider } from './regions.js';
+
+/**
+ * Endpoint service (the provider side of a private link in one project, cloud and region).
+ * `INITIATING → AVAILABLE | FAILED`, and `DELETING` once deletion is asked for, until the
+ * provider confirms the resources are gone and the row disappears (GET then answers 404).
+ * `WAITING_FOR_USER` is legacy Atlas AWS wording for "ready"; privlink reports AVAILABLE as
+ * current Atlas does (CONTRACT.md §13.4).
+ */
+export const ENDPOINT_SERVICE_STATUSES = ['INITIATING', 'WAITING_FOR_USER', 'AVAILABLE', 'FAILED', 'DELETING'] as const;
+export type EndpointServiceStatus = (typeof ENDPOINT_SERVICE_STATUSES)[number];
+
+/** Desired state plus published status of one endpoint service, as stored. */
+export interface EndpointService {
+  readonly id: string;
+  readonly projectId: string;
+  readonly provider: CloudProvider;
+  /** Atlas region name, e.g. `US_EAST_1`. */
+  readonly regionName: string;
+  readonly status: EndpointServiceStatus;
+  readonly errorMessage: string | null;
+  /** AWS `com.amazonaws.vpce.<region>.vpce-svc-<17 hex>`; null until the provider made it. */
+  readonly endpointServiceName: string | null;
+  readonly deleteRequested: boolean;
+  readonly createdAt: Date;
+}
+
+/** What the provider reports about the resources behind one endpoint service. */
+export type ObservedEndpointService =
+  | { readonly state: 'absent' }
+  | { readonly state: 'provisioning' }
+  | { readonly state: 'ready'; readonly serviceName: string; readonly availabilityZones: readonly string[] }
+  | { readonly state: 'failed'; readonly message: string }
+  | { readonly state: 'deleting' };
+
+/** One reconcile decision for an endpoint service. */
+export interface EndpointServiceDecision {
+  readonly status: EndpointServiceStatus;
+  readonly errorMessage: string | null;
+  readonly endpointServiceName: string | null;
+  /** What to ask of the provider on this pass. */
+  readonly action: 'create' | 'delete' | 'none' | 'forget';
+  /** Whether the resource is settled (no pass is due until something changes or a resync). */
+  readonly settled: boolean;
+}
+
+/**
+ * The endpoint-service state machine as a decision table (pure).
+ *
+ * | deleteRequested | observed      | → status      | action  |
+ * |-----------------|---------------|---------------|---------|
+ * | no              | absent        | INITIATING    | create  |
+ * | no              | provisioning  | INITIATING    | create (idempotent: finishes missing parts) |
+ * | no              | ready         | AVAILABLE     | none    |
+ * | no              | failed        | FAILED        | none    |
+ * | no              | deleting      | INITIATING    | none (wait, then re-create) |
+ * | yes             | absent        | DELETING      | forget (row removed) |
+ * | yes             | anything else | DELETING      | delete  |
+ */
+export function decideEndpointService(current: EndpointService, observed: ObservedEndpointService): EndpointServiceDecision {
+  if (current.deleteRequested) {
+    if (observed.state === 'absent') {
+      return { status: 'DELETING', errorMessage: null, endpointServiceName: current.endpointServiceName, action: 'forget', settled: true };
+    }
+    return { status: 'DELETING', errorMessage: null, endpointServiceName: current.endpointServiceName, action: 'delete', settled: false };
+  }
+  switch (observed.state) {
+    case 'absent':
+    case 'provisioning':
+      return { status: 'INITIATING', errorMessage: null, endpointServiceName: null, action: 'create', settled: false };
+    case 'deleting':
+      return { status: 'INITIATING', errorMessage: null, endpointServiceName: null, action: 'none', settled: false };
+    case 'ready':
+      return { status: 'AVAILABLE', errorMessage: null, endpointServiceName: observed.serviceName, action: 'none', settled: true };
+    case 'failed':
+      return { status: 'FAILED', errorMessage: observed.message, endpointServiceName: current.endpointServiceName, action: 'none', settled: true };
+  }
+}

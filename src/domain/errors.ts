@@ -1,0 +1,165 @@
+/**
+ * The one catalogue of API errors: catalogue name → HTTP status, wire `errorCode` and detail
+ * template (`%s` placeholders are filled, in order, from the error's `parameters`).
+ *
+ * Names are never renamed or reused. Where Atlas's own code is known (CONTRACT.md §7, recorded
+ * exchanges) it is used verbatim; codes marked `privlink: true` are ours, chosen where Atlas
+ * documents the rule but not its code (docs/decisions.md lists them).
+ */
+export interface ErrorDefinition {
+  readonly status: number;
+  readonly detail: string;
+  /** The wire `errorCode` when it differs from the catalogue name (Atlas's 401 says UNEXPECTED_ERROR). */
+  readonly errorCode?: string;
+  /** True for codes privlink introduced (no Atlas source names one). */
+  readonly privlink?: boolean;
+}
+
+export const ERRORS = {
+  // --- transport, authentication, authorisation
+  NOT_AUTHENTICATED: { status: 401, errorCode: 'UNEXPECTED_ERROR', detail: 'You are not authorized for this resource.' },
+  USER_UNAUTHORIZED: { status: 403, detail: 'The currently authenticated API key does not have the role %s required for this action.' },
+  NOT_IN_GROUP: {
+    status: 403,
+    detail: 'The current API key is an Organization Owner of %s but is not a member of project %s. Add it to the project as Project Owner (POST /api/atlas/v2/groups/%s/apiKeys/%s) to act on the project.',
+  },
+  NOT_ORG_MEMBER: { status: 403, detail: 'The current API key is not a member of organization %s.' },
+  INVALID_VERSION_DATE: { status: 406, detail: 'The requested API version %s is not valid. Request a version as application/vnd.atlas.YYYY-MM-DD+json with a date on or after 2023-01-01.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, detail: 'The request content type %s is not supported; send application/json or application/vnd.atlas.YYYY-MM-DD+json.' },
+  RATE_LIMITED: { status: 429, detail: 'Too many requests; retry after %s seconds.' },
+  UNEXPECTED_ERROR: { status: 500, detail: 'Unexpected error.' },
+  METHOD_NOT_ALLOWED: { status: 405, detail: 'Method %s is not allowed on %s.', privlink: true },
+  ROUTE_NOT_FOUND: { status: 404, errorCode: 'RESOURCE_NOT_FOUND', detail: 'Cannot find resource %s.' },
+
+  // --- request shape
+  PATH_PARAM_PARSE_ERROR: { status: 400, detail: 'One or more path parameter in the request URI %s is malformed.' },
+  INVALID_JSON: { status: 400, detail: 'Received JSON is malformed.' },
+  MISSING_ATTRIBUTE: { status: 400, detail: 'The required attribute %s was not specified.' },
+  INVALID_ATTRIBUTE: { status: 400, detail: 'Invalid attribute %s specified.' },
+  INVALID_ENUM_VALUE: { status: 400, detail: 'An invalid enumeration value %s was specified for %s.' },
+  INVALID_QUERY_PARAMETER: { status: 400, detail: 'Invalid query parameter %s specified.' },
+  VALIDATION_ERROR: { status: 400, detail: '%s' },
+
+  // --- organizations, projects, keys
+  ORG_NOT_FOUND: { status: 404, detail: 'No organization with ID %s exists.' },
+  GROUP_NOT_FOUND: { status: 404, detail: 'No group with ID %s exists.' },
+  GROUP_NAME_NOT_FOUND: { status: 404, detail: 'No group with name %s exists.' },
+  GROUP_ALREADY_EXISTS: { status: 409, detail: 'A group with name "%s" already exists in organization %s.' },
+  CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_CLUSTERS: { status: 409, detail: 'Cannot close group %s while it has active clusters. Please terminate all clusters and try again.' },
+  CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_PRIVATE_ENDPOINT_SERVICES: { status: 409, detail: 'Cannot close group %s while it has active private endpoint services. Please delete them and try again.' },
+  API_KEY_NOT_FOUND: { status: 404, detail: 'No API key with ID %s exists.' },
+  INVALID_ROLE: { status: 400, detail: 'The role %s is not valid for %s.', privlink: true },
+  LAST_ORG_OWNER: { status: 409, detail: 'API key %s is the last Organization Owner of %s and cannot lose that role.', privlink: true },
+  NO_PAYMENT_INFORMATION_FOUND: { status: 402, detail: 'No payment information was found for organization %s. Add payment information before creating private endpoints.' },
+
+  // --- project limits
+  INVALID_PROJECT_LIMIT_NAME: { status: 400, detail: 'Project limit %s does not exist or cannot be changed.', privlink: true },
+  PROJECT_LIMIT_ABOVE_MAXIMUM: { status: 400, detail: 'Project limit %s cannot be set to %s; the maximum is %s.', privlink: true },
+  PROJECT_LIMIT_ALREADY_RAISED: { status: 409, detail: 'Project limit %s has already been raised once for project %s; contact support for further increases.', privlink: true },
+
+  // --- clusters
+  CLUSTER_NOT_FOUND: { status: 404, detail: 'No cluster named %s exists in group %s.' },
+  DUPLICATE_CLUSTER_NAME: { status: 409, detail: 'A cluster named %s is already present in group %s.' },
+  CLUSTER_ALREADY_REQUESTED_DELETION: { status: 400, detail: 'Cluster %s has already been requested for deletion.' },
+  CLUSTER_NOT_IDLE: { status: 409, detail: 'Cluster %s cannot be changed while its state is %s.', privlink: true },
+  INVALID_CLUSTER_CONFIGURATION: { status: 400, detail: '%s' },
+  REPLICA_SETS_NOT_ALLOWED_IN_REGIONALIZED_MODE: {
+    status: 400,
+    detail: 'Project %s uses regionalized private endpoints, so it cannot contain replica sets; deploy a sharded cluster instead.',
+    privlink: true,
+  },
+
+  // --- private endpoints
+  INVALID_PROVIDER: { status: 400, errorCode: 'INVALID_ENUM_VALUE', detail: 'An invalid enumeration value %s was specified for %s.' },
+  PROVIDER_UNSUPPORTED: { status: 400, detail: 'Private endpoints on %s are not supported by this privlink server yet; only AWS is available.' },
+  INVALID_REGION: { status: 400, detail: 'No region %s exists for provider %s.' },
+  PRIVATE_ENDPOINT_SERVICE_ALREADY_EXISTS_FOR_REGION: { status: 409, detail: 'A private endpoint service already exists for %s region %s.' },
+  PRIVATE_ENDPOINT_SERVICE_DELETING: { status: 409, detail: 'The private endpoint service %s is being deleted.', privlink: true },
+  PRIVATE_ENDPOINT_ALREADY_EXISTS: { status: 409, detail: 'Interface endpoint %s is already registered with private endpoint service %s.', privlink: true },
+  PRIVATE_ENDPOINT_IN_USE_BY_OTHER_SERVICE: { status: 409, detail: 'Interface endpoint %s is already registered with private endpoint service %s.', privlink: true },
+  PRIVATE_ENDPOINT_MULTI_REGION_LIMIT: {
+    status: 409,
+    detail: 'Cannot create a second private endpoint in %s region %s: when private endpoints exist in more than one region, each region can have only one.',
+    privlink: true,
+  },
+  PRIVATE_ENDPOINT_SINGLE_REGION_LIMIT: {
+    status: 409,
+    detail: 'Cannot create a private endpoint in %s region %s: region %s already has more than one private endpoint, so no other region can have one. Enable regionalized private endpoints to combine them.',
+    privlink: true,
+  },
+  MAX_NODES_PER_PRIVATELINK_REGION_EXCEEDED: {
+    status: 400,
+    detail: 'This would bring %s region %s to %s addressable targets, above this project\'s limit of %s (atlas.project.deployment.nodesPerPrivateLinkRegion). Use another project or region.',
+    privlink: true,
+  },
+  PRIVATE_LINK_NOT_ACTIVE_IN_ALL_REGIONS: {
+    status: 400,
+    detail: 'AWS PrivateLink must be active in all regions into which you deploy a multi-region cluster: it is active in %s but not in %s.',
+    privlink: true,
+  },
+  REGIONALIZED_MODE_CANNOT_DISABLE: {
+    status: 409,
+    detail: 'Regionalized private endpoints cannot be disabled while project %s has more than one private endpoint in more than one region, or several in one region and others elsewhere.',
+    privlink: true,
+  },
+  REGIONALIZED_MODE_REPLICA_SETS_PRESENT: {
+    status: 409,
+    detail: 'Regionalized private endpoints cannot be enabled while project %s contains replica sets (%s).',
+    privlink: true,
+  },
+
+  // --- events
+  EVENT_NOT_FOUND: { status: 404, detail: 'No event with ID %s exists.' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorName = keyof typeof ERRORS;
+
+/** One field violation for `badRequestDetail.fields`. */
+export interface FieldViolation {
+  readonly field: string;
+  readonly description: string;
+}
+
+/**
+ * A failure the API reports to its caller. Use cases throw it; the API's one error handler turns it
+ * into the Atlas envelope `{detail, error, errorCode, parameters, reason}`.
+ */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly status: number;
+  readonly errorCode: string;
+  readonly parameters: readonly unknown[];
+  readonly detail: string;
+  readonly fields: readonly FieldViolation[] | undefined;
+  /** Extra response headers (e.g. `WWW-Authenticate`, `Retry-After`). */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    readonly catalogueName: ErrorName,
+    parameters: readonly unknown[] = [],
+    options: { fields?: FieldViolation[]; headers?: Record<string, string> } = {},
+  ) {
+    const definition: ErrorDefinition = ERRORS[catalogueName];
+    const detail = fillTemplate(definition.detail, parameters);
+    super(detail);
+    this.status = definition.status;
+    this.errorCode = definition.errorCode ?? catalogueName;
+    this.parameters = parameters;
+    this.detail = detail;
+    this.fields = options.fields;
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** Shorthand for `new ApiError(name, parameters)`. */
+export function apiError(name: ErrorName, ...parameters: unknown[]): ApiError {
+  return new ApiError(name, parameters);
+}
+
+function fillTemplate(template: string, parameters: readonly unknown[]): string {
+  let index = 0;
+  return template.replace(/%s/g, () => {
+    const value = parameters[index++];
+    return value === undefined ? '' : String(value);
+  });
+}

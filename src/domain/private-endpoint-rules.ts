@@ -1,0 +1,67 @@
+import { apiError } from './errors.js';
+import type { CloudProvider } from './regions.js';
+
+/**
+ * The rules seed 01 states for private endpoints, as pure checks. Each throws the ApiError a
+ * user sees; callers gather the counts inside the transaction that makes the change.
+ */
+
+/** Default and maximum of `atlas.project.deployment.nodesPerPrivateLinkRegion` (seed 01: 30, once raisable to 50). */
+export const NODES_PER_PRIVATE_LINK_REGION_DEFAULT = 30;
+export const NODES_PER_PRIVATE_LINK_REGION_MAXIMUM = 50;
+export const NODES_PER_PRIVATE_LINK_REGION_LIMIT = 'atlas.project.deployment.nodesPerPrivateLinkRegion';
+
+/**
+ * "If you create private endpoints in more than one region, you can't create more than one
+ * private endpoint in each region. If you create more than one private endpoint in a single
+ * region, you can't create private endpoints in other regions." Regionalized mode lifts both.
+ *
+ * @param countsByRegion live (not deleting) interface endpoints of this provider per Atlas region, before the new one
+ */
+export function checkEndpointRegionRule(
+  provider: CloudProvider,
+  countsByRegion: ReadonlyMap<string, number>,
+  newRegion: string,
+  regionalized: boolean,
+): void {
+  if (regionalized) return;
+  const after = new Map(countsByRegion);
+  after.set(newRegion, (after.get(newRegion) ?? 0) + 1);
+  const regions = [...after.entries()].filter(([, count]) => count > 0);
+  if (regions.length <= 1) return;
+  const crowded = regions.find(([region, count]) => region !== newRegion && count > 1);
+  if (crowded) throw apiError('PRIVATE_ENDPOINT_SINGLE_REGION_LIMIT', provider, newRegion, crowded[0]);
+  if ((after.get(newRegion) ?? 0) > 1) throw apiError('PRIVATE_ENDPOINT_MULTI_REGION_LIMIT', provider, newRegion);
+}
+
+/**
+ * Whether the regionalized setting may be turned off: not while several endpoints sit in
+ * several regions, nor several in one region and one or more elsewhere.
+ */
+export function canDisableRegionalizedMode(countsByRegion: ReadonlyMap<string, number>): boolean {
+  const regions = [...countsByRegion.values()].filter((count) => count > 0);
+  return regions.length <= 1 || regions.every((count) => count === 1);
+}
+
+/**
+ * "Up to 30 addressable targets per region" (50 after the one-time raise): checked for a region
+ * that has, or is getting, an endpoint service of `provider`.
+ */
+export function checkAddressableTargetLimit(provider: CloudProvider, regionName: string, targetsAfter: number, limit: number): void {
+  if (targetsAfter > limit) throw apiError('MAX_NODES_PER_PRIVATELINK_REGION_EXCEEDED', provider, regionName, targetsAfter, limit);
+}
+
+/**
+ * "PrivateLink must be active in all regions into which you deploy a multi-region cluster. You
+ * receive an error if it is active in some, but not all, targeted regions."
+ *
+ * @param clusterRegions the cluster's regions of `provider`
+ * @param serviceRegions regions of `provider` with a (not deleting) endpoint service in the project
+ */
+export function checkMultiRegionCoverage(clusterRegions: readonly string[], serviceRegions: ReadonlySet<string>): void {
+  if (clusterRegions.length < 2) return;
+  const covered = clusterRegions.filter((region) => serviceRegions.has(region));
+  if (covered.length === 0 || covered.length === clusterRegions.length) return;
+  const missing = clusterRegions.filter((region) => !serviceRegions.has(region));
+  throw apiError('PRIVATE_LINK_NOT_ACTIVE_IN_ALL_REGIONS', covered.join(', '), missing.join(', '));
+}

@@ -1,0 +1,126 @@
+import { EventEmitter } from 'node:events';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Schema } from './schema.js';
+
+/** Where privlink keeps its state. */
+export type StoreLocation = { readonly kind: 'pglite'; readonly dataDir: string } | { readonly kind: 'postgres'; readonly url: string };
+
+/** Anything a repository can run queries on: the database or an open transaction. */
+export type Executor = Kysely<Schema> | Transaction<Schema>;
+
+/**
+ * The opened store: one Kysely instance over PGlite or PostgreSQL, plus cross-process
+ * notifications (LISTEN/NOTIFY on PostgreSQL; in-process on PGlite, where the data-dir lock
+ * guarantees there is only one process).
+ */
+export interface Store {
+  readonly db: Kysely<Schema>;
+  readonly backend: 'pglite' | 'postgres';
+  /** Runs `work` in one transaction. On PGlite transactions are serialised. */
+  transaction<T>(work: (trx: Transaction<Schema>) => Promise<T>): Promise<T>;
+  /** Tells every process sharing the store (this one included). Call after the change committed. */
+  notify(channel: string, payload: string): Promise<void>;
+  /** Subscribes to `channel`; returns an unsubscribe function. */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store and runs pending migrations (forward-only). On PGlite the data directory is
+ * locked first: a second process gets DataDirLockedError instead of silently losing writes.
+ */
+export async function openStore(location: StoreLocation, options: { migrate?: boolean } = {}): Promise<Store> {
+  const store = location.kind === 'pglite' ? await openPGlite(location.dataDir) : await openPostgres(location.url);
+  if (options.migrate !== false) {
+    try {
+      await migrate(store.db);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+  return store;
+}
+
+/** Brings the schema to the newest migration. Safe with several processes (Kysely takes a lock). */
+export async function migrate(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+  }
+}
+
+async function openPGlite(dataDir: string): Promise<Store> {
+  const unlock = lockDataDir(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dataDir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
+  return {
+    db,
+    backend: 'pglite',
+    transaction: (work) => db.transaction().execute(work),
+    async notify(channel, payload) {
+      bus.emit(channel, payload);
+    },
+    async listen(channel, handler) {
+      bus.on(channel, handler);
+      return async () => void bus.off(channel, handler);
+    },
+    async close() {
+      await db.destroy();
+      await pglite.close();
+      unlock();
+    },
+  };
+}
+
+async function openPostgres(url: string): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  let listener: pg.Client | undefined;
+  const handlers = new Map<string, Set<(payload: string) => void>>();
+  return {
+    db,
+    backend: 'postgres',
+    transaction: (work) => db.transaction().execute(work),
+    async notify(channel, payload) {
+      await pool.query('select pg_notify($1, $2)', [channel, payload]);
+    },
+    async listen(channel, handler) {
+      if (!listener) {
+        listener = new pg.Client({ connectionString: url });
+        await listener.connect();
+        listener.on('notification', (message) => {
+          for (const h of handlers.get(message.channel) ?? []) h(message.payload ?? '');
+        });
+        listener.on('error', () => undefined);
+      }
+      let set = handlers.get(channel);
+      if (!set) {
+        set = new Set();
+        handlers.set(channel, set);
+        await listener.query(`listen ${pg.escapeIdentifier(channel)}`);
+      }
+      set.add(handler);
+      return async () => void set!.delete(handler);
+    },
+    async close() {
+      await listener?.end().catch(() => undefined);
+      await db.destroy();
+    },
+  };
+}

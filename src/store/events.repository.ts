@@ -1,0 +1,72 @@
+import type { Executor } from './database.js';
+
+/** One activity-feed event (Atlas "event"). */
+export interface EventRecord {
+  readonly id: string;
+  readonly orgId: string;
+  readonly projectId: string | null;
+  readonly eventType: string;
+  readonly targetId: string | null;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly createdAt: Date;
+}
+
+/** Activity events, newest last by insertion. */
+export class EventsRepository {
+  constructor(private readonly db: Executor) {}
+
+  async insert(event: EventRecord): Promise<void> {
+    await this.db
+      .insertInto('events')
+      .values({
+        id: event.id,
+        org_id: event.orgId,
+        project_id: event.projectId,
+        event_type: event.eventType,
+        target_id: event.targetId,
+        payload: JSON.stringify(event.payload),
+        created_at: event.createdAt,
+      })
+      .execute();
+  }
+
+  /** A page of a project's events, newest first, with the total. */
+  async listByProject(
+    projectId: string,
+    options: { eventTypes?: readonly string[]; limit: number; offset: number; minDate?: Date; maxDate?: Date },
+  ): Promise<{ events: EventRecord[]; total: number }> {
+    let query = this.db.selectFrom('events').where('project_id', '=', projectId);
+    if (options.eventTypes && options.eventTypes.length > 0) query = query.where('event_type', 'in', options.eventTypes);
+    if (options.minDate) query = query.where('created_at', '>=', options.minDate);
+    if (options.maxDate) query = query.where('created_at', '<=', options.maxDate);
+    const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await query.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).offset(options.offset).execute();
+    return {
+      total: Number(total.n),
+      events: rows.map((row) => ({
+        id: row.id,
+        orgId: row.org_id,
+        projectId: row.project_id,
+        eventType: row.event_type,
+        targetId: row.target_id,
+        payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
+        createdAt: row.created_at,
+      })),
+    };
+  }
+
+  async findById(id: string): Promise<EventRecord | undefined> {
+    const row = await this.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+    return (
+      row && {
+        id: row.id,
+        orgId: row.org_id,
+        projectId: row.project_id,
+        eventType: row.event_type,
+        targetId: row.target_id,
+        payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
+        createdAt: row.created_at,
+      }
+    );
+  }
+}

@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely';
+import * as identity from './0001-identity.js';
+import * as clustersAndPrivateEndpoints from './0002-clusters-and-private-endpoints.js';
+
+/**
+ * Every migration, in order. Forward-only: a migration once released is never edited or
+ * removed; a change is a new file with the next number. Names are the sort keys.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-identity': identity,
+  '0002-clusters-and-private-endpoints': clustersAndPrivateEndpoints,
+};

@@ -1,0 +1,240 @@
+import type { EndpointService, EndpointServiceStatus } from '../domain/endpoint-service.js';
+import type { AwsConnectionStatus, InterfaceEndpoint } from '../domain/interface-endpoint.js';
+import type { CloudProvider } from '../domain/regions.js';
+import type { Executor } from './database.js';
+
+/** A stored endpoint service with the provider's references (see providers/cloud-provider.ts). */
+export interface EndpointServiceRecord extends EndpointService {
+  readonly providerRef: Readonly<Record<string, unknown>>;
+}
+
+/** A stored interface endpoint with its region. */
+export interface InterfaceEndpointRecord extends InterfaceEndpoint {
+  readonly regionName: string;
+}
+
+type ServiceRow = {
+  id: string;
+  project_id: string;
+  provider: string;
+  region_name: string;
+  status: string;
+  error_message: string | null;
+  endpoint_service_name: string | null;
+  delete_requested: boolean;
+  provider_ref: unknown;
+  created_at: Date;
+};
+
+type EndpointRow = {
+  endpoint_service_id: string;
+  endpoint_id: string;
+  project_id: string;
+  provider: string;
+  region_name: string;
+  status: string;
+  error_message: string | null;
+  delete_requested: boolean;
+  created_at: Date;
+};
+
+/** Endpoint services and their interface endpoints. */
+export class PrivateEndpointsRepository {
+  constructor(private readonly db: Executor) {}
+
+  async findService(id: string): Promise<EndpointServiceRecord | undefined> {
+    const row = await this.db.selectFrom('endpoint_services').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toService(row);
+  }
+
+  async findServiceByRegion(projectId: string, provider: CloudProvider, regionName: string): Promise<EndpointServiceRecord | undefined> {
+    const row = await this.db
+      .selectFrom('endpoint_services')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('provider', '=', provider)
+      .where('region_name', '=', regionName)
+      .executeTakeFirst();
+    return row && toService(row);
+  }
+
+  async listServices(projectId: string, provider?: CloudProvider): Promise<EndpointServiceRecord[]> {
+    let query = this.db.selectFrom('endpoint_services').selectAll().where('project_id', '=', projectId);
+    if (provider) query = query.where('provider', '=', provider);
+    return (await query.orderBy('created_at').orderBy('id').execute()).map(toService);
+  }
+
+  async listAllServiceIds(): Promise<string[]> {
+    return (await this.db.selectFrom('endpoint_services').select('id').execute()).map((row) => row.id);
+  }
+
+  async insertService(service: EndpointServiceRecord): Promise<void> {
+    await this.db
+      .insertInto('endpoint_services')
+      .values({
+        id: service.id,
+        project_id: service.projectId,
+        provider: service.provider,
+        region_name: service.regionName,
+        status: service.status,
+        error_message: service.errorMessage,
+        endpoint_service_name: service.endpointServiceName,
+        delete_requested: service.deleteRequested,
+        provider_ref: JSON.stringify(service.providerRef),
+        created_at: service.createdAt,
+        updated_at: service.createdAt,
+      })
+      .execute();
+  }
+
+  async updateService(
+    id: string,
+    changes: {
+      status?: EndpointServiceStatus;
+      errorMessage?: string | null;
+      endpointServiceName?: string | null;
+      deleteRequested?: boolean;
+      providerRef?: Record<string, unknown>;
+    },
+    now: Date,
+  ): Promise<void> {
+    await this.db
+      .updateTable('endpoint_services')
+      .set({
+        ...(changes.status !== undefined ? { status: changes.status } : {}),
+        ...(changes.errorMessage !== undefined ? { error_message: changes.errorMessage } : {}),
+        ...(changes.endpointServiceName !== undefined ? { endpoint_service_name: changes.endpointServiceName } : {}),
+        ...(changes.deleteRequested !== undefined ? { delete_requested: changes.deleteRequested } : {}),
+        ...(changes.providerRef !== undefined ? { provider_ref: JSON.stringify(changes.providerRef) } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async deleteService(id: string): Promise<void> {
+    await this.db.deleteFrom('interface_endpoints').where('endpoint_service_id', '=', id).execute();
+    await this.db.deleteFrom('endpoint_services').where('id', '=', id).execute();
+  }
+
+  async countServices(projectId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('endpoint_services')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('project_id', '=', projectId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async findEndpoint(serviceId: string, endpointId: string): Promise<InterfaceEndpointRecord | undefined> {
+    const row = await this.db
+      .selectFrom('interface_endpoints')
+      .selectAll()
+      .where('endpoint_service_id', '=', serviceId)
+      .where('endpoint_id', '=', endpointId)
+      .executeTakeFirst();
+    return row && toEndpoint(row);
+  }
+
+  async findEndpointAnywhere(provider: CloudProvider, endpointId: string): Promise<InterfaceEndpointRecord | undefined> {
+    const row = await this.db
+      .selectFrom('interface_endpoints')
+      .selectAll()
+      .where('provider', '=', provider)
+      .where('endpoint_id', '=', endpointId)
+      .executeTakeFirst();
+    return row && toEndpoint(row);
+  }
+
+  async listEndpoints(serviceId: string): Promise<InterfaceEndpointRecord[]> {
+    const rows = await this.db
+      .selectFrom('interface_endpoints')
+      .selectAll()
+      .where('endpoint_service_id', '=', serviceId)
+      .orderBy('created_at')
+      .orderBy('endpoint_id')
+      .execute();
+    return rows.map(toEndpoint);
+  }
+
+  async listProjectEndpoints(projectId: string, provider?: CloudProvider): Promise<InterfaceEndpointRecord[]> {
+    let query = this.db.selectFrom('interface_endpoints').selectAll().where('project_id', '=', projectId);
+    if (provider) query = query.where('provider', '=', provider);
+    return (await query.orderBy('created_at').orderBy('endpoint_id').execute()).map(toEndpoint);
+  }
+
+  async listAllEndpointKeys(): Promise<Array<{ serviceId: string; endpointId: string }>> {
+    const rows = await this.db.selectFrom('interface_endpoints').select(['endpoint_service_id', 'endpoint_id']).execute();
+    return rows.map((row) => ({ serviceId: row.endpoint_service_id, endpointId: row.endpoint_id }));
+  }
+
+  async insertEndpoint(endpoint: InterfaceEndpointRecord): Promise<void> {
+    await this.db
+      .insertInto('interface_endpoints')
+      .values({
+        endpoint_service_id: endpoint.endpointServiceId,
+        endpoint_id: endpoint.endpointId,
+        project_id: endpoint.projectId,
+        provider: endpoint.provider,
+        region_name: endpoint.regionName,
+        status: endpoint.status,
+        error_message: endpoint.errorMessage,
+        delete_requested: endpoint.deleteRequested,
+        created_at: endpoint.createdAt,
+        updated_at: endpoint.createdAt,
+      })
+      .execute();
+  }
+
+  async updateEndpoint(
+    serviceId: string,
+    endpointId: string,
+    changes: { status?: AwsConnectionStatus; errorMessage?: string | null; deleteRequested?: boolean },
+    now: Date,
+  ): Promise<void> {
+    await this.db
+      .updateTable('interface_endpoints')
+      .set({
+        ...(changes.status !== undefined ? { status: changes.status } : {}),
+        ...(changes.errorMessage !== undefined ? { error_message: changes.errorMessage } : {}),
+        ...(changes.deleteRequested !== undefined ? { delete_requested: changes.deleteRequested } : {}),
+        updated_at: now,
+      })
+      .where('endpoint_service_id', '=', serviceId)
+      .where('endpoint_id', '=', endpointId)
+      .execute();
+  }
+
+  async deleteEndpoint(serviceId: string, endpointId: string): Promise<void> {
+    await this.db.deleteFrom('interface_endpoints').where('endpoint_service_id', '=', serviceId).where('endpoint_id', '=', endpointId).execute();
+  }
+}
+
+function toService(row: ServiceRow): EndpointServiceRecord {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    provider: row.provider as CloudProvider,
+    regionName: row.region_name,
+    status: row.status as EndpointServiceStatus,
+    errorMessage: row.error_message,
+    endpointServiceName: row.endpoint_service_name,
+    deleteRequested: row.delete_requested,
+    providerRef: (typeof row.provider_ref === 'string' ? JSON.parse(row.provider_ref) : row.provider_ref) as Record<string, unknown>,
+    createdAt: row.created_at,
+  };
+}
+
+function toEndpoint(row: EndpointRow): InterfaceEndpointRecord {
+  return {
+    endpointServiceId: row.endpoint_service_id,
+    endpointId: row.endpoint_id,
+    projectId: row.project_id,
+    provider: row.provider as CloudProvider,
+    regionName: row.region_name,
+    status: row.status as AwsConnectionStatus,
+    errorMessage: row.error_message,
+    deleteRequested: row.delete_requested,
+    createdAt: row.created_at,
+  };
+}

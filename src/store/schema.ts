@@ -1,0 +1,133 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Row types of privlink's own tables (the local cloud keeps its tables and types under
+ * `src/localcloud/`). Columns are snake_case; repositories map them to domain names.
+ * Timestamps are `timestamptz` (read as Date on both backends); JSON columns are `jsonb`
+ * written as JSON text.
+ */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  payment_on_file: boolean;
+  created_at: Timestamp;
+}
+
+export interface ProjectsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  /** Five lower-case characters used in hostnames (`cluster0.<host_suffix>.<domain>`). */
+  host_suffix: string;
+  regionalized_private_endpoints: boolean;
+  nodes_per_private_link_region: number;
+  nodes_per_private_link_region_raised: boolean;
+  created_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  org_id: string;
+  public_key: string;
+  /** Digest HA1 = MD5(publicKey:realm:privateKey); the private key itself is never stored. */
+  ha1_md5: string;
+  /** Digest HA1 with SHA-256. */
+  ha1_sha256: string;
+  description: string;
+  created_at: Timestamp;
+}
+
+export interface ApiKeyOrgRolesTable {
+  api_key_id: string;
+  role: string;
+}
+
+export interface ApiKeyProjectRolesTable {
+  api_key_id: string;
+  project_id: string;
+  role: string;
+}
+
+export interface ClustersTable {
+  id: string;
+  project_id: string;
+  name: string;
+  /** The desired ClusterSpec (domain/cluster.ts). */
+  spec: Json<unknown>;
+  state_name: string;
+  delete_requested: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EndpointServicesTable {
+  id: string;
+  project_id: string;
+  provider: string;
+  region_name: string;
+  status: string;
+  error_message: string | null;
+  endpoint_service_name: string | null;
+  delete_requested: boolean;
+  /** The provider's identifiers and the create-pending journal (providers/cloud-provider.ts). */
+  provider_ref: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface InterfaceEndpointsTable {
+  endpoint_service_id: string;
+  endpoint_id: string;
+  project_id: string;
+  provider: string;
+  region_name: string;
+  status: string;
+  error_message: string | null;
+  delete_requested: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ReconcileQueueTable {
+  kind: string;
+  key: string;
+  due_at: Timestamp;
+  /** Bumped by every enqueue, so a pass that finished on an older generation does not drop a newer wake-up. */
+  generation: Generated<number>;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface EventsTable {
+  id: string;
+  org_id: string;
+  project_id: string | null;
+  event_type: string;
+  target_id: string | null;
+  payload: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface Schema {
+  settings: SettingsTable;
+  organizations: OrganizationsTable;
+  projects: ProjectsTable;
+  api_keys: ApiKeysTable;
+  api_key_org_roles: ApiKeyOrgRolesTable;
+  api_key_project_roles: ApiKeyProjectRolesTable;
+  clusters: ClustersTable;
+  endpoint_services: EndpointServicesTable;
+  interface_endpoints: InterfaceEndpointsTable;
+  reconcile_queue: ReconcileQueueTable;
+  events: EventsTable;
+}

@@ -1,0 +1,103 @@
+import { sql } from 'kysely';
+import type { Executor } from './database.js';
+
+/** A claimed work item: the key to reconcile and the generation it was claimed at. */
+export interface ClaimedItem {
+  readonly kind: string;
+  readonly key: string;
+  readonly generation: number;
+  readonly attempts: number;
+}
+
+/**
+ * The reconcile queue: one row per (kind, key) that needs a pass, with a due time and a lease.
+ * All times come from the database clock (`now()`), so replicas on different hosts agree.
+ */
+export class WorkQueueRepository {
+  constructor(private readonly db: Executor) {}
+
+  /**
+   * Makes (kind, key) due after `delayMs` (0 = now). An existing row keeps the earlier due time and
+   * gets a new generation, so a pass in flight will not drop this wake-up. Idempotent.
+   */
+  async enqueue(kind: string, key: string, delayMs = 0): Promise<void> {
+    await sql`
+      insert into reconcile_queue (kind, key, due_at)
+      values (${kind}, ${key}, now() + make_interval(secs => ${delayMs / 1000}))
+      on conflict (kind, key) do update
+        set due_at = least(reconcile_queue.due_at, excluded.due_at),
+            generation = reconcile_queue.generation + 1`.execute(this.db);
+  }
+
+  /**
+   * Leases up to `limit` due items to `owner` for `leaseMs`. `FOR UPDATE SKIP LOCKED` lets any
+   * number of replicas claim concurrently without blocking or double-claiming; an expired lease
+   * (a replica that died) makes its items claimable again.
+   */
+  async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedItem[]> {
+    const result = await sql<{ kind: string; key: string; generation: number; attempts: number }>`
+      update reconcile_queue q
+         set lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${leaseMs / 1000})
+        from (select kind, key from reconcile_queue
+               where due_at <= now() and (lease_until is null or lease_until < now())
+               order by due_at
+               limit ${limit}
+               for update skip locked) c
+       where q.kind = c.kind and q.key = c.key
+      returning q.kind, q.key, q.generation, q.attempts`.execute(this.db);
+    return result.rows.map((row) => ({ kind: row.kind, key: row.key, generation: Number(row.generation), attempts: Number(row.attempts) }));
+  }
+
+  /** Removes the item if nothing re-enqueued it since it was claimed; otherwise releases it (due again). */
+  async complete(item: ClaimedItem, owner: string): Promise<void> {
+    const deleted = await this.db
+      .deleteFrom('reconcile_queue')
+      .where('kind', '=', item.kind)
+      .where('key', '=', item.key)
+      .where('generation', '=', item.generation)
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    if (Number(deleted.numDeletedRows) === 0) await this.release(item, owner, 0, null, true);
+  }
+
+  /**
+   * Releases the lease and schedules the next pass after `delayMs`, unless a newer wake-up came in
+   * meanwhile (then it stays due now). `error` records a failed attempt; `resetAttempts` a success.
+   */
+  async release(item: ClaimedItem, owner: string, delayMs: number, error: string | null, resetAttempts: boolean): Promise<void> {
+    await sql`
+      update reconcile_queue
+         set lease_owner = null,
+             lease_until = null,
+             due_at = case when generation = ${item.generation} then now() + make_interval(secs => ${delayMs / 1000}) else due_at end,
+             attempts = ${resetAttempts ? sql`0` : sql`attempts + 1`},
+             last_error = ${error}
+       where kind = ${item.kind} and key = ${item.key} and lease_owner = ${owner}`.execute(this.db);
+  }
+
+  /** Extends the lease of an item still being worked on. */
+  async renew(item: ClaimedItem, owner: string, leaseMs: number): Promise<void> {
+    await sql`
+      update reconcile_queue set lease_until = now() + make_interval(secs => ${leaseMs / 1000})
+       where kind = ${item.kind} and key = ${item.key} and lease_owner = ${owner}`.execute(this.db);
+  }
+
+  /** Milliseconds until the next unleased item is due (0 if one is due now), or undefined if none. */
+  async msUntilNextDue(): Promise<number | undefined> {
+    const result = await sql<{ ms: number | null }>`
+      select greatest(0, extract(epoch from (min(due_at) - now())) * 1000)::float8 as ms
+        from reconcile_queue where lease_until is null or lease_until < now()`.execute(this.db);
+    const ms = result.rows[0]?.ms;
+    return ms === null || ms === undefined ? undefined : Number(ms);
+  }
+
+  /** Drops every lease (start of a process that knows it is alone, i.e. PGlite behind its lock). */
+  async releaseAllLeases(): Promise<void> {
+    await this.db.updateTable('reconcile_queue').set({ lease_owner: null, lease_until: null }).where('lease_owner', 'is not', null).execute();
+  }
+
+  async list(): Promise<Array<{ kind: string; key: string; attempts: number; lastError: string | null }>> {
+    const rows = await this.db.selectFrom('reconcile_queue').select(['kind', 'key', 'attempts', 'last_error']).orderBy('due_at').execute();
+    return rows.map((row) => ({ kind: row.kind, key: row.key, attempts: Number(row.attempts), lastError: row.last_error }));
+  }
+}
