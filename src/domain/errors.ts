@@ -29,7 +29,7 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, detail: 'Too many requests; retry after %s seconds.' },
   UNEXPECTED_ERROR: { status: 500, detail: 'Unexpected error.' },
   METHOD_NOT_ALLOWED: { status: 405, detail: 'Method %s is not allowed on %s.', privlink: true },
-  ROUTE_NOT_FOUND: { status: 404, errorCode: 'RESOURCE_NOT_FOUND', detail: 'Cannot find resource %s.' },
+  RESOURCE_NOT_FOUND: { status: 404, detail: 'Cannot find resource %s.' },
 
   // --- request shape
   PATH_PARAM_PARSE_ERROR: { status: 400, detail: 'One or more path parameter in the request URI %s is malformed.' },
@@ -132,12 +132,12 @@ export class ApiError extends Error {
   readonly detail: string;
   readonly fields: readonly FieldViolation[] | undefined;
   /** Extra response headers (e.g. `WWW-Authenticate`, `Retry-After`). */
-  readonly headers: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string | string[]>>;
 
   constructor(
     readonly catalogueName: ErrorName,
     parameters: readonly unknown[] = [],
-    options: { fields?: FieldViolation[]; headers?: Record<string, string> } = {},
+    options: { fields?: FieldViolation[]; headers?: Record<string, string | string[]> } = {},
   ) {
     const definition: ErrorDefinition = ERRORS[catalogueName];
     const detail = fillTemplate(definition.detail, parameters);

@@ -1,0 +1,65 @@
+import { ApiError } from '../domain/errors.js';
+import type { Principal } from '../domain/identity.js';
+import type { Store } from '../store/database.js';
+import { IdentityRepository } from '../store/identity.repository.js';
+import { DigestAuthority, parseDigestAuthorization, type DigestSecrets } from './digest-auth.js';
+
+interface CachedKey {
+  readonly secrets: DigestSecrets & { apiKeyId: string };
+  readonly principal: Principal;
+  readonly until: number;
+}
+
+/**
+ * Authenticates Admin API requests by HTTP Digest against API keys. Keys and their roles are
+ * cached per process for `cacheMs` (default 1 s) to keep the store off the hot path; a key
+ * revoked or re-roled in another replica takes effect within that time, and at once in this one
+ * (`invalidate()` is called after every identity change made here).
+ */
+export class Authenticator {
+  private readonly cache = new Map<string, CachedKey>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly digest: DigestAuthority,
+    private readonly cacheMs = 1000,
+  ) {}
+
+  /**
+   * Returns the caller's principal, or throws 401 (with the Digest challenges: `stale=true` when
+   * only the nonce had expired). Atlas answers every authentication failure the same way.
+   */
+  async authenticate(method: string, url: string, authorization: string | undefined): Promise<Principal> {
+    const credentials = parseDigestAuthorization(authorization);
+    if (!credentials) throw this.unauthorized(false);
+    const key = await this.lookup(credentials.username);
+    if (!key) throw this.unauthorized(false);
+    const verdict = this.digest.verify(credentials, key.secrets, method, url);
+    if (!verdict.ok) throw this.unauthorized(verdict.stale);
+    return key.principal;
+  }
+
+  /** Forgets cached keys (after a change to keys or roles in this process). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  private unauthorized(stale: boolean): ApiError {
+    return new ApiError('NOT_AUTHENTICATED', [], { headers: { 'www-authenticate': this.digest.challenges(stale) } });
+  }
+
+  private async lookup(publicKey: string): Promise<CachedKey | undefined> {
+    const now = Date.now();
+    const hit = this.cache.get(publicKey);
+    if (hit && hit.until > now) return hit;
+    const identity = new IdentityRepository(this.store.db);
+    const secrets = await identity.findDigestSecrets(publicKey);
+    if (!secrets) return undefined;
+    const principal = await identity.loadPrincipal(secrets.apiKeyId);
+    if (!principal) return undefined;
+    const entry = { secrets, principal, until: now + this.cacheMs };
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(publicKey, entry);
+    return entry;
+  }
+}

@@ -1,0 +1,187 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * HTTP Digest authentication, server side (RFC 7616 with qop=auth; MD5 and SHA-256, and their
+ * -sess variants), as Atlas does it for API keys: realm "MMS Public API", MD5 offered first
+ * (most Atlas clients are MD5-only), SHA-256 second.
+ *
+ * Nonces are stateless: base64url(issued-at ‖ random ‖ HMAC(secret)), so every replica that
+ * shares the secret (kept in the store) accepts every other replica's nonces. A nonce older than
+ * `nonceTtlMs` is answered with `stale=true` so clients retry without asking the user. Replays of
+ * the same (nonce, nc, cnonce) are refused by a bounded in-memory cache per process (a replay sent
+ * to another replica within the nonce lifetime is not detected; see docs/decisions.md).
+ */
+export const DIGEST_REALM = 'MMS Public API';
+
+export type DigestAlgorithm = 'MD5' | 'MD5-sess' | 'SHA-256' | 'SHA-256-sess';
+
+/** The stored secrets of one user: HA1 = H(username:realm:password) per hash function. */
+export interface DigestSecrets {
+  readonly ha1Md5: string;
+  readonly ha1Sha256: string;
+}
+
+/** Parsed `Authorization: Digest …` parameters. */
+export interface DigestCredentials {
+  readonly username: string;
+  readonly realm: string;
+  readonly nonce: string;
+  readonly uri: string;
+  readonly response: string;
+  readonly algorithm: DigestAlgorithm;
+  readonly qop: string | undefined;
+  readonly nc: string | undefined;
+  readonly cnonce: string | undefined;
+  readonly opaque: string | undefined;
+}
+
+export type DigestVerdict = { readonly ok: true } | { readonly ok: false; readonly stale: boolean; readonly reason: string };
+
+/** Computes HA1 for storing a new key's secret (the password itself is never stored). */
+export function digestHa1(username: string, password: string): DigestSecrets {
+  const text = `${username}:${DIGEST_REALM}:${password}`;
+  return { ha1Md5: hash('MD5', text), ha1Sha256: hash('SHA-256', text) };
+}
+
+/** Parses an `Authorization` header; undefined when it is not a Digest header or is malformed. */
+export function parseDigestAuthorization(header: string | undefined): DigestCredentials | undefined {
+  if (!header || !/^digest\s/i.test(header)) return undefined;
+  const params = new Map<string, string>();
+  const pattern = /([a-zA-Z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
+  const rest = header.slice(header.indexOf(' ') + 1);
+  for (let match = pattern.exec(rest); match; match = pattern.exec(rest)) {
+    params.set(match[1]!.toLowerCase(), match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : match[3]!);
+  }
+  const username = params.get('username');
+  const nonce = params.get('nonce');
+  const uri = params.get('uri');
+  const response = params.get('response');
+  const realm = params.get('realm');
+  if (!username || !nonce || !uri || !response || realm === undefined) return undefined;
+  const algorithm = normaliseAlgorithm(params.get('algorithm') ?? 'MD5');
+  if (!algorithm) return undefined;
+  return {
+    username,
+    realm,
+    nonce,
+    uri,
+    response: response.toLowerCase(),
+    algorithm,
+    qop: params.get('qop'),
+    nc: params.get('nc'),
+    cnonce: params.get('cnonce'),
+    opaque: params.get('opaque'),
+  };
+}
+
+function normaliseAlgorithm(value: string): DigestAlgorithm | undefined {
+  const upper = value.toUpperCase();
+  if (upper === 'MD5') return 'MD5';
+  if (upper === 'MD5-SESS') return 'MD5-sess';
+  if (upper === 'SHA-256') return 'SHA-256';
+  if (upper === 'SHA-256-SESS') return 'SHA-256-sess';
+  return undefined;
+}
+
+/**
+ * Issues and checks nonces and responses. One instance per process; `secret` must be the same
+ * on every replica.
+ */
+export class DigestAuthority {
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly secret: Buffer,
+    private readonly options: { nonceTtlMs: number; now?: () => number; replayCacheSize?: number } = { nonceTtlMs: 300_000 },
+  ) {}
+
+  /** A fresh nonce. */
+  issueNonce(): string {
+    const body = Buffer.alloc(16);
+    body.writeDoubleBE(this.now(), 0);
+    randomBytes(8).copy(body, 8);
+    return Buffer.concat([body, this.sign(body)]).toString('base64url');
+  }
+
+  /**
+   * The `WWW-Authenticate` values for a 401: MD5 first (Atlas's exact challenge), then SHA-256.
+   * @param stale true when the client's nonce had expired (it may retry with the new one)
+   */
+  challenges(stale: boolean): string[] {
+    const nonce = this.issueNonce();
+    const flag = stale ? 'true' : 'false';
+    return [
+      `Digest realm="${DIGEST_REALM}", domain="", nonce="${nonce}", algorithm=MD5, qop="auth", stale=${flag}`,
+      `Digest realm="${DIGEST_REALM}", domain="", nonce="${nonce}", algorithm=SHA-256, qop="auth", stale=${flag}`,
+    ];
+  }
+
+  /**
+   * Checks credentials against a user's secrets for one request.
+   * @param method the HTTP method; @param requestUri the request target as sent (path and query)
+   */
+  verify(credentials: DigestCredentials, secrets: DigestSecrets, method: string, requestUri: string): DigestVerdict {
+    if (credentials.realm !== DIGEST_REALM) return { ok: false, stale: false, reason: 'wrong realm' };
+    if (credentials.qop !== 'auth' || !credentials.nc || !credentials.cnonce) return { ok: false, stale: false, reason: 'qop=auth required' };
+    if (!/^[0-9a-fA-F]{8}$/.test(credentials.nc)) return { ok: false, stale: false, reason: 'bad nc' };
+    if (credentials.uri !== requestUri) return { ok: false, stale: false, reason: 'uri does not match the request' };
+    const issuedAt = this.nonceIssuedAt(credentials.nonce);
+    if (issuedAt === undefined) return { ok: false, stale: false, reason: 'forged nonce' };
+    const sha = credentials.algorithm.startsWith('SHA-256');
+    const fn = sha ? 'SHA-256' : 'MD5';
+    let ha1 = sha ? secrets.ha1Sha256 : secrets.ha1Md5;
+    if (credentials.algorithm.endsWith('-sess')) ha1 = hash(fn, `${ha1}:${credentials.nonce}:${credentials.cnonce}`);
+    const ha2 = hash(fn, `${method}:${credentials.uri}`);
+    const expected = hash(fn, `${ha1}:${credentials.nonce}:${credentials.nc}:${credentials.cnonce}:auth:${ha2}`);
+    if (!safeEqualHex(expected, credentials.response)) return { ok: false, stale: false, reason: 'wrong response' };
+    // A correct response to an expired nonce: the client knows the key; let it retry with a new nonce.
+    if (this.now() - issuedAt > this.options.nonceTtlMs) return { ok: false, stale: true, reason: 'stale nonce' };
+    const replayKey = `${credentials.nonce}:${credentials.nc.toLowerCase()}:${credentials.cnonce}`;
+    if (this.seen.has(replayKey)) return { ok: false, stale: false, reason: 'replayed request' };
+    this.remember(replayKey, issuedAt);
+    return { ok: true };
+  }
+
+  private nonceIssuedAt(nonce: string): number | undefined {
+    const raw = Buffer.from(nonce, 'base64url');
+    if (raw.length !== 32) return undefined;
+    const body = raw.subarray(0, 16);
+    if (!timingSafeEqual(raw.subarray(16), this.sign(body))) return undefined;
+    return body.readDoubleBE(0);
+  }
+
+  private remember(key: string, issuedAt: number): void {
+    const limit = this.options.replayCacheSize ?? 200_000;
+    if (this.seen.size >= limit) {
+      // Drop expired entries first; if still full, drop the oldest half (Map keeps insertion order).
+      const cutoff = this.now() - this.options.nonceTtlMs;
+      for (const [k, t] of this.seen) if (t < cutoff) this.seen.delete(k);
+      if (this.seen.size >= limit) {
+        let drop = Math.floor(limit / 2);
+        for (const k of this.seen.keys()) {
+          if (drop-- <= 0) break;
+          this.seen.delete(k);
+        }
+      }
+    }
+    this.seen.set(key, issuedAt);
+  }
+
+  private sign(body: Buffer): Buffer {
+    return createHmac('sha256', this.secret).update(body).digest().subarray(0, 16);
+  }
+
+  private now(): number {
+    return this.options.now ? this.options.now() : Date.now();
+  }
+}
+
+function hash(fn: 'MD5' | 'SHA-256', text: string): string {
+  return createHash(fn === 'MD5' ? 'md5' : 'sha256').update(text).digest('hex');
+}
+
+function safeEqualHex(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
+}

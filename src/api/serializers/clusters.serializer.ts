@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import type { ClusterConnectionStrings } from '../../app/connection-strings.js';
+import type { ClusterRecord } from '../../store/clusters.repository.js';
+import { iso } from './identity.serializer.js';
+
+/**
+ * A cluster in the v2 `ClusterDescription20240805` shape (also served for earlier versions):
+ * replicationSpecs → regionConfigs with electable/readOnly/analytics specs, `stateName`, and
+ * `connectionStrings` (private endpoint strings only: privlink serves no public endpoints).
+ */
+export function clusterJson(cluster: ClusterRecord, connectionStrings: ClusterConnectionStrings, base: string): Record<string, unknown> {
+  const spec = cluster.spec;
+  return {
+    backupEnabled: false,
+    biConnector: { enabled: spec.biConnectorEnabled, readPreference: 'secondary' },
+    clusterType: spec.clusterType,
+    connectionStrings,
+    createDate: iso(cluster.createdAt),
+    diskWarmingMode: 'FULLY_WARMED',
+    encryptionAtRestProvider: 'NONE',
+    globalClusterSelfManagedSharding: false,
+    groupId: cluster.projectId,
+    id: cluster.id,
+    labels: [],
+    links: [{ href: `${base}/groups/${cluster.projectId}/clusters/${cluster.name}`, rel: 'self' }],
+    mongoDBMajorVersion: spec.mongoDBMajorVersion,
+    mongoDBVersion: `${spec.mongoDBMajorVersion}.0`,
+    name: cluster.name,
+    paused: false,
+    pitEnabled: false,
+    ...(spec.targets ? { privlinkTargets: spec.targets } : {}),
+    redactClientLogData: false,
+    replicationSpecs: spec.replicationSpecs.map((replication, index) => ({
+      id: derivedId(cluster.id, `spec-${index}`),
+      regionConfigs: replication.regionConfigs.map((config) => ({
+        analyticsSpecs: config.analyticsSpecs,
+        ...(config.tenant ? { backingProviderName: config.providerName } : {}),
+        electableSpecs: config.electableSpecs,
+        priority: config.priority,
+        providerName: config.tenant ? 'TENANT' : config.providerName,
+        readOnlySpecs: config.readOnlySpecs,
+        regionName: config.regionName,
+      })),
+      zoneId: derivedId(cluster.id, `zone-${replication.zoneName}`),
+      zoneName: replication.zoneName,
+    })),
+    rootCertType: 'ISRGROOTX1',
+    stateName: cluster.stateName,
+    tags: [],
+    terminationProtectionEnabled: false,
+    versionReleaseSystem: 'LTS',
+  };
+}
+
+/** A stable 24-hex id derived from a cluster id and a label. */
+function derivedId(clusterId: string, label: string): string {
+  return createHash('sha1').update(`${clusterId}:${label}`).digest('hex').slice(0, 24);
+}

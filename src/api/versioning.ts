@@ -1,0 +1,28 @@
+import { ApiError } from '../domain/errors.js';
+
+/** The first and default version of the Atlas Admin API v2. */
+export const DEFAULT_VERSION = '2023-01-01';
+
+/**
+ * Resolves the v2 media type a client asked for (`Accept: application/vnd.atlas.YYYY-MM-DD+json`)
+ * to the newest version of the resource on or before that date (CONTRACT.md §1.1). No Accept,
+ * `*\/*` or `application/json` get the default 2023-01-01; `preview` gets the newest; a date
+ * before 2023-01-01 or a malformed one gets 406.
+ *
+ * @param versions the resource's versions, ascending (`['2023-01-01']` for private endpoints)
+ */
+export function resolveVersion(accept: string | undefined, versions: readonly string[]): string {
+  const match = /application\/vnd\.atlas\.([0-9a-z-]+?)(\.upcoming)?\+json/i.exec(accept ?? '');
+  if (!match) return versions[0]!;
+  const requested = match[1]!.toLowerCase();
+  if (requested === 'preview') return versions[versions.length - 1]!;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(requested) || Number.isNaN(Date.parse(requested))) throw new ApiError('INVALID_VERSION_DATE', [requested]);
+  const eligible = versions.filter((v) => v <= requested);
+  if (eligible.length === 0) throw new ApiError('INVALID_VERSION_DATE', [requested]);
+  return eligible[eligible.length - 1]!;
+}
+
+/** The response content type for a resolved v2 version. */
+export function versionedContentType(version: string): string {
+  return `application/vnd.atlas.${version}+json;charset=utf-8`;
+}

@@ -1,0 +1,48 @@
+import { apiError } from '../domain/errors.js';
+import type { Organization, Principal, Project } from '../domain/identity.js';
+import { orgRolesAllow, projectRolesAllow, requiredProjectRole, type OrgAccess, type ProjectAccess } from '../domain/roles.js';
+import type { Repositories } from '../store/repositories.js';
+
+/**
+ * Access checks shared by all use cases. A project the caller cannot see at all (another
+ * organization, no role) is reported as missing (404 GROUP_NOT_FOUND) so ids do not leak; an
+ * Organization Owner of the project's organization without a project role gets 403 NOT_IN_GROUP
+ * telling it to add itself as Project Owner (seed 03); any other caller of the same organization
+ * without the needed role gets 403 USER_UNAUTHORIZED.
+ */
+export async function requireProject(
+  repos: Repositories,
+  principal: Principal,
+  projectId: string,
+  access: ProjectAccess,
+  options: { lock?: boolean } = {},
+): Promise<Project> {
+  const project = options.lock ? await repos.identity.lockProject(projectId) : await repos.identity.findProject(projectId);
+  if (!project) throw apiError('GROUP_NOT_FOUND', projectId);
+  checkProject(principal, project, access);
+  return project;
+}
+
+/** The pure part of `requireProject`, for a project already loaded. */
+export function checkProject(principal: Principal, project: Project, access: ProjectAccess): void {
+  const roles = principal.projectRoles.get(project.id) ?? [];
+  if (projectRolesAllow(roles, access)) return;
+  if (roles.length === 0 && principal.orgId !== project.orgId) throw apiError('GROUP_NOT_FOUND', project.id);
+  if (roles.length === 0 && principal.orgRoles.includes('ORG_OWNER')) {
+    throw apiError('NOT_IN_GROUP', project.orgId, project.id, project.id, principal.apiKeyId);
+  }
+  throw apiError('USER_UNAUTHORIZED', requiredProjectRole(access));
+}
+
+/** True when the caller may see the project document itself (a project role, or an org role in its org). */
+export function canSeeProject(principal: Principal, project: Project): boolean {
+  return (principal.projectRoles.get(project.id) ?? []).length > 0 || (principal.orgId === project.orgId && principal.orgRoles.length > 0);
+}
+
+/** Requires an organization role in `orgId`; another organization looks missing. */
+export async function requireOrg(repos: Repositories, principal: Principal, orgId: string, access: OrgAccess): Promise<Organization> {
+  const org = await repos.identity.findOrganization(orgId);
+  if (!org || principal.orgId !== orgId) throw apiError('ORG_NOT_FOUND', orgId);
+  if (!orgRolesAllow(principal.orgRoles, access)) throw apiError('USER_UNAUTHORIZED', access === 'read' ? 'ORG_READ_ONLY' : 'ORG_OWNER');
+  return org;
+}

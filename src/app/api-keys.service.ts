@@ -1,0 +1,181 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { digestHa1 } from '../api/digest-auth.js';
+import { apiError } from '../domain/errors.js';
+import type { ApiKey, Principal } from '../domain/identity.js';
+import { newObjectId } from '../domain/object-id.js';
+import { isOrgRole, isProjectRole, type OrgRole, type ProjectRole } from '../domain/roles.js';
+import type { Repositories } from '../store/repositories.js';
+import { requireOrg, requireProject } from './access.js';
+import { inTransaction, reader, type AppContext } from './app-context.js';
+
+/** A newly created key: the only time its private key is ever shown. */
+export interface CreatedApiKey {
+  readonly apiKey: ApiKey;
+  readonly privateKey: string;
+}
+
+/**
+ * Creates an organization API key (ORG_OWNER). Public key: 8 lower-case letters; private key: a
+ * UUID returned once; only its Digest HA1 hashes are stored.
+ */
+export async function createOrgApiKey(
+  ctx: AppContext,
+  principal: Principal,
+  orgId: string,
+  input: { desc: unknown; roles: unknown },
+): Promise<CreatedApiKey> {
+  const description = parseDescription(input.desc);
+  const roles = parseRoles(input.roles, isOrgRole, 'organization');
+  return inTransaction(ctx, async ({ repos }) => {
+    await requireOrg(repos, principal, orgId, 'write');
+    return insertApiKey(repos, { orgId, description, orgRoles: roles, now: ctx.now() });
+  });
+}
+
+/**
+ * Creates an organization key and assigns it to a project (`POST /groups/{id}/apiKeys`): the
+ * roles may mix organization and project roles; needs GROUP_OWNER.
+ */
+export async function createProjectApiKey(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  input: { desc: unknown; roles: unknown },
+): Promise<CreatedApiKey> {
+  const description = parseDescription(input.desc);
+  const roles = parseRoles(input.roles, (r): r is OrgRole | ProjectRole => isOrgRole(r) || isProjectRole(r), 'project');
+  return inTransaction(ctx, async ({ repos }) => {
+    const project = await requireProject(repos, principal, projectId, 'write');
+    const orgRoles = roles.filter(isOrgRole);
+    const created = await insertApiKey(repos, { orgId: project.orgId, description, orgRoles: orgRoles.length > 0 ? orgRoles : ['ORG_MEMBER'], now: ctx.now() });
+    await repos.identity.setProjectRoles(created.apiKey.id, projectId, roles.filter(isProjectRole));
+    return { apiKey: (await repos.identity.findApiKey(created.apiKey.id))!, privateKey: created.privateKey };
+  });
+}
+
+/** Inserts a key (no access checks; shared with the first-start bootstrap). */
+export async function insertApiKey(
+  repos: Repositories,
+  input: { orgId: string; description: string; orgRoles: readonly OrgRole[]; now: Date; publicKey?: string; privateKey?: string },
+): Promise<CreatedApiKey> {
+  let publicKey = input.publicKey ?? newPublicKey();
+  if (input.publicKey === undefined) while (await repos.identity.publicKeyTaken(publicKey)) publicKey = newPublicKey();
+  const privateKey = input.privateKey ?? randomUUID();
+  const id = newObjectId(input.now);
+  const { ha1Md5, ha1Sha256 } = digestHa1(publicKey, privateKey);
+  await repos.identity.insertApiKey({ id, orgId: input.orgId, publicKey, ha1Md5, ha1Sha256, description: input.description, createdAt: input.now });
+  await repos.identity.setOrgRoles(id, input.orgRoles);
+  return { apiKey: (await repos.identity.findApiKey(id))!, privateKey };
+}
+
+export async function listOrgApiKeys(ctx: AppContext, principal: Principal, orgId: string): Promise<ApiKey[]> {
+  const repos = reader(ctx);
+  await requireOrg(repos, principal, orgId, 'read');
+  return repos.identity.listApiKeys(orgId);
+}
+
+export async function getOrgApiKey(ctx: AppContext, principal: Principal, orgId: string, apiKeyId: string): Promise<ApiKey> {
+  const repos = reader(ctx);
+  await requireOrg(repos, principal, orgId, 'read');
+  const key = await repos.identity.findApiKey(apiKeyId);
+  if (!key || key.orgId !== orgId) throw apiError('API_KEY_NOT_FOUND', apiKeyId);
+  return key;
+}
+
+/** Changes a key's description and/or organization roles (ORG_OWNER); an org keeps at least one owner. */
+export async function updateOrgApiKey(
+  ctx: AppContext,
+  principal: Principal,
+  orgId: string,
+  apiKeyId: string,
+  input: { desc?: unknown; roles?: unknown },
+): Promise<ApiKey> {
+  return inTransaction(ctx, async ({ repos }) => {
+    await requireOrg(repos, principal, orgId, 'write');
+    const key = await repos.identity.findApiKey(apiKeyId);
+    if (!key || key.orgId !== orgId) throw apiError('API_KEY_NOT_FOUND', apiKeyId);
+    if (input.desc !== undefined) await repos.identity.updateApiKeyDescription(apiKeyId, parseDescription(input.desc));
+    if (input.roles !== undefined) {
+      const roles = parseRoles(input.roles, isOrgRole, 'organization');
+      if (key.orgRoles.includes('ORG_OWNER') && !roles.includes('ORG_OWNER') && (await repos.identity.countOrgOwners(orgId)) <= 1) {
+        throw apiError('LAST_ORG_OWNER', apiKeyId, orgId);
+      }
+      await repos.identity.setOrgRoles(apiKeyId, roles);
+    }
+    return (await repos.identity.findApiKey(apiKeyId))!;
+  });
+}
+
+export async function deleteOrgApiKey(ctx: AppContext, principal: Principal, orgId: string, apiKeyId: string): Promise<void> {
+  await inTransaction(ctx, async ({ repos }) => {
+    await requireOrg(repos, principal, orgId, 'write');
+    const key = await repos.identity.findApiKey(apiKeyId);
+    if (!key || key.orgId !== orgId) throw apiError('API_KEY_NOT_FOUND', apiKeyId);
+    if (key.orgRoles.includes('ORG_OWNER') && (await repos.identity.countOrgOwners(orgId)) <= 1) throw apiError('LAST_ORG_OWNER', apiKeyId, orgId);
+    await repos.identity.deleteApiKey(apiKeyId);
+  });
+}
+
+export async function listProjectApiKeys(ctx: AppContext, principal: Principal, projectId: string): Promise<ApiKey[]> {
+  const repos = reader(ctx);
+  await requireProject(repos, principal, projectId, 'read');
+  return repos.identity.listProjectApiKeys(projectId);
+}
+
+/**
+ * Assigns (or re-assigns) project roles to an organization key. Needs GROUP_OWNER of the project,
+ * or ORG_OWNER of its organization (how an Organization Owner adds itself as Project Owner, seed 03).
+ */
+export async function assignProjectApiKey(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  apiKeyId: string,
+  rolesInput: unknown,
+): Promise<ApiKey> {
+  const roles = parseRoles(rolesInput, isProjectRole, 'project');
+  return inTransaction(ctx, async ({ repos }) => {
+    const project = await repos.identity.findProject(projectId);
+    if (!project) throw apiError('GROUP_NOT_FOUND', projectId);
+    const orgOwner = principal.orgId === project.orgId && principal.orgRoles.includes('ORG_OWNER');
+    if (!orgOwner) await requireProject(repos, principal, projectId, 'write');
+    const key = await repos.identity.findApiKey(apiKeyId);
+    if (!key || key.orgId !== project.orgId) throw apiError('API_KEY_NOT_FOUND', apiKeyId);
+    await repos.identity.setProjectRoles(apiKeyId, projectId, roles);
+    return (await repos.identity.findApiKey(apiKeyId))!;
+  });
+}
+
+/** Removes a key from a project (GROUP_OWNER, or ORG_OWNER of its organization). */
+export async function unassignProjectApiKey(ctx: AppContext, principal: Principal, projectId: string, apiKeyId: string): Promise<void> {
+  await inTransaction(ctx, async ({ repos }) => {
+    const project = await repos.identity.findProject(projectId);
+    if (!project) throw apiError('GROUP_NOT_FOUND', projectId);
+    const orgOwner = principal.orgId === project.orgId && principal.orgRoles.includes('ORG_OWNER');
+    if (!orgOwner) await requireProject(repos, principal, projectId, 'write');
+    const key = await repos.identity.findApiKey(apiKeyId);
+    if (!key || !key.projectRoles.some((r) => r.projectId === projectId)) throw apiError('API_KEY_NOT_FOUND', apiKeyId);
+    await repos.identity.setProjectRoles(apiKeyId, projectId, []);
+  });
+}
+
+function parseDescription(value: unknown): string {
+  if (value === undefined || value === null) throw apiError('MISSING_ATTRIBUTE', 'desc');
+  if (typeof value !== 'string' || value.length < 1 || value.length > 250) throw apiError('INVALID_ATTRIBUTE', 'desc');
+  return value;
+}
+
+function parseRoles<R extends string>(value: unknown, valid: (role: unknown) => role is R, scope: string): R[] {
+  if (value === undefined || value === null) throw apiError('MISSING_ATTRIBUTE', 'roles');
+  if (!Array.isArray(value) || value.length === 0) throw apiError('INVALID_ATTRIBUTE', 'roles');
+  const bad = value.find((role) => !valid(role));
+  if (bad !== undefined) throw apiError('INVALID_ROLE', String(bad), scope === 'organization' ? 'an organization API key' : 'a project');
+  return [...new Set(value as R[])];
+}
+
+function newPublicKey(): string {
+  const bytes = randomBytes(8);
+  let out = '';
+  for (const byte of bytes) out += String.fromCharCode(97 + (byte % 26));
+  return out;
+}

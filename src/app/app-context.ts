@@ -1,0 +1,58 @@
+import type { Transaction } from 'kysely';
+import type { Store } from '../store/database.js';
+import { repositories, type Repositories } from '../store/repositories.js';
+import type { Schema } from '../store/schema.js';
+
+/** The channel on which "there is reconcile work" is announced to every process sharing the store. */
+export const WORK_CHANNEL = 'privlink_work';
+
+/** Settings the use cases need besides the store. */
+export interface AppSettings {
+  /** DNS domain of cluster hostnames (`--domain`). */
+  readonly domain: string;
+}
+
+/**
+ * What every use case gets: the store, a clock and settings. Use cases are plain async functions
+ * `(ctx, principal, input) → result`; they check access, apply rules in one transaction, enqueue
+ * reconcile work for what they changed, and announce it after commit.
+ */
+export interface AppContext {
+  readonly store: Store;
+  readonly settings: AppSettings;
+  now(): Date;
+}
+
+/** Inside a use-case transaction: repositories bound to it, and a way to enqueue reconcile work. */
+export interface UnitOfWork {
+  readonly repos: Repositories;
+  readonly trx: Transaction<Schema>;
+  /** Makes (kind, key) due now; the reconciler is woken after commit. */
+  enqueue(kind: string, key: string): Promise<void>;
+}
+
+/**
+ * Runs `work` in one transaction; after it commits, wakes the reconcilers of every process if
+ * anything was enqueued. The wake-up is a hint: the queue row is the durable record.
+ */
+export async function inTransaction<T>(ctx: AppContext, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+  let enqueued = 0;
+  const result = await ctx.store.transaction(async (trx) => {
+    const repos = repositories(trx);
+    return work({
+      repos,
+      trx,
+      async enqueue(kind, key) {
+        await repos.workQueue.enqueue(kind, key);
+        enqueued++;
+      },
+    });
+  });
+  if (enqueued > 0) await ctx.store.notify(WORK_CHANNEL, '').catch(() => undefined);
+  return result;
+}
+
+/** Repositories on the database outside any transaction (reads). */
+export function reader(ctx: AppContext): Repositories {
+  return repositories(ctx.store.db);
+}

@@ -1,0 +1,134 @@
+import { targetsInRegion } from '../domain/cluster.js';
+import type { EndpointService } from '../domain/endpoint-service.js';
+import { apiError } from '../domain/errors.js';
+import type { Principal } from '../domain/identity.js';
+import { newObjectId } from '../domain/object-id.js';
+import { checkAddressableTargetLimit } from '../domain/private-endpoint-rules.js';
+import { findRegion, isCloudProvider, type CloudProvider } from '../domain/regions.js';
+import type { EndpointServiceRecord, InterfaceEndpointRecord } from '../store/private-endpoints.repository.js';
+import type { Repositories } from '../store/repositories.js';
+import { requireProject } from './access.js';
+import { inTransaction, reader, type AppContext } from './app-context.js';
+import { recordEvent } from './events.js';
+
+/** Reconcile-queue kinds of private endpoints. Interface endpoint keys are `<serviceId>/<endpointId>`. */
+export const ENDPOINT_SERVICE_WORK = 'endpoint-service';
+export const INTERFACE_ENDPOINT_WORK = 'interface-endpoint';
+
+/** Providers privlink can drive today; the others answer PROVIDER_UNSUPPORTED. */
+export const SUPPORTED_PROVIDERS: readonly CloudProvider[] = ['AWS'];
+
+/** An endpoint service with the ids of its interface endpoints. */
+export interface EndpointServiceView extends EndpointService {
+  readonly interfaceEndpoints: readonly InterfaceEndpointRecord[];
+}
+
+/**
+ * Creates the endpoint service of a project for one provider region (`POST
+ * …/privateEndpoint/endpointService` `{providerName, region}`); returns it INITIATING with no
+ * service name. Rules: one per (project, provider, region) → 409
+ * PRIVATE_ENDPOINT_SERVICE_ALREADY_EXISTS_FOR_REGION; payment information on file → else 402; the
+ * region's addressable targets within the project limit.
+ */
+export async function createEndpointService(ctx: AppContext, principal: Principal, projectId: string, body: unknown): Promise<EndpointServiceView> {
+  const input = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+  const provider = parseProvider(input.providerName, 'providerName');
+  if (input.region === undefined || input.region === null) throw apiError('MISSING_ATTRIBUTE', 'region');
+  if (typeof input.region !== 'string') throw apiError('INVALID_ATTRIBUTE', 'region');
+  const region = findRegion(provider, input.region);
+  if (!region) throw apiError('INVALID_REGION', input.region, provider);
+  if (input.portMappingEnabled === true && provider !== 'GCP') throw apiError('INVALID_ATTRIBUTE', 'portMappingEnabled');
+  const now = ctx.now();
+  return inTransaction(ctx, async ({ repos, enqueue }) => {
+    const project = await requireProject(repos, principal, projectId, 'write', { lock: true });
+    if (!SUPPORTED_PROVIDERS.includes(provider)) throw apiError('PROVIDER_UNSUPPORTED', provider);
+    const org = await repos.identity.findOrganization(project.orgId);
+    if (!org?.paymentOnFile) throw apiError('NO_PAYMENT_INFORMATION_FOUND', project.orgId);
+    if (await repos.privateEndpoints.findServiceByRegion(projectId, provider, region.atlasName)) {
+      throw apiError('PRIVATE_ENDPOINT_SERVICE_ALREADY_EXISTS_FOR_REGION', provider, region.atlasName);
+    }
+    const clusters = (await repos.clusters.listByProject(projectId)).filter((c) => !c.deleteRequested);
+    const targets = clusters.reduce((sum, c) => sum + targetsInRegion(c.spec, provider, region.atlasName), 0);
+    checkAddressableTargetLimit(provider, region.atlasName, targets, project.nodesPerPrivateLinkRegion);
+    const service: EndpointServiceRecord = {
+      id: newObjectId(now),
+      projectId,
+      provider,
+      regionName: region.atlasName,
+      status: 'INITIATING',
+      errorMessage: null,
+      endpointServiceName: null,
+      deleteRequested: false,
+      createdAt: now,
+      providerRef: {},
+    };
+    await repos.privateEndpoints.insertService(service);
+    await recordEvent(repos, { orgId: project.orgId, projectId, type: 'ENDPOINT_SERVICE_CREATED', targetId: service.id, payload: { provider, regionName: region.atlasName } }, now);
+    await enqueue(ENDPOINT_SERVICE_WORK, service.id);
+    return { ...service, interfaceEndpoints: [] };
+  });
+}
+
+/** The project's endpoint services of one provider, oldest first (a bare array, as Atlas). */
+export async function listEndpointServices(ctx: AppContext, principal: Principal, projectId: string, providerParam: string): Promise<EndpointServiceView[]> {
+  const provider = parseProvider(providerParam, 'cloudProvider');
+  const repos = reader(ctx);
+  await requireProject(repos, principal, projectId, 'read');
+  const services = await repos.privateEndpoints.listServices(projectId, provider);
+  const endpoints = await repos.privateEndpoints.listProjectEndpoints(projectId, provider);
+  return services.map((service) => ({ ...service, interfaceEndpoints: endpoints.filter((e) => e.endpointServiceId === service.id) }));
+}
+
+export async function getEndpointService(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  providerParam: string,
+  serviceId: string,
+): Promise<EndpointServiceView> {
+  const provider = parseProvider(providerParam, 'cloudProvider');
+  const repos = reader(ctx);
+  await requireProject(repos, principal, projectId, 'read');
+  const service = await findService(repos, projectId, provider, serviceId);
+  return { ...service, interfaceEndpoints: await repos.privateEndpoints.listEndpoints(service.id) };
+}
+
+/**
+ * Asks for deletion of an endpoint service (202): it shows DELETING until the provider resources
+ * are gone, then GET answers 404. Its interface endpoints are deleted with it; on AWS the
+ * customer's VPC endpoints then show `rejected` and stay until the customer deletes them.
+ */
+export async function deleteEndpointService(ctx: AppContext, principal: Principal, projectId: string, providerParam: string, serviceId: string): Promise<void> {
+  const provider = parseProvider(providerParam, 'cloudProvider');
+  const now = ctx.now();
+  await inTransaction(ctx, async ({ repos, enqueue }) => {
+    const project = await requireProject(repos, principal, projectId, 'write', { lock: true });
+    const service = await findService(repos, projectId, provider, serviceId);
+    if (service.deleteRequested) return;
+    await repos.privateEndpoints.updateService(service.id, { deleteRequested: true, status: 'DELETING' }, now);
+    for (const endpoint of await repos.privateEndpoints.listEndpoints(service.id)) {
+      if (!endpoint.deleteRequested) {
+        await repos.privateEndpoints.updateEndpoint(service.id, endpoint.endpointId, { deleteRequested: true, status: 'DELETING' }, now);
+        await enqueue(INTERFACE_ENDPOINT_WORK, `${service.id}/${endpoint.endpointId}`);
+      }
+    }
+    await recordEvent(repos, { orgId: project.orgId, projectId, type: 'ENDPOINT_SERVICE_DELETE_REQUESTED', targetId: service.id, payload: { provider, regionName: service.regionName } }, now);
+    await enqueue(ENDPOINT_SERVICE_WORK, service.id);
+  });
+}
+
+/** Parses a provider name (`AWS`, `AZURE`, `GCP`). */
+export function parseProvider(value: unknown, attribute: string): CloudProvider {
+  if (value === undefined || value === null) throw apiError('MISSING_ATTRIBUTE', attribute);
+  if (!isCloudProvider(value)) throw apiError('INVALID_PROVIDER', String(value), attribute);
+  return value;
+}
+
+/** The service of this project and provider, or 404 RESOURCE_NOT_FOUND. */
+export async function findService(repos: Repositories, projectId: string, provider: CloudProvider, serviceId: string): Promise<EndpointServiceRecord> {
+  const service = await repos.privateEndpoints.findService(serviceId);
+  if (!service || service.projectId !== projectId || service.provider !== provider) {
+    throw apiError('RESOURCE_NOT_FOUND', `${provider} private endpoint service with id ${serviceId}`);
+  }
+  return service;
+}

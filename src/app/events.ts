@@ -1,0 +1,45 @@
+import { newObjectId } from '../domain/object-id.js';
+import type { Repositories } from '../store/repositories.js';
+
+/**
+ * Activity-feed event types privlink records (Atlas enum names where Atlas has one).
+ * Recorded in the same transaction as the change they describe.
+ */
+export type EventType =
+  | 'GROUP_CREATED'
+  | 'GROUP_DELETED'
+  | 'CLUSTER_CREATED'
+  | 'CLUSTER_READY'
+  | 'CLUSTER_UPDATE_SUBMITTED'
+  | 'CLUSTER_DELETE_SUBMITTED'
+  | 'CLUSTER_DELETED'
+  | 'ENDPOINT_SERVICE_CREATED'
+  | 'ENDPOINT_SERVICE_AVAILABLE'
+  | 'ENDPOINT_SERVICE_FAILED'
+  | 'ENDPOINT_SERVICE_DELETE_REQUESTED'
+  | 'ENDPOINT_SERVICE_DELETED'
+  | 'INTERFACE_ENDPOINT_CREATED'
+  | 'INTERFACE_ENDPOINT_STATUS_CHANGED'
+  | 'INTERFACE_ENDPOINT_DELETE_REQUESTED'
+  | 'INTERFACE_ENDPOINT_DELETED'
+  | 'REGIONALIZED_PRIVATE_ENDPOINT_MODE_ENABLED'
+  | 'REGIONALIZED_PRIVATE_ENDPOINT_MODE_DISABLED'
+  | 'PRIVATE_ENDPOINT_CONNECTION_STRINGS_PUBLISHED'
+  | 'PRIVATE_ENDPOINT_CONNECTION_STRINGS_WITHDRAWN'
+  | 'PROJECT_LIMIT_UPDATED';
+
+export async function recordEvent(
+  repos: Repositories,
+  event: { orgId: string; projectId: string | null; type: EventType; targetId?: string | null; payload?: Record<string, unknown> },
+  now: Date,
+): Promise<void> {
+  await repos.events.insert({
+    id: newObjectId(now),
+    orgId: event.orgId,
+    projectId: event.projectId,
+    eventType: event.type,
+    targetId: event.targetId ?? null,
+    payload: event.payload ?? {},
+    createdAt: now,
+  });
+}

@@ -1,0 +1,106 @@
+import { apiError } from '../domain/errors.js';
+import type { Principal } from '../domain/identity.js';
+import { AWS_ENDPOINT_ID } from '../domain/interface-endpoint.js';
+import { checkEndpointRegionRule } from '../domain/private-endpoint-rules.js';
+import type { InterfaceEndpointRecord } from '../store/private-endpoints.repository.js';
+import { requireProject } from './access.js';
+import { inTransaction, reader, type AppContext } from './app-context.js';
+import { findService, INTERFACE_ENDPOINT_WORK, parseProvider, SUPPORTED_PROVIDERS } from './endpoint-services.service.js';
+import { recordEvent } from './events.js';
+
+/**
+ * Registers a customer's endpoint with an endpoint service (AWS `{"id": "vpce-…"}`). It starts
+ * PENDING_ACCEPTANCE; the reconciler accepts the provider connection (→ PENDING → AVAILABLE) or
+ * ends it REJECTED with an errorMessage saying why. Rules: payment information on file (402);
+ * an id registered once (409); seed 01's one-per-region / one-region rule unless regionalized.
+ */
+export async function createInterfaceEndpoint(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  providerParam: string,
+  serviceId: string,
+  body: unknown,
+): Promise<InterfaceEndpointRecord> {
+  const provider = parseProvider(providerParam, 'cloudProvider');
+  const input = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+  if (input.id === undefined || input.id === null) throw apiError('MISSING_ATTRIBUTE', 'id');
+  if (typeof input.id !== 'string' || (provider === 'AWS' && !AWS_ENDPOINT_ID.test(input.id))) throw apiError('INVALID_ATTRIBUTE', 'id');
+  const endpointId = input.id;
+  const now = ctx.now();
+  return inTransaction(ctx, async ({ repos, enqueue }) => {
+    const project = await requireProject(repos, principal, projectId, 'write', { lock: true });
+    const service = await findService(repos, projectId, provider, serviceId);
+    if (!SUPPORTED_PROVIDERS.includes(provider)) throw apiError('PROVIDER_UNSUPPORTED', provider);
+    const org = await repos.identity.findOrganization(project.orgId);
+    if (!org?.paymentOnFile) throw apiError('NO_PAYMENT_INFORMATION_FOUND', project.orgId);
+    if (service.deleteRequested) throw apiError('PRIVATE_ENDPOINT_SERVICE_DELETING', service.id);
+    const existing = await repos.privateEndpoints.findEndpointAnywhere(provider, endpointId);
+    if (existing?.endpointServiceId === service.id) throw apiError('PRIVATE_ENDPOINT_ALREADY_EXISTS', endpointId, service.id);
+    if (existing) throw apiError('PRIVATE_ENDPOINT_IN_USE_BY_OTHER_SERVICE', endpointId, existing.endpointServiceId);
+    const counts = new Map<string, number>();
+    for (const endpoint of await repos.privateEndpoints.listProjectEndpoints(projectId, provider)) {
+      if (!endpoint.deleteRequested) counts.set(endpoint.regionName, (counts.get(endpoint.regionName) ?? 0) + 1);
+    }
+    checkEndpointRegionRule(provider, counts, service.regionName, project.regionalizedPrivateEndpoints);
+    const endpoint: InterfaceEndpointRecord = {
+      endpointServiceId: service.id,
+      endpointId,
+      projectId,
+      provider,
+      regionName: service.regionName,
+      status: 'PENDING_ACCEPTANCE',
+      errorMessage: null,
+      deleteRequested: false,
+      createdAt: now,
+    };
+    await repos.privateEndpoints.insertEndpoint(endpoint);
+    await recordEvent(repos, { orgId: project.orgId, projectId, type: 'INTERFACE_ENDPOINT_CREATED', targetId: endpointId, payload: { endpointServiceId: service.id, provider } }, now);
+    await enqueue(INTERFACE_ENDPOINT_WORK, `${service.id}/${endpointId}`);
+    return endpoint;
+  });
+}
+
+export async function getInterfaceEndpoint(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  providerParam: string,
+  serviceId: string,
+  endpointId: string,
+): Promise<InterfaceEndpointRecord> {
+  const provider = parseProvider(providerParam, 'cloudProvider');
+  const repos = reader(ctx);
+  await requireProject(repos, principal, projectId, 'read');
+  await findService(repos, projectId, provider, serviceId);
+  const endpoint = await repos.privateEndpoints.findEndpoint(serviceId, endpointId);
+  if (!endpoint) throw apiError('RESOURCE_NOT_FOUND', `interface endpoint ${endpointId} of private endpoint service ${serviceId}`);
+  return endpoint;
+}
+
+/**
+ * Asks for deletion of an interface endpoint: it shows DELETING until privlink has rejected the
+ * provider connection, then it is gone. The endpoint service stays (privlink does not delete a
+ * service with its last endpoint; docs/decisions.md).
+ */
+export async function deleteInterfaceEndpoint(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  providerParam: string,
+  serviceId: string,
+  endpointId: string,
+): Promise<void> {
+  const provider = parseProvider(providerParam, 'cloudProvider');
+  const now = ctx.now();
+  await inTransaction(ctx, async ({ repos, enqueue }) => {
+    const project = await requireProject(repos, principal, projectId, 'write', { lock: true });
+    await findService(repos, projectId, provider, serviceId);
+    const endpoint = await repos.privateEndpoints.findEndpoint(serviceId, endpointId);
+    if (!endpoint) throw apiError('RESOURCE_NOT_FOUND', `interface endpoint ${endpointId} of private endpoint service ${serviceId}`);
+    if (endpoint.deleteRequested) return;
+    await repos.privateEndpoints.updateEndpoint(serviceId, endpointId, { deleteRequested: true, status: 'DELETING' }, now);
+    await recordEvent(repos, { orgId: project.orgId, projectId, type: 'INTERFACE_ENDPOINT_DELETE_REQUESTED', targetId: endpointId, payload: { endpointServiceId: serviceId } }, now);
+    await enqueue(INTERFACE_ENDPOINT_WORK, `${serviceId}/${endpointId}`);
+  });
+}

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AWS_ENDPOINT_ID, decideInterfaceEndpoint, type InterfaceEndpoint, type ObservedConnection } from './interface-endpoint.js';
+
+const created = new Date('2026-11-23T10:00:00Z');
+const base: InterfaceEndpoint = {
+  endpointServiceId: '6a793f68c0eb9e7a17715835',
+  projectId: '6a793f63c0eb9e7a177153f5',
+  provider: 'AWS',
+  endpointId: 'vpce-00713b5e644e830a3',
+  status: 'PENDING_ACCEPTANCE',
+  errorMessage: null,
+  deleteRequested: false,
+  createdAt: created,
+};
+const serviceName = 'com.amazonaws.vpce.us-east-1.vpce-svc-0705499aae25ac77c';
+const later = (ms: number) => new Date(created.getTime() + ms);
+
+const table: Array<[boolean, ObservedConnection, number, string, string]> = [
+  [false, { state: 'serviceNotReady' }, 0, 'PENDING_ACCEPTANCE', 'none'],
+  [false, { state: 'absent' }, 1000, 'PENDING_ACCEPTANCE', 'none'],
+  [false, { state: 'absent' }, 10_000, 'REJECTED', 'none'],
+  [false, { state: 'otherService', serviceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-11111111111111111' }, 0, 'REJECTED', 'none'],
+  [false, { state: 'pendingAcceptance' }, 0, 'PENDING_ACCEPTANCE', 'accept'],
+  [false, { state: 'pending' }, 0, 'PENDING', 'none'],
+  [false, { state: 'available' }, 0, 'AVAILABLE', 'none'],
+  [false, { state: 'rejected' }, 0, 'REJECTED', 'none'],
+  [false, { state: 'deleted' }, 0, 'REJECTED', 'none'],
+  [true, { state: 'available' }, 0, 'DELETING', 'reject'],
+  [true, { state: 'pending' }, 0, 'DELETING', 'reject'],
+  [true, { state: 'pendingAcceptance' }, 0, 'DELETING', 'reject'],
+  [true, { state: 'rejected' }, 0, 'DELETING', 'forget'],
+  [true, { state: 'absent' }, 0, 'DELETING', 'forget'],
+];
+
+for (const [deleteRequested, observed, age, status, action] of table) {
+  test(`interface endpoint: deleteRequested=${deleteRequested}, observed ${observed.state} at +${age} ms → ${status}/${action}`, () => {
+    const decision = decideInterfaceEndpoint({ ...base, deleteRequested }, observed, { serviceName, notFoundGraceMs: 5000, now: later(age) });
+    assert.equal(decision.status, status);
+    assert.equal(decision.action, action);
+  });
+}
+
+test('interface endpoint: a rejection says why (not found, other service, AWS state)', () => {
+  const context = { serviceName, notFoundGraceMs: 0, now: later(1) };
+  const notFound = decideInterfaceEndpoint(base, { state: 'absent' }, context);
+  assert.match(notFound.errorMessage!, /vpce-00713b5e644e830a3 was not found/);
+  assert.match(notFound.errorMessage!, new RegExp(serviceName.replace(/\./g, '\\.')));
+  const other = decideInterfaceEndpoint(base, { state: 'otherService', serviceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-22222222222222222' }, context);
+  assert.match(other.errorMessage!, /connected to com\.amazonaws\.vpce\.us-east-1\.vpce-svc-22222222222222222, not to/);
+  assert.match(decideInterfaceEndpoint(base, { state: 'rejected' }, context).errorMessage!, /is rejected in AWS/);
+  assert.equal(decideInterfaceEndpoint(base, { state: 'available' }, context).errorMessage, null);
+});
+
+test('AWS endpoint ids are vpce- plus 17 lower-case hex (22 characters)', () => {
+  assert.ok(AWS_ENDPOINT_ID.test('vpce-00713b5e644e830a3'));
+  assert.equal('vpce-00713b5e644e830a3'.length, 22);
+  for (const bad of ['vpce-00713b5e644e830a', 'vpce-00713B5e644e830a3', 'vpc-00713b5e644e830a3', 'vpce-00713b5e644e830a33', ' vpce-00713b5e644e830a3']) {
+    assert.ok(!AWS_ENDPOINT_ID.test(bad), bad);
+  }
+});

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ApiError } from './errors.js';
+import { canDisableRegionalizedMode, checkAddressableTargetLimit, checkEndpointRegionRule, checkMultiRegionCoverage } from './private-endpoint-rules.js';
+
+const counts = (entries: Record<string, number>) => new Map(Object.entries(entries));
+const code = (fn: () => void) => {
+  try {
+    fn();
+    return 'ok';
+  } catch (error) {
+    assert.ok(error instanceof ApiError);
+    return error.errorCode;
+  }
+};
+
+// Seed 01: one endpoint per region across several regions, or several in one region only.
+const regionTable: Array<[Record<string, number>, string, boolean, string]> = [
+  [{}, 'US_EAST_1', false, 'ok'],
+  [{ US_EAST_1: 1 }, 'US_EAST_1', false, 'ok'], // several in one region
+  [{ US_EAST_1: 3 }, 'US_EAST_1', false, 'ok'],
+  [{ US_EAST_1: 1 }, 'US_WEST_2', false, 'ok'], // one per region in two regions
+  [{ US_EAST_1: 1, US_WEST_2: 1 }, 'EU_WEST_1', false, 'ok'],
+  [{ US_EAST_1: 1, US_WEST_2: 1 }, 'US_EAST_1', false, 'PRIVATE_ENDPOINT_MULTI_REGION_LIMIT'],
+  [{ US_EAST_1: 2 }, 'US_WEST_2', false, 'PRIVATE_ENDPOINT_SINGLE_REGION_LIMIT'],
+  [{ US_EAST_1: 2 }, 'US_WEST_2', true, 'ok'], // regionalized mode lifts the rule
+  [{ US_EAST_1: 1, US_WEST_2: 1 }, 'US_EAST_1', true, 'ok'],
+  [{ US_EAST_1: 0, US_WEST_2: 1 }, 'US_WEST_2', false, 'ok'],
+];
+for (const [existing, region, regionalized, expected] of regionTable) {
+  test(`endpoint region rule: ${JSON.stringify(existing)} + ${region}${regionalized ? ' (regionalized)' : ''} → ${expected}`, () => {
+    assert.equal(code(() => checkEndpointRegionRule('AWS', counts(existing), region, regionalized)), expected);
+  });
+}
+
+test('the single-region error names both regions', () => {
+  assert.throws(
+    () => checkEndpointRegionRule('AWS', counts({ US_EAST_1: 2 }), 'EU_WEST_1', false),
+    (error: ApiError) => error.detail.includes('EU_WEST_1') && error.detail.includes('US_EAST_1') && error.status === 409,
+  );
+});
+
+test('regionalized mode can be disabled unless several endpoints span several regions', () => {
+  assert.equal(canDisableRegionalizedMode(counts({})), true);
+  assert.equal(canDisableRegionalizedMode(counts({ 'AWS:US_EAST_1': 3 })), true);
+  assert.equal(canDisableRegionalizedMode(counts({ 'AWS:US_EAST_1': 1, 'AWS:US_WEST_2': 1 })), true);
+  assert.equal(canDisableRegionalizedMode(counts({ 'AWS:US_EAST_1': 2, 'AWS:US_WEST_2': 1 })), false);
+  assert.equal(canDisableRegionalizedMode(counts({ 'AWS:US_EAST_1': 2, 'AWS:US_WEST_2': 2 })), false);
+});
+
+test('addressable targets: up to the limit is fine, one more is refused with both numbers', () => {
+  assert.equal(code(() => checkAddressableTargetLimit('AWS', 'US_EAST_1', 30, 30)), 'ok');
+  assert.throws(
+    () => checkAddressableTargetLimit('AWS', 'US_EAST_1', 31, 30),
+    (error: ApiError) => error.errorCode === 'MAX_NODES_PER_PRIVATELINK_REGION_EXCEEDED' && /31/.test(error.detail) && /30/.test(error.detail),
+  );
+  assert.equal(code(() => checkAddressableTargetLimit('AWS', 'US_EAST_1', 50, 50)), 'ok');
+});
+
+test('multi-region coverage: all or none of the regions may have PrivateLink', () => {
+  assert.equal(code(() => checkMultiRegionCoverage(['US_EAST_1'], new Set())), 'ok');
+  assert.equal(code(() => checkMultiRegionCoverage(['US_EAST_1', 'US_WEST_2'], new Set())), 'ok');
+  assert.equal(code(() => checkMultiRegionCoverage(['US_EAST_1', 'US_WEST_2'], new Set(['US_EAST_1', 'US_WEST_2']))), 'ok');
+  assert.equal(code(() => checkMultiRegionCoverage(['US_EAST_1', 'US_WEST_2'], new Set(['US_EAST_1']))), 'PRIVATE_LINK_NOT_ACTIVE_IN_ALL_REGIONS');
+});

@@ -1,0 +1,147 @@
+import {
+  CreateListenerCommand,
+  CreateTargetGroupCommand,
+  DeleteListenerCommand,
+  DeleteTargetGroupCommand,
+  DeregisterTargetsCommand,
+  DescribeListenersCommand,
+  DescribeTargetGroupAttributesCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  ModifyTargetGroupAttributesCommand,
+  RegisterTargetsCommand,
+  type Listener,
+  type LoadBalancer,
+  type TargetGroup,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { EndpointServiceSpec, ListenerSpec } from '../cloud-provider.js';
+import type { RegionClients } from './aws-clients.js';
+import { aws, awsOrAbsent } from './aws-errors.js';
+import { SERVICE_TAG, targetGroupName, targetGroupPrefix } from './aws-names.js';
+
+/**
+ * Port-per-node on the network load balancer: one TCP listener per addressable target, each
+ * forwarding to a target group `pl-<hash>-<port>` that holds exactly that target. Every step looks
+ * first and changes only what differs, so a pass repeated after a crash makes nothing twice.
+ */
+export async function syncListeners(clients: RegionClients, spec: EndpointServiceSpec, lb: LoadBalancer): Promise<void> {
+  const listeners = await listListeners(clients, lb.LoadBalancerArn!);
+  const desired = new Map(spec.listeners.map((l) => [l.port, l]));
+  for (const listener of listeners) {
+    if (listener.Port !== undefined && !desired.has(listener.Port)) {
+      await awsOrAbsent(() => clients.elb.send(new DeleteListenerCommand({ ListenerArn: listener.ListenerArn })), ['ListenerNotFound', 'ListenerNotFoundException']);
+    }
+  }
+  const ours = await ourTargetGroups(clients, spec.id);
+  for (const group of ours) {
+    const port = Number(group.TargetGroupName!.split('-').pop());
+    if (!desired.has(port)) await deleteTargetGroup(clients, group);
+  }
+  for (const want of spec.listeners) {
+    const name = targetGroupName(spec.id, want.port);
+    let group = ours.find((g) => g.TargetGroupName === name);
+    if (group && group.Port !== want.targetPort) {
+      // A target group's port cannot change: replace listener and group.
+      const old = listeners.find((l) => l.Port === want.port);
+      if (old) await awsOrAbsent(() => clients.elb.send(new DeleteListenerCommand({ ListenerArn: old.ListenerArn })), ['ListenerNotFound']);
+      await deleteTargetGroup(clients, group);
+      group = undefined;
+      listeners.splice(listeners.indexOf(old!), old ? 1 : 0);
+    }
+    if (!group) {
+      const created = await aws(() =>
+        clients.elb.send(
+          new CreateTargetGroupCommand({ Name: name, Protocol: 'TCP', Port: want.targetPort, VpcId: lb.VpcId, TargetType: 'ip', Tags: [{ Key: SERVICE_TAG, Value: spec.id }] }),
+        ),
+      );
+      group = created.TargetGroups![0]!;
+    }
+    await syncProxyProtocol(clients, group.TargetGroupArn!, want);
+    await syncTarget(clients, group.TargetGroupArn!, want);
+    const listener = listeners.find((l) => l.Port === want.port);
+    const forwardsTo = listener?.DefaultActions?.[0]?.TargetGroupArn;
+    if (listener && forwardsTo !== group.TargetGroupArn) {
+      await awsOrAbsent(() => clients.elb.send(new DeleteListenerCommand({ ListenerArn: listener.ListenerArn })), ['ListenerNotFound']);
+    }
+    if (!listener || forwardsTo !== group.TargetGroupArn) {
+      await aws(() =>
+        clients.elb.send(
+          new CreateListenerCommand({
+            LoadBalancerArn: lb.LoadBalancerArn,
+            Protocol: 'TCP',
+            Port: want.port,
+            DefaultActions: [{ Type: 'forward', TargetGroupArn: group!.TargetGroupArn }],
+          }),
+        ),
+      );
+    }
+  }
+}
+
+/** Deletes every listener of the load balancer and every target group made for the service. */
+export async function deleteAllListeners(clients: RegionClients, spec: EndpointServiceSpec, lb: LoadBalancer | undefined): Promise<void> {
+  if (lb?.LoadBalancerArn) {
+    for (const listener of await listListeners(clients, lb.LoadBalancerArn)) {
+      await awsOrAbsent(() => clients.elb.send(new DeleteListenerCommand({ ListenerArn: listener.ListenerArn })), ['ListenerNotFound', 'ListenerNotFoundException']);
+    }
+  }
+  for (const group of await ourTargetGroups(clients, spec.id)) await deleteTargetGroup(clients, group);
+}
+
+async function listListeners(clients: RegionClients, loadBalancerArn: string): Promise<Listener[]> {
+  const out: Listener[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await awsOrAbsent(
+      () => clients.elb.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancerArn, Marker: marker })),
+      ['LoadBalancerNotFound', 'LoadBalancerNotFoundException'],
+    );
+    if (!page) return out;
+    out.push(...(page.Listeners ?? []));
+    marker = page.NextMarker;
+  } while (marker);
+  return out;
+}
+
+/** Target groups named for this service (found by name prefix, so one created just before a crash is not leaked). */
+async function ourTargetGroups(clients: RegionClients, serviceId: string): Promise<TargetGroup[]> {
+  const prefix = targetGroupPrefix(serviceId);
+  const out: TargetGroup[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await aws(() => clients.elb.send(new DescribeTargetGroupsCommand({ Marker: marker, PageSize: 400 })));
+    out.push(...(page.TargetGroups ?? []).filter((g) => g.TargetGroupName?.startsWith(prefix)));
+    marker = page.NextMarker;
+  } while (marker);
+  return out;
+}
+
+async function deleteTargetGroup(clients: RegionClients, group: TargetGroup): Promise<void> {
+  await awsOrAbsent(() => clients.elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: group.TargetGroupArn })), ['TargetGroupNotFound', 'TargetGroupNotFoundException']);
+}
+
+async function syncTarget(clients: RegionClients, targetGroupArn: string, want: ListenerSpec): Promise<void> {
+  const health = await aws(() => clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn })));
+  const registered = (health.TargetHealthDescriptions ?? []).map((d) => d.Target!).filter(Boolean);
+  const stale = registered.filter((t) => t.Id !== want.targetHost || t.Port !== want.targetPort);
+  if (stale.length > 0) {
+    await aws(() => clients.elb.send(new DeregisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: stale.map((t) => ({ Id: t.Id!, Port: t.Port })) })));
+  }
+  if (!registered.some((t) => t.Id === want.targetHost && t.Port === want.targetPort)) {
+    await aws(() => clients.elb.send(new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: [{ Id: want.targetHost, Port: want.targetPort }] })));
+  }
+}
+
+async function syncProxyProtocol(clients: RegionClients, targetGroupArn: string, want: ListenerSpec): Promise<void> {
+  const attributes = await aws(() => clients.elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn })));
+  const current = attributes.Attributes?.find((a) => a.Key === 'proxy_protocol_v2.enabled')?.Value === 'true';
+  if (current === want.proxyProtocol) return;
+  await aws(() =>
+    clients.elb.send(
+      new ModifyTargetGroupAttributesCommand({
+        TargetGroupArn: targetGroupArn,
+        Attributes: [{ Key: 'proxy_protocol_v2.enabled', Value: String(want.proxyProtocol) }],
+      }),
+    ),
+  );
+}

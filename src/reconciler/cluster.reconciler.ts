@@ -1,0 +1,68 @@
+import { ENDPOINT_SERVICE_WORK } from '../app/endpoint-services.service.js';
+import { recordEvent } from '../app/events.js';
+import { clusterRegions } from '../domain/cluster.js';
+import type { ClusterRecord } from '../store/clusters.repository.js';
+import type { Repositories } from '../store/repositories.js';
+import { repositories } from '../store/repositories.js';
+import { DONE, type Outcome, type ReconcileFunction } from './outcome.js';
+import type { ReconcileContext } from './reconcile-context.js';
+
+/** Runs (or stops) what backs a cluster's nodes; the local cloud's simulated nodes or nothing. */
+export interface ClusterRuntime {
+  /** Makes the cluster's nodes run (idempotent). */
+  ensure(cluster: ClusterRecord): Promise<void>;
+  /** Stops the cluster's nodes (idempotent). */
+  remove(clusterId: string): Promise<void>;
+}
+
+/**
+ * Reconciles one cluster: CREATING/UPDATING → IDLE once its nodes run; DELETING → gone once they
+ * are stopped. Each change also wakes the endpoint services of the cluster's regions, whose
+ * port-per-node listeners follow the cluster's addressable targets.
+ */
+export function clusterReconciler(ctx: ReconcileContext, runtime: ClusterRuntime): ReconcileFunction {
+  return async (id: string): Promise<Outcome> => {
+    const cluster = await repositories(ctx.store.db).clusters.findById(id);
+    if (!cluster) {
+      await runtime.remove(id);
+      return DONE;
+    }
+    const now = ctx.now();
+    if (cluster.deleteRequested) {
+      await runtime.remove(id);
+      await ctx.store.transaction(async (trx) => {
+        const tx = repositories(trx);
+        await tx.clusters.delete(id);
+        await event(tx, cluster, 'CLUSTER_DELETED', now);
+        await wakeServices(tx, cluster);
+      });
+      await ctx.announce();
+      return DONE;
+    }
+    await runtime.ensure(cluster);
+    if (cluster.stateName !== 'IDLE') {
+      await ctx.store.transaction(async (trx) => {
+        const tx = repositories(trx);
+        const current = await tx.clusters.findById(id);
+        if (!current || current.deleteRequested || current.updatedAt.getTime() !== cluster.updatedAt.getTime()) return;
+        await tx.clusters.update(id, { stateName: 'IDLE' }, now);
+        await event(tx, cluster, 'CLUSTER_READY', now);
+        await wakeServices(tx, cluster);
+      });
+      await ctx.announce();
+    }
+    return DONE;
+  };
+}
+
+async function event(tx: Repositories, cluster: ClusterRecord, type: 'CLUSTER_READY' | 'CLUSTER_DELETED', now: Date): Promise<void> {
+  const project = await tx.identity.findProject(cluster.projectId);
+  if (project) await recordEvent(tx, { orgId: project.orgId, projectId: project.id, type, targetId: cluster.id, payload: { clusterName: cluster.name } }, now);
+}
+
+async function wakeServices(tx: Repositories, cluster: ClusterRecord): Promise<void> {
+  for (const region of clusterRegions(cluster.spec)) {
+    const service = await tx.privateEndpoints.findServiceByRegion(cluster.projectId, region.provider, region.regionName);
+    if (service) await tx.workQueue.enqueue(ENDPOINT_SERVICE_WORK, service.id);
+  }
+}

@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { WORK_CHANNEL } from '../app/app-context.js';
+import type { Logger } from '../logging/logger.js';
+import { ProviderError } from '../providers/cloud-provider.js';
+import type { Store } from '../store/database.js';
+import { WorkQueueRepository, type ClaimedItem } from '../store/work-queue.repository.js';
+import type { ReconcileFunction } from './outcome.js';
+
+export interface ControllerOptions {
+  /** Concurrent passes in this process. */
+  readonly workers: number;
+  /** Lease on a claimed key; renewed while a pass runs, taken over by another replica when it lapses. */
+  readonly leaseMs: number;
+  /** How often every resource is enqueued again (level-triggered safety net). */
+  readonly resyncMs: number;
+  /** Enqueues every resource (called on start and every `resyncMs`). */
+  readonly resync: () => Promise<void>;
+}
+
+/**
+ * The reconcile loop of one process (controller-runtime's controller over a Postgres queue).
+ * Workers claim due keys with leases (`FOR UPDATE SKIP LOCKED`), so any number of processes share
+ * the work and a key is never reconciled twice at once; a dead process's keys are taken over when
+ * their leases lapse. One switch turns outcomes into queue operations:
+ * done → remove (unless re-enqueued meanwhile), requeue → due later, error → backoff
+ * (throttling honours Retry-After). Wake-ups come from LISTEN/NOTIFY (PostgreSQL) or in-process
+ * (PGlite); a timer covers the next due time.
+ */
+export class Controller {
+  private readonly owner = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  private readonly queue: WorkQueueRepository;
+  private running = false;
+  private readonly waiters = new Set<() => void>();
+  private pending = false;
+  private loops: Promise<void>[] = [];
+  private unlisten: (() => Promise<void>) | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private inFlight = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly handlers: Readonly<Record<string, ReconcileFunction>>,
+    private readonly options: ControllerOptions,
+    private readonly log: Logger,
+  ) {
+    this.queue = new WorkQueueRepository(store.db);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    // PGlite: this process holds the data-dir lock, so every lease in the table is from a dead process.
+    if (this.store.backend === 'pglite') await this.queue.releaseAllLeases();
+    this.unlisten = await this.store.listen(WORK_CHANNEL, () => this.wake());
+    await this.options.resync().catch((error) => this.log.error('resync failed', { error: String(error) }));
+    this.resyncTimer = setInterval(() => {
+      void this.options.resync().then(() => this.wake(), (error) => this.log.error('resync failed', { error: String(error) }));
+    }, this.options.resyncMs);
+    this.resyncTimer.unref();
+    for (let i = 0; i < this.options.workers; i++) this.loops.push(this.loop(i));
+  }
+
+  /** Stops claiming; waits for passes in flight. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearInterval(this.resyncTimer);
+    this.wake();
+    await Promise.all(this.loops);
+    this.loops = [];
+    await this.unlisten?.();
+  }
+
+  /** Asks idle workers to look at the queue now. */
+  wake(): void {
+    this.pending = true;
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  /** True when nothing is being reconciled in this process right now (tests, benchmarks). */
+  get idle(): boolean {
+    return this.inFlight === 0;
+  }
+
+  private async loop(worker: number): Promise<void> {
+    while (this.running) {
+      this.pending = false;
+      let items: ClaimedItem[] = [];
+      try {
+        items = await this.queue.claim(this.owner, 1, this.options.leaseMs);
+      } catch (error) {
+        this.log.error('claim failed', { worker, error: String(error) });
+      }
+      if (items.length === 0) {
+        await this.sleep();
+        continue;
+      }
+      for (const item of items) await this.process(item);
+    }
+  }
+
+  private async process(item: ClaimedItem): Promise<void> {
+    const handler = this.handlers[item.kind];
+    this.inFlight++;
+    const renew = setInterval(() => void this.queue.renew(item, this.owner, this.options.leaseMs).catch(() => undefined), this.options.leaseMs / 3);
+    try {
+      if (!handler) {
+        this.log.warn('no reconciler for kind; dropping', { kind: item.kind, key: item.key });
+        await this.queue.complete(item, this.owner);
+        return;
+      }
+      const outcome = await handler(item.key);
+      if (outcome.kind === 'done') await this.queue.complete(item, this.owner);
+      else await this.queue.release(item, this.owner, outcome.afterMs, null, true);
+    } catch (error) {
+      const delay = backoff(item.attempts, error);
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      this.log[error instanceof ProviderError && error.retryable ? 'info' : 'warn']('reconcile failed; will retry', {
+        kind: item.kind,
+        key: item.key,
+        attempt: item.attempts + 1,
+        retryInMs: delay,
+        error: message,
+      });
+      await this.queue.release(item, this.owner, delay, message.slice(0, 2000), false).catch(() => undefined);
+    } finally {
+      clearInterval(renew);
+      this.inFlight--;
+    }
+  }
+
+  private async sleep(): Promise<void> {
+    if (this.pending || !this.running) return;
+    let wait = 1000;
+    try {
+      const next = await this.queue.msUntilNextDue();
+      if (next !== undefined) wait = Math.max(5, Math.min(wait, next + 2));
+    } catch {
+      // keep the default
+    }
+    if (this.pending || !this.running) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, wait);
+      this.waiters.add(done);
+    });
+  }
+}
+
+/** Exponential backoff with jitter: 200 ms doubling to 60 s; a provider's Retry-After wins. */
+export function backoff(attempts: number, error: unknown): number {
+  if (error instanceof ProviderError && error.retryAfterMs !== undefined) return error.retryAfterMs;
+  const base = Math.min(60_000, 200 * 2 ** Math.min(attempts, 12));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}

@@ -1,0 +1,25 @@
+/**
+ * Test-only crash injection: `PRIVLINK_TEST_CRASH_AT=name[:n]` makes the process SIGKILL itself
+ * the n-th time (default first) it reaches crash point `name` — e.g. right after a provider call
+ * and before its result is committed — so the crash tests can prove nothing leaks or doubles.
+ */
+export class CrashPoints {
+  private readonly name: string | undefined;
+  private remaining: number;
+
+  constructor(spec: string | null) {
+    const [name, count] = (spec ?? '').split(':');
+    this.name = name || undefined;
+    this.remaining = count ? Number(count) : 1;
+  }
+
+  /** Call at a named point; kills the process when configured to. */
+  reach(name: string): void {
+    if (this.name !== name) return;
+    this.remaining -= 1;
+    if (this.remaining <= 0) {
+      process.stderr.write(`privlink: crash point ${name} reached, SIGKILL (test injection)\n`);
+      process.kill(process.pid, 'SIGKILL');
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import { recordEvent } from '../app/events.js';
+import { decideInterfaceEndpoint, type ObservedConnection } from '../domain/interface-endpoint.js';
+import { findRegion } from '../domain/regions.js';
+import { ProviderError, type ProviderRef } from '../providers/cloud-provider.js';
+import { repositories } from '../store/repositories.js';
+import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
+import { pollInterval, providerFailureMessage, serviceSpec, type ReconcileContext } from './reconcile-context.js';
+
+/**
+ * Reconciles one interface endpoint (key `<serviceId>/<endpointId>`): observe its provider
+ * connection, decide (domain/interface-endpoint.ts), accept or reject it, publish
+ * `connectionStatus`. Only registered endpoints are ever accepted.
+ */
+export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFunction {
+  return async (key: string): Promise<Outcome> => {
+    const slash = key.indexOf('/');
+    const serviceId = key.slice(0, slash);
+    const endpointId = key.slice(slash + 1);
+    const repos = repositories(ctx.store.db);
+    const endpoint = await repos.privateEndpoints.findEndpoint(serviceId, endpointId);
+    if (!endpoint) return DONE;
+    const service = await repos.privateEndpoints.findService(serviceId);
+    const region = service && findRegion(service.provider, service.regionName);
+    if (!service || !region) return DONE;
+    const ref = service.providerRef as ProviderRef;
+    const spec = await serviceSpec(ctx, service, region.providerName);
+    let observed: ObservedConnection;
+    if (!ref.serviceId && (service.status !== 'AVAILABLE' || service.deleteRequested)) {
+      observed = service.deleteRequested ? { state: 'absent' } : { state: 'serviceNotReady' };
+    } else {
+      observed = await ctx.provider.observeConnection(spec, ref, endpointId);
+    }
+    const now = ctx.now();
+    const decision = decideInterfaceEndpoint(endpoint, observed, {
+      serviceName: service.endpointServiceName,
+      notFoundGraceMs: ctx.notFoundGraceMs,
+      now,
+    });
+
+    if (decision.action === 'forget') {
+      await ctx.store.transaction(async (trx) => {
+        const tx = repositories(trx);
+        await tx.privateEndpoints.deleteEndpoint(serviceId, endpointId);
+        const project = await tx.identity.findProject(endpoint.projectId);
+        if (project) {
+          await recordEvent(tx, { orgId: project.orgId, projectId: project.id, type: 'INTERFACE_ENDPOINT_DELETED', targetId: endpointId, payload: { endpointServiceId: serviceId } }, now);
+        }
+      });
+      return DONE;
+    }
+
+    let status = decision.status;
+    let errorMessage = decision.errorMessage;
+    try {
+      if (decision.action === 'accept') {
+        ctx.crash.reach('before-accept-connection');
+        await ctx.provider.acceptConnection(spec, ref, endpointId);
+        ctx.crash.reach('after-accept-connection');
+      } else if (decision.action === 'reject') {
+        await ctx.provider.rejectConnection(spec, ref, endpointId);
+      }
+    } catch (error) {
+      if (!(error instanceof ProviderError) || error.retryable || decision.action === 'reject') throw error;
+      status = 'REJECTED';
+      errorMessage = providerFailureMessage('accept interface endpoint', error.code, error.message);
+    }
+
+    if (status !== endpoint.status || errorMessage !== endpoint.errorMessage) {
+      await ctx.store.transaction(async (trx) => {
+        const tx = repositories(trx);
+        const current = await tx.privateEndpoints.findEndpoint(serviceId, endpointId);
+        if (!current) return;
+        const published = current.deleteRequested ? 'DELETING' : status;
+        await tx.privateEndpoints.updateEndpoint(serviceId, endpointId, { status: published, errorMessage }, now);
+        const project = await tx.identity.findProject(endpoint.projectId);
+        if (project && published !== current.status) {
+          await recordEvent(
+            tx,
+            { orgId: project.orgId, projectId: project.id, type: 'INTERFACE_ENDPOINT_STATUS_CHANGED', targetId: endpointId, payload: { endpointServiceId: serviceId, from: current.status, to: published, errorMessage } },
+            now,
+          );
+        }
+      });
+    }
+    if (decision.action !== 'none') return requeueAfter(0);
+    if (decision.settled || status === 'REJECTED') return DONE;
+    if (observed.state === 'absent') {
+      const left = endpoint.createdAt.getTime() + ctx.notFoundGraceMs - now.getTime();
+      return requeueAfter(Math.max(0, Math.min(left + 1, pollInterval(endpoint.createdAt, now))));
+    }
+    return requeueAfter(pollInterval(endpoint.createdAt, now));
+  };
+}

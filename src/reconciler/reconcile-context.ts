@@ -1,0 +1,43 @@
+import type { Logger } from '../logging/logger.js';
+import type { CloudProviderAdapter, EndpointServiceSpec, ListenerSpec } from '../providers/cloud-provider.js';
+import type { Store } from '../store/database.js';
+import type { EndpointServiceRecord } from '../store/private-endpoints.repository.js';
+import type { CrashPoints } from './crash-points.js';
+
+/** Where the reconcilers learn which listeners an endpoint service needs (port-per-node targets). */
+export interface ListenerDirectory {
+  /** The load-balancer listeners the service should have now (empty until clusters have targets). */
+  listenersFor(service: EndpointServiceRecord): Promise<ListenerSpec[]>;
+}
+
+/** What every reconcile function gets. */
+export interface ReconcileContext {
+  readonly store: Store;
+  readonly provider: CloudProviderAdapter;
+  readonly listeners: ListenerDirectory;
+  readonly crash: CrashPoints;
+  readonly log: Logger;
+  readonly notFoundGraceMs: number;
+  now(): Date;
+  /** Wakes this process's workers and the other replicas' (after a commit that enqueued work). */
+  announce(): Promise<void>;
+}
+
+/** Poll interval while waiting on the provider: fast right after a change, slower later. */
+export function pollInterval(since: Date, now: Date): number {
+  const age = now.getTime() - since.getTime();
+  if (age < 2_000) return 25;
+  if (age < 30_000) return 500;
+  if (age < 300_000) return 2_000;
+  return 10_000;
+}
+
+/** Builds the provider spec of a service. */
+export async function serviceSpec(ctx: ReconcileContext, service: EndpointServiceRecord, region: string): Promise<EndpointServiceSpec> {
+  return { id: service.id, projectId: service.projectId, region, listeners: await ctx.listeners.listenersFor(service) };
+}
+
+/** Atlas's wording for an unexpected provider failure (TF #590 shows it). */
+export function providerFailureMessage(what: string, code: string, message: string): string {
+  return `Failed to ${what} due to an unexpected error with code={${code}} and message={${message}} from AWS API.`;
+}

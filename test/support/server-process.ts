@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StoreLocation } from '../../src/store/database.js';
+import { newStoreLocation } from './test-store.js';
+
+/** The built CLI entry point. */
+export const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
+
+export interface ServerOptions {
+  /** Extra environment (e.g. `PRIVLINK_TEST_CRASH_AT`, `PRIVLINK_LOCALCLOUD_DELAYS`). */
+  readonly env?: Record<string, string>;
+  /** Reuse a store (restart after a crash); by default a fresh one is made. */
+  readonly location?: StoreLocation;
+  /** Reuse a data directory (bootstrap.json, CA); by default the PGlite dir or a fresh temp dir. */
+  readonly dataDir?: string;
+  /** Extra CLI flags after `serve`. */
+  readonly args?: readonly string[];
+}
+
+export interface BootstrapFile {
+  orgId: string;
+  projectId: string;
+  publicKey: string;
+  privateKey: string;
+  baseUrl: string;
+  localCloud?: { endpoint: string; customer: { accountId: string; accessKeyId: string; secretAccessKey: string } };
+}
+
+/** A privlink server running as a child process (`node dist/src/cli/main.js serve`) on free ports. */
+export interface ServerProcess {
+  readonly apiUrl: string;
+  readonly localCloudUrl: string | null;
+  readonly bootstrap: BootstrapFile;
+  readonly dataDir: string;
+  readonly location: StoreLocation;
+  readonly child: ChildProcess;
+  /** Everything the process printed so far (stdout + stderr). */
+  output(): string;
+  /** Resolves when the process exits (with its exit code or signal). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM and wait. */
+  stop(): Promise<void>;
+  /** SIGKILL and wait (crash). */
+  kill(): Promise<void>;
+  /** Stop and delete the store and data directory. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * Starts a server on free ports (`--port 0 --localcloud-port 0 --dns-port 0`), on this run's
+ * backend (a fresh PGlite copy or a fresh PostgreSQL database), and waits for it to be ready.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<ServerProcess> {
+  const fresh = options.location ? undefined : await newStoreLocation();
+  const location = options.location ?? fresh!.location;
+  const dataDir = options.dataDir ?? (location.kind === 'pglite' ? location.dataDir : scratch());
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PRIVLINK_LOG_LEVEL: process.env.PRIVLINK_TEST_LOG_LEVEL ?? 'warn',
+    PRIVLINK_RECONCILER_RESYNC_MS: '5000',
+    PRIVLINK_LOCALCLOUD_LOOPBACK_BASE: String(20 + Math.floor(Math.random() * 200)),
+    ...(options.env ?? {}),
+  };
+  delete env.DATABASE_URL;
+  if (location.kind === 'postgres') env.DATABASE_URL = location.url;
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--port', '0', '--localcloud-port', '0', '--dns-port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const ready = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
+    const check = () => {
+      const match = /privlink ready: Admin API (\S+?)(?:, local cloud (\S+))?\n/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code ?? signal}) before it was ready:\n${output}`));
+    });
+  });
+  const bootstrap = JSON.parse(readFileSync(join(dataDir, 'bootstrap.json'), 'utf8')) as BootstrapFile;
+  const server: ServerProcess = {
+    apiUrl: ready[1]!,
+    localCloudUrl: ready[2] ?? null,
+    bootstrap,
+    dataDir,
+    location,
+    child,
+    output: () => output,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    async destroy() {
+      await server.stop();
+      await fresh?.drop();
+      if (dataDir !== (location.kind === 'pglite' ? location.dataDir : '')) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+function scratch(): string {
+  const base = process.env.PRIVLINK_TEST_SCRATCH ?? join(tmpdir(), 'privlink-test-scratch');
+  mkdirSync(base, { recursive: true });
+  return mkdtempSync(join(base, 'data-'));
+}
