@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { parse } from 'yaml';
+
+/**
+ * Validates privlink's responses against the official Atlas Admin API v2 spec subset in
+ * `test/contract/atlas-spec/` (see its README). Deviations recorded from real Atlas traffic
+ * (CONTRACT.md §13) are applied to the spec, not to privlink: optional fields may be `null`
+ * (Atlas sends explicit nulls), AWS interface endpoint ids are `vpce-…` (the spec says 24-hex),
+ * and a 2xx status the spec does not list (201, 202) is checked against the spec's 2xx schema.
+ */
+type Schema = Record<string, unknown>;
+type Spec = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: Record<string, Record<string, Schema>> };
+
+const SPEC_DIR = new URL('../../../test/contract/atlas-spec/', import.meta.url);
+const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+
+let cached: { spec: Spec; connection: Spec; ajv: Ajv } | undefined;
+
+function load() {
+  if (!cached) {
+    const spec = parse(readFileSync(new URL('private-endpoint-paths.yaml', SPEC_DIR), 'utf8')) as Spec;
+    const connection = parse(readFileSync(new URL('cluster-connection-strings.yaml', SPEC_DIR), 'utf8')) as Spec;
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    (addFormats as unknown as (a: Ajv) => void)(ajv);
+    cached = { spec, connection, ajv };
+  }
+  return cached;
+}
+
+/** Resolves `$ref`s, turns `nullable`/optional fields into "or null", and discriminators into if/then. */
+function convert(schema: unknown, root: Spec, seen: string[] = []): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => convert(s, root, seen));
+  if (!schema || typeof schema !== 'object') return schema;
+  const input = schema as Schema;
+  if (typeof input.$ref === 'string') {
+    const name = input.$ref.split('/').pop()!;
+    const kind = input.$ref.split('/')[2]!;
+    if (seen.includes(name)) return {};
+    const target = root.components[kind]?.[name] ?? load().connection.components[kind]?.[name];
+    if (!target) throw new Error(`Unresolved $ref ${input.$ref}`);
+    return convert(target, root, [...seen, name]);
+  }
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (key === 'discriminator' || key === 'example' || key.startsWith('x-') || key === 'readOnly' || key === 'writeOnly' || key === 'nullable') continue;
+    out[key] = key === 'properties' ? Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, convert(v, root, seen)])) : convert(value, root, seen);
+  }
+  if (input.properties) {
+    const required = new Set((input.required as string[] | undefined) ?? []);
+    const properties = out.properties as Record<string, Schema>;
+    for (const [name, property] of Object.entries(properties)) {
+      if (!required.has(name) || (input.properties as Record<string, Schema>)[name]?.nullable) properties[name] = { anyOf: [property, { type: 'null' }] };
+    }
+  }
+  const discriminator = input.discriminator as { propertyName: string; mapping?: Record<string, string> } | undefined;
+  if (discriminator?.mapping) {
+    const branches = Object.entries(discriminator.mapping).map(([value, ref]) => ({
+      if: { properties: { [discriminator.propertyName]: { const: value } }, required: [discriminator.propertyName] },
+      then: convert({ $ref: ref }, root, seen),
+    }));
+    delete out.oneOf;
+    out.allOf = [...((out.allOf as unknown[]) ?? []), ...branches];
+  }
+  return out;
+}
+
+/** Applies the recorded deviations of real Atlas from its spec (see file comment). */
+function applyObservedDeviations(schema: unknown): unknown {
+  const text = JSON.stringify(schema)
+    // interfaceEndpoints[] / interfaceEndpointId carry vpce ids on AWS (CONTRACT.md §13.2).
+    .replace(/"description":"Unique 24-hexadecimal digit string that identifies the interface endpoint\.","pattern":"\^\(\[a-f0-9\]\{24\}\)\$"/g, '"description":"vpce id","pattern":"^(vpce-[0-9a-f]{17}|[a-f0-9]{24})$"');
+  return JSON.parse(text);
+}
+
+const validators = new Map<string, ValidateFunction>();
+
+/**
+ * Validates one response body of `method path` (path as in the spec, e.g.
+ * `/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService`) with HTTP `status`.
+ * Returns human-readable errors (empty when valid).
+ */
+export function contractErrors(method: string, path: string, status: number, body: unknown): string[] {
+  const { spec, ajv } = load();
+  const operation = spec.paths[path]?.[method.toLowerCase()];
+  if (!operation) return [`the spec has no ${method} ${path}`];
+  const responses = operation.responses;
+  let response = responses[String(status)] as Schema | undefined;
+  if (!response && status >= 200 && status < 300) response = Object.entries(responses).find(([code]) => code.startsWith('2'))?.[1] as Schema | undefined;
+  if (!response) return [`the spec lists no ${status} response for ${method} ${path}`];
+  if (typeof response.$ref === 'string') response = spec.components.responses![response.$ref.split('/').pop()!] as Schema;
+  const content = response.content as Record<string, { schema?: unknown }> | undefined;
+  if (!content) return body === undefined || body === null || (typeof body === 'object' && Object.keys(body as object).length === 0) ? [] : ['the spec says no body'];
+  const media = content['application/vnd.atlas.2023-01-01+json'] ?? content['application/json'] ?? Object.values(content)[0]!;
+  const key = `${method} ${path} ${status}`;
+  let validate = validators.get(key);
+  if (!validate) {
+    validate = ajv.compile(applyObservedDeviations(convert(media.schema ?? {}, spec)) as Schema);
+    validators.set(key, validate);
+  }
+  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message} ${JSON.stringify(e.params)}`);
+}
+
+/** Validates a cluster's `connectionStrings` object against `ClusterConnectionStrings`. */
+export function connectionStringsErrors(body: unknown): string[] {
+  const { connection, ajv } = load();
+  const validate = ajv.compile(convert({ $ref: '#/components/schemas/ClusterConnectionStrings' }, connection) as Schema);
+  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
