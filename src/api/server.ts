@@ -1,12 +1,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/app-context.js';
-import { NO_CONNECTION_STRINGS } from '../app/connection-strings.js';
+import { connectionStringsOf } from '../app/connection-strings.js';
 import { ApiError } from '../domain/errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { Authenticator } from './authenticate.js';
 import { errorHandler, sendApiError } from './error-handler.js';
 import { routeRegistrar } from './route-registrar.js';
 import { clustersRoutes, type ConnectionStringsOf } from './routes/clusters.routes.js';
+import { eventsRoutes } from './routes/events.routes.js';
 import { identityRoutes } from './routes/identity.routes.js';
 import { privateEndpointsRoutes } from './routes/private-endpoints.routes.js';
 
@@ -16,7 +17,7 @@ export interface ApiServerOptions {
   readonly log: Logger;
   /** Base URL for links; derived from the Host header when null. */
   readonly publicUrl: string | null;
-  /** Connection strings of a cluster (the data plane provides private endpoint strings). */
+  /** Connection strings of a cluster (default: computed from stored state). */
   readonly connectionStrings?: ConnectionStringsOf;
 }
 
@@ -46,8 +47,9 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
 
   const registrar = routeRegistrar(app, options.ctx, options.authenticator, options.publicUrl);
   identityRoutes(registrar, options.authenticator);
-  clustersRoutes(registrar, options.connectionStrings ?? (async () => NO_CONNECTION_STRINGS));
+  clustersRoutes(registrar, options.connectionStrings ?? connectionStringsOf);
   privateEndpointsRoutes(registrar);
+  eventsRoutes(registrar);
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.ready();
   return app;

@@ -8,6 +8,7 @@ import type { Repositories } from '../store/repositories.js';
 import { requireProject } from './access.js';
 import { inTransaction, reader, type AppContext, type UnitOfWork } from './app-context.js';
 import { recordEvent } from './events.js';
+import { syncPortAllocations } from './port-allocations.js';
 
 /** Reconcile-queue kind of clusters (key: cluster id). */
 export const CLUSTER_WORK = 'cluster';
@@ -32,6 +33,7 @@ export async function createCluster(ctx: AppContext, principal: Principal, proje
       updatedAt: now,
     };
     await repos.clusters.insert(cluster);
+    await syncPortAllocations(repos, projectId, cluster.id, spec);
     await recordEvent(repos, { orgId: project.orgId, projectId, type: 'CLUSTER_CREATED', targetId: cluster.id, payload: { clusterName: spec.name } }, now);
     await enqueueClusterWork(uow, cluster);
     return cluster;
@@ -71,7 +73,9 @@ export async function updateCluster(ctx: AppContext, principal: Principal, proje
     }
     await checkPrivateEndpointRules(repos, project, spec, cluster.id);
     await repos.clusters.update(cluster.id, { spec, stateName: 'UPDATING' }, now);
+    await syncPortAllocations(repos, projectId, cluster.id, spec);
     await recordEvent(repos, { orgId: project.orgId, projectId, type: 'CLUSTER_UPDATE_SUBMITTED', targetId: cluster.id, payload: { clusterName: cluster.name } }, now);
+    // Both the old and the new regions' endpoint services follow the change.
     await enqueueClusterWork(uow, { ...cluster, spec });
     await enqueueClusterWork(uow, cluster);
     return (await repos.clusters.findById(cluster.id))!;

@@ -1,7 +1,13 @@
+import { privateEndpointTopology, type TopologyEntry } from '../domain/private-endpoint-topology.js';
+import type { ClusterRecord } from '../store/clusters.repository.js';
+import type { Repositories } from '../store/repositories.js';
+import { reader, type AppContext } from './app-context.js';
+
 /**
  * The `connectionStrings` object of a cluster (CONTRACT.md §8). `privateEndpoint[]` lists the
  * private-endpoint-aware strings; it is filled only when every region of the cluster has an
- * AVAILABLE endpoint (seed 01). Built in app/ from stored state; serialised as is.
+ * AVAILABLE endpoint (seed 01). Everything it is made of is stored (host suffix, `pl-<n>` indexes,
+ * ports), so the strings are the same after a restart.
  */
 export interface ClusterConnectionStrings {
   readonly awsPrivateLink: Readonly<Record<string, string>>;
@@ -13,9 +19,53 @@ export interface PrivateEndpointConnectionString {
   readonly connectionString: string;
   readonly endpoints: ReadonlyArray<{ readonly endpointId: string; readonly providerName: string; readonly region: string }>;
   readonly srvConnectionString: string;
-  readonly srvShardOptimizedConnectionString: string | null;
+  readonly srvShardOptimizedConnectionString?: string;
   readonly type: 'MONGOD' | 'MONGOS';
 }
 
-/** No private endpoint strings (yet). */
+/** No private endpoint strings. */
 export const NO_CONNECTION_STRINGS: ClusterConnectionStrings = { awsPrivateLink: {}, awsPrivateLinkSrv: {}, privateEndpoint: [] };
+
+/** The private-endpoint topology of one cluster, from stored state. */
+export async function clusterTopology(repos: Repositories, cluster: ClusterRecord, domain: string): Promise<TopologyEntry[]> {
+  if (cluster.deleteRequested) return [];
+  const project = await repos.identity.findProject(cluster.projectId);
+  if (!project) return [];
+  const endpoints = (await repos.privateEndpoints.listProjectEndpoints(project.id)).filter((e) => e.status === 'AVAILABLE' && !e.deleteRequested);
+  if (endpoints.length === 0) return [];
+  const ports = new Map((await repos.ports.listCluster(cluster.id)).map((a) => [a.targetName, a.port]));
+  return privateEndpointTopology({
+    clusterId: cluster.id,
+    spec: cluster.spec,
+    hostSuffix: project.hostSuffix,
+    domain,
+    regionalized: project.regionalizedPrivateEndpoints,
+    endpoints,
+    ports,
+  });
+}
+
+/** `connectionStrings` of a cluster as the API shows it. */
+export async function connectionStringsOf(ctx: AppContext, cluster: ClusterRecord): Promise<ClusterConnectionStrings> {
+  const entries = await clusterTopology(reader(ctx), cluster, ctx.settings.domain);
+  const awsPrivateLink: Record<string, string> = {};
+  const awsPrivateLinkSrv: Record<string, string> = {};
+  for (const entry of entries) {
+    for (const endpoint of entry.endpoints) {
+      if (endpoint.providerName !== 'AWS') continue;
+      awsPrivateLink[endpoint.endpointId] ??= entry.connectionString;
+      awsPrivateLinkSrv[endpoint.endpointId] ??= entry.srvShardOptimizedConnectionString ?? entry.srvConnectionString;
+    }
+  }
+  return {
+    awsPrivateLink,
+    awsPrivateLinkSrv,
+    privateEndpoint: entries.map((entry) => ({
+      connectionString: entry.connectionString,
+      endpoints: entry.endpoints,
+      srvConnectionString: entry.srvConnectionString,
+      ...(entry.srvShardOptimizedConnectionString ? { srvShardOptimizedConnectionString: entry.srvShardOptimizedConnectionString } : {}),
+      type: entry.type,
+    })),
+  };
+}

@@ -1,6 +1,7 @@
 import { apiError } from '../domain/errors.js';
 import type { Principal } from '../domain/identity.js';
 import { AWS_ENDPOINT_ID } from '../domain/interface-endpoint.js';
+import { lowestFreeIndex } from '../domain/port-allocation.js';
 import { checkEndpointRegionRule } from '../domain/private-endpoint-rules.js';
 import type { InterfaceEndpointRecord } from '../store/private-endpoints.repository.js';
 import { requireProject } from './access.js';
@@ -39,7 +40,9 @@ export async function createInterfaceEndpoint(
     if (existing?.endpointServiceId === service.id) throw apiError('PRIVATE_ENDPOINT_ALREADY_EXISTS', endpointId, service.id);
     if (existing) throw apiError('PRIVATE_ENDPOINT_IN_USE_BY_OTHER_SERVICE', endpointId, existing.endpointServiceId);
     const counts = new Map<string, number>();
+    const usedIndexes = new Set<number>();
     for (const endpoint of await repos.privateEndpoints.listProjectEndpoints(projectId, provider)) {
+      if (endpoint.regionName === service.regionName) usedIndexes.add(endpoint.plIndex);
       if (!endpoint.deleteRequested) counts.set(endpoint.regionName, (counts.get(endpoint.regionName) ?? 0) + 1);
     }
     checkEndpointRegionRule(provider, counts, service.regionName, project.regionalizedPrivateEndpoints);
@@ -52,6 +55,8 @@ export async function createInterfaceEndpoint(
       status: 'PENDING_ACCEPTANCE',
       errorMessage: null,
       deleteRequested: false,
+      plIndex: lowestFreeIndex(usedIndexes),
+      dnsNames: [],
       createdAt: now,
     };
     await repos.privateEndpoints.insertEndpoint(endpoint);

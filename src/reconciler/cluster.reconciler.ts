@@ -1,4 +1,5 @@
 import { ENDPOINT_SERVICE_WORK } from '../app/endpoint-services.service.js';
+import { projectStrings, recordStringChanges } from '../app/connection-string-events.js';
 import { recordEvent } from '../app/events.js';
 import { clusterRegions } from '../domain/cluster.js';
 import type { ClusterRecord } from '../store/clusters.repository.js';
@@ -32,8 +33,11 @@ export function clusterReconciler(ctx: ReconcileContext, runtime: ClusterRuntime
       await runtime.remove(id);
       await ctx.store.transaction(async (trx) => {
         const tx = repositories(trx);
+        const before = await projectStrings(tx, cluster.projectId, ctx.domain);
+        await tx.ports.release(id);
         await tx.clusters.delete(id);
         await event(tx, cluster, 'CLUSTER_DELETED', now);
+        await recordStringChanges(tx, cluster.projectId, before, ctx.domain, now);
         await wakeServices(tx, cluster);
       });
       await ctx.announce();
@@ -45,7 +49,9 @@ export function clusterReconciler(ctx: ReconcileContext, runtime: ClusterRuntime
         const tx = repositories(trx);
         const current = await tx.clusters.findById(id);
         if (!current || current.deleteRequested || current.updatedAt.getTime() !== cluster.updatedAt.getTime()) return;
+        const before = await projectStrings(tx, cluster.projectId, ctx.domain);
         await tx.clusters.update(id, { stateName: 'IDLE' }, now);
+        await recordStringChanges(tx, cluster.projectId, before, ctx.domain, now);
         await event(tx, cluster, 'CLUSTER_READY', now);
         await wakeServices(tx, cluster);
       });

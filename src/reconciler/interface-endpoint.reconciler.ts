@@ -1,3 +1,4 @@
+import { projectStrings, recordStringChanges } from '../app/connection-string-events.js';
 import { recordEvent } from '../app/events.js';
 import { decideInterfaceEndpoint, type ObservedConnection } from '../domain/interface-endpoint.js';
 import { findRegion } from '../domain/regions.js';
@@ -40,7 +41,9 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
     if (decision.action === 'forget') {
       await ctx.store.transaction(async (trx) => {
         const tx = repositories(trx);
+        const before = await projectStrings(tx, endpoint.projectId, ctx.domain);
         await tx.privateEndpoints.deleteEndpoint(serviceId, endpointId);
+        await recordStringChanges(tx, endpoint.projectId, before, ctx.domain, now);
         const project = await tx.identity.findProject(endpoint.projectId);
         if (project) {
           await recordEvent(tx, { orgId: project.orgId, projectId: project.id, type: 'INTERFACE_ENDPOINT_DELETED', targetId: endpointId, payload: { endpointServiceId: serviceId } }, now);
@@ -71,7 +74,9 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
         const current = await tx.privateEndpoints.findEndpoint(serviceId, endpointId);
         if (!current) return;
         const published = current.deleteRequested ? 'DELETING' : status;
+        const before = await projectStrings(tx, endpoint.projectId, ctx.domain);
         await tx.privateEndpoints.updateEndpoint(serviceId, endpointId, { status: published, errorMessage }, now);
+        await recordStringChanges(tx, endpoint.projectId, before, ctx.domain, now);
         const project = await tx.identity.findProject(endpoint.projectId);
         if (project && published !== current.status) {
           await recordEvent(

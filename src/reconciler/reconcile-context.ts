@@ -18,6 +18,8 @@ export interface ReconcileContext {
   readonly crash: CrashPoints;
   readonly log: Logger;
   readonly notFoundGraceMs: number;
+  /** DNS domain of cluster hostnames (for connection-string events). */
+  readonly domain: string;
   now(): Date;
   /** Wakes this process's workers and the other replicas' (after a commit that enqueued work). */
   announce(): Promise<void>;

@@ -8,9 +8,13 @@ export interface EndpointServiceRecord extends EndpointService {
   readonly providerRef: Readonly<Record<string, unknown>>;
 }
 
-/** A stored interface endpoint with its region. */
+/** A stored interface endpoint with its region, `pl-<n>` index and observed DNS names. */
 export interface InterfaceEndpointRecord extends InterfaceEndpoint {
   readonly regionName: string;
+  /** `n` of its hostnames `pl-<n>-<region>.<suffix>.<domain>`. */
+  readonly plIndex: number;
+  /** DNS names the provider gave the customer's endpoint (regional name first), once observed. */
+  readonly dnsNames: readonly string[];
 }
 
 type ServiceRow = {
@@ -35,6 +39,8 @@ type EndpointRow = {
   status: string;
   error_message: string | null;
   delete_requested: boolean;
+  pl_index: number;
+  dns_names: unknown;
   created_at: Date;
 };
 
@@ -180,6 +186,8 @@ export class PrivateEndpointsRepository {
         status: endpoint.status,
         error_message: endpoint.errorMessage,
         delete_requested: endpoint.deleteRequested,
+        pl_index: endpoint.plIndex,
+        dns_names: JSON.stringify(endpoint.dnsNames),
         created_at: endpoint.createdAt,
         updated_at: endpoint.createdAt,
       })
@@ -189,12 +197,13 @@ export class PrivateEndpointsRepository {
   async updateEndpoint(
     serviceId: string,
     endpointId: string,
-    changes: { status?: AwsConnectionStatus; errorMessage?: string | null; deleteRequested?: boolean },
+    changes: { status?: AwsConnectionStatus; errorMessage?: string | null; deleteRequested?: boolean; dnsNames?: readonly string[] },
     now: Date,
   ): Promise<void> {
     await this.db
       .updateTable('interface_endpoints')
       .set({
+        ...(changes.dnsNames !== undefined ? { dns_names: JSON.stringify(changes.dnsNames) } : {}),
         ...(changes.status !== undefined ? { status: changes.status } : {}),
         ...(changes.errorMessage !== undefined ? { error_message: changes.errorMessage } : {}),
         ...(changes.deleteRequested !== undefined ? { delete_requested: changes.deleteRequested } : {}),
@@ -235,6 +244,8 @@ function toEndpoint(row: EndpointRow): InterfaceEndpointRecord {
     status: row.status as AwsConnectionStatus,
     errorMessage: row.error_message,
     deleteRequested: row.delete_requested,
+    plIndex: row.pl_index,
+    dnsNames: (typeof row.dns_names === 'string' ? JSON.parse(row.dns_names) : row.dns_names) as string[],
     createdAt: row.created_at,
   };
 }

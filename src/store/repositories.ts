@@ -2,6 +2,7 @@ import { ClustersRepository } from './clusters.repository.js';
 import type { Executor } from './database.js';
 import { EventsRepository } from './events.repository.js';
 import { IdentityRepository } from './identity.repository.js';
+import { PortsRepository } from './ports.repository.js';
 import { PrivateEndpointsRepository } from './private-endpoints.repository.js';
 import { SettingsRepository } from './settings.repository.js';
 import { WorkQueueRepository } from './work-queue.repository.js';
@@ -11,6 +12,7 @@ export interface Repositories {
   readonly identity: IdentityRepository;
   readonly clusters: ClustersRepository;
   readonly privateEndpoints: PrivateEndpointsRepository;
+  readonly ports: PortsRepository;
   readonly workQueue: WorkQueueRepository;
   readonly events: EventsRepository;
   readonly settings: SettingsRepository;
@@ -21,6 +23,7 @@ export function repositories(db: Executor): Repositories {
     identity: new IdentityRepository(db),
     clusters: new ClustersRepository(db),
     privateEndpoints: new PrivateEndpointsRepository(db),
+    ports: new PortsRepository(db),
     workQueue: new WorkQueueRepository(db),
     events: new EventsRepository(db),
     settings: new SettingsRepository(db),

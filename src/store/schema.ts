@@ -92,8 +92,23 @@ export interface InterfaceEndpointsTable {
   status: string;
   error_message: string | null;
   delete_requested: boolean;
+  /** `n` of the endpoint's hostnames `pl-<n>-<region>…`: smallest free index in its project region. */
+  pl_index: Generated<number>;
+  /** DNS names AWS gave the customer's endpoint (regional first), as observed. */
+  dns_names: ColumnType<unknown, string | undefined, string>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface PortAllocationsTable {
+  project_id: string;
+  provider: string;
+  region_name: string;
+  /** Load-balancer port, 1024–65535, unique per (project, provider, region). */
+  port: number;
+  cluster_id: string;
+  /** The addressable target's name within its cluster (domain/cluster.ts), or `mongos-lb-<region>`. */
+  target_name: string;
 }
 
 export interface ReconcileQueueTable {
@@ -128,6 +143,7 @@ export interface Schema {
   clusters: ClustersTable;
   endpoint_services: EndpointServicesTable;
   interface_endpoints: InterfaceEndpointsTable;
+  port_allocations: PortAllocationsTable;
   reconcile_queue: ReconcileQueueTable;
   events: EventsTable;
 }

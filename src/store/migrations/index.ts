@@ -1,6 +1,8 @@
 import type { Migration } from 'kysely';
 import * as identity from './0001-identity.js';
 import * as clustersAndPrivateEndpoints from './0002-clusters-and-private-endpoints.js';
+import * as localCloudAws from './0003-localcloud-aws.js';
+import * as dataPlane from './0004-data-plane.js';
 
 /**
  * Every migration, in order. Forward-only: a migration once released is never edited or
@@ -9,4 +11,6 @@ import * as clustersAndPrivateEndpoints from './0002-clusters-and-private-endpoi
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-identity': identity,
   '0002-clusters-and-private-endpoints': clustersAndPrivateEndpoints,
+  '0003-localcloud-aws': localCloudAws,
+  '0004-data-plane': dataPlane,
 };
