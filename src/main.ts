@@ -33,7 +33,10 @@ export interface BootstrapFile {
   baseUrl: string;
   localCloud?: {
     endpoint: string;
+    /** The customer account (its VPCs, subnets, endpoints): for `aws ec2 … --endpoint-url`. */
     customer: { accountId: string; accessKeyId: string; secretAccessKey: string };
+    /** privlink's own provider account (load balancers, endpoint services), for inspection. */
+    provider: { accountId: string; accessKeyId: string; secretAccessKey: string };
   };
 }
 
@@ -156,11 +159,8 @@ function writeBootstrapFile(
       ? {
           localCloud: {
             endpoint: localCloudUrl,
-            customer: {
-              accountId: localCloud.accounts.customer.accountId,
-              accessKeyId: localCloud.accounts.customer.accessKeyId,
-              secretAccessKey: localCloud.accounts.customer.secretAccessKey,
-            },
+            customer: credentialsOf(localCloud.accounts.customer),
+            provider: credentialsOf(localCloud.accounts.provider),
           },
         }
       : {}),
@@ -168,4 +168,8 @@ function writeBootstrapFile(
   writeFileSync(path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
   chmodSync(path, 0o600);
   return file;
+}
+
+function credentialsOf(account: { accountId: string; accessKeyId: string; secretAccessKey: string }) {
+  return { accountId: account.accountId, accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey };
 }

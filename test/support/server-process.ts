@@ -25,7 +25,11 @@ export interface BootstrapFile {
   publicKey: string;
   privateKey: string;
   baseUrl: string;
-  localCloud?: { endpoint: string; customer: { accountId: string; accessKeyId: string; secretAccessKey: string } };
+  localCloud?: {
+    endpoint: string;
+    customer: { accountId: string; accessKeyId: string; secretAccessKey: string };
+    provider: { accountId: string; accessKeyId: string; secretAccessKey: string };
+  };
 }
 
 /** A privlink server running as a child process (`node dist/src/cli/main.js serve`) on free ports. */

@@ -1,0 +1,40 @@
+import type { ActionHandler } from '../action-context.js';
+import { acceptVpcEndpointConnections, describeVpcEndpointConnections, rejectVpcEndpointConnections } from './endpoint-connections.actions.js';
+import {
+  createVpcEndpointServiceConfiguration,
+  deleteVpcEndpointServiceConfigurations,
+  describeVpcEndpointServiceConfigurations,
+  describeVpcEndpointServicePermissions,
+  modifyVpcEndpointServicePermissions,
+} from './endpoint-services.actions.js';
+import { describeAvailabilityZones, describeRegions } from './geography.actions.js';
+import { authorizeSecurityGroupEgress, authorizeSecurityGroupIngress, createSecurityGroup, describeSecurityGroups } from './security-groups.actions.js';
+import { createVpcEndpoint, deleteVpcEndpoints, describeVpcEndpoints, describeVpcEndpointServices } from './vpc-endpoints.actions.js';
+import { createSubnet, createVpcAction, deleteSubnet, describeSubnets, describeVpcs } from './vpcs.actions.js';
+
+/** The EC2 actions the local cloud answers (API version 2016-11-15), by Action name. */
+export const EC2_ACTIONS: Readonly<Record<string, ActionHandler>> = {
+  DescribeRegions: describeRegions,
+  DescribeAvailabilityZones: describeAvailabilityZones,
+  CreateVpc: createVpcAction,
+  DescribeVpcs: describeVpcs,
+  CreateSubnet: createSubnet,
+  DescribeSubnets: describeSubnets,
+  DeleteSubnet: deleteSubnet,
+  CreateSecurityGroup: createSecurityGroup,
+  AuthorizeSecurityGroupIngress: authorizeSecurityGroupIngress,
+  AuthorizeSecurityGroupEgress: authorizeSecurityGroupEgress,
+  DescribeSecurityGroups: describeSecurityGroups,
+  CreateVpcEndpoint: createVpcEndpoint,
+  DescribeVpcEndpoints: describeVpcEndpoints,
+  DeleteVpcEndpoints: deleteVpcEndpoints,
+  DescribeVpcEndpointServices: describeVpcEndpointServices,
+  CreateVpcEndpointServiceConfiguration: createVpcEndpointServiceConfiguration,
+  DescribeVpcEndpointServiceConfigurations: describeVpcEndpointServiceConfigurations,
+  DeleteVpcEndpointServiceConfigurations: deleteVpcEndpointServiceConfigurations,
+  ModifyVpcEndpointServicePermissions: modifyVpcEndpointServicePermissions,
+  DescribeVpcEndpointServicePermissions: describeVpcEndpointServicePermissions,
+  DescribeVpcEndpointConnections: describeVpcEndpointConnections,
+  AcceptVpcEndpointConnections: acceptVpcEndpointConnections,
+  RejectVpcEndpointConnections: rejectVpcEndpointConnections,
+};

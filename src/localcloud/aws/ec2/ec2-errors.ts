@@ -1,0 +1,69 @@
+import { AwsQueryError } from '../aws-query-error.js';
+import type { QueryParams } from '../query-params.js';
+
+/** EC2 error constructors with AWS's codes and message texts. */
+
+export function missingParameter(name: string): AwsQueryError {
+  return new AwsQueryError('MissingParameter', `The request must contain the parameter ${name}`);
+}
+
+export function invalidParameterValue(message: string): AwsQueryError {
+  return new AwsQueryError('InvalidParameterValue', message);
+}
+
+export function invalidParameter(message: string): AwsQueryError {
+  return new AwsQueryError('InvalidParameter', message);
+}
+
+export function vpcNotFound(vpcId: string): AwsQueryError {
+  return new AwsQueryError('InvalidVpcID.NotFound', `The vpc ID '${vpcId}' does not exist`);
+}
+
+export function subnetNotFound(subnetId: string): AwsQueryError {
+  return new AwsQueryError('InvalidSubnetID.NotFound', `The subnet ID '${subnetId}' does not exist`);
+}
+
+export function groupNotFound(group: string): AwsQueryError {
+  return new AwsQueryError('InvalidGroup.NotFound', `The security group '${group}' does not exist`);
+}
+
+export function vpcEndpointNotFound(vpcEndpointId: string): AwsQueryError {
+  return new AwsQueryError('InvalidVpcEndpointId.NotFound', `The Vpc Endpoint Id '${vpcEndpointId}' does not exist`);
+}
+
+export function serviceIdNotFound(serviceId: string): AwsQueryError {
+  return new AwsQueryError('InvalidVpcEndpointServiceId.NotFound', `The Vpc Endpoint Service Id '${serviceId}' does not exist`);
+}
+
+/** What a consumer sees for an unknown service and for one whose principals exclude it. */
+export function serviceNameNotFound(serviceName: string): AwsQueryError {
+  return new AwsQueryError('InvalidServiceName', `The Vpc Endpoint Service '${serviceName}' does not exist`);
+}
+
+/** The required parameter `name`, or MissingParameter. */
+export function required(params: QueryParams, name: string): string {
+  const value = params.get(name);
+  if (value === undefined || value === '') throw missingParameter(name);
+  return value;
+}
+
+/** An optional boolean parameter (`true`/`false`, any case). */
+export function optionalBoolean(params: QueryParams, name: string): boolean | undefined {
+  const value = params.get(name);
+  if (value === undefined) return undefined;
+  const lower = value.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  throw invalidParameterValue(`Value (${value}) for parameter ${name} is invalid. Expected: 'true' or 'false'.`);
+}
+
+/** An optional integer parameter within [min, max]. */
+export function optionalInteger(params: QueryParams, name: string, min: number, max: number): number | undefined {
+  const value = params.get(name);
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw invalidParameterValue(`Value ( ${value} ) for parameter ${name} is invalid. Parameter must be between ${min} and ${max}.`);
+  }
+  return number;
+}

@@ -1,0 +1,89 @@
+import type { ActionContext } from '../action-context.js';
+import type { VpcEndpoint } from '../model.js';
+import { parseFilters } from '../query-params.js';
+import { resting, scheduled } from '../transitions.js';
+import { leaf, list, xml, type Xml } from '../xml.js';
+import { missingParameter, required } from './ec2-errors.js';
+import { renderConnection, renderUnsuccessful, type UnsuccessfulItem } from './ec2-render.js';
+import { ownService } from './endpoint-services.actions.js';
+import { endpointDnsEntries } from './endpoint-views.js';
+import { applyFilters } from './filters.js';
+import { paginate } from './paging.js';
+
+/**
+ * DescribeVpcEndpointConnections: the connections to the caller's services in the region.
+ * Filters service-id, vpc-endpoint-owner, vpc-endpoint-state, vpc-endpoint-id,
+ * vpc-endpoint-region, ip-address-type; paging (≤1000).
+ */
+export async function describeVpcEndpointConnections(ctx: ActionContext): Promise<Xml> {
+  const services = await ctx.repos.endpoints.listServices(ctx.account.accountId, ctx.region.regionName);
+  const byId = new Map(services.map((s) => [s.serviceId, s]));
+  let endpoints = await ctx.repos.endpoints.listEndpointsOfServices([...byId.keys()]);
+  endpoints = applyFilters(endpoints, parseFilters(ctx.params), {
+    'service-id': (e) => e.serviceId,
+    'vpc-endpoint-owner': (e) => e.accountId,
+    'vpc-endpoint-state': (e) => e.state,
+    'vpc-endpoint-id': (e) => e.vpcEndpointId,
+    'vpc-endpoint-region': (e) => e.region,
+    'ip-address-type': (e) => e.ipAddressType,
+  });
+  const { page, nextToken } = paginate(endpoints, ctx.params, { min: 1, max: 1000, clampAboveMax: true });
+  const items: Xml[] = [];
+  for (const endpoint of page) {
+    const interfaces = await ctx.repos.network.listInterfacesOfOwners([endpoint.vpcEndpointId]);
+    items.push(renderConnection(endpoint, byId.get(endpoint.serviceId)!, endpointDnsEntries(ctx.region, endpoint, interfaces)));
+  }
+  return xml(list('vpcEndpointConnectionSet', 'item', items, (x) => x), leaf('nextToken', nextToken));
+}
+
+type Verdict = 'accept' | 'reject';
+
+/**
+ * The decision for one connection. Accepting one already accepted (pending/available) and
+ * rejecting one already rejected succeed without change (idempotent); a rejected connection can
+ * be accepted again; connections being deleted cannot be decided.
+ */
+function decide(endpoint: VpcEndpoint, verdict: Verdict, ctx: ActionContext): ReturnType<typeof resting> | 'unchanged' | UnsuccessfulItem {
+  const state = endpoint.state;
+  if (verdict === 'accept') {
+    if (state === 'pending' || state === 'available') return 'unchanged';
+    if (state === 'pendingAcceptance' || state === 'rejected') return scheduled('pending', 'available', ctx.delays.connectionAvailable, ctx.now);
+  } else {
+    if (state === 'rejected') return 'unchanged';
+    if (state === 'pendingAcceptance' || state === 'pending' || state === 'available') return resting('rejected');
+  }
+  return {
+    resourceId: endpoint.vpcEndpointId,
+    code: 'InvalidState',
+    message: `Endpoint ${endpoint.vpcEndpointId} is in state ${state} and cannot be ${verdict === 'accept' ? 'accepted' : 'rejected'}.`,
+  };
+}
+
+async function decideAll(ctx: ActionContext, verdict: Verdict): Promise<Xml> {
+  const service = await ownService(ctx, required(ctx.params, 'ServiceId'));
+  const ids = ctx.params.list('VpcEndpointId');
+  if (ids.length === 0) throw missingParameter('VpcEndpointId');
+  const unsuccessful: UnsuccessfulItem[] = [];
+  for (const id of ids) {
+    const endpoint = await ctx.repos.endpoints.findEndpoint(id);
+    if (!endpoint || endpoint.serviceId !== service.serviceId) {
+      unsuccessful.push({ resourceId: id, code: 'InvalidVpcEndpointId.NotFound', message: `The Vpc Endpoint Id '${id}' does not exist` });
+      continue;
+    }
+    const outcome = decide(endpoint, verdict, ctx);
+    if (outcome === 'unchanged') continue;
+    if ('resourceId' in outcome) unsuccessful.push(outcome);
+    else await ctx.repos.endpoints.updateEndpointTiming(id, outcome);
+  }
+  return renderUnsuccessful(unsuccessful);
+}
+
+/** AcceptVpcEndpointConnections: `ServiceId`, `VpcEndpointId.N` → `pending` → (delay) `available`. */
+export async function acceptVpcEndpointConnections(ctx: ActionContext): Promise<Xml> {
+  return decideAll(ctx, 'accept');
+}
+
+/** RejectVpcEndpointConnections: `ServiceId`, `VpcEndpointId.N` → `rejected`. */
+export async function rejectVpcEndpointConnections(ctx: ActionContext): Promise<Xml> {
+  return decideAll(ctx, 'reject');
+}

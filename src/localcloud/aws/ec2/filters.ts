@@ -1,0 +1,48 @@
+import type { Tag } from '../model.js';
+import type { QueryFilter } from '../query-params.js';
+import { invalidParameterValue } from './ec2-errors.js';
+
+/** For each supported filter name, the values an item has for it. */
+export type FilterFields<T> = Readonly<Record<string, (item: T) => ReadonlyArray<string | null | undefined> | string | boolean | null | undefined>>;
+
+/** Whether `value` matches the filter pattern (`*` any run, `?` one character, as AWS allows). */
+export function matchesPattern(pattern: string, value: string): boolean {
+  if (!/[*?]/.test(pattern)) return pattern === value;
+  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${regex}$`, 's').test(value);
+}
+
+function valuesOf(raw: ReturnType<FilterFields<unknown>[string]>): string[] {
+  if (raw === undefined || raw === null) return [];
+  if (typeof raw === 'boolean') return [String(raw)];
+  if (typeof raw === 'string') return [raw];
+  return raw.filter((v): v is string => typeof v === 'string');
+}
+
+/**
+ * Keeps the items matching every filter (a filter matches when any of its values matches any
+ * of the item's values). `tag:<key>`, `tag-key` and `tag-value` work for every kind with tags.
+ * An unknown filter name fails as AWS does: InvalidParameterValue "The filter '<name>' is invalid".
+ */
+export function applyFilters<T>(items: readonly T[], filters: readonly QueryFilter[], fields: FilterFields<T>, tagsOf?: (item: T) => readonly Tag[]): T[] {
+  for (const filter of filters) {
+    const isTagFilter = tagsOf !== undefined && (filter.name.startsWith('tag:') || filter.name === 'tag-key' || filter.name === 'tag-value');
+    if (!isTagFilter && !(filter.name in fields)) throw invalidParameterValue(`The filter '${filter.name}' is invalid`);
+  }
+  return items.filter((item) =>
+    filters.every((filter) => {
+      let have: string[];
+      if (tagsOf && filter.name.startsWith('tag:')) {
+        const key = filter.name.slice(4);
+        have = tagsOf(item).filter((tag) => tag.key === key).map((tag) => tag.value);
+      } else if (tagsOf && filter.name === 'tag-key') {
+        have = tagsOf(item).map((tag) => tag.key);
+      } else if (tagsOf && filter.name === 'tag-value') {
+        have = tagsOf(item).map((tag) => tag.value);
+      } else {
+        have = valuesOf(fields[filter.name](item));
+      }
+      return filter.values.some((pattern) => have.some((value) => matchesPattern(pattern, value)));
+    }),
+  );
+}

@@ -1,0 +1,182 @@
+import type { ActionContext } from '../action-context.js';
+import { AwsQueryError } from '../aws-query-error.js';
+import { ec2Id } from '../ids.js';
+import { parseCidr } from '../ipv4.js';
+import type { SecurityGroup, SecurityGroupRule } from '../model.js';
+import { parseFilters, type QueryParams } from '../query-params.js';
+import { element, leaf, list, xml, type Xml } from '../xml.js';
+import { groupNotFound, invalidParameterValue, missingParameter, required } from './ec2-errors.js';
+import { renderSecurityGroup } from './ec2-render.js';
+import { applyFilters } from './filters.js';
+import { paginate } from './paging.js';
+import { tagsFromSpecifications } from './tags.js';
+import { ownVpc } from './vpcs.actions.js';
+
+/** The caller's security group by id in the request region, or InvalidGroup.NotFound. */
+export async function ownGroup(ctx: ActionContext, groupId: string): Promise<SecurityGroup> {
+  const group = await ctx.repos.network.findSecurityGroup(groupId);
+  if (!group || group.accountId !== ctx.account.accountId || group.region !== ctx.region.regionName) throw groupNotFound(groupId);
+  return group;
+}
+
+/** CreateSecurityGroup: `GroupName`, `GroupDescription`, `VpcId` (default VPC when absent), tags (security-group). */
+export async function createSecurityGroup(ctx: ActionContext): Promise<Xml> {
+  const groupName = required(ctx.params, 'GroupName');
+  const description = required(ctx.params, 'GroupDescription');
+  if (groupName.toLowerCase().startsWith('sg-')) throw invalidParameterValue("Group names may not be in the format sg-*.");
+  if (groupName.length > 255 || description.length > 255) throw invalidParameterValue('Group name and description must be at most 255 characters.');
+  const vpcId = ctx.params.get('VpcId') || (await ctx.repos.control.findDefaultVpcId(ctx.account.accountId, ctx.region.regionName));
+  if (!vpcId) throw new AwsQueryError('VPCIdNotSpecified', 'No default VPC for this user');
+  const vpc = await ownVpc(ctx, vpcId);
+  if (await ctx.repos.network.findSecurityGroupByName(vpc.vpcId, groupName)) {
+    throw new AwsQueryError('InvalidGroup.Duplicate', `The security group '${groupName}' already exists for VPC '${vpc.vpcId}'`);
+  }
+  const tags = tagsFromSpecifications(ctx.params, 'security-group');
+  const groupId = ec2Id('sg');
+  await ctx.repos.network.insertSecurityGroup({
+    groupId,
+    accountId: ctx.account.accountId,
+    region: ctx.region.regionName,
+    vpcId: vpc.vpcId,
+    groupName,
+    description,
+    tags,
+    createdAt: ctx.now,
+  });
+  await ctx.repos.network.insertRule(
+    { ruleId: ec2Id('sgr'), groupId, isEgress: true, ipProtocol: '-1', fromPort: null, toPort: null, cidrIpv4: '0.0.0.0/0', referencedGroupId: null, description: null },
+    ctx.now,
+  );
+  return xml(
+    leaf('return', true),
+    leaf('groupId', groupId),
+    leaf('securityGroupArn', `arn:aws:ec2:${ctx.region.regionName}:${ctx.account.accountId}:security-group/${groupId}`),
+    tags.length > 0 ? list('tagSet', 'item', tags, (t) => xml(leaf('key', t.key), leaf('value', t.value))) : undefined,
+  );
+}
+
+const PROTOCOLS: Readonly<Record<string, string>> = { tcp: 'tcp', '6': 'tcp', udp: 'udp', '17': 'udp', icmp: 'icmp', '1': 'icmp', '-1': '-1', all: '-1' };
+
+type NewRule = Omit<SecurityGroupRule, 'ruleId' | 'seq' | 'groupId' | 'isEgress'>;
+
+function port(value: string | undefined, name: string): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < -1 || n > 65535) throw invalidParameterValue(`Invalid value '${value}' for ${name}.`);
+  return n;
+}
+
+/** Rules from `IpPermissions.N.*` or the flat `IpProtocol/FromPort/ToPort/CidrIp` form. */
+function parseRules(params: QueryParams): NewRule[] {
+  const permissions = params.structs('IpPermissions');
+  const sources = permissions.length > 0 ? permissions : params.has('IpProtocol') ? [params] : [];
+  if (sources.length === 0) throw missingParameter('IpPermissions');
+  const rules: NewRule[] = [];
+  for (const permission of sources) {
+    const rawProtocol = (permission.get('IpProtocol') ?? '').toLowerCase();
+    const ipProtocol = PROTOCOLS[rawProtocol];
+    if (!ipProtocol) throw invalidParameterValue(`Invalid value '${rawProtocol}' for IP protocol. Unknown protocol.`);
+    const allPorts = ipProtocol === '-1';
+    const fromPort = allPorts ? null : port(permission.get('FromPort'), 'fromPort');
+    const toPort = allPorts ? null : port(permission.get('ToPort'), 'toPort');
+    if (!allPorts && (fromPort === null || toPort === null)) throw invalidParameterValue('Invalid value for portRange. Must specify both from and to ports with TCP/UDP.');
+    const base = { ipProtocol, fromPort, toPort };
+    const ranges = permission.structs('IpRanges').map((r) => ({ cidr: r.get('CidrIp') ?? '', description: r.get('Description') ?? null }));
+    if (permission.get('CidrIp')) ranges.push({ cidr: permission.get('CidrIp')!, description: null });
+    for (const range of ranges) {
+      if (!parseCidr(range.cidr)) throw invalidParameterValue(`CIDR block ${range.cidr} is malformed`);
+      rules.push({ ...base, cidrIpv4: range.cidr, referencedGroupId: null, description: range.description });
+    }
+    for (const pair of permission.structs('Groups')) {
+      const groupId = pair.get('GroupId');
+      if (!groupId) throw missingParameter('GroupId');
+      rules.push({ ...base, cidrIpv4: null, referencedGroupId: groupId, description: pair.get('Description') ?? null });
+    }
+    if (ranges.length === 0 && permission.structs('Groups').length === 0) throw missingParameter('IpRanges or Groups');
+  }
+  return rules;
+}
+
+function describeRule(rule: NewRule): string {
+  const peer = rule.cidrIpv4 ?? rule.referencedGroupId;
+  const protocol = rule.ipProtocol === '-1' ? 'ALL' : rule.ipProtocol.toUpperCase();
+  return `peer: ${peer}, ${protocol}, from port: ${rule.fromPort ?? 'ALL'}, to port: ${rule.toPort ?? 'ALL'}, ALLOW`;
+}
+
+async function authorize(ctx: ActionContext, isEgress: boolean): Promise<Xml> {
+  const groupId = ctx.params.get('GroupId');
+  if (!groupId) throw missingParameter('GroupId');
+  const group = await ownGroup(ctx, groupId);
+  const rules = parseRules(ctx.params);
+  const existing = (await ctx.repos.network.listRules([group.groupId])).filter((r) => r.isEgress === isEgress);
+  const created: SecurityGroupRule[] = [];
+  for (const rule of rules) {
+    if (rule.referencedGroupId) {
+      const peer = await ctx.repos.network.findSecurityGroup(rule.referencedGroupId);
+      if (!peer || peer.region !== ctx.region.regionName) throw groupNotFound(rule.referencedGroupId);
+    }
+    const same = (r: NewRule) =>
+      r.ipProtocol === rule.ipProtocol && r.fromPort === rule.fromPort && r.toPort === rule.toPort && r.cidrIpv4 === rule.cidrIpv4 && r.referencedGroupId === rule.referencedGroupId;
+    if (existing.some(same) || created.some(same)) {
+      throw new AwsQueryError('InvalidPermission.Duplicate', `the specified rule "${describeRule(rule)}" already exists`);
+    }
+    const full: SecurityGroupRule = { ...rule, ruleId: ec2Id('sgr'), seq: 0, groupId: group.groupId, isEgress };
+    await ctx.repos.network.insertRule(full, ctx.now);
+    created.push(full);
+  }
+  return xml(
+    leaf('return', true),
+    list('securityGroupRuleSet', 'item', created, (r) =>
+      xml(
+        leaf('securityGroupRuleId', r.ruleId),
+        leaf('groupId', r.groupId),
+        leaf('groupOwnerId', group.accountId),
+        leaf('isEgress', r.isEgress),
+        leaf('ipProtocol', r.ipProtocol),
+        leaf('fromPort', r.fromPort ?? -1),
+        leaf('toPort', r.toPort ?? -1),
+        leaf('cidrIpv4', r.cidrIpv4),
+        r.referencedGroupId ? element('referencedGroupInfo', leaf('groupId', r.referencedGroupId), leaf('userId', group.accountId)) : undefined,
+        leaf('description', r.description),
+      ),
+    ),
+  );
+}
+
+/** AuthorizeSecurityGroupIngress: `GroupId` plus `IpPermissions.N` (IpRanges, Groups) or the flat form. */
+export async function authorizeSecurityGroupIngress(ctx: ActionContext): Promise<Xml> {
+  return authorize(ctx, false);
+}
+
+/** AuthorizeSecurityGroupEgress: `GroupId` plus `IpPermissions.N`. */
+export async function authorizeSecurityGroupEgress(ctx: ActionContext): Promise<Xml> {
+  return authorize(ctx, true);
+}
+
+/** DescribeSecurityGroups: `GroupId.N`, `GroupName.N`, filters group-id, group-name, vpc-id, owner-id, description, tags; paging 5–1000. */
+export async function describeSecurityGroups(ctx: ActionContext): Promise<Xml> {
+  const ids = ctx.params.list('GroupId');
+  const names = ctx.params.list('GroupName');
+  let groups = await ctx.repos.network.listSecurityGroups(ctx.account.accountId, ctx.region.regionName);
+  for (const id of ids) if (!groups.some((g) => g.groupId === id)) throw groupNotFound(id);
+  for (const name of names) if (!groups.some((g) => g.groupName === name)) throw groupNotFound(name);
+  if (ids.length > 0) groups = groups.filter((g) => ids.includes(g.groupId));
+  if (names.length > 0) groups = groups.filter((g) => names.includes(g.groupName));
+  groups = applyFilters(
+    groups,
+    parseFilters(ctx.params),
+    {
+      'group-id': (g) => g.groupId,
+      'group-name': (g) => g.groupName,
+      'vpc-id': (g) => g.vpcId,
+      'owner-id': (g) => g.accountId,
+      description: (g) => g.description,
+    },
+    (g) => g.tags,
+  );
+  const { page, nextToken } = paginate(groups, ctx.params, { min: 5, max: 1000 });
+  const rules = await ctx.repos.network.listRules(page.map((g) => g.groupId));
+  const owners = new Map(groups.map((g) => [g.groupId, g.accountId]));
+  const items = page.map((group) => renderSecurityGroup(group, rules.filter((r) => r.groupId === group.groupId), (id) => owners.get(id) ?? ctx.account.accountId));
+  return xml(list('securityGroupInfo', 'item', items, (x) => x), leaf('nextToken', nextToken));
+}

@@ -1,0 +1,186 @@
+import type { ActionContext } from '../action-context.js';
+import { AwsQueryError } from '../aws-query-error.js';
+import { dnsSuffix, ec2Id } from '../ids.js';
+import type { SecurityGroup, Subnet, VpcEndpoint } from '../model.js';
+import { parseFilters } from '../query-params.js';
+import { resting, scheduled } from '../transitions.js';
+import { element, leaf, list, scalarList, xml, type Xml } from '../xml.js';
+import { checkClientToken } from './client-token.js';
+import { invalidParameter, missingParameter, optionalBoolean, required, serviceNameNotFound, vpcEndpointNotFound } from './ec2-errors.js';
+import { renderServiceDetail, renderUnsuccessful, renderVpcEndpoint, type UnsuccessfulItem } from './ec2-render.js';
+import { endpointDnsEntries, endpointGroups, serviceZones, visibleServices } from './endpoint-views.js';
+import { applyFilters } from './filters.js';
+import { allocateInterface } from './network-factory.js';
+import { paginate } from './paging.js';
+import { ownGroup } from './security-groups.actions.js';
+import { tagsFromSpecifications } from './tags.js';
+import { ownSubnet, ownVpc } from './vpcs.actions.js';
+
+async function renderEndpoint(ctx: ActionContext, endpoint: VpcEndpoint): Promise<Xml> {
+  const interfaces = await ctx.repos.network.listInterfacesOfOwners([endpoint.vpcEndpointId]);
+  return renderVpcEndpoint(endpoint, interfaces, await endpointGroups(ctx.repos, endpoint), endpointDnsEntries(ctx.region, endpoint, interfaces));
+}
+
+/**
+ * CreateVpcEndpoint (Interface): `VpcId`, `ServiceName`, `VpcEndpointType`, `SubnetId.N`,
+ * `SecurityGroupId.N` (VPC default group when none), `PrivateDnsEnabled`, `IpAddressType`,
+ * `ClientToken`, tags (vpc-endpoint). Each subnet's AZ must be one the service supports (AWS's
+ * exact InvalidParameter message otherwise). One network interface per subnet. Starts
+ * `pendingAcceptance` when the service requires acceptance, else `pending` → `available`.
+ */
+export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
+  const idempotency = await checkClientToken(ctx);
+  if (idempotency.existingId) {
+    const existing = await ctx.repos.endpoints.findEndpoint(idempotency.existingId);
+    if (existing) return xml(element('vpcEndpoint', await renderEndpoint(ctx, existing)), leaf('clientToken', idempotency.token));
+  }
+  const vpc = await ownVpc(ctx, required(ctx.params, 'VpcId'));
+  const serviceName = required(ctx.params, 'ServiceName');
+  const type = ctx.params.get('VpcEndpointType') || 'Gateway';
+  const service = (await visibleServices(ctx)).find((s) => s.serviceName === serviceName);
+  if (!service) throw serviceNameNotFound(serviceName);
+  if (type !== 'Interface') throw invalidParameter(`Endpoint type (${type}) does not match available service types ([Interface]).`);
+  if (ctx.params.list('RouteTableId').length > 0) throw invalidParameter('Route table IDs are only supported for Gateway type VPC Endpoint.');
+  const windowOpen = service.state === 'Pending' || (service.availableAt !== null && ctx.now.getTime() < service.availableAt.getTime() + ctx.unavailableWindowMs);
+  if (ctx.unavailableWindowMs > 0 && windowOpen) throw new AwsQueryError('Unavailable', 'The service is unavailable', 503);
+
+  const zones = await serviceZones(ctx.repos, service);
+  const subnets: Subnet[] = [];
+  for (const subnetId of [...new Set(ctx.params.list('SubnetId'))]) {
+    const subnet = await ownSubnet(ctx, subnetId);
+    if (subnet.vpcId !== vpc.vpcId) throw invalidParameter(`The subnet ID '${subnetId}' does not belong to the VPC '${vpc.vpcId}'.`);
+    if (!zones.some((zone) => zone.zoneId === subnet.availabilityZoneId)) {
+      throw invalidParameter(`The VPC endpoint service ${service.serviceName} does not support the availability zone of the subnet: ${subnetId}.`);
+    }
+    if (subnets.some((other) => other.availabilityZoneId === subnet.availabilityZoneId)) {
+      throw new AwsQueryError(
+        'DuplicateSubnetsInSameZone',
+        `Found another VPC endpoint subnet in the availability zone of ${subnetId}. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service.`,
+      );
+    }
+    subnets.push(subnet);
+  }
+  const groups: SecurityGroup[] = [];
+  for (const groupId of [...new Set(ctx.params.list('SecurityGroupId'))]) {
+    const group = await ownGroup(ctx, groupId);
+    if (group.vpcId !== vpc.vpcId) throw invalidParameter(`The security group '${groupId}' does not belong to the VPC '${vpc.vpcId}'.`);
+    groups.push(group);
+  }
+  if (groups.length === 0) groups.push((await ctx.repos.network.findSecurityGroupByName(vpc.vpcId, 'default'))!);
+  if (optionalBoolean(ctx.params, 'PrivateDnsEnabled') === true) {
+    throw invalidParameter(
+      service.privateDnsName
+        ? `Private DNS can't be enabled because the private DNS name of service ${service.serviceName} has not been verified.`
+        : `Private DNS can't be enabled because the service ${service.serviceName} does not provide a private DNS name.`,
+    );
+  }
+  const ipAddressType = ctx.params.get('IpAddressType') || 'ipv4';
+  if (ipAddressType !== 'ipv4') throw invalidParameter(`IpAddressType ${ipAddressType} is not supported by the service ${service.serviceName}.`);
+  const tags = tagsFromSpecifications(ctx.params, 'vpc-endpoint');
+
+  const vpcEndpointId = ec2Id('vpce');
+  const timing = service.acceptanceRequired ? resting('pendingAcceptance') : scheduled('pending', 'available', ctx.delays.connectionAvailable, ctx.now);
+  await ctx.repos.endpoints.insertEndpoint({
+    vpcEndpointId,
+    accountId: ctx.account.accountId,
+    region: ctx.region.regionName,
+    vpcId: vpc.vpcId,
+    serviceId: service.serviceId,
+    serviceName: service.serviceName,
+    endpointType: 'Interface',
+    state: timing.state as VpcEndpoint['state'],
+    nextState: timing.nextState,
+    nextStateAt: timing.nextStateAt,
+    subnetIds: subnets.map((s) => s.subnetId),
+    securityGroupIds: groups.map((g) => g.groupId),
+    dnsSuffix: dnsSuffix(),
+    privateDnsEnabled: false,
+    ipAddressType,
+    tags,
+    createdAt: ctx.now,
+  });
+  for (const subnet of subnets) {
+    await allocateInterface(ctx.repos, subnet, { ownerKind: 'vpc_endpoint', ownerId: vpcEndpointId, description: `VPC Endpoint Interface ${vpcEndpointId}` }, ctx.now);
+  }
+  await idempotency.remember(vpcEndpointId);
+  const endpoint = (await ctx.repos.endpoints.findEndpoint(vpcEndpointId))!;
+  return xml(element('vpcEndpoint', await renderEndpoint(ctx, endpoint)), leaf('clientToken', idempotency.token));
+}
+
+/** DescribeVpcEndpoints: `VpcEndpointId.N`, filters service-name, vpc-id, vpc-endpoint-id, vpc-endpoint-state, vpc-endpoint-type, ip-address-type, tags; paging (≤1000). */
+export async function describeVpcEndpoints(ctx: ActionContext): Promise<Xml> {
+  const ids = ctx.params.list('VpcEndpointId');
+  let endpoints = await ctx.repos.endpoints.listEndpoints(ctx.account.accountId, ctx.region.regionName);
+  for (const id of ids) if (!endpoints.some((e) => e.vpcEndpointId === id)) throw vpcEndpointNotFound(id);
+  if (ids.length > 0) endpoints = endpoints.filter((e) => ids.includes(e.vpcEndpointId));
+  endpoints = applyFilters(
+    endpoints,
+    parseFilters(ctx.params),
+    {
+      'service-name': (e) => e.serviceName,
+      'vpc-id': (e) => e.vpcId,
+      'vpc-endpoint-id': (e) => e.vpcEndpointId,
+      'vpc-endpoint-state': (e) => e.state,
+      'vpc-endpoint-type': (e) => e.endpointType,
+      'ip-address-type': (e) => e.ipAddressType,
+      'service-region': (e) => e.region,
+    },
+    (e) => e.tags,
+  );
+  const { page, nextToken } = paginate(endpoints, ctx.params, { min: 1, max: 1000, clampAboveMax: true });
+  const items: Xml[] = [];
+  for (const endpoint of page) items.push(await renderEndpoint(ctx, endpoint));
+  return xml(list('vpcEndpointSet', 'item', items, (x) => x), leaf('nextToken', nextToken));
+}
+
+/**
+ * DeleteVpcEndpoints: `VpcEndpointId.N`. Each goes `deleting` → `deleted` (then vanishes);
+ * deleting one already deleting is fine; unknown ids come back in `unsuccessful`.
+ */
+export async function deleteVpcEndpoints(ctx: ActionContext): Promise<Xml> {
+  const ids = ctx.params.list('VpcEndpointId');
+  if (ids.length === 0) throw missingParameter('VpcEndpointId');
+  const unsuccessful: UnsuccessfulItem[] = [];
+  for (const id of ids) {
+    const endpoint = await ctx.repos.endpoints.findEndpoint(id);
+    if (!endpoint || endpoint.accountId !== ctx.account.accountId || endpoint.region !== ctx.region.regionName) {
+      unsuccessful.push({ resourceId: id, code: 'InvalidVpcEndpoint.NotFound', message: `The Vpc Endpoint Id '${id}' does not exist` });
+      continue;
+    }
+    if (endpoint.state === 'deleting' || endpoint.state === 'deleted') continue;
+    await ctx.repos.endpoints.updateEndpointTiming(id, scheduled('deleting', 'deleted', ctx.delays.endpointDeletion, ctx.now));
+  }
+  return renderUnsuccessful(unsuccessful);
+}
+
+/**
+ * DescribeVpcEndpointServices: `ServiceName.N`, filters service-name, service-type, service-region,
+ * owner, tags; paging. Lists the region's endpoint services the caller may use (AWS's own
+ * services are not emulated). A named service the caller cannot see fails with InvalidServiceName.
+ */
+export async function describeVpcEndpointServices(ctx: ActionContext): Promise<Xml> {
+  const names = ctx.params.list('ServiceName');
+  let services = await visibleServices(ctx);
+  for (const name of names) if (!services.some((s) => s.serviceName === name)) throw serviceNameNotFound(name);
+  if (names.length > 0) services = services.filter((s) => names.includes(s.serviceName));
+  services = applyFilters(
+    services,
+    parseFilters(ctx.params),
+    {
+      'service-name': (s) => s.serviceName,
+      'service-type': () => 'Interface',
+      'service-region': (s) => s.region,
+      owner: (s) => s.accountId,
+      'supported-ip-address-types': (s) => s.supportedIpAddressTypes,
+    },
+    (s) => s.tags,
+  );
+  const { page, nextToken } = paginate(services, ctx.params, { min: 1, max: 1000, clampAboveMax: true });
+  const details: Xml[] = [];
+  for (const service of page) details.push(renderServiceDetail(service, await serviceZones(ctx.repos, service)));
+  return xml(
+    scalarList('serviceNameSet', 'item', page.map((s) => s.serviceName)),
+    list('serviceDetailSet', 'item', details, (x) => x),
+    leaf('nextToken', nextToken),
+  );
+}

@@ -1,0 +1,190 @@
+import type { ActionContext } from '../action-context.js';
+import { AwsQueryError } from '../aws-query-error.js';
+import { elbId } from '../ids.js';
+import type { HealthCheck, TargetGroup } from '../model.js';
+import { xml, type Xml } from '../xml.js';
+import { targetGroupArn } from './arns.js';
+import {
+  checkArn,
+  checkName,
+  invalidConfiguration,
+  optionalBooleanMember,
+  optionalIntegerMember,
+  requiredMember,
+  targetGroupNotFound,
+  validationError,
+} from './elbv2-errors.js';
+import { members, renderAttributes, renderTargetGroup } from './elbv2-render.js';
+import { parseElbTags } from './elbv2-tags.js';
+import { ownLoadBalancer } from './load-balancers.actions.js';
+import { paginateMarker } from './paging.js';
+
+/** The caller's target group by ARN in the request region, or TargetGroupNotFound. */
+export async function ownTargetGroup(ctx: ActionContext, arn: string): Promise<TargetGroup> {
+  checkArn(arn, 'targetgroup');
+  const group = await ctx.repos.loadBalancers.findTargetGroup(arn);
+  if (!group || group.accountId !== ctx.account.accountId || group.region !== ctx.region.regionName) throw targetGroupNotFound();
+  return group;
+}
+
+/** The load balancers whose listeners forward to the group. */
+async function loadBalancersOf(ctx: ActionContext, group: TargetGroup): Promise<string[]> {
+  return [...new Set((await ctx.repos.loadBalancers.listenersUsingTargetGroup(group.arn)).map((l) => l.loadBalancerArn))];
+}
+
+/** NLB target group attributes and AWS's defaults for a TCP group. */
+function defaultAttributes(targetType: string): Record<string, string> {
+  return {
+    'deregistration_delay.timeout_seconds': '300',
+    'deregistration_delay.connection_termination.enabled': 'false',
+    'preserve_client_ip.enabled': targetType === 'instance' ? 'true' : 'false',
+    'proxy_protocol_v2.enabled': 'false',
+    'stickiness.enabled': 'false',
+    'stickiness.type': 'source_ip',
+    'load_balancing.cross_zone.enabled': 'use_load_balancer_configuration',
+    'target_health_state.unhealthy.connection_termination.enabled': 'true',
+    'target_health_state.unhealthy.draining_interval_seconds': '0',
+    'target_group_health.dns_failover.minimum_healthy_targets.count': '1',
+    'target_group_health.dns_failover.minimum_healthy_targets.percentage': 'off',
+    'target_group_health.unhealthy_state_routing.minimum_healthy_targets.count': '1',
+    'target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage': 'off',
+  };
+}
+
+/**
+ * CreateTargetGroup (TCP): `Name`, `Protocol=TCP`, `Port`, `VpcId`, `TargetType` (ip|instance),
+ * health check members, `Tags.member.N`. Same name and settings returns the existing group;
+ * other settings fail with DuplicateTargetGroupName.
+ */
+export async function createTargetGroup(ctx: ActionContext): Promise<Xml> {
+  const name = checkName(requiredMember(ctx.params, 'Name'), 'Target group');
+  const targetType = ctx.params.get('TargetType') || 'instance';
+  if (targetType !== 'ip' && targetType !== 'instance') throw invalidConfiguration(`Target type '${targetType}' is not supported by the local cloud; use 'ip' or 'instance'`);
+  const protocol = requiredMember(ctx.params, 'Protocol');
+  if (protocol !== 'TCP') throw invalidConfiguration(`Protocol '${protocol}' is not supported by the local cloud for network load balancer target groups; use TCP`);
+  const port = optionalIntegerMember(ctx.params, 'Port', 1, 65535);
+  if (port === undefined) requiredMember(ctx.params, 'Port');
+  const vpcId = requiredMember(ctx.params, 'VpcId');
+  const vpc = await ctx.repos.network.findVpc(vpcId);
+  if (!vpc || vpc.accountId !== ctx.account.accountId || vpc.region !== ctx.region.regionName) throw validationError(`The VPC ID '${vpcId}' is not found`);
+  const healthProtocol = ctx.params.get('HealthCheckProtocol') || 'TCP';
+  if (!['TCP', 'HTTP', 'HTTPS'].includes(healthProtocol)) throw validationError(`Health check protocol '${healthProtocol}' is not supported`);
+  const healthPort = ctx.params.get('HealthCheckPort') || 'traffic-port';
+  if (healthPort !== 'traffic-port' && !(Number.isInteger(Number(healthPort)) && Number(healthPort) >= 1 && Number(healthPort) <= 65535)) {
+    throw validationError(`Health check port '${healthPort}' must be 'traffic-port' or a port number`);
+  }
+  const healthCheck: HealthCheck = {
+    protocol: healthProtocol,
+    port: healthPort,
+    enabled: optionalBooleanMember(ctx.params, 'HealthCheckEnabled') ?? true,
+    intervalSeconds: optionalIntegerMember(ctx.params, 'HealthCheckIntervalSeconds', 5, 300) ?? 30,
+    timeoutSeconds: optionalIntegerMember(ctx.params, 'HealthCheckTimeoutSeconds', 2, 120) ?? (healthProtocol === 'TCP' ? 10 : 6),
+    healthyThresholdCount: optionalIntegerMember(ctx.params, 'HealthyThresholdCount', 2, 10) ?? 5,
+    unhealthyThresholdCount: optionalIntegerMember(ctx.params, 'UnhealthyThresholdCount', 2, 10) ?? 2,
+  };
+  const tags = parseElbTags(ctx.params);
+  const existing = (await ctx.repos.loadBalancers.listTargetGroups(ctx.account.accountId, ctx.region.regionName)).find((g) => g.name === name);
+  if (existing) {
+    const same =
+      existing.protocol === protocol &&
+      existing.port === port &&
+      existing.vpcId === vpcId &&
+      existing.targetType === targetType &&
+      JSON.stringify(existing.healthCheck) === JSON.stringify(healthCheck);
+    if (!same) throw new AwsQueryError('DuplicateTargetGroupName', `A target group with the same name '${name}' exists, but with different settings`);
+    return members('TargetGroups', [existing], (g) => renderTargetGroup(g, []));
+  }
+  const arn = targetGroupArn(ctx.region.regionName, ctx.account.accountId, name, elbId());
+  await ctx.repos.loadBalancers.insertTargetGroup({
+    arn,
+    accountId: ctx.account.accountId,
+    region: ctx.region.regionName,
+    name,
+    protocol,
+    port: port!,
+    vpcId,
+    targetType,
+    ipAddressType: 'ipv4',
+    healthCheck,
+    attributes: defaultAttributes(targetType),
+    tags,
+    createdAt: ctx.now,
+  });
+  const group = (await ctx.repos.loadBalancers.findTargetGroup(arn))!;
+  return members('TargetGroups', [group], (g) => renderTargetGroup(g, []));
+}
+
+/** DescribeTargetGroups: `LoadBalancerArn`, `TargetGroupArns.member.N` or `Names.member.N`; `PageSize`/`Marker`. */
+export async function describeTargetGroups(ctx: ActionContext): Promise<Xml> {
+  const arns = ctx.params.members('TargetGroupArns');
+  const names = ctx.params.members('Names');
+  const lbArn = ctx.params.get('LoadBalancerArn');
+  let groups = await ctx.repos.loadBalancers.listTargetGroups(ctx.account.accountId, ctx.region.regionName);
+  if (lbArn) {
+    const lb = await ownLoadBalancer(ctx, lbArn);
+    const used = new Set((await ctx.repos.loadBalancers.listListeners([lb.arn])).map((l) => l.targetGroupArn));
+    groups = groups.filter((g) => used.has(g.arn));
+  }
+  if (arns.length > 0) {
+    arns.forEach((arn) => checkArn(arn, 'targetgroup'));
+    if (arns.some((arn) => !groups.some((g) => g.arn === arn))) throw targetGroupNotFound();
+    groups = groups.filter((g) => arns.includes(g.arn));
+  }
+  if (names.length > 0) {
+    if (names.some((n) => !groups.some((g) => g.name === n))) throw targetGroupNotFound();
+    groups = groups.filter((g) => names.includes(g.name));
+  }
+  const { page, nextMarker } = paginateMarker(groups, ctx.params);
+  const items: Xml[] = [];
+  for (const group of page) items.push(renderTargetGroup(group, await loadBalancersOf(ctx, group)));
+  return xml(members('TargetGroups', items, (x) => x), nextMarker);
+}
+
+/**
+ * DeleteTargetGroup: fails with ResourceInUse while a listener forwards to it; succeeds for a
+ * group that does not exist (as AWS).
+ */
+export async function deleteTargetGroup(ctx: ActionContext): Promise<Xml> {
+  const arn = checkArn(requiredMember(ctx.params, 'TargetGroupArn'), 'targetgroup');
+  const group = await ctx.repos.loadBalancers.findTargetGroup(arn);
+  if (!group || group.accountId !== ctx.account.accountId || group.region !== ctx.region.regionName) return xml();
+  if ((await ctx.repos.loadBalancers.listenersUsingTargetGroup(arn)).length > 0) {
+    throw new AwsQueryError('ResourceInUse', `Target group '${arn}' is currently in use by a listener or a rule`);
+  }
+  await ctx.repos.loadBalancers.deleteTargetGroup(arn);
+  return xml();
+}
+
+const BOOLEAN_ATTRIBUTES = new Set([
+  'deregistration_delay.connection_termination.enabled',
+  'preserve_client_ip.enabled',
+  'proxy_protocol_v2.enabled',
+  'stickiness.enabled',
+  'target_health_state.unhealthy.connection_termination.enabled',
+]);
+
+/** ModifyTargetGroupAttributes: `Attributes.member.N.Key/Value`; answers all attributes. */
+export async function modifyTargetGroupAttributes(ctx: ActionContext): Promise<Xml> {
+  const group = await ownTargetGroup(ctx, requiredMember(ctx.params, 'TargetGroupArn'));
+  const changes = ctx.params.memberStructs('Attributes').map((a) => ({ key: a.get('Key') ?? '', value: a.get('Value') ?? '' }));
+  if (changes.length === 0) requiredMember(ctx.params, 'Attributes');
+  const attributes = { ...group.attributes };
+  for (const { key, value } of changes) {
+    if (!(key in attributes)) throw validationError(`Target group attribute key '${key}' is not recognized`);
+    if (BOOLEAN_ATTRIBUTES.has(key) && value !== 'true' && value !== 'false') {
+      throw invalidConfiguration(`The value of '${key}' must be 'true' or 'false'`);
+    }
+    if (key === 'deregistration_delay.timeout_seconds' && !(Number.isInteger(Number(value)) && Number(value) >= 0 && Number(value) <= 3600)) {
+      throw invalidConfiguration(`The value of '${key}' must be between 0 and 3600`);
+    }
+    attributes[key] = value;
+  }
+  await ctx.repos.loadBalancers.updateTargetGroupAttributes(group.arn, attributes);
+  return renderAttributes(attributes);
+}
+
+/** DescribeTargetGroupAttributes: `TargetGroupArn`. */
+export async function describeTargetGroupAttributes(ctx: ActionContext): Promise<Xml> {
+  const group = await ownTargetGroup(ctx, requiredMember(ctx.params, 'TargetGroupArn'));
+  return renderAttributes(group.attributes);
+}

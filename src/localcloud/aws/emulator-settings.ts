@@ -1,0 +1,30 @@
+import { parseDelays, type Delays } from './delays.js';
+import type { ControlRepository } from './store/control.repository.js';
+
+/** Keys of the emulator's own settings in `lc_settings`. */
+export const SETTING = {
+  /** Current delays (JSON of Delays). */
+  delays: 'delays',
+  /** The delay preset the process was last started with; a different one at start replaces `delays`. */
+  startPreset: 'delays_start_preset',
+  unavailableWindowMs: 'unavailable_window_ms',
+  providerAccountId: 'provider_account_id',
+  customerAccountId: 'customer_account_id',
+} as const;
+
+/** The settings every request reads (shared by all processes on the store). */
+export interface EmulatorSettings {
+  readonly delays: Delays;
+  readonly unavailableWindowMs: number;
+  readonly providerAccountId: string | undefined;
+}
+
+/** Reads the settings (missing ones default: instant delays, no 503 window). */
+export async function readSettings(control: ControlRepository): Promise<EmulatorSettings> {
+  const window = Number(await control.getSetting(SETTING.unavailableWindowMs));
+  return {
+    delays: parseDelays(await control.getSetting(SETTING.delays)),
+    unavailableWindowMs: Number.isFinite(window) && window > 0 ? window : 0,
+    providerAccountId: await control.getSetting(SETTING.providerAccountId),
+  };
+}

@@ -1,0 +1,62 @@
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+
+/**
+ * Identifier generators in the shapes AWS uses. All are random (not sequential), so ids from a
+ * restarted process never collide with stored ones in practice; callers that need uniqueness
+ * guarantees rely on the table's primary key.
+ */
+
+const HEX = '0123456789abcdef';
+const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const ACCESS_KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** `length` random characters of `alphabet`. */
+export function randomString(alphabet: string, length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
+  return out;
+}
+
+/** `length` lower-case hex digits. */
+export function randomHex(length: number): string {
+  return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
+}
+
+/** EC2 resource id: `<prefix>-` + 17 lower hex, e.g. `vpc-0a1b2c3d4e5f60718`. */
+export function ec2Id(prefix: 'vpc' | 'subnet' | 'sg' | 'sgr' | 'vpce' | 'vpce-svc' | 'vpce-svc-perm' | 'eni' | 'rtb' | 'dopt' | 'acl'): string {
+  return `${prefix}-${randomHex(17)}`;
+}
+
+/** The 16-hex suffix of ELBv2 ARNs and DNS names. */
+export function elbId(): string {
+  return randomHex(16);
+}
+
+/** The 8 lower-case alphanumerics in a VPC endpoint's DNS names (`vpce-…-<8>.vpce-svc-…`). */
+export function dnsSuffix(): string {
+  return randomString(LOWER_ALNUM, 8);
+}
+
+/** A request id (UUID v4), as both Query protocols return. */
+export function requestId(): string {
+  return randomUUID();
+}
+
+/** A 12-digit AWS account id that does not start with 0. */
+export function accountId(): string {
+  return String(randomInt(1, 10)) + randomString('0123456789', 11);
+}
+
+/** An IAM-user style access key id: `AKIA` + 16 base32 characters. */
+export function accessKeyId(): string {
+  return `AKIA${randomString(ACCESS_KEY_ALPHABET, 16)}`;
+}
+
+/** A 40-character secret access key. */
+export function secretAccessKey(): string {
+  return randomString(SECRET_ALPHABET, 40);
+}
+
+/** `HEX` exported for validators that check id shapes. */
+export const HEX_DIGITS = HEX;

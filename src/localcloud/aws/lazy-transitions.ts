@@ -1,0 +1,47 @@
+import type { Delays } from './delays.js';
+import type { Repositories } from './store/repositories.js';
+import { advance, PURGED, type FollowUp } from './transitions.js';
+
+/** After a service enters `Deleted` it vanishes once the retention delay has passed. */
+function serviceFollowUp(delays: Delays): FollowUp {
+  return (state) => (state === 'Deleted' ? { next: PURGED, afterMs: delays.deletedRetention } : undefined);
+}
+
+/** After an endpoint enters `deleted` it vanishes once the retention delay has passed. */
+function endpointFollowUp(delays: Delays): FollowUp {
+  return (state) => (state === 'deleted' ? { next: PURGED, afterMs: delays.deletedRetention } : undefined);
+}
+
+/**
+ * Advances every row whose next step is due at `now` and persists the result, with the side
+ * effects of the states entered: a service entering `Available` records when (the 503 window
+ * starts there); an endpoint entering `deleted` frees its network interfaces; purged rows are
+ * removed. Idempotent; call inside the request's transaction. Returns whether anything changed.
+ */
+export async function advanceDueRows(repos: Repositories, now: Date, delays: Delays): Promise<boolean> {
+  let changed = false;
+  for (const lb of await repos.loadBalancers.dueLoadBalancers(now)) {
+    await repos.loadBalancers.updateLoadBalancerTiming(lb.arn, advance(lb, now));
+    changed = true;
+  }
+  for (const service of await repos.endpoints.dueServices(now)) {
+    const next = advance(service, now, serviceFollowUp(delays));
+    if (next.purged) await repos.endpoints.deleteService(service.serviceId);
+    else await repos.endpoints.updateServiceTiming(service.serviceId, next, next.entered.find((e) => e.state === 'Available')?.at);
+    changed = true;
+  }
+  for (const endpoint of await repos.endpoints.dueEndpoints(now)) {
+    const next = advance(endpoint, now, endpointFollowUp(delays));
+    if (next.purged || next.entered.some((e) => e.state === 'deleted')) await repos.network.deleteInterfacesOfOwner(endpoint.vpcEndpointId);
+    if (next.purged) await repos.endpoints.deleteEndpoint(endpoint.vpcEndpointId);
+    else await repos.endpoints.updateEndpointTiming(endpoint.vpcEndpointId, next);
+    changed = true;
+  }
+  return changed;
+}
+
+/** The earliest time a pending step becomes due, if any (for the data plane's re-snapshot timer). */
+export async function nextDueAt(repos: Repositories): Promise<Date | null> {
+  const dates = [await repos.loadBalancers.nextDueAt(), await repos.endpoints.nextDueAt()].filter((d): d is Date => d !== undefined);
+  return dates.length === 0 ? null : new Date(Math.min(...dates.map((d) => d.getTime())));
+}

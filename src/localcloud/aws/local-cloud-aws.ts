@@ -1,0 +1,252 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Transaction } from 'kysely';
+import type { Store } from '../../store/database.js';
+import type { DataPlaneSnapshot } from './data-plane-snapshot.js';
+import { applyDelays, parseDelays, type DelayPreset, type Delays } from './delays.js';
+import { readSettings, SETTING } from './emulator-settings.js';
+import { toStoredFault, type FaultSpec } from './faults.js';
+import { accessKeyId, accountId, secretAccessKey } from './ids.js';
+import { advanceDueRows } from './lazy-transitions.js';
+import { maxVpcSlot } from './loopback.js';
+import { answerQuery, type PipelineOptions } from './request-pipeline.js';
+import { takeEmulatorLock } from './store/emulator-lock.js';
+import { repositories } from './store/repositories.js';
+import { localCloudDb, type LocalCloudSchema } from './store/schema.js';
+import { buildSnapshot } from './snapshot.js';
+
+export type { DataPlaneSnapshot } from './data-plane-snapshot.js';
+export type * from './data-plane-snapshot.js';
+export type { Delays } from './delays.js';
+export type { FaultSpec } from './faults.js';
+export { loopbackAddress } from './loopback.js';
+
+/** How to run the AWS emulation. */
+export interface LocalCloudAwsOptions {
+  /** privlink's store; the emulation keeps its state in the `lc_*` tables. */
+  readonly store: Store;
+  /**
+   * Transition preset at start. When it differs from the preset of the previous start it
+   * replaces the stored delays; otherwise delays changed at runtime (setDelays) are kept.
+   */
+  readonly delays: DelayPreset;
+  /** VPC n's addresses map to `127.<loopbackBase + n>.x.y` (see loopback.ts). */
+  readonly loopbackBase: number;
+  /** The emulated clock (resource timestamps, transitions). Default: wall clock. SigV4 skew always uses the wall clock. */
+  readonly now?: () => Date;
+}
+
+/** An account's id and SigV4 credentials (usable as AWS SDK credentials as is). */
+export interface AccountCredentials {
+  readonly accountId: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly name: string;
+}
+
+/** A fault for one action: see setFault. */
+export type Fault = FaultSpec;
+
+export interface LocalCloudAws {
+  /** Node http handler for both EC2 (Version 2016-11-15) and ELBv2 (2015-12-01) Query requests on one endpoint. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Serves `handle` on host:port (port 0 = a free port); resolves to the bound port, URL and a close function. */
+  listen(host: string, port: number): Promise<{ port: number; url: string; close(): Promise<void> }>;
+  /** The provider account (owns endpoint services and load balancers) and the default customer account. Stable across restarts. */
+  readonly accounts: { readonly provider: AccountCredentials; readonly customer: AccountCredentials };
+  /** Another customer account; idempotent by name (the same name returns the same account). */
+  createAccount(name: string): Promise<AccountCredentials>;
+  /** Sets all delays to a preset, or changes some of them. Persisted; applies to transitions scheduled from now on. */
+  setDelays(preset: DelayPreset | Partial<Delays>): Promise<void>;
+  /** The current delays. */
+  delays(): Promise<Delays>;
+  /**
+   * Makes `action` (e.g. `CreateVpcEndpoint`) fail (error: that code/message/status; throttle:
+   * EC2 503 RequestLimitExceeded, ELBv2 Throttling) or answer late (timeout: the action runs,
+   * its answer is held `ms`, default 60 s), for the next `times` calls or until cleared with null.
+   * Persisted and shared by every process on the store.
+   */
+  setFault(action: string, fault: Fault | null): Promise<void>;
+  /** Window after a service becomes Available in which CreateVpcEndpoint answers 503 Unavailable (0 = off, default). */
+  setUnavailableWindow(ms: number): Promise<void>;
+  /** The data-plane read model at this instant (lazy transitions advanced first). */
+  snapshot(): Promise<DataPlaneSnapshot>;
+  /**
+   * Calls `listener` after any committed change that may affect the snapshot, in this process or
+   * another one on the same PostgreSQL. Lazy transitions fire nothing by themselves: use
+   * `snapshot().nextTransitionAt`. Returns an unsubscribe function.
+   */
+  onChange(listener: () => void): () => void;
+  /** Stops the servers started by listen() and drops held responses. Does not close the store. */
+  close(): Promise<void>;
+}
+
+/** Notification channel for data-plane changes. */
+const CHANGE_CHANNEL = 'privlink_localcloud_aws';
+const MAX_BODY_BYTES = 1024 * 1024;
+
+async function ensureAccount(store: Store, name: string, settingKey?: string): Promise<AccountCredentials> {
+  const control = repositories(localCloudDb(store)).control;
+  const account = (await control.findAccountByName(name)) ?? (await control.insertAccount({ accountId: await freeAccountId(store), name, accessKeyId: accessKeyId(), secretAccessKey: secretAccessKey() }));
+  if (settingKey) await control.initSetting(settingKey, account.accountId);
+  return { accountId: account.accountId, accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey, name: account.name };
+}
+
+async function freeAccountId(store: Store): Promise<string> {
+  const control = repositories(localCloudDb(store)).control;
+  for (;;) {
+    const id = accountId();
+    if (!(await control.accountExists(id))) return id;
+  }
+}
+
+/**
+ * Starts the emulation on `options.store`: makes the provider and customer accounts on first
+ * start, applies the delay preset, subscribes to change notifications. Throws when stored VPC
+ * slots do not fit `loopbackBase`.
+ */
+export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promise<LocalCloudAws> {
+  const { store, loopbackBase } = options;
+  const now = options.now ?? (() => new Date());
+  const db = localCloudDb(store);
+  const control = repositories(db).control;
+  const provider = await ensureAccount(store, 'provider', SETTING.providerAccountId);
+  const customer = await ensureAccount(store, 'customer', SETTING.customerAccountId);
+  if ((await control.getSetting(SETTING.startPreset)) !== options.delays) {
+    await control.setSetting(SETTING.delays, JSON.stringify(applyDelays(parseDelays(undefined), options.delays)));
+    await control.setSetting(SETTING.startPreset, options.delays);
+  }
+  const usedSlots = await repositories(db).network.maxVpcSlot();
+  if (usedSlots > maxVpcSlot(loopbackBase)) {
+    throw new RangeError(`The local cloud has ${usedSlots} VPC slots, more than loopback base ${loopbackBase} allows (${maxVpcSlot(loopbackBase)})`);
+  }
+
+  const listeners = new Set<() => void>();
+  const unlisten = await store.listen(CHANGE_CHANNEL, () => {
+    for (const listener of [...listeners]) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure must not stop the others.
+      }
+    }
+  });
+  const changed = () => store.notify(CHANGE_CHANNEL, '');
+  const pipeline: PipelineOptions = { store, now, loopbackBase, changed };
+  const servers = new Set<Server>();
+  const held = new Map<NodeJS.Timeout, ServerResponse>();
+  let closed = false;
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) req.destroy();
+      else chunks.push(chunk);
+    });
+    req.on('error', () => undefined);
+    req.on('end', () => {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      void answerQuery(pipeline, {
+        method: req.method ?? 'GET',
+        path: q < 0 ? url : url.slice(0, q),
+        query: q < 0 ? '' : url.slice(q + 1),
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      }).then((answer) => {
+        if (answer.internalError) process.emitWarning(`local cloud AWS: ${String((answer.internalError as Error)?.stack ?? answer.internalError)}`);
+        const send = () => {
+          if (res.destroyed) return;
+          res.writeHead(answer.status, { 'Content-Type': answer.contentType, 'x-amzn-RequestId': answer.requestId, 'Content-Length': Buffer.byteLength(answer.body) });
+          res.end(answer.body);
+        };
+        if (answer.holdMs <= 0 || closed) return send();
+        const timer = setTimeout(() => {
+          held.delete(timer);
+          send();
+        }, answer.holdMs);
+        held.set(timer, res);
+      }).catch(() => res.destroy());
+    });
+  }
+
+  async function setting(key: string, value: string): Promise<void> {
+    await control.setSetting(key, value);
+  }
+
+  return {
+    handle,
+    accounts: { provider, customer },
+    async listen(host, port) {
+      const server = createServer(handle);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      servers.add(server);
+      const bound = (server.address() as AddressInfo).port;
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      return {
+        port: bound,
+        url: `http://${shownHost}:${bound}`,
+        close: async () => {
+          servers.delete(server);
+          server.closeAllConnections();
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+        },
+      };
+    },
+    createAccount: (name) => ensureAccount(store, name),
+    async setDelays(preset) {
+      const current = (await readSettings(control)).delays;
+      await setting(SETTING.delays, JSON.stringify(applyDelays(current, preset)));
+    },
+    async delays() {
+      return (await readSettings(control)).delays;
+    },
+    async setFault(action, fault) {
+      if (!action) throw new RangeError('setFault needs an action name');
+      if (fault === null) return control.setFault(action, null, undefined);
+      const stored = toStoredFault(fault);
+      await control.setFault(action, stored.fault, stored.times);
+    },
+    async setUnavailableWindow(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError('The unavailable window must be a non-negative number of ms');
+      await setting(SETTING.unavailableWindowMs, String(ms));
+    },
+    async snapshot() {
+      let advanced = false;
+      const snapshot = await store.transaction(async (raw) => {
+        const trx = raw as unknown as Transaction<LocalCloudSchema>;
+        await takeEmulatorLock(trx);
+        const repos = repositories(trx);
+        const at = now();
+        advanced = await advanceDueRows(repos, at, (await readSettings(repos.control)).delays);
+        return buildSnapshot(repos, at, loopbackBase);
+      });
+      if (advanced) await changed().catch(() => undefined);
+      return snapshot;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      for (const [timer, res] of held) {
+        clearTimeout(timer);
+        res.destroy();
+      }
+      held.clear();
+      for (const server of [...servers]) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      servers.clear();
+      listeners.clear();
+      await unlisten();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import type { Transaction } from 'kysely';
+import type { Store } from '../../store/database.js';
+import type { ActionContext } from './action-context.js';
+import { authenticate, scopeService, SIGNING_SERVICE, type QueryProtocol } from './auth.js';
+import { AwsQueryError, isAwsQueryError } from './aws-query-error.js';
+import { EC2_ACTIONS } from './ec2/ec2-actions.js';
+import { ensureDefaultVpc } from './ec2/network-factory.js';
+import { ec2ErrorBody, ec2SuccessBody } from './ec2-xml.js';
+import { ELBV2_ACTIONS } from './elbv2/elbv2-actions.js';
+import { elbv2ErrorBody, elbv2SuccessBody } from './elbv2-xml.js';
+import { readSettings } from './emulator-settings.js';
+import { DEFAULT_TIMEOUT_FAULT_MS, faultError } from './faults.js';
+import { requestId as newRequestId } from './ids.js';
+import { advanceDueRows } from './lazy-transitions.js';
+import { QueryParams } from './query-params.js';
+import { localCloudDb, type LocalCloudSchema } from './store/schema.js';
+import { takeEmulatorLock } from './store/emulator-lock.js';
+import { repositories } from './store/repositories.js';
+import type { SignedRequest } from './sigv4.js';
+
+/** Versions of the two Query APIs. */
+const VERSIONS: Readonly<Record<string, QueryProtocol>> = { '2016-11-15': 'ec2', '2015-12-01': 'elbv2' };
+
+/** What the pipeline needs from its owner. */
+export interface PipelineOptions {
+  readonly store: Store;
+  /** The emulated clock for resource timestamps and transitions. */
+  readonly now: () => Date;
+  readonly loopbackBase: number;
+  /** Called after a committed change that may affect the data plane. */
+  readonly changed: () => Promise<void>;
+}
+
+/** A finished answer; `holdMs` > 0 when a timeout fault says to hold it back that long. */
+export interface QueryAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+  readonly requestId: string;
+  readonly holdMs: number;
+  /** For a 500: the unexpected error behind it (for the owner's log; never sent to the client). */
+  readonly internalError?: unknown;
+}
+
+function pickProtocol(params: QueryParams, request: SignedRequest): QueryProtocol {
+  const version = params.get('Version');
+  if (version && Object.hasOwn(VERSIONS, version)) return VERSIONS[version];
+  const header = request.headers.authorization;
+  return scopeService(Array.isArray(header) ? header[0] : (header as string | undefined)) === SIGNING_SERVICE.elbv2 ? 'elbv2' : 'ec2';
+}
+
+function errorAnswer(protocol: QueryProtocol, error: AwsQueryError, requestId: string): QueryAnswer {
+  const body = protocol === 'ec2' ? ec2ErrorBody(error, requestId) : elbv2ErrorBody(error, requestId);
+  return { status: error.status, contentType: protocol === 'ec2' ? 'text/xml;charset=UTF-8' : 'text/xml', body, requestId, holdMs: 0 };
+}
+
+/**
+ * Answers one Query request (EC2 or ELBv2, picked by `Version`, else by the signing service):
+ * authenticate, apply a configured fault, then run the action in one transaction that first
+ * takes the emulator lock, makes the caller's default VPC on first use of a region and advances
+ * due lazy transitions. AWS errors become the protocol's error document; anything else a 500.
+ */
+export async function answerQuery(options: PipelineOptions, request: SignedRequest): Promise<QueryAnswer> {
+  const requestId = newRequestId();
+  const params = QueryParams.parse(request.method.toUpperCase() === 'POST' ? request.body.toString('utf8') : '', request.query);
+  const protocol = pickProtocol(params, request);
+  const db = localCloudDb(options.store);
+  const control = repositories(db).control;
+  try {
+    const version = params.get('Version');
+    if (version && !Object.hasOwn(VERSIONS, version)) throw new AwsQueryError('NoSuchVersion', `The requested version (${version}) of service ${SIGNING_SERVICE[protocol]} does not exist`);
+    const { account, region } = await authenticate(request, protocol, (key) => control.findAccountByAccessKey(key), new Date());
+    const action = params.get('Action');
+    if (!action) throw new AwsQueryError('MissingAction', 'The request must contain the parameter Action');
+    const actions = protocol === 'ec2' ? EC2_ACTIONS : ELBV2_ACTIONS;
+    const handler = Object.hasOwn(actions, action) ? actions[action] : undefined;
+    if (!handler) {
+      throw new AwsQueryError('InvalidAction', protocol === 'ec2' ? `The action ${action} is not valid for this web service.` : `Could not find operation ${action} for version 2015-12-01`);
+    }
+    const fault = await control.takeFault(action);
+    const injected = fault && faultError(fault, protocol);
+    if (injected) throw injected;
+    if (protocol === 'ec2' && params.get('DryRun')?.toLowerCase() === 'true') {
+      throw new AwsQueryError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+    }
+    let advanced = false;
+    const body = await options.store.transaction(async (raw) => {
+      const trx = raw as unknown as Transaction<LocalCloudSchema>;
+      await takeEmulatorLock(trx);
+      const repos = repositories(trx);
+      const settings = await readSettings(repos.control);
+      const now = options.now();
+      const isProvider = settings.providerAccountId === account.accountId;
+      await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopbackBase: options.loopbackBase }, isProvider);
+      advanced = await advanceDueRows(repos, now, settings.delays);
+      const ctx: ActionContext = {
+        repos,
+        account,
+        region,
+        now,
+        delays: settings.delays,
+        loopbackBase: options.loopbackBase,
+        unavailableWindowMs: settings.unavailableWindowMs,
+        isProvider,
+        action,
+        params,
+      };
+      return handler(ctx);
+    });
+    if (advanced || !action.startsWith('Describe')) await options.changed().catch(() => undefined);
+    return {
+      status: 200,
+      contentType: protocol === 'ec2' ? 'text/xml;charset=UTF-8' : 'text/xml',
+      body: protocol === 'ec2' ? ec2SuccessBody(action, requestId, body) : elbv2SuccessBody(action, requestId, body),
+      requestId,
+      holdMs: fault?.kind === 'timeout' ? (fault.ms ?? DEFAULT_TIMEOUT_FAULT_MS) : 0,
+    };
+  } catch (error) {
+    if (isAwsQueryError(error)) return errorAnswer(protocol, error, requestId);
+    const internal = protocol === 'ec2' ? new AwsQueryError('InternalError', 'An internal error has occurred', 500) : new AwsQueryError('InternalFailure', 'An internal error has occurred', 500);
+    return { ...errorAnswer(protocol, internal, requestId), internalError: error };
+  }
+}

@@ -1,0 +1,132 @@
+import type { Account } from '../model.js';
+import { json, type LcExecutor } from './schema.js';
+
+/** A fault as stored: what to do instead of (or before answering) an action. */
+export type StoredFault =
+  | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly status?: number }
+  | { readonly kind: 'throttle' }
+  | { readonly kind: 'timeout'; readonly ms?: number };
+
+/**
+ * Accounts, emulator settings, fault switches and ClientToken records. Thin queries; missing
+ * rows come back as undefined.
+ */
+export class ControlRepository {
+  constructor(private readonly db: LcExecutor) {}
+
+  async getSetting(key: string): Promise<string | undefined> {
+    return (await this.db.selectFrom('lc_settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('lc_settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+
+  /** Stores the value unless the key exists; returns the stored value (first writer wins). */
+  async initSetting(key: string, value: string): Promise<string> {
+    await this.db.insertInto('lc_settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    return (await this.getSetting(key))!;
+  }
+
+  async setFault(action: string, fault: StoredFault | null, times: number | undefined): Promise<void> {
+    if (fault === null) {
+      await this.db.deleteFrom('lc_faults').where('action', '=', action).execute();
+      return;
+    }
+    const values = { action, fault: json(fault), remaining: times ?? null };
+    await this.db
+      .insertInto('lc_faults')
+      .values(values)
+      .onConflict((oc) => oc.column('action').doUpdateSet({ fault: values.fault, remaining: values.remaining }))
+      .execute();
+  }
+
+  /**
+   * Takes one use of the fault set for `action`, if any: decrements a counted fault atomically
+   * (several processes may share the store) and removes it when used up.
+   */
+  async takeFault(action: string): Promise<StoredFault | undefined> {
+    const row = await this.db
+      .updateTable('lc_faults')
+      .set((eb) => ({ remaining: eb.case().when('remaining', 'is', null).then(null).else(eb('remaining', '-', 1)).end() }))
+      .where('action', '=', action)
+      .where((eb) => eb.or([eb('remaining', 'is', null), eb('remaining', '>', 0)]))
+      .returning(['fault', 'remaining'])
+      .executeTakeFirst();
+    if (!row) return undefined;
+    if (row.remaining === 0) await this.db.deleteFrom('lc_faults').where('action', '=', action).where('remaining', '=', 0).execute();
+    return row.fault as StoredFault;
+  }
+
+  async findAccountByAccessKey(accessKeyId: string): Promise<Account | undefined> {
+    const row = await this.db.selectFrom('lc_accounts').selectAll().where('access_key_id', '=', accessKeyId).executeTakeFirst();
+    return row && toAccount(row);
+  }
+
+  async findAccountByName(name: string): Promise<Account | undefined> {
+    const row = await this.db.selectFrom('lc_accounts').selectAll().where('name', '=', name).executeTakeFirst();
+    return row && toAccount(row);
+  }
+
+  /** Inserts the account unless the name exists; returns the stored one (first writer wins). */
+  async insertAccount(account: Account): Promise<Account> {
+    await this.db
+      .insertInto('lc_accounts')
+      .values({
+        account_id: account.accountId,
+        name: account.name,
+        access_key_id: account.accessKeyId,
+        secret_access_key: account.secretAccessKey,
+      })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    return (await this.findAccountByName(account.name))!;
+  }
+
+  async accountExists(accountId: string): Promise<boolean> {
+    return (await this.db.selectFrom('lc_accounts').select('account_id').where('account_id', '=', accountId).executeTakeFirst()) !== undefined;
+  }
+
+  /** The default VPC id of an account in a region, once its defaults were made. */
+  async findDefaultVpcId(accountId: string, region: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('lc_account_regions')
+      .select('default_vpc_id')
+      .where('account_id', '=', accountId)
+      .where('region', '=', region)
+      .executeTakeFirst();
+    return row?.default_vpc_id;
+  }
+
+  async recordAccountRegion(accountId: string, region: string, defaultVpcId: string): Promise<void> {
+    await this.db.insertInto('lc_account_regions').values({ account_id: accountId, region, default_vpc_id: defaultVpcId }).execute();
+  }
+
+  async findClientToken(accountId: string, region: string, action: string, token: string): Promise<{ requestHash: string; resourceId: string } | undefined> {
+    const row = await this.db
+      .selectFrom('lc_client_tokens')
+      .select(['request_hash', 'resource_id'])
+      .where('account_id', '=', accountId)
+      .where('region', '=', region)
+      .where('action', '=', action)
+      .where('token', '=', token)
+      .executeTakeFirst();
+    return row && { requestHash: row.request_hash, resourceId: row.resource_id };
+  }
+
+  async saveClientToken(accountId: string, region: string, action: string, token: string, requestHash: string, resourceId: string, now: Date): Promise<void> {
+    await this.db
+      .insertInto('lc_client_tokens')
+      .values({ account_id: accountId, region, action, token, request_hash: requestHash, resource_id: resourceId, created_at: now })
+      .onConflict((oc) => oc.columns(['account_id', 'region', 'action', 'token']).doUpdateSet({ request_hash: requestHash, resource_id: resourceId }))
+      .execute();
+  }
+}
+
+function toAccount(row: { account_id: string; name: string; access_key_id: string; secret_access_key: string }): Account {
+  return { accountId: row.account_id, name: row.name, accessKeyId: row.access_key_id, secretAccessKey: row.secret_access_key };
+}

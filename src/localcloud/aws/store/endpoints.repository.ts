@@ -1,0 +1,220 @@
+import type { EndpointService, EndpointState, ServicePermission, ServiceState, Tag, VpcEndpoint } from '../model.js';
+import type { TimedState } from '../transitions.js';
+import { json, type LcExecutor } from './schema.js';
+
+type Insert<T> = Omit<T, 'seq'>;
+
+/** Endpoint services (provider side), their permissions, and VPC endpoints (consumer side). */
+export class EndpointsRepository {
+  constructor(private readonly db: LcExecutor) {}
+
+  async listServices(accountId: string, region: string): Promise<EndpointService[]> {
+    const rows = await this.db
+      .selectFrom('lc_endpoint_services')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('region', '=', region)
+      .orderBy('seq')
+      .execute();
+    return rows.map(toService);
+  }
+
+  /** Services of every account in a region (consumers discover services they are allowed to use). */
+  async listServicesInRegion(region: string): Promise<EndpointService[]> {
+    return (await this.db.selectFrom('lc_endpoint_services').selectAll().where('region', '=', region).orderBy('seq').execute()).map(toService);
+  }
+
+  async allServices(): Promise<EndpointService[]> {
+    return (await this.db.selectFrom('lc_endpoint_services').selectAll().orderBy('seq').execute()).map(toService);
+  }
+
+  async findService(serviceId: string): Promise<EndpointService | undefined> {
+    const row = await this.db.selectFrom('lc_endpoint_services').selectAll().where('service_id', '=', serviceId).executeTakeFirst();
+    return row && toService(row);
+  }
+
+  async insertService(service: Insert<EndpointService>): Promise<void> {
+    await this.db
+      .insertInto('lc_endpoint_services')
+      .values({
+        service_id: service.serviceId,
+        account_id: service.accountId,
+        region: service.region,
+        service_name: service.serviceName,
+        state: service.state,
+        next_state: service.nextState,
+        next_state_at: service.nextStateAt,
+        available_at: service.availableAt,
+        acceptance_required: service.acceptanceRequired,
+        load_balancer_arns: json(service.loadBalancerArns),
+        private_dns_name: service.privateDnsName,
+        supported_ip_address_types: json(service.supportedIpAddressTypes),
+        tags: json(service.tags),
+        created_at: service.createdAt,
+      })
+      .execute();
+  }
+
+  async updateServiceTiming(serviceId: string, timing: TimedState, availableAt?: Date | null): Promise<void> {
+    await this.db
+      .updateTable('lc_endpoint_services')
+      .set({
+        state: timing.state,
+        next_state: timing.nextState,
+        next_state_at: timing.nextStateAt,
+        ...(availableAt !== undefined ? { available_at: availableAt } : {}),
+      })
+      .where('service_id', '=', serviceId)
+      .execute();
+  }
+
+  async deleteService(serviceId: string): Promise<void> {
+    await this.db.deleteFrom('lc_endpoint_services').where('service_id', '=', serviceId).execute();
+  }
+
+  async listPermissions(serviceId: string): Promise<ServicePermission[]> {
+    const rows = await this.db.selectFrom('lc_service_permissions').selectAll().where('service_id', '=', serviceId).orderBy('created_at').orderBy('principal').execute();
+    return rows.map((row) => ({ serviceId: row.service_id, principal: row.principal, permissionId: row.permission_id, createdAt: row.created_at }));
+  }
+
+  /** Adds the principal unless present; returns whether it was added. */
+  async addPermission(permission: ServicePermission): Promise<boolean> {
+    const result = await this.db
+      .insertInto('lc_service_permissions')
+      .values({ service_id: permission.serviceId, principal: permission.principal, permission_id: permission.permissionId, created_at: permission.createdAt })
+      .onConflict((oc) => oc.columns(['service_id', 'principal']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async removePermission(serviceId: string, principal: string): Promise<void> {
+    await this.db.deleteFrom('lc_service_permissions').where('service_id', '=', serviceId).where('principal', '=', principal).execute();
+  }
+
+  async listEndpoints(accountId: string, region: string): Promise<VpcEndpoint[]> {
+    const rows = await this.db
+      .selectFrom('lc_vpc_endpoints')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('region', '=', region)
+      .orderBy('seq')
+      .execute();
+    return rows.map(toEndpoint);
+  }
+
+  async listEndpointsOfServices(serviceIds: readonly string[]): Promise<VpcEndpoint[]> {
+    if (serviceIds.length === 0) return [];
+    return (await this.db.selectFrom('lc_vpc_endpoints').selectAll().where('service_id', 'in', serviceIds).orderBy('seq').execute()).map(toEndpoint);
+  }
+
+  async allEndpoints(): Promise<VpcEndpoint[]> {
+    return (await this.db.selectFrom('lc_vpc_endpoints').selectAll().orderBy('seq').execute()).map(toEndpoint);
+  }
+
+  async findEndpoint(vpcEndpointId: string): Promise<VpcEndpoint | undefined> {
+    const row = await this.db.selectFrom('lc_vpc_endpoints').selectAll().where('vpc_endpoint_id', '=', vpcEndpointId).executeTakeFirst();
+    return row && toEndpoint(row);
+  }
+
+  async insertEndpoint(endpoint: Insert<VpcEndpoint>): Promise<void> {
+    await this.db
+      .insertInto('lc_vpc_endpoints')
+      .values({
+        vpc_endpoint_id: endpoint.vpcEndpointId,
+        account_id: endpoint.accountId,
+        region: endpoint.region,
+        vpc_id: endpoint.vpcId,
+        service_id: endpoint.serviceId,
+        service_name: endpoint.serviceName,
+        endpoint_type: endpoint.endpointType,
+        state: endpoint.state,
+        next_state: endpoint.nextState,
+        next_state_at: endpoint.nextStateAt,
+        subnet_ids: json(endpoint.subnetIds),
+        security_group_ids: json(endpoint.securityGroupIds),
+        dns_suffix: endpoint.dnsSuffix,
+        private_dns_enabled: endpoint.privateDnsEnabled,
+        ip_address_type: endpoint.ipAddressType,
+        tags: json(endpoint.tags),
+        created_at: endpoint.createdAt,
+      })
+      .execute();
+  }
+
+  async updateEndpointTiming(vpcEndpointId: string, timing: TimedState): Promise<void> {
+    await this.db
+      .updateTable('lc_vpc_endpoints')
+      .set({ state: timing.state, next_state: timing.nextState, next_state_at: timing.nextStateAt })
+      .where('vpc_endpoint_id', '=', vpcEndpointId)
+      .execute();
+  }
+
+  async deleteEndpoint(vpcEndpointId: string): Promise<void> {
+    await this.db.deleteFrom('lc_vpc_endpoints').where('vpc_endpoint_id', '=', vpcEndpointId).execute();
+  }
+
+  /** Services whose next step is due at `now` (lazy transitions). */
+  async dueServices(now: Date): Promise<EndpointService[]> {
+    return (await this.db.selectFrom('lc_endpoint_services').selectAll().where('next_state_at', '<=', now).execute()).map(toService);
+  }
+
+  /** Endpoints whose next step is due at `now`. */
+  async dueEndpoints(now: Date): Promise<VpcEndpoint[]> {
+    return (await this.db.selectFrom('lc_vpc_endpoints').selectAll().where('next_state_at', '<=', now).execute()).map(toEndpoint);
+  }
+
+  /** The earliest pending step of services and endpoints, if any. */
+  async nextDueAt(): Promise<Date | undefined> {
+    const a = await this.db.selectFrom('lc_endpoint_services').select((eb) => eb.fn.min('next_state_at').as('at')).executeTakeFirst();
+    const b = await this.db.selectFrom('lc_vpc_endpoints').select((eb) => eb.fn.min('next_state_at').as('at')).executeTakeFirst();
+    const dates = [a?.at, b?.at].filter((d): d is Date => d instanceof Date);
+    return dates.length === 0 ? undefined : new Date(Math.min(...dates.map((d) => d.getTime())));
+  }
+}
+
+function tags(value: unknown): Tag[] {
+  return (value as Tag[]) ?? [];
+}
+
+function toService(row: Record<string, unknown>): EndpointService {
+  return {
+    serviceId: row.service_id as string,
+    seq: row.seq as number,
+    accountId: row.account_id as string,
+    region: row.region as string,
+    serviceName: row.service_name as string,
+    state: row.state as ServiceState,
+    nextState: row.next_state as string | null,
+    nextStateAt: row.next_state_at as Date | null,
+    availableAt: row.available_at as Date | null,
+    acceptanceRequired: row.acceptance_required as boolean,
+    loadBalancerArns: row.load_balancer_arns as string[],
+    privateDnsName: row.private_dns_name as string | null,
+    supportedIpAddressTypes: row.supported_ip_address_types as string[],
+    tags: tags(row.tags),
+    createdAt: row.created_at as Date,
+  };
+}
+
+function toEndpoint(row: Record<string, unknown>): VpcEndpoint {
+  return {
+    vpcEndpointId: row.vpc_endpoint_id as string,
+    seq: row.seq as number,
+    accountId: row.account_id as string,
+    region: row.region as string,
+    vpcId: row.vpc_id as string,
+    serviceId: row.service_id as string,
+    serviceName: row.service_name as string,
+    endpointType: 'Interface',
+    state: row.state as EndpointState,
+    nextState: row.next_state as string | null,
+    nextStateAt: row.next_state_at as Date | null,
+    subnetIds: row.subnet_ids as string[],
+    securityGroupIds: row.security_group_ids as string[],
+    dnsSuffix: row.dns_suffix as string,
+    privateDnsEnabled: row.private_dns_enabled as boolean,
+    ipAddressType: row.ip_address_type as string,
+    tags: tags(row.tags),
+    createdAt: row.created_at as Date,
+  };
+}

@@ -1,0 +1,273 @@
+import type { NetworkInterface, SecurityGroup, SecurityGroupRule, Subnet, Tag, Vpc } from '../model.js';
+import { json, type LcExecutor } from './schema.js';
+
+type Insert<T> = Omit<T, 'seq'>;
+
+/** VPCs, subnets, security groups with their rules, and network interfaces. Thin queries. */
+export class NetworkRepository {
+  constructor(private readonly db: LcExecutor) {}
+
+  async listVpcs(accountId: string, region: string): Promise<Vpc[]> {
+    const rows = await this.db.selectFrom('lc_vpcs').selectAll().where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
+    return rows.map(toVpc);
+  }
+
+  /** A VPC by id, whoever owns it (callers check ownership). */
+  async findVpc(vpcId: string): Promise<Vpc | undefined> {
+    const row = await this.db.selectFrom('lc_vpcs').selectAll().where('vpc_id', '=', vpcId).executeTakeFirst();
+    return row && toVpc(row);
+  }
+
+  /** All VPCs of the store (every account and region), for the data-plane snapshot. */
+  async allVpcs(): Promise<Vpc[]> {
+    return (await this.db.selectFrom('lc_vpcs').selectAll().orderBy('seq').execute()).map(toVpc);
+  }
+
+  /** The highest loopback slot in use, 0 when there is none. */
+  async maxVpcSlot(): Promise<number> {
+    const row = await this.db.selectFrom('lc_vpcs').select((eb) => eb.fn.max('slot').as('slot')).executeTakeFirst();
+    return Number(row?.slot ?? 0);
+  }
+
+  async insertVpc(vpc: Insert<Vpc>): Promise<void> {
+    await this.db
+      .insertInto('lc_vpcs')
+      .values({
+        vpc_id: vpc.vpcId,
+        account_id: vpc.accountId,
+        region: vpc.region,
+        cidr_block: vpc.cidrBlock,
+        is_default: vpc.isDefault,
+        slot: vpc.slot,
+        main_route_table_id: vpc.mainRouteTableId,
+        dhcp_options_id: vpc.dhcpOptionsId,
+        tags: json(vpc.tags),
+        created_at: vpc.createdAt,
+      })
+      .execute();
+  }
+
+  async listSubnets(accountId: string, region: string): Promise<Subnet[]> {
+    const rows = await this.db.selectFrom('lc_subnets').selectAll().where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
+    return rows.map(toSubnet);
+  }
+
+  async listSubnetsOfVpc(vpcId: string): Promise<Subnet[]> {
+    return (await this.db.selectFrom('lc_subnets').selectAll().where('vpc_id', '=', vpcId).orderBy('seq').execute()).map(toSubnet);
+  }
+
+  async findSubnet(subnetId: string): Promise<Subnet | undefined> {
+    const row = await this.db.selectFrom('lc_subnets').selectAll().where('subnet_id', '=', subnetId).executeTakeFirst();
+    return row && toSubnet(row);
+  }
+
+  async insertSubnet(subnet: Insert<Subnet>): Promise<void> {
+    await this.db
+      .insertInto('lc_subnets')
+      .values({
+        subnet_id: subnet.subnetId,
+        account_id: subnet.accountId,
+        region: subnet.region,
+        vpc_id: subnet.vpcId,
+        availability_zone: subnet.availabilityZone,
+        availability_zone_id: subnet.availabilityZoneId,
+        cidr_block: subnet.cidrBlock,
+        default_for_az: subnet.defaultForAz,
+        map_public_ip_on_launch: subnet.mapPublicIpOnLaunch,
+        tags: json(subnet.tags),
+        created_at: subnet.createdAt,
+      })
+      .execute();
+  }
+
+  async deleteSubnet(subnetId: string): Promise<void> {
+    await this.db.deleteFrom('lc_subnets').where('subnet_id', '=', subnetId).execute();
+  }
+
+  async listSecurityGroups(accountId: string, region: string): Promise<SecurityGroup[]> {
+    const rows = await this.db
+      .selectFrom('lc_security_groups')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('region', '=', region)
+      .orderBy('seq')
+      .execute();
+    return rows.map(toSecurityGroup);
+  }
+
+  async findSecurityGroup(groupId: string): Promise<SecurityGroup | undefined> {
+    const row = await this.db.selectFrom('lc_security_groups').selectAll().where('group_id', '=', groupId).executeTakeFirst();
+    return row && toSecurityGroup(row);
+  }
+
+  async findSecurityGroupByName(vpcId: string, groupName: string): Promise<SecurityGroup | undefined> {
+    const row = await this.db.selectFrom('lc_security_groups').selectAll().where('vpc_id', '=', vpcId).where('group_name', '=', groupName).executeTakeFirst();
+    return row && toSecurityGroup(row);
+  }
+
+  async allSecurityGroups(): Promise<SecurityGroup[]> {
+    return (await this.db.selectFrom('lc_security_groups').selectAll().orderBy('seq').execute()).map(toSecurityGroup);
+  }
+
+  async insertSecurityGroup(group: Insert<SecurityGroup>): Promise<void> {
+    await this.db
+      .insertInto('lc_security_groups')
+      .values({
+        group_id: group.groupId,
+        account_id: group.accountId,
+        region: group.region,
+        vpc_id: group.vpcId,
+        group_name: group.groupName,
+        description: group.description,
+        tags: json(group.tags),
+        created_at: group.createdAt,
+      })
+      .execute();
+  }
+
+  /** Rules of the given groups (all groups when `groupIds` is undefined), in insertion order. */
+  async listRules(groupIds?: readonly string[]): Promise<SecurityGroupRule[]> {
+    if (groupIds !== undefined && groupIds.length === 0) return [];
+    let query = this.db.selectFrom('lc_security_group_rules').selectAll().orderBy('seq');
+    if (groupIds !== undefined) query = query.where('group_id', 'in', groupIds);
+    return (await query.execute()).map(toRule);
+  }
+
+  async insertRule(rule: Insert<SecurityGroupRule>, now: Date): Promise<void> {
+    await this.db
+      .insertInto('lc_security_group_rules')
+      .values({
+        rule_id: rule.ruleId,
+        group_id: rule.groupId,
+        is_egress: rule.isEgress,
+        ip_protocol: rule.ipProtocol,
+        from_port: rule.fromPort,
+        to_port: rule.toPort,
+        cidr_ipv4: rule.cidrIpv4,
+        referenced_group_id: rule.referencedGroupId,
+        description: rule.description,
+        created_at: now,
+      })
+      .execute();
+  }
+
+  async listInterfacesOfSubnet(subnetId: string): Promise<NetworkInterface[]> {
+    return (await this.db.selectFrom('lc_network_interfaces').selectAll().where('subnet_id', '=', subnetId).orderBy('seq').execute()).map(toInterface);
+  }
+
+  async listInterfacesOfOwners(ownerIds: readonly string[]): Promise<NetworkInterface[]> {
+    if (ownerIds.length === 0) return [];
+    return (await this.db.selectFrom('lc_network_interfaces').selectAll().where('owner_id', 'in', ownerIds).orderBy('seq').execute()).map(toInterface);
+  }
+
+  async allInterfaces(): Promise<NetworkInterface[]> {
+    return (await this.db.selectFrom('lc_network_interfaces').selectAll().orderBy('seq').execute()).map(toInterface);
+  }
+
+  async insertInterface(eni: Insert<NetworkInterface>): Promise<void> {
+    await this.db
+      .insertInto('lc_network_interfaces')
+      .values({
+        network_interface_id: eni.networkInterfaceId,
+        account_id: eni.accountId,
+        region: eni.region,
+        vpc_id: eni.vpcId,
+        subnet_id: eni.subnetId,
+        availability_zone: eni.availabilityZone,
+        private_ip: eni.privateIp,
+        owner_kind: eni.ownerKind,
+        owner_id: eni.ownerId,
+        description: eni.description,
+        created_at: eni.createdAt,
+      })
+      .execute();
+  }
+
+  async deleteInterfacesOfOwner(ownerId: string): Promise<void> {
+    await this.db.deleteFrom('lc_network_interfaces').where('owner_id', '=', ownerId).execute();
+  }
+}
+
+
+function tags(value: unknown): Tag[] {
+  return (value as Tag[]) ?? [];
+}
+
+function toVpc(row: Record<string, unknown>): Vpc {
+  return {
+    vpcId: row.vpc_id as string,
+    seq: row.seq as number,
+    accountId: row.account_id as string,
+    region: row.region as string,
+    cidrBlock: row.cidr_block as string,
+    isDefault: row.is_default as boolean,
+    slot: row.slot as number,
+    mainRouteTableId: row.main_route_table_id as string,
+    dhcpOptionsId: row.dhcp_options_id as string,
+    tags: tags(row.tags),
+    createdAt: row.created_at as Date,
+  };
+}
+
+function toSubnet(row: Record<string, unknown>): Subnet {
+  return {
+    subnetId: row.subnet_id as string,
+    seq: row.seq as number,
+    accountId: row.account_id as string,
+    region: row.region as string,
+    vpcId: row.vpc_id as string,
+    availabilityZone: row.availability_zone as string,
+    availabilityZoneId: row.availability_zone_id as string,
+    cidrBlock: row.cidr_block as string,
+    defaultForAz: row.default_for_az as boolean,
+    mapPublicIpOnLaunch: row.map_public_ip_on_launch as boolean,
+    tags: tags(row.tags),
+    createdAt: row.created_at as Date,
+  };
+}
+
+function toSecurityGroup(row: Record<string, unknown>): SecurityGroup {
+  return {
+    groupId: row.group_id as string,
+    seq: row.seq as number,
+    accountId: row.account_id as string,
+    region: row.region as string,
+    vpcId: row.vpc_id as string,
+    groupName: row.group_name as string,
+    description: row.description as string,
+    tags: tags(row.tags),
+    createdAt: row.created_at as Date,
+  };
+}
+
+function toRule(row: Record<string, unknown>): SecurityGroupRule {
+  return {
+    ruleId: row.rule_id as string,
+    seq: row.seq as number,
+    groupId: row.group_id as string,
+    isEgress: row.is_egress as boolean,
+    ipProtocol: row.ip_protocol as string,
+    fromPort: row.from_port as number | null,
+    toPort: row.to_port as number | null,
+    cidrIpv4: row.cidr_ipv4 as string | null,
+    referencedGroupId: row.referenced_group_id as string | null,
+    description: row.description as string | null,
+  };
+}
+
+function toInterface(row: Record<string, unknown>): NetworkInterface {
+  return {
+    networkInterfaceId: row.network_interface_id as string,
+    seq: row.seq as number,
+    accountId: row.account_id as string,
+    region: row.region as string,
+    vpcId: row.vpc_id as string,
+    subnetId: row.subnet_id as string,
+    availabilityZone: row.availability_zone as string,
+    privateIp: row.private_ip as string,
+    ownerKind: row.owner_kind as NetworkInterface['ownerKind'],
+    ownerId: row.owner_id as string,
+    description: row.description as string,
+    createdAt: row.created_at as Date,
+  };
+}

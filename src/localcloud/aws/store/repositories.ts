@@ -1,0 +1,23 @@
+import { ControlRepository } from './control.repository.js';
+import { EndpointsRepository } from './endpoints.repository.js';
+import { LoadBalancersRepository } from './load-balancers.repository.js';
+import { NetworkRepository } from './network.repository.js';
+import type { LcExecutor } from './schema.js';
+
+/** Every repository of the AWS emulation, bound to one executor (usually a transaction). */
+export interface Repositories {
+  readonly control: ControlRepository;
+  readonly network: NetworkRepository;
+  readonly endpoints: EndpointsRepository;
+  readonly loadBalancers: LoadBalancersRepository;
+}
+
+/** Binds the repositories to `db`. Cheap: call once per transaction. */
+export function repositories(db: LcExecutor): Repositories {
+  return {
+    control: new ControlRepository(db),
+    network: new NetworkRepository(db),
+    endpoints: new EndpointsRepository(db),
+    loadBalancers: new LoadBalancersRepository(db),
+  };
+}

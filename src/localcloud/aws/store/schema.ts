@@ -1,0 +1,236 @@
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { Store } from '../../../store/database.js';
+
+/**
+ * Row types of the `lc_*` tables (migration 0003-localcloud-aws). Timestamps are timestamptz
+ * (read as Date on both backends); JSON columns are jsonb written as JSON text.
+ */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null, Date | string | null>;
+type Json<T> = ColumnType<T, string, string>;
+type Seq = Generated<number>;
+type TagsJson = Json<Array<{ key: string; value: string }>>;
+
+export interface LcSettingsTable {
+  key: string;
+  value: string;
+}
+export interface LcFaultsTable {
+  action: string;
+  fault: Json<unknown>;
+  remaining: number | null;
+}
+export interface LcAccountsTable {
+  account_id: string;
+  name: string;
+  access_key_id: string;
+  secret_access_key: string;
+  created_at: Generated<Date>;
+}
+export interface LcAccountRegionsTable {
+  account_id: string;
+  region: string;
+  default_vpc_id: string;
+}
+export interface LcClientTokensTable {
+  account_id: string;
+  region: string;
+  action: string;
+  token: string;
+  request_hash: string;
+  resource_id: string;
+  created_at: Timestamp;
+}
+export interface LcVpcsTable {
+  vpc_id: string;
+  seq: Seq;
+  account_id: string;
+  region: string;
+  cidr_block: string;
+  is_default: boolean;
+  slot: number;
+  main_route_table_id: string;
+  dhcp_options_id: string;
+  tags: TagsJson;
+  created_at: Timestamp;
+}
+export interface LcSubnetsTable {
+  subnet_id: string;
+  seq: Seq;
+  account_id: string;
+  region: string;
+  vpc_id: string;
+  availability_zone: string;
+  availability_zone_id: string;
+  cidr_block: string;
+  default_for_az: boolean;
+  map_public_ip_on_launch: boolean;
+  tags: TagsJson;
+  created_at: Timestamp;
+}
+export interface LcSecurityGroupsTable {
+  group_id: string;
+  seq: Seq;
+  account_id: string;
+  region: string;
+  vpc_id: string;
+  group_name: string;
+  description: string;
+  tags: TagsJson;
+  created_at: Timestamp;
+}
+export interface LcSecurityGroupRulesTable {
+  rule_id: string;
+  seq: Seq;
+  group_id: string;
+  is_egress: boolean;
+  ip_protocol: string;
+  from_port: number | null;
+  to_port: number | null;
+  cidr_ipv4: string | null;
+  referenced_group_id: string | null;
+  description: string | null;
+  created_at: Timestamp;
+}
+export interface LcNetworkInterfacesTable {
+  network_interface_id: string;
+  seq: Seq;
+  account_id: string;
+  region: string;
+  vpc_id: string;
+  subnet_id: string;
+  availability_zone: string;
+  private_ip: string;
+  owner_kind: string;
+  owner_id: string;
+  description: string;
+  created_at: Timestamp;
+}
+interface TimedColumns {
+  state: string;
+  next_state: string | null;
+  next_state_at: NullableTimestamp;
+}
+export interface LcLoadBalancersTable extends TimedColumns {
+  arn: string;
+  seq: Seq;
+  account_id: string;
+  region: string;
+  name: string;
+  type: string;
+  scheme: string;
+  ip_address_type: string;
+  vpc_id: string;
+  dns_name: string;
+  subnets: Json<Array<{ subnetId: string; zoneName: string; zoneId: string }>>;
+  security_groups: Json<string[]>;
+  tags: TagsJson;
+  created_at: Timestamp;
+}
+export interface LcTargetGroupsTable {
+  arn: string;
+  seq: Seq;
+  account_id: string;
+  region: string;
+  name: string;
+  protocol: string;
+  port: number;
+  vpc_id: string;
+  target_type: string;
+  ip_address_type: string;
+  health_check: Json<Record<string, unknown>>;
+  attributes: Json<Record<string, string>>;
+  tags: TagsJson;
+  created_at: Timestamp;
+}
+export interface LcTargetsTable {
+  target_group_arn: string;
+  seq: Seq;
+  target_id: string;
+  port: number;
+  availability_zone: string | null;
+  registered_at: Timestamp;
+}
+export interface LcListenersTable {
+  arn: string;
+  seq: Seq;
+  load_balancer_arn: string;
+  account_id: string;
+  region: string;
+  port: number;
+  protocol: string;
+  target_group_arn: string;
+  tags: TagsJson;
+  created_at: Timestamp;
+}
+export interface LcEndpointServicesTable extends TimedColumns {
+  service_id: string;
+  seq: Seq;
+  account_id: string;
+  region: string;
+  service_name: string;
+  available_at: NullableTimestamp;
+  acceptance_required: boolean;
+  load_balancer_arns: Json<string[]>;
+  private_dns_name: string | null;
+  supported_ip_address_types: Json<string[]>;
+  tags: TagsJson;
+  created_at: Timestamp;
+}
+export interface LcServicePermissionsTable {
+  service_id: string;
+  principal: string;
+  permission_id: string;
+  created_at: Timestamp;
+}
+export interface LcVpcEndpointsTable extends TimedColumns {
+  vpc_endpoint_id: string;
+  seq: Seq;
+  account_id: string;
+  region: string;
+  vpc_id: string;
+  service_id: string;
+  service_name: string;
+  endpoint_type: string;
+  subnet_ids: Json<string[]>;
+  security_group_ids: Json<string[]>;
+  dns_suffix: string;
+  private_dns_enabled: boolean;
+  ip_address_type: string;
+  tags: TagsJson;
+  created_at: Timestamp;
+}
+
+/** The local cloud's AWS tables, for a Kysely instance over the shared store. */
+export interface LocalCloudSchema {
+  lc_settings: LcSettingsTable;
+  lc_faults: LcFaultsTable;
+  lc_accounts: LcAccountsTable;
+  lc_account_regions: LcAccountRegionsTable;
+  lc_client_tokens: LcClientTokensTable;
+  lc_vpcs: LcVpcsTable;
+  lc_subnets: LcSubnetsTable;
+  lc_security_groups: LcSecurityGroupsTable;
+  lc_security_group_rules: LcSecurityGroupRulesTable;
+  lc_network_interfaces: LcNetworkInterfacesTable;
+  lc_load_balancers: LcLoadBalancersTable;
+  lc_target_groups: LcTargetGroupsTable;
+  lc_targets: LcTargetsTable;
+  lc_listeners: LcListenersTable;
+  lc_endpoint_services: LcEndpointServicesTable;
+  lc_service_permissions: LcServicePermissionsTable;
+  lc_vpc_endpoints: LcVpcEndpointsTable;
+}
+
+/** The database or an open transaction, typed for the lc_* tables. */
+export type LcExecutor = Kysely<LocalCloudSchema> | Transaction<LocalCloudSchema>;
+
+/** The shared store's Kysely instance, typed for the lc_* tables. */
+export function localCloudDb(store: Store): Kysely<LocalCloudSchema> {
+  return store.db as unknown as Kysely<LocalCloudSchema>;
+}
+
+/** JSON text for a jsonb column. */
+export function json(value: unknown): string {
+  return JSON.stringify(value);
+}

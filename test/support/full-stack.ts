@@ -1,0 +1,87 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { AtlasClient, type AtlasResponse } from '../../src/client/atlas-client.js';
+import { buildConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { startPrivlink, type BootstrapFile, type RunningPrivlink } from '../../src/main.js';
+import { newStoreLocation } from './test-store.js';
+
+/** A whole privlink (API, reconciler, local cloud) in this process on free ports and a fresh store. */
+export interface Stack {
+  readonly running: RunningPrivlink;
+  readonly bootstrap: BootstrapFile;
+  readonly owner: AtlasClient;
+  readonly projectId: string;
+  /** v2 path prefix of the bootstrap project. */
+  readonly project: string;
+  /** EC2 client of the local cloud's default customer account in `region`. */
+  customerEc2(region?: string): EC2Client;
+  /** EC2 / ELBv2 clients of privlink's provider account (to inspect what the adapter made). */
+  providerEc2(region?: string): EC2Client;
+  providerElb(region?: string): ElasticLoadBalancingV2Client;
+  client(publicKey: string, privateKey: string): AtlasClient;
+  close(): Promise<void>;
+}
+
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const { location, drop } = await newStoreLocation();
+  const config = buildConfig(
+    { port: 0, localcloudPort: 0, dnsPort: 0, dataDir: location.kind === 'pglite' ? location.dataDir : undefined },
+    {
+      PRIVLINK_LOCALCLOUD_LOOPBACK_BASE: String(20 + Math.floor(Math.random() * 200)),
+      PRIVLINK_ENDPOINT_NOT_FOUND_GRACE_MS: '300',
+      ...(location.kind === 'postgres' ? { DATABASE_URL: location.url, PRIVLINK_DATA_DIR: `${process.env.PRIVLINK_TEST_SCRATCH ?? '/tmp'}/stack-${Date.now()}-${Math.random()}` } : {}),
+      ...env,
+    },
+  );
+  const running = await startPrivlink(config, createLogger((process.env.PRIVLINK_TEST_LOG_LEVEL as 'warn') ?? 'error'));
+  const bootstrap = running.createdBootstrap!;
+  const clients: Array<{ destroy(): void } | AtlasClient> = [];
+  const client = (publicKey: string, privateKey: string) => {
+    const c = new AtlasClient({ baseUrl: running.apiUrl, publicKey, privateKey });
+    clients.push(c);
+    return c;
+  };
+  const sdk = <T extends { destroy(): void }>(make: () => T) => {
+    const c = make();
+    clients.push(c);
+    return c;
+  };
+  const aws = (account: 'customer' | 'provider', region: string) => ({
+    endpoint: running.localCloudUrl!,
+    region,
+    maxAttempts: 1,
+    credentials: { accessKeyId: bootstrap.localCloud![account].accessKeyId, secretAccessKey: bootstrap.localCloud![account].secretAccessKey },
+  });
+  return {
+    running,
+    bootstrap,
+    owner: client(bootstrap.publicKey, bootstrap.privateKey),
+    projectId: bootstrap.projectId,
+    project: `/api/atlas/v2/groups/${bootstrap.projectId}`,
+    customerEc2: (region = 'us-east-1') => sdk(() => new EC2Client(aws('customer', region))),
+    providerEc2: (region = 'us-east-1') => sdk(() => new EC2Client(aws('provider', region))),
+    providerElb: (region = 'us-east-1') => sdk(() => new ElasticLoadBalancingV2Client(aws('provider', region))),
+    client,
+    async close() {
+      for (const c of clients) {
+        if (c instanceof AtlasClient) c.close();
+        else c.destroy();
+      }
+      await running.close();
+      await drop();
+    },
+  };
+}
+
+/** Polls `fetch` until `done(response)` or the timeout; returns the last response. */
+export async function until(fetch: () => Promise<AtlasResponse>, done: (r: AtlasResponse) => boolean, timeoutMs = 20_000): Promise<AtlasResponse> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await fetch();
+  while (!done(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out; last response ${last.status} ${last.text}`);
+    await new Promise((r) => setTimeout(r, 50));
+    last = await fetch();
+  }
+  return last;
+}
