@@ -1,0 +1,255 @@
+// A simulated MongoDB node: one TCP (optionally TLS) listener that speaks enough of the wire
+// protocol for the official drivers to discover, select and ping it — and nothing more. It exists
+// so the local cloud carries real driver traffic end to end without a real mongod. Everything it
+// says is labelled simulated (`privlinkSimulated: true` in hello and buildInfo; "simulated" in logs).
+//
+// Per connection: [PROXY v2 header] → [TLS handshake] → wire-protocol session. The horizon (the
+// names the node reports) is chosen per connection from the TLS SNI or the PROXY header's AWS
+// VPC-endpoint id, like mongod's split horizons, through a function the caller supplies and may
+// change at any time.
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createSecureContext, TLSSocket, type SecureContext, type TlsOptions } from 'node:tls';
+import { awsVpceIdOf, readProxyHeader, type ProxyHeader } from './proxy-protocol.js';
+import { newNodeIdentity, type Horizon, type NodeIdentity, type SimulatedNodeKind } from './simulated-commands.js';
+import { WireSession } from './simulated-wire-session.js';
+
+export type { Horizon, SimulatedNodeKind } from './simulated-commands.js';
+
+/** What is known about a connection when its horizon is chosen. */
+export interface HorizonContext {
+  /** The TLS server name the client asked for (SNI), lower-case; absent without TLS or SNI. */
+  sni?: string;
+  /** The AWS VPC endpoint id from the PROXY v2 header (TLV 0xEA/0x01); absent without one. */
+  vpceId?: string;
+  /** The whole PROXY header, when the node reads one. */
+  proxy?: ProxyHeader;
+  /** The port this node listens on. */
+  nodePort: number;
+}
+
+/**
+ * Chooses the horizon of one connection. Called on every hello (so mapping changes apply to the
+ * next hello); return undefined to use the node's default horizon. Must be fast and must not throw
+ * (a throw is logged and the default horizon used).
+ */
+export type HorizonSelector = (context: HorizonContext) => Horizon | undefined;
+
+/** One structured log event; `msg` always says "simulated". */
+export type SimulatedNodeLog = (entry: { level: 'info' | 'warn'; msg: string; component: 'simulated-mongod'; port: number; [key: string]: unknown }) => void;
+
+export interface SimulatedMongodOptions {
+  kind: SimulatedNodeKind;
+  /** Address to listen on. Default '127.0.0.1'. */
+  host?: string;
+  /** Port to listen on; 0 (default) lets the OS choose (read it from `port` after start). */
+  port?: number;
+  /** Replica-set name; required for 'primary' and 'secondary'. */
+  setName?: string;
+  setVersion?: number;
+  /** Names reported when `horizonFor` gives none. Default: `{host}:{port}` as bound. A function is re-evaluated on every hello. */
+  defaultHorizon?: Horizon | (() => Horizon);
+  horizonFor?: HorizonSelector;
+  /** Require a PROXY v2 header before anything else (the gateway sends one). Default false. */
+  proxyProtocol?: boolean;
+  /** Default 5000. */
+  proxyHeaderTimeoutMs?: number;
+  /**
+   * Serve TLS: Node TLS server options (`key`/`cert`, `secureContext`, `SNICallback`, …). The
+   * SNI server name selects the horizon; `SNICallback` may pick a certificate per name.
+   */
+  tls?: TlsOptions;
+  /** Default 10000. */
+  tlsHandshakeTimeoutMs?: number;
+  /** '6.0.x', '7.0.x' (default '7.0.0', maxWireVersion 21) or '8.0.x'. */
+  serverVersion?: string;
+  log?: SimulatedNodeLog;
+}
+
+/**
+ * A running simulated node. Create with `startSimulatedMongod`; stop with `stop()` (idempotent;
+ * closes the listener and every connection).
+ */
+export class SimulatedMongod {
+  readonly identity: NodeIdentity;
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly sessions = new Set<WireSession>();
+  private readonly secureContext: SecureContext | undefined;
+  private horizonSelector: HorizonSelector | undefined;
+  private nextConnectionId = 1;
+  private boundPort = 0;
+  private stopped = false;
+
+  constructor(private readonly options: SimulatedMongodOptions) {
+    if (options.kind !== 'mongos' && !options.setName) throw new Error(`a simulated ${options.kind} needs a setName`);
+    this.identity = newNodeIdentity(options.kind, {
+      ...(options.setName !== undefined ? { setName: options.setName } : {}),
+      ...(options.setVersion !== undefined ? { setVersion: options.setVersion } : {}),
+      ...(options.serverVersion !== undefined ? { serverVersion: options.serverVersion } : {}),
+    });
+    this.horizonSelector = options.horizonFor;
+    if (options.tls && !options.tls.secureContext && (options.tls.key || options.tls.pfx)) {
+      this.secureContext = createSecureContext(options.tls);
+    } else {
+      this.secureContext = options.tls?.secureContext;
+    }
+    this.server = createServer({ noDelay: true });
+    this.server.on('connection', (socket) => void this.accept(socket));
+  }
+
+  /** The bound port (after `start`). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get host(): string {
+    return this.options.host ?? '127.0.0.1';
+  }
+
+  /** Open connections. */
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  /** Replaces the horizon selector; applies from the next hello on every connection. */
+  setHorizonFor(selector: HorizonSelector | undefined): void {
+    this.horizonSelector = selector;
+  }
+
+  /** Binds the listener. Rejects with the bind error (e.g. EADDRINUSE). */
+  async start(): Promise<{ host: string; port: number }> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host: this.host, port: this.options.port ?? 0 }, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server.on('error', (error) => this.log('warn', 'simulated mongod listener error', { error: error.message }));
+    this.boundPort = (this.server.address() as AddressInfo).port;
+    this.log('info', `simulated ${this.options.kind} listening (stores nothing)`, { host: this.host, tls: Boolean(this.options.tls), proxyProtocol: Boolean(this.options.proxyProtocol) });
+    return { host: this.host, port: this.boundPort };
+  }
+
+  /** Closes the listener and every connection. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const session of this.sessions) session.dispose();
+    for (const socket of this.sockets) socket.destroy();
+    if (!this.server.listening) return;
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.log('info', 'simulated mongod stopped', {});
+  }
+
+  /** The horizon for a connection with this context. */
+  horizonOf(context: HorizonContext): Horizon {
+    if (this.horizonSelector) {
+      try {
+        const chosen = this.horizonSelector(context);
+        if (chosen) return chosen;
+      } catch (error) {
+        this.log('warn', 'simulated mongod horizon selector threw; using the default horizon', { error: (error as Error).message });
+      }
+    }
+    const fallback = this.options.defaultHorizon;
+    if (typeof fallback === 'function') return fallback();
+    if (fallback) return fallback;
+    const me = `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.boundPort}`;
+    return { hosts: [me], me, ...(this.options.kind === 'primary' ? { primary: me } : {}) };
+  }
+
+  private async accept(raw: Socket): Promise<void> {
+    this.sockets.add(raw);
+    raw.on('close', () => this.sockets.delete(raw));
+    raw.on('error', () => raw.destroy());
+    if (this.stopped) {
+      raw.destroy();
+      return;
+    }
+    let proxy: ProxyHeader | undefined;
+    let early: Buffer = Buffer.alloc(0);
+    if (this.options.proxyProtocol) {
+      try {
+        ({ header: proxy, rest: early } = await readProxyHeader(raw, { timeoutMs: this.options.proxyHeaderTimeoutMs ?? 5000 }));
+      } catch (error) {
+        this.log('warn', 'simulated mongod refused a connection without a valid PROXY header', { error: (error as Error).message, remote: raw.remoteAddress });
+        raw.destroy();
+        return;
+      }
+    }
+    let stream: Socket = raw;
+    let sni: string | undefined;
+    if (this.options.tls) {
+      if (early.length > 0) raw.unshift(early);
+      early = Buffer.alloc(0);
+      try {
+        const secure = await this.handshake(raw);
+        stream = secure;
+        // `servername` (the SNI the client sent) is set on server-side TLS sockets; @types/node omits it.
+        const servername = (secure as TLSSocket & { servername?: string | false }).servername;
+        sni = typeof servername === 'string' && servername ? servername.toLowerCase() : undefined;
+      } catch (error) {
+        this.log('warn', 'simulated mongod TLS handshake failed', { error: (error as Error).message, remote: raw.remoteAddress });
+        raw.destroy();
+        return;
+      }
+    }
+    const vpceId = proxy ? awsVpceIdOf(proxy) : undefined;
+    const context: HorizonContext = {
+      ...(sni !== undefined ? { sni } : {}),
+      ...(vpceId !== undefined ? { vpceId } : {}),
+      ...(proxy !== undefined ? { proxy } : {}),
+      nodePort: this.boundPort,
+    };
+    const source = proxy?.command === 'PROXY' && proxy.source ? proxy.source : { address: raw.remoteAddress ?? '', port: raw.remotePort ?? 0 };
+    const connectionId = this.nextConnectionId++;
+    const clientAddress = `${source.address}:${source.port}`;
+    const session = new WireSession(stream, this.identity, () => ({ connectionId, horizon: this.horizonOf(context), clientAddress }), (error) => {
+      this.log('warn', 'simulated mongod closed a connection after a malformed message', { error: error.message, connectionId });
+    });
+    this.sessions.add(session);
+    stream.on('close', () => {
+      session.dispose();
+      this.sessions.delete(session);
+    });
+    if (early.length > 0) session.receive(early);
+    stream.on('data', (chunk: Buffer) => session.receive(chunk));
+    stream.resume(); // readProxyHeader left the socket paused; a 'data' listener alone would not resume it
+  }
+
+  private handshake(raw: Socket): Promise<TLSSocket> {
+    const tlsOptions = this.options.tls ?? {};
+    return new Promise((resolve, reject) => {
+      const secure = new TLSSocket(raw, {
+        isServer: true,
+        ...tlsOptions,
+        ...(this.secureContext ? { secureContext: this.secureContext } : {}),
+      });
+      const timer = setTimeout(() => fail(new Error(`no TLS handshake within ${this.options.tlsHandshakeTimeoutMs ?? 10_000} ms`)), this.options.tlsHandshakeTimeoutMs ?? 10_000);
+      const fail = (error: Error): void => {
+        clearTimeout(timer);
+        secure.destroy();
+        reject(error);
+      };
+      secure.once('secure', () => {
+        clearTimeout(timer);
+        secure.off('error', fail);
+        secure.on('error', () => secure.destroy());
+        resolve(secure);
+      });
+      secure.once('error', fail);
+    });
+  }
+
+  private log(level: 'info' | 'warn', msg: string, fields: Record<string, unknown>): void {
+    this.options.log?.({ level, msg, component: 'simulated-mongod', port: this.boundPort, kind: this.options.kind, simulated: true, ...fields });
+  }
+}
+
+/** Starts a simulated node; resolves once it listens. */
+export async function startSimulatedMongod(options: SimulatedMongodOptions): Promise<SimulatedMongod> {
+  const node = new SimulatedMongod(options);
+  await node.start();
+  return node;
+}
