@@ -10,7 +10,15 @@ import { Authenticator } from './api/authenticate.js';
 import { DigestAuthority } from './api/digest-auth.js';
 import { buildApiServer } from './api/server.js';
 import { describeConfig, type PrivlinkConfig } from './config/config.js';
+import { nodeHorizon } from './app/node-horizons.js';
+import { privateDnsRecords, type EndpointAddressBook } from './app/private-dns.js';
 import { createLocalCloudAws, type LocalCloudAws } from './localcloud/aws/local-cloud-aws.js';
+import { LocalCertificateAuthority } from './localcloud/dataplane/certificates.js';
+import { startDnsServer } from './localcloud/dataplane/dns-server.js';
+import { NlbGateway } from './localcloud/gateway/nlb-gateway.js';
+import { SimulatedClusterRuntime } from './localcloud/simulated-nodes/simulated-cluster-runtime.js';
+import { listenerDirectory } from './reconciler/listener-directory.js';
+import { repositories } from './store/repositories.js';
 import type { Logger } from './logging/logger.js';
 import { AwsClientPool } from './providers/aws/aws-clients.js';
 import { AwsProvider } from './providers/aws/aws.provider.js';
@@ -44,6 +52,10 @@ export interface BootstrapFile {
 export interface RunningPrivlink {
   readonly apiUrl: string;
   readonly localCloudUrl: string | null;
+  /** Port of the private DNS server (on 127.0.0.1). */
+  readonly dnsPort: number;
+  /** The local CA's certificate (trust it with `tlsCAFile=`); null without the local cloud. */
+  readonly caPath: string | null;
   /** Set on the first start of an empty store: the created organization, project and key. */
   readonly createdBootstrap: BootstrapFile | null;
   readonly store: Store;
@@ -71,6 +83,9 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger): Promis
 
     let localCloud: LocalCloudAws | null = null;
     let localCloudUrl: string | null = null;
+    let gateway: NlbGateway | null = null;
+    let runtime: SimulatedClusterRuntime | null = null;
+    let ca: LocalCertificateAuthority | null = null;
     if (config.localCloud.enabled) {
       localCloud = await createLocalCloudAws({ store, delays: config.localCloud.delays, loopbackBase: config.localCloud.loopbackBase });
       const served = await localCloud.listen(config.localCloud.host, config.localCloud.port);
@@ -79,7 +94,27 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger): Promis
         await served.close();
         await localCloud!.close();
       });
+      gateway = new NlbGateway(localCloud, log.child({ component: 'gateway' }));
+      await gateway.start();
+      closers.push(() => gateway!.stop());
+      ca = await LocalCertificateAuthority.loadOrCreate(config.dataDir);
+      runtime = new SimulatedClusterRuntime({
+        ca,
+        horizon: (clusterId, targetName, via) => nodeHorizon(repositories(store.db), config.domain, clusterId, targetName, via),
+        log: log.child({ component: 'simulated-nodes' }),
+      });
+      closers.push(() => runtime!.close());
     }
+
+    const addresses: EndpointAddressBook = { addressesOf: (endpointId) => gateway?.addressesOf(endpointId) ?? [] };
+    const dns = await startDnsServer({
+      address: '127.0.0.1',
+      port: config.dnsPort,
+      ttl: 60,
+      resolve: (name, type) => privateDnsRecords(repositories(store.db), config.domain, addresses, name, type),
+      onError: (error) => log.warn('private DNS query failed', { error: error.message }),
+    });
+    closers.push(() => dns.stop());
 
     const crash = new CrashPoints(config.testing.crashAt);
     let controller: Controller | undefined;
@@ -92,8 +127,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger): Promis
         requestTimeoutMs: 10_000,
       });
       closers.push(async () => pool.destroy());
-      const listeners: ListenerDirectory = { listenersFor: async () => [] };
-      const runtime: ClusterRuntime = { ensure: async () => undefined, remove: async () => undefined };
+      const listeners: ListenerDirectory = listenerDirectory(store, runtime ?? undefined);
+      const clusterRuntime: ClusterRuntime = runtime ?? { ensure: async () => false, remove: async () => undefined };
       const reconcileContext: ReconcileContext = {
         store,
         provider: new AwsProvider(pool),
@@ -110,7 +145,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger): Promis
         {
           [ENDPOINT_SERVICE_WORK]: endpointServiceReconciler(reconcileContext),
           [INTERFACE_ENDPOINT_WORK]: interfaceEndpointReconciler(reconcileContext),
-          [CLUSTER_WORK]: clusterReconciler(reconcileContext, runtime),
+          [CLUSTER_WORK]: clusterReconciler(reconcileContext, clusterRuntime),
         },
         { workers: config.reconciler.workers, leaseMs: config.reconciler.leaseMs, resyncMs: config.reconciler.resyncMs, resync: () => resyncAll(store) },
         log.child({ component: 'reconciler' }),
@@ -126,8 +161,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger): Promis
     const apiUrl = config.publicUrl ?? `http://${config.host}:${address.port}`;
 
     const bootstrap = writeBootstrapFile(config.dataDir, created, apiUrl, localCloud, localCloudUrl);
-    log.info('privlink ready', { apiUrl, localCloudUrl, dataDir: config.dataDir, backend: store.backend });
-    return { apiUrl, localCloudUrl, createdBootstrap: created ? bootstrap : null, store, localCloud, close };
+    log.info('privlink ready', { apiUrl, localCloudUrl, dnsPort: dns.port, dataDir: config.dataDir, backend: store.backend });
+    return { apiUrl, localCloudUrl, dnsPort: dns.port, caPath: ca?.caCertPath ?? null, createdBootstrap: created ? bootstrap : null, store, localCloud, close };
   } catch (error) {
     await close();
     throw error;

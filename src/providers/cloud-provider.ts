@@ -15,15 +15,25 @@ export interface EndpointServiceSpec {
   readonly listeners: readonly ListenerSpec[];
 }
 
-/** One addressable target behind its own load-balancer port. */
+/**
+ * One load-balancer port: an addressable target behind its own port (port-per-node), or the
+ * mongos pool of a sharded cluster behind its load-balanced (`-lb`) port.
+ */
 export interface ListenerSpec {
   /** Load-balancer port (1024, 1025, …). */
   readonly port: number;
-  /** The target's address and port. */
-  readonly targetHost: string;
-  readonly targetPort: number;
-  /** Whether the target wants a PROXY protocol v2 header (with the endpoint id TLV). */
+  /** Where connections to the port go (one target, or several for the mongos pool). */
+  readonly targets: readonly ListenerTarget[];
+  /** Whether the targets want a PROXY protocol v2 header (with the endpoint id TLV). */
   readonly proxyProtocol: boolean;
+}
+
+export interface ListenerTarget {
+  /** IP address of the target. */
+  readonly host: string;
+  readonly port: number;
+  /** `all` for a target outside the load balancer's VPC (AWS's rule for IP targets). */
+  readonly availabilityZone?: 'all';
 }
 
 /**

@@ -10,8 +10,8 @@ import type { ReconcileContext } from './reconcile-context.js';
 
 /** Runs (or stops) what backs a cluster's nodes; the local cloud's simulated nodes or nothing. */
 export interface ClusterRuntime {
-  /** Makes the cluster's nodes run (idempotent). */
-  ensure(cluster: ClusterRecord): Promise<void>;
+  /** Makes the cluster's nodes run (idempotent); true when their addresses changed. */
+  ensure(cluster: ClusterRecord): Promise<boolean>;
   /** Stops the cluster's nodes (idempotent). */
   remove(clusterId: string): Promise<void>;
 }
@@ -43,7 +43,12 @@ export function clusterReconciler(ctx: ReconcileContext, runtime: ClusterRuntime
       await ctx.announce();
       return DONE;
     }
-    await runtime.ensure(cluster);
+    const moved = await runtime.ensure(cluster);
+    if (moved && cluster.stateName === 'IDLE') {
+      // Nodes (re)started on new addresses: their endpoint services re-register the targets.
+      await ctx.store.transaction(async (trx) => wakeServices(repositories(trx), cluster));
+      await ctx.announce();
+    }
     if (cluster.stateName !== 'IDLE') {
       await ctx.store.transaction(async (trx) => {
         const tx = repositories(trx);

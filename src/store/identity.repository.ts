@@ -77,6 +77,11 @@ export class IdentityRepository {
     return rows.map(toProject);
   }
 
+  async findProjectByHostSuffix(suffix: string): Promise<Project | undefined> {
+    const row = await this.db.selectFrom('projects').selectAll().where('host_suffix', '=', suffix).executeTakeFirst();
+    return row && toProject(row);
+  }
+
   async hostSuffixTaken(suffix: string): Promise<boolean> {
     const row = await this.db.selectFrom('projects').select('id').where('host_suffix', '=', suffix).executeTakeFirst();
     return row !== undefined;

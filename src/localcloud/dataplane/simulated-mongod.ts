@@ -49,6 +49,12 @@ export interface SimulatedMongodOptions {
   /** Names reported when `horizonFor` gives none. Default: `{host}:{port}` as bound. A function is re-evaluated on every hello. */
   defaultHorizon?: Horizon | (() => Horizon);
   horizonFor?: HorizonSelector;
+  /**
+   * Chooses a connection's horizon once, when it is accepted (after PROXY header and TLS), and may
+   * look things up asynchronously; its answer wins over `horizonFor` for that connection. A throw
+   * or undefined falls back to `horizonFor` / the default horizon.
+   */
+  horizonForConnection?: (context: HorizonContext) => Promise<Horizon | undefined>;
   /** Require a PROXY v2 header before anything else (the gateway sends one). Default false. */
   proxyProtocol?: boolean;
   /** Default 5000. */
@@ -58,6 +64,8 @@ export interface SimulatedMongodOptions {
    * SNI server name selects the horizon; `SNICallback` may pick a certificate per name.
    */
   tls?: TlsOptions;
+  /** With `tls`: also accept plaintext clients on the same port (chosen per connection by its first byte). */
+  tlsOptional?: boolean;
   /** Default 10000. */
   tlsHandshakeTimeoutMs?: number;
   /** '6.0.x', '7.0.x' (default '7.0.0', maxWireVersion 21) or '8.0.x'. */
@@ -180,7 +188,17 @@ export class SimulatedMongod {
     }
     let stream: Socket = raw;
     let sni: string | undefined;
-    if (this.options.tls) {
+    let useTls = Boolean(this.options.tls);
+    if (useTls && this.options.tlsOptional) {
+      // One port for both: a TLS client starts with a handshake record (0x16), a plain one with a wire message.
+      if (early.length === 0) early = await firstChunk(raw, this.options.tlsHandshakeTimeoutMs ?? 10_000).catch(() => Buffer.alloc(0));
+      if (early.length === 0) {
+        raw.destroy();
+        return;
+      }
+      useTls = early[0] === 0x16;
+    }
+    if (useTls) {
       if (early.length > 0) raw.unshift(early);
       early = Buffer.alloc(0);
       try {
@@ -205,7 +223,14 @@ export class SimulatedMongod {
     const source = proxy?.command === 'PROXY' && proxy.source ? proxy.source : { address: raw.remoteAddress ?? '', port: raw.remotePort ?? 0 };
     const connectionId = this.nextConnectionId++;
     const clientAddress = `${source.address}:${source.port}`;
-    const session = new WireSession(stream, this.identity, () => ({ connectionId, horizon: this.horizonOf(context), clientAddress }), (error) => {
+    let pinned: Horizon | undefined;
+    if (this.options.horizonForConnection) {
+      pinned = await this.options.horizonForConnection(context).catch((error: Error) => {
+        this.log('warn', 'simulated mongod connection horizon lookup failed; using the default horizon', { error: error.message });
+        return undefined;
+      });
+    }
+    const session = new WireSession(stream, this.identity, () => ({ connectionId, horizon: pinned ?? this.horizonOf(context), clientAddress }), (error) => {
       this.log('warn', 'simulated mongod closed a connection after a malformed message', { error: error.message, connectionId });
     });
     this.sessions.add(session);
@@ -252,4 +277,26 @@ export async function startSimulatedMongod(options: SimulatedMongodOptions): Pro
   const node = new SimulatedMongod(options);
   await node.start();
   return node;
+}
+
+/** Resolves with the first bytes a paused socket receives (leaves it paused). */
+function firstChunk(socket: Socket, timeoutMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error('no data')), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      socket.pause();
+      done(undefined, chunk);
+    };
+    const onClose = () => done(new Error('closed'));
+    const done = (error?: Error, chunk?: Buffer) => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      if (error) reject(error);
+      else resolve(chunk!);
+    };
+    socket.on('data', onData);
+    socket.once('close', onClose);
+    socket.resume();
+  });
 }

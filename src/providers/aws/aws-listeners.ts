@@ -40,24 +40,17 @@ export async function syncListeners(clients: RegionClients, spec: EndpointServic
   for (const want of spec.listeners) {
     const name = targetGroupName(spec.id, want.port);
     let group = ours.find((g) => g.TargetGroupName === name);
-    if (group && group.Port !== want.targetPort) {
-      // A target group's port cannot change: replace listener and group.
-      const old = listeners.find((l) => l.Port === want.port);
-      if (old) await awsOrAbsent(() => clients.elb.send(new DeleteListenerCommand({ ListenerArn: old.ListenerArn })), ['ListenerNotFound']);
-      await deleteTargetGroup(clients, group);
-      group = undefined;
-      listeners.splice(listeners.indexOf(old!), old ? 1 : 0);
-    }
     if (!group) {
       const created = await aws(() =>
         clients.elb.send(
-          new CreateTargetGroupCommand({ Name: name, Protocol: 'TCP', Port: want.targetPort, VpcId: lb.VpcId, TargetType: 'ip', Tags: [{ Key: SERVICE_TAG, Value: spec.id }] }),
+          // The group's port is only the default for its targets; each target is registered with its own.
+          new CreateTargetGroupCommand({ Name: name, Protocol: 'TCP', Port: want.port, VpcId: lb.VpcId, TargetType: 'ip', Tags: [{ Key: SERVICE_TAG, Value: spec.id }] }),
         ),
       );
       group = created.TargetGroups![0]!;
     }
     await syncProxyProtocol(clients, group.TargetGroupArn!, want);
-    await syncTarget(clients, group.TargetGroupArn!, want);
+    await syncTargets(clients, group.TargetGroupArn!, want);
     const listener = listeners.find((l) => l.Port === want.port);
     const forwardsTo = listener?.DefaultActions?.[0]?.TargetGroupArn;
     if (listener && forwardsTo !== group.TargetGroupArn) {
@@ -120,15 +113,26 @@ async function deleteTargetGroup(clients: RegionClients, group: TargetGroup): Pr
   await awsOrAbsent(() => clients.elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: group.TargetGroupArn })), ['TargetGroupNotFound', 'TargetGroupNotFoundException']);
 }
 
-async function syncTarget(clients: RegionClients, targetGroupArn: string, want: ListenerSpec): Promise<void> {
+async function syncTargets(clients: RegionClients, targetGroupArn: string, want: ListenerSpec): Promise<void> {
   const health = await aws(() => clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn })));
   const registered = (health.TargetHealthDescriptions ?? []).map((d) => d.Target!).filter(Boolean);
-  const stale = registered.filter((t) => t.Id !== want.targetHost || t.Port !== want.targetPort);
+  const wanted = (t: { Id?: string; Port?: number }) => want.targets.some((w) => w.host === t.Id && w.port === t.Port);
+  const stale = registered.filter((t) => !wanted(t));
   if (stale.length > 0) {
-    await aws(() => clients.elb.send(new DeregisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: stale.map((t) => ({ Id: t.Id!, Port: t.Port })) })));
+    await aws(() =>
+      clients.elb.send(new DeregisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: stale.map((t) => ({ Id: t.Id!, Port: t.Port, AvailabilityZone: t.AvailabilityZone })) })),
+    );
   }
-  if (!registered.some((t) => t.Id === want.targetHost && t.Port === want.targetPort)) {
-    await aws(() => clients.elb.send(new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: [{ Id: want.targetHost, Port: want.targetPort }] })));
+  const missing = want.targets.filter((w) => !registered.some((t) => t.Id === w.host && t.Port === w.port));
+  if (missing.length > 0) {
+    await aws(() =>
+      clients.elb.send(
+        new RegisterTargetsCommand({
+          TargetGroupArn: targetGroupArn,
+          Targets: missing.map((t) => ({ Id: t.host, Port: t.port, ...(t.availabilityZone ? { AvailabilityZone: t.availabilityZone } : {}) })),
+        }),
+      ),
+    );
   }
 }
 

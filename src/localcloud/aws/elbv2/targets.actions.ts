@@ -10,8 +10,12 @@ import { ownTargetGroup } from './target-groups.actions.js';
 /** Registered targets per target group. */
 export const MAX_TARGETS_PER_GROUP = 1000;
 
-/** Private ranges an IP target outside the group's VPC may use (with AvailabilityZone=all). */
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].map((c) => parseCidr(c)!);
+/**
+ * Private ranges an IP target outside the group's VPC may use (with AvailabilityZone=all). The
+ * local cloud adds 127.0.0.0/8: "the host it runs on", where simulated nodes and self-hosted
+ * targets listen (AWS refuses loopback targets).
+ */
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8'].map((c) => parseCidr(c)!);
 
 interface TargetSpec {
   readonly id: string;

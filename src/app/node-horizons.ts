@@ -1,0 +1,42 @@
+import type { Repositories } from '../store/repositories.js';
+import { clusterTopology } from './connection-strings.js';
+
+/** The names a node reports in `hello`: its replica set's `hosts`, its own `me`, the `primary`. */
+export interface NodeHorizon {
+  readonly hosts: string[];
+  readonly me: string;
+  readonly primary?: string;
+}
+
+/**
+ * The horizon a cluster's node must answer in for a client that came through a private endpoint
+ * (split horizons, as mongod does by SNI): the endpoint is known from the PROXY v2 header's VPC
+ * endpoint id, or from the TLS server name the client dialled. The node then reports the
+ * endpoint's hostnames and ports (`pl-<n>-<region>.<suffix>.<domain>:<port>`), so a replica-set
+ * driver keeps using names it can reach. Undefined when the connection matches no published
+ * connection string of the cluster.
+ */
+export async function nodeHorizon(
+  repos: Repositories,
+  domain: string,
+  clusterId: string,
+  targetName: string,
+  via: { readonly vpceId?: string; readonly sni?: string },
+): Promise<NodeHorizon | undefined> {
+  const cluster = await repos.clusters.findById(clusterId);
+  if (!cluster) return undefined;
+  const entries = await clusterTopology(repos, cluster, domain);
+  const port = (await repos.ports.listCluster(clusterId)).find((a) => a.targetName === targetName)?.port;
+  if (port === undefined) return undefined;
+  const sni = via.sni?.toLowerCase();
+  const entry = entries.find(
+    (e) =>
+      (via.vpceId !== undefined && e.endpoints.some((endpoint) => endpoint.endpointId === via.vpceId)) ||
+      (sni !== undefined && (e.hosts.some((h) => h.host === sni) || e.loadBalanced?.host.host === sni)),
+  );
+  if (!entry) return undefined;
+  const hosts = entry.hosts.map((h) => `${h.host}:${h.port}`);
+  const mine = entry.hosts.find((h) => h.port === port) ?? (entry.loadBalanced?.host.port === port ? entry.loadBalanced.host : undefined);
+  if (!mine) return undefined;
+  return { hosts, me: `${mine.host}:${mine.port}`, ...(entry.type === 'MONGOD' ? { primary: hosts[0] } : {}) };
+}

@@ -1,0 +1,71 @@
+import type { Repositories } from '../store/repositories.js';
+import { clusterTopology } from './connection-strings.js';
+
+/** One DNS answer record (the DNS server's record shape). */
+export type PrivateDnsRecord =
+  | { type: 'A'; address: string }
+  | { type: 'SRV'; target: string; port: number; priority: number; weight: number }
+  | { type: 'TXT'; data: string }
+  | { type: 'CNAME'; domain: string };
+
+/** Where an endpoint's addresses come from (the local cloud's network interfaces of the VPC endpoint). */
+export interface EndpointAddressBook {
+  /** The IPv4 addresses clients use to reach the endpoint; empty when unknown. */
+  addressesOf(endpointId: string): readonly string[];
+}
+
+/**
+ * privlink's private DNS zone `<hostSuffix>.<domain>` per project (pure lookups on stored state):
+ * - SRV `_mongodb._tcp.<cluster>-pl-<n>[…].<suffix>.<domain>`: one target per node, its port;
+ * - TXT `<cluster>-pl-<n>….<suffix>.<domain>`: `authSource=admin&replicaSet=…`
+ *   (`loadBalanced=true` on `-lb` names) — one record, only keys the driver spec allows;
+ * - A `pl-<n>-<region>.<suffix>.<domain>`: the customer's endpoint addresses (a CNAME to the
+ *   endpoint's AWS DNS name when the addresses are not known, as Atlas does).
+ * Names of the zone that do not exist answer NXDOMAIN (undefined); other zones too.
+ */
+export async function privateDnsRecords(
+  repos: Repositories,
+  domain: string,
+  addresses: EndpointAddressBook,
+  name: string,
+  type: string,
+): Promise<PrivateDnsRecord[] | undefined> {
+  const lower = name.toLowerCase().replace(/\.$/, '');
+  if (!lower.endsWith(`.${domain}`)) return undefined;
+  const labels = lower.slice(0, -domain.length - 1).split('.');
+  const hostSuffix = labels[labels.length - 1]!;
+  const project = await repos.identity.findProjectByHostSuffix(hostSuffix);
+  if (!project) return undefined;
+  const entries = [];
+  for (const cluster of await repos.clusters.listByProject(project.id)) entries.push(...(await clusterTopology(repos, cluster, domain)));
+
+  const srvName = lower.startsWith('_mongodb._tcp.') ? lower.slice('_mongodb._tcp.'.length) : undefined;
+  for (const entry of entries) {
+    if (srvName === entry.srvName) {
+      return type === 'SRV' || type === 'ANY' ? entry.hosts.map((h) => ({ type: 'SRV' as const, target: h.host, port: h.port, priority: 0, weight: 0 })) : [];
+    }
+    if (entry.loadBalanced && srvName === entry.loadBalanced.srvName) {
+      const h = entry.loadBalanced.host;
+      return type === 'SRV' || type === 'ANY' ? [{ type: 'SRV', target: h.host, port: h.port, priority: 0, weight: 0 }] : [];
+    }
+    if (lower === entry.srvName) return type === 'TXT' || type === 'ANY' ? [{ type: 'TXT', data: entry.txt }] : [];
+    if (entry.loadBalanced && lower === entry.loadBalanced.srvName) return type === 'TXT' || type === 'ANY' ? [{ type: 'TXT', data: entry.loadBalanced.txt }] : [];
+  }
+
+  // Endpoint hostnames: pl-<n>-<region>.<suffix>.<domain>
+  const endpointHost = entries.flatMap((e) => [...e.hosts.map((h) => h.host), ...(e.loadBalanced ? [e.loadBalanced.host.host] : [])]).find((h) => h === lower);
+  if (!endpointHost) return undefined;
+  if (type !== 'A' && type !== 'ANY' && type !== 'CNAME') return [];
+  const match = /^pl-(\d+)-([a-z0-9-]+)\./.exec(lower);
+  const endpoint = (await repos.privateEndpoints.listProjectEndpoints(project.id)).find(
+    (e) => e.status === 'AVAILABLE' && !e.deleteRequested && e.plIndex === Number(match?.[1]) && endpointHost.includes(`-${match?.[2]}.`) && regionMatches(e.regionName, match?.[2]),
+  );
+  if (!endpoint) return undefined;
+  const ips = addresses.addressesOf(endpoint.endpointId);
+  if (ips.length > 0) return type === 'CNAME' ? [] : ips.map((address) => ({ type: 'A' as const, address }));
+  return endpoint.dnsNames.length > 0 ? [{ type: 'CNAME', domain: endpoint.dnsNames[0]! }] : [];
+}
+
+function regionMatches(atlasRegion: string, hostRegion: string | undefined): boolean {
+  return hostRegion !== undefined && atlasRegion.toLowerCase().replace(/_/g, '-') === hostRegion;
+}

@@ -1,0 +1,113 @@
+import { addressableTargets, isSharedTier, type AddressableTarget } from '../../domain/cluster.js';
+import { replicaSetName } from '../../domain/private-endpoint-topology.js';
+import type { Logger } from '../../logging/logger.js';
+import type { ClusterRecord } from '../../store/clusters.repository.js';
+import type { LocalCertificateAuthority } from '../dataplane/certificates.js';
+import { startSimulatedMongod, type HorizonContext, type SimulatedMongod } from '../dataplane/simulated-mongod.js';
+
+/** Looks up the horizon a node answers in for one connection (see app/node-horizons.ts). */
+export type HorizonLookup = (
+  clusterId: string,
+  targetName: string,
+  via: { vpceId?: string; sni?: string },
+) => Promise<{ hosts: string[]; me: string; primary?: string } | undefined>;
+
+interface RunningNode {
+  readonly target: AddressableTarget;
+  readonly node: SimulatedMongod;
+}
+
+/**
+ * Runs the local cloud's **simulated** MongoDB nodes: one small wire-protocol service per
+ * addressable target (mongod of a replica set, mongos of a sharded cluster) on 127.0.0.1 and a
+ * free port. They store nothing; they answer `hello`/`ping`/`buildInfo`/`endSessions` so the
+ * official driver can connect through a private endpoint. Every node reads the PROXY v2 header the
+ * gateway sends, takes TLS or plaintext on the same port (TLS with a certificate from the local
+ * CA for the name the client dialled), and answers in the horizon of the endpoint the client came
+ * through. Clusters naming real targets (`privlinkTargets`) and shared tiers get no nodes.
+ * Node addresses live in memory: nodes are restarted (on new ports) with the process, and the
+ * endpoint services re-register them as load-balancer targets.
+ */
+export class SimulatedClusterRuntime {
+  private readonly clusters = new Map<string, RunningNode[]>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly options: {
+      readonly ca: LocalCertificateAuthority;
+      readonly horizon: HorizonLookup;
+      readonly log: Logger;
+    },
+  ) {}
+
+  /** Starts (or re-shapes) the nodes of a cluster. Resolves true when node addresses changed. */
+  ensure(cluster: ClusterRecord): Promise<boolean> {
+    return this.serialised(cluster.id, () => this.ensureNow(cluster));
+  }
+
+  /** Stops the nodes of a cluster (idempotent). */
+  async remove(clusterId: string): Promise<void> {
+    await this.serialised(clusterId, async () => {
+      const nodes = this.clusters.get(clusterId) ?? [];
+      this.clusters.delete(clusterId);
+      await Promise.all(nodes.map((n) => n.node.stop()));
+      if (nodes.length > 0) this.options.log.info('simulated nodes stopped', { clusterId, nodes: nodes.length });
+    });
+  }
+
+  /** Where a target's simulated node listens, if it runs. */
+  addressOf(clusterId: string, targetName: string): { host: string; port: number } | undefined {
+    const node = this.clusters.get(clusterId)?.find((n) => n.target.name === targetName)?.node;
+    return node ? { host: node.host, port: node.port } : undefined;
+  }
+
+  /** Stops every node. */
+  async close(): Promise<void> {
+    await Promise.all([...this.clusters.keys()].map((id) => this.remove(id)));
+  }
+
+  private async ensureNow(cluster: ClusterRecord): Promise<boolean> {
+    const wanted = cluster.spec.targets || isSharedTier(cluster.spec) ? [] : addressableTargets(cluster.spec).filter((t) => t.kind !== 'biConnector');
+    const running = this.clusters.get(cluster.id) ?? [];
+    const same = running.length === wanted.length && wanted.every((t) => running.some((r) => r.target.name === t.name && r.target.kind === t.kind));
+    if (same) return false;
+    await Promise.all(running.map((r) => r.node.stop()));
+    const setName = replicaSetName(cluster.id);
+    const internal = (t: AddressableTarget) => `${cluster.name.toLowerCase()}-${t.name}.${cluster.id}.privlink.internal:27017`;
+    const primary = wanted.find((t) => t.kind === 'mongod');
+    const nodes: RunningNode[] = [];
+    for (const target of wanted) {
+      const node = await startSimulatedMongod({
+        kind: target.kind === 'mongos' ? 'mongos' : target === primary ? 'primary' : 'secondary',
+        host: '127.0.0.1',
+        port: 0,
+        ...(target.kind === 'mongod' ? { setName } : {}),
+        serverVersion: `${cluster.spec.mongoDBMajorVersion}.0`,
+        // Reached directly (not through an endpoint) a node reports internal names nobody can resolve, as Atlas's do.
+        defaultHorizon: { hosts: wanted.filter((t) => t.kind === 'mongod').map(internal), me: internal(target), ...(primary ? { primary: internal(primary) } : {}) },
+        horizonForConnection: (context: HorizonContext) =>
+          this.options.horizon(cluster.id, target.name, { ...(context.vpceId ? { vpceId: context.vpceId } : {}), ...(context.sni ? { sni: context.sni } : {}) }),
+        proxyProtocol: true,
+        tls: { SNICallback: this.options.ca.sniCallback() },
+        tlsOptional: true,
+      });
+      nodes.push({ target, node });
+    }
+    this.clusters.set(cluster.id, nodes);
+    if (nodes.length > 0 || running.length > 0) {
+      this.options.log.info('simulated nodes running (they store nothing)', {
+        clusterId: cluster.id,
+        cluster: cluster.name,
+        nodes: nodes.map((n) => `${n.target.name}@${n.node.host}:${n.node.port}`),
+      });
+    }
+    return true;
+  }
+
+  private serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    this.locks.set(key, next.catch(() => undefined));
+    return next;
+  }
+}

@@ -1,0 +1,66 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { mongosLbTargetName } from '../app/port-allocations.js';
+import { addressableTargets } from '../domain/cluster.js';
+import type { ListenerSpec, ListenerTarget } from '../providers/cloud-provider.js';
+import type { ClusterRecord } from '../store/clusters.repository.js';
+import type { Store } from '../store/database.js';
+import type { EndpointServiceRecord } from '../store/private-endpoints.repository.js';
+import { repositories } from '../store/repositories.js';
+import type { ListenerDirectory } from './reconcile-context.js';
+
+/** Where the simulated node of a target listens (local cloud), if it runs. */
+export interface SimulatedNodeAddresses {
+  addressOf(clusterId: string, targetName: string): { host: string; port: number } | undefined;
+}
+
+/**
+ * The port-per-node listeners an endpoint service needs: for every allocated port of its project
+ * region, the target behind it — a simulated node (which wants the PROXY v2 header), or the
+ * cluster's real `host:port` target (`privlinkTargets`, no PROXY header). The `-lb` port of a
+ * sharded cluster forwards to all its mongos of the region. Targets whose node does not run yet
+ * are left out; the service is reconciled again when they start.
+ */
+export function listenerDirectory(store: Store, nodes: SimulatedNodeAddresses | undefined): ListenerDirectory {
+  return {
+    async listenersFor(service: EndpointServiceRecord): Promise<ListenerSpec[]> {
+      const repos = repositories(store.db);
+      const allocations = await repos.ports.listRegion(service.projectId, service.provider, service.regionName);
+      const clusters = new Map<string, ClusterRecord | undefined>();
+      const out: ListenerSpec[] = [];
+      for (const allocation of allocations) {
+        if (!clusters.has(allocation.clusterId)) clusters.set(allocation.clusterId, await repos.clusters.findById(allocation.clusterId));
+        const cluster = clusters.get(allocation.clusterId);
+        if (!cluster || cluster.deleteRequested) continue;
+        const names =
+          allocation.targetName === mongosLbTargetName(service.regionName)
+            ? addressableTargets(cluster.spec).filter((t) => t.kind === 'mongos' && t.regionName === service.regionName).map((t) => t.name)
+            : [allocation.targetName];
+        const targets: ListenerTarget[] = [];
+        for (const name of names) {
+          const target = await targetOf(cluster, name, nodes);
+          if (target) targets.push(target);
+        }
+        if (targets.length > 0) out.push({ port: allocation.port, targets, proxyProtocol: !cluster.spec.targets });
+      }
+      return out;
+    },
+  };
+}
+
+async function targetOf(cluster: ClusterRecord, name: string, nodes: SimulatedNodeAddresses | undefined): Promise<ListenerTarget | undefined> {
+  let address: { host: string; port: number } | undefined;
+  if (cluster.spec.targets) {
+    const index = addressableTargets(cluster.spec).findIndex((t) => t.name === name);
+    const spec = cluster.spec.targets[index];
+    if (!spec) return undefined;
+    const colon = spec.lastIndexOf(':');
+    const host = spec.slice(0, colon);
+    address = { host: isIP(host) ? host : (await lookup(host, { family: 4 }).catch(() => undefined))?.address ?? host, port: Number(spec.slice(colon + 1)) };
+  } else {
+    address = nodes?.addressOf(cluster.id, name);
+  }
+  if (!address || !isIP(address.host)) return undefined;
+  // Targets on this machine (loopback) are outside any VPC: AWS's rule wants AvailabilityZone=all.
+  return { host: address.host, port: address.port, ...(address.host.startsWith('127.') ? { availabilityZone: 'all' as const } : {}) };
+}
