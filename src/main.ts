@@ -36,6 +36,8 @@ import { SettingsRepository } from './store/settings.repository.js';
 export interface BootstrapFile {
   orgId: string;
   projectId: string;
+  /** Added after the first release of the file; absent in files written before. */
+  apiKeyId?: string;
   publicKey: string;
   privateKey: string;
   baseUrl: string;
@@ -175,7 +177,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger): Promis
  */
 function writeBootstrapFile(
   dataDir: string,
-  created: { orgId: string; projectId: string; publicKey: string; privateKey: string } | undefined,
+  created: { orgId: string; projectId: string; apiKeyId: string; publicKey: string; privateKey: string } | undefined,
   apiUrl: string,
   localCloud: LocalCloudAws | null,
   localCloudUrl: string | null,
@@ -187,6 +189,7 @@ function writeBootstrapFile(
   const file: BootstrapFile = {
     orgId: identity.orgId,
     projectId: identity.projectId,
+    ...(identity.apiKeyId ? { apiKeyId: identity.apiKeyId } : {}),
     publicKey: identity.publicKey,
     privateKey: identity.privateKey,
     baseUrl: apiUrl,

@@ -8,6 +8,8 @@ import { insertProject } from './projects.service.js';
 export interface BootstrapResult {
   readonly orgId: string;
   readonly projectId: string;
+  /** The key's id (Atlas `apiUserId`), e.g. for `POST /groups/{groupId}/apiKeys/{apiUserId}`. */
+  readonly apiKeyId: string;
   readonly publicKey: string;
   readonly privateKey: string;
 }
@@ -40,6 +42,6 @@ export async function bootstrapIfEmpty(
       ...(pinnedKey ?? {}),
     });
     await repos.identity.setProjectRoles(apiKey.id, project.id, ['GROUP_OWNER']);
-    return { orgId, projectId: project.id, publicKey: apiKey.publicKey, privateKey };
+    return { orgId, projectId: project.id, apiKeyId: apiKey.id, publicKey: apiKey.publicKey, privateKey };
   });
 }

@@ -153,9 +153,13 @@ export class Controller {
   }
 }
 
-/** Exponential backoff with jitter: 200 ms doubling to 60 s; a provider's Retry-After wins. */
+/**
+ * Exponential backoff with jitter: 200 ms doubling, up to 5 s for a provider conflict (another
+ * operation in progress: it clears quickly) and 60 s otherwise; a provider's Retry-After wins.
+ */
 export function backoff(attempts: number, error: unknown): number {
   if (error instanceof ProviderError && error.retryAfterMs !== undefined) return error.retryAfterMs;
-  const base = Math.min(60_000, 200 * 2 ** Math.min(attempts, 12));
+  const cap = error instanceof ProviderError && error.kind === 'conflict' ? 5_000 : 60_000;
+  const base = Math.min(cap, 200 * 2 ** Math.min(attempts, 12));
   return Math.round(base * (0.8 + Math.random() * 0.4));
 }

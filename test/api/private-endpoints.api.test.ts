@@ -305,7 +305,7 @@ describe('deletion', () => {
     assert.deepEqual(res.json, {});
     const after = await stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${east.id}`);
     if (after.status === 200) assert.equal((after.json as { status: string }).status, 'DELETING');
-    await until(() => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${east.id}`), (r) => r.status === 404);
+    await until(() => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${east.id}`), (r) => r.status === 404, 60_000);
     const seen = await stack.customerEc2().send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: east.interfaceEndpoints }));
     assert.deepEqual(seen.VpcEndpoints!.map((e) => e.State), east.interfaceEndpoints.map(() => 'rejected'));
     // Nothing is left on the provider side for it: no load balancer, no endpoint service.

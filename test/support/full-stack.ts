@@ -34,7 +34,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       ...env,
     },
   );
-  const running = await startPrivlink(config, createLogger((process.env.PRIVLINK_TEST_LOG_LEVEL as 'warn') ?? 'error'));
+  const running = await startPrivlink(config, createLogger((process.env.PRIVLINK_TEST_LOG_LEVEL as 'warn') ?? 'warn'));
   const bootstrap = running.createdBootstrap!;
   const clients: Array<{ destroy(): void } | AtlasClient> = [];
   const client = (publicKey: string, privateKey: string) => {

@@ -36,6 +36,10 @@ export interface BootstrapFile {
 export interface ServerProcess {
   readonly apiUrl: string;
   readonly localCloudUrl: string | null;
+  /** Port of the private DNS server on 127.0.0.1. */
+  readonly dnsPort: number;
+  /** The local CA certificate (`tlsCAFile=`). */
+  readonly caPath: string | null;
   readonly bootstrap: BootstrapFile;
   readonly dataDir: string;
   readonly location: StoreLocation;
@@ -83,7 +87,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
   const ready = await new Promise<RegExpExecArray>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
     const check = () => {
-      const match = /privlink ready: Admin API (\S+?)(?:, local cloud (\S+))?\n/.exec(output);
+      const match = /privlink ready: Admin API (\S+?)(?:, local cloud (\S+?))?, private DNS 127\.0\.0\.1:(\d+)(?:, CA (\S+))?\n/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match);
@@ -99,6 +103,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
   const server: ServerProcess = {
     apiUrl: ready[1]!,
     localCloudUrl: ready[2] ?? null,
+    dnsPort: Number(ready[3]),
+    caPath: ready[4] ?? null,
     bootstrap,
     dataDir,
     location,

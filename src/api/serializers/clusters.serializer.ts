@@ -33,12 +33,12 @@ export function clusterJson(cluster: ClusterRecord, connectionStrings: ClusterCo
     replicationSpecs: spec.replicationSpecs.map((replication, index) => ({
       id: derivedId(cluster.id, `spec-${index}`),
       regionConfigs: replication.regionConfigs.map((config) => ({
-        analyticsSpecs: config.analyticsSpecs,
+        analyticsSpecs: nodeSpecJson(config.analyticsSpecs),
         ...(config.tenant ? { backingProviderName: config.providerName } : {}),
-        electableSpecs: config.electableSpecs,
+        electableSpecs: nodeSpecJson(config.electableSpecs),
         priority: config.priority,
         providerName: config.tenant ? 'TENANT' : config.providerName,
-        readOnlySpecs: config.readOnlySpecs,
+        readOnlySpecs: nodeSpecJson(config.readOnlySpecs),
         regionName: config.regionName,
       })),
       zoneId: derivedId(cluster.id, `zone-${replication.zoneName}`),
@@ -50,6 +50,11 @@ export function clusterJson(cluster: ClusterRecord, connectionStrings: ClusterCo
     terminationProtectionEnabled: false,
     versionReleaseSystem: 'LTS',
   };
+}
+
+/** Keys in Atlas's (alphabetical) order; jsonb storage does not keep the order of the stored spec. */
+function nodeSpecJson(spec: { instanceSize: string; nodeCount: number }): Record<string, unknown> {
+  return { instanceSize: spec.instanceSize, nodeCount: spec.nodeCount };
 }
 
 /** A stable 24-hex id derived from a cluster id and a label. */

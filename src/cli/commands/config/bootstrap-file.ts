@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CliError } from '../../framework/cli-errors.js';
+
+/**
+ * `<data-dir>/bootstrap.json`, written by `privlink serve` on its first start: the organization,
+ * project and API key it created, and the local cloud's endpoint and customer credentials.
+ */
+export interface BootstrapFile {
+  readonly orgId?: string;
+  readonly projectId?: string;
+  readonly publicKey?: string;
+  readonly privateKey?: string;
+  readonly baseUrl?: string;
+  readonly localCloud?: { readonly endpoint?: string; readonly customer?: { readonly accessKeyId?: string; readonly secretAccessKey?: string } };
+}
+
+export function readBootstrapFile(dataDir: string): BootstrapFile {
+  const path = join(dataDir, 'bootstrap.json');
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as BootstrapFile;
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (has `privlink serve` run with this --data-dir?)' : (error as Error).message;
+    throw new CliError(`cannot read ${path}: ${reason}`);
+  }
+}
