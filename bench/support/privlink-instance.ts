@@ -1,0 +1,79 @@
+// A privlink process started in-process for a benchmark, on a fresh store of its own: an embedded
+// PGlite data directory by default, or a new database on the DATABASE_URL server when that is
+// set (created here and dropped by `close()`). Benchmarks only; tests have test/support.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { buildConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { startPrivlink, type BootstrapFile, type RunningPrivlink } from '../../src/main.js';
+
+export interface BenchPrivlink {
+  readonly running: RunningPrivlink;
+  readonly bootstrap: BootstrapFile & { localCloud: NonNullable<BootstrapFile['localCloud']> };
+  /** e.g. `PGlite (embedded, data dir /tmp/…)` or `PostgreSQL 16.4 (database privlink_b_…)`. */
+  readonly backend: string;
+  /** Stops privlink and deletes its data directory (and its database, on PostgreSQL). Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts privlink with every port ephemeral, the local cloud on zero simulated delay, logs at
+ * `warn`, and a loopback base that does not collide with a privlink on the defaults.
+ */
+export async function startBenchPrivlink(): Promise<BenchPrivlink> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'privlink-bench-'));
+  const base = process.env.DATABASE_URL;
+  let database: { name: string; drop: () => Promise<void> } | undefined;
+  let running: RunningPrivlink | undefined;
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await running?.close();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const env: Record<string, string> = { PRIVLINK_LOCALCLOUD_LOOPBACK_BASE: '150' };
+    let backend = `PGlite (embedded, in this process; data dir ${dataDir})`;
+    if (base) {
+      database = await createDatabase(base);
+      const url = new URL(base);
+      url.pathname = `/${database.name}`;
+      env.DATABASE_URL = url.toString();
+      backend = `PostgreSQL ${await serverVersion(base)} (fresh database ${database.name} on ${url.host})`;
+    }
+    const config = buildConfig({ port: 0, localcloudPort: 0, dnsPort: 0, dataDir }, env);
+    running = await startPrivlink(config, createLogger('warn'));
+    await running.localCloud?.setDelays('instant');
+    const bootstrap = running.createdBootstrap;
+    if (!bootstrap?.localCloud) throw new Error('privlink started without a bootstrap key or without the local cloud');
+    return { running, bootstrap: bootstrap as BenchPrivlink['bootstrap'], backend, close };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function createDatabase(base: string): Promise<{ name: string; drop: () => Promise<void> }> {
+  const name = `privlink_b_${process.pid}_${Date.now().toString(36)}`;
+  await onServer(base, (client) => client.query(`create database ${name}`));
+  return { name, drop: () => onServer(base, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined) };
+}
+
+async function serverVersion(base: string): Promise<string> {
+  const result = await onServer(base, (client) => client.query<{ server_version: string }>('show server_version'));
+  return result.rows[0]?.server_version ?? '?';
+}
+
+async function onServer<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
