@@ -7,6 +7,7 @@ import type { ClusterRecord } from '../store/clusters.repository.js';
 import type { Repositories } from '../store/repositories.js';
 import { requireProject } from './access.js';
 import { inTransaction, reader, type AppContext, type UnitOfWork } from './app-context.js';
+import { projectStrings, recordStringChanges } from './connection-string-events.js';
 import { recordEvent } from './events.js';
 import { syncPortAllocations } from './port-allocations.js';
 
@@ -32,8 +33,10 @@ export async function createCluster(ctx: AppContext, principal: Principal, proje
       createdAt: now,
       updatedAt: now,
     };
+    const before = await projectStrings(repos, projectId, ctx.settings.domain);
     await repos.clusters.insert(cluster);
     await syncPortAllocations(repos, projectId, cluster.id, spec);
+    await recordStringChanges(repos, projectId, before, ctx.settings.domain, now);
     await recordEvent(repos, { orgId: project.orgId, projectId, type: 'CLUSTER_CREATED', targetId: cluster.id, payload: { clusterName: spec.name } }, now);
     await enqueueClusterWork(uow, cluster);
     return cluster;
@@ -72,8 +75,10 @@ export async function updateCluster(ctx: AppContext, principal: Principal, proje
       throw new ApiError('INVALID_CLUSTER_CONFIGURATION', [`clusterType cannot change from ${cluster.spec.clusterType} to ${spec.clusterType}.`]);
     }
     await checkPrivateEndpointRules(repos, project, spec, cluster.id);
+    const before = await projectStrings(repos, projectId, ctx.settings.domain);
     await repos.clusters.update(cluster.id, { spec, stateName: 'UPDATING' }, now);
     await syncPortAllocations(repos, projectId, cluster.id, spec);
+    await recordStringChanges(repos, projectId, before, ctx.settings.domain, now);
     await recordEvent(repos, { orgId: project.orgId, projectId, type: 'CLUSTER_UPDATE_SUBMITTED', targetId: cluster.id, payload: { clusterName: cluster.name } }, now);
     // Both the old and the new regions' endpoint services follow the change.
     await enqueueClusterWork(uow, { ...cluster, spec });
@@ -91,7 +96,9 @@ export async function deleteCluster(ctx: AppContext, principal: Principal, proje
     const cluster = await repos.clusters.findByName(projectId, name);
     if (!cluster) throw apiError('CLUSTER_NOT_FOUND', name, projectId);
     if (cluster.deleteRequested) throw apiError('CLUSTER_ALREADY_REQUESTED_DELETION', cluster.name);
+    const before = await projectStrings(repos, projectId, ctx.settings.domain);
     await repos.clusters.update(cluster.id, { stateName: 'DELETING', deleteRequested: true }, now);
+    await recordStringChanges(repos, projectId, before, ctx.settings.domain, now);
     await recordEvent(repos, { orgId: project.orgId, projectId, type: 'CLUSTER_DELETE_SUBMITTED', targetId: cluster.id, payload: { clusterName: cluster.name } }, now);
     await enqueueClusterWork(uow, cluster);
   });

@@ -9,6 +9,7 @@ import type { EndpointServiceRecord, InterfaceEndpointRecord } from '../store/pr
 import type { Repositories } from '../store/repositories.js';
 import { requireProject } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
+import { projectStrings, recordStringChanges } from './connection-string-events.js';
 import { recordEvent } from './events.js';
 
 /** Reconcile-queue kinds of private endpoints. Interface endpoint keys are `<serviceId>/<endpointId>`. */
@@ -105,6 +106,7 @@ export async function deleteEndpointService(ctx: AppContext, principal: Principa
     const project = await requireProject(repos, principal, projectId, 'write', { lock: true });
     const service = await findService(repos, projectId, provider, serviceId);
     if (service.deleteRequested) return;
+    const before = await projectStrings(repos, projectId, ctx.settings.domain);
     await repos.privateEndpoints.updateService(service.id, { deleteRequested: true, status: 'DELETING' }, now);
     for (const endpoint of await repos.privateEndpoints.listEndpoints(service.id)) {
       if (!endpoint.deleteRequested) {
@@ -113,6 +115,7 @@ export async function deleteEndpointService(ctx: AppContext, principal: Principa
       }
     }
     await recordEvent(repos, { orgId: project.orgId, projectId, type: 'ENDPOINT_SERVICE_DELETE_REQUESTED', targetId: service.id, payload: { provider, regionName: service.regionName } }, now);
+    await recordStringChanges(repos, projectId, before, ctx.settings.domain, now);
     await enqueue(ENDPOINT_SERVICE_WORK, service.id);
   });
 }

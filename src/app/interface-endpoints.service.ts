@@ -7,6 +7,7 @@ import type { InterfaceEndpointRecord } from '../store/private-endpoints.reposit
 import { requireProject } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
 import { findService, INTERFACE_ENDPOINT_WORK, parseProvider, SUPPORTED_PROVIDERS } from './endpoint-services.service.js';
+import { projectStrings, recordStringChanges } from './connection-string-events.js';
 import { recordEvent } from './events.js';
 
 /**
@@ -104,7 +105,9 @@ export async function deleteInterfaceEndpoint(
     const endpoint = await repos.privateEndpoints.findEndpoint(serviceId, endpointId);
     if (!endpoint) throw apiError('RESOURCE_NOT_FOUND', `interface endpoint ${endpointId} of private endpoint service ${serviceId}`);
     if (endpoint.deleteRequested) return;
+    const before = await projectStrings(repos, projectId, ctx.settings.domain);
     await repos.privateEndpoints.updateEndpoint(serviceId, endpointId, { deleteRequested: true, status: 'DELETING' }, now);
+    await recordStringChanges(repos, projectId, before, ctx.settings.domain, now);
     await recordEvent(repos, { orgId: project.orgId, projectId, type: 'INTERFACE_ENDPOINT_DELETE_REQUESTED', targetId: endpointId, payload: { endpointServiceId: serviceId } }, now);
     await enqueue(INTERFACE_ENDPOINT_WORK, `${serviceId}/${endpointId}`);
   });

@@ -4,6 +4,7 @@ import type { Principal } from '../domain/identity.js';
 import { canDisableRegionalizedMode } from '../domain/private-endpoint-rules.js';
 import { requireProject } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
+import { projectStrings, recordStringChanges } from './connection-string-events.js';
 import { recordEvent } from './events.js';
 
 /** `GET …/privateEndpoint/regionalMode` → `{enabled}` (Project Read Only). */
@@ -40,7 +41,10 @@ export async function setRegionalMode(ctx: AppContext, principal: Principal, pro
       }
       if (!canDisableRegionalizedMode(counts)) throw apiError('REGIONALIZED_MODE_CANNOT_DISABLE', projectId);
     }
+    const before = await projectStrings(repos, projectId, ctx.settings.domain);
     await repos.identity.updateProject(projectId, { regionalizedPrivateEndpoints: enabled });
+    // Enabling or disabling changes the strings of multi-region sharded clusters (Atlas warns of downtime).
+    await recordStringChanges(repos, projectId, before, ctx.settings.domain, now);
     await recordEvent(
       repos,
       { orgId: project.orgId, projectId, type: enabled ? 'REGIONALIZED_PRIVATE_ENDPOINT_MODE_ENABLED' : 'REGIONALIZED_PRIVATE_ENDPOINT_MODE_DISABLED' },

@@ -41,6 +41,12 @@ for (const [deleteRequested, observed, age, status, action] of table) {
   });
 }
 
+test('interface endpoint: once privlink rejected it (accept refused), a pending connection is not accepted again', () => {
+  const rejected = { ...base, status: 'REJECTED' as const, errorMessage: 'Failed to accept interface endpoint due to …' };
+  const decision = decideInterfaceEndpoint(rejected, { state: 'pendingAcceptance' }, { serviceName, notFoundGraceMs: 0, now: later(1) });
+  assert.deepEqual(decision, { status: 'REJECTED', errorMessage: rejected.errorMessage, action: 'none', settled: true });
+});
+
 test('interface endpoint: a rejection says why (not found, other service, AWS state)', () => {
   const context = { serviceName, notFoundGraceMs: 0, now: later(1) };
   const notFound = decideInterfaceEndpoint(base, { state: 'absent' }, context);

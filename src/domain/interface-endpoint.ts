@@ -62,6 +62,7 @@ export interface InterfaceEndpointContext {
  * | no              | absent, younger than grace   | PENDING_ACCEPTANCE | none (wait) |
  * | no              | absent, older than grace     | REJECTED           | none (message says not found) |
  * | no              | otherService                 | REJECTED           | none (message names the other service) |
+ * | no              | pendingAcceptance, already REJECTED | REJECTED    | none (privlink refused it; register again to retry) |
  * | no              | pendingAcceptance            | PENDING_ACCEPTANCE | accept |
  * | no              | pending                      | PENDING            | none (wait) |
  * | no              | available                    | AVAILABLE          | none |
@@ -98,6 +99,7 @@ export function decideInterfaceEndpoint(
         settled: true,
       };
     case 'pendingAcceptance':
+      if (current.status === 'REJECTED') return { status: 'REJECTED', errorMessage: current.errorMessage, action: 'none', settled: true };
       return { status: 'PENDING_ACCEPTANCE', errorMessage: null, action: 'accept', settled: false };
     case 'pending':
       return { status: 'PENDING', errorMessage: null, action: 'none', settled: false };

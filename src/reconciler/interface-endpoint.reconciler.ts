@@ -87,7 +87,7 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
         }
       });
     }
-    if (decision.action !== 'none') return requeueAfter(0);
+    if (decision.action !== 'none' && status !== 'REJECTED') return requeueAfter(0);
     if (decision.settled || status === 'REJECTED') return DONE;
     if (observed.state === 'absent') {
       const left = endpoint.createdAt.getTime() + ctx.notFoundGraceMs - now.getTime();
