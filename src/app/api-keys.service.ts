@@ -24,6 +24,7 @@ export async function createOrgApiKey(
   orgId: string,
   input: { desc: unknown; roles: unknown },
 ): Promise<CreatedApiKey> {
+  await requireOrg(reader(ctx), principal, orgId, 'write'); // access before validation
   const description = parseDescription(input.desc);
   const roles = parseRoles(input.roles, isOrgRole, 'organization');
   return inTransaction(ctx, async ({ repos }) => {
@@ -42,6 +43,7 @@ export async function createProjectApiKey(
   projectId: string,
   input: { desc: unknown; roles: unknown },
 ): Promise<CreatedApiKey> {
+  await requireProject(reader(ctx), principal, projectId, 'write'); // access before validation
   const description = parseDescription(input.desc);
   const roles = parseRoles(input.roles, (r): r is OrgRole | ProjectRole => isOrgRole(r) || isProjectRole(r), 'project');
   return inTransaction(ctx, async ({ repos }) => {
@@ -133,12 +135,12 @@ export async function assignProjectApiKey(
   apiKeyId: string,
   rolesInput: unknown,
 ): Promise<ApiKey> {
-  const roles = parseRoles(rolesInput, isProjectRole, 'project');
   return inTransaction(ctx, async ({ repos }) => {
     const project = await repos.identity.findProject(projectId);
     if (!project) throw apiError('GROUP_NOT_FOUND', projectId);
     const orgOwner = principal.orgId === project.orgId && principal.orgRoles.includes('ORG_OWNER');
     if (!orgOwner) await requireProject(repos, principal, projectId, 'write');
+    const roles = parseRoles(rolesInput, isProjectRole, 'project');
     const key = await repos.identity.findApiKey(apiKeyId);
     if (!key || key.orgId !== project.orgId) throw apiError('API_KEY_NOT_FOUND', apiKeyId);
     await repos.identity.setProjectRoles(apiKeyId, projectId, roles);

@@ -16,6 +16,8 @@ export const CLUSTER_WORK = 'cluster';
 
 /** Creates a cluster (GROUP_OWNER or GROUP_CLUSTER_MANAGER); it goes CREATING → IDLE through the reconciler. */
 export async function createCluster(ctx: AppContext, principal: Principal, projectId: string, body: unknown): Promise<ClusterRecord> {
+  // Who may act is checked before what they sent: a caller without the role learns nothing from validation.
+  await requireProject(reader(ctx), principal, projectId, 'clusterWrite');
   const spec = parseClusterSpec(body);
   const now = ctx.now();
   return inTransaction(ctx, async (uow) => {

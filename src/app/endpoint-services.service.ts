@@ -32,6 +32,7 @@ export interface EndpointServiceView extends EndpointService {
  * region's addressable targets within the project limit.
  */
 export async function createEndpointService(ctx: AppContext, principal: Principal, projectId: string, body: unknown): Promise<EndpointServiceView> {
+  await requireProject(reader(ctx), principal, projectId, 'write'); // access before validation
   const input = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
   const provider = parseProvider(input.providerName, 'providerName');
   if (input.region === undefined || input.region === null) throw apiError('MISSING_ATTRIBUTE', 'region');

@@ -24,6 +24,7 @@ export async function createInterfaceEndpoint(
   serviceId: string,
   body: unknown,
 ): Promise<InterfaceEndpointRecord> {
+  await requireProject(reader(ctx), principal, projectId, 'write'); // access before validation
   const provider = parseProvider(providerParam, 'cloudProvider');
   const input = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
   if (input.id === undefined || input.id === null) throw apiError('MISSING_ATTRIBUTE', 'id');

@@ -47,9 +47,6 @@ export async function getProjectLimit(ctx: AppContext, principal: Principal, pro
  * project's organization may raise it once, up to 50 (seed 01's "one-time increase").
  */
 export async function setProjectLimit(ctx: AppContext, principal: Principal, projectId: string, name: string, value: unknown): Promise<ProjectLimit> {
-  if (name !== NODES_PER_PRIVATE_LINK_REGION_LIMIT) throw apiError('INVALID_PROJECT_LIMIT_NAME', name);
-  if (value === undefined || value === null) throw apiError('MISSING_ATTRIBUTE', 'value');
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw apiError('INVALID_ATTRIBUTE', 'value');
   await inTransaction(ctx, async ({ repos }) => {
     const project = await repos.identity.lockProject(projectId);
     if (!project) throw apiError('GROUP_NOT_FOUND', projectId);
@@ -58,6 +55,9 @@ export async function setProjectLimit(ctx: AppContext, principal: Principal, pro
       await requireProject(repos, principal, projectId, 'read');
       throw apiError('USER_UNAUTHORIZED', 'ORG_OWNER');
     }
+    if (name !== NODES_PER_PRIVATE_LINK_REGION_LIMIT) throw apiError('INVALID_PROJECT_LIMIT_NAME', name);
+    if (value === undefined || value === null) throw apiError('MISSING_ATTRIBUTE', 'value');
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw apiError('INVALID_ATTRIBUTE', 'value');
     if (value > NODES_PER_PRIVATE_LINK_REGION_MAXIMUM) throw apiError('PROJECT_LIMIT_ABOVE_MAXIMUM', name, value, NODES_PER_PRIVATE_LINK_REGION_MAXIMUM);
     if (project.nodesPerPrivateLinkRegionRaised) throw apiError('PROJECT_LIMIT_ALREADY_RAISED', name, projectId);
     if (value < busiestAwsRegion(await repos.clusters.listByProject(projectId))) throw apiError('INVALID_ATTRIBUTE', 'value');

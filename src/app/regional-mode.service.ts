@@ -19,6 +19,7 @@ export async function getRegionalMode(ctx: AppContext, principal: Principal, pro
  * regions, or several in one and others elsewhere (409).
  */
 export async function setRegionalMode(ctx: AppContext, principal: Principal, projectId: string, body: unknown): Promise<{ enabled: boolean }> {
+  await requireProject(reader(ctx), principal, projectId, 'write'); // access before validation
   // The legacy go-client sends a bare JSON boolean; the spec an object.
   const enabled = typeof body === 'boolean' ? body : (body as Record<string, unknown> | null)?.enabled;
   if (enabled === undefined || enabled === null) throw apiError('MISSING_ATTRIBUTE', 'enabled');
