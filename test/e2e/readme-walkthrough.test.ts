@@ -17,12 +17,18 @@ before(async () => {
 });
 after(async () => server?.destroy());
 
-function walkthroughScript(): string {
+function blocks(name: string): string[] {
   const text = readFileSync(README, 'utf8');
-  const section = text.slice(text.indexOf('<!-- walkthrough:begin -->'), text.indexOf('<!-- walkthrough:end -->'));
-  const blocks = [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
-  assert.ok(blocks.length >= 5, 'the README walkthrough has its blocks');
-  return ['set -euo pipefail', ...blocks].join('\n');
+  const section = text.slice(text.indexOf(`<!-- ${name}:begin -->`), text.indexOf(`<!-- ${name}:end -->`));
+  return [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}
+
+function walkthroughScript(): string {
+  const seed02 = blocks('walkthrough');
+  const connect = blocks('connect');
+  assert.ok(seed02.length >= 5, 'the README seed-02 walkthrough has its blocks');
+  assert.ok(connect.length >= 1, 'the README connect walkthrough has its block');
+  return ['set -euo pipefail', ...seed02, 'echo "=== connect"', ...connect].join('\n');
 }
 
 function bash(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -40,18 +46,20 @@ function bash(script: string, env: Record<string, string>): Promise<{ code: numb
   });
 }
 
-test('the README seed-02 walkthrough works as written (curl --digest + /usr/bin/aws)', async () => {
+test('the README walkthroughs work as written: seed 02 with curl --digest + /usr/bin/aws, then connecting through the endpoint', async () => {
   assert.ok(existsSync(AWS_CLI), `${AWS_CLI} is missing: install Debian's awscli (apt-get install awscli), as .ci/run does`);
   const result = await bash(walkthroughScript(), {
     PRIVLINK_URL: server.apiUrl,
     AWS_ENDPOINT: server.localCloudUrl!,
     BOOTSTRAP: join(server.dataDir, 'bootstrap.json'),
+    DNS_PORT: String(server.dnsPort),
+    CA: server.caPath!,
     AWS_CLI,
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
   });
-  const out = result.stdout;
-  assert.equal(result.code, 0, `walkthrough failed:\n${out}\n${result.stderr}`);
+  assert.equal(result.code, 0, `walkthrough failed:\n${result.stdout}\n${result.stderr}`);
+  const [out, connected] = result.stdout.split('=== connect\n') as [string, string];
   // 1. created INITIATING with no name
   assert.match(out, /"endpointServiceName":null,"errorMessage":null,"id":"[a-f0-9]{24}","interfaceEndpoints":\[\],"regionName":"US_EAST_1","status":"INITIATING"/);
   // 2. AVAILABLE with an AWS service name
@@ -75,4 +83,14 @@ test('the README seed-02 walkthrough works as written (curl --digest + /usr/bin/
   // 5. delete: 202 {}, then gone; the customer endpoint is rejected
   assert.match(out, /^\{\}$/m);
   assert.match(out, /^rejected$/m);
+
+  // Connect: the strings, their DNS records, and the driver through the endpoint.
+  const srv = /"srvConnectionString":"mongodb\+srv:\/\/(cluster0-pl-0\.([a-z0-9]{5})\.privlink\.test)"/.exec(connected);
+  assert.ok(srv, connected);
+  const host = `pl-0-us-east-1.${srv[2]}.privlink.test`;
+  for (const port of [1024, 1025, 1026]) assert.match(connected, new RegExp(`^0 0 ${port} ${host.replace(/\./g, '\\.')}\\.$`, 'm'));
+  assert.match(connected, /^"authSource=admin&replicaSet=atlas-[a-z0-9]+-shard-0"$/m);
+  assert.match(connected, /^ping \{"ok":1\}$/m);
+  assert.match(connected, new RegExp(`^node ${host.replace(/\./g, '\\.')}:1024 primary \\(simulated: stores nothing\\)$`, 'm'));
+  assert.match(connected, new RegExp(`^node ${host.replace(/\./g, '\\.')}:1026 secondary`, 'm'));
 });

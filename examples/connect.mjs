@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// Connects the official MongoDB Node driver to a cluster through a privlink private endpoint:
+//   node examples/connect.mjs <mongodb+srv://…-pl-0…> [--dns 127.0.0.1:5353] [--ca .privlink/ca.pem | --no-tls] [--local-address <ip>]
+// SRV/TXT lookups go to privlink's private DNS (dns.setServers); host lookups too (the driver's
+// `lookup` option), so nothing on the machine's resolver changes. Prints ping and each node's hello.
+import { setServers } from 'node:dns';
+import { Resolver } from 'node:dns/promises';
+import { MongoClient } from 'mongodb';
+
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const srv = args.find((a) => a.startsWith('mongodb'));
+if (!srv) {
+  console.error('usage: node examples/connect.mjs <mongodb+srv://…> [--dns host:port] [--ca file | --no-tls] [--local-address ip]');
+  process.exit(1);
+}
+const dns = flag('--dns', '127.0.0.1:5353');
+setServers([dns]);
+const resolver = new Resolver();
+resolver.setServers([dns]);
+const lookup = (hostname, options, callback) => {
+  const cb = typeof options === 'function' ? options : callback;
+  resolver.resolve4(hostname).then(
+    (addresses) => (options?.all ? cb(null, addresses.map((address) => ({ address, family: 4 }))) : cb(null, addresses[0], 4)),
+    (error) => cb(error),
+  );
+};
+const tls = args.includes('--no-tls') ? 'tls=false' : `tlsCAFile=${encodeURIComponent(flag('--ca', '.privlink/ca.pem'))}`;
+const localAddress = flag('--local-address', undefined);
+const client = new MongoClient(`${srv}/?${tls}`, { lookup, serverSelectionTimeoutMS: 10_000, ...(localAddress ? { localAddress } : {}) });
+try {
+  console.log('ping', JSON.stringify(await client.db('admin').command({ ping: 1 })));
+  const hello = await client.db('admin').command({ hello: 1 });
+  console.log('replica set', hello.setName ?? '(mongos)', 'hosts', (hello.hosts ?? []).join(','));
+  for (const host of hello.hosts ?? [hello.me]) {
+    const direct = new MongoClient(`mongodb://${host}/?directConnection=true&${tls}`, { lookup, serverSelectionTimeoutMS: 10_000, ...(localAddress ? { localAddress } : {}) });
+    try {
+      const node = await direct.db('admin').command({ hello: 1 });
+      console.log('node', node.me, node.isWritablePrimary ? 'primary' : 'secondary', node.privlinkSimulated ? '(simulated: stores nothing)' : '');
+    } finally {
+      await direct.close();
+    }
+  }
+} finally {
+  await client.close();
+}
