@@ -3,7 +3,9 @@ import type { Principal } from '../domain/identity.js';
 import { AWS_ENDPOINT_ID } from '../domain/interface-endpoint.js';
 import { lowestFreeIndex } from '../domain/port-allocation.js';
 import { checkEndpointRegionRule } from '../domain/private-endpoint-rules.js';
+import type { CloudProvider } from '../domain/regions.js';
 import type { InterfaceEndpointRecord } from '../store/private-endpoints.repository.js';
+import type { Repositories } from '../store/repositories.js';
 import { requireProject } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
 import { findService, INTERFACE_ENDPOINT_WORK, parseProvider, SUPPORTED_PROVIDERS } from './endpoint-services.service.js';
@@ -79,10 +81,7 @@ export async function getInterfaceEndpoint(
   const provider = parseProvider(providerParam, 'cloudProvider');
   const repos = reader(ctx);
   await requireProject(repos, principal, projectId, 'read');
-  await findService(repos, projectId, provider, serviceId);
-  const endpoint = await repos.privateEndpoints.findEndpoint(serviceId, endpointId);
-  if (!endpoint) throw apiError('RESOURCE_NOT_FOUND', `interface endpoint ${endpointId} of private endpoint service ${serviceId}`);
-  return endpoint;
+  return findEndpoint(repos, projectId, provider, serviceId, endpointId);
 }
 
 /**
@@ -102,9 +101,7 @@ export async function deleteInterfaceEndpoint(
   const now = ctx.now();
   await inTransaction(ctx, async ({ repos, enqueue }) => {
     const project = await requireProject(repos, principal, projectId, 'write', { lock: true });
-    await findService(repos, projectId, provider, serviceId);
-    const endpoint = await repos.privateEndpoints.findEndpoint(serviceId, endpointId);
-    if (!endpoint) throw apiError('RESOURCE_NOT_FOUND', `interface endpoint ${endpointId} of private endpoint service ${serviceId}`);
+    const endpoint = await findEndpoint(repos, projectId, provider, serviceId, endpointId);
     if (endpoint.deleteRequested) return;
     const before = await projectStrings(repos, projectId, ctx.settings.domain);
     await repos.privateEndpoints.updateEndpoint(serviceId, endpointId, { deleteRequested: true, status: 'DELETING' }, now);
@@ -112,4 +109,12 @@ export async function deleteInterfaceEndpoint(
     await recordEvent(repos, { orgId: project.orgId, projectId, type: 'INTERFACE_ENDPOINT_DELETE_REQUESTED', targetId: endpointId, payload: { endpointServiceId: serviceId } }, now);
     await enqueue(INTERFACE_ENDPOINT_WORK, `${serviceId}/${endpointId}`);
   });
+}
+
+/** The interface endpoint of this project's service, or 404 RESOURCE_NOT_FOUND. */
+async function findEndpoint(repos: Repositories, projectId: string, provider: CloudProvider, serviceId: string, endpointId: string): Promise<InterfaceEndpointRecord> {
+  await findService(repos, projectId, provider, serviceId);
+  const endpoint = await repos.privateEndpoints.findEndpoint(serviceId, endpointId);
+  if (!endpoint) throw apiError('RESOURCE_NOT_FOUND', `interface endpoint ${endpointId} of private endpoint service ${serviceId}`);
+  return endpoint;
 }

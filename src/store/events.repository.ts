@@ -41,32 +41,23 @@ export class EventsRepository {
     if (options.maxDate) query = query.where('created_at', '<=', options.maxDate);
     const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const rows = await query.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).offset(options.offset).execute();
-    return {
-      total: Number(total.n),
-      events: rows.map((row) => ({
-        id: row.id,
-        orgId: row.org_id,
-        projectId: row.project_id,
-        eventType: row.event_type,
-        targetId: row.target_id,
-        payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
-        createdAt: row.created_at,
-      })),
-    };
+    return { total: Number(total.n), events: rows.map(toEvent) };
   }
 
   async findById(id: string): Promise<EventRecord | undefined> {
     const row = await this.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
-    return (
-      row && {
-        id: row.id,
-        orgId: row.org_id,
-        projectId: row.project_id,
-        eventType: row.event_type,
-        targetId: row.target_id,
-        payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
-        createdAt: row.created_at,
-      }
-    );
+    return row && toEvent(row);
   }
+}
+
+function toEvent(row: { id: string; org_id: string; project_id: string | null; event_type: string; target_id: string | null; payload: unknown; created_at: Date }): EventRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    projectId: row.project_id,
+    eventType: row.event_type,
+    targetId: row.target_id,
+    payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
+    createdAt: row.created_at,
+  };
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BootstrapFile } from '../../src/main.js';
 import type { StoreLocation } from '../../src/store/database.js';
 import { newStoreLocation } from './test-store.js';
 
@@ -19,18 +20,7 @@ export interface ServerOptions {
   readonly args?: readonly string[];
 }
 
-export interface BootstrapFile {
-  orgId: string;
-  projectId: string;
-  publicKey: string;
-  privateKey: string;
-  baseUrl: string;
-  localCloud?: {
-    endpoint: string;
-    customer: { accountId: string; accessKeyId: string; secretAccessKey: string };
-    provider: { accountId: string; accessKeyId: string; secretAccessKey: string };
-  };
-}
+export type { BootstrapFile } from '../../src/main.js';
 
 /** A privlink server running as a child process (`node dist/src/cli/main.js serve`) on free ports. */
 export interface ServerProcess {
