@@ -201,7 +201,9 @@ function writeBootstrapFile(
             provider: credentialsOf(localCloud.accounts.provider),
           },
         }
-      : {}),
+      : previous?.localCloud
+        ? { localCloud: previous.localCloud } // a replica without the local cloud keeps what the one with it wrote
+        : {}),
   };
   writeFileSync(path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
   chmodSync(path, 0o600);

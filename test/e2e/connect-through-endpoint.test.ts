@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { MongoClient } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
+import { connectionStringsErrors } from '../support/atlas-contract.js';
 import { privateDns } from '../support/driver-dns.js';
 import { startStack, until, type Stack } from '../support/full-stack.js';
 
@@ -87,6 +88,7 @@ describe('connection strings', () => {
     assert.equal(entry.type, 'MONGOD');
     assert.deepEqual(entry.endpoints, [{ endpointId: vpce, providerName: 'AWS', region: 'US_EAST_1' }]);
     assert.equal(strings.awsPrivateLinkSrv[vpce], entry.srvConnectionString);
+    assert.deepEqual(connectionStringsErrors(strings), [], 'connectionStrings validates against the official ClusterConnectionStrings schema');
     srv = String(entry.srvConnectionString);
     standard = String(entry.connectionString);
   });

@@ -36,7 +36,16 @@ export const serveCommand = defineCommand({
       throw error;
     }
     const log = createLogger(config.logLevel);
-    const running = await startPrivlink(config, log);
+    const { DataDirLockedError } = await import('../../store/data-dir-lock.js');
+    let running;
+    try {
+      running = await startPrivlink(config, log);
+    } catch (error) {
+      // Expected start-up failures get one clear line, not a stack trace.
+      if (error instanceof DataDirLockedError) throw new CliError(error.message);
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new CliError(`${(error as Error).message}: another process uses that port; choose another with --port / --localcloud-port / --dns-port.`);
+      throw error;
+    }
     if (running.createdBootstrap) {
       const b = running.createdBootstrap;
       ctx.out(
