@@ -8,8 +8,9 @@
 // child process so it never shares the event loop with the server. Every privlink request carries
 // a fresh Digest answer (a new nc on one nonce; the server refuses replays), computed in
 // autocannon's setupRequest just before the request is written; a 401 with stale=true makes the
-// generator adopt the new nonce. Rounds: bare, privlink, bare, privlink after a short warm-up of
-// each; the better round of each target is compared.
+// generator adopt the new nonce. Rounds: the bare route alone before privlink starts (shown, not
+// compared: it tells what privlink's mere presence in the process costs), then bare, privlink,
+// bare, privlink after a short warm-up of each; the better round of each is compared.
 // Run: npm run bench (or: npx tsc -p . && node scripts/run-bench.mjs digest). BENCH_SECONDS=n sets a round's length (default 10).
 import { fork, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
@@ -21,7 +22,7 @@ import Fastify from 'fastify';
 import { AtlasClient } from '../src/client/atlas-client.js';
 import { createService, servicePath, waitServiceAvailable } from './support/atlas-flow.js';
 import { DigestSigner, parseMd5Challenge } from './support/digest-signer.js';
-import { startBenchPrivlink } from './support/privlink-instance.js';
+import { startBenchPrivlink, type BenchPrivlink } from './support/privlink-instance.js';
 import { table, verdict } from './support/stats.js';
 
 const CONNECTIONS = 32;
@@ -169,12 +170,34 @@ function fetchChallenge(url: string): Promise<{ realm: string; nonce: string }> 
 // ───────────────────────────── the servers and the orchestration ─────────────────────────────
 
 async function main(): Promise<void> {
-  const instance = await startBenchPrivlink();
-  const { bootstrap, running } = instance;
   const bare = Fastify({ logger: false });
   bare.get('/hello', async () => ({ hello: 'world' }));
   let child: ChildProcess | undefined;
+  let instance: BenchPrivlink | undefined;
   try {
+    await bare.listen({ host: '127.0.0.1', port: 0 });
+    const bareUrl = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}`;
+    child = fork(fileURLToPath(import.meta.url), ['--role=load'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    await message(child, 'ready');
+    const generator = child;
+    const round = async (job: Omit<LoadJob, 'connections'>): Promise<Round> => {
+      const before = processCpuSeconds();
+      generator.send({ ...job, connections: CONNECTIONS } satisfies LoadJob);
+      const result = (await message(generator, 'result')) as LoadResult;
+      return { ...result, serverCpu: processCpuSeconds() - before };
+    };
+    const bareJob = { url: bareUrl, path: '/hello', seconds: SECONDS };
+    console.log(
+      `node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(2)} at start; ` +
+        `servers in this process, autocannon in a child process; ${CONNECTIONS} connections, keep-alive, no pipelining, ${SECONDS} s per round`,
+    );
+
+    // Reference of the reference: the bare route alone in this process, before privlink starts.
+    await round({ ...bareJob, seconds: WARMUP_SECONDS });
+    const alone = await round(bareJob);
+
+    instance = await startBenchPrivlink();
+    const { bootstrap, running } = instance;
     const client = new AtlasClient({ baseUrl: running.apiUrl, publicKey: bootstrap.publicKey, privateKey: bootstrap.privateKey });
     const serviceId = await createService(client, bootstrap.projectId);
     await waitServiceAvailable(client, bootstrap.projectId, serviceId, { intervalMs: 5 });
@@ -182,59 +205,37 @@ async function main(): Promise<void> {
     const sample = await client.get(path);
     client.close();
     if (sample.status !== 200) throw new Error(`GET ${path}: ${sample.status} ${sample.text}`);
-    await bare.listen({ host: '127.0.0.1', port: 0 });
-    const bareUrl = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}`;
-
-    console.log(
-      `node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(2)} at start; backend ${instance.backend}; ` +
-        `servers in this process, autocannon in a child process; ${CONNECTIONS} connections, keep-alive, no pipelining`,
-    );
+    const privlinkJob = { url: running.apiUrl, path, seconds: SECONDS, digest: { publicKey: bootstrap.publicKey, privateKey: bootstrap.privateKey } };
+    console.log(`backend ${instance.backend}`);
     console.log(`privlink: GET ${path} with Digest (MD5, qop=auth, fresh nc per request), Accept ${ACCEPT}; ${sample.text.length} bytes of JSON`);
-    console.log(`bare:     GET /hello on Fastify ${bare.version} → {"hello":"world"}`);
+    console.log(`bare:     GET /hello on Fastify ${bare.version} → {"hello":"world"} (same process as privlink)`);
 
-    child = fork(fileURLToPath(import.meta.url), ['--role=load'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    await message(child, 'ready');
-    const targets = {
-      bare: { url: bareUrl, path: '/hello' },
-      privlink: { url: running.apiUrl, path, digest: { publicKey: bootstrap.publicKey, privateKey: bootstrap.privateKey } },
-    } as const;
-    const serverCpu = (): number => {
-      const usage = process.cpuUsage();
-      return (usage.user + usage.system) / 1e6;
-    };
-    const round = async (name: keyof typeof targets, seconds: number): Promise<LoadResult & { serverCpu: number }> => {
-      const before = serverCpu();
-      child!.send({ ...targets[name], seconds, connections: CONNECTIONS } satisfies LoadJob);
-      const result = (await message(child!, 'result')) as LoadResult;
-      return { ...result, serverCpu: serverCpu() - before };
-    };
-
-    await round('bare', WARMUP_SECONDS);
-    await round('privlink', WARMUP_SECONDS);
-    const rounds: Array<{ name: keyof typeof targets; result: LoadResult & { serverCpu: number } }> = [];
-    for (const name of ['bare', 'privlink', 'bare', 'privlink'] as const) rounds.push({ name, result: await round(name, SECONDS) });
+    await round({ ...privlinkJob, seconds: WARMUP_SECONDS });
+    const rounds: Array<{ name: 'bare' | 'privlink'; result: Round }> = [];
+    for (const name of ['bare', 'privlink', 'bare', 'privlink'] as const) rounds.push({ name, result: await round(name === 'bare' ? bareJob : privlinkJob) });
 
     const fmt = (value: number, digits = 0): string => value.toFixed(digits);
+    const cells = (name: string, r: Round): string[] => [
+      name,
+      fmt(r.requestsPerSecond),
+      fmt(r.p50),
+      fmt(r.p99),
+      fmt(r.max),
+      String(r.total),
+      String(r.non2xx),
+      String(r.errors),
+      String(r.timeouts),
+      `${fmt((r.serverCpu / r.seconds) * 100)} %`,
+      `${fmt((r.generatorCpu / r.seconds) * 100)} %`,
+    ];
     console.log();
     console.log(
       table(
         ['round', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'requests', 'non-2xx', 'errors', 'timeouts', 'server CPU', 'generator CPU'],
-        rounds.map(({ name, result: r }, i) => [
-          `${i + 1}. ${name}`,
-          fmt(r.requestsPerSecond),
-          fmt(r.p50, 1),
-          fmt(r.p99, 1),
-          fmt(r.max, 1),
-          String(r.total),
-          String(r.non2xx),
-          String(r.errors),
-          String(r.timeouts),
-          `${fmt((r.serverCpu / r.seconds) * 100)} %`,
-          `${fmt((r.generatorCpu / r.seconds) * 100)} %`,
-        ]),
+        [cells('0. bare, privlink not started', alone), ...rounds.map(({ name, result }, i) => cells(`${i + 1}. ${name}`, result))],
       ),
     );
-    const best = (name: keyof typeof targets) => rounds.filter((r) => r.name === name).map((r) => r.result).sort((a, b) => b.requestsPerSecond - a.requestsPerSecond)[0]!;
+    const best = (name: 'bare' | 'privlink'): Round => rounds.filter((r) => r.name === name).map((r) => r.result).sort((a, b) => b.requestsPerSecond - a.requestsPerSecond)[0]!;
     const bareBest = best('bare');
     const privlinkBest = best('privlink');
     const ratio = privlinkBest.requestsPerSecond / bareBest.requestsPerSecond;
@@ -242,17 +243,40 @@ async function main(): Promise<void> {
     const stale = rounds.reduce((n, r) => n + r.result.staleRenewals, 0);
     console.log();
     console.log(
-      `better round of each: bare ${fmt(bareBest.requestsPerSecond)} req/s (p99 ${fmt(bareBest.p99, 1)} ms), ` +
-        `privlink ${fmt(privlinkBest.requestsPerSecond)} req/s (p99 ${fmt(privlinkBest.p99, 1)} ms); privlink/bare = ${fmt(ratio * 100, 1)} %`,
+      `better round of each: bare ${fmt(bareBest.requestsPerSecond)} req/s (p99 ${fmt(bareBest.p99)} ms), ` +
+        `privlink ${fmt(privlinkBest.requestsPerSecond)} req/s (p99 ${fmt(privlinkBest.p99)} ms); privlink/bare = ${fmt(ratio * 100, 1)} %` +
+        ` (privlink / bare before privlink started: ${fmt((privlinkBest.requestsPerSecond / alone.requestsPerSecond) * 100, 1)} %)`,
     );
-    console.log(`non-2xx + errors + timeouts over all measured rounds: ${failures}${failures === 0 ? '' : ' (NOT 0: the privlink figures include failed requests)'}; stale-nonce renewals: ${stale}`);
+    console.log(`non-2xx + errors + timeouts over all measured rounds: ${failures}${failures === 0 ? '' : ' (NOT 0: the figures include failed requests)'}; stale-nonce renewals: ${stale}`);
     console.log(`target: privlink ≥ ${TARGET_RATIO * 100} % of the bare route's req/s — measured ${fmt(ratio * 100, 1)} %: ${verdict(ratio >= TARGET_RATIO && failures === 0)}`);
+    console.log(`latencies in whole ms (autocannon's resolution); server CPU = this process (both servers, privlink's background work); generator CPU near 100 % = the generator limits the round`);
     console.log(`load average ${loadavg()[0]!.toFixed(2)} at the end`);
   } finally {
-    child?.disconnect();
+    // Let the handlers of requests the generator abandoned at the end of its last round finish
+    // before the store closes (they would log "driver has already been destroyed" otherwise).
+    if (child) await stopChild(child);
+    await new Promise((resolve) => setTimeout(resolve, 500));
     await bare.close();
-    await instance.close();
+    await instance?.close();
   }
+}
+
+/** Disconnects the load child (it exits on disconnect) and waits until it has exited. */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    if (child.connected) child.disconnect();
+    else child.kill();
+  });
+}
+
+type Round = LoadResult & { readonly serverCpu: number };
+
+/** user + system CPU seconds of this process so far (all its threads). */
+function processCpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
 }
 
 function message(child: ChildProcess, type: 'ready' | 'result'): Promise<unknown> {
