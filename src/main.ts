@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { WORK_CHANNEL, type AppContext } from './app/app-context.js';
+import { appContext, WORK_CHANNEL, type AppContext } from './app/app-context.js';
 import { bootstrapIfEmpty } from './app/bootstrap.service.js';
 import { CLUSTER_WORK } from './app/clusters.service.js';
 import { ENDPOINT_SERVICE_WORK, INTERFACE_ENDPOINT_WORK } from './app/endpoint-services.service.js';
@@ -78,7 +78,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger): Promis
     for (const closer of closers.reverse()) await closer().catch((error) => log.error('close failed', { error: String(error) }));
   };
   try {
-    const ctx: AppContext = { store, settings: { domain: config.domain }, now: () => new Date() };
+    const ctx: AppContext = appContext(store, { domain: config.domain });
     const secret = await new SettingsRepository(store.db).getOrInit('digest.secret', randomBytes(32).toString('hex'));
     const authenticator = new Authenticator(store, new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }));
     const created = await bootstrapIfEmpty(ctx, config.bootstrapKey);

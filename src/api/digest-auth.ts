@@ -89,6 +89,8 @@ function normaliseAlgorithm(value: string): DigestAlgorithm | undefined {
  */
 export class DigestAuthority {
   private readonly seen = new Map<string, number>();
+  /** Nonces whose signature was checked (nonce → issued-at), so the HMAC runs once per nonce. */
+  private readonly verifiedNonces = new Map<string, number>();
 
   constructor(
     private readonly secret: Buffer,
@@ -143,11 +145,16 @@ export class DigestAuthority {
   }
 
   private nonceIssuedAt(nonce: string): number | undefined {
+    const known = this.verifiedNonces.get(nonce);
+    if (known !== undefined) return known;
     const raw = Buffer.from(nonce, 'base64url');
     if (raw.length !== 32) return undefined;
     const body = raw.subarray(0, 16);
     if (!timingSafeEqual(raw.subarray(16), this.sign(body))) return undefined;
-    return body.readDoubleBE(0);
+    const issuedAt = body.readDoubleBE(0);
+    if (this.verifiedNonces.size >= 50_000) this.verifiedNonces.clear();
+    this.verifiedNonces.set(nonce, issuedAt);
+    return issuedAt;
   }
 
   private remember(key: string, issuedAt: number): void {

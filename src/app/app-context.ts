@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Store } from '../store/database.js';
 import { repositories, type Repositories } from '../store/repositories.js';
 import type { Schema } from '../store/schema.js';
+import { ReadCache } from './read-cache.js';
 
 /** The channel on which "there is reconcile work" is announced to every process sharing the store. */
 export const WORK_CHANNEL = 'privlink_work';
@@ -20,7 +21,14 @@ export interface AppSettings {
 export interface AppContext {
   readonly store: Store;
   readonly settings: AppSettings;
+  /** Hot reads (see read-cache.ts). */
+  readonly cache: ReadCache;
   now(): Date;
+}
+
+/** An AppContext over a store with the default read cache. */
+export function appContext(store: Store, settings: AppSettings, now: () => Date = () => new Date()): AppContext {
+  return { store, settings, cache: new ReadCache(store.writes), now };
 }
 
 /** Inside a use-case transaction: repositories bound to it, and a way to enqueue reconcile work. */

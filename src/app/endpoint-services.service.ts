@@ -7,7 +7,7 @@ import { checkAddressableTargetLimit } from '../domain/private-endpoint-rules.js
 import { findRegion, isCloudProvider, type CloudProvider } from '../domain/regions.js';
 import type { EndpointServiceRecord, InterfaceEndpointRecord } from '../store/private-endpoints.repository.js';
 import type { Repositories } from '../store/repositories.js';
-import { requireProject } from './access.js';
+import { checkProject, requireProject } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
 import { projectStrings, recordStringChanges } from './connection-string-events.js';
 import { recordEvent } from './events.js';
@@ -89,10 +89,22 @@ export async function getEndpointService(
   serviceId: string,
 ): Promise<EndpointServiceView> {
   const provider = parseProvider(providerParam, 'cloudProvider');
-  const repos = reader(ctx);
-  await requireProject(repos, principal, projectId, 'read');
-  const service = await findService(repos, projectId, provider, serviceId);
-  return { ...service, interfaceEndpoints: await repos.privateEndpoints.listEndpoints(service.id) };
+  // Clients poll this one: the reads are cached until this process writes (read-cache.ts).
+  const { project, service, endpoints } = await ctx.cache.get(`endpoint-service:${projectId}:${serviceId}`, async () => {
+    const repos = reader(ctx);
+    const service = await repos.privateEndpoints.findService(serviceId);
+    return {
+      project: await repos.identity.findProject(projectId),
+      service,
+      endpoints: service ? await repos.privateEndpoints.listEndpoints(service.id) : [],
+    };
+  });
+  if (!project) throw apiError('GROUP_NOT_FOUND', projectId);
+  checkProject(principal, project, 'read');
+  if (!service || service.projectId !== projectId || service.provider !== provider) {
+    throw apiError('RESOURCE_NOT_FOUND', `${provider} private endpoint service with id ${serviceId}`);
+  }
+  return { ...service, interfaceEndpoints: endpoints };
 }
 
 /**

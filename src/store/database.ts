@@ -6,6 +6,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Schema } from './schema.js';
+import { WriteGeneration } from './write-generation.js';
 
 /** Where privlink keeps its state. */
 export type StoreLocation = { readonly kind: 'pglite'; readonly dataDir: string } | { readonly kind: 'postgres'; readonly url: string };
@@ -21,6 +22,8 @@ export type Executor = Kysely<Schema> | Transaction<Schema>;
 export interface Store {
   readonly db: Kysely<Schema>;
   readonly backend: 'pglite' | 'postgres';
+  /** Moves on every write of this process (see write-generation.ts); read caches check it. */
+  readonly writes: WriteGeneration;
   /** Runs `work` in one transaction. On PGlite transactions are serialised. */
   transaction<T>(work: (trx: Transaction<Schema>) => Promise<T>): Promise<T>;
   /** Tells every process sharing the store (this one included). Call after the change committed. */
@@ -66,13 +69,15 @@ async function openPGlite(dataDir: string): Promise<Store> {
     unlock();
     throw error;
   }
-  const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+  const writes = new WriteGeneration();
+  const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite), plugins: [writes] });
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
   return {
     db,
     backend: 'pglite',
-    transaction: (work) => db.transaction().execute(work),
+    writes,
+    transaction: (work) => db.transaction().execute(work).finally(() => writes.bump()),
     async notify(channel, payload) {
       bus.emit(channel, payload);
     },
@@ -90,13 +95,15 @@ async function openPGlite(dataDir: string): Promise<Store> {
 
 async function openPostgres(url: string): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const writes = new WriteGeneration();
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: [writes] });
   let listener: pg.Client | undefined;
   const handlers = new Map<string, Set<(payload: string) => void>>();
   return {
     db,
     backend: 'postgres',
-    transaction: (work) => db.transaction().execute(work),
+    writes,
+    transaction: (work) => db.transaction().execute(work).finally(() => writes.bump()),
     async notify(channel, payload) {
       await pool.query('select pg_notify($1, $2)', [channel, payload]);
     },

@@ -84,11 +84,12 @@ export class WorkQueueRepository {
 
   /** Milliseconds until the next unleased item is due (0 if one is due now), or undefined if none. */
   async msUntilNextDue(): Promise<number | undefined> {
+    // Not greatest(0, …): GREATEST ignores NULLs, so an empty queue would read as "due now".
     const result = await sql<{ ms: number | null }>`
-      select greatest(0, extract(epoch from (min(due_at) - now())) * 1000)::float8 as ms
+      select (extract(epoch from (min(due_at) - now())) * 1000)::float8 as ms
         from reconcile_queue where lease_until is null or lease_until < now()`.execute(this.db);
     const ms = result.rows[0]?.ms;
-    return ms === null || ms === undefined ? undefined : Number(ms);
+    return ms === null || ms === undefined ? undefined : Math.max(0, Number(ms));
   }
 
   /** Drops every lease (start of a process that knows it is alone, i.e. PGlite behind its lock). */

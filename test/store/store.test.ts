@@ -101,6 +101,21 @@ describe(`store on ${testBackend()}`, () => {
     }
   });
 
+  test('the next due time: none for an empty queue, the wait for a future item, 0 for a due one', async () => {
+    const queue = new WorkQueueRepository(store.store.db);
+    for (const item of await queue.list()) await store.store.db.deleteFrom('reconcile_queue').where('key', '=', item.key).execute();
+    assert.equal(await queue.msUntilNextDue(), undefined, 'an idle reconciler must sleep, not spin');
+    await queue.enqueue('later', 'x', 60_000);
+    const wait = await queue.msUntilNextDue();
+    assert.ok(wait !== undefined && wait > 55_000 && wait <= 60_000, String(wait));
+    await queue.enqueue('now', 'y');
+    assert.equal(await queue.msUntilNextDue(), 0);
+    const claimed = await queue.claim('t', 10, 30_000);
+    assert.deepEqual(claimed.map((c) => c.key), ['y']);
+    await queue.complete(claimed[0]!, 't');
+    await store.store.db.deleteFrom('reconcile_queue').where('key', '=', 'x').execute();
+  });
+
   test('an expired lease is taken over by another replica', async () => {
     const queue = new WorkQueueRepository(store.store.db);
     await queue.enqueue('lease', 'x');

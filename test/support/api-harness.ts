@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../src/app/app-context.js';
+import { appContext, type AppContext } from '../../src/app/app-context.js';
 import { insertApiKey } from '../../src/app/api-keys.service.js';
 import { bootstrapIfEmpty, type BootstrapResult } from '../../src/app/bootstrap.service.js';
 import { insertProject } from '../../src/app/projects.service.js';
@@ -36,7 +36,7 @@ export interface ApiHarness {
 export async function startApi(): Promise<ApiHarness> {
   const test = await openTestStore();
   const store = test.store;
-  const ctx: AppContext = { store, settings: { domain: 'privlink.test' }, now: () => new Date() };
+  const ctx: AppContext = appContext(store, { domain: 'privlink.test' });
   const bootstrap = (await bootstrapIfEmpty(ctx, null))!;
   const authenticator = new Authenticator(store, new DigestAuthority(Buffer.from('test-secret'), { nonceTtlMs: 300_000 }), 0);
   const app = await buildApiServer({ ctx, authenticator, log: createLogger('error'), publicUrl: null });

@@ -21,10 +21,11 @@ export interface EmulatorSettings {
 
 /** Reads the settings (missing ones default: instant delays, no 503 window). */
 export async function readSettings(control: ControlRepository): Promise<EmulatorSettings> {
-  const window = Number(await control.getSetting(SETTING.unavailableWindowMs));
+  const values = await control.getSettings([SETTING.unavailableWindowMs, SETTING.delays, SETTING.providerAccountId]);
+  const window = Number(values.get(SETTING.unavailableWindowMs));
   return {
-    delays: parseDelays(await control.getSetting(SETTING.delays)),
+    delays: parseDelays(values.get(SETTING.delays)),
     unavailableWindowMs: Number.isFinite(window) && window > 0 ? window : 0,
-    providerAccountId: await control.getSetting(SETTING.providerAccountId),
+    providerAccountId: values.get(SETTING.providerAccountId),
   };
 }

@@ -13,6 +13,7 @@ import { DEFAULT_TIMEOUT_FAULT_MS, faultError } from './faults.js';
 import { requestId as newRequestId } from './ids.js';
 import { advanceDueRows } from './lazy-transitions.js';
 import { QueryParams } from './query-params.js';
+import type { ControlRepository } from './store/control.repository.js';
 import { localCloudDb, type LocalCloudSchema } from './store/schema.js';
 import { takeEmulatorLock } from './store/emulator-lock.js';
 import { repositories } from './store/repositories.js';
@@ -69,7 +70,7 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
   try {
     const version = params.get('Version');
     if (version && !Object.hasOwn(VERSIONS, version)) throw new AwsQueryError('NoSuchVersion', `The requested version (${version}) of service ${SIGNING_SERVICE[protocol]} does not exist`);
-    const { account, region } = await authenticate(request, protocol, (key) => control.findAccountByAccessKey(key), new Date());
+    const { account, region } = await authenticate(request, protocol, (key) => knownAccount(control, key), new Date());
     const action = params.get('Action');
     if (!action) throw new AwsQueryError('MissingAction', 'The request must contain the parameter Action');
     const actions = protocol === 'ec2' ? EC2_ACTIONS : ELBV2_ACTIONS;
@@ -120,4 +121,14 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
     const internal = protocol === 'ec2' ? new AwsQueryError('InternalError', 'An internal error has occurred', 500) : new AwsQueryError('InternalFailure', 'An internal error has occurred', 500);
     return { ...errorAnswer(protocol, internal, requestId), internalError: error };
   }
+}
+
+/** Accounts never change once made: remembered per access key after the first lookup. */
+const accounts = new Map<string, Awaited<ReturnType<ControlRepository['findAccountByAccessKey']>>>();
+async function knownAccount(control: ControlRepository, accessKeyId: string) {
+  const hit = accounts.get(accessKeyId);
+  if (hit) return hit;
+  const account = await control.findAccountByAccessKey(accessKeyId);
+  if (account && accounts.size < 10_000) accounts.set(accessKeyId, account);
+  return account;
 }

@@ -79,6 +79,8 @@ export class AwsProvider implements CloudProviderAdapter {
         ),
       );
       lb = created.LoadBalancers?.[0];
+      // Create answers `provisioning`; look once more in case it is already active (no extra pass needed then).
+      if (lb?.State?.Code !== 'active') lb = (await findLoadBalancer(clients, spec.id)) ?? lb;
     }
     if (!lb?.LoadBalancerArn) throw new ProviderError('transient', 'LoadBalancerMissing', `Load balancer ${loadBalancerName(spec.id)} was not returned`);
     let next: ProviderRef = { ...ref, loadBalancerArn: lb.LoadBalancerArn };

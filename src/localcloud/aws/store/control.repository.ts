@@ -18,6 +18,12 @@ export class ControlRepository {
     return (await this.db.selectFrom('lc_settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
   }
 
+  /** Several settings in one query (missing keys are absent from the map). */
+  async getSettings(keys: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.db.selectFrom('lc_settings').select(['key', 'value']).where('key', 'in', keys).execute();
+    return new Map(rows.map((row) => [row.key, row.value]));
+  }
+
   async setSetting(key: string, value: string): Promise<void> {
     await this.db
       .insertInto('lc_settings')
@@ -50,6 +56,9 @@ export class ControlRepository {
    * (several processes may share the store) and removes it when used up.
    */
   async takeFault(action: string): Promise<StoredFault | undefined> {
+    // Most calls have no fault: look first, so they do not write.
+    const configured = await this.db.selectFrom('lc_faults').select('action').where('action', '=', action).executeTakeFirst();
+    if (!configured) return undefined;
     const row = await this.db
       .updateTable('lc_faults')
       .set((eb) => ({ remaining: eb.case().when('remaining', 'is', null).then(null).else(eb('remaining', '-', 1)).end() }))
