@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DIGEST_REALM, type DigestSecrets } from '../domain/digest-secrets.js';
 
 /**
  * HTTP Digest authentication, server side (RFC 7616 with qop=auth; MD5 and SHA-256, and their
@@ -11,15 +12,9 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
  * the same (nonce, nc, cnonce) are refused by a bounded in-memory cache per process (a replay sent
  * to another replica within the nonce lifetime is not detected; see docs/decisions.md).
  */
-export const DIGEST_REALM = 'MMS Public API';
+export { DIGEST_REALM, digestHa1, type DigestSecrets } from '../domain/digest-secrets.js';
 
 export type DigestAlgorithm = 'MD5' | 'MD5-sess' | 'SHA-256' | 'SHA-256-sess';
-
-/** The stored secrets of one user: HA1 = H(username:realm:password) per hash function. */
-export interface DigestSecrets {
-  readonly ha1Md5: string;
-  readonly ha1Sha256: string;
-}
 
 /** Parsed `Authorization: Digest …` parameters. */
 export interface DigestCredentials {
@@ -36,12 +31,6 @@ export interface DigestCredentials {
 }
 
 export type DigestVerdict = { readonly ok: true } | { readonly ok: false; readonly stale: boolean; readonly reason: string };
-
-/** Computes HA1 for storing a new key's secret (the password itself is never stored). */
-export function digestHa1(username: string, password: string): DigestSecrets {
-  const text = `${username}:${DIGEST_REALM}:${password}`;
-  return { ha1Md5: hash('MD5', text), ha1Sha256: hash('SHA-256', text) };
-}
 
 /** Parses an `Authorization` header; undefined when it is not a Digest header or is malformed. */
 export function parseDigestAuthorization(header: string | undefined): DigestCredentials | undefined {

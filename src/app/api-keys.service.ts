@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { digestHa1 } from '../api/digest-auth.js';
+import { digestHa1 } from '../domain/digest-secrets.js';
 import { apiError } from '../domain/errors.js';
 import type { ApiKey, Principal } from '../domain/identity.js';
 import { newObjectId } from '../domain/object-id.js';
