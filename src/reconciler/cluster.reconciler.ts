@@ -52,7 +52,7 @@ export function clusterReconciler(ctx: ReconcileContext, runtime: ClusterRuntime
     if (cluster.stateName !== 'IDLE') {
       await ctx.store.transaction(async (trx) => {
         const tx = repositories(trx);
-        const current = await tx.clusters.findById(id);
+        const current = await tx.clusters.lockById(id);
         if (!current || current.deleteRequested || current.updatedAt.getTime() !== cluster.updatedAt.getTime()) return;
         const before = await projectStrings(tx, cluster.projectId, ctx.domain);
         await tx.clusters.update(id, { stateName: 'IDLE' }, now);

@@ -101,7 +101,8 @@ async function publish(
   let woke = false;
   await ctx.store.transaction(async (trx) => {
     const tx = repositories(trx);
-    const current = await tx.privateEndpoints.findService(serviceId);
+    // Row lock: an API delete committing between this read and the update must not be overwritten.
+    const current = await tx.privateEndpoints.lockService(serviceId);
     if (!current) return;
     // A delete asked for while this pass ran wins over what the pass saw.
     const status = current.deleteRequested ? 'DELETING' : update.status;

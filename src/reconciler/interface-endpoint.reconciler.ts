@@ -71,7 +71,8 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
     if (status !== endpoint.status || errorMessage !== endpoint.errorMessage) {
       await ctx.store.transaction(async (trx) => {
         const tx = repositories(trx);
-        const current = await tx.privateEndpoints.findEndpoint(serviceId, endpointId);
+        // Row lock: an API delete committing meanwhile must not be overwritten.
+        const current = await tx.privateEndpoints.lockEndpoint(serviceId, endpointId);
         if (!current) return;
         const published = current.deleteRequested ? 'DELETING' : status;
         const before = await projectStrings(tx, endpoint.projectId, ctx.domain);

@@ -43,6 +43,12 @@ export class ClustersRepository {
     return row && toCluster(row);
   }
 
+  /** Reads the cluster and locks its row until the transaction ends. */
+  async lockById(id: string): Promise<ClusterRecord | undefined> {
+    const row = await this.db.selectFrom('clusters').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    return row && toCluster(row);
+  }
+
   async listByProject(projectId: string): Promise<ClusterRecord[]> {
     const rows = await this.db.selectFrom('clusters').selectAll().where('project_id', '=', projectId).orderBy('created_at').orderBy('id').execute();
     return rows.map(toCluster);

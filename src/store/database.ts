@@ -95,6 +95,8 @@ async function openPGlite(dataDir: string): Promise<Store> {
 
 async function openPostgres(url: string): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client the server closed (restart, database dropped) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
   const writes = new WriteGeneration();
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: [writes] });
   let listener: pg.Client | undefined;

@@ -53,6 +53,12 @@ export class PrivateEndpointsRepository {
     return row && toService(row);
   }
 
+  /** Reads the service and locks its row until the transaction ends (a reconcile pass publishing its status vs. an API delete). */
+  async lockService(id: string): Promise<EndpointServiceRecord | undefined> {
+    const row = await this.db.selectFrom('endpoint_services').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    return row && toService(row);
+  }
+
   async findServiceByRegion(projectId: string, provider: CloudProvider, regionName: string): Promise<EndpointServiceRecord | undefined> {
     const row = await this.db
       .selectFrom('endpoint_services')
@@ -138,6 +144,18 @@ export class PrivateEndpointsRepository {
       .selectAll()
       .where('endpoint_service_id', '=', serviceId)
       .where('endpoint_id', '=', endpointId)
+      .executeTakeFirst();
+    return row && toEndpoint(row);
+  }
+
+  /** Reads the endpoint and locks its row until the transaction ends. */
+  async lockEndpoint(serviceId: string, endpointId: string): Promise<InterfaceEndpointRecord | undefined> {
+    const row = await this.db
+      .selectFrom('interface_endpoints')
+      .selectAll()
+      .where('endpoint_service_id', '=', serviceId)
+      .where('endpoint_id', '=', endpointId)
+      .forUpdate()
       .executeTakeFirst();
     return row && toEndpoint(row);
   }
