@@ -23,8 +23,10 @@ export class Prompter {
   /** Asks for a value; an empty answer gives `defaultValue` (shown in parentheses). */
   async ask(question: string, options: { defaultValue?: string; hidden?: boolean } = {}): Promise<string> {
     const suffix = options.defaultValue ? ` (${options.defaultValue})` : '';
-    this.io.stderr.write(`${paint(this.io.color, 'green', '?')} ${paint(this.io.color, 'bold', question)}${suffix} `);
     const hidden = Boolean(options.hidden && this.io.stdin.isTTY && this.io.stdin.setRawMode);
+    // Echo goes off before the question shows, so nothing typed after it can be echoed.
+    if (hidden) this.io.stdin.setRawMode!(true);
+    this.io.stderr.write(`${paint(this.io.color, 'green', '?')} ${paint(this.io.color, 'bold', question)}${suffix} `);
     const line = hidden ? await this.readHidden() : await this.readLine();
     if (hidden) this.io.stderr.write('\n');
     // A real terminal echoes the answer; answers read from a pipe (PRIVLINK_FORCE_TTY=1) are
@@ -85,8 +87,8 @@ export class Prompter {
     }
   }
 
+  /** Reads a line in raw mode (set by the caller before the question was shown), then restores the terminal. */
   private async readHidden(): Promise<string> {
-    this.io.stdin.setRawMode!(true);
     try {
       this.listen();
       let answer = '';
