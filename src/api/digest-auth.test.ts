@@ -82,6 +82,16 @@ test('a replayed request (same nonce, nc and cnonce) is refused; the next nc is 
   assert.deepEqual(authority.verify(answer(nonce, { nc: '00000002' }), secrets, 'GET', '/r'), { ok: true });
 });
 
+test('requests of concurrent connections may arrive out of order; a counter used twice, or far behind, is refused', () => {
+  const nonce = authority.issueNonce();
+  const nc = (n: number) => n.toString(16).padStart(8, '0');
+  for (const n of [3, 1, 2, 5, 4]) assert.deepEqual(authority.verify(answer(nonce, { nc: nc(n), cnonce: `c${n}` }), secrets, 'GET', '/r'), { ok: true }, `nc ${n}`);
+  assert.equal(authority.verify(answer(nonce, { nc: nc(4), cnonce: 'other' }), secrets, 'GET', '/r').ok, false, 'same nc, new cnonce: still a replay');
+  assert.deepEqual(authority.verify(answer(nonce, { nc: nc(5000), cnonce: 'far' }), secrets, 'GET', '/r'), { ok: true });
+  assert.equal(authority.verify(answer(nonce, { nc: nc(6), cnonce: 'late' }), secrets, 'GET', '/r').ok, false, 'too far behind to tell: refused');
+  assert.deepEqual(authority.verify(answer(nonce, { nc: nc(4990), cnonce: 'in-window' }), secrets, 'GET', '/r'), { ok: true });
+});
+
 test('a forged nonce fails; another replica with the same secret accepts ours', () => {
   const forged = Buffer.alloc(32, 7).toString('base64url');
   const verdict = authority.verify(answer(forged), secrets, 'GET', '/r');

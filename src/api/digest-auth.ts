@@ -8,9 +8,11 @@ import { DIGEST_REALM, type DigestSecrets } from '../domain/digest-secrets.js';
  *
  * Nonces are stateless: base64url(issued-at ‖ random ‖ HMAC(secret)), so every replica that
  * shares the secret (kept in the store) accepts every other replica's nonces. A nonce older than
- * `nonceTtlMs` is answered with `stale=true` so clients retry without asking the user. Replays of
- * the same (nonce, nc, cnonce) are refused by a bounded in-memory cache per process (a replay sent
- * to another replica within the nonce lifetime is not detected; see docs/decisions.md).
+ * `nonceTtlMs` is answered with `stale=true` so clients retry without asking the user. A request
+ * counter (`nc`) used twice with one nonce is a replay and is refused (RFC 7616 §3.3: the client
+ * increments nc); a per-process sliding window tolerates requests of concurrent connections
+ * arriving out of order (a replay sent to another replica within the nonce lifetime is not
+ * detected; see docs/decisions.md).
  */
 export { DIGEST_REALM, digestHa1, type DigestSecrets } from '../domain/digest-secrets.js';
 
@@ -77,14 +79,16 @@ function normaliseAlgorithm(value: string): DigestAlgorithm | undefined {
  * on every replica.
  */
 export class DigestAuthority {
-  private readonly seen = new Map<string, number>();
+  private readonly replays: ReplayWindow;
   /** Nonces whose signature was checked (nonce → issued-at), so the HMAC runs once per nonce. */
   private readonly verifiedNonces = new Map<string, number>();
 
   constructor(
     private readonly secret: Buffer,
     private readonly options: { nonceTtlMs: number; now?: () => number; replayCacheSize?: number } = { nonceTtlMs: 300_000 },
-  ) {}
+  ) {
+    this.replays = new ReplayWindow(options.nonceTtlMs, options.replayCacheSize ?? 100_000, () => this.now());
+  }
 
   /** A fresh nonce. */
   issueNonce(): string {
@@ -127,9 +131,7 @@ export class DigestAuthority {
     if (!safeEqualHex(expected, credentials.response)) return { ok: false, stale: false, reason: 'wrong response' };
     // A correct response to an expired nonce: the client knows the key; let it retry with a new nonce.
     if (this.now() - issuedAt > this.options.nonceTtlMs) return { ok: false, stale: true, reason: 'stale nonce' };
-    const replayKey = `${credentials.nonce}:${credentials.nc.toLowerCase()}:${credentials.cnonce}`;
-    if (this.seen.has(replayKey)) return { ok: false, stale: false, reason: 'replayed request' };
-    this.remember(replayKey, issuedAt);
+    if (!this.replays.accept(credentials.nonce, Number.parseInt(credentials.nc, 16), issuedAt)) return { ok: false, stale: false, reason: 'replayed request' };
     return { ok: true };
   }
 
@@ -144,23 +146,6 @@ export class DigestAuthority {
     if (this.verifiedNonces.size >= 50_000) this.verifiedNonces.clear();
     this.verifiedNonces.set(nonce, issuedAt);
     return issuedAt;
-  }
-
-  private remember(key: string, issuedAt: number): void {
-    const limit = this.options.replayCacheSize ?? 200_000;
-    if (this.seen.size >= limit) {
-      // Drop expired entries first; if still full, drop the oldest half (Map keeps insertion order).
-      const cutoff = this.now() - this.options.nonceTtlMs;
-      for (const [k, t] of this.seen) if (t < cutoff) this.seen.delete(k);
-      if (this.seen.size >= limit) {
-        let drop = Math.floor(limit / 2);
-        for (const k of this.seen.keys()) {
-          if (drop-- <= 0) break;
-          this.seen.delete(k);
-        }
-      }
-    }
-    this.seen.set(key, issuedAt);
   }
 
   private sign(body: Buffer): Buffer {
@@ -180,4 +165,65 @@ function safeEqualHex(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
   const right = Buffer.from(b, 'utf8');
   return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Which request counters (`nc`) each nonce has used, as a sliding window of the last 1024 counters
+ * above the highest seen (IPsec-style): a counter seen before, or older than the window, is a
+ * replay. Nonces are forgotten once they expire; the number kept is bounded.
+ */
+class ReplayWindow {
+  private static readonly SIZE = 1024;
+  private readonly nonces = new Map<string, { highest: number; seen: Uint32Array; issuedAt: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxNonces: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** Records (nonce, nc); false when it was used before or is too old to tell. */
+  accept(nonce: string, nc: number, issuedAt: number): boolean {
+    let entry = this.nonces.get(nonce);
+    if (!entry) {
+      if (this.nonces.size >= this.maxNonces) this.prune();
+      entry = { highest: 0, seen: new Uint32Array(ReplayWindow.SIZE / 32), issuedAt };
+      this.nonces.set(nonce, entry);
+    }
+    if (nc > entry.highest) {
+      // Slide: clear the bits of the counters between the old and the new highest.
+      for (let n = Math.max(entry.highest + 1, nc - ReplayWindow.SIZE + 1); n <= nc; n++) this.clear(entry.seen, n);
+      entry.highest = nc;
+    } else if (entry.highest - nc >= ReplayWindow.SIZE) {
+      return false;
+    } else if (this.isSet(entry.seen, nc)) {
+      return false;
+    }
+    this.set(entry.seen, nc);
+    return true;
+  }
+
+  private prune(): void {
+    const cutoff = this.now() - this.ttlMs;
+    for (const [nonce, entry] of this.nonces) if (entry.issuedAt < cutoff) this.nonces.delete(nonce);
+    // Still full (a flood of fresh nonces): drop the oldest half (a Map keeps insertion order).
+    let drop = this.nonces.size >= this.maxNonces ? Math.floor(this.maxNonces / 2) : 0;
+    for (const nonce of this.nonces.keys()) {
+      if (drop-- <= 0) break;
+      this.nonces.delete(nonce);
+    }
+  }
+
+  private isSet(bits: Uint32Array, n: number): boolean {
+    const i = n % ReplayWindow.SIZE;
+    return (bits[i >>> 5]! & (1 << (i & 31))) !== 0;
+  }
+  private set(bits: Uint32Array, n: number): void {
+    const i = n % ReplayWindow.SIZE;
+    bits[i >>> 5]! |= 1 << (i & 31);
+  }
+  private clear(bits: Uint32Array, n: number): void {
+    const i = n % ReplayWindow.SIZE;
+    bits[i >>> 5]! &= ~(1 << (i & 31));
+  }
 }
