@@ -1,4 +1,4 @@
-import { addressableTargets, clusterRegions, isSharedTier, parseClusterSpec, targetsInRegion, type ClusterSpec } from '../domain/cluster.js';
+import { clusterRegions, isSharedTier, parseClusterSpec, targetsInRegion, type ClusterSpec } from '../domain/cluster.js';
 import { ApiError, apiError } from '../domain/errors.js';
 import type { Principal, Project } from '../domain/identity.js';
 import { newObjectId } from '../domain/object-id.js';
@@ -160,9 +160,4 @@ export function specToBody(spec: ClusterSpec): Record<string, unknown> {
       })),
     })),
   };
-}
-
-/** Total addressable targets of a cluster (for tests and views). */
-export function targetCount(spec: ClusterSpec): number {
-  return addressableTargets(spec).length;
 }

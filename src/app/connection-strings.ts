@@ -23,9 +23,6 @@ export interface PrivateEndpointConnectionString {
   readonly type: 'MONGOD' | 'MONGOS';
 }
 
-/** No private endpoint strings. */
-export const NO_CONNECTION_STRINGS: ClusterConnectionStrings = { awsPrivateLink: {}, awsPrivateLinkSrv: {}, privateEndpoint: [] };
-
 /** The private-endpoint topology of one cluster, from stored state. */
 export async function clusterTopology(repos: Repositories, cluster: ClusterRecord, domain: string): Promise<TopologyEntry[]> {
   if (cluster.deleteRequested) return [];

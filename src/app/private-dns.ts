@@ -1,4 +1,5 @@
 import type { Repositories } from '../store/repositories.js';
+import { endpointHostname } from '../domain/private-endpoint-topology.js';
 import { clusterTopology } from './connection-strings.js';
 
 /** One DNS answer record (the DNS server's record shape). */
@@ -56,16 +57,11 @@ export async function privateDnsRecords(
   const endpointHost = entries.flatMap((e) => [...e.hosts.map((h) => h.host), ...(e.loadBalanced ? [e.loadBalanced.host.host] : [])]).find((h) => h === lower);
   if (!endpointHost) return undefined;
   if (type !== 'A' && type !== 'ANY' && type !== 'CNAME') return [];
-  const match = /^pl-(\d+)-([a-z0-9-]+)\./.exec(lower);
   const endpoint = (await repos.privateEndpoints.listProjectEndpoints(project.id)).find(
-    (e) => e.status === 'AVAILABLE' && !e.deleteRequested && e.plIndex === Number(match?.[1]) && endpointHost.includes(`-${match?.[2]}.`) && regionMatches(e.regionName, match?.[2]),
+    (e) => e.status === 'AVAILABLE' && !e.deleteRequested && endpointHostname(e.plIndex, e.provider, e.regionName, hostSuffix, domain) === endpointHost,
   );
   if (!endpoint) return undefined;
   const ips = addresses.addressesOf(endpoint.endpointId);
   if (ips.length > 0) return type === 'CNAME' ? [] : ips.map((address) => ({ type: 'A' as const, address }));
   return endpoint.dnsNames.length > 0 ? [{ type: 'CNAME', domain: endpoint.dnsNames[0]! }] : [];
-}
-
-function regionMatches(atlasRegion: string, hostRegion: string | undefined): boolean {
-  return hostRegion !== undefined && atlasRegion.toLowerCase().replace(/_/g, '-') === hostRegion;
 }

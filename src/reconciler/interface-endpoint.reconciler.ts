@@ -5,7 +5,7 @@ import { findRegion } from '../domain/regions.js';
 import { ProviderError, type ProviderRef } from '../providers/cloud-provider.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
-import { pollInterval, providerFailureMessage, serviceSpec, type ReconcileContext } from './reconcile-context.js';
+import { connectionSpec, pollInterval, providerFailureMessage, type ReconcileContext } from './reconcile-context.js';
 
 /**
  * Reconciles one interface endpoint (key `<serviceId>/<endpointId>`): observe its provider
@@ -24,7 +24,7 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
     const region = service && findRegion(service.provider, service.regionName);
     if (!service || !region) return DONE;
     const ref = service.providerRef as ProviderRef;
-    const spec = await serviceSpec(ctx, service, region.providerName);
+    const spec = connectionSpec(service, region.providerName);
     let observed: ObservedConnection;
     if (!ref.serviceId && (service.status !== 'AVAILABLE' || service.deleteRequested)) {
       observed = service.deleteRequested ? { state: 'absent' } : { state: 'serviceNotReady' };

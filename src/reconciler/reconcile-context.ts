@@ -34,9 +34,14 @@ export function pollInterval(since: Date, now: Date): number {
   return 10_000;
 }
 
-/** Builds the provider spec of a service. */
+/** Builds the provider spec of a service (with its listeners: the service reconciler's job). */
 export async function serviceSpec(ctx: ReconcileContext, service: EndpointServiceRecord, region: string): Promise<EndpointServiceSpec> {
-  return { id: service.id, projectId: service.projectId, region, listeners: await ctx.listeners.listenersFor(service) };
+  return { ...connectionSpec(service, region), listeners: await ctx.listeners.listenersFor(service) };
+}
+
+/** The provider spec of a service for connection calls, which do not look at listeners. */
+export function connectionSpec(service: EndpointServiceRecord, region: string): EndpointServiceSpec {
+  return { id: service.id, projectId: service.projectId, region, listeners: [] };
 }
 
 /** Atlas's wording for an unexpected provider failure (TF #590 shows it). */
