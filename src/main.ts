@@ -69,7 +69,13 @@ export interface RunningPrivlink {
  * Wires a privlink process: config → store (migrations) → first-start bootstrap → local cloud →
  * AWS adapter → reconciler → Admin API. Every part is stopped by `close()` in reverse order.
  */
-export async function startPrivlink(config: PrivlinkConfig, log: Logger): Promise<RunningPrivlink> {
+/** Observers a caller may attach to a process (metrics, tests). */
+export interface PrivlinkHooks {
+  /** Called for every call the reconciler's provider adapter sends to a cloud API. */
+  readonly onProviderCall?: (provider: 'AWS', operation: string) => void;
+}
+
+export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: PrivlinkHooks = {}): Promise<RunningPrivlink> {
   log.info('privlink starting', { config: describeConfig(config) });
   mkdirSync(config.dataDir, { recursive: true });
   const store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir });
@@ -127,6 +133,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger): Promis
         endpoint: awsEndpoint,
         credentials: config.aws.mode === 'local' && localCloud ? localCloud.accounts.provider : undefined,
         requestTimeoutMs: 10_000,
+        ...(hooks.onProviderCall ? { onCall: (operation: string) => hooks.onProviderCall!('AWS', operation) } : {}),
       });
       closers.push(async () => pool.destroy());
       const listeners: ListenerDirectory = listenerDirectory(store, runtime ?? undefined);

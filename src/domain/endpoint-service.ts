@@ -29,7 +29,16 @@ export interface EndpointService {
 export type ObservedEndpointService =
   | { readonly state: 'absent' }
   | { readonly state: 'provisioning' }
-  | { readonly state: 'ready'; readonly serviceName: string; readonly availabilityZones: readonly string[] }
+  | {
+      readonly state: 'ready';
+      readonly serviceName: string;
+      readonly availabilityZones: readonly string[];
+      /**
+       * Whether the listeners and target groups in the cloud match the desired ones (level-based:
+       * a listener or target group deleted in the cloud shows as `false` on the next observe).
+       */
+      readonly listenersInSync: boolean;
+    }
   | { readonly state: 'failed'; readonly message: string }
   | { readonly state: 'deleting' };
 
@@ -39,7 +48,7 @@ export interface EndpointServiceDecision {
   readonly errorMessage: string | null;
   readonly endpointServiceName: string | null;
   /** What to ask of the provider on this pass. */
-  readonly action: 'create' | 'delete' | 'none' | 'forget';
+  readonly action: 'create' | 'delete' | 'syncListeners' | 'none' | 'forget';
   /** Whether the resource is settled (no pass is due until something changes or a resync). */
   readonly settled: boolean;
 }
@@ -51,7 +60,8 @@ export interface EndpointServiceDecision {
  * |-----------------|---------------|---------------|---------|
  * | no              | absent        | INITIATING    | create  |
  * | no              | provisioning  | INITIATING    | create (idempotent: finishes missing parts) |
- * | no              | ready         | AVAILABLE     | none    |
+ * | no              | ready, listeners in sync     | AVAILABLE | none |
+ * | no              | ready, listeners out of sync | AVAILABLE | syncListeners (repairs drift; settled) |
  * | no              | failed        | FAILED        | none    |
  * | no              | deleting      | INITIATING    | none (wait, then re-create) |
  * | yes             | absent        | DELETING      | forget (row removed) |
@@ -71,7 +81,13 @@ export function decideEndpointService(current: EndpointService, observed: Observ
     case 'deleting':
       return { status: 'INITIATING', errorMessage: null, endpointServiceName: null, action: 'none', settled: false };
     case 'ready':
-      return { status: 'AVAILABLE', errorMessage: null, endpointServiceName: observed.serviceName, action: 'none', settled: true };
+      return {
+        status: 'AVAILABLE',
+        errorMessage: null,
+        endpointServiceName: observed.serviceName,
+        action: observed.listenersInSync ? 'none' : 'syncListeners',
+        settled: true,
+      };
     case 'failed':
       return { status: 'FAILED', errorMessage: observed.message, endpointServiceName: current.endpointServiceName, action: 'none', settled: true };
   }

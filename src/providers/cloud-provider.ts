@@ -37,16 +37,15 @@ export interface ListenerTarget {
 }
 
 /**
- * What the reconciler persists for a service between passes (`endpoint_services.provider_ref`):
- * the provider's ids once known, and the create-pending journal mark written before a create call.
+ * What the reconciler persists for a service between passes (`endpoint_services.provider_ref`) on
+ * the adapter's behalf: the provider's own ids once known. Opaque to the reconciler, which only
+ * stores it and tells an empty ref (nothing was ever made) from a non-empty one.
  */
-export interface ProviderRef {
-  readonly loadBalancerArn?: string;
-  readonly serviceId?: string;
-  readonly serviceName?: string;
-  /** ISO time a create call was about to be made; cleared once the created resources were observed. */
-  readonly createPendingSince?: string;
-  readonly [key: string]: unknown;
+export type ProviderRef = Readonly<Record<string, unknown>>;
+
+/** True when the adapter has recorded nothing for the service (no cloud resource was ever known). */
+export function isEmptyRef(ref: ProviderRef): boolean {
+  return Object.keys(ref).length === 0;
 }
 
 /**
@@ -56,14 +55,21 @@ export interface ProviderRef {
  */
 export interface CloudProviderAdapter {
   /**
-   * Reads the cloud state of one endpoint service (read-only). Called on every reconcile pass.
-   * Returns the observation and the ref enriched with any ids found (e.g. after a lost commit).
+   * Reads the cloud state of one endpoint service (read-only). Called on every reconcile pass of a
+   * service that may have cloud resources. Finds them by the ids in `ref`, else by name, tag or
+   * client token (so a create whose result was never committed is adopted, not made twice).
+   * Returns the observation and the ref holding exactly the ids found on this pass. A `ready`
+   * observation says whether the listeners and target groups match `spec.listeners` (level-based:
+   * drift made in the cloud is seen here and repaired by `syncListeners`).
    */
   observeEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<{ observed: ObservedEndpointService; ref: ProviderRef }>;
   /**
    * Creates whatever is missing (load balancer, endpoint service with acceptance required, open
-   * principals) — called when observe says absent/provisioning. Finding a resource it made before
-   * (by name, client token or tag) it adopts instead of making a second one.
+   * principals) — called when observe says absent/provisioning, with the ref that observe returned
+   * on the same pass (or an empty ref when nothing was ever made, without an observe). It trusts
+   * that ref instead of reading again; every create call is idempotent (name, client token), so a
+   * crash between the call and the commit of the returned ref makes nothing twice. Listeners are
+   * left to `syncListeners` once the service is ready.
    */
   createEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<ProviderRef>;
   /** Brings the load balancer's listeners/target groups to `spec.listeners` (adds, changes, removes). */

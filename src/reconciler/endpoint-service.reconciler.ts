@@ -1,19 +1,21 @@
-import { createHash } from 'node:crypto';
 import { recordEvent } from '../app/events.js';
 import { INTERFACE_ENDPOINT_WORK } from '../app/endpoint-services.service.js';
 import { decideEndpointService } from '../domain/endpoint-service.js';
 import { findRegion } from '../domain/regions.js';
-import { ProviderError, type ProviderRef } from '../providers/cloud-provider.js';
+import { isEmptyRef, ProviderError } from '../providers/cloud-provider.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
 import { pollInterval, providerFailureMessage, serviceSpec, type ReconcileContext } from './reconcile-context.js';
+import { readStoredRef, storedRef } from './stored-ref.js';
 
 /**
  * Reconciles one endpoint service: observe the provider, decide (domain/endpoint-service.ts),
- * act, publish the status. Before a create call the create-pending mark is committed, so a crash
- * between the call and the commit of its result is noticed; the adapter then adopts what it made
- * (by name, tag, client token) instead of making it twice. Deletion is confirmed by observing
- * absence, then the row goes.
+ * act, publish the status. A service whose ref is empty and carries no create-pending mark was
+ * never created, so it is absent without asking the cloud. Before a create call the mark is
+ * committed, so a crash between the call and the commit of its result is noticed: the next pass
+ * observes (the adapter finds what it made by name, tag or client token) instead of making it
+ * twice. Observe is level-based: listeners that drifted in the cloud are synced again. Deletion is
+ * confirmed by observing absence, then the row goes.
  */
 export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunction {
   return async (id: string): Promise<Outcome> => {
@@ -23,9 +25,13 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
     const region = findRegion(service.provider, service.regionName);
     if (!region || service.provider !== 'AWS') return DONE;
     const spec = await serviceSpec(ctx, service, region.providerName);
-    let ref = service.providerRef as ProviderRef;
-    const seen = await ctx.provider.observeEndpointService(spec, ref);
-    ref = seen.ref;
+    const stored = readStoredRef(service.providerRef);
+    let pendingSince = stored.createPendingSince;
+    const seen =
+      isEmptyRef(stored.ref) && !pendingSince
+        ? { observed: { state: 'absent' } as const, ref: stored.ref }
+        : await ctx.provider.observeEndpointService(spec, stored.ref);
+    let ref = seen.ref;
     const decision = decideEndpointService(service, seen.observed);
     const now = ctx.now();
 
@@ -44,28 +50,25 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
 
     try {
       if (decision.action === 'create') {
-        if (!ref.createPendingSince) {
-          ref = { ...ref, createPendingSince: now.toISOString() };
-          await repos.privateEndpoints.updateService(id, { providerRef: ref }, now);
+        if (!pendingSince) {
+          pendingSince = now.toISOString();
+          await repos.privateEndpoints.updateService(id, { providerRef: storedRef(ref, pendingSince) }, now);
         }
         ctx.crash.reach('before-create-endpoint-service');
         ref = await ctx.provider.createEndpointService(spec, ref);
         ctx.crash.reach('after-create-endpoint-service');
+        pendingSince = undefined; // the call returned: its result is committed with the status below
       } else if (decision.action === 'delete') {
         ctx.crash.reach('before-delete-endpoint-service');
         await ctx.provider.deleteEndpointService(spec, ref);
         ctx.crash.reach('after-delete-endpoint-service');
-      } else if (decision.status === 'AVAILABLE') {
-        const digest = listenersDigest(spec.listeners);
-        if (ref.listenersDigest !== digest) {
-          await ctx.provider.syncListeners(spec, ref);
-          ref = { ...ref, listenersDigest: digest };
-        }
+      } else if (decision.action === 'syncListeners') {
+        await ctx.provider.syncListeners(spec, ref);
       }
     } catch (error) {
       if (!(error instanceof ProviderError) || error.retryable) throw error;
       const message = providerFailureMessage(decision.action === 'delete' ? 'delete endpoint service' : 'create endpoint service', error.code, error.message);
-      await publish(ctx, service.id, { status: decision.action === 'delete' ? 'DELETING' : 'FAILED', errorMessage: message, ref });
+      await publish(ctx, service.id, { status: decision.action === 'delete' ? 'DELETING' : 'FAILED', errorMessage: message, ref: storedRef(ref, pendingSince) });
       if (decision.action === 'delete') throw error;
       return DONE;
     }
@@ -75,7 +78,7 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
       status: decision.status,
       errorMessage: decision.errorMessage,
       endpointServiceName: decision.endpointServiceName,
-      ref,
+      ref: storedRef(ref, pendingSince),
       event: becameAvailable ? 'ENDPOINT_SERVICE_AVAILABLE' : decision.status === 'FAILED' && service.status !== 'FAILED' ? 'ENDPOINT_SERVICE_FAILED' : undefined,
       wakeEndpoints: becameAvailable,
     });
@@ -92,7 +95,8 @@ async function publish(
     status: 'INITIATING' | 'AVAILABLE' | 'FAILED' | 'DELETING' | 'WAITING_FOR_USER';
     errorMessage: string | null;
     endpointServiceName?: string | null;
-    ref: ProviderRef;
+    /** The JSON to store: the adapter's ref, with the create-pending mark while it stands. */
+    ref: Record<string, unknown>;
     event?: 'ENDPOINT_SERVICE_AVAILABLE' | 'ENDPOINT_SERVICE_FAILED' | undefined;
     wakeEndpoints?: boolean;
   },
@@ -112,7 +116,7 @@ async function publish(
         status,
         errorMessage: update.errorMessage,
         ...(update.endpointServiceName !== undefined ? { endpointServiceName: update.endpointServiceName } : {}),
-        providerRef: update.ref as Record<string, unknown>,
+        providerRef: update.ref,
       },
       now,
     );
@@ -130,8 +134,4 @@ async function publish(
     }
   });
   if (woke) await ctx.announce();
-}
-
-function listenersDigest(listeners: readonly unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(listeners)).digest('hex').slice(0, 16);
 }

@@ -2,10 +2,11 @@ import { projectStrings, recordStringChanges } from '../app/connection-string-ev
 import { recordEvent } from '../app/events.js';
 import { decideInterfaceEndpoint, type ObservedConnection } from '../domain/interface-endpoint.js';
 import { findRegion } from '../domain/regions.js';
-import { ProviderError, type ProviderRef } from '../providers/cloud-provider.js';
+import { isEmptyRef, ProviderError } from '../providers/cloud-provider.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
 import { connectionSpec, pollInterval, providerFailureMessage, type ReconcileContext } from './reconcile-context.js';
+import { readStoredRef } from './stored-ref.js';
 
 /**
  * Reconciles one interface endpoint (key `<serviceId>/<endpointId>`): observe its provider
@@ -23,10 +24,10 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
     const service = await repos.privateEndpoints.findService(serviceId);
     const region = service && findRegion(service.provider, service.regionName);
     if (!service || !region) return DONE;
-    const ref = service.providerRef as ProviderRef;
+    const { ref } = readStoredRef(service.providerRef);
     const spec = connectionSpec(service, region.providerName);
     let observed: ObservedConnection;
-    if (!ref.serviceId && (service.status !== 'AVAILABLE' || service.deleteRequested)) {
+    if (isEmptyRef(ref) && (service.status !== 'AVAILABLE' || service.deleteRequested)) {
       observed = service.deleteRequested ? { state: 'absent' } : { state: 'serviceNotReady' };
     } else {
       observed = await ctx.provider.observeConnection(spec, ref, endpointId);

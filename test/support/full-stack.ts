@@ -3,7 +3,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { AtlasClient, type AtlasResponse } from '../../src/client/atlas-client.js';
 import { buildConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { startPrivlink, type BootstrapFile, type RunningPrivlink } from '../../src/main.js';
+import { startPrivlink, type BootstrapFile, type PrivlinkHooks, type RunningPrivlink } from '../../src/main.js';
 import { newStoreLocation } from './test-store.js';
 
 /** A whole privlink (API, reconciler, local cloud) in this process on free ports and a fresh store. */
@@ -23,7 +23,7 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(env: Record<string, string> = {}, hooks: PrivlinkHooks = {}): Promise<Stack> {
   const { location, drop } = await newStoreLocation();
   const config = buildConfig(
     { port: 0, localcloudPort: 0, dnsPort: 0, dataDir: location.kind === 'pglite' ? location.dataDir : undefined },
@@ -34,7 +34,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       ...env,
     },
   );
-  const running = await startPrivlink(config, createLogger((process.env.PRIVLINK_TEST_LOG_LEVEL as 'warn') ?? 'warn'));
+  const running = await startPrivlink(config, createLogger((process.env.PRIVLINK_TEST_LOG_LEVEL as 'warn') ?? 'warn'), hooks);
   const bootstrap = running.createdBootstrap!;
   const clients: Array<{ destroy(): void } | AtlasClient> = [];
   const client = (publicKey: string, privateKey: string) => {

@@ -11,6 +11,8 @@ export interface AwsConnection {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
   /** Per-request timeout (ms). */
   readonly requestTimeoutMs: number;
+  /** Called once per API call sent (e.g. `DescribeLoadBalancers`), before it is signed: for metrics. */
+  readonly onCall?: (operation: string) => void;
 }
 
 /** The SDK clients of one region, created once and reused. */
@@ -36,6 +38,13 @@ export class AwsClientPool {
         ...(this.connection.credentials ? { credentials: this.connection.credentials } : {}),
       };
       clients = { ec2: new EC2Client(config), elb: new ElasticLoadBalancingV2Client(config) };
+      const onCall = this.connection.onCall;
+      if (onCall) {
+        const step = { step: 'initialize', name: 'privlinkCallCounter' } as const;
+        const operation = (context: { commandName?: string }) => String(context.commandName ?? 'unknown').replace(/Command$/, '');
+        clients.ec2.middlewareStack.add((next, context) => (args) => (onCall(operation(context)), next(args)), step);
+        clients.elb.middlewareStack.add((next, context) => (args) => (onCall(operation(context)), next(args)), step);
+      }
       this.clients.set(region, clients);
     }
     return clients;

@@ -71,6 +71,33 @@ export async function syncListeners(clients: RegionClients, spec: EndpointServic
   }
 }
 
+/**
+ * Whether the load balancer's listeners match `spec.listeners` (read-only, level-based): the same
+ * ports, each forwarding to the service's target group of that port, which holds exactly the
+ * wanted targets. One DescribeListeners plus one DescribeTargetHealth per wanted port; a listener
+ * or target group deleted in the cloud, or a target deregistered there, reads as out of sync.
+ * The PROXY protocol attribute is set by `syncListeners` and not re-read here.
+ */
+export async function listenersMatch(clients: RegionClients, spec: EndpointServiceSpec, loadBalancerArn: string): Promise<boolean> {
+  const listeners = await listListeners(clients, loadBalancerArn);
+  if (listeners.length !== spec.listeners.length) return false;
+  for (const want of spec.listeners) {
+    const listener = listeners.find((l) => l.Port === want.port);
+    const groupArn = listener?.DefaultActions?.[0]?.TargetGroupArn;
+    // Target group ARNs end in `targetgroup/<name>/<id>`.
+    if (!groupArn || groupArn.split('/').at(-2) !== targetGroupName(spec.id, want.port)) return false;
+    const health = await awsOrAbsent(() => clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: groupArn })), [
+      'TargetGroupNotFound',
+      'TargetGroupNotFoundException',
+    ]);
+    if (!health) return false;
+    const registered = (health.TargetHealthDescriptions ?? []).map((d) => d.Target).filter((t) => t !== undefined);
+    if (registered.length !== want.targets.length) return false;
+    if (!want.targets.every((w) => registered.some((t) => t.Id === w.host && t.Port === w.port))) return false;
+  }
+  return true;
+}
+
 /** Deletes every listener of the load balancer and every target group made for the service. */
 export async function deleteAllListeners(clients: RegionClients, spec: EndpointServiceSpec, lb: LoadBalancer | undefined): Promise<void> {
   if (lb?.LoadBalancerArn) {

@@ -5,8 +5,6 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcEndpointConnectionsCommand,
   DescribeVpcEndpointServiceConfigurationsCommand,
-  DescribeVpcEndpointServicePermissionsCommand,
-  DescribeVpcsCommand,
   ModifyVpcEndpointServicePermissionsCommand,
   RejectVpcEndpointConnectionsCommand,
   type ServiceConfiguration,
@@ -18,7 +16,8 @@ import type { ObservedConnection } from '../../domain/interface-endpoint.js';
 import { ProviderError, type CloudProviderAdapter, type EndpointServiceSpec, type ProviderRef } from '../cloud-provider.js';
 import type { AwsClientPool, RegionClients } from './aws-clients.js';
 import { aws, awsOrAbsent } from './aws-errors.js';
-import { deleteAllListeners, syncListeners } from './aws-listeners.js';
+import { deleteAllListeners, listenersMatch, syncListeners } from './aws-listeners.js';
+import { awsRef, type AwsRef } from './aws-ref.js';
 import { loadBalancerName, SERVICE_TAG, serviceClientToken } from './aws-names.js';
 
 /**
@@ -34,27 +33,29 @@ import { loadBalancerName, SERVICE_TAG, serviceClientToken } from './aws-names.j
  * crash between a call and the commit of its result is repaired by the next observe.
  */
 export class AwsProvider implements CloudProviderAdapter {
+  /** Default subnets of the provider account per region (they do not move; read once per process). */
+  private readonly subnets = new Map<string, Promise<string[]>>();
+
   constructor(private readonly pool: AwsClientPool) {}
 
   async observeEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<{ observed: ObservedEndpointService; ref: ProviderRef }> {
     const clients = this.pool.forRegion(spec.region);
+    const known = awsRef(ref);
     const lb = await findLoadBalancer(clients, spec.id);
-    const service = await findServiceConfiguration(clients, spec.id, ref.serviceId);
-    const next: ProviderRef = {
-      ...ref,
+    const service = await findServiceConfiguration(clients, spec.id, known.serviceId);
+    const live = service && service.ServiceState !== 'Deleted' ? service : undefined;
+    const next: AwsRef = {
       ...(lb?.LoadBalancerArn ? { loadBalancerArn: lb.LoadBalancerArn } : {}),
-      ...(service?.ServiceId ? { serviceId: service.ServiceId, serviceName: service.ServiceName } : {}),
+      ...(live?.ServiceId ? { serviceId: live.ServiceId, serviceName: live.ServiceName } : {}),
+      ...(live?.ServiceId && live.ServiceId === known.serviceId && known.principalsOpen ? { principalsOpen: true } : {}),
     };
-    if (service) delete (next as Record<string, unknown>).createPendingSince;
     const state = service?.ServiceState;
-    if (!lb && (!service || state === 'Deleted')) return { observed: { state: 'absent' }, ref: next };
+    if (!lb && !live) return { observed: { state: 'absent' }, ref: next };
     if (state === 'Failed') return { observed: { state: 'failed', message: `AWS reports the VPC endpoint service ${service!.ServiceId} as Failed.` }, ref: next };
     if (state === 'Deleting' || state === 'Deleted') return { observed: { state: 'deleting' }, ref: next };
-    if (service && state === 'Available' && lb?.State?.Code === 'active') {
-      return {
-        observed: { state: 'ready', serviceName: service.ServiceName!, availabilityZones: service.AvailabilityZones ?? [] },
-        ref: next,
-      };
+    if (live && state === 'Available' && lb?.State?.Code === 'active') {
+      const listenersInSync = await listenersMatch(clients, spec, lb.LoadBalancerArn!);
+      return { observed: { state: 'ready', serviceName: live.ServiceName!, availabilityZones: live.AvailabilityZones ?? [], listenersInSync }, ref: next };
     }
     if (lb?.State?.Code === 'failed') {
       return { observed: { state: 'failed', message: `AWS failed to provision network load balancer ${lb.LoadBalancerName}: ${lb.State.Reason ?? 'no reason given'}` }, ref: next };
@@ -64,9 +65,11 @@ export class AwsProvider implements CloudProviderAdapter {
 
   async createEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<ProviderRef> {
     const clients = this.pool.forRegion(spec.region);
-    let lb = await findLoadBalancer(clients, spec.id);
-    if (!lb) {
-      const subnets = await providerSubnets(clients);
+    const known = awsRef(ref);
+    let loadBalancerArn = known.loadBalancerArn;
+    if (!loadBalancerArn) {
+      const subnets = await this.providerSubnets(spec.region, clients);
+      // Same name and settings answers the existing load balancer: a lost commit adopts it.
       const created = await aws(() =>
         clients.elb.send(
           new CreateLoadBalancerCommand({
@@ -78,19 +81,17 @@ export class AwsProvider implements CloudProviderAdapter {
           }),
         ),
       );
-      lb = created.LoadBalancers?.[0];
-      // Create answers `provisioning`; look once more in case it is already active (no extra pass needed then).
-      if (lb?.State?.Code !== 'active') lb = (await findLoadBalancer(clients, spec.id)) ?? lb;
+      loadBalancerArn = created.LoadBalancers?.[0]?.LoadBalancerArn;
+      if (!loadBalancerArn) throw new ProviderError('transient', 'LoadBalancerMissing', `Load balancer ${loadBalancerName(spec.id)} was not returned`);
     }
-    if (!lb?.LoadBalancerArn) throw new ProviderError('transient', 'LoadBalancerMissing', `Load balancer ${loadBalancerName(spec.id)} was not returned`);
-    let next: ProviderRef = { ...ref, loadBalancerArn: lb.LoadBalancerArn };
-    if (lb.State?.Code !== 'active') return next; // provisioning: the next pass continues
-    let service = await findServiceConfiguration(clients, spec.id, ref.serviceId);
-    if (!service) {
+    let serviceId = known.serviceId;
+    let serviceName = known.serviceName;
+    if (!serviceId) {
+      // The client token makes a repeated create (after a lost commit) answer the same service.
       const created = await aws(() =>
         clients.ec2.send(
           new CreateVpcEndpointServiceConfigurationCommand({
-            NetworkLoadBalancerArns: [lb!.LoadBalancerArn!],
+            NetworkLoadBalancerArns: [loadBalancerArn],
             AcceptanceRequired: true,
             ClientToken: serviceClientToken(spec.id),
             TagSpecifications: [
@@ -99,12 +100,15 @@ export class AwsProvider implements CloudProviderAdapter {
           }),
         ),
       );
-      service = created.ServiceConfiguration;
+      serviceId = created.ServiceConfiguration?.ServiceId;
+      serviceName = created.ServiceConfiguration?.ServiceName;
+      if (!serviceId) throw new ProviderError('transient', 'ServiceMissing', 'The endpoint service was not returned');
     }
-    if (!service?.ServiceId) throw new ProviderError('transient', 'ServiceMissing', 'The endpoint service was not returned');
-    next = { ...next, serviceId: service.ServiceId, serviceName: service.ServiceName };
-    await openPrincipals(clients, service.ServiceId);
-    await syncListeners(clients, spec, lb);
+    if (!known.principalsOpen || known.serviceId !== serviceId) {
+      // Adding a principal that is already allowed is not an error: no read before.
+      await aws(() => clients.ec2.send(new ModifyVpcEndpointServicePermissionsCommand({ ServiceId: serviceId, AddAllowedPrincipals: ['*'] })));
+    }
+    const next: AwsRef = { loadBalancerArn, serviceId, ...(serviceName ? { serviceName } : {}), principalsOpen: true };
     return next;
   }
 
@@ -114,9 +118,20 @@ export class AwsProvider implements CloudProviderAdapter {
     if (lb?.State?.Code === 'active') await syncListeners(clients, spec, lb);
   }
 
+  /** One subnet per availability zone of the provider account's default VPC (an NLB takes one per AZ). */
+  private providerSubnets(region: string, clients: RegionClients): Promise<string[]> {
+    let subnets = this.subnets.get(region);
+    if (!subnets) {
+      subnets = defaultSubnets(clients);
+      this.subnets.set(region, subnets);
+      subnets.catch(() => this.subnets.delete(region));
+    }
+    return subnets;
+  }
+
   async deleteEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<void> {
     const clients = this.pool.forRegion(spec.region);
-    const service = await findServiceConfiguration(clients, spec.id, ref.serviceId);
+    const service = await findServiceConfiguration(clients, spec.id, awsRef(ref).serviceId);
     if (service?.ServiceId && service.ServiceState !== 'Deleted' && service.ServiceState !== 'Deleting') {
       const live = (await connectionsOf(clients, service.ServiceId)).filter((c) =>
         ['pendingAcceptance', 'pending', 'available'].includes(c.VpcEndpointState ?? ''),
@@ -139,7 +154,7 @@ export class AwsProvider implements CloudProviderAdapter {
 
   async observeConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpointId: string): Promise<ObservedConnection> {
     const clients = this.pool.forRegion(spec.region);
-    const serviceId = ref.serviceId ?? (await findServiceConfiguration(clients, spec.id, undefined))?.ServiceId;
+    const serviceId = awsRef(ref).serviceId ?? (await findServiceConfiguration(clients, spec.id, undefined))?.ServiceId;
     if (!serviceId) return { state: 'serviceNotReady' };
     const mine = await describeConnections(clients, [
       { Name: 'service-id', Values: [serviceId] },
@@ -168,7 +183,7 @@ export class AwsProvider implements CloudProviderAdapter {
 
   private async decide(spec: EndpointServiceSpec, ref: ProviderRef, endpointId: string, verdict: 'accept' | 'reject'): Promise<void> {
     const clients = this.pool.forRegion(spec.region);
-    const serviceId = ref.serviceId ?? (await findServiceConfiguration(clients, spec.id, undefined))?.ServiceId;
+    const serviceId = awsRef(ref).serviceId ?? (await findServiceConfiguration(clients, spec.id, undefined))?.ServiceId;
     if (!serviceId) throw new ProviderError('transient', 'ServiceNotReady', 'The endpoint service does not exist yet');
     const input = { ServiceId: serviceId, VpcEndpointIds: [endpointId] };
     const result = await aws(() =>
@@ -208,24 +223,14 @@ async function findServiceConfiguration(clients: RegionClients, serviceId: strin
   return configurations.find((c) => c.ServiceState !== 'Deleted') ?? configurations[0];
 }
 
-async function providerSubnets(clients: RegionClients): Promise<string[]> {
-  const vpcs = await aws(() => clients.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] })));
-  const vpcId = vpcs.Vpcs?.[0]?.VpcId;
-  if (!vpcId) throw new ProviderError('invalid', 'NoDefaultVpc', 'The provider account has no default VPC in this region');
-  const subnets = await aws(() => clients.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] })));
-  // One subnet per availability zone (an NLB takes at most one per AZ).
+async function defaultSubnets(clients: RegionClients): Promise<string[]> {
+  const subnets = await aws(() => clients.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] })));
   const byZone = new Map<string, string>();
   for (const subnet of subnets.Subnets ?? []) {
     if (subnet.AvailabilityZone && subnet.SubnetId && !byZone.has(subnet.AvailabilityZone)) byZone.set(subnet.AvailabilityZone, subnet.SubnetId);
   }
-  if (byZone.size === 0) throw new ProviderError('invalid', 'NoSubnets', `The provider VPC ${vpcId} has no subnets`);
+  if (byZone.size === 0) throw new ProviderError('invalid', 'NoDefaultSubnets', 'The provider account has no default VPC subnets in this region');
   return [...byZone.values()];
-}
-
-async function openPrincipals(clients: RegionClients, serviceId: string): Promise<void> {
-  const current = await aws(() => clients.ec2.send(new DescribeVpcEndpointServicePermissionsCommand({ ServiceId: serviceId })));
-  if ((current.AllowedPrincipals ?? []).some((p) => p.Principal === '*')) return;
-  await aws(() => clients.ec2.send(new ModifyVpcEndpointServicePermissionsCommand({ ServiceId: serviceId, AddAllowedPrincipals: ['*'] })));
 }
 
 async function connectionsOf(clients: RegionClients, serviceId: string): Promise<VpcEndpointConnection[]> {

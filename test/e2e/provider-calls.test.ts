@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  DeleteListenerCommand,
+  DeleteTargetGroupCommand,
+  DeregisterTargetsCommand,
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTargetHealthCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { startStack, until, type Stack } from '../support/full-stack.js';
+
+// The AWS calls the reconciler's adapter sends, counted by a middleware on the real SDK clients.
+const calls: string[] = [];
+let stack: Stack;
+before(async () => {
+  stack = await startStack({ PRIVLINK_RECONCILER_RESYNC_MS: '1500' }, { onProviderCall: (_provider, operation) => calls.push(operation) });
+});
+after(async () => stack?.close());
+
+async function createService(region: string): Promise<string> {
+  const created = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AWS', region });
+  assert.equal(created.status, 201, created.text);
+  const id = (created.json as { id: string }).id;
+  await until(
+    () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${id}`),
+    (r) => (r.json as { status: string }).status === 'AVAILABLE',
+  );
+  return id;
+}
+
+async function listenersOf(serviceId: string) {
+  const elb = stack.providerElb();
+  const lb = (await elb.send(new DescribeLoadBalancersCommand({ Names: [`pl-${serviceId}`] }))).LoadBalancers![0]!;
+  return (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners ?? [];
+}
+
+describe('AWS calls of the reconciler', () => {
+  test('one endpoint service, no cluster: create → AVAILABLE takes at most 9 AWS calls', async () => {
+    calls.length = 0;
+    await createService('eu-west-1');
+    const made = [...calls];
+    console.log(`create → AVAILABLE: ${made.length} AWS calls: ${made.join(', ')}`);
+    assert.ok(made.length <= 9, `${made.length} calls: ${made.join(', ')}`);
+    assert.equal(made.filter((c) => c === 'CreateLoadBalancer').length, 1);
+    assert.equal(made.filter((c) => c === 'CreateVpcEndpointServiceConfiguration').length, 1);
+  });
+
+  test('drift: a listener, its target group and a target removed in the cloud are back within one resync', async () => {
+    const cluster = await stack.owner.post(`${stack.project}/clusters`, {
+      name: 'Drift0',
+      clusterType: 'REPLICASET',
+      replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
+    });
+    assert.equal(cluster.status, 201, cluster.text);
+    const serviceId = await createService('us-east-1');
+    const deadline = Date.now() + 20_000;
+    while ((await listenersOf(serviceId)).length < 3) {
+      assert.ok(Date.now() < deadline, 'the three port-per-node listeners appear');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const elb = stack.providerElb();
+    const [first, second] = (await listenersOf(serviceId)).sort((a, b) => a.Port! - b.Port!);
+    const firstGroup = first!.DefaultActions![0]!.TargetGroupArn!;
+    const secondGroup = second!.DefaultActions![0]!.TargetGroupArn!;
+    const secondTargets = (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: secondGroup }))).TargetHealthDescriptions!;
+    await elb.send(new DeleteListenerCommand({ ListenerArn: first!.ListenerArn }));
+    await elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: firstGroup }));
+    await elb.send(new DeregisterTargetsCommand({ TargetGroupArn: secondGroup, Targets: secondTargets.map((d) => ({ Id: d.Target!.Id!, Port: d.Target!.Port })) }));
+    assert.equal((await listenersOf(serviceId)).length, 2);
+
+    const repaired = Date.now() + 3 * 1500 + 5_000;
+    for (;;) {
+      const listeners = await listenersOf(serviceId);
+      const back = listeners.find((l) => l.Port === first!.Port);
+      const targets = (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: secondGroup }))).TargetHealthDescriptions ?? [];
+      if (back && targets.length === secondTargets.length) {
+        const group = back.DefaultActions![0]!.TargetGroupArn!;
+        assert.notEqual(group, firstGroup, 'a new target group replaced the deleted one');
+        const health = (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: group }))).TargetHealthDescriptions!;
+        assert.equal(health.length, 1, 'the recreated group holds its node');
+        break;
+      }
+      assert.ok(Date.now() < repaired, `drift not repaired: listeners ${listeners.map((l) => l.Port).join(',')}, targets of ${second!.Port}: ${targets.length}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+});

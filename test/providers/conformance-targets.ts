@@ -1,0 +1,77 @@
+import { CreateVpcEndpointCommand, DeleteVpcEndpointsCommand, DescribeVpcEndpointServiceConfigurationsCommand } from '@aws-sdk/client-ec2';
+import { DeleteListenerCommand, DescribeListenersCommand, DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { CloudProviderAdapter } from '../../src/providers/cloud-provider.js';
+import { AwsClientPool } from '../../src/providers/aws/aws-clients.js';
+import { AwsProvider } from '../../src/providers/aws/aws.provider.js';
+import { defaultNetwork, startHarness } from '../localcloud-aws/harness.js';
+
+/**
+ * One cloud as the provider conformance suite sees it: the real adapter, pointed at that cloud's
+ * emulator, and the customer's and the cloud's own hands (what a customer or an operator does
+ * in the cloud outside privlink). A new cloud joins the suite with one more entry in `TARGETS`.
+ */
+export interface ConformanceTarget {
+  readonly provider: string;
+  readonly adapter: CloudProviderAdapter;
+  /** A provider region the adapter serves. */
+  readonly region: string;
+  /** The customer creates an endpoint to `serviceName` in their own network; returns its id. */
+  customerEndpoint(serviceName: string): Promise<string>;
+  /** The customer deletes their endpoint. */
+  deleteCustomerEndpoint(endpointId: string): Promise<void>;
+  /** Someone deletes the listener/forwarding rule of `port` in the cloud, behind privlink's back. */
+  driftRemoveListener(serviceId: string, port: number): Promise<void>;
+  /** How many load balancers / services exist for privlink service `serviceId` (duplicates show here). */
+  countResources(serviceId: string): Promise<{ loadBalancers: number; services: number }>;
+  /** The next call of `operation` answers throttling, or a 5xx. */
+  failNext(operation: string, kind: 'throttle' | '5xx'): Promise<void>;
+  /** The operation observe calls first (so a fault there hits observe). */
+  readonly firstObserveOperation: string;
+  close(): Promise<void>;
+}
+
+async function awsTarget(): Promise<ConformanceTarget> {
+  const h = await startHarness({ delays: 'instant' });
+  const pool = new AwsClientPool({ endpoint: h.url, credentials: h.cloud.accounts.provider, requestTimeoutMs: 10_000 });
+  const customer = h.ec2(h.cloud.accounts.customer);
+  const providerEc2 = h.ec2(h.cloud.accounts.provider);
+  const providerElb = h.elb(h.cloud.accounts.provider);
+  const network = await defaultNetwork(h, h.cloud.accounts.customer);
+  return {
+    provider: 'AWS',
+    adapter: new AwsProvider(pool),
+    region: 'us-east-1',
+    firstObserveOperation: 'DescribeLoadBalancers',
+    async customerEndpoint(serviceName) {
+      const created = await customer.send(
+        new CreateVpcEndpointCommand({ VpcId: network.vpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [network.subnetByZone.get('us-east-1a')!] }),
+      );
+      return created.VpcEndpoint!.VpcEndpointId!;
+    },
+    async deleteCustomerEndpoint(endpointId) {
+      await customer.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [endpointId] }));
+    },
+    async driftRemoveListener(serviceId, port) {
+      const lb = (await providerElb.send(new DescribeLoadBalancersCommand({ Names: [`pl-${serviceId}`] }))).LoadBalancers![0]!;
+      const listener = (await providerElb.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners!.find((l) => l.Port === port)!;
+      await providerElb.send(new DeleteListenerCommand({ ListenerArn: listener.ListenerArn }));
+    },
+    async countResources(serviceId) {
+      const lbs = (await providerElb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? [];
+      const services = (
+        await providerEc2.send(new DescribeVpcEndpointServiceConfigurationsCommand({ Filters: [{ Name: 'tag:privlink:endpoint-service-id', Values: [serviceId] }] }))
+      ).ServiceConfigurations ?? [];
+      return { loadBalancers: lbs.filter((lb) => lb.LoadBalancerName === `pl-${serviceId}`).length, services: services.filter((s) => s.ServiceState !== 'Deleted').length };
+    },
+    async failNext(operation, kind) {
+      await h.cloud.setFault(operation, kind === 'throttle' ? { kind: 'throttle', times: 1 } : { kind: 'error', code: 'InternalError', message: 'An internal error has occurred', status: 500, times: 1 });
+    },
+    async close() {
+      pool.destroy();
+      await h.close();
+    },
+  };
+}
+
+/** Every cloud the suite runs against. */
+export const TARGETS: ReadonlyArray<{ readonly provider: string; start(): Promise<ConformanceTarget> }> = [{ provider: 'AWS', start: awsTarget }];
