@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { appContext, WORK_CHANNEL, type AppContext } from './app/app-context.js';
+import { appContext, type AppContext } from './app/app-context.js';
+import { WORK_CHANNEL } from './domain/work-kinds.js';
 import { bootstrapIfEmpty } from './app/bootstrap.service.js';
-import { CLUSTER_WORK } from './app/clusters.service.js';
-import { ENDPOINT_SERVICE_WORK, INTERFACE_ENDPOINT_WORK } from './app/endpoint-services.service.js';
 import { Authenticator } from './api/authenticate.js';
 import { DigestAuthority } from './api/digest-auth.js';
 import { buildApiServer } from './api/server.js';
@@ -22,13 +21,13 @@ import { repositories } from './store/repositories.js';
 import type { Logger } from './logging/logger.js';
 import { AwsClientPool } from './providers/aws/aws-clients.js';
 import { AwsProvider } from './providers/aws/aws.provider.js';
-import { clusterReconciler, type ClusterRuntime } from './reconciler/cluster.reconciler.js';
+import { providerRegistry } from './providers/provider-registry.js';
+import type { ClusterRuntime } from './reconciler/cluster.reconciler.js';
 import { Controller } from './reconciler/controller.js';
 import { CrashPoints } from './reconciler/crash-points.js';
-import { endpointServiceReconciler } from './reconciler/endpoint-service.reconciler.js';
-import { interfaceEndpointReconciler } from './reconciler/interface-endpoint.reconciler.js';
 import type { ListenerDirectory, ReconcileContext } from './reconciler/reconcile-context.js';
 import { resyncAll } from './reconciler/resync.js';
+import { workKinds } from './reconciler/work-kinds.js';
 import { openStore, type Store } from './store/database.js';
 import { SettingsRepository } from './store/settings.repository.js';
 
@@ -140,7 +139,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       const clusterRuntime: ClusterRuntime = runtime ?? { ensure: async () => false, remove: async () => undefined };
       const reconcileContext: ReconcileContext = {
         store,
-        provider: new AwsProvider(pool),
+        providers: providerRegistry({ AWS: new AwsProvider(pool) }),
         listeners,
         crash,
         log: log.child({ component: 'reconciler' }),
@@ -149,14 +148,11 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         now: () => new Date(),
         announce: () => store.notify(WORK_CHANNEL, ''),
       };
+      const kinds = workKinds(reconcileContext, clusterRuntime);
       controller = new Controller(
         store,
-        {
-          [ENDPOINT_SERVICE_WORK]: endpointServiceReconciler(reconcileContext),
-          [INTERFACE_ENDPOINT_WORK]: interfaceEndpointReconciler(reconcileContext),
-          [CLUSTER_WORK]: clusterReconciler(reconcileContext, clusterRuntime),
-        },
-        { workers: config.reconciler.workers, leaseMs: config.reconciler.leaseMs, resyncMs: config.reconciler.resyncMs, resync: () => resyncAll(store) },
+        Object.fromEntries(kinds.map((k) => [k.kind, k.reconcile])),
+        { workers: config.reconciler.workers, leaseMs: config.reconciler.leaseMs, resyncMs: config.reconciler.resyncMs, resync: () => resyncAll(store, kinds) },
         log.child({ component: 'reconciler' }),
       );
       await controller.start();

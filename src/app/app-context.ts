@@ -2,10 +2,9 @@ import type { Transaction } from 'kysely';
 import type { Store } from '../store/database.js';
 import { repositories, type Repositories } from '../store/repositories.js';
 import type { Schema } from '../store/schema.js';
+import { WORK_CHANNEL } from '../domain/work-kinds.js';
 import { ReadCache } from './read-cache.js';
 
-/** The channel on which "there is reconcile work" is announced to every process sharing the store. */
-export const WORK_CHANNEL = 'privlink_work';
 
 /** Settings the use cases need besides the store. */
 export interface AppSettings {

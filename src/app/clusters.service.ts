@@ -3,6 +3,7 @@ import { ApiError, apiError } from '../domain/errors.js';
 import type { Principal, Project } from '../domain/identity.js';
 import { newObjectId } from '../domain/object-id.js';
 import { checkAddressableTargetLimit, checkMultiRegionCoverage } from '../domain/private-endpoint-rules.js';
+import { CLUSTER_WORK } from '../domain/work-kinds.js';
 import type { ClusterRecord } from '../store/clusters.repository.js';
 import type { Repositories } from '../store/repositories.js';
 import { requireProject } from './access.js';
@@ -12,7 +13,6 @@ import { recordEvent } from './events.js';
 import { syncPortAllocations } from './port-allocations.js';
 
 /** Reconcile-queue kind of clusters (key: cluster id). */
-export const CLUSTER_WORK = 'cluster';
 
 /** Creates a cluster (GROUP_OWNER or GROUP_CLUSTER_MANAGER); it goes CREATING → IDLE through the reconciler. */
 export async function createCluster(ctx: AppContext, principal: Principal, projectId: string, body: unknown): Promise<ClusterRecord> {

@@ -5,6 +5,7 @@ import type { Principal } from '../domain/identity.js';
 import { newObjectId } from '../domain/object-id.js';
 import { checkAddressableTargetLimit } from '../domain/private-endpoint-rules.js';
 import { findRegion, isCloudProvider, type CloudProvider } from '../domain/regions.js';
+import { ENDPOINT_SERVICE_WORK, INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-kinds.js';
 import type { EndpointServiceRecord, InterfaceEndpointRecord } from '../store/private-endpoints.repository.js';
 import type { Repositories } from '../store/repositories.js';
 import { checkProject, requireProject } from './access.js';
@@ -13,8 +14,6 @@ import { projectStrings, recordStringChanges } from './connection-string-events.
 import { recordEvent } from './events.js';
 
 /** Reconcile-queue kinds of private endpoints. Interface endpoint keys are `<serviceId>/<endpointId>`. */
-export const ENDPOINT_SERVICE_WORK = 'endpoint-service';
-export const INTERFACE_ENDPOINT_WORK = 'interface-endpoint';
 
 /** Providers privlink can drive today; the others answer PROVIDER_UNSUPPORTED. */
 export const SUPPORTED_PROVIDERS: readonly CloudProvider[] = ['AWS'];
@@ -124,7 +123,7 @@ export async function deleteEndpointService(ctx: AppContext, principal: Principa
     for (const endpoint of await repos.privateEndpoints.listEndpoints(service.id)) {
       if (!endpoint.deleteRequested) {
         await repos.privateEndpoints.updateEndpoint(service.id, endpoint.endpointId, { deleteRequested: true, status: 'DELETING' }, now);
-        await enqueue(INTERFACE_ENDPOINT_WORK, `${service.id}/${endpoint.endpointId}`);
+        await enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(service.id, endpoint.endpointId));
       }
     }
     await recordEvent(repos, { orgId: project.orgId, projectId, type: 'ENDPOINT_SERVICE_DELETE_REQUESTED', targetId: service.id, payload: { provider, regionName: service.regionName } }, now);

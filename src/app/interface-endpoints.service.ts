@@ -3,12 +3,13 @@ import type { Principal } from '../domain/identity.js';
 import { AWS_ENDPOINT_ID } from '../domain/interface-endpoint.js';
 import { lowestFreeIndex } from '../domain/port-allocation.js';
 import { checkEndpointRegionRule } from '../domain/private-endpoint-rules.js';
+import { INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-kinds.js';
 import type { CloudProvider } from '../domain/regions.js';
 import type { InterfaceEndpointRecord } from '../store/private-endpoints.repository.js';
 import type { Repositories } from '../store/repositories.js';
 import { requireProject } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
-import { findService, INTERFACE_ENDPOINT_WORK, parseProvider, SUPPORTED_PROVIDERS } from './endpoint-services.service.js';
+import { findService, parseProvider, SUPPORTED_PROVIDERS } from './endpoint-services.service.js';
 import { projectStrings, recordStringChanges } from './connection-string-events.js';
 import { recordEvent } from './events.js';
 
@@ -65,7 +66,7 @@ export async function createInterfaceEndpoint(
     };
     await repos.privateEndpoints.insertEndpoint(endpoint);
     await recordEvent(repos, { orgId: project.orgId, projectId, type: 'INTERFACE_ENDPOINT_CREATED', targetId: endpointId, payload: { endpointServiceId: service.id, provider } }, now);
-    await enqueue(INTERFACE_ENDPOINT_WORK, `${service.id}/${endpointId}`);
+    await enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(service.id, endpointId));
     return endpoint;
   });
 }
@@ -107,7 +108,7 @@ export async function deleteInterfaceEndpoint(
     await repos.privateEndpoints.updateEndpoint(serviceId, endpointId, { deleteRequested: true, status: 'DELETING' }, now);
     await recordStringChanges(repos, projectId, before, ctx.settings.domain, now);
     await recordEvent(repos, { orgId: project.orgId, projectId, type: 'INTERFACE_ENDPOINT_DELETE_REQUESTED', targetId: endpointId, payload: { endpointServiceId: serviceId } }, now);
-    await enqueue(INTERFACE_ENDPOINT_WORK, `${serviceId}/${endpointId}`);
+    await enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(serviceId, endpointId));
   });
 }
 

@@ -54,6 +54,8 @@ export function isEmptyRef(ref: ProviderRef): boolean {
  * not an error. Failures are thrown as ProviderError.
  */
 export interface CloudProviderAdapter {
+  /** How Atlas names this cloud's API in failure messages (`… from AWS API.`). */
+  readonly apiName: string;
   /**
    * Reads the cloud state of one endpoint service (read-only). Called on every reconcile pass of a
    * service that may have cloud resources. Finds them by the ids in `ref`, else by name, tag or

@@ -1,4 +1,4 @@
-import { ENDPOINT_SERVICE_WORK } from '../app/endpoint-services.service.js';
+import { ENDPOINT_SERVICE_WORK } from '../domain/work-kinds.js';
 import { projectStrings, recordStringChanges } from '../app/connection-string-events.js';
 import { recordEvent } from '../app/events.js';
 import { clusterRegions } from '../domain/cluster.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { WORK_CHANNEL } from '../app/app-context.js';
+import { WORK_CHANNEL } from '../domain/work-kinds.js';
 import type { Logger } from '../logging/logger.js';
 import { ProviderError } from '../providers/cloud-provider.js';
 import type { Store } from '../store/database.js';

@@ -1,7 +1,7 @@
 import { recordEvent } from '../app/events.js';
-import { INTERFACE_ENDPOINT_WORK } from '../app/endpoint-services.service.js';
 import { decideEndpointService } from '../domain/endpoint-service.js';
 import { findRegion } from '../domain/regions.js';
+import { INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-kinds.js';
 import { isEmptyRef, ProviderError } from '../providers/cloud-provider.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
@@ -23,14 +23,15 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
     const service = await repos.privateEndpoints.findService(id);
     if (!service) return DONE;
     const region = findRegion(service.provider, service.regionName);
-    if (!region || service.provider !== 'AWS') return DONE;
+    const adapter = ctx.providers.get(service.provider);
+    if (!region || !adapter) return DONE;
     const spec = await serviceSpec(ctx, service, region.providerName);
     const stored = readStoredRef(service.providerRef);
     let pendingSince = stored.createPendingSince;
     const seen =
       isEmptyRef(stored.ref) && !pendingSince
         ? { observed: { state: 'absent' } as const, ref: stored.ref }
-        : await ctx.provider.observeEndpointService(spec, stored.ref);
+        : await adapter.observeEndpointService(spec, stored.ref);
     let ref = seen.ref;
     const decision = decideEndpointService(service, seen.observed);
     const now = ctx.now();
@@ -55,19 +56,19 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
           await repos.privateEndpoints.updateService(id, { providerRef: storedRef(ref, pendingSince) }, now);
         }
         ctx.crash.reach('before-create-endpoint-service');
-        ref = await ctx.provider.createEndpointService(spec, ref);
+        ref = await adapter.createEndpointService(spec, ref);
         ctx.crash.reach('after-create-endpoint-service');
         pendingSince = undefined; // the call returned: its result is committed with the status below
       } else if (decision.action === 'delete') {
         ctx.crash.reach('before-delete-endpoint-service');
-        await ctx.provider.deleteEndpointService(spec, ref);
+        await adapter.deleteEndpointService(spec, ref);
         ctx.crash.reach('after-delete-endpoint-service');
       } else if (decision.action === 'syncListeners') {
-        await ctx.provider.syncListeners(spec, ref);
+        await adapter.syncListeners(spec, ref);
       }
     } catch (error) {
       if (!(error instanceof ProviderError) || error.retryable) throw error;
-      const message = providerFailureMessage(decision.action === 'delete' ? 'delete endpoint service' : 'create endpoint service', error.code, error.message);
+      const message = providerFailureMessage(adapter, decision.action === 'delete' ? 'delete endpoint service' : 'create endpoint service', error.code, error.message);
       await publish(ctx, service.id, { status: decision.action === 'delete' ? 'DELETING' : 'FAILED', errorMessage: message, ref: storedRef(ref, pendingSince) });
       if (decision.action === 'delete') throw error;
       return DONE;
@@ -128,7 +129,7 @@ async function publish(
     }
     if (update.wakeEndpoints) {
       for (const endpoint of await tx.privateEndpoints.listEndpoints(serviceId)) {
-        await tx.workQueue.enqueue(INTERFACE_ENDPOINT_WORK, `${serviceId}/${endpoint.endpointId}`);
+        await tx.workQueue.enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(serviceId, endpoint.endpointId));
         woke = true;
       }
     }

@@ -2,6 +2,7 @@ import { projectStrings, recordStringChanges } from '../app/connection-string-ev
 import { recordEvent } from '../app/events.js';
 import { decideInterfaceEndpoint, type ObservedConnection } from '../domain/interface-endpoint.js';
 import { findRegion } from '../domain/regions.js';
+import { parseInterfaceEndpointKey } from '../domain/work-kinds.js';
 import { isEmptyRef, ProviderError } from '../providers/cloud-provider.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
@@ -15,22 +16,21 @@ import { readStoredRef } from './stored-ref.js';
  */
 export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFunction {
   return async (key: string): Promise<Outcome> => {
-    const slash = key.indexOf('/');
-    const serviceId = key.slice(0, slash);
-    const endpointId = key.slice(slash + 1);
+    const { serviceId, endpointId } = parseInterfaceEndpointKey(key);
     const repos = repositories(ctx.store.db);
     const endpoint = await repos.privateEndpoints.findEndpoint(serviceId, endpointId);
     if (!endpoint) return DONE;
     const service = await repos.privateEndpoints.findService(serviceId);
     const region = service && findRegion(service.provider, service.regionName);
-    if (!service || !region) return DONE;
+    const adapter = service && ctx.providers.get(service.provider);
+    if (!service || !region || !adapter) return DONE;
     const { ref } = readStoredRef(service.providerRef);
     const spec = connectionSpec(service, region.providerName);
     let observed: ObservedConnection;
     if (isEmptyRef(ref) && (service.status !== 'AVAILABLE' || service.deleteRequested)) {
       observed = service.deleteRequested ? { state: 'absent' } : { state: 'serviceNotReady' };
     } else {
-      observed = await ctx.provider.observeConnection(spec, ref, endpointId);
+      observed = await adapter.observeConnection(spec, ref, endpointId);
     }
     const now = ctx.now();
     const decision = decideInterfaceEndpoint(endpoint, observed, {
@@ -58,15 +58,15 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
     try {
       if (decision.action === 'accept') {
         ctx.crash.reach('before-accept-connection');
-        await ctx.provider.acceptConnection(spec, ref, endpointId);
+        await adapter.acceptConnection(spec, ref, endpointId);
         ctx.crash.reach('after-accept-connection');
       } else if (decision.action === 'reject') {
-        await ctx.provider.rejectConnection(spec, ref, endpointId);
+        await adapter.rejectConnection(spec, ref, endpointId);
       }
     } catch (error) {
       if (!(error instanceof ProviderError) || error.retryable || decision.action === 'reject') throw error;
       status = 'REJECTED';
-      errorMessage = providerFailureMessage('accept interface endpoint', error.code, error.message);
+      errorMessage = providerFailureMessage(adapter, 'accept interface endpoint', error.code, error.message);
     }
 
     if (status !== endpoint.status || errorMessage !== endpoint.errorMessage) {

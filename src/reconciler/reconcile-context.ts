@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import type { CloudProviderAdapter, EndpointServiceSpec, ListenerSpec } from '../providers/cloud-provider.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { Store } from '../store/database.js';
 import type { EndpointServiceRecord } from '../store/private-endpoints.repository.js';
 import type { CrashPoints } from './crash-points.js';
@@ -13,7 +14,8 @@ export interface ListenerDirectory {
 /** What every reconcile function gets. */
 export interface ReconcileContext {
   readonly store: Store;
-  readonly provider: CloudProviderAdapter;
+  /** The cloud adapters, by provider. */
+  readonly providers: ProviderRegistry;
   readonly listeners: ListenerDirectory;
   readonly crash: CrashPoints;
   readonly log: Logger;
@@ -44,7 +46,7 @@ export function connectionSpec(service: EndpointServiceRecord, region: string): 
   return { id: service.id, projectId: service.projectId, region, listeners: [] };
 }
 
-/** Atlas's wording for an unexpected provider failure (TF #590 shows it). */
-export function providerFailureMessage(what: string, code: string, message: string): string {
-  return `Failed to ${what} due to an unexpected error with code={${code}} and message={${message}} from AWS API.`;
+/** Atlas's wording for an unexpected provider failure, naming the cloud's API (`… from AWS API.`). */
+export function providerFailureMessage(adapter: CloudProviderAdapter, what: string, code: string, message: string): string {
+  return `Failed to ${what} due to an unexpected error with code={${code}} and message={${message}} from ${adapter.apiName} API.`;
 }

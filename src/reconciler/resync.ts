@@ -1,17 +1,14 @@
-import { CLUSTER_WORK } from '../app/clusters.service.js';
-import { ENDPOINT_SERVICE_WORK, INTERFACE_ENDPOINT_WORK } from '../app/endpoint-services.service.js';
 import type { Store } from '../store/database.js';
 import { repositories } from '../store/repositories.js';
+import type { WorkKind } from './work-kinds.js';
 
 /**
- * Enqueues every cluster, endpoint service and interface endpoint: the level-triggered safety net
- * (a lost wake-up, drift made outside privlink, a resource changed by the provider).
+ * Enqueues every key of every kind: the level-triggered safety net (a lost wake-up, drift made
+ * outside privlink, a resource changed by the provider).
  */
-export async function resyncAll(store: Store): Promise<void> {
-  const repos = repositories(store.db);
-  for (const id of await repos.clusters.listIds()) await repos.workQueue.enqueue(CLUSTER_WORK, id);
-  for (const id of await repos.privateEndpoints.listAllServiceIds()) await repos.workQueue.enqueue(ENDPOINT_SERVICE_WORK, id);
-  for (const { serviceId, endpointId } of await repos.privateEndpoints.listAllEndpointKeys()) {
-    await repos.workQueue.enqueue(INTERFACE_ENDPOINT_WORK, `${serviceId}/${endpointId}`);
+export async function resyncAll(store: Store, kinds: readonly WorkKind[]): Promise<void> {
+  const queue = repositories(store.db).workQueue;
+  for (const { kind, listKeys } of kinds) {
+    for (const key of await listKeys()) await queue.enqueue(kind, key);
   }
 }

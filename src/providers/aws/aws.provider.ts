@@ -33,6 +33,7 @@ import { loadBalancerName, SERVICE_TAG, serviceClientToken } from './aws-names.j
  * crash between a call and the commit of its result is repaired by the next observe.
  */
 export class AwsProvider implements CloudProviderAdapter {
+  readonly apiName = 'AWS';
   /** Default subnets of the provider account per region (they do not move; read once per process). */
   private readonly subnets = new Map<string, Promise<string[]>>();
 

@@ -1,0 +1,33 @@
+import { CLUSTER_WORK, ENDPOINT_SERVICE_WORK, INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-kinds.js';
+import { repositories } from '../store/repositories.js';
+import { clusterReconciler, type ClusterRuntime } from './cluster.reconciler.js';
+import { endpointServiceReconciler } from './endpoint-service.reconciler.js';
+import { interfaceEndpointReconciler } from './interface-endpoint.reconciler.js';
+import type { ReconcileFunction } from './outcome.js';
+import type { ReconcileContext } from './reconcile-context.js';
+
+/**
+ * One kind of reconciled resource: how a key of it is reconciled, and every key that exists now.
+ * The registry drives both the controller's handlers and the periodic resync, so a new kind
+ * (a serverless or App Services endpoint) is one more entry here.
+ */
+export interface WorkKind {
+  readonly kind: string;
+  readonly reconcile: ReconcileFunction;
+  /** Every key of this kind in the store (resync enqueues them all). */
+  listKeys(): Promise<string[]>;
+}
+
+/** The kinds this process reconciles. */
+export function workKinds(ctx: ReconcileContext, clusterRuntime: ClusterRuntime): WorkKind[] {
+  const repos = () => repositories(ctx.store.db);
+  return [
+    { kind: CLUSTER_WORK, reconcile: clusterReconciler(ctx, clusterRuntime), listKeys: () => repos().clusters.listIds() },
+    { kind: ENDPOINT_SERVICE_WORK, reconcile: endpointServiceReconciler(ctx), listKeys: () => repos().privateEndpoints.listAllServiceIds() },
+    {
+      kind: INTERFACE_ENDPOINT_WORK,
+      reconcile: interfaceEndpointReconciler(ctx),
+      listKeys: async () => (await repos().privateEndpoints.listAllEndpointKeys()).map((k) => interfaceEndpointKey(k.serviceId, k.endpointId)),
+    },
+  ];
+}
