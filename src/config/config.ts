@@ -31,7 +31,7 @@ export interface PrivlinkConfig {
 }
 
 export interface LocalCloudConfig {
-  /** Run the local cloud in this process. Flag `--no-localcloud`, env `PRIVLINK_LOCALCLOUD=off`. */
+  /** Run the local cloud in this process. Flag `--no-localcloud`, env `PRIVLINK_LOCALCLOUD=on|off`; default on, off with `PRIVLINK_AWS=real`. */
   readonly enabled: boolean;
   readonly host: string;
   /** Local cloud AWS endpoint port. Flag `--localcloud-port`, env `PRIVLINK_LOCALCLOUD_PORT`, default 4566. */
@@ -126,7 +126,8 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
     domain: hostname(pick(flags.domain, 'PRIVLINK_DOMAIN') ?? 'privlink.test'),
     dnsPort: port(pick(flags.dnsPort, 'PRIVLINK_DNS_PORT') ?? '5353', '--dns-port / PRIVLINK_DNS_PORT'),
     localCloud: {
-      enabled: flags.localcloud === false ? false : onOff(env.PRIVLINK_LOCALCLOUD, true, 'PRIVLINK_LOCALCLOUD'),
+      // Against real AWS the local cloud is off unless asked for (then no `lc_*` table is made).
+      enabled: flags.localcloud === false ? false : onOff(env.PRIVLINK_LOCALCLOUD, awsMode === 'local', 'PRIVLINK_LOCALCLOUD'),
       host: '127.0.0.1',
       port: port(pick(flags.localcloudPort, 'PRIVLINK_LOCALCLOUD_PORT') ?? '4566', '--localcloud-port / PRIVLINK_LOCALCLOUD_PORT'),
       delays,

@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { migrateLocalCloud } from '../../src/localcloud/aws/store/migrations/index.js';
 import { openStore, type Store, type StoreLocation } from '../../src/store/database.js';
 
 /**
@@ -23,6 +24,7 @@ export function testBackend(): 'pglite' | 'postgres' {
 /** Makes the migrated PGlite template directory (called once per run by scripts/run-tests.mjs). */
 export async function prepareTemplate(dir: string): Promise<string> {
   const store = await openStore({ kind: 'pglite', dataDir: dir });
+  await migrateLocalCloud(store.db); // most tests run the local cloud: make its tables once, too
   await store.close();
   return dir;
 }

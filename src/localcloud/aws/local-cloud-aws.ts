@@ -12,6 +12,7 @@ import { maxVpcSlot } from './loopback.js';
 import { answerQuery, type PipelineOptions } from './request-pipeline.js';
 import { takeEmulatorLock } from './store/emulator-lock.js';
 import { repositories } from './store/repositories.js';
+import { migrateLocalCloud } from './store/migrations/index.js';
 import { localCloudDb, type LocalCloudSchema } from './store/schema.js';
 import { buildSnapshot } from './snapshot.js';
 
@@ -23,7 +24,7 @@ export { loopbackAddress } from './loopback.js';
 
 /** How to run the AWS emulation. */
 export interface LocalCloudAwsOptions {
-  /** privlink's store; the emulation keeps its state in the `lc_*` tables. */
+  /** privlink's store; the emulation keeps its state in the `lc_*` tables, made by its own migrations at start. */
   readonly store: Store;
   /**
    * Transition preset at start. When it differs from the preset of the previous start it
@@ -108,6 +109,7 @@ async function freeAccountId(store: Store): Promise<string> {
 export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promise<LocalCloudAws> {
   const { store, loopbackBase } = options;
   const now = options.now ?? (() => new Date());
+  await migrateLocalCloud(store.db);
   const db = localCloudDb(store);
   const control = repositories(db).control;
   const provider = await ensureAccount(store, 'provider', SETTING.providerAccountId);

@@ -1,7 +1,7 @@
 import type { Migration } from 'kysely';
 import * as identity from './0001-identity.js';
 import * as clustersAndPrivateEndpoints from './0002-clusters-and-private-endpoints.js';
-import * as localCloudAws from './0003-localcloud-aws.js';
+import * as localCloudAwsMoved from './0003-localcloud-aws.js';
 import * as dataPlane from './0004-data-plane.js';
 
 /**
@@ -11,6 +11,6 @@ import * as dataPlane from './0004-data-plane.js';
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-identity': identity,
   '0002-clusters-and-private-endpoints': clustersAndPrivateEndpoints,
-  '0003-localcloud-aws': localCloudAws,
+  '0003-localcloud-aws': localCloudAwsMoved,
   '0004-data-plane': dataPlane,
 };
