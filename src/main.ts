@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { appContext, type AppContext } from './app/app-context.js';
 import { WORK_CHANNEL } from './domain/work-kinds.js';
-import { bootstrapIfEmpty } from './app/bootstrap.service.js';
+import { claimBootstrapKey, ensureBootstrap, type BootstrapKey } from './app/bootstrap.service.js';
 import { Authenticator } from './api/authenticate.js';
 import { DigestAuthority } from './api/digest-auth.js';
 import { buildApiServer } from './api/server.js';
@@ -28,26 +26,12 @@ import { CrashPoints } from './reconciler/crash-points.js';
 import type { ListenerDirectory, ReconcileContext } from './reconciler/reconcile-context.js';
 import { resyncAll } from './reconciler/resync.js';
 import { workKinds } from './reconciler/work-kinds.js';
+import { readBootstrapFile, writeBootstrapFile, bootstrapFilePath, type BootstrapFile } from './store/bootstrap-file.js';
 import { openStore, type Store } from './store/database.js';
+import { secureDataDir } from './store/data-dir-permissions.js';
 import { SettingsRepository } from './store/settings.repository.js';
 
-/** The contents of `<data-dir>/bootstrap.json` (mode 0600). */
-export interface BootstrapFile {
-  orgId: string;
-  projectId: string;
-  /** Added after the first release of the file; absent in files written before. */
-  apiKeyId?: string;
-  publicKey: string;
-  privateKey: string;
-  baseUrl: string;
-  localCloud?: {
-    endpoint: string;
-    /** The customer account (its VPCs, subnets, endpoints): for `aws ec2 … --endpoint-url`. */
-    customer: { accountId: string; accessKeyId: string; secretAccessKey: string };
-    /** privlink's own provider account (load balancers, endpoint services), for inspection. */
-    provider: { accountId: string; accessKeyId: string; secretAccessKey: string };
-  };
-}
+export type { BootstrapFile } from './store/bootstrap-file.js';
 
 /** A running privlink process: its URLs and a way to stop it cleanly. */
 export interface RunningPrivlink {
@@ -57,7 +41,7 @@ export interface RunningPrivlink {
   readonly dnsPort: number;
   /** The local CA's certificate (trust it with `tlsCAFile=`); null without the local cloud. */
   readonly caPath: string | null;
-  /** Set on the first start of an empty store: the created organization, project and key. */
+  /** Set when this start hands out a key the user has not seen (first start, or recovery of one that failed). */
   readonly createdBootstrap: BootstrapFile | null;
   readonly store: Store;
   readonly localCloud: LocalCloudAws | null;
@@ -76,7 +60,8 @@ export interface PrivlinkHooks {
 
 export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: PrivlinkHooks = {}): Promise<RunningPrivlink> {
   log.info('privlink starting', { config: describeConfig(config) });
-  mkdirSync(config.dataDir, { recursive: true });
+  const fixedModes = secureDataDir(config.dataDir);
+  if (fixedModes > 0) log.info('data directory made private (directories 0700, files 0600)', { dataDir: config.dataDir, entriesFixed: fixedModes });
   const store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir });
   const closers: Array<() => Promise<void>> = [() => store.close()];
   const close = async () => {
@@ -86,7 +71,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     const ctx: AppContext = appContext(store, { domain: config.domain });
     const secret = await new SettingsRepository(store.db).getOrInit('digest.secret', randomBytes(32).toString('hex'));
     const authenticator = new Authenticator(store, new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }));
-    const created = await bootstrapIfEmpty(ctx, config.bootstrapKey);
+    const bootstrap = await ensureBootstrap(ctx, config.bootstrapKey);
 
     let localCloud: LocalCloudAws | null = null;
     let localCloudUrl: string | null = null;
@@ -165,9 +150,16 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     const address = api.server.address() as AddressInfo;
     const apiUrl = config.publicUrl ?? `http://${config.host}:${address.port}`;
 
-    const bootstrap = writeBootstrapFile(config.dataDir, created, apiUrl, localCloud, localCloudUrl);
+    const file = writeBootstrapFileFor(config.dataDir, bootstrap.key, apiUrl, localCloud, localCloudUrl);
+    if (bootstrap.key) await claimBootstrapKey(ctx, bootstrap.key);
+    if (!file) {
+      log.warn(
+        `No ${bootstrapFilePath(config.dataDir)}: the bootstrap key was handed out by an earlier start. For a new private key run: ` +
+          `${config.databaseUrl ? 'DATABASE_URL=… ' : ''}privlink admin reset-bootstrap-key --data-dir ${config.dataDir}`,
+      );
+    }
     log.info('privlink ready', { apiUrl, localCloudUrl, dnsPort: dns.port, dataDir: config.dataDir, backend: store.backend });
-    return { apiUrl, localCloudUrl, dnsPort: dns.port, caPath: ca?.caCertPath ?? null, createdBootstrap: created ? bootstrap : null, store, localCloud, close };
+    return { apiUrl, localCloudUrl, dnsPort: dns.port, caPath: ca?.caCertPath ?? null, createdBootstrap: bootstrap.announce ? file : null, store, localCloud, close };
   } catch (error) {
     await close();
     throw error;
@@ -175,19 +167,18 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
 }
 
 /**
- * Writes `<data-dir>/bootstrap.json` (0600): on first start with the new key; later with the same
- * key (kept from the file) and the current URLs.
+ * Writes `<data-dir>/bootstrap.json` (0600) with `key` when this start has one to hand out (new,
+ * recovered or pinned); otherwise with the key already in the file and the current URLs.
  */
-function writeBootstrapFile(
+function writeBootstrapFileFor(
   dataDir: string,
-  created: { orgId: string; projectId: string; apiKeyId: string; publicKey: string; privateKey: string } | undefined,
+  key: BootstrapKey | null,
   apiUrl: string,
   localCloud: LocalCloudAws | null,
   localCloudUrl: string | null,
 ): BootstrapFile | null {
-  const path = join(dataDir, 'bootstrap.json');
-  const previous = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BootstrapFile) : null;
-  const identity = created ?? previous;
+  const previous = readBootstrapFile(dataDir);
+  const identity = key ?? previous;
   if (!identity) return null;
   const file: BootstrapFile = {
     orgId: identity.orgId,
@@ -208,8 +199,7 @@ function writeBootstrapFile(
         ? { localCloud: previous.localCloud } // a replica without the local cloud keeps what the one with it wrote
         : {}),
   };
-  writeFileSync(path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
-  chmodSync(path, 0o600);
+  writeBootstrapFile(dataDir, file);
   return file;
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { adminGroup } from './commands/admin/admin.group.js';
 import { clustersGroup } from './commands/clusters/clusters.group.js';
 import { completionCommand } from './commands/completion.command.js';
 import { configGroup } from './commands/config/config.group.js';
@@ -7,6 +8,7 @@ import { localcloudGroup } from './commands/localcloud/localcloud.group.js';
 import { organizationsGroup } from './commands/organizations/organizations.group.js';
 import { privateEndpointsGroup } from './commands/private-endpoints/private-endpoints.group.js';
 import { projectsGroup } from './commands/projects/projects.group.js';
+import { resetCommand } from './commands/reset.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { mountCommand, SPECS } from './framework/build-command.js';
 import { FlagError } from './framework/cli-errors.js';
@@ -22,7 +24,7 @@ import { ENVIRONMENT_HELP } from './config/environment-help.js';
 /**
  * The `privlink` command tree:
  *
- *   privlink serve
+ *   privlink serve · privlink reset · privlink admin reset-bootstrap-key
  *   privlink config {init|set|list|describe|delete}
  *   privlink privateEndpoints {aws|azure|gcp} {create|list|describe|delete|watch}
  *   privlink privateEndpoints {aws|azure|gcp} interfaces {create|describe|delete}
@@ -85,6 +87,7 @@ export function buildProgram(io: CliIo): Command {
   });
 
   const commands: CommandSpec[] = [
+    adminGroup,
     clustersGroup,
     completionCommand,
     configGroup,
@@ -93,6 +96,7 @@ export function buildProgram(io: CliIo): Command {
     organizationsGroup,
     privateEndpointsGroup,
     projectsGroup,
+    resetCommand,
     serveCommand,
   ];
   const root = defineGroup({

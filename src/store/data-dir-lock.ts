@@ -15,7 +15,7 @@ export class DataDirLockedError extends Error {
 
 /**
  * An exclusive lock on a PGlite data directory: `<dir>/privlink.lock` created with O_EXCL and
- * holding our pid. Two processes on one PGlite folder silently lose writes (stack trial §1), so
+ * holding our pid. Two processes on one PGlite folder silently lose writes, so
  * this refuses the second one. A lock left by a process that died (SIGKILL) is taken over when
  * its pid no longer runs.
  *
@@ -23,7 +23,7 @@ export class DataDirLockedError extends Error {
  * @throws DataDirLockedError when a live process holds it
  */
 export function lockDataDir(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, 'privlink.lock');
   for (let attempt = 0; attempt < 3; attempt++) {
     try {

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
+import { restrictUmask, secureDataDir } from './data-dir-permissions.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Schema } from './schema.js';
@@ -35,7 +36,10 @@ export interface Store {
 
 /**
  * Opens the store and runs pending migrations (forward-only). On PGlite the data directory is
- * locked first: a second process gets DataDirLockedError instead of silently losing writes.
+ * locked first: a second process gets DataDirLockedError instead of silently losing writes. The
+ * directory is private to the user: 0700, the process umask 077 (files PGlite creates later are
+ * 0600), and once PGlite has started every entry is brought to 0700/0600 (its first-start
+ * initialisation sets 0666 modes itself, which no umask prevents).
  */
 export async function openStore(location: StoreLocation, options: { migrate?: boolean } = {}): Promise<Store> {
   const store = location.kind === 'pglite' ? await openPGlite(location.dataDir) : await openPostgres(location.url);
@@ -61,11 +65,19 @@ export async function migrate(db: Kysely<any>): Promise<void> {
 }
 
 async function openPGlite(dataDir: string): Promise<Store> {
+  restrictUmask();
   const unlock = lockDataDir(dataDir);
   let pglite: PGlite;
   try {
     pglite = await PGlite.create(dataDir);
   } catch (error) {
+    unlock();
+    throw error;
+  }
+  try {
+    secureDataDir(dataDir);
+  } catch (error) {
+    await pglite.close();
     unlock();
     throw error;
   }

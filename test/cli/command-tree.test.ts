@@ -39,6 +39,8 @@ describe('command tree: commands, aliases, help', () => {
       'privateEndpoints regionalModes enable',
       'privateEndpoints regionalModes disable',
       'serve',
+      'reset',
+      'admin reset-bootstrap-key',
       'projects create',
       'projects list',
       'projects describe',

@@ -15,7 +15,7 @@ describe('shell completion', () => {
   const complete = async (...words: string[]) => (await runInProcess(['__complete', ...words], { home })).stdout.split('\n').filter(Boolean);
 
   test('completes top-level commands, without hidden ones', async () => {
-    assert.deepEqual(await complete(''), ['clusters', 'completion', 'config', 'help', 'localcloud', 'organizations', 'privateEndpoints', 'projects', 'serve']);
+    assert.deepEqual(await complete(''), ['admin', 'clusters', 'completion', 'config', 'help', 'localcloud', 'organizations', 'privateEndpoints', 'projects', 'reset', 'serve']);
     assert.deepEqual(await complete('pr'), ['private-endpoint', 'private-endpoints', 'privateEndpoint', 'privateEndpoints', 'privateendpoint', 'privateendpoints', 'project', 'projects']);
   });
 

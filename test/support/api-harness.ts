@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { appContext, type AppContext } from '../../src/app/app-context.js';
 import { insertApiKey } from '../../src/app/api-keys.service.js';
-import { bootstrapIfEmpty, type BootstrapResult } from '../../src/app/bootstrap.service.js';
+import { ensureBootstrap, type BootstrapKey } from '../../src/app/bootstrap.service.js';
 import { insertProject } from '../../src/app/projects.service.js';
 import { Authenticator } from '../../src/api/authenticate.js';
 import { DigestAuthority } from '../../src/api/digest-auth.js';
@@ -21,7 +21,7 @@ export interface ApiHarness {
   readonly store: Store;
   readonly ctx: AppContext;
   readonly app: FastifyInstance;
-  readonly bootstrap: BootstrapResult;
+  readonly bootstrap: BootstrapKey;
   /** A Digest client for a key. */
   client(publicKey: string, privateKey: string): AtlasClient;
   /** The bootstrap key's client (Organization Owner + Project Owner of "Project 0"). */
@@ -37,7 +37,7 @@ export async function startApi(): Promise<ApiHarness> {
   const test = await openTestStore();
   const store = test.store;
   const ctx: AppContext = appContext(store, { domain: 'privlink.test' });
-  const bootstrap = (await bootstrapIfEmpty(ctx, null))!;
+  const bootstrap = (await ensureBootstrap(ctx, null)).key!;
   const authenticator = new Authenticator(store, new DigestAuthority(Buffer.from('test-secret'), { nonceTtlMs: 300_000 }), 0);
   const app = await buildApiServer({ ctx, authenticator, log: createLogger('error'), publicUrl: null });
   await app.listen({ host: '127.0.0.1', port: 0 });

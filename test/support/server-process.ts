@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BootstrapFile } from '../../src/main.js';
@@ -30,6 +30,7 @@ export interface ServerProcess {
   readonly dnsPort: number;
   /** The local CA certificate (`tlsCAFile=`). */
   readonly caPath: string | null;
+  /** `<data-dir>/bootstrap.json` as the start left it (throws when the start wrote none). */
   readonly bootstrap: BootstrapFile;
   readonly dataDir: string;
   readonly location: StoreLocation;
@@ -89,13 +90,17 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
       reject(new Error(`server exited (${code ?? signal}) before it was ready:\n${output}`));
     });
   });
-  const bootstrap = JSON.parse(readFileSync(join(dataDir, 'bootstrap.json'), 'utf8')) as BootstrapFile;
+  const bootstrapPath = join(dataDir, 'bootstrap.json');
+  const bootstrap = existsSync(bootstrapPath) ? (JSON.parse(readFileSync(bootstrapPath, 'utf8')) as BootstrapFile) : undefined;
   const server: ServerProcess = {
     apiUrl: ready[1]!,
     localCloudUrl: ready[2] ?? null,
     dnsPort: Number(ready[3]),
     caPath: ready[4] ?? null,
-    bootstrap,
+    get bootstrap() {
+      if (!bootstrap) throw new Error(`the server wrote no ${bootstrapPath}:\n${output}`);
+      return bootstrap;
+    },
     dataDir,
     location,
     child,

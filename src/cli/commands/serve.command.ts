@@ -37,12 +37,13 @@ export const serveCommand = defineCommand({
     }
     const log = createLogger(config.logLevel);
     const { DataDirLockedError } = await import('../../store/data-dir-lock.js');
+    const { PinnedKeyConflictError } = await import('../../app/bootstrap.service.js');
     let running;
     try {
       running = await startPrivlink(config, log);
     } catch (error) {
       // Expected start-up failures get one clear line, not a stack trace.
-      if (error instanceof DataDirLockedError) throw new CliError(error.message);
+      if (error instanceof DataDirLockedError || error instanceof PinnedKeyConflictError) throw new CliError(error.message);
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new CliError(`${(error as Error).message}: another process uses that port; choose another with --port / --localcloud-port / --dns-port.`);
       throw error;
     }

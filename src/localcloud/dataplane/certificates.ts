@@ -1,8 +1,8 @@
 // A local certificate authority for the private names: drivers verify the name they dialled
 // (`pl-0-us-east-1.<id>.<domain>`), not the IP, so every node behind a private endpoint needs a
 // certificate with that name (or `*.<id>.<domain>`) signed by a CA the user trusts. The CA is
-// ECDSA P-256, kept in a directory: `ca.pem` (public; give it to users as `tlsCAFile`) and
-// `ca-key.pem` (mode 0600). Server certificates are issued on demand and cached in memory.
+// ECDSA P-256, kept in a directory: `ca.pem` (give it to users as `tlsCAFile`) and `ca-key.pem`,
+// both mode 0600 like everything in the data directory (copy `ca.pem` out to share it). Server certificates are issued on demand and cached in memory.
 import 'reflect-metadata'; // before @peculiar/x509: its tsyringe needs the Reflect metadata API
 import { webcrypto, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
@@ -241,7 +241,7 @@ async function publish(dir: string, certPem: string, keyPem: string): Promise<bo
     // The key is created 0600 from the first byte: never world-readable, not even briefly.
     await writeFile(keyTemp, keyPem, { mode: 0o600, flag: 'wx' });
     await chmod(keyTemp, 0o600);
-    await writeFile(certTemp, certPem, { mode: 0o644, flag: 'wx' });
+    await writeFile(certTemp, certPem, { mode: 0o600, flag: 'wx' });
     try {
       await link(keyTemp, join(dir, CA_KEY_FILE));
     } catch (error) {

@@ -1,0 +1,11 @@
+import { defineGroup } from '../../framework/command-spec.js';
+import { resetBootstrapKeyCommand } from './reset-bootstrap-key.command.js';
+
+/** `privlink admin …`: maintenance of a privlink store, run on the machine that holds it (no API key needed). */
+export const adminGroup = defineGroup({
+  name: 'admin',
+  summary: 'Maintain the privlink store directly (no API key needed).',
+  description:
+    'These commands open the store themselves: the embedded data directory (--data-dir) while no server runs on it, or the PostgreSQL database of DATABASE_URL.',
+  commands: [resetBootstrapKeyCommand],
+});
