@@ -4,6 +4,7 @@ import { INTERFACE_ENDPOINT_WORK } from '../app/endpoint-services.service.js';
 import { decideEndpointService } from '../domain/endpoint-service.js';
 import { findRegion } from '../domain/regions.js';
 import { ProviderError, type ProviderRef } from '../providers/cloud-provider.js';
+import type { EndpointServiceRecord } from '../store/private-endpoints.repository.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
 import { pollInterval, providerFailureMessage, serviceSpec, type ReconcileContext } from './reconcile-context.js';
@@ -38,7 +39,7 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
           await recordEvent(tx, { orgId: project.orgId, projectId: project.id, type: 'ENDPOINT_SERVICE_DELETED', targetId: service.id, payload: { regionName: service.regionName } }, now);
         }
       });
-      ctx.log.info('endpoint service deleted', { endpointServiceId: id });
+      ctx.log.info('endpoint service deleted', { ...serviceFields(service), from: service.status, to: 'DELETED' });
       return DONE;
     }
 
@@ -51,10 +52,12 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
         ctx.crash.reach('before-create-endpoint-service');
         ref = await ctx.provider.createEndpointService(spec, ref);
         ctx.crash.reach('after-create-endpoint-service');
+        ctx.log.info('endpoint service created at the provider', { ...serviceFields(service), providerServiceId: ref.serviceId ?? null });
       } else if (decision.action === 'delete') {
         ctx.crash.reach('before-delete-endpoint-service');
         await ctx.provider.deleteEndpointService(spec, ref);
         ctx.crash.reach('after-delete-endpoint-service');
+        ctx.log.info('endpoint service deletion requested at the provider', { ...serviceFields(service), providerServiceId: ref.serviceId ?? null });
       } else if (decision.status === 'AVAILABLE') {
         const digest = listenersDigest(spec.listeners);
         if (ref.listenersDigest !== digest) {
@@ -65,13 +68,13 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
     } catch (error) {
       if (!(error instanceof ProviderError) || error.retryable) throw error;
       const message = providerFailureMessage(decision.action === 'delete' ? 'delete endpoint service' : 'create endpoint service', error.code, error.message);
-      await publish(ctx, service.id, { status: decision.action === 'delete' ? 'DELETING' : 'FAILED', errorMessage: message, ref });
+      await publish(ctx, service, { status: decision.action === 'delete' ? 'DELETING' : 'FAILED', errorMessage: message, ref });
       if (decision.action === 'delete') throw error;
       return DONE;
     }
 
     const becameAvailable = decision.status === 'AVAILABLE' && service.status !== 'AVAILABLE';
-    await publish(ctx, service.id, {
+    await publish(ctx, service, {
       status: decision.status,
       errorMessage: decision.errorMessage,
       endpointServiceName: decision.endpointServiceName,
@@ -84,10 +87,18 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
   };
 }
 
-/** Writes the published status and ref; records an event and wakes the interface endpoints when asked. */
+/** The ids every log line about an endpoint service carries. */
+function serviceFields(service: EndpointServiceRecord): Record<string, unknown> {
+  return { projectId: service.projectId, endpointServiceId: service.id, provider: service.provider, region: service.regionName };
+}
+
+/**
+ * Writes the published status and ref; records an event and wakes the interface endpoints when
+ * asked; logs one info line when the status changes.
+ */
 async function publish(
   ctx: ReconcileContext,
-  serviceId: string,
+  service: EndpointServiceRecord,
   update: {
     status: 'INITIATING' | 'AVAILABLE' | 'FAILED' | 'DELETING' | 'WAITING_FOR_USER';
     errorMessage: string | null;
@@ -98,7 +109,9 @@ async function publish(
   },
 ): Promise<void> {
   const now = ctx.now();
+  const serviceId = service.id;
   let woke = false;
+  let change: { from: string; to: string } | undefined;
   await ctx.store.transaction(async (trx) => {
     const tx = repositories(trx);
     // Row lock: an API delete committing between this read and the update must not be overwritten.
@@ -106,6 +119,7 @@ async function publish(
     if (!current) return;
     // A delete asked for while this pass ran wins over what the pass saw.
     const status = current.deleteRequested ? 'DELETING' : update.status;
+    change = status === current.status ? undefined : { from: current.status, to: status };
     await tx.privateEndpoints.updateService(
       serviceId,
       {
@@ -129,6 +143,14 @@ async function publish(
       }
     }
   });
+  if (change) {
+    ctx.log.info('endpoint service status changed', {
+      ...serviceFields(service),
+      ...change,
+      endpointServiceName: update.endpointServiceName ?? service.endpointServiceName,
+      ...(update.errorMessage ? { errorMessage: update.errorMessage } : {}),
+    });
+  }
   if (woke) await ctx.announce();
 }
 
