@@ -118,7 +118,7 @@ async function enqueueClusterWork(uow: UnitOfWork, cluster: ClusterRecord): Prom
 }
 
 /**
- * Seed 01's rules for a cluster being created or changed: replica sets are not allowed in a
+ * Atlas's private-endpoint rules for a cluster being created or changed: replica sets are not allowed in a
  * regionalized project; a region with an AWS endpoint service keeps at most the project's limit
  * of addressable targets; a multi-region cluster needs PrivateLink in all or none of its regions.
  */

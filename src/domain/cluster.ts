@@ -9,7 +9,7 @@ export type ClusterType = (typeof CLUSTER_TYPES)[number];
 /** `stateName` values a cluster goes through (CREATING → IDLE ⇄ UPDATING, → DELETING → gone). */
 export type ClusterState = 'CREATING' | 'IDLE' | 'UPDATING' | 'DELETING';
 
-/** Shared tiers: they can exist but never get private endpoints (seed 01). */
+/** Shared tiers: they can exist but never get private endpoints (as in Atlas). */
 export const SHARED_TIERS = ['M0', 'M2', 'M5'] as const;
 const DEDICATED_TIER = /^(M[1-9][0-9]{1,2}|R[1-9][0-9]{1,2})(_NVME)?$/;
 
@@ -58,7 +58,7 @@ export interface ClusterSpec {
  */
 export const CLUSTER_LIMITS = { shards: 70, nameLength: 64, nodesPerShard: 50, electablePerShard: 7, regionsPerShard: 50, nodesPerRegion: 50 } as const;
 
-/** Something a load balancer must reach on its own port (seed 01: addressable target). */
+/** Something a load balancer must reach on its own port (Atlas's "addressable target"). */
 export interface AddressableTarget {
   readonly kind: 'mongod' | 'mongos' | 'biConnector';
   readonly provider: CloudProvider;
@@ -250,7 +250,7 @@ function nodesIn(config: RegionConfig): number {
 }
 
 /**
- * The addressable targets of a cluster (seed 01): each node of a replica set; each mongos of a
+ * The addressable targets of a cluster (as Atlas counts them): each node of a replica set; each mongos of a
  * sharded cluster (privlink runs one mongos per node of the first shard in each region); one BI
  * Connector in the highest-priority region when enabled. Shared tiers have none.
  */

@@ -2,8 +2,8 @@
  * The one catalogue of API errors: catalogue name → HTTP status, wire `errorCode` and detail
  * template (`%s` placeholders are filled, in order, from the error's `parameters`).
  *
- * Names are never renamed or reused. Where Atlas's own code is known (CONTRACT.md §7, recorded
- * exchanges) it is used verbatim; codes marked `privlink: true` are ours, chosen where Atlas
+ * Names are never renamed or reused. Where Atlas's own code is known (its API specification,
+ * recorded exchanges) it is used verbatim; codes marked `privlink: true` are ours, chosen where Atlas
  * documents the rule but not its code (docs/decisions.md lists them).
  */
 export interface ErrorDefinition {

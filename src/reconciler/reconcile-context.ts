@@ -44,7 +44,7 @@ export function connectionSpec(service: EndpointServiceRecord, region: string): 
   return { id: service.id, projectId: service.projectId, region, listeners: [] };
 }
 
-/** Atlas's wording for an unexpected provider failure (TF #590 shows it). */
+/** Atlas's wording for an unexpected provider failure, as Atlas reports it in `errorMessage`. */
 export function providerFailureMessage(what: string, code: string, message: string): string {
   return `Failed to ${what} due to an unexpected error with code={${code}} and message={${message}} from AWS API.`;
 }
