@@ -86,7 +86,7 @@ export function decideInterfaceEndpoint(
       if (age < context.notFoundGraceMs) return { status: 'PENDING_ACCEPTANCE', errorMessage: null, action: 'none', settled: false };
       return {
         status: 'REJECTED',
-        errorMessage: `Interface endpoint ${current.endpointId} was not found: no VPC endpoint with this id requests a connection to ${service}. Create it with aws ec2 create-vpc-endpoint --service-name ${service}, delete this registration, then register the new endpoint's id.`,
+        errorMessage: `Interface endpoint ${current.endpointId} was not found: no VPC endpoint with this id requests a connection to ${service}. Create it with aws ec2 create-vpc-endpoint --service-name ${service}. Delete this registration, then register the new endpoint's id.`,
         action: 'none',
         settled: true,
       };
