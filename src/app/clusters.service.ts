@@ -1,3 +1,4 @@
+import { settingsOf, settingsToBody } from '../domain/cluster-settings.js';
 import { clusterRegions, isSharedTier, parseClusterSpec, targetsInRegion, type ClusterSpec } from '../domain/cluster.js';
 import { ApiError, apiError } from '../domain/errors.js';
 import type { Principal, Project } from '../domain/identity.js';
@@ -98,6 +99,7 @@ export async function deleteCluster(ctx: AppContext, principal: Principal, proje
     const cluster = await repos.clusters.findByName(projectId, name);
     if (!cluster) throw apiError('CLUSTER_NOT_FOUND', name, projectId);
     if (cluster.deleteRequested) throw apiError('CLUSTER_ALREADY_REQUESTED_DELETION', cluster.name);
+    if (settingsOf(cluster.spec).terminationProtectionEnabled) throw apiError('CANNOT_TERMINATE_CLUSTER_WHEN_TERMINATION_PROTECTION_ENABLED', cluster.name);
     const before = await projectStrings(repos, projectId, ctx.settings.domain);
     await repos.clusters.update(cluster.id, { stateName: 'DELETING', deleteRequested: true }, now);
     await recordStringChanges(repos, projectId, before, ctx.settings.domain, now);
@@ -116,7 +118,7 @@ async function enqueueClusterWork(uow: UnitOfWork, cluster: ClusterRecord): Prom
 }
 
 /**
- * Seed 01's rules for a cluster being created or changed: replica sets are not allowed in a
+ * Atlas's private-endpoint rules for a cluster being created or changed: replica sets are not allowed in a
  * regionalized project; a region with an AWS endpoint service keeps at most the project's limit
  * of addressable targets; a multi-region cluster needs PrivateLink in all or none of its regions.
  */
@@ -139,13 +141,18 @@ async function checkPrivateEndpointRules(repos: Repositories, project: Project, 
   }
 }
 
-/** The API body that would create `spec` (used to merge PATCH bodies). */
+/**
+ * The API body that would create `spec` (used to merge PATCH bodies: a PATCH attribute replaces
+ * the stored one as a whole, arrays such as `labels` and `tags` included).
+ */
 export function specToBody(spec: ClusterSpec): Record<string, unknown> {
+  const settings = settingsOf(spec);
   return {
+    ...settingsToBody(settings),
     name: spec.name,
     clusterType: spec.clusterType,
     mongoDBMajorVersion: spec.mongoDBMajorVersion,
-    biConnector: { enabled: spec.biConnectorEnabled },
+    biConnector: { enabled: spec.biConnectorEnabled, readPreference: settings.biConnectorReadPreference },
     ...(spec.targets ? { privlinkTargets: spec.targets } : {}),
     replicationSpecs: spec.replicationSpecs.map((replication) => ({
       zoneName: replication.zoneName,

@@ -4,9 +4,9 @@ import type { Repositories } from '../store/repositories.js';
 import { reader, type AppContext } from './app-context.js';
 
 /**
- * The `connectionStrings` object of a cluster (CONTRACT.md §8). `privateEndpoint[]` lists the
+ * The `connectionStrings` object of a cluster (Atlas's `ClusterConnectionStrings`). `privateEndpoint[]` lists the
  * private-endpoint-aware strings; it is filled only when every region of the cluster has an
- * AVAILABLE endpoint (seed 01). Everything it is made of is stored (host suffix, `pl-<n>` indexes,
+ * AVAILABLE endpoint (as Atlas documents). Everything it is made of is stored (host suffix, `pl-<n>` indexes,
  * ports), so the strings are the same after a restart.
  */
 export interface ClusterConnectionStrings {

@@ -17,7 +17,7 @@ import { recordEvent } from './events.js';
  * Registers a customer's endpoint with an endpoint service (AWS `{"id": "vpce-…"}`). It starts
  * PENDING_ACCEPTANCE; the reconciler accepts the provider connection (→ PENDING → AVAILABLE) or
  * ends it REJECTED with an errorMessage saying why. Rules: payment information on file (402);
- * an id registered once (409); seed 01's one-per-region / one-region rule unless regionalized.
+ * an id registered once (409); Atlas's one-per-region / one-region rule unless regionalized.
  */
 export async function createInterfaceEndpoint(
   ctx: AppContext,

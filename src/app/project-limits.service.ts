@@ -44,7 +44,7 @@ export async function getProjectLimit(ctx: AppContext, principal: Principal, pro
 
 /**
  * Sets `atlas.project.deployment.nodesPerPrivateLinkRegion`: an Organization Owner of the
- * project's organization may raise it once, up to 50 (seed 01's "one-time increase").
+ * project's organization may raise it once, up to 50 (Atlas's "one-time increase").
  */
 export async function setProjectLimit(ctx: AppContext, principal: Principal, projectId: string, name: string, value: unknown): Promise<ProjectLimit> {
   await inTransaction(ctx, async ({ repos }) => {

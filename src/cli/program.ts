@@ -14,6 +14,7 @@ import { mountCommand, SPECS } from './framework/build-command.js';
 import { FlagError } from './framework/cli-errors.js';
 import type { CliIo } from './framework/cli-io.js';
 import { defineCommand, defineGroup, type CommandSpec } from './framework/command-spec.js';
+import { unknownCommandError } from './framework/command-suggestions.js';
 import { completionCandidates } from './framework/completion.js';
 import { EXIT_CODES_HELP } from './framework/exit-codes.js';
 import { formatHelp } from './framework/help-format.js';
@@ -124,7 +125,7 @@ export function buildProgram(io: CliIo): Command {
       io.stdout.write(program.helpInformation());
       return;
     }
-    throw new FlagError(`unknown command "${first}" for "privlink"\nRun 'privlink --help' for usage.`);
+    throw unknownCommandError(program, first);
   });
   return program;
 }

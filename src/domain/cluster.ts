@@ -1,3 +1,4 @@
+import { parseClusterSettings, rejectUnknownAttributes, type ClusterSettings } from './cluster-settings.js';
 import { ApiError, apiError } from './errors.js';
 import { findRegion, isCloudProvider, type CloudProvider } from './regions.js';
 
@@ -8,7 +9,7 @@ export type ClusterType = (typeof CLUSTER_TYPES)[number];
 /** `stateName` values a cluster goes through (CREATING → IDLE ⇄ UPDATING, → DELETING → gone). */
 export type ClusterState = 'CREATING' | 'IDLE' | 'UPDATING' | 'DELETING';
 
-/** Shared tiers: they can exist but never get private endpoints (seed 01). */
+/** Shared tiers: they can exist but never get private endpoints (as in Atlas). */
 export const SHARED_TIERS = ['M0', 'M2', 'M5'] as const;
 const DEDICATED_TIER = /^(M[1-9][0-9]{1,2}|R[1-9][0-9]{1,2})(_NVME)?$/;
 
@@ -46,9 +47,18 @@ export interface ClusterSpec {
   readonly mongoDBMajorVersion: string;
   /** privlink extension: real `host:port` targets per node instead of simulated nodes (self-hosted use). */
   readonly targets: readonly string[] | null;
+  /** Labels, tags, flags (absent on specs stored before privlink kept them: read with settingsOf). */
+  readonly settings?: ClusterSettings;
 }
 
-/** Something a load balancer must reach on its own port (seed 01: addressable target). */
+/**
+ * Bounds of a cluster body. Atlas: at most 70 shards, names of at most 64 characters. MongoDB: a
+ * replica set (each shard) has at most 50 members, of which at most 7 vote (electable nodes).
+ * privlink: at most 50 region configs per shard.
+ */
+export const CLUSTER_LIMITS = { shards: 70, nameLength: 64, nodesPerShard: 50, electablePerShard: 7, regionsPerShard: 50, nodesPerRegion: 50 } as const;
+
+/** Something a load balancer must reach on its own port (Atlas's "addressable target"). */
 export interface AddressableTarget {
   readonly kind: 'mongod' | 'mongos' | 'biConnector';
   readonly provider: CloudProvider;
@@ -57,17 +67,25 @@ export interface AddressableTarget {
   readonly name: string;
 }
 
-const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,63}$/;
+const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
+const REPLICATION_SPEC_ATTRIBUTES = new Set(['numShards', 'regionConfigs', 'zoneName', 'id', 'zoneId']);
+const REGION_CONFIG_ATTRIBUTES = new Set(['providerName', 'backingProviderName', 'regionName', 'priority', 'electableSpecs', 'readOnlySpecs', 'analyticsSpecs']);
+const NODE_SPEC_ATTRIBUTES = new Set(['instanceSize', 'nodeCount']);
+const BI_CONNECTOR_ATTRIBUTES = new Set(['enabled', 'readPreference']);
 
 /**
  * Parses and validates a cluster create body (v2 shapes 2023-02-01 and 2024-08-05: `replicationSpecs`
- * → `regionConfigs`; `numShards` expands to that many shards). Throws ApiError for bad input.
+ * → `regionConfigs`; `numShards` expands to that many shards). Throws ApiError for bad input: an
+ * attribute privlink does not know is refused (400 INVALID_ATTRIBUTE naming it), never dropped;
+ * bounds (CLUSTER_LIMITS) are 400 INVALID_ATTRIBUTE naming the attribute and the limit.
  */
 export function parseClusterSpec(body: unknown): ClusterSpec {
   const input = asObject(body, 'body');
   const name = input.name;
   if (name === undefined || name === null) throw apiError('MISSING_ATTRIBUTE', 'name');
   if (typeof name !== 'string' || !CLUSTER_NAME.test(name)) throw apiError('INVALID_ATTRIBUTE', 'name');
+  if (name.length > CLUSTER_LIMITS.nameLength) throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', 'name', `${CLUSTER_LIMITS.nameLength} characters`, name.length);
+  const settings = parseClusterSettings(input);
   const clusterType = input.clusterType ?? 'REPLICASET';
   if (typeof clusterType !== 'string' || !(CLUSTER_TYPES as readonly string[]).includes(clusterType)) {
     throw apiError('INVALID_ENUM_VALUE', String(clusterType), 'clusterType');
@@ -75,12 +93,12 @@ export function parseClusterSpec(body: unknown): ClusterSpec {
   const rawSpecs = input.replicationSpecs;
   if (rawSpecs === undefined || rawSpecs === null) throw apiError('MISSING_ATTRIBUTE', 'replicationSpecs');
   if (!Array.isArray(rawSpecs) || rawSpecs.length === 0) throw apiError('INVALID_ATTRIBUTE', 'replicationSpecs');
+  const shards = rawSpecs.reduce((sum: number, raw, index) => sum + shardCount(raw, index), 0);
+  if (shards > CLUSTER_LIMITS.shards) throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', 'replicationSpecs', `${CLUSTER_LIMITS.shards} shards`, shards);
   const replicationSpecs: ReplicationSpec[] = [];
   rawSpecs.forEach((raw, index) => {
     const spec = parseReplicationSpec(raw, index);
-    const numShards = asObject(raw, `replicationSpecs[${index}]`).numShards;
-    const copies = typeof numShards === 'number' && Number.isInteger(numShards) && numShards > 0 ? numShards : 1;
-    for (let copy = 0; copy < copies; copy++) replicationSpecs.push(spec);
+    for (let copy = 0; copy < shardCount(raw, index); copy++) replicationSpecs.push(spec);
   });
   if (clusterType === 'REPLICASET' && replicationSpecs.length !== 1) {
     throw new ApiError('INVALID_CLUSTER_CONFIGURATION', ['A REPLICASET cluster has exactly one replication spec.']);
@@ -90,6 +108,8 @@ export function parseClusterSpec(body: unknown): ClusterSpec {
     throw new ApiError('INVALID_CLUSTER_CONFIGURATION', ['Shared-tier clusters (M0, M2, M5) are single-region replica sets.']);
   }
   const bi = input.biConnector === undefined || input.biConnector === null ? {} : asObject(input.biConnector, 'biConnector');
+  rejectUnknownAttributes(bi, BI_CONNECTOR_ATTRIBUTES, 'biConnector');
+  if (bi.enabled !== undefined && bi.enabled !== null && typeof bi.enabled !== 'boolean') throw apiError('INVALID_ATTRIBUTE', 'biConnector.enabled');
   const version = input.mongoDBMajorVersion ?? '8.0';
   if (typeof version !== 'string' || !/^[0-9]+\.[0-9]+$/.test(version)) throw apiError('INVALID_ATTRIBUTE', 'mongoDBMajorVersion');
   const targets = parseTargets(input.privlinkTargets);
@@ -100,6 +120,7 @@ export function parseClusterSpec(body: unknown): ClusterSpec {
     biConnectorEnabled: bi.enabled === true && !tenant,
     mongoDBMajorVersion: version,
     targets,
+    settings,
   };
   if (targets !== null && targets.length !== addressableTargets(spec).length) {
     throw new ApiError('INVALID_CLUSTER_CONFIGURATION', [
@@ -107,6 +128,14 @@ export function parseClusterSpec(body: unknown): ClusterSpec {
     ]);
   }
   return spec;
+}
+
+/** The shards one raw replication spec stands for (`numShards`, 1 when absent). */
+function shardCount(raw: unknown, index: number): number {
+  const numShards = asObject(raw, `replicationSpecs[${index}]`).numShards;
+  if (numShards === undefined || numShards === null) return 1;
+  if (typeof numShards !== 'number' || !Number.isInteger(numShards) || numShards < 1) throw apiError('INVALID_ATTRIBUTE', `replicationSpecs[${index}].numShards`);
+  return numShards;
 }
 
 function parseTargets(value: unknown): readonly string[] | null {
@@ -120,9 +149,17 @@ function parseTargets(value: unknown): readonly string[] | null {
 function parseReplicationSpec(raw: unknown, index: number): ReplicationSpec {
   const path = `replicationSpecs[${index}]`;
   const input = asObject(raw, path);
+  rejectUnknownAttributes(input, REPLICATION_SPEC_ATTRIBUTES, path);
   const configs = input.regionConfigs;
   if (!Array.isArray(configs) || configs.length === 0) throw apiError('MISSING_ATTRIBUTE', `${path}.regionConfigs`);
+  if (configs.length > CLUSTER_LIMITS.regionsPerShard) throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', `${path}.regionConfigs`, `${CLUSTER_LIMITS.regionsPerShard} regions`, configs.length);
   const regionConfigs = configs.map((config, i) => parseRegionConfig(config, `${path}.regionConfigs[${i}]`));
+  const electable = regionConfigs.reduce((sum, config) => sum + (config.tenant ? 0 : config.electableSpecs.nodeCount), 0);
+  if (electable > CLUSTER_LIMITS.electablePerShard) {
+    throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', `${path}.regionConfigs[].electableSpecs.nodeCount`, `${CLUSTER_LIMITS.electablePerShard} electable nodes per shard`, electable);
+  }
+  const nodes = regionConfigs.reduce((sum, config) => sum + (config.tenant ? 0 : nodesIn(config)), 0);
+  if (nodes > CLUSTER_LIMITS.nodesPerShard) throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', `${path}.regionConfigs[].nodeCount`, `${CLUSTER_LIMITS.nodesPerShard} nodes per shard`, nodes);
   const seen = new Set<string>();
   for (const config of regionConfigs) {
     const key = `${config.providerName}:${config.regionName}`;
@@ -135,6 +172,7 @@ function parseReplicationSpec(raw: unknown, index: number): ReplicationSpec {
 
 function parseRegionConfig(raw: unknown, path: string): RegionConfig {
   const input = asObject(raw, path);
+  rejectUnknownAttributes(input, REGION_CONFIG_ATTRIBUTES, path);
   const providerName = input.providerName;
   if (providerName === undefined) throw apiError('MISSING_ATTRIBUTE', `${path}.providerName`);
   const tenant = providerName === 'TENANT';
@@ -175,12 +213,12 @@ function parseNodeSpec(raw: unknown, path: string, defaultCount: number, default
     return { instanceSize: defaultSize, nodeCount: defaultCount };
   }
   const input = asObject(raw, path);
+  rejectUnknownAttributes(input, NODE_SPEC_ATTRIBUTES, path);
   const instanceSize = input.instanceSize ?? defaultSize;
   if (typeof instanceSize !== 'string') throw apiError('MISSING_ATTRIBUTE', `${path}.instanceSize`);
   const nodeCount = input.nodeCount ?? defaultCount;
-  if (typeof nodeCount !== 'number' || !Number.isInteger(nodeCount) || nodeCount < 0 || nodeCount > 50) {
-    throw apiError('INVALID_ATTRIBUTE', `${path}.nodeCount`);
-  }
+  if (typeof nodeCount !== 'number' || !Number.isInteger(nodeCount) || nodeCount < 0) throw apiError('INVALID_ATTRIBUTE', `${path}.nodeCount`);
+  if (nodeCount > CLUSTER_LIMITS.nodesPerRegion) throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', `${path}.nodeCount`, CLUSTER_LIMITS.nodesPerRegion, nodeCount);
   return { instanceSize, nodeCount };
 }
 
@@ -212,7 +250,7 @@ function nodesIn(config: RegionConfig): number {
 }
 
 /**
- * The addressable targets of a cluster (seed 01): each node of a replica set; each mongos of a
+ * The addressable targets of a cluster (as Atlas counts them): each node of a replica set; each mongos of a
  * sharded cluster (privlink runs one mongos per node of the first shard in each region); one BI
  * Connector in the highest-priority region when enabled. Shared tiers have none.
  */

@@ -5,7 +5,7 @@ import type { CloudProvider } from './regions.js';
  * `INITIATING → AVAILABLE | FAILED`, and `DELETING` once deletion is asked for, until the
  * provider confirms the resources are gone and the row disappears (GET then answers 404).
  * `WAITING_FOR_USER` is legacy Atlas AWS wording for "ready"; privlink reports AVAILABLE as
- * current Atlas does (CONTRACT.md §13.4).
+ * current Atlas does.
  */
 export const ENDPOINT_SERVICE_STATUSES = ['INITIATING', 'WAITING_FOR_USER', 'AVAILABLE', 'FAILED', 'DELETING'] as const;
 export type EndpointServiceStatus = (typeof ENDPOINT_SERVICE_STATUSES)[number];

@@ -2,8 +2,8 @@
  * The one catalogue of API errors: catalogue name → HTTP status, wire `errorCode` and detail
  * template (`%s` placeholders are filled, in order, from the error's `parameters`).
  *
- * Names are never renamed or reused. Where Atlas's own code is known (CONTRACT.md §7, recorded
- * exchanges) it is used verbatim; codes marked `privlink: true` are ours, chosen where Atlas
+ * Names are never renamed or reused. Where Atlas's own code is known (its API specification,
+ * recorded exchanges) it is used verbatim; codes marked `privlink: true` are ours, chosen where Atlas
  * documents the rule but not its code (docs/decisions.md lists them).
  */
 export interface ErrorDefinition {
@@ -59,7 +59,7 @@ export const ERRORS = {
 
   // --- clusters
   CLUSTER_NOT_FOUND: { status: 404, detail: 'No cluster named %s exists in group %s.' },
-  DUPLICATE_CLUSTER_NAME: { status: 409, detail: 'A cluster named %s is already present in group %s.' },
+  DUPLICATE_CLUSTER_NAME: { status: 400, detail: 'A cluster named %s is already present in group %s.' },
   CLUSTER_ALREADY_REQUESTED_DELETION: { status: 400, detail: 'Cluster %s has already been requested for deletion.' },
   CLUSTER_NOT_IDLE: { status: 409, detail: 'Cluster %s cannot be changed while its state is %s.', privlink: true },
   INVALID_CLUSTER_CONFIGURATION: { status: 400, detail: '%s' },
@@ -105,6 +105,14 @@ export const ERRORS = {
   REGIONALIZED_MODE_REPLICA_SETS_PRESENT: {
     status: 409,
     detail: 'Regionalized private endpoints cannot be enabled while project %s contains replica sets (%s).',
+    privlink: true,
+  },
+
+  // --- bounds and cluster attributes
+  ATTRIBUTE_ABOVE_MAXIMUM: { status: 400, errorCode: 'INVALID_ATTRIBUTE', detail: 'Invalid attribute %s specified: at most %s allowed, got %s.' },
+  CANNOT_TERMINATE_CLUSTER_WHEN_TERMINATION_PROTECTION_ENABLED: {
+    status: 400,
+    detail: 'Cluster %s has termination protection enabled; set terminationProtectionEnabled to false before deleting it.',
     privlink: true,
   },
 

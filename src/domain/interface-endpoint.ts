@@ -62,7 +62,7 @@ export interface InterfaceEndpointContext {
  * | no              | absent, younger than grace   | PENDING_ACCEPTANCE | none (wait) |
  * | no              | absent, older than grace     | REJECTED           | none (message says not found) |
  * | no              | otherService                 | REJECTED           | none (message names the other service) |
- * | no              | pendingAcceptance, already REJECTED | REJECTED    | none (privlink refused it; register again to retry) |
+ * | no              | pendingAcceptance, already REJECTED | REJECTED    | none (privlink refused it; delete the registration, then register again) |
  * | no              | pendingAcceptance            | PENDING_ACCEPTANCE | accept |
  * | no              | pending                      | PENDING            | none (wait) |
  * | no              | available                    | AVAILABLE          | none |
@@ -86,7 +86,7 @@ export function decideInterfaceEndpoint(
       if (age < context.notFoundGraceMs) return { status: 'PENDING_ACCEPTANCE', errorMessage: null, action: 'none', settled: false };
       return {
         status: 'REJECTED',
-        errorMessage: `Interface endpoint ${current.endpointId} was not found: no VPC endpoint with this id requests a connection to ${service}. Create it with aws ec2 create-vpc-endpoint --service-name ${service}, then register it again.`,
+        errorMessage: `Interface endpoint ${current.endpointId} was not found: no VPC endpoint with this id requests a connection to ${service}. Create it with aws ec2 create-vpc-endpoint --service-name ${service}. Delete this registration, then register the new endpoint's id.`,
         action: 'none',
         settled: true,
       };
@@ -94,7 +94,7 @@ export function decideInterfaceEndpoint(
     case 'otherService':
       return {
         status: 'REJECTED',
-        errorMessage: `Interface endpoint ${current.endpointId} is connected to ${observed.serviceName}, not to ${service}. Register it with the endpoint service it was created for.`,
+        errorMessage: `Interface endpoint ${current.endpointId} is connected to ${observed.serviceName}, not to ${service}. Delete this registration, then register the endpoint with the endpoint service it was created for.`,
         action: 'none',
         settled: true,
       };
@@ -111,7 +111,7 @@ export function decideInterfaceEndpoint(
     case 'expired':
       return {
         status: 'REJECTED',
-        errorMessage: `The connection from ${current.endpointId} to ${service} is ${observed.state} in AWS.`,
+        errorMessage: `The connection from ${current.endpointId} to ${service} is ${observed.state} in AWS. Delete this registration, create a new VPC endpoint and register its id.`,
         action: 'none',
         settled: true,
       };

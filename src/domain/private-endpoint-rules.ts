@@ -2,11 +2,11 @@ import { apiError } from './errors.js';
 import type { CloudProvider } from './regions.js';
 
 /**
- * The rules seed 01 states for private endpoints, as pure checks. Each throws the ApiError a
+ * The rules Atlas's documentation states for private endpoints, as pure checks. Each throws the ApiError a
  * user sees; callers gather the counts inside the transaction that makes the change.
  */
 
-/** Default and maximum of `atlas.project.deployment.nodesPerPrivateLinkRegion` (seed 01: 30, once raisable to 50). */
+/** Default and maximum of `atlas.project.deployment.nodesPerPrivateLinkRegion` (Atlas: 30, once raisable to 50). */
 export const NODES_PER_PRIVATE_LINK_REGION_DEFAULT = 30;
 export const NODES_PER_PRIVATE_LINK_REGION_MAXIMUM = 50;
 export const NODES_PER_PRIVATE_LINK_REGION_LIMIT = 'atlas.project.deployment.nodesPerPrivateLinkRegion';

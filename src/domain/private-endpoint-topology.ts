@@ -4,7 +4,7 @@ import { findRegion, type CloudProvider } from './regions.js';
 
 /**
  * How a cluster is reached through private endpoints (pure): the private-endpoint-aware
- * hostnames, SRV/TXT records and connection strings (seed 01; mechanism §1.2–1.5).
+ * hostnames, SRV/TXT records and connection strings, as Atlas publishes them.
  *
  * - Every endpoint has an index n (`pl-<n>`); its hostname in a region is
  *   `pl-<n>-<aws-region>.<hostSuffix>.<domain>`, one shared name for all targets, which are told

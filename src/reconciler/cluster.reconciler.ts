@@ -40,6 +40,7 @@ export function clusterReconciler(ctx: ReconcileContext, runtime: ClusterRuntime
         await recordStringChanges(tx, cluster.projectId, before, ctx.domain, now);
         await wakeServices(tx, cluster);
       });
+      ctx.log.info('cluster state changed', { ...clusterFields(cluster), from: cluster.stateName, to: 'DELETED' });
       await ctx.announce();
       return DONE;
     }
@@ -50,19 +51,31 @@ export function clusterReconciler(ctx: ReconcileContext, runtime: ClusterRuntime
       await ctx.announce();
     }
     if (cluster.stateName !== 'IDLE') {
-      await ctx.store.transaction(async (trx) => {
+      const changed = await ctx.store.transaction(async (trx) => {
         const tx = repositories(trx);
         const current = await tx.clusters.lockById(id);
-        if (!current || current.deleteRequested || current.updatedAt.getTime() !== cluster.updatedAt.getTime()) return;
+        if (!current || current.deleteRequested || current.updatedAt.getTime() !== cluster.updatedAt.getTime()) return false;
         const before = await projectStrings(tx, cluster.projectId, ctx.domain);
         await tx.clusters.update(id, { stateName: 'IDLE' }, now);
         await recordStringChanges(tx, cluster.projectId, before, ctx.domain, now);
         await event(tx, cluster, 'CLUSTER_READY', now);
         await wakeServices(tx, cluster);
+        return true;
       });
+      if (changed) ctx.log.info('cluster state changed', { ...clusterFields(cluster), from: cluster.stateName, to: 'IDLE' });
       await ctx.announce();
     }
     return DONE;
+  };
+}
+
+/** The ids every log line about a cluster carries (with its regions, where private endpoints serve it). */
+function clusterFields(cluster: ClusterRecord): Record<string, unknown> {
+  return {
+    projectId: cluster.projectId,
+    clusterId: cluster.id,
+    clusterName: cluster.name,
+    regions: clusterRegions(cluster.spec).map((r) => `${r.provider}:${r.regionName}`),
   };
 }
 

@@ -3,6 +3,7 @@ import { decideEndpointService } from '../domain/endpoint-service.js';
 import { findRegion } from '../domain/regions.js';
 import { INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-kinds.js';
 import { isEmptyRef, ProviderError } from '../providers/cloud-provider.js';
+import type { EndpointServiceRecord } from '../store/private-endpoints.repository.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
 import { pollInterval, providerFailureMessage, serviceSpec, type ReconcileContext } from './reconcile-context.js';
@@ -45,7 +46,7 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
           await recordEvent(tx, { orgId: project.orgId, projectId: project.id, type: 'ENDPOINT_SERVICE_DELETED', targetId: service.id, payload: { regionName: service.regionName } }, now);
         }
       });
-      ctx.log.info('endpoint service deleted', { endpointServiceId: id });
+      ctx.log.info('endpoint service deleted', { ...serviceFields(service), from: service.status, to: 'DELETED' });
       return DONE;
     }
 
@@ -59,23 +60,26 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
         ref = await adapter.createEndpointService(spec, ref);
         ctx.crash.reach('after-create-endpoint-service');
         pendingSince = undefined; // the call returned: its result is committed with the status below
+        ctx.log.info('endpoint service created at the provider', { ...serviceFields(service), providerRef: ref });
       } else if (decision.action === 'delete') {
         ctx.crash.reach('before-delete-endpoint-service');
         await adapter.deleteEndpointService(spec, ref);
         ctx.crash.reach('after-delete-endpoint-service');
+        ctx.log.info('endpoint service deletion requested at the provider', { ...serviceFields(service), providerRef: ref });
       } else if (decision.action === 'syncListeners') {
         await adapter.syncListeners(spec, ref);
+        ctx.log.info('endpoint service listeners synced', { ...serviceFields(service), listeners: spec.listeners.length });
       }
     } catch (error) {
       if (!(error instanceof ProviderError) || error.retryable) throw error;
       const message = providerFailureMessage(adapter, decision.action === 'delete' ? 'delete endpoint service' : 'create endpoint service', error.code, error.message);
-      await publish(ctx, service.id, { status: decision.action === 'delete' ? 'DELETING' : 'FAILED', errorMessage: message, ref: storedRef(ref, pendingSince) });
+      await publish(ctx, service, { status: decision.action === 'delete' ? 'DELETING' : 'FAILED', errorMessage: message, ref: storedRef(ref, pendingSince) });
       if (decision.action === 'delete') throw error;
       return DONE;
     }
 
     const becameAvailable = decision.status === 'AVAILABLE' && service.status !== 'AVAILABLE';
-    await publish(ctx, service.id, {
+    await publish(ctx, service, {
       status: decision.status,
       errorMessage: decision.errorMessage,
       endpointServiceName: decision.endpointServiceName,
@@ -88,10 +92,18 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
   };
 }
 
-/** Writes the published status and ref; records an event and wakes the interface endpoints when asked. */
+/** The ids every log line about an endpoint service carries. */
+function serviceFields(service: EndpointServiceRecord): Record<string, unknown> {
+  return { projectId: service.projectId, endpointServiceId: service.id, provider: service.provider, region: service.regionName };
+}
+
+/**
+ * Writes the published status and ref; records an event and wakes the interface endpoints when
+ * asked; logs one info line when the status changes.
+ */
 async function publish(
   ctx: ReconcileContext,
-  serviceId: string,
+  service: EndpointServiceRecord,
   update: {
     status: 'INITIATING' | 'AVAILABLE' | 'FAILED' | 'DELETING' | 'WAITING_FOR_USER';
     errorMessage: string | null;
@@ -103,7 +115,9 @@ async function publish(
   },
 ): Promise<void> {
   const now = ctx.now();
+  const serviceId = service.id;
   let woke = false;
+  let change: { from: string; to: string } | undefined;
   await ctx.store.transaction(async (trx) => {
     const tx = repositories(trx);
     // Row lock: an API delete committing between this read and the update must not be overwritten.
@@ -111,6 +125,7 @@ async function publish(
     if (!current) return;
     // A delete asked for while this pass ran wins over what the pass saw.
     const status = current.deleteRequested ? 'DELETING' : update.status;
+    change = status === current.status ? undefined : { from: current.status, to: status };
     await tx.privateEndpoints.updateService(
       serviceId,
       {
@@ -134,5 +149,13 @@ async function publish(
       }
     }
   });
+  if (change) {
+    ctx.log.info('endpoint service status changed', {
+      ...serviceFields(service),
+      ...change,
+      endpointServiceName: update.endpointServiceName ?? service.endpointServiceName,
+      ...(update.errorMessage ? { errorMessage: update.errorMessage } : {}),
+    });
+  }
   if (woke) await ctx.announce();
 }

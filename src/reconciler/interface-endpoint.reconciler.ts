@@ -33,6 +33,7 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
       observed = await adapter.observeConnection(spec, ref, endpointId);
     }
     const now = ctx.now();
+    const fields = { projectId: endpoint.projectId, endpointServiceId: serviceId, endpointId, provider: service.provider, region: service.regionName };
     const decision = decideInterfaceEndpoint(endpoint, observed, {
       serviceName: service.endpointServiceName,
       notFoundGraceMs: ctx.notFoundGraceMs,
@@ -50,6 +51,7 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
           await recordEvent(tx, { orgId: project.orgId, projectId: project.id, type: 'INTERFACE_ENDPOINT_DELETED', targetId: endpointId, payload: { endpointServiceId: serviceId } }, now);
         }
       });
+      ctx.log.info('interface endpoint deleted', { ...fields, from: endpoint.status, to: 'DELETED' });
       return DONE;
     }
 
@@ -60,8 +62,10 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
         ctx.crash.reach('before-accept-connection');
         await adapter.acceptConnection(spec, ref, endpointId);
         ctx.crash.reach('after-accept-connection');
+        ctx.log.info('interface endpoint connection accepted', fields);
       } else if (decision.action === 'reject') {
         await adapter.rejectConnection(spec, ref, endpointId);
+        ctx.log.info('interface endpoint connection rejected', fields);
       }
     } catch (error) {
       if (!(error instanceof ProviderError) || error.retryable || decision.action === 'reject') throw error;
@@ -70,12 +74,14 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
     }
 
     if (status !== endpoint.status || errorMessage !== endpoint.errorMessage) {
+      let change: { from: string; to: string } | undefined;
       await ctx.store.transaction(async (trx) => {
         const tx = repositories(trx);
         // Row lock: an API delete committing meanwhile must not be overwritten.
         const current = await tx.privateEndpoints.lockEndpoint(serviceId, endpointId);
         if (!current) return;
         const published = current.deleteRequested ? 'DELETING' : status;
+        change = published === current.status ? undefined : { from: current.status, to: published };
         const before = await projectStrings(tx, endpoint.projectId, ctx.domain);
         await tx.privateEndpoints.updateEndpoint(serviceId, endpointId, { status: published, errorMessage }, now);
         await recordStringChanges(tx, endpoint.projectId, before, ctx.domain, now);
@@ -88,6 +94,7 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
           );
         }
       });
+      if (change) ctx.log.info('interface endpoint status changed', { ...fields, ...change, ...(errorMessage ? { errorMessage } : {}) });
     }
     if (decision.action !== 'none' && status !== 'REJECTED') return requeueAfter(0);
     if (decision.settled || status === 'REJECTED') return DONE;

@@ -46,7 +46,7 @@ export function connectionSpec(service: EndpointServiceRecord, region: string): 
   return { id: service.id, projectId: service.projectId, region, listeners: [] };
 }
 
-/** Atlas's wording for an unexpected provider failure, naming the cloud's API (`… from AWS API.`). */
+/** Atlas's wording for an unexpected provider failure in `errorMessage`, naming the cloud's API (`… from AWS API.`). */
 export function providerFailureMessage(adapter: CloudProviderAdapter, what: string, code: string, message: string): string {
   return `Failed to ${what} due to an unexpected error with code={${code}} and message={${message}} from ${adapter.apiName} API.`;
 }

@@ -16,7 +16,7 @@ import {
  * A Kysely dialect over one embedded PGlite instance.
  *
  * PGlite is a single database session: two transactions interleaved on it would commit or roll
- * back each other's statements (kysely-pglite lost a committed row that way, stack trial §1).
+ * back each other's statements (kysely-pglite loses committed rows that way).
  * So this driver hands out its one connection under a FIFO mutex: a transaction holds it from
  * BEGIN to COMMIT/ROLLBACK and every other query waits. Callers must never await a query on the
  * outer `db` while holding a transaction, or they wait for themselves.

@@ -163,7 +163,10 @@ const FLAG_ERRORS: ReadonlyArray<readonly [string[], string]> = [
   [['privateEndpoints', 'aws', 'create', '--region'], 'Error: flag needs an argument: --region\n'],
   [['privateEndpoints', 'aws', 'create', '--region', 'us-east-1', '--colour'], 'Error: unknown flag: --colour\n'],
   [['privateEndpoints', 'aws', 'create', '--region', 'us-east-1', '-x'], "Error: unknown shorthand flag: 'x' in -x\n"],
-  [['privateEndpoints', 'aws', 'create', '--region', 'us-east-1'], 'Error: required flag(s) "projectId" not set\n'],
+  [
+    ['privateEndpoints', 'aws', 'create', '--region', 'us-east-1'],
+    'Error: required flag(s) "projectId" not set\n\nNo profile \'default\' is configured. Run: privlink config init, or pass --projectId <id>, or set MONGODB_ATLAS_PROJECT_ID.\n',
+  ],
   [['privateEndpoints', 'aws', 'create', '--region', 'us-east-1', '--projectId', 'nope'], "Error: the provided value 'nope' is not a valid Id\n"],
   [['privateEndpoints', 'aws', 'create', 'extra', '--region', 'us-east-1'], 'Error: "privlink privateEndpoints aws create" accepts no arguments\n\nUsage:  privlink privateEndpoints aws create [options]\n'],
   [['privateEndpoints', 'aws', 'describe'], 'Error: "privlink privateEndpoints aws describe" requires 1 argument, received 0\n\nUsage:  privlink privateEndpoints aws describe <privateEndpointId> [options]\n'],
@@ -185,8 +188,15 @@ const FLAG_ERRORS: ReadonlyArray<readonly [string[], string]> = [
   [['privateEndpoints', 'aws', 'list', '--projectId', PROJECT, '-o', 'json-path=status'], 'Error: invalid argument "json-path=status" for "-o, --output" flag: jsonpath must start with $: status\n'],
   [['privateEndpoints', 'aws', 'list', '--projectId', PROJECT, '-o', 'json-path='], 'Error: invalid argument "json-path=" for "-o, --output" flag: empty jsonpath\n'],
   [['privateEndpoints', 'aws', 'watch', SERVICE, '--projectId', PROJECT, '--interval', 'soon'], 'Error: invalid argument "soon" for "--interval" flag: not a duration (4s, 500ms)\n'],
-  [['privateEndpoints', 'awz'], 'Error: unknown command "awz" for "privlink privateEndpoints"\nRun \'privlink privateEndpoints --help\' for usage.\n'],
+  [['privateEndpoints', 'awz'], 'Error: unknown command "awz" for "privlink privateEndpoints"\n\nDid you mean this?\n\taws\n\nRun \'privlink privateEndpoints --help\' for usage.\n'],
   [['frobnicate'], 'Error: unknown command "frobnicate" for "privlink"\nRun \'privlink --help\' for usage.\n'],
+  [['privateEndpont', 'aws', 'list'], 'Error: unknown command "privateEndpont" for "privlink"\n\nDid you mean this?\n\tprivateEndpoints\n\nRun \'privlink --help\' for usage.\n'],
+  [['p'], 'Error: unknown command "p" for "privlink"\n\nDid you mean this?\n\tprivateEndpoints\n\tprojects\n\nRun \'privlink --help\' for usage.\n'],
+  [['clusters', 'lst', '--projectId', PROJECT], 'Error: unknown command "lst" for "privlink clusters"\n\nDid you mean this?\n\tlist\n\nRun \'privlink clusters --help\' for usage.\n'],
+  [['frobnicate', '-o', 'json'], 'Error: unknown command "frobnicate" for "privlink"\nRun \'privlink --help\' for usage.\n'],
+  [['-P', 'default', 'confg', '-o', 'json'], 'Error: unknown command "confg" for "privlink"\n\nDid you mean this?\n\tconfig\n\nRun \'privlink --help\' for usage.\n'],
+  [['privateEndpoints', 'aws', 'lsit', '-o', 'json'], 'Error: unknown command "lsit" for "privlink privateEndpoints aws"\n\nDid you mean this?\n\tlist\n\nRun \'privlink privateEndpoints aws --help\' for usage.\n'],
+  [['privateEndpoints', '-o', 'json'], "Error: unknown shorthand flag: 'o' in -o\n"],
   [['completion', 'tcsh'], 'Error: invalid shell "tcsh": valid values are bash, zsh, fish\n'],
   [['help', 'nothing'], 'Error: unknown help topic "nothing": try privlink help, privlink help exit-codes or privlink help environment\n'],
   [['clusters', 'create', 'c0', '--provider', 'AWS', '--region', 'US_EAST_1', '--members', 'three'], 'Error: invalid argument "three" for "--members" flag: not a positive integer\n'],
@@ -211,6 +221,26 @@ describe('flag and argument errors (exit 1, cobra wording, stdout empty)', () =>
     const result = await runInProcess(['privateEndpoints', 'aws', 'list', '--projectId', PROJECT], { home });
     assert.equal(result.code, 4);
     assert.equal(result.stderr, 'Error: this action requires authentication\n\nTo set credentials using API keys, run: privlink config init\n');
+  });
+
+  test('a profile without project_id or org_id says which key to set, and how else to give it', async () => {
+    const own = tempHome();
+    try {
+      assert.equal((await runInProcess(['config', 'set', 'output', 'json', '-P', 'staging'], { home: own.home })).code, 0);
+      const project = await runInProcess(['privateEndpoints', 'aws', 'list', '-P', 'staging'], { home: own.home });
+      assert.equal(project.code, 1);
+      assert.equal(
+        project.stderr,
+        'Error: required flag(s) "projectId" not set\n\nProfile \'staging\' has no project_id. Run: privlink config set project_id <id> -P staging, or pass --projectId <id>, or set MONGODB_ATLAS_PROJECT_ID.\n',
+      );
+      const org = await runInProcess(['organizations', 'apiKeys', 'list'], { home: own.home });
+      assert.equal(
+        org.stderr,
+        'Error: required flag(s) "orgId" not set\n\nNo profile \'default\' is configured. Run: privlink config init, or pass --orgId <id>, or set MONGODB_ATLAS_ORG_ID.\n',
+      );
+    } finally {
+      own.cleanup();
+    }
   });
 
   test('-P naming a profile that does not exist is an error', async () => {

@@ -16,7 +16,14 @@ describe('shell completion', () => {
 
   test('completes top-level commands, without hidden ones', async () => {
     assert.deepEqual(await complete(''), ['admin', 'clusters', 'completion', 'config', 'help', 'localcloud', 'organizations', 'privateEndpoints', 'projects', 'reset', 'serve']);
-    assert.deepEqual(await complete('pr'), ['private-endpoint', 'private-endpoints', 'privateEndpoint', 'privateEndpoints', 'privateendpoint', 'privateendpoints', 'project', 'projects']);
+    assert.deepEqual(await complete('pr'), ['privateEndpoints', 'projects']);
+  });
+
+  test('offers canonical names only, never alias spellings, as cobra does', async () => {
+    assert.deepEqual(await complete('private'), ['privateEndpoints']);
+    assert.deepEqual(await complete('private-'), []);
+    assert.deepEqual(await complete('organizations', ''), ['apiKeys', 'list']);
+    assert.deepEqual(await complete('privateEndpoints', 'aws', 'interfaces', ''), ['create', 'delete', 'describe']);
   });
 
   test('completes through aliases and groups', async () => {

@@ -1,21 +1,27 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 
-// The README's seed-02 walkthrough, run as written (its bash blocks, in order) against a server
-// started like `npm start`, with curl --digest and Debian's AWS CLI. If the README changes, this
-// test runs the new text.
+// The README's walkthroughs, run as written (their bash blocks, in order) against a server started
+// like `npm start`, with curl --digest and Debian's AWS CLI. If the README changes, this test runs
+// the new text. The scripts' `mktemp -d` folders go to a folder of this run, removed at the end.
 const README = new URL('../../../README.md', import.meta.url);
 const AWS_CLI = '/usr/bin/aws';
 let server: ServerProcess;
+let scratch: string;
 
 before(async () => {
-  server = await startServer();
+  scratch = mkdtempSync(join(tmpdir(), 'privlink-readme-'));
+  server = await startServer({ env: { PRIVLINK_LOG_LEVEL: 'info' } });
 });
-after(async () => server?.destroy());
+after(async () => {
+  await server?.destroy();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
 
 function blocks(name: string): string[] {
   const text = readFileSync(README, 'utf8');
@@ -31,24 +37,8 @@ function walkthroughScript(): string {
   return ['set -euo pipefail', ...seed02, 'echo "=== connect"', ...connect].join('\n');
 }
 
-function bash(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('bash', ['-c', script], { env: { ...process.env, ...env } as NodeJS.ProcessEnv });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-test('the README walkthroughs work as written: seed 02 with curl --digest + /usr/bin/aws, then connecting through the endpoint', async () => {
-  assert.ok(existsSync(AWS_CLI), `${AWS_CLI} is missing: install Debian's awscli (apt-get install awscli), as .ci/run does`);
-  const result = await bash(walkthroughScript(), {
+function serverEnv(): Record<string, string> {
+  return {
     PRIVLINK_URL: server.apiUrl,
     AWS_ENDPOINT: server.localCloudUrl!,
     BOOTSTRAP: join(server.dataDir, 'bootstrap.json'),
@@ -57,7 +47,38 @@ test('the README walkthroughs work as written: seed 02 with curl --digest + /usr
     AWS_CLI,
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    TMPDIR: scratch,
+  };
+}
+
+/** The server's structured log lines with message `msg`. */
+function logLines(msg: string): Array<Record<string, unknown>> {
+  return server
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.msg === msg);
+}
+
+function bash(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-c', script], { env: { ...process.env, ...env } as NodeJS.ProcessEnv });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
+}
+
+test('the README walkthroughs work as written: curl --digest + /usr/bin/aws, then connecting through the endpoint', async () => {
+  assert.ok(existsSync(AWS_CLI), `${AWS_CLI} is missing: install Debian's awscli (apt-get install awscli), as .ci/run does`);
+  const result = await bash(walkthroughScript(), serverEnv());
   assert.equal(result.code, 0, `walkthrough failed:\n${result.stdout}\n${result.stderr}`);
   const [out, connected] = result.stdout.split('=== connect\n') as [string, string];
   // 1. created INITIATING with no name
@@ -93,4 +114,34 @@ test('the README walkthroughs work as written: seed 02 with curl --digest + /usr
   assert.match(connected, /^ping \{"ok":1\}$/m);
   assert.match(connected, new RegExp(`^node ${host.replace(/\./g, '\\.')}:1024 primary \\(simulated: stores nothing\\)$`, 'm'));
   assert.match(connected, new RegExp(`^node ${host.replace(/\./g, '\\.')}:1026 secondary`, 'm'));
+});
+
+test('the server logs each state transition at info level, with its ids', () => {
+  const available = logLines('endpoint service status changed').filter((line) => line.to === 'AVAILABLE');
+  assert.ok(available.length >= 1, server.output());
+  assert.equal(available[0]!.from, 'INITIATING');
+  assert.equal(available[0]!.provider, 'AWS');
+  assert.equal(available[0]!.region, 'US_EAST_1');
+  assert.match(String(available[0]!.projectId), /^[0-9a-f]{24}$/);
+  assert.match(String(available[0]!.endpointServiceId), /^[0-9a-f]{24}$/);
+  assert.ok(logLines('endpoint service created at the provider').length >= 1);
+  assert.ok(logLines('endpoint service deleted').some((line) => line.to === 'DELETED'));
+  const endpoint = logLines('interface endpoint status changed');
+  assert.ok(endpoint.some((line) => line.to === 'AVAILABLE' && /^vpce-[0-9a-f]{17}$/.test(String(line.endpointId))), server.output());
+  assert.ok(logLines('interface endpoint connection accepted').length >= 1);
+  assert.ok(logLines('cluster state changed').some((line) => line.from === 'CREATING' && line.to === 'IDLE' && line.clusterName === 'Cluster0'));
+});
+
+test('the README helpers fail loudly: step 1 on a region that has a service stops with the 409, wait_for gives up with what it saw', async () => {
+  const [setup, step1] = blocks('walkthrough') as [string, string];
+  // Two creates in one region: the second is the re-run of the walkthrough on the same data.
+  const rerun = await bash(['set -euo pipefail', setup, step1, step1, 'echo "reached: SERVICE_ID=$SERVICE_ID"'].join('\n'), serverEnv());
+  assert.notEqual(rerun.code, 0, rerun.stdout);
+  assert.match(rerun.stdout + rerun.stderr, /PRIVATE_ENDPOINT_SERVICE_ALREADY_EXISTS_FOR_REGION/);
+  assert.match(rerun.stderr, /409/);
+  assert.doesNotMatch(rerun.stdout, /reached:/);
+  const waited = await bash(['set -euo pipefail', setup, 'WAIT_SECONDS=2 wait_for "$API/clusters/Cluster0" NEVER_THERE', 'echo reached'].join('\n'), serverEnv());
+  assert.notEqual(waited.code, 0);
+  assert.match(waited.stderr, /wait_for: no NEVER_THERE after 2 s at .*\/clusters\/Cluster0; last answer: \{.*"name":"Cluster0"/);
+  assert.doesNotMatch(waited.stdout, /reached/);
 });

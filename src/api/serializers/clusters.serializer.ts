@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { settingsOf } from '../../domain/cluster-settings.js';
 import type { ClusterConnectionStrings } from '../../app/connection-strings.js';
 import type { ClusterRecord } from '../../store/clusters.repository.js';
 import { iso } from './identity.serializer.js';
@@ -10,26 +11,28 @@ import { iso } from './identity.serializer.js';
  */
 export function clusterJson(cluster: ClusterRecord, connectionStrings: ClusterConnectionStrings, base: string): Record<string, unknown> {
   const spec = cluster.spec;
+  const settings = settingsOf(spec);
   return {
-    backupEnabled: false,
-    biConnector: { enabled: spec.biConnectorEnabled, readPreference: 'secondary' },
+    backupEnabled: settings.backupEnabled,
+    biConnector: { enabled: spec.biConnectorEnabled, readPreference: settings.biConnectorReadPreference },
     clusterType: spec.clusterType,
     connectionStrings,
     createDate: iso(cluster.createdAt),
-    diskWarmingMode: 'FULLY_WARMED',
-    encryptionAtRestProvider: 'NONE',
-    globalClusterSelfManagedSharding: false,
+    diskWarmingMode: settings.diskWarmingMode,
+    encryptionAtRestProvider: settings.encryptionAtRestProvider,
+    globalClusterSelfManagedSharding: settings.globalClusterSelfManagedSharding,
     groupId: cluster.projectId,
     id: cluster.id,
-    labels: [],
+    labels: settings.labels,
     links: [{ href: `${base}/groups/${cluster.projectId}/clusters/${cluster.name}`, rel: 'self' }],
     mongoDBMajorVersion: spec.mongoDBMajorVersion,
     mongoDBVersion: `${spec.mongoDBMajorVersion}.0`,
     name: cluster.name,
-    paused: false,
-    pitEnabled: false,
+    paused: settings.paused,
+    pitEnabled: settings.pitEnabled,
     ...(spec.targets ? { privlinkTargets: spec.targets } : {}),
-    redactClientLogData: false,
+    redactClientLogData: settings.redactClientLogData,
+    replicaSetScalingStrategy: settings.replicaSetScalingStrategy,
     replicationSpecs: spec.replicationSpecs.map((replication, index) => ({
       id: derivedId(cluster.id, `spec-${index}`),
       regionConfigs: replication.regionConfigs.map((config) => ({
@@ -44,11 +47,11 @@ export function clusterJson(cluster: ClusterRecord, connectionStrings: ClusterCo
       zoneId: derivedId(cluster.id, `zone-${replication.zoneName}`),
       zoneName: replication.zoneName,
     })),
-    rootCertType: 'ISRGROOTX1',
+    rootCertType: settings.rootCertType,
     stateName: cluster.stateName,
-    tags: [],
-    terminationProtectionEnabled: false,
-    versionReleaseSystem: 'LTS',
+    tags: settings.tags,
+    terminationProtectionEnabled: settings.terminationProtectionEnabled,
+    versionReleaseSystem: settings.versionReleaseSystem,
   };
 }
 

@@ -4,7 +4,7 @@ import { EXIT } from '../framework/exit-codes.js';
 
 /**
  * An HTTP status ≥ 300 from the Admin API, printed as the Atlas CLI prints the Go SDK's error
- * (CONTRACT.md §1.6):
+ * (the Atlas Go SDK's `GenericOpenAPIError` text):
  *
  *   <full URL> <METHOD>: HTTP <status> <Reason> (Error code: "<errorCode>") Detail: <detail> Reason: <reason>. Params: [<p1> <p2>]
  *

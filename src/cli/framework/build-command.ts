@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { FlagError } from './cli-errors.js';
 import type { CliIo } from './cli-io.js';
 import { CommandContext } from './command-context.js';
+import { unknownCommandError } from './command-suggestions.js';
 import { isGroup, type CommandSpec, type GroupSpec, type LeafSpec } from './command-spec.js';
 import { commandPath, formatHelp, useLine } from './help-format.js';
 
@@ -33,8 +34,7 @@ function mountGroup(command: Command, spec: GroupSpec, io: CliIo): void {
       io.stdout.write(command.helpInformation());
       return;
     }
-    const path = commandPath(command);
-    throw new FlagError(`unknown command "${first}" for "${path}"\nRun '${path} --help' for usage.`);
+    throw unknownCommandError(command, first);
   });
 }
 

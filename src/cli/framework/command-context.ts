@@ -91,10 +91,13 @@ export class CommandContext {
     return this.cachedSettings;
   }
 
-  /** The project of the command (`--projectId` > env > profile); Atlas's errors when missing or malformed. */
+  /**
+   * The project of the command (`--projectId` > env > profile); Atlas's errors when missing or
+   * malformed. A missing one says how to set it: most often no profile exists yet.
+   */
   projectId(): string {
     const id = this.settings().projectId.value;
-    if (!id) throw new FlagError('required flag(s) "projectId" not set');
+    if (!id) throw new FlagError(this.missingSetting('projectId', 'project_id', 'MONGODB_ATLAS_PROJECT_ID'));
     if (!/^[0-9a-fA-F]{24}$/.test(id)) throw new FlagError(`the provided value '${id}' is not a valid Id`);
     return id;
   }
@@ -102,9 +105,19 @@ export class CommandContext {
   /** The organization of the command (`--orgId` > env > profile). */
   orgId(): string {
     const id = this.settings().orgId.value;
-    if (!id) throw new FlagError('required flag(s) "orgId" not set');
+    if (!id) throw new FlagError(this.missingSetting('orgId', 'org_id', 'MONGODB_ATLAS_ORG_ID'));
     if (!/^[0-9a-fA-F]{24}$/.test(id)) throw new FlagError(`the provided value '${id}' is not a valid Id`);
     return id;
+  }
+
+  /** `required flag(s) "projectId" not set`, then the ways to set it for this configuration. */
+  private missingSetting(flag: string, key: string, env: string): string {
+    const { name } = this.profileName();
+    const select = name === 'default' ? '' : ` -P ${name}`;
+    const fix = this.profile()
+      ? `Profile '${name}' has no ${key}. Run: privlink config set ${key} <id>${select}`
+      : `No profile '${name}' is configured. Run: privlink config init${select}`;
+    return `required flag(s) "${flag}" not set\n\n${fix}, or pass --${flag} <id>, or set ${env}.`;
   }
 
   /** The `-o` format (flag > env > profile `output` > plaintext), parsed once; a bad one is a flag error. */

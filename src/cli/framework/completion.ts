@@ -4,8 +4,8 @@ import { isGroup } from './command-spec.js';
 
 /**
  * Candidates for the word being completed. `words` are the words after the program name, the
- * last one being the (possibly empty) partial word. Subcommands complete to their names (and
- * aliases once typed), flags to their long forms, values of `-o/--output` to the formats and of
+ * last one being the (possibly empty) partial word. Subcommands complete to their canonical names
+ * only, as cobra's do (aliases are accepted when typed, never offered), flags to their long forms, values of `-o/--output` to the formats and of
  * `-P/--profile` to `profiles`.
  */
 export function completionCandidates(root: Command, words: readonly string[], profiles: readonly string[]): string[] {
@@ -43,9 +43,10 @@ export function completionCandidates(root: Command, words: readonly string[], pr
   const spec = SPECS.get(command);
   if (command !== root && spec && !isGroup(spec)) return [];
   const visible = command.commands.filter((c) => !(c as Command & { _hidden?: boolean })._hidden);
-  const names = visible.map((c) => c.name());
-  const aliases = partial ? visible.flatMap((c) => c.aliases()) : [];
-  return [...new Set([...names, ...aliases])].filter((n) => n.startsWith(partial)).sort();
+  return visible
+    .map((c) => c.name())
+    .filter((n) => n.startsWith(partial))
+    .sort();
 }
 
 function valuesFor(option: Option, profiles: readonly string[]): string[] {

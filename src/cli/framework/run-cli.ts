@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CancelledError, CliError, FlagError } from './cli-errors.js';
 import { paint, type CliIo } from './cli-io.js';
+import { findUnknownCommand } from './command-suggestions.js';
 import { EXIT } from './exit-codes.js';
 
 /**
@@ -11,6 +12,9 @@ import { EXIT } from './exit-codes.js';
 export async function runCli(argv: readonly string[], io: CliIo, build: (io: CliIo) => Command): Promise<number> {
   const program = build(io);
   try {
+    // An unknown command is reported before any flag error, with suggestions (as cobra does).
+    const unknown = findUnknownCommand(program, argv);
+    if (unknown) throw unknown;
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.OK;
   } catch (error) {

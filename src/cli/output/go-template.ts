@@ -1,6 +1,6 @@
 /**
  * The documented subset of Go's `text/template` that `-o go-template=<t>` accepts, and that the
- * built-in Atlas output templates (CONTRACT.md §11.2) are written in:
+ * Atlas CLI's built-in output templates are written in:
  *
  *   {{.}}  {{.Field}}  {{.Field.Sub}}          print a value (JSON null / missing → empty)
  *   {{if PIPE}} … {{else if PIPE}} … {{else}} … {{end}}

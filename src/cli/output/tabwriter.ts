@@ -1,6 +1,6 @@
 /**
  * Go `text/tabwriter` semantics for the Atlas CLI's settings: minwidth 6, tabwidth 4, padding 3,
- * padchar ' ', flags 0 (CONTRACT.md §11.2). Text is split into lines; each line into cells that
+ * padchar ' ', flags 0 (as the Atlas CLI sets them). Text is split into lines; each line into cells that
  * are *terminated* by a tab. The text after a line's last tab is not a cell of any column and is
  * printed as is. A column block is a run of consecutive lines that all have a cell in that
  * column; every cell of a block is padded to the block's widest cell + padding (at least

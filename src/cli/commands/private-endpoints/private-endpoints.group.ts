@@ -14,7 +14,7 @@ import { watchCommand } from './watch.command.js';
 
 /**
  * `privlink privateEndpoints` (aliases privateendpoints, private-endpoints, privateEndpoint, …):
- * the `atlas privateEndpoints` tree of CONTRACT.md §11.1. Azure and GCP commands call the same
+ * the Atlas CLI's `atlas privateEndpoints` tree. Azure and GCP commands call the same
  * API routes; until the server supports those providers they print its error.
  */
 const SUMMARIES: Record<Provider['command'], string> = {

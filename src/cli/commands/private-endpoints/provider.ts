@@ -40,7 +40,7 @@ export const endpointServicePath = (projectId: string, provider: Provider, servi
 export const interfaceEndpointsPath = (projectId: string, provider: Provider, serviceId: string) =>
   `${endpointServicePath(projectId, provider, serviceId)}/endpoint`;
 
-/** Ops 7, 8: `…/endpointService/{endpointServiceId}/endpoint/{endpointId}` (the id is path-escaped, CONTRACT.md §1.7). */
+/** Get and delete an interface endpoint: `…/endpointService/{endpointServiceId}/endpoint/{endpointId}` (the id is path-escaped). */
 export const interfaceEndpointPath = (projectId: string, provider: Provider, serviceId: string, endpointId: string) =>
   `${interfaceEndpointsPath(projectId, provider, serviceId)}/${encodeURIComponent(endpointId)}`;
 

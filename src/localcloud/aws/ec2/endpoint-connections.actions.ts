@@ -27,7 +27,7 @@ export async function describeVpcEndpointConnections(ctx: ActionContext): Promis
     'vpc-endpoint-region': (e) => e.region,
     'ip-address-type': (e) => e.ipAddressType,
   });
-  const { page, nextToken } = paginate(endpoints, ctx.params, { min: 1, max: 1000, clampAboveMax: true });
+  const { page, nextToken } = paginate(endpoints, ctx.params, { min: 5, max: 1000, clampAboveMax: true });
   const items: Xml[] = [];
   for (const endpoint of page) {
     const interfaces = await ctx.repos.network.listInterfacesOfOwners([endpoint.vpcEndpointId]);

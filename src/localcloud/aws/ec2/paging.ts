@@ -1,11 +1,15 @@
 import { AwsQueryError } from '../aws-query-error.js';
 import type { QueryParams } from '../query-params.js';
-import { optionalInteger } from './ec2-errors.js';
+import { invalidParameterValue } from './ec2-errors.js';
 
-/** Limits of one Describe action's MaxResults. */
+/**
+ * Limits of one Describe action's MaxResults. AWS caps every EC2 page at 1000 items: above that,
+ * most actions refuse the request, while the VPC endpoint family documents "if the value is
+ * greater than 1,000, we return only 1,000 items" (`clampAboveMax`).
+ */
 export interface PageLimits {
   readonly min: number;
-  readonly max: number;
+  readonly max: 1000;
   /** Larger values are cut to `max` instead of refused (DescribeVpcEndpoints does that). */
   readonly clampAboveMax?: boolean;
 }
@@ -13,13 +17,11 @@ export interface PageLimits {
 /**
  * One page of `items` (already filtered, in `seq` order) per `MaxResults`/`NextToken`. The token
  * is opaque to clients: the seq of the last item returned. Without MaxResults everything after
- * the token is returned. An undecodable token fails with InvalidPaginationToken.
+ * the token is returned. A MaxResults out of bounds fails with InvalidParameterValue in AWS's
+ * words; an undecodable token fails with InvalidPaginationToken.
  */
 export function paginate<T extends { readonly seq: number }>(items: readonly T[], params: QueryParams, limits: PageLimits): { page: T[]; nextToken?: string } {
-  const raw = params.get('MaxResults');
-  let maxResults: number | undefined;
-  if (raw !== undefined && limits.clampAboveMax && Number(raw) > limits.max) maxResults = limits.max;
-  else maxResults = optionalInteger(params, 'MaxResults', limits.min, limits.max);
+  const maxResults = pageSize(params.get('MaxResults'), limits);
   const token = params.get('NextToken');
   let after = 0;
   if (token) {
@@ -31,6 +33,19 @@ export function paginate<T extends { readonly seq: number }>(items: readonly T[]
   if (maxResults === undefined || remaining.length <= maxResults) return { page: remaining };
   const page = remaining.slice(0, maxResults);
   return { page, nextToken: encodeToken(page[page.length - 1].seq) };
+}
+
+function pageSize(raw: string | undefined, limits: PageLimits): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  const invalid = `Value ( ${raw} ) for parameter maxResults is invalid.`;
+  if (raw.trim() === '' || !Number.isInteger(value)) throw invalidParameterValue(`${invalid} Expecting an integer.`);
+  if (value < limits.min) throw invalidParameterValue(`${invalid} Expecting a value greater than ${limits.min}.`);
+  if (value > limits.max) {
+    if (limits.clampAboveMax) return limits.max;
+    throw invalidParameterValue(`${invalid} Expecting a value less than ${limits.max}.`);
+  }
+  return value;
 }
 
 function encodeToken(seq: number): string {
