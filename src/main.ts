@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { appContext, WORK_CHANNEL, type AppContext } from './app/app-context.js';
 import { bootstrapIfEmpty } from './app/bootstrap.service.js';
+import { storeReadiness } from './app/readiness.service.js';
 import { CLUSTER_WORK } from './app/clusters.service.js';
 import { ENDPOINT_SERVICE_WORK, INTERFACE_ENDPOINT_WORK } from './app/endpoint-services.service.js';
 import { Authenticator } from './api/authenticate.js';
@@ -156,7 +157,9 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger): Promis
       closers.push(() => controller!.stop());
     }
 
-    const api = await buildApiServer({ ctx, authenticator, log: log.child({ component: 'api' }), publicUrl: config.publicUrl });
+    const reconciler = controller;
+    const readiness = storeReadiness({ store, ...(reconciler ? { reconcilerRunning: () => reconciler.running } : {}) });
+    const api = await buildApiServer({ ctx, authenticator, log: log.child({ component: 'api' }), publicUrl: config.publicUrl, readiness });
     await api.listen({ host: config.host, port: config.port });
     closers.push(() => api.close());
     const address = api.server.address() as AddressInfo;

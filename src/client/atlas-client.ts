@@ -32,7 +32,10 @@ export interface AtlasResponse {
 export interface RequestOptions {
   /** Request body (serialised as JSON). */
   readonly body?: unknown;
-  /** Accept / Content-Type media type; default the v2 2023-01-01 type for /api/atlas/v2 paths, else application/json. */
+  /**
+   * Accept / Content-Type media type; default the v2 2023-01-01 type for /api/atlas/v2 paths (v2
+   * answers 406 without a versioned Accept), else application/json. `headers` override both.
+   */
   readonly mediaType?: string;
   readonly headers?: Record<string, string>;
 }
@@ -120,11 +123,8 @@ export class AtlasClient {
   private send(method: string, path: string, mediaType: string, options: RequestOptions, authorization: string | undefined): Promise<AtlasResponse> {
     const url = new URL(this.baseUrl + path);
     const body = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
-    const headers: Record<string, string> = { accept: mediaType, ...(options.headers ?? {}) };
-    if (body) {
-      headers['content-type'] = mediaType;
-      headers['content-length'] = String(body.length);
-    }
+    const headers: Record<string, string> = { accept: mediaType, ...(body ? { 'content-type': mediaType } : {}), ...(options.headers ?? {}) };
+    if (body) headers['content-length'] = String(body.length);
     if (authorization) headers.authorization = authorization;
     const requester = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
