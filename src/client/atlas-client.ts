@@ -32,6 +32,8 @@ export interface AtlasResponse {
 export interface RequestOptions {
   /** Request body (serialised as JSON). */
   readonly body?: unknown;
+  /** Request body sent as is instead of `body` (e.g. to send text that is not JSON). */
+  readonly rawBody?: string;
   /**
    * Accept / Content-Type media type; default the v2 2023-01-01 type for /api/atlas/v2 paths (v2
    * answers 406 without a versioned Accept), else application/json. `headers` override both.
@@ -122,7 +124,7 @@ export class AtlasClient {
 
   private send(method: string, path: string, mediaType: string, options: RequestOptions, authorization: string | undefined): Promise<AtlasResponse> {
     const url = new URL(this.baseUrl + path);
-    const body = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+    const body = options.rawBody !== undefined ? Buffer.from(options.rawBody) : options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     const headers: Record<string, string> = { accept: mediaType, ...(body ? { 'content-type': mediaType } : {}), ...(options.headers ?? {}) };
     if (body) headers['content-length'] = String(body.length);
     if (authorization) headers.authorization = authorization;
