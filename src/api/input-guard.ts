@@ -1,13 +1,11 @@
 import { ApiError, apiError } from '../domain/errors.js';
 
+// Guards at the API edge, before any use case sees the input: text that no store can hold (NUL
+// characters), numbers JSON cannot carry (`1e999` parses to Infinity), and bodies nested deeper
+// than `MAX_BODY_DEPTH` are refused with Atlas's 400 naming the attribute.
+
 /** Deepest nesting of arrays and objects a request body may have (cluster specs need about 6). */
 export const MAX_BODY_DEPTH = 20;
-
-/**
- * Guards at the API edge, before any use case sees the input: text that no store can hold (NUL
- * characters), numbers JSON cannot carry (`1e999` parses to Infinity), and bodies nested deeper
- * than `MAX_BODY_DEPTH` are refused with Atlas's 400 naming the attribute.
- */
 
 /** Path parameters: 400 INVALID_ATTRIBUTE naming the parameter that holds a NUL. */
 export function guardPathParams(params: Readonly<Record<string, string>>): void {
