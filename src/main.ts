@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { appContext, type AppContext } from './app/app-context.js';
 import { WORK_CHANNEL } from './domain/work-kinds.js';
 import { claimBootstrapKey, ensureBootstrap, type BootstrapKey } from './app/bootstrap.service.js';
+import { storeReadiness } from './app/readiness.service.js';
 import { Authenticator } from './api/authenticate.js';
 import { DigestAuthority } from './api/digest-auth.js';
 import { buildApiServer } from './api/server.js';
@@ -144,7 +145,9 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       closers.push(() => controller!.stop());
     }
 
-    const api = await buildApiServer({ ctx, authenticator, log: log.child({ component: 'api' }), publicUrl: config.publicUrl });
+    const reconciler = controller;
+    const readiness = storeReadiness({ store, ...(reconciler ? { reconcilerRunning: () => reconciler.running } : {}) });
+    const api = await buildApiServer({ ctx, authenticator, log: log.child({ component: 'api' }), publicUrl: config.publicUrl, readiness });
     await api.listen({ host: config.host, port: config.port });
     closers.push(() => api.close());
     const address = api.server.address() as AddressInfo;

@@ -32,18 +32,19 @@ export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply
     .send(pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
 }
 
-/** Fastify error handler: ApiError as is; framework errors mapped to catalogue entries; the rest 500. */
-export function errorHandler(log: Logger) {
+/**
+ * Fastify error handler: ApiError as is; framework errors mapped to catalogue entries (body too
+ * large 413, a malformed request 400); anything else 500 (logged, never shown).
+ */
+export function errorHandler(log: Logger, bodyLimit: number) {
   return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof ApiError) return sendApiError(reply, error);
-    const code = (error as FastifyError).code;
+    const { code, statusCode } = error as FastifyError;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || statusCode === 413) return sendApiError(reply, new ApiError('REQUEST_BODY_TOO_LARGE', [bodyLimit]));
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return sendApiError(reply, new ApiError('UNSUPPORTED_MEDIA_TYPE', [String(request.headers['content-type'] ?? '')]));
+      return sendApiError(reply, new ApiError('UNSUPPORTED_MEDIA_TYPE', [request.headers['content-type'] ?? '']));
     }
-    if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
-      return sendApiError(reply, new ApiError('INVALID_JSON'));
-    }
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendApiError(reply, new ApiError('VALIDATION_ERROR', ['The request body is too large.']));
+    if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return sendApiError(reply, new ApiError('MALFORMED_REQUEST'));
     log.error('unexpected error', { requestId: request.id, method: request.method, url: request.url, error: error.stack ?? String(error) });
     return sendApiError(reply, new ApiError('UNEXPECTED_ERROR'));
   };

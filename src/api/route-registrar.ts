@@ -4,6 +4,9 @@ import { ApiError } from '../domain/errors.js';
 import type { Principal } from '../domain/identity.js';
 import { isObjectId } from '../domain/object-id.js';
 import type { Authenticator } from './authenticate.js';
+import { guardPathParams, guardQuery } from './input-guard.js';
+import { parseRequestBody } from './request-body.js';
+import type { RouteAccess } from './route-access.js';
 import { resolveVersion, versionedContentType } from './versioning.js';
 
 /** What a route handler sees: the authenticated caller and the parsed request. */
@@ -27,18 +30,27 @@ export interface ApiResult {
 
 export type Handler = (request: ApiRequest) => Promise<ApiResult>;
 
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
 /** Registers one Atlas operation under both `/api/atlas/v1.0` and `/api/atlas/v2`. */
 export interface RouteRegistrar {
   get(path: string, handler: Handler, options?: RouteOptions): void;
-  post(path: string, handler: Handler, options?: RouteOptions): void;
-  patch(path: string, handler: Handler, options?: RouteOptions): void;
-  put(path: string, handler: Handler, options?: RouteOptions): void;
+  post(path: string, handler: Handler, options: BodyRouteOptions): void;
+  patch(path: string, handler: Handler, options: BodyRouteOptions): void;
+  put(path: string, handler: Handler, options: BodyRouteOptions): void;
   delete(path: string, handler: Handler, options?: RouteOptions): void;
+  /** The methods registered for a concrete request path (empty when no route has that path). */
+  allowedMethods(path: string): Method[];
 }
 
 export interface RouteOptions {
   /** v2 resource versions, ascending (default `['2023-01-01']`). */
   readonly versions?: readonly string[];
+}
+
+/** Routes with a body declare the access they need: it is checked before the body is parsed. */
+export interface BodyRouteOptions extends RouteOptions {
+  readonly access: RouteAccess;
 }
 
 /** Path parameters that must be 24-hex ObjectIds (else 400 PATH_PARAM_PARSE_ERROR, as Atlas). */
@@ -50,38 +62,66 @@ const PREFIXES = [
 ] as const;
 
 /**
- * Builds the registrar: each route authenticates by Digest, validates ObjectId path parameters,
- * resolves the v2 version from `Accept`, runs the handler, and answers with Atlas's content type
+ * Builds the registrar. Each route, in this order: authenticates by Digest (an `onRequest` hook,
+ * before the body is read); checks path and query parameters (ObjectIds, no NUL); resolves the v2
+ * version from `Accept` (406 without a versioned one); checks the route's declared access; parses
+ * the body (media type, JSON, edge guards); runs the handler; answers with Atlas's content type
  * (`application/vnd.atlas.<version>+json;charset=utf-8` on v2, `application/json` on v1.0),
- * honouring `?pretty=true` and `?envelope=true`.
+ * honouring `?pretty=true` and `?envelope=true`. Links use `baseUrl()`, never the Host header.
  */
-export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authenticator: Authenticator, publicUrl: string | null): RouteRegistrar {
-  const add = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE') => (path: string, handler: Handler, options: RouteOptions = {}) => {
+export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authenticator: Authenticator, baseUrl: () => string): RouteRegistrar {
+  const principals = new WeakMap<FastifyRequest, Principal>();
+  const patterns: Array<{ method: Method; pattern: RegExp }> = [];
+  const add = (method: Method) => (path: string, handler: Handler, options: RouteOptions | BodyRouteOptions = {}) => {
+    const access = 'access' in options ? options.access : undefined;
     for (const { prefix, v2 } of PREFIXES) {
+      patterns.push({ method, pattern: pathPattern(prefix + path) });
       app.route({
         method,
         url: prefix + path,
+        onRequest: async (request: FastifyRequest) => {
+          principals.set(request, await authenticator.authenticate(request.method, request.url, request.headers.authorization));
+        },
         handler: async (request: FastifyRequest, reply: FastifyReply) => {
-          const principal = await authenticator.authenticate(request.method, request.url, request.headers.authorization);
+          const principal = principals.get(request)!;
           const params = request.params as Record<string, string>;
           const path = request.url.split('?')[0]!;
           for (const name of OBJECT_ID_PARAMS) {
             if (params[name] !== undefined && !isObjectId(params[name])) throw new ApiError('PATH_PARAM_PARSE_ERROR', [path]);
           }
-          const version = v2 ? resolveVersion(request.headers.accept, options.versions ?? ['2023-01-01']) : undefined;
-          const base = `${publicUrl ?? `${request.protocol}://${request.headers.host ?? 'localhost'}`}${prefix}`;
+          guardPathParams(params);
           const query = request.query as Record<string, string>;
-          const result = await handler({ principal, params, query, body: request.body, base, path, ctx });
+          guardQuery(query);
+          const version = v2 ? resolveVersion(request.headers.accept, options.versions ?? ['2023-01-01']) : undefined;
+          if (access) await access(ctx, principal, params);
+          const body = access ? parseRequestBody(request.body, request.headers['content-type']) : undefined;
+          const result = await handler({ principal, params, query, body, base: baseUrl() + prefix, path, ctx });
           reply.code(result.status);
           if (result.body === undefined) return reply.send();
-          const body = query.envelope === 'true' ? envelope(result) : result.body;
+          const payload = query.envelope === 'true' ? envelope(result) : result.body;
           reply.header('content-type', version ? versionedContentType(version) : 'application/json');
-          return reply.send(query.pretty === 'true' ? JSON.stringify(body, null, 2) : JSON.stringify(body));
+          return reply.send(query.pretty === 'true' ? JSON.stringify(payload, null, 2) : JSON.stringify(payload));
         },
       });
     }
   };
-  return { get: add('GET'), post: add('POST'), patch: add('PATCH'), put: add('PUT'), delete: add('DELETE') };
+  return {
+    get: add('GET'),
+    post: add('POST'),
+    patch: add('PATCH'),
+    put: add('PUT'),
+    delete: add('DELETE'),
+    allowedMethods: (path) => [...new Set(patterns.filter((p) => p.pattern.test(path)).map((p) => p.method))],
+  };
+}
+
+/** `/a/:b/c` → a pattern matching `/a/<one segment>/c` (with an optional trailing slash). */
+function pathPattern(route: string): RegExp {
+  const source = route
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${source}/?$`);
 }
 
 /** `?envelope=true`: lists keep their `results` and gain `status`; single results go under `content`. */

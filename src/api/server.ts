@@ -1,56 +1,81 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
 import type { AppContext } from '../app/app-context.js';
 import { connectionStringsOf } from '../app/connection-strings.js';
+import { storeReadiness, type Readiness } from '../app/readiness.service.js';
 import { ApiError } from '../domain/errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { Authenticator } from './authenticate.js';
 import { errorHandler, sendApiError } from './error-handler.js';
+import { healthRoutes } from './health.routes.js';
+import { RawBody } from './request-body.js';
 import { routeRegistrar } from './route-registrar.js';
 import { clustersRoutes, type ConnectionStringsOf } from './routes/clusters.routes.js';
 import { eventsRoutes } from './routes/events.routes.js';
 import { identityRoutes } from './routes/identity.routes.js';
 import { privateEndpointsRoutes } from './routes/private-endpoints.routes.js';
+import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './transport-errors.js';
+
+/** Largest request body accepted (larger → 413 REQUEST_BODY_TOO_LARGE). */
+export const BODY_LIMIT = 1024 * 1024;
 
 export interface ApiServerOptions {
   readonly ctx: AppContext;
   readonly authenticator: Authenticator;
   readonly log: Logger;
-  /** Base URL for links; derived from the Host header when null. */
+  /** Base URL for links; when null, the address the server listens on (`http://<host>:<port>`), never the Host header. */
   readonly publicUrl: string | null;
   /** Connection strings of a cluster (default: computed from stored state). */
   readonly connectionStrings?: ConnectionStringsOf;
+  /** What `GET /readyz` checks (default: the store answers and is migrated). */
+  readonly readiness?: Readiness;
 }
 
 /**
  * The Admin API: Atlas paths under `/api/atlas/v1.0` and `/api/atlas/v2`, JSON bodies in
  * `application/json` or `application/vnd.atlas.YYYY-MM-DD+json`, Digest auth, Atlas error
- * envelope. Thin: parse → use case → serialise.
+ * envelope on every answer that is not a success (framework and HTTP parser errors included).
+ * Thin: authenticate → authorise → parse → use case → serialise. Probes: `/healthz`, `/readyz`.
  */
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 } });
+  const handleError = errorHandler(options.log, BODY_LIMIT);
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: frameworkErrors(handleError),
+    clientErrorHandler,
+  });
+  // Bodies are only collected here; the registrar parses them once the caller may make the call.
   app.removeAllContentTypeParsers();
-  const parseJson = (_request: unknown, body: string, done: (error: Error | null, value?: unknown) => void) => {
-    if (body.trim().length === 0) return done(null, undefined);
-    try {
-      done(null, JSON.parse(body));
-    } catch {
-      done(new ApiError('INVALID_JSON'));
-    }
-  };
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
-  app.addContentTypeParser(/^application\/vnd\.atlas\.[^+]+\+json/i, { parseAs: 'string' }, parseJson);
-  app.setErrorHandler(errorHandler(options.log));
-  app.setNotFoundHandler((request, reply) => sendApiError(reply, new ApiError('RESOURCE_NOT_FOUND', [request.url.split('?')[0]])));
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, new RawBody(body as string)));
+  app.setErrorHandler(handleError);
   app.addHook('onResponse', async (request, reply) => {
     options.log.debug('request', { requestId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
   });
 
-  const registrar = routeRegistrar(app, options.ctx, options.authenticator, options.publicUrl);
+  const baseUrl = () => options.publicUrl ?? listeningUrl(app);
+  const registrar = routeRegistrar(app, options.ctx, options.authenticator, baseUrl);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = registrar.allowedMethods(path);
+    if (allowed.length === 0) return sendApiError(reply, new ApiError('RESOURCE_NOT_FOUND', [path]));
+    reply.header('allow', allowed.join(', '));
+    return sendApiError(reply, new ApiError('METHOD_NOT_ALLOWED', [request.method, path]));
+  });
   identityRoutes(registrar, options.authenticator);
   clustersRoutes(registrar, options.connectionStrings ?? connectionStringsOf);
   privateEndpointsRoutes(registrar);
   eventsRoutes(registrar);
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  healthRoutes(app, options.readiness ?? storeReadiness({ store: options.ctx.store }));
   await app.ready();
   return app;
+}
+
+/** `http://<host>:<port>` of the listening socket (IPv6 hosts in brackets). */
+function listeningUrl(app: FastifyInstance): string {
+  const address = app.server.address() as AddressInfo | null;
+  if (!address || typeof address !== 'object') return 'http://localhost';
+  const host = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
 }

@@ -1,24 +1,21 @@
 import { ApiError } from '../domain/errors.js';
 
-/** The first and default version of the Atlas Admin API v2. */
-export const DEFAULT_VERSION = '2023-01-01';
-
 /**
  * Resolves the v2 media type a client asked for (`Accept: application/vnd.atlas.YYYY-MM-DD+json`)
- * to the newest version of the resource on or before that date (CONTRACT.md §1.1). No Accept,
- * `*\/*` or `application/json` get the default 2023-01-01; `preview` gets the newest; a date
- * before 2023-01-01 or a malformed one gets 406.
+ * to the newest version of the resource on or before that date (CONTRACT.md §1.1); `preview` gets
+ * the newest. As Atlas, anything else — no Accept, `*\/*`, `application/json`, a malformed date or
+ * one before 2023-01-01 — is 406 INVALID_VERSION_DATE ("Invalid accept header or version date.").
  *
  * @param versions the resource's versions, ascending (`['2023-01-01']` for private endpoints)
  */
 export function resolveVersion(accept: string | undefined, versions: readonly string[]): string {
   const match = /application\/vnd\.atlas\.([0-9a-z-]+?)(\.upcoming)?\+json/i.exec(accept ?? '');
-  if (!match) return versions[0]!;
+  if (!match) throw new ApiError('INVALID_VERSION_DATE');
   const requested = match[1]!.toLowerCase();
   if (requested === 'preview') return versions[versions.length - 1]!;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(requested) || Number.isNaN(Date.parse(requested))) throw new ApiError('INVALID_VERSION_DATE', [requested]);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(requested) || Number.isNaN(Date.parse(requested))) throw new ApiError('INVALID_VERSION_DATE');
   const eligible = versions.filter((v) => v <= requested);
-  if (eligible.length === 0) throw new ApiError('INVALID_VERSION_DATE', [requested]);
+  if (eligible.length === 0) throw new ApiError('INVALID_VERSION_DATE');
   return eligible[eligible.length - 1]!;
 }
 

@@ -1,6 +1,16 @@
 import { apiError } from '../domain/errors.js';
 import type { Organization, Principal, Project } from '../domain/identity.js';
-import { orgRolesAllow, projectRolesAllow, requiredProjectRole, type OrgAccess, type ProjectAccess } from '../domain/roles.js';
+import {
+  firstUngrantable,
+  orgRolesAllow,
+  projectRolesAllow,
+  requiredProjectRole,
+  type OrgAccess,
+  type OrgRole,
+  type ProjectAccess,
+  type ProjectRole,
+  type Role,
+} from '../domain/roles.js';
 import type { Repositories } from '../store/repositories.js';
 
 /**
@@ -45,4 +55,54 @@ export async function requireOrg(repos: Repositories, principal: Principal, orgI
   if (!org || principal.orgId !== orgId) throw apiError('ORG_NOT_FOUND', orgId);
   if (!orgRolesAllow(principal.orgRoles, access)) throw apiError('USER_UNAUTHORIZED', access === 'read' ? 'ORG_READ_ONLY' : 'ORG_OWNER');
   return org;
+}
+
+/** True when the caller is an Organization Owner of the project's organization. */
+export function isOrgOwnerOf(principal: Principal, project: Project): boolean {
+  return principal.orgId === project.orgId && principal.orgRoles.includes('ORG_OWNER');
+}
+
+/**
+ * Requires the right to manage the project's API keys: Project Owner, or Organization Owner of its
+ * organization (how an Organization Owner adds itself as Project Owner, seed 03).
+ */
+export async function requireProjectKeyAdmin(repos: Repositories, principal: Principal, projectId: string): Promise<Project> {
+  const project = await repos.identity.findProject(projectId);
+  if (!project) throw apiError('GROUP_NOT_FOUND', projectId);
+  if (!isOrgOwnerOf(principal, project)) checkProject(principal, project, 'write');
+  return project;
+}
+
+/** Requires Organization Owner of the project's organization; others see 404/403 as for a project read. */
+export async function requireProjectOrgOwner(repos: Repositories, principal: Principal, projectId: string, options: { lock?: boolean } = {}): Promise<Project> {
+  const project = options.lock ? await repos.identity.lockProject(projectId) : await repos.identity.findProject(projectId);
+  if (!project) throw apiError('GROUP_NOT_FOUND', projectId);
+  if (isOrgOwnerOf(principal, project)) return project;
+  checkProject(principal, project, 'read');
+  throw apiError('USER_UNAUTHORIZED', 'ORG_OWNER');
+}
+
+/** Requires the right to create projects in the caller's organization (ORG_OWNER or ORG_GROUP_CREATOR). */
+export function requireProjectCreator(principal: Principal): void {
+  if (!principal.orgRoles.includes('ORG_OWNER') && !principal.orgRoles.includes('ORG_GROUP_CREATOR')) {
+    throw apiError('USER_UNAUTHORIZED', 'ORG_GROUP_CREATOR');
+  }
+}
+
+/** 403 USER_UNAUTHORIZED naming the first organization role the caller does not hold itself. */
+export function requireGrantableOrgRoles(principal: Principal, roles: readonly OrgRole[]): void {
+  const missing = firstUngrantable(principal.orgRoles, roles);
+  if (missing !== undefined) throw apiError('USER_UNAUTHORIZED', missing);
+}
+
+/**
+ * 403 USER_UNAUTHORIZED naming the first project role the caller does not hold in `project`. An
+ * Organization Owner of the project's organization holds every project role there (it may make
+ * itself Project Owner at any time).
+ */
+export function requireGrantableProjectRoles(principal: Principal, project: Project, roles: readonly ProjectRole[]): void {
+  const held: Role[] = [...(principal.projectRoles.get(project.id) ?? [])];
+  if (isOrgOwnerOf(principal, project)) held.push('GROUP_OWNER');
+  const missing = firstUngrantable(held, roles);
+  if (missing !== undefined) throw apiError('USER_UNAUTHORIZED', missing);
 }

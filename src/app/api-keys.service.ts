@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { digestHa1 } from '../domain/digest-secrets.js';
-import { apiError } from '../domain/errors.js';
+import { ApiError, apiError, boundedParameter } from '../domain/errors.js';
 import type { ApiKey, Principal } from '../domain/identity.js';
 import { newObjectId } from '../domain/object-id.js';
-import { isOrgRole, isProjectRole, type OrgRole, type ProjectRole } from '../domain/roles.js';
+import { isOrgRole, isProjectRole, PROJECT_ROLES, type OrgRole } from '../domain/roles.js';
 import type { Repositories } from '../store/repositories.js';
-import { requireOrg, requireProject } from './access.js';
+import { requireGrantableOrgRoles, requireGrantableProjectRoles, requireOrg, requireProject, requireProjectKeyAdmin } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
 
 /** A newly created key: the only time its private key is ever shown. */
@@ -16,7 +16,7 @@ export interface CreatedApiKey {
 
 /**
  * Creates an organization API key (ORG_OWNER). Public key: 8 lower-case letters; private key: a
- * UUID returned once; only its Digest HA1 hashes are stored.
+ * UUID returned once; only its Digest HA1 hashes are stored. No caller grants a role it does not hold.
  */
 export async function createOrgApiKey(
   ctx: AppContext,
@@ -26,7 +26,8 @@ export async function createOrgApiKey(
 ): Promise<CreatedApiKey> {
   await requireOrg(reader(ctx), principal, orgId, 'write'); // access before validation
   const description = parseDescription(input.desc);
-  const roles = parseRoles(input.roles, isOrgRole, 'organization');
+  const roles = parseRoles(input.roles, isOrgRole, invalidOrgRole);
+  requireGrantableOrgRoles(principal, roles);
   return inTransaction(ctx, async ({ repos }) => {
     await requireOrg(repos, principal, orgId, 'write');
     return insertApiKey(repos, { orgId, description, orgRoles: roles, now: ctx.now() });
@@ -34,8 +35,9 @@ export async function createOrgApiKey(
 }
 
 /**
- * Creates an organization key and assigns it to a project (`POST /groups/{id}/apiKeys`): the
- * roles may mix organization and project roles; needs GROUP_OWNER.
+ * Creates an organization key and assigns it to a project (`POST /groups/{id}/apiKeys`): needs
+ * GROUP_OWNER; the roles are project roles only, each held by the caller; the new key is an
+ * Organization Member.
  */
 export async function createProjectApiKey(
   ctx: AppContext,
@@ -45,12 +47,12 @@ export async function createProjectApiKey(
 ): Promise<CreatedApiKey> {
   await requireProject(reader(ctx), principal, projectId, 'write'); // access before validation
   const description = parseDescription(input.desc);
-  const roles = parseRoles(input.roles, (r): r is OrgRole | ProjectRole => isOrgRole(r) || isProjectRole(r), 'project');
+  const roles = parseRoles(input.roles, isProjectRole, invalidProjectRole);
   return inTransaction(ctx, async ({ repos }) => {
     const project = await requireProject(repos, principal, projectId, 'write');
-    const orgRoles = roles.filter(isOrgRole);
-    const created = await insertApiKey(repos, { orgId: project.orgId, description, orgRoles: orgRoles.length > 0 ? orgRoles : ['ORG_MEMBER'], now: ctx.now() });
-    await repos.identity.setProjectRoles(created.apiKey.id, projectId, roles.filter(isProjectRole));
+    requireGrantableProjectRoles(principal, project, roles);
+    const created = await insertApiKey(repos, { orgId: project.orgId, description, orgRoles: ['ORG_MEMBER'], now: ctx.now() });
+    await repos.identity.setProjectRoles(created.apiKey.id, projectId, roles);
     return { apiKey: (await repos.identity.findApiKey(created.apiKey.id))!, privateKey: created.privateKey };
   });
 }
@@ -84,7 +86,10 @@ export async function getOrgApiKey(ctx: AppContext, principal: Principal, orgId:
   return key;
 }
 
-/** Changes a key's description and/or organization roles (ORG_OWNER); an org keeps at least one owner. */
+/**
+ * Changes a key's description and/or organization roles (ORG_OWNER, granting only roles it holds);
+ * an org keeps at least one owner.
+ */
 export async function updateOrgApiKey(
   ctx: AppContext,
   principal: Principal,
@@ -98,7 +103,8 @@ export async function updateOrgApiKey(
     if (!key || key.orgId !== orgId) throw apiError('API_KEY_NOT_FOUND', apiKeyId);
     if (input.desc !== undefined) await repos.identity.updateApiKeyDescription(apiKeyId, parseDescription(input.desc));
     if (input.roles !== undefined) {
-      const roles = parseRoles(input.roles, isOrgRole, 'organization');
+      const roles = parseRoles(input.roles, isOrgRole, invalidOrgRole);
+      requireGrantableOrgRoles(principal, roles);
       if (key.orgRoles.includes('ORG_OWNER') && !roles.includes('ORG_OWNER') && (await repos.identity.countOrgOwners(orgId)) <= 1) {
         throw apiError('LAST_ORG_OWNER', apiKeyId, orgId);
       }
@@ -126,7 +132,8 @@ export async function listProjectApiKeys(ctx: AppContext, principal: Principal, 
 
 /**
  * Assigns (or re-assigns) project roles to an organization key. Needs GROUP_OWNER of the project,
- * or ORG_OWNER of its organization (how an Organization Owner adds itself as Project Owner, seed 03).
+ * or ORG_OWNER of its organization (how an Organization Owner adds itself as Project Owner, seed 03);
+ * project roles only, each held by the caller.
  */
 export async function assignProjectApiKey(
   ctx: AppContext,
@@ -136,11 +143,9 @@ export async function assignProjectApiKey(
   rolesInput: unknown,
 ): Promise<ApiKey> {
   return inTransaction(ctx, async ({ repos }) => {
-    const project = await repos.identity.findProject(projectId);
-    if (!project) throw apiError('GROUP_NOT_FOUND', projectId);
-    const orgOwner = principal.orgId === project.orgId && principal.orgRoles.includes('ORG_OWNER');
-    if (!orgOwner) await requireProject(repos, principal, projectId, 'write');
-    const roles = parseRoles(rolesInput, isProjectRole, 'project');
+    const project = await requireProjectKeyAdmin(repos, principal, projectId);
+    const roles = parseRoles(rolesInput, isProjectRole, invalidProjectRole);
+    requireGrantableProjectRoles(principal, project, roles);
     const key = await repos.identity.findApiKey(apiKeyId);
     if (!key || key.orgId !== project.orgId) throw apiError('API_KEY_NOT_FOUND', apiKeyId);
     await repos.identity.setProjectRoles(apiKeyId, projectId, roles);
@@ -151,10 +156,7 @@ export async function assignProjectApiKey(
 /** Removes a key from a project (GROUP_OWNER, or ORG_OWNER of its organization). */
 export async function unassignProjectApiKey(ctx: AppContext, principal: Principal, projectId: string, apiKeyId: string): Promise<void> {
   await inTransaction(ctx, async ({ repos }) => {
-    const project = await repos.identity.findProject(projectId);
-    if (!project) throw apiError('GROUP_NOT_FOUND', projectId);
-    const orgOwner = principal.orgId === project.orgId && principal.orgRoles.includes('ORG_OWNER');
-    if (!orgOwner) await requireProject(repos, principal, projectId, 'write');
+    await requireProjectKeyAdmin(repos, principal, projectId);
     const key = await repos.identity.findApiKey(apiKeyId);
     if (!key || !key.projectRoles.some((r) => r.projectId === projectId)) throw apiError('API_KEY_NOT_FOUND', apiKeyId);
     await repos.identity.setProjectRoles(apiKeyId, projectId, []);
@@ -167,12 +169,23 @@ function parseDescription(value: unknown): string {
   return value;
 }
 
-function parseRoles<R extends string>(value: unknown, valid: (role: unknown) => role is R, scope: string): R[] {
+function parseRoles<R extends string>(value: unknown, valid: (role: unknown) => role is R, invalid: (role: unknown) => ApiError): R[] {
   if (value === undefined || value === null) throw apiError('MISSING_ATTRIBUTE', 'roles');
   if (!Array.isArray(value) || value.length === 0) throw apiError('INVALID_ATTRIBUTE', 'roles');
   const bad = value.find((role) => !valid(role));
-  if (bad !== undefined) throw apiError('INVALID_ROLE', String(bad), scope === 'organization' ? 'an organization API key' : 'a project');
+  if (bad !== undefined) throw invalid(bad);
   return [...new Set(value as R[])];
+}
+
+function invalidOrgRole(role: unknown): ApiError {
+  return apiError('INVALID_ROLE', role, 'an organization API key');
+}
+
+/** A project route grants project roles only: anything else is Atlas's invalid `roles` attribute. */
+function invalidProjectRole(role: unknown): ApiError {
+  return new ApiError('INVALID_ATTRIBUTE', ['roles'], {
+    fields: [{ field: 'roles', description: `${String(boundedParameter(role))} is not a project role; a project grants ${PROJECT_ROLES.join(', ')}.` }],
+  });
 }
 
 function newPublicKey(): string {

@@ -53,9 +53,14 @@ function intParam(value: string | undefined, name: string, fallback: number, min
   return n;
 }
 
+/** Latest date accepted; dates run from year 0001 to 9999 (PostgreSQL's range is narrower than JavaScript's). */
+const MAX_DATE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 function dateParam(value: string | undefined, name: string): Date | undefined {
   if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw apiError('INVALID_QUERY_PARAMETER', name);
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw apiError('INVALID_QUERY_PARAMETER', name);
+  const time = date.getTime();
+  if (Number.isNaN(time) || date.getUTCFullYear() < 1 || time > MAX_DATE) throw apiError('INVALID_QUERY_PARAMETER', name);
   return date;
 }

@@ -7,7 +7,7 @@ import {
   NODES_PER_PRIVATE_LINK_REGION_MAXIMUM,
 } from '../domain/private-endpoint-rules.js';
 import type { ClusterRecord } from '../store/clusters.repository.js';
-import { requireProject } from './access.js';
+import { requireProject, requireProjectOrgOwner } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
 import { recordEvent } from './events.js';
 
@@ -48,13 +48,7 @@ export async function getProjectLimit(ctx: AppContext, principal: Principal, pro
  */
 export async function setProjectLimit(ctx: AppContext, principal: Principal, projectId: string, name: string, value: unknown): Promise<ProjectLimit> {
   await inTransaction(ctx, async ({ repos }) => {
-    const project = await repos.identity.lockProject(projectId);
-    if (!project) throw apiError('GROUP_NOT_FOUND', projectId);
-    const orgOwner = principal.orgId === project.orgId && principal.orgRoles.includes('ORG_OWNER');
-    if (!orgOwner) {
-      await requireProject(repos, principal, projectId, 'read');
-      throw apiError('USER_UNAUTHORIZED', 'ORG_OWNER');
-    }
+    const project = await requireProjectOrgOwner(repos, principal, projectId, { lock: true });
     if (name !== NODES_PER_PRIVATE_LINK_REGION_LIMIT) throw apiError('INVALID_PROJECT_LIMIT_NAME', name);
     if (value === undefined || value === null) throw apiError('MISSING_ATTRIBUTE', 'value');
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw apiError('INVALID_ATTRIBUTE', 'value');

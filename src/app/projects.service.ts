@@ -4,7 +4,7 @@ import { isProjectName, type Principal, type Project } from '../domain/identity.
 import { newObjectId } from '../domain/object-id.js';
 import { NODES_PER_PRIVATE_LINK_REGION_DEFAULT } from '../domain/private-endpoint-rules.js';
 import type { Repositories } from '../store/repositories.js';
-import { canSeeProject, requireOrg, requireProject } from './access.js';
+import { canSeeProject, requireProject, requireProjectCreator } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
 import { recordEvent } from './events.js';
 
@@ -51,9 +51,7 @@ export async function createProject(ctx: AppContext, principal: Principal, input
   return inTransaction(ctx, async ({ repos }) => {
     const org = await repos.identity.findOrganization(orgId);
     if (!org || principal.orgId !== orgId) throw apiError('ORG_NOT_FOUND', orgId);
-    if (!principal.orgRoles.includes('ORG_OWNER') && !principal.orgRoles.includes('ORG_GROUP_CREATOR')) {
-      throw apiError('USER_UNAUTHORIZED', 'ORG_GROUP_CREATOR');
-    }
+    requireProjectCreator(principal);
     const project = await insertProject(repos, orgId, name, now);
     await repos.identity.setProjectRoles(principal.apiKeyId, project.id, ['GROUP_OWNER']);
     await recordEvent(repos, { orgId, projectId: project.id, type: 'GROUP_CREATED', targetId: project.id, payload: { name } }, now);

@@ -32,7 +32,12 @@ export interface AtlasResponse {
 export interface RequestOptions {
   /** Request body (serialised as JSON). */
   readonly body?: unknown;
-  /** Accept / Content-Type media type; default the v2 2023-01-01 type for /api/atlas/v2 paths, else application/json. */
+  /** Request body sent as is instead of `body` (e.g. to send text that is not JSON). */
+  readonly rawBody?: string;
+  /**
+   * Accept / Content-Type media type; default the v2 2023-01-01 type for /api/atlas/v2 paths (v2
+   * answers 406 without a versioned Accept), else application/json. `headers` override both.
+   */
   readonly mediaType?: string;
   readonly headers?: Record<string, string>;
 }
@@ -119,12 +124,9 @@ export class AtlasClient {
 
   private send(method: string, path: string, mediaType: string, options: RequestOptions, authorization: string | undefined): Promise<AtlasResponse> {
     const url = new URL(this.baseUrl + path);
-    const body = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
-    const headers: Record<string, string> = { accept: mediaType, ...(options.headers ?? {}) };
-    if (body) {
-      headers['content-type'] = mediaType;
-      headers['content-length'] = String(body.length);
-    }
+    const body = options.rawBody !== undefined ? Buffer.from(options.rawBody) : options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+    const headers: Record<string, string> = { accept: mediaType, ...(body ? { 'content-type': mediaType } : {}), ...(options.headers ?? {}) };
+    if (body) headers['content-length'] = String(body.length);
     if (authorization) headers.authorization = authorization;
     const requester = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {

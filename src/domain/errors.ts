@@ -24,12 +24,20 @@ export const ERRORS = {
     detail: 'The current API key is an Organization Owner of %s but is not a member of project %s. Add it to the project as Project Owner (POST /api/atlas/v2/groups/%s/apiKeys/%s) to act on the project.',
   },
   NOT_ORG_MEMBER: { status: 403, detail: 'The current API key is not a member of organization %s.' },
-  INVALID_VERSION_DATE: { status: 406, detail: 'The requested API version %s is not valid. Request a version as application/vnd.atlas.YYYY-MM-DD+json with a date on or after 2023-01-01.' },
+  INVALID_VERSION_DATE: { status: 406, detail: 'Invalid accept header or version date.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, detail: 'The request content type %s is not supported; send application/json or application/vnd.atlas.YYYY-MM-DD+json.' },
   RATE_LIMITED: { status: 429, detail: 'Too many requests; retry after %s seconds.' },
   UNEXPECTED_ERROR: { status: 500, detail: 'Unexpected error.' },
   METHOD_NOT_ALLOWED: { status: 405, detail: 'Method %s is not allowed on %s.', privlink: true },
   RESOURCE_NOT_FOUND: { status: 404, detail: 'Cannot find resource %s.' },
+  SERVICE_NOT_READY: { status: 503, detail: 'The server is not ready: %s.', privlink: true },
+
+  // --- HTTP transport (answered before a route is found)
+  MALFORMED_REQUEST: { status: 400, detail: 'The HTTP request is malformed.', privlink: true },
+  REQUEST_TIMEOUT: { status: 408, detail: 'The request was not received in time.', privlink: true },
+  REQUEST_BODY_TOO_LARGE: { status: 413, detail: 'The request body is larger than the limit of %s bytes.', privlink: true },
+  REQUEST_URI_TOO_LONG: { status: 414, detail: 'A path parameter of the request URI is longer than %s characters.', privlink: true },
+  REQUEST_HEADERS_TOO_LARGE: { status: 431, detail: 'The request line and headers are larger than the limit of %s bytes.', privlink: true },
 
   // --- request shape
   PATH_PARAM_PARSE_ERROR: { status: 400, detail: 'One or more path parameter in the request URI %s is malformed.' },
@@ -148,11 +156,12 @@ export class ApiError extends Error {
     options: { fields?: FieldViolation[]; headers?: Record<string, string | string[]> } = {},
   ) {
     const definition: ErrorDefinition = ERRORS[catalogueName];
-    const detail = fillTemplate(definition.detail, parameters);
+    const safe = parameters.map(boundedParameter);
+    const detail = fillTemplate(definition.detail, safe);
     super(detail);
     this.status = definition.status;
     this.errorCode = definition.errorCode ?? catalogueName;
-    this.parameters = parameters;
+    this.parameters = safe;
     this.detail = detail;
     this.fields = options.fields;
     this.headers = options.headers ?? {};
@@ -162,6 +171,41 @@ export class ApiError extends Error {
 /** Shorthand for `new ApiError(name, parameters)`. */
 export function apiError(name: ErrorName, ...parameters: unknown[]): ApiError {
   return new ApiError(name, parameters);
+}
+
+/** Longest text a parameter keeps (longer input is cut and marked with `…`). */
+const MAX_PARAMETER_CHARS = 200;
+
+/**
+ * A parameter made safe to print and serialise, whatever the caller sent: strings are cut to
+ * 200 characters, numbers and booleans kept, anything else rendered as bounded JSON-like text
+ * (never deeper than 3 levels, never longer than 200 characters, so no recursion limit is reached).
+ */
+export function boundedParameter(value: unknown): unknown {
+  if (value === undefined || value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'string') return cut(value);
+  return cut(render(value, 3));
+}
+
+function render(value: unknown, depth: number): string {
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return JSON.stringify(cut(value));
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) {
+    if (depth === 0) return '[…]';
+    return `[${value.slice(0, 10).map((item) => render(item, depth - 1)).join(',')}${value.length > 10 ? ',…' : ''}]`;
+  }
+  if (typeof value === 'object') {
+    if (depth === 0) return '{…}';
+    const entries = Object.entries(value as Record<string, unknown>);
+    return `{${entries.slice(0, 10).map(([k, v]) => `${JSON.stringify(cut(k))}:${render(v, depth - 1)}`).join(',')}${entries.length > 10 ? ',…' : ''}}`;
+  }
+  return typeof value;
+}
+
+function cut(text: string): string {
+  return text.length > MAX_PARAMETER_CHARS ? `${text.slice(0, MAX_PARAMETER_CHARS)}…` : text;
 }
 
 function fillTemplate(template: string, parameters: readonly unknown[]): string {

@@ -49,3 +49,24 @@ export type OrgAccess = 'read' | 'write';
 export function orgRolesAllow(roles: readonly OrgRole[], access: OrgAccess): boolean {
   return access === 'read' ? roles.length > 0 : roles.includes('ORG_OWNER');
 }
+
+/**
+ * The roles a holder of `role` may grant to others: an Organization Owner every organization
+ * role, a Project Owner every project role, a Cluster Manager also Project Read Only; any role
+ * itself. No caller may grant a role it does not hold.
+ */
+const GRANTABLE: Readonly<Record<Role, readonly Role[]>> = {
+  ORG_OWNER: ORG_ROLES,
+  ORG_MEMBER: ['ORG_MEMBER'],
+  ORG_READ_ONLY: ['ORG_READ_ONLY'],
+  ORG_GROUP_CREATOR: ['ORG_GROUP_CREATOR'],
+  ORG_BILLING_ADMIN: ['ORG_BILLING_ADMIN'],
+  GROUP_OWNER: PROJECT_ROLES,
+  GROUP_CLUSTER_MANAGER: ['GROUP_CLUSTER_MANAGER', 'GROUP_READ_ONLY'],
+  GROUP_READ_ONLY: ['GROUP_READ_ONLY'],
+};
+
+/** The first of `wanted` that `held` does not cover (undefined when the caller holds them all). */
+export function firstUngrantable<R extends Role>(held: readonly Role[], wanted: readonly R[]): R | undefined {
+  return wanted.find((role) => !held.some((h) => GRANTABLE[h].includes(role)));
+}

@@ -29,7 +29,7 @@ export interface ControllerOptions {
 export class Controller {
   private readonly owner = `${process.pid}-${randomBytes(4).toString('hex')}`;
   private readonly queue: WorkQueueRepository;
-  private running = false;
+  private active = false;
   private readonly waiters = new Set<() => void>();
   private pending = false;
   private loops: Promise<void>[] = [];
@@ -46,9 +46,14 @@ export class Controller {
     this.queue = new WorkQueueRepository(store.db);
   }
 
+  /** True between `start()` and `stop()`: the workers are claiming work. */
+  get running(): boolean {
+    return this.active;
+  }
+
   async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+    if (this.active) return;
+    this.active = true;
     // PGlite: this process holds the data-dir lock, so every lease in the table is from a dead process.
     if (this.store.backend === 'pglite') await this.queue.releaseAllLeases();
     this.unlisten = await this.store.listen(WORK_CHANNEL, () => this.wake());
@@ -62,8 +67,8 @@ export class Controller {
 
   /** Stops claiming; waits for passes in flight. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
+    if (!this.active) return;
+    this.active = false;
     clearInterval(this.resyncTimer);
     this.wake();
     await Promise.all(this.loops);
@@ -85,7 +90,7 @@ export class Controller {
   }
 
   private async loop(worker: number): Promise<void> {
-    while (this.running) {
+    while (this.active) {
       this.pending = false;
       let items: ClaimedItem[] = [];
       try {
@@ -132,7 +137,7 @@ export class Controller {
   }
 
   private async sleep(): Promise<void> {
-    if (this.pending || !this.running) return;
+    if (this.pending || !this.active) return;
     let wait = 1000;
     try {
       const next = await this.queue.msUntilNextDue();
@@ -140,7 +145,7 @@ export class Controller {
     } catch {
       // keep the default
     }
-    if (this.pending || !this.running) return;
+    if (this.pending || !this.active) return;
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);

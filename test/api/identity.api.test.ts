@@ -90,11 +90,11 @@ describe('versioning and request shape', () => {
   });
 
   test('malformed JSON is 400 INVALID_JSON; an unknown content type is 415; an unknown path is 404', async () => {
-    const bad = await api.owner.request('POST', `${V2}/groups`, { headers: { 'content-type': 'application/json' }, body: undefined, mediaType: 'application/json' });
+    const bad = await api.owner.request('POST', `${V2}/groups`, { headers: { 'content-type': 'application/json' }, body: undefined });
     assert.equal(bad.status, 400); // no body: name missing
     const raw = await api.owner.request('POST', `${V2}/groups`, { mediaType: 'application/vnd.atlas.2023-01-01+json', body: '{' as unknown });
     assert.equal(raw.status, 400); // a JSON string is not an object
-    const xml = await api.owner.request('POST', `${V2}/groups`, { mediaType: 'application/xml', body: { name: 'x' } });
+    const xml = await api.owner.request('POST', `${V2}/groups`, { headers: { 'content-type': 'application/xml' }, body: { name: 'x' } });
     assert.equal(xml.status, 415);
     assert.equal((xml.json as { errorCode: string }).errorCode, 'UNSUPPORTED_MEDIA_TYPE');
     const missing = await api.owner.get(`${V2}/nothing/here`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import type { AtlasClient } from '../../src/client/atlas-client.js';
 import { newObjectId } from '../../src/domain/object-id.js';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
@@ -78,4 +78,104 @@ test('nothing was changed by the refused or invalid writes', async () => {
   assert.equal(clusters.totalCount, 0);
   assert.deepEqual((await keys.PO.get(`/api/atlas/v2/groups/${g}/privateEndpoint/AWS/endpointService`)).json, []);
   assert.deepEqual((await keys.PO.get(`/api/atlas/v2/groups/${g}/privateEndpoint/regionalMode`)).json, { enabled: false });
+});
+
+// The role-granting routes × every caller × every role. A route grants only roles of its scope
+// (organization routes organization roles, project routes project roles; anything else is 400),
+// and only to callers allowed on it, who must hold what they grant. The escalation that matters: a
+// Project Owner that is only an Organization Member asking a project route for ORG_OWNER.
+const ORG_ROLE_NAMES = ['ORG_OWNER', 'ORG_MEMBER', 'ORG_READ_ONLY', 'ORG_GROUP_CREATOR', 'ORG_BILLING_ADMIN'];
+const PROJECT_ROLE_NAMES = ['GROUP_OWNER', 'GROUP_READ_ONLY', 'GROUP_CLUSTER_MANAGER'];
+type Granter = 'RO' | 'PO' | 'PO_MEMBER' | 'CM' | 'OO' | 'CREATOR' | 'OTHER';
+const GRANTERS: Granter[] = ['RO', 'PO', 'PO_MEMBER', 'CM', 'OO', 'CREATOR', 'OTHER'];
+interface GrantRoute {
+  readonly name: string;
+  readonly scope: 'org' | 'project';
+  /** Status for each caller that may not call the route at all. */
+  readonly refused: Partial<Record<Granter, number>>;
+  readonly success: number;
+  request(role: string): { method: string; path: string; body: unknown };
+}
+
+describe('role-granting routes', () => {
+  let granters: Record<Granter, AtlasClient & { apiKeyId?: string }>;
+  let target: string;
+  const ORG = () => api.bootstrap.orgId;
+  before(async () => {
+    granters = {
+      RO: keys.RO,
+      PO: keys.PO,
+      PO_MEMBER: await api.makeKey(ORG(), ['ORG_MEMBER'], [[g, 'GROUP_OWNER']]),
+      CM: keys.CM,
+      OO: keys.OO,
+      CREATOR: await api.makeKey(ORG(), ['ORG_GROUP_CREATOR']),
+      OTHER: keys.OTHER,
+    };
+    target = (await api.makeKey(ORG(), ['ORG_MEMBER'])).apiKeyId;
+  });
+
+  const orgRefusals = { RO: 403, PO_MEMBER: 403, CM: 403, CREATOR: 403, OTHER: 404 };
+  const keyAdminRefusals = { RO: 403, CM: 403, CREATOR: 403, OTHER: 404 };
+  const ROUTES: GrantRoute[] = [
+    { name: 'POST /orgs/{orgId}/apiKeys', scope: 'org', refused: orgRefusals, success: 200, request: (role) => ({ method: 'POST', path: `/orgs/${ORG()}/apiKeys`, body: { desc: 'granted', roles: [role] } }) },
+    { name: 'PATCH /orgs/{orgId}/apiKeys/{id}', scope: 'org', refused: orgRefusals, success: 200, request: (role) => ({ method: 'PATCH', path: `/orgs/${ORG()}/apiKeys/${target}`, body: { roles: [role] } }) },
+    { name: 'POST /groups/{groupId}/apiKeys', scope: 'project', refused: { ...keyAdminRefusals, OO: 403 }, success: 200, request: (role) => ({ method: 'POST', path: `/groups/${g}/apiKeys`, body: { desc: 'granted', roles: [role] } }) },
+    { name: 'POST /groups/{groupId}/apiKeys/{id}', scope: 'project', refused: keyAdminRefusals, success: 204, request: (role) => ({ method: 'POST', path: `/groups/${g}/apiKeys/${target}`, body: [{ roles: [role] }] }) },
+    { name: 'PATCH /groups/{groupId}/apiKeys/{id}', scope: 'project', refused: keyAdminRefusals, success: 200, request: (role) => ({ method: 'PATCH', path: `/groups/${g}/apiKeys/${target}`, body: { roles: [role] } }) },
+  ];
+
+  for (const route of ROUTES) {
+    test(`${route.name}: every caller × every role`, async () => {
+      for (const who of GRANTERS) {
+        for (const role of [...ORG_ROLE_NAMES, ...PROJECT_ROLE_NAMES]) {
+          const { method, path, body } = route.request(role);
+          const res = await granters[who].request(method, `/api/atlas/v2${path}`, { body });
+          const inScope = (route.scope === 'org' ? ORG_ROLE_NAMES : PROJECT_ROLE_NAMES).includes(role);
+          const expected = route.refused[who] ?? (inScope ? route.success : 400);
+          assert.equal(res.status, expected, `${who} granting ${role}: ${res.text}`);
+          if (expected === 400) {
+            const error = res.json as { errorCode: string; parameters: unknown[] };
+            assert.equal(error.errorCode, route.scope === 'org' ? 'INVALID_ROLE' : 'INVALID_ATTRIBUTE', res.text);
+            if (route.scope === 'project') assert.deepEqual(error.parameters, ['roles']);
+          }
+          if (expected === route.success && route.success !== 204) {
+            // The key got exactly the role asked for in the route's scope (plus membership for a new project key).
+            const granted = (res.json as { roles: Array<{ roleName: string; groupId?: string }> }).roles;
+            const names = granted.filter((r) => (route.scope === 'org' ? r.groupId === undefined : r.groupId === g)).map((r) => r.roleName);
+            assert.deepEqual(names, [role], `${who} granting ${role}: ${res.text}`);
+            if (route.name === 'POST /groups/{groupId}/apiKeys') {
+              assert.deepEqual(granted.filter((r) => r.groupId === undefined).map((r) => r.roleName), ['ORG_MEMBER'], res.text);
+            }
+          }
+        }
+      }
+    });
+  }
+
+  test('the escalation is closed: a Project Owner that is only an Organization Member stays one', async () => {
+    const attacker = granters.PO_MEMBER;
+    const res = await attacker.post(`/api/atlas/v2/groups/${g}/apiKeys`, { desc: 'escalate', roles: ['ORG_OWNER', 'GROUP_OWNER'] });
+    assert.equal(res.status, 400, res.text);
+    assert.equal((await attacker.post(`/api/atlas/v2/orgs/${ORG()}/apiKeys`, { desc: 'x', roles: ['ORG_OWNER'] })).status, 403);
+    assert.equal((await attacker.patch(`/api/atlas/v2/orgs/${ORG()}`, { paymentInformationOnFile: false })).status, 403);
+    const self = await attacker.patch(`/api/atlas/v2/orgs/${ORG()}/apiKeys/${(attacker as { apiKeyId: string }).apiKeyId}`, { roles: ['ORG_OWNER'] });
+    assert.equal(self.status, 403);
+    const keys = (await api.owner.get(`/api/atlas/v2/orgs/${ORG()}/apiKeys?itemsPerPage=500`)).json as { results: Array<{ id: string; desc: string; roles: Array<{ roleName: string; groupId?: string }> }> };
+    assert.ok(!keys.results.some((k) => k.desc === 'escalate'));
+    const own = keys.results.find((k) => k.id === (attacker as { apiKeyId: string }).apiKeyId)!;
+    assert.deepEqual(own.roles.filter((r) => r.groupId === undefined).map((r) => r.roleName), ['ORG_MEMBER']);
+  });
+
+  test('POST /groups: the creator becomes Project Owner; only Organization Owners and Project Creators may create', async () => {
+    for (const who of GRANTERS) {
+      const res = await granters[who].post('/api/atlas/v2/groups', { name: `made by ${who}`, orgId: ORG() });
+      const expected = who === 'PO' || who === 'OO' || who === 'CREATOR' ? 201 : who === 'OTHER' ? 404 : 403;
+      assert.equal(res.status, expected, `${who}: ${res.text}`);
+      if (expected !== 201) continue;
+      const project = (res.json as { id: string }).id;
+      const mine = await granters[who].get(`/api/atlas/v2/groups/${project}/apiKeys`);
+      assert.equal(mine.status, 200, mine.text);
+      assert.equal((await granters[who].post(`/api/atlas/v2/groups/${project}/apiKeys`, { desc: 'x', roles: ['ORG_OWNER'] })).status, 400);
+    }
+  });
 });

@@ -3,6 +3,7 @@ import type { ClusterConnectionStrings } from '../../app/connection-strings.js';
 import type { ClusterRecord } from '../../store/clusters.repository.js';
 import type { AppContext } from '../../app/app-context.js';
 import { paginate } from '../pagination.js';
+import { projectAccess } from '../route-access.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { clusterJson } from '../serializers/clusters.serializer.js';
 
@@ -14,13 +15,14 @@ export type ConnectionStringsOf = (ctx: AppContext, cluster: ClusterRecord) => P
 /** `…/groups/{groupId}/clusters[/{clusterName}]`: the clusters private endpoints serve. */
 export function clustersRoutes(r: RouteRegistrar, connectionStrings: ConnectionStringsOf): void {
   const options = { versions: CLUSTER_VERSIONS };
+  const writeOptions = { versions: CLUSTER_VERSIONS, access: projectAccess('clusterWrite') };
   r.post(
     '/groups/:groupId/clusters',
     async ({ ctx, principal, params, body, base }) => {
       const cluster = await clusters.createCluster(ctx, principal, params.groupId!, body);
       return { status: 201, body: clusterJson(cluster, await connectionStrings(ctx, cluster), base) };
     },
-    options,
+    writeOptions,
   );
   r.get(
     '/groups/:groupId/clusters',
@@ -46,7 +48,7 @@ export function clustersRoutes(r: RouteRegistrar, connectionStrings: ConnectionS
       const cluster = await clusters.updateCluster(ctx, principal, params.groupId!, params.clusterName!, body);
       return { status: 200, body: clusterJson(cluster, await connectionStrings(ctx, cluster), base) };
     },
-    options,
+    writeOptions,
   );
   r.delete(
     '/groups/:groupId/clusters/:clusterName',

@@ -5,6 +5,7 @@ import * as projects from '../../app/projects.service.js';
 import { apiError } from '../../domain/errors.js';
 import type { Authenticator } from '../authenticate.js';
 import { paginate } from '../pagination.js';
+import { orgAccess, projectAccess, projectCreator, projectKeyAdmin, projectOrgOwner } from '../route-access.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { apiKeyJson, organizationJson, projectJson, projectLimitJson } from '../serializers/identity.serializer.js';
 
@@ -31,7 +32,7 @@ export function identityRoutes(r: RouteRegistrar, authenticator: Authenticator):
       ...(input.paymentInformationOnFile !== undefined ? { paymentOnFile: booleanField(input.paymentInformationOnFile, 'paymentInformationOnFile') } : {}),
     });
     return { status: 200, body: organizationJson(org, base) };
-  });
+  }, { access: orgAccess('write') });
   r.get('/orgs/:orgId/groups', async ({ ctx, principal, params, query, base }) => {
     await organizations.getOrganization(ctx, principal, params.orgId!);
     const list = (await projects.listProjects(ctx, principal)).filter((p) => p.orgId === params.orgId);
@@ -46,7 +47,7 @@ export function identityRoutes(r: RouteRegistrar, authenticator: Authenticator):
     const input = objectBody(body);
     const created = changing(await apiKeys.createOrgApiKey(ctx, principal, params.orgId!, { desc: input.desc, roles: input.roles }));
     return { status: 200, body: apiKeyJson(created.apiKey, base, created.privateKey) };
-  });
+  }, { access: orgAccess('write') });
   r.get('/orgs/:orgId/apiKeys/:apiUserId', async ({ ctx, principal, params, base }) => ({
     status: 200,
     body: apiKeyJson(await apiKeys.getOrgApiKey(ctx, principal, params.orgId!, params.apiUserId!), base),
@@ -55,7 +56,7 @@ export function identityRoutes(r: RouteRegistrar, authenticator: Authenticator):
     const input = objectBody(body);
     const key = changing(await apiKeys.updateOrgApiKey(ctx, principal, params.orgId!, params.apiUserId!, { desc: input.desc, roles: input.roles }));
     return { status: 200, body: apiKeyJson(key, base) };
-  });
+  }, { access: orgAccess('write') });
   r.delete('/orgs/:orgId/apiKeys/:apiUserId', async ({ ctx, principal, params }) => {
     changing(await apiKeys.deleteOrgApiKey(ctx, principal, params.orgId!, params.apiUserId!));
     return { status: 204 };
@@ -69,7 +70,7 @@ export function identityRoutes(r: RouteRegistrar, authenticator: Authenticator):
     const input = objectBody(body);
     const project = changing(await projects.createProject(ctx, principal, { name: input.name, orgId: input.orgId }));
     return { status: 201, body: projectJson(project, base) };
-  });
+  }, { access: projectCreator });
   r.get('/groups/byName/:groupName', async ({ ctx, principal, params, base }) => ({
     status: 200,
     body: projectJson(await projects.getProjectByName(ctx, principal, params.groupName!), base),
@@ -91,16 +92,16 @@ export function identityRoutes(r: RouteRegistrar, authenticator: Authenticator):
     const input = objectBody(body);
     const created = changing(await apiKeys.createProjectApiKey(ctx, principal, params.groupId!, { desc: input.desc, roles: input.roles }));
     return { status: 200, body: apiKeyJson(created.apiKey, base, created.privateKey) };
-  });
+  }, { access: projectAccess('write') });
   // Atlas's body is an array of {roles:[…]} (UserAccessRoleAssignment); a single object is accepted too.
   r.post('/groups/:groupId/apiKeys/:apiUserId', async ({ ctx, principal, params, body }) => {
     changing(await apiKeys.assignProjectApiKey(ctx, principal, params.groupId!, params.apiUserId!, rolesOf(body)));
     return { status: 204 };
-  });
+  }, { access: projectKeyAdmin });
   r.patch('/groups/:groupId/apiKeys/:apiUserId', async ({ ctx, principal, params, body, base }) => {
     const key = changing(await apiKeys.assignProjectApiKey(ctx, principal, params.groupId!, params.apiUserId!, rolesOf(body)));
     return { status: 200, body: apiKeyJson(key, base) };
-  });
+  }, { access: projectKeyAdmin });
   r.delete('/groups/:groupId/apiKeys/:apiUserId', async ({ ctx, principal, params }) => {
     changing(await apiKeys.unassignProjectApiKey(ctx, principal, params.groupId!, params.apiUserId!));
     return { status: 204 };
@@ -117,7 +118,7 @@ export function identityRoutes(r: RouteRegistrar, authenticator: Authenticator):
   r.patch('/groups/:groupId/limits/:limitName', async ({ ctx, principal, params, body }) => ({
     status: 200,
     body: projectLimitJson(await limits.setProjectLimit(ctx, principal, params.groupId!, params.limitName!, objectBody(body).value)),
-  }));
+  }), { access: projectOrgOwner });
 }
 
 /** The JSON object body of a request, or 400 for anything else. */

@@ -1,6 +1,7 @@
 import * as services from '../../app/endpoint-services.service.js';
 import * as endpoints from '../../app/interface-endpoints.service.js';
 import * as regionalMode from '../../app/regional-mode.service.js';
+import { projectAccess } from '../route-access.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { endpointServiceJson, interfaceEndpointJson } from '../serializers/private-endpoints.serializer.js';
 
@@ -12,7 +13,7 @@ export function privateEndpointsRoutes(r: RouteRegistrar): void {
   r.post('/groups/:groupId/privateEndpoint/endpointService', async ({ ctx, principal, params, body }) => ({
     status: 201,
     body: endpointServiceJson(await services.createEndpointService(ctx, principal, params.groupId!, body)),
-  }));
+  }), { access: projectAccess('write') });
   r.get('/groups/:groupId/privateEndpoint/regionalMode', async ({ ctx, principal, params }) => ({
     status: 200,
     body: await regionalMode.getRegionalMode(ctx, principal, params.groupId!),
@@ -20,7 +21,7 @@ export function privateEndpointsRoutes(r: RouteRegistrar): void {
   r.patch('/groups/:groupId/privateEndpoint/regionalMode', async ({ ctx, principal, params, body }) => ({
     status: 202,
     body: await regionalMode.setRegionalMode(ctx, principal, params.groupId!, body),
-  }));
+  }), { access: projectAccess('write') });
   r.get('/groups/:groupId/privateEndpoint/:cloudProvider/endpointService', async ({ ctx, principal, params }) => ({
     status: 200,
     body: (await services.listEndpointServices(ctx, principal, params.groupId!, params.cloudProvider!)).map(endpointServiceJson),
@@ -38,7 +39,7 @@ export function privateEndpointsRoutes(r: RouteRegistrar): void {
     body: interfaceEndpointJson(
       await endpoints.createInterfaceEndpoint(ctx, principal, params.groupId!, params.cloudProvider!, params.endpointServiceId!, body),
     ),
-  }));
+  }), { access: projectAccess('write') });
   r.get('/groups/:groupId/privateEndpoint/:cloudProvider/endpointService/:endpointServiceId/endpoint/:endpointId', async ({ ctx, principal, params }) => ({
     status: 200,
     body: interfaceEndpointJson(
