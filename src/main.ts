@@ -25,7 +25,7 @@ import { CrashPoints } from './reconciler/crash-points.js';
 import { endpointServiceReconciler } from './reconciler/endpoint-service.reconciler.js';
 import { interfaceEndpointReconciler } from './reconciler/interface-endpoint.reconciler.js';
 import type { ListenerDirectory, ReconcileContext } from './reconciler/reconcile-context.js';
-import { resyncAll } from './reconciler/resync.js';
+import { resyncAll, resyncClusters } from './reconciler/resync.js';
 import { openStore, type Store } from './store/database.js';
 import { SettingsRepository } from './store/settings.repository.js';
 
@@ -103,7 +103,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger): Promis
       log,
       logLevel: config.logLevel,
       onRestart: async () => {
-        await resyncAll(store);
+        await resyncClusters(store);
         await store.notify(WORK_CHANNEL, '');
       },
     });

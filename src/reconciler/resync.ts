@@ -15,3 +15,9 @@ export async function resyncAll(store: Store): Promise<void> {
     await repos.workQueue.enqueue(INTERFACE_ENDPOINT_WORK, `${serviceId}/${endpointId}`);
   }
 }
+
+/** Enqueues every cluster (their nodes must be ensured again, e.g. after the data plane restarted). */
+export async function resyncClusters(store: Store): Promise<void> {
+  const repos = repositories(store.db);
+  for (const id of await repos.clusters.listIds()) await repos.workQueue.enqueue(CLUSTER_WORK, id);
+}

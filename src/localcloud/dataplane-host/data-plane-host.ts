@@ -17,6 +17,7 @@ import {
 } from './data-plane-protocol.js';
 import { PendingRequests } from './pending-requests.js';
 import { SnapshotFeed } from './snapshot-feed.js';
+import { WorkerWatchdog } from './worker-watchdog.js';
 
 export interface DataPlaneHostOptions {
   readonly dns: { readonly address: string; readonly port: number; readonly ttl: number };
@@ -34,12 +35,15 @@ export interface DataPlaneHostOptions {
   readonly bounds?: LookupBounds;
   /** Called after the worker was restarted following a crash: its simulated nodes are gone and must be ensured again. */
   readonly onRestart?: () => Promise<void>;
+  /** A worker whose event loop is stuck this long (ms) is terminated and restarted. Default 5000. */
+  readonly stallMs?: number;
 }
 
 const WORKER_URL = new URL('./data-plane.worker.js', import.meta.url);
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 const INVALIDATE_EVERY_MS = 100;
+const HEARTBEAT_MS = 250;
 
 /**
  * The main thread's handle on the data plane, which runs in one worker thread
@@ -47,7 +51,8 @@ const INVALIDATE_EVERY_MS = 100;
  * lookups, and is the reconciler's simulated-node runtime (`ensure`/`remove` are calls into the
  * worker; `addressOf` is served from a mirror the call results keep). A worker that dies is
  * logged and restarted with the latest snapshot on the same DNS port; the control plane keeps
- * running meanwhile (calls wait for the new worker, or fail if they were in flight).
+ * running meanwhile (calls wait for the new worker, or fail if they were in flight). So is a
+ * worker whose event loop stays stuck longer than `stallMs` (one endless synchronous task).
  */
 export class DataPlaneHost implements EndpointAddressBook {
   /** The live worker (from spawn to exit), and the same once it reported ready. */
@@ -65,6 +70,7 @@ export class DataPlaneHost implements EndpointAddressBook {
   private restartTimer: NodeJS.Timeout | undefined;
   private invalidator: NodeJS.Timeout | undefined;
   private seenWrites: number;
+  private readonly watchdog: WorkerWatchdog;
 
   private constructor(private readonly options: DataPlaneHostOptions) {
     this.bounds = options.bounds ?? DEFAULT_LOOKUP_BOUNDS;
@@ -72,6 +78,17 @@ export class DataPlaneHost implements EndpointAddressBook {
     this.feed = options.localCloud
       ? new SnapshotFeed(options.localCloud.source, (snapshot) => this.postToReady({ type: 'snapshot', snapshot }), options.log.child({ component: 'gateway' }))
       : undefined;
+    this.watchdog = new WorkerWatchdog({
+      intervalMs: HEARTBEAT_MS,
+      stallMs: options.stallMs ?? 5000,
+      ping: () => this.postToReady({ type: 'ping' }),
+      onStall: (silentMs) => {
+        const stuck = this.readyWorker;
+        if (!stuck) return;
+        this.options.log.error('data-plane worker unresponsive; terminating it', { silentMs });
+        void stuck.terminate();
+      },
+    });
   }
 
   /** Starts the worker and resolves once the private DNS, the gateway and the CA are ready. */
@@ -127,6 +144,7 @@ export class DataPlaneHost implements EndpointAddressBook {
     this.closing = true;
     clearInterval(this.invalidator);
     clearTimeout(this.restartTimer);
+    this.watchdog.stop();
     for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the data plane is closed'));
     await this.feed?.stop();
     const worker = this.worker;
@@ -180,11 +198,13 @@ export class DataPlaneHost implements EndpointAddressBook {
         void worker.terminate();
       }, START_TIMEOUT_MS);
       worker.on('message', (message: FromWorker) => {
+        if (this.readyWorker === worker) this.watchdog.alive();
         if (message.type === 'ready') {
           clearTimeout(timer);
           this.dnsPortBound = message.dnsPort;
           this.caPathReported = message.caPath;
           this.readyWorker = worker;
+          this.watchdog.start();
           // A snapshot taken while the worker started is not lost: post the latest once more.
           if (this.feed?.latest) post(worker, { type: 'snapshot', snapshot: this.feed.latest });
           for (const waiter of this.waiters.splice(0)) waiter.resolve(worker);
@@ -205,6 +225,7 @@ export class DataPlaneHost implements EndpointAddressBook {
         if (this.worker !== worker) return;
         this.worker = undefined;
         this.readyWorker = undefined;
+        this.watchdog.stop();
         if (this.closing || this.dnsPortBound === 0) return; // closing, or the first start failed (reported by start())
         this.calls.rejectAll(new Error('the data-plane worker stopped; the call may not have run'));
         this.nodes.clear();

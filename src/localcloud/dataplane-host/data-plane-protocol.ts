@@ -86,6 +86,8 @@ export type ToWorker =
    */
   | { readonly type: 'lookup-result'; readonly id: number; readonly ok: true; readonly value: LookupValue; readonly cacheable: boolean }
   | { readonly type: 'lookup-result'; readonly id: number; readonly ok: false; readonly error: string }
+  /** Liveness check: answered by `pong` as soon as the worker's event loop turns. */
+  | { readonly type: 'ping' }
   /** Close every socket and node, then answer `stopped`. */
   | { readonly type: 'stop' };
 
@@ -100,6 +102,7 @@ export type FromWorker =
   | { readonly type: 'lookup'; readonly id: number; readonly lookup: Lookup }
   | { readonly type: 'call-result'; readonly id: number; readonly ok: true; readonly value: EnsureResult | null }
   | { readonly type: 'call-result'; readonly id: number; readonly ok: false; readonly error: string }
+  | { readonly type: 'pong' }
   | { readonly type: 'stopped' };
 
 /** The bounds privlink uses unless told otherwise. */

@@ -52,6 +52,9 @@ port.on('message', (message: ToWorker) => {
         (error: Error) => post({ type: 'call-result', id: message.id, ok: false, error: error.message }),
       );
       break;
+    case 'ping':
+      post({ type: 'pong' });
+      break;
     case 'stop':
       void stop();
       break;
