@@ -173,7 +173,22 @@ export class DataPlaneHost implements EndpointAddressBook {
   private whenReady(): Promise<Worker> {
     if (this.readyWorker) return Promise.resolve(this.readyWorker);
     if (this.closing) return Promise.reject(new Error('the data plane is closed'));
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    // A call waits for a restarting worker, but not forever (the reconciler retries it later).
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        resolve: (worker: Worker) => {
+          clearTimeout(timer);
+          resolve(worker);
+        },
+        reject,
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`the data plane is not running (no worker ready in ${START_TIMEOUT_MS} ms)`));
+      }, START_TIMEOUT_MS);
+      timer.unref();
+      this.waiters.push(waiter);
+    });
   }
 
   /** Posts to the ready worker; dropped while there is none (a new worker starts from the latest state). */
