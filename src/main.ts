@@ -9,12 +9,9 @@ import { DigestAuthority } from './api/digest-auth.js';
 import { buildApiServer } from './api/server.js';
 import { describeConfig, type PrivlinkConfig } from './config/config.js';
 import { nodeHorizon } from './app/node-horizons.js';
-import { privateDnsRecords, type EndpointAddressBook } from './app/private-dns.js';
+import { privateDnsRecords } from './app/private-dns.js';
 import { createLocalCloudAws, type LocalCloudAws } from './localcloud/aws/local-cloud-aws.js';
-import { LocalCertificateAuthority } from './localcloud/dataplane/certificates.js';
-import { startDnsServer } from './localcloud/dataplane/dns-server.js';
-import { NlbGateway } from './localcloud/gateway/nlb-gateway.js';
-import { SimulatedClusterRuntime } from './localcloud/simulated-nodes/simulated-cluster-runtime.js';
+import { DataPlaneHost } from './localcloud/dataplane-host/data-plane-host.js';
 import { listenerDirectory } from './reconciler/listener-directory.js';
 import { repositories } from './store/repositories.js';
 import type { Logger } from './logging/logger.js';
@@ -25,7 +22,7 @@ import type { ClusterRuntime } from './reconciler/cluster.reconciler.js';
 import { Controller } from './reconciler/controller.js';
 import { CrashPoints } from './reconciler/crash-points.js';
 import type { ListenerDirectory, ReconcileContext } from './reconciler/reconcile-context.js';
-import { resyncAll } from './reconciler/resync.js';
+import { resyncAll, resyncClusters } from './reconciler/resync.js';
 import { workKinds } from './reconciler/work-kinds.js';
 import { readBootstrapFile, writeBootstrapFile, bootstrapFilePath, type BootstrapFile } from './store/bootstrap-file.js';
 import { openStore, type Store } from './store/database.js';
@@ -76,9 +73,6 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
 
     let localCloud: LocalCloudAws | null = null;
     let localCloudUrl: string | null = null;
-    let gateway: NlbGateway | null = null;
-    let runtime: SimulatedClusterRuntime | null = null;
-    let ca: LocalCertificateAuthority | null = null;
     if (config.localCloud.enabled) {
       localCloud = await createLocalCloudAws({ store, delays: config.localCloud.delays, loopbackBase: config.localCloud.loopbackBase });
       const served = await localCloud.listen(config.localCloud.host, config.localCloud.port);
@@ -87,27 +81,25 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         await served.close();
         await localCloud!.close();
       });
-      gateway = new NlbGateway(localCloud, log.child({ component: 'gateway' }));
-      await gateway.start();
-      closers.push(() => gateway!.stop());
-      ca = await LocalCertificateAuthority.loadOrCreate(config.dataDir);
-      runtime = new SimulatedClusterRuntime({
-        ca,
-        horizon: (clusterId, targetName, via) => nodeHorizon(repositories(store.db), config.domain, clusterId, targetName, via),
-        log: log.child({ component: 'simulated-nodes' }),
-      });
-      closers.push(() => runtime!.close());
     }
-
-    const addresses: EndpointAddressBook = { addressesOf: (endpointId) => gateway?.addressesOf(endpointId) ?? [] };
-    const dns = await startDnsServer({
-      address: '127.0.0.1',
-      port: config.dnsPort,
-      ttl: 60,
-      resolve: (name, type) => privateDnsRecords(repositories(store.db), config.domain, addresses, name, type),
-      onError: (error) => log.warn('private DNS query failed', { error: error.message }),
+    // The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread.
+    const dataPlane = await DataPlaneHost.start({
+      dns: { address: '127.0.0.1', port: config.dnsPort, ttl: 60 },
+      localCloud: localCloud ? { source: localCloud, dataDir: config.dataDir } : null,
+      lookups: {
+        dnsRecords: (name, type, addresses) => privateDnsRecords(repositories(store.db), config.domain, addresses, name, type),
+        horizon: (clusterId, targetName, via) => nodeHorizon(repositories(store.db), config.domain, clusterId, targetName, via),
+      },
+      writes: store.writes,
+      log,
+      logLevel: config.logLevel,
+      onRestart: async () => {
+        await resyncClusters(store);
+        await store.notify(WORK_CHANNEL, '');
+      },
     });
-    closers.push(() => dns.stop());
+    closers.push(() => dataPlane.close());
+    const runtime = localCloud ? dataPlane : null;
 
     const crash = new CrashPoints(config.testing.crashAt);
     let controller: Controller | undefined;
@@ -161,8 +153,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
           `${config.databaseUrl ? 'DATABASE_URL=… ' : ''}privlink admin reset-bootstrap-key --data-dir ${config.dataDir}`,
       );
     }
-    log.info('privlink ready', { apiUrl, localCloudUrl, dnsPort: dns.port, dataDir: config.dataDir, backend: store.backend });
-    return { apiUrl, localCloudUrl, dnsPort: dns.port, caPath: ca?.caCertPath ?? null, createdBootstrap: bootstrap.announce ? file : null, store, localCloud, close };
+    log.info('privlink ready', { apiUrl, localCloudUrl, dnsPort: dataPlane.dnsPort, dataDir: config.dataDir, backend: store.backend });
+    return { apiUrl, localCloudUrl, dnsPort: dataPlane.dnsPort, caPath: dataPlane.caPath, createdBootstrap: bootstrap.announce ? file : null, store, localCloud, close };
   } catch (error) {
     await close();
     throw error;

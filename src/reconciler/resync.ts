@@ -1,5 +1,6 @@
 import type { Store } from '../store/database.js';
 import { repositories } from '../store/repositories.js';
+import { CLUSTER_WORK } from '../domain/work-kinds.js';
 import type { WorkKind } from './work-kinds.js';
 
 /**
@@ -11,4 +12,10 @@ export async function resyncAll(store: Store, kinds: readonly WorkKind[]): Promi
   for (const { kind, listKeys } of kinds) {
     for (const key of await listKeys()) await queue.enqueue(kind, key);
   }
+}
+
+/** Enqueues every cluster (their nodes must be ensured again, e.g. after the data plane restarted). */
+export async function resyncClusters(store: Store): Promise<void> {
+  const repos = repositories(store.db);
+  for (const id of await repos.clusters.listIds()) await repos.workQueue.enqueue(CLUSTER_WORK, id);
 }

@@ -22,6 +22,20 @@ export interface DataPlaneSnapshot {
   readonly vpcEndpoints: readonly SnapshotVpcEndpoint[];
 }
 
+/** Where a data plane gets snapshots from: the local cloud itself, or snapshots posted to another thread. */
+export interface SnapshotSource {
+  /** The state now. */
+  snapshot(): Promise<DataPlaneSnapshot>;
+  /** Calls `listener` after a change that may affect the snapshot; returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+}
+
+/** The addresses of a VPC endpoint's network interfaces while it forwards (for private DNS A records); else empty. */
+export function forwardingAddresses(snapshot: DataPlaneSnapshot | undefined, vpcEndpointId: string): string[] {
+  const endpoint = snapshot?.vpcEndpoints.find((e) => e.vpcEndpointId === vpcEndpointId && e.forwarding);
+  return endpoint ? endpoint.networkInterfaces.map((eni) => eni.loopbackAddress) : [];
+}
+
 export interface SnapshotVpc {
   readonly vpcId: string;
   readonly accountId: string;

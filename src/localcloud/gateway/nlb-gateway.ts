@@ -1,11 +1,12 @@
 import type { Logger } from '../../logging/logger.js';
-import type {
-  DataPlaneSnapshot,
-  SnapshotListener,
-  SnapshotNetworkInterface,
-  SnapshotVpcEndpoint,
+import {
+  forwardingAddresses,
+  type DataPlaneSnapshot,
+  type SnapshotListener,
+  type SnapshotNetworkInterface,
+  type SnapshotSource,
+  type SnapshotVpcEndpoint,
 } from '../aws/data-plane-snapshot.js';
-import type { LocalCloudAws } from '../aws/local-cloud-aws.js';
 import { awsVpceIdTlv, proxyHeaderForSocket } from '../dataplane/proxy-protocol.js';
 import { TcpForwarder } from '../dataplane/tcp-forwarder.js';
 import { TcpListenerSet, type DesiredListener, type PeerAddress } from '../dataplane/tcp-listener-set.js';
@@ -23,8 +24,9 @@ import { securityGroupsAllow, sourceOf } from './security-groups.js';
  * towards the customer side. A connection is refused before a byte is read when it comes from
  * another VPC (no route), or when the endpoint's security groups have no inbound rule for its
  * source and port. When an endpoint stops forwarding (rejected, deleted, its service gone) its
- * listeners close and its open connections are dropped: the gateway follows the local cloud's
- * change notifications, the next scheduled transition, and a poll every `pollMs`.
+ * listeners close and its open connections are dropped: the gateway follows its snapshot source's
+ * change notifications (the local cloud, or snapshots posted to the data-plane worker), the next
+ * scheduled transition, and a poll every `pollMs`.
  */
 export class NlbGateway {
   private readonly listeners: TcpListenerSet;
@@ -39,7 +41,7 @@ export class NlbGateway {
   private readonly roundRobin = new Map<string, number>();
 
   constructor(
-    private readonly cloud: LocalCloudAws,
+    private readonly cloud: SnapshotSource,
     private readonly log: Logger,
     private readonly pollMs = 500,
   ) {
@@ -68,8 +70,7 @@ export class NlbGateway {
 
   /** The addresses of an endpoint's network interfaces while it forwards (for private DNS A records). */
   addressesOf(vpcEndpointId: string): string[] {
-    const endpoint = this.snapshot?.vpcEndpoints.find((e) => e.vpcEndpointId === vpcEndpointId && e.forwarding);
-    return endpoint ? endpoint.networkInterfaces.map((eni) => eni.loopbackAddress) : [];
+    return forwardingAddresses(this.snapshot, vpcEndpointId);
   }
 
   /** Live forwarded connections (tests, metrics). */

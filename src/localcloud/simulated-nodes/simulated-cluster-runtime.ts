@@ -61,6 +61,13 @@ export class SimulatedClusterRuntime {
     return node ? { host: node.host, port: node.port } : undefined;
   }
 
+  /** Where every running node of a cluster listens, by target name (empty when none runs). */
+  addressesOf(clusterId: string): Record<string, { host: string; port: number }> {
+    const out: Record<string, { host: string; port: number }> = {};
+    for (const { target, node } of this.clusters.get(clusterId) ?? []) out[target.name] = { host: node.host, port: node.port };
+    return out;
+  }
+
   /** Stops every node. */
   async close(): Promise<void> {
     await Promise.all([...this.clusters.keys()].map((id) => this.remove(id)));

@@ -1,0 +1,109 @@
+// The messages between the main thread (control plane) and the data-plane worker thread. Every
+// message is plain data (structured clone: objects, arrays, strings, numbers, Dates); nothing is
+// shared. Requests carry an `id` the answer repeats; ids are per direction and per worker life.
+import type { PrivateDnsRecord } from '../../app/private-dns.js';
+import type { LogLevel } from '../../logging/logger.js';
+import type { ClusterRecord } from '../../store/clusters.repository.js';
+import type { DataPlaneSnapshot } from '../aws/data-plane-snapshot.js';
+
+/** What the worker is started with (`workerData`). */
+export interface DataPlaneWorkerConfig {
+  readonly dns: {
+    readonly address: string;
+    /** 0 asks for a free port (UDP and TCP); a restarted worker gets the port its predecessor bound. */
+    readonly port: number;
+    readonly ttl: number;
+  };
+  /** The gateway and the simulated nodes run only with the local cloud; null runs the private DNS alone. */
+  readonly localCloud: {
+    /** Directory of the local CA (`ca.pem`, `ca-key.pem`), loaded or created by the worker. */
+    readonly dataDir: string;
+    /** The local cloud's state when the worker starts; later ones come as `snapshot` messages. */
+    readonly snapshot: DataPlaneSnapshot;
+  } | null;
+  /** The worker drops log records below this level before posting them. */
+  readonly logLevel: LogLevel;
+  readonly bounds: LookupBounds;
+}
+
+/** How much of the main thread's time the worker may ask for (see docs/dataplane.md). */
+export interface LookupBounds {
+  /** Distinct lookups waiting for the main thread at once, per kind (DNS, horizon). */
+  readonly maxInFlight: number;
+  /** Horizon lookups over `maxInFlight` wait in a queue this long at most; more fail. */
+  readonly maxQueued: number;
+  /** How long an answer is reused for the same question (ms); 0 disables the cache. */
+  readonly cacheMs: number;
+  /** Entries kept in each cache at most (the oldest go first). */
+  readonly cacheEntries: number;
+  /** A lookup the main thread has not answered in this time fails (ms). */
+  readonly timeoutMs: number;
+}
+
+/** Where a target's simulated node listens. */
+export interface NodeAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Answer of `ensure`: whether node addresses changed, and where every node of the cluster listens now. */
+export interface EnsureResult {
+  readonly moved: boolean;
+  readonly addresses: Readonly<Record<string, NodeAddress>>;
+}
+
+/** A call the main thread makes into the worker's simulated-node runtime. */
+export type RuntimeCall =
+  | { readonly method: 'ensure'; readonly cluster: ClusterRecord }
+  | { readonly method: 'remove'; readonly clusterId: string };
+
+/** A question the worker asks the main thread (store lookups). */
+export type Lookup =
+  | { readonly kind: 'dns'; readonly name: string; readonly type: string }
+  | { readonly kind: 'horizon'; readonly clusterId: string; readonly targetName: string; readonly via: { readonly vpceId?: string; readonly sni?: string } };
+
+/** A node horizon as the main thread computes it (app/node-horizons.ts). */
+export interface HorizonAnswer {
+  readonly hosts: string[];
+  readonly me: string;
+  readonly primary?: string;
+}
+
+/** The answer to a lookup: DNS records (undefined = NXDOMAIN), or a horizon (undefined = default). */
+export type LookupValue = PrivateDnsRecord[] | HorizonAnswer | undefined;
+
+/** Main thread → worker. */
+export type ToWorker =
+  /** The local cloud changed: the gateway converges on this snapshot. */
+  | { readonly type: 'snapshot'; readonly snapshot: DataPlaneSnapshot }
+  /** Stored state changed: cached lookup answers are dropped (a posted snapshot drops them too). */
+  | { readonly type: 'invalidate' }
+  /** Run a runtime call; answered by `call-result` with the same id. */
+  | { readonly type: 'call'; readonly id: number; readonly call: RuntimeCall }
+  /**
+   * The answer to the worker's `lookup` with this id; `cacheable` is false when the store was
+   * written while the answer was computed (it may already be stale).
+   */
+  | { readonly type: 'lookup-result'; readonly id: number; readonly ok: true; readonly value: LookupValue; readonly cacheable: boolean }
+  | { readonly type: 'lookup-result'; readonly id: number; readonly ok: false; readonly error: string }
+  /** Liveness check: answered by `pong` as soon as the worker's event loop turns. */
+  | { readonly type: 'ping' }
+  /** Close every socket and node, then answer `stopped`. */
+  | { readonly type: 'stop' };
+
+/** Worker → main thread. */
+export type FromWorker =
+  /** Every socket is bound: the DNS port, and the CA certificate's path (null without the local cloud). */
+  | { readonly type: 'ready'; readonly dnsPort: number; readonly caPath: string | null }
+  /** Start-up failed (e.g. the DNS port is taken); the worker exits after it. */
+  | { readonly type: 'failed'; readonly error: string }
+  | { readonly type: 'log'; readonly level: Exclude<LogLevel, 'silent'>; readonly msg: string; readonly fields: Record<string, unknown> }
+  /** Ask the main thread; answered by `lookup-result` with the same id. */
+  | { readonly type: 'lookup'; readonly id: number; readonly lookup: Lookup }
+  | { readonly type: 'call-result'; readonly id: number; readonly ok: true; readonly value: EnsureResult | null }
+  | { readonly type: 'call-result'; readonly id: number; readonly ok: false; readonly error: string }
+  | { readonly type: 'pong' }
+  | { readonly type: 'stopped' };
+
+/** The bounds privlink uses unless told otherwise. */
+export const DEFAULT_LOOKUP_BOUNDS: LookupBounds = { maxInFlight: 64, maxQueued: 1024, cacheMs: 1000, cacheEntries: 10_000, timeoutMs: 5000 };

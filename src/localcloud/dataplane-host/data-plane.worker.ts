@@ -1,0 +1,122 @@
+// The data-plane worker thread: owns every socket of the data plane — the private DNS server, the
+// gateway's listeners and forwarded connections, the simulated nodes — so that no load on them
+// can stall the main thread (Admin API, reconciler, local cloud's AWS endpoint). It reads nothing
+// from the store: the gateway follows snapshots the main thread posts, and DNS records and node
+// horizons are asked of the main thread through bounded, cached lookups (data-plane-protocol.ts).
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { PrivateDnsRecord } from '../../app/private-dns.js';
+import { LocalCertificateAuthority } from '../dataplane/certificates.js';
+import { startDnsServer, type RunningDnsServer } from '../dataplane/dns-server.js';
+import { NlbGateway } from '../gateway/nlb-gateway.js';
+import { SimulatedClusterRuntime } from '../simulated-nodes/simulated-cluster-runtime.js';
+import { BoundedLookups, type LookupAnswer } from './bounded-lookups.js';
+import type { DataPlaneWorkerConfig, FromWorker, HorizonAnswer, Lookup, LookupValue, RuntimeCall, ToWorker } from './data-plane-protocol.js';
+import { PendingRequests } from './pending-requests.js';
+import { PostedSnapshots } from './posted-snapshots.js';
+import { postingLogger, throttledWarning } from './worker-logger.js';
+
+if (!parentPort) throw new Error('data-plane.worker.js runs as a worker thread only');
+const port: MessagePort = parentPort;
+const config = workerData as DataPlaneWorkerConfig;
+const post = (message: FromWorker) => port.postMessage(message);
+const log = postingLogger(config.logLevel, (record) => post({ type: 'log', ...record }));
+
+const questions = new PendingRequests<LookupAnswer<LookupValue>>();
+const ask = (lookup: Lookup) => () => questions.request((id) => post({ type: 'lookup', id, lookup }), config.bounds.timeoutMs);
+const cacheBounds = { cacheMs: config.bounds.cacheMs, cacheEntries: config.bounds.cacheEntries };
+const dnsAnswers = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'reject' });
+const horizons = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'queue', maxQueued: config.bounds.maxQueued });
+
+const snapshots = config.localCloud ? new PostedSnapshots(config.localCloud.snapshot) : undefined;
+let dns: RunningDnsServer | undefined;
+let gateway: NlbGateway | undefined;
+let runtime: SimulatedClusterRuntime | undefined;
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'snapshot':
+      dnsAnswers.clear();
+      horizons.clear();
+      snapshots?.post(message.snapshot);
+      break;
+    case 'invalidate':
+      dnsAnswers.clear();
+      horizons.clear();
+      break;
+    case 'lookup-result':
+      questions.settle(message.id, message.ok ? { ok: true, value: { value: message.value, cacheable: message.cacheable } } : message);
+      break;
+    case 'call':
+      void call(message.call).then(
+        (value) => post({ type: 'call-result', id: message.id, ok: true, value }),
+        (error: Error) => post({ type: 'call-result', id: message.id, ok: false, error: error.message }),
+      );
+      break;
+    case 'ping':
+      post({ type: 'pong' });
+      break;
+    case 'stop':
+      void stop();
+      break;
+  }
+});
+
+async function start(): Promise<void> {
+  const queryFailed = throttledWarning(log.child({ component: 'private-dns' }), 'private DNS query failed');
+  dns = await startDnsServer({
+    address: config.dns.address,
+    port: config.dns.port,
+    ttl: config.dns.ttl,
+    resolve: (name, type) => dnsAnswers.get(`${type} ${name}`, ask({ kind: 'dns', name, type })) as Promise<PrivateDnsRecord[] | undefined>,
+    onError: (error) => queryFailed({ error: error.message }),
+  });
+  let caPath: string | null = null;
+  if (config.localCloud && snapshots) {
+    // Snapshots are pushed on every change; the gateway's own poll only re-applies the last one.
+    gateway = new NlbGateway(snapshots, log.child({ component: 'gateway' }), 5000);
+    await gateway.start();
+    const ca = await LocalCertificateAuthority.loadOrCreate(config.localCloud.dataDir);
+    caPath = ca.caCertPath ?? null;
+    runtime = new SimulatedClusterRuntime({
+      ca,
+      horizon: (clusterId, targetName, via) =>
+        horizons.get(JSON.stringify([clusterId, targetName, via.vpceId ?? '', via.sni ?? '']), ask({ kind: 'horizon', clusterId, targetName, via })) as Promise<
+          HorizonAnswer | undefined
+        >,
+      log: log.child({ component: 'simulated-nodes' }),
+    });
+  }
+  post({ type: 'ready', dnsPort: dns.port, caPath });
+}
+
+async function call(request: RuntimeCall) {
+  if (!runtime) throw new Error('the data plane runs no simulated nodes (the local cloud is off)');
+  if (request.method === 'remove') {
+    await runtime.remove(request.clusterId);
+    return null;
+  }
+  const moved = await runtime.ensure(request.cluster);
+  return { moved, addresses: runtime.addressesOf(request.cluster.id) };
+}
+
+/** Closes the nodes, the gateway and the DNS server (each once, failures logged). */
+async function closeAll(): Promise<void> {
+  const steps: Array<() => Promise<void> | undefined> = [() => runtime?.close(), () => gateway?.stop(), () => dns?.stop()];
+  for (const step of steps) {
+    await Promise.resolve()
+      .then(step)
+      .catch((error: Error) => log.error('data plane close failed', { error: error.message }));
+  }
+  questions.rejectAll(new Error('the data plane stopped'));
+}
+
+async function stop(): Promise<void> {
+  await closeAll();
+  post({ type: 'stopped' });
+  port.close();
+}
+
+start().catch(async (error: Error) => {
+  await closeAll();
+  post({ type: 'failed', error: error.message });
+});

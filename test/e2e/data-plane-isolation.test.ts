@@ -1,0 +1,236 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomInt } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { Resolver } from 'node:dns/promises';
+import { once } from 'node:events';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { after, before, test } from 'node:test';
+import { setImmediate as nextLoop, setTimeout as sleep } from 'node:timers/promises';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateVpcEndpointCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { MongoClient } from 'mongodb';
+import { AtlasClient } from '../../src/client/atlas-client.js';
+import { privateDns } from '../support/driver-dns.js';
+import { until } from '../support/full-stack.js';
+import { percentile, probeHealth } from '../support/health-probe.js';
+import { startServer, type ServerProcess } from '../support/server-process.js';
+
+// The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread: hostile
+// traffic on it must not stall the Admin API. The server runs as a real child process; while the
+// data plane is under attack, GET /healthz is polled back to back and its p99 must stay under
+// 50 ms (a regression guard with a generous bound), and the data plane must serve again after.
+const P99_BOUND_MS = 50;
+/** How long the test pushes the big message at most (a slow data plane must not make the test long). */
+const PUSH_BOUND_MS = 20_000;
+let server: ServerProcess;
+let owner: AtlasClient;
+let project: string;
+let dns: ReturnType<typeof privateDns>;
+let srvName: string;
+let endpointAddress: string;
+let clientAddress: string;
+
+before(async () => {
+  server = await startServer();
+  owner = new AtlasClient({ baseUrl: server.apiUrl, publicKey: server.bootstrap.publicKey, privateKey: server.bootstrap.privateKey });
+  project = `/api/atlas/v2/groups/${server.bootstrap.projectId}`;
+  dns = privateDns(server.dnsPort);
+  const cluster = await owner.post(`${project}/clusters`, {
+    name: 'Cluster0',
+    clusterType: 'REPLICASET',
+    replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
+  });
+  assert.equal(cluster.status, 201, cluster.text);
+  const service = await owner.post(`${project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
+  const serviceId = (service.json as { id: string }).id;
+  const ready = await until(() => owner.get(`${project}/privateEndpoint/AWS/endpointService/${serviceId}`), (r) => (r.json as { status: string }).status === 'AVAILABLE', 30_000);
+  const serviceName = (ready.json as { endpointServiceName: string }).endpointServiceName;
+
+  const ec2 = new EC2Client({ endpoint: server.localCloudUrl!, region: 'us-east-1', maxAttempts: 1, credentials: server.bootstrap.localCloud!.customer });
+  try {
+    const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
+    const subnet = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'availability-zone', Values: ['us-east-1a'] }] }))).Subnets![0]!;
+    const group = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'group-name', Values: ['default'] }] }))).SecurityGroups![0]!;
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: group.GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: vpc.CidrBlock }] }] }));
+    const created = await ec2.send(new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!], SecurityGroupIds: [group.GroupId!] }));
+    const vpce = created.VpcEndpoint!.VpcEndpointId!;
+    assert.equal((await owner.post(`${project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { id: vpce })).status, 201);
+  } finally {
+    ec2.destroy();
+  }
+  const withStrings = await until(
+    () => owner.get(`${project}/clusters/Cluster0`),
+    (r) => ((r.json as { connectionStrings?: { privateEndpoint?: unknown[] } }).connectionStrings?.privateEndpoint?.length ?? 0) > 0,
+    30_000,
+  );
+  const entry = (withStrings.json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string; connectionString: string }> } }).connectionStrings.privateEndpoint[0]!;
+  srvName = entry.srvConnectionString.replace('mongodb+srv://', '');
+  const endpointHost = entry.connectionString.replace('mongodb://', '').split(':')[0]!;
+  endpointAddress = (await resolver().resolve4(endpointHost))[0]!;
+  // A client inside the customer VPC: another address of the endpoint's subnet.
+  clientAddress = endpointAddress.replace(/\.\d+$/, '.250');
+  await driverPing(30_000);
+});
+
+after(async () => {
+  dns?.restore();
+  owner?.close();
+  await server?.destroy();
+});
+
+function resolver(): Resolver {
+  const r = new Resolver({ timeout: 1000, tries: 1 });
+  r.setServers([`127.0.0.1:${server.dnsPort}`]);
+  return r;
+}
+
+/** A fresh driver connection through the endpoint pings; retried until `withinMs` (the data plane may be restarting). */
+async function driverPing(withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const client = new MongoClient(`mongodb+srv://${srvName}/?tls=false`, { lookup: dns.lookup, localAddress: clientAddress, serverSelectionTimeoutMS: 5000, connectTimeoutMS: 3000 });
+    try {
+      assert.deepEqual(await client.db('admin').command({ ping: 1 }), { ok: 1 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(250);
+    } finally {
+      await client.close();
+    }
+  }
+}
+
+/** Polls /healthz while `attack` runs and for `settleMs` after; asserts the p99 bound. */
+async function assertApiResponsive(attack: () => Promise<void>, settleMs: number): Promise<void> {
+  const probe = probeHealth(server.apiUrl);
+  let latencies: number[];
+  try {
+    await attack();
+    await sleep(settleMs);
+  } finally {
+    latencies = await probe.stop();
+  }
+  const p99 = percentile(latencies, 99);
+  const max = latencies.reduce((a, b) => Math.max(a, b), 0);
+  assert.ok(latencies.length >= 50, `only ${latencies.length} /healthz answers during the attack`);
+  const problems = server
+    .output()
+    .split('\n')
+    .filter((line) => /"level":"(warn|error)"/.test(line))
+    .slice(-10);
+  assert.ok(p99 < P99_BOUND_MS, `/healthz p99 ${p99.toFixed(1)} ms over ${latencies.length} requests (max ${max.toFixed(1)} ms); the server's last warnings:\n${problems.join('\n')}`);
+}
+
+test('a flood of bad DNS datagrams does not stall the Admin API; DNS and the API still answer after', async () => {
+  const poison = Buffer.from([0x12, 0x34, 0x01, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+  const socket = createSocket('udp4');
+  try {
+    await assertApiResponsive(async () => {
+      const send = (datagram: Buffer) => new Promise<void>((resolve) => socket.send(datagram, server.dnsPort, '127.0.0.1', () => resolve()));
+      for (let i = 0; i < 2000; i++) {
+        void send(poison);
+        if (i % 50 === 49) await nextLoop();
+      }
+      for (let i = 0; i < 2000; i++) {
+        void send(randomBytes(randomInt(1, 513)));
+        if (i % 50 === 49) await nextLoop();
+      }
+      await send(poison);
+    }, 2000);
+  } finally {
+    socket.close();
+  }
+  // The data plane serves again (at once, or after its worker was restarted).
+  const deadline = Date.now() + 20_000;
+  let records: Array<{ name: string; port: number }> = [];
+  while (records.length === 0) {
+    records = await resolver().resolveSrv(`_mongodb._tcp.${srvName}`).catch((error: Error) => {
+      if (Date.now() > deadline) throw error;
+      return [];
+    });
+  }
+  assert.deepEqual(records.map((r) => r.port).sort(), [1024, 1025, 1026]);
+  const read = await owner.get(project);
+  assert.equal(read.status, 200, read.text);
+  assert.equal((read.json as { id: string }).id, server.bootstrap.projectId);
+});
+
+test('a 40 MB wire message through the gateway does not stall the Admin API; the endpoint still serves after', async () => {
+  await driverPing(30_000);
+  const total = 40_000_000;
+  const socket = tcpConnect({ host: endpointAddress, port: 1024, localAddress: clientAddress });
+  socket.on('error', () => undefined);
+  await once(socket, 'connect');
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  try {
+    await assertApiResponsive(async () => {
+      const prefix = opMsgPrefix(total);
+      await writeAll(socket, prefix);
+      const chunk = Buffer.alloc(64 * 1024);
+      let remaining = total - prefix.length - 1;
+      const deadline = Date.now() + PUSH_BOUND_MS;
+      while (remaining > 0 && !socket.destroyed && Date.now() < deadline) {
+        const part = remaining >= chunk.length ? chunk : chunk.subarray(0, remaining);
+        remaining -= part.length;
+        await writeAll(socket, part);
+      }
+      if (remaining > 0) return; // the data plane took the bytes too slowly: the bound on the test's length, not a failure
+      await writeAll(socket, Buffer.from([0])); // the document's terminator
+      // The node answers the ping or closes the connection; either way within a bound.
+      await Promise.race([settled(once(socket, 'data')), closed, sleep(10_000)]);
+    }, 1000);
+  } finally {
+    socket.destroy();
+  }
+  await driverPing(15_000);
+});
+
+/**
+ * The first bytes of an OP_MSG of `total` bytes: header, flagBits, and a kind-0 section whose
+ * document is `{ ping: 1, $db: 'admin', pad: <binary> }`; the pad's bytes and the document's
+ * final 0 follow.
+ */
+function opMsgPrefix(total: number): Buffer {
+  const docLength = total - 16 - 4 - 1;
+  const padLength = docLength - 40;
+  const out = Buffer.alloc(16 + 4 + 1 + 39);
+  let at = 0;
+  at = out.writeInt32LE(total, at);
+  at = out.writeInt32LE(1, at); // requestID
+  at = out.writeInt32LE(0, at); // responseTo
+  at = out.writeInt32LE(2013, at); // OP_MSG
+  at = out.writeUInt32LE(0, at); // flagBits
+  at = out.writeUInt8(0, at); // section kind 0
+  at = out.writeInt32LE(docLength, at);
+  at = out.writeUInt8(0x10, at) + out.write('ping\0', at + 1, 'latin1');
+  at = out.writeInt32LE(1, at);
+  at = out.writeUInt8(0x02, at) + out.write('$db\0', at + 1, 'latin1');
+  at = out.writeInt32LE(6, at);
+  at += out.write('admin\0', at, 'latin1');
+  at = out.writeUInt8(0x05, at) + out.write('pad\0', at + 1, 'latin1');
+  at = out.writeInt32LE(padLength, at);
+  out.writeUInt8(0, at); // binary subtype
+  return out;
+}
+
+/** Writes with backpressure; resolves early when the peer closed the connection. */
+async function writeAll(socket: Socket, data: Buffer): Promise<void> {
+  if (socket.destroyed) return;
+  if (socket.write(data)) return;
+  await Promise.race([settled(once(socket, 'drain')), settled(once(socket, 'close'))]);
+}
+
+/** Waits for `promise` and ignores its failure (a peer that resets the connection is an allowed answer). */
+function settled(promise: Promise<unknown>): Promise<void> {
+  return promise.then(
+    () => undefined,
+    () => undefined,
+  );
+}
