@@ -1,10 +1,14 @@
 // Authoritative DNS for the private names (DESIGN.md §7): A records for `pl-<n>-<region>.<id>.<domain>`,
 // SRV `_mongodb._tcp.<cluster>-pl-<n>.<id>.<domain>` listing host:port per node, and the one TXT
-// record drivers accept (`authSource=…&replicaSet=…`). UDP and TCP on the same port, built on
-// dns2 3.0 (3.1 needs Node 22). The records come from a function the caller supplies, read on
-// every query, so changes apply at once.
+// record drivers accept (`authSource=…&replicaSet=…`). UDP and TCP on the same port. Queries are
+// decoded by our own strict decoder (bounded work per byte, FORMERR for anything malformed) and
+// answers encoded with dns2 3.0 (3.1 needs Node 22). The records come from a function the caller
+// supplies, read on every query, so changes apply at once.
 import DNS from 'dns2';
-import type { Socket } from 'node:net';
+import { createSocket, type Socket as DgramSocket } from 'node:dgram';
+import { createServer, type Server, type Socket } from 'node:net';
+import { decodeDnsQuery, encodeFormatErrorReply, type DnsQuery } from './dns-query-decoder.js';
+import { MAX_TCP_MESSAGE, serveDnsTcpConnection, type DnsTcpCounters, type DnsTcpLimits } from './dns-tcp-connection.js';
 
 export type DnsRecord =
   | { type: 'A'; address: string; ttl?: number }
@@ -34,7 +38,20 @@ export interface DnsServerOptions {
   address?: string;
   /** Port for both UDP and TCP; 0 (default) picks one free on both. */
   port?: number;
-  /** Called once per failed query (source threw, bad packet). Must not throw. */
+  /** Queries over UDP being answered at once; more are dropped (the client retries). Default 1024. */
+  maxUdpQueriesInFlight?: number;
+  /** Close a TCP connection after this long without traffic either way (RFC 7766 §6.2.3). Default 10000. */
+  tcpIdleTimeoutMs?: number;
+  /** Pipelined queries answered at once per TCP connection; past it the server stops reading. Default 16. */
+  tcpMaxQueriesInFlight?: number;
+  /** Reply bytes a TCP client may leave unread before the server stops reading its queries. Default 131072. */
+  tcpMaxUnreadReplyBytes?: number;
+  /** TCP connections open at once; more are refused. Default 512. */
+  tcpMaxConnections?: number;
+  /**
+   * Called once per failed query (the source threw, a reply could not be sent) and for malformed
+   * messages at most once per second (all of them are counted in `stats().formatErrors`). Must not throw.
+   */
   onError?: (error: Error) => void;
   /** Called for every question answered (for logs and tests). Must not throw. */
   onQuery?: (query: { transport: 'udp' | 'tcp'; name: string; type: string; rcode: number; answers: number }) => void;
@@ -47,14 +64,35 @@ export interface RunningDnsServer {
   stop(): Promise<void>;
 }
 
-const { Packet, TCPServer, UDPServer } = DNS;
+/** What the server refused or cut short since it started. */
+export interface DnsServerStats {
+  /** Messages that were not well-formed queries (answered FORMERR when their header was readable, else dropped). */
+  formatErrors: number;
+  /** UDP queries dropped because too many were being answered already. */
+  udpDropped: number;
+  /** Open TCP connections. */
+  tcpConnections: number;
+  /** Times a TCP connection stopped reading (too many queries in flight, or replies left unread). */
+  tcpReadsPaused: number;
+  /** TCP connections closed for idleness. */
+  tcpIdleClosed: number;
+}
+
+/** What `startDnsServer` returns: a running server plus its counters. */
+export interface DnsServerHandle extends RunningDnsServer {
+  stats(): DnsServerStats;
+}
+
+const { Packet } = DNS;
 type Packet = DNS.Packet;
-type TCPServer = DNS.TCPServer;
-type UDPServer = DNS.UDPServer;
 
 const TYPE_NAMES = new Map<number, string>(Object.entries(Packet.TYPE).map(([name, code]) => [code as number, name]));
 const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4 } as const;
 const OPCODE_QUERY = 0;
+/** RFC 1035 §4.2.1: without EDNS a UDP reply is at most 512 bytes. */
+const CLASSIC_UDP_LIMIT = 512;
+/** The largest UDP payload over IPv4. */
+const MAX_UDP_PAYLOAD = 65_507;
 
 /**
  * A map-backed record source: `staticRecords({ 'a.example': [{ type: 'A', address: '127.0.0.1' }] })`.
@@ -77,47 +115,86 @@ export function staticRecords(table: Map<string, DnsRecord[]> | Record<string, D
 }
 
 /** Starts the server on UDP and TCP (same port) and resolves once both listen. */
-export async function startDnsServer(options: DnsServerOptions): Promise<RunningDnsServer> {
+export async function startDnsServer(options: DnsServerOptions): Promise<DnsServerHandle> {
   const address = options.address ?? '127.0.0.1';
   const defaultTtl = options.ttl ?? 60;
+  const maxUdpInFlight = options.maxUdpQueriesInFlight ?? 1024;
+  const tcpLimits: DnsTcpLimits = {
+    idleTimeoutMs: options.tcpIdleTimeoutMs ?? 10_000,
+    maxQueriesInFlight: options.tcpMaxQueriesInFlight ?? 16,
+    maxUnreadReplyBytes: options.tcpMaxUnreadReplyBytes ?? 128 * 1024,
+  };
+  const tcpCounters: DnsTcpCounters = { readsPaused: 0, idleClosed: 0 };
   const tcpSockets = new Set<Socket>();
+  let formatErrors = 0;
+  let reportedFormatErrors = 0;
+  let lastFormatErrorReport = -Infinity;
+  let udpDropped = 0;
+  let udpInFlight = 0;
 
-  const handle = (transport: 'udp' | 'tcp', request: Packet, send: (response: Packet) => Promise<Buffer>): void => {
-    void answer(request, options.resolve, defaultTtl).then(
-      (response) => {
-        for (const question of request.questions) {
-          options.onQuery?.({ transport, name: question.name, type: TYPE_NAMES.get(question.type) ?? `TYPE${question.type}`, rcode: response.header.rcode, answers: response.answers.length });
-        }
-        // dns2's TCP send returns nothing, its UDP send a promise: normalise both.
-        return Promise.resolve()
-          .then(() => send(response))
-          .catch((error: Error) => options.onError?.(error));
-      },
-      (error: Error) => {
-        options.onError?.(error);
-        const failure = Packet.createResponseFromRequest(request);
-        failure.header.rcode = RCODE.SERVFAIL;
-        return Promise.resolve()
-          .then(() => send(failure))
-          .catch(() => undefined);
-      },
-    );
+  /** Decodes and answers one message; undefined = send nothing. Never rejects. */
+  const reply = async (transport: 'udp' | 'tcp', message: Buffer, limit: number): Promise<Buffer | undefined> => {
+    const decoded = decodeDnsQuery(message);
+    if (!decoded.ok) {
+      formatErrors++;
+      // A flood of garbage must not become a flood of log lines: one report per second at most.
+      const now = Date.now();
+      if (now - lastFormatErrorReport >= 1000) {
+        options.onError?.(new Error(`malformed DNS message: ${decoded.reason} (${formatErrors - reportedFormatErrors} since the last report)`));
+        lastFormatErrorReport = now;
+        reportedFormatErrors = formatErrors;
+      }
+      return decoded.header && decoded.header.qr === 0 ? encodeFormatErrorReply(decoded.header) : undefined;
+    }
+    const { query } = decoded;
+    if (query.header.qr === 1) return undefined; // a response is never answered (no reflection loops)
+    const request = Packet.createResponseFromRequest({ header: query.header, questions: query.questions } as unknown as Packet);
+    let response: Packet;
+    try {
+      response = await answer(request, query, options.resolve, defaultTtl);
+    } catch (error) {
+      options.onError?.(error as Error);
+      response = Packet.createResponseFromRequest(request);
+      response.header.rcode = RCODE.SERVFAIL;
+    }
+    for (const question of query.questions) {
+      options.onQuery?.({ transport, name: question.name, type: typeName(question.type), rcode: response.header.rcode, answers: response.answers.length });
+    }
+    const udpLimit = Math.min(Math.max(query.udpPayloadSize ?? CLASSIC_UDP_LIMIT, CLASSIC_UDP_LIMIT), limit);
+    return fitReply(response, transport === 'udp' ? udpLimit : limit);
   };
 
   for (let attempt = 0; ; attempt++) {
-    const tcp = new TCPServer((request, send) => handle('tcp', request, send as (r: Packet) => Promise<Buffer>));
-    const udp = new UDPServer({ type: address.includes(':') ? 'udp6' : 'udp4' });
-    udp.on('request', (request, send) => handle('udp', request, send as (r: Packet) => Promise<Buffer>));
-    for (const server of [tcp, udp]) server.on('requestError', (error: Error) => options.onError?.(error));
-    tcp.on('connection', (socket: Socket) => {
+    const tcp = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
       tcpSockets.add(socket);
       socket.on('close', () => tcpSockets.delete(socket));
+      serveDnsTcpConnection(socket, tcpLimits, tcpCounters, (message) => reply('tcp', message, MAX_TCP_MESSAGE));
+    });
+    tcp.maxConnections = options.tcpMaxConnections ?? 512;
+    const udp = createSocket(address.includes(':') ? 'udp6' : 'udp4');
+    udp.on('message', (message, peer) => {
+      if (udpInFlight >= maxUdpInFlight) {
+        udpDropped++;
+        return;
+      }
+      udpInFlight++;
+      void reply('udp', message, MAX_UDP_PAYLOAD)
+        .then((bytes) => {
+          if (bytes) udp.send(bytes, peer.port, peer.address, (error) => error && options.onError?.(error));
+        })
+        .catch((error: Error) => options.onError?.(error))
+        .finally(() => udpInFlight--);
     });
     const port = await listenTcp(tcp, address, options.port ?? 0);
     try {
       await bindUdp(udp, address, port);
     } catch (error) {
       tcp.close();
+      try {
+        udp.close();
+      } catch {
+        // never bound: nothing to close
+      }
       // With port 0, the free TCP port may be taken on UDP: try another pair a few times.
       if ((options.port ?? 0) === 0 && (error as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < 20) continue;
       throw error;
@@ -128,6 +205,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<Running
     return {
       address,
       port,
+      stats: () => ({ formatErrors, udpDropped, tcpConnections: tcpSockets.size, tcpReadsPaused: tcpCounters.readsPaused, tcpIdleClosed: tcpCounters.idleClosed }),
       stop: () => {
         stopped ??= (async () => {
           for (const socket of tcpSockets) socket.destroy();
@@ -142,19 +220,20 @@ export async function startDnsServer(options: DnsServerOptions): Promise<Running
   }
 }
 
-async function answer(request: Packet, resolve: DnsRecordSource, defaultTtl: number): Promise<Packet> {
-  const response = Packet.createResponseFromRequest(request);
+function typeName(type: number): string {
+  return TYPE_NAMES.get(type) ?? `TYPE${type}`;
+}
+
+async function answer(response: Packet, query: DnsQuery, resolve: DnsRecordSource, defaultTtl: number): Promise<Packet> {
   response.header.aa = 1;
   response.header.ra = 0;
-  if (request.header.opcode !== OPCODE_QUERY) {
+  if (query.header.opcode !== OPCODE_QUERY) {
     response.header.rcode = RCODE.NOTIMP;
     return response;
   }
-  let nameExists = request.questions.length > 0;
-  for (const question of request.questions) {
-    const name = question.name.toLowerCase().replace(/\.$/, '');
-    const type = TYPE_NAMES.get(question.type) ?? `TYPE${question.type}`;
-    const records = await resolve(name, type);
+  let nameExists = query.questions.length > 0;
+  for (const question of query.questions) {
+    const records = await resolve(question.name.toLowerCase(), typeName(question.type));
     if (!records) {
       nameExists = false;
       continue;
@@ -163,6 +242,19 @@ async function answer(request: Packet, resolve: DnsRecordSource, defaultTtl: num
   }
   if (!nameExists && response.answers.length === 0) response.header.rcode = RCODE.NXDOMAIN;
   return response;
+}
+
+/**
+ * Encodes a reply within `limit` bytes. RFC 1035 §4.2.1: a reply that does not fit has TC set and
+ * keeps only its question, so the client retries over TCP.
+ */
+function fitReply(response: Packet, limit: number): Buffer {
+  const bytes = response.toBuffer();
+  if (bytes.length <= limit) return bytes;
+  const truncated = new Packet();
+  truncated.header = new Packet.Header({ ...response.header, tc: 1 });
+  truncated.questions = response.questions.slice();
+  return truncated.toBuffer().subarray(0, limit);
 }
 
 function toResource(name: string, record: DnsRecord, defaultTtl: number): DNS.Packet.Resource {
@@ -195,7 +287,7 @@ function splitCharacterStrings(text: string): Buffer[] {
   return parts.length > 0 ? parts : [Buffer.alloc(0)];
 }
 
-function listenTcp(server: TCPServer, address: string, port: number): Promise<number> {
+function listenTcp(server: Server, address: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: address, port }, () => {
@@ -206,11 +298,11 @@ function listenTcp(server: TCPServer, address: string, port: number): Promise<nu
   });
 }
 
-function bindUdp(server: UDPServer, address: string, port: number): Promise<void> {
+function bindUdp(socket: DgramSocket, address: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.bind(port, address, () => {
-      server.off('error', reject);
+    socket.once('error', reject);
+    socket.bind(port, address, () => {
+      socket.off('error', reject);
       resolve();
     });
   });
