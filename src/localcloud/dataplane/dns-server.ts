@@ -1,24 +1,16 @@
 // Authoritative DNS for the private names (DESIGN.md §7): A records for `pl-<n>-<region>.<id>.<domain>`,
 // SRV `_mongodb._tcp.<cluster>-pl-<n>.<id>.<domain>` listing host:port per node, and the one TXT
 // record drivers accept (`authSource=…&replicaSet=…`). UDP and TCP on the same port. Queries are
-// decoded by our own strict decoder (bounded work per byte, FORMERR for anything malformed) and
-// answers encoded with dns2 3.0 (3.1 needs Node 22). The records come from a function the caller
-// supplies, read on every query, so changes apply at once.
-import DNS from 'dns2';
+// decoded by a strict decoder (bounded work per byte, FORMERR for anything malformed) and replies
+// encoded in one linear pass; each connection and datagram costs bounded memory and time. The
+// records come from a function the caller supplies, read on every query, so changes apply at once.
 import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import { decodeDnsQuery, encodeFormatErrorReply, type DnsQuery } from './dns-query-decoder.js';
+import { DNS_RCODE, dnsTypeName, encodeDnsReply, type DnsRecord, type DnsRecordType, type DnsReply } from './dns-reply-encoder.js';
 import { MAX_TCP_MESSAGE, serveDnsTcpConnection, type DnsTcpCounters, type DnsTcpLimits } from './dns-tcp-connection.js';
 
-export type DnsRecord =
-  | { type: 'A'; address: string; ttl?: number }
-  | { type: 'AAAA'; address: string; ttl?: number }
-  | { type: 'SRV'; target: string; port: number; priority?: number; weight?: number; ttl?: number }
-  /** One TXT record; a string longer than 255 bytes is split into several character-strings. */
-  | { type: 'TXT'; data: string | string[]; ttl?: number }
-  | { type: 'CNAME'; domain: string; ttl?: number };
-
-export type DnsRecordType = DnsRecord['type'];
+export type { DnsRecord, DnsRecordType } from './dns-reply-encoder.js';
 /** A question type: one of ours, 'ANY', or another type's name/number (which we have no records of). */
 export type DnsQueryType = DnsRecordType | 'ANY' | (string & {});
 
@@ -83,11 +75,6 @@ export interface DnsServerHandle extends RunningDnsServer {
   stats(): DnsServerStats;
 }
 
-const { Packet } = DNS;
-type Packet = DNS.Packet;
-
-const TYPE_NAMES = new Map<number, string>(Object.entries(Packet.TYPE).map(([name, code]) => [code as number, name]));
-const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4 } as const;
 const OPCODE_QUERY = 0;
 /** RFC 1035 §4.2.1: without EDNS a UDP reply is at most 512 bytes. */
 const CLASSIC_UDP_LIMIT = 512;
@@ -148,20 +135,19 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     }
     const { query } = decoded;
     if (query.header.qr === 1) return undefined; // a response is never answered (no reflection loops)
-    const request = Packet.createResponseFromRequest({ header: query.header, questions: query.questions } as unknown as Packet);
-    let response: Packet;
+    const question = query.questions[0];
+    let reply: DnsReply;
+    let bytes: Buffer;
     try {
-      response = await answer(request, query, options.resolve, defaultTtl);
+      reply = await answer(query, options.resolve, defaultTtl);
+      bytes = encodeDnsReply(reply, transport === 'udp' ? Math.min(Math.max(query.udpPayloadSize ?? CLASSIC_UDP_LIMIT, CLASSIC_UDP_LIMIT), limit) : limit);
     } catch (error) {
       options.onError?.(error as Error);
-      response = Packet.createResponseFromRequest(request);
-      response.header.rcode = RCODE.SERVFAIL;
+      reply = { header: query.header, rcode: DNS_RCODE.SERVFAIL, question, answers: [] };
+      bytes = encodeDnsReply(reply, limit);
     }
-    for (const question of query.questions) {
-      options.onQuery?.({ transport, name: question.name, type: typeName(question.type), rcode: response.header.rcode, answers: response.answers.length });
-    }
-    const udpLimit = Math.min(Math.max(query.udpPayloadSize ?? CLASSIC_UDP_LIMIT, CLASSIC_UDP_LIMIT), limit);
-    return fitReply(response, transport === 'udp' ? udpLimit : limit);
+    options.onQuery?.({ transport, name: question.name, type: dnsTypeName(question.type), rcode: reply.rcode, answers: reply.answers.length });
+    return bytes;
   };
 
   for (let attempt = 0; ; attempt++) {
@@ -220,71 +206,14 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   }
 }
 
-function typeName(type: number): string {
-  return TYPE_NAMES.get(type) ?? `TYPE${type}`;
-}
-
-async function answer(response: Packet, query: DnsQuery, resolve: DnsRecordSource, defaultTtl: number): Promise<Packet> {
-  response.header.aa = 1;
-  response.header.ra = 0;
-  if (query.header.opcode !== OPCODE_QUERY) {
-    response.header.rcode = RCODE.NOTIMP;
-    return response;
-  }
-  let nameExists = query.questions.length > 0;
-  for (const question of query.questions) {
-    const records = await resolve(question.name.toLowerCase(), typeName(question.type));
-    if (!records) {
-      nameExists = false;
-      continue;
-    }
-    for (const record of records) response.answers.push(toResource(question.name, record, defaultTtl));
-  }
-  if (!nameExists && response.answers.length === 0) response.header.rcode = RCODE.NXDOMAIN;
-  return response;
-}
-
-/**
- * Encodes a reply within `limit` bytes. RFC 1035 §4.2.1: a reply that does not fit has TC set and
- * keeps only its question, so the client retries over TCP.
- */
-function fitReply(response: Packet, limit: number): Buffer {
-  const bytes = response.toBuffer();
-  if (bytes.length <= limit) return bytes;
-  const truncated = new Packet();
-  truncated.header = new Packet.Header({ ...response.header, tc: 1 });
-  truncated.questions = response.questions.slice();
-  return truncated.toBuffer().subarray(0, limit);
-}
-
-function toResource(name: string, record: DnsRecord, defaultTtl: number): DNS.Packet.Resource {
-  const base = { name, class: Packet.CLASS.IN, ttl: record.ttl ?? defaultTtl, type: Packet.TYPE[record.type] };
-  let fields: Record<string, unknown>;
-  switch (record.type) {
-    case 'A':
-    case 'AAAA':
-      fields = { address: record.address };
-      break;
-    case 'CNAME':
-      fields = { domain: record.domain };
-      break;
-    case 'SRV':
-      fields = { priority: record.priority ?? 0, weight: record.weight ?? 0, port: record.port, target: record.target };
-      break;
-    case 'TXT':
-      fields = { data: (Array.isArray(record.data) ? record.data : [record.data]).flatMap(splitCharacterStrings) };
-      break;
-  }
-  // dns2 encodes answers with its static encoders, which read plain fields (no prototype needed).
-  return { ...base, ...fields } as unknown as DNS.Packet.Resource;
-}
-
-/** RFC 1035 §3.3: a character-string holds at most 255 bytes. */
-function splitCharacterStrings(text: string): Buffer[] {
-  const bytes = Buffer.from(text, 'utf8');
-  const parts: Buffer[] = [];
-  for (let at = 0; at < bytes.length; at += 255) parts.push(bytes.subarray(at, at + 255));
-  return parts.length > 0 ? parts : [Buffer.alloc(0)];
+async function answer(query: DnsQuery, resolve: DnsRecordSource, defaultTtl: number): Promise<DnsReply> {
+  const question = query.questions[0];
+  const reply: DnsReply = { header: query.header, rcode: DNS_RCODE.NOERROR, question, answers: [] };
+  if (query.header.opcode !== OPCODE_QUERY) return { ...reply, rcode: DNS_RCODE.NOTIMP };
+  const records = await resolve(question.name.toLowerCase(), dnsTypeName(question.type));
+  if (!records) return { ...reply, rcode: DNS_RCODE.NXDOMAIN };
+  for (const record of records) reply.answers.push({ name: question.name, ttl: record.ttl ?? defaultTtl, record });
+  return reply;
 }
 
 function listenTcp(server: Server, address: string, port: number): Promise<number> {
