@@ -16,8 +16,9 @@ export interface WireSessionLimits {
 
 /** Reading stops while this many reply bytes wait for the client to read them… */
 const MAX_UNREAD_REPLY_BYTES = 1024 * 1024;
-/** …or while this many decoded requests wait for their turn (e.g. behind an awaitable hello). */
+/** …or while this many decoded requests, or this many bytes of them, wait for their turn (e.g. behind an awaitable hello). */
 const MAX_QUEUED_REQUESTS = 256;
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 
 /**
  * The wire-protocol conversation on one connection. Requests are answered in order. An awaitable
@@ -29,6 +30,7 @@ const MAX_QUEUED_REQUESTS = 256;
 export class WireSession {
   private readonly framer: MessageFramer;
   private readonly queue: WireRequest[] = [];
+  private queuedBytes = 0;
   private waiting: { timer: NodeJS.Timeout; exhaust: boolean } | undefined;
   private incompleteTimer: NodeJS.Timeout | undefined;
   private readonly incompleteMessageTimeoutMs: number;
@@ -58,7 +60,10 @@ export class WireSession {
     if (this.disposed) return;
     try {
       const messages = this.framer.push(chunk);
-      for (const message of messages) this.queue.push(decodeRequest(message));
+      for (const message of messages) {
+        this.queue.push(decodeRequest(message));
+        this.queuedBytes += message.length;
+      }
       if (messages.length > 0) this.clearIncompleteTimer();
     } catch (error) {
       this.fail(error as Error);
@@ -78,6 +83,7 @@ export class WireSession {
     this.stopWaiting();
     this.clearIncompleteTimer();
     this.queue.length = 0;
+    this.queuedBytes = 0;
   }
 
   private fail(error: Error): void {
@@ -99,12 +105,14 @@ export class WireSession {
 
   private drain(): void {
     while (!this.disposed && !this.waiting && this.queue.length > 0 && this.socket.writableLength < MAX_UNREAD_REPLY_BYTES) {
-      this.handle(this.queue.shift() as WireRequest);
+      const request = this.queue.shift() as WireRequest;
+      this.queuedBytes -= request.header.messageLength;
+      this.handle(request);
     }
     if (this.disposed) return;
     // Back-pressure: a client that does not read its replies (or floods behind an awaitable
     // hello) is left to the kernel's TCP window instead of this process's memory.
-    const full = this.queue.length >= MAX_QUEUED_REQUESTS || this.socket.writableLength >= MAX_UNREAD_REPLY_BYTES;
+    const full = this.queue.length >= MAX_QUEUED_REQUESTS || this.queuedBytes >= MAX_QUEUED_BYTES || this.socket.writableLength >= MAX_UNREAD_REPLY_BYTES;
     if (full && !this.readingPaused) {
       this.readingPaused = true;
       this.socket.pause();
