@@ -242,3 +242,23 @@ test('an idle DNS-over-TCP connection is closed after the idle timeout; one in u
   await withTimeout(closed, 3000, 'waiting for the idle connection to be closed');
   assert.ok(running.stats().tcpIdleClosed >= 1);
 });
+
+test('a DNS-over-TCP query trickled slower than the idle timeout is cut off', async (t) => {
+  const cleanup = new Cleanup();
+  t.after(() => cleanup.run());
+  const running = await startDnsServer({ resolve: staticRecords(records()), tcpIdleTimeoutMs: 300 });
+  cleanup.add(() => running.stop());
+  const socket = await dial(running.port, cleanup);
+  socket.on('error', () => undefined); // the server may reset it
+  const closed = new Promise((resolve) => socket.on('close', resolve));
+  const query = tcpFrame(encodeQuery(5, HOST));
+  let sent = 0;
+  // One byte every 100 ms: never idle for 300 ms, but the query cannot complete in time.
+  const timer = setInterval(() => {
+    if (sent < query.length - 1 && !socket.destroyed) socket.write(query.subarray(sent, ++sent));
+  }, 100);
+  cleanup.add(() => clearInterval(timer));
+  socket.resume();
+  await withTimeout(closed, 5000, 'waiting for the trickling connection to be closed');
+  assert.ok(sent < query.length - 1, `closed after ${sent} of ${query.length} bytes`);
+});

@@ -5,7 +5,10 @@
 import type { Socket } from 'node:net';
 
 export interface DnsTcpLimits {
-  /** Close the connection after this long without a byte read or written (RFC 7766 §6.2.3). */
+  /**
+   * Close the connection after this long without a byte read or written (RFC 7766 §6.2.3), and
+   * when a query whose first bytes arrived is not complete this long after (a trickle).
+   */
   idleTimeoutMs: number;
   /** Queries being answered at once; past it, reading stops until one is answered. */
   maxQueriesInFlight: number;
@@ -17,7 +20,7 @@ export interface DnsTcpLimits {
 export interface DnsTcpCounters {
   /** Times a connection stopped reading because of the limits above. */
   readsPaused: number;
-  /** Connections closed by the idle timeout. */
+  /** Connections closed by the idle timeout (or a query trickling past it). */
   idleClosed: number;
 }
 
@@ -41,6 +44,7 @@ export function serveDnsTcpConnection(socket: Socket, limits: DnsTcpLimits, coun
   let inFlight = 0;
   let peerEnded = false;
   let paused = false;
+  let incompleteTimer: NodeJS.Timeout | undefined;
 
   /** Removes and returns the first `length` buffered bytes (one copy at most). */
   const take = (length: number): Buffer => {
@@ -69,13 +73,29 @@ export function serveDnsTcpConnection(socket: Socket, limits: DnsTcpLimits, coun
 
   const pump = (): void => {
     if (socket.destroyed) return;
+    let progressed = false;
     while (buffered >= 2 && mayDispatch()) {
       const length = peekLength();
       if (buffered < 2 + length) break;
       take(2);
       dispatch(take(length));
+      progressed = true;
     }
     const complete = buffered >= 2 && buffered >= 2 + peekLength();
+    if (progressed && incompleteTimer) {
+      clearTimeout(incompleteTimer);
+      incompleteTimer = undefined;
+    }
+    if (buffered > 0 && !complete) {
+      // A query has started: it must complete within the timeout, however slowly it trickles.
+      incompleteTimer ??= setTimeout(() => {
+        counters.idleClosed++;
+        socket.destroy();
+      }, limits.idleTimeoutMs);
+    } else if (incompleteTimer) {
+      clearTimeout(incompleteTimer);
+      incompleteTimer = undefined;
+    }
     if (complete && !mayDispatch()) {
       // A whole query is waiting and the limits say no: stop reading, so the kernel's window,
       // not this process, holds what the client keeps sending.
@@ -120,6 +140,7 @@ export function serveDnsTcpConnection(socket: Socket, limits: DnsTcpLimits, coun
     socket.destroy();
   });
   socket.on('error', () => socket.destroy());
+  socket.on('close', () => clearTimeout(incompleteTimer));
   socket.on('drain', pump);
   socket.on('data', (chunk: Buffer) => {
     chunks.push(chunk);
