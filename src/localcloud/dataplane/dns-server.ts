@@ -1,4 +1,4 @@
-// Authoritative DNS for the private names (DESIGN.md §7): A records for `pl-<n>-<region>.<id>.<domain>`,
+// Authoritative DNS for the private names: A records for `pl-<n>-<region>.<id>.<domain>`,
 // SRV `_mongodb._tcp.<cluster>-pl-<n>.<id>.<domain>` listing host:port per node, and the one TXT
 // record drivers accept (`authSource=…&replicaSet=…`). UDP and TCP on the same port. Queries are
 // decoded by a strict decoder (bounded work per byte, FORMERR for anything malformed) and replies
