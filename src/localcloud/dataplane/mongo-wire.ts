@@ -48,23 +48,73 @@ export interface WireRequest {
 
 /**
  * Splits a byte stream into whole messages. `push` bytes as they arrive; it returns every complete
- * message (header included) and keeps the remainder. Throws WireProtocolError on an impossible
- * length, after which the connection must be closed.
+ * message (header included) and keeps the remainder. Throws WireProtocolError as soon as a length
+ * is impossible (below the 16-byte header, or above `maxMessageSize`), after which the connection
+ * must be closed. Linear in the bytes pushed: chunks are kept in a list and each message is copied
+ * once, when it is complete (a message inside one chunk is not copied at all).
  */
 export class MessageFramer {
-  private buffered: Buffer = Buffer.alloc(0);
+  private readonly chunks: Buffer[] = [];
+  private bufferedBytes = 0;
+
+  /** @param maxMessageSize the largest message accepted; default mongod's 48,000,000 bytes */
+  constructor(private readonly maxMessageSize = MAX_MESSAGE_SIZE) {}
+
+  /** Bytes held of a message not yet complete (0 between messages). */
+  get buffered(): number {
+    return this.bufferedBytes;
+  }
 
   push(chunk: Buffer): Buffer[] {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.bufferedBytes += chunk.length;
+    }
     const messages: Buffer[] = [];
-    while (this.buffered.length >= 4) {
-      const length = this.buffered.readInt32LE(0);
-      if (length < HEADER_LENGTH || length > MAX_MESSAGE_SIZE) throw new WireProtocolError(`invalid message length ${length}`);
-      if (this.buffered.length < length) break;
-      messages.push(this.buffered.subarray(0, length));
-      this.buffered = this.buffered.subarray(length);
+    while (this.bufferedBytes >= 4) {
+      const length = this.peekLength();
+      if (length < HEADER_LENGTH || length > this.maxMessageSize) throw new WireProtocolError(`invalid message length ${length}`);
+      if (this.bufferedBytes < length) break;
+      messages.push(this.take(length));
     }
     return messages;
+  }
+
+  /** The int32 length at the front, which may straddle chunks. */
+  private peekLength(): number {
+    const first = this.chunks[0];
+    if (first.length >= 4) return first.readInt32LE(0);
+    const head = Buffer.alloc(4);
+    let filled = 0;
+    for (const chunk of this.chunks) {
+      filled += chunk.copy(head, filled, 0, Math.min(chunk.length, 4 - filled));
+      if (filled === 4) break;
+    }
+    return head.readInt32LE(0);
+  }
+
+  /** Removes the first `length` bytes (all buffered) as one Buffer. */
+  private take(length: number): Buffer {
+    this.bufferedBytes -= length;
+    const first = this.chunks[0];
+    if (first.length >= length) {
+      if (first.length === length) this.chunks.shift();
+      else this.chunks[0] = first.subarray(length);
+      return first.subarray(0, length);
+    }
+    const out = Buffer.allocUnsafe(length);
+    let filled = 0;
+    let used = 0;
+    while (filled < length) {
+      const chunk = this.chunks[used];
+      const n = Math.min(chunk.length, length - filled);
+      chunk.copy(out, filled, 0, n);
+      filled += n;
+      if (n === chunk.length) used++;
+      else this.chunks[used] = chunk.subarray(n);
+    }
+    this.chunks.splice(0, used);
+    return out;
   }
 }
 

@@ -201,18 +201,43 @@ export function decodeProxyV2(bytes: Buffer): DecodedProxyHeader | undefined {
  * Incremental decoder for a header arriving in pieces. `push` each chunk in order: it returns
  * `undefined` until the header is complete, then the header and the bytes after it (`rest`,
  * application data that arrived in the same chunk). Throws ProxyProtocolError on garbage. Not
- * reusable once it has returned a header.
+ * reusable once it has returned a header. Linear in the bytes pushed: once the 16 fixed bytes
+ * give the header's length (at most 65,551 bytes), chunks are only collected until it is there.
  */
 export class ProxyV2Parser {
-  private buffered: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private bufferedBytes = 0;
+  /** The whole header's length, once the fixed part has been read. */
+  private needed: number | undefined;
 
   push(chunk: Buffer): { header: ProxyHeader; rest: Buffer } | undefined {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
-    const decoded = decodeProxyV2(this.buffered);
-    if (!decoded) return undefined;
-    const rest = this.buffered.subarray(decoded.length);
-    this.buffered = Buffer.alloc(0);
-    return { header: decoded.header, rest };
+    this.chunks.push(chunk);
+    this.bufferedBytes += chunk.length;
+    if (this.needed === undefined) {
+      // Still in the first 16 bytes: check them as they come, so garbage fails on its first wrong byte.
+      const prefix = this.joined();
+      const decoded = decodeProxyV2(prefix);
+      if (decoded) return this.finish(prefix, decoded);
+      if (prefix.length < PROXY_V2_FIXED_LENGTH) return undefined;
+      this.needed = PROXY_V2_FIXED_LENGTH + prefix.readUInt16BE(14);
+    }
+    if (this.bufferedBytes < this.needed) return undefined;
+    const all = this.joined();
+    const decoded = decodeProxyV2(all);
+    if (!decoded) throw new ProxyProtocolError('BAD_LENGTH', 'PROXY header incomplete at its announced length');
+    return this.finish(all, decoded);
+  }
+
+  private joined(): Buffer {
+    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bufferedBytes);
+    this.chunks = [all];
+    return all;
+  }
+
+  private finish(all: Buffer, decoded: DecodedProxyHeader): { header: ProxyHeader; rest: Buffer } {
+    this.chunks = [];
+    this.bufferedBytes = 0;
+    return { header: decoded.header, rest: all.subarray(decoded.length) };
   }
 }
 

@@ -14,7 +14,8 @@ import {
   OP_REPLY,
 } from './mongo-wire.js';
 import { startSimulatedMongod, type SimulatedMongodOptions } from './simulated-mongod.js';
-import { Cleanup, dial, readBytes } from './dataplane.test-support.js';
+import { awsVpceIdTlv, encodeProxyV2 } from './proxy-protocol.js';
+import { Cleanup, dial, readBytes, withTimeout } from './dataplane.test-support.js';
 
 async function readMessage(socket: Socket, timeoutMs = 5000): Promise<ReturnType<typeof decodeReply>> {
   const head = await readBytes(socket, 4, timeoutMs);
@@ -202,4 +203,102 @@ test('a mongos answers isdbgrid without set fields, and a serviceId only to a lo
   socket.write(encodeOpMsgRequest(2, { hello: 1, loadBalanced: true, $db: 'admin' }));
   const balanced = (await readMessage(socket)).document;
   assert.ok(balanced.serviceId instanceof ObjectId);
+});
+
+function lengthHeader(length: number): Buffer {
+  const header = Buffer.alloc(16);
+  header.writeInt32LE(length, 0);
+  header.writeInt32LE(1, 4);
+  header.writeInt32LE(OP_MSG, 12);
+  return header;
+}
+
+test('a header claiming more than 48,000,000 bytes, or less than 16, closes the connection at once', async (t) => {
+  const cleanup = new Cleanup();
+  t.after(() => cleanup.run());
+  const logs: string[] = [];
+  const primary = await node(cleanup, { log: (entry) => logs.push(String(entry.error ?? '')) });
+  for (const length of [48_000_001, 2_000_000_000, 15, -5]) {
+    const socket = await dial(primary.port, cleanup);
+    socket.on('error', () => undefined); // the node may reset it
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    socket.write(lengthHeader(length));
+    await withTimeout(closed, 2000, `waiting for length ${length} to close the connection`);
+  }
+  assert.ok(logs.some((line) => /invalid message length 48000001/.test(line)));
+  const good = await dial(primary.port, cleanup);
+  good.write(encodeOpMsgRequest(2, { ping: 1, $db: 'admin' }));
+  assert.equal((await readMessage(good)).document.ok, 1, 'the node keeps serving');
+});
+
+test('a message trickled slower than the incomplete-message timeout is cut off; an idle connection is kept', async (t) => {
+  const cleanup = new Cleanup();
+  t.after(() => cleanup.run());
+  const primary = await node(cleanup, { incompleteMessageTimeoutMs: 300 });
+  const idle = await dial(primary.port, cleanup);
+  idle.write(encodeOpMsgRequest(1, { ping: 1, $db: 'admin' }));
+  assert.equal((await readMessage(idle)).document.ok, 1);
+  let idleClosed = false;
+  idle.on('close', () => (idleClosed = true));
+
+  const trickler = await dial(primary.port, cleanup);
+  trickler.on('error', () => undefined); // the node resets it
+  const closed = new Promise((resolve) => trickler.on('close', resolve));
+  const message = encodeOpMsgRequest(2, { ping: 1, $db: 'admin' });
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (sent < message.length - 1 && !trickler.destroyed) trickler.write(message.subarray(sent, ++sent));
+  }, 40);
+  cleanup.add(() => clearInterval(timer));
+  await withTimeout(closed, 3000, 'waiting for the trickling connection to be closed');
+  assert.ok(sent < message.length, 'closed before the message could complete');
+  assert.equal(idleClosed, false, 'a connection idle between messages is kept, as mongod keeps it');
+  idle.write(encodeOpMsgRequest(3, { ping: 1, $db: 'admin' }));
+  assert.equal((await readMessage(idle)).document.ok, 1);
+});
+
+test('a PROXY header that does not complete within its timeout closes the connection', async (t) => {
+  const cleanup = new Cleanup();
+  t.after(() => cleanup.run());
+  const primary = await node(cleanup, { proxyProtocol: true, proxyHeaderTimeoutMs: 300 });
+  const header = encodeProxyV2({ command: 'PROXY', transport: 'TCP4', source: { address: '10.0.0.5', port: 51000 }, destination: { address: '10.0.1.9', port: 1024 }, tlvs: [awsVpceIdTlv('vpce-0a1b2c3d4e5f60718')] });
+  const slow = await dial(primary.port, cleanup);
+  slow.on('error', () => undefined); // the node resets it
+  const closed = new Promise((resolve) => slow.on('close', resolve));
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (sent < header.length - 1 && !slow.destroyed) slow.write(header.subarray(sent, ++sent));
+  }, 40);
+  cleanup.add(() => clearInterval(timer));
+  await withTimeout(closed, 3000, 'waiting for the slow PROXY header to be closed');
+  assert.ok(sent < header.length);
+
+  const prompt = await dial(primary.port, cleanup);
+  prompt.write(Buffer.concat([header, encodeOpMsgRequest(4, { ping: 1, $db: 'admin' })]));
+  assert.equal((await readMessage(prompt)).document.ok, 1, 'a complete header is accepted');
+});
+
+test('a client that floods requests behind an awaitable hello is back-pressured: the node stops reading', async (t) => {
+  const cleanup = new Cleanup();
+  t.after(() => cleanup.run());
+  const primary = await node(cleanup);
+  const socket = await dial(primary.port, cleanup);
+  socket.write(encodeOpMsgRequest(1, { hello: 1, $db: 'admin' }));
+  const { topologyVersion } = (await readMessage(socket)).document;
+  socket.write(encodeOpMsgRequest(2, { hello: 1, topologyVersion, maxAwaitTimeMS: 10_000, $db: 'admin' }));
+  // 48 pings of 1 MB each, queued behind the hello: more than the kernel's socket buffers hold
+  // if the node stops reading, cheap for the node to take in if it does not.
+  const ping = encodeOpMsgRequest(3, { ping: 1, pad: Buffer.alloc(1024 * 1024), $db: 'admin' });
+  const flood = Buffer.concat(Array.from({ length: 48 }, () => ping));
+  // In 64 KiB writes, so the client's count of unsent bytes goes down as the node reads.
+  for (let at = 0; at < flood.length; at += 64 * 1024) socket.write(flood.subarray(at, at + 64 * 1024));
+  // Wait until the client's unsent bytes stop moving (a node that kept reading would take them all).
+  const samples: number[] = [];
+  while (samples.length < 3 || new Set(samples.slice(-3)).size > 1) {
+    if (samples.length > 100 || samples.at(-1) === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    samples.push(socket.writableLength);
+  }
+  assert.ok(socket.writableLength > 0, 'the node has stopped reading: part of the flood is still on the client side');
+  assert.equal(primary.connectionCount, 1, 'the connection is kept (only paused)');
 });

@@ -57,8 +57,16 @@ export interface SimulatedMongodOptions {
   horizonForConnection?: (context: HorizonContext) => Promise<Horizon | undefined>;
   /** Require a PROXY v2 header before anything else (the gateway sends one). Default false. */
   proxyProtocol?: boolean;
-  /** Default 5000. */
+  /** A PROXY header not complete this long after the connection opened closes it. Default 5000. */
   proxyHeaderTimeoutMs?: number;
+  /**
+   * A wire message whose first bytes have arrived must be complete within this long, or the
+   * connection is closed (idle connections between messages are kept, as mongod keeps them).
+   * Default 30000.
+   */
+  incompleteMessageTimeoutMs?: number;
+  /** Largest message accepted; a header claiming more (or less than 16 bytes) closes the connection. Default 48,000,000 (mongod's maxMessageSizeBytes). */
+  maxMessageSize?: number;
   /**
    * Serve TLS: Node TLS server options (`key`/`cert`, `secureContext`, `SNICallback`, …). The
    * SNI server name selects the horizon; `SNICallback` may pick a certificate per name.
@@ -230,9 +238,16 @@ export class SimulatedMongod {
         return undefined;
       });
     }
-    const session = new WireSession(stream, this.identity, () => ({ connectionId, horizon: pinned ?? this.horizonOf(context), clientAddress }), (error) => {
-      this.log('warn', 'simulated mongod closed a connection after a malformed message', { error: error.message, connectionId });
-    });
+    const session = new WireSession(
+      stream,
+      this.identity,
+      () => ({ connectionId, horizon: pinned ?? this.horizonOf(context), clientAddress }),
+      (error) => this.log('warn', 'simulated mongod closed a connection after a malformed or incomplete message', { error: error.message, connectionId }),
+      {
+        ...(this.options.incompleteMessageTimeoutMs !== undefined ? { incompleteMessageTimeoutMs: this.options.incompleteMessageTimeoutMs } : {}),
+        ...(this.options.maxMessageSize !== undefined ? { maxMessageSize: this.options.maxMessageSize } : {}),
+      },
+    );
     this.sessions.add(session);
     stream.on('close', () => {
       session.dispose();

@@ -1,9 +1,24 @@
 // The wire-protocol conversation of one client connection with a simulated node: framing,
-// in-order answers, and the awaitable/streaming hello that driver monitors rely on.
+// in-order answers, and the awaitable/streaming hello that driver monitors rely on. What one
+// connection can make the node hold is bounded: messages up to mongod's size limit, a started
+// message must complete within a timeout, and reading stops while replies pile up unread.
 import type { Socket } from 'node:net';
 import type { Document } from 'bson';
-import { decodeRequest, encodeOpMsg, encodeOpReply, MessageFramer, MSG_EXHAUST_ALLOWED, MSG_MORE_TO_COME, OP_QUERY, type WireRequest } from './mongo-wire.js';
+import { decodeRequest, encodeOpMsg, encodeOpReply, MAX_MESSAGE_SIZE, MessageFramer, MSG_EXHAUST_ALLOWED, MSG_MORE_TO_COME, OP_QUERY, WireProtocolError, type WireRequest } from './mongo-wire.js';
 import { commandName, commandReply, helloReply, isHelloCommand, unsupportedOpQueryReply, type ConnectionFacts, type NodeIdentity } from './simulated-commands.js';
+
+export interface WireSessionLimits {
+  /** A message whose first bytes have arrived must be complete within this long, or the connection is closed. Default 30000. */
+  incompleteMessageTimeoutMs?: number;
+  /** Largest message accepted; a header claiming more closes the connection. Default 48,000,000 (mongod's maxMessageSizeBytes). */
+  maxMessageSize?: number;
+}
+
+/** Reading stops while this many reply bytes wait for the client to read them… */
+const MAX_UNREAD_REPLY_BYTES = 1024 * 1024;
+/** …or while this many decoded requests, or this many bytes of them, wait for their turn (e.g. behind an awaitable hello). */
+const MAX_QUEUED_REQUESTS = 256;
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 
 /**
  * The wire-protocol conversation on one connection. Requests are answered in order. An awaitable
@@ -13,32 +28,51 @@ import { commandName, commandReply, helloReply, isHelloCommand, unsupportedOpQue
  * error and resets the server), until the client sends something else or hangs up.
  */
 export class WireSession {
-  private readonly framer = new MessageFramer();
+  private readonly framer: MessageFramer;
   private readonly queue: WireRequest[] = [];
+  private queuedBytes = 0;
   private waiting: { timer: NodeJS.Timeout; exhaust: boolean } | undefined;
+  private incompleteTimer: NodeJS.Timeout | undefined;
+  private readonly incompleteMessageTimeoutMs: number;
+  private readingPaused = false;
   private disposed = false;
   private static nextReplyId = 1;
 
   /**
    * @param facts read on every reply (the horizon may change while the connection lives)
-   * @param onMalformed called once when a message cannot be decoded; the session then closes the socket
+   * @param onMalformed called once when a message cannot be decoded, claims an impossible length,
+   *   or does not complete in time; the session then closes the socket
    */
   constructor(
     private readonly socket: Socket,
     private readonly identity: NodeIdentity,
     private readonly facts: () => ConnectionFacts,
     private readonly onMalformed: (error: Error) => void,
-  ) {}
+    limits: WireSessionLimits = {},
+  ) {
+    this.framer = new MessageFramer(limits.maxMessageSize ?? MAX_MESSAGE_SIZE);
+    this.incompleteMessageTimeoutMs = limits.incompleteMessageTimeoutMs ?? 30_000;
+    socket.on('drain', () => this.drain());
+  }
 
+  /** Feeds bytes read from the socket (the caller's 'data' handler). */
   receive(chunk: Buffer): void {
     if (this.disposed) return;
     try {
-      for (const message of this.framer.push(chunk)) this.queue.push(decodeRequest(message));
+      const messages = this.framer.push(chunk);
+      for (const message of messages) {
+        this.queue.push(decodeRequest(message));
+        this.queuedBytes += message.length;
+      }
+      if (messages.length > 0) this.clearIncompleteTimer();
     } catch (error) {
-      this.onMalformed(error as Error);
-      this.dispose();
-      this.socket.destroy();
+      this.fail(error as Error);
       return;
+    }
+    if (this.framer.buffered > 0 && !this.incompleteTimer) {
+      // A message has started: it gets a bounded time to complete (a trickle cannot hold the node forever).
+      const timeoutMs = this.incompleteMessageTimeoutMs;
+      this.incompleteTimer = setTimeout(() => this.fail(new WireProtocolError(`message incomplete after ${timeoutMs} ms (${this.framer.buffered} bytes received)`)), timeoutMs);
     }
     if (this.waiting?.exhaust && this.queue.length > 0) this.stopWaiting();
     this.drain();
@@ -47,7 +81,21 @@ export class WireSession {
   dispose(): void {
     this.disposed = true;
     this.stopWaiting();
+    this.clearIncompleteTimer();
     this.queue.length = 0;
+    this.queuedBytes = 0;
+  }
+
+  private fail(error: Error): void {
+    if (this.disposed) return;
+    this.onMalformed(error);
+    this.dispose();
+    this.socket.destroy();
+  }
+
+  private clearIncompleteTimer(): void {
+    if (this.incompleteTimer) clearTimeout(this.incompleteTimer);
+    this.incompleteTimer = undefined;
   }
 
   private stopWaiting(): void {
@@ -56,7 +104,22 @@ export class WireSession {
   }
 
   private drain(): void {
-    while (!this.disposed && !this.waiting && this.queue.length > 0) this.handle(this.queue.shift() as WireRequest);
+    while (!this.disposed && !this.waiting && this.queue.length > 0 && this.socket.writableLength < MAX_UNREAD_REPLY_BYTES) {
+      const request = this.queue.shift() as WireRequest;
+      this.queuedBytes -= request.header.messageLength;
+      this.handle(request);
+    }
+    if (this.disposed) return;
+    // Back-pressure: a client that does not read its replies (or floods behind an awaitable
+    // hello) is left to the kernel's TCP window instead of this process's memory.
+    const full = this.queue.length >= MAX_QUEUED_REQUESTS || this.queuedBytes >= MAX_QUEUED_BYTES || this.socket.writableLength >= MAX_UNREAD_REPLY_BYTES;
+    if (full && !this.readingPaused) {
+      this.readingPaused = true;
+      this.socket.pause();
+    } else if (!full && this.readingPaused) {
+      this.readingPaused = false;
+      this.socket.resume();
+    }
   }
 
   private handle(request: WireRequest): void {
