@@ -47,16 +47,49 @@ if (backend === 'pglite') {
   console.log(`PGlite template ready in ${Date.now() - started} ms`);
 }
 
+// Files named `*.serial.test.js` measure latency under attack (the data plane's isolation): they
+// run after the others, one at a time, so other test files' load is not counted against them.
+const serial = files.filter((file) => file.endsWith('.serial.test.js'));
+const concurrent = files.filter((file) => !serial.includes(file));
 const concurrency = process.env.PRIVLINK_TEST_CONCURRENCY ?? '3';
-const child = spawn(
-  process.execPath,
-  ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env },
-);
-child.on('exit', (code, signal) => {
-  rmSync(scratch, { recursive: true, force: true });
-  process.exit(code ?? (signal ? 1 : 0));
-});
+const totals = { pass: 0, fail: 0, skipped: 0 };
+let failed = false;
+for (const [batch, level] of [[concurrent, concurrency], [serial, '1']]) {
+  if (batch.length === 0) continue;
+  const code = await runBatch(batch, level);
+  if (code !== 0) failed = true;
+}
+rmSync(scratch, { recursive: true, force: true });
+// One closing line for the whole run (both batches).
+console.log(`\ntests: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
+process.exit(failed || totals.fail > 0 ? 1 : 0);
+
+/** Runs one batch with Node's test runner, echoing its output and adding up its summary. */
+function runBatch(batch, level) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--test', `--test-concurrency=${level}`, '--test-timeout=300000', '--test-reporter=spec', ...batch], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env,
+    });
+    let line = '';
+    const seen = {};
+    const read = (text) => {
+      const match = /^ℹ (pass|fail|skipped) (\d+)$/.exec(text.trim());
+      if (match) seen[match[1]] = Number(match[2]); // the runner's summary of this batch
+    };
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      const lines = (line + chunk.toString()).split('\n');
+      line = lines.pop() ?? '';
+      lines.forEach(read);
+    });
+    child.on('exit', (code, signal) => {
+      read(line);
+      for (const key of Object.keys(totals)) totals[key] += seen[key] ?? 0;
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
 
 function redact(url) {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
