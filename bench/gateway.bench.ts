@@ -142,7 +142,7 @@ async function main(): Promise<void> {
   });
   try {
     console.log(
-      `node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(2)} at start; loopback ${HOST}; ` +
+      `node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(2)} at start; loopback ${HOST}; ` +
         'client, echo/sink/source server and each proxy in separate processes; paths interleaved in rotating order so drift hits all alike',
     );
     const server = await startChild(['--role=server'], children);
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
       ...(haproxy ? [{ path: `haproxy ${haproxy.version} tcp (${threadsOf(haproxy.pid)} threads)`, ports: haproxy.ports, pid: haproxy.pid }] : []),
     ];
     const results = new Map<string, PathResult>(paths.map((p) => [p.path, { path: p.path, gbps: [], downGbps: [], cpuPerGiB: [], downCpuPerGiB: [], cpuPerConnection: [], rtts: [], sequential: [], concurrent: [] }]));
-    const rotated = (round: number): typeof paths => paths.map((_, i) => paths[(i + round) % paths.length]);
+    const rotated = (round: number): typeof paths => paths.map((_, i) => paths[(i + round) % paths.length]!);
 
     // (b) latency first, on one long-lived connection per path, in interleaved blocks.
     const echoSockets = new Map(await Promise.all(paths.map(async (p) => [p.path, await openIdle(p.ports.echo)] as const)));
@@ -197,7 +197,7 @@ async function main(): Promise<void> {
         r.downCpuPerGiB.push((cpuSeconds(p.pid) - downCpuBefore) / (down.bytes / 1024 ** 3));
       }
     }
-    console.log(`throughput: ${ROUNDS} interleaved rounds; load average ${loadavg()[0].toFixed(2)} at the end`);
+    console.log(`throughput: ${ROUNDS} interleaved rounds; load average ${loadavg()[0]!.toFixed(2)} at the end`);
     printTable([...results.values()]);
 
     if (haproxy) await stop(haproxy.child);
@@ -218,7 +218,7 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 function printTable(rows: PathResult[]): void {
-  const direct = rows[0];
+  const direct = rows[0]!;
   const m = (xs: number[]): number => median(xs);
   const p50 = (r: PathResult): number => percentile(r.rtts, 0.5);
   const p99 = (r: PathResult): number => percentile(r.rtts, 0.99);
@@ -235,8 +235,8 @@ function printTable(rows: PathResult[]): void {
     m(r.concurrent).toFixed(0),
     r === direct ? '—' : m(r.cpuPerConnection).toFixed(0),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of table) console.log(line(row));
@@ -334,7 +334,7 @@ async function idleMemory(port: number, count: number, sample: () => Promise<Mem
 /** user + system CPU seconds of a process so far (0 when there is none: the direct path). */
 function cpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return 0;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
@@ -573,12 +573,12 @@ function openFileLimit(): { soft: number; hard: number } | undefined {
 
 function percentile(values: number[], q: number): number {
   const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
 }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 function fmtBytes(bytes: number): string {

@@ -55,7 +55,7 @@ describe('the AWS CLI against the local cloud (customer steps of seed 01)', () =
 
   test('create-vpc-endpoint in us-east-1e prints AWS’s error line and exits 254; the recovery works', async () => {
     const subnets = json(await aws(['ec2', 'describe-subnets', '--filters', 'Name=availability-zone,Values=us-east-1e'])).Subnets as Array<{ SubnetId: string; VpcId: string }>;
-    const { SubnetId: bad, VpcId: vpcId } = subnets[0];
+    const { SubnetId: bad, VpcId: vpcId } = subnets[0]!;
     const failed = await aws(['ec2', 'create-vpc-endpoint', '--vpc-id', vpcId, '--service-name', svc.serviceName, '--vpc-endpoint-type', 'Interface', '--subnet-ids', bad]);
     assert.equal(failed.code, 254);
     assert.equal(failed.stdout, '');
@@ -69,7 +69,7 @@ describe('the AWS CLI against the local cloud (customer steps of seed 01)', () =
     const zones = services.ServiceDetails[0].AvailabilityZones as string[];
     assert.deepEqual(zones, ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1f']);
 
-    const subnet = json(await aws(['ec2', 'create-subnet', '--vpc-id', vpcId, '--cidr-block', '172.31.96.0/20', '--availability-zone', zones[0]])).Subnet;
+    const subnet = json(await aws(['ec2', 'create-subnet', '--vpc-id', vpcId, '--cidr-block', '172.31.96.0/20', '--availability-zone', zones[0]!])).Subnet;
     assert.equal(subnet.AvailabilityZone, 'us-east-1a');
     assert.match(subnet.SubnetId, /^subnet-[0-9a-f]{17}$/);
 

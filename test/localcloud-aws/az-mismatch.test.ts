@@ -47,7 +47,7 @@ describe('AZ mismatch: the exact InvalidParameter error and the documented recov
 
   test('recovery: describe the service, deploy a subnet in a supported AZ, create the endpoint again', async () => {
     const ec2 = h.ec2(h.cloud.accounts.customer);
-    const detail = (await ec2.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [svc.serviceName] }))).ServiceDetails![0];
+    const detail = (await ec2.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [svc.serviceName] }))).ServiceDetails![0]!;
     assert.deepEqual(detail.AvailabilityZones, ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1f']);
     assert.ok(!detail.AvailabilityZoneIds!.includes('use1-az3'));
     const zone = detail.AvailabilityZones![0];

@@ -118,7 +118,7 @@ describe('paging, ClientToken idempotency, faults and the 503 window', () => {
       .VpcEndpoint!.VpcEndpointId!;
     await h.restart();
     assert.equal((await h.cloud.delays()).connectionAvailable, 45_000);
-    const state = async () => (await h.ec2(h.cloud.accounts.customer).send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }))).VpcEndpoints![0].State;
+    const state = async () => (await h.ec2(h.cloud.accounts.customer).send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }))).VpcEndpoints![0]!.State;
     assert.equal(await state(), 'pending');
     assert.ok((await h.cloud.snapshot()).nextTransitionAt, 'the snapshot names when to look again');
     h.advance(45_000);

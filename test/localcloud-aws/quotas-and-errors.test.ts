@@ -41,7 +41,7 @@ describe('ELBv2 quotas and errors', () => {
 
   test('a second listener on a port is DuplicateListener; the same listener again returns the existing one', async () => {
     const elb = h.elb(h.cloud.accounts.provider);
-    const other = (await elb.send(new CreateTargetGroupCommand({ Name: 'other', Protocol: 'TCP', Port: 27018, VpcId: svc.providerVpcId, TargetType: 'ip' }))).TargetGroups![0];
+    const other = (await elb.send(new CreateTargetGroupCommand({ Name: 'other', Protocol: 'TCP', Port: 27018, VpcId: svc.providerVpcId, TargetType: 'ip' }))).TargetGroups![0]!;
     await rejectsWith(
       elb.send(new CreateListenerCommand({ LoadBalancerArn: svc.loadBalancerArn, Protocol: 'TCP', Port: 1024, DefaultActions: [{ Type: 'forward', TargetGroupArn: other.TargetGroupArn }] })),
       'DuplicateListener',
@@ -50,7 +50,7 @@ describe('ELBv2 quotas and errors', () => {
     const same = await elb.send(
       new CreateListenerCommand({ LoadBalancerArn: svc.loadBalancerArn, Protocol: 'TCP', Port: 1024, DefaultActions: [{ Type: 'forward', TargetGroupArn: svc.targetGroupArn }] }),
     );
-    assert.equal(same.Listeners![0].ListenerArn, svc.listenerArn);
+    assert.equal(same.Listeners![0]!.ListenerArn, svc.listenerArn);
   });
 
   test('the 51st listener of a load balancer is TooManyListeners', async () => {
@@ -66,8 +66,8 @@ describe('ELBv2 quotas and errors', () => {
 
   test('the same load balancer name: same settings return it, other settings are DuplicateLoadBalancerName', async () => {
     const elb = h.elb(h.cloud.accounts.provider);
-    const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'twice', Type: 'network', Scheme: 'internal', Subnets: [await providerSubnet(h, 'us-east-1a')] }))).LoadBalancers![0];
-    const again = (await elb.send(new CreateLoadBalancerCommand({ Name: 'twice', Type: 'network', Scheme: 'internal', Subnets: [await providerSubnet(h, 'us-east-1a')] }))).LoadBalancers![0];
+    const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'twice', Type: 'network', Scheme: 'internal', Subnets: [await providerSubnet(h, 'us-east-1a')] }))).LoadBalancers![0]!;
+    const again = (await elb.send(new CreateLoadBalancerCommand({ Name: 'twice', Type: 'network', Scheme: 'internal', Subnets: [await providerSubnet(h, 'us-east-1a')] }))).LoadBalancers![0]!;
     assert.equal(again.LoadBalancerArn, lb.LoadBalancerArn);
     await rejectsWith(
       elb.send(new CreateLoadBalancerCommand({ Name: 'twice', Type: 'network', Scheme: 'internet-facing', Subnets: [await providerSubnet(h, 'us-east-1a')] })),
@@ -86,9 +86,9 @@ describe('ELBv2 quotas and errors', () => {
 
   test('a target group in use is ResourceInUse; after its listeners go it can be deleted', async () => {
     const elb = h.elb(h.cloud.accounts.provider);
-    const tg = (await elb.send(new CreateTargetGroupCommand({ Name: 'in-use', Protocol: 'TCP', Port: 27017, VpcId: svc.providerVpcId, TargetType: 'ip' }))).TargetGroups![0];
-    const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'holder', Type: 'network', Scheme: 'internal', Subnets: [await providerSubnet(h, 'us-east-1b')] }))).LoadBalancers![0];
-    const listener = (await elb.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'TCP', Port: 27017, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }] }))).Listeners![0];
+    const tg = (await elb.send(new CreateTargetGroupCommand({ Name: 'in-use', Protocol: 'TCP', Port: 27017, VpcId: svc.providerVpcId, TargetType: 'ip' }))).TargetGroups![0]!;
+    const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'holder', Type: 'network', Scheme: 'internal', Subnets: [await providerSubnet(h, 'us-east-1b')] }))).LoadBalancers![0]!;
+    const listener = (await elb.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'TCP', Port: 27017, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }] }))).Listeners![0]!;
     await rejectsWith(elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: tg.TargetGroupArn })), 'ResourceInUse', {
       message: `Target group '${tg.TargetGroupArn}' is currently in use by a listener or a rule`,
     });
@@ -148,10 +148,10 @@ describe('EC2 networking, errors and tags', () => {
     assert.deepEqual([...provider.subnetByZone.keys()], ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1f']);
     const subnets = (await h.ec2(h.cloud.accounts.customer).send(new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }))).Subnets!;
     assert.deepEqual(subnets.map((s) => s.CidrBlock), ['172.31.0.0/20', '172.31.16.0/20', '172.31.32.0/20', '172.31.48.0/20', '172.31.64.0/20', '172.31.80.0/20']);
-    const vpc = (await h.ec2(h.cloud.accounts.customer).send(new DescribeVpcsCommand({}))).Vpcs![0];
+    const vpc = (await h.ec2(h.cloud.accounts.customer).send(new DescribeVpcsCommand({}))).Vpcs![0]!;
     assert.deepEqual([vpc.CidrBlock, vpc.IsDefault], ['172.31.0.0/16', true]);
-    const group = (await h.ec2(h.cloud.accounts.customer).send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['default'] }] }))).SecurityGroups![0];
-    assert.deepEqual(group.IpPermissions!.map((p) => [p.IpProtocol, p.UserIdGroupPairs![0].GroupId]), [['-1', group.GroupId]]);
+    const group = (await h.ec2(h.cloud.accounts.customer).send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['default'] }] }))).SecurityGroups![0]!;
+    assert.deepEqual(group.IpPermissions!.map((p) => [p.IpProtocol, p.UserIdGroupPairs![0]!.GroupId]), [['-1', group.GroupId]]);
     const zones = (await h.ec2(h.cloud.accounts.customer, 'eu-west-2').send(new DescribeAvailabilityZonesCommand({}))).AvailabilityZones!;
     assert.deepEqual(zones.map((z) => [z.ZoneName, z.ZoneId]), [['eu-west-2a', 'euw2-az2'], ['eu-west-2b', 'euw2-az3'], ['eu-west-2c', 'euw2-az1']]);
   });
@@ -187,8 +187,8 @@ describe('EC2 networking, errors and tags', () => {
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [permission] }));
     await rejectsWith(ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [permission] })), 'InvalidPermission.Duplicate');
     await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 27017, ToPort: 27017, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] }));
-    const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups![0];
-    assert.deepEqual(group.IpPermissions!.map((p) => [p.IpProtocol, p.FromPort, p.ToPort, p.IpRanges![0].CidrIp]), [['tcp', 1024, 1074, '172.31.0.0/16']]);
+    const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups![0]!;
+    assert.deepEqual(group.IpPermissions!.map((p) => [p.IpProtocol, p.FromPort, p.ToPort, p.IpRanges![0]!.CidrIp]), [['tcp', 1024, 1074, '172.31.0.0/16']]);
     assert.equal(group.IpPermissionsEgress!.length, 2);
     const svc = await providerService(h);
     const endpoint = (

@@ -59,8 +59,8 @@ describe('QueryParams', () => {
 
   test('scopes nested structures and sorts for hashing', () => {
     const params = QueryParams.parse('DefaultActions.member.1.ForwardConfig.TargetGroups.member.1.TargetGroupArn=arn1&B=2&A=1');
-    const action = params.memberStructs('DefaultActions')[0];
-    assert.deepEqual(action.scope('ForwardConfig').memberStructs('TargetGroups')[0].get('TargetGroupArn'), 'arn1');
+    const action = params.memberStructs('DefaultActions')[0]!;
+    assert.deepEqual(action.scope('ForwardConfig').memberStructs('TargetGroups')[0]!.get('TargetGroupArn'), 'arn1');
     assert.deepEqual(Object.keys(params.toSortedObject(['B'])), ['A', 'DefaultActions.member.1.ForwardConfig.TargetGroups.member.1.TargetGroupArn']);
   });
 });

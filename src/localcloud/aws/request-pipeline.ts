@@ -45,7 +45,8 @@ export interface QueryAnswer {
 
 function pickProtocol(params: QueryParams, request: SignedRequest): QueryProtocol {
   const version = params.get('Version');
-  if (version && Object.hasOwn(VERSIONS, version)) return VERSIONS[version];
+  const known = version && Object.hasOwn(VERSIONS, version) ? VERSIONS[version] : undefined;
+  if (known) return known;
   const header = request.headers.authorization;
   return scopeService(Array.isArray(header) ? header[0] : (header as string | undefined)) === SIGNING_SERVICE.elbv2 ? 'elbv2' : 'ec2';
 }

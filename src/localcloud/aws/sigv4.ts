@@ -77,15 +77,15 @@ export function parseAuthorization(value: string | undefined): SigV4Authorizatio
   if (!credential || !signedHeaders || !signature) {
     return { kind: 'malformed', detail: "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters." };
   }
-  const scope = credential.split('/');
-  if (scope.length !== 5 || scope[4] !== 'aws4_request' || !/^\d{8}$/.test(scope[1])) {
+  const [accessKeyId, date, region, service, terminator, ...extra] = credential.split('/');
+  if (accessKeyId === undefined || date === undefined || region === undefined || service === undefined || terminator !== 'aws4_request' || extra.length > 0 || !/^\d{8}$/.test(date)) {
     return { kind: 'malformed', detail: `Credential should be scoped to a valid region, service and date: '${credential}'.` };
   }
   return {
-    accessKeyId: scope[0],
-    date: scope[1],
-    region: scope[2],
-    service: scope[3],
+    accessKeyId,
+    date,
+    region,
+    service,
     signedHeaders: signedHeaders.split(';').map((name) => name.trim().toLowerCase()),
     signature: signature.toLowerCase(),
   };
@@ -161,8 +161,9 @@ export function computeSignature(secretAccessKey: string, amzDate: string, auth:
 export function parseAmzDate(text: string): Date | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
   if (!match) return undefined;
-  const [, y, mo, d, h, mi, s] = match.map(Number);
-  return new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const [y, mo, d, h, mi, s] = match.slice(1).map(Number);
+  // The pattern's six groups are mandatory, so a match has all of them.
+  return new Date(Date.UTC(y!, mo! - 1, d, h, mi, s));
 }
 
 /** A Date as `YYYYMMDDTHHMMSSZ`. */

@@ -265,7 +265,7 @@ async function readOptional(path: string): Promise<string | undefined> {
 }
 
 function randomSerial(): string {
-  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
-  bytes[0] &= 0x7f; // positive INTEGER
-  return Buffer.from(bytes).toString('hex');
+  const bytes = Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)));
+  bytes.writeUInt8(bytes.readUInt8(0) & 0x7f, 0); // positive INTEGER
+  return bytes.toString('hex');
 }

@@ -124,7 +124,7 @@ export function mappedLookup(map: Record<string, string> | ((hostname: string) =
         systemLookup(hostname, { all: true }, (error, addresses) => {
           if (error) return callback(error, all ? [] : '');
           if (all) return callback(null, addresses);
-          return callback(null, addresses[0].address, addresses[0].family);
+          return callback(null, addresses[0]!.address, addresses[0]!.family);
         });
         return;
       }

@@ -50,7 +50,7 @@ test('the Node resolver gets A, SRV and TXT answers, NXDOMAIN for unknown names 
   // A 400-byte TXT value travels as two character-strings of one record, with its own TTL.
   const long = await resolver.resolveTxt('long.abcde.privlink.test');
   assert.equal(long.length, 1);
-  assert.equal(long[0].join(''), 'x'.repeat(400));
+  assert.equal(long[0]!.join(''), 'x'.repeat(400));
   await assert.rejects(resolver.resolve4('nope.abcde.privlink.test'), { code: 'ENOTFOUND' });
   await assert.rejects(resolver.resolveSrv('_mongodb._tcp.nope.abcde.privlink.test'), { code: 'ENOTFOUND' });
   await assert.rejects(resolver.resolve6(HOST), { code: 'ENODATA' }, 'an existing name without AAAA is NODATA, not NXDOMAIN');
@@ -159,7 +159,7 @@ test('a 12-byte header claiming 65535 records per section gets FORMERR, and a bu
   hostile.writeUInt16BE(0x0100, 2);
   client.send(hostile, running.port, running.address);
   await until(() => replies.length === 1, 2000, 'the FORMERR reply');
-  const formErr = DNS.Packet.parse(replies[0]);
+  const formErr = DNS.Packet.parse(replies[0]!);
   assert.equal(formErr.header.id, 0xbeef);
   assert.equal(formErr.header.qr, 1);
   assert.equal(formErr.header.rcode, 1, 'FORMERR');

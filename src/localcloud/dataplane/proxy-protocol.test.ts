@@ -57,8 +57,8 @@ test('TCP6, LOCAL and Azure headers round-trip', () => {
     const decoded = decodeProxyV2(encodeProxyV2(header));
     assert.deepEqual(decoded?.header, header);
   }
-  assert.equal(azureLinkIdOf(cases[3]), 0x01020304);
-  assert.equal(awsVpceIdOf(cases[3]), undefined);
+  assert.equal(azureLinkIdOf(cases[3]!), 0x01020304);
+  assert.equal(awsVpceIdOf(cases[3]!), undefined);
   assert.equal(bytesToIpv6(ipv6ToBytes('2001:DB8:0:0:1:0:0:1')), '2001:db8::1:0:0:1');
   assert.equal(bytesToIpv6(ipv6ToBytes('::')), '::');
 });
@@ -119,7 +119,7 @@ test('readProxyHeader reads a header that arrives in pieces over a real socket',
     await new Promise((resolve) => setTimeout(resolve, 15));
   }
   while (results.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-  const { header: got, rest } = await results[0];
+  const { header: got, rest } = await results[0]!;
   assert.deepEqual(got, header);
   assert.equal(awsVpceIdOf(got), VPCE);
   // The last write carried the header's tail and the application bytes: those come back as `rest`.

@@ -157,14 +157,15 @@ export function decodeProxyV2(bytes: Buffer): DecodedProxyHeader | undefined {
     }
   }
   if (bytes.length < 13) return undefined;
-  const versionCommand = bytes[12];
+  const versionCommand = bytes.readUInt8(12);
   if (versionCommand >> 4 !== 2) throw new ProxyProtocolError('BAD_VERSION', `PROXY protocol version ${versionCommand >> 4} (expected 2)`);
   const commandNibble = versionCommand & 0x0f;
   if (commandNibble > 1) throw new ProxyProtocolError('BAD_COMMAND', `PROXY protocol command ${commandNibble} is neither LOCAL nor PROXY`);
   const command: ProxyCommand = commandNibble === 1 ? 'PROXY' : 'LOCAL';
   if (bytes.length < 14) return undefined;
-  const transport = TRANSPORT_BY_BYTE.get(bytes[13]);
-  if (!transport) throw new ProxyProtocolError('BAD_FAMILY', `PROXY protocol family/transport byte 0x${bytes[13].toString(16)} is unknown`);
+  const transportByte = bytes.readUInt8(13);
+  const transport = TRANSPORT_BY_BYTE.get(transportByte);
+  if (!transport) throw new ProxyProtocolError('BAD_FAMILY', `PROXY protocol family/transport byte 0x${transportByte.toString(16)} is unknown`);
   if (bytes.length < PROXY_V2_FIXED_LENGTH) return undefined;
   const bodyLength = bytes.readUInt16BE(14);
   const addressLength = ADDRESS_LENGTH[transport];
@@ -189,9 +190,10 @@ export function decodeProxyV2(bytes: Buffer): DecodedProxyHeader | undefined {
   let tlvAt = at + addressLength;
   while (tlvAt < total) {
     if (total - tlvAt < 3) throw new ProxyProtocolError('BAD_TLV', 'truncated TLV header');
+    const type = bytes.readUInt8(tlvAt);
     const length = bytes.readUInt16BE(tlvAt + 1);
-    if (tlvAt + 3 + length > total) throw new ProxyProtocolError('BAD_TLV', `TLV 0x${bytes[tlvAt].toString(16)} overruns the header`);
-    header.tlvs.push({ type: bytes[tlvAt], value: Buffer.from(bytes.subarray(tlvAt + 3, tlvAt + 3 + length)) });
+    if (tlvAt + 3 + length > total) throw new ProxyProtocolError('BAD_TLV', `TLV 0x${type.toString(16)} overruns the header`);
+    header.tlvs.push({ type, value: Buffer.from(bytes.subarray(tlvAt + 3, tlvAt + 3 + length)) });
     tlvAt += 3 + length;
   }
   return { header, length: total };
@@ -229,7 +231,8 @@ export class ProxyV2Parser {
   }
 
   private joined(): Buffer {
-    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bufferedBytes);
+    const [only] = this.chunks;
+    const all = only && this.chunks.length === 1 ? only : Buffer.concat(this.chunks, this.bufferedBytes);
     this.chunks = [all];
     return all;
   }

@@ -207,7 +207,7 @@ test('a simulated mongos serves a load-balanced driver on one host; a replica-se
   t.after(() => cleanup.run());
   const mongos = await startSimulatedMongos();
   cleanup.add(() => mongos.stop());
-  const port = mongos.bound[0].port;
+  const port = mongos.bound[0]!.port;
   const balanced = await client(`mongodb://localhost:${port}/?loadBalanced=true`, cleanup);
   assert.deepEqual(await balanced.db('admin').command({ ping: 1 }), { ok: 1 });
   assert.equal(topologyOf(balanced).description.type, 'LoadBalanced');
@@ -220,7 +220,7 @@ test('a simulated mongos serves a load-balanced driver on one host; a replica-se
 
   const set = await startSimulatedReplicaSet({ setName: 'rs-not-lb', members: [{}] });
   cleanup.add(() => set.stop());
-  const refused = new MongoClient(`mongodb://localhost:${set.bound[0].port}/?loadBalanced=true`, { serverSelectionTimeoutMS: 1500 });
+  const refused = new MongoClient(`mongodb://localhost:${set.bound[0]!.port}/?loadBalanced=true`, { serverSelectionTimeoutMS: 1500 });
   await assert.rejects(
     (async () => {
       try {

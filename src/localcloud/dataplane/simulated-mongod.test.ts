@@ -99,7 +99,7 @@ test('OP_MSG commands: ping, buildInfo, checksums, kind-1 sections, unknown and 
   const body = Buffer.from(serialize({ insert: 'orders', $db: 'shop' }));
   const docs = [Buffer.from(serialize({ _id: 1 })), Buffer.from(serialize({ _id: 2 }))];
   const ident = Buffer.from('documents\0');
-  const seqSize = 4 + ident.length + docs[0].length + docs[1].length;
+  const seqSize = 4 + ident.length + docs[0]!.length + docs[1]!.length;
   const sizeBytes = Buffer.alloc(4);
   sizeBytes.writeInt32LE(seqSize);
   const payload = Buffer.concat([Buffer.alloc(4), Buffer.from([0]), body, Buffer.from([1]), sizeBytes, ident, ...docs]);
@@ -130,7 +130,7 @@ test('a malformed message or a bad checksum closes the connection; the node keep
   const corrupt = await dial(primary.port, cleanup);
   const corruptClosed = new Promise((resolve) => corrupt.on('close', resolve));
   const message = encodeOpMsgRequest(1, { ping: 1, $db: 'admin' }, 0, true);
-  message[message.length - 1] ^= 0xff;
+  message[message.length - 1]! ^= 0xff;
   corrupt.write(message);
   await corruptClosed;
   const good = await dial(primary.port, cleanup);

@@ -61,19 +61,21 @@ function renderPermissions(name: string, rules: readonly SecurityGroupRule[], ow
     const key = `${rule.ipProtocol}|${rule.fromPort}|${rule.toPort}`;
     groups.set(key, [...(groups.get(key) ?? []), rule]);
   }
-  return list(name, 'item', [...groups.values()], (same) =>
-    xml(
-      leaf('ipProtocol', same[0].ipProtocol),
-      leaf('fromPort', same[0].fromPort),
-      leaf('toPort', same[0].toPort),
+  return list(name, 'item', [...groups.values()], (same) => {
+    // Every group holds at least the rule that created it.
+    const first = same[0]!;
+    return xml(
+      leaf('ipProtocol', first.ipProtocol),
+      leaf('fromPort', first.fromPort),
+      leaf('toPort', first.toPort),
       list('groups', 'item', same.filter((r) => r.referencedGroupId), (r) =>
         xml(leaf('description', r.description), leaf('userId', ownerOf(r.referencedGroupId!)), leaf('groupId', r.referencedGroupId)),
       ),
       list('ipRanges', 'item', same.filter((r) => r.cidrIpv4), (r) => xml(leaf('cidrIp', r.cidrIpv4), leaf('description', r.description))),
       element('ipv6Ranges'),
       element('prefixListIds'),
-    ),
-  );
+    );
+  });
 }
 
 export function renderSecurityGroup(group: SecurityGroup, rules: readonly SecurityGroupRule[], ownerOf: (groupId: string) => string | undefined): Xml {

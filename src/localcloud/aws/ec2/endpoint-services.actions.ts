@@ -139,7 +139,8 @@ function principalType(principal: string): string | undefined {
   if (principal === '*') return 'All';
   const match = PRINCIPAL.exec(principal);
   if (!match) return undefined;
-  return match[2] === 'root' ? 'Account' : match[2].startsWith('user/') ? 'User' : 'Role';
+  const kind = match[2] ?? '';
+  return kind === 'root' ? 'Account' : kind.startsWith('user/') ? 'User' : 'Role';
 }
 
 /** ModifyVpcEndpointServicePermissions: `ServiceId`, `AddAllowedPrincipals.N`, `RemoveAllowedPrincipals.N` (`*` or IAM ARNs). */

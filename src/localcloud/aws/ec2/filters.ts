@@ -40,7 +40,8 @@ export function applyFilters<T>(items: readonly T[], filters: readonly QueryFilt
       } else if (tagsOf && filter.name === 'tag-value') {
         have = tagsOf(item).map((tag) => tag.value);
       } else {
-        have = valuesOf(fields[filter.name](item));
+        // Every non-tag filter name was checked against `fields` above.
+        have = valuesOf(fields[filter.name]!(item));
       }
       return filter.values.some((pattern) => have.some((value) => matchesPattern(pattern, value)));
     }),

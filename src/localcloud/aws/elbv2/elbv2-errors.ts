@@ -28,12 +28,15 @@ function memberName(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
+/** ValidationError for a missing required member, as the awsQuery services phrase it. */
+export function missingMember(name: string): AwsQueryError {
+  return validationError(`1 validation error detected: Value null at '${memberName(name)}' failed to satisfy constraint: Member must not be null`);
+}
+
 /** The required member `name`, or ValidationError as the awsQuery services phrase it. */
 export function requiredMember(params: QueryParams, name: string): string {
   const value = params.get(name);
-  if (value === undefined || value === '') {
-    throw validationError(`1 validation error detected: Value null at '${memberName(name)}' failed to satisfy constraint: Member must not be null`);
-  }
+  if (value === undefined || value === '') throw missingMember(name);
   return value;
 }
 

@@ -83,9 +83,11 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
     }
     subnets.push(subnet);
   }
+  // subnetIds is not empty (checked above) and every one of them was pushed or threw.
+  const vpcId = subnets[0]!.vpcId;
   for (const groupId of securityGroups) {
     const group = await ctx.repos.network.findSecurityGroup(groupId);
-    if (!group || group.accountId !== ctx.account.accountId || group.vpcId !== subnets[0].vpcId) {
+    if (!group || group.accountId !== ctx.account.accountId || group.vpcId !== vpcId) {
       throw new AwsQueryError('InvalidSecurityGroup', `One or more security groups are invalid: '${groupId}'`);
     }
   }
@@ -100,7 +102,7 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
     type: 'network',
     scheme,
     ipAddressType,
-    vpcId: subnets[0].vpcId,
+    vpcId,
     dnsName: `${name}-${id}.elb.${ctx.region.regionName}.amazonaws.com`,
     state: 'provisioning',
     nextState: timing.nextState,
