@@ -5,7 +5,7 @@ import { lowestFreeIndex } from '../domain/port-allocation.js';
 import { checkEndpointRegionRule } from '../domain/private-endpoint-rules.js';
 import { INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-kinds.js';
 import type { CloudProvider } from '../domain/regions.js';
-import type { InterfaceEndpointRecord } from '../store/private-endpoints.repository.js';
+import type { InterfaceEndpointRecord } from '../domain/interface-endpoint.js';
 import type { Repositories } from '../store/repositories.js';
 import { requireProject } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';

@@ -6,7 +6,7 @@ import {
   NODES_PER_PRIVATE_LINK_REGION_LIMIT,
   NODES_PER_PRIVATE_LINK_REGION_MAXIMUM,
 } from '../domain/private-endpoint-rules.js';
-import type { ClusterRecord } from '../store/clusters.repository.js';
+import type { ClusterRecord } from '../domain/cluster.js';
 import { requireProject, requireProjectOrgOwner } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
 import { recordEvent } from './events.js';

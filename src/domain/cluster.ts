@@ -3,14 +3,14 @@ import { ApiError, apiError } from './errors.js';
 import { findRegion, isCloudProvider, type CloudProvider } from './regions.js';
 
 /** Cluster kinds as Atlas names them. */
-export const CLUSTER_TYPES = ['REPLICASET', 'SHARDED', 'GEOSHARDED'] as const;
+const CLUSTER_TYPES = ['REPLICASET', 'SHARDED', 'GEOSHARDED'] as const;
 export type ClusterType = (typeof CLUSTER_TYPES)[number];
 
 /** `stateName` values a cluster goes through (CREATING → IDLE ⇄ UPDATING, → DELETING → gone). */
 export type ClusterState = 'CREATING' | 'IDLE' | 'UPDATING' | 'DELETING';
 
 /** Shared tiers: they can exist but never get private endpoints (as in Atlas). */
-export const SHARED_TIERS = ['M0', 'M2', 'M5'] as const;
+const SHARED_TIERS = ['M0', 'M2', 'M5'] as const;
 const DEDICATED_TIER = /^(M[1-9][0-9]{1,2}|R[1-9][0-9]{1,2})(_NVME)?$/;
 
 /** The hardware of one kind of node in one region. */
@@ -51,12 +51,24 @@ export interface ClusterSpec {
   readonly settings?: ClusterSettings;
 }
 
+/** A cluster as privlink keeps it: desired spec plus published state. */
+export interface ClusterRecord {
+  readonly id: string;
+  readonly projectId: string;
+  readonly name: string;
+  readonly spec: ClusterSpec;
+  readonly stateName: ClusterState;
+  readonly deleteRequested: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
 /**
  * Bounds of a cluster body. Atlas: at most 70 shards, names of at most 64 characters. MongoDB: a
  * replica set (each shard) has at most 50 members, of which at most 7 vote (electable nodes).
  * privlink: at most 50 region configs per shard.
  */
-export const CLUSTER_LIMITS = { shards: 70, nameLength: 64, nodesPerShard: 50, electablePerShard: 7, regionsPerShard: 50, nodesPerRegion: 50 } as const;
+const CLUSTER_LIMITS = { shards: 70, nameLength: 64, nodesPerShard: 50, electablePerShard: 7, regionsPerShard: 50, nodesPerRegion: 50 } as const;
 
 /** Something a load balancer must reach on its own port (Atlas's "addressable target"). */
 export interface AddressableTarget {

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { mongosLbTargetName } from '../app/port-allocations.js';
 import { addressableTargets } from '../domain/cluster.js';
 import type { ListenerSpec, ListenerTarget } from '../providers/cloud-provider.js';
-import type { ClusterRecord } from '../store/clusters.repository.js';
+import type { ClusterRecord } from '../domain/cluster.js';
 import type { Store } from '../store/database.js';
 import type { EndpointServiceRecord } from '../store/private-endpoints.repository.js';
 import { repositories } from '../store/repositories.js';

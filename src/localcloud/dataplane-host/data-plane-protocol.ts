@@ -3,7 +3,7 @@
 // shared. Requests carry an `id` the answer repeats; ids are per direction and per worker life.
 import type { PrivateDnsRecord } from '../../app/private-dns.js';
 import type { LogLevel } from '../../logging/logger.js';
-import type { ClusterRecord } from '../../store/clusters.repository.js';
+import type { ClusterRecord } from '../../domain/cluster.js';
 import type { DataPlaneSnapshot } from '../aws/data-plane-snapshot.js';
 
 /** What the worker is started with (`workerData`). */
