@@ -132,7 +132,7 @@ export async function listProjectApiKeys(ctx: AppContext, principal: Principal, 
 
 /**
  * Assigns (or re-assigns) project roles to an organization key. Needs GROUP_OWNER of the project,
- * or ORG_OWNER of its organization (how an Organization Owner adds itself as Project Owner, seed 03);
+ * or ORG_OWNER of its organization (how an Organization Owner adds itself as Project Owner in Atlas);
  * project roles only, each held by the caller.
  */
 export async function assignProjectApiKey(

@@ -15,7 +15,7 @@ export interface ErrorDefinition {
   readonly privlink?: boolean;
 }
 
-export const ERRORS = {
+const ERRORS = {
   // --- transport, authentication, authorisation
   NOT_AUTHENTICATED: { status: 401, errorCode: 'UNEXPECTED_ERROR', detail: 'You are not authorized for this resource.' },
   USER_UNAUTHORIZED: { status: 403, detail: 'The currently authenticated API key does not have the role %s required for this action.' },

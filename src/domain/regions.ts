@@ -2,7 +2,7 @@
  * Cloud providers and their regions, in Atlas's names (`US_EAST_1`) and the provider's own
  * (`us-east-1`). Requests may use either form; responses always use the Atlas name.
  */
-export const CLOUD_PROVIDERS = ['AWS', 'AZURE', 'GCP'] as const;
+const CLOUD_PROVIDERS = ['AWS', 'AZURE', 'GCP'] as const;
 export type CloudProvider = (typeof CLOUD_PROVIDERS)[number];
 
 export function isCloudProvider(value: unknown): value is CloudProvider {

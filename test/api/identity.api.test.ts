@@ -122,13 +122,13 @@ describe('projects', () => {
   });
 
   test('create, get, get by name, duplicate name, delete', async () => {
-    const created = await api.owner.post(`${V2}/groups`, { name: 'seed-02', orgId: api.bootstrap.orgId });
+    const created = await api.owner.post(`${V2}/groups`, { name: 'project-02', orgId: api.bootstrap.orgId });
     assert.equal(created.status, 201);
     const project = created.json as Record<string, unknown>;
     assert.match(project.id as string, /^[a-f0-9]{24}$/);
     assert.deepEqual(Object.keys(project), ['clusterCount', 'created', 'id', 'links', 'name', 'orgId', 'withDefaultAlertsSettings']);
-    assert.equal((await api.owner.get(`${V2}/groups/byName/seed-02`)).status, 200);
-    const dup = await api.owner.post(`${V2}/groups`, { name: 'seed-02', orgId: api.bootstrap.orgId });
+    assert.equal((await api.owner.get(`${V2}/groups/byName/project-02`)).status, 200);
+    const dup = await api.owner.post(`${V2}/groups`, { name: 'project-02', orgId: api.bootstrap.orgId });
     assert.equal(dup.status, 409);
     assert.equal((dup.json as { errorCode: string }).errorCode, 'GROUP_ALREADY_EXISTS');
     assert.equal((await api.owner.delete(`${V2}/groups/${project.id}`)).status, 204);

@@ -209,7 +209,7 @@ describe('interface endpoints', () => {
     await until(() => stack.owner.get(`${own}/${westEndpoint}`), (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE');
   });
 
-  test('seed 01 region rules: one endpoint per region across regions; several in one region only', async () => {
+  test('region rules: one endpoint per region across regions; several in one region only', async () => {
     // Now: us-east-1 has one, us-west-2 has one. A second in us-east-1 is refused.
     const second = await customerEndpoint(service.name);
     const res = await stack.owner.post(`${stack.project}/privateEndpoint/AWS/endpointService/${service.id}/endpoint`, { id: second });

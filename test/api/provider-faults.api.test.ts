@@ -72,7 +72,7 @@ test('a refused accept ends REJECTED with "Failed to accept interface endpoint d
   const path = `${stack.project}/privateEndpoint/AWS/endpointService/${service.id}/endpoint`;
   assert.equal((await stack.owner.post(path, { id: vpce })).status, 201);
   const settled = await until(() => stack.owner.get(`${path}/${vpce}`), (r) => ['AVAILABLE', 'REJECTED'].includes((r.json as { connectionStatus: string }).connectionStatus), 20_000);
-  // "idempotent operation going on" is a conflict: retried, then accepted (TF #590's failure, handled).
+  // "idempotent operation going on" is a conflict: retried, then accepted (a failure the Terraform provider has met against Atlas, handled).
   assert.equal((settled.json as { connectionStatus: string }).connectionStatus, 'AVAILABLE');
 
   const second = await customerEndpoint(service.endpointServiceName);

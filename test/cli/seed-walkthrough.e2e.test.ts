@@ -11,7 +11,7 @@ const exec = promisify(execFile);
  * done entirely with the privlink CLI as the Atlas CLI and Debian's /usr/bin/aws as the customer
  * against the local cloud.
  */
-describe('seed 02 walkthrough: dedicated-cluster private endpoint with the CLI and the aws CLI', { concurrency: false }, () => {
+describe('walkthrough: dedicated-cluster private endpoint with the CLI and the aws CLI', { concurrency: false }, () => {
   let s: CliSession;
   let aws: (...args: string[]) => Promise<unknown>;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { contractErrors } from '../support/atlas-contract.js';
 
-// The contract oracle must accept what real Atlas sent (recorded in CONTRACT.md §3.3 / snapshots)
+// The contract oracle must accept what real Atlas sent (recorded exchanges)
 // and reject bodies that break the spec; otherwise the contract tests prove nothing.
 const SERVICE = '/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService';
 const ONE = '/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}';

@@ -46,7 +46,7 @@ before(async () => {
   );
   const serviceName = (ready.json as { endpointServiceName: string }).endpointServiceName;
 
-  // Customer side: endpoint in us-east-1a, and a security-group rule for the VPC's own clients (seed 01, step "security groups").
+  // Customer side: endpoint in us-east-1a, and a security-group rule for the VPC's own clients.
   const ec2 = stack.customerEc2();
   const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
   const subnet = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'availability-zone', Values: ['us-east-1a'] }] }))).Subnets![0]!;

@@ -30,11 +30,11 @@ function blocks(name: string): string[] {
 }
 
 function walkthroughScript(): string {
-  const seed02 = blocks('walkthrough');
+  const walkthrough = blocks('walkthrough');
   const connect = blocks('connect');
-  assert.ok(seed02.length >= 5, 'the README seed-02 walkthrough has its blocks');
+  assert.ok(walkthrough.length >= 5, 'the README walkthrough has its blocks');
   assert.ok(connect.length >= 1, 'the README connect walkthrough has its block');
-  return ['set -euo pipefail', ...seed02, 'echo "=== connect"', ...connect].join('\n');
+  return ['set -euo pipefail', ...walkthrough, 'echo "=== connect"', ...connect].join('\n');
 }
 
 function serverEnv(): Record<string, string> {

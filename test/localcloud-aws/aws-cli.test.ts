@@ -14,7 +14,7 @@ interface CliResult {
 }
 
 /** Seed 01's customer steps with the real AWS CLI as a subprocess, against the local cloud. */
-describe('the AWS CLI against the local cloud (customer steps of seed 01)', () => {
+describe('the AWS CLI against the local cloud (customer steps of an AWS private endpoint)', () => {
   let h: Harness;
   let svc: ProviderService;
 

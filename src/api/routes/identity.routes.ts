@@ -122,7 +122,7 @@ export function identityRoutes(r: RouteRegistrar, authenticator: Authenticator):
 }
 
 /** The JSON object body of a request, or 400 for anything else. */
-export function objectBody(body: unknown): Record<string, unknown> {
+function objectBody(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) throw apiError('INVALID_JSON');
   return body as Record<string, unknown>;

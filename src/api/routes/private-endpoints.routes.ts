@@ -6,7 +6,7 @@ import type { RouteRegistrar } from '../route-registrar.js';
 import { endpointServiceJson, interfaceEndpointJson } from '../serializers/private-endpoints.serializer.js';
 
 /**
- * Operations 1–4 and 6–10 of CONTRACT.md §2, with the status codes real Atlas returns (201 on
+ * Atlas's private endpoint operations (endpoint services, interface endpoints, regional mode), with the status codes real Atlas returns (201 on
  * create, 202 `{}` on service delete, 202 on regional-mode PATCH).
  */
 export function privateEndpointsRoutes(r: RouteRegistrar): void {

@@ -58,7 +58,7 @@ function goValue(value: unknown): string {
 }
 
 /** Formats an error response; a body that is not an Atlas envelope is shown after the status line. */
-export function formatApiError(url: string, method: string, status: number, body: unknown, text: string): string {
+function formatApiError(url: string, method: string, status: number, body: unknown, text: string): string {
   const statusLine = `${status} ${STATUS_CODES[status] ?? ''}`.trimEnd();
   const envelope = envelopeOf(body);
   if (!envelope) {

@@ -36,7 +36,7 @@ export interface GoTemplate {
   readonly nodes: readonly Node[];
 }
 
-export const GO_TEMPLATE_SUBSET = '{{.Field}}, {{range .Field}}, {{if .Field}}, {{else}}, {{end}}';
+const GO_TEMPLATE_SUBSET = '{{.Field}}, {{range .Field}}, {{if .Field}}, {{else}}, {{end}}';
 
 interface Token {
   readonly kind: 'text' | 'action';

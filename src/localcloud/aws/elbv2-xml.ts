@@ -2,7 +2,7 @@ import type { AwsQueryError } from './aws-query-error.js';
 import { escapeXml, type Xml } from './xml.js';
 
 /** The ELBv2 Query API namespace (version 2015-12-01). */
-export const ELBV2_XMLNS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
+const ELBV2_XMLNS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
 
 /**
  * `<ActionResponse xmlns=…><ActionResult>result</ActionResult><ResponseMetadata><RequestId>…`,

@@ -6,20 +6,19 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
  * guarantees rely on the table's primary key.
  */
 
-const HEX = '0123456789abcdef';
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const ACCESS_KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** `length` random characters of `alphabet`. */
-export function randomString(alphabet: string, length: number): string {
+function randomString(alphabet: string, length: number): string {
   let out = '';
   for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
   return out;
 }
 
 /** `length` lower-case hex digits. */
-export function randomHex(length: number): string {
+function randomHex(length: number): string {
   return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
 }
 
@@ -57,6 +56,3 @@ export function accessKeyId(): string {
 export function secretAccessKey(): string {
   return randomString(SECRET_ALPHABET, 40);
 }
-
-/** `HEX` exported for validators that check id shapes. */
-export const HEX_DIGITS = HEX;

@@ -92,7 +92,7 @@ export function parseAuthorization(value: string | undefined): SigV4Authorizatio
 }
 
 /** RFC 3986 encoding as SigV4 requires: everything but A-Z a-z 0-9 - _ . ~ is %XX (upper hex). */
-export function uriEncode(text: string): string {
+function uriEncode(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -158,7 +158,7 @@ export function computeSignature(secretAccessKey: string, amzDate: string, auth:
 }
 
 /** `YYYYMMDDTHHMMSSZ` to a Date, or undefined when malformed. */
-export function parseAmzDate(text: string): Date | undefined {
+function parseAmzDate(text: string): Date | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
   if (!match) return undefined;
   const [y, mo, d, h, mi, s] = match.slice(1).map(Number);

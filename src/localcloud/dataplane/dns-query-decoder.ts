@@ -35,7 +35,7 @@ export interface DnsQuery {
  */
 export type DnsQueryDecoding = { ok: true; query: DnsQuery } | { ok: false; reason: string; header?: DnsQueryHeader };
 
-export const DNS_HEADER_LENGTH = 12;
+const DNS_HEADER_LENGTH = 12;
 /** Smallest question: the root name (1 byte) + type + class. */
 const MIN_QUESTION_LENGTH = 5;
 /** Smallest resource record: root name + type + class + TTL + rdlength. */

@@ -16,7 +16,7 @@ export type DnsRecord =
 export type DnsRecordType = DnsRecord['type'];
 
 /** Type codes by name (IANA DNS parameters), for the types queries commonly ask. */
-export const DNS_TYPE_CODES: Readonly<Record<DnsRecordType, number> & Record<string, number>> = Object.freeze({
+const DNS_TYPE_CODES: Readonly<Record<DnsRecordType, number> & Record<string, number>> = Object.freeze({
   A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, NAPTR: 35, OPT: 41,
   DS: 43, RRSIG: 46, NSEC: 47, DNSKEY: 48, SVCB: 64, HTTPS: 65, ANY: 255, CAA: 257,
 });

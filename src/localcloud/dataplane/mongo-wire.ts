@@ -5,11 +5,10 @@ import { deserialize, serialize, type Document } from 'bson';
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
-export const OP_COMPRESSED = 2012;
 export const OP_MSG = 2013;
 
 /** OP_MSG flagBits. */
-export const MSG_CHECKSUM_PRESENT = 1 << 0;
+const MSG_CHECKSUM_PRESENT = 1 << 0;
 export const MSG_MORE_TO_COME = 1 << 1;
 export const MSG_EXHAUST_ALLOWED = 1 << 16;
 
@@ -119,7 +118,7 @@ export class MessageFramer {
   }
 }
 
-export function readHeader(message: Buffer): MessageHeader {
+function readHeader(message: Buffer): MessageHeader {
   return {
     messageLength: message.readInt32LE(0),
     requestId: message.readInt32LE(4),
@@ -279,7 +278,7 @@ const CRC32C_TABLE = (() => {
 })();
 
 /** CRC-32C (Castagnoli), the OP_MSG checksum. */
-export function crc32c(bytes: Uint8Array): number {
+function crc32c(bytes: Uint8Array): number {
   let crc = 0xffffffff;
   // The table has 256 entries and the index is masked to a byte.
   for (const byte of bytes) crc = CRC32C_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);

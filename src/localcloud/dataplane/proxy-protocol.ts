@@ -11,14 +11,14 @@ import { bytesToIpv6, ipv6ToBytes } from './ipv6-text.js';
 /** The 12-byte signature every v2 header starts with. */
 export const PROXY_V2_SIGNATURE = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
 /** Signature + version/command + family/transport + 2-byte length. */
-export const PROXY_V2_FIXED_LENGTH = 16;
+const PROXY_V2_FIXED_LENGTH = 16;
 
 /** TLV type AWS uses for its own values (PP2_TYPE_AWS); subtype 0x01 is the VPC endpoint id. */
-export const PP2_TYPE_AWS = 0xea;
-export const PP2_SUBTYPE_AWS_VPCE_ID = 0x01;
+const PP2_TYPE_AWS = 0xea;
+const PP2_SUBTYPE_AWS_VPCE_ID = 0x01;
 /** TLV type Azure Private Link uses (PP2_TYPE_AZURE); subtype 0x01 is the LinkID (uint32 LE). */
-export const PP2_TYPE_AZURE = 0xee;
-export const PP2_SUBTYPE_AZURE_PRIVATEENDPOINT_LINKID = 0x01;
+const PP2_TYPE_AZURE = 0xee;
+const PP2_SUBTYPE_AZURE_PRIVATEENDPOINT_LINKID = 0x01;
 
 /** `PROXY`: the addresses are the real client's; `LOCAL`: a health check, use the socket's own. */
 export type ProxyCommand = 'LOCAL' | 'PROXY';

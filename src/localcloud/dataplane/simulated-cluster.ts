@@ -49,7 +49,7 @@ export interface SimulatedReplicaSet extends SimulatedDeployment {
 }
 
 /** The horizon of member `index` in a set whose members are called `hosts` (member 0 is primary). */
-export function memberHorizon(hosts: string[], index: number): Horizon {
+function memberHorizon(hosts: string[], index: number): Horizon {
   const me = hosts[index];
   if (me === undefined) throw new RangeError(`member ${index} is not one of the ${hosts.length} hosts`);
   return { hosts, me, primary: hosts[0] };

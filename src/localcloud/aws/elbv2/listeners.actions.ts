@@ -12,7 +12,7 @@ import { paginateMarker } from './paging.js';
 import { ownTargetGroup } from './target-groups.actions.js';
 
 /** Listeners per network load balancer (AWS's default quota). */
-export const MAX_LISTENERS_PER_LOAD_BALANCER = 50;
+const MAX_LISTENERS_PER_LOAD_BALANCER = 50;
 
 /** The caller's listener by ARN in the request region, or ListenerNotFound. */
 async function ownListener(ctx: ActionContext, arn: string): Promise<Listener> {

@@ -12,7 +12,7 @@ import { parseElbTags } from './elbv2-tags.js';
 import { paginateMarker } from './paging.js';
 
 /** Network load balancers per account and region. */
-export const MAX_LOAD_BALANCERS = 50;
+const MAX_LOAD_BALANCERS = 50;
 
 /** The caller's load balancer by ARN in the request region, or LoadBalancerNotFound. */
 export async function ownLoadBalancer(ctx: ActionContext, arn: string): Promise<LoadBalancer> {

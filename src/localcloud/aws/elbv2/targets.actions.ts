@@ -8,7 +8,7 @@ import { members } from './elbv2-render.js';
 import { ownTargetGroup } from './target-groups.actions.js';
 
 /** Registered targets per target group. */
-export const MAX_TARGETS_PER_GROUP = 1000;
+const MAX_TARGETS_PER_GROUP = 1000;
 
 /**
  * Private ranges an IP target outside the group's VPC may use (with AvailabilityZone=all). The

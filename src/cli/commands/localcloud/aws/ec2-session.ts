@@ -36,7 +36,7 @@ function fromBootstrap(dataDir: string | undefined): Ec2Target {
 }
 
 /** Resolves the target as documented above (pure apart from reading bootstrap.json). */
-export function resolveEc2Target(ctx: CommandContext): Required<Ec2Target> & { region: string } {
+function resolveEc2Target(ctx: CommandContext): Required<Ec2Target> & { region: string } {
   const env = ctx.io.env;
   const profile = ctx.profile() ?? {};
   const sources: Ec2Target[] = [
@@ -91,7 +91,7 @@ export async function callEc2<T>(client: EC2Client, endpoint: string, operation:
 }
 
 /** An AWS-CLI-style error: printed without the `Error:` prefix, exit 1. */
-export class AwsCliError extends CliError {
+class AwsCliError extends CliError {
   override readonly name = 'AwsCliError';
   override readonly bare = true;
 }
