@@ -155,7 +155,9 @@ async function main(): Promise<void> {
       { path: 'forwarder (privlink, 1 thread)', ports: forwarder.ports, pid: forwarder.child.pid! },
       ...(haproxy ? [{ path: `haproxy ${haproxy.version} tcp (${threadsOf(haproxy.pid)} threads)`, ports: haproxy.ports, pid: haproxy.pid }] : []),
     ];
-    const results = new Map<string, PathResult>(paths.map((p) => [p.path, { path: p.path, gbps: [], downGbps: [], cpuPerGiB: [], downCpuPerGiB: [], cpuPerConnection: [], rtts: [], sequential: [], concurrent: [] }]));
+    const results = new Map<string, PathResult>(
+      paths.map((p) => [p.path, { path: p.path, gbps: [], downGbps: [], cpuPerGiB: [], downCpuPerGiB: [], cpuPerConnection: [], rtts: [], sequential: [], concurrent: [] }]),
+    );
     const rotated = (round: number): typeof paths => paths.map((_, i) => paths[(i + round) % paths.length]!);
 
     // (b) latency first, on one long-lived connection per path, in interleaved blocks.
@@ -224,7 +226,9 @@ function printTable(rows: PathResult[]): void {
   const p50 = (r: PathResult): number => percentile(r.rtts, 0.5);
   const p99 = (r: PathResult): number => percentile(r.rtts, 0.99);
   console.log('');
-  console.log(`throughput and conn/s: medians of ${ROUNDS} rounds; RTT percentiles over all samples; throughput = 1 connection, up ${fmtBytes(THROUGHPUT_BYTES)} or ${THROUGHPUT_MAX_MS / 1000} s, down ${fmtBytes(THROUGHPUT_BYTES)}; RTT = ${PING_PONGS} one-byte round trips; conn/s = connect + 1 round trip + close (${SEQUENTIAL_CONNECTIONS} sequential; ${CONCURRENT_CONNECTIONS} by ${CONCURRENCY} concurrent workers)`);
+  console.log(
+    `throughput and conn/s: medians of ${ROUNDS} rounds; RTT percentiles over all samples; throughput = 1 connection, up ${fmtBytes(THROUGHPUT_BYTES)} or ${THROUGHPUT_MAX_MS / 1000} s, down ${fmtBytes(THROUGHPUT_BYTES)}; RTT = ${PING_PONGS} one-byte round trips; conn/s = connect + 1 round trip + close (${SEQUENTIAL_CONNECTIONS} sequential; ${CONCURRENT_CONNECTIONS} by ${CONCURRENCY} concurrent workers)`,
+  );
   const header = ['path', 'throughput Gbit/s up / down', 'proxy CPU s/GiB up / down', 'RTT p50/p99 µs', 'added p50 µs', 'conn/s seq', 'conn/s concurrent', 'proxy CPU µs/conn'];
   const table = rows.map((r) => [
     r.path,
@@ -279,16 +283,21 @@ async function memoryPerIdleConnection(targets: Ports, children: ChildProcess[],
     const m = await askMemory(forwarder.child);
     return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, connections: m.connections };
   });
-  const detail = forwarderResult.heapPerConnection !== undefined
-    ? ` (JS heap ${kib(forwarderResult.heapPerConnection)}, external ${kib(forwarderResult.externalPerConnection ?? 0)}; the rest is socket handles and kernel-side accounting in native memory)`
-    : '';
-  console.log(`idle connections through the forwarder: ${forwarderResult.connections}; RSS ${fmtBytes(forwarderResult.before)} → ${fmtBytes(forwarderResult.after)} = ${kib(forwarderResult.perConnection)} per connection${detail}`);
+  const detail =
+    forwarderResult.heapPerConnection !== undefined
+      ? ` (JS heap ${kib(forwarderResult.heapPerConnection)}, external ${kib(forwarderResult.externalPerConnection ?? 0)}; the rest is socket handles and kernel-side accounting in native memory)`
+      : '';
+  console.log(
+    `idle connections through the forwarder: ${forwarderResult.connections}; RSS ${fmtBytes(forwarderResult.before)} → ${fmtBytes(forwarderResult.after)} = ${kib(forwarderResult.perConnection)} per connection${detail}`,
+  );
   await stop(forwarder.child);
 
   const haproxy = await startHaproxy(targets, join(scratch, 'idle'), children);
   if (!haproxy) return;
   const haproxyResult = await idleMemory(haproxy.ports.echo, count, async () => ({ rss: processRss(haproxy.pid) }));
-  console.log(`idle connections through haproxy ${haproxy.version} (reference): ${count}; RSS ${fmtBytes(haproxyResult.before)} → ${fmtBytes(haproxyResult.after)} = ${kib(haproxyResult.perConnection)} per connection`);
+  console.log(
+    `idle connections through haproxy ${haproxy.version} (reference): ${count}; RSS ${fmtBytes(haproxyResult.before)} → ${fmtBytes(haproxyResult.after)} = ${kib(haproxyResult.perConnection)} per connection`,
+  );
   await stop(haproxy.child);
 }
 
@@ -340,12 +349,16 @@ function cpuSeconds(pid: number | undefined): number {
 }
 
 function threadsOf(pid: number): string {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('Threads:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('Threads:'));
   return /\d+/.exec(line ?? '')?.[0] ?? '?';
 }
 
 function processRss(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(/\d+/.exec(line ?? '')?.[0] ?? 0) * 1024;
 }
 
@@ -564,7 +577,9 @@ function listenOn(server: ReturnType<typeof createServer>): Promise<number> {
 
 function openFileLimit(): { soft: number; hard: number } | undefined {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
     const [soft, hard] = (line?.match(/\d+|unlimited/g) ?? []).map((v) => (v === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(v)));
     return soft !== undefined && hard !== undefined ? { soft, hard } : undefined;
   } catch {

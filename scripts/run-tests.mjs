@@ -48,11 +48,7 @@ if (backend === 'pglite') {
 }
 
 const concurrency = process.env.PRIVLINK_TEST_CONCURRENCY ?? '3';
-const child = spawn(
-  process.execPath,
-  ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env },
-);
+const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', '--test-reporter=spec', ...files], { stdio: 'inherit', env });
 child.on('exit', (code, signal) => {
   rmSync(scratch, { recursive: true, force: true });
   process.exit(code ?? (signal ? 1 : 0));

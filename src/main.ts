@@ -166,13 +166,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
  * Writes `<data-dir>/bootstrap.json` (0600) with `key` when this start has one to hand out (new,
  * recovered or pinned); otherwise with the key already in the file and the current URLs.
  */
-function writeBootstrapFileFor(
-  dataDir: string,
-  key: BootstrapKey | null,
-  apiUrl: string,
-  localCloud: LocalCloudAws | null,
-  localCloudUrl: string | null,
-): BootstrapFile | null {
+function writeBootstrapFileFor(dataDir: string, key: BootstrapKey | null, apiUrl: string, localCloud: LocalCloudAws | null, localCloudUrl: string | null): BootstrapFile | null {
   const previous = readBootstrapFile(dataDir);
   const identity = key ?? previous;
   if (!identity) return null;

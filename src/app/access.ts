@@ -20,13 +20,7 @@ import type { Repositories } from '../store/repositories.js';
  * telling it to add itself as Project Owner (as Atlas does); any other caller of the same organization
  * without the needed role gets 403 USER_UNAUTHORIZED.
  */
-export async function requireProject(
-  repos: Repositories,
-  principal: Principal,
-  projectId: string,
-  access: ProjectAccess,
-  options: { lock?: boolean } = {},
-): Promise<Project> {
+export async function requireProject(repos: Repositories, principal: Principal, projectId: string, access: ProjectAccess, options: { lock?: boolean } = {}): Promise<Project> {
   const project = options.lock ? await repos.identity.lockProject(projectId) : await repos.identity.findProject(projectId);
   if (!project) throw apiError('GROUP_NOT_FOUND', projectId);
   checkProject(principal, project, access);

@@ -136,7 +136,9 @@ async function checkPrivateEndpointRules(repos: Repositories, project: Project, 
     checkAddressableTargetLimit(service.provider, service.regionName, total, project.nodesPerPrivateLinkRegion);
   }
   for (const provider of ['AWS', 'AZURE', 'GCP'] as const) {
-    const regions = clusterRegions(spec).filter((r) => r.provider === provider).map((r) => r.regionName);
+    const regions = clusterRegions(spec)
+      .filter((r) => r.provider === provider)
+      .map((r) => r.regionName);
     checkMultiRegionCoverage(regions, new Set(services.filter((s) => s.provider === provider).map((s) => s.regionName)));
   }
 }

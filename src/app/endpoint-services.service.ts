@@ -81,13 +81,7 @@ export async function listEndpointServices(ctx: AppContext, principal: Principal
   return services.map((service) => ({ ...service, interfaceEndpoints: endpoints.filter((e) => e.endpointServiceId === service.id) }));
 }
 
-export async function getEndpointService(
-  ctx: AppContext,
-  principal: Principal,
-  projectId: string,
-  providerParam: string,
-  serviceId: string,
-): Promise<EndpointServiceView> {
+export async function getEndpointService(ctx: AppContext, principal: Principal, projectId: string, providerParam: string, serviceId: string): Promise<EndpointServiceView> {
   const provider = parseProvider(providerParam, 'cloudProvider');
   // Clients poll this one: the reads are cached until this process writes (read-cache.ts).
   const { project, service, endpoints } = await ctx.cache.get(`endpoint-service:${projectId}:${serviceId}`, async () => {
@@ -127,7 +121,11 @@ export async function deleteEndpointService(ctx: AppContext, principal: Principa
         await enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(service.id, endpoint.endpointId));
       }
     }
-    await recordEvent(repos, { orgId: project.orgId, projectId, type: 'ENDPOINT_SERVICE_DELETE_REQUESTED', targetId: service.id, payload: { provider, regionName: service.regionName } }, now);
+    await recordEvent(
+      repos,
+      { orgId: project.orgId, projectId, type: 'ENDPOINT_SERVICE_DELETE_REQUESTED', targetId: service.id, payload: { provider, regionName: service.regionName } },
+      now,
+    );
     await recordStringChanges(repos, projectId, before, ctx.settings.domain, now);
     await enqueue(ENDPOINT_SERVICE_WORK, service.id);
   });

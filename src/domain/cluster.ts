@@ -164,14 +164,16 @@ function parseReplicationSpec(raw: unknown, index: number): ReplicationSpec {
   rejectUnknownAttributes(input, REPLICATION_SPEC_ATTRIBUTES, path);
   const configs = input.regionConfigs;
   if (!Array.isArray(configs) || configs.length === 0) throw apiError('MISSING_ATTRIBUTE', `${path}.regionConfigs`);
-  if (configs.length > CLUSTER_LIMITS.regionsPerShard) throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', `${path}.regionConfigs`, `${CLUSTER_LIMITS.regionsPerShard} regions`, configs.length);
+  if (configs.length > CLUSTER_LIMITS.regionsPerShard)
+    throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', `${path}.regionConfigs`, `${CLUSTER_LIMITS.regionsPerShard} regions`, configs.length);
   const regionConfigs = configs.map((config, i) => parseRegionConfig(config, `${path}.regionConfigs[${i}]`));
   const electable = regionConfigs.reduce((sum, config) => sum + (config.tenant ? 0 : config.electableSpecs.nodeCount), 0);
   if (electable > CLUSTER_LIMITS.electablePerShard) {
     throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', `${path}.regionConfigs[].electableSpecs.nodeCount`, `${CLUSTER_LIMITS.electablePerShard} electable nodes per shard`, electable);
   }
   const nodes = regionConfigs.reduce((sum, config) => sum + (config.tenant ? 0 : nodesIn(config)), 0);
-  if (nodes > CLUSTER_LIMITS.nodesPerShard) throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', `${path}.regionConfigs[].nodeCount`, `${CLUSTER_LIMITS.nodesPerShard} nodes per shard`, nodes);
+  if (nodes > CLUSTER_LIMITS.nodesPerShard)
+    throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', `${path}.regionConfigs[].nodeCount`, `${CLUSTER_LIMITS.nodesPerShard} nodes per shard`, nodes);
   const seen = new Set<string>();
   for (const config of regionConfigs) {
     const key = `${config.providerName}:${config.regionName}`;

@@ -77,11 +77,7 @@ export interface InterfaceEndpointContext {
  * | no              | available                    | AVAILABLE          | none |
  * | no              | rejected/deleted/failed/expired | REJECTED        | none |
  */
-export function decideInterfaceEndpoint(
-  current: InterfaceEndpoint,
-  observed: ObservedConnection,
-  context: InterfaceEndpointContext,
-): InterfaceEndpointDecision {
+export function decideInterfaceEndpoint(current: InterfaceEndpoint, observed: ObservedConnection, context: InterfaceEndpointContext): InterfaceEndpointDecision {
   if (current.deleteRequested) {
     const live = observed.state === 'pendingAcceptance' || observed.state === 'pending' || observed.state === 'available';
     return { status: 'DELETING', errorMessage: null, action: live ? 'reject' : 'forget', settled: !live };

@@ -130,12 +130,7 @@ export class PrivateEndpointsRepository {
   }
 
   async findEndpoint(serviceId: string, endpointId: string): Promise<InterfaceEndpointRecord | undefined> {
-    const row = await this.db
-      .selectFrom('interface_endpoints')
-      .selectAll()
-      .where('endpoint_service_id', '=', serviceId)
-      .where('endpoint_id', '=', endpointId)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('interface_endpoints').selectAll().where('endpoint_service_id', '=', serviceId).where('endpoint_id', '=', endpointId).executeTakeFirst();
     return row && toEndpoint(row);
   }
 
@@ -152,23 +147,12 @@ export class PrivateEndpointsRepository {
   }
 
   async findEndpointAnywhere(provider: CloudProvider, endpointId: string): Promise<InterfaceEndpointRecord | undefined> {
-    const row = await this.db
-      .selectFrom('interface_endpoints')
-      .selectAll()
-      .where('provider', '=', provider)
-      .where('endpoint_id', '=', endpointId)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('interface_endpoints').selectAll().where('provider', '=', provider).where('endpoint_id', '=', endpointId).executeTakeFirst();
     return row && toEndpoint(row);
   }
 
   async listEndpoints(serviceId: string): Promise<InterfaceEndpointRecord[]> {
-    const rows = await this.db
-      .selectFrom('interface_endpoints')
-      .selectAll()
-      .where('endpoint_service_id', '=', serviceId)
-      .orderBy('created_at')
-      .orderBy('endpoint_id')
-      .execute();
+    const rows = await this.db.selectFrom('interface_endpoints').selectAll().where('endpoint_service_id', '=', serviceId).orderBy('created_at').orderBy('endpoint_id').execute();
     return rows.map(toEndpoint);
   }
 

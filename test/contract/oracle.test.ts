@@ -19,13 +19,15 @@ const recordedCreate = {
 
 test('recorded Atlas bodies validate (create 201, get 200, delete 202 {})', () => {
   assert.deepEqual(contractErrors('POST', SERVICE, 201, recordedCreate), []);
-  const available = { ...recordedCreate, endpointServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0667f4ca6f4a2bbc8', status: 'AVAILABLE', interfaceEndpoints: ['vpce-00713b5e644e830a3'] };
+  const available = {
+    ...recordedCreate,
+    endpointServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0667f4ca6f4a2bbc8',
+    status: 'AVAILABLE',
+    interfaceEndpoints: ['vpce-00713b5e644e830a3'],
+  };
   assert.deepEqual(contractErrors('GET', ONE, 200, available), []);
   assert.deepEqual(contractErrors('DELETE', ONE, 202, {}), []);
-  assert.deepEqual(
-    contractErrors('GET', ONE, 404, { detail: 'x', error: 404, errorCode: 'RESOURCE_NOT_FOUND', parameters: [], reason: 'Not Found' }),
-    [],
-  );
+  assert.deepEqual(contractErrors('GET', ONE, 404, { detail: 'x', error: 404, errorCode: 'RESOURCE_NOT_FOUND', parameters: [], reason: 'Not Found' }), []);
 });
 
 test('bodies that break the spec are caught', () => {

@@ -127,7 +127,10 @@ test('the server logs each state transition at info level, with its ids', () => 
   assert.ok(logLines('endpoint service created at the provider').length >= 1);
   assert.ok(logLines('endpoint service deleted').some((line) => line.to === 'DELETED'));
   const endpoint = logLines('interface endpoint status changed');
-  assert.ok(endpoint.some((line) => line.to === 'AVAILABLE' && /^vpce-[0-9a-f]{17}$/.test(String(line.endpointId))), server.output());
+  assert.ok(
+    endpoint.some((line) => line.to === 'AVAILABLE' && /^vpce-[0-9a-f]{17}$/.test(String(line.endpointId))),
+    server.output(),
+  );
   assert.ok(logLines('interface endpoint connection accepted').length >= 1);
   assert.ok(logLines('cluster state changed').some((line) => line.from === 'CREATING' && line.to === 'IDLE' && line.clusterName === 'Cluster0'));
 });

@@ -28,7 +28,9 @@ describe('AZ mismatch: the exact InvalidParameter error and the documented recov
     const ec2 = h.ec2(h.cloud.accounts.customer);
     const bad = net.subnetByZone.get('us-east-1e')!;
     await rejectsWith(
-      ec2.send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [net.subnetByZone.get('us-east-1a')!, bad] })),
+      ec2.send(
+        new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [net.subnetByZone.get('us-east-1a')!, bad] }),
+      ),
       'InvalidParameter',
       { message: new RegExp(`subnet: ${bad}\\.$`) },
     );
@@ -40,7 +42,9 @@ describe('AZ mismatch: the exact InvalidParameter error and the documented recov
     const ec2 = h.ec2(h.cloud.accounts.customer);
     const extra = (await ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: '172.31.112.0/20', AvailabilityZone: 'us-east-1b' }))).Subnet!.SubnetId!;
     await rejectsWith(
-      ec2.send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [net.subnetByZone.get('us-east-1b')!, extra] })),
+      ec2.send(
+        new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [net.subnetByZone.get('us-east-1b')!, extra] }),
+      ),
       'DuplicateSubnetsInSameZone',
     );
   });
@@ -52,18 +56,15 @@ describe('AZ mismatch: the exact InvalidParameter error and the documented recov
     assert.ok(!detail.AvailabilityZoneIds!.includes('use1-az3'));
     const zone = detail.AvailabilityZones![0];
     const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: '172.31.96.0/20', AvailabilityZone: zone }))).Subnet!;
-    const endpoint = (
-      await ec2.send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!] }))
-    ).VpcEndpoint!;
+    const endpoint = (await ec2.send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!] })))
+      .VpcEndpoint!;
     assert.equal(endpoint.State, 'pendingAcceptance');
     assert.deepEqual(endpoint.SubnetIds, [subnet.SubnetId]);
   });
 
   test('a Gateway endpoint type (the EC2 default) does not match the Interface service', async () => {
-    await rejectsWith(
-      h.ec2(h.cloud.accounts.customer).send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName })),
-      'InvalidParameter',
-      { message: 'Endpoint type (Gateway) does not match available service types ([Interface]).' },
-    );
+    await rejectsWith(h.ec2(h.cloud.accounts.customer).send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName })), 'InvalidParameter', {
+      message: 'Endpoint type (Gateway) does not match available service types ([Interface]).',
+    });
   });
 });

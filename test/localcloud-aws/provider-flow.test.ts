@@ -26,7 +26,14 @@ describe('provider flow with acceptance (SDK v3 against the local cloud)', () =>
   let svc: ProviderService;
   let customerVpc: string;
   let customerSubnet: string;
-  const DELAYS = { loadBalancerProvisioning: 120_000, serviceAvailable: 60_000, connectionAvailable: 45_000, endpointDeletion: 30_000, serviceDeletion: 30_000, deletedRetention: 300_000 };
+  const DELAYS = {
+    loadBalancerProvisioning: 120_000,
+    serviceAvailable: 60_000,
+    connectionAvailable: 45_000,
+    endpointDeletion: 30_000,
+    serviceDeletion: 30_000,
+    deletedRetention: 300_000,
+  };
 
   before(async () => {
     h = await startHarness();
@@ -41,7 +48,10 @@ describe('provider flow with acceptance (SDK v3 against the local cloud)', () =>
     assert.equal(lb.State?.Code, 'provisioning');
     assert.match(lb.LoadBalancerArn!, /^arn:aws:elasticloadbalancing:us-east-1:\d{12}:loadbalancer\/net\/pl-test\/[0-9a-f]{16}$/);
     assert.match(lb.DNSName!, /^pl-test-[0-9a-f]{16}\.elb\.us-east-1\.amazonaws\.com$/);
-    assert.deepEqual(lb.AvailabilityZones!.map((z) => z.ZoneName), ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1f']);
+    assert.deepEqual(
+      lb.AvailabilityZones!.map((z) => z.ZoneName),
+      ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1f'],
+    );
     const health = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: svc.targetGroupArn }));
     assert.equal(health.TargetHealthDescriptions![0]!.TargetHealth?.State, 'initial');
     const ec2 = h.ec2(h.cloud.accounts.provider);
@@ -54,15 +64,23 @@ describe('provider flow with acceptance (SDK v3 against the local cloud)', () =>
     assert.equal(active.State?.Code, 'active');
     assert.equal(await serviceState(), 'Available', 'Available together with its NLB');
     const healthy = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: svc.targetGroupArn }));
-    assert.deepEqual(healthy.TargetHealthDescriptions!.map((d) => [d.Target?.Id, d.Target?.Port, d.TargetHealth?.State]), [['172.31.0.10', 27017, 'healthy']]);
+    assert.deepEqual(
+      healthy.TargetHealthDescriptions!.map((d) => [d.Target?.Id, d.Target?.Port, d.TargetHealth?.State]),
+      [['172.31.0.10', 27017, 'healthy']],
+    );
   });
 
   test('listener forwards to the target group, whose proxy_protocol_v2 can be turned on', async () => {
     const elb = h.elb(h.cloud.accounts.provider);
     const listeners = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: svc.loadBalancerArn }))).Listeners!;
-    assert.deepEqual(listeners.map((l) => [l.Port, l.Protocol, l.DefaultActions?.[0]!.Type, l.DefaultActions?.[0]!.TargetGroupArn]), [[1024, 'TCP', 'forward', svc.targetGroupArn]]);
+    assert.deepEqual(
+      listeners.map((l) => [l.Port, l.Protocol, l.DefaultActions?.[0]!.Type, l.DefaultActions?.[0]!.TargetGroupArn]),
+      [[1024, 'TCP', 'forward', svc.targetGroupArn]],
+    );
     assert.match(listeners[0]!.ListenerArn!, /:listener\/net\/pl-test\/[0-9a-f]{16}\/[0-9a-f]{16}$/);
-    const modified = await elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: svc.targetGroupArn, Attributes: [{ Key: 'proxy_protocol_v2.enabled', Value: 'true' }] }));
+    const modified = await elb.send(
+      new ModifyTargetGroupAttributesCommand({ TargetGroupArn: svc.targetGroupArn, Attributes: [{ Key: 'proxy_protocol_v2.enabled', Value: 'true' }] }),
+    );
     assert.equal(modified.Attributes!.find((a) => a.Key === 'proxy_protocol_v2.enabled')?.Value, 'true');
     const described = await elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: svc.targetGroupArn }));
     assert.equal(described.Attributes!.find((a) => a.Key === 'proxy_protocol_v2.enabled')?.Value, 'true');
@@ -82,7 +100,10 @@ describe('provider flow with acceptance (SDK v3 against the local cloud)', () =>
     assert.deepEqual(config.NetworkLoadBalancerArns, [svc.loadBalancerArn]);
     assert.deepEqual(config.ServiceType, [{ ServiceType: 'Interface' }]);
     const permissions = await ec2.send(new DescribeVpcEndpointServicePermissionsCommand({ ServiceId: svc.serviceId }));
-    assert.deepEqual(permissions.AllowedPrincipals!.map((p) => [p.Principal, p.PrincipalType]), [['*', 'All']]);
+    assert.deepEqual(
+      permissions.AllowedPrincipals!.map((p) => [p.Principal, p.PrincipalType]),
+      [['*', 'All']],
+    );
   });
 
   test('the customer discovers the service and creates an interface endpoint: pendingAcceptance', async () => {
@@ -94,7 +115,12 @@ describe('provider flow with acceptance (SDK v3 against the local cloud)', () =>
     customerVpc = net.vpcId;
     customerSubnet = net.subnetByZone.get('us-east-1a')!;
     const created = await ec2.send(
-      new CreateVpcEndpointCommand({ VpcId: customerVpc, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [customerSubnet, net.subnetByZone.get('us-east-1b')!] }),
+      new CreateVpcEndpointCommand({
+        VpcId: customerVpc,
+        ServiceName: svc.serviceName,
+        VpcEndpointType: 'Interface',
+        SubnetIds: [customerSubnet, net.subnetByZone.get('us-east-1b')!],
+      }),
     );
     const endpoint = created.VpcEndpoint!;
     assert.match(endpoint.VpcEndpointId!, /^vpce-[0-9a-f]{17}$/);
@@ -117,11 +143,17 @@ describe('provider flow with acceptance (SDK v3 against the local cloud)', () =>
 
     const provider = h.ec2(h.cloud.accounts.provider);
     const connections = await provider.send(
-      new DescribeVpcEndpointConnectionsCommand({ Filters: [{ Name: 'service-id', Values: [svc.serviceId] }, { Name: 'vpc-endpoint-state', Values: ['pendingAcceptance'] }] }),
+      new DescribeVpcEndpointConnectionsCommand({
+        Filters: [
+          { Name: 'service-id', Values: [svc.serviceId] },
+          { Name: 'vpc-endpoint-state', Values: ['pendingAcceptance'] },
+        ],
+      }),
     );
-    assert.deepEqual(connections.VpcEndpointConnections!.map((c) => [c.VpcEndpointId, c.VpcEndpointOwner, c.VpcEndpointState]), [
-      [id, h.cloud.accounts.customer.accountId, 'pendingAcceptance'],
-    ]);
+    assert.deepEqual(
+      connections.VpcEndpointConnections!.map((c) => [c.VpcEndpointId, c.VpcEndpointOwner, c.VpcEndpointState]),
+      [[id, h.cloud.accounts.customer.accountId, 'pendingAcceptance']],
+    );
   });
 
   test('accepting moves the connection to pending, then available after the delay; accepting again is harmless', async () => {
@@ -174,7 +206,10 @@ describe('provider flow with acceptance (SDK v3 against the local cloud)', () =>
     let changes = 0;
     const unsubscribe = h.cloud.onChange(() => changes++);
     const rejected = await provider.send(new RejectVpcEndpointConnectionsCommand({ ServiceId: svc.serviceId, VpcEndpointIds: [id, 'vpce-00000000000000000'] }));
-    assert.deepEqual(rejected.Unsuccessful!.map((u) => [u.ResourceId, u.Error?.Code]), [['vpce-00000000000000000', 'InvalidVpcEndpointId.NotFound']]);
+    assert.deepEqual(
+      rejected.Unsuccessful!.map((u) => [u.ResourceId, u.Error?.Code]),
+      [['vpce-00000000000000000', 'InvalidVpcEndpointId.NotFound']],
+    );
     for (let i = 0; i < 50 && changes === 0; i++) await new Promise((r) => setTimeout(r, 20));
     unsubscribe();
     assert.ok(changes > 0, 'onChange fired after the rejection');
@@ -204,7 +239,9 @@ describe('provider flow with acceptance (SDK v3 against the local cloud)', () =>
     assert.equal(await state(), 'deleted');
     assert.equal((await h.cloud.snapshot()).vpcEndpoints.find((e) => e.vpcEndpointId === id)!.networkInterfaces.length, 0);
     h.advance(300_000);
-    await rejectsWith(customer.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] })), 'InvalidVpcEndpointId.NotFound', { message: `The Vpc Endpoint Id '${id}' does not exist` });
+    await rejectsWith(customer.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] })), 'InvalidVpcEndpointId.NotFound', {
+      message: `The Vpc Endpoint Id '${id}' does not exist`,
+    });
   });
 
   test('a service without acceptance: the endpoint goes pending, then available on its own', async () => {

@@ -73,7 +73,10 @@ function applyObservedDeviations(schema: unknown): unknown {
     // ApiError.parameters holds the detail's substitutions, strings in every recorded response (spec: objects).
     .replace(/"description":"Parameters used to give more information about the error\.","items":\{"type":"object"\}/g, '"description":"parameters","items":{}')
     // interfaceEndpoints[] / interfaceEndpointId carry vpce ids on AWS (as real Atlas sends them).
-    .replace(/"description":"Unique 24-hexadecimal digit string that identifies the interface endpoint\.","pattern":"\^\(\[a-f0-9\]\{24\}\)\$"/g, '"description":"vpce id","pattern":"^(vpce-[0-9a-f]{17}|[a-f0-9]{24})$"');
+    .replace(
+      /"description":"Unique 24-hexadecimal digit string that identifies the interface endpoint\.","pattern":"\^\(\[a-f0-9\]\{24\}\)\$"/g,
+      '"description":"vpce id","pattern":"^(vpce-[0-9a-f]{17}|[a-f0-9]{24})$"',
+    );
   return JSON.parse(text);
 }
 

@@ -53,7 +53,11 @@ function envelopeOf(body: unknown): Envelope | undefined {
 function goValue(value: unknown): string {
   if (value === null || value === undefined) return '<nil>';
   if (Array.isArray(value)) return `[${value.map(goValue).join(' ')}]`;
-  if (typeof value === 'object') return `map[${Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}:${goValue(v)}`).join(' ')}]`;
+  if (typeof value === 'object')
+    return `map[${Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${k}:${goValue(v)}`)
+      .join(' ')}]`;
   return String(value);
 }
 

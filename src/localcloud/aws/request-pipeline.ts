@@ -70,14 +70,18 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
   const control = repositories(db).control;
   try {
     const version = params.get('Version');
-    if (version && !Object.hasOwn(VERSIONS, version)) throw new AwsQueryError('NoSuchVersion', `The requested version (${version}) of service ${SIGNING_SERVICE[protocol]} does not exist`);
+    if (version && !Object.hasOwn(VERSIONS, version))
+      throw new AwsQueryError('NoSuchVersion', `The requested version (${version}) of service ${SIGNING_SERVICE[protocol]} does not exist`);
     const { account, region } = await authenticate(request, protocol, (key) => knownAccount(control, key), new Date());
     const action = params.get('Action');
     if (!action) throw new AwsQueryError('MissingAction', 'The request must contain the parameter Action');
     const actions = protocol === 'ec2' ? EC2_ACTIONS : ELBV2_ACTIONS;
     const handler = Object.hasOwn(actions, action) ? actions[action] : undefined;
     if (!handler) {
-      throw new AwsQueryError('InvalidAction', protocol === 'ec2' ? `The action ${action} is not valid for this web service.` : `Could not find operation ${action} for version 2015-12-01`);
+      throw new AwsQueryError(
+        'InvalidAction',
+        protocol === 'ec2' ? `The action ${action} is not valid for this web service.` : `Could not find operation ${action} for version 2015-12-01`,
+      );
     }
     const fault = await control.takeFault(action);
     const injected = fault && faultError(fault, protocol);
@@ -119,7 +123,8 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
     };
   } catch (error) {
     if (isAwsQueryError(error)) return errorAnswer(protocol, error, requestId);
-    const internal = protocol === 'ec2' ? new AwsQueryError('InternalError', 'An internal error has occurred', 500) : new AwsQueryError('InternalFailure', 'An internal error has occurred', 500);
+    const internal =
+      protocol === 'ec2' ? new AwsQueryError('InternalError', 'An internal error has occurred', 500) : new AwsQueryError('InternalFailure', 'An internal error has occurred', 500);
     return { ...errorAnswer(protocol, internal, requestId), internalError: error };
   }
 }

@@ -78,7 +78,15 @@ export function parseAuthorization(value: string | undefined): SigV4Authorizatio
     return { kind: 'malformed', detail: "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters." };
   }
   const [accessKeyId, date, region, service, terminator, ...extra] = credential.split('/');
-  if (accessKeyId === undefined || date === undefined || region === undefined || service === undefined || terminator !== 'aws4_request' || extra.length > 0 || !/^\d{8}$/.test(date)) {
+  if (
+    accessKeyId === undefined ||
+    date === undefined ||
+    region === undefined ||
+    service === undefined ||
+    terminator !== 'aws4_request' ||
+    extra.length > 0 ||
+    !/^\d{8}$/.test(date)
+  ) {
     return { kind: 'malformed', detail: `Credential should be scoped to a valid region, service and date: '${credential}'.` };
   }
   return {
@@ -136,14 +144,7 @@ export function canonicalQuery(rawQuery: string): string {
 /** The canonical request (method, path, query, headers, signed header list, payload hash). */
 export function canonicalRequest(request: SignedRequest, signedHeaders: readonly string[], payloadHash: string): string {
   const headerLines = signedHeaders.map((name) => `${name}:${(header(request, name) ?? '').trim().replace(/\s+/g, ' ')}\n`);
-  return [
-    request.method.toUpperCase(),
-    canonicalPath(request.path),
-    canonicalQuery(request.query),
-    headerLines.join(''),
-    signedHeaders.join(';'),
-    payloadHash,
-  ].join('\n');
+  return [request.method.toUpperCase(), canonicalPath(request.path), canonicalQuery(request.query), headerLines.join(''), signedHeaders.join(';'), payloadHash].join('\n');
 }
 
 /** The signature over `canonical` for this key, time and scope. */
@@ -168,7 +169,10 @@ function parseAmzDate(text: string): Date | undefined {
 
 /** A Date as `YYYYMMDDTHHMMSSZ`. */
 export function formatAmzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**
@@ -185,7 +189,10 @@ export function verifySignature(request: SignedRequest, auth: SigV4Authorization
     return { kind: 'malformed', detail: 'AWS authentication requires a valid Date or x-amz-date header' };
   }
   if (amzDate !== undefined && amzDate.slice(0, 8) !== auth.date) {
-    return { kind: 'malformed', detail: `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.` };
+    return {
+      kind: 'malformed',
+      detail: `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
+    };
   }
   if (!auth.signedHeaders.includes('host')) return { kind: 'malformed', detail: "'Host' must be a 'SignedHeader' in the AWS Authorization." };
   if (Math.abs(serverTime.getTime() - requestTime.getTime()) > MAX_CLOCK_SKEW_MS) {

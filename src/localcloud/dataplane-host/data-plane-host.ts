@@ -256,13 +256,15 @@ export class DataPlaneHost implements EndpointAddressBook {
     this.restartDelayMs = Math.min(this.restartDelayMs * 2, 5_000);
     this.restartTimer = setTimeout(() => {
       if (this.closing) return;
-      this.spawn().then(
-        async () => {
-          this.options.log.info('data-plane worker restarted', { dnsPort: this.dnsPortBound });
-          await this.options.onRestart?.();
-        },
-        (error: Error) => this.options.log.error('data-plane worker restart failed', { error: error.message }),
-      ).catch((error: Error) => this.options.log.error('data-plane restart follow-up failed', { error: error.message }));
+      this.spawn()
+        .then(
+          async () => {
+            this.options.log.info('data-plane worker restarted', { dnsPort: this.dnsPortBound });
+            await this.options.onRestart?.();
+          },
+          (error: Error) => this.options.log.error('data-plane worker restart failed', { error: error.message }),
+        )
+        .catch((error: Error) => this.options.log.error('data-plane restart follow-up failed', { error: error.message }));
     }, delay);
   }
 

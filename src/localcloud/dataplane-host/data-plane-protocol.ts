@@ -53,9 +53,7 @@ export interface EnsureResult {
 }
 
 /** A call the main thread makes into the worker's simulated-node runtime. */
-export type RuntimeCall =
-  | { readonly method: 'ensure'; readonly cluster: ClusterRecord }
-  | { readonly method: 'remove'; readonly clusterId: string };
+export type RuntimeCall = { readonly method: 'ensure'; readonly cluster: ClusterRecord } | { readonly method: 'remove'; readonly clusterId: string };
 
 /** A question the worker asks the main thread (store lookups). */
 export type Lookup =

@@ -25,7 +25,11 @@ export class Cleanup {
 }
 
 /** A TCP server on 127.0.0.1:0 that tracks its sockets; `close` destroys them. */
-export async function listen(onConnection: (socket: Socket) => void, cleanup: Cleanup, options: { allowHalfOpen?: boolean; host?: string } = {}): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {
+export async function listen(
+  onConnection: (socket: Socket) => void,
+  cleanup: Cleanup,
+  options: { allowHalfOpen?: boolean; host?: string } = {},
+): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {
   const sockets = new Set<Socket>();
   const server = createServer({ allowHalfOpen: options.allowHalfOpen ?? false }, (socket) => {
     sockets.add(socket);

@@ -32,7 +32,11 @@ test('every record type privlink serves decodes with another library, names comp
   assert.equal(aaaa!.address, 'fd00::1');
   assert.equal(cname!.domain, 'other.example.test');
   assert.deepEqual([srv!.priority, srv!.weight, srv!.port, srv!.target], [1, 2, 1024, 'pl-0.example.test']);
-  assert.deepEqual((txt!.data as string[]).map((part) => part.length), [255, 45], 'two character-strings of one record');
+  assert.deepEqual(
+    (txt!.data as string[]).map((part) => part.length),
+    [255, 45],
+    'two character-strings of one record',
+  );
   assert.equal((txt!.data as string[]).join(''), 'y'.repeat(300));
   // Every owner name after the question is a 2-byte pointer to it.
   assert.ok(bytes.includes(Buffer.from([0xc0, 12])), 'owner names point at the question');

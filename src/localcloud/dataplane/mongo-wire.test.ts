@@ -62,7 +62,11 @@ test('lengths split across chunks, several messages per chunk, and a message tha
   for (const size of [1, 2, 3, 5, 7, 64]) {
     const framer = new MessageFramer();
     const framed = chunksOf(stream, size).flatMap((chunk) => framer.push(chunk));
-    assert.deepEqual(framed.map((m) => m.readInt32LE(4)), [1, 2, 3], `chunks of ${size}`);
+    assert.deepEqual(
+      framed.map((m) => m.readInt32LE(4)),
+      [1, 2, 3],
+      `chunks of ${size}`,
+    );
     assert.ok(Buffer.concat(framed).equals(stream), `chunks of ${size}`);
   }
   const framer = new MessageFramer();

@@ -47,16 +47,7 @@ export interface ProxyHeader {
   tlvs: ProxyTlv[];
 }
 
-export type ProxyProtocolErrorCode =
-  | 'BAD_SIGNATURE'
-  | 'BAD_VERSION'
-  | 'BAD_COMMAND'
-  | 'BAD_FAMILY'
-  | 'BAD_LENGTH'
-  | 'BAD_TLV'
-  | 'BAD_ADDRESS'
-  | 'TIMEOUT'
-  | 'CLOSED';
+export type ProxyProtocolErrorCode = 'BAD_SIGNATURE' | 'BAD_VERSION' | 'BAD_COMMAND' | 'BAD_FAMILY' | 'BAD_LENGTH' | 'BAD_TLV' | 'BAD_ADDRESS' | 'TIMEOUT' | 'CLOSED';
 
 /** Thrown (or rejected) when bytes are not a valid v2 header, or the socket gave up before one arrived. */
 export class ProxyProtocolError extends Error {
@@ -78,9 +69,7 @@ const TRANSPORT_BYTES: Record<ProxyTransport, number> = {
   UNIX_STREAM: 0x31,
   UNIX_DGRAM: 0x32,
 };
-const TRANSPORT_BY_BYTE = new Map<number, ProxyTransport>(
-  Object.entries(TRANSPORT_BYTES).map(([name, byte]) => [byte, name as ProxyTransport]),
-);
+const TRANSPORT_BY_BYTE = new Map<number, ProxyTransport>(Object.entries(TRANSPORT_BYTES).map(([name, byte]) => [byte, name as ProxyTransport]));
 const ADDRESS_LENGTH: Record<ProxyTransport, number> = {
   UNSPEC: 0,
   TCP4: 12,
@@ -291,10 +280,7 @@ export function readProxyHeader(socket: Socket, options: ReadProxyHeaderOptions 
     };
     const onClosed = (): void => fail(new ProxyProtocolError('CLOSED', 'connection closed before a complete PROXY header arrived'));
     const onError = (error: Error): void => fail(new ProxyProtocolError('CLOSED', `connection failed before a complete PROXY header arrived: ${error.message}`));
-    const timer = setTimeout(
-      () => fail(new ProxyProtocolError('TIMEOUT', `no complete PROXY header within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => fail(new ProxyProtocolError('TIMEOUT', `no complete PROXY header within ${timeoutMs} ms`)), timeoutMs);
     socket.on('data', onData);
     socket.on('end', onClosed);
     socket.on('close', onClosed);

@@ -75,7 +75,10 @@ test('the driver discovers a 3-node simulated replica set, pings it, and reads h
   t.after(() => cleanup.run());
   const set = await startSimulatedReplicaSet({ setName: 'rs-driver', advertisedHosts: (bound) => bound.map((b) => `localhost:${b.port}`) });
   cleanup.add(() => set.stop());
-  assert.deepEqual(set.defaultHosts, set.bound.map((b) => `localhost:${b.port}`));
+  assert.deepEqual(
+    set.defaultHosts,
+    set.bound.map((b) => `localhost:${b.port}`),
+  );
 
   const uri = `mongodb://${set.defaultHosts.join(',')}/?replicaSet=rs-driver`;
   const mongo = await client(uri, cleanup);
@@ -197,7 +200,9 @@ test('TLS with a certificate from the local CA: the SNI name selects the horizon
   cleanup.add(() => behindGateway.stop());
   gatewayPorts = await gatewayFor(behindGateway, VPCE, cleanup);
   const viaGateway = gatewayPorts.map((p) => `${PL_HOST}:${p}`);
-  const mongo2 = await client(`mongodb://${viaGateway.join(',')}/?replicaSet=rs-tls-pp&tls=true&tlsCAFile=${encodeURIComponent(ca.caCertPath)}`, cleanup, { lookup } as MongoClientOptions);
+  const mongo2 = await client(`mongodb://${viaGateway.join(',')}/?replicaSet=rs-tls-pp&tls=true&tlsCAFile=${encodeURIComponent(ca.caCertPath)}`, cleanup, {
+    lookup,
+  } as MongoClientOptions);
   assert.deepEqual(await mongo2.db('admin').command({ ping: 1 }), { ok: 1 });
   assert.deepEqual((await mongo2.db('admin').command({ hello: 1 })).hosts, viaGateway);
 });

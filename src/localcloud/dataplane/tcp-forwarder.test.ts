@@ -199,7 +199,10 @@ test('closeWhere drops the live connections of one endpoint within a second and 
   assert.equal(forwarder.size, 3);
   const started = Date.now();
   const closedA = Promise.all([once(a1, 'close'), once(a2, 'close')]);
-  assert.equal(forwarder.closeWhere((c: ForwardedConnection) => c.labels.endpointId === 'vpce-aaaaaaaaaaaaaaaaa'), 2);
+  assert.equal(
+    forwarder.closeWhere((c: ForwardedConnection) => c.labels.endpointId === 'vpce-aaaaaaaaaaaaaaaaa'),
+    2,
+  );
   await withTimeout(closedA, 1000, 'waiting for the clients of the removed endpoint to be closed');
   assert.ok(Date.now() - started < 1000);
   await withTimeout(
@@ -211,7 +214,11 @@ test('closeWhere drops the live connections of one endpoint within a second and 
   );
   b1.write('still here');
   assert.equal((await readBytes(b1, 10)).toString(), 'still here');
-  assert.equal(forwarder.closeWhere((c) => c.labels.endpointId === 'vpce-aaaaaaaaaaaaaaaaa'), 0, 'idempotent');
+  assert.equal(
+    forwarder.closeWhere((c) => c.labels.endpointId === 'vpce-aaaaaaaaaaaaaaaaa'),
+    0,
+    'idempotent',
+  );
 });
 
 test('the accept hook refuses a connection before any byte is forwarded, and a changed rule applies to the next one', async (t) => {
@@ -300,12 +307,24 @@ test('the listener set opens, keeps and closes listeners idempotently and reconc
     { address: '127.0.0.3', port: 0, handlers },
     { address: '127.0.0.1', port: occupied.port, handlers },
   ]);
-  assert.deepEqual(result.kept.map((l) => l.key), ['127.0.0.1:0']);
-  assert.deepEqual(result.opened.map((l) => l.key), ['127.0.0.3:0']);
+  assert.deepEqual(
+    result.kept.map((l) => l.key),
+    ['127.0.0.1:0'],
+  );
+  assert.deepEqual(
+    result.opened.map((l) => l.key),
+    ['127.0.0.3:0'],
+  );
   assert.deepEqual(result.closed, ['127.0.0.2:0']);
   assert.equal(result.failed.length, 1);
   assert.equal((result.failed[0]!.error as NodeJS.ErrnoException).code, 'EADDRINUSE');
-  assert.deepEqual(set.list().map((l) => l.key).sort(), ['127.0.0.1:0', '127.0.0.3:0']);
+  assert.deepEqual(
+    set
+      .list()
+      .map((l) => l.key)
+      .sort(),
+    ['127.0.0.1:0', '127.0.0.3:0'],
+  );
 
   const opened = result.opened[0]!;
   const client = await dial(opened.bound.port, cleanup, { host: '127.0.0.3' });

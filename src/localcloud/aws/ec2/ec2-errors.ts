@@ -56,4 +56,3 @@ export function optionalBoolean(params: QueryParams, name: string): boolean | un
   if (lower === 'false') return false;
   throw invalidParameterValue(`Value (${value}) for parameter ${name} is invalid. Expected: 'true' or 'false'.`);
 }
-

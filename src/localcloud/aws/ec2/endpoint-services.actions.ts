@@ -99,7 +99,10 @@ export async function describeVpcEndpointServiceConfigurations(ctx: ActionContex
   const { page, nextToken } = paginate(services, ctx.params, { min: 1, max: 1000, clampAboveMax: true });
   const items: Xml[] = [];
   for (const service of page) items.push(await renderConfiguration(ctx, service));
-  return xml(list('serviceConfigurationSet', 'item', items, (x) => x), leaf('nextToken', nextToken));
+  return xml(
+    list('serviceConfigurationSet', 'item', items, (x) => x),
+    leaf('nextToken', nextToken),
+  );
 }
 
 /**

@@ -45,9 +45,16 @@ export function optionalIntegerMember(params: QueryParams, name: string, min: nu
   const value = params.get(name);
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (!Number.isInteger(number)) throw validationError(`1 validation error detected: Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must be an integer`);
-  if (number < min) throw validationError(`1 validation error detected: Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`);
-  if (number > max) throw validationError(`1 validation error detected: Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
+  if (!Number.isInteger(number))
+    throw validationError(`1 validation error detected: Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must be an integer`);
+  if (number < min)
+    throw validationError(
+      `1 validation error detected: Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
+    );
+  if (number > max)
+    throw validationError(
+      `1 validation error detected: Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
+    );
   return number;
 }
 

@@ -39,13 +39,17 @@ export async function createListener(ctx: ActionContext): Promise<Xml> {
   if (action === undefined) throw missingMember('DefaultActions');
   if (otherActions.length > 0) throw new AwsQueryError('TooManyActions', 'A listener of a network load balancer can have only one default action');
   if (action.get('Type') !== 'forward') throw invalidConfiguration(`Action type '${action.get('Type') ?? ''}' is not supported for network load balancer listeners; use forward`);
-  const forwardGroups = action.scope('ForwardConfig').memberStructs('TargetGroups').map((t) => t.get('TargetGroupArn') ?? '');
+  const forwardGroups = action
+    .scope('ForwardConfig')
+    .memberStructs('TargetGroups')
+    .map((t) => t.get('TargetGroupArn') ?? '');
   const groupArns = [...new Set([action.get('TargetGroupArn'), ...forwardGroups].filter((a): a is string => Boolean(a)))];
   const [groupArn, ...otherArns] = groupArns;
   if (groupArn === undefined) throw validationError('A target group ARN must be specified');
   if (otherArns.length > 0) throw invalidConfiguration('A forward action of a network load balancer can have only one target group');
   const group = await ownTargetGroup(ctx, groupArn);
-  if (group.protocol !== protocol) throw new AwsQueryError('IncompatibleProtocols', `Listener protocol '${protocol}' is not compatible with target group protocol '${group.protocol}'`);
+  if (group.protocol !== protocol)
+    throw new AwsQueryError('IncompatibleProtocols', `Listener protocol '${protocol}' is not compatible with target group protocol '${group.protocol}'`);
   if (group.vpcId !== lb.vpcId) throw invalidConfiguration(`The target group '${group.arn}' is not in the VPC of the load balancer '${lb.vpcId}'`);
   const elsewhere = (await ctx.repos.loadBalancers.listenersUsingTargetGroup(group.arn)).filter((l) => l.loadBalancerArn !== lb.arn);
   if (elsewhere.length > 0) {
