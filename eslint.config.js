@@ -25,6 +25,8 @@ export default tseslint.config(
   {
     // node:test's describe/test return promises the runner awaits itself.
     files: ['test/**', 'src/**/*.test.ts', 'bench/**'],
-    rules: { '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }] }] },
+    rules: {
+      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }] }],
+    },
   },
 );

@@ -235,7 +235,11 @@ async function main(): Promise<void> {
         [cells('0. bare, privlink not started', alone), ...rounds.map(({ name, result }, i) => cells(`${i + 1}. ${name}`, result))],
       ),
     );
-    const best = (name: 'bare' | 'privlink'): Round => rounds.filter((r) => r.name === name).map((r) => r.result).sort((a, b) => b.requestsPerSecond - a.requestsPerSecond)[0]!;
+    const best = (name: 'bare' | 'privlink'): Round =>
+      rounds
+        .filter((r) => r.name === name)
+        .map((r) => r.result)
+        .sort((a, b) => b.requestsPerSecond - a.requestsPerSecond)[0]!;
     const bareBest = best('bare');
     const privlinkBest = best('privlink');
     const ratio = privlinkBest.requestsPerSecond / bareBest.requestsPerSecond;
@@ -247,9 +251,13 @@ async function main(): Promise<void> {
         `privlink ${fmt(privlinkBest.requestsPerSecond)} req/s (p99 ${fmt(privlinkBest.p99)} ms); privlink/bare = ${fmt(ratio * 100, 1)} %` +
         ` (privlink / bare before privlink started: ${fmt((privlinkBest.requestsPerSecond / alone.requestsPerSecond) * 100, 1)} %)`,
     );
-    console.log(`non-2xx + errors + timeouts over all measured rounds: ${failures}${failures === 0 ? '' : ' (NOT 0: the figures include failed requests)'}; stale-nonce renewals: ${stale}`);
+    console.log(
+      `non-2xx + errors + timeouts over all measured rounds: ${failures}${failures === 0 ? '' : ' (NOT 0: the figures include failed requests)'}; stale-nonce renewals: ${stale}`,
+    );
     console.log(`target: privlink ≥ ${TARGET_RATIO * 100} % of the bare route's req/s — measured ${fmt(ratio * 100, 1)} %: ${verdict(ratio >= TARGET_RATIO && failures === 0)}`);
-    console.log(`latencies in whole ms (autocannon's resolution); server CPU = this process (both servers, privlink's background work); generator CPU near 100 % = the generator limits the round`);
+    console.log(
+      `latencies in whole ms (autocannon's resolution); server CPU = this process (both servers, privlink's background work); generator CPU near 100 % = the generator limits the round`,
+    );
     console.log(`load average ${loadavg()[0]!.toFixed(2)} at the end`);
   } finally {
     // Let the handlers of requests the generator abandoned at the end of its last round finish

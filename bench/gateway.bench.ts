@@ -137,12 +137,13 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   const scratch = mkdtempSync(join(tmpdir(), 'privlink-bench-'));
   process.on('exit', () => {
-    for (const child of children) stop(child);
+    // 'exit' cannot wait for the children: the signal goes out at once, which is all that is needed here.
+    for (const child of children) void stop(child);
     rmSync(scratch, { recursive: true, force: true });
   });
   try {
     console.log(
-      `node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(2)} at start; loopback ${HOST}; ` +
+      `node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(2)} at start; loopback ${HOST}; ` +
         'client, echo/sink/source server and each proxy in separate processes; paths interleaved in rotating order so drift hits all alike',
     );
     const server = await startChild(['--role=server'], children);
@@ -154,8 +155,10 @@ async function main(): Promise<void> {
       { path: 'forwarder (privlink, 1 thread)', ports: forwarder.ports, pid: forwarder.child.pid! },
       ...(haproxy ? [{ path: `haproxy ${haproxy.version} tcp (${threadsOf(haproxy.pid)} threads)`, ports: haproxy.ports, pid: haproxy.pid }] : []),
     ];
-    const results = new Map<string, PathResult>(paths.map((p) => [p.path, { path: p.path, gbps: [], downGbps: [], cpuPerGiB: [], downCpuPerGiB: [], cpuPerConnection: [], rtts: [], sequential: [], concurrent: [] }]));
-    const rotated = (round: number): typeof paths => paths.map((_, i) => paths[(i + round) % paths.length]);
+    const results = new Map<string, PathResult>(
+      paths.map((p) => [p.path, { path: p.path, gbps: [], downGbps: [], cpuPerGiB: [], downCpuPerGiB: [], cpuPerConnection: [], rtts: [], sequential: [], concurrent: [] }]),
+    );
+    const rotated = (round: number): typeof paths => paths.map((_, i) => paths[(i + round) % paths.length]!);
 
     // (b) latency first, on one long-lived connection per path, in interleaved blocks.
     const echoSockets = new Map(await Promise.all(paths.map(async (p) => [p.path, await openIdle(p.ports.echo)] as const)));
@@ -197,7 +200,7 @@ async function main(): Promise<void> {
         r.downCpuPerGiB.push((cpuSeconds(p.pid) - downCpuBefore) / (down.bytes / 1024 ** 3));
       }
     }
-    console.log(`throughput: ${ROUNDS} interleaved rounds; load average ${loadavg()[0].toFixed(2)} at the end`);
+    console.log(`throughput: ${ROUNDS} interleaved rounds; load average ${loadavg()[0]!.toFixed(2)} at the end`);
     printTable([...results.values()]);
 
     if (haproxy) await stop(haproxy.child);
@@ -218,12 +221,14 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 function printTable(rows: PathResult[]): void {
-  const direct = rows[0];
+  const direct = rows[0]!;
   const m = (xs: number[]): number => median(xs);
   const p50 = (r: PathResult): number => percentile(r.rtts, 0.5);
   const p99 = (r: PathResult): number => percentile(r.rtts, 0.99);
   console.log('');
-  console.log(`throughput and conn/s: medians of ${ROUNDS} rounds; RTT percentiles over all samples; throughput = 1 connection, up ${fmtBytes(THROUGHPUT_BYTES)} or ${THROUGHPUT_MAX_MS / 1000} s, down ${fmtBytes(THROUGHPUT_BYTES)}; RTT = ${PING_PONGS} one-byte round trips; conn/s = connect + 1 round trip + close (${SEQUENTIAL_CONNECTIONS} sequential; ${CONCURRENT_CONNECTIONS} by ${CONCURRENCY} concurrent workers)`);
+  console.log(
+    `throughput and conn/s: medians of ${ROUNDS} rounds; RTT percentiles over all samples; throughput = 1 connection, up ${fmtBytes(THROUGHPUT_BYTES)} or ${THROUGHPUT_MAX_MS / 1000} s, down ${fmtBytes(THROUGHPUT_BYTES)}; RTT = ${PING_PONGS} one-byte round trips; conn/s = connect + 1 round trip + close (${SEQUENTIAL_CONNECTIONS} sequential; ${CONCURRENT_CONNECTIONS} by ${CONCURRENCY} concurrent workers)`,
+  );
   const header = ['path', 'throughput Gbit/s up / down', 'proxy CPU s/GiB up / down', 'RTT p50/p99 µs', 'added p50 µs', 'conn/s seq', 'conn/s concurrent', 'proxy CPU µs/conn'];
   const table = rows.map((r) => [
     r.path,
@@ -235,8 +240,8 @@ function printTable(rows: PathResult[]): void {
     m(r.concurrent).toFixed(0),
     r === direct ? '—' : m(r.cpuPerConnection).toFixed(0),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of table) console.log(line(row));
@@ -278,16 +283,21 @@ async function memoryPerIdleConnection(targets: Ports, children: ChildProcess[],
     const m = await askMemory(forwarder.child);
     return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, connections: m.connections };
   });
-  const detail = forwarderResult.heapPerConnection !== undefined
-    ? ` (JS heap ${kib(forwarderResult.heapPerConnection)}, external ${kib(forwarderResult.externalPerConnection ?? 0)}; the rest is socket handles and kernel-side accounting in native memory)`
-    : '';
-  console.log(`idle connections through the forwarder: ${forwarderResult.connections}; RSS ${fmtBytes(forwarderResult.before)} → ${fmtBytes(forwarderResult.after)} = ${kib(forwarderResult.perConnection)} per connection${detail}`);
+  const detail =
+    forwarderResult.heapPerConnection !== undefined
+      ? ` (JS heap ${kib(forwarderResult.heapPerConnection)}, external ${kib(forwarderResult.externalPerConnection ?? 0)}; the rest is socket handles and kernel-side accounting in native memory)`
+      : '';
+  console.log(
+    `idle connections through the forwarder: ${forwarderResult.connections}; RSS ${fmtBytes(forwarderResult.before)} → ${fmtBytes(forwarderResult.after)} = ${kib(forwarderResult.perConnection)} per connection${detail}`,
+  );
   await stop(forwarder.child);
 
   const haproxy = await startHaproxy(targets, join(scratch, 'idle'), children);
   if (!haproxy) return;
   const haproxyResult = await idleMemory(haproxy.ports.echo, count, async () => ({ rss: processRss(haproxy.pid) }));
-  console.log(`idle connections through haproxy ${haproxy.version} (reference): ${count}; RSS ${fmtBytes(haproxyResult.before)} → ${fmtBytes(haproxyResult.after)} = ${kib(haproxyResult.perConnection)} per connection`);
+  console.log(
+    `idle connections through haproxy ${haproxy.version} (reference): ${count}; RSS ${fmtBytes(haproxyResult.before)} → ${fmtBytes(haproxyResult.after)} = ${kib(haproxyResult.perConnection)} per connection`,
+  );
   await stop(haproxy.child);
 }
 
@@ -334,17 +344,21 @@ async function idleMemory(port: number, count: number, sample: () => Promise<Mem
 /** user + system CPU seconds of a process so far (0 when there is none: the direct path). */
 function cpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return 0;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
 function threadsOf(pid: number): string {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('Threads:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('Threads:'));
   return /\d+/.exec(line ?? '')?.[0] ?? '?';
 }
 
 function processRss(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(/\d+/.exec(line ?? '')?.[0] ?? 0) * 1024;
 }
 
@@ -563,7 +577,9 @@ function listenOn(server: ReturnType<typeof createServer>): Promise<number> {
 
 function openFileLimit(): { soft: number; hard: number } | undefined {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
     const [soft, hard] = (line?.match(/\d+|unlimited/g) ?? []).map((v) => (v === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(v)));
     return soft !== undefined && hard !== undefined ? { soft, hard } : undefined;
   } catch {
@@ -573,12 +589,12 @@ function openFileLimit(): { soft: number; hard: number } | undefined {
 
 function percentile(values: number[], q: number): number {
   const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
 }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 function fmtBytes(bytes: number): string {

@@ -18,14 +18,7 @@
 // Run: npm run bench (or: npx tsc -p . && node scripts/run-bench.mjs flow). BENCH_RUNS=n changes the run count.
 import { availableParallelism, loadavg } from 'node:os';
 import { AtlasClient } from '../src/client/atlas-client.js';
-import {
-  createService,
-  CustomerVpc,
-  deleteService,
-  registerEndpoint,
-  waitEndpointAvailable,
-  waitServiceAvailable,
-} from './support/atlas-flow.js';
+import { createService, CustomerVpc, deleteService, registerEndpoint, waitEndpointAvailable, waitServiceAvailable } from './support/atlas-flow.js';
 import { startBenchPrivlink } from './support/privlink-instance.js';
 import { summarize, table, verdict, type Summary } from './support/stats.js';
 

@@ -24,7 +24,13 @@ resolver.setServers([dns]);
 const lookup = (hostname, options, callback) => {
   const cb = typeof options === 'function' ? options : callback;
   resolver.resolve4(hostname).then(
-    (addresses) => (options?.all ? cb(null, addresses.map((address) => ({ address, family: 4 }))) : cb(null, addresses[0], 4)),
+    (addresses) =>
+      options?.all
+        ? cb(
+            null,
+            addresses.map((address) => ({ address, family: 4 })),
+          )
+        : cb(null, addresses[0], 4),
     (error) => cb(error),
   );
 };

@@ -54,7 +54,10 @@ const concurrent = files.filter((file) => !serial.includes(file));
 const concurrency = process.env.PRIVLINK_TEST_CONCURRENCY ?? '3';
 const totals = { pass: 0, fail: 0, skipped: 0 };
 let failed = false;
-for (const [batch, level] of [[concurrent, concurrency], [serial, '1']]) {
+for (const [batch, level] of [
+  [concurrent, concurrency],
+  [serial, '1'],
+]) {
   if (batch.length === 0) continue;
   const code = await runBatch(batch, level);
   if (code !== 0) failed = true;

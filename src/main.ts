@@ -5,6 +5,7 @@ import { WORK_CHANNEL } from './domain/work-kinds.js';
 import { claimBootstrapKey, ensureBootstrap, type BootstrapKey } from './app/bootstrap.service.js';
 import { storeReadiness } from './app/readiness.service.js';
 import { Authenticator } from './api/authenticate.js';
+import { credentialsLookup } from './app/authentication.service.js';
 import { DigestAuthority } from './api/digest-auth.js';
 import { buildApiServer } from './api/server.js';
 import { describeConfig, type PrivlinkConfig } from './config/config.js';
@@ -68,7 +69,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
   try {
     const ctx: AppContext = appContext(store, { domain: config.domain });
     const secret = await new SettingsRepository(store.db).getOrInit('digest.secret', randomBytes(32).toString('hex'));
-    const authenticator = new Authenticator(store, new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }));
+    const authenticator = new Authenticator(credentialsLookup(store), new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }));
     const bootstrap = await ensureBootstrap(ctx, config.bootstrapKey);
 
     let localCloud: LocalCloudAws | null = null;
@@ -165,13 +166,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
  * Writes `<data-dir>/bootstrap.json` (0600) with `key` when this start has one to hand out (new,
  * recovered or pinned); otherwise with the key already in the file and the current URLs.
  */
-function writeBootstrapFileFor(
-  dataDir: string,
-  key: BootstrapKey | null,
-  apiUrl: string,
-  localCloud: LocalCloudAws | null,
-  localCloudUrl: string | null,
-): BootstrapFile | null {
+function writeBootstrapFileFor(dataDir: string, key: BootstrapKey | null, apiUrl: string, localCloud: LocalCloudAws | null, localCloudUrl: string | null): BootstrapFile | null {
   const previous = readBootstrapFile(dataDir);
   const identity = key ?? previous;
   if (!identity) return null;

@@ -1,13 +1,7 @@
 // The steps of the private-endpoint flow (README "Walkthrough") as a benchmark drives them: the
 // provider side on the Admin API with Digest auth, the customer side with the EC2 SDK against the
 // local cloud. Every wait is a poll with a fixed pause between one response and the next request.
-import {
-  CreateVpcEndpointCommand,
-  DeleteVpcEndpointsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcsCommand,
-  EC2Client,
-} from '@aws-sdk/client-ec2';
+import { CreateVpcEndpointCommand, DeleteVpcEndpointsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AtlasClient, AtlasResponse } from '../../src/client/atlas-client.js';
 
@@ -110,7 +104,12 @@ export class CustomerVpc {
     const vpcId = vpcs.Vpcs?.[0]?.VpcId;
     if (!vpcId) throw new FlowError('DescribeVpcs: no default VPC');
     const subnets = await this.ec2.send(
-      new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'availability-zone', Values: ['us-east-1a'] }] }),
+      new DescribeSubnetsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpcId] },
+          { Name: 'availability-zone', Values: ['us-east-1a'] },
+        ],
+      }),
     );
     const subnetId = subnets.Subnets?.[0]?.SubnetId;
     if (!subnetId) throw new FlowError('DescribeSubnets: no subnet in us-east-1a');

@@ -5,13 +5,25 @@ import { dirname, relative, resolve } from 'node:path';
 
 /** layer folder (under src/) → folders (under src/) it must not import, with the reason. */
 export const LAYERS = {
-  domain: { forbidden: ['app', 'api', 'store', 'reconciler', 'providers', 'localcloud', 'cli', 'client', 'config', 'logging', 'main.ts'], why: 'domain/ is pure: it imports nothing of ours outside domain/' },
+  domain: {
+    forbidden: ['app', 'api', 'store', 'reconciler', 'providers', 'localcloud', 'cli', 'client', 'config', 'logging', 'main.ts'],
+    why: 'domain/ is pure: it imports nothing of ours outside domain/',
+  },
   app: { forbidden: ['api', 'cli', 'reconciler', 'providers', 'localcloud', 'main.ts'], why: 'app/ holds use cases: no HTTP, CLI, reconciler, cloud or local-cloud code' },
   api: { forbidden: ['store', 'reconciler', 'providers', 'localcloud', 'cli', 'main.ts'], why: 'api/ is thin: it calls use cases in app/, never the store, reconciler or clouds' },
   store: { forbidden: ['app', 'api', 'cli', 'reconciler', 'providers', 'localcloud', 'main.ts'], why: 'store/ is persistence only' },
-  reconciler: { forbidden: ['api', 'cli', 'localcloud', 'providers/aws', 'providers/azure', 'providers/gcp', 'main.ts'], why: 'reconcilers see the provider contract and registry, never a cloud adapter or the local cloud' },
-  providers: { forbidden: ['app', 'api', 'store', 'reconciler', 'localcloud', 'cli', 'main.ts'], why: 'providers/ are adapters at the edge: the contract, the domain and a cloud SDK' },
-  cli: { forbidden: ['localcloud', 'reconciler', 'providers'], why: 'the CLI talks to privlink and the clouds over their APIs (and opens the store for admin commands); only main.ts wires in the local cloud' },
+  reconciler: {
+    forbidden: ['api', 'cli', 'localcloud', 'providers/aws', 'providers/azure', 'providers/gcp', 'main.ts'],
+    why: 'reconcilers see the provider contract and registry, never a cloud adapter or the local cloud',
+  },
+  providers: {
+    forbidden: ['app', 'api', 'store', 'reconciler', 'localcloud', 'cli', 'main.ts'],
+    why: 'providers/ are adapters at the edge: the contract, the domain and a cloud SDK',
+  },
+  cli: {
+    forbidden: ['localcloud', 'reconciler', 'providers'],
+    why: 'the CLI talks to privlink and the clouds over their APIs (and opens the store for admin commands); only main.ts wires in the local cloud',
+  },
   client: { forbidden: ['localcloud', 'store', 'app', 'api', 'reconciler', 'providers', 'cli'], why: 'the API client speaks HTTP only' },
   config: { forbidden: ['localcloud', 'store', 'app', 'api', 'reconciler', 'providers', 'cli'], why: 'config is read once and passed down' },
 };

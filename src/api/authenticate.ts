@@ -1,12 +1,9 @@
+import type { ApiKeyCredentials, CredentialsLookup } from '../app/authentication.service.js';
 import { ApiError } from '../domain/errors.js';
 import type { Principal } from '../domain/identity.js';
-import type { Store } from '../store/database.js';
-import { IdentityRepository } from '../store/identity.repository.js';
-import { DigestAuthority, parseDigestAuthorization, type DigestSecrets } from './digest-auth.js';
+import { DigestAuthority, parseDigestAuthorization } from './digest-auth.js';
 
-interface CachedKey {
-  readonly secrets: DigestSecrets & { apiKeyId: string };
-  readonly principal: Principal;
+interface CachedKey extends ApiKeyCredentials {
   readonly until: number;
 }
 
@@ -20,7 +17,7 @@ export class Authenticator {
   private readonly cache = new Map<string, CachedKey>();
 
   constructor(
-    private readonly store: Store,
+    private readonly credentials: CredentialsLookup,
     private readonly digest: DigestAuthority,
     private readonly cacheMs = 1000,
   ) {}
@@ -52,12 +49,9 @@ export class Authenticator {
     const now = Date.now();
     const hit = this.cache.get(publicKey);
     if (hit && hit.until > now) return hit;
-    const identity = new IdentityRepository(this.store.db);
-    const secrets = await identity.findDigestSecrets(publicKey);
-    if (!secrets) return undefined;
-    const principal = await identity.loadPrincipal(secrets.apiKeyId);
-    if (!principal) return undefined;
-    const entry = { secrets, principal, until: now + this.cacheMs };
+    const found = await this.credentials(publicKey);
+    if (!found) return undefined;
+    const entry = { ...found, until: now + this.cacheMs };
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(publicKey, entry);
     return entry;

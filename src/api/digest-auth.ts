@@ -158,7 +158,9 @@ export class DigestAuthority {
 }
 
 function hash(fn: 'MD5' | 'SHA-256', text: string): string {
-  return createHash(fn === 'MD5' ? 'md5' : 'sha256').update(text).digest('hex');
+  return createHash(fn === 'MD5' ? 'md5' : 'sha256')
+    .update(text)
+    .digest('hex');
 }
 
 function safeEqualHex(a: string, b: string): boolean {

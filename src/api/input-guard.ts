@@ -5,7 +5,7 @@ import { ApiError, apiError } from '../domain/errors.js';
 // than `MAX_BODY_DEPTH` are refused with Atlas's 400 naming the attribute.
 
 /** Deepest nesting of arrays and objects a request body may have (cluster specs need about 6). */
-export const MAX_BODY_DEPTH = 20;
+const MAX_BODY_DEPTH = 20;
 
 /** Path parameters: 400 INVALID_ATTRIBUTE naming the parameter that holds a NUL. */
 export function guardPathParams(params: Readonly<Record<string, string>>): void {

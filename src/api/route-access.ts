@@ -1,10 +1,4 @@
-import {
-  requireOrg,
-  requireProject,
-  requireProjectCreator,
-  requireProjectKeyAdmin,
-  requireProjectOrgOwner,
-} from '../app/access.js';
+import { requireOrg, requireProject, requireProjectCreator, requireProjectKeyAdmin, requireProjectOrgOwner } from '../app/access.js';
 import { reader, type AppContext } from '../app/app-context.js';
 import type { Principal } from '../domain/identity.js';
 import type { OrgAccess, ProjectAccess } from '../domain/roles.js';

@@ -72,39 +72,41 @@ const PREFIXES = [
 export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authenticator: Authenticator, baseUrl: () => string): RouteRegistrar {
   const principals = new WeakMap<FastifyRequest, Principal>();
   const patterns: Array<{ method: Method; pattern: RegExp }> = [];
-  const add = (method: Method) => (path: string, handler: Handler, options: RouteOptions | BodyRouteOptions = {}) => {
-    const access = 'access' in options ? options.access : undefined;
-    for (const { prefix, v2 } of PREFIXES) {
-      patterns.push({ method, pattern: pathPattern(prefix + path) });
-      app.route({
-        method,
-        url: prefix + path,
-        onRequest: async (request: FastifyRequest) => {
-          principals.set(request, await authenticator.authenticate(request.method, request.url, request.headers.authorization));
-        },
-        handler: async (request: FastifyRequest, reply: FastifyReply) => {
-          const principal = principals.get(request)!;
-          const params = request.params as Record<string, string>;
-          const path = request.url.split('?')[0]!;
-          for (const name of OBJECT_ID_PARAMS) {
-            if (params[name] !== undefined && !isObjectId(params[name])) throw new ApiError('PATH_PARAM_PARSE_ERROR', [path]);
-          }
-          guardPathParams(params);
-          const query = request.query as Record<string, string>;
-          guardQuery(query);
-          const version = v2 ? resolveVersion(request.headers.accept, options.versions ?? ['2023-01-01']) : undefined;
-          if (access) await access(ctx, principal, params);
-          const body = access ? parseRequestBody(request.body, request.headers['content-type']) : undefined;
-          const result = await handler({ principal, params, query, body, base: baseUrl() + prefix, path, ctx });
-          reply.code(result.status);
-          if (result.body === undefined) return reply.send();
-          const payload = query.envelope === 'true' ? envelope(result) : result.body;
-          reply.header('content-type', version ? versionedContentType(version) : 'application/json');
-          return reply.send(query.pretty === 'true' ? JSON.stringify(payload, null, 2) : JSON.stringify(payload));
-        },
-      });
-    }
-  };
+  const add =
+    (method: Method) =>
+    (path: string, handler: Handler, options: RouteOptions | BodyRouteOptions = {}) => {
+      const access = 'access' in options ? options.access : undefined;
+      for (const { prefix, v2 } of PREFIXES) {
+        patterns.push({ method, pattern: pathPattern(prefix + path) });
+        app.route({
+          method,
+          url: prefix + path,
+          onRequest: async (request: FastifyRequest) => {
+            principals.set(request, await authenticator.authenticate(request.method, request.url, request.headers.authorization));
+          },
+          handler: async (request: FastifyRequest, reply: FastifyReply) => {
+            const principal = principals.get(request)!;
+            const params = request.params as Record<string, string>;
+            const path = request.url.split('?')[0]!;
+            for (const name of OBJECT_ID_PARAMS) {
+              if (params[name] !== undefined && !isObjectId(params[name])) throw new ApiError('PATH_PARAM_PARSE_ERROR', [path]);
+            }
+            guardPathParams(params);
+            const query = request.query as Record<string, string>;
+            guardQuery(query);
+            const version = v2 ? resolveVersion(request.headers.accept, options.versions ?? ['2023-01-01']) : undefined;
+            if (access) await access(ctx, principal, params);
+            const body = access ? parseRequestBody(request.body, request.headers['content-type']) : undefined;
+            const result = await handler({ principal, params, query, body, base: baseUrl() + prefix, path, ctx });
+            reply.code(result.status);
+            if (result.body === undefined) return reply.send();
+            const payload = query.envelope === 'true' ? envelope(result) : result.body;
+            reply.header('content-type', version ? versionedContentType(version) : 'application/json');
+            return reply.send(query.pretty === 'true' ? JSON.stringify(payload, null, 2) : JSON.stringify(payload));
+          },
+        });
+      }
+    };
   return {
     get: add('GET'),
     post: add('POST'),

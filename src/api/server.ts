@@ -17,7 +17,7 @@ import { privateEndpointsRoutes } from './routes/private-endpoints.routes.js';
 import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './transport-errors.js';
 
 /** Largest request body accepted (larger → 413 REQUEST_BODY_TOO_LARGE). */
-export const BODY_LIMIT = 1024 * 1024;
+const BODY_LIMIT = 1024 * 1024;
 
 export interface ApiServerOptions {
   readonly ctx: AppContext;

@@ -38,7 +38,7 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
 }
 
 /** A complete HTTP/1.1 response (status line, headers, envelope) for `error`, closing the connection. */
-export function rawHttpResponse(error: ApiError): string {
+function rawHttpResponse(error: ApiError): string {
   const body = JSON.stringify(errorEnvelope(error));
   return (
     `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\n` +

@@ -2,7 +2,7 @@ import { ApiError } from '../domain/errors.js';
 
 /**
  * Resolves the v2 media type a client asked for (`Accept: application/vnd.atlas.YYYY-MM-DD+json`)
- * to the newest version of the resource on or before that date (CONTRACT.md §1.1); `preview` gets
+ * to the newest version of the resource on or before that date (Atlas's Admin API versioning); `preview` gets
  * the newest. As Atlas, anything else — no Accept, `*\/*`, `application/json`, a malformed date or
  * one before 2023-01-01 — is 406 INVALID_VERSION_DATE ("Invalid accept header or version date.").
  *

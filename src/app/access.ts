@@ -17,16 +17,10 @@ import type { Repositories } from '../store/repositories.js';
  * Access checks shared by all use cases. A project the caller cannot see at all (another
  * organization, no role) is reported as missing (404 GROUP_NOT_FOUND) so ids do not leak; an
  * Organization Owner of the project's organization without a project role gets 403 NOT_IN_GROUP
- * telling it to add itself as Project Owner (seed 03); any other caller of the same organization
+ * telling it to add itself as Project Owner (as Atlas does); any other caller of the same organization
  * without the needed role gets 403 USER_UNAUTHORIZED.
  */
-export async function requireProject(
-  repos: Repositories,
-  principal: Principal,
-  projectId: string,
-  access: ProjectAccess,
-  options: { lock?: boolean } = {},
-): Promise<Project> {
+export async function requireProject(repos: Repositories, principal: Principal, projectId: string, access: ProjectAccess, options: { lock?: boolean } = {}): Promise<Project> {
   const project = options.lock ? await repos.identity.lockProject(projectId) : await repos.identity.findProject(projectId);
   if (!project) throw apiError('GROUP_NOT_FOUND', projectId);
   checkProject(principal, project, access);
@@ -58,13 +52,13 @@ export async function requireOrg(repos: Repositories, principal: Principal, orgI
 }
 
 /** True when the caller is an Organization Owner of the project's organization. */
-export function isOrgOwnerOf(principal: Principal, project: Project): boolean {
+function isOrgOwnerOf(principal: Principal, project: Project): boolean {
   return principal.orgId === project.orgId && principal.orgRoles.includes('ORG_OWNER');
 }
 
 /**
  * Requires the right to manage the project's API keys: Project Owner, or Organization Owner of its
- * organization (how an Organization Owner adds itself as Project Owner, seed 03).
+ * organization (how an Organization Owner adds itself as Project Owner in Atlas).
  */
 export async function requireProjectKeyAdmin(repos: Repositories, principal: Principal, projectId: string): Promise<Project> {
   const project = await repos.identity.findProject(projectId);

@@ -18,12 +18,7 @@ export interface CreatedApiKey {
  * Creates an organization API key (ORG_OWNER). Public key: 8 lower-case letters; private key: a
  * UUID returned once; only its Digest HA1 hashes are stored. No caller grants a role it does not hold.
  */
-export async function createOrgApiKey(
-  ctx: AppContext,
-  principal: Principal,
-  orgId: string,
-  input: { desc: unknown; roles: unknown },
-): Promise<CreatedApiKey> {
+export async function createOrgApiKey(ctx: AppContext, principal: Principal, orgId: string, input: { desc: unknown; roles: unknown }): Promise<CreatedApiKey> {
   await requireOrg(reader(ctx), principal, orgId, 'write'); // access before validation
   const description = parseDescription(input.desc);
   const roles = parseRoles(input.roles, isOrgRole, invalidOrgRole);
@@ -39,12 +34,7 @@ export async function createOrgApiKey(
  * GROUP_OWNER; the roles are project roles only, each held by the caller; the new key is an
  * Organization Member.
  */
-export async function createProjectApiKey(
-  ctx: AppContext,
-  principal: Principal,
-  projectId: string,
-  input: { desc: unknown; roles: unknown },
-): Promise<CreatedApiKey> {
+export async function createProjectApiKey(ctx: AppContext, principal: Principal, projectId: string, input: { desc: unknown; roles: unknown }): Promise<CreatedApiKey> {
   await requireProject(reader(ctx), principal, projectId, 'write'); // access before validation
   const description = parseDescription(input.desc);
   const roles = parseRoles(input.roles, isProjectRole, invalidProjectRole);
@@ -90,13 +80,7 @@ export async function getOrgApiKey(ctx: AppContext, principal: Principal, orgId:
  * Changes a key's description and/or organization roles (ORG_OWNER, granting only roles it holds);
  * an org keeps at least one owner.
  */
-export async function updateOrgApiKey(
-  ctx: AppContext,
-  principal: Principal,
-  orgId: string,
-  apiKeyId: string,
-  input: { desc?: unknown; roles?: unknown },
-): Promise<ApiKey> {
+export async function updateOrgApiKey(ctx: AppContext, principal: Principal, orgId: string, apiKeyId: string, input: { desc?: unknown; roles?: unknown }): Promise<ApiKey> {
   return inTransaction(ctx, async ({ repos }) => {
     await requireOrg(repos, principal, orgId, 'write');
     const key = await repos.identity.findApiKey(apiKeyId);
@@ -132,16 +116,10 @@ export async function listProjectApiKeys(ctx: AppContext, principal: Principal, 
 
 /**
  * Assigns (or re-assigns) project roles to an organization key. Needs GROUP_OWNER of the project,
- * or ORG_OWNER of its organization (how an Organization Owner adds itself as Project Owner, seed 03);
+ * or ORG_OWNER of its organization (how an Organization Owner adds itself as Project Owner in Atlas);
  * project roles only, each held by the caller.
  */
-export async function assignProjectApiKey(
-  ctx: AppContext,
-  principal: Principal,
-  projectId: string,
-  apiKeyId: string,
-  rolesInput: unknown,
-): Promise<ApiKey> {
+export async function assignProjectApiKey(ctx: AppContext, principal: Principal, projectId: string, apiKeyId: string, rolesInput: unknown): Promise<ApiKey> {
   return inTransaction(ctx, async ({ repos }) => {
     const project = await requireProjectKeyAdmin(repos, principal, projectId);
     const roles = parseRoles(rolesInput, isProjectRole, invalidProjectRole);

@@ -5,7 +5,6 @@ import type { Schema } from '../store/schema.js';
 import { WORK_CHANNEL } from '../domain/work-kinds.js';
 import { ReadCache } from './read-cache.js';
 
-
 /** Settings the use cases need besides the store. */
 export interface AppSettings {
   /** DNS domain of cluster hostnames (`--domain`). */

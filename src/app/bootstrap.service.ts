@@ -9,7 +9,7 @@ import { insertApiKey } from './api-keys.service.js';
 import { insertProject } from './projects.service.js';
 
 /** Description of the key the bootstrap creates. */
-export const BOOTSTRAP_KEY_DESCRIPTION = 'privlink bootstrap key';
+const BOOTSTRAP_KEY_DESCRIPTION = 'privlink bootstrap key';
 
 /** The bootstrap organization, project and a working key of it (Organization Owner, Project Owner). */
 export interface BootstrapKey {

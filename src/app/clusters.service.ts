@@ -5,7 +5,7 @@ import type { Principal, Project } from '../domain/identity.js';
 import { newObjectId } from '../domain/object-id.js';
 import { checkAddressableTargetLimit, checkMultiRegionCoverage } from '../domain/private-endpoint-rules.js';
 import { CLUSTER_WORK } from '../domain/work-kinds.js';
-import type { ClusterRecord } from '../store/clusters.repository.js';
+import type { ClusterRecord } from '../domain/cluster.js';
 import type { Repositories } from '../store/repositories.js';
 import { requireProject } from './access.js';
 import { inTransaction, reader, type AppContext, type UnitOfWork } from './app-context.js';
@@ -136,7 +136,9 @@ async function checkPrivateEndpointRules(repos: Repositories, project: Project, 
     checkAddressableTargetLimit(service.provider, service.regionName, total, project.nodesPerPrivateLinkRegion);
   }
   for (const provider of ['AWS', 'AZURE', 'GCP'] as const) {
-    const regions = clusterRegions(spec).filter((r) => r.provider === provider).map((r) => r.regionName);
+    const regions = clusterRegions(spec)
+      .filter((r) => r.provider === provider)
+      .map((r) => r.regionName);
     checkMultiRegionCoverage(regions, new Set(services.filter((s) => s.provider === provider).map((s) => s.regionName)));
   }
 }
@@ -145,7 +147,7 @@ async function checkPrivateEndpointRules(repos: Repositories, project: Project, 
  * The API body that would create `spec` (used to merge PATCH bodies: a PATCH attribute replaces
  * the stored one as a whole, arrays such as `labels` and `tags` included).
  */
-export function specToBody(spec: ClusterSpec): Record<string, unknown> {
+function specToBody(spec: ClusterSpec): Record<string, unknown> {
   const settings = settingsOf(spec);
   return {
     ...settingsToBody(settings),

@@ -6,7 +6,10 @@ import { recordEvent } from './events.js';
 export async function projectStrings(repos: Repositories, projectId: string, domain: string): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (const cluster of await repos.clusters.listByProject(projectId)) {
-    out.set(cluster.id, (await clusterTopology(repos, cluster, domain)).map((e) => e.srvConnectionString));
+    out.set(
+      cluster.id,
+      (await clusterTopology(repos, cluster, domain)).map((e) => e.srvConnectionString),
+    );
   }
   return out;
 }
@@ -25,10 +28,18 @@ export async function recordStringChanges(repos: Repositories, projectId: string
     const published = [...now_].filter((s) => !was.has(s));
     const withdrawn = [...was].filter((s) => !now_.has(s));
     if (published.length > 0) {
-      await recordEvent(repos, { orgId: project.orgId, projectId, type: 'PRIVATE_ENDPOINT_CONNECTION_STRINGS_PUBLISHED', targetId: clusterId, payload: { srvConnectionStrings: published } }, now);
+      await recordEvent(
+        repos,
+        { orgId: project.orgId, projectId, type: 'PRIVATE_ENDPOINT_CONNECTION_STRINGS_PUBLISHED', targetId: clusterId, payload: { srvConnectionStrings: published } },
+        now,
+      );
     }
     if (withdrawn.length > 0) {
-      await recordEvent(repos, { orgId: project.orgId, projectId, type: 'PRIVATE_ENDPOINT_CONNECTION_STRINGS_WITHDRAWN', targetId: clusterId, payload: { srvConnectionStrings: withdrawn } }, now);
+      await recordEvent(
+        repos,
+        { orgId: project.orgId, projectId, type: 'PRIVATE_ENDPOINT_CONNECTION_STRINGS_WITHDRAWN', targetId: clusterId, payload: { srvConnectionStrings: withdrawn } },
+        now,
+      );
     }
   }
 }

@@ -1,5 +1,5 @@
 import { privateEndpointTopology, type TopologyEntry } from '../domain/private-endpoint-topology.js';
-import type { ClusterRecord } from '../store/clusters.repository.js';
+import type { ClusterRecord } from '../domain/cluster.js';
 import type { Repositories } from '../store/repositories.js';
 import { reader, type AppContext } from './app-context.js';
 

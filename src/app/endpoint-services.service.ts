@@ -6,7 +6,8 @@ import { newObjectId } from '../domain/object-id.js';
 import { checkAddressableTargetLimit } from '../domain/private-endpoint-rules.js';
 import { findRegion, isCloudProvider, type CloudProvider } from '../domain/regions.js';
 import { ENDPOINT_SERVICE_WORK, INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-kinds.js';
-import type { EndpointServiceRecord, InterfaceEndpointRecord } from '../store/private-endpoints.repository.js';
+import type { InterfaceEndpointRecord } from '../domain/interface-endpoint.js';
+import type { EndpointServiceRecord } from '../store/private-endpoints.repository.js';
 import type { Repositories } from '../store/repositories.js';
 import { checkProject, requireProject } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
@@ -80,13 +81,7 @@ export async function listEndpointServices(ctx: AppContext, principal: Principal
   return services.map((service) => ({ ...service, interfaceEndpoints: endpoints.filter((e) => e.endpointServiceId === service.id) }));
 }
 
-export async function getEndpointService(
-  ctx: AppContext,
-  principal: Principal,
-  projectId: string,
-  providerParam: string,
-  serviceId: string,
-): Promise<EndpointServiceView> {
+export async function getEndpointService(ctx: AppContext, principal: Principal, projectId: string, providerParam: string, serviceId: string): Promise<EndpointServiceView> {
   const provider = parseProvider(providerParam, 'cloudProvider');
   // Clients poll this one: the reads are cached until this process writes (read-cache.ts).
   const { project, service, endpoints } = await ctx.cache.get(`endpoint-service:${projectId}:${serviceId}`, async () => {
@@ -126,7 +121,11 @@ export async function deleteEndpointService(ctx: AppContext, principal: Principa
         await enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(service.id, endpoint.endpointId));
       }
     }
-    await recordEvent(repos, { orgId: project.orgId, projectId, type: 'ENDPOINT_SERVICE_DELETE_REQUESTED', targetId: service.id, payload: { provider, regionName: service.regionName } }, now);
+    await recordEvent(
+      repos,
+      { orgId: project.orgId, projectId, type: 'ENDPOINT_SERVICE_DELETE_REQUESTED', targetId: service.id, payload: { provider, regionName: service.regionName } },
+      now,
+    );
     await recordStringChanges(repos, projectId, before, ctx.settings.domain, now);
     await enqueue(ENDPOINT_SERVICE_WORK, service.id);
   });

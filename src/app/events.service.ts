@@ -1,6 +1,6 @@
 import { apiError } from '../domain/errors.js';
 import type { Principal } from '../domain/identity.js';
-import type { EventRecord } from '../store/events.repository.js';
+import type { EventRecord } from '../domain/event.js';
 import { requireProject } from './access.js';
 import { reader, type AppContext } from './app-context.js';
 

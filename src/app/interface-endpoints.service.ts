@@ -5,7 +5,7 @@ import { lowestFreeIndex } from '../domain/port-allocation.js';
 import { checkEndpointRegionRule } from '../domain/private-endpoint-rules.js';
 import { INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-kinds.js';
 import type { CloudProvider } from '../domain/regions.js';
-import type { InterfaceEndpointRecord } from '../store/private-endpoints.repository.js';
+import type { InterfaceEndpointRecord } from '../domain/interface-endpoint.js';
 import type { Repositories } from '../store/repositories.js';
 import { requireProject } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
@@ -65,7 +65,11 @@ export async function createInterfaceEndpoint(
       createdAt: now,
     };
     await repos.privateEndpoints.insertEndpoint(endpoint);
-    await recordEvent(repos, { orgId: project.orgId, projectId, type: 'INTERFACE_ENDPOINT_CREATED', targetId: endpointId, payload: { endpointServiceId: service.id, provider } }, now);
+    await recordEvent(
+      repos,
+      { orgId: project.orgId, projectId, type: 'INTERFACE_ENDPOINT_CREATED', targetId: endpointId, payload: { endpointServiceId: service.id, provider } },
+      now,
+    );
     await enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(service.id, endpointId));
     return endpoint;
   });
@@ -107,7 +111,11 @@ export async function deleteInterfaceEndpoint(
     const before = await projectStrings(repos, projectId, ctx.settings.domain);
     await repos.privateEndpoints.updateEndpoint(serviceId, endpointId, { deleteRequested: true, status: 'DELETING' }, now);
     await recordStringChanges(repos, projectId, before, ctx.settings.domain, now);
-    await recordEvent(repos, { orgId: project.orgId, projectId, type: 'INTERFACE_ENDPOINT_DELETE_REQUESTED', targetId: endpointId, payload: { endpointServiceId: serviceId } }, now);
+    await recordEvent(
+      repos,
+      { orgId: project.orgId, projectId, type: 'INTERFACE_ENDPOINT_DELETE_REQUESTED', targetId: endpointId, payload: { endpointServiceId: serviceId } },
+      now,
+    );
     await enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(serviceId, endpointId));
   });
 }

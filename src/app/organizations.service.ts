@@ -17,12 +17,7 @@ export async function getOrganization(ctx: AppContext, principal: Principal, org
  * extension field `paymentInformationOnFile`; Atlas takes payment details in its billing UI).
  * Needs ORG_OWNER.
  */
-export async function updateOrganization(
-  ctx: AppContext,
-  principal: Principal,
-  orgId: string,
-  changes: { name?: string; paymentOnFile?: boolean },
-): Promise<Organization> {
+export async function updateOrganization(ctx: AppContext, principal: Principal, orgId: string, changes: { name?: string; paymentOnFile?: boolean }): Promise<Organization> {
   return inTransaction(ctx, async ({ repos }) => {
     await requireOrg(repos, principal, orgId, 'write');
     if (changes.name !== undefined && (changes.name.trim().length === 0 || changes.name.length > 64)) throw apiError('INVALID_ATTRIBUTE', 'name');

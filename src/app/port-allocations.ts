@@ -19,7 +19,7 @@ export async function syncPortAllocations(repos: Repositories, projectId: string
   const wanted = addressableTargets(spec).map((t) => ({ provider: t.provider, regionName: t.regionName, targetName: t.name }));
   if (spec.clusterType !== 'REPLICASET') {
     for (const region of new Set(wanted.filter((w) => w.targetName.startsWith('mongos-')).map((w) => `${w.provider}:${w.regionName}`))) {
-      const [provider, regionName] = region.split(':') as [typeof wanted[number]['provider'], string];
+      const [provider, regionName] = region.split(':') as [(typeof wanted)[number]['provider'], string];
       wanted.push({ provider, regionName, targetName: mongosLbTargetName(regionName) });
     }
   }

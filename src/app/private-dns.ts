@@ -24,13 +24,7 @@ export interface EndpointAddressBook {
  *   endpoint's AWS DNS name when the addresses are not known, as Atlas does).
  * Names of the zone that do not exist answer NXDOMAIN (undefined); other zones too.
  */
-export async function privateDnsRecords(
-  repos: Repositories,
-  domain: string,
-  addresses: EndpointAddressBook,
-  name: string,
-  type: string,
-): Promise<PrivateDnsRecord[] | undefined> {
+export async function privateDnsRecords(repos: Repositories, domain: string, addresses: EndpointAddressBook, name: string, type: string): Promise<PrivateDnsRecord[] | undefined> {
   const lower = name.toLowerCase().replace(/\.$/, '');
   if (!lower.endsWith(`.${domain}`)) return undefined;
   const labels = lower.slice(0, -domain.length - 1).split('.');

@@ -1,12 +1,8 @@
 import { addressableTargets } from '../domain/cluster.js';
 import { apiError } from '../domain/errors.js';
 import type { Principal } from '../domain/identity.js';
-import {
-  NODES_PER_PRIVATE_LINK_REGION_DEFAULT,
-  NODES_PER_PRIVATE_LINK_REGION_LIMIT,
-  NODES_PER_PRIVATE_LINK_REGION_MAXIMUM,
-} from '../domain/private-endpoint-rules.js';
-import type { ClusterRecord } from '../store/clusters.repository.js';
+import { NODES_PER_PRIVATE_LINK_REGION_DEFAULT, NODES_PER_PRIVATE_LINK_REGION_LIMIT, NODES_PER_PRIVATE_LINK_REGION_MAXIMUM } from '../domain/private-endpoint-rules.js';
+import type { ClusterRecord } from '../domain/cluster.js';
 import { requireProject, requireProjectOrgOwner } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
 import { recordEvent } from './events.js';

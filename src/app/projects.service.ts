@@ -20,7 +20,10 @@ export async function listProjects(ctx: AppContext, principal: Principal): Promi
     orgIds: principal.orgRoles.length > 0 ? [principal.orgId] : [],
     projectIds: [...principal.projectRoles.keys()],
   });
-  return withCounts(repos, projects.filter((p) => canSeeProject(principal, p)));
+  return withCounts(
+    repos,
+    projects.filter((p) => canSeeProject(principal, p)),
+  );
 }
 
 export async function getProject(ctx: AppContext, principal: Principal, projectId: string): Promise<ProjectView> {

@@ -29,9 +29,7 @@ export async function setRegionalMode(ctx: AppContext, principal: Principal, pro
     const project = await requireProject(repos, principal, projectId, 'write', { lock: true });
     if (project.regionalizedPrivateEndpoints === enabled) return { enabled };
     if (enabled) {
-      const replicaSets = (await repos.clusters.listByProject(projectId)).filter(
-        (c) => !c.deleteRequested && c.spec.clusterType === 'REPLICASET' && !isSharedTier(c.spec),
-      );
+      const replicaSets = (await repos.clusters.listByProject(projectId)).filter((c) => !c.deleteRequested && c.spec.clusterType === 'REPLICASET' && !isSharedTier(c.spec));
       if (replicaSets.length > 0) throw apiError('REGIONALIZED_MODE_REPLICA_SETS_PRESENT', projectId, replicaSets.map((c) => c.name).join(', '));
     } else {
       const counts = new Map<string, number>();

@@ -45,7 +45,10 @@ export interface RequestOptions {
 /** Raised when the server cannot be reached (connection refused, timeout, DNS). */
 export class AtlasNetworkError extends Error {
   override readonly name = 'AtlasNetworkError';
-  constructor(message: string, readonly code: string | undefined) {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
     super(message);
   }
 }
@@ -110,7 +113,10 @@ export class AtlasClient {
     const nc = challenge.nc.toString(16).padStart(8, '0');
     const cnonce = randomBytes(8).toString('hex');
     const sha = challenge.algorithm.toUpperCase().startsWith('SHA-256');
-    const h = (text: string) => createHash(sha ? 'sha256' : 'md5').update(text).digest('hex');
+    const h = (text: string) =>
+      createHash(sha ? 'sha256' : 'md5')
+        .update(text)
+        .digest('hex');
     let ha1 = h(`${this.options.publicKey}:${challenge.realm}:${this.options.privateKey}`);
     if (challenge.algorithm.toUpperCase().endsWith('-SESS')) ha1 = h(`${ha1}:${challenge.nonce}:${cnonce}`);
     const ha2 = h(`${method}:${uri}`);
@@ -130,31 +136,25 @@ export class AtlasClient {
     if (authorization) headers.authorization = authorization;
     const requester = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const req = requester(
-        url,
-        { method, headers, agent: url.protocol === 'https:' ? undefined : this.agent, timeout: this.options.timeoutMs ?? 30_000 },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let json: unknown;
-            if (/json/i.test(String(res.headers['content-type'] ?? '')) && text.length > 0) {
-              try {
-                json = JSON.parse(text);
-              } catch {
-                json = undefined;
-              }
+      const req = requester(url, { method, headers, agent: url.protocol === 'https:' ? undefined : this.agent, timeout: this.options.timeoutMs ?? 30_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          if (/json/i.test(String(res.headers['content-type'] ?? '')) && text.length > 0) {
+            try {
+              json = JSON.parse(text);
+            } catch {
+              json = undefined;
             }
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-          });
-          res.on('error', reject);
-        },
-      );
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+        res.on('error', reject);
+      });
       req.on('timeout', () => req.destroy(Object.assign(new Error(`Request to ${url.origin} timed out`), { code: 'ETIMEDOUT' })));
-      req.on('error', (error: NodeJS.ErrnoException) =>
-        reject(new AtlasNetworkError(`Cannot reach ${url.origin}: ${error.code ?? error.message}`, error.code)),
-      );
+      req.on('error', (error: NodeJS.ErrnoException) => reject(new AtlasNetworkError(`Cannot reach ${url.origin}: ${error.code ?? error.message}`, error.code)));
       if (body) req.write(body);
       req.end();
     });

@@ -29,7 +29,7 @@ export interface ClusterSettings {
 }
 
 /** What a cluster has when its body says nothing (Atlas's defaults). */
-export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = {
+const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = {
   labels: [],
   tags: [],
   paused: false,
@@ -81,7 +81,7 @@ const READ_ONLY_ATTRIBUTES = [
 const KNOWN_ATTRIBUTES = new Set<string>([...TOPOLOGY_ATTRIBUTES, ...READ_ONLY_ATTRIBUTES, 'labels', 'tags', ...BOOLEANS, ...Object.keys(ENUMS)]);
 
 /** At most this many labels and tags (Atlas's limit on resource tags). */
-export const MAX_TAGS = 50;
+const MAX_TAGS = 50;
 const MAX_TAG_LENGTH = 255;
 
 /**

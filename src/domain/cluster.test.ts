@@ -15,7 +15,10 @@ test('a 3-node replica set has 3 addressable targets in its region', () => {
   const spec = parseClusterSpec({ name: 'Cluster0', clusterType: 'REPLICASET', replicationSpecs: [{ regionConfigs: [rs(3)] }] });
   assert.equal(addressableTargets(spec).length, 3);
   assert.equal(targetsInRegion(spec, 'AWS', 'US_EAST_1'), 3);
-  assert.deepEqual(addressableTargets(spec).map((t) => t.kind), ['mongod', 'mongod', 'mongod']);
+  assert.deepEqual(
+    addressableTargets(spec).map((t) => t.kind),
+    ['mongod', 'mongod', 'mongod'],
+  );
 });
 
 test('read-only and analytics nodes count; regions accept AWS names', () => {
@@ -69,6 +72,10 @@ test('bad cluster bodies get Atlas-style errors', () => {
     [{ name: 'c', replicationSpecs: [{ regionConfigs: [rs(3)] }], privlinkTargets: ['a:1'] }, 'INVALID_CLUSTER_CONFIGURATION'],
   ];
   for (const [body, expected] of cases) {
-    assert.throws(() => parseClusterSpec(body), (error: ApiError) => error.errorCode === expected, JSON.stringify(body));
+    assert.throws(
+      () => parseClusterSpec(body),
+      (error: ApiError) => error.errorCode === expected,
+      JSON.stringify(body),
+    );
   }
 });

@@ -3,14 +3,14 @@ import { ApiError, apiError } from './errors.js';
 import { findRegion, isCloudProvider, type CloudProvider } from './regions.js';
 
 /** Cluster kinds as Atlas names them. */
-export const CLUSTER_TYPES = ['REPLICASET', 'SHARDED', 'GEOSHARDED'] as const;
+const CLUSTER_TYPES = ['REPLICASET', 'SHARDED', 'GEOSHARDED'] as const;
 export type ClusterType = (typeof CLUSTER_TYPES)[number];
 
 /** `stateName` values a cluster goes through (CREATING → IDLE ⇄ UPDATING, → DELETING → gone). */
 export type ClusterState = 'CREATING' | 'IDLE' | 'UPDATING' | 'DELETING';
 
 /** Shared tiers: they can exist but never get private endpoints (as in Atlas). */
-export const SHARED_TIERS = ['M0', 'M2', 'M5'] as const;
+const SHARED_TIERS = ['M0', 'M2', 'M5'] as const;
 const DEDICATED_TIER = /^(M[1-9][0-9]{1,2}|R[1-9][0-9]{1,2})(_NVME)?$/;
 
 /** The hardware of one kind of node in one region. */
@@ -51,12 +51,24 @@ export interface ClusterSpec {
   readonly settings?: ClusterSettings;
 }
 
+/** A cluster as privlink keeps it: desired spec plus published state. */
+export interface ClusterRecord {
+  readonly id: string;
+  readonly projectId: string;
+  readonly name: string;
+  readonly spec: ClusterSpec;
+  readonly stateName: ClusterState;
+  readonly deleteRequested: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
 /**
  * Bounds of a cluster body. Atlas: at most 70 shards, names of at most 64 characters. MongoDB: a
  * replica set (each shard) has at most 50 members, of which at most 7 vote (electable nodes).
  * privlink: at most 50 region configs per shard.
  */
-export const CLUSTER_LIMITS = { shards: 70, nameLength: 64, nodesPerShard: 50, electablePerShard: 7, regionsPerShard: 50, nodesPerRegion: 50 } as const;
+const CLUSTER_LIMITS = { shards: 70, nameLength: 64, nodesPerShard: 50, electablePerShard: 7, regionsPerShard: 50, nodesPerRegion: 50 } as const;
 
 /** Something a load balancer must reach on its own port (Atlas's "addressable target"). */
 export interface AddressableTarget {
@@ -152,14 +164,16 @@ function parseReplicationSpec(raw: unknown, index: number): ReplicationSpec {
   rejectUnknownAttributes(input, REPLICATION_SPEC_ATTRIBUTES, path);
   const configs = input.regionConfigs;
   if (!Array.isArray(configs) || configs.length === 0) throw apiError('MISSING_ATTRIBUTE', `${path}.regionConfigs`);
-  if (configs.length > CLUSTER_LIMITS.regionsPerShard) throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', `${path}.regionConfigs`, `${CLUSTER_LIMITS.regionsPerShard} regions`, configs.length);
+  if (configs.length > CLUSTER_LIMITS.regionsPerShard)
+    throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', `${path}.regionConfigs`, `${CLUSTER_LIMITS.regionsPerShard} regions`, configs.length);
   const regionConfigs = configs.map((config, i) => parseRegionConfig(config, `${path}.regionConfigs[${i}]`));
   const electable = regionConfigs.reduce((sum, config) => sum + (config.tenant ? 0 : config.electableSpecs.nodeCount), 0);
   if (electable > CLUSTER_LIMITS.electablePerShard) {
     throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', `${path}.regionConfigs[].electableSpecs.nodeCount`, `${CLUSTER_LIMITS.electablePerShard} electable nodes per shard`, electable);
   }
   const nodes = regionConfigs.reduce((sum, config) => sum + (config.tenant ? 0 : nodesIn(config)), 0);
-  if (nodes > CLUSTER_LIMITS.nodesPerShard) throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', `${path}.regionConfigs[].nodeCount`, `${CLUSTER_LIMITS.nodesPerShard} nodes per shard`, nodes);
+  if (nodes > CLUSTER_LIMITS.nodesPerShard)
+    throw apiError('ATTRIBUTE_ABOVE_MAXIMUM', `${path}.regionConfigs[].nodeCount`, `${CLUSTER_LIMITS.nodesPerShard} nodes per shard`, nodes);
   const seen = new Set<string>();
   for (const config of regionConfigs) {
     const key = `${config.providerName}:${config.regionName}`;

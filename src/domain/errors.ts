@@ -15,13 +15,14 @@ export interface ErrorDefinition {
   readonly privlink?: boolean;
 }
 
-export const ERRORS = {
+const ERRORS = {
   // --- transport, authentication, authorisation
   NOT_AUTHENTICATED: { status: 401, errorCode: 'UNEXPECTED_ERROR', detail: 'You are not authorized for this resource.' },
   USER_UNAUTHORIZED: { status: 403, detail: 'The currently authenticated API key does not have the role %s required for this action.' },
   NOT_IN_GROUP: {
     status: 403,
-    detail: 'The current API key is an Organization Owner of %s but is not a member of project %s. Add it to the project as Project Owner (POST /api/atlas/v2/groups/%s/apiKeys/%s) to act on the project.',
+    detail:
+      'The current API key is an Organization Owner of %s but is not a member of project %s. Add it to the project as Project Owner (POST /api/atlas/v2/groups/%s/apiKeys/%s) to act on the project.',
   },
   NOT_ORG_MEMBER: { status: 403, detail: 'The current API key is not a member of organization %s.' },
   INVALID_VERSION_DATE: { status: 406, detail: 'Invalid accept header or version date.' },
@@ -54,7 +55,10 @@ export const ERRORS = {
   GROUP_NAME_NOT_FOUND: { status: 404, detail: 'No group with name %s exists.' },
   GROUP_ALREADY_EXISTS: { status: 409, detail: 'A group with name "%s" already exists in organization %s.' },
   CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_CLUSTERS: { status: 409, detail: 'Cannot close group %s while it has active clusters. Please terminate all clusters and try again.' },
-  CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_PRIVATE_ENDPOINT_SERVICES: { status: 409, detail: 'Cannot close group %s while it has active private endpoint services. Please delete them and try again.' },
+  CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_PRIVATE_ENDPOINT_SERVICES: {
+    status: 409,
+    detail: 'Cannot close group %s while it has active private endpoint services. Please delete them and try again.',
+  },
   API_KEY_NOT_FOUND: { status: 404, detail: 'No API key with ID %s exists.' },
   INVALID_ROLE: { status: 400, detail: 'The role %s is not valid for %s.', privlink: true },
   LAST_ORG_OWNER: { status: 409, detail: 'API key %s is the last Organization Owner of %s and cannot lose that role.', privlink: true },
@@ -92,12 +96,14 @@ export const ERRORS = {
   },
   PRIVATE_ENDPOINT_SINGLE_REGION_LIMIT: {
     status: 409,
-    detail: 'Cannot create a private endpoint in %s region %s: region %s already has more than one private endpoint, so no other region can have one. Enable regionalized private endpoints to combine them.',
+    detail:
+      'Cannot create a private endpoint in %s region %s: region %s already has more than one private endpoint, so no other region can have one. Enable regionalized private endpoints to combine them.',
     privlink: true,
   },
   MAX_NODES_PER_PRIVATELINK_REGION_EXCEEDED: {
     status: 400,
-    detail: 'This would bring %s region %s to %s addressable targets, above this project\'s limit of %s (atlas.project.deployment.nodesPerPrivateLinkRegion). Use another project or region.',
+    detail:
+      "This would bring %s region %s to %s addressable targets, above this project's limit of %s (atlas.project.deployment.nodesPerPrivateLinkRegion). Use another project or region.",
     privlink: true,
   },
   PRIVATE_LINK_NOT_ACTIVE_IN_ALL_REGIONS: {
@@ -107,7 +113,8 @@ export const ERRORS = {
   },
   REGIONALIZED_MODE_CANNOT_DISABLE: {
     status: 409,
-    detail: 'Regionalized private endpoints cannot be disabled while project %s has more than one private endpoint in more than one region, or several in one region and others elsewhere.',
+    detail:
+      'Regionalized private endpoints cannot be disabled while project %s has more than one private endpoint in more than one region, or several in one region and others elsewhere.',
     privlink: true,
   },
   REGIONALIZED_MODE_REPLICA_SETS_PRESENT: {
@@ -194,12 +201,18 @@ function render(value: unknown, depth: number): string {
   if (typeof value === 'bigint') return value.toString();
   if (Array.isArray(value)) {
     if (depth === 0) return '[…]';
-    return `[${value.slice(0, 10).map((item) => render(item, depth - 1)).join(',')}${value.length > 10 ? ',…' : ''}]`;
+    return `[${value
+      .slice(0, 10)
+      .map((item) => render(item, depth - 1))
+      .join(',')}${value.length > 10 ? ',…' : ''}]`;
   }
   if (typeof value === 'object') {
     if (depth === 0) return '{…}';
     const entries = Object.entries(value as Record<string, unknown>);
-    return `{${entries.slice(0, 10).map(([k, v]) => `${JSON.stringify(cut(k))}:${render(v, depth - 1)}`).join(',')}${entries.length > 10 ? ',…' : ''}}`;
+    return `{${entries
+      .slice(0, 10)
+      .map(([k, v]) => `${JSON.stringify(cut(k))}:${render(v, depth - 1)}`)
+      .join(',')}${entries.length > 10 ? ',…' : ''}}`;
   }
   return typeof value;
 }

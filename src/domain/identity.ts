@@ -41,13 +41,6 @@ export interface Principal {
   readonly projectRoles: ReadonlyMap<string, readonly ProjectRole[]>;
 }
 
-const PUBLIC_KEY = /^[a-z]{8}$/;
-
-/** Atlas public keys are 8 lower-case letters. */
-export function isPublicKey(value: unknown): value is string {
-  return typeof value === 'string' && PUBLIC_KEY.test(value);
-}
-
 /** Project names: 1–64 characters of letters, digits, spaces, hyphens and underscores (Atlas). */
 export function isProjectName(value: unknown): value is string {
   return typeof value === 'string' && /^[\w\- ().]{1,64}$/.test(value) && value.trim().length > 0;

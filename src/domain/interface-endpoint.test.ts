@@ -68,7 +68,12 @@ test('AWS endpoint ids are vpce- plus 17 lower-case hex (22 characters)', () => 
 
 test('interface endpoint: every rejection tells the user to delete the registration before registering again', () => {
   const context = { serviceName, notFoundGraceMs: 0, now: later(1) };
-  const observations = [{ state: 'absent' }, { state: 'otherService', serviceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-22222222222222222' }, { state: 'rejected' }, { state: 'deleted' }] as const;
+  const observations = [
+    { state: 'absent' },
+    { state: 'otherService', serviceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-22222222222222222' },
+    { state: 'rejected' },
+    { state: 'deleted' },
+  ] as const;
   for (const observed of observations) {
     const decision = decideInterfaceEndpoint(base, observed, context);
     assert.equal(decision.status, 'REJECTED');

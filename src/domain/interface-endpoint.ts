@@ -24,6 +24,15 @@ export interface InterfaceEndpoint {
   readonly createdAt: Date;
 }
 
+/** An interface endpoint as privlink keeps it: with its region, `pl-<n>` index and observed DNS names. */
+export interface InterfaceEndpointRecord extends InterfaceEndpoint {
+  readonly regionName: string;
+  /** `n` of its hostnames `pl-<n>-<region>.<suffix>.<domain>`. */
+  readonly plIndex: number;
+  /** DNS names the provider gave the customer's endpoint (regional name first), once observed. */
+  readonly dnsNames: readonly string[];
+}
+
 /**
  * What the provider reports about the connection of one customer endpoint to the service.
  * `otherService` means the endpoint exists but is attached to a different service of ours.
@@ -68,11 +77,7 @@ export interface InterfaceEndpointContext {
  * | no              | available                    | AVAILABLE          | none |
  * | no              | rejected/deleted/failed/expired | REJECTED        | none |
  */
-export function decideInterfaceEndpoint(
-  current: InterfaceEndpoint,
-  observed: ObservedConnection,
-  context: InterfaceEndpointContext,
-): InterfaceEndpointDecision {
+export function decideInterfaceEndpoint(current: InterfaceEndpoint, observed: ObservedConnection, context: InterfaceEndpointContext): InterfaceEndpointDecision {
   if (current.deleteRequested) {
     const live = observed.state === 'pendingAcceptance' || observed.state === 'pending' || observed.state === 'available';
     return { status: 'DELETING', errorMessage: null, action: live ? 'reject' : 'forget', settled: !live };

@@ -10,7 +10,9 @@ let counter = randomBytes(3).readUIntBE(0, 3);
 /** Returns a new ObjectId; ids made later in one process sort after earlier ones. */
 export function newObjectId(now: Date = new Date()): ObjectIdString {
   counter = (counter + 1) % 0xffffff;
-  const seconds = Math.floor(now.getTime() / 1000).toString(16).padStart(8, '0');
+  const seconds = Math.floor(now.getTime() / 1000)
+    .toString(16)
+    .padStart(8, '0');
   return seconds + processUnique + counter.toString(16).padStart(6, '0');
 }
 

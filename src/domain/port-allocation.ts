@@ -3,8 +3,8 @@
  * 1024, 1025, … (Atlas's "typically start at 1024"), up to 65535. A port is never handed out
  * twice while allocated; a freed port may be reused later.
  */
-export const FIRST_TARGET_PORT = 1024;
-export const LAST_TARGET_PORT = 65535;
+const FIRST_TARGET_PORT = 1024;
+const LAST_TARGET_PORT = 65535;
 
 /**
  * The `count` lowest free ports given the ones in use (pure).

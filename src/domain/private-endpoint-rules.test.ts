@@ -29,7 +29,10 @@ const regionTable: Array<[Record<string, number>, string, boolean, string]> = [
 ];
 for (const [existing, region, regionalized, expected] of regionTable) {
   test(`endpoint region rule: ${JSON.stringify(existing)} + ${region}${regionalized ? ' (regionalized)' : ''} → ${expected}`, () => {
-    assert.equal(code(() => checkEndpointRegionRule('AWS', counts(existing), region, regionalized)), expected);
+    assert.equal(
+      code(() => checkEndpointRegionRule('AWS', counts(existing), region, regionalized)),
+      expected,
+    );
   });
 }
 
@@ -49,17 +52,35 @@ test('regionalized mode can be disabled unless several endpoints span several re
 });
 
 test('addressable targets: up to the limit is fine, one more is refused with both numbers', () => {
-  assert.equal(code(() => checkAddressableTargetLimit('AWS', 'US_EAST_1', 30, 30)), 'ok');
+  assert.equal(
+    code(() => checkAddressableTargetLimit('AWS', 'US_EAST_1', 30, 30)),
+    'ok',
+  );
   assert.throws(
     () => checkAddressableTargetLimit('AWS', 'US_EAST_1', 31, 30),
     (error: ApiError) => error.errorCode === 'MAX_NODES_PER_PRIVATELINK_REGION_EXCEEDED' && /31/.test(error.detail) && /30/.test(error.detail),
   );
-  assert.equal(code(() => checkAddressableTargetLimit('AWS', 'US_EAST_1', 50, 50)), 'ok');
+  assert.equal(
+    code(() => checkAddressableTargetLimit('AWS', 'US_EAST_1', 50, 50)),
+    'ok',
+  );
 });
 
 test('multi-region coverage: all or none of the regions may have PrivateLink', () => {
-  assert.equal(code(() => checkMultiRegionCoverage(['US_EAST_1'], new Set())), 'ok');
-  assert.equal(code(() => checkMultiRegionCoverage(['US_EAST_1', 'US_WEST_2'], new Set())), 'ok');
-  assert.equal(code(() => checkMultiRegionCoverage(['US_EAST_1', 'US_WEST_2'], new Set(['US_EAST_1', 'US_WEST_2']))), 'ok');
-  assert.equal(code(() => checkMultiRegionCoverage(['US_EAST_1', 'US_WEST_2'], new Set(['US_EAST_1']))), 'PRIVATE_LINK_NOT_ACTIVE_IN_ALL_REGIONS');
+  assert.equal(
+    code(() => checkMultiRegionCoverage(['US_EAST_1'], new Set())),
+    'ok',
+  );
+  assert.equal(
+    code(() => checkMultiRegionCoverage(['US_EAST_1', 'US_WEST_2'], new Set())),
+    'ok',
+  );
+  assert.equal(
+    code(() => checkMultiRegionCoverage(['US_EAST_1', 'US_WEST_2'], new Set(['US_EAST_1', 'US_WEST_2']))),
+    'ok',
+  );
+  assert.equal(
+    code(() => checkMultiRegionCoverage(['US_EAST_1', 'US_WEST_2'], new Set(['US_EAST_1']))),
+    'PRIVATE_LINK_NOT_ACTIVE_IN_ALL_REGIONS',
+  );
 });

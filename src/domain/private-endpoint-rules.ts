@@ -18,12 +18,7 @@ export const NODES_PER_PRIVATE_LINK_REGION_LIMIT = 'atlas.project.deployment.nod
  *
  * @param countsByRegion live (not deleting) interface endpoints of this provider per Atlas region, before the new one
  */
-export function checkEndpointRegionRule(
-  provider: CloudProvider,
-  countsByRegion: ReadonlyMap<string, number>,
-  newRegion: string,
-  regionalized: boolean,
-): void {
+export function checkEndpointRegionRule(provider: CloudProvider, countsByRegion: ReadonlyMap<string, number>, newRegion: string, regionalized: boolean): void {
   if (regionalized) return;
   const after = new Map(countsByRegion);
   after.set(newRegion, (after.get(newRegion) ?? 0) + 1);

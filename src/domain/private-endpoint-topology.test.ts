@@ -7,7 +7,9 @@ import { endpointHostname, privateEndpointTopology, replicaSetName, type Topolog
 const rs = (regions: Array<[string, number]>, name = 'Cluster0') =>
   parseClusterSpec({
     name,
-    replicationSpecs: [{ regionConfigs: regions.map(([regionName, nodeCount], i) => ({ providerName: 'AWS', regionName, priority: 7 - i, electableSpecs: { instanceSize: 'M10', nodeCount } })) }],
+    replicationSpecs: [
+      { regionConfigs: regions.map(([regionName, nodeCount], i) => ({ providerName: 'AWS', regionName, priority: 7 - i, electableSpecs: { instanceSize: 'M10', nodeCount } })) },
+    ],
   });
 const input = (overrides: Partial<TopologyInput>): TopologyInput => ({
   clusterId: '6a793f68c0eb9e7a17715835',
@@ -16,11 +18,15 @@ const input = (overrides: Partial<TopologyInput>): TopologyInput => ({
   domain: 'privlink.test',
   regionalized: false,
   endpoints: [{ endpointId: 'vpce-00000000000000001', provider: 'AWS', regionName: 'US_EAST_1', plIndex: 0 }],
-  ports: new Map([['node-0', 1024], ['node-1', 1025], ['node-2', 1026]]),
+  ports: new Map([
+    ['node-0', 1024],
+    ['node-1', 1025],
+    ['node-2', 1026],
+  ]),
   ...overrides,
 });
 
-test('a single-region replica set: one entry per endpoint, Atlas\'s hostnames and ports', () => {
+test("a single-region replica set: one entry per endpoint, Atlas's hostnames and ports", () => {
   const [entry, ...rest] = privateEndpointTopology(input({}));
   assert.equal(rest.length, 0);
   assert.equal(entry!.srvConnectionString, 'mongodb+srv://cluster0-pl-0.ab123.privlink.test');
@@ -38,69 +44,123 @@ test('a single-region replica set: one entry per endpoint, Atlas\'s hostnames an
 
 test('two endpoints in one region: pl-0 and pl-1 entries', () => {
   const entries = privateEndpointTopology(
-    input({ endpoints: [
-      { endpointId: 'vpce-00000000000000001', provider: 'AWS', regionName: 'US_EAST_1', plIndex: 0 },
-      { endpointId: 'vpce-00000000000000002', provider: 'AWS', regionName: 'US_EAST_1', plIndex: 1 },
-    ] }),
+    input({
+      endpoints: [
+        { endpointId: 'vpce-00000000000000001', provider: 'AWS', regionName: 'US_EAST_1', plIndex: 0 },
+        { endpointId: 'vpce-00000000000000002', provider: 'AWS', regionName: 'US_EAST_1', plIndex: 1 },
+      ],
+    }),
   );
-  assert.deepEqual(entries.map((e) => e.srvName), ['cluster0-pl-0.ab123.privlink.test', 'cluster0-pl-1.ab123.privlink.test']);
+  assert.deepEqual(
+    entries.map((e) => e.srvName),
+    ['cluster0-pl-0.ab123.privlink.test', 'cluster0-pl-1.ab123.privlink.test'],
+  );
   assert.equal(entries[1]!.hosts[0]!.host, 'pl-1-us-east-1.ab123.privlink.test');
 });
 
 test('strings exist only when every region of the cluster has an available endpoint', () => {
-  const spec = rs([['US_EAST_1', 3], ['US_WEST_2', 2]]);
-  const ports = new Map([['node-0', 1024], ['node-1', 1025], ['node-2', 1026], ['node-3', 1024], ['node-4', 1025]]);
+  const spec = rs([
+    ['US_EAST_1', 3],
+    ['US_WEST_2', 2],
+  ]);
+  const ports = new Map([
+    ['node-0', 1024],
+    ['node-1', 1025],
+    ['node-2', 1026],
+    ['node-3', 1024],
+    ['node-4', 1025],
+  ]);
   assert.deepEqual(privateEndpointTopology(input({ spec, ports })), []);
   const both = privateEndpointTopology(
-    input({ spec, ports, endpoints: [
-      { endpointId: 'vpce-00000000000000001', provider: 'AWS', regionName: 'US_EAST_1', plIndex: 0 },
-      { endpointId: 'vpce-00000000000000002', provider: 'AWS', regionName: 'US_WEST_2', plIndex: 0 },
-    ] }),
+    input({
+      spec,
+      ports,
+      endpoints: [
+        { endpointId: 'vpce-00000000000000001', provider: 'AWS', regionName: 'US_EAST_1', plIndex: 0 },
+        { endpointId: 'vpce-00000000000000002', provider: 'AWS', regionName: 'US_WEST_2', plIndex: 0 },
+      ],
+    }),
   );
   assert.equal(both.length, 1);
   assert.equal(both[0]!.srvName, 'cluster0-pl-0.ab123.privlink.test');
   assert.deepEqual(
     both[0]!.hosts.map((h) => `${h.host}:${h.port}`),
-    ['pl-0-us-east-1.ab123.privlink.test:1024', 'pl-0-us-east-1.ab123.privlink.test:1025', 'pl-0-us-east-1.ab123.privlink.test:1026', 'pl-0-us-west-2.ab123.privlink.test:1024', 'pl-0-us-west-2.ab123.privlink.test:1025'],
+    [
+      'pl-0-us-east-1.ab123.privlink.test:1024',
+      'pl-0-us-east-1.ab123.privlink.test:1025',
+      'pl-0-us-east-1.ab123.privlink.test:1026',
+      'pl-0-us-west-2.ab123.privlink.test:1024',
+      'pl-0-us-west-2.ab123.privlink.test:1025',
+    ],
   );
   assert.equal(both[0]!.endpoints.length, 2);
 });
 
 test('sharded clusters: mongos targets, type MONGOS, and the load-balanced -lb string with loadBalanced=true', () => {
-  const spec = parseClusterSpec({ name: 'Shard0', clusterType: 'SHARDED', replicationSpecs: [{ numShards: 2, regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', electableSpecs: { instanceSize: 'M30', nodeCount: 3 } }] }] });
-  const ports = new Map([['mongos-0', 1030], ['mongos-1', 1031], ['mongos-2', 1032], ['mongos-lb-US_EAST_1', 1033]]);
+  const spec = parseClusterSpec({
+    name: 'Shard0',
+    clusterType: 'SHARDED',
+    replicationSpecs: [{ numShards: 2, regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', electableSpecs: { instanceSize: 'M30', nodeCount: 3 } }] }],
+  });
+  const ports = new Map([
+    ['mongos-0', 1030],
+    ['mongos-1', 1031],
+    ['mongos-2', 1032],
+    ['mongos-lb-US_EAST_1', 1033],
+  ]);
   const [entry] = privateEndpointTopology(input({ spec, ports }));
   assert.equal(entry!.type, 'MONGOS');
   assert.equal(entry!.hosts.length, 3);
   assert.equal(entry!.txt, 'authSource=admin');
   assert.equal(entry!.srvShardOptimizedConnectionString, 'mongodb+srv://shard0-pl-0-lb.ab123.privlink.test');
-  assert.deepEqual(entry!.loadBalanced, { srvName: 'shard0-pl-0-lb.ab123.privlink.test', host: { host: 'pl-0-us-east-1.ab123.privlink.test', port: 1033 }, txt: 'authSource=admin&loadBalanced=true' });
+  assert.deepEqual(entry!.loadBalanced, {
+    srvName: 'shard0-pl-0-lb.ab123.privlink.test',
+    host: { host: 'pl-0-us-east-1.ab123.privlink.test', port: 1033 },
+    txt: 'authSource=admin&loadBalanced=true',
+  });
   assert.doesNotMatch(entry!.connectionString, /replicaSet/);
 });
 
-test('regionalized mode: one entry per region, named with the region, listing that region\'s mongos', () => {
+test("regionalized mode: one entry per region, named with the region, listing that region's mongos", () => {
   const spec = parseClusterSpec({
     name: 'Global',
     clusterType: 'SHARDED',
-    replicationSpecs: [{ regionConfigs: [
-      { providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M30', nodeCount: 2 } },
-      { providerName: 'AWS', regionName: 'US_WEST_1', priority: 6, electableSpecs: { instanceSize: 'M30', nodeCount: 1 } },
-    ] }],
+    replicationSpecs: [
+      {
+        regionConfigs: [
+          { providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M30', nodeCount: 2 } },
+          { providerName: 'AWS', regionName: 'US_WEST_1', priority: 6, electableSpecs: { instanceSize: 'M30', nodeCount: 1 } },
+        ],
+      },
+    ],
   });
-  const ports = new Map([['mongos-0', 1024], ['mongos-1', 1025], ['mongos-2', 1024]]);
+  const ports = new Map([
+    ['mongos-0', 1024],
+    ['mongos-1', 1025],
+    ['mongos-2', 1024],
+  ]);
   const endpoints = [
     { endpointId: 'vpce-00000000000000001', provider: 'AWS' as const, regionName: 'US_EAST_1', plIndex: 0 },
     { endpointId: 'vpce-00000000000000002', provider: 'AWS' as const, regionName: 'US_WEST_1', plIndex: 0 },
   ];
   const plain = privateEndpointTopology(input({ spec, ports, endpoints }));
-  assert.deepEqual(plain.map((e) => e.srvName), ['global-pl-0.ab123.privlink.test']);
+  assert.deepEqual(
+    plain.map((e) => e.srvName),
+    ['global-pl-0.ab123.privlink.test'],
+  );
   const regional = privateEndpointTopology(input({ spec, ports, endpoints, regionalized: true }));
-  assert.deepEqual(regional.map((e) => e.srvConnectionString), ['mongodb+srv://global-pl-0-us-east-1.ab123.privlink.test', 'mongodb+srv://global-pl-0-us-west-1.ab123.privlink.test']);
+  assert.deepEqual(
+    regional.map((e) => e.srvConnectionString),
+    ['mongodb+srv://global-pl-0-us-east-1.ab123.privlink.test', 'mongodb+srv://global-pl-0-us-west-1.ab123.privlink.test'],
+  );
   assert.deepEqual(regional[1]!.hosts, [{ host: 'pl-0-us-west-1.ab123.privlink.test', port: 1024 }]);
 });
 
 test('shared tiers never get strings', () => {
-  const spec = parseClusterSpec({ name: 'free', replicationSpecs: [{ regionConfigs: [{ providerName: 'TENANT', backingProviderName: 'AWS', regionName: 'US_EAST_1', electableSpecs: { instanceSize: 'M0' } }] }] });
+  const spec = parseClusterSpec({
+    name: 'free',
+    replicationSpecs: [{ regionConfigs: [{ providerName: 'TENANT', backingProviderName: 'AWS', regionName: 'US_EAST_1', electableSpecs: { instanceSize: 'M0' } }] }],
+  });
   assert.deepEqual(privateEndpointTopology(input({ spec, ports: new Map() })), []);
 });
 

@@ -52,7 +52,9 @@ export interface TopologyEntry {
 
 /** Atlas-style replica set name of a cluster's (first) shard: `atlas-<6>-shard-0`. */
 export function replicaSetName(clusterId: string, shard = 0): string {
-  const tag = BigInt('0x' + createHash('sha1').update(clusterId).digest('hex').slice(0, 12)).toString(36).slice(0, 6);
+  const tag = BigInt('0x' + createHash('sha1').update(clusterId).digest('hex').slice(0, 12))
+    .toString(36)
+    .slice(0, 6);
   return `atlas-${tag}-shard-${shard}`;
 }
 

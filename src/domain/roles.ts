@@ -3,7 +3,7 @@
  * roles to one project. An Organization Owner acts on a project only after adding itself to it as
  * Project Owner (as in Atlas); viewing needs Project Read Only or higher, changing needs Project Owner.
  */
-export const ORG_ROLES = ['ORG_OWNER', 'ORG_MEMBER', 'ORG_READ_ONLY', 'ORG_GROUP_CREATOR', 'ORG_BILLING_ADMIN'] as const;
+const ORG_ROLES = ['ORG_OWNER', 'ORG_MEMBER', 'ORG_READ_ONLY', 'ORG_GROUP_CREATOR', 'ORG_BILLING_ADMIN'] as const;
 export const PROJECT_ROLES = ['GROUP_OWNER', 'GROUP_READ_ONLY', 'GROUP_CLUSTER_MANAGER'] as const;
 
 export type OrgRole = (typeof ORG_ROLES)[number];

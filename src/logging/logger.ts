@@ -15,10 +15,7 @@ export interface Logger {
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
-export function createLogger(
-  level: LogLevel,
-  options: { pretty?: boolean; write?: (line: string) => void; base?: Record<string, unknown> } = {},
-): Logger {
+export function createLogger(level: LogLevel, options: { pretty?: boolean; write?: (line: string) => void; base?: Record<string, unknown> } = {}): Logger {
   const pretty = options.pretty ?? Boolean(process.stdout.isTTY);
   const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
   const base = options.base ?? {};

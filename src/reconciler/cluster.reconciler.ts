@@ -2,7 +2,7 @@ import { ENDPOINT_SERVICE_WORK } from '../domain/work-kinds.js';
 import { projectStrings, recordStringChanges } from '../app/connection-string-events.js';
 import { recordEvent } from '../app/events.js';
 import { clusterRegions } from '../domain/cluster.js';
-import type { ClusterRecord } from '../store/clusters.repository.js';
+import type { ClusterRecord } from '../domain/cluster.js';
 import type { Repositories } from '../store/repositories.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, type Outcome, type ReconcileFunction } from './outcome.js';

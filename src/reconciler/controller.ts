@@ -59,7 +59,10 @@ export class Controller {
     this.unlisten = await this.store.listen(WORK_CHANNEL, () => this.wake());
     await this.options.resync().catch((error) => this.log.error('resync failed', { error: String(error) }));
     this.resyncTimer = setInterval(() => {
-      void this.options.resync().then(() => this.wake(), (error) => this.log.error('resync failed', { error: String(error) }));
+      void this.options.resync().then(
+        () => this.wake(),
+        (error) => this.log.error('resync failed', { error: String(error) }),
+      );
     }, this.options.resyncMs);
     this.resyncTimer.unref();
     for (let i = 0; i < this.options.workers; i++) this.loops.push(this.loop(i));

@@ -29,10 +29,7 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
     const spec = await serviceSpec(ctx, service, region.providerName);
     const stored = readStoredRef(service.providerRef);
     let pendingSince = stored.createPendingSince;
-    const seen =
-      isEmptyRef(stored.ref) && !pendingSince
-        ? { observed: { state: 'absent' } as const, ref: stored.ref }
-        : await adapter.observeEndpointService(spec, stored.ref);
+    const seen = isEmptyRef(stored.ref) && !pendingSince ? { observed: { state: 'absent' } as const, ref: stored.ref } : await adapter.observeEndpointService(spec, stored.ref);
     let ref = seen.ref;
     const decision = decideEndpointService(service, seen.observed);
     const now = ctx.now();
@@ -43,7 +40,11 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
         const project = await tx.identity.findProject(service.projectId);
         await tx.privateEndpoints.deleteService(service.id);
         if (project) {
-          await recordEvent(tx, { orgId: project.orgId, projectId: project.id, type: 'ENDPOINT_SERVICE_DELETED', targetId: service.id, payload: { regionName: service.regionName } }, now);
+          await recordEvent(
+            tx,
+            { orgId: project.orgId, projectId: project.id, type: 'ENDPOINT_SERVICE_DELETED', targetId: service.id, payload: { regionName: service.regionName } },
+            now,
+          );
         }
       });
       ctx.log.info('endpoint service deleted', { ...serviceFields(service), from: service.status, to: 'DELETED' });
@@ -139,7 +140,17 @@ async function publish(
     if (update.event && !current.deleteRequested) {
       const project = await tx.identity.findProject(current.projectId);
       if (project) {
-        await recordEvent(tx, { orgId: project.orgId, projectId: project.id, type: update.event, targetId: serviceId, payload: { endpointServiceName: update.endpointServiceName ?? null, errorMessage: update.errorMessage } }, now);
+        await recordEvent(
+          tx,
+          {
+            orgId: project.orgId,
+            projectId: project.id,
+            type: update.event,
+            targetId: serviceId,
+            payload: { endpointServiceName: update.endpointServiceName ?? null, errorMessage: update.errorMessage },
+          },
+          now,
+        );
       }
     }
     if (update.wakeEndpoints) {

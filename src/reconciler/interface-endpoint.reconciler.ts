@@ -48,7 +48,11 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
         await recordStringChanges(tx, endpoint.projectId, before, ctx.domain, now);
         const project = await tx.identity.findProject(endpoint.projectId);
         if (project) {
-          await recordEvent(tx, { orgId: project.orgId, projectId: project.id, type: 'INTERFACE_ENDPOINT_DELETED', targetId: endpointId, payload: { endpointServiceId: serviceId } }, now);
+          await recordEvent(
+            tx,
+            { orgId: project.orgId, projectId: project.id, type: 'INTERFACE_ENDPOINT_DELETED', targetId: endpointId, payload: { endpointServiceId: serviceId } },
+            now,
+          );
         }
       });
       ctx.log.info('interface endpoint deleted', { ...fields, from: endpoint.status, to: 'DELETED' });
@@ -89,7 +93,13 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
         if (project && published !== current.status) {
           await recordEvent(
             tx,
-            { orgId: project.orgId, projectId: project.id, type: 'INTERFACE_ENDPOINT_STATUS_CHANGED', targetId: endpointId, payload: { endpointServiceId: serviceId, from: current.status, to: published, errorMessage } },
+            {
+              orgId: project.orgId,
+              projectId: project.id,
+              type: 'INTERFACE_ENDPOINT_STATUS_CHANGED',
+              targetId: endpointId,
+              payload: { endpointServiceId: serviceId, from: current.status, to: published, errorMessage },
+            },
             now,
           );
         }

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { mongosLbTargetName } from '../app/port-allocations.js';
 import { addressableTargets } from '../domain/cluster.js';
 import type { ListenerSpec, ListenerTarget } from '../providers/cloud-provider.js';
-import type { ClusterRecord } from '../store/clusters.repository.js';
+import type { ClusterRecord } from '../domain/cluster.js';
 import type { Store } from '../store/database.js';
 import type { EndpointServiceRecord } from '../store/private-endpoints.repository.js';
 import { repositories } from '../store/repositories.js';
@@ -34,7 +34,9 @@ export function listenerDirectory(store: Store, nodes: SimulatedNodeAddresses | 
         if (!cluster || cluster.deleteRequested) continue;
         const names =
           allocation.targetName === mongosLbTargetName(service.regionName)
-            ? addressableTargets(cluster.spec).filter((t) => t.kind === 'mongos' && t.regionName === service.regionName).map((t) => t.name)
+            ? addressableTargets(cluster.spec)
+                .filter((t) => t.kind === 'mongos' && t.regionName === service.regionName)
+                .map((t) => t.name)
             : [allocation.targetName];
         const targets: ListenerTarget[] = [];
         for (const name of names) {
@@ -56,7 +58,7 @@ async function targetOf(cluster: ClusterRecord, name: string, nodes: SimulatedNo
     if (!spec) return undefined;
     const colon = spec.lastIndexOf(':');
     const host = spec.slice(0, colon);
-    address = { host: isIP(host) ? host : (await lookup(host, { family: 4 }).catch(() => undefined))?.address ?? host, port: Number(spec.slice(colon + 1)) };
+    address = { host: isIP(host) ? host : ((await lookup(host, { family: 4 }).catch(() => undefined))?.address ?? host), port: Number(spec.slice(colon + 1)) };
   } else {
     address = nodes?.addressOf(cluster.id, name);
   }

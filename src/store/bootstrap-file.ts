@@ -2,7 +2,7 @@ import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { PRIVATE_FILE_MODE } from './data-dir-permissions.js';
 
-export const BOOTSTRAP_FILE = 'bootstrap.json';
+const BOOTSTRAP_FILE = 'bootstrap.json';
 
 /** The contents of `<data-dir>/bootstrap.json` (mode 0600). */
 export interface BootstrapFile {

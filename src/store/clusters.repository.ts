@@ -1,17 +1,5 @@
-import type { ClusterSpec, ClusterState } from '../domain/cluster.js';
+import type { ClusterRecord, ClusterSpec, ClusterState } from '../domain/cluster.js';
 import type { Executor } from './database.js';
-
-/** A stored cluster: desired spec plus published state. */
-export interface ClusterRecord {
-  readonly id: string;
-  readonly projectId: string;
-  readonly name: string;
-  readonly spec: ClusterSpec;
-  readonly stateName: ClusterState;
-  readonly deleteRequested: boolean;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-}
 
 type ClusterRow = {
   id: string;

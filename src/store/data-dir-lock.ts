@@ -3,7 +3,10 @@ import { join } from 'node:path';
 
 /** Raised when another live process holds the data directory. */
 export class DataDirLockedError extends Error {
-  constructor(readonly dataDir: string, readonly holderPid: number) {
+  constructor(
+    readonly dataDir: string,
+    readonly holderPid: number,
+  ) {
     super(
       `The data directory ${dataDir} is in use by another privlink process (pid ${holderPid}). ` +
         'PGlite is embedded: only one process may open a data directory. Stop that process, ' +

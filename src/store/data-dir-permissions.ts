@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 
 /** Mode of the data directory and every directory in it: owner only. */
-export const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_DIR_MODE = 0o700;
 /** Mode of every file in the data directory: owner read/write only. */
 export const PRIVATE_FILE_MODE = 0o600;
 

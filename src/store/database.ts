@@ -89,7 +89,11 @@ async function openPGlite(dataDir: string): Promise<Store> {
     db,
     backend: 'pglite',
     writes,
-    transaction: (work) => db.transaction().execute(work).finally(() => writes.bump()),
+    transaction: (work) =>
+      db
+        .transaction()
+        .execute(work)
+        .finally(() => writes.bump()),
     async notify(channel, payload) {
       bus.emit(channel, payload);
     },
@@ -117,7 +121,11 @@ async function openPostgres(url: string): Promise<Store> {
     db,
     backend: 'postgres',
     writes,
-    transaction: (work) => db.transaction().execute(work).finally(() => writes.bump()),
+    transaction: (work) =>
+      db
+        .transaction()
+        .execute(work)
+        .finally(() => writes.bump()),
     async notify(channel, payload) {
       await pool.query('select pg_notify($1, $2)', [channel, payload]);
     },

@@ -1,15 +1,5 @@
+import type { EventRecord } from '../domain/event.js';
 import type { Executor } from './database.js';
-
-/** One activity-feed event (Atlas "event"). */
-export interface EventRecord {
-  readonly id: string;
-  readonly orgId: string;
-  readonly projectId: string | null;
-  readonly eventType: string;
-  readonly targetId: string | null;
-  readonly payload: Readonly<Record<string, unknown>>;
-  readonly createdAt: Date;
-}
 
 /** Activity events, newest last by insertion. */
 export class EventsRepository {

@@ -23,15 +23,15 @@ export class IdentityRepository {
   }
 
   async countOrganizations(): Promise<number> {
-    const row = await this.db.selectFrom('organizations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('organizations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
   async insertOrganization(org: Organization): Promise<void> {
-    await this.db
-      .insertInto('organizations')
-      .values({ id: org.id, name: org.name, payment_on_file: org.paymentOnFile, created_at: org.createdAt })
-      .execute();
+    await this.db.insertInto('organizations').values({ id: org.id, name: org.name, payment_on_file: org.paymentOnFile, created_at: org.createdAt }).execute();
   }
 
   async updateOrganization(id: string, changes: { name?: string; paymentOnFile?: boolean }): Promise<void> {
@@ -149,11 +149,7 @@ export class IdentityRepository {
 
   /** The digest secrets of a key, by its public key (the Digest `username`). */
   async findDigestSecrets(publicKey: string): Promise<{ apiKeyId: string; ha1Md5: string; ha1Sha256: string } | undefined> {
-    const row = await this.db
-      .selectFrom('api_keys')
-      .select(['id', 'ha1_md5', 'ha1_sha256'])
-      .where('public_key', '=', publicKey)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('api_keys').select(['id', 'ha1_md5', 'ha1_sha256']).where('public_key', '=', publicKey).executeTakeFirst();
     return row && { apiKeyId: row.id, ha1Md5: row.ha1_md5, ha1Sha256: row.ha1_sha256 };
   }
 
@@ -189,7 +185,10 @@ export class IdentityRepository {
   async setOrgRoles(apiKeyId: string, roles: readonly OrgRole[]): Promise<void> {
     await this.db.deleteFrom('api_key_org_roles').where('api_key_id', '=', apiKeyId).execute();
     if (roles.length > 0) {
-      await this.db.insertInto('api_key_org_roles').values(roles.map((role) => ({ api_key_id: apiKeyId, role }))).execute();
+      await this.db
+        .insertInto('api_key_org_roles')
+        .values(roles.map((role) => ({ api_key_id: apiKeyId, role })))
+        .execute();
     }
   }
 
@@ -231,22 +230,17 @@ export class IdentityRepository {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
     const orgRoles = await this.db.selectFrom('api_key_org_roles').selectAll().where('api_key_id', 'in', ids).orderBy('role').execute();
-    const projectRoles = await this.db
-      .selectFrom('api_key_project_roles')
-      .selectAll()
-      .where('api_key_id', 'in', ids)
-      .orderBy('project_id')
-      .orderBy('role')
-      .execute();
+    const projectRoles = await this.db.selectFrom('api_key_project_roles').selectAll().where('api_key_id', 'in', ids).orderBy('project_id').orderBy('role').execute();
     return rows.map((row) => ({
       id: row.id,
       orgId: row.org_id,
       publicKey: row.public_key,
       description: row.description,
-      orgRoles: orgRoles.filter((r) => r.api_key_id === row.id).map((r) => r.role).filter(isOrgRole),
-      projectRoles: projectRoles
-        .filter((r) => r.api_key_id === row.id && isProjectRole(r.role))
-        .map((r) => ({ projectId: r.project_id, role: r.role as ProjectRole })),
+      orgRoles: orgRoles
+        .filter((r) => r.api_key_id === row.id)
+        .map((r) => r.role)
+        .filter(isOrgRole),
+      projectRoles: projectRoles.filter((r) => r.api_key_id === row.id && isProjectRole(r.role)).map((r) => ({ projectId: r.project_id, role: r.role as ProjectRole })),
     }));
   }
 }

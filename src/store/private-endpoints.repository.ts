@@ -1,20 +1,11 @@
 import type { EndpointService, EndpointServiceStatus } from '../domain/endpoint-service.js';
-import type { AwsConnectionStatus, InterfaceEndpoint } from '../domain/interface-endpoint.js';
+import type { AwsConnectionStatus, InterfaceEndpointRecord } from '../domain/interface-endpoint.js';
 import type { CloudProvider } from '../domain/regions.js';
 import type { Executor } from './database.js';
 
 /** A stored endpoint service with the provider's references (see providers/cloud-provider.ts). */
 export interface EndpointServiceRecord extends EndpointService {
   readonly providerRef: Readonly<Record<string, unknown>>;
-}
-
-/** A stored interface endpoint with its region, `pl-<n>` index and observed DNS names. */
-export interface InterfaceEndpointRecord extends InterfaceEndpoint {
-  readonly regionName: string;
-  /** `n` of its hostnames `pl-<n>-<region>.<suffix>.<domain>`. */
-  readonly plIndex: number;
-  /** DNS names the provider gave the customer's endpoint (regional name first), once observed. */
-  readonly dnsNames: readonly string[];
 }
 
 type ServiceRow = {
@@ -139,12 +130,7 @@ export class PrivateEndpointsRepository {
   }
 
   async findEndpoint(serviceId: string, endpointId: string): Promise<InterfaceEndpointRecord | undefined> {
-    const row = await this.db
-      .selectFrom('interface_endpoints')
-      .selectAll()
-      .where('endpoint_service_id', '=', serviceId)
-      .where('endpoint_id', '=', endpointId)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('interface_endpoints').selectAll().where('endpoint_service_id', '=', serviceId).where('endpoint_id', '=', endpointId).executeTakeFirst();
     return row && toEndpoint(row);
   }
 
@@ -161,23 +147,12 @@ export class PrivateEndpointsRepository {
   }
 
   async findEndpointAnywhere(provider: CloudProvider, endpointId: string): Promise<InterfaceEndpointRecord | undefined> {
-    const row = await this.db
-      .selectFrom('interface_endpoints')
-      .selectAll()
-      .where('provider', '=', provider)
-      .where('endpoint_id', '=', endpointId)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('interface_endpoints').selectAll().where('provider', '=', provider).where('endpoint_id', '=', endpointId).executeTakeFirst();
     return row && toEndpoint(row);
   }
 
   async listEndpoints(serviceId: string): Promise<InterfaceEndpointRecord[]> {
-    const rows = await this.db
-      .selectFrom('interface_endpoints')
-      .selectAll()
-      .where('endpoint_service_id', '=', serviceId)
-      .orderBy('created_at')
-      .orderBy('endpoint_id')
-      .execute();
+    const rows = await this.db.selectFrom('interface_endpoints').selectAll().where('endpoint_service_id', '=', serviceId).orderBy('created_at').orderBy('endpoint_id').execute();
     return rows.map(toEndpoint);
   }
 

@@ -11,7 +11,11 @@ export class SettingsRepository {
 
   /** Stores `value` unless the key exists; returns the value that is stored now (first writer wins). */
   async getOrInit(key: string, value: string): Promise<string> {
-    await this.db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
     return (await this.get(key))!;
   }
 

@@ -44,9 +44,15 @@ describe('clusters: Atlas fidelity', () => {
   test('names longer than 64 characters, more than 7 electable nodes per shard and bad numShards are 400 naming the attribute', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [replicaSet('a'.repeat(65)), 'name'],
-      [{ ...replicaSet('eight'), replicationSpecs: [{ regionConfigs: [region(5), { ...region(3), regionName: 'US_WEST_2', priority: 6 }] }] }, 'replicationSpecs[0].regionConfigs[].electableSpecs.nodeCount'],
+      [
+        { ...replicaSet('eight'), replicationSpecs: [{ regionConfigs: [region(5), { ...region(3), regionName: 'US_WEST_2', priority: 6 }] }] },
+        'replicationSpecs[0].regionConfigs[].electableSpecs.nodeCount',
+      ],
       [{ ...replicaSet('zero'), replicationSpecs: [{ numShards: 0, regionConfigs: [region()] }] }, 'replicationSpecs[0].numShards'],
-      [{ ...replicaSet('wide'), replicationSpecs: [{ regionConfigs: [{ ...region(), readOnlySpecs: { instanceSize: 'M10', nodeCount: 51 } }] }] }, 'replicationSpecs[0].regionConfigs[0].readOnlySpecs.nodeCount'],
+      [
+        { ...replicaSet('wide'), replicationSpecs: [{ regionConfigs: [{ ...region(), readOnlySpecs: { instanceSize: 'M10', nodeCount: 51 } }] }] },
+        'replicationSpecs[0].regionConfigs[0].readOnlySpecs.nodeCount',
+      ],
     ];
     for (const [body, attribute] of cases) {
       const res = await api.owner.post(clusters, body);
@@ -83,7 +89,10 @@ describe('clusters: Atlas fidelity', () => {
       [{ advancedConfiguration: { javascriptEnabled: false } }, 'advancedConfiguration'],
       [{ labelz: [] }, 'labelz'],
       [{ replicationSpecs: [{ regionConfigs: [{ ...region(), autoScaling: { compute: { enabled: true } } }] }] }, 'replicationSpecs[0].regionConfigs[0].autoScaling'],
-      [{ replicationSpecs: [{ regionConfigs: [{ ...region(), electableSpecs: { instanceSize: 'M10', nodeCount: 3, diskSizeGB: 40 } }] }] }, 'replicationSpecs[0].regionConfigs[0].electableSpecs.diskSizeGB'],
+      [
+        { replicationSpecs: [{ regionConfigs: [{ ...region(), electableSpecs: { instanceSize: 'M10', nodeCount: 3, diskSizeGB: 40 } }] }] },
+        'replicationSpecs[0].regionConfigs[0].electableSpecs.diskSizeGB',
+      ],
       [{ labels: [{ key: 'k', value: 'v', colour: 'red' }] }, 'labels[0].colour'],
     ];
     for (const [patch, attribute] of cases) {

@@ -31,7 +31,11 @@ function routesOf(tree: string): Array<{ method: string; path: string }> {
     stack.length = level;
     const path = (stack[level - 1] ?? '') + match[2]!;
     stack.push(path);
-    for (const method of (match[3] ?? '').split(',').map((m) => m.trim()).filter(Boolean)) out.push({ method, path });
+    for (const method of (match[3] ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean))
+      out.push({ method, path });
   }
   return out;
 }
@@ -61,18 +65,43 @@ const jsonish = fc.letrec((tie) => ({
     fc.boolean(),
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.constantFrom('name', 'desc', 'roles', 'providerName', 'region', 'id', 'value', 'enabled', 'orgId', 'clusterType', 'replicationSpecs', 'regionConfigs', 'regionName'), tie('value'), { maxKeys: 5 }),
+    fc.dictionary(
+      fc.constantFrom('name', 'desc', 'roles', 'providerName', 'region', 'id', 'value', 'enabled', 'orgId', 'clusterType', 'replicationSpecs', 'regionConfigs', 'regionName'),
+      tie('value'),
+      { maxKeys: 5 },
+    ),
   ),
 })).value;
 const body = fc.oneof(
   fc.constant(undefined),
   jsonish.map((v) => JSON.stringify(v) ?? 'null'),
   fc.integer({ min: 1, max: 200_000 }).map((n) => `{"roles":${'['.repeat(n)}${']'.repeat(n)}}`),
-  fc.constantFrom('{bad', '1e999', '{"value":1e999}', '{"name":-1e400}', '{"value":123456789012345678901234567890}', '[]', '"s"', '{"name":"a\\u0000b"}', '\u0000', '{"__proto__":{"x":1}}'),
+  fc.constantFrom(
+    '{bad',
+    '1e999',
+    '{"value":1e999}',
+    '{"name":-1e400}',
+    '{"value":123456789012345678901234567890}',
+    '[]',
+    '"s"',
+    '{"name":"a\\u0000b"}',
+    '\u0000',
+    '{"__proto__":{"x":1}}',
+  ),
   fc.string({ maxLength: 50 }),
 );
-const contentType = fc.constantFrom('application/json', 'application/vnd.atlas.2023-01-01+json', 'application/vnd.atlas.2024-08-05+json', 'text/plain', 'application/x-www-form-urlencoded', undefined);
-const accept = fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('application/json', '*/*', 'application/vnd.atlas.preview+json', 'application/vnd.atlas.1999-01-01+json', 'text/html') });
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/vnd.atlas.2023-01-01+json',
+  'application/vnd.atlas.2024-08-05+json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  undefined,
+);
+const accept = fc.oneof(
+  { weight: 5, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constantFrom('application/json', '*/*', 'application/vnd.atlas.preview+json', 'application/vnd.atlas.1999-01-01+json', 'text/html') },
+);
 
 const request = fc.record({
   route: fc.nat(),
@@ -96,7 +125,9 @@ test(`fuzz: no 5xx and the envelope on every error, ${RUNS} requests (seed ${SEE
         const value = r.segments[i++ % r.segments.length]!;
         return ids[value] ?? value;
       });
-      const search = Object.entries(r.query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+      const search = Object.entries(r.query)
+        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+        .join('&');
       const url = search ? `${path}?${search}` : path;
       const headers: Record<string, string> = {};
       if (r.contentType) headers['content-type'] = r.contentType;

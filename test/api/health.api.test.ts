@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { Authenticator } from '../../src/api/authenticate.js';
+import { credentialsLookup } from '../../src/app/authentication.service.js';
 import { DigestAuthority } from '../../src/api/digest-auth.js';
 import { buildApiServer } from '../../src/api/server.js';
 import { storeReadiness } from '../../src/app/readiness.service.js';
@@ -28,7 +29,7 @@ test('/healthz and /readyz are 200 on a ready server', async () => {
 test('/readyz is 503 naming the reconciler when it is enabled but not running', async () => {
   const app = await buildApiServer({
     ctx: api.ctx,
-    authenticator: new Authenticator(api.store, new DigestAuthority(Buffer.from('x'), { nonceTtlMs: 1000 })),
+    authenticator: new Authenticator(credentialsLookup(api.store), new DigestAuthority(Buffer.from('x'), { nonceTtlMs: 1000 })),
     log: createLogger('error'),
     publicUrl: null,
     readiness: storeReadiness({ store: api.store, reconcilerRunning: () => false }),

@@ -25,7 +25,7 @@ function unauthenticated(path: string, method = 'GET'): Promise<{ status: number
 }
 
 describe('authentication', () => {
-  test('the first unauthenticated request gets Atlas\'s 401: Digest challenge and JSON body', async () => {
+  test("the first unauthenticated request gets Atlas's 401: Digest challenge and JSON body", async () => {
     const res = await unauthenticated(`${V2}/groups`);
     assert.equal(res.status, 401);
     const challenge = res.raw.filter((_, i) => i % 2 === 1 && res.raw[i - 1]!.toLowerCase() === 'www-authenticate');
@@ -122,13 +122,13 @@ describe('projects', () => {
   });
 
   test('create, get, get by name, duplicate name, delete', async () => {
-    const created = await api.owner.post(`${V2}/groups`, { name: 'seed-02', orgId: api.bootstrap.orgId });
+    const created = await api.owner.post(`${V2}/groups`, { name: 'project-02', orgId: api.bootstrap.orgId });
     assert.equal(created.status, 201);
     const project = created.json as Record<string, unknown>;
     assert.match(project.id as string, /^[a-f0-9]{24}$/);
     assert.deepEqual(Object.keys(project), ['clusterCount', 'created', 'id', 'links', 'name', 'orgId', 'withDefaultAlertsSettings']);
-    assert.equal((await api.owner.get(`${V2}/groups/byName/seed-02`)).status, 200);
-    const dup = await api.owner.post(`${V2}/groups`, { name: 'seed-02', orgId: api.bootstrap.orgId });
+    assert.equal((await api.owner.get(`${V2}/groups/byName/project-02`)).status, 200);
+    const dup = await api.owner.post(`${V2}/groups`, { name: 'project-02', orgId: api.bootstrap.orgId });
     assert.equal(dup.status, 409);
     assert.equal((dup.json as { errorCode: string }).errorCode, 'GROUP_ALREADY_EXISTS');
     assert.equal((await api.owner.delete(`${V2}/groups/${project.id}`)).status, 204);
@@ -137,7 +137,7 @@ describe('projects', () => {
     assert.deepEqual((gone.json as { parameters: string[] }).parameters, [project.id]);
   });
 
-  test('missing name is MISSING_ATTRIBUTE; an unknown group is GROUP_NOT_FOUND with Atlas\'s detail', async () => {
+  test("missing name is MISSING_ATTRIBUTE; an unknown group is GROUP_NOT_FOUND with Atlas's detail", async () => {
     const missing = await api.owner.post(`${V2}/groups`, { orgId: api.bootstrap.orgId });
     assert.equal((missing.json as { errorCode: string }).errorCode, 'MISSING_ATTRIBUTE');
     const res = await api.owner.get(`${V2}/groups/111111111111111111111111`);

@@ -35,7 +35,13 @@ test('NUL in a query parameter: 400 INVALID_QUERY_PARAMETER naming it', async ()
 test('NUL in a body string: 400 INVALID_ATTRIBUTE naming the attribute', async () => {
   await expect400('POST', '/api/atlas/v2/groups', 'INVALID_ATTRIBUTE', 'name', '{"name":"a\\u0000b"}');
   await expect400('POST', `/api/atlas/v2/orgs/${api.bootstrap.orgId}/apiKeys`, 'INVALID_ATTRIBUTE', 'desc', '{"desc":"x\\u0000","roles":["ORG_MEMBER"]}');
-  await expect400('POST', `${group}/clusters`, 'INVALID_ATTRIBUTE', 'replicationSpecs.regionConfigs.regionName', '{"name":"c","replicationSpecs":[{"regionConfigs":[{"regionName":"US_EAST_1\\u0000"}]}]}');
+  await expect400(
+    'POST',
+    `${group}/clusters`,
+    'INVALID_ATTRIBUTE',
+    'replicationSpecs.regionConfigs.regionName',
+    '{"name":"c","replicationSpecs":[{"regionConfigs":[{"regionName":"US_EAST_1\\u0000"}]}]}',
+  );
 });
 
 test('dates outside what the store holds: 400 INVALID_QUERY_PARAMETER naming the parameter', async () => {

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { CreateVpcEndpointCommand, DescribeVpcEndpointServiceConfigurationsCommand, DescribeSubnetsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateVpcEndpointCommand,
+  DescribeVpcEndpointServiceConfigurationsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
+} from '@aws-sdk/client-ec2';
 import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { after, before, describe, test } from 'node:test';
 import type { AtlasResponse } from '../../src/client/atlas-client.js';
@@ -92,7 +98,10 @@ describe('endpoint services', () => {
     assert.equal(code(await post({ providerName: 'IBM', region: 'us-east-1' })), 'INVALID_ENUM_VALUE');
     assert.equal(code(await post({ providerName: 'AWS' })), 'MISSING_ATTRIBUTE');
     assert.equal(code(await post({ providerName: 'AWS', region: 'mars-1' })), 'INVALID_REGION');
-    for (const [providerName, region] of [['AZURE', 'eastus'], ['GCP', 'us-east4']]) {
+    for (const [providerName, region] of [
+      ['AZURE', 'eastus'],
+      ['GCP', 'us-east4'],
+    ]) {
       const res = await post({ providerName, region });
       expectContract(res, 'POST', '/endpointService', 400);
       assert.equal(code(res), 'PROVIDER_UNSUPPORTED');
@@ -135,9 +144,9 @@ describe('interface endpoints', () => {
   let vpce: string;
 
   before(async () => {
-    const existing = ((await stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService`)).json as Array<{ id: string; regionName: string; endpointServiceName: string }>).find(
-      (s) => s.regionName === 'US_EAST_1',
-    );
+    const existing = (
+      (await stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService`)).json as Array<{ id: string; regionName: string; endpointServiceName: string }>
+    ).find((s) => s.regionName === 'US_EAST_1');
     service = existing ? { id: existing.id, name: existing.endpointServiceName } : await availableService('us-east-1');
   });
 
@@ -147,7 +156,10 @@ describe('interface endpoints', () => {
     const res = await stack.owner.post(path, { id: vpce });
     expectContract(res, 'POST', '/{cloudProvider}/endpointService/{endpointServiceId}/endpoint', 201);
     assert.deepEqual(res.json, { cloudProvider: 'AWS', connectionStatus: 'PENDING_ACCEPTANCE', deleteRequested: false, errorMessage: null, interfaceEndpointId: vpce });
-    const ready = await until(() => stack.owner.get(`${path}/${vpce}`), (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE');
+    const ready = await until(
+      () => stack.owner.get(`${path}/${vpce}`),
+      (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
+    );
     expectContract(ready, 'GET', '/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}', 200);
     const seen = await stack.customerEc2().send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [vpce] }));
     assert.equal(seen.VpcEndpoints![0]!.State, 'available');
@@ -167,13 +179,19 @@ describe('interface endpoints', () => {
     const path = `${stack.project}/privateEndpoint/AWS/endpointService/${service.id}/endpoint`;
     const ghost = 'vpce-0123456789abcdef0';
     assert.equal((await stack.owner.post(path, { id: ghost })).status, 201);
-    const rejected = await until(() => stack.owner.get(`${path}/${ghost}`), (r) => (r.json as { connectionStatus: string }).connectionStatus === 'REJECTED');
+    const rejected = await until(
+      () => stack.owner.get(`${path}/${ghost}`),
+      (r) => (r.json as { connectionStatus: string }).connectionStatus === 'REJECTED',
+    );
     assert.match((rejected.json as { errorMessage: string }).errorMessage, /was not found/);
     assert.equal((await stack.owner.delete(`${path}/${ghost}`)).status, 204);
-    await until(() => stack.owner.get(`${path}/${ghost}`), (r) => r.status === 404);
+    await until(
+      () => stack.owner.get(`${path}/${ghost}`),
+      (r) => r.status === 404,
+    );
   });
 
-  test('an endpoint made for another project\'s service ends REJECTED, naming that service', async () => {
+  test("an endpoint made for another project's service ends REJECTED, naming that service", async () => {
     const otherProject = (await stack.owner.post('/api/atlas/v2/groups', { name: 'other-team', orgId: stack.bootstrap.orgId })).json as { id: string };
     const created = await stack.owner.post(`/api/atlas/v2/groups/${otherProject.id}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
     const otherId = (created.json as { id: string }).id;
@@ -185,31 +203,49 @@ describe('interface endpoints', () => {
     const misdirected = await customerEndpoint(otherName);
     const path = `${stack.project}/privateEndpoint/AWS/endpointService/${service.id}/endpoint`;
     assert.equal((await stack.owner.post(path, { id: misdirected })).status, 201);
-    const rejected = await until(() => stack.owner.get(`${path}/${misdirected}`), (r) => (r.json as { connectionStatus: string }).connectionStatus === 'REJECTED');
+    const rejected = await until(
+      () => stack.owner.get(`${path}/${misdirected}`),
+      (r) => (r.json as { connectionStatus: string }).connectionStatus === 'REJECTED',
+    );
     assert.match((rejected.json as { errorMessage: string }).errorMessage, new RegExp(`connected to ${otherName.replace(/\./g, '\\.')}`));
     assert.equal((await stack.owner.delete(`${path}/${misdirected}`)).status, 204);
-    await until(() => stack.owner.get(`${path}/${misdirected}`), (r) => r.status === 404);
+    await until(
+      () => stack.owner.get(`${path}/${misdirected}`),
+      (r) => r.status === 404,
+    );
     // The same endpoint may then be registered with its own service, and is accepted there.
     const own = `/api/atlas/v2/groups/${otherProject.id}/privateEndpoint/AWS/endpointService/${otherId}/endpoint`;
     assert.equal((await stack.owner.post(own, { id: misdirected })).status, 201);
-    await until(() => stack.owner.get(`${own}/${misdirected}`), (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE');
+    await until(
+      () => stack.owner.get(`${own}/${misdirected}`),
+      (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
+    );
   });
 
-  test('an endpoint in another region is not visible to this region\'s service: REJECTED as not found', async () => {
+  test("an endpoint in another region is not visible to this region's service: REJECTED as not found", async () => {
     const west = await availableService('us-west-2');
     const westEndpoint = await customerEndpoint(west.name, 'us-west-2');
     const path = `${stack.project}/privateEndpoint/AWS/endpointService/${service.id}/endpoint`;
     assert.equal((await stack.owner.post(path, { id: westEndpoint })).status, 201);
-    const rejected = await until(() => stack.owner.get(`${path}/${westEndpoint}`), (r) => (r.json as { connectionStatus: string }).connectionStatus === 'REJECTED');
+    const rejected = await until(
+      () => stack.owner.get(`${path}/${westEndpoint}`),
+      (r) => (r.json as { connectionStatus: string }).connectionStatus === 'REJECTED',
+    );
     assert.match((rejected.json as { errorMessage: string }).errorMessage, /was not found/);
     assert.equal((await stack.owner.delete(`${path}/${westEndpoint}`)).status, 204);
-    await until(() => stack.owner.get(`${path}/${westEndpoint}`), (r) => r.status === 404);
+    await until(
+      () => stack.owner.get(`${path}/${westEndpoint}`),
+      (r) => r.status === 404,
+    );
     const own = `${stack.project}/privateEndpoint/AWS/endpointService/${west.id}/endpoint`;
     assert.equal((await stack.owner.post(own, { id: westEndpoint })).status, 201);
-    await until(() => stack.owner.get(`${own}/${westEndpoint}`), (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE');
+    await until(
+      () => stack.owner.get(`${own}/${westEndpoint}`),
+      (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
+    );
   });
 
-  test('seed 01 region rules: one endpoint per region across regions; several in one region only', async () => {
+  test('region rules: one endpoint per region across regions; several in one region only', async () => {
     // Now: us-east-1 has one, us-west-2 has one. A second in us-east-1 is refused.
     const second = await customerEndpoint(service.name);
     const res = await stack.owner.post(`${stack.project}/privateEndpoint/AWS/endpointService/${service.id}/endpoint`, { id: second });
@@ -229,7 +265,10 @@ describe('interface endpoints', () => {
     expectContract(get, 'GET', '/regionalMode', 200);
     assert.deepEqual(get.json, { enabled: true });
     assert.equal((await stack.owner.delete(`${stack.project}/privateEndpoint/AWS/endpointService/${service.id}/endpoint/${second}`)).status, 204);
-    await until(() => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${service.id}/endpoint/${second}`), (r) => r.status === 404);
+    await until(
+      () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${service.id}/endpoint/${second}`),
+      (r) => r.status === 404,
+    );
     assert.deepEqual((await stack.owner.patch(`${stack.project}/privateEndpoint/regionalMode`, { enabled: false })).json, { enabled: false });
   });
 });
@@ -239,7 +278,15 @@ describe('clusters and addressable targets', () => {
     name,
     clusterType: 'REPLICASET',
     replicationSpecs: [
-      { regionConfigs: regions.map(([regionName, nodeCount], i) => ({ providerName: 'AWS', regionName, priority: 7 - i, electableSpecs: { instanceSize: 'M10', nodeCount: Math.min(nodeCount, 7) }, readOnlySpecs: { instanceSize: 'M10', nodeCount: Math.max(0, nodeCount - 7) } })) },
+      {
+        regionConfigs: regions.map(([regionName, nodeCount], i) => ({
+          providerName: 'AWS',
+          regionName,
+          priority: 7 - i,
+          electableSpecs: { instanceSize: 'M10', nodeCount: Math.min(nodeCount, 7) },
+          readOnlySpecs: { instanceSize: 'M10', nodeCount: Math.max(0, nodeCount - 7) },
+        })),
+      },
     ],
   });
 
@@ -251,16 +298,34 @@ describe('clusters and addressable targets', () => {
     assert.equal(fits.status, 201, fits.text);
     const grow = await stack.owner.patch(`${stack.project}/clusters/fits`, cluster('fits', [['US_EAST_1', 31]]));
     assert.equal(code(grow), 'MAX_NODES_PER_PRIVATELINK_REGION_EXCEEDED');
-    await until(() => stack.owner.get(`${stack.project}/clusters/fits`), (r) => (r.json as { stateName: string }).stateName === 'IDLE');
+    await until(
+      () => stack.owner.get(`${stack.project}/clusters/fits`),
+      (r) => (r.json as { stateName: string }).stateName === 'IDLE',
+    );
     assert.equal((await stack.owner.delete(`${stack.project}/clusters/fits`)).status, 202);
-    await until(() => stack.owner.get(`${stack.project}/clusters/fits`), (r) => r.status === 404);
+    await until(
+      () => stack.owner.get(`${stack.project}/clusters/fits`),
+      (r) => r.status === 404,
+    );
   });
 
   test('a multi-region cluster needs PrivateLink in all of its regions or none', async () => {
-    const partial = await stack.owner.post(`${stack.project}/clusters`, cluster('multi', [['US_EAST_1', 3], ['EU_WEST_1', 2]]));
+    const partial = await stack.owner.post(
+      `${stack.project}/clusters`,
+      cluster('multi', [
+        ['US_EAST_1', 3],
+        ['EU_WEST_1', 2],
+      ]),
+    );
     assert.equal(partial.status, 400);
     assert.equal(code(partial), 'PRIVATE_LINK_NOT_ACTIVE_IN_ALL_REGIONS');
-    const covered = await stack.owner.post(`${stack.project}/clusters`, cluster('multi', [['US_EAST_1', 3], ['US_WEST_2', 2]]));
+    const covered = await stack.owner.post(
+      `${stack.project}/clusters`,
+      cluster('multi', [
+        ['US_EAST_1', 3],
+        ['US_WEST_2', 2],
+      ]),
+    );
     assert.equal(covered.status, 201, covered.text);
     assert.equal((await stack.owner.delete(`${stack.project}/clusters/multi`)).status, 202);
   });
@@ -297,7 +362,11 @@ describe('roles on private endpoint routes', () => {
 
 describe('deletion', () => {
   test('deleting a service answers 202 {}, shows DELETING, then 404; the customer endpoint is rejected and stays', async () => {
-    const services = (await stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService`)).json as Array<{ id: string; regionName: string; interfaceEndpoints: string[] }>;
+    const services = (await stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService`)).json as Array<{
+      id: string;
+      regionName: string;
+      interfaceEndpoints: string[];
+    }>;
     const east = services.find((s) => s.regionName === 'US_EAST_1')!;
     assert.ok(east.interfaceEndpoints.length > 0);
     const res = await stack.owner.delete(`${stack.project}/privateEndpoint/AWS/endpointService/${east.id}`);
@@ -305,9 +374,16 @@ describe('deletion', () => {
     assert.deepEqual(res.json, {});
     const after = await stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${east.id}`);
     if (after.status === 200) assert.equal((after.json as { status: string }).status, 'DELETING');
-    await until(() => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${east.id}`), (r) => r.status === 404, 60_000);
+    await until(
+      () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${east.id}`),
+      (r) => r.status === 404,
+      60_000,
+    );
     const seen = await stack.customerEc2().send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: east.interfaceEndpoints }));
-    assert.deepEqual(seen.VpcEndpoints!.map((e) => e.State), east.interfaceEndpoints.map(() => 'rejected'));
+    assert.deepEqual(
+      seen.VpcEndpoints!.map((e) => e.State),
+      east.interfaceEndpoints.map(() => 'rejected'),
+    );
     // Nothing is left on the provider side for it: no load balancer, no endpoint service.
     const lbs = await stack.providerElb().send(new DescribeLoadBalancersCommand({}));
     assert.ok(!(lbs.LoadBalancers ?? []).some((lb) => lb.LoadBalancerName === `pl-${east.id}`));

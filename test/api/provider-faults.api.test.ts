@@ -14,14 +14,30 @@ after(async () => stack?.close());
 async function customerEndpoint(serviceName: string): Promise<string> {
   const ec2 = stack.customerEc2();
   const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-  const subnet = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'availability-zone', Values: ['us-east-1a'] }] }))).Subnets![0]!;
-  return (await ec2.send(new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!] }))).VpcEndpoint!.VpcEndpointId!;
+  const subnet = (
+    await ec2.send(
+      new DescribeSubnetsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpc.VpcId!] },
+          { Name: 'availability-zone', Values: ['us-east-1a'] },
+        ],
+      }),
+    )
+  ).Subnets![0]!;
+  return (await ec2.send(new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!] }))).VpcEndpoint!
+    .VpcEndpointId!;
 }
 
 test('throttled and unavailable AWS calls are retried until the service is AVAILABLE', async () => {
   const cloud = stack.running.localCloud!;
   await cloud.setFault('CreateVpcEndpointServiceConfiguration', { kind: 'throttle', times: 3 });
-  await cloud.setFault('CreateLoadBalancer', { kind: 'error', code: 'InternalFailure', message: 'The request processing has failed because of an unknown error.', status: 500, times: 2 });
+  await cloud.setFault('CreateLoadBalancer', {
+    kind: 'error',
+    code: 'InternalFailure',
+    message: 'The request processing has failed because of an unknown error.',
+    status: 500,
+    times: 2,
+  });
   const created = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
   const id = (created.json as { id: string }).id;
   const ready = await until(
@@ -33,7 +49,7 @@ test('throttled and unavailable AWS calls are retried until the service is AVAIL
   assert.equal((ready.json as { errorMessage: string | null }).errorMessage, null);
 });
 
-test('an invalid request ends FAILED with Atlas\'s message naming the AWS code and message', async () => {
+test("an invalid request ends FAILED with Atlas's message naming the AWS code and message", async () => {
   const cloud = stack.running.localCloud!;
   await cloud.setFault('CreateVpcEndpointServiceConfiguration', { kind: 'error', code: 'InvalidParameter', message: 'The NLB is not allowed here.', status: 400 });
   try {
@@ -50,7 +66,11 @@ test('an invalid request ends FAILED with Atlas\'s message naming the AWS code a
     );
     // A failed service can be deleted, and nothing stays behind.
     assert.equal((await stack.owner.delete(`${stack.project}/privateEndpoint/AWS/endpointService/${id}`)).status, 202);
-    await until(() => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${id}`), (r) => r.status === 404, 20_000);
+    await until(
+      () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${id}`),
+      (r) => r.status === 404,
+      20_000,
+    );
   } finally {
     await cloud.setFault('CreateVpcEndpointServiceConfiguration', null);
   }
@@ -58,7 +78,12 @@ test('an invalid request ends FAILED with Atlas\'s message naming the AWS code a
 
 test('a refused accept ends REJECTED with "Failed to accept interface endpoint due to an unexpected error …"', async () => {
   const cloud = stack.running.localCloud!;
-  const services = (await stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService`)).json as Array<{ id: string; status: string; endpointServiceName: string; regionName: string }>;
+  const services = (await stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService`)).json as Array<{
+    id: string;
+    status: string;
+    endpointServiceName: string;
+    regionName: string;
+  }>;
   const service = services.find((s) => s.regionName === 'US_EAST_1' && s.status === 'AVAILABLE')!;
   const vpce = await customerEndpoint(service.endpointServiceName);
   await cloud.setFault('AcceptVpcEndpointConnections', {
@@ -71,16 +96,34 @@ test('a refused accept ends REJECTED with "Failed to accept interface endpoint d
   await cloud.setFault('DescribeVpcEndpointConnections', { kind: 'throttle', times: 2 });
   const path = `${stack.project}/privateEndpoint/AWS/endpointService/${service.id}/endpoint`;
   assert.equal((await stack.owner.post(path, { id: vpce })).status, 201);
-  const settled = await until(() => stack.owner.get(`${path}/${vpce}`), (r) => ['AVAILABLE', 'REJECTED'].includes((r.json as { connectionStatus: string }).connectionStatus), 20_000);
-  // "idempotent operation going on" is a conflict: retried, then accepted (TF #590's failure, handled).
+  const settled = await until(
+    () => stack.owner.get(`${path}/${vpce}`),
+    (r) => ['AVAILABLE', 'REJECTED'].includes((r.json as { connectionStatus: string }).connectionStatus),
+    20_000,
+  );
+  // "idempotent operation going on" is a conflict: retried, then accepted (a failure the Terraform provider has met against Atlas, handled).
   assert.equal((settled.json as { connectionStatus: string }).connectionStatus, 'AVAILABLE');
 
   const second = await customerEndpoint(service.endpointServiceName);
   await stack.owner.delete(`${path}/${vpce}`);
-  await until(() => stack.owner.get(`${path}/${vpce}`), (r) => r.status === 404, 20_000);
-  await cloud.setFault('AcceptVpcEndpointConnections', { kind: 'error', code: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.', status: 403, times: 1 });
+  await until(
+    () => stack.owner.get(`${path}/${vpce}`),
+    (r) => r.status === 404,
+    20_000,
+  );
+  await cloud.setFault('AcceptVpcEndpointConnections', {
+    kind: 'error',
+    code: 'UnauthorizedOperation',
+    message: 'You are not authorized to perform this operation.',
+    status: 403,
+    times: 1,
+  });
   assert.equal((await stack.owner.post(path, { id: second })).status, 201);
-  const rejected = await until(() => stack.owner.get(`${path}/${second}`), (r) => (r.json as { connectionStatus: string }).connectionStatus === 'REJECTED', 20_000);
+  const rejected = await until(
+    () => stack.owner.get(`${path}/${second}`),
+    (r) => (r.json as { connectionStatus: string }).connectionStatus === 'REJECTED',
+    20_000,
+  );
   assert.equal(
     (rejected.json as { errorMessage: string }).errorMessage,
     'Failed to accept interface endpoint due to an unexpected error with code={UnauthorizedOperation} and message={You are not authorized to perform this operation.} from AWS API.',

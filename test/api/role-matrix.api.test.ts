@@ -117,11 +117,41 @@ describe('role-granting routes', () => {
   const orgRefusals = { RO: 403, PO_MEMBER: 403, CM: 403, CREATOR: 403, OTHER: 404 };
   const keyAdminRefusals = { RO: 403, CM: 403, CREATOR: 403, OTHER: 404 };
   const ROUTES: GrantRoute[] = [
-    { name: 'POST /orgs/{orgId}/apiKeys', scope: 'org', refused: orgRefusals, success: 200, request: (role) => ({ method: 'POST', path: `/orgs/${ORG()}/apiKeys`, body: { desc: 'granted', roles: [role] } }) },
-    { name: 'PATCH /orgs/{orgId}/apiKeys/{id}', scope: 'org', refused: orgRefusals, success: 200, request: (role) => ({ method: 'PATCH', path: `/orgs/${ORG()}/apiKeys/${target}`, body: { roles: [role] } }) },
-    { name: 'POST /groups/{groupId}/apiKeys', scope: 'project', refused: { ...keyAdminRefusals, OO: 403 }, success: 200, request: (role) => ({ method: 'POST', path: `/groups/${g}/apiKeys`, body: { desc: 'granted', roles: [role] } }) },
-    { name: 'POST /groups/{groupId}/apiKeys/{id}', scope: 'project', refused: keyAdminRefusals, success: 204, request: (role) => ({ method: 'POST', path: `/groups/${g}/apiKeys/${target}`, body: [{ roles: [role] }] }) },
-    { name: 'PATCH /groups/{groupId}/apiKeys/{id}', scope: 'project', refused: keyAdminRefusals, success: 200, request: (role) => ({ method: 'PATCH', path: `/groups/${g}/apiKeys/${target}`, body: { roles: [role] } }) },
+    {
+      name: 'POST /orgs/{orgId}/apiKeys',
+      scope: 'org',
+      refused: orgRefusals,
+      success: 200,
+      request: (role) => ({ method: 'POST', path: `/orgs/${ORG()}/apiKeys`, body: { desc: 'granted', roles: [role] } }),
+    },
+    {
+      name: 'PATCH /orgs/{orgId}/apiKeys/{id}',
+      scope: 'org',
+      refused: orgRefusals,
+      success: 200,
+      request: (role) => ({ method: 'PATCH', path: `/orgs/${ORG()}/apiKeys/${target}`, body: { roles: [role] } }),
+    },
+    {
+      name: 'POST /groups/{groupId}/apiKeys',
+      scope: 'project',
+      refused: { ...keyAdminRefusals, OO: 403 },
+      success: 200,
+      request: (role) => ({ method: 'POST', path: `/groups/${g}/apiKeys`, body: { desc: 'granted', roles: [role] } }),
+    },
+    {
+      name: 'POST /groups/{groupId}/apiKeys/{id}',
+      scope: 'project',
+      refused: keyAdminRefusals,
+      success: 204,
+      request: (role) => ({ method: 'POST', path: `/groups/${g}/apiKeys/${target}`, body: [{ roles: [role] }] }),
+    },
+    {
+      name: 'PATCH /groups/{groupId}/apiKeys/{id}',
+      scope: 'project',
+      refused: keyAdminRefusals,
+      success: 200,
+      request: (role) => ({ method: 'PATCH', path: `/groups/${g}/apiKeys/${target}`, body: { roles: [role] } }),
+    },
   ];
 
   for (const route of ROUTES) {
@@ -144,7 +174,11 @@ describe('role-granting routes', () => {
             const names = granted.filter((r) => (route.scope === 'org' ? r.groupId === undefined : r.groupId === g)).map((r) => r.roleName);
             assert.deepEqual(names, [role], `${who} granting ${role}: ${res.text}`);
             if (route.name === 'POST /groups/{groupId}/apiKeys') {
-              assert.deepEqual(granted.filter((r) => r.groupId === undefined).map((r) => r.roleName), ['ORG_MEMBER'], res.text);
+              assert.deepEqual(
+                granted.filter((r) => r.groupId === undefined).map((r) => r.roleName),
+                ['ORG_MEMBER'],
+                res.text,
+              );
             }
           }
         }
@@ -160,10 +194,15 @@ describe('role-granting routes', () => {
     assert.equal((await attacker.patch(`/api/atlas/v2/orgs/${ORG()}`, { paymentInformationOnFile: false })).status, 403);
     const self = await attacker.patch(`/api/atlas/v2/orgs/${ORG()}/apiKeys/${(attacker as { apiKeyId: string }).apiKeyId}`, { roles: ['ORG_OWNER'] });
     assert.equal(self.status, 403);
-    const keys = (await api.owner.get(`/api/atlas/v2/orgs/${ORG()}/apiKeys?itemsPerPage=500`)).json as { results: Array<{ id: string; desc: string; roles: Array<{ roleName: string; groupId?: string }> }> };
+    const keys = (await api.owner.get(`/api/atlas/v2/orgs/${ORG()}/apiKeys?itemsPerPage=500`)).json as {
+      results: Array<{ id: string; desc: string; roles: Array<{ roleName: string; groupId?: string }> }>;
+    };
     assert.ok(!keys.results.some((k) => k.desc === 'escalate'));
     const own = keys.results.find((k) => k.id === (attacker as { apiKeyId: string }).apiKeyId)!;
-    assert.deepEqual(own.roles.filter((r) => r.groupId === undefined).map((r) => r.roleName), ['ORG_MEMBER']);
+    assert.deepEqual(
+      own.roles.filter((r) => r.groupId === undefined).map((r) => r.roleName),
+      ['ORG_MEMBER'],
+    );
   });
 
   test('POST /groups: the creator becomes Project Owner; only Organization Owners and Project Creators may create', async () => {

@@ -11,8 +11,11 @@ const DATES = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/g;
  */
 describe('administration commands against a running server', { concurrency: false }, () => {
   let s: CliSession;
-  const transcript = (args: string[], result: Awaited<ReturnType<CliSession['run']>>, options: { tty?: boolean; env?: Record<string, string>; stderr?: (t: string) => string } = {}) =>
-    s.transcript(args, result, options).replace(DATES, '<DATE>');
+  const transcript = (
+    args: string[],
+    result: Awaited<ReturnType<CliSession['run']>>,
+    options: { tty?: boolean; env?: Record<string, string>; stderr?: (t: string) => string } = {},
+  ) => s.transcript(args, result, options).replace(DATES, '<DATE>');
 
   before(async () => {
     s = await CliSession.start();

@@ -168,9 +168,18 @@ const FLAG_ERRORS: ReadonlyArray<readonly [string[], string]> = [
     'Error: required flag(s) "projectId" not set\n\nNo profile \'default\' is configured. Run: privlink config init, or pass --projectId <id>, or set MONGODB_ATLAS_PROJECT_ID.\n',
   ],
   [['privateEndpoints', 'aws', 'create', '--region', 'us-east-1', '--projectId', 'nope'], "Error: the provided value 'nope' is not a valid Id\n"],
-  [['privateEndpoints', 'aws', 'create', 'extra', '--region', 'us-east-1'], 'Error: "privlink privateEndpoints aws create" accepts no arguments\n\nUsage:  privlink privateEndpoints aws create [options]\n'],
-  [['privateEndpoints', 'aws', 'describe'], 'Error: "privlink privateEndpoints aws describe" requires 1 argument, received 0\n\nUsage:  privlink privateEndpoints aws describe <privateEndpointId> [options]\n'],
-  [['privateEndpoints', 'aws', 'describe', 'a', 'b'], 'Error: "privlink privateEndpoints aws describe" requires 1 argument, received 2\n\nUsage:  privlink privateEndpoints aws describe <privateEndpointId> [options]\n'],
+  [
+    ['privateEndpoints', 'aws', 'create', 'extra', '--region', 'us-east-1'],
+    'Error: "privlink privateEndpoints aws create" accepts no arguments\n\nUsage:  privlink privateEndpoints aws create [options]\n',
+  ],
+  [
+    ['privateEndpoints', 'aws', 'describe'],
+    'Error: "privlink privateEndpoints aws describe" requires 1 argument, received 0\n\nUsage:  privlink privateEndpoints aws describe <privateEndpointId> [options]\n',
+  ],
+  [
+    ['privateEndpoints', 'aws', 'describe', 'a', 'b'],
+    'Error: "privlink privateEndpoints aws describe" requires 1 argument, received 2\n\nUsage:  privlink privateEndpoints aws describe <privateEndpointId> [options]\n',
+  ],
   [['privateEndpoints', 'aws', 'describe', 'not-an-id'], "Error: the provided value 'not-an-id' is not a valid Id\n"],
   [['privateEndpoints', 'aws', 'interfaces', 'create', SERVICE], 'Error: required flag(s) "privateEndpointId" not set\n'],
   [['privateEndpoints', 'aws', 'interfaces', 'describe', 'vpce-0123456789abcdef0'], 'Error: required flag(s) "endpointServiceId" not set\n'],
@@ -180,26 +189,47 @@ const FLAG_ERRORS: ReadonlyArray<readonly [string[], string]> = [
     ['privateEndpoints', 'gcp', 'interfaces', 'create', 'group-1', '--endpointServiceId', SERVICE, '--gcpProjectId', 'p', '--endpoint', 'bad', '--projectId', PROJECT],
     "Error: invalid endpoint 'bad'. Required format is: <endpointName>@<ipAddress>, eg: foo@127.0.0.1\n",
   ],
-  [['privateEndpoints', 'aws', 'list', '--projectId', PROJECT, '-o', 'xml'], 'Error: invalid argument "xml" for "-o, --output" flag: valid values are plaintext, json, json-path=<expr>, go-template=<template>, go-template-file=<path>\n'],
+  [
+    ['privateEndpoints', 'aws', 'list', '--projectId', PROJECT, '-o', 'xml'],
+    'Error: invalid argument "xml" for "-o, --output" flag: valid values are plaintext, json, json-path=<expr>, go-template=<template>, go-template-file=<path>\n',
+  ],
   [
     ['privateEndpoints', 'aws', 'list', '--projectId', PROJECT, '-o', 'go-template={{printf "%s" .id}}'],
     'Error: invalid argument "go-template={{printf "%s" .id}}" for "-o, --output" flag: unsupported action {{printf "%s" .id}}: only {{.Field}}, {{range .Field}}, {{if .Field}}, {{else}}, {{end}} are supported\n',
   ],
-  [['privateEndpoints', 'aws', 'list', '--projectId', PROJECT, '-o', 'json-path=status'], 'Error: invalid argument "json-path=status" for "-o, --output" flag: jsonpath must start with $: status\n'],
+  [
+    ['privateEndpoints', 'aws', 'list', '--projectId', PROJECT, '-o', 'json-path=status'],
+    'Error: invalid argument "json-path=status" for "-o, --output" flag: jsonpath must start with $: status\n',
+  ],
   [['privateEndpoints', 'aws', 'list', '--projectId', PROJECT, '-o', 'json-path='], 'Error: invalid argument "json-path=" for "-o, --output" flag: empty jsonpath\n'],
-  [['privateEndpoints', 'aws', 'watch', SERVICE, '--projectId', PROJECT, '--interval', 'soon'], 'Error: invalid argument "soon" for "--interval" flag: not a duration (4s, 500ms)\n'],
-  [['privateEndpoints', 'awz'], 'Error: unknown command "awz" for "privlink privateEndpoints"\n\nDid you mean this?\n\taws\n\nRun \'privlink privateEndpoints --help\' for usage.\n'],
+  [
+    ['privateEndpoints', 'aws', 'watch', SERVICE, '--projectId', PROJECT, '--interval', 'soon'],
+    'Error: invalid argument "soon" for "--interval" flag: not a duration (4s, 500ms)\n',
+  ],
+  [
+    ['privateEndpoints', 'awz'],
+    'Error: unknown command "awz" for "privlink privateEndpoints"\n\nDid you mean this?\n\taws\n\nRun \'privlink privateEndpoints --help\' for usage.\n',
+  ],
   [['frobnicate'], 'Error: unknown command "frobnicate" for "privlink"\nRun \'privlink --help\' for usage.\n'],
   [['privateEndpont', 'aws', 'list'], 'Error: unknown command "privateEndpont" for "privlink"\n\nDid you mean this?\n\tprivateEndpoints\n\nRun \'privlink --help\' for usage.\n'],
   [['p'], 'Error: unknown command "p" for "privlink"\n\nDid you mean this?\n\tprivateEndpoints\n\tprojects\n\nRun \'privlink --help\' for usage.\n'],
-  [['clusters', 'lst', '--projectId', PROJECT], 'Error: unknown command "lst" for "privlink clusters"\n\nDid you mean this?\n\tlist\n\nRun \'privlink clusters --help\' for usage.\n'],
+  [
+    ['clusters', 'lst', '--projectId', PROJECT],
+    'Error: unknown command "lst" for "privlink clusters"\n\nDid you mean this?\n\tlist\n\nRun \'privlink clusters --help\' for usage.\n',
+  ],
   [['frobnicate', '-o', 'json'], 'Error: unknown command "frobnicate" for "privlink"\nRun \'privlink --help\' for usage.\n'],
   [['-P', 'default', 'confg', '-o', 'json'], 'Error: unknown command "confg" for "privlink"\n\nDid you mean this?\n\tconfig\n\nRun \'privlink --help\' for usage.\n'],
-  [['privateEndpoints', 'aws', 'lsit', '-o', 'json'], 'Error: unknown command "lsit" for "privlink privateEndpoints aws"\n\nDid you mean this?\n\tlist\n\nRun \'privlink privateEndpoints aws --help\' for usage.\n'],
+  [
+    ['privateEndpoints', 'aws', 'lsit', '-o', 'json'],
+    'Error: unknown command "lsit" for "privlink privateEndpoints aws"\n\nDid you mean this?\n\tlist\n\nRun \'privlink privateEndpoints aws --help\' for usage.\n',
+  ],
   [['privateEndpoints', '-o', 'json'], "Error: unknown shorthand flag: 'o' in -o\n"],
   [['completion', 'tcsh'], 'Error: invalid shell "tcsh": valid values are bash, zsh, fish\n'],
   [['help', 'nothing'], 'Error: unknown help topic "nothing": try privlink help, privlink help exit-codes or privlink help environment\n'],
-  [['clusters', 'create', 'c0', '--provider', 'AWS', '--region', 'US_EAST_1', '--members', 'three'], 'Error: invalid argument "three" for "--members" flag: not a positive integer\n'],
+  [
+    ['clusters', 'create', 'c0', '--provider', 'AWS', '--region', 'US_EAST_1', '--members', 'three'],
+    'Error: invalid argument "three" for "--members" flag: not a positive integer\n',
+  ],
 ];
 
 describe('flag and argument errors (exit 1, cobra wording, stdout empty)', () => {
@@ -255,10 +285,7 @@ describe('flag and argument errors (exit 1, cobra wording, stdout empty)', () =>
       env: { PRIVLINK_PUBLIC_API_KEY: 'abcdefgh', PRIVLINK_PRIVATE_API_KEY: 'k', PRIVLINK_BASE_URL: 'http://127.0.0.1:1/' },
     });
     assert.equal(result.code, 1);
-    assert.equal(
-      result.stderr,
-      `Error: not a terminal, so no confirmation can be asked for deleting '${SERVICE}'; use --force to delete without asking\n`,
-    );
+    assert.equal(result.stderr, `Error: not a terminal, so no confirmation can be asked for deleting '${SERVICE}'; use --force to delete without asking\n`);
   });
 
   test('delete declined on a terminal exits 2 with the Atlas notice, before calling the API', async () => {

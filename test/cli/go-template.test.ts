@@ -45,7 +45,10 @@ describe('go-template subset', () => {
 
   for (const bad of ['{{printf "%s" .x}}', '{{.x | upper}}', '{{with .x}}y{{end}}', '{{$x := .y}}', '{{len .x}}', '{{template "t"}}', '{{range $i, $g := .x}}{{end}}', '{{}}']) {
     test(`refuses ${bad} with an error naming the supported subset`, () => {
-      assert.throws(() => parseGoTemplate(bad), (error: unknown) => error instanceof GoTemplateError && /supported|missing value/.test(error.message));
+      assert.throws(
+        () => parseGoTemplate(bad),
+        (error: unknown) => error instanceof GoTemplateError && /supported|missing value/.test(error.message),
+      );
     });
   }
 

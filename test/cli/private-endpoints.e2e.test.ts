@@ -96,7 +96,9 @@ describe('privateEndpoints commands against a running server', { concurrency: fa
     for (const subnet of subnets.Subnets) s.name(subnet.SubnetId, `<SUBNET_${subnet.AvailabilityZone}>`);
     for (const tty of [false, true]) {
       parts.push(s.transcript(['localcloud', 'aws', 'describe-vpcs'], await s.ok(['localcloud', 'aws', 'describe-vpcs'], { tty }), { tty }));
-      parts.push(s.transcript(['localcloud', 'aws', 'describe-subnets', '--vpc-id', vpc], await s.ok(['localcloud', 'aws', 'describe-subnets', '--vpc-id', vpc], { tty }), { tty }));
+      parts.push(
+        s.transcript(['localcloud', 'aws', 'describe-subnets', '--vpc-id', vpc], await s.ok(['localcloud', 'aws', 'describe-subnets', '--vpc-id', vpc], { tty }), { tty }),
+      );
     }
     const serviceName = Object.entries(s.placeholders).find(([, p]) => p.startsWith('<SERVICE_NAME_1'))![0];
     const servicesArgs = ['localcloud', 'aws', 'describe-vpc-endpoint-services', '--service-names', serviceName];
@@ -115,13 +117,19 @@ describe('privateEndpoints commands against a running server', { concurrency: fa
 
     const createArgs = ['privateEndpoints', 'aws', 'interfaces', 'create', service1, '--privateEndpointId', vpce1];
     parts.push(s.transcript(createArgs, await s.ok(createArgs)));
-    await eventually(async () => {
-      const status = (await s.ok(['privateEndpoints', 'aws', 'interfaces', 'describe', vpce1, '--endpointServiceId', service1, '-o', 'go-template={{.connectionStatus}}'])).stdout;
-      return status === 'AVAILABLE' ? status : undefined;
-    }, 60_000, 'interface endpoint AVAILABLE');
+    await eventually(
+      async () => {
+        const status = (await s.ok(['privateEndpoints', 'aws', 'interfaces', 'describe', vpce1, '--endpointServiceId', service1, '-o', 'go-template={{.connectionStatus}}']))
+          .stdout;
+        return status === 'AVAILABLE' ? status : undefined;
+      },
+      60_000,
+      'interface endpoint AVAILABLE',
+    );
 
     // Second service (eu-west-1): the interface is created in terminal mode.
-    const euVpc = (JSON.parse((await s.ok(['localcloud', 'aws', 'describe-vpcs', '--region', 'eu-west-1', '-o', 'json'])).stdout) as { Vpcs: Array<{ VpcId: string }> }).Vpcs[0]!.VpcId;
+    const euVpc = (JSON.parse((await s.ok(['localcloud', 'aws', 'describe-vpcs', '--region', 'eu-west-1', '-o', 'json'])).stdout) as { Vpcs: Array<{ VpcId: string }> }).Vpcs[0]!
+      .VpcId;
     s.name(euVpc, '<VPC_EU_WEST_1>');
     const serviceName2 = Object.entries(s.placeholders).find(([, p]) => p.startsWith('<SERVICE_NAME_2'))![0];
     const zones2 = JSON.parse((await s.ok(['localcloud', 'aws', 'describe-vpc-endpoint-services', '--region', 'eu-west-1', '--service-names', serviceName2, '-o', 'json'])).stdout)
@@ -131,14 +139,21 @@ describe('privateEndpoints commands against a running server', { concurrency: fa
     };
     for (const x of euSubnets.Subnets) s.name(x.SubnetId, `<SUBNET_${x.AvailabilityZone}>`);
     const euSubnet = euSubnets.Subnets.find((x) => zones2.includes(x.AvailabilityZone))!.SubnetId;
-    vpce2 = (await s.ok(['localcloud', 'aws', 'create-vpc-endpoint', '--region', 'eu-west-1', '--vpc-id', euVpc, '--service-name', serviceName2, '--subnet-ids', euSubnet])).stdout.trim();
+    vpce2 = (
+      await s.ok(['localcloud', 'aws', 'create-vpc-endpoint', '--region', 'eu-west-1', '--vpc-id', euVpc, '--service-name', serviceName2, '--subnet-ids', euSubnet])
+    ).stdout.trim();
     s.name(vpce2, '<VPCE_2>');
     const createTty = ['privateEndpoints', 'aws', 'interfaces', 'add', service2, '--privateEndpointId', vpce2];
     parts.push(s.transcript(createTty, await s.ok(createTty, { tty: true }), { tty: true }));
-    await eventually(async () => {
-      const status = (await s.ok(['privateEndpoints', 'aws', 'interfaces', 'describe', vpce2, '--endpointServiceId', service2, '-o', 'go-template={{.connectionStatus}}'])).stdout;
-      return status === 'AVAILABLE' ? status : undefined;
-    }, 60_000, 'second interface endpoint AVAILABLE');
+    await eventually(
+      async () => {
+        const status = (await s.ok(['privateEndpoints', 'aws', 'interfaces', 'describe', vpce2, '--endpointServiceId', service2, '-o', 'go-template={{.connectionStatus}}']))
+          .stdout;
+        return status === 'AVAILABLE' ? status : undefined;
+      },
+      60_000,
+      'second interface endpoint AVAILABLE',
+    );
 
     const reads: Array<[string[], boolean]> = [
       [['privateEndpoints', 'aws', 'interfaces', 'describe', vpce1, '--endpointServiceId', service1], false],
@@ -166,10 +181,14 @@ describe('privateEndpoints commands against a running server', { concurrency: fa
       [vpce1, service1],
       [vpce2, service2],
     ] as const) {
-      await eventually(async () => {
-        const r = await s.run(['privateEndpoints', 'aws', 'interfaces', 'describe', vpce, '--endpointServiceId', service]);
-        return r.code !== 0 ? true : undefined;
-      }, 60_000, `interface ${vpce} gone`);
+      await eventually(
+        async () => {
+          const r = await s.run(['privateEndpoints', 'aws', 'interfaces', 'describe', vpce, '--endpointServiceId', service]);
+          return r.code !== 0 ? true : undefined;
+        },
+        60_000,
+        `interface ${vpce} gone`,
+      );
     }
     const serviceSteps: Array<[string[], { tty?: boolean; input?: string }]> = [
       [['privateEndpoints', 'aws', 'delete', service1], {}],
@@ -183,10 +202,14 @@ describe('privateEndpoints commands against a running server', { concurrency: fa
       const region = vpce === vpce1 ? 'us-east-1' : 'eu-west-1';
       await s.ok(['localcloud', 'aws', 'delete-vpc-endpoints', '--region', region, '--vpc-endpoint-ids', vpce]);
     }
-    await eventually(async () => {
-      const list = JSON.parse((await s.ok(['privateEndpoints', 'aws', 'list', '-o', 'json'])).stdout) as unknown[];
-      return list.length === 0 ? true : undefined;
-    }, 60_000, 'endpoint services deleted');
+    await eventually(
+      async () => {
+        const list = JSON.parse((await s.ok(['privateEndpoints', 'aws', 'list', '-o', 'json'])).stdout) as unknown[];
+        return list.length === 0 ? true : undefined;
+      },
+      60_000,
+      'endpoint services deleted',
+    );
   });
 
   test('regionalModes describe, enable and disable in both modes', async () => {
@@ -207,14 +230,26 @@ describe('privateEndpoints commands against a running server', { concurrency: fa
   });
 
   test('Azure and GCP commands call the same API and print its answer or its error in the Atlas shape', async () => {
-    const atlasError = /^Error: <API>\/api\/atlas\/v2\/groups\/<PROJECT-*>\/privateEndpoint\/\S+ (GET|POST|DELETE): HTTP \d{3} [A-Za-z ]+ \(Error code: "[A-Z_]+"\) Detail: .* Reason: [A-Za-z ]+\. Params: \[.*\]\n$/;
+    const atlasError =
+      /^Error: <API>\/api\/atlas\/v2\/groups\/<PROJECT-*>\/privateEndpoint\/\S+ (GET|POST|DELETE): HTTP \d{3} [A-Za-z ]+ \(Error code: "[A-Z_]+"\) Detail: .* Reason: [A-Za-z ]+\. Params: \[.*\]\n$/;
     const cases: Array<[string[], RegExp]> = [
       [['privateEndpoints', 'azure', 'create', '--region', 'eastus'], /^Private endpoint '[0-9a-f]{24}' created\.\n$/],
       [['privateEndpoints', 'gcp', 'create', '--region', 'CENTRAL_US', '--portMappingEnabled'], /^Private endpoint '[0-9a-f]{24}' created\.\n$/],
       [['privateEndpoints', 'azure', 'list'], /^ID\tENDPOINT SERVICE\tSTATUS\tERROR\n/],
       [['privateEndpoints', 'gcp', 'list'], /^ID\tREGION\tSTATUS\tERROR\n/],
       [['privateEndpoints', 'azure', 'describe', '0123456789abcdef01234567'], /^ID\tENDPOINT SERVICE/],
-      [['privateEndpoints', 'azure', 'interfaces', 'describe', '/subscriptions/4e133d35-e734-4385-a565-c0945567ae34/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe', '--endpointServiceId', '0123456789abcdef01234567'], /^ID\tIP ADDRESS/],
+      [
+        [
+          'privateEndpoints',
+          'azure',
+          'interfaces',
+          'describe',
+          '/subscriptions/4e133d35-e734-4385-a565-c0945567ae34/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe',
+          '--endpointServiceId',
+          '0123456789abcdef01234567',
+        ],
+        /^ID\tIP ADDRESS/,
+      ],
       [['privateEndpoints', 'gcp', 'interfaces', 'describe', 'group-1', '--endpointServiceId', '0123456789abcdef01234567'], /^ENDPOINT\tSTATUS/],
     ];
     for (const [args, success] of cases) {
@@ -223,7 +258,14 @@ describe('privateEndpoints commands against a running server', { concurrency: fa
       else {
         assert.equal(result.code, 1, args.join(' '));
         assert.equal(result.stdout, '');
-        assert.match(s.transcript([], result).split('--- stderr\n')[1]!.replace(/--- end\n$/, ''), atlasError, args.join(' '));
+        assert.match(
+          s
+            .transcript([], result)
+            .split('--- stderr\n')[1]!
+            .replace(/--- end\n$/, ''),
+          atlasError,
+          args.join(' '),
+        );
       }
     }
   });

@@ -11,7 +11,7 @@ const exec = promisify(execFile);
  * done entirely with the privlink CLI as the Atlas CLI and Debian's /usr/bin/aws as the customer
  * against the local cloud.
  */
-describe('seed 02 walkthrough: dedicated-cluster private endpoint with the CLI and the aws CLI', { concurrency: false }, () => {
+describe('walkthrough: dedicated-cluster private endpoint with the CLI and the aws CLI', { concurrency: false }, () => {
   let s: CliSession;
   let aws: (...args: string[]) => Promise<unknown>;
 
@@ -45,7 +45,9 @@ describe('seed 02 walkthrough: dedicated-cluster private endpoint with the CLI a
     const watched = await s.ok(['privateEndpoints', 'aws', 'watch', serviceId, '--interval', '500ms']);
     assert.equal(watched.stdout, '\nPrivate endpoint changes completed.\n');
     const described = await s.ok(['privateEndpoints', 'aws', 'describe', serviceId], { tty: true });
-    const row = new RegExp(`^ID {25}ENDPOINT SERVICE {42}STATUS {6}ERROR\\n${serviceId} {3}(com\\.amazonaws\\.vpce\\.us-east-1\\.vpce-svc-[0-9a-f]{17}) {3}AVAILABLE {3}\\n$`).exec(described.stdout);
+    const row = new RegExp(`^ID {25}ENDPOINT SERVICE {42}STATUS {6}ERROR\\n${serviceId} {3}(com\\.amazonaws\\.vpce\\.us-east-1\\.vpce-svc-[0-9a-f]{17}) {3}AVAILABLE {3}\\n$`).exec(
+      described.stdout,
+    );
     const serviceName = row?.[1] ?? assert.fail(`unexpected describe output:\n${described.stdout}`);
 
     // Step 3: create the interface endpoint in AWS, in a subnet of an AZ the service supports.
@@ -77,10 +79,14 @@ describe('seed 02 walkthrough: dedicated-cluster private endpoint with the CLI a
     assert.equal(iface.stdout, `Interface endpoint '${vpceId}' created.\n`);
 
     // Step 7: verify the interface endpoint's STATUS becomes AVAILABLE.
-    const table = await eventually(async () => {
-      const r = await s.ok(['privateEndpoints', 'aws', 'interfaces', 'describe', vpceId, '--endpointServiceId', serviceId], { tty: true });
-      return r.stdout.includes('AVAILABLE') ? r.stdout : undefined;
-    }, 90_000, 'interface endpoint AVAILABLE');
+    const table = await eventually(
+      async () => {
+        const r = await s.ok(['privateEndpoints', 'aws', 'interfaces', 'describe', vpceId, '--endpointServiceId', serviceId], { tty: true });
+        return r.stdout.includes('AVAILABLE') ? r.stdout : undefined;
+      },
+      90_000,
+      'interface endpoint AVAILABLE',
+    );
     assert.equal(table, `ID                       STATUS      ERROR\n${vpceId}   AVAILABLE   \n`);
     const state = (await aws('describe-vpc-endpoints', '--vpc-endpoint-ids', vpceId)) as { VpcEndpoints: Array<{ State: string }> };
     assert.equal(state.VpcEndpoints[0]!.State, 'available');
@@ -88,14 +94,22 @@ describe('seed 02 walkthrough: dedicated-cluster private endpoint with the CLI a
     // Clean up: both deleted with --force, then the customer's VPC endpoint.
     const deletedIface = await s.ok(['privateEndpoints', 'aws', 'interfaces', 'delete', vpceId, '--endpointServiceId', serviceId, '--force']);
     assert.equal(deletedIface.stdout, `Interface endpoint '${vpceId}' deleted\n`);
-    await eventually(async () => ((await s.run(['privateEndpoints', 'aws', 'interfaces', 'describe', vpceId, '--endpointServiceId', serviceId])).code === 1 ? true : undefined), 60_000, 'interface endpoint gone');
+    await eventually(
+      async () => ((await s.run(['privateEndpoints', 'aws', 'interfaces', 'describe', vpceId, '--endpointServiceId', serviceId])).code === 1 ? true : undefined),
+      60_000,
+      'interface endpoint gone',
+    );
     const deletedService = await s.ok(['privateEndpoints', 'aws', 'delete', serviceId, '--force']);
     assert.equal(deletedService.stdout, `Private endpoint '${serviceId}' deleted\n`);
     await aws('delete-vpc-endpoints', '--vpc-endpoint-ids', vpceId);
-    await eventually(async () => {
-      const r = await s.run(['privateEndpoints', 'aws', 'describe', serviceId]);
-      return r.code === 1 && /HTTP 404 Not Found/.test(r.stderr) ? true : undefined;
-    }, 90_000, 'endpoint service gone (404)');
+    await eventually(
+      async () => {
+        const r = await s.run(['privateEndpoints', 'aws', 'describe', serviceId]);
+        return r.code === 1 && /HTTP 404 Not Found/.test(r.stderr) ? true : undefined;
+      },
+      90_000,
+      'endpoint service gone (404)',
+    );
   });
 });
 
@@ -179,7 +193,9 @@ describe('privlink localcloud aws: the customer side without the aws CLI', { con
     const service = /'([0-9a-f]{24})'/.exec((await s.ok(['privateEndpoints', 'aws', 'create', '--region', 'us-east-1'])).stdout)![1]!;
     await s.ok(['privateEndpoints', 'aws', 'watch', service, '--interval', '300ms']);
     const name = (await s.ok(['privateEndpoints', 'aws', 'describe', service, '-o', 'go-template={{.endpointServiceName}}'])).stdout;
-    const created = JSON.parse((await s.ok(['localcloud', 'aws', 'create-vpc-endpoint', '--vpc-id', vpc, '--service-name', name, '--subnet-ids', subnet.stdout.trim(), '-o', 'json'])).stdout) as {
+    const created = JSON.parse(
+      (await s.ok(['localcloud', 'aws', 'create-vpc-endpoint', '--vpc-id', vpc, '--service-name', name, '--subnet-ids', subnet.stdout.trim(), '-o', 'json'])).stdout,
+    ) as {
       VpcEndpoint: { VpcEndpointId: string; VpcEndpointType: string; SubnetIds: string[]; ServiceName: string };
     };
     assert.equal(created.VpcEndpoint.VpcEndpointType, 'Interface');

@@ -29,7 +29,13 @@ const ROWS: readonly Row[] = [
   { setting: 'orgId', env: { MONGODB_ATLAS_ORG_ID: 'M' }, profile: { org_id: 'R' }, value: 'M', source: 'env MONGODB_ATLAS_ORG_ID' },
   { setting: 'orgId', profile: { org_id: 'R' }, value: 'R', source: 'profile org_id' },
   // keys: no flag
-  { setting: 'publicKey', env: { PRIVLINK_PUBLIC_API_KEY: 'P', MONGODB_ATLAS_PUBLIC_API_KEY: 'M' }, profile: { public_api_key: 'R' }, value: 'P', source: 'env PRIVLINK_PUBLIC_API_KEY' },
+  {
+    setting: 'publicKey',
+    env: { PRIVLINK_PUBLIC_API_KEY: 'P', MONGODB_ATLAS_PUBLIC_API_KEY: 'M' },
+    profile: { public_api_key: 'R' },
+    value: 'P',
+    source: 'env PRIVLINK_PUBLIC_API_KEY',
+  },
   { setting: 'publicKey', env: { MONGODB_ATLAS_PUBLIC_API_KEY: 'M' }, profile: { public_api_key: 'R' }, value: 'M', source: 'env MONGODB_ATLAS_PUBLIC_API_KEY' },
   { setting: 'publicKey', profile: { public_api_key: 'R' }, value: 'R', source: 'profile public_api_key' },
   { setting: 'privateKey', env: { PRIVLINK_PRIVATE_API_KEY: 'P', MONGODB_ATLAS_PRIVATE_API_KEY: 'M' }, value: 'P', source: 'env PRIVLINK_PRIVATE_API_KEY' },
@@ -59,7 +65,8 @@ const ROWS: readonly Row[] = [
 
 describe('settings precedence: flag > env > profile > default', () => {
   for (const row of ROWS) {
-    const sources = [row.flag !== undefined && 'flag', ...Object.keys(row.env ?? {}), ...Object.keys(row.profile ?? {}).map((k) => `profile:${k}`)].filter(Boolean).join(', ') || 'nothing';
+    const sources =
+      [row.flag !== undefined && 'flag', ...Object.keys(row.env ?? {}), ...Object.keys(row.profile ?? {}).map((k) => `profile:${k}`)].filter(Boolean).join(', ') || 'nothing';
     test(`${row.setting} from {${sources}} is ${row.value ?? 'unset'} (${row.source})`, () => {
       const flags = row.flag === undefined ? {} : { [row.setting === 'output' ? 'output' : row.setting]: row.flag };
       const settings = resolveSettings({ env: row.env ?? {}, profile: row.profile, flags });

@@ -15,8 +15,7 @@ describe('tabwrite (Go text/tabwriter, minwidth 6, padding 3, padchar space)', (
   });
 
   test('reproduces the recorded mongocli describe table, trailing padding of an empty ERROR cell included', () => {
-    const text =
-      'ID\tENDPOINT SERVICE\tSTATUS\tERROR\n5f3fb2c58ef2cb1c795cddbb\tcom.amazonaws.vpce.us-east-2.vpce-svc-09c771f7ad2a628e8\tWAITING_FOR_USER\t\n';
+    const text = 'ID\tENDPOINT SERVICE\tSTATUS\tERROR\n5f3fb2c58ef2cb1c795cddbb\tcom.amazonaws.vpce.us-east-2.vpce-svc-09c771f7ad2a628e8\tWAITING_FOR_USER\t\n';
     assert.equal(
       tabwrite(text),
       'ID                         ENDPOINT SERVICE                                          STATUS             ERROR\n' +

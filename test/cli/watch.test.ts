@@ -15,7 +15,16 @@ const served: Record<string, number[]> = {};
 function service(id: string, status: string, errorMessage: string | null = null) {
   return {
     status: 200,
-    body: { cloudProvider: 'AWS', endpointServiceName: status === 'AVAILABLE' ? 'com.amazonaws.vpce.us-east-1.vpce-svc-0667f4ca6f4a2bbc8' : null, errorMessage, id, interfaceEndpoints: [], regionName: 'US_EAST_1', status, supportedRemoteRegions: null },
+    body: {
+      cloudProvider: 'AWS',
+      endpointServiceName: status === 'AVAILABLE' ? 'com.amazonaws.vpce.us-east-1.vpce-svc-0667f4ca6f4a2bbc8' : null,
+      errorMessage,
+      id,
+      interfaceEndpoints: [],
+      regionName: 'US_EAST_1',
+      status,
+      supportedRemoteRegions: null,
+    },
   };
 }
 
@@ -85,7 +94,16 @@ describe('watch (against a scripted API)', () => {
     const id = 'a00000000000000000000004';
     SCRIPTS[id] = [
       service(id, 'INITIATING'),
-      { status: 404, body: { detail: `Cannot find resource AWS private endpoint service with id ${id}.`, error: 404, errorCode: 'RESOURCE_NOT_FOUND', parameters: [`AWS private endpoint service with id ${id}`], reason: 'Not Found' } },
+      {
+        status: 404,
+        body: {
+          detail: `Cannot find resource AWS private endpoint service with id ${id}.`,
+          error: 404,
+          errorCode: 'RESOURCE_NOT_FOUND',
+          parameters: [`AWS private endpoint service with id ${id}`],
+          reason: 'Not Found',
+        },
+      },
     ];
     const result = await run(['watch', id, '--interval', '100ms']);
     assert.equal(result.code, 1);
@@ -120,6 +138,9 @@ describe('watch (against a scripted API)', () => {
   test('an error body that is not an Atlas envelope is shown after the status line', async () => {
     const result = await run(['describe', 'b00000000000000000000000']);
     assert.equal(result.code, 1);
-    assert.equal(result.stderr, `Error: ${baseUrl}/api/atlas/v2/groups/${PROJECT}/privateEndpoint/AWS/endpointService/b00000000000000000000000 GET: HTTP 502 Bad Gateway <html>Bad Gateway</html>\n`);
+    assert.equal(
+      result.stderr,
+      `Error: ${baseUrl}/api/atlas/v2/groups/${PROJECT}/privateEndpoint/AWS/endpointService/b00000000000000000000000 GET: HTTP 502 Bad Gateway <html>Bad Gateway</html>\n`,
+    );
   });
 });

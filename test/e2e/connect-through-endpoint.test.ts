@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { connect as tcpConnect } from 'node:net';
 import { promisify } from 'node:util';
-import {
-  AuthorizeSecurityGroupIngressCommand,
-  CreateVpcEndpointCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcsCommand,
-} from '@aws-sdk/client-ec2';
+import { AuthorizeSecurityGroupIngressCommand, CreateVpcEndpointCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { MongoClient } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
 import { connectionStringsErrors } from '../support/atlas-contract.js';
@@ -46,13 +40,40 @@ before(async () => {
   );
   const serviceName = (ready.json as { endpointServiceName: string }).endpointServiceName;
 
-  // Customer side: endpoint in us-east-1a, and a security-group rule for the VPC's own clients (seed 01, step "security groups").
+  // Customer side: endpoint in us-east-1a, and a security-group rule for the VPC's own clients.
   const ec2 = stack.customerEc2();
   const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-  const subnet = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'availability-zone', Values: ['us-east-1a'] }] }))).Subnets![0]!;
-  const group = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'group-name', Values: ['default'] }] }))).SecurityGroups![0]!;
-  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: group.GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: vpc.CidrBlock }] }] }));
-  vpce = (await ec2.send(new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!], SecurityGroupIds: [group.GroupId!] }))).VpcEndpoint!.VpcEndpointId!;
+  const subnet = (
+    await ec2.send(
+      new DescribeSubnetsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpc.VpcId!] },
+          { Name: 'availability-zone', Values: ['us-east-1a'] },
+        ],
+      }),
+    )
+  ).Subnets![0]!;
+  const group = (
+    await ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpc.VpcId!] },
+          { Name: 'group-name', Values: ['default'] },
+        ],
+      }),
+    )
+  ).SecurityGroups![0]!;
+  await ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: group.GroupId,
+      IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: vpc.CidrBlock }] }],
+    }),
+  );
+  vpce = (
+    await ec2.send(
+      new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!], SecurityGroupIds: [group.GroupId!] }),
+    )
+  ).VpcEndpoint!.VpcEndpointId!;
   const endpoint = await stack.owner.post(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { id: vpce });
   assert.equal(endpoint.status, 201);
   await until(
@@ -77,14 +98,19 @@ describe('connection strings', () => {
   test('the cluster publishes private-endpoint-aware strings once its region has an AVAILABLE endpoint', async () => {
     const cluster = await until(
       () => stack.owner.get(`${stack.project}/clusters/Cluster0`),
-      (r) => ((r.json as { connectionStrings: { privateEndpoint: unknown[] } }).connectionStrings.privateEndpoint.length > 0),
+      (r) => (r.json as { connectionStrings: { privateEndpoint: unknown[] } }).connectionStrings.privateEndpoint.length > 0,
     );
     const strings = (cluster.json as { connectionStrings: { privateEndpoint: Array<Record<string, unknown>>; awsPrivateLinkSrv: Record<string, string> } }).connectionStrings;
     const entry = strings.privateEndpoint[0]!;
     const suffix = ((await stack.owner.get(stack.project)).json as { id: string }) && /cluster0-pl-0\.([a-z0-9]{5})\.privlink\.test/.exec(String(entry.srvConnectionString))![1];
     assert.equal(entry.srvConnectionString, `mongodb+srv://cluster0-pl-0.${suffix}.privlink.test`);
     const host = `pl-0-us-east-1.${suffix}.privlink.test`;
-    assert.match(String(entry.connectionString), new RegExp(`^mongodb://${host.replace(/\./g, '\\.')}:1024,${host.replace(/\./g, '\\.')}:1025,${host.replace(/\./g, '\\.')}:1026/\\?ssl=true&authSource=admin&replicaSet=atlas-[a-z0-9]+-shard-0$`));
+    assert.match(
+      String(entry.connectionString),
+      new RegExp(
+        `^mongodb://${host.replace(/\./g, '\\.')}:1024,${host.replace(/\./g, '\\.')}:1025,${host.replace(/\./g, '\\.')}:1026/\\?ssl=true&authSource=admin&replicaSet=atlas-[a-z0-9]+-shard-0$`,
+      ),
+    );
     assert.equal(entry.type, 'MONGOD');
     assert.deepEqual(entry.endpoints, [{ endpointId: vpce, providerName: 'AWS', region: 'US_EAST_1' }]);
     assert.equal(strings.awsPrivateLinkSrv[vpce], entry.srvConnectionString);
@@ -94,7 +120,9 @@ describe('connection strings', () => {
   });
 
   test('the strings are stable: a second read is identical', async () => {
-    const again = (await stack.owner.get(`${stack.project}/clusters/Cluster0`)).json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string; connectionString: string }> } };
+    const again = (await stack.owner.get(`${stack.project}/clusters/Cluster0`)).json as {
+      connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string; connectionString: string }> };
+    };
     assert.equal(again.connectionStrings.privateEndpoint[0]!.srvConnectionString, srv);
     assert.equal(again.connectionStrings.privateEndpoint[0]!.connectionString, standard);
   });
@@ -121,7 +149,7 @@ describe('private DNS', () => {
 describe('the official driver through the endpoint', () => {
   const options = () => ({ lookup: dns.lookup, localAddress: clientAddress, serverSelectionTimeoutMS: 8000, connectTimeoutMS: 3000 });
 
-  test('SRV string, tls=false: ping and hello on every node, all reported under the endpoint\'s names', async () => {
+  test("SRV string, tls=false: ping and hello on every node, all reported under the endpoint's names", async () => {
     const client = new MongoClient(`${srv}/?tls=false`, options());
     try {
       await client.connect();
@@ -184,7 +212,10 @@ describe('after the endpoint is deleted', () => {
     const services = (await stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService`)).json as Array<{ id: string }>;
     const started = Date.now();
     assert.equal((await stack.owner.delete(`${stack.project}/privateEndpoint/AWS/endpointService/${services[0]!.id}/endpoint/${vpce}`)).status, 204);
-    await until(() => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${services[0]!.id}/endpoint/${vpce}`), (r) => r.status === 404);
+    await until(
+      () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${services[0]!.id}/endpoint/${vpce}`),
+      (r) => r.status === 404,
+    );
     const rejectedAt = Date.now();
     await assert.rejects(client.db('admin').command({ ping: 1 }));
     await client.close();

@@ -42,8 +42,9 @@ async function cloudResources(server: ServerProcess, serviceId: string, region =
   const ec2 = c.providerEc2(region);
   const elb = c.providerElb(region);
   try {
-    const configs = (await ec2.send(new DescribeVpcEndpointServiceConfigurationsCommand({ Filters: [{ Name: 'tag:privlink:endpoint-service-id', Values: [serviceId] }] })))
-      .ServiceConfigurations!.filter((s) => s.ServiceState !== 'Deleted');
+    const configs = (
+      await ec2.send(new DescribeVpcEndpointServiceConfigurationsCommand({ Filters: [{ Name: 'tag:privlink:endpoint-service-id', Values: [serviceId] }] }))
+    ).ServiceConfigurations!.filter((s) => s.ServiceState !== 'Deleted');
     const lbs = ((await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []).filter((lb) => lb.LoadBalancerName === `pl-${serviceId}`);
     const allLbs = (await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? [];
     const groups = (await elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups ?? [];
@@ -55,7 +56,10 @@ async function cloudResources(server: ServerProcess, serviceId: string, region =
 }
 
 async function waitForDeath(server: ServerProcess, timeoutMs = 30_000): Promise<NodeJS.Signals | null> {
-  const result = await Promise.race([server.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the server did not crash:\n${server.output()}`)), timeoutMs))]);
+  const result = await Promise.race([
+    server.exited,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the server did not crash:\n${server.output()}`)), timeoutMs)),
+  ]);
   return result.signal;
 }
 
@@ -66,7 +70,11 @@ async function restart(crashed: ServerProcess, env: Record<string, string> = {})
 async function serviceStatus(server: ServerProcess, serviceId: string) {
   const c = clients(server);
   try {
-    return await until(() => c.owner.get(`${c.project}/privateEndpoint/AWS/endpointService/${serviceId}`), (r) => r.status === 404 || (r.json as { status?: string }).status === 'AVAILABLE', 30_000);
+    return await until(
+      () => c.owner.get(`${c.project}/privateEndpoint/AWS/endpointService/${serviceId}`),
+      (r) => r.status === 404 || (r.json as { status?: string }).status === 'AVAILABLE',
+      30_000,
+    );
   } finally {
     c.owner.close();
   }
@@ -140,10 +148,24 @@ describe('crash during accept', () => {
       const ready = await serviceStatus(first, serviceId);
       const customer = c.customerEc2();
       const vpc = (await customer.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-      const subnet = (await customer.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'availability-zone', Values: ['us-east-1b'] }] }))).Subnets![0]!;
+      const subnet = (
+        await customer.send(
+          new DescribeSubnetsCommand({
+            Filters: [
+              { Name: 'vpc-id', Values: [vpc.VpcId!] },
+              { Name: 'availability-zone', Values: ['us-east-1b'] },
+            ],
+          }),
+        )
+      ).Subnets![0]!;
       const vpce = (
         await customer.send(
-          new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: (ready.json as { endpointServiceName: string }).endpointServiceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!] }),
+          new CreateVpcEndpointCommand({
+            VpcId: vpc.VpcId,
+            ServiceName: (ready.json as { endpointServiceName: string }).endpointServiceName,
+            VpcEndpointType: 'Interface',
+            SubnetIds: [subnet.SubnetId!],
+          }),
         )
       ).VpcEndpoint!.VpcEndpointId!;
       customer.destroy();
@@ -162,7 +184,10 @@ describe('crash during accept', () => {
       const connections = (await provider.send(new DescribeVpcEndpointConnectionsCommand({ Filters: [{ Name: 'vpc-endpoint-id', Values: [vpce] }] }))).VpcEndpointConnections!;
       provider.destroy();
       c2.owner.close();
-      assert.deepEqual(connections.map((x) => x.VpcEndpointState), ['available']);
+      assert.deepEqual(
+        connections.map((x) => x.VpcEndpointState),
+        ['available'],
+      );
     } finally {
       await second?.stop();
       await first.destroy();

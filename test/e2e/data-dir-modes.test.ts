@@ -22,7 +22,11 @@ function modes(dir: string): Array<{ path: string; kind: 'dir' | 'file'; mode: n
 function assertPrivate(dir: string): ReturnType<typeof modes> {
   const entries = modes(dir);
   const loose = entries.filter((e) => e.mode !== (e.kind === 'dir' ? 0o700 : 0o600));
-  assert.deepEqual(loose.map((e) => `${e.path} ${e.kind} ${e.mode.toString(8)}`), [], 'directories 0700, files 0600');
+  assert.deepEqual(
+    loose.map((e) => `${e.path} ${e.kind} ${e.mode.toString(8)}`),
+    [],
+    'directories 0700, files 0600',
+  );
   return entries;
 }
 

@@ -49,16 +49,45 @@ before(async () => {
   assert.equal(cluster.status, 201, cluster.text);
   const service = await owner.post(`${project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
   const serviceId = (service.json as { id: string }).id;
-  const ready = await until(() => owner.get(`${project}/privateEndpoint/AWS/endpointService/${serviceId}`), (r) => (r.json as { status: string }).status === 'AVAILABLE', 30_000);
+  const ready = await until(
+    () => owner.get(`${project}/privateEndpoint/AWS/endpointService/${serviceId}`),
+    (r) => (r.json as { status: string }).status === 'AVAILABLE',
+    30_000,
+  );
   const serviceName = (ready.json as { endpointServiceName: string }).endpointServiceName;
 
   const ec2 = new EC2Client({ endpoint: server.localCloudUrl!, region: 'us-east-1', maxAttempts: 1, credentials: server.bootstrap.localCloud!.customer });
   try {
     const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-    const subnet = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'availability-zone', Values: ['us-east-1a'] }] }))).Subnets![0]!;
-    const group = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'group-name', Values: ['default'] }] }))).SecurityGroups![0]!;
-    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: group.GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: vpc.CidrBlock }] }] }));
-    const created = await ec2.send(new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!], SecurityGroupIds: [group.GroupId!] }));
+    const subnet = (
+      await ec2.send(
+        new DescribeSubnetsCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpc.VpcId!] },
+            { Name: 'availability-zone', Values: ['us-east-1a'] },
+          ],
+        }),
+      )
+    ).Subnets![0]!;
+    const group = (
+      await ec2.send(
+        new DescribeSecurityGroupsCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpc.VpcId!] },
+            { Name: 'group-name', Values: ['default'] },
+          ],
+        }),
+      )
+    ).SecurityGroups![0]!;
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: group.GroupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: vpc.CidrBlock }] }],
+      }),
+    );
+    const created = await ec2.send(
+      new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!], SecurityGroupIds: [group.GroupId!] }),
+    );
     const vpce = created.VpcEndpoint!.VpcEndpointId!;
     assert.equal((await owner.post(`${project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { id: vpce })).status, 201);
   } finally {
@@ -69,7 +98,8 @@ before(async () => {
     (r) => ((r.json as { connectionStrings?: { privateEndpoint?: unknown[] } }).connectionStrings?.privateEndpoint?.length ?? 0) > 0,
     30_000,
   );
-  const entry = (withStrings.json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string; connectionString: string }> } }).connectionStrings.privateEndpoint[0]!;
+  const entry = (withStrings.json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string; connectionString: string }> } }).connectionStrings
+    .privateEndpoint[0]!;
   srvName = entry.srvConnectionString.replace('mongodb+srv://', '');
   const endpointHost = entry.connectionString.replace('mongodb://', '').split(':')[0]!;
   endpointAddress = (await resolver().resolve4(endpointHost))[0]!;
@@ -94,7 +124,12 @@ function resolver(): Resolver {
 async function driverPing(withinMs: number): Promise<void> {
   const deadline = Date.now() + withinMs;
   for (;;) {
-    const client = new MongoClient(`mongodb+srv://${srvName}/?tls=false`, { lookup: dns.lookup, localAddress: clientAddress, serverSelectionTimeoutMS: 5000, connectTimeoutMS: 3000 });
+    const client = new MongoClient(`mongodb+srv://${srvName}/?tls=false`, {
+      lookup: dns.lookup,
+      localAddress: clientAddress,
+      serverSelectionTimeoutMS: 5000,
+      connectTimeoutMS: 3000,
+    });
     try {
       assert.deepEqual(await client.db('admin').command({ ping: 1 }), { ok: 1 });
       return;
@@ -125,7 +160,10 @@ async function assertApiResponsive(attack: () => Promise<void>, settleMs: number
     .split('\n')
     .filter((line) => /"level":"(warn|error)"/.test(line))
     .slice(-10);
-  assert.ok(p99 < P99_BOUND_MS, `/healthz p99 ${p99.toFixed(1)} ms over ${latencies.length} requests (max ${max.toFixed(1)} ms); the server's last warnings:\n${problems.join('\n')}`);
+  assert.ok(
+    p99 < P99_BOUND_MS,
+    `/healthz p99 ${p99.toFixed(1)} ms over ${latencies.length} requests (max ${max.toFixed(1)} ms); the server's last warnings:\n${problems.join('\n')}`,
+  );
 }
 
 test('a flood of bad DNS datagrams does not stall the Admin API; DNS and the API still answer after', async () => {
@@ -151,10 +189,12 @@ test('a flood of bad DNS datagrams does not stall the Admin API; DNS and the API
   const deadline = Date.now() + 20_000;
   let records: Array<{ name: string; port: number }> = [];
   while (records.length === 0) {
-    records = await resolver().resolveSrv(`_mongodb._tcp.${srvName}`).catch((error: Error) => {
-      if (Date.now() > deadline) throw error;
-      return [];
-    });
+    records = await resolver()
+      .resolveSrv(`_mongodb._tcp.${srvName}`)
+      .catch((error: Error) => {
+        if (Date.now() > deadline) throw error;
+        return [];
+      });
   }
   assert.deepEqual(records.map((r) => r.port).sort(), [1024, 1025, 1026]);
   const read = await owner.get(project);

@@ -30,11 +30,11 @@ function blocks(name: string): string[] {
 }
 
 function walkthroughScript(): string {
-  const seed02 = blocks('walkthrough');
+  const walkthrough = blocks('walkthrough');
   const connect = blocks('connect');
-  assert.ok(seed02.length >= 5, 'the README seed-02 walkthrough has its blocks');
+  assert.ok(walkthrough.length >= 5, 'the README walkthrough has its blocks');
   assert.ok(connect.length >= 1, 'the README connect walkthrough has its block');
-  return ['set -euo pipefail', ...seed02, 'echo "=== connect"', ...connect].join('\n');
+  return ['set -euo pipefail', ...walkthrough, 'echo "=== connect"', ...connect].join('\n');
 }
 
 function serverEnv(): Record<string, string> {
@@ -127,7 +127,10 @@ test('the server logs each state transition at info level, with its ids', () => 
   assert.ok(logLines('endpoint service created at the provider').length >= 1);
   assert.ok(logLines('endpoint service deleted').some((line) => line.to === 'DELETED'));
   const endpoint = logLines('interface endpoint status changed');
-  assert.ok(endpoint.some((line) => line.to === 'AVAILABLE' && /^vpce-[0-9a-f]{17}$/.test(String(line.endpointId))), server.output());
+  assert.ok(
+    endpoint.some((line) => line.to === 'AVAILABLE' && /^vpce-[0-9a-f]{17}$/.test(String(line.endpointId))),
+    server.output(),
+  );
   assert.ok(logLines('interface endpoint connection accepted').length >= 1);
   assert.ok(logLines('cluster state changed').some((line) => line.from === 'CREATING' && line.to === 'IDLE' && line.clusterName === 'Cluster0'));
 });

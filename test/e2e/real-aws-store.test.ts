@@ -26,7 +26,10 @@ test('with PRIVLINK_AWS=real the local cloud does not run and no lc_* table is c
   try {
     assert.equal(running.localCloudUrl, null);
     const tables = (await running.store.db.introspection.getTables()).map((t) => t.name);
-    assert.deepEqual(tables.filter((name) => name.startsWith('lc_')), []);
+    assert.deepEqual(
+      tables.filter((name) => name.startsWith('lc_')),
+      [],
+    );
     assert.ok(tables.includes('endpoint_services'));
   } finally {
     await running.close();

@@ -36,7 +36,11 @@ if (testBackend() === 'postgres') {
       assert.equal((await viaSecond.post(`${project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' })).status, 409);
       for (const id of ids) {
         const client = Math.random() < 0.5 ? viaFirst : viaSecond;
-        await until(() => client.get(`${project}/privateEndpoint/AWS/endpointService/${id}`), (r) => (r.json as { status: string }).status === 'AVAILABLE', 60_000);
+        await until(
+          () => client.get(`${project}/privateEndpoint/AWS/endpointService/${id}`),
+          (r) => (r.json as { status: string }).status === 'AVAILABLE',
+          60_000,
+        );
       }
       for (const region of regions) {
         const elb = new ElasticLoadBalancingV2Client({ endpoint: first.localCloudUrl!, region, maxAttempts: 1, credentials: first.bootstrap.localCloud!.provider });

@@ -34,15 +34,48 @@ before(async () => {
   assert.equal(real.status, 201, real.text);
   assert.deepEqual((real.json as { privlinkTargets: string[] }).privlinkTargets, [`127.0.0.1:${selfHosted.port}`]);
   serviceId = ((await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' })).json as { id: string }).id;
-  const ready = await until(() => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}`), (r) => (r.json as { status: string }).status === 'AVAILABLE');
+  const ready = await until(
+    () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}`),
+    (r) => (r.json as { status: string }).status === 'AVAILABLE',
+  );
   const ec2 = stack.customerEc2();
   const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-  const subnet = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'availability-zone', Values: ['us-east-1c'] }] }))).Subnets![0]!;
-  const group = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'group-name', Values: ['default'] }] }))).SecurityGroups![0]!;
+  const subnet = (
+    await ec2.send(
+      new DescribeSubnetsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpc.VpcId!] },
+          { Name: 'availability-zone', Values: ['us-east-1c'] },
+        ],
+      }),
+    )
+  ).Subnets![0]!;
+  const group = (
+    await ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpc.VpcId!] },
+          { Name: 'group-name', Values: ['default'] },
+        ],
+      }),
+    )
+  ).SecurityGroups![0]!;
   await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: group.GroupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
-  vpce = (await ec2.send(new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: (ready.json as { endpointServiceName: string }).endpointServiceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!] }))).VpcEndpoint!.VpcEndpointId!;
+  vpce = (
+    await ec2.send(
+      new CreateVpcEndpointCommand({
+        VpcId: vpc.VpcId,
+        ServiceName: (ready.json as { endpointServiceName: string }).endpointServiceName,
+        VpcEndpointType: 'Interface',
+        SubnetIds: [subnet.SubnetId!],
+      }),
+    )
+  ).VpcEndpoint!.VpcEndpointId!;
   await stack.owner.post(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { id: vpce });
-  await until(() => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint/${vpce}`), (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE');
+  await until(
+    () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint/${vpce}`),
+    (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
+  );
   const eni = (await stack.running.localCloud!.snapshot()).vpcEndpoints.find((e) => e.vpcEndpointId === vpce)!.networkInterfaces[0]!.loopbackAddress;
   clientAddress = eni.replace(/\.\d+$/, '.251');
 });
@@ -58,7 +91,11 @@ async function strings(name: string) {
     () => stack.owner.get(`${stack.project}/clusters/${name}`),
     (r) => (r.json as { connectionStrings: { privateEndpoint: unknown[] } }).connectionStrings.privateEndpoint.length > 0,
   );
-  return (res.json as { connectionStrings: { privateEndpoint: Array<{ type: string; srvConnectionString: string; connectionString: string; srvShardOptimizedConnectionString?: string }> } }).connectionStrings.privateEndpoint[0]!;
+  return (
+    res.json as {
+      connectionStrings: { privateEndpoint: Array<{ type: string; srvConnectionString: string; connectionString: string; srvShardOptimizedConnectionString?: string }> };
+    }
+  ).connectionStrings.privateEndpoint[0]!;
 }
 
 describe('sharded cluster', () => {
@@ -82,7 +119,7 @@ describe('sharded cluster', () => {
     const balanced = new MongoClient(`${entry.srvShardOptimizedConnectionString}/?tls=false`, { lookup: dns.lookup, localAddress: clientAddress, serverSelectionTimeoutMS: 8000 });
     try {
       assert.deepEqual(await balanced.db('admin').command({ ping: 1 }), { ok: 1 });
-      assert.equal(balanced.options.loadBalanced, true, 'loadBalanced=true came from the -lb name\'s TXT record');
+      assert.equal(balanced.options.loadBalanced, true, "loadBalanced=true came from the -lb name's TXT record");
     } finally {
       await balanced.close();
     }
@@ -107,7 +144,10 @@ describe('real targets (privlinkTargets)', () => {
 describe('events', () => {
   test('every transition is recorded with its time, in the Atlas activity-feed shape', async () => {
     await stack.owner.delete(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint/${vpce}`);
-    await until(() => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint/${vpce}`), (r) => r.status === 404);
+    await until(
+      () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint/${vpce}`),
+      (r) => r.status === 404,
+    );
     const res = await stack.owner.get(`${stack.project}/events?itemsPerPage=500`);
     assert.equal(res.status, 200);
     const feed = res.json as { results: Array<{ eventTypeName: string; created: string; groupId: string; id: string; targetId: string }>; totalCount: number };
@@ -128,10 +168,17 @@ describe('events', () => {
     }
     assert.equal(feed.totalCount, feed.results.length);
     const times = feed.results.map((e) => Date.parse(e.created));
-    assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first');
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+      'newest first',
+    );
     assert.ok(feed.results.every((e) => e.groupId === stack.projectId && /^[a-f0-9]{24}$/.test(e.id)));
     const filtered = (await stack.owner.get(`${stack.project}/events?eventType=INTERFACE_ENDPOINT_DELETED`)).json as { results: Array<{ targetId: string }> };
-    assert.deepEqual(filtered.results.map((e) => e.targetId), [vpce]);
+    assert.deepEqual(
+      filtered.results.map((e) => e.targetId),
+      [vpce],
+    );
     const one = await stack.owner.get(`${stack.project}/events/${feed.results[0]!.id}`);
     assert.equal((one.json as { id: string }).id, feed.results[0]!.id);
     const page = (await stack.owner.get(`${stack.project}/events?itemsPerPage=2&pageNum=2`)).json as { results: unknown[]; links: Array<{ rel: string }> };

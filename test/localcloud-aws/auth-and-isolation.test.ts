@@ -37,7 +37,10 @@ describe('SigV4 authentication', () => {
   test('a wrong secret: EC2 AuthFailure (401), ELBv2 SignatureDoesNotMatch (403)', async () => {
     const wrong = { accessKeyId: h.cloud.accounts.customer.accessKeyId, secretAccessKey: 'wrong-secret' };
     await rejectsWith(ec2With(wrong).send(new DescribeVpcsCommand({})), 'AuthFailure', { message: 'AWS was not able to validate the provided access credentials', status: 401 });
-    await rejectsWith(elbWith(wrong).send(new DescribeLoadBalancersCommand({})), 'SignatureDoesNotMatch', { message: /^The request signature we calculated does not match/, status: 403 });
+    await rejectsWith(elbWith(wrong).send(new DescribeLoadBalancersCommand({})), 'SignatureDoesNotMatch', {
+      message: /^The request signature we calculated does not match/,
+      status: 403,
+    });
   });
 
   test('an unknown access key: InvalidClientTokenId', async () => {
@@ -49,7 +52,9 @@ describe('SigV4 authentication', () => {
   test('a clock 20 minutes off: EC2 RequestExpired, ELBv2 Signature expired', async () => {
     const skew = { systemClockOffset: -20 * 60 * 1000 };
     await rejectsWith(ec2With(h.cloud.accounts.customer, skew).send(new DescribeVpcsCommand({})), 'RequestExpired');
-    await rejectsWith(elbWith(h.cloud.accounts.customer, skew).send(new DescribeLoadBalancersCommand({})), 'SignatureDoesNotMatch', { message: /^Signature expired: \d{8}T\d{6}Z is now earlier than/ });
+    await rejectsWith(elbWith(h.cloud.accounts.customer, skew).send(new DescribeLoadBalancersCommand({})), 'SignatureDoesNotMatch', {
+      message: /^Signature expired: \d{8}T\d{6}Z is now earlier than/,
+    });
     const slightly = { systemClockOffset: -10 * 60 * 1000 };
     await ec2With(h.cloud.accounts.customer, slightly).send(new DescribeVpcsCommand({}));
   });
@@ -66,10 +71,16 @@ describe('SigV4 authentication', () => {
     const post = (body: string) => fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body });
     const ec2 = await post('Action=DescribeVpcs&Version=2016-11-15');
     assert.equal(ec2.status, 401);
-    assert.match(await ec2.text(), /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Response><Errors><Error><Code>AuthFailure<\/Code><Message>AWS was not able to validate the provided access credentials<\/Message><\/Error><\/Errors><RequestID>[0-9a-f-]{36}<\/RequestID><\/Response>$/);
+    assert.match(
+      await ec2.text(),
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Response><Errors><Error><Code>AuthFailure<\/Code><Message>AWS was not able to validate the provided access credentials<\/Message><\/Error><\/Errors><RequestID>[0-9a-f-]{36}<\/RequestID><\/Response>$/,
+    );
     const elb = await post('Action=DescribeLoadBalancers&Version=2015-12-01');
     assert.equal(elb.status, 403);
-    assert.match(await elb.text(), /<ErrorResponse xmlns="http:\/\/elasticloadbalancing.amazonaws.com\/doc\/2015-12-01\/"><Error><Type>Sender<\/Type><Code>MissingAuthenticationToken<\/Code>/);
+    assert.match(
+      await elb.text(),
+      /<ErrorResponse xmlns="http:\/\/elasticloadbalancing.amazonaws.com\/doc\/2015-12-01\/"><Error><Type>Sender<\/Type><Code>MissingAuthenticationToken<\/Code>/,
+    );
   });
 });
 
@@ -107,18 +118,18 @@ describe('accounts see only their own resources', () => {
     await rejectsWith(h.ec2(other).send(new CreateSubnetCommand({ VpcId: mine.vpcId, CidrBlock: '172.31.96.0/20', AvailabilityZone: 'us-east-1a' })), 'InvalidVpcID.NotFound');
     const theirs = await defaultNetwork(h, other);
     assert.notEqual(theirs.vpcId, mine.vpcId);
-    const created = await h.ec2(customer).send(
-      new CreateVpcEndpointCommand({ VpcId: mine.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [mine.subnetByZone.get('us-east-1a')!] }),
-    );
+    const created = await h
+      .ec2(customer)
+      .send(new CreateVpcEndpointCommand({ VpcId: mine.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [mine.subnetByZone.get('us-east-1a')!] }));
     assert.deepEqual((await h.ec2(other).send(new DescribeVpcEndpointsCommand({}))).VpcEndpoints, []);
     assert.deepEqual((await h.ec2(h.cloud.accounts.provider).send(new DescribeVpcEndpointsCommand({}))).VpcEndpoints, []);
     const connections = await h.ec2(h.cloud.accounts.provider).send(new DescribeVpcEndpointConnectionsCommand({}));
-    assert.deepEqual(connections.VpcEndpointConnections!.map((c) => c.VpcEndpointId), [created.VpcEndpoint!.VpcEndpointId]);
-    assert.deepEqual((await h.ec2(customer).send(new DescribeVpcEndpointConnectionsCommand({}))).VpcEndpointConnections, []);
-    await rejectsWith(
-      h.ec2(other).send(new CreateSubnetCommand({ VpcId: theirs.vpcId, CidrBlock: '172.31.0.0/24', AvailabilityZone: 'us-east-1a' })),
-      'InvalidSubnet.Conflict',
+    assert.deepEqual(
+      connections.VpcEndpointConnections!.map((c) => c.VpcEndpointId),
+      [created.VpcEndpoint!.VpcEndpointId],
     );
+    assert.deepEqual((await h.ec2(customer).send(new DescribeVpcEndpointConnectionsCommand({}))).VpcEndpointConnections, []);
+    await rejectsWith(h.ec2(other).send(new CreateSubnetCommand({ VpcId: theirs.vpcId, CidrBlock: '172.31.0.0/24', AvailabilityZone: 'us-east-1a' })), 'InvalidSubnet.Conflict');
   });
 
   test('a service whose principals exclude the caller looks like a missing service', async () => {
@@ -131,7 +142,9 @@ describe('accounts see only their own resources', () => {
     assert.ok(!(await h.ec2(other).send(new DescribeVpcEndpointServicesCommand({}))).ServiceNames!.includes(svc.serviceName));
     const net = await defaultNetwork(h, other);
     const create = () =>
-      h.ec2(other).send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [net.subnetByZone.get('us-east-1a')!] }));
+      h
+        .ec2(other)
+        .send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [net.subnetByZone.get('us-east-1a')!] }));
     await rejectsWith(create(), 'InvalidServiceName', { message: missing, status: 400 });
     const provider = h.ec2(h.cloud.accounts.provider);
     await provider.send(new ModifyVpcEndpointServicePermissionsCommand({ ServiceId: svc.serviceId, AddAllowedPrincipals: [`arn:aws:iam::${other.accountId}:root`] }));

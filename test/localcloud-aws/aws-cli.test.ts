@@ -14,7 +14,7 @@ interface CliResult {
 }
 
 /** Seed 01's customer steps with the real AWS CLI as a subprocess, against the local cloud. */
-describe('the AWS CLI against the local cloud (customer steps of seed 01)', () => {
+describe('the AWS CLI against the local cloud (customer steps of an AWS private endpoint)', () => {
   let h: Harness;
   let svc: ProviderService;
 
@@ -49,13 +49,16 @@ describe('the AWS CLI against the local cloud (customer steps of seed 01)', () =
 
   test('describe-subnets lists the customer default subnets, us-east-1e included', async () => {
     const subnets = json(await aws(['ec2', 'describe-subnets'])).Subnets as Array<{ AvailabilityZone: string; DefaultForAz: boolean }>;
-    assert.deepEqual(subnets.map((s) => s.AvailabilityZone), ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1e', 'us-east-1f']);
+    assert.deepEqual(
+      subnets.map((s) => s.AvailabilityZone),
+      ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1e', 'us-east-1f'],
+    );
     assert.ok(subnets.every((s) => s.DefaultForAz));
   });
 
   test('create-vpc-endpoint in us-east-1e prints AWS’s error line and exits 254; the recovery works', async () => {
     const subnets = json(await aws(['ec2', 'describe-subnets', '--filters', 'Name=availability-zone,Values=us-east-1e'])).Subnets as Array<{ SubnetId: string; VpcId: string }>;
-    const { SubnetId: bad, VpcId: vpcId } = subnets[0];
+    const { SubnetId: bad, VpcId: vpcId } = subnets[0]!;
     const failed = await aws(['ec2', 'create-vpc-endpoint', '--vpc-id', vpcId, '--service-name', svc.serviceName, '--vpc-endpoint-type', 'Interface', '--subnet-ids', bad]);
     assert.equal(failed.code, 254);
     assert.equal(failed.stdout, '');
@@ -69,7 +72,7 @@ describe('the AWS CLI against the local cloud (customer steps of seed 01)', () =
     const zones = services.ServiceDetails[0].AvailabilityZones as string[];
     assert.deepEqual(zones, ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1f']);
 
-    const subnet = json(await aws(['ec2', 'create-subnet', '--vpc-id', vpcId, '--cidr-block', '172.31.96.0/20', '--availability-zone', zones[0]])).Subnet;
+    const subnet = json(await aws(['ec2', 'create-subnet', '--vpc-id', vpcId, '--cidr-block', '172.31.96.0/20', '--availability-zone', zones[0]!])).Subnet;
     assert.equal(subnet.AvailabilityZone, 'us-east-1a');
     assert.match(subnet.SubnetId, /^subnet-[0-9a-f]{17}$/);
 
@@ -81,14 +84,20 @@ describe('the AWS CLI against the local cloud (customer steps of seed 01)', () =
     assert.match(created.DnsEntries[0].DnsName, new RegExp(`^${created.VpcEndpointId}-[a-z0-9]{8}\\.${svc.serviceId}\\.us-east-1\\.vpce\\.amazonaws\\.com$`));
 
     const described = json(await aws(['ec2', 'describe-vpc-endpoints', '--vpc-endpoint-ids', created.VpcEndpointId])).VpcEndpoints;
-    assert.deepEqual(described.map((e: { VpcEndpointId: string; State: string }) => [e.VpcEndpointId, e.State]), [[created.VpcEndpointId, 'pendingAcceptance']]);
+    assert.deepEqual(
+      described.map((e: { VpcEndpointId: string; State: string }) => [e.VpcEndpointId, e.State]),
+      [[created.VpcEndpointId, 'pendingAcceptance']],
+    );
   });
 
   test('an unknown service name prints InvalidServiceName and exits 254', async () => {
     const name = 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0';
     const result = await aws(['ec2', 'describe-vpc-endpoint-services', '--service-names', name]);
     assert.equal(result.code, 254);
-    assert.equal(result.stderr.trim(), `An error occurred (InvalidServiceName) when calling the DescribeVpcEndpointServices operation: The Vpc Endpoint Service '${name}' does not exist`);
+    assert.equal(
+      result.stderr.trim(),
+      `An error occurred (InvalidServiceName) when calling the DescribeVpcEndpointServices operation: The Vpc Endpoint Service '${name}' does not exist`,
+    );
   });
 
   test('a wrong secret key prints AuthFailure and exits 254', async () => {
@@ -99,7 +108,10 @@ describe('the AWS CLI against the local cloud (customer steps of seed 01)', () =
 
   test('the ELBv2 commands work too (the provider lists its network load balancer)', async () => {
     const lbs = json(await aws(['elbv2', 'describe-load-balancers'], h.cloud.accounts.provider)).LoadBalancers;
-    assert.deepEqual(lbs.map((lb: { LoadBalancerArn: string; Type: string }) => [lb.LoadBalancerArn, lb.Type]), [[svc.loadBalancerArn, 'network']]);
+    assert.deepEqual(
+      lbs.map((lb: { LoadBalancerArn: string; Type: string }) => [lb.LoadBalancerArn, lb.Type]),
+      [[svc.loadBalancerArn, 'network']],
+    );
     const none = json(await aws(['elbv2', 'describe-load-balancers']));
     assert.deepEqual(none.LoadBalancers, []);
   });

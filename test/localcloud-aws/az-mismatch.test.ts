@@ -28,7 +28,9 @@ describe('AZ mismatch: the exact InvalidParameter error and the documented recov
     const ec2 = h.ec2(h.cloud.accounts.customer);
     const bad = net.subnetByZone.get('us-east-1e')!;
     await rejectsWith(
-      ec2.send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [net.subnetByZone.get('us-east-1a')!, bad] })),
+      ec2.send(
+        new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [net.subnetByZone.get('us-east-1a')!, bad] }),
+      ),
       'InvalidParameter',
       { message: new RegExp(`subnet: ${bad}\\.$`) },
     );
@@ -40,30 +42,29 @@ describe('AZ mismatch: the exact InvalidParameter error and the documented recov
     const ec2 = h.ec2(h.cloud.accounts.customer);
     const extra = (await ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: '172.31.112.0/20', AvailabilityZone: 'us-east-1b' }))).Subnet!.SubnetId!;
     await rejectsWith(
-      ec2.send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [net.subnetByZone.get('us-east-1b')!, extra] })),
+      ec2.send(
+        new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [net.subnetByZone.get('us-east-1b')!, extra] }),
+      ),
       'DuplicateSubnetsInSameZone',
     );
   });
 
   test('recovery: describe the service, deploy a subnet in a supported AZ, create the endpoint again', async () => {
     const ec2 = h.ec2(h.cloud.accounts.customer);
-    const detail = (await ec2.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [svc.serviceName] }))).ServiceDetails![0];
+    const detail = (await ec2.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [svc.serviceName] }))).ServiceDetails![0]!;
     assert.deepEqual(detail.AvailabilityZones, ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1f']);
     assert.ok(!detail.AvailabilityZoneIds!.includes('use1-az3'));
     const zone = detail.AvailabilityZones![0];
     const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: '172.31.96.0/20', AvailabilityZone: zone }))).Subnet!;
-    const endpoint = (
-      await ec2.send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!] }))
-    ).VpcEndpoint!;
+    const endpoint = (await ec2.send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!] })))
+      .VpcEndpoint!;
     assert.equal(endpoint.State, 'pendingAcceptance');
     assert.deepEqual(endpoint.SubnetIds, [subnet.SubnetId]);
   });
 
   test('a Gateway endpoint type (the EC2 default) does not match the Interface service', async () => {
-    await rejectsWith(
-      h.ec2(h.cloud.accounts.customer).send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName })),
-      'InvalidParameter',
-      { message: 'Endpoint type (Gateway) does not match available service types ([Interface]).' },
-    );
+    await rejectsWith(h.ec2(h.cloud.accounts.customer).send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: svc.serviceName })), 'InvalidParameter', {
+      message: 'Endpoint type (Gateway) does not match available service types ([Interface]).',
+    });
   });
 });

@@ -57,7 +57,13 @@ describe('paging, ClientToken idempotency, faults and the 503 window', () => {
 
   test('the same ClientToken and parameters return the same endpoint; other parameters are IdempotentParameterMismatch', async () => {
     const ec2 = h.ec2(h.cloud.accounts.customer);
-    const input = { VpcId: net.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface' as const, SubnetIds: [net.subnetByZone.get('us-east-1a')!], ClientToken: 'token-1' };
+    const input = {
+      VpcId: net.vpcId,
+      ServiceName: svc.serviceName,
+      VpcEndpointType: 'Interface' as const,
+      SubnetIds: [net.subnetByZone.get('us-east-1a')!],
+      ClientToken: 'token-1',
+    };
     const first = await ec2.send(new CreateVpcEndpointCommand(input));
     const again = await ec2.send(new CreateVpcEndpointCommand(input));
     assert.equal(again.VpcEndpoint!.VpcEndpointId, first.VpcEndpoint!.VpcEndpointId);
@@ -88,9 +94,8 @@ describe('paging, ClientToken idempotency, faults and the 503 window', () => {
   test('a timeout fault holds the answer: the client times out, yet the action took effect', async () => {
     await h.cloud.setFault('CreateVpc', { kind: 'timeout', ms: 2_000, times: 1 });
     const started = Date.now();
-    await assert.rejects(
-      h.ec2(h.cloud.accounts.customer).send(new CreateVpcCommand({ CidrBlock: '10.99.0.0/16' }), { abortSignal: AbortSignal.timeout(300) }),
-      (e: Error) => /abort|timeout/i.test(e.name + e.message),
+    await assert.rejects(h.ec2(h.cloud.accounts.customer).send(new CreateVpcCommand({ CidrBlock: '10.99.0.0/16' }), { abortSignal: AbortSignal.timeout(300) }), (e: Error) =>
+      /abort|timeout/i.test(e.name + e.message),
     );
     assert.ok(Date.now() - started < 1_500, 'the client gave up long before the held answer');
     const vpcs = await h.ec2(h.cloud.accounts.customer).send(new DescribeVpcsCommand({ Filters: [{ Name: 'cidr', Values: ['10.99.0.0/16'] }] }));
@@ -101,7 +106,8 @@ describe('paging, ClientToken idempotency, faults and the 503 window', () => {
     await h.cloud.setUnavailableWindow(30_000);
     const fresh = await providerService(h, { name: 'pl-fresh' });
     const ec2 = h.ec2(h.cloud.accounts.customer);
-    const create = () => ec2.send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: fresh.serviceName, VpcEndpointType: 'Interface', SubnetIds: [net.subnetByZone.get('us-east-1c')!] }));
+    const create = () =>
+      ec2.send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: fresh.serviceName, VpcEndpointType: 'Interface', SubnetIds: [net.subnetByZone.get('us-east-1c')!] }));
     await rejectsWith(create(), 'Unavailable', { message: 'The service is unavailable', status: 503 });
     h.advance(29_000);
     await rejectsWith(create(), 'Unavailable');
@@ -114,11 +120,14 @@ describe('paging, ClientToken idempotency, faults and the 503 window', () => {
     await h.cloud.setDelays({ connectionAvailable: 45_000 });
     const open = await providerService(h, { name: 'pl-restart', acceptanceRequired: false });
     const ec2 = h.ec2(h.cloud.accounts.customer);
-    const id = (await ec2.send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: open.serviceName, VpcEndpointType: 'Interface', SubnetIds: [net.subnetByZone.get('us-east-1d')!] })))
-      .VpcEndpoint!.VpcEndpointId!;
+    const id = (
+      await ec2.send(
+        new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: open.serviceName, VpcEndpointType: 'Interface', SubnetIds: [net.subnetByZone.get('us-east-1d')!] }),
+      )
+    ).VpcEndpoint!.VpcEndpointId!;
     await h.restart();
     assert.equal((await h.cloud.delays()).connectionAvailable, 45_000);
-    const state = async () => (await h.ec2(h.cloud.accounts.customer).send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }))).VpcEndpoints![0].State;
+    const state = async () => (await h.ec2(h.cloud.accounts.customer).send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }))).VpcEndpoints![0]!.State;
     assert.equal(await state(), 'pending');
     assert.ok((await h.cloud.snapshot()).nextTransitionAt, 'the snapshot names when to look again');
     h.advance(45_000);
@@ -128,9 +137,13 @@ describe('paging, ClientToken idempotency, faults and the 503 window', () => {
 
   test('an ELBv2 throttle is HTTP 400 Throttling "Rate exceeded"', async () => {
     await h.cloud.setFault('DescribeTargetGroups', { kind: 'throttle', times: 1 });
-    await rejectsWith(new ElasticLoadBalancingV2Client({ endpoint: h.url, region: 'us-east-1', credentials: h.cloud.accounts.provider, maxAttempts: 1 }).send(new DescribeTargetGroupsCommand({})), 'Throttling', {
-      message: 'Rate exceeded',
-      status: 400,
-    });
+    await rejectsWith(
+      new ElasticLoadBalancingV2Client({ endpoint: h.url, region: 'us-east-1', credentials: h.cloud.accounts.provider, maxAttempts: 1 }).send(new DescribeTargetGroupsCommand({})),
+      'Throttling',
+      {
+        message: 'Rate exceeded',
+        status: 400,
+      },
+    );
   });
 });

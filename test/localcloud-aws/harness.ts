@@ -108,17 +108,17 @@ export async function providerService(h: Harness, options: { principals?: string
   const region = options.region ?? 'us-east-1';
   const ec2 = h.ec2(h.cloud.accounts.provider, region);
   const elb = h.elb(h.cloud.accounts.provider, region);
-  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0];
+  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
   const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }))).Subnets!;
   const name = options.name ?? 'pl-test';
-  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: name, Type: 'network', Scheme: 'internal', Subnets: subnets.map((s) => s.SubnetId!) }))).LoadBalancers![0];
-  const tg = (await elb.send(new CreateTargetGroupCommand({ Name: `${name}-1024`, Protocol: 'TCP', Port: 27017, VpcId: vpc.VpcId, TargetType: 'ip' }))).TargetGroups![0];
+  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: name, Type: 'network', Scheme: 'internal', Subnets: subnets.map((s) => s.SubnetId!) }))).LoadBalancers![0]!;
+  const tg = (await elb.send(new CreateTargetGroupCommand({ Name: `${name}-1024`, Protocol: 'TCP', Port: 27017, VpcId: vpc.VpcId, TargetType: 'ip' }))).TargetGroups![0]!;
   await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: '172.31.0.10', Port: 27017 }] }));
   const listener = (
     await elb.send(
       new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'TCP', Port: 1024, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }] }),
     )
-  ).Listeners![0];
+  ).Listeners![0]!;
   const service = (
     await ec2.send(new CreateVpcEndpointServiceConfigurationCommand({ NetworkLoadBalancerArns: [lb.LoadBalancerArn!], AcceptanceRequired: options.acceptanceRequired ?? true }))
   ).ServiceConfiguration!;
@@ -138,7 +138,7 @@ export async function providerService(h: Harness, options: { principals?: string
 /** The default VPC and its subnets by AZ name, for an account. */
 export async function defaultNetwork(h: Harness, account: AccountCredentials, region = 'us-east-1'): Promise<{ vpcId: string; subnetByZone: Map<string, string> }> {
   const ec2 = h.ec2(account, region);
-  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs![0];
+  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs![0]!;
   const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }))).Subnets!;
   return { vpcId: vpc.VpcId!, subnetByZone: new Map(subnets.map((s) => [s.AvailabilityZone!, s.SubnetId!])) };
 }

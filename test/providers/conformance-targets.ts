@@ -58,13 +58,16 @@ async function awsTarget(): Promise<ConformanceTarget> {
     },
     async countResources(serviceId) {
       const lbs = (await providerElb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? [];
-      const services = (
-        await providerEc2.send(new DescribeVpcEndpointServiceConfigurationsCommand({ Filters: [{ Name: 'tag:privlink:endpoint-service-id', Values: [serviceId] }] }))
-      ).ServiceConfigurations ?? [];
+      const services =
+        (await providerEc2.send(new DescribeVpcEndpointServiceConfigurationsCommand({ Filters: [{ Name: 'tag:privlink:endpoint-service-id', Values: [serviceId] }] })))
+          .ServiceConfigurations ?? [];
       return { loadBalancers: lbs.filter((lb) => lb.LoadBalancerName === `pl-${serviceId}`).length, services: services.filter((s) => s.ServiceState !== 'Deleted').length };
     },
     async failNext(operation, kind) {
-      await h.cloud.setFault(operation, kind === 'throttle' ? { kind: 'throttle', times: 1 } : { kind: 'error', code: 'InternalError', message: 'An internal error has occurred', status: 500, times: 1 });
+      await h.cloud.setFault(
+        operation,
+        kind === 'throttle' ? { kind: 'throttle', times: 1 } : { kind: 'error', code: 'InternalError', message: 'An internal error has occurred', status: 500, times: 1 },
+      );
     },
     async close() {
       pool.destroy();

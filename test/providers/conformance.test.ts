@@ -14,7 +14,11 @@ for (const { provider, start } of TARGETS) {
   describe(`provider conformance: ${provider}`, () => {
     let t: ConformanceTarget;
     const spec = (id: string, listeners: ListenerSpec[] = []): EndpointServiceSpec => ({ id, projectId: newObjectId(), region: t.region, listeners });
-    const listener = (port: number, targetPort: number): ListenerSpec => ({ port, targets: [{ host: '127.0.0.1', port: targetPort, availabilityZone: 'all' }], proxyProtocol: true });
+    const listener = (port: number, targetPort: number): ListenerSpec => ({
+      port,
+      targets: [{ host: '127.0.0.1', port: targetPort, availabilityZone: 'all' }],
+      proxyProtocol: true,
+    });
 
     /** Creates the service and observes until ready; returns the ref and the last observation. */
     async function ready(s: EndpointServiceSpec): Promise<{ ref: ProviderRef; observed: Extract<ObservedEndpointService, { state: 'ready' }> }> {
@@ -108,10 +112,16 @@ for (const { provider, start } of TARGETS) {
       const s = spec(newObjectId());
       const { ref } = await ready(s);
       await t.failNext(t.firstObserveOperation, 'throttle');
-      const throttled = await t.adapter.observeEndpointService(s, ref).then(() => undefined, (e: unknown) => e);
+      const throttled = await t.adapter.observeEndpointService(s, ref).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(throttled instanceof ProviderError && throttled.kind === 'throttled' && throttled.retryable, String(throttled));
       await t.failNext(t.firstObserveOperation, '5xx');
-      const failed = await t.adapter.observeEndpointService(s, ref).then(() => undefined, (e: unknown) => e);
+      const failed = await t.adapter.observeEndpointService(s, ref).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(failed instanceof ProviderError && failed.kind === 'transient' && failed.retryable, String(failed));
       assert.equal((await t.adapter.observeEndpointService(s, ref)).observed.state, 'ready', 'fine again after the fault');
     });

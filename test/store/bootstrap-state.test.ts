@@ -34,7 +34,10 @@ describe('bootstrap state', () => {
   const assertOwner = async (key: BootstrapKey) => {
     const apiKey = (await repos().identity.findApiKey(key.apiKeyId))!;
     assert.ok(apiKey.orgRoles.includes('ORG_OWNER'), JSON.stringify(apiKey));
-    assert.ok(apiKey.projectRoles.some((r) => r.projectId === key.projectId && r.role === 'GROUP_OWNER'), JSON.stringify(apiKey));
+    assert.ok(
+      apiKey.projectRoles.some((r) => r.projectId === key.projectId && r.role === 'GROUP_OWNER'),
+      JSON.stringify(apiKey),
+    );
   };
 
   test('a key not yet handed out is handed out again (same key) until claimed; then nothing', async () => {

@@ -38,7 +38,10 @@ describe('PGlite data directory lock', () => {
       await first.close();
     }
     // Released on close: a new process may open it now.
-    await run(process.execPath, ['-e', `import('${new URL('../../src/store/database.js', import.meta.url).href}').then(m => m.openStore({ kind: 'pglite', dataDir: ${JSON.stringify(dir)} })).then(s => s.close())`]);
+    await run(process.execPath, [
+      '-e',
+      `import('${new URL('../../src/store/database.js', import.meta.url).href}').then(m => m.openStore({ kind: 'pglite', dataDir: ${JSON.stringify(dir)} })).then(s => s.close())`,
+    ]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -57,15 +60,21 @@ describe(`store on ${testBackend()}`, () => {
     await migrate(store.store.db);
     const tables = await store.store.db.introspection.getTables();
     for (const name of ['organizations', 'projects', 'api_keys', 'clusters', 'endpoint_services', 'interface_endpoints', 'reconcile_queue', 'events', 'port_allocations']) {
-      assert.ok(tables.some((t) => t.name === name), name);
+      assert.ok(
+        tables.some((t) => t.name === name),
+        name,
+      );
     }
   });
 
-  test('concurrent transactions stay isolated (a rollback never undoes another transaction\'s commit)', async () => {
+  test("concurrent transactions stay isolated (a rollback never undoes another transaction's commit)", async () => {
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>
         store.store.transaction(async (trx) => {
-          await trx.insertInto('settings').values({ key: `tx-${i}`, value: 'v' }).execute();
+          await trx
+            .insertInto('settings')
+            .values({ key: `tx-${i}`, value: 'v' })
+            .execute();
           await new Promise((r) => setTimeout(r, Math.random() * 5));
           if (i % 3 === 0) throw new Error('roll back');
         }),
@@ -73,7 +82,13 @@ describe(`store on ${testBackend()}`, () => {
     );
     assert.equal(results.filter((r) => r.status === 'rejected').length, 7);
     const keys = (await store.store.db.selectFrom('settings').select('key').where('key', 'like', 'tx-%').execute()).map((r) => r.key).sort();
-    assert.deepEqual(keys, Array.from({ length: 20 }, (_, i) => i).filter((i) => i % 3 !== 0).map((i) => `tx-${i}`).sort());
+    assert.deepEqual(
+      keys,
+      Array.from({ length: 20 }, (_, i) => i)
+        .filter((i) => i % 3 !== 0)
+        .map((i) => `tx-${i}`)
+        .sort(),
+    );
   });
 
   test('the reconcile queue: two claimers never hold the same key; a wake-up during a pass is not lost', async () => {
@@ -93,7 +108,11 @@ describe(`store on ${testBackend()}`, () => {
       await queue.enqueue('k', item.key); // a change arrives while the pass runs
       await queue.complete(item, 'a');
       const again = await queue.claim('c', 50, 30_000);
-      assert.deepEqual(again.map((i) => i.key), [item.key], 'the newer wake-up survived the completion of the older pass');
+      assert.deepEqual(
+        again.map((i) => i.key),
+        [item.key],
+        'the newer wake-up survived the completion of the older pass',
+      );
       for (const i of [...a.slice(1), ...b, ...again]) await queue.complete(i, i === again[0] ? 'c' : a.includes(i) ? 'a' : 'b');
       assert.deepEqual(await queue.list(), []);
     } finally {
@@ -111,7 +130,10 @@ describe(`store on ${testBackend()}`, () => {
     await queue.enqueue('now', 'y');
     assert.equal(await queue.msUntilNextDue(), 0);
     const claimed = await queue.claim('t', 10, 30_000);
-    assert.deepEqual(claimed.map((c) => c.key), ['y']);
+    assert.deepEqual(
+      claimed.map((c) => c.key),
+      ['y'],
+    );
     await queue.complete(claimed[0]!, 't');
     await store.store.db.deleteFrom('reconcile_queue').where('key', '=', 'x').execute();
   });
@@ -135,7 +157,7 @@ describe(`store on ${testBackend()}`, () => {
     const project = await insertProject(repos, orgId, 'ports', new Date());
     const live = new Map<string, { nodes: number; region: string }>();
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 200; round++) {
       if (live.size > 0 && random() < 0.45) {
         const ids = [...live.keys()];
@@ -146,7 +168,10 @@ describe(`store on ${testBackend()}`, () => {
         const id = newObjectId();
         const region = random() < 0.5 ? 'US_EAST_1' : 'EU_WEST_1';
         const nodes = 1 + Math.floor(random() * 7);
-        const spec = parseClusterSpec({ name: `c${round}`, replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: region, electableSpecs: { instanceSize: 'M10', nodeCount: nodes } }] }] });
+        const spec = parseClusterSpec({
+          name: `c${round}`,
+          replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: region, electableSpecs: { instanceSize: 'M10', nodeCount: nodes } }] }],
+        });
         await store.store.transaction(async (trx) => syncPortAllocations(repositories(trx), project.id, id, spec));
         live.set(id, { nodes, region });
       }

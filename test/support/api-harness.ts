@@ -5,6 +5,7 @@ import { insertApiKey } from '../../src/app/api-keys.service.js';
 import { ensureBootstrap, type BootstrapKey } from '../../src/app/bootstrap.service.js';
 import { insertProject } from '../../src/app/projects.service.js';
 import { Authenticator } from '../../src/api/authenticate.js';
+import { credentialsLookup } from '../../src/app/authentication.service.js';
 import { DigestAuthority } from '../../src/api/digest-auth.js';
 import { buildApiServer } from '../../src/api/server.js';
 import { AtlasClient } from '../../src/client/atlas-client.js';
@@ -38,7 +39,7 @@ export async function startApi(): Promise<ApiHarness> {
   const store = test.store;
   const ctx: AppContext = appContext(store, { domain: 'privlink.test' });
   const bootstrap = (await ensureBootstrap(ctx, null)).key!;
-  const authenticator = new Authenticator(store, new DigestAuthority(Buffer.from('test-secret'), { nonceTtlMs: 300_000 }), 0);
+  const authenticator = new Authenticator(credentialsLookup(store), new DigestAuthority(Buffer.from('test-secret'), { nonceTtlMs: 300_000 }), 0);
   const app = await buildApiServer({ ctx, authenticator, log: createLogger('error'), publicUrl: null });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

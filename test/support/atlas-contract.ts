@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 /**
  * Validates privlink's responses against the official Atlas Admin API v2 spec subset in
  * `test/contract/atlas-spec/` (see its README). Deviations recorded from real Atlas traffic
- * (CONTRACT.md §13) are applied to the spec, not to privlink: optional fields may be `null`
+ * are applied to the spec, not to privlink: optional fields may be `null`
  * (Atlas sends explicit nulls), AWS interface endpoint ids are `vpce-…` (the spec says 24-hex),
  * a 2xx status the spec does not list (201, 202) is checked against the spec's 2xx schema, an
  * unlisted error status against `ApiError`, and `ApiError.parameters` may hold strings.
@@ -72,8 +72,11 @@ function applyObservedDeviations(schema: unknown): unknown {
   const text = JSON.stringify(schema)
     // ApiError.parameters holds the detail's substitutions, strings in every recorded response (spec: objects).
     .replace(/"description":"Parameters used to give more information about the error\.","items":\{"type":"object"\}/g, '"description":"parameters","items":{}')
-    // interfaceEndpoints[] / interfaceEndpointId carry vpce ids on AWS (CONTRACT.md §13.2).
-    .replace(/"description":"Unique 24-hexadecimal digit string that identifies the interface endpoint\.","pattern":"\^\(\[a-f0-9\]\{24\}\)\$"/g, '"description":"vpce id","pattern":"^(vpce-[0-9a-f]{17}|[a-f0-9]{24})$"');
+    // interfaceEndpoints[] / interfaceEndpointId carry vpce ids on AWS (as real Atlas sends them).
+    .replace(
+      /"description":"Unique 24-hexadecimal digit string that identifies the interface endpoint\.","pattern":"\^\(\[a-f0-9\]\{24\}\)\$"/g,
+      '"description":"vpce id","pattern":"^(vpce-[0-9a-f]{17}|[a-f0-9]{24})$"',
+    );
   return JSON.parse(text);
 }
 

@@ -16,7 +16,13 @@ export function privateDns(port: number): { lookup: LookupFunction; restore(): v
     const cb = typeof options === 'function' ? (options as typeof callback) : callback;
     const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all;
     resolver.resolve4(hostname).then(
-      (addresses) => (all ? cb(null, addresses.map((address) => ({ address, family: 4 }))) : cb(null, addresses[0], 4)),
+      (addresses) =>
+        all
+          ? cb(
+              null,
+              addresses.map((address) => ({ address, family: 4 })),
+            )
+          : cb(null, addresses[0], 4),
       (error: NodeJS.ErrnoException) => cb(error),
     );
   }) as unknown as LookupFunction;

@@ -30,7 +30,9 @@ export async function startStack(env: Record<string, string> = {}, hooks: Privli
     {
       PRIVLINK_LOCALCLOUD_LOOPBACK_BASE: String(20 + Math.floor(Math.random() * 200)),
       PRIVLINK_ENDPOINT_NOT_FOUND_GRACE_MS: '300',
-      ...(location.kind === 'postgres' ? { DATABASE_URL: location.url, PRIVLINK_DATA_DIR: `${process.env.PRIVLINK_TEST_SCRATCH ?? '/tmp'}/stack-${Date.now()}-${Math.random()}` } : {}),
+      ...(location.kind === 'postgres'
+        ? { DATABASE_URL: location.url, PRIVLINK_DATA_DIR: `${process.env.PRIVLINK_TEST_SCRATCH ?? '/tmp'}/stack-${Date.now()}-${Math.random()}` }
+        : {}),
       ...env,
     },
   );

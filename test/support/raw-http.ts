@@ -35,12 +35,7 @@ export function rawExchange(baseUrl: string, bytes: string): Promise<RawResponse
 }
 
 /** One plain (unauthenticated) HTTP request with exactly the given headers and body. */
-export function plainRequest(
-  baseUrl: string,
-  method: string,
-  path: string,
-  options: { headers?: Record<string, string>; body?: string } = {},
-): Promise<RawResponse> {
+export function plainRequest(baseUrl: string, method: string, path: string, options: { headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(baseUrl + path, { method, headers: options.headers ?? {} }, (res) => {
       const chunks: Buffer[] = [];

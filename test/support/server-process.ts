@@ -64,17 +64,14 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
   };
   delete env.DATABASE_URL;
   if (location.kind === 'postgres') env.DATABASE_URL = location.url;
-  const child = spawn(
-    process.execPath,
-    [CLI, 'serve', '--port', '0', '--localcloud-port', '0', '--dns-port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--localcloud-port', '0', '--dns-port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const ready = await new Promise<RegExpExecArray>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
     const check = () => {

@@ -1,6 +1,6 @@
 import * as clusters from '../../app/clusters.service.js';
 import type { ClusterConnectionStrings } from '../../app/connection-strings.js';
-import type { ClusterRecord } from '../../store/clusters.repository.js';
+import type { ClusterRecord } from '../../domain/cluster.js';
 import type { AppContext } from '../../app/app-context.js';
 import { paginate } from '../pagination.js';
 import { projectAccess } from '../route-access.js';

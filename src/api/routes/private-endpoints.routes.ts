@@ -6,22 +6,30 @@ import type { RouteRegistrar } from '../route-registrar.js';
 import { endpointServiceJson, interfaceEndpointJson } from '../serializers/private-endpoints.serializer.js';
 
 /**
- * Operations 1–4 and 6–10 of CONTRACT.md §2, with the status codes real Atlas returns (201 on
+ * Atlas's private endpoint operations (endpoint services, interface endpoints, regional mode), with the status codes real Atlas returns (201 on
  * create, 202 `{}` on service delete, 202 on regional-mode PATCH).
  */
 export function privateEndpointsRoutes(r: RouteRegistrar): void {
-  r.post('/groups/:groupId/privateEndpoint/endpointService', async ({ ctx, principal, params, body }) => ({
-    status: 201,
-    body: endpointServiceJson(await services.createEndpointService(ctx, principal, params.groupId!, body)),
-  }), { access: projectAccess('write') });
+  r.post(
+    '/groups/:groupId/privateEndpoint/endpointService',
+    async ({ ctx, principal, params, body }) => ({
+      status: 201,
+      body: endpointServiceJson(await services.createEndpointService(ctx, principal, params.groupId!, body)),
+    }),
+    { access: projectAccess('write') },
+  );
   r.get('/groups/:groupId/privateEndpoint/regionalMode', async ({ ctx, principal, params }) => ({
     status: 200,
     body: await regionalMode.getRegionalMode(ctx, principal, params.groupId!),
   }));
-  r.patch('/groups/:groupId/privateEndpoint/regionalMode', async ({ ctx, principal, params, body }) => ({
-    status: 202,
-    body: await regionalMode.setRegionalMode(ctx, principal, params.groupId!, body),
-  }), { access: projectAccess('write') });
+  r.patch(
+    '/groups/:groupId/privateEndpoint/regionalMode',
+    async ({ ctx, principal, params, body }) => ({
+      status: 202,
+      body: await regionalMode.setRegionalMode(ctx, principal, params.groupId!, body),
+    }),
+    { access: projectAccess('write') },
+  );
   r.get('/groups/:groupId/privateEndpoint/:cloudProvider/endpointService', async ({ ctx, principal, params }) => ({
     status: 200,
     body: (await services.listEndpointServices(ctx, principal, params.groupId!, params.cloudProvider!)).map(endpointServiceJson),
@@ -34,17 +42,17 @@ export function privateEndpointsRoutes(r: RouteRegistrar): void {
     await services.deleteEndpointService(ctx, principal, params.groupId!, params.cloudProvider!, params.endpointServiceId!);
     return { status: 202, body: {} };
   });
-  r.post('/groups/:groupId/privateEndpoint/:cloudProvider/endpointService/:endpointServiceId/endpoint', async ({ ctx, principal, params, body }) => ({
-    status: 201,
-    body: interfaceEndpointJson(
-      await endpoints.createInterfaceEndpoint(ctx, principal, params.groupId!, params.cloudProvider!, params.endpointServiceId!, body),
-    ),
-  }), { access: projectAccess('write') });
+  r.post(
+    '/groups/:groupId/privateEndpoint/:cloudProvider/endpointService/:endpointServiceId/endpoint',
+    async ({ ctx, principal, params, body }) => ({
+      status: 201,
+      body: interfaceEndpointJson(await endpoints.createInterfaceEndpoint(ctx, principal, params.groupId!, params.cloudProvider!, params.endpointServiceId!, body)),
+    }),
+    { access: projectAccess('write') },
+  );
   r.get('/groups/:groupId/privateEndpoint/:cloudProvider/endpointService/:endpointServiceId/endpoint/:endpointId', async ({ ctx, principal, params }) => ({
     status: 200,
-    body: interfaceEndpointJson(
-      await endpoints.getInterfaceEndpoint(ctx, principal, params.groupId!, params.cloudProvider!, params.endpointServiceId!, params.endpointId!),
-    ),
+    body: interfaceEndpointJson(await endpoints.getInterfaceEndpoint(ctx, principal, params.groupId!, params.cloudProvider!, params.endpointServiceId!, params.endpointId!)),
   }));
   r.delete('/groups/:groupId/privateEndpoint/:cloudProvider/endpointService/:endpointServiceId/endpoint/:endpointId', async ({ ctx, principal, params }) => {
     await endpoints.deleteInterfaceEndpoint(ctx, principal, params.groupId!, params.cloudProvider!, params.endpointServiceId!, params.endpointId!);

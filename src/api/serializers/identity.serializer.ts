@@ -41,10 +41,7 @@ export function apiKeyJson(key: ApiKey, base: string, privateKey?: string): Reco
     links: [{ href: `${base}/orgs/${key.orgId}/apiKeys/${key.id}`, rel: 'self' }],
     privateKey: privateKey ?? '********-****-****-************',
     publicKey: key.publicKey,
-    roles: [
-      ...key.orgRoles.map((roleName) => ({ orgId: key.orgId, roleName })),
-      ...key.projectRoles.map(({ projectId, role }) => ({ groupId: projectId, roleName: role })),
-    ],
+    roles: [...key.orgRoles.map((roleName) => ({ orgId: key.orgId, roleName })), ...key.projectRoles.map(({ projectId, role }) => ({ groupId: projectId, roleName: role }))],
   };
 }
 

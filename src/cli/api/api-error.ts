@@ -53,12 +53,16 @@ function envelopeOf(body: unknown): Envelope | undefined {
 function goValue(value: unknown): string {
   if (value === null || value === undefined) return '<nil>';
   if (Array.isArray(value)) return `[${value.map(goValue).join(' ')}]`;
-  if (typeof value === 'object') return `map[${Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}:${goValue(v)}`).join(' ')}]`;
+  if (typeof value === 'object')
+    return `map[${Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${k}:${goValue(v)}`)
+      .join(' ')}]`;
   return String(value);
 }
 
 /** Formats an error response; a body that is not an Atlas envelope is shown after the status line. */
-export function formatApiError(url: string, method: string, status: number, body: unknown, text: string): string {
+function formatApiError(url: string, method: string, status: number, body: unknown, text: string): string {
   const statusLine = `${status} ${STATUS_CODES[status] ?? ''}`.trimEnd();
   const envelope = envelopeOf(body);
   if (!envelope) {

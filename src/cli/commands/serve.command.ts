@@ -44,7 +44,8 @@ export const serveCommand = defineCommand({
     } catch (error) {
       // Expected start-up failures get one clear line, not a stack trace.
       if (error instanceof DataDirLockedError || error instanceof PinnedKeyConflictError) throw new CliError(error.message);
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new CliError(`${(error as Error).message}: another process uses that port; choose another with --port / --localcloud-port / --dns-port.`);
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new CliError(`${(error as Error).message}: another process uses that port; choose another with --port / --localcloud-port / --dns-port.`);
       throw error;
     }
     if (running.createdBootstrap) {

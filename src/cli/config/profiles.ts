@@ -67,7 +67,11 @@ export function writeConfigFile(file: ConfigFile): void {
   const document: Record<string, unknown> = { ...file.globals };
   for (const name of Object.keys(file.profiles).sort()) {
     const profile = file.profiles[name]!;
-    document[name] = Object.fromEntries(Object.keys(profile).sort().map((k) => [k, profile[k]]));
+    document[name] = Object.fromEntries(
+      Object.keys(profile)
+        .sort()
+        .map((k) => [k, profile[k]]),
+    );
   }
   const temp = `${file.path}.${process.pid}.tmp`;
   const fd = openSync(temp, 'w', 0o600);

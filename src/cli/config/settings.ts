@@ -41,7 +41,7 @@ export interface Settings {
 }
 
 export const DEFAULT_BASE_URL = 'http://localhost:8080/';
-export const DEFAULT_PROFILE = 'default';
+const DEFAULT_PROFILE = 'default';
 
 interface Rule {
   readonly flag?: keyof SettingsInput['flags'];

@@ -51,7 +51,10 @@ export class CommandContext {
   list(name: string): string[] {
     const value = this.flags[name];
     const items = Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];
-    return items.flatMap((item) => item.split(',')).map((item) => item.trim()).filter((item) => item !== '');
+    return items
+      .flatMap((item) => item.split(','))
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   }
 
   get terminal(): boolean {

@@ -10,7 +10,7 @@ const SUGGESTION_DISTANCE = 2;
  * commands (not `help`) whose name is within edit distance 2 of it, or starts with it, ignoring
  * case. Aliases are not suggested: only canonical names.
  */
-export function suggestionsFor(command: Command, typed: string): string[] {
+function suggestionsFor(command: Command, typed: string): string[] {
   const lower = typed.toLowerCase();
   return command.commands
     .filter((c) => !isHidden(c) && c.name() !== 'help')

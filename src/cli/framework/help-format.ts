@@ -25,7 +25,16 @@ export function formatHelp(command: Command, spec: CommandSpec): string {
   if (spec.examples && spec.examples.length > 0) {
     // Blocks with a `# comment` line are separated by a blank line; bare command lines are not.
     const separator = spec.examples.some((block) => block.startsWith('#')) ? '\n\n' : '\n';
-    sections.push(`Examples:\n${spec.examples.map((block) => block.split('\n').map((line) => `  ${line}`).join('\n')).join(separator)}`);
+    sections.push(
+      `Examples:\n${spec.examples
+        .map((block) =>
+          block
+            .split('\n')
+            .map((line) => `  ${line}`)
+            .join('\n'),
+        )
+        .join(separator)}`,
+    );
   }
 
   if (isGroup(spec)) {

@@ -61,7 +61,7 @@ function printError(io: CliIo, error: CliError): number {
 }
 
 /** commander's messages → pflag/cobra's. */
-export function translateCommanderError(error: CommanderError): string {
+function translateCommanderError(error: CommanderError): string {
   const message = error.message.replace(/^error: /, '');
   switch (error.code) {
     case 'commander.unknownOption': {

@@ -36,7 +36,7 @@ export interface GoTemplate {
   readonly nodes: readonly Node[];
 }
 
-export const GO_TEMPLATE_SUBSET = '{{.Field}}, {{range .Field}}, {{if .Field}}, {{else}}, {{end}}';
+const GO_TEMPLATE_SUBSET = '{{.Field}}, {{range .Field}}, {{if .Field}}, {{else}}, {{end}}';
 
 interface Token {
   readonly kind: 'text' | 'action';
@@ -142,7 +142,8 @@ export function parseGoTemplate(source: string): GoTemplate {
             const rest = parseList(true);
             if (rest.stop !== 'end') throw new GoTemplateError(`expected {{end}} after {{else}} in {{${action}}}`);
             otherwise = rest.nodes;
-          } else if (body.stop !== 'end') throw new GoTemplateError(body.stop ? `unexpected {{${body.stop}}} in {{${action}}}` : `unexpected EOF: {{${action}}} is not closed by {{end}}`);
+          } else if (body.stop !== 'end')
+            throw new GoTemplateError(body.stop ? `unexpected {{${body.stop}}} in {{${action}}}` : `unexpected EOF: {{${action}}} is not closed by {{end}}`);
           nodes.push({ kind: 'range', pipe, body: body.nodes, otherwise });
         } else {
           const branches: Array<{ pipe: Pipe; body: Node[] }> = [];

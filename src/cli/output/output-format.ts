@@ -19,9 +19,6 @@ export type OutputFormat =
   | { readonly kind: 'json-path'; readonly expression: string }
   | { readonly kind: 'go-template'; readonly template: GoTemplate };
 
-export const OUTPUT_FLAG_DESCRIPTION =
-  'Output format. Valid values are json, json-path, go-template, or go-template-file. To see the full output, use the -o json option.';
-
 /** Parses an `-o` value; a bad one is a flag error (exit 1, before any API call). */
 export function parseOutputFormat(value: string): OutputFormat {
   const invalid = (reason: string) => new FlagError(`invalid argument "${value}" for "-o, --output" flag: ${reason}`);

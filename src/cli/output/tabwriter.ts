@@ -17,7 +17,7 @@ export interface TabwriterOptions {
 }
 
 /** The settings of the Atlas CLI's template writer. */
-export const ATLAS_TABWRITER: TabwriterOptions = { minwidth: 6, padding: 3, padchar: ' ' };
+const ATLAS_TABWRITER: TabwriterOptions = { minwidth: 6, padding: 3, padchar: ' ' };
 
 /** Aligns tab-separated text the way Go's tabwriter does, then flushes (as after `Flush()`). */
 export function tabwrite(text: string, options: TabwriterOptions = ATLAS_TABWRITER): string {

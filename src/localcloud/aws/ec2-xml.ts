@@ -2,7 +2,7 @@ import type { AwsQueryError } from './aws-query-error.js';
 import { escapeXml, type Xml } from './xml.js';
 
 /** The EC2 Query API namespace (version 2016-11-15); the trailing slash matters. */
-export const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
 const PROLOG = '<?xml version="1.0" encoding="UTF-8"?>\n';
 

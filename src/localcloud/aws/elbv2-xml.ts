@@ -2,7 +2,7 @@ import type { AwsQueryError } from './aws-query-error.js';
 import { escapeXml, type Xml } from './xml.js';
 
 /** The ELBv2 Query API namespace (version 2015-12-01). */
-export const ELBV2_XMLNS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
+const ELBV2_XMLNS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
 
 /**
  * `<ActionResponse xmlns=…><ActionResult>result</ActionResult><ResponseMetadata><RequestId>…`,
@@ -10,10 +10,7 @@ export const ELBV2_XMLNS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-1
  */
 export function elbv2SuccessBody(action: string, requestId: string, result: Xml): string {
   const resultXml = result.length === 0 ? `<${action}Result/>` : `<${action}Result>${result}</${action}Result>`;
-  return (
-    `<${action}Response xmlns="${ELBV2_XMLNS}">${resultXml}` +
-    `<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata></${action}Response>\n`
-  );
+  return `<${action}Response xmlns="${ELBV2_XMLNS}">${resultXml}` + `<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata></${action}Response>\n`;
 }
 
 /** The awsQuery error document; `Type` is `Receiver` for 5xx, `Sender` otherwise. */

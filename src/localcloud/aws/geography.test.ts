@@ -3,8 +3,21 @@ import { test } from 'node:test';
 import { allRegions, findRegion, findZone } from './geography.js';
 
 const REQUIRED = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1', 'eu-west-1', 'eu-west-2', 'eu-west-3',
-  'eu-central-1', 'eu-north-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'ap-south-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'sa-east-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'eu-north-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'ap-south-1',
 ];
 
 test('every required region exists with realistic zone names and ids', () => {
@@ -17,7 +30,10 @@ test('every required region exists with realistic zone names and ids', () => {
       assert.match(zone.zoneId, /^[a-z]+\d-az\d$/);
     }
   }
-  assert.deepEqual(findRegion('us-east-1')!.zones.map((z) => z.zoneName), ['a', 'b', 'c', 'd', 'e', 'f'].map((s) => `us-east-1${s}`));
+  assert.deepEqual(
+    findRegion('us-east-1')!.zones.map((z) => z.zoneName),
+    ['a', 'b', 'c', 'd', 'e', 'f'].map((s) => `us-east-1${s}`),
+  );
 });
 
 test('each region has exactly one AZ endpoint services never support; in us-east-1 it is us-east-1e (use1-az3)', () => {

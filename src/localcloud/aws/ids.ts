@@ -6,21 +6,22 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
  * guarantees rely on the table's primary key.
  */
 
-const HEX = '0123456789abcdef';
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const ACCESS_KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** `length` random characters of `alphabet`. */
-export function randomString(alphabet: string, length: number): string {
+function randomString(alphabet: string, length: number): string {
   let out = '';
   for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
   return out;
 }
 
 /** `length` lower-case hex digits. */
-export function randomHex(length: number): string {
-  return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
+function randomHex(length: number): string {
+  return randomBytes(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length);
 }
 
 /** EC2 resource id: `<prefix>-` + 17 lower hex, e.g. `vpc-0a1b2c3d4e5f60718`. */
@@ -57,6 +58,3 @@ export function accessKeyId(): string {
 export function secretAccessKey(): string {
   return randomString(SECRET_ALPHABET, 40);
 }
-
-/** `HEX` exported for validators that check id shapes. */
-export const HEX_DIGITS = HEX;

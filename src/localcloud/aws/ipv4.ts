@@ -16,7 +16,7 @@ export function parseIpv4(text: string): number | undefined {
   if (!match) return undefined;
   const octets = match.slice(1).map(Number);
   if (octets.some((octet) => octet > 255)) return undefined;
-  return ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
+  return octets.reduce((value, octet) => value * 256 + octet, 0);
 }
 
 /** Formats an unsigned 32-bit number as `a.b.c.d`. */
@@ -27,7 +27,7 @@ export function formatIpv4(value: number): string {
 /** Parses `a.b.c.d/n`; undefined when malformed or when host bits are set. */
 export function parseCidr(text: string): Cidr | undefined {
   const [address, prefixText, extra] = text.trim().split('/');
-  if (extra !== undefined || prefixText === undefined || !/^\d{1,2}$/.test(prefixText)) return undefined;
+  if (address === undefined || extra !== undefined || prefixText === undefined || !/^\d{1,2}$/.test(prefixText)) return undefined;
   const prefix = Number(prefixText);
   const network = parseIpv4(address);
   if (network === undefined || prefix > 32) return undefined;

@@ -88,7 +88,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 async function ensureAccount(store: Store, name: string, settingKey?: string): Promise<AccountCredentials> {
   const control = repositories(localCloudDb(store)).control;
-  const account = (await control.findAccountByName(name)) ?? (await control.insertAccount({ accountId: await freeAccountId(store), name, accessKeyId: accessKeyId(), secretAccessKey: secretAccessKey() }));
+  const account =
+    (await control.findAccountByName(name)) ??
+    (await control.insertAccount({ accountId: await freeAccountId(store), name, accessKeyId: accessKeyId(), secretAccessKey: secretAccessKey() }));
   if (settingKey) await control.initSetting(settingKey, account.accountId);
   return { accountId: account.accountId, accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey, name: account.name };
 }
@@ -157,20 +159,22 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
         query: q < 0 ? '' : url.slice(q + 1),
         headers: req.headers,
         body: Buffer.concat(chunks),
-      }).then((answer) => {
-        if (answer.internalError) process.emitWarning(`local cloud AWS: ${String((answer.internalError as Error)?.stack ?? answer.internalError)}`);
-        const send = () => {
-          if (res.destroyed) return;
-          res.writeHead(answer.status, { 'Content-Type': answer.contentType, 'x-amzn-RequestId': answer.requestId, 'Content-Length': Buffer.byteLength(answer.body) });
-          res.end(answer.body);
-        };
-        if (answer.holdMs <= 0 || closed) return send();
-        const timer = setTimeout(() => {
-          held.delete(timer);
-          send();
-        }, answer.holdMs);
-        held.set(timer, res);
-      }).catch(() => res.destroy());
+      })
+        .then((answer) => {
+          if (answer.internalError) process.emitWarning(`local cloud AWS: ${String((answer.internalError as Error)?.stack ?? answer.internalError)}`);
+          const send = () => {
+            if (res.destroyed) return;
+            res.writeHead(answer.status, { 'Content-Type': answer.contentType, 'x-amzn-RequestId': answer.requestId, 'Content-Length': Buffer.byteLength(answer.body) });
+            res.end(answer.body);
+          };
+          if (answer.holdMs <= 0 || closed) return send();
+          const timer = setTimeout(() => {
+            held.delete(timer);
+            send();
+          }, answer.holdMs);
+          held.set(timer, res);
+        })
+        .catch(() => res.destroy());
     });
   }
 

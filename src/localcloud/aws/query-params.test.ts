@@ -18,9 +18,7 @@ describe('QueryParams', () => {
   });
 
   test('reads awsQuery member lists (Subnets.member.N) and member structures', () => {
-    const params = QueryParams.parse(
-      'Subnets.member.2=subnet-2&Subnets.member.1=subnet-1&Targets.member.1.Id=10.0.0.1&Targets.member.1.Port=27017&Targets.member.2.Id=10.0.0.2',
-    );
+    const params = QueryParams.parse('Subnets.member.2=subnet-2&Subnets.member.1=subnet-1&Targets.member.1.Id=10.0.0.1&Targets.member.1.Port=27017&Targets.member.2.Id=10.0.0.2');
     assert.deepEqual(params.members('Subnets'), ['subnet-1', 'subnet-2']);
     const targets = params.memberStructs('Targets');
     assert.deepEqual(
@@ -33,9 +31,7 @@ describe('QueryParams', () => {
   });
 
   test('reads Filter.N.Name with Filter.N.Value.M', () => {
-    const params = QueryParams.parse(
-      'Filter.1.Name=vpc-id&Filter.1.Value.1=vpc-1&Filter.1.Value.2=vpc-2&Filter.2.Name=tag%3AEnv&Filter.2.Value.1=prod&Filter.3.Value.1=nameless',
-    );
+    const params = QueryParams.parse('Filter.1.Name=vpc-id&Filter.1.Value.1=vpc-1&Filter.1.Value.2=vpc-2&Filter.2.Name=tag%3AEnv&Filter.2.Value.1=prod&Filter.3.Value.1=nameless');
     assert.deepEqual(parseFilters(params), [
       { name: 'vpc-id', values: ['vpc-1', 'vpc-2'] },
       { name: 'tag:Env', values: ['prod'] },
@@ -59,8 +55,8 @@ describe('QueryParams', () => {
 
   test('scopes nested structures and sorts for hashing', () => {
     const params = QueryParams.parse('DefaultActions.member.1.ForwardConfig.TargetGroups.member.1.TargetGroupArn=arn1&B=2&A=1');
-    const action = params.memberStructs('DefaultActions')[0];
-    assert.deepEqual(action.scope('ForwardConfig').memberStructs('TargetGroups')[0].get('TargetGroupArn'), 'arn1');
+    const action = params.memberStructs('DefaultActions')[0]!;
+    assert.deepEqual(action.scope('ForwardConfig').memberStructs('TargetGroups')[0]!.get('TargetGroupArn'), 'arn1');
     assert.deepEqual(Object.keys(params.toSortedObject(['B'])), ['A', 'DefaultActions.member.1.ForwardConfig.TargetGroups.member.1.TargetGroupArn']);
   });
 });

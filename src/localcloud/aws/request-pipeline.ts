@@ -45,7 +45,8 @@ export interface QueryAnswer {
 
 function pickProtocol(params: QueryParams, request: SignedRequest): QueryProtocol {
   const version = params.get('Version');
-  if (version && Object.hasOwn(VERSIONS, version)) return VERSIONS[version];
+  const known = version && Object.hasOwn(VERSIONS, version) ? VERSIONS[version] : undefined;
+  if (known) return known;
   const header = request.headers.authorization;
   return scopeService(Array.isArray(header) ? header[0] : (header as string | undefined)) === SIGNING_SERVICE.elbv2 ? 'elbv2' : 'ec2';
 }
@@ -69,14 +70,18 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
   const control = repositories(db).control;
   try {
     const version = params.get('Version');
-    if (version && !Object.hasOwn(VERSIONS, version)) throw new AwsQueryError('NoSuchVersion', `The requested version (${version}) of service ${SIGNING_SERVICE[protocol]} does not exist`);
+    if (version && !Object.hasOwn(VERSIONS, version))
+      throw new AwsQueryError('NoSuchVersion', `The requested version (${version}) of service ${SIGNING_SERVICE[protocol]} does not exist`);
     const { account, region } = await authenticate(request, protocol, (key) => knownAccount(control, key), new Date());
     const action = params.get('Action');
     if (!action) throw new AwsQueryError('MissingAction', 'The request must contain the parameter Action');
     const actions = protocol === 'ec2' ? EC2_ACTIONS : ELBV2_ACTIONS;
     const handler = Object.hasOwn(actions, action) ? actions[action] : undefined;
     if (!handler) {
-      throw new AwsQueryError('InvalidAction', protocol === 'ec2' ? `The action ${action} is not valid for this web service.` : `Could not find operation ${action} for version 2015-12-01`);
+      throw new AwsQueryError(
+        'InvalidAction',
+        protocol === 'ec2' ? `The action ${action} is not valid for this web service.` : `Could not find operation ${action} for version 2015-12-01`,
+      );
     }
     const fault = await control.takeFault(action);
     const injected = fault && faultError(fault, protocol);
@@ -118,7 +123,8 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
     };
   } catch (error) {
     if (isAwsQueryError(error)) return errorAnswer(protocol, error, requestId);
-    const internal = protocol === 'ec2' ? new AwsQueryError('InternalError', 'An internal error has occurred', 500) : new AwsQueryError('InternalFailure', 'An internal error has occurred', 500);
+    const internal =
+      protocol === 'ec2' ? new AwsQueryError('InternalError', 'An internal error has occurred', 500) : new AwsQueryError('InternalFailure', 'An internal error has occurred', 500);
     return { ...errorAnswer(protocol, internal, requestId), internalError: error };
   }
 }

@@ -77,22 +77,30 @@ export function parseAuthorization(value: string | undefined): SigV4Authorizatio
   if (!credential || !signedHeaders || !signature) {
     return { kind: 'malformed', detail: "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters." };
   }
-  const scope = credential.split('/');
-  if (scope.length !== 5 || scope[4] !== 'aws4_request' || !/^\d{8}$/.test(scope[1])) {
+  const [accessKeyId, date, region, service, terminator, ...extra] = credential.split('/');
+  if (
+    accessKeyId === undefined ||
+    date === undefined ||
+    region === undefined ||
+    service === undefined ||
+    terminator !== 'aws4_request' ||
+    extra.length > 0 ||
+    !/^\d{8}$/.test(date)
+  ) {
     return { kind: 'malformed', detail: `Credential should be scoped to a valid region, service and date: '${credential}'.` };
   }
   return {
-    accessKeyId: scope[0],
-    date: scope[1],
-    region: scope[2],
-    service: scope[3],
+    accessKeyId,
+    date,
+    region,
+    service,
     signedHeaders: signedHeaders.split(';').map((name) => name.trim().toLowerCase()),
     signature: signature.toLowerCase(),
   };
 }
 
 /** RFC 3986 encoding as SigV4 requires: everything but A-Z a-z 0-9 - _ . ~ is %XX (upper hex). */
-export function uriEncode(text: string): string {
+function uriEncode(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -136,14 +144,7 @@ export function canonicalQuery(rawQuery: string): string {
 /** The canonical request (method, path, query, headers, signed header list, payload hash). */
 export function canonicalRequest(request: SignedRequest, signedHeaders: readonly string[], payloadHash: string): string {
   const headerLines = signedHeaders.map((name) => `${name}:${(header(request, name) ?? '').trim().replace(/\s+/g, ' ')}\n`);
-  return [
-    request.method.toUpperCase(),
-    canonicalPath(request.path),
-    canonicalQuery(request.query),
-    headerLines.join(''),
-    signedHeaders.join(';'),
-    payloadHash,
-  ].join('\n');
+  return [request.method.toUpperCase(), canonicalPath(request.path), canonicalQuery(request.query), headerLines.join(''), signedHeaders.join(';'), payloadHash].join('\n');
 }
 
 /** The signature over `canonical` for this key, time and scope. */
@@ -158,16 +159,20 @@ export function computeSignature(secretAccessKey: string, amzDate: string, auth:
 }
 
 /** `YYYYMMDDTHHMMSSZ` to a Date, or undefined when malformed. */
-export function parseAmzDate(text: string): Date | undefined {
+function parseAmzDate(text: string): Date | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
   if (!match) return undefined;
-  const [, y, mo, d, h, mi, s] = match.map(Number);
-  return new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const [y, mo, d, h, mi, s] = match.slice(1).map(Number);
+  // The pattern's six groups are mandatory, so a match has all of them.
+  return new Date(Date.UTC(y!, mo! - 1, d, h, mi, s));
 }
 
 /** A Date as `YYYYMMDDTHHMMSSZ`. */
 export function formatAmzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**
@@ -184,7 +189,10 @@ export function verifySignature(request: SignedRequest, auth: SigV4Authorization
     return { kind: 'malformed', detail: 'AWS authentication requires a valid Date or x-amz-date header' };
   }
   if (amzDate !== undefined && amzDate.slice(0, 8) !== auth.date) {
-    return { kind: 'malformed', detail: `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.` };
+    return {
+      kind: 'malformed',
+      detail: `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
+    };
   }
   if (!auth.signedHeaders.includes('host')) return { kind: 'malformed', detail: "'Host' must be a 'SignedHeader' in the AWS Authorization." };
   if (Math.abs(serverTime.getTime() - requestTime.getTime()) > MAX_CLOCK_SKEW_MS) {

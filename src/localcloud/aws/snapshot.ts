@@ -29,8 +29,22 @@ export async function buildSnapshot(repos: Repositories, now: Date, loopbackBase
   const rules = await repos.network.listRules();
   const securityGroups = (await repos.network.allSecurityGroups()).map((g) => {
     const mine = rules.filter((r) => r.groupId === g.groupId);
-    const shape = (r: (typeof rules)[number]) => ({ ipProtocol: r.ipProtocol, fromPort: r.fromPort, toPort: r.toPort, cidrIpv4: r.cidrIpv4, referencedGroupId: r.referencedGroupId });
-    return { groupId: g.groupId, groupName: g.groupName, vpcId: g.vpcId, accountId: g.accountId, region: g.region, ingress: mine.filter((r) => !r.isEgress).map(shape), egress: mine.filter((r) => r.isEgress).map(shape) };
+    const shape = (r: (typeof rules)[number]) => ({
+      ipProtocol: r.ipProtocol,
+      fromPort: r.fromPort,
+      toPort: r.toPort,
+      cidrIpv4: r.cidrIpv4,
+      referencedGroupId: r.referencedGroupId,
+    });
+    return {
+      groupId: g.groupId,
+      groupName: g.groupName,
+      vpcId: g.vpcId,
+      accountId: g.accountId,
+      region: g.region,
+      ingress: mine.filter((r) => !r.isEgress).map(shape),
+      egress: mine.filter((r) => r.isEgress).map(shape),
+    };
   });
 
   const groups = await repos.loadBalancers.allTargetGroups();

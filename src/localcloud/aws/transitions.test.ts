@@ -14,8 +14,24 @@ describe('lazy transitions', () => {
     { name: 'due exactly advances', row: scheduled('pending', 'available', 1000, T0), now: 1000, state: 'available', nextState: null, purged: false, entered: ['available'] },
     { name: 'a zero delay is due at once', row: scheduled('pending', 'available', 0, T0), now: 0, state: 'available', nextState: null, purged: false, entered: ['available'] },
     { name: 'resting rows never move', row: resting('pendingAcceptance'), now: 10 ** 9, state: 'pendingAcceptance', nextState: null, purged: false, entered: [] },
-    { name: 'a follow-up is scheduled from the due time', row: scheduled('deleting', 'deleted', 100, T0), now: 650, state: 'deleted', nextState: PURGED, purged: false, entered: ['deleted'] },
-    { name: 'chained steps all due end purged', row: scheduled('deleting', 'deleted', 100, T0), now: 700, state: PURGED, nextState: null, purged: true, entered: ['deleted', PURGED] },
+    {
+      name: 'a follow-up is scheduled from the due time',
+      row: scheduled('deleting', 'deleted', 100, T0),
+      now: 650,
+      state: 'deleted',
+      nextState: PURGED,
+      purged: false,
+      entered: ['deleted'],
+    },
+    {
+      name: 'chained steps all due end purged',
+      row: scheduled('deleting', 'deleted', 100, T0),
+      now: 700,
+      state: PURGED,
+      nextState: null,
+      purged: true,
+      entered: ['deleted', PURGED],
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -23,13 +39,19 @@ describe('lazy transitions', () => {
       assert.equal(result.state, c.state);
       assert.equal(result.nextState, c.nextState);
       assert.equal(result.purged, c.purged);
-      assert.deepEqual(result.entered.map((e) => e.state), c.entered);
+      assert.deepEqual(
+        result.entered.map((e) => e.state),
+        c.entered,
+      );
     });
   }
 
   test('states are entered at their due time, not at the time of reading', () => {
     const result = advance(scheduled('deleting', 'deleted', 100, T0), at(5000), deletedVanishes);
-    assert.deepEqual(result.entered.map((e) => e.at.getTime() - T0.getTime()), [100, 700]);
+    assert.deepEqual(
+      result.entered.map((e) => e.at.getTime() - T0.getTime()),
+      [100, 700],
+    );
   });
 
   test('advancing twice to the same instant changes nothing the second time (idempotent)', () => {

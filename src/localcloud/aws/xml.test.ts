@@ -21,7 +21,10 @@ describe('XML writer', () => {
 
   test('writes empty elements and lists in the short form', () => {
     assert.equal(element('tagSet'), '<tagSet/>');
-    assert.equal(list('tagSet', 'item', [], () => xml()), '<tagSet/>');
+    assert.equal(
+      list('tagSet', 'item', [], () => xml()),
+      '<tagSet/>',
+    );
   });
 
   test('wraps EC2 sets in item and ELBv2 lists in member', () => {
@@ -56,7 +59,10 @@ describe('protocol envelopes', () => {
   });
 
   test('ELBv2 errors are Sender for 4xx and Receiver for 5xx', () => {
-    assert.match(elbv2ErrorBody(new AwsQueryError('TooManyListeners', 'm', 400), 'r'), /<Error><Type>Sender<\/Type><Code>TooManyListeners<\/Code><Message>m<\/Message><\/Error><RequestId>r<\/RequestId>/);
+    assert.match(
+      elbv2ErrorBody(new AwsQueryError('TooManyListeners', 'm', 400), 'r'),
+      /<Error><Type>Sender<\/Type><Code>TooManyListeners<\/Code><Message>m<\/Message><\/Error><RequestId>r<\/RequestId>/,
+    );
     assert.match(elbv2ErrorBody(new AwsQueryError('InternalFailure', 'm', 500), 'r'), /<Type>Receiver<\/Type>/);
   });
 });

@@ -22,7 +22,7 @@ function scalarText(value: XmlScalar): string {
 }
 
 /** The empty fragment. */
-export const EMPTY_XML = '' as Xml;
+const EMPTY_XML = '' as Xml;
 
 /** Concatenates fragments; `undefined`/`false` parts are skipped. */
 export function xml(...parts: ReadonlyArray<Xml | undefined | false>): Xml {

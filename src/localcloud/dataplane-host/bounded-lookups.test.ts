@@ -46,7 +46,10 @@ test('undefined (NXDOMAIN) is cached; failures and non-cacheable answers are not
   assert.equal(await lookups.get('A none', backend.ask('A none')), undefined);
   assert.equal(backend.asked.length, 1);
 
-  await assert.rejects(lookups.get('A bad', () => Promise.reject(new Error('store down'))), /store down/);
+  await assert.rejects(
+    lookups.get('A bad', () => Promise.reject(new Error('store down'))),
+    /store down/,
+  );
   const retried = lookups.get('A bad', backend.ask('A bad'));
   backend.answer('A bad', '10.0.0.3', false);
   assert.equal(await retried, '10.0.0.3');

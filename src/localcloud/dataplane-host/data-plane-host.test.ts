@@ -60,7 +60,10 @@ test('the worker answers from the main thread, and a flood of one question asks 
   assert.equal(host.caPath, null, 'no CA without the local cloud');
   const answers = await Promise.all(Array.from({ length: 50 }, () => resolver().resolve4('flood.example.test')));
   for (const answer of answers) assert.deepEqual(answer, ['10.1.2.3']);
-  assert.deepEqual(asked.filter((q) => q === 'A flood.example.test'), ['A flood.example.test']);
+  assert.deepEqual(
+    asked.filter((q) => q === 'A flood.example.test'),
+    ['A flood.example.test'],
+  );
   await assert.rejects(resolver().resolve4('missing.other.test'), (error: NodeJS.ErrnoException) => error.code === 'ENOTFOUND');
 });
 

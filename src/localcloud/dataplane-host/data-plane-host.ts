@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { EndpointAddressBook, PrivateDnsRecord } from '../../app/private-dns.js';
 import type { Logger, LogLevel } from '../../logging/logger.js';
-import type { ClusterRecord } from '../../store/clusters.repository.js';
+import type { ClusterRecord } from '../../domain/cluster.js';
 import { forwardingAddresses, type SnapshotSource } from '../aws/data-plane-snapshot.js';
 import {
   DEFAULT_LOOKUP_BOUNDS,
@@ -256,13 +256,15 @@ export class DataPlaneHost implements EndpointAddressBook {
     this.restartDelayMs = Math.min(this.restartDelayMs * 2, 5_000);
     this.restartTimer = setTimeout(() => {
       if (this.closing) return;
-      this.spawn().then(
-        async () => {
-          this.options.log.info('data-plane worker restarted', { dnsPort: this.dnsPortBound });
-          await this.options.onRestart?.();
-        },
-        (error: Error) => this.options.log.error('data-plane worker restart failed', { error: error.message }),
-      ).catch((error: Error) => this.options.log.error('data-plane restart follow-up failed', { error: error.message }));
+      this.spawn()
+        .then(
+          async () => {
+            this.options.log.info('data-plane worker restarted', { dnsPort: this.dnsPortBound });
+            await this.options.onRestart?.();
+          },
+          (error: Error) => this.options.log.error('data-plane worker restart failed', { error: error.message }),
+        )
+        .catch((error: Error) => this.options.log.error('data-plane restart follow-up failed', { error: error.message }));
     }, delay);
   }
 

@@ -3,7 +3,7 @@
 // shared. Requests carry an `id` the answer repeats; ids are per direction and per worker life.
 import type { PrivateDnsRecord } from '../../app/private-dns.js';
 import type { LogLevel } from '../../logging/logger.js';
-import type { ClusterRecord } from '../../store/clusters.repository.js';
+import type { ClusterRecord } from '../../domain/cluster.js';
 import type { DataPlaneSnapshot } from '../aws/data-plane-snapshot.js';
 
 /** What the worker is started with (`workerData`). */
@@ -53,9 +53,7 @@ export interface EnsureResult {
 }
 
 /** A call the main thread makes into the worker's simulated-node runtime. */
-export type RuntimeCall =
-  | { readonly method: 'ensure'; readonly cluster: ClusterRecord }
-  | { readonly method: 'remove'; readonly clusterId: string };
+export type RuntimeCall = { readonly method: 'ensure'; readonly cluster: ClusterRecord } | { readonly method: 'remove'; readonly clusterId: string };
 
 /** A question the worker asks the main thread (store lookups). */
 export type Lookup =

@@ -4,7 +4,7 @@
 // ECDSA P-256, kept in a directory: `ca.pem` (give it to users as `tlsCAFile`) and `ca-key.pem`,
 // both mode 0600 like everything in the data directory (copy `ca.pem` out to share it). Server certificates are issued on demand and cached in memory.
 import 'reflect-metadata'; // before @peculiar/x509: its tsyringe needs the Reflect metadata API
-import { webcrypto, X509Certificate as NodeX509Certificate } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
@@ -198,14 +198,9 @@ export class LocalCertificateAuthority {
 }
 
 /** The servername and the wildcard of its parent domain. */
-export function defaultSniNames(servername: string): string[] {
+function defaultSniNames(servername: string): string[] {
   const labels = servername.split('.');
   return labels.length > 2 ? [servername, `*.${labels.slice(1).join('.')}`] : [servername];
-}
-
-/** The SHA-256 fingerprint of a PEM certificate (to show users what to trust). */
-export function certificateFingerprint(certPem: string): string {
-  return new NodeX509Certificate(certPem).fingerprint256;
 }
 
 async function createCa(options: LocalCaOptions): Promise<{ certPem: string; keyPem: string }> {
@@ -265,7 +260,7 @@ async function readOptional(path: string): Promise<string | undefined> {
 }
 
 function randomSerial(): string {
-  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
-  bytes[0] &= 0x7f; // positive INTEGER
-  return Buffer.from(bytes).toString('hex');
+  const bytes = Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)));
+  bytes.writeUInt8(bytes.readUInt8(0) & 0x7f, 0); // positive INTEGER
+  return bytes.toString('hex');
 }

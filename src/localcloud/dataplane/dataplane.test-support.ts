@@ -25,7 +25,11 @@ export class Cleanup {
 }
 
 /** A TCP server on 127.0.0.1:0 that tracks its sockets; `close` destroys them. */
-export async function listen(onConnection: (socket: Socket) => void, cleanup: Cleanup, options: { allowHalfOpen?: boolean; host?: string } = {}): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {
+export async function listen(
+  onConnection: (socket: Socket) => void,
+  cleanup: Cleanup,
+  options: { allowHalfOpen?: boolean; host?: string } = {},
+): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {
   const sockets = new Set<Socket>();
   const server = createServer({ allowHalfOpen: options.allowHalfOpen ?? false }, (socket) => {
     sockets.add(socket);
@@ -124,7 +128,7 @@ export function mappedLookup(map: Record<string, string> | ((hostname: string) =
         systemLookup(hostname, { all: true }, (error, addresses) => {
           if (error) return callback(error, all ? [] : '');
           if (all) return callback(null, addresses);
-          return callback(null, addresses[0].address, addresses[0].family);
+          return callback(null, addresses[0]!.address, addresses[0]!.family);
         });
         return;
       }

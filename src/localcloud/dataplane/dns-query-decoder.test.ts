@@ -62,11 +62,15 @@ test('malformed queries are format errors: short, looping or forward pointers, o
     ['shorter than a header', Buffer.from([1, 2, 3]), false],
     ['truncated question', valid.subarray(0, valid.length - 2), true],
     ['trailing bytes', Buffer.concat([valid, Buffer.from([0])]), true],
-    ['two questions', (() => {
-      const two = Buffer.concat([valid, valid.subarray(12)]);
-      two.writeUInt16BE(2, 4);
-      return two;
-    })(), true],
+    [
+      'two questions',
+      (() => {
+        const two = Buffer.concat([valid, valid.subarray(12)]);
+        two.writeUInt16BE(2, 4);
+        return two;
+      })(),
+      true,
+    ],
     ['self-pointing name', Buffer.concat([valid.subarray(0, 12), Buffer.from([0xc0, 12, 0, 1, 0, 1])]), true],
     ['forward pointer', Buffer.concat([valid.subarray(0, 12), Buffer.from([0xc0, 14, 0, 0, 1, 0, 1])]), true],
     ['label overruns', Buffer.concat([valid.subarray(0, 12), Buffer.from([63, 97, 0, 1, 0, 1])]), true],

@@ -22,7 +22,8 @@ export interface DnsQuestion {
 
 export interface DnsQuery {
   header: DnsQueryHeader;
-  questions: DnsQuestion[];
+  /** Exactly one: a query with any other count is refused as malformed. */
+  questions: [DnsQuestion];
   /** The EDNS UDP payload size (RFC 6891 §6.2.3) when the query carries an OPT record. */
   udpPayloadSize?: number;
 }
@@ -34,7 +35,7 @@ export interface DnsQuery {
  */
 export type DnsQueryDecoding = { ok: true; query: DnsQuery } | { ok: false; reason: string; header?: DnsQueryHeader };
 
-export const DNS_HEADER_LENGTH = 12;
+const DNS_HEADER_LENGTH = 12;
 /** Smallest question: the root name (1 byte) + type + class. */
 const MIN_QUESTION_LENGTH = 5;
 /** Smallest resource record: root name + type + class + TTL + rdlength. */
@@ -67,7 +68,7 @@ export function decodeDnsQuery(bytes: Buffer): DnsQueryDecoding {
   if (typeof name === 'string') return fail(name);
   let at = name.next;
   if (at + 4 > bytes.length) return fail('DNS question overruns the message');
-  const questions: DnsQuestion[] = [{ name: name.text, type: bytes.readUInt16BE(at), class: bytes.readUInt16BE(at + 2) }];
+  const questions: [DnsQuestion] = [{ name: name.text, type: bytes.readUInt16BE(at), class: bytes.readUInt16BE(at + 2) }];
   at += 4;
   let udpPayloadSize: number | undefined;
   for (let i = 0; i < recordCount; i++) {
@@ -97,7 +98,7 @@ function readName(bytes: Buffer, start: number): { text: string; next: number } 
   let lowestTarget = start;
   for (let step = 0; step < MAX_NAME_STEPS; step++) {
     if (at >= bytes.length) return 'DNS name overruns the message';
-    const size = bytes[at];
+    const size = bytes.readUInt8(at);
     if (size === 0) return { text: labels.join('.'), next: next ?? at + 1 };
     if ((size & 0xc0) === 0xc0) {
       if (at + 2 > bytes.length) return 'DNS name pointer overruns the message';

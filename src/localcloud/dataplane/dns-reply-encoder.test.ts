@@ -25,15 +25,19 @@ test('every record type privlink serves decodes with another library, names comp
   assert.equal(parsed.header.qr, 1);
   assert.equal(parsed.header.aa, 1);
   assert.equal(parsed.header.rd, 1);
-  assert.equal(parsed.questions[0].name, 'Host.Example.test');
+  assert.equal(parsed.questions[0]!.name, 'Host.Example.test');
   const [a, aaaa, cname, srv, txt] = parsed.answers as unknown as Array<Record<string, unknown>>;
-  assert.equal(a.address, '10.1.2.3');
-  assert.equal(a.ttl, 60);
-  assert.equal(aaaa.address, 'fd00::1');
-  assert.equal(cname.domain, 'other.example.test');
-  assert.deepEqual([srv.priority, srv.weight, srv.port, srv.target], [1, 2, 1024, 'pl-0.example.test']);
-  assert.deepEqual((txt.data as string[]).map((part) => part.length), [255, 45], 'two character-strings of one record');
-  assert.equal((txt.data as string[]).join(''), 'y'.repeat(300));
+  assert.equal(a!.address, '10.1.2.3');
+  assert.equal(a!.ttl, 60);
+  assert.equal(aaaa!.address, 'fd00::1');
+  assert.equal(cname!.domain, 'other.example.test');
+  assert.deepEqual([srv!.priority, srv!.weight, srv!.port, srv!.target], [1, 2, 1024, 'pl-0.example.test']);
+  assert.deepEqual(
+    (txt!.data as string[]).map((part) => part.length),
+    [255, 45],
+    'two character-strings of one record',
+  );
+  assert.equal((txt!.data as string[]).join(''), 'y'.repeat(300));
   // Every owner name after the question is a 2-byte pointer to it.
   assert.ok(bytes.includes(Buffer.from([0xc0, 12])), 'owner names point at the question');
 });

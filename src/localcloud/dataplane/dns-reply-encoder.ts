@@ -16,9 +16,26 @@ export type DnsRecord =
 export type DnsRecordType = DnsRecord['type'];
 
 /** Type codes by name (IANA DNS parameters), for the types queries commonly ask. */
-export const DNS_TYPE_CODES: Readonly<Record<string, number>> = Object.freeze({
-  A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, NAPTR: 35, OPT: 41,
-  DS: 43, RRSIG: 46, NSEC: 47, DNSKEY: 48, SVCB: 64, HTTPS: 65, ANY: 255, CAA: 257,
+const DNS_TYPE_CODES: Readonly<Record<DnsRecordType, number> & Record<string, number>> = Object.freeze({
+  A: 1,
+  NS: 2,
+  CNAME: 5,
+  SOA: 6,
+  PTR: 12,
+  MX: 15,
+  TXT: 16,
+  AAAA: 28,
+  SRV: 33,
+  NAPTR: 35,
+  OPT: 41,
+  DS: 43,
+  RRSIG: 46,
+  NSEC: 47,
+  DNSKEY: 48,
+  SVCB: 64,
+  HTTPS: 65,
+  ANY: 255,
+  CAA: 257,
 });
 const TYPE_NAMES = new Map<number, string>(Object.entries(DNS_TYPE_CODES).map(([name, code]) => [code, name]));
 
@@ -185,8 +202,11 @@ class MessageWriter {
 
   /** Writes a name (no trailing dot needed); with `compress`, reuses an earlier suffix spelled the same way by pointer. */
   name(name: string, compress: boolean): void {
-    const labels = name.replace(/\.$/, '').split('.').filter((label) => label.length > 0);
-    for (let i = 0; i < labels.length; i++) {
+    const labels = name
+      .replace(/\.$/, '')
+      .split('.')
+      .filter((label) => label.length > 0);
+    for (const [i, label] of labels.entries()) {
       const suffix = labels.slice(i).join('.');
       const earlier = compress ? this.suffixes.get(suffix) : undefined;
       if (earlier !== undefined) {
@@ -194,8 +214,8 @@ class MessageWriter {
         return;
       }
       if (compress && this.at < 0x4000) this.suffixes.set(suffix, this.at);
-      const bytes = Buffer.from(labels[i], 'latin1');
-      if (bytes.length > 63) throw new Error(`DNS label "${labels[i]}" is longer than 63 bytes`);
+      const bytes = Buffer.from(label, 'latin1');
+      if (bytes.length > 63) throw new Error(`DNS label "${label}" is longer than 63 bytes`);
       this.u8(bytes.length);
       this.raw(bytes);
     }

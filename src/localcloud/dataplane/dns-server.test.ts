@@ -45,12 +45,15 @@ test('the Node resolver gets A, SRV and TXT answers, NXDOMAIN for unknown names 
   assert.deepEqual(await resolver.resolve4(HOST, { ttl: true }), [{ address: '127.0.0.1', ttl: 60 }]);
   assert.deepEqual(await resolver.resolve4(HOST.toUpperCase()), ['127.0.0.1'], 'names are case-insensitive');
   const srv = (await resolver.resolveSrv(SRV_NAME)).sort((a, b) => a.port - b.port);
-  assert.deepEqual(srv, [1024, 1025, 1026].map((port) => ({ name: HOST, port, priority: 0, weight: 0 })));
+  assert.deepEqual(
+    srv,
+    [1024, 1025, 1026].map((port) => ({ name: HOST, port, priority: 0, weight: 0 })),
+  );
   assert.deepEqual(await resolver.resolveTxt(TXT_NAME), [[TXT]]);
   // A 400-byte TXT value travels as two character-strings of one record, with its own TTL.
   const long = await resolver.resolveTxt('long.abcde.privlink.test');
   assert.equal(long.length, 1);
-  assert.equal(long[0].join(''), 'x'.repeat(400));
+  assert.equal(long[0]!.join(''), 'x'.repeat(400));
   await assert.rejects(resolver.resolve4('nope.abcde.privlink.test'), { code: 'ENOTFOUND' });
   await assert.rejects(resolver.resolveSrv('_mongodb._tcp.nope.abcde.privlink.test'), { code: 'ENOTFOUND' });
   await assert.rejects(resolver.resolve6(HOST), { code: 'ENODATA' }, 'an existing name without AAAA is NODATA, not NXDOMAIN');
@@ -66,9 +69,15 @@ test('an answer too big for UDP is truncated there and served over TCP on the sa
   const resolver = resolverFor(running);
   const big = await resolver.resolve4('big.abcde.privlink.test', { ttl: true });
   assert.equal(big.length, 120);
-  assert.ok(big.every((r) => r.ttl === 30), 'configured TTL');
+  assert.ok(
+    big.every((r) => r.ttl === 30),
+    'configured TTL',
+  );
   assert.ok(queries.some((q) => q.transport === 'udp' && q.name === 'big.abcde.privlink.test'));
-  assert.ok(queries.some((q) => q.transport === 'tcp' && q.name === 'big.abcde.privlink.test'), 'the resolver retried over TCP');
+  assert.ok(
+    queries.some((q) => q.transport === 'tcp' && q.name === 'big.abcde.privlink.test'),
+    'the resolver retried over TCP',
+  );
 });
 
 test('dig, a second real client, gets the same answers over UDP and TCP', async (t) => {
@@ -159,7 +168,7 @@ test('a 12-byte header claiming 65535 records per section gets FORMERR, and a bu
   hostile.writeUInt16BE(0x0100, 2);
   client.send(hostile, running.port, running.address);
   await until(() => replies.length === 1, 2000, 'the FORMERR reply');
-  const formErr = DNS.Packet.parse(replies[0]);
+  const formErr = DNS.Packet.parse(replies[0]!);
   assert.equal(formErr.header.id, 0xbeef);
   assert.equal(formErr.header.qr, 1);
   assert.equal(formErr.header.rcode, 1, 'FORMERR');

@@ -195,10 +195,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       stop: () => {
         stopped ??= (async () => {
           for (const socket of tcpSockets) socket.destroy();
-          await Promise.all([
-            new Promise<void>((resolve) => tcp.close(() => resolve())),
-            new Promise<void>((resolve) => udp.close(() => resolve())),
-          ]);
+          await Promise.all([new Promise<void>((resolve) => tcp.close(() => resolve())), new Promise<void>((resolve) => udp.close(() => resolve()))]);
         })();
         return stopped;
       },

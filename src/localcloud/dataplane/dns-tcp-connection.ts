@@ -49,16 +49,18 @@ export function serveDnsTcpConnection(socket: Socket, limits: DnsTcpLimits, coun
   /** Removes and returns the first `length` buffered bytes (one copy at most). */
   const take = (length: number): Buffer => {
     buffered -= length;
-    if (chunks[0].length >= length) {
-      const head = chunks[0].subarray(0, length);
-      if (chunks[0].length === length) chunks.shift();
-      else chunks[0] = chunks[0].subarray(length);
+    const first = chunks[0];
+    if (first && first.length >= length) {
+      const head = first.subarray(0, length);
+      if (first.length === length) chunks.shift();
+      else chunks[0] = first.subarray(length);
       return head;
     }
     const out = Buffer.allocUnsafe(length);
     let filled = 0;
     while (filled < length) {
       const chunk = chunks[0];
+      if (!chunk) throw new Error(`DNS over TCP: ${length} bytes taken with only ${filled} buffered`);
       const used = Math.min(chunk.length, length - filled);
       chunk.copy(out, filled, 0, used);
       filled += used;
@@ -67,7 +69,13 @@ export function serveDnsTcpConnection(socket: Socket, limits: DnsTcpLimits, coun
     }
     return out;
   };
-  const peekLength = (): number => (chunks[0].length >= 2 ? chunks[0].readUInt16BE(0) : (chunks[0][0] << 8) | chunks[1][0]);
+  /** The next message's length prefix; only called with at least 2 bytes buffered. */
+  const peekLength = (): number => {
+    const [first, second] = chunks;
+    if (first && first.length >= 2) return first.readUInt16BE(0);
+    if (!first || !second) throw new Error('DNS over TCP: length prefix peeked with fewer than 2 bytes buffered');
+    return (first.readUInt8(0) << 8) | second.readUInt8(0);
+  };
 
   const mayDispatch = (): boolean => inFlight < limits.maxQueriesInFlight && socket.writableLength < limits.maxUnreadReplyBytes;
 

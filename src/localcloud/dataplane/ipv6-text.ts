@@ -5,10 +5,10 @@ import { isIPv6 } from 'node:net';
 export function ipv6ToBytes(address: string): Buffer {
   if (!isIPv6(address)) throw new RangeError(`${address} is not an IPv6 address`);
   let text = address.replace(/%.*$/, '');
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4) {
-    const p = v4[1].split('.').map(Number);
-    text = text.slice(0, -v4[1].length) + `${((p[0] << 8) | p[1]).toString(16)}:${((p[2] << 8) | p[3]).toString(16)}`;
+  const tail4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
+  if (tail4) {
+    const octets = Buffer.from(tail4.split('.').map(Number));
+    text = text.slice(0, -tail4.length) + `${octets.readUInt16BE(0).toString(16)}:${octets.readUInt16BE(2).toString(16)}`;
   }
   const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
   const headGroups = head ? head.split(':') : [];

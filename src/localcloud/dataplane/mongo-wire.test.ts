@@ -47,9 +47,9 @@ test('a 40 MB OP_MSG pushed in 64 KiB chunks is framed in linear time and decode
   // Regression guard (generous): re-concatenating per chunk took seconds (23 s of CPU at 47 MB).
   assert.ok(elapsedMs < 2000, `framing took ${elapsedMs.toFixed(0)} ms`);
   assert.equal(framed.length, 1);
-  assert.ok(framed[0].equals(message));
+  assert.ok(framed[0]!.equals(message));
   assert.equal(framer.buffered, 0);
-  const request = decodeRequest(framed[0]);
+  const request = decodeRequest(framed[0]!);
   assert.equal(request.command.insert, 'items');
   assert.equal(request.sequences.get('documents')?.length, 40);
 });
@@ -62,7 +62,11 @@ test('lengths split across chunks, several messages per chunk, and a message tha
   for (const size of [1, 2, 3, 5, 7, 64]) {
     const framer = new MessageFramer();
     const framed = chunksOf(stream, size).flatMap((chunk) => framer.push(chunk));
-    assert.deepEqual(framed.map((m) => m.readInt32LE(4)), [1, 2, 3], `chunks of ${size}`);
+    assert.deepEqual(
+      framed.map((m) => m.readInt32LE(4)),
+      [1, 2, 3],
+      `chunks of ${size}`,
+    );
     assert.ok(Buffer.concat(framed).equals(stream), `chunks of ${size}`);
   }
   const framer = new MessageFramer();

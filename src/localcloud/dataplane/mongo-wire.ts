@@ -5,11 +5,10 @@ import { deserialize, serialize, type Document } from 'bson';
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
-export const OP_COMPRESSED = 2012;
 export const OP_MSG = 2013;
 
 /** OP_MSG flagBits. */
-export const MSG_CHECKSUM_PRESENT = 1 << 0;
+const MSG_CHECKSUM_PRESENT = 1 << 0;
 export const MSG_MORE_TO_COME = 1 << 1;
 export const MSG_EXHAUST_ALLOWED = 1 << 16;
 
@@ -83,7 +82,7 @@ export class MessageFramer {
   /** The int32 length at the front, which may straddle chunks. */
   private peekLength(): number {
     const first = this.chunks[0];
-    if (first.length >= 4) return first.readInt32LE(0);
+    if (first && first.length >= 4) return first.readInt32LE(0);
     const head = Buffer.alloc(4);
     let filled = 0;
     for (const chunk of this.chunks) {
@@ -97,7 +96,7 @@ export class MessageFramer {
   private take(length: number): Buffer {
     this.bufferedBytes -= length;
     const first = this.chunks[0];
-    if (first.length >= length) {
+    if (first && first.length >= length) {
       if (first.length === length) this.chunks.shift();
       else this.chunks[0] = first.subarray(length);
       return first.subarray(0, length);
@@ -107,6 +106,7 @@ export class MessageFramer {
     let used = 0;
     while (filled < length) {
       const chunk = this.chunks[used];
+      if (!chunk) throw new Error(`wire framing: ${length} bytes taken with only ${filled} buffered`);
       const n = Math.min(chunk.length, length - filled);
       chunk.copy(out, filled, 0, n);
       filled += n;
@@ -118,7 +118,7 @@ export class MessageFramer {
   }
 }
 
-export function readHeader(message: Buffer): MessageHeader {
+function readHeader(message: Buffer): MessageHeader {
   return {
     messageLength: message.readInt32LE(0),
     requestId: message.readInt32LE(4),
@@ -278,8 +278,9 @@ const CRC32C_TABLE = (() => {
 })();
 
 /** CRC-32C (Castagnoli), the OP_MSG checksum. */
-export function crc32c(bytes: Uint8Array): number {
+function crc32c(bytes: Uint8Array): number {
   let crc = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) crc = CRC32C_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  // The table has 256 entries and the index is masked to a byte.
+  for (const byte of bytes) crc = CRC32C_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }

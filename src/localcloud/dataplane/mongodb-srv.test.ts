@@ -41,13 +41,9 @@ test('mongodb+srv:// resolves SRV, TXT and A records from the private DNS and re
   assert.deepEqual(await mongo.db('admin').command({ ping: 1 }), { ok: 1 });
   const hello = await mongo.db('admin').command({ hello: 1 });
   assert.equal(hello.setName, 'atlas-abcde-shard-0');
-  assert.equal(hello.me, `${HOST}:${set.bound[0].port}`);
+  assert.equal(hello.me, `${HOST}:${set.bound[0]!.port}`);
   assert.equal(mongo.options.replicaSet, 'atlas-abcde-shard-0', 'replicaSet came from the TXT record');
-  assert.deepEqual(
-    mongo.options.hosts.map((h) => h.toString()).sort(),
-    set.bound.map((b) => `${HOST}:${b.port}`).sort(),
-    'seed list came from the SRV record',
-  );
+  assert.deepEqual(mongo.options.hosts.map((h) => h.toString()).sort(), set.bound.map((b) => `${HOST}:${b.port}`).sort(), 'seed list came from the SRV record');
   assert.ok(queries.includes(`SRV _mongodb._tcp.${SRV_HOST}`));
   assert.ok(queries.includes(`TXT ${SRV_HOST}`));
   assert.ok(queries.includes(`A ${HOST}`));

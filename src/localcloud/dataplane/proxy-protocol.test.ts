@@ -57,14 +57,20 @@ test('TCP6, LOCAL and Azure headers round-trip', () => {
     const decoded = decodeProxyV2(encodeProxyV2(header));
     assert.deepEqual(decoded?.header, header);
   }
-  assert.equal(azureLinkIdOf(cases[3]), 0x01020304);
-  assert.equal(awsVpceIdOf(cases[3]), undefined);
+  assert.equal(azureLinkIdOf(cases[3]!), 0x01020304);
+  assert.equal(awsVpceIdOf(cases[3]!), undefined);
   assert.equal(bytesToIpv6(ipv6ToBytes('2001:DB8:0:0:1:0:0:1')), '2001:db8::1:0:0:1');
   assert.equal(bytesToIpv6(ipv6ToBytes('::')), '::');
 });
 
 test('the streaming parser accepts a header split into single bytes and returns the bytes after it', () => {
-  const header: ProxyHeader = { command: 'PROXY', transport: 'TCP4', source: { address: '1.2.3.4', port: 5 }, destination: { address: '6.7.8.9', port: 10 }, tlvs: [awsVpceIdTlv(VPCE)] };
+  const header: ProxyHeader = {
+    command: 'PROXY',
+    transport: 'TCP4',
+    source: { address: '1.2.3.4', port: 5 },
+    destination: { address: '6.7.8.9', port: 10 },
+    tlvs: [awsVpceIdTlv(VPCE)],
+  };
   const wire = Buffer.concat([encodeProxyV2(header), Buffer.from('hello')]);
   const parser = new ProxyV2Parser();
   let result: ReturnType<ProxyV2Parser['push']>;
@@ -85,12 +91,21 @@ test('the streaming parser accepts a header split into single bytes and returns 
 
 test('garbage is rejected on its first wrong byte', () => {
   const reject = (bytes: Buffer, code: string): void => {
-    assert.throws(() => decodeProxyV2(bytes), (error: unknown) => error instanceof ProxyProtocolError && error.code === code);
+    assert.throws(
+      () => decodeProxyV2(bytes),
+      (error: unknown) => error instanceof ProxyProtocolError && error.code === code,
+    );
   };
   reject(Buffer.from('G'), 'BAD_SIGNATURE');
   reject(Buffer.from('GET / HTTP/1.1\r\n\r\n'), 'BAD_SIGNATURE');
   reject(Buffer.from('PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r\n'), 'BAD_SIGNATURE'); // v1 text header
-  const good = encodeProxyV2({ command: 'PROXY', transport: 'TCP4', source: { address: '1.2.3.4', port: 1 }, destination: { address: '5.6.7.8', port: 2 }, tlvs: [awsVpceIdTlv(VPCE)] });
+  const good = encodeProxyV2({
+    command: 'PROXY',
+    transport: 'TCP4',
+    source: { address: '1.2.3.4', port: 1 },
+    destination: { address: '5.6.7.8', port: 2 },
+    tlvs: [awsVpceIdTlv(VPCE)],
+  });
   reject(Buffer.concat([good.subarray(0, 12), Buffer.from([0x11])]), 'BAD_VERSION');
   reject(Buffer.concat([good.subarray(0, 12), Buffer.from([0x2f])]), 'BAD_COMMAND');
   reject(Buffer.concat([good.subarray(0, 13), Buffer.from([0x41])]), 'BAD_FAMILY');
@@ -110,16 +125,27 @@ test('readProxyHeader reads a header that arrives in pieces over a real socket',
   t.after(() => cleanup.run());
   const results: Array<Promise<Awaited<ReturnType<typeof readProxyHeader>>>> = [];
   const { port } = await listen((socket) => results.push(readProxyHeader(socket, { timeoutMs: 2000 })), cleanup);
-  const header: ProxyHeader = { command: 'PROXY', transport: 'TCP4', source: { address: '10.1.2.3', port: 4444 }, destination: { address: '10.9.8.7', port: 1026 }, tlvs: [awsVpceIdTlv(VPCE)] };
+  const header: ProxyHeader = {
+    command: 'PROXY',
+    transport: 'TCP4',
+    source: { address: '10.1.2.3', port: 4444 },
+    destination: { address: '10.9.8.7', port: 1026 },
+    tlvs: [awsVpceIdTlv(VPCE)],
+  };
   const wire = Buffer.concat([encodeProxyV2(header), Buffer.from('first bytes')]);
   const client = await dial(port, cleanup);
   client.setNoDelay(true);
-  for (const [from, to] of [[0, 5], [5, 17], [17, 30], [30, wire.length]]) {
+  for (const [from, to] of [
+    [0, 5],
+    [5, 17],
+    [17, 30],
+    [30, wire.length],
+  ]) {
     client.write(wire.subarray(from, to));
     await new Promise((resolve) => setTimeout(resolve, 15));
   }
   while (results.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-  const { header: got, rest } = await results[0];
+  const { header: got, rest } = await results[0]!;
   assert.deepEqual(got, header);
   assert.equal(awsVpceIdOf(got), VPCE);
   // The last write carried the header's tail and the application bytes: those come back as `rest`.

@@ -11,14 +11,14 @@ import { bytesToIpv6, ipv6ToBytes } from './ipv6-text.js';
 /** The 12-byte signature every v2 header starts with. */
 export const PROXY_V2_SIGNATURE = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
 /** Signature + version/command + family/transport + 2-byte length. */
-export const PROXY_V2_FIXED_LENGTH = 16;
+const PROXY_V2_FIXED_LENGTH = 16;
 
 /** TLV type AWS uses for its own values (PP2_TYPE_AWS); subtype 0x01 is the VPC endpoint id. */
-export const PP2_TYPE_AWS = 0xea;
-export const PP2_SUBTYPE_AWS_VPCE_ID = 0x01;
+const PP2_TYPE_AWS = 0xea;
+const PP2_SUBTYPE_AWS_VPCE_ID = 0x01;
 /** TLV type Azure Private Link uses (PP2_TYPE_AZURE); subtype 0x01 is the LinkID (uint32 LE). */
-export const PP2_TYPE_AZURE = 0xee;
-export const PP2_SUBTYPE_AZURE_PRIVATEENDPOINT_LINKID = 0x01;
+const PP2_TYPE_AZURE = 0xee;
+const PP2_SUBTYPE_AZURE_PRIVATEENDPOINT_LINKID = 0x01;
 
 /** `PROXY`: the addresses are the real client's; `LOCAL`: a health check, use the socket's own. */
 export type ProxyCommand = 'LOCAL' | 'PROXY';
@@ -47,16 +47,7 @@ export interface ProxyHeader {
   tlvs: ProxyTlv[];
 }
 
-export type ProxyProtocolErrorCode =
-  | 'BAD_SIGNATURE'
-  | 'BAD_VERSION'
-  | 'BAD_COMMAND'
-  | 'BAD_FAMILY'
-  | 'BAD_LENGTH'
-  | 'BAD_TLV'
-  | 'BAD_ADDRESS'
-  | 'TIMEOUT'
-  | 'CLOSED';
+export type ProxyProtocolErrorCode = 'BAD_SIGNATURE' | 'BAD_VERSION' | 'BAD_COMMAND' | 'BAD_FAMILY' | 'BAD_LENGTH' | 'BAD_TLV' | 'BAD_ADDRESS' | 'TIMEOUT' | 'CLOSED';
 
 /** Thrown (or rejected) when bytes are not a valid v2 header, or the socket gave up before one arrived. */
 export class ProxyProtocolError extends Error {
@@ -78,9 +69,7 @@ const TRANSPORT_BYTES: Record<ProxyTransport, number> = {
   UNIX_STREAM: 0x31,
   UNIX_DGRAM: 0x32,
 };
-const TRANSPORT_BY_BYTE = new Map<number, ProxyTransport>(
-  Object.entries(TRANSPORT_BYTES).map(([name, byte]) => [byte, name as ProxyTransport]),
-);
+const TRANSPORT_BY_BYTE = new Map<number, ProxyTransport>(Object.entries(TRANSPORT_BYTES).map(([name, byte]) => [byte, name as ProxyTransport]));
 const ADDRESS_LENGTH: Record<ProxyTransport, number> = {
   UNSPEC: 0,
   TCP4: 12,
@@ -157,14 +146,15 @@ export function decodeProxyV2(bytes: Buffer): DecodedProxyHeader | undefined {
     }
   }
   if (bytes.length < 13) return undefined;
-  const versionCommand = bytes[12];
+  const versionCommand = bytes.readUInt8(12);
   if (versionCommand >> 4 !== 2) throw new ProxyProtocolError('BAD_VERSION', `PROXY protocol version ${versionCommand >> 4} (expected 2)`);
   const commandNibble = versionCommand & 0x0f;
   if (commandNibble > 1) throw new ProxyProtocolError('BAD_COMMAND', `PROXY protocol command ${commandNibble} is neither LOCAL nor PROXY`);
   const command: ProxyCommand = commandNibble === 1 ? 'PROXY' : 'LOCAL';
   if (bytes.length < 14) return undefined;
-  const transport = TRANSPORT_BY_BYTE.get(bytes[13]);
-  if (!transport) throw new ProxyProtocolError('BAD_FAMILY', `PROXY protocol family/transport byte 0x${bytes[13].toString(16)} is unknown`);
+  const transportByte = bytes.readUInt8(13);
+  const transport = TRANSPORT_BY_BYTE.get(transportByte);
+  if (!transport) throw new ProxyProtocolError('BAD_FAMILY', `PROXY protocol family/transport byte 0x${transportByte.toString(16)} is unknown`);
   if (bytes.length < PROXY_V2_FIXED_LENGTH) return undefined;
   const bodyLength = bytes.readUInt16BE(14);
   const addressLength = ADDRESS_LENGTH[transport];
@@ -189,9 +179,10 @@ export function decodeProxyV2(bytes: Buffer): DecodedProxyHeader | undefined {
   let tlvAt = at + addressLength;
   while (tlvAt < total) {
     if (total - tlvAt < 3) throw new ProxyProtocolError('BAD_TLV', 'truncated TLV header');
+    const type = bytes.readUInt8(tlvAt);
     const length = bytes.readUInt16BE(tlvAt + 1);
-    if (tlvAt + 3 + length > total) throw new ProxyProtocolError('BAD_TLV', `TLV 0x${bytes[tlvAt].toString(16)} overruns the header`);
-    header.tlvs.push({ type: bytes[tlvAt], value: Buffer.from(bytes.subarray(tlvAt + 3, tlvAt + 3 + length)) });
+    if (tlvAt + 3 + length > total) throw new ProxyProtocolError('BAD_TLV', `TLV 0x${type.toString(16)} overruns the header`);
+    header.tlvs.push({ type, value: Buffer.from(bytes.subarray(tlvAt + 3, tlvAt + 3 + length)) });
     tlvAt += 3 + length;
   }
   return { header, length: total };
@@ -229,7 +220,8 @@ export class ProxyV2Parser {
   }
 
   private joined(): Buffer {
-    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bufferedBytes);
+    const [only] = this.chunks;
+    const all = only && this.chunks.length === 1 ? only : Buffer.concat(this.chunks, this.bufferedBytes);
     this.chunks = [all];
     return all;
   }
@@ -288,10 +280,7 @@ export function readProxyHeader(socket: Socket, options: ReadProxyHeaderOptions 
     };
     const onClosed = (): void => fail(new ProxyProtocolError('CLOSED', 'connection closed before a complete PROXY header arrived'));
     const onError = (error: Error): void => fail(new ProxyProtocolError('CLOSED', `connection failed before a complete PROXY header arrived: ${error.message}`));
-    const timer = setTimeout(
-      () => fail(new ProxyProtocolError('TIMEOUT', `no complete PROXY header within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => fail(new ProxyProtocolError('TIMEOUT', `no complete PROXY header within ${timeoutMs} ms`)), timeoutMs);
     socket.on('data', onData);
     socket.on('end', onClosed);
     socket.on('close', onClosed);

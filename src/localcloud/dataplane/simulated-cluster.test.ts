@@ -75,7 +75,10 @@ test('the driver discovers a 3-node simulated replica set, pings it, and reads h
   t.after(() => cleanup.run());
   const set = await startSimulatedReplicaSet({ setName: 'rs-driver', advertisedHosts: (bound) => bound.map((b) => `localhost:${b.port}`) });
   cleanup.add(() => set.stop());
-  assert.deepEqual(set.defaultHosts, set.bound.map((b) => `localhost:${b.port}`));
+  assert.deepEqual(
+    set.defaultHosts,
+    set.bound.map((b) => `localhost:${b.port}`),
+  );
 
   const uri = `mongodb://${set.defaultHosts.join(',')}/?replicaSet=rs-driver`;
   const mongo = await client(uri, cleanup);
@@ -197,7 +200,9 @@ test('TLS with a certificate from the local CA: the SNI name selects the horizon
   cleanup.add(() => behindGateway.stop());
   gatewayPorts = await gatewayFor(behindGateway, VPCE, cleanup);
   const viaGateway = gatewayPorts.map((p) => `${PL_HOST}:${p}`);
-  const mongo2 = await client(`mongodb://${viaGateway.join(',')}/?replicaSet=rs-tls-pp&tls=true&tlsCAFile=${encodeURIComponent(ca.caCertPath)}`, cleanup, { lookup } as MongoClientOptions);
+  const mongo2 = await client(`mongodb://${viaGateway.join(',')}/?replicaSet=rs-tls-pp&tls=true&tlsCAFile=${encodeURIComponent(ca.caCertPath)}`, cleanup, {
+    lookup,
+  } as MongoClientOptions);
   assert.deepEqual(await mongo2.db('admin').command({ ping: 1 }), { ok: 1 });
   assert.deepEqual((await mongo2.db('admin').command({ hello: 1 })).hosts, viaGateway);
 });
@@ -207,7 +212,7 @@ test('a simulated mongos serves a load-balanced driver on one host; a replica-se
   t.after(() => cleanup.run());
   const mongos = await startSimulatedMongos();
   cleanup.add(() => mongos.stop());
-  const port = mongos.bound[0].port;
+  const port = mongos.bound[0]!.port;
   const balanced = await client(`mongodb://localhost:${port}/?loadBalanced=true`, cleanup);
   assert.deepEqual(await balanced.db('admin').command({ ping: 1 }), { ok: 1 });
   assert.equal(topologyOf(balanced).description.type, 'LoadBalanced');
@@ -220,7 +225,7 @@ test('a simulated mongos serves a load-balanced driver on one host; a replica-se
 
   const set = await startSimulatedReplicaSet({ setName: 'rs-not-lb', members: [{}] });
   cleanup.add(() => set.stop());
-  const refused = new MongoClient(`mongodb://localhost:${set.bound[0].port}/?loadBalanced=true`, { serverSelectionTimeoutMS: 1500 });
+  const refused = new MongoClient(`mongodb://localhost:${set.bound[0]!.port}/?loadBalanced=true`, { serverSelectionTimeoutMS: 1500 });
   await assert.rejects(
     (async () => {
       try {

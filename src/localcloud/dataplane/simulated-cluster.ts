@@ -49,8 +49,10 @@ export interface SimulatedReplicaSet extends SimulatedDeployment {
 }
 
 /** The horizon of member `index` in a set whose members are called `hosts` (member 0 is primary). */
-export function memberHorizon(hosts: string[], index: number): Horizon {
-  return { hosts, me: hosts[index], primary: hosts[0] };
+function memberHorizon(hosts: string[], index: number): Horizon {
+  const me = hosts[index];
+  if (me === undefined) throw new RangeError(`member ${index} is not one of the ${hosts.length} hosts`);
+  return { hosts, me, primary: hosts[0] };
 }
 
 /** Starts a replica set of simulated members. If one node fails to bind, the others are stopped and the error rethrown. */

@@ -45,22 +45,47 @@ export interface ConnectionFacts {
   clientAddress: string;
 }
 
-export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
-export const MAX_MESSAGE_SIZE_BYTES = 48_000_000;
-export const MAX_WRITE_BATCH_SIZE = 100_000;
-export const LOGICAL_SESSION_TIMEOUT_MINUTES = 30;
+const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
+const MAX_MESSAGE_SIZE_BYTES = 48_000_000;
+const MAX_WRITE_BATCH_SIZE = 100_000;
+const LOGICAL_SESSION_TIMEOUT_MINUTES = 30;
 
 /** Server version → the maxWireVersion a real server of that version reports. */
-export const WIRE_VERSION_BY_SERVER_VERSION: Readonly<Record<string, number>> = { '6.0': 17, '7.0': 21, '8.0': 25 };
+const WIRE_VERSION_BY_SERVER_VERSION: Readonly<Record<string, number>> = { '6.0': 17, '7.0': 21, '8.0': 25 };
 
 const HELLO_NAMES = new Set(['hello', 'isMaster', 'ismaster']);
 
 /** Commands that would read or write data; the simulated node has none and says so. */
 const DATA_COMMANDS = new Set([
-  'find', 'insert', 'update', 'delete', 'findAndModify', 'aggregate', 'count', 'distinct', 'getMore',
-  'killCursors', 'listDatabases', 'listCollections', 'listIndexes', 'create', 'drop', 'dropDatabase',
-  'createIndexes', 'dropIndexes', 'collMod', 'renameCollection', 'dbStats', 'collStats', 'mapReduce',
-  'bulkWrite', 'commitTransaction', 'abortTransaction', 'explain', 'validate', 'compact',
+  'find',
+  'insert',
+  'update',
+  'delete',
+  'findAndModify',
+  'aggregate',
+  'count',
+  'distinct',
+  'getMore',
+  'killCursors',
+  'listDatabases',
+  'listCollections',
+  'listIndexes',
+  'create',
+  'drop',
+  'dropDatabase',
+  'createIndexes',
+  'dropIndexes',
+  'collMod',
+  'renameCollection',
+  'dbStats',
+  'collStats',
+  'mapReduce',
+  'bulkWrite',
+  'commitTransaction',
+  'abortTransaction',
+  'explain',
+  'validate',
+  'compact',
 ]);
 
 const AUTH_COMMANDS = new Set(['saslStart', 'saslContinue', 'authenticate', 'logout']);

@@ -4,15 +4,7 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { test } from 'node:test';
 import { Long, ObjectId, serialize } from 'bson';
-import {
-  decodeReply,
-  encodeOpMsgRequest,
-  encodeOpQuery,
-  MSG_EXHAUST_ALLOWED,
-  MSG_MORE_TO_COME,
-  OP_MSG,
-  OP_REPLY,
-} from './mongo-wire.js';
+import { decodeReply, encodeOpMsgRequest, encodeOpQuery, MSG_EXHAUST_ALLOWED, MSG_MORE_TO_COME, OP_MSG, OP_REPLY } from './mongo-wire.js';
 import { startSimulatedMongod, type SimulatedMongodOptions } from './simulated-mongod.js';
 import { awsVpceIdTlv, encodeProxyV2 } from './proxy-protocol.js';
 import { Cleanup, dial, readBytes, withTimeout } from './dataplane.test-support.js';
@@ -99,7 +91,7 @@ test('OP_MSG commands: ping, buildInfo, checksums, kind-1 sections, unknown and 
   const body = Buffer.from(serialize({ insert: 'orders', $db: 'shop' }));
   const docs = [Buffer.from(serialize({ _id: 1 })), Buffer.from(serialize({ _id: 2 }))];
   const ident = Buffer.from('documents\0');
-  const seqSize = 4 + ident.length + docs[0].length + docs[1].length;
+  const seqSize = 4 + ident.length + docs[0]!.length + docs[1]!.length;
   const sizeBytes = Buffer.alloc(4);
   sizeBytes.writeInt32LE(seqSize);
   const payload = Buffer.concat([Buffer.alloc(4), Buffer.from([0]), body, Buffer.from([1]), sizeBytes, ident, ...docs]);
@@ -130,7 +122,7 @@ test('a malformed message or a bad checksum closes the connection; the node keep
   const corrupt = await dial(primary.port, cleanup);
   const corruptClosed = new Promise((resolve) => corrupt.on('close', resolve));
   const message = encodeOpMsgRequest(1, { ping: 1, $db: 'admin' }, 0, true);
-  message[message.length - 1] ^= 0xff;
+  message[message.length - 1]! ^= 0xff;
   corrupt.write(message);
   await corruptClosed;
   const good = await dial(primary.port, cleanup);
@@ -261,7 +253,13 @@ test('a PROXY header that does not complete within its timeout closes the connec
   const cleanup = new Cleanup();
   t.after(() => cleanup.run());
   const primary = await node(cleanup, { proxyProtocol: true, proxyHeaderTimeoutMs: 300 });
-  const header = encodeProxyV2({ command: 'PROXY', transport: 'TCP4', source: { address: '10.0.0.5', port: 51000 }, destination: { address: '10.0.1.9', port: 1024 }, tlvs: [awsVpceIdTlv('vpce-0a1b2c3d4e5f60718')] });
+  const header = encodeProxyV2({
+    command: 'PROXY',
+    transport: 'TCP4',
+    source: { address: '10.0.0.5', port: 51000 },
+    destination: { address: '10.0.1.9', port: 1024 },
+    tlvs: [awsVpceIdTlv('vpce-0a1b2c3d4e5f60718')],
+  });
   const slow = await dial(primary.port, cleanup);
   slow.on('error', () => undefined); // the node resets it
   const closed = new Promise((resolve) => slow.on('close', resolve));

@@ -143,7 +143,11 @@ export class SimulatedMongod {
     });
     this.server.on('error', (error) => this.log('warn', 'simulated mongod listener error', { error: error.message }));
     this.boundPort = (this.server.address() as AddressInfo).port;
-    this.log('info', `simulated ${this.options.kind} listening (stores nothing)`, { host: this.host, tls: Boolean(this.options.tls), proxyProtocol: Boolean(this.options.proxyProtocol) });
+    this.log('info', `simulated ${this.options.kind} listening (stores nothing)`, {
+      host: this.host,
+      tls: Boolean(this.options.tls),
+      proxyProtocol: Boolean(this.options.proxyProtocol),
+    });
     return { host: this.host, port: this.boundPort };
   }
 

@@ -4,7 +4,18 @@
 // message must complete within a timeout, and reading stops while replies pile up unread.
 import type { Socket } from 'node:net';
 import type { Document } from 'bson';
-import { decodeRequest, encodeOpMsg, encodeOpReply, MAX_MESSAGE_SIZE, MessageFramer, MSG_EXHAUST_ALLOWED, MSG_MORE_TO_COME, OP_QUERY, WireProtocolError, type WireRequest } from './mongo-wire.js';
+import {
+  decodeRequest,
+  encodeOpMsg,
+  encodeOpReply,
+  MAX_MESSAGE_SIZE,
+  MessageFramer,
+  MSG_EXHAUST_ALLOWED,
+  MSG_MORE_TO_COME,
+  OP_QUERY,
+  WireProtocolError,
+  type WireRequest,
+} from './mongo-wire.js';
 import { commandName, commandReply, helloReply, isHelloCommand, unsupportedOpQueryReply, type ConnectionFacts, type NodeIdentity } from './simulated-commands.js';
 
 export interface WireSessionLimits {
@@ -138,9 +149,7 @@ export class WireSession {
         return;
       }
     }
-    const reply = isHelloCommand(name)
-      ? helloReply(this.identity, this.facts(), request.command)
-      : commandReply(this.identity, this.facts(), request.command);
+    const reply = isHelloCommand(name) ? helloReply(this.identity, this.facts(), request.command) : commandReply(this.identity, this.facts(), request.command);
     if (!clientExpectsNoReply) this.send(encodeOpMsg(WireSession.nextReplyId++, request.header.requestId, reply));
   }
 

@@ -42,8 +42,8 @@ test('bytes flow both ways through the forwarder', async (t) => {
   assert.equal((await readBytes(client, 24)).toString(), 'ping through the gateway');
   assert.equal(gw.forwarder.size, 1);
   const [connection] = gw.forwarder.connections();
-  assert.equal(connection.labels.endpointId, VPCE);
-  assert.deepEqual(connection.target, { host: '127.0.0.1', port: echo.port });
+  assert.equal(connection!.labels.endpointId, VPCE);
+  assert.deepEqual(connection!.target, { host: '127.0.0.1', port: echo.port });
   client.end();
   await once(client, 'close');
   await withTimeout(
@@ -53,9 +53,9 @@ test('bytes flow both ways through the forwarder', async (t) => {
     2000,
     'waiting for the forwarder to forget the connection',
   );
-  assert.equal(gw.ends[0].reason, 'completed');
-  assert.equal(gw.ends[0].bytesFromClient, 24);
-  assert.equal(gw.ends[0].bytesFromUpstream, 24);
+  assert.equal(gw.ends[0]!.reason, 'completed');
+  assert.equal(gw.ends[0]!.bytesFromClient, 24);
+  assert.equal(gw.ends[0]!.bytesFromUpstream, 24);
 });
 
 test('a large transfer to a stalled reader is held back by backpressure, then arrives intact', async (t) => {
@@ -73,10 +73,10 @@ test('a large transfer to a stalled reader is held back by backpressure, then ar
   // Give the pipes time to fill every buffer they are allowed to fill.
   await new Promise((resolve) => setTimeout(resolve, 500));
   const [connection] = gw.forwarder.connections();
-  const heldByForwarder = connection.client.readableLength + connection.upstream.writableLength;
+  const heldByForwarder = connection!.client.readableLength + connection!.upstream.writableLength;
   assert.ok(heldByForwarder < 1024 * 1024, `forwarder buffers ${heldByForwarder} bytes in JS while the reader is stalled`);
   // Without backpressure the forwarder would have read all 64 MiB by now.
-  assert.ok(connection.client.bytesRead < 16 * 1024 * 1024, `the forwarder stopped reading from the sender (read ${connection.client.bytesRead} bytes)`);
+  assert.ok(connection!.client.bytesRead < 16 * 1024 * 1024, `the forwarder stopped reading from the sender (read ${connection!.client.bytesRead} bytes)`);
   assert.ok(target);
   const received = readToEnd(target, 20_000);
   target.resume();
@@ -91,7 +91,7 @@ test('concurrent large downloads to stalled readers are held back and arrive int
   const payloads = new Map<number, Buffer>();
   const source = await listen((socket) => {
     // The client names the payload it wants in one byte; the server sends 16 MiB of it and ends.
-    socket.once('data', (which: Buffer) => socket.end(payloads.get(which[0]) ?? Buffer.alloc(0)));
+    socket.once('data', (which: Buffer) => socket.end(payloads.get(which[0]!) ?? Buffer.alloc(0)));
   }, cleanup);
   for (let i = 0; i < 4; i++) payloads.set(i, randomBytes(16 * 1024 * 1024));
   const gw = await gateway(source.port, cleanup);
@@ -162,7 +162,7 @@ test('the PROXY v2 header with the VPC endpoint id is the first thing the target
   const client = await dial(gw.port, cleanup);
   client.write('application bytes'); // sent at once, possibly before the upstream is connected
   while (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-  const { header, rest } = await seen[0];
+  const { header, rest } = await seen[0]!;
   assert.equal(header.command, 'PROXY');
   assert.equal(header.transport, 'TCP4');
   assert.deepEqual(header.source, { address: '127.0.0.1', port: client.localPort });
@@ -199,7 +199,10 @@ test('closeWhere drops the live connections of one endpoint within a second and 
   assert.equal(forwarder.size, 3);
   const started = Date.now();
   const closedA = Promise.all([once(a1, 'close'), once(a2, 'close')]);
-  assert.equal(forwarder.closeWhere((c: ForwardedConnection) => c.labels.endpointId === 'vpce-aaaaaaaaaaaaaaaaa'), 2);
+  assert.equal(
+    forwarder.closeWhere((c: ForwardedConnection) => c.labels.endpointId === 'vpce-aaaaaaaaaaaaaaaaa'),
+    2,
+  );
   await withTimeout(closedA, 1000, 'waiting for the clients of the removed endpoint to be closed');
   assert.ok(Date.now() - started < 1000);
   await withTimeout(
@@ -211,7 +214,11 @@ test('closeWhere drops the live connections of one endpoint within a second and 
   );
   b1.write('still here');
   assert.equal((await readBytes(b1, 10)).toString(), 'still here');
-  assert.equal(forwarder.closeWhere((c) => c.labels.endpointId === 'vpce-aaaaaaaaaaaaaaaaa'), 0, 'idempotent');
+  assert.equal(
+    forwarder.closeWhere((c) => c.labels.endpointId === 'vpce-aaaaaaaaaaaaaaaaa'),
+    0,
+    'idempotent',
+  );
 });
 
 test('the accept hook refuses a connection before any byte is forwarded, and a changed rule applies to the next one', async (t) => {
@@ -263,8 +270,8 @@ test('an unreachable target closes the client and is reported, without crashing'
   client.on('error', () => {});
   await withTimeout(new Promise((resolve) => client.on('close', resolve)), 2000, 'waiting for the client to be closed');
   while (gw.ends.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-  assert.equal(gw.ends[0].reason, 'connect-failed');
-  assert.match(String(gw.ends[0].error?.message), /ECONNREFUSED/);
+  assert.equal(gw.ends[0]!.reason, 'connect-failed');
+  assert.match(String(gw.ends[0]!.error?.message), /ECONNREFUSED/);
   assert.equal(gw.forwarder.size, 0);
 });
 
@@ -300,14 +307,26 @@ test('the listener set opens, keeps and closes listeners idempotently and reconc
     { address: '127.0.0.3', port: 0, handlers },
     { address: '127.0.0.1', port: occupied.port, handlers },
   ]);
-  assert.deepEqual(result.kept.map((l) => l.key), ['127.0.0.1:0']);
-  assert.deepEqual(result.opened.map((l) => l.key), ['127.0.0.3:0']);
+  assert.deepEqual(
+    result.kept.map((l) => l.key),
+    ['127.0.0.1:0'],
+  );
+  assert.deepEqual(
+    result.opened.map((l) => l.key),
+    ['127.0.0.3:0'],
+  );
   assert.deepEqual(result.closed, ['127.0.0.2:0']);
   assert.equal(result.failed.length, 1);
-  assert.equal((result.failed[0].error as NodeJS.ErrnoException).code, 'EADDRINUSE');
-  assert.deepEqual(set.list().map((l) => l.key).sort(), ['127.0.0.1:0', '127.0.0.3:0']);
+  assert.equal((result.failed[0]!.error as NodeJS.ErrnoException).code, 'EADDRINUSE');
+  assert.deepEqual(
+    set
+      .list()
+      .map((l) => l.key)
+      .sort(),
+    ['127.0.0.1:0', '127.0.0.3:0'],
+  );
 
-  const opened = result.opened[0];
+  const opened = result.opened[0]!;
   const client = await dial(opened.bound.port, cleanup, { host: '127.0.0.3' });
   assert.equal((await readToEnd(client)).toString(), 'hi');
   assert.equal(await set.close({ address: '127.0.0.3', port: 0 }), true);

@@ -228,4 +228,3 @@ function relay(from: Socket, to: Socket): void {
     to.end();
   });
 }
-

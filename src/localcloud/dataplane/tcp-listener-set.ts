@@ -1,6 +1,6 @@
 // A set of TCP listeners keyed by {address, port}, opened and closed idempotently, so a
 // supervisor can reconcile "the listeners that should exist" against "the listeners that do"
-// on every pass (level-based, as DESIGN.md §5 wants for the reconciler).
+// on every pass (level-based, like the reconciler).
 import { createServer, type Server, type Socket } from 'node:net';
 import { setImmediate as nextLoop } from 'node:timers/promises';
 

@@ -1,7 +1,7 @@
 import { addressableTargets, isSharedTier, type AddressableTarget } from '../../domain/cluster.js';
 import { replicaSetName } from '../../domain/private-endpoint-topology.js';
 import type { Logger } from '../../logging/logger.js';
-import type { ClusterRecord } from '../../store/clusters.repository.js';
+import type { ClusterRecord } from '../../domain/cluster.js';
 import type { LocalCertificateAuthority } from '../dataplane/certificates.js';
 import { startSimulatedMongod, type HorizonContext, type SimulatedMongod } from '../dataplane/simulated-mongod.js';
 
@@ -114,7 +114,10 @@ export class SimulatedClusterRuntime {
   private serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(key) ?? Promise.resolve();
     const next = previous.then(work, work);
-    this.locks.set(key, next.catch(() => undefined));
+    this.locks.set(
+      key,
+      next.catch(() => undefined),
+    );
     return next;
   }
 }

@@ -10,7 +10,7 @@ const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EH
  * Turns an AWS SDK error into a ProviderError: throttling and 5xx/network trouble are retryable;
  * auth problems are `forbidden`; everything else the caller sent is `invalid`.
  */
-export function classifyAwsError(error: unknown): ProviderError {
+function classifyAwsError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
   const code = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'UnknownError');

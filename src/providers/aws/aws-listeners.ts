@@ -86,10 +86,10 @@ export async function listenersMatch(clients: RegionClients, spec: EndpointServi
     const groupArn = listener?.DefaultActions?.[0]?.TargetGroupArn;
     // Target group ARNs end in `targetgroup/<name>/<id>`.
     if (!groupArn || groupArn.split('/').at(-2) !== targetGroupName(spec.id, want.port)) return false;
-    const health = await awsOrAbsent(() => clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: groupArn })), [
-      'TargetGroupNotFound',
-      'TargetGroupNotFoundException',
-    ]);
+    const health = await awsOrAbsent(
+      () => clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: groupArn })),
+      ['TargetGroupNotFound', 'TargetGroupNotFoundException'],
+    );
     if (!health) return false;
     const registered = (health.TargetHealthDescriptions ?? []).map((d) => d.Target).filter((t) => t !== undefined);
     if (registered.length !== want.targets.length) return false;
@@ -147,7 +147,9 @@ async function syncTargets(clients: RegionClients, targetGroupArn: string, want:
   const stale = registered.filter((t) => !wanted(t));
   if (stale.length > 0) {
     await aws(() =>
-      clients.elb.send(new DeregisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: stale.map((t) => ({ Id: t.Id!, Port: t.Port, AvailabilityZone: t.AvailabilityZone })) })),
+      clients.elb.send(
+        new DeregisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: stale.map((t) => ({ Id: t.Id!, Port: t.Port, AvailabilityZone: t.AvailabilityZone })) }),
+      ),
     );
   }
   const missing = want.targets.filter((w) => !registered.some((t) => t.Id === w.host && t.Port === w.port));

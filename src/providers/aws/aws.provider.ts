@@ -78,7 +78,10 @@ export class AwsProvider implements CloudProviderAdapter {
             Type: 'network',
             Scheme: 'internal',
             Subnets: subnets,
-            Tags: [{ Key: SERVICE_TAG, Value: spec.id }, { Key: 'privlink:project-id', Value: spec.projectId }],
+            Tags: [
+              { Key: SERVICE_TAG, Value: spec.id },
+              { Key: 'privlink:project-id', Value: spec.projectId },
+            ],
           }),
         ),
       );
@@ -96,7 +99,13 @@ export class AwsProvider implements CloudProviderAdapter {
             AcceptanceRequired: true,
             ClientToken: serviceClientToken(spec.id),
             TagSpecifications: [
-              { ResourceType: 'vpc-endpoint-service', Tags: [{ Key: SERVICE_TAG, Value: spec.id }, { Key: 'privlink:project-id', Value: spec.projectId }] },
+              {
+                ResourceType: 'vpc-endpoint-service',
+                Tags: [
+                  { Key: SERVICE_TAG, Value: spec.id },
+                  { Key: 'privlink:project-id', Value: spec.projectId },
+                ],
+              },
             ],
           }),
         ),
@@ -134,13 +143,9 @@ export class AwsProvider implements CloudProviderAdapter {
     const clients = this.pool.forRegion(spec.region);
     const service = await findServiceConfiguration(clients, spec.id, awsRef(ref).serviceId);
     if (service?.ServiceId && service.ServiceState !== 'Deleted' && service.ServiceState !== 'Deleting') {
-      const live = (await connectionsOf(clients, service.ServiceId)).filter((c) =>
-        ['pendingAcceptance', 'pending', 'available'].includes(c.VpcEndpointState ?? ''),
-      );
+      const live = (await connectionsOf(clients, service.ServiceId)).filter((c) => ['pendingAcceptance', 'pending', 'available'].includes(c.VpcEndpointState ?? ''));
       if (live.length > 0) {
-        await aws(() =>
-          clients.ec2.send(new RejectVpcEndpointConnectionsCommand({ ServiceId: service.ServiceId, VpcEndpointIds: live.map((c) => c.VpcEndpointId!) })),
-        );
+        await aws(() => clients.ec2.send(new RejectVpcEndpointConnectionsCommand({ ServiceId: service.ServiceId, VpcEndpointIds: live.map((c) => c.VpcEndpointId!) })));
       }
       const result = await aws(() => clients.ec2.send(new DeleteVpcEndpointServiceConfigurationsCommand({ ServiceIds: [service.ServiceId!] })));
       const failure = result.Unsuccessful?.[0]?.Error;
@@ -187,9 +192,7 @@ export class AwsProvider implements CloudProviderAdapter {
     const serviceId = awsRef(ref).serviceId ?? (await findServiceConfiguration(clients, spec.id, undefined))?.ServiceId;
     if (!serviceId) throw new ProviderError('transient', 'ServiceNotReady', 'The endpoint service does not exist yet');
     const input = { ServiceId: serviceId, VpcEndpointIds: [endpointId] };
-    const result = await aws(() =>
-      clients.ec2.send(verdict === 'accept' ? new AcceptVpcEndpointConnectionsCommand(input) : new RejectVpcEndpointConnectionsCommand(input)),
-    );
+    const result = await aws(() => clients.ec2.send(verdict === 'accept' ? new AcceptVpcEndpointConnectionsCommand(input) : new RejectVpcEndpointConnectionsCommand(input)));
     const failure = result.Unsuccessful?.[0]?.Error;
     if (!failure) return;
     // Accepting an accepted connection (or rejecting a gone one) is fine: check what it is now.
@@ -217,9 +220,7 @@ async function findServiceConfiguration(clients: RegionClients, serviceId: strin
     const found = byId?.ServiceConfigurations?.[0];
     if (found) return found;
   }
-  const byTag = await aws(() =>
-    clients.ec2.send(new DescribeVpcEndpointServiceConfigurationsCommand({ Filters: [{ Name: `tag:${SERVICE_TAG}`, Values: [serviceId] }] })),
-  );
+  const byTag = await aws(() => clients.ec2.send(new DescribeVpcEndpointServiceConfigurationsCommand({ Filters: [{ Name: `tag:${SERVICE_TAG}`, Values: [serviceId] }] })));
   const configurations = byTag.ServiceConfigurations ?? [];
   return configurations.find((c) => c.ServiceState !== 'Deleted') ?? configurations[0];
 }

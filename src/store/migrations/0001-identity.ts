@@ -3,7 +3,9 @@ import { runStatements } from './run-statements.js';
 
 /** Organizations, projects, API keys and their roles, and server settings. */
 export async function up(db: Kysely<any>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     create table settings (
       key text primary key,
       value text not null
@@ -46,5 +48,6 @@ export async function up(db: Kysely<any>): Promise<void> {
       primary key (api_key_id, project_id, role)
     );
     create index api_key_project_roles_project on api_key_project_roles (project_id);
-  `);
+  `,
+  );
 }

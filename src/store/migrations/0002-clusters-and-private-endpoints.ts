@@ -3,7 +3,9 @@ import { runStatements } from './run-statements.js';
 
 /** Clusters, endpoint services, interface endpoints, the reconcile queue and events. */
 export async function up(db: Kysely<any>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     create table clusters (
       id char(24) primary key,
       project_id char(24) not null references projects(id),
@@ -70,5 +72,6 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz not null default now()
     );
     create index events_project_created on events (project_id, created_at);
-  `);
+  `,
+  );
 }

@@ -62,10 +62,7 @@ export class CliSession {
     const env = Object.entries({ ...(options.tty ? { PRIVLINK_FORCE_TTY: '1' } : {}), ...(options.env ?? {}) })
       .map(([name, value]) => `${name}=${quote(value)} `)
       .join('');
-    return normalise(
-      `$ ${env}privlink ${args.map(quote).join(' ')}\n--- exit ${result.code}\n--- stdout\n${result.stdout}--- stderr\n${stderr}--- end\n`,
-      this.placeholders,
-    );
+    return normalise(`$ ${env}privlink ${args.map(quote).join(' ')}\n--- exit ${result.code}\n--- stdout\n${result.stdout}--- stderr\n${stderr}--- end\n`, this.placeholders);
   }
 
   async destroy(): Promise<void> {

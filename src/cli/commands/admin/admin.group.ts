@@ -5,7 +5,6 @@ import { resetBootstrapKeyCommand } from './reset-bootstrap-key.command.js';
 export const adminGroup = defineGroup({
   name: 'admin',
   summary: 'Maintain the privlink store directly (no API key needed).',
-  description:
-    'These commands open the store themselves: the embedded data directory (--data-dir) while no server runs on it, or the PostgreSQL database of DATABASE_URL.',
+  description: 'These commands open the store themselves: the embedded data directory (--data-dir) while no server runs on it, or the PostgreSQL database of DATABASE_URL.',
   commands: [resetBootstrapKeyCommand],
 });

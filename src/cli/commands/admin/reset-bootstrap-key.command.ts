@@ -17,7 +17,10 @@ export const resetBootstrapKeyCommand = defineCommand({
     'Stop `privlink serve` on an embedded data directory first; with DATABASE_URL set, the PostgreSQL store is used and servers may keep running. ' +
     'A key pinned with PRIVLINK_BOOTSTRAP_PUBLIC_KEY/PRIVLINK_BOOTSTRAP_PRIVATE_KEY gets its pinned private key back at the next start.',
   flags: [{ syntax: '--data-dir <dir>', description: 'data directory (env PRIVLINK_DATA_DIR, default ./.privlink); bootstrap.json is written there' }],
-  examples: ['privlink admin reset-bootstrap-key --data-dir .privlink', 'DATABASE_URL=postgres://localhost/privlink privlink admin reset-bootstrap-key --data-dir /var/lib/privlink'],
+  examples: [
+    'privlink admin reset-bootstrap-key --data-dir .privlink',
+    'DATABASE_URL=postgres://localhost/privlink privlink admin reset-bootstrap-key --data-dir /var/lib/privlink',
+  ],
   async run(ctx) {
     const { buildConfig, ConfigError } = await import('../../../config/config.js');
     const { resetBootstrapCredentials } = await import('./bootstrap-credentials.js');

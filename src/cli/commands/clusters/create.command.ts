@@ -12,7 +12,8 @@ const TEMPLATE = "Cluster '{{.Name}}' is being created.\n";
 export const clusterCreateCommand = defineCommand({
   name: 'create',
   summary: 'Create a cluster for your project.',
-  description: 'The cluster starts in state CREATING and becomes IDLE; `privlink clusters watch <name>` waits for that.\n\nTo use this command, you must authenticate with an API key with the Project Owner role.',
+  description:
+    'The cluster starts in state CREATING and becomes IDLE; `privlink clusters watch <name>` waits for that.\n\nTo use this command, you must authenticate with an API key with the Project Owner role.',
   args: [{ name: 'name', description: 'Name of the cluster (ASCII letters, numbers and hyphens).' }],
   flags: [
     { syntax: '--provider <provider>', description: 'Cloud service provider: AWS, AZURE or GCP.', required: true },

@@ -8,7 +8,7 @@ export const clusterWatchCommand = defineCommand({
   name: 'watch',
   summary: 'Watch the specified cluster in your project until it becomes available.',
   description:
-    "This command checks the cluster's state periodically until it reaches IDLE, then prints \"Cluster available.\"\nYou can interrupt the command's polling at any time with CTRL-C (exit code 2).",
+    'This command checks the cluster\'s state periodically until it reaches IDLE, then prints "Cluster available."\nYou can interrupt the command\'s polling at any time with CTRL-C (exit code 2).',
   args: [{ name: 'clusterName', description: 'Name of the cluster to watch.' }],
   flags: [PROJECT_ID_FLAG, WATCH_INTERVAL_FLAG],
   examples: ['privlink clusters watch Cluster0'],

@@ -24,7 +24,11 @@ export const configDescribeCommand = defineCommand({
     );
     const format = ctx.outputFormat();
     // JSON shows the profile as an object; the table needs rows.
-    if (format.kind === 'plaintext') ctx.print(Object.entries(redacted).map(([Setting, Value]) => ({ Setting, Value })), TEMPLATE);
+    if (format.kind === 'plaintext')
+      ctx.print(
+        Object.entries(redacted).map(([Setting, Value]) => ({ Setting, Value })),
+        TEMPLATE,
+      );
     else ctx.print(redacted, TEMPLATE);
   },
 });

@@ -6,7 +6,8 @@ const TEMPLATE = "Private endpoint '{{.Id}}' created.\n";
 
 const EXAMPLES: Record<Provider['command'], string> = {
   aws: '# Create a private endpoint connection for AWS in the us-east-1 region for the project with the ID 5e2211c17a3e5a48f5497de3:\nprivlink privateEndpoints aws create --region us-east-1 --projectId 5e2211c17a3e5a48f5497de3 --output json',
-  azure: '# Create a private endpoint connection for Azure in the eastus region for the project with the ID 5e2211c17a3e5a48f5497de3:\nprivlink privateEndpoints azure create --region eastus --projectId 5e2211c17a3e5a48f5497de3 --output json',
+  azure:
+    '# Create a private endpoint connection for Azure in the eastus region for the project with the ID 5e2211c17a3e5a48f5497de3:\nprivlink privateEndpoints azure create --region eastus --projectId 5e2211c17a3e5a48f5497de3 --output json',
   gcp: 'privlink privateEndpoints gcp create --region CENTRAL_US --portMappingEnabled',
 };
 
@@ -22,7 +23,12 @@ export function createCommand(provider: Provider): LeafSpec {
     flags: [
       { syntax: '--region <region>', description: REGION_DESCRIPTION, required: true },
       ...(gcp
-        ? [{ syntax: '--portMappingEnabled', description: 'Flag that indicates whether this endpoint service uses PSC port-mapping. This is only applicable for GCP Private Endpoint Services.' }]
+        ? [
+            {
+              syntax: '--portMappingEnabled',
+              description: 'Flag that indicates whether this endpoint service uses PSC port-mapping. This is only applicable for GCP Private Endpoint Services.',
+            },
+          ]
         : []),
       PROJECT_ID_FLAG,
       OUTPUT_FLAG,

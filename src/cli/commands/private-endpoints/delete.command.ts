@@ -10,7 +10,8 @@ const DECLINED = 'Private endpoint not deleted';
 
 const EXAMPLES: Record<Provider['command'], string> = {
   aws: '# Remove the AWS private endpoint with the ID 5f4fc14da2b47835a58c63a2 from the project with the ID 5e2211c17a3e5a48f5497de3:\nprivlink privateEndpoints aws delete 5f4fc14da2b47835a58c63a2 --projectId 5e2211c17a3e5a48f5497de3',
-  azure: '# Remove the Azure private endpoint with the ID 5f4fc14da2b47835a58c63a2 from the project with the ID 5e2211c17a3e5a48f5497de3:\nprivlink privateEndpoints azure delete 5f4fc14da2b47835a58c63a2 --projectId 5e2211c17a3e5a48f5497de3',
+  azure:
+    '# Remove the Azure private endpoint with the ID 5f4fc14da2b47835a58c63a2 from the project with the ID 5e2211c17a3e5a48f5497de3:\nprivlink privateEndpoints azure delete 5f4fc14da2b47835a58c63a2 --projectId 5e2211c17a3e5a48f5497de3',
   gcp: 'privlink privateEndpoints gcp delete 5f4fc14da2b47835a58c63a2 --force',
 };
 

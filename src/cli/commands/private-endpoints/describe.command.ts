@@ -17,7 +17,8 @@ const TEMPLATES: Record<Provider['command'], string | ((body: unknown) => string
 
 const EXAMPLES: Record<Provider['command'], string> = {
   aws: '# Return the JSON-formatted details for the AWS private endpoint connection with the ID 5f4fc81c1f03a835c2728ff7 for the project with the ID 5e2211c17a3e5a48f5497de3:\nprivlink privateEndpoints aws describe 5f4fc81c1f03a835c2728ff7 --projectId 5e2211c17a3e5a48f5497de3 --output json',
-  azure: '# Return the JSON-formatted details for the Azure private endpoint connection with the ID 5f4fc81c1f03a835c2728ff7 for the project with the ID 5e2211c17a3e5a48f5497de3:\nprivlink privateEndpoints azure describe 5f4fc81c1f03a835c2728ff7 --projectId 5e2211c17a3e5a48f5497de3 --output json',
+  azure:
+    '# Return the JSON-formatted details for the Azure private endpoint connection with the ID 5f4fc81c1f03a835c2728ff7 for the project with the ID 5e2211c17a3e5a48f5497de3:\nprivlink privateEndpoints azure describe 5f4fc81c1f03a835c2728ff7 --projectId 5e2211c17a3e5a48f5497de3 --output json',
   gcp: 'privlink privateEndpoints gcp describe 5f4fc81c1f03a835c2728ff7',
 };
 

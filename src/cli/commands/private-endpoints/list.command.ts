@@ -10,7 +10,8 @@ const TEMPLATES: Record<Provider['command'], string> = {
 
 const EXAMPLES: Record<Provider['command'], string> = {
   aws: '# Return a JSON-formatted list of all AWS private endpoints for the project with the ID 5e2211c17a3e5a48f5497de3:\nprivlink privateEndpoints aws list --projectId 5e2211c17a3e5a48f5497de3 --output json',
-  azure: '# Return a JSON-formatted list of all Azure private endpoints for the project with the ID 5e2211c17a3e5a48f5497de3:\nprivlink privateEndpoints azure list --projectId 5e2211c17a3e5a48f5497de3 --output json',
+  azure:
+    '# Return a JSON-formatted list of all Azure private endpoints for the project with the ID 5e2211c17a3e5a48f5497de3:\nprivlink privateEndpoints azure list --projectId 5e2211c17a3e5a48f5497de3 --output json',
   gcp: 'privlink privateEndpoints gcp ls',
 };
 

@@ -29,16 +29,14 @@ export function requiredRole(role: 'Project Owner' | 'Project Read Only' | 'Orga
 export const endpointServicesPath = (projectId: string) => apiPath`/api/atlas/v2/groups/${projectId}/privateEndpoint/endpointService`;
 
 /** Ops 2: `GET /groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService`. */
-export const providerServicesPath = (projectId: string, provider: Provider) =>
-  apiPath`/api/atlas/v2/groups/${projectId}/privateEndpoint/${provider.api}/endpointService`;
+export const providerServicesPath = (projectId: string, provider: Provider) => apiPath`/api/atlas/v2/groups/${projectId}/privateEndpoint/${provider.api}/endpointService`;
 
 /** Ops 3, 4: `…/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}`. */
 export const endpointServicePath = (projectId: string, provider: Provider, serviceId: string) =>
   apiPath`/api/atlas/v2/groups/${projectId}/privateEndpoint/${provider.api}/endpointService/${serviceId}`;
 
 /** Op 6: `…/endpointService/{endpointServiceId}/endpoint`. */
-export const interfaceEndpointsPath = (projectId: string, provider: Provider, serviceId: string) =>
-  `${endpointServicePath(projectId, provider, serviceId)}/endpoint`;
+export const interfaceEndpointsPath = (projectId: string, provider: Provider, serviceId: string) => `${endpointServicePath(projectId, provider, serviceId)}/endpoint`;
 
 /** Get and delete an interface endpoint: `…/endpointService/{endpointServiceId}/endpoint/{endpointId}` (the id is path-escaped). */
 export const interfaceEndpointPath = (projectId: string, provider: Provider, serviceId: string, endpointId: string) =>

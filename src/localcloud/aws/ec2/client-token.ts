@@ -25,7 +25,10 @@ export async function checkClientToken(ctx: ActionContext): Promise<IdempotencyC
   const region = ctx.region.regionName;
   const found = token ? await ctx.repos.control.findClientToken(accountId, region, ctx.action, token) : undefined;
   if (found && found.requestHash !== hash) {
-    throw new AwsQueryError('IdempotentParameterMismatch', 'The request uses the same client token as a previous, but non-identical request. Do not reuse a client token with different requests, unless the requests are identical.');
+    throw new AwsQueryError(
+      'IdempotentParameterMismatch',
+      'The request uses the same client token as a previous, but non-identical request. Do not reuse a client token with different requests, unless the requests are identical.',
+    );
   }
   return {
     token,

@@ -56,14 +56,3 @@ export function optionalBoolean(params: QueryParams, name: string): boolean | un
   if (lower === 'false') return false;
   throw invalidParameterValue(`Value (${value}) for parameter ${name} is invalid. Expected: 'true' or 'false'.`);
 }
-
-/** An optional integer parameter within [min, max]. */
-export function optionalInteger(params: QueryParams, name: string, min: number, max: number): number | undefined {
-  const value = params.get(name);
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min || number > max) {
-    throw invalidParameterValue(`Value ( ${value} ) for parameter ${name} is invalid. Parameter must be between ${min} and ${max}.`);
-  }
-  return number;
-}

@@ -43,12 +43,7 @@ export function renderSubnet(subnet: Subnet, availableIpAddressCount: number): X
     leaf('assignIpv6AddressOnCreation', false),
     leaf('ipv6Native', false),
     leaf('enableDns64', false),
-    element(
-      'privateDnsNameOptionsOnLaunch',
-      leaf('hostnameType', 'ip-name'),
-      leaf('enableResourceNameDnsARecord', false),
-      leaf('enableResourceNameDnsAAAARecord', false),
-    ),
+    element('privateDnsNameOptionsOnLaunch', leaf('hostnameType', 'ip-name'), leaf('enableResourceNameDnsARecord', false), leaf('enableResourceNameDnsAAAARecord', false)),
     tagSet(subnet.tags),
     element('blockPublicAccessStates', leaf('internetGatewayBlockMode', 'off')),
   );
@@ -61,19 +56,29 @@ function renderPermissions(name: string, rules: readonly SecurityGroupRule[], ow
     const key = `${rule.ipProtocol}|${rule.fromPort}|${rule.toPort}`;
     groups.set(key, [...(groups.get(key) ?? []), rule]);
   }
-  return list(name, 'item', [...groups.values()], (same) =>
-    xml(
-      leaf('ipProtocol', same[0].ipProtocol),
-      leaf('fromPort', same[0].fromPort),
-      leaf('toPort', same[0].toPort),
-      list('groups', 'item', same.filter((r) => r.referencedGroupId), (r) =>
-        xml(leaf('description', r.description), leaf('userId', ownerOf(r.referencedGroupId!)), leaf('groupId', r.referencedGroupId)),
+  return list(name, 'item', [...groups.values()], (same) => {
+    // Every group holds at least the rule that created it.
+    const first = same[0]!;
+    return xml(
+      leaf('ipProtocol', first.ipProtocol),
+      leaf('fromPort', first.fromPort),
+      leaf('toPort', first.toPort),
+      list(
+        'groups',
+        'item',
+        same.filter((r) => r.referencedGroupId),
+        (r) => xml(leaf('description', r.description), leaf('userId', ownerOf(r.referencedGroupId!)), leaf('groupId', r.referencedGroupId)),
       ),
-      list('ipRanges', 'item', same.filter((r) => r.cidrIpv4), (r) => xml(leaf('cidrIp', r.cidrIpv4), leaf('description', r.description))),
+      list(
+        'ipRanges',
+        'item',
+        same.filter((r) => r.cidrIpv4),
+        (r) => xml(leaf('cidrIp', r.cidrIpv4), leaf('description', r.description)),
+      ),
       element('ipv6Ranges'),
       element('prefixListIds'),
-    ),
-  );
+    );
+  });
 }
 
 export function renderSecurityGroup(group: SecurityGroup, rules: readonly SecurityGroupRule[], ownerOf: (groupId: string) => string | undefined): Xml {
@@ -84,8 +89,16 @@ export function renderSecurityGroup(group: SecurityGroup, rules: readonly Securi
     leaf('groupDescription', group.description),
     leaf('vpcId', group.vpcId),
     leaf('securityGroupArn', `arn:aws:ec2:${group.region}:${group.accountId}:security-group/${group.groupId}`),
-    renderPermissions('ipPermissions', rules.filter((r) => !r.isEgress), ownerOf),
-    renderPermissions('ipPermissionsEgress', rules.filter((r) => r.isEgress), ownerOf),
+    renderPermissions(
+      'ipPermissions',
+      rules.filter((r) => !r.isEgress),
+      ownerOf,
+    ),
+    renderPermissions(
+      'ipPermissionsEgress',
+      rules.filter((r) => r.isEgress),
+      ownerOf,
+    ),
     tagSet(group.tags),
   );
 }
@@ -119,7 +132,11 @@ export function renderVpcEndpoint(
     element('dnsOptions', leaf('dnsRecordIpType', endpoint.ipAddressType)),
     leaf('privateDnsEnabled', endpoint.privateDnsEnabled),
     leaf('requesterManaged', false),
-    scalarList('networkInterfaceIdSet', 'item', interfaces.map((eni) => eni.networkInterfaceId)),
+    scalarList(
+      'networkInterfaceIdSet',
+      'item',
+      interfaces.map((eni) => eni.networkInterfaceId),
+    ),
     dnsEntrySet(dnsEntries),
     leaf('creationTimestamp', endpoint.createdAt),
     tagSet(endpoint.tags),
@@ -141,8 +158,16 @@ export function renderServiceConfiguration(service: EndpointService, zones: read
     leaf('serviceId', service.serviceId),
     leaf('serviceName', service.serviceName),
     leaf('serviceState', service.state),
-    scalarList('availabilityZoneIdSet', 'item', zones.map((z) => z.zoneId)),
-    scalarList('availabilityZoneSet', 'item', zones.map((z) => z.zoneName)),
+    scalarList(
+      'availabilityZoneIdSet',
+      'item',
+      zones.map((z) => z.zoneId),
+    ),
+    scalarList(
+      'availabilityZoneSet',
+      'item',
+      zones.map((z) => z.zoneName),
+    ),
     leaf('acceptanceRequired', service.acceptanceRequired),
     leaf('managesVpcEndpoints', false),
     scalarList('networkLoadBalancerArnSet', 'item', service.loadBalancerArns),
@@ -172,8 +197,16 @@ export function renderServiceDetail(service: EndpointService, zones: readonly Zo
     leaf('serviceId', service.serviceId),
     list('serviceType', 'item', ['Interface'], (type) => leaf('serviceType', type)),
     leaf('serviceRegion', service.region),
-    scalarList('availabilityZoneIdSet', 'item', zones.map((z) => z.zoneId)),
-    scalarList('availabilityZoneSet', 'item', zones.map((z) => z.zoneName)),
+    scalarList(
+      'availabilityZoneIdSet',
+      'item',
+      zones.map((z) => z.zoneId),
+    ),
+    scalarList(
+      'availabilityZoneSet',
+      'item',
+      zones.map((z) => z.zoneName),
+    ),
     leaf('owner', service.accountId),
     scalarList('baseEndpointDnsNameSet', 'item', [baseEndpointDnsName(service.region, service.serviceId)]),
     leaf('privateDnsName', service.privateDnsName),
@@ -213,7 +246,5 @@ export interface UnsuccessfulItem {
 }
 
 export function renderUnsuccessful(items: readonly UnsuccessfulItem[]): Xml {
-  return list('unsuccessful', 'item', items, (item) =>
-    xml(element('error', leaf('code', item.code), leaf('message', item.message)), leaf('resourceId', item.resourceId)),
-  );
+  return list('unsuccessful', 'item', items, (item) => xml(element('error', leaf('code', item.code), leaf('message', item.message)), leaf('resourceId', item.resourceId)));
 }

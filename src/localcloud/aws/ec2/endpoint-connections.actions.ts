@@ -33,7 +33,10 @@ export async function describeVpcEndpointConnections(ctx: ActionContext): Promis
     const interfaces = await ctx.repos.network.listInterfacesOfOwners([endpoint.vpcEndpointId]);
     items.push(renderConnection(endpoint, byId.get(endpoint.serviceId)!, endpointDnsEntries(ctx.region, endpoint, interfaces)));
   }
-  return xml(list('vpcEndpointConnectionSet', 'item', items, (x) => x), leaf('nextToken', nextToken));
+  return xml(
+    list('vpcEndpointConnectionSet', 'item', items, (x) => x),
+    leaf('nextToken', nextToken),
+  );
 }
 
 type Verdict = 'accept' | 'reject';

@@ -99,7 +99,10 @@ export async function describeVpcEndpointServiceConfigurations(ctx: ActionContex
   const { page, nextToken } = paginate(services, ctx.params, { min: 1, max: 1000, clampAboveMax: true });
   const items: Xml[] = [];
   for (const service of page) items.push(await renderConfiguration(ctx, service));
-  return xml(list('serviceConfigurationSet', 'item', items, (x) => x), leaf('nextToken', nextToken));
+  return xml(
+    list('serviceConfigurationSet', 'item', items, (x) => x),
+    leaf('nextToken', nextToken),
+  );
 }
 
 /**
@@ -139,7 +142,8 @@ function principalType(principal: string): string | undefined {
   if (principal === '*') return 'All';
   const match = PRINCIPAL.exec(principal);
   if (!match) return undefined;
-  return match[2] === 'root' ? 'Account' : match[2].startsWith('user/') ? 'User' : 'Role';
+  const kind = match[2] ?? '';
+  return kind === 'root' ? 'Account' : kind.startsWith('user/') ? 'User' : 'Role';
 }
 
 /** ModifyVpcEndpointServicePermissions: `ServiceId`, `AddAllowedPrincipals.N`, `RemoveAllowedPrincipals.N` (`*` or IAM ARNs). */

@@ -11,7 +11,7 @@ import type { DnsEntry, ZoneRef } from './ec2-render.js';
  */
 
 /** Service states in which consumers can see and use a service. */
-export const USABLE_SERVICE_STATES: ReadonlySet<string> = new Set(['Pending', 'Available']);
+const USABLE_SERVICE_STATES: ReadonlySet<string> = new Set(['Pending', 'Available']);
 
 /** Connection states that block deleting a service (AWS: ExistingVpcEndpointConnections). */
 export const LIVE_CONNECTION_STATES: ReadonlySet<string> = new Set(['pendingAcceptance', 'pending', 'available']);
@@ -27,7 +27,7 @@ export async function serviceZones(repos: Repositories, service: EndpointService
 }
 
 /** Whether `accountId` may use the service: its owner, or allowed by `*` or `arn:aws:iam::<account>:root`. */
-export function isAllowed(service: EndpointService, permissions: readonly ServicePermission[], accountId: string): boolean {
+function isAllowed(service: EndpointService, permissions: readonly ServicePermission[], accountId: string): boolean {
   if (service.accountId === accountId) return true;
   return permissions.some((p) => p.principal === '*' || p.principal === `arn:aws:iam::${accountId}:root`);
 }

@@ -8,7 +8,10 @@ export type FilterFields<T> = Readonly<Record<string, (item: T) => ReadonlyArray
 /** Whether `value` matches the filter pattern (`*` any run, `?` one character, as AWS allows). */
 export function matchesPattern(pattern: string, value: string): boolean {
   if (!/[*?]/.test(pattern)) return pattern === value;
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`, 's').test(value);
 }
 
@@ -34,13 +37,16 @@ export function applyFilters<T>(items: readonly T[], filters: readonly QueryFilt
       let have: string[];
       if (tagsOf && filter.name.startsWith('tag:')) {
         const key = filter.name.slice(4);
-        have = tagsOf(item).filter((tag) => tag.key === key).map((tag) => tag.value);
+        have = tagsOf(item)
+          .filter((tag) => tag.key === key)
+          .map((tag) => tag.value);
       } else if (tagsOf && filter.name === 'tag-key') {
         have = tagsOf(item).map((tag) => tag.key);
       } else if (tagsOf && filter.name === 'tag-value') {
         have = tagsOf(item).map((tag) => tag.value);
       } else {
-        have = valuesOf(fields[filter.name](item));
+        // Every non-tag filter name was checked against `fields` above.
+        have = valuesOf(fields[filter.name]!(item));
       }
       return filter.values.some((pattern) => have.some((value) => matchesPattern(pattern, value)));
     }),

@@ -36,9 +36,7 @@ export async function describeAvailabilityZones(ctx: ActionContext): Promise<Xml
   for (const wanted of [...names, ...ids]) {
     if (!zones.some((zone) => zone.zoneName === wanted || zone.zoneId === wanted)) throw invalidParameterValue(`Invalid availability zone: [${wanted}]`);
   }
-  let selected: AvailabilityZone[] = zones.filter(
-    (zone) => (names.length === 0 && ids.length === 0) || names.includes(zone.zoneName) || ids.includes(zone.zoneId),
-  );
+  let selected: AvailabilityZone[] = zones.filter((zone) => (names.length === 0 && ids.length === 0) || names.includes(zone.zoneName) || ids.includes(zone.zoneId));
   selected = applyFilters(selected, parseFilters(ctx.params), {
     'zone-name': (z) => z.zoneName,
     'zone-id': (z) => z.zoneId,

@@ -32,7 +32,8 @@ export function paginate<T extends { readonly seq: number }>(items: readonly T[]
   const remaining = items.filter((item) => item.seq > after);
   if (maxResults === undefined || remaining.length <= maxResults) return { page: remaining };
   const page = remaining.slice(0, maxResults);
-  return { page, nextToken: encodeToken(page[page.length - 1].seq) };
+  // remaining.length > maxResults here, so the page is full and has a last item.
+  return { page, nextToken: encodeToken(page[page.length - 1]!.seq) };
 }
 
 function pageSize(raw: string | undefined, limits: PageLimits): number | undefined {

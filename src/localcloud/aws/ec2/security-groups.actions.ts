@@ -23,7 +23,7 @@ export async function ownGroup(ctx: ActionContext, groupId: string): Promise<Sec
 export async function createSecurityGroup(ctx: ActionContext): Promise<Xml> {
   const groupName = required(ctx.params, 'GroupName');
   const description = required(ctx.params, 'GroupDescription');
-  if (groupName.toLowerCase().startsWith('sg-')) throw invalidParameterValue("Group names may not be in the format sg-*.");
+  if (groupName.toLowerCase().startsWith('sg-')) throw invalidParameterValue('Group names may not be in the format sg-*.');
   if (groupName.length > 255 || description.length > 255) throw invalidParameterValue('Group name and description must be at most 255 characters.');
   const vpcId = ctx.params.get('VpcId') || (await ctx.repos.control.findDefaultVpcId(ctx.account.accountId, ctx.region.regionName));
   if (!vpcId) throw new AwsQueryError('VPCIdNotSpecified', 'No default VPC for this user');
@@ -116,7 +116,11 @@ async function authorize(ctx: ActionContext, isEgress: boolean): Promise<Xml> {
       if (!peer || peer.region !== ctx.region.regionName) throw groupNotFound(rule.referencedGroupId);
     }
     const same = (r: NewRule) =>
-      r.ipProtocol === rule.ipProtocol && r.fromPort === rule.fromPort && r.toPort === rule.toPort && r.cidrIpv4 === rule.cidrIpv4 && r.referencedGroupId === rule.referencedGroupId;
+      r.ipProtocol === rule.ipProtocol &&
+      r.fromPort === rule.fromPort &&
+      r.toPort === rule.toPort &&
+      r.cidrIpv4 === rule.cidrIpv4 &&
+      r.referencedGroupId === rule.referencedGroupId;
     if (existing.some(same) || created.some(same)) {
       throw new AwsQueryError('InvalidPermission.Duplicate', `the specified rule "${describeRule(rule)}" already exists`);
     }
@@ -177,6 +181,15 @@ export async function describeSecurityGroups(ctx: ActionContext): Promise<Xml> {
   const { page, nextToken } = paginate(groups, ctx.params, { min: 5, max: 1000 });
   const rules = await ctx.repos.network.listRules(page.map((g) => g.groupId));
   const owners = new Map(groups.map((g) => [g.groupId, g.accountId]));
-  const items = page.map((group) => renderSecurityGroup(group, rules.filter((r) => r.groupId === group.groupId), (id) => owners.get(id) ?? ctx.account.accountId));
-  return xml(list('securityGroupInfo', 'item', items, (x) => x), leaf('nextToken', nextToken));
+  const items = page.map((group) =>
+    renderSecurityGroup(
+      group,
+      rules.filter((r) => r.groupId === group.groupId),
+      (id) => owners.get(id) ?? ctx.account.accountId,
+    ),
+  );
+  return xml(
+    list('securityGroupInfo', 'item', items, (x) => x),
+    leaf('nextToken', nextToken),
+  );
 }

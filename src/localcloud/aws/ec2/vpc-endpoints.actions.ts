@@ -130,7 +130,10 @@ export async function describeVpcEndpoints(ctx: ActionContext): Promise<Xml> {
   const { page, nextToken } = paginate(endpoints, ctx.params, { min: 1, max: 1000, clampAboveMax: true });
   const items: Xml[] = [];
   for (const endpoint of page) items.push(await renderEndpoint(ctx, endpoint));
-  return xml(list('vpcEndpointSet', 'item', items, (x) => x), leaf('nextToken', nextToken));
+  return xml(
+    list('vpcEndpointSet', 'item', items, (x) => x),
+    leaf('nextToken', nextToken),
+  );
 }
 
 /**
@@ -179,7 +182,11 @@ export async function describeVpcEndpointServices(ctx: ActionContext): Promise<X
   const details: Xml[] = [];
   for (const service of page) details.push(renderServiceDetail(service, await serviceZones(ctx.repos, service)));
   return xml(
-    scalarList('serviceNameSet', 'item', page.map((s) => s.serviceName)),
+    scalarList(
+      'serviceNameSet',
+      'item',
+      page.map((s) => s.serviceName),
+    ),
     list('serviceDetailSet', 'item', details, (x) => x),
     leaf('nextToken', nextToken),
   );

@@ -144,7 +144,10 @@ export async function describeSubnets(ctx: ActionContext): Promise<Xml> {
     const used = (await ctx.repos.network.listInterfacesOfSubnet(subnet.subnetId)).length;
     items.push(renderSubnet(subnet, usableRange(parseCidr(subnet.cidrBlock)!).count - used));
   }
-  return xml(list('subnetSet', 'item', items, (x) => x), leaf('nextToken', nextToken));
+  return xml(
+    list('subnetSet', 'item', items, (x) => x),
+    leaf('nextToken', nextToken),
+  );
 }
 
 /** DeleteSubnet: refused with DependencyViolation while network interfaces use it. */

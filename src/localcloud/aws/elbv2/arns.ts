@@ -35,7 +35,8 @@ const PATTERNS: ReadonlyArray<readonly [ElbResourceKind, RegExp]> = [
 export function parseElbArn(arn: string): ParsedElbArn | undefined {
   for (const [kind, pattern] of PATTERNS) {
     const match = pattern.exec(arn);
-    if (match) return { kind, region: match[1], accountId: match[2] };
+    // Both groups are mandatory in every pattern, so a match has them.
+    if (match) return { kind, region: match[1]!, accountId: match[2]! };
   }
   return undefined;
 }

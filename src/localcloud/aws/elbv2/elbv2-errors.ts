@@ -28,12 +28,15 @@ function memberName(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
+/** ValidationError for a missing required member, as the awsQuery services phrase it. */
+export function missingMember(name: string): AwsQueryError {
+  return validationError(`1 validation error detected: Value null at '${memberName(name)}' failed to satisfy constraint: Member must not be null`);
+}
+
 /** The required member `name`, or ValidationError as the awsQuery services phrase it. */
 export function requiredMember(params: QueryParams, name: string): string {
   const value = params.get(name);
-  if (value === undefined || value === '') {
-    throw validationError(`1 validation error detected: Value null at '${memberName(name)}' failed to satisfy constraint: Member must not be null`);
-  }
+  if (value === undefined || value === '') throw missingMember(name);
   return value;
 }
 
@@ -42,9 +45,16 @@ export function optionalIntegerMember(params: QueryParams, name: string, min: nu
   const value = params.get(name);
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (!Number.isInteger(number)) throw validationError(`1 validation error detected: Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must be an integer`);
-  if (number < min) throw validationError(`1 validation error detected: Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`);
-  if (number > max) throw validationError(`1 validation error detected: Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
+  if (!Number.isInteger(number))
+    throw validationError(`1 validation error detected: Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must be an integer`);
+  if (number < min)
+    throw validationError(
+      `1 validation error detected: Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
+    );
+  if (number > max)
+    throw validationError(
+      `1 validation error detected: Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
+    );
   return number;
 }
 

@@ -71,5 +71,9 @@ export function renderListener(listener: Listener): Xml {
 }
 
 export function renderAttributes(attributes: Readonly<Record<string, string>>): Xml {
-  return members('Attributes', Object.entries(attributes).sort(([a], [b]) => a.localeCompare(b)), ([key, value]) => xml(leaf('Key', key), leaf('Value', value)));
+  return members(
+    'Attributes',
+    Object.entries(attributes).sort(([a], [b]) => a.localeCompare(b)),
+    ([key, value]) => xml(leaf('Key', key), leaf('Value', value)),
+  );
 }

@@ -4,7 +4,7 @@ import { elbId } from '../ids.js';
 import type { Listener } from '../model.js';
 import { xml, type Xml } from '../xml.js';
 import { listenerArn } from './arns.js';
-import { checkArn, invalidConfiguration, listenerNotFound, optionalIntegerMember, requiredMember, validationError } from './elbv2-errors.js';
+import { checkArn, invalidConfiguration, listenerNotFound, missingMember, optionalIntegerMember, requiredMember, validationError } from './elbv2-errors.js';
 import { members, renderListener } from './elbv2-render.js';
 import { parseElbTags } from './elbv2-tags.js';
 import { ownLoadBalancer } from './load-balancers.actions.js';
@@ -12,7 +12,7 @@ import { paginateMarker } from './paging.js';
 import { ownTargetGroup } from './target-groups.actions.js';
 
 /** Listeners per network load balancer (AWS's default quota). */
-export const MAX_LISTENERS_PER_LOAD_BALANCER = 50;
+const MAX_LISTENERS_PER_LOAD_BALANCER = 50;
 
 /** The caller's listener by ARN in the request region, or ListenerNotFound. */
 async function ownListener(ctx: ActionContext, arn: string): Promise<Listener> {
@@ -35,16 +35,21 @@ export async function createListener(ctx: ActionContext): Promise<Xml> {
   const port = optionalIntegerMember(ctx.params, 'Port', 1, 65535);
   if (port === undefined) requiredMember(ctx.params, 'Port');
   const actions = ctx.params.memberStructs('DefaultActions');
-  if (actions.length === 0) requiredMember(ctx.params, 'DefaultActions');
-  if (actions.length > 1) throw new AwsQueryError('TooManyActions', 'A listener of a network load balancer can have only one default action');
-  const action = actions[0];
+  const [action, ...otherActions] = actions;
+  if (action === undefined) throw missingMember('DefaultActions');
+  if (otherActions.length > 0) throw new AwsQueryError('TooManyActions', 'A listener of a network load balancer can have only one default action');
   if (action.get('Type') !== 'forward') throw invalidConfiguration(`Action type '${action.get('Type') ?? ''}' is not supported for network load balancer listeners; use forward`);
-  const forwardGroups = action.scope('ForwardConfig').memberStructs('TargetGroups').map((t) => t.get('TargetGroupArn') ?? '');
+  const forwardGroups = action
+    .scope('ForwardConfig')
+    .memberStructs('TargetGroups')
+    .map((t) => t.get('TargetGroupArn') ?? '');
   const groupArns = [...new Set([action.get('TargetGroupArn'), ...forwardGroups].filter((a): a is string => Boolean(a)))];
-  if (groupArns.length === 0) throw validationError('A target group ARN must be specified');
-  if (groupArns.length > 1) throw invalidConfiguration('A forward action of a network load balancer can have only one target group');
-  const group = await ownTargetGroup(ctx, groupArns[0]);
-  if (group.protocol !== protocol) throw new AwsQueryError('IncompatibleProtocols', `Listener protocol '${protocol}' is not compatible with target group protocol '${group.protocol}'`);
+  const [groupArn, ...otherArns] = groupArns;
+  if (groupArn === undefined) throw validationError('A target group ARN must be specified');
+  if (otherArns.length > 0) throw invalidConfiguration('A forward action of a network load balancer can have only one target group');
+  const group = await ownTargetGroup(ctx, groupArn);
+  if (group.protocol !== protocol)
+    throw new AwsQueryError('IncompatibleProtocols', `Listener protocol '${protocol}' is not compatible with target group protocol '${group.protocol}'`);
   if (group.vpcId !== lb.vpcId) throw invalidConfiguration(`The target group '${group.arn}' is not in the VPC of the load balancer '${lb.vpcId}'`);
   const elsewhere = (await ctx.repos.loadBalancers.listenersUsingTargetGroup(group.arn)).filter((l) => l.loadBalancerArn !== lb.arn);
   if (elsewhere.length > 0) {

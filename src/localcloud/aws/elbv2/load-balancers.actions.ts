@@ -12,7 +12,7 @@ import { parseElbTags } from './elbv2-tags.js';
 import { paginateMarker } from './paging.js';
 
 /** Network load balancers per account and region. */
-export const MAX_LOAD_BALANCERS = 50;
+const MAX_LOAD_BALANCERS = 50;
 
 /** The caller's load balancer by ARN in the request region, or LoadBalancerNotFound. */
 export async function ownLoadBalancer(ctx: ActionContext, arn: string): Promise<LoadBalancer> {
@@ -43,11 +43,16 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
   const name = checkName(requiredMember(ctx.params, 'Name'), 'Load balancer');
   const type = ctx.params.get('Type') || 'application';
   if (!['application', 'network', 'gateway'].includes(type)) {
-    throw validationError(`1 validation error detected: Value '${type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [application, network, gateway]`);
+    throw validationError(
+      `1 validation error detected: Value '${type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [application, network, gateway]`,
+    );
   }
   if (type !== 'network') throw invalidConfiguration(`Load balancers of type '${type}' are not supported by the local cloud; use Type=network`);
   const scheme = (ctx.params.get('Scheme') || 'internet-facing') as LoadBalancer['scheme'];
-  if (scheme !== 'internal' && scheme !== 'internet-facing') throw validationError(`1 validation error detected: Value '${scheme}' at 'scheme' failed to satisfy constraint: Member must satisfy enum value set: [internal, internet-facing]`);
+  if (scheme !== 'internal' && scheme !== 'internet-facing')
+    throw validationError(
+      `1 validation error detected: Value '${scheme}' at 'scheme' failed to satisfy constraint: Member must satisfy enum value set: [internal, internet-facing]`,
+    );
   const ipAddressType = ctx.params.get('IpAddressType') || 'ipv4';
   if (ipAddressType !== 'ipv4') throw invalidConfiguration(`IP address type '${ipAddressType}' is not supported by the local cloud`);
   const mappings = ctx.params.memberStructs('SubnetMappings');
@@ -75,7 +80,10 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
     }
     const zone = ctx.region.zones.find((z) => z.zoneId === subnet.availabilityZoneId);
     if (!zone?.endpointServicesSupported) {
-      throw new AwsQueryError('AvailabilityZoneNotSupported', `The specified Availability Zone '${subnet.availabilityZone}' (${subnet.availabilityZoneId}) is not supported by load balancers of type 'network'`);
+      throw new AwsQueryError(
+        'AvailabilityZoneNotSupported',
+        `The specified Availability Zone '${subnet.availabilityZone}' (${subnet.availabilityZoneId}) is not supported by load balancers of type 'network'`,
+      );
     }
     if (subnets.some((s) => s.vpcId !== subnet.vpcId)) throw invalidConfiguration('All subnets of a load balancer must be in the same VPC');
     if (subnets.some((s) => s.availabilityZoneId === subnet.availabilityZoneId)) {
@@ -83,9 +91,11 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
     }
     subnets.push(subnet);
   }
+  // subnetIds is not empty (checked above) and every one of them was pushed or threw.
+  const vpcId = subnets[0]!.vpcId;
   for (const groupId of securityGroups) {
     const group = await ctx.repos.network.findSecurityGroup(groupId);
-    if (!group || group.accountId !== ctx.account.accountId || group.vpcId !== subnets[0].vpcId) {
+    if (!group || group.accountId !== ctx.account.accountId || group.vpcId !== vpcId) {
       throw new AwsQueryError('InvalidSecurityGroup', `One or more security groups are invalid: '${groupId}'`);
     }
   }
@@ -100,7 +110,7 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
     type: 'network',
     scheme,
     ipAddressType,
-    vpcId: subnets[0].vpcId,
+    vpcId,
     dnsName: `${name}-${id}.elb.${ctx.region.regionName}.amazonaws.com`,
     state: 'provisioning',
     nextState: timing.nextState,
@@ -134,7 +144,10 @@ export async function describeLoadBalancers(ctx: ActionContext): Promise<Xml> {
     lbs = lbs.filter((lb) => names.includes(lb.name));
   }
   const { page, nextMarker } = paginateMarker(lbs, ctx.params);
-  return xml(members('LoadBalancers', page, (lb) => renderLoadBalancer(lb, ctx.region)), nextMarker);
+  return xml(
+    members('LoadBalancers', page, (lb) => renderLoadBalancer(lb, ctx.region)),
+    nextMarker,
+  );
 }
 
 /**

@@ -18,5 +18,6 @@ export function paginateMarker<T extends { readonly seq: number }>(items: readon
   const remaining = items.filter((item) => item.seq > after);
   if (pageSize === undefined || remaining.length <= pageSize) return { page: remaining, nextMarker: leaf('NextMarker', undefined) };
   const page = remaining.slice(0, pageSize);
-  return { page, nextMarker: leaf('NextMarker', Buffer.from(`seq:${page[page.length - 1].seq}`).toString('base64url')) };
+  // remaining.length > pageSize here, so the page is full and has a last item.
+  return { page, nextMarker: leaf('NextMarker', Buffer.from(`seq:${page[page.length - 1]!.seq}`).toString('base64url')) };
 }

@@ -12,8 +12,7 @@ async function taggable(ctx: ActionContext, arn: string): Promise<{ kind: ElbRes
   const parsed = parseElbArn(arn);
   if (!parsed) throw validationError(`'${arn}' is not a valid load balancer, target group or listener ARN`);
   const repo = ctx.repos.loadBalancers;
-  const found =
-    parsed.kind === 'loadbalancer' ? await repo.findLoadBalancer(arn) : parsed.kind === 'targetgroup' ? await repo.findTargetGroup(arn) : await repo.findListener(arn);
+  const found = parsed.kind === 'loadbalancer' ? await repo.findLoadBalancer(arn) : parsed.kind === 'targetgroup' ? await repo.findTargetGroup(arn) : await repo.findListener(arn);
   if (!found || found.accountId !== ctx.account.accountId || found.region !== ctx.region.regionName) {
     throw parsed.kind === 'loadbalancer' ? loadBalancerNotFound() : parsed.kind === 'targetgroup' ? targetGroupNotFound() : listenerNotFound();
   }
@@ -23,7 +22,8 @@ async function taggable(ctx: ActionContext, arn: string): Promise<{ kind: ElbRes
 function resourceArns(ctx: ActionContext): string[] {
   const arns = ctx.params.members('ResourceArns');
   if (arns.length === 0) requiredMember(ctx.params, 'ResourceArns');
-  if (arns.length > 20) throw validationError("1 validation error detected: Value at 'resourceArns' failed to satisfy constraint: Member must have length less than or equal to 20");
+  if (arns.length > 20)
+    throw validationError("1 validation error detected: Value at 'resourceArns' failed to satisfy constraint: Member must have length less than or equal to 20");
   return arns;
 }
 
@@ -53,7 +53,11 @@ export async function removeTags(ctx: ActionContext): Promise<Xml> {
   if (keys.length === 0) requiredMember(ctx.params, 'TagKeys');
   for (const arn of resourceArns(ctx)) {
     const resource = await taggable(ctx, arn);
-    await ctx.repos.loadBalancers.setTags(resource.kind, arn, resource.tags.filter((t) => !keys.includes(t.key)));
+    await ctx.repos.loadBalancers.setTags(
+      resource.kind,
+      arn,
+      resource.tags.filter((t) => !keys.includes(t.key)),
+    );
   }
   return xml();
 }

@@ -4,16 +4,7 @@ import { elbId } from '../ids.js';
 import type { HealthCheck, TargetGroup } from '../model.js';
 import { xml, type Xml } from '../xml.js';
 import { targetGroupArn } from './arns.js';
-import {
-  checkArn,
-  checkName,
-  invalidConfiguration,
-  optionalBooleanMember,
-  optionalIntegerMember,
-  requiredMember,
-  targetGroupNotFound,
-  validationError,
-} from './elbv2-errors.js';
+import { checkArn, checkName, invalidConfiguration, optionalBooleanMember, optionalIntegerMember, requiredMember, targetGroupNotFound, validationError } from './elbv2-errors.js';
 import { members, renderAttributes, renderTargetGroup } from './elbv2-render.js';
 import { parseElbTags } from './elbv2-tags.js';
 import { ownLoadBalancer } from './load-balancers.actions.js';
@@ -137,7 +128,10 @@ export async function describeTargetGroups(ctx: ActionContext): Promise<Xml> {
   const { page, nextMarker } = paginateMarker(groups, ctx.params);
   const items: Xml[] = [];
   for (const group of page) items.push(renderTargetGroup(group, await loadBalancersOf(ctx, group)));
-  return xml(members('TargetGroups', items, (x) => x), nextMarker);
+  return xml(
+    members('TargetGroups', items, (x) => x),
+    nextMarker,
+  );
 }
 
 /**

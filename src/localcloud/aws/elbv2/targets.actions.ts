@@ -8,7 +8,7 @@ import { members } from './elbv2-render.js';
 import { ownTargetGroup } from './target-groups.actions.js';
 
 /** Registered targets per target group. */
-export const MAX_TARGETS_PER_GROUP = 1000;
+const MAX_TARGETS_PER_GROUP = 1000;
 
 /**
  * Private ranges an IP target outside the group's VPC may use (with AvailabilityZone=all). The
@@ -56,7 +56,10 @@ async function checkTarget(ctx: ActionContext, group: TargetGroup, target: Targe
     throw new AwsQueryError('InvalidTarget', `The IP address '${target.id}' is not a private address: IP targets must be in the VPC CIDR or in the RFC 1918 / RFC 6598 ranges`);
   }
   if (target.availabilityZone !== 'all') {
-    throw new AwsQueryError('InvalidTarget', `The following targets are not in the target group VPC '${group.vpcId}': '${target.id}'; use AvailabilityZone 'all' for targets outside the VPC`);
+    throw new AwsQueryError(
+      'InvalidTarget',
+      `The following targets are not in the target group VPC '${group.vpcId}': '${target.id}'; use AvailabilityZone 'all' for targets outside the VPC`,
+    );
   }
 }
 
@@ -109,7 +112,8 @@ export async function describeTargetHealth(ctx: ActionContext): Promise<Xml> {
   const wanted = ctx.params.memberStructs('Targets').map((t) => ({ id: t.get('Id') ?? '', port: t.get('Port') }));
   if (wanted.length > 0) {
     const missing = wanted.filter((w) => !targets.some((t) => t.targetId === w.id && (w.port === undefined || t.port === Number(w.port))));
-    if (missing.length > 0) throw new AwsQueryError('InvalidTarget', `The following targets are not registered in target group '${group.arn}': ${missing.map((m) => `'${m.id}'`).join(', ')}`);
+    if (missing.length > 0)
+      throw new AwsQueryError('InvalidTarget', `The following targets are not registered in target group '${group.arn}': ${missing.map((m) => `'${m.id}'`).join(', ')}`);
     targets = targets.filter((t) => wanted.some((w) => w.id === t.targetId && (w.port === undefined || Number(w.port) === t.port)));
   }
   const listeners = await ctx.repos.loadBalancers.listenersUsingTargetGroup(group.arn);

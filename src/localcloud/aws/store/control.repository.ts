@@ -34,7 +34,11 @@ export class ControlRepository {
 
   /** Stores the value unless the key exists; returns the stored value (first writer wins). */
   async initSetting(key: string, value: string): Promise<string> {
-    await this.db.insertInto('lc_settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    await this.db
+      .insertInto('lc_settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
     return (await this.getSetting(key))!;
   }
 
@@ -61,7 +65,14 @@ export class ControlRepository {
     if (!configured) return undefined;
     const row = await this.db
       .updateTable('lc_faults')
-      .set((eb) => ({ remaining: eb.case().when('remaining', 'is', null).then(null).else(eb('remaining', '-', 1)).end() }))
+      .set((eb) => ({
+        remaining: eb
+          .case()
+          .when('remaining', 'is', null)
+          .then(null)
+          .else(eb('remaining', '-', 1))
+          .end(),
+      }))
       .where('action', '=', action)
       .where((eb) => eb.or([eb('remaining', 'is', null), eb('remaining', '>', 0)]))
       .returning(['fault', 'remaining'])
@@ -102,12 +113,7 @@ export class ControlRepository {
 
   /** The default VPC id of an account in a region, once its defaults were made. */
   async findDefaultVpcId(accountId: string, region: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('lc_account_regions')
-      .select('default_vpc_id')
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('lc_account_regions').select('default_vpc_id').where('account_id', '=', accountId).where('region', '=', region).executeTakeFirst();
     return row?.default_vpc_id;
   }
 

@@ -9,13 +9,7 @@ export class EndpointsRepository {
   constructor(private readonly db: LcExecutor) {}
 
   async listServices(accountId: string, region: string): Promise<EndpointService[]> {
-    const rows = await this.db
-      .selectFrom('lc_endpoint_services')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
-      .orderBy('seq')
-      .execute();
+    const rows = await this.db.selectFrom('lc_endpoint_services').selectAll().where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
     return rows.map(toService);
   }
 
@@ -92,13 +86,7 @@ export class EndpointsRepository {
   }
 
   async listEndpoints(accountId: string, region: string): Promise<VpcEndpoint[]> {
-    const rows = await this.db
-      .selectFrom('lc_vpc_endpoints')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
-      .orderBy('seq')
-      .execute();
+    const rows = await this.db.selectFrom('lc_vpc_endpoints').selectAll().where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
     return rows.map(toEndpoint);
   }
 
@@ -165,8 +153,14 @@ export class EndpointsRepository {
 
   /** The earliest pending step of services and endpoints, if any. */
   async nextDueAt(): Promise<Date | undefined> {
-    const a = await this.db.selectFrom('lc_endpoint_services').select((eb) => eb.fn.min('next_state_at').as('at')).executeTakeFirst();
-    const b = await this.db.selectFrom('lc_vpc_endpoints').select((eb) => eb.fn.min('next_state_at').as('at')).executeTakeFirst();
+    const a = await this.db
+      .selectFrom('lc_endpoint_services')
+      .select((eb) => eb.fn.min('next_state_at').as('at'))
+      .executeTakeFirst();
+    const b = await this.db
+      .selectFrom('lc_vpc_endpoints')
+      .select((eb) => eb.fn.min('next_state_at').as('at'))
+      .executeTakeFirst();
     const dates = [a?.at, b?.at].filter((d): d is Date => d instanceof Date);
     return dates.length === 0 ? undefined : new Date(Math.min(...dates.map((d) => d.getTime())));
   }

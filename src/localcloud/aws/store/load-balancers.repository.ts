@@ -9,13 +9,7 @@ export class LoadBalancersRepository {
   constructor(private readonly db: LcExecutor) {}
 
   async listLoadBalancers(accountId: string, region: string): Promise<LoadBalancer[]> {
-    const rows = await this.db
-      .selectFrom('lc_load_balancers')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
-      .orderBy('seq')
-      .execute();
+    const rows = await this.db.selectFrom('lc_load_balancers').selectAll().where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
     return rows.map(toLoadBalancer);
   }
 
@@ -53,11 +47,7 @@ export class LoadBalancersRepository {
   }
 
   async updateLoadBalancerTiming(arn: string, timing: TimedState): Promise<void> {
-    await this.db
-      .updateTable('lc_load_balancers')
-      .set({ state: timing.state, next_state: timing.nextState, next_state_at: timing.nextStateAt })
-      .where('arn', '=', arn)
-      .execute();
+    await this.db.updateTable('lc_load_balancers').set({ state: timing.state, next_state: timing.nextState, next_state_at: timing.nextStateAt }).where('arn', '=', arn).execute();
   }
 
   async deleteLoadBalancer(arn: string): Promise<void> {
@@ -70,18 +60,15 @@ export class LoadBalancersRepository {
   }
 
   async nextDueAt(): Promise<Date | undefined> {
-    const row = await this.db.selectFrom('lc_load_balancers').select((eb) => eb.fn.min('next_state_at').as('at')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('lc_load_balancers')
+      .select((eb) => eb.fn.min('next_state_at').as('at'))
+      .executeTakeFirst();
     return row?.at instanceof Date ? row.at : undefined;
   }
 
   async listTargetGroups(accountId: string, region: string): Promise<TargetGroup[]> {
-    const rows = await this.db
-      .selectFrom('lc_target_groups')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
-      .orderBy('seq')
-      .execute();
+    const rows = await this.db.selectFrom('lc_target_groups').selectAll().where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
     return rows.map(toTargetGroup);
   }
 
@@ -116,7 +103,11 @@ export class LoadBalancersRepository {
   }
 
   async updateTargetGroupAttributes(arn: string, attributes: Readonly<Record<string, string>>): Promise<void> {
-    await this.db.updateTable('lc_target_groups').set({ attributes: json(attributes) }).where('arn', '=', arn).execute();
+    await this.db
+      .updateTable('lc_target_groups')
+      .set({ attributes: json(attributes) })
+      .where('arn', '=', arn)
+      .execute();
   }
 
   async deleteTargetGroup(arn: string): Promise<void> {
@@ -126,7 +117,11 @@ export class LoadBalancersRepository {
   /** Replaces the tags of a load balancer, target group or listener (by ARN). */
   async setTags(kind: 'loadbalancer' | 'targetgroup' | 'listener', arn: string, tagList: readonly Tag[]): Promise<void> {
     const table = kind === 'loadbalancer' ? 'lc_load_balancers' : kind === 'targetgroup' ? 'lc_target_groups' : 'lc_listeners';
-    await this.db.updateTable(table).set({ tags: json(tagList) }).where('arn', '=', arn).execute();
+    await this.db
+      .updateTable(table)
+      .set({ tags: json(tagList) })
+      .where('arn', '=', arn)
+      .execute();
   }
 
   async listTargets(targetGroupArns: readonly string[]): Promise<Target[]> {
@@ -158,12 +153,7 @@ export class LoadBalancersRepository {
   }
 
   async deleteTarget(targetGroupArn: string, targetId: string, port: number): Promise<void> {
-    await this.db
-      .deleteFrom('lc_targets')
-      .where('target_group_arn', '=', targetGroupArn)
-      .where('target_id', '=', targetId)
-      .where('port', '=', port)
-      .execute();
+    await this.db.deleteFrom('lc_targets').where('target_group_arn', '=', targetGroupArn).where('target_id', '=', targetId).where('port', '=', port).execute();
   }
 
   async listListeners(loadBalancerArns: readonly string[]): Promise<Listener[]> {

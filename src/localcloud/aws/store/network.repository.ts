@@ -25,7 +25,10 @@ export class NetworkRepository {
 
   /** The highest loopback slot in use, 0 when there is none. */
   async maxVpcSlot(): Promise<number> {
-    const row = await this.db.selectFrom('lc_vpcs').select((eb) => eb.fn.max('slot').as('slot')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('lc_vpcs')
+      .select((eb) => eb.fn.max('slot').as('slot'))
+      .executeTakeFirst();
     return Number(row?.slot ?? 0);
   }
 
@@ -85,13 +88,7 @@ export class NetworkRepository {
   }
 
   async listSecurityGroups(accountId: string, region: string): Promise<SecurityGroup[]> {
-    const rows = await this.db
-      .selectFrom('lc_security_groups')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
-      .orderBy('seq')
-      .execute();
+    const rows = await this.db.selectFrom('lc_security_groups').selectAll().where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
     return rows.map(toSecurityGroup);
   }
 
@@ -187,7 +184,6 @@ export class NetworkRepository {
     await this.db.deleteFrom('lc_network_interfaces').where('owner_id', '=', ownerId).execute();
   }
 }
-
 
 function tags(value: unknown): Tag[] {
   return (value as Tag[]) ?? [];

@@ -18,7 +18,12 @@ export const describeVpcEndpointsCommand = defineCommand({
     const json = isJsonOutput(ctx);
     const { sdk, client, endpoint } = await ec2Client(ctx);
     const ids = ctx.list('vpcEndpointIds');
-    const output = await callEc2<DescribeVpcEndpointsCommandOutput>(client, endpoint, 'DescribeVpcEndpoints', new sdk.DescribeVpcEndpointsCommand(ids.length ? { VpcEndpointIds: ids } : {}));
+    const output = await callEc2<DescribeVpcEndpointsCommandOutput>(
+      client,
+      endpoint,
+      'DescribeVpcEndpoints',
+      new sdk.DescribeVpcEndpointsCommand(ids.length ? { VpcEndpointIds: ids } : {}),
+    );
     if (json) ctx.out(awsJson(output));
     else ctx.printHuman(output, table);
   },

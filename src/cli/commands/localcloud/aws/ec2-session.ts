@@ -17,10 +17,10 @@ import { readBootstrapFile } from '../../config/bootstrap-file.js';
  * Region: `--region`, else AWS_REGION / AWS_DEFAULT_REGION, else us-east-1.
  */
 export const EC2_FLAGS: readonly FlagSpec[] = [
-  { syntax: '--endpoint-url <url>', description: 'Local cloud endpoint (default: AWS_ENDPOINT_URL, --data-dir, or the profile\'s localcloud_endpoint).' },
+  { syntax: '--endpoint-url <url>', description: "Local cloud endpoint (default: AWS_ENDPOINT_URL, --data-dir, or the profile's localcloud_endpoint)." },
   { syntax: '--region <region>', description: 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or us-east-1).' },
   { syntax: '--data-dir <dir>', description: 'Data directory of a local privlink server: endpoint and customer credentials from its bootstrap.json.' },
-  { syntax: '-o, --output <format>', description: 'Output format: text (default) or json (the AWS CLI\'s JSON).' },
+  { syntax: '-o, --output <format>', description: "Output format: text (default) or json (the AWS CLI's JSON)." },
 ];
 
 interface Ec2Target {
@@ -36,7 +36,7 @@ function fromBootstrap(dataDir: string | undefined): Ec2Target {
 }
 
 /** Resolves the target as documented above (pure apart from reading bootstrap.json). */
-export function resolveEc2Target(ctx: CommandContext): Required<Ec2Target> & { region: string } {
+function resolveEc2Target(ctx: CommandContext): Required<Ec2Target> & { region: string } {
   const env = ctx.io.env;
   const profile = ctx.profile() ?? {};
   const sources: Ec2Target[] = [
@@ -52,7 +52,10 @@ export function resolveEc2Target(ctx: CommandContext): Required<Ec2Target> & { r
   const secretAccessKey = pick('secretAccessKey');
   if (!endpoint) throw new FlagError('no local cloud endpoint: use --endpoint-url, AWS_ENDPOINT_URL, --data-dir, or `privlink config set localcloud_endpoint <url>`');
   if (!accessKeyId || !secretAccessKey) {
-    throw new CliError('Unable to locate credentials. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, use --data-dir, or run `privlink config init --data-dir <dir>`.', EXIT.AUTHENTICATION);
+    throw new CliError(
+      'Unable to locate credentials. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, use --data-dir, or run `privlink config init --data-dir <dir>`.',
+      EXIT.AUTHENTICATION,
+    );
   }
   const region = ctx.flag('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
   return { endpoint, accessKeyId, secretAccessKey, region };
@@ -91,7 +94,7 @@ export async function callEc2<T>(client: EC2Client, endpoint: string, operation:
 }
 
 /** An AWS-CLI-style error: printed without the `Error:` prefix, exit 1. */
-export class AwsCliError extends CliError {
+class AwsCliError extends CliError {
   override readonly name = 'AwsCliError';
   override readonly bare = true;
 }
@@ -105,7 +108,11 @@ export function awsJson(output: unknown): string {
     }
     if (Array.isArray(value)) return value.map(clean);
     if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).filter(([k, v]) => k !== '$metadata' && v !== undefined).map(([k, v]) => [k, clean(v)]));
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([k, v]) => k !== '$metadata' && v !== undefined)
+          .map(([k, v]) => [k, clean(v)]),
+      );
     }
     return value;
   };

@@ -24,7 +24,8 @@ const FLAGS: Record<Provider['command'], FlagSpec[]> = {
   aws: [
     {
       syntax: '--privateEndpointId <privateEndpointId>',
-      description: 'Unique 22-character alphanumeric string that identifies the AWS PrivateLink connection in AWS. You can find this value on the AWS VPC Dashboard under Endpoints > VPC ID.',
+      description:
+        'Unique 22-character alphanumeric string that identifies the AWS PrivateLink connection in AWS. You can find this value on the AWS VPC Dashboard under Endpoints > VPC ID.',
       required: true,
     },
   ],
@@ -41,7 +42,8 @@ const FLAGS: Record<Provider['command'], FlagSpec[]> = {
 
 const EXAMPLES: Record<Provider['command'], string> = {
   aws: '# Create a new interface for an AWS private endpoint with the ID 5f4fc14da2b47835a58c63a2 in Atlas and the ID vpce-00713b5e644e830a3 in AWS for the project with the ID 5e2211c17a3e5a48f5497de3:\nprivlink privateEndpoints aws interfaces create 5f4fc14da2b47835a58c63a2 --privateEndpointId vpce-00713b5e644e830a3 --projectId 5e2211c17a3e5a48f5497de3 --output json',
-  azure: '# Create a new interface for an Azure private endpoint with the ID 5f4fc14da2b47835a58c63a2 in Atlas:\nprivlink privateEndpoints azure interfaces create 5f4fc14da2b47835a58c63a2 --privateEndpointId /subscriptions/4e133d35-e734-4385-a565-c0945567ae346/resourceGroups/rg_95847a959b876e255dbb9b33_dfragd7w/providers/Microsoft.Network/privateEndpoints/test-endpoint --privateEndpointIpAddress 192.0.2.5 --projectId 5e2211c17a3e5a48f5497de3',
+  azure:
+    '# Create a new interface for an Azure private endpoint with the ID 5f4fc14da2b47835a58c63a2 in Atlas:\nprivlink privateEndpoints azure interfaces create 5f4fc14da2b47835a58c63a2 --privateEndpointId /subscriptions/4e133d35-e734-4385-a565-c0945567ae346/resourceGroups/rg_95847a959b876e255dbb9b33_dfragd7w/providers/Microsoft.Network/privateEndpoints/test-endpoint --privateEndpointIpAddress 192.0.2.5 --projectId 5e2211c17a3e5a48f5497de3',
   gcp: 'privlink privateEndpoints gcp interfaces create endpoint-1 \\\n  --endpointServiceId 61eaca605af86411903de1dd \\\n  --gcpProjectId mcli-private-endpoints \\\n  --endpoint endpoint-0@10.142.0.2,endpoint-1@10.142.0.3',
 };
 

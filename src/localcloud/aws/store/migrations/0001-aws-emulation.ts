@@ -9,7 +9,9 @@ import { runStatements } from '../../../../store/migrations/run-statements.js';
  * `state`, `next_state`, `next_state_at` for lazy transitions. `seq` orders listings and pages.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     create table if not exists lc_settings (
       key text primary key,
       value text not null
@@ -223,5 +225,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     create index if not exists lc_load_balancers_due on lc_load_balancers (next_state_at);
     create index if not exists lc_endpoint_services_due on lc_endpoint_services (next_state_at);
     create index if not exists lc_vpc_endpoints_due on lc_vpc_endpoints (next_state_at);
-  `);
+  `,
+  );
 }

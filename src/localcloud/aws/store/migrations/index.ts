@@ -6,7 +6,7 @@ import * as awsEmulation from './0001-aws-emulation.js';
  * `lc_migration_lock`), run when the emulation starts, so a deployment against real AWS creates
  * none of the `lc_*` tables. Forward-only, like the product's.
  */
-export const LOCAL_CLOUD_MIGRATIONS: Record<string, Migration> = {
+const LOCAL_CLOUD_MIGRATIONS: Record<string, Migration> = {
   '0001-aws-emulation': awsEmulation,
 };
 
