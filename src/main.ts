@@ -125,7 +125,6 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         notFoundGraceMs: config.reconciler.notFoundGraceMs,
         domain: config.domain,
         now: () => new Date(),
-        announce: () => store.notify(WORK_CHANNEL, ''),
       };
       const kinds = workKinds(reconcileContext, clusterRuntime);
       controller = new Controller(

@@ -39,9 +39,9 @@ export interface UnitOfWork {
 
 /**
  * Runs `work` in one transaction; after it commits, wakes the reconcilers of every process if
- * anything was enqueued. The wake-up is a hint: the queue row is the durable record.
+ * anything was enqueued. Use cases and reconcile passes both write through it. The wake-up is a hint: the queue row is the durable record.
  */
-export async function inTransaction<T>(ctx: AppContext, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(ctx: Pick<AppContext, 'store'>, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
   let enqueued = 0;
   const result = await ctx.store.transaction(async (trx) => {
     const repos = repositories(trx);

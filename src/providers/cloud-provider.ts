@@ -32,8 +32,8 @@ export interface ListenerTarget {
   /** IP address of the target. */
   readonly host: string;
   readonly port: number;
-  /** `all` for a target outside the load balancer's VPC (AWS's rule for IP targets). */
-  readonly availabilityZone?: 'all';
+  /** The target is outside the provider network the load balancer lives in (on AWS: IP targets in availability zone `all`). */
+  readonly outsideProviderNetwork?: boolean;
 }
 
 /**

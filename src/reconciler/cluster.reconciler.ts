@@ -1,5 +1,6 @@
 import { ENDPOINT_SERVICE_WORK } from '../domain/work-kinds.js';
 import { projectStrings, recordStringChanges } from '../app/connection-string-events.js';
+import { inTransaction, type UnitOfWork } from '../app/app-context.js';
 import { recordEvent } from '../app/events.js';
 import { clusterRegions } from '../domain/cluster.js';
 import type { ClusterRecord } from '../domain/cluster.js';
@@ -31,39 +32,36 @@ export function clusterReconciler(ctx: ReconcileContext, runtime: ClusterRuntime
     const now = ctx.now();
     if (cluster.deleteRequested) {
       await runtime.remove(id);
-      await ctx.store.transaction(async (trx) => {
-        const tx = repositories(trx);
+      await inTransaction(ctx, async (uow) => {
+        const tx = uow.repos;
         const before = await projectStrings(tx, cluster.projectId, ctx.domain);
         await tx.ports.release(id);
         await tx.clusters.delete(id);
         await event(tx, cluster, 'CLUSTER_DELETED', now);
         await recordStringChanges(tx, cluster.projectId, before, ctx.domain, now);
-        await wakeServices(tx, cluster);
+        await wakeServices(uow, cluster);
       });
       ctx.log.info('cluster state changed', { ...clusterFields(cluster), from: cluster.stateName, to: 'DELETED' });
-      await ctx.announce();
       return DONE;
     }
     const moved = await runtime.ensure(cluster);
     if (moved && cluster.stateName === 'IDLE') {
       // Nodes (re)started on new addresses: their endpoint services re-register the targets.
-      await ctx.store.transaction(async (trx) => wakeServices(repositories(trx), cluster));
-      await ctx.announce();
+      await inTransaction(ctx, (uow) => wakeServices(uow, cluster));
     }
     if (cluster.stateName !== 'IDLE') {
-      const changed = await ctx.store.transaction(async (trx) => {
-        const tx = repositories(trx);
+      const changed = await inTransaction(ctx, async (uow) => {
+        const tx = uow.repos;
         const current = await tx.clusters.lockById(id);
         if (!current || current.deleteRequested || current.updatedAt.getTime() !== cluster.updatedAt.getTime()) return false;
         const before = await projectStrings(tx, cluster.projectId, ctx.domain);
         await tx.clusters.update(id, { stateName: 'IDLE' }, now);
         await recordStringChanges(tx, cluster.projectId, before, ctx.domain, now);
         await event(tx, cluster, 'CLUSTER_READY', now);
-        await wakeServices(tx, cluster);
+        await wakeServices(uow, cluster);
         return true;
       });
       if (changed) ctx.log.info('cluster state changed', { ...clusterFields(cluster), from: cluster.stateName, to: 'IDLE' });
-      await ctx.announce();
     }
     return DONE;
   };
@@ -84,9 +82,9 @@ async function event(tx: Repositories, cluster: ClusterRecord, type: 'CLUSTER_RE
   if (project) await recordEvent(tx, { orgId: project.orgId, projectId: project.id, type, targetId: cluster.id, payload: { clusterName: cluster.name } }, now);
 }
 
-async function wakeServices(tx: Repositories, cluster: ClusterRecord): Promise<void> {
+async function wakeServices(uow: UnitOfWork, cluster: ClusterRecord): Promise<void> {
   for (const region of clusterRegions(cluster.spec)) {
-    const service = await tx.privateEndpoints.findServiceByRegion(cluster.projectId, region.provider, region.regionName);
-    if (service) await tx.workQueue.enqueue(ENDPOINT_SERVICE_WORK, service.id);
+    const service = await uow.repos.privateEndpoints.findServiceByRegion(cluster.projectId, region.provider, region.regionName);
+    if (service) await uow.enqueue(ENDPOINT_SERVICE_WORK, service.id);
   }
 }

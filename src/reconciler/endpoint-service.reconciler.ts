@@ -1,3 +1,4 @@
+import { inTransaction } from '../app/app-context.js';
 import { recordEvent } from '../app/events.js';
 import { decideEndpointService } from '../domain/endpoint-service.js';
 import { findRegion } from '../domain/regions.js';
@@ -35,8 +36,7 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
     const now = ctx.now();
 
     if (decision.action === 'forget') {
-      await ctx.store.transaction(async (trx) => {
-        const tx = repositories(trx);
+      await inTransaction(ctx, async ({ repos: tx }) => {
         const project = await tx.identity.findProject(service.projectId);
         await tx.privateEndpoints.deleteService(service.id);
         if (project) {
@@ -117,10 +117,8 @@ async function publish(
 ): Promise<void> {
   const now = ctx.now();
   const serviceId = service.id;
-  let woke = false;
   let change: { from: string; to: string } | undefined;
-  await ctx.store.transaction(async (trx) => {
-    const tx = repositories(trx);
+  await inTransaction(ctx, async ({ repos: tx, enqueue }) => {
     // Row lock: an API delete committing between this read and the update must not be overwritten.
     const current = await tx.privateEndpoints.lockService(serviceId);
     if (!current) return;
@@ -155,8 +153,7 @@ async function publish(
     }
     if (update.wakeEndpoints) {
       for (const endpoint of await tx.privateEndpoints.listEndpoints(serviceId)) {
-        await tx.workQueue.enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(serviceId, endpoint.endpointId));
-        woke = true;
+        await enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(serviceId, endpoint.endpointId));
       }
     }
   });
@@ -168,5 +165,4 @@ async function publish(
       ...(update.errorMessage ? { errorMessage: update.errorMessage } : {}),
     });
   }
-  if (woke) await ctx.announce();
 }

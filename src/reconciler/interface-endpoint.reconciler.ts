@@ -1,4 +1,5 @@
 import { projectStrings, recordStringChanges } from '../app/connection-string-events.js';
+import { inTransaction } from '../app/app-context.js';
 import { recordEvent } from '../app/events.js';
 import { decideInterfaceEndpoint, type ObservedConnection } from '../domain/interface-endpoint.js';
 import { findRegion } from '../domain/regions.js';
@@ -41,8 +42,7 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
     });
 
     if (decision.action === 'forget') {
-      await ctx.store.transaction(async (trx) => {
-        const tx = repositories(trx);
+      await inTransaction(ctx, async ({ repos: tx }) => {
         const before = await projectStrings(tx, endpoint.projectId, ctx.domain);
         await tx.privateEndpoints.deleteEndpoint(serviceId, endpointId);
         await recordStringChanges(tx, endpoint.projectId, before, ctx.domain, now);
@@ -79,8 +79,7 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
 
     if (status !== endpoint.status || errorMessage !== endpoint.errorMessage) {
       let change: { from: string; to: string } | undefined;
-      await ctx.store.transaction(async (trx) => {
-        const tx = repositories(trx);
+      await inTransaction(ctx, async ({ repos: tx }) => {
         // Row lock: an API delete committing meanwhile must not be overwritten.
         const current = await tx.privateEndpoints.lockEndpoint(serviceId, endpointId);
         if (!current) return;

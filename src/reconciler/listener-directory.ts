@@ -64,5 +64,5 @@ async function targetOf(cluster: ClusterRecord, name: string, nodes: SimulatedNo
   }
   if (!address || !isIP(address.host)) return undefined;
   // Targets on this machine (loopback) are outside any VPC: AWS's rule wants AvailabilityZone=all.
-  return { host: address.host, port: address.port, ...(address.host.startsWith('127.') ? { availabilityZone: 'all' as const } : {}) };
+  return { host: address.host, port: address.port, ...(address.host.startsWith('127.') ? { outsideProviderNetwork: true } : {}) };
 }

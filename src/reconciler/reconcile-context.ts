@@ -23,8 +23,6 @@ export interface ReconcileContext {
   /** DNS domain of cluster hostnames (for connection-string events). */
   readonly domain: string;
   now(): Date;
-  /** Wakes this process's workers and the other replicas' (after a commit that enqueued work). */
-  announce(): Promise<void>;
 }
 
 /** Poll interval while waiting on the provider: fast right after a change, slower later. */

@@ -16,7 +16,7 @@ for (const { provider, start } of TARGETS) {
     const spec = (id: string, listeners: ListenerSpec[] = []): EndpointServiceSpec => ({ id, projectId: newObjectId(), region: t.region, listeners });
     const listener = (port: number, targetPort: number): ListenerSpec => ({
       port,
-      targets: [{ host: '127.0.0.1', port: targetPort, availabilityZone: 'all' }],
+      targets: [{ host: '127.0.0.1', port: targetPort, outsideProviderNetwork: true }],
       proxyProtocol: true,
     });
 

@@ -158,7 +158,7 @@ async function syncTargets(clients: RegionClients, targetGroupArn: string, want:
       clients.elb.send(
         new RegisterTargetsCommand({
           TargetGroupArn: targetGroupArn,
-          Targets: missing.map((t) => ({ Id: t.host, Port: t.port, ...(t.availabilityZone ? { AvailabilityZone: t.availabilityZone } : {}) })),
+          Targets: missing.map((t) => ({ Id: t.host, Port: t.port, ...(t.outsideProviderNetwork ? { AvailabilityZone: 'all' } : {}) })),
         }),
       ),
     );
