@@ -1,5 +1,6 @@
 import type { Logger } from '../../logging/logger.js';
 import type { DataPlaneSnapshot, SnapshotSource } from '../aws/data-plane-snapshot.js';
+import { CoalescedPass } from '../dataplane/coalesced-pass.js';
 
 /**
  * Takes the local cloud's data-plane snapshot whenever it may have changed — on every change
@@ -13,9 +14,10 @@ export class SnapshotFeed {
   private unsubscribe: (() => void) | undefined;
   private poll: NodeJS.Timeout | undefined;
   private transition: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly passes = new CoalescedPass(
+    () => this.pass(),
+    (error) => this.log.warn('data-plane snapshot failed', { error: error.message }),
+  );
 
   constructor(
     private readonly source: SnapshotSource,
@@ -35,11 +37,10 @@ export class SnapshotFeed {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.unsubscribe?.();
     clearInterval(this.poll);
     clearTimeout(this.transition);
-    await this.running;
+    await this.passes.stop();
   }
 
   /** The last snapshot taken (undefined before the first). */
@@ -49,24 +50,7 @@ export class SnapshotFeed {
 
   /** Takes a snapshot now (coalesces concurrent calls). */
   refresh(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.pass();
-        } catch (error) {
-          this.log.warn('data-plane snapshot failed', { error: (error as Error).message });
-        }
-      } while (this.again && !this.stopped);
-    })().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.passes.run();
   }
 
   private async pass(): Promise<void> {
@@ -78,7 +62,7 @@ export class SnapshotFeed {
       this.publish(snapshot);
     }
     clearTimeout(this.transition);
-    if (snapshot.nextTransitionAt && !this.stopped) {
+    if (snapshot.nextTransitionAt && !this.passes.isStopped) {
       const wait = Math.max(0, snapshot.nextTransitionAt.getTime() - Date.now()) + 5;
       if (wait < this.pollMs) {
         this.transition = setTimeout(() => void this.refresh(), wait);

@@ -7,6 +7,7 @@ import {
   type SnapshotSource,
   type SnapshotVpcEndpoint,
 } from '../aws/data-plane-snapshot.js';
+import { CoalescedPass } from '../dataplane/coalesced-pass.js';
 import { awsVpceIdTlv, proxyHeaderForSocket } from '../dataplane/proxy-protocol.js';
 import { TcpForwarder } from '../dataplane/tcp-forwarder.js';
 import { TcpListenerSet, type DesiredListener, type PeerAddress } from '../dataplane/tcp-listener-set.js';
@@ -35,9 +36,10 @@ export class NlbGateway {
   private unsubscribe: (() => void) | undefined;
   private poll: NodeJS.Timeout | undefined;
   private transition: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly passes = new CoalescedPass(
+    () => this.pass(),
+    (error) => this.log.warn('gateway pass failed', { error: error.message }),
+  );
   private readonly roundRobin = new Map<string, number>();
 
   constructor(
@@ -59,11 +61,10 @@ export class NlbGateway {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.unsubscribe?.();
     clearInterval(this.poll);
     clearTimeout(this.transition);
-    await this.running;
+    await this.passes.stop();
     this.forwarder.closeAll();
     await this.listeners.closeAll();
   }
@@ -80,24 +81,7 @@ export class NlbGateway {
 
   /** Brings the listeners in line with the local cloud now (coalesces concurrent calls). */
   reconcile(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.pass();
-        } catch (error) {
-          this.log.warn('gateway pass failed', { error: (error as Error).message });
-        }
-      } while (this.again && !this.stopped);
-    })().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.passes.run();
   }
 
   private async pass(): Promise<void> {
@@ -131,7 +115,7 @@ export class NlbGateway {
     // Connections of endpoints (or listeners) that no longer forward are dropped at once.
     this.forwarder.closeWhere((connection) => !live.has(`${connection.labels.endpoint}|${connection.labels.listener}`));
     clearTimeout(this.transition);
-    if (snapshot.nextTransitionAt && !this.stopped) {
+    if (snapshot.nextTransitionAt && !this.passes.isStopped) {
       const wait = Math.max(0, snapshot.nextTransitionAt.getTime() - Date.now()) + 5;
       if (wait < this.pollMs) {
         this.transition = setTimeout(() => void this.reconcile(), wait);
