@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { CreateVpcEndpointCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { after, before, test } from 'node:test';
+import { customerEndpoint as customerVpcEndpoint } from '../support/customer-vpc.js';
 import { startStack, until, type Stack } from '../support/full-stack.js';
 
 // Throttling and transient errors from the AWS SDK become retries with backoff in the reconciler;
@@ -12,20 +12,7 @@ before(async () => {
 after(async () => stack?.close());
 
 async function customerEndpoint(serviceName: string): Promise<string> {
-  const ec2 = stack.customerEc2();
-  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-  const subnet = (
-    await ec2.send(
-      new DescribeSubnetsCommand({
-        Filters: [
-          { Name: 'vpc-id', Values: [vpc.VpcId!] },
-          { Name: 'availability-zone', Values: ['us-east-1a'] },
-        ],
-      }),
-    )
-  ).Subnets![0]!;
-  return (await ec2.send(new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!] }))).VpcEndpoint!
-    .VpcEndpointId!;
+  return customerVpcEndpoint(stack.customerEc2(), serviceName);
 }
 
 test('throttled and unavailable AWS calls are retried until the service is AVAILABLE', async () => {

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { connect as tcpConnect } from 'node:net';
 import { promisify } from 'node:util';
-import { AuthorizeSecurityGroupIngressCommand, CreateVpcEndpointCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { MongoClient } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
 import { connectionStringsErrors } from '../support/atlas-contract.js';
+import { customerEndpoint } from '../support/customer-vpc.js';
 import { privateDns } from '../support/driver-dns.js';
 import { startStack, until, type Stack } from '../support/full-stack.js';
 
@@ -41,39 +41,7 @@ before(async () => {
   const serviceName = (ready.json as { endpointServiceName: string }).endpointServiceName;
 
   // Customer side: endpoint in us-east-1a, and a security-group rule for the VPC's own clients.
-  const ec2 = stack.customerEc2();
-  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-  const subnet = (
-    await ec2.send(
-      new DescribeSubnetsCommand({
-        Filters: [
-          { Name: 'vpc-id', Values: [vpc.VpcId!] },
-          { Name: 'availability-zone', Values: ['us-east-1a'] },
-        ],
-      }),
-    )
-  ).Subnets![0]!;
-  const group = (
-    await ec2.send(
-      new DescribeSecurityGroupsCommand({
-        Filters: [
-          { Name: 'vpc-id', Values: [vpc.VpcId!] },
-          { Name: 'group-name', Values: ['default'] },
-        ],
-      }),
-    )
-  ).SecurityGroups![0]!;
-  await ec2.send(
-    new AuthorizeSecurityGroupIngressCommand({
-      GroupId: group.GroupId,
-      IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: vpc.CidrBlock }] }],
-    }),
-  );
-  vpce = (
-    await ec2.send(
-      new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!], SecurityGroupIds: [group.GroupId!] }),
-    )
-  ).VpcEndpoint!.VpcEndpointId!;
+  vpce = await customerEndpoint(stack.customerEc2(), serviceName, { openToVpc: true });
   const endpoint = await stack.owner.post(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { id: vpce });
   assert.equal(endpoint.status, 201);
   await until(

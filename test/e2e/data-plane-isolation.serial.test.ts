@@ -6,16 +6,10 @@ import { once } from 'node:events';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { setImmediate as nextLoop, setTimeout as sleep } from 'node:timers/promises';
-import {
-  AuthorizeSecurityGroupIngressCommand,
-  CreateVpcEndpointCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcsCommand,
-  EC2Client,
-} from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { MongoClient } from 'mongodb';
 import { AtlasClient } from '../../src/client/atlas-client.js';
+import { customerEndpoint } from '../support/customer-vpc.js';
 import { privateDns } from '../support/driver-dns.js';
 import { until } from '../support/full-stack.js';
 import { percentile, probeHealth } from '../support/health-probe.js';
@@ -58,37 +52,7 @@ before(async () => {
 
   const ec2 = new EC2Client({ endpoint: server.localCloudUrl!, region: 'us-east-1', maxAttempts: 1, credentials: server.bootstrap.localCloud!.customer });
   try {
-    const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-    const subnet = (
-      await ec2.send(
-        new DescribeSubnetsCommand({
-          Filters: [
-            { Name: 'vpc-id', Values: [vpc.VpcId!] },
-            { Name: 'availability-zone', Values: ['us-east-1a'] },
-          ],
-        }),
-      )
-    ).Subnets![0]!;
-    const group = (
-      await ec2.send(
-        new DescribeSecurityGroupsCommand({
-          Filters: [
-            { Name: 'vpc-id', Values: [vpc.VpcId!] },
-            { Name: 'group-name', Values: ['default'] },
-          ],
-        }),
-      )
-    ).SecurityGroups![0]!;
-    await ec2.send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: group.GroupId,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: vpc.CidrBlock }] }],
-      }),
-    );
-    const created = await ec2.send(
-      new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!], SecurityGroupIds: [group.GroupId!] }),
-    );
-    const vpce = created.VpcEndpoint!.VpcEndpointId!;
+    const vpce = await customerEndpoint(ec2, serviceName, { openToVpc: true });
     assert.equal((await owner.post(`${project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { id: vpce })).status, 201);
   } finally {
     ec2.destroy();

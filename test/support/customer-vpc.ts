@@ -1,0 +1,58 @@
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateVpcEndpointCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
+
+/**
+ * The customer's side of a private endpoint, as the AWS documentation has it: an interface endpoint
+ * in the default VPC, in a subnet of `zone`, to `serviceName`. With `openToVpc` the default
+ * security group (attached to the endpoint) first admits TCP 1024–65535 from the VPC's own CIDR,
+ * so the VPC's clients can connect through it. Returns the endpoint id (`vpce-…`).
+ */
+export async function customerEndpoint(ec2: EC2Client, serviceName: string, options: { zone?: string; openToVpc?: boolean } = {}): Promise<string> {
+  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
+  const subnet = (
+    await ec2.send(
+      new DescribeSubnetsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpc.VpcId!] },
+          { Name: 'availability-zone', Values: [options.zone ?? 'us-east-1a'] },
+        ],
+      }),
+    )
+  ).Subnets![0]!;
+  let securityGroupIds: string[] | undefined;
+  if (options.openToVpc) {
+    const group = (
+      await ec2.send(
+        new DescribeSecurityGroupsCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpc.VpcId!] },
+            { Name: 'group-name', Values: ['default'] },
+          ],
+        }),
+      )
+    ).SecurityGroups![0]!;
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: group.GroupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: vpc.CidrBlock }] }],
+      }),
+    );
+    securityGroupIds = [group.GroupId!];
+  }
+  const created = await ec2.send(
+    new CreateVpcEndpointCommand({
+      VpcId: vpc.VpcId,
+      ServiceName: serviceName,
+      VpcEndpointType: 'Interface',
+      SubnetIds: [subnet.SubnetId!],
+      ...(securityGroupIds ? { SecurityGroupIds: securityGroupIds } : {}),
+    }),
+  );
+  return created.VpcEndpoint!.VpcEndpointId!;
+}
