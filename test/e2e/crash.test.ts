@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
-import {
-  CreateVpcEndpointCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcEndpointConnectionsCommand,
-  DescribeVpcEndpointServiceConfigurationsCommand,
-  DescribeVpcsCommand,
-  EC2Client,
-} from '@aws-sdk/client-ec2';
+import { DescribeVpcEndpointConnectionsCommand, DescribeVpcEndpointServiceConfigurationsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, test } from 'node:test';
 import { AtlasClient } from '../../src/client/atlas-client.js';
+import { customerEndpoint } from '../support/customer-vpc.js';
 import { until } from '../support/full-stack.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 
@@ -147,27 +141,7 @@ describe('crash during accept', () => {
       const serviceId = ((await c.owner.post(`${c.project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' })).json as { id: string }).id;
       const ready = await serviceStatus(first, serviceId);
       const customer = c.customerEc2();
-      const vpc = (await customer.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-      const subnet = (
-        await customer.send(
-          new DescribeSubnetsCommand({
-            Filters: [
-              { Name: 'vpc-id', Values: [vpc.VpcId!] },
-              { Name: 'availability-zone', Values: ['us-east-1b'] },
-            ],
-          }),
-        )
-      ).Subnets![0]!;
-      const vpce = (
-        await customer.send(
-          new CreateVpcEndpointCommand({
-            VpcId: vpc.VpcId,
-            ServiceName: (ready.json as { endpointServiceName: string }).endpointServiceName,
-            VpcEndpointType: 'Interface',
-            SubnetIds: [subnet.SubnetId!],
-          }),
-        )
-      ).VpcEndpoint!.VpcEndpointId!;
+      const vpce = await customerEndpoint(customer, (ready.json as { endpointServiceName: string }).endpointServiceName, { zone: 'us-east-1b' });
       customer.destroy();
       await c.owner.post(`${c.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { id: vpce });
       c.owner.close();
