@@ -1,3 +1,4 @@
+import type { CloudProvider } from './domain/regions.js';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { appContext, type AppContext } from './app/app-context.js';
@@ -57,6 +58,11 @@ export interface PrivlinkHooks {
   readonly onProviderCall?: (provider: 'AWS', operation: string) => void;
 }
 
+/** The clouds this deployment serves: AWS always (the local cloud or AWS itself). */
+function servedProviders(_config: PrivlinkConfig): CloudProvider[] {
+  return ['AWS'];
+}
+
 export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: PrivlinkHooks = {}): Promise<RunningPrivlink> {
   log.info('privlink starting', { config: describeConfig(config) });
   const fixedModes = secureDataDir(config.dataDir);
@@ -67,7 +73,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     for (const closer of closers.reverse()) await closer().catch((error) => log.error('close failed', { error: String(error) }));
   };
   try {
-    const ctx: AppContext = appContext(store, { domain: config.domain });
+    const ctx: AppContext = appContext(store, { domain: config.domain, providers: servedProviders(config) });
     const secret = await new SettingsRepository(store.db).getOrInit('digest.secret', randomBytes(32).toString('hex'));
     const authenticator = new Authenticator(credentialsLookup(store), new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }));
     const bootstrap = await ensureBootstrap(ctx, config.bootstrapKey);

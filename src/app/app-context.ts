@@ -3,12 +3,15 @@ import type { Store } from '../store/database.js';
 import { repositories, type Repositories } from '../store/repositories.js';
 import type { Schema } from '../store/schema.js';
 import { WORK_CHANNEL } from '../domain/work-kinds.js';
+import type { CloudProvider } from '../domain/regions.js';
 import { ReadCache } from './read-cache.js';
 
 /** Settings the use cases need besides the store. */
 export interface AppSettings {
   /** DNS domain of cluster hostnames (`--domain`). */
   readonly domain: string;
+  /** The clouds this deployment serves (a cloud configured for its reconciler); others answer PROVIDER_UNSUPPORTED. */
+  readonly providers: readonly CloudProvider[];
 }
 
 /**

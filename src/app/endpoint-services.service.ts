@@ -1,5 +1,5 @@
 import { targetsInRegion } from '../domain/cluster.js';
-import type { EndpointService } from '../domain/endpoint-service.js';
+import { emptyServiceDetail, type EndpointService } from '../domain/endpoint-service.js';
 import { apiError } from '../domain/errors.js';
 import type { Principal } from '../domain/identity.js';
 import { newObjectId } from '../domain/object-id.js';
@@ -14,10 +14,10 @@ import { inTransaction, reader, type AppContext } from './app-context.js';
 import { projectStrings, recordStringChanges } from './connection-string-events.js';
 import { recordEvent } from './events.js';
 
-/** Reconcile-queue kinds of private endpoints. Interface endpoint keys are `<serviceId>/<endpointId>`. */
-
-/** Providers privlink can drive today; the others answer PROVIDER_UNSUPPORTED. */
-export const SUPPORTED_PROVIDERS: readonly CloudProvider[] = ['AWS'];
+/** 400 PROVIDER_UNSUPPORTED unless this deployment serves `provider`. */
+export function requireServedProvider(ctx: AppContext, provider: CloudProvider): void {
+  if (!ctx.settings.providers.includes(provider)) throw apiError('PROVIDER_UNSUPPORTED', provider);
+}
 
 /** An endpoint service with the ids of its interface endpoints. */
 export interface EndpointServiceView extends EndpointService {
@@ -43,7 +43,7 @@ export async function createEndpointService(ctx: AppContext, principal: Principa
   const now = ctx.now();
   return inTransaction(ctx, async ({ repos, enqueue }) => {
     const project = await requireProject(repos, principal, projectId, 'write', { lock: true });
-    if (!SUPPORTED_PROVIDERS.includes(provider)) throw apiError('PROVIDER_UNSUPPORTED', provider);
+    requireServedProvider(ctx, provider);
     const org = await repos.identity.findOrganization(project.orgId);
     if (!org?.paymentOnFile) throw apiError('NO_PAYMENT_INFORMATION_FOUND', project.orgId);
     if (await repos.privateEndpoints.findServiceByRegion(projectId, provider, region.atlasName)) {
@@ -63,6 +63,7 @@ export async function createEndpointService(ctx: AppContext, principal: Principa
       deleteRequested: false,
       createdAt: now,
       providerRef: {},
+      detail: emptyServiceDetail(provider),
     };
     await repos.privateEndpoints.insertService(service);
     await recordEvent(repos, { orgId: project.orgId, projectId, type: 'ENDPOINT_SERVICE_CREATED', targetId: service.id, payload: { provider, regionName: region.atlasName } }, now);

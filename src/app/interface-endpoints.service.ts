@@ -1,6 +1,6 @@
 import { apiError } from '../domain/errors.js';
 import type { Principal } from '../domain/identity.js';
-import { AWS_ENDPOINT_ID } from '../domain/interface-endpoint.js';
+import { AWS_ENDPOINT_ID, AZURE_PRIVATE_ENDPOINT_ID, IPV4_ADDRESS, type EndpointDetail } from '../domain/interface-endpoint.js';
 import { lowestFreeIndex } from '../domain/port-allocation.js';
 import { checkEndpointRegionRule } from '../domain/private-endpoint-rules.js';
 import { INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-kinds.js';
@@ -9,12 +9,13 @@ import type { InterfaceEndpointRecord } from '../domain/interface-endpoint.js';
 import type { Repositories } from '../store/repositories.js';
 import { requireProject } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
-import { findService, parseProvider, SUPPORTED_PROVIDERS } from './endpoint-services.service.js';
+import { findService, parseProvider, requireServedProvider } from './endpoint-services.service.js';
 import { projectStrings, recordStringChanges } from './connection-string-events.js';
 import { recordEvent } from './events.js';
 
 /**
- * Registers a customer's endpoint with an endpoint service (AWS `{"id": "vpce-…"}`). It starts
+ * Registers a customer's endpoint with an endpoint service (AWS `{"id": "vpce-…"}`, Azure
+ * `{"id": "<private endpoint resource id>", "privateEndpointIPAddress": "10.0.0.4"}`). It starts
  * PENDING_ACCEPTANCE; the reconciler accepts the provider connection (→ PENDING → AVAILABLE) or
  * ends it REJECTED with an errorMessage saying why. Rules: payment information on file (402);
  * an id registered once (409); Atlas's one-per-region / one-region rule unless regionalized.
@@ -30,14 +31,12 @@ export async function createInterfaceEndpoint(
   await requireProject(reader(ctx), principal, projectId, 'write'); // access before validation
   const provider = parseProvider(providerParam, 'cloudProvider');
   const input = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
-  if (input.id === undefined || input.id === null) throw apiError('MISSING_ATTRIBUTE', 'id');
-  if (typeof input.id !== 'string' || (provider === 'AWS' && !AWS_ENDPOINT_ID.test(input.id))) throw apiError('INVALID_ATTRIBUTE', 'id');
-  const endpointId = input.id;
+  const { endpointId, detail } = parseRegistration(provider, input);
   const now = ctx.now();
   return inTransaction(ctx, async ({ repos, enqueue }) => {
     const project = await requireProject(repos, principal, projectId, 'write', { lock: true });
     const service = await findService(repos, projectId, provider, serviceId);
-    if (!SUPPORTED_PROVIDERS.includes(provider)) throw apiError('PROVIDER_UNSUPPORTED', provider);
+    requireServedProvider(ctx, provider);
     const org = await repos.identity.findOrganization(project.orgId);
     if (!org?.paymentOnFile) throw apiError('NO_PAYMENT_INFORMATION_FOUND', project.orgId);
     if (service.deleteRequested) throw apiError('PRIVATE_ENDPOINT_SERVICE_DELETING', service.id);
@@ -63,6 +62,7 @@ export async function createInterfaceEndpoint(
       plIndex: lowestFreeIndex(usedIndexes),
       dnsNames: [],
       createdAt: now,
+      detail,
     };
     await repos.privateEndpoints.insertEndpoint(endpoint);
     await recordEvent(
@@ -118,6 +118,25 @@ export async function deleteInterfaceEndpoint(
     );
     await enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(serviceId, endpointId));
   });
+}
+
+/**
+ * The endpoint id and provider detail of a registration body, or Atlas's 400s: AWS `id` is a
+ * `vpce-` id; Azure `id` is a private endpoint's resource id and `privateEndpointIPAddress` its
+ * IPv4 address (both required).
+ */
+function parseRegistration(provider: CloudProvider, input: Record<string, unknown>): { endpointId: string; detail: EndpointDetail } {
+  if (input.id === undefined || input.id === null) throw apiError('MISSING_ATTRIBUTE', 'id');
+  if (typeof input.id !== 'string') throw apiError('INVALID_ATTRIBUTE', 'id');
+  if (provider === 'AZURE') {
+    if (!AZURE_PRIVATE_ENDPOINT_ID.test(input.id)) throw apiError('INVALID_ATTRIBUTE', 'id');
+    const ip = input.privateEndpointIPAddress;
+    if (ip === undefined || ip === null) throw apiError('MISSING_ATTRIBUTE', 'privateEndpointIPAddress');
+    if (typeof ip !== 'string' || !IPV4_ADDRESS.test(ip)) throw apiError('INVALID_ATTRIBUTE', 'privateEndpointIPAddress');
+    return { endpointId: input.id, detail: { cloud: 'AZURE', privateEndpointIPAddress: ip, privateEndpointConnectionName: null } };
+  }
+  if (provider === 'AWS' && !AWS_ENDPOINT_ID.test(input.id)) throw apiError('INVALID_ATTRIBUTE', 'id');
+  return { endpointId: input.id, detail: { cloud: 'AWS' } };
 }
 
 /** The interface endpoint of this project's service, or 404 RESOURCE_NOT_FOUND. */

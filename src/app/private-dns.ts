@@ -20,8 +20,9 @@ export interface EndpointAddressBook {
  * - SRV `_mongodb._tcp.<cluster>-pl-<n>[…].<suffix>.<domain>`: one target per node, its port;
  * - TXT `<cluster>-pl-<n>….<suffix>.<domain>`: `authSource=admin&replicaSet=…`
  *   (`loadBalanced=true` on `-lb` names) — one record, only keys the driver spec allows;
- * - A `pl-<n>-<region>.<suffix>.<domain>`: the customer's endpoint addresses (a CNAME to the
- *   endpoint's AWS DNS name when the addresses are not known, as Atlas does).
+ * - A `pl-<n>-<region>.<suffix>.<domain>`: the customer's endpoint addresses as the local cloud
+ *   carries them; otherwise, on Azure, the `privateEndpointIPAddress` the customer registered, and
+ *   on AWS a CNAME to the endpoint's AWS DNS name (as Atlas does).
  * Names of the zone that do not exist answer NXDOMAIN (undefined); other zones too.
  */
 export async function privateDnsRecords(repos: Repositories, domain: string, addresses: EndpointAddressBook, name: string, type: string): Promise<PrivateDnsRecord[] | undefined> {
@@ -57,5 +58,7 @@ export async function privateDnsRecords(repos: Repositories, domain: string, add
   if (!endpoint) return undefined;
   const ips = addresses.addressesOf(endpoint.endpointId);
   if (ips.length > 0) return type === 'CNAME' ? [] : ips.map((address) => ({ type: 'A' as const, address }));
+  // Azure: Atlas publishes the private endpoint's IP the customer registered.
+  if (endpoint.detail.cloud === 'AZURE') return type === 'CNAME' ? [] : [{ type: 'A', address: endpoint.detail.privateEndpointIPAddress }];
   return endpoint.dnsNames.length > 0 ? [{ type: 'CNAME', domain: endpoint.dnsNames[0]! }] : [];
 }

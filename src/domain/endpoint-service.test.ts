@@ -12,6 +12,7 @@ const base: EndpointService = {
   endpointServiceName: null,
   deleteRequested: false,
   createdAt: new Date(0),
+  detail: { cloud: 'AWS' },
 };
 const name = 'com.amazonaws.vpce.us-east-1.vpce-svc-0667f4ca6f4a2bbc8';
 

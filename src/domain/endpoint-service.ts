@@ -19,10 +19,34 @@ export interface EndpointService {
   readonly regionName: string;
   readonly status: EndpointServiceStatus;
   readonly errorMessage: string | null;
-  /** AWS `com.amazonaws.vpce.<region>.vpce-svc-<17 hex>`; null until the provider made it. */
+  /**
+   * The name customers connect to, null until the provider made it: AWS
+   * `com.amazonaws.vpce.<region>.vpce-svc-<17 hex>`, Azure's private link service name
+   * (`pls_<id>`), GCP's first service attachment.
+   */
   readonly endpointServiceName: string | null;
   readonly deleteRequested: boolean;
   readonly createdAt: Date;
+  /** What the provider publishes besides the name (see ServiceDetail). */
+  readonly detail: ServiceDetail;
+}
+
+/**
+ * Provider detail of an endpoint service, as Atlas shows it:
+ * - AZURE: `privateLinkServiceResourceId` (customers make their private endpoint to it);
+ * - GCP: `serviceAttachmentNames`, one per addressable target;
+ * - AWS: nothing beyond `endpointServiceName`.
+ */
+export type ServiceDetail =
+  | { readonly cloud: 'AWS' }
+  | { readonly cloud: 'AZURE'; readonly privateLinkServiceResourceId: string | null }
+  | { readonly cloud: 'GCP'; readonly serviceAttachmentNames: readonly string[] };
+
+/** The empty detail of a provider's service before the provider made anything. */
+export function emptyServiceDetail(provider: CloudProvider): ServiceDetail {
+  if (provider === 'AZURE') return { cloud: 'AZURE', privateLinkServiceResourceId: null };
+  if (provider === 'GCP') return { cloud: 'GCP', serviceAttachmentNames: [] };
+  return { cloud: 'AWS' };
 }
 
 /** What the provider reports about the resources behind one endpoint service. */
@@ -32,6 +56,8 @@ export type ObservedEndpointService =
   | {
       readonly state: 'ready';
       readonly serviceName: string;
+      /** What the provider publishes besides the name (Azure's resource id, GCP's attachments). */
+      readonly detail?: ServiceDetail;
       readonly availabilityZones: readonly string[];
       /**
        * Whether the listeners and target groups in the cloud match the desired ones (level-based:
@@ -47,6 +73,8 @@ export interface EndpointServiceDecision {
   readonly status: EndpointServiceStatus;
   readonly errorMessage: string | null;
   readonly endpointServiceName: string | null;
+  /** The provider detail to publish (unchanged unless the provider is ready). */
+  readonly detail: ServiceDetail;
   /** What to ask of the provider on this pass. */
   readonly action: 'create' | 'delete' | 'syncListeners' | 'none' | 'forget';
   /** Whether the resource is settled (no pass is due until something changes or a resync). */
@@ -70,25 +98,26 @@ export interface EndpointServiceDecision {
 export function decideEndpointService(current: EndpointService, observed: ObservedEndpointService): EndpointServiceDecision {
   if (current.deleteRequested) {
     if (observed.state === 'absent') {
-      return { status: 'DELETING', errorMessage: null, endpointServiceName: current.endpointServiceName, action: 'forget', settled: true };
+      return { status: 'DELETING', errorMessage: null, endpointServiceName: current.endpointServiceName, detail: current.detail, action: 'forget', settled: true };
     }
-    return { status: 'DELETING', errorMessage: null, endpointServiceName: current.endpointServiceName, action: 'delete', settled: false };
+    return { status: 'DELETING', errorMessage: null, endpointServiceName: current.endpointServiceName, detail: current.detail, action: 'delete', settled: false };
   }
   switch (observed.state) {
     case 'absent':
     case 'provisioning':
-      return { status: 'INITIATING', errorMessage: null, endpointServiceName: null, action: 'create', settled: false };
+      return { status: 'INITIATING', errorMessage: null, endpointServiceName: null, detail: emptyServiceDetail(current.provider), action: 'create', settled: false };
     case 'deleting':
-      return { status: 'INITIATING', errorMessage: null, endpointServiceName: null, action: 'none', settled: false };
+      return { status: 'INITIATING', errorMessage: null, endpointServiceName: null, detail: emptyServiceDetail(current.provider), action: 'none', settled: false };
     case 'ready':
       return {
         status: 'AVAILABLE',
         errorMessage: null,
         endpointServiceName: observed.serviceName,
+        detail: observed.detail ?? current.detail,
         action: observed.listenersInSync ? 'none' : 'syncListeners',
         settled: true,
       };
     case 'failed':
-      return { status: 'FAILED', errorMessage: observed.message, endpointServiceName: current.endpointServiceName, action: 'none', settled: true };
+      return { status: 'FAILED', errorMessage: observed.message, endpointServiceName: current.endpointServiceName, detail: current.detail, action: 'none', settled: true };
   }
 }

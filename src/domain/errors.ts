@@ -83,7 +83,11 @@ const ERRORS = {
 
   // --- private endpoints
   INVALID_PROVIDER: { status: 400, errorCode: 'INVALID_ENUM_VALUE', detail: 'An invalid enumeration value %s was specified for %s.' },
-  PROVIDER_UNSUPPORTED: { status: 400, detail: 'Private endpoints on %s are not supported by this privlink server yet; only AWS is available.' },
+  PROVIDER_UNSUPPORTED: {
+    status: 400,
+    detail: 'Private endpoints on %s are not served by this privlink deployment: configure that cloud (see docs/configuration.md).',
+    privlink: true,
+  },
   INVALID_REGION: { status: 400, detail: 'No region %s exists for provider %s.' },
   PRIVATE_ENDPOINT_SERVICE_ALREADY_EXISTS_FOR_REGION: { status: 409, detail: 'A private endpoint service already exists for %s region %s.' },
   PRIVATE_ENDPOINT_SERVICE_DELETING: { status: 409, detail: 'The private endpoint service %s is being deleted.', privlink: true },
@@ -104,6 +108,12 @@ const ERRORS = {
     status: 400,
     detail:
       "This would bring %s region %s to %s addressable targets, above this project's limit of %s (atlas.project.deployment.nodesPerPrivateLinkRegion). Use another project or region.",
+    privlink: true,
+  },
+  MAX_PROVIDER_TARGETS_PER_REGION_EXCEEDED: {
+    status: 400,
+    errorCode: 'MAX_NODES_PER_PRIVATELINK_REGION_EXCEEDED',
+    detail: 'This would bring %s region %s to %s addressable targets, above the private link limit of %s per region. Use another project or region.',
     privlink: true,
   },
   PRIVATE_LINK_NOT_ACTIVE_IN_ALL_REGIONS: {

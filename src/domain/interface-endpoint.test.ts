@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AWS_ENDPOINT_ID, decideInterfaceEndpoint, type InterfaceEndpoint, type ObservedConnection } from './interface-endpoint.js';
+import { AWS_ENDPOINT_ID, decideInterfaceEndpoint, publishedConnectionStatus, type InterfaceEndpoint, type ObservedConnection } from './interface-endpoint.js';
 
 const created = new Date('2026-11-23T10:00:00Z');
 const base: InterfaceEndpoint = {
@@ -12,7 +12,9 @@ const base: InterfaceEndpoint = {
   errorMessage: null,
   deleteRequested: false,
   createdAt: created,
+  detail: { cloud: 'AWS' },
 };
+const wording = { cloud: 'AWS', endpointNoun: 'VPC endpoint', howToCreate: (name: string) => `Create it with aws ec2 create-vpc-endpoint --service-name ${name}.` };
 const serviceName = 'com.amazonaws.vpce.us-east-1.vpce-svc-0705499aae25ac77c';
 const later = (ms: number) => new Date(created.getTime() + ms);
 
@@ -35,7 +37,7 @@ const table: Array<[boolean, ObservedConnection, number, string, string]> = [
 
 for (const [deleteRequested, observed, age, status, action] of table) {
   test(`interface endpoint: deleteRequested=${deleteRequested}, observed ${observed.state} at +${age} ms → ${status}/${action}`, () => {
-    const decision = decideInterfaceEndpoint({ ...base, deleteRequested }, observed, { serviceName, notFoundGraceMs: 5000, now: later(age) });
+    const decision = decideInterfaceEndpoint({ ...base, deleteRequested }, observed, { serviceName, notFoundGraceMs: 5000, now: later(age), wording });
     assert.equal(decision.status, status);
     assert.equal(decision.action, action);
   });
@@ -43,12 +45,12 @@ for (const [deleteRequested, observed, age, status, action] of table) {
 
 test('interface endpoint: once privlink rejected it (accept refused), a pending connection is not accepted again', () => {
   const rejected = { ...base, status: 'REJECTED' as const, errorMessage: 'Failed to accept interface endpoint due to …' };
-  const decision = decideInterfaceEndpoint(rejected, { state: 'pendingAcceptance' }, { serviceName, notFoundGraceMs: 0, now: later(1) });
+  const decision = decideInterfaceEndpoint(rejected, { state: 'pendingAcceptance' }, { serviceName, notFoundGraceMs: 0, now: later(1), wording });
   assert.deepEqual(decision, { status: 'REJECTED', errorMessage: rejected.errorMessage, action: 'none', settled: true });
 });
 
 test('interface endpoint: a rejection says why (not found, other service, AWS state)', () => {
-  const context = { serviceName, notFoundGraceMs: 0, now: later(1) };
+  const context = { serviceName, notFoundGraceMs: 0, now: later(1), wording };
   const notFound = decideInterfaceEndpoint(base, { state: 'absent' }, context);
   assert.match(notFound.errorMessage!, /vpce-00713b5e644e830a3 was not found/);
   assert.match(notFound.errorMessage!, new RegExp(serviceName.replace(/\./g, '\\.')));
@@ -67,7 +69,7 @@ test('AWS endpoint ids are vpce- plus 17 lower-case hex (22 characters)', () => 
 });
 
 test('interface endpoint: every rejection tells the user to delete the registration before registering again', () => {
-  const context = { serviceName, notFoundGraceMs: 0, now: later(1) };
+  const context = { serviceName, notFoundGraceMs: 0, now: later(1), wording };
   const observations = [
     { state: 'absent' },
     { state: 'otherService', serviceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-22222222222222222' },
@@ -79,4 +81,42 @@ test('interface endpoint: every rejection tells the user to delete the registrat
     assert.equal(decision.status, 'REJECTED');
     assert.match(decision.errorMessage!, /Delete this registration, (then|create)/, observed.state);
   }
+});
+
+const azure: InterfaceEndpoint = {
+  ...base,
+  provider: 'AZURE',
+  endpointId: '/subscriptions/4e133d35-e734-4380-a565-c0945535da37/resourceGroups/customer/providers/Microsoft.Network/privateEndpoints/pe1',
+  detail: { cloud: 'AZURE', privateEndpointIPAddress: '10.0.1.4', privateEndpointConnectionName: null },
+};
+const azureWording = { cloud: 'Azure', endpointNoun: 'private endpoint', howToCreate: () => 'Create it in Azure.' };
+
+test('interface endpoint (Azure): a registered IP other than the endpoint IP is refused before accepting, naming the real one', () => {
+  const decision = decideInterfaceEndpoint(
+    azure,
+    { state: 'pendingAcceptance', addresses: ['10.0.1.5'] },
+    { serviceName: 'pls_x', notFoundGraceMs: 5000, now: later(0), wording: azureWording },
+  );
+  assert.equal(decision.status, 'REJECTED');
+  assert.equal(decision.action, 'none');
+  assert.match(decision.errorMessage ?? '', /has the IP address 10\.0\.1\.5 in Azure, not 10\.0\.1\.4/);
+});
+
+test('interface endpoint (Azure): the matching IP is accepted; messages use Azure words', () => {
+  assert.equal(
+    decideInterfaceEndpoint(azure, { state: 'pendingAcceptance', addresses: ['10.0.1.4'] }, { serviceName: 'pls_x', notFoundGraceMs: 5000, now: later(0), wording: azureWording })
+      .action,
+    'accept',
+  );
+  const gone = decideInterfaceEndpoint(azure, { state: 'rejected' }, { serviceName: 'pls_x', notFoundGraceMs: 5000, now: later(0), wording: azureWording });
+  assert.match(gone.errorMessage ?? '', /is rejected in Azure\. Delete this registration, create a new private endpoint/);
+});
+
+test('published connection status: AWS words as stored; Azure and GCP show INITIATING/AVAILABLE/FAILED/DELETING', () => {
+  assert.equal(publishedConnectionStatus('AWS', 'PENDING_ACCEPTANCE'), 'PENDING_ACCEPTANCE');
+  assert.equal(publishedConnectionStatus('AZURE', 'PENDING_ACCEPTANCE'), 'INITIATING');
+  assert.equal(publishedConnectionStatus('AZURE', 'PENDING'), 'INITIATING');
+  assert.equal(publishedConnectionStatus('AZURE', 'REJECTED'), 'FAILED');
+  assert.equal(publishedConnectionStatus('GCP', 'AVAILABLE'), 'AVAILABLE');
+  assert.equal(publishedConnectionStatus('AZURE', 'DELETING'), 'DELETING');
 });

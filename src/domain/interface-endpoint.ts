@@ -1,27 +1,74 @@
 import type { CloudProvider } from './regions.js';
 
 /**
- * Interface endpoint: a customer's endpoint registered with an endpoint service. AWS reports
- * `connectionStatus` PENDING_ACCEPTANCE → PENDING → AVAILABLE | REJECTED, and DELETING once
- * deletion is asked for (the row goes when the provider connection is rejected or gone).
+ * Interface endpoint: a customer's endpoint registered with an endpoint service. privlink keeps
+ * one lifecycle for every cloud — NONE, PENDING_ACCEPTANCE → PENDING → AVAILABLE | REJECTED, and
+ * DELETING once deletion is asked for (the row goes when the provider connection is rejected or
+ * gone) — stored in these words, which are AWS's `connectionStatus`. Each provider's serializer
+ * publishes it in that provider's words (Azure and GCP: INITIATING, AVAILABLE, FAILED, DELETING;
+ * see `publishedConnectionStatus`).
  */
-export const AWS_CONNECTION_STATUSES = ['NONE', 'PENDING_ACCEPTANCE', 'PENDING', 'AVAILABLE', 'REJECTED', 'DELETING'] as const;
-export type AwsConnectionStatus = (typeof AWS_CONNECTION_STATUSES)[number];
+export const CONNECTION_STATUSES = ['NONE', 'PENDING_ACCEPTANCE', 'PENDING', 'AVAILABLE', 'REJECTED', 'DELETING'] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+/** Azure's and GCP's `status` of a private endpoint: INITIATING → AVAILABLE | FAILED, DELETING. */
+export type InitiatingStatus = 'INITIATING' | 'AVAILABLE' | 'FAILED' | 'DELETING';
+
+/** The status a provider's Atlas shape shows for privlink's lifecycle status. */
+export function publishedConnectionStatus(provider: CloudProvider, status: ConnectionStatus): ConnectionStatus | InitiatingStatus {
+  if (provider === 'AWS') return status;
+  switch (status) {
+    case 'AVAILABLE':
+    case 'DELETING':
+      return status;
+    case 'REJECTED':
+      return 'FAILED';
+    default:
+      return 'INITIATING';
+  }
+}
 
 /** AWS interface endpoint ids: `vpce-` + 17 lower-case hex (22 characters). */
 export const AWS_ENDPOINT_ID = /^vpce-[0-9a-f]{17}$/;
+
+/** Azure private endpoint resource ids, as Atlas's API describes them (root-relative ARM path). */
+export const AZURE_PRIVATE_ENDPOINT_ID =
+  /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resource[gG]roups\/([-\w._()]+)\/providers\/Microsoft\.Network\/privateEndpoints\/([-\w._()]+)$/;
+
+/** An IPv4 address in dotted-quad form (Atlas's `privateEndpointIPAddress`). */
+export const IPV4_ADDRESS = /^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}$/;
+
+/**
+ * What each provider records about a registered endpoint besides the common columns:
+ * - AZURE: the private endpoint's IP address the customer registered (published in private DNS,
+ *   as Atlas does) and the private-endpoint-connection name once the private link service shows it;
+ * - GCP: the customer's project and the endpoint group's forwarding rules;
+ * - AWS: nothing more (the endpoint id is the `vpce-` id; DNS names are a column of their own).
+ */
+export type EndpointDetail =
+  | { readonly cloud: 'AWS' }
+  | { readonly cloud: 'AZURE'; readonly privateEndpointIPAddress: string; readonly privateEndpointConnectionName: string | null }
+  | { readonly cloud: 'GCP'; readonly gcpProjectId: string; readonly endpoints: readonly GcpForwardingRule[] };
+
+/** One forwarding rule of a GCP endpoint group (Atlas's `GCPConsumerForwardingRule`). */
+export interface GcpForwardingRule {
+  readonly endpointName: string;
+  readonly ipAddress: string;
+  readonly status: ConnectionStatus;
+}
 
 /** Stored desired state plus published status of one interface endpoint. */
 export interface InterfaceEndpoint {
   readonly endpointServiceId: string;
   readonly projectId: string;
   readonly provider: CloudProvider;
-  /** The customer's endpoint id (AWS `vpce-…`). */
+  /** The customer's endpoint id (AWS `vpce-…`, Azure private endpoint resource id, GCP endpoint group name). */
   readonly endpointId: string;
-  readonly status: AwsConnectionStatus;
+  readonly status: ConnectionStatus;
   readonly errorMessage: string | null;
   readonly deleteRequested: boolean;
   readonly createdAt: Date;
+  readonly detail: EndpointDetail;
 }
 
 /** An interface endpoint as privlink keeps it: with its region, `pl-<n>` index and observed DNS names. */
@@ -34,6 +81,19 @@ export interface InterfaceEndpointRecord extends InterfaceEndpoint {
 }
 
 /**
+ * How a provider names things in the messages a user reads (supplied by its adapter, so the
+ * rules here stay cloud-neutral).
+ */
+export interface ProviderWording {
+  /** `AWS`, `Azure`, `GCP`. */
+  readonly cloud: string;
+  /** What the customer makes on their side: `VPC endpoint`, `private endpoint`, `endpoint group`. */
+  readonly endpointNoun: string;
+  /** One sentence telling how to make that endpoint for `serviceName`. */
+  howToCreate(serviceName: string): string;
+}
+
+/**
  * What the provider reports about the connection of one customer endpoint to the service.
  * `otherService` means the endpoint exists but is attached to a different service of ours.
  */
@@ -41,11 +101,17 @@ export type ObservedConnection =
   | { readonly state: 'serviceNotReady' }
   | { readonly state: 'absent' }
   | { readonly state: 'otherService'; readonly serviceName: string }
-  | { readonly state: 'pendingAcceptance' | 'pending' | 'available' | 'rejected' | 'deleted' | 'failed' | 'expired' };
+  | {
+      readonly state: 'pendingAcceptance' | 'pending' | 'available' | 'rejected' | 'deleted' | 'failed' | 'expired';
+      /** The provider's name of the connection (Azure's private-endpoint-connection name), when it has one. */
+      readonly connectionName?: string;
+      /** The customer endpoint's private IP addresses, when the provider reports them (Azure). */
+      readonly addresses?: readonly string[];
+    };
 
 /** One reconcile decision for an interface endpoint. */
 export interface InterfaceEndpointDecision {
-  readonly status: AwsConnectionStatus;
+  readonly status: ConnectionStatus;
   readonly errorMessage: string | null;
   /** accept/reject: ask the provider; forget: remove the row; none: only publish the status. */
   readonly action: 'accept' | 'reject' | 'forget' | 'none';
@@ -58,10 +124,11 @@ export interface InterfaceEndpointContext {
   /** How long an endpoint id the provider does not know is given before it is REJECTED. */
   readonly notFoundGraceMs: number;
   readonly now: Date;
+  readonly wording: ProviderWording;
 }
 
 /**
- * The AWS interface-endpoint state machine as a decision table (pure).
+ * The interface-endpoint state machine as a decision table (pure, every cloud).
  *
  * | deleteRequested | observed                     | → connectionStatus | action |
  * |-----------------|------------------------------|--------------------|--------|
@@ -74,6 +141,7 @@ export interface InterfaceEndpointContext {
  * | no              | pendingAcceptance, already REJECTED | REJECTED    | none (privlink refused it; delete the registration, then register again) |
  * | no              | pendingAcceptance            | PENDING_ACCEPTANCE | accept |
  * | no              | pending                      | PENDING            | none (wait) |
+ * | no              | live, registered IP not the endpoint's (Azure) | REJECTED | none (message names the endpoint's IP; never accepted) |
  * | no              | available                    | AVAILABLE          | none |
  * | no              | rejected/deleted/failed/expired | REJECTED        | none |
  */
@@ -91,7 +159,7 @@ export function decideInterfaceEndpoint(current: InterfaceEndpoint, observed: Ob
       if (age < context.notFoundGraceMs) return { status: 'PENDING_ACCEPTANCE', errorMessage: null, action: 'none', settled: false };
       return {
         status: 'REJECTED',
-        errorMessage: `Interface endpoint ${current.endpointId} was not found: no VPC endpoint with this id requests a connection to ${service}. Create it with aws ec2 create-vpc-endpoint --service-name ${service}. Delete this registration, then register the new endpoint's id.`,
+        errorMessage: `Interface endpoint ${current.endpointId} was not found: no ${context.wording.endpointNoun} with this id requests a connection to ${service}. ${context.wording.howToCreate(service)} Delete this registration, then register the new endpoint's id.`,
         action: 'none',
         settled: true,
       };
@@ -103,6 +171,12 @@ export function decideInterfaceEndpoint(current: InterfaceEndpoint, observed: Ob
         action: 'none',
         settled: true,
       };
+    default:
+      break;
+  }
+  const mismatch = addressMismatch(current, observed, context.wording);
+  if (mismatch) return { status: 'REJECTED', errorMessage: mismatch, action: 'none', settled: true };
+  switch (observed.state) {
     case 'pendingAcceptance':
       if (current.status === 'REJECTED') return { status: 'REJECTED', errorMessage: current.errorMessage, action: 'none', settled: true };
       return { status: 'PENDING_ACCEPTANCE', errorMessage: null, action: 'accept', settled: false };
@@ -116,9 +190,17 @@ export function decideInterfaceEndpoint(current: InterfaceEndpoint, observed: Ob
     case 'expired':
       return {
         status: 'REJECTED',
-        errorMessage: `The connection from ${current.endpointId} to ${service} is ${observed.state} in AWS. Delete this registration, create a new VPC endpoint and register its id.`,
+        errorMessage: `The connection from ${current.endpointId} to ${service} is ${observed.state} in ${context.wording.cloud}. Delete this registration, create a new ${context.wording.endpointNoun} and register its id.`,
         action: 'none',
         settled: true,
       };
   }
+}
+
+/** Azure: the registered `privateEndpointIPAddress` must be the endpoint's own (private DNS publishes it); the message says which it is. */
+function addressMismatch(current: InterfaceEndpoint, observed: ObservedConnection, wording: ProviderWording): string | undefined {
+  if (current.detail.cloud !== 'AZURE' || !('addresses' in observed) || !observed.addresses || observed.addresses.length === 0) return undefined;
+  const registered = current.detail.privateEndpointIPAddress;
+  if (observed.addresses.includes(registered)) return undefined;
+  return `The ${wording.endpointNoun} ${current.endpointId} has the IP address ${observed.addresses.join(', ')} in ${wording.cloud}, not ${registered} as registered. Delete this registration, then register the endpoint with privateEndpointIPAddress ${observed.addresses[0]}.`;
 }

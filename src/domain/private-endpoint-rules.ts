@@ -39,11 +39,36 @@ export function canDisableRegionalizedMode(countsByRegion: ReadonlyMap<string, n
 }
 
 /**
- * "Up to 30 addressable targets per region" (50 after the one-time raise): checked for a region
- * that has, or is getting, an endpoint service of `provider`.
+ * Azure Private Link's addressable targets per region. Atlas's service limits: "Azure Private Link:
+ * 150 addressable targets per region"; AWS's 30 (50 after the one-time raise) is the project limit.
  */
-export function checkAddressableTargetLimit(provider: CloudProvider, regionName: string, targetsAfter: number, limit: number): void {
-  if (targetsAfter > limit) throw apiError('MAX_NODES_PER_PRIVATELINK_REGION_EXCEEDED', provider, regionName, targetsAfter, limit);
+export const AZURE_ADDRESSABLE_TARGETS_PER_REGION = 150;
+
+/**
+ * The addressable-target limit of one provider region: AWS uses the project's
+ * `nodesPerPrivateLinkRegion` (30, once raisable to 50); Azure allows 150; GCP's limit is the
+ * number of service attachments per region (see GCP_ADDRESSABLE_TARGETS_PER_REGION).
+ */
+export function addressableTargetLimit(provider: CloudProvider, projectLimit: number): number {
+  if (provider === 'AZURE') return AZURE_ADDRESSABLE_TARGETS_PER_REGION;
+  if (provider === 'GCP') return GCP_ADDRESSABLE_TARGETS_PER_REGION;
+  return projectLimit;
+}
+
+/** Atlas on GCP: one service attachment per addressable target, 50 per region and project. */
+export const GCP_ADDRESSABLE_TARGETS_PER_REGION = 50;
+
+/**
+ * "Up to 30 addressable targets per region" (50 after the one-time raise) on AWS, 150 on Azure:
+ * checked for a region that has, or is getting, an endpoint service of `provider`.
+ *
+ * @param projectLimit the project's `nodesPerPrivateLinkRegion` (applies to AWS)
+ */
+export function checkAddressableTargetLimit(provider: CloudProvider, regionName: string, targetsAfter: number, projectLimit: number): void {
+  const limit = addressableTargetLimit(provider, projectLimit);
+  if (targetsAfter <= limit) return;
+  if (provider === 'AWS') throw apiError('MAX_NODES_PER_PRIVATELINK_REGION_EXCEEDED', provider, regionName, targetsAfter, limit);
+  throw apiError('MAX_PROVIDER_TARGETS_PER_REGION_EXCEEDED', provider, regionName, targetsAfter, limit);
 }
 
 /**

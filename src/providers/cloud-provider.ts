@@ -1,5 +1,5 @@
 import type { ObservedEndpointService } from '../domain/endpoint-service.js';
-import type { ObservedConnection } from '../domain/interface-endpoint.js';
+import type { ObservedConnection, ProviderWording } from '../domain/interface-endpoint.js';
 
 /**
  * The provider side of one endpoint service as the reconciler asks for it. `id` (privlink's
@@ -56,6 +56,8 @@ export function isEmptyRef(ref: ProviderRef): boolean {
 export interface CloudProviderAdapter {
   /** How Atlas names this cloud's API in failure messages (`… from AWS API.`). */
   readonly apiName: string;
+  /** How this cloud's things are named in the messages users read (`VPC endpoint`, how to make one). */
+  readonly wording: ProviderWording;
   /**
    * Reads the cloud state of one endpoint service (read-only). Called on every reconcile pass of a
    * service that may have cloud resources. Finds them by the ids in `ref`, else by name, tag or

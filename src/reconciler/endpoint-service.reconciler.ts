@@ -1,6 +1,6 @@
 import { inTransaction } from '../app/app-context.js';
 import { recordEvent } from '../app/events.js';
-import { decideEndpointService } from '../domain/endpoint-service.js';
+import { decideEndpointService, type ServiceDetail } from '../domain/endpoint-service.js';
 import { findRegion } from '../domain/regions.js';
 import { INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-kinds.js';
 import { isEmptyRef, ProviderError } from '../providers/cloud-provider.js';
@@ -84,6 +84,7 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
       status: decision.status,
       errorMessage: decision.errorMessage,
       endpointServiceName: decision.endpointServiceName,
+      detail: decision.detail,
       ref: storedRef(ref, pendingSince),
       event: becameAvailable ? 'ENDPOINT_SERVICE_AVAILABLE' : decision.status === 'FAILED' && service.status !== 'FAILED' ? 'ENDPOINT_SERVICE_FAILED' : undefined,
       wakeEndpoints: becameAvailable,
@@ -109,6 +110,8 @@ async function publish(
     status: 'INITIATING' | 'AVAILABLE' | 'FAILED' | 'DELETING' | 'WAITING_FOR_USER';
     errorMessage: string | null;
     endpointServiceName?: string | null;
+    /** The provider detail to publish (Azure's private link service id, GCP's attachments). */
+    detail?: ServiceDetail;
     /** The JSON to store: the adapter's ref, with the create-pending mark while it stands. */
     ref: Record<string, unknown>;
     event?: 'ENDPOINT_SERVICE_AVAILABLE' | 'ENDPOINT_SERVICE_FAILED' | undefined;
@@ -131,6 +134,7 @@ async function publish(
         status,
         errorMessage: update.errorMessage,
         ...(update.endpointServiceName !== undefined ? { endpointServiceName: update.endpointServiceName } : {}),
+        ...(update.detail !== undefined ? { detail: update.detail } : {}),
         providerRef: update.ref,
       },
       now,

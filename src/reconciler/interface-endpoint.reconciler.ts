@@ -1,7 +1,7 @@
 import { projectStrings, recordStringChanges } from '../app/connection-string-events.js';
 import { inTransaction } from '../app/app-context.js';
 import { recordEvent } from '../app/events.js';
-import { decideInterfaceEndpoint, type ObservedConnection } from '../domain/interface-endpoint.js';
+import { decideInterfaceEndpoint, type EndpointDetail, type ObservedConnection } from '../domain/interface-endpoint.js';
 import { findRegion } from '../domain/regions.js';
 import { parseInterfaceEndpointKey } from '../domain/work-kinds.js';
 import { isEmptyRef, ProviderError } from '../providers/cloud-provider.js';
@@ -39,7 +39,9 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
       serviceName: service.endpointServiceName,
       notFoundGraceMs: ctx.notFoundGraceMs,
       now,
+      wording: adapter.wording,
     });
+    const detail = observedDetail(endpoint.detail, observed);
 
     if (decision.action === 'forget') {
       await inTransaction(ctx, async ({ repos: tx }) => {
@@ -77,7 +79,7 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
       errorMessage = providerFailureMessage(adapter, 'accept interface endpoint', error.code, error.message);
     }
 
-    if (status !== endpoint.status || errorMessage !== endpoint.errorMessage) {
+    if (status !== endpoint.status || errorMessage !== endpoint.errorMessage || detail !== endpoint.detail) {
       let change: { from: string; to: string } | undefined;
       await inTransaction(ctx, async ({ repos: tx }) => {
         // Row lock: an API delete committing meanwhile must not be overwritten.
@@ -86,7 +88,7 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
         const published = current.deleteRequested ? 'DELETING' : status;
         change = published === current.status ? undefined : { from: current.status, to: published };
         const before = await projectStrings(tx, endpoint.projectId, ctx.domain);
-        await tx.privateEndpoints.updateEndpoint(serviceId, endpointId, { status: published, errorMessage }, now);
+        await tx.privateEndpoints.updateEndpoint(serviceId, endpointId, { status: published, errorMessage, detail }, now);
         await recordStringChanges(tx, endpoint.projectId, before, ctx.domain, now);
         const project = await tx.identity.findProject(endpoint.projectId);
         if (project && published !== current.status) {
@@ -113,4 +115,11 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
     }
     return requeueAfter(pollInterval(endpoint.createdAt, now));
   };
+}
+
+/** The registration's provider detail with what this observation adds (Azure's connection name); the same object when nothing changed. */
+function observedDetail(detail: EndpointDetail, observed: ObservedConnection): EndpointDetail {
+  const name = 'connectionName' in observed ? observed.connectionName : undefined;
+  if (detail.cloud === 'AZURE' && name !== undefined && name !== detail.privateEndpointConnectionName) return { ...detail, privateEndpointConnectionName: name };
+  return detail;
 }

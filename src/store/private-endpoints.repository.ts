@@ -1,5 +1,5 @@
-import type { EndpointService, EndpointServiceStatus } from '../domain/endpoint-service.js';
-import type { AwsConnectionStatus, InterfaceEndpointRecord } from '../domain/interface-endpoint.js';
+import { emptyServiceDetail, type EndpointService, type EndpointServiceStatus, type ServiceDetail } from '../domain/endpoint-service.js';
+import type { ConnectionStatus, EndpointDetail, InterfaceEndpointRecord } from '../domain/interface-endpoint.js';
 import type { CloudProvider } from '../domain/regions.js';
 import type { Executor } from './database.js';
 
@@ -18,6 +18,7 @@ type ServiceRow = {
   endpoint_service_name: string | null;
   delete_requested: boolean;
   provider_ref: unknown;
+  provider_detail: unknown;
   created_at: Date;
 };
 
@@ -32,6 +33,7 @@ type EndpointRow = {
   delete_requested: boolean;
   pl_index: number;
   dns_names: unknown;
+  provider_detail: unknown;
   created_at: Date;
 };
 
@@ -84,6 +86,7 @@ export class PrivateEndpointsRepository {
         endpoint_service_name: service.endpointServiceName,
         delete_requested: service.deleteRequested,
         provider_ref: JSON.stringify(service.providerRef),
+        provider_detail: JSON.stringify(service.detail),
         created_at: service.createdAt,
         updated_at: service.createdAt,
       })
@@ -98,6 +101,7 @@ export class PrivateEndpointsRepository {
       endpointServiceName?: string | null;
       deleteRequested?: boolean;
       providerRef?: Record<string, unknown>;
+      detail?: ServiceDetail;
     },
     now: Date,
   ): Promise<void> {
@@ -109,6 +113,7 @@ export class PrivateEndpointsRepository {
         ...(changes.endpointServiceName !== undefined ? { endpoint_service_name: changes.endpointServiceName } : {}),
         ...(changes.deleteRequested !== undefined ? { delete_requested: changes.deleteRequested } : {}),
         ...(changes.providerRef !== undefined ? { provider_ref: JSON.stringify(changes.providerRef) } : {}),
+        ...(changes.detail !== undefined ? { provider_detail: JSON.stringify(changes.detail) } : {}),
         updated_at: now,
       })
       .where('id', '=', id)
@@ -181,6 +186,7 @@ export class PrivateEndpointsRepository {
         delete_requested: endpoint.deleteRequested,
         pl_index: endpoint.plIndex,
         dns_names: JSON.stringify(endpoint.dnsNames),
+        provider_detail: JSON.stringify(endpoint.detail),
         created_at: endpoint.createdAt,
         updated_at: endpoint.createdAt,
       })
@@ -190,13 +196,14 @@ export class PrivateEndpointsRepository {
   async updateEndpoint(
     serviceId: string,
     endpointId: string,
-    changes: { status?: AwsConnectionStatus; errorMessage?: string | null; deleteRequested?: boolean; dnsNames?: readonly string[] },
+    changes: { status?: ConnectionStatus; errorMessage?: string | null; deleteRequested?: boolean; dnsNames?: readonly string[]; detail?: EndpointDetail },
     now: Date,
   ): Promise<void> {
     await this.db
       .updateTable('interface_endpoints')
       .set({
         ...(changes.dnsNames !== undefined ? { dns_names: JSON.stringify(changes.dnsNames) } : {}),
+        ...(changes.detail !== undefined ? { provider_detail: JSON.stringify(changes.detail) } : {}),
         ...(changes.status !== undefined ? { status: changes.status } : {}),
         ...(changes.errorMessage !== undefined ? { error_message: changes.errorMessage } : {}),
         ...(changes.deleteRequested !== undefined ? { delete_requested: changes.deleteRequested } : {}),
@@ -223,6 +230,7 @@ function toService(row: ServiceRow): EndpointServiceRecord {
     endpointServiceName: row.endpoint_service_name,
     deleteRequested: row.delete_requested,
     providerRef: (typeof row.provider_ref === 'string' ? JSON.parse(row.provider_ref) : row.provider_ref) as Record<string, unknown>,
+    detail: readDetail<ServiceDetail>(row.provider_detail) ?? emptyServiceDetail(row.provider as CloudProvider),
     createdAt: row.created_at,
   };
 }
@@ -234,11 +242,18 @@ function toEndpoint(row: EndpointRow): InterfaceEndpointRecord {
     projectId: row.project_id,
     provider: row.provider as CloudProvider,
     regionName: row.region_name,
-    status: row.status as AwsConnectionStatus,
+    status: row.status as ConnectionStatus,
     errorMessage: row.error_message,
     deleteRequested: row.delete_requested,
     plIndex: row.pl_index,
     dnsNames: (typeof row.dns_names === 'string' ? JSON.parse(row.dns_names) : row.dns_names) as string[],
+    detail: readDetail<EndpointDetail>(row.provider_detail) ?? { cloud: 'AWS' },
     createdAt: row.created_at,
   };
+}
+
+/** A typed detail column: undefined for `{}` (rows written before the column, all AWS). */
+function readDetail<T extends { cloud: string }>(value: unknown): T | undefined {
+  const parsed = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<T> | null;
+  return parsed && typeof parsed.cloud === 'string' ? (parsed as T) : undefined;
 }

@@ -79,6 +79,8 @@ export interface EndpointServicesTable {
   delete_requested: boolean;
   /** The provider's identifiers and the create-pending journal (providers/cloud-provider.ts). */
   provider_ref: Json<Record<string, unknown>>;
+  /** Provider detail Atlas publishes (domain `ServiceDetail`); `{}` on rows older than the column. */
+  provider_detail: ColumnType<unknown, string | undefined, string>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -96,6 +98,8 @@ export interface InterfaceEndpointsTable {
   pl_index: Generated<number>;
   /** DNS names AWS gave the customer's endpoint (regional first), as observed. */
   dns_names: ColumnType<unknown, string | undefined, string>;
+  /** Provider detail of the registration (domain `EndpointDetail`); `{}` on rows older than the column. */
+  provider_detail: ColumnType<unknown, string | undefined, string>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -105,7 +105,7 @@ describe('endpoint services', () => {
       const res = await post({ providerName, region });
       expectContract(res, 'POST', '/endpointService', 400);
       assert.equal(code(res), 'PROVIDER_UNSUPPORTED');
-      assert.match((res.json as { detail: string }).detail, /not supported by this privlink server yet/);
+      assert.match((res.json as { detail: string }).detail, /not served by this privlink deployment/);
     }
     assert.equal((await stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService`)).status, 200);
     assert.equal(code(await stack.owner.get(`${stack.project}/privateEndpoint/IBM/endpointService`)), 'INVALID_ENUM_VALUE');

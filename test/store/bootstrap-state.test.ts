@@ -16,7 +16,7 @@ describe('bootstrap state', () => {
   let ctx: AppContext;
   before(async () => {
     store = await openTestStore();
-    ctx = appContext(store.store, { domain: 'privlink.test' });
+    ctx = appContext(store.store, { domain: 'privlink.test', providers: ['AWS'] });
   });
   after(async () => store?.cleanup());
   // Every test starts from an empty store (one store per file: opening one costs seconds).

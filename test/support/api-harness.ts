@@ -37,7 +37,7 @@ export interface ApiHarness {
 export async function startApi(): Promise<ApiHarness> {
   const test = await openTestStore();
   const store = test.store;
-  const ctx: AppContext = appContext(store, { domain: 'privlink.test' });
+  const ctx: AppContext = appContext(store, { domain: 'privlink.test', providers: ['AWS', 'AZURE'] });
   const bootstrap = (await ensureBootstrap(ctx, null)).key!;
   const authenticator = new Authenticator(credentialsLookup(store), new DigestAuthority(Buffer.from('test-secret'), { nonceTtlMs: 300_000 }), 0);
   const app = await buildApiServer({ ctx, authenticator, log: createLogger('error'), publicUrl: null });

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateLoadBalancerCommand, DeleteLoadBalancerCommand, DescribeLoadBalancersCommand, type LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ObservedEndpointService } from '../../domain/endpoint-service.js';
-import type { ObservedConnection } from '../../domain/interface-endpoint.js';
+import type { ObservedConnection, ProviderWording } from '../../domain/interface-endpoint.js';
 import { ProviderError, type CloudProviderAdapter, type EndpointServiceSpec, type ProviderRef } from '../cloud-provider.js';
 import type { AwsClientPool, RegionClients } from './aws-clients.js';
 import { aws, awsOrAbsent } from './aws-errors.js';
@@ -34,6 +34,11 @@ import { loadBalancerName, SERVICE_TAG, serviceClientToken } from './aws-names.j
  */
 export class AwsProvider implements CloudProviderAdapter {
   readonly apiName = 'AWS';
+  readonly wording: ProviderWording = {
+    cloud: 'AWS',
+    endpointNoun: 'VPC endpoint',
+    howToCreate: (serviceName) => `Create it with aws ec2 create-vpc-endpoint --service-name ${serviceName}.`,
+  };
   /** Default subnets of the provider account per region (they do not move; read once per process). */
   private readonly subnets = new Map<string, Promise<string[]>>();
 

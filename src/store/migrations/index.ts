@@ -3,6 +3,7 @@ import * as identity from './0001-identity.js';
 import * as clustersAndPrivateEndpoints from './0002-clusters-and-private-endpoints.js';
 import * as localCloudAwsMoved from './0003-localcloud-aws.js';
 import * as dataPlane from './0004-data-plane.js';
+import * as providerDetail from './0005-provider-detail.js';
 
 /**
  * Every migration, in order. Forward-only: a migration once released is never edited or
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-clusters-and-private-endpoints': clustersAndPrivateEndpoints,
   '0003-localcloud-aws': localCloudAwsMoved,
   '0004-data-plane': dataPlane,
+  '0005-provider-detail': providerDetail,
 };

@@ -27,7 +27,7 @@ export async function resetBootstrapCredentials(config: PrivlinkConfig): Promise
     throw error;
   }
   try {
-    const ctx = appContext(store, { domain: config.domain });
+    const ctx = appContext(store, { domain: config.domain, providers: ['AWS'] });
     const key = await resetBootstrapKey(ctx);
     let previous: BootstrapFile | null = null;
     try {
