@@ -91,20 +91,9 @@ const azure: InterfaceEndpoint = {
 };
 const azureWording = { cloud: 'Azure', endpointNoun: 'private endpoint', howToCreate: () => 'Create it in Azure.' };
 
-test('interface endpoint (Azure): a registered IP other than the endpoint IP is refused before accepting, naming the real one', () => {
-  const decision = decideInterfaceEndpoint(
-    azure,
-    { state: 'pendingAcceptance', addresses: ['10.0.1.5'] },
-    { serviceName: 'pls_x', notFoundGraceMs: 5000, now: later(0), wording: azureWording },
-  );
-  assert.equal(decision.status, 'REJECTED');
-  assert.equal(decision.action, 'none');
-  assert.match(decision.errorMessage ?? '', /has the IP address 10\.0\.1\.5 in Azure, not 10\.0\.1\.4/);
-});
-
-test('interface endpoint (Azure): the matching IP is accepted; messages use Azure words', () => {
+test('interface endpoint (Azure): a pending connection is accepted; messages use Azure words', () => {
   assert.equal(
-    decideInterfaceEndpoint(azure, { state: 'pendingAcceptance', addresses: ['10.0.1.4'] }, { serviceName: 'pls_x', notFoundGraceMs: 5000, now: later(0), wording: azureWording })
+    decideInterfaceEndpoint(azure, { state: 'pendingAcceptance', connectionName: 'pe1.6a794010-c0eb-9e7a-1771-9674aaaaaaaa' }, { serviceName: 'pls_x', notFoundGraceMs: 5000, now: later(0), wording: azureWording })
       .action,
     'accept',
   );

@@ -105,8 +105,6 @@ export type ObservedConnection =
       readonly state: 'pendingAcceptance' | 'pending' | 'available' | 'rejected' | 'deleted' | 'failed' | 'expired';
       /** The provider's name of the connection (Azure's private-endpoint-connection name), when it has one. */
       readonly connectionName?: string;
-      /** The customer endpoint's private IP addresses, when the provider reports them (Azure). */
-      readonly addresses?: readonly string[];
     };
 
 /** One reconcile decision for an interface endpoint. */
@@ -141,7 +139,6 @@ export interface InterfaceEndpointContext {
  * | no              | pendingAcceptance, already REJECTED | REJECTED    | none (privlink refused it; delete the registration, then register again) |
  * | no              | pendingAcceptance            | PENDING_ACCEPTANCE | accept |
  * | no              | pending                      | PENDING            | none (wait) |
- * | no              | live, registered IP not the endpoint's (Azure) | REJECTED | none (message names the endpoint's IP; never accepted) |
  * | no              | available                    | AVAILABLE          | none |
  * | no              | rejected/deleted/failed/expired | REJECTED        | none |
  */
@@ -171,12 +168,6 @@ export function decideInterfaceEndpoint(current: InterfaceEndpoint, observed: Ob
         action: 'none',
         settled: true,
       };
-    default:
-      break;
-  }
-  const mismatch = addressMismatch(current, observed, context.wording);
-  if (mismatch) return { status: 'REJECTED', errorMessage: mismatch, action: 'none', settled: true };
-  switch (observed.state) {
     case 'pendingAcceptance':
       if (current.status === 'REJECTED') return { status: 'REJECTED', errorMessage: current.errorMessage, action: 'none', settled: true };
       return { status: 'PENDING_ACCEPTANCE', errorMessage: null, action: 'accept', settled: false };
@@ -197,10 +188,3 @@ export function decideInterfaceEndpoint(current: InterfaceEndpoint, observed: Ob
   }
 }
 
-/** Azure: the registered `privateEndpointIPAddress` must be the endpoint's own (private DNS publishes it); the message says which it is. */
-function addressMismatch(current: InterfaceEndpoint, observed: ObservedConnection, wording: ProviderWording): string | undefined {
-  if (current.detail.cloud !== 'AZURE' || !('addresses' in observed) || !observed.addresses || observed.addresses.length === 0) return undefined;
-  const registered = current.detail.privateEndpointIPAddress;
-  if (observed.addresses.includes(registered)) return undefined;
-  return `The ${wording.endpointNoun} ${current.endpointId} has the IP address ${observed.addresses.join(', ')} in ${wording.cloud}, not ${registered} as registered. Delete this registration, then register the endpoint with privateEndpointIPAddress ${observed.addresses[0]}.`;
-}
