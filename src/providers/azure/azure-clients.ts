@@ -1,0 +1,58 @@
+import { NetworkManagementClient } from '@azure/arm-network';
+import { ResourceManagementClient } from '@azure/arm-resources';
+import type { TokenCredential } from '@azure/core-auth';
+import { ClientSecretCredential, DefaultAzureCredential } from '@azure/identity';
+
+/**
+ * How the Azure adapter reaches Azure Resource Manager. Against the local cloud: its HTTPS
+ * endpoint, its token endpoint as authority host (instance discovery off: it would ask
+ * login.microsoftonline.com), the local CA, and the provider's service principal. Against Azure:
+ * no endpoint (ARM's), and the SDK's default credential chain (environment, managed identity,
+ * Azure CLI, …). Only these differ; every call is the same.
+ */
+export interface AzureConnection {
+  readonly subscriptionId: string;
+  /** The local cloud's ARM endpoint (`https://127.0.0.1:4567`); undefined for Azure itself. */
+  readonly endpoint: string | undefined;
+  /** The local cloud's service principal; undefined for the default credential chain. */
+  readonly servicePrincipal: { readonly tenantId: string; readonly clientId: string; readonly clientSecret: string } | undefined;
+  /** PEM of the CA that signed the local cloud's certificate. */
+  readonly ca: string | undefined;
+  /** Called once per API call sent (e.g. `PrivateLinkServices.get`): for metrics and call counts. */
+  readonly onCall?: (operation: string) => void;
+}
+
+/** The SDK clients of the provider subscription, created once. SDK retries are off: the reconciler retries with backoff. */
+export class AzureClients {
+  readonly network: NetworkManagementClient;
+  readonly resources: ResourceManagementClient;
+
+  constructor(readonly connection: AzureConnection) {
+    const tlsOptions = connection.ca ? { ca: connection.ca } : undefined;
+    const credential: TokenCredential = connection.servicePrincipal
+      ? new ClientSecretCredential(connection.servicePrincipal.tenantId, connection.servicePrincipal.clientId, connection.servicePrincipal.clientSecret, {
+          ...(connection.endpoint ? { authorityHost: connection.endpoint, disableInstanceDiscovery: true } : {}),
+          ...(tlsOptions ? { tlsOptions } : {}),
+        })
+      : new DefaultAzureCredential();
+    const options = {
+      ...(connection.endpoint ? { endpoint: connection.endpoint, credentialScopes: ['https://management.azure.com/.default'] } : {}),
+      ...(tlsOptions ? { tlsOptions } : {}),
+      retryOptions: { maxRetries: 0 },
+    };
+    this.network = new NetworkManagementClient(credential, connection.subscriptionId, options);
+    this.resources = new ResourceManagementClient(credential, connection.subscriptionId, options);
+    const onCall = connection.onCall;
+    if (onCall) {
+      for (const client of [this.network, this.resources]) {
+        client.pipeline.addPolicy({
+          name: 'privlinkCallCounter',
+          sendRequest: (request, next) => {
+            onCall(`${request.method} ${new URL(request.url).pathname.replace(/^.*\/providers\/(Microsoft\.\w+\/\w+).*$/, '$1')}`);
+            return next(request);
+          },
+        });
+      }
+    }
+  }
+}
