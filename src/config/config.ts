@@ -22,6 +22,7 @@ export interface PrivlinkConfig {
   readonly dnsPort: number;
   readonly localCloud: LocalCloudConfig;
   readonly aws: AwsConfig;
+  readonly azure: AzureConfig;
   readonly reconciler: ReconcilerConfig;
   /** Pinned bootstrap API key (env `PRIVLINK_BOOTSTRAP_PUBLIC_KEY` / `PRIVLINK_BOOTSTRAP_PRIVATE_KEY`). */
   readonly bootstrapKey: { readonly publicKey: string; readonly privateKey: string } | null;
@@ -36,6 +37,11 @@ export interface LocalCloudConfig {
   readonly host: string;
   /** Local cloud AWS endpoint port. Flag `--localcloud-port`, env `PRIVLINK_LOCALCLOUD_PORT`, default 4566. */
   readonly port: number;
+  /**
+   * Local cloud Azure Resource Manager port (HTTPS). Env `PRIVLINK_LOCALCLOUD_AZURE_PORT`; default
+   * the AWS port + 1 (4567), or any free port when the AWS port is 0.
+   */
+  readonly azurePort: number;
   /** Transition timing preset: `instant` (default) or `realistic` (AWS-like minutes). Env `PRIVLINK_LOCALCLOUD_DELAYS`. */
   readonly delays: 'instant' | 'realistic';
   /**
@@ -53,6 +59,18 @@ export interface AwsConfig {
   readonly mode: 'local' | 'real';
   /** Endpoint override for `local` mode when the local cloud runs elsewhere. Env `PRIVLINK_AWS_ENDPOINT`. */
   readonly endpoint: string | null;
+}
+
+export interface AzureConfig {
+  /**
+   * `local`: the Azure adapter talks to the local cloud's Azure Resource Manager (default).
+   * `real`: to Azure itself, with the Azure SDK's default credential chain (environment, managed
+   * identity, Azure CLI) in subscription `subscriptionId`. `off`: Azure is not served (its
+   * requests answer PROVIDER_UNSUPPORTED). Env `PRIVLINK_AZURE`.
+   */
+  readonly mode: 'local' | 'real' | 'off';
+  /** The provider subscription for `real`. Env `PRIVLINK_AZURE_SUBSCRIPTION_ID` (or `AZURE_SUBSCRIPTION_ID`). */
+  readonly subscriptionId: string | null;
 }
 
 export interface ReconcilerConfig {
@@ -117,6 +135,11 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
   const databaseUrl = pick(undefined, 'DATABASE_URL') ?? null;
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must be a postgres:// URL.');
   const awsEndpoint = pick(undefined, 'PRIVLINK_AWS_ENDPOINT') ?? null;
+  const azureMode = pick(undefined, 'PRIVLINK_AZURE') ?? (awsMode === 'real' ? 'off' : 'local');
+  if (azureMode !== 'local' && azureMode !== 'real' && azureMode !== 'off') throw new ConfigError(`PRIVLINK_AZURE must be local, real or off, not ${azureMode}.`);
+  const azureSubscription = pick(undefined, 'PRIVLINK_AZURE_SUBSCRIPTION_ID') ?? pick(undefined, 'AZURE_SUBSCRIPTION_ID') ?? null;
+  if (azureMode === 'real' && !azureSubscription) throw new ConfigError('PRIVLINK_AZURE=real needs the provider subscription in PRIVLINK_AZURE_SUBSCRIPTION_ID.');
+  const localCloudPort = port(pick(flags.localcloudPort, 'PRIVLINK_LOCALCLOUD_PORT') ?? '4566', '--localcloud-port / PRIVLINK_LOCALCLOUD_PORT');
   return {
     host: pick(flags.host, 'PRIVLINK_HOST') ?? '127.0.0.1',
     port: port(pick(flags.port, 'PRIVLINK_PORT') ?? '8080', '--port / PRIVLINK_PORT'),
@@ -129,11 +152,13 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
       // Against real AWS the local cloud is off unless asked for (then no `lc_*` table is made).
       enabled: flags.localcloud === false ? false : onOff(env.PRIVLINK_LOCALCLOUD, awsMode === 'local', 'PRIVLINK_LOCALCLOUD'),
       host: '127.0.0.1',
-      port: port(pick(flags.localcloudPort, 'PRIVLINK_LOCALCLOUD_PORT') ?? '4566', '--localcloud-port / PRIVLINK_LOCALCLOUD_PORT'),
+      port: localCloudPort,
+      azurePort: port(pick(undefined, 'PRIVLINK_LOCALCLOUD_AZURE_PORT') ?? String(localCloudPort === 0 ? 0 : localCloudPort + 1), 'PRIVLINK_LOCALCLOUD_AZURE_PORT'),
       delays,
       loopbackBase: integer(pick(undefined, 'PRIVLINK_LOCALCLOUD_LOOPBACK_BASE') ?? '100', 'PRIVLINK_LOCALCLOUD_LOOPBACK_BASE', 1, 250),
     },
     aws: { mode: awsMode, endpoint: awsEndpoint },
+    azure: { mode: azureMode, subscriptionId: azureSubscription },
     reconciler: {
       enabled: flags.reconciler === false ? false : onOff(env.PRIVLINK_RECONCILER, true, 'PRIVLINK_RECONCILER'),
       workers: integer(pick(undefined, 'PRIVLINK_RECONCILER_WORKERS') ?? '4', 'PRIVLINK_RECONCILER_WORKERS', 1, 64),
