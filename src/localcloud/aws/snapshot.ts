@@ -1,7 +1,7 @@
 import { findRegion } from './geography.js';
-import { cidrContainsAddress, parseCidr, parseIpv4 } from './ipv4.js';
+import { cidrContainsAddress, parseCidr, parseIpv4 } from '../common/ipv4.js';
 import { nextDueAt } from './lazy-transitions.js';
-import { loopbackAddress } from './loopback.js';
+import { loopbackAddress, type LoopbackRange } from '../common/loopback.js';
 import type { NetworkInterface, Vpc } from './model.js';
 import { endpointDnsNames } from './names.js';
 import type { Repositories } from './store/repositories.js';
@@ -11,10 +11,10 @@ import type { DataPlaneSnapshot, SnapshotNetworkInterface, SnapshotTargetGroup }
  * Builds the data-plane snapshot from the store (rows already advanced to `now`). Read-only;
  * call inside one transaction so the picture is consistent.
  */
-export async function buildSnapshot(repos: Repositories, now: Date, loopbackBase: number): Promise<DataPlaneSnapshot> {
+export async function buildSnapshot(repos: Repositories, now: Date, range: LoopbackRange): Promise<DataPlaneSnapshot> {
   const vpcs = await repos.network.allVpcs();
   const vpcById = new Map(vpcs.map((v) => [v.vpcId, v]));
-  const loopback = (vpc: Vpc | undefined, ip: string) => (vpc ? loopbackAddress(loopbackBase, vpc.slot, ip) : ip);
+  const loopback = (vpc: Vpc | undefined, ip: string) => (vpc ? loopbackAddress(range, vpc.slot, ip) : ip);
   const interfaces = await repos.network.allInterfaces();
   const toInterface = (eni: NetworkInterface): SnapshotNetworkInterface => ({
     networkInterfaceId: eni.networkInterfaceId,
@@ -133,7 +133,7 @@ export async function buildSnapshot(repos: Repositories, now: Date, loopbackBase
   return {
     takenAt: now,
     nextTransitionAt: await nextDueAt(repos),
-    loopbackBase,
+    loopbackBase: range.base,
     vpcs: vpcs.map((v) => ({ vpcId: v.vpcId, accountId: v.accountId, region: v.region, cidrBlock: v.cidrBlock, isDefault: v.isDefault, slot: v.slot })),
     securityGroups,
     loadBalancers,

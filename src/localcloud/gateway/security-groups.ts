@@ -1,5 +1,5 @@
 import type { DataPlaneSnapshot, SnapshotSecurityGroup } from '../aws/data-plane-snapshot.js';
-import { cidrContainsAddress, formatIpv4, parseCidr, parseIpv4 } from '../aws/ipv4.js';
+import { cidrContainsAddress, formatIpv4, parseCidr, parseIpv4 } from '../common/ipv4.js';
 
 /**
  * Where a connection comes from, in the local cloud's terms: a loopback address
