@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
 import type { DataPlaneSnapshot } from './data-plane-snapshot.js';
 import { applyDelays, parseDelays, type DelayPreset, type Delays } from './delays.js';
@@ -13,7 +12,7 @@ import { answerQuery, type PipelineOptions } from './request-pipeline.js';
 import { EMULATOR_LOCK_KEYS, takeEmulatorLock } from '../common/emulator-lock.js';
 import { repositories } from './store/repositories.js';
 import { migrateLocalCloud } from './store/migrations/index.js';
-import { localCloudDb, type LocalCloudSchema } from './store/schema.js';
+import { inLocalCloudTransaction, localCloudDb } from './store/schema.js';
 import { buildSnapshot } from './snapshot.js';
 
 export type { DataPlaneSnapshot } from './data-plane-snapshot.js';
@@ -224,8 +223,7 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
     },
     async snapshot() {
       let advanced = false;
-      const snapshot = await store.transaction(async (raw) => {
-        const trx = raw as unknown as Transaction<LocalCloudSchema>;
+      const snapshot = await inLocalCloudTransaction(store, async (trx) => {
         await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
         const repos = repositories(trx);
         const at = now();

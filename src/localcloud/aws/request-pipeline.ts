@@ -1,4 +1,3 @@
-import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
 import type { ActionContext } from './action-context.js';
 import { authenticate, scopeService, SIGNING_SERVICE, type QueryProtocol } from './auth.js';
@@ -16,7 +15,7 @@ import { requestId as newRequestId } from './ids.js';
 import { advanceDueRows } from './lazy-transitions.js';
 import { QueryParams } from './query-params.js';
 import type { ControlRepository } from './store/control.repository.js';
-import { localCloudDb, type LocalCloudSchema } from './store/schema.js';
+import { inLocalCloudTransaction, localCloudDb } from './store/schema.js';
 import { EMULATOR_LOCK_KEYS, takeEmulatorLock } from '../common/emulator-lock.js';
 import { repositories } from './store/repositories.js';
 import type { SignedRequest } from './sigv4.js';
@@ -92,8 +91,7 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
       throw new AwsQueryError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
     }
     let advanced = false;
-    const body = await options.store.transaction(async (raw) => {
-      const trx = raw as unknown as Transaction<LocalCloudSchema>;
+    const body = await inLocalCloudTransaction(options.store, async (trx) => {
       await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
       const repos = repositories(trx);
       const settings = await readSettings(repos.control);
