@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '../../store/database.js';
-import type { DataPlaneSnapshot } from './data-plane-snapshot.js';
+import type { DataPlaneSnapshot, SnapshotSource } from '../common/data-plane-snapshot.js';
 import { applyDelays, parseDelays, type DelayPreset, type Delays } from './delays.js';
 import { readSettings, SETTING } from './emulator-settings.js';
 import { toStoredFault, type FaultSpec } from '../common/faults.js';
@@ -15,8 +15,7 @@ import { migrateLocalCloud } from './store/migrations/index.js';
 import { inLocalCloudTransaction, localCloudDb } from './store/schema.js';
 import { buildSnapshot } from './snapshot.js';
 
-export type { DataPlaneSnapshot } from './data-plane-snapshot.js';
-export type * from './data-plane-snapshot.js';
+export type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 export type { Delays } from './delays.js';
 export type { FaultSpec } from '../common/faults.js';
 
@@ -46,7 +45,7 @@ export interface AccountCredentials {
 /** A fault for one action: see setFault. */
 export type Fault = FaultSpec;
 
-export interface LocalCloudAws {
+export interface LocalCloudAws extends SnapshotSource {
   /** Node http handler for both EC2 (Version 2016-11-15) and ELBv2 (2015-12-01) Query requests on one endpoint. */
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Serves `handle` on host:port (port 0 = a free port); resolves to the bound port, URL and a close function. */
