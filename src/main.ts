@@ -13,6 +13,7 @@ import { describeConfig, type PrivlinkConfig } from './config/config.js';
 import { nodeHorizon } from './app/node-horizons.js';
 import { privateDnsRecords } from './app/private-dns.js';
 import { createLocalCloudAws, type LocalCloudAws } from './localcloud/aws/local-cloud-aws.js';
+import { mergedSnapshotSource } from './localcloud/common/merged-snapshot-source.js';
 import { DataPlaneHost } from './localcloud/dataplane-host/data-plane-host.js';
 import { listenerDirectory } from './reconciler/listener-directory.js';
 import { repositories } from './store/repositories.js';
@@ -92,7 +93,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     // The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread.
     const dataPlane = await DataPlaneHost.start({
       dns: { address: '127.0.0.1', port: config.dnsPort, ttl: 60 },
-      localCloud: localCloud ? { source: localCloud, dataDir: config.dataDir } : null,
+      // One source over every running emulator (their loopback ranges are disjoint, see common/loopback.ts).
+      localCloud: localCloud ? { source: mergedSnapshotSource([localCloud]), dataDir: config.dataDir } : null,
       lookups: {
         dnsRecords: (name, type, addresses) => privateDnsRecords(repositories(store.db), config.domain, addresses, name, type),
         horizon: (clusterId, targetName, via) => nodeHorizon(repositories(store.db), config.domain, clusterId, targetName, via),

@@ -49,12 +49,12 @@ before(async () => {
     (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
   );
   const snapshot = await stack.running.localCloud!.snapshot();
-  endpointAddress = snapshot.vpcEndpoints.find((e) => e.vpcEndpointId === vpce)!.networkInterfaces[0]!.loopbackAddress;
+  endpointAddress = snapshot.endpoints.find((e) => e.endpointId === vpce)!.networkInterfaces[0]!.loopbackAddress;
   // A client inside the customer VPC: another address of the same subnet.
   const [a, b, c] = endpointAddress.split('.');
   clientAddress = `${a}.${b}.${c}.250`;
-  const providerVpc = snapshot.vpcs.find((v) => v.accountId === stack.bootstrap.localCloud!.provider.accountId && v.region === 'us-east-1')!;
-  providerAddress = `127.${snapshot.loopbackBase + providerVpc.slot}.0.250`;
+  const providerVpc = snapshot.networks.find((v) => v.accountId === stack.bootstrap.localCloud!.provider.accountId && v.region === 'us-east-1')!;
+  providerAddress = `127.${providerVpc.loopbackOctet}.0.250`;
 });
 
 after(async () => {

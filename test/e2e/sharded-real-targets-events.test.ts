@@ -76,7 +76,7 @@ before(async () => {
     () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint/${vpce}`),
     (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
   );
-  const eni = (await stack.running.localCloud!.snapshot()).vpcEndpoints.find((e) => e.vpcEndpointId === vpce)!.networkInterfaces[0]!.loopbackAddress;
+  const eni = (await stack.running.localCloud!.snapshot()).endpoints.find((e) => e.endpointId === vpce)!.networkInterfaces[0]!.loopbackAddress;
   clientAddress = eni.replace(/\.\d+$/, '.251');
 });
 

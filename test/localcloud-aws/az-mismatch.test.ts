@@ -35,7 +35,7 @@ describe('AZ mismatch: the exact InvalidParameter error and the documented recov
       { message: new RegExp(`subnet: ${bad}\\.$`) },
     );
     const snapshot = await h.cloud.snapshot();
-    assert.equal(snapshot.vpcEndpoints.length, 0, 'the failed call left no endpoint and no interface behind');
+    assert.equal(snapshot.endpoints.length, 0, 'the failed call left no endpoint and no interface behind');
   });
 
   test('two subnets in one AZ are DuplicateSubnetsInSameZone', async () => {

@@ -171,21 +171,22 @@ describe('provider flow with acceptance (SDK v3 against the local cloud)', () =>
     h.advance(1_000);
     assert.equal(await state(), 'available');
     const snapshot = await h.cloud.snapshot();
-    const endpoint = snapshot.vpcEndpoints.find((e) => e.vpcEndpointId === id)!;
+    const endpoint = snapshot.endpoints.find((e) => e.endpointId === id)!;
     assert.equal(endpoint.forwarding, true);
     assert.equal(endpoint.networkInterfaces.length, 2);
-    const customerSlot = snapshot.vpcs.find((v) => v.vpcId === customerVpc)!.slot;
+    const customerOctet = snapshot.networks.find((n) => n.networkId === customerVpc)!.loopbackOctet;
     for (const eni of endpoint.networkInterfaces) {
       assert.match(eni.privateIp, /^172\.31\.(0|16)\.4$/, 'the first usable address of the subnet');
-      assert.equal(eni.loopbackAddress, `127.${100 + customerSlot}.${eni.privateIp.split('.')[2]}.4`);
+      assert.equal(eni.loopbackAddress, `127.${customerOctet}.${eni.privateIp.split('.')[2]}.4`);
     }
-    const lb = snapshot.loadBalancers.find((l) => l.arn === svc.loadBalancerArn)!;
-    assert.equal(lb.state, 'active');
+    const lb = snapshot.loadBalancers.find((l) => l.loadBalancerId === svc.loadBalancerArn)!;
+    assert.equal(lb.active, true);
     assert.equal(lb.networkInterfaces.length, 5);
-    assert.equal(lb.listeners[0]!.port, 1024);
-    assert.equal(lb.listeners[0]!.targetGroup.proxyProtocolV2, true);
-    const providerSlot = snapshot.vpcs.find((v) => v.vpcId === svc.providerVpcId)!.slot;
-    assert.deepEqual(lb.listeners[0]!.targetGroup.targets, [{ id: '172.31.0.10', port: 27017, availabilityZone: null, loopbackAddress: `127.${100 + providerSlot}.0.10` }]);
+    assert.equal(lb.ports[0]!.port, 1024);
+    assert.equal(lb.ports[0]!.proxyProtocol, true);
+    assert.deepEqual(endpoint.proxyTlv, { kind: 'aws-vpce-id', vpceId: id });
+    const providerOctet = snapshot.networks.find((n) => n.networkId === svc.providerVpcId)!.loopbackOctet;
+    assert.deepEqual(lb.ports[0]!.targets, [{ id: '172.31.0.10', port: 27017, availabilityZone: null, loopbackAddress: `127.${providerOctet}.0.10` }]);
     const group = snapshot.securityGroups.find((g) => g.groupId === endpoint.securityGroupIds[0])!;
     assert.deepEqual(group.egress, [{ ipProtocol: '-1', fromPort: null, toPort: null, cidrIpv4: '0.0.0.0/0', referencedGroupId: null }]);
     assert.equal(snapshot.nextTransitionAt, null);
@@ -213,7 +214,7 @@ describe('provider flow with acceptance (SDK v3 against the local cloud)', () =>
     for (let i = 0; i < 50 && changes === 0; i++) await new Promise((r) => setTimeout(r, 20));
     unsubscribe();
     assert.ok(changes > 0, 'onChange fired after the rejection');
-    assert.equal((await h.cloud.snapshot()).vpcEndpoints.find((e) => e.vpcEndpointId === id)!.forwarding, false);
+    assert.equal((await h.cloud.snapshot()).endpoints.find((e) => e.endpointId === id)!.forwarding, false);
     const deleted = await provider.send(new DeleteVpcEndpointServiceConfigurationsCommand({ ServiceIds: [svc.serviceId] }));
     assert.deepEqual(deleted.Unsuccessful, []);
     const describe = () => provider.send(new DescribeVpcEndpointServiceConfigurationsCommand({ ServiceIds: [svc.serviceId] }));
@@ -237,7 +238,7 @@ describe('provider flow with acceptance (SDK v3 against the local cloud)', () =>
     assert.equal(await state(), 'deleting');
     h.advance(30_000);
     assert.equal(await state(), 'deleted');
-    assert.equal((await h.cloud.snapshot()).vpcEndpoints.find((e) => e.vpcEndpointId === id)!.networkInterfaces.length, 0);
+    assert.equal((await h.cloud.snapshot()).endpoints.find((e) => e.endpointId === id)!.networkInterfaces.length, 0);
     h.advance(300_000);
     await rejectsWith(customer.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] })), 'InvalidVpcEndpointId.NotFound', {
       message: `The Vpc Endpoint Id '${id}' does not exist`,

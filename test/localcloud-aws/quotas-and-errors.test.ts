@@ -259,7 +259,7 @@ describe('EC2 networking, errors and tags', () => {
     const snapshot = await h.cloud.snapshot();
     const snapGroup = snapshot.securityGroups.find((g) => g.groupId === groupId)!;
     assert.deepEqual(snapGroup.ingress, [{ ipProtocol: 'tcp', fromPort: 1024, toPort: 1074, cidrIpv4: '172.31.0.0/16', referencedGroupId: null }]);
-    assert.deepEqual(snapshot.vpcEndpoints.find((e) => e.vpcEndpointId === endpoint.VpcEndpointId)!.securityGroupIds, [groupId]);
+    assert.deepEqual(snapshot.endpoints.find((e) => e.endpointId === endpoint.VpcEndpointId)!.securityGroupIds, [groupId]);
     await rejectsWith(ec2.send(new DeleteSubnetCommand({ SubnetId: net.subnetByZone.get('us-east-1a')! })), 'DependencyViolation');
   });
 
@@ -274,10 +274,10 @@ describe('EC2 networking, errors and tags', () => {
 
   test('VPCs beyond the loopback slots are VpcLimitExceeded (base 250 leaves 5 slots)', async () => {
     const ec2 = h.ec2(h.cloud.accounts.customer);
-    const used = (await h.cloud.snapshot()).vpcs.length;
+    const used = (await h.cloud.snapshot()).networks.length;
     for (let i = used; i < 5; i++) await ec2.send(new CreateVpcCommand({ CidrBlock: `10.${100 + i}.0.0/16` }));
     await rejectsWith(ec2.send(new CreateVpcCommand({ CidrBlock: '10.200.0.0/16' })), 'VpcLimitExceeded');
-    const slots = (await h.cloud.snapshot()).vpcs.map((v) => v.slot).sort((a, b) => a - b);
-    assert.deepEqual(slots, [1, 2, 3, 4, 5]);
+    const octets = (await h.cloud.snapshot()).networks.map((n) => n.loopbackOctet).sort((a, b) => a - b);
+    assert.deepEqual(octets, [251, 252, 253, 254, 255]);
   });
 });

@@ -1,3 +1,4 @@
+import type { LoopbackRange } from '../common/loopback.js';
 import type { Delays } from './delays.js';
 import type { Region } from './geography.js';
 import type { Account } from './model.js';
@@ -19,7 +20,8 @@ export interface ActionContext {
   /** The emulated clock (LocalCloudAwsOptions.now), fixed for the whole request. */
   readonly now: Date;
   readonly delays: Delays;
-  readonly loopbackBase: number;
+  /** The AWS emulation's loopback range (common/loopback.ts). */
+  readonly loopback: LoopbackRange;
   /** CreateVpcEndpoint answers 503 Unavailable for this long after a service became Available. */
   readonly unavailableWindowMs: number;
   /** Whether the caller is the provider account (its default VPCs skip the unsupported AZ). */

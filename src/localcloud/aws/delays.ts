@@ -1,8 +1,8 @@
-/**
- * How long each emulated transition takes, in milliseconds. Transitions are lazy: a row stores
- * its state, the next state and when it is due (see transitions.ts), so delays survive restarts
- * and need no timers.
- */
+import { applyDelayChange, parseStoredDelays, type DelayPreset, type DelayPresets } from '../common/delays.js';
+
+export type { DelayPreset } from '../common/delays.js';
+
+/** How long each transition of the AWS emulation takes, in milliseconds (see common/delays.ts). */
 export interface Delays {
   /** CreateLoadBalancer: `provisioning` → `active`. */
   readonly loadBalancerProvisioning: number;
@@ -38,32 +38,14 @@ export const REALISTIC_DELAYS: Delays = Object.freeze({
   deletedRetention: 600_000,
 });
 
-export type DelayPreset = 'instant' | 'realistic';
+const AWS_DELAY_PRESETS: DelayPresets<Delays> = { instant: INSTANT_DELAYS, realistic: REALISTIC_DELAYS };
 
-/**
- * The delays after applying `change` to `current`: a preset replaces everything, a partial
- * object replaces only the keys it names. Throws RangeError for negative or non-finite values.
- */
+/** The AWS delays after applying `change` to `current` (see applyDelayChange). Throws RangeError for nonsense. */
 export function applyDelays(current: Delays, change: DelayPreset | Partial<Delays>): Delays {
-  if (change === 'instant') return INSTANT_DELAYS;
-  if (change === 'realistic') return REALISTIC_DELAYS;
-  const next = { ...current };
-  for (const [key, value] of Object.entries(change) as Array<[keyof Delays, number | undefined]>) {
-    if (value === undefined) continue;
-    if (!(key in INSTANT_DELAYS)) throw new RangeError(`Unknown delay: ${key}`);
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`Delay ${key} must be a non-negative number of ms`);
-    (next as Record<keyof Delays, number>)[key] = value;
-  }
-  return next;
+  return applyDelayChange(AWS_DELAY_PRESETS, current, change);
 }
 
-/** Reads stored delays (JSON), falling back to instant for missing or unknown keys. */
+/** Reads stored AWS delays (JSON), falling back to instant for missing or unknown keys. */
 export function parseDelays(json: string | undefined): Delays {
-  if (!json) return INSTANT_DELAYS;
-  try {
-    const value = JSON.parse(json) as Partial<Delays>;
-    return applyDelays(INSTANT_DELAYS, Object.fromEntries(Object.entries(value).filter(([key]) => key in INSTANT_DELAYS)));
-  } catch {
-    return INSTANT_DELAYS;
-  }
+  return parseStoredDelays(AWS_DELAY_PRESETS, json);
 }

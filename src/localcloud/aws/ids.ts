@@ -1,28 +1,10 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
+import { LOWER_ALNUM, randomHex, randomString } from '../common/ids.js';
 
-/**
- * Identifier generators in the shapes AWS uses. All are random (not sequential), so ids from a
- * restarted process never collide with stored ones in practice; callers that need uniqueness
- * guarantees rely on the table's primary key.
- */
+/** Identifier generators in the shapes AWS uses (random, see common/ids.ts). */
 
-const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const ACCESS_KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** `length` random characters of `alphabet`. */
-function randomString(alphabet: string, length: number): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
-  return out;
-}
-
-/** `length` lower-case hex digits. */
-function randomHex(length: number): string {
-  return randomBytes(Math.ceil(length / 2))
-    .toString('hex')
-    .slice(0, length);
-}
 
 /** EC2 resource id: `<prefix>-` + 17 lower hex, e.g. `vpc-0a1b2c3d4e5f60718`. */
 export function ec2Id(prefix: 'vpc' | 'subnet' | 'sg' | 'sgr' | 'vpce' | 'vpce-svc' | 'vpce-svc-perm' | 'eni' | 'rtb' | 'dopt' | 'acl'): string {

@@ -1,6 +1,6 @@
 import type { Delays } from './delays.js';
 import type { Repositories } from './store/repositories.js';
-import { advance, PURGED, type FollowUp } from './transitions.js';
+import { advance, PURGED, type FollowUp } from '../common/transitions.js';
 
 /** After a service enters `Deleted` it vanishes once the retention delay has passed. */
 function serviceFollowUp(delays: Delays): FollowUp {

@@ -1,26 +1,23 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
-import type { DataPlaneSnapshot } from './data-plane-snapshot.js';
+import type { DataPlaneSnapshot, SnapshotSource } from '../common/data-plane-snapshot.js';
 import { applyDelays, parseDelays, type DelayPreset, type Delays } from './delays.js';
 import { readSettings, SETTING } from './emulator-settings.js';
-import { toStoredFault, type FaultSpec } from './faults.js';
+import { toStoredFault, type FaultSpec } from '../common/faults.js';
 import { accessKeyId, accountId, secretAccessKey } from './ids.js';
 import { advanceDueRows } from './lazy-transitions.js';
-import { maxVpcSlot } from './loopback.js';
+import { loopbackRanges } from '../common/loopback.js';
 import { answerQuery, type PipelineOptions } from './request-pipeline.js';
-import { takeEmulatorLock } from './store/emulator-lock.js';
+import { EMULATOR_LOCK_KEYS, takeEmulatorLock } from '../common/emulator-lock.js';
 import { repositories } from './store/repositories.js';
 import { migrateLocalCloud } from './store/migrations/index.js';
-import { localCloudDb, type LocalCloudSchema } from './store/schema.js';
+import { inLocalCloudTransaction, localCloudDb } from './store/schema.js';
 import { buildSnapshot } from './snapshot.js';
 
-export type { DataPlaneSnapshot } from './data-plane-snapshot.js';
-export type * from './data-plane-snapshot.js';
+export type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 export type { Delays } from './delays.js';
-export type { FaultSpec } from './faults.js';
-export { loopbackAddress } from './loopback.js';
+export type { FaultSpec } from '../common/faults.js';
 
 /** How to run the AWS emulation. */
 export interface LocalCloudAwsOptions {
@@ -31,7 +28,7 @@ export interface LocalCloudAwsOptions {
    * replaces the stored delays; otherwise delays changed at runtime (setDelays) are kept.
    */
   readonly delays: DelayPreset;
-  /** VPC n's addresses map to `127.<loopbackBase + n>.x.y` (see loopback.ts). */
+  /** VPC n's addresses map to `127.<loopbackBase + n>.x.y` (see common/loopback.ts: the AWS range). */
   readonly loopbackBase: number;
   /** The emulated clock (resource timestamps, transitions). Default: wall clock. SigV4 skew always uses the wall clock. */
   readonly now?: () => Date;
@@ -48,7 +45,7 @@ export interface AccountCredentials {
 /** A fault for one action: see setFault. */
 export type Fault = FaultSpec;
 
-export interface LocalCloudAws {
+export interface LocalCloudAws extends SnapshotSource {
   /** Node http handler for both EC2 (Version 2016-11-15) and ELBv2 (2015-12-01) Query requests on one endpoint. */
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Serves `handle` on host:port (port 0 = a free port); resolves to the bound port, URL and a close function. */
@@ -110,6 +107,7 @@ async function freeAccountId(store: Store): Promise<string> {
  */
 export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promise<LocalCloudAws> {
   const { store, loopbackBase } = options;
+  const loopback = loopbackRanges(loopbackBase).AWS;
   const now = options.now ?? (() => new Date());
   await migrateLocalCloud(store.db);
   const db = localCloudDb(store);
@@ -121,8 +119,8 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
     await control.setSetting(SETTING.startPreset, options.delays);
   }
   const usedSlots = await repositories(db).network.maxVpcSlot();
-  if (usedSlots > maxVpcSlot(loopbackBase)) {
-    throw new RangeError(`The local cloud has ${usedSlots} VPC slots, more than loopback base ${loopbackBase} allows (${maxVpcSlot(loopbackBase)})`);
+  if (usedSlots > loopback.maxSlot) {
+    throw new RangeError(`The local cloud has ${usedSlots} VPC slots, more than loopback base ${loopbackBase} allows (${loopback.maxSlot})`);
   }
 
   const listeners = new Set<() => void>();
@@ -136,7 +134,7 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
     }
   });
   const changed = () => store.notify(CHANGE_CHANNEL, '');
-  const pipeline: PipelineOptions = { store, now, loopbackBase, changed };
+  const pipeline: PipelineOptions = { store, now, loopback, changed };
   const servers = new Set<Server>();
   const held = new Map<NodeJS.Timeout, ServerResponse>();
   let closed = false;
@@ -224,13 +222,12 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
     },
     async snapshot() {
       let advanced = false;
-      const snapshot = await store.transaction(async (raw) => {
-        const trx = raw as unknown as Transaction<LocalCloudSchema>;
-        await takeEmulatorLock(trx);
+      const snapshot = await inLocalCloudTransaction(store, async (trx) => {
+        await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
         const repos = repositories(trx);
         const at = now();
         advanced = await advanceDueRows(repos, at, (await readSettings(repos.control)).delays);
-        return buildSnapshot(repos, at, loopbackBase);
+        return buildSnapshot(repos, at, loopback);
       });
       if (advanced) await changed().catch(() => undefined);
       return snapshot;

@@ -1,4 +1,3 @@
-import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
 import type { ActionContext } from './action-context.js';
 import { authenticate, scopeService, SIGNING_SERVICE, type QueryProtocol } from './auth.js';
@@ -9,13 +8,15 @@ import { ec2ErrorBody, ec2SuccessBody } from './ec2-xml.js';
 import { ELBV2_ACTIONS } from './elbv2/elbv2-actions.js';
 import { elbv2ErrorBody, elbv2SuccessBody } from './elbv2-xml.js';
 import { readSettings } from './emulator-settings.js';
-import { DEFAULT_TIMEOUT_FAULT_MS, faultError } from './faults.js';
+import { DEFAULT_TIMEOUT_FAULT_MS } from '../common/faults.js';
+import type { LoopbackRange } from '../common/loopback.js';
+import { faultError } from './fault-error.js';
 import { requestId as newRequestId } from './ids.js';
 import { advanceDueRows } from './lazy-transitions.js';
 import { QueryParams } from './query-params.js';
 import type { ControlRepository } from './store/control.repository.js';
-import { localCloudDb, type LocalCloudSchema } from './store/schema.js';
-import { takeEmulatorLock } from './store/emulator-lock.js';
+import { inLocalCloudTransaction, localCloudDb } from './store/schema.js';
+import { EMULATOR_LOCK_KEYS, takeEmulatorLock } from '../common/emulator-lock.js';
 import { repositories } from './store/repositories.js';
 import type { SignedRequest } from './sigv4.js';
 
@@ -27,7 +28,7 @@ export interface PipelineOptions {
   readonly store: Store;
   /** The emulated clock for resource timestamps and transitions. */
   readonly now: () => Date;
-  readonly loopbackBase: number;
+  readonly loopback: LoopbackRange;
   /** Called after a committed change that may affect the data plane. */
   readonly changed: () => Promise<void>;
 }
@@ -90,14 +91,13 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
       throw new AwsQueryError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
     }
     let advanced = false;
-    const body = await options.store.transaction(async (raw) => {
-      const trx = raw as unknown as Transaction<LocalCloudSchema>;
-      await takeEmulatorLock(trx);
+    const body = await inLocalCloudTransaction(options.store, async (trx) => {
+      await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
       const repos = repositories(trx);
       const settings = await readSettings(repos.control);
       const now = options.now();
       const isProvider = settings.providerAccountId === account.accountId;
-      await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopbackBase: options.loopbackBase }, isProvider);
+      await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, isProvider);
       advanced = await advanceDueRows(repos, now, settings.delays);
       const ctx: ActionContext = {
         repos,
@@ -105,7 +105,7 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
         region,
         now,
         delays: settings.delays,
-        loopbackBase: options.loopbackBase,
+        loopback: options.loopback,
         unavailableWindowMs: settings.unavailableWindowMs,
         isProvider,
         action,

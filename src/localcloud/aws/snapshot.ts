@@ -1,24 +1,27 @@
 import { findRegion } from './geography.js';
-import { cidrContainsAddress, parseCidr, parseIpv4 } from './ipv4.js';
+import { cidrContainsAddress, parseCidr, parseIpv4 } from '../common/ipv4.js';
 import { nextDueAt } from './lazy-transitions.js';
-import { loopbackAddress } from './loopback.js';
+import { loopbackAddress, loopbackOctet, type LoopbackRange } from '../common/loopback.js';
 import type { NetworkInterface, Vpc } from './model.js';
 import { endpointDnsNames } from './names.js';
 import type { Repositories } from './store/repositories.js';
-import type { DataPlaneSnapshot, SnapshotNetworkInterface, SnapshotTargetGroup } from './data-plane-snapshot.js';
+import type { DataPlaneSnapshot, SnapshotNetworkInterface, SnapshotService, SnapshotTarget } from '../common/data-plane-snapshot.js';
 
 /**
- * Builds the data-plane snapshot from the store (rows already advanced to `now`). Read-only;
- * call inside one transaction so the picture is consistent.
+ * Builds the neutral data-plane snapshot from the AWS emulation's store (rows already advanced to
+ * `now`): VPCs are networks, NLB listeners are ports (with their target group's targets and its
+ * `proxy_protocol_v2.enabled`), endpoint services are services, VPC endpoints are endpoints
+ * carrying the VPC-endpoint-id TLV. Read-only; call inside one transaction so the picture is
+ * consistent.
  */
-export async function buildSnapshot(repos: Repositories, now: Date, loopbackBase: number): Promise<DataPlaneSnapshot> {
+export async function buildSnapshot(repos: Repositories, now: Date, range: LoopbackRange): Promise<DataPlaneSnapshot> {
   const vpcs = await repos.network.allVpcs();
   const vpcById = new Map(vpcs.map((v) => [v.vpcId, v]));
-  const loopback = (vpc: Vpc | undefined, ip: string) => (vpc ? loopbackAddress(loopbackBase, vpc.slot, ip) : ip);
+  const loopback = (vpc: Vpc | undefined, ip: string) => (vpc ? loopbackAddress(range, vpc.slot, ip) : ip);
   const interfaces = await repos.network.allInterfaces();
   const toInterface = (eni: NetworkInterface): SnapshotNetworkInterface => ({
     networkInterfaceId: eni.networkInterfaceId,
-    vpcId: eni.vpcId,
+    networkId: eni.vpcId,
     subnetId: eni.subnetId,
     availabilityZone: eni.availabilityZone,
     privateIp: eni.privateIp,
@@ -37,9 +40,10 @@ export async function buildSnapshot(repos: Repositories, now: Date, loopbackBase
       referencedGroupId: r.referencedGroupId,
     });
     return {
+      cloud: 'AWS' as const,
       groupId: g.groupId,
       groupName: g.groupName,
-      vpcId: g.vpcId,
+      networkId: g.vpcId,
       accountId: g.accountId,
       region: g.region,
       ingress: mine.filter((r) => !r.isEgress).map(shape),
@@ -49,21 +53,14 @@ export async function buildSnapshot(repos: Repositories, now: Date, loopbackBase
 
   const groups = await repos.loadBalancers.allTargetGroups();
   const targets = await repos.loadBalancers.listTargets(groups.map((g) => g.arn));
-  const groupView = new Map<string, SnapshotTargetGroup>(
+  const groupView = new Map<string, { readonly proxyProtocol: boolean; readonly targets: readonly SnapshotTarget[] }>(
     groups.map((g) => {
       const vpc = vpcById.get(g.vpcId);
       const cidr = vpc && parseCidr(vpc.cidrBlock);
       return [
         g.arn,
         {
-          arn: g.arn,
-          name: g.name,
-          protocol: g.protocol,
-          port: g.port,
-          targetType: g.targetType,
-          vpcId: g.vpcId,
-          proxyProtocolV2: g.attributes['proxy_protocol_v2.enabled'] === 'true',
-          attributes: g.attributes,
+          proxyProtocol: g.attributes['proxy_protocol_v2.enabled'] === 'true',
           targets: targets
             .filter((t) => t.targetGroupArn === g.arn)
             .map((t) => {
@@ -79,47 +76,50 @@ export async function buildSnapshot(repos: Repositories, now: Date, loopbackBase
   const lbs = await repos.loadBalancers.allLoadBalancers();
   const listeners = await repos.loadBalancers.listListeners(lbs.map((lb) => lb.arn));
   const loadBalancers = lbs.map((lb) => ({
-    arn: lb.arn,
+    cloud: 'AWS' as const,
+    loadBalancerId: lb.arn,
     name: lb.name,
     accountId: lb.accountId,
     region: lb.region,
-    vpcId: lb.vpcId,
-    scheme: lb.scheme,
-    state: lb.state,
+    networkId: lb.vpcId,
+    active: lb.state === 'active',
     dnsName: lb.dnsName,
     securityGroupIds: lb.securityGroups,
     networkInterfaces: interfacesOf(lb.arn),
-    listeners: listeners
+    ports: listeners
       .filter((l) => l.loadBalancerArn === lb.arn && groupView.has(l.targetGroupArn))
-      .map((l) => ({ arn: l.arn, port: l.port, protocol: l.protocol, targetGroup: groupView.get(l.targetGroupArn)! })),
+      .map((l) => ({ id: l.arn, port: l.port, protocol: l.protocol, ...groupView.get(l.targetGroupArn)! })),
   }));
 
   const services = await repos.endpoints.allServices();
-  const endpointServices = [];
+  const endpointServices: SnapshotService[] = [];
   for (const s of services) {
     const zones = new Set(s.loadBalancerArns.flatMap((arn) => lbs.find((lb) => lb.arn === arn)?.subnets.map((sub) => sub.zoneName) ?? []));
     endpointServices.push({
+      cloud: 'AWS',
       serviceId: s.serviceId,
       serviceName: s.serviceName,
       accountId: s.accountId,
       region: s.region,
       state: s.state,
       acceptanceRequired: s.acceptanceRequired,
-      loadBalancerArns: s.loadBalancerArns,
+      loadBalancerIds: s.loadBalancerArns,
       availabilityZones: [...zones].sort(),
       allowedPrincipals: (await repos.endpoints.listPermissions(s.serviceId)).map((p) => p.principal),
+      proxyProtocol: false,
     });
   }
   const liveServices = new Set(services.filter((s) => s.state === 'Available' || s.state === 'Pending').map((s) => s.serviceId));
-  const vpcEndpoints = (await repos.endpoints.allEndpoints()).map((e) => {
+  const endpoints = (await repos.endpoints.allEndpoints()).map((e) => {
     const enis = interfacesOf(e.vpcEndpointId);
     const region = findRegion(e.region);
     const zones = region ? region.zones.map((z) => z.zoneName).filter((z) => enis.some((eni) => eni.availabilityZone === z)) : [];
     return {
-      vpcEndpointId: e.vpcEndpointId,
+      cloud: 'AWS' as const,
+      endpointId: e.vpcEndpointId,
       accountId: e.accountId,
       region: e.region,
-      vpcId: e.vpcId,
+      networkId: e.vpcId,
       serviceId: e.serviceId,
       serviceName: e.serviceName,
       state: e.state,
@@ -127,17 +127,25 @@ export async function buildSnapshot(repos: Repositories, now: Date, loopbackBase
       securityGroupIds: e.securityGroupIds,
       networkInterfaces: enis,
       dnsNames: endpointDnsNames(e.vpcEndpointId, e.dnsSuffix, e.serviceId, e.region, zones),
+      proxyTlv: { kind: 'aws-vpce-id' as const, vpceId: e.vpcEndpointId },
     };
   });
 
   return {
     takenAt: now,
     nextTransitionAt: await nextDueAt(repos),
-    loopbackBase,
-    vpcs: vpcs.map((v) => ({ vpcId: v.vpcId, accountId: v.accountId, region: v.region, cidrBlock: v.cidrBlock, isDefault: v.isDefault, slot: v.slot })),
+    networks: vpcs.map((v) => ({
+      cloud: 'AWS' as const,
+      networkId: v.vpcId,
+      accountId: v.accountId,
+      region: v.region,
+      cidrBlock: v.cidrBlock,
+      isDefault: v.isDefault,
+      loopbackOctet: loopbackOctet(range, v.slot),
+    })),
     securityGroups,
     loadBalancers,
-    endpointServices,
-    vpcEndpoints,
+    services: endpointServices,
+    endpoints,
   };
 }

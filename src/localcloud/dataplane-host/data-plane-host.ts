@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { EndpointAddressBook, PrivateDnsRecord } from '../../app/private-dns.js';
 import type { Logger, LogLevel } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
-import { forwardingAddresses, type SnapshotSource } from '../aws/data-plane-snapshot.js';
+import { forwardingAddresses, type SnapshotSource } from '../common/data-plane-snapshot.js';
 import {
   DEFAULT_LOOKUP_BOUNDS,
   type DataPlaneWorkerConfig,

@@ -4,7 +4,7 @@
 import type { PrivateDnsRecord } from '../../app/private-dns.js';
 import type { LogLevel } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
-import type { DataPlaneSnapshot } from '../aws/data-plane-snapshot.js';
+import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 
 /** What the worker is started with (`workerData`). */
 export interface DataPlaneWorkerConfig {

@@ -7,7 +7,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { PrivateDnsRecord } from '../../app/private-dns.js';
 import { LocalCertificateAuthority } from '../dataplane/certificates.js';
 import { startDnsServer, type RunningDnsServer } from '../dataplane/dns-server.js';
-import { NlbGateway } from '../gateway/nlb-gateway.js';
+import { PrivateLinkGateway } from '../gateway/private-link-gateway.js';
 import { SimulatedClusterRuntime } from '../simulated-nodes/simulated-cluster-runtime.js';
 import { BoundedLookups, type LookupAnswer } from './bounded-lookups.js';
 import type { DataPlaneWorkerConfig, FromWorker, HorizonAnswer, Lookup, LookupValue, RuntimeCall, ToWorker } from './data-plane-protocol.js';
@@ -29,7 +29,7 @@ const horizons = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: 
 
 const snapshots = config.localCloud ? new PostedSnapshots(config.localCloud.snapshot) : undefined;
 let dns: RunningDnsServer | undefined;
-let gateway: NlbGateway | undefined;
+let gateway: PrivateLinkGateway | undefined;
 let runtime: SimulatedClusterRuntime | undefined;
 
 port.on('message', (message: ToWorker) => {
@@ -73,7 +73,7 @@ async function start(): Promise<void> {
   let caPath: string | null = null;
   if (config.localCloud && snapshots) {
     // Snapshots are pushed on every change; the gateway's own poll only re-applies the last one.
-    gateway = new NlbGateway(snapshots, log.child({ component: 'gateway' }), 5000);
+    gateway = new PrivateLinkGateway(snapshots, log.child({ component: 'gateway' }), 5000);
     await gateway.start();
     const ca = await LocalCertificateAuthority.loadOrCreate(config.localCloud.dataDir);
     caPath = ca.caCertPath ?? null;

@@ -1,4 +1,4 @@
-import type { DataPlaneSnapshot, SnapshotSource } from '../aws/data-plane-snapshot.js';
+import type { DataPlaneSnapshot, SnapshotSource } from '../common/data-plane-snapshot.js';
 
 /**
  * A snapshot source fed by messages: `post(snapshot)` replaces the current snapshot and tells

@@ -1,5 +1,5 @@
 import type { Logger } from '../../logging/logger.js';
-import type { DataPlaneSnapshot, SnapshotSource } from '../aws/data-plane-snapshot.js';
+import type { DataPlaneSnapshot, SnapshotSource } from '../common/data-plane-snapshot.js';
 import { CoalescedPass } from '../dataplane/coalesced-pass.js';
 
 /**

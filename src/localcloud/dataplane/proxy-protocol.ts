@@ -19,6 +19,8 @@ const PP2_SUBTYPE_AWS_VPCE_ID = 0x01;
 /** TLV type Azure Private Link uses (PP2_TYPE_AZURE); subtype 0x01 is the LinkID (uint32 LE). */
 const PP2_TYPE_AZURE = 0xee;
 const PP2_SUBTYPE_AZURE_PRIVATEENDPOINT_LINKID = 0x01;
+/** TLV type Google Cloud Private Service Connect uses: the PSC connection id, uint64 big-endian, no subtype. */
+const PP2_TYPE_GCP = 0xe0;
 
 /** `PROXY`: the addresses are the real client's; `LOCAL`: a health check, use the socket's own. */
 export type ProxyCommand = 'LOCAL' | 'PROXY';
@@ -312,6 +314,20 @@ export function azureLinkIdTlv(linkId: number): ProxyTlv {
 export function azureLinkIdOf(header: ProxyHeader): number | undefined {
   const tlv = header.tlvs.find((t) => t.type === PP2_TYPE_AZURE && t.value[0] === PP2_SUBTYPE_AZURE_PRIVATEENDPOINT_LINKID && t.value.length === 5);
   return tlv ? tlv.value.readUInt32LE(1) : undefined;
+}
+
+/** The Private Service Connect TLV: type 0xE0, value = the PSC connection id (decimal text) as uint64 big-endian. Throws RangeError for a non-uint64. */
+export function gcpPscConnectionIdTlv(pscConnectionId: string): ProxyTlv {
+  if (!/^\d{1,20}$/.test(pscConnectionId) || BigInt(pscConnectionId) > 0xffff_ffff_ffff_ffffn) throw new RangeError(`Not a PSC connection id: ${pscConnectionId}`);
+  const value = Buffer.alloc(8);
+  value.writeBigUInt64BE(BigInt(pscConnectionId));
+  return { type: PP2_TYPE_GCP, value };
+}
+
+/** The PSC connection id (decimal text) carried by the header, or undefined. */
+export function gcpPscConnectionIdOf(header: ProxyHeader): string | undefined {
+  const tlv = header.tlvs.find((t) => t.type === PP2_TYPE_GCP && t.value.length === 8);
+  return tlv ? tlv.value.readBigUInt64BE(0).toString() : undefined;
 }
 
 /**

@@ -1,27 +1,27 @@
-import type { DataPlaneSnapshot, SnapshotSecurityGroup } from '../aws/data-plane-snapshot.js';
-import { cidrContainsAddress, formatIpv4, parseCidr, parseIpv4 } from '../aws/ipv4.js';
+import type { DataPlaneSnapshot, SnapshotSecurityGroup } from '../common/data-plane-snapshot.js';
+import { cidrContainsAddress, formatIpv4, parseCidr, parseIpv4 } from '../common/ipv4.js';
 
 /**
  * Where a connection comes from, in the local cloud's terms: a loopback address
- * `127.<loopbackBase + n>.x.y` is the private IP `x.y` (low 16 bits) of VPC slot n; any other
- * address is outside every VPC (the host itself, like an on-premises network) and is matched
- * by its own value.
+ * `127.<loopbackOctet>.x.y` is the private IP `x.y` (low 16 bits) of the network with that
+ * octet, whichever cloud it belongs to; any other address is outside every network (the host
+ * itself, like an on-premises network) and is matched by its own value.
  */
-export function sourceOf(snapshot: DataPlaneSnapshot, address: string): { vpcId?: string; ip: string } {
+export function sourceOf(snapshot: DataPlaneSnapshot, address: string): { networkId?: string; ip: string } {
   const plain = address.replace(/^::ffff:/, '');
   const value = parseIpv4(plain);
   if (value === undefined || value >>> 24 !== 127) return { ip: plain };
-  const slot = ((value >>> 16) & 255) - snapshot.loopbackBase;
-  const vpc = snapshot.vpcs.find((v) => v.slot === slot);
-  const cidr = vpc && parseCidr(vpc.cidrBlock);
-  if (!vpc || !cidr) return { ip: plain };
+  const octet = (value >>> 16) & 255;
+  const network = snapshot.networks.find((n) => n.loopbackOctet === octet);
+  const cidr = network && parseCidr(network.cidrBlock);
+  if (!network || !cidr) return { ip: plain };
   const ip = ((cidr.network & 0xffff0000) | (value & 0xffff)) >>> 0;
-  return cidrContainsAddress(cidr, ip) ? { vpcId: vpc.vpcId, ip: formatIpv4(ip) } : { ip: plain };
+  return cidrContainsAddress(cidr, ip) ? { networkId: network.networkId, ip: formatIpv4(ip) } : { ip: plain };
 }
 
 /**
- * Security-group check of inbound traffic (AWS semantics: allow-only rules, any matching rule of
- * any attached group allows). A rule matches on protocol (`-1` all, or `tcp`), port range, and
+ * Security-group check of inbound traffic (allow-only rules, any matching rule of any attached
+ * group allows: AWS semantics, and the snapshot's contract for every cloud). A rule matches on protocol (`-1` all, or `tcp`), port range, and
  * source CIDR. Rules that reference a security group match no client here: clients of the local
  * cloud are processes, not network interfaces in a group (docs/localcloud-aws.md).
  */

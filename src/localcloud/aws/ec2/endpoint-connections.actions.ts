@@ -1,7 +1,7 @@
 import type { ActionContext } from '../action-context.js';
 import type { VpcEndpoint } from '../model.js';
 import { parseFilters } from '../query-params.js';
-import { resting, scheduled } from '../transitions.js';
+import { resting, scheduled } from '../../common/transitions.js';
 import { leaf, list, xml, type Xml } from '../xml.js';
 import { missingParameter, required } from './ec2-errors.js';
 import { renderConnection, renderUnsuccessful, type UnsuccessfulItem } from './ec2-render.js';

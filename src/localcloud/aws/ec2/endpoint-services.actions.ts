@@ -4,7 +4,7 @@ import { ec2Id } from '../ids.js';
 import type { EndpointService } from '../model.js';
 import { endpointServiceName } from '../names.js';
 import { parseFilters } from '../query-params.js';
-import { scheduled } from '../transitions.js';
+import { scheduled } from '../../common/transitions.js';
 import { element, leaf, list, xml, type Xml } from '../xml.js';
 import { checkClientToken } from './client-token.js';
 import { invalidParameter, missingParameter, optionalBoolean, required, serviceIdNotFound } from './ec2-errors.js';

@@ -1,8 +1,8 @@
 import { AwsQueryError } from '../aws-query-error.js';
 import type { Region } from '../geography.js';
 import { ec2Id } from '../ids.js';
-import { formatCidr, formatIpv4, lowestFreeAddress, parseCidr } from '../ipv4.js';
-import { maxVpcSlot } from '../loopback.js';
+import { formatCidr, formatIpv4, lowestFreeAddress, parseCidr } from '../../common/ipv4.js';
+import type { LoopbackRange } from '../../common/loopback.js';
 import type { NetworkInterface, Subnet, Tag, Vpc } from '../model.js';
 import type { Repositories } from '../store/repositories.js';
 
@@ -12,7 +12,8 @@ export interface NetworkScope {
   readonly accountId: string;
   readonly region: Region;
   readonly now: Date;
-  readonly loopbackBase: number;
+  /** The AWS emulation's loopback range: its slots bound the number of VPCs. */
+  readonly loopback: LoopbackRange;
 }
 
 /**
@@ -22,7 +23,7 @@ export interface NetworkScope {
  */
 export async function createVpc(scope: NetworkScope, cidrBlock: string, isDefault: boolean, tags: readonly Tag[]): Promise<Vpc> {
   const slot = (await scope.repos.network.maxVpcSlot()) + 1;
-  if (slot > maxVpcSlot(scope.loopbackBase)) {
+  if (slot > scope.loopback.maxSlot) {
     throw new AwsQueryError('VpcLimitExceeded', 'The maximum number of VPCs has been reached.');
   }
   const vpc: Omit<Vpc, 'seq'> = {

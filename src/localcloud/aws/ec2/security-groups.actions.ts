@@ -1,7 +1,7 @@
 import type { ActionContext } from '../action-context.js';
 import { AwsQueryError } from '../aws-query-error.js';
 import { ec2Id } from '../ids.js';
-import { parseCidr } from '../ipv4.js';
+import { parseCidr } from '../../common/ipv4.js';
 import type { SecurityGroup, SecurityGroupRule } from '../model.js';
 import { parseFilters, type QueryParams } from '../query-params.js';
 import { element, leaf, list, xml, type Xml } from '../xml.js';

@@ -3,7 +3,7 @@ import { AwsQueryError } from '../aws-query-error.js';
 import { dnsSuffix, ec2Id } from '../ids.js';
 import type { SecurityGroup, Subnet, VpcEndpoint } from '../model.js';
 import { parseFilters } from '../query-params.js';
-import { resting, scheduled } from '../transitions.js';
+import { resting, scheduled } from '../../common/transitions.js';
 import { element, leaf, list, scalarList, xml, type Xml } from '../xml.js';
 import { checkClientToken } from './client-token.js';
 import { invalidParameter, missingParameter, optionalBoolean, required, serviceNameNotFound, vpcEndpointNotFound } from './ec2-errors.js';

@@ -2,7 +2,7 @@ import type { ActionContext } from '../action-context.js';
 import { AwsQueryError } from '../aws-query-error.js';
 import { findZone } from '../geography.js';
 import { ec2Id } from '../ids.js';
-import { cidrContains, cidrsOverlap, formatCidr, parseCidr, usableRange } from '../ipv4.js';
+import { cidrContains, cidrsOverlap, formatCidr, parseCidr, usableRange } from '../../common/ipv4.js';
 import type { Subnet, Vpc } from '../model.js';
 import { parseFilters } from '../query-params.js';
 import { element, leaf, list, xml, type Xml } from '../xml.js';
@@ -34,12 +34,7 @@ export async function createVpcAction(ctx: ActionContext): Promise<Xml> {
   if (!cidr) throw invalidParameterValue(`Value (${text}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
   if (cidr.prefix < 16 || cidr.prefix > 28) throw new AwsQueryError('InvalidVpc.Range', `The CIDR '${text}' is invalid.`);
   const tags = tagsFromSpecifications(ctx.params, 'vpc');
-  const vpc = await createVpc(
-    { repos: ctx.repos, accountId: ctx.account.accountId, region: ctx.region, now: ctx.now, loopbackBase: ctx.loopbackBase },
-    formatCidr(cidr),
-    false,
-    tags,
-  );
+  const vpc = await createVpc({ repos: ctx.repos, accountId: ctx.account.accountId, region: ctx.region, now: ctx.now, loopback: ctx.loopback }, formatCidr(cidr), false, tags);
   return element('vpc', renderVpc(vpc));
 }
 

@@ -3,7 +3,7 @@ import { AwsQueryError } from '../aws-query-error.js';
 import { allocateInterface } from '../ec2/network-factory.js';
 import { elbId } from '../ids.js';
 import type { LoadBalancer, Subnet } from '../model.js';
-import { scheduled } from '../transitions.js';
+import { scheduled } from '../../common/transitions.js';
 import { xml, type Xml } from '../xml.js';
 import { loadBalancerArn } from './arns.js';
 import { checkArn, checkName, invalidConfiguration, loadBalancerNotFound, requiredMember, validationError } from './elbv2-errors.js';

@@ -1,6 +1,6 @@
 import type { ActionContext } from '../action-context.js';
 import { AwsQueryError } from '../aws-query-error.js';
-import { cidrContainsAddress, parseCidr, parseIpv4 } from '../ipv4.js';
+import { cidrContainsAddress, parseCidr, parseIpv4 } from '../../common/ipv4.js';
 import type { Target, TargetGroup } from '../model.js';
 import { element, leaf, xml, type Xml } from '../xml.js';
 import { requiredMember, validationError } from './elbv2-errors.js';

@@ -1,11 +1,6 @@
 import type { Account } from '../model.js';
+import type { StoredFault } from '../../common/faults.js';
 import { json, type LcExecutor } from './schema.js';
-
-/** A fault as stored: what to do instead of (or before answering) an action. */
-export type StoredFault =
-  | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly status?: number }
-  | { readonly kind: 'throttle' }
-  | { readonly kind: 'timeout'; readonly ms?: number };
 
 /**
  * Accounts, emulator settings, fault switches and ClientToken records. Thin queries; missing

@@ -1,5 +1,5 @@
 import type { HealthCheck, Listener, LoadBalancer, LoadBalancerState, Tag, Target, TargetGroup } from '../model.js';
-import type { TimedState } from '../transitions.js';
+import type { TimedState } from '../../common/transitions.js';
 import { json, type LcExecutor } from './schema.js';
 
 type Insert<T> = Omit<T, 'seq'>;

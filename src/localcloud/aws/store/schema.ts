@@ -1,8 +1,9 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
+import type { Schema } from '../../../store/schema.js';
 
 /**
- * Row types of the `lc_*` tables (migration 0003-localcloud-aws). Timestamps are timestamptz
+ * Row types of the `lc_*` tables (the AWS emulation's migrations, store/migrations). Timestamps are timestamptz
  * (read as Date on both backends); JSON columns are jsonb written as JSON text.
  */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -201,8 +202,8 @@ export interface LcVpcEndpointsTable extends TimedColumns {
   created_at: Timestamp;
 }
 
-/** The local cloud's AWS tables, for a Kysely instance over the shared store. */
-export interface LocalCloudSchema {
+/** The local cloud's AWS tables, for a Kysely instance over the shared store (a type, not an interface: withTables needs an index signature). */
+export type LocalCloudSchema = {
   lc_settings: LcSettingsTable;
   lc_faults: LcFaultsTable;
   lc_accounts: LcAccountsTable;
@@ -220,14 +221,29 @@ export interface LocalCloudSchema {
   lc_endpoint_services: LcEndpointServicesTable;
   lc_service_permissions: LcServicePermissionsTable;
   lc_vpc_endpoints: LcVpcEndpointsTable;
-}
+};
+
+/**
+ * The shared store seen by the AWS emulation: the store's tables plus the lc_* tables, added
+ * with Kysely's `withTables` (the same connection, pool and plugins, no second driver). The
+ * emulation's repositories query only lc_* tables.
+ */
+export type LocalCloudDatabase = Schema & LocalCloudSchema;
 
 /** The database or an open transaction, typed for the lc_* tables. */
-export type LcExecutor = Kysely<LocalCloudSchema> | Transaction<LocalCloudSchema>;
+export type LcExecutor = Kysely<LocalCloudDatabase> | Transaction<LocalCloudDatabase>;
 
 /** The shared store's Kysely instance, typed for the lc_* tables. */
-export function localCloudDb(store: Store): Kysely<LocalCloudSchema> {
-  return store.db as unknown as Kysely<LocalCloudSchema>;
+export function localCloudDb(store: Store): Kysely<LocalCloudDatabase> {
+  return store.db.withTables<LocalCloudSchema>();
+}
+
+/**
+ * Runs `work` in one transaction of the shared store (serialised on PGlite, like every store
+ * transaction), typed for the lc_* tables. Call the emulator lock first inside it.
+ */
+export function inLocalCloudTransaction<T>(store: Store, work: (trx: Transaction<LocalCloudDatabase>) => Promise<T>): Promise<T> {
+  return store.transaction((trx) => work(trx.withTables<LocalCloudSchema>()));
 }
 
 /** JSON text for a jsonb column. */

@@ -1,26 +1,19 @@
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { Kysely } from 'kysely';
+import { migrateEmulator, type EmulatorMigrations } from '../../../common/emulator-migrations.js';
 import * as awsEmulation from './0001-aws-emulation.js';
 
 /**
- * The local cloud's own migrations, apart from the product's: tracked in `lc_migration` (lock
- * `lc_migration_lock`), run when the emulation starts, so a deployment against real AWS creates
- * none of the `lc_*` tables. Forward-only, like the product's.
+ * The AWS emulation's own migrations: tracked in `lc_migration` (lock `lc_migration_lock`), the
+ * names the first local cloud used, so existing data directories keep working.
  */
-const LOCAL_CLOUD_MIGRATIONS: Record<string, Migration> = {
-  '0001-aws-emulation': awsEmulation,
+export const AWS_EMULATOR_MIGRATIONS: EmulatorMigrations = {
+  label: 'Local cloud',
+  migrations: { '0001-aws-emulation': awsEmulation },
+  migrationTableName: 'lc_migration',
+  migrationLockTableName: 'lc_migration_lock',
 };
 
-/** Brings the local cloud's tables to the newest migration (safe with several processes: Kysely locks). */
-export async function migrateLocalCloud(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => LOCAL_CLOUD_MIGRATIONS },
-    migrationTableName: 'lc_migration',
-    migrationLockTableName: 'lc_migration_lock',
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`Local cloud migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
-  }
+/** Brings the AWS emulation's tables to the newest migration (see migrateEmulator). */
+export async function migrateLocalCloud<DB>(db: Kysely<DB>): Promise<void> {
+  await migrateEmulator(db, AWS_EMULATOR_MIGRATIONS);
 }

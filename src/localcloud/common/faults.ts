@@ -1,7 +1,16 @@
-import { AwsQueryError } from './aws-query-error.js';
-import type { StoredFault } from './store/control.repository.js';
+/**
+ * Fault switches every emulator offers: make one action fail with an error, answer as
+ * throttled, or answer late. The spec and its stored shape are shared; each emulator renders
+ * `error` and `throttle` in its own protocol's terms and keeps the stored faults in its own table.
+ */
 
-/** What LocalCloudAws.setFault accepts for one action. `times` limits it to the next N calls. */
+/** A fault as stored: what to do instead of (or before answering) an action. */
+export type StoredFault =
+  | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly status?: number }
+  | { readonly kind: 'throttle' }
+  | { readonly kind: 'timeout'; readonly ms?: number };
+
+/** What an emulator's setFault accepts for one action. `times` limits it to the next N calls. */
 export type FaultSpec =
   | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly status?: number; readonly times?: number }
   | { readonly kind: 'throttle'; readonly times?: number }
@@ -24,17 +33,4 @@ export function toStoredFault(spec: FaultSpec): { fault: StoredFault; times: num
       if (spec.ms !== undefined && (!Number.isFinite(spec.ms) || spec.ms < 0)) throw new RangeError('Fault ms must be a non-negative number');
       return { fault: { kind: 'timeout', ...(spec.ms !== undefined ? { ms: spec.ms } : {}) }, times: spec.times };
   }
-}
-
-/**
- * The error a fault answers with instead of running the action, per protocol: throttling is
- * EC2's HTTP 503 RequestLimitExceeded and ELBv2's HTTP 400 Throttling. Undefined for `timeout`
- * (the action runs; only its answer is held back).
- */
-export function faultError(fault: StoredFault, protocol: 'ec2' | 'elbv2'): AwsQueryError | undefined {
-  if (fault.kind === 'error') return new AwsQueryError(fault.code, fault.message, fault.status ?? 400);
-  if (fault.kind === 'throttle') {
-    return protocol === 'ec2' ? new AwsQueryError('RequestLimitExceeded', 'Request limit exceeded.', 503) : new AwsQueryError('Throttling', 'Rate exceeded', 400);
-  }
-  return undefined;
 }

@@ -2,34 +2,37 @@ import type { Logger } from '../../logging/logger.js';
 import {
   forwardingAddresses,
   type DataPlaneSnapshot,
-  type SnapshotListener,
+  type SnapshotEndpoint,
   type SnapshotNetworkInterface,
+  type SnapshotPort,
   type SnapshotSource,
-  type SnapshotVpcEndpoint,
-} from '../aws/data-plane-snapshot.js';
+} from '../common/data-plane-snapshot.js';
 import { CoalescedPass } from '../dataplane/coalesced-pass.js';
-import { awsVpceIdTlv, proxyHeaderForSocket } from '../dataplane/proxy-protocol.js';
+import { proxyHeaderForSocket } from '../dataplane/proxy-protocol.js';
 import { TcpForwarder } from '../dataplane/tcp-forwarder.js';
 import { TcpListenerSet, type DesiredListener, type PeerAddress } from '../dataplane/tcp-listener-set.js';
+import { endpointTlv } from './endpoint-tlv.js';
 import { securityGroupsAllow, sourceOf } from './security-groups.js';
 
 /**
- * The local cloud's network load balancers, carrying real TCP (the gateway). Like AWS
- * PrivateLink, each **available** VPC endpoint presents its service's load-balancer listeners on
- * the addresses of its own network interfaces in the customer's subnets (loopback addresses here,
- * see loopback.ts): a connection to `<endpoint address>:<listener port>` is forwarded, in one hop,
- * to a target of that listener's target group (round robin), with a PROXY v2 header carrying the
- * VPC endpoint id (TLV 0xEA/0x01) when the target group asks for it.
+ * The local cloud's private links, carrying real TCP (the gateway), for every emulated cloud
+ * alike. Like AWS PrivateLink, Azure Private Link and GCP Private Service Connect, each
+ * **forwarding** endpoint presents its service's load-balancer ports on the addresses of its own
+ * network interfaces in the customer's subnets (loopback addresses here, see
+ * common/loopback.ts): a connection to `<endpoint address>:<port>` is forwarded, in one hop, to a
+ * target of that port (round robin), with a PROXY v2 header carrying the endpoint's TLV (AWS
+ * 0xEA/0x01 VPC endpoint id, Azure 0xEE/0x01 LinkID, GCP 0xE0 PSC connection id, see
+ * endpoint-tlv.ts) when the port or the service asks for it.
  *
  * One way: the load balancers have no listening address of their own, and nothing is ever opened
  * towards the customer side. A connection is refused before a byte is read when it comes from
- * another VPC (no route), or when the endpoint's security groups have no inbound rule for its
+ * another network (no route), or when the endpoint's security groups have no inbound rule for its
  * source and port. When an endpoint stops forwarding (rejected, deleted, its service gone) its
  * listeners close and its open connections are dropped: the gateway follows its snapshot source's
  * change notifications (the local cloud, or snapshots posted to the data-plane worker), the next
  * scheduled transition, and a poll every `pollMs`.
  */
-export class NlbGateway {
+export class PrivateLinkGateway {
   private readonly listeners: TcpListenerSet;
   private readonly forwarder = new TcpForwarder();
   private snapshot: DataPlaneSnapshot | undefined;
@@ -70,8 +73,8 @@ export class NlbGateway {
   }
 
   /** The addresses of an endpoint's network interfaces while it forwards (for private DNS A records). */
-  addressesOf(vpcEndpointId: string): string[] {
-    return forwardingAddresses(this.snapshot, vpcEndpointId);
+  addressesOf(endpointId: string): string[] {
+    return forwardingAddresses(this.snapshot, endpointId);
   }
 
   /** Live forwarded connections (tests, metrics). */
@@ -89,21 +92,23 @@ export class NlbGateway {
     this.snapshot = snapshot;
     const desired: DesiredListener[] = [];
     const live = new Set<string>();
-    for (const endpoint of snapshot.vpcEndpoints) {
+    for (const endpoint of snapshot.endpoints) {
       if (!endpoint.forwarding) continue;
-      const service = snapshot.endpointServices.find((s) => s.serviceId === endpoint.serviceId);
-      const balancers = snapshot.loadBalancers.filter((lb) => service?.loadBalancerArns.includes(lb.arn) && lb.state === 'active');
+      const service = snapshot.services.find((s) => s.serviceId === endpoint.serviceId);
+      if (!service) continue;
+      const balancers = snapshot.loadBalancers.filter((lb) => service.loadBalancerIds.includes(lb.loadBalancerId) && lb.active);
       for (const eni of endpoint.networkInterfaces) {
         for (const lb of balancers) {
-          for (const listener of lb.listeners) {
-            const key = `${eni.loopbackAddress}:${listener.port}`;
-            live.add(`${endpoint.vpcEndpointId}|${key}`);
+          for (const port of lb.ports) {
+            const key = `${eni.loopbackAddress}:${port.port}`;
+            live.add(`${endpoint.endpointId}|${key}`);
+            const proxyProtocol = port.proxyProtocol || service.proxyProtocol;
             desired.push({
               address: eni.loopbackAddress,
-              port: listener.port,
+              port: port.port,
               handlers: {
-                accept: (peer) => this.admits(snapshot, endpoint, eni, listener, peer),
-                onConnection: (socket) => this.forward(socket, endpoint, listener),
+                accept: (peer) => this.admits(snapshot, endpoint, eni, port, peer),
+                onConnection: (socket) => this.forward(socket, endpoint, port, proxyProtocol),
               },
             });
           }
@@ -124,26 +129,26 @@ export class NlbGateway {
     }
   }
 
-  private admits(snapshot: DataPlaneSnapshot, endpoint: SnapshotVpcEndpoint, eni: SnapshotNetworkInterface, listener: SnapshotListener, peer: PeerAddress): boolean {
+  private admits(snapshot: DataPlaneSnapshot, endpoint: SnapshotEndpoint, eni: SnapshotNetworkInterface, port: SnapshotPort, peer: PeerAddress): boolean {
     const source = sourceOf(snapshot, peer.address);
-    if (source.vpcId !== undefined && source.vpcId !== endpoint.vpcId) return false; // another VPC: no route to this address
+    if (source.networkId !== undefined && source.networkId !== endpoint.networkId) return false; // another network: no route to this address
     const groups = snapshot.securityGroups.filter((g) => endpoint.securityGroupIds.includes(g.groupId));
-    return securityGroupsAllow(groups, source.ip, 'tcp', listener.port) && eni.loopbackAddress.length > 0;
+    return securityGroupsAllow(groups, source.ip, 'tcp', port.port) && eni.loopbackAddress.length > 0;
   }
 
-  private forward(socket: import('node:net').Socket, endpoint: SnapshotVpcEndpoint, listener: SnapshotListener): void {
-    const targets = listener.targetGroup.targets;
+  private forward(socket: import('node:net').Socket, endpoint: SnapshotEndpoint, port: SnapshotPort, proxyProtocol: boolean): void {
+    const targets = port.targets;
     if (targets.length === 0) {
       socket.destroy();
       return;
     }
-    const next = this.roundRobin.get(listener.arn) ?? 0;
-    this.roundRobin.set(listener.arn, next + 1);
+    const next = this.roundRobin.get(port.id) ?? 0;
+    this.roundRobin.set(port.id, next + 1);
     const target = targets[next % targets.length]!;
     this.forwarder.forward(socket, {
       target: { host: target.loopbackAddress ?? target.id, port: target.port },
-      ...(listener.targetGroup.proxyProtocolV2 ? { proxyHeader: proxyHeaderForSocket(socket, [awsVpceIdTlv(endpoint.vpcEndpointId)]) } : {}),
-      labels: { endpoint: endpoint.vpcEndpointId, listener: `${socket.localAddress}:${listener.port}` },
+      ...(proxyProtocol ? { proxyHeader: proxyHeaderForSocket(socket, [endpointTlv(endpoint.proxyTlv)]) } : {}),
+      labels: { endpoint: endpoint.endpointId, listener: `${socket.localAddress}:${port.port}` },
     });
   }
 }

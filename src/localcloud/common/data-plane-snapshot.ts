@@ -1,0 +1,189 @@
+import type { CloudName } from './cloud-name.js';
+
+export type { CloudName } from './cloud-name.js';
+
+/**
+ * The read model the data plane builds its listeners from, the same for every emulated cloud:
+ * networks (AWS VPC, Azure VNet, GCP VPC network) with their loopback octets, security rule
+ * sets, load balancers with port → targets, services customers connect to (AWS endpoint service,
+ * Azure private link service, GCP service attachment) and endpoints on the customer side (AWS VPC
+ * endpoint, Azure private endpoint, GCP PSC forwarding rule) with their network interfaces. Taken
+ * at one instant (the emulator's lazy transitions advanced to it). Plain data: it is posted to the
+ * data-plane worker as is.
+ *
+ * Addresses: a network's private IP `a.b.x.y` is reached on `127.<loopbackOctet>.x.y`. Each
+ * emulator takes its octets from its own range (common/loopback.ts `loopbackRanges`: AWS
+ * `loopbackBase + 1 … 255`, Azure and GCP below `loopbackBase`), so snapshots of several
+ * emulators merge without collisions. Ids are unique across clouds by their formats.
+ */
+export interface DataPlaneSnapshot {
+  readonly takenAt: Date;
+  /**
+   * The earliest time a pending transition (e.g. `pending` → `available`) becomes due, or null.
+   * Lazy transitions fire no event: take a new snapshot then.
+   */
+  readonly nextTransitionAt: Date | null;
+  readonly networks: readonly SnapshotNetwork[];
+  readonly securityGroups: readonly SnapshotSecurityGroup[];
+  readonly loadBalancers: readonly SnapshotLoadBalancer[];
+  readonly services: readonly SnapshotService[];
+  readonly endpoints: readonly SnapshotEndpoint[];
+}
+
+/**
+ * Where a data plane gets snapshots from: one emulator, several merged (merged-snapshot-source.ts),
+ * or snapshots posted to another thread.
+ */
+export interface SnapshotSource {
+  /** The state now. Rejects when the emulator cannot read its store. */
+  snapshot(): Promise<DataPlaneSnapshot>;
+  /** Calls `listener` after a change that may affect the snapshot; returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+}
+
+/** The addresses of an endpoint's network interfaces while it forwards (for private DNS A records); else empty. */
+export function forwardingAddresses(snapshot: DataPlaneSnapshot | undefined, endpointId: string): string[] {
+  const endpoint = snapshot?.endpoints.find((e) => e.endpointId === endpointId && e.forwarding);
+  return endpoint ? endpoint.networkInterfaces.map((eni) => eni.loopbackAddress) : [];
+}
+
+/** A customer's or provider's private network. */
+export interface SnapshotNetwork {
+  readonly cloud: CloudName;
+  /** AWS `vpc-…`; Azure VNet resource id; GCP network URL. */
+  readonly networkId: string;
+  /** AWS account id, Azure subscription id, GCP project id. */
+  readonly accountId: string;
+  readonly region: string;
+  /** The block loopback maps (at most /16): `127.<loopbackOctet>.x.y` is the address of this block whose low 16 bits are `x.y`. */
+  readonly cidrBlock: string;
+  readonly isDefault: boolean;
+  /** The second octet of the network's loopback /16 (see the contract above). */
+  readonly loopbackOctet: number;
+}
+
+/** A network interface (of an endpoint or a load balancer) and where it lives on loopback. */
+export interface SnapshotNetworkInterface {
+  readonly networkInterfaceId: string;
+  readonly networkId: string;
+  readonly subnetId: string;
+  /** Null where the cloud has no zones for it (Azure, GCP regional addresses). */
+  readonly availabilityZone: string | null;
+  readonly privateIp: string;
+  readonly loopbackAddress: string;
+}
+
+export interface SnapshotSecurityRule {
+  /** `-1` (all), `tcp`, `udp` or `icmp`. */
+  readonly ipProtocol: string;
+  /** Null when the rule covers all ports. */
+  readonly fromPort: number | null;
+  readonly toPort: number | null;
+  /** Exactly one of cidrIpv4 and referencedGroupId is set. */
+  readonly cidrIpv4: string | null;
+  readonly referencedGroupId: string | null;
+}
+
+/**
+ * A set of allow rules (AWS security group; an emulator renders other clouds' rule sets as allow
+ * lists): traffic is admitted when any rule of any set that applies matches; nothing else is.
+ */
+export interface SnapshotSecurityGroup {
+  readonly cloud: CloudName;
+  readonly groupId: string;
+  readonly groupName: string;
+  readonly networkId: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly ingress: readonly SnapshotSecurityRule[];
+  readonly egress: readonly SnapshotSecurityRule[];
+}
+
+export interface SnapshotTarget {
+  /** The registered IP (ip targets) or instance id. */
+  readonly id: string;
+  readonly port: number;
+  readonly availabilityZone: string | null;
+  /** Loopback address of an IP target inside the load balancer's network; null for others (dialled as `id`). */
+  readonly loopbackAddress: string | null;
+}
+
+/** One port a load balancer serves (AWS listener → target group; Azure rule → backend pool; GCP backend service). */
+export interface SnapshotPort {
+  /** Unique across the snapshot (AWS listener ARN); connections to it are spread over its targets round robin. */
+  readonly id: string;
+  readonly port: number;
+  readonly protocol: string;
+  /** Send a PROXY v2 header (with the endpoint's TLV) to the targets (AWS target group `proxy_protocol_v2.enabled`). */
+  readonly proxyProtocol: boolean;
+  readonly targets: readonly SnapshotTarget[];
+}
+
+export interface SnapshotLoadBalancer {
+  readonly cloud: CloudName;
+  /** AWS load balancer ARN; Azure load balancer resource id; GCP forwarding rule URL. */
+  readonly loadBalancerId: string;
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly networkId: string;
+  /** Only active load balancers carry traffic. */
+  readonly active: boolean;
+  readonly dnsName: string | null;
+  readonly securityGroupIds: readonly string[];
+  /** One per subnet/zone. */
+  readonly networkInterfaces: readonly SnapshotNetworkInterface[];
+  readonly ports: readonly SnapshotPort[];
+}
+
+/** What customers connect to: AWS endpoint service, Azure private link service, GCP service attachment. */
+export interface SnapshotService {
+  readonly cloud: CloudName;
+  readonly serviceId: string;
+  /** What a customer names to connect (AWS `com.amazonaws.vpce.…`, Azure alias or resource id, GCP attachment URL). */
+  readonly serviceName: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** The cloud's own state word (AWS `Available`, …), for display. */
+  readonly state: string;
+  readonly acceptanceRequired: boolean;
+  readonly loadBalancerIds: readonly string[];
+  readonly availabilityZones: readonly string[];
+  readonly allowedPrincipals: readonly string[];
+  /** The service asks for a PROXY v2 header on every port (Azure and GCP `enableProxyProtocol`); AWS asks per port instead. */
+  readonly proxyProtocol: boolean;
+}
+
+/**
+ * The PROXY v2 TLV an endpoint's connections carry when the port or service asks for a header:
+ * AWS type 0xEA subtype 0x01 with the VPC endpoint id; Azure type 0xEE subtype 0x01 with the
+ * private endpoint connection's 4-byte LinkID; GCP type 0xE0 with the 8-byte PSC connection id
+ * (decimal text here, as the Compute API shows it).
+ */
+export type SnapshotProxyTlv =
+  | { readonly kind: 'aws-vpce-id'; readonly vpceId: string }
+  | { readonly kind: 'azure-link-id'; readonly linkId: number }
+  | { readonly kind: 'gcp-psc-connection-id'; readonly pscConnectionId: string };
+
+/** The customer side: AWS VPC endpoint, Azure private endpoint, GCP PSC forwarding rule. */
+export interface SnapshotEndpoint {
+  readonly cloud: CloudName;
+  /** AWS `vpce-…`; Azure private endpoint resource id; GCP forwarding rule URL. */
+  readonly endpointId: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly networkId: string;
+  readonly serviceId: string;
+  readonly serviceName: string;
+  /** The connection state in the cloud's own words (AWS pendingAcceptance, pending, available, rejected, …). */
+  readonly state: string;
+  /** True when traffic may flow: the connection is accepted/available and its service still exists. */
+  readonly forwarding: boolean;
+  /** The rule sets that apply to traffic into the endpoint's interfaces. */
+  readonly securityGroupIds: readonly string[];
+  /** One per subnet; the data plane listens on their loopback addresses. */
+  readonly networkInterfaces: readonly SnapshotNetworkInterface[];
+  /** The endpoint's own DNS names (AWS: regional name first, then one per AZ). */
+  readonly dnsNames: readonly string[];
+  readonly proxyTlv: SnapshotProxyTlv;
+}
