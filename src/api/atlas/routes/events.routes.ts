@@ -1,5 +1,5 @@
-import * as events from '../../app/events.service.js';
-import type { EventRecord } from '../../domain/event.js';
+import * as events from '../../../app/events.service.js';
+import type { EventRecord } from '../../../domain/event.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { iso } from '../serializers/identity.serializer.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { settingsOf } from '../../domain/cluster-settings.js';
-import type { ClusterConnectionStrings } from '../../app/connection-strings.js';
-import type { ClusterRecord } from '../../domain/cluster.js';
+import { settingsOf } from '../../../domain/cluster-settings.js';
+import type { ClusterConnectionStrings } from '../../../app/connection-strings.js';
+import type { ClusterRecord } from '../../../domain/cluster.js';
 import { iso } from './identity.serializer.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { EndpointServiceView } from '../../app/endpoint-services.service.js';
-import type { InterfaceEndpointRecord } from '../../domain/interface-endpoint.js';
+import type { EndpointServiceView } from '../../../app/endpoint-services.service.js';
+import type { InterfaceEndpointRecord } from '../../../domain/interface-endpoint.js';
 
 /**
  * `EndpointService` (AWS `AWSPrivateLinkConnection`) exactly as recorded from Atlas:

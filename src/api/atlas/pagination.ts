@@ -1,4 +1,4 @@
-import { ApiError } from '../domain/errors.js';
+import { ApiError } from '../../domain/errors.js';
 
 /** Atlas paginated list: `{links, results, totalCount}` with `itemsPerPage`, `pageNum`, `includeCount`. */
 export function paginate<T>(items: readonly T[], query: Record<string, unknown>, selfHref: string): Record<string, unknown> {

@@ -1,6 +1,6 @@
-import type { ApiKey, Organization } from '../../domain/identity.js';
-import type { ProjectView } from '../../app/projects.service.js';
-import type { ProjectLimit } from '../../app/project-limits.service.js';
+import type { ApiKey, Organization } from '../../../domain/identity.js';
+import type { ProjectView } from '../../../app/projects.service.js';
+import type { ProjectLimit } from '../../../app/project-limits.service.js';
 
 /** Atlas JSON of identity resources. Keys in alphabetical order, nulls explicit, as Atlas sends. */
 

@@ -1,7 +1,7 @@
-import * as services from '../../app/endpoint-services.service.js';
-import * as endpoints from '../../app/interface-endpoints.service.js';
-import * as regionalMode from '../../app/regional-mode.service.js';
-import { projectAccess } from '../route-access.js';
+import * as services from '../../../app/endpoint-services.service.js';
+import * as endpoints from '../../../app/interface-endpoints.service.js';
+import * as regionalMode from '../../../app/regional-mode.service.js';
+import { projectAccess } from '../../route-access.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { endpointServiceJson, interfaceEndpointJson } from '../serializers/private-endpoints.serializer.js';
 
