@@ -19,6 +19,7 @@ const BODY_LIMIT = 1024 * 1024;
 
 export interface ApiServerOptions {
   readonly ctx: AppContext;
+  /** The Atlas flavour's Digest authentication against API keys. */
   readonly authenticator: Authenticator;
   readonly log: Logger;
   /** Base URL for links; when null, the address the server listens on (`http://<host>:<port>`), never the Host header. */

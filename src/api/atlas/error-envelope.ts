@@ -1,21 +1,21 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import type { ApiError } from '../../domain/errors.js';
+import type { AtlasErrorWire } from './wire/error.wire.js';
 
 /**
  * Atlas's error envelope `{detail, error, errorCode, parameters, reason}` (+ `badRequestDetail`
  * when fields are known), keys in Atlas's order. Never a stack trace.
  */
-export function errorEnvelope(error: ApiError): Record<string, unknown> {
-  const body: Record<string, unknown> = {
+export function errorEnvelope(error: ApiError): AtlasErrorWire {
+  const body: AtlasErrorWire = {
     detail: error.detail,
     error: error.status,
     errorCode: error.errorCode,
     parameters: error.parameters,
     reason: STATUS_CODES[error.status] ?? 'Error',
   };
-  if (error.fields) body.badRequestDetail = { fields: error.fields };
-  return body;
+  return error.fields ? { ...body, badRequestDetail: { fields: error.fields } } : body;
 }
 
 /**

@@ -1,13 +1,27 @@
 import type { EndpointServiceView } from '../../../app/endpoint-services.service.js';
+import { apiError } from '../../../domain/errors.js';
 import type { InterfaceEndpointRecord } from '../../../domain/interface-endpoint.js';
+import type { AWSInterfaceEndpointWire, AWSPrivateLinkConnectionWire, EndpointServiceWire, InterfaceEndpointWire } from '../wire/private-endpoints.wire.js';
 
 /**
- * `EndpointService` (AWS `AWSPrivateLinkConnection`) exactly as recorded from Atlas:
+ * `EndpointService` of the service's cloud. AWS (`AWSPrivateLinkConnection`) exactly as recorded
+ * from Atlas:
  * `{"cloudProvider","endpointServiceName","errorMessage","id","interfaceEndpoints","regionName","status","supportedRemoteRegions"}`.
+ * Services of the other clouds are refused at creation (PROVIDER_UNSUPPORTED) until their adapters exist.
  */
-export function endpointServiceJson(service: EndpointServiceView): Record<string, unknown> {
+export function endpointServiceJson(service: EndpointServiceView): EndpointServiceWire {
+  switch (service.provider) {
+    case 'AWS':
+      return awsPrivateLinkConnectionJson(service);
+    case 'AZURE':
+    case 'GCP':
+      throw apiError('PROVIDER_UNSUPPORTED', service.provider);
+  }
+}
+
+function awsPrivateLinkConnectionJson(service: EndpointServiceView): AWSPrivateLinkConnectionWire {
   return {
-    cloudProvider: service.provider,
+    cloudProvider: 'AWS',
     endpointServiceName: service.endpointServiceName,
     errorMessage: service.errorMessage,
     id: service.id,
@@ -18,10 +32,20 @@ export function endpointServiceJson(service: EndpointServiceView): Record<string
   };
 }
 
-/** `PrivateLinkEndpoint` (AWS `AWSInterfaceEndpoint`). */
-export function interfaceEndpointJson(endpoint: InterfaceEndpointRecord): Record<string, unknown> {
+/** `PrivateLinkEndpoint` of the endpoint's cloud: AWS `AWSInterfaceEndpoint` (see `endpointServiceJson` for the others). */
+export function interfaceEndpointJson(endpoint: InterfaceEndpointRecord): InterfaceEndpointWire {
+  switch (endpoint.provider) {
+    case 'AWS':
+      return awsInterfaceEndpointJson(endpoint);
+    case 'AZURE':
+    case 'GCP':
+      throw apiError('PROVIDER_UNSUPPORTED', endpoint.provider);
+  }
+}
+
+function awsInterfaceEndpointJson(endpoint: InterfaceEndpointRecord): AWSInterfaceEndpointWire {
   return {
-    cloudProvider: endpoint.provider,
+    cloudProvider: 'AWS',
     connectionStatus: endpoint.status,
     deleteRequested: endpoint.deleteRequested,
     errorMessage: endpoint.errorMessage,
