@@ -71,9 +71,7 @@ const privateEndpoint = await network.privateEndpoints.beginCreateOrUpdateAndWai
   {
     location,
     subnet: { id: subnet.id },
-    manualPrivateLinkServiceConnections: [
-      { name: args.name, privateLinkServiceId: args['private-link-service-id'], requestMessage: 'Please approve my connection.' },
-    ],
+    manualPrivateLinkServiceConnections: [{ name: args.name, privateLinkServiceId: args['private-link-service-id'], requestMessage: 'Please approve my connection.' }],
   },
   wait,
 );

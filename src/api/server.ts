@@ -5,15 +5,13 @@ import { connectionStringsOf } from '../app/connection-strings.js';
 import { storeReadiness, type Readiness } from '../app/readiness.service.js';
 import { ApiError } from '../domain/errors.js';
 import type { Logger } from '../logging/logger.js';
-import type { Authenticator } from './authenticate.js';
-import { errorHandler, sendApiError } from './error-handler.js';
+import { isUnder, type ApiFlavour, type MountedFlavour } from './api-flavour.js';
+import { atlasFlavour } from './atlas/atlas.flavour.js';
+import type { Authenticator } from './atlas/authenticate.js';
+import type { ConnectionStringsOf } from './atlas/routes/clusters.routes.js';
+import { errorHandler, type SendApiError } from './error-handler.js';
 import { healthRoutes } from './health.routes.js';
 import { RawBody } from './request-body.js';
-import { routeRegistrar } from './route-registrar.js';
-import { clustersRoutes, type ConnectionStringsOf } from './routes/clusters.routes.js';
-import { eventsRoutes } from './routes/events.routes.js';
-import { identityRoutes } from './routes/identity.routes.js';
-import { privateEndpointsRoutes } from './routes/private-endpoints.routes.js';
 import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './transport-errors.js';
 
 /** Largest request body accepted (larger → 413 REQUEST_BODY_TOO_LARGE). */
@@ -21,6 +19,7 @@ const BODY_LIMIT = 1024 * 1024;
 
 export interface ApiServerOptions {
   readonly ctx: AppContext;
+  /** The Atlas flavour's Digest authentication against API keys. */
   readonly authenticator: Authenticator;
   readonly log: Logger;
   /** Base URL for links; when null, the address the server listens on (`http://<host>:<port>`), never the Host header. */
@@ -32,19 +31,26 @@ export interface ApiServerOptions {
 }
 
 /**
- * The Admin API: Atlas paths under `/api/atlas/v1.0` and `/api/atlas/v2`, JSON bodies in
- * `application/json` or `application/vnd.atlas.YYYY-MM-DD+json`, Digest auth, Atlas error
- * envelope on every answer that is not a success (framework and HTTP parser errors included).
- * Thin: authenticate → authorise → parse → use case → serialise. Probes: `/healthz`, `/readyz`.
+ * The Admin API: its flavours (today Atlas's, under `/api/atlas/v1.0` and `/api/atlas/v2`), each
+ * with its own paths, authentication and error shape, and what they share: JSON bodies in
+ * `application/json` or `application/vnd.atlas.YYYY-MM-DD+json`, edge guards, and an error body
+ * on every answer that is not a success (framework and HTTP parser errors included): the shape of
+ * the flavour the path belongs to, else the first flavour's. Thin: authenticate → authorise →
+ * parse → use case → serialise. Probes: `/healthz`, `/readyz`.
  */
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
-  const handleError = errorHandler(options.log, BODY_LIMIT);
+  // The first flavour's error shape also answers paths outside every flavour.
+  const flavours: readonly ApiFlavour[] = [atlasFlavour({ authenticator: options.authenticator, connectionStrings: options.connectionStrings ?? connectionStringsOf })];
+  const mounted: Array<{ flavour: ApiFlavour; routes: MountedFlavour }> = [];
+  const flavourOf = (url: string): ApiFlavour => flavours.find((f) => isUnder(url.split('?')[0]!, f.prefix)) ?? flavours[0]!;
+  const send: SendApiError = (reply, error) => flavourOf(reply.request.url).sendError(reply, error);
+  const handleError = errorHandler(options.log, BODY_LIMIT, send);
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
-    frameworkErrors: frameworkErrors(handleError),
-    clientErrorHandler,
+    frameworkErrors: frameworkErrors(send, handleError),
+    clientErrorHandler: clientErrorHandler((error) => flavours[0]!.errorBody(error)),
   });
   // Bodies are only collected here; the registrar parses them once the caller may make the call.
   app.removeAllContentTypeParsers();
@@ -55,18 +61,14 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   });
 
   const baseUrl = () => options.publicUrl ?? listeningUrl(app);
-  const registrar = routeRegistrar(app, options.ctx, options.authenticator, baseUrl);
+  for (const flavour of flavours) mounted.push({ flavour, routes: flavour.register(app, { ctx: options.ctx, baseUrl }) });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
-    const allowed = registrar.allowedMethods(path);
-    if (allowed.length === 0) return sendApiError(reply, new ApiError('RESOURCE_NOT_FOUND', [path]));
+    const allowed = mounted.find((m) => isUnder(path, m.flavour.prefix))?.routes.allowedMethods(path) ?? [];
+    if (allowed.length === 0) return send(reply, new ApiError('RESOURCE_NOT_FOUND', [path]));
     reply.header('allow', allowed.join(', '));
-    return sendApiError(reply, new ApiError('METHOD_NOT_ALLOWED', [request.method, path]));
+    return send(reply, new ApiError('METHOD_NOT_ALLOWED', [request.method, path]));
   });
-  identityRoutes(registrar, options.authenticator);
-  clustersRoutes(registrar, options.connectionStrings ?? connectionStringsOf);
-  privateEndpointsRoutes(registrar);
-  eventsRoutes(registrar);
   healthRoutes(app, options.readiness ?? storeReadiness({ store: options.ctx.store }));
   await app.ready();
   return app;

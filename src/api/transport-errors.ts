@@ -2,7 +2,7 @@ import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../domain/errors.js';
-import { errorEnvelope, sendApiError } from './error-handler.js';
+import type { SendApiError } from './error-handler.js';
 
 /** Longest path parameter the router accepts (longer → 414 REQUEST_URI_TOO_LONG). */
 export const MAX_PARAM_LENGTH = 1000;
@@ -11,10 +11,10 @@ export const MAX_PARAM_LENGTH = 1000;
  * Fastify's `frameworkErrors`: errors raised before a route runs (a path that is not valid
  * percent-encoding, a path parameter longer than `MAX_PARAM_LENGTH`), answered with the catalogue.
  */
-export function frameworkErrors(fallback: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => unknown) {
+export function frameworkErrors(send: SendApiError, fallback: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => unknown) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error.code === 'FST_ERR_BAD_URL') return sendApiError(reply, new ApiError('PATH_PARAM_PARSE_ERROR', [request.url.split('?')[0]]));
-    if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendApiError(reply, new ApiError('REQUEST_URI_TOO_LONG', [MAX_PARAM_LENGTH]));
+    if (error.code === 'FST_ERR_BAD_URL') return send(reply, new ApiError('PATH_PARAM_PARSE_ERROR', [request.url.split('?')[0]]));
+    if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return send(reply, new ApiError('REQUEST_URI_TOO_LONG', [MAX_PARAM_LENGTH]));
     return fallback(error, request, reply);
   };
 }
@@ -22,24 +22,27 @@ export function frameworkErrors(fallback: (error: FastifyError, request: Fastify
 /**
  * Fastify's `clientErrorHandler`: Node's HTTP parser refused the request (headers or URL above
  * `http.maxHeaderSize` → 431, a timeout → 408, anything malformed → 400) before any request
- * object exists, so the answer is written to the socket as a raw HTTP response carrying the Atlas
- * envelope, and the connection is closed.
+ * object exists, so the answer is written to the socket as a raw HTTP response carrying
+ * `errorBody(error)` (the default flavour's error shape, as no path is known), and the connection
+ * is closed.
  */
-export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const apiError =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? new ApiError('REQUEST_HEADERS_TOO_LARGE', [maxHeaderSize])
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? new ApiError('REQUEST_TIMEOUT')
-        : new ApiError('MALFORMED_REQUEST');
-  if (socket.writable) socket.write(rawHttpResponse(apiError));
-  socket.destroy(error);
+export function clientErrorHandler(errorBody: (error: ApiError) => unknown) {
+  return (error: NodeJS.ErrnoException, socket: Socket): void => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const apiError =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? new ApiError('REQUEST_HEADERS_TOO_LARGE', [maxHeaderSize])
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? new ApiError('REQUEST_TIMEOUT')
+          : new ApiError('MALFORMED_REQUEST');
+    if (socket.writable) socket.write(rawHttpResponse(apiError, errorBody(apiError)));
+    socket.destroy(error);
+  };
 }
 
-/** A complete HTTP/1.1 response (status line, headers, envelope) for `error`, closing the connection. */
-function rawHttpResponse(error: ApiError): string {
-  const body = JSON.stringify(errorEnvelope(error));
+/** A complete HTTP/1.1 response (status line, headers, `payload` as JSON) for `error`, closing the connection. */
+function rawHttpResponse(error: ApiError, payload: unknown): string {
+  const body = JSON.stringify(payload);
   return (
     `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\n` +
     'Content-Type: application/json\r\n' +

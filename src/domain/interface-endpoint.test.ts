@@ -93,8 +93,11 @@ const azureWording = { cloud: 'Azure', endpointNoun: 'private endpoint', howToCr
 
 test('interface endpoint (Azure): a pending connection is accepted; messages use Azure words', () => {
   assert.equal(
-    decideInterfaceEndpoint(azure, { state: 'pendingAcceptance', connectionName: 'pe1.6a794010-c0eb-9e7a-1771-9674aaaaaaaa' }, { serviceName: 'pls_x', notFoundGraceMs: 5000, now: later(0), wording: azureWording })
-      .action,
+    decideInterfaceEndpoint(
+      azure,
+      { state: 'pendingAcceptance', connectionName: 'pe1.6a794010-c0eb-9e7a-1771-9674aaaaaaaa' },
+      { serviceName: 'pls_x', notFoundGraceMs: 5000, now: later(0), wording: azureWording },
+    ).action,
     'accept',
   );
   const gone = decideInterfaceEndpoint(azure, { state: 'rejected' }, { serviceName: 'pls_x', notFoundGraceMs: 5000, now: later(0), wording: azureWording });

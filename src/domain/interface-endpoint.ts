@@ -16,7 +16,11 @@ export type InitiatingStatus = 'INITIATING' | 'AVAILABLE' | 'FAILED' | 'DELETING
 
 /** The status a provider's Atlas shape shows for privlink's lifecycle status. */
 export function publishedConnectionStatus(provider: CloudProvider, status: ConnectionStatus): ConnectionStatus | InitiatingStatus {
-  if (provider === 'AWS') return status;
+  return provider === 'AWS' ? status : initiatingStatus(status);
+}
+
+/** Azure's and GCP's word for privlink's lifecycle status. */
+export function initiatingStatus(status: ConnectionStatus): InitiatingStatus {
   switch (status) {
     case 'AVAILABLE':
     case 'DELETING':
@@ -187,4 +191,3 @@ export function decideInterfaceEndpoint(current: InterfaceEndpoint, observed: Ob
       };
   }
 }
-

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { Authenticator } from '../../src/api/authenticate.js';
+import { Authenticator } from '../../src/api/atlas/authenticate.js';
 import { credentialsLookup } from '../../src/app/authentication.service.js';
-import { DigestAuthority } from '../../src/api/digest-auth.js';
+import { DigestAuthority } from '../../src/api/atlas/digest-auth.js';
 import { buildApiServer } from '../../src/api/server.js';
 import { storeReadiness } from '../../src/app/readiness.service.js';
 import { createLogger } from '../../src/logging/logger.js';

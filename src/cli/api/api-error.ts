@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { CliError } from '../framework/cli-errors.js';
 import { EXIT } from '../framework/exit-codes.js';
+import type { AtlasErrorWire } from '../../api/atlas/wire/error.wire.js';
 
 /**
  * An HTTP status ≥ 300 from the Admin API, printed as the Atlas CLI prints the Go SDK's error
@@ -36,17 +37,13 @@ export class ApiUnreachableError extends CliError {
   }
 }
 
-interface Envelope {
-  readonly detail?: unknown;
-  readonly errorCode?: string;
-  readonly parameters?: unknown;
-  readonly reason?: unknown;
-}
+/** An Atlas error envelope as received: any other server may send fields of other types. */
+type Envelope = { readonly [K in keyof AtlasErrorWire]?: unknown } & Pick<AtlasErrorWire, 'errorCode'>;
 
 function envelopeOf(body: unknown): Envelope | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  const envelope = body as Envelope;
-  return typeof envelope.errorCode === 'string' ? envelope : undefined;
+  const envelope = body as Partial<Envelope>;
+  return typeof envelope.errorCode === 'string' ? (envelope as Envelope) : undefined;
 }
 
 /** Go's `%v` of one decoded JSON value. */

@@ -6,12 +6,16 @@ import { ApiRequestError, ApiUnreachableError } from './api-error.js';
  * returned, anything else thrown as ApiRequestError (HTTP status ≥ 300) or ApiUnreachableError
  * (connection refused, timeout). Every path is a v2 path (`/api/atlas/v2/…`), whose media type
  * the AtlasClient sets (`application/vnd.atlas.2023-01-01+json`) unless `mediaType` is given.
+ *
+ * `T` names the answer's wire type (`src/api/atlas/wire/`, e.g.
+ * `api.get<EndpointServiceWire>(…)`): the body is the server's JSON as sent, not checked
+ * against it, so a command reads optional-looking fields defensively.
  */
 export interface AdminApi {
-  get(path: string, options?: CallOptions): Promise<unknown>;
-  post(path: string, body?: unknown, options?: CallOptions): Promise<unknown>;
-  patch(path: string, body?: unknown, options?: CallOptions): Promise<unknown>;
-  delete(path: string, options?: CallOptions): Promise<unknown>;
+  get<T = unknown>(path: string, options?: CallOptions): Promise<T>;
+  post<T = unknown>(path: string, body?: unknown, options?: CallOptions): Promise<T>;
+  patch<T = unknown>(path: string, body?: unknown, options?: CallOptions): Promise<T>;
+  delete<T = unknown>(path: string, options?: CallOptions): Promise<T>;
 }
 
 export interface CallOptions {
@@ -27,24 +31,24 @@ export function apiPath(strings: TemplateStringsArray, ...params: string[]): str
 export class ApiSession implements AdminApi {
   constructor(private readonly client: AtlasClient) {}
 
-  get(path: string, options?: CallOptions) {
-    return this.call('GET', path, undefined, options);
+  get<T = unknown>(path: string, options?: CallOptions): Promise<T> {
+    return this.call<T>('GET', path, undefined, options);
   }
-  post(path: string, body?: unknown, options?: CallOptions) {
-    return this.call('POST', path, body, options);
+  post<T = unknown>(path: string, body?: unknown, options?: CallOptions): Promise<T> {
+    return this.call<T>('POST', path, body, options);
   }
-  patch(path: string, body?: unknown, options?: CallOptions) {
-    return this.call('PATCH', path, body, options);
+  patch<T = unknown>(path: string, body?: unknown, options?: CallOptions): Promise<T> {
+    return this.call<T>('PATCH', path, body, options);
   }
-  delete(path: string, options?: CallOptions) {
-    return this.call('DELETE', path, undefined, options);
+  delete<T = unknown>(path: string, options?: CallOptions): Promise<T> {
+    return this.call<T>('DELETE', path, undefined, options);
   }
 
   close(): void {
     this.client.close();
   }
 
-  private async call(method: string, path: string, body: unknown, options: CallOptions | undefined): Promise<unknown> {
+  private async call<T>(method: string, path: string, body: unknown, options: CallOptions | undefined): Promise<T> {
     const url = this.client.baseUrl + path;
     let response;
     try {
@@ -54,6 +58,6 @@ export class ApiSession implements AdminApi {
       throw error;
     }
     if (response.status >= 300) throw new ApiRequestError(url, method, response.status, response.json, response.text);
-    return response.json;
+    return response.json as T;
   }
 }

@@ -1,7 +1,14 @@
 import { ProviderError } from '../cloud-provider.js';
 
 const THROTTLING = new Set(['TooManyRequests', 'SubscriptionRequestsThrottled', 'RetryableError']);
-const CONFLICT = new Set(['AnotherOperationInProgress', 'Conflict', 'ReferencedResourceNotProvisioned', 'OperationNotAllowed', 'InUseSubnetCannotBeDeleted', 'ResourceGroupBeingDeleted']);
+const CONFLICT = new Set([
+  'AnotherOperationInProgress',
+  'Conflict',
+  'ReferencedResourceNotProvisioned',
+  'OperationNotAllowed',
+  'InUseSubnetCannotBeDeleted',
+  'ResourceGroupBeingDeleted',
+]);
 const FORBIDDEN = new Set(['AuthorizationFailed', 'InvalidAuthenticationToken', 'AuthenticationFailed', 'LinkedAuthorizationFailed', 'SubscriptionNotFound']);
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'REQUEST_SEND_ERROR']);
 

@@ -144,7 +144,10 @@ export class AzureProvider implements CloudProviderAdapter {
         () => azureOrAbsent(() => network.privateLinkServices.get(names.resourceGroup, names.privateLinkService)),
         () => network.privateLinkServices.beginDelete(names.resourceGroup, names.privateLinkService),
       ],
-      [() => azureOrAbsent(() => network.loadBalancers.get(names.resourceGroup, names.loadBalancer)), () => network.loadBalancers.beginDelete(names.resourceGroup, names.loadBalancer)],
+      [
+        () => azureOrAbsent(() => network.loadBalancers.get(names.resourceGroup, names.loadBalancer)),
+        () => network.loadBalancers.beginDelete(names.resourceGroup, names.loadBalancer),
+      ],
       [
         () => azureOrAbsent(() => network.virtualNetworks.get(names.resourceGroup, names.virtualNetwork)),
         () => network.virtualNetworks.beginDelete(names.resourceGroup, names.virtualNetwork),

@@ -1,6 +1,7 @@
 import { FlagError } from '../../framework/cli-errors.js';
 import { defineCommand, OUTPUT_FLAG, PROJECT_ID_FLAG } from '../../framework/command-spec.js';
 import { atlasRegionName, CLUSTER_MEDIA_TYPE, clustersPath } from './clusters-api.js';
+import type { ClusterWire } from '../../../api/atlas/wire/clusters.wire.js';
 
 /**
  * `privlink clusters create <name> --provider AWS --region US_EAST_1 [--tier M10] [--members 3]
@@ -54,6 +55,6 @@ export const clusterCreateCommand = defineCommand({
       name,
       replicationSpecs: Array.from({ length: clusterType === 'REPLICASET' ? 1 : shards }, () => replicationSpec),
     };
-    ctx.print(await ctx.api().post(clustersPath(projectId), body, { mediaType: CLUSTER_MEDIA_TYPE }), TEMPLATE);
+    ctx.print(await ctx.api().post<ClusterWire>(clustersPath(projectId), body, { mediaType: CLUSTER_MEDIA_TYPE }), TEMPLATE);
   },
 });

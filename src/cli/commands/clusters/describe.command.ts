@@ -1,5 +1,6 @@
 import { defineCommand, OUTPUT_FLAG, PROJECT_ID_FLAG } from '../../framework/command-spec.js';
 import { CLUSTER_MEDIA_TYPE, clusterPath } from './clusters-api.js';
+import type { ClusterWire } from '../../../api/atlas/wire/clusters.wire.js';
 
 /** `privlink clusters describe <name>`. */
 const TEMPLATE = 'ID\tNAME\tMDB VER\tSTATE\n{{.Id}}\t{{.Name}}\t{{.MongoDBVersion}}\t{{.StateName}}\n';
@@ -14,6 +15,6 @@ export const clusterDescribeCommand = defineCommand({
   async run(ctx, [name]) {
     const projectId = ctx.projectId();
     ctx.outputFormat();
-    ctx.print(await ctx.api().get(clusterPath(projectId, name!), { mediaType: CLUSTER_MEDIA_TYPE }), TEMPLATE);
+    ctx.print(await ctx.api().get<ClusterWire>(clusterPath(projectId, name!), { mediaType: CLUSTER_MEDIA_TYPE }), TEMPLATE);
   },
 });

@@ -1,5 +1,7 @@
 import { defineCommand, OUTPUT_FLAG, PROJECT_ID_FLAG } from '../../framework/command-spec.js';
 import { CLUSTER_MEDIA_TYPE, clustersPath } from './clusters-api.js';
+import type { ClusterWire } from '../../../api/atlas/wire/clusters.wire.js';
+import type { PaginatedWire } from '../../../api/atlas/wire/common.wire.js';
 
 /** `privlink clusters list`. */
 const TEMPLATE = 'ID\tNAME\tMDB VER\tSTATE{{range valueOrEmptySlice .Results}}\n{{.Id}}\t{{.Name}}\t{{.MongoDBVersion}}\t{{.StateName}}{{end}}\n';
@@ -13,6 +15,6 @@ export const clusterListCommand = defineCommand({
   async run(ctx) {
     const projectId = ctx.projectId();
     ctx.outputFormat();
-    ctx.print(await ctx.api().get(`${clustersPath(projectId)}?itemsPerPage=500`, { mediaType: CLUSTER_MEDIA_TYPE }), TEMPLATE);
+    ctx.print(await ctx.api().get<PaginatedWire<ClusterWire>>(`${clustersPath(projectId)}?itemsPerPage=500`, { mediaType: CLUSTER_MEDIA_TYPE }), TEMPLATE);
   },
 });

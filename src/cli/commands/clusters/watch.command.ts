@@ -2,6 +2,7 @@ import { FlagError } from '../../framework/cli-errors.js';
 import { defineCommand, PROJECT_ID_FLAG, WATCH_INTERVAL_FLAG } from '../../framework/command-spec.js';
 import { parseDuration, watchUntil } from '../../framework/watch.js';
 import { CLUSTER_MEDIA_TYPE, clusterPath } from './clusters-api.js';
+import type { ClusterWire } from '../../../api/atlas/wire/clusters.wire.js';
 
 /** `privlink clusters watch <name>`: polls until `stateName` is IDLE. */
 export const clusterWatchCommand = defineCommand({
@@ -19,7 +20,7 @@ export const clusterWatchCommand = defineCommand({
     const api = ctx.api();
     ctx.catchInterrupts();
     await watchUntil(ctx.io, interval, async () => {
-      const body = (await api.get(clusterPath(projectId, name!), { mediaType: CLUSTER_MEDIA_TYPE })) as { stateName?: string };
+      const body = await api.get<ClusterWire | undefined>(clusterPath(projectId, name!), { mediaType: CLUSTER_MEDIA_TYPE });
       return { done: body?.stateName === 'IDLE', value: body };
     });
     ctx.out('\nCluster available.\n');

@@ -1,5 +1,6 @@
 import { defineCommand, OUTPUT_FLAG, PROJECT_ID_FLAG, type LeafSpec } from '../../framework/command-spec.js';
 import { endpointServicesPath, requiredRole, type Provider } from './provider.js';
+import type { CloudProviderEndpointServiceRequestWire, EndpointServiceWire } from '../../../api/atlas/wire/private-endpoints.wire.js';
 
 /** `privlink privateEndpoints {aws|azure|gcp} create --region <region>`: op 1, `{providerName, region}` (GCP adds `portMappingEnabled`). */
 const TEMPLATE = "Private endpoint '{{.Id}}' created.\n";
@@ -37,10 +38,10 @@ export function createCommand(provider: Provider): LeafSpec {
     async run(ctx) {
       const projectId = ctx.projectId();
       ctx.outputFormat();
-      const body = gcp
-        ? { portMappingEnabled: ctx.bool('portMappingEnabled'), providerName: provider.api, region: ctx.flag('region') }
-        : { providerName: provider.api, region: ctx.flag('region') };
-      ctx.print(await ctx.api().post(endpointServicesPath(projectId), body), TEMPLATE);
+      const body: CloudProviderEndpointServiceRequestWire = gcp
+        ? { portMappingEnabled: ctx.bool('portMappingEnabled'), providerName: provider.api, region: ctx.flag('region')! }
+        : { providerName: provider.api, region: ctx.flag('region')! };
+      ctx.print(await ctx.api().post<EndpointServiceWire>(endpointServicesPath(projectId), body), TEMPLATE);
     },
   });
 }

@@ -1,6 +1,7 @@
 import { defineCommand, objectIdArg, OUTPUT_FLAG, PROJECT_ID_FLAG, type LeafSpec } from '../../framework/command-spec.js';
 import { formatValue, lookup } from '../../output/go-template.js';
 import { endpointServicePath, requiredRole, type Provider } from './provider.js';
+import type { EndpointServiceWire } from '../../../api/atlas/wire/private-endpoints.wire.js';
 
 /** `privlink privateEndpoints {aws|azure|gcp} describe <privateEndpointId>`: op 3. */
 const TEMPLATES: Record<Provider['command'], string | ((body: unknown) => string)> = {
@@ -47,7 +48,7 @@ export function describeCommand(provider: Provider): LeafSpec {
     async run(ctx, [id]) {
       const projectId = ctx.projectId();
       ctx.outputFormat();
-      ctx.print(await ctx.api().get(endpointServicePath(projectId, provider, id!)), TEMPLATES[provider.command]);
+      ctx.print(await ctx.api().get<EndpointServiceWire>(endpointServicePath(projectId, provider, id!)), TEMPLATES[provider.command]);
     },
   });
 }

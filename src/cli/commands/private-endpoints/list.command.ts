@@ -1,5 +1,6 @@
 import { defineCommand, OUTPUT_FLAG, PROJECT_ID_FLAG, type LeafSpec } from '../../framework/command-spec.js';
 import { providerServicesPath, requiredRole, type Provider } from './provider.js';
+import type { EndpointServiceWire } from '../../../api/atlas/wire/private-endpoints.wire.js';
 
 /** `privlink privateEndpoints {aws|azure|gcp} list`: op 2 (a bare JSON array). */
 const TEMPLATES: Record<Provider['command'], string> = {
@@ -32,7 +33,7 @@ export function listCommand(provider: Provider): LeafSpec {
     async run(ctx) {
       const projectId = ctx.projectId();
       ctx.outputFormat();
-      ctx.print(await ctx.api().get(providerServicesPath(projectId, provider)), TEMPLATES[provider.command]);
+      ctx.print(await ctx.api().get<EndpointServiceWire[]>(providerServicesPath(projectId, provider)), TEMPLATES[provider.command]);
     },
   });
 }

@@ -2,6 +2,7 @@ import { FlagError } from '../../framework/cli-errors.js';
 import { defineCommand, PROJECT_ID_FLAG, WATCH_INTERVAL_FLAG, type LeafSpec } from '../../framework/command-spec.js';
 import { parseDuration, watchUntil } from '../../framework/watch.js';
 import { endpointServicePath, requiredRole, type Provider } from './provider.js';
+import type { EndpointServiceWire } from '../../../api/atlas/wire/private-endpoints.wire.js';
 
 /**
  * `privlink privateEndpoints {aws|azure|gcp} watch <privateEndpointId>`: polls op 3 every 4 s
@@ -41,7 +42,7 @@ export function watchCommand(provider: Provider): LeafSpec {
       const api = ctx.api();
       ctx.catchInterrupts();
       await watchUntil(ctx.io, interval, async () => {
-        const body = (await api.get(endpointServicePath(projectId, provider, id!))) as { status?: string; errorMessage?: string | null };
+        const body = await api.get<EndpointServiceWire | undefined>(endpointServicePath(projectId, provider, id!));
         const failed = body?.status === 'FAILED';
         return {
           done: body?.status === 'AVAILABLE' || failed,

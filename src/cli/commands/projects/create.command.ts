@@ -1,5 +1,6 @@
 import { apiPath } from '../../api/api-session.js';
 import { defineCommand, ORG_ID_FLAG, OUTPUT_FLAG } from '../../framework/command-spec.js';
+import type { ProjectWire } from '../../../api/atlas/wire/identity.wire.js';
 
 /** `privlink projects create <projectName> [--orgId]`: `POST /api/atlas/v2/groups` `{name, orgId}`. */
 const TEMPLATE = "Project '{{.Id}}' created.\n";
@@ -16,6 +17,6 @@ export const projectCreateCommand = defineCommand({
   async run(ctx, [name]) {
     ctx.outputFormat();
     const orgId = ctx.settings().orgId.value ? ctx.orgId() : undefined;
-    ctx.print(await ctx.api().post(apiPath`/api/atlas/v2/groups`, { name, ...(orgId ? { orgId } : {}) }), TEMPLATE);
+    ctx.print(await ctx.api().post<ProjectWire>(apiPath`/api/atlas/v2/groups`, { name, ...(orgId ? { orgId } : {}) }), TEMPLATE);
   },
 });

@@ -1,5 +1,6 @@
 import { apiPath } from '../../api/api-session.js';
 import { defineCommand, objectIdArg, OUTPUT_FLAG } from '../../framework/command-spec.js';
+import type { ProjectWire } from '../../../api/atlas/wire/identity.wire.js';
 
 /** `privlink projects describe <ID>`: `GET /api/atlas/v2/groups/{id}`. */
 const TEMPLATE = 'ID\tNAME\n{{.Id}}\t{{.Name}}\n';
@@ -13,6 +14,6 @@ export const projectDescribeCommand = defineCommand({
   examples: ['privlink projects describe 5e2211c17a3e5a48f5497de3 --output json'],
   async run(ctx, [id]) {
     ctx.outputFormat();
-    ctx.print(await ctx.api().get(apiPath`/api/atlas/v2/groups/${id!}`), TEMPLATE);
+    ctx.print(await ctx.api().get<ProjectWire>(apiPath`/api/atlas/v2/groups/${id!}`), TEMPLATE);
   },
 });

@@ -1,5 +1,7 @@
 import { apiPath } from '../../api/api-session.js';
 import { defineCommand, OUTPUT_FLAG } from '../../framework/command-spec.js';
+import type { PaginatedWire } from '../../../api/atlas/wire/common.wire.js';
+import type { ProjectWire } from '../../../api/atlas/wire/identity.wire.js';
 
 /** `privlink projects list`: `GET /api/atlas/v2/groups` (paginated `{results, totalCount}`). */
 const TEMPLATE = 'ID\tNAME{{range valueOrEmptySlice .Results}}\n{{.Id}}\t{{.Name}}{{end}}\n';
@@ -12,6 +14,6 @@ export const projectListCommand = defineCommand({
   examples: ['privlink projects list --output json'],
   async run(ctx) {
     ctx.outputFormat();
-    ctx.print(await ctx.api().get(`${apiPath`/api/atlas/v2/groups`}?itemsPerPage=500`), TEMPLATE);
+    ctx.print(await ctx.api().get<PaginatedWire<ProjectWire>>(`${apiPath`/api/atlas/v2/groups`}?itemsPerPage=500`), TEMPLATE);
   },
 });

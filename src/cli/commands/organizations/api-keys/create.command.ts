@@ -1,5 +1,6 @@
 import { apiPath } from '../../../api/api-session.js';
 import { defineCommand, ORG_ID_FLAG, OUTPUT_FLAG } from '../../../framework/command-spec.js';
+import type { ApiKeyWire } from '../../../../api/atlas/wire/identity.wire.js';
 
 /**
  * `privlink organizations apiKeys create --role … --desc …`: `POST /api/atlas/v2/orgs/{orgId}/apiKeys`.
@@ -21,6 +22,6 @@ export const orgApiKeyCreateCommand = defineCommand({
   async run(ctx) {
     const orgId = ctx.orgId();
     ctx.outputFormat();
-    ctx.print(await ctx.api().post(apiPath`/api/atlas/v2/orgs/${orgId}/apiKeys`, { desc: ctx.flag('desc'), roles: ctx.list('role') }), TEMPLATE);
+    ctx.print(await ctx.api().post<ApiKeyWire>(apiPath`/api/atlas/v2/orgs/${orgId}/apiKeys`, { desc: ctx.flag('desc'), roles: ctx.list('role') }), TEMPLATE);
   },
 });

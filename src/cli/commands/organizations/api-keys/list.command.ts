@@ -1,5 +1,7 @@
 import { apiPath } from '../../../api/api-session.js';
 import { defineCommand, ORG_ID_FLAG, OUTPUT_FLAG } from '../../../framework/command-spec.js';
+import type { PaginatedWire } from '../../../../api/atlas/wire/common.wire.js';
+import type { ApiKeyWire } from '../../../../api/atlas/wire/identity.wire.js';
 
 /** `privlink organizations apiKeys list`: `GET /api/atlas/v2/orgs/{orgId}/apiKeys` (private keys masked by the server). */
 const TEMPLATE = 'ID\tDESCRIPTION\tPUBLIC KEY\tPRIVATE KEY{{range valueOrEmptySlice .Results}}\n{{.Id}}\t{{.Desc}}\t{{.PublicKey}}\t{{.PrivateKey}}{{end}}\n';
@@ -13,6 +15,6 @@ export const orgApiKeyListCommand = defineCommand({
   async run(ctx) {
     const orgId = ctx.orgId();
     ctx.outputFormat();
-    ctx.print(await ctx.api().get(`${apiPath`/api/atlas/v2/orgs/${orgId}/apiKeys`}?itemsPerPage=500`), TEMPLATE);
+    ctx.print(await ctx.api().get<PaginatedWire<ApiKeyWire>>(`${apiPath`/api/atlas/v2/orgs/${orgId}/apiKeys`}?itemsPerPage=500`), TEMPLATE);
   },
 });

@@ -1,6 +1,7 @@
 import { FlagError } from '../../../framework/cli-errors.js';
 import { defineCommand, OUTPUT_FLAG, PROJECT_ID_FLAG, type FlagSpec, type LeafSpec } from '../../../framework/command-spec.js';
 import { interfaceEndpointsPath, requiredRole, type Provider } from '../provider.js';
+import type { CreateEndpointRequestWire, InterfaceEndpointWire } from '../../../../api/atlas/wire/private-endpoints.wire.js';
 
 /**
  * `privlink privateEndpoints {aws|azure|gcp} interfaces create`: op 6.
@@ -63,25 +64,25 @@ export function interfaceCreateCommand(provider: Provider): LeafSpec {
     examples: [EXAMPLES[provider.command]],
     async run(ctx, [arg]) {
       let serviceId: string;
-      let body: Record<string, unknown>;
+      let body: CreateEndpointRequestWire;
       if (provider.command === 'gcp') {
         const endpoints = ctx.list('endpoint').map((item) => {
           const match = /^([^@]+)@(.+)$/.exec(item);
           if (!match) throw new FlagError(`invalid endpoint '${item}'. Required format is: <endpointName>@<ipAddress>, eg: foo@127.0.0.1`);
-          return { endpointName: match[1], ipAddress: match[2] };
+          return { endpointName: match[1]!, ipAddress: match[2]! };
         });
         serviceId = ctx.flag('endpointServiceId')!;
-        body = { endpointGroupName: arg, endpoints, gcpProjectId: ctx.flag('gcpProjectId') };
+        body = { endpointGroupName: arg!, endpoints, gcpProjectId: ctx.flag('gcpProjectId')! };
       } else if (provider.command === 'azure') {
         serviceId = arg!;
-        body = { id: ctx.flag('privateEndpointId'), privateEndpointIPAddress: ctx.flag('privateEndpointIpAddress') };
+        body = { id: ctx.flag('privateEndpointId')!, privateEndpointIPAddress: ctx.flag('privateEndpointIpAddress')! };
       } else {
         serviceId = arg!;
-        body = { id: ctx.flag('privateEndpointId') };
+        body = { id: ctx.flag('privateEndpointId')! };
       }
       const projectId = ctx.projectId();
       ctx.outputFormat();
-      ctx.print(await ctx.api().post(interfaceEndpointsPath(projectId, provider, serviceId), body), TEMPLATES[provider.command]);
+      ctx.print(await ctx.api().post<InterfaceEndpointWire>(interfaceEndpointsPath(projectId, provider, serviceId), body), TEMPLATES[provider.command]);
     },
   });
 }

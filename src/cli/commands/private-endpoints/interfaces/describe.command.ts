@@ -1,5 +1,6 @@
 import { defineCommand, OUTPUT_FLAG, PROJECT_ID_FLAG, type LeafSpec } from '../../../framework/command-spec.js';
 import { interfaceEndpointPath, requiredRole, type Provider } from '../provider.js';
+import type { InterfaceEndpointWire } from '../../../../api/atlas/wire/private-endpoints.wire.js';
 
 /** `privlink privateEndpoints {aws|azure|gcp} interfaces describe <id> --endpointServiceId <id>`: op 7. */
 const TEMPLATES: Record<Provider['command'], string> = {
@@ -40,7 +41,7 @@ export function interfaceDescribeCommand(provider: Provider): LeafSpec {
     async run(ctx, [id]) {
       const projectId = ctx.projectId();
       ctx.outputFormat();
-      ctx.print(await ctx.api().get(interfaceEndpointPath(projectId, provider, ctx.flag('endpointServiceId')!, id!)), TEMPLATES[provider.command]);
+      ctx.print(await ctx.api().get<InterfaceEndpointWire>(interfaceEndpointPath(projectId, provider, ctx.flag('endpointServiceId')!, id!)), TEMPLATES[provider.command]);
     },
   });
 }

@@ -1,5 +1,6 @@
 import { defineCommand, OUTPUT_FLAG, PROJECT_ID_FLAG } from '../../../framework/command-spec.js';
 import { regionalModePath, requiredRole } from '../provider.js';
+import type { RegionalModeWire } from '../../../../api/atlas/wire/private-endpoints.wire.js';
 
 /** `privlink privateEndpoints regionalModes describe`: op 9. */
 const TEMPLATE = 'ENABLED\n{{.Enabled}}\n';
@@ -16,6 +17,6 @@ export const regionalModeDescribeCommand = defineCommand({
   async run(ctx) {
     const projectId = ctx.projectId();
     ctx.outputFormat();
-    ctx.print(await ctx.api().get(regionalModePath(projectId)), TEMPLATE);
+    ctx.print(await ctx.api().get<RegionalModeWire>(regionalModePath(projectId)), TEMPLATE);
   },
 });

@@ -1,5 +1,6 @@
 import { defineCommand, OUTPUT_FLAG, PROJECT_ID_FLAG } from '../../../framework/command-spec.js';
 import { regionalModePath, requiredRole } from '../provider.js';
+import type { RegionalModeWire } from '../../../../api/atlas/wire/private-endpoints.wire.js';
 
 /**
  * `privlink privateEndpoints regionalModes enable|disable`: op 10 `{"enabled":true|false}`, with
@@ -19,7 +20,8 @@ export function regionalModeSetCommand(enabled: boolean) {
     async run(ctx) {
       const projectId = ctx.projectId();
       ctx.outputFormat();
-      ctx.print(await ctx.api().patch(regionalModePath(projectId), { enabled }), `Regionalized private endpoint setting ${verb}d.\n`);
+      const body: RegionalModeWire = { enabled };
+      ctx.print(await ctx.api().patch<RegionalModeWire>(regionalModePath(projectId), body), `Regionalized private endpoint setting ${verb}d.\n`);
     },
   });
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { settingsOf } from '../../domain/cluster-settings.js';
-import type { ClusterConnectionStrings } from '../../app/connection-strings.js';
-import type { ClusterRecord } from '../../domain/cluster.js';
+import { settingsOf } from '../../../domain/cluster-settings.js';
+import type { ClusterConnectionStrings } from '../../../app/connection-strings.js';
+import type { ClusterRecord } from '../../../domain/cluster.js';
+import type { ClusterWire, NodeSpecWire } from '../wire/clusters.wire.js';
 import { iso } from './identity.serializer.js';
 
 /**
@@ -9,7 +10,7 @@ import { iso } from './identity.serializer.js';
  * replicationSpecs → regionConfigs with electable/readOnly/analytics specs, `stateName`, and
  * `connectionStrings` (private endpoint strings only: privlink serves no public endpoints).
  */
-export function clusterJson(cluster: ClusterRecord, connectionStrings: ClusterConnectionStrings, base: string): Record<string, unknown> {
+export function clusterJson(cluster: ClusterRecord, connectionStrings: ClusterConnectionStrings, base: string): ClusterWire {
   const spec = cluster.spec;
   const settings = settingsOf(spec);
   return {
@@ -56,7 +57,7 @@ export function clusterJson(cluster: ClusterRecord, connectionStrings: ClusterCo
 }
 
 /** Keys in Atlas's (alphabetical) order; jsonb storage does not keep the order of the stored spec. */
-function nodeSpecJson(spec: { instanceSize: string; nodeCount: number }): Record<string, unknown> {
+function nodeSpecJson(spec: { instanceSize: string; nodeCount: number }): NodeSpecWire {
   return { instanceSize: spec.instanceSize, nodeCount: spec.nodeCount };
 }
 

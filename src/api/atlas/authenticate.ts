@@ -1,6 +1,6 @@
-import type { ApiKeyCredentials, CredentialsLookup } from '../app/authentication.service.js';
-import { ApiError } from '../domain/errors.js';
-import type { Principal } from '../domain/identity.js';
+import type { ApiKeyCredentials, CredentialsLookup } from '../../app/authentication.service.js';
+import { ApiError } from '../../domain/errors.js';
+import type { Principal } from '../../domain/identity.js';
 import { DigestAuthority, parseDigestAuthorization } from './digest-auth.js';
 
 interface CachedKey extends ApiKeyCredentials {

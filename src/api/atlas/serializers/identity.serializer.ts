@@ -1,10 +1,11 @@
-import type { ApiKey, Organization } from '../../domain/identity.js';
-import type { ProjectView } from '../../app/projects.service.js';
-import type { ProjectLimit } from '../../app/project-limits.service.js';
+import type { ApiKey, Organization } from '../../../domain/identity.js';
+import type { ProjectView } from '../../../app/projects.service.js';
+import type { ProjectLimit } from '../../../app/project-limits.service.js';
+import type { ApiKeyWire, OrganizationWire, ProjectLimitWire, ProjectWire } from '../wire/identity.wire.js';
 
 /** Atlas JSON of identity resources. Keys in alphabetical order, nulls explicit, as Atlas sends. */
 
-export function organizationJson(org: Organization, base: string): Record<string, unknown> {
+export function organizationJson(org: Organization, base: string): OrganizationWire {
   return {
     id: org.id,
     isDeleted: false,
@@ -14,7 +15,7 @@ export function organizationJson(org: Organization, base: string): Record<string
   };
 }
 
-export function projectJson(project: ProjectView, base: string): Record<string, unknown> {
+export function projectJson(project: ProjectView, base: string): ProjectWire {
   const self = `${base}/groups/${project.id}`;
   return {
     clusterCount: project.clusterCount,
@@ -34,7 +35,7 @@ export function projectJson(project: ProjectView, base: string): Record<string, 
  * An API key; the private key appears only in the response that created it (else masked the way
  * Atlas masks it: only the last 12 characters).
  */
-export function apiKeyJson(key: ApiKey, base: string, privateKey?: string): Record<string, unknown> {
+export function apiKeyJson(key: ApiKey, base: string, privateKey?: string): ApiKeyWire {
   return {
     desc: key.description,
     id: key.id,
@@ -45,7 +46,7 @@ export function apiKeyJson(key: ApiKey, base: string, privateKey?: string): Reco
   };
 }
 
-export function projectLimitJson(limit: ProjectLimit): Record<string, unknown> {
+export function projectLimitJson(limit: ProjectLimit): ProjectLimitWire {
   return {
     currentUsage: limit.currentUsage,
     defaultLimit: limit.defaultLimit,

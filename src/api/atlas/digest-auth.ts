@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DIGEST_REALM, type DigestSecrets } from '../domain/digest-secrets.js';
+import { DIGEST_REALM, type DigestSecrets } from '../../domain/digest-secrets.js';
 
 /**
  * HTTP Digest authentication, server side (RFC 7616 with qop=auth; MD5 and SHA-256, and their
@@ -14,7 +14,7 @@ import { DIGEST_REALM, type DigestSecrets } from '../domain/digest-secrets.js';
  * arriving out of order (a replay sent to another replica within the nonce lifetime is not
  * detected; see docs/decisions.md).
  */
-export { DIGEST_REALM, digestHa1, type DigestSecrets } from '../domain/digest-secrets.js';
+export { DIGEST_REALM, digestHa1, type DigestSecrets } from '../../domain/digest-secrets.js';
 
 export type DigestAlgorithm = 'MD5' | 'MD5-sess' | 'SHA-256' | 'SHA-256-sess';
 

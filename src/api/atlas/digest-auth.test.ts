@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { AtlasClient } from '../client/atlas-client.js';
+import { AtlasClient } from '../../client/atlas-client.js';
 import { DigestAuthority, digestHa1, parseDigestAuthorization } from './digest-auth.js';
 
 const run = promisify(execFile);

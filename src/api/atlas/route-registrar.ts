@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../app/app-context.js';
-import { ApiError } from '../domain/errors.js';
-import type { Principal } from '../domain/identity.js';
-import { isObjectId } from '../domain/object-id.js';
+import type { AppContext } from '../../app/app-context.js';
+import { ApiError } from '../../domain/errors.js';
+import type { Principal } from '../../domain/identity.js';
+import { isObjectId } from '../../domain/object-id.js';
 import type { Authenticator } from './authenticate.js';
-import { guardPathParams, guardQuery } from './input-guard.js';
-import { parseRequestBody } from './request-body.js';
-import type { RouteAccess } from './route-access.js';
+import { guardPathParams, guardQuery } from '../input-guard.js';
+import { parseRequestBody } from '../request-body.js';
+import type { RouteAccess } from '../route-access.js';
 import { resolveVersion, versionedContentType } from './versioning.js';
 
 /** What a route handler sees: the authenticated caller and the parsed request. */

@@ -1,13 +1,14 @@
-import { ApiError } from '../domain/errors.js';
+import { ApiError } from '../../domain/errors.js';
+import type { LinkWire, PaginatedWire } from './wire/common.wire.js';
 
 /** Atlas paginated list: `{links, results, totalCount}` with `itemsPerPage`, `pageNum`, `includeCount`. */
-export function paginate<T>(items: readonly T[], query: Record<string, unknown>, selfHref: string): Record<string, unknown> {
+export function paginate<T>(items: readonly T[], query: Record<string, unknown>, selfHref: string): PaginatedWire<T> {
   const itemsPerPage = intParam(query.itemsPerPage, 'itemsPerPage', 100, 1, 500);
   const pageNum = intParam(query.pageNum, 'pageNum', 1, 1, 1_000_000);
   const includeCount = query.includeCount === undefined ? true : query.includeCount !== 'false';
   const start = (pageNum - 1) * itemsPerPage;
   const results = items.slice(start, start + itemsPerPage);
-  const links: Array<{ href: string; rel: string }> = [{ href: `${selfHref}?pageNum=${pageNum}&itemsPerPage=${itemsPerPage}`, rel: 'self' }];
+  const links: LinkWire[] = [{ href: `${selfHref}?pageNum=${pageNum}&itemsPerPage=${itemsPerPage}`, rel: 'self' }];
   if (pageNum > 1) links.unshift({ href: `${selfHref}?pageNum=${pageNum - 1}&itemsPerPage=${itemsPerPage}`, rel: 'previous' });
   if (start + itemsPerPage < items.length) links.push({ href: `${selfHref}?pageNum=${pageNum + 1}&itemsPerPage=${itemsPerPage}`, rel: 'next' });
   return includeCount ? { links, results, totalCount: items.length } : { links, results };

@@ -1,11 +1,11 @@
-import * as apiKeys from '../../app/api-keys.service.js';
-import * as limits from '../../app/project-limits.service.js';
-import * as organizations from '../../app/organizations.service.js';
-import * as projects from '../../app/projects.service.js';
-import { apiError } from '../../domain/errors.js';
+import * as apiKeys from '../../../app/api-keys.service.js';
+import * as limits from '../../../app/project-limits.service.js';
+import * as organizations from '../../../app/organizations.service.js';
+import * as projects from '../../../app/projects.service.js';
+import { apiError } from '../../../domain/errors.js';
 import type { Authenticator } from '../authenticate.js';
 import { paginate } from '../pagination.js';
-import { orgAccess, projectAccess, projectCreator, projectKeyAdmin, projectOrgOwner } from '../route-access.js';
+import { orgAccess, projectAccess, projectCreator, projectKeyAdmin, projectOrgOwner } from '../../route-access.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { apiKeyJson, organizationJson, projectJson, projectLimitJson } from '../serializers/identity.serializer.js';
 

@@ -1,9 +1,10 @@
-import * as services from '../../app/endpoint-services.service.js';
-import * as endpoints from '../../app/interface-endpoints.service.js';
-import * as regionalMode from '../../app/regional-mode.service.js';
-import { projectAccess } from '../route-access.js';
+import * as services from '../../../app/endpoint-services.service.js';
+import * as endpoints from '../../../app/interface-endpoints.service.js';
+import * as regionalMode from '../../../app/regional-mode.service.js';
+import { projectAccess } from '../../route-access.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { endpointServiceJson, interfaceEndpointJson } from '../serializers/private-endpoints.serializer.js';
+import type { RegionalModeWire } from '../wire/private-endpoints.wire.js';
 
 /**
  * Atlas's private endpoint operations (endpoint services, interface endpoints, regional mode), with the status codes real Atlas returns (201 on
@@ -20,13 +21,13 @@ export function privateEndpointsRoutes(r: RouteRegistrar): void {
   );
   r.get('/groups/:groupId/privateEndpoint/regionalMode', async ({ ctx, principal, params }) => ({
     status: 200,
-    body: await regionalMode.getRegionalMode(ctx, principal, params.groupId!),
+    body: (await regionalMode.getRegionalMode(ctx, principal, params.groupId!)) satisfies RegionalModeWire,
   }));
   r.patch(
     '/groups/:groupId/privateEndpoint/regionalMode',
     async ({ ctx, principal, params, body }) => ({
       status: 202,
-      body: await regionalMode.setRegionalMode(ctx, principal, params.groupId!, body),
+      body: (await regionalMode.setRegionalMode(ctx, principal, params.groupId!, body)) satisfies RegionalModeWire,
     }),
     { access: projectAccess('write') },
   );

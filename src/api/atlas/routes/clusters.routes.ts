@@ -1,9 +1,9 @@
-import * as clusters from '../../app/clusters.service.js';
-import type { ClusterConnectionStrings } from '../../app/connection-strings.js';
-import type { ClusterRecord } from '../../domain/cluster.js';
-import type { AppContext } from '../../app/app-context.js';
+import * as clusters from '../../../app/clusters.service.js';
+import type { ClusterConnectionStrings } from '../../../app/connection-strings.js';
+import type { ClusterRecord } from '../../../domain/cluster.js';
+import type { AppContext } from '../../../app/app-context.js';
 import { paginate } from '../pagination.js';
-import { projectAccess } from '../route-access.js';
+import { projectAccess } from '../../route-access.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { clusterJson } from '../serializers/clusters.serializer.js';
 

@@ -1,7 +1,9 @@
-import * as events from '../../app/events.service.js';
-import type { EventRecord } from '../../domain/event.js';
+import * as events from '../../../app/events.service.js';
+import type { EventRecord } from '../../../domain/event.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { iso } from '../serializers/identity.serializer.js';
+import type { PaginatedWire } from '../wire/common.wire.js';
+import type { EventWire } from '../wire/events.wire.js';
 
 /** `GET /groups/{groupId}/events[/{eventId}]` in Atlas's activity-feed shape. */
 export function eventsRoutes(r: RouteRegistrar): void {
@@ -10,7 +12,8 @@ export function eventsRoutes(r: RouteRegistrar): void {
     const self = `${base}/groups/${params.groupId}/events`;
     const links = [{ href: `${self}?pageNum=${page.pageNum}&itemsPerPage=${page.itemsPerPage}`, rel: 'self' }];
     if (page.pageNum * page.itemsPerPage < page.total) links.push({ href: `${self}?pageNum=${page.pageNum + 1}&itemsPerPage=${page.itemsPerPage}`, rel: 'next' });
-    return { status: 200, body: { links, results: page.events.map((e) => eventJson(e, base)), totalCount: page.total } };
+    const body: PaginatedWire<EventWire> = { links, results: page.events.map((e) => eventJson(e, base)), totalCount: page.total };
+    return { status: 200, body };
   });
   r.get('/groups/:groupId/events/:eventId', async ({ ctx, principal, params, base }) => ({
     status: 200,
@@ -18,7 +21,7 @@ export function eventsRoutes(r: RouteRegistrar): void {
   }));
 }
 
-function eventJson(event: EventRecord, base: string): Record<string, unknown> {
+function eventJson(event: EventRecord, base: string): EventWire {
   return {
     ...event.payload,
     created: iso(event.createdAt),

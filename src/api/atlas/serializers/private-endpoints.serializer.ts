@@ -1,0 +1,89 @@
+import type { EndpointServiceView } from '../../../app/endpoint-services.service.js';
+import { apiError } from '../../../domain/errors.js';
+import { initiatingStatus, type InterfaceEndpointRecord } from '../../../domain/interface-endpoint.js';
+import type {
+  AWSInterfaceEndpointWire,
+  AWSPrivateLinkConnectionWire,
+  AzurePrivateLinkConnectionWire,
+  EndpointServiceWire,
+  InterfaceEndpointWire,
+} from '../wire/private-endpoints.wire.js';
+
+/**
+ * `EndpointService` of the service's cloud. AWS (`AWSPrivateLinkConnection`) exactly as recorded
+ * from Atlas:
+ * `{"cloudProvider","endpointServiceName","errorMessage","id","interfaceEndpoints","regionName","status","supportedRemoteRegions"}`;
+ * Azure (`AzurePrivateLinkConnection`) as recorded:
+ * `{"cloudProvider","errorMessage","id","privateEndpoints","privateLinkServiceName","privateLinkServiceResourceId","regionName","status"}`.
+ * GCP services are refused at creation (PROVIDER_UNSUPPORTED) until its adapter exists.
+ */
+export function endpointServiceJson(service: EndpointServiceView): EndpointServiceWire {
+  switch (service.detail.cloud) {
+    case 'AWS':
+      return awsPrivateLinkConnectionJson(service);
+    case 'AZURE':
+      return azurePrivateLinkConnectionJson(service, service.detail.privateLinkServiceResourceId);
+    case 'GCP':
+      throw apiError('PROVIDER_UNSUPPORTED', service.provider);
+  }
+}
+
+function azurePrivateLinkConnectionJson(service: EndpointServiceView, resourceId: string | null): AzurePrivateLinkConnectionWire {
+  return {
+    cloudProvider: 'AZURE',
+    errorMessage: service.errorMessage,
+    id: service.id,
+    privateEndpoints: service.interfaceEndpoints.map((e) => e.endpointId),
+    privateLinkServiceName: service.endpointServiceName,
+    privateLinkServiceResourceId: resourceId,
+    regionName: service.regionName,
+    status: service.status,
+  };
+}
+
+function awsPrivateLinkConnectionJson(service: EndpointServiceView): AWSPrivateLinkConnectionWire {
+  return {
+    cloudProvider: 'AWS',
+    endpointServiceName: service.endpointServiceName,
+    errorMessage: service.errorMessage,
+    id: service.id,
+    interfaceEndpoints: service.interfaceEndpoints.map((e) => e.endpointId),
+    regionName: service.regionName,
+    status: service.status,
+    supportedRemoteRegions: null,
+  };
+}
+
+/**
+ * `PrivateLinkEndpoint` of the endpoint's cloud: AWS `AWSInterfaceEndpoint` (`connectionStatus`
+ * PENDING_ACCEPTANCE → PENDING → AVAILABLE | REJECTED), Azure `AzurePrivateEndpoint` (`status`
+ * INITIATING → AVAILABLE | FAILED, DELETING).
+ */
+export function interfaceEndpointJson(endpoint: InterfaceEndpointRecord): InterfaceEndpointWire {
+  switch (endpoint.detail.cloud) {
+    case 'AWS':
+      return awsInterfaceEndpointJson(endpoint);
+    case 'AZURE':
+      return {
+        cloudProvider: 'AZURE',
+        deleteRequested: endpoint.deleteRequested,
+        errorMessage: endpoint.errorMessage,
+        privateEndpointConnectionName: endpoint.detail.privateEndpointConnectionName,
+        privateEndpointIPAddress: endpoint.detail.privateEndpointIPAddress,
+        privateEndpointResourceId: endpoint.endpointId,
+        status: initiatingStatus(endpoint.status),
+      };
+    case 'GCP':
+      throw apiError('PROVIDER_UNSUPPORTED', endpoint.provider);
+  }
+}
+
+function awsInterfaceEndpointJson(endpoint: InterfaceEndpointRecord): AWSInterfaceEndpointWire {
+  return {
+    cloudProvider: 'AWS',
+    connectionStatus: endpoint.status,
+    deleteRequested: endpoint.deleteRequested,
+    errorMessage: endpoint.errorMessage,
+    interfaceEndpointId: endpoint.endpointId,
+  };
+}
