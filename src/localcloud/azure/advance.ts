@@ -1,0 +1,34 @@
+import type { ArmContext } from './kinds/kind.js';
+import { kindOfType } from './kinds/registry.js';
+
+/** Finished operations are kept this long for polling clients, then forgotten. */
+const OPERATION_RETENTION_MS = 24 * 3_600_000;
+
+/**
+ * Advances every resource whose next step is due at `ctx.now` and persists the result:
+ * `Updating` → `Succeeded`; `Deleting` → gone (with the kind's side effects: child rows, addresses,
+ * connections). Marks due operations Succeeded. Idempotent; call first in each request's
+ * transaction, under the emulator lock. Returns whether anything changed.
+ */
+export async function advanceDue(ctx: ArmContext): Promise<boolean> {
+  await ctx.repos.operations.settle(ctx.now, new Date(ctx.now.getTime() - OPERATION_RETENTION_MS));
+  let changed = false;
+  for (const row of await ctx.repos.resources.due(ctx.now)) {
+    changed = true;
+    if (row.nextState === 'purged') {
+      await purgeRow(ctx, row.key);
+      continue;
+    }
+    await ctx.repos.resources.save({ ...row, provisioningState: row.nextState ?? row.provisioningState, nextState: null, nextStateAt: null });
+  }
+  return changed;
+}
+
+/** Removes a resource now, with its kind's side effects (used by due deletions and resource group deletion). */
+export async function purgeRow(ctx: ArmContext, key: string): Promise<void> {
+  const row = await ctx.repos.resources.find(key);
+  if (!row) return;
+  const kind = kindOfType(row.type);
+  if (kind) await kind.purge(ctx, row);
+  await ctx.repos.resources.delete(row.key);
+}

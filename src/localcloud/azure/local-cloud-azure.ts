@@ -1,0 +1,256 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Transaction } from 'kysely';
+import type { Store } from '../../store/database.js';
+import { LocalCertificateAuthority } from '../dataplane/certificates.js';
+import { advanceDue } from './advance.js';
+import { applyAzureDelays, parseAzureDelays, type AzureDelayPreset, type AzureDelays } from './delays.js';
+import { answerAzure, DELAYS_SETTING, type AzurePipelineOptions } from './request-pipeline.js';
+import type { AzureAccount, StoredAzureFault } from './store/control.repository.js';
+import { migrateLocalCloudAzure } from './store/migrations/index.js';
+import { azureRepositories, takeAzureLock } from './store/repositories.js';
+import { azureDb, type AzureSchema } from './store/schema.js';
+import { buildView } from './view.js';
+import type { AzureView } from './view-model.js';
+
+export type * from './view-model.js';
+export type { AzureDelays, AzureDelayPreset } from './delays.js';
+
+/** How to run the Azure Resource Manager emulation. */
+export interface LocalCloudAzureOptions {
+  /** privlink's store; the emulation keeps its state in the `lc_azure_*` tables, made by its own migrations at start. */
+  readonly store: Store;
+  /** Delay preset at start; applied when it differs from the previous start's (runtime changes otherwise survive). */
+  readonly delays: AzureDelayPreset;
+  /** Port to serve HTTPS on (0 = a free port). Default 4567. */
+  readonly port?: number;
+  /** Address to bind. Default 127.0.0.1. */
+  readonly host?: string;
+  /** The CA that issues the server certificate (SAN IP:127.0.0.1, DNS:localhost); else `caDir` is loaded or created. */
+  readonly certificates?: LocalCertificateAuthority;
+  readonly caDir?: string;
+  /** The emulated clock (provisioning, operations). Default: wall clock. Token expiry always uses the wall clock. */
+  readonly now?: () => Date;
+  /** Items per page of a listing (then `nextLink`). Default 100. */
+  readonly pageSize?: number;
+}
+
+/** A service principal's credentials, as `ClientSecretCredential` and the ARM clients take them. */
+export interface AzureCredentials {
+  readonly name: string;
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/** What `setFault` accepts for one ARM operation (e.g. `PrivateEndpoints_CreateOrUpdate`, or `*` for all). */
+export type AzureFaultSpec =
+  | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly status?: number; readonly times?: number }
+  | { readonly kind: 'throttle'; readonly retryAfterSeconds?: number; readonly times?: number }
+  | { readonly kind: 'timeout'; readonly ms?: number; readonly times?: number };
+
+export interface LocalCloudAzure {
+  /** `https://127.0.0.1:PORT`: the ARM endpoint and the authority host at once. */
+  readonly url: string;
+  /** The CA certificate the server certificate chains to (give it to clients as `tlsOptions.ca`). */
+  readonly caCertPem: string;
+  /** privlink's own principal (private link services live in its subscription) and the default customer. Stable across restarts. */
+  readonly accounts: { readonly provider: AzureCredentials; readonly customer: AzureCredentials };
+  /** Another principal with its own tenant and subscription; idempotent by name. */
+  createAccount(name: string): Promise<AzureCredentials>;
+  /** Sets all delays to a preset, or some of them. Persisted; applies to operations started from now on. */
+  setDelays(change: AzureDelayPreset | Partial<AzureDelays>): Promise<void>;
+  delays(): Promise<AzureDelays>;
+  /**
+   * Makes an ARM operation fail (error: that code, message, status — default 500), throttle (429
+   * TooManyRequests with Retry-After) or answer late (timeout: it runs and commits, its answer is
+   * held `ms`, default 60 s), for the next `times` calls or until cleared with null. Persisted and
+   * shared by every process on the store.
+   */
+  setFault(operation: string, fault: AzureFaultSpec | null): Promise<void>;
+  /** The emulator's read model for the data plane at this instant (due transitions advanced first). */
+  view(): Promise<AzureView>;
+  /** Calls `listener` after committed changes, in this process or another on the same PostgreSQL. Returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+  /** Stops serving and drops held responses. Does not close the store. */
+  close(): Promise<void>;
+}
+
+const CHANGE_CHANNEL = 'privlink_localcloud_azure';
+const MAX_BODY_BYTES = 1024 * 1024;
+const START_PRESET_SETTING = 'delays_start_preset';
+
+/** An Azure-style client secret: 40 characters with the `~` marker Entra ID secrets carry. */
+function clientSecret(): string {
+  const body = randomBytes(30).toString('base64url').replace(/[-_]/g, 'x');
+  return `${body.slice(0, 3)}8Q~${body.slice(3, 37)}`;
+}
+
+async function ensureAccount(store: Store, name: string): Promise<AzureCredentials> {
+  const control = azureRepositories(azureDb(store)).control;
+  const account: AzureAccount =
+    (await control.findAccountByName(name)) ??
+    (await control.insertAccount({ name, tenantId: randomUUID(), subscriptionId: randomUUID(), clientId: randomUUID(), clientSecret: clientSecret() }));
+  return { name: account.name, tenantId: account.tenantId, subscriptionId: account.subscriptionId, clientId: account.clientId, clientSecret: account.clientSecret };
+}
+
+function toStoredFault(spec: AzureFaultSpec): { fault: StoredAzureFault; times: number | undefined } {
+  if (spec.times !== undefined && (!Number.isInteger(spec.times) || spec.times < 1)) throw new RangeError('Fault times must be a positive integer');
+  switch (spec.kind) {
+    case 'error':
+      if (!spec.code) throw new RangeError('An error fault needs a code');
+      if (spec.status !== undefined && (!Number.isInteger(spec.status) || spec.status < 400 || spec.status > 599)) throw new RangeError('Fault status must be 4xx or 5xx');
+      return { fault: { kind: 'error', code: spec.code, message: spec.message, ...(spec.status ? { status: spec.status } : {}) }, times: spec.times };
+    case 'throttle':
+      if (spec.retryAfterSeconds !== undefined && (!Number.isInteger(spec.retryAfterSeconds) || spec.retryAfterSeconds < 0))
+        throw new RangeError('retryAfterSeconds must be a non-negative integer');
+      return { fault: { kind: 'throttle', ...(spec.retryAfterSeconds !== undefined ? { retryAfterSeconds: spec.retryAfterSeconds } : {}) }, times: spec.times };
+    case 'timeout':
+      if (spec.ms !== undefined && (!Number.isFinite(spec.ms) || spec.ms < 0)) throw new RangeError('Fault ms must be a non-negative number');
+      return { fault: { kind: 'timeout', ...(spec.ms !== undefined ? { ms: spec.ms } : {}) }, times: spec.times };
+  }
+}
+
+/**
+ * Starts the Azure emulation on `options.store` and serves it over HTTPS: runs its migrations,
+ * makes the provider and customer principals on first start, applies the delay preset, issues the
+ * server certificate from the local CA and listens. Throws when the port is taken.
+ */
+export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Promise<LocalCloudAzure> {
+  const { store } = options;
+  const now = options.now ?? (() => new Date());
+  await migrateLocalCloudAzure(store.db);
+  const control = azureRepositories(azureDb(store)).control;
+  const provider = await ensureAccount(store, 'provider');
+  const customer = await ensureAccount(store, 'customer');
+  if ((await control.getSetting(START_PRESET_SETTING)) !== options.delays) {
+    await control.setSetting(DELAYS_SETTING, JSON.stringify(applyAzureDelays(parseAzureDelays(undefined), options.delays)));
+    await control.setSetting(START_PRESET_SETTING, options.delays);
+  }
+  const ca = options.certificates ?? (options.caDir ? await LocalCertificateAuthority.loadOrCreate(options.caDir) : undefined);
+  if (!ca) throw new RangeError('createLocalCloudAzure needs certificates (a LocalCertificateAuthority) or caDir');
+  const issued = await ca.issueServerCertificate(['127.0.0.1', 'localhost']);
+
+  const listeners = new Set<() => void>();
+  const unlisten = await store.listen(CHANGE_CHANNEL, () => {
+    for (const listener of [...listeners]) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure must not stop the others.
+      }
+    }
+  });
+  let url = '';
+  const pipeline: AzurePipelineOptions = { store, now, baseUrl: () => url, pageSize: options.pageSize ?? 100, changed: () => store.notify(CHANGE_CHANNEL, '') };
+  const held = new Map<NodeJS.Timeout, ServerResponse>();
+  let closed = false;
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) req.destroy();
+      else chunks.push(chunk);
+    });
+    req.on('error', () => undefined);
+    req.on('end', () => {
+      const raw = req.url ?? '/';
+      const q = raw.indexOf('?');
+      void answerAzure(pipeline, {
+        method: req.method ?? 'GET',
+        path: q < 0 ? raw : raw.slice(0, q),
+        query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)),
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      })
+        .then((answer) => {
+          if (answer.internalError) process.emitWarning(`local cloud Azure: ${String((answer.internalError as Error)?.stack ?? answer.internalError)}`);
+          const send = () => {
+            if (res.destroyed) return;
+            const requestId = randomUUID();
+            const headers: Record<string, string> = { 'x-ms-request-id': requestId, 'x-ms-correlation-request-id': requestId, 'Cache-Control': 'no-cache', ...answer.headers };
+            if (answer.body === undefined || req.method === 'HEAD') {
+              res.writeHead(answer.status, { ...headers, 'Content-Length': '0' });
+              res.end();
+              return;
+            }
+            const text = JSON.stringify(answer.body);
+            res.writeHead(answer.status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)) });
+            res.end(text);
+          };
+          if (answer.holdMs <= 0 || closed) return send();
+          const timer = setTimeout(() => {
+            held.delete(timer);
+            send();
+          }, answer.holdMs);
+          held.set(timer, res);
+        })
+        .catch(() => res.destroy());
+    });
+  }
+
+  const server: Server = createServer({ cert: issued.certPem, key: issued.keyPem }, handle);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4567, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    url,
+    caCertPem: ca.caCertPem,
+    accounts: { provider, customer },
+    createAccount: (name) => ensureAccount(store, name),
+    async setDelays(change) {
+      const current = parseAzureDelays(await control.getSetting(DELAYS_SETTING));
+      await control.setSetting(DELAYS_SETTING, JSON.stringify(applyAzureDelays(current, change)));
+    },
+    async delays() {
+      return parseAzureDelays(await control.getSetting(DELAYS_SETTING));
+    },
+    async setFault(operation, fault) {
+      if (!operation) throw new RangeError('setFault needs an operation name');
+      if (fault === null) return control.setFault(operation, null, undefined);
+      const stored = toStoredFault(fault);
+      await control.setFault(operation, stored.fault, stored.times);
+    },
+    async view() {
+      let advanced = false;
+      const result = await store.transaction(async (raw) => {
+        const trx = raw as unknown as Transaction<AzureSchema>;
+        await takeAzureLock(trx);
+        const repos = azureRepositories(trx);
+        const at = now();
+        const delays = parseAzureDelays(await repos.control.getSetting(DELAYS_SETTING));
+        advanced = await advanceDue({ repos, now: at, delays, principal: { ...provider } });
+        const groups = new Map((await repos.groups.all()).map((g) => [`${g.subscriptionId}|${g.key}`, g.name]));
+        return buildView(repos, groups, at);
+      });
+      if (advanced) await store.notify(CHANGE_CHANNEL, '').catch(() => undefined);
+      return result;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      for (const [timer, res] of held) {
+        clearTimeout(timer);
+        res.destroy();
+      }
+      held.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      listeners.clear();
+      await unlisten();
+    },
+  };
+}
