@@ -7,7 +7,7 @@ import { jsonAnswer } from './arm-request.js';
 import { ArmError, armErrors, isArmError } from './arm-error.js';
 import { parseArmRoute, type ArmRoute } from './arm-routes.js';
 import { parseAzureDelays } from './delays.js';
-import { DEFAULT_TIMEOUT_FAULT_MS } from '../aws/faults.js';
+import { DEFAULT_TIMEOUT_FAULT_MS } from '../common/faults.js';
 import { answerOpenIdConfiguration, answerToken, authenticate } from './identity.js';
 import { KINDS } from './kinds/registry.js';
 import { answerOperation } from './lro.js';

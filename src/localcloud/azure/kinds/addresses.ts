@@ -1,4 +1,4 @@
-import { formatIpv4, lowestFreeAddress, parseCidr, parseIpv4, usableRange, cidrContainsAddress } from '../../aws/ipv4.js';
+import { formatIpv4, lowestFreeAddress, parseCidr, parseIpv4, usableRange, cidrContainsAddress } from '../../common/ipv4.js';
 import { armErrors } from '../arm-error.js';
 import type { ResourceRow } from '../store/resources.repository.js';
 import type { ArmContext } from './kind.js';

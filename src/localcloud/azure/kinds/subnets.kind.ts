@@ -1,4 +1,4 @@
-import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from '../../aws/ipv4.js';
+import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from '../../common/ipv4.js';
 import { ArmError, armErrors } from '../arm-error.js';
 import { optRefId, optString, propertiesOf, stringList } from '../request-body.js';
 import { resourceKey } from '../resource-ids.js';

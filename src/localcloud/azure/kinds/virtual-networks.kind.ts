@@ -1,6 +1,6 @@
 import { armErrors } from '../arm-error.js';
 import { objectList, optObject, optString, propertiesOf, stringList } from '../request-body.js';
-import { parseCidr } from '../../aws/ipv4.js';
+import { parseCidr } from '../../common/ipv4.js';
 import { resourceKey } from '../resource-ids.js';
 import type { ResourceRow } from '../store/resources.repository.js';
 import type { JsonObject } from '../store/schema.js';
