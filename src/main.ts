@@ -13,6 +13,7 @@ import { describeConfig, type PrivlinkConfig } from './config/config.js';
 import { nodeHorizon } from './app/node-horizons.js';
 import { privateDnsRecords } from './app/private-dns.js';
 import { createLocalCloudAws, type LocalCloudAws } from './localcloud/aws/local-cloud-aws.js';
+import { createLocalCloudAzure, type LocalCloudAzure } from './localcloud/azure/local-cloud-azure.js';
 import { mergedSnapshotSource } from './localcloud/common/merged-snapshot-source.js';
 import { DataPlaneHost } from './localcloud/dataplane-host/data-plane-host.js';
 import { listenerDirectory } from './reconciler/listener-directory.js';
@@ -20,6 +21,8 @@ import { repositories } from './store/repositories.js';
 import type { Logger } from './logging/logger.js';
 import { AwsClientPool } from './providers/aws/aws-clients.js';
 import { AwsProvider } from './providers/aws/aws.provider.js';
+import { AzureClients } from './providers/azure/azure-clients.js';
+import { AzureProvider } from './providers/azure/azure.provider.js';
 import { providerRegistry } from './providers/provider-registry.js';
 import type { ClusterRuntime } from './reconciler/cluster.reconciler.js';
 import { Controller } from './reconciler/controller.js';
@@ -46,6 +49,8 @@ export interface RunningPrivlink {
   readonly createdBootstrap: BootstrapFile | null;
   readonly store: Store;
   readonly localCloud: LocalCloudAws | null;
+  /** The local cloud's Azure Resource Manager, when it runs. */
+  readonly azureCloud: LocalCloudAzure | null;
   close(): Promise<void>;
 }
 
@@ -56,12 +61,16 @@ export interface RunningPrivlink {
 /** Observers a caller may attach to a process (metrics, tests). */
 export interface PrivlinkHooks {
   /** Called for every call the reconciler's provider adapter sends to a cloud API. */
-  readonly onProviderCall?: (provider: 'AWS', operation: string) => void;
+  readonly onProviderCall?: (provider: CloudProvider, operation: string) => void;
 }
 
-/** The clouds this deployment serves: AWS always (the local cloud or AWS itself). */
-function servedProviders(_config: PrivlinkConfig): CloudProvider[] {
-  return ['AWS'];
+/**
+ * The clouds this deployment serves: AWS always (the local cloud or AWS itself); Azure against
+ * Azure itself, or against the local cloud when this process runs it.
+ */
+function servedProviders(config: PrivlinkConfig): CloudProvider[] {
+  const azure = config.azure.mode === 'real' || (config.azure.mode === 'local' && config.localCloud.enabled);
+  return azure ? ['AWS', 'AZURE'] : ['AWS'];
 }
 
 export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: PrivlinkHooks = {}): Promise<RunningPrivlink> {
@@ -89,6 +98,12 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         await served.close();
         await localCloud!.close();
       });
+    }
+    // The local cloud's Azure Resource Manager (HTTPS; its certificate from the local CA in the data directory).
+    let azureCloud: LocalCloudAzure | null = null;
+    if (config.localCloud.enabled && config.azure.mode === 'local') {
+      azureCloud = await createLocalCloudAzure({ store, delays: config.localCloud.delays, host: config.localCloud.host, port: config.localCloud.azurePort, caDir: config.dataDir });
+      closers.push(() => azureCloud!.close());
     }
     // The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread.
     const dataPlane = await DataPlaneHost.start({
@@ -124,9 +139,21 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       closers.push(async () => pool.destroy());
       const listeners: ListenerDirectory = listenerDirectory(store, runtime ?? undefined);
       const clusterRuntime: ClusterRuntime = runtime ?? { ensure: async () => false, remove: async () => undefined };
+      const azureClients =
+        config.azure.mode === 'real'
+          ? new AzureClients({ subscriptionId: config.azure.subscriptionId!, endpoint: undefined, servicePrincipal: undefined, ca: undefined })
+          : azureCloud
+            ? new AzureClients({
+                subscriptionId: azureCloud.accounts.provider.subscriptionId,
+                endpoint: azureCloud.url,
+                servicePrincipal: azureCloud.accounts.provider,
+                ca: azureCloud.caCertPem,
+                ...(hooks.onProviderCall ? { onCall: (operation: string) => hooks.onProviderCall!('AZURE', operation) } : {}),
+              })
+            : undefined;
       const reconcileContext: ReconcileContext = {
         store,
-        providers: providerRegistry({ AWS: new AwsProvider(pool) }),
+        providers: providerRegistry({ AWS: new AwsProvider(pool), ...(azureClients ? { AZURE: new AzureProvider(azureClients) } : {}) }),
         listeners,
         crash,
         log: log.child({ component: 'reconciler' }),
@@ -153,7 +180,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     const address = api.server.address() as AddressInfo;
     const apiUrl = config.publicUrl ?? `http://${config.host}:${address.port}`;
 
-    const file = writeBootstrapFileFor(config.dataDir, bootstrap.key, apiUrl, localCloud, localCloudUrl);
+    const file = writeBootstrapFileFor(config.dataDir, bootstrap.key, apiUrl, localCloud, localCloudUrl, azureCloud, dataPlane.caPath);
     if (bootstrap.key) await claimBootstrapKey(ctx, bootstrap.key);
     if (!file) {
       log.warn(
@@ -162,7 +189,17 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       );
     }
     log.info('privlink ready', { apiUrl, localCloudUrl, dnsPort: dataPlane.dnsPort, dataDir: config.dataDir, backend: store.backend });
-    return { apiUrl, localCloudUrl, dnsPort: dataPlane.dnsPort, caPath: dataPlane.caPath, createdBootstrap: bootstrap.announce ? file : null, store, localCloud, close };
+    return {
+      apiUrl,
+      localCloudUrl,
+      dnsPort: dataPlane.dnsPort,
+      caPath: dataPlane.caPath,
+      createdBootstrap: bootstrap.announce ? file : null,
+      store,
+      localCloud,
+      azureCloud,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
@@ -173,7 +210,15 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
  * Writes `<data-dir>/bootstrap.json` (0600) with `key` when this start has one to hand out (new,
  * recovered or pinned); otherwise with the key already in the file and the current URLs.
  */
-function writeBootstrapFileFor(dataDir: string, key: BootstrapKey | null, apiUrl: string, localCloud: LocalCloudAws | null, localCloudUrl: string | null): BootstrapFile | null {
+function writeBootstrapFileFor(
+  dataDir: string,
+  key: BootstrapKey | null,
+  apiUrl: string,
+  localCloud: LocalCloudAws | null,
+  localCloudUrl: string | null,
+  azureCloud: LocalCloudAzure | null,
+  caPath: string | null,
+): BootstrapFile | null {
   const previous = readBootstrapFile(dataDir);
   const identity = key ?? previous;
   if (!identity) return null;
@@ -190,6 +235,16 @@ function writeBootstrapFileFor(dataDir: string, key: BootstrapKey | null, apiUrl
             endpoint: localCloudUrl,
             customer: credentialsOf(localCloud.accounts.customer),
             provider: credentialsOf(localCloud.accounts.provider),
+            ...(azureCloud
+              ? {
+                  azure: {
+                    endpoint: azureCloud.url,
+                    ...(caPath ? { caPath } : {}),
+                    customer: azureCredentialsOf(azureCloud.accounts.customer),
+                    provider: azureCredentialsOf(azureCloud.accounts.provider),
+                  },
+                }
+              : {}),
           },
         }
       : previous?.localCloud
@@ -198,6 +253,10 @@ function writeBootstrapFileFor(dataDir: string, key: BootstrapKey | null, apiUrl
   };
   writeBootstrapFile(dataDir, file);
   return file;
+}
+
+function azureCredentialsOf(account: { tenantId: string; subscriptionId: string; clientId: string; clientSecret: string }) {
+  return { tenantId: account.tenantId, subscriptionId: account.subscriptionId, clientId: account.clientId, clientSecret: account.clientSecret };
 }
 
 function credentialsOf(account: { accountId: string; accessKeyId: string; secretAccessKey: string }) {

@@ -19,6 +19,13 @@ export interface BootstrapFile {
     customer: { accountId: string; accessKeyId: string; secretAccessKey: string };
     /** privlink's own provider account (load balancers, endpoint services), for inspection. */
     provider: { accountId: string; accessKeyId: string; secretAccessKey: string };
+    /** The local cloud's Azure Resource Manager: endpoint and authority host at once, the CA that signs it, and two service principals. */
+    azure?: {
+      endpoint: string;
+      caPath?: string;
+      customer: { tenantId: string; subscriptionId: string; clientId: string; clientSecret: string };
+      provider: { tenantId: string; subscriptionId: string; clientId: string; clientSecret: string };
+    };
   };
 }
 

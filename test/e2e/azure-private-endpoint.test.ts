@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { startStack, until, type Stack } from '../support/full-stack.js';
+
+// An Azure private endpoint end to end against the local cloud's Azure Resource Manager: the
+// Admin API answers in Atlas's Azure shapes, the reconciler drives the Azure adapter (official
+// SDK) to a private link service, the customer makes a private endpoint with the official SDK
+// (examples/azure/create-private-endpoint.mjs, ordinary code), registers it, and privlink approves
+// the connection.
+const run = promisify(execFile);
+let stack: Stack;
+let serviceId: string;
+let plsId: string;
+let registered: { id: string; privateEndpointIPAddress: string };
+
+before(async () => {
+  stack = await startStack();
+});
+
+after(async () => {
+  await stack?.close();
+});
+
+/** Runs the example script as a customer would, with the local cloud's customer principal. */
+async function customerPrivateEndpoint(args: string[]): Promise<{ id: string; privateEndpointIPAddress: string }> {
+  const azure = stack.bootstrap.localCloud!.azure!;
+  const { stdout } = await run(process.execPath, ['examples/azure/create-private-endpoint.mjs', ...args], {
+    env: {
+      ...process.env,
+      AZURE_TENANT_ID: azure.customer.tenantId,
+      AZURE_CLIENT_ID: azure.customer.clientId,
+      AZURE_CLIENT_SECRET: azure.customer.clientSecret,
+      AZURE_SUBSCRIPTION_ID: azure.customer.subscriptionId,
+      AZURE_AUTHORITY_HOST: azure.endpoint,
+      AZURE_RESOURCE_MANAGER_ENDPOINT: azure.endpoint,
+      NODE_EXTRA_CA_CERTS: azure.caPath!,
+      AZURE_POLL_INTERVAL_MS: '20',
+    },
+  });
+  return JSON.parse(stdout) as { id: string; privateEndpointIPAddress: string };
+}
+
+describe('Azure endpoint service', () => {
+  test('create answers 201 INITIATING in the recorded Azure shape, then AVAILABLE with the private link service', async () => {
+    const res = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AZURE', region: 'eastus2' });
+    assert.equal(res.status, 201, res.text);
+    const body = res.json as Record<string, unknown>;
+    assert.deepEqual(Object.keys(body).sort(), [
+      'cloudProvider',
+      'errorMessage',
+      'id',
+      'privateEndpoints',
+      'privateLinkServiceName',
+      'privateLinkServiceResourceId',
+      'regionName',
+      'status',
+    ]);
+    assert.deepEqual(
+      { ...body, id: undefined },
+      {
+        cloudProvider: 'AZURE',
+        errorMessage: null,
+        id: undefined,
+        privateEndpoints: [],
+        privateLinkServiceName: null,
+        privateLinkServiceResourceId: null,
+        regionName: 'US_EAST_2',
+        status: 'INITIATING',
+      },
+    );
+    serviceId = String(body.id);
+    const ready = await until(
+      () => stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}`),
+      (r) => (r.json as { status: string }).status === 'AVAILABLE',
+    );
+    const service = ready.json as { privateLinkServiceName: string; privateLinkServiceResourceId: string };
+    assert.equal(service.privateLinkServiceName, `pls_${serviceId}`);
+    assert.match(
+      service.privateLinkServiceResourceId,
+      new RegExp(
+        `^/subscriptions/${stack.bootstrap.localCloud!.azure!.provider.subscriptionId}/resourceGroups/rg_${serviceId}_[0-9a-f]{8}/providers/Microsoft.Network/privateLinkServices/pls_${serviceId}$`,
+      ),
+    );
+    plsId = service.privateLinkServiceResourceId;
+    const list = await stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService`);
+    assert.deepEqual(
+      (list.json as Array<{ id: string }>).map((s) => s.id),
+      [serviceId],
+    );
+  });
+
+  test('a second Azure service in the region is 409, with the Azure provider named', async () => {
+    const res = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AZURE', region: 'US_EAST_2' });
+    assert.equal(res.status, 409);
+    assert.deepEqual((res.json as { parameters: string[] }).parameters, ['AZURE', 'US_EAST_2']);
+  });
+});
+
+describe('Azure private endpoint', () => {
+  test('malformed resource ids and IPs get 400s', async () => {
+    const post = (body: unknown) => stack.owner.post(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint`, body);
+    const id = `/subscriptions/${stack.bootstrap.localCloud!.azure!.customer.subscriptionId}/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/pe-atlas`;
+    const code = async (body: unknown) => ((await post(body)).json as { errorCode: string }).errorCode;
+    assert.equal(await code({ id: 'vpce-00713b5e644e830a3', privateEndpointIPAddress: '10.1.0.4' }), 'INVALID_ATTRIBUTE');
+    assert.equal(await code({ id }), 'MISSING_ATTRIBUTE');
+    assert.equal(await code({ id, privateEndpointIPAddress: '10.1.0.400' }), 'INVALID_ATTRIBUTE');
+    assert.equal(await code({ id, privateEndpointIPAddress: 'ten' }), 'INVALID_ATTRIBUTE');
+  });
+
+  test('the customer makes a private endpoint with the Azure SDK, registers it; privlink approves it → AVAILABLE', async () => {
+    registered = await customerPrivateEndpoint(['--private-link-service-id', plsId, '--location', 'eastus2']);
+    assert.match(registered.privateEndpointIPAddress, /^10\.1\.0\.\d+$/);
+    const created = await stack.owner.post(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint`, registered);
+    assert.equal(created.status, 201, created.text);
+    assert.deepEqual(created.json, {
+      cloudProvider: 'AZURE',
+      deleteRequested: false,
+      errorMessage: null,
+      privateEndpointConnectionName: null,
+      privateEndpointIPAddress: registered.privateEndpointIPAddress,
+      privateEndpointResourceId: registered.id,
+      status: 'INITIATING',
+    });
+    const path = `${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint/${encodeURIComponent(registered.id)}`;
+    const available = await until(
+      () => stack.owner.get(path),
+      (r) => (r.json as { status: string }).status === 'AVAILABLE',
+    );
+    const endpoint = available.json as { privateEndpointConnectionName: string; status: string };
+    assert.ok(endpoint.privateEndpointConnectionName, 'the connection name Azure shows');
+    const service = (await stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}`)).json as { privateEndpoints: string[] };
+    assert.deepEqual(service.privateEndpoints, [registered.id]);
+  });
+
+  test('an endpoint never connected to this service ends FAILED, saying why', async () => {
+    const id = `/subscriptions/${stack.bootstrap.localCloud!.azure!.customer.subscriptionId}/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/never-made`;
+    const created = await stack.owner.post(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint`, { id, privateEndpointIPAddress: '10.1.0.99' });
+    assert.equal(created.status, 201, created.text);
+    const failed = await until(
+      () => stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint/${encodeURIComponent(id)}`),
+      (r) => (r.json as { status: string }).status === 'FAILED',
+    );
+    assert.match((failed.json as { errorMessage: string }).errorMessage, /was not found: no private endpoint with this id requests a connection to pls_/);
+    const deleted = await stack.owner.delete(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint/${encodeURIComponent(id)}`);
+    assert.equal(deleted.status, 204);
+  });
+
+  test('deleting the registration rejects the connection; deleting the service removes the private link service', async () => {
+    const path = `${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint/${encodeURIComponent(registered.id)}`;
+    assert.equal((await stack.owner.delete(path)).status, 204);
+    await until(
+      () => stack.owner.get(path),
+      (r) => r.status === 404,
+    );
+    assert.equal((await stack.owner.delete(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}`)).status, 202);
+    await until(
+      () => stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}`),
+      (r) => r.status === 404,
+    );
+  });
+});
