@@ -3,6 +3,10 @@ import { DeleteListenerCommand, DescribeListenersCommand, DescribeLoadBalancersC
 import type { CloudProviderAdapter } from '../../src/providers/cloud-provider.js';
 import { AwsClientPool } from '../../src/providers/aws/aws-clients.js';
 import { AwsProvider } from '../../src/providers/aws/aws.provider.js';
+import { AzureClients } from '../../src/providers/azure/azure-clients.js';
+import { azureNames } from '../../src/providers/azure/azure-names.js';
+import { AzureProvider } from '../../src/providers/azure/azure.provider.js';
+import { createGroup, POLL, startAzure } from '../localcloud/azure/harness.js';
 import { defaultNetwork, startHarness } from '../localcloud-aws/harness.js';
 
 /**
@@ -27,6 +31,10 @@ export interface ConformanceTarget {
   failNext(operation: string, kind: 'throttle' | '5xx'): Promise<void>;
   /** The operation observe calls first (so a fault there hits observe). */
   readonly firstObserveOperation: string;
+  /** Whether a ready service names availability zones (AWS); Azure's private link services are regional. */
+  readonly zonal: boolean;
+  /** A well-formed customer endpoint id that no endpoint has. */
+  readonly unknownEndpointId: string;
   close(): Promise<void>;
 }
 
@@ -42,6 +50,8 @@ async function awsTarget(): Promise<ConformanceTarget> {
     adapter: new AwsProvider(pool),
     region: 'us-east-1',
     firstObserveOperation: 'DescribeLoadBalancers',
+    zonal: true,
+    unknownEndpointId: 'vpce-0000000000000000f',
     async customerEndpoint(serviceName) {
       const created = await customer.send(
         new CreateVpcEndpointCommand({ VpcId: network.vpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [network.subnetByZone.get('us-east-1a')!] }),
@@ -76,5 +86,83 @@ async function awsTarget(): Promise<ConformanceTarget> {
   };
 }
 
+async function azureTarget(): Promise<ConformanceTarget> {
+  const h = await startAzure();
+  const provider = h.cloud.accounts.provider;
+  const customer = h.cloud.accounts.customer;
+  const clients = new AzureClients({ subscriptionId: provider.subscriptionId, endpoint: h.cloud.url, servicePrincipal: provider, ca: h.ca });
+  const providerNet = h.network(provider);
+  const customerNet = h.network(customer);
+  await createGroup(h, customer, 'rg-customer', 'eastus2');
+  const vnet = await customerNet.virtualNetworks.beginCreateOrUpdateAndWait(
+    'rg-customer',
+    'vnet-customer',
+    { location: 'eastus2', addressSpace: { addressPrefixes: ['10.1.0.0/16'] }, subnets: [{ name: 'default', addressPrefix: '10.1.0.0/24' }] },
+    POLL,
+  );
+  const subnetId = vnet.subnets!.find((sub) => sub.name === 'default')!.id!;
+  let endpoints = 0;
+  const listAll = async <T>(pages: AsyncIterable<T>): Promise<T[]> => {
+    const all: T[] = [];
+    for await (const item of pages) all.push(item);
+    return all;
+  };
+  return {
+    provider: 'AZURE',
+    adapter: new AzureProvider(clients),
+    region: 'eastus2',
+    firstObserveOperation: 'PrivateLinkServices_Get',
+    zonal: false,
+    unknownEndpointId: `/subscriptions/${customer.subscriptionId}/resourceGroups/rg-customer/providers/Microsoft.Network/privateEndpoints/nobody`,
+    async customerEndpoint(serviceName) {
+      const pls = (await listAll(providerNet.privateLinkServices.listBySubscription())).find((p) => p.name === serviceName)!;
+      const name = `pe-${++endpoints}`;
+      const pe = await customerNet.privateEndpoints.beginCreateOrUpdateAndWait(
+        'rg-customer',
+        name,
+        { location: 'eastus2', subnet: { id: subnetId }, manualPrivateLinkServiceConnections: [{ name, privateLinkServiceId: pls.id! }] },
+        POLL,
+      );
+      return pe.id!;
+    },
+    async deleteCustomerEndpoint(endpointId) {
+      await customerNet.privateEndpoints.beginDeleteAndWait('rg-customer', endpointId.split('/').pop()!, POLL);
+    },
+    async driftRemoveListener(serviceId, port) {
+      const names = azureNames(serviceId);
+      const lb = await providerNet.loadBalancers.get(names.resourceGroup, names.loadBalancer);
+      await providerNet.loadBalancers.beginCreateOrUpdateAndWait(
+        names.resourceGroup,
+        names.loadBalancer,
+        { ...lb, loadBalancingRules: (lb.loadBalancingRules ?? []).filter((r) => r.frontendPort !== port) },
+        POLL,
+      );
+    },
+    async countResources(serviceId) {
+      const names = azureNames(serviceId);
+      const lbs = await listAll(providerNet.loadBalancers.listAll());
+      const services = await listAll(providerNet.privateLinkServices.listBySubscription());
+      return {
+        loadBalancers: lbs.filter((lb) => lb.name === names.loadBalancer).length,
+        services: services.filter((p) => p.name === names.privateLinkService).length,
+      };
+    },
+    async failNext(operation, kind) {
+      await h.cloud.setFault(
+        operation,
+        kind === 'throttle'
+          ? { kind: 'throttle', retryAfterSeconds: 1, times: 1 }
+          : { kind: 'error', code: 'InternalServerError', message: 'An internal error occurred.', status: 500, times: 1 },
+      );
+    },
+    async close() {
+      await h.close();
+    },
+  };
+}
+
 /** Every cloud the suite runs against. */
-export const TARGETS: ReadonlyArray<{ readonly provider: string; start(): Promise<ConformanceTarget> }> = [{ provider: 'AWS', start: awsTarget }];
+export const TARGETS: ReadonlyArray<{ readonly provider: string; start(): Promise<ConformanceTarget> }> = [
+  { provider: 'AWS', start: awsTarget },
+  { provider: 'AZURE', start: azureTarget },
+];

@@ -48,7 +48,7 @@ for (const { provider, start } of TARGETS) {
       const s = spec(newObjectId());
       const { observed } = await ready(s);
       assert.ok(observed.serviceName.length > 0);
-      assert.ok(observed.availabilityZones.length > 0);
+      if (t.zonal) assert.ok(observed.availabilityZones.length > 0);
       assert.equal(observed.listenersInSync, true);
     });
 
@@ -92,7 +92,7 @@ for (const { provider, start } of TARGETS) {
       await t.adapter.rejectConnection(s, ref, refused);
       await t.adapter.rejectConnection(s, ref, refused);
       assert.equal((await t.adapter.observeConnection(s, ref, refused)).state, 'rejected');
-      assert.equal((await t.adapter.observeConnection(s, ref, 'vpce-0000000000000000f')).state, 'absent');
+      assert.equal((await t.adapter.observeConnection(s, ref, t.unknownEndpointId)).state, 'absent');
       await t.deleteCustomerEndpoint(accepted);
       await t.deleteCustomerEndpoint(refused);
     });
