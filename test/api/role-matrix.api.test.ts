@@ -29,6 +29,8 @@ after(async () => api?.close());
 
 const S = newObjectId();
 const V = 'vpce-0123456789abcdef0';
+// An Azure private endpoint's resource id, URL-encoded as the Atlas CLI sends it.
+const Z = encodeURIComponent('/subscriptions/4e133d35-e734-4380-a565-c0945535da37/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/pe-atlas');
 // [method, path under /api/atlas/v2/groups/{g}, body, expected status for RO, PO, CM, OO, OTHER]
 const MATRIX: Array<[string, string, unknown, [number, number, number, number, number]]> = [
   ['GET', '', undefined, [200, 200, 200, 200, 404]],
@@ -44,6 +46,13 @@ const MATRIX: Array<[string, string, unknown, [number, number, number, number, n
   ['POST', `/privateEndpoint/AWS/endpointService/${S}/endpoint`, {}, [403, 400, 403, 403, 404]],
   ['GET', `/privateEndpoint/AWS/endpointService/${S}/endpoint/${V}`, undefined, [404, 404, 404, 403, 404]],
   ['DELETE', `/privateEndpoint/AWS/endpointService/${S}/endpoint/${V}`, undefined, [403, 404, 403, 403, 404]],
+  ['GET', '/privateEndpoint/AZURE/endpointService', undefined, [200, 200, 200, 403, 404]],
+  ['POST', '/privateEndpoint/endpointService', { providerName: 'AZURE' }, [403, 400, 403, 403, 404]],
+  ['GET', `/privateEndpoint/AZURE/endpointService/${S}`, undefined, [404, 404, 404, 403, 404]],
+  ['DELETE', `/privateEndpoint/AZURE/endpointService/${S}`, undefined, [403, 404, 403, 403, 404]],
+  ['POST', `/privateEndpoint/AZURE/endpointService/${S}/endpoint`, {}, [403, 400, 403, 403, 404]],
+  ['GET', `/privateEndpoint/AZURE/endpointService/${S}/endpoint/${Z}`, undefined, [404, 404, 404, 403, 404]],
+  ['DELETE', `/privateEndpoint/AZURE/endpointService/${S}/endpoint/${Z}`, undefined, [403, 404, 403, 403, 404]],
   ['GET', '/privateEndpoint/regionalMode', undefined, [200, 200, 200, 403, 404]],
   ['PATCH', '/privateEndpoint/regionalMode', {}, [403, 400, 403, 403, 404]],
   ['GET', '/events', undefined, [200, 200, 200, 403, 404]],
