@@ -162,7 +162,7 @@ async function dispatch(ctx: HandlerContext, route: ArmRoute, method: string, pr
     case 'groupOperation':
     case 'networkOperation':
       if (method !== 'GET') throw armErrors.methodNotAllowed(method);
-      return answerOperation(ctx, route.operationId, route.kind === 'groupOperation' || route.results, ctx.path);
+      return route.kind === 'groupOperation' ? answerOperation(ctx, route.operationId, true, ctx.path, 200) : answerOperation(ctx, route.operationId, route.results, ctx.path);
     case 'networkListAll': {
       const kind = KINDS.get(route.type.toLowerCase());
       if (!kind || kind.parentType) throw armErrors.invalidResourceType(route.type, 'Microsoft.Network', ctx.apiVersion);
