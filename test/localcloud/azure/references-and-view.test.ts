@@ -68,18 +68,16 @@ describe('Azure emulator: cross-subscription references, timeouts, expired token
       POLL,
     );
     const subnet = await customerSubnet(h);
-    await h
-      .network(h.cloud.accounts.customer)
-      .privateEndpoints.beginCreateOrUpdateAndWait(
-        'rg-customer',
-        'pe-view',
-        {
-          location: 'eastus',
-          subnet: { id: subnet },
-          manualPrivateLinkServiceConnections: [{ name: 'c', privateLinkServiceId: (await net.privateLinkServices.get('rg-provider', 'pl-1')).alias! }],
-        },
-        POLL,
-      );
+    await h.network(h.cloud.accounts.customer).privateEndpoints.beginCreateOrUpdateAndWait(
+      'rg-customer',
+      'pe-view',
+      {
+        location: 'eastus',
+        subnet: { id: subnet },
+        manualPrivateLinkServiceConnections: [{ name: 'c', privateLinkServiceId: (await net.privateLinkServices.get('rg-provider', 'pl-1')).alias! }],
+      },
+      POLL,
+    );
     stop();
     assert.ok(changes > 0);
     const view = await h.cloud.view();
