@@ -33,6 +33,16 @@ test('ARM routes are recognised case-insensitively, names keep their case', () =
     subscriptionId: 'S1',
     type: 'privateLinkServices',
   });
+  assert.deepEqual(parseArmRoute('/subscriptions/S1/providers/Microsoft.Network/locations/westus/checkPrivateLinkServiceVisibility'), {
+    kind: 'visibilityCheck',
+    subscriptionId: 'S1',
+    location: 'westus',
+  });
+  assert.deepEqual(parseArmRoute('/subscriptions/S1/resourceGroups/rg/providers/Microsoft.Network/locations/westus/checkPrivateLinkServiceVisibility'), {
+    kind: 'visibilityCheck',
+    subscriptionId: 'S1',
+    location: 'westus',
+  });
   assert.deepEqual(parseArmRoute('/subscriptions/S1/operationresults/x'), { kind: 'groupOperation', subscriptionId: 'S1', operationId: 'x' });
   assert.deepEqual(parseArmRoute('/subscriptions/S1/resourcegroups/rg/providers/Microsoft.Storage/storageAccounts/a'), {
     kind: 'otherProvider',
