@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { migrateLocalCloud } from '../../src/localcloud/aws/store/migrations/index.js';
+import { migrateLocalCloudAzure } from '../../src/localcloud/azure/store/migrations/index.js';
 import { openStore, type Store, type StoreLocation } from '../../src/store/database.js';
 
 /**
@@ -25,6 +26,7 @@ export function testBackend(): 'pglite' | 'postgres' {
 export async function prepareTemplate(dir: string): Promise<string> {
   const store = await openStore({ kind: 'pglite', dataDir: dir });
   await migrateLocalCloud(store.db); // most tests run the local cloud: make its tables once, too
+  await migrateLocalCloudAzure(store.db);
   await store.close();
   return dir;
 }

@@ -9,6 +9,7 @@ export type ArmRoute =
   | { readonly kind: 'groupOperation'; readonly subscriptionId: string; readonly operationId: string }
   | { readonly kind: 'networkOperation'; readonly subscriptionId: string; readonly location: string; readonly operationId: string; readonly results: boolean }
   | { readonly kind: 'networkListAll'; readonly subscriptionId: string; readonly type: string }
+  | { readonly kind: 'visibilityCheck'; readonly subscriptionId: string; readonly location: string }
   | {
       readonly kind: 'network';
       readonly subscriptionId: string;
@@ -41,6 +42,7 @@ export function parseArmRoute(path: string): ArmRoute {
     if (lower[4] !== 'providers' || !parts[5]) return { kind: 'unknown', subscriptionId };
     if (lower[5] !== 'microsoft.network') return { kind: 'otherProvider', subscriptionId, namespace: parts[5] };
     const rest = parts.slice(6);
+    if (rest.length === 3 && lower[6] === 'locations' && lower[8] === 'checkprivatelinkservicevisibility') return { kind: 'visibilityCheck', subscriptionId, location: parts[7]! };
     if (rest.length === 0 || rest.length > 4) return { kind: 'unknown', subscriptionId };
     const segments: Array<{ type: string; name?: string }> = [];
     for (let i = 0; i < rest.length; i += 2) segments.push(rest[i + 1] === undefined ? { type: rest[i]! } : { type: rest[i]!, name: rest[i + 1]! });
@@ -50,6 +52,7 @@ export function parseArmRoute(path: string): ArmRoute {
   if (lower[2] === 'providers' && parts[3]) {
     if (lower[3] !== 'microsoft.network') return { kind: 'otherProvider', subscriptionId, namespace: parts[3] };
     if (parts.length === 5) return { kind: 'networkListAll', subscriptionId, type: parts[4]! };
+    if (parts.length === 7 && lower[4] === 'locations' && lower[6] === 'checkprivatelinkservicevisibility') return { kind: 'visibilityCheck', subscriptionId, location: parts[5]! };
     if (parts.length === 8 && lower[4] === 'locations' && (lower[6] === 'operations' || lower[6] === 'operationresults')) {
       return { kind: 'networkOperation', subscriptionId, location: parts[5]!, operationId: parts[7]!, results: lower[6] === 'operationresults' };
     }

@@ -105,6 +105,7 @@ export async function answerToken(repos: AzureRepositories, tenant: string, body
       `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
     );
   }
+  await repos.control.forgetTokens(new Date(now.getTime() - TOKEN_LIFETIME_S * 1000));
   const token = randomBytes(32).toString('base64url');
   await repos.control.saveToken(tokenHash(token), tenant, clientId, new Date(now.getTime() + TOKEN_LIFETIME_S * 1000));
   return { status: 200, headers: {}, body: { token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S, ext_expires_in: TOKEN_LIFETIME_S, access_token: token }, holdMs: 0 };

@@ -9,7 +9,8 @@ import type { OperationRow } from './store/operations.repository.js';
  * due when the resource's transition is; its `Azure-AsyncOperation` URL
  * (`/subscriptions/{s}/providers/Microsoft.Network/locations/{loc}/operations/{id}`) answers
  * `{"status":"InProgress"|"Succeeded"|"Failed"}` and its `Location` URL (`…/operationResults/{id}`)
- * 202 while running, then 204 for a delete or 200. `Retry-After` is the seconds left (0 when instant).
+ * 202 while running, then 204 for a delete or 200 (a resource group deletion's
+ * `/subscriptions/{s}/operationresults/{id}` answers 200, as Microsoft.Resources does). `Retry-After` is the seconds left (0 when instant).
  */
 export async function startOperation(ctx: HandlerContext, input: { resourceKey: string; location: string; kind: 'put' | 'delete'; delayMs: number }): Promise<OperationRow> {
   const op: OperationRow = {
@@ -46,7 +47,7 @@ function currentStatus(ctx: HandlerContext, op: OperationRow): string {
 }
 
 /** GET of an operation's status or result URL (the caller's own subscription only). */
-export async function answerOperation(ctx: HandlerContext, operationId: string, results: boolean, path: string): Promise<ArmAnswer> {
+export async function answerOperation(ctx: HandlerContext, operationId: string, results: boolean, path: string, doneStatus?: number): Promise<ArmAnswer> {
   const op = await ctx.repos.operations.find(operationId);
   if (!op || op.subscriptionId !== ctx.principal.subscriptionId) throw armErrors.operationNotFound(path);
   const status = currentStatus(ctx, op);
@@ -57,5 +58,5 @@ export async function answerOperation(ctx: HandlerContext, operationId: string, 
   }
   if (status === 'InProgress') return { status: 202, headers: { Location: `${ctx.baseUrl}${path}?api-version=${ctx.apiVersion}`, 'Retry-After': retryAfter(ctx, op) }, holdMs: 0 };
   if (status === 'Failed') throw armErrors.internal();
-  return { status: op.kind === 'delete' ? 204 : 200, headers: {}, holdMs: 0 };
+  return { status: doneStatus ?? (op.kind === 'delete' ? 204 : 200), headers: {}, holdMs: 0 };
 }

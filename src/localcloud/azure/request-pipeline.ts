@@ -12,7 +12,8 @@ import { answerOpenIdConfiguration, answerToken, authenticate } from './identity
 import { KINDS } from './kinds/registry.js';
 import { answerOperation } from './lro.js';
 import { answerNetwork, kindOf, listPage, operationName } from './network.handler.js';
-import { parseBody } from './request-body.js';
+import { optString, parseBody } from './request-body.js';
+import { isVisible } from './kinds/private-endpoints.kind.js';
 import { answerResourceGroup } from './resource-groups.handler.js';
 import type { AzureAccount } from './store/control.repository.js';
 import { azureRepositories, takeAzureLock } from './store/repositories.js';
@@ -56,6 +57,13 @@ function describe(route: ArmRoute, method: string): { namespace: 'resources' | '
         type: route.results ? 'locations/operationResults' : 'locations/operations',
         operation: 'Operations_Get',
         action: 'Microsoft.Network/locations/operations/read',
+      };
+    case 'visibilityCheck':
+      return {
+        namespace: 'network',
+        type: 'locations/checkPrivateLinkServiceVisibility',
+        operation: 'PrivateLinkServices_CheckPrivateLinkServiceVisibility',
+        action: 'Microsoft.Network/locations/checkPrivateLinkServiceVisibility/action',
       };
     case 'networkListAll': {
       const kind = KINDS.get(route.type.toLowerCase());
@@ -112,7 +120,7 @@ export async function answerAzure(options: AzurePipelineOptions, request: ArmReq
     const fault = await repos.control.takeFault(described.operation);
     if (fault?.kind === 'error') throw new ArmError(fault.status ?? 500, fault.code, fault.message);
     if (fault?.kind === 'throttle') throw armErrors.throttled(fault.retryAfterSeconds ?? 1);
-    const body = method === 'PUT' || method === 'PATCH' ? parseBody(request.body) : {};
+    const body = method === 'PUT' || method === 'PATCH' || method === 'POST' ? parseBody(request.body) : {};
 
     let advanced = false;
     const answer = await options.store.transaction(async (raw) => {
@@ -162,12 +170,17 @@ async function dispatch(ctx: HandlerContext, route: ArmRoute, method: string, pr
     case 'groupOperation':
     case 'networkOperation':
       if (method !== 'GET') throw armErrors.methodNotAllowed(method);
-      return answerOperation(ctx, route.operationId, route.kind === 'groupOperation' || route.results, ctx.path);
+      return route.kind === 'groupOperation' ? answerOperation(ctx, route.operationId, true, ctx.path, 200) : answerOperation(ctx, route.operationId, route.results, ctx.path);
     case 'networkListAll': {
       const kind = KINDS.get(route.type.toLowerCase());
       if (!kind || kind.parentType) throw armErrors.invalidResourceType(route.type, 'Microsoft.Network', ctx.apiVersion);
       if (method !== 'GET') throw armErrors.methodNotAllowed(method);
       return listPage(ctx, kind, { subscriptionId: principal.subscriptionId, type: kind.type });
+    }
+    case 'visibilityCheck': {
+      if (method !== 'POST') throw armErrors.methodNotAllowed(method);
+      const alias = optString(body.privateLinkServiceAlias, 'privateLinkServiceAlias') ?? '';
+      return jsonAnswer(200, { visible: await isVisible(ctx, alias) });
     }
     case 'network':
       return answerNetwork(ctx, method, { subscriptionId: principal.subscriptionId, resourceGroup: route.resourceGroup, segments: route.segments }, body);

@@ -28,6 +28,8 @@ export interface AzureHarness {
     path: string,
     body?: unknown,
   ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }>;
+  /** A form POST without authentication (the token endpoint). */
+  form(path: string, fields: Record<string, string>): Promise<{ status: number; body: any }>;
   /** Closes the emulator and starts a new one on the same store (a process restart). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -94,6 +96,22 @@ export async function startAzure(options: Partial<Pick<LocalCloudAzureOptions, '
               const raw = Buffer.concat(chunks).toString('utf8');
               resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw ? JSON.parse(raw) : undefined });
             });
+          },
+        );
+        req.on('error', reject);
+        req.end(text);
+      });
+    },
+    async form(path, fields) {
+      const text = new URLSearchParams(fields).toString();
+      return new Promise((resolve, reject) => {
+        const req = request(
+          new URL(path, cloud.url),
+          { method: 'POST', ca: authority.caCertPem, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(text)) } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
           },
         );
         req.on('error', reject);

@@ -145,23 +145,21 @@ describe('Azure private link with the official SDK: provider service, customer e
     const other = await h.cloud.createAccount('other');
     await providerService(h, { name: 'pl-auto', visibleTo: ['*'], autoApprove: [other.subscriptionId] });
     const otherSubnet = await customerSubnet(h, other);
-    const pe = await h
-      .network(other)
-      .privateEndpoints.beginCreateOrUpdateAndWait(
-        'rg-customer',
-        'pe-auto',
-        {
-          location: 'eastus',
-          subnet: { id: otherSubnet },
-          privateLinkServiceConnections: [
-            {
-              name: 'auto',
-              privateLinkServiceId: `/subscriptions/${h.cloud.accounts.provider.subscriptionId}/resourceGroups/rg-provider/providers/Microsoft.Network/privateLinkServices/pl-auto`,
-            },
-          ],
-        },
-        POLL,
-      );
+    const pe = await h.network(other).privateEndpoints.beginCreateOrUpdateAndWait(
+      'rg-customer',
+      'pe-auto',
+      {
+        location: 'eastus',
+        subnet: { id: otherSubnet },
+        privateLinkServiceConnections: [
+          {
+            name: 'auto',
+            privateLinkServiceId: `/subscriptions/${h.cloud.accounts.provider.subscriptionId}/resourceGroups/rg-provider/providers/Microsoft.Network/privateLinkServices/pl-auto`,
+          },
+        ],
+      },
+      POLL,
+    );
     assert.equal(pe.privateLinkServiceConnections![0]!.privateLinkServiceConnectionState?.status, 'Approved');
     await rejectsWithCode(
       h

@@ -5,8 +5,8 @@ import type { ArmContext } from './kind.js';
 
 /**
  * Private IP addresses from subnets. Azure, like AWS, reserves the first four addresses and the
- * last one of every subnet ("Azure reserves the first four and last IP address for a total of
- * five IP addresses within each subnet"), so Dynamic allocation starts at x.x.x.4.
+ * last one of every subnet ("Azure reserves the first four and last IP address for a total of 5
+ * IP addresses within each subnet"), so Dynamic allocation starts at x.x.x.4.
  */
 
 /** The subnet's first address prefix. */

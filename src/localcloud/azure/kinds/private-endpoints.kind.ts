@@ -45,6 +45,19 @@ async function resolveService(ctx: ArmContext, reference: string): Promise<Resou
 }
 
 /**
+ * checkPrivateLinkServiceVisibility: whether the caller's subscription may connect to the service
+ * with this alias (or id). Unknown services are simply not visible.
+ */
+export async function isVisible(ctx: ArmContext, reference: string): Promise<boolean> {
+  try {
+    await resolveService(ctx, reference);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Private endpoints (the consumer side): a network interface in the consumer's subnet with a
  * private IP, and one connection to a private link service. A manual request
  * (`manualPrivateLinkServiceConnections`) is Pending until the owner approves, unless the

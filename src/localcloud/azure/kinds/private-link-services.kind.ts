@@ -29,8 +29,9 @@ export function listed(list: readonly string[], subscriptionId: string): boolean
 /**
  * Private link services (the provider side): behind one or more Standard load balancer frontends,
  * with NAT IP configurations in a subnet whose `privateLinkServiceNetworkPolicies` is Disabled
- * (Azure: "the explicit disable setting privateLinkServiceNetworkPolicies is required on the
- * subnet" to choose the source IP), visibility and auto-approval lists, the proxy-protocol flag,
+ * (Azure: "In order to choose a private link service NAT IP from a given subnet, an explicit
+ * disable setting `privateLinkServiceNetworkPolicies` is required"), visibility and auto-approval
+ * lists ("Auto-approval is a subset of the visibility array"), the proxy-protocol flag,
  * FQDNs, and the connections private endpoints made to it.
  */
 export const privateLinkServicesKind: ResourceKind = {
