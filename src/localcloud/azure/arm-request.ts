@@ -34,6 +34,8 @@ export interface HandlerContext extends ArmContext {
   readonly path: string;
   /** `$skiptoken` of a listing's next page. */
   readonly skipToken: string | undefined;
+  /** Set by a `failAsync` fault: the write is accepted, then its long-running operation fails with this error. */
+  readonly asyncFailure?: { readonly code: string; readonly message: string };
 }
 
 /** A JSON answer. */

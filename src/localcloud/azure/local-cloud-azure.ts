@@ -50,7 +50,8 @@ export interface AzureCredentials {
 export type AzureFaultSpec =
   | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly status?: number; readonly times?: number }
   | { readonly kind: 'throttle'; readonly retryAfterSeconds?: number; readonly times?: number }
-  | { readonly kind: 'timeout'; readonly ms?: number; readonly times?: number };
+  | { readonly kind: 'timeout'; readonly ms?: number; readonly times?: number }
+  | { readonly kind: 'failAsync'; readonly code: string; readonly message: string; readonly times?: number };
 
 export interface LocalCloudAzure {
   /** `https://127.0.0.1:PORT`: the ARM endpoint and the authority host at once. */
@@ -66,9 +67,11 @@ export interface LocalCloudAzure {
   delays(): Promise<AzureDelays>;
   /**
    * Makes an ARM operation fail (error: that code, message, status — default 500), throttle (429
-   * TooManyRequests with Retry-After) or answer late (timeout: it runs and commits, its answer is
-   * held `ms`, default 60 s), for the next `times` calls or until cleared with null. Persisted and
-   * shared by every process on the store.
+   * TooManyRequests with Retry-After), answer late (timeout: it runs and commits, its answer is
+   * held `ms`, default 60 s) or fail asynchronously (failAsync: a PUT or DELETE is accepted, then
+   * its long-running operation ends `Failed` with that error and the resource is left `Failed`),
+   * for the next `times` calls or until cleared with null. Persisted and shared by every process
+   * on the store.
    */
   setFault(operation: string, fault: AzureFaultSpec | null): Promise<void>;
   /** The emulator's read model for the data plane at this instant (due transitions advanced first). */
@@ -108,6 +111,9 @@ function toStoredFault(spec: AzureFaultSpec): { fault: StoredAzureFault; times: 
       if (spec.retryAfterSeconds !== undefined && (!Number.isInteger(spec.retryAfterSeconds) || spec.retryAfterSeconds < 0))
         throw new RangeError('retryAfterSeconds must be a non-negative integer');
       return { fault: { kind: 'throttle', ...(spec.retryAfterSeconds !== undefined ? { retryAfterSeconds: spec.retryAfterSeconds } : {}) }, times: spec.times };
+    case 'failAsync':
+      if (!spec.code) throw new RangeError('A failAsync fault needs a code');
+      return { fault: { kind: 'failAsync', code: spec.code, message: spec.message }, times: spec.times };
     case 'timeout':
       if (spec.ms !== undefined && (!Number.isFinite(spec.ms) || spec.ms < 0)) throw new RangeError('Fault ms must be a non-negative number');
       return { fault: { kind: 'timeout', ...(spec.ms !== undefined ? { ms: spec.ms } : {}) }, times: spec.times };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ArmAnswer, HandlerContext } from './arm-request.js';
 import { jsonAnswer } from './arm-request.js';
-import { armErrors } from './arm-error.js';
+import { ArmError, armErrors } from './arm-error.js';
 import type { OperationRow } from './store/operations.repository.js';
 
 /**
@@ -13,6 +13,7 @@ import type { OperationRow } from './store/operations.repository.js';
  * `/subscriptions/{s}/operationresults/{id}` answers 200, as Microsoft.Resources does). `Retry-After` is the seconds left (0 when instant).
  */
 export async function startOperation(ctx: HandlerContext, input: { resourceKey: string; location: string; kind: 'put' | 'delete'; delayMs: number }): Promise<OperationRow> {
+  const failure = ctx.asyncFailure ?? null;
   const op: OperationRow = {
     operationId: randomUUID(),
     subscriptionId: ctx.principal.subscriptionId,
@@ -20,7 +21,7 @@ export async function startOperation(ctx: HandlerContext, input: { resourceKey: 
     resourceKey: input.resourceKey,
     kind: input.kind,
     status: 'InProgress',
-    error: null,
+    error: failure,
     dueAt: new Date(ctx.now.getTime() + input.delayMs),
   };
   await ctx.repos.operations.insert(op, ctx.now);
@@ -43,7 +44,8 @@ export function retryAfter(ctx: Pick<HandlerContext, 'now'>, op: Pick<OperationR
 }
 
 function currentStatus(ctx: HandlerContext, op: OperationRow): string {
-  return op.status === 'InProgress' && op.dueAt.getTime() <= ctx.now.getTime() ? 'Succeeded' : op.status;
+  if (op.status !== 'InProgress' || op.dueAt.getTime() > ctx.now.getTime()) return op.status;
+  return op.error ? 'Failed' : 'Succeeded';
 }
 
 /** GET of an operation's status or result URL (the caller's own subscription only). */
@@ -57,6 +59,6 @@ export async function answerOperation(ctx: HandlerContext, operationId: string, 
     return jsonAnswer(200, body, status === 'InProgress' ? { 'Retry-After': retryAfter(ctx, op) } : {});
   }
   if (status === 'InProgress') return { status: 202, headers: { Location: `${ctx.baseUrl}${path}?api-version=${ctx.apiVersion}`, 'Retry-After': retryAfter(ctx, op) }, holdMs: 0 };
-  if (status === 'Failed') throw armErrors.internal();
+  if (status === 'Failed') throw new ArmError(400, op.error?.code ?? 'InternalServerError', op.error?.message ?? 'The operation failed.');
   return { status: doneStatus ?? (op.kind === 'delete' ? 204 : 200), headers: {}, holdMs: 0 };
 }

@@ -108,7 +108,8 @@ export async function answerNetwork(ctx: HandlerContext, method: string, target:
       const delay = ctx.delays.deletion;
       const location = row.location ?? parent?.location ?? 'eastus';
       const op = await startOperation(ctx, { resourceKey: row.key, location, kind: 'delete', delayMs: delay });
-      await ctx.repos.resources.save({ ...row, provisioningState: 'Deleting', nextState: 'purged', nextStateAt: op.dueAt });
+      // A failing deletion (failAsync fault) leaves the resource in place, Failed.
+      await ctx.repos.resources.save({ ...row, provisioningState: 'Deleting', nextState: ctx.asyncFailure ? 'Failed' : 'purged', nextStateAt: op.dueAt });
       return { status: 202, headers: { 'Azure-AsyncOperation': asyncOperationUrl(ctx, op), Location: operationResultUrl(ctx, op), 'Retry-After': retryAfter(ctx, op) }, holdMs: 0 };
     }
     default:
@@ -179,7 +180,7 @@ async function put(
     etag: newEtag(),
     properties,
     provisioningState: kind.longRunning ? 'Updating' : 'Succeeded',
-    nextState: kind.longRunning ? 'Succeeded' : null,
+    nextState: kind.longRunning ? (ctx.asyncFailure ? 'Failed' : 'Succeeded') : null,
     nextStateAt: kind.longRunning ? new Date(ctx.now.getTime() + delay) : null,
     createdAt: existing?.createdAt ?? ctx.now,
   };

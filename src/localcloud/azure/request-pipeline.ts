@@ -137,6 +137,7 @@ export async function answerAzure(options: AzurePipelineOptions, request: ArmReq
         pageSize: options.pageSize,
         path: request.path,
         skipToken: request.query.get('$skiptoken') ?? undefined,
+        ...(fault?.kind === 'failAsync' ? { asyncFailure: { code: fault.code, message: fault.message } } : {}),
       };
       advanced = await advanceDue(ctx);
       return dispatch(ctx, route, method, principal, body);

@@ -97,6 +97,19 @@ describe('Azure long-running operations, faults and restarts', () => {
     await h.cloud.setFault('VirtualNetworks_Get', null);
   });
 
+  test('a failAsync fault accepts the write, then fails its long-running operation; the resource is left Failed', async () => {
+    const { provider } = h.cloud.accounts;
+    await h.cloud.setFault('NetworkSecurityGroups_CreateOrUpdate', { kind: 'failAsync', code: 'NetworkSecurityGroupUpdateFailed', message: 'The update failed.', times: 1 });
+    const net = h.network(provider);
+    await assert.rejects(
+      net.networkSecurityGroups.beginCreateOrUpdateAndWait('rg-lro', 'nsg-fails', { location: 'eastus' }, POLL),
+      /The long-running operation has failed.*NetworkSecurityGroupUpdateFailed/s,
+    );
+    assert.equal((await net.networkSecurityGroups.get('rg-lro', 'nsg-fails')).provisioningState, 'Failed');
+    const again = await net.networkSecurityGroups.beginCreateOrUpdateAndWait('rg-lro', 'nsg-fails', { location: 'eastus' }, POLL);
+    assert.equal(again.provisioningState, 'Succeeded', 'a retried PUT repairs it');
+  });
+
   test('a restart on the same store keeps principals, tokens stay valid, resources remain', async () => {
     const before = h.cloud.accounts;
     await h.restart();

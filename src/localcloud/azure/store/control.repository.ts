@@ -13,7 +13,8 @@ export interface AzureAccount {
 export type StoredAzureFault =
   | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly status?: number }
   | { readonly kind: 'throttle'; readonly retryAfterSeconds?: number }
-  | { readonly kind: 'timeout'; readonly ms?: number };
+  | { readonly kind: 'timeout'; readonly ms?: number }
+  | { readonly kind: 'failAsync'; readonly code: string; readonly message: string };
 
 /**
  * Accounts, issued tokens (by hash), settings and fault switches of the Azure emulation. Thin

@@ -62,9 +62,17 @@ export class OperationsRepository {
     return row ? this.find(row.operation_id) : undefined;
   }
 
-  /** Marks finished every running operation that is due (Succeeded), and forgets operations older than `forgetBefore`. */
+  /**
+   * Finishes every running operation that is due — Succeeded, or Failed when it carries an error
+   * (a `failAsync` fault) — and forgets operations older than `forgetBefore`.
+   */
   async settle(now: Date, forgetBefore: Date): Promise<void> {
-    await this.db.updateTable('lc_azure_operations').set({ status: 'Succeeded' }).where('status', '=', 'InProgress').where('due_at', '<=', now).execute();
+    await this.db
+      .updateTable('lc_azure_operations')
+      .set((eb) => ({ status: eb.case().when('error', 'is', null).then('Succeeded').else('Failed').end() }))
+      .where('status', '=', 'InProgress')
+      .where('due_at', '<=', now)
+      .execute();
     await this.db.deleteFrom('lc_azure_operations').where('created_at', '<', forgetBefore).execute();
   }
 }
