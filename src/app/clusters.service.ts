@@ -139,7 +139,7 @@ async function checkPrivateEndpointRules(repos: Repositories, project: Project, 
     const regions = clusterRegions(spec)
       .filter((r) => r.provider === provider)
       .map((r) => r.regionName);
-    checkMultiRegionCoverage(regions, new Set(services.filter((s) => s.provider === provider).map((s) => s.regionName)));
+    checkMultiRegionCoverage(provider, regions, new Set(services.filter((s) => s.provider === provider).map((s) => s.regionName)));
   }
 }
 

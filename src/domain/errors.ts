@@ -118,7 +118,7 @@ const ERRORS = {
   },
   PRIVATE_LINK_NOT_ACTIVE_IN_ALL_REGIONS: {
     status: 400,
-    detail: 'AWS PrivateLink must be active in all regions into which you deploy a multi-region cluster: it is active in %s but not in %s.',
+    detail: '%s must be active in all regions into which you deploy a multi-region cluster: it is active in %s but not in %s.',
     privlink: true,
   },
   REGIONALIZED_MODE_CANNOT_DISABLE: {

@@ -68,19 +68,38 @@ test('addressable targets: up to the limit is fine, one more is refused with bot
 
 test('multi-region coverage: all or none of the regions may have PrivateLink', () => {
   assert.equal(
-    code(() => checkMultiRegionCoverage(['US_EAST_1'], new Set())),
+    code(() => checkMultiRegionCoverage('AWS', ['US_EAST_1'], new Set())),
     'ok',
   );
   assert.equal(
-    code(() => checkMultiRegionCoverage(['US_EAST_1', 'US_WEST_2'], new Set())),
+    code(() => checkMultiRegionCoverage('AWS', ['US_EAST_1', 'US_WEST_2'], new Set())),
     'ok',
   );
   assert.equal(
-    code(() => checkMultiRegionCoverage(['US_EAST_1', 'US_WEST_2'], new Set(['US_EAST_1', 'US_WEST_2']))),
+    code(() => checkMultiRegionCoverage('AWS', ['US_EAST_1', 'US_WEST_2'], new Set(['US_EAST_1', 'US_WEST_2']))),
     'ok',
   );
   assert.equal(
-    code(() => checkMultiRegionCoverage(['US_EAST_1', 'US_WEST_2'], new Set(['US_EAST_1']))),
+    code(() => checkMultiRegionCoverage('AWS', ['US_EAST_1', 'US_WEST_2'], new Set(['US_EAST_1']))),
     'PRIVATE_LINK_NOT_ACTIVE_IN_ALL_REGIONS',
+  );
+});
+
+test('Azure: the same rules from the same code; 150 addressable targets per region; messages name Azure Private Link', () => {
+  assert.equal(
+    code(() => checkAddressableTargetLimit('AZURE', 'US_EAST_2', 150, 30)),
+    'ok',
+  );
+  assert.throws(
+    () => checkAddressableTargetLimit('AZURE', 'US_EAST_2', 151, 50),
+    (error: ApiError) => error.errorCode === 'MAX_NODES_PER_PRIVATELINK_REGION_EXCEEDED' && /151/.test(error.detail) && /150/.test(error.detail),
+  );
+  assert.throws(
+    () => checkMultiRegionCoverage('AZURE', ['US_EAST_2', 'EUROPE_WEST'], new Set(['US_EAST_2'])),
+    (error: ApiError) => /^Azure Private Link must be active in all regions/.test(error.detail),
+  );
+  assert.throws(
+    () => checkEndpointRegionRule('AZURE', new Map([['US_EAST_2', 2]]), 'EUROPE_WEST', false),
+    (error: ApiError) => error.errorCode === 'PRIVATE_ENDPOINT_SINGLE_REGION_LIMIT' && error.detail.includes('AZURE'),
   );
 });

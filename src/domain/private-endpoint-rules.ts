@@ -75,13 +75,17 @@ export function checkAddressableTargetLimit(provider: CloudProvider, regionName:
  * "PrivateLink must be active in all regions into which you deploy a multi-region cluster. You
  * receive an error if it is active in some, but not all, targeted regions."
  *
+ * @param provider whose private link product the message names (AWS PrivateLink, Azure Private Link, GCP Private Service Connect)
  * @param clusterRegions the cluster's regions of `provider`
  * @param serviceRegions regions of `provider` with a (not deleting) endpoint service in the project
  */
-export function checkMultiRegionCoverage(clusterRegions: readonly string[], serviceRegions: ReadonlySet<string>): void {
+export function checkMultiRegionCoverage(provider: CloudProvider, clusterRegions: readonly string[], serviceRegions: ReadonlySet<string>): void {
   if (clusterRegions.length < 2) return;
   const covered = clusterRegions.filter((region) => serviceRegions.has(region));
   if (covered.length === 0 || covered.length === clusterRegions.length) return;
   const missing = clusterRegions.filter((region) => !serviceRegions.has(region));
-  throw apiError('PRIVATE_LINK_NOT_ACTIVE_IN_ALL_REGIONS', covered.join(', '), missing.join(', '));
+  throw apiError('PRIVATE_LINK_NOT_ACTIVE_IN_ALL_REGIONS', PRIVATE_LINK_PRODUCT[provider], covered.join(', '), missing.join(', '));
 }
+
+/** Each cloud's name for its private link product, as Atlas's messages use them. */
+const PRIVATE_LINK_PRODUCT: Readonly<Record<CloudProvider, string>> = { AWS: 'AWS PrivateLink', AZURE: 'Azure Private Link', GCP: 'GCP Private Service Connect' };
