@@ -17,7 +17,8 @@ import { readBootstrapFile } from '../../config/bootstrap-file.js';
  *   2. environment, as the Azure SDK names it: AZURE_RESOURCE_MANAGER_ENDPOINT, AZURE_AUTHORITY_HOST,
  *      NODE_EXTRA_CA_CERTS, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_SUBSCRIPTION_ID
  *   3. PRIVLINK_DATA_DIR (bootstrap.json, as 1)
- * The authority host (token endpoint) defaults to the endpoint: the local cloud serves both.
+ * Credentials are picked value by value; the authority host and the CA come from the source of the
+ * endpoint. The authority host (token endpoint) defaults to the endpoint: the local cloud serves both.
  */
 export const ARM_FLAGS: readonly FlagSpec[] = [
   {
@@ -64,7 +65,10 @@ export function resolveArmTarget(ctx: CommandContext): ArmTarget {
     fromBootstrap(env.PRIVLINK_DATA_DIR || undefined),
   ];
   const pick = (field: keyof ArmTarget) => sources.map((s) => s[field]).find((v) => v !== undefined && v !== '');
-  const endpoint = pick('endpoint');
+  // The authority host and the CA go with the endpoint: NODE_EXTRA_CA_CERTS may name the system's
+  // bundle while the endpoint comes from a data directory.
+  const server = sources.find((s) => s.endpoint);
+  const endpoint = server?.endpoint;
   if (!endpoint) throw new FlagError("no local cloud Azure endpoint: use --data-dir <server data dir>, PRIVLINK_DATA_DIR, or AZURE_RESOURCE_MANAGER_ENDPOINT");
   const [tenantId, subscriptionId, clientId, clientSecret] = (['tenantId', 'subscriptionId', 'clientId', 'clientSecret'] as const).map(pick);
   if (!tenantId || !subscriptionId || !clientId || !clientSecret) {
@@ -73,7 +77,7 @@ export function resolveArmTarget(ctx: CommandContext): ArmTarget {
       EXIT.AUTHENTICATION,
     );
   }
-  return { endpoint, authorityHost: pick('authorityHost') ?? endpoint, caPath: pick('caPath'), tenantId, subscriptionId, clientId, clientSecret };
+  return { endpoint, authorityHost: server.authorityHost || endpoint, caPath: server.caPath || undefined, tenantId, subscriptionId, clientId, clientSecret };
 }
 
 export interface ArmClients {
@@ -134,7 +138,9 @@ export async function callArm<T>(target: ArmTarget, call: () => Promise<T>): Pro
 function armError(target: ArmTarget, error: unknown): CliError {
   const e = error as { name?: string; code?: string; statusCode?: number; message?: string };
   if (e.name === 'AuthenticationError' || e.name === 'CredentialUnavailableError') {
-    return new CliError(`sign-in to ${target.authorityHost} failed: ${firstLine(e.message)}`, EXIT.AUTHENTICATION);
+    // The identity library hides an unreachable host or an untrusted certificate behind this code.
+    const hint = /endpoints_resolution_error/.test(e.message ?? '') ? ' (is the server running, and is its CA the one in --data-dir or NODE_EXTRA_CA_CERTS?)' : '';
+    return new CliError(`sign-in to ${target.authorityHost} failed: ${firstLine(e.message)}${hint}`, EXIT.AUTHENTICATION);
   }
   if (e.statusCode !== undefined) return new CliError(`(${e.code ?? e.statusCode}) ${e.message ?? ''}`);
   if (e.name === 'RestError' || e.code) return new CliError(`cannot reach the local cloud's Azure Resource Manager at ${target.endpoint}: ${e.code ?? ''} ${firstLine(e.message)}`.trim());
