@@ -137,7 +137,7 @@ export async function callArm<T>(target: ArmTarget, call: () => Promise<T>): Pro
 
 function armError(target: ArmTarget, error: unknown): CliError {
   const e = error as { name?: string; code?: string; statusCode?: number; message?: string };
-  if (e.name === 'AuthenticationError' || e.name === 'CredentialUnavailableError') {
+  if (e.name === 'AuthenticationError' || e.name === 'AuthenticationRequiredError' || e.name === 'CredentialUnavailableError') {
     // The identity library hides an unreachable host or an untrusted certificate behind this code.
     const hint = /endpoints_resolution_error/.test(e.message ?? '') ? ' (is the server running, and is its CA the one in --data-dir or NODE_EXTRA_CA_CERTS?)' : '';
     return new CliError(`sign-in to ${target.authorityHost} failed: ${firstLine(e.message)}${hint}`, EXIT.AUTHENTICATION);
