@@ -65,7 +65,10 @@ describe('walkthrough: Azure private endpoint with the CLI, the customer side wi
     assert.equal(described.stdout, `ID${' '.repeat(25)}ENDPOINT SERVICE${' '.repeat(15)}STATUS      ERROR\n${serviceId}   pls_${serviceId}   AVAILABLE   \n`);
     const service = JSON.parse((await ok(['privateEndpoints', 'azure', 'describe', serviceId, '-o', 'json'])).stdout) as { privateLinkServiceResourceId: string };
     const plsId = service.privateLinkServiceResourceId;
-    assert.match(plsId, new RegExp(`^/subscriptions/${azure.provider.subscriptionId}/resourceGroups/rg_${serviceId}_[0-9a-f]{8}/providers/Microsoft\\.Network/privateLinkServices/pls_${serviceId}$`));
+    assert.match(
+      plsId,
+      new RegExp(`^/subscriptions/${azure.provider.subscriptionId}/resourceGroups/rg_${serviceId}_[0-9a-f]{8}/providers/Microsoft\\.Network/privateLinkServices/pls_${serviceId}$`),
+    );
     name(plsId, '<PRIVATE_LINK_SERVICE>');
     await ok(['privateEndpoints', 'azure', 'list'], { record: true });
 
@@ -152,7 +155,10 @@ describe('walkthrough: Azure private endpoint with the CLI, the customer side wi
     await ok(['localcloud', 'azure', 'delete-private-endpoint', endpoint.id, '--data-dir', stack.dataDir], { record: true });
     const gone = await run(['localcloud', 'azure', 'describe-private-endpoint', endpoint.id, '--data-dir', stack.dataDir]);
     assert.equal(gone.code, 1);
-    assert.equal(gone.stderr, "Error: (ResourceNotFound) The Resource 'Microsoft.Network/privateEndpoints/pe-atlas' under resource group 'rg-app' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix\n");
+    assert.equal(
+      gone.stderr,
+      "Error: (ResourceNotFound) The Resource 'Microsoft.Network/privateEndpoints/pe-atlas' under resource group 'rg-app' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix\n",
+    );
 
     assertGolden('e2e-azure-walkthrough', transcript.join('\n'));
   });

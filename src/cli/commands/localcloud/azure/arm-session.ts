@@ -69,7 +69,7 @@ export function resolveArmTarget(ctx: CommandContext): ArmTarget {
   // bundle while the endpoint comes from a data directory.
   const server = sources.find((s) => s.endpoint);
   const endpoint = server?.endpoint;
-  if (!endpoint) throw new FlagError("no local cloud Azure endpoint: use --data-dir <server data dir>, PRIVLINK_DATA_DIR, or AZURE_RESOURCE_MANAGER_ENDPOINT");
+  if (!endpoint) throw new FlagError('no local cloud Azure endpoint: use --data-dir <server data dir>, PRIVLINK_DATA_DIR, or AZURE_RESOURCE_MANAGER_ENDPOINT');
   const [tenantId, subscriptionId, clientId, clientSecret] = (['tenantId', 'subscriptionId', 'clientId', 'clientSecret'] as const).map(pick);
   if (!tenantId || !subscriptionId || !clientId || !clientSecret) {
     throw new CliError(
@@ -143,7 +143,8 @@ function armError(target: ArmTarget, error: unknown): CliError {
     return new CliError(`sign-in to ${target.authorityHost} failed: ${firstLine(e.message)}${hint}`, EXIT.AUTHENTICATION);
   }
   if (e.statusCode !== undefined) return new CliError(`(${e.code ?? e.statusCode}) ${e.message ?? ''}`);
-  if (e.name === 'RestError' || e.code) return new CliError(`cannot reach the local cloud's Azure Resource Manager at ${target.endpoint}: ${e.code ?? ''} ${firstLine(e.message)}`.trim());
+  if (e.name === 'RestError' || e.code)
+    return new CliError(`cannot reach the local cloud's Azure Resource Manager at ${target.endpoint}: ${e.code ?? ''} ${firstLine(e.message)}`.trim());
   return new CliError(firstLine(e.message ?? String(error)));
 }
 

@@ -20,7 +20,11 @@ export const createPrivateEndpointCommand = defineCommand({
   description:
     'Creates the resource group, virtual network and subnet when they are missing. Prints {"id": …, "privateEndpointIPAddress": …}: the two values `privlink privateEndpoints azure interfaces create` takes.',
   flags: [
-    { syntax: '--private-link-service-id <id>', description: 'Resource id of the private link service (privateLinkServiceResourceId of `privlink privateEndpoints azure describe -o json`).', required: true },
+    {
+      syntax: '--private-link-service-id <id>',
+      description: 'Resource id of the private link service (privateLinkServiceResourceId of `privlink privateEndpoints azure describe -o json`).',
+      required: true,
+    },
     { syntax: '--location <region>', description: 'Azure region of the resource group, the virtual network and the private endpoint, e.g. eastus2.', required: true },
     { syntax: '--resource-group <name>', description: 'Resource group.', defaultValue: 'rg-app' },
     { syntax: '--vnet <name>', description: 'Virtual network.', defaultValue: 'vnet-app' },

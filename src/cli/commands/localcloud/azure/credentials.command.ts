@@ -13,7 +13,9 @@ export const credentialsCommand = defineCommand({
   summary: "Print the environment (export lines) that makes Azure SDK scripts act as the local cloud's customer.",
   description: 'The client secret is printed: the output is as secret as the data directory.',
   flags: [...ARM_FLAGS],
-  examples: ['# Run an Azure SDK script against the local cloud:\neval "$(privlink localcloud azure credentials --data-dir ./.privlink)"\nnode examples/azure/create-private-endpoint.mjs --private-link-service-id … --location eastus2'],
+  examples: [
+    '# Run an Azure SDK script against the local cloud:\neval "$(privlink localcloud azure credentials --data-dir ./.privlink)"\nnode examples/azure/create-private-endpoint.mjs --private-link-service-id … --location eastus2',
+  ],
   async run(ctx) {
     const target = resolveArmTarget(ctx);
     const variables: Array<[string, string | undefined]> = [
