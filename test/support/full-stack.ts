@@ -10,6 +10,8 @@ import { newStoreLocation } from './test-store.js';
 export interface Stack {
   readonly running: RunningPrivlink;
   readonly bootstrap: BootstrapFile;
+  /** The data directory (bootstrap.json, the local CA): what `--data-dir` names for the CLI. */
+  readonly dataDir: string;
   readonly owner: AtlasClient;
   readonly projectId: string;
   /** v2 path prefix of the bootstrap project. */
@@ -58,6 +60,7 @@ export async function startStack(env: Record<string, string> = {}, hooks: Privli
   return {
     running,
     bootstrap,
+    dataDir: config.dataDir,
     owner: client(bootstrap.publicKey, bootstrap.privateKey),
     projectId: bootstrap.projectId,
     project: `/api/atlas/v2/groups/${bootstrap.projectId}`,

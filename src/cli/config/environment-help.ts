@@ -29,6 +29,10 @@ Local cloud (privlink localcloud aws …): --endpoint-url and --data-dir, then A
 AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and PRIVLINK_DATA_DIR, then the profile
 keys localcloud_endpoint, localcloud_access_key_id, localcloud_secret_access_key.
 
+Local cloud Azure (privlink localcloud azure …): --data-dir, then AZURE_RESOURCE_MANAGER_ENDPOINT
+(with AZURE_AUTHORITY_HOST and NODE_EXTRA_CA_CERTS), AZURE_TENANT_ID, AZURE_CLIENT_ID,
+AZURE_CLIENT_SECRET, AZURE_SUBSCRIPTION_ID, then PRIVLINK_DATA_DIR.
+
 Terminal behaviour: PRIVLINK_FORCE_TTY=1 treats stdin, stdout and stderr as terminals (aligned
 tables, spinner, prompts read from stdin); PRIVLINK_FORCE_TTY=0 treats none as one.
 NO_COLOR (any value) or TERM=dumb turns colour off.

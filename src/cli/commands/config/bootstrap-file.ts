@@ -12,7 +12,20 @@ export interface BootstrapFile {
   readonly publicKey?: string;
   readonly privateKey?: string;
   readonly baseUrl?: string;
-  readonly localCloud?: { readonly endpoint?: string; readonly customer?: { readonly accessKeyId?: string; readonly secretAccessKey?: string } };
+  readonly localCloud?: {
+    readonly endpoint?: string;
+    readonly customer?: { readonly accessKeyId?: string; readonly secretAccessKey?: string };
+    /** The local cloud's Azure Resource Manager (endpoint and authority host), its CA, and the customer's service principal. */
+    readonly azure?: { readonly endpoint?: string; readonly caPath?: string; readonly customer?: AzurePrincipalFile };
+  };
+}
+
+/** A service principal of the local cloud's Azure, as bootstrap.json holds it. */
+export interface AzurePrincipalFile {
+  readonly tenantId?: string;
+  readonly subscriptionId?: string;
+  readonly clientId?: string;
+  readonly clientSecret?: string;
 }
 
 export function readBootstrapFile(dataDir: string): BootstrapFile {

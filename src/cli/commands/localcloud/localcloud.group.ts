@@ -6,8 +6,9 @@ import { describeSubnetsCommand } from './aws/describe-subnets.command.js';
 import { describeVpcEndpointServicesCommand } from './aws/describe-vpc-endpoint-services.command.js';
 import { describeVpcEndpointsCommand } from './aws/describe-vpc-endpoints.command.js';
 import { describeVpcsCommand } from './aws/describe-vpcs.command.js';
+import { localcloudAzureGroup } from './azure/azure.group.js';
 
-/** `privlink localcloud aws …`: the customer's side of the local cloud, when the `aws` CLI is not at hand. */
+/** `privlink localcloud aws|azure …`: the customer's side of the local cloud, when the `aws` or `az` CLI is not at hand. */
 export const localcloudGroup = defineGroup({
   name: 'localcloud',
   aliases: ['local-cloud'],
@@ -28,5 +29,6 @@ export const localcloudGroup = defineGroup({
         describeVpcsCommand,
       ],
     }),
+    localcloudAzureGroup,
   ],
 });

@@ -14,8 +14,8 @@ import { watchCommand } from './watch.command.js';
 
 /**
  * `privlink privateEndpoints` (aliases privateendpoints, private-endpoints, privateEndpoint, …):
- * the Atlas CLI's `atlas privateEndpoints` tree. Azure and GCP commands call the same
- * API routes; until the server supports those providers they print its error.
+ * the Atlas CLI's `atlas privateEndpoints` tree. The three providers' commands call the same
+ * API routes; a provider the server does not serve answers with its error, printed as is.
  */
 const SUMMARIES: Record<Provider['command'], string> = {
   aws: 'Manage AWS Private Endpoints.',

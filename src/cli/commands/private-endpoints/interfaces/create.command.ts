@@ -31,8 +31,17 @@ const FLAGS: Record<Provider['command'], FlagSpec[]> = {
     },
   ],
   azure: [
-    { syntax: '--privateEndpointId <privateEndpointId>', description: 'Unique identifier of the Azure private endpoint resource (its resource id).', required: true },
-    { syntax: '--privateEndpointIpAddress <ip>', description: 'IP address of the Azure private endpoint in your virtual network.', required: true },
+    {
+      syntax: '--privateEndpointId <privateEndpointId>',
+      description:
+        'Unique string that identifies the Azure private endpoint in Azure. The Properties page for your private endpoint on your Azure dashboard displays this property in the Resource ID field.',
+      required: true,
+    },
+    {
+      syntax: '--privateEndpointIpAddress <privateEndpointIpAddress>',
+      description: 'Private IP address of the private endpoint network interface you created in your Azure VNet.',
+      required: true,
+    },
   ],
   gcp: [
     ENDPOINT_SERVICE_ID,
@@ -44,7 +53,7 @@ const FLAGS: Record<Provider['command'], FlagSpec[]> = {
 const EXAMPLES: Record<Provider['command'], string> = {
   aws: '# Create a new interface for an AWS private endpoint with the ID 5f4fc14da2b47835a58c63a2 in Atlas and the ID vpce-00713b5e644e830a3 in AWS for the project with the ID 5e2211c17a3e5a48f5497de3:\nprivlink privateEndpoints aws interfaces create 5f4fc14da2b47835a58c63a2 --privateEndpointId vpce-00713b5e644e830a3 --projectId 5e2211c17a3e5a48f5497de3 --output json',
   azure:
-    '# Create a new interface for an Azure private endpoint with the ID 5f4fc14da2b47835a58c63a2 in Atlas:\nprivlink privateEndpoints azure interfaces create 5f4fc14da2b47835a58c63a2 --privateEndpointId /subscriptions/4e133d35-e734-4385-a565-c0945567ae346/resourceGroups/rg_95847a959b876e255dbb9b33_dfragd7w/providers/Microsoft.Network/privateEndpoints/test-endpoint --privateEndpointIpAddress 192.0.2.5 --projectId 5e2211c17a3e5a48f5497de3',
+    '# Create a new interface for an Azure private endpoint with the ID 5f4fc14da2b47835a58c63a2 in Atlas and the ID /subscriptions/4e133d35-e734-4385-a565-c0945567ae346/resourceGroups/rg_95847a959b876e255dbb9b33_dfragd7w/providers/Microsoft.Network/privateEndpoints/test-endpoint in Azure for the project with the ID 5e2211c17a3e5a48f5497de3:\nprivlink privateEndpoints azure interfaces create 5f4fc14da2b47835a58c63a2 --privateEndpointId /subscriptions/4e133d35-e734-4385-a565-c0945567ae346/resourceGroups/rg_95847a959b876e255dbb9b33_dfragd7w/providers/Microsoft.Network/privateEndpoints/test-endpoint --projectId 5e2211c17a3e5a48f5497de3 --privateEndpointIpAddress 192.0.2.5 --output json',
   gcp: 'privlink privateEndpoints gcp interfaces create endpoint-1 \\\n  --endpointServiceId 61eaca605af86411903de1dd \\\n  --gcpProjectId mcli-private-endpoints \\\n  --endpoint endpoint-0@10.142.0.2,endpoint-1@10.142.0.3',
 };
 

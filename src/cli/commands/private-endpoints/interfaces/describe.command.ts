@@ -11,14 +11,14 @@ const TEMPLATES: Record<Provider['command'], string> = {
 
 const ARGS: Record<Provider['command'], { name: string; description: string }> = {
   aws: { name: 'interfaceEndpointId', description: 'Unique identifier for the AWS interface endpoint (vpce-…).' },
-  azure: { name: 'privateEndpointResourceId', description: 'Unique identifier for the Azure private endpoint resource.' },
+  azure: { name: 'privateEndpointResourceId', description: 'Unique string that identifies the Azure private endpoint interface in Azure.' },
   gcp: { name: 'id', description: 'Unique identifier for the endpoint group.' },
 };
 
 const EXAMPLES: Record<Provider['command'], string> = {
   aws: '# Return the JSON-formatted details of the AWS private endpoint interface with the ID vpce-00713b5e644e830a3 in AWS for an AWS private endpoint with the ID 5f4fc14da2b47835a58c63a2 in Atlas:\nprivlink privateEndpoints aws interfaces describe vpce-00713b5e644e830a3 --endpointServiceId 5f4fc14da2b47835a58c63a2',
   azure:
-    '# Return the details of an Azure private endpoint interface of the private endpoint with the ID 5f4fc14da2b47835a58c63a2 in Atlas:\nprivlink privateEndpoints azure interfaces describe /subscriptions/4e133d35-e734-4385-a565-c0945567ae346/resourceGroups/rg_95847a959b876e255dbb9b33_dfragd7w/providers/Microsoft.Network/privateEndpoints/cli-test --endpointServiceId 5f4fc14da2b47835a58c63a2',
+    '# Return the JSON-formatted details of the Azure private endpoint interface with the ID /subscriptions/4e133d35-e734-4385-a565-c0945567ae346/resourceGroups/rg_95847a959b876e255dbb9b33_dfragd7w/providers/Microsoft.Network/privateEndpoints/cli-test in Azure for an Azure private endpoint with the ID 5f4fc14da2b47835a58c63a2 in Atlas:\nprivlink privateEndpoints azure interfaces describe /subscriptions/4e133d35-e734-4385-a565-c0945567ae346/resourceGroups/rg_95847a959b876e255dbb9b33_dfragd7w/providers/Microsoft.Network/privateEndpoints/cli-test --endpointServiceId 5f4fc14da2b47835a58c63a2 --output json',
   gcp: 'privlink privateEndpoints gcp interfaces describe endpoint-1 \\\n  --endpointServiceId 61eaca605af86411903de1dd',
 };
 
