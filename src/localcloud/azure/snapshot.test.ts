@@ -37,7 +37,10 @@ describe('the Azure emulation as a data-plane snapshot (real emulator, official 
     const [lb] = s.loadBalancers;
     assert.equal(lb!.loadBalancerId, svc.loadBalancerId);
     assert.equal(lb!.active, true);
-    assert.deepEqual(lb!.networkInterfaces.map((n) => [n.privateIp, n.loopbackAddress]), [[svc.frontendIp, '127.1.1.4']]);
+    assert.deepEqual(
+      lb!.networkInterfaces.map((n) => [n.privateIp, n.loopbackAddress]),
+      [[svc.frontendIp, '127.1.1.4']],
+    );
     assert.deepEqual(
       lb!.ports.map((p) => [p.port, p.protocol, p.targets.map((t) => [t.id, t.port, t.loopbackAddress])]),
       [
@@ -74,7 +77,10 @@ describe('the Azure emulation as a data-plane snapshot (real emulator, official 
     assert.equal(pending.state, 'Pending');
     assert.equal(pending.forwarding, false);
     assert.equal(pending.serviceId, svc.plsId);
-    assert.deepEqual(pending.networkInterfaces.map((n) => [n.privateIp, n.loopbackAddress]), [['10.20.1.4', '127.2.1.4']]);
+    assert.deepEqual(
+      pending.networkInterfaces.map((n) => [n.privateIp, n.loopbackAddress]),
+      [['10.20.1.4', '127.2.1.4']],
+    );
 
     const pls = await provider.privateLinkServices.get('rg-provider', 'pl-1');
     const connectionOf = (pe: typeof a) => pls.privateEndpointConnections!.find((c) => c.privateEndpoint?.id === pe.id)!;

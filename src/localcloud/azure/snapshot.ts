@@ -145,7 +145,8 @@ export function buildAzureSnapshot(view: AzureView, slots: ReadonlyMap<string, n
     const connection = pls?.connections.find((c) => resourceKey(c.privateEndpointId) === resourceKey(pe.id));
     const linkId = pe.linkIdentifier !== null && LINK_ID.test(pe.linkIdentifier) ? Number(pe.linkIdentifier) : undefined;
     const validLinkId = linkId !== undefined && linkId <= 0xffff_ffff;
-    const nsg = subnet.networkSecurityGroupId && nsgAppliesToPrivateEndpoints(subnet.privateEndpointNetworkPolicies) ? nsgs.get(resourceKey(subnet.networkSecurityGroupId)) : undefined;
+    const nsg =
+      subnet.networkSecurityGroupId && nsgAppliesToPrivateEndpoints(subnet.privateEndpointNetworkPolicies) ? nsgs.get(resourceKey(subnet.networkSecurityGroupId)) : undefined;
     const groupId = `${pe.id}/effectiveSecurityRules`;
     securityGroups.push({
       cloud: 'AZURE',
@@ -166,12 +167,7 @@ export function buildAzureSnapshot(view: AzureView, slots: ReadonlyMap<string, n
       serviceId: pls?.id ?? pe.privateLinkServiceId,
       serviceName: pls?.alias ?? pe.privateLinkServiceId,
       state: pe.status,
-      forwarding:
-        pe.status === 'Approved' &&
-        connection?.status === 'Approved' &&
-        pe.provisioningState === 'Succeeded' &&
-        pls?.provisioningState === 'Succeeded' &&
-        validLinkId,
+      forwarding: pe.status === 'Approved' && connection?.status === 'Approved' && pe.provisioningState === 'Succeeded' && pls?.provisioningState === 'Succeeded' && validLinkId,
       securityGroupIds: [groupId],
       networkInterfaces: nic(network, pe.networkInterfaceId, subnet.id, pe.privateIpAddress),
       dnsNames: pls ? [...pls.fqdns] : [],
