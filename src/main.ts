@@ -14,6 +14,7 @@ import { nodeHorizon } from './app/node-horizons.js';
 import { privateDnsRecords } from './app/private-dns.js';
 import { createLocalCloudAws, type LocalCloudAws } from './localcloud/aws/local-cloud-aws.js';
 import { createLocalCloudAzure, type LocalCloudAzure } from './localcloud/azure/local-cloud-azure.js';
+import { azureSnapshotSource } from './localcloud/azure/azure-snapshot-source.js';
 import { mergedSnapshotSource } from './localcloud/common/merged-snapshot-source.js';
 import { DataPlaneHost } from './localcloud/dataplane-host/data-plane-host.js';
 import { listenerDirectory } from './reconciler/listener-directory.js';
@@ -109,7 +110,15 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     const dataPlane = await DataPlaneHost.start({
       dns: { address: '127.0.0.1', port: config.dnsPort, ttl: 60 },
       // One source over every running emulator (their loopback ranges are disjoint, see common/loopback.ts).
-      localCloud: localCloud ? { source: mergedSnapshotSource([localCloud]), dataDir: config.dataDir } : null,
+      localCloud: localCloud
+        ? {
+            source: mergedSnapshotSource([
+              localCloud,
+              ...(azureCloud ? [azureSnapshotSource(azureCloud, store, config.localCloud.loopbackBase, { warn: (message) => log.warn(message) })] : []),
+            ]),
+            dataDir: config.dataDir,
+          }
+        : null,
       lookups: {
         dnsRecords: (name, type, addresses) => privateDnsRecords(repositories(store.db), config.domain, addresses, name, type),
         horizon: (clusterId, targetName, via) => nodeHorizon(repositories(store.db), config.domain, clusterId, targetName, via),

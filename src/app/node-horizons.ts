@@ -10,8 +10,10 @@ export interface NodeHorizon {
 
 /**
  * The horizon a cluster's node must answer in for a client that came through a private endpoint
- * (split horizons, as mongod does by SNI): the endpoint is known from the PROXY v2 header's VPC
- * endpoint id, or from the TLS server name the client dialled. The node then reports the
+ * (split horizons, as mongod does by SNI): the endpoint is known from the PROXY v2 header (the data
+ * plane turns its TLV into the endpoint id: AWS VPC endpoint id, Azure private endpoint resource
+ * id; compared case-insensitively, as ARM compares ids), or from the TLS server name the client
+ * dialled. The node then reports the
  * endpoint's hostnames and ports (`pl-<n>-<region>.<suffix>.<domain>:<port>`), so a replica-set
  * driver keeps using names it can reach. Undefined when the connection matches no published
  * connection string of the cluster.
@@ -21,7 +23,7 @@ export async function nodeHorizon(
   domain: string,
   clusterId: string,
   targetName: string,
-  via: { readonly vpceId?: string; readonly sni?: string },
+  via: { readonly endpointId?: string; readonly sni?: string },
 ): Promise<NodeHorizon | undefined> {
   const cluster = await repos.clusters.findById(clusterId);
   if (!cluster) return undefined;
@@ -29,9 +31,10 @@ export async function nodeHorizon(
   const port = (await repos.ports.listCluster(clusterId)).find((a) => a.targetName === targetName)?.port;
   if (port === undefined) return undefined;
   const sni = via.sni?.toLowerCase();
+  const endpointId = via.endpointId?.toLowerCase();
   const entry = entries.find(
     (e) =>
-      (via.vpceId !== undefined && e.endpoints.some((endpoint) => endpoint.endpointId === via.vpceId)) ||
+      (endpointId !== undefined && e.endpoints.some((endpoint) => endpoint.endpointId.toLowerCase() === endpointId)) ||
       (sni !== undefined && (e.hosts.some((h) => h.host === sni) || e.loadBalanced?.host.host === sni)),
   );
   if (!entry) return undefined;

@@ -41,9 +41,13 @@ export interface SnapshotSource {
   onChange(listener: () => void): () => void;
 }
 
-/** The addresses of an endpoint's network interfaces while it forwards (for private DNS A records); else empty. */
+/**
+ * The addresses of an endpoint's network interfaces while it forwards (for private DNS A records);
+ * else empty. Ids compare case-insensitively (ARM ids are; AWS and GCP ids are lower-case).
+ */
 export function forwardingAddresses(snapshot: DataPlaneSnapshot | undefined, endpointId: string): string[] {
-  const endpoint = snapshot?.endpoints.find((e) => e.endpointId === endpointId && e.forwarding);
+  const wanted = endpointId.toLowerCase();
+  const endpoint = snapshot?.endpoints.find((e) => e.endpointId.toLowerCase() === wanted && e.forwarding);
   return endpoint ? endpoint.networkInterfaces.map((eni) => eni.loopbackAddress) : [];
 }
 

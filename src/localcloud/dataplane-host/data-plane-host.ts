@@ -26,7 +26,7 @@ export interface DataPlaneHostOptions {
   /** The store lookups the worker asks for, run on the main thread. */
   readonly lookups: {
     dnsRecords(name: string, type: string, addresses: EndpointAddressBook): Promise<PrivateDnsRecord[] | undefined>;
-    horizon(clusterId: string, targetName: string, via: { vpceId?: string; sni?: string }): Promise<HorizonAnswer | undefined>;
+    horizon(clusterId: string, targetName: string, via: { endpointId?: string; sni?: string }): Promise<HorizonAnswer | undefined>;
   };
   /** The store's write counter: cached answers in the worker are dropped when it moves. */
   readonly writes: { readonly value: number };

@@ -58,7 +58,7 @@ export type RuntimeCall = { readonly method: 'ensure'; readonly cluster: Cluster
 /** A question the worker asks the main thread (store lookups). */
 export type Lookup =
   | { readonly kind: 'dns'; readonly name: string; readonly type: string }
-  | { readonly kind: 'horizon'; readonly clusterId: string; readonly targetName: string; readonly via: { readonly vpceId?: string; readonly sni?: string } };
+  | { readonly kind: 'horizon'; readonly clusterId: string; readonly targetName: string; readonly via: { readonly endpointId?: string; readonly sni?: string } };
 
 /** A node horizon as the main thread computes it (app/node-horizons.ts). */
 export interface HorizonAnswer {

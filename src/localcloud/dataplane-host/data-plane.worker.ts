@@ -7,6 +7,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { PrivateDnsRecord } from '../../app/private-dns.js';
 import { LocalCertificateAuthority } from '../dataplane/certificates.js';
 import { startDnsServer, type RunningDnsServer } from '../dataplane/dns-server.js';
+import { endpointIdOfTlv } from '../gateway/endpoint-tlv.js';
 import { PrivateLinkGateway } from '../gateway/private-link-gateway.js';
 import { SimulatedClusterRuntime } from '../simulated-nodes/simulated-cluster-runtime.js';
 import { BoundedLookups, type LookupAnswer } from './bounded-lookups.js';
@@ -80,10 +81,12 @@ async function start(): Promise<void> {
     runtime = new SimulatedClusterRuntime({
       ca,
       horizon: (clusterId, targetName, via) =>
-        horizons.get(JSON.stringify([clusterId, targetName, via.vpceId ?? '', via.sni ?? '']), ask({ kind: 'horizon', clusterId, targetName, via })) as Promise<
+        horizons.get(JSON.stringify([clusterId, targetName, via.endpointId ?? '', via.sni ?? '']), ask({ kind: 'horizon', clusterId, targetName, via })) as Promise<
           HorizonAnswer | undefined
         >,
       log: log.child({ component: 'simulated-nodes' }),
+      // An Azure LinkID (or PSC connection id) names its endpoint through the latest posted snapshot.
+      endpointIdOf: (tlv) => endpointIdOfTlv(snapshots.latest, tlv),
     });
   }
   post({ type: 'ready', dnsPort: dns.port, caPath });

@@ -10,6 +10,11 @@ export class PostedSnapshots implements SnapshotSource {
 
   constructor(private current: DataPlaneSnapshot) {}
 
+  /** The snapshot posted last (or the first one). */
+  get latest(): DataPlaneSnapshot {
+    return this.current;
+  }
+
   post(snapshot: DataPlaneSnapshot): void {
     this.current = snapshot;
     for (const listener of [...this.listeners]) listener();

@@ -4,12 +4,12 @@
 // says is labelled simulated (`privlinkSimulated: true` in hello and buildInfo; "simulated" in logs).
 //
 // Per connection: [PROXY v2 header] → [TLS handshake] → wire-protocol session. The horizon (the
-// names the node reports) is chosen per connection from the TLS SNI or the PROXY header's AWS
-// VPC-endpoint id, like mongod's split horizons, through a function the caller supplies and may
-// change at any time.
+// names the node reports) is chosen per connection from the TLS SNI or the PROXY header's endpoint
+// TLV (AWS VPC-endpoint id, Azure LinkID), like mongod's split horizons, through a function the
+// caller supplies and may change at any time.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createSecureContext, TLSSocket, type SecureContext, type TlsOptions } from 'node:tls';
-import { awsVpceIdOf, readProxyHeader, type ProxyHeader } from './proxy-protocol.js';
+import { awsVpceIdOf, azureLinkIdOf, readProxyHeader, type ProxyHeader } from './proxy-protocol.js';
 import { newNodeIdentity, type Horizon, type NodeIdentity, type SimulatedNodeKind } from './simulated-commands.js';
 import { WireSession } from './simulated-wire-session.js';
 
@@ -21,6 +21,8 @@ export interface HorizonContext {
   sni?: string;
   /** The AWS VPC endpoint id from the PROXY v2 header (TLV 0xEA/0x01); absent without one. */
   vpceId?: string;
+  /** The Azure private endpoint connection's LinkID from the PROXY v2 header (TLV 0xEE/0x01); absent without one. */
+  azureLinkId?: number;
   /** The whole PROXY header, when the node reads one. */
   proxy?: ProxyHeader;
   /** The port this node listens on. */
@@ -226,9 +228,11 @@ export class SimulatedMongod {
       }
     }
     const vpceId = proxy ? awsVpceIdOf(proxy) : undefined;
+    const azureLinkId = proxy ? azureLinkIdOf(proxy) : undefined;
     const context: HorizonContext = {
       ...(sni !== undefined ? { sni } : {}),
       ...(vpceId !== undefined ? { vpceId } : {}),
+      ...(azureLinkId !== undefined ? { azureLinkId } : {}),
       ...(proxy !== undefined ? { proxy } : {}),
       nodePort: this.boundPort,
     };

@@ -1,5 +1,14 @@
-import type { SnapshotProxyTlv } from '../common/data-plane-snapshot.js';
-import { awsVpceIdTlv, azureLinkIdTlv, gcpPscConnectionIdTlv, type ProxyTlv } from '../dataplane/proxy-protocol.js';
+import type { DataPlaneSnapshot, SnapshotProxyTlv } from '../common/data-plane-snapshot.js';
+import {
+  awsVpceIdOf,
+  awsVpceIdTlv,
+  azureLinkIdOf,
+  azureLinkIdTlv,
+  gcpPscConnectionIdOf,
+  gcpPscConnectionIdTlv,
+  type ProxyHeader,
+  type ProxyTlv,
+} from '../dataplane/proxy-protocol.js';
 
 /**
  * The PROXY v2 TLV bytes for an endpoint's identity, as its cloud's load balancer writes them:
@@ -17,4 +26,33 @@ export function endpointTlv(tlv: SnapshotProxyTlv): ProxyTlv {
     case 'gcp-psc-connection-id':
       return gcpPscConnectionIdTlv(tlv.pscConnectionId);
   }
+}
+
+/**
+ * The endpoint identity a PROXY v2 header carries, in the snapshot's terms: the AWS VPC endpoint
+ * id, else the Azure LinkID, else the GCP PSC connection id; undefined when it carries none. Pure.
+ */
+export function endpointTlvOf(header: ProxyHeader): SnapshotProxyTlv | undefined {
+  const vpceId = awsVpceIdOf(header);
+  if (vpceId !== undefined) return { kind: 'aws-vpce-id', vpceId };
+  const linkId = azureLinkIdOf(header);
+  if (linkId !== undefined) return { kind: 'azure-link-id', linkId };
+  const pscConnectionId = gcpPscConnectionIdOf(header);
+  return pscConnectionId !== undefined ? { kind: 'gcp-psc-connection-id', pscConnectionId } : undefined;
+}
+
+/**
+ * The endpoint id (AWS `vpce-…`, Azure private endpoint resource id, GCP forwarding rule URL) a
+ * connection with this TLV came through. The AWS TLV is the id itself; an Azure LinkID or a PSC
+ * connection id is looked up among the snapshot's endpoints (undefined when none has it, or
+ * without a snapshot). Pure.
+ */
+export function endpointIdOfTlv(snapshot: DataPlaneSnapshot | undefined, tlv: SnapshotProxyTlv): string | undefined {
+  if (tlv.kind === 'aws-vpce-id') return tlv.vpceId;
+  const same = (other: SnapshotProxyTlv) =>
+    (tlv.kind === 'azure-link-id' && other.kind === 'azure-link-id' && other.linkId === tlv.linkId) ||
+    (tlv.kind === 'gcp-psc-connection-id' && other.kind === 'gcp-psc-connection-id' && other.pscConnectionId === tlv.pscConnectionId);
+  const matches = snapshot?.endpoints.filter((e) => same(e.proxyTlv)) ?? [];
+  // A LinkID only identifies an endpoint whose connection carries traffic; prefer that one.
+  return (matches.find((e) => e.forwarding) ?? matches[0])?.endpointId;
 }

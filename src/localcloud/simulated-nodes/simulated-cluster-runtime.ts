@@ -3,14 +3,23 @@ import { replicaSetName } from '../../domain/private-endpoint-topology.js';
 import type { Logger } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { LocalCertificateAuthority } from '../dataplane/certificates.js';
+import type { SnapshotProxyTlv } from '../common/data-plane-snapshot.js';
 import { startSimulatedMongod, type HorizonContext, type SimulatedMongod } from '../dataplane/simulated-mongod.js';
+import { endpointTlvOf } from '../gateway/endpoint-tlv.js';
 
-/** Looks up the horizon a node answers in for one connection (see app/node-horizons.ts). */
+/**
+ * Looks up the horizon a node answers in for one connection (see app/node-horizons.ts): `via`
+ * names the private endpoint the connection came through (AWS `vpce-…`, Azure private endpoint
+ * resource id, GCP forwarding rule URL) and/or the TLS server name the client dialled.
+ */
 export type HorizonLookup = (
   clusterId: string,
   targetName: string,
-  via: { vpceId?: string; sni?: string },
+  via: { endpointId?: string; sni?: string },
 ) => Promise<{ hosts: string[]; me: string; primary?: string } | undefined>;
+
+/** The AWS VPC endpoint id is the endpoint id itself; other clouds' TLVs need a lookup (`endpointIdOf`). */
+const awsOnly = (tlv: SnapshotProxyTlv): string | undefined => (tlv.kind === 'aws-vpce-id' ? tlv.vpceId : undefined);
 
 interface RunningNode {
   readonly target: AddressableTarget;
@@ -37,6 +46,11 @@ export class SimulatedClusterRuntime {
       readonly ca: LocalCertificateAuthority;
       readonly horizon: HorizonLookup;
       readonly log: Logger;
+      /**
+       * The endpoint id a connection's PROXY TLV names (the data-plane worker resolves Azure
+       * LinkIDs and PSC connection ids through its latest snapshot). Default: AWS ids only.
+       */
+      readonly endpointIdOf?: (tlv: SnapshotProxyTlv) => string | undefined;
     },
   ) {}
 
@@ -92,8 +106,11 @@ export class SimulatedClusterRuntime {
         serverVersion: `${cluster.spec.mongoDBMajorVersion}.0`,
         // Reached directly (not through an endpoint) a node reports internal names nobody can resolve, as Atlas's do.
         defaultHorizon: { hosts: wanted.filter((t) => t.kind === 'mongod').map(internal), me: internal(target), ...(primary ? { primary: internal(primary) } : {}) },
-        horizonForConnection: (context: HorizonContext) =>
-          this.options.horizon(cluster.id, target.name, { ...(context.vpceId ? { vpceId: context.vpceId } : {}), ...(context.sni ? { sni: context.sni } : {}) }),
+        horizonForConnection: (context: HorizonContext) => {
+          const tlv = context.proxy ? endpointTlvOf(context.proxy) : undefined;
+          const endpointId = tlv ? (this.options.endpointIdOf ?? awsOnly)(tlv) : undefined;
+          return this.options.horizon(cluster.id, target.name, { ...(endpointId ? { endpointId } : {}), ...(context.sni ? { sni: context.sni } : {}) });
+        },
         proxyProtocol: true,
         tls: { SNICallback: this.options.ca.sniCallback() },
         tlsOptional: true,

@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as azureEmulation from './0001-azure-emulation.js';
+import * as loopbackSlots from './0002-loopback-slots.js';
 
 /**
  * The Azure emulation's own migrations, apart from the product's and the AWS emulation's:
@@ -8,6 +9,7 @@ import * as azureEmulation from './0001-azure-emulation.js';
  */
 const AZURE_MIGRATIONS: Record<string, Migration> = {
   '0001-azure-emulation': azureEmulation,
+  '0002-loopback-slots': loopbackSlots,
 };
 
 /** Brings the Azure emulation's tables to the newest migration (safe with several processes: Kysely locks). */

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { MongoClient } from 'mongodb';
+import { after, before, describe, test } from 'node:test';
+import { connectionStringsErrors } from '../support/atlas-contract.js';
+import { privateDns } from '../support/driver-dns.js';
+import { startStack, until, type Stack } from '../support/full-stack.js';
+
+// Connecting through an Azure private endpoint, as Atlas documents it: a 3-node replica set on
+// Azure, the endpoint service, the customer's private endpoint (official SDK), registered with its
+// IP; the cluster's private-endpoint-aware strings name the endpoint with providerName AZURE,
+// privlink's DNS answers with the private endpoint's address, and the official driver talks to the
+// simulated nodes through the private link service. Rejecting the connection drops it.
+const run = promisify(execFile);
+let stack: Stack;
+let dns: ReturnType<typeof privateDns>;
+let serviceId: string;
+let registered: { id: string; privateEndpointIPAddress: string };
+let srv: string;
+
+before(async () => {
+  stack = await startStack();
+  dns = privateDns(stack.running.dnsPort);
+  const cluster = await stack.owner.post(`${stack.project}/clusters`, {
+    name: 'Cluster0',
+    clusterType: 'REPLICASET',
+    replicationSpecs: [{ regionConfigs: [{ providerName: 'AZURE', regionName: 'US_EAST_2', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
+  });
+  assert.equal(cluster.status, 201, cluster.text);
+  const service = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AZURE', region: 'US_EAST_2' });
+  serviceId = (service.json as { id: string }).id;
+  const ready = await until(
+    () => stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}`),
+    (r) => (r.json as { status: string }).status === 'AVAILABLE',
+  );
+  const plsId = (ready.json as { privateLinkServiceResourceId: string }).privateLinkServiceResourceId;
+  const azure = stack.bootstrap.localCloud!.azure!;
+  const { stdout } = await run(process.execPath, ['examples/azure/create-private-endpoint.mjs', '--private-link-service-id', plsId, '--location', 'eastus2'], {
+    env: {
+      ...process.env,
+      AZURE_TENANT_ID: azure.customer.tenantId,
+      AZURE_CLIENT_ID: azure.customer.clientId,
+      AZURE_CLIENT_SECRET: azure.customer.clientSecret,
+      AZURE_SUBSCRIPTION_ID: azure.customer.subscriptionId,
+      AZURE_AUTHORITY_HOST: azure.endpoint,
+      AZURE_RESOURCE_MANAGER_ENDPOINT: azure.endpoint,
+      NODE_EXTRA_CA_CERTS: azure.caPath!,
+      AZURE_POLL_INTERVAL_MS: '20',
+    },
+  });
+  registered = JSON.parse(stdout) as { id: string; privateEndpointIPAddress: string };
+  const created = await stack.owner.post(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint`, registered);
+  assert.equal(created.status, 201, created.text);
+  await until(
+    () => stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint/${encodeURIComponent(registered.id)}`),
+    (r) => (r.json as { status: string }).status === 'AVAILABLE',
+  );
+});
+
+after(async () => {
+  dns?.restore();
+  await stack?.close();
+});
+
+describe('connection strings and DNS', () => {
+  test('the cluster publishes strings whose endpoints name the Azure private endpoint', async () => {
+    const cluster = await until(
+      () => stack.owner.get(`${stack.project}/clusters/Cluster0`),
+      (r) => (r.json as { connectionStrings: { privateEndpoint: unknown[] } }).connectionStrings.privateEndpoint.length > 0,
+    );
+    const strings = (cluster.json as { connectionStrings: { privateEndpoint: Array<Record<string, unknown>> } }).connectionStrings;
+    const entry = strings.privateEndpoint[0]!;
+    assert.deepEqual(entry.endpoints, [{ endpointId: registered.id, providerName: 'AZURE', region: 'US_EAST_2' }]);
+    assert.match(String(entry.srvConnectionString), /^mongodb\+srv:\/\/cluster0-pl-0\.[a-z0-9]{5}\.privlink\.test$/);
+    assert.deepEqual(connectionStringsErrors(strings), []);
+    srv = String(entry.srvConnectionString);
+  });
+
+  test("the endpoint's hostname resolves to the private endpoint's address, checked with dig", async () => {
+    const name = srv.replace('mongodb+srv://', '');
+    const port = String(stack.running.dnsPort);
+    const records = (await run('dig', ['@127.0.0.1', '-p', port, '+short', 'SRV', `_mongodb._tcp.${name}`])).stdout.trim().split('\n');
+    assert.equal(records.length, 3);
+    const host = records[0]!.split(' ')[3]!.replace(/\.$/, '');
+    const [a] = (await run('dig', ['@127.0.0.1', '-p', port, '+short', 'A', host])).stdout.trim().split('\n');
+    // The local cloud carries the private endpoint's IP 10.1.0.x on a loopback address 127.<network>.0.x.
+    const last = registered.privateEndpointIPAddress.split('.').slice(2).join('.');
+    assert.match(a!, new RegExp(`^127\\.\\d+\\.${last.replace('.', '\\.')}$`));
+  });
+});
+
+describe('the official driver through the Azure private endpoint', () => {
+  test('SRV string, tls=false: ping and hello, every node under the endpoint names; a rejected connection drops', async () => {
+    const client = new MongoClient(`${srv}/?tls=false`, { lookup: dns.lookup, serverSelectionTimeoutMS: 8000, connectTimeoutMS: 3000 });
+    try {
+      assert.deepEqual(await client.db('admin').command({ ping: 1 }), { ok: 1 });
+      const hello = await client.db('admin').command({ hello: 1 });
+      assert.equal(hello.hosts.length, 3);
+      for (const h of hello.hosts as string[]) assert.match(h, /^pl-0-/);
+      const path = `${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint/${encodeURIComponent(registered.id)}`;
+      assert.equal((await stack.owner.delete(path)).status, 204);
+      await until(
+        () => stack.owner.get(path),
+        (r) => r.status === 404,
+      );
+      const goneAt = Date.now();
+      await assert.rejects(client.db('admin').command({ ping: 1 }));
+      assert.ok(Date.now() - goneAt < 3000, 'the connection dropped');
+    } finally {
+      await client.close();
+    }
+  });
+});
