@@ -32,9 +32,11 @@ function blocks(name: string): string[] {
 function walkthroughScript(): string {
   const walkthrough = blocks('walkthrough');
   const connect = blocks('connect');
+  const azure = blocks('azure');
   assert.ok(walkthrough.length >= 5, 'the README walkthrough has its blocks');
   assert.ok(connect.length >= 1, 'the README connect walkthrough has its block');
-  return ['set -euo pipefail', ...walkthrough, 'echo "=== connect"', ...connect].join('\n');
+  assert.ok(azure.length >= 5, 'the README Azure walkthrough has its blocks');
+  return ['set -euo pipefail', ...walkthrough, 'echo "=== connect"', ...connect, 'echo "=== azure"', ...azure].join('\n');
 }
 
 function serverEnv(): Record<string, string> {
@@ -80,7 +82,8 @@ test('the README walkthroughs work as written: curl --digest + /usr/bin/aws, the
   assert.ok(existsSync(AWS_CLI), `${AWS_CLI} is missing: install Debian's awscli (apt-get install awscli), as .ci/run does`);
   const result = await bash(walkthroughScript(), serverEnv());
   assert.equal(result.code, 0, `walkthrough failed:\n${result.stdout}\n${result.stderr}`);
-  const [out, connected] = result.stdout.split('=== connect\n') as [string, string];
+  const [out, rest] = result.stdout.split('=== connect\n') as [string, string];
+  const [connected, azure] = rest.split('=== azure\n') as [string, string];
   // 1. created INITIATING with no name
   assert.match(out, /"endpointServiceName":null,"errorMessage":null,"id":"[a-f0-9]{24}","interfaceEndpoints":\[\],"regionName":"US_EAST_1","status":"INITIATING"/);
   // 2. AVAILABLE with an AWS service name
@@ -114,6 +117,25 @@ test('the README walkthroughs work as written: curl --digest + /usr/bin/aws, the
   assert.match(connected, /^ping \{"ok":1\}$/m);
   assert.match(connected, new RegExp(`^node ${host.replace(/\./g, '\\.')}:1024 primary \\(simulated: stores nothing\\)$`, 'm'));
   assert.match(connected, new RegExp(`^node ${host.replace(/\./g, '\\.')}:1026 secondary`, 'm'));
+
+  // Azure: the recorded shapes, the SDK's private endpoint, approval, the driver through it, delete.
+  assert.match(
+    azure,
+    /"cloudProvider":"AZURE","errorMessage":null,"id":"[a-f0-9]{24}","privateEndpoints":\[\],"privateLinkServiceName":null,"privateLinkServiceResourceId":null,"regionName":"US_EAST_2","status":"INITIATING"/,
+  );
+  const pls =
+    /"privateLinkServiceName":"(pls_[a-f0-9]{24})","privateLinkServiceResourceId":"(\/subscriptions\/[^"]+\/privateLinkServices\/pls_[a-f0-9]{24})"[^\n]*"status":"AVAILABLE"/.exec(
+      azure,
+    );
+  assert.ok(pls, azure);
+  const pe = /^\{"id":"(\/subscriptions\/[^"]+\/privateEndpoints\/pe-atlas)","privateEndpointIPAddress":"(10\.1\.0\.\d+)"\}$/m.exec(azure);
+  assert.ok(pe, azure);
+  assert.match(azure, new RegExp(`"privateEndpointResourceId":"${pe[1]!.replace(/[/.]/g, '\\$&')}","status":"INITIATING"`));
+  assert.match(azure, /"privateEndpointConnectionName":"[^"]+","privateEndpointIPAddress":"10\.1\.0\.\d+","privateEndpointResourceId":"[^"]+","status":"AVAILABLE"/);
+  assert.match(azure, new RegExp(`"endpointId":"${pe[1]!.replace(/[/.]/g, '\\$&')}","providerName":"AZURE","region":"US_EAST_2"`));
+  assert.match(azure, /^ping \{"ok":1\}$/m);
+  assert.match(azure, /^node pl-0-[a-z0-9-]+\.[a-z0-9]{5}\.privlink\.test:\d+ primary \(simulated: stores nothing\)$/m);
+  assert.match(azure, /^204$/m);
 });
 
 test('the server logs each state transition at info level, with its ids', () => {
