@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AWS_ENDPOINT_ID, decideInterfaceEndpoint, publishedConnectionStatus, type InterfaceEndpoint, type ObservedConnection } from './interface-endpoint.js';
+import { AWS_ENDPOINT_ID, azureConnectionName, decideInterfaceEndpoint, publishedConnectionStatus, type InterfaceEndpoint, type ObservedConnection } from './interface-endpoint.js';
 
 const created = new Date('2026-11-23T10:00:00Z');
 const base: InterfaceEndpoint = {
@@ -111,4 +111,9 @@ test('published connection status: AWS words as stored; Azure and GCP show INITI
   assert.equal(publishedConnectionStatus('AZURE', 'REJECTED'), 'FAILED');
   assert.equal(publishedConnectionStatus('GCP', 'AVAILABLE'), 'AVAILABLE');
   assert.equal(publishedConnectionStatus('AZURE', 'DELETING'), 'DELETING');
+});
+
+test("Azure: Atlas's connection name is generated from the resource id (subscription%2Fgroup%2Fname)", () => {
+  assert.equal(azureConnectionName(azure.endpointId), '4e133d35-e734-4380-a565-c0945535da37%2Fcustomer%2Fpe1');
+  assert.equal(azureConnectionName('vpce-00713b5e644e830a3'), undefined);
 });

@@ -39,6 +39,17 @@ export const AWS_ENDPOINT_ID = /^vpce-[0-9a-f]{17}$/;
 export const AZURE_PRIVATE_ENDPOINT_ID =
   /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resource[gG]roups\/([-\w._()]+)\/providers\/Microsoft\.Network\/privateEndpoints\/([-\w._()]+)$/;
 
+/**
+ * Atlas's `privateEndpointConnectionName` of an Azure private endpoint, which it generates from the
+ * endpoint's resource id: `<subscription id>%2F<resource group>%2F<name>` (the pattern Atlas's API
+ * gives for the field). Undefined for an id that is not a private endpoint's.
+ */
+export function azureConnectionName(resourceId: string): string | undefined {
+  const match = AZURE_PRIVATE_ENDPOINT_ID.exec(resourceId);
+  const subscription = resourceId.split('/')[2];
+  return match && subscription ? `${subscription}%2F${match[1]}%2F${match[2]}` : undefined;
+}
+
 /** An IPv4 address in dotted-quad form (Atlas's `privateEndpointIPAddress`). */
 export const IPV4_ADDRESS = /^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}$/;
 

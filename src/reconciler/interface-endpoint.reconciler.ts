@@ -1,7 +1,7 @@
 import { projectStrings, recordStringChanges } from '../app/connection-string-events.js';
 import { inTransaction } from '../app/app-context.js';
 import { recordEvent } from '../app/events.js';
-import { decideInterfaceEndpoint, type EndpointDetail, type ObservedConnection } from '../domain/interface-endpoint.js';
+import { azureConnectionName, decideInterfaceEndpoint, type EndpointDetail, type ObservedConnection } from '../domain/interface-endpoint.js';
 import { findRegion } from '../domain/regions.js';
 import { parseInterfaceEndpointKey } from '../domain/work-kinds.js';
 import { isEmptyRef, ProviderError } from '../providers/cloud-provider.js';
@@ -41,7 +41,7 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
       now,
       wording: adapter.wording,
     });
-    const detail = observedDetail(endpoint.detail, observed);
+    const detail = observedDetail(endpoint.detail, observed, endpointId);
 
     if (decision.action === 'forget') {
       await inTransaction(ctx, async ({ repos: tx }) => {
@@ -117,9 +117,13 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
   };
 }
 
-/** The registration's provider detail with what this observation adds (Azure's connection name); the same object when nothing changed. */
-function observedDetail(detail: EndpointDetail, observed: ObservedConnection): EndpointDetail {
-  const name = 'connectionName' in observed ? observed.connectionName : undefined;
-  if (detail.cloud === 'AZURE' && name !== undefined && name !== detail.privateEndpointConnectionName) return { ...detail, privateEndpointConnectionName: name };
-  return detail;
+/**
+ * The registration's provider detail with what this observation adds: on Azure, once the private
+ * link service shows the endpoint's connection, Atlas's connection name for it. The same object
+ * when nothing changed.
+ */
+function observedDetail(detail: EndpointDetail, observed: ObservedConnection, endpointId: string): EndpointDetail {
+  if (detail.cloud !== 'AZURE' || !('connectionName' in observed) || observed.connectionName === undefined) return detail;
+  const name = azureConnectionName(endpointId) ?? null;
+  return name === detail.privateEndpointConnectionName ? detail : { ...detail, privateEndpointConnectionName: name };
 }

@@ -13,21 +13,14 @@ import { insertApiKey } from '../../src/app/api-keys.service.js';
 import { insertProject } from '../../src/app/projects.service.js';
 import { newObjectId } from '../../src/domain/object-id.js';
 import { repositories } from '../../src/store/repositories.js';
-import { contractErrors } from '../support/atlas-contract.js';
+import { expectContract } from '../support/atlas-contract.js';
 import { startStack, until, type Stack } from '../support/full-stack.js';
 
-const SPEC = '/api/atlas/v2/groups/{groupId}/privateEndpoint';
 let stack: Stack;
 before(async () => {
   stack = await startStack();
 });
 after(async () => stack?.close());
-
-/** Asserts the status and that the body validates against the official spec of that operation. */
-function expectContract(res: AtlasResponse, method: string, specPath: string, status: number): void {
-  assert.equal(res.status, status, res.text);
-  assert.deepEqual(contractErrors(method, `${SPEC}${specPath}`, status, res.json ?? {}), [], `${method} ${specPath} → ${res.text}`);
-}
 
 function code(res: AtlasResponse): string {
   return (res.json as { errorCode?: string }).errorCode ?? `(no error: ${res.status})`;

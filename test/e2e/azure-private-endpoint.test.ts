@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
+import { expectContract } from '../support/atlas-contract.js';
 import { startStack, until, type Stack } from '../support/full-stack.js';
 
 // An Azure private endpoint end to end against the local cloud's Azure Resource Manager: the
@@ -46,6 +47,7 @@ describe('Azure endpoint service', () => {
   test('create answers 201 INITIATING in the recorded Azure shape, then AVAILABLE with the private link service', async () => {
     const res = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AZURE', region: 'eastus2' });
     assert.equal(res.status, 201, res.text);
+    expectContract(res, 'POST', '/endpointService', 201);
     const body = res.json as Record<string, unknown>;
     assert.deepEqual(Object.keys(body).sort(), [
       'cloudProvider',
@@ -75,6 +77,7 @@ describe('Azure endpoint service', () => {
       () => stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}`),
       (r) => (r.json as { status: string }).status === 'AVAILABLE',
     );
+    expectContract(ready, 'GET', '/{cloudProvider}/endpointService/{endpointServiceId}', 200);
     const service = ready.json as { privateLinkServiceName: string; privateLinkServiceResourceId: string };
     assert.equal(service.privateLinkServiceName, `pls_${serviceId}`);
     assert.match(
@@ -85,6 +88,7 @@ describe('Azure endpoint service', () => {
     );
     plsId = service.privateLinkServiceResourceId;
     const list = await stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService`);
+    expectContract(list, 'GET', '/{cloudProvider}/endpointService', 200);
     assert.deepEqual(
       (list.json as Array<{ id: string }>).map((s) => s.id),
       [serviceId],
@@ -114,6 +118,7 @@ describe('Azure private endpoint', () => {
     assert.match(registered.privateEndpointIPAddress, /^10\.1\.0\.\d+$/);
     const created = await stack.owner.post(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint`, registered);
     assert.equal(created.status, 201, created.text);
+    expectContract(created, 'POST', '/{cloudProvider}/endpointService/{endpointServiceId}/endpoint', 201);
     assert.deepEqual(created.json, {
       cloudProvider: 'AZURE',
       deleteRequested: false,
@@ -128,6 +133,7 @@ describe('Azure private endpoint', () => {
       () => stack.owner.get(path),
       (r) => (r.json as { status: string }).status === 'AVAILABLE',
     );
+    expectContract(available, 'GET', '/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}', 200);
     const endpoint = available.json as { privateEndpointConnectionName: string; status: string };
     assert.ok(endpoint.privateEndpointConnectionName, 'the connection name Azure shows');
     const service = (await stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}`)).json as { privateEndpoints: string[] };

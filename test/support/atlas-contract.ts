@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import type { AtlasResponse } from '../../src/client/atlas-client.js';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
@@ -115,4 +117,10 @@ export function connectionStringsErrors(body: unknown): string[] {
   const { connection, ajv } = load();
   const validate = ajv.compile(convert({ $ref: '#/components/schemas/ClusterConnectionStrings' }, connection) as Schema);
   return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+/** Asserts the status and that the body validates against the official spec of that private-endpoint operation (`specPath` under `…/groups/{groupId}/privateEndpoint`). */
+export function expectContract(res: AtlasResponse, method: string, specPath: string, status: number): void {
+  assert.equal(res.status, status, res.text);
+  assert.deepEqual(contractErrors(method, `/api/atlas/v2/groups/{groupId}/privateEndpoint${specPath}`, status, res.json ?? {}), [], `${method} ${specPath} → ${res.text}`);
 }
