@@ -199,9 +199,9 @@ async function main(): Promise<void> {
     instance = await startBenchPrivlink();
     const { bootstrap, running } = instance;
     const client = new AtlasClient({ baseUrl: running.apiUrl, publicKey: bootstrap.publicKey, privateKey: bootstrap.privateKey });
-    const serviceId = await createService(client, bootstrap.projectId);
-    await waitServiceAvailable(client, bootstrap.projectId, serviceId, { intervalMs: 5 });
-    const path = servicePath(bootstrap.projectId, serviceId);
+    const serviceId = await createService(client, bootstrap.projectId, 'AWS');
+    await waitServiceAvailable(client, bootstrap.projectId, 'AWS', serviceId, { intervalMs: 5 });
+    const path = servicePath(bootstrap.projectId, 'AWS', serviceId);
     const sample = await client.get(path);
     client.close();
     if (sample.status !== 200) throw new Error(`GET ${path}: ${sample.status} ${sample.text}`);

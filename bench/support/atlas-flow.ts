@@ -1,13 +1,53 @@
-// The steps of the private-endpoint flow (README "Walkthrough") as a benchmark drives them: the
-// provider side on the Admin API with Digest auth, the customer side with the EC2 SDK against the
-// local cloud. Every wait is a poll with a fixed pause between one response and the next request.
-import { CreateVpcEndpointCommand, DeleteVpcEndpointsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+// The steps of the private-endpoint flow (README "Walkthrough") as a benchmark drives them, for
+// AWS and for Azure: the provider side on the Admin API with Digest auth, the customer side with
+// that cloud's official SDK against the local cloud (a `CustomerSide`: customer-vpc.ts,
+// customer-vnet.ts). Every wait is a poll with a fixed pause between one response and the next
+// request.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AtlasClient, AtlasResponse } from '../../src/client/atlas-client.js';
 
 /** Raised when a step answers something the flow does not expect (a benchmark run is then void). */
 export class FlowError extends Error {
   override readonly name = 'FlowError';
+}
+
+/** Atlas's `providerName` / `cloudProvider` of the clouds the flow drives. */
+export type Provider = 'AWS' | 'AZURE';
+
+/** What differs between the clouds on the Admin API, in Atlas's own field names. */
+interface ProviderShape {
+  /** The region the service is created in, as the cloud names it. */
+  readonly region: string;
+  /** The service's field that the customer's endpoint connects to, once AVAILABLE. */
+  readonly targetField: 'endpointServiceName' | 'privateLinkServiceResourceId';
+  /** The endpoint's status field. */
+  readonly endpointStatusField: 'connectionStatus' | 'status';
+}
+
+const SHAPES: Readonly<Record<Provider, ProviderShape>> = {
+  AWS: { region: 'us-east-1', targetField: 'endpointServiceName', endpointStatusField: 'connectionStatus' },
+  AZURE: { region: 'eastus2', targetField: 'privateLinkServiceResourceId', endpointStatusField: 'status' },
+};
+
+/**
+ * The customer's side of the flow on one cloud: makes an endpoint to the provider's service and
+ * says what to register with Atlas. Set up (untimed) before the runs; one instance per cloud.
+ */
+export interface CustomerSide {
+  /** The cloud this customer lives in. */
+  readonly provider: Provider;
+  /** What `createEndpoint` does, for the table (e.g. `DescribeVpcs+Subnets, CreateVpcEndpoint`). */
+  readonly steps: string;
+  /**
+   * Creates an endpoint to `target` (the service's `endpointServiceName` on AWS, its
+   * `privateLinkServiceResourceId` on Azure) and returns its id and the body of the Atlas POST
+   * that registers it. Throws FlowError (or the SDK's error) when the cloud refuses.
+   */
+  createEndpoint(target: string): Promise<{ id: string; registration: Record<string, string> }>;
+  /** Deletes an endpoint `createEndpoint` made; waits until the cloud says it is gone. */
+  deleteEndpoint(id: string): Promise<void>;
+  /** Releases the SDK clients. */
+  close(): void;
 }
 
 export interface PollOptions {
@@ -41,39 +81,65 @@ export async function pollUntil(
 type Json = Record<string, unknown>;
 const field = (response: AtlasResponse, name: string): unknown => (response.json as Json | undefined)?.[name];
 
-export function servicePath(projectId: string, serviceId?: string): string {
-  return `/api/atlas/v2/groups/${projectId}/privateEndpoint/${serviceId === undefined ? 'endpointService' : `AWS/endpointService/${serviceId}`}`;
+/** `…/privateEndpoint/endpointService` (create) or `…/privateEndpoint/{provider}/endpointService/{id}`. */
+export function servicePath(projectId: string, provider?: Provider, serviceId?: string): string {
+  const base = `/api/atlas/v2/groups/${projectId}/privateEndpoint`;
+  return provider === undefined || serviceId === undefined ? `${base}/endpointService` : `${base}/${provider}/endpointService/${serviceId}`;
 }
 
-/** POSTs an AWS endpoint service in us-east-1 (201 INITIATING); returns its id. */
-export async function createService(client: AtlasClient, projectId: string): Promise<string> {
-  const created = await client.post(servicePath(projectId), { providerName: 'AWS', region: 'us-east-1' });
+/** `…/endpointService/{id}/endpoint/{endpointId}`; Azure's endpoint ids are resource paths, hence the encoding. */
+export function endpointPath(projectId: string, provider: Provider, serviceId: string, endpointId: string): string {
+  return `${servicePath(projectId, provider, serviceId)}/endpoint/${encodeURIComponent(endpointId)}`;
+}
+
+/** POSTs an endpoint service in the provider's benchmark region (201 INITIATING); returns its id. */
+export async function createService(client: AtlasClient, projectId: string, provider: Provider): Promise<string> {
+  const created = await client.post(servicePath(projectId), { providerName: provider, region: SHAPES[provider].region });
   if (created.status !== 201 || typeof field(created, 'id') !== 'string') throw new FlowError(`POST endpointService: ${created.status} ${created.text.slice(0, 300)}`);
   return field(created, 'id') as string;
 }
 
-/** Polls the service until AVAILABLE; returns its `endpointServiceName`. */
-export async function waitServiceAvailable(client: AtlasClient, projectId: string, serviceId: string, poll: PollOptions): Promise<{ serviceName: string; polls: number }> {
-  const { response, polls } = await pollUntil(client, servicePath(projectId, serviceId), (r) => r.status === 200 && field(r, 'status') === 'AVAILABLE', {
+/**
+ * Polls the service until AVAILABLE; returns what the customer's endpoint connects to
+ * (`endpointServiceName` on AWS, `privateLinkServiceResourceId` on Azure).
+ */
+export async function waitServiceAvailable(
+  client: AtlasClient,
+  projectId: string,
+  provider: Provider,
+  serviceId: string,
+  poll: PollOptions,
+): Promise<{ target: string; polls: number }> {
+  const { response, polls } = await pollUntil(client, servicePath(projectId, provider, serviceId), (r) => r.status === 200 && field(r, 'status') === 'AVAILABLE', {
     ...poll,
     failed: (r) => (r.status !== 200 ? `${r.status} ${r.text.slice(0, 300)}` : field(r, 'status') === 'FAILED' ? `FAILED: ${String(field(r, 'errorMessage'))}` : undefined),
   });
-  return { serviceName: field(response, 'endpointServiceName') as string, polls };
+  const target = field(response, SHAPES[provider].targetField);
+  if (typeof target !== 'string' || target === '') throw new FlowError(`service AVAILABLE without ${SHAPES[provider].targetField}: ${response.text.slice(0, 300)}`);
+  return { target, polls };
 }
 
-/** POSTs the customer's endpoint id to the service (201 PENDING_ACCEPTANCE). */
-export async function registerEndpoint(client: AtlasClient, projectId: string, serviceId: string, vpceId: string): Promise<void> {
-  const registered = await client.post(`${servicePath(projectId, serviceId)}/endpoint`, { id: vpceId });
+/** POSTs the customer's endpoint to the service (201): `{id}` on AWS, `{id, privateEndpointIPAddress}` on Azure. */
+export async function registerEndpoint(client: AtlasClient, projectId: string, provider: Provider, serviceId: string, registration: Record<string, string>): Promise<void> {
+  const registered = await client.post(`${servicePath(projectId, provider, serviceId)}/endpoint`, registration);
   if (registered.status !== 201) throw new FlowError(`POST endpoint: ${registered.status} ${registered.text.slice(0, 300)}`);
 }
 
-/** Polls the interface endpoint until its `connectionStatus` is AVAILABLE. */
-export async function waitEndpointAvailable(client: AtlasClient, projectId: string, serviceId: string, vpceId: string, poll: PollOptions): Promise<{ polls: number }> {
-  const { polls } = await pollUntil(client, `${servicePath(projectId, serviceId)}/endpoint/${vpceId}`, (r) => r.status === 200 && field(r, 'connectionStatus') === 'AVAILABLE', {
+/** Polls the endpoint until its status (`connectionStatus` on AWS, `status` on Azure) is AVAILABLE. */
+export async function waitEndpointAvailable(
+  client: AtlasClient,
+  projectId: string,
+  provider: Provider,
+  serviceId: string,
+  endpointId: string,
+  poll: PollOptions,
+): Promise<{ polls: number }> {
+  const statusField = SHAPES[provider].endpointStatusField;
+  const { polls } = await pollUntil(client, endpointPath(projectId, provider, serviceId, endpointId), (r) => r.status === 200 && field(r, statusField) === 'AVAILABLE', {
     ...poll,
     failed: (r) => {
       if (r.status !== 200) return `${r.status} ${r.text.slice(0, 300)}`;
-      const status = field(r, 'connectionStatus');
+      const status = field(r, statusField);
       return status === 'REJECTED' || status === 'FAILED' ? `${String(status)}: ${String(field(r, 'errorMessage'))}` : undefined;
     },
   });
@@ -81,49 +147,12 @@ export async function waitEndpointAvailable(client: AtlasClient, projectId: stri
 }
 
 /** DELETEs the service (202) and polls until it is gone (404). */
-export async function deleteService(client: AtlasClient, projectId: string, serviceId: string, poll: PollOptions): Promise<void> {
-  const deleted = await client.delete(servicePath(projectId, serviceId));
+export async function deleteService(client: AtlasClient, projectId: string, provider: Provider, serviceId: string, poll: PollOptions): Promise<void> {
+  const path = servicePath(projectId, provider, serviceId);
+  const deleted = await client.delete(path);
   if (deleted.status !== 202) throw new FlowError(`DELETE endpointService: ${deleted.status} ${deleted.text.slice(0, 300)}`);
-  await pollUntil(client, servicePath(projectId, serviceId), (r) => r.status === 404, {
+  await pollUntil(client, path, (r) => r.status === 404, {
     ...poll,
     failed: (r) => (r.status !== 200 ? `${r.status} ${r.text.slice(0, 300)}` : undefined),
   });
-}
-
-/** The customer's side on the local cloud: their default VPC, a subnet in us-east-1a, endpoints. */
-export class CustomerVpc {
-  readonly ec2: EC2Client;
-
-  constructor(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }) {
-    this.ec2 = new EC2Client({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-  }
-
-  /** DescribeVpcs (isDefault) → DescribeSubnets (us-east-1a) → CreateVpcEndpoint (Interface); the vpce id. */
-  async createInterfaceEndpoint(serviceName: string): Promise<string> {
-    const vpcs = await this.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }));
-    const vpcId = vpcs.Vpcs?.[0]?.VpcId;
-    if (!vpcId) throw new FlowError('DescribeVpcs: no default VPC');
-    const subnets = await this.ec2.send(
-      new DescribeSubnetsCommand({
-        Filters: [
-          { Name: 'vpc-id', Values: [vpcId] },
-          { Name: 'availability-zone', Values: ['us-east-1a'] },
-        ],
-      }),
-    );
-    const subnetId = subnets.Subnets?.[0]?.SubnetId;
-    if (!subnetId) throw new FlowError('DescribeSubnets: no subnet in us-east-1a');
-    const created = await this.ec2.send(new CreateVpcEndpointCommand({ VpcId: vpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnetId] }));
-    const vpceId = created.VpcEndpoint?.VpcEndpointId;
-    if (!vpceId) throw new FlowError('CreateVpcEndpoint: no endpoint id');
-    return vpceId;
-  }
-
-  async deleteEndpoint(vpceId: string): Promise<void> {
-    await this.ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [vpceId] }));
-  }
-
-  close(): void {
-    this.ec2.destroy();
-  }
 }

@@ -19,7 +19,7 @@ export interface BenchPrivlink {
 }
 
 /**
- * Starts privlink with every port ephemeral, the local cloud on zero simulated delay, logs at
+ * Starts privlink with every port ephemeral, the local cloud (AWS and Azure) on zero simulated delay, logs at
  * `warn`, and a loopback base that does not collide with a privlink on the defaults.
  */
 export async function startBenchPrivlink(): Promise<BenchPrivlink> {
@@ -48,6 +48,7 @@ export async function startBenchPrivlink(): Promise<BenchPrivlink> {
     const config = buildConfig({ port: 0, localcloudPort: 0, dnsPort: 0, dataDir }, env);
     running = await startPrivlink(config, createLogger('warn'));
     await running.localCloud?.setDelays('instant');
+    await running.azureCloud?.setDelays('instant');
     const bootstrap = running.createdBootstrap;
     if (!bootstrap?.localCloud) throw new Error('privlink started without a bootstrap key or without the local cloud');
     return { running, bootstrap: bootstrap as BenchPrivlink['bootstrap'], backend, close };

@@ -1,0 +1,44 @@
+// The customer's side of the AWS flow on the local cloud's EC2, with the official SDK: their
+// default VPC, a subnet in us-east-1a, interface endpoints to the provider's endpoint service.
+import { CreateVpcEndpointCommand, DeleteVpcEndpointsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { FlowError, type CustomerSide } from './atlas-flow.js';
+
+export class CustomerVpc implements CustomerSide {
+  readonly provider = 'AWS' as const;
+  readonly steps = 'DescribeVpcs+Subnets, CreateVpcEndpoint';
+  readonly ec2: EC2Client;
+
+  /** `endpoint`: the local cloud's AWS URL; `credentials`: bootstrap.json `localCloud.customer`. SDK retries off. */
+  constructor(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }) {
+    this.ec2 = new EC2Client({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  }
+
+  /** DescribeVpcs (isDefault) → DescribeSubnets (us-east-1a) → CreateVpcEndpoint (Interface); registers as `{id: vpce}`. */
+  async createEndpoint(serviceName: string): Promise<{ id: string; registration: Record<string, string> }> {
+    const vpcs = await this.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }));
+    const vpcId = vpcs.Vpcs?.[0]?.VpcId;
+    if (!vpcId) throw new FlowError('DescribeVpcs: no default VPC');
+    const subnets = await this.ec2.send(
+      new DescribeSubnetsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpcId] },
+          { Name: 'availability-zone', Values: ['us-east-1a'] },
+        ],
+      }),
+    );
+    const subnetId = subnets.Subnets?.[0]?.SubnetId;
+    if (!subnetId) throw new FlowError('DescribeSubnets: no subnet in us-east-1a');
+    const created = await this.ec2.send(new CreateVpcEndpointCommand({ VpcId: vpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnetId] }));
+    const vpceId = created.VpcEndpoint?.VpcEndpointId;
+    if (!vpceId) throw new FlowError('CreateVpcEndpoint: no endpoint id');
+    return { id: vpceId, registration: { id: vpceId } };
+  }
+
+  async deleteEndpoint(vpceId: string): Promise<void> {
+    await this.ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [vpceId] }));
+  }
+
+  close(): void {
+    this.ec2.destroy();
+  }
+}
