@@ -1,9 +1,10 @@
 import type { LoadBalancer, PrivateEndpointConnection, PrivateLinkService } from '@azure/arm-network';
+import type { OperationState, SimplePollerLike } from '@azure/core-lro';
 import type { ObservedEndpointService } from '../../domain/endpoint-service.js';
 import type { ObservedConnection, ProviderWording } from '../../domain/interface-endpoint.js';
 import type { CloudProviderAdapter, EndpointServiceSpec, ListenerSpec, ProviderRef } from '../cloud-provider.js';
 import type { AzureClients } from './azure-clients.js';
-import { azure, azureOrAbsent } from './azure-errors.js';
+import { azure, azureOrAbsent, classifyAzureError } from './azure-errors.js';
 import { ADDRESS_SPACE, azureNames, SERVICE_TAG, SUBNET_PREFIX } from './azure-names.js';
 
 /**
@@ -91,27 +92,30 @@ export class AzureProvider implements CloudProviderAdapter {
     const ref = { resourceGroup: names.resourceGroup };
 
     const vnet = await azureOrAbsent(() => network.virtualNetworks.get(names.resourceGroup, names.virtualNetwork));
-    if (!vnet) {
-      await azure(() =>
-        network.virtualNetworks.beginCreateOrUpdate(names.resourceGroup, names.virtualNetwork, {
-          location: spec.region,
-          tags,
-          addressSpace: { addressPrefixes: [ADDRESS_SPACE] },
-          subnets: [{ name: names.subnet, addressPrefix: SUBNET_PREFIX, privateLinkServiceNetworkPolicies: 'Disabled' }],
-        }),
-      );
-      return ref;
-    }
-    if (vnet.provisioningState !== 'Succeeded') return ref;
+    const vnetReady = vnet
+      ? vnet.provisioningState === 'Succeeded'
+      : await settles(() =>
+          network.virtualNetworks.beginCreateOrUpdate(
+            names.resourceGroup,
+            names.virtualNetwork,
+            {
+              location: spec.region,
+              tags,
+              addressSpace: { addressPrefixes: [ADDRESS_SPACE] },
+              subnets: [{ name: names.subnet, addressPrefix: SUBNET_PREFIX, privateLinkServiceNetworkPolicies: 'Disabled' }],
+            },
+            POLLING,
+          ),
+        );
+    if (!vnetReady) return ref;
 
-    const lb = await azureOrAbsent(() => network.loadBalancers.get(names.resourceGroup, names.loadBalancer));
-    if (!lb) {
-      await azure(() => network.loadBalancers.beginCreateOrUpdate(names.resourceGroup, names.loadBalancer, this.loadBalancerBody(spec, tags)));
-      return ref;
-    }
-    if (lb.provisioningState !== 'Succeeded') return ref;
+    const lb = vnet ? await azureOrAbsent(() => network.loadBalancers.get(names.resourceGroup, names.loadBalancer)) : undefined;
+    const lbReady = lb
+      ? lb.provisioningState === 'Succeeded'
+      : await settles(() => network.loadBalancers.beginCreateOrUpdate(names.resourceGroup, names.loadBalancer, this.loadBalancerBody(spec, tags), POLLING));
+    if (!lbReady) return ref;
 
-    await azure(() => network.privateLinkServices.beginCreateOrUpdate(names.resourceGroup, names.privateLinkService, this.privateLinkServiceBody(spec, tags)));
+    await settles(() => network.privateLinkServices.beginCreateOrUpdate(names.resourceGroup, names.privateLinkService, this.privateLinkServiceBody(spec, tags), POLLING));
     return ref;
   }
 
@@ -121,7 +125,7 @@ export class AzureProvider implements CloudProviderAdapter {
     const network = this.clients.network;
     const lb = await azureOrAbsent(() => network.loadBalancers.get(names.resourceGroup, names.loadBalancer));
     if (lb?.provisioningState === 'Succeeded') {
-      await azure(() => network.loadBalancers.beginCreateOrUpdate(names.resourceGroup, names.loadBalancer, this.loadBalancerBody(spec, tags)));
+      await settles(() => network.loadBalancers.beginCreateOrUpdate(names.resourceGroup, names.loadBalancer, this.loadBalancerBody(spec, tags), POLLING));
     }
     const pls = await azureOrAbsent(() => network.privateLinkServices.get(names.resourceGroup, names.privateLinkService));
     if (pls?.provisioningState === 'Succeeded' && Boolean(pls.enableProxyProtocol) !== wantsProxyProtocol(spec.listeners)) {
@@ -244,6 +248,31 @@ export class AzureProvider implements CloudProviderAdapter {
       autoApproval: { subscriptions: [] },
       enableProxyProtocol: wantsProxyProtocol(spec.listeners),
     };
+  }
+}
+
+/** How often a started operation is polled while the adapter waits for it (ARM's Retry-After wins when it says more). */
+const POLLING = { updateIntervalInMs: 25 };
+/** How long one pass waits for a started operation before leaving it to the next pass. */
+const SETTLE_MS = 1_500;
+
+/**
+ * Starts an ARM long-running operation and gives it up to SETTLE_MS to finish, so a quick step
+ * (Azure's fast ones, the local cloud's with zero delays) lets the same pass go on; a slow one is
+ * left running and the next pass sees its `provisioningState`. True when it finished.
+ */
+async function settles(start: () => Promise<SimplePollerLike<OperationState<unknown>, unknown>>): Promise<boolean> {
+  const poller = await azure(start);
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), SETTLE_MS);
+  try {
+    await poller.pollUntilDone({ abortSignal: abort.signal });
+    return true;
+  } catch (error) {
+    if (abort.signal.aborted) return false;
+    throw classifyAzureError(error);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
