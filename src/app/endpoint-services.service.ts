@@ -39,6 +39,8 @@ export async function createEndpointService(ctx: AppContext, principal: Principa
   if (typeof input.region !== 'string') throw apiError('INVALID_ATTRIBUTE', 'region');
   const region = findRegion(provider, input.region);
   if (!region) throw apiError('INVALID_REGION', input.region, provider);
+  if (input.portMappingEnabled !== undefined && input.portMappingEnabled !== null && typeof input.portMappingEnabled !== 'boolean')
+    throw apiError('INVALID_ATTRIBUTE', 'portMappingEnabled');
   if (input.portMappingEnabled === true && provider !== 'GCP') throw apiError('INVALID_ATTRIBUTE', 'portMappingEnabled');
   const now = ctx.now();
   return inTransaction(ctx, async ({ repos, enqueue }) => {
@@ -63,7 +65,7 @@ export async function createEndpointService(ctx: AppContext, principal: Principa
       deleteRequested: false,
       createdAt: now,
       providerRef: {},
-      detail: emptyServiceDetail(provider),
+      detail: provider === 'GCP' ? { cloud: 'GCP', serviceAttachmentNames: [], portMappingEnabled: input.portMappingEnabled === true } : emptyServiceDetail(provider),
     };
     await repos.privateEndpoints.insertService(service);
     await recordEvent(repos, { orgId: project.orgId, projectId, type: 'ENDPOINT_SERVICE_CREATED', targetId: service.id, payload: { provider, regionName: region.atlasName } }, now);

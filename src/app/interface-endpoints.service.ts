@@ -1,6 +1,6 @@
 import { apiError } from '../domain/errors.js';
 import type { Principal } from '../domain/identity.js';
-import { AWS_ENDPOINT_ID, AZURE_PRIVATE_ENDPOINT_ID, IPV4_ADDRESS, type EndpointDetail } from '../domain/interface-endpoint.js';
+import { AWS_ENDPOINT_ID, AZURE_PRIVATE_ENDPOINT_ID, GCP_PROJECT_ID, GCP_RESOURCE_NAME, IPV4_ADDRESS, type EndpointDetail } from '../domain/interface-endpoint.js';
 import { lowestFreeIndex } from '../domain/port-allocation.js';
 import { checkEndpointRegionRule } from '../domain/private-endpoint-rules.js';
 import { INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-kinds.js';
@@ -62,7 +62,8 @@ export async function createInterfaceEndpoint(
       plIndex: lowestFreeIndex(usedIndexes),
       dnsNames: [],
       createdAt: now,
-      detail,
+      // A GCP group takes its service's port mapping (one forwarding rule, or one per attachment).
+      detail: detail.cloud === 'GCP' && service.detail.cloud === 'GCP' ? { ...detail, portMappingEnabled: service.detail.portMappingEnabled } : detail,
     };
     await repos.privateEndpoints.insertEndpoint(endpoint);
     await recordEvent(
@@ -126,6 +127,7 @@ export async function deleteInterfaceEndpoint(
  * IPv4 address (both required).
  */
 function parseRegistration(provider: CloudProvider, input: Record<string, unknown>): { endpointId: string; detail: EndpointDetail } {
+  if (provider === 'GCP') return parseEndpointGroup(input);
   if (input.id === undefined || input.id === null) throw apiError('MISSING_ATTRIBUTE', 'id');
   if (typeof input.id !== 'string') throw apiError('INVALID_ATTRIBUTE', 'id');
   if (provider === 'AZURE') {
@@ -137,6 +139,32 @@ function parseRegistration(provider: CloudProvider, input: Record<string, unknow
   }
   if (provider === 'AWS' && !AWS_ENDPOINT_ID.test(input.id)) throw apiError('INVALID_ATTRIBUTE', 'id');
   return { endpointId: input.id, detail: { cloud: 'AWS' } };
+}
+
+/**
+ * GCP: an endpoint group `{endpointGroupName, gcpProjectId, endpoints: [{endpointName, ipAddress}]}`
+ * — the customer's forwarding rules (one per service attachment; one with port mapping), named as
+ * Compute Engine names resources, in the customer's project.
+ */
+function parseEndpointGroup(input: Record<string, unknown>): { endpointId: string; detail: EndpointDetail } {
+  const name = input.endpointGroupName;
+  if (name === undefined || name === null) throw apiError('MISSING_ATTRIBUTE', 'endpointGroupName');
+  if (typeof name !== 'string' || !GCP_RESOURCE_NAME.test(name)) throw apiError('INVALID_ATTRIBUTE', 'endpointGroupName');
+  const project = input.gcpProjectId;
+  if (project === undefined || project === null) throw apiError('MISSING_ATTRIBUTE', 'gcpProjectId');
+  if (typeof project !== 'string' || !GCP_PROJECT_ID.test(project)) throw apiError('INVALID_ATTRIBUTE', 'gcpProjectId');
+  const endpoints = input.endpoints ?? [];
+  if (!Array.isArray(endpoints)) throw apiError('INVALID_ATTRIBUTE', 'endpoints');
+  const seen = new Set<string>();
+  const rules = endpoints.map((item: unknown) => {
+    const rule = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    if (typeof rule.endpointName !== 'string' || !GCP_RESOURCE_NAME.test(rule.endpointName) || seen.has(rule.endpointName))
+      throw apiError('INVALID_ATTRIBUTE', 'endpoints.endpointName');
+    if (typeof rule.ipAddress !== 'string' || !IPV4_ADDRESS.test(rule.ipAddress)) throw apiError('INVALID_ATTRIBUTE', 'endpoints.ipAddress');
+    seen.add(rule.endpointName);
+    return { endpointName: rule.endpointName, ipAddress: rule.ipAddress, status: 'PENDING_ACCEPTANCE' as const };
+  });
+  return { endpointId: name, detail: { cloud: 'GCP', gcpProjectId: project, endpoints: rules, portMappingEnabled: false } };
 }
 
 /** The interface endpoint of this project's service, or 404 RESOURCE_NOT_FOUND. */

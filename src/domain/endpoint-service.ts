@@ -40,12 +40,16 @@ export interface EndpointService {
 export type ServiceDetail =
   | { readonly cloud: 'AWS' }
   | { readonly cloud: 'AZURE'; readonly privateLinkServiceResourceId: string | null }
-  | { readonly cloud: 'GCP'; readonly serviceAttachmentNames: readonly string[] };
+  | { readonly cloud: 'GCP'; readonly serviceAttachmentNames: readonly string[]; readonly portMappingEnabled: boolean };
 
-/** The empty detail of a provider's service before the provider made anything. */
-export function emptyServiceDetail(provider: CloudProvider): ServiceDetail {
+/**
+ * The empty detail of a provider's service before the provider made anything (GCP keeps the
+ * `portMappingEnabled` it was created with: one service attachment for the region, or Atlas's
+ * legacy set of attachments).
+ */
+export function emptyServiceDetail(provider: CloudProvider, previous?: ServiceDetail): ServiceDetail {
   if (provider === 'AZURE') return { cloud: 'AZURE', privateLinkServiceResourceId: null };
-  if (provider === 'GCP') return { cloud: 'GCP', serviceAttachmentNames: [] };
+  if (provider === 'GCP') return { cloud: 'GCP', serviceAttachmentNames: [], portMappingEnabled: previous?.cloud === 'GCP' ? previous.portMappingEnabled : false };
   return { cloud: 'AWS' };
 }
 
@@ -105,9 +109,16 @@ export function decideEndpointService(current: EndpointService, observed: Observ
   switch (observed.state) {
     case 'absent':
     case 'provisioning':
-      return { status: 'INITIATING', errorMessage: null, endpointServiceName: null, detail: emptyServiceDetail(current.provider), action: 'create', settled: false };
+      return {
+        status: 'INITIATING',
+        errorMessage: null,
+        endpointServiceName: null,
+        detail: emptyServiceDetail(current.provider, current.detail),
+        action: 'create',
+        settled: false,
+      };
     case 'deleting':
-      return { status: 'INITIATING', errorMessage: null, endpointServiceName: null, detail: emptyServiceDetail(current.provider), action: 'none', settled: false };
+      return { status: 'INITIATING', errorMessage: null, endpointServiceName: null, detail: emptyServiceDetail(current.provider, current.detail), action: 'none', settled: false };
     case 'ready':
       return {
         status: 'AVAILABLE',

@@ -50,6 +50,19 @@ export function azureConnectionName(resourceId: string): string | undefined {
   return match && subscription ? `${subscription}%2F${match[1]}%2F${match[2]}` : undefined;
 }
 
+/**
+ * A GCP resource name (forwarding rules, endpoint groups): "a lowercase letter followed by up to 62
+ * lowercase letters, digits or hyphens, not ending with a hyphen" (Compute Engine's naming rule).
+ */
+export const GCP_RESOURCE_NAME = /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * A GCP project id: "6 to 30 lowercase letters, digits, or hyphens; it must start with a letter and
+ * cannot end with a hyphen" (Resource Manager). Atlas's own `p-…` pattern is not required of a
+ * customer's project.
+ */
+export const GCP_PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+
 /** An IPv4 address in dotted-quad form (Atlas's `privateEndpointIPAddress`). */
 export const IPV4_ADDRESS = /^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}$/;
 
@@ -63,7 +76,7 @@ export const IPV4_ADDRESS = /^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}$/;
 export type EndpointDetail =
   | { readonly cloud: 'AWS' }
   | { readonly cloud: 'AZURE'; readonly privateEndpointIPAddress: string; readonly privateEndpointConnectionName: string | null }
-  | { readonly cloud: 'GCP'; readonly gcpProjectId: string; readonly endpoints: readonly GcpForwardingRule[] };
+  | { readonly cloud: 'GCP'; readonly gcpProjectId: string; readonly endpoints: readonly GcpForwardingRule[]; readonly portMappingEnabled: boolean };
 
 /** One forwarding rule of a GCP endpoint group (Atlas's `GCPConsumerForwardingRule`). */
 export interface GcpForwardingRule {

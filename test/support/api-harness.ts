@@ -16,7 +16,11 @@ import type { Store } from '../../src/store/database.js';
 import { repositories } from '../../src/store/repositories.js';
 import { openTestStore } from './test-store.js';
 
-/** The Admin API alone (no reconciler, no local cloud) on a fresh store, over real HTTP on a free port. */
+/**
+ * The Admin API alone (no reconciler, no local cloud) on a fresh store, over real HTTP on a free
+ * port. It accepts every cloud's requests (nothing is reconciled here), so each cloud's Atlas shapes
+ * and validation can be checked on their own.
+ */
 export interface ApiHarness {
   readonly url: string;
   readonly store: Store;
@@ -37,7 +41,7 @@ export interface ApiHarness {
 export async function startApi(): Promise<ApiHarness> {
   const test = await openTestStore();
   const store = test.store;
-  const ctx: AppContext = appContext(store, { domain: 'privlink.test', providers: ['AWS', 'AZURE'] });
+  const ctx: AppContext = appContext(store, { domain: 'privlink.test', providers: ['AWS', 'AZURE', 'GCP'] });
   const bootstrap = (await ensureBootstrap(ctx, null)).key!;
   const authenticator = new Authenticator(credentialsLookup(store), new DigestAuthority(Buffer.from('test-secret'), { nonceTtlMs: 300_000 }), 0);
   const app = await buildApiServer({ ctx, authenticator, log: createLogger('error'), publicUrl: null });

@@ -1,5 +1,4 @@
 import type { EndpointServiceView } from '../../../app/endpoint-services.service.js';
-import { apiError } from '../../../domain/errors.js';
 import { initiatingStatus, type InterfaceEndpointRecord } from '../../../domain/interface-endpoint.js';
 import type {
   AWSInterfaceEndpointWire,
@@ -15,7 +14,8 @@ import type {
  * `{"cloudProvider","endpointServiceName","errorMessage","id","interfaceEndpoints","regionName","status","supportedRemoteRegions"}`;
  * Azure (`AzurePrivateLinkConnection`) as recorded:
  * `{"cloudProvider","errorMessage","id","privateEndpoints","privateLinkServiceName","privateLinkServiceResourceId","regionName","status"}`.
- * GCP services are refused at creation (PROVIDER_UNSUPPORTED) until its adapter exists.
+ * GCP (`GCPEndpointService`) as recorded:
+ * `{"cloudProvider","endpointGroupNames","errorMessage","id","portMappingEnabled","regionName","serviceAttachmentNames","status"}`.
  */
 export function endpointServiceJson(service: EndpointServiceView): EndpointServiceWire {
   switch (service.detail.cloud) {
@@ -24,7 +24,16 @@ export function endpointServiceJson(service: EndpointServiceView): EndpointServi
     case 'AZURE':
       return azurePrivateLinkConnectionJson(service, service.detail.privateLinkServiceResourceId);
     case 'GCP':
-      throw apiError('PROVIDER_UNSUPPORTED', service.provider);
+      return {
+        cloudProvider: 'GCP',
+        endpointGroupNames: service.interfaceEndpoints.map((e) => e.endpointId),
+        errorMessage: service.errorMessage,
+        id: service.id,
+        portMappingEnabled: service.detail.portMappingEnabled,
+        regionName: service.regionName,
+        serviceAttachmentNames: service.detail.serviceAttachmentNames,
+        status: service.status,
+      };
   }
 }
 
@@ -74,7 +83,16 @@ export function interfaceEndpointJson(endpoint: InterfaceEndpointRecord): Interf
         status: initiatingStatus(endpoint.status),
       };
     case 'GCP':
-      throw apiError('PROVIDER_UNSUPPORTED', endpoint.provider);
+      return {
+        cloudProvider: 'GCP',
+        deleteRequested: endpoint.deleteRequested,
+        endpointGroupName: endpoint.endpointId,
+        endpoints: endpoint.detail.endpoints.map((rule) => ({ endpointName: rule.endpointName, ipAddress: rule.ipAddress, status: initiatingStatus(rule.status) })),
+        errorMessage: endpoint.errorMessage,
+        gcpProjectId: endpoint.detail.gcpProjectId,
+        portMappingEnabled: endpoint.detail.portMappingEnabled,
+        status: initiatingStatus(endpoint.status),
+      };
   }
 }
 

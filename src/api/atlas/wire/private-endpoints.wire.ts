@@ -99,7 +99,7 @@ export interface GCPEndpointGroupWire extends PrivateLinkEndpointBaseWire {
   readonly cloudProvider: 'GCP';
   readonly endpointGroupName: string;
   readonly endpoints: readonly GCPConsumerForwardingRuleWire[];
-  /** The customer's Google Cloud project, `p-<24 lower-case alphanumerics>`. */
+  /** The customer's Google Cloud project id (any valid project id; Atlas's own are `p-<24 alphanumerics>`). */
   readonly gcpProjectId: string;
   readonly portMappingEnabled: boolean;
   readonly status: 'INITIATING' | 'VERIFIED' | 'AVAILABLE' | 'FAILED' | 'DELETING' | 'DELETED';
