@@ -52,6 +52,46 @@ export interface GcpHarness {
   close(): Promise<void>;
 }
 
+/** The official clients for `project` against `cloud`. */
+export function computeClients(cloud: LocalCloudGcp, project: GcpProject): ComputeClients {
+  // The whole key file as `credentials`: the client signs JWTs with it (kid = private_key_id) and, with no scopes, sends them as is.
+  const withKey = {
+    apiEndpoint: cloud.host,
+    port: cloud.port,
+    protocol: 'http',
+    credentials: { ...project.serviceAccountKey },
+    scopes: [] as string[],
+    projectId: project.projectId,
+  };
+  const c: ComputeClients = {
+    project: project.projectId,
+    networks: new NetworksClient(withKey),
+    subnetworks: new SubnetworksClient(withKey),
+    firewalls: new FirewallsClient(withKey),
+    addresses: new AddressesClient(withKey),
+    negs: new NetworkEndpointGroupsClient(withKey),
+    backendServices: new RegionBackendServicesClient(withKey),
+    forwardingRules: new ForwardingRulesClient(withKey),
+    serviceAttachments: new ServiceAttachmentsClient(withKey),
+    regionOperations: new RegionOperationsClient(withKey),
+    globalOperations: new GlobalOperationsClient(withKey),
+    zoneOperations: new ZoneOperationsClient(withKey),
+    async done(call: Promise<unknown>): Promise<Operation> {
+      const [lro] = (await call) as [{ latestResponse: Operation }];
+      let op = lro.latestResponse;
+      while (op.status !== 'DONE') {
+        const name = op.name!;
+        if (op.region) [op] = await c.regionOperations.wait({ project: project.projectId, region: op.region.split('/').pop()!, operation: name });
+        else if (op.zone) [op] = await c.zoneOperations.wait({ project: project.projectId, zone: op.zone.split('/').pop()!, operation: name });
+        else [op] = await c.globalOperations.wait({ project: project.projectId, operation: name });
+      }
+      if (op.error?.errors?.length) throw new Error(`operation failed: ${JSON.stringify(op.error)}`);
+      return op;
+    },
+  };
+  return c;
+}
+
 export async function startGcp(options: Partial<Pick<LocalCloudGcpOptions, 'delays' | 'pageSize' | 'operationWaitMs'>> = {}): Promise<GcpHarness> {
   const testStore = await openTestStore();
   let offset = 0;
@@ -64,44 +104,7 @@ export async function startGcp(options: Partial<Pick<LocalCloudGcpOptions, 'dela
     },
     testStore,
     advance: (ms) => void (offset += ms),
-    clients(project) {
-      // The whole key file as `credentials`: the client signs JWTs with it (kid = private_key_id) and, with no scopes, sends them as is.
-      const withKey = {
-        apiEndpoint: cloud.host,
-        port: cloud.port,
-        protocol: 'http',
-        credentials: { ...project.serviceAccountKey },
-        scopes: [] as string[],
-        projectId: project.projectId,
-      };
-      const c = {
-        project: project.projectId,
-        networks: new NetworksClient(withKey),
-        subnetworks: new SubnetworksClient(withKey),
-        firewalls: new FirewallsClient(withKey),
-        addresses: new AddressesClient(withKey),
-        negs: new NetworkEndpointGroupsClient(withKey),
-        backendServices: new RegionBackendServicesClient(withKey),
-        forwardingRules: new ForwardingRulesClient(withKey),
-        serviceAttachments: new ServiceAttachmentsClient(withKey),
-        regionOperations: new RegionOperationsClient(withKey),
-        globalOperations: new GlobalOperationsClient(withKey),
-        zoneOperations: new ZoneOperationsClient(withKey),
-        async done(call: Promise<unknown>): Promise<Operation> {
-          const [lro] = (await call) as [{ latestResponse: Operation }];
-          let op = lro.latestResponse;
-          while (op.status !== 'DONE') {
-            const name = op.name!;
-            if (op.region) [op] = await c.regionOperations.wait({ project: project.projectId, region: op.region.split('/').pop()!, operation: name });
-            else if (op.zone) [op] = await c.zoneOperations.wait({ project: project.projectId, zone: op.zone.split('/').pop()!, operation: name });
-            else [op] = await c.globalOperations.wait({ project: project.projectId, operation: name });
-          }
-          if (op.error?.errors?.length) throw new Error(`operation failed: ${JSON.stringify(op.error)}`);
-          return op;
-        },
-      };
-      return c;
-    },
+    clients: (project) => computeClients(cloud, project),
     http(method, path, o = {}) {
       return new Promise((resolve, reject) => {
         const req = request(
@@ -224,7 +227,7 @@ export async function producerService(
 }
 
 /** The consumer's network `app-net` with subnet 10.20.1.0/24 (idempotent per harness only once). */
-export async function consumerNetwork(h: GcpHarness, project: GcpProject = h.cloud.projects.consumer): Promise<ComputeClients> {
+export async function consumerNetwork(h: Pick<GcpHarness, 'cloud' | 'clients'>, project: GcpProject = h.cloud.projects.consumer): Promise<ComputeClients> {
   const c = h.clients(project);
   await c.done(c.networks.insert({ project: c.project, networkResource: { name: 'app-net', autoCreateSubnetworks: false } }));
   await c.done(
