@@ -17,8 +17,9 @@
  *
  * Google's reference for `reconcileConnections`: "If false, connection policy update will only
  * affect existing PENDING PSC endpoints. Existing ACCEPTED/REJECTED endpoints will remain
- * untouched regardless how the connection policy is modified." A project on the reject list is
- * rejected even when it is also on the accept list.
+ * untouched regardless how the connection policy is modified. […] For newly created service
+ * attachment, this boolean defaults to false." A project on the reject list is rejected even when
+ * it is also on the accept list.
  */
 export type PscStatus = 'PENDING' | 'ACCEPTED' | 'REJECTED' | 'CLOSED';
 

@@ -43,6 +43,8 @@ export interface ComputeRequest {
 const REGION = /^[a-z]+-[a-z]+\d+$/;
 const ZONE = /^[a-z]+-[a-z]+\d+-[a-z]$/;
 const WAIT_POLL_MS = 100;
+/** A UUID other than the zero UUID (Compute's rule for `requestId`). */
+const UUID = /^(?!0{8}-0{4}-0{4}-0{4}-0{12}$)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The method id of a request (`compute.forwardingRules.insert`), which names faults and permissions. */
 function methodId(apiResource: string, method: string, hasName: boolean, verb: string | undefined): string {
@@ -157,6 +159,8 @@ async function dispatch(
     return { status: 200, body: renderOperation(ctx, op) };
   }
   const requestId = ctx.query.get('requestId');
+  if (requestId !== null && !UUID.test(requestId))
+    throw computeErrors.invalidField('requestId', requestId, 'The request ID must be a valid UUID with the exception that zero UUID is not supported.');
   if (requestId && method !== 'GET' && !(route.verb === 'listNetworkEndpoints')) {
     const earlier = await ctx.repos.operations.findByRequestId(route.project, requestId);
     if (earlier) return { status: 200, body: renderOperation(ctx, earlier) };
