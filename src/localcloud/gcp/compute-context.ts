@@ -16,6 +16,13 @@ export interface ComputeContext {
   /** The default and largest page of a listing (`maxResults`). */
   readonly pageSize: number;
   readonly query: URLSearchParams;
+  readonly quotas: GcpQuotas;
+}
+
+/** Per-project limits the emulator enforces (403 quotaExceeded beyond them). */
+export interface GcpQuotas {
+  /** Reserved internal addresses per region (Compute's `INTERNAL_ADDRESSES`). */
+  readonly internalAddresses: number;
 }
 
 /** An answer the pipeline serialises: status and JSON body. */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
 import { toStoredFault, type FaultSpec } from '../common/faults.js';
+import type { GcpQuotas } from './compute-context.js';
 import { applyGcpDelays, parseGcpDelays, type GcpDelayPreset, type GcpDelays } from './delays.js';
 import { answerCompute, DELAYS_SETTING, type GcpPipelineOptions } from './request-pipeline.js';
 import { newProject, serviceAccountKey, type GcpProject } from './service-accounts.js';
@@ -16,6 +17,7 @@ import type { GcpView } from './view-model.js';
 
 export type * from './view-model.js';
 export type { GcpDelays, GcpDelayPreset } from './delays.js';
+export type { GcpQuotas } from './compute-context.js';
 export type { GcpProject, ServiceAccountKey } from './service-accounts.js';
 
 /** How to run the Compute Engine emulation. */
@@ -34,6 +36,8 @@ export interface LocalCloudGcpOptions {
   readonly pageSize?: number;
   /** How long `…/operations/{op}/wait` waits for DONE before answering the running operation. Default 30 s (Compute waits up to 2 minutes). */
   readonly operationWaitMs?: number;
+  /** Per-project limits; default: 200 reserved internal addresses per region. */
+  readonly quotas?: Partial<GcpQuotas>;
 }
 
 /** What `setFault` accepts for one Compute method (e.g. `compute.forwardingRules.insert`, or `*` for all). */
@@ -107,6 +111,7 @@ export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promis
     baseUrl: () => url,
     pageSize: options.pageSize ?? 500,
     operationWaitMs: options.operationWaitMs ?? 30_000,
+    quotas: { internalAddresses: options.quotas?.internalAddresses ?? 200 },
     changed: () => store.notify(CHANGE_CHANNEL, ''),
   };
   const held = new Map<NodeJS.Timeout, ServerResponse>();

@@ -4,7 +4,7 @@ import type { Store } from '../../store/database.js';
 import { DEFAULT_TIMEOUT_FAULT_MS } from '../common/faults.js';
 import { answerToken, authenticate } from './auth.js';
 import { ComputeError, computeErrors, isComputeError } from './compute-error.js';
-import type { ComputeAnswer, ComputeContext } from './compute-context.js';
+import type { ComputeAnswer, ComputeContext, GcpQuotas } from './compute-context.js';
 import { apiResourceName, parseComputeRoute } from './compute-routes.js';
 import { parseGcpDelays } from './delays.js';
 import { OPERATION_RETENTION_MS, renderOperation } from './operations.js';
@@ -27,6 +27,7 @@ export interface GcpPipelineOptions {
   readonly pageSize: number;
   /** How long `…/wait` waits for an operation to be DONE before answering it RUNNING. */
   readonly operationWaitMs: number;
+  readonly quotas: GcpQuotas;
   /** Announces a committed change. */
   readonly changed: () => Promise<void>;
 }
@@ -134,6 +135,7 @@ async function transact(
       baseUrl: options.baseUrl(),
       pageSize: options.pageSize,
       query,
+      quotas: options.quotas,
     };
     const result = await work(ctx);
     wrote = purged > 0 || result.body.kind === 'compute#operation';

@@ -59,6 +59,7 @@ export async function buildView(repos: GcpRepositories, now: Date): Promise<GcpV
       disabled: f.body.disabled === true,
     };
   });
+  const createdAt = new Map(rules.map((r) => [pathOf(r), r.createdAt.getTime()]));
   const ilbs: GcpInternalLoadBalancerView[] = [];
   const pscs: GcpPscEndpointView[] = [];
   for (const r of rules) {
@@ -78,7 +79,7 @@ export async function buildView(repos: GcpRepositories, now: Date): Promise<GcpV
   }
   const attachmentViews: GcpServiceAttachmentView[] = attachments.map((a) => {
     const connected: GcpConnectedEndpointView[] = pscs
-      .filter((p) => p.target === pathOf(a))
+      .filter((p) => p.target === pathOf(a) && (createdAt.get(p.path) ?? 0) >= a.createdAt.getTime())
       .map((p) => ({ endpoint: p.path, pscConnectionId: p.pscConnectionId, status: p.status, consumerNetwork: p.network }));
     return {
       ...named(a),

@@ -92,7 +92,7 @@ export function computeClients(cloud: LocalCloudGcp, project: GcpProject): Compu
   return c;
 }
 
-export async function startGcp(options: Partial<Pick<LocalCloudGcpOptions, 'delays' | 'pageSize' | 'operationWaitMs'>> = {}): Promise<GcpHarness> {
+export async function startGcp(options: Partial<Pick<LocalCloudGcpOptions, 'delays' | 'pageSize' | 'operationWaitMs' | 'quotas'>> = {}): Promise<GcpHarness> {
   const testStore = await openTestStore();
   let offset = 0;
   const now = () => new Date(Date.now() + offset);

@@ -48,7 +48,7 @@ export async function acceptedUnderSameEntry(ctx: ComputeContext, policy: Connec
  * creation order, against `attachment` (undefined: deleted → CLOSED), and stores the changes.
  */
 export async function reevaluateConnections(ctx: ComputeContext, attachmentPath: string, attachment: JsonObject | undefined): Promise<void> {
-  const rules = await ctx.repos.resources.referring(attachmentPath, ctx.now);
+  const rules = (await ctx.repos.resources.referring(attachmentPath, ctx.now)).filter((r) => r.body.pscConnectionStatus !== 'CLOSED');
   const policy = attachment ? policyOf(attachment) : undefined;
   const decided: ResourceRow[] = [];
   for (const rule of rules) {

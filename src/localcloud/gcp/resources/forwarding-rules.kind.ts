@@ -67,7 +67,8 @@ async function pscEndpoint(ctx: ComputeContext, target: ResourcePath, input: Jso
   const policy = policyOf(attachment.body);
   const consumer = await consumerOf(ctx, rule);
   const others = await ctx.repos.resources.referring(pathOf(attachmentPath), ctx.now);
-  body.pscConnectionStatus = decideConnection(policy, consumer, undefined, await acceptedUnderSameEntry(ctx, policy, consumer, others));
+  // An attachment being deleted accepts no new connections: they are closed from the start.
+  body.pscConnectionStatus = attachment.goneAt !== null ? 'CLOSED' : decideConnection(policy, consumer, undefined, await acceptedUnderSameEntry(ctx, policy, consumer, others));
   return { body, ref: pathOf(attachmentPath) };
 }
 

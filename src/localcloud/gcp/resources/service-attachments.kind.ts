@@ -48,7 +48,8 @@ export const serviceAttachmentsKind: ResourceKind = {
     return { body };
   },
   async derive(ctx, row) {
-    const rules = (await ctx.repos.resources.referring(rowPath(row), ctx.now)).filter((r) => isVisible(r, ctx.now));
+    // Rules older than the attachment targeted an earlier attachment of that name (closed when it was deleted).
+    const rules = (await ctx.repos.resources.referring(rowPath(row), ctx.now)).filter((r) => isVisible(r, ctx.now) && r.createdAt.getTime() >= row.createdAt.getTime());
     return {
       connectedEndpoints: rules.map((r) => ({
         endpoint: rowPath(r),
