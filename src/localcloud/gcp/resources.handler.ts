@@ -2,6 +2,7 @@ import { computeErrors } from './compute-error.js';
 import type { ComputeAnswer, ComputeContext } from './compute-context.js';
 import { numericId } from './ids.js';
 import { isValidName, pathOf, renderLinks, type ResourcePath } from './links.js';
+import { parseListFilter } from './list-filter.js';
 import { renderOperation, rfc3339, startOperation } from './operations.js';
 import type { ResourceKind } from './resources/kind.js';
 import { isLive, isVisible, type ResourceRow } from './store/resources.repository.js';
@@ -76,12 +77,22 @@ async function list(ctx: ComputeContext, kind: ResourceKind, target: Omit<Resour
     after = decoded;
   }
   const limit = max === 0 ? MAX_RESULTS : max;
-  const rows = (await ctx.repos.resources.live({ collection: kind.collection, project: target.project, scope: target.scope }, ctx.now, after, limit + 1)).filter((r) =>
-    isVisible(r, ctx.now),
-  );
-  const page = rows.slice(0, limit);
-  const items = [];
-  for (const row of page) items.push(await render(ctx, kind, row));
+  const filter = parseListFilter(ctx.query.get('filter'));
+  // Rows are rendered (and filtered) in seq order until a page is full; one more match means another page.
+  const items: JsonObject[] = [];
+  let last = after;
+  let more = false;
+  for (const row of await ctx.repos.resources.live({ collection: kind.collection, project: target.project, scope: target.scope }, ctx.now, after)) {
+    if (!isVisible(row, ctx.now)) continue;
+    const item = await render(ctx, kind, row);
+    if (!filter(item)) continue;
+    if (items.length === limit) {
+      more = true;
+      break;
+    }
+    items.push(item);
+    last = row.seq;
+  }
   const listKind = `${kind.kind}List`;
   return {
     status: 200,
@@ -89,7 +100,7 @@ async function list(ctx: ComputeContext, kind: ResourceKind, target: Omit<Resour
       kind: listKind,
       id: `projects/${target.project}/${target.scope}/${target.collection}`,
       ...(items.length > 0 ? { items } : {}),
-      ...(rows.length > limit ? { nextPageToken: Buffer.from(String(page[page.length - 1]!.seq)).toString('base64url') } : {}),
+      ...(more ? { nextPageToken: Buffer.from(String(last)).toString('base64url') } : {}),
       selfLink: renderLinks(ctx.baseUrl, `projects/${target.project}/${target.scope}/${target.collection}`),
     },
   };

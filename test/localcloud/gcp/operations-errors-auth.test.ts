@@ -148,7 +148,7 @@ describe('Compute operations, errors, authentication, faults and restarts', () =
     assert.deepEqual([bad.status, bad.body.error], [400, 'invalid_grant']);
   });
 
-  test('listings page with maxResults and nextPageToken, which the client follows', async () => {
+  test('listings page with maxResults and nextPageToken, which the client follows, and take simple filters', async () => {
     const c = h.clients(h.cloud.projects.consumer);
     const page = await h.http('GET', `${consumerPath()}/global/networks?maxResults=1`, { authorization: `Bearer ${token}` });
     assert.equal(page.body.kind, 'compute#networkList');
@@ -157,6 +157,12 @@ describe('Compute operations, errors, authentication, faults and restarts', () =
     const names = [];
     for await (const n of c.networks.listAsync({ project: c.project, maxResults: 1 })) names.push(n.name);
     assert.deepEqual(names, ['raw-net', 'slow-net', 'idem-net']);
+    const [filtered] = await c.networks.list({ project: c.project, filter: 'name = "idem-*"' });
+    assert.deepEqual(
+      filtered.map((n) => n.name),
+      ['idem-net'],
+    );
+    await rejectsWith(c.networks.list({ project: c.project, filter: 'name > 1' }), 400);
   });
 
   test('an address in use cannot be deleted; a stale fingerprint is refused; a rule cannot target another region’s attachment', async () => {
