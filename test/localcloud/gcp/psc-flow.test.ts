@@ -95,7 +95,11 @@ describe('Private Service Connect through the official Compute client', () => {
   });
 
   test('deleting the attachment closes the connection; the rule stays', async () => {
-    await producer.done(producer.serviceAttachments.delete({ project: producer.project, region: REGION, serviceAttachment: 'svc' }));
+    const [lro] = (await producer.serviceAttachments.delete({ project: producer.project, region: REGION, serviceAttachment: 'svc' })) as unknown as [
+      { latestResponse: { name: string } },
+    ];
+    const [op] = await producer.regionOperations.wait({ project: producer.project, region: REGION, operation: lro.latestResponse.name });
+    assert.deepEqual([op.status, op.operationType, op.targetLink], ['DONE', 'delete', service.attachmentUrl]);
     const [rule] = await consumer.forwardingRules.get({ project: consumer.project, region: REGION, forwardingRule: 'atlas-ep' });
     assert.equal(rule.pscConnectionStatus, 'CLOSED');
     assert.equal((await h.cloud.view()).pscEndpoints[0]!.status, 'CLOSED');

@@ -26,7 +26,6 @@ export const firewallsKind: ResourceKind = {
     if (allowed.length > 0 === denied.length > 0) throw computeErrors.invalid("Exactly one of 'allowed' or 'denied' must be specified.");
     const sourceRanges = ranges(optStrings(input, 'sourceRanges'), 'sourceRanges');
     const destinationRanges = ranges(optStrings(input, 'destinationRanges'), 'destinationRanges');
-    if (direction === 'EGRESS' && sourceRanges.length > 0 && destinationRanges.length === 0) throw computeErrors.invalid('Egress rules take destinationRanges.');
     return {
       body: compact({
         description: optString(input, 'description'),

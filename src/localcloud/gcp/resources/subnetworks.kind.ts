@@ -1,4 +1,4 @@
-import { cidrsOverlap, parseCidr } from '../../common/ipv4.js';
+import { cidrsOverlap, formatIpv4, parseCidr } from '../../common/ipv4.js';
 import { computeErrors } from '../compute-error.js';
 import { fingerprint } from '../ids.js';
 import { regionOfScope, regionPath } from '../links.js';
@@ -38,7 +38,7 @@ export const subnetworksKind: ResourceKind = {
         description: optString(input, 'description'),
         network: networkPath,
         ipCidrRange: range,
-        gatewayAddress: formatGateway(cidr.network),
+        gatewayAddress: formatIpv4(cidr.network + 1),
         region: regionPath(target.project, region),
         purpose,
         privateIpGoogleAccess: false,
@@ -55,8 +55,3 @@ export const subnetworksKind: ResourceKind = {
       { collection: 'networkEndpointGroups', field: 'subnetwork' },
     ]),
 };
-
-function formatGateway(network: number): string {
-  const value = network + 1;
-  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
-}
