@@ -93,8 +93,9 @@ export async function answerCompute(options: GcpPipelineOptions, request: Comput
     if (fault?.kind === 'throttle') throw computeErrors.rateLimited();
     const input = method === 'POST' || method === 'PATCH' || method === 'PUT' ? parseComputeBody(request.body) : {};
 
+    const writes = !isOperation && method !== 'GET' && route.verb !== 'listNetworkEndpoints';
     const run = () =>
-      transact(options, principal, request.query, (ctx) =>
+      transact(options, principal, request.query, writes, (ctx) =>
         dispatch(ctx, method, { project, scope: route.scope, collection: route.collection, name: route.name, verb: route.verb }, input, kind),
       );
     let answer = await run();
@@ -117,6 +118,7 @@ async function transact(
   options: GcpPipelineOptions,
   principal: StoredProject,
   query: URLSearchParams,
+  writes: boolean,
   work: (ctx: ComputeContext) => Promise<ComputeAnswer>,
 ): Promise<ComputeAnswer> {
   let wrote = false;
@@ -138,7 +140,7 @@ async function transact(
       quotas: options.quotas,
     };
     const result = await work(ctx);
-    wrote = purged > 0 || result.body.kind === 'compute#operation';
+    wrote = purged > 0 || (writes && result.status === 200);
     return result;
   });
   if (wrote) await options.changed().catch(() => undefined);
