@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { migrateLocalCloud } from '../../src/localcloud/aws/store/migrations/index.js';
 import { migrateLocalCloudAzure } from '../../src/localcloud/azure/store/migrations/index.js';
+import { migrateLocalCloudGcp } from '../../src/localcloud/gcp/store/migrations/index.js';
 import { openStore, type Store, type StoreLocation } from '../../src/store/database.js';
 
 /**
@@ -27,6 +28,7 @@ export async function prepareTemplate(dir: string): Promise<string> {
   const store = await openStore({ kind: 'pglite', dataDir: dir });
   await migrateLocalCloud(store.db); // most tests run the local cloud: make its tables once, too
   await migrateLocalCloudAzure(store.db);
+  await migrateLocalCloudGcp(store.db);
   await store.close();
   return dir;
 }

@@ -1,0 +1,215 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Transaction } from 'kysely';
+import type { Store } from '../../store/database.js';
+import { toStoredFault, type FaultSpec } from '../common/faults.js';
+import type { GcpQuotas } from './compute-context.js';
+import { applyGcpDelays, parseGcpDelays, type GcpDelayPreset, type GcpDelays } from './delays.js';
+import { answerCompute, DELAYS_SETTING, type GcpPipelineOptions } from './request-pipeline.js';
+import { newProject, serviceAccountKey, type GcpProject } from './service-accounts.js';
+import type { ProjectRole } from './store/control.repository.js';
+import { migrateLocalCloudGcp } from './store/migrations/index.js';
+import { gcpRepositories, takeGcpLock } from './store/repositories.js';
+import { gcpDb, type GcpSchema } from './store/schema.js';
+import { buildView } from './view.js';
+import type { GcpView } from './view-model.js';
+
+export type * from './view-model.js';
+export type { GcpDelays, GcpDelayPreset } from './delays.js';
+export type { GcpQuotas } from './compute-context.js';
+export type { GcpProject, ServiceAccountKey } from './service-accounts.js';
+
+/** How to run the Compute Engine emulation. */
+export interface LocalCloudGcpOptions {
+  /** privlink's store; the emulation keeps its state in the `lc_gcp_*` tables, made by its own migrations at start. */
+  readonly store: Store;
+  /** Delay preset at start; applied when it differs from the previous start's (runtime changes otherwise survive). */
+  readonly delays: GcpDelayPreset;
+  /** Port to serve HTTP on (0 = a free port). Default 4568. */
+  readonly port?: number;
+  /** Address to bind. Default 127.0.0.1. */
+  readonly host?: string;
+  /** The emulated clock (operations, visibility). Default: wall clock. Token lifetimes always use the wall clock. */
+  readonly now?: () => Date;
+  /** Default items per page of a listing (`maxResults` overrides, up to 500). Default 500. */
+  readonly pageSize?: number;
+  /** How long `…/operations/{op}/wait` waits for DONE before answering the running operation. Default 30 s (Compute waits up to 2 minutes). */
+  readonly operationWaitMs?: number;
+  /** Per-project limits; default: 200 reserved internal addresses per region. */
+  readonly quotas?: Partial<GcpQuotas>;
+}
+
+/** What `setFault` accepts for one Compute method (e.g. `compute.forwardingRules.insert`, or `*` for all). */
+export type GcpFaultSpec = FaultSpec;
+
+export interface LocalCloudGcp {
+  /** `http://127.0.0.1:PORT`: the Compute endpoint (`/compute/v1/…`) and the token endpoint (`/token`). */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** privlink's own project (service attachments live there) and the customer's. Stable across restarts. */
+  readonly projects: { readonly producer: GcpProject; readonly consumer: GcpProject };
+  /** Sets all delays to a preset, or some of them. Persisted; applies to operations started from now on. */
+  setDelays(change: GcpDelayPreset | Partial<GcpDelays>): Promise<void>;
+  delays(): Promise<GcpDelays>;
+  /**
+   * Makes a Compute method (its method id, `compute.serviceAttachments.patch`) fail with an error
+   * (that reason, message and status, default 500), answer 429 `rateLimitExceeded`, or answer
+   * late (timeout: it runs and commits, its answer is held `ms`, default 60 s), for the next
+   * `times` calls or until cleared with null. Persisted and shared by every process on the store.
+   */
+  setFault(method: string, fault: GcpFaultSpec | null): Promise<void>;
+  /** The emulator's read model for the data plane at this instant. */
+  view(): Promise<GcpView>;
+  /** Calls `listener` after committed changes, in this process or another on the same PostgreSQL. Returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+  /** Stops serving and drops held responses. Does not close the store. */
+  close(): Promise<void>;
+}
+
+const CHANGE_CHANNEL = 'privlink_localcloud_gcp';
+const MAX_BODY_BYTES = 1024 * 1024;
+const START_PRESET_SETTING = 'delays_start_preset';
+
+async function ensureProject(store: Store, role: ProjectRole) {
+  const control = gcpRepositories(gcpDb(store)).control;
+  return (await control.findProject(role)) ?? (await control.insertProject(newProject(role)));
+}
+
+/**
+ * Starts the Compute Engine emulation on `options.store` and serves it over plain HTTP: runs its
+ * migrations, makes the producer and consumer projects with their service-account keys on first
+ * start, applies the delay preset and listens. Throws when the port is taken.
+ */
+export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promise<LocalCloudGcp> {
+  const { store } = options;
+  const now = options.now ?? (() => new Date());
+  await migrateLocalCloudGcp(store.db);
+  const control = gcpRepositories(gcpDb(store)).control;
+  const producer = await ensureProject(store, 'producer');
+  const consumer = await ensureProject(store, 'consumer');
+  if ((await control.getSetting(START_PRESET_SETTING)) !== options.delays) {
+    await control.setSetting(DELAYS_SETTING, JSON.stringify(applyGcpDelays(parseGcpDelays(undefined), options.delays)));
+    await control.setSetting(START_PRESET_SETTING, options.delays);
+  }
+
+  const listeners = new Set<() => void>();
+  const unlisten = await store.listen(CHANGE_CHANNEL, () => {
+    for (const listener of [...listeners]) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure must not stop the others.
+      }
+    }
+  });
+  let url = '';
+  const pipeline: GcpPipelineOptions = {
+    store,
+    now,
+    baseUrl: () => url,
+    pageSize: options.pageSize ?? 500,
+    operationWaitMs: options.operationWaitMs ?? 30_000,
+    quotas: { internalAddresses: options.quotas?.internalAddresses ?? 200 },
+    changed: () => store.notify(CHANGE_CHANNEL, ''),
+  };
+  const held = new Map<NodeJS.Timeout, ServerResponse>();
+  let closed = false;
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) req.destroy();
+      else chunks.push(chunk);
+    });
+    req.on('error', () => undefined);
+    req.on('end', () => {
+      const raw = req.url ?? '/';
+      const q = raw.indexOf('?');
+      void answerCompute(pipeline, {
+        method: req.method ?? 'GET',
+        path: q < 0 ? raw : raw.slice(0, q),
+        query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)),
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      })
+        .then((answer) => {
+          if (answer.internalError) process.emitWarning(`local cloud GCP: ${String((answer.internalError as Error)?.stack ?? answer.internalError)}`);
+          const send = () => {
+            if (res.destroyed) return;
+            const text = JSON.stringify(answer.body);
+            res.writeHead(answer.status, { ...answer.headers, 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': String(Buffer.byteLength(text)) });
+            res.end(text);
+          };
+          if (!answer.holdMs || answer.holdMs <= 0 || closed) return send();
+          const timer = setTimeout(() => {
+            held.delete(timer);
+            send();
+          }, answer.holdMs);
+          held.set(timer, res);
+        })
+        .catch(() => res.destroy());
+    });
+  }
+
+  const server: Server = createServer(handle);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4568, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const expose = (p: typeof producer): GcpProject => ({
+    projectId: p.projectId,
+    projectNumber: p.projectNumber,
+    serviceAccountKey: serviceAccountKey(p, url),
+    refreshToken: p.refreshToken,
+  });
+
+  return {
+    url,
+    host,
+    port,
+    projects: { producer: expose(producer), consumer: expose(consumer) },
+    async setDelays(change) {
+      const current = parseGcpDelays(await control.getSetting(DELAYS_SETTING));
+      await control.setSetting(DELAYS_SETTING, JSON.stringify(applyGcpDelays(current, change)));
+    },
+    async delays() {
+      return parseGcpDelays(await control.getSetting(DELAYS_SETTING));
+    },
+    async setFault(method, fault) {
+      if (!method) throw new RangeError('setFault needs a method id');
+      if (fault === null) return control.setFault(method, null, undefined);
+      const stored = toStoredFault(fault);
+      await control.setFault(method, stored.fault, stored.times);
+    },
+    async view() {
+      return store.transaction(async (raw) => {
+        const trx = raw as unknown as Transaction<GcpSchema>;
+        await takeGcpLock(trx);
+        return buildView(gcpRepositories(trx), now());
+      });
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      for (const [timer, res] of held) {
+        clearTimeout(timer);
+        res.destroy();
+      }
+      held.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      listeners.clear();
+      await unlisten();
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import { json, type GcpExecutor, type JsonObject } from './schema.js';
+
+/** Where a resource lives: `global`, `regions/{region}` or `zones/{zone}`. */
+export type Scope = string;
+
+/** One Compute resource as stored: its key, its JSON document (links relative, see links.ts) and its lifetime. */
+export interface ResourceRow {
+  readonly project: string;
+  readonly scope: Scope;
+  /** The URL collection, e.g. `forwardingRules`, `backendServices`, `networkEndpointGroups`. */
+  readonly collection: string;
+  readonly name: string;
+  readonly seq: number;
+  /** Decimal uint64, unique. */
+  readonly id: string;
+  readonly body: JsonObject;
+  /** The resource path this row points at, for reverse lookups (a PSC rule's attachment), else null. */
+  readonly ref: string | null;
+  /** Visible from then on (its insert operation is DONE). */
+  readonly readyAt: Date;
+  /** Gone from then on (its delete operation is DONE), or null. */
+  readonly goneAt: Date | null;
+  readonly createdAt: Date;
+}
+
+export type NewResource = Omit<ResourceRow, 'seq'>;
+
+/** The key of a resource. */
+export interface ResourceKey {
+  readonly project: string;
+  readonly scope: Scope;
+  readonly collection: string;
+  readonly name: string;
+}
+
+/**
+ * Compute resources. Thin queries; missing rows come back as undefined. "Live" rows are those
+ * not yet gone at `now` (they block a name and count as users); "visible" rows are live and ready.
+ * Call inside the request's transaction (under the emulator lock).
+ */
+export class ResourcesRepository {
+  constructor(private readonly db: GcpExecutor) {}
+
+  /** The row with this key, whatever its lifetime (callers decide what it means). */
+  async find(key: ResourceKey): Promise<ResourceRow | undefined> {
+    const row = await this.db
+      .selectFrom('lc_gcp_resources')
+      .selectAll()
+      .where('project', '=', key.project)
+      .where('scope', '=', key.scope)
+      .where('collection', '=', key.collection)
+      .where('name', '=', key.name)
+      .executeTakeFirst();
+    return row && toRow(row);
+  }
+
+  /** Inserts or replaces the row with this key (seq is kept on replace). */
+  async save(r: NewResource): Promise<void> {
+    const values = {
+      project: r.project,
+      scope: r.scope,
+      collection: r.collection,
+      name: r.name,
+      id: r.id,
+      body: json(r.body),
+      ref: r.ref,
+      ready_at: r.readyAt,
+      gone_at: r.goneAt,
+      created_at: r.createdAt,
+    };
+    await this.db
+      .insertInto('lc_gcp_resources')
+      .values(values)
+      .onConflict((oc) =>
+        oc
+          .columns(['project', 'scope', 'collection', 'name'])
+          .doUpdateSet({ id: values.id, body: values.body, ref: values.ref, ready_at: values.ready_at, gone_at: values.gone_at }),
+      )
+      .execute();
+  }
+
+  /** Removes rows whose deletion is done at `now`. */
+  async purgeGone(now: Date): Promise<number> {
+    const rows = await this.db.deleteFrom('lc_gcp_resources').where('gone_at', '<=', now).returning('id').execute();
+    return rows.length;
+  }
+
+  /** Live rows of a collection (in one project and scope when given), in creation order, after `afterSeq`, at most `limit`. */
+  async live(filter: { collection: string; project?: string; scope?: Scope }, now: Date, afterSeq = 0, limit = 100_000): Promise<ResourceRow[]> {
+    let query = this.db
+      .selectFrom('lc_gcp_resources')
+      .selectAll()
+      .where('collection', '=', filter.collection)
+      .where('seq', '>', afterSeq)
+      .where((eb) => eb.or([eb('gone_at', 'is', null), eb('gone_at', '>', now)]));
+    if (filter.project !== undefined) query = query.where('project', '=', filter.project);
+    if (filter.scope !== undefined) query = query.where('scope', '=', filter.scope);
+    return (await query.orderBy('seq').limit(limit).execute()).map(toRow);
+  }
+
+  /** Live rows (any collection) whose `ref` is `path`. */
+  async referring(path: string, now: Date): Promise<ResourceRow[]> {
+    const rows = await this.db
+      .selectFrom('lc_gcp_resources')
+      .selectAll()
+      .where('ref', '=', path)
+      .where((eb) => eb.or([eb('gone_at', 'is', null), eb('gone_at', '>', now)]))
+      .orderBy('seq')
+      .execute();
+    return rows.map(toRow);
+  }
+
+  /** The earliest pending ready or gone instant after `now`, or undefined. */
+  async nextChangeAfter(now: Date): Promise<Date | undefined> {
+    const row = await this.db
+      .selectFrom('lc_gcp_resources')
+      .select((eb) => [eb.fn.min('ready_at').filterWhere('ready_at', '>', now).as('ready'), eb.fn.min('gone_at').filterWhere('gone_at', '>', now).as('gone')])
+      .executeTakeFirst();
+    const times = [row?.ready, row?.gone].filter((t): t is Date => t !== null && t !== undefined).map((t) => new Date(t));
+    if (times.length === 0) return undefined;
+    return new Date(Math.min(...times.map((t) => t.getTime())));
+  }
+}
+
+function toRow(row: {
+  project: string;
+  scope: string;
+  collection: string;
+  name: string;
+  seq: number;
+  id: string;
+  body: JsonObject;
+  ref: string | null;
+  ready_at: Date;
+  gone_at: Date | null;
+  created_at: Date;
+}): ResourceRow {
+  return {
+    project: row.project,
+    scope: row.scope,
+    collection: row.collection,
+    name: row.name,
+    seq: row.seq,
+    id: row.id,
+    body: row.body,
+    ref: row.ref,
+    readyAt: row.ready_at,
+    goneAt: row.gone_at,
+    createdAt: row.created_at,
+  };
+}
+
+/** Whether a row is visible at `now`: its insert is done and its deletion is not. */
+export function isVisible(row: Pick<ResourceRow, 'readyAt' | 'goneAt'>, now: Date): boolean {
+  return row.readyAt.getTime() <= now.getTime() && (row.goneAt === null || row.goneAt.getTime() > now.getTime());
+}
+
+/** Whether a row still exists at `now` (being created counts; being deleted past its due time does not). */
+export function isLive(row: Pick<ResourceRow, 'goneAt'>, now: Date): boolean {
+  return row.goneAt === null || row.goneAt.getTime() > now.getTime();
+}

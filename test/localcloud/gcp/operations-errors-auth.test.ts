@@ -1,0 +1,228 @@
+import assert from 'node:assert/strict';
+import { createSign, generateKeyPairSync } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { OAuth2Client } from 'google-auth-library';
+import { NetworksClient } from '@google-cloud/compute';
+import { consumerNetwork, producerService, pscEndpoint, REGION, rejectsWith, startGcp, type GcpHarness } from './harness.js';
+
+function signJwt(claims: Record<string, unknown>, key: string, kid: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const header = Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ iat: now, exp: now + 3600, ...claims })).toString('base64url');
+  const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(key).toString('base64url');
+  return `${header}.${payload}.${signature}`;
+}
+
+describe('Compute operations, errors, authentication, faults and restarts', () => {
+  let h: GcpHarness;
+  let token: string;
+  before(async () => {
+    h = await startGcp({ operationWaitMs: 200 });
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: h.cloud.projects.consumer.refreshToken }).toString();
+    const answer = await h.http('POST', '/token', { body: form, contentType: 'application/x-www-form-urlencoded' });
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.token_type, 'Bearer');
+    token = answer.body.access_token;
+  });
+  after(async () => h?.close());
+
+  const consumerPath = () => `/compute/v1/projects/${h.cloud.projects.consumer.projectId}`;
+
+  test('an insert answers a compute#operation; wait accepts the body "" and an empty body', async () => {
+    const created = await h.http('POST', `${consumerPath()}/global/networks`, {
+      authorization: `Bearer ${token}`,
+      body: JSON.stringify({ name: 'raw-net', autoCreateSubnetworks: false }),
+    });
+    assert.equal(created.status, 200);
+    assert.equal(created.body.kind, 'compute#operation');
+    assert.equal(created.body.operationType, 'insert');
+    assert.equal(created.body.targetLink, `${h.cloud.url}${consumerPath()}/global/networks/raw-net`);
+    assert.match(created.body.name, /^operation-\d+-[0-9a-f]+-[0-9a-f]+-[0-9a-f]+$/);
+    assert.match(created.body.id, /^\d+$/);
+    const waitPath = `${consumerPath()}/global/operations/${created.body.name}/wait`;
+    const quoted = await h.http('POST', waitPath, { authorization: `Bearer ${token}`, body: '""' });
+    assert.equal(quoted.status, 200);
+    assert.equal(quoted.body.status, 'DONE');
+    assert.equal(quoted.body.progress, 100);
+    const empty = await h.http('POST', waitPath, { authorization: `Bearer ${token}` });
+    assert.equal(empty.body.status, 'DONE');
+    const net = await h.http('GET', `${consumerPath()}/global/networks/raw-net`, { authorization: `Bearer ${token}` });
+    assert.equal(net.body.kind, 'compute#network');
+    assert.equal(net.body.autoCreateSubnetworks, false);
+    assert.equal(net.body.selfLink, `${h.cloud.url}${consumerPath()}/global/networks/raw-net`);
+  });
+
+  test('with delays an operation is RUNNING, the resource appears when it is DONE, and wait answers RUNNING after its timeout', async () => {
+    await h.cloud.setDelays({ networkProvisioning: 30_000 });
+    const c = h.clients(h.cloud.projects.consumer);
+    const [lro] = (await c.networks.insert({ project: c.project, networkResource: { name: 'slow-net', autoCreateSubnetworks: false } })) as unknown as [
+      { latestResponse: { name: string; status: string } },
+    ];
+    assert.equal(lro.latestResponse.status, 'RUNNING');
+    const [running] = await c.globalOperations.wait({ project: c.project, operation: lro.latestResponse.name });
+    assert.equal(running.status, 'RUNNING');
+    await rejectsWith(c.networks.get({ project: c.project, network: 'slow-net' }), 404);
+    h.advance(30_000);
+    const [done] = await c.globalOperations.get({ project: c.project, operation: lro.latestResponse.name });
+    assert.equal(done.status, 'DONE');
+    const [net] = await c.networks.get({ project: c.project, network: 'slow-net' });
+    assert.equal(net.name, 'slow-net');
+    await h.cloud.setDelays('instant');
+  });
+
+  test('a requestId makes an insert idempotent: the same operation comes back', async () => {
+    const c = h.clients(h.cloud.projects.consumer);
+    const requestId = '6f2a3f1e-1111-4222-8333-944455556666';
+    const [first] = (await c.networks.insert({ project: c.project, requestId, networkResource: { name: 'idem-net', autoCreateSubnetworks: false } })) as unknown as [
+      { name: string },
+    ];
+    const [second] = (await c.networks.insert({ project: c.project, requestId, networkResource: { name: 'idem-net', autoCreateSubnetworks: false } })) as unknown as [
+      { name: string },
+    ];
+    assert.equal(second.name, first.name);
+    const conflict = await rejectsWith(c.networks.insert({ project: c.project, networkResource: { name: 'idem-net', autoCreateSubnetworks: false } }), 409);
+    assert.deepEqual(conflict, {
+      error: {
+        code: 409,
+        message: `The resource 'projects/${c.project}/global/networks/idem-net' already exists`,
+        errors: [{ message: `The resource 'projects/${c.project}/global/networks/idem-net' already exists`, domain: 'global', reason: 'alreadyExists' }],
+      },
+    });
+  });
+
+  test('404 and 403 bodies are Compute’s', async () => {
+    const c = h.clients(h.cloud.projects.consumer);
+    const missing = await rejectsWith(c.forwardingRules.get({ project: c.project, region: REGION, forwardingRule: 'nope' }), 404);
+    const resource = `projects/${c.project}/regions/${REGION}/forwardingRules/nope`;
+    assert.deepEqual(missing, {
+      error: {
+        code: 404,
+        message: `The resource '${resource}' was not found`,
+        errors: [{ message: `The resource '${resource}' was not found`, domain: 'global', reason: 'notFound' }],
+      },
+    });
+    const producerProject = h.cloud.projects.producer.projectId;
+    const forbidden = await rejectsWith(c.networks.list({ project: producerProject }), 403);
+    assert.equal(forbidden.error.errors[0]!.reason, 'forbidden');
+    assert.equal(forbidden.error.message, `Required 'compute.networks.list' permission for 'projects/${producerProject}/global/networks'`);
+  });
+
+  test('401 without credentials, with an unknown token and with a JWT of an unknown key', async () => {
+    const none = await h.http('GET', `${consumerPath()}/global/networks`);
+    assert.equal(none.status, 401);
+    assert.equal(none.body.error.errors[0].reason, 'required');
+    assert.equal((await h.http('GET', `${consumerPath()}/global/networks`, { authorization: 'Bearer ya29.unknown' })).status, 401);
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const key = h.cloud.projects.consumer.serviceAccountKey;
+    const forged = signJwt({ iss: key.client_email, sub: key.client_email, aud: 'https://compute.googleapis.com/' }, privateKey, key.private_key_id);
+    const answer = await h.http('GET', `${consumerPath()}/global/networks`, { authorization: `Bearer ${forged}` });
+    assert.equal(answer.status, 401);
+    assert.equal(answer.body.error.errors[0].reason, 'authError');
+  });
+
+  test('the token endpoint serves the refresh-token grant (OAuth2Client) and the JWT-bearer grant', async () => {
+    const consumer = h.cloud.projects.consumer;
+    const auth = new OAuth2Client({ clientId: consumer.serviceAccountKey.client_id, clientSecret: 'unused', endpoints: { oauth2TokenUrl: `${h.cloud.url}/token` } });
+    auth.setCredentials({ refresh_token: consumer.refreshToken });
+    const client = new NetworksClient({ apiEndpoint: h.cloud.host, port: h.cloud.port, protocol: 'http', authClient: auth, projectId: consumer.projectId });
+    const [networks] = await client.list({ project: consumer.projectId });
+    assert.ok(networks.some((n) => n.name === 'raw-net'));
+    const key = consumer.serviceAccountKey;
+    const assertion = signJwt(
+      { iss: key.client_email, scope: 'https://www.googleapis.com/auth/cloud-platform', aud: 'https://oauth2.googleapis.com/token' },
+      key.private_key,
+      key.private_key_id,
+    );
+    const form = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString();
+    const granted = await h.http('POST', '/token', { body: form, contentType: 'application/x-www-form-urlencoded' });
+    assert.equal(granted.status, 200);
+    assert.equal((await h.http('GET', `${consumerPath()}/global/networks`, { authorization: `Bearer ${granted.body.access_token}` })).status, 200);
+    const bad = await h.http('POST', '/token', {
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'nope' }).toString(),
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    assert.deepEqual([bad.status, bad.body.error], [400, 'invalid_grant']);
+  });
+
+  test('listings page with maxResults and nextPageToken, which the client follows, and take simple filters', async () => {
+    const c = h.clients(h.cloud.projects.consumer);
+    const page = await h.http('GET', `${consumerPath()}/global/networks?maxResults=1`, { authorization: `Bearer ${token}` });
+    assert.equal(page.body.kind, 'compute#networkList');
+    assert.equal(page.body.items.length, 1);
+    assert.ok(page.body.nextPageToken);
+    const names = [];
+    for await (const n of c.networks.listAsync({ project: c.project, maxResults: 1 })) names.push(n.name);
+    assert.deepEqual(names, ['raw-net', 'slow-net', 'idem-net']);
+    const [filtered] = await c.networks.list({ project: c.project, filter: 'name = "idem-*"' });
+    assert.deepEqual(
+      filtered.map((n) => n.name),
+      ['idem-net'],
+    );
+    await rejectsWith(c.networks.list({ project: c.project, filter: 'name > 1' }), 400);
+  });
+
+  test('an address in use cannot be deleted; a stale fingerprint is refused; a rule cannot target another region’s attachment', async () => {
+    const service = await producerService(h, { name: 'errs' });
+    const c = await consumerNetwork(h);
+    await pscEndpoint(c, 'ep1', service.attachmentUrl);
+    const inUse = await rejectsWith(c.addresses.delete({ project: c.project, region: REGION, address: 'ep1-ip' }), 400);
+    assert.equal(inUse.error.errors[0]!.reason, 'resourceInUseByAnotherResource');
+    assert.equal(
+      inUse.error.message,
+      `The address resource 'projects/${c.project}/regions/${REGION}/addresses/ep1-ip' is already being used by 'projects/${c.project}/regions/${REGION}/forwardingRules/ep1'`,
+    );
+    const p = h.clients(h.cloud.projects.producer);
+    const stale = await rejectsWith(
+      p.serviceAttachments.patch({
+        project: p.project,
+        region: REGION,
+        serviceAttachment: 'errs',
+        serviceAttachmentResource: { fingerprint: 'AAAAAAAAAAA=', consumerRejectLists: [] },
+      }),
+      412,
+    );
+    assert.equal(stale.error.errors[0]!.reason, 'conditionNotMet');
+    const wrongRegion = await rejectsWith(
+      c.forwardingRules.insert({
+        project: c.project,
+        region: 'europe-west1',
+        forwardingRuleResource: { name: 'ep2', target: service.attachmentUrl, network: 'global/networks/app-net', IPAddress: '10.20.1.9' },
+      }),
+      400,
+    );
+    assert.equal(wrongRegion.error.errors[0]!.reason, 'invalid');
+    await c.done(c.forwardingRules.delete({ project: c.project, region: REGION, forwardingRule: 'ep1' }));
+    const [address] = await c.addresses.get({ project: c.project, region: REGION, address: 'ep1-ip' });
+    assert.equal(address.status, 'RESERVED');
+  });
+
+  test('a throttle fault answers 429 rateLimitExceeded, then the method works again', async () => {
+    await h.cloud.setFault('compute.networks.get', { kind: 'throttle', times: 1 });
+    const throttled = await h.http('GET', `${consumerPath()}/global/networks/raw-net`, { authorization: `Bearer ${token}` });
+    assert.equal(throttled.status, 429);
+    assert.equal(throttled.body.error.errors[0].reason, 'rateLimitExceeded');
+    assert.equal((await h.http('GET', `${consumerPath()}/global/networks/raw-net`, { authorization: `Bearer ${token}` })).status, 200);
+    await h.cloud.setFault('compute.forwardingRules.insert', { kind: 'error', status: 503, code: 'backendError', message: 'Internal error.' });
+    const c = h.clients(h.cloud.projects.consumer);
+    const failed = await rejectsWith(c.forwardingRules.insert({ project: c.project, region: REGION, forwardingRuleResource: { name: 'x' } }), 503);
+    assert.equal(failed.error.errors[0]!.reason, 'backendError');
+    await h.cloud.setFault('compute.forwardingRules.insert', null);
+  });
+
+  test('a restart keeps projects, resources, operations and issued tokens', async () => {
+    const before = h.cloud.projects;
+    await h.restart();
+    assert.deepEqual(
+      { producer: h.cloud.projects.producer.projectId, consumer: h.cloud.projects.consumer.projectId, key: h.cloud.projects.consumer.serviceAccountKey.private_key_id },
+      { producer: before.producer.projectId, consumer: before.consumer.projectId, key: before.consumer.serviceAccountKey.private_key_id },
+    );
+    const c = h.clients(h.cloud.projects.consumer);
+    const [net] = await c.networks.get({ project: c.project, network: 'raw-net' });
+    assert.equal(net.selfLink, `${h.cloud.url}${consumerPath()}/global/networks/raw-net`);
+    assert.equal((await h.http('GET', `${consumerPath()}/global/networks`, { authorization: `Bearer ${token}` })).status, 200);
+  });
+});
