@@ -14,6 +14,7 @@ import { repositories } from './store/repositories.js';
 import { migrateLocalCloud } from './store/migrations/index.js';
 import { inLocalCloudTransaction, localCloudDb } from './store/schema.js';
 import { buildSnapshot } from './snapshot.js';
+import { EmulatorHttp } from '../common/emulator-http.js';
 
 export type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 export type { Delays } from './delays.js';
@@ -136,45 +137,17 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
   const changed = () => store.notify(CHANGE_CHANNEL, '');
   const pipeline: PipelineOptions = { store, now, loopback, changed };
   const servers = new Set<Server>();
-  const held = new Map<NodeJS.Timeout, ServerResponse>();
-  let closed = false;
-
-  function handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) req.destroy();
-      else chunks.push(chunk);
-    });
-    req.on('error', () => undefined);
-    req.on('end', () => {
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      void answerQuery(pipeline, {
-        method: req.method ?? 'GET',
-        path: q < 0 ? url : url.slice(0, q),
-        query: q < 0 ? '' : url.slice(q + 1),
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-      })
-        .then((answer) => {
-          if (answer.internalError) process.emitWarning(`local cloud AWS: ${String((answer.internalError as Error)?.stack ?? answer.internalError)}`);
-          const send = () => {
-            if (res.destroyed) return;
-            res.writeHead(answer.status, { 'Content-Type': answer.contentType, 'x-amzn-RequestId': answer.requestId, 'Content-Length': Buffer.byteLength(answer.body) });
-            res.end(answer.body);
-          };
-          if (answer.holdMs <= 0 || closed) return send();
-          const timer = setTimeout(() => {
-            held.delete(timer);
-            send();
-          }, answer.holdMs);
-          held.set(timer, res);
-        })
-        .catch(() => res.destroy());
-    });
-  }
+  const http = new EmulatorHttp('AWS', MAX_BODY_BYTES, async (request) => {
+    const answer = await answerQuery(pipeline, { method: request.method, path: request.path, query: request.rawQuery, headers: request.headers, body: request.body });
+    return {
+      status: answer.status,
+      headers: { 'Content-Type': answer.contentType, 'x-amzn-RequestId': answer.requestId },
+      body: answer.body,
+      holdMs: answer.holdMs,
+      ...(answer.internalError ? { internalError: answer.internalError } : {}),
+    };
+  });
+  const handle = http.handle;
 
   async function setting(key: string, value: string): Promise<void> {
     await control.setSetting(key, value);
@@ -237,12 +210,7 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
       return () => void listeners.delete(listener);
     },
     async close() {
-      closed = true;
-      for (const [timer, res] of held) {
-        clearTimeout(timer);
-        res.destroy();
-      }
-      held.clear();
+      http.close();
       for (const server of [...servers]) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Transaction } from 'kysely';
@@ -14,6 +13,7 @@ import { azureRepositories, takeAzureLock } from './store/repositories.js';
 import { azureDb, type AzureSchema } from './store/schema.js';
 import { buildView } from './view.js';
 import type { AzureView } from './view-model.js';
+import { EmulatorHttp } from '../common/emulator-http.js';
 
 export type * from './view-model.js';
 export type { AzureDelays, AzureDelayPreset } from './delays.js';
@@ -152,55 +152,27 @@ export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Pr
   });
   let url = '';
   const pipeline: AzurePipelineOptions = { store, now, baseUrl: () => url, pageSize: options.pageSize ?? 100, changed: () => store.notify(CHANGE_CHANNEL, '') };
-  const held = new Map<NodeJS.Timeout, ServerResponse>();
-  let closed = false;
-
-  function handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) req.destroy();
-      else chunks.push(chunk);
+  const http = new EmulatorHttp('Azure', MAX_BODY_BYTES, async (request) => {
+    const answer = await answerAzure(pipeline, {
+      method: request.method,
+      path: request.path,
+      query: new URLSearchParams(request.rawQuery),
+      headers: request.headers,
+      body: request.body,
     });
-    req.on('error', () => undefined);
-    req.on('end', () => {
-      const raw = req.url ?? '/';
-      const q = raw.indexOf('?');
-      void answerAzure(pipeline, {
-        method: req.method ?? 'GET',
-        path: q < 0 ? raw : raw.slice(0, q),
-        query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)),
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-      })
-        .then((answer) => {
-          if (answer.internalError) process.emitWarning(`local cloud Azure: ${String((answer.internalError as Error)?.stack ?? answer.internalError)}`);
-          const send = () => {
-            if (res.destroyed) return;
-            const requestId = randomUUID();
-            const headers: Record<string, string> = { 'x-ms-request-id': requestId, 'x-ms-correlation-request-id': requestId, 'Cache-Control': 'no-cache', ...answer.headers };
-            if (answer.body === undefined || req.method === 'HEAD') {
-              res.writeHead(answer.status, { ...headers, 'Content-Length': '0' });
-              res.end();
-              return;
-            }
-            const text = JSON.stringify(answer.body);
-            res.writeHead(answer.status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)) });
-            res.end(text);
-          };
-          if (answer.holdMs <= 0 || closed) return send();
-          const timer = setTimeout(() => {
-            held.delete(timer);
-            send();
-          }, answer.holdMs);
-          held.set(timer, res);
-        })
-        .catch(() => res.destroy());
-    });
-  }
+    const requestId = randomUUID();
+    const headers: Record<string, string> = { 'x-ms-request-id': requestId, 'x-ms-correlation-request-id': requestId, 'Cache-Control': 'no-cache', ...answer.headers };
+    if (answer.body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
+    return {
+      status: answer.status,
+      headers,
+      body: answer.body === undefined ? undefined : JSON.stringify(answer.body),
+      holdMs: answer.holdMs,
+      ...(answer.internalError ? { internalError: answer.internalError } : {}),
+    };
+  });
 
-  const server: Server = createServer({ cert: issued.certPem, key: issued.keyPem }, handle);
+  const server: Server = createServer({ cert: issued.certPem, key: issued.keyPem }, http.handle);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -247,12 +219,7 @@ export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Pr
       return () => void listeners.delete(listener);
     },
     async close() {
-      closed = true;
-      for (const [timer, res] of held) {
-        clearTimeout(timer);
-        res.destroy();
-      }
-      held.clear();
+      http.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       listeners.clear();

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Transaction } from 'kysely';
@@ -14,6 +13,7 @@ import { gcpRepositories, takeGcpLock } from './store/repositories.js';
 import { gcpDb, type GcpSchema } from './store/schema.js';
 import { buildView } from './view.js';
 import type { GcpView } from './view-model.js';
+import { EmulatorHttp } from '../common/emulator-http.js';
 
 export type * from './view-model.js';
 export type { GcpDelays, GcpDelayPreset } from './delays.js';
@@ -114,48 +114,24 @@ export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promis
     quotas: { internalAddresses: options.quotas?.internalAddresses ?? 200 },
     changed: () => store.notify(CHANGE_CHANNEL, ''),
   };
-  const held = new Map<NodeJS.Timeout, ServerResponse>();
-  let closed = false;
-
-  function handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) req.destroy();
-      else chunks.push(chunk);
+  const http = new EmulatorHttp('GCP', MAX_BODY_BYTES, async (request) => {
+    const answer = await answerCompute(pipeline, {
+      method: request.method,
+      path: request.path,
+      query: new URLSearchParams(request.rawQuery),
+      headers: request.headers,
+      body: request.body,
     });
-    req.on('error', () => undefined);
-    req.on('end', () => {
-      const raw = req.url ?? '/';
-      const q = raw.indexOf('?');
-      void answerCompute(pipeline, {
-        method: req.method ?? 'GET',
-        path: q < 0 ? raw : raw.slice(0, q),
-        query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)),
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-      })
-        .then((answer) => {
-          if (answer.internalError) process.emitWarning(`local cloud GCP: ${String((answer.internalError as Error)?.stack ?? answer.internalError)}`);
-          const send = () => {
-            if (res.destroyed) return;
-            const text = JSON.stringify(answer.body);
-            res.writeHead(answer.status, { ...answer.headers, 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': String(Buffer.byteLength(text)) });
-            res.end(text);
-          };
-          if (!answer.holdMs || answer.holdMs <= 0 || closed) return send();
-          const timer = setTimeout(() => {
-            held.delete(timer);
-            send();
-          }, answer.holdMs);
-          held.set(timer, res);
-        })
-        .catch(() => res.destroy());
-    });
-  }
+    return {
+      status: answer.status,
+      headers: { ...answer.headers, 'Content-Type': 'application/json; charset=UTF-8' },
+      body: JSON.stringify(answer.body),
+      holdMs: answer.holdMs ?? 0,
+      ...(answer.internalError ? { internalError: answer.internalError } : {}),
+    };
+  });
 
-  const server: Server = createServer(handle);
+  const server: Server = createServer(http.handle);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -200,12 +176,7 @@ export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promis
       return () => void listeners.delete(listener);
     },
     async close() {
-      closed = true;
-      for (const [timer, res] of held) {
-        clearTimeout(timer);
-        res.destroy();
-      }
-      held.clear();
+      http.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       listeners.clear();

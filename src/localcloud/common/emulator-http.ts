@@ -1,0 +1,90 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+
+/** One request to an emulated cloud API, its body read whole. */
+export interface EmulatorRequest {
+  readonly method: string;
+  readonly path: string;
+  /** The query string without `?` (empty when there is none). */
+  readonly rawQuery: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+/** The answer an emulator sends: status, headers and body, possibly held back (a timeout fault). */
+export interface EmulatorReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Sent with its Content-Length; none for a HEAD or when undefined. */
+  readonly body: string | undefined;
+  /** Hold the answer this long (ms) before sending it; 0 sends at once. */
+  readonly holdMs: number;
+  /** A bug the emulator caught while answering (reported as a process warning). */
+  readonly internalError?: unknown;
+}
+
+/**
+ * The HTTP side every cloud emulator shares: reads a request body up to `maxBodyBytes` (a larger
+ * one drops the connection), asks `answer`, and sends the reply — at once, or after `holdMs` for a
+ * timeout fault. `close()` drops held answers (their connections are reset).
+ */
+export class EmulatorHttp {
+  private readonly held = new Map<NodeJS.Timeout, ServerResponse>();
+  private closed = false;
+
+  constructor(
+    /** `AWS`, `Azure`, `GCP`: names the emulator in warnings. */
+    private readonly label: string,
+    private readonly maxBodyBytes: number,
+    private readonly answer: (request: EmulatorRequest) => Promise<EmulatorReply>,
+  ) {}
+
+  /** The request listener for `http.createServer` / `https.createServer`. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > this.maxBodyBytes) req.destroy();
+      else chunks.push(chunk);
+    });
+    req.on('error', () => undefined);
+    req.on('end', () => {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const request = {
+        method: req.method ?? 'GET',
+        path: q < 0 ? url : url.slice(0, q),
+        rawQuery: q < 0 ? '' : url.slice(q + 1),
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
+      this.answer(request)
+        .then((reply) => {
+          if (reply.internalError) process.emitWarning(`local cloud ${this.label}: ${String((reply.internalError as Error)?.stack ?? reply.internalError)}`);
+          const send = () => {
+            if (res.destroyed) return;
+            const body = reply.body === undefined || req.method === 'HEAD' ? undefined : reply.body;
+            res.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(body === undefined ? 0 : Buffer.byteLength(body)) });
+            res.end(body);
+          };
+          if (reply.holdMs <= 0 || this.closed) return send();
+          const timer = setTimeout(() => {
+            this.held.delete(timer);
+            send();
+          }, reply.holdMs);
+          this.held.set(timer, res);
+        })
+        .catch(() => res.destroy());
+    });
+  };
+
+  /** Drops held answers; later requests are answered at once. */
+  close(): void {
+    this.closed = true;
+    for (const [timer, res] of this.held) {
+      clearTimeout(timer);
+      res.destroy();
+    }
+    this.held.clear();
+  }
+}
