@@ -6,7 +6,11 @@ import { AwsProvider } from '../../src/providers/aws/aws.provider.js';
 import { AzureClients } from '../../src/providers/azure/azure-clients.js';
 import { azureNames } from '../../src/providers/azure/azure-names.js';
 import { AzureProvider } from '../../src/providers/azure/azure.provider.js';
+import { GcpClients } from '../../src/providers/gcp/gcp-clients.js';
+import { gcpNames } from '../../src/providers/gcp/gcp-names.js';
+import { GcpProvider } from '../../src/providers/gcp/gcp.provider.js';
 import { createGroup, POLL, startAzure } from '../localcloud/azure/harness.js';
+import { consumerNetwork, pscEndpoint, REGION as GCP_REGION, startGcp } from '../localcloud/gcp/harness.js';
 import { defaultNetwork, startHarness } from '../localcloud-aws/harness.js';
 
 /**
@@ -161,8 +165,70 @@ async function azureTarget(): Promise<ConformanceTarget> {
   };
 }
 
+async function gcpTarget(): Promise<ConformanceTarget> {
+  const h = await startGcp();
+  const producer = h.cloud.projects.producer;
+  const clients = new GcpClients({ projectId: producer.projectId, endpoint: { host: h.cloud.host, port: h.cloud.port }, serviceAccountKey: producer.serviceAccountKey });
+  const p = h.clients(producer);
+  const customer = await consumerNetwork(h);
+  let endpoints = 0;
+  return {
+    provider: 'GCP',
+    adapter: new GcpProvider(clients),
+    region: GCP_REGION,
+    firstObserveOperation: 'compute.serviceAttachments.get',
+    zonal: false,
+    unknownEndpointId: `projects/${customer.project}/regions/${GCP_REGION}/forwardingRules/nobody`,
+    async customerEndpoint(serviceName) {
+      const [attachment] = await p.serviceAttachments.get({ project: p.project, region: GCP_REGION, serviceAttachment: serviceName });
+      const name = `psc-ep-${++endpoints}`;
+      await pscEndpoint(customer, name, attachment.selfLink!);
+      return `projects/${customer.project}/regions/${GCP_REGION}/forwardingRules/${name}`;
+    },
+    async deleteCustomerEndpoint(endpointId) {
+      const name = endpointId.split('/').pop()!;
+      await customer.done(customer.forwardingRules.delete({ project: customer.project, region: GCP_REGION, forwardingRule: name }));
+      await customer.done(customer.addresses.delete({ project: customer.project, region: GCP_REGION, address: `${name}-ip` }));
+    },
+    async driftRemoveListener(serviceId, port) {
+      const names = gcpNames(serviceId);
+      const [backend] = await p.backendServices.get({ project: p.project, region: GCP_REGION, backendService: names.backendService });
+      await p.done(
+        p.backendServices.patch({
+          project: p.project,
+          region: GCP_REGION,
+          backendService: names.backendService,
+          backendServiceResource: { fingerprint: backend.fingerprint, backends: (backend.backends ?? []).filter((b) => !b.group!.endsWith(`/${names.neg(port)}`)) },
+        }),
+      );
+    },
+    async countResources(serviceId) {
+      const names = gcpNames(serviceId);
+      const [rules] = await p.forwardingRules.list({ project: p.project, region: GCP_REGION });
+      const [attachments] = await p.serviceAttachments.list({ project: p.project, region: GCP_REGION });
+      return {
+        loadBalancers: rules.filter((r) => r.name === names.forwardingRule).length,
+        services: attachments.filter((a) => a.name === names.serviceAttachment).length,
+      };
+    },
+    async failNext(operation, kind) {
+      await h.cloud.setFault(
+        operation,
+        kind === 'throttle'
+          ? { kind: 'throttle', times: 1 }
+          : { kind: 'error', code: 'backendError', message: 'Internal error. Please try again or contact Google Support.', status: 500, times: 1 },
+      );
+    },
+    async close() {
+      await clients.close();
+      await h.close();
+    },
+  };
+}
+
 /** Every cloud the suite runs against. */
 export const TARGETS: ReadonlyArray<{ readonly provider: string; start(): Promise<ConformanceTarget> }> = [
   { provider: 'AWS', start: awsTarget },
   { provider: 'AZURE', start: azureTarget },
+  { provider: 'GCP', start: gcpTarget },
 ];

@@ -1,0 +1,71 @@
+import {
+  ForwardingRulesClient,
+  GlobalOperationsClient,
+  NetworkEndpointGroupsClient,
+  NetworksClient,
+  RegionBackendServicesClient,
+  RegionOperationsClient,
+  ServiceAttachmentsClient,
+  SubnetworksClient,
+  ZoneOperationsClient,
+} from '@google-cloud/compute';
+
+/**
+ * How the GCP adapter reaches Compute Engine. Against the local cloud: its host and port over
+ * HTTP with the producer project's service-account key (self-signed JWTs, no scopes). Against
+ * Google: no endpoint, and Application Default Credentials. Only these differ; every call is the same.
+ */
+export interface GcpConnection {
+  /** The producer project: networks, load balancers and service attachments live there. */
+  readonly projectId: string;
+  /** The local cloud's host and port; undefined for Compute Engine itself. */
+  readonly endpoint: { readonly host: string; readonly port: number } | undefined;
+  /** A service-account key file's JSON; undefined for Application Default Credentials. */
+  readonly serviceAccountKey: object | undefined;
+}
+
+/** The REST clients of the producer project, created once. */
+export class GcpClients {
+  readonly networks: NetworksClient;
+  readonly subnetworks: SubnetworksClient;
+  readonly negs: NetworkEndpointGroupsClient;
+  readonly backendServices: RegionBackendServicesClient;
+  readonly forwardingRules: ForwardingRulesClient;
+  readonly serviceAttachments: ServiceAttachmentsClient;
+  readonly regionOperations: RegionOperationsClient;
+  readonly zoneOperations: ZoneOperationsClient;
+  readonly globalOperations: GlobalOperationsClient;
+
+  constructor(readonly connection: GcpConnection) {
+    const options = {
+      projectId: connection.projectId,
+      ...(connection.endpoint ? { apiEndpoint: connection.endpoint.host, port: connection.endpoint.port, protocol: 'http' } : {}),
+      ...(connection.serviceAccountKey ? { credentials: { ...connection.serviceAccountKey }, scopes: [] as string[] } : {}),
+    };
+    this.networks = new NetworksClient(options);
+    this.subnetworks = new SubnetworksClient(options);
+    this.negs = new NetworkEndpointGroupsClient(options);
+    this.backendServices = new RegionBackendServicesClient(options);
+    this.forwardingRules = new ForwardingRulesClient(options);
+    this.serviceAttachments = new ServiceAttachmentsClient(options);
+    this.regionOperations = new RegionOperationsClient(options);
+    this.zoneOperations = new ZoneOperationsClient(options);
+    this.globalOperations = new GlobalOperationsClient(options);
+  }
+
+  async close(): Promise<void> {
+    for (const client of [
+      this.networks,
+      this.subnetworks,
+      this.negs,
+      this.backendServices,
+      this.forwardingRules,
+      this.serviceAttachments,
+      this.regionOperations,
+      this.zoneOperations,
+      this.globalOperations,
+    ]) {
+      await client.close();
+    }
+  }
+}
