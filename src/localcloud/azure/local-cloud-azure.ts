@@ -14,6 +14,7 @@ import { azureDb, type AzureSchema } from './store/schema.js';
 import { buildView } from './view.js';
 import type { AzureView } from './view-model.js';
 import { EmulatorHttp } from '../common/emulator-http.js';
+import { toStoredFault as toStoredCommonFault } from '../common/faults.js';
 
 export type * from './view-model.js';
 export type { AzureDelays, AzureDelayPreset } from './delays.js';
@@ -100,24 +101,21 @@ async function ensureAccount(store: Store, name: string): Promise<AzureCredentia
   return { name: account.name, tenantId: account.tenantId, subscriptionId: account.subscriptionId, clientId: account.clientId, clientSecret: account.clientSecret };
 }
 
+/**
+ * The stored form of an Azure fault: the shared checks (common/faults.ts) for `error` and
+ * `timeout`; Azure's own `throttle` (with Retry-After) and `failAsync` here.
+ */
 function toStoredFault(spec: AzureFaultSpec): { fault: StoredAzureFault; times: number | undefined } {
+  if (spec.kind === 'error' || spec.kind === 'timeout') return toStoredCommonFault(spec);
   if (spec.times !== undefined && (!Number.isInteger(spec.times) || spec.times < 1)) throw new RangeError('Fault times must be a positive integer');
-  switch (spec.kind) {
-    case 'error':
-      if (!spec.code) throw new RangeError('An error fault needs a code');
-      if (spec.status !== undefined && (!Number.isInteger(spec.status) || spec.status < 400 || spec.status > 599)) throw new RangeError('Fault status must be 4xx or 5xx');
-      return { fault: { kind: 'error', code: spec.code, message: spec.message, ...(spec.status ? { status: spec.status } : {}) }, times: spec.times };
-    case 'throttle':
-      if (spec.retryAfterSeconds !== undefined && (!Number.isInteger(spec.retryAfterSeconds) || spec.retryAfterSeconds < 0))
-        throw new RangeError('retryAfterSeconds must be a non-negative integer');
-      return { fault: { kind: 'throttle', ...(spec.retryAfterSeconds !== undefined ? { retryAfterSeconds: spec.retryAfterSeconds } : {}) }, times: spec.times };
-    case 'failAsync':
-      if (!spec.code) throw new RangeError('A failAsync fault needs a code');
-      return { fault: { kind: 'failAsync', code: spec.code, message: spec.message }, times: spec.times };
-    case 'timeout':
-      if (spec.ms !== undefined && (!Number.isFinite(spec.ms) || spec.ms < 0)) throw new RangeError('Fault ms must be a non-negative number');
-      return { fault: { kind: 'timeout', ...(spec.ms !== undefined ? { ms: spec.ms } : {}) }, times: spec.times };
+  if (spec.kind === 'failAsync') {
+    if (!spec.code) throw new RangeError('A failAsync fault needs a code');
+    return { fault: { kind: 'failAsync', code: spec.code, message: spec.message }, times: spec.times };
   }
+  if (spec.retryAfterSeconds !== undefined && (!Number.isInteger(spec.retryAfterSeconds) || spec.retryAfterSeconds < 0)) {
+    throw new RangeError('retryAfterSeconds must be a non-negative integer');
+  }
+  return { fault: { kind: 'throttle', ...(spec.retryAfterSeconds !== undefined ? { retryAfterSeconds: spec.retryAfterSeconds } : {}) }, times: spec.times };
 }
 
 /**
