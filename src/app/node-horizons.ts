@@ -12,8 +12,8 @@ export interface NodeHorizon {
  * The horizon a cluster's node must answer in for a client that came through a private endpoint
  * (split horizons, as mongod does by SNI): the endpoint is known from the PROXY v2 header (the data
  * plane turns its TLV into the endpoint id: AWS VPC endpoint id, Azure private endpoint resource
- * id; compared case-insensitively, as ARM compares ids), or from the TLS server name the client
- * dialled. The node then reports the
+ * id, GCP forwarding rule; compared case-insensitively, as ARM compares ids), or from the TLS
+ * server name the client dialled. The node then reports the
  * endpoint's hostnames and ports (`pl-<n>-<region>.<suffix>.<domain>:<port>`), so a replica-set
  * driver keeps using names it can reach. Undefined when the connection matches no published
  * connection string of the cluster.
@@ -34,12 +34,13 @@ export async function nodeHorizon(
   const endpointId = via.endpointId?.toLowerCase();
   const entry = entries.find(
     (e) =>
-      (endpointId !== undefined && e.endpoints.some((endpoint) => endpoint.endpointId.toLowerCase() === endpointId)) ||
+      (endpointId !== undefined &&
+        (e.endpoints.some((endpoint) => endpoint.endpointId.toLowerCase() === endpointId) || e.hosts.some((h) => h.connectionId.toLowerCase() === endpointId))) ||
       (sni !== undefined && (e.hosts.some((h) => h.host === sni) || e.loadBalanced?.host.host === sni)),
   );
   if (!entry) return undefined;
   const hosts = entry.hosts.map((h) => `${h.host}:${h.port}`);
-  const mine = entry.hosts.find((h) => h.port === port) ?? (entry.loadBalanced?.host.port === port ? entry.loadBalanced.host : undefined);
+  const mine = entry.hosts.find((h) => h.targetName === targetName) ?? (entry.loadBalanced?.host.port === port ? entry.loadBalanced.host : undefined);
   if (!mine) return undefined;
   return { hosts, me: `${mine.host}:${mine.port}`, ...(entry.type === 'MONGOD' ? { primary: hosts[0] } : {}) };
 }

@@ -1,5 +1,4 @@
 import type { Repositories } from '../store/repositories.js';
-import { endpointHostname } from '../domain/private-endpoint-topology.js';
 import { clusterTopology } from './connection-strings.js';
 
 /** One DNS answer record (the DNS server's record shape). */
@@ -48,17 +47,15 @@ export async function privateDnsRecords(repos: Repositories, domain: string, add
     if (entry.loadBalanced && lower === entry.loadBalanced.srvName) return type === 'TXT' || type === 'ANY' ? [{ type: 'TXT', data: entry.loadBalanced.txt }] : [];
   }
 
-  // Endpoint hostnames: pl-<n>-<region>.<suffix>.<domain>
-  const endpointHost = entries.flatMap((e) => [...e.hosts.map((h) => h.host), ...(e.loadBalanced ? [e.loadBalanced.host.host] : [])]).find((h) => h === lower);
+  // Endpoint hostnames: pl-<n>-<region>.<suffix>.<domain> (GCP: psc-<n>-…, or pl-<n>-<attachment>-… for legacy groups)
+  const endpointHost = entries.flatMap((e) => [...e.hosts, ...(e.loadBalanced ? [e.loadBalanced.host] : [])]).find((h) => h.host === lower);
   if (!endpointHost) return undefined;
   if (type !== 'A' && type !== 'ANY' && type !== 'CNAME') return [];
-  const endpoint = (await repos.privateEndpoints.listProjectEndpoints(project.id)).find(
-    (e) => e.status === 'AVAILABLE' && !e.deleteRequested && endpointHostname(e.plIndex, e.provider, e.regionName, hostSuffix, domain) === endpointHost,
-  );
-  if (!endpoint) return undefined;
-  const ips = addresses.addressesOf(endpoint.endpointId);
+  const ips = addresses.addressesOf(endpointHost.connectionId);
   if (ips.length > 0) return type === 'CNAME' ? [] : ips.map((address) => ({ type: 'A' as const, address }));
-  // Azure: Atlas publishes the private endpoint's IP the customer registered.
-  if (endpoint.detail.cloud === 'AZURE') return type === 'CNAME' ? [] : [{ type: 'A', address: endpoint.detail.privateEndpointIPAddress }];
+  // Azure and GCP: Atlas publishes the address the customer registered.
+  if (endpointHost.registeredIp) return type === 'CNAME' ? [] : [{ type: 'A', address: endpointHost.registeredIp }];
+  const endpoint = (await repos.privateEndpoints.listProjectEndpoints(project.id)).find((e) => e.endpointId === endpointHost.endpointId && !e.deleteRequested);
+  if (!endpoint) return undefined;
   return endpoint.dnsNames.length > 0 ? [{ type: 'CNAME', domain: endpoint.dnsNames[0]! }] : [];
 }

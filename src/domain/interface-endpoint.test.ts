@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AWS_ENDPOINT_ID, azureConnectionName, decideInterfaceEndpoint, publishedConnectionStatus, type InterfaceEndpoint, type ObservedConnection } from './interface-endpoint.js';
+import {
+  AWS_ENDPOINT_ID,
+  azureConnectionName,
+  decideInterfaceEndpoint,
+  gcpGroupStatus,
+  publishedConnectionStatus,
+  type InterfaceEndpoint,
+  type ObservedConnection,
+} from './interface-endpoint.js';
 
 const created = new Date('2026-11-23T10:00:00Z');
 const base: InterfaceEndpoint = {
@@ -116,4 +124,30 @@ test('published connection status: AWS words as stored; Azure and GCP show INITI
 test("Azure: Atlas's connection name is generated from the resource id (subscription%2Fgroup%2Fname)", () => {
   assert.equal(azureConnectionName(azure.endpointId), '4e133d35-e734-4380-a565-c0945535da37%2Fcustomer%2Fpe1');
   assert.equal(azureConnectionName('vpce-00713b5e644e830a3'), undefined);
+});
+
+test('an endpoint that does not match the service (GCP: rule on the wrong attachment) is REJECTED with the reason', () => {
+  const current: InterfaceEndpoint = {
+    endpointServiceId: 'svc',
+    projectId: 'p',
+    provider: 'GCP',
+    endpointId: 'group-1',
+    status: 'PENDING_ACCEPTANCE',
+    errorMessage: null,
+    deleteRequested: false,
+    createdAt: new Date(0),
+    detail: { cloud: 'GCP', gcpProjectId: 'customer-project', endpoints: [], portMappingEnabled: false },
+  };
+  const observed: ObservedConnection = { state: 'invalid', message: 'forwarding rule e-0 targets service attachment sa-1.' };
+  const decision = decideInterfaceEndpoint(current, observed, {
+    serviceName: 'sa-0',
+    notFoundGraceMs: 1000,
+    now: new Date(5000),
+    wording: { cloud: 'GCP', endpointNoun: 'Private Service Connect endpoint', howToCreate: () => '' },
+  });
+  assert.equal(decision.status, 'REJECTED');
+  assert.equal(decision.action, 'none');
+  assert.match(decision.errorMessage!, /does not match sa-0: forwarding rule e-0 targets service attachment sa-1\. Delete this registration/);
+  assert.equal(gcpGroupStatus('PENDING'), 'VERIFIED');
+  assert.equal(gcpGroupStatus('REJECTED'), 'FAILED');
 });

@@ -51,6 +51,16 @@ export function azureConnectionName(resourceId: string): string | undefined {
 }
 
 /**
+ * A GCP endpoint group's `status`: Azure's words plus VERIFIED for privlink's PENDING — every
+ * forwarding rule was found on its attachment and in the registered project, and acceptance was
+ * asked for, but GCP has not accepted yet (the order INITIATING → VERIFIED → AVAILABLE is
+ * privlink's reading of Atlas's list of values).
+ */
+export function gcpGroupStatus(status: ConnectionStatus): InitiatingStatus | 'VERIFIED' {
+  return status === 'PENDING' ? 'VERIFIED' : initiatingStatus(status);
+}
+
+/**
  * A GCP resource name (forwarding rules, endpoint groups): "a lowercase letter followed by up to 62
  * lowercase letters, digits or hyphens, not ending with a hyphen" (Compute Engine's naming rule).
  */
@@ -125,15 +135,21 @@ export interface ProviderWording {
  * What the provider reports about the connection of one customer endpoint to the service.
  * `otherService` means the endpoint exists but is attached to a different service of ours.
  */
-export type ObservedConnection =
+export type ObservedConnection = (
   | { readonly state: 'serviceNotReady' }
   | { readonly state: 'absent' }
   | { readonly state: 'otherService'; readonly serviceName: string }
+  /** The endpoint exists but does not match the service (GCP: a rule on the wrong attachment or in another project, a count that differs); `message` says which. */
+  | { readonly state: 'invalid'; readonly message: string }
   | {
       readonly state: 'pendingAcceptance' | 'pending' | 'available' | 'rejected' | 'deleted' | 'failed' | 'expired';
       /** The provider's name of the connection (Azure's private-endpoint-connection name), when it has one. */
       readonly connectionName?: string;
-    };
+    }
+) & {
+  /** An endpoint made of several connections (a GCP endpoint group's forwarding rules): each one's status, by name. */
+  readonly members?: ReadonlyArray<{ readonly name: string; readonly status: ConnectionStatus }>;
+};
 
 /** One reconcile decision for an interface endpoint. */
 export interface InterfaceEndpointDecision {
@@ -164,6 +180,7 @@ export interface InterfaceEndpointContext {
  * | no              | absent, younger than grace   | PENDING_ACCEPTANCE | none (wait) |
  * | no              | absent, older than grace     | REJECTED           | none (message says not found) |
  * | no              | otherService                 | REJECTED           | none (message names the other service) |
+ * | no              | invalid                      | REJECTED           | none (the provider's message says what does not match) |
  * | no              | pendingAcceptance, already REJECTED | REJECTED    | none (privlink refused it; delete the registration, then register again) |
  * | no              | pendingAcceptance            | PENDING_ACCEPTANCE | accept |
  * | no              | pending                      | PENDING            | none (wait) |
@@ -193,6 +210,13 @@ export function decideInterfaceEndpoint(current: InterfaceEndpoint, observed: Ob
       return {
         status: 'REJECTED',
         errorMessage: `Interface endpoint ${current.endpointId} is connected to ${observed.serviceName}, not to ${service}. Delete this registration, then register the endpoint with the endpoint service it was created for.`,
+        action: 'none',
+        settled: true,
+      };
+    case 'invalid':
+      return {
+        status: 'REJECTED',
+        errorMessage: `Interface endpoint ${current.endpointId} does not match ${service}: ${observed.message} Delete this registration, then register the endpoint again.`,
         action: 'none',
         settled: true,
       };

@@ -3,7 +3,7 @@
  * 1024, 1025, … (Atlas's "typically start at 1024"), up to 65535. A port is never handed out
  * twice while allocated; a freed port may be reused later.
  */
-const FIRST_TARGET_PORT = 1024;
+export const FIRST_TARGET_PORT = 1024;
 const LAST_TARGET_PORT = 65535;
 
 /**

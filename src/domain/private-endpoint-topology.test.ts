@@ -115,7 +115,14 @@ test('sharded clusters: mongos targets, type MONGOS, and the load-balanced -lb s
   assert.equal(entry!.srvShardOptimizedConnectionString, 'mongodb+srv://shard0-pl-0-lb.ab123.privlink.test');
   assert.deepEqual(entry!.loadBalanced, {
     srvName: 'shard0-pl-0-lb.ab123.privlink.test',
-    host: { host: 'pl-0-us-east-1.ab123.privlink.test', port: 1033 },
+    host: {
+      host: 'pl-0-us-east-1.ab123.privlink.test',
+      port: 1033,
+      targetName: 'mongos-lb-US_EAST_1',
+      endpointId: 'vpce-00000000000000001',
+      connectionId: 'vpce-00000000000000001',
+      registeredIp: null,
+    },
     txt: 'authSource=admin&loadBalanced=true',
   });
   assert.doesNotMatch(entry!.connectionString, /replicaSet/);
@@ -153,7 +160,48 @@ test("regionalized mode: one entry per region, named with the region, listing th
     regional.map((e) => e.srvConnectionString),
     ['mongodb+srv://global-pl-0-us-east-1.ab123.privlink.test', 'mongodb+srv://global-pl-0-us-west-1.ab123.privlink.test'],
   );
-  assert.deepEqual(regional[1]!.hosts, [{ host: 'pl-0-us-west-1.ab123.privlink.test', port: 1024 }]);
+  assert.deepEqual(
+    regional[1]!.hosts.map((h) => ({ host: h.host, port: h.port })),
+    [{ host: 'pl-0-us-west-1.ab123.privlink.test', port: 1024 }],
+  );
+});
+
+const gcpSpec = (nodeCount: number) =>
+  parseClusterSpec({
+    name: 'Cluster0',
+    replicationSpecs: [{ regionConfigs: [{ providerName: 'GCP', regionName: 'CENTRAL_US', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount } }] }],
+  });
+const gcpGroup = (rules: number, portMappingEnabled: boolean) => ({
+  endpointId: 'group-1',
+  provider: 'GCP' as const,
+  regionName: 'CENTRAL_US',
+  plIndex: 0,
+  detail: {
+    cloud: 'GCP' as const,
+    gcpProjectId: 'customer-project',
+    portMappingEnabled,
+    endpoints: Array.from({ length: rules }, (_, i) => ({ endpointName: `endpoint-${i}`, ipAddress: `10.128.0.${10 + i}`, status: 'AVAILABLE' as const })),
+  },
+});
+
+test('GCP with port mapping: psc names, one forwarding rule carries every port', () => {
+  const [entry] = privateEndpointTopology(input({ spec: gcpSpec(3), endpoints: [gcpGroup(1, true)] }));
+  assert.equal(entry!.srvName, 'cluster0-psc-0.ab123.privlink.test');
+  assert.deepEqual(
+    entry!.hosts.map((h) => `${h.host}:${h.port}`),
+    ['psc-0-us-central1.ab123.privlink.test:1024', 'psc-0-us-central1.ab123.privlink.test:1025', 'psc-0-us-central1.ab123.privlink.test:1026'],
+  );
+  assert.ok(entry!.hosts.every((h) => h.connectionId === 'projects/customer-project/regions/us-central1/forwardingRules/endpoint-0' && h.registeredIp === '10.128.0.10'));
+});
+
+test('GCP legacy: one hostname per attachment, targets spread over the six attachments on 27017, then 27016', () => {
+  const ports = new Map(Array.from({ length: 7 }, (_, i) => [`node-${i}`, 1024 + i] as [string, number]));
+  const [entry] = privateEndpointTopology(input({ spec: gcpSpec(7), ports, endpoints: [gcpGroup(6, false)] }));
+  assert.equal(entry!.srvName, 'cluster0-pl-0.ab123.privlink.test');
+  assert.deepEqual(
+    entry!.hosts.map((h) => `${h.host}:${h.port} via ${h.connectionId.split('/').pop()}`),
+    [...Array.from({ length: 6 }, (_, i) => `pl-0-${i}-us-central1.ab123.privlink.test:27017 via endpoint-${i}`), 'pl-0-0-us-central1.ab123.privlink.test:27016 via endpoint-0'],
+  );
 });
 
 test('shared tiers never get strings', () => {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { addressableTargets, clusterRegions, isSharedTier, type ClusterSpec } from './cluster.js';
+import { legacyPlacement } from './gcp-legacy-layout.js';
+import type { EndpointDetail } from './interface-endpoint.js';
 import { findRegion, type CloudProvider } from './regions.js';
 
 /**
@@ -17,6 +19,10 @@ import { findRegion, type CloudProvider } from './regions.js';
  *   SRV `<cluster>-pl-<n>-<aws-region>…`, listing that region's mongos only.
  * - Sharded clusters on AWS also get the load-balanced string `<cluster>-pl-<n>-lb…`, whose SRV has
  *   one target (the region's mongos pool port) and whose TXT says `loadBalanced=true`.
+ * - GCP with port mapping: as above with `psc` for `pl` (`psc-<n>-<region>…`, `<cluster>-psc-<n>…`),
+ *   the one forwarding rule's address. GCP legacy: one hostname per service attachment,
+ *   `pl-<n>-<i>-<region>.<hostSuffix>.<domain>` (the group's forwarding rule i), each target on the
+ *   attachment and port domain/gcp-legacy-layout.ts places it on.
  */
 export interface TopologyInput {
   readonly clusterId: string;
@@ -24,8 +30,14 @@ export interface TopologyInput {
   readonly hostSuffix: string;
   readonly domain: string;
   readonly regionalized: boolean;
-  /** AVAILABLE (not deleting) endpoints of the project. */
-  readonly endpoints: ReadonlyArray<{ readonly endpointId: string; readonly provider: CloudProvider; readonly regionName: string; readonly plIndex: number }>;
+  /** AVAILABLE (not deleting) endpoints of the project (with their registration's detail: GCP's rules decide GCP's hosts). */
+  readonly endpoints: ReadonlyArray<{
+    readonly endpointId: string;
+    readonly provider: CloudProvider;
+    readonly regionName: string;
+    readonly plIndex: number;
+    readonly detail?: EndpointDetail;
+  }>;
   /** Allocated load-balancer ports of the cluster's targets (by target name). */
   readonly ports: ReadonlyMap<string, number>;
 }
@@ -35,16 +47,27 @@ export interface HostPort {
   readonly port: number;
 }
 
+/** A host of an entry, with the target it reaches and the endpoint connection that carries it. */
+export interface TargetHost extends HostPort {
+  readonly targetName: string;
+  /** The interface endpoint (AWS `vpce-…`, Azure resource id, GCP endpoint group name). */
+  readonly endpointId: string;
+  /** What carries the traffic at the provider: the endpoint itself, or one GCP forwarding rule (`projects/<p>/regions/<r>/forwardingRules/<name>`). */
+  readonly connectionId: string;
+  /** The address the customer registered for that connection (Azure, GCP), if any. */
+  readonly registeredIp: string | null;
+}
+
 /** One connection-string entry (an element of `connectionStrings.privateEndpoint[]`) with its DNS. */
 export interface TopologyEntry {
   readonly type: 'MONGOD' | 'MONGOS';
   readonly endpoints: ReadonlyArray<{ readonly endpointId: string; readonly providerName: CloudProvider; readonly region: string }>;
   /** SRV name without the `_mongodb._tcp.` prefix. */
   readonly srvName: string;
-  readonly hosts: readonly HostPort[];
+  readonly hosts: readonly TargetHost[];
   /** The single TXT record of `srvName`. */
   readonly txt: string;
-  readonly loadBalanced: { readonly srvName: string; readonly host: HostPort; readonly txt: string } | null;
+  readonly loadBalanced: { readonly srvName: string; readonly host: TargetHost; readonly txt: string } | null;
   readonly connectionString: string;
   readonly srvConnectionString: string;
   readonly srvShardOptimizedConnectionString: string | null;
@@ -59,9 +82,49 @@ export function replicaSetName(clusterId: string, shard = 0): string {
 }
 
 /** `pl-<n>-<aws-region>.<hostSuffix>.<domain>` */
-export function endpointHostname(plIndex: number, provider: CloudProvider, regionName: string, hostSuffix: string, domain: string): string {
+export function endpointHostname(plIndex: number, provider: CloudProvider, regionName: string, hostSuffix: string, domain: string, label = 'pl'): string {
   const region = findRegion(provider, regionName)?.providerName ?? regionName.toLowerCase();
-  return `pl-${plIndex}-${region}.${hostSuffix}.${domain}`;
+  return `${label}-${plIndex}-${region}.${hostSuffix}.${domain}`;
+}
+
+type TopologyEndpoint = TopologyInput['endpoints'][number];
+
+/** `psc` for a GCP endpoint with port mapping (Atlas's names for it), else `pl`. */
+function labelOf(endpoint: TopologyEndpoint): string {
+  return endpoint.detail?.cloud === 'GCP' && endpoint.detail.portMappingEnabled ? 'psc' : 'pl';
+}
+
+/**
+ * The host of one target through one endpoint: its hostname and port, and the provider connection
+ * carrying it. Undefined when a GCP legacy group has no rule for the target's attachment.
+ */
+function targetHost(endpoint: TopologyEndpoint, regionName: string, targetName: string, lbPort: number, input: TopologyInput): TargetHost | undefined {
+  const detail = endpoint.detail;
+  const common = { targetName, endpointId: endpoint.endpointId };
+  if (detail?.cloud === 'GCP') {
+    const region = findRegion(endpoint.provider, regionName)?.providerName ?? regionName.toLowerCase();
+    const ruleOf = (i: number) => detail.endpoints[i];
+    const connection = (rule: { endpointName: string; ipAddress: string }) => ({
+      connectionId: `projects/${detail.gcpProjectId}/regions/${region}/forwardingRules/${rule.endpointName}`,
+      registeredIp: rule.ipAddress,
+    });
+    if (detail.portMappingEnabled) {
+      const rule = ruleOf(0);
+      if (!rule) return undefined;
+      return { host: endpointHostname(endpoint.plIndex, endpoint.provider, regionName, input.hostSuffix, input.domain, 'psc'), port: lbPort, ...common, ...connection(rule) };
+    }
+    const place = legacyPlacement(lbPort);
+    const rule = ruleOf(place.attachment);
+    if (!rule) return undefined;
+    return { host: `pl-${endpoint.plIndex}-${place.attachment}-${region}.${input.hostSuffix}.${input.domain}`, port: place.port, ...common, ...connection(rule) };
+  }
+  return {
+    host: endpointHostname(endpoint.plIndex, endpoint.provider, regionName, input.hostSuffix, input.domain),
+    port: lbPort,
+    ...common,
+    connectionId: endpoint.endpointId,
+    registeredIp: detail?.cloud === 'AZURE' ? detail.privateEndpointIPAddress : null,
+  };
 }
 
 export function privateEndpointTopology(input: TopologyInput): TopologyEntry[] {
@@ -85,8 +148,8 @@ export function privateEndpointTopology(input: TopologyInput): TopologyEntry[] {
       const awsRegion = findRegion(region.provider, region.regionName)?.providerName ?? region.regionName.toLowerCase();
       for (const endpoint of available(region.provider, region.regionName)) {
         groups.push({
-          srvName: `${cluster}-pl-${endpoint.plIndex}-${awsRegion}.${zone}`,
-          lbName: `${cluster}-pl-${endpoint.plIndex}-${awsRegion}-lb.${zone}`,
+          srvName: `${cluster}-${labelOf(endpoint)}-${endpoint.plIndex}-${awsRegion}.${zone}`,
+          lbName: `${cluster}-${labelOf(endpoint)}-${endpoint.plIndex}-${awsRegion}-lb.${zone}`,
           members: [{ endpoint, regionName: region.regionName, provider: region.provider }],
         });
       }
@@ -95,8 +158,8 @@ export function privateEndpointTopology(input: TopologyInput): TopologyEntry[] {
     const region = regions[0]!;
     for (const endpoint of available(region.provider, region.regionName)) {
       groups.push({
-        srvName: `${cluster}-pl-${endpoint.plIndex}.${zone}`,
-        lbName: `${cluster}-pl-${endpoint.plIndex}-lb.${zone}`,
+        srvName: `${cluster}-${labelOf(endpoint)}-${endpoint.plIndex}.${zone}`,
+        lbName: `${cluster}-${labelOf(endpoint)}-${endpoint.plIndex}-lb.${zone}`,
         members: [{ endpoint, regionName: region.regionName, provider: region.provider }],
       });
     }
@@ -109,23 +172,20 @@ export function privateEndpointTopology(input: TopologyInput): TopologyEntry[] {
   }
 
   return groups.map((group) => {
-    const hosts: HostPort[] = [];
+    const hosts: TargetHost[] = [];
     for (const member of group.members) {
-      const host = endpointHostname(member.endpoint.plIndex, member.provider, member.regionName, input.hostSuffix, input.domain);
       for (const target of targets) {
-        if (target.provider === member.provider && target.regionName === member.regionName) hosts.push({ host, port: input.ports.get(target.name)! });
+        if (target.provider !== member.provider || target.regionName !== member.regionName) continue;
+        const host = targetHost(member.endpoint, member.regionName, target.name, input.ports.get(target.name)!, input);
+        if (host) hosts.push(host);
       }
     }
     const lbMember = group.members[0]!;
-    const lbPort = input.ports.get(`mongos-lb-${lbMember.regionName}`);
-    const loadBalanced =
-      type === 'MONGOS' && lbMember.provider === 'AWS' && lbPort !== undefined
-        ? {
-            srvName: group.lbName,
-            host: { host: endpointHostname(lbMember.endpoint.plIndex, lbMember.provider, lbMember.regionName, input.hostSuffix, input.domain), port: lbPort },
-            txt: 'authSource=admin&loadBalanced=true',
-          }
-        : null;
+    const lbTarget = `mongos-lb-${lbMember.regionName}`;
+    const lbPort = input.ports.get(lbTarget);
+    const lbHost =
+      type === 'MONGOS' && lbMember.provider === 'AWS' && lbPort !== undefined ? targetHost(lbMember.endpoint, lbMember.regionName, lbTarget, lbPort, input) : undefined;
+    const loadBalanced = lbHost ? { srvName: group.lbName, host: lbHost, txt: 'authSource=admin&loadBalanced=true' } : null;
     const standardHosts = hosts.map((h) => `${h.host}:${h.port}`).join(',');
     return {
       type,

@@ -1,5 +1,5 @@
 import type { ObservedEndpointService } from '../domain/endpoint-service.js';
-import type { ObservedConnection, ProviderWording } from '../domain/interface-endpoint.js';
+import type { EndpointDetail, ObservedConnection, ProviderWording } from '../domain/interface-endpoint.js';
 
 /**
  * The provider side of one endpoint service as the reconciler asks for it. `id` (privlink's
@@ -13,6 +13,22 @@ export interface EndpointServiceSpec {
   readonly region: string;
   /** Port-per-node listeners the load balancer must have: listener port → one target. */
   readonly listeners: readonly ListenerSpec[];
+  /**
+   * How customers address the targets: `portMapped` — one address, a port per target (AWS, Azure,
+   * GCP with `portMappingEnabled`); `attachmentSet` — Atlas's legacy GCP design, a fixed set of
+   * service attachments with each target on one of them (domain/gcp-legacy-layout.ts).
+   */
+  readonly layout: 'portMapped' | 'attachmentSet';
+}
+
+/**
+ * A customer endpoint as registered with privlink: its id (AWS `vpce-…`, Azure private endpoint
+ * resource id, GCP endpoint group name) and what the registration recorded (on GCP the group's
+ * project and forwarding rules, which are what connects).
+ */
+export interface RegisteredEndpoint {
+  readonly endpointId: string;
+  readonly detail: EndpointDetail;
 }
 
 /**
@@ -84,12 +100,15 @@ export interface CloudProviderAdapter {
    * balancer. Deletion is confirmed by the next observe returning absent.
    */
   deleteEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<void>;
-  /** Reads the connection of one customer endpoint to this service. */
-  observeConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpointId: string): Promise<ObservedConnection>;
+  /**
+   * Reads the connection of one registered customer endpoint to this service (on GCP: of every
+   * forwarding rule of the group, with each rule's state in `members`).
+   */
+  observeConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpoint: RegisteredEndpoint): Promise<ObservedConnection>;
   /** Accepts a pending connection. Accepting one already accepted is not an error. */
-  acceptConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpointId: string): Promise<void>;
+  acceptConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpoint: RegisteredEndpoint): Promise<void>;
   /** Rejects a connection (on delete of the interface endpoint). Rejecting one already gone is not an error. */
-  rejectConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpointId: string): Promise<void>;
+  rejectConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpoint: RegisteredEndpoint): Promise<void>;
 }
 
 /**

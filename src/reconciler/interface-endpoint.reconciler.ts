@@ -27,11 +27,12 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
     if (!service || !region || !adapter) return DONE;
     const { ref } = readStoredRef(service.providerRef);
     const spec = connectionSpec(service, region.providerName);
+    const registered = { endpointId, detail: endpoint.detail };
     let observed: ObservedConnection;
     if (isEmptyRef(ref) && (service.status !== 'AVAILABLE' || service.deleteRequested)) {
       observed = service.deleteRequested ? { state: 'absent' } : { state: 'serviceNotReady' };
     } else {
-      observed = await adapter.observeConnection(spec, ref, endpointId);
+      observed = await adapter.observeConnection(spec, ref, registered);
     }
     const now = ctx.now();
     const fields = { projectId: endpoint.projectId, endpointServiceId: serviceId, endpointId, provider: service.provider, region: service.regionName };
@@ -66,11 +67,11 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
     try {
       if (decision.action === 'accept') {
         ctx.crash.reach('before-accept-connection');
-        await adapter.acceptConnection(spec, ref, endpointId);
+        await adapter.acceptConnection(spec, ref, registered);
         ctx.crash.reach('after-accept-connection');
         ctx.log.info('interface endpoint connection accepted', fields);
       } else if (decision.action === 'reject') {
-        await adapter.rejectConnection(spec, ref, endpointId);
+        await adapter.rejectConnection(spec, ref, registered);
         ctx.log.info('interface endpoint connection rejected', fields);
       }
     } catch (error) {
@@ -119,10 +120,15 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
 
 /**
  * The registration's provider detail with what this observation adds: on Azure, once the private
- * link service shows the endpoint's connection, Atlas's connection name for it. The same object
- * when nothing changed.
+ * link service shows the endpoint's connection, Atlas's connection name for it; on GCP, each
+ * forwarding rule's status. The same object when nothing changed.
  */
 function observedDetail(detail: EndpointDetail, observed: ObservedConnection, endpointId: string): EndpointDetail {
+  if (detail.cloud === 'GCP') {
+    const members = new Map((observed.members ?? []).map((m) => [m.name, m.status]));
+    const endpoints = detail.endpoints.map((rule) => ({ ...rule, status: members.get(rule.endpointName) ?? rule.status }));
+    return endpoints.every((rule, i) => rule.status === detail.endpoints[i]!.status) ? detail : { ...detail, endpoints };
+  }
   if (detail.cloud !== 'AZURE' || !('connectionName' in observed) || observed.connectionName === undefined) return detail;
   const name = azureConnectionName(endpointId) ?? null;
   return name === detail.privateEndpointConnectionName ? detail : { ...detail, privateEndpointConnectionName: name };

@@ -41,7 +41,8 @@ export async function serviceSpec(ctx: ReconcileContext, service: EndpointServic
 
 /** The provider spec of a service for connection calls, which do not look at listeners. */
 export function connectionSpec(service: EndpointServiceRecord, region: string): EndpointServiceSpec {
-  return { id: service.id, projectId: service.projectId, region, listeners: [] };
+  const layout = service.detail.cloud === 'GCP' && !service.detail.portMappingEnabled ? 'attachmentSet' : 'portMapped';
+  return { id: service.id, projectId: service.projectId, region, listeners: [], layout };
 }
 
 /** Atlas's wording for an unexpected provider failure in `errorMessage`, naming the cloud's API (`… from AWS API.`). */

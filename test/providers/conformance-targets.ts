@@ -1,6 +1,6 @@
 import { CreateVpcEndpointCommand, DeleteVpcEndpointsCommand, DescribeVpcEndpointServiceConfigurationsCommand } from '@aws-sdk/client-ec2';
 import { DeleteListenerCommand, DescribeListenersCommand, DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { CloudProviderAdapter } from '../../src/providers/cloud-provider.js';
+import type { CloudProviderAdapter, RegisteredEndpoint } from '../../src/providers/cloud-provider.js';
 import { AwsClientPool } from '../../src/providers/aws/aws-clients.js';
 import { AwsProvider } from '../../src/providers/aws/aws.provider.js';
 import { AzureClients } from '../../src/providers/azure/azure-clients.js';
@@ -39,6 +39,8 @@ export interface ConformanceTarget {
   readonly zonal: boolean;
   /** A well-formed customer endpoint id that no endpoint has. */
   readonly unknownEndpointId: string;
+  /** The endpoint as a customer registers it with privlink (GCP: the forwarding rule as a group of one). */
+  registration(endpointId: string): RegisteredEndpoint;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ async function awsTarget(): Promise<ConformanceTarget> {
     firstObserveOperation: 'DescribeLoadBalancers',
     zonal: true,
     unknownEndpointId: 'vpce-0000000000000000f',
+    registration: (endpointId) => ({ endpointId, detail: { cloud: 'AWS' } }),
     async customerEndpoint(serviceName) {
       const created = await customer.send(
         new CreateVpcEndpointCommand({ VpcId: network.vpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [network.subnetByZone.get('us-east-1a')!] }),
@@ -118,6 +121,7 @@ async function azureTarget(): Promise<ConformanceTarget> {
     firstObserveOperation: 'PrivateLinkServices_Get',
     zonal: false,
     unknownEndpointId: `/subscriptions/${customer.subscriptionId}/resourceGroups/rg-customer/providers/Microsoft.Network/privateEndpoints/nobody`,
+    registration: (endpointId) => ({ endpointId, detail: { cloud: 'AZURE', privateEndpointIPAddress: '10.0.0.4', privateEndpointConnectionName: null } }),
     async customerEndpoint(serviceName) {
       const pls = (await listAll(providerNet.privateLinkServices.listBySubscription())).find((p) => p.name === serviceName)!;
       const name = `pe-${++endpoints}`;
@@ -179,6 +183,13 @@ async function gcpTarget(): Promise<ConformanceTarget> {
     firstObserveOperation: 'compute.serviceAttachments.get',
     zonal: false,
     unknownEndpointId: `projects/${customer.project}/regions/${GCP_REGION}/forwardingRules/nobody`,
+    registration(endpointId) {
+      const [, project, , , , name] = endpointId.split('/');
+      return {
+        endpointId: name!,
+        detail: { cloud: 'GCP', gcpProjectId: project!, endpoints: [{ endpointName: name!, ipAddress: '10.0.0.2', status: 'PENDING_ACCEPTANCE' }], portMappingEnabled: true },
+      };
+    },
     async customerEndpoint(serviceName) {
       const [attachment] = await p.serviceAttachments.get({ project: p.project, region: GCP_REGION, serviceAttachment: serviceName });
       const name = `psc-ep-${++endpoints}`;
@@ -191,24 +202,25 @@ async function gcpTarget(): Promise<ConformanceTarget> {
       await customer.done(customer.addresses.delete({ project: customer.project, region: GCP_REGION, address: `${name}-ip` }));
     },
     async driftRemoveListener(serviceId, port) {
-      const names = gcpNames(serviceId);
-      const [backend] = await p.backendServices.get({ project: p.project, region: GCP_REGION, backendService: names.backendService });
+      const [unit] = gcpNames({ id: serviceId, projectId: '', region: GCP_REGION, layout: 'portMapped' }).units;
+      const [mappings] = await p.regionNegs.listNetworkEndpoints({ project: p.project, region: GCP_REGION, networkEndpointGroup: unit!.neg });
+      const networkEndpoints = mappings.filter((m) => m.networkEndpoint?.clientDestinationPort === port).map((m) => m.networkEndpoint!);
       await p.done(
-        p.backendServices.patch({
+        p.regionNegs.detachNetworkEndpoints({
           project: p.project,
           region: GCP_REGION,
-          backendService: names.backendService,
-          backendServiceResource: { fingerprint: backend.fingerprint, backends: (backend.backends ?? []).filter((b) => !b.group!.endsWith(`/${names.neg(port)}`)) },
+          networkEndpointGroup: unit!.neg,
+          regionNetworkEndpointGroupsDetachEndpointsRequestResource: { networkEndpoints },
         }),
       );
     },
     async countResources(serviceId) {
-      const names = gcpNames(serviceId);
+      const [names] = gcpNames({ id: serviceId, projectId: '', region: GCP_REGION, layout: 'portMapped' }).units;
       const [rules] = await p.forwardingRules.list({ project: p.project, region: GCP_REGION });
       const [attachments] = await p.serviceAttachments.list({ project: p.project, region: GCP_REGION });
       return {
-        loadBalancers: rules.filter((r) => r.name === names.forwardingRule).length,
-        services: attachments.filter((a) => a.name === names.serviceAttachment).length,
+        loadBalancers: rules.filter((r) => r.name === names!.forwardingRule).length,
+        services: attachments.filter((a) => a.name === names!.serviceAttachment).length,
       };
     },
     async failNext(operation, kind) {

@@ -13,7 +13,7 @@ import { TARGETS, type ConformanceTarget } from './conformance-targets.js';
 for (const { provider, start } of TARGETS) {
   describe(`provider conformance: ${provider}`, () => {
     let t: ConformanceTarget;
-    const spec = (id: string, listeners: ListenerSpec[] = []): EndpointServiceSpec => ({ id, projectId: newObjectId(), region: t.region, listeners });
+    const spec = (id: string, listeners: ListenerSpec[] = []): EndpointServiceSpec => ({ id, projectId: newObjectId(), region: t.region, listeners, layout: 'portMapped' });
     const listener = (port: number, targetPort: number): ListenerSpec => ({
       port,
       targets: [{ host: '127.0.0.1', port: targetPort, outsideProviderNetwork: true }],
@@ -83,8 +83,10 @@ for (const { provider, start } of TARGETS) {
     test('accept and reject connections; repeating either is not an error', async () => {
       const s = spec(newObjectId());
       const { ref, observed } = await ready(s);
-      const accepted = await t.customerEndpoint(observed.serviceName);
-      const refused = await t.customerEndpoint(observed.serviceName);
+      const acceptedId = await t.customerEndpoint(observed.serviceName);
+      const refusedId = await t.customerEndpoint(observed.serviceName);
+      const accepted = t.registration(acceptedId);
+      const refused = t.registration(refusedId);
       assert.equal((await t.adapter.observeConnection(s, ref, accepted)).state, 'pendingAcceptance');
       await t.adapter.acceptConnection(s, ref, accepted);
       await t.adapter.acceptConnection(s, ref, accepted);
@@ -92,9 +94,9 @@ for (const { provider, start } of TARGETS) {
       await t.adapter.rejectConnection(s, ref, refused);
       await t.adapter.rejectConnection(s, ref, refused);
       assert.equal((await t.adapter.observeConnection(s, ref, refused)).state, 'rejected');
-      assert.equal((await t.adapter.observeConnection(s, ref, t.unknownEndpointId)).state, 'absent');
-      await t.deleteCustomerEndpoint(accepted);
-      await t.deleteCustomerEndpoint(refused);
+      assert.equal((await t.adapter.observeConnection(s, ref, t.registration(t.unknownEndpointId))).state, 'absent');
+      await t.deleteCustomerEndpoint(acceptedId);
+      await t.deleteCustomerEndpoint(refusedId);
     });
 
     test('a crash between create and the commit of its result makes nothing twice', async () => {

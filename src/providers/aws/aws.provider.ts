@@ -13,7 +13,7 @@ import {
 import { CreateLoadBalancerCommand, DeleteLoadBalancerCommand, DescribeLoadBalancersCommand, type LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ObservedEndpointService } from '../../domain/endpoint-service.js';
 import type { ObservedConnection, ProviderWording } from '../../domain/interface-endpoint.js';
-import { ProviderError, type CloudProviderAdapter, type EndpointServiceSpec, type ProviderRef } from '../cloud-provider.js';
+import { ProviderError, type CloudProviderAdapter, type EndpointServiceSpec, type RegisteredEndpoint, type ProviderRef } from '../cloud-provider.js';
 import type { AwsClientPool, RegionClients } from './aws-clients.js';
 import { aws, awsOrAbsent } from './aws-errors.js';
 import { deleteAllListeners, listenersMatch, syncListeners } from './aws-listeners.js';
@@ -163,7 +163,7 @@ export class AwsProvider implements CloudProviderAdapter {
     }
   }
 
-  async observeConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpointId: string): Promise<ObservedConnection> {
+  async observeConnection(spec: EndpointServiceSpec, ref: ProviderRef, { endpointId }: RegisteredEndpoint): Promise<ObservedConnection> {
     const clients = this.pool.forRegion(spec.region);
     const serviceId = awsRef(ref).serviceId ?? (await findServiceConfiguration(clients, spec.id, undefined))?.ServiceId;
     if (!serviceId) return { state: 'serviceNotReady' };
@@ -184,11 +184,11 @@ export class AwsProvider implements CloudProviderAdapter {
     return { state: 'absent' };
   }
 
-  async acceptConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpointId: string): Promise<void> {
+  async acceptConnection(spec: EndpointServiceSpec, ref: ProviderRef, { endpointId }: RegisteredEndpoint): Promise<void> {
     await this.decide(spec, ref, endpointId, 'accept');
   }
 
-  async rejectConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpointId: string): Promise<void> {
+  async rejectConnection(spec: EndpointServiceSpec, ref: ProviderRef, { endpointId }: RegisteredEndpoint): Promise<void> {
     await this.decide(spec, ref, endpointId, 'reject');
   }
 
@@ -201,7 +201,7 @@ export class AwsProvider implements CloudProviderAdapter {
     const failure = result.Unsuccessful?.[0]?.Error;
     if (!failure) return;
     // Accepting an accepted connection (or rejecting a gone one) is fine: check what it is now.
-    const now = await this.observeConnection(spec, ref, endpointId);
+    const now = await this.observeConnection(spec, ref, { endpointId, detail: { cloud: 'AWS' } });
     const settled = verdict === 'accept' ? ['pending', 'available'] : ['rejected', 'deleted', 'absent', 'failed', 'expired'];
     if (settled.includes(now.state)) return;
     throw new ProviderError('invalid', failure.Code ?? 'Unsuccessful', failure.Message ?? `AWS did not ${verdict} the connection`);

@@ -2,7 +2,7 @@ import type { LoadBalancer, PrivateEndpointConnection, PrivateLinkService } from
 import type { OperationState, SimplePollerLike } from '@azure/core-lro';
 import type { ObservedEndpointService } from '../../domain/endpoint-service.js';
 import type { ObservedConnection, ProviderWording } from '../../domain/interface-endpoint.js';
-import type { CloudProviderAdapter, EndpointServiceSpec, ListenerSpec, ProviderRef } from '../cloud-provider.js';
+import type { CloudProviderAdapter, EndpointServiceSpec, ListenerSpec, ProviderRef, RegisteredEndpoint } from '../cloud-provider.js';
 import type { AzureClients } from './azure-clients.js';
 import { azure, azureOrAbsent, classifyAzureError } from './azure-errors.js';
 import { ADDRESS_SPACE, azureNames, SERVICE_TAG, SUBNET_PREFIX } from './azure-names.js';
@@ -166,7 +166,7 @@ export class AzureProvider implements CloudProviderAdapter {
     await azure(() => this.clients.resources.resourceGroups.beginDelete(names.resourceGroup));
   }
 
-  async observeConnection(spec: EndpointServiceSpec, _ref: ProviderRef, endpointId: string): Promise<ObservedConnection> {
+  async observeConnection(spec: EndpointServiceSpec, _ref: ProviderRef, { endpointId }: RegisteredEndpoint): Promise<ObservedConnection> {
     const connection = await this.findConnection(spec, endpointId);
     if (connection === 'serviceNotReady') return { state: 'serviceNotReady' };
     if (!connection) return { state: 'absent' };
@@ -183,11 +183,11 @@ export class AzureProvider implements CloudProviderAdapter {
     }
   }
 
-  async acceptConnection(spec: EndpointServiceSpec, _ref: ProviderRef, endpointId: string): Promise<void> {
+  async acceptConnection(spec: EndpointServiceSpec, _ref: ProviderRef, { endpointId }: RegisteredEndpoint): Promise<void> {
     await this.setConnectionState(spec, endpointId, 'Approved', 'Approved by privlink: the private endpoint is registered with this endpoint service.');
   }
 
-  async rejectConnection(spec: EndpointServiceSpec, _ref: ProviderRef, endpointId: string): Promise<void> {
+  async rejectConnection(spec: EndpointServiceSpec, _ref: ProviderRef, { endpointId }: RegisteredEndpoint): Promise<void> {
     await this.setConnectionState(spec, endpointId, 'Rejected', 'Rejected by privlink: the private endpoint was removed from this endpoint service.');
   }
 

@@ -1,13 +1,12 @@
 import {
   ForwardingRulesClient,
   GlobalOperationsClient,
-  NetworkEndpointGroupsClient,
   NetworksClient,
   RegionBackendServicesClient,
+  RegionNetworkEndpointGroupsClient,
   RegionOperationsClient,
   ServiceAttachmentsClient,
   SubnetworksClient,
-  ZoneOperationsClient,
 } from '@google-cloud/compute';
 
 /**
@@ -28,12 +27,12 @@ export interface GcpConnection {
 export class GcpClients {
   readonly networks: NetworksClient;
   readonly subnetworks: SubnetworksClient;
-  readonly negs: NetworkEndpointGroupsClient;
+  /** Regional port-mapping network endpoint groups. */
+  readonly negs: RegionNetworkEndpointGroupsClient;
   readonly backendServices: RegionBackendServicesClient;
   readonly forwardingRules: ForwardingRulesClient;
   readonly serviceAttachments: ServiceAttachmentsClient;
   readonly regionOperations: RegionOperationsClient;
-  readonly zoneOperations: ZoneOperationsClient;
   readonly globalOperations: GlobalOperationsClient;
 
   constructor(readonly connection: GcpConnection) {
@@ -44,12 +43,11 @@ export class GcpClients {
     };
     this.networks = new NetworksClient(options);
     this.subnetworks = new SubnetworksClient(options);
-    this.negs = new NetworkEndpointGroupsClient(options);
+    this.negs = new RegionNetworkEndpointGroupsClient(options);
     this.backendServices = new RegionBackendServicesClient(options);
     this.forwardingRules = new ForwardingRulesClient(options);
     this.serviceAttachments = new ServiceAttachmentsClient(options);
     this.regionOperations = new RegionOperationsClient(options);
-    this.zoneOperations = new ZoneOperationsClient(options);
     this.globalOperations = new GlobalOperationsClient(options);
   }
 
@@ -62,7 +60,6 @@ export class GcpClients {
       this.forwardingRules,
       this.serviceAttachments,
       this.regionOperations,
-      this.zoneOperations,
       this.globalOperations,
     ]) {
       await client.close();

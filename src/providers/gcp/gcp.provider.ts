@@ -1,31 +1,34 @@
 import type { protos } from '@google-cloud/compute';
 import type { ObservedEndpointService } from '../../domain/endpoint-service.js';
-import type { ObservedConnection, ProviderWording } from '../../domain/interface-endpoint.js';
-import { ProviderError, type CloudProviderAdapter, type EndpointServiceSpec, type ListenerSpec, type ProviderRef } from '../cloud-provider.js';
+import { legacyPlacement } from '../../domain/gcp-legacy-layout.js';
+import type { ConnectionStatus, ObservedConnection, ProviderWording } from '../../domain/interface-endpoint.js';
+import { ProviderError, type CloudProviderAdapter, type EndpointServiceSpec, type ListenerSpec, type ProviderRef, type RegisteredEndpoint } from '../cloud-provider.js';
 import type { GcpClients } from './gcp-clients.js';
 import { classifyGcpError, gcp, gcpOrAbsent } from './gcp-errors.js';
-import { CONNECTION_LIMIT, gcpNames, NAT_SUBNET_RANGE, SUBNET_RANGE, zoneOf } from './gcp-names.js';
+import { CONNECTION_LIMIT, gcpNames, NAT_SUBNET_RANGE, SUBNET_RANGE, type GcpUnit } from './gcp-names.js';
 
 type Operation = protos.google.cloud.compute.v1.IOperation;
 type ServiceAttachment = protos.google.cloud.compute.v1.IServiceAttachment;
 
 /**
- * The GCP adapter (Private Service Connect, port-mapped) on the official `@google-cloud/compute`
- * REST clients. Per endpoint service, in the producer project: a network with a subnet and a PSC
- * NAT subnet (`purpose: PRIVATE_SERVICE_CONNECT`), a regional INTERNAL backend service whose
- * backends are one hybrid network endpoint group per listener port (`<name>-p<port>`, its
- * endpoints the listener's targets), one internal forwarding rule on all ports in front of it,
- * and one service attachment on that rule (`ACCEPT_MANUAL`, empty accept list): a service
- * attachment fronts exactly one forwarding rule, so the listeners share one rule.
+ * The GCP adapter (Private Service Connect) on the official `@google-cloud/compute` REST clients.
+ * Per endpoint service, in the producer project: a network with a subnet and a PSC NAT subnet
+ * (`purpose: PRIVATE_SERVICE_CONNECT`), and per service attachment (one for a port-mapped service,
+ * Atlas's legacy set of six otherwise, see gcp-names.ts) a regional port-mapping network endpoint
+ * group (`GCE_VM_IP_PORTMAP`: client port → target), an INTERNAL backend service on it, an
+ * internal forwarding rule on all ports in front of that, and the attachment on the rule
+ * (`ACCEPT_MANUAL`, empty accept list). Port-mapped: a target's client port is its load-balancer
+ * port; legacy: the target sits on the attachment and port domain/gcp-legacy-layout.ts places it on.
  *
  * Every step is non-blocking: a write starts Compute's operation, which is given up to SETTLE_MS;
  * a slow one is left running and the next pass sees whether its resource exists. Names derive
- * from the service id, so a lost commit is found again by name, never made twice.
+ * from the service, so a lost commit is found again by name, never made twice.
  *
- * Connections: a customer endpoint is a PSC forwarding rule in the customer's project, known by its
- * path `projects/<project>/regions/<region>/forwardingRules/<name>`. GCP accepts and rejects per
- * consumer project (the attachment's accept and reject lists), so accepting one endpoint accepts
- * the project's other pending endpoints to the same service, and rejecting one rejects them all.
+ * Connections: a registered endpoint is an endpoint group — the customer's project and its PSC
+ * forwarding rules (`projects/<project>/regions/<region>/forwardingRules/<name>`), one per
+ * attachment, rule i on attachment i. GCP accepts and rejects per consumer project (the
+ * attachments' accept and reject lists), so accepting a group accepts the project's other pending
+ * endpoints to the same attachments, and rejecting one rejects them all.
  */
 export class GcpProvider implements CloudProviderAdapter {
   readonly apiName = 'GCP';
@@ -33,7 +36,7 @@ export class GcpProvider implements CloudProviderAdapter {
     cloud: 'GCP',
     endpointNoun: 'Private Service Connect endpoint',
     howToCreate: (serviceName) =>
-      `Reserve an internal IP address in your VPC subnet and create a forwarding rule targeting the service attachment ${serviceName} (gcloud compute forwarding-rules create --target-service-attachment).`,
+      `Reserve an internal IP address in your VPC subnet and create a forwarding rule targeting the service attachment ${serviceName} (gcloud compute forwarding-rules create --target-service-attachment), one per service attachment of the endpoint service.`,
   };
 
   constructor(private readonly clients: GcpClients) {}
@@ -42,50 +45,65 @@ export class GcpProvider implements CloudProviderAdapter {
     return this.clients.connection.projectId;
   }
 
-  private attachmentPath(spec: EndpointServiceSpec): string {
-    return `projects/${this.project}/regions/${spec.region}/serviceAttachments/${gcpNames(spec.id).serviceAttachment}`;
+  private attachmentPath(spec: EndpointServiceSpec, unit: GcpUnit): string {
+    return `projects/${this.project}/regions/${spec.region}/serviceAttachments/${unit.serviceAttachment}`;
   }
 
-  private getAttachment(spec: EndpointServiceSpec): Promise<ServiceAttachment | undefined> {
-    return gcpOrAbsent(
-      async () => (await this.clients.serviceAttachments.get({ project: this.project, region: spec.region, serviceAttachment: gcpNames(spec.id).serviceAttachment }))[0],
+  private negPath(spec: EndpointServiceSpec, unit: GcpUnit): string {
+    return `projects/${this.project}/regions/${spec.region}/networkEndpointGroups/${unit.neg}`;
+  }
+
+  /** The service's attachments, in unit order (undefined where one does not exist). */
+  private attachments(spec: EndpointServiceSpec): Promise<Array<ServiceAttachment | undefined>> {
+    return Promise.all(
+      gcpNames(spec).units.map((unit) =>
+        gcpOrAbsent(async () => (await this.clients.serviceAttachments.get({ project: this.project, region: spec.region, serviceAttachment: unit.serviceAttachment }))[0]),
+      ),
     );
   }
 
   async observeEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<{ observed: ObservedEndpointService; ref: ProviderRef }> {
-    const names = gcpNames(spec.id);
-    const attachment = await this.getAttachment(spec);
-    if (!attachment) {
+    const names = gcpNames(spec);
+    const attachments = await this.attachments(spec);
+    if (attachments.some((a) => !a)) {
       const network = await gcpOrAbsent(async () => (await this.clients.networks.get({ project: this.project, network: names.network }))[0]);
       if (!network) return { observed: { state: 'absent' }, ref: {} };
       return { observed: { state: 'provisioning' }, ref: { network: names.network } };
     }
-    const path = this.attachmentPath(spec);
+    const paths = names.units.map((unit) => this.attachmentPath(spec, unit));
+    let inSync = true;
+    for (const [i, unit] of names.units.entries()) {
+      if (!(await this.unitInSync(spec, unit, attachments[i]!))) {
+        inSync = false;
+        break;
+      }
+    }
     return {
       observed: {
         state: 'ready',
-        serviceName: attachment.name ?? names.serviceAttachment,
+        serviceName: attachments[0]!.name ?? names.units[0]!.serviceAttachment,
         availabilityZones: [],
-        listenersInSync: await this.listenersInSync(spec, attachment),
-        detail: { cloud: 'GCP', serviceAttachmentNames: [path], portMappingEnabled: true },
+        listenersInSync: inSync,
+        detail: { cloud: 'GCP', serviceAttachmentNames: paths, portMappingEnabled: spec.layout === 'portMapped' },
       },
-      ref: { network: names.network, serviceAttachment: path },
+      ref: { network: names.network, serviceAttachments: paths },
     };
   }
 
   /**
-   * Takes the next steps of: network → subnet and NAT subnet → backend service → forwarding rule →
-   * service attachment. A step whose operation does not settle ends the pass.
+   * Takes the next steps of: network → subnet and NAT subnet → per attachment: endpoint group →
+   * backend service → forwarding rule → service attachment. A step whose operation does not
+   * settle ends the pass.
    */
   async createEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<ProviderRef> {
-    const names = gcpNames(spec.id);
+    const names = gcpNames(spec);
     const project = this.project;
     const region = spec.region;
     const c = this.clients;
     const ref = { network: names.network };
     const network = `projects/${project}/global/networks/${names.network}`;
     const subnet = `projects/${project}/regions/${region}/subnetworks/${names.subnet}`;
-    const steps: Array<[() => Promise<unknown>, () => Promise<unknown>]> = [
+    const steps: Step[] = [
       [
         () => c.networks.get({ project, network: names.network }),
         () => c.networks.insert({ project, networkResource: { name: names.network, autoCreateSubnetworks: false, description: `privlink endpoint service ${spec.id}` } }),
@@ -103,48 +121,56 @@ export class GcpProvider implements CloudProviderAdapter {
             subnetworkResource: { name: names.natSubnet, network, ipCidrRange: NAT_SUBNET_RANGE, purpose: 'PRIVATE_SERVICE_CONNECT' },
           }),
       ],
-      [
-        () => c.backendServices.get({ project, region, backendService: names.backendService }),
-        () =>
-          c.backendServices.insert({
-            project,
-            region,
-            backendServiceResource: { name: names.backendService, loadBalancingScheme: 'INTERNAL', protocol: 'TCP', backends: [] },
-          }),
-      ],
-      [
-        () => c.forwardingRules.get({ project, region, forwardingRule: names.forwardingRule }),
-        () =>
-          c.forwardingRules.insert({
-            project,
-            region,
-            forwardingRuleResource: {
-              name: names.forwardingRule,
-              loadBalancingScheme: 'INTERNAL',
-              backendService: `projects/${project}/regions/${region}/backendServices/${names.backendService}`,
-              subnetwork: subnet,
-              allPorts: true,
-            },
-          }),
-      ],
-      [
-        () => c.serviceAttachments.get({ project, region, serviceAttachment: names.serviceAttachment }),
-        () =>
-          c.serviceAttachments.insert({
-            project,
-            region,
-            serviceAttachmentResource: {
-              name: names.serviceAttachment,
-              description: `privlink endpoint service ${spec.id}`,
-              targetService: `projects/${project}/regions/${region}/forwardingRules/${names.forwardingRule}`,
-              connectionPreference: 'ACCEPT_MANUAL',
-              natSubnets: [`projects/${project}/regions/${region}/subnetworks/${names.natSubnet}`],
-              consumerAcceptLists: [],
-              enableProxyProtocol: wantsProxyProtocol(spec.listeners),
-            },
-          }),
-      ],
     ];
+    for (const unit of names.units) {
+      steps.push(
+        [
+          () => c.negs.get({ project, region, networkEndpointGroup: unit.neg }),
+          () => c.negs.insert({ project, region, networkEndpointGroupResource: { name: unit.neg, networkEndpointType: 'GCE_VM_IP_PORTMAP', network, subnetwork: subnet } }),
+        ],
+        [
+          () => c.backendServices.get({ project, region, backendService: unit.backendService }),
+          () =>
+            c.backendServices.insert({
+              project,
+              region,
+              backendServiceResource: { name: unit.backendService, loadBalancingScheme: 'INTERNAL', protocol: 'TCP', backends: [{ group: this.negPath(spec, unit) }] },
+            }),
+        ],
+        [
+          () => c.forwardingRules.get({ project, region, forwardingRule: unit.forwardingRule }),
+          () =>
+            c.forwardingRules.insert({
+              project,
+              region,
+              forwardingRuleResource: {
+                name: unit.forwardingRule,
+                loadBalancingScheme: 'INTERNAL',
+                backendService: `projects/${project}/regions/${region}/backendServices/${unit.backendService}`,
+                subnetwork: subnet,
+                allPorts: true,
+              },
+            }),
+        ],
+        [
+          () => c.serviceAttachments.get({ project, region, serviceAttachment: unit.serviceAttachment }),
+          () =>
+            c.serviceAttachments.insert({
+              project,
+              region,
+              serviceAttachmentResource: {
+                name: unit.serviceAttachment,
+                description: `privlink endpoint service ${spec.id}`,
+                targetService: `projects/${project}/regions/${region}/forwardingRules/${unit.forwardingRule}`,
+                connectionPreference: 'ACCEPT_MANUAL',
+                natSubnets: [`projects/${project}/regions/${region}/subnetworks/${names.natSubnet}`],
+                consumerAcceptLists: [],
+                enableProxyProtocol: wantsProxyProtocol(spec.listeners),
+              },
+            }),
+        ],
+      );
+    }
     for (const [find, insert] of steps) {
       if (await gcpOrAbsent(find)) continue;
       if (!(await this.settles(insert))) return ref;
@@ -153,117 +179,100 @@ export class GcpProvider implements CloudProviderAdapter {
   }
 
   /**
-   * Brings the endpoint groups, the backend service's backends and the attachment's PROXY flag to
-   * the listeners: creates missing groups, re-targets changed ones, patches the backends, then
-   * deletes groups of ports no longer wanted.
+   * Brings every attachment's endpoint group, backend and PROXY flag to the listeners: detaches
+   * mappings no longer wanted, attaches missing ones, points the backend service at the group.
    */
   async syncListeners(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<void> {
-    const names = gcpNames(spec.id);
+    const names = gcpNames(spec);
     const project = this.project;
     const region = spec.region;
-    const zone = zoneOf(region);
     const c = this.clients;
-    for (const listener of spec.listeners) {
-      const name = names.neg(listener.port);
-      const group = await gcpOrAbsent(async () => (await c.negs.get({ project, zone, networkEndpointGroup: name }))[0]);
-      if (!group) {
-        const made = await this.settles(() =>
-          c.negs.insert({
-            project,
-            zone,
-            networkEndpointGroupResource: {
-              name,
-              networkEndpointType: 'NON_GCP_PRIVATE_IP_PORT',
-              network: `projects/${project}/global/networks/${names.network}`,
-              defaultPort: listener.targets[0]?.port ?? listener.port,
-            },
-          }),
-        );
-        if (!made) return;
-      }
-      const have = group ? await this.endpoints(spec, name) : [];
-      const want = listener.targets.map((t) => ({ ipAddress: t.host, port: t.port }));
-      const key = (e: { ipAddress?: string | null; port?: number | null }) => `${e.ipAddress}:${e.port}`;
-      const wantKeys = new Set(want.map(key));
-      const haveKeys = new Set(have.map(key));
-      const extra = have.filter((e) => !wantKeys.has(key(e)));
-      const missing = want.filter((e) => !haveKeys.has(key(e)));
+    const wanted = unitMappings(spec, names.units);
+    for (const [i, unit] of names.units.entries()) {
+      const want = wanted[i]!;
+      const have = await this.mappings(spec, unit);
+      const wantKeys = new Set(want.map(mappingKey));
+      const haveKeys = new Set(have.map(mappingKey));
+      const extra = have.filter((e) => !wantKeys.has(mappingKey(e)));
+      // A client port maps to one target: a re-targeted port is detached before it is attached again.
+      const missing = want.filter((e) => !haveKeys.has(mappingKey(e)));
       if (extra.length > 0) {
         const done = await this.settles(() =>
-          c.negs.detachNetworkEndpoints({ project, zone, networkEndpointGroup: name, networkEndpointGroupsDetachEndpointsRequestResource: { networkEndpoints: extra } }),
+          c.negs.detachNetworkEndpoints({
+            project,
+            region,
+            networkEndpointGroup: unit.neg,
+            regionNetworkEndpointGroupsDetachEndpointsRequestResource: { networkEndpoints: extra },
+          }),
         );
         if (!done) return;
       }
       if (missing.length > 0) {
         const done = await this.settles(() =>
-          c.negs.attachNetworkEndpoints({ project, zone, networkEndpointGroup: name, networkEndpointGroupsAttachEndpointsRequestResource: { networkEndpoints: missing } }),
+          c.negs.attachNetworkEndpoints({
+            project,
+            region,
+            networkEndpointGroup: unit.neg,
+            regionNetworkEndpointGroupsAttachEndpointsRequestResource: { networkEndpoints: missing },
+          }),
+        );
+        if (!done) return;
+      }
+      const [backend] = await gcp(() => c.backendServices.get({ project, region, backendService: unit.backendService }));
+      if (!sameSet(groupsOf(backend), [this.negPath(spec, unit)])) {
+        const done = await this.settles(() =>
+          c.backendServices.patch({
+            project,
+            region,
+            backendService: unit.backendService,
+            backendServiceResource: { fingerprint: backend.fingerprint, backends: [{ group: this.negPath(spec, unit) }] },
+          }),
+        );
+        if (!done) return;
+      }
+      const attachment = await gcpOrAbsent(async () => (await c.serviceAttachments.get({ project, region, serviceAttachment: unit.serviceAttachment }))[0]);
+      if (attachment && Boolean(attachment.enableProxyProtocol) !== wantsProxyProtocol(spec.listeners)) {
+        const done = await this.settles(() =>
+          c.serviceAttachments.patch({
+            project,
+            region,
+            serviceAttachment: unit.serviceAttachment,
+            serviceAttachmentResource: { fingerprint: attachment.fingerprint, enableProxyProtocol: wantsProxyProtocol(spec.listeners) },
+          }),
         );
         if (!done) return;
       }
     }
-
-    const [backend] = await gcp(() => c.backendServices.get({ project, region, backendService: names.backendService }));
-    const wantGroups = spec.listeners.map((l) => negPath(project, zone, names.neg(l.port)));
-    if (!sameSet(groupsOf(backend), wantGroups)) {
-      const done = await this.settles(() =>
-        c.backendServices.patch({
-          project,
-          region,
-          backendService: names.backendService,
-          backendServiceResource: { fingerprint: backend.fingerprint, backends: wantGroups.map((group) => ({ group })) },
-        }),
-      );
-      if (!done) return;
-    }
-
-    const wanted = new Set(spec.listeners.map((l) => names.neg(l.port)));
-    for (const group of await this.ownGroups(spec)) {
-      if (group.name && !wanted.has(group.name)) {
-        if (!(await this.settles(() => c.negs.delete({ project, zone, networkEndpointGroup: group.name! })))) return;
-      }
-    }
-
-    const attachment = await this.getAttachment(spec);
-    if (attachment && Boolean(attachment.enableProxyProtocol) !== wantsProxyProtocol(spec.listeners)) {
-      await this.settles(() =>
-        c.serviceAttachments.patch({
-          project,
-          region,
-          serviceAttachment: names.serviceAttachment,
-          serviceAttachmentResource: { fingerprint: attachment.fingerprint, enableProxyProtocol: wantsProxyProtocol(spec.listeners) },
-        }),
-      );
-    }
   }
 
   /**
-   * Deletes in the reverse order of creation: the service attachment (Compute closes its
-   * connections), the forwarding rule, the backend service, the endpoint groups, the subnets and
-   * the network. A step whose operation does not settle (or that is already being deleted) ends
-   * the pass; absence of the network is the confirmation.
+   * Deletes in the reverse order of creation: per attachment the attachment (Compute closes its
+   * connections), the forwarding rule, the backend service and the endpoint group; then the
+   * subnets and the network. A step whose operation does not settle (or that is already being
+   * deleted) ends the pass; absence of the network is the confirmation.
    */
   async deleteEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<void> {
-    const names = gcpNames(spec.id);
+    const names = gcpNames(spec);
     const project = this.project;
     const region = spec.region;
-    const zone = zoneOf(region);
     const c = this.clients;
-    const steps: Array<[() => Promise<unknown>, () => Promise<unknown>]> = [
-      [
-        () => c.serviceAttachments.get({ project, region, serviceAttachment: names.serviceAttachment }),
-        () => c.serviceAttachments.delete({ project, region, serviceAttachment: names.serviceAttachment }),
-      ],
-      [
-        () => c.forwardingRules.get({ project, region, forwardingRule: names.forwardingRule }),
-        () => c.forwardingRules.delete({ project, region, forwardingRule: names.forwardingRule }),
-      ],
-      [
-        () => c.backendServices.get({ project, region, backendService: names.backendService }),
-        () => c.backendServices.delete({ project, region, backendService: names.backendService }),
-      ],
-    ];
-    for (const group of await this.ownGroups(spec)) {
-      steps.push([async () => group, () => c.negs.delete({ project, zone, networkEndpointGroup: group.name! })]);
+    const steps: Step[] = [];
+    for (const unit of names.units) {
+      steps.push(
+        [
+          () => c.serviceAttachments.get({ project, region, serviceAttachment: unit.serviceAttachment }),
+          () => c.serviceAttachments.delete({ project, region, serviceAttachment: unit.serviceAttachment }),
+        ],
+        [
+          () => c.forwardingRules.get({ project, region, forwardingRule: unit.forwardingRule }),
+          () => c.forwardingRules.delete({ project, region, forwardingRule: unit.forwardingRule }),
+        ],
+        [
+          () => c.backendServices.get({ project, region, backendService: unit.backendService }),
+          () => c.backendServices.delete({ project, region, backendService: unit.backendService }),
+        ],
+        [() => c.negs.get({ project, region, networkEndpointGroup: unit.neg }), () => c.negs.delete({ project, region, networkEndpointGroup: unit.neg })],
+      );
     }
     steps.push(
       [() => c.subnetworks.get({ project, region, subnetwork: names.natSubnet }), () => c.subnetworks.delete({ project, region, subnetwork: names.natSubnet })],
@@ -282,120 +291,128 @@ export class GcpProvider implements CloudProviderAdapter {
     }
   }
 
-  async observeConnection(spec: EndpointServiceSpec, _ref: ProviderRef, endpointId: string): Promise<ObservedConnection> {
-    const attachment = await this.getAttachment(spec);
-    if (!attachment) return { state: 'serviceNotReady' };
-    const endpoint = findEndpoint(attachment, endpointId);
-    if (!endpoint) return { state: 'absent' };
-    const name = { connectionName: String(endpoint.pscConnectionId ?? endpointId) };
-    switch (endpoint.status) {
-      case 'ACCEPTED':
-        return { state: 'available', ...name };
-      case 'REJECTED':
-        return { state: 'rejected', ...name };
-      case 'CLOSED':
-        return { state: 'deleted', ...name };
-      default:
-        return { state: 'pendingAcceptance', ...name };
+  /**
+   * Reads the group's forwarding rules on the service's attachments: each must be connected, rule
+   * i to attachment i, from the registered project, and there must be exactly one per attachment.
+   * The group's state is its least advanced rule's; `members` carries every rule's.
+   */
+  async observeConnection(spec: EndpointServiceSpec, _ref: ProviderRef, endpoint: RegisteredEndpoint): Promise<ObservedConnection> {
+    const attachments = await this.attachments(spec);
+    if (attachments.some((a) => !a)) return { state: 'serviceNotReady' };
+    const group = groupOf(endpoint);
+    const units = gcpNames(spec).units;
+    const expected = units.length;
+    if (group.rules.length !== expected) {
+      return {
+        state: 'invalid',
+        message:
+          spec.layout === 'portMapped'
+            ? `the endpoint group has ${group.rules.length} forwarding rules; a port-mapped endpoint service takes exactly one.`
+            : `the endpoint group has ${group.rules.length} forwarding rules; the endpoint service has ${expected} service attachments: make one forwarding rule per service attachment.`,
+      };
+    }
+    const members: Array<{ name: string; status: ConnectionStatus }> = [];
+    const states: ConnectionState[] = [];
+    for (const [i, rule] of group.rules.entries()) {
+      const path = rulePath(group.project, spec.region, rule);
+      const at = attachments.findIndex((a) => findEndpoint(a!, path));
+      if (at < 0) {
+        const elsewhere = attachments.flatMap((a) => a!.connectedEndpoints ?? []).find((e) => e.endpoint && fromProjects(e.endpoint).endsWith(`/forwardingRules/${rule}`));
+        if (elsewhere?.endpoint) {
+          const project = fromProjects(elsewhere.endpoint).split('/')[1];
+          return { state: 'invalid', message: `forwarding rule ${rule} is in GCP project ${project}, not in ${group.project}.` };
+        }
+        members.push({ name: rule, status: 'PENDING_ACCEPTANCE' });
+        states.push('absent');
+        continue;
+      }
+      if (spec.layout === 'attachmentSet' && at !== i) {
+        return {
+          state: 'invalid',
+          message: `forwarding rule ${rule} targets service attachment ${units[at]!.serviceAttachment}; the group's rule ${i} must target ${units[i]!.serviceAttachment}.`,
+        };
+      }
+      const attachment = attachments[at]!;
+      const state = ruleState(findEndpoint(attachment, path)!.status, accepts(attachment, group.project));
+      states.push(state);
+      members.push({ name: rule, status: MEMBER_STATUS[state] });
+    }
+    const state = CONNECTION_ORDER.find((s) => states.includes(s)) ?? 'available';
+    return { state, members };
+  }
+
+  /** Adds the group's project to the accept list of every attachment where one of its rules waits (Compute accepts per project). */
+  async acceptConnection(spec: EndpointServiceSpec, _ref: ProviderRef, endpoint: RegisteredEndpoint): Promise<void> {
+    const group = groupOf(endpoint);
+    const paths = group.rules.map((rule) => rulePath(group.project, spec.region, rule));
+    const units = gcpNames(spec).units;
+    const attachments = await this.attachments(spec);
+    for (const [i, attachment] of attachments.entries()) {
+      if (!attachment || accepts(attachment, group.project)) continue;
+      if (!paths.some((path) => findEndpoint(attachment, path)?.status === 'PENDING')) continue;
+      await this.patchLists(spec, units[i]!, attachment, {
+        consumerAcceptLists: [...acceptList(attachment), { projectIdOrNum: group.project, connectionLimit: CONNECTION_LIMIT }],
+      });
     }
   }
 
-  /** Adds the endpoint's consumer project to the attachment's accept list (Compute accepts per project). */
-  async acceptConnection(spec: EndpointServiceSpec, _ref: ProviderRef, endpointId: string): Promise<void> {
-    const attachment = await this.getAttachment(spec);
-    if (!attachment) return;
-    const endpoint = findEndpoint(attachment, endpointId);
-    if (!endpoint || endpoint.status !== 'PENDING') return;
-    const consumer = consumerProject(endpointId);
-    const accepts = attachment.consumerAcceptLists ?? [];
-    if (accepts.some((a) => a.projectIdOrNum === consumer)) return;
-    await this.patchLists(spec, attachment, {
-      consumerAcceptLists: [
-        ...accepts.map((a) => ({ projectIdOrNum: a.projectIdOrNum, networkUrl: a.networkUrl, connectionLimit: a.connectionLimit })),
-        { projectIdOrNum: consumer, connectionLimit: CONNECTION_LIMIT },
-      ],
-    });
-  }
-
   /**
-   * Moves the endpoint's consumer project from the accept list to the reject list, with
-   * `reconcileConnections` so accepted endpoints of that project are rejected too.
+   * Moves the group's project from the accept list to the reject list of every attachment its
+   * rules are connected to, with `reconcileConnections` so accepted endpoints of that project are
+   * rejected too.
    */
-  async rejectConnection(spec: EndpointServiceSpec, _ref: ProviderRef, endpointId: string): Promise<void> {
-    const attachment = await this.getAttachment(spec);
-    if (!attachment) return;
-    const endpoint = findEndpoint(attachment, endpointId);
-    if (!endpoint || endpoint.status === 'REJECTED' || endpoint.status === 'CLOSED') return;
-    const consumer = consumerProject(endpointId);
-    const rejects = attachment.consumerRejectLists ?? [];
-    await this.patchLists(spec, attachment, {
-      consumerAcceptLists: (attachment.consumerAcceptLists ?? [])
-        .filter((a) => a.projectIdOrNum !== consumer)
-        .map((a) => ({ projectIdOrNum: a.projectIdOrNum, networkUrl: a.networkUrl, connectionLimit: a.connectionLimit })),
-      consumerRejectLists: rejects.includes(consumer) ? rejects : [...rejects, consumer],
-      reconcileConnections: true,
-    });
+  async rejectConnection(spec: EndpointServiceSpec, _ref: ProviderRef, endpoint: RegisteredEndpoint): Promise<void> {
+    const group = groupOf(endpoint);
+    const paths = group.rules.map((rule) => rulePath(group.project, spec.region, rule));
+    const units = gcpNames(spec).units;
+    const attachments = await this.attachments(spec);
+    for (const [i, attachment] of attachments.entries()) {
+      if (!attachment) continue;
+      const live = paths.some((path) => {
+        const status = findEndpoint(attachment, path)?.status;
+        return status !== undefined && status !== 'REJECTED' && status !== 'CLOSED';
+      });
+      if (!live) continue;
+      const rejects = attachment.consumerRejectLists ?? [];
+      await this.patchLists(spec, units[i]!, attachment, {
+        consumerAcceptLists: acceptList(attachment).filter((a) => a.projectIdOrNum !== group.project),
+        consumerRejectLists: rejects.includes(group.project) ? rejects : [...rejects, group.project],
+        reconcileConnections: true,
+      });
+    }
   }
 
-  private async patchLists(spec: EndpointServiceSpec, attachment: ServiceAttachment, change: ServiceAttachment): Promise<void> {
+  private async patchLists(spec: EndpointServiceSpec, unit: GcpUnit, attachment: ServiceAttachment, change: ServiceAttachment): Promise<void> {
     await this.settles(() =>
       this.clients.serviceAttachments.patch({
         project: this.project,
         region: spec.region,
-        serviceAttachment: gcpNames(spec.id).serviceAttachment,
+        serviceAttachment: unit.serviceAttachment,
         serviceAttachmentResource: { fingerprint: attachment.fingerprint, ...change },
       }),
     );
   }
 
-  /** Whether the groups behind the backend service are the listeners' and the PROXY flag is theirs. */
-  private async listenersInSync(spec: EndpointServiceSpec, attachment: ServiceAttachment): Promise<boolean> {
+  /** Whether one attachment's backend is its group, the group maps exactly the wanted ports, and the PROXY flag is the listeners'. */
+  private async unitInSync(spec: EndpointServiceSpec, unit: GcpUnit, attachment: ServiceAttachment): Promise<boolean> {
     if (Boolean(attachment.enableProxyProtocol) !== wantsProxyProtocol(spec.listeners)) return false;
-    const names = gcpNames(spec.id);
-    const zone = zoneOf(spec.region);
-    const backend = await gcpOrAbsent(
-      async () => (await this.clients.backendServices.get({ project: this.project, region: spec.region, backendService: names.backendService }))[0],
-    );
-    if (!backend) return false;
-    if (
-      !sameSet(
-        groupsOf(backend),
-        spec.listeners.map((l) => negPath(this.project, zone, names.neg(l.port))),
-      )
-    )
-      return false;
-    for (const listener of spec.listeners) {
-      const have = (await this.endpoints(spec, names.neg(listener.port))).map((e) => `${e.ipAddress}:${e.port}`);
-      if (
-        !sameSet(
-          have,
-          listener.targets.map((t) => `${t.host}:${t.port}`),
-        )
-      )
-        return false;
-    }
-    return true;
+    const backend = await gcpOrAbsent(async () => (await this.clients.backendServices.get({ project: this.project, region: spec.region, backendService: unit.backendService }))[0]);
+    if (!backend || !sameSet(groupsOf(backend), [this.negPath(spec, unit)])) return false;
+    const units = gcpNames(spec).units;
+    const want = unitMappings(spec, units)[units.findIndex((u) => u.neg === unit.neg)]!;
+    return sameSet((await this.mappings(spec, unit)).map(mappingKey), want.map(mappingKey));
   }
 
-  /** The endpoints of one of the service's groups (empty when the group is gone). */
-  private async endpoints(spec: EndpointServiceSpec, group: string): Promise<Array<{ ipAddress: string; port: number }>> {
+  /** The port mappings of one attachment's endpoint group (empty when the group is gone). */
+  private async mappings(spec: EndpointServiceSpec, unit: GcpUnit): Promise<PortMapping[]> {
     const items = await gcpOrAbsent(
-      async () =>
-        (
-          await this.clients.negs.listNetworkEndpoints(
-            { project: this.project, zone: zoneOf(spec.region), networkEndpointGroup: group, networkEndpointGroupsListEndpointsRequestResource: {} },
-            { autoPaginate: true },
-          )
-        )[0],
+      async () => (await this.clients.negs.listNetworkEndpoints({ project: this.project, region: spec.region, networkEndpointGroup: unit.neg }, { autoPaginate: true }))[0],
     );
-    return (items ?? []).map((item) => ({ ipAddress: item.networkEndpoint?.ipAddress ?? '', port: Number(item.networkEndpoint?.port ?? 0) }));
-  }
-
-  /** The service's endpoint groups (named `<name>-p<port>`) in the region's zone. */
-  private async ownGroups(spec: EndpointServiceSpec): Promise<protos.google.cloud.compute.v1.INetworkEndpointGroup[]> {
-    const prefix = gcpNames(spec.id).negPrefix;
-    const [groups] = await gcp(() => this.clients.negs.list({ project: this.project, zone: zoneOf(spec.region), filter: `name eq ${prefix}[0-9]+` }, { autoPaginate: true }));
-    return groups.filter((g) => g.name?.startsWith(prefix));
+    return (items ?? []).map((item) => ({
+      ipAddress: item.networkEndpoint?.ipAddress ?? '',
+      port: Number(item.networkEndpoint?.port ?? 0),
+      clientDestinationPort: Number(item.networkEndpoint?.clientDestinationPort ?? 0),
+    }));
   }
 
   /**
@@ -422,9 +439,80 @@ export class GcpProvider implements CloudProviderAdapter {
     const operation = op.name!;
     const last = (link: string) => link.split('/').pop()!;
     if (op.region) return (await gcp(() => this.clients.regionOperations.get({ project, region: last(op.region!), operation })))[0];
-    if (op.zone) return (await gcp(() => this.clients.zoneOperations.get({ project, zone: last(op.zone!), operation })))[0];
     return (await gcp(() => this.clients.globalOperations.get({ project, operation })))[0];
   }
+}
+
+/** One create or delete step: how to find the resource, and the write that makes or removes it. */
+type Step = [() => Promise<unknown>, () => Promise<unknown>];
+
+/** One client port of a port-mapping endpoint group and the target it maps to. */
+interface PortMapping {
+  readonly ipAddress: string;
+  readonly port: number;
+  readonly clientDestinationPort: number;
+}
+
+const mappingKey = (m: PortMapping) => `${m.clientDestinationPort}>${m.ipAddress}:${m.port}`;
+
+/**
+ * The port mappings each attachment's group must hold, in unit order: port-mapped, every listener
+ * on its load-balancer port; legacy, on the attachment and port the legacy layout places it. A
+ * client port maps to one target (a listener's first).
+ */
+function unitMappings(spec: EndpointServiceSpec, units: readonly GcpUnit[]): PortMapping[][] {
+  const out = units.map(() => [] as PortMapping[]);
+  for (const listener of spec.listeners) {
+    const target = listener.targets[0];
+    if (!target) continue;
+    const place = spec.layout === 'portMapped' ? { attachment: 0, port: listener.port } : legacyPlacement(listener.port, units.length);
+    out[place.attachment]!.push({ ipAddress: target.host, port: target.port, clientDestinationPort: place.port });
+  }
+  return out;
+}
+
+/** How one rule (and the group) stands, least advanced first. */
+type ConnectionState = 'absent' | 'rejected' | 'deleted' | 'pendingAcceptance' | 'pending' | 'available';
+const CONNECTION_ORDER: readonly ConnectionState[] = ['absent', 'rejected', 'deleted', 'pendingAcceptance', 'pending', 'available'];
+const MEMBER_STATUS: Record<ConnectionState, ConnectionStatus> = {
+  absent: 'PENDING_ACCEPTANCE',
+  rejected: 'REJECTED',
+  deleted: 'REJECTED',
+  pendingAcceptance: 'PENDING_ACCEPTANCE',
+  pending: 'PENDING',
+  available: 'AVAILABLE',
+};
+
+/** A connected endpoint's status; PENDING from a project already on the accept list is accepted and on its way. */
+function ruleState(status: string | null | undefined, accepted: boolean): ConnectionState {
+  switch (status) {
+    case 'ACCEPTED':
+      return 'available';
+    case 'REJECTED':
+      return 'rejected';
+    case 'CLOSED':
+      return 'deleted';
+    default:
+      return accepted ? 'pending' : 'pendingAcceptance';
+  }
+}
+
+/** The group's project and forwarding-rule names (registrations from before GCP was served have none). */
+function groupOf(endpoint: RegisteredEndpoint): { project: string; rules: string[] } {
+  if (endpoint.detail.cloud !== 'GCP') return { project: '', rules: [] };
+  return { project: endpoint.detail.gcpProjectId, rules: endpoint.detail.endpoints.map((rule) => rule.endpointName) };
+}
+
+function rulePath(project: string, region: string, rule: string): string {
+  return `projects/${project}/regions/${region}/forwardingRules/${rule}`;
+}
+
+function acceptList(attachment: ServiceAttachment) {
+  return (attachment.consumerAcceptLists ?? []).map((a) => ({ projectIdOrNum: a.projectIdOrNum, networkUrl: a.networkUrl, connectionLimit: a.connectionLimit }));
+}
+
+function accepts(attachment: ServiceAttachment, project: string): boolean {
+  return (attachment.consumerAcceptLists ?? []).some((a) => a.projectIdOrNum === project);
 }
 
 /** How often a started operation is polled while a pass waits for it. */
@@ -435,10 +523,6 @@ const SETTLE_MS = 1_500;
 /** A service attachment has one PROXY flag: on when any listener's targets want it. */
 function wantsProxyProtocol(listeners: readonly ListenerSpec[]): boolean {
   return listeners.some((l) => l.proxyProtocol);
-}
-
-function negPath(project: string, zone: string, name: string): string {
-  return `projects/${project}/zones/${zone}/networkEndpointGroups/${name}`;
 }
 
 /** A Compute link (full URL or path) from its `projects/…` part. */
@@ -461,9 +545,4 @@ function sameSet(have: readonly string[], want: readonly string[]): boolean {
 function findEndpoint(attachment: ServiceAttachment, endpointId: string) {
   const wanted = fromProjects(endpointId);
   return (attachment.connectedEndpoints ?? []).find((e) => e.endpoint && fromProjects(e.endpoint) === wanted);
-}
-
-/** The consumer project of a PSC forwarding rule path `projects/<project>/regions/…`. */
-function consumerProject(endpointId: string): string {
-  return fromProjects(endpointId).split('/')[1] ?? '';
 }

@@ -1,5 +1,5 @@
 import type { EndpointServiceView } from '../../../app/endpoint-services.service.js';
-import { initiatingStatus, type InterfaceEndpointRecord } from '../../../domain/interface-endpoint.js';
+import { gcpGroupStatus, initiatingStatus, type InterfaceEndpointRecord } from '../../../domain/interface-endpoint.js';
 import type {
   AWSInterfaceEndpointWire,
   AWSPrivateLinkConnectionWire,
@@ -91,7 +91,7 @@ export function interfaceEndpointJson(endpoint: InterfaceEndpointRecord): Interf
         errorMessage: endpoint.errorMessage,
         gcpProjectId: endpoint.detail.gcpProjectId,
         portMappingEnabled: endpoint.detail.portMappingEnabled,
-        status: initiatingStatus(endpoint.status),
+        status: gcpGroupStatus(endpoint.status),
       };
   }
 }
