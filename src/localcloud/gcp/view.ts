@@ -10,6 +10,7 @@ import type {
   GcpNetworkView,
   GcpPscEndpointView,
   GcpServiceAttachmentView,
+  GcpTargetView,
   GcpView,
 } from './view-model.js';
 
@@ -70,7 +71,14 @@ export async function buildView(repos: GcpRepositories, now: Date): Promise<GcpV
         const group = groupByPath.get(String(b.group));
         if (!group) return [];
         const defaultPort = typeof group.body.defaultPort === 'number' ? group.body.defaultPort : null;
-        return endpointsOf(group.body).map((e) => ({ ipAddress: e.ipAddress, port: e.port ?? defaultPort, group: pathOf(group) }));
+        const groupType = String(group.body.networkEndpointType) as GcpTargetView['groupType'];
+        return endpointsOf(group.body).map((e) => ({
+          ipAddress: e.ipAddress,
+          port: e.port ?? defaultPort,
+          clientDestinationPort: e.clientDestinationPort,
+          group: pathOf(group),
+          groupType,
+        }));
       });
       ilbs.push({ ...base, ports: r.body.allPorts === true ? null : strings(r.body.ports).map(Number), backendService: String(r.body.backendService), targets });
     } else if (typeof r.body.target === 'string') {
