@@ -42,6 +42,8 @@ export interface GcpFirewallView extends Named {
   readonly rules: ReadonlyArray<{ readonly IPProtocol: string; readonly ports: readonly string[] }>;
   readonly sourceRanges: readonly string[];
   readonly destinationRanges: readonly string[];
+  /** The instances the rule applies to, by network tag (empty: every instance of the network). */
+  readonly targetTags: readonly string[];
   readonly disabled: boolean;
 }
 

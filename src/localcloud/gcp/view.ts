@@ -57,6 +57,7 @@ export async function buildView(repos: GcpRepositories, now: Date): Promise<GcpV
       rules: list.map((r) => ({ IPProtocol: String(r.IPProtocol), ports: strings(r.ports) })),
       sourceRanges: strings(f.body.sourceRanges),
       destinationRanges: strings(f.body.destinationRanges),
+      targetTags: strings(f.body.targetTags),
       disabled: f.body.disabled === true,
     };
   });
