@@ -28,11 +28,13 @@ describe('Compute routes', () => {
       assert.equal(parseComputeRoute(path).kind, 'unknown', path);
   });
 
-  test('method-id resource names follow Compute (regional backend services and operations have their own)', () => {
+  test('method-id resource names follow Compute (regional backend services, endpoint groups and operations have their own)', () => {
     assert.equal(apiResourceName('regions/r', 'backendServices'), 'regionBackendServices');
     assert.equal(apiResourceName('regions/r', 'operations'), 'regionOperations');
     assert.equal(apiResourceName('global', 'operations'), 'globalOperations');
     assert.equal(apiResourceName('zones/z', 'operations'), 'zoneOperations');
     assert.equal(apiResourceName('regions/r', 'forwardingRules'), 'forwardingRules');
+    assert.equal(apiResourceName('regions/r', 'networkEndpointGroups'), 'regionNetworkEndpointGroups');
+    assert.equal(apiResourceName('zones/z', 'networkEndpointGroups'), 'networkEndpointGroups');
   });
 });

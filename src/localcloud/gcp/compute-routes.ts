@@ -35,11 +35,13 @@ export function parseComputeRoute(path: string): ComputeRoute {
 
 /**
  * The API resource name of a collection in a scope, as Compute's method ids and IAM permissions
- * spell it (`regions/…/backendServices` → `regionBackendServices`, `…/operations` →
+ * spell it (`regions/…/backendServices` → `regionBackendServices`, `regions/…/networkEndpointGroups` →
+ * `regionNetworkEndpointGroups`, `…/operations` →
  * `regionOperations`, `globalOperations`, `zoneOperations`).
  */
 export function apiResourceName(scope: string, collection: string): string {
   if (collection === 'operations') return scope === 'global' ? 'globalOperations' : scope.startsWith('zones/') ? 'zoneOperations' : 'regionOperations';
   if (collection === 'backendServices' && scope.startsWith('regions/')) return 'regionBackendServices';
+  if (collection === 'networkEndpointGroups' && scope.startsWith('regions/')) return 'regionNetworkEndpointGroups';
   return collection;
 }

@@ -42,6 +42,8 @@ export interface GcpFirewallView extends Named {
   readonly rules: ReadonlyArray<{ readonly IPProtocol: string; readonly ports: readonly string[] }>;
   readonly sourceRanges: readonly string[];
   readonly destinationRanges: readonly string[];
+  /** The instances the rule applies to, by network tag (empty: every instance of the network). */
+  readonly targetTags: readonly string[];
   readonly disabled: boolean;
 }
 
@@ -50,7 +52,10 @@ export interface GcpTargetView {
   readonly ipAddress: string;
   /** The endpoint's port, else its group's default port, else null (passthrough: the port the client dialled). */
   readonly port: number | null;
+  /** The port clients dial that reaches this endpoint (GCE_VM_IP_PORTMAP groups), else null. */
+  readonly clientDestinationPort: number | null;
   readonly group: string;
+  readonly groupType: 'GCE_VM_IP_PORT' | 'NON_GCP_PRIVATE_IP_PORT' | 'GCE_VM_IP_PORTMAP';
 }
 
 export interface GcpInternalLoadBalancerView extends Named {

@@ -10,6 +10,7 @@ import type {
   GcpNetworkView,
   GcpPscEndpointView,
   GcpServiceAttachmentView,
+  GcpTargetView,
   GcpView,
 } from './view-model.js';
 
@@ -56,6 +57,7 @@ export async function buildView(repos: GcpRepositories, now: Date): Promise<GcpV
       rules: list.map((r) => ({ IPProtocol: String(r.IPProtocol), ports: strings(r.ports) })),
       sourceRanges: strings(f.body.sourceRanges),
       destinationRanges: strings(f.body.destinationRanges),
+      targetTags: strings(f.body.targetTags),
       disabled: f.body.disabled === true,
     };
   });
@@ -70,7 +72,14 @@ export async function buildView(repos: GcpRepositories, now: Date): Promise<GcpV
         const group = groupByPath.get(String(b.group));
         if (!group) return [];
         const defaultPort = typeof group.body.defaultPort === 'number' ? group.body.defaultPort : null;
-        return endpointsOf(group.body).map((e) => ({ ipAddress: e.ipAddress, port: e.port ?? defaultPort, group: pathOf(group) }));
+        const groupType = String(group.body.networkEndpointType) as GcpTargetView['groupType'];
+        return endpointsOf(group.body).map((e) => ({
+          ipAddress: e.ipAddress,
+          port: e.port ?? defaultPort,
+          clientDestinationPort: e.clientDestinationPort,
+          group: pathOf(group),
+          groupType,
+        }));
       });
       ilbs.push({ ...base, ports: r.body.allPorts === true ? null : strings(r.body.ports).map(Number), backendService: String(r.body.backendService), targets });
     } else if (typeof r.body.target === 'string') {

@@ -7,6 +7,7 @@ import {
   NetworkEndpointGroupsClient,
   NetworksClient,
   RegionBackendServicesClient,
+  RegionNetworkEndpointGroupsClient,
   RegionOperationsClient,
   ServiceAttachmentsClient,
   SubnetworksClient,
@@ -31,6 +32,7 @@ export interface ComputeClients {
   readonly firewalls: FirewallsClient;
   readonly addresses: AddressesClient;
   readonly negs: NetworkEndpointGroupsClient;
+  readonly regionNegs: RegionNetworkEndpointGroupsClient;
   readonly backendServices: RegionBackendServicesClient;
   readonly forwardingRules: ForwardingRulesClient;
   readonly serviceAttachments: ServiceAttachmentsClient;
@@ -70,6 +72,7 @@ export function computeClients(cloud: LocalCloudGcp, project: GcpProject): Compu
     firewalls: new FirewallsClient(withKey),
     addresses: new AddressesClient(withKey),
     negs: new NetworkEndpointGroupsClient(withKey),
+    regionNegs: new RegionNetworkEndpointGroupsClient(withKey),
     backendServices: new RegionBackendServicesClient(withKey),
     forwardingRules: new ForwardingRulesClient(withKey),
     serviceAttachments: new ServiceAttachmentsClient(withKey),

@@ -9,8 +9,8 @@ import { firstUser, requireVisible, rowPath } from './references.js';
 /**
  * Regional `backendServices` for internal load balancing: `loadBalancingScheme` INTERNAL
  * (passthrough) or INTERNAL_MANAGED, `protocol` TCP (default), `backends[{group}]` naming zonal
- * network endpoint groups in the service's region, whose `ipAddress:port` endpoints are the
- * targets. Health checks are accepted and stored but not required or run.
+ * or regional network endpoint groups in the service's region (a bare name is a group of zone
+ * `<region>-a`), whose `ipAddress:port` endpoints are the targets. Health checks are accepted and stored but not required or run.
  */
 export const backendServicesKind: ResourceKind = {
   collection: 'backendServices',

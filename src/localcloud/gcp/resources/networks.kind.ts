@@ -42,5 +42,6 @@ export const networksKind: ResourceKind = {
       { collection: 'subnetworks', field: 'network' },
       { collection: 'firewalls', field: 'network' },
       { collection: 'forwardingRules', field: 'network' },
+      { collection: 'networkEndpointGroups', field: 'network' },
     ]),
 };

@@ -1,6 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 import { migrateEmulator } from '../../../common/emulator-migrations.js';
 import * as gcpEmulation from './0001-gcp-emulation.js';
+import * as loopbackSlots from './0002-loopback-slots.js';
 
 /**
  * The Compute Engine emulation's own migrations, apart from the product's and the other
@@ -9,6 +10,7 @@ import * as gcpEmulation from './0001-gcp-emulation.js';
  */
 const GCP_MIGRATIONS: Record<string, Migration> = {
   '0001-gcp-emulation': gcpEmulation,
+  '0002-loopback-slots': loopbackSlots,
 };
 
 /** Brings the GCP emulation's tables to the newest migration (safe with several processes: Kysely locks). */
