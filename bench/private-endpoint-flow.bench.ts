@@ -1,31 +1,35 @@
-// Private-endpoint flow benchmark, AWS and Azure: how long from "create the endpoint service" to
+// Private-endpoint flow benchmark, AWS, Azure and GCP: how long from "create the endpoint service" to
 // "endpoint AVAILABLE" with zero simulated cloud delay, i.e. privlink's own overhead (API, store,
 // work queue, reconcilers, local cloud). Reference: real Atlas takes minutes for the same flow.
 // Target, per cloud: p95 < 500 ms over 200 runs.
 //
 // One run, timed on this process's clock, as a user would do it (README "Walkthrough"):
 //   t0  POST …/privateEndpoint/endpointService {providerName, region}   → 201 INITIATING
-//       GET  …/{AWS|AZURE}/endpointService/{id} every POLL_MS until AVAILABLE
-//                                  (leg 1 ends: endpointServiceName / privateLinkServiceResourceId known)
+//       (GCP with portMappingEnabled: one service attachment, one forwarding rule)
+//       GET  …/{AWS|AZURE|GCP}/endpointService/{id} every POLL_MS until AVAILABLE
+//                                  (leg 1 ends: endpointServiceName / privateLinkServiceResourceId /
+//                                   serviceAttachmentNames known)
 //       customer, with the cloud's SDK on the local cloud (customer leg):
 //         AWS:   DescribeVpcs → DescribeSubnets → CreateVpcEndpoint
 //         Azure: private endpoint with a manual connection (LRO polled every POLL_MS) → its NIC's IP
-//       POST …/endpointService/{id}/endpoint {id} or {id, privateEndpointIPAddress}
+//         GCP:   address, then forwarding rule to the attachment (operations waited) → its IP
+//       POST …/endpointService/{id}/endpoint {id}, {id, privateEndpointIPAddress} or the endpoint group
 //       GET  …/endpoint/{encoded id} every POLL_MS until AVAILABLE          (leg 2 ends)
 //   t1  = total. Then (untimed for the target, reported apart) DELETE the service, poll to 404,
 //   and delete the customer's endpoint, so every run starts from the same state in one project.
-// Azure's customer resource group and VNet are made once before the runs (untimed). Runs alternate
+// Azure's customer resource group and VNet, and GCP's network, are made once before the runs (untimed). Runs alternate
 // between the clouds, so load on the machine weighs on both alike.
 //
 // Everything runs in this one process (privlink with its store, local cloud and reconcilers; the
 // client), as `privlink serve` plus a script on the same host would. Backend: PGlite, or a fresh
 // database on the DATABASE_URL server when that is set.
 // Run: npm run bench (or: npx tsc -p . && node scripts/run-bench.mjs private-endpoint-flow).
-// BENCH_RUNS=n: runs per cloud (default 200). BENCH_CLOUDS=aws,azure: which clouds (default both).
+// BENCH_RUNS=n: runs per cloud (default 200). BENCH_CLOUDS=aws,azure,gcp: which clouds (default all three).
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { AtlasClient } from '../src/client/atlas-client.js';
 import { createService, deleteService, registerEndpoint, waitEndpointAvailable, waitServiceAvailable, type CustomerSide, type Provider } from './support/atlas-flow.js';
+import { CustomerPsc } from './support/customer-psc.js';
 import { CustomerVnet } from './support/customer-vnet.js';
 import { CustomerVpc } from './support/customer-vpc.js';
 import { startBenchPrivlink } from './support/privlink-instance.js';
@@ -36,7 +40,7 @@ const CLOUDS = clouds(process.env.BENCH_CLOUDS);
 const WARMUP_RUNS = 5;
 const POLL_MS = 5;
 const TARGET_P95_MS = 500;
-const LABEL: Record<Provider, string> = { AWS: 'AWS', AZURE: 'Azure' };
+const LABEL: Record<Provider, string> = { AWS: 'AWS', AZURE: 'Azure', GCP: 'GCP' };
 
 interface RunTimes {
   total: number;
@@ -56,7 +60,7 @@ try {
   for (const cloud of CLOUDS) customers.push(await customerOn(cloud));
   console.log(
     `node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(2)} at start; ` +
-      `backend ${instance.backend}; local cloud delays: instant (AWS and Azure); privlink, local cloud and client in this process`,
+      `backend ${instance.backend}; local cloud delays: instant (every cloud); privlink, local cloud and client in this process`,
   );
   console.log(
     `${RUNS} runs per cloud (${CLOUDS.map((c) => LABEL[c]).join(', ')}, alternating) after ${WARMUP_RUNS} warm-up runs each, one project, ` +
@@ -121,6 +125,11 @@ try {
 /** The customer's side on `cloud`, with the local cloud's customer principal from bootstrap.json; Azure's VNet made here (untimed). */
 async function customerOn(cloud: Provider): Promise<CustomerSide> {
   if (cloud === 'AWS') return new CustomerVpc(running.localCloudUrl!, bootstrap.localCloud.customer);
+  if (cloud === 'GCP') {
+    const gcp = bootstrap.localCloud.gcp;
+    if (!gcp) throw new Error('BENCH_CLOUDS names gcp but privlink started without the local cloud for GCP');
+    return CustomerPsc.create(gcp);
+  }
   const azure = bootstrap.localCloud.azure;
   if (!azure || !running.azureCloud) throw new Error('BENCH_CLOUDS names azure but privlink started without the local cloud for Azure');
   const ca = azure.caPath ? readFileSync(azure.caPath, 'utf8') : running.azureCloud.caCertPem;
@@ -156,11 +165,11 @@ function positiveInteger(value: string | undefined, fallback: number): number {
   return n;
 }
 
-/** BENCH_CLOUDS: a comma-separated subset of aws, azure (any case), in the order given; default both. */
+/** BENCH_CLOUDS: a comma-separated subset of aws, azure, gcp (any case), in the order given; default all three. */
 function clouds(value: string | undefined): Provider[] {
-  if (value === undefined || value.trim() === '') return ['AWS', 'AZURE'];
+  if (value === undefined || value.trim() === '') return ['AWS', 'AZURE', 'GCP'];
   const names = value.split(',').map((name) => name.trim().toUpperCase());
-  const unknown = names.filter((name) => name !== 'AWS' && name !== 'AZURE');
-  if (unknown.length > 0 || names.length === 0) throw new Error(`BENCH_CLOUDS must list aws and/or azure, comma-separated, not ${value}`);
+  const unknown = names.filter((name) => name !== 'AWS' && name !== 'AZURE' && name !== 'GCP');
+  if (unknown.length > 0 || names.length === 0) throw new Error(`BENCH_CLOUDS must list aws, azure and/or gcp, comma-separated, not ${value}`);
   return [...new Set(names as Provider[])];
 }

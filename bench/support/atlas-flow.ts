@@ -1,7 +1,7 @@
 // The steps of the private-endpoint flow (README "Walkthrough") as a benchmark drives them, for
-// AWS and for Azure: the provider side on the Admin API with Digest auth, the customer side with
+// AWS, Azure and GCP: the provider side on the Admin API with Digest auth, the customer side with
 // that cloud's official SDK against the local cloud (a `CustomerSide`: customer-vpc.ts,
-// customer-vnet.ts). Every wait is a poll with a fixed pause between one response and the next
+// customer-vnet.ts, customer-psc.ts). Every wait is a poll with a fixed pause between one response and the next
 // request.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AtlasClient, AtlasResponse } from '../../src/client/atlas-client.js';
@@ -12,14 +12,16 @@ export class FlowError extends Error {
 }
 
 /** Atlas's `providerName` / `cloudProvider` of the clouds the flow drives. */
-export type Provider = 'AWS' | 'AZURE';
+export type Provider = 'AWS' | 'AZURE' | 'GCP';
 
 /** What differs between the clouds on the Admin API, in Atlas's own field names. */
 interface ProviderShape {
   /** The region the service is created in, as the cloud names it. */
   readonly region: string;
-  /** The service's field that the customer's endpoint connects to, once AVAILABLE. */
-  readonly targetField: 'endpointServiceName' | 'privateLinkServiceResourceId';
+  /** The service's field that the customer's endpoint connects to, once AVAILABLE (GCP: its first service attachment). */
+  readonly targetField: 'endpointServiceName' | 'privateLinkServiceResourceId' | 'serviceAttachmentNames';
+  /** What else the create body carries (GCP: port mapping, one attachment and one forwarding rule). */
+  readonly createExtra?: Record<string, unknown>;
   /** The endpoint's status field. */
   readonly endpointStatusField: 'connectionStatus' | 'status';
 }
@@ -27,6 +29,7 @@ interface ProviderShape {
 const SHAPES: Readonly<Record<Provider, ProviderShape>> = {
   AWS: { region: 'us-east-1', targetField: 'endpointServiceName', endpointStatusField: 'connectionStatus' },
   AZURE: { region: 'eastus2', targetField: 'privateLinkServiceResourceId', endpointStatusField: 'status' },
+  GCP: { region: 'us-central1', targetField: 'serviceAttachmentNames', endpointStatusField: 'status', createExtra: { portMappingEnabled: true } },
 };
 
 /**
@@ -40,10 +43,11 @@ export interface CustomerSide {
   readonly steps: string;
   /**
    * Creates an endpoint to `target` (the service's `endpointServiceName` on AWS, its
-   * `privateLinkServiceResourceId` on Azure) and returns its id and the body of the Atlas POST
-   * that registers it. Throws FlowError (or the SDK's error) when the cloud refuses.
+   * `privateLinkServiceResourceId` on Azure, its service attachment on GCP) and returns its id
+   * and the body of the Atlas POST that registers it. Throws FlowError (or the SDK's error) when
+   * the cloud refuses.
    */
-  createEndpoint(target: string): Promise<{ id: string; registration: Record<string, string> }>;
+  createEndpoint(target: string): Promise<{ id: string; registration: Record<string, unknown> }>;
   /** Deletes an endpoint `createEndpoint` made; waits until the cloud says it is gone. */
   deleteEndpoint(id: string): Promise<void>;
   /** Releases the SDK clients. */
@@ -94,7 +98,7 @@ export function endpointPath(projectId: string, provider: Provider, serviceId: s
 
 /** POSTs an endpoint service in the provider's benchmark region (201 INITIATING); returns its id. */
 export async function createService(client: AtlasClient, projectId: string, provider: Provider): Promise<string> {
-  const created = await client.post(servicePath(projectId), { providerName: provider, region: SHAPES[provider].region });
+  const created = await client.post(servicePath(projectId), { providerName: provider, region: SHAPES[provider].region, ...SHAPES[provider].createExtra });
   if (created.status !== 201 || typeof field(created, 'id') !== 'string') throw new FlowError(`POST endpointService: ${created.status} ${created.text.slice(0, 300)}`);
   return field(created, 'id') as string;
 }
@@ -114,13 +118,14 @@ export async function waitServiceAvailable(
     ...poll,
     failed: (r) => (r.status !== 200 ? `${r.status} ${r.text.slice(0, 300)}` : field(r, 'status') === 'FAILED' ? `FAILED: ${String(field(r, 'errorMessage'))}` : undefined),
   });
-  const target = field(response, SHAPES[provider].targetField);
+  const value = field(response, SHAPES[provider].targetField);
+  const target = Array.isArray(value) ? value[0] : value;
   if (typeof target !== 'string' || target === '') throw new FlowError(`service AVAILABLE without ${SHAPES[provider].targetField}: ${response.text.slice(0, 300)}`);
   return { target, polls };
 }
 
-/** POSTs the customer's endpoint to the service (201): `{id}` on AWS, `{id, privateEndpointIPAddress}` on Azure. */
-export async function registerEndpoint(client: AtlasClient, projectId: string, provider: Provider, serviceId: string, registration: Record<string, string>): Promise<void> {
+/** POSTs the customer's endpoint to the service (201): `{id}` on AWS, `{id, privateEndpointIPAddress}` on Azure, the endpoint group on GCP. */
+export async function registerEndpoint(client: AtlasClient, projectId: string, provider: Provider, serviceId: string, registration: Record<string, unknown>): Promise<void> {
   const registered = await client.post(`${servicePath(projectId, provider, serviceId)}/endpoint`, registration);
   if (registered.status !== 201) throw new FlowError(`POST endpoint: ${registered.status} ${registered.text.slice(0, 300)}`);
 }
