@@ -54,7 +54,7 @@ export function forwardingAddresses(snapshot: DataPlaneSnapshot | undefined, end
 /** A customer's or provider's private network. */
 export interface SnapshotNetwork {
   readonly cloud: CloudName;
-  /** AWS `vpc-…`; Azure VNet resource id; GCP network URL. */
+  /** AWS `vpc-…`; Azure VNet resource id; GCP network path `projects/<p>/global/networks/<name>` (one entry per subnetwork, which has the address range: several entries share it). */
   readonly networkId: string;
   /** AWS account id, Azure subscription id, GCP project id. */
   readonly accountId: string;
@@ -125,7 +125,7 @@ export interface SnapshotPort {
 
 export interface SnapshotLoadBalancer {
   readonly cloud: CloudName;
-  /** AWS load balancer ARN; Azure load balancer resource id; GCP forwarding rule URL. */
+  /** AWS load balancer ARN; Azure load balancer resource id; GCP internal forwarding rule path. */
   readonly loadBalancerId: string;
   readonly name: string;
   readonly accountId: string;
@@ -144,7 +144,7 @@ export interface SnapshotLoadBalancer {
 export interface SnapshotService {
   readonly cloud: CloudName;
   readonly serviceId: string;
-  /** What a customer names to connect (AWS `com.amazonaws.vpce.…`, Azure alias or resource id, GCP attachment URL). */
+  /** What a customer names to connect (AWS `com.amazonaws.vpce.…`, Azure alias or resource id, GCP attachment path `projects/<p>/regions/<r>/serviceAttachments/<name>`). */
   readonly serviceName: string;
   readonly accountId: string;
   readonly region: string;
@@ -172,7 +172,7 @@ export type SnapshotProxyTlv =
 /** The customer side: AWS VPC endpoint, Azure private endpoint, GCP PSC forwarding rule. */
 export interface SnapshotEndpoint {
   readonly cloud: CloudName;
-  /** AWS `vpce-…`; Azure private endpoint resource id; GCP forwarding rule URL. */
+  /** AWS `vpce-…`; Azure private endpoint resource id; GCP PSC forwarding rule path `projects/<p>/regions/<r>/forwardingRules/<name>`. */
   readonly endpointId: string;
   readonly accountId: string;
   readonly region: string;

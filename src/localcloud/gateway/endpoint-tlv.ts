@@ -42,7 +42,7 @@ export function endpointTlvOf(header: ProxyHeader): SnapshotProxyTlv | undefined
 }
 
 /**
- * The endpoint id (AWS `vpce-…`, Azure private endpoint resource id, GCP forwarding rule URL) a
+ * The endpoint id (AWS `vpce-…`, Azure private endpoint resource id, GCP forwarding rule path) a
  * connection with this TLV came through. The AWS TLV is the id itself; an Azure LinkID or a PSC
  * connection id is looked up among the snapshot's endpoints (undefined when none has it, or
  * without a snapshot). Pure.

@@ -10,7 +10,7 @@ import { endpointTlvOf } from '../gateway/endpoint-tlv.js';
 /**
  * Looks up the horizon a node answers in for one connection (see app/node-horizons.ts): `via`
  * names the private endpoint the connection came through (AWS `vpce-…`, Azure private endpoint
- * resource id, GCP forwarding rule URL) and/or the TLS server name the client dialled.
+ * resource id, GCP forwarding rule path) and/or the TLS server name the client dialled.
  */
 export type HorizonLookup = (
   clusterId: string,
