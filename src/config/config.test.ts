@@ -25,11 +25,14 @@ describe('config: the clouds served and the local cloud ports', () => {
 
   test('PRIVLINK_GCP=off turns GCP off; an unknown mode is refused', () => {
     assert.equal(buildConfig({}, { PRIVLINK_GCP: 'off' }).gcp.mode, 'off');
-    assert.throws(() => buildConfig({}, { PRIVLINK_GCP: 'cloud' }), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.equal(error.message, 'PRIVLINK_GCP must be local, real or off, not cloud.');
-      return true;
-    });
+    assert.throws(
+      () => buildConfig({}, { PRIVLINK_GCP: 'cloud' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.message, 'PRIVLINK_GCP must be local, real or off, not cloud.');
+        return true;
+      },
+    );
   });
 
   test('PRIVLINK_GCP=real needs the producer project in PRIVLINK_GCP_PROJECT_ID, a well-formed project id', () => {

@@ -120,17 +120,40 @@ describe('privlink localcloud gcp: PSC endpoints in the local cloud', { concurre
 
   test('networks create, addresses create and forwarding-rules create/delete one by one, with the environment instead of --data-dir', async () => {
     const env = { GOOGLE_APPLICATION_CREDENTIALS: gcp().keyFile, CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${gcp().endpoint}/compute/v1/` };
-    assert.equal((await ok(['localcloud', 'gcp', 'networks', 'create', 'app-net', '--subnet', 'app-subnet'], env)).stdout, 'Network app-net and subnet app-subnet already exist.\n');
+    assert.equal(
+      (await ok(['localcloud', 'gcp', 'networks', 'create', 'app-net', '--subnet', 'app-subnet'], env)).stdout,
+      'Network app-net and subnet app-subnet already exist.\n',
+    );
     assert.equal(
       (await ok(['localcloud', 'gcp', 'networks', 'create', 'net-2', '--subnet', 'sub-2', '--range', '10.50.0.0/24', '--region', REGION], env)).stdout,
       'Created network net-2.\nCreated subnet sub-2 (10.50.0.0/24, us-central1).\n',
     );
-    assert.equal((await ok(['localcloud', 'gcp', 'addresses', 'create', 'manual-0', '--region', REGION, '--subnet', 'sub-2', '--address', '10.50.0.9'], env)).stdout, 'manual-0\t10.50.0.9\n');
+    assert.equal(
+      (await ok(['localcloud', 'gcp', 'addresses', 'create', 'manual-0', '--region', REGION, '--subnet', 'sub-2', '--address', '10.50.0.9'], env)).stdout,
+      'manual-0\t10.50.0.9\n',
+    );
     const created = await ok(
-      ['localcloud', 'gcp', 'forwarding-rules', 'create', 'manual-0', '--region', REGION, '--network', 'net-2', '--address', 'manual-0', '--target-service-attachment', attachments[0]!],
+      [
+        'localcloud',
+        'gcp',
+        'forwarding-rules',
+        'create',
+        'manual-0',
+        '--region',
+        REGION,
+        '--network',
+        'net-2',
+        '--address',
+        'manual-0',
+        '--target-service-attachment',
+        attachments[0]!,
+      ],
       env,
     );
-    assert.match(created.stdout, new RegExp(`^NAME\\tIP_ADDRESS\\tTARGET\\tPSC_CONNECTION_STATUS\\tPSC_CONNECTION_ID\\nmanual-0\\t10\\.50\\.0\\.9\\t${attachments[0]}\\tPENDING\\t\\d+\\n$`));
+    assert.match(
+      created.stdout,
+      new RegExp(`^NAME\\tIP_ADDRESS\\tTARGET\\tPSC_CONNECTION_STATUS\\tPSC_CONNECTION_ID\\nmanual-0\\t10\\.50\\.0\\.9\\t${attachments[0]}\\tPENDING\\t\\d+\\n$`),
+    );
     const deleted = await ok(['localcloud', 'gcp', 'forwarding-rules', 'delete', 'manual-0', '--region', REGION], env);
     assert.equal(deleted.stdout, `Deleted forwarding rule projects/${gcp().projectId}/regions/${REGION}/forwardingRules/manual-0.\n`);
     const [rules] = await customer.forwardingRules.list({ project: customer.project, region: REGION });
@@ -158,7 +181,19 @@ describe('privlink localcloud gcp: PSC endpoints in the local cloud', { concurre
   test('examples/gcp/create-psc-endpoint.mjs: plain customer code makes PENDING endpoints and prints the --endpoint value', async () => {
     const { stdout } = await exec(
       process.execPath,
-      ['examples/gcp/create-psc-endpoint.mjs', '--region', REGION, '--network', 'app-net', '--subnet', 'app-subnet', '--prefix', 'script', '--service-attachments', attachments.join(',')],
+      [
+        'examples/gcp/create-psc-endpoint.mjs',
+        '--region',
+        REGION,
+        '--network',
+        'app-net',
+        '--subnet',
+        'app-subnet',
+        '--prefix',
+        'script',
+        '--service-attachments',
+        attachments.join(','),
+      ],
       { env: { ...process.env, GOOGLE_APPLICATION_CREDENTIALS: gcp().keyFile, CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${gcp().endpoint}/compute/v1/` } },
     );
     const match = /^script-0@(10\.142\.\d+\.\d+),script-1@(10\.142\.\d+\.\d+)\n$/.exec(stdout);

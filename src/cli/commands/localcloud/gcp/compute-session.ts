@@ -72,7 +72,11 @@ export function resolveComputeTarget(ctx: CommandContext): ComputeTarget {
   const endpoint = pick('endpoint');
   if (!endpoint) throw new FlagError('no local cloud GCP endpoint: use --data-dir <server data dir>, PRIVLINK_DATA_DIR, or CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE');
   const keyFile = pick('keyFile');
-  if (!keyFile) throw new CliError('Unable to locate credentials. Use --data-dir or PRIVLINK_DATA_DIR, or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file.', EXIT.AUTHENTICATION);
+  if (!keyFile)
+    throw new CliError(
+      'Unable to locate credentials. Use --data-dir or PRIVLINK_DATA_DIR, or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file.',
+      EXIT.AUTHENTICATION,
+    );
   const projectId = ctx.flag('project') || pick('projectId') || readKey(keyFile).project_id;
   if (!projectId) throw new FlagError('no project: use --project, --data-dir or CLOUDSDK_CORE_PROJECT');
   return { endpoint, projectId, keyFile };

@@ -19,7 +19,8 @@ export const forwardingRulesCreateCommand = defineCommand({
     { syntax: '--address <addressName>', description: 'Name of a reserved internal address in the region.', required: true },
     {
       syntax: '--target-service-attachment <link>',
-      description: 'The service attachment: projects/<project>/regions/<region>/serviceAttachments/<name> (serviceAttachmentNames of `privlink privateEndpoints gcp describe -o json`).',
+      description:
+        'The service attachment: projects/<project>/regions/<region>/serviceAttachments/<name> (serviceAttachmentNames of `privlink privateEndpoints gcp describe -o json`).',
       required: true,
     },
     ...COMPUTE_FLAGS,

@@ -39,7 +39,7 @@ export function ruleTable(body: unknown): string {
  */
 export const forwardingRulesListCommand = defineCommand({
   name: 'list',
-  summary: "List forwarding rules with their PSC connection status (as `gcloud compute forwarding-rules list`).",
+  summary: 'List forwarding rules with their PSC connection status (as `gcloud compute forwarding-rules list`).',
   flags: [
     { syntax: '--region <region>', description: 'Region of the rules.', required: true },
     { syntax: '--filter-prefix <prefix>', description: 'Only rules whose name starts with this prefix.' },

@@ -17,7 +17,11 @@ export const localcloudGcpGroup = defineGroup({
     defineGroup({ name: 'addresses', summary: 'Reserve internal IP addresses.', commands: [addressesCreateCommand] }),
     createEndpointsCommand,
     credentialsCommand,
-    defineGroup({ name: 'forwarding-rules', summary: 'Private Service Connect forwarding rules (endpoints).', commands: [forwardingRulesCreateCommand, forwardingRulesDeleteCommand, forwardingRulesListCommand] }),
+    defineGroup({
+      name: 'forwarding-rules',
+      summary: 'Private Service Connect forwarding rules (endpoints).',
+      commands: [forwardingRulesCreateCommand, forwardingRulesDeleteCommand, forwardingRulesListCommand],
+    }),
     defineGroup({ name: 'networks', summary: 'VPC networks and their subnets.', commands: [networksCreateCommand] }),
   ],
 });

@@ -31,7 +31,8 @@ export async function ensureNetwork(c: ComputeSession, network: string, subnet: 
   if (!subnet) return made;
   const existing = await getOrUndefined(() => c.subnetworks.get({ project: c.project, region: subnet.region, subnetwork: subnet.name }));
   if (existing) {
-    if (lastSegment(existing.network) !== network) throw new CliError(`subnet ${subnet.name} in ${subnet.region} belongs to network ${lastSegment(existing.network)}, not ${network}`);
+    if (lastSegment(existing.network) !== network)
+      throw new CliError(`subnet ${subnet.name} in ${subnet.region} belongs to network ${lastSegment(existing.network)}, not ${network}`);
     return made;
   }
   await c.done(
@@ -64,10 +65,7 @@ export async function reserveAddress(c: ComputeSession, spec: { name: string; re
 }
 
 /** Creates the PSC forwarding rule `name` from reserved address `address` to `target` (a service attachment link) and returns it. */
-export async function createPscRule(
-  c: ComputeSession,
-  spec: { name: string; region: string; network: string; address: string; target: string },
-): Promise<ForwardingRule> {
+export async function createPscRule(c: ComputeSession, spec: { name: string; region: string; network: string; address: string; target: string }): Promise<ForwardingRule> {
   await c.done(
     c.forwardingRules.insert({
       project: c.project,
