@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import type { GcpProject } from '../../src/localcloud/gcp/local-cloud-gcp.js';
-import { startStack, type Stack } from '../support/full-stack.js';
+import { startStack, until, type Stack } from '../support/full-stack.js';
 import { computeClients, producerService, REGION, type ComputeClients } from '../localcloud/gcp/harness.js';
 import { runCliProcess, tempHome, type CliResult } from './support/cli-runner.js';
 
@@ -176,6 +176,48 @@ describe('privlink localcloud gcp: PSC endpoints in the local cloud', { concurre
     const otherProject = await run(['localcloud', 'gcp', 'forwarding-rules', 'list', '--region', REGION, '--data-dir', stack.dataDir, '--project', gcp().producerProjectId]);
     assert.equal(otherProject.code, 1);
     assert.match(otherProject.stderr, /^Error: \(forbidden\) Required 'compute\.forwardingRules\.list' permission/);
+  });
+
+  test("with Atlas: the attachment of privlink's own GCP endpoint service → create-endpoints → a PENDING rule to it, the group named after the rule", async () => {
+    const service = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'GCP', region: 'CENTRAL_US' });
+    assert.equal(service.status, 201, service.text);
+    const serviceId = (service.json as { id: string }).id;
+    const available = await until(
+      () => stack.owner.get(`${stack.project}/privateEndpoint/GCP/endpointService/${serviceId}`),
+      (r) => (r.json as { status?: string }).status === 'AVAILABLE',
+      60_000,
+    );
+    const names = (available.json as { serviceAttachmentNames: string[] }).serviceAttachmentNames;
+    assert.equal(names.length, 1);
+    const made = await ok([
+      'localcloud',
+      'gcp',
+      'create-endpoints',
+      '--data-dir',
+      stack.dataDir,
+      '--region',
+      REGION,
+      '--network',
+      'app-net',
+      '--subnet',
+      'app-subnet',
+      '--prefix',
+      'atlas',
+      '--service-attachments',
+      names.join(','),
+      '-o',
+      'json',
+    ]);
+    const group = JSON.parse(made.stdout) as { gcpProjectId: string; endpointGroupName: string; endpoints: Array<{ endpointName: string; ipAddress: string }> };
+    // A port-mapped service: one attachment, one forwarding rule, the group named after it.
+    assert.equal(group.endpointGroupName, 'atlas-0');
+    const listed = JSON.parse(
+      (await ok(['localcloud', 'gcp', 'forwarding-rules', 'list', '--data-dir', stack.dataDir, '--region', REGION, '--filter-prefix', 'atlas', '-o', 'json'])).stdout,
+    ) as Array<{ name: string; IPAddress: string; target: string; pscConnectionStatus: string }>;
+    assert.deepEqual(
+      listed.map((r) => [r.name, r.IPAddress, r.target, r.pscConnectionStatus]),
+      [['atlas-0', group.endpoints[0]!.ipAddress, names[0], 'PENDING']],
+    );
   });
 
   test('examples/gcp/create-psc-endpoint.mjs: plain customer code makes PENDING endpoints and prints the --endpoint value', async () => {

@@ -12,7 +12,8 @@ import { ensureAddress, ensureNetwork, ensurePscRule } from './psc-steps.js';
  * (re-running after a failure finishes the job). Prints the `--endpoint` value of
  * `privlink privateEndpoints gcp interfaces create`: `<prefix>-0@ip,<prefix>-1@ip,…` (or with
  * `-o json` {"gcpProjectId", "endpointGroupName", "endpoints": [{endpointName, ipAddress}]}); what
- * it does goes to stderr.
+ * it does goes to stderr. The endpoint group name is the one forwarding rule's name when there is
+ * one attachment (a port-mapped endpoint service), the prefix otherwise.
  */
 export interface CreatedEndpoints {
   readonly gcpProjectId: string;
@@ -60,7 +61,8 @@ export const createEndpointsCommand = defineCommand({
         ctx.err(`Endpoint ${name}: ${address.address} → ${target} (${rule.pscConnectionStatus ?? 'no PSC status'})\n`);
         endpoints.push({ endpointName: name, ipAddress: address.address ?? '' });
       }
-      return { gcpProjectId: c.project, endpointGroupName: prefix, endpoints };
+      // With port mapping (one attachment) Atlas names the group after its one forwarding rule; otherwise after the prefix.
+      return { gcpProjectId: c.project, endpointGroupName: endpoints.length === 1 ? endpoints[0]!.endpointName : prefix, endpoints };
     });
     const value = result.endpoints.map((e) => `${e.endpointName}@${e.ipAddress}`).join(',');
     if (output === 'json') {
