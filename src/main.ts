@@ -15,6 +15,7 @@ import { privateDnsRecords } from './app/private-dns.js';
 import { createLocalCloudAws, type LocalCloudAws } from './localcloud/aws/local-cloud-aws.js';
 import { createLocalCloudAzure, type LocalCloudAzure } from './localcloud/azure/local-cloud-azure.js';
 import { azureSnapshotSource } from './localcloud/azure/azure-snapshot-source.js';
+import { createLocalCloudGcp, type LocalCloudGcp } from './localcloud/gcp/local-cloud-gcp.js';
 import { mergedSnapshotSource } from './localcloud/common/merged-snapshot-source.js';
 import { DataPlaneHost } from './localcloud/dataplane-host/data-plane-host.js';
 import { listenerDirectory } from './reconciler/listener-directory.js';
@@ -24,6 +25,8 @@ import { AwsClientPool } from './providers/aws/aws-clients.js';
 import { AwsProvider } from './providers/aws/aws.provider.js';
 import { AzureClients } from './providers/azure/azure-clients.js';
 import { AzureProvider } from './providers/azure/azure.provider.js';
+import { GcpClients } from './providers/gcp/gcp-clients.js';
+import { GcpProvider } from './providers/gcp/gcp.provider.js';
 import { providerRegistry } from './providers/provider-registry.js';
 import type { ClusterRuntime } from './reconciler/cluster.reconciler.js';
 import { Controller } from './reconciler/controller.js';
@@ -31,7 +34,7 @@ import { CrashPoints } from './reconciler/crash-points.js';
 import type { ListenerDirectory, ReconcileContext } from './reconciler/reconcile-context.js';
 import { resyncAll, resyncClusters } from './reconciler/resync.js';
 import { workKinds } from './reconciler/work-kinds.js';
-import { readBootstrapFile, writeBootstrapFile, bootstrapFilePath, type BootstrapFile } from './store/bootstrap-file.js';
+import { readBootstrapFile, writeBootstrapFile, bootstrapFilePath, writeGcpCustomerKey, type BootstrapFile } from './store/bootstrap-file.js';
 import { openStore, type Store } from './store/database.js';
 import { secureDataDir } from './store/data-dir-permissions.js';
 import { SettingsRepository } from './store/settings.repository.js';
@@ -52,6 +55,8 @@ export interface RunningPrivlink {
   readonly localCloud: LocalCloudAws | null;
   /** The local cloud's Azure Resource Manager, when it runs. */
   readonly azureCloud: LocalCloudAzure | null;
+  /** The local cloud's Compute Engine, when it runs. */
+  readonly gcpCloud: LocalCloudGcp | null;
   close(): Promise<void>;
 }
 
@@ -66,12 +71,13 @@ export interface PrivlinkHooks {
 }
 
 /**
- * The clouds this deployment serves: AWS always (the local cloud or AWS itself); Azure against
- * Azure itself, or against the local cloud when this process runs it.
+ * The clouds this deployment serves: AWS always (the local cloud or AWS itself); Azure and GCP
+ * each against the cloud itself, or against the local cloud when this process runs it.
  */
 function servedProviders(config: PrivlinkConfig): CloudProvider[] {
   const azure = config.azure.mode === 'real' || (config.azure.mode === 'local' && config.localCloud.enabled);
-  return azure ? ['AWS', 'AZURE'] : ['AWS'];
+  const gcp = config.gcp.mode === 'real' || (config.gcp.mode === 'local' && config.localCloud.enabled);
+  return ['AWS', ...(azure ? (['AZURE'] as const) : []), ...(gcp ? (['GCP'] as const) : [])];
 }
 
 export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: PrivlinkHooks = {}): Promise<RunningPrivlink> {
@@ -106,6 +112,14 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       azureCloud = await createLocalCloudAzure({ store, delays: config.localCloud.delays, host: config.localCloud.host, port: config.localCloud.azurePort, caDir: config.dataDir });
       closers.push(() => azureCloud!.close());
     }
+    // The local cloud's Compute Engine (HTTP). The customer's key file goes to the data directory (0600).
+    let gcpCloud: LocalCloudGcp | null = null;
+    let gcpCustomerKeyFile: string | null = null;
+    if (config.localCloud.enabled && config.gcp.mode === 'local') {
+      gcpCloud = await createLocalCloudGcp({ store, delays: config.localCloud.delays, host: config.localCloud.host, port: config.localCloud.gcpPort });
+      closers.push(() => gcpCloud!.close());
+      gcpCustomerKeyFile = writeGcpCustomerKey(config.dataDir, gcpCloud.projects.consumer.serviceAccountKey);
+    }
     // The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread.
     const dataPlane = await DataPlaneHost.start({
       dns: { address: '127.0.0.1', port: config.dnsPort, ttl: 60 },
@@ -115,6 +129,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
             source: mergedSnapshotSource([
               localCloud,
               ...(azureCloud ? [azureSnapshotSource(azureCloud, store, config.localCloud.loopbackBase, { warn: (message) => log.warn(message) })] : []),
+              // GCP's snapshot source (over gcpCloud) joins here, next to Azure's, once it exists.
             ]),
             dataDir: config.dataDir,
           }
@@ -160,9 +175,25 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
                 ...(hooks.onProviderCall ? { onCall: (operation: string) => hooks.onProviderCall!('AZURE', operation) } : {}),
               })
             : undefined;
+      // Real GCP: Application Default Credentials. GcpClients has no per-call hook, so onProviderCall sees no GCP calls.
+      const gcpClients =
+        config.gcp.mode === 'real'
+          ? new GcpClients({ projectId: config.gcp.projectId!, endpoint: undefined, serviceAccountKey: undefined })
+          : gcpCloud
+            ? new GcpClients({
+                projectId: gcpCloud.projects.producer.projectId,
+                endpoint: { host: gcpCloud.host, port: gcpCloud.port },
+                serviceAccountKey: gcpCloud.projects.producer.serviceAccountKey,
+              })
+            : undefined;
+      if (gcpClients) closers.push(() => gcpClients.close());
       const reconcileContext: ReconcileContext = {
         store,
-        providers: providerRegistry({ AWS: new AwsProvider(pool), ...(azureClients ? { AZURE: new AzureProvider(azureClients) } : {}) }),
+        providers: providerRegistry({
+          AWS: new AwsProvider(pool),
+          ...(azureClients ? { AZURE: new AzureProvider(azureClients) } : {}),
+          ...(gcpClients ? { GCP: new GcpProvider(gcpClients) } : {}),
+        }),
         listeners,
         crash,
         log: log.child({ component: 'reconciler' }),
@@ -189,7 +220,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     const address = api.server.address() as AddressInfo;
     const apiUrl = config.publicUrl ?? `http://${config.host}:${address.port}`;
 
-    const file = writeBootstrapFileFor(config.dataDir, bootstrap.key, apiUrl, localCloud, localCloudUrl, azureCloud, dataPlane.caPath);
+    const gcpFile = gcpCloud && gcpCustomerKeyFile ? gcpBootstrapOf(gcpCloud, gcpCustomerKeyFile) : null;
+    const file = writeBootstrapFileFor(config.dataDir, bootstrap.key, apiUrl, localCloud, localCloudUrl, azureCloud, gcpFile, dataPlane.caPath);
     if (bootstrap.key) await claimBootstrapKey(ctx, bootstrap.key);
     if (!file) {
       log.warn(
@@ -207,6 +239,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       store,
       localCloud,
       azureCloud,
+      gcpCloud,
       close,
     };
   } catch (error) {
@@ -226,6 +259,7 @@ function writeBootstrapFileFor(
   localCloud: LocalCloudAws | null,
   localCloudUrl: string | null,
   azureCloud: LocalCloudAzure | null,
+  gcp: GcpBootstrap | null,
   caPath: string | null,
 ): BootstrapFile | null {
   const previous = readBootstrapFile(dataDir);
@@ -254,6 +288,7 @@ function writeBootstrapFileFor(
                   },
                 }
               : {}),
+            ...(gcp ? { gcp } : {}),
           },
         }
       : previous?.localCloud
@@ -262,6 +297,13 @@ function writeBootstrapFileFor(
   };
   writeBootstrapFile(dataDir, file);
   return file;
+}
+
+type GcpBootstrap = NonNullable<NonNullable<BootstrapFile['localCloud']>['gcp']>;
+
+/** bootstrap.json's `localCloud.gcp`: where Compute Engine answers, the customer's project and key file, privlink's producer project. */
+function gcpBootstrapOf(gcpCloud: LocalCloudGcp, keyFile: string): GcpBootstrap {
+  return { endpoint: gcpCloud.url, projectId: gcpCloud.projects.consumer.projectId, keyFile, producerProjectId: gcpCloud.projects.producer.projectId };
 }
 
 function azureCredentialsOf(account: { tenantId: string; subscriptionId: string; clientId: string; clientSecret: string }) {

@@ -23,6 +23,7 @@ export interface PrivlinkConfig {
   readonly localCloud: LocalCloudConfig;
   readonly aws: AwsConfig;
   readonly azure: AzureConfig;
+  readonly gcp: GcpConfig;
   readonly reconciler: ReconcilerConfig;
   /** Pinned bootstrap API key (env `PRIVLINK_BOOTSTRAP_PUBLIC_KEY` / `PRIVLINK_BOOTSTRAP_PRIVATE_KEY`). */
   readonly bootstrapKey: { readonly publicKey: string; readonly privateKey: string } | null;
@@ -42,6 +43,11 @@ export interface LocalCloudConfig {
    * the AWS port + 1 (4567), or any free port when the AWS port is 0.
    */
   readonly azurePort: number;
+  /**
+   * Local cloud Compute Engine port (HTTP). Env `PRIVLINK_LOCALCLOUD_GCP_PORT`; default the AWS
+   * port + 2 (4568), or any free port when the AWS port is 0.
+   */
+  readonly gcpPort: number;
   /** Transition timing preset: `instant` (default) or `realistic` (AWS-like minutes). Env `PRIVLINK_LOCALCLOUD_DELAYS`. */
   readonly delays: 'instant' | 'realistic';
   /**
@@ -71,6 +77,17 @@ export interface AzureConfig {
   readonly mode: 'local' | 'real' | 'off';
   /** The provider subscription for `real`. Env `PRIVLINK_AZURE_SUBSCRIPTION_ID` (or `AZURE_SUBSCRIPTION_ID`). */
   readonly subscriptionId: string | null;
+}
+
+export interface GcpConfig {
+  /**
+   * `local`: the GCP adapter talks to the local cloud's Compute Engine (default). `real`: to
+   * Compute Engine itself, with Application Default Credentials, in producer project `projectId`.
+   * `off`: GCP is not served (its requests answer PROVIDER_UNSUPPORTED). Env `PRIVLINK_GCP`.
+   */
+  readonly mode: 'local' | 'real' | 'off';
+  /** The producer project for `real` (its networks, load balancers, service attachments). Env `PRIVLINK_GCP_PROJECT_ID`. */
+  readonly projectId: string | null;
 }
 
 export interface ReconcilerConfig {
@@ -139,6 +156,12 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
   if (azureMode !== 'local' && azureMode !== 'real' && azureMode !== 'off') throw new ConfigError(`PRIVLINK_AZURE must be local, real or off, not ${azureMode}.`);
   const azureSubscription = pick(undefined, 'PRIVLINK_AZURE_SUBSCRIPTION_ID') ?? pick(undefined, 'AZURE_SUBSCRIPTION_ID') ?? null;
   if (azureMode === 'real' && !azureSubscription) throw new ConfigError('PRIVLINK_AZURE=real needs the provider subscription in PRIVLINK_AZURE_SUBSCRIPTION_ID.');
+  const gcpMode = pick(undefined, 'PRIVLINK_GCP') ?? (awsMode === 'real' ? 'off' : 'local');
+  if (gcpMode !== 'local' && gcpMode !== 'real' && gcpMode !== 'off') throw new ConfigError(`PRIVLINK_GCP must be local, real or off, not ${gcpMode}.`);
+  const gcpProject = pick(undefined, 'PRIVLINK_GCP_PROJECT_ID') ?? null;
+  if (gcpMode === 'real' && !gcpProject) throw new ConfigError('PRIVLINK_GCP=real needs the producer project in PRIVLINK_GCP_PROJECT_ID.');
+  // Google's rule for project ids: 6 to 30 lower-case letters, digits or hyphens, starting with a letter.
+  if (gcpProject !== null && !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(gcpProject)) throw new ConfigError(`PRIVLINK_GCP_PROJECT_ID ${gcpProject} is not a GCP project id.`);
   const localCloudPort = port(pick(flags.localcloudPort, 'PRIVLINK_LOCALCLOUD_PORT') ?? '4566', '--localcloud-port / PRIVLINK_LOCALCLOUD_PORT');
   return {
     host: pick(flags.host, 'PRIVLINK_HOST') ?? '127.0.0.1',
@@ -154,11 +177,13 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
       host: '127.0.0.1',
       port: localCloudPort,
       azurePort: port(pick(undefined, 'PRIVLINK_LOCALCLOUD_AZURE_PORT') ?? String(localCloudPort === 0 ? 0 : localCloudPort + 1), 'PRIVLINK_LOCALCLOUD_AZURE_PORT'),
+      gcpPort: port(pick(undefined, 'PRIVLINK_LOCALCLOUD_GCP_PORT') ?? String(localCloudPort === 0 ? 0 : localCloudPort + 2), 'PRIVLINK_LOCALCLOUD_GCP_PORT'),
       delays,
       loopbackBase: integer(pick(undefined, 'PRIVLINK_LOCALCLOUD_LOOPBACK_BASE') ?? '100', 'PRIVLINK_LOCALCLOUD_LOOPBACK_BASE', 1, 250),
     },
     aws: { mode: awsMode, endpoint: awsEndpoint },
     azure: { mode: azureMode, subscriptionId: azureSubscription },
+    gcp: { mode: gcpMode, projectId: gcpProject },
     reconciler: {
       enabled: flags.reconciler === false ? false : onOff(env.PRIVLINK_RECONCILER, true, 'PRIVLINK_RECONCILER'),
       workers: integer(pick(undefined, 'PRIVLINK_RECONCILER_WORKERS') ?? '4', 'PRIVLINK_RECONCILER_WORKERS', 1, 64),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PRIVATE_FILE_MODE } from './data-dir-permissions.js';
 
 const BOOTSTRAP_FILE = 'bootstrap.json';
+const GCP_CUSTOMER_KEY_FILE = 'gcp-customer.json';
 
 /** The contents of `<data-dir>/bootstrap.json` (mode 0600). */
 export interface BootstrapFile {
@@ -26,6 +27,17 @@ export interface BootstrapFile {
       customer: { tenantId: string; subscriptionId: string; clientId: string; clientSecret: string };
       provider: { tenantId: string; subscriptionId: string; clientId: string; clientSecret: string };
     };
+    /**
+     * The local cloud's Compute Engine (`http://host:port`, for the Google clients' `apiEndpoint`,
+     * `port` and `protocol: 'http'`): the customer's project, its service-account key file
+     * (`<data-dir>/gcp-customer.json`, 0600) and privlink's own producer project.
+     */
+    gcp?: {
+      endpoint: string;
+      projectId: string;
+      keyFile: string;
+      producerProjectId: string;
+    };
   };
 }
 
@@ -44,10 +56,30 @@ export function readBootstrapFile(dataDir: string): BootstrapFile | null {
  * it): a crash leaves the previous file or the new one, never half of one.
  */
 export function writeBootstrapFile(dataDir: string, file: BootstrapFile): void {
-  const path = bootstrapFilePath(dataDir);
+  writePrivateFile(bootstrapFilePath(dataDir), JSON.stringify(file, null, 2) + '\n');
+}
+
+/** Where the local cloud's GCP customer key file lives in a data directory. */
+export function gcpCustomerKeyPath(dataDir: string): string {
+  return join(dataDir, GCP_CUSTOMER_KEY_FILE);
+}
+
+/**
+ * Writes `<data-dir>/gcp-customer.json`: the local cloud's customer service-account key, as the
+ * Cloud console downloads a key file (for GOOGLE_APPLICATION_CREDENTIALS). Mode 0600, atomic, as
+ * bootstrap.json. Returns its path.
+ */
+export function writeGcpCustomerKey(dataDir: string, key: object): string {
+  const path = gcpCustomerKeyPath(dataDir);
+  writePrivateFile(path, JSON.stringify(key, null, 2) + '\n');
+  return path;
+}
+
+/** Writes `contents` to `path` with mode 0600 from its first byte, through a temporary file renamed over it. */
+function writePrivateFile(path: string, contents: string): void {
   const temp = `${path}.tmp-${process.pid}`;
   try {
-    writeFileSync(temp, JSON.stringify(file, null, 2) + '\n', { mode: PRIVATE_FILE_MODE });
+    writeFileSync(temp, contents, { mode: PRIVATE_FILE_MODE });
     chmodSync(temp, PRIVATE_FILE_MODE);
     renameSync(temp, path);
   } finally {

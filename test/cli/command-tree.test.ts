@@ -68,6 +68,13 @@ describe('command tree: commands, aliases, help', () => {
       'localcloud aws describe-vpc-endpoints',
       'localcloud aws delete-vpc-endpoints',
       'localcloud aws describe-vpc-endpoint-services',
+      'localcloud gcp credentials',
+      'localcloud gcp networks create',
+      'localcloud gcp addresses create',
+      'localcloud gcp forwarding-rules create',
+      'localcloud gcp forwarding-rules list',
+      'localcloud gcp forwarding-rules delete',
+      'localcloud gcp create-endpoints',
     ]) {
       assert.ok(paths.includes(path), path);
     }

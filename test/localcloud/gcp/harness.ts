@@ -158,7 +158,7 @@ export interface ProducerService {
  * unless given).
  */
 export async function producerService(
-  h: GcpHarness,
+  h: Pick<GcpHarness, 'cloud' | 'clients'>,
   options: { name?: string; acceptLists?: Array<{ projectIdOrNum: string; connectionLimit: number }>; proxyProtocol?: boolean } = {},
 ): Promise<ProducerService> {
   const p = h.clients(h.cloud.projects.producer);

@@ -17,6 +17,8 @@ export interface BootstrapFile {
     readonly customer?: { readonly accessKeyId?: string; readonly secretAccessKey?: string };
     /** The local cloud's Azure Resource Manager (endpoint and authority host), its CA, and the customer's service principal. */
     readonly azure?: { readonly endpoint?: string; readonly caPath?: string; readonly customer?: AzurePrincipalFile };
+    /** The local cloud's Compute Engine (`http://host:port`), the customer's project and its service-account key file. */
+    readonly gcp?: { readonly endpoint?: string; readonly projectId?: string; readonly keyFile?: string; readonly producerProjectId?: string };
   };
 }
 

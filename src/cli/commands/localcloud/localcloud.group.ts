@@ -7,8 +7,9 @@ import { describeVpcEndpointServicesCommand } from './aws/describe-vpc-endpoint-
 import { describeVpcEndpointsCommand } from './aws/describe-vpc-endpoints.command.js';
 import { describeVpcsCommand } from './aws/describe-vpcs.command.js';
 import { localcloudAzureGroup } from './azure/azure.group.js';
+import { localcloudGcpGroup } from './gcp/gcp.group.js';
 
-/** `privlink localcloud aws|azure …`: the customer's side of the local cloud, when the `aws` or `az` CLI is not at hand. */
+/** `privlink localcloud aws|azure|gcp …`: the customer's side of the local cloud, when the `aws`, `az` or `gcloud` CLI is not at hand. */
 export const localcloudGroup = defineGroup({
   name: 'localcloud',
   aliases: ['local-cloud'],
@@ -30,5 +31,6 @@ export const localcloudGroup = defineGroup({
       ],
     }),
     localcloudAzureGroup,
+    localcloudGcpGroup,
   ],
 });

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { buildConfig, ConfigError } from './config.js';
+
+describe('config: the clouds served and the local cloud ports', () => {
+  test('by default AWS, Azure and GCP all run in the local cloud on 4566, 4567 and 4568', () => {
+    const config = buildConfig({}, {});
+    assert.deepEqual(
+      { aws: config.aws.mode, azure: config.azure.mode, gcp: config.gcp, ports: [config.localCloud.port, config.localCloud.azurePort, config.localCloud.gcpPort] },
+      { aws: 'local', azure: 'local', gcp: { mode: 'local', projectId: null }, ports: [4566, 4567, 4568] },
+    );
+  });
+
+  test('the Azure and GCP ports follow the AWS port: +1 and +2, or any free port when it is 0', () => {
+    const moved = buildConfig({ localcloudPort: 5000 }, {});
+    assert.deepEqual([moved.localCloud.azurePort, moved.localCloud.gcpPort], [5001, 5002]);
+    const free = buildConfig({ localcloudPort: 0 }, {});
+    assert.deepEqual([free.localCloud.azurePort, free.localCloud.gcpPort], [0, 0]);
+  });
+
+  test('PRIVLINK_LOCALCLOUD_GCP_PORT sets the GCP port; a bad one is refused', () => {
+    assert.equal(buildConfig({}, { PRIVLINK_LOCALCLOUD_GCP_PORT: '9999' }).localCloud.gcpPort, 9999);
+    assert.throws(() => buildConfig({}, { PRIVLINK_LOCALCLOUD_GCP_PORT: '70000' }), /PRIVLINK_LOCALCLOUD_GCP_PORT must be an integer from 0 to 65535, not 70000/);
+  });
+
+  test('PRIVLINK_GCP=off turns GCP off; an unknown mode is refused', () => {
+    assert.equal(buildConfig({}, { PRIVLINK_GCP: 'off' }).gcp.mode, 'off');
+    assert.throws(
+      () => buildConfig({}, { PRIVLINK_GCP: 'cloud' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.message, 'PRIVLINK_GCP must be local, real or off, not cloud.');
+        return true;
+      },
+    );
+  });
+
+  test('PRIVLINK_GCP=real needs the producer project in PRIVLINK_GCP_PROJECT_ID, a well-formed project id', () => {
+    assert.throws(() => buildConfig({}, { PRIVLINK_GCP: 'real' }), /PRIVLINK_GCP=real needs the producer project in PRIVLINK_GCP_PROJECT_ID/);
+    assert.deepEqual(buildConfig({}, { PRIVLINK_GCP: 'real', PRIVLINK_GCP_PROJECT_ID: 'atlas-psc-123' }).gcp, { mode: 'real', projectId: 'atlas-psc-123' });
+    for (const bad of ['Upper-Case', '1starts-with-digit', 'short', 'ends-with-hyphen-', 'a'.repeat(31)]) {
+      assert.throws(() => buildConfig({}, { PRIVLINK_GCP: 'real', PRIVLINK_GCP_PROJECT_ID: bad }), /is not a GCP project id/, bad);
+    }
+  });
+
+  test('against real AWS, Azure and GCP are off unless asked for', () => {
+    const config = buildConfig({}, { PRIVLINK_AWS: 'real' });
+    assert.deepEqual([config.azure.mode, config.gcp.mode, config.localCloud.enabled], ['off', 'off', false]);
+    assert.equal(buildConfig({}, { PRIVLINK_AWS: 'real', PRIVLINK_GCP: 'real', PRIVLINK_GCP_PROJECT_ID: 'producer-project' }).gcp.mode, 'real');
+  });
+});
