@@ -16,6 +16,7 @@ import { createLocalCloudAws, type LocalCloudAws } from './localcloud/aws/local-
 import { createLocalCloudAzure, type LocalCloudAzure } from './localcloud/azure/local-cloud-azure.js';
 import { azureSnapshotSource } from './localcloud/azure/azure-snapshot-source.js';
 import { createLocalCloudGcp, type LocalCloudGcp } from './localcloud/gcp/local-cloud-gcp.js';
+import { gcpSnapshotSource } from './localcloud/gcp/gcp-snapshot-source.js';
 import { mergedSnapshotSource } from './localcloud/common/merged-snapshot-source.js';
 import { DataPlaneHost } from './localcloud/dataplane-host/data-plane-host.js';
 import { listenerDirectory } from './reconciler/listener-directory.js';
@@ -129,7 +130,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
             source: mergedSnapshotSource([
               localCloud,
               ...(azureCloud ? [azureSnapshotSource(azureCloud, store, config.localCloud.loopbackBase, { warn: (message) => log.warn(message) })] : []),
-              // GCP's snapshot source (over gcpCloud) joins here, next to Azure's, once it exists.
+              ...(gcpCloud ? [gcpSnapshotSource(gcpCloud, store, config.localCloud.loopbackBase, { warn: (message) => log.warn(message) })] : []),
             ]),
             dataDir: config.dataDir,
           }

@@ -178,8 +178,8 @@ describe('privlink localcloud gcp: PSC endpoints in the local cloud', { concurre
     assert.match(otherProject.stderr, /^Error: \(forbidden\) Required 'compute\.forwardingRules\.list' permission/);
   });
 
-  test("with Atlas: the attachment of privlink's own GCP endpoint service → create-endpoints → a PENDING rule to it, the group named after the rule", async () => {
-    const service = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'GCP', region: 'CENTRAL_US' });
+  test("with Atlas: the attachment of privlink's own GCP endpoint service → create-endpoints → a PENDING rule to it, the group named after the rule → registered, AVAILABLE", async () => {
+    const service = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'GCP', region: 'CENTRAL_US', portMappingEnabled: true });
     assert.equal(service.status, 201, service.text);
     const serviceId = (service.json as { id: string }).id;
     const available = await until(
@@ -218,6 +218,14 @@ describe('privlink localcloud gcp: PSC endpoints in the local cloud', { concurre
       listed.map((r) => [r.name, r.IPAddress, r.target, r.pscConnectionStatus]),
       [['atlas-0', group.endpoints[0]!.ipAddress, names[0], 'PENDING']],
     );
+    const registered = await stack.owner.post(`${stack.project}/privateEndpoint/GCP/endpointService/${serviceId}/endpoint`, group);
+    assert.equal(registered.status, 201, registered.text);
+    const done = await until(
+      () => stack.owner.get(`${stack.project}/privateEndpoint/GCP/endpointService/${serviceId}/endpoint/${group.endpointGroupName}`),
+      (r) => ['AVAILABLE', 'FAILED'].includes((r.json as { status?: string }).status ?? ''),
+      30_000,
+    );
+    assert.equal((done.json as { status: string }).status, 'AVAILABLE', done.text);
   });
 
   test('examples/gcp/create-psc-endpoint.mjs: plain customer code makes PENDING endpoints and prints the --endpoint value', async () => {

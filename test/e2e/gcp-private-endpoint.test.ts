@@ -221,7 +221,7 @@ describe('registrations that do not match the attachments fail and say why', () 
 
   before(async () => {
     const created = await stack.owner.post('/api/atlas/v2/groups', { name: 'gcp-mismatches', orgId: stack.bootstrap.orgId });
-    assert.equal(created.status, 200, created.text);
+    assert.equal(created.status, 201, created.text);
     project = `/api/atlas/v2/groups/${(created.json as { id: string }).id}`;
     service = await availableService(project, 'US_EAST_4', false);
     attachments = service.serviceAttachmentNames as string[];

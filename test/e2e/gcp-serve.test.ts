@@ -38,9 +38,11 @@ describe('privlink serve: GCP in the local cloud', { concurrency: false }, () =>
       assert.equal(gcp.keyFile, join(server.dataDir, 'gcp-customer.json'));
       assert.match(gcp.projectId, /^privlink-consumer-[a-z0-9]{6}$/);
       assert.match(gcp.producerProjectId, /^privlink-producer-[a-z0-9]{6}$/);
-      assert.deepEqual(service.serviceAttachmentNames, [
-        `projects/${gcp.producerProjectId}/regions/us-central1/serviceAttachments/${service.serviceAttachmentNames?.[0]?.split('/').pop()}`,
-      ]);
+      // Without portMappingEnabled: Atlas's legacy set of six attachments, in privlink's producer project.
+      assert.deepEqual(
+        service.serviceAttachmentNames,
+        [0, 1, 2, 3, 4, 5].map((i) => `projects/${gcp.producerProjectId}/regions/us-central1/serviceAttachments/sa-us-central1-${server.bootstrap.projectId}-${i}`),
+      );
 
       assert.equal(statSync(gcp.keyFile).mode & 0o777, 0o600);
       const key = JSON.parse(readFileSync(gcp.keyFile, 'utf8')) as { type: string; project_id: string; private_key: string };
