@@ -33,10 +33,12 @@ function walkthroughScript(): string {
   const walkthrough = blocks('walkthrough');
   const connect = blocks('connect');
   const azure = blocks('azure');
+  const gcp = blocks('gcp');
   assert.ok(walkthrough.length >= 5, 'the README walkthrough has its blocks');
+  assert.ok(gcp.length >= 5, 'the README GCP walkthrough has its blocks');
   assert.ok(connect.length >= 1, 'the README connect walkthrough has its block');
   assert.ok(azure.length >= 5, 'the README Azure walkthrough has its blocks');
-  return ['set -euo pipefail', ...walkthrough, 'echo "=== connect"', ...connect, 'echo "=== azure"', ...azure].join('\n');
+  return ['set -euo pipefail', ...walkthrough, 'echo "=== connect"', ...connect, 'echo "=== azure"', ...azure, 'echo "=== gcp"', ...gcp].join('\n');
 }
 
 function serverEnv(): Record<string, string> {
@@ -83,7 +85,8 @@ test('the README walkthroughs work as written: curl --digest + /usr/bin/aws, the
   const result = await bash(walkthroughScript(), serverEnv());
   assert.equal(result.code, 0, `walkthrough failed:\n${result.stdout}\n${result.stderr}`);
   const [out, rest] = result.stdout.split('=== connect\n') as [string, string];
-  const [connected, azure] = rest.split('=== azure\n') as [string, string];
+  const [connected, clouds] = rest.split('=== azure\n') as [string, string];
+  const [azure, gcp] = clouds.split('=== gcp\n') as [string, string];
   // 1. created INITIATING with no name
   assert.match(out, /"endpointServiceName":null,"errorMessage":null,"id":"[a-f0-9]{24}","interfaceEndpoints":\[\],"regionName":"US_EAST_1","status":"INITIATING"/);
   // 2. AVAILABLE with an AWS service name
@@ -136,6 +139,23 @@ test('the README walkthroughs work as written: curl --digest + /usr/bin/aws, the
   assert.match(azure, /^ping \{"ok":1\}$/m);
   assert.match(azure, /^node pl-0-[a-z0-9-]+\.[a-z0-9]{5}\.privlink\.test:\d+ primary \(simulated: stores nothing\)$/m);
   assert.match(azure, /^204$/m);
+
+  // GCP: port mapping, one attachment, the customer's forwarding rule as an endpoint group, the driver through it, delete.
+  assert.match(
+    gcp,
+    /"cloudProvider":"GCP","endpointGroupNames":\[\],"errorMessage":null,"id":"[a-f0-9]{24}","portMappingEnabled":true,"regionName":"CENTRAL_US","serviceAttachmentNames":\[\],"status":"INITIATING"/,
+  );
+  const attachment = /"serviceAttachmentNames":\["(projects\/[-a-z0-9]+\/regions\/us-central1\/serviceAttachments\/[-a-z0-9]+)"\],"status":"AVAILABLE"/.exec(gcp);
+  assert.ok(attachment, gcp);
+  const group =
+    /"endpointGroupName":"([-a-z0-9]+)","endpoints":\[\{"endpointName":"[-a-z0-9]+","ipAddress":"(10\.128\.\d+\.\d+)","status":"AVAILABLE"\}\][^\n]*"status":"AVAILABLE"/.exec(gcp);
+  assert.ok(group, gcp);
+  assert.match(gcp, new RegExp(`^${group[1]}\\s+${group[2]!.replace(/\./g, '\\.')}\\s+\\S+${attachment[1]!.split('/').pop()}\\s+ACCEPTED\\s+\\d+$`, 'm'));
+  assert.match(gcp, new RegExp(`"endpointId":"${group[1]}","providerName":"GCP","region":"CENTRAL_US"`));
+  assert.equal((gcp.match(/^0 0 \d+ psc-0-us-central1\.[a-z0-9]{5}\.privlink\.test\.$/gm) ?? []).length, 3, gcp);
+  assert.match(gcp, /^ping \{"ok":1\}$/m);
+  assert.match(gcp, /^node psc-0-us-central1\.[a-z0-9]{5}\.privlink\.test:\d+ primary \(simulated: stores nothing\)$/m);
+  assert.match(gcp, /^204$/m);
 });
 
 test('the server logs each state transition at info level, with its ids', () => {
