@@ -35,7 +35,7 @@ import { CrashPoints } from './reconciler/crash-points.js';
 import type { ListenerDirectory, ReconcileContext } from './reconciler/reconcile-context.js';
 import { resyncAll, resyncClusters } from './reconciler/resync.js';
 import { workKinds } from './reconciler/work-kinds.js';
-import { readBootstrapFile, writeBootstrapFile, bootstrapFilePath, writeGcpCustomerKey, type BootstrapFile } from './store/bootstrap-file.js';
+import { readBootstrapFile, writeBootstrapFile, bootstrapFilePath, writeGcpKey, type BootstrapFile } from './store/bootstrap-file.js';
 import { openStore, type Store } from './store/database.js';
 import { secureDataDir } from './store/data-dir-permissions.js';
 import { SettingsRepository } from './store/settings.repository.js';
@@ -115,11 +115,14 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     }
     // The local cloud's Compute Engine (HTTP). The customer's key file goes to the data directory (0600).
     let gcpCloud: LocalCloudGcp | null = null;
-    let gcpCustomerKeyFile: string | null = null;
+    let gcpKeyFiles: { customer: string; producer: string } | null = null;
     if (config.localCloud.enabled && config.gcp.mode === 'local') {
       gcpCloud = await createLocalCloudGcp({ store, delays: config.localCloud.delays, host: config.localCloud.host, port: config.localCloud.gcpPort });
       closers.push(() => gcpCloud!.close());
-      gcpCustomerKeyFile = writeGcpCustomerKey(config.dataDir, gcpCloud.projects.consumer.serviceAccountKey);
+      gcpKeyFiles = {
+        customer: writeGcpKey(config.dataDir, 'customer', gcpCloud.projects.consumer.serviceAccountKey),
+        producer: writeGcpKey(config.dataDir, 'producer', gcpCloud.projects.producer.serviceAccountKey),
+      };
     }
     // The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread.
     const dataPlane = await DataPlaneHost.start({
@@ -221,7 +224,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     const address = api.server.address() as AddressInfo;
     const apiUrl = config.publicUrl ?? `http://${config.host}:${address.port}`;
 
-    const gcpFile = gcpCloud && gcpCustomerKeyFile ? gcpBootstrapOf(gcpCloud, gcpCustomerKeyFile) : null;
+    const gcpFile = gcpCloud && gcpKeyFiles ? gcpBootstrapOf(gcpCloud, gcpKeyFiles) : null;
     const file = writeBootstrapFileFor(config.dataDir, bootstrap.key, apiUrl, localCloud, localCloudUrl, azureCloud, gcpFile, dataPlane.caPath);
     if (bootstrap.key) await claimBootstrapKey(ctx, bootstrap.key);
     if (!file) {
@@ -302,9 +305,15 @@ function writeBootstrapFileFor(
 
 type GcpBootstrap = NonNullable<NonNullable<BootstrapFile['localCloud']>['gcp']>;
 
-/** bootstrap.json's `localCloud.gcp`: where Compute Engine answers, the customer's project and key file, privlink's producer project. */
-function gcpBootstrapOf(gcpCloud: LocalCloudGcp, keyFile: string): GcpBootstrap {
-  return { endpoint: gcpCloud.url, projectId: gcpCloud.projects.consumer.projectId, keyFile, producerProjectId: gcpCloud.projects.producer.projectId };
+/** bootstrap.json's `localCloud.gcp`: where Compute Engine answers, the customer's project and key file, privlink's producer project and key file. */
+function gcpBootstrapOf(gcpCloud: LocalCloudGcp, keyFiles: { customer: string; producer: string }): GcpBootstrap {
+  return {
+    endpoint: gcpCloud.url,
+    projectId: gcpCloud.projects.consumer.projectId,
+    keyFile: keyFiles.customer,
+    producerProjectId: gcpCloud.projects.producer.projectId,
+    producerKeyFile: keyFiles.producer,
+  };
 }
 
 function azureCredentialsOf(account: { tenantId: string; subscriptionId: string; clientId: string; clientSecret: string }) {

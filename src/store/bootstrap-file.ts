@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PRIVATE_FILE_MODE } from './data-dir-permissions.js';
 
 const BOOTSTRAP_FILE = 'bootstrap.json';
-const GCP_CUSTOMER_KEY_FILE = 'gcp-customer.json';
+const GCP_KEY_FILES = { customer: 'gcp-customer.json', producer: 'gcp-producer.json' } as const;
 
 /** The contents of `<data-dir>/bootstrap.json` (mode 0600). */
 export interface BootstrapFile {
@@ -30,13 +30,16 @@ export interface BootstrapFile {
     /**
      * The local cloud's Compute Engine (`http://host:port`, for the Google clients' `apiEndpoint`,
      * `port` and `protocol: 'http'`): the customer's project, its service-account key file
-     * (`<data-dir>/gcp-customer.json`, 0600) and privlink's own producer project.
+     * (`<data-dir>/gcp-customer.json`, 0600) and privlink's own producer project with its key file
+     * (`<data-dir>/gcp-producer.json`, 0600; for inspection, as `provider` above).
      */
     gcp?: {
       endpoint: string;
       projectId: string;
       keyFile: string;
       producerProjectId: string;
+      /** Added after the first release of the field; absent in files written before. */
+      producerKeyFile?: string;
     };
   };
 }
@@ -59,18 +62,18 @@ export function writeBootstrapFile(dataDir: string, file: BootstrapFile): void {
   writePrivateFile(bootstrapFilePath(dataDir), JSON.stringify(file, null, 2) + '\n');
 }
 
-/** Where the local cloud's GCP customer key file lives in a data directory. */
-export function gcpCustomerKeyPath(dataDir: string): string {
-  return join(dataDir, GCP_CUSTOMER_KEY_FILE);
+/** Where the local cloud's GCP customer (or producer) key file lives in a data directory. */
+export function gcpKeyPath(dataDir: string, project: 'customer' | 'producer' = 'customer'): string {
+  return join(dataDir, GCP_KEY_FILES[project]);
 }
 
 /**
- * Writes `<data-dir>/gcp-customer.json`: the local cloud's customer service-account key, as the
- * Cloud console downloads a key file (for GOOGLE_APPLICATION_CREDENTIALS). Mode 0600, atomic, as
- * bootstrap.json. Returns its path.
+ * Writes `<data-dir>/gcp-customer.json` (or `gcp-producer.json`): a local cloud project's
+ * service-account key, as the Cloud console downloads a key file (for
+ * GOOGLE_APPLICATION_CREDENTIALS). Mode 0600, atomic, as bootstrap.json. Returns its path.
  */
-export function writeGcpCustomerKey(dataDir: string, key: object): string {
-  const path = gcpCustomerKeyPath(dataDir);
+export function writeGcpKey(dataDir: string, project: 'customer' | 'producer', key: object): string {
+  const path = gcpKeyPath(dataDir, project);
   writePrivateFile(path, JSON.stringify(key, null, 2) + '\n');
   return path;
 }
