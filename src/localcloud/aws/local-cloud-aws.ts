@@ -14,7 +14,7 @@ import { repositories } from './store/repositories.js';
 import { migrateLocalCloud } from './store/migrations/index.js';
 import { inLocalCloudTransaction, localCloudDb } from './store/schema.js';
 import { buildSnapshot } from './snapshot.js';
-import { EmulatorHttp } from '../common/emulator-http.js';
+import { EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
 
 export type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 export type { Delays } from './delays.js';
@@ -158,6 +158,7 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
     accounts: { provider, customer },
     async listen(host, port) {
       const server = createServer(handle);
+      keepClientsAlive(server);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve());

@@ -13,7 +13,7 @@ import { azureRepositories, takeAzureLock } from './store/repositories.js';
 import { azureDb, type AzureSchema } from './store/schema.js';
 import { buildView } from './view.js';
 import type { AzureView } from './view-model.js';
-import { EmulatorHttp } from '../common/emulator-http.js';
+import { EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
 import { toStoredFault as toStoredCommonFault } from '../common/faults.js';
 
 export type * from './view-model.js';
@@ -171,6 +171,7 @@ export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Pr
   });
 
   const server: Server = createServer({ cert: issued.certPem, key: issued.keyPem }, http.handle);
+  keepClientsAlive(server);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -27,6 +27,17 @@ export interface EmulatorReply {
  * one drops the connection), asks `answer`, and sends the reply — at once, or after `holdMs` for a
  * timeout fault. `close()` drops held answers (their connections are reset).
  */
+/**
+ * Keeps idle keep-alive connections open longer than clients keep them (Node's agents and the
+ * clouds' SDKs drop idle sockets after a few seconds; Node's server would drop them after 5 s):
+ * the client then always closes first, so it never sends a request on a socket the server is
+ * closing at that moment (which surfaces as ECONNRESET in the client).
+ */
+export function keepClientsAlive(server: { keepAliveTimeout: number; headersTimeout: number }): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+}
+
 export class EmulatorHttp {
   private readonly held = new Map<NodeJS.Timeout, ServerResponse>();
   private closed = false;

@@ -13,7 +13,7 @@ import { gcpRepositories, takeGcpLock } from './store/repositories.js';
 import { gcpDb, type GcpSchema } from './store/schema.js';
 import { buildView } from './view.js';
 import type { GcpView } from './view-model.js';
-import { EmulatorHttp } from '../common/emulator-http.js';
+import { EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
 
 export type * from './view-model.js';
 export type { GcpDelays, GcpDelayPreset } from './delays.js';
@@ -132,6 +132,7 @@ export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promis
   });
 
   const server: Server = createServer(http.handle);
+  keepClientsAlive(server);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
