@@ -128,6 +128,43 @@ describe('serverless instance with an AWS private endpoint', () => {
     assert.deepEqual(instance.connectionStrings.privateEndpoint, []);
   });
 
+  test('FAILED paths: an unknown endpoint id after the grace, an endpoint of another service; a second id and an id in use are refused', async () => {
+    const reserve = async () => {
+      const created = await stack.owner.post(path(), {});
+      const id = String((created.json as { _id: string })._id);
+      const reserved = await until(
+        () => stack.owner.get(`${path()}/${id}`),
+        (r) => (r.json as { status: string }).status === 'RESERVED',
+      );
+      return { id, serviceName: (reserved.json as { endpointServiceName: string }).endpointServiceName };
+    };
+    const unknown = await reserve();
+    const ghost = 'vpce-0123456789abcdef0';
+    assert.equal((await stack.owner.patch(`${path()}/${unknown.id}`, { cloudProviderEndpointId: ghost, providerName: 'AWS' })).status, 200);
+    const failed = await until(
+      () => stack.owner.get(`${path()}/${unknown.id}`),
+      (r) => (r.json as { status: string }).status === 'FAILED',
+    );
+    assert.match(String((failed.json as { errorMessage: string }).errorMessage), /was not found/);
+    const twice = await stack.owner.patch(`${path()}/${unknown.id}`, { cloudProviderEndpointId: 'vpce-0123456789abcdef1', providerName: 'AWS' });
+    assert.equal(twice.status, 400);
+    assert.equal((twice.json as { errorCode: string }).errorCode, 'TENANT_PRIVATE_ENDPOINT_ALREADY_REGISTERED');
+
+    const first = await reserve();
+    const second = await reserve();
+    const toFirst = await customerEndpoint(stack.customerEc2(), first.serviceName);
+    const inUse = await stack.owner.patch(`${path()}/${second.id}`, { cloudProviderEndpointId: ghost, providerName: 'AWS' });
+    assert.equal(inUse.status, 409);
+    assert.equal((inUse.json as { errorCode: string }).errorCode, 'TENANT_PRIVATE_ENDPOINT_ID_IN_USE');
+    assert.equal((await stack.owner.patch(`${path()}/${second.id}`, { cloudProviderEndpointId: toFirst, providerName: 'AWS' })).status, 200);
+    const wrong = await until(
+      () => stack.owner.get(`${path()}/${second.id}`),
+      (r) => (r.json as { status: string }).status === 'FAILED',
+    );
+    assert.match(String((wrong.json as { errorMessage: string }).errorMessage), new RegExp(`connected to ${first.serviceName.replace(/\./g, '\\.')}`));
+    for (const id of [unknown.id, first.id, second.id]) assert.equal((await stack.owner.delete(`${path()}/${id}`)).status, 204);
+  });
+
   test('deleting the instance: DELETING, then 404', async () => {
     const res = await stack.owner.delete(`${stack.project}/serverless/Serverless0`);
     assert.equal(res.status, 202, res.text);
