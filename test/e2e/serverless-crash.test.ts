@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { DescribeVpcEndpointServiceConfigurationsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { promises as dnsPromises } from 'node:dns';
+import { MongoClient } from 'mongodb';
 import { describe, test } from 'node:test';
 import { AtlasClient } from '../../src/client/atlas-client.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
+import { privateDns } from '../support/driver-dns.js';
 import { until } from '../support/full-stack.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 
@@ -81,6 +84,33 @@ async function waitStatus(server: ServerProcess, id: string, done: (status: numb
   }
 }
 
+/** The official driver pings the instance through its private SRV string, from inside the customer's VPC. */
+async function driverPings(server: ServerProcess): Promise<void> {
+  const c = clients(server);
+  const instance = await until(
+    () => c.owner.get(`${c.project}/serverless/Serverless0`),
+    (r) => (r.json as { connectionStrings: { privateEndpoint: unknown[] } }).connectionStrings.privateEndpoint.length > 0,
+  );
+  c.owner.close();
+  const srv = (instance.json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string }> } }).connectionStrings.privateEndpoint[0]!.srvConnectionString;
+  const dns = privateDns(server.dnsPort);
+  try {
+    const resolver = new dnsPromises.Resolver();
+    resolver.setServers([`127.0.0.1:${server.dnsPort}`]);
+    const [target] = await resolver.resolveSrv(`_mongodb._tcp.${srv.replace('mongodb+srv://', '')}`);
+    const [address] = await resolver.resolve4(target!.name);
+    const clientAddress = `${address!.split('.').slice(0, 3).join('.')}.250`;
+    const client = new MongoClient(`${srv}/?tls=false`, { lookup: dns.lookup, localAddress: clientAddress, serverSelectionTimeoutMS: 8000 });
+    try {
+      assert.deepEqual(await client.db('admin').command({ ping: 1 }), { ok: 1 });
+    } finally {
+      await client.close();
+    }
+  } finally {
+    dns.restore();
+  }
+}
+
 describe('crash while reserving the endpoint service', () => {
   for (const point of ['before-create-endpoint-service', 'after-create-endpoint-service']) {
     test(`SIGKILL at ${point}: after restart the endpoint is RESERVED, its service made exactly once`, async () => {
@@ -115,7 +145,7 @@ describe('crash while accepting and while deleting', () => {
       const reserved = await waitStatus(first, id, (_s, b) => b.status === 'RESERVED');
       const c = clients(first);
       const ec2 = c.customerEc2();
-      const vpce = await customerEndpoint(ec2, (reserved.json as { endpointServiceName: string }).endpointServiceName);
+      const vpce = await customerEndpoint(ec2, (reserved.json as { endpointServiceName: string }).endpointServiceName, { openToVpc: true });
       ec2.destroy();
       assert.equal((await c.owner.patch(`${c.endpoints}/${id}`, { providerName: 'AWS', cloudProviderEndpointId: vpce })).status, 200);
       c.owner.close();
@@ -123,6 +153,8 @@ describe('crash while accepting and while deleting', () => {
       second = await restart(first, { PRIVLINK_TEST_CRASH_AT: 'after-delete-endpoint-service' });
       await waitStatus(second, id, (_s, b) => b.status === 'AVAILABLE');
       assert.equal((await cloudResources(second, id)).services, 1);
+      // The restarted process runs the front end on a new port; the endpoint's listener follows it.
+      await driverPings(second);
       const c2 = clients(second);
       assert.equal((await c2.owner.delete(`${c2.endpoints}/${id}`)).status, 204);
       c2.owner.close();
