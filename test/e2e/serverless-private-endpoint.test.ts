@@ -173,4 +173,27 @@ describe('serverless instance with an AWS private endpoint', () => {
       (r) => r.status === 404,
     );
   });
+
+  test('every transition is in the activity feed', async () => {
+    const feed = await until(
+      () => stack.owner.get(`${stack.project}/events?itemsPerPage=500`),
+      (r) => (r.json as { results: Array<{ eventTypeName: string }> }).results.some((e) => e.eventTypeName === 'SERVERLESS_INSTANCE_DELETED'),
+    );
+    const types = new Set((feed.json as { results: Array<{ eventTypeName: string }> }).results.map((e) => e.eventTypeName));
+    for (const type of [
+      'SERVERLESS_INSTANCE_CREATED',
+      'SERVERLESS_INSTANCE_READY',
+      'TENANT_ENDPOINT_CREATED',
+      'TENANT_ENDPOINT_RESERVED',
+      'TENANT_ENDPOINT_INITIATING',
+      'TENANT_ENDPOINT_AVAILABLE',
+      'TENANT_ENDPOINT_FAILED',
+      'TENANT_ENDPOINT_DELETING',
+      'TENANT_ENDPOINT_DELETED',
+      'SERVERLESS_INSTANCE_DELETE_SUBMITTED',
+      'SERVERLESS_INSTANCE_DELETED',
+    ]) {
+      assert.ok(types.has(type), `${type} recorded`);
+    }
+  });
 });
