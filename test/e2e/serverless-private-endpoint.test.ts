@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
+import { Resolver } from 'node:dns/promises';
 import { MongoClient } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
 import { expectContract } from '../support/atlas-contract.js';
@@ -99,12 +100,29 @@ describe('serverless instance with an AWS private endpoint', () => {
     clientAddress = `${a}.${b}.${c}.250`;
   });
 
+  test('private DNS: SRV to pe-0-<instance>:27017, TXT loadBalanced, A the endpoint address', async () => {
+    const resolver = new Resolver();
+    resolver.setServers([`127.0.0.1:${stack.running.dnsPort}`]);
+    const name = srv.replace('mongodb+srv://', '');
+    const records = await resolver.resolveSrv(`_mongodb._tcp.${name}`);
+    assert.deepEqual(
+      records.map((r) => [r.name, r.port]),
+      [[name.replace(/^serverless0-pe-0\./, 'pe-0-serverless0.'), 27017]],
+    );
+    assert.deepEqual(await resolver.resolveTxt(name), [['authSource=admin&loadBalanced=true']]);
+    const [address] = await resolver.resolve4(records[0]!.name);
+    assert.equal(`${address!.split('.').slice(0, 3).join('.')}.250`, clientAddress);
+  });
+
   test('the official driver connects through the endpoint, load-balanced, and pings', async () => {
     const client = new MongoClient(`${srv}/?tls=false`, { lookup: dns.lookup, localAddress: clientAddress, serverSelectionTimeoutMS: 8000, connectTimeoutMS: 3000 });
     try {
       assert.deepEqual(await client.db('admin').command({ ping: 1 }), { ok: 1 });
       const hello = await client.db('admin').command({ hello: 1 });
       assert.equal(hello.msg, 'isdbgrid');
+      // The TXT record made it a load-balanced connection (the front end answered with a serviceId).
+      const topology = (client as unknown as { topology?: { description: { type: string } } }).topology;
+      assert.equal(topology?.description.type, 'LoadBalanced');
     } finally {
       await client.close();
     }
