@@ -43,6 +43,8 @@ export async function createInterfaceEndpoint(
     const existing = await repos.privateEndpoints.findEndpointAnywhere(provider, endpointId);
     if (existing?.endpointServiceId === service.id) throw apiError('PRIVATE_ENDPOINT_ALREADY_EXISTS', endpointId, service.id);
     if (existing) throw apiError('PRIVATE_ENDPOINT_IN_USE_BY_OTHER_SERVICE', endpointId, existing.endpointServiceId);
+    const serverless = await repos.serverlessEndpoints.findByCloudId(provider, endpointId);
+    if (serverless) throw apiError('PRIVATE_ENDPOINT_IN_USE_BY_OTHER_SERVICE', endpointId, serverless.id);
     const counts = new Map<string, number>();
     const usedIndexes = new Set<number>();
     for (const endpoint of await repos.privateEndpoints.listProjectEndpoints(projectId, provider)) {

@@ -81,12 +81,14 @@ export async function insertProject(repos: Repositories, orgId: string, name: st
   return project;
 }
 
-/** Deletes an empty project (no clusters, no private endpoint services). Needs GROUP_OWNER. */
+/** Deletes an empty project (no clusters or serverless instances, no private endpoint services). Needs GROUP_OWNER. */
 export async function deleteProject(ctx: AppContext, principal: Principal, projectId: string): Promise<void> {
   const now = ctx.now();
   await inTransaction(ctx, async ({ repos }) => {
     const project = await requireProject(repos, principal, projectId, 'write', { lock: true });
     if ((await repos.clusters.countByProject(projectId)) > 0) throw apiError('CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_CLUSTERS', projectId);
+    // Serverless instances are clusters to Atlas here too.
+    if ((await repos.serverlessInstances.listByProject(projectId)).length > 0) throw apiError('CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_CLUSTERS', projectId);
     if ((await repos.privateEndpoints.countServices(projectId)) > 0) {
       throw apiError('CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_PRIVATE_ENDPOINT_SERVICES', projectId);
     }

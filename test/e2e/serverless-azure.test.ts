@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { MongoClient } from 'mongodb';
+import { after, before, describe, test } from 'node:test';
+import { expectContract } from '../support/atlas-contract.js';
+import { privateDns } from '../support/driver-dns.js';
+import { startStack, until, type Stack } from '../support/full-stack.js';
+
+// Seed 04's Azure Private Link flow for a serverless instance, on the local cloud with the official
+// Azure SDK (examples/azure/create-private-endpoint.mjs): POST → RESERVED with the private link
+// service's name and resource id; the customer's private endpoint to it; PATCH with its resource id
+// and IP → INITIATING → AVAILABLE (in resource group `privateLink`, the one Atlas's schema for the
+// id names; privlink accepts any); the driver connects with the instance's private SRV string.
+const run = promisify(execFile);
+let stack: Stack;
+let dns: ReturnType<typeof privateDns>;
+let endpointId: string;
+let registered: { id: string; privateEndpointIPAddress: string };
+const path = () => `${stack.project}/privateEndpoint/serverless/instance/AzureServerless/endpoint`;
+
+before(async () => {
+  stack = await startStack();
+  dns = privateDns(stack.running.dnsPort);
+});
+after(async () => {
+  dns?.restore();
+  await stack?.close();
+});
+
+describe('serverless instance with an Azure private endpoint', () => {
+  test('instance IDLE; POST → RESERVED with pls_… and the private link service resource id', async () => {
+    const created = await stack.owner.post(`${stack.project}/serverless`, {
+      name: 'AzureServerless',
+      providerSettings: { backingProviderName: 'AZURE', providerName: 'SERVERLESS', regionName: 'US_EAST_2' },
+    });
+    assert.equal(created.status, 201, created.text);
+    await until(
+      () => stack.owner.get(`${stack.project}/serverless/AzureServerless`),
+      (r) => (r.json as { stateName: string }).stateName === 'IDLE',
+    );
+    const endpoint = await stack.owner.post(path(), { comment: 'azure' });
+    expectContract(endpoint, 'POST', '/serverless/instance/{instanceName}/endpoint', 201);
+    endpointId = String((endpoint.json as { _id: string })._id);
+    const reserved = await until(
+      () => stack.owner.get(`${path()}/${endpointId}`),
+      (r) => (r.json as { status: string }).status === 'RESERVED',
+    );
+    expectContract(reserved, 'GET', '/serverless/instance/{instanceName}/endpoint/{endpointId}', 200);
+    const body = reserved.json as { endpointServiceName: string; privateLinkServiceResourceId: string; providerName: string };
+    assert.equal(body.providerName, 'AZURE');
+    assert.match(body.endpointServiceName, /^pls_[0-9a-f]{24}$/);
+    assert.match(body.privateLinkServiceResourceId, /\/providers\/Microsoft\.Network\/privateLinkServices\/pls_[0-9a-f]{24}$/);
+  });
+
+  test('the customer makes a private endpoint with the Azure SDK; PATCH → INITIATING → AVAILABLE', async () => {
+    const plsId = ((await stack.owner.get(`${path()}/${endpointId}`)).json as { privateLinkServiceResourceId: string }).privateLinkServiceResourceId;
+    const azure = stack.bootstrap.localCloud!.azure!;
+    const { stdout } = await run(
+      process.execPath,
+      ['examples/azure/create-private-endpoint.mjs', '--private-link-service-id', plsId, '--location', 'eastus2', '--resource-group', 'privateLink'],
+      {
+        env: {
+          ...process.env,
+          AZURE_TENANT_ID: azure.customer.tenantId,
+          AZURE_CLIENT_ID: azure.customer.clientId,
+          AZURE_CLIENT_SECRET: azure.customer.clientSecret,
+          AZURE_SUBSCRIPTION_ID: azure.customer.subscriptionId,
+          AZURE_AUTHORITY_HOST: azure.endpoint,
+          AZURE_RESOURCE_MANAGER_ENDPOINT: azure.endpoint,
+          NODE_EXTRA_CA_CERTS: azure.caPath!,
+          AZURE_POLL_INTERVAL_MS: '20',
+        },
+      },
+    );
+    registered = JSON.parse(stdout) as { id: string; privateEndpointIPAddress: string };
+    const missingIp = await stack.owner.patch(`${path()}/${endpointId}`, { providerName: 'AZURE', cloudProviderEndpointId: registered.id });
+    assert.equal((missingIp.json as { errorCode: string }).errorCode, 'MISSING_ATTRIBUTE');
+    const patched = await stack.owner.patch(`${path()}/${endpointId}`, {
+      providerName: 'AZURE',
+      cloudProviderEndpointId: registered.id,
+      privateEndpointIpAddress: registered.privateEndpointIPAddress,
+    });
+    expectContract(patched, 'PATCH', '/serverless/instance/{instanceName}/endpoint/{endpointId}', 200);
+    assert.equal((patched.json as { status: string }).status, 'INITIATING');
+    const available = await until(
+      () => stack.owner.get(`${path()}/${endpointId}`),
+      (r) => (r.json as { status: string }).status === 'AVAILABLE',
+    );
+    assert.equal((available.json as { privateEndpointIpAddress: string }).privateEndpointIpAddress, registered.privateEndpointIPAddress);
+  });
+
+  test('the instance string names the Azure endpoint and the official driver pings through it', async () => {
+    const instance = (await stack.owner.get(`${stack.project}/serverless/AzureServerless`)).json as {
+      connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string; endpoints: unknown[] }> };
+    };
+    const entry = instance.connectionStrings.privateEndpoint[0]!;
+    assert.deepEqual(entry.endpoints, [{ endpointId: registered.id, providerName: 'AZURE', region: 'US_EAST_2' }]);
+    const client = new MongoClient(`${entry.srvConnectionString}/?tls=false`, { lookup: dns.lookup, serverSelectionTimeoutMS: 8000, connectTimeoutMS: 3000 });
+    try {
+      assert.deepEqual(await client.db('admin').command({ ping: 1 }), { ok: 1 });
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('DELETE → 404', async () => {
+    assert.equal((await stack.owner.delete(`${path()}/${endpointId}`)).status, 204);
+    await until(
+      () => stack.owner.get(`${path()}/${endpointId}`),
+      (r) => r.status === 404,
+    );
+  });
+});
