@@ -8,7 +8,7 @@ import type { ServerlessTenantCreateRequestWire, ServerlessTenantEndpointWire } 
  * `POST …/privateEndpoint/serverless/instance/{instanceName}/endpoint` with `{comment?}`.
  * The cloud is the instance's; the command's provider only words the help.
  */
-const TEMPLATE = "Private endpoint '{{._id}}' created.\n";
+const TEMPLATE = "Private endpoint '{{.Id}}' created.\n";
 
 export function serverlessEndpointCreateCommand(provider: ServerlessProvider): LeafSpec {
   return defineCommand({

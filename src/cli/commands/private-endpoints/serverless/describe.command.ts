@@ -5,9 +5,9 @@ import type { ServerlessTenantEndpointWire } from '../../../../api/atlas/wire/se
 
 /** `privlink privateEndpoints serverless {aws|azure} describe <endpointId> --instanceName <name>`: `GET …/endpoint/{endpointId}`. */
 const TEMPLATES: Record<ServerlessProvider['command'], string> = {
-  aws: 'ID\tENDPOINT SERVICE\tENDPOINT\tSTATUS\tERROR\n{{._id}}\t{{.EndpointServiceName}}\t{{.CloudProviderEndpointId}}\t{{.Status}}\t{{.ErrorMessage}}\n',
+  aws: 'ID\tENDPOINT SERVICE\tENDPOINT\tSTATUS\tERROR\n{{.Id}}\t{{.EndpointServiceName}}\t{{.CloudProviderEndpointId}}\t{{.Status}}\t{{.ErrorMessage}}\n',
   azure:
-    'ID\tENDPOINT SERVICE\tENDPOINT\tIP ADDRESS\tSTATUS\tERROR\n{{._id}}\t{{.EndpointServiceName}}\t{{.CloudProviderEndpointId}}\t{{.PrivateEndpointIpAddress}}\t{{.Status}}\t{{.ErrorMessage}}\n',
+    'ID\tENDPOINT SERVICE\tENDPOINT\tIP ADDRESS\tSTATUS\tERROR\n{{.Id}}\t{{.EndpointServiceName}}\t{{.CloudProviderEndpointId}}\t{{.PrivateEndpointIpAddress}}\t{{.Status}}\t{{.ErrorMessage}}\n',
 };
 
 export function serverlessEndpointDescribeCommand(provider: ServerlessProvider): LeafSpec {

@@ -5,9 +5,9 @@ import type { ServerlessTenantEndpointWire } from '../../../../api/atlas/wire/se
 
 /** `privlink privateEndpoints serverless {aws|azure} list <instanceName>`: `GET …/instance/{instanceName}/endpoint` (a bare JSON array). */
 const TEMPLATES: Record<ServerlessProvider['command'], string> = {
-  aws: 'ID\tENDPOINT SERVICE\tENDPOINT\tSTATUS\tERROR{{range valueOrEmptySlice .}}\n{{._id}}\t{{.EndpointServiceName}}\t{{.CloudProviderEndpointId}}\t{{.Status}}\t{{.ErrorMessage}}{{end}}\n',
+  aws: 'ID\tENDPOINT SERVICE\tENDPOINT\tSTATUS\tERROR{{range valueOrEmptySlice .}}\n{{.Id}}\t{{.EndpointServiceName}}\t{{.CloudProviderEndpointId}}\t{{.Status}}\t{{.ErrorMessage}}{{end}}\n',
   azure:
-    'ID\tENDPOINT SERVICE\tENDPOINT\tIP ADDRESS\tSTATUS\tERROR{{range valueOrEmptySlice .}}\n{{._id}}\t{{.EndpointServiceName}}\t{{.CloudProviderEndpointId}}\t{{.PrivateEndpointIpAddress}}\t{{.Status}}\t{{.ErrorMessage}}{{end}}\n',
+    'ID\tENDPOINT SERVICE\tENDPOINT\tIP ADDRESS\tSTATUS\tERROR{{range valueOrEmptySlice .}}\n{{.Id}}\t{{.EndpointServiceName}}\t{{.CloudProviderEndpointId}}\t{{.PrivateEndpointIpAddress}}\t{{.Status}}\t{{.ErrorMessage}}{{end}}\n',
 };
 
 export function serverlessEndpointListCommand(provider: ServerlessProvider): LeafSpec {

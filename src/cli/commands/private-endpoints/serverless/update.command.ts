@@ -9,7 +9,7 @@ import type { ServerlessTenantEndpointUpdateWire, ServerlessTenantEndpointWire }
  * `PATCH …/endpoint/{endpointId}` with `{providerName, cloudProviderEndpointId, privateEndpointIpAddress?, comment?}`
  * (Atlas requires `providerName`). The private endpoint then goes INITIATING → AVAILABLE.
  */
-const TEMPLATE = "Private endpoint '{{._id}}' updated.\n";
+const TEMPLATE = "Private endpoint '{{.Id}}' updated.\n";
 
 const ENDPOINT_FLAGS: Record<ServerlessProvider['command'], readonly FlagSpec[]> = {
   aws: [{ syntax: '--privateEndpointId <privateEndpointId>', description: 'Unique string that identifies your AWS interface endpoint (vpce-…).', required: true }],
