@@ -205,7 +205,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         domain: config.domain,
         now: () => new Date(),
       };
-      const kinds = workKinds(reconcileContext, clusterRuntime);
+      const kinds = workKinds(reconcileContext, clusterRuntime, runtime ?? undefined);
       controller = new Controller(
         store,
         Object.fromEntries(kinds.map((k) => [k.kind, k.reconcile])),

@@ -25,6 +25,8 @@ export async function createCluster(ctx: AppContext, principal: Principal, proje
     const { repos } = uow;
     const project = await requireProject(repos, principal, projectId, 'clusterWrite', { lock: true });
     if (await repos.clusters.findByName(projectId, spec.name)) throw apiError('DUPLICATE_CLUSTER_NAME', spec.name, projectId);
+    // Serverless instances share the project's cluster names.
+    if (await repos.serverlessInstances.findByName(projectId, spec.name)) throw apiError('SERVERLESS_INSTANCE_ALREADY_EXISTS', spec.name, projectId);
     await checkPrivateEndpointRules(repos, project, spec, undefined);
     const cluster: ClusterRecord = {
       id: newObjectId(now),

@@ -1,4 +1,6 @@
 import type { Repositories } from '../store/repositories.js';
+import type { Project } from '../domain/identity.js';
+import { SERVERLESS_PORT, SERVERLESS_TXT, serverlessEndpointHost, serverlessSrvName } from '../domain/serverless-topology.js';
 import { clusterTopology } from './connection-strings.js';
 
 /** One DNS answer record (the DNS server's record shape). */
@@ -22,6 +24,9 @@ export interface EndpointAddressBook {
  * - A `pl-<n>-<region>.<suffix>.<domain>`: the customer's endpoint addresses as the local cloud
  *   carries them; otherwise, on Azure, the `privateEndpointIPAddress` the customer registered, and
  *   on AWS a CNAME to the endpoint's AWS DNS name (as Atlas does).
+ * - serverless instances, per AVAILABLE private endpoint `n`: SRV `_mongodb._tcp.<instance>-pe-<n>…`
+ *   → `pe-<n>-<instance>.<suffix>.<domain>:27017`, TXT `authSource=admin&loadBalanced=true`, and A
+ *   of that host as for dedicated clusters (see domain/serverless-topology.ts);
  * Names of the zone that do not exist answer NXDOMAIN (undefined); other zones too.
  */
 export async function privateDnsRecords(repos: Repositories, domain: string, addresses: EndpointAddressBook, name: string, type: string): Promise<PrivateDnsRecord[] | undefined> {
@@ -31,6 +36,8 @@ export async function privateDnsRecords(repos: Repositories, domain: string, add
   const hostSuffix = labels[labels.length - 1]!;
   const project = await repos.identity.findProjectByHostSuffix(hostSuffix);
   if (!project) return undefined;
+  const serverless = await serverlessRecords(repos, project, domain, addresses, lower, type);
+  if (serverless !== undefined) return serverless;
   const entries = [];
   for (const cluster of await repos.clusters.listByProject(project.id)) entries.push(...(await clusterTopology(repos, cluster, domain)));
 
@@ -58,4 +65,36 @@ export async function privateDnsRecords(repos: Repositories, domain: string, add
   const endpoint = (await repos.privateEndpoints.listProjectEndpoints(project.id)).find((e) => e.endpointId === endpointHost.endpointId && !e.deleteRequested);
   if (!endpoint) return undefined;
   return endpoint.dnsNames.length > 0 ? [{ type: 'CNAME', domain: endpoint.dnsNames[0]! }] : [];
+}
+
+/**
+ * The records of a serverless private endpoint's names, or undefined when `name` is none of them.
+ * Only AVAILABLE endpoints have names (their connection string is published then).
+ */
+async function serverlessRecords(
+  repos: Repositories,
+  project: Project,
+  domain: string,
+  addresses: EndpointAddressBook,
+  name: string,
+  type: string,
+): Promise<PrivateDnsRecord[] | undefined> {
+  const endpoints = (await repos.serverlessEndpoints.listByProject(project.id)).filter((e) => e.status === 'AVAILABLE' && !e.deleteRequested && e.cloudProviderEndpointId);
+  if (endpoints.length === 0) return undefined;
+  const srvName = name.startsWith('_mongodb._tcp.') ? name.slice('_mongodb._tcp.'.length) : undefined;
+  for (const endpoint of endpoints) {
+    const instance = await repos.serverlessInstances.findById(endpoint.instanceId);
+    if (!instance || instance.deleteRequested) continue;
+    const srv = serverlessSrvName(instance.name, endpoint.peIndex, project.hostSuffix, domain);
+    const host = serverlessEndpointHost(instance.name, endpoint.peIndex, project.hostSuffix, domain);
+    if (srvName === srv) return type === 'SRV' || type === 'ANY' ? [{ type: 'SRV', target: host, port: SERVERLESS_PORT, priority: 0, weight: 0 }] : [];
+    if (name === srv) return type === 'TXT' || type === 'ANY' ? [{ type: 'TXT', data: SERVERLESS_TXT }] : [];
+    if (name !== host) continue;
+    if (type !== 'A' && type !== 'ANY') return [];
+    const ips = addresses.addressesOf(endpoint.cloudProviderEndpointId!);
+    if (ips.length > 0) return ips.map((address) => ({ type: 'A' as const, address }));
+    // Azure: Atlas publishes the address the customer registered.
+    return endpoint.privateEndpointIpAddress ? [{ type: 'A', address: endpoint.privateEndpointIpAddress }] : [];
+  }
+  return undefined;
 }

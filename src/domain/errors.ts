@@ -141,6 +141,35 @@ const ERRORS = {
     privlink: true,
   },
 
+  // --- serverless instances and their private endpoints
+  SERVERLESS_INSTANCE_NOT_FOUND: { status: 404, detail: 'No serverless instance named %s exists in group %s.' },
+  SERVERLESS_INSTANCE_ALREADY_EXISTS: { status: 409, detail: 'A cluster or serverless instance named %s is already present in group %s.', privlink: true },
+  SERVERLESS_INSTANCE_ALREADY_REQUESTED_DELETION: { status: 400, detail: 'Serverless instance %s has already been requested for deletion.', privlink: true },
+  CANNOT_TERMINATE_SERVERLESS_INSTANCE_WHEN_TERMINATION_PROTECTION_ENABLED: {
+    status: 400,
+    detail: 'Serverless instance %s has termination protection enabled; set terminationProtectionEnabled to false before deleting it.',
+    privlink: true,
+  },
+  TENANT_PRIVATE_ENDPOINT_UNSUPPORTED_PROVIDER: {
+    status: 400,
+    detail:
+      "Serverless instance %s runs on %s: serverless instances don't support Private Service Connect. If you need to set up Private Service Connect, use a dedicated cluster.",
+    privlink: true,
+  },
+  TENANT_PRIVATE_ENDPOINT_NOT_FOUND: { status: 404, detail: 'No private endpoint with ID %s exists for serverless instance %s.', privlink: true },
+  TENANT_PRIVATE_ENDPOINT_PROVIDER_MISMATCH: { status: 400, detail: 'The private endpoint is on %s but the serverless instance runs on %s.', privlink: true },
+  TENANT_PRIVATE_ENDPOINT_PROVIDER_UPDATE_INVALID: {
+    status: 400,
+    detail: 'The private endpoint can not be updated in its current state %s: set cloudProviderEndpointId once the endpoint is RESERVED.',
+    privlink: true,
+  },
+  TENANT_PRIVATE_ENDPOINT_ALREADY_REGISTERED: {
+    status: 400,
+    detail: 'Private endpoint %s already has cloudProviderEndpointId %s; delete it and create a new one to use another endpoint.',
+    privlink: true,
+  },
+  TENANT_PRIVATE_ENDPOINT_ID_IN_USE: { status: 409, detail: 'Endpoint %s is already registered with private endpoint %s.', privlink: true },
+
   // --- events
   EVENT_NOT_FOUND: { status: 404, detail: 'No event with ID %s exists.' },
 } as const satisfies Record<string, ErrorDefinition>;

@@ -10,6 +10,11 @@ export const ENDPOINT_SERVICE_WORK = 'endpoint-service';
 /** An interface endpoint; key: `<endpoint service id>/<endpoint id>` (see interfaceEndpointKey). */
 export const INTERFACE_ENDPOINT_WORK = 'interface-endpoint';
 
+/** A serverless instance; key: its id. */
+export const SERVERLESS_INSTANCE_WORK = 'serverless-instance';
+/** A serverless instance's private endpoint (with its reserved endpoint service); key: its `_id`. */
+export const SERVERLESS_ENDPOINT_WORK = 'serverless-endpoint';
+
 /** The channel on which "there is reconcile work" is announced to every process sharing the store. */
 export const WORK_CHANNEL = 'privlink_work';
 

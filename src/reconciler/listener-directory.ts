@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { mongosLbTargetName } from '../app/port-allocations.js';
 import { addressableTargets } from '../domain/cluster.js';
+import { FRONT_END_TARGET, SERVERLESS_PORT } from '../domain/serverless-topology.js';
 import type { ListenerSpec, ListenerTarget } from '../providers/cloud-provider.js';
 import type { ClusterRecord } from '../domain/cluster.js';
 import type { Store } from '../store/database.js';
@@ -46,6 +47,12 @@ export function listenerDirectory(store: Store, nodes: SimulatedNodeAddresses | 
         if (targets.length > 0) out.push({ port: allocation.port, targets, proxyProtocol: !cluster.spec.targets });
       }
       return out;
+    },
+    frontEndListeners(instanceId: string): ListenerSpec[] {
+      const address = nodes?.addressOf(instanceId, FRONT_END_TARGET);
+      if (!address || !isIP(address.host)) return [];
+      const target: ListenerTarget = { host: address.host, port: address.port, ...(address.host.startsWith('127.') ? { outsideProviderNetwork: true } : {}) };
+      return [{ port: SERVERLESS_PORT, targets: [target], proxyProtocol: true }];
     },
   };
 }

@@ -9,6 +9,8 @@ import type { CrashPoints } from './crash-points.js';
 export interface ListenerDirectory {
   /** The load-balancer listeners the service should have now (empty until clusters have targets). */
   listenersFor(service: EndpointServiceRecord): Promise<ListenerSpec[]>;
+  /** The one listener (port 27017 → the instance's front end) of a serverless private endpoint's service; empty until the front end runs. */
+  frontEndListeners(instanceId: string): ListenerSpec[];
 }
 
 /** What every reconcile function gets. */

@@ -1,6 +1,6 @@
 import type { Store } from '../store/database.js';
 import { repositories } from '../store/repositories.js';
-import { CLUSTER_WORK } from '../domain/work-kinds.js';
+import { CLUSTER_WORK, SERVERLESS_INSTANCE_WORK } from '../domain/work-kinds.js';
 import type { WorkKind } from './work-kinds.js';
 
 /**
@@ -14,8 +14,9 @@ export async function resyncAll(store: Store, kinds: readonly WorkKind[]): Promi
   }
 }
 
-/** Enqueues every cluster (their nodes must be ensured again, e.g. after the data plane restarted). */
+/** Enqueues every cluster and serverless instance (their nodes must be ensured again, e.g. after the data plane restarted). */
 export async function resyncClusters(store: Store): Promise<void> {
   const repos = repositories(store.db);
   for (const id of await repos.clusters.listIds()) await repos.workQueue.enqueue(CLUSTER_WORK, id);
+  for (const id of await repos.serverlessInstances.listIds()) await repos.workQueue.enqueue(SERVERLESS_INSTANCE_WORK, id);
 }

@@ -1,10 +1,12 @@
-import { CLUSTER_WORK, ENDPOINT_SERVICE_WORK, INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-kinds.js';
+import { CLUSTER_WORK, ENDPOINT_SERVICE_WORK, INTERFACE_ENDPOINT_WORK, interfaceEndpointKey, SERVERLESS_ENDPOINT_WORK, SERVERLESS_INSTANCE_WORK } from '../domain/work-kinds.js';
 import { repositories } from '../store/repositories.js';
 import { clusterReconciler, type ClusterRuntime } from './cluster.reconciler.js';
 import { endpointServiceReconciler } from './endpoint-service.reconciler.js';
 import { interfaceEndpointReconciler } from './interface-endpoint.reconciler.js';
 import type { ReconcileFunction } from './outcome.js';
 import type { ReconcileContext } from './reconcile-context.js';
+import { serverlessEndpointReconciler } from './serverless-endpoint.reconciler.js';
+import { serverlessInstanceReconciler, type ServerlessRuntime } from './serverless-instance.reconciler.js';
 
 /**
  * One kind of reconciled resource: how a key of it is reconciled, and every key that exists now.
@@ -19,7 +21,7 @@ export interface WorkKind {
 }
 
 /** The kinds this process reconciles. */
-export function workKinds(ctx: ReconcileContext, clusterRuntime: ClusterRuntime): WorkKind[] {
+export function workKinds(ctx: ReconcileContext, clusterRuntime: ClusterRuntime, serverlessRuntime: ServerlessRuntime = NO_FRONT_ENDS): WorkKind[] {
   const repos = () => repositories(ctx.store.db);
   return [
     { kind: CLUSTER_WORK, reconcile: clusterReconciler(ctx, clusterRuntime), listKeys: () => repos().clusters.listIds() },
@@ -29,5 +31,10 @@ export function workKinds(ctx: ReconcileContext, clusterRuntime: ClusterRuntime)
       reconcile: interfaceEndpointReconciler(ctx),
       listKeys: async () => (await repos().privateEndpoints.listAllEndpointKeys()).map((k) => interfaceEndpointKey(k.serviceId, k.endpointId)),
     },
+    { kind: SERVERLESS_INSTANCE_WORK, reconcile: serverlessInstanceReconciler(ctx, serverlessRuntime), listKeys: () => repos().serverlessInstances.listIds() },
+    { kind: SERVERLESS_ENDPOINT_WORK, reconcile: serverlessEndpointReconciler(ctx), listKeys: () => repos().serverlessEndpoints.listIds() },
   ];
 }
+
+/** Without the local cloud nothing runs a serverless front end (self-hosted use routes to real targets). */
+const NO_FRONT_ENDS: ServerlessRuntime = { ensureFrontEnd: async () => false, remove: async () => undefined };

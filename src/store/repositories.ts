@@ -4,6 +4,8 @@ import { EventsRepository } from './events.repository.js';
 import { IdentityRepository } from './identity.repository.js';
 import { PortsRepository } from './ports.repository.js';
 import { PrivateEndpointsRepository } from './private-endpoints.repository.js';
+import { ServerlessEndpointsRepository } from './serverless-endpoints.repository.js';
+import { ServerlessInstancesRepository } from './serverless-instances.repository.js';
 import { SettingsRepository } from './settings.repository.js';
 import { WorkQueueRepository } from './work-queue.repository.js';
 
@@ -12,6 +14,8 @@ export interface Repositories {
   readonly identity: IdentityRepository;
   readonly clusters: ClustersRepository;
   readonly privateEndpoints: PrivateEndpointsRepository;
+  readonly serverlessInstances: ServerlessInstancesRepository;
+  readonly serverlessEndpoints: ServerlessEndpointsRepository;
   readonly ports: PortsRepository;
   readonly workQueue: WorkQueueRepository;
   readonly events: EventsRepository;
@@ -23,6 +27,8 @@ export function repositories(db: Executor): Repositories {
     identity: new IdentityRepository(db),
     clusters: new ClustersRepository(db),
     privateEndpoints: new PrivateEndpointsRepository(db),
+    serverlessInstances: new ServerlessInstancesRepository(db),
+    serverlessEndpoints: new ServerlessEndpointsRepository(db),
     ports: new PortsRepository(db),
     workQueue: new WorkQueueRepository(db),
     events: new EventsRepository(db),

@@ -104,6 +104,42 @@ export interface InterfaceEndpointsTable {
   updated_at: Timestamp;
 }
 
+export interface ServerlessInstancesTable {
+  id: string;
+  project_id: string;
+  name: string;
+  /** The desired ServerlessInstanceSpec (domain/serverless-instance.ts). */
+  spec: Json<unknown>;
+  state_name: string;
+  delete_requested: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ServerlessEndpointsTable {
+  id: string;
+  project_id: string;
+  instance_id: string;
+  provider: string;
+  region_name: string;
+  status: string;
+  comment: string | null;
+  error_message: string | null;
+  endpoint_service_name: string | null;
+  /** Provider detail of the reserved service (domain `ServiceDetail`). */
+  service_detail: Json<unknown>;
+  cloud_provider_endpoint_id: string | null;
+  private_endpoint_ip_address: string | null;
+  initiated_at: Timestamp | null;
+  /** `n` of `<instance>-pe-<n>`: smallest free index of the instance. */
+  pe_index: number;
+  delete_requested: boolean;
+  /** The adapter's ref and the create-pending mark (reconciler/stored-ref.ts). */
+  provider_ref: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface PortAllocationsTable {
   project_id: string;
   provider: string;
@@ -147,6 +183,8 @@ export interface Schema {
   clusters: ClustersTable;
   endpoint_services: EndpointServicesTable;
   interface_endpoints: InterfaceEndpointsTable;
+  serverless_instances: ServerlessInstancesTable;
+  serverless_endpoints: ServerlessEndpointsTable;
   port_allocations: PortAllocationsTable;
   reconcile_queue: ReconcileQueueTable;
   events: EventsTable;

@@ -6,6 +6,7 @@ import { clustersRoutes, type ConnectionStringsOf } from './routes/clusters.rout
 import { eventsRoutes } from './routes/events.routes.js';
 import { identityRoutes } from './routes/identity.routes.js';
 import { privateEndpointsRoutes } from './routes/private-endpoints.routes.js';
+import { serverlessRoutes } from './routes/serverless.routes.js';
 
 export interface AtlasFlavourOptions {
   /** Digest authentication against API keys. */
@@ -26,6 +27,7 @@ export function atlasFlavour(options: AtlasFlavourOptions): ApiFlavour {
       identityRoutes(registrar, options.authenticator);
       clustersRoutes(registrar, options.connectionStrings);
       privateEndpointsRoutes(registrar);
+      serverlessRoutes(registrar);
       eventsRoutes(registrar);
       return { allowedMethods: (path) => registrar.allowedMethods(path) };
     },

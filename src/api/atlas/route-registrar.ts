@@ -46,6 +46,8 @@ export interface RouteRegistrar {
 export interface RouteOptions {
   /** v2 resource versions, ascending (default `['2023-01-01']`). */
   readonly versions?: readonly string[];
+  /** Register under `/api/atlas/v2` only (operations the v1.0 API does not have). */
+  readonly v2Only?: boolean;
 }
 
 /** Routes with a body declare the access they need: it is checked before the body is parsed. */
@@ -54,7 +56,7 @@ export interface BodyRouteOptions extends RouteOptions {
 }
 
 /** Path parameters that must be 24-hex ObjectIds (else 400 PATH_PARAM_PARSE_ERROR, as Atlas). */
-const OBJECT_ID_PARAMS = ['groupId', 'orgId', 'apiUserId', 'endpointServiceId', 'eventId'];
+const OBJECT_ID_PARAMS = ['groupId', 'orgId', 'apiUserId', 'endpointServiceId', 'eventId', 'serverlessEndpointId'];
 
 const PREFIXES = [
   { prefix: '/api/atlas/v1.0', v2: false },
@@ -77,6 +79,7 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
     (path: string, handler: Handler, options: RouteOptions | BodyRouteOptions = {}) => {
       const access = 'access' in options ? options.access : undefined;
       for (const { prefix, v2 } of PREFIXES) {
+        if (options.v2Only && !v2) continue;
         patterns.push({ method, pattern: pathPattern(prefix + path) });
         app.route({
           method,

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { EndpointAddressBook, PrivateDnsRecord } from '../../app/private-dns.js';
 import type { Logger, LogLevel } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
+import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
 import { forwardingAddresses, type SnapshotSource } from '../common/data-plane-snapshot.js';
 import {
   DEFAULT_LOOKUP_BOUNDS,
@@ -128,7 +129,14 @@ export class DataPlaneHost implements EndpointAddressBook {
     return result?.moved ?? false;
   }
 
-  /** Stops a cluster's simulated nodes (idempotent). */
+  /** Starts a serverless instance's simulated front end in the worker; true when its address changed. */
+  async ensureFrontEnd(instance: ServerlessFrontEnd): Promise<boolean> {
+    const result = await this.call({ method: 'ensureFrontEnd', instance });
+    this.nodes.set(instance.id, result?.addresses ?? {});
+    return result?.moved ?? false;
+  }
+
+  /** Stops a cluster's simulated nodes, or a serverless instance's front end (idempotent). */
   async remove(clusterId: string): Promise<void> {
     await this.call({ method: 'remove', clusterId });
     this.nodes.delete(clusterId);

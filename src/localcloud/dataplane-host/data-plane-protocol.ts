@@ -5,6 +5,7 @@ import type { PrivateDnsRecord } from '../../app/private-dns.js';
 import type { LogLevel } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
+import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
 
 /** What the worker is started with (`workerData`). */
 export interface DataPlaneWorkerConfig {
@@ -53,7 +54,10 @@ export interface EnsureResult {
 }
 
 /** A call the main thread makes into the worker's simulated-node runtime. */
-export type RuntimeCall = { readonly method: 'ensure'; readonly cluster: ClusterRecord } | { readonly method: 'remove'; readonly clusterId: string };
+export type RuntimeCall =
+  | { readonly method: 'ensure'; readonly cluster: ClusterRecord }
+  | { readonly method: 'ensureFrontEnd'; readonly instance: ServerlessFrontEnd }
+  | { readonly method: 'remove'; readonly clusterId: string };
 
 /** A question the worker asks the main thread (store lookups). */
 export type Lookup =

@@ -98,6 +98,10 @@ async function call(request: RuntimeCall) {
     await runtime.remove(request.clusterId);
     return null;
   }
+  if (request.method === 'ensureFrontEnd') {
+    const moved = await runtime.ensureFrontEnd(request.instance);
+    return { moved, addresses: runtime.addressesOf(request.instance.id) };
+  }
   const moved = await runtime.ensure(request.cluster);
   return { moved, addresses: runtime.addressesOf(request.cluster.id) };
 }

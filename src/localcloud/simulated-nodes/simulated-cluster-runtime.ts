@@ -1,5 +1,6 @@
 import { addressableTargets, isSharedTier, type AddressableTarget } from '../../domain/cluster.js';
 import { replicaSetName } from '../../domain/private-endpoint-topology.js';
+import { FRONT_END_TARGET } from '../../domain/serverless-topology.js';
 import type { Logger } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { LocalCertificateAuthority } from '../dataplane/certificates.js';
@@ -20,6 +21,14 @@ export type HorizonLookup = (
 
 /** The AWS VPC endpoint id is the endpoint id itself; other clouds' TLVs need a lookup (`endpointIdOf`). */
 const awsOnly = (tlv: SnapshotProxyTlv): string | undefined => (tlv.kind === 'aws-vpce-id' ? tlv.vpceId : undefined);
+
+/** What the runtime needs to run a serverless instance's front end. */
+export interface ServerlessFrontEnd {
+  readonly id: string;
+  readonly name: string;
+  /** `<major>.<minor>.<patch>`. */
+  readonly mongoDBVersion: string;
+}
 
 interface RunningNode {
   readonly target: AddressableTarget;
@@ -57,6 +66,34 @@ export class SimulatedClusterRuntime {
   /** Starts (or re-shapes) the nodes of a cluster. Resolves true when node addresses changed. */
   ensure(cluster: ClusterRecord): Promise<boolean> {
     return this.serialised(cluster.id, () => this.ensureNow(cluster));
+  }
+
+  /**
+   * Starts the one simulated front end of a serverless instance (idempotent): a mongos-like node
+   * that answers `hello` as Atlas's serverless proxies do (`msg: "isdbgrid"`, and a `serviceId` to
+   * a load-balanced hello), behind the PROXY v2 header the gateway sends. Resolves true when it
+   * was (re)started. Stopped with `remove(instance id)`.
+   */
+  ensureFrontEnd(instance: ServerlessFrontEnd): Promise<boolean> {
+    return this.serialised(instance.id, async () => {
+      if ((this.clusters.get(instance.id) ?? []).length > 0) return false;
+      const internal = `${instance.name.toLowerCase()}-${FRONT_END_TARGET}.${instance.id}.privlink.internal:27017`;
+      const node = await startSimulatedMongod({
+        kind: 'mongos',
+        host: '127.0.0.1',
+        port: 0,
+        serverVersion: instance.mongoDBVersion,
+        // Load-balanced drivers ignore the names a mongos reports; it reports its internal name.
+        defaultHorizon: { hosts: [internal], me: internal },
+        proxyProtocol: true,
+        tls: { SNICallback: this.options.ca.sniCallback() },
+        tlsOptional: true,
+      });
+      const target: AddressableTarget = { kind: 'mongos', provider: 'AWS', regionName: '', name: FRONT_END_TARGET };
+      this.clusters.set(instance.id, [{ target, node }]);
+      this.options.log.info('simulated serverless front end running (it stores nothing)', { instanceId: instance.id, instance: instance.name, node: `${node.host}:${node.port}` });
+      return true;
+    });
   }
 
   /** Stops the nodes of a cluster (idempotent). */

@@ -4,6 +4,7 @@ import * as clustersAndPrivateEndpoints from './0002-clusters-and-private-endpoi
 import * as localCloudAwsMoved from './0003-localcloud-aws.js';
 import * as dataPlane from './0004-data-plane.js';
 import * as providerDetail from './0005-provider-detail.js';
+import * as serverless from './0006-serverless.js';
 
 /**
  * Every migration, in order. Forward-only: a migration once released is never edited or
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003-localcloud-aws': localCloudAwsMoved,
   '0004-data-plane': dataPlane,
   '0005-provider-detail': providerDetail,
+  '0006-serverless': serverless,
 };
