@@ -72,7 +72,6 @@ describe('walkthrough: serverless instance with an AWS private endpoint, with th
     assert.deepEqual(instance.providerSettings, { backingProviderName: 'AWS', providerName: 'SERVERLESS', regionName: 'US_EAST_1' });
     assert.deepEqual(instance.tags, [{ key: 'env', value: 'test' }]);
     name(instance.id, '<INSTANCE>');
-    name(instance.mongoDBVersion, '<MDB_VERSION>');
     await ok(['serverless', 'describe', 'sl0'], { tty: true, record: true });
     await ok(['serverless', 'list'], { record: true });
 
