@@ -9,7 +9,7 @@ import { eventually, withoutProgress } from './support/cli-session.js';
  * Endpoint for a Serverless Instance" describes, with nothing but the privlink CLI: `serverless …`
  * and `privateEndpoints serverless aws …` against a whole privlink (the built CLI as a
  * subprocess), the customer's interface endpoint with `localcloud aws`. The stable outputs are
- * pinned in golden/e2e-serverless-walkthrough.txt.
+ * pinned in golden/e2e-serverless-walkthrough.txt; the Azure flow (`localcloud azure`) is checked by assertions.
  */
 describe('walkthrough: serverless instance with an AWS private endpoint, with the CLI', { concurrency: false }, () => {
   let stack: Stack;
@@ -134,6 +134,66 @@ describe('walkthrough: serverless instance with an AWS private endpoint, with th
     await ok(['localcloud', 'aws', 'delete-vpc-endpoints', ...dataDir, '--vpc-endpoint-ids', vpce]);
 
     assertGolden('e2e-serverless-walkthrough', transcript.join('\n'));
+  });
+
+  test('Azure: the private endpoint RESERVED, a private endpoint with localcloud azure, update with its IP address, AVAILABLE', async () => {
+    await ok(['serverless', 'create', 'slaz', '--provider', 'AZURE', '--region', 'US_EAST_2']);
+    await ok(['serverless', 'watch', 'slaz', '--interval', '200ms']);
+    const created = await ok(['privateEndpoints', 'serverless', 'azure', 'create', 'slaz']);
+    const endpointId = /^Private endpoint '([0-9a-f]{24})' created\.\n$/.exec(created.stdout)?.[1] ?? assert.fail(created.stdout);
+    const reserved = await ok(['privateEndpoints', 'serverless', 'azure', 'watch', endpointId, '--instanceName', 'slaz', '--interval', '200ms']);
+    assert.equal(reserved.stdout, '\nPrivate endpoint reserved.\n');
+    const service = JSON.parse((await ok(['privateEndpoints', 'serverless', 'azure', 'describe', endpointId, '--instanceName', 'slaz', '-o', 'json'])).stdout) as {
+      endpointServiceName: string;
+      privateLinkServiceResourceId: string;
+      providerName: string;
+    };
+    assert.equal(service.providerName, 'AZURE');
+    assert.match(service.privateLinkServiceResourceId, /\/providers\/Microsoft\.Network\/privateLinkServices\//);
+
+    const made = await ok([
+      'localcloud',
+      'azure',
+      'create-private-endpoint',
+      '--data-dir',
+      stack.dataDir,
+      '--private-link-service-id',
+      service.privateLinkServiceResourceId,
+      '--location',
+      'eastus2',
+      '--name',
+      'pe-serverless',
+    ]);
+    const endpoint = JSON.parse(made.stdout) as { id: string; privateEndpointIPAddress: string };
+    const missingIp = await run(['privateEndpoints', 'serverless', 'azure', 'update', endpointId, '--instanceName', 'slaz', '--privateEndpointId', endpoint.id]);
+    assert.equal(missingIp.code, 1);
+    assert.equal(missingIp.stderr, 'Error: required flag(s) "privateEndpointIpAddress" not set\n');
+    await ok([
+      'privateEndpoints',
+      'serverless',
+      'azure',
+      'update',
+      endpointId,
+      '--instanceName',
+      'slaz',
+      '--privateEndpointId',
+      endpoint.id,
+      '--privateEndpointIpAddress',
+      endpoint.privateEndpointIPAddress,
+    ]);
+    const available = await ok(['privateEndpoints', 'serverless', 'azure', 'watch', endpointId, '--instanceName', 'slaz', '--interval', '200ms']);
+    assert.equal(available.stdout, '\nPrivate endpoint changes completed.\n');
+    const row = await ok(['privateEndpoints', 'serverless', 'azure', 'list', 'slaz']);
+    assert.equal(
+      row.stdout,
+      `ID\tENDPOINT SERVICE\tENDPOINT\tIP ADDRESS\tSTATUS\tERROR\n${endpointId}\t${service.endpointServiceName}\t${endpoint.id}\t${endpoint.privateEndpointIPAddress}\tAVAILABLE\t\n`,
+    );
+
+    await ok(['privateEndpoints', 'serverless', 'azure', 'delete', endpointId, '--instanceName', 'slaz', '--force']);
+    await notFound(['privateEndpoints', 'serverless', 'azure', 'describe', endpointId, '--instanceName', 'slaz'], 'private endpoint gone (404)');
+    await ok(['serverless', 'delete', 'slaz', '--force']);
+    await notFound(['serverless', 'describe', 'slaz'], 'serverless instance gone (404)');
+    await ok(['localcloud', 'azure', 'delete-private-endpoint', endpoint.id, '--data-dir', stack.dataDir]);
   });
 
   test('watch of a private endpoint that does not exist fails with the API error (exit 1)', async () => {
