@@ -13,7 +13,7 @@ export const serverlessDeleteCommand = defineCommand({
   name: 'delete',
   aliases: ['rm'],
   summary: 'Remove a serverless instance from your project.',
-  description: `The instance goes to state DELETING and disappears once its private endpoints are gone; this deletes all of its data.\n\n${requiredRole('Project Owner')}`,
+  description: `The instance goes to state DELETING, its private endpoints with it, and disappears once they are gone. This deletes all of its data.\n\n${requiredRole('Project Owner')}`,
   args: [{ name: 'instanceName', description: 'Name of the instance to delete.' }],
   flags: [FORCE_FLAG, PROJECT_ID_FLAG],
   examples: [
