@@ -10,6 +10,7 @@ import { privateEndpointsGroup } from './commands/private-endpoints/private-endp
 import { projectsGroup } from './commands/projects/projects.group.js';
 import { resetCommand } from './commands/reset.command.js';
 import { serveCommand } from './commands/serve.command.js';
+import { serverlessGroup } from './commands/serverless/serverless.group.js';
 import { mountCommand, SPECS } from './framework/build-command.js';
 import { FlagError } from './framework/cli-errors.js';
 import type { CliIo } from './framework/cli-io.js';
@@ -30,9 +31,11 @@ import { ENVIRONMENT_HELP } from './config/environment-help.js';
  *   privlink privateEndpoints {aws|azure|gcp} {create|list|describe|delete|watch}
  *   privlink privateEndpoints {aws|azure|gcp} interfaces {create|describe|delete}
  *   privlink privateEndpoints regionalModes {describe|enable|disable}
+ *   privlink privateEndpoints serverless {aws|azure} {create|list|describe|update|delete|watch}
  *   privlink projects {create|list|describe|delete} · privlink projects apiKeys assign
  *   privlink organizations list · privlink organizations apiKeys {create|list|delete}
  *   privlink clusters {create|list|describe|delete|watch}
+ *   privlink serverless {create|list|describe|delete|watch}
  *   privlink localcloud aws {describe-vpcs|describe-subnets|create-subnet|create-vpc-endpoint|describe-vpc-endpoints|delete-vpc-endpoints|describe-vpc-endpoint-services}
  *   privlink completion {bash|zsh|fish} · privlink help [exit-codes|environment|<command…>]
  */
@@ -99,6 +102,7 @@ export function buildProgram(io: CliIo): Command {
     projectsGroup,
     resetCommand,
     serveCommand,
+    serverlessGroup,
   ];
   const root = defineGroup({
     name: 'privlink',

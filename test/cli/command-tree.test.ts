@@ -34,6 +34,12 @@ describe('command tree: commands, aliases, help', () => {
         assert.ok(paths.includes(`privateEndpoints ${provider} ${verb}`), `privateEndpoints ${provider} ${verb}`);
       }
     }
+    for (const provider of ['aws', 'azure']) {
+      for (const verb of ['create', 'list', 'describe', 'update', 'delete', 'watch']) {
+        assert.ok(paths.includes(`privateEndpoints serverless ${provider} ${verb}`), `privateEndpoints serverless ${provider} ${verb}`);
+      }
+    }
+    assert.ok(!paths.some((path) => path.startsWith('privateEndpoints serverless gcp')), 'serverless instances take no GCP private endpoints');
     for (const path of [
       'privateEndpoints regionalModes describe',
       'privateEndpoints regionalModes enable',
@@ -54,6 +60,11 @@ describe('command tree: commands, aliases, help', () => {
       'clusters describe',
       'clusters delete',
       'clusters watch',
+      'serverless create',
+      'serverless list',
+      'serverless describe',
+      'serverless delete',
+      'serverless watch',
       'config init',
       'config set',
       'config list',
@@ -99,6 +110,13 @@ describe('command tree: commands, aliases, help', () => {
     [['projects', 'apiKey', 'assign', 'x'], 'privlink projects apiKeys assign <ID>'],
     [['cluster', 'get', 'x'], 'privlink clusters describe <clusterName>'],
     [['config', 'ls'], 'privlink config list'],
+    [['sl', 'ls'], 'privlink serverless list'],
+    [['serverless', 'get', 'x'], 'privlink serverless describe <instanceName>'],
+    [['serverless', 'rm', 'x'], 'privlink serverless delete <instanceName>'],
+    [['private-endpoints', 'serverless', 'aws', 'ls', 'x'], 'privlink privateEndpoints serverless aws list <instanceName>'],
+    [['privateEndpoint', 'serverless', 'azure', 'add', 'x'], 'privlink privateEndpoints serverless azure create <instanceName>'],
+    [['privateEndpoints', 'serverless', 'aws', 'get', 'x'], 'privlink privateEndpoints serverless aws describe <endpointId>'],
+    [['privateEndpoints', 'serverless', 'azure', 'rm', 'x'], 'privlink privateEndpoints serverless azure delete <endpointId>'],
   ];
   for (const [words, usage] of ALIASES) {
     test(`alias: privlink ${words.join(' ')} is ${usage}`, async () => {
@@ -233,6 +251,32 @@ const FLAG_ERRORS: ReadonlyArray<readonly [string[], string]> = [
   [['privateEndpoints', '-o', 'json'], "Error: unknown shorthand flag: 'o' in -o\n"],
   [['completion', 'tcsh'], 'Error: invalid shell "tcsh": valid values are bash, zsh, fish\n'],
   [['help', 'nothing'], 'Error: unknown help topic "nothing": try privlink help, privlink help exit-codes or privlink help environment\n'],
+  [['serverless', 'create', 'sl0'], 'Error: required flag(s) "provider", "region" not set\n'],
+  [
+    ['serverless', 'create', 'sl0', '--provider', 'IBM', '--region', 'US_EAST_1', '--projectId', PROJECT],
+    'Error: invalid argument "IBM" for "--provider" flag: valid values are AWS, AZURE, GCP\n',
+  ],
+  [
+    ['serverless', 'create', 'sl0', '--provider', 'AWS', '--region', 'US_EAST_1', '--tag', 'env', '--projectId', PROJECT],
+    'Error: invalid argument "env" for "--tag" flag: env must be formatted as key=value\n',
+  ],
+  [['serverless', 'watch'], 'Error: "privlink serverless watch" requires 1 argument, received 0\n\nUsage:  privlink serverless watch <instanceName> [options]\n'],
+  [['privateEndpoints', 'serverless', 'aws', 'describe', SERVICE], 'Error: required flag(s) "instanceName" not set\n'],
+  [['privateEndpoints', 'serverless', 'aws', 'describe', 'not-an-id', '--instanceName', 'sl0'], "Error: the provided value 'not-an-id' is not a valid Id\n"],
+  [['privateEndpoints', 'serverless', 'aws', 'update', SERVICE, '--instanceName', 'sl0'], 'Error: required flag(s) "privateEndpointId" not set\n'],
+  [['privateEndpoints', 'serverless', 'azure', 'update', SERVICE, '--instanceName', 'sl0'], 'Error: required flag(s) "privateEndpointId", "privateEndpointIpAddress" not set\n'],
+  [
+    ['privateEndpoints', 'serverless', 'aws', 'list'],
+    'Error: "privlink privateEndpoints serverless aws list" requires 1 argument, received 0\n\nUsage:  privlink privateEndpoints serverless aws list <instanceName> [options]\n',
+  ],
+  [
+    ['privateEndpoints', 'serverless', 'gcp'],
+    'Error: unknown command "gcp" for "privlink privateEndpoints serverless"\nRun \'privlink privateEndpoints serverless --help\' for usage.\n',
+  ],
+  [
+    ['privateEndpoints', 'serverless', 'aws', 'watch', SERVICE, '--instanceName', 'sl0', '--projectId', PROJECT, '--interval', 'soon'],
+    'Error: invalid argument "soon" for "--interval" flag: not a duration (4s, 500ms)\n',
+  ],
   [
     ['clusters', 'create', 'c0', '--provider', 'AWS', '--region', 'US_EAST_1', '--members', 'three'],
     'Error: invalid argument "three" for "--members" flag: not a positive integer\n',

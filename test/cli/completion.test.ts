@@ -15,7 +15,20 @@ describe('shell completion', () => {
   const complete = async (...words: string[]) => (await runInProcess(['__complete', ...words], { home })).stdout.split('\n').filter(Boolean);
 
   test('completes top-level commands, without hidden ones', async () => {
-    assert.deepEqual(await complete(''), ['admin', 'clusters', 'completion', 'config', 'help', 'localcloud', 'organizations', 'privateEndpoints', 'projects', 'reset', 'serve']);
+    assert.deepEqual(await complete(''), [
+      'admin',
+      'clusters',
+      'completion',
+      'config',
+      'help',
+      'localcloud',
+      'organizations',
+      'privateEndpoints',
+      'projects',
+      'reset',
+      'serve',
+      'serverless',
+    ]);
     assert.deepEqual(await complete('pr'), ['privateEndpoints', 'projects']);
   });
 
@@ -27,7 +40,10 @@ describe('shell completion', () => {
   });
 
   test('completes through aliases and groups', async () => {
-    assert.deepEqual(await complete('private-endpoints', ''), ['aws', 'azure', 'gcp', 'regionalModes']);
+    assert.deepEqual(await complete('private-endpoints', ''), ['aws', 'azure', 'gcp', 'regionalModes', 'serverless']);
+    assert.deepEqual(await complete('privateEndpoints', 'serverless', ''), ['aws', 'azure']);
+    assert.deepEqual(await complete('privateEndpoints', 'serverless', 'azure', ''), ['create', 'delete', 'describe', 'list', 'update', 'watch']);
+    assert.deepEqual(await complete('sl', ''), ['create', 'delete', 'describe', 'list', 'watch']);
     assert.deepEqual(await complete('privateEndpoints', 'aws', ''), ['create', 'delete', 'describe', 'interfaces', 'list', 'watch']);
     assert.deepEqual(await complete('privateEndpoints', 'aws', 'interfaces', 'c'), ['create']);
   });
@@ -35,6 +51,8 @@ describe('shell completion', () => {
   test('completes flags of the command and the global ones', async () => {
     assert.deepEqual(await complete('privateEndpoints', 'aws', 'create', '--'), ['--help', '--output', '--profile', '--projectId', '--region']);
     assert.deepEqual(await complete('privateEndpoints', 'aws', 'delete', 'x', '--f'), ['--force']);
+    assert.deepEqual(await complete('privateEndpoints', 'serverless', 'azure', 'update', 'x', '--privateEndpointI'), ['--privateEndpointId', '--privateEndpointIpAddress']);
+    assert.deepEqual(await complete('serverless', 'create', 'x', '--'), ['--help', '--output', '--profile', '--projectId', '--provider', '--region', '--tag']);
   });
 
   test('completes -o formats and -P profiles', async () => {

@@ -8,6 +8,8 @@ describe('go-template subset', () => {
   test('prints fields by JSON name or by the Atlas CLI Go field name', () => {
     const body = { id: '6a79', endpointServiceName: 'svc', privateEndpointIPAddress: '10.0.0.4' };
     assert.equal(render('{{.id}} {{.Id}} {{.EndpointServiceName}} {{.PrivateEndpointIPAddress}}', body), '6a79 6a79 svc 10.0.0.4');
+    assert.equal(render('{{.Id}} {{._id}} {{.id}}', { _id: '5f7c' }), '5f7c 5f7c 5f7c');
+    assert.equal(render('{{.Id}}', { _id: 'underscore', id: 'plain' }), 'plain');
   });
 
   test('prints nested fields, the dot, and nothing for null or missing fields', () => {

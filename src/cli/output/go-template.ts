@@ -209,7 +209,10 @@ export function renderGoTemplate(template: GoTemplate, data: unknown): string {
   return out;
 }
 
-/** Looks a field chain up in JSON data: exact key first, then a case-insensitive match. */
+/**
+ * Looks a field chain up in JSON data: exact key first, then a case-insensitive match, then a key
+ * with a leading underscore (`{{.Id}}` reads `_id`, as the Atlas SDK's `Id` field maps `_id`).
+ */
 export function lookup(value: unknown, path: FieldPath): unknown {
   let current = value;
   for (const name of path) {
@@ -217,7 +220,8 @@ export function lookup(value: unknown, path: FieldPath): unknown {
     const record = current as Record<string, unknown>;
     if (Object.prototype.hasOwnProperty.call(record, name)) current = record[name];
     else {
-      const key = Object.keys(record).find((k) => k.toLowerCase() === name.toLowerCase());
+      const keys = Object.keys(record);
+      const key = keys.find((k) => k.toLowerCase() === name.toLowerCase()) ?? keys.find((k) => k.toLowerCase() === `_${name.toLowerCase()}`);
       current = key === undefined ? undefined : record[key];
     }
   }

@@ -10,12 +10,14 @@ import { PROVIDERS, type Provider } from './provider.js';
 import { regionalModeDescribeCommand } from './regional-modes/describe.command.js';
 import { regionalModeDisableCommand } from './regional-modes/disable.command.js';
 import { regionalModeEnableCommand } from './regional-modes/enable.command.js';
+import { serverlessEndpointsGroup } from './serverless/serverless.group.js';
 import { watchCommand } from './watch.command.js';
 
 /**
  * `privlink privateEndpoints` (aliases privateendpoints, private-endpoints, privateEndpoint, …):
  * the Atlas CLI's `atlas privateEndpoints` tree. The three providers' commands call the same
  * API routes; a provider the server does not serve answers with its error, printed as is.
+ * `serverless {aws|azure}` (private endpoints of serverless instances) is privlink's own.
  */
 const SUMMARIES: Record<Provider['command'], string> = {
   aws: 'Manage AWS Private Endpoints.',
@@ -57,5 +59,6 @@ export const privateEndpointsGroup = defineGroup({
       summary: 'Manage regionalized private endpoint setting for your Atlas project.',
       commands: [regionalModeDescribeCommand, regionalModeDisableCommand, regionalModeEnableCommand],
     }),
+    serverlessEndpointsGroup,
   ],
 });
