@@ -41,7 +41,10 @@ try {
   console.log('ping', JSON.stringify(await client.db('admin').command({ ping: 1 })));
   const hello = await client.db('admin').command({ hello: 1 });
   console.log('replica set', hello.setName ?? '(mongos)', 'hosts', (hello.hosts ?? []).join(','));
-  for (const host of hello.hosts ?? [hello.me]) {
+  // A load-balanced front end (a serverless instance's, a sharded cluster's -lb string) names no hosts to dial one by one.
+  const members = hello.hosts ?? (hello.me ? [hello.me] : []);
+  if (members.length === 0) console.log('front end', hello.msg === 'isdbgrid' ? 'mongos' : 'server', hello.privlinkSimulated ? '(simulated: stores nothing)' : '');
+  for (const host of members) {
     const direct = new MongoClient(`mongodb://${host}/?directConnection=true&${tls}`, { lookup, serverSelectionTimeoutMS: 10_000, ...(localAddress ? { localAddress } : {}) });
     try {
       const node = await direct.db('admin').command({ hello: 1 });

@@ -34,11 +34,24 @@ function walkthroughScript(): string {
   const connect = blocks('connect');
   const azure = blocks('azure');
   const gcp = blocks('gcp');
+  const serverless = blocks('serverless');
+  assert.ok(serverless.length >= 6, 'the README serverless walkthrough has its blocks');
   assert.ok(walkthrough.length >= 5, 'the README walkthrough has its blocks');
   assert.ok(gcp.length >= 5, 'the README GCP walkthrough has its blocks');
   assert.ok(connect.length >= 1, 'the README connect walkthrough has its block');
   assert.ok(azure.length >= 5, 'the README Azure walkthrough has its blocks');
-  return ['set -euo pipefail', ...walkthrough, 'echo "=== connect"', ...connect, 'echo "=== azure"', ...azure, 'echo "=== gcp"', ...gcp].join('\n');
+  return [
+    'set -euo pipefail',
+    ...walkthrough,
+    'echo "=== connect"',
+    ...connect,
+    'echo "=== azure"',
+    ...azure,
+    'echo "=== gcp"',
+    ...gcp,
+    'echo "=== serverless"',
+    ...serverless,
+  ].join('\n');
 }
 
 function serverEnv(): Record<string, string> {
@@ -86,7 +99,8 @@ test('the README walkthroughs work as written: curl --digest + /usr/bin/aws, the
   assert.equal(result.code, 0, `walkthrough failed:\n${result.stdout}\n${result.stderr}`);
   const [out, rest] = result.stdout.split('=== connect\n') as [string, string];
   const [connected, clouds] = rest.split('=== azure\n') as [string, string];
-  const [azure, gcp] = clouds.split('=== gcp\n') as [string, string];
+  const [azure, others] = clouds.split('=== gcp\n') as [string, string];
+  const [gcp, serverless] = others.split('=== serverless\n') as [string, string];
   // 1. created INITIATING with no name
   assert.match(out, /"endpointServiceName":null,"errorMessage":null,"id":"[a-f0-9]{24}","interfaceEndpoints":\[\],"regionName":"US_EAST_1","status":"INITIATING"/);
   // 2. AVAILABLE with an AWS service name
@@ -156,6 +170,22 @@ test('the README walkthroughs work as written: curl --digest + /usr/bin/aws, the
   assert.match(gcp, /^ping \{"ok":1\}$/m);
   assert.match(gcp, /^node psc-0-us-central1\.[a-z0-9]{5}\.privlink\.test:\d+ primary \(simulated: stores nothing\)$/m);
   assert.match(gcp, /^204$/m);
+
+  // Serverless over AWS PrivateLink, as Atlas documents it on v1.0: reserve, read the service name, PATCH, connect, delete.
+  assert.match(
+    serverless,
+    /"_id" ?: ?"[a-f0-9]{24}",\s*"cloudProviderEndpointId" ?: ?null,\s*"comment" ?: ?"example comment",\s*"endpointServiceName" ?: ?null,\s*"errorMessage" ?: ?null,[\s\S]*?"status" ?: ?"RESERVATION_REQUESTED"/,
+  );
+  assert.match(serverless, /"endpointServiceName" ?: ?"com\.amazonaws\.vpce\.us-east-1\.vpce-svc-[0-9a-f]{17}"[\s\S]*?"status" ?: ?"RESERVED"/);
+  assert.match(serverless, /^400$/m);
+  assert.match(serverless, /"cloudProviderEndpointId":"vpce-[0-9a-f]{17}"[^\n]*"status":"AVAILABLE"/);
+  const slSrv = /^0 0 27017 (pe-0-serverlessinstance0\.[a-z0-9]{5}\.privlink\.test)\.$/m.exec(serverless);
+  assert.ok(slSrv, serverless);
+  assert.match(serverless, /^"authSource=admin&loadBalanced=true"$/m);
+  assert.match(serverless, /^ping \{"ok":1\}$/m);
+  assert.match(serverless, /^front end mongos \(simulated: stores nothing\)$/m);
+  assert.match(serverless, /^204$/m);
+  assert.match(serverless, /^rejected$/m);
 });
 
 test('the server logs each state transition at info level, with its ids', () => {
