@@ -17,7 +17,9 @@
 //       GET  …/endpoint/{encoded id} every POLL_MS until AVAILABLE          (leg 2 ends)
 //   t1  = total. Then (untimed for the target, reported apart) DELETE the service, poll to 404,
 //   and delete the customer's endpoint, so every run starts from the same state in one project.
-// Azure's customer resource group and VNet, and GCP's network, are made once before the runs (untimed). Runs alternate
+// Azure's customer resource group and VNet, and GCP's network, are made once before the runs (untimed).
+// With AWS, serverless runs join in (bench/support/serverless-flow.ts): one AWS-backed instance made
+// once, then per run reserve → RESERVED and PATCH → AVAILABLE, the serverless rows of the table. Runs alternate
 // between the clouds, so load on the machine weighs on both alike.
 //
 // Everything runs in this one process (privlink with its store, local cloud and reconcilers; the
@@ -32,6 +34,7 @@ import { createService, deleteService, registerEndpoint, waitEndpointAvailable, 
 import { CustomerPsc } from './support/customer-psc.js';
 import { CustomerVnet } from './support/customer-vnet.js';
 import { CustomerVpc } from './support/customer-vpc.js';
+import { createServerlessInstance, serverlessRun, type ServerlessRunTimes } from './support/serverless-flow.js';
 import { startBenchPrivlink } from './support/privlink-instance.js';
 import { summarize, table, verdict, type Summary } from './support/stats.js';
 
@@ -68,15 +71,23 @@ try {
   );
 
   const runs = new Map<Provider, RunTimes[]>(CLOUDS.map((c) => [c, []]));
+  const awsCustomer = customers.find((c) => c.provider === 'AWS');
+  const serverlessRuns: ServerlessRunTimes[] = [];
+  if (awsCustomer) await createServerlessInstance(client, bootstrap.projectId, { intervalMs: POLL_MS });
   for (let i = 0; i < WARMUP_RUNS + RUNS; i++) {
     for (const customer of customers) {
       const times = await oneRun(bootstrap.projectId, customer);
       if (i >= WARMUP_RUNS) runs.get(customer.provider)!.push(times);
     }
+    if (awsCustomer) {
+      const times = await serverlessRun(client, bootstrap.projectId, awsCustomer, { intervalMs: POLL_MS });
+      if (i >= WARMUP_RUNS) serverlessRuns.push(times);
+    }
   }
 
   const row = (name: string, s: Summary, target = ''): string[] => [name, ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), ms(s.mean), target];
   const totals = new Map<Provider, Summary>();
+  let totalsServerless: { reserve: Summary; patch: Summary } | undefined;
   const rows: string[][] = [];
   for (const customer of customers) {
     const cloud = customer.provider;
@@ -103,6 +114,24 @@ try {
       ),
     );
   }
+  if (awsCustomer) {
+    const of = (pick: (r: ServerlessRunTimes) => number): Summary => summarize(serverlessRuns.map(pick));
+    const reserve = of((r) => r.reserve);
+    const patch = of((r) => r.patch);
+    totalsServerless = { reserve, patch };
+    rows.push(
+      row('Serverless (AWS): endpoint POST → RESERVED', reserve, verdict(reserve.p95 < TARGET_P95_MS)),
+      row(
+        `  customer: ${awsCustomer.steps}`,
+        of((r) => r.customer),
+      ),
+      row('Serverless (AWS): PATCH → AVAILABLE', patch, verdict(patch.p95 < TARGET_P95_MS)),
+      row(
+        '  (untimed) delete endpoint → 404, delete VPC endpoint',
+        of((r) => r.teardown),
+      ),
+    );
+  }
   console.log();
   console.log(table(['create → AVAILABLE (ms)', 'p50', 'p95', 'p99', 'max', 'mean', `p95 < ${TARGET_P95_MS}`], rows));
   const polls = (values: number[]): string => `median ${summarize(values).p50}, max ${Math.max(...values)}`;
@@ -114,6 +143,14 @@ try {
   for (const cloud of CLOUDS) {
     const p95 = totals.get(cloud)!.p95;
     console.log(`target ${LABEL[cloud]}: p95 < ${TARGET_P95_MS} ms over ${RUNS} runs — measured p95 ${ms(p95)} ms: ${verdict(p95 < TARGET_P95_MS)}`);
+  }
+  if (totalsServerless) {
+    for (const [label, summary] of [
+      ['reserve → RESERVED', totalsServerless.reserve],
+      ['PATCH → AVAILABLE', totalsServerless.patch],
+    ] as const) {
+      console.log(`target serverless ${label}: p95 < ${TARGET_P95_MS} ms over ${RUNS} runs — measured p95 ${ms(summary.p95)} ms: ${verdict(summary.p95 < TARGET_P95_MS)}`);
+    }
   }
   console.log(`load average ${loadavg()[0]!.toFixed(2)} at the end`);
 } finally {
