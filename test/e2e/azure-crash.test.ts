@@ -6,13 +6,13 @@ import { ClientSecretCredential } from '@azure/identity';
 import { describe, test } from 'node:test';
 import { AtlasClient } from '../../src/client/atlas-client.js';
 import { until } from '../support/full-stack.js';
+import { FAST_RECOVERY_ENV, restart, waitForDeath } from '../support/crash-restarts.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 
 // Azure under SIGKILL: the server is killed at injected points between an Azure call and the
 // commit of its result, then restarted on the same store. Everything converges, and the provider
 // subscription holds exactly one resource group, load balancer and private link service per
 // privlink endpoint service; a connection approved just before the kill is AVAILABLE after.
-const FAST = { PRIVLINK_RECONCILER_LEASE_MS: '1500', PRIVLINK_ENDPOINT_NOT_FOUND_GRACE_MS: '500' };
 
 function owner(server: ServerProcess) {
   return {
@@ -58,20 +58,10 @@ async function providerResources(server: ServerProcess, serviceId: string) {
   };
 }
 
-async function waitForDeath(server: ServerProcess): Promise<NodeJS.Signals | null> {
-  const result = await Promise.race([
-    server.exited,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the server did not crash:\n${server.output()}`)), 30_000)),
-  ]);
-  return result.signal;
-}
-
-const restart = (crashed: ServerProcess, env: Record<string, string> = {}) => startServer({ location: crashed.location, dataDir: crashed.dataDir, env: { ...FAST, ...env } });
-
 describe('Azure: crash during create', () => {
   for (const point of ['before-create-endpoint-service', 'after-create-endpoint-service']) {
     test(`SIGKILL at ${point}: after restart the service is AVAILABLE, its private link service made exactly once`, async () => {
-      const first = await startServer({ env: { ...FAST, PRIVLINK_TEST_CRASH_AT: point } });
+      const first = await startServer({ env: { ...FAST_RECOVERY_ENV, PRIVLINK_TEST_CRASH_AT: point } });
       let second: ServerProcess | undefined;
       try {
         const a = owner(first);
@@ -100,7 +90,7 @@ describe('Azure: crash during create', () => {
 
 describe('Azure: crash during accept and delete', () => {
   test('SIGKILL right after approving a connection, then after the delete call: the endpoint ends AVAILABLE, then everything is gone', async () => {
-    const first = await startServer({ env: FAST });
+    const first = await startServer({ env: FAST_RECOVERY_ENV });
     let second: ServerProcess | undefined;
     let third: ServerProcess | undefined;
     let fourth: ServerProcess | undefined;

@@ -5,13 +5,13 @@ import { describe, test } from 'node:test';
 import { AtlasClient } from '../../src/client/atlas-client.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { until } from '../support/full-stack.js';
+import { FAST_RECOVERY_ENV, restart, waitForDeath } from '../support/crash-restarts.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 
 // The server as a child process, killed with SIGKILL at injected points between a provider call
 // and the commit of its result (and at random moments), then restarted on the same store:
 // everything converges, and the local cloud holds exactly one load balancer and one endpoint
 // service per privlink endpoint service — nothing leaked, nothing made twice.
-const FAST = { PRIVLINK_RECONCILER_LEASE_MS: '1500', PRIVLINK_ENDPOINT_NOT_FOUND_GRACE_MS: '500' };
 
 function clients(server: ServerProcess) {
   const owner = new AtlasClient({ baseUrl: server.apiUrl, publicKey: server.bootstrap.publicKey, privateKey: server.bootstrap.privateKey });
@@ -49,18 +49,6 @@ async function cloudResources(server: ServerProcess, serviceId: string, region =
   }
 }
 
-async function waitForDeath(server: ServerProcess, timeoutMs = 30_000): Promise<NodeJS.Signals | null> {
-  const result = await Promise.race([
-    server.exited,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the server did not crash:\n${server.output()}`)), timeoutMs)),
-  ]);
-  return result.signal;
-}
-
-async function restart(crashed: ServerProcess, env: Record<string, string> = {}): Promise<ServerProcess> {
-  return startServer({ location: crashed.location, dataDir: crashed.dataDir, env: { ...FAST, ...env } });
-}
-
 async function serviceStatus(server: ServerProcess, serviceId: string) {
   const c = clients(server);
   try {
@@ -77,7 +65,7 @@ async function serviceStatus(server: ServerProcess, serviceId: string) {
 describe('crash during create', () => {
   for (const point of ['before-create-endpoint-service', 'after-create-endpoint-service']) {
     test(`SIGKILL at ${point}: after restart the service is AVAILABLE, made exactly once`, async () => {
-      const first = await startServer({ env: { ...FAST, PRIVLINK_TEST_CRASH_AT: point } });
+      const first = await startServer({ env: { ...FAST_RECOVERY_ENV, PRIVLINK_TEST_CRASH_AT: point } });
       let second: ServerProcess | undefined;
       try {
         const c = clients(first);
@@ -105,7 +93,7 @@ describe('crash during create', () => {
 
 describe('crash during delete', () => {
   test('SIGKILL after the provider delete call: after restart the service is gone (404) and nothing is left in the cloud', async () => {
-    const first = await startServer({ env: FAST });
+    const first = await startServer({ env: FAST_RECOVERY_ENV });
     let second: ServerProcess | undefined;
     let third: ServerProcess | undefined;
     try {
@@ -134,7 +122,7 @@ describe('crash during delete', () => {
 
 describe('crash during accept', () => {
   test('SIGKILL right after AcceptVpcEndpointConnections: after restart the endpoint is AVAILABLE (accepted once)', async () => {
-    const first = await startServer({ env: { ...FAST, PRIVLINK_TEST_CRASH_AT: 'after-accept-connection' } });
+    const first = await startServer({ env: { ...FAST_RECOVERY_ENV, PRIVLINK_TEST_CRASH_AT: 'after-accept-connection' } });
     let second: ServerProcess | undefined;
     try {
       const c = clients(first);
@@ -171,7 +159,7 @@ describe('crash during accept', () => {
 
 describe('crashes at random moments', () => {
   test('SIGKILL twice while five services are being created and one deleted: converges without leaks or duplicates', async () => {
-    const first = await startServer({ env: FAST });
+    const first = await startServer({ env: FAST_RECOVERY_ENV });
     const servers: ServerProcess[] = [first];
     try {
       const c = clients(first);

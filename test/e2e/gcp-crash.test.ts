@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { AtlasClient } from '../../src/client/atlas-client.js';
 import { until } from '../support/full-stack.js';
 import { GcpCustomer } from '../support/gcp-customer.js';
+import { FAST_RECOVERY_ENV, restart, waitForDeath } from '../support/crash-restarts.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 
 // GCP under SIGKILL: the server is killed at injected points between a Compute call and the commit
@@ -12,7 +13,6 @@ import { startServer, type ServerProcess } from '../support/server-process.js';
 // project holds exactly one set of service attachments (six, Atlas's legacy design) with one
 // forwarding rule, backend service and endpoint group each, per endpoint service; a group
 // accepted just before the kill is AVAILABLE after; deletion leaves nothing behind.
-const FAST = { PRIVLINK_RECONCILER_LEASE_MS: '1500', PRIVLINK_ENDPOINT_NOT_FOUND_GRACE_MS: '500' };
 const REGION = 'us-central1';
 
 function owner(server: ServerProcess) {
@@ -55,21 +55,12 @@ async function producerResources(server: ServerProcess) {
   }
 }
 
-async function waitForDeath(server: ServerProcess): Promise<NodeJS.Signals | null> {
-  const result = await Promise.race([
-    server.exited,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the server did not crash:\n${server.output()}`)), 30_000)),
-  ]);
-  return result.signal;
-}
-
-const restart = (crashed: ServerProcess, env: Record<string, string> = {}) => startServer({ location: crashed.location, dataDir: crashed.dataDir, env: { ...FAST, ...env } });
 const legacyNames = (server: ServerProcess) => [0, 1, 2, 3, 4, 5].map((i) => `sa-${REGION}-${server.bootstrap.projectId}-${i}`);
 
 describe('GCP: crash during create', () => {
   for (const point of ['before-create-endpoint-service', 'after-create-endpoint-service']) {
     test(`SIGKILL at ${point}: after restart the service is AVAILABLE, its six attachments made exactly once`, async () => {
-      const first = await startServer({ env: { ...FAST, PRIVLINK_TEST_CRASH_AT: point } });
+      const first = await startServer({ env: { ...FAST_RECOVERY_ENV, PRIVLINK_TEST_CRASH_AT: point } });
       let second: ServerProcess | undefined;
       try {
         const a = owner(first);
@@ -101,7 +92,7 @@ describe('GCP: crash during create', () => {
 
 describe('GCP: crash during accept and delete', () => {
   test('SIGKILL right after accepting a group, then after the delete call: the group ends AVAILABLE, then everything is gone', async () => {
-    const first = await startServer({ env: FAST });
+    const first = await startServer({ env: FAST_RECOVERY_ENV });
     let second: ServerProcess | undefined;
     let third: ServerProcess | undefined;
     let fourth: ServerProcess | undefined;

@@ -8,13 +8,13 @@ import { AtlasClient } from '../../src/client/atlas-client.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { privateDns } from '../support/driver-dns.js';
 import { until } from '../support/full-stack.js';
+import { FAST_RECOVERY_ENV, restart, waitForDeath } from '../support/crash-restarts.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 
 // The server as a child process, SIGKILLed at the injected points around a serverless private
 // endpoint's provider calls (create of its reserved endpoint service, acceptance of the customer's
 // connection, delete), then restarted on the same store: the endpoint converges with exactly one
 // reserved endpoint service (and one load balancer) per tenant endpoint, and nothing is left after delete.
-const FAST = { PRIVLINK_RECONCILER_LEASE_MS: '1500', PRIVLINK_ENDPOINT_NOT_FOUND_GRACE_MS: '500' };
 
 function clients(server: ServerProcess) {
   const owner = new AtlasClient({ baseUrl: server.apiUrl, publicKey: server.bootstrap.publicKey, privateKey: server.bootstrap.privateKey });
@@ -46,16 +46,6 @@ async function cloudResources(server: ServerProcess, endpointId: string) {
     c.owner.close();
   }
 }
-
-async function waitForDeath(server: ServerProcess, timeoutMs = 30_000): Promise<NodeJS.Signals | null> {
-  const result = await Promise.race([
-    server.exited,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the server did not crash:\n${server.output()}`)), timeoutMs)),
-  ]);
-  return result.signal;
-}
-
-const restart = (crashed: ServerProcess, env: Record<string, string> = {}) => startServer({ location: crashed.location, dataDir: crashed.dataDir, env: { ...FAST, ...env } });
 
 /** Creates the instance and one private endpoint; returns the endpoint's `_id`. */
 async function instanceWithEndpoint(server: ServerProcess): Promise<string> {
@@ -114,7 +104,7 @@ async function driverPings(server: ServerProcess): Promise<void> {
 describe('crash while reserving the endpoint service', () => {
   for (const point of ['before-create-endpoint-service', 'after-create-endpoint-service']) {
     test(`SIGKILL at ${point}: after restart the endpoint is RESERVED, its service made exactly once`, async () => {
-      const first = await startServer({ env: { ...FAST, PRIVLINK_TEST_CRASH_AT: point } });
+      const first = await startServer({ env: { ...FAST_RECOVERY_ENV, PRIVLINK_TEST_CRASH_AT: point } });
       let second: ServerProcess | undefined;
       try {
         const id = await instanceWithEndpoint(first);
@@ -137,7 +127,7 @@ describe('crash while reserving the endpoint service', () => {
 
 describe('crash while accepting and while deleting', () => {
   test('SIGKILL after accepting the connection, then after deleting the service: AVAILABLE after restart, then 404 with nothing left', async () => {
-    const first = await startServer({ env: { ...FAST, PRIVLINK_TEST_CRASH_AT: 'after-accept-connection' } });
+    const first = await startServer({ env: { ...FAST_RECOVERY_ENV, PRIVLINK_TEST_CRASH_AT: 'after-accept-connection' } });
     let second: ServerProcess | undefined;
     let third: ServerProcess | undefined;
     try {
