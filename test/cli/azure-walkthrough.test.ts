@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startStack, type Stack } from '../support/full-stack.js';
-import { assertGolden, normalise, runCliProcess, tempHome, type CliResult } from './support/cli-runner.js';
-import { eventually, withoutProgress } from './support/cli-session.js';
+import { assertGolden, runCliProcess, tempHome } from './support/cli-runner.js';
+import { CliTranscript } from './support/cli-transcript.js';
+import { eventually } from './support/cli-session.js';
 
 /**
  * An Azure private endpoint set up as a user does it, with nothing but the privlink CLI: the
@@ -13,28 +14,11 @@ import { eventually, withoutProgress } from './support/cli-session.js';
 describe('walkthrough: Azure private endpoint with the CLI, the customer side with privlink localcloud azure', { concurrency: false }, () => {
   let stack: Stack;
   let home: { home: string; cleanup(): void };
-  const placeholders: Record<string, string> = {};
-  const transcript: string[] = [];
-
-  /** Replace `value` by `placeholder`, padded to the value's length so aligned tables stay aligned. */
-  const name = (value: string, placeholder: string) => {
-    const padding = value.length - placeholder.length;
-    placeholders[value] = padding > 0 ? `${placeholder.slice(0, -1)}${'-'.repeat(padding)}>` : placeholder;
-  };
-  const run = (args: string[], options: { tty?: boolean } = {}) => runCliProcess(args, { home: home.home, ...options });
-  const ok = async (args: string[], options: { tty?: boolean; record?: boolean } = {}): Promise<CliResult> => {
-    const result = await run(args, options);
-    assert.equal(result.code, 0, `privlink ${args.join(' ')} failed:\n${result.stderr}${result.stdout}`);
-    if (options.record) {
-      transcript.push(
-        normalise(
-          `$ ${options.tty ? 'PRIVLINK_FORCE_TTY=1 ' : ''}privlink ${args.join(' ')}\n--- exit ${result.code}\n--- stdout\n${result.stdout}--- stderr\n${withoutProgress(result.stderr)}--- end\n`,
-          placeholders,
-        ),
-      );
-    }
-    return result;
-  };
+  const cli = new CliTranscript(() => home.home);
+  const { placeholders, entries: transcript } = cli;
+  const name = cli.name.bind(cli);
+  const run = cli.run.bind(cli);
+  const ok = cli.ok.bind(cli);
 
   before(async () => {
     stack = await startStack();
