@@ -11,7 +11,7 @@ import { DigestAuthority } from './api/atlas/digest-auth.js';
 import { buildApiServer } from './api/server.js';
 import { describeConfig, type PrivlinkConfig } from './config/config.js';
 import { nodeHorizon } from './app/node-horizons.js';
-import { privateDnsRecords } from './app/private-dns.js';
+import { privateDnsAnswer } from './app/private-dns-zone.js';
 import { createLocalCloudAws, type LocalCloudAws } from './localcloud/aws/local-cloud-aws.js';
 import { createLocalCloudAzure, type LocalCloudAzure } from './localcloud/azure/local-cloud-azure.js';
 import { azureSnapshotSource } from './localcloud/azure/azure-snapshot-source.js';
@@ -41,6 +41,9 @@ import { secureDataDir } from './store/data-dir-permissions.js';
 import { SettingsRepository } from './store/settings.repository.js';
 
 export type { BootstrapFile } from './store/bootstrap-file.js';
+
+/** TTL of the private DNS's records and of its negative answers (Atlas's SRV/TXT records carry 60). */
+const DNS_TTL = 60;
 
 /** A running privlink process: its URLs and a way to stop it cleanly. */
 export interface RunningPrivlink {
@@ -126,7 +129,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     }
     // The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread.
     const dataPlane = await DataPlaneHost.start({
-      dns: { address: '127.0.0.1', port: config.dnsPort, ttl: 60 },
+      dns: { address: '127.0.0.1', port: config.dnsPort, ttl: DNS_TTL },
       // One source over every running emulator (their loopback ranges are disjoint, see common/loopback.ts).
       localCloud: localCloud
         ? {
@@ -139,7 +142,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
           }
         : null,
       lookups: {
-        dnsRecords: (name, type, addresses) => privateDnsRecords(repositories(store.db), config.domain, addresses, name, type),
+        dnsRecords: (name, type, addresses) => privateDnsAnswer(repositories(store.db), config.domain, DNS_TTL, addresses, name, type),
         horizon: (clusterId, targetName, via) => nodeHorizon(repositories(store.db), config.domain, clusterId, targetName, via),
       },
       writes: store.writes,

@@ -8,7 +8,8 @@ export type PrivateDnsRecord =
   | { type: 'A'; address: string }
   | { type: 'SRV'; target: string; port: number; priority: number; weight: number }
   | { type: 'TXT'; data: string }
-  | { type: 'CNAME'; domain: string };
+  | { type: 'CNAME'; domain: string }
+  | { type: 'SOA'; mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number; ttl: number };
 
 /** Where an endpoint's addresses come from (the local cloud's network interfaces of the VPC endpoint). */
 export interface EndpointAddressBook {
@@ -27,7 +28,8 @@ export interface EndpointAddressBook {
  * - serverless instances, per AVAILABLE private endpoint `n`: SRV `_mongodb._tcp.<instance>-pe-<n>…`
  *   → `pe-<n>-<instance>.<suffix>.<domain>:27017`, TXT `authSource=admin&loadBalanced=true`, and A
  *   of that host as for dedicated clusters (see domain/serverless-topology.ts);
- * Names of the zone that do not exist answer NXDOMAIN (undefined); other zones too.
+ * Names without records answer undefined; private-dns-zone.ts tells NXDOMAIN from an empty
+ * non-terminal and refuses other zones.
  */
 export async function privateDnsRecords(repos: Repositories, domain: string, addresses: EndpointAddressBook, name: string, type: string): Promise<PrivateDnsRecord[] | undefined> {
   const lower = name.toLowerCase().replace(/\.$/, '');

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { EndpointAddressBook, PrivateDnsRecord } from '../../app/private-dns.js';
+import type { PrivateDnsAnswer } from '../../app/private-dns-zone.js';
 import type { Logger, LogLevel } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
@@ -26,7 +27,7 @@ export interface DataPlaneHostOptions {
   readonly localCloud: { readonly source: SnapshotSource; readonly dataDir: string } | null;
   /** The store lookups the worker asks for, run on the main thread. */
   readonly lookups: {
-    dnsRecords(name: string, type: string, addresses: EndpointAddressBook): Promise<PrivateDnsRecord[] | undefined>;
+    dnsRecords(name: string, type: string, addresses: EndpointAddressBook): Promise<PrivateDnsAnswer | PrivateDnsRecord[] | undefined>;
     horizon(clusterId: string, targetName: string, via: { endpointId?: string; sni?: string }): Promise<HorizonAnswer | undefined>;
   };
   /** The store's write counter: cached answers in the worker are dropped when it moves. */

@@ -2,6 +2,7 @@
 // message is plain data (structured clone: objects, arrays, strings, numbers, Dates); nothing is
 // shared. Requests carry an `id` the answer repeats; ids are per direction and per worker life.
 import type { PrivateDnsRecord } from '../../app/private-dns.js';
+import type { PrivateDnsAnswer } from '../../app/private-dns-zone.js';
 import type { LogLevel } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
@@ -71,8 +72,8 @@ export interface HorizonAnswer {
   readonly primary?: string;
 }
 
-/** The answer to a lookup: DNS records (undefined = NXDOMAIN), or a horizon (undefined = default). */
-export type LookupValue = PrivateDnsRecord[] | HorizonAnswer | undefined;
+/** The answer to a lookup: a DNS answer (or records; undefined = NXDOMAIN), or a horizon (undefined = default). */
+export type LookupValue = PrivateDnsAnswer | PrivateDnsRecord[] | HorizonAnswer | undefined;
 
 /** Main thread → worker. */
 export type ToWorker =

@@ -5,6 +5,7 @@
 // horizons are asked of the main thread through bounded, cached lookups (data-plane-protocol.ts).
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { PrivateDnsRecord } from '../../app/private-dns.js';
+import type { PrivateDnsAnswer } from '../../app/private-dns-zone.js';
 import { LocalCertificateAuthority } from '../dataplane/certificates.js';
 import { startDnsServer, type RunningDnsServer } from '../dataplane/dns-server.js';
 import { endpointIdOfTlv } from '../gateway/endpoint-tlv.js';
@@ -68,7 +69,7 @@ async function start(): Promise<void> {
     address: config.dns.address,
     port: config.dns.port,
     ttl: config.dns.ttl,
-    resolve: (name, type) => dnsAnswers.get(`${type} ${name}`, ask({ kind: 'dns', name, type })) as Promise<PrivateDnsRecord[] | undefined>,
+    resolve: (name, type) => dnsAnswers.get(`${type} ${name}`, ask({ kind: 'dns', name, type })) as Promise<PrivateDnsAnswer | PrivateDnsRecord[] | undefined>,
     onError: (error) => queryFailed({ error: error.message }),
   });
   let caPath: string | null = null;

@@ -11,7 +11,9 @@ export type DnsRecord =
   | { type: 'SRV'; target: string; port: number; priority?: number; weight?: number; ttl?: number }
   /** One TXT record; a string longer than 255 bytes is split into several character-strings. */
   | { type: 'TXT'; data: string | string[]; ttl?: number }
-  | { type: 'CNAME'; domain: string; ttl?: number };
+  | { type: 'CNAME'; domain: string; ttl?: number }
+  /** A zone's start of authority (RFC 1035 §3.3.13); sent in the authority section of NODATA and NXDOMAIN replies (RFC 2308 §3). */
+  | { type: 'SOA'; mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number; ttl?: number };
 
 export type DnsRecordType = DnsRecord['type'];
 
@@ -44,7 +46,7 @@ export function dnsTypeName(code: number): string {
   return TYPE_NAMES.get(code) ?? `TYPE${code}`;
 }
 
-export const DNS_RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4 } as const;
+export const DNS_RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 
 export interface DnsReply {
   /** The query's header (id, opcode, rd are echoed). */
@@ -53,6 +55,10 @@ export interface DnsReply {
   question: DnsQuestion;
   /** Answer records, owned by `name` (written as the question spells it), TTL already chosen. */
   answers: Array<{ name: string; ttl: number; record: DnsRecord }>;
+  /** Authority records (the zone's SOA on NODATA and NXDOMAIN), owner name and TTL chosen. */
+  authority?: Array<{ name: string; ttl: number; record: DnsRecord }>;
+  /** The `aa` bit; default true. A REFUSED reply for a name outside our zones is not authoritative. */
+  authoritative?: boolean;
 }
 
 /** The largest message this encoder writes (a TCP length prefix's maximum). */
@@ -71,27 +77,30 @@ export function encodeDnsReply(reply: DnsReply, limit: number): Buffer {
   const max = Math.min(limit, MAX_MESSAGE);
   try {
     const writer = new MessageWriter(max);
-    writeHeader(writer, reply, reply.answers.length, false);
+    const authority = reply.authority ?? [];
+    writeHeader(writer, reply, reply.answers.length, authority.length, false);
     writeQuestion(writer, reply.question);
     for (const answer of reply.answers) writeRecord(writer, answer.name, answer.ttl, answer.record);
+    for (const record of authority) writeRecord(writer, record.name, record.ttl, record.record);
     return writer.bytes();
   } catch (error) {
     if (!(error instanceof MessageOverflow)) throw error;
   }
   const writer = new MessageWriter(MAX_MESSAGE);
-  writeHeader(writer, reply, 0, true);
+  writeHeader(writer, reply, 0, 0, true);
   writeQuestion(writer, reply.question);
   return writer.bytes().subarray(0, max);
 }
 
-function writeHeader(writer: MessageWriter, reply: DnsReply, answers: number, truncated: boolean): void {
+function writeHeader(writer: MessageWriter, reply: DnsReply, answers: number, authority: number, truncated: boolean): void {
   const { header } = reply;
   writer.u16(header.id);
-  // qr=1, opcode, aa=1, tc, rd echoed, ra=0, z=0, rcode
-  writer.u16(0x8000 | (header.opcode << 11) | 0x0400 | (truncated ? 0x0200 : 0) | (header.rd << 8) | (reply.rcode & 0x0f));
+  // qr=1, opcode, aa (default 1), tc, rd echoed, ra=0, z=0, rcode
+  const aa = reply.authoritative === false ? 0 : 0x0400;
+  writer.u16(0x8000 | (header.opcode << 11) | aa | (truncated ? 0x0200 : 0) | (header.rd << 8) | (reply.rcode & 0x0f));
   writer.u16(1);
   writer.u16(answers);
-  writer.u16(0);
+  writer.u16(authority);
   writer.u16(0);
 }
 
@@ -124,6 +133,11 @@ function writeRecord(writer: MessageWriter, name: string, ttl: number, record: D
       writer.u16(record.port);
       // RFC 2782: the target is not compressed.
       writer.name(record.target, false);
+      break;
+    case 'SOA':
+      writer.name(record.mname, true);
+      writer.name(record.rname, true);
+      for (const value of [record.serial, record.refresh, record.retry, record.expire, record.minimum]) writer.u32(value);
       break;
     case 'TXT':
       for (const text of Array.isArray(record.data) ? record.data : [record.data]) {

@@ -105,6 +105,39 @@ test('dig, a second real client, gets the same answers over UDP and TCP', async 
   assert.ok(queries.some((q) => q.transport === 'udp'));
 });
 
+test('a full answer: NODATA and NXDOMAIN carry the zone SOA in authority, REFUSED is not authoritative (dig and the Node resolver)', async (t) => {
+  const cleanup = new Cleanup();
+  t.after(() => cleanup.run());
+  const soa = { type: 'SOA' as const, mname: 'ns.privlink.test', rname: 'hostmaster.privlink.test', serial: 1, refresh: 7200, retry: 900, expire: 1209600, minimum: 30, ttl: 60 };
+  const running = await startDnsServer({
+    resolve: (name) => {
+      if (!name.endsWith('privlink.test')) return { rcode: 'REFUSED', records: [] };
+      if (name === HOST) return { rcode: 'NOERROR', records: [{ type: 'A', address: '127.0.0.1' }], soa: { zone: 'privlink.test', record: soa } };
+      if (name === 'abcde.privlink.test') return { rcode: 'NOERROR', records: [], soa: { zone: 'privlink.test', record: soa } };
+      return { rcode: 'NXDOMAIN', records: [], soa: { zone: 'privlink.test', record: soa } };
+    },
+  });
+  cleanup.add(() => running.stop());
+  const dig = async (...args: string[]): Promise<string> => (await run('dig', [`@${running.address}`, '-p', String(running.port), '+time=2', '+tries=1', ...args])).stdout;
+  const ent = await dig('A', 'abcde.privlink.test');
+  assert.match(ent, /status: NOERROR/);
+  assert.match(ent, /flags: qr aa[^;]*; QUERY: 1, ANSWER: 0, AUTHORITY: 1/);
+  // RFC 2308 §3: the SOA's TTL in a negative answer is min(TTL, MINIMUM).
+  assert.match(ent, /privlink\.test\.\s+30\s+IN\s+SOA\s+ns\.privlink\.test\. hostmaster\.privlink\.test\. 1 7200 900 1209600 30/);
+  const nx = await dig('A', 'nope.abcde.privlink.test', '+tcp');
+  assert.match(nx, /status: NXDOMAIN/);
+  assert.match(nx, /AUTHORITY: 1/);
+  const answered = await dig('A', HOST);
+  assert.match(answered, /ANSWER: 1, AUTHORITY: 0/, 'a positive answer carries no SOA');
+  const refused = await dig('A', 'example.com');
+  assert.match(refused, /status: REFUSED/);
+  assert.doesNotMatch(refused, /flags: qr aa/, 'not authoritative for other zones');
+  const resolver = resolverFor(running);
+  await assert.rejects(resolver.resolve4('abcde.privlink.test'), { code: 'ENODATA' });
+  await assert.rejects(resolver.resolve4('nope.abcde.privlink.test'), { code: 'ENOTFOUND' });
+  await assert.rejects(resolver.resolve4('example.com'), { code: 'EREFUSED' });
+});
+
 test('the record source is read on every query, may be async, and a failing source answers SERVFAIL', async (t) => {
   const cleanup = new Cleanup();
   t.after(() => cleanup.run());

@@ -15,12 +15,27 @@ export type { DnsRecord, DnsRecordType } from './dns-reply-encoder.js';
 export type DnsQueryType = DnsRecordType | 'ANY' | (string & {});
 
 /**
- * Where answers come from. Called for each question with the name lower-cased and without a
- * trailing dot. Return `undefined` when the name does not exist at all (→ NXDOMAIN), `[]` when it
- * exists but has nothing of that type (→ NOERROR, no answers), else the records (several per
- * query allowed). 'ANY' asks for every record of the name. May be async; a throw → SERVFAIL.
+ * A full answer from a source that knows its zones: `NOERROR` with the records (none = NODATA,
+ * e.g. an empty non-terminal, RFC 4592 §2.2.2 / RFC 8020), `NXDOMAIN` (the name is in the zone
+ * and does not exist) or `REFUSED` (the name is in none of the server's zones, as an
+ * authoritative-only server such as Route 53's answers). `soa` is the zone's SOA, written to the
+ * authority section of NODATA and NXDOMAIN replies so resolvers can cache the negative answer
+ * (RFC 2308 §3, §5); its TTL is the negative-caching time.
  */
-export type DnsRecordSource = (name: string, type: DnsQueryType) => DnsRecord[] | undefined | Promise<DnsRecord[] | undefined>;
+export interface DnsAnswer {
+  readonly rcode: 'NOERROR' | 'NXDOMAIN' | 'REFUSED';
+  readonly records: readonly DnsRecord[];
+  readonly soa?: { readonly zone: string; readonly record: Extract<DnsRecord, { type: 'SOA' }> };
+}
+
+/**
+ * Where answers come from. Called for each question with the name lower-cased and without a
+ * trailing dot. Return a `DnsAnswer`, or in the short form: `undefined` when the name does not
+ * exist at all (→ NXDOMAIN), `[]` when it exists but has nothing of that type (→ NOERROR, no
+ * answers), else the records (several per query allowed). 'ANY' asks for every record of the
+ * name. May be async; a throw → SERVFAIL.
+ */
+export type DnsRecordSource = (name: string, type: DnsQueryType) => DnsRecord[] | DnsAnswer | undefined | Promise<DnsRecord[] | DnsAnswer | undefined>;
 
 export interface DnsServerOptions {
   resolve: DnsRecordSource;
@@ -207,9 +222,16 @@ async function answer(query: DnsQuery, resolve: DnsRecordSource, defaultTtl: num
   const question = query.questions[0];
   const reply: DnsReply = { header: query.header, rcode: DNS_RCODE.NOERROR, question, answers: [] };
   if (query.header.opcode !== OPCODE_QUERY) return { ...reply, rcode: DNS_RCODE.NOTIMP };
-  const records = await resolve(question.name.toLowerCase(), dnsTypeName(question.type));
-  if (!records) return { ...reply, rcode: DNS_RCODE.NXDOMAIN };
-  for (const record of records) reply.answers.push({ name: question.name, ttl: record.ttl ?? defaultTtl, record });
+  const found = await resolve(question.name.toLowerCase(), dnsTypeName(question.type));
+  const full: DnsAnswer = found === undefined ? { rcode: 'NXDOMAIN', records: [] } : Array.isArray(found) ? { rcode: 'NOERROR', records: found } : (found as DnsAnswer);
+  if (full.rcode === 'REFUSED') return { ...reply, rcode: DNS_RCODE.REFUSED, authoritative: false };
+  if (full.rcode === 'NXDOMAIN') reply.rcode = DNS_RCODE.NXDOMAIN;
+  for (const record of full.records) reply.answers.push({ name: question.name, ttl: record.ttl ?? defaultTtl, record });
+  if (reply.answers.length === 0 && full.soa) {
+    // RFC 2308 §3: the SOA's TTL is min(its own TTL, its MINIMUM field).
+    const ttl = Math.min(full.soa.record.ttl ?? defaultTtl, full.soa.record.minimum);
+    reply.authority = [{ name: full.soa.zone, ttl, record: full.soa.record }];
+  }
   return reply;
 }
 

@@ -8,6 +8,7 @@ import {
   modifyVpcEndpointServicePermissions,
 } from './endpoint-services.actions.js';
 import { describeAvailabilityZones, describeRegions } from './geography.actions.js';
+import { describeNetworkInterfaces } from './network-interfaces.actions.js';
 import { authorizeSecurityGroupEgress, authorizeSecurityGroupIngress, createSecurityGroup, describeSecurityGroups } from './security-groups.actions.js';
 import { createVpcEndpoint, deleteVpcEndpoints, describeVpcEndpoints, describeVpcEndpointServices } from './vpc-endpoints.actions.js';
 import { createSubnet, createVpcAction, deleteSubnet, describeSubnets, describeVpcs } from './vpcs.actions.js';
@@ -37,4 +38,5 @@ export const EC2_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   DescribeVpcEndpointConnections: describeVpcEndpointConnections,
   AcceptVpcEndpointConnections: acceptVpcEndpointConnections,
   RejectVpcEndpointConnections: rejectVpcEndpointConnections,
+  DescribeNetworkInterfaces: describeNetworkInterfaces,
 };

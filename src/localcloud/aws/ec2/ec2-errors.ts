@@ -31,6 +31,22 @@ export function vpcEndpointNotFound(vpcEndpointId: string): AwsQueryError {
   return new AwsQueryError('InvalidVpcEndpointId.NotFound', `The Vpc Endpoint Id '${vpcEndpointId}' does not exist`);
 }
 
+/**
+ * An id that is not `vpce-` followed by lower-case letters and digits, in AWS's words
+ * (`InvalidVpcEndpointId.Malformed`, 400).
+ */
+export function vpcEndpointMalformed(vpcEndpointId: string): AwsQueryError {
+  return new AwsQueryError(
+    'InvalidVpcEndpointId.Malformed',
+    `Invalid Id: '${vpcEndpointId}' (expecting 'vpce-...; the Id may only contain lowercase alphanumeric characters and a single dash')`,
+  );
+}
+
+/** Throws InvalidVpcEndpointId.Malformed unless `id` has the shape of a VPC endpoint id. */
+export function checkVpcEndpointId(id: string): void {
+  if (!/^vpce-[a-z0-9]+$/.test(id)) throw vpcEndpointMalformed(id);
+}
+
 export function serviceIdNotFound(serviceId: string): AwsQueryError {
   return new AwsQueryError('InvalidVpcEndpointServiceId.NotFound', `The Vpc Endpoint Service Id '${serviceId}' does not exist`);
 }

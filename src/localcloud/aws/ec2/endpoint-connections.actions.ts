@@ -3,7 +3,7 @@ import type { VpcEndpoint } from '../model.js';
 import { parseFilters } from '../query-params.js';
 import { resting, scheduled } from '../../common/transitions.js';
 import { leaf, list, xml, type Xml } from '../xml.js';
-import { missingParameter, required } from './ec2-errors.js';
+import { checkVpcEndpointId, missingParameter, required } from './ec2-errors.js';
 import { renderConnection, renderUnsuccessful, type UnsuccessfulItem } from './ec2-render.js';
 import { ownService } from './endpoint-services.actions.js';
 import { endpointDnsEntries } from './endpoint-views.js';
@@ -66,6 +66,7 @@ async function decideAll(ctx: ActionContext, verdict: Verdict): Promise<Xml> {
   const service = await ownService(ctx, required(ctx.params, 'ServiceId'));
   const ids = ctx.params.list('VpcEndpointId');
   if (ids.length === 0) throw missingParameter('VpcEndpointId');
+  ids.forEach(checkVpcEndpointId);
   const unsuccessful: UnsuccessfulItem[] = [];
   for (const id of ids) {
     const endpoint = await ctx.repos.endpoints.findEndpoint(id);

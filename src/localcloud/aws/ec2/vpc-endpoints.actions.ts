@@ -6,7 +6,7 @@ import { parseFilters } from '../query-params.js';
 import { resting, scheduled } from '../../common/transitions.js';
 import { element, leaf, list, scalarList, xml, type Xml } from '../xml.js';
 import { checkClientToken } from './client-token.js';
-import { invalidParameter, missingParameter, optionalBoolean, required, serviceNameNotFound, vpcEndpointNotFound } from './ec2-errors.js';
+import { checkVpcEndpointId, invalidParameter, missingParameter, optionalBoolean, required, serviceNameNotFound, vpcEndpointNotFound } from './ec2-errors.js';
 import { renderServiceDetail, renderUnsuccessful, renderVpcEndpoint, type UnsuccessfulItem } from './ec2-render.js';
 import { endpointDnsEntries, endpointGroups, serviceZones, visibleServices } from './endpoint-views.js';
 import { applyFilters } from './filters.js';
@@ -107,9 +107,10 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
   return xml(element('vpcEndpoint', await renderEndpoint(ctx, endpoint)), leaf('clientToken', idempotency.token));
 }
 
-/** DescribeVpcEndpoints: `VpcEndpointId.N`, filters service-name, vpc-id, vpc-endpoint-id, vpc-endpoint-state, vpc-endpoint-type, ip-address-type, tags; paging (≤1000). */
+/** DescribeVpcEndpoints: `VpcEndpointId.N` (a malformed one → InvalidVpcEndpointId.Malformed), filters service-name, vpc-id, vpc-endpoint-id, vpc-endpoint-state, vpc-endpoint-type, ip-address-type, tags; paging (≤1000). */
 export async function describeVpcEndpoints(ctx: ActionContext): Promise<Xml> {
   const ids = ctx.params.list('VpcEndpointId');
+  ids.forEach(checkVpcEndpointId);
   let endpoints = await ctx.repos.endpoints.listEndpoints(ctx.account.accountId, ctx.region.regionName);
   for (const id of ids) if (!endpoints.some((e) => e.vpcEndpointId === id)) throw vpcEndpointNotFound(id);
   if (ids.length > 0) endpoints = endpoints.filter((e) => ids.includes(e.vpcEndpointId));
@@ -143,6 +144,7 @@ export async function describeVpcEndpoints(ctx: ActionContext): Promise<Xml> {
 export async function deleteVpcEndpoints(ctx: ActionContext): Promise<Xml> {
   const ids = ctx.params.list('VpcEndpointId');
   if (ids.length === 0) throw missingParameter('VpcEndpointId');
+  ids.forEach(checkVpcEndpointId);
   const unsuccessful: UnsuccessfulItem[] = [];
   for (const id of ids) {
     const endpoint = await ctx.repos.endpoints.findEndpoint(id);
