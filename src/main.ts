@@ -44,6 +44,8 @@ export type { BootstrapFile } from './store/bootstrap-file.js';
 
 /** TTL of the private DNS's records and of its negative answers (Atlas's SRV/TXT records carry 60). */
 const DNS_TTL = 60;
+/** The private DNS listens on loopback (see docs/connecting.md to send a host's `<domain>` queries there). */
+const DNS_HOST = '127.0.0.1';
 
 /** A running privlink process: its URLs and a way to stop it cleanly. */
 export interface RunningPrivlink {
@@ -129,7 +131,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     }
     // The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread.
     const dataPlane = await DataPlaneHost.start({
-      dns: { address: '127.0.0.1', port: config.dnsPort, ttl: DNS_TTL },
+      dns: { address: DNS_HOST, port: config.dnsPort, ttl: DNS_TTL },
       // One source over every running emulator (their loopback ranges are disjoint, see common/loopback.ts).
       localCloud: localCloud
         ? {
@@ -228,7 +230,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     const apiUrl = config.publicUrl ?? `http://${config.host}:${address.port}`;
 
     const gcpFile = gcpCloud && gcpKeyFiles ? gcpBootstrapOf(gcpCloud, gcpKeyFiles) : null;
-    const file = writeBootstrapFileFor(config.dataDir, bootstrap.key, apiUrl, localCloud, localCloudUrl, azureCloud, gcpFile, dataPlane.caPath);
+    const dns = { host: DNS_HOST, port: dataPlane.dnsPort };
+    const file = writeBootstrapFileFor(config.dataDir, bootstrap.key, apiUrl, dns, localCloud, localCloudUrl, azureCloud, gcpFile, dataPlane.caPath);
     if (bootstrap.key) await claimBootstrapKey(ctx, bootstrap.key);
     if (!file) {
       log.warn(
@@ -263,6 +266,7 @@ function writeBootstrapFileFor(
   dataDir: string,
   key: BootstrapKey | null,
   apiUrl: string,
+  dns: { host: string; port: number },
   localCloud: LocalCloudAws | null,
   localCloudUrl: string | null,
   azureCloud: LocalCloudAzure | null,
@@ -279,6 +283,7 @@ function writeBootstrapFileFor(
     publicKey: identity.publicKey,
     privateKey: identity.privateKey,
     baseUrl: apiUrl,
+    dns,
     ...(localCloud && localCloudUrl
       ? {
           localCloud: {

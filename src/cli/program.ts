@@ -4,6 +4,7 @@ import { adminGroup } from './commands/admin/admin.group.js';
 import { clustersGroup } from './commands/clusters/clusters.group.js';
 import { completionCommand } from './commands/completion.command.js';
 import { configGroup } from './commands/config/config.group.js';
+import { dnsGroup } from './commands/dns/dns.group.js';
 import { localcloudGroup } from './commands/localcloud/localcloud.group.js';
 import { organizationsGroup } from './commands/organizations/organizations.group.js';
 import { privateEndpointsGroup } from './commands/private-endpoints/private-endpoints.group.js';
@@ -35,6 +36,7 @@ import { ENVIRONMENT_HELP } from './config/environment-help.js';
  *   privlink projects {create|list|describe|delete} · privlink projects apiKeys assign
  *   privlink organizations list · privlink organizations apiKeys {create|list|delete}
  *   privlink clusters {create|list|describe|delete|watch}
+ *   privlink dns hosts
  *   privlink serverless {create|list|describe|delete|watch}
  *   privlink localcloud aws {describe-vpcs|describe-subnets|create-subnet|create-vpc-endpoint|describe-vpc-endpoints|delete-vpc-endpoints|describe-vpc-endpoint-services}
  *   privlink completion {bash|zsh|fish} · privlink help [exit-codes|environment|<command…>]
@@ -95,6 +97,7 @@ export function buildProgram(io: CliIo): Command {
     clustersGroup,
     completionCommand,
     configGroup,
+    dnsGroup,
     helpCommand,
     localcloudGroup,
     organizationsGroup,

@@ -14,6 +14,12 @@ export interface BootstrapFile {
   publicKey: string;
   privateKey: string;
   baseUrl: string;
+  /**
+   * Where this installation's private DNS answers (UDP and TCP), for `dig @host -p port`, a
+   * resolver's split-DNS forwarding, or the driver's `dns.setServers`. Added after the first
+   * release of the file; absent in files written before.
+   */
+  dns?: { host: string; port: number };
   localCloud?: {
     endpoint: string;
     /** The customer account (its VPCs, subnets, endpoints): for `aws ec2 … --endpoint-url`. */

@@ -20,6 +20,7 @@ describe('shell completion', () => {
       'clusters',
       'completion',
       'config',
+      'dns',
       'help',
       'localcloud',
       'organizations',

@@ -42,6 +42,7 @@ export async function resetBootstrapCredentials(config: PrivlinkConfig): Promise
       publicKey: key.publicKey,
       privateKey: key.privateKey,
       baseUrl: previous?.baseUrl ?? config.publicUrl ?? `http://${config.host}:${config.port}`,
+      ...(previous?.dns ? { dns: previous.dns } : {}),
       ...(previous?.localCloud ? { localCloud: previous.localCloud } : {}),
     };
     writeBootstrapFile(config.dataDir, file);
