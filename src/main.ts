@@ -34,6 +34,7 @@ import { Controller } from './reconciler/controller.js';
 import { CrashPoints } from './reconciler/crash-points.js';
 import type { ListenerDirectory, ReconcileContext } from './reconciler/reconcile-context.js';
 import { resyncAll, resyncClusters } from './reconciler/resync.js';
+import { CloudEndpointWatch } from './reconciler/cloud-endpoint-watch.js';
 import { workKinds } from './reconciler/work-kinds.js';
 import { readBootstrapFile, writeBootstrapFile, bootstrapFilePath, writeGcpKey, type BootstrapFile } from './store/bootstrap-file.js';
 import { openStore, type Store } from './store/database.js';
@@ -129,6 +130,10 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         producer: writeGcpKey(config.dataDir, 'producer', gcpCloud.projects.producer.serviceAccountKey),
       };
     }
+    // The local cloud announces every change to a customer endpoint (deleted on the cloud side, …):
+    // the registrations it concerns are reconciled at once, not at the next resync.
+    const endpointWatch = new CloudEndpointWatch(store, log.child({ component: 'cloud-endpoint-watch' }));
+    let watched = Promise.resolve();
     // The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread.
     const dataPlane = await DataPlaneHost.start({
       dns: { address: DNS_HOST, port: config.dnsPort, ttl: DNS_TTL },
@@ -148,6 +153,10 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         horizon: (clusterId, targetName, via) => nodeHorizon(repositories(store.db), config.domain, clusterId, targetName, via),
       },
       writes: store.writes,
+      onSnapshot: (snapshot) => {
+        const endpoints = snapshot.endpoints.map((e) => ({ cloud: e.cloud, endpointId: e.endpointId, state: e.state, forwarding: e.forwarding }));
+        watched = watched.then(() => endpointWatch.observe(endpoints));
+      },
       log,
       logLevel: config.logLevel,
       onRestart: async () => {

@@ -4,7 +4,7 @@ import type { PrivateDnsAnswer } from '../../app/private-dns-zone.js';
 import type { Logger, LogLevel } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
-import { forwardingAddresses, type SnapshotSource } from '../common/data-plane-snapshot.js';
+import { forwardingAddresses, type DataPlaneSnapshot, type SnapshotSource } from '../common/data-plane-snapshot.js';
 import {
   DEFAULT_LOOKUP_BOUNDS,
   type DataPlaneWorkerConfig,
@@ -33,6 +33,11 @@ export interface DataPlaneHostOptions {
   /** The store's write counter: cached answers in the worker are dropped when it moves. */
   readonly writes: { readonly value: number };
   readonly log: Logger;
+  /**
+   * Called on the main thread with each local-cloud snapshot that differs from the last (the
+   * cloud announced a change, or a lazy transition fell due). Must not throw.
+   */
+  readonly onSnapshot?: (snapshot: DataPlaneSnapshot) => void;
   readonly logLevel: LogLevel;
   readonly bounds?: LookupBounds;
   /** Called after the worker was restarted following a crash: its simulated nodes are gone and must be ensured again. */
@@ -78,7 +83,14 @@ export class DataPlaneHost implements EndpointAddressBook {
     this.bounds = options.bounds ?? DEFAULT_LOOKUP_BOUNDS;
     this.seenWrites = options.writes.value;
     this.feed = options.localCloud
-      ? new SnapshotFeed(options.localCloud.source, (snapshot) => this.postToReady({ type: 'snapshot', snapshot }), options.log.child({ component: 'gateway' }))
+      ? new SnapshotFeed(
+          options.localCloud.source,
+          (snapshot) => {
+            this.postToReady({ type: 'snapshot', snapshot });
+            options.onSnapshot?.(snapshot);
+          },
+          options.log.child({ component: 'gateway' }),
+        )
       : undefined;
     this.watchdog = new WorkerWatchdog({
       intervalMs: HEARTBEAT_MS,
