@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promises as dns } from 'node:dns';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DeleteVpcEndpointsCommand, DescribeNetworkInterfacesCommand, DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
@@ -23,6 +25,8 @@ let suffix: string;
 let host: string;
 let srvName: string;
 let cliHome: { home: string; cleanup(): void };
+let standard: string;
+let hostsLines: string;
 
 before(async () => {
   // A resync far away: only the cloud's announcement can make the 2 s below.
@@ -50,7 +54,9 @@ before(async () => {
     () => stack.owner.get(`${stack.project}/clusters/Cluster0`),
     (r) => (r.json as { connectionStrings: { privateEndpoint: unknown[] } }).connectionStrings.privateEndpoint.length > 0,
   );
-  const srv = (withStrings.json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string }> } }).connectionStrings.privateEndpoint[0]!.srvConnectionString;
+  const entry = (withStrings.json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string; connectionString: string }> } }).connectionStrings.privateEndpoint[0]!;
+  const srv = entry.srvConnectionString;
+  standard = entry.connectionString;
   srvName = srv.replace('mongodb+srv://', '');
   suffix = /^cluster0-pl-0\.([a-z0-9]{5})\.privlink\.test$/.exec(srvName)![1]!;
   host = `pl-0-us-east-1.${suffix}.privlink.test`;
@@ -145,9 +151,54 @@ describe('the endpoint private IPs and the names that resolve to them', () => {
     // The same with the server named explicitly; a wrong one fails clearly.
     const named = await runCliProcess(['dns', 'hosts', '--projectId', stack.projectId, '--dnsServer', `127.0.0.1:${stack.running.dnsPort}`], { home: cliHome.home, env });
     assert.equal(named.stdout, result.stdout);
+    hostsLines = result.stdout;
     const bad = await runCliProcess(['dns', 'hosts', '--projectId', stack.projectId, '--dnsServer', 'nowhere'], { home: cliHome.home, env });
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /invalid DNS server 'nowhere': expected host:port/);
+  });
+
+  test("with those lines in /etc/hosts the system resolver (getent) and the official driver's own lookups reach the cluster through the endpoint (standard string, TLS)", async (t) => {
+    assert.ok(hostsLines, 'the previous test printed the lines');
+    // /etc/hosts is the machine's: the lines go into a private copy bind-mounted over it in a
+    // mount namespace of this test's own (needs root or unprivileged user namespaces).
+    const probe = await run('unshare', ['-rm', 'true']).then(
+      () => true,
+      () => false,
+    );
+    if (!probe) {
+      t.skip('unshare -rm is not permitted here (no user namespaces): /etc/hosts cannot be replaced privately');
+      return;
+    }
+    const dir = mkdtempSync(join(process.env.PRIVLINK_TEST_SCRATCH ?? tmpdir(), 'hosts-'));
+    try {
+      const hostsFile = join(dir, 'hosts');
+      writeFileSync(hostsFile, `${readFileSync('/etc/hosts', 'utf8')}\n${hostsLines}`);
+      const address = hostsLines.trim().split('\n')[1]!.split('\t')[0]!;
+      const [a, b, c] = address.split('.');
+      const script = join(dir, 'connect.mjs');
+      writeFileSync(
+        script,
+        `import { MongoClient } from ${JSON.stringify(createRequire(import.meta.url).resolve('mongodb'))};
+const client = new MongoClient(process.argv[2], { localAddress: process.argv[3], serverSelectionTimeoutMS: 8000 });
+try {
+  const hello = await client.db('admin').command({ hello: 1 });
+  console.log(JSON.stringify({ ping: await client.db('admin').command({ ping: 1 }), hosts: hello.hosts }));
+} finally {
+  await client.close();
+}
+`,
+      );
+      const url = `${standard.replace('ssl=true', 'tls=true')}&tlsCAFile=${encodeURIComponent(stack.running.caPath!)}`;
+      const inside = `mount --bind "$1" /etc/hosts && getent ahostsv4 "$2" | awk '{print $1}' | sort -u && "$3" "$4" "$5" "$6"`;
+      const { stdout } = await run('unshare', ['-rm', 'sh', '-c', inside, 'sh', hostsFile, host, process.execPath, script, url, `${a}.${b}.${c}.250`], { timeout: 30_000 });
+      const [resolved, result] = stdout.trim().split('\n');
+      assert.equal(resolved, address, 'getent resolves the name from the hosts file to the address the private DNS answers');
+      const answer = JSON.parse(result!) as { ping: { ok: number }; hosts: string[] };
+      assert.deepEqual(answer.ping, { ok: 1 });
+      assert.deepEqual([...answer.hosts].sort(), standard.replace('mongodb://', '').split('/')[0]!.split(',').sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
