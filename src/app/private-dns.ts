@@ -15,6 +15,12 @@ export type PrivateDnsRecord =
 export interface EndpointAddressBook {
   /** The IPv4 addresses clients use to reach the endpoint; empty when unknown. */
   addressesOf(endpointId: string): readonly string[];
+  /**
+   * Whether the local cloud carries this endpoint's traffic now (it forwards). Its A records are
+   * then exactly `addressesOf`: none while every zone it has interfaces in is down (NODATA, never
+   * a fallback name). Absent: nothing is carried locally.
+   */
+  carries?(endpointId: string): boolean;
 }
 
 /**
@@ -62,6 +68,7 @@ export async function privateDnsRecords(repos: Repositories, domain: string, add
   if (type !== 'A' && type !== 'ANY' && type !== 'CNAME') return [];
   const ips = addresses.addressesOf(endpointHost.connectionId);
   if (ips.length > 0) return type === 'CNAME' ? [] : ips.map((address) => ({ type: 'A' as const, address }));
+  if (addresses.carries?.(endpointHost.connectionId)) return [];
   // Azure and GCP: Atlas publishes the address the customer registered.
   if (endpointHost.registeredIp) return type === 'CNAME' ? [] : [{ type: 'A', address: endpointHost.registeredIp }];
   const endpoint = (await repos.privateEndpoints.listProjectEndpoints(project.id)).find((e) => e.endpointId === endpointHost.endpointId && !e.deleteRequested);
@@ -95,6 +102,7 @@ async function serverlessRecords(
     if (type !== 'A' && type !== 'ANY') return [];
     const ips = addresses.addressesOf(endpoint.cloudProviderEndpointId!);
     if (ips.length > 0) return ips.map((address) => ({ type: 'A' as const, address }));
+    if (addresses.carries?.(endpoint.cloudProviderEndpointId!)) return [];
     // Azure: Atlas publishes the address the customer registered.
     return endpoint.privateEndpointIpAddress ? [{ type: 'A', address: endpoint.privateEndpointIpAddress }] : [];
   }

@@ -54,7 +54,8 @@ before(async () => {
     () => stack.owner.get(`${stack.project}/clusters/Cluster0`),
     (r) => (r.json as { connectionStrings: { privateEndpoint: unknown[] } }).connectionStrings.privateEndpoint.length > 0,
   );
-  const entry = (withStrings.json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string; connectionString: string }> } }).connectionStrings.privateEndpoint[0]!;
+  const entry = (withStrings.json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string; connectionString: string }> } }).connectionStrings
+    .privateEndpoint[0]!;
   const srv = entry.srvConnectionString;
   standard = entry.connectionString;
   srvName = srv.replace('mongodb+srv://', '');

@@ -5,6 +5,8 @@ import type { DataPlaneSnapshot, SnapshotSource } from '../common/data-plane-sna
 import { applyDelays, parseDelays, type DelayPreset, type Delays } from './delays.js';
 import { readSettings, SETTING } from './emulator-settings.js';
 import { toStoredFault, type FaultSpec } from '../common/faults.js';
+import { setZoneState, type ZoneState } from './zone-outages.js';
+import { allRegions } from './geography.js';
 import { accessKeyId, accountId, secretAccessKey } from './ids.js';
 import { advanceDueRows } from './lazy-transitions.js';
 import { loopbackRanges } from '../common/loopback.js';
@@ -68,6 +70,13 @@ export interface LocalCloudAws extends SnapshotSource {
   setFault(action: string, fault: Fault | null): Promise<void>;
   /** Window after a service becomes Available in which CreateVpcEndpoint answers 503 Unavailable (0 = off, default). */
   setUnavailableWindow(ms: number): Promise<void>;
+  /**
+   * The availability-zone fault switch (zone-outages.ts): `impaired` takes the zone's data plane
+   * down (its interfaces refuse connections, private DNS leaves their addresses out, its targets
+   * get no traffic), `available` brings it back. Also the EC2 extension action
+   * PrivlinkSetAvailabilityZoneState and `privlink localcloud aws set-availability-zone-state`.
+   */
+  setAvailabilityZoneState(zoneName: string, state: ZoneState): Promise<void>;
   /** The data-plane read model at this instant (lazy transitions advanced first). */
   snapshot(): Promise<DataPlaneSnapshot>;
   /**
@@ -189,6 +198,11 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
       if (fault === null) return control.setFault(action, null, undefined);
       const stored = toStoredFault(fault);
       await control.setFault(action, stored.fault, stored.times);
+    },
+    async setAvailabilityZoneState(zoneName, state) {
+      if (!allRegions().some((region) => region.zones.some((zone) => zone.zoneName === zoneName))) throw new RangeError(`No availability zone ${zoneName}`);
+      await setZoneState(control, zoneName, state);
+      await changed();
     },
     async setUnavailableWindow(ms) {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError('The unavailable window must be a non-negative number of ms');

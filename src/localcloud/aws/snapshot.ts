@@ -4,6 +4,7 @@ import { nextDueAt } from './lazy-transitions.js';
 import { loopbackAddress, loopbackOctet, type LoopbackRange } from '../common/loopback.js';
 import type { NetworkInterface, Vpc } from './model.js';
 import { endpointDnsNames } from './names.js';
+import { zonesDown } from './zone-outages.js';
 import type { Repositories } from './store/repositories.js';
 import type { DataPlaneSnapshot, SnapshotNetworkInterface, SnapshotService, SnapshotTarget } from '../common/data-plane-snapshot.js';
 
@@ -15,6 +16,8 @@ import type { DataPlaneSnapshot, SnapshotNetworkInterface, SnapshotService, Snap
  * consistent.
  */
 export async function buildSnapshot(repos: Repositories, now: Date, range: LoopbackRange): Promise<DataPlaneSnapshot> {
+  // Zones taken down with the fault switch carry nothing: their interfaces and targets are left out.
+  const down = await zonesDown(repos.control);
   const vpcs = await repos.network.allVpcs();
   const vpcById = new Map(vpcs.map((v) => [v.vpcId, v]));
   const loopback = (vpc: Vpc | undefined, ip: string) => (vpc ? loopbackAddress(range, vpc.slot, ip) : ip);
@@ -27,7 +30,7 @@ export async function buildSnapshot(repos: Repositories, now: Date, range: Loopb
     privateIp: eni.privateIp,
     loopbackAddress: loopback(vpcById.get(eni.vpcId), eni.privateIp),
   });
-  const interfacesOf = (ownerId: string) => interfaces.filter((eni) => eni.ownerId === ownerId).map(toInterface);
+  const interfacesOf = (ownerId: string) => interfaces.filter((eni) => eni.ownerId === ownerId && !down.has(eni.availabilityZone)).map(toInterface);
 
   const rules = await repos.network.listRules();
   const securityGroups = (await repos.network.allSecurityGroups()).map((g) => {
@@ -62,7 +65,7 @@ export async function buildSnapshot(repos: Repositories, now: Date, range: Loopb
         {
           proxyProtocol: g.attributes['proxy_protocol_v2.enabled'] === 'true',
           targets: targets
-            .filter((t) => t.targetGroupArn === g.arn)
+            .filter((t) => t.targetGroupArn === g.arn && !(t.availabilityZone && down.has(t.availabilityZone)))
             .map((t) => {
               const address = parseIpv4(t.targetId);
               const inside = address !== undefined && cidr !== undefined && cidrContainsAddress(cidr, address);
@@ -113,7 +116,9 @@ export async function buildSnapshot(repos: Repositories, now: Date, range: Loopb
   const endpoints = (await repos.endpoints.allEndpoints()).map((e) => {
     const enis = interfacesOf(e.vpcEndpointId);
     const region = findRegion(e.region);
-    const zones = region ? region.zones.map((z) => z.zoneName).filter((z) => enis.some((eni) => eni.availabilityZone === z)) : [];
+    // The endpoint's DNS names stay those of all its zones, impaired ones included.
+    const allZones = new Set(interfaces.filter((eni) => eni.ownerId === e.vpcEndpointId).map((eni) => eni.availabilityZone));
+    const zones = region ? region.zones.map((z) => z.zoneName).filter((z) => allZones.has(z)) : [];
     return {
       cloud: 'AWS' as const,
       endpointId: e.vpcEndpointId,

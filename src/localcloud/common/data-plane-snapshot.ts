@@ -51,6 +51,12 @@ export function forwardingAddresses(snapshot: DataPlaneSnapshot | undefined, end
   return endpoint ? endpoint.networkInterfaces.map((eni) => eni.loopbackAddress) : [];
 }
 
+/** Whether the snapshot has this endpoint and it forwards (ids compare case-insensitively). */
+export function forwardingEndpoint(snapshot: DataPlaneSnapshot | undefined, endpointId: string): boolean {
+  const wanted = endpointId.toLowerCase();
+  return snapshot?.endpoints.some((e) => e.endpointId.toLowerCase() === wanted && e.forwarding) ?? false;
+}
+
 /** A customer's or provider's private network. */
 export interface SnapshotNetwork {
   readonly cloud: CloudName;

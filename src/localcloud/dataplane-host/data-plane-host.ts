@@ -4,7 +4,7 @@ import type { PrivateDnsAnswer } from '../../app/private-dns-zone.js';
 import type { Logger, LogLevel } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
-import { forwardingAddresses, type DataPlaneSnapshot, type SnapshotSource } from '../common/data-plane-snapshot.js';
+import { forwardingAddresses, forwardingEndpoint, type DataPlaneSnapshot, type SnapshotSource } from '../common/data-plane-snapshot.js';
 import {
   DEFAULT_LOOKUP_BOUNDS,
   type DataPlaneWorkerConfig,
@@ -133,6 +133,11 @@ export class DataPlaneHost implements EndpointAddressBook {
   /** An endpoint's addresses while it forwards, from the last snapshot posted to the gateway. */
   addressesOf(endpointId: string): string[] {
     return forwardingAddresses(this.feed?.latest, endpointId);
+  }
+
+  /** Whether the local cloud forwards this endpoint now (its addresses may still be none: every zone down). */
+  carries(endpointId: string): boolean {
+    return forwardingEndpoint(this.feed?.latest, endpointId);
   }
 
   /** Starts (or re-shapes) a cluster's simulated nodes in the worker; true when their addresses changed. */

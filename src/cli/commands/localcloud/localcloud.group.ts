@@ -6,6 +6,7 @@ import { describeSubnetsCommand } from './aws/describe-subnets.command.js';
 import { describeVpcEndpointServicesCommand } from './aws/describe-vpc-endpoint-services.command.js';
 import { describeVpcEndpointsCommand } from './aws/describe-vpc-endpoints.command.js';
 import { describeVpcsCommand } from './aws/describe-vpcs.command.js';
+import { setAvailabilityZoneStateCommand } from './aws/set-availability-zone-state.command.js';
 import { localcloudAzureGroup } from './azure/azure.group.js';
 import { localcloudGcpGroup } from './gcp/gcp.group.js';
 
@@ -28,6 +29,7 @@ export const localcloudGroup = defineGroup({
         describeVpcEndpointServicesCommand,
         describeVpcEndpointsCommand,
         describeVpcsCommand,
+        setAvailabilityZoneStateCommand,
       ],
     }),
     localcloudAzureGroup,

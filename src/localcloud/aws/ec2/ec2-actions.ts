@@ -7,7 +7,7 @@ import {
   describeVpcEndpointServicePermissions,
   modifyVpcEndpointServicePermissions,
 } from './endpoint-services.actions.js';
-import { describeAvailabilityZones, describeRegions } from './geography.actions.js';
+import { describeAvailabilityZones, describeRegions, setAvailabilityZoneState } from './geography.actions.js';
 import { describeNetworkInterfaces } from './network-interfaces.actions.js';
 import { authorizeSecurityGroupEgress, authorizeSecurityGroupIngress, createSecurityGroup, describeSecurityGroups } from './security-groups.actions.js';
 import { createVpcEndpoint, deleteVpcEndpoints, describeVpcEndpoints, describeVpcEndpointServices } from './vpc-endpoints.actions.js';
@@ -39,4 +39,6 @@ export const EC2_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   AcceptVpcEndpointConnections: acceptVpcEndpointConnections,
   RejectVpcEndpointConnections: rejectVpcEndpointConnections,
   DescribeNetworkInterfaces: describeNetworkInterfaces,
+  /** privlink extension: the availability-zone fault switch. */
+  PrivlinkSetAvailabilityZoneState: setAvailabilityZoneState,
 };
