@@ -12,6 +12,8 @@ export interface BootstrapFile {
   readonly publicKey?: string;
   readonly privateKey?: string;
   readonly baseUrl?: string;
+  /** Where the private DNS answers (UDP and TCP). */
+  readonly dns?: { readonly host?: string; readonly port?: number };
   readonly localCloud?: {
     readonly endpoint?: string;
     readonly customer?: { readonly accessKeyId?: string; readonly secretAccessKey?: string };

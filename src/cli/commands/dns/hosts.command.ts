@@ -1,4 +1,4 @@
-import { readBootstrapFile } from '../../../store/bootstrap-file.js';
+import { readBootstrapFile } from '../config/bootstrap-file.js';
 import { CliError, FlagError } from '../../framework/cli-errors.js';
 import { defineCommand, PROJECT_ID_FLAG } from '../../framework/command-spec.js';
 import { requiredRole } from '../private-endpoints/provider.js';
@@ -48,14 +48,9 @@ export const dnsHostsCommand = defineCommand({
   },
 });
 
-/** `host:port` from `<dir>/bootstrap.json`'s `dns`, when the flag names a directory whose file has it. */
+/** `host:port` from `<dir>/bootstrap.json`'s `dns`, when the flag names a directory whose file has it (a missing or unreadable file is an error). */
 function fromDataDir(dataDir: string | undefined): string | undefined {
   if (!dataDir) return undefined;
-  let file;
-  try {
-    file = readBootstrapFile(dataDir);
-  } catch {
-    throw new CliError(`${dataDir}/bootstrap.json is not readable JSON`);
-  }
-  return file?.dns ? `${file.dns.host}:${file.dns.port}` : undefined;
+  const dns = readBootstrapFile(dataDir).dns;
+  return dns?.host && dns.port ? `${dns.host}:${dns.port}` : undefined;
 }
