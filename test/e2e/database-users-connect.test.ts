@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { MongoClient, MongoServerError } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
 import { customerEndpoint } from '../support/customer-vpc.js';
@@ -14,6 +19,7 @@ let stack: Stack;
 let dns: ReturnType<typeof privateDns>;
 const srv: Record<string, string> = {};
 let clientAddress: string;
+let endpointAddress: string;
 
 async function createCluster(name: string): Promise<void> {
   const cluster = await stack.owner.post(`${stack.project}/clusters`, {
@@ -45,7 +51,8 @@ before(async () => {
     srv[name] = (cluster.json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string }> } }).connectionStrings.privateEndpoint[0]!.srvConnectionString;
   }
   const snapshot = await stack.running.localCloud!.snapshot();
-  const [a, b, c] = snapshot.endpoints.find((e) => e.endpointId === vpce)!.networkInterfaces[0]!.loopbackAddress.split('.');
+  endpointAddress = snapshot.endpoints.find((e) => e.endpointId === vpce)!.networkInterfaces[0]!.loopbackAddress;
+  const [a, b, c] = endpointAddress.split('.');
   clientAddress = `${a}.${b}.${c}.250`;
   const users = [
     { username: 'app', password: 'app-password-1', roles: [{ roleName: 'readWriteAnyDatabase', databaseName: 'admin' }] },
@@ -176,5 +183,84 @@ describe('database users through the private endpoint', () => {
         ),
       ),
     );
+  });
+});
+
+// mongosh, the MongoDB Shell, installed from npm (a pinned devDependency), run as a user runs it
+// from a host whose address the endpoint's security group admits. It cannot be pointed at a DNS
+// port, so it dials the endpoint's address and the primary's load-balancer port directly.
+const MONGOSH = new URL('../../../node_modules/mongosh/bin/mongosh.js', import.meta.url).pathname;
+
+describe('mongosh through the private endpoint', () => {
+  let home: string;
+  before(async () => {
+    // The shell's own home (history, logs, config) in a folder of this test; no telemetry, no update check.
+    home = mkdtempSync(join(tmpdir(), 'privlink-mongosh-'));
+    const ec2 = stack.customerEc2();
+    const group = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['default'] }] }))).SecurityGroups![0]!;
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: group.GroupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: '127.0.0.1/32' }] }],
+      }),
+    );
+    const res = await stack.owner.post(`${stack.project}/databaseUsers`, {
+      databaseName: 'admin',
+      username: 'shell-user',
+      password: 'shell-password',
+      roles: [{ roleName: 'atlasAdmin', databaseName: 'admin' }],
+    });
+    assert.equal(res.status, 201, res.text);
+  });
+  after(() => {
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  function mongosh(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const url = `mongodb://${endpointAddress}:1024/?directConnection=true&tls=false&authSource=admin&serverSelectionTimeoutMS=8000`;
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [MONGOSH, url, '--quiet', '--norc', ...args],
+        { env: { ...process.env, HOME: home, MONGOSH_TELEMETRY_ENDPOINT: '', DO_NOT_TRACK: '1' }, timeout: 60_000 },
+        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  test('mongosh logs in with --username/--password (SCRAM-SHA-256) and runs commands', async () => {
+    const result = await mongosh(
+      '--username',
+      'shell-user',
+      '--password',
+      'shell-password',
+      '--eval',
+      'const s = db.getSiblingDB("admin").runCommand({ connectionStatus: 1 }); print(JSON.stringify(s.authInfo.authenticatedUsers)); print(db.getSiblingDB("admin").runCommand({ ping: 1 }).ok)',
+    );
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /^\[\{"user":"shell-user","db":"admin"\}\]$/m);
+    assert.match(result.stdout, /^1$/m);
+  });
+
+  test('mongosh with SCRAM-SHA-1 works too; a data command answers what privlink is', async () => {
+    const result = await mongosh(
+      '--username',
+      'shell-user',
+      '--password',
+      'shell-password',
+      '--authenticationMechanism',
+      'SCRAM-SHA-1',
+      '--eval',
+      'try { db.getSiblingDB("sales").orders.findOne() } catch (e) { print(e.codeName + ": " + e.message) }',
+    );
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /^CommandNotSupported: privlink simulated node stores nothing/m);
+  });
+
+  test('mongosh with a wrong password fails with Authentication failed', async () => {
+    const result = await mongosh('--username', 'shell-user', '--password', 'not-the-password', '--eval', 'print("connected")');
+    assert.notEqual(result.code, 0);
+    assert.doesNotMatch(result.stdout, /connected/);
+    assert.match(result.stderr + result.stdout, /Authentication failed/);
   });
 });
