@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { adminGroup } from './commands/admin/admin.group.js';
 import { clustersGroup } from './commands/clusters/clusters.group.js';
+import { dbUsersGroup } from './commands/dbusers/dbusers.group.js';
 import { completionCommand } from './commands/completion.command.js';
 import { configGroup } from './commands/config/config.group.js';
 import { localcloudGroup } from './commands/localcloud/localcloud.group.js';
@@ -36,6 +37,7 @@ import { ENVIRONMENT_HELP } from './config/environment-help.js';
  *   privlink organizations list · privlink organizations apiKeys {create|list|delete}
  *   privlink clusters {create|list|describe|delete|watch}
  *   privlink serverless {create|list|describe|delete|watch}
+ *   privlink dbusers {create|list|describe|delete}
  *   privlink localcloud aws {describe-vpcs|describe-subnets|create-subnet|create-vpc-endpoint|describe-vpc-endpoints|delete-vpc-endpoints|describe-vpc-endpoint-services}
  *   privlink completion {bash|zsh|fish} · privlink help [exit-codes|environment|<command…>]
  */
@@ -95,6 +97,7 @@ export function buildProgram(io: CliIo): Command {
     clustersGroup,
     completionCommand,
     configGroup,
+    dbUsersGroup,
     helpCommand,
     localcloudGroup,
     organizationsGroup,
