@@ -124,6 +124,16 @@ test('without a login only the handshake, ping and authentication are answered; 
   }
 });
 
+test('an oversized username is refused without a lookup', async (t) => {
+  const cleanup = new Cleanup();
+  t.after(() => cleanup.run());
+  const lookups: string[] = [];
+  const node = await usersNode(cleanup, lookups);
+  const c = await client(cleanup, node.port, `${'x'.repeat(5000)}:password-1@`, { authMechanism: 'SCRAM-SHA-256' });
+  assert.equal((await rejection(c.connect())).code, 18);
+  assert.deepEqual(lookups, []);
+});
+
 test('a user lookup that fails or is slow answers in order, never hangs the connection', async (t) => {
   const cleanup = new Cleanup();
   t.after(() => cleanup.run());

@@ -38,6 +38,9 @@ export type SimulatedUserLookup = (username: string) => Promise<SimulatedUser | 
 /** Why an attempt failed, for the node's log (never sent to the client: mongod does not say). */
 export type AuthFailureLog = (entry: { username?: string; mechanism?: string; reason: string }) => void;
 
+/** The longest username the Admin API accepts. */
+const MAX_USERNAME_LENGTH = 1024;
+
 const AUTHENTICATION_FAILED: Document = { ok: 0, errmsg: 'Authentication failed.', code: 18, codeName: 'AuthenticationFailed' };
 
 interface Conversation {
@@ -157,6 +160,8 @@ export class ConnectionAuth {
   }
 
   private async find(username: string): Promise<SimulatedUser | undefined> {
+    // No user has a longer name (the API refuses them): such a name is not worth a lookup.
+    if (username.length === 0 || username.length > MAX_USERNAME_LENGTH) return undefined;
     try {
       return await this.users(username);
     } catch (error) {
