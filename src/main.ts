@@ -10,6 +10,7 @@ import { credentialsLookup } from './app/authentication.service.js';
 import { DigestAuthority } from './api/atlas/digest-auth.js';
 import { buildApiServer } from './api/server.js';
 import { describeConfig, type PrivlinkConfig } from './config/config.js';
+import { nodeDatabaseUser } from './app/node-users.js';
 import { nodeHorizon } from './app/node-horizons.js';
 import { privateDnsAnswer } from './app/private-dns-zone.js';
 import { createLocalCloudAws, type LocalCloudAws } from './localcloud/aws/local-cloud-aws.js';
@@ -151,6 +152,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       lookups: {
         dnsRecords: (name, type, addresses) => privateDnsAnswer(repositories(store.db), config.domain, DNS_TTL, addresses, name, type),
         horizon: (clusterId, targetName, via) => nodeHorizon(repositories(store.db), config.domain, clusterId, targetName, via),
+        databaseUser: (deploymentId, username) => nodeDatabaseUser(repositories(store.db), deploymentId, username, new Date()),
       },
       writes: store.writes,
       onSnapshot: (snapshot) => {

@@ -40,7 +40,10 @@ export type EventType =
   | 'TENANT_ENDPOINT_AVAILABLE'
   | 'TENANT_ENDPOINT_FAILED'
   | 'TENANT_ENDPOINT_DELETING'
-  | 'TENANT_ENDPOINT_DELETED';
+  | 'TENANT_ENDPOINT_DELETED'
+  | 'MONGODB_USER_ADDED'
+  | 'MONGODB_USER_UPDATED'
+  | 'MONGODB_USER_DELETED';
 
 export async function recordEvent(
   repos: Repositories,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { adminGroup } from './commands/admin/admin.group.js';
 import { clustersGroup } from './commands/clusters/clusters.group.js';
+import { dbUsersGroup } from './commands/dbusers/dbusers.group.js';
 import { completionCommand } from './commands/completion.command.js';
 import { configGroup } from './commands/config/config.group.js';
 import { dnsGroup } from './commands/dns/dns.group.js';
@@ -38,6 +39,7 @@ import { ENVIRONMENT_HELP } from './config/environment-help.js';
  *   privlink clusters {create|list|describe|delete|watch}
  *   privlink dns hosts
  *   privlink serverless {create|list|describe|delete|watch}
+ *   privlink dbusers {create|list|describe|delete}
  *   privlink localcloud aws {describe-vpcs|describe-subnets|create-subnet|create-vpc-endpoint|describe-vpc-endpoints|delete-vpc-endpoints|describe-vpc-endpoint-services}
  *   privlink completion {bash|zsh|fish} · privlink help [exit-codes|environment|<command…>]
  */
@@ -97,6 +99,7 @@ export function buildProgram(io: CliIo): Command {
     clustersGroup,
     completionCommand,
     configGroup,
+    dbUsersGroup,
     dnsGroup,
     helpCommand,
     localcloudGroup,

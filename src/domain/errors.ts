@@ -172,6 +172,20 @@ const ERRORS = {
 
   // --- events
   EVENT_NOT_FOUND: { status: 404, detail: 'No event with ID %s exists.' },
+
+  // Database users.
+  USER_ALREADY_EXISTS: { status: 409, detail: 'The specified database user already exists.' },
+  USERNAME_NOT_FOUND: { status: 404, detail: 'No user with username %s exists.' },
+  DATABASE_USER_AUTH_TYPE_UNSUPPORTED: {
+    status: 400,
+    detail: 'Attribute %s cannot be %s: privlink database users authenticate with SCRAM-SHA only (set it to NONE or leave it out).',
+    privlink: true,
+  },
+  DATABASE_USER_INVALID_ROLE: { status: 400, detail: 'The role %s cannot be granted on database %s.', privlink: true },
+  DATABASE_USER_PASSWORD_TOO_SHORT: { status: 400, detail: 'The password must be at least %s characters long.', privlink: true },
+  DATABASE_USER_INVALID_DELETE_AFTER_DATE: { status: 400, detail: 'The deleteAfterDate %s must be in the future and within one week.', privlink: true },
+  DATABASE_USER_SCOPE_NOT_FOUND: { status: 400, detail: 'The scope %s of type %s names no cluster or serverless instance in group %s.', privlink: true },
+  DATABASE_USER_LIMIT_EXCEEDED: { status: 409, detail: 'Group %s already has the maximum of %s database users.', privlink: true },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorName = keyof typeof ERRORS;

@@ -1,4 +1,5 @@
 import { ClustersRepository } from './clusters.repository.js';
+import { DatabaseUsersRepository } from './database-users.repository.js';
 import type { Executor } from './database.js';
 import { EventsRepository } from './events.repository.js';
 import { IdentityRepository } from './identity.repository.js';
@@ -20,6 +21,7 @@ export interface Repositories {
   readonly workQueue: WorkQueueRepository;
   readonly events: EventsRepository;
   readonly settings: SettingsRepository;
+  readonly databaseUsers: DatabaseUsersRepository;
 }
 
 export function repositories(db: Executor): Repositories {
@@ -33,5 +35,6 @@ export function repositories(db: Executor): Repositories {
     workQueue: new WorkQueueRepository(db),
     events: new EventsRepository(db),
     settings: new SettingsRepository(db),
+    databaseUsers: new DatabaseUsersRepository(db),
   };
 }

@@ -140,6 +140,21 @@ export interface ServerlessEndpointsTable {
   updated_at: Timestamp;
 }
 
+export interface DatabaseUsersTable {
+  id: string;
+  project_id: string;
+  /** Authentication database: always `admin` (SCRAM users). */
+  database_name: string;
+  username: string;
+  /** The DatabaseUserSpec (domain/database-user.ts); deleteAfterDate as ISO text. */
+  spec: Json<unknown>;
+  /** ScramCredentials (domain/scram.ts): never the password. */
+  credentials: Json<unknown>;
+  delete_after_date: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface PortAllocationsTable {
   project_id: string;
   provider: string;
@@ -185,6 +200,7 @@ export interface Schema {
   interface_endpoints: InterfaceEndpointsTable;
   serverless_instances: ServerlessInstancesTable;
   serverless_endpoints: ServerlessEndpointsTable;
+  database_users: DatabaseUsersTable;
   port_allocations: PortAllocationsTable;
   reconcile_queue: ReconcileQueueTable;
   events: EventsTable;

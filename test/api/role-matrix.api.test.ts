@@ -78,6 +78,11 @@ const MATRIX: Array<[string, string, unknown, [number, number, number, number, n
   ['GET', '/limits', undefined, [200, 200, 200, 403, 404]],
   // Raising a limit is the Organization Owner's (the bootstrap Project Owner is also Organization Owner).
   ['PATCH', '/limits/no.such.limit', {}, [403, 400, 403, 400, 404]],
+  ['GET', '/databaseUsers', undefined, [200, 200, 200, 403, 404]],
+  ['POST', '/databaseUsers', {}, [403, 400, 403, 403, 404]],
+  ['GET', '/databaseUsers/admin/nobody', undefined, [404, 404, 404, 403, 404]],
+  ['PATCH', '/databaseUsers/admin/nobody', {}, [403, 404, 403, 403, 404]],
+  ['DELETE', '/databaseUsers/admin/nobody', undefined, [403, 404, 403, 403, 404]],
 ];
 
 for (const [method, suffix, body, expected] of MATRIX) {

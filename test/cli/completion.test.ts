@@ -20,6 +20,7 @@ describe('shell completion', () => {
       'clusters',
       'completion',
       'config',
+      'dbusers',
       'dns',
       'help',
       'localcloud',

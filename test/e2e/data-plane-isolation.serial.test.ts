@@ -7,8 +7,10 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { setImmediate as nextLoop, setTimeout as sleep } from 'node:timers/promises';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { Binary } from 'bson';
 import { MongoClient } from 'mongodb';
 import { AtlasClient } from '../../src/client/atlas-client.js';
+import { encodeOpMsgRequest, MessageFramer } from '../../src/localcloud/dataplane/mongo-wire.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { privateDns } from '../support/driver-dns.js';
 import { until } from '../support/full-stack.js';
@@ -194,6 +196,65 @@ test('a 40 MB wire message through the gateway does not stall the Admin API; the
     socket.destroy();
   }
   await driverPing(15_000);
+});
+
+test('a flood of logins with unknown usernames does not stall the Admin API; a real user logs in after', async () => {
+  const created = await owner.post(`${project}/databaseUsers`, {
+    databaseName: 'admin',
+    username: 'after-flood',
+    password: 'after-flood-password',
+    roles: [{ roleName: 'readAnyDatabase', databaseName: 'admin' }],
+  });
+  assert.equal(created.status, 201, created.text);
+  const CONNECTIONS = 20;
+  const ATTEMPTS = 100;
+  const answered: number[] = [];
+  await assertApiResponsive(async () => {
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async (_, c) => {
+        // Every saslStart names a user nobody has: each is a lookup the data plane must ask the store.
+        const socket = tcpConnect({ host: endpointAddress, port: 1024, localAddress: clientAddress });
+        socket.on('error', () => undefined);
+        await once(socket, 'connect');
+        const framer = new MessageFramer(48_000_000);
+        let replies = 0;
+        const done = new Promise<void>((resolve) => {
+          socket.on('data', (chunk: Buffer) => {
+            replies += framer.push(chunk).length;
+            if (replies >= ATTEMPTS) resolve();
+          });
+          socket.once('close', () => resolve());
+        });
+        const start = (i: number) =>
+          encodeOpMsgRequest(i + 1, {
+            saslStart: 1,
+            mechanism: 'SCRAM-SHA-256',
+            payload: new Binary(Buffer.from(`n,,n=flood-${c}-${i},r=${randomBytes(18).toString('base64')}`)),
+            $db: 'admin',
+          });
+        await writeAll(socket, Buffer.concat(Array.from({ length: ATTEMPTS }, (_, i) => start(i))));
+        await Promise.race([done, sleep(20_000)]);
+        answered.push(replies);
+        socket.destroy();
+      }),
+    );
+  }, 1000);
+  // Every attempt was answered (AuthenticationFailed), none left hanging.
+  assert.deepEqual(
+    answered,
+    Array.from({ length: CONNECTIONS }, () => ATTEMPTS),
+  );
+  const client = new MongoClient(`mongodb+srv://after-flood:after-flood-password@${srvName}/?tls=false`, {
+    lookup: dns.lookup,
+    localAddress: clientAddress,
+    serverSelectionTimeoutMS: 8000,
+  });
+  try {
+    const status = await client.db('admin').command({ connectionStatus: 1 });
+    assert.deepEqual(status.authInfo.authenticatedUsers, [{ user: 'after-flood', db: 'admin' }]);
+  } finally {
+    await client.close();
+  }
 });
 
 /**

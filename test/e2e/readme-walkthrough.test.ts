@@ -134,6 +134,14 @@ test('the README walkthroughs work as written: curl --digest + /usr/bin/aws, the
   assert.match(connected, /^ping \{"ok":1\}$/m);
   assert.match(connected, new RegExp(`^node ${host.replace(/\./g, '\\.')}:1024 primary \\(simulated: stores nothing\\)$`, 'm'));
   assert.match(connected, new RegExp(`^node ${host.replace(/\./g, '\\.')}:1026 secondary`, 'm'));
+  // The database user: created without its password in the answer, then logged in on every node.
+  assert.match(
+    connected,
+    /^\{"awsIAMType":"NONE","databaseName":"admin","groupId":"[a-f0-9]{24}".*"roles":\[\{"databaseName":"admin","roleName":"readWriteAnyDatabase"\}\],"scopes":\[\{"name":"Cluster0","type":"CLUSTER"\}\],"username":"appUser","x509Type":"NONE"\}$/m,
+  );
+  assert.ok(!/"password"/.test(connected), 'no password in any answer');
+  assert.match(connected, /^logged in as appUser \(readWriteAnyDatabase@admin\)$/m);
+  assert.match(connected, /^find CommandNotSupported privlink simulated node stores nothing/m);
 
   // Azure: the recorded shapes, the SDK's private endpoint, approval, the driver through it, delete.
   assert.match(

@@ -19,16 +19,17 @@ type Spec = { paths: Record<string, Record<string, { responses: Record<string, u
 const SPEC_DIR = new URL('../../../test/contract/atlas-spec/', import.meta.url);
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
-let cached: { spec: Spec; connection: Spec; serverless: Spec; ajv: Ajv } | undefined;
+let cached: { spec: Spec; connection: Spec; serverless: Spec; databaseUsers: Spec; ajv: Ajv } | undefined;
 
 function load() {
   if (!cached) {
     const spec = parse(readFileSync(new URL('private-endpoint-paths.yaml', SPEC_DIR), 'utf8')) as Spec;
     const connection = parse(readFileSync(new URL('cluster-connection-strings.yaml', SPEC_DIR), 'utf8')) as Spec;
     const serverless = parse(readFileSync(new URL('serverless-instances.yaml', SPEC_DIR), 'utf8')) as Spec;
+    const databaseUsers = parse(readFileSync(new URL('database-users.yaml', SPEC_DIR), 'utf8')) as Spec;
     const ajv = new Ajv({ strict: false, allErrors: true });
     (addFormats as unknown as (a: Ajv) => void)(ajv);
-    cached = { spec, connection, serverless, ajv };
+    cached = { spec, connection, serverless, databaseUsers, ajv };
   }
   return cached;
 }
@@ -93,7 +94,11 @@ const validators = new Map<string, ValidateFunction>();
 export function contractErrors(method: string, path: string, status: number, body: unknown): string[] {
   const loaded = load();
   const { ajv } = loaded;
-  const spec = path.startsWith('/api/atlas/v2/groups/{groupId}/serverless') ? loaded.serverless : loaded.spec;
+  const spec = path.startsWith('/api/atlas/v2/groups/{groupId}/serverless')
+    ? loaded.serverless
+    : path.startsWith('/api/atlas/v2/groups/{groupId}/databaseUsers')
+      ? loaded.databaseUsers
+      : loaded.spec;
   const operation = spec.paths[path]?.[method.toLowerCase()];
   if (!operation) return [`the spec has no ${method} ${path}`];
   const responses = operation.responses;
@@ -132,4 +137,10 @@ export function expectContract(res: AtlasResponse, method: string, specPath: str
 export function expectServerlessContract(res: AtlasResponse, method: string, specPath: string, status: number): void {
   assert.equal(res.status, status, res.text);
   assert.deepEqual(contractErrors(method, `/api/atlas/v2/groups/{groupId}/serverless${specPath}`, status, res.json ?? {}), [], `${method} ${specPath} → ${res.text}`);
+}
+
+/** Asserts the status and that the body validates against the official spec of that database-user operation (`specPath` under `…/groups/{groupId}/databaseUsers`). */
+export function expectDatabaseUserContract(res: AtlasResponse, method: string, specPath: string, status: number): void {
+  assert.equal(res.status, status, res.text);
+  assert.deepEqual(contractErrors(method, `/api/atlas/v2/groups/{groupId}/databaseUsers${specPath}`, status, res.json ?? {}), [], `${method} ${specPath} → ${res.text}`);
 }

@@ -1,3 +1,4 @@
+import { databaseUsersRoutes } from './routes/database-users.routes.js';
 import type { ApiFlavour } from '../api-flavour.js';
 import type { Authenticator } from './authenticate.js';
 import { errorEnvelope, sendAtlasError } from './error-envelope.js';
@@ -29,6 +30,7 @@ export function atlasFlavour(options: AtlasFlavourOptions): ApiFlavour {
       privateEndpointsRoutes(registrar);
       serverlessRoutes(registrar);
       eventsRoutes(registrar);
+      databaseUsersRoutes(registrar);
       return { allowedMethods: (path) => registrar.allowedMethods(path) };
     },
     sendError: sendAtlasError,

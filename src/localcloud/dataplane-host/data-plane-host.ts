@@ -16,6 +16,7 @@ import {
   type NodeAddress,
   type RuntimeCall,
   type ToWorker,
+  type UserAnswer,
 } from './data-plane-protocol.js';
 import { PendingRequests } from './pending-requests.js';
 import { SnapshotFeed } from './snapshot-feed.js';
@@ -29,6 +30,8 @@ export interface DataPlaneHostOptions {
   readonly lookups: {
     dnsRecords(name: string, type: string, addresses: EndpointAddressBook): Promise<PrivateDnsAnswer | PrivateDnsRecord[] | undefined>;
     horizon(clusterId: string, targetName: string, via: { endpointId?: string; sni?: string }): Promise<HorizonAnswer | undefined>;
+    /** The database user who may log in to a deployment's nodes. Absent: nobody can log in. */
+    databaseUser?(deploymentId: string, username: string): Promise<UserAnswer | undefined>;
   };
   /** The store's write counter: cached answers in the worker are dropped when it moves. */
   readonly writes: { readonly value: number };
@@ -316,7 +319,9 @@ export class DataPlaneHost implements EndpointAddressBook {
       const value =
         lookup.kind === 'dns'
           ? await this.options.lookups.dnsRecords(lookup.name, lookup.type, this)
-          : await this.options.lookups.horizon(lookup.clusterId, lookup.targetName, lookup.via);
+          : lookup.kind === 'user'
+            ? await this.options.lookups.databaseUser?.(lookup.deploymentId, lookup.username)
+            : await this.options.lookups.horizon(lookup.clusterId, lookup.targetName, lookup.via);
       post(worker, { type: 'lookup-result', id, ok: true, value, cacheable: this.options.writes.value === before });
     } catch (error) {
       post(worker, { type: 'lookup-result', id, ok: false, error: (error as Error).message });

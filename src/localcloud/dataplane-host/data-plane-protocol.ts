@@ -1,6 +1,7 @@
 // The messages between the main thread (control plane) and the data-plane worker thread. Every
 // message is plain data (structured clone: objects, arrays, strings, numbers, Dates); nothing is
 // shared. Requests carry an `id` the answer repeats; ids are per direction and per worker life.
+import type { NodeUser } from '../../app/node-users.js';
 import type { PrivateDnsRecord } from '../../app/private-dns.js';
 import type { PrivateDnsAnswer } from '../../app/private-dns-zone.js';
 import type { LogLevel } from '../../logging/logger.js';
@@ -30,9 +31,9 @@ export interface DataPlaneWorkerConfig {
 
 /** How much of the main thread's time the worker may ask for (see docs/dataplane.md). */
 export interface LookupBounds {
-  /** Distinct lookups waiting for the main thread at once, per kind (DNS, horizon). */
+  /** Distinct lookups waiting for the main thread at once, per kind (DNS, horizon, user). */
   readonly maxInFlight: number;
-  /** Horizon lookups over `maxInFlight` wait in a queue this long at most; more fail. */
+  /** Horizon and user lookups over `maxInFlight` wait in a queue this long at most; more fail. */
   readonly maxQueued: number;
   /** How long an answer is reused for the same question (ms); 0 disables the cache. */
   readonly cacheMs: number;
@@ -63,7 +64,9 @@ export type RuntimeCall =
 /** A question the worker asks the main thread (store lookups). */
 export type Lookup =
   | { readonly kind: 'dns'; readonly name: string; readonly type: string }
-  | { readonly kind: 'horizon'; readonly clusterId: string; readonly targetName: string; readonly via: { readonly endpointId?: string; readonly sni?: string } };
+  | { readonly kind: 'horizon'; readonly clusterId: string; readonly targetName: string; readonly via: { readonly endpointId?: string; readonly sni?: string } }
+  /** The database user `username` who may log in to the cluster (or serverless instance) `deploymentId`. */
+  | { readonly kind: 'user'; readonly deploymentId: string; readonly username: string };
 
 /** A node horizon as the main thread computes it (app/node-horizons.ts). */
 export interface HorizonAnswer {
@@ -72,8 +75,11 @@ export interface HorizonAnswer {
   readonly primary?: string;
 }
 
-/** The answer to a lookup: a DNS answer (or records; undefined = NXDOMAIN), or a horizon (undefined = default). */
-export type LookupValue = PrivateDnsAnswer | PrivateDnsRecord[] | HorizonAnswer | undefined;
+/** A database user as a node needs it (app/node-users.ts): SCRAM credentials and roles, never a password. */
+export type UserAnswer = NodeUser;
+
+/** The answer to a lookup: a DNS answer (or records; undefined = NXDOMAIN), a horizon (undefined = default), or a user (undefined = none may log in). */
+export type LookupValue = PrivateDnsAnswer | PrivateDnsRecord[] | HorizonAnswer | UserAnswer | undefined;
 
 /** Main thread → worker. */
 export type ToWorker =

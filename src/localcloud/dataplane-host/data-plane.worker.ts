@@ -12,7 +12,7 @@ import { endpointIdOfTlv } from '../gateway/endpoint-tlv.js';
 import { PrivateLinkGateway } from '../gateway/private-link-gateway.js';
 import { SimulatedClusterRuntime } from '../simulated-nodes/simulated-cluster-runtime.js';
 import { BoundedLookups, type LookupAnswer } from './bounded-lookups.js';
-import type { DataPlaneWorkerConfig, FromWorker, HorizonAnswer, Lookup, LookupValue, RuntimeCall, ToWorker } from './data-plane-protocol.js';
+import type { DataPlaneWorkerConfig, FromWorker, HorizonAnswer, Lookup, LookupValue, RuntimeCall, ToWorker, UserAnswer } from './data-plane-protocol.js';
 import { PendingRequests } from './pending-requests.js';
 import { PostedSnapshots } from './posted-snapshots.js';
 import { postingLogger, throttledWarning } from './worker-logger.js';
@@ -28,6 +28,7 @@ const ask = (lookup: Lookup) => () => questions.request((id) => post({ type: 'lo
 const cacheBounds = { cacheMs: config.bounds.cacheMs, cacheEntries: config.bounds.cacheEntries };
 const dnsAnswers = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'reject' });
 const horizons = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'queue', maxQueued: config.bounds.maxQueued });
+const users = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'queue', maxQueued: config.bounds.maxQueued });
 
 const snapshots = config.localCloud ? new PostedSnapshots(config.localCloud.snapshot) : undefined;
 let dns: RunningDnsServer | undefined;
@@ -39,11 +40,13 @@ port.on('message', (message: ToWorker) => {
     case 'snapshot':
       dnsAnswers.clear();
       horizons.clear();
+      users.clear();
       snapshots?.post(message.snapshot);
       break;
     case 'invalidate':
       dnsAnswers.clear();
       horizons.clear();
+      users.clear();
       break;
     case 'lookup-result':
       questions.settle(message.id, message.ok ? { ok: true, value: { value: message.value, cacheable: message.cacheable } } : message);
@@ -85,6 +88,7 @@ async function start(): Promise<void> {
         horizons.get(JSON.stringify([clusterId, targetName, via.endpointId ?? '', via.sni ?? '']), ask({ kind: 'horizon', clusterId, targetName, via })) as Promise<
           HorizonAnswer | undefined
         >,
+      user: (deploymentId, username) => users.get(JSON.stringify([deploymentId, username]), ask({ kind: 'user', deploymentId, username })) as Promise<UserAnswer | undefined>,
       log: log.child({ component: 'simulated-nodes' }),
       // An Azure LinkID (or PSC connection id) names its endpoint through the latest posted snapshot.
       endpointIdOf: (tlv) => endpointIdOfTlv(snapshots.latest, tlv),

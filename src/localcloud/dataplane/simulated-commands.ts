@@ -166,7 +166,7 @@ export function commandReply(node: NodeIdentity, facts: ConnectionFacts, command
   if (DATA_COMMANDS.has(name)) {
     return {
       ok: 0,
-      errmsg: `privlink simulated node stores nothing: '${name}' is not supported (this endpoint only proves the network path)`,
+      errmsg: `privlink simulated node stores nothing: '${name}' is not supported (privlink provides private endpoints; its simulated nodes carry the network path and authentication, not data)`,
       code: 115,
       codeName: 'CommandNotSupported',
     };

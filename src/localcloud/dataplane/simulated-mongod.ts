@@ -11,9 +11,11 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { createSecureContext, TLSSocket, type SecureContext, type TlsOptions } from 'node:tls';
 import { awsVpceIdOf, azureLinkIdOf, readProxyHeader, type ProxyHeader } from './proxy-protocol.js';
 import { newNodeIdentity, type Horizon, type NodeIdentity, type SimulatedNodeKind } from './simulated-commands.js';
+import { ConnectionAuth, type SimulatedUser } from './simulated-auth.js';
 import { WireSession } from './simulated-wire-session.js';
 
 export type { Horizon, SimulatedNodeKind } from './simulated-commands.js';
+export type { SimulatedUser } from './simulated-auth.js';
 
 /** What is known about a connection when its horizon is chosen. */
 export interface HorizonContext {
@@ -57,6 +59,14 @@ export interface SimulatedMongodOptions {
    * or undefined falls back to `horizonFor` / the default horizon.
    */
   horizonForConnection?: (context: HorizonContext) => Promise<Horizon | undefined>;
+  /**
+   * Turns access control on (as on every Atlas cluster): the user of this name who may log in
+   * through this connection (its project's database user, within the user's scopes), or
+   * undefined. Connections then authenticate with SCRAM-SHA-1 / SCRAM-SHA-256 against `admin`
+   * before anything but the handshake, `ping` and authentication itself. Without it the node has
+   * no users and no access control (like mongod without `--auth`). May be slow; may reject.
+   */
+  users?: (username: string, context: HorizonContext) => Promise<SimulatedUser | undefined>;
   /** Require a PROXY v2 header before anything else (the gateway sends one). Default false. */
   proxyProtocol?: boolean;
   /** A PROXY header not complete this long after the connection opened closes it. Default 5000. */
@@ -246,12 +256,21 @@ export class SimulatedMongod {
         return undefined;
       });
     }
+    const users = this.options.users;
     const session = new WireSession(
       stream,
       this.identity,
       () => ({ connectionId, horizon: pinned ?? this.horizonOf(context), clientAddress }),
       (error) => this.log('warn', 'simulated mongod closed a connection after a malformed or incomplete message', { error: error.message, connectionId }),
       {
+        ...(users
+          ? {
+              auth: new ConnectionAuth(
+                (username) => users(username, context),
+                (entry) => this.log('info', 'simulated mongod refused an authentication attempt', { ...entry, connectionId, client: clientAddress }),
+              ),
+            }
+          : {}),
         ...(this.options.incompleteMessageTimeoutMs !== undefined ? { incompleteMessageTimeoutMs: this.options.incompleteMessageTimeoutMs } : {}),
         ...(this.options.maxMessageSize !== undefined ? { maxMessageSize: this.options.maxMessageSize } : {}),
       },

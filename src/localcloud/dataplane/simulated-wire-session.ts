@@ -16,6 +16,8 @@ import {
   WireProtocolError,
   type WireRequest,
 } from './mongo-wire.js';
+import { allowedWithoutAuthentication, authenticationRequiredReply, authInfo, rolesRefusal } from './simulated-access.js';
+import { ConnectionAuth } from './simulated-auth.js';
 import { commandName, commandReply, helloReply, isHelloCommand, unsupportedOpQueryReply, type ConnectionFacts, type NodeIdentity } from './simulated-commands.js';
 
 export interface WireSessionLimits {
@@ -23,6 +25,12 @@ export interface WireSessionLimits {
   incompleteMessageTimeoutMs?: number;
   /** Largest message accepted; a header claiming more closes the connection. Default 48,000,000 (mongod's maxMessageSizeBytes). */
   maxMessageSize?: number;
+  /**
+   * The connection's authentication (a node with users): unauthenticated connections may only
+   * handshake, ping and authenticate; a user's roles decide which data commands get past
+   * authorization. Without it the node runs without access control, like mongod without `--auth`.
+   */
+  auth?: ConnectionAuth;
 }
 
 /** Reading stops while this many reply bytes wait for the client to read them… */
@@ -46,6 +54,8 @@ export class WireSession {
   private incompleteTimer: NodeJS.Timeout | undefined;
   private readonly incompleteMessageTimeoutMs: number;
   private readingPaused = false;
+  /** A reply is being computed asynchronously (a user lookup); later requests wait, in order. */
+  private busy = false;
   private disposed = false;
   private static nextReplyId = 1;
 
@@ -59,7 +69,7 @@ export class WireSession {
     private readonly identity: NodeIdentity,
     private readonly facts: () => ConnectionFacts,
     private readonly onMalformed: (error: Error) => void,
-    limits: WireSessionLimits = {},
+    private readonly limits: WireSessionLimits = {},
   ) {
     this.framer = new MessageFramer(limits.maxMessageSize ?? MAX_MESSAGE_SIZE);
     this.incompleteMessageTimeoutMs = limits.incompleteMessageTimeoutMs ?? 30_000;
@@ -115,7 +125,7 @@ export class WireSession {
   }
 
   private drain(): void {
-    while (!this.disposed && !this.waiting && this.queue.length > 0 && this.socket.writableLength < MAX_UNREAD_REPLY_BYTES) {
+    while (!this.disposed && !this.waiting && !this.busy && this.queue.length > 0 && this.socket.writableLength < MAX_UNREAD_REPLY_BYTES) {
       const request = this.queue.shift() as WireRequest;
       this.queuedBytes -= request.header.messageLength;
       this.handle(request);
@@ -136,8 +146,8 @@ export class WireSession {
   private handle(request: WireRequest): void {
     const name = commandName(request.command);
     if (request.opCode === OP_QUERY) {
-      const reply = isHelloCommand(name) ? helloReply(this.identity, this.facts(), request.command) : unsupportedOpQueryReply(name);
-      this.send(encodeOpReply(WireSession.nextReplyId++, request.header.requestId, reply));
+      const reply = isHelloCommand(name) ? this.hello(request.command) : unsupportedOpQueryReply(name);
+      this.answer(reply, (document) => encodeOpReply(WireSession.nextReplyId++, request.header.requestId, document));
       return;
     }
     const clientExpectsNoReply = (request.flagBits & MSG_MORE_TO_COME) !== 0;
@@ -149,8 +159,59 @@ export class WireSession {
         return;
       }
     }
-    const reply = isHelloCommand(name) ? helloReply(this.identity, this.facts(), request.command) : commandReply(this.identity, this.facts(), request.command);
-    if (!clientExpectsNoReply) this.send(encodeOpMsg(WireSession.nextReplyId++, request.header.requestId, reply));
+    const reply = isHelloCommand(name) ? this.hello(request.command) : this.command(request.command, request.namespace);
+    this.answer(reply, (document) => encodeOpMsg(WireSession.nextReplyId++, request.header.requestId, document), clientExpectsNoReply);
+  }
+
+  /** Sends a reply now, or once it is computed (reading the next request waits, so answers stay in order). */
+  private answer(reply: Document | Promise<Document>, encode: (reply: Document) => Buffer, noReply = false): void {
+    if (!(reply instanceof Promise)) {
+      if (!noReply) this.send(encode(reply));
+      return;
+    }
+    this.busy = true;
+    void reply
+      .catch((error: Error) => ({ ok: 0, errmsg: `simulated node error: ${error.message}`, code: 1, codeName: 'InternalError' }))
+      .then((document) => {
+        this.busy = false;
+        if (this.disposed) return;
+        if (!noReply) this.send(encode(document));
+        this.drain();
+      });
+  }
+
+  /** The hello reply, with authentication's additions when the request asks for them. */
+  private hello(command: Document): Document | Promise<Document> {
+    const reply = helloReply(this.identity, this.facts(), command);
+    const auth = this.limits.auth;
+    if (!auth || !ConnectionAuth.wantsAdditions(command)) return reply;
+    return auth.helloAdditions(command).then((additions) => {
+      const { ok, ...rest } = reply;
+      return { ...rest, ...additions, ok };
+    });
+  }
+
+  /** Any command but hello: authentication, then authorization, then the node's answer. */
+  private command(command: Document, namespace: string): Document | Promise<Document> {
+    const auth = this.limits.auth;
+    if (!auth) return commandReply(this.identity, this.facts(), command);
+    const name = commandName(command);
+    const db = namespace.split('.')[0] ?? '';
+    switch (name) {
+      case 'saslStart':
+        return auth.saslStart(command, db);
+      case 'saslContinue':
+        return auth.saslContinue(command);
+      case 'logout':
+        return auth.logout();
+      case 'authenticate':
+        return { ok: 0, errmsg: `Received authentication for mechanism ${String(command.mechanism)} which is not enabled`, code: 334, codeName: 'MechanismUnavailable' };
+      case 'connectionStatus':
+        return { authInfo: authInfo(auth.user), ok: 1 };
+    }
+    const user = auth.user;
+    if (!user) return allowedWithoutAuthentication(name) ? commandReply(this.identity, this.facts(), command) : authenticationRequiredReply(name);
+    return rolesRefusal(user, command, db) ?? commandReply(this.identity, this.facts(), command);
   }
 
   /** How long an awaitable hello waits: maxAwaitTimeMS when the client's topologyVersion is ours, 0 when it is stale. */

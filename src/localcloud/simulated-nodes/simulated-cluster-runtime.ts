@@ -5,7 +5,7 @@ import type { Logger } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { LocalCertificateAuthority } from '../dataplane/certificates.js';
 import type { SnapshotProxyTlv } from '../common/data-plane-snapshot.js';
-import { startSimulatedMongod, type HorizonContext, type SimulatedMongod } from '../dataplane/simulated-mongod.js';
+import { startSimulatedMongod, type HorizonContext, type SimulatedMongod, type SimulatedUser } from '../dataplane/simulated-mongod.js';
 import { endpointTlvOf } from '../gateway/endpoint-tlv.js';
 
 /**
@@ -18,6 +18,12 @@ export type HorizonLookup = (
   targetName: string,
   via: { endpointId?: string; sni?: string },
 ) => Promise<{ hosts: string[]; me: string; primary?: string } | undefined>;
+
+/**
+ * Looks up the database user `username` who may log in to the deployment `deploymentId` (a
+ * cluster's or serverless instance's id): a user of its project, not expired, within its scopes.
+ */
+export type UserLookup = (deploymentId: string, username: string) => Promise<SimulatedUser | undefined>;
 
 /** The AWS VPC endpoint id is the endpoint id itself; other clouds' TLVs need a lookup (`endpointIdOf`). */
 const awsOnly = (tlv: SnapshotProxyTlv): string | undefined => (tlv.kind === 'aws-vpce-id' ? tlv.vpceId : undefined);
@@ -54,6 +60,11 @@ export class SimulatedClusterRuntime {
     private readonly options: {
       readonly ca: LocalCertificateAuthority;
       readonly horizon: HorizonLookup;
+      /**
+       * The project's database users. Every node runs with access control and authenticates
+       * against them (SCRAM); absent, nobody can log in and only the handshake and ping work.
+       */
+      readonly user?: UserLookup;
       readonly log: Logger;
       /**
        * The endpoint id a connection's PROXY TLV names (the data-plane worker resolves Azure
@@ -88,6 +99,7 @@ export class SimulatedClusterRuntime {
         proxyProtocol: true,
         tls: { SNICallback: this.options.ca.sniCallback() },
         tlsOptional: true,
+        users: this.usersOf(instance.id),
       });
       const target: AddressableTarget = { kind: 'mongos', provider: 'AWS', regionName: '', name: FRONT_END_TARGET };
       this.clusters.set(instance.id, [{ target, node }]);
@@ -151,6 +163,7 @@ export class SimulatedClusterRuntime {
         proxyProtocol: true,
         tls: { SNICallback: this.options.ca.sniCallback() },
         tlsOptional: true,
+        users: this.usersOf(cluster.id),
       });
       nodes.push({ target, node });
     }
@@ -163,6 +176,12 @@ export class SimulatedClusterRuntime {
       });
     }
     return true;
+  }
+
+  /** The user lookup of one deployment's nodes (the same on every node of it). */
+  private usersOf(deploymentId: string): (username: string) => Promise<SimulatedUser | undefined> {
+    const lookup = this.options.user;
+    return lookup ? (username) => lookup(deploymentId, username) : async () => undefined;
   }
 
   private serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
