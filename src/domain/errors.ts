@@ -172,6 +172,10 @@ const ERRORS = {
 
   // --- events
   EVENT_NOT_FOUND: { status: 404, detail: 'No event with ID %s exists.' },
+
+  // --- provider account pool
+  PROVIDER_ACCOUNT_NOT_FOUND: { status: 404, detail: 'No provider account named %s exists in the pool.', privlink: true },
+  DUPLICATE_PROVIDER_ACCOUNT: { status: 409, detail: 'A provider account named %s is already in the pool.', privlink: true },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorName = keyof typeof ERRORS;

@@ -4,6 +4,7 @@ import { EventsRepository } from './events.repository.js';
 import { IdentityRepository } from './identity.repository.js';
 import { PortsRepository } from './ports.repository.js';
 import { PrivateEndpointsRepository } from './private-endpoints.repository.js';
+import { ProviderAccountsRepository } from './provider-accounts.repository.js';
 import { ServerlessEndpointsRepository } from './serverless-endpoints.repository.js';
 import { ServerlessInstancesRepository } from './serverless-instances.repository.js';
 import { SettingsRepository } from './settings.repository.js';
@@ -20,6 +21,7 @@ export interface Repositories {
   readonly workQueue: WorkQueueRepository;
   readonly events: EventsRepository;
   readonly settings: SettingsRepository;
+  readonly providerAccounts: ProviderAccountsRepository;
 }
 
 export function repositories(db: Executor): Repositories {
@@ -33,5 +35,6 @@ export function repositories(db: Executor): Repositories {
     workQueue: new WorkQueueRepository(db),
     events: new EventsRepository(db),
     settings: new SettingsRepository(db),
+    providerAccounts: new ProviderAccountsRepository(db),
   };
 }
