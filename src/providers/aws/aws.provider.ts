@@ -57,6 +57,8 @@ export class AwsProvider implements CloudProviderAdapter {
 
   /** Pool accounts and regions whose provider network is being changed in this process: one change at a time. */
   private readonly networkLocks = new Map<string, Promise<unknown>>();
+  /** Subnets of the provider VPCs this process made or found, by account and region (dropped when the network is released). */
+  private readonly networks = new Map<string, Map<string, string>>();
   readonly capacity: ProviderCapacityAdapter;
 
   constructor(
@@ -66,7 +68,10 @@ export class AwsProvider implements CloudProviderAdapter {
     this.capacity = {
       readAccountQuotas: (account, region) => this.readAccountQuotas(account, region),
       releaseProviderNetwork: (account, region) =>
-        this.withNetworkLock(account, region, () => deleteProviderNetwork(this.pool.forAccount(account, region), region)),
+        this.withNetworkLock(account, region, async () => {
+          this.networks.delete(`${account.id}|${region}`);
+          await deleteProviderNetwork(this.pool.forAccount(account, region), region);
+        }),
     };
   }
 
@@ -112,13 +117,15 @@ export class AwsProvider implements CloudProviderAdapter {
    */
   private async createPlacedLoadBalancer(account: ProviderAccountAccess, spec: EndpointServiceSpec, clients: RegionClients): Promise<string | undefined> {
     return this.withNetworkLock(account, spec.region, async () => {
-      const subnets = await ensureProviderNetwork(clients, spec.region);
+      const key = `${account.id}|${spec.region}`;
+      const subnets = this.networks.get(key) ?? (await ensureProviderNetwork(clients, spec.region));
+      this.networks.set(key, subnets);
       for (;;) {
         if (subnets.size === 0) throw new ProviderError('invalid', 'NoSupportedSubnets', `The provider VPC of account ${account.name} in ${spec.region} has no subnet a network load balancer supports`);
         try {
           return await this.createLoadBalancer(clients, spec, [...subnets.values()]);
         } catch (error) {
-          const zone = error instanceof ProviderError && error.code === 'AvailabilityZoneNotSupported' ? /Availability Zone '([^']+)'/.exec(error.message)?.[1] : undefined;
+          const zone = error instanceof ProviderError && /^AvailabilityZoneNotSupported/.test(error.code) ? /Availability Zone '([^']+)'/.exec(error.message)?.[1] : undefined;
           const subnetId = zone ? subnets.get(zone) : undefined;
           if (!zone || !subnetId) throw error;
           await dropProviderSubnet(clients, subnetId);

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client, type LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import type { Stack } from './full-stack.js';
+
+/** Helpers for tests of the provider account pool, on a running stack with its local cloud. */
+
+/** Adds a local-cloud account to the pool through the Admin API extension route. */
+export async function addPoolAccount(stack: Stack, name: string): Promise<void> {
+  const res = await stack.owner.post(`/api/atlas/v2/orgs/${stack.bootstrap.orgId}/privlink/providerAccounts`, { name, kind: 'LOCAL_CLOUD' });
+  assert.equal(res.status, 201, res.text);
+}
+
+export async function drainPoolAccount(stack: Stack, name: string): Promise<void> {
+  const res = await stack.owner.post(`/api/atlas/v2/orgs/${stack.bootstrap.orgId}/privlink/providerAccounts/${name}/drain`, {});
+  assert.equal(res.status, 200, res.text);
+}
+
+/** SDK clients of a pool account, with the keys the local cloud holds for it (`privlink-pool-<name>`). */
+export async function poolAccountClients(stack: Stack, name: string, region = 'us-east-1') {
+  const keys = await stack.running.localCloud!.createAccount(`privlink-pool-${name}`);
+  const config = { endpoint: stack.running.localCloudUrl!, region, maxAttempts: 1, credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey } };
+  const ec2 = new EC2Client(config);
+  const elb = new ElasticLoadBalancingV2Client(config);
+  const quotas = new ServiceQuotasClient(config);
+  return {
+    ec2,
+    elb,
+    quotas,
+    /** Provider VPCs (tagged `privlink:provider-vpc=<region>`) of the account in the region. */
+    async providerVpcs(): Promise<string[]> {
+      const vpcs = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:privlink:provider-vpc', Values: [region] }] }));
+      return (vpcs.Vpcs ?? []).map((v) => v.VpcId!);
+    },
+    async loadBalancers(): Promise<LoadBalancer[]> {
+      const out: LoadBalancer[] = [];
+      let marker: string | undefined;
+      do {
+        const page = await elb.send(new DescribeLoadBalancersCommand({ Marker: marker }));
+        out.push(...(page.LoadBalancers ?? []));
+        marker = page.NextMarker;
+      } while (marker);
+      return out;
+    },
+    close() {
+      ec2.destroy();
+      elb.destroy();
+      quotas.destroy();
+    },
+  };
+}
+
+/** Makes `count` projects, each with one AWS endpoint service in `region`, `concurrency` at a time; returns their ids. */
+export async function projectsWithServices(stack: Stack, prefix: string, count: number, region = 'us-east-1', concurrency = 8): Promise<Array<{ projectId: string; serviceId: string }>> {
+  const out: Array<{ projectId: string; serviceId: string }> = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next++;
+      const project = await stack.owner.post('/api/atlas/v2/groups', { name: `${prefix}-${index}`, orgId: stack.bootstrap.orgId });
+      assert.equal(project.status, 201, project.text);
+      const projectId = (project.json as { id: string }).id;
+      const created = await stack.owner.post(`/api/atlas/v2/groups/${projectId}/privateEndpoint/endpointService`, { providerName: 'AWS', region });
+      assert.equal(created.status, 201, created.text);
+      out[index] = { projectId, serviceId: (created.json as { id: string }).id };
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return out;
+}
+
+/** Waits until every service has left INITIATING; returns each one's status and errorMessage. */
+export async function settled(stack: Stack, services: ReadonlyArray<{ projectId: string; serviceId: string }>, timeoutMs = 120_000): Promise<Array<{ status: string; errorMessage: string | null }>> {
+  const deadline = Date.now() + timeoutMs;
+  const results: Array<{ status: string; errorMessage: string | null } | undefined> = services.map(() => undefined);
+  for (;;) {
+    await Promise.all(
+      services.map(async (s, i) => {
+        if (results[i]) return;
+        const res = await stack.owner.get(`/api/atlas/v2/groups/${s.projectId}/privateEndpoint/AWS/endpointService/${s.serviceId}`);
+        const body = res.json as { status: string; errorMessage: string | null };
+        if (body.status !== 'INITIATING') results[i] = { status: body.status, errorMessage: body.errorMessage };
+      }),
+    );
+    if (results.every(Boolean)) return results as Array<{ status: string; errorMessage: string | null }>;
+    assert.ok(Date.now() < deadline, `${results.filter((r) => !r).length} services still INITIATING`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
