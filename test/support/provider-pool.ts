@@ -70,21 +70,29 @@ export async function projectsWithServices(stack: Stack, prefix: string, count: 
   return out;
 }
 
-/** Waits until every service has left INITIATING; returns each one's status and errorMessage. */
+/**
+ * Waits until every service has left INITIATING; returns each one's status and errorMessage.
+ * Polls gently (four requests at a time, once a second) so the polling does not slow the server
+ * it waits for.
+ */
 export async function settled(stack: Stack, services: ReadonlyArray<{ projectId: string; serviceId: string }>, timeoutMs = 120_000): Promise<Array<{ status: string; errorMessage: string | null }>> {
   const deadline = Date.now() + timeoutMs;
   const results: Array<{ status: string; errorMessage: string | null } | undefined> = services.map(() => undefined);
   for (;;) {
-    await Promise.all(
-      services.map(async (s, i) => {
-        if (results[i]) return;
+    const open = services.map((s, i) => ({ s, i })).filter(({ i }) => !results[i]);
+    let next = 0;
+    const worker = async () => {
+      while (next < open.length) {
+        const { s, i } = open[next++]!;
         const res = await stack.owner.get(`/api/atlas/v2/groups/${s.projectId}/privateEndpoint/AWS/endpointService/${s.serviceId}`);
         const body = res.json as { status: string; errorMessage: string | null };
-        if (body.status !== 'INITIATING') results[i] = { status: body.status, errorMessage: body.errorMessage };
-      }),
-    );
+        if (body.status === 'INITIATING') return; // the rest are most likely still initiating too
+        results[i] = { status: body.status, errorMessage: body.errorMessage };
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
     if (results.every(Boolean)) return results as Array<{ status: string; errorMessage: string | null }>;
     assert.ok(Date.now() < deadline, `${results.filter((r) => !r).length} services still INITIATING`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, services.length > 4 ? 1000 : 100));
   }
 }
