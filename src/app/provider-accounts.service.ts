@@ -21,7 +21,14 @@ export interface CapacityLine {
   readonly regionName: string;
   readonly placements: number;
   /** `value` null while the account's quotas in the region were never read (nothing was placed there yet). */
-  readonly limits: ReadonlyArray<{ readonly serviceCode: string; readonly quotaCode: string; readonly quotaName: string; readonly used: number; readonly value: number | null; readonly left: number | null }>;
+  readonly limits: ReadonlyArray<{
+    readonly serviceCode: string;
+    readonly quotaCode: string;
+    readonly quotaName: string;
+    readonly used: number;
+    readonly value: number | null;
+    readonly left: number | null;
+  }>;
   readonly readAt: Date | null;
 }
 
@@ -104,7 +111,10 @@ export async function capacityReport(ctx: AppContext): Promise<CapacityLine[]> {
   const readings = await repos.listReadings();
   const lines: CapacityLine[] = [];
   for (const account of accounts) {
-    const regions = new Set([...placements.filter((p) => p.accountId === account.id).map((p) => p.regionName), ...readings.filter((r) => r.accountId === account.id).map((r) => r.regionName)]);
+    const regions = new Set([
+      ...placements.filter((p) => p.accountId === account.id).map((p) => p.regionName),
+      ...readings.filter((r) => r.accountId === account.id).map((r) => r.regionName),
+    ]);
     if (regions.size === 0) {
       lines.push({ account: publicAccount(account), regionName: '-', placements: 0, limits: [], readAt: null });
       continue;
@@ -112,7 +122,11 @@ export async function capacityReport(ctx: AppContext): Promise<CapacityLine[]> {
     for (const regionName of [...regions].sort()) {
       const placed = placements.find((p) => p.accountId === account.id && p.regionName === regionName)?.placements ?? 0;
       const read = readings.find((r) => r.accountId === account.id && r.regionName === regionName);
-      const limit = (quota: { serviceCode: string; quotaCode: string; quotaName: string; value: number } | undefined, used: number, fallback: { serviceCode: string; quotaCode: string; quotaName: string }) => ({
+      const limit = (
+        quota: { serviceCode: string; quotaCode: string; quotaName: string; value: number } | undefined,
+        used: number,
+        fallback: { serviceCode: string; quotaCode: string; quotaName: string },
+      ) => ({
         ...(quota ? { serviceCode: quota.serviceCode, quotaCode: quota.quotaCode, quotaName: quota.quotaName } : fallback),
         used,
         value: quota ? quota.value : null,

@@ -58,8 +58,14 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
           // Placed before the first create call (and before the mark): a crash in between places nothing twice.
           const placed = await ctx.pool.placement.place(ctx, adapter, service, region.providerName);
           ctx.crash.reach('after-place-endpoint-service');
+          if (placed.kind === 'stayFailed') return DONE;
           if (placed.kind === 'full') {
-            await publish(ctx, service, { status: 'FAILED', errorMessage: placed.message, ref: storedRef(ref), event: service.status !== 'FAILED' ? 'ENDPOINT_SERVICE_FAILED' : undefined });
+            await publish(ctx, service, {
+              status: 'FAILED',
+              errorMessage: placed.message,
+              ref: storedRef(ref),
+              event: service.status !== 'FAILED' ? 'ENDPOINT_SERVICE_FAILED' : undefined,
+            });
             ctx.log.warn('endpoint service not placed: no provider capacity', { ...serviceFields(service), errorMessage: placed.message });
             return DONE;
           }

@@ -11,8 +11,12 @@ import type { ReconcileContext } from './reconcile-context.js';
 /** How long a quota reading is trusted before it is read again (a placement that finds nothing re-reads at once). */
 const QUOTA_TTL_MS = 15_000;
 
-/** The outcome of placing a service: in an account, nowhere (FAILED with `message`), or unpooled (no pool configured). */
-export type PlacementOutcome = { readonly kind: 'placed'; readonly accountId: string } | { readonly kind: 'full'; readonly message: string } | { readonly kind: 'unpooled' };
+/** The outcome of placing a service: in an account, nowhere (FAILED with `message`), unpooled (no pool configured), or not again (it failed to be placed before). */
+export type PlacementOutcome =
+  | { readonly kind: 'placed'; readonly accountId: string }
+  | { readonly kind: 'full'; readonly message: string }
+  | { readonly kind: 'unpooled' }
+  | { readonly kind: 'stayFailed' };
 
 /**
  * Places endpoint services in the provider account pool by remaining capacity, with project-region
@@ -35,6 +39,8 @@ export class ProviderPlacement {
     if (!capacity) return { kind: 'unpooled' };
     const pool = await repos.providerAccounts.listAccounts(service.provider);
     if (pool.length === 0) return { kind: 'unpooled' };
+    // A service that found no room stays FAILED (never a retry loop): it is deleted and made again.
+    if (service.status === 'FAILED') return { kind: 'stayFailed' };
     for (const fresh of [false, true]) {
       const affinity = await repos.providerAccounts.accountOfProjectRegion(service.projectId, service.provider, service.regionName);
       const candidates = pool.filter((a) => (affinity ? a.id === affinity : a.state === 'ACTIVE'));
@@ -60,7 +66,13 @@ export class ProviderPlacement {
         if (nowAffinity !== affinity) return undefined; // another pass placed the project region meanwhile: decide again
         const decided: PlacementDecision = decidePlacement(capacities, affinity);
         if (decided.kind === 'place') {
-          await tx.insertPlacement({ serviceId: service.id, accountId: decided.accountId, provider: service.provider, regionName: service.regionName, projectId: service.projectId });
+          await tx.insertPlacement({
+            serviceId: service.id,
+            accountId: decided.accountId,
+            provider: service.provider,
+            regionName: service.regionName,
+            projectId: service.projectId,
+          });
         }
         return { decided, poolSize: locked.filter((a) => a.state === 'ACTIVE').length };
       });

@@ -35,7 +35,17 @@ describe('privlink admin provider-accounts and capacity', { concurrency: false }
     assert.match(badArn.stderr, /Invalid attribute roleArn specified\./);
     const role = await cli(['provider-accounts', 'add', 'pool-r', '--kind', 'ASSUME_ROLE', '--role-arn', 'arn:aws:iam::123456789012:role/privlink-provider']);
     assert.equal(role.code, 0, role.stderr);
-    const missingSecret = await cli(['provider-accounts', 'add', 'pool-k', '--kind', 'ACCESS_KEY', '--access-key-id', 'AKIAABCDEFGHIJKLMNOP', '--secret-access-key-env', 'POOL_K_SECRET']);
+    const missingSecret = await cli([
+      'provider-accounts',
+      'add',
+      'pool-k',
+      '--kind',
+      'ACCESS_KEY',
+      '--access-key-id',
+      'AKIAABCDEFGHIJKLMNOP',
+      '--secret-access-key-env',
+      'POOL_K_SECRET',
+    ]);
     assert.equal(missingSecret.code, 1);
     assert.match(missingSecret.stderr, /The environment variable POOL_K_SECRET is not set\./);
     const keyed = await cli(['provider-accounts', 'add', 'pool-k', '--kind', 'ACCESS_KEY', '--access-key-id', 'AKIAABCDEFGHIJKLMNOP', '--secret-access-key-env', 'POOL_K_SECRET'], {

@@ -37,9 +37,5 @@ test('120 projects × one service in us-east-1 are all AVAILABLE on a pool of th
       account.close();
     }
   }
-  assert.deepEqual(
-    [...placed].sort(),
-    services.map((s) => `pl-${s.serviceId}`).sort(),
-    'every service has its load balancer in exactly one account',
-  );
+  assert.deepEqual([...placed].sort(), services.map((s) => `pl-${s.serviceId}`).sort(), 'every service has its load balancer in exactly one account');
 });

@@ -109,7 +109,17 @@ describe('provider account pool and quotas', () => {
     }
     const capacity = await stack.owner.get(`/api/atlas/v2/orgs/${stack.bootstrap.orgId}/privlink/capacity`);
     assert.equal(capacity.status, 200, capacity.text);
-    const lines = (capacity.json as { results: Array<{ accountName: string; state: string; regionName: string; placements: number; limits: Array<{ quotaCode: string; used: number; quota: number | null; left: number | null }> }> }).results;
+    const lines = (
+      capacity.json as {
+        results: Array<{
+          accountName: string;
+          state: string;
+          regionName: string;
+          placements: number;
+          limits: Array<{ quotaCode: string; used: number; quota: number | null; left: number | null }>;
+        }>;
+      }
+    ).results;
     const one = lines.find((l) => l.accountName === 'acct-1' && l.regionName === 'US_EAST_1')!;
     assert.equal(one.placements, 51);
     assert.deepEqual(

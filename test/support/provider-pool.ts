@@ -52,7 +52,13 @@ export async function poolAccountClients(stack: Stack, name: string, region = 'u
 }
 
 /** Makes `count` projects, each with one AWS endpoint service in `region`, `concurrency` at a time; returns their ids. */
-export async function projectsWithServices(stack: Stack, prefix: string, count: number, region = 'us-east-1', concurrency = 8): Promise<Array<{ projectId: string; serviceId: string }>> {
+export async function projectsWithServices(
+  stack: Stack,
+  prefix: string,
+  count: number,
+  region = 'us-east-1',
+  concurrency = 8,
+): Promise<Array<{ projectId: string; serviceId: string }>> {
   const out: Array<{ projectId: string; serviceId: string }> = [];
   let next = 0;
   const worker = async () => {
@@ -75,7 +81,11 @@ export async function projectsWithServices(stack: Stack, prefix: string, count: 
  * Polls gently (four requests at a time, once a second) so the polling does not slow the server
  * it waits for.
  */
-export async function settled(stack: Stack, services: ReadonlyArray<{ projectId: string; serviceId: string }>, timeoutMs = 120_000): Promise<Array<{ status: string; errorMessage: string | null }>> {
+export async function settled(
+  stack: Stack,
+  services: ReadonlyArray<{ projectId: string; serviceId: string }>,
+  timeoutMs = 120_000,
+): Promise<Array<{ status: string; errorMessage: string | null }>> {
   const deadline = Date.now() + timeoutMs;
   const results: Array<{ status: string; errorMessage: string | null } | undefined> = services.map(() => undefined);
   for (;;) {

@@ -79,7 +79,12 @@ export class AwsClientPool {
       const answer = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'privlink' }));
       const c = answer.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole ${roleArn} returned no credentials`);
-      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}), ...(c.Expiration ? { expiration: c.Expiration } : {}) };
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+        ...(c.Expiration ? { expiration: c.Expiration } : {}),
+      };
     };
   }
 

@@ -1,4 +1,13 @@
-import { CreateSubnetCommand, CreateVpcCommand, DeleteSubnetCommand, DeleteVpcCommand, DescribeAvailabilityZonesCommand, DescribeSubnetsCommand, DescribeVpcsCommand, type Subnet } from '@aws-sdk/client-ec2';
+import {
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DeleteSubnetCommand,
+  DeleteVpcCommand,
+  DescribeAvailabilityZonesCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  type Subnet,
+} from '@aws-sdk/client-ec2';
 import { DescribeLoadBalancersCommand, type LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ProviderError } from '../cloud-provider.js';
 import type { RegionClients } from './aws-clients.js';

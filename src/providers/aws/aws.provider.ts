@@ -121,7 +121,8 @@ export class AwsProvider implements CloudProviderAdapter {
       const subnets = this.networks.get(key) ?? (await ensureProviderNetwork(clients, spec.region));
       this.networks.set(key, subnets);
       for (;;) {
-        if (subnets.size === 0) throw new ProviderError('invalid', 'NoSupportedSubnets', `The provider VPC of account ${account.name} in ${spec.region} has no subnet a network load balancer supports`);
+        if (subnets.size === 0)
+          throw new ProviderError('invalid', 'NoSupportedSubnets', `The provider VPC of account ${account.name} in ${spec.region} has no subnet a network load balancer supports`);
         try {
           return await this.createLoadBalancer(clients, spec, [...subnets.values()]);
         } catch (error) {

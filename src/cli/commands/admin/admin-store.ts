@@ -39,4 +39,7 @@ export async function withAdminStore<T>(ctx: CommandContext, work: (app: AppCont
   }
 }
 
-export const DATA_DIR_FLAG = { syntax: '--data-dir <dir>', description: 'data directory (env PRIVLINK_DATA_DIR, default ./.privlink); with DATABASE_URL set, the PostgreSQL store is used' };
+export const DATA_DIR_FLAG = {
+  syntax: '--data-dir <dir>',
+  description: 'data directory (env PRIVLINK_DATA_DIR, default ./.privlink); with DATABASE_URL set, the PostgreSQL store is used',
+};

@@ -13,7 +13,6 @@ import { members, renderLoadBalancer } from './elbv2-render.js';
 import { parseElbTags } from './elbv2-tags.js';
 import { paginateMarker } from './paging.js';
 
-
 /** The caller's load balancer by ARN in the request region, or LoadBalancerNotFound. */
 export async function ownLoadBalancer(ctx: ActionContext, arn: string): Promise<LoadBalancer> {
   checkArn(arn, 'loadbalancer');
@@ -71,7 +70,8 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
   }
   const count = (await ctx.repos.loadBalancers.listLoadBalancers(ctx.account.accountId, ctx.region.regionName)).length;
   // AWS's default quota (50), or the value an approved Service Quotas increase applied.
-  if (count >= (await appliedQuota(ctx.repos, ctx.account.accountId, ctx.region.regionName, NLB_PER_REGION, ctx.now))) throw new AwsQueryError('TooManyLoadBalancers', 'The quota for the number of load balancers has been reached');
+  if (count >= (await appliedQuota(ctx.repos, ctx.account.accountId, ctx.region.regionName, NLB_PER_REGION, ctx.now)))
+    throw new AwsQueryError('TooManyLoadBalancers', 'The quota for the number of load balancers has been reached');
 
   const subnets: Subnet[] = [];
   for (const subnetId of subnetIds) {

@@ -97,7 +97,11 @@ async function authenticateQuotas(store: Store, request: SignedRequest): Promise
 
 function text(input: Record<string, unknown>, name: string): string {
   const value = input[name];
-  if (typeof value !== 'string' || value === '') throw new QuotasError('ValidationException', `1 validation error detected: Value at '${name[0]!.toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`);
+  if (typeof value !== 'string' || value === '')
+    throw new QuotasError(
+      'ValidationException',
+      `1 validation error detected: Value at '${name[0]!.toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`,
+    );
   return value;
 }
 
@@ -168,11 +172,14 @@ const ACTIONS: Readonly<Record<string, QuotasAction>> = {
   async RequestServiceQuotaIncrease(ctx) {
     const quota = knownQuota(ctx.input);
     const desired = ctx.input.DesiredValue;
-    if (typeof desired !== 'number' || !Number.isFinite(desired)) throw new QuotasError('ValidationException', "1 validation error detected: Value at 'desiredValue' failed to satisfy constraint: Member must not be null");
+    if (typeof desired !== 'number' || !Number.isFinite(desired))
+      throw new QuotasError('ValidationException', "1 validation error detected: Value at 'desiredValue' failed to satisfy constraint: Member must not be null");
     if (!quota.adjustable) throw new QuotasError('QuotaExceededException', `The quota ${quota.quotaCode} is not adjustable.`);
     const current = await appliedQuota(ctx.repos, ctx.account.accountId, ctx.region, quota, ctx.now);
     if (desired <= current) throw new QuotasError('IllegalArgumentException', `The requested value ${desired} must be greater than the current value ${current}.`);
-    const open = (await ctx.repos.quotas.listRequests(ctx.account.accountId, ctx.region, quota.serviceCode, quota.quotaCode)).find((r) => r.status === 'PENDING' || r.status === 'CASE_OPENED');
+    const open = (await ctx.repos.quotas.listRequests(ctx.account.accountId, ctx.region, quota.serviceCode, quota.quotaCode)).find(
+      (r) => r.status === 'PENDING' || r.status === 'CASE_OPENED',
+    );
     if (open) throw new QuotasError('ResourceAlreadyExistsException', `A request for quota ${quota.quotaCode} is already open (${open.id}).`);
     const request: QuotaRequest = {
       id: randomUUID().replace(/-/g, ''),

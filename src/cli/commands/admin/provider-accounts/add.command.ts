@@ -16,7 +16,7 @@ export const providerAccountAddCommand = defineCommand({
   summary: 'Add an AWS account to the provider account pool.',
   description:
     'Endpoint services are placed in pool accounts by remaining quota; all services of a project in a region share one account. ' +
-    'LOCAL_CLOUD accounts are made by the local cloud on first use; ACCESS_KEY accounts are reached with their key; ASSUME_ROLE accounts through STS AssumeRole from the server\'s own credentials.',
+    "LOCAL_CLOUD accounts are made by the local cloud on first use; ACCESS_KEY accounts are reached with their key; ASSUME_ROLE accounts through STS AssumeRole from the server's own credentials.",
   args: [{ name: 'name', description: 'Name of the account in the pool (letters, digits, ., _, -).' }],
   flags: [
     { syntax: '--kind <kind>', description: 'LOCAL_CLOUD, ACCESS_KEY or ASSUME_ROLE.', defaultValue: 'LOCAL_CLOUD' },
