@@ -102,6 +102,7 @@ export async function settled(
     };
     await Promise.all(Array.from({ length: 4 }, worker));
     if (results.every(Boolean)) return results as Array<{ status: string; errorMessage: string | null }>;
+    if (services.length > 20) console.log(`${new Date().toISOString()} ${results.filter(Boolean).length}/${services.length} services settled`);
     assert.ok(Date.now() < deadline, `${results.filter((r) => !r).length} services still INITIATING`);
     await new Promise((r) => setTimeout(r, services.length > 4 ? 1000 : 100));
   }
