@@ -67,7 +67,13 @@ export async function projectsWithServices(
       const project = await stack.owner.post('/api/atlas/v2/groups', { name: `${prefix}-${index}`, orgId: stack.bootstrap.orgId });
       assert.equal(project.status, 201, project.text);
       const projectId = (project.json as { id: string }).id;
-      const created = await stack.owner.post(`/api/atlas/v2/groups/${projectId}/privateEndpoint/endpointService`, { providerName: 'AWS', region });
+      // A request of another worker may have cached the key's roles just before this project was
+      // committed: the authentication cache keeps them up to 1 s (docs/decisions.md), so retry then.
+      let created = await stack.owner.post(`/api/atlas/v2/groups/${projectId}/privateEndpoint/endpointService`, { providerName: 'AWS', region });
+      for (let attempt = 0; created.status === 403 && attempt < 20; attempt++) {
+        await new Promise((r) => setTimeout(r, 100));
+        created = await stack.owner.post(`/api/atlas/v2/groups/${projectId}/privateEndpoint/endpointService`, { providerName: 'AWS', region });
+      }
       assert.equal(created.status, 201, created.text);
       out[index] = { projectId, serviceId: (created.json as { id: string }).id };
     }
