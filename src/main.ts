@@ -34,6 +34,8 @@ import type { ClusterRuntime } from './reconciler/cluster.reconciler.js';
 import { Controller } from './reconciler/controller.js';
 import { CrashPoints } from './reconciler/crash-points.js';
 import type { ListenerDirectory, ReconcileContext } from './reconciler/reconcile-context.js';
+import { ProviderAccountAccessor } from './reconciler/provider-accounts.js';
+import { ProviderPlacement } from './reconciler/provider-placement.js';
 import { resyncAll, resyncClusters } from './reconciler/resync.js';
 import { CloudEndpointWatch } from './reconciler/cloud-endpoint-watch.js';
 import { workKinds } from './reconciler/work-kinds.js';
@@ -207,10 +209,13 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
               })
             : undefined;
       if (gcpClients) closers.push(() => gcpClients.close());
+      // The provider account pool: local-cloud accounts are made by the local cloud on first use.
+      const poolAccounts = new ProviderAccountAccessor(store, localCloud ? async (name) => localCloud!.createAccount(name) : undefined);
       const reconcileContext: ReconcileContext = {
         store,
+        pool: { accounts: poolAccounts, placement: new ProviderPlacement(poolAccounts) },
         providers: providerRegistry({
-          AWS: new AwsProvider(pool),
+          AWS: new AwsProvider(pool, poolAccounts),
           ...(azureClients ? { AZURE: new AzureProvider(azureClients) } : {}),
           ...(gcpClients ? { GCP: new GcpProvider(gcpClients) } : {}),
         }),

@@ -186,6 +186,9 @@ const ERRORS = {
   DATABASE_USER_INVALID_DELETE_AFTER_DATE: { status: 400, detail: 'The deleteAfterDate %s must be in the future and within one week.', privlink: true },
   DATABASE_USER_SCOPE_NOT_FOUND: { status: 400, detail: 'The scope %s of type %s names no cluster or serverless instance in group %s.', privlink: true },
   DATABASE_USER_LIMIT_EXCEEDED: { status: 409, detail: 'Group %s already has the maximum of %s database users.', privlink: true },
+  // --- provider account pool
+  PROVIDER_ACCOUNT_NOT_FOUND: { status: 404, detail: 'No provider account named %s exists in the pool.', privlink: true },
+  DUPLICATE_PROVIDER_ACCOUNT: { status: 409, detail: 'A provider account named %s is already in the pool.', privlink: true },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorName = keyof typeof ERRORS;

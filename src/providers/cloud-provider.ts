@@ -65,6 +65,56 @@ export function isEmptyRef(ref: ProviderRef): boolean {
 }
 
 /**
+ * One account of the provider account pool as an adapter reaches it: privlink's id and name for it,
+ * and either keys (a local-cloud account, or an AWS access key) or a role to assume. Neither: the
+ * SDK's standard credential chain.
+ */
+export interface ProviderAccountAccess {
+  readonly id: string;
+  readonly name: string;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly roleArn?: string;
+}
+
+/**
+ * Where an adapter learns which pool account an endpoint service is placed in. Undefined: the
+ * service has no placement (a serverless endpoint service, or an installation without a pool), so
+ * it lives in the adapter's configured account, as before pools existed.
+ */
+export interface ProviderAccountDirectory {
+  accountOfService(serviceId: string): Promise<ProviderAccountAccess | undefined>;
+}
+
+/** A quota as the provider states it (AWS Service Quotas). */
+export interface ProviderQuota {
+  readonly serviceCode: string;
+  readonly quotaCode: string;
+  readonly quotaName: string;
+  readonly value: number;
+}
+
+/** What bounds one account in one region, as read from the provider. */
+export interface AccountRegionQuotas {
+  /** Network load balancers per region (one per endpoint service). */
+  readonly loadBalancers: ProviderQuota;
+  /** VPCs per region, and how many the account has there (the provider VPC needs one). */
+  readonly vpcs: ProviderQuota;
+  readonly vpcsInUse: number;
+  /** Whether the account already has privlink's provider VPC in the region. */
+  readonly hasProviderNetwork: boolean;
+}
+
+/**
+ * What an adapter that places services in a pool of accounts offers besides the external client:
+ * reading an account's quotas (read-only, never a create) and removing the account region's
+ * provider network once nothing is placed there (idempotent; absence is success).
+ */
+export interface ProviderCapacityAdapter {
+  readAccountQuotas(account: ProviderAccountAccess, region: string): Promise<AccountRegionQuotas>;
+  releaseProviderNetwork(account: ProviderAccountAccess, region: string): Promise<void>;
+}
+
+/**
  * A cloud provider adapter, shaped like Crossplane's external client. All methods are idempotent
  * and non-blocking (they start work and return; the next observe shows progress). Absence is data,
  * not an error. Failures are thrown as ProviderError.
@@ -74,6 +124,8 @@ export interface CloudProviderAdapter {
   readonly apiName: string;
   /** How this cloud's things are named in the messages users read (`VPC endpoint`, how to make one). */
   readonly wording: ProviderWording;
+  /** Present when the adapter places services in a pool of provider accounts (AWS). */
+  readonly capacity?: ProviderCapacityAdapter;
   /**
    * Reads the cloud state of one endpoint service (read-only). Called on every reconcile pass of a
    * service that may have cloud resources. Finds them by the ids in `ref`, else by name, tag or

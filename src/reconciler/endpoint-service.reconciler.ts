@@ -3,7 +3,7 @@ import { recordEvent } from '../app/events.js';
 import { decideEndpointService, type ServiceDetail } from '../domain/endpoint-service.js';
 import { findRegion } from '../domain/regions.js';
 import { INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-kinds.js';
-import { isEmptyRef, ProviderError } from '../providers/cloud-provider.js';
+import { isEmptyRef, ProviderError, type CloudProviderAdapter } from '../providers/cloud-provider.js';
 import type { EndpointServiceRecord } from '../store/private-endpoints.repository.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
@@ -36,6 +36,7 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
     const now = ctx.now();
 
     if (decision.action === 'forget') {
+      await releaseProviderNetwork(ctx, adapter, service, region.providerName);
       await inTransaction(ctx, async ({ repos: tx }) => {
         const project = await tx.identity.findProject(service.projectId);
         await tx.privateEndpoints.deleteService(service.id);
@@ -53,6 +54,22 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
 
     try {
       if (decision.action === 'create') {
+        if (!pendingSince && isEmptyRef(ref) && ctx.pool) {
+          // Placed before the first create call (and before the mark): a crash in between places nothing twice.
+          const placed = await ctx.pool.placement.place(ctx, adapter, service, region.providerName);
+          ctx.crash.reach('after-place-endpoint-service');
+          if (placed.kind === 'stayFailed') return DONE;
+          if (placed.kind === 'full') {
+            await publish(ctx, service, {
+              status: 'FAILED',
+              errorMessage: placed.message,
+              ref: storedRef(ref),
+              event: service.status !== 'FAILED' ? 'ENDPOINT_SERVICE_FAILED' : undefined,
+            });
+            ctx.log.warn('endpoint service not placed: no provider capacity', { ...serviceFields(service), errorMessage: placed.message });
+            return DONE;
+          }
+        }
         if (!pendingSince) {
           pendingSince = now.toISOString();
           await repos.privateEndpoints.updateService(id, { providerRef: storedRef(ref, pendingSince) }, now);
@@ -92,6 +109,21 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
     if (decision.settled) return DONE;
     return requeueAfter(decision.action === 'create' && seen.observed.state === 'absent' ? 0 : pollInterval(service.createdAt, now));
   };
+}
+
+/**
+ * Before a placed service's row goes: when it was the last one placed in its account and region,
+ * the account region's provider VPC goes too (a retryable failure requeues the deletion).
+ */
+async function releaseProviderNetwork(ctx: ReconcileContext, adapter: CloudProviderAdapter, service: EndpointServiceRecord, providerRegion: string): Promise<void> {
+  if (!ctx.pool || !adapter.capacity) return;
+  const repos = repositories(ctx.store.db).providerAccounts;
+  const accountId = await repos.placementOf(service.id);
+  if (!accountId || (await repos.countOthers(accountId, service.regionName, service.id)) > 0) return;
+  const account = await repos.findAccount(accountId);
+  if (!account) return;
+  await adapter.capacity.releaseProviderNetwork(await ctx.pool.accounts.access(account), providerRegion);
+  ctx.log.info('provider VPC released', { ...serviceFields(service), providerAccount: account.name });
 }
 
 /** The ids every log line about an endpoint service carries. */

@@ -4,6 +4,8 @@ import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { Store } from '../store/database.js';
 import type { EndpointServiceRecord } from '../store/private-endpoints.repository.js';
 import type { CrashPoints } from './crash-points.js';
+import type { ProviderAccountAccessor } from './provider-accounts.js';
+import type { ProviderPlacement } from './provider-placement.js';
 
 /** Where the reconcilers learn which listeners an endpoint service needs (port-per-node targets). */
 export interface ListenerDirectory {
@@ -24,6 +26,8 @@ export interface ReconcileContext {
   readonly notFoundGraceMs: number;
   /** DNS domain of cluster hostnames (for connection-string events). */
   readonly domain: string;
+  /** The provider account pool (placement and account access); absent: every service lives in the configured account. */
+  readonly pool?: { readonly placement: ProviderPlacement; readonly accounts: ProviderAccountAccessor };
   now(): Date;
 }
 

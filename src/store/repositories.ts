@@ -5,6 +5,7 @@ import { EventsRepository } from './events.repository.js';
 import { IdentityRepository } from './identity.repository.js';
 import { PortsRepository } from './ports.repository.js';
 import { PrivateEndpointsRepository } from './private-endpoints.repository.js';
+import { ProviderAccountsRepository } from './provider-accounts.repository.js';
 import { ServerlessEndpointsRepository } from './serverless-endpoints.repository.js';
 import { ServerlessInstancesRepository } from './serverless-instances.repository.js';
 import { SettingsRepository } from './settings.repository.js';
@@ -22,6 +23,7 @@ export interface Repositories {
   readonly events: EventsRepository;
   readonly settings: SettingsRepository;
   readonly databaseUsers: DatabaseUsersRepository;
+  readonly providerAccounts: ProviderAccountsRepository;
 }
 
 export function repositories(db: Executor): Repositories {
@@ -36,5 +38,6 @@ export function repositories(db: Executor): Repositories {
     events: new EventsRepository(db),
     settings: new SettingsRepository(db),
     databaseUsers: new DatabaseUsersRepository(db),
+    providerAccounts: new ProviderAccountsRepository(db),
   };
 }

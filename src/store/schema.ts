@@ -188,7 +188,35 @@ export interface EventsTable {
   created_at: Timestamp;
 }
 
+export interface ProviderAccountsTable {
+  id: string;
+  provider: string;
+  name: string;
+  kind: string;
+  access_key_id: string | null;
+  secret_access_key: string | null;
+  role_arn: string | null;
+  state: string;
+  created_at: Generated<Date>;
+}
+export interface ProviderPlacementsTable {
+  service_id: string;
+  account_id: string;
+  provider: string;
+  region_name: string;
+  project_id: string;
+  created_at: Generated<Date>;
+}
+export interface ProviderQuotaReadingsTable {
+  account_id: string;
+  region_name: string;
+  reading: ColumnType<unknown, string, string>;
+  read_at: ColumnType<Date, Date | string, Date | string>;
+}
 export interface Schema {
+  provider_quota_readings: ProviderQuotaReadingsTable;
+  provider_accounts: ProviderAccountsTable;
+  provider_placements: ProviderPlacementsTable;
   settings: SettingsTable;
   organizations: OrganizationsTable;
   projects: ProjectsTable;

@@ -249,3 +249,26 @@ describe('role-granting routes', () => {
     }
   });
 });
+
+// The provider account pool (privlink extension, installation-wide): Organization Owners only; a
+// body is looked at only after the role was checked.
+describe('provider account pool routes', () => {
+  const POOL: Array<[string, string, unknown, [number, number, number, number, number]]> = [
+    ['GET', '/privlink/providerAccounts', undefined, [403, 200, 403, 200, 404]],
+    ['POST', '/privlink/providerAccounts', { name: 'bad name' }, [403, 400, 403, 400, 404]],
+    ['POST', '/privlink/providerAccounts/nope/drain', {}, [403, 404, 403, 404, 404]],
+    ['GET', '/privlink/capacity', undefined, [403, 200, 403, 200, 404]],
+  ];
+  for (const [method, path, body, expected] of POOL) {
+    test(`${method} /orgs/{orgId}${path}`, async () => {
+      const who: Who[] = ['RO', 'PO', 'CM', 'OO', 'OTHER'];
+      const got: number[] = [];
+      for (const caller of who) {
+        const url = `/api/atlas/v2/orgs/${api.bootstrap.orgId}${path}`;
+        const res = method === 'GET' ? await keys[caller].get(url) : await keys[caller].post(url, body);
+        got.push(res.status);
+      }
+      assert.deepEqual(got, expected);
+    });
+  }
+});

@@ -6,6 +6,7 @@ import { routeRegistrar } from './route-registrar.js';
 import { clustersRoutes, type ConnectionStringsOf } from './routes/clusters.routes.js';
 import { eventsRoutes } from './routes/events.routes.js';
 import { identityRoutes } from './routes/identity.routes.js';
+import { providerCapacityRoutes } from './routes/provider-capacity.routes.js';
 import { privateEndpointsRoutes } from './routes/private-endpoints.routes.js';
 import { serverlessRoutes } from './routes/serverless.routes.js';
 
@@ -31,6 +32,7 @@ export function atlasFlavour(options: AtlasFlavourOptions): ApiFlavour {
       serverlessRoutes(registrar);
       eventsRoutes(registrar);
       databaseUsersRoutes(registrar);
+      providerCapacityRoutes(registrar);
       return { allowedMethods: (path) => registrar.allowedMethods(path) };
     },
     sendError: sendAtlasError,

@@ -10,6 +10,8 @@ export const SETTING = {
   unavailableWindowMs: 'unavailable_window_ms',
   providerAccountId: 'provider_account_id',
   customerAccountId: 'customer_account_id',
+  /** How long a Service Quotas increase request stays open before it is approved (ms). */
+  quotaApprovalMs: 'quota_approval_ms',
 } as const;
 
 /** The settings every request reads (shared by all processes on the store). */

@@ -16,6 +16,7 @@ import { repositories } from './store/repositories.js';
 import { migrateLocalCloud } from './store/migrations/index.js';
 import { inLocalCloudTransaction, localCloudDb } from './store/schema.js';
 import { buildSnapshot } from './snapshot.js';
+import { answerServiceQuotas, SERVICE_QUOTAS_TARGET } from './servicequotas/service-quotas.js';
 import { EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
 
 export type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
@@ -68,6 +69,8 @@ export interface LocalCloudAws extends SnapshotSource {
    * Persisted and shared by every process on the store.
    */
   setFault(action: string, fault: Fault | null): Promise<void>;
+  /** How long a Service Quotas increase request stays open before it is approved (ms; default 5 s). Persisted. */
+  setQuotaApprovalDelay(ms: number): Promise<void>;
   /** Window after a service becomes Available in which CreateVpcEndpoint answers 503 Unavailable (0 = off, default). */
   setUnavailableWindow(ms: number): Promise<void>;
   /**
@@ -147,6 +150,17 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
   const pipeline: PipelineOptions = { store, now, loopback, changed };
   const servers = new Set<Server>();
   const http = new EmulatorHttp('AWS', MAX_BODY_BYTES, async (request) => {
+    const target = request.headers['x-amz-target'];
+    if (typeof target === 'string' && target.startsWith(SERVICE_QUOTAS_TARGET)) {
+      const quotas = await answerServiceQuotas(store, now, { method: request.method, path: request.path, query: request.rawQuery, headers: request.headers, body: request.body });
+      return {
+        status: quotas.status,
+        headers: { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': quotas.requestId },
+        body: quotas.body,
+        holdMs: 0,
+        ...(quotas.internalError ? { internalError: quotas.internalError } : {}),
+      };
+    }
     const answer = await answerQuery(pipeline, { method: request.method, path: request.path, query: request.rawQuery, headers: request.headers, body: request.body });
     return {
       status: answer.status,
@@ -203,6 +217,10 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
       if (!allRegions().some((region) => region.zones.some((zone) => zone.zoneName === zoneName))) throw new RangeError(`No availability zone ${zoneName}`);
       await setZoneState(control, zoneName, state);
       await changed();
+    },
+    async setQuotaApprovalDelay(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError('The approval delay must be a non-negative number of ms');
+      await setting(SETTING.quotaApprovalMs, String(ms));
     },
     async setUnavailableWindow(ms) {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError('The unavailable window must be a non-negative number of ms');

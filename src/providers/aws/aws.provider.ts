@@ -13,7 +13,19 @@ import {
 import { CreateLoadBalancerCommand, DeleteLoadBalancerCommand, DescribeLoadBalancersCommand, type LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ObservedEndpointService } from '../../domain/endpoint-service.js';
 import type { ObservedConnection, ProviderWording } from '../../domain/interface-endpoint.js';
-import { ProviderError, type CloudProviderAdapter, type EndpointServiceSpec, type RegisteredEndpoint, type ProviderRef } from '../cloud-provider.js';
+import {
+  ProviderError,
+  type AccountRegionQuotas,
+  type CloudProviderAdapter,
+  type EndpointServiceSpec,
+  type ProviderAccountAccess,
+  type ProviderAccountDirectory,
+  type ProviderCapacityAdapter,
+  type ProviderRef,
+  type RegisteredEndpoint,
+} from '../cloud-provider.js';
+import { countVpcs, deleteProviderNetwork, dropProviderSubnet, ensureProviderNetwork, findProviderVpc } from './aws-provider-network.js';
+import { NLB_QUOTA, readQuota, VPC_QUOTA } from './aws-quotas.js';
 import type { AwsClientPool, RegionClients } from './aws-clients.js';
 import { aws, awsOrAbsent } from './aws-errors.js';
 import { deleteAllListeners, listenersMatch, syncListeners } from './aws-listeners.js';
@@ -21,8 +33,9 @@ import { awsRef, type AwsRef } from './aws-ref.js';
 import { loadBalancerName, SERVICE_TAG, serviceClientToken } from './aws-names.js';
 
 /**
- * The AWS adapter: an endpoint service is an internal network load balancer in the provider
- * account's default VPC of the region, its port-per-node listeners and target groups, and a VPC
+ * The AWS adapter: an endpoint service is an internal network load balancer in the provider VPC of
+ * the pool account it is placed in (aws-provider-network.ts; without a placement: the configured
+ * account's default VPC of the region), its port-per-node listeners and target groups, and a VPC
  * endpoint service on it with acceptance required and open principals (`*`: acceptance of
  * registered endpoints is the authorisation, as Atlas never asks for the customer's account).
  * Registering an interface endpoint is accepting its connection; a connection nobody registered
@@ -42,10 +55,108 @@ export class AwsProvider implements CloudProviderAdapter {
   /** Default subnets of the provider account per region (they do not move; read once per process). */
   private readonly subnets = new Map<string, Promise<string[]>>();
 
-  constructor(private readonly pool: AwsClientPool) {}
+  /** Pool accounts and regions whose provider network is being changed in this process: one change at a time. */
+  private readonly networkLocks = new Map<string, Promise<unknown>>();
+  /** Subnets of the provider VPCs this process made or found, by account and region (dropped when the network is released). */
+  private readonly networks = new Map<string, Map<string, string>>();
+  readonly capacity: ProviderCapacityAdapter;
+
+  constructor(
+    private readonly pool: AwsClientPool,
+    private readonly accounts?: ProviderAccountDirectory,
+  ) {
+    this.capacity = {
+      readAccountQuotas: (account, region) => this.readAccountQuotas(account, region),
+      releaseProviderNetwork: (account, region) =>
+        this.withNetworkLock(account, region, async () => {
+          this.networks.delete(`${account.id}|${region}`);
+          await deleteProviderNetwork(this.pool.forAccount(account, region), region);
+        }),
+    };
+  }
+
+  /** The account a service is placed in (undefined: the configured account). */
+  private async accountOf(spec: EndpointServiceSpec): Promise<ProviderAccountAccess | undefined> {
+    return this.accounts ? await this.accounts.accountOfService(spec.id) : undefined;
+  }
+
+  /** The SDK clients of the account a service is placed in, in its region. */
+  private async clientsFor(spec: EndpointServiceSpec): Promise<RegionClients> {
+    return this.pool.forAccount(await this.accountOf(spec), spec.region);
+  }
+
+  private async readAccountQuotas(account: ProviderAccountAccess, region: string): Promise<AccountRegionQuotas> {
+    const clients = this.pool.forAccount(account, region);
+    const [loadBalancers, vpcs, vpcsInUse, providerVpc] = await Promise.all([
+      readQuota(clients, NLB_QUOTA),
+      readQuota(clients, VPC_QUOTA),
+      countVpcs(clients),
+      findProviderVpc(clients, region),
+    ]);
+    return { loadBalancers, vpcs, vpcsInUse, hasProviderNetwork: providerVpc !== undefined };
+  }
+
+  /** Runs `work` after every earlier network change of the same account and region in this process. */
+  private async withNetworkLock<T>(account: ProviderAccountAccess, region: string, work: () => Promise<T>): Promise<T> {
+    const key = `${account.id}|${region}`;
+    const before = this.networkLocks.get(key) ?? Promise.resolve();
+    const run = before.catch(() => undefined).then(work);
+    this.networkLocks.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (this.networkLocks.get(key) === run) this.networkLocks.delete(key);
+    }
+  }
+
+  /**
+   * Creates the load balancer in the pool account's provider VPC (made first when missing), under
+   * the account region's network lock so a release of the same network never runs in between. A
+   * subnet in an availability zone network load balancers do not support is dropped and the call
+   * repeated without it.
+   */
+  private async createPlacedLoadBalancer(account: ProviderAccountAccess, spec: EndpointServiceSpec, clients: RegionClients): Promise<string | undefined> {
+    return this.withNetworkLock(account, spec.region, async () => {
+      const key = `${account.id}|${spec.region}`;
+      const subnets = this.networks.get(key) ?? (await ensureProviderNetwork(clients, spec.region));
+      this.networks.set(key, subnets);
+      for (;;) {
+        if (subnets.size === 0)
+          throw new ProviderError('invalid', 'NoSupportedSubnets', `The provider VPC of account ${account.name} in ${spec.region} has no subnet a network load balancer supports`);
+        try {
+          return await this.createLoadBalancer(clients, spec, [...subnets.values()]);
+        } catch (error) {
+          const zone = error instanceof ProviderError && /^AvailabilityZoneNotSupported/.test(error.code) ? /Availability Zone '([^']+)'/.exec(error.message)?.[1] : undefined;
+          const subnetId = zone ? subnets.get(zone) : undefined;
+          if (!zone || !subnetId) throw error;
+          await dropProviderSubnet(clients, subnetId);
+          subnets.delete(zone);
+        }
+      }
+    });
+  }
+
+  private async createLoadBalancer(clients: RegionClients, spec: EndpointServiceSpec, subnets: string[]): Promise<string | undefined> {
+    // Same name and settings answers the existing load balancer: a lost commit adopts it.
+    const created = await aws(() =>
+      clients.elb.send(
+        new CreateLoadBalancerCommand({
+          Name: loadBalancerName(spec.id),
+          Type: 'network',
+          Scheme: 'internal',
+          Subnets: subnets,
+          Tags: [
+            { Key: SERVICE_TAG, Value: spec.id },
+            { Key: 'privlink:project-id', Value: spec.projectId },
+          ],
+        }),
+      ),
+    );
+    return created.LoadBalancers?.[0]?.LoadBalancerArn;
+  }
 
   async observeEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<{ observed: ObservedEndpointService; ref: ProviderRef }> {
-    const clients = this.pool.forRegion(spec.region);
+    const clients = await this.clientsFor(spec);
     const known = awsRef(ref);
     const lb = await findLoadBalancer(clients, spec.id);
     const service = await findServiceConfiguration(clients, spec.id, known.serviceId);
@@ -70,27 +181,14 @@ export class AwsProvider implements CloudProviderAdapter {
   }
 
   async createEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<ProviderRef> {
-    const clients = this.pool.forRegion(spec.region);
+    const account = await this.accountOf(spec);
+    const clients = this.pool.forAccount(account, spec.region);
     const known = awsRef(ref);
     let loadBalancerArn = known.loadBalancerArn;
     if (!loadBalancerArn) {
-      const subnets = await this.providerSubnets(spec.region, clients);
-      // Same name and settings answers the existing load balancer: a lost commit adopts it.
-      const created = await aws(() =>
-        clients.elb.send(
-          new CreateLoadBalancerCommand({
-            Name: loadBalancerName(spec.id),
-            Type: 'network',
-            Scheme: 'internal',
-            Subnets: subnets,
-            Tags: [
-              { Key: SERVICE_TAG, Value: spec.id },
-              { Key: 'privlink:project-id', Value: spec.projectId },
-            ],
-          }),
-        ),
-      );
-      loadBalancerArn = created.LoadBalancers?.[0]?.LoadBalancerArn;
+      loadBalancerArn = account
+        ? await this.createPlacedLoadBalancer(account, spec, clients)
+        : await this.createLoadBalancer(clients, spec, await this.providerSubnets(spec.region, clients));
       if (!loadBalancerArn) throw new ProviderError('transient', 'LoadBalancerMissing', `Load balancer ${loadBalancerName(spec.id)} was not returned`);
     }
     let serviceId = known.serviceId;
@@ -128,7 +226,7 @@ export class AwsProvider implements CloudProviderAdapter {
   }
 
   async syncListeners(spec: EndpointServiceSpec): Promise<void> {
-    const clients = this.pool.forRegion(spec.region);
+    const clients = await this.clientsFor(spec);
     const lb = await findLoadBalancer(clients, spec.id);
     if (lb?.State?.Code === 'active') await syncListeners(clients, spec, lb);
   }
@@ -145,7 +243,7 @@ export class AwsProvider implements CloudProviderAdapter {
   }
 
   async deleteEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<void> {
-    const clients = this.pool.forRegion(spec.region);
+    const clients = await this.clientsFor(spec);
     const service = await findServiceConfiguration(clients, spec.id, awsRef(ref).serviceId);
     if (service?.ServiceId && service.ServiceState !== 'Deleted' && service.ServiceState !== 'Deleting') {
       const live = (await connectionsOf(clients, service.ServiceId)).filter((c) => ['pendingAcceptance', 'pending', 'available'].includes(c.VpcEndpointState ?? ''));
@@ -164,7 +262,7 @@ export class AwsProvider implements CloudProviderAdapter {
   }
 
   async observeConnection(spec: EndpointServiceSpec, ref: ProviderRef, { endpointId }: RegisteredEndpoint): Promise<ObservedConnection> {
-    const clients = this.pool.forRegion(spec.region);
+    const clients = await this.clientsFor(spec);
     const serviceId = awsRef(ref).serviceId ?? (await findServiceConfiguration(clients, spec.id, undefined))?.ServiceId;
     if (!serviceId) return { state: 'serviceNotReady' };
     const mine = await describeConnections(clients, [
@@ -193,7 +291,7 @@ export class AwsProvider implements CloudProviderAdapter {
   }
 
   private async decide(spec: EndpointServiceSpec, ref: ProviderRef, endpointId: string, verdict: 'accept' | 'reject'): Promise<void> {
-    const clients = this.pool.forRegion(spec.region);
+    const clients = await this.clientsFor(spec);
     const serviceId = awsRef(ref).serviceId ?? (await findServiceConfiguration(clients, spec.id, undefined))?.ServiceId;
     if (!serviceId) throw new ProviderError('transient', 'ServiceNotReady', 'The endpoint service does not exist yet');
     const input = { ServiceId: serviceId, VpcEndpointIds: [endpointId] };

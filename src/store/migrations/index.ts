@@ -6,6 +6,7 @@ import * as dataPlane from './0004-data-plane.js';
 import * as providerDetail from './0005-provider-detail.js';
 import * as serverless from './0006-serverless.js';
 import * as databaseUsers from './0008-database-users.js';
+import * as providerCapacity from './0009-provider-capacity.js';
 
 /**
  * Every migration, in order. Forward-only: a migration once released is never edited or
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-provider-detail': providerDetail,
   '0006-serverless': serverless,
   '0008-database-users': databaseUsers,
+  '0009-provider-capacity': providerCapacity,
 };

@@ -1,4 +1,6 @@
 import { defineGroup } from '../../framework/command-spec.js';
+import { capacityCommand } from './capacity.command.js';
+import { providerAccountsGroup } from './provider-accounts/provider-accounts.group.js';
 import { resetBootstrapKeyCommand } from './reset-bootstrap-key.command.js';
 
 /** `privlink admin …`: maintenance of a privlink store, run on the machine that holds it (no API key needed). */
@@ -6,5 +8,5 @@ export const adminGroup = defineGroup({
   name: 'admin',
   summary: 'Maintain the privlink store directly (no API key needed).',
   description: 'These commands open the store themselves: the embedded data directory (--data-dir) while no server runs on it, or the PostgreSQL database of DATABASE_URL.',
-  commands: [resetBootstrapKeyCommand],
+  commands: [resetBootstrapKeyCommand, providerAccountsGroup, capacityCommand],
 });

@@ -11,7 +11,7 @@ import { describeAvailabilityZones, describeRegions, setAvailabilityZoneState } 
 import { describeNetworkInterfaces } from './network-interfaces.actions.js';
 import { authorizeSecurityGroupEgress, authorizeSecurityGroupIngress, createSecurityGroup, describeSecurityGroups } from './security-groups.actions.js';
 import { createVpcEndpoint, deleteVpcEndpoints, describeVpcEndpoints, describeVpcEndpointServices } from './vpc-endpoints.actions.js';
-import { createSubnet, createVpcAction, deleteSubnet, describeSubnets, describeVpcs } from './vpcs.actions.js';
+import { createSubnet, createVpcAction, deleteSubnet, deleteVpc, describeSubnets, describeVpcs } from './vpcs.actions.js';
 
 /** The EC2 actions the local cloud answers (API version 2016-11-15), by Action name. */
 export const EC2_ACTIONS: Readonly<Record<string, ActionHandler>> = {
@@ -19,6 +19,7 @@ export const EC2_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   DescribeAvailabilityZones: describeAvailabilityZones,
   CreateVpc: createVpcAction,
   DescribeVpcs: describeVpcs,
+  DeleteVpc: deleteVpc,
   CreateSubnet: createSubnet,
   DescribeSubnets: describeSubnets,
   DeleteSubnet: deleteSubnet,

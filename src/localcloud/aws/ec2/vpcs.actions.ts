@@ -154,3 +154,20 @@ export async function deleteSubnet(ctx: ActionContext): Promise<Xml> {
   await ctx.repos.network.deleteSubnet(subnet.subnetId);
   return leaf('return', true);
 }
+
+/**
+ * DeleteVpc: refused with DependencyViolation while the VPC has subnets, security groups other
+ * than `default`, or load balancers. The local cloud keeps default VPCs (OperationNotPermitted).
+ */
+export async function deleteVpc(ctx: ActionContext): Promise<Xml> {
+  const vpc = await ownVpc(ctx, required(ctx.params, 'VpcId'));
+  if (vpc.isDefault) throw new AwsQueryError('OperationNotPermitted', `The local cloud does not delete default VPCs ('${vpc.vpcId}').`);
+  const subnets = await ctx.repos.network.listSubnetsOfVpc(vpc.vpcId);
+  const groups = (await ctx.repos.network.listSecurityGroups(ctx.account.accountId, ctx.region.regionName)).filter((g) => g.vpcId === vpc.vpcId && g.groupName !== 'default');
+  const balancers = (await ctx.repos.loadBalancers.listLoadBalancers(ctx.account.accountId, ctx.region.regionName)).filter((lb) => lb.vpcId === vpc.vpcId);
+  if (subnets.length > 0 || groups.length > 0 || balancers.length > 0) {
+    throw new AwsQueryError('DependencyViolation', `The vpc '${vpc.vpcId}' has dependencies and cannot be deleted.`);
+  }
+  await ctx.repos.network.deleteVpc(vpc.vpcId);
+  return leaf('return', true);
+}

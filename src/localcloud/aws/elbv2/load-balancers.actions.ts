@@ -5,14 +5,13 @@ import { elbId } from '../ids.js';
 import type { LoadBalancer, Subnet } from '../model.js';
 import { scheduled } from '../../common/transitions.js';
 import { xml, type Xml } from '../xml.js';
+import { NLB_PER_REGION } from '../servicequotas/quota-catalogue.js';
+import { appliedQuota } from '../servicequotas/quota-values.js';
 import { loadBalancerArn } from './arns.js';
 import { checkArn, checkName, invalidConfiguration, loadBalancerNotFound, requiredMember, validationError } from './elbv2-errors.js';
 import { members, renderLoadBalancer } from './elbv2-render.js';
 import { parseElbTags } from './elbv2-tags.js';
 import { paginateMarker } from './paging.js';
-
-/** Network load balancers per account and region. */
-const MAX_LOAD_BALANCERS = 50;
 
 /** The caller's load balancer by ARN in the request region, or LoadBalancerNotFound. */
 export async function ownLoadBalancer(ctx: ActionContext, arn: string): Promise<LoadBalancer> {
@@ -70,7 +69,9 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
     throw new AwsQueryError('DuplicateLoadBalancerName', `A load balancer with the same name '${name}' exists, but with different settings`);
   }
   const count = (await ctx.repos.loadBalancers.listLoadBalancers(ctx.account.accountId, ctx.region.regionName)).length;
-  if (count >= MAX_LOAD_BALANCERS) throw new AwsQueryError('TooManyLoadBalancers', 'The quota for the number of load balancers has been reached');
+  // AWS's default quota (50), or the value an approved Service Quotas increase applied.
+  if (count >= (await appliedQuota(ctx.repos, ctx.account.accountId, ctx.region.regionName, NLB_PER_REGION, ctx.now)))
+    throw new AwsQueryError('TooManyLoadBalancers', 'The quota for the number of load balancers has been reached');
 
   const subnets: Subnet[] = [];
   for (const subnetId of subnetIds) {

@@ -83,6 +83,12 @@ export class NetworkRepository {
       .execute();
   }
 
+  /** Deletes a VPC with its security groups (their rules cascade). The caller checked its dependencies. */
+  async deleteVpc(vpcId: string): Promise<void> {
+    await this.db.deleteFrom('lc_security_groups').where('vpc_id', '=', vpcId).execute();
+    await this.db.deleteFrom('lc_vpcs').where('vpc_id', '=', vpcId).execute();
+  }
+
   async deleteSubnet(subnetId: string): Promise<void> {
     await this.db.deleteFrom('lc_subnets').where('subnet_id', '=', subnetId).execute();
   }

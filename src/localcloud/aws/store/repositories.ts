@@ -2,6 +2,7 @@ import { ControlRepository } from './control.repository.js';
 import { EndpointsRepository } from './endpoints.repository.js';
 import { LoadBalancersRepository } from './load-balancers.repository.js';
 import { NetworkRepository } from './network.repository.js';
+import { QuotasRepository } from './quotas.repository.js';
 import type { LcExecutor } from './schema.js';
 
 /** Every repository of the AWS emulation, bound to one executor (usually a transaction). */
@@ -10,6 +11,7 @@ export interface Repositories {
   readonly network: NetworkRepository;
   readonly endpoints: EndpointsRepository;
   readonly loadBalancers: LoadBalancersRepository;
+  readonly quotas: QuotasRepository;
 }
 
 /** Binds the repositories to `db`. Cheap: call once per transaction. */
@@ -19,5 +21,6 @@ export function repositories(db: LcExecutor): Repositories {
     network: new NetworkRepository(db),
     endpoints: new EndpointsRepository(db),
     loadBalancers: new LoadBalancersRepository(db),
+    quotas: new QuotasRepository(db),
   };
 }

@@ -203,7 +203,28 @@ export interface LcVpcEndpointsTable extends TimedColumns {
 }
 
 /** The local cloud's AWS tables, for a Kysely instance over the shared store (a type, not an interface: withTables needs an index signature). */
+export interface LcQuotaValuesTable {
+  account_id: string;
+  region: string;
+  service_code: string;
+  quota_code: string;
+  value: number;
+}
+export interface LcQuotaRequestsTable {
+  id: string;
+  case_id: string;
+  account_id: string;
+  region: string;
+  service_code: string;
+  quota_code: string;
+  desired_value: number;
+  status: string;
+  created_at: Timestamp;
+  approve_at: Timestamp;
+}
 export type LocalCloudSchema = {
+  lc_quota_values: LcQuotaValuesTable;
+  lc_quota_requests: LcQuotaRequestsTable;
   lc_settings: LcSettingsTable;
   lc_faults: LcFaultsTable;
   lc_accounts: LcAccountsTable;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { migrateEmulator, type EmulatorMigrations } from '../../../common/emulator-migrations.js';
 import * as awsEmulation from './0001-aws-emulation.js';
+import * as serviceQuotas from './0002-service-quotas.js';
 
 /**
  * The AWS emulation's own migrations: tracked in `lc_migration` (lock `lc_migration_lock`), the
@@ -8,7 +9,7 @@ import * as awsEmulation from './0001-aws-emulation.js';
  */
 export const AWS_EMULATOR_MIGRATIONS: EmulatorMigrations = {
   label: 'Local cloud',
-  migrations: { '0001-aws-emulation': awsEmulation },
+  migrations: { '0001-aws-emulation': awsEmulation, '0002-service-quotas': serviceQuotas },
   migrationTableName: 'lc_migration',
   migrationLockTableName: 'lc_migration_lock',
 };

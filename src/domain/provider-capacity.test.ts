@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { capacityFailureMessage, decidePlacement, type AccountRegionCapacity, type ProviderAccount } from './provider-capacity.js';
+
+function account(id: string, state: ProviderAccount['state'] = 'ACTIVE', createdAt = 0): ProviderAccount {
+  return { id, provider: 'AWS', name: `name-${id}`, kind: 'LOCAL_CLOUD', accessKeyId: null, roleArn: null, state, createdAt: new Date(createdAt) };
+}
+
+function capacity(a: ProviderAccount, placements: number, options: { nlb?: number; vpcsUsed?: number; vpcs?: number; network?: boolean } = {}): AccountRegionCapacity {
+  return {
+    account: a,
+    placements,
+    hasProviderNetwork: options.network ?? placements > 0,
+    loadBalancers: { serviceCode: 'elasticloadbalancing', quotaCode: 'L-69A177A2', quotaName: 'Network Load Balancers per Region', value: options.nlb ?? 50, used: placements },
+    vpcs: { serviceCode: 'vpc', quotaCode: 'L-F678F1CE', quotaName: 'VPCs per Region', value: options.vpcs ?? 5, used: options.vpcsUsed ?? 1 },
+  };
+}
+
+describe('placement decision table', () => {
+  test('affinity with a load balancer left → the affinity account, even when another has more room', () => {
+    assert.deepEqual(decidePlacement([capacity(account('a'), 40), capacity(account('b'), 0)], 'a'), { kind: 'place', accountId: 'a' });
+  });
+  test('affinity in a DRAINING account keeps the project region together', () => {
+    assert.deepEqual(decidePlacement([capacity(account('a', 'DRAINING'), 3), capacity(account('b'), 0)], 'a'), { kind: 'place', accountId: 'a' });
+  });
+  test('affinity full → full, naming that account and its quota (never split)', () => {
+    const decided = decidePlacement([capacity(account('a'), 50), capacity(account('b'), 0)], 'a');
+    assert.equal(decided.kind, 'full');
+    assert.equal(decided.kind === 'full' && decided.account?.id, 'a');
+    assert.equal(decided.kind === 'full' && decided.quota.quotaCode, 'L-69A177A2');
+  });
+  test('no affinity → the ACTIVE account with most load balancers left; ties to the oldest', () => {
+    assert.deepEqual(decidePlacement([capacity(account('a', 'ACTIVE', 1), 10), capacity(account('b', 'ACTIVE', 2), 5)], undefined), { kind: 'place', accountId: 'b' });
+    assert.deepEqual(decidePlacement([capacity(account('a', 'ACTIVE', 2), 5), capacity(account('b', 'ACTIVE', 1), 5)], undefined), { kind: 'place', accountId: 'b' });
+  });
+  test('a DRAINING account takes no new project region', () => {
+    const decided = decidePlacement([capacity(account('a', 'DRAINING'), 0)], undefined);
+    assert.equal(decided.kind, 'full');
+  });
+  test('an account without its provider VPC and no VPC left under its quota has no room', () => {
+    assert.deepEqual(decidePlacement([capacity(account('a'), 0, { vpcsUsed: 5 }), capacity(account('b'), 30)], undefined), { kind: 'place', accountId: 'b' });
+    const decided = decidePlacement([capacity(account('a'), 0, { vpcsUsed: 5 })], undefined);
+    assert.equal(decided.kind === 'full' && decided.quota.quotaCode, 'L-F678F1CE');
+  });
+  test('every account full → full with the load balancer quota, and the message names quota, region and remedies', () => {
+    const decided = decidePlacement([capacity(account('a'), 50), capacity(account('b'), 50)], undefined);
+    assert.equal(decided.kind, 'full');
+    if (decided.kind !== 'full') return;
+    const message = capacityFailureMessage('us-east-1', decided, 2);
+    assert.match(message, /us-east-1/);
+    assert.match(message, /L-69A177A2 \(Network Load Balancers per Region\) is used up/);
+    assert.match(message, /privlink admin provider-accounts add/);
+    assert.match(message, /request-service-quota-increase --service-code elasticloadbalancing --quota-code L-69A177A2/);
+  });
+  test('an empty pool → full, saying to add an account', () => {
+    const decided = decidePlacement([], undefined);
+    assert.equal(decided.kind, 'full');
+    if (decided.kind === 'full') assert.match(capacityFailureMessage('eu-west-1', decided, 0), /no ACTIVE account/);
+  });
+});

@@ -1,0 +1,114 @@
+import type { LcExecutor } from './schema.js';
+
+/** An increase request as stored. */
+export interface QuotaRequest {
+  readonly id: string;
+  readonly caseId: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly serviceCode: string;
+  readonly quotaCode: string;
+  readonly desiredValue: number;
+  readonly status: string;
+  readonly createdAt: Date;
+  readonly approveAt: Date;
+}
+
+/** Applied quota values and increase requests of the Service Quotas emulation. Thin queries. */
+export class QuotasRepository {
+  constructor(private readonly db: LcExecutor) {}
+
+  /** The applied value of a quota after an approved increase; undefined while the default applies. */
+  async appliedValue(accountId: string, region: string, serviceCode: string, quotaCode: string): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('lc_quota_values')
+      .select('value')
+      .where('account_id', '=', accountId)
+      .where('region', '=', region)
+      .where('service_code', '=', serviceCode)
+      .where('quota_code', '=', quotaCode)
+      .executeTakeFirst();
+    return row ? Number(row.value) : undefined;
+  }
+
+  async setAppliedValue(accountId: string, region: string, serviceCode: string, quotaCode: string, value: number): Promise<void> {
+    await this.db
+      .insertInto('lc_quota_values')
+      .values({ account_id: accountId, region, service_code: serviceCode, quota_code: quotaCode, value })
+      .onConflict((oc) => oc.columns(['account_id', 'region', 'service_code', 'quota_code']).doUpdateSet({ value }))
+      .execute();
+  }
+
+  async insertRequest(request: QuotaRequest): Promise<void> {
+    await this.db
+      .insertInto('lc_quota_requests')
+      .values({
+        id: request.id,
+        case_id: request.caseId,
+        account_id: request.accountId,
+        region: request.region,
+        service_code: request.serviceCode,
+        quota_code: request.quotaCode,
+        desired_value: request.desiredValue,
+        status: request.status,
+        created_at: request.createdAt,
+        approve_at: request.approveAt,
+      })
+      .execute();
+  }
+
+  async findRequest(id: string): Promise<QuotaRequest | undefined> {
+    const row = await this.db.selectFrom('lc_quota_requests').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toRequest(row);
+  }
+
+  /** Requests of one quota of an account in a region, oldest first. */
+  async listRequests(accountId: string, region: string, serviceCode: string, quotaCode: string): Promise<QuotaRequest[]> {
+    const rows = await this.db
+      .selectFrom('lc_quota_requests')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('region', '=', region)
+      .where('service_code', '=', serviceCode)
+      .where('quota_code', '=', quotaCode)
+      .orderBy('created_at')
+      .execute();
+    return rows.map(toRequest);
+  }
+
+  /** Open requests whose approval time has come. */
+  async listDueRequests(now: Date): Promise<QuotaRequest[]> {
+    const rows = await this.db.selectFrom('lc_quota_requests').selectAll().where('status', 'in', ['PENDING', 'CASE_OPENED']).where('approve_at', '<=', now).execute();
+    return rows.map(toRequest);
+  }
+
+  async setRequestStatus(id: string, status: string): Promise<void> {
+    await this.db.updateTable('lc_quota_requests').set({ status }).where('id', '=', id).execute();
+  }
+}
+
+function toRequest(row: {
+  id: string;
+  case_id: string;
+  account_id: string;
+  region: string;
+  service_code: string;
+  quota_code: string;
+  desired_value: number;
+  status: string;
+  created_at: Date;
+  approve_at: Date;
+}): QuotaRequest {
+  return {
+    id: row.id,
+    caseId: row.case_id,
+    accountId: row.account_id,
+    region: row.region,
+    serviceCode: row.service_code,
+    quotaCode: row.quota_code,
+    desiredValue: Number(row.desired_value),
+    status: row.status,
+    createdAt: row.created_at,
+    approveAt: row.approve_at,
+  };
+}

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { CreateLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import {
+  GetRequestedServiceQuotaChangeCommand,
+  GetServiceQuotaCommand,
+  ListServiceQuotasCommand,
+  RequestServiceQuotaIncreaseCommand,
+  ServiceQuotasClient,
+} from '@aws-sdk/client-service-quotas';
+import { startHarness, type Harness } from './harness.js';
+
+/** AWS Service Quotas in the local cloud: AWS's defaults, increase requests approved after a delay, enforced by CreateLoadBalancer. */
+describe('local cloud Service Quotas', () => {
+  let h: Harness;
+  let quotas: ServiceQuotasClient;
+  before(async () => {
+    h = await startHarness();
+    quotas = new ServiceQuotasClient({ endpoint: h.url, region: 'eu-west-1', maxAttempts: 1, credentials: h.cloud.accounts.provider });
+  });
+  after(async () => {
+    quotas?.destroy();
+    await h?.close();
+  });
+
+  test("AWS's defaults: 50 network load balancers and 5 VPCs per region", async () => {
+    const nlb = await quotas.send(new GetServiceQuotaCommand({ ServiceCode: 'elasticloadbalancing', QuotaCode: 'L-69A177A2' }));
+    assert.equal(nlb.Quota?.Value, 50);
+    assert.equal(nlb.Quota?.QuotaName, 'Network Load Balancers per Region');
+    assert.equal(nlb.Quota?.QuotaArn, `arn:aws:servicequotas:eu-west-1:${h.cloud.accounts.provider.accountId}:elasticloadbalancing/L-69A177A2`);
+    const vpc = await quotas.send(new ListServiceQuotasCommand({ ServiceCode: 'vpc' }));
+    assert.deepEqual(
+      vpc.Quotas?.map((q) => [q.QuotaCode, q.Value]),
+      [['L-F678F1CE', 5]],
+    );
+  });
+
+  test('unknown quotas, values not above the current one and a second open request are refused as AWS does', async () => {
+    await assert.rejects(quotas.send(new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode: 'L-NOPE' })), { name: 'NoSuchResourceException' });
+    await assert.rejects(quotas.send(new RequestServiceQuotaIncreaseCommand({ ServiceCode: 'vpc', QuotaCode: 'L-F678F1CE', DesiredValue: 5 })), {
+      name: 'IllegalArgumentException',
+    });
+    await h.cloud.setQuotaApprovalDelay(60_000);
+    await quotas.send(new RequestServiceQuotaIncreaseCommand({ ServiceCode: 'vpc', QuotaCode: 'L-F678F1CE', DesiredValue: 10 }));
+    await assert.rejects(quotas.send(new RequestServiceQuotaIncreaseCommand({ ServiceCode: 'vpc', QuotaCode: 'L-F678F1CE', DesiredValue: 12 })), {
+      name: 'ResourceAlreadyExistsException',
+    });
+    const bad = new ServiceQuotasClient({ endpoint: h.url, region: 'eu-west-1', maxAttempts: 1, credentials: { accessKeyId: 'AKIANOTAKEY000000000', secretAccessKey: 'x' } });
+    try {
+      await assert.rejects(bad.send(new GetServiceQuotaCommand({ ServiceCode: 'vpc', QuotaCode: 'L-F678F1CE' })), { name: 'UnrecognizedClientException' });
+    } finally {
+      bad.destroy();
+    }
+  });
+
+  test('an approved increase applies after the delay, and CreateLoadBalancer enforces the applied quota', async () => {
+    await h.cloud.setQuotaApprovalDelay(1_000);
+    const account = await h.cloud.createAccount('quota-tenant');
+    const client = new ServiceQuotasClient({ endpoint: h.url, region: 'us-east-1', maxAttempts: 1, credentials: account });
+    try {
+      const asked = await client.send(new RequestServiceQuotaIncreaseCommand({ ServiceCode: 'elasticloadbalancing', QuotaCode: 'L-69A177A2', DesiredValue: 51 }));
+      assert.equal(asked.RequestedQuota?.Status, 'CASE_OPENED');
+      assert.equal((await client.send(new GetServiceQuotaCommand({ ServiceCode: 'elasticloadbalancing', QuotaCode: 'L-69A177A2' }))).Quota?.Value, 50);
+      h.advance(1_000);
+      const change = await client.send(new GetRequestedServiceQuotaChangeCommand({ RequestId: asked.RequestedQuota!.Id! }));
+      assert.equal(change.RequestedQuota?.Status, 'APPROVED');
+      assert.equal((await client.send(new GetServiceQuotaCommand({ ServiceCode: 'elasticloadbalancing', QuotaCode: 'L-69A177A2' }))).Quota?.Value, 51);
+      const subnets = (await h.ec2(account).send(new DescribeSubnetsCommand({ Filters: [{ Name: 'availability-zone', Values: ['us-east-1a'] }] }))).Subnets!;
+      const elb = h.elb(account);
+      for (let i = 0; i < 51; i++) await elb.send(new CreateLoadBalancerCommand({ Name: `q-${i}`, Type: 'network', Scheme: 'internal', Subnets: [subnets[0]!.SubnetId!] }));
+      await assert.rejects(elb.send(new CreateLoadBalancerCommand({ Name: 'q-51', Type: 'network', Scheme: 'internal', Subnets: [subnets[0]!.SubnetId!] })), {
+        name: 'TooManyLoadBalancersException',
+      });
+    } finally {
+      client.destroy();
+    }
+  });
+
+  test('the AWS CLI reads a quota', async () => {
+    const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
+    Object.assign(env, {
+      AWS_ACCESS_KEY_ID: h.cloud.accounts.provider.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: h.cloud.accounts.provider.secretAccessKey,
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_PAGER: '',
+    });
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(
+        '/usr/bin/aws',
+        [
+          'service-quotas',
+          'get-service-quota',
+          '--service-code',
+          'elasticloadbalancing',
+          '--quota-code',
+          'L-69A177A2',
+          '--endpoint-url',
+          h.url,
+          '--region',
+          'us-east-1',
+          '--output',
+          'json',
+        ],
+        { env, timeout: 60_000 },
+        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
+      ),
+    );
+    assert.equal((JSON.parse(stdout) as { Quota: { Value: number } }).Quota.Value, 50);
+  });
+});
