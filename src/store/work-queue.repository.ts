@@ -7,6 +7,8 @@ export interface ClaimedItem {
   readonly key: string;
   readonly generation: number;
   readonly attempts: number;
+  /** True when another owner's lease on the item had lapsed (a takeover from a dead or stalled process). */
+  readonly takenOver?: boolean;
 }
 
 /**
@@ -35,17 +37,23 @@ export class WorkQueueRepository {
    * (a replica that died) makes its items claimable again.
    */
   async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedItem[]> {
-    const result = await sql<{ kind: string; key: string; generation: number; attempts: number }>`
+    const result = await sql<{ kind: string; key: string; generation: number; attempts: number; taken_over: boolean }>`
       update reconcile_queue q
          set lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${leaseMs / 1000})
-        from (select kind, key from reconcile_queue
+        from (select kind, key, lease_owner is not null as taken_over from reconcile_queue
                where due_at <= now() and (lease_until is null or lease_until < now())
                order by due_at
                limit ${limit}
                for update skip locked) c
        where q.kind = c.kind and q.key = c.key
-      returning q.kind, q.key, q.generation, q.attempts`.execute(this.db);
-    return result.rows.map((row) => ({ kind: row.kind, key: row.key, generation: Number(row.generation), attempts: Number(row.attempts) }));
+      returning q.kind, q.key, q.generation, q.attempts, c.taken_over`.execute(this.db);
+    return result.rows.map((row) => ({
+      kind: row.kind,
+      key: row.key,
+      generation: Number(row.generation),
+      attempts: Number(row.attempts),
+      ...(row.taken_over ? { takenOver: true } : {}),
+    }));
   }
 
   /** Removes the item if nothing re-enqueued it since it was claimed; otherwise releases it (due again). */
