@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { promises as dns } from 'node:dns';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { buildApiServer } from '../../src/api/server.js';
@@ -55,6 +56,19 @@ describe('GET /metrics (Prometheus text format, read by a real parser)', () => {
     assert.ok(afterwards.families.has('privlink_reconcile_queue_depth'));
     assert.ok(afterwards.value('privlink_reconcile_oldest_due_seconds') >= 0);
     assert.ok(afterwards.value('privlink_process_cpu_seconds_total') > 0, 'process metrics are there too');
+  });
+
+  test('private DNS queries are counted by type and rcode, shipped from the data-plane worker', async () => {
+    const nx = { type: 'A', rcode: 'NXDOMAIN' };
+    const before = (await scrape(stack.running.apiUrl)).value('privlink_dns_queries_total', nx);
+    const resolver = new dns.Resolver({ timeout: 2000, tries: 1 });
+    resolver.setServers([`127.0.0.1:${stack.running.dnsPort}`]);
+    for (let i = 0; i < 3; i++) await assert.rejects(resolver.resolve4(`nothing-${i}.privlink.test`), { code: 'ENOTFOUND' });
+    const deadline = Date.now() + 5000;
+    let counted = 0;
+    while ((counted = (await scrape(stack.running.apiUrl)).value('privlink_dns_queries_total', nx) - before) < 3 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.equal(counted, 3);
   });
 
   test('every name follows the conventions: privlink_ prefix, counters end in _total, durations in _seconds', async () => {

@@ -12,6 +12,7 @@ import { PrivateLinkGateway } from '../gateway/private-link-gateway.js';
 import { SimulatedClusterRuntime } from '../simulated-nodes/simulated-cluster-runtime.js';
 import { BoundedLookups, type LookupAnswer } from './bounded-lookups.js';
 import type { DataPlaneWorkerConfig, FromWorker, HorizonAnswer, Lookup, LookupValue, RuntimeCall, ToWorker } from './data-plane-protocol.js';
+import { DataPlaneCounters } from './data-plane-counters.js';
 import { PendingRequests } from './pending-requests.js';
 import { PostedSnapshots } from './posted-snapshots.js';
 import { postingLogger, throttledWarning } from './worker-logger.js';
@@ -32,6 +33,13 @@ const snapshots = config.localCloud ? new PostedSnapshots(config.localCloud.snap
 let dns: RunningDnsServer | undefined;
 let gateway: PrivateLinkGateway | undefined;
 let runtime: SimulatedClusterRuntime | undefined;
+const counters = new DataPlaneCounters();
+const shipCounts = () => {
+  const counts = counters.drain();
+  if (counts) post({ type: 'counts', counts });
+};
+const countsTimer = setInterval(shipCounts, 1000);
+countsTimer.unref();
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
@@ -70,11 +78,12 @@ async function start(): Promise<void> {
     ttl: config.dns.ttl,
     resolve: (name, type) => dnsAnswers.get(`${type} ${name}`, ask({ kind: 'dns', name, type })) as Promise<PrivateDnsRecord[] | undefined>,
     onError: (error) => queryFailed({ error: error.message }),
+    onQuery: (query) => counters.dnsQuery(query.type, query.rcode),
   });
   let caPath: string | null = null;
   if (config.localCloud && snapshots) {
     // Snapshots are pushed on every change; the gateway's own poll only re-applies the last one.
-    gateway = new PrivateLinkGateway(snapshots, log.child({ component: 'gateway' }), 5000);
+    gateway = new PrivateLinkGateway(snapshots, log.child({ component: 'gateway' }), 5000, counters);
     await gateway.start();
     const ca = await LocalCertificateAuthority.loadOrCreate(config.localCloud.dataDir);
     caPath = ca.caCertPath ?? null;
@@ -119,6 +128,8 @@ async function closeAll(): Promise<void> {
 
 async function stop(): Promise<void> {
   await closeAll();
+  clearInterval(countsTimer);
+  shipCounts();
   post({ type: 'stopped' });
   port.close();
 }
