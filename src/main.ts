@@ -42,6 +42,7 @@ import { SettingsRepository } from './store/settings.repository.js';
 import { MetricsRepository } from './store/metrics.repository.js';
 import { PrivlinkMetrics } from './observability/metrics.js';
 import { instrumentedAdapter } from './observability/instrumented-adapter.js';
+import { contextualLogger } from './observability/request-context.js';
 
 export type { BootstrapFile } from './store/bootstrap-file.js';
 
@@ -215,7 +216,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         ),
         listeners,
         crash,
-        log: log.child({ component: 'reconciler' }),
+        log: contextualLogger(log.child({ component: 'reconciler' })),
         notFoundGraceMs: config.reconciler.notFoundGraceMs,
         domain: config.domain,
         now: () => new Date(),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { WORK_CHANNEL } from '../domain/work-kinds.js';
 import type { Logger } from '../logging/logger.js';
+import { runWithContext } from '../observability/request-context.js';
 import { ProviderError } from '../providers/cloud-provider.js';
 import type { Store } from '../store/database.js';
 import { WorkQueueRepository, type ClaimedItem } from '../store/work-queue.repository.js';
@@ -134,7 +135,7 @@ export class Controller {
         report('dropped');
         return;
       }
-      const outcome = await handler(item.key);
+      const outcome = await runWithContext({ ...(item.requestId ? { requestId: item.requestId } : {}), workKind: item.kind, objectId: item.key }, () => handler(item.key));
       if (outcome.kind === 'done') await this.queue.complete(item, this.owner);
       else await this.queue.release(item, this.owner, outcome.afterMs, null, true);
       report(outcome.kind);
@@ -145,6 +146,7 @@ export class Controller {
       this.log[error instanceof ProviderError && error.retryable ? 'info' : 'warn']('reconcile failed; will retry', {
         kind: item.kind,
         key: item.key,
+        ...(item.requestId ? { requestId: item.requestId } : {}),
         attempt: item.attempts + 1,
         retryInMs: delay,
         error: message,

@@ -1,3 +1,4 @@
+import { runWithContext } from '../../observability/request-context.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/app-context.js';
 import { ApiError } from '../../domain/errors.js';
@@ -100,7 +101,7 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
             const version = v2 ? resolveVersion(request.headers.accept, options.versions ?? ['2023-01-01']) : undefined;
             if (access) await access(ctx, principal, params);
             const body = access ? parseRequestBody(request.body, request.headers['content-type']) : undefined;
-            const result = await handler({ principal, params, query, body, base: baseUrl() + prefix, path, ctx });
+            const result = await runWithContext({ requestId: request.id }, () => handler({ principal, params, query, body, base: baseUrl() + prefix, path, ctx }));
             reply.code(result.status);
             if (result.body === undefined) return reply.send();
             const payload = query.envelope === 'true' ? envelope(result) : result.body;
