@@ -14,13 +14,13 @@ describe('what the metrics read from the queue', () => {
   test('a claim after another owner lease lapsed is marked as a takeover; a fresh claim is not', async () => {
     const queue = new WorkQueueRepository(store.store.db);
     await queue.enqueue('metrics-test', 'k1');
-    const first = await queue.claim('owner-a', 1, 100);
+    const first = await queue.claim('owner-a', 1, 1500);
     assert.deepEqual(
       first.map((i) => [i.key, i.takenOver ?? false]),
       [['k1', false]],
     );
     assert.deepEqual(await queue.claim('owner-b', 1, 100), [], 'leased: nobody else gets it');
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 1700));
     const second = await queue.claim('owner-b', 1, 10_000);
     assert.deepEqual(
       second.map((i) => [i.key, i.takenOver ?? false]),
