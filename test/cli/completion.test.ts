@@ -22,6 +22,7 @@ describe('shell completion', () => {
       'config',
       'help',
       'localcloud',
+      'migrate',
       'organizations',
       'privateEndpoints',
       'projects',
