@@ -43,6 +43,10 @@ import { readBootstrapFile, writeBootstrapFile, bootstrapFilePath, writeGcpKey, 
 import { openStore, type Store } from './store/database.js';
 import { secureDataDir } from './store/data-dir-permissions.js';
 import { SettingsRepository } from './store/settings.repository.js';
+import { MetricsRepository } from './store/metrics.repository.js';
+import { PrivlinkMetrics } from './observability/metrics.js';
+import { instrumentedAdapter } from './observability/instrumented-adapter.js';
+import { contextualLogger } from './observability/request-context.js';
 
 export type { BootstrapFile } from './store/bootstrap-file.js';
 
@@ -67,6 +71,8 @@ export interface RunningPrivlink {
   readonly azureCloud: LocalCloudAzure | null;
   /** The local cloud's Compute Engine, when it runs. */
   readonly gcpCloud: LocalCloudGcp | null;
+  /** This process's Prometheus metrics (null with `PRIVLINK_METRICS=off`). */
+  readonly metrics: PrivlinkMetrics | null;
   close(): Promise<void>;
 }
 
@@ -100,6 +106,11 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     for (const closer of closers.reverse()) await closer().catch((error) => log.error('close failed', { error: String(error) }));
   };
   try {
+    const metrics = config.metrics.access === 'off' ? null : new PrivlinkMetrics();
+    if (metrics) {
+      const reads = new MetricsRepository(store.db);
+      metrics.useSources({ queue: () => reads.queue(), oldestDueSeconds: () => reads.oldestDueSeconds(), objects: () => reads.objects() });
+    }
     const ctx: AppContext = appContext(store, { domain: config.domain, providers: servedProviders(config) });
     const secret = await new SettingsRepository(store.db).getOrInit('digest.secret', randomBytes(32).toString('hex'));
     const authenticator = new Authenticator(credentialsLookup(store), new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }));
@@ -167,6 +178,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         await resyncClusters(store);
         await store.notify(WORK_CHANNEL, '');
       },
+      ...(metrics ? { onCounts: (counts) => metrics.dataPlane(counts) } : {}),
     });
     closers.push(() => dataPlane.close());
     const runtime = localCloud ? dataPlane : null;
@@ -214,14 +226,18 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       const reconcileContext: ReconcileContext = {
         store,
         pool: { accounts: poolAccounts, placement: new ProviderPlacement(poolAccounts) },
-        providers: providerRegistry({
-          AWS: new AwsProvider(pool, poolAccounts),
-          ...(azureClients ? { AZURE: new AzureProvider(azureClients) } : {}),
-          ...(gcpClients ? { GCP: new GcpProvider(gcpClients) } : {}),
-        }),
+        providers: providerRegistry(
+          Object.fromEntries(
+            Object.entries({
+              AWS: new AwsProvider(pool, poolAccounts),
+              ...(azureClients ? { AZURE: new AzureProvider(azureClients) } : {}),
+              ...(gcpClients ? { GCP: new GcpProvider(gcpClients) } : {}),
+            }).map(([name, adapter]) => [name, metrics ? instrumentedAdapter(name, adapter, (...call) => metrics.providerCall(...call)) : adapter]),
+          ),
+        ),
         listeners,
         crash,
-        log: log.child({ component: 'reconciler' }),
+        log: contextualLogger(log.child({ component: 'reconciler' })),
         notFoundGraceMs: config.reconciler.notFoundGraceMs,
         domain: config.domain,
         now: () => new Date(),
@@ -230,7 +246,13 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       controller = new Controller(
         store,
         Object.fromEntries(kinds.map((k) => [k.kind, k.reconcile])),
-        { workers: config.reconciler.workers, leaseMs: config.reconciler.leaseMs, resyncMs: config.reconciler.resyncMs, resync: () => resyncAll(store, kinds) },
+        {
+          workers: config.reconciler.workers,
+          leaseMs: config.reconciler.leaseMs,
+          resyncMs: config.reconciler.resyncMs,
+          resync: () => resyncAll(store, kinds),
+          ...(metrics ? { observer: metrics } : {}),
+        },
         log.child({ component: 'reconciler' }),
       );
       await controller.start();
@@ -239,7 +261,14 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
 
     const reconciler = controller;
     const readiness = storeReadiness({ store, ...(reconciler ? { reconcilerRunning: () => reconciler.running } : {}) });
-    const api = await buildApiServer({ ctx, authenticator, log: log.child({ component: 'api' }), publicUrl: config.publicUrl, readiness });
+    const api = await buildApiServer({
+      ctx,
+      authenticator,
+      log: log.child({ component: 'api' }),
+      publicUrl: config.publicUrl,
+      readiness,
+      ...(metrics ? { metrics, metricsAccess: config.metrics.access } : {}),
+    });
     await api.listen({ host: config.host, port: config.port });
     closers.push(() => api.close());
     const address = api.server.address() as AddressInfo;
@@ -266,6 +295,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       localCloud,
       azureCloud,
       gcpCloud,
+      metrics,
       close,
     };
   } catch (error) {

@@ -22,7 +22,7 @@ export interface BenchPrivlink {
  * Starts privlink with every port ephemeral, the local cloud (AWS and Azure) on zero simulated delay, logs at
  * `warn`, and a loopback base that does not collide with a privlink on the defaults.
  */
-export async function startBenchPrivlink(): Promise<BenchPrivlink> {
+export async function startBenchPrivlink(extraEnv: Record<string, string> = {}): Promise<BenchPrivlink> {
   const dataDir = mkdtempSync(join(tmpdir(), 'privlink-bench-'));
   const base = process.env.DATABASE_URL;
   let database: { name: string; drop: () => Promise<void> } | undefined;
@@ -36,7 +36,7 @@ export async function startBenchPrivlink(): Promise<BenchPrivlink> {
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const env: Record<string, string> = { PRIVLINK_LOCALCLOUD_LOOPBACK_BASE: '150' };
+    const env: Record<string, string> = { PRIVLINK_LOCALCLOUD_LOOPBACK_BASE: '150', ...extraEnv };
     let backend = `PGlite (embedded, in this process; data dir ${dataDir})`;
     if (base) {
       database = await createDatabase(base);

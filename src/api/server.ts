@@ -11,6 +11,8 @@ import type { Authenticator } from './atlas/authenticate.js';
 import type { ConnectionStringsOf } from './atlas/routes/clusters.routes.js';
 import { errorHandler, type SendApiError } from './error-handler.js';
 import { healthRoutes } from './health.routes.js';
+import { observabilityHooks, requestId, type MetricsAccess } from './observability.hooks.js';
+import type { PrivlinkMetrics } from '../observability/metrics.js';
 import { RawBody } from './request-body.js';
 import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './transport-errors.js';
 
@@ -28,6 +30,10 @@ export interface ApiServerOptions {
   readonly connectionStrings?: ConnectionStringsOf;
   /** What `GET /readyz` checks (default: the store answers and is migrated). */
   readonly readiness?: Readiness;
+  /** HTTP metrics and `GET /metrics` (absent: neither). */
+  readonly metrics?: PrivlinkMetrics;
+  /** Who may read `/metrics` (default `loopback`). */
+  readonly metricsAccess?: MetricsAccess;
 }
 
 /**
@@ -48,6 +54,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
+    genReqId: requestId,
+    requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrors(send, handleError),
     clientErrorHandler: clientErrorHandler((error) => flavours[0]!.errorBody(error)),
@@ -56,8 +64,10 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, new RawBody(body as string)));
   app.setErrorHandler(handleError);
-  app.addHook('onResponse', async (request, reply) => {
-    options.log.debug('request', { requestId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+  observabilityHooks(app, {
+    log: options.log,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.metricsAccess ? { metricsAccess: options.metricsAccess } : {}),
   });
 
   const baseUrl = () => options.publicUrl ?? listeningUrl(app);

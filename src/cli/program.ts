@@ -11,6 +11,7 @@ import { organizationsGroup } from './commands/organizations/organizations.group
 import { privateEndpointsGroup } from './commands/private-endpoints/private-endpoints.group.js';
 import { projectsGroup } from './commands/projects/projects.group.js';
 import { resetCommand } from './commands/reset.command.js';
+import { migrateCommand } from './commands/migrate.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { serverlessGroup } from './commands/serverless/serverless.group.js';
 import { mountCommand, SPECS } from './framework/build-command.js';
@@ -103,6 +104,7 @@ export function buildProgram(io: CliIo): Command {
     dnsGroup,
     helpCommand,
     localcloudGroup,
+    migrateCommand,
     organizationsGroup,
     privateEndpointsGroup,
     projectsGroup,

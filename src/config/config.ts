@@ -28,6 +28,7 @@ export interface PrivlinkConfig {
   /** Pinned bootstrap API key (env `PRIVLINK_BOOTSTRAP_PUBLIC_KEY` / `PRIVLINK_BOOTSTRAP_PRIVATE_KEY`). */
   readonly bootstrapKey: { readonly publicKey: string; readonly privateKey: string } | null;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  readonly metrics: MetricsConfig;
   /** Test hooks; never set in production. */
   readonly testing: TestingConfig;
 }
@@ -103,6 +104,15 @@ export interface ReconcilerConfig {
   readonly notFoundGraceMs: number;
 }
 
+export interface MetricsConfig {
+  /**
+   * Who may scrape `GET /metrics` (Prometheus text format, no authentication): `loopback` (default:
+   * callers on 127.0.0.0/8 or ::1), `any` address (put your own network controls in front), or
+   * `off` (no metrics are kept at all). Env `PRIVLINK_METRICS`.
+   */
+  readonly access: 'loopback' | 'any' | 'off';
+}
+
 export interface TestingConfig {
   /** `name` or `name:n`: SIGKILL this process the n-th time crash point `name` is reached. Env `PRIVLINK_TEST_CRASH_AT`. */
   readonly crashAt: string | null;
@@ -147,6 +157,9 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
   if (delays !== 'instant' && delays !== 'realistic') throw new ConfigError(`PRIVLINK_LOCALCLOUD_DELAYS must be instant or realistic, not ${delays}.`);
   const logLevel = pick(undefined, 'PRIVLINK_LOG_LEVEL') ?? 'info';
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new ConfigError(`PRIVLINK_LOG_LEVEL ${logLevel} is not a level.`);
+  const metricsAccess = pick(undefined, 'PRIVLINK_METRICS') ?? 'loopback';
+  if (metricsAccess !== 'loopback' && metricsAccess !== 'any' && metricsAccess !== 'off')
+    throw new ConfigError(`PRIVLINK_METRICS must be loopback, any or off, not ${metricsAccess}.`);
   const publicUrl = pick(flags.publicUrl, 'PRIVLINK_PUBLIC_URL') ?? null;
   if (publicUrl !== null && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`--public-url ${publicUrl} is not an http(s) URL.`);
   const databaseUrl = pick(undefined, 'DATABASE_URL') ?? null;
@@ -193,6 +206,7 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
     },
     bootstrapKey: bootstrapPublic && bootstrapPrivate ? { publicKey: bootstrapPublic, privateKey: bootstrapPrivate } : null,
     logLevel: logLevel as PrivlinkConfig['logLevel'],
+    metrics: { access: metricsAccess },
     testing: { crashAt: pick(undefined, 'PRIVLINK_TEST_CRASH_AT') ?? null },
   };
 }

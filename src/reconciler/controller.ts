@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { WORK_CHANNEL } from '../domain/work-kinds.js';
 import type { Logger } from '../logging/logger.js';
+import { runWithContext } from '../observability/request-context.js';
 import { ProviderError } from '../providers/cloud-provider.js';
 import type { Store } from '../store/database.js';
 import { WorkQueueRepository, type ClaimedItem } from '../store/work-queue.repository.js';
@@ -15,6 +16,16 @@ export interface ControllerOptions {
   readonly resyncMs: number;
   /** Enqueues every resource (called on start and every `resyncMs`). */
   readonly resync: () => Promise<void>;
+  /** Told of every pass and lease takeover (metrics); must not throw. */
+  readonly observer?: ControllerObserver;
+}
+
+/** What the controller reports as it works, for any work kind in the registry. */
+export interface ControllerObserver {
+  /** A pass of a key of `kind` ended: converged, requeued, failed (retried with backoff) or dropped (no reconciler). */
+  pass(kind: string, outcome: 'done' | 'requeue' | 'error' | 'dropped', seconds: number): void;
+  /** An item was claimed after another owner's lease on it lapsed. */
+  leaseTakeover(kind: string): void;
 }
 
 /**
@@ -111,23 +122,31 @@ export class Controller {
 
   private async process(item: ClaimedItem): Promise<void> {
     const handler = this.handlers[item.kind];
+    const observer = this.options.observer;
+    const started = performance.now();
+    const report = (outcome: 'done' | 'requeue' | 'error' | 'dropped') => observer?.pass(item.kind, outcome, (performance.now() - started) / 1000);
+    if (item.takenOver) observer?.leaseTakeover(item.kind);
     this.inFlight++;
     const renew = setInterval(() => void this.queue.renew(item, this.owner, this.options.leaseMs).catch(() => undefined), this.options.leaseMs / 3);
     try {
       if (!handler) {
         this.log.warn('no reconciler for kind; dropping', { kind: item.kind, key: item.key });
         await this.queue.complete(item, this.owner);
+        report('dropped');
         return;
       }
-      const outcome = await handler(item.key);
+      const outcome = await runWithContext({ ...(item.requestId ? { requestId: item.requestId } : {}), workKind: item.kind, objectId: item.key }, () => handler(item.key));
       if (outcome.kind === 'done') await this.queue.complete(item, this.owner);
       else await this.queue.release(item, this.owner, outcome.afterMs, null, true);
+      report(outcome.kind);
     } catch (error) {
+      report('error');
       const delay = backoff(item.attempts, error);
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       this.log[error instanceof ProviderError && error.retryable ? 'info' : 'warn']('reconcile failed; will retry', {
         kind: item.kind,
         key: item.key,
+        ...(item.requestId ? { requestId: item.requestId } : {}),
         attempt: item.attempts + 1,
         retryInMs: delay,
         error: message,

@@ -64,6 +64,12 @@ export async function migrate(db: Kysely<any>): Promise<void> {
   }
 }
 
+/** Migrations this store has not run yet, in the order they would run (none on an up-to-date store). */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
 async function openPGlite(dataDir: string): Promise<Store> {
   restrictUmask();
   const unlock = lockDataDir(dataDir);

@@ -34,6 +34,23 @@ export class EventsRepository {
     return { total: Number(total.n), events: rows.map(toEvent) };
   }
 
+  /**
+   * A project's events after `after` (by time, then id), oldest first, at most `limit`; from the
+   * start when `after` is null. The live stream reads with it.
+   */
+  async listAfter(projectId: string, after: { createdAt: Date; id: string } | null, limit: number): Promise<EventRecord[]> {
+    let query = this.db.selectFrom('events').selectAll().where('project_id', '=', projectId);
+    if (after) query = query.where((eb) => eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])]));
+    const rows = await query.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(limit).execute();
+    return rows.map(toEvent);
+  }
+
+  /** A project's newest event (where a live stream without Last-Event-ID starts), if any. */
+  async latest(projectId: string): Promise<EventRecord | undefined> {
+    const row = await this.db.selectFrom('events').selectAll().where('project_id', '=', projectId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return row && toEvent(row);
+  }
+
   async findById(id: string): Promise<EventRecord | undefined> {
     const row = await this.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toEvent(row);

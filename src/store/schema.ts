@@ -176,6 +176,8 @@ export interface ReconcileQueueTable {
   lease_until: Timestamp | null;
   attempts: Generated<number>;
   last_error: string | null;
+  /** `X-Request-Id` of the Admin API request that last enqueued the item (null: resync or the reconciler). */
+  request_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface EventsTable {

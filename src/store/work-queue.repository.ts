@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { currentContext } from '../observability/request-context.js';
 import type { Executor } from './database.js';
 
 /** A claimed work item: the key to reconcile and the generation it was claimed at. */
@@ -7,6 +8,10 @@ export interface ClaimedItem {
   readonly key: string;
   readonly generation: number;
   readonly attempts: number;
+  /** True when another owner's lease on the item had lapsed (a takeover from a dead or stalled process). */
+  readonly takenOver?: boolean;
+  /** `X-Request-Id` of the Admin API request that last enqueued the item, if one did. */
+  readonly requestId?: string;
 }
 
 /**
@@ -18,15 +23,18 @@ export class WorkQueueRepository {
 
   /**
    * Makes (kind, key) due after `delayMs` (0 = now). An existing row keeps the earlier due time and
-   * gets a new generation, so a pass in flight will not drop this wake-up. Idempotent.
+   * gets a new generation, so a pass in flight will not drop this wake-up. Idempotent. Inside an
+   * Admin API request the item records that request's id (a resync keeps the one recorded).
    */
   async enqueue(kind: string, key: string, delayMs = 0): Promise<void> {
+    const requestId = currentContext()?.requestId ?? null;
     await sql`
-      insert into reconcile_queue (kind, key, due_at)
-      values (${kind}, ${key}, now() + make_interval(secs => ${delayMs / 1000}))
+      insert into reconcile_queue (kind, key, due_at, request_id)
+      values (${kind}, ${key}, now() + make_interval(secs => ${delayMs / 1000}), ${requestId})
       on conflict (kind, key) do update
         set due_at = least(reconcile_queue.due_at, excluded.due_at),
-            generation = reconcile_queue.generation + 1`.execute(this.db);
+            generation = reconcile_queue.generation + 1,
+            request_id = coalesce(excluded.request_id, reconcile_queue.request_id)`.execute(this.db);
   }
 
   /**
@@ -35,17 +43,24 @@ export class WorkQueueRepository {
    * (a replica that died) makes its items claimable again.
    */
   async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedItem[]> {
-    const result = await sql<{ kind: string; key: string; generation: number; attempts: number }>`
+    const result = await sql<{ kind: string; key: string; generation: number; attempts: number; taken_over: boolean; request_id: string | null }>`
       update reconcile_queue q
          set lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${leaseMs / 1000})
-        from (select kind, key from reconcile_queue
+        from (select kind, key, lease_owner is not null as taken_over from reconcile_queue
                where due_at <= now() and (lease_until is null or lease_until < now())
                order by due_at
                limit ${limit}
                for update skip locked) c
        where q.kind = c.kind and q.key = c.key
-      returning q.kind, q.key, q.generation, q.attempts`.execute(this.db);
-    return result.rows.map((row) => ({ kind: row.kind, key: row.key, generation: Number(row.generation), attempts: Number(row.attempts) }));
+      returning q.kind, q.key, q.generation, q.attempts, c.taken_over, q.request_id`.execute(this.db);
+    return result.rows.map((row) => ({
+      kind: row.kind,
+      key: row.key,
+      generation: Number(row.generation),
+      attempts: Number(row.attempts),
+      ...(row.taken_over ? { takenOver: true } : {}),
+      ...(row.request_id ? { requestId: row.request_id } : {}),
+    }));
   }
 
   /** Removes the item if nothing re-enqueued it since it was claimed; otherwise releases it (due again). */

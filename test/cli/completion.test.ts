@@ -24,6 +24,7 @@ describe('shell completion', () => {
       'dns',
       'help',
       'localcloud',
+      'migrate',
       'organizations',
       'privateEndpoints',
       'projects',

@@ -2,7 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AtlasClient, type AtlasResponse } from '../../src/client/atlas-client.js';
 import { buildConfig } from '../../src/config/config.js';
-import { createLogger } from '../../src/logging/logger.js';
+import { createLogger, type Logger } from '../../src/logging/logger.js';
 import { startPrivlink, type BootstrapFile, type PrivlinkHooks, type RunningPrivlink } from '../../src/main.js';
 import { newStoreLocation } from './test-store.js';
 
@@ -25,7 +25,7 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(env: Record<string, string> = {}, hooks: PrivlinkHooks = {}): Promise<Stack> {
+export async function startStack(env: Record<string, string> = {}, hooks: PrivlinkHooks = {}, options: { log?: Logger } = {}): Promise<Stack> {
   const { location, drop } = await newStoreLocation();
   const config = buildConfig(
     { port: 0, localcloudPort: 0, dnsPort: 0, dataDir: location.kind === 'pglite' ? location.dataDir : undefined },
@@ -38,7 +38,7 @@ export async function startStack(env: Record<string, string> = {}, hooks: Privli
       ...env,
     },
   );
-  const running = await startPrivlink(config, createLogger((process.env.PRIVLINK_TEST_LOG_LEVEL as 'warn') ?? 'warn'), hooks);
+  const running = await startPrivlink(config, options.log ?? createLogger((process.env.PRIVLINK_TEST_LOG_LEVEL as 'warn') ?? 'warn'), hooks);
   const bootstrap = running.createdBootstrap!;
   const clients: Array<{ destroy(): void } | AtlasClient> = [];
   const client = (publicKey: string, privateKey: string) => {

@@ -1,3 +1,4 @@
+import { runWithContext } from '../../observability/request-context.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/app-context.js';
 import { ApiError } from '../../domain/errors.js';
@@ -20,12 +21,20 @@ export interface ApiRequest {
   /** The request path without the query string. */
   readonly path: string;
   readonly ctx: AppContext;
+  /** The request's headers (names lower-case). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /** A handler's answer: HTTP status and JSON body (`undefined` = no body). */
 export interface ApiResult {
   readonly status: number;
   readonly body?: unknown;
+  /**
+   * A streamed answer instead of a body (server-sent events): called once the status and
+   * `content-type: text/event-stream` are sent; `write` sends raw text, `signal` aborts when the
+   * client goes away or the server shuts down. The answer ends when the returned promise settles.
+   */
+  readonly stream?: (write: (text: string) => void, signal: AbortSignal) => Promise<void>;
 }
 
 export type Handler = (request: ApiRequest) => Promise<ApiResult>;
@@ -48,6 +57,8 @@ export interface RouteOptions {
   readonly versions?: readonly string[];
   /** Register under `/api/atlas/v2` only (operations the v1.0 API does not have). */
   readonly v2Only?: boolean;
+  /** A server-sent-events route: `Accept: text/event-stream` is accepted as well as Atlas's media types. */
+  readonly eventStream?: boolean;
 }
 
 /** Routes with a body declare the access they need: it is checked before the body is parsed. */
@@ -73,6 +84,9 @@ const PREFIXES = [
  */
 export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authenticator: Authenticator, baseUrl: () => string): RouteRegistrar {
   const principals = new WeakMap<FastifyRequest, Principal>();
+  // Aborted when the server starts closing, so open streams end and do not hold the close up.
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
   const patterns: Array<{ method: Method; pattern: RegExp }> = [];
   const add =
     (method: Method) =>
@@ -97,10 +111,14 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
             guardPathParams(params);
             const query = request.query as Record<string, string>;
             guardQuery(query);
-            const version = v2 ? resolveVersion(request.headers.accept, options.versions ?? ['2023-01-01']) : undefined;
+            const wantsStream = options.eventStream === true && /^\s*text\/event-stream\s*(;|,|$)/i.test(request.headers.accept ?? '');
+            const version = v2 && !wantsStream ? resolveVersion(request.headers.accept, options.versions ?? ['2023-01-01']) : undefined;
             if (access) await access(ctx, principal, params);
             const body = access ? parseRequestBody(request.body, request.headers['content-type']) : undefined;
-            const result = await handler({ principal, params, query, body, base: baseUrl() + prefix, path, ctx });
+            const result = await runWithContext({ requestId: request.id }, () =>
+              handler({ principal, params, query, body, base: baseUrl() + prefix, path, ctx, headers: request.headers }),
+            );
+            if (result.stream) return streamed(request, reply, result.status, result.stream, closing.signal);
             reply.code(result.status);
             if (result.body === undefined) return reply.send();
             const payload = query.envelope === 'true' ? envelope(result) : result.body;
@@ -118,6 +136,32 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
     delete: add('DELETE'),
     allowedMethods: (path) => [...new Set(patterns.filter((p) => p.pattern.test(path)).map((p) => p.method))],
   };
+}
+
+/** Sends a streamed answer (see ApiResult.stream) on the raw response, outside Fastify's serialisation. */
+async function streamed(request: FastifyRequest, reply: FastifyReply, status: number, stream: NonNullable<ApiResult['stream']>, closing: AbortSignal): Promise<void> {
+  const aborted = new AbortController();
+  const abort = () => aborted.abort();
+  // The response's close (not the request's, which closes once its body is read): the client went away.
+  reply.raw.once('close', abort);
+  closing.addEventListener('abort', abort, { once: true });
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(status, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    'x-request-id': request.id,
+  });
+  raw.flushHeaders();
+  try {
+    await stream((text) => void (raw.writableEnded || raw.write(text)), aborted.signal);
+  } finally {
+    reply.raw.off('close', abort);
+    closing.removeEventListener('abort', abort);
+    raw.end();
+  }
 }
 
 /** `/a/:b/c` → a pattern matching `/a/<one segment>/c` (with an optional trailing slash). */

@@ -1,3 +1,4 @@
+import type { DataPlaneCounts } from '../../observability/metrics.js';
 import { Worker } from 'node:worker_threads';
 import type { EndpointAddressBook, PrivateDnsRecord } from '../../app/private-dns.js';
 import type { PrivateDnsAnswer } from '../../app/private-dns-zone.js';
@@ -45,6 +46,8 @@ export interface DataPlaneHostOptions {
   readonly bounds?: LookupBounds;
   /** Called after the worker was restarted following a crash: its simulated nodes are gone and must be ensured again. */
   readonly onRestart?: () => Promise<void>;
+  /** The worker's counter deltas (gateway connections and bytes, DNS queries), for metrics. Must not throw. */
+  readonly onCounts?: (counts: DataPlaneCounts) => void;
   /** A worker whose event loop is stuck this long (ms) is terminated and restarted. Default 5000. */
   readonly stallMs?: number;
 }
@@ -307,6 +310,9 @@ export class DataPlaneHost implements EndpointAddressBook {
         break;
       case 'lookup':
         void this.answer(worker, message.id, message.lookup);
+        break;
+      case 'counts':
+        this.options.onCounts?.(message.counts);
         break;
       default:
         break;

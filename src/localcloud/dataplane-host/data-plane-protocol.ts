@@ -5,6 +5,7 @@ import type { NodeUser } from '../../app/node-users.js';
 import type { PrivateDnsRecord } from '../../app/private-dns.js';
 import type { PrivateDnsAnswer } from '../../app/private-dns-zone.js';
 import type { LogLevel } from '../../logging/logger.js';
+import type { DataPlaneCounts } from '../../observability/metrics.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
@@ -112,6 +113,8 @@ export type FromWorker =
   | { readonly type: 'call-result'; readonly id: number; readonly ok: true; readonly value: EnsureResult | null }
   | { readonly type: 'call-result'; readonly id: number; readonly ok: false; readonly error: string }
   | { readonly type: 'pong' }
+  /** Counter deltas since the last such message (gateway, DNS), at most once a second, none when idle. */
+  | { readonly type: 'counts'; readonly counts: DataPlaneCounts }
   | { readonly type: 'stopped' };
 
 /** The bounds privlink uses unless told otherwise. */

@@ -13,6 +13,7 @@ import { PrivateLinkGateway } from '../gateway/private-link-gateway.js';
 import { SimulatedClusterRuntime } from '../simulated-nodes/simulated-cluster-runtime.js';
 import { BoundedLookups, type LookupAnswer } from './bounded-lookups.js';
 import type { DataPlaneWorkerConfig, FromWorker, HorizonAnswer, Lookup, LookupValue, RuntimeCall, ToWorker, UserAnswer } from './data-plane-protocol.js';
+import { DataPlaneCounters } from './data-plane-counters.js';
 import { PendingRequests } from './pending-requests.js';
 import { PostedSnapshots } from './posted-snapshots.js';
 import { postingLogger, throttledWarning } from './worker-logger.js';
@@ -34,6 +35,13 @@ const snapshots = config.localCloud ? new PostedSnapshots(config.localCloud.snap
 let dns: RunningDnsServer | undefined;
 let gateway: PrivateLinkGateway | undefined;
 let runtime: SimulatedClusterRuntime | undefined;
+const counters = new DataPlaneCounters();
+const shipCounts = () => {
+  const counts = counters.drain();
+  if (counts) post({ type: 'counts', counts });
+};
+const countsTimer = setInterval(shipCounts, 1000);
+countsTimer.unref();
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
@@ -74,11 +82,12 @@ async function start(): Promise<void> {
     ttl: config.dns.ttl,
     resolve: (name, type) => dnsAnswers.get(`${type} ${name}`, ask({ kind: 'dns', name, type })) as Promise<PrivateDnsAnswer | PrivateDnsRecord[] | undefined>,
     onError: (error) => queryFailed({ error: error.message }),
+    onQuery: (query) => counters.dnsQuery(query.type, query.rcode),
   });
   let caPath: string | null = null;
   if (config.localCloud && snapshots) {
     // Snapshots are pushed on every change; the gateway's own poll only re-applies the last one.
-    gateway = new PrivateLinkGateway(snapshots, log.child({ component: 'gateway' }), 5000);
+    gateway = new PrivateLinkGateway(snapshots, log.child({ component: 'gateway' }), 5000, counters);
     await gateway.start();
     const ca = await LocalCertificateAuthority.loadOrCreate(config.localCloud.dataDir);
     caPath = ca.caCertPath ?? null;
@@ -124,6 +133,8 @@ async function closeAll(): Promise<void> {
 
 async function stop(): Promise<void> {
   await closeAll();
+  clearInterval(countsTimer);
+  shipCounts();
   post({ type: 'stopped' });
   port.close();
 }

@@ -32,9 +32,19 @@ import { securityGroupsAllow, sourceOf } from './security-groups.js';
  * change notifications (the local cloud, or snapshots posted to the data-plane worker), the next
  * scheduled transition, and a poll every `pollMs`.
  */
+/** Told of the gateway's traffic (metrics). Must not throw. */
+export interface GatewayObserver {
+  /** A connection was accepted and is being forwarded. */
+  connection(): void;
+  /** A connection was refused before a byte was read (security group rules, another network). */
+  refusal(): void;
+  /** A forwarded connection ended, having carried these bytes. */
+  closed(bytesFromClient: number, bytesFromUpstream: number): void;
+}
+
 export class PrivateLinkGateway {
   private readonly listeners: TcpListenerSet;
-  private readonly forwarder = new TcpForwarder();
+  private readonly forwarder: TcpForwarder;
   private snapshot: DataPlaneSnapshot | undefined;
   private unsubscribe: (() => void) | undefined;
   private poll: NodeJS.Timeout | undefined;
@@ -49,9 +59,14 @@ export class PrivateLinkGateway {
     private readonly cloud: SnapshotSource,
     private readonly log: Logger,
     private readonly pollMs = 500,
+    private readonly observer?: GatewayObserver,
   ) {
+    this.forwarder = new TcpForwarder(observer ? { onClose: (_connection, end) => observer.closed(end.bytesFromClient, end.bytesFromUpstream) } : {});
     this.listeners = new TcpListenerSet({
-      onRefused: (peer, listener) => this.log.debug('gateway refused a connection', { peer: `${peer.address}:${peer.port}`, listener: listener.key }),
+      onRefused: (peer, listener) => {
+        this.observer?.refusal();
+        this.log.debug('gateway refused a connection', { peer: `${peer.address}:${peer.port}`, listener: listener.key });
+      },
       onError: (error, listener) => this.log.warn('gateway listener error', { listener: listener.key, error: error.message }),
     });
   }
@@ -145,6 +160,7 @@ export class PrivateLinkGateway {
     const next = this.roundRobin.get(port.id) ?? 0;
     this.roundRobin.set(port.id, next + 1);
     const target = targets[next % targets.length]!;
+    this.observer?.connection();
     this.forwarder.forward(socket, {
       target: { host: target.loopbackAddress ?? target.id, port: target.port },
       ...(proxyProtocol ? { proxyHeader: proxyHeaderForSocket(socket, [endpointTlv(endpoint.proxyTlv)]) } : {}),

@@ -7,6 +7,7 @@ import * as providerDetail from './0005-provider-detail.js';
 import * as serverless from './0006-serverless.js';
 import * as databaseUsers from './0008-database-users.js';
 import * as providerCapacity from './0009-provider-capacity.js';
+import * as operations from './0011-operations.js';
 
 /**
  * Every migration, in order. Forward-only: a migration once released is never edited or
@@ -21,4 +22,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-serverless': serverless,
   '0008-database-users': databaseUsers,
   '0009-provider-capacity': providerCapacity,
+  '0011-operations': operations,
 };

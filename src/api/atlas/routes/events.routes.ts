@@ -1,4 +1,5 @@
 import * as events from '../../../app/events.service.js';
+import { nextEvents, openEventStream } from '../../../app/event-stream.service.js';
 import type { EventRecord } from '../../../domain/event.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { iso } from '../serializers/identity.serializer.js';
@@ -15,10 +16,56 @@ export function eventsRoutes(r: RouteRegistrar): void {
     const body: PaginatedWire<EventWire> = { links, results: page.events.map((e) => eventJson(e, base)), totalCount: page.total };
     return { status: 200, body };
   });
+  // privlink extension: the same feed, live, as server-sent events (oldest first; resumable).
+  r.get(
+    '/groups/:groupId/events/stream',
+    async ({ ctx, principal, params, headers, base }) => {
+      const lastEventId = typeof headers['last-event-id'] === 'string' && headers['last-event-id'] !== '' ? headers['last-event-id'] : undefined;
+      const cursor = await openEventStream(ctx, principal, params.groupId!, lastEventId);
+      return {
+        status: 200,
+        stream: async (write, signal) => {
+          write(`retry: ${STREAM_RETRY_MS}\n\n`);
+          const ends = Date.now() + STREAM_MAX_MS;
+          let quietSince = Date.now();
+          while (!signal.aborted && Date.now() < ends) {
+            const batch = await nextEvents(ctx, cursor);
+            for (const event of batch) write(`id: ${event.id}\nevent: ${event.eventType}\ndata: ${JSON.stringify(eventJson(event, base))}\n\n`);
+            if (batch.length > 0) quietSince = Date.now();
+            else if (Date.now() - quietSince >= STREAM_HEARTBEAT_MS) {
+              write(': keep-alive\n\n');
+              quietSince = Date.now();
+            }
+            await pause(STREAM_POLL_MS, signal);
+          }
+        },
+      };
+    },
+    { eventStream: true },
+  );
   r.get('/groups/:groupId/events/:eventId', async ({ ctx, principal, params, base }) => ({
     status: 200,
     body: eventJson(await events.getProjectEvent(ctx, principal, params.groupId!, params.eventId!), base),
   }));
+}
+
+/** How often a stream looks for new events, sends a comment when idle, what reconnection delay it asks for, and how long it lasts. */
+const STREAM_POLL_MS = 250;
+const STREAM_HEARTBEAT_MS = 15_000;
+const STREAM_RETRY_MS = 1000;
+/** A stream ends after this; the client reconnects with Last-Event-ID, and its key's access is checked again. */
+const STREAM_MAX_MS = 10 * 60_000;
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function eventJson(event: EventRecord, base: string): EventWire {

@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { ApiError } from '../domain/errors.js';
+import type { Logger } from '../logging/logger.js';
+import { UNMATCHED_ROUTE, type PrivlinkMetrics } from '../observability/metrics.js';
+import { parseDigestAuthorization } from './atlas/digest-auth.js';
+
+/** Who may read `GET /metrics`: `loopback` (default: 127.0.0.0/8 and ::1, no auth), `any` address, or nobody (`off`). */
+export type MetricsAccess = 'loopback' | 'any' | 'off';
+
+export interface ObservabilityOptions {
+  readonly log: Logger;
+  /** Absent: no HTTP metrics and no `/metrics` route. */
+  readonly metrics?: PrivlinkMetrics;
+  readonly metricsAccess?: MetricsAccess;
+}
+
+/** A caller's `X-Request-Id` is kept when it is this safe (it goes into logs verbatim); otherwise a new one is made. */
+const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * Request ids for Fastify's `genReqId`: the caller's `X-Request-Id` when it is short and plain,
+ * else 16 random hex digits. Every answer echoes it in `X-Request-Id`.
+ */
+export function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomBytes(8).toString('hex');
+}
+
+/**
+ * Per-request observability for every route of the server, whoever registers it (route
+ * templates come from Fastify, so new routes are covered without edits): the `X-Request-Id`
+ * header, one info log line per answered request (request id, caller key, route template, status,
+ * duration), HTTP metrics, and `GET /metrics` in the Prometheus text format.
+ */
+export function observabilityHooks(app: FastifyInstance, options: ObservabilityOptions): void {
+  const { log, metrics } = options;
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+    const seconds = reply.elapsedTime / 1000;
+    metrics?.http(request.method, route, reply.statusCode, seconds);
+    log.info('request', {
+      requestId: request.id,
+      method: request.method,
+      route,
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+      ...callerOf(request, reply.statusCode),
+    });
+  });
+  if (!metrics) return;
+  const access = options.metricsAccess ?? 'loopback';
+  app.get('/metrics', async (request, reply) => {
+    // Outside the allowed callers the path does not exist (nothing tells a scanner it is there).
+    if (access === 'off' || (access === 'loopback' && !isLoopback(request.socket.remoteAddress))) throw new ApiError('RESOURCE_NOT_FOUND', ['/metrics']);
+    const { contentType, text } = await metrics.scrape();
+    return reply.type(contentType).send(text);
+  });
+}
+
+/** The public key the caller authenticated with (not on a 401: that key was not proven). */
+function callerOf(request: FastifyRequest, status: number): { callerKey?: string } {
+  if (status === 401 || !request.headers.authorization) return {};
+  const username = parseDigestAuthorization(request.headers.authorization)?.username;
+  return username ? { callerKey: username.slice(0, 64) } : {};
+}
+
+function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}

@@ -1,0 +1,215 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What the store reports at scrape time (read when `/metrics` is scraped, never on the hot path). */
+export interface MetricsSources {
+  /** Rows of the reconcile queue per work kind, and how many of them are due now. */
+  queue(): Promise<ReadonlyArray<{ readonly kind: string; readonly depth: number; readonly due: number }>>;
+  /** Seconds since the oldest due, unleased item became due (0 when nothing waits). */
+  oldestDueSeconds(): Promise<number>;
+  /** Stored objects per kind and status (endpoint services INITIATING, AVAILABLE, FAILED …). */
+  objects(): Promise<ReadonlyArray<{ readonly kind: string; readonly status: string; readonly count: number }>>;
+}
+
+/** Counters the data-plane worker ships to the main thread (deltas since its last message). */
+export interface DataPlaneCounts {
+  readonly gatewayConnections: number;
+  readonly gatewayRefused: number;
+  readonly gatewayBytesIn: number;
+  readonly gatewayBytesOut: number;
+  /** `type/rcode` → queries, e.g. `A/NOERROR`, `SRV/NXDOMAIN`. */
+  readonly dnsQueries: Readonly<Record<string, number>>;
+}
+
+/** Outcome label of a reconcile pass: `done`, `requeue`, `error` (retried with backoff) or `dropped` (no reconciler). */
+export type PassOutcome = 'done' | 'requeue' | 'error' | 'dropped';
+
+/** Outcome label of a provider call: `ok`, or the provider error's kind (`throttled`, `transient`, `conflict`, `forbidden`, `invalid`), or `error`. */
+export type CallOutcome = 'ok' | 'throttled' | 'transient' | 'conflict' | 'forbidden' | 'invalid' | 'error';
+
+/** Label of a request that matched no route (kept as one value so labels stay bounded). */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/**
+ * The Prometheus metrics of one privlink process (`prom-client`), named as Prometheus wants
+ * (`privlink_` prefix, `_total` counters, `_seconds` durations) with bounded labels only: route
+ * *templates* (never raw paths), work kinds from the registry, adapter operation names, status
+ * codes and enum statuses. Hot-path calls (`http`, `pass`, `providerCall`) only bump in-memory
+ * counters; store-backed gauges are read from `sources` when scraped.
+ *
+ * @example
+ *   const metrics = new PrivlinkMetrics();
+ *   metrics.http('GET', '/api/atlas/v2/groups/:groupId', 200, 0.004);
+ *   const text = await metrics.scrape(); // Prometheus text format 0.0.4
+ */
+export class PrivlinkMetrics {
+  readonly registry = new Registry();
+  private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  private readonly passes: Counter<'kind' | 'outcome'>;
+  private readonly passDuration: Histogram<'kind'>;
+  private readonly takeovers: Counter<'kind'>;
+  private readonly providerCalls: Counter<'provider' | 'operation' | 'outcome'>;
+  private readonly providerDuration: Histogram<'provider' | 'operation'>;
+  private readonly throttles: Counter<'provider' | 'operation'>;
+  private readonly gatewayConnections: Counter;
+  private readonly gatewayRefused: Counter;
+  private readonly gatewayBytes: Counter<'direction'>;
+  private readonly dnsQueries: Counter<'type' | 'rcode'>;
+  private sources: MetricsSources | undefined;
+
+  constructor(options: { readonly processMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'privlink_' });
+    this.httpRequests = new Counter({
+      name: 'privlink_http_requests_total',
+      help: 'Admin API requests answered, by route template, method and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'privlink_http_request_duration_seconds',
+      help: 'Time to answer an Admin API request, by route template, method and status.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.passes = new Counter({
+      name: 'privlink_reconcile_passes_total',
+      help: 'Reconcile passes, by work kind and outcome (done, requeue, error, dropped).',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    });
+    this.passDuration = new Histogram({
+      name: 'privlink_reconcile_pass_duration_seconds',
+      help: 'Duration of a reconcile pass, by work kind.',
+      labelNames: ['kind'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.takeovers = new Counter({
+      name: 'privlink_reconcile_lease_takeovers_total',
+      help: 'Work items claimed after another process lease on them lapsed, by work kind.',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.providerCalls = new Counter({
+      name: 'privlink_provider_calls_total',
+      help: 'Cloud adapter calls, by provider, operation and outcome (ok or the provider error kind).',
+      labelNames: ['provider', 'operation', 'outcome'],
+      registers,
+    });
+    this.providerDuration = new Histogram({
+      name: 'privlink_provider_call_duration_seconds',
+      help: 'Duration of a cloud adapter call, by provider and operation.',
+      labelNames: ['provider', 'operation'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.throttles = new Counter({
+      name: 'privlink_provider_throttles_total',
+      help: 'Cloud adapter calls the cloud throttled, by provider and operation.',
+      labelNames: ['provider', 'operation'],
+      registers,
+    });
+    this.gatewayConnections = new Counter({ name: 'privlink_gateway_connections_total', help: 'Connections the private-link gateway accepted.', registers });
+    this.gatewayRefused = new Counter({
+      name: 'privlink_gateway_refused_total',
+      help: 'Connections the private-link gateway refused (security group rules, no route).',
+      registers,
+    });
+    this.gatewayBytes = new Counter({
+      name: 'privlink_gateway_bytes_total',
+      help: 'Bytes the private-link gateway forwarded, by direction (in: client to target).',
+      labelNames: ['direction'],
+      registers,
+    });
+    this.dnsQueries = new Counter({
+      name: 'privlink_dns_queries_total',
+      help: 'Private DNS queries answered, by query type and response code.',
+      labelNames: ['type', 'rcode'],
+      registers,
+    });
+    const sources = () => this.sources;
+    new Gauge({
+      name: 'privlink_reconcile_queue_depth',
+      help: 'Items in the reconcile queue, by work kind and whether they are due now.',
+      labelNames: ['kind', 'state'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const row of (await sources()?.queue()) ?? []) {
+          this.set({ kind: row.kind, state: 'due' }, row.due);
+          this.set({ kind: row.kind, state: 'waiting' }, row.depth - row.due);
+        }
+      },
+    });
+    new Gauge({
+      name: 'privlink_reconcile_oldest_due_seconds',
+      help: 'How long the oldest due, unclaimed reconcile item has been waiting.',
+      registers,
+      async collect() {
+        this.set((await sources()?.oldestDueSeconds()) ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'privlink_objects',
+      help: 'Stored objects, by kind and status.',
+      labelNames: ['kind', 'status'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const row of (await sources()?.objects()) ?? []) this.set({ kind: row.kind, status: row.status }, row.count);
+      },
+    });
+  }
+
+  /** Store-backed gauges read these when scraped (set once the store is open). */
+  useSources(sources: MetricsSources): void {
+    this.sources = sources;
+  }
+
+  /** One answered request: `route` is the matched template, or UNMATCHED_ROUTE. */
+  http(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method: KNOWN_METHODS.has(method) ? method : 'OTHER', route, status: String(status) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, seconds);
+  }
+
+  /** One reconcile pass of a key of `kind`. */
+  pass(kind: string, outcome: PassOutcome, seconds: number): void {
+    this.passes.inc({ kind, outcome });
+    this.passDuration.observe({ kind }, seconds);
+  }
+
+  /** A claimed item whose previous lease (another process's) had lapsed. */
+  leaseTakeover(kind: string): void {
+    this.takeovers.inc({ kind });
+  }
+
+  /** One call of a cloud adapter's operation. */
+  providerCall(provider: string, operation: string, outcome: CallOutcome, seconds: number): void {
+    this.providerCalls.inc({ provider, operation, outcome });
+    this.providerDuration.observe({ provider, operation }, seconds);
+    if (outcome === 'throttled') this.throttles.inc({ provider, operation });
+  }
+
+  /** Adds the data-plane worker's counter deltas. */
+  dataPlane(counts: DataPlaneCounts): void {
+    if (counts.gatewayConnections) this.gatewayConnections.inc(counts.gatewayConnections);
+    if (counts.gatewayRefused) this.gatewayRefused.inc(counts.gatewayRefused);
+    if (counts.gatewayBytesIn) this.gatewayBytes.inc({ direction: 'in' }, counts.gatewayBytesIn);
+    if (counts.gatewayBytesOut) this.gatewayBytes.inc({ direction: 'out' }, counts.gatewayBytesOut);
+    for (const [key, n] of Object.entries(counts.dnsQueries)) {
+      const [type, rcode] = key.split('/');
+      if (n > 0) this.dnsQueries.inc({ type: type ?? 'OTHER', rcode: rcode ?? 'OTHER' }, n);
+    }
+  }
+
+  /** The exposition text and its content type. */
+  async scrape(): Promise<{ contentType: string; text: string }> {
+    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+  }
+}

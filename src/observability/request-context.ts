@@ -1,0 +1,46 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Logger } from '../logging/logger.js';
+
+/** What the current asynchronous flow is working for: an Admin API request, a reconcile pass, or both. */
+export interface WorkContext {
+  /** `X-Request-Id` of the Admin API request being answered, or that caused this reconcile pass. */
+  readonly requestId?: string;
+  /** The work kind and key (the object id) of the reconcile pass running. */
+  readonly workKind?: string;
+  readonly objectId?: string;
+}
+
+const storage = new AsyncLocalStorage<WorkContext>();
+
+/**
+ * Runs `fn` with `context` as the current work context (Node's AsyncLocalStorage: it follows every
+ * await and callback started inside). The API runs each handler in one, so a use case that queues
+ * reconcile work records the request id; the controller runs each pass in one.
+ */
+export function runWithContext<T>(context: WorkContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/** The current work context (undefined outside every request and pass). */
+export function currentContext(): WorkContext | undefined {
+  return storage.getStore();
+}
+
+/**
+ * A logger that adds the current work context's fields (`requestId`, `workKind`, `objectId`) to
+ * every line, so a reconciler's log lines name the object and the request that caused the work
+ * without passing either down.
+ */
+export function contextualLogger(log: Logger): Logger {
+  const withContext = (fields: Record<string, unknown> | undefined): Record<string, unknown> | undefined => {
+    const context = storage.getStore();
+    return context ? { ...context, ...fields } : fields;
+  };
+  return {
+    debug: (msg, fields) => log.debug(msg, withContext(fields)),
+    info: (msg, fields) => log.info(msg, withContext(fields)),
+    warn: (msg, fields) => log.warn(msg, withContext(fields)),
+    error: (msg, fields) => log.error(msg, withContext(fields)),
+    child: (fields) => contextualLogger(log.child(fields)),
+  };
+}

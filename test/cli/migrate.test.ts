@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { openStore } from '../../src/store/database.js';
+import type { StoreLocation } from '../../src/store/database.js';
+import { newStoreLocation } from '../support/test-store.js';
+import { runInProcess, tempHome } from './support/cli-runner.js';
+
+let location: StoreLocation;
+let drop: () => Promise<void>;
+let home: { home: string; cleanup(): void };
+before(async () => {
+  ({ location, drop } = await newStoreLocation());
+  home = tempHome();
+  // A store one release behind: migrated, then the newest migration undone.
+  const store = await openStore(location);
+  await sql`delete from kysely_migration where name = '0011-operations'`.execute(store.db);
+  await sql`alter table reconcile_queue drop column request_id`.execute(store.db);
+  await store.close();
+});
+after(async () => {
+  await drop?.();
+  home?.cleanup();
+});
+
+const migrate = (...flags: string[]) =>
+  runInProcess(['migrate', ...flags, ...(location.kind === 'pglite' ? ['--data-dir', location.dataDir] : [])], {
+    home: home.home,
+    env: location.kind === 'postgres' ? { DATABASE_URL: location.url } : {},
+  });
+
+describe('privlink migrate', { concurrency: false }, () => {
+  test('--dry-run lists the pending migrations on stdout and changes nothing', async () => {
+    const first = await migrate('--dry-run');
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stdout, '0011-operations\n');
+    assert.match(first.stderr, /1 pending migration\(s\); nothing was changed/);
+    const again = await migrate('--dry-run');
+    assert.equal(again.stdout, '0011-operations\n', 'still pending: the dry run applied nothing');
+  });
+
+  test('without --dry-run it applies them; afterwards nothing is pending and the new column is there', async () => {
+    const applied = await migrate();
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.equal(applied.stdout, '0011-operations\n');
+    const after = await migrate('--dry-run');
+    assert.equal(after.stdout, '');
+    assert.match(after.stderr, /up to date/);
+    const store = await openStore(location, { migrate: false });
+    try {
+      await sql`select request_id from reconcile_queue limit 1`.execute(store.db);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { promises as dns } from 'node:dns';
+import { networkInterfaces } from 'node:os';
+import { after, before, describe, test } from 'node:test';
+import { buildApiServer } from '../../src/api/server.js';
+import { PrivlinkMetrics } from '../../src/observability/metrics.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { startStack, until, type Stack } from '../support/full-stack.js';
+import { scrape } from '../support/prometheus-scrape.js';
+
+let stack: Stack;
+before(async () => {
+  stack = await startStack();
+});
+after(async () => stack?.close());
+
+describe('GET /metrics (Prometheus text format, read by a real parser)', () => {
+  test('HTTP requests are counted by route template, method and status, with a duration histogram', async () => {
+    const project = `/api/atlas/v2/groups/${stack.projectId}`;
+    const route = '/api/atlas/v2/groups/:groupId';
+    const before = await scrape(stack.running.apiUrl);
+    assert.equal(before.status, 200);
+    assert.match(before.contentType ?? '', /^text\/plain; version=0\.0\.4/);
+    for (let i = 0; i < 5; i++) assert.equal((await stack.owner.get(project)).status, 200);
+    const missing = await stack.owner.get(`/api/atlas/v2/groups/${'f'.repeat(24)}`);
+    assert.equal(missing.status, 404);
+    const afterwards = await scrape(stack.running.apiUrl);
+    const ok = { method: 'GET', route, status: '200' };
+    assert.equal(afterwards.value('privlink_http_requests_total', ok) - before.value('privlink_http_requests_total', ok), 5);
+    assert.equal(afterwards.count('privlink_http_request_duration_seconds', ok) - before.count('privlink_http_request_duration_seconds', ok), 5);
+    const notFound = { method: 'GET', route, status: '404' };
+    assert.equal(afterwards.value('privlink_http_requests_total', notFound) - before.value('privlink_http_requests_total', notFound), 1);
+    // Raw paths never become label values: only templates (and one value for unmatched paths).
+    for (const sample of afterwards.families.get('privlink_http_requests_total')!.metrics) assert.ok(!sample.labels!.route!.includes(stack.projectId), sample.labels!.route);
+  });
+
+  test('an endpoint service made AVAILABLE shows in objects, reconcile passes and provider calls', async () => {
+    const before = await scrape(stack.running.apiUrl);
+    const created = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
+    assert.equal(created.status, 201, created.text);
+    const id = (created.json as { id: string }).id;
+    await until(
+      () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${id}`),
+      (r) => (r.json as { status: string }).status === 'AVAILABLE',
+    );
+    const afterwards = await scrape(stack.running.apiUrl);
+    assert.equal(afterwards.value('privlink_objects', { kind: 'endpoint_service', status: 'AVAILABLE' }), 1);
+    assert.equal(afterwards.value('privlink_objects', { kind: 'endpoint_service', status: 'INITIATING' }), 0);
+    const created1 = { provider: 'AWS', operation: 'createEndpointService', outcome: 'ok' };
+    assert.equal(afterwards.value('privlink_provider_calls_total', created1) - before.value('privlink_provider_calls_total', created1), 1);
+    assert.ok(afterwards.count('privlink_provider_call_duration_seconds', { provider: 'AWS', operation: 'createEndpointService' }) >= 1);
+    const passes = (s: typeof before) => s.value('privlink_reconcile_passes_total', { kind: 'endpoint-service' });
+    assert.ok(passes(afterwards) - passes(before) >= 2, 'at least a create pass and a pass that sees it AVAILABLE');
+    assert.ok(afterwards.value('privlink_reconcile_passes_total', { kind: 'endpoint-service', outcome: 'done' }) >= 1);
+    assert.equal(afterwards.value('privlink_provider_throttles_total'), 0);
+    assert.ok(afterwards.families.has('privlink_reconcile_queue_depth'));
+    assert.ok(afterwards.value('privlink_reconcile_oldest_due_seconds') >= 0);
+    assert.ok(afterwards.value('privlink_process_cpu_seconds_total') > 0, 'process metrics are there too');
+  });
+
+  test('private DNS queries are counted by type and rcode, shipped from the data-plane worker', async () => {
+    const nx = { type: 'A', rcode: 'NXDOMAIN' };
+    const before = (await scrape(stack.running.apiUrl)).value('privlink_dns_queries_total', nx);
+    const resolver = new dns.Resolver({ timeout: 2000, tries: 1 });
+    resolver.setServers([`127.0.0.1:${stack.running.dnsPort}`]);
+    for (let i = 0; i < 3; i++) await assert.rejects(resolver.resolve4(`nothing-${i}.privlink.test`), { code: 'ENOTFOUND' });
+    const deadline = Date.now() + 5000;
+    let counted = 0;
+    while ((counted = (await scrape(stack.running.apiUrl)).value('privlink_dns_queries_total', nx) - before) < 3 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.equal(counted, 3);
+  });
+
+  test('every name follows the conventions: privlink_ prefix, counters end in _total, durations in _seconds', async () => {
+    const now = await scrape(stack.running.apiUrl);
+    for (const [name, family] of now.families) {
+      assert.match(name, /^privlink_[a-z0-9_]+$/);
+      if (family.type === 'COUNTER') assert.match(name, /_total$/, name);
+      if (family.type === 'HISTOGRAM' && name.includes('duration')) assert.match(name, /_seconds$/, name);
+    }
+  });
+});
+
+describe('who may scrape', () => {
+  const nonLoopback = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+
+  test(
+    'by default only loopback callers: another address gets 404 in the Atlas envelope',
+    { skip: nonLoopback ? false : 'this machine has no non-loopback IPv4 address to call from' },
+    async () => {
+      const metrics = new PrivlinkMetrics({ processMetrics: false });
+      const app = await buildApiServer({
+        ctx: stack.running.store && (await import('../../src/app/app-context.js')).appContext(stack.running.store, { domain: 'privlink.test', providers: ['AWS'] }),
+        authenticator: undefined as never,
+        log: createLogger('silent'),
+        publicUrl: null,
+        metrics,
+      });
+      await app.listen({ host: '0.0.0.0', port: 0 });
+      try {
+        const port = (app.server.address() as { port: number }).port;
+        assert.equal((await scrape(`http://127.0.0.1:${port}`)).status, 200);
+        const remote = await fetch(`http://${nonLoopback}:${port}/metrics`);
+        assert.equal(remote.status, 404);
+        assert.equal(((await remote.json()) as { errorCode: string }).errorCode, 'RESOURCE_NOT_FOUND');
+      } finally {
+        await app.close();
+      }
+    },
+  );
+});
