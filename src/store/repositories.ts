@@ -1,3 +1,5 @@
+import { AppServicesAppsRepository } from './appservices-apps.repository.js';
+import { AppServicesEndpointsRepository } from './appservices-endpoints.repository.js';
 import { ClustersRepository } from './clusters.repository.js';
 import type { Executor } from './database.js';
 import { EventsRepository } from './events.repository.js';
@@ -20,6 +22,8 @@ export interface Repositories {
   readonly workQueue: WorkQueueRepository;
   readonly events: EventsRepository;
   readonly settings: SettingsRepository;
+  readonly appServicesApps: AppServicesAppsRepository;
+  readonly appServicesEndpoints: AppServicesEndpointsRepository;
 }
 
 export function repositories(db: Executor): Repositories {
@@ -33,5 +37,7 @@ export function repositories(db: Executor): Repositories {
     workQueue: new WorkQueueRepository(db),
     events: new EventsRepository(db),
     settings: new SettingsRepository(db),
+    appServicesApps: new AppServicesAppsRepository(db),
+    appServicesEndpoints: new AppServicesEndpointsRepository(db),
   };
 }
