@@ -12,6 +12,7 @@ import { buildApiServer } from './api/server.js';
 import { describeConfig, type PrivlinkConfig } from './config/config.js';
 import { nodeHorizon } from './app/node-horizons.js';
 import { privateDnsRecords } from './app/private-dns.js';
+import { appTrafficAccess } from './app/appservices-traffic.js';
 import { createLocalCloudAws, type LocalCloudAws } from './localcloud/aws/local-cloud-aws.js';
 import { createLocalCloudAzure, type LocalCloudAzure } from './localcloud/azure/local-cloud-azure.js';
 import { azureSnapshotSource } from './localcloud/azure/azure-snapshot-source.js';
@@ -58,6 +59,8 @@ export interface RunningPrivlink {
   readonly azureCloud: LocalCloudAzure | null;
   /** The local cloud's Compute Engine, when it runs. */
   readonly gcpCloud: LocalCloudGcp | null;
+  /** Where the App Services front end answers on its public side (`services.<domain>`); null without the local cloud. */
+  appServicesPublicAddress(): Promise<{ host: string; port: number } | null>;
   close(): Promise<void>;
 }
 
@@ -141,6 +144,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       lookups: {
         dnsRecords: (name, type, addresses) => privateDnsRecords(repositories(store.db), config.domain, addresses, name, type),
         horizon: (clusterId, targetName, via) => nodeHorizon(repositories(store.db), config.domain, clusterId, targetName, via),
+        appAccess: (clientAppId, endpointId, channel) => appTrafficAccess(repositories(store.db), clientAppId, { ...(endpointId ? { endpointId } : {}) }, channel),
       },
       writes: store.writes,
       log,
@@ -244,6 +248,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       localCloud,
       azureCloud,
       gcpCloud,
+      appServicesPublicAddress: async () => (localCloud ? (await dataPlane.ensureAppServicesFrontEnd()).public : null),
       close,
     };
   } catch (error) {

@@ -30,7 +30,7 @@ export function appServicesEndpointServiceReconciler(ctx: ReconcileContext): Rec
       id: service.id,
       projectId: service.projectId,
       region: region.providerRegion,
-      listeners: ctx.listeners.appServicesListeners?.(service) ?? [],
+      listeners: service.deleteRequested ? [] : ((await ctx.listeners.appServicesListeners?.(service)) ?? []),
       layout: 'portMapped',
     };
     const stored = readStoredRef(service.providerRef);

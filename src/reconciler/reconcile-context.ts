@@ -13,7 +13,7 @@ export interface ListenerDirectory {
   /** The one listener (port 27017 → the instance's front end) of a serverless private endpoint's service; empty until the front end runs. */
   frontEndListeners(instanceId: string): ListenerSpec[];
   /** The listeners of an App Services endpoint service (→ the App Services front end); none until it runs. */
-  appServicesListeners?(service: AppEndpointServiceRecord): ListenerSpec[];
+  appServicesListeners?(service: AppEndpointServiceRecord): Promise<ListenerSpec[]>;
 }
 
 /** What every reconcile function gets. */

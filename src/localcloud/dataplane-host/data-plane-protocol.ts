@@ -6,6 +6,7 @@ import type { LogLevel } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
+import type { FrontEndAccess } from '../simulated-nodes/app-services-front-end.js';
 
 /** What the worker is started with (`workerData`). */
 export interface DataPlaneWorkerConfig {
@@ -57,12 +58,16 @@ export interface EnsureResult {
 export type RuntimeCall =
   | { readonly method: 'ensure'; readonly cluster: ClusterRecord }
   | { readonly method: 'ensureFrontEnd'; readonly instance: ServerlessFrontEnd }
-  | { readonly method: 'remove'; readonly clusterId: string };
+  | { readonly method: 'remove'; readonly clusterId: string }
+  /** Starts the App Services front end once (idempotent); answered with its private and public addresses. */
+  | { readonly method: 'ensureAppServicesFrontEnd' };
 
 /** A question the worker asks the main thread (store lookups). */
 export type Lookup =
   | { readonly kind: 'dns'; readonly name: string; readonly type: string }
-  | { readonly kind: 'horizon'; readonly clusterId: string; readonly targetName: string; readonly via: { readonly endpointId?: string; readonly sni?: string } };
+  | { readonly kind: 'horizon'; readonly clusterId: string; readonly targetName: string; readonly via: { readonly endpointId?: string; readonly sni?: string } }
+  /** May the App Services front end serve `clientAppId` for a request through `endpointId` (or none) on `channel`? */
+  | { readonly kind: 'appAccess'; readonly clientAppId: string; readonly endpointId?: string; readonly channel: 'general' | 'sync' };
 
 /** A node horizon as the main thread computes it (app/node-horizons.ts). */
 export interface HorizonAnswer {
@@ -72,7 +77,13 @@ export interface HorizonAnswer {
 }
 
 /** The answer to a lookup: DNS records (undefined = NXDOMAIN), or a horizon (undefined = default). */
-export type LookupValue = PrivateDnsRecord[] | HorizonAnswer | undefined;
+export type LookupValue = PrivateDnsRecord[] | HorizonAnswer | FrontEndAccess | undefined;
+
+/** Where the App Services front end listens (answer of `ensureAppServicesFrontEnd`). */
+export interface AppServicesFrontEndAddresses {
+  readonly private: NodeAddress;
+  readonly public: NodeAddress;
+}
 
 /** Main thread → worker. */
 export type ToWorker =
@@ -102,7 +113,7 @@ export type FromWorker =
   | { readonly type: 'log'; readonly level: Exclude<LogLevel, 'silent'>; readonly msg: string; readonly fields: Record<string, unknown> }
   /** Ask the main thread; answered by `lookup-result` with the same id. */
   | { readonly type: 'lookup'; readonly id: number; readonly lookup: Lookup }
-  | { readonly type: 'call-result'; readonly id: number; readonly ok: true; readonly value: EnsureResult | null }
+  | { readonly type: 'call-result'; readonly id: number; readonly ok: true; readonly value: EnsureResult | AppServicesFrontEndAddresses | null }
   | { readonly type: 'call-result'; readonly id: number; readonly ok: false; readonly error: string }
   | { readonly type: 'pong' }
   | { readonly type: 'stopped' };
