@@ -11,6 +11,7 @@ import { projectsGroup } from './commands/projects/projects.group.js';
 import { resetCommand } from './commands/reset.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { serverlessGroup } from './commands/serverless/serverless.group.js';
+import { appServicesGroup } from './commands/appservices/appservices.group.js';
 import { mountCommand, SPECS } from './framework/build-command.js';
 import { FlagError } from './framework/cli-errors.js';
 import type { CliIo } from './framework/cli-io.js';
@@ -92,6 +93,7 @@ export function buildProgram(io: CliIo): Command {
 
   const commands: CommandSpec[] = [
     adminGroup,
+    appServicesGroup,
     clustersGroup,
     completionCommand,
     configGroup,
