@@ -47,12 +47,13 @@ function bash(script: string, env: Record<string, string>): Promise<{ code: numb
 test('the README App Services walkthrough works as written: login, service infos, aws ec2 create-vpc-endpoint, general + sync, toggle, delete', async () => {
   assert.ok(existsSync(AWS_CLI), `${AWS_CLI} is missing: install Debian's awscli (apt-get install awscli), as .ci/run does`);
   const appservices = blocks('appservices');
-  assert.ok(appservices.length >= 9, 'the README App Services walkthrough has its blocks');
+  assert.ok(appservices.length >= 10, 'the README App Services walkthrough has its blocks');
   const script = ['set -euo pipefail', blocks('walkthrough')[0]!, ...appservices].join('\n');
   const result = await bash(script, {
     PRIVLINK_URL: server.apiUrl,
     AWS_ENDPOINT: server.localCloudUrl!,
     BOOTSTRAP: join(server.dataDir, 'bootstrap.json'),
+    DNS_PORT: String(server.dnsPort),
     AWS_CLI,
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
@@ -72,7 +73,13 @@ test('the README App Services walkthrough works as written: login, service infos
   assert.match(out, /"endpoint_type":"general","status":"AVAILABLE"/);
   assert.match(out, /"endpoint_type":"sync","status":"AVAILABLE"/);
   assert.match(out, /^available\savailable$/m);
-  // 5. legacy refused in App Services' error shape
+  // 5. the app called through the general endpoint, by its App Services hostname
+  assert.match(
+    out,
+    /^\{"deployment_model":"LOCAL","location":"US-VA","hostname":"http:\/\/us-east-1\.aws\.services\.privlink\.test:8080","ws_hostname":"ws:\/\/us-east-1\.aws\.services\.privlink\.test:8080"\}$/m,
+  );
+  assert.match(out, /^"hello through the private endpoint"$/m);
+  // 6. legacy refused in App Services' error shape
   assert.match(out, /^400$/m);
   assert.match(out, /^\{"error":"endpoint_type \\"legacy\\" cannot be created; use \\"general\\" or \\"sync\\"","error_code":"InvalidParameter"\}$/m);
   // 6. the toggle
