@@ -4,6 +4,8 @@ import { describe, test } from 'node:test';
 import { AppServicesClient, type V3Response } from '../support/appservices-client.js';
 import { FAST_RECOVERY_ENV, restart, waitForDeath } from '../support/crash-restarts.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
+import { Resolver } from 'node:dns/promises';
+import { httpVia } from '../support/appservices-traffic.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 
 // The server as a child process, SIGKILLed right after the provider call that makes an App Services
@@ -73,14 +75,14 @@ describe('crash around App Services endpoint services and connections', () => {
     }
   });
 
-  test('SIGKILL after accepting the connection: the endpoint is AVAILABLE after restart', async () => {
+  test('SIGKILL after accepting the connection: the endpoint is AVAILABLE after restart and the app answers through it', async () => {
     const first = await startServer({ env: { ...FAST_RECOVERY_ENV, PRIVLINK_TEST_CRASH_AT: 'after-accept-connection' } });
     let second: ServerProcess | undefined;
     try {
       const sec = await createApp(first);
       const infos = await readyInfos(first, sec);
       const customer = ec2(first, 'customer');
-      const vpce = await customerEndpoint(customer, infos.find((i) => i.endpoint_type === 'general')!.service_name!);
+      const vpce = await customerEndpoint(customer, infos.find((i) => i.endpoint_type === 'general')!.service_name!, { openToVpc: true });
       customer.destroy();
       const v3 = await login(first);
       const created = await v3.post(`${sec}/private_endpoints`, { cloud_provider_region: 'aws-us-east-1', cloud_provider_endpoint_id: vpce, endpoint_type: 'general' });
@@ -92,6 +94,18 @@ describe('crash around App Services endpoint services and connections', () => {
         () => v3again.get(`${sec}/private_endpoints/${(created.json as { _id: string })._id}`),
         (r) => (r.json as { status?: string }).status === 'AVAILABLE',
       );
+      // The restarted process runs the front end on a new port; the endpoint service's listener follows it.
+      const app = (await v3again.get(sec.replace(/\/security$/, ''))).json as { client_app_id: string };
+      const resolver = new Resolver();
+      resolver.setServers([`127.0.0.1:${second.dnsPort}`]);
+      const [address] = await resolver.resolve4('us-east-1.aws.services.privlink.test');
+      const client = `${address!.split('.').slice(0, 3).join('.')}.250`;
+      let answer = await httpVia(address!, 8080, `/api/client/v2.0/app/${app.client_app_id}/location`, { localAddress: client }).catch(() => undefined);
+      for (let i = 0; i < 100 && answer?.status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        answer = await httpVia(address!, 8080, `/api/client/v2.0/app/${app.client_app_id}/location`, { localAddress: client }).catch(() => undefined);
+      }
+      assert.equal(answer?.status, 200, answer?.text);
     } finally {
       await second?.stop();
       await first.destroy();
