@@ -13,6 +13,7 @@ import { describeConfig, type PrivlinkConfig } from './config/config.js';
 import { nodeDatabaseUser } from './app/node-users.js';
 import { nodeHorizon } from './app/node-horizons.js';
 import { privateDnsAnswer } from './app/private-dns-zone.js';
+import { appTrafficAccess } from './app/appservices-traffic.js';
 import { createLocalCloudAws, type LocalCloudAws } from './localcloud/aws/local-cloud-aws.js';
 import { createLocalCloudAzure, type LocalCloudAzure } from './localcloud/azure/local-cloud-azure.js';
 import { azureSnapshotSource } from './localcloud/azure/azure-snapshot-source.js';
@@ -73,6 +74,8 @@ export interface RunningPrivlink {
   readonly gcpCloud: LocalCloudGcp | null;
   /** This process's Prometheus metrics (null with `PRIVLINK_METRICS=off`). */
   readonly metrics: PrivlinkMetrics | null;
+  /** Where the App Services front end answers on its public side (`services.<domain>`); null without the local cloud. */
+  appServicesPublicAddress(): Promise<{ host: string; port: number } | null>;
   close(): Promise<void>;
 }
 
@@ -166,6 +169,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         dnsRecords: (name, type, addresses) => privateDnsAnswer(repositories(store.db), config.domain, DNS_TTL, addresses, name, type),
         horizon: (clusterId, targetName, via) => nodeHorizon(repositories(store.db), config.domain, clusterId, targetName, via),
         databaseUser: (deploymentId, username) => nodeDatabaseUser(repositories(store.db), deploymentId, username, new Date()),
+        appAccess: (clientAppId, endpointId, channel) => appTrafficAccess(repositories(store.db), clientAppId, { ...(endpointId ? { endpointId } : {}) }, channel),
       },
       writes: store.writes,
       onSnapshot: (snapshot) => {
@@ -296,6 +300,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       azureCloud,
       gcpCloud,
       metrics,
+      appServicesPublicAddress: async () => (localCloud ? (await dataPlane.ensureAppServicesFrontEnd()).public : null),
       close,
     };
   } catch (error) {

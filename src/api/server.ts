@@ -7,6 +7,9 @@ import { ApiError } from '../domain/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { isUnder, type ApiFlavour, type MountedFlavour } from './api-flavour.js';
 import { atlasFlavour } from './atlas/atlas.flavour.js';
+import { appServicesFlavour } from './appservices/appservices.flavour.js';
+import { credentialsLookup } from '../app/authentication.service.js';
+import type { TokenLifetimes } from '../app/appservices-sessions.service.js';
 import type { Authenticator } from './atlas/authenticate.js';
 import type { ConnectionStringsOf } from './atlas/routes/clusters.routes.js';
 import { errorHandler, type SendApiError } from './error-handler.js';
@@ -34,6 +37,8 @@ export interface ApiServerOptions {
   readonly metrics?: PrivlinkMetrics;
   /** Who may read `/metrics` (default `loopback`). */
   readonly metricsAccess?: MetricsAccess;
+  /** App Services Admin API token lifetimes (default: access 30 minutes, refresh 60 days). */
+  readonly appServicesTokens?: TokenLifetimes;
 }
 
 /**
@@ -46,7 +51,10 @@ export interface ApiServerOptions {
  */
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
   // The first flavour's error shape also answers paths outside every flavour.
-  const flavours: readonly ApiFlavour[] = [atlasFlavour({ authenticator: options.authenticator, connectionStrings: options.connectionStrings ?? connectionStringsOf })];
+  const flavours: readonly ApiFlavour[] = [
+    atlasFlavour({ authenticator: options.authenticator, connectionStrings: options.connectionStrings ?? connectionStringsOf }),
+    appServicesFlavour({ credentials: credentialsLookup(options.ctx.store), ...(options.appServicesTokens ? { tokenLifetimes: options.appServicesTokens } : {}) }),
+  ];
   const mounted: Array<{ flavour: ApiFlavour; routes: MountedFlavour }> = [];
   const flavourOf = (url: string): ApiFlavour => flavours.find((f) => isUnder(url.split('?')[0]!, f.prefix)) ?? flavours[0]!;
   const send: SendApiError = (reply, error) => flavourOf(reply.request.url).sendError(reply, error);

@@ -34,12 +34,17 @@ export interface EndpointAddressBook {
  * - serverless instances, per AVAILABLE private endpoint `n`: SRV `_mongodb._tcp.<instance>-pe-<n>…`
  *   → `pe-<n>-<instance>.<suffix>.<domain>:27017`, TXT `authSource=admin&loadBalanced=true`, and A
  *   of that host as for dedicated clusters (see domain/serverless-topology.ts);
+ * - App Services, per AWS region: A `<region>.aws.services.<domain>` (client HTTP) and
+ *   `ws.<region>.aws.services.<domain>` (Sync) → the addresses of the AVAILABLE general / sync
+ *   private endpoints of that region, as the private hosted zone of App Services' endpoints does.
  * Names without records answer undefined; private-dns-zone.ts tells NXDOMAIN from an empty
  * non-terminal and refuses other zones.
  */
 export async function privateDnsRecords(repos: Repositories, domain: string, addresses: EndpointAddressBook, name: string, type: string): Promise<PrivateDnsRecord[] | undefined> {
   const lower = name.toLowerCase().replace(/\.$/, '');
   if (!lower.endsWith(`.${domain}`)) return undefined;
+  const appServices = await appServicesRecords(repos, addresses, lower.slice(0, -domain.length - 1), type);
+  if (appServices !== undefined) return appServices;
   const labels = lower.slice(0, -domain.length - 1).split('.');
   const hostSuffix = labels[labels.length - 1]!;
   const project = await repos.identity.findProjectByHostSuffix(hostSuffix);
@@ -107,4 +112,21 @@ async function serverlessRecords(
     return endpoint.privateEndpointIpAddress ? [{ type: 'A', address: endpoint.privateEndpointIpAddress }] : [];
   }
   return undefined;
+}
+
+/** App Services hostnames (`relative` is the name without `.<domain>`), or undefined when `relative` is none of them. */
+async function appServicesRecords(repos: Repositories, addresses: EndpointAddressBook, relative: string, type: string): Promise<PrivateDnsRecord[] | undefined> {
+  const match = /^(ws\.)?([a-z0-9-]+)\.aws\.services$/.exec(relative);
+  if (!match) return undefined;
+  const endpointType = match[1] ? 'sync' : 'general';
+  const region = `aws-${match[2]!}`;
+  const ips: string[] = [];
+  for (const service of await repos.appServicesEndpoints.listAllServices()) {
+    if (service.providerRegion !== region || service.endpointType !== endpointType) continue;
+    for (const endpoint of await repos.appServicesEndpoints.listForService(service.projectId, region, endpointType)) {
+      if (endpoint.status === 'AVAILABLE' && !endpoint.deleteRequested) ips.push(...addresses.addressesOf(endpoint.cloudProviderEndpointId));
+    }
+  }
+  if (ips.length === 0) return undefined;
+  return type === 'A' || type === 'ANY' ? [...new Set(ips)].map((address) => ({ type: 'A' as const, address })) : [];
 }

@@ -14,6 +14,7 @@ import { resetCommand } from './commands/reset.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { serverlessGroup } from './commands/serverless/serverless.group.js';
+import { appServicesGroup } from './commands/appservices/appservices.group.js';
 import { mountCommand, SPECS } from './framework/build-command.js';
 import { FlagError } from './framework/cli-errors.js';
 import type { CliIo } from './framework/cli-io.js';
@@ -97,6 +98,7 @@ export function buildProgram(io: CliIo): Command {
 
   const commands: CommandSpec[] = [
     adminGroup,
+    appServicesGroup,
     clustersGroup,
     completionCommand,
     configGroup,

@@ -189,6 +189,77 @@ const ERRORS = {
   // --- provider account pool
   PROVIDER_ACCOUNT_NOT_FOUND: { status: 404, detail: 'No provider account named %s exists in the pool.', privlink: true },
   DUPLICATE_PROVIDER_ACCOUNT: { status: 409, detail: 'A provider account named %s is already in the pool.', privlink: true },
+  // --- App Services (v3 Admin API; `errorCode` is App Services' `error_code`)
+  APP_INVALID_CREDENTIALS: { status: 401, errorCode: 'InvalidPassword', detail: 'invalid username/password', privlink: true },
+  APP_INVALID_SESSION: { status: 401, errorCode: 'InvalidSession', detail: 'invalid session: %s' },
+  APP_REFRESH_TOKEN_TYPE: { status: 401, errorCode: 'InvalidSession', detail: 'invalid refresh token: incorrect token type' },
+  APP_SESSION_NOT_FOUND: { status: 401, errorCode: 'InvalidSession', detail: 'invalid session: failed to find refresh token' },
+  APP_NOT_FOUND: { status: 404, errorCode: 'AppNotFound', detail: 'app not found', privlink: true },
+  APP_ALREADY_EXISTS: { status: 409, errorCode: 'AppExists', detail: 'an app named "%s" already exists in group %s', privlink: true },
+  APP_INVALID_NAME: {
+    status: 400,
+    errorCode: 'InvalidParameter',
+    detail: 'app name "%s" is invalid: it must begin with a letter and may only contain ASCII letters, numbers, underscores, and hyphens',
+    privlink: true,
+  },
+  APP_INVALID_REGION: { status: 400, errorCode: 'InvalidParameter', detail: 'provider_region "%s" is not a supported App Services region', privlink: true },
+  APP_REGION_MODEL_MISMATCH: { status: 400, errorCode: 'InvalidParameter', detail: 'provider_region %s does not support the %s deployment model', privlink: true },
+  APP_LOCATION_MISMATCH: { status: 400, errorCode: 'InvalidParameter', detail: 'location %s does not agree with provider_region %s (%s)', privlink: true },
+  APP_DEPLOYMENT_MIGRATION_NO_OP: { status: 400, errorCode: 'InvalidParameter', detail: 'the app is already deployed %s in %s', privlink: true },
+  APP_SERVICE_NOT_FOUND: { status: 404, errorCode: 'ServiceNotFound', detail: "service not found: '%s'", privlink: true },
+  APP_PRIVATE_ENDPOINT_NOT_FOUND: { status: 404, errorCode: 'PrivateEndpointNotFound', detail: 'private endpoint %s not found', privlink: true },
+  APP_PRIVATE_ENDPOINT_GLOBAL: {
+    status: 400,
+    errorCode: 'PrivateEndpointsNotSupported',
+    detail: 'private endpoints are not available for globally deployed apps; deploy the app locally to an AWS region',
+    privlink: true,
+  },
+  APP_PRIVATE_ENDPOINT_PROVIDER: {
+    status: 400,
+    errorCode: 'PrivateEndpointsNotSupported',
+    detail: 'private endpoints are only available for apps deployed locally to an AWS region, not %s',
+    privlink: true,
+  },
+  APP_PRIVATE_ENDPOINT_LEGACY: { status: 400, errorCode: 'InvalidParameter', detail: 'endpoint_type "legacy" cannot be created; use "general" or "sync"', privlink: true },
+  APP_PRIVATE_ENDPOINT_INVALID_ID: {
+    status: 400,
+    errorCode: 'InvalidParameter',
+    detail: 'VPC endpoint id (cloud_provider_endpoint_id) "%s" is invalid: expected vpce- followed by 8 or 17 hexadecimal digits',
+    privlink: true,
+  },
+  APP_PRIVATE_ENDPOINT_REGION: { status: 400, errorCode: 'InvalidParameter', detail: "cloud_provider_region %s is not the app's region %s", privlink: true },
+  APP_PRIVATE_ENDPOINT_TYPE_CHANGE: {
+    status: 400,
+    errorCode: 'InvalidParameter',
+    detail: 'the endpoint_type of private endpoint %s cannot be changed from %s to %s',
+    privlink: true,
+  },
+  APP_PRIVATE_ENDPOINT_SYNC_NEEDS_GENERAL: {
+    status: 400,
+    errorCode: 'InvalidParameter',
+    detail: 'every sync private endpoint must be paired with a general private endpoint: create a general endpoint for %s first',
+    privlink: true,
+  },
+  APP_PRIVATE_ENDPOINT_GENERAL_IN_USE: {
+    status: 400,
+    errorCode: 'InvalidParameter',
+    detail: 'general private endpoint %s is the only general endpoint paired with the sync endpoints of %s; delete the sync endpoints first',
+    privlink: true,
+  },
+  APP_PRIVATE_ENDPOINT_ID_IN_USE: { status: 409, errorCode: 'PrivateEndpointExists', detail: 'VPC endpoint %s is already registered as private endpoint %s', privlink: true },
+  APP_PRIVATE_ENDPOINT_WIRE_PROTOCOL: {
+    status: 400,
+    errorCode: 'InvalidParameter',
+    detail: 'private endpoints cannot be enabled while the wire protocol is enabled on data source %s; disable wireProtocolEnabled first',
+    privlink: true,
+  },
+  APP_WIRE_PROTOCOL_PRIVATE_ENDPOINTS: {
+    status: 400,
+    errorCode: 'InvalidParameter',
+    detail: 'the wire protocol cannot be enabled while the app has private endpoints; delete them first',
+    privlink: true,
+  },
+  APP_INVALID_FIELD: { status: 400, errorCode: 'InvalidParameter', detail: 'invalid %s: %s', privlink: true },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorName = keyof typeof ERRORS;

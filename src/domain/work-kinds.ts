@@ -28,3 +28,6 @@ export function parseInterfaceEndpointKey(key: string): { serviceId: string; end
   const slash = key.indexOf('/');
   return { serviceId: key.slice(0, slash), endpointId: key.slice(slash + 1) };
 }
+
+/** An App Services endpoint service (one per project, AWS region and endpoint type) with its apps' private endpoints' connections; key: its id. */
+export const APPSERVICES_ENDPOINT_SERVICE_WORK = 'appservices-endpoint-service';

@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { mongosLbTargetName } from '../app/port-allocations.js';
 import { addressableTargets } from '../domain/cluster.js';
+import { APP_SERVICES_PORT } from '../domain/appservices-traffic.js';
 import { FRONT_END_TARGET, SERVERLESS_PORT } from '../domain/serverless-topology.js';
 import type { ListenerSpec, ListenerTarget } from '../providers/cloud-provider.js';
 import type { ClusterRecord } from '../domain/cluster.js';
@@ -13,6 +14,8 @@ import type { ListenerDirectory } from './reconcile-context.js';
 /** Where the simulated node of a target listens (local cloud), if it runs. */
 export interface SimulatedNodeAddresses {
   addressOf(clusterId: string, targetName: string): { host: string; port: number } | undefined;
+  /** Starts (once) the App Services front end and says where it listens behind the load balancers. */
+  ensureAppServicesFrontEnd?(): Promise<{ readonly private: { readonly host: string; readonly port: number } }>;
 }
 
 /**
@@ -53,6 +56,13 @@ export function listenerDirectory(store: Store, nodes: SimulatedNodeAddresses | 
       if (!address || !isIP(address.host)) return [];
       const target: ListenerTarget = { host: address.host, port: address.port, ...(address.host.startsWith('127.') ? { outsideProviderNetwork: true } : {}) };
       return [{ port: SERVERLESS_PORT, targets: [target], proxyProtocol: true }];
+    },
+    async appServicesListeners(): Promise<ListenerSpec[]> {
+      if (!nodes?.ensureAppServicesFrontEnd) return [];
+      const address = (await nodes.ensureAppServicesFrontEnd()).private;
+      if (!isIP(address.host)) return [];
+      const target: ListenerTarget = { host: address.host, port: address.port, ...(address.host.startsWith('127.') ? { outsideProviderNetwork: true } : {}) };
+      return [{ port: APP_SERVICES_PORT, targets: [target], proxyProtocol: true }];
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { AppEndpointServiceRecord } from '../domain/appservices-endpoint.js';
 import type { Logger } from '../logging/logger.js';
 import type { CloudProviderAdapter, EndpointServiceSpec, ListenerSpec } from '../providers/cloud-provider.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
@@ -13,6 +14,8 @@ export interface ListenerDirectory {
   listenersFor(service: EndpointServiceRecord): Promise<ListenerSpec[]>;
   /** The one listener (port 27017 → the instance's front end) of a serverless private endpoint's service; empty until the front end runs. */
   frontEndListeners(instanceId: string): ListenerSpec[];
+  /** The listeners of an App Services endpoint service (→ the App Services front end); none until it runs. */
+  appServicesListeners?(service: AppEndpointServiceRecord): Promise<ListenerSpec[]>;
 }
 
 /** What every reconcile function gets. */

@@ -1,6 +1,6 @@
 import type { Store } from '../store/database.js';
 import { repositories } from '../store/repositories.js';
-import { CLUSTER_WORK, SERVERLESS_INSTANCE_WORK } from '../domain/work-kinds.js';
+import { APPSERVICES_ENDPOINT_SERVICE_WORK, CLUSTER_WORK, SERVERLESS_INSTANCE_WORK } from '../domain/work-kinds.js';
 import type { WorkKind } from './work-kinds.js';
 
 /**
@@ -19,4 +19,6 @@ export async function resyncClusters(store: Store): Promise<void> {
   const repos = repositories(store.db);
   for (const id of await repos.clusters.listIds()) await repos.workQueue.enqueue(CLUSTER_WORK, id);
   for (const id of await repos.serverlessInstances.listIds()) await repos.workQueue.enqueue(SERVERLESS_INSTANCE_WORK, id);
+  // The App Services front end restarts with the data plane on a new port: the services' listeners follow it.
+  for (const id of await repos.appServicesEndpoints.listServiceIds()) await repos.workQueue.enqueue(APPSERVICES_ENDPOINT_SERVICE_WORK, id);
 }

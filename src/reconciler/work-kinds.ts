@@ -1,5 +1,14 @@
-import { CLUSTER_WORK, ENDPOINT_SERVICE_WORK, INTERFACE_ENDPOINT_WORK, interfaceEndpointKey, SERVERLESS_ENDPOINT_WORK, SERVERLESS_INSTANCE_WORK } from '../domain/work-kinds.js';
+import {
+  APPSERVICES_ENDPOINT_SERVICE_WORK,
+  CLUSTER_WORK,
+  ENDPOINT_SERVICE_WORK,
+  INTERFACE_ENDPOINT_WORK,
+  interfaceEndpointKey,
+  SERVERLESS_ENDPOINT_WORK,
+  SERVERLESS_INSTANCE_WORK,
+} from '../domain/work-kinds.js';
 import { repositories } from '../store/repositories.js';
+import { appServicesEndpointServiceReconciler } from './appservices-endpoint-service.reconciler.js';
 import { clusterReconciler, type ClusterRuntime } from './cluster.reconciler.js';
 import { endpointServiceReconciler } from './endpoint-service.reconciler.js';
 import { interfaceEndpointReconciler } from './interface-endpoint.reconciler.js';
@@ -33,6 +42,7 @@ export function workKinds(ctx: ReconcileContext, clusterRuntime: ClusterRuntime,
     },
     { kind: SERVERLESS_INSTANCE_WORK, reconcile: serverlessInstanceReconciler(ctx, serverlessRuntime), listKeys: () => repos().serverlessInstances.listIds() },
     { kind: SERVERLESS_ENDPOINT_WORK, reconcile: serverlessEndpointReconciler(ctx), listKeys: () => repos().serverlessEndpoints.listIds() },
+    { kind: APPSERVICES_ENDPOINT_SERVICE_WORK, reconcile: appServicesEndpointServiceReconciler(ctx), listKeys: () => repos().appServicesEndpoints.listServiceIds() },
   ];
 }
 

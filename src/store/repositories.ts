@@ -1,3 +1,5 @@
+import { AppServicesAppsRepository } from './appservices-apps.repository.js';
+import { AppServicesEndpointsRepository } from './appservices-endpoints.repository.js';
 import { ClustersRepository } from './clusters.repository.js';
 import { DatabaseUsersRepository } from './database-users.repository.js';
 import type { Executor } from './database.js';
@@ -24,6 +26,8 @@ export interface Repositories {
   readonly settings: SettingsRepository;
   readonly databaseUsers: DatabaseUsersRepository;
   readonly providerAccounts: ProviderAccountsRepository;
+  readonly appServicesApps: AppServicesAppsRepository;
+  readonly appServicesEndpoints: AppServicesEndpointsRepository;
 }
 
 export function repositories(db: Executor): Repositories {
@@ -39,5 +43,7 @@ export function repositories(db: Executor): Repositories {
     settings: new SettingsRepository(db),
     databaseUsers: new DatabaseUsersRepository(db),
     providerAccounts: new ProviderAccountsRepository(db),
+    appServicesApps: new AppServicesAppsRepository(db),
+    appServicesEndpoints: new AppServicesEndpointsRepository(db),
   };
 }

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AppServicesAppsTable, AppServicesEndpointServicesTable, AppServicesPrivateEndpointsTable, AppServicesSessionsTable } from './appservices-schema.js';
 
 /**
  * Row types of privlink's own tables (the local cloud keeps its tables and types under
@@ -234,4 +235,8 @@ export interface Schema {
   port_allocations: PortAllocationsTable;
   reconcile_queue: ReconcileQueueTable;
   events: EventsTable;
+  appservices_apps: AppServicesAppsTable;
+  appservices_sessions: AppServicesSessionsTable;
+  appservices_endpoint_services: AppServicesEndpointServicesTable;
+  appservices_private_endpoints: AppServicesPrivateEndpointsTable;
 }

@@ -17,6 +17,7 @@ describe('shell completion', () => {
   test('completes top-level commands, without hidden ones', async () => {
     assert.deepEqual(await complete(''), [
       'admin',
+      'appservices',
       'clusters',
       'completion',
       'config',

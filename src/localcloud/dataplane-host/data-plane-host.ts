@@ -6,8 +6,10 @@ import type { Logger, LogLevel } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
 import { forwardingAddresses, forwardingEndpoint, type DataPlaneSnapshot, type SnapshotSource } from '../common/data-plane-snapshot.js';
+import type { FrontEndAccess } from '../simulated-nodes/app-services-front-end.js';
 import {
   DEFAULT_LOOKUP_BOUNDS,
+  type AppServicesFrontEndAddresses,
   type DataPlaneWorkerConfig,
   type EnsureResult,
   type FromWorker,
@@ -33,6 +35,8 @@ export interface DataPlaneHostOptions {
     horizon(clusterId: string, targetName: string, via: { endpointId?: string; sni?: string }): Promise<HorizonAnswer | undefined>;
     /** The database user who may log in to a deployment's nodes. Absent: nobody can log in. */
     databaseUser?(deploymentId: string, username: string): Promise<UserAnswer | undefined>;
+    /** Whether the App Services front end serves an app for a request (absent: it serves nothing). */
+    appAccess?(clientAppId: string, endpointId: string | undefined, channel: 'general' | 'sync'): Promise<FrontEndAccess>;
   };
   /** The store's write counter: cached answers in the worker are dropped when it moves. */
   readonly writes: { readonly value: number };
@@ -72,7 +76,7 @@ export class DataPlaneHost implements EndpointAddressBook {
   private worker: Worker | undefined;
   private readyWorker: Worker | undefined;
   private waiters: Array<{ resolve(worker: Worker): void; reject(error: Error): void }> = [];
-  private readonly calls = new PendingRequests<EnsureResult | null>();
+  private readonly calls = new PendingRequests<EnsureResult | AppServicesFrontEndAddresses | null>();
   private readonly nodes = new Map<string, Readonly<Record<string, NodeAddress>>>();
   private readonly feed: SnapshotFeed | undefined;
   private readonly bounds: LookupBounds;
@@ -160,6 +164,14 @@ export class DataPlaneHost implements EndpointAddressBook {
     return result?.moved ?? false;
   }
 
+  /**
+   * Starts the App Services front end in the worker (once; idempotent): where it listens behind
+   * the endpoint services (PROXY v2) and on its public side. A restarted worker starts a new one.
+   */
+  async ensureAppServicesFrontEnd(): Promise<AppServicesFrontEndAddresses> {
+    return (await this.request({ method: 'ensureAppServicesFrontEnd' })) as AppServicesFrontEndAddresses;
+  }
+
   /** Stops a cluster's simulated nodes, or a serverless instance's front end (idempotent). */
   async remove(clusterId: string): Promise<void> {
     await this.call({ method: 'remove', clusterId });
@@ -198,6 +210,10 @@ export class DataPlaneHost implements EndpointAddressBook {
   }
 
   private async call(call: RuntimeCall): Promise<EnsureResult | null> {
+    return (await this.request(call)) as EnsureResult | null;
+  }
+
+  private async request(call: RuntimeCall): Promise<EnsureResult | AppServicesFrontEndAddresses | null> {
     const worker = await this.whenReady();
     return this.calls.request((id) => post(worker, { type: 'call', id, call }));
   }
@@ -327,11 +343,18 @@ export class DataPlaneHost implements EndpointAddressBook {
           ? await this.options.lookups.dnsRecords(lookup.name, lookup.type, this)
           : lookup.kind === 'user'
             ? await this.options.lookups.databaseUser?.(lookup.deploymentId, lookup.username)
-            : await this.options.lookups.horizon(lookup.clusterId, lookup.targetName, lookup.via);
+            : lookup.kind === 'appAccess'
+              ? await this.appAccess(lookup.clientAppId, lookup.endpointId, lookup.channel)
+              : await this.options.lookups.horizon(lookup.clusterId, lookup.targetName, lookup.via);
       post(worker, { type: 'lookup-result', id, ok: true, value, cacheable: this.options.writes.value === before });
     } catch (error) {
       post(worker, { type: 'lookup-result', id, ok: false, error: (error as Error).message });
     }
+  }
+
+  private appAccess(clientAppId: string, endpointId: string | undefined, channel: 'general' | 'sync'): Promise<FrontEndAccess> {
+    const decide = this.options.lookups.appAccess;
+    return decide ? decide(clientAppId, endpointId, channel) : Promise.resolve({ serve: false, reason: 'app not found' });
   }
 
   private invalidateOnWrites(): void {

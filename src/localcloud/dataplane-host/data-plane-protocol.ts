@@ -9,6 +9,7 @@ import type { DataPlaneCounts } from '../../observability/metrics.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
+import type { FrontEndAccess } from '../simulated-nodes/app-services-front-end.js';
 
 /** What the worker is started with (`workerData`). */
 export interface DataPlaneWorkerConfig {
@@ -60,14 +61,18 @@ export interface EnsureResult {
 export type RuntimeCall =
   | { readonly method: 'ensure'; readonly cluster: ClusterRecord }
   | { readonly method: 'ensureFrontEnd'; readonly instance: ServerlessFrontEnd }
-  | { readonly method: 'remove'; readonly clusterId: string };
+  | { readonly method: 'remove'; readonly clusterId: string }
+  /** Starts the App Services front end once (idempotent); answered with its private and public addresses. */
+  | { readonly method: 'ensureAppServicesFrontEnd' };
 
 /** A question the worker asks the main thread (store lookups). */
 export type Lookup =
   | { readonly kind: 'dns'; readonly name: string; readonly type: string }
   | { readonly kind: 'horizon'; readonly clusterId: string; readonly targetName: string; readonly via: { readonly endpointId?: string; readonly sni?: string } }
   /** The database user `username` who may log in to the cluster (or serverless instance) `deploymentId`. */
-  | { readonly kind: 'user'; readonly deploymentId: string; readonly username: string };
+  | { readonly kind: 'user'; readonly deploymentId: string; readonly username: string }
+  /** May the App Services front end serve `clientAppId` for a request through `endpointId` (or none) on `channel`? */
+  | { readonly kind: 'appAccess'; readonly clientAppId: string; readonly endpointId?: string; readonly channel: 'general' | 'sync' };
 
 /** A node horizon as the main thread computes it (app/node-horizons.ts). */
 export interface HorizonAnswer {
@@ -80,7 +85,13 @@ export interface HorizonAnswer {
 export type UserAnswer = NodeUser;
 
 /** The answer to a lookup: a DNS answer (or records; undefined = NXDOMAIN), a horizon (undefined = default), or a user (undefined = none may log in). */
-export type LookupValue = PrivateDnsAnswer | PrivateDnsRecord[] | HorizonAnswer | UserAnswer | undefined;
+export type LookupValue = PrivateDnsAnswer | PrivateDnsRecord[] | HorizonAnswer | UserAnswer | FrontEndAccess | undefined;
+
+/** Where the App Services front end listens (answer of `ensureAppServicesFrontEnd`). */
+export interface AppServicesFrontEndAddresses {
+  readonly private: NodeAddress;
+  readonly public: NodeAddress;
+}
 
 /** Main thread → worker. */
 export type ToWorker =
@@ -110,7 +121,7 @@ export type FromWorker =
   | { readonly type: 'log'; readonly level: Exclude<LogLevel, 'silent'>; readonly msg: string; readonly fields: Record<string, unknown> }
   /** Ask the main thread; answered by `lookup-result` with the same id. */
   | { readonly type: 'lookup'; readonly id: number; readonly lookup: Lookup }
-  | { readonly type: 'call-result'; readonly id: number; readonly ok: true; readonly value: EnsureResult | null }
+  | { readonly type: 'call-result'; readonly id: number; readonly ok: true; readonly value: EnsureResult | AppServicesFrontEndAddresses | null }
   | { readonly type: 'call-result'; readonly id: number; readonly ok: false; readonly error: string }
   | { readonly type: 'pong' }
   /** Counter deltas since the last such message (gateway, DNS), at most once a second, none when idle. */

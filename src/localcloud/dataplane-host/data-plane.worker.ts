@@ -11,6 +11,7 @@ import { startDnsServer, type RunningDnsServer } from '../dataplane/dns-server.j
 import { endpointIdOfTlv } from '../gateway/endpoint-tlv.js';
 import { PrivateLinkGateway } from '../gateway/private-link-gateway.js';
 import { SimulatedClusterRuntime } from '../simulated-nodes/simulated-cluster-runtime.js';
+import { startAppServicesFrontEnd, type FrontEndAccess, type RunningAppServicesFrontEnd } from '../simulated-nodes/app-services-front-end.js';
 import { BoundedLookups, type LookupAnswer } from './bounded-lookups.js';
 import type { DataPlaneWorkerConfig, FromWorker, HorizonAnswer, Lookup, LookupValue, RuntimeCall, ToWorker, UserAnswer } from './data-plane-protocol.js';
 import { DataPlaneCounters } from './data-plane-counters.js';
@@ -30,6 +31,8 @@ const cacheBounds = { cacheMs: config.bounds.cacheMs, cacheEntries: config.bound
 const dnsAnswers = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'reject' });
 const horizons = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'queue', maxQueued: config.bounds.maxQueued });
 const users = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'queue', maxQueued: config.bounds.maxQueued });
+const appAccess = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'queue', maxQueued: config.bounds.maxQueued });
+let appServicesFrontEnd: Promise<RunningAppServicesFrontEnd> | undefined;
 
 const snapshots = config.localCloud ? new PostedSnapshots(config.localCloud.snapshot) : undefined;
 let dns: RunningDnsServer | undefined;
@@ -49,12 +52,14 @@ port.on('message', (message: ToWorker) => {
       dnsAnswers.clear();
       horizons.clear();
       users.clear();
+      appAccess.clear();
       snapshots?.post(message.snapshot);
       break;
     case 'invalidate':
       dnsAnswers.clear();
       horizons.clear();
       users.clear();
+      appAccess.clear();
       break;
     case 'lookup-result':
       questions.settle(message.id, message.ok ? { ok: true, value: { value: message.value, cacheable: message.cacheable } } : message);
@@ -112,6 +117,19 @@ async function call(request: RuntimeCall) {
     await runtime.remove(request.clusterId);
     return null;
   }
+  if (request.method === 'ensureAppServicesFrontEnd') {
+    appServicesFrontEnd ??= startAppServicesFrontEnd({
+      access: (clientAppId, endpointId, channel) =>
+        appAccess.get(
+          JSON.stringify([clientAppId, endpointId ?? '', channel]),
+          ask({ kind: 'appAccess', clientAppId, ...(endpointId ? { endpointId } : {}), channel }),
+        ) as Promise<FrontEndAccess>,
+      log: log.child({ component: 'appservices-front-end' }),
+    });
+    appServicesFrontEnd.catch(() => (appServicesFrontEnd = undefined));
+    const running = await appServicesFrontEnd;
+    return { private: running.private, public: running.public };
+  }
   if (request.method === 'ensureFrontEnd') {
     const moved = await runtime.ensureFrontEnd(request.instance);
     return { moved, addresses: runtime.addressesOf(request.instance.id) };
@@ -122,7 +140,7 @@ async function call(request: RuntimeCall) {
 
 /** Closes the nodes, the gateway and the DNS server (each once, failures logged). */
 async function closeAll(): Promise<void> {
-  const steps: Array<() => Promise<void> | undefined> = [() => runtime?.close(), () => gateway?.stop(), () => dns?.stop()];
+  const steps: Array<() => Promise<void> | undefined> = [() => appServicesFrontEnd?.then((f) => f.stop()), () => runtime?.close(), () => gateway?.stop(), () => dns?.stop()];
   for (const step of steps) {
     await Promise.resolve()
       .then(step)

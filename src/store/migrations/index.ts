@@ -5,6 +5,7 @@ import * as localCloudAwsMoved from './0003-localcloud-aws.js';
 import * as dataPlane from './0004-data-plane.js';
 import * as providerDetail from './0005-provider-detail.js';
 import * as serverless from './0006-serverless.js';
+import * as appServices from './0007-app-services.js';
 import * as databaseUsers from './0008-database-users.js';
 import * as providerCapacity from './0009-provider-capacity.js';
 import * as operations from './0011-operations.js';
@@ -20,6 +21,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-data-plane': dataPlane,
   '0005-provider-detail': providerDetail,
   '0006-serverless': serverless,
+  '0007-app-services': appServices,
   '0008-database-users': databaseUsers,
   '0009-provider-capacity': providerCapacity,
   '0011-operations': operations,

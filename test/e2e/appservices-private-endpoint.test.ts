@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { DescribeVpcEndpointsCommand, DescribeVpcEndpointServiceConfigurationsCommand } from '@aws-sdk/client-ec2';
+import { after, before, describe, test } from 'node:test';
+import { AppServicesClient, type V3Response } from '../support/appservices-client.js';
+import { customerEndpoint } from '../support/customer-vpc.js';
+import { startStack, type Stack } from '../support/full-stack.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { httpVia, websocketPingPong } from '../support/appservices-traffic.js';
+
+// App Services private endpoints end to end on the local cloud, with the real AWS SDK: the service
+// infos name real endpoint services made by the reconciler; the customer's interface endpoints are
+// checked against that type's service and accepted, refused with a reason, rejected on delete, and
+// invalidated (and rejected in the cloud) when the app moves to another region.
+let stack: Stack;
+let v3: AppServicesClient;
+let sec: string;
+let appPath: string;
+let infos: Array<{ cloud_provider_region: string; service_name: string; endpoint_type: string }>;
+let general: Record<string, string>;
+let vpceGeneral: string;
+let clientAppId: string;
+
+/** The address of a VPC endpoint's network interface in the local cloud, and a client address of the same subnet. */
+async function endpointAddress(vpce: string): Promise<{ address: string; client: string }> {
+  const snapshot = await stack.running.localCloud!.snapshot();
+  const address = snapshot.endpoints.find((e) => e.endpointId === vpce)!.networkInterfaces[0]!.loopbackAddress;
+  return { address, client: `${address.split('.').slice(0, 3).join('.')}.250` };
+}
+
+/** curl from outside any VPC to the front end's public side: the HTTP status. */
+async function curlOutside(path: string): Promise<number> {
+  const pub = (await stack.running.appServicesPublicAddress())!;
+  const { stdout } = await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', `http://${pub.host}:${pub.port}${path}`]);
+  return Number(stdout);
+}
+
+before(async () => {
+  stack = await startStack();
+  v3 = new AppServicesClient(stack.running.apiUrl);
+  assert.equal((await v3.login(stack.bootstrap.publicKey, stack.bootstrap.privateKey)).status, 200);
+});
+after(async () => stack?.close());
+
+async function until(fetch: () => Promise<V3Response>, done: (r: V3Response) => boolean, timeoutMs = 30_000): Promise<V3Response> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await fetch();
+  while (!done(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out; last response ${last.status} ${last.text}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await fetch();
+  }
+  return last;
+}
+
+const statusOf = (r: V3Response) => (r.json as { status?: string }).status;
+
+async function vpceState(id: string): Promise<string | undefined> {
+  const found = await stack.customerEc2().send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }));
+  return found.VpcEndpoints?.[0]?.State?.toLowerCase();
+}
+
+async function register(vpce: string, type: 'general' | 'sync', region = 'aws-us-east-1'): Promise<Record<string, string>> {
+  const res = await v3.post(`${sec}/private_endpoints`, { cloud_provider_region: region, cloud_provider_endpoint_id: vpce, endpoint_type: type });
+  assert.equal(res.status, 201, res.text);
+  return res.json as Record<string, string>;
+}
+
+describe('App Services private endpoints on the local cloud', () => {
+  test('a LOCAL app in aws-us-east-1 gets real general and sync endpoint services', async () => {
+    const created = await v3.post(`/groups/${stack.projectId}/apps`, { name: 'PrivateApp', deployment_model: 'LOCAL', provider_region: 'aws-us-east-1' });
+    assert.equal(created.status, 201, created.text);
+    appPath = `/groups/${stack.projectId}/apps/${(created.json as { _id: string })._id}`;
+    clientAppId = (created.json as { client_app_id: string }).client_app_id;
+    sec = `${appPath}/security`;
+    const ready = await until(
+      () => v3.get(`${sec}/private_endpoint_service_infos`),
+      (r) => Array.isArray(r.json) && (r.json as Array<{ service_name: string | null }>).every((i) => i.service_name !== null),
+    );
+    infos = ready.json as typeof infos;
+    assert.deepEqual(
+      infos.map((i) => [i.cloud_provider_region, i.endpoint_type]),
+      [
+        ['aws-us-east-1', 'general'],
+        ['aws-us-east-1', 'sync'],
+      ],
+    );
+    assert.notEqual(infos[0]!.service_name, infos[1]!.service_name);
+    const inCloud = await stack.providerEc2().send(new DescribeVpcEndpointServiceConfigurationsCommand({}));
+    const names = (inCloud.ServiceConfigurations ?? []).map((c) => c.ServiceName);
+    for (const info of infos) {
+      assert.match(info.service_name, /^com\.amazonaws\.vpce\.us-east-1\.vpce-svc-[0-9a-f]{17}$/);
+      assert.ok(names.includes(info.service_name), `${info.service_name} exists in the local cloud`);
+    }
+  });
+
+  test('a general endpoint to the general service is accepted: PENDING → AVAILABLE, available in the customer VPC', async () => {
+    vpceGeneral = await customerEndpoint(stack.customerEc2(), infos[0]!.service_name, { openToVpc: true });
+    assert.equal(await vpceState(vpceGeneral), 'pendingacceptance');
+    general = await register(vpceGeneral, 'general');
+    assert.equal(general.status, 'PENDING');
+    await until(
+      () => v3.get(`${sec}/private_endpoints/${general._id}`),
+      (r) => statusOf(r) === 'AVAILABLE',
+    );
+    assert.equal(await vpceState(vpceGeneral), 'available');
+  });
+
+  test('client HTTP through the general endpoint → 200 (location, functions/call echo); from outside → 404 until the toggle is on', async () => {
+    const { address, client } = await endpointAddress(vpceGeneral);
+    const location = `/api/client/v2.0/app/${clientAppId}/location`;
+    let inside = await httpVia(address, 8080, location, { localAddress: client }).catch(() => undefined);
+    for (let i = 0; i < 100 && inside?.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      inside = await httpVia(address, 8080, location, { localAddress: client }).catch(() => undefined);
+    }
+    assert.equal(inside?.status, 200, inside?.text);
+    assert.deepEqual(inside!.json, { deployment_model: 'LOCAL', location: 'US-VA', hostname: 'http://services.privlink.test', ws_hostname: 'ws://services.privlink.test' });
+    const echo = await httpVia(address, 8080, `/api/client/v2.0/app/${clientAppId}/functions/call`, {
+      method: 'POST',
+      body: { name: 'echo', arguments: [{ hello: 'through the private endpoint' }] },
+      localAddress: client,
+    });
+    assert.deepEqual([echo.status, echo.json], [200, { hello: 'through the private endpoint' }]);
+    const custom = await httpVia(address, 8080, `/api/client/v2.0/app/${clientAppId}/endpoint/data/v1/action/find`, { method: 'POST', body: {}, localAddress: client });
+    assert.equal(custom.status, 404);
+    assert.match(custom.text, /not supported through private endpoints/);
+
+    assert.equal(await curlOutside(location), 404);
+    assert.equal((await v3.post(`${sec}/allow_non_vpc_client_requests`, { allow_non_vpc_client_requests: true })).status, 204);
+    let outside = await curlOutside(location);
+    for (let i = 0; i < 50 && outside !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      outside = await curlOutside(location);
+    }
+    assert.equal(outside, 200);
+    assert.equal((await v3.post(`${sec}/allow_non_vpc_client_requests`, { allow_non_vpc_client_requests: false })).status, 204);
+    for (let i = 0; i < 50 && outside !== 404; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      outside = await curlOutside(location);
+    }
+    assert.equal(outside, 404);
+  });
+
+  test('an endpoint of another type or one that does not exist is REJECTED with the reason', async () => {
+    const toSync = await customerEndpoint(stack.customerEc2(), infos[1]!.service_name);
+    const wrong = await register(toSync, 'general');
+    const rejected = await until(
+      () => v3.get(`${sec}/private_endpoints/${wrong._id}`),
+      (r) => statusOf(r) === 'REJECTED',
+    );
+    assert.match((rejected.json as { status_message: string }).status_message, new RegExp(`${toSync} .*not connected to the general endpoint service`));
+    assert.equal(await vpceState(toSync), 'pendingacceptance');
+    assert.equal((await v3.delete(`${sec}/private_endpoints/${wrong._id}`)).status, 204);
+
+    const ghost = await register('vpce-0000000000000000a', 'general');
+    await until(
+      () => v3.get(`${sec}/private_endpoints/${ghost._id}`),
+      (r) => statusOf(r) === 'REJECTED',
+    );
+    assert.equal((await v3.delete(`${sec}/private_endpoints/${ghost._id}`)).status, 204);
+
+    const sync = await register(toSync, 'sync');
+    await until(
+      () => v3.get(`${sec}/private_endpoints/${sync._id}`),
+      (r) => statusOf(r) === 'AVAILABLE',
+    );
+    assert.equal(await vpceState(toSync), 'available');
+    // Sync: the WebSocket upgrade through the sync endpoint; not through the general one.
+    const syncSide = await endpointAddress(toSync);
+    const realmSync = `/api/client/v2.0/app/${clientAppId}/realm-sync`;
+    let session = await websocketPingPong(syncSide.address, 8080, realmSync, 'are you there', syncSide.client).catch(() => undefined);
+    for (let i = 0; i < 100 && !session?.statusLine.includes(' 101 '); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      session = await websocketPingPong(syncSide.address, 8080, realmSync, 'are you there', syncSide.client).catch(() => undefined);
+    }
+    assert.deepEqual(session, { statusLine: 'HTTP/1.1 101 Switching Protocols', pong: 'are you there', closeCode: 1000, ended: true });
+    const generalSide = await endpointAddress(vpceGeneral);
+    const wrongType = await websocketPingPong(generalSide.address, 8080, realmSync, 'x', generalSide.client);
+    assert.equal(wrongType.statusLine, 'HTTP/1.1 404 Not Found');
+    assert.equal((await httpVia(syncSide.address, 8080, `/api/client/v2.0/app/${clientAppId}/location`, { localAddress: syncSide.client })).status, 404);
+    assert.equal((await v3.delete(`${sec}/private_endpoints/${sync._id}`)).status, 204);
+    await until(
+      async () => ({ status: 200, json: { status: await vpceState(toSync) }, text: '', headers: new Headers() }),
+      (r) => statusOf(r) === 'rejected',
+    );
+  });
+
+  test('moving the app to another region invalidates its endpoints, rejects them in the cloud and moves the services', async () => {
+    assert.equal((await v3.put(`${appPath}/deployment_migration`, { deployment_model: 'LOCAL', provider_region: 'aws-us-west-2' })).status, 204);
+    const invalid = (await v3.get(`${sec}/private_endpoints/${general._id}`)).json as { status: string; status_message: string };
+    assert.equal(invalid.status, 'INVALIDATED');
+    assert.match(invalid.status_message, /aws-us-west-2/);
+    await until(
+      async () => ({ status: 200, json: { status: await vpceState(vpceGeneral) }, text: '', headers: new Headers() }),
+      (r) => statusOf(r) === 'rejected',
+    );
+    const moved = await until(
+      () => v3.get(`${sec}/private_endpoint_service_infos`),
+      (r) => (r.json as Array<{ service_name: string | null }>).every((i) => i.service_name?.startsWith('com.amazonaws.vpce.us-west-2.')),
+    );
+    assert.equal((moved.json as unknown[]).length, 2);
+    await until(
+      async () => {
+        const left = await stack.providerEc2().send(new DescribeVpcEndpointServiceConfigurationsCommand({}));
+        const names = (left.ServiceConfigurations ?? []).map((c) => c.ServiceName);
+        return { status: 200, json: { status: infos.some((i) => names.includes(i.service_name)) ? 'present' : 'gone' }, text: '', headers: new Headers() };
+      },
+      (r) => statusOf(r) === 'gone',
+    );
+  });
+});
