@@ -9,6 +9,7 @@ import { Authenticator } from './api/atlas/authenticate.js';
 import { credentialsLookup } from './app/authentication.service.js';
 import { DigestAuthority } from './api/atlas/digest-auth.js';
 import { buildApiServer } from './api/server.js';
+import { ConsoleSessions } from './app/console-sessions.service.js';
 import { describeConfig, type PrivlinkConfig } from './config/config.js';
 import { nodeHorizon } from './app/node-horizons.js';
 import { privateDnsRecords } from './app/private-dns.js';
@@ -93,7 +94,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
   try {
     const ctx: AppContext = appContext(store, { domain: config.domain, providers: servedProviders(config) });
     const secret = await new SettingsRepository(store.db).getOrInit('digest.secret', randomBytes(32).toString('hex'));
-    const authenticator = new Authenticator(credentialsLookup(store), new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }));
+    const consoleSessions = new ConsoleSessions(store);
+    const authenticator = new Authenticator(credentialsLookup(store), new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }), 1000, consoleSessions);
     const bootstrap = await ensureBootstrap(ctx, config.bootstrapKey);
 
     let localCloud: LocalCloudAws | null = null;
@@ -218,7 +220,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
 
     const reconciler = controller;
     const readiness = storeReadiness({ store, ...(reconciler ? { reconcilerRunning: () => reconciler.running } : {}) });
-    const api = await buildApiServer({ ctx, authenticator, log: log.child({ component: 'api' }), publicUrl: config.publicUrl, readiness });
+    const api = await buildApiServer({ ctx, authenticator, log: log.child({ component: 'api' }), publicUrl: config.publicUrl, readiness, consoleSessions });
     await api.listen({ host: config.host, port: config.port });
     closers.push(() => api.close());
     const address = api.server.address() as AddressInfo;

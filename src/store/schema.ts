@@ -188,4 +188,14 @@ export interface Schema {
   port_allocations: PortAllocationsTable;
   reconcile_queue: ReconcileQueueTable;
   events: EventsTable;
+  console_sessions: ConsoleSessionsTable;
+}
+
+/** A web console session (migration 0010): the token itself is never stored, only its SHA-256. */
+export interface ConsoleSessionsTable {
+  token_sha256: string;
+  api_key_id: string;
+  csrf_token: string;
+  created_at: Generated<Timestamp>;
+  last_seen_at: Timestamp;
 }
