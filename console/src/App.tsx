@@ -35,8 +35,8 @@ function Console({ session }: { session: Session }) {
   const signOut = async () => {
     await call('DELETE', SESSION_PATH).catch(() => undefined);
     setCsrfToken(undefined);
-    client.clear();
     client.setQueryData(['session'], null);
+    client.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' });
     navigate('/', true);
   };
 

@@ -8,6 +8,8 @@ const IDLE_MS = 5000;
 
 export const servicesKey = (groupId: string) => ['endpointServices', groupId, 'AWS'];
 export const servicesPath = (groupId: string) => v2(`/groups/${groupId}/privateEndpoint/AWS/endpointService`);
+/** Where new endpoint services are created (`providerName` in the body). */
+export const createServicePath = (groupId: string) => v2(`/groups/${groupId}/privateEndpoint/endpointService`);
 export const servicePath = (groupId: string, serviceId: string) => `${servicesPath(groupId)}/${serviceId}`;
 export const endpointPath = (groupId: string, serviceId: string, endpointId: string) => `${servicePath(groupId, serviceId)}/endpoint/${endpointId}`;
 

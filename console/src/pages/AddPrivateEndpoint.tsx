@@ -9,7 +9,7 @@ import { useState } from 'react';
 import type { AWSPrivateLinkConnectionWire } from '../../../src/api/atlas/wire/private-endpoints.wire.js';
 import { regionsOf } from '../../../src/domain/regions.js';
 import { call, problemText } from '../api';
-import { createVpcEndpointCommand, servicePath, servicesKey, servicesPath, statusText, useService } from '../endpoints';
+import { createVpcEndpointCommand, createServicePath, servicePath, servicesKey, statusText, useService } from '../endpoints';
 
 const STEPS = ['Cloud Provider', 'Interface Endpoint', 'Finalize Endpoint Connection'] as const;
 
@@ -55,7 +55,7 @@ export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
   const createService = () =>
     run(async () => {
       const existing = services.find((s) => s.regionName === region.toUpperCase().replace(/-/g, '_') && s.status !== 'DELETING');
-      const created = existing ?? (await call<AWSPrivateLinkConnectionWire>('POST', servicesPath(groupId), { providerName: 'AWS', region }));
+      const created = existing ?? (await call<AWSPrivateLinkConnectionWire>('POST', createServicePath(groupId), { providerName: 'AWS', region }));
       setServiceId(created.id);
       await client.invalidateQueries({ queryKey: servicesKey(groupId) });
       setStep(1);
