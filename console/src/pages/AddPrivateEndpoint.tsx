@@ -130,6 +130,7 @@ export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
                   : `Atlas is creating VPC resources in ${region} (${statusText(service.data?.status ?? 'INITIATING')}). This might take several minutes to complete.`}
             </Banner>
             <TextInput
+              id="vpc-id"
               label="Your VPC ID"
               description="Unique identifier of your AWS VPC (VPC dashboard)."
               placeholder="vpc-…"
@@ -137,6 +138,7 @@ export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
               onChange={(e) => setVpcId(e.target.value)}
             />
             <TextInput
+              id="subnet-ids"
               label="Your Subnet IDs"
               description="Subnets of that VPC, separated by spaces or commas (Subnet dashboard)."
               placeholder="subnet-…"
@@ -172,6 +174,7 @@ export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
         {step === 2 && (
           <>
             <TextInput
+              id="vpc-endpoint-id"
               label="Your VPC Endpoint ID"
               description="The endpoint ID AWS gave your interface endpoint (VPC dashboard → Endpoints → Endpoint ID), vpce- and 17 characters."
               placeholder="vpce-…"

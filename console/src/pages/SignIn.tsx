@@ -34,8 +34,16 @@ export function SignIn() {
         <H2 as="h1">Sign in to privlink</H2>
         <Body>Use an organization API key: its public key and private key. The console acts with the key's roles.</Body>
         {error && <Banner variant="danger">{error}</Banner>}
-        <TextInput label="Public Key" autoComplete="username" value={publicKey} onChange={(e) => setPublicKey(e.target.value)} required />
-        <TextInput label="Private Key" type="password" autoComplete="current-password" value={privateKey} onChange={(e) => setPrivateKey(e.target.value)} required />
+        <TextInput id="public-key" label="Public Key" autoComplete="username" value={publicKey} onChange={(e) => setPublicKey(e.target.value)} required />
+        <TextInput
+          id="private-key"
+          label="Private Key"
+          type="password"
+          autoComplete="current-password"
+          value={privateKey}
+          onChange={(e) => setPrivateKey(e.target.value)}
+          required
+        />
         <Button type="submit" variant="primary" disabled={busy || !publicKey || !privateKey}>
           Sign In
         </Button>
