@@ -7,7 +7,8 @@ import type { PaginatedWire } from '../../src/api/atlas/wire/common.wire.js';
 import { call, setCsrfToken, v2 } from './api';
 import { NetworkAccess } from './pages/NetworkAccess';
 import { SignIn } from './pages/SignIn';
-import { navigate, networkPath, pageOf, usePath } from './router';
+import { Database } from './pages/Database';
+import { clustersPath, navigate, networkPath, pageOf, usePath } from './router';
 import { SESSION_PATH, useSession, type Session } from './session';
 
 export function App() {
@@ -23,7 +24,7 @@ function Console({ session }: { session: Session }) {
   const client = useQueryClient();
   const projects = useQuery({ queryKey: ['projects'], queryFn: () => call<PaginatedWire<ProjectWire>>('GET', v2('/groups?itemsPerPage=500')) });
   const orgs = useQuery({ queryKey: ['orgs'], queryFn: () => call<PaginatedWire<OrganizationWire>>('GET', v2('/orgs')) });
-  const groupId = page.kind === 'network' ? page.groupId : undefined;
+  const groupId = page.kind === 'home' ? undefined : page.groupId;
   const project = projects.data?.results.find((p) => p.id === groupId);
 
   // The home page opens the first project's Network Access, as Atlas opens the last project used.
@@ -65,7 +66,13 @@ function Console({ session }: { session: Session }) {
         </label>
         <label>
           Project
-          <select aria-label="Project" value={groupId ?? ''} onChange={(e) => navigate(networkPath(e.target.value, page.kind === 'network' ? page.tab : 'privateEndpoint'))}>
+          <select
+            aria-label="Project"
+            value={groupId ?? ''}
+            onChange={(e) =>
+              navigate(page.kind === 'clusters' ? clustersPath(e.target.value) : networkPath(e.target.value, page.kind === 'network' ? page.tab : 'privateEndpoint'))
+            }
+          >
             {groupId === undefined && <option value="">Choose a project</option>}
             {orgProjects.map((p) => (
               <option key={p.id} value={p.id}>
@@ -83,6 +90,10 @@ function Console({ session }: { session: Session }) {
       <div className="shell">
         {groupId && (
           <nav className="side" aria-label="Project">
+            <h2>Deployment</h2>
+            <NavLink href={clustersPath(groupId)} current={page.kind === 'clusters'}>
+              Database
+            </NavLink>
             <h2>Security</h2>
             <NavLink href={networkPath(groupId, 'privateEndpoint')} current={page.kind === 'network'}>
               Network Access
@@ -92,6 +103,7 @@ function Console({ session }: { session: Session }) {
         <main>
           {projects.isError && <Body className="error">{String(projects.error)}</Body>}
           {page.kind === 'network' && <NetworkAccess key={page.groupId} session={session} groupId={page.groupId} tab={page.tab} projectName={project?.name} />}
+          {page.kind === 'clusters' && <Database key={page.groupId} groupId={page.groupId} projectName={project?.name} />}
           {page.kind === 'home' && projects.data && projects.data.results.length === 0 && <Body>This API key has no project. Create one with the Admin API or the CLI.</Body>}
         </main>
       </div>

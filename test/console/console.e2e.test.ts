@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { DescribeSubnetsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand, CreateVpcEndpointCommand } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateVpcEndpointCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
+} from '@aws-sdk/client-ec2';
+import { MongoClient } from 'mongodb';
+import { privateDns } from '../support/driver-dns.js';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/full-stack.js';
@@ -13,6 +22,7 @@ let stack: Stack;
 let browser: Browser;
 let owner: BrowserContext;
 let page: Page;
+let vpce: string;
 const TIMEOUT = 60_000;
 
 before(async () => {
@@ -101,8 +111,10 @@ describe('web console', () => {
     await page.getByRole('button', { name: 'Next' }).click();
 
     // While Atlas creates the service, the command shows no service name and Copy is disabled.
-    const command = page.getByTestId('create-vpc-endpoint-command');
+    const command = page.locator('pre', { hasText: 'aws ec2 create-vpc-endpoint' });
     await command.waitFor();
+    const copy = page.getByRole('button', { name: 'Copy Run this command with the AWS CLI' });
+    assert.equal(await copy.isDisabled(), true, 'Copy is disabled until the service exists and the VPC is entered');
     const ec2 = stack.customerEc2();
     const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
     const subnet = (
@@ -117,12 +129,11 @@ describe('web console', () => {
     ).Subnets![0]!;
     await page.getByLabel('Your VPC ID').fill(vpc.VpcId!);
     await page.getByLabel('Your Subnet IDs').fill(subnet.SubnetId!);
-    const copy = page.getByRole('button', { name: 'Copy' });
     await page.getByText(/does not support the availability zone of the subnet/).waitFor();
 
     // The service becomes AVAILABLE: its name appears in the command and Copy is enabled.
     await page.getByText(/Atlas endpoint service ready in us-east-1/).waitFor();
-    assert.equal(await copy.isEnabled(), true);
+    assert.equal(await copy.isEnabled(), true, 'Copy is enabled once the service exists');
     const text = (await command.textContent())!;
     const serviceName = /--service-name (com\.amazonaws\.vpce\.us-east-1\.vpce-svc-[0-9a-f]{17})/.exec(text)?.[1];
     assert.ok(serviceName, text);
@@ -136,8 +147,27 @@ describe('web console', () => {
     await screenshot(page, '03-wizard-command');
 
     // The customer runs the command (here with the AWS SDK against the local cloud).
-    const created = await ec2.send(new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!] }));
-    const vpce = created.VpcEndpoint!.VpcEndpointId!;
+    // The default security group (attached to the endpoint) admits the VPC's own clients.
+    const group = (
+      await ec2.send(
+        new DescribeSecurityGroupsCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpc.VpcId!] },
+            { Name: 'group-name', Values: ['default'] },
+          ],
+        }),
+      )
+    ).SecurityGroups![0]!;
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: group.GroupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: vpc.CidrBlock }] }],
+      }),
+    );
+    const created = await ec2.send(
+      new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!], SecurityGroupIds: [group.GroupId!] }),
+    );
+    vpce = created.VpcEndpoint!.VpcEndpointId!;
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('Your VPC Endpoint ID').fill('vpce-nonsense');
     await page.getByRole('button', { name: 'Create' }).click();
@@ -179,6 +209,48 @@ describe('web console', () => {
     } finally {
       await context.close();
     }
+  });
+
+  test('Database → Connect → Private Endpoint: the SRV string the official driver then connects with', async () => {
+    const made = await stack.owner.post(`${stack.project}/clusters`, {
+      name: 'Cluster0',
+      clusterType: 'REPLICASET',
+      replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
+    });
+    assert.equal(made.status, 201, made.text);
+    await page.getByRole('link', { name: 'Database' }).click();
+    await page.getByRole('heading', { name: /Database Deployments/ }).waitFor();
+    await page.locator('tr', { hasText: 'Cluster0' }).getByText('Idle').waitFor();
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByLabel('Private Endpoint', { exact: true }).check();
+    const drivers = page.getByText(/^mongodb\+srv:\/\/cluster0-pl-0\./);
+    await drivers.waitFor();
+    await expectAccessible(page, 'Connect dialog');
+    await screenshot(page, '08-connect-private-endpoint');
+    const uri = (await drivers.first().textContent())!;
+    const api = (await stack.owner.get(`${stack.project}/clusters/Cluster0`)).json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string }> } };
+    assert.equal(uri, `${api.connectionStrings.privateEndpoint[0]!.srvConnectionString}/?retryWrites=true&w=majority&appName=Cluster0`);
+
+    // A client inside the customer VPC (another address of the endpoint's subnet) connects with it.
+    const snapshot = await stack.running.localCloud!.snapshot();
+    const endpointAddress = snapshot.endpoints.find((e) => e.endpointId === vpce)!.networkInterfaces[0]!.loopbackAddress;
+    const [a, b, c] = endpointAddress.split('.');
+    const dns = privateDns(stack.running.dnsPort);
+    const client = new MongoClient(uri.replace('/?', '/?tls=false&'), {
+      lookup: dns.lookup,
+      localAddress: `${a}.${b}.${c}.250`,
+      serverSelectionTimeoutMS: 8000,
+      connectTimeoutMS: 3000,
+    });
+    try {
+      assert.deepEqual(await client.db('admin').command({ ping: 1 }), { ok: 1 });
+    } finally {
+      await client.close();
+      dns.restore();
+    }
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await page.getByRole('link', { name: 'Network Access' }).click();
+    await page.getByRole('heading', { name: /Network Access/ }).waitFor();
   });
 
   test('Terminate → Confirm: DELETING, then the private endpoint is gone', async () => {

@@ -31,6 +31,8 @@ interface AxeViolation {
 
 /** Runs axe-core in the page; returns the serious and critical violations (as text, for the assertion message). */
 export async function seriousViolations(page: Page): Promise<string[]> {
+  // Colours are checked as they end up: wait for running CSS transitions and animations to finish.
+  await page.evaluate('Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)))');
   // Evaluated over the DevTools protocol, which the console's CSP (no inline script) does not govern.
   await page.evaluate(AXE_SOURCE);
   const violations = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)')) as AxeViolation[];

@@ -1,7 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import Banner from '@leafygreen-ui/banner';
 import Button from '@leafygreen-ui/button';
-import Copyable from '@leafygreen-ui/copyable';
 import Modal from '@leafygreen-ui/modal';
 import TextInput from '@leafygreen-ui/text-input';
 import { Body, H3 } from '@leafygreen-ui/typography';
@@ -9,6 +8,7 @@ import { useState } from 'react';
 import type { AWSPrivateLinkConnectionWire } from '../../../src/api/atlas/wire/private-endpoints.wire.js';
 import { regionsOf } from '../../../src/domain/regions.js';
 import { call, problemText } from '../api';
+import { CopyField } from '../CopyField';
 import { createVpcEndpointCommand, createServicePath, servicePath, servicesKey, statusText, useService } from '../endpoints';
 
 const STEPS = ['Cloud Provider', 'Interface Endpoint', 'Finalize Endpoint Connection'] as const;
@@ -145,18 +145,10 @@ export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
               value={subnetIds}
               onChange={(e) => setSubnetIds(e.target.value)}
             />
-            <div>
-              <Body weight="medium">Run this command with the AWS CLI:</Body>
-              <pre className="cmd" data-testid="create-vpc-endpoint-command">
-                {command}
-              </pre>
-              <div className="row">
-                <Button disabled={!ready || !vpcId.trim() || !subnetIds.trim()} onClick={() => void navigator.clipboard?.writeText(command)}>
-                  Copy
-                </Button>
-                {!ready && <Body>You can't copy the command until Atlas finishes creating VPC resources in the background.</Body>}
-              </div>
-            </div>
+            <CopyField label="Run this command with the AWS CLI" disabled={!ready || !vpcId.trim() || !subnetIds.trim()}>
+              {command}
+            </CopyField>
+            {!ready && <Body>You can't copy the command until Atlas finishes creating VPC resources in the background.</Body>}
             <Banner variant="warning">
               If AWS answers "The VPC endpoint service … does not support the availability zone of the subnet", Atlas has deployed VPC resources into different availability zones
               than your subnets. Describe the service (aws ec2 describe-vpc-endpoint-services --service-names {service.data?.endpointServiceName ?? '<service name>'}), deploy a
@@ -181,7 +173,7 @@ export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
               value={endpointId}
               onChange={(e) => setEndpointId(e.target.value)}
             />
-            {ready && <Copyable label="Atlas Endpoint Service">{service.data!.endpointServiceName!}</Copyable>}
+            {ready && <CopyField label="Atlas Endpoint Service">{service.data!.endpointServiceName!}</CopyField>}
             <div className="row">
               <Button onClick={() => setStep(1)}>Back</Button>
               <Button variant="primary" disabled={busy || !endpointId.trim()} onClick={createEndpoint}>
