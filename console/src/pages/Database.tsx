@@ -27,7 +27,7 @@ export function Database({ groupId, projectName }: { groupId: string; projectNam
       {clusters.isPending && <Body>Loading clusters…</Body>}
       {clusters.data?.results.length === 0 && <Body>No clusters in this project yet. Create one with the Admin API or the CLI.</Body>}
       {clusters.data && clusters.data.results.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Clusters table">
           <table className="lg" aria-label="Clusters">
             <thead>
               <tr>

@@ -90,7 +90,7 @@ function EndpointTable({ groupId, services, canWrite }: { groupId: string; servi
   const [terminating, setTerminating] = useState<AWSPrivateLinkConnectionWire>();
   if (services.length === 0) return <Body>No private endpoints yet.{canWrite ? ' Click Add Private Endpoint to connect your AWS VPC to this project.' : ''}</Body>;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Private endpoints table">
       <table className="lg" aria-label="Private endpoints">
         <thead>
           <tr>
