@@ -40,3 +40,8 @@ const WRITE_ROLES = new Set(['GROUP_OWNER']);
 export function canManageNetwork(session: Session, groupId: string): boolean {
   return session.roles.some((role) => role.groupId === groupId && WRITE_ROLES.has(role.roleName));
 }
+
+/** Whether the session has any role in `groupId` (an Organization Owner may have none). */
+export function hasProjectRole(session: Session, groupId: string): boolean {
+  return session.roles.some((role) => role.groupId === groupId);
+}

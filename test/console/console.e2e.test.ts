@@ -212,6 +212,23 @@ describe('web console', () => {
     }
   });
 
+  test('an Organization Owner without a project role is told, as the API says, to add itself to the project', async () => {
+    const made = await stack.owner.post(`/api/atlas/v2/orgs/${stack.bootstrap.orgId}/apiKeys`, { desc: 'console org owner', roles: ['ORG_OWNER'] });
+    assert.equal(made.status, 200, made.text);
+    const key = made.json as { publicKey: string; privateKey: string };
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const orgOwner = await context.newPage();
+      orgOwner.setDefaultTimeout(TIMEOUT);
+      await signIn(orgOwner, key.publicKey, key.privateKey);
+      await orgOwner.getByText(/is an Organization Owner of .* but is not a member of project .*Add it to the project as Project Owner/).waitFor();
+      assert.equal(await orgOwner.getByRole('button', { name: 'Add Private Endpoint' }).count(), 0);
+      await expectAccessible(orgOwner, 'Network Access, Organization Owner outside the project');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('Database → Connect → Private Endpoint: the SRV string the official driver then connects with', async () => {
     const made = await stack.owner.post(`${stack.project}/clusters`, {
       name: 'Cluster0',

@@ -10,7 +10,7 @@ import type { AWSInterfaceEndpointWire, AWSPrivateLinkConnectionWire } from '../
 import { call, problemText } from '../api';
 import { endpointPath, servicePath, servicesKey, statusText, useEndpoints, useServices } from '../endpoints';
 import { navigate, networkPath } from '../router';
-import { canManageNetwork, type Session } from '../session';
+import { canManageNetwork, hasProjectRole, type Session } from '../session';
 import { AddPrivateEndpoint } from './AddPrivateEndpoint';
 
 interface Props {
@@ -52,7 +52,9 @@ function PrivateEndpointTab({ session, groupId }: { session: Session; groupId: s
           Dedicated Cluster
         </Button>
       </div>
-      {!canWrite && <Banner>Your role in this project is read-only: you can see private endpoints and their statuses, but not add or terminate them.</Banner>}
+      {!canWrite && hasProjectRole(session, groupId) && (
+        <Banner>Your role in this project is read-only: you can see private endpoints and their statuses, but not add or terminate them.</Banner>
+      )}
       <div className="row">
         {canWrite && (
           <Button variant="primary" onClick={() => setAdding(true)}>
