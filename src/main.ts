@@ -9,6 +9,7 @@ import { Authenticator } from './api/atlas/authenticate.js';
 import { credentialsLookup } from './app/authentication.service.js';
 import { DigestAuthority } from './api/atlas/digest-auth.js';
 import { buildApiServer } from './api/server.js';
+import { ConsoleSessions } from './app/console-sessions.service.js';
 import { describeConfig, type PrivlinkConfig } from './config/config.js';
 import { nodeDatabaseUser } from './app/node-users.js';
 import { nodeHorizon } from './app/node-horizons.js';
@@ -116,7 +117,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     }
     const ctx: AppContext = appContext(store, { domain: config.domain, providers: servedProviders(config) });
     const secret = await new SettingsRepository(store.db).getOrInit('digest.secret', randomBytes(32).toString('hex'));
-    const authenticator = new Authenticator(credentialsLookup(store), new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }));
+    const consoleSessions = new ConsoleSessions(store);
+    const authenticator = new Authenticator(credentialsLookup(store), new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }), 1000, consoleSessions);
     const bootstrap = await ensureBootstrap(ctx, config.bootstrapKey);
 
     let localCloud: LocalCloudAws | null = null;
@@ -271,6 +273,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       log: log.child({ component: 'api' }),
       publicUrl: config.publicUrl,
       readiness,
+      consoleSessions,
       ...(metrics ? { metrics, metricsAccess: config.metrics.access } : {}),
     });
     await api.listen({ host: config.host, port: config.port });

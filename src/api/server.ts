@@ -16,6 +16,9 @@ import { errorHandler, type SendApiError } from './error-handler.js';
 import { healthRoutes } from './health.routes.js';
 import { observabilityHooks, requestId, type MetricsAccess } from './observability.hooks.js';
 import type { PrivlinkMetrics } from '../observability/metrics.js';
+import type { ConsoleSessions } from '../app/console-sessions.service.js';
+import { sessionRoutes } from './console/session.routes.js';
+import { consoleStaticFiles } from './console/static-files.js';
 import { RawBody } from './request-body.js';
 import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './transport-errors.js';
 
@@ -39,6 +42,8 @@ export interface ApiServerOptions {
   readonly metricsAccess?: MetricsAccess;
   /** App Services Admin API token lifetimes (default: access 30 minutes, refresh 60 days). */
   readonly appServicesTokens?: TokenLifetimes;
+  /** Web console sessions (sign-in at `/console/api/session`); without them the console cannot sign in. */
+  readonly consoleSessions?: ConsoleSessions;
 }
 
 /**
@@ -47,7 +52,8 @@ export interface ApiServerOptions {
  * `application/json` or `application/vnd.atlas.YYYY-MM-DD+json`, edge guards, and an error body
  * on every answer that is not a success (framework and HTTP parser errors included): the shape of
  * the flavour the path belongs to, else the first flavour's. Thin: authenticate → authorise →
- * parse → use case → serialise. Probes: `/healthz`, `/readyz`.
+ * parse → use case → serialise. Probes: `/healthz`, `/readyz`. The web console: its files at `/`
+ * (and its page paths), its session at `/console/api/session`.
  */
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
   // The first flavour's error shape also answers paths outside every flavour.
@@ -80,7 +86,13 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
 
   const baseUrl = () => options.publicUrl ?? listeningUrl(app);
   for (const flavour of flavours) mounted.push({ flavour, routes: flavour.register(app, { ctx: options.ctx, baseUrl }) });
+  if (options.consoleSessions) {
+    const secure = (request: { protocol: string }) => (options.publicUrl ?? '').startsWith('https:') || request.protocol === 'https';
+    sessionRoutes(app, { sessions: options.consoleSessions, secure });
+  }
+  const consoleFiles = consoleStaticFiles(app);
   app.setNotFoundHandler((request, reply) => {
+    if (consoleFiles.fallback(request, reply)) return reply;
     const path = request.url.split('?')[0]!;
     const allowed = mounted.find((m) => isUnder(path, m.flavour.prefix))?.routes.allowedMethods(path) ?? [];
     if (allowed.length === 0) return send(reply, new ApiError('RESOURCE_NOT_FOUND', [path]));

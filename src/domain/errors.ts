@@ -25,6 +25,7 @@ const ERRORS = {
       'The current API key is an Organization Owner of %s but is not a member of project %s. Add it to the project as Project Owner (POST /api/atlas/v2/groups/%s/apiKeys/%s) to act on the project.',
   },
   NOT_ORG_MEMBER: { status: 403, detail: 'The current API key is not a member of organization %s.' },
+  CONSOLE_CSRF_TOKEN_INVALID: { status: 403, detail: 'The request has no valid X-CSRF-Token header for this console session; reload the page and try again.', privlink: true },
   INVALID_VERSION_DATE: { status: 406, detail: 'Invalid accept header or version date.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, detail: 'The request content type %s is not supported; send application/json or application/vnd.atlas.YYYY-MM-DD+json.' },
   RATE_LIMITED: { status: 429, detail: 'Too many requests; retry after %s seconds.' },

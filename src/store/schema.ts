@@ -239,4 +239,14 @@ export interface Schema {
   appservices_sessions: AppServicesSessionsTable;
   appservices_endpoint_services: AppServicesEndpointServicesTable;
   appservices_private_endpoints: AppServicesPrivateEndpointsTable;
+  console_sessions: ConsoleSessionsTable;
+}
+
+/** A web console session (migration 0010): the token itself is never stored, only its SHA-256. */
+export interface ConsoleSessionsTable {
+  token_sha256: string;
+  api_key_id: string;
+  csrf_token: string;
+  created_at: Generated<Timestamp>;
+  last_seen_at: Timestamp;
 }

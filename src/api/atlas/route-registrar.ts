@@ -5,6 +5,7 @@ import { ApiError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/identity.js';
 import { isObjectId } from '../../domain/object-id.js';
 import type { Authenticator } from './authenticate.js';
+import { CONSOLE_CSRF_HEADER } from '../../domain/console-session.js';
 import { guardPathParams, guardQuery } from '../input-guard.js';
 import { parseRequestBody } from '../request-body.js';
 import type { RouteAccess } from '../route-access.js';
@@ -75,8 +76,8 @@ const PREFIXES = [
 ] as const;
 
 /**
- * Builds the registrar. Each route, in this order: authenticates by Digest (an `onRequest` hook,
- * before the body is read); checks path and query parameters (ObjectIds, no NUL); resolves the v2
+ * Builds the registrar. Each route, in this order: authenticates by Digest, or by a web console
+ * session cookie with its CSRF token on writes (an `onRequest` hook, before the body is read); checks path and query parameters (ObjectIds, no NUL); resolves the v2
  * version from `Accept` (406 without a versioned one); checks the route's declared access; parses
  * the body (media type, JSON, edge guards); runs the handler; answers with Atlas's content type
  * (`application/vnd.atlas.<version>+json;charset=utf-8` on v2, `application/json` on v1.0),
@@ -99,7 +100,9 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
           method,
           url: prefix + path,
           onRequest: async (request: FastifyRequest) => {
-            principals.set(request, await authenticator.authenticate(request.method, request.url, request.headers.authorization));
+            const csrf = request.headers[CONSOLE_CSRF_HEADER];
+            const browser = { cookie: request.headers.cookie, csrfToken: typeof csrf === 'string' ? csrf : undefined };
+            principals.set(request, await authenticator.authenticate(request.method, request.url, request.headers.authorization, browser));
           },
           handler: async (request: FastifyRequest, reply: FastifyReply) => {
             const principal = principals.get(request)!;

@@ -8,6 +8,7 @@ import * as serverless from './0006-serverless.js';
 import * as appServices from './0007-app-services.js';
 import * as databaseUsers from './0008-database-users.js';
 import * as providerCapacity from './0009-provider-capacity.js';
+import * as consoleSessions from './0010-console.js';
 import * as operations from './0011-operations.js';
 
 /**
@@ -24,5 +25,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007-app-services': appServices,
   '0008-database-users': databaseUsers,
   '0009-provider-capacity': providerCapacity,
+  '0010-console': consoleSessions,
   '0011-operations': operations,
 };

@@ -1,0 +1,41 @@
+import { useEffect, useState } from 'react';
+
+/** The current path; changes on `navigate` and on the browser's back/forward. */
+export function usePath(): string {
+  const [path, setPath] = useState(() => window.location.pathname);
+  useEffect(() => {
+    const update = () => setPath(window.location.pathname);
+    window.addEventListener('popstate', update);
+    window.addEventListener('privlink:navigate', update);
+    return () => {
+      window.removeEventListener('popstate', update);
+      window.removeEventListener('privlink:navigate', update);
+    };
+  }, []);
+  return path;
+}
+
+/** Goes to `path` inside the console (history entry, no reload). */
+export function navigate(path: string, replace = false): void {
+  if (replace) window.history.replaceState(null, '', path);
+  else window.history.pushState(null, '', path);
+  window.dispatchEvent(new Event('privlink:navigate'));
+}
+
+/** The console's pages, Atlas's paths: `/v2/<projectId>#/security/network/…` becomes `/v2/<projectId>/security/network/…`. */
+export type Page =
+  | { readonly kind: 'home' }
+  | { readonly kind: 'clusters'; readonly groupId: string }
+  | { readonly kind: 'network'; readonly groupId: string; readonly tab: 'accessList' | 'privateEndpoint' };
+
+export function pageOf(path: string): Page {
+  const match = /^\/v2\/([0-9a-f]{24})\/security\/network\/(accessList|privateEndpoint)\/?$/.exec(path);
+  if (match) return { kind: 'network', groupId: match[1]!, tab: match[2] as 'accessList' | 'privateEndpoint' };
+  const clusters = /^\/v2\/([0-9a-f]{24})\/clusters\/?$/.exec(path);
+  if (clusters) return { kind: 'clusters', groupId: clusters[1]! };
+  return { kind: 'home' };
+}
+
+export const clustersPath = (groupId: string) => `/v2/${groupId}/clusters`;
+
+export const networkPath = (groupId: string, tab: 'accessList' | 'privateEndpoint') => `/v2/${groupId}/security/network/${tab}`;

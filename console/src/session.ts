@@ -1,0 +1,47 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { call, onSignedOut, setCsrfToken } from './api';
+
+/** The signed-in session as `GET /console/api/session` describes it. */
+export interface Session {
+  readonly publicKey: string;
+  readonly apiUserId: string;
+  readonly orgId: string;
+  readonly csrfToken: string;
+  readonly roles: ReadonlyArray<{ readonly orgId?: string; readonly groupId?: string; readonly roleName: string }>;
+}
+
+export const SESSION_PATH = '/console/api/session';
+
+/** The current session, or null when signed out. */
+export function useSession() {
+  const client = useQueryClient();
+  useEffect(() => onSignedOut(() => client.setQueryData(['session'], null)), [client]);
+  return useQuery({
+    queryKey: ['session'],
+    queryFn: async (): Promise<Session | null> => {
+      try {
+        const session = await call<Session>('GET', SESSION_PATH);
+        setCsrfToken(session.csrfToken);
+        return session;
+      } catch {
+        setCsrfToken(undefined);
+        return null;
+      }
+    },
+    staleTime: Infinity,
+  });
+}
+
+/** Roles that may change private endpoints in a project (Project Owner, as the API requires; an Organization Owner acts only once it is in the project). */
+const WRITE_ROLES = new Set(['GROUP_OWNER']);
+
+/** Whether the session may add or terminate private endpoints in `groupId`. */
+export function canManageNetwork(session: Session, groupId: string): boolean {
+  return session.roles.some((role) => role.groupId === groupId && WRITE_ROLES.has(role.roleName));
+}
+
+/** Whether the session has any role in `groupId` (an Organization Owner may have none). */
+export function hasProjectRole(session: Session, groupId: string): boolean {
+  return session.roles.some((role) => role.groupId === groupId);
+}

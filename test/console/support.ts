@@ -1,0 +1,42 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's Chromium: the console tests drive it and never download a browser. */
+export const CHROMIUM = process.env.PRIVLINK_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Launches headless Chromium; fails loudly when it is not installed (CI installs the `chromium` package). */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set PRIVLINK_CHROMIUM`);
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}
+
+/** Where the tests write screenshots (a few are committed under docs/console/). */
+export const SCREENSHOTS = process.env.PRIVLINK_CONSOLE_SCREENSHOTS ?? join(process.env.PRIVLINK_TEST_SCRATCH ?? '/tmp', 'privlink-console-screenshots');
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: ReadonlyArray<{ readonly target: unknown }>;
+}
+
+/** Runs axe-core in the page; returns the serious and critical violations (as text, for the assertion message). */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  // Colours are checked as they end up: wait for running CSS transitions and animations to finish.
+  await page.evaluate('Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)))');
+  // Evaluated over the DevTools protocol, which the console's CSP (no inline script) does not govern.
+  await page.evaluate(AXE_SOURCE);
+  const violations = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)')) as AxeViolation[];
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+}
