@@ -1,3 +1,4 @@
+import { AccessListRepository } from './access-list.repository.js';
 import { ClustersRepository } from './clusters.repository.js';
 import type { Executor } from './database.js';
 import { EventsRepository } from './events.repository.js';
@@ -20,6 +21,7 @@ export interface Repositories {
   readonly workQueue: WorkQueueRepository;
   readonly events: EventsRepository;
   readonly settings: SettingsRepository;
+  readonly accessList: AccessListRepository;
 }
 
 export function repositories(db: Executor): Repositories {
@@ -33,5 +35,6 @@ export function repositories(db: Executor): Repositories {
     workQueue: new WorkQueueRepository(db),
     events: new EventsRepository(db),
     settings: new SettingsRepository(db),
+    accessList: new AccessListRepository(db),
   };
 }

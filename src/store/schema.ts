@@ -173,6 +173,16 @@ export interface EventsTable {
   created_at: Timestamp;
 }
 
+export interface AccessListEntriesTable {
+  project_id: string;
+  /** Canonical CIDR block or AWS security group id (domain/access-list.ts). */
+  entry_key: string;
+  kind: string;
+  comment: string | null;
+  delete_after_date: Timestamp | null;
+  created_at: Timestamp;
+}
+
 export interface Schema {
   settings: SettingsTable;
   organizations: OrganizationsTable;
@@ -188,4 +198,5 @@ export interface Schema {
   port_allocations: PortAllocationsTable;
   reconcile_queue: ReconcileQueueTable;
   events: EventsTable;
+  access_list_entries: AccessListEntriesTable;
 }

@@ -5,6 +5,7 @@ import * as localCloudAwsMoved from './0003-localcloud-aws.js';
 import * as dataPlane from './0004-data-plane.js';
 import * as providerDetail from './0005-provider-detail.js';
 import * as serverless from './0006-serverless.js';
+import * as accessList from './0012-access-list.js';
 
 /**
  * Every migration, in order. Forward-only: a migration once released is never edited or
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-data-plane': dataPlane,
   '0005-provider-detail': providerDetail,
   '0006-serverless': serverless,
+  '0012-access-list': accessList,
 };
