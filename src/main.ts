@@ -34,6 +34,7 @@ import { Controller } from './reconciler/controller.js';
 import { CrashPoints } from './reconciler/crash-points.js';
 import type { ListenerDirectory, ReconcileContext } from './reconciler/reconcile-context.js';
 import { resyncAll, resyncClusters } from './reconciler/resync.js';
+import { startAccessListExpiry } from './reconciler/access-list-expiry.js';
 import { CloudEndpointWatch } from './reconciler/cloud-endpoint-watch.js';
 import { workKinds } from './reconciler/work-kinds.js';
 import { readBootstrapFile, writeBootstrapFile, bootstrapFilePath, writeGcpKey, type BootstrapFile } from './store/bootstrap-file.js';
@@ -228,6 +229,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       );
       await controller.start();
       closers.push(() => controller!.stop());
+      closers.push(startAccessListExpiry(ctx, log.child({ component: 'access-list-expiry' })));
     }
 
     const reconciler = controller;
