@@ -39,6 +39,7 @@ import type { ListenerDirectory, ReconcileContext } from './reconciler/reconcile
 import { ProviderAccountAccessor } from './reconciler/provider-accounts.js';
 import { ProviderPlacement } from './reconciler/provider-placement.js';
 import { resyncAll, resyncClusters } from './reconciler/resync.js';
+import { startAccessListExpiry } from './reconciler/access-list-expiry.js';
 import { CloudEndpointWatch } from './reconciler/cloud-endpoint-watch.js';
 import { workKinds } from './reconciler/work-kinds.js';
 import { readBootstrapFile, writeBootstrapFile, bootstrapFilePath, writeGcpKey, type BootstrapFile } from './store/bootstrap-file.js';
@@ -263,6 +264,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       );
       await controller.start();
       closers.push(() => controller!.stop());
+      closers.push(startAccessListExpiry(ctx, log.child({ component: 'access-list-expiry' })));
     }
 
     const reconciler = controller;

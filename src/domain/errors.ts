@@ -261,6 +261,19 @@ const ERRORS = {
     privlink: true,
   },
   APP_INVALID_FIELD: { status: 400, errorCode: 'InvalidParameter', detail: 'invalid %s: %s', privlink: true },
+  // --- project IP access list
+  ATLAS_NETWORK_PERMISSION_ENTRY_NOT_FOUND: { status: 404, detail: 'IP Address %s not on access list for group %s.', privlink: true },
+  INVALID_IP_ADDRESS_OR_CIDR_NOTATION: { status: 400, detail: 'The address %s must be in valid IP address or CIDR notation.', privlink: true },
+  ACCESS_LIST_ENTRY_AMBIGUOUS: {
+    status: 400,
+    errorCode: 'INVALID_ATTRIBUTE',
+    detail: 'An access list entry sets exactly one of cidrBlock, ipAddress and awsSecurityGroup; got %s.',
+  },
+  ACCESS_LIST_DELETE_AFTER_DATE_OUT_OF_RANGE: {
+    status: 400,
+    errorCode: 'INVALID_ATTRIBUTE',
+    detail: 'Invalid attribute deleteAfterDate specified: %s must be later than now and no later than one week from now.',
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorName = keyof typeof ERRORS;

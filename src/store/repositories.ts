@@ -1,5 +1,6 @@
 import { AppServicesAppsRepository } from './appservices-apps.repository.js';
 import { AppServicesEndpointsRepository } from './appservices-endpoints.repository.js';
+import { AccessListRepository } from './access-list.repository.js';
 import { ClustersRepository } from './clusters.repository.js';
 import { DatabaseUsersRepository } from './database-users.repository.js';
 import type { Executor } from './database.js';
@@ -28,6 +29,7 @@ export interface Repositories {
   readonly providerAccounts: ProviderAccountsRepository;
   readonly appServicesApps: AppServicesAppsRepository;
   readonly appServicesEndpoints: AppServicesEndpointsRepository;
+  readonly accessList: AccessListRepository;
 }
 
 export function repositories(db: Executor): Repositories {
@@ -45,5 +47,6 @@ export function repositories(db: Executor): Repositories {
     providerAccounts: new ProviderAccountsRepository(db),
     appServicesApps: new AppServicesAppsRepository(db),
     appServicesEndpoints: new AppServicesEndpointsRepository(db),
+    accessList: new AccessListRepository(db),
   };
 }

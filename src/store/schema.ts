@@ -216,6 +216,16 @@ export interface ProviderQuotaReadingsTable {
   reading: ColumnType<unknown, string, string>;
   read_at: ColumnType<Date, Date | string, Date | string>;
 }
+export interface AccessListEntriesTable {
+  project_id: string;
+  /** Canonical CIDR block or AWS security group id (domain/access-list.ts). */
+  entry_key: string;
+  kind: string;
+  comment: string | null;
+  delete_after_date: Timestamp | null;
+  created_at: Timestamp;
+}
+
 export interface Schema {
   provider_quota_readings: ProviderQuotaReadingsTable;
   provider_accounts: ProviderAccountsTable;
@@ -240,6 +250,7 @@ export interface Schema {
   appservices_endpoint_services: AppServicesEndpointServicesTable;
   appservices_private_endpoints: AppServicesPrivateEndpointsTable;
   console_sessions: ConsoleSessionsTable;
+  access_list_entries: AccessListEntriesTable;
 }
 
 /** A web console session (migration 0010): the token itself is never stored, only its SHA-256. */

@@ -3,6 +3,7 @@ import type { ApiFlavour } from '../api-flavour.js';
 import type { Authenticator } from './authenticate.js';
 import { errorEnvelope, sendAtlasError } from './error-envelope.js';
 import { routeRegistrar } from './route-registrar.js';
+import { accessListRoutes } from './routes/access-list.routes.js';
 import { clustersRoutes, type ConnectionStringsOf } from './routes/clusters.routes.js';
 import { eventsRoutes } from './routes/events.routes.js';
 import { identityRoutes } from './routes/identity.routes.js';
@@ -33,6 +34,7 @@ export function atlasFlavour(options: AtlasFlavourOptions): ApiFlavour {
       eventsRoutes(registrar);
       databaseUsersRoutes(registrar);
       providerCapacityRoutes(registrar);
+      accessListRoutes(registrar);
       return { allowedMethods: (path) => registrar.allowedMethods(path) };
     },
     sendError: sendAtlasError,

@@ -10,6 +10,7 @@ import * as databaseUsers from './0008-database-users.js';
 import * as providerCapacity from './0009-provider-capacity.js';
 import * as consoleSessions from './0010-console.js';
 import * as operations from './0011-operations.js';
+import * as accessList from './0012-access-list.js';
 
 /**
  * Every migration, in order. Forward-only: a migration once released is never edited or
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-provider-capacity': providerCapacity,
   '0010-console': consoleSessions,
   '0011-operations': operations,
+  '0012-access-list': accessList,
 };
