@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { canonicalCidr, cidrContains, entryAdmits, entryKeyOf, parseAccessListCreate } from './access-list.js';
 
 test('canonicalCidr clears host bits and compresses IPv6; refuses what is not an address', () => {
-  assert.equal(canonicalCidr('10.1.2.3/16'), '10.0.0.0/16');
+  assert.equal(canonicalCidr('10.1.2.3/16'), '10.1.0.0/16');
   assert.equal(canonicalCidr('192.0.2.7'), '192.0.2.7/32');
   assert.equal(canonicalCidr('0.0.0.0/0'), '0.0.0.0/0');
   assert.equal(canonicalCidr('2001:db8:0:0:1::/64'), '2001:db8::/64');
@@ -34,9 +34,9 @@ test('entryAdmits honours deleteAfterDate and never admits by security group', (
 });
 
 test('entryKeyOf reads the path value in any of its written forms', () => {
-  assert.equal(entryKeyOf('10.1.0.0%2F16'), '10.0.0.0/16');
-  assert.equal(entryKeyOf('10.1.0.0%2f16'), '10.0.0.0/16');
-  assert.equal(entryKeyOf('10.1.0.0/16'), '10.0.0.0/16');
+  assert.equal(entryKeyOf('10.1.0.0%2F16'), '10.1.0.0/16');
+  assert.equal(entryKeyOf('10.1.0.0%2f16'), '10.1.0.0/16');
+  assert.equal(entryKeyOf('10.1.2.3/16'), '10.1.0.0/16');
   assert.equal(entryKeyOf('sg-903004f8'), 'sg-903004f8');
   assert.equal(entryKeyOf('nope'), undefined);
 });
@@ -46,9 +46,9 @@ test('parseAccessListCreate keeps the last of duplicate entries', () => {
   const parsed = parseAccessListCreate(
     [
       { cidrBlock: '10.1.2.3/16', comment: 'a' },
-      { cidrBlock: '10.0.0.0/16', comment: 'b' },
+      { cidrBlock: '10.1.0.0/16', comment: 'b' },
     ],
     now,
   );
-  assert.deepEqual(parsed, [{ entryKey: '10.0.0.0/16', kind: 'cidrBlock', comment: 'b', deleteAfterDate: null }]);
+  assert.deepEqual(parsed, [{ entryKey: '10.1.0.0/16', kind: 'cidrBlock', comment: 'b', deleteAfterDate: null }]);
 });
