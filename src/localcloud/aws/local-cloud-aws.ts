@@ -131,7 +131,7 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
     await control.setSetting(SETTING.delays, JSON.stringify(applyDelays(parseDelays(undefined), options.delays)));
     await control.setSetting(SETTING.startPreset, options.delays);
   }
-  const usedSlots = await repositories(db).network.maxVpcSlot();
+  const usedSlots = Math.max(await repositories(db).network.maxVpcSlot(), await repositories(db).peering.maxOnPremisesSlot());
   if (usedSlots > loopback.maxSlot) {
     throw new RangeError(`The local cloud has ${usedSlots} VPC slots, more than loopback base ${loopbackBase} allows (${loopback.maxSlot})`);
   }

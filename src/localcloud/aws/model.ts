@@ -184,3 +184,56 @@ export interface VpcEndpoint extends Owned, Timed<EndpointState> {
   readonly ipAddressType: string;
   readonly tags: readonly Tag[];
 }
+
+/**
+ * AWS's VPC peering status codes. A request is `initiating-request` only in the answer to
+ * CreateVpcPeeringConnection (stored as `pending-acceptance` or `failed`), and an accepted one
+ * `provisioning` only in the answer to AcceptVpcPeeringConnection (stored as `active`).
+ */
+export type VpcPeeringStatus = 'initiating-request' | 'pending-acceptance' | 'provisioning' | 'active' | 'rejected' | 'deleted' | 'failed' | 'expired';
+
+/** A VPC peering connection between a requester VPC and an accepter VPC (either account, either region). */
+export interface VpcPeering {
+  readonly peeringId: string;
+  readonly seq: number;
+  readonly requesterAccountId: string;
+  readonly requesterRegion: string;
+  readonly requesterVpcId: string;
+  readonly accepterAccountId: string;
+  readonly accepterRegion: string;
+  readonly accepterVpcId: string;
+  readonly status: VpcPeeringStatus;
+  readonly message: string;
+  readonly tags: readonly Tag[];
+  readonly createdAt: Date;
+  /** A request not accepted by then expires (AWS: 7 days). */
+  readonly expiresAt: Date;
+  /** When the status last changed (deleted, rejected and failed connections stay visible for a while after). */
+  readonly changedAt: Date;
+}
+
+/** A route a customer added to a VPC's main route table, to a VPC peering connection. */
+export interface Route {
+  readonly routeTableId: string;
+  readonly destinationCidr: string;
+  readonly vpcPeeringConnectionId: string;
+  readonly createdAt: Date;
+}
+
+/**
+ * privlink extension: an on-premises network attached to a VPC by a Direct-Connect-like link, through a
+ * virtual private gateway (`vgw-…`) that propagates the network's CIDR into the VPC's main route
+ * table. Its hosts are on loopback slot `slot`, like a VPC's.
+ */
+export interface OnPremisesNetwork {
+  readonly gatewayId: string;
+  readonly seq: number;
+  readonly accountId: string;
+  readonly region: string;
+  readonly vpcId: string;
+  readonly cidrBlock: string;
+  readonly slot: number;
+  readonly amazonSideAsn: number;
+  readonly tags: readonly Tag[];
+  readonly createdAt: Date;
+}

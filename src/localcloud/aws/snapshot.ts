@@ -6,7 +6,8 @@ import type { NetworkInterface, Vpc } from './model.js';
 import { endpointDnsNames } from './names.js';
 import { zonesDown } from './zone-outages.js';
 import type { Repositories } from './store/repositories.js';
-import type { DataPlaneSnapshot, SnapshotNetworkInterface, SnapshotService, SnapshotTarget } from '../common/data-plane-snapshot.js';
+import type { DataPlaneSnapshot, SnapshotNetwork, SnapshotNetworkInterface, SnapshotReach, SnapshotService, SnapshotTarget } from '../common/data-plane-snapshot.js';
+import { currentStatus } from './peering-status.js';
 
 /**
  * Builds the neutral data-plane snapshot from the AWS emulation's store (rows already advanced to
@@ -136,10 +137,9 @@ export async function buildSnapshot(repos: Repositories, now: Date, range: Loopb
     };
   });
 
-  return {
-    takenAt: now,
-    nextTransitionAt: await nextDueAt(repos),
-    networks: vpcs.map((v) => ({
+  const onPremises = await repos.peering.allOnPremisesNetworks();
+  const networks: SnapshotNetwork[] = [
+    ...vpcs.map((v) => ({
       cloud: 'AWS' as const,
       networkId: v.vpcId,
       accountId: v.accountId,
@@ -148,9 +148,58 @@ export async function buildSnapshot(repos: Repositories, now: Date, range: Loopb
       isDefault: v.isDefault,
       loopbackOctet: loopbackOctet(range, v.slot),
     })),
+    ...onPremises.map((o) => ({
+      cloud: 'AWS' as const,
+      networkId: o.gatewayId,
+      accountId: o.accountId,
+      region: o.region,
+      cidrBlock: o.cidrBlock,
+      isDefault: false,
+      loopbackOctet: loopbackOctet(range, o.slot),
+      kind: 'on-premises' as const,
+    })),
+  ];
+
+  return {
+    takenAt: now,
+    nextTransitionAt: await nextDueAt(repos),
+    networks,
     securityGroups,
     loadBalancers,
     services: endpointServices,
     endpoints,
+    reach: await buildReach(repos, now, vpcById),
   };
+}
+
+/**
+ * The routed paths between networks: for an `active` peering connection between VPCs A and B, a
+ * route in A's main route table to the connection for destination D_A and one in B's for D_B let
+ * A's hosts in D_B reach B's addresses in D_A (and B's hosts in D_A reach A's in D_B) — a TCP
+ * connection needs a route each way. An on-premises network reaches the whole VPC it is attached
+ * to (its CIDR is propagated into the VPC's route table, the VPC's CIDR is advertised over the link).
+ */
+async function buildReach(repos: Repositories, now: Date, vpcById: ReadonlyMap<string, Vpc>): Promise<SnapshotReach[]> {
+  const reach: SnapshotReach[] = [];
+  const routes = await repos.peering.listRoutes();
+  for (const peering of await repos.peering.allPeerings()) {
+    if (currentStatus(peering, now) !== 'active') continue;
+    const a = vpcById.get(peering.requesterVpcId);
+    const b = vpcById.get(peering.accepterVpcId);
+    if (!a || !b) continue;
+    const via = (vpc: Vpc) => routes.filter((r) => r.routeTableId === vpc.mainRouteTableId && r.vpcPeeringConnectionId === peering.peeringId);
+    for (const fromA of via(a)) {
+      for (const fromB of via(b)) {
+        reach.push({ fromNetworkId: a.vpcId, fromCidr: fromB.destinationCidr, toNetworkId: b.vpcId, toCidr: fromA.destinationCidr, via: peering.peeringId });
+        reach.push({ fromNetworkId: b.vpcId, fromCidr: fromA.destinationCidr, toNetworkId: a.vpcId, toCidr: fromB.destinationCidr, via: peering.peeringId });
+      }
+    }
+  }
+  for (const onPremises of await repos.peering.allOnPremisesNetworks()) {
+    const vpc = vpcById.get(onPremises.vpcId);
+    if (!vpc) continue;
+    reach.push({ fromNetworkId: onPremises.gatewayId, fromCidr: onPremises.cidrBlock, toNetworkId: vpc.vpcId, toCidr: vpc.cidrBlock, via: onPremises.gatewayId });
+    reach.push({ fromNetworkId: vpc.vpcId, fromCidr: vpc.cidrBlock, toNetworkId: onPremises.gatewayId, toCidr: onPremises.cidrBlock, via: onPremises.gatewayId });
+  }
+  return reach;
 }

@@ -28,6 +28,27 @@ export interface DataPlaneSnapshot {
   readonly loadBalancers: readonly SnapshotLoadBalancer[];
   readonly services: readonly SnapshotService[];
   readonly endpoints: readonly SnapshotEndpoint[];
+  /**
+   * Routed paths between networks (AWS VPC peering with routes on both sides, an on-premises
+   * network's Direct-Connect-like link). Absent or empty: no network reaches another.
+   */
+  readonly reach?: readonly SnapshotReach[];
+}
+
+/**
+ * One routed path: hosts of `fromNetworkId` whose addresses are in `fromCidr` can open
+ * connections to addresses of `toNetworkId` in `toCidr`, and the answers route back. The emulator
+ * lists a path only while it carries traffic (AWS: the peering connection is `active`, the
+ * source VPC's route table sends `toCidr` to it and the destination's sends `fromCidr` back).
+ * Reach is not transitive: a path A → B and a path B → C do not make A → C.
+ */
+export interface SnapshotReach {
+  readonly fromNetworkId: string;
+  readonly fromCidr: string;
+  readonly toNetworkId: string;
+  readonly toCidr: string;
+  /** What carries it, for logs: AWS `pcx-…`, `vgw-…`. */
+  readonly via: string;
 }
 
 /**
@@ -70,6 +91,8 @@ export interface SnapshotNetwork {
   readonly isDefault: boolean;
   /** The second octet of the network's loopback /16 (see the contract above). */
   readonly loopbackOctet: number;
+  /** `on-premises`: a customer's data centre attached to a network (no endpoints of its own); absent for cloud networks. */
+  readonly kind?: 'on-premises';
 }
 
 /** A network interface (of an endpoint or a load balancer) and where it lives on loopback. */

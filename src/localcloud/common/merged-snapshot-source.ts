@@ -31,5 +31,6 @@ export function mergeSnapshots(snapshots: readonly DataPlaneSnapshot[]): DataPla
     loadBalancers: snapshots.flatMap((s) => s.loadBalancers),
     services: snapshots.flatMap((s) => s.services),
     endpoints: snapshots.flatMap((s) => s.endpoints),
+    reach: snapshots.flatMap((s) => s.reach ?? []),
   };
 }

@@ -12,6 +12,7 @@ import { proxyHeaderForSocket } from '../dataplane/proxy-protocol.js';
 import { TcpForwarder } from '../dataplane/tcp-forwarder.js';
 import { TcpListenerSet, type DesiredListener, type PeerAddress } from '../dataplane/tcp-listener-set.js';
 import { endpointTlv } from './endpoint-tlv.js';
+import { routed } from './routed.js';
 import { securityGroupsAllow, sourceOf } from './security-groups.js';
 
 /**
@@ -26,7 +27,8 @@ import { securityGroupsAllow, sourceOf } from './security-groups.js';
  *
  * One way: the load balancers have no listening address of their own, and nothing is ever opened
  * towards the customer side. A connection is refused before a byte is read when it comes from
- * another network (no route), or when the endpoint's security groups have no inbound rule for its
+ * another network with no routed path to the endpoint's address (snapshot `reach`: an active VPC
+ * peering with routes both ways, an on-premises link), or when the endpoint's security groups have no inbound rule for its
  * source and port. When an endpoint stops forwarding (rejected, deleted, its service gone) its
  * listeners close and its open connections are dropped: the gateway follows its snapshot source's
  * change notifications (the local cloud, or snapshots posted to the data-plane worker), the next
@@ -146,7 +148,9 @@ export class PrivateLinkGateway {
 
   private admits(snapshot: DataPlaneSnapshot, endpoint: SnapshotEndpoint, eni: SnapshotNetworkInterface, port: SnapshotPort, peer: PeerAddress): boolean {
     const source = sourceOf(snapshot, peer.address);
-    if (source.networkId !== undefined && source.networkId !== endpoint.networkId) return false; // another network: no route to this address
+    // Another network reaches the endpoint only along a routed path (peering, on-premises link); else no route to this address.
+    if (source.networkId !== undefined && source.networkId !== endpoint.networkId && !routed(snapshot, source.networkId, source.ip, endpoint.networkId, eni.privateIp))
+      return false;
     const groups = snapshot.securityGroups.filter((g) => endpoint.securityGroupIds.includes(g.groupId));
     return securityGroupsAllow(groups, source.ip, 'tcp', port.port) && eni.loopbackAddress.length > 0;
   }

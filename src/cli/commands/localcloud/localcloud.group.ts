@@ -1,4 +1,5 @@
 import { defineGroup } from '../../framework/command-spec.js';
+import { attachOnPremisesNetworkCommand } from './aws/attach-on-premises-network.command.js';
 import { createSubnetCommand } from './aws/create-subnet.command.js';
 import { createVpcEndpointCommand } from './aws/create-vpc-endpoint.command.js';
 import { deleteVpcEndpointsCommand } from './aws/delete-vpc-endpoints.command.js';
@@ -22,6 +23,7 @@ export const localcloudGroup = defineGroup({
       description:
         'Endpoint and credentials: --endpoint-url / --data-dir, else AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, PRIVLINK_DATA_DIR, else the profile keys localcloud_endpoint, localcloud_access_key_id, localcloud_secret_access_key.\nErrors print as the AWS CLI prints them: An error occurred (<Code>) when calling the <Operation> operation: <message>',
       commands: [
+        attachOnPremisesNetworkCommand,
         createSubnetCommand,
         createVpcEndpointCommand,
         deleteVpcEndpointsCommand,

@@ -11,6 +11,15 @@ import { describeAvailabilityZones, describeRegions, setAvailabilityZoneState } 
 import { describeNetworkInterfaces } from './network-interfaces.actions.js';
 import { authorizeSecurityGroupEgress, authorizeSecurityGroupIngress, createSecurityGroup, describeSecurityGroups } from './security-groups.actions.js';
 import { createVpcEndpoint, deleteVpcEndpoints, describeVpcEndpoints, describeVpcEndpointServices } from './vpc-endpoints.actions.js';
+import { attachOnPremisesNetwork, describeVpnGateways, detachOnPremisesNetwork } from './on-premises.actions.js';
+import { createRoute, deleteRoute, describeRouteTables } from './route-tables.actions.js';
+import {
+  acceptVpcPeeringConnection,
+  createVpcPeeringConnection,
+  deleteVpcPeeringConnection,
+  describeVpcPeeringConnections,
+  rejectVpcPeeringConnection,
+} from './vpc-peering.actions.js';
 import { createSubnet, createVpcAction, deleteSubnet, deleteVpc, describeSubnets, describeVpcs } from './vpcs.actions.js';
 
 /** The EC2 actions the local cloud answers (API version 2016-11-15), by Action name. */
@@ -40,6 +49,19 @@ export const EC2_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   AcceptVpcEndpointConnections: acceptVpcEndpointConnections,
   RejectVpcEndpointConnections: rejectVpcEndpointConnections,
   DescribeNetworkInterfaces: describeNetworkInterfaces,
+  CreateVpcPeeringConnection: createVpcPeeringConnection,
+  AcceptVpcPeeringConnection: acceptVpcPeeringConnection,
+  RejectVpcPeeringConnection: rejectVpcPeeringConnection,
+  DeleteVpcPeeringConnection: deleteVpcPeeringConnection,
+  DescribeVpcPeeringConnections: describeVpcPeeringConnections,
+  CreateRoute: createRoute,
+  DeleteRoute: deleteRoute,
+  DescribeRouteTables: describeRouteTables,
+  DescribeVpnGateways: describeVpnGateways,
+  /** privlink extension: an on-premises network behind a Direct-Connect-like link (answers as CreateVpnGateway). */
+  PrivlinkAttachOnPremisesNetwork: attachOnPremisesNetwork,
+  /** privlink extension: removes that network (answers as DeleteVpnGateway). */
+  PrivlinkDetachOnPremisesNetwork: detachOnPremisesNetwork,
   /** privlink extension: the availability-zone fault switch. */
   PrivlinkSetAvailabilityZoneState: setAvailabilityZoneState,
 };

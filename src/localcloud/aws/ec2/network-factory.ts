@@ -16,13 +16,18 @@ export interface NetworkScope {
   readonly loopback: LoopbackRange;
 }
 
+/** The next free loopback slot: VPCs and on-premises networks take theirs from one sequence. */
+export async function nextLoopbackSlot(repos: Repositories): Promise<number> {
+  return Math.max(await repos.network.maxVpcSlot(), await repos.peering.maxOnPremisesSlot()) + 1;
+}
+
 /**
  * Creates a VPC as AWS does: with a main route table, DHCP options and its `default` security
  * group (inbound all from itself, outbound all to 0.0.0.0/0). Takes the next loopback slot;
  * fails with VpcLimitExceeded when no slot is left.
  */
 export async function createVpc(scope: NetworkScope, cidrBlock: string, isDefault: boolean, tags: readonly Tag[]): Promise<Vpc> {
-  const slot = (await scope.repos.network.maxVpcSlot()) + 1;
+  const slot = await nextLoopbackSlot(scope.repos);
   if (slot > scope.loopback.maxSlot) {
     throw new AwsQueryError('VpcLimitExceeded', 'The maximum number of VPCs has been reached.');
   }

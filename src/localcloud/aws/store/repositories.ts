@@ -2,6 +2,7 @@ import { ControlRepository } from './control.repository.js';
 import { EndpointsRepository } from './endpoints.repository.js';
 import { LoadBalancersRepository } from './load-balancers.repository.js';
 import { NetworkRepository } from './network.repository.js';
+import { PeeringRepository } from './peering.repository.js';
 import { QuotasRepository } from './quotas.repository.js';
 import type { LcExecutor } from './schema.js';
 
@@ -12,6 +13,7 @@ export interface Repositories {
   readonly endpoints: EndpointsRepository;
   readonly loadBalancers: LoadBalancersRepository;
   readonly quotas: QuotasRepository;
+  readonly peering: PeeringRepository;
 }
 
 /** Binds the repositories to `db`. Cheap: call once per transaction. */
@@ -22,5 +24,6 @@ export function repositories(db: LcExecutor): Repositories {
     endpoints: new EndpointsRepository(db),
     loadBalancers: new LoadBalancersRepository(db),
     quotas: new QuotasRepository(db),
+    peering: new PeeringRepository(db),
   };
 }

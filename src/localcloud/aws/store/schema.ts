@@ -222,7 +222,44 @@ export interface LcQuotaRequestsTable {
   created_at: Timestamp;
   approve_at: Timestamp;
 }
+export interface LcVpcPeeringsTable {
+  peering_id: string;
+  seq: Seq;
+  requester_account_id: string;
+  requester_region: string;
+  requester_vpc_id: string;
+  accepter_account_id: string;
+  accepter_region: string;
+  accepter_vpc_id: string;
+  status: string;
+  message: string;
+  tags: TagsJson;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  changed_at: Timestamp;
+}
+export interface LcRoutesTable {
+  route_table_id: string;
+  destination_cidr: string;
+  vpc_peering_connection_id: string;
+  created_at: Timestamp;
+}
+export interface LcOnpremNetworksTable {
+  gateway_id: string;
+  seq: Seq;
+  account_id: string;
+  region: string;
+  vpc_id: string;
+  cidr_block: string;
+  slot: number;
+  amazon_side_asn: number;
+  tags: TagsJson;
+  created_at: Timestamp;
+}
 export type LocalCloudSchema = {
+  lc_vpc_peerings: LcVpcPeeringsTable;
+  lc_routes: LcRoutesTable;
+  lc_onprem_networks: LcOnpremNetworksTable;
   lc_quota_values: LcQuotaValuesTable;
   lc_quota_requests: LcQuotaRequestsTable;
   lc_settings: LcSettingsTable;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { migrateEmulator, type EmulatorMigrations } from '../../../common/emulator-migrations.js';
 import * as awsEmulation from './0001-aws-emulation.js';
 import * as serviceQuotas from './0002-service-quotas.js';
+import * as vpcPeering from './0003-vpc-peering.js';
 
 /**
  * The AWS emulation's own migrations: tracked in `lc_migration` (lock `lc_migration_lock`), the
@@ -9,7 +10,7 @@ import * as serviceQuotas from './0002-service-quotas.js';
  */
 export const AWS_EMULATOR_MIGRATIONS: EmulatorMigrations = {
   label: 'Local cloud',
-  migrations: { '0001-aws-emulation': awsEmulation, '0002-service-quotas': serviceQuotas },
+  migrations: { '0001-aws-emulation': awsEmulation, '0002-service-quotas': serviceQuotas, '0003-vpc-peering': vpcPeering },
   migrationTableName: 'lc_migration',
   migrationLockTableName: 'lc_migration_lock',
 };
