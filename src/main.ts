@@ -44,6 +44,7 @@ import { CloudEndpointWatch } from './reconciler/cloud-endpoint-watch.js';
 import { workKinds } from './reconciler/work-kinds.js';
 import { readBootstrapFile, writeBootstrapFile, bootstrapFilePath, writeGcpKey, type BootstrapFile } from './store/bootstrap-file.js';
 import { openStore, type Store } from './store/database.js';
+import { openBackupChannel } from './store/backup-channel.js';
 import { secureDataDir } from './store/data-dir-permissions.js';
 import { SettingsRepository } from './store/settings.repository.js';
 import { MetricsRepository } from './store/metrics.repository.js';
@@ -280,6 +281,11 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     });
     await api.listen({ host: config.host, port: config.port });
     closers.push(() => api.close());
+    // An embedded store is held by this process alone: `privlink admin backup` asks it through the backup channel.
+    if (store.dumpDataDir) {
+      const backupLog = log.child({ component: 'backup' });
+      closers.push(await openBackupChannel(config.dataDir, store.dumpDataDir, (bytes) => backupLog.info('backup taken', { bytes })));
+    }
     const address = api.server.address() as AddressInfo;
     const apiUrl = config.publicUrl ?? `http://${config.host}:${address.port}`;
 

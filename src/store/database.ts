@@ -31,6 +31,11 @@ export interface Store {
   notify(channel: string, payload: string): Promise<void>;
   /** Subscribes to `channel`; returns an unsubscribe function. */
   listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * A consistent copy of an embedded (PGlite) store's whole data directory as a gzip'd tar
+   * archive, taken between two queries after a checkpoint; null on PostgreSQL (use pg_dump).
+   */
+  readonly dumpDataDir: (() => Promise<Blob>) | null;
   close(): Promise<void>;
 }
 
@@ -107,6 +112,10 @@ async function openPGlite(dataDir: string): Promise<Store> {
       bus.on(channel, handler);
       return async () => void bus.off(channel, handler);
     },
+    async dumpDataDir() {
+      await pglite.exec('checkpoint');
+      return pglite.dumpDataDir('gzip');
+    },
     async close() {
       await db.destroy();
       await pglite.close();
@@ -153,6 +162,7 @@ async function openPostgres(url: string): Promise<Store> {
       set.add(handler);
       return async () => void set!.delete(handler);
     },
+    dumpDataDir: null,
     async close() {
       await listener?.end().catch(() => undefined);
       await db.destroy();
