@@ -47,7 +47,8 @@ import { openStore, type Store } from './store/database.js';
 import { secureDataDir } from './store/data-dir-permissions.js';
 import { SettingsRepository } from './store/settings.repository.js';
 import { MetricsRepository } from './store/metrics.repository.js';
-import { PrivlinkMetrics } from './observability/metrics.js';
+import { PrivlinkMetrics, type CapacityFigures } from './observability/metrics.js';
+import { capacityReport, type CapacityLine } from './app/provider-accounts.service.js';
 import { instrumentedAdapter } from './observability/instrumented-adapter.js';
 import { contextualLogger } from './observability/request-context.js';
 
@@ -111,12 +112,18 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     for (const closer of closers.reverse()) await closer().catch((error) => log.error('close failed', { error: String(error) }));
   };
   try {
+    const ctx: AppContext = appContext(store, { domain: config.domain, providers: servedProviders(config) });
     const metrics = config.metrics.access === 'off' ? null : new PrivlinkMetrics();
     if (metrics) {
       const reads = new MetricsRepository(store.db);
-      metrics.useSources({ queue: () => reads.queue(), oldestDueSeconds: () => reads.oldestDueSeconds(), objects: () => reads.objects() });
+      metrics.useSources({
+        queue: () => reads.queue(),
+        oldestDueSeconds: () => reads.oldestDueSeconds(),
+        objects: () => reads.objects(),
+        // The same report as `privlink admin capacity`, from the shared store: every replica shows the same figures.
+        capacity: async () => (await capacityReport(ctx)).filter((line) => line.regionName !== '-').map(capacityFigures),
+      });
     }
-    const ctx: AppContext = appContext(store, { domain: config.domain, providers: servedProviders(config) });
     const secret = await new SettingsRepository(store.db).getOrInit('digest.secret', randomBytes(32).toString('hex'));
     const consoleSessions = new ConsoleSessions(store);
     const authenticator = new Authenticator(credentialsLookup(store), new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }), 1000, consoleSessions);
@@ -377,6 +384,17 @@ function gcpBootstrapOf(gcpCloud: LocalCloudGcp, keyFiles: { customer: string; p
     keyFile: keyFiles.customer,
     producerProjectId: gcpCloud.projects.producer.projectId,
     producerKeyFile: keyFiles.producer,
+  };
+}
+
+/** A capacity report line as the capacity gauges label it (an account that holds nothing anywhere has no series). */
+function capacityFigures(line: CapacityLine): CapacityFigures {
+  return {
+    provider: line.account.provider,
+    account: line.account.name,
+    region: line.regionName,
+    placements: line.placements,
+    limits: line.limits.map((l) => ({ quotaCode: l.quotaCode, quotaName: l.quotaName, used: l.used, quota: l.value, left: l.left })),
   };
 }
 
