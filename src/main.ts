@@ -51,6 +51,7 @@ import { PrivlinkMetrics, type CapacityFigures } from './observability/metrics.j
 import { capacityReport, type CapacityLine } from './app/provider-accounts.service.js';
 import { instrumentedAdapter } from './observability/instrumented-adapter.js';
 import { contextualLogger } from './observability/request-context.js';
+import { startOtlpTracing } from './observability/otlp-tracing.js';
 
 export type { BootstrapFile } from './store/bootstrap-file.js';
 
@@ -112,6 +113,10 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     for (const closer of closers.reverse()) await closer().catch((error) => log.error('close failed', { error: String(error) }));
   };
   try {
+    // Tracing (off by default): closed after everything else, so the spans of the last passes are flushed.
+    const tracing = startOtlpTracing(config.tracing);
+    if (tracing) closers.push(() => tracing.close());
+    const tracer = tracing?.tracer;
     const ctx: AppContext = appContext(store, { domain: config.domain, providers: servedProviders(config) });
     const metrics = config.metrics.access === 'off' ? null : new PrivlinkMetrics();
     if (metrics) {
@@ -246,7 +251,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
               AWS: new AwsProvider(pool, poolAccounts),
               ...(azureClients ? { AZURE: new AzureProvider(azureClients) } : {}),
               ...(gcpClients ? { GCP: new GcpProvider(gcpClients) } : {}),
-            }).map(([name, adapter]) => [name, metrics ? instrumentedAdapter(name, adapter, (...call) => metrics.providerCall(...call)) : adapter]),
+            }).map(([name, adapter]) => [name, metrics || tracer ? instrumentedAdapter(name, adapter, metrics ? (...call) => metrics.providerCall(...call) : undefined) : adapter]),
           ),
         ),
         listeners,
@@ -266,6 +271,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
           resyncMs: config.reconciler.resyncMs,
           resync: () => resyncAll(store, kinds),
           ...(metrics ? { observer: metrics } : {}),
+          ...(tracer ? { tracer } : {}),
         },
         log.child({ component: 'reconciler' }),
       );
@@ -284,6 +290,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       readiness,
       consoleSessions,
       ...(metrics ? { metrics, metricsAccess: config.metrics.access } : {}),
+      ...(tracer ? { tracer } : {}),
     });
     await api.listen({ host: config.host, port: config.port });
     closers.push(() => api.close());
