@@ -1,11 +1,15 @@
-// What metrics cost the Admin API: the same Digest-authenticated GET of one endpoint service at 32
-// connections against privlink with metrics off (PRIVLINK_METRICS=off: no HTTP metrics, no
-// provider/reconcile counters) and on (the default), in alternating rounds off, on, off, on, each
-// on a fresh privlink in this process. The load generator is digest-get's (autocannon in a child
-// process, a fresh Digest nc per request). The better round of each is compared.
-// Target: metrics on ≥ 95 % of metrics off (cost ≤ 5 %).
+// What metrics and tracing cost the Admin API: the same Digest-authenticated GET of one endpoint
+// service at 32 connections against privlink with metrics off (PRIVLINK_METRICS=off: no HTTP
+// metrics, no provider/reconcile counters), on (the default), and on with OpenTelemetry tracing
+// (every request a span tree exported over OTLP/HTTP JSON to a collector stand-in in this process
+// that answers 200), in alternating rounds off, on, tracing, off, on, tracing, each on a fresh
+// privlink in this process. The load generator is digest-get's (autocannon in a child process, a
+// fresh Digest nc per request). The better round of each is compared with off, side by side.
+// Target: metrics on, and metrics + tracing on, each ≥ 95 % of metrics off (cost ≤ 5 %).
 // Run: npx tsc -p . && node scripts/run-bench.mjs metrics-overhead. BENCH_SECONDS=n sets a round's length (default 10).
 import { fork, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { AtlasClient } from '../src/client/atlas-client.js';
@@ -29,6 +33,18 @@ interface LoadResult {
 }
 
 const generatorPath = fileURLToPath(new URL('./digest-get.bench.js', import.meta.url));
+type Mode = 'off' | 'on' | 'tracing';
+const ENV: Record<Mode, Record<string, string>> = { off: { PRIVLINK_METRICS: 'off' }, on: { PRIVLINK_METRICS: 'loopback' }, tracing: { PRIVLINK_METRICS: 'loopback' } };
+
+// The OTLP collector stand-in: reads each export and answers 200 (counting the bytes it got).
+let exported = 0;
+const collector = createServer((req, res) => {
+  req.on('data', (chunk: Buffer) => (exported += chunk.length));
+  req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+});
+await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+ENV.tracing.PRIVLINK_OTLP_ENDPOINT = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+
 const child: ChildProcess = fork(generatorPath, ['--role=load'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 try {
   await message(child, 'ready');
@@ -36,9 +52,9 @@ try {
     `node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(2)} at start; ` +
       `privlink in this process, autocannon in a child process; ${CONNECTIONS} connections, keep-alive, ${SECONDS} s per round`,
   );
-  const rounds: Array<{ metrics: 'off' | 'on'; result: LoadResult }> = [];
-  for (const metrics of ['off', 'on', 'off', 'on'] as const) {
-    const instance = await startBenchPrivlink({ PRIVLINK_METRICS: metrics === 'off' ? 'off' : 'loopback' });
+  const rounds: Array<{ metrics: Mode; result: LoadResult }> = [];
+  for (const metrics of ['off', 'on', 'tracing', 'off', 'on', 'tracing'] as const) {
+    const instance = await startBenchPrivlink(ENV[metrics]);
     try {
       const { bootstrap, running } = instance;
       const client = new AtlasClient({ baseUrl: running.apiUrl, publicKey: bootstrap.publicKey, privateKey: bootstrap.privateKey });
@@ -48,7 +64,7 @@ try {
       const job = { url: running.apiUrl, path: servicePath(bootstrap.projectId, 'AWS', serviceId), digest: { publicKey: bootstrap.publicKey, privateKey: bootstrap.privateKey } };
       await load({ ...job, seconds: WARMUP_SECONDS });
       rounds.push({ metrics, result: await load({ ...job, seconds: SECONDS }) });
-      if (metrics === 'on' && !(await fetch(`${running.apiUrl}/metrics`)).ok) throw new Error('metrics on, but /metrics does not answer');
+      if (metrics !== 'off' && !(await fetch(`${running.apiUrl}/metrics`)).ok) throw new Error('metrics on, but /metrics does not answer');
       await new Promise((resolve) => setTimeout(resolve, 500));
     } finally {
       await instance.close();
@@ -58,10 +74,10 @@ try {
   console.log();
   console.log(
     table(
-      ['round', 'metrics', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'timeouts'],
+      ['round', 'metrics / tracing', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'timeouts'],
       rounds.map(({ metrics, result: r }, i) => [
         String(i + 1),
-        metrics,
+        metrics === 'tracing' ? 'on / on' : `${metrics} / off`,
         fmt(r.requestsPerSecond),
         fmt(r.p50),
         fmt(r.p99),
@@ -72,17 +88,31 @@ try {
       ]),
     ),
   );
-  const best = (metrics: 'off' | 'on') => Math.max(...rounds.filter((r) => r.metrics === metrics).map((r) => r.result.requestsPerSecond));
+  const best = (metrics: Mode) => Math.max(...rounds.filter((r) => r.metrics === metrics).map((r) => r.result.requestsPerSecond));
   const ratio = best('on') / best('off');
+  const tracedRatio = best('tracing') / best('off');
   const failures = rounds.reduce((n, r) => n + r.result.non2xx + r.result.errors + r.result.timeouts, 0);
   console.log();
-  console.log(`better round of each: metrics off ${fmt(best('off'))} req/s, metrics on ${fmt(best('on'))} req/s; cost ${fmt((1 - ratio) * 100, 1)} %`);
   console.log(
-    `target: cost ≤ ${MAX_COST * 100} % (on ≥ ${100 - MAX_COST * 100} % of off) — measured ${fmt(ratio * 100, 1)} % of off, failures ${failures}: ${verdict(ratio >= 1 - MAX_COST && failures === 0)}`,
+    table(
+      ['better round', 'off', 'metrics on', 'metrics + tracing on'],
+      [
+        ['req/s', fmt(best('off')), fmt(best('on')), fmt(best('tracing'))],
+        ['% of off', '100.0', fmt(ratio * 100, 1), fmt(tracedRatio * 100, 1)],
+        ['cost %', '-', fmt((1 - ratio) * 100, 1), fmt((1 - tracedRatio) * 100, 1)],
+      ],
+    ),
+  );
+  console.log(`OTLP bytes exported to the collector stand-in: ${exported}`);
+  if (exported === 0) throw new Error('tracing on, but no span reached the collector');
+  console.log(
+    `target: cost ≤ ${MAX_COST * 100} % (≥ ${100 - MAX_COST * 100} % of off) — metrics on ${fmt(ratio * 100, 1)} %, metrics + tracing on ${fmt(tracedRatio * 100, 1)} % of off, ` +
+      `failures ${failures}: ${verdict(ratio >= 1 - MAX_COST && tracedRatio >= 1 - MAX_COST && failures === 0)}`,
   );
   console.log(`load average ${loadavg()[0]!.toFixed(2)} at the end`);
 } finally {
   child.disconnect();
+  collector.close();
 }
 
 function load(job: { url: string; path: string; seconds: number; digest: { publicKey: string; privateKey: string } }): Promise<LoadResult> {

@@ -48,9 +48,11 @@ import { openBackupChannel } from './store/backup-channel.js';
 import { secureDataDir } from './store/data-dir-permissions.js';
 import { SettingsRepository } from './store/settings.repository.js';
 import { MetricsRepository } from './store/metrics.repository.js';
-import { PrivlinkMetrics } from './observability/metrics.js';
+import { PrivlinkMetrics, type CapacityFigures } from './observability/metrics.js';
+import { capacityReport, type CapacityLine } from './app/provider-accounts.service.js';
 import { instrumentedAdapter } from './observability/instrumented-adapter.js';
 import { contextualLogger } from './observability/request-context.js';
+import { startOtlpTracing } from './observability/otlp-tracing.js';
 
 export type { BootstrapFile } from './store/bootstrap-file.js';
 
@@ -112,12 +114,22 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     for (const closer of closers.reverse()) await closer().catch((error) => log.error('close failed', { error: String(error) }));
   };
   try {
+    // Tracing (off by default): closed after everything else, so the spans of the last passes are flushed.
+    const tracing = startOtlpTracing(config.tracing);
+    if (tracing) closers.push(() => tracing.close());
+    const tracer = tracing?.tracer;
+    const ctx: AppContext = appContext(store, { domain: config.domain, providers: servedProviders(config) });
     const metrics = config.metrics.access === 'off' ? null : new PrivlinkMetrics();
     if (metrics) {
       const reads = new MetricsRepository(store.db);
-      metrics.useSources({ queue: () => reads.queue(), oldestDueSeconds: () => reads.oldestDueSeconds(), objects: () => reads.objects() });
+      metrics.useSources({
+        queue: () => reads.queue(),
+        oldestDueSeconds: () => reads.oldestDueSeconds(),
+        objects: () => reads.objects(),
+        // The same report as `privlink admin capacity`, from the shared store: every replica shows the same figures.
+        capacity: async () => (await capacityReport(ctx)).filter((line) => line.regionName !== '-').map(capacityFigures),
+      });
     }
-    const ctx: AppContext = appContext(store, { domain: config.domain, providers: servedProviders(config) });
     const secret = await new SettingsRepository(store.db).getOrInit('digest.secret', randomBytes(32).toString('hex'));
     const consoleSessions = new ConsoleSessions(store);
     const authenticator = new Authenticator(credentialsLookup(store), new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }), 1000, consoleSessions);
@@ -240,7 +252,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
               AWS: new AwsProvider(pool, poolAccounts),
               ...(azureClients ? { AZURE: new AzureProvider(azureClients) } : {}),
               ...(gcpClients ? { GCP: new GcpProvider(gcpClients) } : {}),
-            }).map(([name, adapter]) => [name, metrics ? instrumentedAdapter(name, adapter, (...call) => metrics.providerCall(...call)) : adapter]),
+            }).map(([name, adapter]) => [name, metrics || tracer ? instrumentedAdapter(name, adapter, metrics ? (...call) => metrics.providerCall(...call) : undefined) : adapter]),
           ),
         ),
         listeners,
@@ -260,6 +272,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
           resyncMs: config.reconciler.resyncMs,
           resync: () => resyncAll(store, kinds),
           ...(metrics ? { observer: metrics } : {}),
+          ...(tracer ? { tracer } : {}),
         },
         log.child({ component: 'reconciler' }),
       );
@@ -278,6 +291,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       readiness,
       consoleSessions,
       ...(metrics ? { metrics, metricsAccess: config.metrics.access } : {}),
+      ...(tracer ? { tracer } : {}),
     });
     await api.listen({ host: config.host, port: config.port });
     closers.push(() => api.close());
@@ -383,6 +397,17 @@ function gcpBootstrapOf(gcpCloud: LocalCloudGcp, keyFiles: { customer: string; p
     keyFile: keyFiles.customer,
     producerProjectId: gcpCloud.projects.producer.projectId,
     producerKeyFile: keyFiles.producer,
+  };
+}
+
+/** A capacity report line as the capacity gauges label it (an account that holds nothing anywhere has no series). */
+function capacityFigures(line: CapacityLine): CapacityFigures {
+  return {
+    provider: line.account.provider,
+    account: line.account.name,
+    region: line.regionName,
+    placements: line.placements,
+    limits: line.limits.map((l) => ({ quotaCode: l.quotaCode, quotaName: l.quotaName, used: l.used, quota: l.value, left: l.left })),
   };
 }
 

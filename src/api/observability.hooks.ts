@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiError } from '../domain/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { UNMATCHED_ROUTE, type PrivlinkMetrics } from '../observability/metrics.js';
+import { SpanKind, SpanStatusCode, startSpan, type Span, type Tracer } from '../observability/tracing.js';
 import { parseDigestAuthorization } from './atlas/digest-auth.js';
 
 /** Who may read `GET /metrics`: `loopback` (default: 127.0.0.0/8 and ::1, no auth), `any` address, or nobody (`off`). */
@@ -13,6 +14,15 @@ export interface ObservabilityOptions {
   /** Absent: no HTTP metrics and no `/metrics` route. */
   readonly metrics?: PrivlinkMetrics;
   readonly metricsAccess?: MetricsAccess;
+  /** With tracing on: every request is a server span `<METHOD> <route template>` (a caller's `traceparent` is its parent). */
+  readonly tracer?: Tracer;
+}
+
+const requestSpans = new WeakMap<FastifyRequest, { tracer: Tracer; span: Span }>();
+
+/** The request's tracer and span (tracing on), for the handler's work context. */
+export function requestTrace(request: FastifyRequest): { tracer: Tracer; span: Span } | undefined {
+  return requestSpans.get(request);
 }
 
 /** A caller's `X-Request-Id` is kept when it is this safe (it goes into logs verbatim); otherwise a new one is made. */
@@ -34,13 +44,28 @@ export function requestId(request: { headers: Record<string, string | string[] |
  * duration), HTTP metrics, and `GET /metrics` in the Prometheus text format.
  */
 export function observabilityHooks(app: FastifyInstance, options: ObservabilityOptions): void {
-  const { log, metrics } = options;
+  const { log, metrics, tracer } = options;
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (!tracer) return;
+    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+    const caller = request.headers.traceparent;
+    const span = startSpan(tracer, `${request.method} ${route}`, {
+      kind: SpanKind.SERVER,
+      ...(typeof caller === 'string' ? { parent: caller } : {}),
+      attributes: { 'http.request.method': request.method, 'http.route': route, 'url.path': request.url.split('?')[0]!, 'privlink.request_id': request.id },
+    })!;
+    requestSpans.set(request, { tracer, span });
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     const seconds = reply.elapsedTime / 1000;
+    const traced = requestSpans.get(request);
+    if (traced) {
+      traced.span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) traced.span.setStatus({ code: SpanStatusCode.ERROR });
+      traced.span.end();
+    }
     metrics?.http(request.method, route, reply.statusCode, seconds);
     log.info('request', {
       requestId: request.id,

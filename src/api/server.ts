@@ -16,6 +16,7 @@ import { errorHandler, type SendApiError } from './error-handler.js';
 import { healthRoutes } from './health.routes.js';
 import { observabilityHooks, requestId, type MetricsAccess } from './observability.hooks.js';
 import type { PrivlinkMetrics } from '../observability/metrics.js';
+import type { Tracer } from '../observability/tracing.js';
 import type { ConsoleSessions } from '../app/console-sessions.service.js';
 import { sessionRoutes } from './console/session.routes.js';
 import { consoleStaticFiles } from './console/static-files.js';
@@ -40,6 +41,8 @@ export interface ApiServerOptions {
   readonly metrics?: PrivlinkMetrics;
   /** Who may read `/metrics` (default `loopback`). */
   readonly metricsAccess?: MetricsAccess;
+  /** With tracing on: request spans (the tracer is handed down the work context). */
+  readonly tracer?: Tracer;
   /** App Services Admin API token lifetimes (default: access 30 minutes, refresh 60 days). */
   readonly appServicesTokens?: TokenLifetimes;
   /** Web console sessions (sign-in at `/console/api/session`); without them the console cannot sign in. */
@@ -82,6 +85,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     log: options.log,
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.metricsAccess ? { metricsAccess: options.metricsAccess } : {}),
+    ...(options.tracer ? { tracer: options.tracer } : {}),
   });
 
   const baseUrl = () => options.publicUrl ?? listeningUrl(app);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildConfig, ConfigError } from './config.js';
+import { buildConfig, ConfigError, describeConfig } from './config.js';
 
 describe('config: the clouds served and the local cloud ports', () => {
   test('by default AWS, Azure and GCP all run in the local cloud on 4566, 4567 and 4568', () => {
@@ -47,5 +47,30 @@ describe('config: the clouds served and the local cloud ports', () => {
     const config = buildConfig({}, { PRIVLINK_AWS: 'real' });
     assert.deepEqual([config.azure.mode, config.gcp.mode, config.localCloud.enabled], ['off', 'off', false]);
     assert.equal(buildConfig({}, { PRIVLINK_AWS: 'real', PRIVLINK_GCP: 'real', PRIVLINK_GCP_PROJECT_ID: 'producer-project' }).gcp.mode, 'real');
+  });
+});
+
+describe('tracing configuration', () => {
+  test('off by default; on with PRIVLINK_OTLP_ENDPOINT or the OpenTelemetry endpoint variables', () => {
+    assert.deepEqual(buildConfig({}, {}).tracing, { exporter: 'none', endpoint: null, serviceName: 'privlink', headers: {} });
+    assert.equal(buildConfig({}, { PRIVLINK_OTLP_ENDPOINT: 'http://127.0.0.1:4318/' }).tracing.endpoint, 'http://127.0.0.1:4318/v1/traces');
+    assert.equal(buildConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.endpoint, 'http://collector:4318/v1/traces');
+    const traces = buildConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://other:9999/traces' });
+    assert.equal(traces.tracing.endpoint, 'http://other:9999/traces');
+    assert.equal(buildConfig({}, { OTEL_TRACES_EXPORTER: 'otlp' }).tracing.endpoint, 'http://localhost:4318/v1/traces');
+  });
+
+  test('OTEL_TRACES_EXPORTER=none and OTEL_SDK_DISABLED=true turn it off; gRPC and bad values are refused', () => {
+    assert.equal(buildConfig({}, { PRIVLINK_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }).tracing.exporter, 'none');
+    assert.equal(buildConfig({}, { PRIVLINK_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).tracing.exporter, 'none');
+    assert.throws(() => buildConfig({}, { PRIVLINK_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }), ConfigError);
+    assert.throws(() => buildConfig({}, { OTEL_TRACES_EXPORTER: 'jaeger' }), ConfigError);
+    assert.throws(() => buildConfig({}, { PRIVLINK_OTLP_ENDPOINT: 'collector:4318' }), ConfigError);
+  });
+
+  test('export headers are kept and masked when the configuration is printed', () => {
+    const config = buildConfig({}, { PRIVLINK_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20s3cret,x-team=net' });
+    assert.deepEqual(config.tracing.headers, { authorization: 'Bearer s3cret', 'x-team': 'net' });
+    assert.ok(!JSON.stringify(describeConfig(config)).includes('s3cret'));
   });
 });

@@ -29,6 +29,7 @@ export interface PrivlinkConfig {
   readonly bootstrapKey: { readonly publicKey: string; readonly privateKey: string } | null;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly metrics: MetricsConfig;
+  readonly tracing: TracingConfig;
   /** Test hooks; never set in production. */
   readonly testing: TestingConfig;
 }
@@ -113,6 +114,22 @@ export interface MetricsConfig {
   readonly access: 'loopback' | 'any' | 'off';
 }
 
+export interface TracingConfig {
+  /**
+   * `otlp`: spans go to an OpenTelemetry collector over OTLP/HTTP (JSON); `none` (default): no
+   * spans are made at all. On when an endpoint is set (`PRIVLINK_OTLP_ENDPOINT`,
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) or `OTEL_TRACES_EXPORTER=otlp`;
+   * off with `OTEL_TRACES_EXPORTER=none` or `OTEL_SDK_DISABLED=true`.
+   */
+  readonly exporter: 'otlp' | 'none';
+  /** The collector's traces URL (`<base>/v1/traces` for a base endpoint; the traces endpoint as given). */
+  readonly endpoint: string | null;
+  /** `service.name` of the spans. Env `OTEL_SERVICE_NAME`, default `privlink`. */
+  readonly serviceName: string;
+  /** Headers sent with every export (`OTEL_EXPORTER_OTLP_HEADERS` / `_TRACES_HEADERS`, `k=v,k2=v2`): secrets, masked when printed. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 export interface TestingConfig {
   /** `name` or `name:n`: SIGKILL this process the n-th time crash point `name` is reached. Env `PRIVLINK_TEST_CRASH_AT`. */
   readonly crashAt: string | null;
@@ -160,6 +177,7 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
   const metricsAccess = pick(undefined, 'PRIVLINK_METRICS') ?? 'loopback';
   if (metricsAccess !== 'loopback' && metricsAccess !== 'any' && metricsAccess !== 'off')
     throw new ConfigError(`PRIVLINK_METRICS must be loopback, any or off, not ${metricsAccess}.`);
+  const tracing = tracingConfig(pick);
   const publicUrl = pick(flags.publicUrl, 'PRIVLINK_PUBLIC_URL') ?? null;
   if (publicUrl !== null && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`--public-url ${publicUrl} is not an http(s) URL.`);
   const databaseUrl = pick(undefined, 'DATABASE_URL') ?? null;
@@ -207,6 +225,7 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
     bootstrapKey: bootstrapPublic && bootstrapPrivate ? { publicKey: bootstrapPublic, privateKey: bootstrapPrivate } : null,
     logLevel: logLevel as PrivlinkConfig['logLevel'],
     metrics: { access: metricsAccess },
+    tracing,
     testing: { crashAt: pick(undefined, 'PRIVLINK_TEST_CRASH_AT') ?? null },
   };
 }
@@ -217,6 +236,46 @@ export function describeConfig(config: PrivlinkConfig): Record<string, unknown> 
     ...config,
     databaseUrl: config.databaseUrl ? config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : null,
     bootstrapKey: config.bootstrapKey ? { publicKey: config.bootstrapKey.publicKey, privateKey: '***' } : null,
+    tracing: { ...config.tracing, headers: Object.fromEntries(Object.keys(config.tracing.headers).map((k) => [k, '***'])) },
+  };
+}
+
+/** OpenTelemetry's default OTLP/HTTP endpoint (a collector on this host). */
+const OTLP_DEFAULT_BASE = 'http://localhost:4318';
+
+/**
+ * Tracing from the OpenTelemetry SDK's standard variables (the spec's names and precedence: the
+ * traces endpoint as given, a base endpoint + `/v1/traces`) plus `PRIVLINK_OTLP_ENDPOINT`, a base
+ * endpoint that also turns tracing on. Off unless asked for, unlike the SDK's own default.
+ */
+function tracingConfig(pick: (flag: undefined, name: string) => string | undefined): TracingConfig {
+  const url = (value: string, name: string) => {
+    if (!/^https?:\/\/[^/]+/.test(value)) throw new ConfigError(`${name} ${value} is not an http(s) URL.`);
+    return value;
+  };
+  const base = (value: string) => `${value.replace(/\/+$/, '')}/v1/traces`;
+  const tracesEndpoint = pick(undefined, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const baseEndpoint = pick(undefined, 'PRIVLINK_OTLP_ENDPOINT') ?? pick(undefined, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  const baseName = pick(undefined, 'PRIVLINK_OTLP_ENDPOINT') ? 'PRIVLINK_OTLP_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  const endpoint = tracesEndpoint ? url(tracesEndpoint, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') : baseEndpoint ? base(url(baseEndpoint, baseName)) : null;
+  const exporter = pick(undefined, 'OTEL_TRACES_EXPORTER') ?? (endpoint ? 'otlp' : 'none');
+  if (exporter !== 'otlp' && exporter !== 'none') throw new ConfigError(`OTEL_TRACES_EXPORTER must be otlp or none, not ${exporter}.`);
+  const protocol = pick(undefined, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? pick(undefined, 'OTEL_EXPORTER_OTLP_PROTOCOL');
+  if (protocol === 'grpc') throw new ConfigError("privlink exports traces over OTLP/HTTP (JSON), not gRPC: point it at the collector's HTTP port (4318).");
+  const disabled = (pick(undefined, 'OTEL_SDK_DISABLED') ?? '').toLowerCase() === 'true';
+  const on = exporter === 'otlp' && !disabled;
+  const headers: Record<string, string> = {};
+  for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS']) {
+    for (const pair of (pick(undefined, name) ?? '').split(',')) {
+      const at = pair.indexOf('=');
+      if (at > 0) headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+    }
+  }
+  return {
+    exporter: on ? 'otlp' : 'none',
+    endpoint: on ? (endpoint ?? base(OTLP_DEFAULT_BASE)) : null,
+    serviceName: pick(undefined, 'OTEL_SERVICE_NAME') ?? 'privlink',
+    headers: on ? headers : {},
   };
 }
 

@@ -8,7 +8,22 @@ export interface MetricsSources {
   oldestDueSeconds(): Promise<number>;
   /** Stored objects per kind and status (endpoint services INITIATING, AVAILABLE, FAILED …). */
   objects(): Promise<ReadonlyArray<{ readonly kind: string; readonly status: string; readonly count: number }>>;
+  /** The provider capacity report (`privlink admin capacity`): absent when this process has no pool to report. */
+  capacity?(): Promise<readonly CapacityFigures[]>;
 }
+
+/** One account and region of the capacity report, as the capacity gauges show it. */
+export interface CapacityFigures {
+  readonly provider: string;
+  readonly account: string;
+  readonly region: string;
+  readonly placements: number;
+  /** Per quota: what privlink uses, the quota (null while never read) and what is left (null likewise). */
+  readonly limits: ReadonlyArray<{ readonly quotaCode: string; readonly quotaName: string; readonly used: number; readonly quota: number | null; readonly left: number | null }>;
+}
+
+/** A capacity report younger than this is reused by the next scrape (several Prometheus servers, or a fast scrape interval). */
+const CAPACITY_MAX_AGE_MS = 5_000;
 
 /** Counters the data-plane worker ships to the main thread (deltas since its last message). */
 export interface DataPlaneCounts {
@@ -59,6 +74,7 @@ export class PrivlinkMetrics {
   private readonly gatewayBytes: Counter<'direction'>;
   private readonly dnsQueries: Counter<'type' | 'rcode'>;
   private sources: MetricsSources | undefined;
+  private capacityRead: { at: number; figures: Promise<readonly CapacityFigures[]> } | undefined;
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -164,6 +180,58 @@ export class PrivlinkMetrics {
         for (const row of (await sources()?.objects()) ?? []) this.set({ kind: row.kind, status: row.status }, row.count);
       },
     });
+    const capacity = () => this.capacity();
+    new Gauge({
+      name: 'privlink_provider_placements',
+      help: 'Endpoint services placed in a provider pool account, by provider, account and region.',
+      labelNames: ['provider', 'account', 'region'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const line of await capacity()) this.set({ provider: line.provider, account: line.account, region: line.region }, line.placements);
+      },
+    });
+    const limitGauge = (name: string, help: string, value: (limit: CapacityFigures['limits'][number]) => number | null) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['provider', 'account', 'region', 'quota_code', 'quota_name'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const line of await capacity()) {
+            for (const limit of line.limits) {
+              const v = value(limit);
+              if (v !== null) this.set({ provider: line.provider, account: line.account, region: line.region, quota_code: limit.quotaCode, quota_name: limit.quotaName }, v);
+            }
+          }
+        },
+      });
+    limitGauge('privlink_provider_quota_used', 'What privlink uses of a provider quota, by provider, account, region and quota.', (l) => l.used);
+    limitGauge(
+      'privlink_provider_quota_limit',
+      'A provider quota as last read from the provider (absent while never read), by provider, account, region and quota.',
+      (l) => l.quota,
+    );
+    limitGauge('privlink_provider_quota_left', 'What is left of a provider quota (limit minus used, never below 0), by provider, account, region and quota.', (l) => l.left);
+  }
+
+  /**
+   * The capacity report, read from the store at most once per CAPACITY_MAX_AGE_MS however many
+   * scrapes come, and shared by the four capacity gauges of one scrape.
+   */
+  private capacity(): Promise<readonly CapacityFigures[]> {
+    const read = this.sources?.capacity;
+    if (!read) return Promise.resolve([]);
+    const now = performance.now();
+    if (!this.capacityRead || now - this.capacityRead.at > CAPACITY_MAX_AGE_MS) {
+      const figures = read.call(this.sources).catch(() => {
+        this.capacityRead = undefined; // a failed read is not cached
+        return [] as readonly CapacityFigures[];
+      });
+      this.capacityRead = { at: now, figures };
+    }
+    return this.capacityRead.figures;
   }
 
   /** Store-backed gauges read these when scraped (set once the store is open). */

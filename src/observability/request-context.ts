@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Span, Tracer } from '@opentelemetry/api';
 import type { Logger } from '../logging/logger.js';
 
 /** What the current asynchronous flow is working for: an Admin API request, a reconcile pass, or both. */
@@ -8,6 +9,9 @@ export interface WorkContext {
   /** The work kind and key (the object id) of the reconcile pass running. */
   readonly workKind?: string;
   readonly objectId?: string;
+  /** With tracing on: the process's tracer and the span new spans hang under (never logged). */
+  readonly tracer?: Tracer;
+  readonly span?: Span;
 }
 
 const storage = new AsyncLocalStorage<WorkContext>();
@@ -34,7 +38,9 @@ export function currentContext(): WorkContext | undefined {
 export function contextualLogger(log: Logger): Logger {
   const withContext = (fields: Record<string, unknown> | undefined): Record<string, unknown> | undefined => {
     const context = storage.getStore();
-    return context ? { ...context, ...fields } : fields;
+    if (!context) return fields;
+    const { requestId, workKind, objectId } = context;
+    return { ...(requestId ? { requestId } : {}), ...(workKind ? { workKind } : {}), ...(objectId ? { objectId } : {}), ...fields };
   };
   return {
     debug: (msg, fields) => log.debug(msg, withContext(fields)),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { WORK_CHANNEL } from '../domain/work-kinds.js';
 import type { Logger } from '../logging/logger.js';
 import { runWithContext } from '../observability/request-context.js';
+import { failed, SpanKind, startSpan, type Tracer } from '../observability/tracing.js';
 import { ProviderError } from '../providers/cloud-provider.js';
 import type { Store } from '../store/database.js';
 import { WorkQueueRepository, type ClaimedItem } from '../store/work-queue.repository.js';
@@ -18,6 +19,8 @@ export interface ControllerOptions {
   readonly resync: () => Promise<void>;
   /** Told of every pass and lease takeover (metrics); must not throw. */
   readonly observer?: ControllerObserver;
+  /** With tracing on: each pass is a consumer span, a child of the span that enqueued the item (its saved `traceparent`). */
+  readonly tracer?: Tracer;
 }
 
 /** What the controller reports as it works, for any work kind in the registry. */
@@ -135,7 +138,29 @@ export class Controller {
         report('dropped');
         return;
       }
-      const outcome = await runWithContext({ ...(item.requestId ? { requestId: item.requestId } : {}), workKind: item.kind, objectId: item.key }, () => handler(item.key));
+      const span = startSpan(this.options.tracer, `reconcile ${item.kind}`, {
+        kind: SpanKind.CONSUMER,
+        parent: item.traceParent,
+        attributes: {
+          'privlink.work_kind': item.kind,
+          'privlink.object_id': item.key,
+          'privlink.attempt': item.attempts + 1,
+          ...(item.requestId ? { 'privlink.request_id': item.requestId } : {}),
+        },
+      });
+      let outcome;
+      try {
+        outcome = await runWithContext(
+          { ...(item.requestId ? { requestId: item.requestId } : {}), workKind: item.kind, objectId: item.key, ...(span ? { tracer: this.options.tracer, span } : {}) },
+          () => handler(item.key),
+        );
+        span?.setAttribute('privlink.outcome', outcome.kind);
+      } catch (error) {
+        if (span) failed(span, error);
+        throw error;
+      } finally {
+        span?.end();
+      }
       if (outcome.kind === 'done') await this.queue.complete(item, this.owner);
       else await this.queue.release(item, this.owner, outcome.afterMs, null, true);
       report(outcome.kind);

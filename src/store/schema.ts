@@ -179,6 +179,8 @@ export interface ReconcileQueueTable {
   last_error: string | null;
   /** `X-Request-Id` of the Admin API request that last enqueued the item (null: resync or the reconciler). */
   request_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** W3C `traceparent` of the span that last enqueued the item (null: tracing off, resync). */
+  trace_parent: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface EventsTable {

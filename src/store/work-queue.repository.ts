@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { currentContext } from '../observability/request-context.js';
+import { inSpan, SpanKind, traceparentOf } from '../observability/tracing.js';
 import type { Executor } from './database.js';
 
 /** A claimed work item: the key to reconcile and the generation it was claimed at. */
@@ -12,6 +13,8 @@ export interface ClaimedItem {
   readonly takenOver?: boolean;
   /** `X-Request-Id` of the Admin API request that last enqueued the item, if one did. */
   readonly requestId?: string;
+  /** W3C `traceparent` of the span that last enqueued the item (tracing on), the parent of the passes' spans. */
+  readonly traceParent?: string;
 }
 
 /**
@@ -24,17 +27,22 @@ export class WorkQueueRepository {
   /**
    * Makes (kind, key) due after `delayMs` (0 = now). An existing row keeps the earlier due time and
    * gets a new generation, so a pass in flight will not drop this wake-up. Idempotent. Inside an
-   * Admin API request the item records that request's id (a resync keeps the one recorded).
+   * Admin API request the item records that request's id (a resync keeps the one recorded); with
+   * tracing on, a producer span `enqueue <kind>` whose `traceparent` the item keeps.
    */
   async enqueue(kind: string, key: string, delayMs = 0): Promise<void> {
     const requestId = currentContext()?.requestId ?? null;
-    await sql`
-      insert into reconcile_queue (kind, key, due_at, request_id)
-      values (${kind}, ${key}, now() + make_interval(secs => ${delayMs / 1000}), ${requestId})
-      on conflict (kind, key) do update
-        set due_at = least(reconcile_queue.due_at, excluded.due_at),
-            generation = reconcile_queue.generation + 1,
-            request_id = coalesce(excluded.request_id, reconcile_queue.request_id)`.execute(this.db);
+    await inSpan(`enqueue ${kind}`, { kind: SpanKind.PRODUCER, attributes: { 'privlink.work_kind': kind, 'privlink.object_id': key } }, async (span) => {
+      const traceParent = traceparentOf(span);
+      await sql`
+        insert into reconcile_queue (kind, key, due_at, request_id, trace_parent)
+        values (${kind}, ${key}, now() + make_interval(secs => ${delayMs / 1000}), ${requestId}, ${traceParent})
+        on conflict (kind, key) do update
+          set due_at = least(reconcile_queue.due_at, excluded.due_at),
+              generation = reconcile_queue.generation + 1,
+              request_id = coalesce(excluded.request_id, reconcile_queue.request_id),
+              trace_parent = coalesce(excluded.trace_parent, reconcile_queue.trace_parent)`.execute(this.db);
+    });
   }
 
   /**
@@ -43,7 +51,7 @@ export class WorkQueueRepository {
    * (a replica that died) makes its items claimable again.
    */
   async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedItem[]> {
-    const result = await sql<{ kind: string; key: string; generation: number; attempts: number; taken_over: boolean; request_id: string | null }>`
+    const result = await sql<{ kind: string; key: string; generation: number; attempts: number; taken_over: boolean; request_id: string | null; trace_parent: string | null }>`
       update reconcile_queue q
          set lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${leaseMs / 1000})
         from (select kind, key, lease_owner is not null as taken_over from reconcile_queue
@@ -52,7 +60,7 @@ export class WorkQueueRepository {
                limit ${limit}
                for update skip locked) c
        where q.kind = c.kind and q.key = c.key
-      returning q.kind, q.key, q.generation, q.attempts, c.taken_over, q.request_id`.execute(this.db);
+      returning q.kind, q.key, q.generation, q.attempts, c.taken_over, q.request_id, q.trace_parent`.execute(this.db);
     return result.rows.map((row) => ({
       kind: row.kind,
       key: row.key,
@@ -60,6 +68,7 @@ export class WorkQueueRepository {
       attempts: Number(row.attempts),
       ...(row.taken_over ? { takenOver: true } : {}),
       ...(row.request_id ? { requestId: row.request_id } : {}),
+      ...(row.trace_parent ? { traceParent: row.trace_parent } : {}),
     }));
   }
 

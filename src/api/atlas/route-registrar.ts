@@ -1,4 +1,5 @@
 import { runWithContext } from '../../observability/request-context.js';
+import { requestTrace } from '../observability.hooks.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/app-context.js';
 import { ApiError } from '../../domain/errors.js';
@@ -118,7 +119,8 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
             const version = v2 && !wantsStream ? resolveVersion(request.headers.accept, options.versions ?? ['2023-01-01']) : undefined;
             if (access) await access(ctx, principal, params);
             const body = access ? parseRequestBody(request.body, request.headers['content-type']) : undefined;
-            const result = await runWithContext({ requestId: request.id }, () =>
+            const traced = requestTrace(request);
+            const result = await runWithContext({ requestId: request.id, ...traced }, () =>
               handler({ principal, params, query, body, base: baseUrl() + prefix, path, ctx, headers: request.headers }),
             );
             if (result.stream) return streamed(request, reply, result.status, result.stream, closing.signal);

@@ -1,8 +1,11 @@
-import * as accessList from '../../../app/access-list.service.js';
+import * as accessListUseCases from '../../../app/access-list.service.js';
 import { projectAccess } from '../../route-access.js';
 import { paginate } from '../pagination.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { accessListEntryJson } from '../serializers/access-list.serializer.js';
+import { tracedUseCases } from '../../../observability/tracing.js';
+
+const accessList = tracedUseCases(accessListUseCases);
 
 const LIST = '/groups/:groupId/accessList';
 const ENTRY = `${LIST}/:entryValue`;

@@ -1,4 +1,4 @@
-import * as clusters from '../../../app/clusters.service.js';
+import * as clustersUseCases from '../../../app/clusters.service.js';
 import type { ClusterConnectionStrings } from '../../../app/connection-strings.js';
 import type { ClusterRecord } from '../../../domain/cluster.js';
 import type { AppContext } from '../../../app/app-context.js';
@@ -6,6 +6,9 @@ import { paginate } from '../pagination.js';
 import { projectAccess } from '../../route-access.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { clusterJson } from '../serializers/clusters.serializer.js';
+import { tracedUseCases } from '../../../observability/tracing.js';
+
+const clusters = tracedUseCases(clustersUseCases);
 
 const CLUSTER_VERSIONS = ['2023-01-01', '2023-02-01', '2024-08-05', '2024-10-23'];
 

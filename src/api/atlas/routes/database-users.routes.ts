@@ -1,8 +1,11 @@
-import * as users from '../../../app/database-users.service.js';
+import * as usersUseCases from '../../../app/database-users.service.js';
 import { projectAccess } from '../../route-access.js';
 import { paginate } from '../pagination.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { databaseUserJson } from '../serializers/database-users.serializer.js';
+import { tracedUseCases } from '../../../observability/tracing.js';
+
+const users = tracedUseCases(usersUseCases);
 
 const USERS = '/groups/:groupId/databaseUsers';
 const USER = `${USERS}/:databaseName/:username`;

@@ -1,10 +1,13 @@
-import * as events from '../../../app/events.service.js';
+import * as eventsUseCases from '../../../app/events.service.js';
 import { nextEvents, openEventStream } from '../../../app/event-stream.service.js';
 import type { EventRecord } from '../../../domain/event.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { iso } from '../serializers/identity.serializer.js';
 import type { PaginatedWire } from '../wire/common.wire.js';
 import type { EventWire } from '../wire/events.wire.js';
+import { tracedUseCases } from '../../../observability/tracing.js';
+
+const events = tracedUseCases(eventsUseCases);
 
 /** `GET /groups/{groupId}/events[/{eventId}]` in Atlas's activity-feed shape. */
 export function eventsRoutes(r: RouteRegistrar): void {

@@ -1,13 +1,19 @@
-import * as apiKeys from '../../../app/api-keys.service.js';
-import * as limits from '../../../app/project-limits.service.js';
-import * as organizations from '../../../app/organizations.service.js';
-import * as projects from '../../../app/projects.service.js';
+import * as apiKeysUseCases from '../../../app/api-keys.service.js';
+import * as limitsUseCases from '../../../app/project-limits.service.js';
+import * as organizationsUseCases from '../../../app/organizations.service.js';
+import * as projectsUseCases from '../../../app/projects.service.js';
 import { apiError } from '../../../domain/errors.js';
 import type { Authenticator } from '../authenticate.js';
 import { paginate } from '../pagination.js';
 import { orgAccess, projectAccess, projectCreator, projectKeyAdmin, projectOrgOwner } from '../../route-access.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { apiKeyJson, organizationJson, projectJson, projectLimitJson } from '../serializers/identity.serializer.js';
+import { tracedUseCases } from '../../../observability/tracing.js';
+
+const apiKeys = tracedUseCases(apiKeysUseCases);
+const limits = tracedUseCases(limitsUseCases);
+const organizations = tracedUseCases(organizationsUseCases);
+const projects = tracedUseCases(projectsUseCases);
 
 /** Organizations, projects (groups), API keys and project limits. */
 export function identityRoutes(r: RouteRegistrar, authenticator: Authenticator): void {

@@ -1,10 +1,15 @@
-import * as services from '../../../app/endpoint-services.service.js';
-import * as endpoints from '../../../app/interface-endpoints.service.js';
-import * as regionalMode from '../../../app/regional-mode.service.js';
+import * as servicesUseCases from '../../../app/endpoint-services.service.js';
+import * as endpointsUseCases from '../../../app/interface-endpoints.service.js';
+import * as regionalModeUseCases from '../../../app/regional-mode.service.js';
 import { projectAccess } from '../../route-access.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { endpointServiceJson, interfaceEndpointJson } from '../serializers/private-endpoints.serializer.js';
 import type { RegionalModeWire } from '../wire/private-endpoints.wire.js';
+import { tracedUseCases } from '../../../observability/tracing.js';
+
+const services = tracedUseCases(servicesUseCases);
+const endpoints = tracedUseCases(endpointsUseCases);
+const regionalMode = tracedUseCases(regionalModeUseCases);
 
 /**
  * Atlas's private endpoint operations (endpoint services, interface endpoints, regional mode), with the status codes real Atlas returns (201 on

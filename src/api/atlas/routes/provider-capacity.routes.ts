@@ -1,10 +1,13 @@
-import * as pool from '../../../app/provider-accounts.service.js';
+import * as poolUseCases from '../../../app/provider-accounts.service.js';
 import { apiError } from '../../../domain/errors.js';
 import type { ProviderAccount } from '../../../domain/provider-capacity.js';
 import { orgAccess } from '../../route-access.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { iso } from '../serializers/identity.serializer.js';
 import type { CapacityLineWire, ListWire, ProviderAccountWire } from '../wire/provider-capacity.wire.js';
+import { tracedUseCases } from '../../../observability/tracing.js';
+
+const pool = tracedUseCases(poolUseCases);
 
 /**
  * privlink extension (v2 only): the provider account pool and its capacity, for Organization

@@ -1,5 +1,5 @@
-import * as endpoints from '../../../app/serverless-endpoints.service.js';
-import * as instances from '../../../app/serverless-instances.service.js';
+import * as endpointsUseCases from '../../../app/serverless-endpoints.service.js';
+import * as instancesUseCases from '../../../app/serverless-instances.service.js';
 import { serverlessConnectionStrings } from '../../../app/serverless-connection-strings.js';
 import { reader, type AppContext } from '../../../app/app-context.js';
 import type { ServerlessInstanceRecord } from '../../../domain/serverless-instance.js';
@@ -7,6 +7,10 @@ import { projectAccess } from '../../route-access.js';
 import { paginate } from '../pagination.js';
 import type { RouteRegistrar } from '../route-registrar.js';
 import { serverlessEndpointJson, serverlessInstanceJson } from '../serializers/serverless.serializer.js';
+import { tracedUseCases } from '../../../observability/tracing.js';
+
+const endpoints = tracedUseCases(endpointsUseCases);
+const instances = tracedUseCases(instancesUseCases);
 
 const INSTANCE = '/groups/:groupId/serverless/:instanceName';
 const ENDPOINTS = '/groups/:groupId/privateEndpoint/serverless/instance/:instanceName/endpoint';

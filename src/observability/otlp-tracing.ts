@@ -1,0 +1,30 @@
+import type { Tracer } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { TracingConfig } from '../config/config.js';
+
+/** A running OpenTelemetry tracer: hand `tracer` to the parts that make spans; `close` flushes what is buffered. */
+export interface OtlpTracing {
+  readonly tracer: Tracer;
+  close(): Promise<void>;
+}
+
+/**
+ * The OpenTelemetry SDK with one OTLP/HTTP (JSON) exporter to `config.endpoint`, spans batched
+ * (`OTEL_BSP_*` and the sampler `OTEL_TRACES_SAMPLER` / `_ARG` are read by the SDK itself), the
+ * resource naming the service. Nothing is registered globally: privlink passes this tracer down.
+ * Undefined when tracing is off.
+ */
+export function startOtlpTracing(config: TracingConfig): OtlpTracing | undefined {
+  if (config.exporter !== 'otlp' || !config.endpoint) return undefined;
+  const exporter = new OTLPTraceExporter({ url: config.endpoint, headers: { ...config.headers } });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': config.serviceName }),
+    spanProcessors: [new BatchSpanProcessor(exporter)],
+  });
+  return {
+    tracer: provider.getTracer('privlink'),
+    close: () => provider.shutdown(),
+  };
+}
