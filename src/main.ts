@@ -284,7 +284,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     const reconciler = controller;
     const readiness = storeReadiness({ store, ...(reconciler ? { reconcilerRunning: () => reconciler.running } : {}) });
     const api = await buildApiServer({
-      ctx,
+      // The node fault switch acts on the simulated nodes this process's data plane runs.
+      ctx: runtime ? { ...ctx, nodeFaults: runtime } : ctx,
       authenticator,
       log: log.child({ component: 'api' }),
       publicUrl: config.publicUrl,

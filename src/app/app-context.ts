@@ -5,6 +5,7 @@ import type { Schema } from '../store/schema.js';
 import { WORK_CHANNEL } from '../domain/work-kinds.js';
 import type { CloudProvider } from '../domain/regions.js';
 import { ReadCache } from './read-cache.js';
+import type { NodeFaultSwitch } from './simulated-nodes.service.js';
 
 /** Settings the use cases need besides the store. */
 export interface AppSettings {
@@ -24,6 +25,8 @@ export interface AppContext {
   readonly settings: AppSettings;
   /** Hot reads (see read-cache.ts). */
   readonly cache: ReadCache;
+  /** The local cloud's node fault switch (the data plane); absent when the local cloud is off. */
+  readonly nodeFaults?: NodeFaultSwitch;
   now(): Date;
 }
 

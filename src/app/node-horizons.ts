@@ -6,6 +6,8 @@ export interface NodeHorizon {
   readonly hosts: string[];
   readonly me: string;
   readonly primary?: string;
+  /** The members' target names, index-aligned with `hosts` (replica sets): lets a node name the current primary after a failover. */
+  readonly targets?: string[];
 }
 
 /**
@@ -42,5 +44,5 @@ export async function nodeHorizon(
   const hosts = entry.hosts.map((h) => `${h.host}:${h.port}`);
   const mine = entry.hosts.find((h) => h.targetName === targetName) ?? (entry.loadBalanced?.host.port === port ? entry.loadBalanced.host : undefined);
   if (!mine) return undefined;
-  return { hosts, me: `${mine.host}:${mine.port}`, ...(entry.type === 'MONGOD' ? { primary: hosts[0] } : {}) };
+  return { hosts, me: `${mine.host}:${mine.port}`, ...(entry.type === 'MONGOD' ? { primary: hosts[0], targets: entry.hosts.map((h) => h.targetName) } : {}) };
 }

@@ -74,6 +74,8 @@ const ERRORS = {
   CLUSTER_NOT_FOUND: { status: 404, detail: 'No cluster named %s exists in group %s.' },
   DUPLICATE_CLUSTER_NAME: { status: 400, detail: 'A cluster named %s is already present in group %s.' },
   CLUSTER_ALREADY_REQUESTED_DELETION: { status: 400, detail: 'Cluster %s has already been requested for deletion.' },
+  SIMULATED_NODE_NOT_FOUND: { status: 404, detail: 'No node named %s exists in cluster %s.', privlink: true },
+  SIMULATED_NODES_UNAVAILABLE: { status: 409, detail: 'Cluster %s has no simulated nodes running in this deployment: %s', privlink: true },
   CLUSTER_NOT_IDLE: { status: 409, detail: 'Cluster %s cannot be changed while its state is %s.', privlink: true },
   INVALID_CLUSTER_CONFIGURATION: { status: 400, detail: '%s' },
   REPLICA_SETS_NOT_ALLOWED_IN_REGIONALIZED_MODE: {

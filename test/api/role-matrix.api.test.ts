@@ -39,6 +39,8 @@ const MATRIX: Array<[string, string, unknown, [number, number, number, number, n
   ['GET', '/clusters/nope', undefined, [404, 404, 404, 403, 404]],
   ['PATCH', '/clusters/nope', {}, [403, 404, 404, 403, 404]],
   ['DELETE', '/clusters/nope', undefined, [403, 404, 404, 403, 404]],
+  ['POST', '/clusters/nope/privlink/nodes/node-0/stop', {}, [403, 404, 404, 403, 404]],
+  ['POST', '/clusters/nope/privlink/nodes/node-0/start', {}, [403, 404, 404, 403, 404]],
   ['GET', '/privateEndpoint/AWS/endpointService', undefined, [200, 200, 200, 403, 404]],
   ['POST', '/privateEndpoint/endpointService', {}, [403, 400, 403, 403, 404]],
   ['GET', `/privateEndpoint/AWS/endpointService/${S}`, undefined, [404, 404, 404, 403, 404]],

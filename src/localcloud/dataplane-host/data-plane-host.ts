@@ -18,6 +18,8 @@ import {
   type LookupBounds,
   type NodeAddress,
   type RuntimeCall,
+  type SimulatedNodeState,
+  type SimulatedNodeStatus,
   type ToWorker,
   type UserAnswer,
 } from './data-plane-protocol.js';
@@ -76,7 +78,7 @@ export class DataPlaneHost implements EndpointAddressBook {
   private worker: Worker | undefined;
   private readyWorker: Worker | undefined;
   private waiters: Array<{ resolve(worker: Worker): void; reject(error: Error): void }> = [];
-  private readonly calls = new PendingRequests<EnsureResult | AppServicesFrontEndAddresses | null>();
+  private readonly calls = new PendingRequests<EnsureResult | AppServicesFrontEndAddresses | SimulatedNodeStatus[] | null>();
   private readonly nodes = new Map<string, Readonly<Record<string, NodeAddress>>>();
   private readonly feed: SnapshotFeed | undefined;
   private readonly bounds: LookupBounds;
@@ -178,6 +180,11 @@ export class DataPlaneHost implements EndpointAddressBook {
     this.nodes.delete(clusterId);
   }
 
+  /** The node fault switch: takes one simulated node of a cluster down or brings it back up (see SimulatedClusterRuntime.setNodeState). */
+  async setNodeState(clusterId: string, targetName: string, state: SimulatedNodeState): Promise<SimulatedNodeStatus[]> {
+    return (await this.request({ method: 'setNodeState', clusterId, targetName, state })) as SimulatedNodeStatus[];
+  }
+
   /** Where a target's simulated node listens, as the worker last reported it. */
   addressOf(clusterId: string, targetName: string): { host: string; port: number } | undefined {
     return this.nodes.get(clusterId)?.[targetName];
@@ -213,7 +220,7 @@ export class DataPlaneHost implements EndpointAddressBook {
     return (await this.request(call)) as EnsureResult | null;
   }
 
-  private async request(call: RuntimeCall): Promise<EnsureResult | AppServicesFrontEndAddresses | null> {
+  private async request(call: RuntimeCall): Promise<EnsureResult | AppServicesFrontEndAddresses | SimulatedNodeStatus[] | null> {
     const worker = await this.whenReady();
     return this.calls.request((id) => post(worker, { type: 'call', id, call }));
   }

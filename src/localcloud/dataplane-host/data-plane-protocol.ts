@@ -45,6 +45,18 @@ export interface LookupBounds {
   readonly timeoutMs: number;
 }
 
+/** A simulated node as the fault switch reports it. */
+export interface SimulatedNodeStatus {
+  /** The target name (`node-0`, …, `mongos-0`). */
+  readonly name: string;
+  readonly state: SimulatedNodeState;
+  /** PRIMARY (the member that is primary now) or SECONDARY (every other member, up or down), MONGOS for a router. */
+  readonly role: 'PRIMARY' | 'SECONDARY' | 'MONGOS';
+}
+
+/** `UP`, or `DOWN` (taken down with the fault switch: its port resets every connection). */
+export type SimulatedNodeState = 'UP' | 'DOWN';
+
 /** Where a target's simulated node listens. */
 export interface NodeAddress {
   readonly host: string;
@@ -62,6 +74,8 @@ export type RuntimeCall =
   | { readonly method: 'ensure'; readonly cluster: ClusterRecord }
   | { readonly method: 'ensureFrontEnd'; readonly instance: ServerlessFrontEnd }
   | { readonly method: 'remove'; readonly clusterId: string }
+  /** The node fault switch: takes one simulated node of a cluster down or brings it back; answered with the cluster's nodes. */
+  | { readonly method: 'setNodeState'; readonly clusterId: string; readonly targetName: string; readonly state: SimulatedNodeState }
   /** Starts the App Services front end once (idempotent); answered with its private and public addresses. */
   | { readonly method: 'ensureAppServicesFrontEnd' };
 
@@ -79,6 +93,8 @@ export interface HorizonAnswer {
   readonly hosts: string[];
   readonly me: string;
   readonly primary?: string;
+  /** Target names index-aligned with `hosts` (replica sets). */
+  readonly targets?: string[];
 }
 
 /** A database user as a node needs it (app/node-users.ts): SCRAM credentials and roles, never a password. */
@@ -121,7 +137,7 @@ export type FromWorker =
   | { readonly type: 'log'; readonly level: Exclude<LogLevel, 'silent'>; readonly msg: string; readonly fields: Record<string, unknown> }
   /** Ask the main thread; answered by `lookup-result` with the same id. */
   | { readonly type: 'lookup'; readonly id: number; readonly lookup: Lookup }
-  | { readonly type: 'call-result'; readonly id: number; readonly ok: true; readonly value: EnsureResult | AppServicesFrontEndAddresses | null }
+  | { readonly type: 'call-result'; readonly id: number; readonly ok: true; readonly value: EnsureResult | AppServicesFrontEndAddresses | SimulatedNodeStatus[] | null }
   | { readonly type: 'call-result'; readonly id: number; readonly ok: false; readonly error: string }
   | { readonly type: 'pong' }
   /** Counter deltas since the last such message (gateway, DNS), at most once a second, none when idle. */

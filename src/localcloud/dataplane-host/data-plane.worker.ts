@@ -130,6 +130,7 @@ async function call(request: RuntimeCall) {
     const running = await appServicesFrontEnd;
     return { private: running.private, public: running.public };
   }
+  if (request.method === 'setNodeState') return runtime.setNodeState(request.clusterId, request.targetName, request.state);
   if (request.method === 'ensureFrontEnd') {
     const moved = await runtime.ensureFrontEnd(request.instance);
     return { moved, addresses: runtime.addressesOf(request.instance.id) };

@@ -18,9 +18,15 @@ export interface Horizon {
   me: string;
   /** The primary, `host:port`; absent when there is none. */
   primary?: string;
+  /** The members' target names (`node-0`, …), index-aligned with `hosts`, when known. */
+  targets?: string[];
 }
 
-/** What a node is; fixed for its lifetime. */
+/**
+ * What a node is. A replica-set member's `kind` and `electionId` change when its set elects a
+ * new primary (see simulated-replica-set-state.ts); every change bumps `topologyCounter`, as
+ * mongod bumps its topologyVersion counter, so awaiting monitors are answered at once.
+ */
 export interface NodeIdentity {
   kind: SimulatedNodeKind;
   /** Replica-set name (members only). */
@@ -28,7 +34,9 @@ export interface NodeIdentity {
   setVersion: number;
   /** topologyVersion.processId; also the mongos serviceId in load-balanced mode. */
   processId: ObjectId;
-  /** The primary's electionId. */
+  /** topologyVersion.counter: bumped on every change of role. */
+  topologyCounter: number;
+  /** The primary's electionId (reported while `kind` is 'primary'). */
   electionId: ObjectId;
   startedAt: Date;
   /** e.g. '7.0.0'. */
@@ -107,7 +115,7 @@ export function helloReply(node: NodeIdentity, facts: ConnectionFacts, request: 
   const legacy = commandName(request) !== 'hello';
   const writable = node.kind !== 'secondary';
   const reply: Document = {};
-  reply.topologyVersion = { processId: node.processId, counter: Long.fromNumber(0) };
+  reply.topologyVersion = { processId: node.processId, counter: Long.fromNumber(node.topologyCounter) };
   if (node.kind === 'mongos') {
     reply[legacy ? 'ismaster' : 'isWritablePrimary'] = true;
     reply.msg = 'isdbgrid';
@@ -210,10 +218,16 @@ export function newNodeIdentity(kind: SimulatedNodeKind, options: { setName?: st
     ...(options.setName !== undefined ? { setName: options.setName } : {}),
     setVersion: options.setVersion ?? 1,
     processId: new ObjectId(),
-    electionId: options.electionId ?? new ObjectId('7fffffff0000000000000001'),
+    topologyCounter: 0,
+    electionId: options.electionId ?? electionIdOfTerm(1),
     startedAt: new Date(),
     serverVersion,
     minWireVersion: 0,
     maxWireVersion,
   };
+}
+
+/** The electionId a primary elected in `term` reports: mongod's `OID::fromTerm` (0x7fffffff, then the term as 8 bytes). */
+export function electionIdOfTerm(term: number): ObjectId {
+  return new ObjectId(`7fffffff${term.toString(16).padStart(16, '0')}`);
 }

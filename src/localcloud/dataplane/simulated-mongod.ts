@@ -8,6 +8,7 @@
 // TLV (AWS VPC-endpoint id, Azure LinkID), like mongod's split horizons, through a function the
 // caller supplies and may change at any time.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { ObjectId } from 'bson';
 import { createSecureContext, TLSSocket, type SecureContext, type TlsOptions } from 'node:tls';
 import { awsVpceIdOf, azureLinkIdOf, readProxyHeader, type ProxyHeader } from './proxy-protocol.js';
 import { newNodeIdentity, type Horizon, type NodeIdentity, type SimulatedNodeKind } from './simulated-commands.js';
@@ -67,6 +68,12 @@ export interface SimulatedMongodOptions {
    * no users and no access control (like mongod without `--auth`). May be slow; may reject.
    */
   users?: (username: string, context: HorizonContext) => Promise<SimulatedUser | undefined>;
+  /**
+   * The target name of the set's current primary (undefined: none), for a set that can fail over:
+   * a horizon that names its members' targets (`Horizon.targets`) then reports that member as
+   * `primary`, whatever the horizon said when it was looked up.
+   */
+  primaryTarget?: () => string | undefined;
   /** Require a PROXY v2 header before anything else (the gateway sends one). Default false. */
   proxyProtocol?: boolean;
   /** A PROXY header not complete this long after the connection opened closes it. Default 5000. */
@@ -107,6 +114,7 @@ export class SimulatedMongod {
   private nextConnectionId = 1;
   private boundPort = 0;
   private stopped = false;
+  private down = false;
 
   constructor(private readonly options: SimulatedMongodOptions) {
     if (options.kind !== 'mongos' && !options.setName) throw new Error(`a simulated ${options.kind} needs a setName`);
@@ -142,6 +150,47 @@ export class SimulatedMongod {
   /** Replaces the horizon selector; applies from the next hello on every connection. */
   setHorizonFor(selector: HorizonSelector | undefined): void {
     this.horizonSelector = selector;
+  }
+
+  /** Whether the node is down (the fault switch): it keeps its port but resets every connection. */
+  get isDown(): boolean {
+    return this.down;
+  }
+
+  /**
+   * A replica-set member changes role (its set elected a new primary): from the next hello on
+   * every connection, and at once for monitors waiting in an awaitable hello (the topologyVersion
+   * counter moves). `electionId` is the new primary's; secondaries report none.
+   */
+  setRole(kind: 'primary' | 'secondary', electionId?: ObjectId): void {
+    if (this.options.kind === 'mongos') throw new Error('a simulated mongos has no replica-set role');
+    if (this.identity.kind === kind && (!electionId || this.identity.electionId.equals(electionId))) return;
+    this.identity.kind = kind;
+    if (electionId) this.identity.electionId = electionId;
+    this.identity.topologyCounter++;
+    this.log('info', `simulated node is now ${kind}`, { electionId: this.identity.electionId.toHexString() });
+    for (const session of this.sessions) session.topologyChanged();
+  }
+
+  /**
+   * The fault switch: takes the node down (every open connection is reset, and every new one is
+   * reset as soon as it is accepted: never a hang) or brings it back up as a restarted mongod
+   * (a new topologyVersion processId, counter 0) in role `kind`. The port stays bound, so the
+   * load balancer's target does not move.
+   */
+  setDown(down: boolean, kind?: 'primary' | 'secondary'): void {
+    if (down === this.down) return;
+    this.down = down;
+    if (down) {
+      for (const session of this.sessions) session.dispose();
+      for (const socket of this.sockets) socket.resetAndDestroy();
+      this.log('info', 'simulated node down (connections reset)', {});
+      return;
+    }
+    this.identity.processId = new ObjectId();
+    this.identity.topologyCounter = 0;
+    if (kind) this.identity.kind = kind;
+    this.log('info', `simulated node up again as ${this.identity.kind}`, {});
   }
 
   /** Binds the listener. Rejects with the bind error (e.g. EADDRINUSE). */
@@ -197,6 +246,10 @@ export class SimulatedMongod {
     raw.on('error', () => raw.destroy());
     if (this.stopped) {
       raw.destroy();
+      return;
+    }
+    if (this.down) {
+      raw.resetAndDestroy();
       return;
     }
     let proxy: ProxyHeader | undefined;
@@ -256,11 +309,15 @@ export class SimulatedMongod {
         return undefined;
       });
     }
+    if (this.down) {
+      raw.resetAndDestroy();
+      return;
+    }
     const users = this.options.users;
     const session = new WireSession(
       stream,
       this.identity,
-      () => ({ connectionId, horizon: pinned ?? this.horizonOf(context), clientAddress }),
+      () => ({ connectionId, horizon: this.withPrimary(pinned ?? this.horizonOf(context)), clientAddress }),
       (error) => this.log('warn', 'simulated mongod closed a connection after a malformed or incomplete message', { error: error.message, connectionId }),
       {
         ...(users
@@ -283,6 +340,16 @@ export class SimulatedMongod {
     if (early.length > 0) session.receive(early);
     stream.on('data', (chunk: Buffer) => session.receive(chunk));
     stream.resume(); // readProxyHeader left the socket paused; a 'data' listener alone would not resume it
+  }
+
+  /** The horizon with its `primary` naming the set's current primary, when the caller tracks it (`primaryTarget`). */
+  private withPrimary(horizon: Horizon): Horizon {
+    const current = this.options.primaryTarget;
+    if (!current || !horizon.targets) return horizon;
+    const primary = current();
+    const index = primary === undefined ? -1 : horizon.targets.indexOf(primary);
+    const { primary: _stale, ...rest } = horizon;
+    return index >= 0 ? { ...rest, primary: horizon.hosts[index]! } : rest;
   }
 
   private handshake(raw: Socket): Promise<TLSSocket> {

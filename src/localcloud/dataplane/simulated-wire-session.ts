@@ -41,8 +41,8 @@ const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 
 /**
  * The wire-protocol conversation on one connection. Requests are answered in order. An awaitable
- * hello (with `topologyVersion` and `maxAwaitTimeMS`) is answered after `maxAwaitTimeMS`, as a
- * server whose topology does not change would; with `exhaustAllowed` it keeps answering every
+ * hello (with `topologyVersion` and `maxAwaitTimeMS`) is answered after `maxAwaitTimeMS`, or at
+ * once when the node's topology changes (`topologyChanged`); with `exhaustAllowed` it keeps answering every
  * `maxAwaitTimeMS` with `moreToCome` set (the driver treats a streaming reply without it as an
  * error and resets the server), until the client sends something else or hangs up.
  */
@@ -50,7 +50,7 @@ export class WireSession {
   private readonly framer: MessageFramer;
   private readonly queue: WireRequest[] = [];
   private queuedBytes = 0;
-  private waiting: { timer: NodeJS.Timeout; exhaust: boolean } | undefined;
+  private waiting: { timer: NodeJS.Timeout; exhaust: boolean; fire: () => void } | undefined;
   private incompleteTimer: NodeJS.Timeout | undefined;
   private readonly incompleteMessageTimeoutMs: number;
   private readingPaused = false;
@@ -214,18 +214,19 @@ export class WireSession {
     return rolesRefusal(user, command, db) ?? commandReply(this.identity, this.facts(), command);
   }
 
-  /** How long an awaitable hello waits: maxAwaitTimeMS when the client's topologyVersion is ours, 0 when it is stale. */
+  /** How long an awaitable hello waits: maxAwaitTimeMS when the client's topologyVersion is ours, 0 when it is stale (another process, or an older counter). */
   private awaitTimeMs(command: Document): number | undefined {
     const topologyVersion = command.topologyVersion as Document | undefined;
     if (!topologyVersion || command.maxAwaitTimeMS === undefined) return undefined;
     const maxAwait = Math.max(0, Math.min(toNumber(command.maxAwaitTimeMS), 600_000));
     const sameProcess = String(topologyVersion.processId) === this.identity.processId.toHexString();
     const clientCounter = toNumber(topologyVersion.counter);
-    return sameProcess && clientCounter >= 0 ? maxAwait : 0;
+    return sameProcess && clientCounter >= this.identity.topologyCounter ? maxAwait : 0;
   }
 
   private awaitThenReply(command: Document, responseTo: number, delayMs: number, exhaust: boolean): void {
-    const timer = setTimeout(() => {
+    const fire = (): void => {
+      if (this.waiting) clearTimeout(this.waiting.timer);
       this.waiting = undefined;
       if (this.disposed) return;
       const replyId = WireSession.nextReplyId++;
@@ -238,8 +239,16 @@ export class WireSession {
       } else {
         this.drain();
       }
-    }, delayMs);
-    this.waiting = { timer, exhaust };
+    };
+    this.waiting = { timer: setTimeout(fire, delayMs), exhaust, fire };
+  }
+
+  /**
+   * The node's topology changed (its role, its set's primary): a waiting awaitable hello is
+   * answered now with the new state, as mongod answers when its topologyVersion counter moves.
+   */
+  topologyChanged(): void {
+    this.waiting?.fire();
   }
 
   private send(bytes: Buffer): void {

@@ -7,6 +7,8 @@ import type { LocalCertificateAuthority } from '../dataplane/certificates.js';
 import type { SnapshotProxyTlv } from '../common/data-plane-snapshot.js';
 import { startSimulatedMongod, type HorizonContext, type SimulatedMongod, type SimulatedUser } from '../dataplane/simulated-mongod.js';
 import { endpointTlvOf } from '../gateway/endpoint-tlv.js';
+import { electionIdOfTerm } from '../dataplane/simulated-commands.js';
+import type { SimulatedNodeState, SimulatedNodeStatus } from '../dataplane-host/data-plane-protocol.js';
 
 /**
  * Looks up the horizon a node answers in for one connection (see app/node-horizons.ts): `via`
@@ -17,7 +19,7 @@ export type HorizonLookup = (
   clusterId: string,
   targetName: string,
   via: { endpointId?: string; sni?: string },
-) => Promise<{ hosts: string[]; me: string; primary?: string } | undefined>;
+) => Promise<{ hosts: string[]; me: string; primary?: string; targets?: string[] } | undefined>;
 
 /**
  * Looks up the database user `username` who may log in to the deployment `deploymentId` (a
@@ -41,6 +43,12 @@ interface RunningNode {
   readonly node: SimulatedMongod;
 }
 
+/** A replica set's election state: the term (electionId) and the member that is primary in it. */
+interface Election {
+  term: number;
+  primary: string | undefined;
+}
+
 /**
  * Runs the local cloud's **simulated** MongoDB nodes: one small wire-protocol service per
  * addressable target (mongod of a replica set, mongos of a sharded cluster) on 127.0.0.1 and a
@@ -55,6 +63,7 @@ interface RunningNode {
 export class SimulatedClusterRuntime {
   private readonly clusters = new Map<string, RunningNode[]>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly elections = new Map<string, Election>();
 
   constructor(
     private readonly options: {
@@ -113,8 +122,30 @@ export class SimulatedClusterRuntime {
     await this.serialised(clusterId, async () => {
       const nodes = this.clusters.get(clusterId) ?? [];
       this.clusters.delete(clusterId);
+      this.elections.delete(clusterId);
       await Promise.all(nodes.map((n) => n.node.stop()));
       if (nodes.length > 0) this.options.log.info('simulated nodes stopped', { clusterId, nodes: nodes.length });
+    });
+  }
+
+  /**
+   * The node fault switch: takes one node of a cluster down (its port resets every connection)
+   * or brings it back. A replica set then behaves as a real one: when the primary goes, the first
+   * remaining member (in target order) is elected in a new term (a higher electionId; setVersion
+   * stays, the configuration did not change) if a majority of members is up, else the set has no
+   * primary; a member that comes back rejoins as a secondary. Resolves with the cluster's nodes.
+   */
+  setNodeState(clusterId: string, targetName: string, state: SimulatedNodeState): Promise<SimulatedNodeStatus[]> {
+    return this.serialised(clusterId, async () => {
+      const nodes = this.clusters.get(clusterId) ?? [];
+      const running = nodes.find((n) => n.target.name === targetName);
+      if (!running) throw new Error(`no simulated node ${targetName} of cluster ${clusterId} runs here`);
+      const election = this.elections.get(clusterId);
+      if (state === 'DOWN') running.node.setDown(true);
+      else if (running.node.isDown) running.node.setDown(false, running.target.kind === 'mongos' ? undefined : 'secondary');
+      if (election && running.target.kind === 'mongod') this.elect(clusterId, nodes, election);
+      this.options.log.info(`simulated node ${state === 'DOWN' ? 'taken down' : 'brought up'}`, { clusterId, node: targetName, primary: election?.primary ?? null });
+      return nodes.map((n) => statusOf(n, election));
     });
   }
 
@@ -145,6 +176,8 @@ export class SimulatedClusterRuntime {
     const setName = replicaSetName(cluster.id);
     const internal = (t: AddressableTarget) => `${cluster.name.toLowerCase()}-${t.name}.${cluster.id}.privlink.internal:27017`;
     const primary = wanted.find((t) => t.kind === 'mongod');
+    const election: Election = { term: 1, primary: primary?.name };
+    const memberTargets = wanted.filter((t) => t.kind === 'mongod');
     const nodes: RunningNode[] = [];
     for (const target of wanted) {
       const node = await startSimulatedMongod({
@@ -154,7 +187,13 @@ export class SimulatedClusterRuntime {
         ...(target.kind === 'mongod' ? { setName } : {}),
         serverVersion: `${cluster.spec.mongoDBMajorVersion}.0`,
         // Reached directly (not through an endpoint) a node reports internal names nobody can resolve, as Atlas's do.
-        defaultHorizon: { hosts: wanted.filter((t) => t.kind === 'mongod').map(internal), me: internal(target), ...(primary ? { primary: internal(primary) } : {}) },
+        defaultHorizon: {
+          hosts: memberTargets.map(internal),
+          me: internal(target),
+          ...(primary ? { primary: internal(primary) } : {}),
+          targets: memberTargets.map((t) => t.name),
+        },
+        ...(target.kind === 'mongod' ? { primaryTarget: () => election.primary } : {}),
         horizonForConnection: (context: HorizonContext) => {
           const tlv = context.proxy ? endpointTlvOf(context.proxy) : undefined;
           const endpointId = tlv ? (this.options.endpointIdOf ?? awsOnly)(tlv) : undefined;
@@ -168,6 +207,8 @@ export class SimulatedClusterRuntime {
       nodes.push({ target, node });
     }
     this.clusters.set(cluster.id, nodes);
+    if (primary) this.elections.set(cluster.id, election);
+    else this.elections.delete(cluster.id);
     if (nodes.length > 0 || running.length > 0) {
       this.options.log.info('simulated nodes running (they store nothing)', {
         clusterId: cluster.id,
@@ -176,6 +217,22 @@ export class SimulatedClusterRuntime {
       });
     }
     return true;
+  }
+
+  /** Keeps (or makes) a primary among the members that are up, as a replica set's election would. */
+  private elect(clusterId: string, nodes: readonly RunningNode[], election: Election): void {
+    const members = nodes.filter((n) => n.target.kind === 'mongod');
+    const up = members.filter((n) => !n.node.isDown);
+    const majority = up.length * 2 > members.length;
+    const current = up.find((n) => n.target.name === election.primary);
+    const primary = majority ? (current ?? up[0]) : undefined;
+    if (primary?.target.name !== election.primary) {
+      if (primary) election.term += 1;
+      election.primary = primary?.target.name;
+    }
+    const electionId = electionIdOfTerm(election.term);
+    for (const member of up) member.node.setRole(member === primary ? 'primary' : 'secondary', member === primary ? electionId : undefined);
+    this.options.log.info('simulated replica set election state', { clusterId, term: election.term, primary: election.primary ?? null });
   }
 
   /** The user lookup of one deployment's nodes (the same on every node of it). */
@@ -193,4 +250,10 @@ export class SimulatedClusterRuntime {
     );
     return next;
   }
+}
+
+function statusOf(running: RunningNode, election: Election | undefined): SimulatedNodeStatus {
+  const up = !running.node.isDown;
+  const role = running.target.kind === 'mongos' ? 'MONGOS' : up && election?.primary === running.target.name ? 'PRIMARY' : 'SECONDARY';
+  return { name: running.target.name, state: up ? 'UP' : 'DOWN', role };
 }

@@ -10,6 +10,7 @@ import { describeVpcsCommand } from './aws/describe-vpcs.command.js';
 import { setAvailabilityZoneStateCommand } from './aws/set-availability-zone-state.command.js';
 import { localcloudAzureGroup } from './azure/azure.group.js';
 import { localcloudGcpGroup } from './gcp/gcp.group.js';
+import { localcloudNodesGroup } from './nodes/nodes.group.js';
 
 /** `privlink localcloud aws|azure|gcp …`: the customer's side of the local cloud, when the `aws`, `az` or `gcloud` CLI is not at hand. */
 export const localcloudGroup = defineGroup({
@@ -36,5 +37,6 @@ export const localcloudGroup = defineGroup({
     }),
     localcloudAzureGroup,
     localcloudGcpGroup,
+    localcloudNodesGroup,
   ],
 });
