@@ -150,7 +150,7 @@ describe('the public path with the IP access list', () => {
 
   test('with 127.0.0.1 on the list the driver logs in over standardSrv; hello reports the public names', async () => {
     const added = await stack.owner.post(`${stack.project}/accessList`, [{ ipAddress: '127.0.0.1', comment: 'this host' }]);
-    assert.equal(added.status, 201, added.text);
+    assert.equal(added.status, 200, added.text);
     await eventuallyConnects(true);
     const c = publicClient(standardSrv);
     try {
@@ -176,14 +176,14 @@ describe('the public path with the IP access list', () => {
   test('a temporary entry admits until its deleteAfterDate, then refuses', async () => {
     const deleteAfterDate = new Date(Date.now() + 6000).toISOString();
     const added = await stack.owner.post(`${stack.project}/accessList`, [{ cidrBlock: '127.0.0.0/8', deleteAfterDate }]);
-    assert.equal(added.status, 201, added.text);
+    assert.equal(added.status, 200, added.text);
     await eventuallyConnects(true);
     await eventuallyConnects(false);
   });
 
   test('an awsSecurityGroup entry admits no public client', async () => {
     const added = await stack.owner.post(`${stack.project}/accessList`, [{ awsSecurityGroup: 'sg-0123456789abcdef0' }]);
-    if (added.status !== 201) return; // the API may require a peering connection for it; nothing to show then
+    assert.equal(added.status, 200, added.text);
     assert.equal(await connects(standardSrv), false);
   });
 });
