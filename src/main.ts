@@ -13,6 +13,7 @@ import { ConsoleSessions } from './app/console-sessions.service.js';
 import { describeConfig, type PrivlinkConfig } from './config/config.js';
 import { nodeDatabaseUser } from './app/node-users.js';
 import { nodeHorizon } from './app/node-horizons.js';
+import { publicAccessList, publicRoutes } from './app/public-path.js';
 import { privateDnsAnswer } from './app/private-dns-zone.js';
 import { appTrafficAccess } from './app/appservices-traffic.js';
 import { createLocalCloudAws, type LocalCloudAws } from './localcloud/aws/local-cloud-aws.js';
@@ -182,10 +183,13 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
           }
         : null,
       lookups: {
-        dnsRecords: (name, type, addresses) => privateDnsAnswer(repositories(store.db), config.domain, DNS_TTL, addresses, name, type),
+        dnsRecords: (name, type, addresses) =>
+          privateDnsAnswer(repositories(store.db), config.domain, DNS_TTL, addresses, name, type, { loopbackBase: config.localCloud.loopbackBase }),
         horizon: (clusterId, targetName, via) => nodeHorizon(repositories(store.db), config.domain, clusterId, targetName, via),
         databaseUser: (deploymentId, username) => nodeDatabaseUser(repositories(store.db), deploymentId, username, new Date()),
         appAccess: (clientAppId, endpointId, channel) => appTrafficAccess(repositories(store.db), clientAppId, { ...(endpointId ? { endpointId } : {}) }, channel),
+        publicRoutes: () => publicRoutes(repositories(store.db), config.domain, config.localCloud.loopbackBase),
+        accessList: (projectId) => publicAccessList(repositories(store.db), projectId),
       },
       writes: store.writes,
       onSnapshot: (snapshot) => {

@@ -2,9 +2,12 @@ import { privateEndpointTopology, type TopologyEntry } from '../domain/private-e
 import type { ClusterRecord } from '../domain/cluster.js';
 import type { Repositories } from '../store/repositories.js';
 import { reader, type AppContext } from './app-context.js';
+import { clusterPublicTopology } from './public-path.js';
 
 /**
- * The `connectionStrings` object of a cluster (Atlas's `ClusterConnectionStrings`). `privateEndpoint[]` lists the
+ * The `connectionStrings` object of a cluster (Atlas's `ClusterConnectionStrings`): `standard` and
+ * `standardSrv` for the public path (admitted by the project's IP access list), and the private
+ * endpoint strings. `privateEndpoint[]` lists the
  * private-endpoint-aware strings; it is filled only when every region of the cluster has an
  * AVAILABLE endpoint (as Atlas documents). Everything it is made of is stored (host suffix, `pl-<n>` indexes,
  * ports), so the strings are the same after a restart.
@@ -13,6 +16,9 @@ export interface ClusterConnectionStrings {
   readonly awsPrivateLink: Readonly<Record<string, string>>;
   readonly awsPrivateLinkSrv: Readonly<Record<string, string>>;
   readonly privateEndpoint: readonly PrivateEndpointConnectionString[];
+  /** The public path's strings (domain/public-topology.ts); absent for shared tiers and until the cluster's ports are allocated. */
+  readonly standard?: string;
+  readonly standardSrv?: string;
 }
 
 export interface PrivateEndpointConnectionString {
@@ -45,6 +51,7 @@ export async function clusterTopology(repos: Repositories, cluster: ClusterRecor
 /** `connectionStrings` of a cluster as the API shows it. */
 export async function connectionStringsOf(ctx: AppContext, cluster: ClusterRecord): Promise<ClusterConnectionStrings> {
   const entries = await clusterTopology(reader(ctx), cluster, ctx.settings.domain);
+  const publicPath = await clusterPublicTopology(reader(ctx), cluster, ctx.settings.domain);
   const awsPrivateLink: Record<string, string> = {};
   const awsPrivateLinkSrv: Record<string, string> = {};
   for (const entry of entries) {
@@ -64,5 +71,6 @@ export async function connectionStringsOf(ctx: AppContext, cluster: ClusterRecor
       ...(entry.srvShardOptimizedConnectionString ? { srvShardOptimizedConnectionString: entry.srvShardOptimizedConnectionString } : {}),
       type: entry.type,
     })),
+    ...(publicPath ? { standard: publicPath.standard, standardSrv: publicPath.standardSrv } : {}),
   };
 }

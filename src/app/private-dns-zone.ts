@@ -1,7 +1,8 @@
 import type { Repositories } from '../store/repositories.js';
 import { serverlessEndpointHost, serverlessSrvName } from '../domain/serverless-topology.js';
 import { clusterTopology } from './connection-strings.js';
-import { privateDnsRecords, type EndpointAddressBook, type PrivateDnsRecord } from './private-dns.js';
+import { privateDnsRecords, type EndpointAddressBook, type PrivateDnsRecord, type PublicPathDns } from './private-dns.js';
+import { clusterPublicTopology } from './public-path.js';
 
 /** The zone's start of authority, as the DNS server writes it. */
 export type PrivateDnsSoa = Extract<PrivateDnsRecord, { type: 'SOA' }>;
@@ -34,15 +35,24 @@ export function privateZoneSoa(domain: string, ttl: number): PrivateDnsSoa {
 }
 
 /**
- * Answers one question for the private zone `<domain>` from stored state (see `PrivateDnsAnswer`).
+ * Answers one question for the private zone `<domain>` from stored state (see `PrivateDnsAnswer`);
+ * with `publicPath`, the clusters' public names too.
  * `name` is compared case-insensitively; a trailing dot is ignored. `ttl` is the zone's record TTL.
  */
-export async function privateDnsAnswer(repos: Repositories, domain: string, ttl: number, addresses: EndpointAddressBook, name: string, type: string): Promise<PrivateDnsAnswer> {
+export async function privateDnsAnswer(
+  repos: Repositories,
+  domain: string,
+  ttl: number,
+  addresses: EndpointAddressBook,
+  name: string,
+  type: string,
+  publicPath?: PublicPathDns,
+): Promise<PrivateDnsAnswer> {
   const lower = name.toLowerCase().replace(/\.$/, '');
   if (lower !== domain && !lower.endsWith(`.${domain}`)) return { rcode: 'REFUSED', records: [] };
   const soa = { zone: domain, record: privateZoneSoa(domain, ttl) };
   if (lower === domain) return { rcode: 'NOERROR', records: type === 'SOA' || type === 'ANY' ? [soa.record] : [], soa };
-  const records = await privateDnsRecords(repos, domain, addresses, lower, type);
+  const records = await privateDnsRecords(repos, domain, addresses, lower, type, publicPath);
   if (records) return { rcode: 'NOERROR', records, soa };
   const below = `.${lower}`;
   const names = await projectOwnerNames(repos, domain, lower);
@@ -59,6 +69,8 @@ export async function projectOwnerNames(repos: Repositories, domain: string, nam
   if (!project) return [];
   const names: string[] = [];
   for (const cluster of await repos.clusters.listByProject(project.id)) {
+    const publicPath = await clusterPublicTopology(repos, cluster, domain);
+    if (publicPath) names.push(publicPath.srvName, `_mongodb._tcp.${publicPath.srvName}`, ...publicPath.hosts.map((h) => h.host));
     for (const entry of await clusterTopology(repos, cluster, domain)) {
       names.push(entry.srvName, `_mongodb._tcp.${entry.srvName}`, ...entry.hosts.map((h) => h.host));
       if (entry.loadBalanced) names.push(entry.loadBalanced.srvName, `_mongodb._tcp.${entry.loadBalanced.srvName}`, entry.loadBalanced.host.host);

@@ -1,7 +1,9 @@
 import type { Repositories } from '../store/repositories.js';
 import type { Project } from '../domain/identity.js';
 import { SERVERLESS_PORT, SERVERLESS_TXT, serverlessEndpointHost, serverlessSrvName } from '../domain/serverless-topology.js';
+import { publicRegionKey } from '../domain/public-topology.js';
 import { clusterTopology } from './connection-strings.js';
+import { clusterPublicTopology, publicAddresses } from './public-path.js';
 
 /** One DNS answer record (the DNS server's record shape). */
 export type PrivateDnsRecord =
@@ -37,10 +39,20 @@ export interface EndpointAddressBook {
  * - App Services, per AWS region: A `<region>.aws.services.<domain>` (client HTTP) and
  *   `ws.<region>.aws.services.<domain>` (Sync) → the addresses of the AVAILABLE general / sync
  *   private endpoints of that region, as the private hosted zone of App Services' endpoints does.
+ * - the public path, with `publicPath` (domain/public-topology.ts): SRV `_mongodb._tcp.<cluster>.<suffix>.<domain>`
+ *   → `<cluster>-shard-00-<nn>.<suffix>.<domain>:<port>`, its TXT, and A of those hosts → the public
+ *   gateway's address of the host's region (`127.<loopbackBase>.x.y`).
  * Names without records answer undefined; private-dns-zone.ts tells NXDOMAIN from an empty
  * non-terminal and refuses other zones.
  */
-export async function privateDnsRecords(repos: Repositories, domain: string, addresses: EndpointAddressBook, name: string, type: string): Promise<PrivateDnsRecord[] | undefined> {
+export async function privateDnsRecords(
+  repos: Repositories,
+  domain: string,
+  addresses: EndpointAddressBook,
+  name: string,
+  type: string,
+  publicPath?: PublicPathDns,
+): Promise<PrivateDnsRecord[] | undefined> {
   const lower = name.toLowerCase().replace(/\.$/, '');
   if (!lower.endsWith(`.${domain}`)) return undefined;
   const appServices = await appServicesRecords(repos, addresses, lower.slice(0, -domain.length - 1), type);
@@ -51,6 +63,10 @@ export async function privateDnsRecords(repos: Repositories, domain: string, add
   if (!project) return undefined;
   const serverless = await serverlessRecords(repos, project, domain, addresses, lower, type);
   if (serverless !== undefined) return serverless;
+  if (publicPath) {
+    const records = await publicRecords(repos, project, domain, publicPath, lower, type);
+    if (records !== undefined) return records;
+  }
   const entries = [];
   for (const cluster of await repos.clusters.listByProject(project.id)) entries.push(...(await clusterTopology(repos, cluster, domain)));
 
@@ -79,6 +95,38 @@ export async function privateDnsRecords(repos: Repositories, domain: string, add
   const endpoint = (await repos.privateEndpoints.listProjectEndpoints(project.id)).find((e) => e.endpointId === endpointHost.endpointId && !e.deleteRequested);
   if (!endpoint) return undefined;
   return endpoint.dnsNames.length > 0 ? [{ type: 'CNAME', domain: endpoint.dnsNames[0]! }] : [];
+}
+
+/** What the private DNS needs to answer the public path's names. */
+export interface PublicPathDns {
+  /** The local cloud's loopback base: public gateway addresses are `127.<loopbackBase>.x.y`. */
+  readonly loopbackBase: number;
+}
+
+/** The records of a cluster's public names, or undefined when `name` is none of them. */
+async function publicRecords(
+  repos: Repositories,
+  project: Project,
+  domain: string,
+  publicPath: PublicPathDns,
+  name: string,
+  type: string,
+): Promise<PrivateDnsRecord[] | undefined> {
+  const srvName = name.startsWith('_mongodb._tcp.') ? name.slice('_mongodb._tcp.'.length) : undefined;
+  for (const cluster of await repos.clusters.listByProject(project.id)) {
+    const topology = await clusterPublicTopology(repos, cluster, domain);
+    if (!topology) continue;
+    if (srvName === topology.srvName) {
+      return type === 'SRV' || type === 'ANY' ? topology.hosts.map((h) => ({ type: 'SRV' as const, target: h.host, port: h.port, priority: 0, weight: 0 })) : [];
+    }
+    if (name === topology.srvName) return type === 'TXT' || type === 'ANY' ? [{ type: 'TXT', data: topology.txt }] : [];
+    const host = topology.hosts.find((h) => h.host === name);
+    if (!host) continue;
+    if (type !== 'A' && type !== 'ANY') return [];
+    const address = (await publicAddresses(repos, publicPath.loopbackBase)).get(publicRegionKey({ projectId: project.id, provider: host.provider, regionName: host.regionName }));
+    return address ? [{ type: 'A', address }] : [];
+  }
+  return undefined;
 }
 
 /**

@@ -133,7 +133,7 @@ export class PrivlinkMetrics {
     this.gatewayConnections = new Counter({ name: 'privlink_gateway_connections_total', help: 'Connections the private-link gateway accepted.', registers });
     this.gatewayRefused = new Counter({
       name: 'privlink_gateway_refused_total',
-      help: 'Connections the private-link gateway refused (security group rules, no route).',
+      help: 'Connections the gateways refused (private links: security group rules, no route; the public path: not on the IP access list).',
       registers,
     });
     this.gatewayBytes = new Counter({

@@ -31,6 +31,12 @@ export class PortsRepository {
     return rows.map(toAllocation);
   }
 
+  /** Every allocation of every project (the public gateway's routes and addresses). */
+  async listAll(): Promise<PortAllocation[]> {
+    const rows = await this.db.selectFrom('port_allocations').selectAll().orderBy('project_id').orderBy('cluster_id').orderBy('port').execute();
+    return rows.map(toAllocation);
+  }
+
   async insert(allocations: readonly PortAllocation[]): Promise<void> {
     if (allocations.length === 0) return;
     await this.db

@@ -7,6 +7,7 @@ import type { ClusterRecord } from '../../domain/cluster.js';
 import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
 import { forwardingAddresses, forwardingEndpoint, type DataPlaneSnapshot, type SnapshotSource } from '../common/data-plane-snapshot.js';
 import type { FrontEndAccess } from '../simulated-nodes/app-services-front-end.js';
+import type { PublicAccessRule, PublicGatewayRoute } from '../gateway/public-gateway.js';
 import {
   DEFAULT_LOOKUP_BOUNDS,
   type AppServicesFrontEndAddresses,
@@ -34,11 +35,15 @@ export interface DataPlaneHostOptions {
   /** The store lookups the worker asks for, run on the main thread. */
   readonly lookups: {
     dnsRecords(name: string, type: string, addresses: EndpointAddressBook): Promise<PrivateDnsAnswer | PrivateDnsRecord[] | undefined>;
-    horizon(clusterId: string, targetName: string, via: { endpointId?: string; sni?: string }): Promise<HorizonAnswer | undefined>;
+    horizon(clusterId: string, targetName: string, via: { endpointId?: string; sni?: string; public?: boolean }): Promise<HorizonAnswer | undefined>;
     /** The database user who may log in to a deployment's nodes. Absent: nobody can log in. */
     databaseUser?(deploymentId: string, username: string): Promise<UserAnswer | undefined>;
     /** Whether the App Services front end serves an app for a request (absent: it serves nothing). */
     appAccess?(clientAppId: string, endpointId: string | undefined, channel: 'general' | 'sync'): Promise<FrontEndAccess>;
+    /** The public gateway's listeners (absent: it has none). */
+    publicRoutes?(): Promise<readonly PublicGatewayRoute[]>;
+    /** A project's IP access list for the public gateway (absent: it admits nobody). */
+    accessList?(projectId: string): Promise<readonly PublicAccessRule[]>;
   };
   /** The store's write counter: cached answers in the worker are dropped when it moves. */
   readonly writes: { readonly value: number };
@@ -352,7 +357,11 @@ export class DataPlaneHost implements EndpointAddressBook {
             ? await this.options.lookups.databaseUser?.(lookup.deploymentId, lookup.username)
             : lookup.kind === 'appAccess'
               ? await this.appAccess(lookup.clientAppId, lookup.endpointId, lookup.channel)
-              : await this.options.lookups.horizon(lookup.clusterId, lookup.targetName, lookup.via);
+              : lookup.kind === 'publicRoutes'
+                ? ((await this.options.lookups.publicRoutes?.()) ?? [])
+                : lookup.kind === 'accessList'
+                  ? ((await this.options.lookups.accessList?.(lookup.projectId)) ?? [])
+                  : await this.options.lookups.horizon(lookup.clusterId, lookup.targetName, lookup.via);
       post(worker, { type: 'lookup-result', id, ok: true, value, cacheable: this.options.writes.value === before });
     } catch (error) {
       post(worker, { type: 'lookup-result', id, ok: false, error: (error as Error).message });

@@ -10,6 +10,7 @@ import type { ClusterRecord } from '../../domain/cluster.js';
 import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
 import type { FrontEndAccess } from '../simulated-nodes/app-services-front-end.js';
+import type { PublicAccessRule, PublicGatewayRoute } from '../gateway/public-gateway.js';
 
 /** What the worker is started with (`workerData`). */
 export interface DataPlaneWorkerConfig {
@@ -82,11 +83,20 @@ export type RuntimeCall =
 /** A question the worker asks the main thread (store lookups). */
 export type Lookup =
   | { readonly kind: 'dns'; readonly name: string; readonly type: string }
-  | { readonly kind: 'horizon'; readonly clusterId: string; readonly targetName: string; readonly via: { readonly endpointId?: string; readonly sni?: string } }
+  | {
+      readonly kind: 'horizon';
+      readonly clusterId: string;
+      readonly targetName: string;
+      readonly via: { readonly endpointId?: string; readonly sni?: string; readonly public?: boolean };
+    }
   /** The database user `username` who may log in to the cluster (or serverless instance) `deploymentId`. */
   | { readonly kind: 'user'; readonly deploymentId: string; readonly username: string }
   /** May the App Services front end serve `clientAppId` for a request through `endpointId` (or none) on `channel`? */
-  | { readonly kind: 'appAccess'; readonly clientAppId: string; readonly endpointId?: string; readonly channel: 'general' | 'sync' };
+  | { readonly kind: 'appAccess'; readonly clientAppId: string; readonly endpointId?: string; readonly channel: 'general' | 'sync' }
+  /** The public gateway's listeners (app/public-path.ts). */
+  | { readonly kind: 'publicRoutes' }
+  /** A project's IP access list, as the public gateway checks it. */
+  | { readonly kind: 'accessList'; readonly projectId: string };
 
 /** A node horizon as the main thread computes it (app/node-horizons.ts). */
 export interface HorizonAnswer {
@@ -101,7 +111,15 @@ export interface HorizonAnswer {
 export type UserAnswer = NodeUser;
 
 /** The answer to a lookup: a DNS answer (or records; undefined = NXDOMAIN), a horizon (undefined = default), or a user (undefined = none may log in). */
-export type LookupValue = PrivateDnsAnswer | PrivateDnsRecord[] | HorizonAnswer | UserAnswer | FrontEndAccess | undefined;
+export type LookupValue =
+  | PrivateDnsAnswer
+  | PrivateDnsRecord[]
+  | HorizonAnswer
+  | UserAnswer
+  | FrontEndAccess
+  | readonly PublicGatewayRoute[]
+  | readonly PublicAccessRule[]
+  | undefined;
 
 /** Where the App Services front end listens (answer of `ensureAppServicesFrontEnd`). */
 export interface AppServicesFrontEndAddresses {

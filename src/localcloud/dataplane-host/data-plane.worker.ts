@@ -10,6 +10,7 @@ import { LocalCertificateAuthority } from '../dataplane/certificates.js';
 import { startDnsServer, type RunningDnsServer } from '../dataplane/dns-server.js';
 import { endpointIdOfTlv } from '../gateway/endpoint-tlv.js';
 import { PrivateLinkGateway } from '../gateway/private-link-gateway.js';
+import { PublicGateway, type PublicAccessRule, type PublicGatewayRoute } from '../gateway/public-gateway.js';
 import { SimulatedClusterRuntime } from '../simulated-nodes/simulated-cluster-runtime.js';
 import { startAppServicesFrontEnd, type FrontEndAccess, type RunningAppServicesFrontEnd } from '../simulated-nodes/app-services-front-end.js';
 import { BoundedLookups, type LookupAnswer } from './bounded-lookups.js';
@@ -32,11 +33,14 @@ const dnsAnswers = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight
 const horizons = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'queue', maxQueued: config.bounds.maxQueued });
 const users = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'queue', maxQueued: config.bounds.maxQueued });
 const appAccess = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'queue', maxQueued: config.bounds.maxQueued });
+const publicRoutes = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: 1, overflow: 'queue', maxQueued: 1 });
+const accessLists = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'queue', maxQueued: config.bounds.maxQueued });
 let appServicesFrontEnd: Promise<RunningAppServicesFrontEnd> | undefined;
 
 const snapshots = config.localCloud ? new PostedSnapshots(config.localCloud.snapshot) : undefined;
 let dns: RunningDnsServer | undefined;
 let gateway: PrivateLinkGateway | undefined;
+let publicGateway: PublicGateway | undefined;
 let runtime: SimulatedClusterRuntime | undefined;
 const counters = new DataPlaneCounters();
 const shipCounts = () => {
@@ -53,6 +57,8 @@ port.on('message', (message: ToWorker) => {
       horizons.clear();
       users.clear();
       appAccess.clear();
+      publicRoutes.clear();
+      accessLists.clear();
       snapshots?.post(message.snapshot);
       break;
     case 'invalidate':
@@ -60,6 +66,10 @@ port.on('message', (message: ToWorker) => {
       horizons.clear();
       users.clear();
       appAccess.clear();
+      publicRoutes.clear();
+      accessLists.clear();
+      // Port allocations or clusters may have changed: the public gateway's listeners follow.
+      void publicGateway?.refresh();
       break;
     case 'lookup-result':
       questions.settle(message.id, message.ok ? { ok: true, value: { value: message.value, cacheable: message.cacheable } } : message);
@@ -99,14 +109,24 @@ async function start(): Promise<void> {
     runtime = new SimulatedClusterRuntime({
       ca,
       horizon: (clusterId, targetName, via) =>
-        horizons.get(JSON.stringify([clusterId, targetName, via.endpointId ?? '', via.sni ?? '']), ask({ kind: 'horizon', clusterId, targetName, via })) as Promise<
-          HorizonAnswer | undefined
-        >,
+        horizons.get(
+          JSON.stringify([clusterId, targetName, via.endpointId ?? '', via.sni ?? '', via.public === true]),
+          ask({ kind: 'horizon', clusterId, targetName, via }),
+        ) as Promise<HorizonAnswer | undefined>,
       user: (deploymentId, username) => users.get(JSON.stringify([deploymentId, username]), ask({ kind: 'user', deploymentId, username })) as Promise<UserAnswer | undefined>,
       log: log.child({ component: 'simulated-nodes' }),
       // An Azure LinkID (or PSC connection id) names its endpoint through the latest posted snapshot.
       endpointIdOf: (tlv) => endpointIdOfTlv(snapshots.latest, tlv),
     });
+    const nodes = runtime;
+    publicGateway = new PublicGateway({
+      routes: () => publicRoutes.get('routes', ask({ kind: 'publicRoutes' })) as Promise<readonly PublicGatewayRoute[]>,
+      accessList: (projectId) => accessLists.get(projectId, ask({ kind: 'accessList', projectId })) as Promise<readonly PublicAccessRule[]>,
+      target: (clusterId, targetName) => nodes.addressOf(clusterId, targetName),
+      log: log.child({ component: 'public-gateway' }),
+      observer: counters,
+    });
+    await publicGateway.start();
   }
   post({ type: 'ready', dnsPort: dns.port, caPath });
 }
@@ -141,7 +161,13 @@ async function call(request: RuntimeCall) {
 
 /** Closes the nodes, the gateway and the DNS server (each once, failures logged). */
 async function closeAll(): Promise<void> {
-  const steps: Array<() => Promise<void> | undefined> = [() => appServicesFrontEnd?.then((f) => f.stop()), () => runtime?.close(), () => gateway?.stop(), () => dns?.stop()];
+  const steps: Array<() => Promise<void> | undefined> = [
+    () => appServicesFrontEnd?.then((f) => f.stop()),
+    () => runtime?.close(),
+    () => publicGateway?.stop(),
+    () => gateway?.stop(),
+    () => dns?.stop(),
+  ];
   for (const step of steps) {
     await Promise.resolve()
       .then(step)

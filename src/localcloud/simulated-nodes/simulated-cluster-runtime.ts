@@ -13,12 +13,13 @@ import type { SimulatedNodeState, SimulatedNodeStatus } from '../dataplane-host/
 /**
  * Looks up the horizon a node answers in for one connection (see app/node-horizons.ts): `via`
  * names the private endpoint the connection came through (AWS `vpce-…`, Azure private endpoint
- * resource id, GCP forwarding rule path) and/or the TLS server name the client dialled.
+ * resource id, GCP forwarding rule path) and/or the TLS server name the client dialled; `public`
+ * says it came through the public gateway (a PROXY header without an endpoint TLV).
  */
 export type HorizonLookup = (
   clusterId: string,
   targetName: string,
-  via: { endpointId?: string; sni?: string },
+  via: { endpointId?: string; sni?: string; public?: boolean },
 ) => Promise<{ hosts: string[]; me: string; primary?: string; targets?: string[] } | undefined>;
 
 /**
@@ -197,7 +198,13 @@ export class SimulatedClusterRuntime {
         horizonForConnection: (context: HorizonContext) => {
           const tlv = context.proxy ? endpointTlvOf(context.proxy) : undefined;
           const endpointId = tlv ? (this.options.endpointIdOf ?? awsOnly)(tlv) : undefined;
-          return this.options.horizon(cluster.id, target.name, { ...(endpointId ? { endpointId } : {}), ...(context.sni ? { sni: context.sni } : {}) });
+          // A PROXY header without an endpoint's TLV comes from the public gateway.
+          const viaPublic = context.proxy !== undefined && tlv === undefined;
+          return this.options.horizon(cluster.id, target.name, {
+            ...(endpointId ? { endpointId } : {}),
+            ...(context.sni ? { sni: context.sni } : {}),
+            ...(viaPublic ? { public: true } : {}),
+          });
         },
         proxyProtocol: true,
         tls: { SNICallback: this.options.ca.sniCallback() },

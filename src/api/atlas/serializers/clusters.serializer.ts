@@ -8,7 +8,7 @@ import { iso } from './identity.serializer.js';
 /**
  * A cluster in the v2 `ClusterDescription20240805` shape (also served for earlier versions):
  * replicationSpecs → regionConfigs with electable/readOnly/analytics specs, `stateName`, and
- * `connectionStrings` (private endpoint strings only: privlink serves no public endpoints).
+ * `connectionStrings` (the public path's and the private endpoints' strings).
  */
 export function clusterJson(cluster: ClusterRecord, connectionStrings: ClusterConnectionStrings, base: string): ClusterWire {
   const spec = cluster.spec;

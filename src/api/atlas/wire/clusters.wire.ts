@@ -18,13 +18,16 @@ export interface PrivateEndpointConnectionStringWire {
 }
 
 /**
- * A cluster's `connectionStrings` (`ClusterConnectionStrings`): privlink serves only the private
- * endpoint strings (`awsPrivateLink[Srv]` keyed by interface endpoint id, and `privateEndpoint[]`).
+ * A cluster's `connectionStrings` (`ClusterConnectionStrings`): the private endpoint strings
+ * (`awsPrivateLink[Srv]` keyed by interface endpoint id, and `privateEndpoint[]`) and the public
+ * path's `standard` / `standardSrv` (absent for shared tiers and until the cluster is placed).
  */
 export interface ConnectionStringsWire {
   readonly awsPrivateLink: Readonly<Record<string, string>>;
   readonly awsPrivateLinkSrv: Readonly<Record<string, string>>;
   readonly privateEndpoint: readonly PrivateEndpointConnectionStringWire[];
+  readonly standard?: string;
+  readonly standardSrv?: string;
 }
 
 /** The hardware of one kind of node in one region (`…HardwareSpec20240805` subset). */
