@@ -10,6 +10,7 @@ import { identityRoutes } from './routes/identity.routes.js';
 import { providerCapacityRoutes } from './routes/provider-capacity.routes.js';
 import { privateEndpointsRoutes } from './routes/private-endpoints.routes.js';
 import { serverlessRoutes } from './routes/serverless.routes.js';
+import { webhooksRoutes } from './routes/webhooks.routes.js';
 
 export interface AtlasFlavourOptions {
   /** Digest authentication against API keys. */
@@ -35,6 +36,7 @@ export function atlasFlavour(options: AtlasFlavourOptions): ApiFlavour {
       databaseUsersRoutes(registrar);
       providerCapacityRoutes(registrar);
       accessListRoutes(registrar);
+      webhooksRoutes(registrar);
       return { allowedMethods: (path) => registrar.allowedMethods(path) };
     },
     sendError: sendAtlasError,

@@ -11,6 +11,7 @@ import * as providerCapacity from './0009-provider-capacity.js';
 import * as consoleSessions from './0010-console.js';
 import * as operations from './0011-operations.js';
 import * as accessList from './0012-access-list.js';
+import * as webhooks from './0013-webhooks.js';
 
 /**
  * Every migration, in order. Forward-only: a migration once released is never edited or
@@ -29,4 +30,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010-console': consoleSessions,
   '0011-operations': operations,
   '0012-access-list': accessList,
+  '0013-webhooks': webhooks,
 };
