@@ -40,6 +40,8 @@ import { ProviderAccountAccessor } from './reconciler/provider-accounts.js';
 import { ProviderPlacement } from './reconciler/provider-placement.js';
 import { resyncAll, resyncClusters } from './reconciler/resync.js';
 import { startAccessListExpiry } from './reconciler/access-list-expiry.js';
+import { webhookTargetCheck } from './webhooks/address-guard.js';
+import { startWebhookDelivery } from './webhooks/delivery-worker.js';
 import { CloudEndpointWatch } from './reconciler/cloud-endpoint-watch.js';
 import { workKinds } from './reconciler/work-kinds.js';
 import { readBootstrapFile, writeBootstrapFile, bootstrapFilePath, writeGcpKey, type BootstrapFile } from './store/bootstrap-file.js';
@@ -116,7 +118,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       const reads = new MetricsRepository(store.db);
       metrics.useSources({ queue: () => reads.queue(), oldestDueSeconds: () => reads.oldestDueSeconds(), objects: () => reads.objects() });
     }
-    const ctx: AppContext = appContext(store, { domain: config.domain, providers: servedProviders(config) });
+    const ctx: AppContext = appContext(store, { domain: config.domain, providers: servedProviders(config), webhookTargets: webhookTargetCheck(config.webhooks.allow) });
     const secret = await new SettingsRepository(store.db).getOrInit('digest.secret', randomBytes(32).toString('hex'));
     const consoleSessions = new ConsoleSessions(store);
     const authenticator = new Authenticator(credentialsLookup(store), new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }), 1000, consoleSessions);
@@ -265,6 +267,21 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       await controller.start();
       closers.push(() => controller!.stop());
       closers.push(startAccessListExpiry(ctx, log.child({ component: 'access-list-expiry' })));
+      closers.push(
+        startWebhookDelivery(
+          store,
+          {
+            workers: config.webhooks.workers,
+            pollMs: config.webhooks.pollMs,
+            timeoutMs: config.webhooks.timeoutMs,
+            // A lease outlives several attempts, so a live worker's webhook is never taken over mid-attempt.
+            leaseMs: Math.max(config.reconciler.leaseMs, config.webhooks.timeoutMs * 3),
+            retry: { baseDelayMs: config.webhooks.retryBaseMs, maxDelayMs: config.webhooks.retryMaxMs, maxAttempts: config.webhooks.maxAttempts },
+            allow: config.webhooks.allow,
+          },
+          log.child({ component: 'webhooks' }),
+        ),
+      );
     }
 
     const reconciler = controller;

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { EventRecord } from './event.js';
 
 /**
  * Project webhooks (a privlink extension): every event of the project's activity feed is POSTed as
@@ -77,4 +78,44 @@ export interface RetryPolicy {
 /** Delay after the `attempts`-th failed attempt: base · 2^(attempts−1), capped. */
 export function retryDelayMs(policy: RetryPolicy, attempts: number): number {
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, Math.min(30, attempts - 1)));
+}
+
+/**
+ * The JSON body of a delivery: the event as the activity feed names it, plus what privlink adds
+ * (the object, its old and new status, the sub-state) and the delivery's id.
+ */
+export interface WebhookPayload {
+  readonly deliveryId: string;
+  readonly webhookId: string;
+  readonly eventId: string;
+  readonly eventTypeName: string;
+  readonly groupId: string | null;
+  readonly orgId: string;
+  readonly targetId: string | null;
+  /** When the event happened (ISO 8601). */
+  readonly created: string;
+  readonly object: { readonly type: string; readonly id: string | null };
+  readonly oldStatus: string | null;
+  readonly newStatus: string | null;
+  readonly subState: string | null;
+  /** The event's own fields (as the activity feed shows them). */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export function webhookPayload(event: EventRecord, webhookId: string, deliveryId: string): WebhookPayload {
+  return {
+    deliveryId,
+    webhookId,
+    eventId: event.id,
+    eventTypeName: event.eventType,
+    groupId: event.projectId,
+    orgId: event.orgId,
+    targetId: event.targetId,
+    created: event.createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    object: { type: event.transition.objectType, id: event.transition.objectId },
+    oldStatus: event.transition.oldStatus,
+    newStatus: event.transition.newStatus,
+    subState: event.transition.subState,
+    details: event.payload,
+  };
 }
