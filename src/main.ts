@@ -41,6 +41,8 @@ import { ProviderAccountAccessor } from './reconciler/provider-accounts.js';
 import { ProviderPlacement } from './reconciler/provider-placement.js';
 import { resyncAll, resyncClusters } from './reconciler/resync.js';
 import { startAccessListExpiry } from './reconciler/access-list-expiry.js';
+import { webhookTargetCheck } from './webhooks/address-guard.js';
+import { startWebhookDelivery } from './webhooks/delivery-worker.js';
 import { CloudEndpointWatch } from './reconciler/cloud-endpoint-watch.js';
 import { workKinds } from './reconciler/work-kinds.js';
 import { readBootstrapFile, writeBootstrapFile, bootstrapFilePath, writeGcpKey, type BootstrapFile } from './store/bootstrap-file.js';
@@ -119,7 +121,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     const tracing = startOtlpTracing(config.tracing);
     if (tracing) closers.push(() => tracing.close());
     const tracer = tracing?.tracer;
-    const ctx: AppContext = appContext(store, { domain: config.domain, providers: servedProviders(config) });
+    const ctx: AppContext = appContext(store, { domain: config.domain, providers: servedProviders(config), webhookTargets: webhookTargetCheck(config.webhooks.allow) });
     const metrics = config.metrics.access === 'off' ? null : new PrivlinkMetrics();
     if (metrics) {
       const reads = new MetricsRepository(store.db);
@@ -283,6 +285,21 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       await controller.start();
       closers.push(() => controller!.stop());
       closers.push(startAccessListExpiry(ctx, log.child({ component: 'access-list-expiry' })));
+      closers.push(
+        startWebhookDelivery(
+          store,
+          {
+            workers: config.webhooks.workers,
+            pollMs: config.webhooks.pollMs,
+            timeoutMs: config.webhooks.timeoutMs,
+            // A lease outlives several attempts, so a live worker's webhook is never taken over mid-attempt.
+            leaseMs: Math.max(config.reconciler.leaseMs, config.webhooks.timeoutMs * 3),
+            retry: { baseDelayMs: config.webhooks.retryBaseMs, maxDelayMs: config.webhooks.retryMaxMs, maxAttempts: config.webhooks.maxAttempts },
+            allow: config.webhooks.allow,
+          },
+          log.child({ component: 'webhooks' }),
+        ),
+      );
     }
 
     const reconciler = controller;

@@ -13,6 +13,11 @@ export interface AppSettings {
   readonly domain: string;
   /** The clouds this deployment serves (a cloud configured for its reconciler); others answer PROVIDER_UNSUPPORTED. */
   readonly providers: readonly CloudProvider[];
+  /**
+   * Says why a webhook URL may not be delivered to (null: allowed), after resolving its host
+   * (`PRIVLINK_WEBHOOK_ALLOW`). Without it no webhook can be created.
+   */
+  readonly webhookTargets?: (url: URL) => Promise<string | null>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { eventTransition, type EventTransition } from '../domain/event-transition.js';
 import { newObjectId } from '../domain/object-id.js';
 import type { Repositories } from '../store/repositories.js';
 
@@ -45,18 +46,35 @@ export type EventType =
   | 'MONGODB_USER_UPDATED'
   | 'MONGODB_USER_DELETED';
 
+/**
+ * Records an event and, in the same transaction, queues its delivery to each enabled webhook of
+ * the project (so a delivery exists exactly when the event does). `transition` adds what the type
+ * and payload do not say (the status before, a sub-state); see domain/event-transition.ts.
+ */
 export async function recordEvent(
   repos: Repositories,
-  event: { orgId: string; projectId: string | null; type: EventType; targetId?: string | null; payload?: Record<string, unknown> },
+  event: {
+    orgId: string;
+    projectId: string | null;
+    type: EventType;
+    targetId?: string | null;
+    payload?: Record<string, unknown>;
+    transition?: Partial<Pick<EventTransition, 'oldStatus' | 'newStatus' | 'subState'>>;
+  },
   now: Date,
 ): Promise<void> {
+  const id = newObjectId(now);
+  const payload = event.payload ?? {};
+  const targetId = event.targetId ?? null;
   await repos.events.insert({
-    id: newObjectId(now),
+    id,
     orgId: event.orgId,
     projectId: event.projectId,
     eventType: event.type,
-    targetId: event.targetId ?? null,
-    payload: event.payload ?? {},
+    targetId,
+    payload,
+    transition: eventTransition(event.type, targetId, payload, event.transition),
     createdAt: now,
   });
+  if (event.projectId !== null) await repos.webhooks.queueDeliveries(event.projectId, id, now);
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { describeAllowList, parseWebhookAllowList, type WebhookAllowList } from '../domain/webhook-allow-list.js';
 
 /**
  * The one typed configuration of a privlink process, built once at start from flags, then
@@ -30,6 +31,7 @@ export interface PrivlinkConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly metrics: MetricsConfig;
   readonly tracing: TracingConfig;
+  readonly webhooks: WebhooksConfig;
   /** Test hooks; never set in production. */
   readonly testing: TestingConfig;
 }
@@ -130,6 +132,27 @@ export interface TracingConfig {
   readonly headers: Readonly<Record<string, string>>;
 }
 
+export interface WebhooksConfig {
+  /**
+   * Where project webhooks may deliver: comma-separated CIDR blocks and host names (`*.example.com`
+   * for every name under one). Default: nowhere (no webhook can be created). Checked when a webhook
+   * is created and at every delivery, on the addresses the host resolves to. Env `PRIVLINK_WEBHOOK_ALLOW`.
+   */
+  readonly allow: WebhookAllowList;
+  /** Webhooks delivered to at once per process. Env `PRIVLINK_WEBHOOK_WORKERS`, default 4. */
+  readonly workers: number;
+  /** One delivery attempt's limit. Env `PRIVLINK_WEBHOOK_TIMEOUT_MS`, default 10000. */
+  readonly timeoutMs: number;
+  /** Delay before the first retry (doubling after). Env `PRIVLINK_WEBHOOK_RETRY_BASE_MS`, default 1000. */
+  readonly retryBaseMs: number;
+  /** Longest delay between retries. Env `PRIVLINK_WEBHOOK_RETRY_MAX_MS`, default 600000. */
+  readonly retryMaxMs: number;
+  /** Attempts of one delivery before it is given up. Env `PRIVLINK_WEBHOOK_MAX_ATTEMPTS`, default 12. */
+  readonly maxAttempts: number;
+  /** How often idle delivery workers look for due deliveries. Env `PRIVLINK_WEBHOOK_POLL_MS`, default 500. */
+  readonly pollMs: number;
+}
+
 export interface TestingConfig {
   /** `name` or `name:n`: SIGKILL this process the n-th time crash point `name` is reached. Env `PRIVLINK_TEST_CRASH_AT`. */
   readonly crashAt: string | null;
@@ -178,6 +201,12 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
   if (metricsAccess !== 'loopback' && metricsAccess !== 'any' && metricsAccess !== 'off')
     throw new ConfigError(`PRIVLINK_METRICS must be loopback, any or off, not ${metricsAccess}.`);
   const tracing = tracingConfig(pick);
+  let webhookAllow: WebhookAllowList;
+  try {
+    webhookAllow = parseWebhookAllowList(pick(undefined, 'PRIVLINK_WEBHOOK_ALLOW'));
+  } catch (error) {
+    throw new ConfigError(`PRIVLINK_WEBHOOK_ALLOW: ${(error as Error).message}.`);
+  }
   const publicUrl = pick(flags.publicUrl, 'PRIVLINK_PUBLIC_URL') ?? null;
   if (publicUrl !== null && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`--public-url ${publicUrl} is not an http(s) URL.`);
   const databaseUrl = pick(undefined, 'DATABASE_URL') ?? null;
@@ -226,6 +255,15 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
     logLevel: logLevel as PrivlinkConfig['logLevel'],
     metrics: { access: metricsAccess },
     tracing,
+    webhooks: {
+      allow: webhookAllow,
+      workers: integer(pick(undefined, 'PRIVLINK_WEBHOOK_WORKERS') ?? '4', 'PRIVLINK_WEBHOOK_WORKERS', 1, 64),
+      timeoutMs: integer(pick(undefined, 'PRIVLINK_WEBHOOK_TIMEOUT_MS') ?? '10000', 'PRIVLINK_WEBHOOK_TIMEOUT_MS', 10, 120_000),
+      retryBaseMs: integer(pick(undefined, 'PRIVLINK_WEBHOOK_RETRY_BASE_MS') ?? '1000', 'PRIVLINK_WEBHOOK_RETRY_BASE_MS', 1, 3_600_000),
+      retryMaxMs: integer(pick(undefined, 'PRIVLINK_WEBHOOK_RETRY_MAX_MS') ?? '600000', 'PRIVLINK_WEBHOOK_RETRY_MAX_MS', 1, 86_400_000),
+      maxAttempts: integer(pick(undefined, 'PRIVLINK_WEBHOOK_MAX_ATTEMPTS') ?? '12', 'PRIVLINK_WEBHOOK_MAX_ATTEMPTS', 1, 100),
+      pollMs: integer(pick(undefined, 'PRIVLINK_WEBHOOK_POLL_MS') ?? '500', 'PRIVLINK_WEBHOOK_POLL_MS', 10, 60_000),
+    },
     testing: { crashAt: pick(undefined, 'PRIVLINK_TEST_CRASH_AT') ?? null },
   };
 }
@@ -237,6 +275,7 @@ export function describeConfig(config: PrivlinkConfig): Record<string, unknown> 
     databaseUrl: config.databaseUrl ? config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : null,
     bootstrapKey: config.bootstrapKey ? { publicKey: config.bootstrapKey.publicKey, privateKey: '***' } : null,
     tracing: { ...config.tracing, headers: Object.fromEntries(Object.keys(config.tracing.headers).map((k) => [k, '***'])) },
+    webhooks: { ...config.webhooks, allow: describeAllowList(config.webhooks.allow) },
   };
 }
 

@@ -276,6 +276,14 @@ const ERRORS = {
     errorCode: 'INVALID_ATTRIBUTE',
     detail: 'Invalid attribute deleteAfterDate specified: %s must be later than now and no later than one week from now.',
   },
+  // --- project webhooks (privlink extension)
+  WEBHOOK_NOT_FOUND: { status: 404, detail: 'No webhook with ID %s exists in group %s.', privlink: true },
+  WEBHOOK_URL_NOT_ALLOWED: {
+    status: 400,
+    detail: 'Webhook URL %s is not allowed: %s. The operator chooses where webhooks may deliver (PRIVLINK_WEBHOOK_ALLOW).',
+    privlink: true,
+  },
+  WEBHOOK_LIMIT_EXCEEDED: { status: 409, detail: 'Group %s already has %s webhooks, the most a project may have.', privlink: true },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorName = keyof typeof ERRORS;

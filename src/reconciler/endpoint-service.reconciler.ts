@@ -182,6 +182,7 @@ async function publish(
             type: update.event,
             targetId: serviceId,
             payload: { endpointServiceName: update.endpointServiceName ?? null, errorMessage: update.errorMessage },
+            transition: { oldStatus: current.status },
           },
           now,
         );

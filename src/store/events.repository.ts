@@ -1,4 +1,5 @@
 import type { EventRecord } from '../domain/event.js';
+import { eventTransition, type EventTransition } from '../domain/event-transition.js';
 import type { Executor } from './database.js';
 
 /** Activity events, newest last by insertion. */
@@ -15,6 +16,7 @@ export class EventsRepository {
         event_type: event.eventType,
         target_id: event.targetId,
         payload: JSON.stringify(event.payload),
+        transition: JSON.stringify(event.transition),
         created_at: event.createdAt,
       })
       .execute();
@@ -57,14 +59,27 @@ export class EventsRepository {
   }
 }
 
-function toEvent(row: { id: string; org_id: string; project_id: string | null; event_type: string; target_id: string | null; payload: unknown; created_at: Date }): EventRecord {
+function toEvent(row: {
+  id: string;
+  org_id: string;
+  project_id: string | null;
+  event_type: string;
+  target_id: string | null;
+  payload: unknown;
+  transition: unknown;
+  created_at: Date;
+}): EventRecord {
+  const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>;
+  const stored = (typeof row.transition === 'string' ? JSON.parse(row.transition) : row.transition) as EventTransition | null;
   return {
     id: row.id,
     orgId: row.org_id,
     projectId: row.project_id,
     eventType: row.event_type,
     targetId: row.target_id,
-    payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
+    payload,
+    // Rows recorded before transitions were stored: what the type and payload tell.
+    transition: stored ?? eventTransition(row.event_type, row.target_id, payload),
     createdAt: row.created_at,
   };
 }

@@ -12,6 +12,7 @@ import { ProviderAccountsRepository } from './provider-accounts.repository.js';
 import { ServerlessEndpointsRepository } from './serverless-endpoints.repository.js';
 import { ServerlessInstancesRepository } from './serverless-instances.repository.js';
 import { SettingsRepository } from './settings.repository.js';
+import { WebhooksRepository } from './webhooks.repository.js';
 import { WorkQueueRepository } from './work-queue.repository.js';
 
 /** Every repository over one executor (the database, or one transaction). */
@@ -30,6 +31,7 @@ export interface Repositories {
   readonly appServicesApps: AppServicesAppsRepository;
   readonly appServicesEndpoints: AppServicesEndpointsRepository;
   readonly accessList: AccessListRepository;
+  readonly webhooks: WebhooksRepository;
 }
 
 export function repositories(db: Executor): Repositories {
@@ -48,5 +50,6 @@ export function repositories(db: Executor): Repositories {
     appServicesApps: new AppServicesAppsRepository(db),
     appServicesEndpoints: new AppServicesEndpointsRepository(db),
     accessList: new AccessListRepository(db),
+    webhooks: new WebhooksRepository(db),
   };
 }

@@ -190,6 +190,8 @@ export interface EventsTable {
   event_type: string;
   target_id: string | null;
   payload: Json<Record<string, unknown>>;
+  /** Object kind, old and new status and sub-state (migration 0013); null on older rows. */
+  transition: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 
@@ -253,6 +255,51 @@ export interface Schema {
   appservices_private_endpoints: AppServicesPrivateEndpointsTable;
   console_sessions: ConsoleSessionsTable;
   access_list_entries: AccessListEntriesTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+}
+
+/** A project webhook (migration 0013). `secret` signs deliveries and is never returned by the API after creation. */
+export interface WebhooksTable {
+  id: string;
+  project_id: string;
+  url: string;
+  secret: string;
+  enabled: boolean;
+  disabled_reason: string | null;
+  consecutive_failures: number;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+  created_at: Timestamp;
+}
+
+/** One event to deliver to one webhook: PENDING until DELIVERED or FAILED (attempts exhausted). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  state: string;
+  attempts: number;
+  due_at: Timestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+/** One HTTP attempt of a delivery (the delivery log). */
+export interface WebhookAttemptsTable {
+  id: string;
+  webhook_id: string;
+  delivery_id: string;
+  event_id: string;
+  attempt: number;
+  /** `SUCCESS` (2xx) or `FAILURE`. */
+  outcome: string;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  started_at: Timestamp;
 }
 
 /** A web console session (migration 0010): the token itself is never stored, only its SHA-256. */

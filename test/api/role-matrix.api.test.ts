@@ -89,6 +89,12 @@ const MATRIX: Array<[string, string, unknown, [number, number, number, number, n
   ['GET', '/databaseUsers/admin/nobody', undefined, [404, 404, 404, 403, 404]],
   ['PATCH', '/databaseUsers/admin/nobody', {}, [403, 404, 403, 403, 404]],
   ['DELETE', '/databaseUsers/admin/nobody', undefined, [403, 404, 403, 403, 404]],
+  ['GET', '/privlink/webhooks', undefined, [200, 200, 200, 403, 404]],
+  ['POST', '/privlink/webhooks', {}, [403, 400, 403, 403, 404]],
+  ['GET', `/privlink/webhooks/${S}`, undefined, [404, 404, 404, 403, 404]],
+  ['DELETE', `/privlink/webhooks/${S}`, undefined, [403, 404, 403, 403, 404]],
+  ['POST', `/privlink/webhooks/${S}/enable`, {}, [403, 404, 403, 403, 404]],
+  ['GET', `/privlink/webhooks/${S}/deliveries`, undefined, [404, 404, 404, 403, 404]],
 ];
 
 for (const [method, suffix, body, expected] of MATRIX) {

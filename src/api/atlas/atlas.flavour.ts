@@ -11,6 +11,7 @@ import { providerCapacityRoutes } from './routes/provider-capacity.routes.js';
 import { simulatedNodesRoutes } from './routes/simulated-nodes.routes.js';
 import { privateEndpointsRoutes } from './routes/private-endpoints.routes.js';
 import { serverlessRoutes } from './routes/serverless.routes.js';
+import { webhooksRoutes } from './routes/webhooks.routes.js';
 
 export interface AtlasFlavourOptions {
   /** Digest authentication against API keys. */
@@ -37,6 +38,7 @@ export function atlasFlavour(options: AtlasFlavourOptions): ApiFlavour {
       providerCapacityRoutes(registrar);
       accessListRoutes(registrar);
       simulatedNodesRoutes(registrar);
+      webhooksRoutes(registrar);
       return { allowedMethods: (path) => registrar.allowedMethods(path) };
     },
     sendError: sendAtlasError,

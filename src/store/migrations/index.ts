@@ -11,6 +11,7 @@ import * as providerCapacity from './0009-provider-capacity.js';
 import * as consoleSessions from './0010-console.js';
 import * as operations from './0011-operations.js';
 import * as accessList from './0012-access-list.js';
+import * as webhooks from './0013-webhooks.js';
 import * as traceContext from './0015-trace-context.js';
 
 /**
@@ -30,5 +31,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010-console': consoleSessions,
   '0011-operations': operations,
   '0012-access-list': accessList,
+  '0013-webhooks': webhooks,
   '0015-trace-context': traceContext,
 };
