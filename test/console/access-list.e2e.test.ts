@@ -70,7 +70,7 @@ describe('web console: IP Access List', () => {
     await expectAccessible(page, 'Add IP Access List Entry dialog');
     await screenshot(page, '09-access-list-add');
     await page.getByRole('button', { name: 'Confirm' }).click();
-    const block = page.locator('tr[data-entry="10.0.0.0/16"]');
+    const block = page.locator('tr[data-entry="10.1.0.0/16"]');
     await block.waitFor();
     await block.getByText('office').waitFor();
     await block.locator('[data-column=status]', { hasText: 'Temporary' }).waitFor();
@@ -82,7 +82,7 @@ describe('web console: IP Access List', () => {
 
     const entries = await apiList();
     assert.equal(entries.length, 2);
-    const office = entries.find((e) => e.cidrBlock === '10.0.0.0/16')!;
+    const office = entries.find((e) => e.cidrBlock === '10.1.0.0/16')!;
     assert.equal(office.comment, 'office');
     const hours = (Date.parse(office.deleteAfterDate!) - Date.now()) / 3600_000;
     assert.ok(hours > 23 && hours <= 24, `deleted after about a day: ${office.deleteAfterDate}`);
@@ -102,7 +102,7 @@ describe('web console: IP Access List', () => {
       reader.setDefaultTimeout(TIMEOUT);
       await signIn(reader, key.publicKey, key.privateKey);
       await reader.getByRole('tab', { name: 'IP Access List' }).click();
-      await reader.locator('tr[data-entry="10.0.0.0/16"]', { hasText: 'office' }).waitFor();
+      await reader.locator('tr[data-entry="10.1.0.0/16"]', { hasText: 'office' }).waitFor();
       await reader.getByText(/you can see the IP access list, but not add or delete entries/).waitFor();
       assert.equal(await reader.getByRole('button', { name: 'Add IP Address' }).count(), 0);
       assert.equal(await reader.getByRole('button', { name: /^Delete/ }).count(), 0);
@@ -120,7 +120,7 @@ describe('web console: IP Access List', () => {
     await page.locator('tr[data-entry="192.0.2.7"]').waitFor({ state: 'detached' });
     assert.deepEqual(
       (await apiList()).map((e) => e.cidrBlock),
-      ['10.0.0.0/16'],
+      ['10.1.0.0/16'],
     );
   });
 });
