@@ -55,7 +55,7 @@ describe('web console: serverless instance private endpoints', () => {
     await expectAccessible('Serverless Instance tab, empty');
 
     await page.getByRole('button', { name: 'Add Private Endpoint' }).click();
-    await page.getByLabel('Serverless Instance', { exact: true }).selectOption('Serverless0');
+    await page.getByRole('combobox', { name: /^Serverless Instance/ }).selectOption('Serverless0');
     assert.equal(await page.locator('[data-fact=provider]').textContent(), 'AWS');
     assert.equal(await page.locator('[data-fact=region]').textContent(), 'us-east-1');
     await expectAccessible('serverless wizard, instance');
