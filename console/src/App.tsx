@@ -103,7 +103,7 @@ function Console({ session }: { session: Session }) {
         <main>
           {projects.isError && <Body className="error">{String(projects.error)}</Body>}
           {page.kind === 'network' && <NetworkAccess key={page.groupId} session={session} groupId={page.groupId} tab={page.tab} projectName={project?.name} />}
-          {page.kind === 'clusters' && <Database key={page.groupId} groupId={page.groupId} projectName={project?.name} />}
+          {page.kind === 'clusters' && <Database key={page.groupId} session={session} groupId={page.groupId} projectName={project?.name} />}
           {page.kind === 'home' && projects.data && projects.data.results.length === 0 && <Body>This API key has no project. Create one with the Admin API or the CLI.</Body>}
         </main>
       </div>

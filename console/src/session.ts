@@ -41,6 +41,9 @@ export function canManageNetwork(session: Session, groupId: string): boolean {
   return session.roles.some((role) => role.groupId === groupId && WRITE_ROLES.has(role.roleName));
 }
 
+/** Whether the session may create database users in `groupId` (Project Owner, as the database-users API requires). */
+export const canManageDatabaseUsers = canManageNetwork;
+
 /** Whether the session has any role in `groupId` (an Organization Owner may have none). */
 export function hasProjectRole(session: Session, groupId: string): boolean {
   return session.roles.some((role) => role.groupId === groupId);

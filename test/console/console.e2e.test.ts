@@ -7,7 +7,7 @@ import {
   DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
 } from '@aws-sdk/client-ec2';
-import { MongoClient } from 'mongodb';
+import { MongoClient, MongoServerError } from 'mongodb';
 import { privateDns } from '../support/driver-dns.js';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -229,7 +229,7 @@ describe('web console', () => {
     }
   });
 
-  test('Database → Connect → Private Endpoint: the SRV string the official driver then connects with', async () => {
+  test('Database → Connect → Private Endpoint → Create a MongoDB User: the SRV string the official driver then connects with', async () => {
     const made = await stack.owner.post(`${stack.project}/clusters`, {
       name: 'Cluster0',
       clusterType: 'REPLICASET',
@@ -241,29 +241,65 @@ describe('web console', () => {
     await page.locator('tr', { hasText: 'Cluster0' }).getByText('Idle').waitFor();
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByLabel('Private Endpoint', { exact: true }).check();
-    const drivers = page.getByText(/^mongodb\+srv:\/\/cluster0-pl-0\./);
+
+    // The project has no MongoDB user yet: the dialog asks for one (Atlas Admin role).
+    await page.getByText('Create a MongoDB User').waitFor();
+    assert.equal(await page.getByText('Choose a connection method').count(), 0, 'the connection methods wait for a database user');
+    await expectAccessible(page, 'Connect dialog, Create a MongoDB User');
+    await page.getByLabel('Username').fill('console-app');
+    await page.getByRole('button', { name: 'Autogenerate Secure Password' }).click();
+    const password = await page.getByLabel('Password', { exact: true }).inputValue();
+    assert.match(password, /^[A-Za-z0-9]{16}$/);
+    await page.getByRole('button', { name: 'Create Database User' }).click();
+    await page.getByText(/Database user console-app created with the Atlas Admin role/).waitFor();
+    assert.equal(await page.locator('pre', { hasText: password }).count(), 1, 'the new password is shown once, to copy');
+    const users = (await stack.owner.get(`${stack.project}/databaseUsers`)).json as { results: Array<{ username: string; databaseName: string; roles: unknown[] }> };
+    assert.deepEqual(
+      users.results.map((u) => [u.username, u.databaseName, u.roles]),
+      [['console-app', 'admin', [{ databaseName: 'admin', roleName: 'atlasAdmin' }]]],
+    );
+
+    const drivers = page.getByText(/^mongodb\+srv:\/\/console-app:<db_password>@cluster0-pl-0\./);
     await drivers.waitFor();
+    await page.locator('pre', { hasText: /^mongosh "mongodb\+srv:\/\/cluster0-pl-0\..*--username console-app$/ }).waitFor();
     await expectAccessible(page, 'Connect dialog');
     await screenshot(page, '08-connect-private-endpoint');
     const uri = (await drivers.first().textContent())!;
     const api = (await stack.owner.get(`${stack.project}/clusters/Cluster0`)).json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string }> } };
-    assert.equal(uri, `${api.connectionStrings.privateEndpoint[0]!.srvConnectionString}/?retryWrites=true&w=majority&appName=Cluster0`);
+    const srv = api.connectionStrings.privateEndpoint[0]!.srvConnectionString;
+    assert.equal(uri, `${srv.replace('mongodb+srv://', 'mongodb+srv://console-app:<db_password>@')}/?retryWrites=true&w=majority&appName=Cluster0`);
 
-    // A client inside the customer VPC (another address of the endpoint's subnet) connects with it.
+    // A client inside the customer VPC (another address of the endpoint's subnet) connects with it
+    // and the new user's password; a wrong password is refused.
     const snapshot = await stack.running.localCloud!.snapshot();
     const endpointAddress = snapshot.endpoints.find((e) => e.endpointId === vpce)!.networkInterfaces[0]!.loopbackAddress;
     const [a, b, c] = endpointAddress.split('.');
     const dns = privateDns(stack.running.dnsPort);
-    const client = new MongoClient(uri.replace('/?', '/?tls=false&'), {
-      lookup: dns.lookup,
-      localAddress: `${a}.${b}.${c}.250`,
-      serverSelectionTimeoutMS: 8000,
-      connectTimeoutMS: 3000,
-    });
+    const connect = async (secret: string) => {
+      const client = new MongoClient(uri.replace('<db_password>', secret).replace('/?', '/?tls=false&'), {
+        lookup: dns.lookup,
+        localAddress: `${a}.${b}.${c}.250`,
+        serverSelectionTimeoutMS: 8000,
+        connectTimeoutMS: 3000,
+      });
+      try {
+        return await client.db('admin').command({ connectionStatus: 1 });
+      } finally {
+        await client.close();
+      }
+    };
     try {
-      assert.deepEqual(await client.db('admin').command({ ping: 1 }), { ok: 1 });
+      await assert.rejects(connect('not-the-password'), (e: Error) => e instanceof MongoServerError && e.code === 18);
+      let status: { authInfo: { authenticatedUsers: unknown[] } } | undefined;
+      for (let i = 0; i < 50 && !status; i++) {
+        status = (await connect(password).catch(async (e: unknown) => {
+          if (!(e instanceof MongoServerError && e.code === 18)) throw e;
+          await new Promise((resolve) => setTimeout(resolve, 200)); // the user reaches the data plane
+          return undefined;
+        })) as typeof status;
+      }
+      assert.deepEqual(status?.authInfo.authenticatedUsers, [{ user: 'console-app', db: 'admin' }]);
     } finally {
-      await client.close();
       dns.restore();
     }
     await page.getByRole('button', { name: 'Close', exact: true }).click();

@@ -9,10 +9,13 @@ import type { ClusterWire } from '../../../src/api/atlas/wire/clusters.wire.js';
 import type { PaginatedWire } from '../../../src/api/atlas/wire/common.wire.js';
 import { call, problemText, v2 } from '../api';
 import { CopyField } from '../CopyField';
+import { CreateDatabaseUser, databaseUsersKey, databaseUsersPath } from '../CreateDatabaseUser';
 import { statusText } from '../endpoints';
+import { canManageDatabaseUsers, type Session } from '../session';
+import type { DatabaseUserWire } from '../../../src/api/atlas/wire/database-users.wire.js';
 
 /** Database: the project's clusters, each with its Connect dialog. */
-export function Database({ groupId, projectName }: { groupId: string; projectName: string | undefined }) {
+export function Database({ session, groupId, projectName }: { session: Session; groupId: string; projectName: string | undefined }) {
   const clusters = useQuery({
     queryKey: ['clusters', groupId],
     queryFn: () => call<PaginatedWire<ClusterWire>>('GET', v2(`/groups/${groupId}/clusters?itemsPerPage=500`)),
@@ -63,22 +66,33 @@ export function Database({ groupId, projectName }: { groupId: string; projectNam
           </table>
         </div>
       )}
-      {cluster && <ConnectDialog cluster={cluster} onClose={() => setConnecting(undefined)} />}
+      {cluster && <ConnectDialog session={session} groupId={groupId} cluster={cluster} onClose={() => setConnecting(undefined)} />}
     </div>
   );
 }
 
 /**
  * Connect to a cluster, as Atlas's dialog: the connection type (Standard Connection or Private
- * Endpoint), the private endpoint, then the connection method (drivers, mongosh, command line
- * tools), each string with Copy.
+ * Endpoint), the private endpoint, "Create a MongoDB User" when the project has none, then the
+ * connection method (drivers, mongosh, command line tools) with the user's name filled in, each
+ * string with Copy.
  */
-function ConnectDialog({ cluster, onClose }: { cluster: ClusterWire; onClose: () => void }) {
+function ConnectDialog({ session, groupId, cluster, onClose }: { session: Session; groupId: string; cluster: ClusterWire; onClose: () => void }) {
+  const users = useQuery({
+    queryKey: databaseUsersKey(groupId),
+    queryFn: () => call<PaginatedWire<DatabaseUserWire>>('GET', `${databaseUsersPath(groupId)}?itemsPerPage=500`),
+  });
+  const [created, setCreated] = useState<{ username: string; password: string }>();
   const [type, setType] = useState<'standard' | 'private'>('private');
   const strings = cluster.connectionStrings.privateEndpoint;
   const [endpointId, setEndpointId] = useState<string>();
   const chosen = strings.find((s) => s.endpoints.some((e) => e.endpointId === endpointId)) ?? strings[0];
   const srv = chosen?.srvConnectionString;
+  const noUsers = users.data?.results.length === 0 && !created;
+  const username = created?.username ?? users.data?.results[0]?.username;
+  const shellUser = username ?? '<db_username>';
+  const driverString =
+    srv && `${srv.replace('mongodb+srv://', `mongodb+srv://${encodeURIComponent(shellUser)}:<db_password>@`)}/?retryWrites=true&w=majority&appName=${cluster.name}`;
   return (
     <Modal
       open
@@ -121,16 +135,34 @@ function ConnectDialog({ cluster, onClose }: { cluster: ClusterWire; onClose: ()
                 ))}
               </select>
             </label>
-            <Body weight="medium">Choose a connection method</Body>
-            <CopyField label="Drivers" description="Add your connection string into your application code.">
-              {`${srv}/?retryWrites=true&w=majority&appName=${cluster.name}`}
-            </CopyField>
-            <CopyField label="Shell" description="Run your connection string in your command line (mongosh).">
-              {`mongosh "${srv}/" --apiVersion 1 --username <db_username>`}
-            </CopyField>
-            <CopyField label="Command Line Tools" description="Back up and restore with mongodump and mongorestore.">
-              {`mongodump --uri "${srv}/" --username <db_username>\nmongorestore --uri "${srv}/" --username <db_username> <dump folder>`}
-            </CopyField>
+            {users.isError && <Banner variant="danger">{problemText(users.error)}</Banner>}
+            {noUsers && canManageDatabaseUsers(session, groupId) && <CreateDatabaseUser groupId={groupId} onCreated={(u, password) => setCreated({ username: u, password })} />}
+            {noUsers && !canManageDatabaseUsers(session, groupId) && (
+              <Banner variant="warning">This project has no MongoDB users yet. A Project Owner can create one (Connect → Create a MongoDB User, or the database-users API).</Banner>
+            )}
+            {created && (
+              <>
+                <Banner variant="success">
+                  Database user {created.username} created with the Atlas Admin role. Copy its password now: it is not shown again. Replace &lt;db_password&gt; in the strings below
+                  with it.
+                </Banner>
+                <CopyField label={`Password for ${created.username}`}>{created.password}</CopyField>
+              </>
+            )}
+            {users.data && !noUsers && driverString && (
+              <>
+                <Body weight="medium">Choose a connection method</Body>
+                <CopyField label="Drivers" description="Add your connection string into your application code. Replace <db_password> with the password for the database user.">
+                  {driverString}
+                </CopyField>
+                <CopyField label="Shell" description="Run your connection string in your command line (mongosh).">
+                  {`mongosh "${srv}/" --apiVersion 1 --username ${shellUser}`}
+                </CopyField>
+                <CopyField label="Command Line Tools" description="Back up and restore with mongodump and mongorestore.">
+                  {`mongodump --uri "${srv}/" --username ${shellUser}\nmongorestore --uri "${srv}/" --username ${shellUser} <dump folder>`}
+                </CopyField>
+              </>
+            )}
           </>
         )}
         <div className="row">

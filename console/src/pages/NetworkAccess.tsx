@@ -12,6 +12,8 @@ import { endpointPath, servicePath, servicesKey, statusText, useEndpoints, useSe
 import { navigate, networkPath } from '../router';
 import { canManageNetwork, hasProjectRole, type Session } from '../session';
 import { AddPrivateEndpoint } from './AddPrivateEndpoint';
+import { IpAccessList } from './IpAccessList';
+import { ServerlessEndpoints } from './ServerlessEndpoints';
 
 interface Props {
   readonly session: Session;
@@ -29,9 +31,7 @@ export function NetworkAccess({ session, groupId, tab, projectName }: Props) {
       <H2 as="h1">Network Access{projectName ? ` — ${projectName}` : ''}</H2>
       <Tabs aria-label="Network Access" value={TABS.indexOf(tab)} onValueChange={(index: number) => navigate(networkPath(groupId, TABS[index]!))}>
         <Tab name="IP Access List">
-          <Body style={{ marginTop: 16 }}>
-            privlink does not filter by source address: a cluster is reached only through its private endpoints and the networks they are in. Use the Private Endpoint tab.
-          </Body>
+          <IpAccessList session={session} groupId={groupId} />
         </Tab>
         <Tab name="Private Endpoint">
           <PrivateEndpointTab session={session} groupId={groupId} />
@@ -43,18 +43,31 @@ export function NetworkAccess({ session, groupId, tab, projectName }: Props) {
 
 function PrivateEndpointTab({ session, groupId }: { session: Session; groupId: string }) {
   const canWrite = canManageNetwork(session, groupId);
-  const [adding, setAdding] = useState(false);
-  const services = useServices(groupId);
+  const [kind, setKind] = useState<'dedicated' | 'serverless'>('dedicated');
   return (
     <div className="stack" style={{ marginTop: 16 }}>
-      <div className="subtabs" role="group" aria-label="Cluster type">
-        <Button size="small" variant="primary" aria-pressed="true">
+      <div className="subtabs" role="group" aria-label="Deployment type">
+        <Button size="small" variant={kind === 'dedicated' ? 'primary' : 'default'} aria-pressed={kind === 'dedicated'} onClick={() => setKind('dedicated')}>
           Dedicated Cluster
+        </Button>
+        <Button size="small" variant={kind === 'serverless' ? 'primary' : 'default'} aria-pressed={kind === 'serverless'} onClick={() => setKind('serverless')}>
+          Serverless Instance
         </Button>
       </div>
       {!canWrite && hasProjectRole(session, groupId) && (
         <Banner>Your role in this project is read-only: you can see private endpoints and their statuses, but not add or terminate them.</Banner>
       )}
+      {kind === 'dedicated' ? <DedicatedEndpoints groupId={groupId} canWrite={canWrite} /> : <ServerlessEndpoints groupId={groupId} canWrite={canWrite} />}
+    </div>
+  );
+}
+
+/** The dedicated clusters' endpoint services and their interface endpoints. */
+function DedicatedEndpoints({ groupId, canWrite }: { groupId: string; canWrite: boolean }) {
+  const [adding, setAdding] = useState(false);
+  const services = useServices(groupId);
+  return (
+    <div className="stack">
       <div className="row">
         {canWrite && (
           <Button variant="primary" onClick={() => setAdding(true)}>

@@ -1,15 +1,7 @@
 import type { AccessListEntry } from '../../../domain/access-list.js';
+import type { NetworkPermissionEntryWire } from '../wire/access-list.wire.js';
 
-/** Atlas's `NetworkPermissionEntry`. */
-export interface NetworkPermissionEntryWire {
-  awsSecurityGroup?: string;
-  cidrBlock?: string;
-  comment?: string;
-  deleteAfterDate?: string;
-  groupId: string;
-  ipAddress?: string;
-  links: { href: string; rel: string }[];
-}
+export type { NetworkPermissionEntryWire };
 
 /**
  * One entry in Atlas's shape (keys in Atlas's alphabetical order): an address entry shows both its

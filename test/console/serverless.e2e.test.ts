@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { DescribeSubnetsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { customerEndpoint } from '../support/customer-vpc.js';
+import { startStack, until, type Stack } from '../support/full-stack.js';
+import { launchChromium, screenshot, seriousViolations } from './support.js';
+
+// Network Access → Private Endpoint → Serverless Instance in Debian's Chromium against a whole
+// privlink: choose the instance (provider and region filled in), Atlas reserves the endpoint
+// service while the wizard waits, the generated command, the customer's interface endpoint made
+// with the AWS SDK on the local cloud, the endpoint ID → Available, Terminate → Confirm → gone.
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+const TIMEOUT = 60_000;
+
+before(async () => {
+  stack = await startStack();
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  page.setDefaultTimeout(TIMEOUT);
+});
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function expectAccessible(where: string): Promise<void> {
+  assert.deepEqual(await seriousViolations(page), [], `axe-core on ${where}`);
+}
+
+const endpointsPath = () => `${stack.project}/privateEndpoint/serverless/instance/Serverless0/endpoint`;
+
+describe('web console: serverless instance private endpoints', () => {
+  test('Add Private Endpoint for a serverless instance: instance → reserved service → command → endpoint ID → Available', async () => {
+    const created = await stack.owner.post(`${stack.project}/serverless`, {
+      name: 'Serverless0',
+      providerSettings: { backingProviderName: 'AWS', providerName: 'SERVERLESS', regionName: 'US_EAST_1' },
+    });
+    assert.equal(created.status, 201, created.text);
+    await until(
+      () => stack.owner.get(`${stack.project}/serverless/Serverless0`),
+      (r) => (r.json as { stateName: string }).stateName === 'IDLE',
+      TIMEOUT,
+    );
+
+    await page.goto(stack.running.apiUrl + '/');
+    await page.getByLabel('Public Key').fill(stack.bootstrap.publicKey);
+    await page.getByLabel('Private Key').fill(stack.bootstrap.privateKey);
+    await page.getByRole('button', { name: 'Sign In' }).click();
+    await page.getByRole('heading', { name: /Network Access/ }).waitFor();
+    await page.getByRole('button', { name: 'Serverless Instance' }).click();
+    await page.getByText('No private endpoints for serverless instances yet.').waitFor();
+    await expectAccessible('Serverless Instance tab, empty');
+
+    await page.getByRole('button', { name: 'Add Private Endpoint' }).click();
+    await page.getByRole('combobox', { name: /^Serverless Instance/ }).selectOption('Serverless0');
+    assert.equal(await page.locator('[data-fact=provider]').textContent(), 'AWS');
+    assert.equal(await page.locator('[data-fact=region]').textContent(), 'us-east-1');
+    await expectAccessible('serverless wizard, instance');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    const command = page.locator('pre', { hasText: 'aws ec2 create-vpc-endpoint' });
+    await command.waitFor();
+    const copy = page.getByRole('button', { name: 'Copy Run this command with the AWS CLI' });
+    const ec2 = stack.customerEc2();
+    const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
+    const subnet = (
+      await ec2.send(
+        new DescribeSubnetsCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpc.VpcId!] },
+            { Name: 'availability-zone', Values: ['us-east-1a'] },
+          ],
+        }),
+      )
+    ).Subnets![0]!;
+    await page.getByLabel('Your VPC ID').fill(vpc.VpcId!);
+    await page.getByLabel('Your Subnet IDs').fill(subnet.SubnetId!);
+    await page.getByText(/Atlas endpoint service ready in us-east-1/).waitFor();
+    assert.equal(await copy.isEnabled(), true, 'Copy is enabled once the service is reserved');
+    const text = (await command.textContent())!;
+    const serviceName = /--service-name (com\.amazonaws\.vpce\.us-east-1\.vpce-svc-[0-9a-f]{17})/.exec(text)?.[1];
+    assert.ok(serviceName, text);
+    const [reserved] = (await stack.owner.get(endpointsPath())).json as Array<{ _id: string; status: string; endpointServiceName: string }>;
+    assert.equal(reserved!.status, 'RESERVED');
+    assert.equal(reserved!.endpointServiceName, serviceName, 'the command names the service Atlas reserved for the instance');
+    await expectAccessible('serverless wizard, interface endpoint');
+    await screenshot(page, '11-serverless-wizard-command');
+
+    const vpce = await customerEndpoint(ec2, serviceName, { openToVpc: true });
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Your VPC Endpoint ID').fill(vpce);
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    const row = page.locator('tr', { hasText: vpce });
+    await row.waitFor();
+    await row.locator('[data-column=status]', { hasText: 'Available' }).waitFor();
+    assert.equal(await row.locator('td').first().textContent(), 'Serverless0');
+    const state = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [vpce] }))).VpcEndpoints![0]!.State;
+    assert.equal(state, 'available');
+    await expectAccessible('Serverless Instance tab, endpoint available');
+    await screenshot(page, '12-serverless-endpoint-available');
+  });
+
+  test('Terminate → Confirm: the serverless private endpoint is deleted', async () => {
+    await page.getByRole('button', { name: 'Terminate' }).click();
+    await page.getByRole('dialog').getByText('Terminate private endpoint?').waitFor();
+    await expectAccessible('serverless Terminate dialog');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText('No private endpoints for serverless instances yet.').waitFor({ timeout: 120_000 });
+    const left = await stack.owner.get(endpointsPath());
+    assert.deepEqual(left.json, []);
+  });
+});
