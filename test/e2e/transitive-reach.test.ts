@@ -42,14 +42,12 @@ async function hostIn(networkId: string, low: string): Promise<string> {
 }
 
 async function allow(cidr: string): Promise<void> {
-  await stack
-    .customerEc2()
-    .send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: customerVpc.groupId,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: cidr }] }],
-      }),
-    );
+  await stack.customerEc2().send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: customerVpc.groupId,
+      IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: cidr }] }],
+    }),
+  );
 }
 
 /** Pings through the endpoint with the official driver from `localAddress`: 'ok' or the error's name. */
