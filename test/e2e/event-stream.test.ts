@@ -28,6 +28,11 @@ describe('GET /groups/{groupId}/events/stream (server-sent events)', () => {
     assert.equal(wire.id, received[0]!.id, 'the SSE id is the event id');
     assert.equal(wire.groupId, stack.projectId);
     assert.equal(typeof wire.created, 'string');
+    // Beyond the feed's shape: the object and its status change, as webhooks deliver them.
+    const available = JSON.parse(received.find((e) => e.event === 'ENDPOINT_SERVICE_AVAILABLE')!.data) as Record<string, unknown>;
+    assert.deepEqual(available.object, { type: 'ENDPOINT_SERVICE', id });
+    assert.equal(available.newStatus, 'AVAILABLE');
+    assert.notEqual(available.oldStatus, 'AVAILABLE');
 
     // The client goes away; meanwhile the service is deleted. Reconnecting with Last-Event-ID replays what it missed, in order.
     first.close();

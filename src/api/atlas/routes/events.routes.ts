@@ -33,7 +33,7 @@ export function eventsRoutes(r: RouteRegistrar): void {
           let quietSince = Date.now();
           while (!signal.aborted && Date.now() < ends) {
             const batch = await nextEvents(ctx, cursor);
-            for (const event of batch) write(`id: ${event.id}\nevent: ${event.eventType}\ndata: ${JSON.stringify(eventJson(event, base))}\n\n`);
+            for (const event of batch) write(`id: ${event.id}\nevent: ${event.eventType}\ndata: ${JSON.stringify(streamedEventJson(event, base))}\n\n`);
             if (batch.length > 0) quietSince = Date.now();
             else if (Date.now() - quietSince >= STREAM_HEARTBEAT_MS) {
               write(': keep-alive\n\n');
@@ -69,6 +69,15 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/**
+ * An event as the live stream sends it: the feed's (Atlas's) shape plus what privlink knows of the
+ * change — the object, its old and new status and the sub-state — as webhooks deliver them too.
+ */
+function streamedEventJson(event: EventRecord, base: string): EventWire & Record<string, unknown> {
+  const { objectType, objectId, oldStatus, newStatus, subState } = event.transition;
+  return { ...eventJson(event, base), object: { type: objectType, id: objectId }, oldStatus, newStatus, subState };
 }
 
 function eventJson(event: EventRecord, base: string): EventWire {
