@@ -69,6 +69,15 @@ export class WebhooksRepository {
    * Leases up to `limit` enabled webhooks whose oldest pending delivery is due, and that no live
    * lease holds, to `owner` for `leaseMs`. Returns them with their secrets.
    */
+  /**
+   * Whether any delivery is pending and due: a read, so idle delivery workers poll without writing
+   * (a write would move the store's write counter and drop the data plane's cached answers).
+   */
+  async anyDue(): Promise<boolean> {
+    const result = await sql`select 1 from webhook_deliveries where state = 'PENDING' and due_at <= now() limit 1`.execute(this.db);
+    return result.rows.length > 0;
+  }
+
   async claim(owner: string, limit: number, leaseMs: number): Promise<WebhookWithSecret[]> {
     const result = await sql<Selectable<WebhooksTable>>`
       update webhooks w

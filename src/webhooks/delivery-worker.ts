@@ -67,7 +67,7 @@ export function startWebhookDelivery(store: Store, options: WebhookDeliveryOptio
     while (!stopping.signal.aborted) {
       let worked = false;
       try {
-        const [webhook] = await repos.webhooks.claim(owner, 1, options.leaseMs);
+        const [webhook] = (await repos.webhooks.anyDue()) ? await repos.webhooks.claim(owner, 1, options.leaseMs) : [];
         if (webhook) {
           worked = true;
           await deliverQueued(webhook);
