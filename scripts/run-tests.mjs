@@ -70,7 +70,7 @@ process.exit(failed || totals.fail > 0 ? 1 : 0);
 /** Runs one batch with Node's test runner, echoing its output and adding up its summary. */
 function runBatch(batch, level) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--test', `--test-concurrency=${level}`, '--test-timeout=300000', '--test-reporter=spec', ...batch], {
+    const child = spawn(process.execPath, ['--test', `--test-concurrency=${level}`, '--test-timeout=600000', '--test-reporter=spec', ...batch], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env,
     });
