@@ -5,7 +5,7 @@ import { BSON, MongoClient, ObjectId, type Document } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
 import { runCliProcess, tempHome } from '../cli/support/cli-runner.js';
 import { privateDns } from '../support/driver-dns.js';
-import { startStack, until, type Stack } from '../support/full-stack.js';
+import { clusterWithAvailableService, startStack, until, type Stack } from '../support/full-stack.js';
 
 // Node failover behind the load balancer: the local cloud's node fault switch takes the primary's
 // simulated node down. Its port through the private endpoint closes every connection at once, the
@@ -22,20 +22,7 @@ before(async () => {
   stack = await startStack({ PRIVLINK_RECONCILER_RESYNC_MS: '600000' });
   dns = privateDns(stack.running.dnsPort);
   cliHome = tempHome();
-  const cluster = await stack.owner.post(`${stack.project}/clusters`, {
-    name: 'Cluster0',
-    clusterType: 'REPLICASET',
-    replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
-  });
-  assert.equal(cluster.status, 201, cluster.text);
-  const service = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
-  const serviceId = (service.json as { id: string }).id;
-  const ready = await until(
-    () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}`),
-    (r) => (r.json as { status: string }).status === 'AVAILABLE',
-    60_000,
-  );
-  const serviceName = (ready.json as { endpointServiceName: string }).endpointServiceName;
+  const { serviceId, serviceName } = await clusterWithAvailableService(stack, 60_000);
   const ec2 = stack.customerEc2();
   const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
   const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }))).Subnets!;

@@ -15,7 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { runCliProcess, tempHome } from '../cli/support/cli-runner.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { privateDns } from '../support/driver-dns.js';
-import { startStack, until, type Stack } from '../support/full-stack.js';
+import { clusterWithAvailableService, startStack, until, type Stack } from '../support/full-stack.js';
 
 // Seed 01: "Connections to private endpoints within your VPC can be made transitively from another
 // VPC peered to the private endpoint-connected VPC [and] an on-premises data center connected with
@@ -85,19 +85,7 @@ before(async () => {
   stack = await startStack();
   dns = privateDns(stack.running.dnsPort);
   cliHome = tempHome();
-  const cluster = await stack.owner.post(`${stack.project}/clusters`, {
-    name: 'Cluster0',
-    clusterType: 'REPLICASET',
-    replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
-  });
-  assert.equal(cluster.status, 201, cluster.text);
-  const service = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
-  const serviceId = (service.json as { id: string }).id;
-  const ready = await until(
-    () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}`),
-    (r) => (r.json as { status: string }).status === 'AVAILABLE',
-  );
-  const serviceName = (ready.json as { endpointServiceName: string }).endpointServiceName;
+  const { serviceId, serviceName } = await clusterWithAvailableService(stack);
   vpce = await customerEndpoint(stack.customerEc2(), serviceName, { openToVpc: true });
   assert.equal((await stack.owner.post(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { id: vpce })).status, 201);
   await until(

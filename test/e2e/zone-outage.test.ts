@@ -14,7 +14,7 @@ import { MongoClient } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
 import { runCliProcess, tempHome } from '../cli/support/cli-runner.js';
 import { privateDns } from '../support/driver-dns.js';
-import { startStack, until, type Stack } from '../support/full-stack.js';
+import { clusterWithAvailableService, startStack, until, type Stack } from '../support/full-stack.js';
 
 // An availability-zone outage, as seed 01's advice to deploy subnets in several zones is about:
 // the local cloud's fault switch takes a zone down; an endpoint with subnets in two zones keeps
@@ -33,19 +33,7 @@ before(async () => {
   stack = await startStack({ PRIVLINK_RECONCILER_RESYNC_MS: '600000' });
   dns = privateDns(stack.running.dnsPort);
   cliHome = tempHome();
-  const cluster = await stack.owner.post(`${stack.project}/clusters`, {
-    name: 'Cluster0',
-    clusterType: 'REPLICASET',
-    replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
-  });
-  assert.equal(cluster.status, 201, cluster.text);
-  const service = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
-  const serviceId = (service.json as { id: string }).id;
-  const ready = await until(
-    () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}`),
-    (r) => (r.json as { status: string }).status === 'AVAILABLE',
-  );
-  const serviceName = (ready.json as { endpointServiceName: string }).endpointServiceName;
+  const { serviceId, serviceName } = await clusterWithAvailableService(stack);
 
   const ec2 = stack.customerEc2();
   const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AtlasClient, type AtlasResponse } from '../../src/client/atlas-client.js';
@@ -89,4 +90,25 @@ export async function until(fetch: () => Promise<AtlasResponse>, done: (r: Atlas
     last = await fetch();
   }
   return last;
+}
+
+/**
+ * A three-node AWS cluster `Cluster0` in us-east-1 and an AWS endpoint service there, waited for
+ * until AVAILABLE: the provider side every connect-through-an-endpoint test starts from.
+ */
+export async function clusterWithAvailableService(stack: Stack, timeoutMs?: number): Promise<{ serviceId: string; serviceName: string }> {
+  const cluster = await stack.owner.post(`${stack.project}/clusters`, {
+    name: 'Cluster0',
+    clusterType: 'REPLICASET',
+    replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
+  });
+  assert.equal(cluster.status, 201, cluster.text);
+  const service = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
+  const serviceId = (service.json as { id: string }).id;
+  const ready = await until(
+    () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}`),
+    (r) => (r.json as { status: string }).status === 'AVAILABLE',
+    timeoutMs,
+  );
+  return { serviceId, serviceName: (ready.json as { endpointServiceName: string }).endpointServiceName };
 }
