@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/full-stack.js';
-import { launchChromium, screenshot, seriousViolations } from './support.js';
+import { launchChromium, screenshot, seriousViolations, signIn as signInWithKey } from './support.js';
 
 // Security → Network Access → IP Access List in Debian's Chromium against a whole privlink: the
 // empty list, Add IP Address with the API's own refusal shown, a temporary CIDR block with a
@@ -31,10 +31,7 @@ after(async () => {
 });
 
 async function signIn(target: Page, publicKey: string, privateKey: string): Promise<void> {
-  await target.goto(stack.running.apiUrl + '/');
-  await target.getByLabel('Public Key').fill(publicKey);
-  await target.getByLabel('Private Key').fill(privateKey);
-  await target.getByRole('button', { name: 'Sign In' }).click();
+  await signInWithKey(target, stack.running.apiUrl + '/', publicKey, privateKey);
   await target.getByRole('heading', { name: /Network Access/ }).waitFor();
 }
 

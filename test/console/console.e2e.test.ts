@@ -12,7 +12,7 @@ import { privateDns } from '../support/driver-dns.js';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/full-stack.js';
-import { launchChromium, screenshot, seriousViolations } from './support.js';
+import { launchChromium, screenshot, seriousViolations, signIn as signInWithKey } from './support.js';
 
 // The web console in Debian's Chromium against a whole privlink on free ports: sign-in with an API
 // key (server-side session), Security → Network Access → Private Endpoint, the Add Private Endpoint
@@ -38,10 +38,7 @@ after(async () => {
 });
 
 async function signIn(target: Page, publicKey: string, privateKey: string): Promise<void> {
-  await target.goto(stack.running.apiUrl + '/');
-  await target.getByLabel('Public Key').fill(publicKey);
-  await target.getByLabel('Private Key').fill(privateKey);
-  await target.getByRole('button', { name: 'Sign In' }).click();
+  await signInWithKey(target, stack.running.apiUrl + '/', publicKey, privateKey);
 }
 
 async function expectAccessible(target: Page, where: string): Promise<void> {

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { startStack, until, type Stack } from '../support/full-stack.js';
-import { launchChromium, screenshot, seriousViolations } from './support.js';
+import { launchChromium, screenshot, seriousViolations, signIn } from './support.js';
 
 // Network Access → Private Endpoint → Serverless Instance in Debian's Chromium against a whole
 // privlink: choose the instance (provider and region filled in), Atlas reserves the endpoint
@@ -45,10 +45,7 @@ describe('web console: serverless instance private endpoints', () => {
       TIMEOUT,
     );
 
-    await page.goto(stack.running.apiUrl + '/');
-    await page.getByLabel('Public Key').fill(stack.bootstrap.publicKey);
-    await page.getByLabel('Private Key').fill(stack.bootstrap.privateKey);
-    await page.getByRole('button', { name: 'Sign In' }).click();
+    await signIn(page, stack.running.apiUrl + '/', stack.bootstrap.publicKey, stack.bootstrap.privateKey);
     await page.getByRole('heading', { name: /Network Access/ }).waitFor();
     await page.getByRole('button', { name: 'Serverless Instance' }).click();
     await page.getByText('No private endpoints for serverless instances yet.').waitFor();

@@ -40,3 +40,18 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
 }
+
+/**
+ * Opens the console at `url` and submits the sign-in form with an API key, finding the fields by
+ * their labels. The console's form fields give their labels ids in an effect after the first
+ * render; until then both labels briefly share one id, so this waits for the ids to settle before
+ * looking a field up by its label (a label lookup in that instant matches both fields).
+ */
+export async function signIn(page: Page, url: string, publicKey: string, privateKey: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Sign In' }).waitFor();
+  await page.waitForFunction('document.querySelector(\'[aria-labelledby$="-undefined"]\') === null');
+  await page.getByLabel('Public Key').fill(publicKey);
+  await page.getByLabel('Private Key').fill(privateKey);
+  await page.getByRole('button', { name: 'Sign In' }).click();
+}
