@@ -90,11 +90,21 @@ async function driverPings(server: ServerProcess): Promise<void> {
     const [target] = await resolver.resolveSrv(`_mongodb._tcp.${srv.replace('mongodb+srv://', '')}`);
     const [address] = await resolver.resolve4(target!.name);
     const clientAddress = `${address!.split('.').slice(0, 3).join('.')}.250`;
-    const client = new MongoClient(`${srv}/?tls=false`, { lookup: dns.lookup, localAddress: clientAddress, serverSelectionTimeoutMS: 8000 });
-    try {
-      assert.deepEqual(await client.db('admin').command({ ping: 1 }), { ok: 1 });
-    } finally {
-      await client.close();
+    // A restarted process serves the API before its data plane has re-bound every endpoint
+    // listener (the worker converges on its first snapshot): a refused connection in those
+    // moments is retried, for up to 20 s, with a fresh client.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const client = new MongoClient(`${srv}/?tls=false`, { lookup: dns.lookup, localAddress: clientAddress, serverSelectionTimeoutMS: 8000 });
+      try {
+        assert.deepEqual(await client.db('admin').command({ ping: 1 }), { ok: 1 });
+        break;
+      } catch (error) {
+        if (!/ECONNREFUSED/.test(String((error as Error).message)) || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      } finally {
+        await client.close();
+      }
     }
   } finally {
     dns.restore();
