@@ -1,4 +1,4 @@
-import {
+import type {
   ForwardingRulesClient,
   GlobalOperationsClient,
   NetworksClient,
@@ -23,8 +23,8 @@ export interface GcpConnection {
   readonly serviceAccountKey: object | undefined;
 }
 
-/** The REST clients of the producer project, created once. */
-export class GcpClients {
+/** The REST clients of the producer project. */
+export interface ComputeClients {
   readonly networks: NetworksClient;
   readonly subnetworks: SubnetworksClient;
   /** Regional port-mapping network endpoint groups. */
@@ -34,35 +34,48 @@ export class GcpClients {
   readonly serviceAttachments: ServiceAttachmentsClient;
   readonly regionOperations: RegionOperationsClient;
   readonly globalOperations: GlobalOperationsClient;
+}
 
-  constructor(readonly connection: GcpConnection) {
+/**
+ * The producer project's REST clients, made once on first use: `@google-cloud/compute` (its
+ * protobuf descriptors and google-gax) takes seconds of CPU to load, so a process that never
+ * handles a GCP endpoint service never loads it.
+ */
+export class GcpClients {
+  private loading: Promise<ComputeClients> | undefined;
+
+  constructor(readonly connection: GcpConnection) {}
+
+  /** The clients; the first call loads the library and makes them. */
+  compute(): Promise<ComputeClients> {
+    this.loading ??= this.load();
+    return this.loading;
+  }
+
+  private async load(): Promise<ComputeClients> {
+    const compute = await import('@google-cloud/compute');
+    const connection = this.connection;
     const options = {
       projectId: connection.projectId,
       ...(connection.endpoint ? { apiEndpoint: connection.endpoint.host, port: connection.endpoint.port, protocol: 'http' } : {}),
       ...(connection.serviceAccountKey ? { credentials: { ...connection.serviceAccountKey }, scopes: [] as string[] } : {}),
     };
-    this.networks = new NetworksClient(options);
-    this.subnetworks = new SubnetworksClient(options);
-    this.negs = new RegionNetworkEndpointGroupsClient(options);
-    this.backendServices = new RegionBackendServicesClient(options);
-    this.forwardingRules = new ForwardingRulesClient(options);
-    this.serviceAttachments = new ServiceAttachmentsClient(options);
-    this.regionOperations = new RegionOperationsClient(options);
-    this.globalOperations = new GlobalOperationsClient(options);
+    return {
+      networks: new compute.NetworksClient(options),
+      subnetworks: new compute.SubnetworksClient(options),
+      negs: new compute.RegionNetworkEndpointGroupsClient(options),
+      backendServices: new compute.RegionBackendServicesClient(options),
+      forwardingRules: new compute.ForwardingRulesClient(options),
+      serviceAttachments: new compute.ServiceAttachmentsClient(options),
+      regionOperations: new compute.RegionOperationsClient(options),
+      globalOperations: new compute.GlobalOperationsClient(options),
+    };
   }
 
+  /** Closes the clients, if they were ever made. */
   async close(): Promise<void> {
-    for (const client of [
-      this.networks,
-      this.subnetworks,
-      this.negs,
-      this.backendServices,
-      this.forwardingRules,
-      this.serviceAttachments,
-      this.regionOperations,
-      this.globalOperations,
-    ]) {
-      await client.close();
-    }
+    if (!this.loading) return;
+    const clients = await this.loading;
+    for (const client of Object.values(clients)) await client.close();
   }
 }

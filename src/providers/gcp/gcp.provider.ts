@@ -57,7 +57,7 @@ export class GcpProvider implements CloudProviderAdapter {
   private attachments(spec: EndpointServiceSpec): Promise<Array<ServiceAttachment | undefined>> {
     return Promise.all(
       gcpNames(spec).units.map((unit) =>
-        gcpOrAbsent(async () => (await this.clients.serviceAttachments.get({ project: this.project, region: spec.region, serviceAttachment: unit.serviceAttachment }))[0]),
+        gcpOrAbsent(async () => (await (await this.clients.compute()).serviceAttachments.get({ project: this.project, region: spec.region, serviceAttachment: unit.serviceAttachment }))[0]),
       ),
     );
   }
@@ -66,7 +66,7 @@ export class GcpProvider implements CloudProviderAdapter {
     const names = gcpNames(spec);
     const attachments = await this.attachments(spec);
     if (attachments.some((a) => !a)) {
-      const network = await gcpOrAbsent(async () => (await this.clients.networks.get({ project: this.project, network: names.network }))[0]);
+      const network = await gcpOrAbsent(async () => (await (await this.clients.compute()).networks.get({ project: this.project, network: names.network }))[0]);
       if (!network) return { observed: { state: 'absent' }, ref: {} };
       return { observed: { state: 'provisioning' }, ref: { network: names.network } };
     }
@@ -99,7 +99,7 @@ export class GcpProvider implements CloudProviderAdapter {
     const names = gcpNames(spec);
     const project = this.project;
     const region = spec.region;
-    const c = this.clients;
+    const c = await this.clients.compute();
     const ref = { network: names.network };
     const network = `projects/${project}/global/networks/${names.network}`;
     const subnet = `projects/${project}/regions/${region}/subnetworks/${names.subnet}`;
@@ -186,7 +186,7 @@ export class GcpProvider implements CloudProviderAdapter {
     const names = gcpNames(spec);
     const project = this.project;
     const region = spec.region;
-    const c = this.clients;
+    const c = await this.clients.compute();
     const wanted = unitMappings(spec, names.units);
     for (const [i, unit] of names.units.entries()) {
       const want = wanted[i]!;
@@ -255,7 +255,7 @@ export class GcpProvider implements CloudProviderAdapter {
     const names = gcpNames(spec);
     const project = this.project;
     const region = spec.region;
-    const c = this.clients;
+    const c = await this.clients.compute();
     const steps: Step[] = [];
     for (const unit of names.units) {
       steps.push(
@@ -383,8 +383,9 @@ export class GcpProvider implements CloudProviderAdapter {
   }
 
   private async patchLists(spec: EndpointServiceSpec, unit: GcpUnit, attachment: ServiceAttachment, change: ServiceAttachment): Promise<void> {
+    const c = await this.clients.compute();
     await this.settles(() =>
-      this.clients.serviceAttachments.patch({
+      c.serviceAttachments.patch({
         project: this.project,
         region: spec.region,
         serviceAttachment: unit.serviceAttachment,
@@ -396,7 +397,7 @@ export class GcpProvider implements CloudProviderAdapter {
   /** Whether one attachment's backend is its group, the group maps exactly the wanted ports, and the PROXY flag is the listeners'. */
   private async unitInSync(spec: EndpointServiceSpec, unit: GcpUnit, attachment: ServiceAttachment): Promise<boolean> {
     if (Boolean(attachment.enableProxyProtocol) !== wantsProxyProtocol(spec.listeners)) return false;
-    const backend = await gcpOrAbsent(async () => (await this.clients.backendServices.get({ project: this.project, region: spec.region, backendService: unit.backendService }))[0]);
+    const backend = await gcpOrAbsent(async () => (await (await this.clients.compute()).backendServices.get({ project: this.project, region: spec.region, backendService: unit.backendService }))[0]);
     if (!backend || !sameSet(groupsOf(backend), [this.negPath(spec, unit)])) return false;
     const units = gcpNames(spec).units;
     const want = unitMappings(spec, units)[units.findIndex((u) => u.neg === unit.neg)]!;
@@ -406,7 +407,7 @@ export class GcpProvider implements CloudProviderAdapter {
   /** The port mappings of one attachment's endpoint group (empty when the group is gone). */
   private async mappings(spec: EndpointServiceSpec, unit: GcpUnit): Promise<PortMapping[]> {
     const items = await gcpOrAbsent(
-      async () => (await this.clients.negs.listNetworkEndpoints({ project: this.project, region: spec.region, networkEndpointGroup: unit.neg }, { autoPaginate: true }))[0],
+      async () => (await (await this.clients.compute()).negs.listNetworkEndpoints({ project: this.project, region: spec.region, networkEndpointGroup: unit.neg }, { autoPaginate: true }))[0],
     );
     return (items ?? []).map((item) => ({
       ipAddress: item.networkEndpoint?.ipAddress ?? '',
@@ -438,8 +439,9 @@ export class GcpProvider implements CloudProviderAdapter {
     const project = this.project;
     const operation = op.name!;
     const last = (link: string) => link.split('/').pop()!;
-    if (op.region) return (await gcp(() => this.clients.regionOperations.get({ project, region: last(op.region!), operation })))[0];
-    return (await gcp(() => this.clients.globalOperations.get({ project, operation })))[0];
+    const c = await this.clients.compute();
+    if (op.region) return (await gcp(() => c.regionOperations.get({ project, region: last(op.region!), operation })))[0];
+    return (await gcp(() => c.globalOperations.get({ project, operation })))[0];
   }
 }
 
