@@ -7,7 +7,7 @@
 //
 // Usage: node scripts/run-tests.mjs [path-filter ...]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -53,6 +53,7 @@ const serial = files.filter((file) => file.endsWith('.serial.test.js'));
 const concurrent = files.filter((file) => !serial.includes(file));
 const concurrency = process.env.PRIVLINK_TEST_CONCURRENCY ?? '3';
 const totals = { pass: 0, fail: 0, skipped: 0 };
+const fileTimes = {};
 let failed = false;
 for (const [batch, level] of [
   [concurrent, concurrency],
@@ -63,14 +64,24 @@ for (const [batch, level] of [
   if (code !== 0) failed = true;
 }
 rmSync(scratch, { recursive: true, force: true });
+// The slowest files, so a slower suite shows where its time went.
+const slowest = Object.entries(fileTimes)
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 12);
+if (slowest.length > 0) {
+  console.log('\nslowest test files:');
+  for (const [file, ms] of slowest) console.log(`  ${(ms / 1000).toFixed(1).padStart(7)} s  ${relative(root, file)}`);
+}
 // One closing line for the whole run (both batches).
 console.log(`\ntests: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
 process.exit(failed || totals.fail > 0 ? 1 : 0);
 
 /** Runs one batch with Node's test runner, echoing its output and adding up its summary. */
 function runBatch(batch, level) {
+  const timings = join(scratch, `timings-${level}-${batch.length}.json`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--test', `--test-concurrency=${level}`, '--test-timeout=600000', '--test-reporter=spec', ...batch], {
+    const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${join(root, 'scripts/test-timings-reporter.mjs')}`, `--test-reporter-destination=${timings}`];
+    const child = spawn(process.execPath, ['--test', `--test-concurrency=${level}`, '--test-timeout=600000', ...reporters, ...batch], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env,
     });
@@ -89,6 +100,11 @@ function runBatch(batch, level) {
     child.on('exit', (code, signal) => {
       read(line);
       for (const key of Object.keys(totals)) totals[key] += seen[key] ?? 0;
+      try {
+        Object.assign(fileTimes, JSON.parse(readFileSync(timings, 'utf8')));
+      } catch {
+        // no timings (the runner died before its reporters finished): the summary still stands
+      }
       resolve(code ?? (signal ? 1 : 0));
     });
   });
