@@ -296,6 +296,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
             leaseMs: Math.max(config.reconciler.leaseMs, config.webhooks.timeoutMs * 3),
             retry: { baseDelayMs: config.webhooks.retryBaseMs, maxDelayMs: config.webhooks.retryMaxMs, maxAttempts: config.webhooks.maxAttempts },
             allow: config.webhooks.allow,
+            ...(metrics ? { observer: metrics } : {}),
           },
           log.child({ component: 'webhooks' }),
         ),

@@ -41,6 +41,9 @@ export type PassOutcome = 'done' | 'requeue' | 'error' | 'dropped';
 /** Outcome label of a provider call: `ok`, or the provider error's kind (`throttled`, `transient`, `conflict`, `forbidden`, `invalid`), or `error`. */
 export type CallOutcome = 'ok' | 'throttled' | 'transient' | 'conflict' | 'forbidden' | 'invalid' | 'error';
 
+/** Outcome label of a webhook delivery attempt. */
+export type WebhookOutcome = 'success' | 'failure';
+
 /** Label of a request that matched no route (kept as one value so labels stay bounded). */
 export const UNMATCHED_ROUTE = 'unmatched';
 
@@ -73,6 +76,9 @@ export class PrivlinkMetrics {
   private readonly gatewayRefused: Counter;
   private readonly gatewayBytes: Counter<'direction'>;
   private readonly dnsQueries: Counter<'type' | 'rcode'>;
+  private readonly webhookAttempts: Counter<'outcome'>;
+  private readonly webhookDuration: Histogram<'outcome'>;
+  private readonly webhooksDisabled: Counter;
   private sources: MetricsSources | undefined;
   private capacityRead: { at: number; figures: Promise<readonly CapacityFigures[]> } | undefined;
 
@@ -140,6 +146,24 @@ export class PrivlinkMetrics {
       name: 'privlink_gateway_bytes_total',
       help: 'Bytes the private-link gateway forwarded, by direction (in: client to target).',
       labelNames: ['direction'],
+      registers,
+    });
+    this.webhookAttempts = new Counter({
+      name: 'privlink_webhook_delivery_attempts_total',
+      help: 'Webhook delivery attempts, by outcome (success: the receiver answered 2xx).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.webhookDuration = new Histogram({
+      name: 'privlink_webhook_delivery_duration_seconds',
+      help: 'Duration of webhook delivery attempts (connect, send, the receiver answer), by outcome.',
+      labelNames: ['outcome'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.webhooksDisabled = new Counter({
+      name: 'privlink_webhooks_disabled_total',
+      help: 'Webhooks disabled after repeated failed deliveries.',
       registers,
     });
     this.dnsQueries = new Counter({
@@ -262,6 +286,13 @@ export class PrivlinkMetrics {
     this.providerCalls.inc({ provider, operation, outcome });
     this.providerDuration.observe({ provider, operation }, seconds);
     if (outcome === 'throttled') this.throttles.inc({ provider, operation });
+  }
+
+  /** One webhook delivery attempt; `disabled` when it was the failure that disabled its webhook. */
+  webhookAttempt(outcome: WebhookOutcome, seconds: number, disabled: boolean): void {
+    this.webhookAttempts.inc({ outcome });
+    this.webhookDuration.observe({ outcome }, seconds);
+    if (disabled) this.webhooksDisabled.inc();
   }
 
   /** Adds the data-plane worker's counter deltas. */

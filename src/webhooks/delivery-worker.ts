@@ -33,6 +33,8 @@ export interface WebhookDeliveryOptions {
   readonly leaseMs: number;
   readonly retry: RetryPolicy;
   readonly allow: WebhookAllowList;
+  /** Told of every attempt (the Prometheus metrics). */
+  readonly observer?: { webhookAttempt(outcome: 'success' | 'failure', seconds: number, disabled: boolean): void };
 }
 
 /** Deliveries a worker sends for one webhook before it lets the webhook go (fairness between webhooks). */
@@ -118,6 +120,7 @@ export function startWebhookDelivery(store: Store, options: WebhookDeliveryOptio
       });
       if (result.ok) {
         await tx.delivered(webhook.id, due.id, attempt);
+        options.observer?.webhookAttempt('success', durationMs / 1000, false);
         log.debug('webhook delivered', { ...fields, statusCode: result.statusCode, durationMs });
         return true;
       }
@@ -132,6 +135,7 @@ export function startWebhookDelivery(store: Store, options: WebhookDeliveryOptio
         DISABLE_AFTER_FAILURES,
         (n) => `Disabled after ${n} consecutive failed delivery attempts; the last: ${result.error ?? 'failed'}.`,
       );
+      options.observer?.webhookAttempt('failure', durationMs / 1000, disabled);
       log.info('webhook delivery failed', { ...fields, error: result.error, retryInMs: retryIn, consecutiveFailures: streak });
       if (disabled) log.warn('webhook disabled after repeated failed deliveries', { ...fields, consecutiveFailures: streak });
       return false;

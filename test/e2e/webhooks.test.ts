@@ -4,6 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startStack, until, type Stack } from '../support/full-stack.js';
+import { scrape } from '../support/prometheus-scrape.js';
 
 // A receiver as a customer would write one: it checks the signature as docs/operations.md says.
 function verify(secret: string, headers: IncomingHttpHeaders, rawBody: string): boolean {
@@ -183,6 +184,7 @@ describe('project webhooks', () => {
 
   test('ten failed attempts in a row disable the webhook, which says why; enabling it again resumes delivery', async () => {
     answers.set('/down', [500]);
+    const metricsBefore = await scrape(stack.running.apiUrl);
     const created = await stack.owner.post(hooks(), { url: `${base}/down` });
     assert.equal(created.status, 201, created.text);
     const hook = created.json as { id: string };
@@ -199,6 +201,17 @@ describe('project webhooks', () => {
     assert.equal(log.totalCount, 10);
     const seen = at('/down').length;
     assert.equal(seen, 10);
+    // The Prometheus metrics count the attempts and the disabling.
+    const metricsAfter = await scrape(stack.running.apiUrl);
+    const failures = (m: typeof metricsBefore) => m.value('privlink_webhook_delivery_attempts_total', { outcome: 'failure' });
+    assert.equal(failures(metricsAfter) - failures(metricsBefore), 10);
+    assert.equal(
+      metricsAfter.count('privlink_webhook_delivery_duration_seconds', { outcome: 'failure' }) -
+        metricsBefore.count('privlink_webhook_delivery_duration_seconds', { outcome: 'failure' }),
+      10,
+    );
+    assert.equal(metricsAfter.value('privlink_webhooks_disabled_total') - metricsBefore.value('privlink_webhooks_disabled_total'), 1);
+    assert.ok(metricsAfter.value('privlink_webhook_delivery_attempts_total', { outcome: 'success' }) >= 2, 'the deliveries that succeeded earlier');
 
     answers.set('/down', [200]);
     const enabled = await stack.owner.post(`${hooks()}/${hook.id}/enable`, {});
