@@ -1,13 +1,13 @@
 import { useQueryClient } from '@tanstack/react-query';
 import Banner from '@leafygreen-ui/banner';
 import Button from '@leafygreen-ui/button';
-import Modal from '@leafygreen-ui/modal';
 import TextInput from '@leafygreen-ui/text-input';
-import { Body, H3 } from '@leafygreen-ui/typography';
+import { Body } from '@leafygreen-ui/typography';
 import { useState } from 'react';
 import type { AWSPrivateLinkConnectionWire } from '../../../src/api/atlas/wire/private-endpoints.wire.js';
 import { regionsOf } from '../../../src/domain/regions.js';
-import { call, problemText } from '../api';
+import { call } from '../api';
+import { AwsInterfaceEndpointFields, useWizardAction, WizardDialog } from '../WizardDialog';
 import { CopyField } from '../CopyField';
 import { createVpcEndpointCommand, createServicePath, servicePath, servicesKey, statusText, useService } from '../endpoints';
 
@@ -34,23 +34,10 @@ export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
   const [vpcId, setVpcId] = useState('');
   const [subnetIds, setSubnetIds] = useState('');
   const [endpointId, setEndpointId] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useWizardAction();
   const service = useService(groupId, serviceId);
   const ready = service.data?.status === 'AVAILABLE' && service.data.endpointServiceName !== null;
   const command = createVpcEndpointCommand(region, service.data?.endpointServiceName ?? null, vpcId.trim(), subnetIds);
-
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action();
-    } catch (e) {
-      setError(problemText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const createService = () =>
     run(async () => {
@@ -69,120 +56,80 @@ export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
     });
 
   return (
-    <Modal
-      open
-      setOpen={(open) => {
-        if (!open) onClose();
-      }}
-      size="large"
-      aria-labelledby="add-pe-title"
-    >
-      <div className="stack">
-        <H3 as="h2" id="add-pe-title">
-          Create Private Endpoint
-        </H3>
-        <ol className="steps" aria-label="Steps">
-          {STEPS.map((name, i) => (
-            <li key={name} aria-current={i === step ? 'step' : undefined}>
-              {i + 1}. {name}
-            </li>
-          ))}
-        </ol>
-        {error && <Banner variant="danger">{error}</Banner>}
+    <WizardDialog titleId="add-pe-title" title="Create Private Endpoint" steps={STEPS} step={step} error={error} onClose={onClose}>
+      {step === 0 && (
+        <>
+          <fieldset className="row" style={{ border: 'none', padding: 0 }}>
+            <legend>
+              <Body weight="medium">Cloud Provider</Body>
+            </legend>
+            <Button variant="primary" aria-pressed="true">
+              AWS
+            </Button>
+          </fieldset>
+          <label className="native-select">
+            Region
+            <select value={region} onChange={(e) => setRegion(e.target.value)}>
+              {regionsOf('AWS').map((r) => (
+                <option key={r.providerName} value={r.providerName}>
+                  {r.providerName}
+                </option>
+              ))}
+            </select>
+          </label>
+          <Body>You must select the same region in which your AWS VPC resides.</Body>
+          <div className="row">
+            <Button onClick={onClose}>Cancel</Button>
+            <Button variant="primary" disabled={busy} onClick={createService}>
+              Next
+            </Button>
+          </div>
+        </>
+      )}
 
-        {step === 0 && (
-          <>
-            <fieldset className="row" style={{ border: 'none', padding: 0 }}>
-              <legend>
-                <Body weight="medium">Cloud Provider</Body>
-              </legend>
-              <Button variant="primary" aria-pressed="true">
-                AWS
-              </Button>
-            </fieldset>
-            <label className="native-select">
-              Region
-              <select value={region} onChange={(e) => setRegion(e.target.value)}>
-                {regionsOf('AWS').map((r) => (
-                  <option key={r.providerName} value={r.providerName}>
-                    {r.providerName}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <Body>You must select the same region in which your AWS VPC resides.</Body>
-            <div className="row">
-              <Button onClick={onClose}>Cancel</Button>
-              <Button variant="primary" disabled={busy} onClick={createService}>
-                Next
-              </Button>
-            </div>
-          </>
-        )}
+      {step === 1 && (
+        <>
+          <Banner variant={ready ? 'success' : service.data?.status === 'FAILED' ? 'danger' : 'info'} data-testid="service-progress">
+            {ready
+              ? `Atlas endpoint service ready in ${region}: ${service.data!.endpointServiceName}`
+              : service.data?.status === 'FAILED'
+                ? `Atlas could not create the endpoint service: ${service.data.errorMessage ?? 'failed'}`
+                : `Atlas is creating VPC resources in ${region} (${statusText(service.data?.status ?? 'INITIATING')}). This might take several minutes to complete.`}
+          </Banner>
+          <AwsInterfaceEndpointFields idPrefix="" vpcId={vpcId} onVpcId={setVpcId} subnetIds={subnetIds} onSubnetIds={setSubnetIds} ready={ready} command={command} />
+          <Banner variant="warning">
+            If AWS answers "The VPC endpoint service … does not support the availability zone of the subnet", Atlas has deployed VPC resources into different availability zones
+            than your subnets. Describe the service (aws ec2 describe-vpc-endpoint-services --service-names {service.data?.endpointServiceName ?? '<service name>'}), deploy a
+            subnet into one of the availability zones it supports, replace the Subnet IDs above with it, and copy and run the command again.
+          </Banner>
+          <div className="row">
+            <Button onClick={onClose}>Cancel</Button>
+            <Button variant="primary" disabled={!ready} onClick={() => setStep(2)}>
+              Next
+            </Button>
+          </div>
+        </>
+      )}
 
-        {step === 1 && (
-          <>
-            <Banner variant={ready ? 'success' : service.data?.status === 'FAILED' ? 'danger' : 'info'} data-testid="service-progress">
-              {ready
-                ? `Atlas endpoint service ready in ${region}: ${service.data!.endpointServiceName}`
-                : service.data?.status === 'FAILED'
-                  ? `Atlas could not create the endpoint service: ${service.data.errorMessage ?? 'failed'}`
-                  : `Atlas is creating VPC resources in ${region} (${statusText(service.data?.status ?? 'INITIATING')}). This might take several minutes to complete.`}
-            </Banner>
-            <TextInput
-              id="vpc-id"
-              label="Your VPC ID"
-              description="Unique identifier of your AWS VPC (VPC dashboard)."
-              placeholder="vpc-…"
-              value={vpcId}
-              onChange={(e) => setVpcId(e.target.value)}
-            />
-            <TextInput
-              id="subnet-ids"
-              label="Your Subnet IDs"
-              description="Subnets of that VPC, separated by spaces or commas (Subnet dashboard)."
-              placeholder="subnet-…"
-              value={subnetIds}
-              onChange={(e) => setSubnetIds(e.target.value)}
-            />
-            <CopyField label="Run this command with the AWS CLI" disabled={!ready || !vpcId.trim() || !subnetIds.trim()}>
-              {command}
-            </CopyField>
-            {!ready && <Body>You can't copy the command until Atlas finishes creating VPC resources in the background.</Body>}
-            <Banner variant="warning">
-              If AWS answers "The VPC endpoint service … does not support the availability zone of the subnet", Atlas has deployed VPC resources into different availability zones
-              than your subnets. Describe the service (aws ec2 describe-vpc-endpoint-services --service-names {service.data?.endpointServiceName ?? '<service name>'}), deploy a
-              subnet into one of the availability zones it supports, replace the Subnet IDs above with it, and copy and run the command again.
-            </Banner>
-            <div className="row">
-              <Button onClick={onClose}>Cancel</Button>
-              <Button variant="primary" disabled={!ready} onClick={() => setStep(2)}>
-                Next
-              </Button>
-            </div>
-          </>
-        )}
-
-        {step === 2 && (
-          <>
-            <TextInput
-              id="vpc-endpoint-id"
-              label="Your VPC Endpoint ID"
-              description="The endpoint ID AWS gave your interface endpoint (VPC dashboard → Endpoints → Endpoint ID), vpce- and 17 characters."
-              placeholder="vpce-…"
-              value={endpointId}
-              onChange={(e) => setEndpointId(e.target.value)}
-            />
-            {ready && <CopyField label="Atlas Endpoint Service">{service.data!.endpointServiceName!}</CopyField>}
-            <div className="row">
-              <Button onClick={() => setStep(1)}>Back</Button>
-              <Button variant="primary" disabled={busy || !endpointId.trim()} onClick={createEndpoint}>
-                Create
-              </Button>
-            </div>
-          </>
-        )}
-      </div>
-    </Modal>
+      {step === 2 && (
+        <>
+          <TextInput
+            id="vpc-endpoint-id"
+            label="Your VPC Endpoint ID"
+            description="The endpoint ID AWS gave your interface endpoint (VPC dashboard → Endpoints → Endpoint ID), vpce- and 17 characters."
+            placeholder="vpce-…"
+            value={endpointId}
+            onChange={(e) => setEndpointId(e.target.value)}
+          />
+          {ready && <CopyField label="Atlas Endpoint Service">{service.data!.endpointServiceName!}</CopyField>}
+          <div className="row">
+            <Button onClick={() => setStep(1)}>Back</Button>
+            <Button variant="primary" disabled={busy || !endpointId.trim()} onClick={createEndpoint}>
+              Create
+            </Button>
+          </div>
+        </>
+      )}
+    </WizardDialog>
   );
 }
