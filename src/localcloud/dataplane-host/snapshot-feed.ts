@@ -4,7 +4,10 @@ import { CoalescedPass } from '../dataplane/coalesced-pass.js';
 
 /**
  * Takes the local cloud's data-plane snapshot whenever it may have changed — on every change
- * notification, when the next lazy transition falls due, and every `pollMs` — and hands each one
+ * notification (the local cloud notifies through the database, so replicas on one PostgreSQL see
+ * each other's changes), when the next lazy transition falls due, and every `pollMs` as a safety
+ * net (5 s: each pass reads three clouds' tables, which an idle process should not do twice a
+ * second) — and hands each one
  * that differs from the last (ignoring `takenAt`) to `publish`. Passes never overlap: a change
  * during a pass makes one more pass. `latest` is the last snapshot taken.
  */
@@ -23,7 +26,7 @@ export class SnapshotFeed {
     private readonly source: SnapshotSource,
     private readonly publish: (snapshot: DataPlaneSnapshot) => void,
     private readonly log: Logger,
-    private readonly pollMs = 500,
+    private readonly pollMs = 5000,
   ) {}
 
   /** Takes the first snapshot (published before this resolves) and starts following changes. */
