@@ -54,7 +54,9 @@ async function availableService(project: string, region: string, portMappingEnab
   const ready = await until(
     () => stack.owner.get(`${project}/privateEndpoint/GCP/endpointService/${id}`),
     (r) => (r.json as { status: string }).status === 'AVAILABLE',
-    30_000,
+    // A legacy service is six attachments with their load balancers: tens of Compute operations,
+    // which take long on a loaded two-core machine.
+    90_000,
   );
   return ready.json as Json;
 }
