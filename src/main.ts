@@ -276,7 +276,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
           workers: config.reconciler.workers,
           leaseMs: config.reconciler.leaseMs,
           resyncMs: config.reconciler.resyncMs,
-          resync: () => resyncAll(store, kinds),
+          resync: (spreadMs) => resyncAll(store, kinds, spreadMs),
           ...(metrics ? { observer: metrics } : {}),
           ...(tracer ? { tracer } : {}),
         },

@@ -15,8 +15,11 @@ export interface ControllerOptions {
   readonly leaseMs: number;
   /** How often every resource is enqueued again (level-triggered safety net). */
   readonly resyncMs: number;
-  /** Enqueues every resource (called on start and every `resyncMs`). */
-  readonly resync: () => Promise<void>;
+  /**
+   * Enqueues every resource: on start with `spreadMs` 0 (everything due now), then every
+   * `resyncMs` with `spreadMs` = `resyncMs` (each resource due at its own moment within the period).
+   */
+  readonly resync: (spreadMs: number) => Promise<void>;
   /** Told of every pass and lease takeover (metrics); must not throw. */
   readonly observer?: ControllerObserver;
   /** With tracing on: each pass is a consumer span, a child of the span that enqueued the item (its saved `traceparent`). */
@@ -71,9 +74,9 @@ export class Controller {
     // PGlite: this process holds the data-dir lock, so every lease in the table is from a dead process.
     if (this.store.backend === 'pglite') await this.queue.releaseAllLeases();
     this.unlisten = await this.store.listen(WORK_CHANNEL, () => this.wake());
-    await this.options.resync().catch((error) => this.log.error('resync failed', { error: String(error) }));
+    await this.options.resync(0).catch((error) => this.log.error('resync failed', { error: String(error) }));
     this.resyncTimer = setInterval(() => {
-      void this.options.resync().then(
+      void this.options.resync(this.options.resyncMs).then(
         () => this.wake(),
         (error) => this.log.error('resync failed', { error: String(error) }),
       );

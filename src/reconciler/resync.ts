@@ -2,15 +2,23 @@ import type { Store } from '../store/database.js';
 import { repositories } from '../store/repositories.js';
 import { APPSERVICES_ENDPOINT_SERVICE_WORK, CLUSTER_WORK, SERVERLESS_INSTANCE_WORK } from '../domain/work-kinds.js';
 import type { WorkKind } from './work-kinds.js';
+import { resyncDelayMs } from '../domain/resync-spread.js';
 
 /**
  * Enqueues every key of every kind: the level-triggered safety net (a lost wake-up, drift made
- * outside privlink, a resource changed by the provider).
+ * outside privlink, a resource changed by the provider). With `spreadMs` (the periodic resync)
+ * each key is due at its own phase within that period (`resyncDelayMs`), so N keys make N passes
+ * spread over the period, not N at once; without (at start-up) everything is due now.
  */
-export async function resyncAll(store: Store, kinds: readonly WorkKind[]): Promise<void> {
+export async function resyncAll(store: Store, kinds: readonly WorkKind[], spreadMs = 0): Promise<void> {
   const queue = repositories(store.db).workQueue;
+  const now = Date.now();
   for (const { kind, listKeys } of kinds) {
-    for (const key of await listKeys()) await queue.enqueue(kind, key);
+    const keys = await listKeys();
+    await queue.enqueueMany(
+      kind,
+      keys.map((key) => ({ key, delayMs: resyncDelayMs(key, spreadMs, now) })),
+    );
   }
 }
 

@@ -17,6 +17,9 @@ export interface ClaimedItem {
   readonly traceParent?: string;
 }
 
+/** Rows per statement of `enqueueMany` (three parameters each, far below PostgreSQL's 65 535). */
+const ENQUEUE_BATCH = 500;
+
 /**
  * The reconcile queue: one row per (kind, key) that needs a pass, with a due time and a lease.
  * All times come from the database clock (`now()`), so replicas on different hosts agree.
@@ -43,6 +46,22 @@ export class WorkQueueRepository {
               request_id = coalesce(excluded.request_id, reconcile_queue.request_id),
               trace_parent = coalesce(excluded.trace_parent, reconcile_queue.trace_parent)`.execute(this.db);
     });
+  }
+
+  /**
+   * `enqueue` for many keys of one kind at once (the periodic resync), each after its own delay, in
+   * a few statements instead of one per key. Keeps any recorded request id and trace.
+   */
+  async enqueueMany(kind: string, items: ReadonlyArray<{ readonly key: string; readonly delayMs: number }>): Promise<void> {
+    for (let start = 0; start < items.length; start += ENQUEUE_BATCH) {
+      const rows = items.slice(start, start + ENQUEUE_BATCH).map((item) => sql`(${kind}, ${item.key}, now() + make_interval(secs => ${item.delayMs / 1000}))`);
+      await sql`
+        insert into reconcile_queue (kind, key, due_at)
+        values ${sql.join(rows)}
+        on conflict (kind, key) do update
+          set due_at = least(reconcile_queue.due_at, excluded.due_at),
+              generation = reconcile_queue.generation + 1`.execute(this.db);
+    }
   }
 
   /**

@@ -120,6 +120,23 @@ describe(`store on ${testBackend()}`, () => {
     }
   });
 
+  test('a resync enqueues many keys in a few statements, each at its own delay, keeping an earlier due time and a pass in flight', async () => {
+    const queue = new WorkQueueRepository(store.store.db);
+    const items = Array.from({ length: 1200 }, (_, i) => ({ key: `spread-${i}`, delayMs: i < 600 ? 0 : 3_600_000 }));
+    await queue.enqueue('spread', 'spread-900'); // due now already: the resync must not push it back
+    const [inFlight] = await queue.claim('a', 1, 30_000); // a pass in flight while the resync comes
+    assert.equal(inFlight!.key, 'spread-900');
+    await queue.enqueueMany('spread', items);
+    assert.equal((await queue.list()).filter((i) => i.key.startsWith('spread-')).length, 1200);
+    await queue.complete(inFlight!, 'a'); // the resync's wake-up during the pass survives it
+    const due = await queue.claim('b', 2000, 30_000);
+    assert.deepEqual(due.map((i) => i.key).sort(), [...items.slice(0, 600).map((i) => i.key), 'spread-900'].sort());
+    for (const item of due) await queue.complete(item, 'b');
+    const later = await queue.msUntilNextDue();
+    assert.ok(later !== undefined && later > 3_500_000, `the rest is due in an hour (${later} ms)`);
+    await store.store.db.deleteFrom('reconcile_queue').where('kind', '=', 'spread').execute();
+  });
+
   test('the next due time: none for an empty queue, the wait for a future item, 0 for a due one', async () => {
     const queue = new WorkQueueRepository(store.store.db);
     for (const item of await queue.list()) await store.store.db.deleteFrom('reconcile_queue').where('key', '=', item.key).execute();
