@@ -75,7 +75,7 @@ export function CreateCluster({ groupId, onClose }: { groupId: string; onClose: 
       aria-labelledby="create-cluster-title"
     >
       <form
-        className="stack"
+        className="stack create-cluster"
         onSubmit={(event) => {
           event.preventDefault();
           void create();
