@@ -164,4 +164,22 @@ describe('web console: pickers, Create and Terminate a cluster', () => {
     const gone = await stack.owner.get(`/api/atlas/v2/groups/${secondId}/clusters/Cluster1`);
     assert.equal(gone.status, 404, gone.text);
   });
+
+  test('a shared tier is created as the clusters API allows: M0 on its backing provider, Idle', async () => {
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByLabel('Cluster Name').fill('Free0');
+    await page.getByLabel('Google Cloud').check();
+    await page.getByLabel('Cluster Tier').selectOption('M0');
+    await page.getByText(/Private endpoints are unavailable on M0, M2, M5 and Flex clusters/).waitFor();
+    const region = await page.getByLabel('Region').inputValue();
+    await page.getByRole('button', { name: 'Create Deployment' }).click();
+    const row = page.locator('tr[data-cluster="Free0"]');
+    await row.getByText(`GCP ${region}`).waitFor();
+    await row.locator('[data-column=state]', { hasText: 'Idle' }).waitFor();
+    const cluster = (await stack.owner.get(`/api/atlas/v2/groups/${secondId}/clusters/Free0`)).json as {
+      replicationSpecs: Array<{ regionConfigs: Array<{ providerName: string; backingProviderName: string; electableSpecs: { instanceSize: string } }> }>;
+    };
+    const config = cluster.replicationSpecs[0]!.regionConfigs[0]!;
+    assert.deepEqual([config.providerName, config.backingProviderName, config.electableSpecs.instanceSize], ['TENANT', 'GCP', 'M0']);
+  });
 });

@@ -67,7 +67,7 @@ export function Database({ session, groupId, projectName }: { session: Session; 
                     <td>{c.name}</td>
                     <td>{region?.electableSpecs.instanceSize ?? '—'}</td>
                     <td>
-                      {region?.providerName ?? '—'} {region?.regionName ?? ''}
+                      {region?.backingProviderName ?? region?.providerName ?? '—'} {region?.regionName ?? ''}
                     </td>
                     <td data-column="state">
                       <Badge variant={c.stateName === 'IDLE' ? 'green' : c.stateName === 'DELETING' ? 'red' : 'blue'}>{statusText(c.stateName)}</Badge>
