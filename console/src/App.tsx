@@ -1,15 +1,16 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Button from '@leafygreen-ui/button';
 import { Body } from '@leafygreen-ui/typography';
-import { useEffect, type MouseEvent } from 'react';
+import { useEffect, useMemo, type MouseEvent } from 'react';
 import type { OrganizationWire, ProjectWire } from '../../src/api/atlas/wire/identity.wire.js';
 import type { PaginatedWire } from '../../src/api/atlas/wire/common.wire.js';
 import { call, setCsrfToken, v2 } from './api';
 import { NetworkAccess } from './pages/NetworkAccess';
 import { SignIn } from './pages/SignIn';
 import { Database } from './pages/Database';
+import { ProjectPicker } from './ProjectPicker';
 import { clustersPath, navigate, networkPath, pageOf, usePath } from './router';
-import { SESSION_PATH, useSession, type Session } from './session';
+import { canOpenProject, SESSION_PATH, useSession, type Session } from './session';
 
 export function App() {
   const session = useSession();
@@ -26,12 +27,13 @@ function Console({ session }: { session: Session }) {
   const orgs = useQuery({ queryKey: ['orgs'], queryFn: () => call<PaginatedWire<OrganizationWire>>('GET', v2('/orgs')) });
   const groupId = page.kind === 'home' ? undefined : page.groupId;
   const project = projects.data?.results.find((p) => p.id === groupId);
+  const readable = useMemo(() => projects.data?.results.filter((p) => canOpenProject(session, p)), [projects.data, session]);
 
   // The home page opens the first project's Network Access, as Atlas opens the last project used.
   useEffect(() => {
-    const first = projects.data?.results[0];
+    const first = readable?.[0];
     if (page.kind === 'home' && first) navigate(networkPath(first.id, 'privateEndpoint'), true);
-  }, [page.kind, projects.data]);
+  }, [page.kind, readable]);
 
   const signOut = async () => {
     await call('DELETE', SESSION_PATH).catch(() => undefined);
@@ -41,46 +43,11 @@ function Console({ session }: { session: Session }) {
     navigate('/', true);
   };
 
-  const orgId = project?.orgId ?? session.orgId;
-  const orgProjects = projects.data?.results.filter((p) => p.orgId === orgId) ?? [];
   return (
     <>
       <header className="topbar">
         <span className="brand">privlink</span>
-        <label>
-          Organization
-          <select
-            aria-label="Organization"
-            value={orgId}
-            onChange={(e) => {
-              const next = projects.data?.results.find((p) => p.orgId === e.target.value);
-              if (next) navigate(networkPath(next.id, 'privateEndpoint'));
-            }}
-          >
-            {(orgs.data?.results ?? []).map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Project
-          <select
-            aria-label="Project"
-            value={groupId ?? ''}
-            onChange={(e) =>
-              navigate(page.kind === 'clusters' ? clustersPath(e.target.value) : networkPath(e.target.value, page.kind === 'network' ? page.tab : 'privateEndpoint'))
-            }
-          >
-            {groupId === undefined && <option value="">Choose a project</option>}
-            {orgProjects.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ProjectPicker page={page} orgs={orgs.data?.results ?? []} projects={readable ?? []} sessionOrgId={session.orgId} />
         <span className="spacer" />
         <span className="who">API key {session.publicKey}</span>
         <Button size="small" onClick={signOut}>
@@ -104,7 +71,7 @@ function Console({ session }: { session: Session }) {
           {projects.isError && <Body className="error">{String(projects.error)}</Body>}
           {page.kind === 'network' && <NetworkAccess key={page.groupId} session={session} groupId={page.groupId} tab={page.tab} projectName={project?.name} />}
           {page.kind === 'clusters' && <Database key={page.groupId} session={session} groupId={page.groupId} projectName={project?.name} />}
-          {page.kind === 'home' && projects.data && projects.data.results.length === 0 && <Body>This API key has no project. Create one with the Admin API or the CLI.</Body>}
+          {page.kind === 'home' && readable && readable.length === 0 && <Body>This API key has no project. Create one with the Admin API or the CLI.</Body>}
         </main>
       </div>
     </>

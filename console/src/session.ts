@@ -48,3 +48,18 @@ export const canManageDatabaseUsers = canManageNetwork;
 export function hasProjectRole(session: Session, groupId: string): boolean {
   return session.roles.some((role) => role.groupId === groupId);
 }
+
+/** Whether the session may create and terminate clusters in `groupId` (Project Owner or Project Cluster Manager, as the clusters API requires). */
+export function canManageClusters(session: Session, groupId: string): boolean {
+  return session.roles.some((role) => role.groupId === groupId && (role.roleName === 'GROUP_OWNER' || role.roleName === 'GROUP_CLUSTER_MANAGER'));
+}
+
+/**
+ * Whether the project picker lists `project`: the session has a role in it, or is an
+ * Organization Owner of its organization (Atlas lists every project to an Organization Owner; the
+ * API then tells it to add itself to the project). The API's `GET /groups` also returns projects an
+ * Organization Member merely sees, whose pages it cannot read: those are not listed.
+ */
+export function canOpenProject(session: Session, project: { readonly id: string; readonly orgId: string }): boolean {
+  return hasProjectRole(session, project.id) || session.roles.some((role) => role.orgId === project.orgId && role.roleName === 'ORG_OWNER');
+}

@@ -7,28 +7,46 @@ import { Body, H2, H3 } from '@leafygreen-ui/typography';
 import { useState } from 'react';
 import type { ClusterWire } from '../../../src/api/atlas/wire/clusters.wire.js';
 import type { PaginatedWire } from '../../../src/api/atlas/wire/common.wire.js';
-import { call, problemText, v2 } from '../api';
+import { call, problemText } from '../api';
 import { CopyField } from '../CopyField';
 import { CreateDatabaseUser, databaseUsersKey, databaseUsersPath } from '../CreateDatabaseUser';
 import { statusText } from '../endpoints';
-import { canManageDatabaseUsers, type Session } from '../session';
+import { canManageClusters, canManageDatabaseUsers, hasProjectRole, type Session } from '../session';
+import { clustersKey, clustersApiPath, CreateCluster } from './CreateCluster';
+import { TerminateCluster } from './TerminateCluster';
 import type { DatabaseUserWire } from '../../../src/api/atlas/wire/database-users.wire.js';
 
-/** Database: the project's clusters, each with its Connect dialog. */
+/**
+ * Database: the project's clusters with their live state, each with its Connect dialog; Create
+ * and Terminate → Confirm for those who may change clusters (none for Read Only).
+ */
 export function Database({ session, groupId, projectName }: { session: Session; groupId: string; projectName: string | undefined }) {
   const clusters = useQuery({
-    queryKey: ['clusters', groupId],
-    queryFn: () => call<PaginatedWire<ClusterWire>>('GET', v2(`/groups/${groupId}/clusters?itemsPerPage=500`)),
+    queryKey: clustersKey(groupId),
+    queryFn: () => call<PaginatedWire<ClusterWire>>('GET', `${clustersApiPath(groupId)}?itemsPerPage=500`),
     refetchInterval: 2000,
   });
+  const canWrite = canManageClusters(session, groupId);
+  const [creating, setCreating] = useState(false);
+  const [terminating, setTerminating] = useState<string>();
   const [connecting, setConnecting] = useState<string>();
   const cluster = clusters.data?.results.find((c) => c.name === connecting);
   return (
     <div className="stack">
       <H2 as="h1">Database Deployments{projectName ? ` — ${projectName}` : ''}</H2>
+      {!canWrite && hasProjectRole(session, groupId) && (
+        <Banner>Your role in this project is read-only: you can see clusters and connect to them, but not create or terminate them.</Banner>
+      )}
+      {canWrite && (
+        <div className="row">
+          <Button variant="primary" onClick={() => setCreating(true)}>
+            Create
+          </Button>
+        </div>
+      )}
       {clusters.isError && <Banner variant="danger">{problemText(clusters.error)}</Banner>}
       {clusters.isPending && <Body>Loading clusters…</Body>}
-      {clusters.data?.results.length === 0 && <Body>No clusters in this project yet. Create one with the Admin API or the CLI.</Body>}
+      {clusters.data?.results.length === 0 && <Body>No clusters in this project yet.{canWrite ? ' Click Create to deploy one.' : ''}</Body>}
       {clusters.data && clusters.data.results.length > 0 && (
         <div className="table-wrap" tabIndex={0} role="region" aria-label="Clusters table">
           <table className="lg" aria-label="Clusters">
@@ -45,19 +63,26 @@ export function Database({ session, groupId, projectName }: { session: Session; 
               {clusters.data.results.map((c) => {
                 const region = c.replicationSpecs[0]?.regionConfigs[0];
                 return (
-                  <tr key={c.id}>
+                  <tr key={c.id} data-cluster={c.name}>
                     <td>{c.name}</td>
                     <td>{region?.electableSpecs.instanceSize ?? '—'}</td>
                     <td>
-                      {region?.providerName ?? '—'} {region?.regionName ?? ''}
+                      {region?.backingProviderName ?? region?.providerName ?? '—'} {region?.regionName ?? ''}
+                    </td>
+                    <td data-column="state">
+                      <Badge variant={c.stateName === 'IDLE' ? 'green' : c.stateName === 'DELETING' ? 'red' : 'blue'}>{statusText(c.stateName)}</Badge>
                     </td>
                     <td>
-                      <Badge variant={c.stateName === 'IDLE' ? 'green' : 'blue'}>{statusText(c.stateName)}</Badge>
-                    </td>
-                    <td>
-                      <Button size="small" onClick={() => setConnecting(c.name)}>
-                        Connect
-                      </Button>
+                      <div className="actions">
+                        <Button size="small" onClick={() => setConnecting(c.name)}>
+                          Connect
+                        </Button>
+                        {canWrite && c.stateName !== 'DELETING' && (
+                          <Button size="small" variant="danger" aria-label={`Terminate ${c.name}`} onClick={() => setTerminating(c.name)}>
+                            Terminate
+                          </Button>
+                        )}
+                      </div>
                     </td>
                   </tr>
                 );
@@ -66,6 +91,8 @@ export function Database({ session, groupId, projectName }: { session: Session; 
           </table>
         </div>
       )}
+      {creating && <CreateCluster groupId={groupId} onClose={() => setCreating(false)} />}
+      {terminating && <TerminateCluster groupId={groupId} clusterName={terminating} onClose={() => setTerminating(undefined)} />}
       {cluster && <ConnectDialog session={session} groupId={groupId} cluster={cluster} onClose={() => setConnecting(undefined)} />}
     </div>
   );
