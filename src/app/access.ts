@@ -38,10 +38,20 @@ export function checkProject(principal: Principal, project: Project, access: Pro
   throw apiError('USER_UNAUTHORIZED', requiredProjectRole(access));
 }
 
-/** True when the caller may see the project document itself (a project role, or an org role in its org). */
+/** True when the caller may see the project document itself (a project role, or an org role that sees every project of its org). */
 export function canSeeProject(principal: Principal, project: Project): boolean {
-  return (principal.projectRoles.get(project.id) ?? []).length > 0 || (principal.orgId === project.orgId && principal.orgRoles.length > 0);
+  return (
+    (principal.projectRoles.get(project.id) ?? []).length > 0 || (principal.orgId === project.orgId && principal.orgRoles.some((role) => ORG_ROLES_SEEING_EVERY_PROJECT.has(role)))
+  );
 }
+
+/**
+ * Organization roles that see every project of the organization. Atlas: an Organization Member
+ * has "read-only access to … the projects they belong to"; Organization Read Only has "read-only
+ * access to everything in the organization, including all projects"; the Organization Owner has
+ * root access. Project Creator and Billing Admin add to Organization Member.
+ */
+const ORG_ROLES_SEEING_EVERY_PROJECT: ReadonlySet<string> = new Set(['ORG_OWNER', 'ORG_READ_ONLY']);
 
 /** Requires an organization role in `orgId`; another organization looks missing. */
 export async function requireOrg(repos: Repositories, principal: Principal, orgId: string, access: OrgAccess): Promise<Organization> {
