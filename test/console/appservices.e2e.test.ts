@@ -143,9 +143,29 @@ describe('web console: App Services private endpoints', () => {
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('Your VPC Endpoint ID').fill(vpce);
     await page.getByRole('button', { name: 'Finish Endpoint Creation' }).click();
-    await page.getByRole('dialog').getByText(/PrivateEndpointExists/).waitFor();
+    await page
+      .getByRole('dialog')
+      .getByText(/PrivateEndpointExists/)
+      .waitFor();
     await page.getByRole('button', { name: 'Back' }).press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
+  });
+
+  test('the console session reaches the App Services API only with its CSRF token on writes', async () => {
+    const session = (await page.context().cookies()).find((c) => c.name === 'privlink_session');
+    assert.ok(session, 'the console session cookie');
+    const url = `${v3.base}${appPath()}/security/allow_non_vpc_client_requests`;
+    const cookie = `privlink_session=${session.value}`;
+    const read = await fetch(url, { headers: { cookie } });
+    assert.equal(read.status, 200, 'a read needs only the session');
+    const body = JSON.stringify({ allow_non_vpc_client_requests: true });
+    const noCsrf = await fetch(url, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body });
+    assert.equal(noCsrf.status, 403, 'a write without the CSRF token is refused');
+    assert.equal(((await noCsrf.json()) as { error_code: string }).error_code, 'Forbidden');
+    const forged = await fetch(url, { headers: { cookie: `privlink_session=${'A'.repeat(43)}` } });
+    assert.equal(forged.status, 401);
+    assert.equal(((await forged.json()) as { error_code: string }).error_code, 'InvalidSession');
+    assert.deepEqual((await v3.get(`${appPath()}/security/allow_non_vpc_client_requests`)).json, { allow_non_vpc_client_requests: false }, 'nothing changed');
   });
 
   test('Read Only sees the app endpoints and no write buttons', async () => {

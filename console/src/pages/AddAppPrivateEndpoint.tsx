@@ -137,7 +137,14 @@ export function AddAppPrivateEndpoint({ groupId, appId, providerRegion, first, o
             value={vpceId}
             onChange={(e) => setVpceId(e.target.value)}
           />
-          <TextInput id="app-endpoint-comment" label="Comment" optional description="Optional: what this endpoint is for." value={comment} onChange={(e) => setComment(e.target.value)} />
+          <TextInput
+            id="app-endpoint-comment"
+            label="Comment"
+            optional
+            description="Optional: what this endpoint is for."
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+          />
           <div className="row">
             <Button onClick={() => setStep(1)}>Back</Button>
             {first ? (
@@ -154,8 +161,8 @@ export function AddAppPrivateEndpoint({ groupId, appId, providerRegion, first, o
       {step === 3 && (
         <>
           <Body>
-            By default, App Services blocks all requests coming from outside your PrivateLink connection. This setting applies to this endpoint and all additional endpoints
-            you create.
+            By default, App Services blocks all requests coming from outside your PrivateLink connection. This setting applies to this endpoint and all additional endpoints you
+            create.
           </Body>
           <RestrictSwitch id="app-pe-restrict" restricted={restricted} onChange={setRestricted} />
           <div className="row">

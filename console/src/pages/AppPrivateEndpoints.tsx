@@ -101,7 +101,9 @@ function EndpointList({
       )}
       {endpoints.isError && <Banner variant="danger">{problemText(endpoints.error)}</Banner>}
       {endpoints.isPending && <Body>Loading private endpoints…</Body>}
-      {endpoints.data && list.length === 0 && <Body>This app has no private endpoints yet.{canWrite && supported ? ' Click Add Private Endpoint to connect your AWS VPC.' : ''}</Body>}
+      {endpoints.data && list.length === 0 && (
+        <Body>This app has no private endpoints yet.{canWrite && supported ? ' Click Add Private Endpoint to connect your AWS VPC.' : ''}</Body>
+      )}
       {list.length > 0 && (
         <div className="table-wrap" tabIndex={0} role="region" aria-label="App private endpoints table">
           <table className="lg" aria-label="App private endpoints">
@@ -199,8 +201,8 @@ function DeleteDialog({ groupId, appId, endpoint, onClose }: { groupId: string; 
   return (
     <ConfirmationModal open title="Delete private endpoint?" buttonText="Delete" variant="danger" onConfirm={confirm} onCancel={onClose}>
       <Body>
-        This removes the private endpoint {endpoint.cloud_provider_endpoint_id} from the app and rejects its connection. Your interface endpoint stays in your VPC until
-        you delete it there.
+        This removes the private endpoint {endpoint.cloud_provider_endpoint_id} from the app and rejects its connection. Your interface endpoint stays in your VPC until you delete
+        it there.
       </Body>
       {error && <Banner variant="danger">{error}</Banner>}
     </ConfirmationModal>
