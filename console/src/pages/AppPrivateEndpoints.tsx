@@ -51,7 +51,7 @@ export function AppPrivateEndpoints({ session, groupId, appId }: Props) {
             {!canWrite && hasProjectRole(session, groupId) && (
               <Banner>Your role in this project is read-only: you can see the app's private endpoints and their statuses, but not add, change or delete them.</Banner>
             )}
-            {app.data && app.data.deployment_model === 'GLOBAL' && (
+            {app.data && !(app.data.deployment_model === 'LOCAL' && app.data.provider_region.startsWith('aws-')) && (
               <Banner variant="warning">You can't use Private Endpoints with globally deployed Apps or local Apps deployed to Azure or GCP.</Banner>
             )}
             <EndpointList groupId={groupId} appId={appId} canWrite={canWrite} providerRegion={app.data?.provider_region} deploymentModel={app.data?.deployment_model} />
