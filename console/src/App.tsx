@@ -8,8 +8,10 @@ import { call, setCsrfToken, v2 } from './api';
 import { NetworkAccess } from './pages/NetworkAccess';
 import { SignIn } from './pages/SignIn';
 import { Database } from './pages/Database';
+import { AppServices } from './pages/AppServices';
+import { AppPrivateEndpoints } from './pages/AppPrivateEndpoints';
 import { ProjectPicker } from './ProjectPicker';
-import { clustersPath, navigate, networkPath, pageOf, usePath } from './router';
+import { appServicesPath, clustersPath, navigate, networkPath, pageOf, usePath } from './router';
 import { canOpenProject, SESSION_PATH, useSession, type Session } from './session';
 
 export function App() {
@@ -61,6 +63,10 @@ function Console({ session }: { session: Session }) {
             <NavLink href={clustersPath(groupId)} current={page.kind === 'clusters'}>
               Database
             </NavLink>
+            <h2>Services</h2>
+            <NavLink href={appServicesPath(groupId)} current={page.kind === 'appServices'}>
+              App Services
+            </NavLink>
             <h2>Security</h2>
             <NavLink href={networkPath(groupId, 'privateEndpoint')} current={page.kind === 'network'}>
               Network Access
@@ -71,6 +77,8 @@ function Console({ session }: { session: Session }) {
           {projects.isError && <Body className="error">{String(projects.error)}</Body>}
           {page.kind === 'network' && <NetworkAccess key={page.groupId} session={session} groupId={page.groupId} tab={page.tab} projectName={project?.name} />}
           {page.kind === 'clusters' && <Database key={page.groupId} session={session} groupId={page.groupId} projectName={project?.name} />}
+          {page.kind === 'appServices' && !page.appId && <AppServices key={page.groupId} groupId={page.groupId} projectName={project?.name} />}
+          {page.kind === 'appServices' && page.appId && <AppPrivateEndpoints key={page.appId} session={session} groupId={page.groupId} appId={page.appId} />}
           {page.kind === 'home' && readable && readable.length === 0 && <Body>This API key has no project. Create one with the Admin API or the CLI.</Body>}
         </main>
       </div>

@@ -1,5 +1,6 @@
 // The console's only way to privlink: the same Admin API the CLI uses (Atlas v2 paths and
-// media type), authenticated by the session cookie, with the CSRF token on every write.
+// media type; App Services v3 paths), authenticated by the session cookie, with the CSRF token
+// on every write.
 import type { AtlasErrorWire } from '../../src/api/atlas/wire/error.wire.js';
 
 const MEDIA_TYPE = 'application/vnd.atlas.2023-01-01+json';
@@ -38,9 +39,10 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   const text = await response.text();
   const parsed: unknown = text ? safeJson(text) : undefined;
   if (!response.ok) {
-    const error = (parsed ?? {}) as Partial<AtlasErrorWire>;
+    // Atlas's error shape, or App Services' `{error, error_code}` on v3 paths.
+    const error = (parsed ?? {}) as Partial<AtlasErrorWire> & { error?: string; error_code?: string };
     if (response.status === 401 && !path.endsWith('/console/api/session')) for (const listener of signedOut) listener();
-    throw new ApiProblem(response.status, error.errorCode ?? 'UNEXPECTED_ERROR', error.detail ?? `${response.status} ${response.statusText}`);
+    throw new ApiProblem(response.status, error.errorCode ?? error.error_code ?? 'UNEXPECTED_ERROR', error.detail ?? error.error ?? `${response.status} ${response.statusText}`);
   }
   return parsed as T;
 }
@@ -55,6 +57,9 @@ function safeJson(text: string): unknown {
 
 /** `/api/atlas/v2` + path. */
 export const v2 = (path: string) => `/api/atlas/v2${path}`;
+
+/** `/api/admin/v3.0` + path (App Services). */
+export const v3 = (path: string) => `/api/admin/v3.0${path}`;
 
 /** The message to show for a failed call. */
 export function problemText(error: unknown): string {

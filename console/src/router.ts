@@ -26,16 +26,22 @@ export function navigate(path: string, replace = false): void {
 export type Page =
   | { readonly kind: 'home' }
   | { readonly kind: 'clusters'; readonly groupId: string }
-  | { readonly kind: 'network'; readonly groupId: string; readonly tab: 'accessList' | 'privateEndpoint' };
+  | { readonly kind: 'network'; readonly groupId: string; readonly tab: 'accessList' | 'privateEndpoint' }
+  | { readonly kind: 'appServices'; readonly groupId: string; readonly appId?: string };
 
 export function pageOf(path: string): Page {
   const match = /^\/v2\/([0-9a-f]{24})\/security\/network\/(accessList|privateEndpoint)\/?$/.exec(path);
   if (match) return { kind: 'network', groupId: match[1]!, tab: match[2] as 'accessList' | 'privateEndpoint' };
   const clusters = /^\/v2\/([0-9a-f]{24})\/clusters\/?$/.exec(path);
   if (clusters) return { kind: 'clusters', groupId: clusters[1]! };
+  const apps = /^\/v2\/([0-9a-f]{24})\/appServices(?:\/([0-9a-f]{24})\/settings\/privateEndpoints)?\/?$/.exec(path);
+  if (apps) return { kind: 'appServices', groupId: apps[1]!, ...(apps[2] ? { appId: apps[2] } : {}) };
   return { kind: 'home' };
 }
 
 export const clustersPath = (groupId: string) => `/v2/${groupId}/clusters`;
 
 export const networkPath = (groupId: string, tab: 'accessList' | 'privateEndpoint') => `/v2/${groupId}/security/network/${tab}`;
+
+/** App Services: the project's apps, or an app's App Settings → Private Endpoints. */
+export const appServicesPath = (groupId: string, appId?: string) => `/v2/${groupId}/appServices${appId ? `/${appId}/settings/privateEndpoints` : ''}`;

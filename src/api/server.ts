@@ -62,7 +62,11 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   // The first flavour's error shape also answers paths outside every flavour.
   const flavours: readonly ApiFlavour[] = [
     atlasFlavour({ authenticator: options.authenticator, connectionStrings: options.connectionStrings ?? connectionStringsOf }),
-    appServicesFlavour({ credentials: credentialsLookup(options.ctx.store), ...(options.appServicesTokens ? { tokenLifetimes: options.appServicesTokens } : {}) }),
+    appServicesFlavour({
+      credentials: credentialsLookup(options.ctx.store),
+      ...(options.appServicesTokens ? { tokenLifetimes: options.appServicesTokens } : {}),
+      ...(options.consoleSessions ? { consoleSessions: options.consoleSessions } : {}),
+    }),
   ];
   const mounted: Array<{ flavour: ApiFlavour; routes: MountedFlavour }> = [];
   const flavourOf = (url: string): ApiFlavour => flavours.find((f) => isUnder(url.split('?')[0]!, f.prefix)) ?? flavours[0]!;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/app-context.js';
+import { CONSOLE_CSRF_HEADER } from '../../domain/console-session.js';
 import { ApiError, type ErrorName } from '../../domain/errors.js';
 import type { Principal } from '../../domain/identity.js';
 import { isObjectId } from '../../domain/object-id.js';
@@ -39,6 +40,12 @@ export interface AppServicesRouteOptions {
   readonly body?: boolean;
 }
 
+/** What a browser sends instead of a Bearer token: the console's `Cookie` and `X-CSRF-Token` headers. */
+export interface BrowserCredentials {
+  readonly cookie?: string | undefined;
+  readonly csrfToken?: string | undefined;
+}
+
 /** Path parameters that must be ObjectIds, and the error when one is not (it cannot name anything). */
 const OBJECT_ID_PARAMS: ReadonlyArray<[string, ErrorName]> = [
   ['groupId', 'PATH_PARAM_PARSE_ERROR'],
@@ -54,7 +61,8 @@ export interface AppServicesRegistrar {
 
 /**
  * Registers v3 routes under `prefix`. Each route, in this order: authenticates the Bearer access
- * token (an `onRequest` hook, before the body is read); checks path and query parameters; checks
+ * token, or the web console's session cookie with its CSRF token on writes (an `onRequest` hook,
+ * before the body is read); checks path and query parameters; checks
  * the route's declared project access; parses the body (`application/json`); runs the handler;
  * answers `application/json` (or no body).
  */
@@ -62,7 +70,7 @@ export function appServicesRegistrar(
   app: FastifyInstance,
   ctx: AppContext,
   prefix: string,
-  authenticate: (authorization: string | undefined) => Promise<Principal>,
+  authenticate: (method: string, authorization: string | undefined, browser: BrowserCredentials) => Promise<Principal>,
 ): AppServicesRegistrar {
   const principals = new WeakMap<FastifyRequest, Principal>();
   const patterns: Array<{ method: Method; pattern: RegExp }> = [];
@@ -74,7 +82,10 @@ export function appServicesRegistrar(
         method,
         url: prefix + path,
         onRequest: async (request: FastifyRequest) => {
-          if (auth === 'access') principals.set(request, await authenticate(request.headers.authorization));
+          if (auth !== 'access') return;
+          const csrf = request.headers[CONSOLE_CSRF_HEADER];
+          const browser = { cookie: request.headers.cookie, csrfToken: typeof csrf === 'string' ? csrf : undefined };
+          principals.set(request, await authenticate(request.method, request.headers.authorization, browser));
         },
         handler: async (request: FastifyRequest, reply: FastifyReply) => {
           const params = request.params as Record<string, string>;
