@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { DescribeSubnetsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { AppServicesClient } from '../support/appservices-client.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { startStack, type Stack } from '../support/full-stack.js';
-import { launchChromium, screenshot, seriousViolations, signIn } from './support.js';
+import { launchChromium, screenshot, seriousViolations, signIn, enterDefaultVpc } from './support.js';
 
 // App Services → an app → App Settings → Private Endpoints in Debian's Chromium against a whole
 // privlink: the app made through the App Services Admin API; Add Private Endpoint (General), the
@@ -73,19 +73,7 @@ describe('web console: App Services private endpoints', () => {
     await page.getByRole('button', { name: 'Next' }).click();
 
     const ec2 = stack.customerEc2();
-    const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-    const subnet = (
-      await ec2.send(
-        new DescribeSubnetsCommand({
-          Filters: [
-            { Name: 'vpc-id', Values: [vpc.VpcId!] },
-            { Name: 'availability-zone', Values: ['us-east-1a'] },
-          ],
-        }),
-      )
-    ).Subnets![0]!;
-    await page.getByLabel('Your VPC ID').fill(vpc.VpcId!);
-    await page.getByLabel('Your Subnet IDs').fill(subnet.SubnetId!);
+    const { vpc, subnet } = await enterDefaultVpc(page, ec2);
     await page.getByText(/General endpoint service ready in us-east-1/).waitFor();
     const copy = page.getByRole('button', { name: 'Copy Run this command with the AWS CLI' });
     assert.equal(await copy.isEnabled(), true, 'Copy is enabled once the service exists');

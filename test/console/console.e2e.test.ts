@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import {
-  AuthorizeSecurityGroupIngressCommand,
-  CreateVpcEndpointCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcEndpointsCommand,
-  DescribeVpcsCommand,
-} from '@aws-sdk/client-ec2';
+import { AuthorizeSecurityGroupIngressCommand, CreateVpcEndpointCommand, DescribeSecurityGroupsCommand, DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
 import { MongoClient, MongoServerError } from 'mongodb';
 import { privateDns } from '../support/driver-dns.js';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/full-stack.js';
-import { launchChromium, screenshot, seriousViolations, signIn as signInWithKey } from './support.js';
+import { launchChromium, screenshot, seriousViolations, signIn as signInWithKey, enterDefaultVpc } from './support.js';
 
 // The web console in Debian's Chromium against a whole privlink on free ports: sign-in with an API
 // key (server-side session), Security → Network Access → Private Endpoint, the Add Private Endpoint
@@ -113,19 +106,7 @@ describe('web console', () => {
     const copy = page.getByRole('button', { name: 'Copy Run this command with the AWS CLI' });
     assert.equal(await copy.isDisabled(), true, 'Copy is disabled until the service exists and the VPC is entered');
     const ec2 = stack.customerEc2();
-    const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-    const subnet = (
-      await ec2.send(
-        new DescribeSubnetsCommand({
-          Filters: [
-            { Name: 'vpc-id', Values: [vpc.VpcId!] },
-            { Name: 'availability-zone', Values: ['us-east-1a'] },
-          ],
-        }),
-      )
-    ).Subnets![0]!;
-    await page.getByLabel('Your VPC ID').fill(vpc.VpcId!);
-    await page.getByLabel('Your Subnet IDs').fill(subnet.SubnetId!);
+    const { vpc, subnet } = await enterDefaultVpc(page, ec2);
     await page.getByText(/does not support the availability zone of the subnet/).waitFor();
 
     // The service becomes AVAILABLE: its name appears in the command and Copy is enabled.

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { DescribeSubnetsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { startStack, until, type Stack } from '../support/full-stack.js';
-import { launchChromium, screenshot, seriousViolations, signIn } from './support.js';
+import { launchChromium, screenshot, seriousViolations, signIn, enterDefaultVpc } from './support.js';
 
 // Network Access → Private Endpoint → Serverless Instance in Debian's Chromium against a whole
 // privlink: choose the instance (provider and region filled in), Atlas reserves the endpoint
@@ -62,19 +62,7 @@ describe('web console: serverless instance private endpoints', () => {
     await command.waitFor();
     const copy = page.getByRole('button', { name: 'Copy Run this command with the AWS CLI' });
     const ec2 = stack.customerEc2();
-    const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-    const subnet = (
-      await ec2.send(
-        new DescribeSubnetsCommand({
-          Filters: [
-            { Name: 'vpc-id', Values: [vpc.VpcId!] },
-            { Name: 'availability-zone', Values: ['us-east-1a'] },
-          ],
-        }),
-      )
-    ).Subnets![0]!;
-    await page.getByLabel('Your VPC ID').fill(vpc.VpcId!);
-    await page.getByLabel('Your Subnet IDs').fill(subnet.SubnetId!);
+    await enterDefaultVpc(page, ec2);
     await page.getByText(/Atlas endpoint service ready in us-east-1/).waitFor();
     assert.equal(await copy.isEnabled(), true, 'Copy is enabled once the service is reserved');
     const text = (await command.textContent())!;

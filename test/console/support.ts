@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { DescribeSubnetsCommand, DescribeVpcsCommand, type EC2Client, type Subnet, type Vpc } from '@aws-sdk/client-ec2';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium: the console tests drive it and never download a browser. */
@@ -54,4 +55,20 @@ export async function signIn(page: Page, url: string, publicKey: string, private
   await page.getByLabel('Public Key').fill(publicKey);
   await page.getByLabel('Private Key').fill(privateKey);
   await page.getByRole('button', { name: 'Sign In' }).click();
+}
+
+/**
+ * The customer's part of the Interface Endpoint step: finds the default VPC and its subnet in
+ * `zone` through the local cloud (AWS SDK), and types them into the wizard's VPC ID and Subnet IDs.
+ */
+export async function enterDefaultVpc(page: Page, ec2: EC2Client, zone = 'us-east-1a'): Promise<{ vpc: Vpc; subnet: Subnet }> {
+  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
+  const filters = [
+    { Name: 'vpc-id', Values: [vpc.VpcId!] },
+    { Name: 'availability-zone', Values: [zone] },
+  ];
+  const subnet = (await ec2.send(new DescribeSubnetsCommand({ Filters: filters }))).Subnets![0]!;
+  await page.getByLabel('Your VPC ID').fill(vpc.VpcId!);
+  await page.getByLabel('Your Subnet IDs').fill(subnet.SubnetId!);
+  return { vpc, subnet };
 }
