@@ -87,6 +87,3 @@ export function parseForwardingRules(text: string): { rules: ForwardingRule[]; p
   });
   return { rules, problems };
 }
-
-/** Rules as "name ip" lines (what the Edit dialog shows for a registered group). */
-export const forwardingRulesText = (rules: readonly ForwardingRule[]) => rules.map((r) => `${r.endpointName} ${r.ipAddress}`).join('\n');

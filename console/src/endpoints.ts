@@ -1,6 +1,6 @@
 import { useQuery, useQueries } from '@tanstack/react-query';
 import type { EndpointServiceWire, InterfaceEndpointWire } from '../../src/api/atlas/wire/private-endpoints.wire.js';
-import { ApiProblem, call, v2 } from './api';
+import { call, v2 } from './api';
 
 /** How often statuses refresh while something is in motion, and when all is settled. */
 const BUSY_MS = 1000;
@@ -81,32 +81,13 @@ export function useEndpoints(groupId: string, services: readonly EndpointService
 }
 
 /**
- * Changes a registered endpoint (the API has no update): with a new id, the new registration is
- * made first and the old one removed after, so a refused registration leaves the old one working;
- * with the same id (Azure's IP address, a Google Cloud group's forwarding rules), the old one is
- * removed, and registered again once it is gone.
+ * Registers `newId` in place of `oldId` (the API has no update): the new registration is made
+ * first and the old one removed after, so a refused registration leaves the old one working.
+ * `newId` must differ: removing a registration rejects its connection in the cloud, for good.
  */
-export async function replaceEndpoint(groupId: string, provider: Provider, serviceId: string, oldId: string, newId: string, body: object): Promise<void> {
-  const create = `${servicePath(groupId, provider, serviceId)}/endpoint`;
-  const old = endpointPath(groupId, provider, serviceId, oldId);
-  if (newId !== oldId) {
-    await call('POST', create, body);
-    await call('DELETE', old);
-    return;
-  }
-  await call('DELETE', old);
-  for (let i = 0; i < 300; i++) {
-    const gone = await call('GET', old).then(
-      () => false,
-      (e: unknown) => {
-        if (e instanceof ApiProblem && e.status === 404) return true;
-        throw e;
-      },
-    );
-    if (gone) break;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  await call('POST', create, body);
+export async function replaceEndpoint(groupId: string, provider: Provider, serviceId: string, oldId: string, body: object): Promise<void> {
+  await call('POST', `${servicePath(groupId, provider, serviceId)}/endpoint`, body);
+  await call('DELETE', endpointPath(groupId, provider, serviceId, oldId));
 }
 
 /** Atlas's words for a status (`PENDING_ACCEPTANCE` → "Pending Acceptance"). */

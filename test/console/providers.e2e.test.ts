@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { CreateVpcEndpointCommand, DescribeSubnetsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { ClientSecretCredential } from '@azure/identity';
@@ -240,6 +241,9 @@ describe('Add Private Endpoint on Azure and Google Cloud', () => {
     assert.equal(await dialog.getByLabel('Private Endpoint Resource ID').inputValue(), azureEndpoint.id, 'the fields hold what is registered');
     assert.equal(await dialog.getByLabel('Private Endpoint IP Address').inputValue(), azureEndpoint.ip);
     assert.equal(await dialog.getByRole('button', { name: 'Save' }).isDisabled(), true, 'nothing changed yet');
+    await dialog.getByLabel('Private Endpoint IP Address').fill('10.1.0.77');
+    await dialog.getByText(/Enter another private endpoint/).waitFor();
+    assert.equal(await dialog.getByRole('button', { name: 'Save' }).isDisabled(), true, 'the same endpoint cannot be registered again');
     await dialog.getByLabel('Private Endpoint Resource ID').fill(replacement.id);
     await dialog.getByLabel('Private Endpoint IP Address').fill(replacement.ip);
     await expectAccessible(page, 'Edit dialog');
@@ -261,19 +265,71 @@ describe('Add Private Endpoint on Azure and Google Cloud', () => {
     await screenshot(page, 'edit-02-replaced');
   });
 
-  test('Edit refuses what the API refuses and shows its detail; Cancel keeps the endpoint', async () => {
-    await row('GCP')
+  test('Edit on AWS: another VPC endpoint ID is registered in place of the old one', async () => {
+    const created = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
+    assert.equal(created.status, 201, created.text);
+    const serviceId = (created.json as { id: string }).id;
+    const ready = await until(
+      () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}`),
+      (r) => (r.json as { status: string }).status === 'AVAILABLE',
+      TIMEOUT,
+    );
+    const serviceName = (ready.json as { endpointServiceName: string }).endpointServiceName;
+    const ec2 = stack.customerEc2();
+    const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
+    const subnet = (
+      await ec2.send(
+        new DescribeSubnetsCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpc.VpcId!] },
+            { Name: 'availability-zone', Values: ['us-east-1a'] },
+          ],
+        }),
+      )
+    ).Subnets![0]!;
+    const vpce = async () =>
+      (await ec2.send(new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!] }))).VpcEndpoint!
+        .VpcEndpointId!;
+    const first = await vpce();
+    const registered = await stack.owner.post(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { id: first });
+    assert.equal(registered.status, 201, registered.text);
+    await row('AWS').locator('[data-column=endpoint-status]', { hasText: 'Available' }).waitFor();
+    const second = await vpce();
+
+    await row('AWS')
+      .getByRole('button', { name: `Edit ${first}` })
+      .click();
+    const dialog = page.getByRole('dialog', { name: 'Edit Private Endpoint' });
+    assert.equal(await dialog.getByLabel('Your VPC Endpoint ID').inputValue(), first);
+    await dialog.getByLabel('Your VPC Endpoint ID').fill(second);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row('AWS').locator('[data-column=endpoint]', { hasText: second }).waitFor();
+    await row('AWS').locator('[data-column=endpoint-status]', { hasText: 'Available' }).waitFor();
+    const left = await until(
+      () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}`),
+      (r) => (r.json as { interfaceEndpoints: string[] }).interfaceEndpoints.length === 1,
+      TIMEOUT,
+    );
+    assert.deepEqual((left.json as { interfaceEndpoints: string[] }).interfaceEndpoints, [second]);
+    const states = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [first, second] }))).VpcEndpoints!.map((e) => [e.VpcEndpointId, e.State]);
+    assert.deepEqual(Object.fromEntries(states), { [first]: 'rejected', [second]: 'available' }, 'the old endpoint is let go of, the new one accepted');
+  });
+
+  test("Edit shows the API's detail when it refuses the new endpoint and keeps the old one; Google Cloud rows offer no Edit", async () => {
+    await row('AZURE')
       .getByRole('button', { name: /^Edit / })
       .click();
     const dialog = page.getByRole('dialog', { name: 'Edit Private Endpoint' });
-    await dialog.waitFor();
-    assert.match(await dialog.getByLabel('Forwarding Rules').inputValue(), /^psc-0 \d+\.\d+\.\d+\.\d+$/);
-    await dialog.getByLabel('Endpoint Group Name').fill('PSC Bad Name');
+    await dialog.getByLabel('Private Endpoint Resource ID').fill('pe-atlas-3');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.getByText(/\(INVALID_ATTRIBUTE\)/).waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await row('GCP').locator('[data-column=endpoint-status]', { hasText: 'Available' }).waitFor();
+    await row('AZURE').locator('[data-column=endpoint]', { hasText: 'pe-atlas-2' }).waitFor();
+    await row('AZURE').locator('[data-column=endpoint-status]', { hasText: 'Available' }).waitFor();
+    assert.equal(await row('GCP').getByRole('button', { name: /^Edit/ }).count(), 0);
+    assert.equal(await row('GCP').getByRole('button', { name: 'Terminate' }).count(), 1);
   });
 
   test('Read Only sees the Azure and Google Cloud endpoints, and neither Edit nor Terminate', async () => {

@@ -4,31 +4,35 @@ import Button from '@leafygreen-ui/button';
 import Modal from '@leafygreen-ui/modal';
 import { Body, H3 } from '@leafygreen-ui/typography';
 import { useState } from 'react';
-import type { EndpointServiceWire, InterfaceEndpointWire } from '../../../src/api/atlas/wire/private-endpoints.wire.js';
-import { forwardingRulesText, parseForwardingRules } from '../cloud-commands';
-import { AwsEndpointFields, AzureEndpointFields, GcpEndpointFields } from '../EndpointFields';
+import type { AWSInterfaceEndpointWire, AzurePrivateEndpointWire, EndpointServiceWire } from '../../../src/api/atlas/wire/private-endpoints.wire.js';
+import { AwsEndpointFields, AzureEndpointFields } from '../EndpointFields';
 import { providerLabel, replaceEndpoint, servicesKey } from '../endpoints';
 import { useWizardAction } from '../WizardDialog';
+
+/**
+ * The endpoints Edit is offered for. Not Google Cloud's: GCP accepts and rejects connections per
+ * consumer project on the service attachments, so removing the old group rejects the project's
+ * new forwarding rules too; a group is changed by Terminate and Add Private Endpoint.
+ */
+export type EditableEndpointWire = AWSInterfaceEndpointWire | AzurePrivateEndpointWire;
 
 interface Props {
   readonly groupId: string;
   readonly service: EndpointServiceWire;
-  readonly endpoint: InterfaceEndpointWire;
+  readonly endpoint: EditableEndpointWire;
   readonly onClose: () => void;
 }
 
 /** The id the API knows the endpoint by. */
-function idOf(endpoint: InterfaceEndpointWire): string {
-  if (endpoint.cloudProvider === 'AWS') return endpoint.interfaceEndpointId;
-  if (endpoint.cloudProvider === 'AZURE') return endpoint.privateEndpointResourceId;
-  return endpoint.endpointGroupName;
+function idOf(endpoint: EditableEndpointWire): string {
+  return endpoint.cloudProvider === 'AWS' ? endpoint.interfaceEndpointId : endpoint.privateEndpointResourceId;
 }
 
 /**
- * Edit on a private endpoint row: the fields the endpoint was registered with, filled in; Save
- * registers the changed endpoint with the same Atlas endpoint service in place of the old one (the
- * API has no update; see `replaceEndpoint`). The service, and the clusters' connection strings,
- * stay.
+ * Edit on an AWS or Azure private endpoint row: the fields the endpoint was registered with,
+ * filled in; Save registers another endpoint with the same Atlas endpoint service in place of the
+ * old one (the API has no update; see `replaceEndpoint`). The service, and the clusters'
+ * connection strings, stay.
  */
 export function EditPrivateEndpoint({ groupId, service, endpoint, onClose }: Props) {
   const client = useQueryClient();
@@ -36,29 +40,17 @@ export function EditPrivateEndpoint({ groupId, service, endpoint, onClose }: Pro
   const [awsId, setAwsId] = useState(endpoint.cloudProvider === 'AWS' ? endpoint.interfaceEndpointId : '');
   const [azureId, setAzureId] = useState(endpoint.cloudProvider === 'AZURE' ? endpoint.privateEndpointResourceId : '');
   const [azureIp, setAzureIp] = useState(endpoint.cloudProvider === 'AZURE' ? endpoint.privateEndpointIPAddress : '');
-  const [groupName, setGroupName] = useState(endpoint.cloudProvider === 'GCP' ? endpoint.endpointGroupName : '');
-  const [projectId, setProjectId] = useState(endpoint.cloudProvider === 'GCP' ? endpoint.gcpProjectId : '');
-  const [rulesText, setRulesText] = useState(endpoint.cloudProvider === 'GCP' ? forwardingRulesText(endpoint.endpoints) : '');
   const { busy, error, run } = useWizardAction();
 
-  const next = (): { id: string; body: object } => {
-    if (endpoint.cloudProvider === 'AWS') return { id: awsId.trim(), body: { id: awsId.trim() } };
-    if (endpoint.cloudProvider === 'AZURE') return { id: azureId.trim(), body: { id: azureId.trim(), privateEndpointIPAddress: azureIp.trim() } };
-    return { id: groupName.trim(), body: { endpointGroupName: groupName.trim(), gcpProjectId: projectId.trim(), endpoints: parseForwardingRules(rulesText).rules } };
-  };
-  const unchanged =
-    endpoint.cloudProvider === 'AWS'
-      ? awsId.trim() === oldId
-      : endpoint.cloudProvider === 'AZURE'
-        ? azureId.trim() === oldId && azureIp.trim() === endpoint.privateEndpointIPAddress
-        : groupName.trim() === oldId &&
-          projectId.trim() === endpoint.gcpProjectId &&
-          JSON.stringify(parseForwardingRules(rulesText).rules) === JSON.stringify(endpoint.endpoints.map(({ endpointName, ipAddress }) => ({ endpointName, ipAddress })));
+  const newId = endpoint.cloudProvider === 'AWS' ? awsId.trim() : azureId.trim();
+  const body = endpoint.cloudProvider === 'AWS' ? { id: newId } : { id: newId, privateEndpointIPAddress: azureIp.trim() };
+  // Removing the old registration rejects its connection in the cloud for good, so the same
+  // endpoint cannot be registered again: Save needs another endpoint.
+  const sameEndpoint = newId === oldId;
 
   const save = () =>
     run(async () => {
-      const { id, body } = next();
-      await replaceEndpoint(groupId, service.cloudProvider, service.id, oldId, id, body);
+      await replaceEndpoint(groupId, service.cloudProvider, service.id, oldId, body);
       await client.invalidateQueries({ queryKey: servicesKey(groupId) });
       onClose();
     });
@@ -81,23 +73,18 @@ export function EditPrivateEndpoint({ groupId, service, endpoint, onClose }: Pro
           you created it.
         </Body>
         {error && <Banner variant="danger">{error}</Banner>}
+        {sameEndpoint && (
+          <Body>
+            Enter another {endpoint.cloudProvider === 'AWS' ? 'VPC endpoint' : 'private endpoint'}. A registered endpoint cannot be changed in place: removing its registration
+            rejects its connection, so to correct {endpoint.cloudProvider === 'AWS' ? 'it' : 'its IP address'}, create a new endpoint in your{' '}
+            {endpoint.cloudProvider === 'AWS' ? 'VPC' : 'VNet'} and enter it here.
+          </Body>
+        )}
         {endpoint.cloudProvider === 'AWS' && <AwsEndpointFields idPrefix="edit-" endpointId={awsId} onEndpointId={setAwsId} />}
         {endpoint.cloudProvider === 'AZURE' && <AzureEndpointFields idPrefix="edit-" resourceId={azureId} onResourceId={setAzureId} ipAddress={azureIp} onIpAddress={setAzureIp} />}
-        {endpoint.cloudProvider === 'GCP' && (
-          <GcpEndpointFields
-            idPrefix="edit-"
-            groupName={groupName}
-            onGroupName={setGroupName}
-            projectId={projectId}
-            onProjectId={setProjectId}
-            rulesText={rulesText}
-            onRulesText={setRulesText}
-            expected={service.cloudProvider === 'GCP' ? service.serviceAttachmentNames.length : 0}
-          />
-        )}
         <div className="row">
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" disabled={busy || unchanged} onClick={save}>
+          <Button variant="primary" disabled={busy || sameEndpoint || !newId} onClick={save}>
             {busy ? 'Saving…' : 'Save'}
           </Button>
         </div>

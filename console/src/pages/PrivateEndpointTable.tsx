@@ -8,7 +8,7 @@ import { useState } from 'react';
 import type { EndpointServiceWire, InterfaceEndpointWire } from '../../../src/api/atlas/wire/private-endpoints.wire.js';
 import { call, problemText } from '../api';
 import { endpointIds, endpointPath, endpointStatus, providerLabel, servicePath, servicesKey, serviceTarget, statusText, useEndpoints, type Provider } from '../endpoints';
-import { EditPrivateEndpoint } from './EditPrivateEndpoint';
+import { EditPrivateEndpoint, type EditableEndpointWire } from './EditPrivateEndpoint';
 
 const VARIANT: Record<string, 'green' | 'yellow' | 'red' | 'lightgray' | 'blue'> = {
   AVAILABLE: 'green',
@@ -61,7 +61,7 @@ function EndpointCell({ endpointId, endpoint }: { endpointId: string | undefined
 export function PrivateEndpointTable({ groupId, services, canWrite }: { groupId: string; services: readonly EndpointServiceWire[]; canWrite: boolean }) {
   const endpoints = useEndpoints(groupId, services);
   const [terminating, setTerminating] = useState<EndpointServiceWire>();
-  const [editing, setEditing] = useState<{ service: EndpointServiceWire; endpoint: InterfaceEndpointWire }>();
+  const [editing, setEditing] = useState<{ service: EndpointServiceWire; endpoint: EditableEndpointWire }>();
   if (services.length === 0)
     return <Body>No private endpoints yet.{canWrite ? ' Click Add Private Endpoint to connect your AWS VPC, Azure VNet or Google Cloud VPC to this project.' : ''}</Body>;
   return (
@@ -104,7 +104,7 @@ export function PrivateEndpointTable({ groupId, services, canWrite }: { groupId:
                 {canWrite && (
                   <td>
                     <div className="actions">
-                      {endpoint && (
+                      {endpoint && endpoint.cloudProvider !== 'GCP' && (
                         <Button size="small" disabled={deleting} onClick={() => setEditing({ service, endpoint })} aria-label={`Edit ${endpointId}`}>
                           Edit
                         </Button>
