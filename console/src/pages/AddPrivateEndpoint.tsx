@@ -1,83 +1,138 @@
 import { useQueryClient } from '@tanstack/react-query';
 import Banner from '@leafygreen-ui/banner';
 import Button from '@leafygreen-ui/button';
-import TextInput from '@leafygreen-ui/text-input';
 import { Body } from '@leafygreen-ui/typography';
 import { useState } from 'react';
-import type { AWSPrivateLinkConnectionWire } from '../../../src/api/atlas/wire/private-endpoints.wire.js';
+import type { EndpointServiceWire } from '../../../src/api/atlas/wire/private-endpoints.wire.js';
 import { regionsOf } from '../../../src/domain/regions.js';
 import { call } from '../api';
-import { AwsInterfaceEndpointFields, useWizardAction, WizardDialog } from '../WizardDialog';
+import { parseForwardingRules } from '../cloud-commands';
 import { CopyField } from '../CopyField';
-import { createVpcEndpointCommand, createServicePath, servicePath, servicesKey, statusText, useService } from '../endpoints';
+import { AwsEndpointFields, AzureEndpointFields, GcpEndpointFields } from '../EndpointFields';
+import { createServicePath, PROVIDERS, servicePath, servicesKey, statusText, useService, type Provider } from '../endpoints';
+import { WizardDialog, useWizardAction } from '../WizardDialog';
+import { AwsInterfaceStep, AzureInterfaceStep, GcpInterfaceStep, useInterfaceFields } from './InterfaceEndpointSteps';
 
-const STEPS = ['Cloud Provider', 'Interface Endpoint', 'Finalize Endpoint Connection'] as const;
+const STEPS: Record<Provider, readonly string[]> = {
+  AWS: ['Cloud Provider', 'Interface Endpoint', 'Finalize Endpoint Connection'],
+  AZURE: ['Cloud Provider', 'Create Private Endpoint', 'Finalize Endpoint Connection'],
+  GCP: ['Cloud Provider', 'Create Endpoints', 'Finalize Endpoint Connection'],
+};
+
+/** What Atlas creates in the background, per cloud (the progress banner's words). */
+const RESOURCES: Record<Provider, string> = { AWS: 'VPC resources', AZURE: 'the private link service', GCP: 'service attachments' };
+
+/** Where the customer's network must be, per cloud. */
+const SAME_REGION: Record<Provider, string> = {
+  AWS: 'You must select the same region in which your AWS VPC resides.',
+  AZURE: 'You must select the same region in which your Azure VNet resides.',
+  GCP: 'You must select the same region in which your Google Cloud VPC subnet resides.',
+};
 
 interface Props {
   readonly groupId: string;
-  readonly services: readonly AWSPrivateLinkConnectionWire[];
+  readonly services: readonly EndpointServiceWire[];
   readonly onClose: () => void;
 }
 
+/** The service is far enough along for the customer's command: it names what to connect to. */
+export function serviceReady(service: EndpointServiceWire | undefined): boolean {
+  if (service?.status !== 'AVAILABLE') return false;
+  if (service.cloudProvider === 'AWS') return service.endpointServiceName !== null;
+  if (service.cloudProvider === 'AZURE') return service.privateLinkServiceResourceId !== null;
+  return service.serviceAttachmentNames.length > 0;
+}
+
 /**
- * The Add Private Endpoint wizard for a dedicated cluster on AWS, in Atlas's steps: choose the
+ * The Add Private Endpoint wizard for a dedicated cluster, in Atlas's steps: choose the cloud
  * provider and region (Next creates the Atlas endpoint service there, or reuses the project's
- * service in that region); while Atlas creates the VPC resources, enter your VPC ID and subnet IDs
- * and copy the generated `aws ec2 create-vpc-endpoint` command (copying waits for the service);
- * then enter the VPC endpoint ID and Create.
+ * service in that region); while Atlas creates it, describe your network and copy the generated
+ * command (copying waits for the service): `aws ec2 create-vpc-endpoint`, `az network
+ * private-endpoint create`, or a gcloud script; then enter what your cloud made and Create.
  */
 export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
   const client = useQueryClient();
   const [step, setStep] = useState(0);
+  const [provider, setProvider] = useState<Provider>('AWS');
   const [region, setRegion] = useState('us-east-1');
   const [serviceId, setServiceId] = useState<string>();
-  const [vpcId, setVpcId] = useState('');
-  const [subnetIds, setSubnetIds] = useState('');
-  const [endpointId, setEndpointId] = useState('');
+  const fields = useInterfaceFields();
+  const [awsEndpointId, setAwsEndpointId] = useState('');
+  const [azureId, setAzureId] = useState('');
+  const [azureIp, setAzureIp] = useState('');
+  const [groupName, setGroupName] = useState('');
+  const [rulesText, setRulesText] = useState('');
   const { busy, error, run } = useWizardAction();
-  const service = useService(groupId, serviceId);
-  const ready = service.data?.status === 'AVAILABLE' && service.data.endpointServiceName !== null;
-  const command = createVpcEndpointCommand(region, service.data?.endpointServiceName ?? null, vpcId.trim(), subnetIds);
+  const service = useService(groupId, provider, serviceId).data;
+  const ready = serviceReady(service);
+
+  const chooseProvider = (next: Provider) => {
+    setProvider(next);
+    setRegion(regionsOf(next)[0]!.providerName);
+  };
 
   const createService = () =>
     run(async () => {
-      const existing = services.find((s) => s.regionName === region.toUpperCase().replace(/-/g, '_') && s.status !== 'DELETING');
-      const created = existing ?? (await call<AWSPrivateLinkConnectionWire>('POST', createServicePath(groupId), { providerName: 'AWS', region }));
+      const atlasName = regionsOf(provider).find((r) => r.providerName === region)?.atlasName;
+      const existing = services.find((s) => s.cloudProvider === provider && s.regionName === atlasName && s.status !== 'DELETING');
+      const created =
+        existing ??
+        (await call<EndpointServiceWire>('POST', createServicePath(groupId), { providerName: provider, region, ...(provider === 'GCP' ? { portMappingEnabled: true } : {}) }));
       setServiceId(created.id);
       await client.invalidateQueries({ queryKey: servicesKey(groupId) });
       setStep(1);
     });
 
+  const body = (): object => {
+    if (provider === 'AWS') return { id: awsEndpointId.trim() };
+    if (provider === 'AZURE') return { id: azureId.trim(), privateEndpointIPAddress: azureIp.trim() };
+    return { endpointGroupName: groupName.trim(), gcpProjectId: fields.gcp.projectId.trim(), endpoints: parseForwardingRules(rulesText).rules };
+  };
+  const complete =
+    provider === 'AWS'
+      ? awsEndpointId.trim() !== ''
+      : provider === 'AZURE'
+        ? azureId.trim() !== '' && azureIp.trim() !== ''
+        : groupName.trim() !== '' && fields.gcp.projectId.trim() !== '' && parseForwardingRules(rulesText).rules.length > 0;
+
   const createEndpoint = () =>
     run(async () => {
-      await call('POST', `${servicePath(groupId, serviceId!)}/endpoint`, { id: endpointId.trim() });
+      await call('POST', `${servicePath(groupId, provider, serviceId!)}/endpoint`, body());
       await client.invalidateQueries({ queryKey: servicesKey(groupId) });
       onClose();
     });
 
+  const toFinalize = () => {
+    if (provider === 'GCP' && !groupName) setGroupName(fields.gcp.prefix.trim());
+    setStep(2);
+  };
+
+  const failed = service?.status === 'FAILED';
   return (
-    <WizardDialog titleId="add-pe-title" title="Create Private Endpoint" steps={STEPS} step={step} error={error} onClose={onClose}>
+    <WizardDialog titleId="add-pe-title" title="Create Private Endpoint" steps={STEPS[provider]} step={step} error={error} onClose={onClose}>
       {step === 0 && (
         <>
           <fieldset className="row" style={{ border: 'none', padding: 0 }}>
             <legend>
               <Body weight="medium">Cloud Provider</Body>
             </legend>
-            <Button variant="primary" aria-pressed="true">
-              AWS
-            </Button>
+            {PROVIDERS.map((p) => (
+              <Button key={p.id} variant={provider === p.id ? 'primary' : 'default'} aria-pressed={provider === p.id} onClick={() => chooseProvider(p.id)}>
+                {p.label}
+              </Button>
+            ))}
           </fieldset>
           <label className="native-select">
             Region
             <select value={region} onChange={(e) => setRegion(e.target.value)}>
-              {regionsOf('AWS').map((r) => (
+              {regionsOf(provider).map((r) => (
                 <option key={r.providerName} value={r.providerName}>
                   {r.providerName}
                 </option>
               ))}
             </select>
           </label>
-          <Body>You must select the same region in which your AWS VPC resides.</Body>
+          <Body>{SAME_REGION[provider]}</Body>
           <div className="row">
             <Button onClick={onClose}>Cancel</Button>
             <Button variant="primary" disabled={busy} onClick={createService}>
@@ -89,22 +144,19 @@ export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
 
       {step === 1 && (
         <>
-          <Banner variant={ready ? 'success' : service.data?.status === 'FAILED' ? 'danger' : 'info'} data-testid="service-progress">
+          <Banner variant={ready ? 'success' : failed ? 'danger' : 'info'} data-testid="service-progress">
             {ready
-              ? `Atlas endpoint service ready in ${region}: ${service.data!.endpointServiceName}`
-              : service.data?.status === 'FAILED'
-                ? `Atlas could not create the endpoint service: ${service.data.errorMessage ?? 'failed'}`
-                : `Atlas is creating VPC resources in ${region} (${statusText(service.data?.status ?? 'INITIATING')}). This might take several minutes to complete.`}
+              ? `Atlas endpoint service ready in ${region}${provider === 'AWS' && service?.cloudProvider === 'AWS' ? `: ${service.endpointServiceName}` : ''}`
+              : failed
+                ? `Atlas could not create the endpoint service: ${service.errorMessage ?? 'failed'}`
+                : `Atlas is creating ${RESOURCES[provider]} in ${region} (${statusText(service?.status ?? 'INITIATING')}). This might take several minutes to complete.`}
           </Banner>
-          <AwsInterfaceEndpointFields idPrefix="" vpcId={vpcId} onVpcId={setVpcId} subnetIds={subnetIds} onSubnetIds={setSubnetIds} ready={ready} command={command} />
-          <Banner variant="warning">
-            If AWS answers "The VPC endpoint service … does not support the availability zone of the subnet", Atlas has deployed VPC resources into different availability zones
-            than your subnets. Describe the service (aws ec2 describe-vpc-endpoint-services --service-names {service.data?.endpointServiceName ?? '<service name>'}), deploy a
-            subnet into one of the availability zones it supports, replace the Subnet IDs above with it, and copy and run the command again.
-          </Banner>
+          {provider === 'AWS' && <AwsInterfaceStep region={region} service={service} ready={ready} fields={fields} />}
+          {provider === 'AZURE' && <AzureInterfaceStep service={service} ready={ready} fields={fields} />}
+          {provider === 'GCP' && <GcpInterfaceStep region={region} service={service} ready={ready} fields={fields} />}
           <div className="row">
             <Button onClick={onClose}>Cancel</Button>
-            <Button variant="primary" disabled={!ready} onClick={() => setStep(2)}>
+            <Button variant="primary" disabled={!ready} onClick={toFinalize}>
               Next
             </Button>
           </div>
@@ -113,18 +165,25 @@ export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
 
       {step === 2 && (
         <>
-          <TextInput
-            id="vpc-endpoint-id"
-            label="Your VPC Endpoint ID"
-            description="The endpoint ID AWS gave your interface endpoint (VPC dashboard → Endpoints → Endpoint ID), vpce- and 17 characters."
-            placeholder="vpce-…"
-            value={endpointId}
-            onChange={(e) => setEndpointId(e.target.value)}
-          />
-          {ready && <CopyField label="Atlas Endpoint Service">{service.data!.endpointServiceName!}</CopyField>}
+          {provider === 'AWS' && <AwsEndpointFields idPrefix="" endpointId={awsEndpointId} onEndpointId={setAwsEndpointId} />}
+          {provider === 'AZURE' && <AzureEndpointFields idPrefix="" resourceId={azureId} onResourceId={setAzureId} ipAddress={azureIp} onIpAddress={setAzureIp} />}
+          {provider === 'GCP' && (
+            <GcpEndpointFields
+              idPrefix=""
+              groupName={groupName}
+              onGroupName={setGroupName}
+              projectId={fields.gcp.projectId}
+              onProjectId={(projectId) => fields.setGcp({ ...fields.gcp, projectId })}
+              rulesText={rulesText}
+              onRulesText={setRulesText}
+              expected={service?.cloudProvider === 'GCP' ? service.serviceAttachmentNames.length : 0}
+            />
+          )}
+          {service?.cloudProvider === 'AWS' && service.endpointServiceName && <CopyField label="Atlas Endpoint Service">{service.endpointServiceName}</CopyField>}
+          {service?.cloudProvider === 'AZURE' && service.privateLinkServiceName && <CopyField label="Atlas Private Link Service">{service.privateLinkServiceName}</CopyField>}
           <div className="row">
             <Button onClick={() => setStep(1)}>Back</Button>
-            <Button variant="primary" disabled={busy || !endpointId.trim()} onClick={createEndpoint}>
+            <Button variant="primary" disabled={busy || !complete} onClick={createEndpoint}>
               Create
             </Button>
           </div>
