@@ -80,7 +80,12 @@ process.exit(failed || totals.fail > 0 ? 1 : 0);
 function runBatch(batch, level) {
   const timings = join(scratch, `timings-${level}-${batch.length}.json`);
   return new Promise((resolve) => {
-    const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${join(root, 'scripts/test-timings-reporter.mjs')}`, `--test-reporter-destination=${timings}`];
+    const reporters = [
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      `--test-reporter=${join(root, 'scripts/test-timings-reporter.mjs')}`,
+      `--test-reporter-destination=${timings}`,
+    ];
     const child = spawn(process.execPath, ['--test', `--test-concurrency=${level}`, '--test-timeout=600000', ...reporters, ...batch], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env,

@@ -57,7 +57,9 @@ export class GcpProvider implements CloudProviderAdapter {
   private attachments(spec: EndpointServiceSpec): Promise<Array<ServiceAttachment | undefined>> {
     return Promise.all(
       gcpNames(spec).units.map((unit) =>
-        gcpOrAbsent(async () => (await (await this.clients.compute()).serviceAttachments.get({ project: this.project, region: spec.region, serviceAttachment: unit.serviceAttachment }))[0]),
+        gcpOrAbsent(
+          async () => (await (await this.clients.compute()).serviceAttachments.get({ project: this.project, region: spec.region, serviceAttachment: unit.serviceAttachment }))[0],
+        ),
       ),
     );
   }
@@ -397,7 +399,9 @@ export class GcpProvider implements CloudProviderAdapter {
   /** Whether one attachment's backend is its group, the group maps exactly the wanted ports, and the PROXY flag is the listeners'. */
   private async unitInSync(spec: EndpointServiceSpec, unit: GcpUnit, attachment: ServiceAttachment): Promise<boolean> {
     if (Boolean(attachment.enableProxyProtocol) !== wantsProxyProtocol(spec.listeners)) return false;
-    const backend = await gcpOrAbsent(async () => (await (await this.clients.compute()).backendServices.get({ project: this.project, region: spec.region, backendService: unit.backendService }))[0]);
+    const backend = await gcpOrAbsent(
+      async () => (await (await this.clients.compute()).backendServices.get({ project: this.project, region: spec.region, backendService: unit.backendService }))[0],
+    );
     if (!backend || !sameSet(groupsOf(backend), [this.negPath(spec, unit)])) return false;
     const units = gcpNames(spec).units;
     const want = unitMappings(spec, units)[units.findIndex((u) => u.neg === unit.neg)]!;
@@ -407,7 +411,8 @@ export class GcpProvider implements CloudProviderAdapter {
   /** The port mappings of one attachment's endpoint group (empty when the group is gone). */
   private async mappings(spec: EndpointServiceSpec, unit: GcpUnit): Promise<PortMapping[]> {
     const items = await gcpOrAbsent(
-      async () => (await (await this.clients.compute()).negs.listNetworkEndpoints({ project: this.project, region: spec.region, networkEndpointGroup: unit.neg }, { autoPaginate: true }))[0],
+      async () =>
+        (await (await this.clients.compute()).negs.listNetworkEndpoints({ project: this.project, region: spec.region, networkEndpointGroup: unit.neg }, { autoPaginate: true }))[0],
     );
     return (items ?? []).map((item) => ({
       ipAddress: item.networkEndpoint?.ipAddress ?? '',
