@@ -1,12 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import Banner from '@leafygreen-ui/banner';
 import Button from '@leafygreen-ui/button';
-import TextInput from '@leafygreen-ui/text-input';
 import { Body } from '@leafygreen-ui/typography';
 import { useState } from 'react';
 import type { ServerlessInstanceWire, ServerlessTenantEndpointWire } from '../../../src/api/atlas/wire/serverless.wire.js';
 import { findRegion } from '../../../src/domain/regions.js';
 import { call } from '../api';
+import { AwsEndpointFields } from '../EndpointFields';
 import { AwsInterfaceEndpointFields, useWizardAction, WizardDialog } from '../WizardDialog';
 import { createVpcEndpointCommand, statusText } from '../endpoints';
 import { tenantEndpointPath, tenantEndpointsKey, tenantEndpointsPath, useTenantEndpoint } from '../serverless';
@@ -117,14 +117,7 @@ export function AddServerlessEndpoint({ groupId, instances, onClose }: Props) {
 
       {step === 2 && (
         <>
-          <TextInput
-            id="sl-vpc-endpoint-id"
-            label="Your VPC Endpoint ID"
-            description="The endpoint ID AWS gave your interface endpoint (VPC dashboard → Endpoints → Endpoint ID)."
-            placeholder="vpce-…"
-            value={vpceId}
-            onChange={(e) => setVpceId(e.target.value)}
-          />
+          <AwsEndpointFields idPrefix="sl-" endpointId={vpceId} onEndpointId={setVpceId} />
           <div className="row">
             <Button onClick={() => setStep(1)}>Back</Button>
             <Button variant="primary" disabled={busy || !vpceId.trim()} onClick={register}>
