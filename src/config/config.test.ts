@@ -52,7 +52,14 @@ describe('config: the clouds served and the local cloud ports', () => {
 
 describe('tracing configuration', () => {
   test('off by default; on with PRIVLINK_OTLP_ENDPOINT or the OpenTelemetry endpoint variables', () => {
-    assert.deepEqual(buildConfig({}, {}).tracing, { exporter: 'none', endpoint: null, serviceName: 'privlink', headers: {} });
+    assert.deepEqual(buildConfig({}, {}).tracing, {
+      exporter: 'none',
+      endpoint: null,
+      serviceName: 'privlink',
+      headers: {},
+      sampler: 'parentbased_traceidratio',
+      samplerRatio: 0.1,
+    });
     assert.equal(buildConfig({}, { PRIVLINK_OTLP_ENDPOINT: 'http://127.0.0.1:4318/' }).tracing.endpoint, 'http://127.0.0.1:4318/v1/traces');
     assert.equal(buildConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.endpoint, 'http://collector:4318/v1/traces');
     const traces = buildConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://other:9999/traces' });
@@ -66,6 +73,19 @@ describe('tracing configuration', () => {
     assert.throws(() => buildConfig({}, { PRIVLINK_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }), ConfigError);
     assert.throws(() => buildConfig({}, { OTEL_TRACES_EXPORTER: 'jaeger' }), ConfigError);
     assert.throws(() => buildConfig({}, { PRIVLINK_OTLP_ENDPOINT: 'collector:4318' }), ConfigError);
+  });
+
+  test('sampling: one new trace in ten by default, OpenTelemetry sampler names and ratios otherwise; bad values are refused', () => {
+    const sampling = (env: Record<string, string>) => {
+      const { sampler, samplerRatio } = buildConfig({}, { PRIVLINK_OTLP_ENDPOINT: 'http://c:4318', ...env }).tracing;
+      return { sampler, samplerRatio };
+    };
+    assert.deepEqual(sampling({}), { sampler: 'parentbased_traceidratio', samplerRatio: 0.1 });
+    assert.deepEqual(sampling({ OTEL_TRACES_SAMPLER: 'parentbased_always_on' }), { sampler: 'parentbased_always_on', samplerRatio: 0.1 });
+    assert.deepEqual(sampling({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }), { sampler: 'traceidratio', samplerRatio: 0.25 });
+    assert.throws(() => sampling({ OTEL_TRACES_SAMPLER: 'jaeger_remote' }), ConfigError);
+    assert.throws(() => sampling({ OTEL_TRACES_SAMPLER_ARG: '1.5' }), ConfigError);
+    assert.throws(() => sampling({ OTEL_TRACES_SAMPLER_ARG: 'half' }), ConfigError);
   });
 
   test('export headers are kept and masked when the configuration is printed', () => {

@@ -130,7 +130,18 @@ export interface TracingConfig {
   readonly serviceName: string;
   /** Headers sent with every export (`OTEL_EXPORTER_OTLP_HEADERS` / `_TRACES_HEADERS`, `k=v,k2=v2`): secrets, masked when printed. */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Which traces are kept, by OpenTelemetry's sampler names (`OTEL_TRACES_SAMPLER`, its ratio
+   * `OTEL_TRACES_SAMPLER_ARG`). Default `parentbased_traceidratio` at 0.1: one new trace in ten,
+   * and always a caller's decision in its sampled `traceparent`.
+   */
+  readonly sampler: TraceSampler;
+  /** The share of new traces kept by a ratio sampler, 0..1 (`OTEL_TRACES_SAMPLER_ARG`; default 0.1). */
+  readonly samplerRatio: number;
 }
+
+export const TRACE_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
+export type TraceSampler = (typeof TRACE_SAMPLERS)[number];
 
 export interface WebhooksConfig {
   /**
@@ -310,11 +321,18 @@ function tracingConfig(pick: (flag: undefined, name: string) => string | undefin
       if (at > 0) headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
     }
   }
+  const sampler = pick(undefined, 'OTEL_TRACES_SAMPLER') ?? 'parentbased_traceidratio';
+  if (!(TRACE_SAMPLERS as readonly string[]).includes(sampler)) throw new ConfigError(`OTEL_TRACES_SAMPLER must be one of ${TRACE_SAMPLERS.join(', ')}, not ${sampler}.`);
+  const ratioText = pick(undefined, 'OTEL_TRACES_SAMPLER_ARG');
+  const samplerRatio = ratioText === undefined || ratioText.trim() === '' ? 0.1 : Number(ratioText);
+  if (!Number.isFinite(samplerRatio) || samplerRatio < 0 || samplerRatio > 1) throw new ConfigError(`OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1, not ${ratioText}.`);
   return {
     exporter: on ? 'otlp' : 'none',
     endpoint: on ? (endpoint ?? base(OTLP_DEFAULT_BASE)) : null,
     serviceName: pick(undefined, 'OTEL_SERVICE_NAME') ?? 'privlink',
     headers: on ? headers : {},
+    sampler: sampler as TraceSampler,
+    samplerRatio,
   };
 }
 

@@ -79,6 +79,8 @@ export class PrivlinkMetrics {
   private readonly webhookAttempts: Counter<'outcome'>;
   private readonly webhookDuration: Histogram<'outcome'>;
   private readonly webhooksDisabled: Counter;
+  /** The HTTP series already used, by method, status and route: a request does not hash its labels again. */
+  private readonly httpSeries = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
   private sources: MetricsSources | undefined;
   private capacityRead: { at: number; figures: Promise<readonly CapacityFigures[]> } | undefined;
 
@@ -265,9 +267,16 @@ export class PrivlinkMetrics {
 
   /** One answered request: `route` is the matched template, or UNMATCHED_ROUTE. */
   http(method: string, route: string, status: number, seconds: number): void {
-    const labels = { method: KNOWN_METHODS.has(method) ? method : 'OTHER', route, status: String(status) };
-    this.httpRequests.inc(labels);
-    this.httpDuration.observe(labels, seconds);
+    const key = `${method} ${status} ${route}`;
+    let series = this.httpSeries.get(key);
+    if (!series) {
+      const labels = { method: KNOWN_METHODS.has(method) ? method : 'OTHER', route, status: String(status) };
+      series = { count: this.httpRequests.labels(labels), duration: this.httpDuration.labels(labels) };
+      // Bounded: methods outside KNOWN_METHODS share one series, routes are templates, statuses few.
+      if (KNOWN_METHODS.has(method)) this.httpSeries.set(key, series);
+    }
+    series.count.inc();
+    series.duration.observe(seconds);
   }
 
   /** One reconcile pass of a key of `kind`. */

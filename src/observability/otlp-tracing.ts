@@ -1,7 +1,15 @@
 import type { Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+} from '@opentelemetry/sdk-trace-base';
 import type { TracingConfig } from '../config/config.js';
 
 /** A running OpenTelemetry tracer: hand `tracer` to the parts that make spans; `close` flushes what is buffered. */
@@ -12,8 +20,8 @@ export interface OtlpTracing {
 
 /**
  * The OpenTelemetry SDK with one OTLP/HTTP (JSON) exporter to `config.endpoint`, spans batched
- * (`OTEL_BSP_*` and the sampler `OTEL_TRACES_SAMPLER` / `_ARG` are read by the SDK itself), the
- * resource naming the service. Nothing is registered globally: privlink passes this tracer down.
+ * (`OTEL_BSP_*` are read by the SDK itself), sampled as `config.sampler` says, the resource naming
+ * the service. Nothing is registered globally: privlink passes this tracer down.
  * Undefined when tracing is off.
  */
 export function startOtlpTracing(config: TracingConfig): OtlpTracing | undefined {
@@ -22,9 +30,17 @@ export function startOtlpTracing(config: TracingConfig): OtlpTracing | undefined
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
     spanProcessors: [new BatchSpanProcessor(exporter)],
+    sampler: sampler(config),
   });
   return {
     tracer: provider.getTracer('privlink'),
     close: () => provider.shutdown(),
   };
+}
+
+/** OpenTelemetry's named samplers (the SDK's own meaning of each `OTEL_TRACES_SAMPLER` value). */
+function sampler(config: TracingConfig): Sampler {
+  const root = (name: string): Sampler =>
+    name.endsWith('always_on') ? new AlwaysOnSampler() : name.endsWith('always_off') ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(config.samplerRatio);
+  return config.sampler.startsWith('parentbased_') ? new ParentBasedSampler({ root: root(config.sampler) }) : root(config.sampler);
 }

@@ -22,6 +22,9 @@ export interface SpanOptions {
 export function startSpan(tracer: Tracer | undefined, name: string, options: SpanOptions = {}): Span | undefined {
   if (!tracer) return undefined;
   const parent = options.parent ?? currentContext()?.span;
+  // A trace the sampler dropped stays dropped below (every sampler privlink offers decides per trace,
+  // or follows the parent): its non-recording span stands in for the child, at no cost.
+  if (parent && typeof parent !== 'string' && !parent.isRecording()) return parent;
   const parentContext = typeof parent === 'string' ? remoteParent(parent) : parent ? trace.setSpan(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
   return tracer.startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, ...(options.attributes ? { attributes: options.attributes } : {}) }, parentContext);
 }
@@ -36,6 +39,9 @@ export function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span | 
   const context = currentContext();
   const tracer = context?.tracer;
   if (!tracer) return fn(undefined);
+  // Inside a trace the sampler dropped: no child span, no new context (the current one already
+  // carries the unsampled span, whose `traceparent` keeps the decision for queued work).
+  if (!options.parent && !traced(context)) return fn(context.span);
   const span = startSpan(tracer, name, options)!;
   return runWithContext({ ...context, span }, () => endWhenSettled(span, () => fn(span)));
 }
@@ -109,7 +115,12 @@ export function tracedUseCases<M extends object>(module: M): M {
       continue;
     }
     const fn = value as (...args: unknown[]) => unknown;
-    out[name] = (...args: unknown[]) => (currentContext()?.tracer ? inSpan(`use case ${name}`, { attributes: { 'privlink.use_case': name } }, () => fn(...args)) : fn(...args));
+    out[name] = (...args: unknown[]) => (traced(currentContext()) ? inSpan(`use case ${name}`, { attributes: { 'privlink.use_case': name } }, () => fn(...args)) : fn(...args));
   }
   return out as M;
+}
+
+/** Whether work in `context` makes spans: tracing is on and the trace (if any) was not dropped by the sampler. */
+function traced(context: ReturnType<typeof currentContext>): boolean {
+  return !!context?.tracer && (!context.span || context.span.isRecording());
 }

@@ -62,7 +62,7 @@ const attr = (span: OtlpSpan, key: string) => {
 
 describe('OpenTelemetry tracing (OTLP/HTTP JSON to a collector)', () => {
   test('one create → AVAILABLE is one trace: HTTP request → use case → enqueue → reconcile passes → provider calls', async () => {
-    stack = await startStack({ PRIVLINK_OTLP_ENDPOINT: collectorUrl, OTEL_SERVICE_NAME: 'privlink-under-test' });
+    stack = await startStack({ PRIVLINK_OTLP_ENDPOINT: collectorUrl, OTEL_SERVICE_NAME: 'privlink-under-test', OTEL_TRACES_SAMPLER: 'parentbased_always_on' });
     const created = await stack.owner.post(
       `${stack.project}/privateEndpoint/endpointService`,
       { providerName: 'AWS', region: 'us-east-1' },
@@ -117,16 +117,26 @@ describe('OpenTelemetry tracing (OTLP/HTTP JSON to a collector)', () => {
     );
   });
 
-  test("a caller's traceparent makes the request a child of the caller's span", async () => {
+  test("by default a caller's sampled traceparent makes the request a child of the caller's span, and one new trace in ten is kept", async () => {
+    received.length = 0;
     stack = await startStack({ PRIVLINK_OTLP_ENDPOINT: collectorUrl });
     const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
     const got = await stack.owner.get(stack.project, { headers: { traceparent: `00-${callerTrace}-00f067aa0ba902b7-01` } });
     assert.equal(got.status, 200);
+    // The default sampler follows a caller who did not sample, and keeps about one new trace in ten.
+    const unsampledTrace = '5bf92f3577b34da6a3ce929d0e0e4737';
+    assert.equal((await stack.owner.get(stack.project, { headers: { traceparent: `00-${unsampledTrace}-00f067aa0ba902b8-00` } })).status, 200);
+    const plain = 150;
+    for (let i = 0; i < plain; i++) assert.equal((await stack.owner.get(stack.project)).status, 200);
     await stack.close();
     stack = undefined;
     const http = received.find((s) => s.name === 'GET /api/atlas/v2/groups/:groupId' && s.traceId === callerTrace && attr(s, 'http.response.status_code') === 200);
     assert.ok(http, 'the request span joined the caller trace');
     assert.equal(http.parentSpanId, '00f067aa0ba902b7');
     assert.ok(received.some((s) => s.traceId === callerTrace && s.parentSpanId === http.spanId && s.name.startsWith('use case ')));
+    assert.ok(!received.some((s) => s.traceId === unsampledTrace), "a caller's unsampled trace is not recorded");
+    const sampled = received.filter((s) => s.name === 'GET /api/atlas/v2/groups/:groupId' && !s.parentSpanId && attr(s, 'http.response.status_code') === 200).length;
+    // Binomial(150, 0.1): mean 15, standard deviation 3.7; below 2 by chance about once in 400,000 runs.
+    assert.ok(sampled >= 2 && sampled <= 40, `about one plain request in ten is traced: ${sampled} of ${plain}`);
   });
 });
