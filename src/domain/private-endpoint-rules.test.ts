@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApiError } from './errors.js';
-import { canDisableRegionalizedMode, checkAddressableTargetLimit, checkEndpointRegionRule, checkMultiRegionCoverage } from './private-endpoint-rules.js';
+import {
+  addressableTargetLimit,
+  canDisableRegionalizedMode,
+  checkAddressableTargetLimit,
+  checkEndpointRegionRule,
+  checkMultiRegionCoverage,
+  GCP_ADDRESSABLE_TARGETS_PER_REGION,
+} from './private-endpoint-rules.js';
 
 const counts = (entries: Record<string, number>) => new Map(Object.entries(entries));
 const code = (fn: () => void) => {
@@ -101,5 +108,47 @@ test('Azure: the same rules from the same code; 150 addressable targets per regi
   assert.throws(
     () => checkEndpointRegionRule('AZURE', new Map([['US_EAST_2', 2]]), 'EUROPE_WEST', false),
     (error: ApiError) => error.errorCode === 'PRIVATE_ENDPOINT_SINGLE_REGION_LIMIT' && error.detail.includes('AZURE'),
+  );
+});
+
+test('GCP: the same rules from the same code; 50 addressable targets per region whatever the project limit; messages name GCP Private Service Connect', () => {
+  assert.equal(GCP_ADDRESSABLE_TARGETS_PER_REGION, 50);
+  assert.equal(addressableTargetLimit('GCP', 30), 50);
+  assert.equal(
+    code(() => checkAddressableTargetLimit('GCP', 'US_EAST_4', 50, 30)),
+    'ok',
+  );
+  assert.throws(
+    () => checkAddressableTargetLimit('GCP', 'US_EAST_4', 51, 50),
+    (error: ApiError) =>
+      error.errorCode === 'MAX_NODES_PER_PRIVATELINK_REGION_EXCEEDED' &&
+      error.status === 400 &&
+      /GCP region US_EAST_4/.test(error.detail) &&
+      /51/.test(error.detail) &&
+      /50/.test(error.detail),
+  );
+  assert.throws(
+    () => checkMultiRegionCoverage('GCP', ['US_EAST_4', 'CENTRAL_US'], new Set(['US_EAST_4'])),
+    (error: ApiError) =>
+      error.errorCode === 'PRIVATE_LINK_NOT_ACTIVE_IN_ALL_REGIONS' &&
+      /^GCP Private Service Connect must be active in all regions/.test(error.detail) &&
+      /not in CENTRAL_US/.test(error.detail),
+  );
+  assert.equal(
+    code(() => checkMultiRegionCoverage('GCP', ['US_EAST_4', 'CENTRAL_US'], new Set(['US_EAST_4', 'CENTRAL_US']))),
+    'ok',
+  );
+  assert.throws(
+    () => checkEndpointRegionRule('GCP', counts({ US_EAST_4: 2 }), 'CENTRAL_US', false),
+    (error: ApiError) =>
+      error.errorCode === 'PRIVATE_ENDPOINT_SINGLE_REGION_LIMIT' && error.status === 409 && error.detail.includes('GCP region CENTRAL_US') && error.detail.includes('US_EAST_4'),
+  );
+  assert.throws(
+    () => checkEndpointRegionRule('GCP', counts({ US_EAST_4: 1, CENTRAL_US: 1 }), 'US_EAST_4', false),
+    (error: ApiError) => error.errorCode === 'PRIVATE_ENDPOINT_MULTI_REGION_LIMIT' && error.detail.includes('GCP region US_EAST_4'),
+  );
+  assert.equal(
+    code(() => checkEndpointRegionRule('GCP', counts({ US_EAST_4: 1, CENTRAL_US: 1 }), 'US_EAST_4', true)),
+    'ok',
   );
 });

@@ -110,3 +110,42 @@ describe('GCP endpoint service', () => {
     assert.deepEqual([(deleting.json as { status: string }).status, (deleting.json as { deleteRequested: boolean }).deleteRequested], ['DELETING', true]);
   });
 });
+
+describe('the private-endpoint rules hold for GCP, in Atlas error envelopes', () => {
+  const cluster = (name: string, nodes: number) => ({
+    name,
+    clusterType: 'REPLICASET',
+    replicationSpecs: [
+      {
+        regionConfigs: [
+          {
+            providerName: 'GCP',
+            regionName: 'WESTERN_EUROPE',
+            priority: 7,
+            electableSpecs: { instanceSize: 'M10', nodeCount: 7 },
+            readOnlySpecs: { instanceSize: 'M10', nodeCount: nodes - 7 },
+          },
+        ],
+      },
+    ],
+  });
+
+  test("a region with a GCP endpoint service holds 50 addressable targets (not the project's 30); the 51st is refused with a 400", async () => {
+    const service = await api.owner.post(`${base}/endpointService`, { providerName: 'GCP', region: 'europe-west1' });
+    assert.equal(service.status, 201, service.text);
+    const clusters = `/api/atlas/v2/groups/${api.bootstrap.projectId}/clusters`;
+    const fits = await api.owner.post(clusters, cluster('Gcp40', 40));
+    assert.equal(fits.status, 201, fits.text);
+    const refused = await api.owner.post(clusters, cluster('Gcp11', 11));
+    assert.equal(refused.status, 400, refused.text);
+    assert.match(String(refused.headers['content-type']), /^application\/json/);
+    assert.deepEqual(refused.json, {
+      detail: 'This would bring GCP region WESTERN_EUROPE to 51 addressable targets, above the private link limit of 50 per region. Use another project or region.',
+      error: 400,
+      errorCode: 'MAX_NODES_PER_PRIVATELINK_REGION_EXCEEDED',
+      parameters: ['GCP', 'WESTERN_EUROPE', 51, 50],
+      reason: 'Bad Request',
+    });
+    assert.equal((await api.owner.post(clusters, cluster('Gcp10', 10))).status, 201, 'ten more make exactly 50');
+  });
+});

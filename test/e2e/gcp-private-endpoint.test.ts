@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
-import { connectionStringsErrors } from '../support/atlas-contract.js';
+import { connectionStringsErrors, expectContract } from '../support/atlas-contract.js';
 import { privateDns } from '../support/driver-dns.js';
 import { startStack, until, type Stack } from '../support/full-stack.js';
 import { GcpCustomer } from '../support/gcp-customer.js';
@@ -214,6 +214,24 @@ describe('legacy: six service attachments, a forwarding rule per attachment, a n
       await client.close();
     }
   });
+
+  test('deleting the group: DELETING, then gone; the string stops working', async () => {
+    const client = new MongoClient(`${srv}/?tls=false`, { lookup: dns.lookup, serverSelectionTimeoutMS: 2000 });
+    try {
+      await client.db('admin').command({ ping: 1 });
+      const path = groupPath(stack.project, String(service.id), 'legacy-group');
+      assert.equal((await stack.owner.delete(path)).status, 204);
+      await until(
+        () => stack.owner.get(path),
+        (r) => r.status === 404,
+      );
+      const goneAt = Date.now();
+      await assert.rejects(client.db('admin').command({ ping: 1 }));
+      assert.ok(Date.now() - goneAt < 3000, `the ping failed ${Date.now() - goneAt} ms after the group was gone`);
+    } finally {
+      await client.close();
+    }
+  });
 });
 
 describe('registrations that do not match the attachments fail and say why', () => {
@@ -260,5 +278,86 @@ describe('registrations that do not match the attachments fail and say why', () 
     const group = await settled(project, String(service.id), 'ghosts');
     assert.equal(group.status, 'FAILED');
     assert.match(group.errorMessage!, /was not found/);
+  });
+});
+
+describe('on the v1.0 paths: create, read, list and delete a GCP endpoint service', () => {
+  let v1: string;
+  let id: string;
+  const json = (res: { headers: Record<string, unknown> }) => assert.match(String(res.headers['content-type']), /^application\/json/);
+
+  before(() => {
+    v1 = `/api/atlas/v1.0/groups/${stack.projectId}/privateEndpoint`;
+  });
+
+  test('create answers the recorded INITIATING GCPEndpointService in application/json', async () => {
+    const created = await stack.owner.post(`${v1}/endpointService`, { portMappingEnabled: false, providerName: 'GCP', region: 'WESTERN_EUROPE' });
+    expectContract(created, 'POST', '/endpointService', 201);
+    json(created);
+    id = (created.json as { id: string }).id;
+    assert.deepEqual(created.json, {
+      cloudProvider: 'GCP',
+      endpointGroupNames: [],
+      errorMessage: null,
+      id,
+      portMappingEnabled: false,
+      regionName: 'WESTERN_EUROPE',
+      serviceAttachmentNames: [],
+      status: 'INITIATING',
+    });
+  });
+
+  test("read and list: AVAILABLE with Atlas's six service attachments, as recorded", async () => {
+    const ready = await until(
+      () => stack.owner.get(`${v1}/GCP/endpointService/${id}`),
+      (r) => (r.json as { status: string }).status === 'AVAILABLE',
+      90_000,
+    );
+    expectContract(ready, 'GET', '/{cloudProvider}/endpointService/{endpointServiceId}', 200);
+    json(ready);
+    const body = ready.json as { serviceAttachmentNames: string[] };
+    assert.deepEqual(
+      body.serviceAttachmentNames.map((n) => n.replace(/^projects\/[a-z][-a-z0-9]+\//, 'projects/<producer>/')),
+      [0, 1, 2, 3, 4, 5].map((i) => `projects/<producer>/regions/europe-west1/serviceAttachments/sa-europe-west1-${stack.projectId}-${i}`),
+    );
+    assert.deepEqual(ready.json, {
+      cloudProvider: 'GCP',
+      endpointGroupNames: [],
+      errorMessage: null,
+      id,
+      portMappingEnabled: false,
+      regionName: 'WESTERN_EUROPE',
+      serviceAttachmentNames: body.serviceAttachmentNames,
+      status: 'AVAILABLE',
+    });
+    const list = await stack.owner.get(`${v1}/GCP/endpointService`);
+    expectContract(list, 'GET', '/{cloudProvider}/endpointService', 200);
+    json(list);
+    assert.deepEqual(
+      (list.json as Json[]).find((s) => s.id === id),
+      ready.json,
+    );
+  });
+
+  test('delete answers 202 {}; the service is DELETING, then gone from GET and from the list', async () => {
+    const deleted = await stack.owner.delete(`${v1}/GCP/endpointService/${id}`);
+    expectContract(deleted, 'DELETE', '/{cloudProvider}/endpointService/{endpointServiceId}', 202);
+    json(deleted);
+    assert.deepEqual(deleted.json, {});
+    const deleting = await stack.owner.get(`${v1}/GCP/endpointService/${id}`);
+    assert.ok(deleting.status === 404 || (deleting.json as { status: string }).status === 'DELETING', deleting.text);
+    const gone = await until(
+      () => stack.owner.get(`${v1}/GCP/endpointService/${id}`),
+      (r) => r.status === 404,
+      60_000,
+    );
+    assert.equal((gone.json as { errorCode: string }).errorCode, 'RESOURCE_NOT_FOUND');
+    json(gone);
+    const list = await stack.owner.get(`${v1}/GCP/endpointService`);
+    assert.equal(list.status, 200);
+    assert.equal(
+      (list.json as Json[]).some((s) => s.id === id),
+      false,
+    );
   });
 });

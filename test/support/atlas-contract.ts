@@ -10,6 +10,7 @@ import { parse } from 'yaml';
  * `test/contract/atlas-spec/` (see its README). Deviations recorded from real Atlas traffic
  * are applied to the spec, not to privlink: optional fields may be `null`
  * (Atlas sends explicit nulls), AWS interface endpoint ids are `vpce-…` (the spec says 24-hex),
+ * GCP service attachment names are `projects/…/serviceAttachments/…` (the spec says an https URL),
  * a 2xx status the spec does not list (201, 202) is checked against the spec's 2xx schema, an
  * unlisted error status against `ApiError`, and `ApiError.parameters` may hold strings.
  */
@@ -80,6 +81,13 @@ function applyObservedDeviations(schema: unknown): unknown {
     .replace(
       /"description":"Unique 24-hexadecimal digit string that identifies the interface endpoint\.","pattern":"\^\(\[a-f0-9\]\{24\}\)\$"/g,
       '"description":"vpce id","pattern":"^(vpce-[0-9a-f]{17}|[a-f0-9]{24})$"',
+    )
+    // serviceAttachmentNames[] are `projects/<project>/regions/<region>/serviceAttachments/<name>`, without
+    // the scheme and host the spec's pattern asks for (recorded); the producer project is the operator's
+    // own GCP project (Atlas's are `p-…`).
+    .replace(
+      /"pattern":"https:[^"]*serviceAttachments[^"]*"/g,
+      () => `"pattern":${JSON.stringify('^(https://[a-z0-9.]+\\.[a-z]{2,}(/[a-z0-9-]+)+/)?projects/[a-z][-a-z0-9]+/regions/[a-z0-9-]+/serviceAttachments/[a-z0-9-]+$')}`,
     );
   return JSON.parse(text);
 }
