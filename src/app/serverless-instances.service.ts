@@ -98,6 +98,7 @@ export async function deleteServerlessInstance(ctx: AppContext, principal: Princ
     for (const endpoint of await repos.serverlessEndpoints.listByInstance(instance.id)) {
       if (!endpoint.deleteRequested) {
         await repos.serverlessEndpoints.update(endpoint.id, { deleteRequested: true, status: 'DELETING' }, now);
+        await recordEvent(repos, { orgId: project.orgId, projectId, type: 'TENANT_ENDPOINT_DELETING', targetId: endpoint.id, payload: { instanceName: instance.name } }, now);
         await enqueue(SERVERLESS_ENDPOINT_WORK, endpoint.id);
       }
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { AtlasResponse } from '../../src/client/atlas-client.js';
-import { expectContract, expectServerlessContract } from '../support/atlas-contract.js';
+import { expectContract, expectServerlessContract, expectV1Contract, expectV1ServerlessContract } from '../support/atlas-contract.js';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
 
 // Serverless instances and their private endpoints through the Admin API alone (no reconciler):
@@ -59,10 +59,12 @@ describe('serverless instances', () => {
     expectServerlessContract(list, 'GET', '', 200);
     assert.equal((list.json as { totalCount: number }).totalCount, 1);
     const one = await api.owner.get(`${v1}/serverless/Serverless0`);
-    assert.equal(one.status, 200);
-    assert.match(String(one.headers['content-type']), /^application\/json/);
+    expectV1ServerlessContract(one, 'GET', '/{name}', 200);
     assert.equal((one.json as { name: string }).name, 'Serverless0');
-    assert.equal(((await api.owner.get(`${v1}/serverless`)).json as { totalCount: number }).totalCount, 1);
+    const v1List = await api.owner.get(`${v1}/serverless`);
+    expectV1ServerlessContract(v1List, 'GET', '', 200);
+    assert.equal((v1List.json as { totalCount: number }).totalCount, 1);
+    assert.deepEqual((v1List.json as { results: unknown[] }).results, [one.json]);
   });
 
   test('v1.0 has no create, update or delete: 405 with the methods it has', async () => {
@@ -86,6 +88,36 @@ describe('serverless instances', () => {
       code(await api.owner.post(`${v2}/serverless`, { name: 'ok', providerSettings: { backingProviderName: 'AWS', providerName: 'AWS', regionName: 'US_EAST_1' } })),
       'INVALID_ENUM_VALUE',
     );
+  });
+
+  test('shared-tier (M0, M2, M5) settings are refused with Atlas’s errors, and nothing is created', async () => {
+    const before = ((await api.owner.get(`${v2}/serverless`)).json as { totalCount: number }).totalCount;
+    const tenant = await api.owner.post(`${v2}/serverless`, {
+      name: 'Shared0',
+      providerSettings: { backingProviderName: 'AWS', providerName: 'TENANT', regionName: 'US_EAST_1' },
+    });
+    expectServerlessContract(tenant, 'POST', '', 400);
+    assert.deepEqual(tenant.json, {
+      detail: 'An invalid enumeration value TENANT was specified for providerSettings.providerName.',
+      error: 400,
+      errorCode: 'INVALID_ENUM_VALUE',
+      parameters: ['TENANT', 'providerSettings.providerName'],
+      reason: 'Bad Request',
+    });
+    for (const size of ['M0', 'M2', 'M5']) {
+      const sized = await api.owner.post(`${v2}/serverless`, {
+        name: 'Shared0',
+        providerSettings: { backingProviderName: 'AWS', providerName: 'TENANT', regionName: 'US_EAST_1', instanceSizeName: size },
+      });
+      expectServerlessContract(sized, 'POST', '', 400);
+      assert.equal(code(sized), 'INVALID_ATTRIBUTE', size);
+      assert.equal((sized.json as { detail: string }).detail, 'Invalid attribute providerSettings.instanceSizeName specified.');
+      const topLevel = await create('Shared0', 'AWS', 'US_EAST_1', { instanceSize: size });
+      expectServerlessContract(topLevel, 'POST', '', 400);
+      assert.equal((topLevel.json as { detail: string }).detail, 'Invalid attribute instanceSize specified.');
+    }
+    assert.equal(((await api.owner.get(`${v2}/serverless`)).json as { totalCount: number }).totalCount, before);
+    assert.equal((await api.owner.get(`${v2}/serverless/Shared0`)).status, 404);
   });
 
   test('names are unique among the project’s clusters and serverless instances (409)', async () => {
@@ -143,15 +175,19 @@ describe('serverless private endpoints', () => {
     assert.deepEqual(Object.keys(body), ['_id', 'cloudProviderEndpointId', 'comment', 'endpointServiceName', 'errorMessage', 'providerName', 'status']);
     assert.equal(body.status, 'RESERVATION_REQUESTED');
     id = String(body._id);
-    const v1Body = (await api.owner.get(`${endpoints(v1)}/${id}`)).json as Record<string, unknown>;
-    assert.equal(v1Body._id, id);
-    assert.equal(v1Body.comment, 'example comment');
+    const v1One = await api.owner.get(`${endpoints(v1)}/${id}`);
+    expectV1Contract(v1One, 'GET', '/serverless/instance/{instanceName}/endpoint/{endpointId}', 200);
+    assert.deepEqual(v1One.json, body);
     const empty = await api.owner.post(endpoints(v1), {});
-    assert.equal(empty.status, 201);
+    expectV1Contract(empty, 'POST', '/serverless/instance/{instanceName}/endpoint', 201);
     assert.equal((empty.json as { comment: unknown }).comment, null);
+    assert.equal((empty.json as { status: string }).status, 'RESERVATION_REQUESTED');
     const list = await api.owner.get(endpoints(v2));
     expectContract(list, 'GET', '/serverless/instance/{instanceName}/endpoint', 200);
     assert.equal((list.json as unknown[]).length, 2);
+    const v1List = await api.owner.get(endpoints(v1));
+    expectV1Contract(v1List, 'GET', '/serverless/instance/{instanceName}/endpoint', 200);
+    assert.deepEqual(v1List.json, list.json);
   });
 
   test('comment at most 80 characters; unknown attributes refused', async () => {
@@ -179,6 +215,11 @@ describe('serverless private endpoints', () => {
     const comment = await api.owner.patch(`${endpoints(v2)}/${id}`, { providerName: 'AWS', comment: 'renamed' });
     expectContract(comment, 'PATCH', '/serverless/instance/{instanceName}/endpoint/{endpointId}', 200);
     assert.equal((comment.json as { comment: string }).comment, 'renamed');
+    const v1Comment = await api.owner.patch(`${endpoints(v1)}/${id}`, { providerName: 'AWS', comment: 'renamed on v1.0' });
+    expectV1Contract(v1Comment, 'PATCH', '/serverless/instance/{instanceName}/endpoint/{endpointId}', 200);
+    assert.equal((v1Comment.json as { comment: string }).comment, 'renamed on v1.0');
+    const v1Early = await api.owner.patch(`${endpoints(v1)}/${id}`, { cloudProviderEndpointId: 'vpce-0123456789abcdef0', providerName: 'AWS' });
+    expectV1Contract(v1Early, 'PATCH', '/serverless/instance/{instanceName}/endpoint/{endpointId}', 400);
   });
 
   test('unknown or malformed endpoint id: 404 / 400 PATH_PARAM_PARSE_ERROR', async () => {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
+import { DescribeVpcEndpointsCommand, DescribeVpcEndpointServiceConfigurationsCommand } from '@aws-sdk/client-ec2';
+import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Resolver } from 'node:dns/promises';
 import { MongoClient } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
-import { expectContract } from '../support/atlas-contract.js';
+import { expectContract, expectServerlessContract, expectV1Contract, expectV1ServerlessContract } from '../support/atlas-contract.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { privateDns } from '../support/driver-dns.js';
 import { startStack, until, type Stack } from '../support/full-stack.js';
@@ -18,10 +19,16 @@ let endpointId: string;
 let vpce: string;
 let srv: string;
 let clientAddress: string;
-const path = () => `${stack.project}/privateEndpoint/serverless/instance/Serverless0/endpoint`;
+const path = (instance = 'Serverless0') => `${stack.project}/privateEndpoint/serverless/instance/${instance}/endpoint`;
+/** The same endpoints on v1.0. */
+const v1Path = () => path().replace('/api/atlas/v2/', '/api/atlas/v1.0/');
+type Json = Record<string, unknown>;
+
+/** The provider calls the reconciler sent, by operation name. */
+const providerCalls: string[] = [];
 
 before(async () => {
-  stack = await startStack();
+  stack = await startStack({}, { onProviderCall: (_provider, operation) => providerCalls.push(operation) });
   dns = privateDns(stack.running.dnsPort);
 });
 after(async () => {
@@ -64,6 +71,9 @@ describe('serverless instance with an AWS private endpoint', () => {
     );
     expectContract(reserved, 'GET', '/serverless/instance/{instanceName}/endpoint/{endpointId}', 200);
     assert.match(String((reserved.json as { endpointServiceName: string }).endpointServiceName), /^com\.amazonaws\.vpce\.us-east-1\.vpce-svc-[0-9a-f]{17}$/);
+    const v1 = await stack.owner.get(`${v1Path()}/${endpointId}`);
+    expectV1Contract(v1, 'GET', '/serverless/instance/{instanceName}/endpoint/{endpointId}', 200);
+    assert.deepEqual(v1.json, reserved.json);
   });
 
   test('the customer creates the VPC endpoint and PATCHes its id → INITIATING → AVAILABLE', async () => {
@@ -82,6 +92,12 @@ describe('serverless instance with an AWS private endpoint', () => {
     );
     const described = await stack.customerEc2().send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [vpce] }));
     assert.equal(described.VpcEndpoints![0]!.State, 'available');
+    const v1List = await stack.owner.get(v1Path());
+    expectV1Contract(v1List, 'GET', '/serverless/instance/{instanceName}/endpoint', 200);
+    assert.deepEqual(
+      (v1List.json as Json[]).map((e) => [e._id, e.status, e.cloudProviderEndpointId]),
+      [[endpointId, 'AVAILABLE', vpce]],
+    );
   });
 
   test("the instance publishes the endpoint's private SRV string", async () => {
@@ -94,6 +110,9 @@ describe('serverless instance with an AWS private endpoint', () => {
     assert.deepEqual(entry.endpoints, [{ endpointId: vpce, providerName: 'AWS', region: 'US_EAST_1' }]);
     assert.match(instance.connectionStrings.standardSrv, /^mongodb\+srv:\/\/serverless0\.[a-z0-9]{5}\.privlink\.test$/);
     srv = entry.srvConnectionString;
+    const v1 = await stack.owner.get(`${stack.project.replace('/api/atlas/v2/', '/api/atlas/v1.0/')}/serverless/Serverless0`);
+    expectV1ServerlessContract(v1, 'GET', '/{name}', 200);
+    assert.deepEqual((v1.json as { connectionStrings: unknown }).connectionStrings, instance.connectionStrings);
     const snapshot = await stack.running.localCloud!.snapshot();
     const address = snapshot.endpoints.find((e) => e.endpointId === vpce)!.networkInterfaces[0]!.loopbackAddress;
     const [a, b, c] = address.split('.');
@@ -184,12 +203,103 @@ describe('serverless instance with an AWS private endpoint', () => {
   });
 
   test('deleting the instance: DELETING, then 404', async () => {
-    const res = await stack.owner.delete(`${stack.project}/serverless/Serverless0`);
-    assert.equal(res.status, 202, res.text);
+    // The instance stays DELETING while it has private endpoints. The endpoints deleted above go
+    // first; then the instance gets one more whose service deletion the local cloud holds (a
+    // failing DeleteVpcEndpointServiceConfigurations) until the instance has been seen DELETING.
+    await until(
+      () => stack.owner.get(path()),
+      (r) => (r.json as unknown[]).length === 0,
+    );
+    const id = String(((await stack.owner.post(path(), {})).json as { _id: string })._id);
+    await until(
+      () => stack.owner.get(`${path()}/${id}`),
+      (r) => (r.json as { status: string }).status === 'RESERVED',
+    );
+    const cloud = stack.running.localCloud!;
+    const deleteCalls = () => providerCalls.filter((operation) => operation === 'DeleteVpcEndpointServiceConfigurations').length;
+    const before = deleteCalls();
+    await cloud.setFault('DeleteVpcEndpointServiceConfigurations', { kind: 'error', code: 'InternalFailure', message: 'Held by the test.', status: 500 });
+    try {
+      const res = await stack.owner.delete(`${stack.project}/serverless/Serverless0`);
+      assert.equal(res.status, 202, res.text);
+      const deleting = await stack.owner.get(`${stack.project}/serverless/Serverless0`);
+      expectServerlessContract(deleting, 'GET', '/{name}', 200);
+      assert.equal((deleting.json as { stateName: string }).stateName, 'DELETING');
+      const endpoint = await stack.owner.get(`${path()}/${id}`);
+      assert.equal((endpoint.json as { status: string }).status, 'DELETING');
+      // Still DELETING once the reconciler has tried (and failed) to delete the endpoint's service.
+      const deadline = Date.now() + 20_000;
+      while (deleteCalls() === before) {
+        assert.ok(Date.now() < deadline, 'the reconciler tried to delete the endpoint service');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const still = await stack.owner.get(`${stack.project.replace('/api/atlas/v2/', '/api/atlas/v1.0/')}/serverless/Serverless0`);
+      expectV1ServerlessContract(still, 'GET', '/{name}', 200);
+      assert.equal((still.json as { stateName: string }).stateName, 'DELETING');
+      assert.equal(((await stack.owner.get(`${path()}/${id}`)).json as { status: string }).status, 'DELETING');
+    } finally {
+      await cloud.setFault('DeleteVpcEndpointServiceConfigurations', null);
+    }
     await until(
       () => stack.owner.get(`${stack.project}/serverless/Serverless0`),
       (r) => r.status === 404,
     );
+  });
+
+  test('deleting an instance with an AVAILABLE private endpoint removes the endpoint and its service first', async () => {
+    const created = await stack.owner.post(`${stack.project}/serverless`, {
+      name: 'Serverless1',
+      providerSettings: { backingProviderName: 'AWS', providerName: 'SERVERLESS', regionName: 'US_EAST_1' },
+    });
+    assert.equal(created.status, 201, created.text);
+    const instanceId = String((created.json as { id: string }).id);
+    await until(
+      () => stack.owner.get(`${stack.project}/serverless/Serverless1`),
+      (r) => (r.json as { stateName: string }).stateName === 'IDLE',
+    );
+    const id = String(((await stack.owner.post(path('Serverless1'), {})).json as { _id: string })._id);
+    const reserved = await until(
+      () => stack.owner.get(`${path('Serverless1')}/${id}`),
+      (r) => (r.json as { status: string }).status === 'RESERVED',
+    );
+    const serviceName = (reserved.json as { endpointServiceName: string }).endpointServiceName;
+    const live = await customerEndpoint(stack.customerEc2(), serviceName);
+    assert.equal((await stack.owner.patch(`${path('Serverless1')}/${id}`, { cloudProviderEndpointId: live, providerName: 'AWS' })).status, 200);
+    await until(
+      () => stack.owner.get(`${path('Serverless1')}/${id}`),
+      (r) => (r.json as { status: string }).status === 'AVAILABLE',
+    );
+    const services = async () => (await stack.providerEc2().send(new DescribeVpcEndpointServiceConfigurationsCommand({}))).ServiceConfigurations ?? [];
+    const service = (await services()).find((c) => c.ServiceName === serviceName);
+    assert.ok(service, `${serviceName} exists at the provider`);
+    assert.equal(service.ServiceState, 'Available');
+    const loadBalancers = service.NetworkLoadBalancerArns ?? [];
+    assert.equal(loadBalancers.length, 1);
+    assert.equal((await stack.customerEc2().send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [live] }))).VpcEndpoints![0]!.State, 'available');
+
+    const res = await stack.owner.delete(`${stack.project}/serverless/Serverless1`);
+    assert.equal(res.status, 202, res.text);
+    await until(
+      () => stack.owner.get(`${stack.project}/serverless/Serverless1`),
+      (r) => r.status === 404,
+      30_000,
+    );
+    // The endpoint went before the instance, and nothing of it is left in privlink or the cloud.
+    const feed = (await stack.owner.get(`${stack.project}/events?itemsPerPage=500`)).json as { results: Array<{ eventTypeName: string; targetId: string; created: string }> };
+    assert.ok(
+      feed.results.some((e) => e.eventTypeName === 'TENANT_ENDPOINT_DELETING' && e.targetId === id),
+      'the endpoint’s DELETING is recorded',
+    );
+    const endpointDeleted = feed.results.find((e) => e.eventTypeName === 'TENANT_ENDPOINT_DELETED' && e.targetId === id);
+    const instanceDeleted = feed.results.find((e) => e.eventTypeName === 'SERVERLESS_INSTANCE_DELETED' && e.targetId === instanceId);
+    assert.ok(endpointDeleted && instanceDeleted, 'both deletions recorded');
+    assert.ok(Date.parse(endpointDeleted.created) <= Date.parse(instanceDeleted.created), `${endpointDeleted.created} ≤ ${instanceDeleted.created}`);
+    assert.equal((await stack.owner.get(`${path('Serverless1')}/${id}`)).status, 404);
+    assert.equal((await services()).filter((c) => c.ServiceName === serviceName && c.ServiceState !== 'Deleted').length, 0, 'the reserved endpoint service is deleted');
+    const lbs = (await stack.providerElb().send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? [];
+    assert.ok(!lbs.some((lb) => loadBalancers.includes(lb.LoadBalancerArn!)), 'its load balancer is deleted');
+    const customer = await stack.customerEc2().send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [live] }));
+    assert.match(String(customer.VpcEndpoints![0]!.State), /rejected|deleted|failed/i);
   });
 
   test('every transition is in the activity feed', async () => {

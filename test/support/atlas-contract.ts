@@ -7,7 +7,9 @@ import { parse } from 'yaml';
 
 /**
  * Validates privlink's responses against the official Atlas Admin API v2 spec subset in
- * `test/contract/atlas-spec/` (see its README). Deviations recorded from real Atlas traffic
+ * `test/contract/atlas-spec/` (see its README), and the v1.0 serverless operations against the
+ * v1.0 spec: serverless instances against its text, serverless private endpoints against the
+ * v1.0 operation list (which names the v2 schemas it shares) with the v2 schemas. Deviations recorded from real Atlas traffic
  * are applied to the spec, not to privlink: optional fields may be `null`
  * (Atlas sends explicit nulls), AWS interface endpoint ids are `vpce-…` (the spec says 24-hex),
  * GCP service attachment names are `projects/…/serviceAttachments/…` (the spec says an https URL),
@@ -20,7 +22,13 @@ type Spec = { paths: Record<string, Record<string, { responses: Record<string, u
 const SPEC_DIR = new URL('../../../test/contract/atlas-spec/', import.meta.url);
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
-let cached: { spec: Spec; connection: Spec; serverless: Spec; databaseUsers: Spec; ajv: Ajv } | undefined;
+/** One v1.0 operation of the condensed v1.0 private-endpoint listing: status → schema name, `array<Name>`, a shared response name or `no body`. */
+type V1Operation = { method: string; path: string; responses: Record<string, string> };
+
+const V1_SERVERLESS_SPEC = 'atlas-v1.0-serverless-instances.mongodb-openapi-v1-deprecated-02b92a4.yaml';
+const V1_PRIVATE_ENDPOINT_OPS = 'atlas-v1.0-privateEndpoint-ops.CONDENSED-from-mongodb-openapi-v1-deprecated-02b92a4.yaml';
+
+let cached: { spec: Spec; connection: Spec; serverless: Spec; databaseUsers: Spec; v1Serverless: Spec; v1PrivateEndpointOps: V1Operation[]; ajv: Ajv } | undefined;
 
 function load() {
   if (!cached) {
@@ -28,9 +36,11 @@ function load() {
     const connection = parse(readFileSync(new URL('cluster-connection-strings.yaml', SPEC_DIR), 'utf8')) as Spec;
     const serverless = parse(readFileSync(new URL('serverless-instances.yaml', SPEC_DIR), 'utf8')) as Spec;
     const databaseUsers = parse(readFileSync(new URL('database-users.yaml', SPEC_DIR), 'utf8')) as Spec;
+    const v1Serverless = parse(readFileSync(new URL(V1_SERVERLESS_SPEC, SPEC_DIR), 'utf8')) as Spec;
+    const v1PrivateEndpointOps = (parse(readFileSync(new URL(V1_PRIVATE_ENDPOINT_OPS, SPEC_DIR), 'utf8')) as { ops: V1Operation[] }).ops;
     const ajv = new Ajv({ strict: false, allErrors: true });
     (addFormats as unknown as (a: Ajv) => void)(ajv);
-    cached = { spec, connection, serverless, databaseUsers, ajv };
+    cached = { spec, connection, serverless, databaseUsers, v1Serverless, v1PrivateEndpointOps, ajv };
   }
   return cached;
 }
@@ -102,11 +112,14 @@ const validators = new Map<string, ValidateFunction>();
 export function contractErrors(method: string, path: string, status: number, body: unknown): string[] {
   const loaded = load();
   const { ajv } = loaded;
+  if (path.startsWith('/api/atlas/v1.0/groups/{groupId}/privateEndpoint/')) return v1PrivateEndpointErrors(method, path, status, body);
   const spec = path.startsWith('/api/atlas/v2/groups/{groupId}/serverless')
     ? loaded.serverless
-    : path.startsWith('/api/atlas/v2/groups/{groupId}/databaseUsers')
-      ? loaded.databaseUsers
-      : loaded.spec;
+    : path.startsWith('/api/atlas/v1.0/groups/{groupId}/serverless')
+      ? loaded.v1Serverless
+      : path.startsWith('/api/atlas/v2/groups/{groupId}/databaseUsers')
+        ? loaded.databaseUsers
+        : loaded.spec;
   const operation = spec.paths[path]?.[method.toLowerCase()];
   if (!operation) return [`the spec has no ${method} ${path}`];
   const responses = operation.responses;
@@ -123,6 +136,38 @@ export function contractErrors(method: string, path: string, status: number, bod
   let validate = validators.get(key);
   if (!validate) {
     validate = ajv.compile(applyObservedDeviations(convert(media.schema ?? {}, spec)) as Schema);
+    validators.set(key, validate);
+  }
+  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message} ${JSON.stringify(e.params)}`);
+}
+
+/**
+ * A v1.0 private-endpoint operation: the v1.0 listing gives its statuses and the name of each
+ * body's schema, which are the v2 schemas of the same name (as the listing states); error bodies
+ * are the v1.0 `ApiError`.
+ */
+function v1PrivateEndpointErrors(method: string, path: string, status: number, body: unknown): string[] {
+  const { spec, v1Serverless, v1PrivateEndpointOps, ajv } = load();
+  const operation = v1PrivateEndpointOps.find((op) => op.method === method.toUpperCase() && op.path === path);
+  if (!operation) return [`the v1.0 spec has no ${method} ${path}`];
+  let response = operation.responses[String(status)];
+  if (!response && status >= 200 && status < 300) response = Object.entries(operation.responses).find(([code]) => code.startsWith('2'))?.[1];
+  if (!response && status >= 400) response = 'badRequest';
+  if (!response) return [`the v1.0 spec lists no ${status} response for ${method} ${path}`];
+  if (response === 'no body') return body === undefined || body === null || (typeof body === 'object' && Object.keys(body as object).length === 0) ? [] : ['the spec says no body'];
+  const key = `v1.0 ${method} ${path} ${status}`;
+  let validate = validators.get(key);
+  if (!validate) {
+    let schema: unknown;
+    const errorResponse = v1Serverless.components.responses![response] as Schema | undefined;
+    if (errorResponse) {
+      schema = convert((errorResponse.content as Record<string, { schema: unknown }>)['application/json']!.schema, v1Serverless);
+    } else {
+      const array = /^array<(\w+)>$/.exec(response);
+      const ref = { $ref: `#/components/schemas/${array ? array[1] : response}` };
+      schema = convert(array ? { type: 'array', items: ref } : ref, spec);
+    }
+    validate = ajv.compile(applyObservedDeviations(schema) as Schema);
     validators.set(key, validate);
   }
   return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message} ${JSON.stringify(e.params)}`);
@@ -151,4 +196,23 @@ export function expectServerlessContract(res: AtlasResponse, method: string, spe
 export function expectDatabaseUserContract(res: AtlasResponse, method: string, specPath: string, status: number): void {
   assert.equal(res.status, status, res.text);
   assert.deepEqual(contractErrors(method, `/api/atlas/v2/groups/{groupId}/databaseUsers${specPath}`, status, res.json ?? {}), [], `${method} ${specPath} → ${res.text}`);
+}
+
+/** v1.0 answers in `application/json`, the only media type of its spec. */
+function expectV1Json(res: AtlasResponse): void {
+  assert.match(String(res.headers['content-type']), /^application\/json/, `v1.0 content type ${String(res.headers['content-type'])}`);
+}
+
+/** As `expectServerlessContract`, on v1.0 (`…/api/atlas/v1.0/groups/{groupId}/serverless${specPath}`, the v1.0 spec's list and get). */
+export function expectV1ServerlessContract(res: AtlasResponse, method: string, specPath: string, status: number): void {
+  assert.equal(res.status, status, res.text);
+  expectV1Json(res);
+  assert.deepEqual(contractErrors(method, `/api/atlas/v1.0/groups/{groupId}/serverless${specPath}`, status, res.json ?? {}), [], `v1.0 ${method} ${specPath} → ${res.text}`);
+}
+
+/** As `expectContract`, on v1.0 (`…/api/atlas/v1.0/groups/{groupId}/privateEndpoint${specPath}`). */
+export function expectV1Contract(res: AtlasResponse, method: string, specPath: string, status: number): void {
+  assert.equal(res.status, status, res.text);
+  if (res.text) expectV1Json(res);
+  assert.deepEqual(contractErrors(method, `/api/atlas/v1.0/groups/{groupId}/privateEndpoint${specPath}`, status, res.json ?? {}), [], `v1.0 ${method} ${specPath} → ${res.text}`);
 }
