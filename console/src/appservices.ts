@@ -29,10 +29,10 @@ export interface AppEndpointWire {
   readonly status_message?: string;
 }
 
-/** A private endpoint service of an app's region (`service_name` null while it is being made). */
+/** A private endpoint service of an app's region (no `service_name` while it is being made). */
 export interface AppServiceInfoWire {
   readonly cloud_provider_region: string;
-  readonly service_name: string | null;
+  readonly service_name?: string;
   readonly endpoint_type: 'general' | 'sync';
 }
 
@@ -72,7 +72,7 @@ export function useAppServiceInfos(groupId: string, appId: string) {
   return useQuery({
     queryKey: ['appServiceInfos', groupId, appId],
     queryFn: () => call<AppServiceInfoWire[]>('GET', `${appPath(groupId, appId)}/security/private_endpoint_service_infos`),
-    refetchInterval: (query) => (query.state.data && query.state.data.length > 0 && query.state.data.every((s) => s.service_name !== null) ? false : BUSY_MS),
+    refetchInterval: (query) => (query.state.data && query.state.data.length > 0 && query.state.data.every((s) => typeof s.service_name === 'string') ? false : BUSY_MS),
   });
 }
 

@@ -241,8 +241,8 @@ describe('private endpoints', () => {
     const res = await owner.get(`${sec}/private_endpoint_service_infos`);
     assert.equal(res.status, 200);
     assert.deepEqual(res.json, [
-      { cloud_provider_region: 'aws-us-east-1', service_name: null, endpoint_type: 'general' },
-      { cloud_provider_region: 'aws-us-east-1', service_name: null, endpoint_type: 'sync' },
+      { cloud_provider_region: 'aws-us-east-1', endpoint_type: 'general' },
+      { cloud_provider_region: 'aws-us-east-1', endpoint_type: 'sync' },
     ]);
   });
 

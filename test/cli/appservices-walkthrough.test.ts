@@ -47,7 +47,7 @@ describe('walkthrough: App Services private endpoints with the CLI', { concurren
 
     const infos = await eventually(
       async () => {
-        const r = JSON.parse((await ok(['appservices', 'privateEndpoints', 'serviceInfos', ...app, '-o', 'json'])).stdout) as Array<{ service_name: string | null }>;
+        const r = JSON.parse((await ok(['appservices', 'privateEndpoints', 'serviceInfos', ...app, '-o', 'json'])).stdout) as Array<{ service_name?: string }>;
         return r.length === 2 && r.every((i) => i.service_name) ? (r as Array<{ service_name: string; endpoint_type: string }>) : undefined;
       },
       60_000,

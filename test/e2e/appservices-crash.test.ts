@@ -13,7 +13,7 @@ import { startServer, type ServerProcess } from '../support/server-process.js';
 // connection, then restarted on the same store: the services converge with exactly one endpoint
 // service in the cloud each, and the endpoint becomes AVAILABLE.
 
-type Info = { service_name: string | null; endpoint_type: string };
+type Info = { service_name?: string; endpoint_type: string };
 
 function ec2(server: ServerProcess, account: 'provider' | 'customer'): EC2Client {
   return new EC2Client({ endpoint: server.localCloudUrl!, region: 'us-east-1', maxAttempts: 1, credentials: server.bootstrap.localCloud![account] });
@@ -47,7 +47,7 @@ async function readyInfos(server: ServerProcess, sec: string): Promise<Info[]> {
   const v3 = await login(server);
   const res = await until(
     () => v3.get(`${sec}/private_endpoint_service_infos`),
-    (r) => Array.isArray(r.json) && (r.json as Info[]).length === 2 && (r.json as Info[]).every((i) => i.service_name !== null),
+    (r) => Array.isArray(r.json) && (r.json as Info[]).length === 2 && (r.json as Info[]).every((i) => typeof i.service_name === 'string'),
   );
   return res.json as Info[];
 }

@@ -75,7 +75,7 @@ describe('App Services private endpoints on the local cloud', () => {
     sec = `${appPath}/security`;
     const ready = await until(
       () => v3.get(`${sec}/private_endpoint_service_infos`),
-      (r) => Array.isArray(r.json) && (r.json as Array<{ service_name: string | null }>).every((i) => i.service_name !== null),
+      (r) => Array.isArray(r.json) && (r.json as Array<{ service_name?: string }>).every((i) => typeof i.service_name === 'string'),
     );
     infos = ready.json as typeof infos;
     assert.deepEqual(
@@ -197,7 +197,7 @@ describe('App Services private endpoints on the local cloud', () => {
     );
     const moved = await until(
       () => v3.get(`${sec}/private_endpoint_service_infos`),
-      (r) => (r.json as Array<{ service_name: string | null }>).every((i) => i.service_name?.startsWith('com.amazonaws.vpce.us-west-2.')),
+      (r) => (r.json as Array<{ service_name?: string }>).every((i) => i.service_name?.startsWith('com.amazonaws.vpce.us-west-2.')),
     );
     assert.equal((moved.json as unknown[]).length, 2);
     await until(

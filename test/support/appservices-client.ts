@@ -1,6 +1,11 @@
+import { AssertionError } from 'node:assert';
+import { appServicesContractErrors } from './appservices-contract.js';
+
 /**
  * A small App Services Admin API (v3) client over Node's fetch: login with an Atlas API key pair,
- * then Bearer requests. Answers are returned as they come (status, JSON body), never thrown.
+ * then Bearer requests. Answers are returned as they come (status, JSON body), each checked first
+ * against the official v3 spec: an answer that does not conform throws an AssertionError, so every
+ * test that drives the v3 API also checks its shapes.
  */
 export interface V3Response {
   readonly status: number;
@@ -59,6 +64,8 @@ export class AppServicesClient {
     } catch {
       json = undefined;
     }
+    const violations = appServicesContractErrors(method, path, res.status, json ?? (text ? text : undefined));
+    if (violations.length > 0) throw new AssertionError({ message: `${method} ${path} → ${res.status} ${text}\ndoes not conform to the v3 spec:\n${violations.join('\n')}` });
     return { status: res.status, json, text, headers: res.headers };
   }
 }

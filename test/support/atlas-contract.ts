@@ -17,7 +17,7 @@ import { parse } from 'yaml';
  * unlisted error status against `ApiError`, and `ApiError.parameters` may hold strings.
  */
 type Schema = Record<string, unknown>;
-type Spec = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: Record<string, Record<string, Schema>> };
+export type Spec = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: Record<string, Record<string, Schema>> };
 
 const SPEC_DIR = new URL('../../../test/contract/atlas-spec/', import.meta.url);
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
@@ -45,9 +45,12 @@ function load() {
   return cached;
 }
 
-/** Resolves `$ref`s, turns `nullable`/optional fields into "or null", and discriminators into if/then. */
-function convert(schema: unknown, root: Spec, seen: string[] = []): unknown {
-  if (Array.isArray(schema)) return schema.map((s) => convert(s, root, seen));
+/**
+ * Resolves `$ref`s, turns `nullable`/optional fields into "or null" (unless `optionalMayBeNull` is
+ * false: App Services leaves absent fields out), and discriminators into if/then.
+ */
+export function convert(schema: unknown, root: Spec, seen: string[] = [], optionalMayBeNull = true): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => convert(s, root, seen, optionalMayBeNull));
   if (!schema || typeof schema !== 'object') return schema;
   const input = schema as Schema;
   if (typeof input.$ref === 'string') {
@@ -56,14 +59,17 @@ function convert(schema: unknown, root: Spec, seen: string[] = []): unknown {
     if (seen.includes(name)) return {};
     const target = root.components[kind]?.[name] ?? load().connection.components[kind]?.[name];
     if (!target) throw new Error(`Unresolved $ref ${input.$ref}`);
-    return convert(target, root, [...seen, name]);
+    return convert(target, root, [...seen, name], optionalMayBeNull);
   }
   const out: Schema = {};
   for (const [key, value] of Object.entries(input)) {
     if (key === 'discriminator' || key === 'example' || key.startsWith('x-') || key === 'readOnly' || key === 'writeOnly' || key === 'nullable') continue;
-    out[key] = key === 'properties' ? Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, convert(v, root, seen)])) : convert(value, root, seen);
+    out[key] =
+      key === 'properties'
+        ? Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, convert(v, root, seen, optionalMayBeNull)]))
+        : convert(value, root, seen, optionalMayBeNull);
   }
-  if (input.properties) {
+  if (input.properties && optionalMayBeNull) {
     const required = new Set((input.required as string[] | undefined) ?? []);
     const properties = out.properties as Record<string, Schema>;
     for (const [name, property] of Object.entries(properties)) {
@@ -74,7 +80,7 @@ function convert(schema: unknown, root: Spec, seen: string[] = []): unknown {
   if (discriminator?.mapping) {
     const branches = Object.entries(discriminator.mapping).map(([value, ref]) => ({
       if: { properties: { [discriminator.propertyName]: { const: value } }, required: [discriminator.propertyName] },
-      then: convert({ $ref: ref }, root, seen),
+      then: convert({ $ref: ref }, root, seen, optionalMayBeNull),
     }));
     delete out.oneOf;
     out.allOf = [...((out.allOf as unknown[]) ?? []), ...branches];

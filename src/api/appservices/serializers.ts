@@ -35,9 +35,9 @@ export function endpointBody(endpoint: AppEndpointRecord): Record<string, unknow
   };
 }
 
-/** PrivateEndpointServiceInfo (`service_name` is null while privlink still makes the service). */
+/** PrivateEndpointServiceInfo (without `service_name` while privlink still makes the service: the spec's type is a string, and the field is optional). */
 export function serviceInfoBody(service: AppEndpointServiceRecord): Record<string, unknown> {
-  return { cloud_provider_region: service.providerRegion, service_name: service.serviceName, endpoint_type: service.endpointType };
+  return { cloud_provider_region: service.providerRegion, ...(service.serviceName ? { service_name: service.serviceName } : {}), endpoint_type: service.endpointType };
 }
 
 /** ServiceResponse of the app's linked data source. */

@@ -5,7 +5,7 @@ import { APP_ID_FLAG, appIdOf, appServicesSession, securityPath } from './appser
 import { apiPath } from '../../api/api-session.js';
 
 const LIST = 'ID\tENDPOINT ID\tTYPE\tREGION\tSTATUS{{range .}}\n{{.Id}}\t{{.cloud_provider_endpoint_id}}\t{{.endpoint_type}}\t{{.cloud_provider_region}}\t{{.Status}}{{end}}\n';
-const INFOS = 'TYPE\tREGION\tSERVICE NAME{{range .}}\n{{.endpoint_type}}\t{{.cloud_provider_region}}\t{{.service_name}}{{end}}\n';
+const INFOS = 'TYPE\tREGION\tSERVICE NAME{{range .}}\n{{.endpoint_type}}\t{{.cloud_provider_region}}\t{{if .service_name}}{{.service_name}}{{else}}(being made){{end}}{{end}}\n';
 
 /** `privlink appservices privateEndpoints list --appId <id>`. */
 const listCommand = defineCommand({
