@@ -50,7 +50,10 @@ if (backend === 'pglite') {
 // Files named `*.serial.test.js` measure latency under attack (the data plane's isolation): they
 // run after the others, one at a time, so other test files' load is not counted against them.
 const serial = files.filter((file) => file.endsWith('.serial.test.js'));
-const concurrent = files.filter((file) => !serial.includes(file));
+// The long files (whole walkthroughs, SIGKILL-and-restart scenarios, many-object runs) start first,
+// so the batch does not end with one of them running alone.
+const LONG = /^dist\/test\/(.*(readme-|walkthrough|crash|gcp-localcloud|capacity-scale)|console\/)/;
+const concurrent = files.filter((file) => !serial.includes(file)).sort((a, b) => Number(LONG.test(relative(root, b))) - Number(LONG.test(relative(root, a))));
 const concurrency = process.env.PRIVLINK_TEST_CONCURRENCY ?? '3';
 const totals = { pass: 0, fail: 0, skipped: 0 };
 const fileTimes = {};

@@ -58,6 +58,8 @@ test('the README App Services walkthrough works as written: login, service infos
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     TMPDIR: scratch,
+    // The README's wait loops poll every WAIT_INTERVAL seconds (default 1).
+    WAIT_INTERVAL: '0.2',
   });
   assert.equal(result.code, 0, `walkthrough failed:\n${result.stdout}\n${result.stderr}`);
   const out = result.stdout;

@@ -65,6 +65,8 @@ function serverEnv(): Record<string, string> {
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     TMPDIR: scratch,
+    // The README's wait loops poll every WAIT_INTERVAL seconds (default 1).
+    WAIT_INTERVAL: '0.2',
   };
 }
 
