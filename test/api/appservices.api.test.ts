@@ -212,6 +212,37 @@ describe('apps', () => {
     assert.equal((await stranger.get(`${group}/apps`)).status, 404);
   });
 
+  test('roles: Read Only gets 403 on every v3 write of an app and its endpoints, and nothing changes; it reads the toggle', async () => {
+    const readOnly = new AppServicesClient(api.url);
+    const key = await newKey(api.bootstrap.orgId, 'GROUP_READ_ONLY');
+    assert.equal((await readOnly.login(key.publicKey, key.privateKey)).status, 200);
+    const guarded = await createApp('Guarded', { provider_region: 'aws-us-east-1', deployment_model: 'LOCAL' });
+    const base = `${group}/apps/${String(guarded._id)}`;
+    const endpointBody = { cloud_provider_region: 'aws-us-east-1', cloud_provider_endpoint_id: 'vpce-0123456789abcdef7', endpoint_type: 'general', comment: 'kept' };
+    const created = await owner.post(`${base}/security/private_endpoints`, endpointBody);
+    assert.equal(created.status, 201, created.text);
+    const endpoint = `${base}/security/private_endpoints/${String((created.json as { _id: string })._id)}`;
+    const serviceId = ((await owner.get(`${base}/services`)).json as Array<{ _id: string }>)[0]!._id;
+    const config = `${base}/services/${serviceId}/config`;
+    const before = [(await owner.get(base)).json, (await owner.get(endpoint)).json, (await owner.get(config)).json];
+
+    for (const [what, res] of [
+      ['PUT private endpoint', await readOnly.put(endpoint, { ...endpointBody, comment: 'changed' })],
+      ['DELETE private endpoint', await readOnly.delete(endpoint)],
+      ['PUT deployment_migration', await readOnly.put(`${base}/deployment_migration`, { deployment_model: 'LOCAL', provider_region: 'aws-us-west-2' })],
+      ['PATCH service config', await readOnly.patch(config, { wireProtocolEnabled: true })],
+      ['POST allow_non_vpc_client_requests', await readOnly.post(`${base}/security/allow_non_vpc_client_requests`, { allow_non_vpc_client_requests: true })],
+    ] as const) {
+      assert.equal(res.status, 403, `${what}: ${res.text}`);
+      assert.equal(errorOf(res).error_code, 'Forbidden', what);
+    }
+    assert.deepEqual([(await owner.get(base)).json, (await owner.get(endpoint)).json, (await owner.get(config)).json], before, 'nothing changed');
+    const toggle = await readOnly.get(`${base}/security/allow_non_vpc_client_requests`);
+    assert.deepEqual([toggle.status, toggle.json], [200, { allow_non_vpc_client_requests: false }]);
+    assert.equal((await owner.delete(endpoint)).status, 204);
+    assert.equal((await owner.delete(base)).status, 204);
+  });
+
   test('deployment_migration → 204 and the app moves; a no-op or an unknown region → 400', async () => {
     const other = await createApp('Mover');
     const path = `${group}/apps/${String(other._id)}/deployment_migration`;

@@ -10,7 +10,7 @@ import { eventually } from './support/cli-session.js';
  * App Services private endpoints with the privlink CLI (`privlink appservices …`, the built CLI as
  * a subprocess) against a whole privlink: log in, create an app, read the service infos, register a
  * general and a sync endpoint (the customer's VPC endpoints made with the AWS SDK), watch them
- * AVAILABLE, toggle non-VPC requests, delete. The stable outputs are pinned in
+ * AVAILABLE, toggle non-VPC requests and read the setting back, delete. The stable outputs are pinned in
  * golden/e2e-appservices-walkthrough.txt.
  */
 describe('walkthrough: App Services private endpoints with the CLI', { concurrency: false }, () => {
@@ -33,7 +33,7 @@ describe('walkthrough: App Services private endpoints with the CLI', { concurren
     home?.cleanup();
   });
 
-  test('login, apps create/list, serviceInfos, privateEndpoints create/list/delete, restrictAccess', async () => {
+  test('login, apps create/list, serviceInfos, privateEndpoints create/list/delete, restrictAccess on/off/status', async () => {
     const login = JSON.parse((await ok(['appservices', 'login', '-o', 'json'])).stdout) as { user_id: string; access_token: string };
     assert.match(login.access_token, /\./);
     name(login.user_id, '<API_KEY_ID>');
@@ -83,8 +83,13 @@ describe('walkthrough: App Services private endpoints with the CLI', { concurren
     );
     await ok(['appservices', 'privateEndpoints', 'list', ...app], { record: true });
 
+    await ok(['appservices', 'privateEndpoints', 'restrictAccess', 'status', ...app], { record: true });
     await ok(['appservices', 'privateEndpoints', 'restrictAccess', 'off', ...app], { record: true });
+    await ok(['appservices', 'privateEndpoints', 'restrictAccess', 'status', ...app, '-o', 'json'], { record: true });
+    const opened = JSON.parse((await ok(['appservices', 'privateEndpoints', 'restrictAccess', 'status', ...app, '-o', 'json'])).stdout) as unknown;
+    assert.deepEqual(opened, { allow_non_vpc_client_requests: true }, 'status reads back what off set');
     await ok(['appservices', 'privateEndpoints', 'restrictAccess', 'on', ...app], { record: true });
+    await ok(['appservices', 'privateEndpoints', 'restrictAccess', 'status', ...app], { record: true });
     const bad = await run(['appservices', 'privateEndpoints', 'restrictAccess', 'maybe', ...app]);
     assert.notEqual(bad.code, 0);
 

@@ -6,12 +6,14 @@ import { customerEndpoint } from '../support/customer-vpc.js';
 import { startStack, type Stack } from '../support/full-stack.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { Agent } from 'undici';
 import { httpVia, websocketPingPong } from '../support/appservices-traffic.js';
 
 // App Services private endpoints end to end on the local cloud, with the real AWS SDK: the service
 // infos name real endpoint services made by the reconciler; the customer's interface endpoints are
 // checked against that type's service and accepted, refused with a reason, rejected on delete, and
-// invalidated (and rejected in the cloud) when the app moves to another region.
+// invalidated (and rejected in the cloud) when the app moves to another region or to the GLOBAL
+// deployment model. Client HTTP goes through the endpoint address with node:http and with fetch.
 let stack: Stack;
 let v3: AppServicesClient;
 let sec: string;
@@ -33,6 +35,34 @@ async function curlOutside(path: string): Promise<number> {
   const pub = (await stack.running.appServicesPublicAddress())!;
   const { stdout } = await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', `http://${pub.host}:${pub.port}${path}`]);
   return Number(stdout);
+}
+
+/**
+ * One request with Node's global `fetch` to `url`; with `localAddress`, from that source address (a
+ * client inside the customer's VPC), through an undici Agent as `fetch`'s dispatcher. The Agent's
+ * own `localAddress` option, not `connect.localAddress`: undici's connector lets the client's
+ * `localAddress` (null unless set) override the one in its connect options.
+ */
+async function fetchVia(url: string, init: { method?: string; body?: unknown; localAddress?: string } = {}): Promise<{ status: number; json: unknown; text: string }> {
+  const dispatcher = init.localAddress ? new Agent({ localAddress: init.localAddress }) : undefined;
+  try {
+    const response = await fetch(url, {
+      method: init.method ?? 'GET',
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } } : {}),
+      ...(dispatcher ? { dispatcher } : {}),
+      signal: AbortSignal.timeout(5000),
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, json, text };
+  } finally {
+    await dispatcher?.close();
+  }
 }
 
 before(async () => {
@@ -142,6 +172,39 @@ describe('App Services private endpoints on the local cloud', () => {
     assert.equal(outside, 404);
   });
 
+  test("Node's fetch through the general endpoint's address → 200 (location, echo); fetch from outside → 404, served once the toggle is on", async () => {
+    const { address, client } = await endpointAddress(vpceGeneral);
+    const location = `/api/client/v2.0/app/${clientAppId}/location`;
+    const inside = await fetchVia(`http://${address}:8080${location}`, { localAddress: client });
+    assert.equal(inside.status, 200, inside.text);
+    assert.deepEqual(inside.json, { deployment_model: 'LOCAL', location: 'US-VA', hostname: `http://${address}:8080`, ws_hostname: `ws://${address}:8080` });
+    const echo = await fetchVia(`http://${address}:8080/api/client/v2.0/app/${clientAppId}/functions/call`, {
+      method: 'POST',
+      body: { name: 'echo', arguments: ['fetched through the private endpoint'] },
+      localAddress: client,
+    });
+    assert.deepEqual([echo.status, echo.json], [200, 'fetched through the private endpoint']);
+
+    const pub = (await stack.running.appServicesPublicAddress())!;
+    const outsideUrl = `http://${pub.host}:${pub.port}${location}`;
+    const refused = await fetchVia(outsideUrl);
+    assert.equal(refused.status, 404, refused.text);
+    assert.equal((await v3.post(`${sec}/allow_non_vpc_client_requests`, { allow_non_vpc_client_requests: true })).status, 204);
+    let outside = await fetchVia(outsideUrl);
+    for (let i = 0; i < 50 && outside.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      outside = await fetchVia(outsideUrl);
+    }
+    assert.equal(outside.status, 200, outside.text);
+    assert.equal((await fetchVia(`http://${address}:8080${location}`, { localAddress: client })).status, 200, 'still served through the endpoint');
+    assert.equal((await v3.post(`${sec}/allow_non_vpc_client_requests`, { allow_non_vpc_client_requests: false })).status, 204);
+    for (let i = 0; i < 50 && outside.status !== 404; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      outside = await fetchVia(outsideUrl);
+    }
+    assert.equal(outside.status, 404);
+  });
+
   test('an endpoint of another type or one that does not exist is REJECTED with the reason', async () => {
     const toSync = await customerEndpoint(stack.customerEc2(), infos[1]!.service_name);
     const wrong = await register(toSync, 'general');
@@ -205,6 +268,49 @@ describe('App Services private endpoints on the local cloud', () => {
         const left = await stack.providerEc2().send(new DescribeVpcEndpointServiceConfigurationsCommand({}));
         const names = (left.ServiceConfigurations ?? []).map((c) => c.ServiceName);
         return { status: 200, json: { status: infos.some((i) => names.includes(i.service_name)) ? 'present' : 'gone' }, text: '', headers: new Headers() };
+      },
+      (r) => statusOf(r) === 'gone',
+    );
+  });
+
+  test('changing the deployment model LOCAL → GLOBAL invalidates the endpoints, rejects them in the cloud and removes the services', async () => {
+    const created = await v3.post(`/groups/${stack.projectId}/apps`, { name: 'GoingGlobal', deployment_model: 'LOCAL', provider_region: 'aws-us-east-1' });
+    assert.equal(created.status, 201, created.text);
+    const base = `/groups/${stack.projectId}/apps/${(created.json as { _id: string })._id}`;
+    const ready = await until(
+      () => v3.get(`${base}/security/private_endpoint_service_infos`),
+      (r) => Array.isArray(r.json) && (r.json as Array<{ service_name: string | null }>).every((i) => i.service_name !== null),
+    );
+    const localInfos = ready.json as typeof infos;
+    const vpce = await customerEndpoint(stack.customerEc2(), localInfos[0]!.service_name);
+    const res = await v3.post(`${base}/security/private_endpoints`, { cloud_provider_region: 'aws-us-east-1', cloud_provider_endpoint_id: vpce, endpoint_type: 'general' });
+    assert.equal(res.status, 201, res.text);
+    const endpoint = `${base}/security/private_endpoints/${(res.json as { _id: string })._id}`;
+    await until(
+      () => v3.get(endpoint),
+      (r) => statusOf(r) === 'AVAILABLE',
+    );
+    assert.equal(await vpceState(vpce), 'available');
+
+    assert.equal((await v3.put(`${base}/deployment_migration`, { deployment_model: 'GLOBAL', provider_region: 'aws-us-east-1' })).status, 204);
+    const invalid = (await v3.get(endpoint)).json as { status: string; status_message: string };
+    assert.equal(invalid.status, 'INVALIDATED');
+    assert.match(invalid.status_message, /from LOCAL in aws-us-east-1 to GLOBAL in aws-us-east-1/);
+    await until(
+      async () => ({ status: 200, json: { status: await vpceState(vpce) }, text: '', headers: new Headers() }),
+      (r) => statusOf(r) === 'rejected',
+    );
+    const none = await v3.get(`${base}/security/private_endpoint_service_infos`);
+    assert.equal(none.status, 400);
+    assert.equal((none.json as { error_code: string }).error_code, 'PrivateEndpointsNotSupported');
+    const again = await v3.post(`${base}/security/private_endpoints`, { cloud_provider_region: 'aws-us-east-1', cloud_provider_endpoint_id: vpce, endpoint_type: 'general' });
+    assert.equal(again.status, 400);
+    assert.equal((again.json as { error_code: string }).error_code, 'PrivateEndpointsNotSupported');
+    await until(
+      async () => {
+        const left = await stack.providerEc2().send(new DescribeVpcEndpointServiceConfigurationsCommand({}));
+        const names = (left.ServiceConfigurations ?? []).map((c) => c.ServiceName);
+        return { status: 200, json: { status: localInfos.some((i) => names.includes(i.service_name)) ? 'present' : 'gone' }, text: '', headers: new Headers() };
       },
       (r) => statusOf(r) === 'gone',
     );

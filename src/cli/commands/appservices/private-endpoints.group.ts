@@ -91,21 +91,40 @@ const deleteCommand = defineCommand({
   },
 });
 
-/** `privlink appservices privateEndpoints restrictAccess on|off --appId <id>`: Toggle Non-VPC Requests (on = restricted). */
+/** What the toggle's value reads as (`GET …/allow_non_vpc_client_requests`, a privlink addition to the v3 API). */
+const RESTRICTION = '{{if .allow_non_vpc_client_requests}}Requests from outside the VPC are accepted{{else}}Requests from outside the VPC are refused (404){{end}}\n';
+
+/**
+ * `privlink appservices privateEndpoints restrictAccess on|off|status --appId <id>`: Toggle Non-VPC
+ * Requests (on = restricted), or show it. After `on` or `off` the value is read back, so every
+ * state prints what the server holds (`-o json`: `{"allow_non_vpc_client_requests": <bool>}`).
+ */
 const restrictAccessCommand = defineCommand({
   name: 'restrictAccess',
   aliases: ['restrict-access'],
-  summary: 'Restrict the app to its private endpoints (on, the default) or also accept requests from outside the VPC (off).',
-  description: requiredRole('Project Owner'),
-  args: [{ name: 'state', description: 'on or off.', validate: (value) => (value === 'on' || value === 'off' ? undefined : `expected on or off, got '${value}'`) }],
-  flags: [APP_ID_FLAG, PROJECT_ID_FLAG],
-  examples: ['privlink appservices privateEndpoints restrictAccess off --appId 5e2211c17a3e5a48f5497de4'],
+  summary: 'Restrict the app to its private endpoints (on, the default) or also accept requests from outside the VPC (off); status shows the setting.',
+  description: `${requiredRole('Project Owner')} To show the setting (status), the Project Read Only role is enough.`,
+  args: [
+    {
+      name: 'state',
+      description: 'on, off or status.',
+      validate: (value) => (value === 'on' || value === 'off' || value === 'status' ? undefined : `expected on, off or status, got '${value}'`),
+    },
+  ],
+  flags: [APP_ID_FLAG, PROJECT_ID_FLAG, OUTPUT_FLAG],
+  examples: [
+    'privlink appservices privateEndpoints restrictAccess off --appId 5e2211c17a3e5a48f5497de4',
+    '# Show the setting:\nprivlink appservices privateEndpoints restrictAccess status --appId 5e2211c17a3e5a48f5497de4 -o json',
+  ],
   async run(ctx, [state]) {
     const projectId = ctx.projectId();
     const appId = appIdOf(ctx);
-    if (state !== 'on' && state !== 'off') throw new CliError(`expected on or off, got '${String(state)}'`);
-    await appServicesSession(ctx).post(`${securityPath(projectId, appId)}/allow_non_vpc_client_requests`, { allow_non_vpc_client_requests: state === 'off' });
-    ctx.out(state === 'on' ? 'Requests from outside the VPC are refused (404)\n' : 'Requests from outside the VPC are accepted\n');
+    if (state !== 'on' && state !== 'off' && state !== 'status') throw new CliError(`expected on, off or status, got '${String(state)}'`);
+    ctx.outputFormat();
+    const session = appServicesSession(ctx);
+    const path = `${securityPath(projectId, appId)}/allow_non_vpc_client_requests`;
+    if (state !== 'status') await session.post(path, { allow_non_vpc_client_requests: state === 'off' });
+    ctx.print(await session.get(path), RESTRICTION);
   },
 });
 
