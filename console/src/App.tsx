@@ -93,7 +93,9 @@ function Console({ session }: { session: Session }) {
           {page.kind === 'clusters' && <Database key={page.groupId} session={session} groupId={page.groupId} projectName={project?.name} />}
           {page.kind === 'appServices' && !page.appId && <AppServices key={page.groupId} groupId={page.groupId} projectName={project?.name} />}
           {page.kind === 'appServices' && page.appId && <AppPrivateEndpoints key={page.appId} session={session} groupId={page.groupId} appId={page.appId} />}
-          {page.kind === 'orgUsers' && <ConsoleUsers key={page.orgId} session={session} orgId={page.orgId} projects={projects.data?.results.filter((p) => p.orgId === page.orgId) ?? []} />}
+          {page.kind === 'orgUsers' && (
+            <ConsoleUsers key={page.orgId} session={session} orgId={page.orgId} projects={projects.data?.results.filter((p) => p.orgId === page.orgId) ?? []} />
+          )}
           {page.kind === 'home' && readable && readable.length === 0 && <Body>You have no project yet. Create one with the Admin API or the CLI.</Body>}
         </main>
       </div>

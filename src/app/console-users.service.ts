@@ -142,5 +142,7 @@ async function resolveOrganization(repos: Repositories, orgId: string | undefine
   }
   const orgs = await repos.identity.listAllOrganizationIds();
   if (orgs.length === 1) return orgs[0]!;
-  throw new ApiError('VALIDATION_ERROR', [orgs.length === 0 ? 'The store has no organization yet: start privlink once first.' : 'The store has several organizations: name one with --org-id.']);
+  throw new ApiError('VALIDATION_ERROR', [
+    orgs.length === 0 ? 'The store has no organization yet: start privlink once first.' : 'The store has several organizations: name one with --org-id.',
+  ]);
 }

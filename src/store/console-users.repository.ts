@@ -88,13 +88,7 @@ export class ConsoleUsersRepository {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
     const orgRoles = await this.db.selectFrom('console_user_org_roles').selectAll().where('console_user_id', 'in', ids).orderBy('role').execute();
-    const projectRoles = await this.db
-      .selectFrom('console_user_project_roles')
-      .selectAll()
-      .where('console_user_id', 'in', ids)
-      .orderBy('project_id')
-      .orderBy('role')
-      .execute();
+    const projectRoles = await this.db.selectFrom('console_user_project_roles').selectAll().where('console_user_id', 'in', ids).orderBy('project_id').orderBy('role').execute();
     return rows.map((row) => ({
       id: row.id,
       orgId: row.org_id,

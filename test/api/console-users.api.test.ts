@@ -85,7 +85,10 @@ describe('console users', () => {
     const created = await owner.post(usersPath(), {
       username: 'Reader@Example.com',
       password: PASSWORD,
-      roles: [{ orgId: bootstrap.orgId, roleName: 'ORG_MEMBER' }, { groupId: bootstrap.projectId, roleName: 'GROUP_READ_ONLY' }],
+      roles: [
+        { orgId: bootstrap.orgId, roleName: 'ORG_MEMBER' },
+        { groupId: bootstrap.projectId, roleName: 'GROUP_READ_ONLY' },
+      ],
     });
     assert.equal(created.status, 201, JSON.stringify(created.json));
     const user = created.json as { id: string; username: string; roles: unknown[] };

@@ -58,7 +58,7 @@ describe('web console: console users', () => {
     await owner.getByRole('button', { name: 'Create User' }).click();
     const row = owner.locator(`tr[data-user="${EMAIL}"]`);
     await row.getByText('Organization Member, Project Read Only (Project 0)').waitFor();
-    await screenshot(owner, '10-console-users');
+    await screenshot(owner, 'users-01-access-manager');
 
     const list = await stack.owner.get(`/api/atlas/v2/orgs/${stack.bootstrap.orgId}/privlink/consoleUsers`);
     assert.deepEqual(
@@ -72,7 +72,7 @@ describe('web console: console users', () => {
     await signInWithEmail(page, stack.running.apiUrl + '/', EMAIL, 'not the password');
     await page.getByText('Wrong email or password. (CONSOLE_SIGN_IN_FAILED)').waitFor();
     await expectAccessible(page, 'sign-in with email');
-    await screenshot(page, '11-sign-in-email');
+    await screenshot(page, 'users-02-sign-in-email');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign In' }).click();
     await page.getByRole('heading', { name: 'Network Access — Project 0' }).waitFor();
@@ -87,7 +87,10 @@ describe('web console: console users', () => {
   });
 
   test('the Organization Owner deletes the user: it is gone and cannot sign in', async () => {
-    await owner.locator(`tr[data-user="${EMAIL}"]`).getByRole('button', { name: `Delete ${EMAIL}` }).click();
+    await owner
+      .locator(`tr[data-user="${EMAIL}"]`)
+      .getByRole('button', { name: `Delete ${EMAIL}` })
+      .click();
     await owner.getByRole('button', { name: 'Confirm' }).click();
     await owner.getByText('No console users yet.').waitFor();
     const res = await fetch(`${stack.running.apiUrl}/console/api/session`, {

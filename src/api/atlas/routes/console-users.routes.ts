@@ -38,7 +38,7 @@ export function consoleUsersRoutes(r: RouteRegistrar): void {
   );
 }
 
-/** The Admin API's body of a console user (also what `privlink users … -o json` prints). */
+/** The Admin API's body of a console user. */
 export function consoleUserJson(user: ConsoleUser): ConsoleUserWire {
   return {
     id: user.id,

@@ -2,7 +2,7 @@ import { CliError, FlagError } from '../../framework/cli-errors.js';
 import type { CommandContext } from '../../framework/command-context.js';
 import { defineCommand, OUTPUT_FLAG } from '../../framework/command-spec.js';
 import { DATA_DIR_FLAG, withAdminStore } from '../admin/admin-store.js';
-import { USERS_ORG_FLAG } from './users-store.js';
+import { consoleUserWire, USERS_ORG_FLAG } from './wire.js';
 
 const TEMPLATE = 'Console user {{.Username}} created: sign in to the web console with this email and the password.\n';
 
@@ -20,7 +20,11 @@ export const userCreateCommand = defineCommand({
     'Passwords have at least 12 characters. Without --password-stdin you are asked for the password on a terminal.',
   flags: [
     { syntax: '--email <email>', description: 'Email address the user signs in with (not case-sensitive; unique in the store).', required: true },
-    { syntax: '--org-role <role...>', description: 'Organization roles: ORG_OWNER, ORG_MEMBER, ORG_READ_ONLY, ORG_GROUP_CREATOR, ORG_BILLING_ADMIN (repeat or separate with commas).', required: true },
+    {
+      syntax: '--org-role <role...>',
+      description: 'Organization roles: ORG_OWNER, ORG_MEMBER, ORG_READ_ONLY, ORG_GROUP_CREATOR, ORG_BILLING_ADMIN (repeat or separate with commas).',
+      required: true,
+    },
     { syntax: '--project-role <role...>', description: 'Project roles as ROLE@<projectId>: GROUP_OWNER, GROUP_CLUSTER_MANAGER, GROUP_READ_ONLY (repeat or separate with commas).' },
     { syntax: '--password-stdin', description: 'Read the password from standard input (its first line).' },
     USERS_ORG_FLAG,
@@ -29,12 +33,11 @@ export const userCreateCommand = defineCommand({
   ],
   examples: [
     'privlink users create --email ada@example.com --org-role ORG_OWNER',
-    "printf '%s\\n' \"$PASSWORD\" | privlink users create --email ops@example.com --org-role ORG_MEMBER --project-role GROUP_READ_ONLY@5e2211c17a3e5a48f5497de3 --password-stdin",
+    'printf \'%s\\n\' "$PASSWORD" | privlink users create --email ops@example.com --org-role ORG_MEMBER --project-role GROUP_READ_ONLY@5e2211c17a3e5a48f5497de3 --password-stdin',
   ],
   async run(ctx) {
     ctx.outputFormat();
     const { parseConsoleUserInput, createConsoleUserAsOperator } = await import('../../../app/console-users.service.js');
-    const { consoleUserJson } = await import('../../../api/atlas/routes/console-users.routes.js');
     const { ApiError } = await import('../../../domain/errors.js');
     const password = await readPassword(ctx);
     const projectRoles = ctx.list('projectRole').map((text) => {
@@ -56,7 +59,7 @@ export const userCreateCommand = defineCommand({
         throw error;
       }
     });
-    ctx.print(consoleUserJson(created), TEMPLATE);
+    ctx.print(consoleUserWire(created), TEMPLATE);
   },
 });
 

@@ -2,7 +2,7 @@ import type { ConsoleUserWire } from '../../../api/atlas/wire/console-users.wire
 import { CliError } from '../../framework/cli-errors.js';
 import { defineCommand, OUTPUT_FLAG } from '../../framework/command-spec.js';
 import { DATA_DIR_FLAG, withAdminStore } from '../admin/admin-store.js';
-import { rolesText, USERS_ORG_FLAG } from './users-store.js';
+import { consoleUserWire, rolesText, USERS_ORG_FLAG } from './wire.js';
 
 /** One row per user (tab-separated; aligned on a terminal). */
 function table(body: unknown): string {
@@ -21,11 +21,10 @@ export const userListCommand = defineCommand({
   async run(ctx) {
     ctx.outputFormat();
     const { listConsoleUsers } = await import('../../../app/console-users.service.js');
-    const { consoleUserJson } = await import('../../../api/atlas/routes/console-users.routes.js');
     const { ApiError } = await import('../../../domain/errors.js');
     const users = await withAdminStore(ctx, async (app) => {
       try {
-        return (await listConsoleUsers(app, null, ctx.flag('orgId'))).map(consoleUserJson);
+        return (await listConsoleUsers(app, null, ctx.flag('orgId'))).map(consoleUserWire);
       } catch (error) {
         if (error instanceof ApiError) throw new CliError(error.detail);
         throw error;
