@@ -120,9 +120,9 @@ async function insertConsoleUser(
   repos: Repositories,
   input: { orgId: string; email: string; passwordHash: string; orgRoles: readonly OrgRole[]; projectRoles: ConsoleUserInput['projectRoles']; now: Date },
 ): Promise<ConsoleUser> {
-  if (await repos.consoleUsers.emailTaken(input.email)) throw apiError('CONSOLE_USER_ALREADY_EXISTS', input.email);
   const id = newObjectId(input.now);
-  await repos.consoleUsers.insert({ id, orgId: input.orgId, email: input.email, passwordHash: input.passwordHash, createdAt: input.now });
+  const inserted = await repos.consoleUsers.insert({ id, orgId: input.orgId, email: input.email, passwordHash: input.passwordHash, createdAt: input.now });
+  if (!inserted) throw apiError('CONSOLE_USER_ALREADY_EXISTS', input.email);
   await repos.consoleUsers.setOrgRoles(id, input.orgRoles);
   for (const projectId of new Set(input.projectRoles.map((r) => r.projectId))) {
     await repos.consoleUsers.setProjectRoles(

@@ -16,15 +16,15 @@ export interface ConsoleUserSecret {
 export class ConsoleUsersRepository {
   constructor(private readonly db: Executor) {}
 
-  async insert(user: { id: string; orgId: string; email: string; passwordHash: string; createdAt: Date }): Promise<void> {
-    await this.db
+  /** Inserts the user; false (and nothing inserted) when the email already has a user, even one inserted concurrently. */
+  async insert(user: { id: string; orgId: string; email: string; passwordHash: string; createdAt: Date }): Promise<boolean> {
+    const row = await this.db
       .insertInto('console_users')
       .values({ id: user.id, org_id: user.orgId, email: user.email, password_hash: user.passwordHash, created_at: user.createdAt })
-      .execute();
-  }
-
-  async emailTaken(email: string): Promise<boolean> {
-    return (await this.db.selectFrom('console_users').select('id').where('email', '=', email).executeTakeFirst()) !== undefined;
+      .onConflict((oc) => oc.column('email').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** The id and password hash of the user with this (lower-case) email. */
