@@ -10,9 +10,10 @@ import { SignIn } from './pages/SignIn';
 import { Database } from './pages/Database';
 import { AppServices } from './pages/AppServices';
 import { AppPrivateEndpoints } from './pages/AppPrivateEndpoints';
+import { ConsoleUsers } from './pages/ConsoleUsers';
 import { ProjectPicker } from './ProjectPicker';
-import { appServicesPath, clustersPath, navigate, networkPath, pageOf, usePath } from './router';
-import { canOpenProject, SESSION_PATH, useSession, type Session } from './session';
+import { appServicesPath, clustersPath, groupIdOf, navigate, networkPath, orgUsersPath, pageOf, usePath } from './router';
+import { canOpenProject, isOrgOwner, SESSION_PATH, signedInAs, useSession, type Session } from './session';
 
 export function App() {
   const session = useSession();
@@ -27,7 +28,7 @@ function Console({ session }: { session: Session }) {
   const client = useQueryClient();
   const projects = useQuery({ queryKey: ['projects'], queryFn: () => call<PaginatedWire<ProjectWire>>('GET', v2('/groups?itemsPerPage=500')) });
   const orgs = useQuery({ queryKey: ['orgs'], queryFn: () => call<PaginatedWire<OrganizationWire>>('GET', v2('/orgs')) });
-  const groupId = page.kind === 'home' ? undefined : page.groupId;
+  const groupId = groupIdOf(page);
   const project = projects.data?.results.find((p) => p.id === groupId);
   const readable = useMemo(() => projects.data?.results.filter((p) => canOpenProject(session, p)), [projects.data, session]);
 
@@ -51,7 +52,20 @@ function Console({ session }: { session: Session }) {
         <span className="brand">privlink</span>
         <ProjectPicker page={page} orgs={orgs.data?.results ?? []} projects={readable ?? []} sessionOrgId={session.orgId} />
         <span className="spacer" />
-        <span className="who">API key {session.publicKey}</span>
+        {isOrgOwner(session, session.orgId) && (
+          <a
+            className="org-link"
+            href={orgUsersPath(session.orgId)}
+            aria-current={page.kind === 'orgUsers' ? 'page' : undefined}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate(orgUsersPath(session.orgId));
+            }}
+          >
+            Access Manager
+          </a>
+        )}
+        <span className="who">{signedInAs(session)}</span>
         <Button size="small" onClick={signOut}>
           Sign Out
         </Button>
@@ -79,7 +93,10 @@ function Console({ session }: { session: Session }) {
           {page.kind === 'clusters' && <Database key={page.groupId} session={session} groupId={page.groupId} projectName={project?.name} />}
           {page.kind === 'appServices' && !page.appId && <AppServices key={page.groupId} groupId={page.groupId} projectName={project?.name} />}
           {page.kind === 'appServices' && page.appId && <AppPrivateEndpoints key={page.appId} session={session} groupId={page.groupId} appId={page.appId} />}
-          {page.kind === 'home' && readable && readable.length === 0 && <Body>This API key has no project. Create one with the Admin API or the CLI.</Body>}
+          {page.kind === 'orgUsers' && (
+            <ConsoleUsers key={page.orgId} session={session} orgId={page.orgId} projects={projects.data?.results.filter((p) => p.orgId === page.orgId) ?? []} />
+          )}
+          {page.kind === 'home' && readable && readable.length === 0 && <Body>You have no project yet. Create one with the Admin API or the CLI.</Body>}
         </main>
       </div>
     </>

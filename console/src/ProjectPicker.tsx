@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { OrganizationWire, ProjectWire } from '../../src/api/atlas/wire/identity.wire.js';
-import { clustersPath, navigate, networkPath, type Page } from './router';
+import { clustersPath, groupIdOf, navigate, networkPath, type Page } from './router';
 
 /**
  * The header's Organization and Project pickers, as Atlas's: the caller's organizations
@@ -9,7 +9,7 @@ import { clustersPath, navigate, networkPath, type Page } from './router';
  * organization opens its first project (the project picker stays empty when it has none).
  */
 export function ProjectPicker({ page, orgs, projects, sessionOrgId }: { page: Page; orgs: readonly OrganizationWire[]; projects: readonly ProjectWire[]; sessionOrgId: string }) {
-  const groupId = page.kind === 'home' ? undefined : page.groupId;
+  const groupId = groupIdOf(page);
   const projectOrgId = projects.find((p) => p.id === groupId)?.orgId;
   // An organization chosen without a project of its own is kept until a project is chosen.
   const [chosenOrg, setChosenOrg] = useState<{ orgId: string; from: string | undefined }>();

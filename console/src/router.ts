@@ -27,7 +27,13 @@ export type Page =
   | { readonly kind: 'home' }
   | { readonly kind: 'clusters'; readonly groupId: string }
   | { readonly kind: 'network'; readonly groupId: string; readonly tab: 'accessList' | 'privateEndpoint' }
-  | { readonly kind: 'appServices'; readonly groupId: string; readonly appId?: string };
+  | { readonly kind: 'appServices'; readonly groupId: string; readonly appId?: string }
+  | { readonly kind: 'orgUsers'; readonly orgId: string };
+
+/** The project a page belongs to (none for the home page and organization pages). */
+export function groupIdOf(page: Page): string | undefined {
+  return 'groupId' in page ? page.groupId : undefined;
+}
 
 export function pageOf(path: string): Page {
   const match = /^\/v2\/([0-9a-f]{24})\/security\/network\/(accessList|privateEndpoint)\/?$/.exec(path);
@@ -36,6 +42,8 @@ export function pageOf(path: string): Page {
   if (clusters) return { kind: 'clusters', groupId: clusters[1]! };
   const apps = /^\/v2\/([0-9a-f]{24})\/appServices(?:\/([0-9a-f]{24})\/settings\/privateEndpoints)?\/?$/.exec(path);
   if (apps) return { kind: 'appServices', groupId: apps[1]!, ...(apps[2] ? { appId: apps[2] } : {}) };
+  const users = /^\/v2\/org\/([0-9a-f]{24})\/access\/users\/?$/.exec(path);
+  if (users) return { kind: 'orgUsers', orgId: users[1]! };
   return { kind: 'home' };
 }
 
@@ -45,3 +53,6 @@ export const networkPath = (groupId: string, tab: 'accessList' | 'privateEndpoin
 
 /** App Services: the project's apps, or an app's App Settings → Private Endpoints. */
 export const appServicesPath = (groupId: string, appId?: string) => `/v2/${groupId}/appServices${appId ? `/${appId}/settings/privateEndpoints` : ''}`;
+
+/** Organization → Access Manager → Users (Atlas: `/v2#/org/<orgId>/access/users`). */
+export const orgUsersPath = (orgId: string) => `/v2/org/${orgId}/access/users`;

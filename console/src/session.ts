@@ -2,10 +2,13 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { call, onSignedOut, setCsrfToken } from './api';
 
-/** The signed-in session as `GET /console/api/session` describes it. */
+/** The signed-in session as `GET /console/api/session` describes it: an API key's (`publicKey`) or a console user's (`email`). */
 export interface Session {
-  readonly publicKey: string;
-  readonly apiUserId: string;
+  readonly kind: 'apiKey' | 'consoleUser';
+  readonly publicKey?: string;
+  readonly apiUserId?: string;
+  readonly email?: string;
+  readonly userId?: string;
   readonly orgId: string;
   readonly csrfToken: string;
   readonly roles: ReadonlyArray<{ readonly orgId?: string; readonly groupId?: string; readonly roleName: string }>;
@@ -62,4 +65,14 @@ export function canManageClusters(session: Session, groupId: string): boolean {
  */
 export function canOpenProject(session: Session, project: { readonly id: string; readonly orgId: string }): boolean {
   return hasProjectRole(session, project.id) || session.roles.some((role) => role.orgId === project.orgId && role.roleName === 'ORG_OWNER');
+}
+
+/** Whether the session is an Organization Owner of `orgId` (it may manage the organization's console users). */
+export function isOrgOwner(session: Session, orgId: string): boolean {
+  return session.roles.some((role) => role.orgId === orgId && role.roleName === 'ORG_OWNER');
+}
+
+/** Who the header says is signed in. */
+export function signedInAs(session: Session): string {
+  return session.kind === 'consoleUser' ? (session.email ?? '') : `API key ${session.publicKey ?? ''}`;
 }

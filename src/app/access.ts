@@ -33,7 +33,8 @@ export function checkProject(principal: Principal, project: Project, access: Pro
   if (projectRolesAllow(roles, access)) return;
   if (roles.length === 0 && principal.orgId !== project.orgId) throw apiError('GROUP_NOT_FOUND', project.id);
   if (roles.length === 0 && principal.orgRoles.includes('ORG_OWNER')) {
-    throw apiError('NOT_IN_GROUP', project.orgId, project.id, project.id, principal.apiKeyId);
+    if (principal.kind === 'consoleUser') throw apiError('CONSOLE_USER_NOT_IN_GROUP', project.orgId, project.id);
+    throw apiError('NOT_IN_GROUP', project.orgId, project.id, project.id, principal.id);
   }
   throw apiError('USER_UNAUTHORIZED', requiredProjectRole(access));
 }

@@ -54,13 +54,13 @@ export async function login(ctx: AppContext, lookup: CredentialsLookup, username
   const now = ctx.now();
   const sessionId = newObjectId(now);
   const expiresAt = new Date(now.getTime() + lifetimes.refreshMs);
-  await inTransaction(ctx, ({ repos }) => repos.appServicesApps.insertSession({ id: sessionId, apiKeyId: key.principal.apiKeyId, createdAt: now, expiresAt }));
+  await inTransaction(ctx, ({ repos }) => repos.appServicesApps.insertSession({ id: sessionId, apiKeyId: key.principal.id, createdAt: now, expiresAt }));
   const secret = await tokenSecret(ctx);
-  const base = { sub: key.principal.apiKeyId, key: username, sid: sessionId };
+  const base = { sub: key.principal.id, key: username, sid: sessionId };
   return {
     access_token: signToken(secret, { ...base, typ: 'access', exp: seconds(now.getTime() + lifetimes.accessMs) }),
     refresh_token: signToken(secret, { ...base, typ: 'refresh', exp: seconds(expiresAt.getTime()) }),
-    user_id: key.principal.apiKeyId,
+    user_id: key.principal.id,
     device_id: ADMIN_DEVICE_ID,
   };
 }
@@ -72,7 +72,7 @@ export async function login(ctx: AppContext, lookup: CredentialsLookup, username
 export async function authenticateAccess(ctx: AppContext, lookup: CredentialsLookup, authorization: string | undefined): Promise<Principal> {
   const claims = await verified(ctx, authorization, 'access');
   const key = await lookup(claims.key);
-  if (!key || key.principal.apiKeyId !== claims.sub) throw apiError('APP_INVALID_SESSION', 'the API key of this session no longer exists');
+  if (!key || key.principal.id !== claims.sub) throw apiError('APP_INVALID_SESSION', 'the API key of this session no longer exists');
   return key.principal;
 }
 
@@ -80,7 +80,7 @@ export async function authenticateAccess(ctx: AppContext, lookup: CredentialsLoo
 export async function refreshSession(ctx: AppContext, lookup: CredentialsLookup, authorization: string | undefined, lifetimes: TokenLifetimes): Promise<{ access_token: string }> {
   const claims = await verified(ctx, authorization, 'refresh');
   const key = await lookup(claims.key);
-  if (!key || key.principal.apiKeyId !== claims.sub) throw apiError('APP_INVALID_SESSION', 'the API key of this session no longer exists');
+  if (!key || key.principal.id !== claims.sub) throw apiError('APP_INVALID_SESSION', 'the API key of this session no longer exists');
   const now = ctx.now();
   const secret = await tokenSecret(ctx);
   return { access_token: signToken(secret, { typ: 'access', sub: claims.sub, key: claims.key, sid: claims.sid, exp: seconds(now.getTime() + lifetimes.accessMs) }) };

@@ -42,7 +42,7 @@ export async function getProjectByName(ctx: AppContext, principal: Principal, na
 
 /**
  * Creates a project in `orgId` (ORG_OWNER or ORG_GROUP_CREATOR there). As in Atlas, the API key
- * that creates it becomes its Project Owner.
+ * (or console user) that creates it becomes its Project Owner.
  */
 export async function createProject(ctx: AppContext, principal: Principal, input: { name: unknown; orgId: unknown }): Promise<ProjectView> {
   if (input.name === undefined || input.name === null) throw apiError('MISSING_ATTRIBUTE', 'name');
@@ -56,7 +56,8 @@ export async function createProject(ctx: AppContext, principal: Principal, input
     if (!org || principal.orgId !== orgId) throw apiError('ORG_NOT_FOUND', orgId);
     requireProjectCreator(principal);
     const project = await insertProject(repos, orgId, name, now);
-    await repos.identity.setProjectRoles(principal.apiKeyId, project.id, ['GROUP_OWNER']);
+    if (principal.kind === 'consoleUser') await repos.consoleUsers.setProjectRoles(principal.id, project.id, ['GROUP_OWNER']);
+    else await repos.identity.setProjectRoles(principal.id, project.id, ['GROUP_OWNER']);
     await recordEvent(repos, { orgId, projectId: project.id, type: 'GROUP_CREATED', targetId: project.id, payload: { name } }, now);
     return { ...project, clusterCount: 0 };
   });

@@ -15,6 +15,7 @@ import { migrateCommand } from './commands/migrate.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { serverlessGroup } from './commands/serverless/serverless.group.js';
 import { appServicesGroup } from './commands/appservices/appservices.group.js';
+import { usersGroup } from './commands/users/users.group.js';
 import { webhooksGroup } from './commands/webhooks/webhooks.group.js';
 import { mountCommand, SPECS } from './framework/build-command.js';
 import { FlagError } from './framework/cli-errors.js';
@@ -44,6 +45,7 @@ import { ENVIRONMENT_HELP } from './config/environment-help.js';
  *   privlink serverless {create|list|describe|delete|watch}
  *   privlink dbusers {create|list|describe|delete}
  *   privlink webhooks {create|list|delete|deliveries}
+ *   privlink users {create|list}
  *   privlink localcloud aws {describe-vpcs|describe-subnets|create-subnet|create-vpc-endpoint|describe-vpc-endpoints|delete-vpc-endpoints|describe-vpc-endpoint-services}
  *   privlink completion {bash|zsh|fish} · privlink help [exit-codes|environment|<command…>]
  */
@@ -115,6 +117,7 @@ export function buildProgram(io: CliIo): Command {
     resetCommand,
     serveCommand,
     serverlessGroup,
+    usersGroup,
     webhooksGroup,
   ];
   const root = defineGroup({

@@ -2,8 +2,9 @@
  * Web console sessions: the rules, without I/O.
  *
  * A session is signed in with an API key (public + private key, checked against the key's stored
- * Digest secrets) and acts with that key's roles as they are stored at each request. It ends on
- * sign-out, when the key is deleted, or after {@link CONSOLE_IDLE_TIMEOUT_MS} without a request —
+ * Digest secrets) or as a console user (email + password, checked against its bcrypt hash) and
+ * acts with that key's or user's roles as they are stored at each request. It ends on sign-out,
+ * when the key or user is deleted, or after {@link CONSOLE_IDLE_TIMEOUT_MS} without a request —
  * Atlas's own default for its UI ("By default, Atlas UI sessions time out after 12 hours of
  * inactivity"). Writes must carry the session's CSRF token in the `X-CSRF-Token` header.
  */

@@ -62,6 +62,16 @@ const ERRORS = {
   },
   API_KEY_NOT_FOUND: { status: 404, detail: 'No API key with ID %s exists.' },
   INVALID_ROLE: { status: 400, detail: 'The role %s is not valid for %s.', privlink: true },
+  CONSOLE_USER_NOT_IN_GROUP: {
+    status: 403,
+    errorCode: 'NOT_IN_GROUP',
+    detail:
+      'The current console user is an Organization Owner of %s but is not a member of project %s. Act on the project with an API key that has a role in it, or have an Organization Owner create a console user with a role in the project.',
+  },
+  CONSOLE_SIGN_IN_FAILED: { status: 401, detail: 'Wrong email or password.', privlink: true },
+  CONSOLE_USER_NOT_FOUND: { status: 404, detail: 'No console user with ID %s exists.', privlink: true },
+  CONSOLE_USER_ALREADY_EXISTS: { status: 409, detail: 'A console user with email %s already exists.', privlink: true },
+  CONSOLE_USER_INVALID_PASSWORD: { status: 400, detail: 'The password is not valid: %s.', privlink: true },
   LAST_ORG_OWNER: { status: 409, detail: 'API key %s is the last Organization Owner of %s and cannot lose that role.', privlink: true },
   NO_PAYMENT_INFORMATION_FOUND: { status: 402, detail: 'No payment information was found for organization %s. Add payment information before creating private endpoints.' },
 

@@ -22,6 +22,12 @@ export class IdentityRepository {
     return rows.map(toOrganization);
   }
 
+  /** Every organization's id, oldest first. */
+  async listAllOrganizationIds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('organizations').select('id').orderBy('created_at').orderBy('id').execute();
+    return rows.map((row) => row.id);
+  }
+
   async countOrganizations(): Promise<number> {
     const row = await this.db
       .selectFrom('organizations')
@@ -223,7 +229,7 @@ export class IdentityRepository {
       list.push(role);
       projectRoles.set(projectId, list);
     }
-    return { apiKeyId: key.id, publicKey: key.publicKey, orgId: key.orgId, orgRoles: key.orgRoles, projectRoles };
+    return { kind: 'apiKey', id: key.id, name: key.publicKey, orgId: key.orgId, orgRoles: key.orgRoles, projectRoles };
   }
 
   private async withRoles(rows: ReadonlyArray<{ id: string; org_id: string; public_key: string; description: string }>): Promise<ApiKey[]> {

@@ -2,6 +2,7 @@ import { AppServicesAppsRepository } from './appservices-apps.repository.js';
 import { AppServicesEndpointsRepository } from './appservices-endpoints.repository.js';
 import { AccessListRepository } from './access-list.repository.js';
 import { ClustersRepository } from './clusters.repository.js';
+import { ConsoleUsersRepository } from './console-users.repository.js';
 import { DatabaseUsersRepository } from './database-users.repository.js';
 import type { Executor } from './database.js';
 import { EventsRepository } from './events.repository.js';
@@ -32,6 +33,7 @@ export interface Repositories {
   readonly appServicesEndpoints: AppServicesEndpointsRepository;
   readonly accessList: AccessListRepository;
   readonly webhooks: WebhooksRepository;
+  readonly consoleUsers: ConsoleUsersRepository;
 }
 
 export function repositories(db: Executor): Repositories {
@@ -51,5 +53,6 @@ export function repositories(db: Executor): Repositories {
     appServicesEndpoints: new AppServicesEndpointsRepository(db),
     accessList: new AccessListRepository(db),
     webhooks: new WebhooksRepository(db),
+    consoleUsers: new ConsoleUsersRepository(db),
   };
 }

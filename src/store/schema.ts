@@ -254,6 +254,9 @@ export interface Schema {
   appservices_endpoint_services: AppServicesEndpointServicesTable;
   appservices_private_endpoints: AppServicesPrivateEndpointsTable;
   console_sessions: ConsoleSessionsTable;
+  console_users: ConsoleUsersTable;
+  console_user_org_roles: ConsoleUserOrgRolesTable;
+  console_user_project_roles: ConsoleUserProjectRolesTable;
   access_list_entries: AccessListEntriesTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
@@ -305,8 +308,33 @@ export interface WebhookAttemptsTable {
 /** A web console session (migration 0010): the token itself is never stored, only its SHA-256. */
 export interface ConsoleSessionsTable {
   token_sha256: string;
-  api_key_id: string;
+  /** The API key the session acts as, or null for a console user's session (migration 0016). */
+  api_key_id: string | null;
+  /** The console user the session acts as, or null for an API key's session (migration 0016). */
+  console_user_id: string | null;
   csrf_token: string;
   created_at: Generated<Timestamp>;
   last_seen_at: Timestamp;
+}
+
+/** A console user (migration 0016): signs in to the web console with email and password. */
+export interface ConsoleUsersTable {
+  id: string;
+  org_id: string;
+  /** Lower case; unique across the store. */
+  email: string;
+  /** bcrypt (`$2b$…`); the password itself is never stored. */
+  password_hash: string;
+  created_at: Timestamp;
+}
+
+export interface ConsoleUserOrgRolesTable {
+  console_user_id: string;
+  role: string;
+}
+
+export interface ConsoleUserProjectRolesTable {
+  console_user_id: string;
+  project_id: string;
+  role: string;
 }

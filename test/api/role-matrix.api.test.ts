@@ -284,3 +284,25 @@ describe('provider account pool routes', () => {
     });
   }
 });
+
+// Console users (privlink extension): any organization role lists, Organization Owners create and
+// delete; the body is looked at only after the role was checked; another organization looks missing.
+describe('console user routes', () => {
+  const USERS: Array<[string, string, unknown, [number, number, number, number, number]]> = [
+    ['GET', '/privlink/consoleUsers', undefined, [200, 200, 200, 200, 404]],
+    ['POST', '/privlink/consoleUsers', { username: 'not an email' }, [403, 400, 403, 400, 404]],
+    ['DELETE', `/privlink/consoleUsers/${S}`, undefined, [403, 404, 403, 404, 404]],
+  ];
+  for (const [method, path, body, expected] of USERS) {
+    test(`${method} /orgs/{orgId}${path}`, async () => {
+      const who: Who[] = ['RO', 'PO', 'CM', 'OO', 'OTHER'];
+      const got: number[] = [];
+      for (const caller of who) {
+        const url = `/api/atlas/v2/orgs/${api.bootstrap.orgId}${path}`;
+        const res = method === 'GET' ? await keys[caller].get(url) : method === 'DELETE' ? await keys[caller].delete(url) : await keys[caller].post(url, body);
+        got.push(res.status);
+      }
+      assert.deepEqual(got, expected);
+    });
+  }
+});

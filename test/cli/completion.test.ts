@@ -32,6 +32,7 @@ describe('shell completion', () => {
       'reset',
       'serve',
       'serverless',
+      'users',
       'webhooks',
     ]);
     assert.deepEqual(await complete('pr'), ['privateEndpoints', 'projects']);

@@ -7,19 +7,32 @@ import { useState, type FormEvent } from 'react';
 import { call, problemText, setCsrfToken } from '../api';
 import { SESSION_PATH, type Session } from '../session';
 
-/** Sign in with an organization API key (public + private key); the server keeps the session. */
+type Method = 'email' | 'apiKey';
+
+/**
+ * Sign in as a console user (email + password) or with an organization API key (public + private
+ * key); the server keeps the session, the browser only its HttpOnly cookie.
+ */
 export function SignIn() {
   const client = useQueryClient();
-  const [publicKey, setPublicKey] = useState('');
-  const [privateKey, setPrivateKey] = useState('');
+  const [method, setMethod] = useState<Method>('email');
+  const [name, setName] = useState('');
+  const [secret, setSecret] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const choose = (next: Method) => {
+    setMethod(next);
+    setName('');
+    setSecret('');
+    setError(undefined);
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
     try {
-      const session = await call<Session>('POST', SESSION_PATH, { publicKey, privateKey });
+      const body = method === 'email' ? { email: name, password: secret } : { publicKey: name, privateKey: secret };
+      const session = await call<Session>('POST', SESSION_PATH, body);
       setCsrfToken(session.csrfToken);
       client.setQueryData(['session'], session);
     } catch (e) {
@@ -32,19 +45,50 @@ export function SignIn() {
     <main>
       <form className="signin" onSubmit={submit} aria-label="Sign in">
         <H2 as="h1">Sign in to privlink</H2>
-        <Body>Use an organization API key: its public key and private key. The console acts with the key's roles.</Body>
+        <div className="subtabs" role="group" aria-label="Sign in with">
+          <Button size="small" variant={method === 'email' ? 'primary' : 'default'} aria-pressed={method === 'email'} onClick={() => choose('email')}>
+            Email
+          </Button>
+          <Button size="small" variant={method === 'apiKey' ? 'primary' : 'default'} aria-pressed={method === 'apiKey'} onClick={() => choose('apiKey')}>
+            API key
+          </Button>
+        </div>
+        <Body>
+          {method === 'email'
+            ? 'Use the email address and password of your console user. The console acts with your roles.'
+            : "Use an organization API key: its public key and private key. The console acts with the key's roles."}
+        </Body>
         {error && <Banner variant="danger">{error}</Banner>}
-        <TextInput id="public-key" label="Public Key" autoComplete="username" value={publicKey} onChange={(e) => setPublicKey(e.target.value)} required />
-        <TextInput
-          id="private-key"
-          label="Private Key"
-          type="password"
-          autoComplete="current-password"
-          value={privateKey}
-          onChange={(e) => setPrivateKey(e.target.value)}
-          required
-        />
-        <Button type="submit" variant="primary" disabled={busy || !publicKey || !privateKey}>
+        {method === 'email' ? (
+          <>
+            <TextInput key="email" id="email" label="Email" type="email" autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} required />
+            <TextInput
+              key="password"
+              id="password"
+              label="Password"
+              type="password"
+              autoComplete="current-password"
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+              required
+            />
+          </>
+        ) : (
+          <>
+            <TextInput key="public-key" id="public-key" label="Public Key" autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} required />
+            <TextInput
+              key="private-key"
+              id="private-key"
+              label="Private Key"
+              type="password"
+              autoComplete="current-password"
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+              required
+            />
+          </>
+        )}
+        <Button type="submit" variant="primary" disabled={busy || !name || !secret}>
           Sign In
         </Button>
       </form>

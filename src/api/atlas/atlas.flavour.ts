@@ -8,6 +8,7 @@ import { clustersRoutes, type ConnectionStringsOf } from './routes/clusters.rout
 import { eventsRoutes } from './routes/events.routes.js';
 import { identityRoutes } from './routes/identity.routes.js';
 import { providerCapacityRoutes } from './routes/provider-capacity.routes.js';
+import { consoleUsersRoutes } from './routes/console-users.routes.js';
 import { simulatedNodesRoutes } from './routes/simulated-nodes.routes.js';
 import { privateEndpointsRoutes } from './routes/private-endpoints.routes.js';
 import { serverlessRoutes } from './routes/serverless.routes.js';
@@ -39,6 +40,7 @@ export function atlasFlavour(options: AtlasFlavourOptions): ApiFlavour {
       accessListRoutes(registrar);
       simulatedNodesRoutes(registrar);
       webhooksRoutes(registrar);
+      consoleUsersRoutes(registrar);
       return { allowedMethods: (path) => registrar.allowedMethods(path) };
     },
     sendError: sendAtlasError,

@@ -15,7 +15,8 @@ export interface SessionRoutesOptions {
 }
 
 /**
- * The web console's sign-in (`POST /console/api/session` with `{publicKey, privateKey}` as JSON),
+ * The web console's sign-in (`POST /console/api/session` with `{publicKey, privateKey}`, or a
+ * console user's `{email, password}`, as JSON),
  * the current session (`GET`: who, with which roles, and the CSRF token writes must send in
  * `X-CSRF-Token`) and sign-out (`DELETE`, with the CSRF token). The session token travels only in
  * an HttpOnly, SameSite=Strict cookie (Secure behind TLS); the browser stores nothing secret.
@@ -25,13 +26,8 @@ export function sessionRoutes(app: FastifyInstance, options: SessionRoutesOption
   app.post(SESSION_PATH, async (request, reply) => {
     const body = parseRequestBody(request.body, request.headers['content-type']);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ApiError('MISSING_ATTRIBUTE', ['publicKey']);
-    const { publicKey, privateKey } = body as Record<string, unknown>;
-    if (publicKey === undefined) throw new ApiError('MISSING_ATTRIBUTE', ['publicKey']);
-    if (privateKey === undefined) throw new ApiError('MISSING_ATTRIBUTE', ['privateKey']);
-    if (typeof publicKey !== 'string' || publicKey.length > 64) throw new ApiError('INVALID_ATTRIBUTE', ['publicKey']);
-    if (typeof privateKey !== 'string' || privateKey.length > 128) throw new ApiError('INVALID_ATTRIBUTE', ['privateKey']);
-    const session = await options.sessions.signIn(publicKey.trim(), privateKey.trim());
-    if (!session) throw new ApiError('NOT_AUTHENTICATED');
+    const fields = body as Record<string, unknown>;
+    const session = 'email' in fields ? await signInWithPassword(options.sessions, fields) : await signInWithApiKey(options.sessions, fields);
     reply.header('set-cookie', cookie(session.token, options.secure(request)));
     return noStore(reply).code(201).send(describe(session));
   });
@@ -51,6 +47,29 @@ export function sessionRoutes(app: FastifyInstance, options: SessionRoutesOption
   });
 }
 
+async function signInWithApiKey(sessions: ConsoleSessions, fields: Record<string, unknown>): Promise<ConsoleSession> {
+  const { publicKey, privateKey } = fields;
+  if (publicKey === undefined) throw new ApiError('MISSING_ATTRIBUTE', ['publicKey']);
+  if (privateKey === undefined) throw new ApiError('MISSING_ATTRIBUTE', ['privateKey']);
+  if (typeof publicKey !== 'string' || publicKey.length > 64) throw new ApiError('INVALID_ATTRIBUTE', ['publicKey']);
+  if (typeof privateKey !== 'string' || privateKey.length > 128) throw new ApiError('INVALID_ATTRIBUTE', ['privateKey']);
+  const session = await sessions.signIn(publicKey.trim(), privateKey.trim());
+  if (!session) throw new ApiError('NOT_AUTHENTICATED');
+  return session;
+}
+
+/** A console user's sign-in: one answer (401 CONSOLE_SIGN_IN_FAILED) for an unknown email and a wrong password. */
+async function signInWithPassword(sessions: ConsoleSessions, fields: Record<string, unknown>): Promise<ConsoleSession> {
+  const { email, password } = fields;
+  if (password === undefined) throw new ApiError('MISSING_ATTRIBUTE', ['password']);
+  if (typeof email !== 'string' || email.length > 254) throw new ApiError('INVALID_ATTRIBUTE', ['email']);
+  // bcrypt reads 72 bytes; anything far longer is no password of ours and is not hashed.
+  if (typeof password !== 'string' || password.length > 1024) throw new ApiError('INVALID_ATTRIBUTE', ['password']);
+  const session = await sessions.signInWithPassword(email, password);
+  if (!session) throw new ApiError('CONSOLE_SIGN_IN_FAILED');
+  return session;
+}
+
 async function current(sessions: ConsoleSessions, request: FastifyRequest): Promise<ConsoleSession> {
   const token = sessionTokenFromCookie(request.headers.cookie);
   const session = token === undefined ? undefined : await sessions.resolve(token);
@@ -66,12 +85,15 @@ function noStore(reply: FastifyReply): FastifyReply {
   return reply.header('cache-control', 'no-store');
 }
 
-/** What the console shows of the session: never the session token itself. */
+/**
+ * What the console shows of the session: never the session token itself. An API key's session
+ * names the key (`publicKey`, `apiUserId`), a console user's the user (`email`, `userId`).
+ */
 function describe(session: ConsoleSession): unknown {
   const p: Principal = session.principal;
   return {
-    publicKey: p.publicKey,
-    apiUserId: p.apiKeyId,
+    kind: p.kind,
+    ...(p.kind === 'apiKey' ? { publicKey: p.name, apiUserId: p.id } : { email: p.name, userId: p.id }),
     orgId: p.orgId,
     csrfToken: session.csrfToken,
     roles: [
