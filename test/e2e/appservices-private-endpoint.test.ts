@@ -28,11 +28,21 @@ async function endpointAddress(vpce: string): Promise<{ address: string; client:
   return { address, client: `${address.split('.').slice(0, 3).join('.')}.250` };
 }
 
-/** curl from outside any VPC to the front end's public side: the HTTP status. */
-async function curlOutside(path: string): Promise<number> {
+/** curl from outside any VPC (from the loopback address `from`, if given) to the front end's public side: the HTTP status. */
+async function curlOutside(path: string, from?: string): Promise<number> {
   const pub = (await stack.running.appServicesPublicAddress())!;
-  const { stdout } = await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', `http://${pub.host}:${pub.port}${path}`]);
+  const { stdout } = await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', ...(from ? ['--interface', from] : []), `http://${pub.host}:${pub.port}${path}`]);
   return Number(stdout);
+}
+
+/** Asks `probe` until it answers `want` (a change takes effect within a second), then its last answer. */
+async function settle<T>(probe: () => Promise<T>, want: T): Promise<T> {
+  let last = await probe();
+  for (let i = 0; i < 50 && last !== want; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    last = await probe();
+  }
+  return last;
 }
 
 before(async () => {
@@ -140,6 +150,41 @@ describe('App Services private endpoints on the local cloud', () => {
       outside = await curlOutside(location);
     }
     assert.equal(outside, 404);
+  });
+
+  test('the IP access list: outside and unrestricted only listed clients are served (403 otherwise); through the endpoint it is ignored', async () => {
+    const location = `/api/client/v2.0/app/${clientAppId}/location`;
+    const list = `${sec}/access_list`;
+    const before = (await v3.get(list)).json as { allowed_ips: Array<{ _id: string; address: string }> };
+    assert.deepEqual(
+      before.allowed_ips.map((e) => e.address),
+      ['0.0.0.0/0'],
+    );
+    const listed = await v3.post(list, { address: '127.0.0.77', comment: 'the allowed client' });
+    assert.equal(listed.status, 201, listed.text);
+    assert.equal((await v3.delete(`${list}/${before.allowed_ips[0]!._id}`)).status, 204);
+    assert.equal((await v3.post(`${sec}/allow_non_vpc_client_requests`, { allow_non_vpc_client_requests: true })).status, 204);
+
+    assert.equal(await settle(() => curlOutside(location, '127.0.0.77'), 200), 200, 'a listed client from outside');
+    assert.equal(await settle(() => curlOutside(location, '127.0.0.78'), 403), 403, 'an unlisted client from outside');
+    const pub = (await stack.running.appServicesPublicAddress())!;
+    const refused = await httpVia(pub.host, pub.port, location, { localAddress: '127.0.0.78' });
+    assert.deepEqual(refused.json, { error: "IP address 127.0.0.78 is not in the app's IP access list", error_code: 'Forbidden' });
+    const syncRefused = await websocketPingPong(pub.host, pub.port, `/api/client/v2.0/app/${clientAppId}/realm-sync`, 'x', '127.0.0.78');
+    assert.equal(syncRefused.statusLine, 'HTTP/1.1 403 Forbidden');
+
+    // Through the app's general endpoint, from a client the list does not name: served.
+    const { address, client } = await endpointAddress(vpceGeneral);
+    assert.notEqual(client, '127.0.0.77');
+    assert.equal((await httpVia(address, 8080, location, { localAddress: client })).status, 200);
+
+    // Restricted again: the listed client from outside is 404 (the access list does not open a restricted app).
+    assert.equal((await v3.post(`${sec}/allow_non_vpc_client_requests`, { allow_non_vpc_client_requests: false })).status, 204);
+    assert.equal(await settle(() => curlOutside(location, '127.0.0.77'), 404), 404);
+
+    const restored = await v3.post(list, { address: '0.0.0.0/0' });
+    assert.equal(restored.status, 201, restored.text);
+    assert.equal((await v3.delete(`${list}/${(listed.json as { _id: string })._id}`)).status, 204);
   });
 
   test('an endpoint of another type or one that does not exist is REJECTED with the reason', async () => {

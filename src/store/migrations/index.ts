@@ -13,6 +13,7 @@ import * as operations from './0011-operations.js';
 import * as accessList from './0012-access-list.js';
 import * as webhooks from './0013-webhooks.js';
 import * as traceContext from './0015-trace-context.js';
+import * as appServicesAccessList from './0017-appservices-access-list.js';
 
 /**
  * Every migration, in order. Forward-only: a migration once released is never edited or
@@ -33,4 +34,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012-access-list': accessList,
   '0013-webhooks': webhooks,
   '0015-trace-context': traceContext,
+  '0017-appservices-access-list': appServicesAccessList,
 };
