@@ -14,8 +14,8 @@ before(async () => {
   home = tempHome();
   // A store one release behind: migrated, then the newest migration undone.
   const store = await openStore(location);
-  await sql`delete from kysely_migration where name = '0015-trace-context'`.execute(store.db);
-  await sql`alter table reconcile_queue drop column trace_parent`.execute(store.db);
+  await sql`delete from kysely_migration where name = '0017-appservices-access-list'`.execute(store.db);
+  await sql`drop table appservices_access_list`.execute(store.db);
   await store.close();
 });
 after(async () => {
@@ -33,22 +33,22 @@ describe('privlink migrate', { concurrency: false }, () => {
   test('--dry-run lists the pending migrations on stdout and changes nothing', async () => {
     const first = await migrate('--dry-run');
     assert.equal(first.code, 0, first.stderr);
-    assert.equal(first.stdout, '0015-trace-context\n');
+    assert.equal(first.stdout, '0017-appservices-access-list\n');
     assert.match(first.stderr, /1 pending migration\(s\); nothing was changed/);
     const again = await migrate('--dry-run');
-    assert.equal(again.stdout, '0015-trace-context\n', 'still pending: the dry run applied nothing');
+    assert.equal(again.stdout, '0017-appservices-access-list\n', 'still pending: the dry run applied nothing');
   });
 
-  test('without --dry-run it applies them; afterwards nothing is pending and the new column is there', async () => {
+  test('without --dry-run it applies them; afterwards nothing is pending and the new table is there', async () => {
     const applied = await migrate();
     assert.equal(applied.code, 0, applied.stderr);
-    assert.equal(applied.stdout, '0015-trace-context\n');
+    assert.equal(applied.stdout, '0017-appservices-access-list\n');
     const after = await migrate('--dry-run');
     assert.equal(after.stdout, '');
     assert.match(after.stderr, /up to date/);
     const store = await openStore(location, { migrate: false });
     try {
-      await sql`select trace_parent from reconcile_queue limit 1`.execute(store.db);
+      await sql`select address from appservices_access_list limit 1`.execute(store.db);
     } finally {
       await store.close();
     }

@@ -5,6 +5,7 @@ import { AppServicesClient, type V3Response } from '../support/appservices-clien
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { startStack, type Stack } from '../support/full-stack.js';
 import { execFile } from 'node:child_process';
+import { Resolver } from 'node:dns/promises';
 import { promisify } from 'node:util';
 import { httpVia, websocketPingPong } from '../support/appservices-traffic.js';
 
@@ -35,6 +36,16 @@ async function curlOutside(path: string, from?: string): Promise<number> {
   return Number(stdout);
 }
 
+/** Asks `probe` until its answer deep-equals `want` (DNS answers follow the store within a second), then its last answer. */
+async function settleValue<T>(probe: () => Promise<T>, want: T): Promise<T> {
+  let last = await probe();
+  for (let i = 0; i < 50 && JSON.stringify(last) !== JSON.stringify(want); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    last = await probe();
+  }
+  return last;
+}
+
 /** Asks `probe` until it answers `want` (a change takes effect within a second), then its last answer. */
 async function settle<T>(probe: () => Promise<T>, want: T): Promise<T> {
   let last = await probe();
@@ -43,6 +54,16 @@ async function settle<T>(probe: () => Promise<T>, want: T): Promise<T> {
     last = await probe();
   }
   return last;
+}
+
+/** A real DNS query (A) to privlink's private DNS: the addresses, or the error code (ENOTFOUND for NXDOMAIN, ENODATA). */
+async function resolve4(name: string): Promise<string[] | string> {
+  const resolver = new Resolver({ timeout: 2000, tries: 1 });
+  resolver.setServers([`127.0.0.1:${stack.running.dnsPort}`]);
+  return resolver.resolve4(name).then(
+    (addresses) => addresses.sort(),
+    (error: NodeJS.ErrnoException) => error.code ?? 'error',
+  );
 }
 
 before(async () => {
@@ -80,6 +101,7 @@ describe('App Services private endpoints on the local cloud', () => {
   test('a LOCAL app in aws-us-east-1 gets real general and sync endpoint services', async () => {
     const created = await v3.post(`/groups/${stack.projectId}/apps`, { name: 'PrivateApp', deployment_model: 'LOCAL', provider_region: 'aws-us-east-1' });
     assert.equal(created.status, 201, created.text);
+    assert.equal(await resolve4('services.privlink.test'), 'ENOTFOUND', 'no available general endpoint: no name');
     appPath = `/groups/${stack.projectId}/apps/${(created.json as { _id: string })._id}`;
     clientAppId = (created.json as { client_app_id: string }).client_app_id;
     sec = `${appPath}/security`;
@@ -114,6 +136,24 @@ describe('App Services private endpoints on the local cloud', () => {
       (r) => statusOf(r) === 'AVAILABLE',
     );
     assert.equal(await vpceState(vpceGeneral), 'available');
+  });
+
+  test('private DNS: services.<domain> (the global name) and <region>.aws.services.<domain> resolve to the general endpoint; ws. to no general one', async () => {
+    const { address, client } = await endpointAddress(vpceGeneral);
+    assert.deepEqual(await settleValue(() => resolve4('services.privlink.test'), [address]), [address]);
+    assert.deepEqual(await resolve4('SERVICES.privlink.test.'), [address], 'case-insensitive, trailing dot');
+    assert.deepEqual(await resolve4('us-east-1.aws.services.privlink.test'), [address]);
+    assert.equal(await resolve4('ws.us-east-1.aws.services.privlink.test'), 'ENOTFOUND', 'no sync endpoint yet');
+    assert.equal(await resolve4('eu-west-1.aws.services.privlink.test'), 'ENOTFOUND');
+    // The name is usable: a client in the VPC reaches the app through the address it resolves to.
+    const [resolved] = (await resolve4('services.privlink.test')) as string[];
+    const location = `/api/client/v2.0/app/${clientAppId}/location`;
+    let inside = await httpVia(resolved!, 8080, location, { localAddress: client }).catch(() => undefined);
+    for (let i = 0; i < 100 && inside?.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      inside = await httpVia(resolved!, 8080, location, { localAddress: client }).catch(() => undefined);
+    }
+    assert.equal(inside?.status, 200, inside?.text);
   });
 
   test('client HTTP through the general endpoint → 200 (location, functions/call echo); from outside → 404 until the toggle is on', async () => {
@@ -235,6 +275,7 @@ describe('App Services private endpoints on the local cloud', () => {
     assert.equal((await v3.put(`${appPath}/deployment_migration`, { deployment_model: 'LOCAL', provider_region: 'aws-us-west-2' })).status, 204);
     const invalid = (await v3.get(`${sec}/private_endpoints/${general._id}`)).json as { status: string; status_message: string };
     assert.equal(invalid.status, 'INVALIDATED');
+    assert.equal(await settleValue(() => resolve4('services.privlink.test'), 'ENOTFOUND'), 'ENOTFOUND', 'an invalidated endpoint has no name');
     assert.match(invalid.status_message, /aws-us-west-2/);
     await until(
       async () => ({ status: 200, json: { status: await vpceState(vpceGeneral) }, text: '', headers: new Headers() }),
