@@ -19,7 +19,14 @@ export async function listAccessList(ctx: AppContext, principal: Principal, proj
 }
 
 /** `POST …/security/access_list` (Project Owner) → 201 with the entry; the same block twice → 409. */
-export async function createAccessEntry(ctx: AppContext, principal: Principal, projectId: string, appId: string, body: unknown, currentIp: string | undefined): Promise<AppAccessEntry> {
+export async function createAccessEntry(
+  ctx: AppContext,
+  principal: Principal,
+  projectId: string,
+  appId: string,
+  body: unknown,
+  currentIp: string | undefined,
+): Promise<AppAccessEntry> {
   await requireProject(reader(ctx), principal, projectId, 'write');
   const input = parseAccessEntry(body, currentIp);
   const now = ctx.now();

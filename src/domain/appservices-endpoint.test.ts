@@ -147,12 +147,26 @@ describe('parseAccessEntry', () => {
     assert.deepEqual(parseAccessEntry({ address: ' 10.0.0.0/16 ' }, undefined), { address: '10.0.0.0/16', comment: null });
     assert.deepEqual(parseAccessEntry({ address: '2001:db8::/32' }, undefined), { address: '2001:db8::/32', comment: null });
   });
-  test('use_current takes the caller\'s address', () => {
+  test("use_current takes the caller's address", () => {
     assert.deepEqual(parseAccessEntry({ use_current: true }, '::ffff:198.51.100.4'), { address: '198.51.100.4', comment: null });
   });
   test('anything else → 400', () => {
-    for (const body of [undefined, [], {}, { address: '' }, { address: 7 }, { address: '300.1.1.1' }, { address: '10.0.0.0/33' }, { address: 'example.com' }, { address: '1.1.1.1', comment: 5 }]) {
-      assert.throws(() => parseAccessEntry(body, undefined), (error: ApiError) => error.status === 400, JSON.stringify(body));
+    for (const body of [
+      undefined,
+      [],
+      {},
+      { address: '' },
+      { address: 7 },
+      { address: '300.1.1.1' },
+      { address: '10.0.0.0/33' },
+      { address: 'example.com' },
+      { address: '1.1.1.1', comment: 5 },
+    ]) {
+      assert.throws(
+        () => parseAccessEntry(body, undefined),
+        (error: ApiError) => error.status === 400,
+        JSON.stringify(body),
+      );
     }
   });
 });

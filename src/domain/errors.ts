@@ -264,7 +264,7 @@ const ERRORS = {
   },
   APP_INVALID_FIELD: { status: 400, errorCode: 'InvalidParameter', detail: 'invalid %s: %s', privlink: true },
   // The message is App Services' own (realm-cli's tests of the access list show it); the code is ours.
-  APP_ALLOWED_IP_NOT_FOUND: { status: 404, errorCode: 'AllowedIPNotFound', detail: "allowed IP not found: 'ObjectID(\"%s\")'", privlink: true },
+  APP_ALLOWED_IP_NOT_FOUND: { status: 404, errorCode: 'AllowedIPNotFound', detail: 'allowed IP not found: \'ObjectID("%s")\'', privlink: true },
   APP_ALLOWED_IP_INVALID: { status: 400, errorCode: 'InvalidParameter', detail: 'invalid address: %s must be an IP address or a CIDR block', privlink: true },
   APP_ALLOWED_IP_EXISTS: { status: 409, errorCode: 'AllowedIPExists', detail: "%s is already in the app's IP access list (entry %s)", privlink: true },
   // --- project IP access list

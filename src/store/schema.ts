@@ -1,5 +1,11 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { AppServicesAccessListTable, AppServicesAppsTable, AppServicesEndpointServicesTable, AppServicesPrivateEndpointsTable, AppServicesSessionsTable } from './appservices-schema.js';
+import type {
+  AppServicesAccessListTable,
+  AppServicesAppsTable,
+  AppServicesEndpointServicesTable,
+  AppServicesPrivateEndpointsTable,
+  AppServicesSessionsTable,
+} from './appservices-schema.js';
 
 /**
  * Row types of privlink's own tables (the local cloud keeps its tables and types under

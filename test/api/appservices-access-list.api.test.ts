@@ -68,7 +68,7 @@ describe('the IP access list of an app', { concurrency: false }, () => {
     );
   });
 
-  test('use_current adds the caller\'s own address', async () => {
+  test("use_current adds the caller's own address", async () => {
     const res = await owner.post(list, { use_current: true, comment: 'me' });
     assert.equal(res.status, 201, res.text);
     assert.equal((res.json as Entry).address, '127.0.0.1');
@@ -77,7 +77,16 @@ describe('the IP access list of an app', { concurrency: false }, () => {
   });
 
   test('invalid bodies → 400 InvalidParameter; the same block twice → 409', async () => {
-    for (const body of [{}, { address: '' }, { address: 42 }, { address: 'not-an-ip' }, { address: '10.0.0.0/40' }, { address: '256.0.0.1' }, { address: '10.0.0.1', comment: 3 }, [1]]) {
+    for (const body of [
+      {},
+      { address: '' },
+      { address: 42 },
+      { address: 'not-an-ip' },
+      { address: '10.0.0.0/40' },
+      { address: '256.0.0.1' },
+      { address: '10.0.0.1', comment: 3 },
+      [1],
+    ]) {
       const res = await owner.post(list, body);
       assert.equal(res.status, 400, `${JSON.stringify(body)}: ${res.text}`);
       assert.equal(errorOf(res).error_code, 'InvalidParameter');
@@ -89,7 +98,7 @@ describe('the IP access list of an app', { concurrency: false }, () => {
     assert.equal(errorOf(twice).error_code, 'AllowedIPExists');
   });
 
-  test('PATCH an entry → 201 with its new address and comment; PUT (the CLI\'s update) → 204', async () => {
+  test("PATCH an entry → 201 with its new address and comment; PUT (the CLI's update) → 204", async () => {
     const office = (await entries()).find((e) => e.address === '192.0.2.7')!;
     const patched = await owner.patch(`${list}/${office._id}`, { address: '198.51.100.0/24', comment: 'new office' });
     assert.equal(patched.status, 201, patched.text);
@@ -105,7 +114,7 @@ describe('the IP access list of an app', { concurrency: false }, () => {
     assert.equal(clash.status, 409, clash.text);
   });
 
-  test('an unknown or malformed entry id → 404 AllowedIPNotFound with App Services\' message', async () => {
+  test("an unknown or malformed entry id → 404 AllowedIPNotFound with App Services' message", async () => {
     const missing = '0123456789abcdef01234567';
     for (const res of [await owner.delete(`${list}/${missing}`), await owner.patch(`${list}/${missing}`, { address: '10.0.0.1' })]) {
       assert.equal(res.status, 404, res.text);

@@ -32,7 +32,15 @@ async function endpointAddress(vpce: string): Promise<{ address: string; client:
 /** curl from outside any VPC (from the loopback address `from`, if given) to the front end's public side: the HTTP status. */
 async function curlOutside(path: string, from?: string): Promise<number> {
   const pub = (await stack.running.appServicesPublicAddress())!;
-  const { stdout } = await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', ...(from ? ['--interface', from] : []), `http://${pub.host}:${pub.port}${path}`]);
+  const { stdout } = await promisify(execFile)('curl', [
+    '-sS',
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code}',
+    ...(from ? ['--interface', from] : []),
+    `http://${pub.host}:${pub.port}${path}`,
+  ]);
   return Number(stdout);
 }
 

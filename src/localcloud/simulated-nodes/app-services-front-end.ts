@@ -110,7 +110,9 @@ export async function startAppServicesFrontEnd(options: AppServicesFrontEndOptio
     const access = await options.access(match[1]!, viaOf(socket), 'sync');
     if (!access.serve) {
       const body = JSON.stringify(refusalBody(access));
-      socket.end(`HTTP/1.1 ${access.status === 403 ? '403 Forbidden' : '404 Not Found'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${access.status === 403 ? '403 Forbidden' : '404 Not Found'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     const accept = createHash('sha1')
