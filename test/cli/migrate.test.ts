@@ -16,6 +16,13 @@ before(async () => {
   const store = await openStore(location);
   await sql`delete from kysely_migration where name = '0017-appservices-access-list'`.execute(store.db);
   await sql`drop table appservices_access_list`.execute(store.db);
+  // An app made before the app access list existed: the upgrade gives it 0.0.0.0/0.
+  await sql`insert into organizations (id, name) values ('00000000000000000000000a', 'Upgrade Org')`.execute(store.db);
+  await sql`insert into projects (id, org_id, name, host_suffix) values ('00000000000000000000000b', '00000000000000000000000a', 'Upgrade', 'upgr1')`.execute(store.db);
+  await sql`insert into appservices_apps (id, project_id, name, client_app_id, deployment_model, provider_region, location, product, data_source_id, data_source)
+    values ('00000000000000000000000c', '00000000000000000000000b', 'Old', 'old-abcde', 'LOCAL', 'aws-us-east-1', 'US-VA', 'standard', '00000000000000000000000d', '{}')`.execute(
+    store.db,
+  );
   await store.close();
 });
 after(async () => {
@@ -48,7 +55,10 @@ describe('privlink migrate', { concurrency: false }, () => {
     assert.match(after.stderr, /up to date/);
     const store = await openStore(location, { migrate: false });
     try {
-      await sql`select address from appservices_access_list limit 1`.execute(store.db);
+      const { rows } = await sql<{ id: string; address: string }>`select id, address from appservices_access_list where app_id = '00000000000000000000000c'`.execute(store.db);
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0]!.address, '0.0.0.0/0');
+      assert.match(rows[0]!.id, /^[a-f0-9]{24}$/);
     } finally {
       await store.close();
     }
