@@ -189,7 +189,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
           privateDnsAnswer(repositories(store.db), config.domain, DNS_TTL, addresses, name, type, { loopbackBase: config.localCloud.loopbackBase }),
         horizon: (clusterId, targetName, via) => nodeHorizon(repositories(store.db), config.domain, clusterId, targetName, via),
         databaseUser: (deploymentId, username) => nodeDatabaseUser(repositories(store.db), deploymentId, username, new Date()),
-        appAccess: (clientAppId, endpointId, channel) => appTrafficAccess(repositories(store.db), clientAppId, { ...(endpointId ? { endpointId } : {}) }, channel),
+        appAccess: (clientAppId, via, channel) => appTrafficAccess(repositories(store.db), clientAppId, via, channel),
         publicRoutes: () => publicRoutes(repositories(store.db), config.domain, config.localCloud.loopbackBase),
         accessList: (projectId) => publicAccessList(repositories(store.db), projectId),
       },

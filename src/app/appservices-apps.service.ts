@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { ALLOW_ALL_ADDRESS } from '../domain/appservices-access-list.js';
 import { clientAppIdOf, privateEndpointRefusal, type AppProduct, type AppRecord, type DeploymentModel } from '../domain/appservices-app.js';
 import { parseAppCreate, parseMigration, parseServiceConfig } from '../domain/appservices-input.js';
 import { APP_ENDPOINT_TYPES } from '../domain/appservices-endpoint.js';
@@ -68,6 +69,8 @@ export async function createApp(ctx: AppContext, principal: Principal, projectId
       updatedAt: now,
     };
     await uow.repos.appServicesApps.insert(app);
+    // App Services: "any newly-created App allows access from any client IP by adding an access list entry for 0.0.0.0/0".
+    await uow.repos.appServicesAccessList.insert({ id: newObjectId(now), projectId, appId: app.id, address: ALLOW_ALL_ADDRESS, comment: null, createdAt: now });
     await ensureServices(uow, app, now);
     return app;
   });

@@ -38,7 +38,8 @@ export interface EndpointAddressBook {
  *   of that host as for dedicated clusters (see domain/serverless-topology.ts);
  * - App Services, per AWS region: A `<region>.aws.services.<domain>` (client HTTP) and
  *   `ws.<region>.aws.services.<domain>` (Sync) → the addresses of the AVAILABLE general / sync
- *   private endpoints of that region, as the private hosted zone of App Services' endpoints does.
+ *   private endpoints of that region, as the private hosted zone of App Services' endpoints does;
+ *   the global `services.<domain>` → the AVAILABLE general endpoints (of any region).
  * - the public path, with `publicPath` (domain/public-topology.ts): SRV `_mongodb._tcp.<cluster>.<suffix>.<domain>`
  *   → `<cluster>-shard-00-<nn>.<suffix>.<domain>:<port>`, its TXT, and A of those hosts → the public
  *   gateway's address of the host's region (`127.<loopbackBase>.x.y`).
@@ -162,16 +163,22 @@ async function serverlessRecords(
   return undefined;
 }
 
-/** App Services hostnames (`relative` is the name without `.<domain>`), or undefined when `relative` is none of them. */
+/**
+ * App Services hostnames (`relative` is the name without `.<domain>`), or undefined when `relative`
+ * is none of them: `<region>.aws.services` and `ws.<region>.aws.services` (that region's AVAILABLE
+ * general / sync endpoints), and the global `services`, which answers like a region name for
+ * client HTTP: the AVAILABLE general endpoints, of every region (a VPC's endpoints are in its
+ * app's region), as private DNS on the VPC endpoint makes the global name resolve inside the VPC.
+ */
 async function appServicesRecords(repos: Repositories, addresses: EndpointAddressBook, relative: string, type: string): Promise<PrivateDnsRecord[] | undefined> {
-  const match = /^(ws\.)?([a-z0-9-]+)\.aws\.services$/.exec(relative);
+  const match = relative === 'services' ? ([relative, undefined, undefined] as const) : /^(ws\.)?([a-z0-9-]+)\.aws\.services$/.exec(relative);
   if (!match) return undefined;
   const endpointType = match[1] ? 'sync' : 'general';
-  const region = `aws-${match[2]!}`;
+  const region = match[2] === undefined ? undefined : `aws-${match[2]}`;
   const ips: string[] = [];
   for (const service of await repos.appServicesEndpoints.listAllServices()) {
-    if (service.providerRegion !== region || service.endpointType !== endpointType) continue;
-    for (const endpoint of await repos.appServicesEndpoints.listForService(service.projectId, region, endpointType)) {
+    if ((region !== undefined && service.providerRegion !== region) || service.endpointType !== endpointType) continue;
+    for (const endpoint of await repos.appServicesEndpoints.listForService(service.projectId, service.providerRegion, endpointType)) {
       if (endpoint.status === 'AVAILABLE' && !endpoint.deleteRequested) ips.push(...addresses.addressesOf(endpoint.cloudProviderEndpointId));
     }
   }

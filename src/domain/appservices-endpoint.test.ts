@@ -3,7 +3,9 @@ import { describe, test } from 'node:test';
 import type { AppRecord } from './appservices-app.js';
 import { privateEndpointRefusal } from './appservices-app.js';
 import { decideAppEndpoint, isVpcEndpointId, type AppEndpointRecord } from './appservices-endpoint.js';
+import { parseAccessEntry } from './appservices-access-list.js';
 import { decideAppTraffic } from './appservices-traffic.js';
+import type { ApiError } from './errors.js';
 import type { ObservedConnection } from './interface-endpoint.js';
 
 const endpoint = (changes: Partial<AppEndpointRecord> = {}): AppEndpointRecord => ({
@@ -71,9 +73,11 @@ describe('decideAppEndpoint: one test per row of its table', () => {
 
 describe('decideAppTraffic', () => {
   const live = endpoint({ status: 'AVAILABLE' });
-  test('unknown app → 404', () => assert.equal(decideAppTraffic(undefined, [], {}, 'general').serve, false));
+  const anyone = [{ address: '0.0.0.0/0' }];
+  const outside = { clientAddress: '203.0.113.9' };
+  test('unknown app → 404', () => assert.deepEqual(decideAppTraffic(undefined, [], anyone, {}, 'general'), { serve: false, status: 404, reason: 'app not found' }));
   test('through an AVAILABLE endpoint of the right type → served', () => {
-    assert.deepEqual(decideAppTraffic(app(), [live], { endpointId: live.cloudProviderEndpointId }, 'general'), {
+    assert.deepEqual(decideAppTraffic(app(), [live], anyone, { endpointId: live.cloudProviderEndpointId }, 'general'), {
       serve: true,
       deploymentModel: 'LOCAL',
       location: 'US-VA',
@@ -82,15 +86,88 @@ describe('decideAppTraffic', () => {
     });
   });
   test('through the wrong type, a rejected endpoint or from outside → 404 while restricted', () => {
-    assert.equal(decideAppTraffic(app(), [live], { endpointId: live.cloudProviderEndpointId }, 'sync').serve, false);
-    assert.equal(decideAppTraffic(app(), [endpoint({ status: 'REJECTED' })], { endpointId: live.cloudProviderEndpointId }, 'general').serve, false);
-    assert.equal(decideAppTraffic(app(), [live], {}, 'general').serve, false);
-    assert.equal(decideAppTraffic(app(), [live], { endpointId: 'vpce-other' }, 'general').serve, false);
+    assert.equal(decideAppTraffic(app(), [live], anyone, { endpointId: live.cloudProviderEndpointId }, 'sync').serve, false);
+    assert.equal(decideAppTraffic(app(), [endpoint({ status: 'REJECTED' })], anyone, { endpointId: live.cloudProviderEndpointId }, 'general').serve, false);
+    assert.deepEqual(decideAppTraffic(app(), [live], anyone, outside, 'general'), {
+      serve: false,
+      status: 404,
+      reason: "requests from outside the app's private endpoints are not allowed",
+    });
+    assert.equal(decideAppTraffic(app(), [live], anyone, { endpointId: 'vpce-other' }, 'general').serve, false);
   });
-  test('the toggle on → served from outside', () => assert.equal(decideAppTraffic(app({ allowNonVpcClientRequests: true }), [live], {}, 'general').serve, true));
-  test('no private endpoints (or only invalidated ones) → served from anywhere', () => {
-    assert.equal(decideAppTraffic(app(), [], {}, 'general').serve, true);
-    assert.equal(decideAppTraffic(app(), [endpoint({ status: 'INVALIDATED' })], {}, 'general').serve, true);
+  test('the toggle on → served from outside', () => assert.equal(decideAppTraffic(app({ allowNonVpcClientRequests: true }), [live], anyone, outside, 'general').serve, true));
+  test('no private endpoints (or only invalidated ones) → served from anywhere the access list admits', () => {
+    assert.equal(decideAppTraffic(app(), [], anyone, outside, 'general').serve, true);
+    assert.equal(decideAppTraffic(app(), [endpoint({ status: 'INVALIDATED' })], anyone, outside, 'general').serve, true);
+  });
+});
+
+describe('decideAppTraffic: the IP access list', () => {
+  const live = endpoint({ status: 'AVAILABLE' });
+  const office = [{ address: '198.51.100.0/24' }, { address: '192.0.2.7' }];
+  const open = app({ allowNonVpcClientRequests: true });
+  test('inside an AVAILABLE endpoint of the app the list is ignored (even an empty one)', () => {
+    for (const list of [office, []]) {
+      const answer = decideAppTraffic(app(), [live], list, { endpointId: live.cloudProviderEndpointId, clientAddress: '203.0.113.9' }, 'general');
+      assert.equal(answer.serve, true);
+    }
+  });
+  test('outside, unrestricted: a client inside an entry (address or block, IPv4-mapped too) → served', () => {
+    for (const clientAddress of ['198.51.100.1', '198.51.100.254', '192.0.2.7', '::ffff:192.0.2.7']) {
+      assert.equal(decideAppTraffic(open, [live], office, { clientAddress }, 'general').serve, true, clientAddress);
+      assert.equal(decideAppTraffic(app(), [], office, { clientAddress }, 'sync').serve, true, clientAddress);
+    }
+  });
+  test('outside, unrestricted: any other client → 403 naming its address', () => {
+    for (const clientAddress of ['198.51.101.1', '192.0.2.8', '2001:db8::1']) {
+      const answer = decideAppTraffic(open, [live], office, { clientAddress }, 'general');
+      assert.deepEqual(answer, { serve: false, status: 403, reason: `IP address ${clientAddress} is not in the app's IP access list` });
+    }
+    assert.equal(decideAppTraffic(open, [live], office, {}, 'general').serve, false, 'no known address: not admitted');
+  });
+  test('another app\'s endpoint is "outside": the list decides for an unrestricted app', () => {
+    assert.equal(decideAppTraffic(open, [live], office, { endpointId: 'vpce-other', clientAddress: '10.0.0.5' }, 'general').serve, false);
+    assert.equal(decideAppTraffic(open, [live], [{ address: '10.0.0.0/8' }], { endpointId: 'vpce-other', clientAddress: '10.0.0.5' }, 'general').serve, true);
+  });
+  test('0.0.0.0/0 admits everybody, IPv6 clients too; an empty list admits nobody', () => {
+    for (const clientAddress of ['203.0.113.9', '2001:db8::1', '127.0.0.1']) {
+      assert.equal(decideAppTraffic(open, [], [{ address: '0.0.0.0/0' }], { clientAddress }, 'general').serve, true, clientAddress);
+      assert.equal(decideAppTraffic(open, [], [], { clientAddress }, 'general').serve, false, clientAddress);
+    }
+  });
+  test('restricted wins over the list: outside a restricted app is 404 even for an admitted client', () => {
+    const answer = decideAppTraffic(app(), [live], office, { clientAddress: '192.0.2.7' }, 'general');
+    assert.equal(answer.serve === false && answer.status, 404);
+  });
+});
+
+describe('parseAccessEntry', () => {
+  test('an address or CIDR block, with an optional comment', () => {
+    assert.deepEqual(parseAccessEntry({ address: '192.0.2.7', comment: 'office' }, undefined), { address: '192.0.2.7', comment: 'office' });
+    assert.deepEqual(parseAccessEntry({ address: ' 10.0.0.0/16 ' }, undefined), { address: '10.0.0.0/16', comment: null });
+    assert.deepEqual(parseAccessEntry({ address: '2001:db8::/32' }, undefined), { address: '2001:db8::/32', comment: null });
+  });
+  test("use_current takes the caller's address", () => {
+    assert.deepEqual(parseAccessEntry({ use_current: true }, '::ffff:198.51.100.4'), { address: '198.51.100.4', comment: null });
+  });
+  test('anything else → 400', () => {
+    for (const body of [
+      undefined,
+      [],
+      {},
+      { address: '' },
+      { address: 7 },
+      { address: '300.1.1.1' },
+      { address: '10.0.0.0/33' },
+      { address: 'example.com' },
+      { address: '1.1.1.1', comment: 5 },
+    ]) {
+      assert.throws(
+        () => parseAccessEntry(body, undefined),
+        (error: ApiError) => error.status === 400,
+        JSON.stringify(body),
+      );
+    }
   });
 });
 

@@ -273,6 +273,10 @@ const ERRORS = {
     privlink: true,
   },
   APP_INVALID_FIELD: { status: 400, errorCode: 'InvalidParameter', detail: 'invalid %s: %s', privlink: true },
+  // The message is App Services' own (realm-cli's tests of the access list show it); the code is ours.
+  APP_ALLOWED_IP_NOT_FOUND: { status: 404, errorCode: 'AllowedIPNotFound', detail: 'allowed IP not found: \'ObjectID("%s")\'', privlink: true },
+  APP_ALLOWED_IP_INVALID: { status: 400, errorCode: 'InvalidParameter', detail: 'invalid address: %s must be an IP address or a CIDR block', privlink: true },
+  APP_ALLOWED_IP_EXISTS: { status: 409, errorCode: 'AllowedIPExists', detail: "%s is already in the app's IP access list (entry %s)", privlink: true },
   // --- project IP access list
   ATLAS_NETWORK_PERMISSION_ENTRY_NOT_FOUND: { status: 404, detail: 'IP Address %s not on access list for group %s.', privlink: true },
   INVALID_IP_ADDRESS_OR_CIDR_NOTATION: { status: 400, detail: 'The address %s must be in valid IP address or CIDR notation.', privlink: true },

@@ -56,3 +56,13 @@ export interface AppServicesPrivateEndpointsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
 }
+
+/** An entry of an app's IP access list (migration 0017). */
+export interface AppServicesAccessListTable {
+  id: string;
+  project_id: string;
+  app_id: string;
+  address: string;
+  comment: string | null;
+  created_at: Timestamp;
+}

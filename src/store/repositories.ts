@@ -1,3 +1,4 @@
+import { AppServicesAccessListRepository } from './appservices-access-list.repository.js';
 import { AppServicesAppsRepository } from './appservices-apps.repository.js';
 import { AppServicesEndpointsRepository } from './appservices-endpoints.repository.js';
 import { AccessListRepository } from './access-list.repository.js';
@@ -31,6 +32,7 @@ export interface Repositories {
   readonly providerAccounts: ProviderAccountsRepository;
   readonly appServicesApps: AppServicesAppsRepository;
   readonly appServicesEndpoints: AppServicesEndpointsRepository;
+  readonly appServicesAccessList: AppServicesAccessListRepository;
   readonly accessList: AccessListRepository;
   readonly webhooks: WebhooksRepository;
   readonly consoleUsers: ConsoleUsersRepository;
@@ -51,6 +53,7 @@ export function repositories(db: Executor): Repositories {
     providerAccounts: new ProviderAccountsRepository(db),
     appServicesApps: new AppServicesAppsRepository(db),
     appServicesEndpoints: new AppServicesEndpointsRepository(db),
+    appServicesAccessList: new AppServicesAccessListRepository(db),
     accessList: new AccessListRepository(db),
     webhooks: new WebhooksRepository(db),
     consoleUsers: new ConsoleUsersRepository(db),

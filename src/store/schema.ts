@@ -1,5 +1,11 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { AppServicesAppsTable, AppServicesEndpointServicesTable, AppServicesPrivateEndpointsTable, AppServicesSessionsTable } from './appservices-schema.js';
+import type {
+  AppServicesAccessListTable,
+  AppServicesAppsTable,
+  AppServicesEndpointServicesTable,
+  AppServicesPrivateEndpointsTable,
+  AppServicesSessionsTable,
+} from './appservices-schema.js';
 
 /**
  * Row types of privlink's own tables (the local cloud keeps its tables and types under
@@ -253,6 +259,7 @@ export interface Schema {
   appservices_sessions: AppServicesSessionsTable;
   appservices_endpoint_services: AppServicesEndpointServicesTable;
   appservices_private_endpoints: AppServicesPrivateEndpointsTable;
+  appservices_access_list: AppServicesAccessListTable;
   console_sessions: ConsoleSessionsTable;
   console_users: ConsoleUsersTable;
   console_user_org_roles: ConsoleUserOrgRolesTable;

@@ -14,8 +14,15 @@ before(async () => {
   home = tempHome();
   // A store one release behind: migrated, then the newest migration undone.
   const store = await openStore(location);
-  await sql`delete from kysely_migration where name = '0015-trace-context'`.execute(store.db);
-  await sql`alter table reconcile_queue drop column trace_parent`.execute(store.db);
+  await sql`delete from kysely_migration where name = '0017-appservices-access-list'`.execute(store.db);
+  await sql`drop table appservices_access_list`.execute(store.db);
+  // An app made before the app access list existed: the upgrade gives it 0.0.0.0/0.
+  await sql`insert into organizations (id, name) values ('00000000000000000000000a', 'Upgrade Org')`.execute(store.db);
+  await sql`insert into projects (id, org_id, name, host_suffix) values ('00000000000000000000000b', '00000000000000000000000a', 'Upgrade', 'upgr1')`.execute(store.db);
+  await sql`insert into appservices_apps (id, project_id, name, client_app_id, deployment_model, provider_region, location, product, data_source_id, data_source)
+    values ('00000000000000000000000c', '00000000000000000000000b', 'Old', 'old-abcde', 'LOCAL', 'aws-us-east-1', 'US-VA', 'standard', '00000000000000000000000d', '{}')`.execute(
+    store.db,
+  );
   await store.close();
 });
 after(async () => {
@@ -33,22 +40,25 @@ describe('privlink migrate', { concurrency: false }, () => {
   test('--dry-run lists the pending migrations on stdout and changes nothing', async () => {
     const first = await migrate('--dry-run');
     assert.equal(first.code, 0, first.stderr);
-    assert.equal(first.stdout, '0015-trace-context\n');
+    assert.equal(first.stdout, '0017-appservices-access-list\n');
     assert.match(first.stderr, /1 pending migration\(s\); nothing was changed/);
     const again = await migrate('--dry-run');
-    assert.equal(again.stdout, '0015-trace-context\n', 'still pending: the dry run applied nothing');
+    assert.equal(again.stdout, '0017-appservices-access-list\n', 'still pending: the dry run applied nothing');
   });
 
-  test('without --dry-run it applies them; afterwards nothing is pending and the new column is there', async () => {
+  test('without --dry-run it applies them; afterwards nothing is pending and the new table is there', async () => {
     const applied = await migrate();
     assert.equal(applied.code, 0, applied.stderr);
-    assert.equal(applied.stdout, '0015-trace-context\n');
+    assert.equal(applied.stdout, '0017-appservices-access-list\n');
     const after = await migrate('--dry-run');
     assert.equal(after.stdout, '');
     assert.match(after.stderr, /up to date/);
     const store = await openStore(location, { migrate: false });
     try {
-      await sql`select trace_parent from reconcile_queue limit 1`.execute(store.db);
+      const { rows } = await sql<{ id: string; address: string }>`select id, address from appservices_access_list where app_id = '00000000000000000000000c'`.execute(store.db);
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0]!.address, '0.0.0.0/0');
+      assert.match(rows[0]!.id, /^[a-f0-9]{24}$/);
     } finally {
       await store.close();
     }

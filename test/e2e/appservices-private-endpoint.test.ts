@@ -5,6 +5,7 @@ import { AppServicesClient, type V3Response } from '../support/appservices-clien
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { startStack, type Stack } from '../support/full-stack.js';
 import { execFile } from 'node:child_process';
+import { Resolver } from 'node:dns/promises';
 import { promisify } from 'node:util';
 import { Agent } from 'undici';
 import { httpVia, websocketPingPong } from '../support/appservices-traffic.js';
@@ -30,10 +31,18 @@ async function endpointAddress(vpce: string): Promise<{ address: string; client:
   return { address, client: `${address.split('.').slice(0, 3).join('.')}.250` };
 }
 
-/** curl from outside any VPC to the front end's public side: the HTTP status. */
-async function curlOutside(path: string): Promise<number> {
+/** curl from outside any VPC (from the loopback address `from`, if given) to the front end's public side: the HTTP status. */
+async function curlOutside(path: string, from?: string): Promise<number> {
   const pub = (await stack.running.appServicesPublicAddress())!;
-  const { stdout } = await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', `http://${pub.host}:${pub.port}${path}`]);
+  const { stdout } = await promisify(execFile)('curl', [
+    '-sS',
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code}',
+    ...(from ? ['--interface', from] : []),
+    `http://${pub.host}:${pub.port}${path}`,
+  ]);
   return Number(stdout);
 }
 
@@ -63,6 +72,36 @@ async function fetchVia(url: string, init: { method?: string; body?: unknown; lo
   } finally {
     await dispatcher?.close();
   }
+}
+
+/** Asks `probe` until its answer deep-equals `want` (DNS answers follow the store within a second), then its last answer. */
+async function settleValue<T>(probe: () => Promise<T>, want: T): Promise<T> {
+  let last = await probe();
+  for (let i = 0; i < 50 && JSON.stringify(last) !== JSON.stringify(want); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    last = await probe();
+  }
+  return last;
+}
+
+/** Asks `probe` until it answers `want` (a change takes effect within a second), then its last answer. */
+async function settle<T>(probe: () => Promise<T>, want: T): Promise<T> {
+  let last = await probe();
+  for (let i = 0; i < 50 && last !== want; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    last = await probe();
+  }
+  return last;
+}
+
+/** A real DNS query (A) to privlink's private DNS: the addresses, or the error code (ENOTFOUND for NXDOMAIN, ENODATA). */
+async function resolve4(name: string): Promise<string[] | string> {
+  const resolver = new Resolver({ timeout: 2000, tries: 1 });
+  resolver.setServers([`127.0.0.1:${stack.running.dnsPort}`]);
+  return resolver.resolve4(name).then(
+    (addresses) => addresses.sort(),
+    (error: NodeJS.ErrnoException) => error.code ?? 'error',
+  );
 }
 
 before(async () => {
@@ -100,6 +139,7 @@ describe('App Services private endpoints on the local cloud', () => {
   test('a LOCAL app in aws-us-east-1 gets real general and sync endpoint services', async () => {
     const created = await v3.post(`/groups/${stack.projectId}/apps`, { name: 'PrivateApp', deployment_model: 'LOCAL', provider_region: 'aws-us-east-1' });
     assert.equal(created.status, 201, created.text);
+    assert.equal(await resolve4('services.privlink.test'), 'ENOTFOUND', 'no available general endpoint: no name');
     appPath = `/groups/${stack.projectId}/apps/${(created.json as { _id: string })._id}`;
     clientAppId = (created.json as { client_app_id: string }).client_app_id;
     sec = `${appPath}/security`;
@@ -134,6 +174,24 @@ describe('App Services private endpoints on the local cloud', () => {
       (r) => statusOf(r) === 'AVAILABLE',
     );
     assert.equal(await vpceState(vpceGeneral), 'available');
+  });
+
+  test('private DNS: services.<domain> (the global name) and <region>.aws.services.<domain> resolve to the general endpoint; ws. to no general one', async () => {
+    const { address, client } = await endpointAddress(vpceGeneral);
+    assert.deepEqual(await settleValue(() => resolve4('services.privlink.test'), [address]), [address]);
+    assert.deepEqual(await resolve4('SERVICES.privlink.test.'), [address], 'case-insensitive, trailing dot');
+    assert.deepEqual(await resolve4('us-east-1.aws.services.privlink.test'), [address]);
+    assert.equal(await resolve4('ws.us-east-1.aws.services.privlink.test'), 'ENOTFOUND', 'no sync endpoint yet');
+    assert.equal(await resolve4('eu-west-1.aws.services.privlink.test'), 'ENOTFOUND');
+    // The name is usable: a client in the VPC reaches the app through the address it resolves to.
+    const [resolved] = (await resolve4('services.privlink.test')) as string[];
+    const location = `/api/client/v2.0/app/${clientAppId}/location`;
+    let inside = await httpVia(resolved!, 8080, location, { localAddress: client }).catch(() => undefined);
+    for (let i = 0; i < 100 && inside?.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      inside = await httpVia(resolved!, 8080, location, { localAddress: client }).catch(() => undefined);
+    }
+    assert.equal(inside?.status, 200, inside?.text);
   });
 
   test('client HTTP through the general endpoint → 200 (location, functions/call echo); from outside → 404 until the toggle is on', async () => {
@@ -205,6 +263,41 @@ describe('App Services private endpoints on the local cloud', () => {
     assert.equal(outside.status, 404);
   });
 
+  test('the IP access list: outside and unrestricted only listed clients are served (403 otherwise); through the endpoint it is ignored', async () => {
+    const location = `/api/client/v2.0/app/${clientAppId}/location`;
+    const list = `${sec}/access_list`;
+    const before = (await v3.get(list)).json as { allowed_ips: Array<{ _id: string; address: string }> };
+    assert.deepEqual(
+      before.allowed_ips.map((e) => e.address),
+      ['0.0.0.0/0'],
+    );
+    const listed = await v3.post(list, { address: '127.0.0.77', comment: 'the allowed client' });
+    assert.equal(listed.status, 201, listed.text);
+    assert.equal((await v3.delete(`${list}/${before.allowed_ips[0]!._id}`)).status, 204);
+    assert.equal((await v3.post(`${sec}/allow_non_vpc_client_requests`, { allow_non_vpc_client_requests: true })).status, 204);
+
+    assert.equal(await settle(() => curlOutside(location, '127.0.0.77'), 200), 200, 'a listed client from outside');
+    assert.equal(await settle(() => curlOutside(location, '127.0.0.78'), 403), 403, 'an unlisted client from outside');
+    const pub = (await stack.running.appServicesPublicAddress())!;
+    const refused = await httpVia(pub.host, pub.port, location, { localAddress: '127.0.0.78' });
+    assert.deepEqual(refused.json, { error: "IP address 127.0.0.78 is not in the app's IP access list", error_code: 'Forbidden' });
+    const syncRefused = await websocketPingPong(pub.host, pub.port, `/api/client/v2.0/app/${clientAppId}/realm-sync`, 'x', '127.0.0.78');
+    assert.equal(syncRefused.statusLine, 'HTTP/1.1 403 Forbidden');
+
+    // Through the app's general endpoint, from a client the list does not name: served.
+    const { address, client } = await endpointAddress(vpceGeneral);
+    assert.notEqual(client, '127.0.0.77');
+    assert.equal((await httpVia(address, 8080, location, { localAddress: client })).status, 200);
+
+    // Restricted again: the listed client from outside is 404 (the access list does not open a restricted app).
+    assert.equal((await v3.post(`${sec}/allow_non_vpc_client_requests`, { allow_non_vpc_client_requests: false })).status, 204);
+    assert.equal(await settle(() => curlOutside(location, '127.0.0.77'), 404), 404);
+
+    const restored = await v3.post(list, { address: '0.0.0.0/0' });
+    assert.equal(restored.status, 201, restored.text);
+    assert.equal((await v3.delete(`${list}/${(listed.json as { _id: string })._id}`)).status, 204);
+  });
+
   test('an endpoint of another type or one that does not exist is REJECTED with the reason', async () => {
     const toSync = await customerEndpoint(stack.customerEc2(), infos[1]!.service_name);
     const wrong = await register(toSync, 'general');
@@ -253,6 +346,7 @@ describe('App Services private endpoints on the local cloud', () => {
     assert.equal((await v3.put(`${appPath}/deployment_migration`, { deployment_model: 'LOCAL', provider_region: 'aws-us-west-2' })).status, 204);
     const invalid = (await v3.get(`${sec}/private_endpoints/${general._id}`)).json as { status: string; status_message: string };
     assert.equal(invalid.status, 'INVALIDATED');
+    assert.equal(await settleValue(() => resolve4('services.privlink.test'), 'ENOTFOUND'), 'ENOTFOUND', 'an invalidated endpoint has no name');
     assert.match(invalid.status_message, /aws-us-west-2/);
     await until(
       async () => ({ status: 200, json: { status: await vpceState(vpceGeneral) }, text: '', headers: new Headers() }),

@@ -15,6 +15,8 @@ export interface AppServicesRequest {
   readonly query: Readonly<Record<string, string>>;
   readonly body: unknown;
   readonly authorization: string | undefined;
+  /** The caller's address (the access list's `current_ip`). */
+  readonly clientAddress: string;
   readonly ctx: AppContext;
 }
 
@@ -52,6 +54,7 @@ const OBJECT_ID_PARAMS: ReadonlyArray<[string, ErrorName]> = [
   ['appId', 'APP_NOT_FOUND'],
   ['privateEndpointId', 'APP_PRIVATE_ENDPOINT_NOT_FOUND'],
   ['serviceId', 'APP_SERVICE_NOT_FOUND'],
+  ['ipId', 'APP_ALLOWED_IP_NOT_FOUND'],
 ];
 
 export interface AppServicesRegistrar {
@@ -99,7 +102,7 @@ export function appServicesRegistrar(
           const principal = principals.get(request)!;
           if (options.access) await options.access(ctx, principal, params);
           const body = options.access || options.body ? parseRequestBody(request.body, request.headers['content-type']) : undefined;
-          const result = await handler({ principal, params, query, body, authorization: request.headers.authorization, ctx });
+          const result = await handler({ principal, params, query, body, authorization: request.headers.authorization, clientAddress: request.ip, ctx });
           reply.code(result.status);
           if (result.body === undefined) return reply.send();
           return reply.header('content-type', 'application/json').send(JSON.stringify(result.body));

@@ -1,3 +1,4 @@
+import { accessBlockOf, entryIncludes, unmapped, type AppAccessEntry } from '../../domain/appservices-access-list.js';
 import type { AppRecord } from '../../domain/appservices-app.js';
 import type { AppEndpointRecord, AppEndpointServiceRecord } from '../../domain/appservices-endpoint.js';
 
@@ -48,4 +49,26 @@ export function dataSourceBody(app: AppRecord): Record<string, unknown> {
 /** AtlasClusterServiceConfig of the app's linked data source. */
 export function dataSourceConfigBody(app: AppRecord): Record<string, unknown> {
   return { ...app.dataSource.config };
+}
+
+/**
+ * An IP access list entry, as the specification and the App Services CLI read it: `_id`,
+ * `address` (as given), `comment`, `ip` (a single address) or `network` (a CIDR block), and
+ * `includes_current` (the caller's own address lies inside it).
+ */
+export function accessEntryBody(entry: AppAccessEntry, currentIp: string): Record<string, unknown> {
+  const block = accessBlockOf(entry.address) ?? entry.address;
+  const single = !entry.address.includes('/');
+  return {
+    _id: entry.id,
+    address: entry.address,
+    ...(single ? { ip: entry.address } : { network: block }),
+    comment: entry.comment ?? '',
+    includes_current: entryIncludes(entry, unmapped(currentIp)),
+  };
+}
+
+/** The list: `{current_ip, allowed_ips}`. */
+export function accessListBody(entries: readonly AppAccessEntry[], currentIp: string): Record<string, unknown> {
+  return { current_ip: unmapped(currentIp), allowed_ips: entries.map((entry) => accessEntryBody(entry, currentIp)) };
 }

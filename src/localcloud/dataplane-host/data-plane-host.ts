@@ -6,7 +6,7 @@ import type { Logger, LogLevel } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
 import { forwardingAddresses, forwardingEndpoint, type DataPlaneSnapshot, type SnapshotSource } from '../common/data-plane-snapshot.js';
-import type { FrontEndAccess } from '../simulated-nodes/app-services-front-end.js';
+import type { FrontEndAccess, FrontEndVia } from '../simulated-nodes/app-services-front-end.js';
 import type { PublicAccessRule, PublicGatewayRoute } from '../gateway/public-gateway.js';
 import {
   DEFAULT_LOOKUP_BOUNDS,
@@ -39,7 +39,7 @@ export interface DataPlaneHostOptions {
     /** The database user who may log in to a deployment's nodes. Absent: nobody can log in. */
     databaseUser?(deploymentId: string, username: string): Promise<UserAnswer | undefined>;
     /** Whether the App Services front end serves an app for a request (absent: it serves nothing). */
-    appAccess?(clientAppId: string, endpointId: string | undefined, channel: 'general' | 'sync'): Promise<FrontEndAccess>;
+    appAccess?(clientAppId: string, via: FrontEndVia, channel: 'general' | 'sync'): Promise<FrontEndAccess>;
     /** The public gateway's listeners (absent: it has none). */
     publicRoutes?(): Promise<readonly PublicGatewayRoute[]>;
     /** A project's IP access list for the public gateway (absent: it admits nobody). */
@@ -356,7 +356,7 @@ export class DataPlaneHost implements EndpointAddressBook {
           : lookup.kind === 'user'
             ? await this.options.lookups.databaseUser?.(lookup.deploymentId, lookup.username)
             : lookup.kind === 'appAccess'
-              ? await this.appAccess(lookup.clientAppId, lookup.endpointId, lookup.channel)
+              ? await this.appAccess(lookup.clientAppId, { endpointId: lookup.endpointId, clientAddress: lookup.clientAddress }, lookup.channel)
               : lookup.kind === 'publicRoutes'
                 ? ((await this.options.lookups.publicRoutes?.()) ?? [])
                 : lookup.kind === 'accessList'
@@ -368,9 +368,9 @@ export class DataPlaneHost implements EndpointAddressBook {
     }
   }
 
-  private appAccess(clientAppId: string, endpointId: string | undefined, channel: 'general' | 'sync'): Promise<FrontEndAccess> {
+  private appAccess(clientAppId: string, via: FrontEndVia, channel: 'general' | 'sync'): Promise<FrontEndAccess> {
     const decide = this.options.lookups.appAccess;
-    return decide ? decide(clientAppId, endpointId, channel) : Promise.resolve({ serve: false, reason: 'app not found' });
+    return decide ? decide(clientAppId, via, channel) : Promise.resolve({ serve: false, status: 404, reason: 'app not found' });
   }
 
   private invalidateOnWrites(): void {

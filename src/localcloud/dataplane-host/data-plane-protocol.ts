@@ -91,8 +91,8 @@ export type Lookup =
     }
   /** The database user `username` who may log in to the cluster (or serverless instance) `deploymentId`. */
   | { readonly kind: 'user'; readonly deploymentId: string; readonly username: string }
-  /** May the App Services front end serve `clientAppId` for a request through `endpointId` (or none) on `channel`? */
-  | { readonly kind: 'appAccess'; readonly clientAppId: string; readonly endpointId?: string; readonly channel: 'general' | 'sync' }
+  /** May the App Services front end serve `clientAppId` for a request from `clientAddress` through `endpointId` (or none) on `channel`? */
+  | { readonly kind: 'appAccess'; readonly clientAppId: string; readonly endpointId?: string; readonly clientAddress?: string; readonly channel: 'general' | 'sync' }
   /** The public gateway's listeners (app/public-path.ts). */
   | { readonly kind: 'publicRoutes' }
   /** A project's IP access list, as the public gateway checks it. */

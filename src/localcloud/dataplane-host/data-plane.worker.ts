@@ -139,10 +139,10 @@ async function call(request: RuntimeCall) {
   }
   if (request.method === 'ensureAppServicesFrontEnd') {
     appServicesFrontEnd ??= startAppServicesFrontEnd({
-      access: (clientAppId, endpointId, channel) =>
+      access: (clientAppId, { endpointId, clientAddress }, channel) =>
         appAccess.get(
-          JSON.stringify([clientAppId, endpointId ?? '', channel]),
-          ask({ kind: 'appAccess', clientAppId, ...(endpointId ? { endpointId } : {}), channel }),
+          JSON.stringify([clientAppId, endpointId ?? '', clientAddress ?? '', channel]),
+          ask({ kind: 'appAccess', clientAppId, ...(endpointId ? { endpointId } : {}), ...(clientAddress ? { clientAddress } : {}), channel }),
         ) as Promise<FrontEndAccess>,
       log: log.child({ component: 'appservices-front-end' }),
     });

@@ -7,11 +7,17 @@ import { awsVpceIdOf, readProxyHeader } from '../dataplane/proxy-protocol.js';
 /** The front end's answer to "may this request reach this app?" (domain/appservices-traffic.ts, asked of the main thread). */
 export type FrontEndAccess =
   | { readonly serve: true; readonly deploymentModel: string; readonly location: string; readonly providerRegion: string; readonly viaEndpoint: boolean }
-  | { readonly serve: false; readonly reason: string };
+  | { readonly serve: false; readonly status: 403 | 404; readonly reason: string };
+
+/** How a request arrived: the `vpce-…` of its PROXY v2 header (private side only) and the client's address. */
+export interface FrontEndVia {
+  readonly endpointId?: string | undefined;
+  readonly clientAddress?: string | undefined;
+}
 
 export interface AppServicesFrontEndOptions {
-  /** Asks whether `clientAppId` is served for a request through `endpointId` (or none) on `channel`. */
-  readonly access: (clientAppId: string, endpointId: string | undefined, channel: 'general' | 'sync') => Promise<FrontEndAccess>;
+  /** Asks whether `clientAppId` is served for a request arriving `via` on `channel`. */
+  readonly access: (clientAppId: string, via: FrontEndVia, channel: 'general' | 'sync') => Promise<FrontEndAccess>;
   readonly log: Logger;
 }
 
@@ -27,7 +33,15 @@ const CLIENT_PATH = /^\/api\/client\/v2\.0\/app\/([A-Za-z0-9_-]{1,128})\/(locati
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const MAX_BODY = 64 * 1024;
 
-const viaOf = new WeakMap<Socket, string>();
+/** The `vpce-…` and client address the PROXY v2 header of a private-side connection named. */
+const proxied = new WeakMap<Socket, FrontEndVia>();
+
+/** How a connection arrived: its PROXY v2 header's endpoint and client (private side), or its peer (public side). */
+function viaOf(socket: Socket): FrontEndVia {
+  const header = proxied.get(socket);
+  if (header) return { ...header, clientAddress: header.clientAddress ?? socket.remoteAddress };
+  return { clientAddress: socket.remoteAddress };
+}
 
 /**
  * A simulated App Services front end (it runs no app code): client HTTP (`location`, and
@@ -54,14 +68,14 @@ export async function startAppServicesFrontEnd(options: AppServicesFrontEndOptio
     const match = CLIENT_PATH.exec((request.url ?? '').split('?')[0]!);
     if (!match) return send(response, 404, { error: 'not found', error_code: 'NotFound' });
     const [, clientAppId, route] = match as unknown as [string, string, string];
-    const via = viaOf.get(request.socket);
+    const via = viaOf(request.socket);
     if (route.startsWith('endpoint/')) {
-      const reason = via ? 'custom HTTPS endpoints and the Data API are not supported through private endpoints' : 'endpoint not found';
+      const reason = via.endpointId ? 'custom HTTPS endpoints and the Data API are not supported through private endpoints' : 'endpoint not found';
       return send(response, 404, { error: reason, error_code: 'NotFound' });
     }
     if (route === 'realm-sync') return send(response, 400, { error: 'expected a WebSocket upgrade', error_code: 'BadRequest' });
     const access = await options.access(clientAppId, via, 'general');
-    if (!access.serve) return send(response, 404, { error: access.reason, error_code: 'NotFound' });
+    if (!access.serve) return send(response, access.status, refusalBody(access));
     if (route === 'location' && request.method === 'GET') {
       const host = request.headers.host ?? 'services';
       return send(response, 200, {
@@ -93,10 +107,12 @@ export async function startAppServicesFrontEnd(options: AppServicesFrontEndOptio
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
-    const access = await options.access(match[1]!, viaOf.get(socket), 'sync');
+    const access = await options.access(match[1]!, viaOf(socket), 'sync');
     if (!access.serve) {
-      const body = JSON.stringify({ error: access.reason, error_code: 'NotFound' });
-      socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      const body = JSON.stringify(refusalBody(access));
+      socket.end(
+        `HTTP/1.1 ${access.status === 403 ? '403 Forbidden' : '404 Not Found'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     const accept = createHash('sha1')
@@ -111,7 +127,8 @@ export async function startAppServicesFrontEnd(options: AppServicesFrontEndOptio
     readProxyHeader(socket).then(
       ({ header, rest }) => {
         const vpce = awsVpceIdOf(header);
-        if (vpce) viaOf.set(socket, vpce);
+        const clientAddress = header.command === 'PROXY' ? header.source?.address : undefined;
+        proxied.set(socket, { ...(vpce ? { endpointId: vpce } : {}), ...(clientAddress ? { clientAddress } : {}) });
         if (rest.length > 0) socket.unshift(rest);
         http.emit('connection', socket);
         socket.resume();
@@ -134,6 +151,11 @@ export async function startAppServicesFrontEnd(options: AppServicesFrontEndOptio
       http.closeAllConnections();
     },
   };
+}
+
+/** A refusal in App Services' error shape: 404 `NotFound`, or 403 `Forbidden` for the IP access list. */
+function refusalBody(access: { status: 403 | 404; reason: string }): { error: string; error_code: string } {
+  return { error: access.reason, error_code: access.status === 403 ? 'Forbidden' : 'NotFound' };
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
