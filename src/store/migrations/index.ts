@@ -13,11 +13,8 @@ import * as operations from './0011-operations.js';
 import * as accessList from './0012-access-list.js';
 import * as webhooks from './0013-webhooks.js';
 import * as traceContext from './0015-trace-context.js';
-<<<<<<< HEAD
 import * as consoleUsers from './0016-console-users.js';
-=======
 import * as appServicesAccessList from './0017-appservices-access-list.js';
->>>>>>> h-4
 
 /**
  * Every migration, in order. Forward-only: a migration once released is never edited or
@@ -38,9 +35,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012-access-list': accessList,
   '0013-webhooks': webhooks,
   '0015-trace-context': traceContext,
-<<<<<<< HEAD
   '0016-console-users': consoleUsers,
-=======
   '0017-appservices-access-list': appServicesAccessList,
->>>>>>> h-4
 };
