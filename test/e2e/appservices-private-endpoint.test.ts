@@ -124,8 +124,8 @@ async function until(fetch: () => Promise<V3Response>, done: (r: V3Response) => 
 
 const statusOf = (r: V3Response) => (r.json as { status?: string }).status;
 
-async function vpceState(id: string): Promise<string | undefined> {
-  const found = await stack.customerEc2().send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }));
+async function vpceState(id: string, region?: string): Promise<string | undefined> {
+  const found = await stack.customerEc2(region).send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }));
   return found.VpcEndpoints?.[0]?.State?.toLowerCase();
 }
 
@@ -368,41 +368,42 @@ describe('App Services private endpoints on the local cloud', () => {
   });
 
   test('changing the deployment model LOCAL → GLOBAL invalidates the endpoints, rejects them in the cloud and removes the services', async () => {
-    const created = await v3.post(`/groups/${stack.projectId}/apps`, { name: 'GoingGlobal', deployment_model: 'LOCAL', provider_region: 'aws-us-east-1' });
+    // In eu-west-1: us-east-1's endpoint services may still be going from the region move above.
+    const created = await v3.post(`/groups/${stack.projectId}/apps`, { name: 'GoingGlobal', deployment_model: 'LOCAL', provider_region: 'aws-eu-west-1' });
     assert.equal(created.status, 201, created.text);
     const base = `/groups/${stack.projectId}/apps/${(created.json as { _id: string })._id}`;
     const ready = await until(
       () => v3.get(`${base}/security/private_endpoint_service_infos`),
-      (r) => Array.isArray(r.json) && (r.json as Array<{ service_name: string | null }>).every((i) => i.service_name !== null),
+      (r) => Array.isArray(r.json) && (r.json as Array<{ service_name?: string }>).every((i) => typeof i.service_name === 'string'),
     );
     const localInfos = ready.json as typeof infos;
-    const vpce = await customerEndpoint(stack.customerEc2(), localInfos[0]!.service_name);
-    const res = await v3.post(`${base}/security/private_endpoints`, { cloud_provider_region: 'aws-us-east-1', cloud_provider_endpoint_id: vpce, endpoint_type: 'general' });
+    const vpce = await customerEndpoint(stack.customerEc2('eu-west-1'), localInfos[0]!.service_name, { zone: 'eu-west-1a' });
+    const res = await v3.post(`${base}/security/private_endpoints`, { cloud_provider_region: 'aws-eu-west-1', cloud_provider_endpoint_id: vpce, endpoint_type: 'general' });
     assert.equal(res.status, 201, res.text);
     const endpoint = `${base}/security/private_endpoints/${(res.json as { _id: string })._id}`;
     await until(
       () => v3.get(endpoint),
       (r) => statusOf(r) === 'AVAILABLE',
     );
-    assert.equal(await vpceState(vpce), 'available');
+    assert.equal(await vpceState(vpce, 'eu-west-1'), 'available');
 
-    assert.equal((await v3.put(`${base}/deployment_migration`, { deployment_model: 'GLOBAL', provider_region: 'aws-us-east-1' })).status, 204);
+    assert.equal((await v3.put(`${base}/deployment_migration`, { deployment_model: 'GLOBAL', provider_region: 'aws-eu-west-1' })).status, 204);
     const invalid = (await v3.get(endpoint)).json as { status: string; status_message: string };
     assert.equal(invalid.status, 'INVALIDATED');
-    assert.match(invalid.status_message, /from LOCAL in aws-us-east-1 to GLOBAL in aws-us-east-1/);
+    assert.match(invalid.status_message, /from LOCAL in aws-eu-west-1 to GLOBAL in aws-eu-west-1/);
     await until(
-      async () => ({ status: 200, json: { status: await vpceState(vpce) }, text: '', headers: new Headers() }),
+      async () => ({ status: 200, json: { status: await vpceState(vpce, 'eu-west-1') }, text: '', headers: new Headers() }),
       (r) => statusOf(r) === 'rejected',
     );
     const none = await v3.get(`${base}/security/private_endpoint_service_infos`);
     assert.equal(none.status, 400);
     assert.equal((none.json as { error_code: string }).error_code, 'PrivateEndpointsNotSupported');
-    const again = await v3.post(`${base}/security/private_endpoints`, { cloud_provider_region: 'aws-us-east-1', cloud_provider_endpoint_id: vpce, endpoint_type: 'general' });
+    const again = await v3.post(`${base}/security/private_endpoints`, { cloud_provider_region: 'aws-eu-west-1', cloud_provider_endpoint_id: vpce, endpoint_type: 'general' });
     assert.equal(again.status, 400);
     assert.equal((again.json as { error_code: string }).error_code, 'PrivateEndpointsNotSupported');
     await until(
       async () => {
-        const left = await stack.providerEc2().send(new DescribeVpcEndpointServiceConfigurationsCommand({}));
+        const left = await stack.providerEc2('eu-west-1').send(new DescribeVpcEndpointServiceConfigurationsCommand({}));
         const names = (left.ServiceConfigurations ?? []).map((c) => c.ServiceName);
         return { status: 200, json: { status: localInfos.some((i) => names.includes(i.service_name)) ? 'present' : 'gone' }, text: '', headers: new Headers() };
       },

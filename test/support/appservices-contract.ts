@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
@@ -31,6 +32,10 @@ function load() {
     const spec = parse(readFileSync(new URL(SPEC_FILE, SPEC_DIR), 'utf8')) as Spec;
     const ajv = new Ajv({ strict: false, allErrors: true });
     (addFormats as unknown as (a: Ajv) => void)(ajv);
+    // The spec's Go-flavoured formats: an ObjectId's hex, an IP address, an IP network (CIDR).
+    ajv.addFormat('ObjectID', /^[0-9a-f]{24}$/);
+    ajv.addFormat('net.IP', (value: string) => isIP(value) !== 0);
+    ajv.addFormat('net.IPNet', (value: string) => /^[^/]+\/\d{1,3}$/.test(value) && isIP(value.split('/')[0]!) !== 0);
     const templates = Object.keys(spec.paths).map((template) => ({ template, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
     cached = { spec, ajv, templates };
   }
