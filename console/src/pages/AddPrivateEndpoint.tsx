@@ -6,7 +6,7 @@ import { useState } from 'react';
 import type { EndpointServiceWire } from '../../../src/api/atlas/wire/private-endpoints.wire.js';
 import { regionsOf } from '../../../src/domain/regions.js';
 import { call } from '../api';
-import { parseForwardingRules } from '../cloud-commands';
+import { parseForwardingRules } from '../../../src/domain/cloud-commands.js';
 import { CopyField } from '../CopyField';
 import { AwsEndpointFields, AzureEndpointFields, GcpEndpointFields } from '../EndpointFields';
 import { createServicePath, PROVIDERS, servicePath, servicesKey, statusText, useService, type Provider } from '../endpoints';

@@ -8,7 +8,8 @@ import { findRegion } from '../../../src/domain/regions.js';
 import { call } from '../api';
 import { AwsEndpointFields } from '../EndpointFields';
 import { AwsInterfaceEndpointFields, useWizardAction, WizardDialog } from '../WizardDialog';
-import { createVpcEndpointCommand, statusText } from '../endpoints';
+import { createVpcEndpointCommand } from '../../../src/domain/cloud-commands.js';
+import { statusText } from '../endpoints';
 import { tenantEndpointPath, tenantEndpointsKey, tenantEndpointsPath, useTenantEndpoint } from '../serverless';
 
 const STEPS = ['Serverless Instance', 'Interface Endpoint', 'Finalize Endpoint Connection'] as const;
