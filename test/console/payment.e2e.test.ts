@@ -4,11 +4,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/full-stack.js';
 import { launchChromium, screenshot, seriousViolations, signIn } from './support.js';
 
-// The payment prompt of the Add Private Endpoint wizard in Debian's Chromium against a whole
+// The payment prompt of the Add Private Endpoint wizards in Debian's Chromium against a whole
 // privlink, for an organization without payment information: a Project Owner who is not an
-// Organization Owner is told to ask one and cannot go on; the Organization Owner records it
-// (PATCH paymentInformationOnFile) and the wizard continues to the Cloud Provider step; then the
-// Project Owner's Check Again lets it go on too.
+// Organization Owner is told to ask one and cannot go on; the Organization Owner sees the step in
+// the serverless wizard too, records it (PATCH paymentInformationOnFile) in the dedicated cluster's
+// wizard, and the wizard continues to the Cloud Provider step; then the Project Owner's Check
+// Again lets it go on too.
 let stack: Stack;
 let browser: Browser;
 let ownerContext: BrowserContext;
@@ -46,10 +47,14 @@ async function expectAccessible(page: Page, where: string): Promise<void> {
 
 const currentStep = (page: Page) => page.getByRole('list', { name: 'Steps' }).locator('[aria-current=step]');
 
-async function openDedicatedWizard(page: Page, publicKey: string, privateKey: string): Promise<void> {
+async function signInToNetworkAccess(page: Page, publicKey: string, privateKey: string): Promise<void> {
   await signIn(page, stack.running.apiUrl + '/', publicKey, privateKey);
   await page.getByRole('heading', { name: /Network Access/ }).waitFor();
-  await page.getByRole('button', { name: 'Add Private Endpoint' }).click();
+}
+
+async function openWizard(page: Page, kind: 'Dedicated Cluster' | 'Serverless Instance'): Promise<void> {
+  await page.getByRole('button', { name: kind }).click();
+  await page.getByRole('button', { name: 'Add Private Endpoint', disabled: false }).click();
   await page.getByRole('dialog').getByText('Add payment information to your organization').waitFor();
 }
 
@@ -62,7 +67,8 @@ describe('web console: payment information before a private endpoint', () => {
     assert.equal(made.status, 200, made.text);
     const key = made.json as { publicKey: string; privateKey: string };
 
-    await openDedicatedWizard(member, key.publicKey, key.privateKey);
+    await signInToNetworkAccess(member, key.publicKey, key.privateKey);
+    await openWizard(member, 'Dedicated Cluster');
     assert.equal(await currentStep(member).textContent(), '1. Payment Information');
     await member.getByText(/Only an Organization Owner can add payment information/).waitFor();
     assert.equal(await member.getByRole('button', { name: 'Add Payment Information' }).count(), 0, 'no Add Payment Information button');
@@ -72,8 +78,25 @@ describe('web console: payment information before a private endpoint', () => {
     await screenshot(member, '31-payment-prompt-project-owner');
   });
 
+  test('the serverless wizard asks for it first too', async () => {
+    const created = await stack.owner.post(`${stack.project}/serverless`, {
+      name: 'Serverless0',
+      providerSettings: { backingProviderName: 'AWS', providerName: 'SERVERLESS', regionName: 'US_EAST_1' },
+    });
+    assert.equal(created.status, 201, created.text);
+    await signInToNetworkAccess(owner, stack.bootstrap.publicKey, stack.bootstrap.privateKey);
+    await openWizard(owner, 'Serverless Instance');
+    assert.equal(await currentStep(owner).textContent(), '1. Payment Information');
+    assert.match((await owner.getByRole('list', { name: 'Steps' }).textContent())!, /2\. Serverless Instance/);
+    assert.equal(await owner.getByRole('combobox', { name: /^Serverless Instance/ }).count(), 0, 'the instance step waits');
+    assert.equal(await owner.getByRole('button', { name: 'Next' }).isEnabled(), false);
+    await expectAccessible(owner, 'serverless wizard, payment prompt');
+    await owner.getByRole('button', { name: 'Cancel' }).click();
+    await owner.getByRole('dialog').waitFor({ state: 'detached' });
+  });
+
   test('the Organization Owner adds payment information and the wizard continues to the Cloud Provider step', async () => {
-    await openDedicatedWizard(owner, stack.bootstrap.publicKey, stack.bootstrap.privateKey);
+    await openWizard(owner, 'Dedicated Cluster');
     assert.equal(await currentStep(owner).textContent(), '1. Payment Information');
     await owner.getByText(/privlink has no billing/).waitFor();
     assert.equal(await owner.getByRole('button', { name: 'Next' }).isEnabled(), false, 'Next waits for payment information');
