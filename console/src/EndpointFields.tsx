@@ -1,6 +1,6 @@
 import TextInput from '@leafygreen-ui/text-input';
 import { Body } from '@leafygreen-ui/typography';
-import { parseForwardingRules } from './cloud-commands';
+import { parseForwardingRules } from '../../src/domain/cloud-commands.js';
 
 // The fields that register the customer's endpoint with an Atlas endpoint service, one set per
 // cloud, shared by the Add Private Endpoint wizard's last step and the Edit dialog. `idPrefix`

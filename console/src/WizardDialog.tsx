@@ -5,6 +5,7 @@ import { Body, H3 } from '@leafygreen-ui/typography';
 import { useState, type ReactNode } from 'react';
 import { problemText } from './api';
 import { CopyField } from './CopyField';
+import { PAYMENT_STEP, PaymentStep, type PaymentGate } from './PaymentPrompt';
 
 /**
  * A step's action: `run` clears the last error, marks the wizard busy while the action runs, and
@@ -36,11 +37,20 @@ interface DialogProps {
   readonly step: number;
   readonly error: string | undefined;
   readonly onClose: () => void;
+  /**
+   * A wizard that creates private endpoints passes its payment gate (`usePaymentGate`): while the
+   * organization has no payment information, the Payment Information step comes first and the
+   * wizard's own steps wait.
+   */
+  readonly payment?: PaymentGate;
   readonly children: ReactNode;
 }
 
 /** A wizard in a modal dialog: title, numbered steps, the last action's error, then the current step. */
-export function WizardDialog({ titleId, title, steps, step, error, onClose, children }: DialogProps) {
+export function WizardDialog({ titleId, title, steps, step, error, onClose, payment, children }: DialogProps) {
+  const listed = payment?.listed === true;
+  const allSteps = listed ? [PAYMENT_STEP, ...steps] : steps;
+  const current = payment?.prompt ? 0 : listed ? step + 1 : step;
   return (
     <Modal
       open
@@ -55,14 +65,14 @@ export function WizardDialog({ titleId, title, steps, step, error, onClose, chil
           {title}
         </H3>
         <ol className="steps" aria-label="Steps">
-          {steps.map((name, i) => (
-            <li key={name} aria-current={i === step ? 'step' : undefined}>
+          {allSteps.map((name, i) => (
+            <li key={name} aria-current={i === current ? 'step' : undefined}>
               {i + 1}. {name}
             </li>
           ))}
         </ol>
         {error && <Banner variant="danger">{error}</Banner>}
-        {children}
+        {payment?.pending ? <Body>Checking the organization's payment information…</Body> : payment?.prompt ? <PaymentStep gate={payment} onCancel={onClose} /> : children}
       </div>
     </Modal>
   );

@@ -99,12 +99,3 @@ export function statusText(status: string | undefined): string {
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join(' ');
 }
-
-/** The customer's `aws ec2 create-vpc-endpoint` command, as the wizard shows it. */
-export function createVpcEndpointCommand(region: string, serviceName: string | null, vpcId: string, subnetIds: string): string {
-  const subnets = subnetIds
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .join(' ');
-  return `aws ec2 create-vpc-endpoint --vpc-id ${vpcId || '<your VPC ID>'} --region ${region} --service-name ${serviceName ?? '<creating…>'} --vpc-endpoint-type Interface --subnet-ids ${subnets || '<your subnet IDs>'}`;
-}

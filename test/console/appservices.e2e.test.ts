@@ -11,13 +11,15 @@ import { launchChromium, screenshot, seriousViolations, signIn, enterDefaultVpc 
 // privlink: the app made through the App Services Admin API; Add Private Endpoint (General), the
 // generated command to the general endpoint service, the customer's interface endpoint made with
 // the AWS SDK on the local cloud while the wizard waits, its ID, the restrict-access toggle, Finish
-// → listed Available; Restrict Access; Read Only sees no write buttons; Delete → gone, rejected.
+// → listed Available; Restrict Access; then a Sync endpoint to the sync endpoint service the same
+// way; Read Only sees no write buttons; Delete (Sync, then General) → gone, rejected.
 let stack: Stack;
 let browser: Browser;
 let page: Page;
 let v3: AppServicesClient;
 let appId: string;
 let vpce: string;
+let syncVpce: string;
 const TIMEOUT = 60_000;
 
 before(async () => {
@@ -139,6 +141,52 @@ describe('web console: App Services private endpoints', () => {
     await page.getByRole('dialog').waitFor({ state: 'detached' });
   });
 
+  test('Add Private Endpoint (Sync), next to the General one: type → command to the sync service → VPC endpoint ID → Finish → listed Available', async () => {
+    await page.getByRole('button', { name: 'Add Private Endpoint' }).click();
+    await page.getByRole('radio', { name: /^Sync/ }).check();
+    await page.getByRole('combobox', { name: 'Region' }).selectOption('aws-us-east-1');
+    await expectAccessible(page, 'app wizard, Sync endpoint type');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    const ec2 = stack.customerEc2();
+    const { vpc, subnet } = await enterDefaultVpc(page, ec2);
+    await page.getByText(/Sync endpoint service ready in us-east-1/).waitFor();
+    const text = (await page.locator('pre', { hasText: 'aws ec2 create-vpc-endpoint' }).textContent())!;
+    assert.match(text, new RegExp(`--vpc-id ${vpc.VpcId!} --region us-east-1 `));
+    assert.match(text, new RegExp(`--subnet-ids ${subnet.SubnetId!}$`));
+    const serviceName = /--service-name (com\.amazonaws\.vpce\.us-east-1\.vpce-svc-[0-9a-f]{17})/.exec(text)?.[1];
+    assert.ok(serviceName, text);
+    const infos = (await v3.get(`${appPath()}/security/private_endpoint_service_infos`)).json as Array<{ service_name: string; endpoint_type: string }>;
+    assert.equal(infos.find((i) => i.endpoint_type === 'sync')?.service_name, serviceName, 'the command names the sync endpoint service');
+    assert.notEqual(infos.find((i) => i.endpoint_type === 'general')?.service_name, serviceName, 'not the general one');
+    await expectAccessible(page, 'app wizard, Sync interface endpoint');
+
+    // The default security group already admits the VPC (the General endpoint's step opened it).
+    syncVpce = await customerEndpoint(ec2, serviceName);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Your VPC Endpoint ID').fill(syncVpce);
+    assert.equal(await page.getByRole('switch', { name: /restrict access/ }).count(), 0, 'not the first endpoint: no restrict-access step');
+    await page.getByRole('button', { name: 'Finish Endpoint Creation' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    const row = page.locator('tr', { hasText: syncVpce });
+    await row.locator('[data-column=status]', { hasText: 'Available' }).waitFor();
+    assert.equal(await row.locator('td').nth(1).textContent(), 'Sync');
+    assert.equal(await page.locator('tr', { hasText: vpce }).locator('td').nth(1).textContent(), 'General', 'the General endpoint stays listed');
+    const listed = (await v3.get(`${appPath()}/security/private_endpoints`)).json as Array<{ cloud_provider_endpoint_id: string; endpoint_type: string }>;
+    assert.deepEqual(
+      listed.map((e) => [e.cloud_provider_endpoint_id, e.endpoint_type]).sort(),
+      [
+        [syncVpce, 'sync'],
+        [vpce, 'general'],
+      ].sort(),
+    );
+    const state = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [syncVpce] }))).VpcEndpoints![0]!.State;
+    assert.equal(state, 'available');
+    await expectAccessible(page, 'App Settings → Private Endpoints, General and Sync');
+    await screenshot(page, '24-appservices-sync-endpoint');
+  });
+
   test('the console session reaches the App Services API only with its CSRF token on writes', async () => {
     const session = (await page.context().cookies()).find((c) => c.name === 'privlink_session');
     assert.ok(session, 'the console session cookie');
@@ -177,7 +225,12 @@ describe('web console: App Services private endpoints', () => {
     }
   });
 
-  test('Delete → the app private endpoint is gone and its connection rejected', async () => {
+  test('Delete → the Sync endpoint, then the General one, are gone and their connections rejected', async () => {
+    await page.getByRole('button', { name: `Delete ${syncVpce}` }).click();
+    await page.getByRole('dialog').getByText('Delete private endpoint?').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.locator('tr', { hasText: syncVpce }).waitFor({ state: 'detached' });
+
     await page.getByRole('button', { name: `Delete ${vpce}` }).click();
     await page.getByRole('dialog').getByText('Delete private endpoint?').waitFor();
     await expectAccessible(page, 'app endpoint Delete dialog');
@@ -185,9 +238,11 @@ describe('web console: App Services private endpoints', () => {
     await page.getByText('This app has no private endpoints yet.').waitFor();
     assert.deepEqual((await v3.get(`${appPath()}/security/private_endpoints`)).json, []);
     const ec2 = stack.customerEc2();
-    await waitFor(async () => {
-      const state = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [vpce] }))).VpcEndpoints![0]!.State;
-      return String(state).toLowerCase() === 'rejected' ? state : undefined;
-    }, 'the customer endpoint to be rejected');
+    for (const id of [syncVpce, vpce]) {
+      await waitFor(async () => {
+        const state = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }))).VpcEndpoints![0]!.State;
+        return String(state).toLowerCase() === 'rejected' ? state : undefined;
+      }, `the customer endpoint ${id} to be rejected`);
+    }
   });
 });

@@ -6,7 +6,7 @@ import { Body } from '@leafygreen-ui/typography';
 import { useState } from 'react';
 import { call } from '../api';
 import { allowNonVpcKey, allowNonVpcPath, appEndpointsKey, appEndpointsPath, awsRegionOf, useAppServiceInfos } from '../appservices';
-import { createVpcEndpointCommand } from '../endpoints';
+import { createVpcEndpointCommand } from '../../../src/domain/cloud-commands.js';
 import { AwsInterfaceEndpointFields, useWizardAction, WizardDialog } from '../WizardDialog';
 import { RestrictSwitch } from './AppPrivateEndpoints';
 

@@ -6,7 +6,8 @@ import { useState } from 'react';
 import type { EndpointServiceWire } from '../../../src/api/atlas/wire/private-endpoints.wire.js';
 import { regionsOf } from '../../../src/domain/regions.js';
 import { call } from '../api';
-import { parseForwardingRules } from '../cloud-commands';
+import { usePaymentGate } from '../PaymentPrompt';
+import { parseForwardingRules } from '../../../src/domain/cloud-commands.js';
 import { CopyField } from '../CopyField';
 import { AwsEndpointFields, AzureEndpointFields, GcpEndpointFields } from '../EndpointFields';
 import { createServicePath, PROVIDERS, servicePath, servicesKey, statusText, useService, type Provider } from '../endpoints';
@@ -48,7 +49,8 @@ export function serviceReady(service: EndpointServiceWire | undefined): boolean 
  * provider and region (Next creates the Atlas endpoint service there, or reuses the project's
  * service in that region); while Atlas creates it, describe your network and copy the generated
  * command (copying waits for the service): `aws ec2 create-vpc-endpoint`, `az network
- * private-endpoint create`, or a gcloud script; then enter what your cloud made and Create.
+ * private-endpoint create`, or a gcloud script; then enter what your cloud made and Create. While
+ * the organization has no payment information, the Payment Information step comes first.
  */
 export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
   const client = useQueryClient();
@@ -63,6 +65,7 @@ export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
   const [groupName, setGroupName] = useState('');
   const [rulesText, setRulesText] = useState('');
   const { busy, error, run } = useWizardAction();
+  const payment = usePaymentGate(groupId);
   const service = useService(groupId, provider, serviceId).data;
   const ready = serviceReady(service);
 
@@ -109,7 +112,7 @@ export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
 
   const failed = service?.status === 'FAILED';
   return (
-    <WizardDialog titleId="add-pe-title" title="Create Private Endpoint" steps={STEPS[provider]} step={step} error={error} onClose={onClose}>
+    <WizardDialog titleId="add-pe-title" title="Create Private Endpoint" steps={STEPS[provider]} step={step} error={error} onClose={onClose} payment={payment}>
       {step === 0 && (
         <>
           <fieldset className="row" style={{ border: 'none', padding: 0 }}>

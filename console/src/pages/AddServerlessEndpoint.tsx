@@ -6,9 +6,11 @@ import { useState } from 'react';
 import type { ServerlessInstanceWire, ServerlessTenantEndpointWire } from '../../../src/api/atlas/wire/serverless.wire.js';
 import { findRegion } from '../../../src/domain/regions.js';
 import { call } from '../api';
+import { usePaymentGate } from '../PaymentPrompt';
 import { AwsEndpointFields } from '../EndpointFields';
 import { AwsInterfaceEndpointFields, useWizardAction, WizardDialog } from '../WizardDialog';
-import { createVpcEndpointCommand, statusText } from '../endpoints';
+import { createVpcEndpointCommand } from '../../../src/domain/cloud-commands.js';
+import { statusText } from '../endpoints';
 import { tenantEndpointPath, tenantEndpointsKey, tenantEndpointsPath, useTenantEndpoint } from '../serverless';
 
 const STEPS = ['Serverless Instance', 'Interface Endpoint', 'Finalize Endpoint Connection'] as const;
@@ -24,7 +26,8 @@ interface Props {
  * (its provider and region are filled in; Next asks Atlas for the endpoint, which reserves an
  * endpoint service); while it is reserved, enter your VPC ID and subnet IDs and copy the generated
  * `aws ec2 create-vpc-endpoint` command (copying waits for the service name); then enter the VPC
- * endpoint ID and Create (which registers it with the endpoint).
+ * endpoint ID and Create (which registers it with the endpoint). While the organization has no
+ * payment information, the Payment Information step comes first.
  */
 export function AddServerlessEndpoint({ groupId, instances, onClose }: Props) {
   const client = useQueryClient();
@@ -36,6 +39,7 @@ export function AddServerlessEndpoint({ groupId, instances, onClose }: Props) {
   const [subnetIds, setSubnetIds] = useState('');
   const [vpceId, setVpceId] = useState('');
   const { busy, error, run } = useWizardAction();
+  const payment = usePaymentGate(groupId);
   const instance = awsInstances.find((i) => i.name === instanceName);
   const region = instance ? (findRegion('AWS', instance.providerSettings.regionName)?.providerName ?? instance.providerSettings.regionName) : '';
   const endpoint = useTenantEndpoint(groupId, instanceName, endpointId);
@@ -58,7 +62,15 @@ export function AddServerlessEndpoint({ groupId, instances, onClose }: Props) {
     });
 
   return (
-    <WizardDialog titleId="add-serverless-pe-title" title="Create Private Endpoint for a Serverless Instance" steps={STEPS} step={step} error={error} onClose={onClose}>
+    <WizardDialog
+      titleId="add-serverless-pe-title"
+      title="Create Private Endpoint for a Serverless Instance"
+      steps={STEPS}
+      step={step}
+      error={error}
+      onClose={onClose}
+      payment={payment}
+    >
       {step === 0 && (
         <>
           {awsInstances.length === 0 && <Banner variant="warning">This project has no serverless instance on AWS. Create one first (Admin API or CLI).</Banner>}

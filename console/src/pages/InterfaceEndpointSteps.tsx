@@ -3,9 +3,8 @@ import TextInput from '@leafygreen-ui/text-input';
 import { Body } from '@leafygreen-ui/typography';
 import { useState } from 'react';
 import type { EndpointServiceWire } from '../../../src/api/atlas/wire/private-endpoints.wire.js';
-import { createAzurePrivateEndpointCommand, createGcpEndpointsScript, type AzureNetwork, type GcpNetwork } from '../cloud-commands';
+import { createAzurePrivateEndpointCommand, createGcpEndpointsScript, createVpcEndpointCommand, type AzureNetwork, type GcpNetwork } from '../../../src/domain/cloud-commands.js';
 import { CopyField } from '../CopyField';
-import { createVpcEndpointCommand } from '../endpoints';
 import { AwsInterfaceEndpointFields } from '../WizardDialog';
 
 // The Add Private Endpoint wizard's second step, one per cloud: the customer describes their

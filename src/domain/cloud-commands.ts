@@ -1,5 +1,15 @@
-// The commands the Add Private Endpoint wizard shows for the customer's side on Azure and Google
-// Cloud, as Atlas shows them, and the reading of what the customer pastes back.
+// The commands the console's Add Private Endpoint wizards show for the customer's side on AWS,
+// Azure and Google Cloud, as Atlas shows them, and the reading of what the customer pastes back.
+// Pure functions (no DOM, no I/O): the console bundles them, the unit tests run them under Node.
+
+/** The customer's `aws ec2 create-vpc-endpoint` command, as the wizard shows it. */
+export function createVpcEndpointCommand(region: string, serviceName: string | null, vpcId: string, subnetIds: string): string {
+  const subnets = subnetIds
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .join(' ');
+  return `aws ec2 create-vpc-endpoint --vpc-id ${vpcId || '<your VPC ID>'} --region ${region} --service-name ${serviceName ?? '<creating…>'} --vpc-endpoint-type Interface --subnet-ids ${subnets || '<your subnet IDs>'}`;
+}
 
 /** What the customer entered about their Azure network. */
 export interface AzureNetwork {
@@ -57,31 +67,45 @@ export interface ForwardingRule {
   readonly ipAddress: string;
 }
 
-const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/;
+/** A dotted IPv4 address, each part 0 to 255. */
+function isIpv4(text: string): boolean {
+  const parts = text.split('.');
+  return parts.length === 4 && parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255);
+}
 
 /**
  * Reads forwarding rules from what the customer pastes: the JSON of `gcloud compute
  * forwarding-rules list --format=json` (`name`, `IPAddress`), its table output (a header line
  * starting with NAME is skipped), or lines of "name ip". Each line's first word is the name and its
- * first IPv4 address the IP. Returns the rules and, for lines it cannot read, why.
+ * first IPv4 address the IP. Returns the rules it could read and, for each line or JSON item it
+ * could not, why (such an item is left out of `rules`).
  */
 export function parseForwardingRules(text: string): { rules: ForwardingRule[]; problems: string[] } {
   const trimmed = text.trim();
   if (trimmed.startsWith('[')) {
+    let items: unknown;
     try {
-      const items = JSON.parse(trimmed) as Array<Record<string, unknown>>;
-      const rules = items.map((item) => ({ endpointName: String(item.name ?? item.endpointName ?? ''), ipAddress: String(item.IPAddress ?? item.ipAddress ?? '') }));
-      return { rules, problems: rules.filter((r) => !r.endpointName || !IPV4.test(r.ipAddress)).map((r) => `"${r.endpointName}": no name or IP address`) };
+      items = JSON.parse(trimmed);
     } catch {
       return { rules: [], problems: ['The JSON could not be read.'] };
     }
+    const rules: ForwardingRule[] = [];
+    const problems: string[] = [];
+    (Array.isArray(items) ? items : []).forEach((item: unknown, i) => {
+      const fields = typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {};
+      const name = fields.name ?? fields.endpointName;
+      const ip = fields.IPAddress ?? fields.ipAddress;
+      if (typeof name === 'string' && name !== '' && typeof ip === 'string' && isIpv4(ip)) rules.push({ endpointName: name, ipAddress: ip });
+      else problems.push(`Item ${i + 1} has no name or IP address: ${JSON.stringify(item)}`);
+    });
+    return { rules, problems };
   }
   const rules: ForwardingRule[] = [];
   const problems: string[] = [];
   trimmed.split('\n').forEach((line, i) => {
     const words = line.split(/[\s,]+/).filter(Boolean);
     if (words.length === 0 || words[0] === 'NAME') return;
-    const ip = words.slice(1).find((w) => IPV4.test(w));
+    const ip = words.slice(1).find((w) => isIpv4(w));
     if (ip) rules.push({ endpointName: words[0]!, ipAddress: ip });
     else problems.push(`Line ${i + 1} has no IP address: ${line.trim()}`);
   });
