@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { CloudProvider } from './domain/regions.js';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -82,6 +83,8 @@ export interface RunningPrivlink {
   readonly gcpCloud: LocalCloudGcp | null;
   /** This process's Prometheus metrics (null with `PRIVLINK_METRICS=off`). */
   readonly metrics: PrivlinkMetrics | null;
+  /** The Admin API's Fastify instance (benchmarks drive it with `inject`, without sockets). */
+  readonly api: FastifyInstance;
   /** Where the App Services front end answers on its public side (`services.<domain>`); null without the local cloud. */
   appServicesPublicAddress(): Promise<{ host: string; port: number } | null>;
   close(): Promise<void>;
@@ -328,7 +331,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
 
     const gcpFile = gcpCloud && gcpKeyFiles ? gcpBootstrapOf(gcpCloud, gcpKeyFiles) : null;
     const dns = { host: DNS_HOST, port: dataPlane.dnsPort };
-    const file = writeBootstrapFileFor(config.dataDir, bootstrap.key, apiUrl, dns, localCloud, localCloudUrl, azureCloud, gcpFile, dataPlane.caPath);
+    const appServicesPublic = localCloud ? (await dataPlane.ensureAppServicesFrontEnd()).public : null;
+    const file = writeBootstrapFileFor(config.dataDir, bootstrap.key, apiUrl, dns, appServicesPublic, localCloud, localCloudUrl, azureCloud, gcpFile, dataPlane.caPath);
     if (bootstrap.key) await claimBootstrapKey(ctx, bootstrap.key);
     if (!file) {
       log.warn(
@@ -348,6 +352,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       azureCloud,
       gcpCloud,
       metrics,
+      api,
       appServicesPublicAddress: async () => (localCloud ? (await dataPlane.ensureAppServicesFrontEnd()).public : null),
       close,
     };
@@ -366,6 +371,7 @@ function writeBootstrapFileFor(
   key: BootstrapKey | null,
   apiUrl: string,
   dns: { host: string; port: number },
+  appServicesPublic: { host: string; port: number } | null,
   localCloud: LocalCloudAws | null,
   localCloudUrl: string | null,
   azureCloud: LocalCloudAzure | null,
@@ -383,6 +389,7 @@ function writeBootstrapFileFor(
     privateKey: identity.privateKey,
     baseUrl: apiUrl,
     dns,
+    ...(appServicesPublic ? { appServices: { public: appServicesPublic } } : {}),
     ...(localCloud && localCloudUrl
       ? {
           localCloud: {

@@ -20,6 +20,12 @@ export interface BootstrapFile {
    * release of the file; absent in files written before.
    */
   dns?: { host: string; port: number };
+  /**
+   * With the local cloud: where the simulated App Services front end answers clients outside any
+   * VPC (its public side; inside a VPC, clients reach it through their private endpoints). Added
+   * after the first release of the file; absent in files written before.
+   */
+  appServices?: { public: { host: string; port: number } };
   localCloud?: {
     endpoint: string;
     /** The customer account (its VPCs, subnets, endpoints): for `aws ec2 … --endpoint-url`. */

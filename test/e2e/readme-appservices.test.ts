@@ -84,9 +84,12 @@ test('the README App Services walkthrough works as written: login, service infos
   // 6. legacy refused in App Services' error shape
   assert.match(out, /^400$/m);
   assert.match(out, /^\{"error":"endpoint_type \\"legacy\\" cannot be created; use \\"general\\" or \\"sync\\"","error_code":"InvalidParameter"\}$/m);
-  // 6. the toggle
+  // 7. outside the VPC: 404 while restricted; the toggle; then served from outside
+  assert.match(out, /^404$/m);
   assert.match(out, /^204$/m);
   assert.match(out, /^\{"allow_non_vpc_client_requests":true\}$/m);
+  assert.ok(out.indexOf('\n404\n') < out.indexOf('{"allow_non_vpc_client_requests":true}'), '404 before the toggle');
+  assert.match(out, /^\{"deployment_model":"LOCAL","location":"US-VA","hostname":"http:\/\/127\.0\.0\.1:\d+","ws_hostname":"ws:\/\/127\.0\.0\.1:\d+"\}$/m);
   // 8. deleted: the customer's endpoints are rejected
   assert.match(out, /^rejected\trejected$/m);
 });

@@ -85,6 +85,8 @@ export class DataPlaneHost implements EndpointAddressBook {
   private waiters: Array<{ resolve(worker: Worker): void; reject(error: Error): void }> = [];
   private readonly calls = new PendingRequests<EnsureResult | AppServicesFrontEndAddresses | SimulatedNodeStatus[] | null>();
   private readonly nodes = new Map<string, Readonly<Record<string, NodeAddress>>>();
+  /** The App Services front end's public port, kept across worker restarts. */
+  private appServicesPublicPort: number | undefined;
   private readonly feed: SnapshotFeed | undefined;
   private readonly bounds: LookupBounds;
   private dnsPortBound = 0;
@@ -173,10 +175,16 @@ export class DataPlaneHost implements EndpointAddressBook {
 
   /**
    * Starts the App Services front end in the worker (once; idempotent): where it listens behind
-   * the endpoint services (PROXY v2) and on its public side. A restarted worker starts a new one.
+   * the endpoint services (PROXY v2) and on its public side. A restarted worker starts a new one,
+   * on the same public port when it is free (the address `bootstrap.json` gives users).
    */
   async ensureAppServicesFrontEnd(): Promise<AppServicesFrontEndAddresses> {
-    return (await this.request({ method: 'ensureAppServicesFrontEnd' })) as AppServicesFrontEndAddresses;
+    const addresses = (await this.request({
+      method: 'ensureAppServicesFrontEnd',
+      ...(this.appServicesPublicPort ? { publicPort: this.appServicesPublicPort } : {}),
+    })) as AppServicesFrontEndAddresses;
+    this.appServicesPublicPort ??= addresses.public.port;
+    return addresses;
   }
 
   /** Stops a cluster's simulated nodes, or a serverless instance's front end (idempotent). */

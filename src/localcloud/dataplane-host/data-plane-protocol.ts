@@ -78,7 +78,7 @@ export type RuntimeCall =
   /** The node fault switch: takes one simulated node of a cluster down or brings it back; answered with the cluster's nodes. */
   | { readonly method: 'setNodeState'; readonly clusterId: string; readonly targetName: string; readonly state: SimulatedNodeState }
   /** Starts the App Services front end once (idempotent); answered with its private and public addresses. */
-  | { readonly method: 'ensureAppServicesFrontEnd' };
+  | { readonly method: 'ensureAppServicesFrontEnd'; readonly publicPort?: number };
 
 /** A question the worker asks the main thread (store lookups). */
 export type Lookup =

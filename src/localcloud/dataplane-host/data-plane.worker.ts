@@ -145,6 +145,7 @@ async function call(request: RuntimeCall) {
           ask({ kind: 'appAccess', clientAppId, ...(endpointId ? { endpointId } : {}), ...(clientAddress ? { clientAddress } : {}), channel }),
         ) as Promise<FrontEndAccess>,
       log: log.child({ component: 'appservices-front-end' }),
+      ...(request.publicPort ? { publicPort: request.publicPort } : {}),
     });
     appServicesFrontEnd.catch(() => (appServicesFrontEnd = undefined));
     const running = await appServicesFrontEnd;

@@ -19,6 +19,8 @@ export interface AppServicesFrontEndOptions {
   /** Asks whether `clientAppId` is served for a request arriving `via` on `channel`. */
   readonly access: (clientAppId: string, via: FrontEndVia, channel: 'general' | 'sync') => Promise<FrontEndAccess>;
   readonly log: Logger;
+  /** The public side's port when free (the one an earlier front end of this process had), else any. */
+  readonly publicPort?: number;
 }
 
 export interface RunningAppServicesFrontEnd {
@@ -141,7 +143,7 @@ export async function startAppServicesFrontEnd(options: AppServicesFrontEndOptio
     http.emit('connection', socket);
   });
   const privateAddress = await listen(privateServer);
-  const publicAddress = await listen(publicServer);
+  const publicAddress = await listen(publicServer, options.publicPort).catch(() => listen(publicServer));
   options.log.info('simulated App Services front end running (it runs no app code)', { private: privateAddress, public: publicAddress });
   return {
     private: privateAddress,
@@ -228,10 +230,10 @@ function frame(opcode: number, payload: Buffer): Buffer {
   return Buffer.concat([Buffer.from([0x80 | opcode, body.length]), body]);
 }
 
-function listen(server: Server): Promise<{ host: string; port: number }> {
+function listen(server: Server, port = 0): Promise<{ host: string; port: number }> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address() as { port: number };
       resolve({ host: '127.0.0.1', port: address.port });
     });
