@@ -3,6 +3,8 @@ import { findAppRegion } from '../domain/appservices-app.js';
 import { decideAppEndpoint, type AppEndpointRecord, type AppEndpointServiceRecord } from '../domain/appservices-endpoint.js';
 import { decideEndpointService, type EndpointService, type EndpointServiceStatus } from '../domain/endpoint-service.js';
 import { isEmptyRef, ProviderError, type CloudProviderAdapter, type EndpointServiceSpec, type ProviderRef } from '../providers/cloud-provider.js';
+import { newObjectId } from '../domain/object-id.js';
+import { APPSERVICES_ENDPOINT_SERVICE_WORK } from '../domain/work-kinds.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
 import { pollInterval, providerFailureMessage, type ReconcileContext } from './reconcile-context.js';
@@ -42,13 +44,18 @@ export function appServicesEndpointServiceReconciler(ctx: ReconcileContext): Rec
     const fields = { projectId: service.projectId, appServicesEndpointServiceId: service.id, region: service.providerRegion, endpointType: service.endpointType };
 
     if (decision.action === 'forget') {
-      await inTransaction(ctx, async ({ repos: tx }) => {
+      await inTransaction(ctx, async ({ repos: tx, enqueue }) => {
         const current = await tx.appServicesEndpoints.lockService(service.id);
-        if (!current?.deleteRequested) return; // an app asked for it again meanwhile
+        if (!current?.deleteRequested) return;
         for (const endpoint of await tx.appServicesEndpoints.listForService(service.projectId, service.providerRegion, service.endpointType)) {
           if (endpoint.deleteRequested) await tx.appServicesEndpoints.deleteEndpoint(endpoint.id);
         }
         await tx.appServicesEndpoints.deleteService(service.id);
+        // An app came to the region while this service was going: its successor starts now.
+        if (await tx.appServicesApps.regionInUse(service.projectId, service.providerRegion)) {
+          const successor = await tx.appServicesEndpoints.ensureService(service.projectId, service.providerRegion, service.endpointType, newObjectId(now), now);
+          await enqueue(APPSERVICES_ENDPOINT_SERVICE_WORK, successor.id);
+        }
       });
       ctx.log.info('App Services endpoint service deleted', { ...fields, from: service.status, to: 'DELETED' });
       return DONE;

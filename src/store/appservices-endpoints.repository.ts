@@ -38,8 +38,10 @@ export class AppServicesEndpointsRepository {
   // --- endpoint services
 
   /**
-   * Makes sure the service of (project, region, type) exists and is not being deleted; returns its
-   * id and whether anything changed (so the caller enqueues it).
+   * Makes sure the service of (project, region, type) exists; returns its id and whether anything
+   * changed (so the caller enqueues it). A service being deleted is left to finish (its cloud
+   * resources may already be gone, and the idempotency tokens of their creation spent): its
+   * successor is made when the reconciler forgets it, if an app still needs the region.
    */
   async ensureService(projectId: string, providerRegion: string, endpointType: AppEndpointType, id: string, now: Date): Promise<{ id: string; changed: boolean }> {
     const existing = await this.db
@@ -51,9 +53,7 @@ export class AppServicesEndpointsRepository {
       .forUpdate()
       .executeTakeFirst();
     if (existing) {
-      if (!existing.delete_requested) return { id: existing.id, changed: false };
-      await this.db.updateTable('appservices_endpoint_services').set({ delete_requested: false, updated_at: now }).where('id', '=', existing.id).execute();
-      return { id: existing.id, changed: true };
+      return { id: existing.id, changed: existing.delete_requested };
     }
     await this.db
       .insertInto('appservices_endpoint_services')

@@ -410,4 +410,44 @@ describe('App Services private endpoints on the local cloud', () => {
       (r) => statusOf(r) === 'gone',
     );
   });
+
+  test('an app that comes to a region while its endpoint services are going gets new ones once they are gone', async () => {
+    const region = 'eu-central-1';
+    const apps = `/groups/${stack.projectId}/apps`;
+    type Info = { service_name?: string; endpoint_type: string };
+    const named = (r: V3Response) => Array.isArray(r.json) && (r.json as Info[]).length === 2 && (r.json as Info[]).every((i) => typeof i.service_name === 'string');
+    const leaving = await v3.post(apps, { name: 'Leaving', deployment_model: 'LOCAL', provider_region: `aws-${region}` });
+    assert.equal(leaving.status, 201, leaving.text);
+    const leavingBase = `${apps}/${(leaving.json as { _id: string })._id}`;
+    const old = ((await until(() => v3.get(`${leavingBase}/security/private_endpoint_service_infos`), named)).json as Info[]).map((i) => i.service_name!);
+
+    // The cloud holds the deletion of the region's services while the only app leaves and another comes.
+    const cloud = stack.running.localCloud!;
+    await cloud.setFault('DeleteVpcEndpointServiceConfigurations', { kind: 'error', code: 'InternalFailure', message: 'Held by the test.', status: 500 });
+    let arrivingBase: string;
+    try {
+      assert.equal((await v3.delete(leavingBase)).status, 204);
+      const arriving = await v3.post(apps, { name: 'Arriving', deployment_model: 'LOCAL', provider_region: `aws-${region}` });
+      assert.equal(arriving.status, 201, arriving.text);
+      arrivingBase = `${apps}/${(arriving.json as { _id: string })._id}`;
+      // The going services are not offered to the new app.
+      const during = await v3.get(`${arrivingBase}/security/private_endpoint_service_infos`);
+      assert.deepEqual([during.status, during.json], [200, []]);
+    } finally {
+      await cloud.setFault('DeleteVpcEndpointServiceConfigurations', null);
+    }
+
+    const fresh = ((await until(() => v3.get(`${arrivingBase}/security/private_endpoint_service_infos`), named)).json as Info[]).map((i) => i.service_name!);
+    assert.ok(fresh.every((name) => !old.includes(name)), `new services: ${fresh.join(', ')} after ${old.join(', ')}`);
+    const configs = (await stack.providerEc2(region).send(new DescribeVpcEndpointServiceConfigurationsCommand({}))).ServiceConfigurations ?? [];
+    for (const name of fresh) assert.equal(configs.find((c) => c.ServiceName === name)?.ServiceState, 'Available', `${name} is Available in the cloud`);
+    const vpce = await customerEndpoint(stack.customerEc2(region), fresh[0]!, { zone: `${region}a` });
+    const registered = await v3.post(`${arrivingBase}/security/private_endpoints`, { cloud_provider_region: `aws-${region}`, cloud_provider_endpoint_id: vpce, endpoint_type: 'general' });
+    assert.equal(registered.status, 201, registered.text);
+    await until(
+      () => v3.get(`${arrivingBase}/security/private_endpoints/${(registered.json as { _id: string })._id}`),
+      (r) => statusOf(r) === 'AVAILABLE',
+    );
+    assert.equal((await v3.delete(arrivingBase)).status, 204);
+  });
 });
