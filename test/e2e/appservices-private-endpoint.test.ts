@@ -438,11 +438,18 @@ describe('App Services private endpoints on the local cloud', () => {
     }
 
     const fresh = ((await until(() => v3.get(`${arrivingBase}/security/private_endpoint_service_infos`), named)).json as Info[]).map((i) => i.service_name!);
-    assert.ok(fresh.every((name) => !old.includes(name)), `new services: ${fresh.join(', ')} after ${old.join(', ')}`);
+    assert.ok(
+      fresh.every((name) => !old.includes(name)),
+      `new services: ${fresh.join(', ')} after ${old.join(', ')}`,
+    );
     const configs = (await stack.providerEc2(region).send(new DescribeVpcEndpointServiceConfigurationsCommand({}))).ServiceConfigurations ?? [];
     for (const name of fresh) assert.equal(configs.find((c) => c.ServiceName === name)?.ServiceState, 'Available', `${name} is Available in the cloud`);
     const vpce = await customerEndpoint(stack.customerEc2(region), fresh[0]!, { zone: `${region}a` });
-    const registered = await v3.post(`${arrivingBase}/security/private_endpoints`, { cloud_provider_region: `aws-${region}`, cloud_provider_endpoint_id: vpce, endpoint_type: 'general' });
+    const registered = await v3.post(`${arrivingBase}/security/private_endpoints`, {
+      cloud_provider_region: `aws-${region}`,
+      cloud_provider_endpoint_id: vpce,
+      endpoint_type: 'general',
+    });
     assert.equal(registered.status, 201, registered.text);
     await until(
       () => v3.get(`${arrivingBase}/security/private_endpoints/${(registered.json as { _id: string })._id}`),
