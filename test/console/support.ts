@@ -52,7 +52,8 @@ export async function signIn(page: Page, url: string, publicKey: string, private
   await page.goto(url);
   await page.getByRole('button', { name: 'Sign In' }).waitFor();
   await page.getByRole('button', { name: 'API key', exact: true }).click();
-  await page.getByLabel('Public Key').waitFor();
+  // The API-key fields are new after the click: wait for them by id, then for their label ids.
+  await page.locator('#public-key').waitFor();
   await page.waitForFunction('document.querySelector(\'[aria-labelledby$="-undefined"]\') === null');
   await page.getByLabel('Public Key').fill(publicKey);
   await page.getByLabel('Private Key').fill(privateKey);
@@ -64,6 +65,7 @@ export async function signInWithEmail(page: Page, url: string, email: string, pa
   await page.goto(url);
   await page.getByRole('button', { name: 'Sign In' }).waitFor();
   await page.getByRole('button', { name: 'Email', exact: true }).click();
+  await page.locator('#email').waitFor();
   await page.waitForFunction('document.querySelector(\'[aria-labelledby$="-undefined"]\') === null');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
