@@ -35,6 +35,13 @@ const LEFT_BEHIND: Record<Provider, string> = {
   GCP: 'Your forwarding rules and addresses in Google Cloud stay in your VPC until you delete them there (gcloud compute forwarding-rules delete).',
 };
 
+/** What the customer does with a rejected endpoint, per cloud (it stays on the customer's side). */
+const REJECTED_LEFT_BEHIND: Record<Provider, string> = {
+  AWS: 'A rejected endpoint stays in your VPC: delete it in your AWS account (aws ec2 delete-vpc-endpoints).',
+  AZURE: 'A rejected private endpoint stays in your VNet: delete it in your Azure subscription (az network private-endpoint delete).',
+  GCP: 'Rejected forwarding rules stay in your VPC: delete them and their addresses in your Google Cloud project (gcloud compute forwarding-rules delete).',
+};
+
 /** The endpoint as the table shows it: its id, with the Azure IP address or the Google Cloud rules. */
 function EndpointCell({ endpointId, endpoint }: { endpointId: string | undefined; endpoint: InterfaceEndpointWire | undefined }) {
   if (!endpointId) return <>—</>;
@@ -99,7 +106,7 @@ export function PrivateEndpointTable({ groupId, services, canWrite }: { groupId:
                 <td data-column="endpoint-status">
                   <StatusBadge status={endpointId ? status : undefined} />
                   {error && <Body className="error">{error}</Body>}
-                  {status === 'REJECTED' && <Body>A rejected endpoint stays in your VPC: delete it in your AWS account (aws ec2 delete-vpc-endpoints).</Body>}
+                  {status === 'REJECTED' && <Body>{REJECTED_LEFT_BEHIND[service.cloudProvider]}</Body>}
                 </td>
                 {canWrite && (
                   <td>
