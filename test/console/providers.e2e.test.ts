@@ -105,6 +105,8 @@ describe('Add Private Endpoint on Azure and Google Cloud', () => {
     await page.getByText('No private endpoints yet.').waitFor();
     await page.getByRole('button', { name: 'Add Private Endpoint' }).click();
     const group = page.getByRole('group', { name: 'Cloud Provider' });
+    // The wizard first reads the organization (payment information), then shows the providers.
+    await group.getByRole('button', { name: 'AWS', exact: true }).waitFor();
     assert.deepEqual(await group.getByRole('button').allTextContents(), ['AWS', 'Azure', 'Google Cloud']);
     await page.getByRole('button', { name: 'Cancel' }).click();
   });
