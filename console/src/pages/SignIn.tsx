@@ -13,6 +13,16 @@ type Method = 'email' | 'apiKey';
  * Sign in as a console user (email + password) or with an organization API key (public + private
  * key); the server keeps the session, the browser only its HttpOnly cookie.
  */
+/** The two fields of each way in: the name (email or public key), then the secret (id, label, input type). */
+const EMAIL_FIELDS = [
+  ['email', 'Email', 'email'],
+  ['password', 'Password', 'password'],
+] as const;
+const API_KEY_FIELDS = [
+  ['public-key', 'Public Key', 'text'],
+  ['private-key', 'Private Key', 'password'],
+] as const;
+
 export function SignIn() {
   const client = useQueryClient();
   const [method, setMethod] = useState<Method>('email');
@@ -59,35 +69,18 @@ export function SignIn() {
             : "Use an organization API key: its public key and private key. The console acts with the key's roles."}
         </Body>
         {error && <Banner variant="danger">{error}</Banner>}
-        {method === 'email' ? (
-          <>
-            <TextInput key="email" id="email" label="Email" type="email" autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} required />
-            <TextInput
-              key="password"
-              id="password"
-              label="Password"
-              type="password"
-              autoComplete="current-password"
-              value={secret}
-              onChange={(e) => setSecret(e.target.value)}
-              required
-            />
-          </>
-        ) : (
-          <>
-            <TextInput key="public-key" id="public-key" label="Public Key" autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} required />
-            <TextInput
-              key="private-key"
-              id="private-key"
-              label="Private Key"
-              type="password"
-              autoComplete="current-password"
-              value={secret}
-              onChange={(e) => setSecret(e.target.value)}
-              required
-            />
-          </>
-        )}
+        {(method === 'email' ? EMAIL_FIELDS : API_KEY_FIELDS).map(([id, label, type], i) => (
+          <TextInput
+            key={id}
+            id={id}
+            label={label}
+            type={type}
+            autoComplete={i === 0 ? 'username' : 'current-password'}
+            value={i === 0 ? name : secret}
+            onChange={(e) => (i === 0 ? setName : setSecret)(e.target.value)}
+            required
+          />
+        ))}
         <Button type="submit" variant="primary" disabled={busy || !name || !secret}>
           Sign In
         </Button>
