@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import Banner from '@leafygreen-ui/banner';
 import Button from '@leafygreen-ui/button';
-import TextInput from '@leafygreen-ui/text-input';
+import TextField from './TextField';
 import { Body } from '@leafygreen-ui/typography';
 import { useState } from 'react';
 import type { DatabaseUserWire } from '../../src/api/atlas/wire/database-users.wire.js';
@@ -66,9 +66,9 @@ export function CreateDatabaseUser({ groupId, onCreated }: Props) {
       </Body>
       <Body>This project has no MongoDB users. To access the cluster, create one with the Atlas Admin role, then use it to connect in the following step.</Body>
       {error && <Banner variant="danger">{error}</Banner>}
-      <TextInput id="db-username" label="Username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
+      <TextField id="db-username" label="Username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
       <div className="row" style={{ alignItems: 'flex-end' }}>
-        <TextInput id="db-password" label="Password" type="text" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+        <TextField id="db-password" label="Password" type="text" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
         <Button onClick={() => setPassword(securePassword())}>Autogenerate Secure Password</Button>
       </div>
       <div className="row">

@@ -1,4 +1,4 @@
-import TextInput from '@leafygreen-ui/text-input';
+import TextField from './TextField';
 import { Body } from '@leafygreen-ui/typography';
 import { parseForwardingRules } from '../../src/domain/cloud-commands.js';
 
@@ -8,7 +8,7 @@ import { parseForwardingRules } from '../../src/domain/cloud-commands.js';
 
 export function AwsEndpointFields({ idPrefix, endpointId, onEndpointId }: { idPrefix: string; endpointId: string; onEndpointId: (value: string) => void }) {
   return (
-    <TextInput
+    <TextField
       id={`${idPrefix}vpc-endpoint-id`}
       label="Your VPC Endpoint ID"
       description="The endpoint ID AWS gave your interface endpoint (VPC dashboard → Endpoints → Endpoint ID), vpce- and 17 characters."
@@ -30,7 +30,7 @@ interface AzureProps {
 export function AzureEndpointFields({ idPrefix, resourceId, onResourceId, ipAddress, onIpAddress }: AzureProps) {
   return (
     <>
-      <TextInput
+      <TextField
         id={`${idPrefix}azure-resource-id`}
         label="Private Endpoint Resource ID"
         description="The resource ID of your private endpoint (Azure portal → Private endpoint → Properties, or the id the az command printed)."
@@ -38,7 +38,7 @@ export function AzureEndpointFields({ idPrefix, resourceId, onResourceId, ipAddr
         value={resourceId}
         onChange={(e) => onResourceId(e.target.value)}
       />
-      <TextInput
+      <TextField
         id={`${idPrefix}azure-ip`}
         label="Private Endpoint IP Address"
         description="The private IP address of your private endpoint in your VNet (its network interface)."
@@ -66,14 +66,14 @@ export function GcpEndpointFields({ idPrefix, groupName, onGroupName, projectId,
   const { rules, problems } = parseForwardingRules(rulesText);
   return (
     <>
-      <TextInput
+      <TextField
         id={`${idPrefix}gcp-project-id`}
         label="Google Cloud Project ID"
         description="The project that holds your VPC and forwarding rules."
         value={projectId}
         onChange={(e) => onProjectId(e.target.value)}
       />
-      <TextInput
+      <TextField
         id={`${idPrefix}gcp-group-name`}
         label="Endpoint Group Name"
         description="The prefix you gave your forwarding rules."

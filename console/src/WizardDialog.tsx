@@ -1,6 +1,6 @@
 import Banner from '@leafygreen-ui/banner';
 import Modal from '@leafygreen-ui/modal';
-import TextInput from '@leafygreen-ui/text-input';
+import TextField from './TextField';
 import { Body, H3 } from '@leafygreen-ui/typography';
 import { useState, type ReactNode } from 'react';
 import { problemText } from './api';
@@ -95,7 +95,7 @@ interface InterfaceEndpointProps {
 export function AwsInterfaceEndpointFields({ idPrefix, vpcId, onVpcId, subnetIds, onSubnetIds, ready, command }: InterfaceEndpointProps) {
   return (
     <>
-      <TextInput
+      <TextField
         id={`${idPrefix}vpc-id`}
         label="Your VPC ID"
         description="Unique identifier of your AWS VPC (VPC dashboard)."
@@ -103,7 +103,7 @@ export function AwsInterfaceEndpointFields({ idPrefix, vpcId, onVpcId, subnetIds
         value={vpcId}
         onChange={(e) => onVpcId(e.target.value)}
       />
-      <TextInput
+      <TextField
         id={`${idPrefix}subnet-ids`}
         label="Your Subnet IDs"
         description="Subnets of that VPC, separated by spaces or commas (Subnet dashboard)."

@@ -120,4 +120,34 @@ describe('web console: IP Access List', () => {
       ['10.1.0.0/16'],
     );
   });
+
+  test('no two fields are ever labelled by one label, not even on their first render (sign-in, Add IP Address)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      // Every DOM change is checked as it lands: an input whose aria-labelledby names the same
+      // element as another input's, or an element that is not there, is recorded.
+      await context.addInitScript(`
+        window.labelFaults = [];
+        new MutationObserver(() => {
+          const seen = new Map();
+          for (const input of document.querySelectorAll('input[aria-labelledby]')) {
+            const labelId = input.getAttribute('aria-labelledby');
+            if (!document.getElementById(labelId)) window.labelFaults.push(input.id + ': no element ' + labelId);
+            if (seen.has(labelId)) window.labelFaults.push(seen.get(labelId) + ' and ' + input.id + ' share ' + labelId);
+            seen.set(labelId, input.id);
+          }
+        }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-labelledby', 'id'] });
+      `);
+      const watched = await context.newPage();
+      watched.setDefaultTimeout(TIMEOUT);
+      await signIn(watched, stack.bootstrap.publicKey, stack.bootstrap.privateKey);
+      await watched.getByRole('tab', { name: 'IP Access List' }).click();
+      await watched.getByRole('button', { name: 'Add IP Address' }).click();
+      await watched.getByLabel('Comment').waitFor();
+      assert.equal((await watched.locator('input[aria-labelledby]').count()) >= 2, true, 'the dialog has labelled fields');
+      assert.deepEqual(await watched.evaluate('window.labelFaults'), []);
+    } finally {
+      await context.close();
+    }
+  });
 });

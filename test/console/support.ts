@@ -44,17 +44,13 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 
 /**
  * Opens the console at `url`, chooses "API key" and submits the sign-in form with the key, finding
- * the fields by their labels. The console's form fields give their labels ids in an effect after
- * the first render; until then both labels briefly share one id, so this waits for the ids to
- * settle before looking a field up by its label (a label lookup in that instant matches both fields).
+ * the fields by their labels.
  */
 export async function signIn(page: Page, url: string, publicKey: string, privateKey: string): Promise<void> {
   await page.goto(url);
   await page.getByRole('button', { name: 'Sign In' }).waitFor();
   await page.getByRole('button', { name: 'API key', exact: true }).click();
-  // The API-key fields are new after the click: wait for them by id, then for their label ids.
   await page.locator('#public-key').waitFor();
-  await page.waitForFunction('document.querySelector(\'[aria-labelledby$="-undefined"]\') === null');
   await page.getByLabel('Public Key').fill(publicKey);
   await page.getByLabel('Private Key').fill(privateKey);
   await page.getByRole('button', { name: 'Sign In' }).click();
@@ -66,7 +62,6 @@ export async function signInWithEmail(page: Page, url: string, email: string, pa
   await page.getByRole('button', { name: 'Sign In' }).waitFor();
   await page.getByRole('button', { name: 'Email', exact: true }).click();
   await page.locator('#email').waitFor();
-  await page.waitForFunction('document.querySelector(\'[aria-labelledby$="-undefined"]\') === null');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign In' }).click();

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import Banner from '@leafygreen-ui/banner';
 import Button from '@leafygreen-ui/button';
-import TextInput from '@leafygreen-ui/text-input';
+import TextField from '../TextField';
 import { Body } from '@leafygreen-ui/typography';
 import { useState } from 'react';
 import { call } from '../api';
@@ -129,7 +129,7 @@ export function AddAppPrivateEndpoint({ groupId, appId, providerRegion, first, o
 
       {step === 2 && (
         <>
-          <TextInput
+          <TextField
             id="app-vpc-endpoint-id"
             label="Your VPC Endpoint ID"
             description="The ID AWS gave your interface endpoint (it starts with vpce-): in the command's output, or VPC dashboard → Endpoints."
@@ -137,7 +137,7 @@ export function AddAppPrivateEndpoint({ groupId, appId, providerRegion, first, o
             value={vpceId}
             onChange={(e) => setVpceId(e.target.value)}
           />
-          <TextInput
+          <TextField
             id="app-endpoint-comment"
             label="Comment"
             optional

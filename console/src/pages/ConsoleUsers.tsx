@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Banner from '@leafygreen-ui/banner';
 import Button from '@leafygreen-ui/button';
 import ConfirmationModal from '@leafygreen-ui/confirmation-modal';
-import TextInput from '@leafygreen-ui/text-input';
+import TextField from '../TextField';
 import { Body, H2, H3 } from '@leafygreen-ui/typography';
 import { useState, type FormEvent } from 'react';
 import type { ConsoleUserListWire, ConsoleUserWire } from '../../../src/api/atlas/wire/console-users.wire.js';
@@ -125,8 +125,8 @@ function AddUserForm({ orgId, projects }: { orgId: string; projects: readonly Pr
       </H3>
       {error && <Banner variant="danger">{error}</Banner>}
       {created && <Banner variant="success">Console user {created} created: they can sign in now.</Banner>}
-      <TextInput id="new-user-email" label="Email" type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} required />
-      <TextInput
+      <TextField id="new-user-email" label="Email" type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} required />
+      <TextField
         id="new-user-password"
         label="Password"
         type="password"

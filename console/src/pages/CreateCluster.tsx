@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import Banner from '@leafygreen-ui/banner';
 import Button from '@leafygreen-ui/button';
 import Modal from '@leafygreen-ui/modal';
-import TextInput from '@leafygreen-ui/text-input';
+import TextField from '../TextField';
 import { Body, H3 } from '@leafygreen-ui/typography';
 import { useState } from 'react';
 import { regionsOf, type CloudProvider } from '../../../src/domain/regions.js';
@@ -85,7 +85,7 @@ export function CreateCluster({ groupId, onClose }: { groupId: string; onClose: 
           Deploy your cluster
         </H3>
         {error && <Banner variant="danger">{error}</Banner>}
-        <TextInput
+        <TextField
           id="cluster-name"
           label="Cluster Name"
           description="Letters, digits and hyphens; it cannot be changed later."

@@ -1,5 +1,5 @@
 import Banner from '@leafygreen-ui/banner';
-import TextInput from '@leafygreen-ui/text-input';
+import TextField from '../TextField';
 import { Body } from '@leafygreen-ui/typography';
 import { useState } from 'react';
 import type { EndpointServiceWire } from '../../../src/api/atlas/wire/private-endpoints.wire.js';
@@ -62,22 +62,22 @@ export function AzureInterfaceStep({ service, ready, fields }: StepProps) {
   const complete = [resourceGroup, vnet, subnet, endpointName].every((v) => v.trim() !== '');
   return (
     <>
-      <TextInput
+      <TextField
         id="azure-resource-group"
         label="Resource Group Name"
         description="The resource group of your VNet."
         value={resourceGroup}
         onChange={(e) => set({ resourceGroup: e.target.value })}
       />
-      <TextInput id="azure-vnet" label="Virtual Network Name" description="The VNet your application runs in." value={vnet} onChange={(e) => set({ vnet: e.target.value })} />
-      <TextInput
+      <TextField id="azure-vnet" label="Virtual Network Name" description="The VNet your application runs in." value={vnet} onChange={(e) => set({ vnet: e.target.value })} />
+      <TextField
         id="azure-subnet"
         label="Subnet Name"
         description="The subnet of that VNet for the private endpoint."
         value={subnet}
         onChange={(e) => set({ subnet: e.target.value })}
       />
-      <TextInput
+      <TextField
         id="azure-endpoint-name"
         label="Private Endpoint Name"
         description="A name for the private endpoint Azure creates."
@@ -100,16 +100,16 @@ export function GcpInterfaceStep({ region, service, ready, fields }: StepProps &
   const complete = [projectId, vpc, subnet, prefix].every((v) => v.trim() !== '');
   return (
     <>
-      <TextInput
+      <TextField
         id="gcp-wizard-project-id"
         label="Your Google Cloud Project ID"
         description="The project of your VPC."
         value={projectId}
         onChange={(e) => set({ projectId: e.target.value })}
       />
-      <TextInput id="gcp-vpc" label="VPC Name" description="The VPC network your application runs in." value={vpc} onChange={(e) => set({ vpc: e.target.value })} />
-      <TextInput id="gcp-subnet" label="Subnet Name" description={`A subnet of that VPC in ${region}.`} value={subnet} onChange={(e) => set({ subnet: e.target.value })} />
-      <TextInput
+      <TextField id="gcp-vpc" label="VPC Name" description="The VPC network your application runs in." value={vpc} onChange={(e) => set({ vpc: e.target.value })} />
+      <TextField id="gcp-subnet" label="Subnet Name" description={`A subnet of that VPC in ${region}.`} value={subnet} onChange={(e) => set({ subnet: e.target.value })} />
+      <TextField
         id="gcp-prefix"
         label="Private Service Connect Endpoint Prefix"
         description="Starts the names of your addresses and forwarding rules, and names the endpoint group (lowercase letters, digits, hyphens)."

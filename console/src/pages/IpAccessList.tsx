@@ -4,7 +4,7 @@ import Badge from '@leafygreen-ui/badge';
 import Button from '@leafygreen-ui/button';
 import ConfirmationModal from '@leafygreen-ui/confirmation-modal';
 import Modal from '@leafygreen-ui/modal';
-import TextInput from '@leafygreen-ui/text-input';
+import TextField from '../TextField';
 import { Body, H3 } from '@leafygreen-ui/typography';
 import { useState } from 'react';
 import type { NetworkPermissionEntryWire } from '../../../src/api/atlas/wire/access-list.wire.js';
@@ -151,14 +151,14 @@ function AddEntryDialog({ groupId, onClose }: { groupId: string; onClose: () => 
             Allow Access from Anywhere
           </Button>
         </div>
-        <TextInput
+        <TextField
           id="access-list-entry"
           label="Access List Entry"
           description="An IP address (IPv4 or IPv6), a CIDR block such as 10.0.0.0/16, or an AWS security group ID."
           value={value}
           onChange={(e) => setValue(e.target.value)}
         />
-        <TextInput id="access-list-comment" label="Comment" optional description="Up to 80 characters." value={comment} onChange={(e) => setComment(e.target.value)} />
+        <TextField id="access-list-comment" label="Comment" optional description="Up to 80 characters." value={comment} onChange={(e) => setComment(e.target.value)} />
         <div className="row">
           <label>
             <input type="checkbox" checked={temporary} onChange={(e) => setTemporary(e.target.checked)} /> This entry is temporary and will be deleted in

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import Banner from '@leafygreen-ui/banner';
 import Button from '@leafygreen-ui/button';
-import TextInput from '@leafygreen-ui/text-input';
+import TextField from '../TextField';
 import { Body, H2 } from '@leafygreen-ui/typography';
 import { useState, type FormEvent } from 'react';
 import { call, problemText, setCsrfToken } from '../api';
@@ -70,7 +70,7 @@ export function SignIn() {
         </Body>
         {error && <Banner variant="danger">{error}</Banner>}
         {(method === 'email' ? EMAIL_FIELDS : API_KEY_FIELDS).map(([id, label, type], i) => (
-          <TextInput
+          <TextField
             key={id}
             id={id}
             label={label}
