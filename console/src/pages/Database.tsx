@@ -2,19 +2,16 @@ import { useQuery } from '@tanstack/react-query';
 import Badge from '@leafygreen-ui/badge';
 import Banner from '@leafygreen-ui/banner';
 import Button from '@leafygreen-ui/button';
-import Modal from '@leafygreen-ui/modal';
-import { Body, H2, H3 } from '@leafygreen-ui/typography';
+import { Body, H2 } from '@leafygreen-ui/typography';
 import { useState } from 'react';
 import type { ClusterWire } from '../../../src/api/atlas/wire/clusters.wire.js';
 import type { PaginatedWire } from '../../../src/api/atlas/wire/common.wire.js';
 import { call, problemText } from '../api';
-import { CopyField } from '../CopyField';
-import { CreateDatabaseUser, databaseUsersKey, databaseUsersPath } from '../CreateDatabaseUser';
 import { statusText } from '../endpoints';
-import { canManageClusters, canManageDatabaseUsers, hasProjectRole, type Session } from '../session';
+import { canManageClusters, hasProjectRole, type Session } from '../session';
+import { ConnectCluster } from './ConnectCluster';
 import { clustersKey, clustersApiPath, CreateCluster } from './CreateCluster';
 import { TerminateCluster } from './TerminateCluster';
-import type { DatabaseUserWire } from '../../../src/api/atlas/wire/database-users.wire.js';
 
 /**
  * Database: the project's clusters with their live state, each with its Connect dialog; Create
@@ -93,109 +90,7 @@ export function Database({ session, groupId, projectName }: { session: Session; 
       )}
       {creating && <CreateCluster groupId={groupId} onClose={() => setCreating(false)} />}
       {terminating && <TerminateCluster groupId={groupId} clusterName={terminating} onClose={() => setTerminating(undefined)} />}
-      {cluster && <ConnectDialog session={session} groupId={groupId} cluster={cluster} onClose={() => setConnecting(undefined)} />}
+      {cluster && <ConnectCluster session={session} groupId={groupId} cluster={cluster} onClose={() => setConnecting(undefined)} />}
     </div>
-  );
-}
-
-/**
- * Connect to a cluster, as Atlas's dialog: the connection type (Standard Connection or Private
- * Endpoint), the private endpoint, "Create a MongoDB User" when the project has none, then the
- * connection method (drivers, mongosh, command line tools) with the user's name filled in, each
- * string with Copy.
- */
-function ConnectDialog({ session, groupId, cluster, onClose }: { session: Session; groupId: string; cluster: ClusterWire; onClose: () => void }) {
-  const users = useQuery({
-    queryKey: databaseUsersKey(groupId),
-    queryFn: () => call<PaginatedWire<DatabaseUserWire>>('GET', `${databaseUsersPath(groupId)}?itemsPerPage=500`),
-  });
-  const [created, setCreated] = useState<{ username: string; password: string }>();
-  const [type, setType] = useState<'standard' | 'private'>('private');
-  const strings = cluster.connectionStrings.privateEndpoint;
-  const [endpointId, setEndpointId] = useState<string>();
-  const chosen = strings.find((s) => s.endpoints.some((e) => e.endpointId === endpointId)) ?? strings[0];
-  const srv = chosen?.srvConnectionString;
-  const noUsers = users.data?.results.length === 0 && !created;
-  const username = created?.username ?? users.data?.results[0]?.username;
-  const shellUser = username ?? '<db_username>';
-  const driverString =
-    srv && `${srv.replace('mongodb+srv://', `mongodb+srv://${encodeURIComponent(shellUser)}:<db_password>@`)}/?retryWrites=true&w=majority&appName=${cluster.name}`;
-  return (
-    <Modal
-      open
-      setOpen={(open) => {
-        if (!open) onClose();
-      }}
-      size="large"
-      aria-labelledby="connect-title"
-    >
-      <div className="stack">
-        <H3 as="h2" id="connect-title">
-          Connect to {cluster.name}
-        </H3>
-        <fieldset className="row" style={{ border: 'none', padding: 0 }}>
-          <legend>
-            <Body weight="medium">Choose a connection type</Body>
-          </legend>
-          <label>
-            <input type="radio" name="connection-type" checked={type === 'standard'} onChange={() => setType('standard')} /> Standard Connection
-          </label>
-          <label>
-            <input type="radio" name="connection-type" checked={type === 'private'} onChange={() => setType('private')} /> Private Endpoint
-          </label>
-        </fieldset>
-        {type === 'standard' && (
-          <Banner>privlink clusters have no public address: clients connect through a private endpoint of the cluster's region. Choose Private Endpoint.</Banner>
-        )}
-        {type === 'private' && strings.length === 0 && (
-          <Banner variant="warning">No private endpoint of this cluster's region is Available yet. Add one under Security → Network Access → Private Endpoint.</Banner>
-        )}
-        {type === 'private' && chosen && srv && (
-          <>
-            <label className="native-select">
-              Private endpoint
-              <select value={chosen.endpoints[0]?.endpointId} onChange={(e) => setEndpointId(e.target.value)}>
-                {strings.map((s) => (
-                  <option key={s.srvConnectionString} value={s.endpoints[0]?.endpointId}>
-                    {s.endpoints.map((e) => `${e.endpointId} (${e.providerName} ${e.region})`).join(', ')}
-                  </option>
-                ))}
-              </select>
-            </label>
-            {users.isError && <Banner variant="danger">{problemText(users.error)}</Banner>}
-            {noUsers && canManageDatabaseUsers(session, groupId) && <CreateDatabaseUser groupId={groupId} onCreated={(u, password) => setCreated({ username: u, password })} />}
-            {noUsers && !canManageDatabaseUsers(session, groupId) && (
-              <Banner variant="warning">This project has no MongoDB users yet. A Project Owner can create one (Connect → Create a MongoDB User, or the database-users API).</Banner>
-            )}
-            {created && (
-              <>
-                <Banner variant="success">
-                  Database user {created.username} created with the Atlas Admin role. Copy its password now: it is not shown again. Replace &lt;db_password&gt; in the strings below
-                  with it.
-                </Banner>
-                <CopyField label={`Password for ${created.username}`}>{created.password}</CopyField>
-              </>
-            )}
-            {users.data && !noUsers && driverString && (
-              <>
-                <Body weight="medium">Choose a connection method</Body>
-                <CopyField label="Drivers" description="Add your connection string into your application code. Replace <db_password> with the password for the database user.">
-                  {driverString}
-                </CopyField>
-                <CopyField label="Shell" description="Run your connection string in your command line (mongosh).">
-                  {`mongosh "${srv}/" --apiVersion 1 --username ${shellUser}`}
-                </CopyField>
-                <CopyField label="Command Line Tools" description="Back up and restore with mongodump and mongorestore.">
-                  {`mongodump --uri "${srv}/" --username ${shellUser}\nmongorestore --uri "${srv}/" --username ${shellUser} <dump folder>`}
-                </CopyField>
-              </>
-            )}
-          </>
-        )}
-        <div className="row">
-          <Button onClick={onClose}>Close</Button>
-        </div>
-      </div>
-    </Modal>
   );
 }
