@@ -9,10 +9,12 @@ import { launchChromium, screenshot, seriousViolations, signIn, enterDefaultVpc 
 // Network Access → Private Endpoint → Serverless Instance in Debian's Chromium against a whole
 // privlink: choose the instance (provider and region filled in), Atlas reserves the endpoint
 // service while the wizard waits, the generated command, the customer's interface endpoint made
-// with the AWS SDK on the local cloud, the endpoint ID → Available, Terminate → Confirm → gone.
+// with the AWS SDK on the local cloud, the endpoint ID → Available, a Project Read Only key that
+// sees every endpoint and status and no Add, Edit or Terminate, Terminate → Confirm → gone.
 let stack: Stack;
 let browser: Browser;
 let page: Page;
+let vpce: string;
 const TIMEOUT = 60_000;
 
 before(async () => {
@@ -27,7 +29,11 @@ after(async () => {
 });
 
 async function expectAccessible(where: string): Promise<void> {
-  assert.deepEqual(await seriousViolations(page), [], `axe-core on ${where}`);
+  await expectAccessibleOn(page, where);
+}
+
+async function expectAccessibleOn(target: Page, where: string): Promise<void> {
+  assert.deepEqual(await seriousViolations(target), [], `axe-core on ${where}`);
 }
 
 const endpointsPath = () => `${stack.project}/privateEndpoint/serverless/instance/Serverless0/endpoint`;
@@ -74,7 +80,7 @@ describe('web console: serverless instance private endpoints', () => {
     await expectAccessible('serverless wizard, interface endpoint');
     await screenshot(page, '11-serverless-wizard-command');
 
-    const vpce = await customerEndpoint(ec2, serviceName, { openToVpc: true });
+    vpce = await customerEndpoint(ec2, serviceName, { openToVpc: true });
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('Your VPC Endpoint ID').fill(vpce);
     await page.getByRole('button', { name: 'Create' }).click();
@@ -89,8 +95,58 @@ describe('web console: serverless instance private endpoints', () => {
     await screenshot(page, '12-serverless-endpoint-available');
   });
 
+  test('Project Read Only sees the endpoints and their statuses, and no Add, Edit or Terminate', async () => {
+    // A second endpoint, reserved through the API and left waiting for the customer.
+    const reserved = await stack.owner.post(endpointsPath(), { comment: 'waiting for the customer' });
+    assert.equal(reserved.status, 201, reserved.text);
+    const reservedId = (reserved.json as { _id: string })._id;
+    await until(
+      () => stack.owner.get(`${endpointsPath()}/${reservedId}`),
+      (r) => (r.json as { status: string }).status === 'RESERVED',
+      TIMEOUT,
+    );
+    const made = await stack.owner.post(`${stack.project}/apiKeys`, { desc: 'serverless read only', roles: ['GROUP_READ_ONLY'] });
+    assert.equal(made.status, 200, made.text);
+    const key = made.json as { publicKey: string; privateKey: string };
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const reader = await context.newPage();
+      reader.setDefaultTimeout(TIMEOUT);
+      await signIn(reader, stack.running.apiUrl + '/', key.publicKey, key.privateKey);
+      await reader.getByRole('heading', { name: /Network Access/ }).waitFor();
+      await reader.getByRole('button', { name: 'Serverless Instance' }).click();
+      const available = reader.locator('tr', { hasText: vpce });
+      await available.locator('[data-column=status]', { hasText: 'Available' }).waitFor();
+      assert.deepEqual((await available.locator('td').allTextContents()).slice(0, 3), ['Serverless0', 'AWS', 'us-east-1']);
+      const waiting = reader.locator(`tr[data-endpoint-id="${reservedId}"]`);
+      await waiting.locator('[data-column=status]', { hasText: 'Reserved' }).waitFor();
+      await waiting.getByText('Waiting for the interface endpoint: a Project Owner registers its ID.').waitFor();
+      await reader.getByText(/Your role in this project is read-only/).waitFor();
+      assert.deepEqual(await reader.getByRole('columnheader').allTextContents(), [
+        'Serverless Instance',
+        'Cloud Provider',
+        'Region',
+        'Atlas Endpoint Service',
+        'Endpoint',
+        'Status',
+      ]);
+      for (const name of [/Add/, /Edit/, /Terminate/]) assert.equal(await reader.getByRole('button', { name }).count(), 0, `no ${String(name)} button for Project Read Only`);
+      await expectAccessibleOn(reader, 'Serverless Instance tab, read only');
+      await screenshot(reader, '13-serverless-read-only');
+    } finally {
+      await context.close();
+    }
+    const deleted = await stack.owner.delete(`${endpointsPath()}/${reservedId}`);
+    assert.equal(deleted.status, 204, deleted.text);
+    await until(
+      () => stack.owner.get(endpointsPath()),
+      (r) => (r.json as unknown[]).length === 1,
+      120_000,
+    );
+  });
+
   test('Terminate → Confirm: the serverless private endpoint is deleted', async () => {
-    await page.getByRole('button', { name: 'Terminate' }).click();
+    await page.locator('tr', { hasText: vpce }).getByRole('button', { name: 'Terminate' }).click();
     await page.getByRole('dialog').getByText('Terminate private endpoint?').waitFor();
     await expectAccessible('serverless Terminate dialog');
     await page.getByRole('button', { name: 'Confirm' }).click();

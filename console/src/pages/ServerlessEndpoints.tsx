@@ -23,7 +23,8 @@ const VARIANT: Record<string, 'green' | 'yellow' | 'red' | 'lightgray' | 'blue'>
 
 /**
  * Network Access → Private Endpoint → Serverless Instance: each instance's private endpoints with
- * their statuses, Add Private Endpoint (the serverless wizard) and Terminate → Confirm.
+ * their statuses, Add Private Endpoint (the serverless wizard) and Terminate → Confirm. Without
+ * `canWrite` (Project Read Only) the same endpoints and statuses, and no Add or Terminate.
  */
 export function ServerlessEndpoints({ groupId, canWrite }: { groupId: string; canWrite: boolean }) {
   const instances = useInstances(groupId);
@@ -79,7 +80,13 @@ function TenantEndpointTable({ groupId, instances, canWrite }: { groupId: string
                 <td data-column="status">
                   <Badge variant={VARIANT[endpoint.status] ?? 'lightgray'}>{statusText(endpoint.status)}</Badge>
                   {endpoint.errorMessage && <Body className="error">{endpoint.errorMessage}</Body>}
-                  {endpoint.status === 'RESERVED' && <Body>Create your interface endpoint with the service name, then register its ID (Add Private Endpoint).</Body>}
+                  {endpoint.status === 'RESERVED' && (
+                    <Body>
+                      {canWrite
+                        ? 'Create your interface endpoint with the service name, then register its ID (Add Private Endpoint).'
+                        : 'Waiting for the interface endpoint: a Project Owner registers its ID.'}
+                    </Body>
+                  )}
                 </td>
                 {canWrite && (
                   <td>
