@@ -95,6 +95,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   const baseUrl = () => options.publicUrl ?? listeningUrl(app);
   for (const flavour of flavours) mounted.push({ flavour, routes: flavour.register(app, { ctx: options.ctx, baseUrl }) });
   if (options.consoleSessions) {
+    // Browsers reach privlink over HTTPS when its public URL says so (TLS ends at a proxy in front
+    // of it) or the socket itself is TLS; forwarding headers are not trusted (a client can send them).
     const secure = (request: { protocol: string }) => (options.publicUrl ?? '').startsWith('https:') || request.protocol === 'https';
     sessionRoutes(app, { sessions: options.consoleSessions, secure });
   }
