@@ -294,6 +294,7 @@ describe('web console: Connect → Standard Connection and Private Endpoint', ()
       await dialog.getByLabel('Command Line Tools', { exact: true }).textContent(),
       `mongodump --uri "${standardSrv}/" --username ${USER}\nmongorestore --uri "${standardSrv}/" --username ${USER} <dump folder>`,
     );
+    await dialog.getByText(/certificates from this privlink's own certificate authority/).waitFor();
 
     // The official driver, from 127.0.0.1 (on the access list), over TLS with the local CA,
     // connects with the string as shown and the password the dialog made; a wrong one is refused.

@@ -166,6 +166,10 @@ function ConnectionMethods({ strings, username, appName }: { strings: Strings; u
       <CopyField label="Command Line Tools" description="Back up and restore with mongodump and mongorestore.">
         {`mongodump --uri "${strings.srv}/" --username ${user}\nmongorestore --uri "${strings.srv}/" --username ${user} <dump folder>`}
       </CopyField>
+      <Body>
+        The cluster&apos;s nodes present certificates from this privlink&apos;s own certificate authority: give your client its certificate (<code>ca.pem</code> in privlink&apos;s
+        data folder), for example <code>--tlsCAFile ca.pem</code> for mongosh and the command line tools, or <code>tlsCAFile=ca.pem</code> in a driver&apos;s connection string.
+      </Body>
     </>
   );
 }
