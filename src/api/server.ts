@@ -96,7 +96,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   for (const flavour of flavours) mounted.push({ flavour, routes: flavour.register(app, { ctx: options.ctx, baseUrl }) });
   if (options.consoleSessions) {
     const secure = (request: { protocol: string }) => (options.publicUrl ?? '').startsWith('https:') || request.protocol === 'https';
-    sessionRoutes(app, { sessions: options.consoleSessions, secure });
+    sessionRoutes(app, { sessions: options.consoleSessions, secure, providers: options.ctx.settings.providers });
   }
   const consoleFiles = consoleStaticFiles(app);
   app.setNotFoundHandler((request, reply) => {
