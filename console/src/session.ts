@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import type { CloudProvider } from '../../src/domain/regions.js';
 import { call, onSignedOut, setCsrfToken } from './api';
 
 /** The signed-in session as `GET /console/api/session` describes it: an API key's (`publicKey`) or a console user's (`email`). */
@@ -12,6 +13,8 @@ export interface Session {
   readonly orgId: string;
   readonly csrfToken: string;
   readonly roles: ReadonlyArray<{ readonly orgId?: string; readonly groupId?: string; readonly roleName: string }>;
+  /** The clouds this deployment serves (`AWS` always; `AZURE` and `GCP` when configured): the wizards offer only these. */
+  readonly providers: readonly CloudProvider[];
 }
 
 export const SESSION_PATH = '/console/api/session';

@@ -98,7 +98,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     // Browsers reach privlink over HTTPS when its public URL says so (TLS ends at a proxy in front
     // of it) or the socket itself is TLS; forwarding headers are not trusted (a client can send them).
     const secure = (request: { protocol: string }) => (options.publicUrl ?? '').startsWith('https:') || request.protocol === 'https';
-    sessionRoutes(app, { sessions: options.consoleSessions, secure });
+    sessionRoutes(app, { sessions: options.consoleSessions, secure, providers: options.ctx.settings.providers });
   }
   const consoleFiles = consoleStaticFiles(app);
   app.setNotFoundHandler((request, reply) => {

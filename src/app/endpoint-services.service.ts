@@ -3,7 +3,7 @@ import { emptyServiceDetail, type EndpointService } from '../domain/endpoint-ser
 import { apiError } from '../domain/errors.js';
 import type { Principal } from '../domain/identity.js';
 import { newObjectId } from '../domain/object-id.js';
-import { checkAddressableTargetLimit } from '../domain/private-endpoint-rules.js';
+import { checkAddressableTargetLimit, checkOneServicePerRegion } from '../domain/private-endpoint-rules.js';
 import { findRegion, isCloudProvider, type CloudProvider } from '../domain/regions.js';
 import { ENDPOINT_SERVICE_WORK, INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-kinds.js';
 import type { InterfaceEndpointRecord } from '../domain/interface-endpoint.js';
@@ -48,9 +48,7 @@ export async function createEndpointService(ctx: AppContext, principal: Principa
     requireServedProvider(ctx, provider);
     const org = await repos.identity.findOrganization(project.orgId);
     if (!org?.paymentOnFile) throw apiError('NO_PAYMENT_INFORMATION_FOUND', project.orgId);
-    if (await repos.privateEndpoints.findServiceByRegion(projectId, provider, region.atlasName)) {
-      throw apiError('PRIVATE_ENDPOINT_SERVICE_ALREADY_EXISTS_FOR_REGION', provider, region.atlasName);
-    }
+    checkOneServicePerRegion(provider, region.atlasName, (await repos.privateEndpoints.findServiceByRegion(projectId, provider, region.atlasName)) !== undefined);
     const clusters = (await repos.clusters.listByProject(projectId)).filter((c) => !c.deleteRequested);
     const targets = clusters.reduce((sum, c) => sum + targetsInRegion(c.spec, provider, region.atlasName), 0);
     checkAddressableTargetLimit(provider, region.atlasName, targets, project.nodesPerPrivateLinkRegion);

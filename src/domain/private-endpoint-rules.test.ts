@@ -7,6 +7,7 @@ import {
   checkAddressableTargetLimit,
   checkEndpointRegionRule,
   checkMultiRegionCoverage,
+  checkOneServicePerRegion,
   GCP_ADDRESSABLE_TARGETS_PER_REGION,
 } from './private-endpoint-rules.js';
 
@@ -42,6 +43,20 @@ for (const [existing, region, regionalized, expected] of regionTable) {
     );
   });
 }
+
+test('one endpoint service per provider region: a second one is refused with 409, naming the region', () => {
+  assert.equal(
+    code(() => checkOneServicePerRegion('AWS', 'US_EAST_1', false)),
+    'ok',
+  );
+  assert.throws(
+    () => checkOneServicePerRegion('AZURE', 'US_EAST_2', true),
+    (error: ApiError) =>
+      error.status === 409 &&
+      error.errorCode === 'PRIVATE_ENDPOINT_SERVICE_ALREADY_EXISTS_FOR_REGION' &&
+      error.detail === 'A private endpoint service already exists for AZURE region US_EAST_2.',
+  );
+});
 
 test('the single-region error names both regions', () => {
   assert.throws(

@@ -12,6 +12,16 @@ export const NODES_PER_PRIVATE_LINK_REGION_MAXIMUM = 50;
 export const NODES_PER_PRIVATE_LINK_REGION_LIMIT = 'atlas.project.deployment.nodesPerPrivateLinkRegion';
 
 /**
+ * One endpoint service per project, provider and region, also while the region's old service is
+ * being deleted (409 until it is gone).
+ *
+ * @param taken whether the project has an endpoint service of `provider` in `regionName` (deleting or not)
+ */
+export function checkOneServicePerRegion(provider: CloudProvider, regionName: string, taken: boolean): void {
+  if (taken) throw apiError('PRIVATE_ENDPOINT_SERVICE_ALREADY_EXISTS_FOR_REGION', provider, regionName);
+}
+
+/**
  * "If you create private endpoints in more than one region, you can't create more than one
  * private endpoint in each region. If you create more than one private endpoint in a single
  * region, you can't create private endpoints in other regions." Regionalized mode lifts both.
@@ -88,4 +98,4 @@ export function checkMultiRegionCoverage(provider: CloudProvider, clusterRegions
 }
 
 /** Each cloud's name for its private link product, as Atlas's messages use them. */
-const PRIVATE_LINK_PRODUCT: Readonly<Record<CloudProvider, string>> = { AWS: 'AWS PrivateLink', AZURE: 'Azure Private Link', GCP: 'GCP Private Service Connect' };
+export const PRIVATE_LINK_PRODUCT: Readonly<Record<CloudProvider, string>> = { AWS: 'AWS PrivateLink', AZURE: 'Azure Private Link', GCP: 'GCP Private Service Connect' };

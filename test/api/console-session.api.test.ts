@@ -45,8 +45,9 @@ async function signIn(publicKey: string, privateKey: string): Promise<{ cookie: 
   assert.equal(res.status, 201, await res.clone().text());
   const setCookie = res.headers.get('set-cookie')!;
   assert.match(setCookie, /^privlink_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
-  const body = (await res.json()) as { csrfToken: string; publicKey: string; roles: unknown[] };
+  const body = (await res.json()) as { csrfToken: string; publicKey: string; roles: unknown[]; providers: string[] };
   assert.equal(body.publicKey, publicKey);
+  assert.deepEqual(body.providers, ['AWS'], 'the session names the clouds this deployment serves');
   assert.ok(!JSON.stringify(body).includes(setCookie.split(';')[0]!.split('=')[1]!), 'the body never carries the session token');
   return { cookie: setCookie.split(';')[0]!, csrf: body.csrfToken };
 }
@@ -103,7 +104,9 @@ describe('console session', () => {
   test('a session idle for 12 hours is over; sign-out ends it at once', async () => {
     const session = await signIn(bootstrap.publicKey, bootstrap.privateKey);
     now += CONSOLE_IDLE_TIMEOUT_MS - 60_000;
-    assert.equal((await fetch(`${url}/console/api/session`, { headers: { cookie: session.cookie } })).status, 200, 'used within the limit');
+    const current = await fetch(`${url}/console/api/session`, { headers: { cookie: session.cookie } });
+    assert.equal(current.status, 200, 'used within the limit');
+    assert.deepEqual(((await current.json()) as { providers: string[] }).providers, ['AWS']);
     now += CONSOLE_IDLE_TIMEOUT_MS - 1000;
     assert.equal((await fetch(services(), { headers: { cookie: session.cookie, accept: MEDIA } })).status, 200, 'the last use restarted the idle clock');
     now += CONSOLE_IDLE_TIMEOUT_MS;

@@ -102,7 +102,9 @@ describe('Add Private Endpoint on Azure and Google Cloud', () => {
 
   test('signs in to Network Access → Private Endpoint; the wizard offers AWS, Azure and Google Cloud', async () => {
     await signIn(page, stack.running.apiUrl + '/', stack.bootstrap.publicKey, stack.bootstrap.privateKey);
-    await page.getByText('No private endpoints yet.').waitFor();
+    await page.getByText('No private endpoints yet. Click Add Private Endpoint to connect your AWS VPC, Azure VNet or Google Cloud VPC to this project.').waitFor();
+    const session = (await page.evaluate(() => fetch('/console/api/session').then((r) => r.json()))) as { providers: string[] };
+    assert.deepEqual(session.providers, ['AWS', 'AZURE', 'GCP'], 'the session names the clouds this privlink serves');
     await page.getByRole('button', { name: 'Add Private Endpoint' }).click();
     const group = page.getByRole('group', { name: 'Cloud Provider' });
     // The wizard first reads the organization (payment information), then shows the providers.

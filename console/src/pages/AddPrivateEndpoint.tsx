@@ -13,6 +13,7 @@ import { AwsEndpointFields, AzureEndpointFields, GcpEndpointFields } from '../En
 import { createServicePath, PROVIDERS, servicePath, servicesKey, statusText, useService, type Provider } from '../endpoints';
 import { WizardDialog, useWizardAction } from '../WizardDialog';
 import { AwsInterfaceStep, AzureInterfaceStep, GcpInterfaceStep, useInterfaceFields } from './InterfaceEndpointSteps';
+import { RegionRefusal, RegionRules, useRegionRefusal } from './RegionRules';
 
 const STEPS: Record<Provider, readonly string[]> = {
   AWS: ['Cloud Provider', 'Interface Endpoint', 'Finalize Endpoint Connection'],
@@ -33,6 +34,8 @@ const SAME_REGION: Record<Provider, string> = {
 interface Props {
   readonly groupId: string;
   readonly services: readonly EndpointServiceWire[];
+  /** The clouds this deployment serves (the session's `providers`): the only ones offered. */
+  readonly providers: readonly Provider[];
   readonly onClose: () => void;
 }
 
@@ -46,17 +49,21 @@ export function serviceReady(service: EndpointServiceWire | undefined): boolean 
 
 /**
  * The Add Private Endpoint wizard for a dedicated cluster, in Atlas's steps: choose the cloud
- * provider and region (Next creates the Atlas endpoint service there, or reuses the project's
- * service in that region); while Atlas creates it, describe your network and copy the generated
- * command (copying waits for the service): `aws ec2 create-vpc-endpoint`, `az network
- * private-endpoint create`, or a gcloud script; then enter what your cloud made and Create. While
- * the organization has no payment information, the Payment Information step comes first.
+ * provider (of those this deployment serves) and region, with Atlas's region rules explained and,
+ * before Next, the API's refusal of a region it would refuse (Next creates the Atlas endpoint
+ * service there, or reuses the project's service in that region); while Atlas creates it,
+ * describe your network and copy the generated command (copying waits for the service): `aws ec2
+ * create-vpc-endpoint`, `az network private-endpoint create`, or a gcloud script; then enter what
+ * your cloud made and Create. While the organization has no payment information, the Payment
+ * Information step comes first.
  */
-export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
+export function AddPrivateEndpoint({ groupId, services, providers, onClose }: Props) {
   const client = useQueryClient();
   const [step, setStep] = useState(0);
   const [provider, setProvider] = useState<Provider>('AWS');
   const [region, setRegion] = useState('us-east-1');
+  const atlasRegion = regionsOf(provider).find((r) => r.providerName === region)?.atlasName;
+  const refusal = useRegionRefusal(groupId, services, provider, atlasRegion);
   const [serviceId, setServiceId] = useState<string>();
   const fields = useInterfaceFields();
   const [awsEndpointId, setAwsEndpointId] = useState('');
@@ -76,8 +83,7 @@ export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
 
   const createService = () =>
     run(async () => {
-      const atlasName = regionsOf(provider).find((r) => r.providerName === region)?.atlasName;
-      const existing = services.find((s) => s.cloudProvider === provider && s.regionName === atlasName && s.status !== 'DELETING');
+      const existing = services.find((s) => s.cloudProvider === provider && s.regionName === atlasRegion && s.status !== 'DELETING');
       const created =
         existing ??
         (await call<EndpointServiceWire>('POST', createServicePath(groupId), { providerName: provider, region, ...(provider === 'GCP' ? { portMappingEnabled: true } : {}) }));
@@ -119,7 +125,7 @@ export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
             <legend>
               <Body weight="medium">Cloud Provider</Body>
             </legend>
-            {PROVIDERS.map((p) => (
+            {PROVIDERS.filter((p) => providers.includes(p.id)).map((p) => (
               <Button key={p.id} variant={provider === p.id ? 'primary' : 'default'} aria-pressed={provider === p.id} onClick={() => chooseProvider(p.id)}>
                 {p.label}
               </Button>
@@ -136,9 +142,11 @@ export function AddPrivateEndpoint({ groupId, services, onClose }: Props) {
             </select>
           </label>
           <Body>{SAME_REGION[provider]}</Body>
+          <RegionRules groupId={groupId} provider={provider} />
+          <RegionRefusal refusal={refusal} />
           <div className="row">
             <Button onClick={onClose}>Cancel</Button>
-            <Button variant="primary" disabled={busy} onClick={createService}>
+            <Button variant="primary" disabled={busy || refusal !== undefined} onClick={createService}>
               Next
             </Button>
           </div>

@@ -4,7 +4,7 @@ import { Tab, Tabs } from '@leafygreen-ui/tabs';
 import { Body, H2 } from '@leafygreen-ui/typography';
 import { useState } from 'react';
 import { problemText } from '../api';
-import { useServices } from '../endpoints';
+import { useServices, type Provider } from '../endpoints';
 import { navigate, networkPath } from '../router';
 import { canManageNetwork, hasProjectRole, type Session } from '../session';
 import { AddPrivateEndpoint } from './AddPrivateEndpoint';
@@ -54,13 +54,17 @@ function PrivateEndpointTab({ session, groupId }: { session: Session; groupId: s
       {!canWrite && hasProjectRole(session, groupId) && (
         <Banner>Your role in this project is read-only: you can see private endpoints and their statuses, but not add or terminate them.</Banner>
       )}
-      {kind === 'dedicated' ? <DedicatedEndpoints groupId={groupId} canWrite={canWrite} /> : <ServerlessEndpoints groupId={groupId} canWrite={canWrite} />}
+      {kind === 'dedicated' ? (
+        <DedicatedEndpoints groupId={groupId} canWrite={canWrite} providers={session.providers} />
+      ) : (
+        <ServerlessEndpoints groupId={groupId} canWrite={canWrite} />
+      )}
     </div>
   );
 }
 
-/** The dedicated clusters' endpoint services and their interface endpoints. */
-function DedicatedEndpoints({ groupId, canWrite }: { groupId: string; canWrite: boolean }) {
+/** The dedicated clusters' endpoint services and their interface endpoints; the wizard offers the clouds this deployment serves. */
+function DedicatedEndpoints({ groupId, canWrite, providers }: { groupId: string; canWrite: boolean; providers: readonly Provider[] }) {
   const [adding, setAdding] = useState(false);
   const services = useServices(groupId);
   return (
@@ -74,8 +78,8 @@ function DedicatedEndpoints({ groupId, canWrite }: { groupId: string; canWrite: 
       </div>
       {services.isError && <Banner variant="danger">{problemText(services.error)}</Banner>}
       {services.isPending && <Body>Loading private endpoints…</Body>}
-      {services.data && <PrivateEndpointTable groupId={groupId} services={services.data} canWrite={canWrite} />}
-      {adding && <AddPrivateEndpoint groupId={groupId} services={services.data ?? []} onClose={() => setAdding(false)} />}
+      {services.data && <PrivateEndpointTable groupId={groupId} services={services.data} canWrite={canWrite} providers={providers} />}
+      {adding && <AddPrivateEndpoint groupId={groupId} services={services.data ?? []} providers={providers} onClose={() => setAdding(false)} />}
     </div>
   );
 }

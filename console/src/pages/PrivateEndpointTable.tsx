@@ -64,13 +64,56 @@ function EndpointCell({ endpointId, endpoint }: { endpointId: string | undefined
   return <>{endpointId}</>;
 }
 
-/** The dedicated clusters' private endpoints: a row per endpoint service, with its endpoint and their statuses; Edit and Terminate for writers. */
-export function PrivateEndpointTable({ groupId, services, canWrite }: { groupId: string; services: readonly EndpointServiceWire[]; canWrite: boolean }) {
+/** The customer's network, per cloud, as the empty table names it. */
+const NETWORK: Record<Provider, string> = { AWS: 'AWS VPC', AZURE: 'Azure VNet', GCP: 'Google Cloud VPC' };
+
+/** "A", "A or B", "A, B or C". */
+function orList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+/** A table row: one interface endpoint of a service, or the service alone while it has none. */
+interface Row {
+  readonly service: EndpointServiceWire;
+  readonly endpointId: string | undefined;
+}
+
+/** What Terminate on a row removes: its endpoint, and the service too when nothing else of it is left. */
+interface Termination extends Row {
+  readonly withService: boolean;
+}
+
+function rowsOf(services: readonly EndpointServiceWire[]): Row[] {
+  return services.flatMap((service): Row[] => {
+    const ids = endpointIds(service);
+    return ids.length === 0 ? [{ service, endpointId: undefined }] : ids.map((endpointId) => ({ service, endpointId }));
+  });
+}
+
+/**
+ * The dedicated clusters' private endpoints: a row per interface endpoint (a service with none yet
+ * has one row), with its service and their statuses; Edit and Terminate for writers.
+ */
+export function PrivateEndpointTable({
+  groupId,
+  services,
+  canWrite,
+  providers,
+}: {
+  groupId: string;
+  services: readonly EndpointServiceWire[];
+  canWrite: boolean;
+  /** The clouds this deployment serves (named in the empty table's hint). */
+  providers: readonly Provider[];
+}) {
   const endpoints = useEndpoints(groupId, services);
-  const [terminating, setTerminating] = useState<EndpointServiceWire>();
+  const [terminating, setTerminating] = useState<Termination>();
   const [editing, setEditing] = useState<{ service: EndpointServiceWire; endpoint: EditableEndpointWire }>();
   if (services.length === 0)
-    return <Body>No private endpoints yet.{canWrite ? ' Click Add Private Endpoint to connect your AWS VPC, Azure VNet or Google Cloud VPC to this project.' : ''}</Body>;
+    return <Body>No private endpoints yet.{canWrite ? ` Click Add Private Endpoint to connect your ${orList(providers.map((p) => NETWORK[p]))} to this project.` : ''}</Body>;
+  const statusOf = (service: EndpointServiceWire, endpointId: string) => endpointStatus(endpoints.get(`${service.id} ${endpointId}`)?.data);
+  // The service goes with its last endpoint: every other one is gone or being deleted.
+  const isLast = ({ service, endpointId }: Row) => endpointIds(service).every((id) => id === endpointId || statusOf(service, id) === 'DELETING');
   return (
     <div className="table-wrap" tabIndex={0} role="region" aria-label="Private endpoints table">
       <table className="lg" aria-label="Private endpoints">
@@ -86,14 +129,14 @@ export function PrivateEndpointTable({ groupId, services, canWrite }: { groupId:
           </tr>
         </thead>
         <tbody>
-          {services.map((service) => {
-            const endpointId = endpointIds(service)[0];
+          {rowsOf(services).map((row) => {
+            const { service, endpointId } = row;
             const endpoint = endpointId ? endpoints.get(`${service.id} ${endpointId}`)?.data : undefined;
             const status = endpointStatus(endpoint);
             const deleting = service.status === 'DELETING' || status === 'DELETING';
             const error = service.errorMessage ?? endpoint?.errorMessage;
             return (
-              <tr key={service.id} data-service-id={service.id} data-provider={service.cloudProvider}>
+              <tr key={`${service.id} ${endpointId ?? ''}`} data-service-id={service.id} data-endpoint-id={endpointId} data-provider={service.cloudProvider}>
                 <td>{providerLabel(service.cloudProvider)}</td>
                 <td>{service.regionName}</td>
                 <td style={{ wordBreak: 'break-all' }}>{serviceTarget(service) ?? '—'}</td>
@@ -116,7 +159,13 @@ export function PrivateEndpointTable({ groupId, services, canWrite }: { groupId:
                           Edit
                         </Button>
                       )}
-                      <Button size="small" variant="danger" disabled={deleting} onClick={() => setTerminating(service)}>
+                      <Button
+                        size="small"
+                        variant="danger"
+                        disabled={deleting}
+                        onClick={() => setTerminating({ ...row, withService: isLast(row) })}
+                        aria-label={endpointId ? `Terminate ${endpointId}` : `Terminate the endpoint service in ${service.regionName}`}
+                      >
                         Terminate
                       </Button>
                     </div>
@@ -127,36 +176,43 @@ export function PrivateEndpointTable({ groupId, services, canWrite }: { groupId:
           })}
         </tbody>
       </table>
-      {terminating && <TerminateDialog groupId={groupId} service={terminating} onClose={() => setTerminating(undefined)} />}
+      {terminating && <TerminateDialog groupId={groupId} termination={terminating} onClose={() => setTerminating(undefined)} />}
       {editing && <EditPrivateEndpoint groupId={groupId} service={editing.service} endpoint={editing.endpoint} onClose={() => setEditing(undefined)} />}
     </div>
   );
 }
 
 /**
- * Terminate → Confirm: removes the endpoints from the service, waits until they are gone, then
- * deletes the endpoint service (the API refuses to delete a service that still has endpoints).
+ * Terminate → Confirm on a row: removes the row's interface endpoint; when it was the service's
+ * last one (or the row is a service without endpoints), waits until the service has none left,
+ * then deletes the endpoint service (the API refuses to delete a service that still has endpoints).
  */
-function TerminateDialog({ groupId, service, onClose }: { groupId: string; service: EndpointServiceWire; onClose: () => void }) {
+function TerminateDialog({ groupId, termination, onClose }: { groupId: string; termination: Termination; onClose: () => void }) {
   const client = useQueryClient();
   const [error, setError] = useState<string>();
-  const ids = endpointIds(service);
+  const { service, endpointId, withService } = termination;
   const confirm = async () => {
     try {
-      for (const endpointId of ids) await call('DELETE', endpointPath(groupId, service.cloudProvider, service.id, endpointId));
+      if (endpointId) await call('DELETE', endpointPath(groupId, service.cloudProvider, service.id, endpointId));
       onClose();
       await client.invalidateQueries({ queryKey: servicesKey(groupId) });
+      if (!withService) return;
       await deleteServiceOnceEmpty(groupId, service.cloudProvider, service.id);
       await client.invalidateQueries({ queryKey: servicesKey(groupId) });
     } catch (e) {
       setError(problemText(e));
     }
   };
+  const what = !endpointId
+    ? `This removes the Atlas endpoint service in ${service.regionName}.`
+    : withService
+      ? `This removes the private endpoint ${endpointId} and the Atlas endpoint service in ${service.regionName}.`
+      : `This removes the private endpoint ${endpointId}; the Atlas endpoint service in ${service.regionName} and its other private endpoints stay.`;
   return (
     <ConfirmationModal open title="Terminate private endpoint?" buttonText="Confirm" variant="danger" onConfirm={confirm} onCancel={onClose}>
       <Body>
-        This removes the private endpoint {ids.join(', ')} and the Atlas endpoint service in {service.regionName}. Clients that connect through it lose their connection.{' '}
-        {LEFT_BEHIND[service.cloudProvider]}
+        {what}
+        {endpointId && ` Clients that connect through it lose their connection. ${LEFT_BEHIND[service.cloudProvider]}`}
       </Body>
       {error && <Banner variant="danger">{error}</Banner>}
     </ConfirmationModal>

@@ -3,6 +3,7 @@ import { sameToken, type ConsoleSession, type ConsoleSessions } from '../../app/
 import { CONSOLE_CSRF_HEADER, CONSOLE_SESSION_COOKIE, sessionTokenFromCookie } from '../../domain/console-session.js';
 import { ApiError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/identity.js';
+import type { CloudProvider } from '../../domain/regions.js';
 import { parseRequestBody } from '../request-body.js';
 
 /** Where the console's session lives. */
@@ -12,14 +13,16 @@ export interface SessionRoutesOptions {
   readonly sessions: ConsoleSessions;
   /** True when browsers reach privlink over HTTPS (the cookie is then `Secure`). */
   readonly secure: (request: FastifyRequest) => boolean;
+  /** The clouds this deployment serves (the console offers only these in its wizards). */
+  readonly providers: readonly CloudProvider[];
 }
 
 /**
  * The web console's sign-in (`POST /console/api/session` with `{publicKey, privateKey}`, or a
- * console user's `{email, password}`, as JSON),
- * the current session (`GET`: who, with which roles, and the CSRF token writes must send in
- * `X-CSRF-Token`) and sign-out (`DELETE`, with the CSRF token). The session token travels only in
- * an HttpOnly, SameSite=Strict cookie (Secure behind TLS); the browser stores nothing secret.
+ * console user's `{email, password}`, as JSON), the current session (`GET`: who, with which roles,
+ * the CSRF token writes must send in `X-CSRF-Token`, and the clouds this deployment serves) and
+ * sign-out (`DELETE`, with the CSRF token). The session token travels only in an HttpOnly,
+ * SameSite=Strict cookie (Secure behind TLS); the browser stores nothing secret.
  * Every failure is an Atlas error body; 401s carry no Digest challenge (no browser prompt).
  */
 export function sessionRoutes(app: FastifyInstance, options: SessionRoutesOptions): void {
@@ -29,12 +32,12 @@ export function sessionRoutes(app: FastifyInstance, options: SessionRoutesOption
     const fields = body as Record<string, unknown>;
     const session = 'email' in fields ? await signInWithPassword(options.sessions, fields) : await signInWithApiKey(options.sessions, fields);
     reply.header('set-cookie', cookie(session.token, options.secure(request)));
-    return noStore(reply).code(201).send(describe(session));
+    return noStore(reply).code(201).send(describe(session, options.providers));
   });
 
   app.get(SESSION_PATH, async (request, reply) => {
     const session = await current(options.sessions, request);
-    return noStore(reply).send(describe(session));
+    return noStore(reply).send(describe(session, options.providers));
   });
 
   app.delete(SESSION_PATH, async (request, reply) => {
@@ -87,9 +90,10 @@ function noStore(reply: FastifyReply): FastifyReply {
 
 /**
  * What the console shows of the session: never the session token itself. An API key's session
- * names the key (`publicKey`, `apiUserId`), a console user's the user (`email`, `userId`).
+ * names the key (`publicKey`, `apiUserId`), a console user's the user (`email`, `userId`);
+ * `providers` lists the clouds this deployment serves (`AWS`, then `AZURE` and `GCP` when configured).
  */
-function describe(session: ConsoleSession): unknown {
+function describe(session: ConsoleSession, providers: readonly CloudProvider[]): unknown {
   const p: Principal = session.principal;
   return {
     kind: p.kind,
@@ -100,5 +104,6 @@ function describe(session: ConsoleSession): unknown {
       ...p.orgRoles.map((roleName) => ({ orgId: p.orgId, roleName })),
       ...[...p.projectRoles].flatMap(([groupId, roles]) => roles.map((roleName) => ({ groupId, roleName }))),
     ],
+    providers,
   };
 }
