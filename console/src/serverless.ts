@@ -1,6 +1,8 @@
 import { useQuery, useQueries } from '@tanstack/react-query';
 import type { PaginatedWire } from '../../src/api/atlas/wire/common.wire.js';
 import type { ServerlessInstanceWire, ServerlessTenantEndpointWire } from '../../src/api/atlas/wire/serverless.wire.js';
+import type { CloudProvider } from '../../src/domain/regions.js';
+import type { ServerlessEndpointProvider } from '../../src/domain/serverless-endpoint.js';
 import { call, v2 } from './api';
 
 const BUSY_MS = 1000;
@@ -12,6 +14,25 @@ export const tenantEndpointsKey = (groupId: string) => ['serverlessEndpoints', g
 export const tenantEndpointsPath = (groupId: string, instanceName: string) =>
   v2(`/groups/${groupId}/privateEndpoint/serverless/instance/${encodeURIComponent(instanceName)}/endpoint`);
 export const tenantEndpointPath = (groupId: string, instanceName: string, endpointId: string) => `${tenantEndpointsPath(groupId, instanceName)}/${endpointId}`;
+
+/** The clouds serverless private endpoints exist on (serverless instances don't support Private Service Connect). */
+export const SERVERLESS_ENDPOINT_PROVIDERS: readonly ServerlessEndpointProvider[] = ['AWS', 'AZURE'];
+
+/** An instance's cloud, when it can have private endpoints. */
+export function endpointProviderOf(instance: ServerlessInstanceWire): ServerlessEndpointProvider | undefined {
+  return SERVERLESS_ENDPOINT_PROVIDERS.find((p) => p === instance.providerSettings.backingProviderName);
+}
+
+/**
+ * The instances the wizard offers: those whose cloud has serverless private endpoints and is one
+ * this deployment serves (`served`, the session's `providers`); the API refuses the others.
+ */
+export function instancesWithEndpoints(instances: readonly ServerlessInstanceWire[], served: readonly CloudProvider[]): ServerlessInstanceWire[] {
+  return instances.filter((i) => {
+    const provider = endpointProviderOf(i);
+    return provider !== undefined && served.includes(provider);
+  });
+}
 
 /** Settled statuses of a serverless private endpoint (RESERVED waits for the customer). */
 const settled = (status: string | undefined) => status === 'AVAILABLE' || status === 'FAILED' || status === 'RESERVED';

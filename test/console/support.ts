@@ -2,6 +2,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { DescribeSubnetsCommand, DescribeVpcsCommand, type EC2Client, type Subnet, type Vpc } from '@aws-sdk/client-ec2';
+import { NetworkManagementClient } from '@azure/arm-network';
+import { ResourceManagementClient } from '@azure/arm-resources';
+import { ClientSecretCredential } from '@azure/identity';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium: the console tests drive it and never download a browser. */
@@ -81,4 +84,96 @@ export async function enterDefaultVpc(page: Page, ec2: EC2Client, zone = 'us-eas
   await page.getByLabel('Your VPC ID').fill(vpc.VpcId!);
   await page.getByLabel('Your Subnet IDs').fill(subnet.SubnetId!);
   return { vpc, subnet };
+}
+
+/** The local cloud's Azure Resource Manager as bootstrap.json describes it (`localCloud.azure`). */
+export interface LocalAzure {
+  readonly endpoint: string;
+  readonly caPath?: string;
+  readonly customer: { readonly tenantId: string; readonly subscriptionId: string; readonly clientId: string; readonly clientSecret: string };
+}
+
+/** The customer's Azure clients (the official SDK, signed in as the customer's service principal against the local cloud). */
+export interface AzureCustomer {
+  readonly network: NetworkManagementClient;
+  readonly resources: ResourceManagementClient;
+}
+
+export function azureCustomer(cloud: LocalAzure): AzureCustomer {
+  const ca = readFileSync(cloud.caPath!, 'utf8');
+  const account = cloud.customer;
+  const credential = new ClientSecretCredential(account.tenantId, account.clientId, account.clientSecret, {
+    authorityHost: cloud.endpoint,
+    disableInstanceDiscovery: true,
+    tlsOptions: { ca },
+  });
+  const options = { endpoint: cloud.endpoint, tlsOptions: { ca } };
+  return {
+    network: new NetworkManagementClient(credential, account.subscriptionId, options),
+    resources: new ResourceManagementClient(credential, account.subscriptionId, options),
+  };
+}
+
+/** What `az network private-endpoint create` is asked to make (the wizard's command names each of these). */
+export interface AzurePrivateEndpointRequest {
+  readonly resourceGroup: string;
+  readonly vnet: string;
+  readonly subnet: string;
+  readonly name: string;
+  readonly privateLinkServiceId: string;
+  readonly connectionName: string;
+}
+
+/** Reads the arguments of the `az network private-endpoint create …` line the wizard generated. */
+export function azureCommandArguments(command: string): AzurePrivateEndpointRequest {
+  const line = command.split('\n').find((l) => l.startsWith('az network private-endpoint create '));
+  if (!line) throw new Error(`no az network private-endpoint create in: ${command}`);
+  const arg = (flag: string) => {
+    const value = new RegExp(`--${flag} (\\S+)`).exec(line)?.[1];
+    if (!value) throw new Error(`--${flag} missing in: ${line}`);
+    return value;
+  };
+  return {
+    resourceGroup: arg('resource-group'),
+    vnet: arg('vnet-name'),
+    subnet: arg('subnet'),
+    name: arg('name'),
+    privateLinkServiceId: arg('private-connection-resource-id'),
+    connectionName: arg('connection-name'),
+  };
+}
+
+const AZURE_WAIT = { updateIntervalInMs: 20 };
+
+/**
+ * The customer runs the wizard's command, here with the Azure SDK: resource group, VNet
+ * 10.1.0.0/16 with the subnet 10.1.0.0/24 (in `location`), and the private endpoint with a manual
+ * connection to the private link service. Returns what the wizard asks for next: the private
+ * endpoint's resource id and its IP address (on its network interface).
+ */
+export async function createAzurePrivateEndpoint(customer: AzureCustomer, request: AzurePrivateEndpointRequest, location: string): Promise<{ id: string; ip: string }> {
+  const { network, resources } = customer;
+  await resources.resourceGroups.createOrUpdate(request.resourceGroup, { location });
+  const vnet = await network.virtualNetworks.beginCreateOrUpdateAndWait(
+    request.resourceGroup,
+    request.vnet,
+    {
+      location,
+      addressSpace: { addressPrefixes: ['10.1.0.0/16'] },
+      subnets: [{ name: request.subnet, addressPrefix: '10.1.0.0/24', privateEndpointNetworkPolicies: 'Disabled' }],
+    },
+    AZURE_WAIT,
+  );
+  const pe = await network.privateEndpoints.beginCreateOrUpdateAndWait(
+    request.resourceGroup,
+    request.name,
+    {
+      location,
+      subnet: { id: vnet.subnets!.find((s) => s.name === request.subnet)!.id! },
+      manualPrivateLinkServiceConnections: [{ name: request.connectionName, privateLinkServiceId: request.privateLinkServiceId }],
+    },
+    AZURE_WAIT,
+  );
+  const nic = await network.networkInterfaces.get(request.resourceGroup, pe.networkInterfaces![0]!.id!.split('/').pop()!);
+  return { id: pe.id!, ip: nic.ipConfigurations![0]!.privateIPAddress! };
 }

@@ -52,33 +52,68 @@ export function AwsInterfaceStep({ region, service, ready, fields }: StepProps &
 
 export function AzureInterfaceStep({ service, ready, fields }: StepProps) {
   const azure = service?.cloudProvider === 'AZURE' ? service : undefined;
+  return (
+    <AzurePrivateEndpointStep
+      idPrefix=""
+      serviceResourceId={azure?.privateLinkServiceResourceId ?? null}
+      serviceName={azure?.privateLinkServiceName ?? null}
+      ready={ready}
+      fields={fields}
+    />
+  );
+}
+
+interface AzureStepProps {
+  /** Prefix of the fields' ids (two wizards may share a page). */
+  readonly idPrefix: string;
+  /** The private link service the customer connects to (its resource id and name), null until Atlas has made it. */
+  readonly serviceResourceId: string | null;
+  readonly serviceName: string | null;
+  /** The private link service exists: the command can be copied. */
+  readonly ready: boolean;
+  readonly fields: Fields;
+}
+
+/**
+ * Atlas's Create Private Endpoint step on Azure, for any private link service Atlas made (a
+ * dedicated cluster's endpoint service or a serverless instance's private endpoint): your resource
+ * group, VNet, subnet and a name for the private endpoint, and the generated `az network
+ * private-endpoint create` command (Copy waits for the names and the service).
+ */
+export function AzurePrivateEndpointStep({ idPrefix, serviceResourceId, serviceName, ready, fields }: AzureStepProps) {
   const { resourceGroup, vnet, subnet, endpointName } = fields.azure;
   const set = (change: Partial<AzureNetwork>) => fields.setAzure({ ...fields.azure, ...change });
   const command = createAzurePrivateEndpointCommand(
     { resourceGroup: resourceGroup.trim(), vnet: vnet.trim(), subnet: subnet.trim(), endpointName: endpointName.trim() },
-    azure?.privateLinkServiceResourceId ?? null,
-    azure?.privateLinkServiceName ?? null,
+    serviceResourceId,
+    serviceName,
   );
   const complete = [resourceGroup, vnet, subnet, endpointName].every((v) => v.trim() !== '');
   return (
     <>
       <TextField
-        id="azure-resource-group"
+        id={`${idPrefix}azure-resource-group`}
         label="Resource Group Name"
         description="The resource group of your VNet."
         value={resourceGroup}
         onChange={(e) => set({ resourceGroup: e.target.value })}
       />
-      <TextField id="azure-vnet" label="Virtual Network Name" description="The VNet your application runs in." value={vnet} onChange={(e) => set({ vnet: e.target.value })} />
       <TextField
-        id="azure-subnet"
+        id={`${idPrefix}azure-vnet`}
+        label="Virtual Network Name"
+        description="The VNet your application runs in."
+        value={vnet}
+        onChange={(e) => set({ vnet: e.target.value })}
+      />
+      <TextField
+        id={`${idPrefix}azure-subnet`}
         label="Subnet Name"
         description="The subnet of that VNet for the private endpoint."
         value={subnet}
         onChange={(e) => set({ subnet: e.target.value })}
       />
       <TextField
-        id="azure-endpoint-name"
+        id={`${idPrefix}azure-endpoint-name`}
         label="Private Endpoint Name"
         description="A name for the private endpoint Azure creates."
         value={endpointName}

@@ -57,7 +57,7 @@ function PrivateEndpointTab({ session, groupId }: { session: Session; groupId: s
       {kind === 'dedicated' ? (
         <DedicatedEndpoints groupId={groupId} canWrite={canWrite} providers={session.providers} />
       ) : (
-        <ServerlessEndpoints groupId={groupId} canWrite={canWrite} />
+        <ServerlessEndpoints groupId={groupId} canWrite={canWrite} providers={session.providers} />
       )}
     </div>
   );

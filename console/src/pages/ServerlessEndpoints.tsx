@@ -6,10 +6,11 @@ import ConfirmationModal from '@leafygreen-ui/confirmation-modal';
 import { Body } from '@leafygreen-ui/typography';
 import { useState } from 'react';
 import type { ServerlessInstanceWire, ServerlessTenantEndpointWire } from '../../../src/api/atlas/wire/serverless.wire.js';
-import { findRegion } from '../../../src/domain/regions.js';
+import { findRegion, type CloudProvider } from '../../../src/domain/regions.js';
+import type { ServerlessEndpointProvider } from '../../../src/domain/serverless-endpoint.js';
 import { call, problemText } from '../api';
-import { statusText } from '../endpoints';
-import { tenantEndpointPath, tenantEndpointsKey, useInstances, useTenantEndpoints } from '../serverless';
+import { providerLabel, statusText } from '../endpoints';
+import { SERVERLESS_ENDPOINT_PROVIDERS, tenantEndpointPath, tenantEndpointsKey, useInstances, useTenantEndpoints } from '../serverless';
 import { AddServerlessEndpoint } from './AddServerlessEndpoint';
 
 const VARIANT: Record<string, 'green' | 'yellow' | 'red' | 'lightgray' | 'blue'> = {
@@ -21,12 +22,53 @@ const VARIANT: Record<string, 'green' | 'yellow' | 'red' | 'lightgray' | 'blue'>
   DELETING: 'lightgray',
 };
 
+/** The customer's network, per cloud, as the empty table names it. */
+const NETWORK: Record<ServerlessEndpointProvider, string> = { AWS: 'AWS VPC', AZURE: 'Azure VNet' };
+
+/** What a RESERVED endpoint waits for, per cloud: to a Project Owner, and to a reader. */
+const RESERVED_NEXT: Record<ServerlessEndpointProvider, { readonly owner: string; readonly reader: string }> = {
+  AWS: {
+    owner: 'Create your interface endpoint with the service name, then register its ID (Add Private Endpoint).',
+    reader: 'Waiting for the interface endpoint: a Project Owner registers its ID.',
+  },
+  AZURE: {
+    owner: 'Create your private endpoint to the private link service, then register its resource ID and IP address (Add Private Endpoint).',
+    reader: 'Waiting for the private endpoint: a Project Owner registers its resource ID and IP address.',
+  },
+};
+
+/** What the customer does with an endpoint Atlas did not accept, per cloud (it stays on the customer's side). */
+const REJECTED_LEFT_BEHIND: Record<ServerlessEndpointProvider, string> = {
+  AWS: 'A rejected endpoint stays in your VPC: delete it in your AWS account (aws ec2 delete-vpc-endpoints).',
+  AZURE: 'A rejected private endpoint stays in your VNet: delete it in your Azure subscription (az network private-endpoint delete).',
+};
+
+/** Where the customer's own endpoint stays after Terminate, per cloud. */
+const LEFT_BEHIND: Record<ServerlessEndpointProvider, string> = {
+  AWS: 'Your interface endpoint stays in your VPC until you delete it there.',
+  AZURE: 'Your private endpoint stays in your VNet until you delete it there (az network private-endpoint delete).',
+};
+
+/** The registered endpoint as the table shows it: its id, with the IP address on Azure. */
+function EndpointCell({ endpoint }: { endpoint: ServerlessTenantEndpointWire }) {
+  if (!endpoint.cloudProviderEndpointId) return <>—</>;
+  if (endpoint.providerName === 'AZURE')
+    return (
+      <>
+        <span style={{ wordBreak: 'break-all' }}>{endpoint.cloudProviderEndpointId}</span>
+        {endpoint.privateEndpointIpAddress && <Body>IP address {endpoint.privateEndpointIpAddress}</Body>}
+      </>
+    );
+  return <>{endpoint.cloudProviderEndpointId}</>;
+}
+
 /**
- * Network Access → Private Endpoint → Serverless Instance: each instance's private endpoints with
- * their statuses, Add Private Endpoint (the serverless wizard) and Terminate → Confirm. Without
+ * Network Access → Private Endpoint → Serverless Instance: each instance's private endpoints (on
+ * AWS or Azure) with their statuses, Add Private Endpoint (the serverless wizard, offering the
+ * instances on the clouds this deployment serves, `providers`) and Terminate → Confirm. Without
  * `canWrite` (Project Read Only) the same endpoints and statuses, and no Add or Terminate.
  */
-export function ServerlessEndpoints({ groupId, canWrite }: { groupId: string; canWrite: boolean }) {
+export function ServerlessEndpoints({ groupId, canWrite, providers }: { groupId: string; canWrite: boolean; providers: readonly CloudProvider[] }) {
   const instances = useInstances(groupId);
   const [adding, setAdding] = useState(false);
   const list = instances.data?.results ?? [];
@@ -42,17 +84,27 @@ export function ServerlessEndpoints({ groupId, canWrite }: { groupId: string; ca
       {instances.isError && <Banner variant="danger">{problemText(instances.error)}</Banner>}
       {instances.isPending && <Body>Loading serverless instances…</Body>}
       {instances.data && list.length === 0 && <Body>This project has no serverless instances. Create one with the Admin API or the CLI.</Body>}
-      {list.length > 0 && <TenantEndpointTable groupId={groupId} instances={list} canWrite={canWrite} />}
-      {adding && <AddServerlessEndpoint groupId={groupId} instances={list} onClose={() => setAdding(false)} />}
+      {list.length > 0 && <TenantEndpointTable groupId={groupId} instances={list} canWrite={canWrite} providers={providers} />}
+      {adding && <AddServerlessEndpoint groupId={groupId} instances={list} providers={providers} onClose={() => setAdding(false)} />}
     </div>
   );
 }
 
-function TenantEndpointTable({ groupId, instances, canWrite }: { groupId: string; instances: readonly ServerlessInstanceWire[]; canWrite: boolean }) {
+interface TableProps {
+  readonly groupId: string;
+  readonly instances: readonly ServerlessInstanceWire[];
+  readonly canWrite: boolean;
+  /** The clouds this deployment serves (named in the empty table's hint). */
+  readonly providers: readonly CloudProvider[];
+}
+
+function TenantEndpointTable({ groupId, instances, canWrite, providers }: TableProps) {
   const rows = useTenantEndpoints(groupId, instances).flatMap(({ instance, endpoints }) => (endpoints.data ?? []).map((endpoint) => ({ instance, endpoint })));
   const [terminating, setTerminating] = useState<{ instance: ServerlessInstanceWire; endpoint: ServerlessTenantEndpointWire }>();
-  if (rows.length === 0)
-    return <Body>No private endpoints for serverless instances yet.{canWrite ? ' Click Add Private Endpoint to connect your AWS VPC to an instance.' : ''}</Body>;
+  if (rows.length === 0) {
+    const networks = SERVERLESS_ENDPOINT_PROVIDERS.filter((p) => providers.includes(p)).map((p) => NETWORK[p]);
+    return <Body>No private endpoints for serverless instances yet.{canWrite ? ` Click Add Private Endpoint to connect your ${networks.join(' or ')} to an instance.` : ''}</Body>;
+  }
   return (
     <div className="table-wrap" tabIndex={0} role="region" aria-label="Serverless private endpoints table">
       <table className="lg" aria-label="Serverless private endpoints">
@@ -71,22 +123,19 @@ function TenantEndpointTable({ groupId, instances, canWrite }: { groupId: string
           {rows.map(({ instance, endpoint }) => {
             const region = findRegion(endpoint.providerName, instance.providerSettings.regionName)?.providerName ?? instance.providerSettings.regionName;
             return (
-              <tr key={endpoint._id} data-endpoint-id={endpoint._id}>
+              <tr key={endpoint._id} data-endpoint-id={endpoint._id} data-provider={endpoint.providerName}>
                 <td>{instance.name}</td>
-                <td>{endpoint.providerName}</td>
+                <td>{providerLabel(endpoint.providerName)}</td>
                 <td>{region}</td>
                 <td style={{ wordBreak: 'break-all' }}>{endpoint.endpointServiceName ?? '—'}</td>
-                <td>{endpoint.cloudProviderEndpointId ?? '—'}</td>
+                <td data-column="endpoint">
+                  <EndpointCell endpoint={endpoint} />
+                </td>
                 <td data-column="status">
                   <Badge variant={VARIANT[endpoint.status] ?? 'lightgray'}>{statusText(endpoint.status)}</Badge>
                   {endpoint.errorMessage && <Body className="error">{endpoint.errorMessage}</Body>}
-                  {endpoint.status === 'RESERVED' && (
-                    <Body>
-                      {canWrite
-                        ? 'Create your interface endpoint with the service name, then register its ID (Add Private Endpoint).'
-                        : 'Waiting for the interface endpoint: a Project Owner registers its ID.'}
-                    </Body>
-                  )}
+                  {endpoint.status === 'RESERVED' && <Body>{canWrite ? RESERVED_NEXT[endpoint.providerName].owner : RESERVED_NEXT[endpoint.providerName].reader}</Body>}
+                  {endpoint.status === 'FAILED' && endpoint.cloudProviderEndpointId && <Body>{REJECTED_LEFT_BEHIND[endpoint.providerName]}</Body>}
                 </td>
                 {canWrite && (
                   <td>
@@ -130,8 +179,8 @@ function TerminateDialog({
   return (
     <ConfirmationModal open title="Terminate private endpoint?" buttonText="Confirm" variant="danger" onConfirm={confirm} onCancel={onClose}>
       <Body>
-        This removes the private endpoint {endpoint.cloudProviderEndpointId ?? endpoint._id} of {instance.name}. Clients that connect through it lose their connection. Your
-        interface endpoint stays in your VPC until you delete it there.
+        This removes the private endpoint {endpoint.cloudProviderEndpointId ?? endpoint._id} of {instance.name}. Clients that connect through it lose their connection.{' '}
+        {LEFT_BEHIND[endpoint.providerName]}
       </Body>
       {error && <Banner variant="danger">{error}</Banner>}
     </ConfirmationModal>
