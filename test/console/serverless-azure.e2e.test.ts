@@ -208,7 +208,7 @@ describe('web console: serverless private endpoints on Azure', () => {
     await expectAccessible(page, 'Serverless Instance tab, Azure endpoint failed');
 
     await row.getByRole('button', { name: 'Terminate' }).click();
-    await page.getByRole('dialog').getByText('Your private endpoint stays in your VNet until you delete it there (az network private-endpoint delete).').waitFor();
+    await page.getByRole('dialog').getByText('Your private endpoint in Azure stays in your VNet until you delete it there (az network private-endpoint delete).').waitFor();
     await page.getByRole('button', { name: 'Confirm' }).click();
     await row.waitFor({ state: 'detached', timeout: 120_000 });
   });

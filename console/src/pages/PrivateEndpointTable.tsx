@@ -9,6 +9,7 @@ import type { EndpointServiceWire, InterfaceEndpointWire } from '../../../src/ap
 import { call, problemText } from '../api';
 import { endpointIds, endpointPath, endpointStatus, providerLabel, servicePath, servicesKey, serviceTarget, statusText, useEndpoints, type Provider } from '../endpoints';
 import { EditPrivateEndpoint, type EditableEndpointWire } from './EditPrivateEndpoint';
+import { LEFT_BEHIND, REJECTED_LEFT_BEHIND } from '../left-behind';
 
 const VARIANT: Record<string, 'green' | 'yellow' | 'red' | 'lightgray' | 'blue'> = {
   AVAILABLE: 'green',
@@ -27,20 +28,6 @@ function StatusBadge({ status }: { status: string | undefined }) {
   if (!status) return <span>—</span>;
   return <Badge variant={VARIANT[status] ?? 'lightgray'}>{statusText(status)}</Badge>;
 }
-
-/** Where the customer's own endpoint stays after Atlas lets go of it, per cloud. */
-const LEFT_BEHIND: Record<Provider, string> = {
-  AWS: 'Your interface endpoint in AWS stays in your VPC until you delete it there.',
-  AZURE: 'Your private endpoint in Azure stays in your VNet until you delete it there (az network private-endpoint delete).',
-  GCP: 'Your forwarding rules and addresses in Google Cloud stay in your VPC until you delete them there (gcloud compute forwarding-rules delete).',
-};
-
-/** What the customer does with a rejected endpoint, per cloud (it stays on the customer's side). */
-const REJECTED_LEFT_BEHIND: Record<Provider, string> = {
-  AWS: 'A rejected endpoint stays in your VPC: delete it in your AWS account (aws ec2 delete-vpc-endpoints).',
-  AZURE: 'A rejected private endpoint stays in your VNet: delete it in your Azure subscription (az network private-endpoint delete).',
-  GCP: 'Rejected forwarding rules stay in your VPC: delete them and their addresses in your Google Cloud project (gcloud compute forwarding-rules delete).',
-};
 
 /** The endpoint as the table shows it: its id, with the Azure IP address or the Google Cloud rules. */
 function EndpointCell({ endpointId, endpoint }: { endpointId: string | undefined; endpoint: InterfaceEndpointWire | undefined }) {

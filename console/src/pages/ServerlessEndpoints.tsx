@@ -12,6 +12,7 @@ import { call, problemText } from '../api';
 import { providerLabel, statusText } from '../endpoints';
 import { SERVERLESS_ENDPOINT_PROVIDERS, tenantEndpointPath, tenantEndpointsKey, useInstances, useTenantEndpoints } from '../serverless';
 import { AddServerlessEndpoint } from './AddServerlessEndpoint';
+import { LEFT_BEHIND, REJECTED_LEFT_BEHIND } from '../left-behind';
 
 const VARIANT: Record<string, 'green' | 'yellow' | 'red' | 'lightgray' | 'blue'> = {
   AVAILABLE: 'green',
@@ -35,18 +36,6 @@ const RESERVED_NEXT: Record<ServerlessEndpointProvider, { readonly owner: string
     owner: 'Create your private endpoint to the private link service, then register its resource ID and IP address (Add Private Endpoint).',
     reader: 'Waiting for the private endpoint: a Project Owner registers its resource ID and IP address.',
   },
-};
-
-/** What the customer does with an endpoint Atlas did not accept, per cloud (it stays on the customer's side). */
-const REJECTED_LEFT_BEHIND: Record<ServerlessEndpointProvider, string> = {
-  AWS: 'A rejected endpoint stays in your VPC: delete it in your AWS account (aws ec2 delete-vpc-endpoints).',
-  AZURE: 'A rejected private endpoint stays in your VNet: delete it in your Azure subscription (az network private-endpoint delete).',
-};
-
-/** Where the customer's own endpoint stays after Terminate, per cloud. */
-const LEFT_BEHIND: Record<ServerlessEndpointProvider, string> = {
-  AWS: 'Your interface endpoint stays in your VPC until you delete it there.',
-  AZURE: 'Your private endpoint stays in your VNet until you delete it there (az network private-endpoint delete).',
 };
 
 /** The registered endpoint as the table shows it: its id, with the IP address on Azure. */
