@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { CreateVpcEndpointCommand, DescribeSubnetsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
-import { NetworkManagementClient } from '@azure/arm-network';
-import { ResourceManagementClient } from '@azure/arm-resources';
-import { ClientSecretCredential } from '@azure/identity';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startStack, until, type Stack } from '../support/full-stack.js';
 import { GcpCustomer } from '../support/gcp-customer.js';
-import { launchChromium, screenshot, seriousViolations, signIn } from './support.js';
+import { azureCustomer, launchChromium, screenshot, seriousViolations, signIn, type AzureCustomer } from './support.js';
 
 // The Add Private Endpoint wizard on Azure and Google Cloud, in Debian's Chromium against a whole
 // privlink on free ports: the customer's side is done with the official SDKs (@azure/arm-network,
@@ -19,25 +15,13 @@ let stack: Stack;
 let browser: Browser;
 let page: Page;
 let gcp: GcpCustomer;
-let azure: { network: NetworkManagementClient; resources: ResourceManagementClient };
+let azure: AzureCustomer;
 const TIMEOUT = 60_000;
 const WAIT = { updateIntervalInMs: 20 };
 
 before(async () => {
   stack = await startStack();
-  const cloud = stack.bootstrap.localCloud!.azure!;
-  const ca = readFileSync(cloud.caPath!, 'utf8');
-  const account = cloud.customer;
-  const credential = new ClientSecretCredential(account.tenantId, account.clientId, account.clientSecret, {
-    authorityHost: cloud.endpoint,
-    disableInstanceDiscovery: true,
-    tlsOptions: { ca },
-  });
-  const options = { endpoint: cloud.endpoint, tlsOptions: { ca } };
-  azure = {
-    network: new NetworkManagementClient(credential, account.subscriptionId, options),
-    resources: new ResourceManagementClient(credential, account.subscriptionId, options),
-  };
+  azure = azureCustomer(stack.bootstrap.localCloud!.azure!);
   gcp = new GcpCustomer(stack.bootstrap.localCloud!.gcp!);
   await gcp.network('app-net');
   await gcp.subnet('app-central', 'app-net', 'us-central1', '10.128.0.0/20');
