@@ -2,7 +2,7 @@ import type { Repositories } from '../store/repositories.js';
 import { serverlessEndpointHost, serverlessSrvName } from '../domain/serverless-topology.js';
 import { clusterTopology } from './connection-strings.js';
 import { privateDnsRecords, type EndpointAddressBook, type PrivateDnsRecord, type PublicPathDns } from './private-dns.js';
-import { clusterPublicTopology } from './public-path.js';
+import { projectPublicDeployments } from './public-path.js';
 
 /** The zone's start of authority, as the DNS server writes it. */
 export type PrivateDnsSoa = Extract<PrivateDnsRecord, { type: 'SOA' }>;
@@ -36,7 +36,7 @@ export function privateZoneSoa(domain: string, ttl: number): PrivateDnsSoa {
 
 /**
  * Answers one question for the private zone `<domain>` from stored state (see `PrivateDnsAnswer`);
- * with `publicPath`, the clusters' public names too.
+ * with `publicPath`, the public names of clusters and serverless instances too.
  * `name` is compared case-insensitively; a trailing dot is ignored. `ttl` is the zone's record TTL.
  */
 export async function privateDnsAnswer(
@@ -68,9 +68,10 @@ export async function projectOwnerNames(repos: Repositories, domain: string, nam
   const project = await repos.identity.findProjectByHostSuffix(labels[labels.length - 1]!);
   if (!project) return [];
   const names: string[] = [];
+  for (const { topology } of await projectPublicDeployments(repos, project.id, domain)) {
+    names.push(topology.srvName, `_mongodb._tcp.${topology.srvName}`, ...topology.hosts.map((h) => h.host));
+  }
   for (const cluster of await repos.clusters.listByProject(project.id)) {
-    const publicPath = await clusterPublicTopology(repos, cluster, domain);
-    if (publicPath) names.push(publicPath.srvName, `_mongodb._tcp.${publicPath.srvName}`, ...publicPath.hosts.map((h) => h.host));
     for (const entry of await clusterTopology(repos, cluster, domain)) {
       names.push(entry.srvName, `_mongodb._tcp.${entry.srvName}`, ...entry.hosts.map((h) => h.host));
       if (entry.loadBalanced) names.push(entry.loadBalanced.srvName, `_mongodb._tcp.${entry.loadBalanced.srvName}`, entry.loadBalanced.host.host);

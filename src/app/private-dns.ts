@@ -3,7 +3,7 @@ import type { Project } from '../domain/identity.js';
 import { SERVERLESS_PORT, SERVERLESS_TXT, serverlessEndpointHost, serverlessSrvName } from '../domain/serverless-topology.js';
 import { publicRegionKey } from '../domain/public-topology.js';
 import { clusterTopology } from './connection-strings.js';
-import { clusterPublicTopology, publicAddresses } from './public-path.js';
+import { projectPublicDeployments, publicAddresses } from './public-path.js';
 
 /** One DNS answer record (the DNS server's record shape). */
 export type PrivateDnsRecord =
@@ -42,7 +42,10 @@ export interface EndpointAddressBook {
  *   the global `services.<domain>` → the AVAILABLE general endpoints (of any region).
  * - the public path, with `publicPath` (domain/public-topology.ts): SRV `_mongodb._tcp.<cluster>.<suffix>.<domain>`
  *   → `<cluster>-shard-00-<nn>.<suffix>.<domain>:<port>`, its TXT, and A of those hosts → the public
- *   gateway's address of the host's region (`127.<loopbackBase>.x.y`).
+ *   gateway's address of the host's region (`127.<loopbackBase>.x.y`); for a serverless instance
+ *   (domain/serverless-topology.ts) SRV `_mongodb._tcp.<instance>.<suffix>.<domain>` →
+ *   `<instance>-lb.<suffix>.<domain>:27017`, TXT `authSource=admin&loadBalanced=true`, and A of
+ *   that host → the instance's own public gateway address.
  * Names without records answer undefined; private-dns-zone.ts tells NXDOMAIN from an empty
  * non-terminal and refuses other zones.
  */
@@ -104,7 +107,11 @@ export interface PublicPathDns {
   readonly loopbackBase: number;
 }
 
-/** The records of a cluster's public names, or undefined when `name` is none of them. */
+/**
+ * The records of a deployment's public names (clusters' and serverless instances'), or undefined
+ * when `name` is none of them. A name two deployments own (cluster `a-lb`'s SRV/TXT name and
+ * serverless instance `a`'s host) answers the records of the asked type from either.
+ */
 async function publicRecords(
   repos: Repositories,
   project: Project,
@@ -114,20 +121,25 @@ async function publicRecords(
   type: string,
 ): Promise<PrivateDnsRecord[] | undefined> {
   const srvName = name.startsWith('_mongodb._tcp.') ? name.slice('_mongodb._tcp.'.length) : undefined;
-  for (const cluster of await repos.clusters.listByProject(project.id)) {
-    const topology = await clusterPublicTopology(repos, cluster, domain);
-    if (!topology) continue;
+  let found = false;
+  const records: PrivateDnsRecord[] = [];
+  for (const { topology } of await projectPublicDeployments(repos, project.id, domain)) {
     if (srvName === topology.srvName) {
-      return type === 'SRV' || type === 'ANY' ? topology.hosts.map((h) => ({ type: 'SRV' as const, target: h.host, port: h.port, priority: 0, weight: 0 })) : [];
+      found = true;
+      if (type === 'SRV' || type === 'ANY') records.push(...topology.hosts.map((h) => ({ type: 'SRV' as const, target: h.host, port: h.port, priority: 0, weight: 0 })));
     }
-    if (name === topology.srvName) return type === 'TXT' || type === 'ANY' ? [{ type: 'TXT', data: topology.txt }] : [];
+    if (name === topology.srvName) {
+      found = true;
+      if (type === 'TXT' || type === 'ANY') records.push({ type: 'TXT', data: topology.txt });
+    }
     const host = topology.hosts.find((h) => h.host === name);
     if (!host) continue;
-    if (type !== 'A' && type !== 'ANY') return [];
-    const address = (await publicAddresses(repos, publicPath.loopbackBase)).get(publicRegionKey({ projectId: project.id, provider: host.provider, regionName: host.regionName }));
-    return address ? [{ type: 'A', address }] : [];
+    found = true;
+    if (type !== 'A' && type !== 'ANY') continue;
+    const address = (await publicAddresses(repos, publicPath.loopbackBase)).get(publicRegionKey(host.gateway));
+    if (address) records.push({ type: 'A', address });
   }
-  return undefined;
+  return found ? records : undefined;
 }
 
 /**

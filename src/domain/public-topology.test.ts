@@ -12,6 +12,7 @@ const spec = (regions: Array<[string, number]>) =>
     ],
   });
 const clusterId = '6a793f68c0eb9e7a17715835';
+const projectId = '6a0000000000000000000001';
 const ports = new Map([
   ['node-0', 1024],
   ['node-1', 1025],
@@ -19,7 +20,7 @@ const ports = new Map([
 ]);
 
 test("a replica set's public names, strings and records are Atlas's, with the node ports", () => {
-  const topology = publicTopology({ clusterId, spec: spec([['US_EAST_1', 3]]), hostSuffix: 'ab123', domain: 'privlink.test', ports })!;
+  const topology = publicTopology({ projectId, clusterId, spec: spec([['US_EAST_1', 3]]), hostSuffix: 'ab123', domain: 'privlink.test', ports })!;
   assert.equal(topology.type, 'MONGOD');
   assert.equal(topology.srvName, 'cluster0.ab123.privlink.test');
   assert.equal(topology.standardSrv, 'mongodb+srv://cluster0.ab123.privlink.test');
@@ -39,7 +40,7 @@ test("a replica set's public names, strings and records are Atlas's, with the no
 });
 
 test('no public path without allocated ports', () => {
-  assert.equal(publicTopology({ clusterId, spec: spec([['US_EAST_1', 3]]), hostSuffix: 'ab123', domain: 'privlink.test', ports: new Map() }), undefined);
+  assert.equal(publicTopology({ projectId, clusterId, spec: spec([['US_EAST_1', 3]]), hostSuffix: 'ab123', domain: 'privlink.test', ports: new Map() }), undefined);
 });
 
 test('public gateway addresses: one per project region, in the loopback base block, stable when projects are added', () => {

@@ -14,9 +14,11 @@ import type { CloudProvider } from './regions.js';
  *   `authSource=admin`), the same keys as the private-endpoint strings.
  * - The hosts of one region share one public gateway address (see `publicGatewayAddresses`) and
  *   are told apart by the port the cluster's target has (port-per-node, like the private path).
- * Shared tiers and clusters without allocated ports have none.
+ * Shared tiers and clusters without allocated ports have none. Serverless instances have a public
+ * topology of the same shape (domain/serverless-topology.ts, `serverlessPublicTopology`).
  */
 export interface PublicTopologyInput {
+  readonly projectId: string;
   readonly clusterId: string;
   readonly spec: ClusterSpec;
   readonly hostSuffix: string;
@@ -28,9 +30,12 @@ export interface PublicTopologyInput {
 export interface PublicHost {
   readonly host: string;
   readonly port: number;
+  /** The simulated node behind the host: a cluster's target, or a serverless instance's front end. */
   readonly targetName: string;
   readonly provider: CloudProvider;
   readonly regionName: string;
+  /** Whose public gateway address the host resolves to (`publicGatewayAddresses`). */
+  readonly gateway: PublicRegionKey;
 }
 
 export interface PublicTopology {
@@ -58,6 +63,7 @@ export function publicTopology(input: PublicTopologyInput): PublicTopology | und
     targetName: target.name,
     provider: target.provider,
     regionName: target.regionName,
+    gateway: { projectId: input.projectId, provider: target.provider, regionName: target.regionName },
   }));
   const srvName = `${cluster}.${zone}`;
   return {
@@ -70,11 +76,20 @@ export function publicTopology(input: PublicTopologyInput): PublicTopology | und
   };
 }
 
-/** One region of one project that has public hosts: its hosts share one gateway address. */
+/**
+ * One region of one project that has public hosts: its hosts share one gateway address. A
+ * serverless instance has an address of its own (`serverlessGatewayKey`): its front end listens
+ * on 27017, as Atlas's serverless load balancers do, so two instances cannot share one.
+ */
 export interface PublicRegionKey {
   readonly projectId: string;
   readonly provider: string;
   readonly regionName: string;
+}
+
+/** The gateway key of a serverless instance: provider `SERVERLESS` (Atlas's `providerName` for them), region its id. */
+export function serverlessGatewayKey(projectId: string, instanceId: string): PublicRegionKey {
+  return { projectId, provider: 'SERVERLESS', regionName: instanceId };
 }
 
 /** The key `publicGatewayAddresses` answers under. */

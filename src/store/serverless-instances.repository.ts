@@ -42,6 +42,12 @@ export class ServerlessInstancesRepository {
     return rows.map(toInstance);
   }
 
+  /** Every instance of every project (the public gateway's routes and addresses), by project. */
+  async listAll(): Promise<ServerlessInstanceRecord[]> {
+    const rows = await this.db.selectFrom('serverless_instances').selectAll().orderBy('project_id').orderBy('id').execute();
+    return rows.map(toInstance);
+  }
+
   async listIds(): Promise<string[]> {
     return (await this.db.selectFrom('serverless_instances').select('id').execute()).map((row) => row.id);
   }

@@ -7,7 +7,10 @@ import { TcpForwarder, type ForwardTarget } from '../dataplane/tcp-forwarder.js'
 import { TcpListenerSet, type DesiredListener } from '../dataplane/tcp-listener-set.js';
 import type { GatewayObserver } from './private-link-gateway.js';
 
-/** One listener of the public gateway: `address:port` reaches the target `targetName` of a cluster. */
+/**
+ * One listener of the public gateway: `address:port` reaches the target `targetName` of the
+ * deployment `clusterId` (a cluster, or a serverless instance and its front end).
+ */
 export interface PublicGatewayRoute {
   readonly address: string;
   readonly port: number;
@@ -24,7 +27,7 @@ export interface PublicGatewayOptions {
   readonly routes: () => Promise<readonly PublicGatewayRoute[]>;
   /** The project's IP access list (asked for every connection; the caller caches). */
   readonly accessList: (projectId: string) => Promise<readonly PublicAccessRule[]>;
-  /** Where a cluster target's node listens now; undefined when it does not run. */
+  /** Where a deployment target's simulated node listens now; undefined when it does not run. */
   readonly target: (clusterId: string, targetName: string) => ForwardTarget | undefined;
   readonly log: Logger;
   readonly observer?: GatewayObserver;
@@ -33,14 +36,15 @@ export interface PublicGatewayOptions {
 }
 
 /**
- * The public path to clusters, as Atlas offers it beside private endpoints: one listener per
- * cluster target on the public gateway address of the target's project region
- * (`127.<loopbackBase>.x.y`, see domain/public-topology.ts) and the target's port. A connection is
+ * The public path to clusters and serverless instances, as Atlas offers it beside private
+ * endpoints: one listener per cluster target on the public gateway address of the target's project
+ * region (`127.<loopbackBase>.x.y`, see domain/public-topology.ts) and the target's port, and one
+ * per serverless instance on its own address and port 27017 (its front end). A connection is
  * let in only when its source address matches a live entry of the project's IP access list
  * (`entryAdmits`: expired entries and `awsSecurityGroup` entries admit nobody); otherwise it is
  * reset before a byte of it is read. An admitted connection is forwarded to the target's simulated
- * node with a PROXY v2 header that carries the client's address and no endpoint TLV (the node then
- * answers in the public horizon). Access-list changes apply to the next connection; connections
+ * node with a PROXY v2 header that carries the client's address and no endpoint TLV (a cluster's
+ * node then answers in the public horizon; a serverless front end answers alike on every path). Access-list changes apply to the next connection; connections
  * already admitted are kept.
  */
 export class PublicGateway {
