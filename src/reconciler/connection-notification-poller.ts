@@ -1,9 +1,13 @@
 import type { Logger } from '../logging/logger.js';
-import type { ParsedConnectionNotification } from '../providers/aws/aws-notification-queue.js';
 import type { Store } from '../store/database.js';
 import { enqueueChangedEndpoints } from './endpoint-change-enqueue.js';
 
-/** The queue side the poller needs (providers/aws/aws-notification-queue.ts). */
+/** One notification as the queue side parsed it: the customer endpoint it names, or why it names none. */
+export type ParsedConnectionNotification =
+  | { readonly kind: 'endpoint'; readonly endpointId: string; readonly state: string; readonly event: string | undefined }
+  | { readonly kind: 'malformed'; readonly reason: string };
+
+/** The queue side the poller needs (providers/aws/aws-notification-queue.ts implements it). */
 export interface NotificationSource {
   /** Long-polls for up to `waitSeconds`; resolves to the messages received (maybe none). Rejects on failure or abort. */
   receive(waitSeconds: number, signal: AbortSignal): Promise<Array<{ readonly messageId: string; readonly notification: ParsedConnectionNotification; ack(): Promise<void> }>>;
