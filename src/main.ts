@@ -45,6 +45,9 @@ import { startAccessListExpiry } from './reconciler/access-list-expiry.js';
 import { webhookTargetCheck } from './webhooks/address-guard.js';
 import { startWebhookDelivery } from './webhooks/delivery-worker.js';
 import { CloudEndpointWatch } from './reconciler/cloud-endpoint-watch.js';
+import { startConnectionNotificationPoller } from './reconciler/connection-notification-poller.js';
+import { AwsNotificationQueue } from './providers/aws/aws-notification-queue.js';
+import { topicRegion } from './providers/aws/aws-notifications.js';
 import { workKinds } from './reconciler/work-kinds.js';
 import { readBootstrapFile, writeBootstrapFile, bootstrapFilePath, writeGcpKey, type BootstrapFile } from './store/bootstrap-file.js';
 import { openStore, type Store } from './store/database.js';
@@ -198,6 +201,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       },
       writes: store.writes,
       onSnapshot: (snapshot) => {
+        // Tests of the connection-notification path turn this off (config.testing).
+        if (!config.testing.localCloudAnnouncements) return;
         const endpoints = snapshot.endpoints.map((e) => ({ cloud: e.cloud, endpointId: e.endpointId, state: e.state, forwarding: e.forwarding }));
         watched = watched.then(() => endpointWatch.observe(endpoints));
       },
@@ -258,7 +263,15 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         providers: providerRegistry(
           Object.fromEntries(
             Object.entries({
-              AWS: new AwsProvider(pool, poolAccounts),
+              AWS: new AwsProvider(pool, poolAccounts, {
+                ...(config.aws.notifications ? { notificationTopicArn: config.aws.notifications.topicArn } : {}),
+                onNotificationFailure: (serviceId, error) =>
+                  log.warn('could not keep the connection notification of an endpoint service (the resync still notices changes)', {
+                    serviceId,
+                    code: error.code,
+                    error: error.message,
+                  }),
+              }),
               ...(azureClients ? { AZURE: new AzureProvider(azureClients) } : {}),
               ...(gcpClients ? { GCP: new GcpProvider(gcpClients) } : {}),
             }).map(([name, adapter]) => [name, metrics || tracer ? instrumentedAdapter(name, adapter, metrics ? (...call) => metrics.providerCall(...call) : undefined) : adapter]),
@@ -287,6 +300,21 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       );
       await controller.start();
       closers.push(() => controller!.stop());
+      // Connection notifications from AWS (or the local cloud's SNS/SQS) wake the reconciler at once.
+      const notifications = config.aws.notifications;
+      if (notifications) {
+        const queue = new AwsNotificationQueue({
+          queueUrl: notifications.queueUrl,
+          region: topicRegion(notifications.topicArn),
+          endpoint: awsEndpoint,
+          credentials: config.aws.mode === 'local' && localCloud ? localCloud.accounts.provider : undefined,
+        });
+        const stopPolling = startConnectionNotificationPoller(store, queue, log.child({ component: 'connection-notifications' }), { waitSeconds: 20, retryMs: 1000 });
+        closers.push(async () => {
+          await stopPolling();
+          queue.close();
+        });
+      }
       closers.push(startAccessListExpiry(ctx, log.child({ component: 'access-list-expiry' })));
       closers.push(
         startWebhookDelivery(

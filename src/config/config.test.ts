@@ -93,4 +93,17 @@ describe('tracing configuration', () => {
     assert.deepEqual(config.tracing.headers, { authorization: 'Bearer s3cret', 'x-team': 'net' });
     assert.ok(!JSON.stringify(describeConfig(config)).includes('s3cret'));
   });
+
+  test('connection notifications: topic and queue both or neither, each in AWS shape; flags win over env', () => {
+    const topic = 'arn:aws:sns:us-east-1:123456789012:privlink-connections';
+    const queue = 'https://sqs.us-east-1.amazonaws.com/123456789012/privlink-connections';
+    assert.equal(buildConfig({}, {}).aws.notifications, null);
+    assert.deepEqual(buildConfig({}, { PRIVLINK_AWS_NOTIFICATION_TOPIC: topic, PRIVLINK_AWS_NOTIFICATION_QUEUE: queue }).aws.notifications, { topicArn: topic, queueUrl: queue });
+    assert.deepEqual(buildConfig({ awsNotificationTopic: topic, awsNotificationQueue: queue }, {}).aws.notifications, { topicArn: topic, queueUrl: queue });
+    assert.throws(() => buildConfig({}, { PRIVLINK_AWS_NOTIFICATION_TOPIC: topic }), /both .* or neither/);
+    assert.throws(() => buildConfig({ awsNotificationQueue: queue }, {}), /both .* or neither/);
+    assert.throws(() => buildConfig({}, { PRIVLINK_AWS_NOTIFICATION_TOPIC: 'my-topic', PRIVLINK_AWS_NOTIFICATION_QUEUE: queue }), /not an SNS topic ARN/);
+    assert.throws(() => buildConfig({}, { PRIVLINK_AWS_NOTIFICATION_TOPIC: topic, PRIVLINK_AWS_NOTIFICATION_QUEUE: 'privlink-connections' }), /not an SQS queue URL/);
+    assert.equal(buildConfig({}, { PRIVLINK_TEST_LOCALCLOUD_ANNOUNCE: 'off' }).testing.localCloudAnnouncements, false);
+  });
 });

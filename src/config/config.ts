@@ -69,6 +69,14 @@ export interface AwsConfig {
   readonly mode: 'local' | 'real';
   /** Endpoint override for `local` mode when the local cloud runs elsewhere. Env `PRIVLINK_AWS_ENDPOINT`. */
   readonly endpoint: string | null;
+  /**
+   * VPC endpoint connection notifications (docs/aws.md): every endpoint service privlink makes
+   * gets one notification to `topicArn`, and privlink long-polls `queueUrl` (subscribed to the
+   * topic) so a customer's change to its endpoint is reconciled at once. Flags
+   * `--aws-notification-topic` / `--aws-notification-queue`, env `PRIVLINK_AWS_NOTIFICATION_TOPIC`
+   * / `PRIVLINK_AWS_NOTIFICATION_QUEUE`; both or neither. Null: off (the periodic resync notices).
+   */
+  readonly notifications: { readonly topicArn: string; readonly queueUrl: string } | null;
 }
 
 export interface AzureConfig {
@@ -167,6 +175,12 @@ export interface WebhooksConfig {
 export interface TestingConfig {
   /** `name` or `name:n`: SIGKILL this process the n-th time crash point `name` is reached. Env `PRIVLINK_TEST_CRASH_AT`. */
   readonly crashAt: string | null;
+  /**
+   * Whether the in-process local cloud's announcements of customer endpoint changes reach the
+   * reconciler (default on). Off (`PRIVLINK_TEST_LOCALCLOUD_ANNOUNCE=off`) for tests of the
+   * connection-notification path, which must notice changes the way it does against AWS.
+   */
+  readonly localCloudAnnouncements: boolean;
 }
 
 /** Raised for a bad flag or environment value; the CLI prints it and exits 1. */
@@ -185,6 +199,8 @@ export interface ServeFlags {
   localcloud?: boolean;
   localcloudPort?: string | number;
   reconciler?: boolean;
+  awsNotificationTopic?: string;
+  awsNotificationQueue?: string;
 }
 
 /** Builds and validates the configuration from flags and an environment (normally `process.env`). */
@@ -233,6 +249,7 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
   if (gcpMode === 'real' && !gcpProject) throw new ConfigError('PRIVLINK_GCP=real needs the producer project in PRIVLINK_GCP_PROJECT_ID.');
   // Google's rule for project ids: 6 to 30 lower-case letters, digits or hyphens, starting with a letter.
   if (gcpProject !== null && !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(gcpProject)) throw new ConfigError(`PRIVLINK_GCP_PROJECT_ID ${gcpProject} is not a GCP project id.`);
+  const notifications = awsNotifications(pick(flags.awsNotificationTopic, 'PRIVLINK_AWS_NOTIFICATION_TOPIC'), pick(flags.awsNotificationQueue, 'PRIVLINK_AWS_NOTIFICATION_QUEUE'));
   const localCloudPort = port(pick(flags.localcloudPort, 'PRIVLINK_LOCALCLOUD_PORT') ?? '4566', '--localcloud-port / PRIVLINK_LOCALCLOUD_PORT');
   return {
     host: pick(flags.host, 'PRIVLINK_HOST') ?? '127.0.0.1',
@@ -252,7 +269,7 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
       delays,
       loopbackBase: integer(pick(undefined, 'PRIVLINK_LOCALCLOUD_LOOPBACK_BASE') ?? '100', 'PRIVLINK_LOCALCLOUD_LOOPBACK_BASE', 1, 250),
     },
-    aws: { mode: awsMode, endpoint: awsEndpoint },
+    aws: { mode: awsMode, endpoint: awsEndpoint, notifications },
     azure: { mode: azureMode, subscriptionId: azureSubscription },
     gcp: { mode: gcpMode, projectId: gcpProject },
     reconciler: {
@@ -275,7 +292,10 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
       maxAttempts: integer(pick(undefined, 'PRIVLINK_WEBHOOK_MAX_ATTEMPTS') ?? '12', 'PRIVLINK_WEBHOOK_MAX_ATTEMPTS', 1, 100),
       pollMs: integer(pick(undefined, 'PRIVLINK_WEBHOOK_POLL_MS') ?? '500', 'PRIVLINK_WEBHOOK_POLL_MS', 10, 60_000),
     },
-    testing: { crashAt: pick(undefined, 'PRIVLINK_TEST_CRASH_AT') ?? null },
+    testing: {
+      crashAt: pick(undefined, 'PRIVLINK_TEST_CRASH_AT') ?? null,
+      localCloudAnnouncements: onOff(env.PRIVLINK_TEST_LOCALCLOUD_ANNOUNCE, true, 'PRIVLINK_TEST_LOCALCLOUD_ANNOUNCE'),
+    },
   };
 }
 
@@ -334,6 +354,23 @@ function tracingConfig(pick: (flag: undefined, name: string) => string | undefin
     sampler: sampler as TraceSampler,
     samplerRatio,
   };
+}
+
+/** The connection-notification topic and queue: both or neither, each in AWS's shape. */
+function awsNotifications(topicArn: string | undefined, queueUrl: string | undefined): AwsConfig['notifications'] {
+  if (!topicArn && !queueUrl) return null;
+  if (!topicArn || !queueUrl) {
+    throw new ConfigError(
+      'Set both --aws-notification-topic (PRIVLINK_AWS_NOTIFICATION_TOPIC) and --aws-notification-queue (PRIVLINK_AWS_NOTIFICATION_QUEUE), or neither: the topic receives the connection notifications, privlink reads them from the queue subscribed to it.',
+    );
+  }
+  if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(topicArn)) {
+    throw new ConfigError(`--aws-notification-topic ${topicArn} is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>).`);
+  }
+  if (!/^https?:\/\/[^/]+\/\d{12}\/[A-Za-z0-9_-]{1,80}$/.test(queueUrl)) {
+    throw new ConfigError(`--aws-notification-queue ${queueUrl} is not an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>).`);
+  }
+  return { topicArn, queueUrl };
 }
 
 function port(value: string, name: string): number {

@@ -1,8 +1,7 @@
 import type { CloudProvider } from '../domain/regions.js';
-import { INTERFACE_ENDPOINT_WORK, interfaceEndpointKey, SERVERLESS_ENDPOINT_WORK, WORK_CHANNEL } from '../domain/work-kinds.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/database.js';
-import { repositories } from '../store/repositories.js';
+import { enqueueChangedEndpoints } from './endpoint-change-enqueue.js';
 
 /** A customer-side endpoint as a cloud change feed reports it (neutral: AWS VPC endpoint, Azure private endpoint). */
 export interface CloudEndpointState {
@@ -47,23 +46,7 @@ export class CloudEndpointWatch {
     for (const [id, state] of previous) if (!now.has(id)) changed.push({ ...state, state: 'absent', forwarding: false });
     if (changed.length === 0) return;
     try {
-      const repos = repositories(this.store.db);
-      let enqueued = 0;
-      for (const endpoint of changed) {
-        if (endpoint.cloud === 'GCP') continue;
-        const registered = await repos.privateEndpoints.findEndpointAnywhere(endpoint.cloud, endpoint.endpointId);
-        if (registered) {
-          await repos.workQueue.enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(registered.endpointServiceId, registered.endpointId));
-          enqueued++;
-        }
-        const serverless = await repos.serverlessEndpoints.findByCloudId(endpoint.cloud, endpoint.endpointId);
-        if (serverless) {
-          await repos.workQueue.enqueue(SERVERLESS_ENDPOINT_WORK, serverless.id);
-          enqueued++;
-        }
-        if (registered || serverless) this.log.info('cloud endpoint changed', { cloud: endpoint.cloud, endpointId: endpoint.endpointId, state: endpoint.state });
-      }
-      if (enqueued > 0) await this.store.notify(WORK_CHANNEL, '');
+      await enqueueChangedEndpoints(this.store, this.log, changed);
     } catch (error) {
       this.log.warn('could not enqueue the endpoints a cloud change concerns (the resync will)', { error: (error as Error).message });
     }

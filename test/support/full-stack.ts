@@ -26,8 +26,12 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(env: Record<string, string> = {}, hooks: PrivlinkHooks = {}, options: { log?: Logger } = {}): Promise<Stack> {
-  const { location, drop } = await newStoreLocation();
+export async function startStack(
+  env: Record<string, string> = {},
+  hooks: PrivlinkHooks = {},
+  options: { log?: Logger; store?: Awaited<ReturnType<typeof newStoreLocation>> } = {},
+): Promise<Stack> {
+  const { location, drop } = options.store ?? (await newStoreLocation());
   const config = buildConfig(
     { port: 0, localcloudPort: 0, dnsPort: 0, dataDir: location.kind === 'pglite' ? location.dataDir : undefined },
     {

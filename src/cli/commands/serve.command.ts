@@ -20,6 +20,8 @@ export const serveCommand = defineCommand({
     { syntax: '--domain <domain>', description: 'DNS domain of cluster hostnames (env PRIVLINK_DOMAIN, default privlink.test)' },
     { syntax: '--dns-port <port>', description: 'private DNS port (env PRIVLINK_DNS_PORT, default 5353)' },
     { syntax: '--localcloud-port <port>', description: 'local cloud AWS endpoint port (env PRIVLINK_LOCALCLOUD_PORT, default 4566)' },
+    { syntax: '--aws-notification-topic <arn>', description: 'SNS topic for VPC endpoint connection notifications (env PRIVLINK_AWS_NOTIFICATION_TOPIC)' },
+    { syntax: '--aws-notification-queue <url>', description: 'SQS queue subscribed to that topic, read by privlink (env PRIVLINK_AWS_NOTIFICATION_QUEUE)' },
     { syntax: '--no-localcloud', description: 'do not run the local cloud in this process' },
     { syntax: '--no-reconciler', description: 'do not run reconciler workers in this process' },
   ],

@@ -7,7 +7,7 @@ const ACCESS_KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** EC2 resource id: `<prefix>-` + 17 lower hex, e.g. `vpc-0a1b2c3d4e5f60718`. */
-export function ec2Id(prefix: 'vpc' | 'subnet' | 'sg' | 'sgr' | 'vpce' | 'vpce-svc' | 'vpce-svc-perm' | 'eni' | 'rtb' | 'dopt' | 'acl' | 'pcx' | 'vgw'): string {
+export function ec2Id(prefix: 'vpc' | 'subnet' | 'sg' | 'sgr' | 'vpce' | 'vpce-svc' | 'vpce-svc-perm' | 'vpce-nfn' | 'eni' | 'rtb' | 'dopt' | 'acl' | 'pcx' | 'vgw'): string {
   return `${prefix}-${randomHex(17)}`;
 }
 

@@ -18,6 +18,9 @@ import { inLocalCloudTransaction, localCloudDb } from './store/schema.js';
 import { buildSnapshot } from './snapshot.js';
 import { answerServiceQuotas, SERVICE_QUOTAS_TARGET } from './servicequotas/service-quotas.js';
 import { EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
+import { scopeService } from './auth.js';
+import { answerSns } from './sns/sns.js';
+import { answerSqs, SQS_TARGET } from './sqs/sqs.js';
 
 export type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 export type { Delays } from './delays.js';
@@ -149,6 +152,8 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
   const changed = () => store.notify(CHANGE_CHANNEL, '');
   const pipeline: PipelineOptions = { store, now, loopback, changed };
   const servers = new Set<Server>();
+  /** Set by close(): held SQS long polls answer at once. */
+  let stopped = false;
   const http = new EmulatorHttp('AWS', MAX_BODY_BYTES, async (request) => {
     const target = request.headers['x-amz-target'];
     if (typeof target === 'string' && target.startsWith(SERVICE_QUOTAS_TARGET)) {
@@ -159,6 +164,21 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
         body: quotas.body,
         holdMs: 0,
         ...(quotas.internalError ? { internalError: quotas.internalError } : {}),
+      };
+    }
+    if (typeof target === 'string' && target.startsWith(SQS_TARGET)) {
+      const sqs = await answerSqs(store, now, { method: request.method, path: request.path, query: request.rawQuery, headers: request.headers, body: request.body }, () => stopped);
+      return { status: sqs.status, headers: sqs.headers, body: sqs.body, holdMs: 0, ...(sqs.internalError ? { internalError: sqs.internalError } : {}) };
+    }
+    const authorization = request.headers.authorization;
+    if (scopeService(Array.isArray(authorization) ? authorization[0] : authorization) === 'sns') {
+      const sns = await answerSns(store, now, { method: request.method, path: request.path, query: request.rawQuery, headers: request.headers, body: request.body });
+      return {
+        status: sns.status,
+        headers: { 'Content-Type': 'text/xml', 'x-amzn-RequestId': sns.requestId },
+        body: sns.body,
+        holdMs: 0,
+        ...(sns.internalError ? { internalError: sns.internalError } : {}),
       };
     }
     const answer = await answerQuery(pipeline, { method: request.method, path: request.path, query: request.rawQuery, headers: request.headers, body: request.body });
@@ -243,6 +263,7 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
       return () => void listeners.delete(listener);
     },
     async close() {
+      stopped = true;
       http.close();
       for (const server of [...servers]) {
         server.closeAllConnections();

@@ -31,6 +31,22 @@ import { aws, awsOrAbsent } from './aws-errors.js';
 import { deleteAllListeners, listenersMatch, syncListeners } from './aws-listeners.js';
 import { awsRef, type AwsRef } from './aws-ref.js';
 import { loadBalancerName, SERVICE_TAG, serviceClientToken } from './aws-names.js';
+import { ensureServiceNotification, hasServiceNotification, removeServiceNotifications, topicRegion } from './aws-notifications.js';
+
+/** Options of the AWS adapter. */
+export interface AwsProviderOptions {
+  /**
+   * The SNS topic every endpoint service (in the topic's region) gets one connection notification
+   * to, for all events (docs/aws.md). Undefined: no notifications.
+   */
+  readonly notificationTopicArn?: string;
+  /**
+   * Called when a notification could not be made or removed for a reason retrying will not fix
+   * (a missing permission, a topic AWS refuses). Notifications only speed reconciling up, so such
+   * a failure never fails the service: the periodic resync still notices every change.
+   */
+  readonly onNotificationFailure?: (serviceId: string, error: ProviderError) => void;
+}
 
 /**
  * The AWS adapter: an endpoint service is an internal network load balancer in the provider VPC of
@@ -40,6 +56,11 @@ import { loadBalancerName, SERVICE_TAG, serviceClientToken } from './aws-names.j
  * registered endpoints is the authorisation, as Atlas never asks for the customer's account).
  * Registering an interface endpoint is accepting its connection; a connection nobody registered
  * stays pendingAcceptance, and is rejected when its service is deleted.
+ *
+ * With a notification topic, every endpoint service in the topic's region also has exactly one
+ * VPC endpoint connection notification to it (aws-notifications.ts): made with the service,
+ * checked by every observe of a ready service (a missing one makes `listenersInSync` false, so
+ * the reconciler calls `syncListeners`, which restores it), removed before the service is deleted.
  *
  * Idempotency: the load balancer is found by its name (`pl-<serviceId>`), the endpoint service by
  * its tag and created with the client token `privlink-<serviceId>`, target groups by name; so a
@@ -64,6 +85,7 @@ export class AwsProvider implements CloudProviderAdapter {
   constructor(
     private readonly pool: AwsClientPool,
     private readonly accounts?: ProviderAccountDirectory,
+    private readonly options: AwsProviderOptions = {},
   ) {
     this.capacity = {
       readAccountQuotas: (account, region) => this.readAccountQuotas(account, region),
@@ -171,7 +193,8 @@ export class AwsProvider implements CloudProviderAdapter {
     if (state === 'Failed') return { observed: { state: 'failed', message: `AWS reports the VPC endpoint service ${service!.ServiceId} as Failed.` }, ref: next };
     if (state === 'Deleting' || state === 'Deleted') return { observed: { state: 'deleting' }, ref: next };
     if (live && state === 'Available' && lb?.State?.Code === 'active') {
-      const listenersInSync = await listenersMatch(clients, spec, lb.LoadBalancerArn!);
+      const topic = this.notificationTopic(spec);
+      const listenersInSync = (await listenersMatch(clients, spec, lb.LoadBalancerArn!)) && (!topic || (await hasServiceNotification(clients, live.ServiceId!, topic)));
       return { observed: { state: 'ready', serviceName: live.ServiceName!, availabilityZones: live.AvailabilityZones ?? [], listenersInSync }, ref: next };
     }
     if (lb?.State?.Code === 'failed') {
@@ -221,6 +244,7 @@ export class AwsProvider implements CloudProviderAdapter {
       // Adding a principal that is already allowed is not an error: no read before.
       await aws(() => clients.ec2.send(new ModifyVpcEndpointServicePermissionsCommand({ ServiceId: serviceId, AddAllowedPrincipals: ['*'] })));
     }
+    await this.ensureNotification(spec, clients, serviceId);
     const next: AwsRef = { loadBalancerArn, serviceId, ...(serviceName ? { serviceName } : {}), principalsOpen: true };
     return next;
   }
@@ -229,6 +253,30 @@ export class AwsProvider implements CloudProviderAdapter {
     const clients = await this.clientsFor(spec);
     const lb = await findLoadBalancer(clients, spec.id);
     if (lb?.State?.Code === 'active') await syncListeners(clients, spec, lb);
+    const serviceId = (await findServiceConfiguration(clients, spec.id, undefined))?.ServiceId;
+    if (serviceId) await this.ensureNotification(spec, clients, serviceId);
+  }
+
+  /** The notification topic for a service of `spec`'s region (AWS publishes to a topic of the service's region). */
+  private notificationTopic(spec: EndpointServiceSpec): string | undefined {
+    const topic = this.options.notificationTopicArn;
+    return topic && topicRegion(topic) === spec.region ? topic : undefined;
+  }
+
+  /** Best effort (see AwsProviderOptions.onNotificationFailure): retryable failures are thrown, the others reported. */
+  private async ensureNotification(spec: EndpointServiceSpec, clients: RegionClients, serviceId: string): Promise<void> {
+    const topic = this.notificationTopic(spec);
+    if (!topic) return;
+    await this.bestEffort(serviceId, () => ensureServiceNotification(clients, serviceId, topic));
+  }
+
+  private async bestEffort(serviceId: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof ProviderError) || error.retryable) throw error;
+      this.options.onNotificationFailure?.(serviceId, error);
+    }
   }
 
   /** One subnet per availability zone of the provider account's default VPC (an NLB takes one per AZ). */
@@ -250,6 +298,8 @@ export class AwsProvider implements CloudProviderAdapter {
       if (live.length > 0) {
         await aws(() => clients.ec2.send(new RejectVpcEndpointConnectionsCommand({ ServiceId: service.ServiceId, VpcEndpointIds: live.map((c) => c.VpcEndpointId!) })));
       }
+      const topic = this.notificationTopic(spec);
+      if (topic) await this.bestEffort(service.ServiceId, () => removeServiceNotifications(clients, service.ServiceId!, topic));
       const result = await aws(() => clients.ec2.send(new DeleteVpcEndpointServiceConfigurationsCommand({ ServiceIds: [service.ServiceId!] })));
       const failure = result.Unsuccessful?.[0]?.Error;
       if (failure) throw new ProviderError('conflict', failure.Code ?? 'Unsuccessful', failure.Message ?? 'The endpoint service could not be deleted yet');

@@ -1,4 +1,9 @@
 import type { ActionHandler } from '../action-context.js';
+import {
+  createVpcEndpointConnectionNotification,
+  deleteVpcEndpointConnectionNotifications,
+  describeVpcEndpointConnectionNotifications,
+} from './connection-notifications.actions.js';
 import { acceptVpcEndpointConnections, describeVpcEndpointConnections, rejectVpcEndpointConnections } from './endpoint-connections.actions.js';
 import {
   createVpcEndpointServiceConfiguration,
@@ -48,6 +53,9 @@ export const EC2_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   DescribeVpcEndpointConnections: describeVpcEndpointConnections,
   AcceptVpcEndpointConnections: acceptVpcEndpointConnections,
   RejectVpcEndpointConnections: rejectVpcEndpointConnections,
+  CreateVpcEndpointConnectionNotification: createVpcEndpointConnectionNotification,
+  DescribeVpcEndpointConnectionNotifications: describeVpcEndpointConnectionNotifications,
+  DeleteVpcEndpointConnectionNotifications: deleteVpcEndpointConnectionNotifications,
   DescribeNetworkInterfaces: describeNetworkInterfaces,
   CreateVpcPeeringConnection: createVpcPeeringConnection,
   AcceptVpcPeeringConnection: acceptVpcPeeringConnection,

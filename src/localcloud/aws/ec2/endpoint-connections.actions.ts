@@ -3,6 +3,7 @@ import type { VpcEndpoint } from '../model.js';
 import { parseFilters } from '../query-params.js';
 import { resting, scheduled } from '../../common/transitions.js';
 import { leaf, list, xml, type Xml } from '../xml.js';
+import { announceConnectionEvent } from './connection-events.js';
 import { checkVpcEndpointId, missingParameter, required } from './ec2-errors.js';
 import { renderConnection, renderUnsuccessful, type UnsuccessfulItem } from './ec2-render.js';
 import { ownService } from './endpoint-services.actions.js';
@@ -77,7 +78,10 @@ async function decideAll(ctx: ActionContext, verdict: Verdict): Promise<Xml> {
     const outcome = decide(endpoint, verdict, ctx);
     if (outcome === 'unchanged') continue;
     if ('resourceId' in outcome) unsuccessful.push(outcome);
-    else await ctx.repos.endpoints.updateEndpointTiming(id, outcome);
+    else {
+      await ctx.repos.endpoints.updateEndpointTiming(id, outcome);
+      await announceConnectionEvent(ctx, endpoint, verdict === 'accept' ? 'Accept' : 'Reject', outcome.state);
+    }
   }
   return renderUnsuccessful(unsuccessful);
 }

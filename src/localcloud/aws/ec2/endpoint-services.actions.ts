@@ -132,6 +132,8 @@ export async function deleteVpcEndpointServiceConfigurations(ctx: ActionContext)
       continue;
     }
     await ctx.repos.endpoints.updateServiceTiming(id, scheduled('Deleting', 'Deleted', ctx.delays.serviceDeletion, ctx.now));
+    // A service's connection notifications go with it.
+    await ctx.repos.messaging.deleteNotificationsOfService(id);
   }
   return renderUnsuccessful(unsuccessful);
 }

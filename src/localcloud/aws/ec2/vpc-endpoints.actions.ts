@@ -6,6 +6,7 @@ import { parseFilters } from '../query-params.js';
 import { resting, scheduled } from '../../common/transitions.js';
 import { element, leaf, list, scalarList, xml, type Xml } from '../xml.js';
 import { checkClientToken } from './client-token.js';
+import { announceConnectionEvent } from './connection-events.js';
 import { checkVpcEndpointId, invalidParameter, missingParameter, optionalBoolean, required, serviceNameNotFound, vpcEndpointNotFound } from './ec2-errors.js';
 import { renderServiceDetail, renderUnsuccessful, renderVpcEndpoint, type UnsuccessfulItem } from './ec2-render.js';
 import { endpointDnsEntries, endpointGroups, serviceZones, visibleServices } from './endpoint-views.js';
@@ -104,6 +105,7 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
   }
   await idempotency.remember(vpcEndpointId);
   const endpoint = (await ctx.repos.endpoints.findEndpoint(vpcEndpointId))!;
+  await announceConnectionEvent(ctx, endpoint, 'Connect', endpoint.state);
   return xml(element('vpcEndpoint', await renderEndpoint(ctx, endpoint)), leaf('clientToken', idempotency.token));
 }
 
@@ -153,7 +155,9 @@ export async function deleteVpcEndpoints(ctx: ActionContext): Promise<Xml> {
       continue;
     }
     if (endpoint.state === 'deleting' || endpoint.state === 'deleted') continue;
-    await ctx.repos.endpoints.updateEndpointTiming(id, scheduled('deleting', 'deleted', ctx.delays.endpointDeletion, ctx.now));
+    const timing = scheduled('deleting', 'deleted', ctx.delays.endpointDeletion, ctx.now);
+    await ctx.repos.endpoints.updateEndpointTiming(id, timing);
+    await announceConnectionEvent(ctx, endpoint, 'Delete', timing.state);
   }
   return renderUnsuccessful(unsuccessful);
 }

@@ -1,6 +1,7 @@
 import { ControlRepository } from './control.repository.js';
 import { EndpointsRepository } from './endpoints.repository.js';
 import { LoadBalancersRepository } from './load-balancers.repository.js';
+import { MessagingRepository } from './messaging.repository.js';
 import { NetworkRepository } from './network.repository.js';
 import { PeeringRepository } from './peering.repository.js';
 import { QuotasRepository } from './quotas.repository.js';
@@ -14,6 +15,7 @@ export interface Repositories {
   readonly loadBalancers: LoadBalancersRepository;
   readonly quotas: QuotasRepository;
   readonly peering: PeeringRepository;
+  readonly messaging: MessagingRepository;
 }
 
 /** Binds the repositories to `db`. Cheap: call once per transaction. */
@@ -25,5 +27,6 @@ export function repositories(db: LcExecutor): Repositories {
     loadBalancers: new LoadBalancersRepository(db),
     quotas: new QuotasRepository(db),
     peering: new PeeringRepository(db),
+    messaging: new MessagingRepository(db),
   };
 }

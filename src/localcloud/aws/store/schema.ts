@@ -256,7 +256,60 @@ export interface LcOnpremNetworksTable {
   tags: TagsJson;
   created_at: Timestamp;
 }
+export interface LcConnectionNotificationsTable {
+  notification_id: string;
+  seq: Seq;
+  account_id: string;
+  region: string;
+  service_id: string | null;
+  vpc_endpoint_id: string | null;
+  topic_arn: string;
+  events: Json<string[]>;
+  state: string;
+  created_at: Timestamp;
+}
+export interface LcSnsTopicsTable {
+  topic_arn: string;
+  seq: Seq;
+  account_id: string;
+  region: string;
+  name: string;
+  created_at: Timestamp;
+}
+export interface LcSnsSubscriptionsTable {
+  subscription_arn: string;
+  seq: Seq;
+  topic_arn: string;
+  protocol: string;
+  endpoint: string;
+  raw_delivery: boolean;
+  created_at: Timestamp;
+}
+export interface LcSqsQueuesTable {
+  queue_arn: string;
+  seq: Seq;
+  account_id: string;
+  region: string;
+  name: string;
+  visibility_timeout_seconds: number;
+  created_at: Timestamp;
+}
+export interface LcSqsMessagesTable {
+  message_id: string;
+  seq: Seq;
+  queue_arn: string;
+  body: string;
+  sent_at: Timestamp;
+  visible_at: Timestamp;
+  receipt_handle: string | null;
+  receive_count: number;
+}
 export type LocalCloudSchema = {
+  lc_connection_notifications: LcConnectionNotificationsTable;
+  lc_sns_topics: LcSnsTopicsTable;
+  lc_sns_subscriptions: LcSnsSubscriptionsTable;
+  lc_sqs_queues: LcSqsQueuesTable;
+  lc_sqs_messages: LcSqsMessagesTable;
   lc_vpc_peerings: LcVpcPeeringsTable;
   lc_routes: LcRoutesTable;
   lc_onprem_networks: LcOnpremNetworksTable;

@@ -3,6 +3,7 @@ import { migrateEmulator, type EmulatorMigrations } from '../../../common/emulat
 import * as awsEmulation from './0001-aws-emulation.js';
 import * as serviceQuotas from './0002-service-quotas.js';
 import * as vpcPeering from './0003-vpc-peering.js';
+import * as connectionNotifications from './0004-connection-notifications.js';
 
 /**
  * The AWS emulation's own migrations: tracked in `lc_migration` (lock `lc_migration_lock`), the
@@ -10,7 +11,12 @@ import * as vpcPeering from './0003-vpc-peering.js';
  */
 export const AWS_EMULATOR_MIGRATIONS: EmulatorMigrations = {
   label: 'Local cloud',
-  migrations: { '0001-aws-emulation': awsEmulation, '0002-service-quotas': serviceQuotas, '0003-vpc-peering': vpcPeering },
+  migrations: {
+    '0001-aws-emulation': awsEmulation,
+    '0002-service-quotas': serviceQuotas,
+    '0003-vpc-peering': vpcPeering,
+    '0004-connection-notifications': connectionNotifications,
+  },
   migrationTableName: 'lc_migration',
   migrationLockTableName: 'lc_migration_lock',
 };
