@@ -14,6 +14,9 @@ import { startServer, type ServerProcess } from '../support/server-process.js';
 // forwarding rule, backend service and endpoint group each, per endpoint service; a group
 // accepted just before the kill is AVAILABLE after; deletion leaves nothing behind.
 const REGION = 'us-central1';
+// How long a convergence may take: six attachments with their rules, backends and groups after a
+// restart, on a machine that may be running the rest of the suite beside this file.
+const CONVERGE_MS = 90_000;
 
 function owner(server: ServerProcess) {
   return {
@@ -74,7 +77,7 @@ describe('GCP: crash during create', () => {
         const ready = await until(
           () => b.client.get(`${b.project}/privateEndpoint/GCP/endpointService/${serviceId}`),
           (r) => (r.json as { status?: string }).status === 'AVAILABLE',
-          30_000,
+          CONVERGE_MS,
         );
         b.client.close();
         assert.deepEqual(
@@ -102,7 +105,7 @@ describe('GCP: crash during accept and delete', () => {
       const ready = await until(
         () => a.client.get(`${a.project}/privateEndpoint/GCP/endpointService/${serviceId}`),
         (r) => (r.json as { status?: string }).status === 'AVAILABLE',
-        30_000,
+        CONVERGE_MS,
       );
       const attachments = (ready.json as { serviceAttachmentNames: string[] }).serviceAttachmentNames;
       a.client.close();
@@ -130,7 +133,7 @@ describe('GCP: crash during accept and delete', () => {
       const available = await until(
         () => c.client.get(groupPath),
         (r) => (r.json as { status?: string }).status === 'AVAILABLE',
-        30_000,
+        CONVERGE_MS,
       );
       assert.deepEqual(
         (available.json as { endpoints: Array<{ status: string }> }).endpoints.map((e) => e.status),
@@ -149,7 +152,7 @@ describe('GCP: crash during accept and delete', () => {
       const gone = await until(
         () => d.client.get(`${d.project}/privateEndpoint/GCP/endpointService/${serviceId}`),
         (r) => r.status === 404,
-        30_000,
+        CONVERGE_MS,
       );
       d.client.close();
       assert.equal(gone.status, 404);
