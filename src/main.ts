@@ -141,7 +141,13 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     }
     const secret = await new SettingsRepository(store.db).getOrInit('digest.secret', randomBytes(32).toString('hex'));
     const consoleSessions = new ConsoleSessions(store);
-    const authenticator = new Authenticator(credentialsLookup(store), new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }), 1000, consoleSessions);
+    const authenticator = new Authenticator(
+      credentialsLookup(store),
+      new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }),
+      1000,
+      consoleSessions,
+      store.writes,
+    );
     const bootstrap = await ensureBootstrap(ctx, config.bootstrapKey);
 
     let localCloud: LocalCloudAws | null = null;

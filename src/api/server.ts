@@ -92,7 +92,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     ...(options.tracer ? { tracer: options.tracer } : {}),
   });
 
-  const baseUrl = () => options.publicUrl ?? listeningUrl(app);
+  const listening = listeningUrlOf(app);
+  const baseUrl = () => options.publicUrl ?? listening();
   for (const flavour of flavours) mounted.push({ flavour, routes: flavour.register(app, { ctx: options.ctx, baseUrl }) });
   if (options.consoleSessions) {
     // Browsers reach privlink over HTTPS when its public URL says so (TLS ends at a proxy in front
@@ -114,10 +115,20 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   return app;
 }
 
-/** `http://<host>:<port>` of the listening socket (IPv6 hosts in brackets). */
-function listeningUrl(app: FastifyInstance): string {
-  const address = app.server.address() as AddressInfo | null;
-  if (!address || typeof address !== 'object') return 'http://localhost';
-  const host = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
-  return `http://${host}:${address.port}`;
+/**
+ * `http://<host>:<port>` of the listening socket (IPv6 hosts in brackets), read once per `listen`
+ * (every response with links asks for it; the address cannot change while the socket is open).
+ */
+function listeningUrlOf(app: FastifyInstance): () => string {
+  let known: string | undefined;
+  const forget = () => (known = undefined);
+  app.server.on('listening', forget);
+  app.server.on('close', forget);
+  return () => {
+    if (known !== undefined) return known;
+    const address = app.server.address() as AddressInfo | null;
+    if (!address || typeof address !== 'object') return 'http://localhost';
+    const host = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+    return (known = `http://${host}:${address.port}`);
+  };
 }

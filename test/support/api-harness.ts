@@ -32,18 +32,25 @@ export interface ApiHarness {
   /** The bootstrap key's client (Organization Owner + Project Owner of "Project 0"). */
   readonly owner: AtlasClient;
   /** Makes a key in an organization with org roles and project roles (test setup through the real store). */
-  makeKey(orgId: string, orgRoles: OrgRole[], projectRoles?: Array<[string, ProjectRole]>): Promise<AtlasClient & { apiKeyId: string }>;
+  makeKey(orgId: string, orgRoles: OrgRole[], projectRoles?: Array<[string, ProjectRole]>): Promise<AtlasClient & { apiKeyId: string; publicKey: string; privateKey: string }>;
   /** Makes another organization with a project and an owner key. */
   makeOrganization(name: string, paymentOnFile: boolean): Promise<{ orgId: string; projectId: string; owner: AtlasClient & { apiKeyId: string } }>;
   close(): Promise<void>;
 }
 
-export async function startApi(): Promise<ApiHarness> {
+/** `authCacheMs`: how long authenticated keys are cached (default 0: every request reads the store). */
+export async function startApi(options: { authCacheMs?: number } = {}): Promise<ApiHarness> {
   const test = await openTestStore();
   const store = test.store;
   const ctx: AppContext = appContext(store, { domain: 'privlink.test', providers: ['AWS', 'AZURE', 'GCP'] });
   const bootstrap = (await ensureBootstrap(ctx, null)).key!;
-  const authenticator = new Authenticator(credentialsLookup(store), new DigestAuthority(Buffer.from('test-secret'), { nonceTtlMs: 300_000 }), 0);
+  const authenticator = new Authenticator(
+    credentialsLookup(store),
+    new DigestAuthority(Buffer.from('test-secret'), { nonceTtlMs: 300_000 }),
+    options.authCacheMs ?? 0,
+    undefined,
+    store.writes,
+  );
   const app = await buildApiServer({ ctx, authenticator, log: createLogger('error'), publicUrl: null });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -57,7 +64,11 @@ export async function startApi(): Promise<ApiHarness> {
     const repos = repositories(store.db);
     const created = await insertApiKey(repos, { orgId, description: 'test key', orgRoles, now: new Date() });
     for (const [projectId, role] of projectRoles) await repos.identity.setProjectRoles(created.apiKey.id, projectId, [role]);
-    return Object.assign(client(created.apiKey.publicKey, created.privateKey), { apiKeyId: created.apiKey.id });
+    return Object.assign(client(created.apiKey.publicKey, created.privateKey), {
+      apiKeyId: created.apiKey.id,
+      publicKey: created.apiKey.publicKey,
+      privateKey: created.privateKey,
+    });
   };
   return {
     url,

@@ -7,22 +7,29 @@ import { DigestAuthority, parseDigestAuthorization } from './digest-auth.js';
 
 interface CachedKey extends ApiKeyCredentials {
   readonly until: number;
+  readonly generation: number;
 }
 
 /**
  * Authenticates Admin API requests by HTTP Digest against API keys. Keys and their roles are
- * cached per process for `cacheMs` (default 1 s) to keep the store off the hot path; a key
- * revoked or re-roled in another replica takes effect within that time, and at once in this one
- * (`invalidate()` is called after every identity change made here).
+ * cached per process to keep the store off the hot path: an entry is used for at most `cacheMs`
+ * (default 1 s), and only while this process has written nothing to the store since it was read
+ * (`writes`, the store's write generation) and `invalidate()` has not been called. So a key
+ * deleted, re-roled or moved in this process is refused or re-checked on its next request, and a
+ * change made through another replica applies within `cacheMs`. Replay protection (nonce and nc)
+ * is never cached: every request is checked by the DigestAuthority.
  */
 export class Authenticator {
   private readonly cache = new Map<string, CachedKey>();
+  /** Moves on `invalidate()`; with `writes`, the generation an entry was read at. */
+  private invalidations = 0;
 
   constructor(
     private readonly credentials: CredentialsLookup,
     private readonly digest: DigestAuthority,
     private readonly cacheMs = 1000,
     private readonly sessions?: ConsoleSessions,
+    private readonly writes: { readonly value: number } = { value: 0 },
   ) {}
 
   /**
@@ -55,6 +62,7 @@ export class Authenticator {
 
   /** Forgets cached keys (after a change to keys or roles in this process). */
   invalidate(): void {
+    this.invalidations++;
     this.cache.clear();
   }
 
@@ -64,14 +72,23 @@ export class Authenticator {
 
   private async lookup(publicKey: string): Promise<CachedKey | undefined> {
     const now = Date.now();
+    const generation = this.generation();
     const hit = this.cache.get(publicKey);
-    if (hit && hit.until > now) return hit;
+    if (hit && hit.until > now && hit.generation === generation) return hit;
     const found = await this.credentials(publicKey);
     if (!found) return undefined;
-    const entry = { ...found, until: now + this.cacheMs };
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(publicKey, entry);
+    const entry = { ...found, until: now + this.cacheMs, generation };
+    // Kept only if nothing changed while it was read (else it may hold the roles from before).
+    if (this.generation() === generation) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(publicKey, entry);
+    }
     return entry;
+  }
+
+  /** Moves whenever this process writes to the store or calls `invalidate()`. */
+  private generation(): number {
+    return this.writes.value + this.invalidations;
   }
 }
 

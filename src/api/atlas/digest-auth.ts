@@ -34,35 +34,129 @@ export interface DigestCredentials {
 
 export type DigestVerdict = { readonly ok: true } | { readonly ok: false; readonly stale: boolean; readonly reason: string };
 
-/** Parses an `Authorization` header; undefined when it is not a Digest header or is malformed. */
+/**
+ * Parses an `Authorization` header; undefined when it is not a Digest header or is malformed.
+ * Parameters are `name=token` or `name="quoted"` (backslash escapes), names case-insensitive, the
+ * last of a repeated name wins, anything else between them is skipped. A single pass over the
+ * header (it runs on every Admin API request).
+ */
 export function parseDigestAuthorization(header: string | undefined): DigestCredentials | undefined {
   if (!header || !/^digest\s/i.test(header)) return undefined;
-  const params = new Map<string, string>();
-  const pattern = /([a-zA-Z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
-  const rest = header.slice(header.indexOf(' ') + 1);
-  for (let match = pattern.exec(rest); match; match = pattern.exec(rest)) {
-    params.set(match[1]!.toLowerCase(), match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : match[3]!);
+  let username: string | undefined;
+  let realm: string | undefined;
+  let nonce: string | undefined;
+  let uri: string | undefined;
+  let response: string | undefined;
+  let algorithm: string | undefined;
+  let qop: string | undefined;
+  let nc: string | undefined;
+  let cnonce: string | undefined;
+  let opaque: string | undefined;
+  const end = header.length;
+  let i = header.indexOf(' ') + 1;
+  while (i < end) {
+    if (!isNameChar(header.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const nameStart = i;
+    while (i < end && isNameChar(header.charCodeAt(i))) i++;
+    const nameEnd = i;
+    let j = skipSpaces(header, i);
+    if (header.charCodeAt(j) !== EQUALS) continue;
+    j = skipSpaces(header, j + 1);
+    const quoted = header.charCodeAt(j) === QUOTE ? quotedValue(header, j) : undefined;
+    let value: string;
+    if (quoted) {
+      value = quoted.value;
+      i = quoted.next;
+    } else {
+      let k = j;
+      while (k < end && !isSpace(header.charCodeAt(k)) && header.charCodeAt(k) !== COMMA) k++;
+      if (k === j) continue;
+      value = header.slice(j, k);
+      i = k;
+    }
+    switch (header.slice(nameStart, nameEnd).toLowerCase()) {
+      case 'username':
+        username = value;
+        break;
+      case 'realm':
+        realm = value;
+        break;
+      case 'nonce':
+        nonce = value;
+        break;
+      case 'uri':
+        uri = value;
+        break;
+      case 'response':
+        response = value;
+        break;
+      case 'algorithm':
+        algorithm = value;
+        break;
+      case 'qop':
+        qop = value;
+        break;
+      case 'nc':
+        nc = value;
+        break;
+      case 'cnonce':
+        cnonce = value;
+        break;
+      case 'opaque':
+        opaque = value;
+        break;
+    }
   }
-  const username = params.get('username');
-  const nonce = params.get('nonce');
-  const uri = params.get('uri');
-  const response = params.get('response');
-  const realm = params.get('realm');
   if (!username || !nonce || !uri || !response || realm === undefined) return undefined;
-  const algorithm = normaliseAlgorithm(params.get('algorithm') ?? 'MD5');
-  if (!algorithm) return undefined;
-  return {
-    username,
-    realm,
-    nonce,
-    uri,
-    response: response.toLowerCase(),
-    algorithm,
-    qop: params.get('qop'),
-    nc: params.get('nc'),
-    cnonce: params.get('cnonce'),
-    opaque: params.get('opaque'),
-  };
+  const normalised = normaliseAlgorithm(algorithm ?? 'MD5');
+  if (!normalised) return undefined;
+  return { username, realm, nonce, uri, response: response.toLowerCase(), algorithm: normalised, qop, nc, cnonce, opaque };
+}
+
+const EQUALS = 0x3d;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const BACKSLASH = 0x5c;
+
+/** `[a-zA-Z0-9_-]` */
+function isNameChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2d;
+}
+
+/** JavaScript's `\s`. */
+function isSpace(c: number): boolean {
+  if (c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0) return true;
+  return c > 0xff && /\s/.test(String.fromCharCode(c));
+}
+
+/** A line terminator (what a regular expression's `.` does not match). */
+function isLineTerminator(c: number): boolean {
+  return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
+}
+
+function skipSpaces(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** The unescaped content of the quoted string opening at `from`, or undefined when it is not closed. */
+function quotedValue(text: string, from: number): { value: string; next: number } | undefined {
+  let value = '';
+  let chunk = from + 1;
+  for (let i = from + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) return { value: value + text.slice(chunk, i), next: i + 1 };
+    if (c !== BACKSLASH) continue;
+    if (i + 1 >= text.length || isLineTerminator(text.charCodeAt(i + 1))) return undefined;
+    value += text.slice(chunk, i);
+    chunk = i + 1;
+    i++;
+  }
+  return undefined;
 }
 
 function normaliseAlgorithm(value: string): DigestAlgorithm | undefined {
@@ -82,6 +176,7 @@ export class DigestAuthority {
   private readonly replays: ReplayWindow;
   /** Nonces whose signature was checked (nonce → issued-at), so the HMAC runs once per nonce. */
   private readonly verifiedNonces = new Map<string, number>();
+  private readonly requestHashes = new Map<string, string>();
 
   constructor(
     private readonly secret: Buffer,
@@ -126,13 +221,24 @@ export class DigestAuthority {
     const fn = sha ? 'SHA-256' : 'MD5';
     let ha1 = sha ? secrets.ha1Sha256 : secrets.ha1Md5;
     if (credentials.algorithm.endsWith('-sess')) ha1 = hash(fn, `${ha1}:${credentials.nonce}:${credentials.cnonce}`);
-    const ha2 = hash(fn, `${method}:${credentials.uri}`);
+    const ha2 = this.ha2(fn, method, credentials.uri);
     const expected = hash(fn, `${ha1}:${credentials.nonce}:${credentials.nc}:${credentials.cnonce}:auth:${ha2}`);
     if (!safeEqualHex(expected, credentials.response)) return { ok: false, stale: false, reason: 'wrong response' };
     // A correct response to an expired nonce: the client knows the key; let it retry with a new nonce.
     if (this.now() - issuedAt > this.options.nonceTtlMs) return { ok: false, stale: true, reason: 'stale nonce' };
     if (!this.replays.accept(credentials.nonce, Number.parseInt(credentials.nc, 16), issuedAt)) return { ok: false, stale: false, reason: 'replayed request' };
     return { ok: true };
+  }
+
+  /** H(method:uri): public data, the same for every request a client repeats, so kept (bounded). */
+  private ha2(fn: 'MD5' | 'SHA-256', method: string, uri: string): string {
+    const key = `${fn} ${method} ${uri}`;
+    const known = this.requestHashes.get(key);
+    if (known !== undefined) return known;
+    const value = hash(fn, `${method}:${uri}`);
+    if (this.requestHashes.size >= 10_000) this.requestHashes.clear();
+    this.requestHashes.set(key, value);
+    return value;
   }
 
   private nonceIssuedAt(nonce: string): number | undefined {

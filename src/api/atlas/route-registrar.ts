@@ -1,5 +1,5 @@
 import { runWithContext } from '../../observability/request-context.js';
-import { requestTrace } from '../observability.hooks.js';
+import { recordCallerKey, requestTrace } from '../observability.hooks.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/app-context.js';
 import { ApiError } from '../../domain/errors.js';
@@ -103,7 +103,9 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
           onRequest: async (request: FastifyRequest) => {
             const csrf = request.headers[CONSOLE_CSRF_HEADER];
             const browser = { cookie: request.headers.cookie, csrfToken: typeof csrf === 'string' ? csrf : undefined };
-            principals.set(request, await authenticator.authenticate(request.method, request.url, request.headers.authorization, browser));
+            const principal = await authenticator.authenticate(request.method, request.url, request.headers.authorization, browser);
+            principals.set(request, principal);
+            if (principal.kind === 'apiKey' && request.headers.authorization !== undefined) recordCallerKey(request, principal.name);
           },
           handler: async (request: FastifyRequest, reply: FastifyReply) => {
             const principal = principals.get(request)!;
