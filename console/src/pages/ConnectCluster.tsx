@@ -42,7 +42,10 @@ export function ConnectCluster({ session, groupId, cluster, onClose }: Props) {
     queryFn: () => call<PaginatedWire<DatabaseUserWire>>('GET', `${databaseUsersPath(groupId)}?itemsPerPage=500`),
   });
   const { standardSrv, standard, privateEndpoint } = cluster.connectionStrings;
-  const [type, setType] = useState<ConnectionType>(privateEndpoint.length === 0 && standardSrv ? 'standard' : 'private');
+  // Until the user picks a connection type, it follows the cluster's strings as they arrive: the
+  // list the dialog was opened from may not show a just-registered endpoint yet.
+  const [pickedType, setType] = useState<ConnectionType>();
+  const type: ConnectionType = pickedType ?? (privateEndpoint.length === 0 && standardSrv ? 'standard' : 'private');
   const [endpointId, setEndpointId] = useState<string>();
   const [created, setCreated] = useState<{ username: string; password: string }>();
   const chosen = privateEndpoint.find((s) => s.endpoints.some((e) => e.endpointId === endpointId)) ?? privateEndpoint[0];
