@@ -240,7 +240,7 @@ describe('Add Private Endpoint on Azure and Google Cloud', () => {
     await dialog.waitFor({ state: 'detached' });
 
     await row('AZURE').locator('[data-column=endpoint]', { hasText: replacement.id }).waitFor();
-    await row('AZURE').locator('[data-column=endpoint-status]', { hasText: 'Available' }).waitFor();
+    await page.locator('tr[data-provider=AZURE]', { hasText: replacement.id }).locator('[data-column=endpoint-status]', { hasText: 'Available' }).waitFor();
     await row('AZURE')
       .locator('[data-column=endpoint]', { hasText: `IP address ${replacement.ip}` })
       .waitFor();

@@ -2,10 +2,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { DescribeSubnetsCommand, DescribeVpcsCommand, type EC2Client, type Subnet, type Vpc } from '@aws-sdk/client-ec2';
-import { NetworkManagementClient } from '@azure/arm-network';
-import { ResourceManagementClient } from '@azure/arm-resources';
-import { ClientSecretCredential } from '@azure/identity';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { azureClients, type AzureClients, type AzurePrincipal } from '../support/azure-clients.js';
 
 /** Debian's Chromium: the console tests drive it and never download a browser. */
 export const CHROMIUM = process.env.PRIVLINK_CHROMIUM ?? '/usr/bin/chromium';
@@ -90,28 +88,14 @@ export async function enterDefaultVpc(page: Page, ec2: EC2Client, zone = 'us-eas
 export interface LocalAzure {
   readonly endpoint: string;
   readonly caPath?: string;
-  readonly customer: { readonly tenantId: string; readonly subscriptionId: string; readonly clientId: string; readonly clientSecret: string };
+  readonly customer: AzurePrincipal;
 }
 
 /** The customer's Azure clients (the official SDK, signed in as the customer's service principal against the local cloud). */
-export interface AzureCustomer {
-  readonly network: NetworkManagementClient;
-  readonly resources: ResourceManagementClient;
-}
+export type AzureCustomer = AzureClients;
 
 export function azureCustomer(cloud: LocalAzure): AzureCustomer {
-  const ca = readFileSync(cloud.caPath!, 'utf8');
-  const account = cloud.customer;
-  const credential = new ClientSecretCredential(account.tenantId, account.clientId, account.clientSecret, {
-    authorityHost: cloud.endpoint,
-    disableInstanceDiscovery: true,
-    tlsOptions: { ca },
-  });
-  const options = { endpoint: cloud.endpoint, tlsOptions: { ca } };
-  return {
-    network: new NetworkManagementClient(credential, account.subscriptionId, options),
-    resources: new ResourceManagementClient(credential, account.subscriptionId, options),
-  };
+  return azureClients(cloud, cloud.customer);
 }
 
 /** What `az network private-endpoint create` is asked to make (the wizard's command names each of these). */

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { NetworkManagementClient } from '@azure/arm-network';
-import { ResourceManagementClient } from '@azure/arm-resources';
-import { ClientSecretCredential } from '@azure/identity';
 import { describe, test } from 'node:test';
 import { AtlasClient } from '../../src/client/atlas-client.js';
+import { azureClients } from '../support/azure-clients.js';
 import { until } from '../support/full-stack.js';
 import { FAST_RECOVERY_ENV, restart, waitForDeath } from '../support/crash-restarts.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
@@ -24,18 +21,7 @@ function owner(server: ServerProcess) {
 /** The official SDK's clients of one of the local cloud's principals, as bootstrap.json describes them. */
 function azure(server: ServerProcess, who: 'provider' | 'customer') {
   const cloud = server.bootstrap.localCloud!.azure!;
-  const account = cloud[who];
-  const ca = readFileSync(cloud.caPath!, 'utf8');
-  const credential = new ClientSecretCredential(account.tenantId, account.clientId, account.clientSecret, {
-    authorityHost: cloud.endpoint,
-    disableInstanceDiscovery: true,
-    tlsOptions: { ca },
-  });
-  const options = { endpoint: cloud.endpoint, tlsOptions: { ca } };
-  return {
-    network: new NetworkManagementClient(credential, account.subscriptionId, options),
-    resources: new ResourceManagementClient(credential, account.subscriptionId, options),
-  };
+  return azureClients(cloud, cloud[who]);
 }
 
 async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
