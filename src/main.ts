@@ -29,7 +29,7 @@ import { repositories } from './store/repositories.js';
 import type { Logger } from './logging/logger.js';
 import { AwsClientPool } from './providers/aws/aws-clients.js';
 import { AwsProvider } from './providers/aws/aws.provider.js';
-import { AzureClients } from './providers/azure/azure-clients.js';
+import { AzureClientPool, AzureClients } from './providers/azure/azure-clients.js';
 import { AzureProvider } from './providers/azure/azure.provider.js';
 import { GcpClients } from './providers/gcp/gcp-clients.js';
 import { GcpProvider } from './providers/gcp/gcp.provider.js';
@@ -262,7 +262,10 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
             : undefined;
       if (gcpClients) closers.push(() => gcpClients.close());
       // The provider account pool: local-cloud accounts are made by the local cloud on first use.
-      const poolAccounts = new ProviderAccountAccessor(store, localCloud ? async (name) => localCloud!.createAccount(name) : undefined);
+      const poolAccounts = new ProviderAccountAccessor(store, {
+        ...(localCloud ? { AWS: async (name: string) => localCloud!.createAccount(name) } : {}),
+        ...(azureCloud ? { AZURE: async (name: string) => azureCloud!.createAccount(name) } : {}),
+      });
       const reconcileContext: ReconcileContext = {
         store,
         pool: { accounts: poolAccounts, placement: new ProviderPlacement(poolAccounts) },
@@ -278,7 +281,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
                     error: error.message,
                   }),
               }),
-              ...(azureClients ? { AZURE: new AzureProvider(azureClients) } : {}),
+              ...(azureClients ? { AZURE: new AzureProvider(new AzureClientPool(azureClients), poolAccounts) } : {}),
               ...(gcpClients ? { GCP: new GcpProvider(gcpClients) } : {}),
             }).map(([name, adapter]) => [name, metrics || tracer ? instrumentedAdapter(name, adapter, metrics ? (...call) => metrics.providerCall(...call) : undefined) : adapter]),
           ),

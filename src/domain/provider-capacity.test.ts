@@ -3,7 +3,20 @@ import { describe, test } from 'node:test';
 import { capacityFailureMessage, decidePlacement, type AccountRegionCapacity, type ProviderAccount } from './provider-capacity.js';
 
 function account(id: string, state: ProviderAccount['state'] = 'ACTIVE', createdAt = 0): ProviderAccount {
-  return { id, provider: 'AWS', name: `name-${id}`, kind: 'LOCAL_CLOUD', accessKeyId: null, roleArn: null, state, createdAt: new Date(createdAt) };
+  return {
+    id,
+    provider: 'AWS',
+    name: `name-${id}`,
+    kind: 'LOCAL_CLOUD',
+    accessKeyId: null,
+    roleArn: null,
+    subscriptionId: null,
+    tenantId: null,
+    clientId: null,
+    projectId: null,
+    state,
+    createdAt: new Date(createdAt),
+  };
 }
 
 function capacity(a: ProviderAccount, placements: number, options: { nlb?: number; vpcsUsed?: number; vpcs?: number; network?: boolean } = {}): AccountRegionCapacity {
@@ -56,5 +69,22 @@ describe('placement decision table', () => {
     const decided = decidePlacement([], undefined);
     assert.equal(decided.kind, 'full');
     if (decided.kind === 'full') assert.match(capacityFailureMessage('eu-west-1', decided, 0), /no ACTIVE account/);
+  });
+  test('an Azure subscription that is full names the Azure limit and how to raise it in Azure', () => {
+    const azure = { ...account('z'), provider: 'AZURE' as const };
+    const full = {
+      account: azure,
+      placements: 2,
+      hasProviderNetwork: true,
+      loadBalancers: { serviceCode: 'Microsoft.Network', quotaCode: 'PrivateLinkServices', quotaName: 'Private Link Services', value: 2, used: 2 },
+      vpcs: { serviceCode: 'Microsoft.Network', quotaCode: 'VirtualNetworks', quotaName: 'Virtual Networks', value: 1000, used: 1 },
+    };
+    const decided = decidePlacement([full], undefined);
+    assert.equal(decided.kind, 'full');
+    const message = decided.kind === 'full' ? capacityFailureMessage('eastus', decided, 1, 'AZURE') : '';
+    assert.match(message, /PrivateLinkServices \(Private Link Services\) is used up in every ACTIVE provider subscription/);
+    assert.match(message, /az quota update --scope \/subscriptions\/<subscription>\/providers\/Microsoft\.Network\/locations\/eastus --resource-name PrivateLinkServices/);
+    assert.match(message, /privlink admin provider-accounts add --provider AZURE/);
+    assert.doesNotMatch(message, /aws service-quotas/);
   });
 });

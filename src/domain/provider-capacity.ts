@@ -18,22 +18,45 @@
  * their services together (never split across accounts).
  */
 
-export type ProviderAccountKind = 'LOCAL_CLOUD' | 'ACCESS_KEY' | 'ASSUME_ROLE';
+/**
+ * How privlink reaches a pool account: `LOCAL_CLOUD` (made by the local cloud on request, every
+ * provider); AWS `ACCESS_KEY` or `ASSUME_ROLE`; Azure `SERVICE_PRINCIPAL` (tenant, client id and
+ * secret of a subscription); GCP `SERVICE_ACCOUNT_KEY` (a service account's JSON key of a project).
+ */
+export type ProviderAccountKind = 'LOCAL_CLOUD' | 'ACCESS_KEY' | 'ASSUME_ROLE' | 'SERVICE_PRINCIPAL' | 'SERVICE_ACCOUNT_KEY';
 export type ProviderAccountState = 'ACTIVE' | 'DRAINING';
+/** The clouds whose endpoint services can be placed in a pool: an AWS account, an Azure subscription, a GCP project. */
+export type PoolProvider = 'AWS' | 'AZURE' | 'GCP';
 
-/** One provider account of the pool (AWS account). The secret key is never part of it. */
+/** The pool provider named `name` (AWS for anything else: only the three clouds have endpoint services). */
+export function poolProvider(name: string): PoolProvider {
+  return name === 'AZURE' || name === 'GCP' ? name : 'AWS';
+}
+
+/** One provider account of the pool (AWS account, Azure subscription, GCP project). Secrets are never part of it. */
 export interface ProviderAccount {
   readonly id: string;
-  readonly provider: 'AWS';
+  readonly provider: PoolProvider;
   readonly name: string;
   readonly kind: ProviderAccountKind;
   readonly accessKeyId: string | null;
   readonly roleArn: string | null;
+  /** Azure: the subscription, its tenant and the service principal's client id (SERVICE_PRINCIPAL). */
+  readonly subscriptionId: string | null;
+  readonly tenantId: string | null;
+  readonly clientId: string | null;
+  /** GCP: the project (SERVICE_ACCOUNT_KEY). */
+  readonly projectId: string | null;
   readonly state: ProviderAccountState;
   readonly createdAt: Date;
 }
 
-/** A quota as the provider states it and how much of it privlink uses. */
+/**
+ * A quota as the provider states it and how much of it privlink uses. `serviceCode` / `quotaCode`
+ * are AWS Service Quotas' codes, Azure's resource provider and usage name
+ * (`Microsoft.Network` / `PrivateLinkServices`), GCP's service and metric
+ * (`compute.googleapis.com` / `SERVICE_ATTACHMENTS`).
+ */
 export interface QuotaUse {
   readonly quotaCode: string;
   readonly quotaName: string;
@@ -45,11 +68,13 @@ export interface QuotaUse {
 /** What one account holds in one region and its quotas there. */
 export interface AccountRegionCapacity {
   readonly account: ProviderAccount;
-  /** Endpoint services placed (each one network load balancer). */
+  /** Endpoint services placed (each one load balancer: an AWS network load balancer, an Azure private link service and its load balancer). */
   readonly placements: number;
-  /** The account already has the region's provider VPC. */
+  /** The account already has the region's provider network (AWS VPC, Azure VNet). */
   readonly hasProviderNetwork: boolean;
+  /** The quota each endpoint service takes one of (AWS: network load balancers; Azure: the lower of private link services and load balancers). */
   readonly loadBalancers: QuotaUse;
+  /** The quota the provider network takes one of (AWS: VPCs per region; Azure: virtual networks). */
   readonly vpcs: QuotaUse;
 }
 
@@ -82,27 +107,78 @@ export function decidePlacement(capacities: readonly AccountRegionCapacity[], af
   return { kind: 'full', quota: binding, account: undefined };
 }
 
-/** Stands for "no account at all": nothing can be placed until one is added. */
-const EMPTY_POOL_QUOTA: QuotaUse = { quotaCode: 'L-69A177A2', quotaName: 'Network Load Balancers per Region', serviceCode: 'elasticloadbalancing', value: 0, used: 0 };
+/** What stands for "no account at all" per provider: nothing can be placed until one is added. */
+const EMPTY_POOL_QUOTA: QuotaUse = { ...defaultQuotaNames('AWS').loadBalancers, value: 0, used: 0 };
+
+/**
+ * The names of a provider's two bounding quotas (the capacity report shows them for an account
+ * whose quotas were never read in a region).
+ */
+export function defaultQuotaNames(provider: PoolProvider): Record<'loadBalancers' | 'vpcs', { serviceCode: string; quotaCode: string; quotaName: string }> {
+  switch (provider) {
+    case 'AZURE':
+      return {
+        loadBalancers: { serviceCode: 'Microsoft.Network', quotaCode: 'PrivateLinkServices', quotaName: 'Private Link Services' },
+        vpcs: { serviceCode: 'Microsoft.Network', quotaCode: 'VirtualNetworks', quotaName: 'Virtual Networks' },
+      };
+    case 'GCP':
+      return {
+        loadBalancers: { serviceCode: 'compute.googleapis.com', quotaCode: 'INTERNAL_FORWARDING_RULES', quotaName: 'Internal forwarding rules' },
+        vpcs: { serviceCode: 'compute.googleapis.com', quotaCode: 'NETWORKS', quotaName: 'Networks' },
+      };
+    default:
+      return {
+        loadBalancers: { serviceCode: 'elasticloadbalancing', quotaCode: 'L-69A177A2', quotaName: 'Network Load Balancers per Region' },
+        vpcs: { serviceCode: 'vpc', quotaCode: 'L-F678F1CE', quotaName: 'VPCs per Region' },
+      };
+  }
+}
+
+/** What an operator runs (or clicks) to raise `quota` of an account in `region`, in the provider's own words. */
+export function quotaIncreaseRemedy(provider: PoolProvider, quota: QuotaUse, region: string): string {
+  switch (provider) {
+    case 'AZURE':
+      return (
+        `request an increase of ${quota.serviceCode} usage ${quota.quotaCode} in ${region} (Azure portal: Quotas, or ` +
+        `az quota update --scope /subscriptions/<subscription>/providers/${quota.serviceCode}/locations/${region} --resource-name ${quota.quotaCode} --limit-object value=<n>; ` +
+        `a support request for a limit the quota API does not adjust)`
+      );
+    case 'GCP':
+      return (
+        `request an increase of ${quota.serviceCode} quota ${quota.quotaCode} in ${region} (Google Cloud console: IAM & Admin, Quotas, or ` +
+        `gcloud alpha services quota update --service=${quota.serviceCode} --consumer=projects/<project> --metric=${quota.serviceCode}/${quota.quotaCode.toLowerCase()} ` +
+        `--unit=1/{project}/{region} --dimensions=region=${region} --value=<n>)`
+      );
+    default:
+      return `request an increase of ${quota.serviceCode} quota ${quota.quotaCode} (aws service-quotas request-service-quota-increase --service-code ${quota.serviceCode} --quota-code ${quota.quotaCode} --desired-value <n> --region ${region})`;
+  }
+}
+
+/** How a provider calls one account of the pool in messages. */
+function accountNoun(provider: PoolProvider): string {
+  return provider === 'AZURE' ? 'provider subscription' : provider === 'GCP' ? 'provider project' : 'provider account';
+}
 
 /**
  * The errorMessage of a service that cannot be placed: the quota, the region, and what an operator
- * can do about it.
+ * can do about it in that provider.
  */
-export function capacityFailureMessage(region: string, decision: Extract<PlacementDecision, { kind: 'full' }>, poolSize: number): string {
+export function capacityFailureMessage(region: string, decision: Extract<PlacementDecision, { kind: 'full' }>, poolSize: number, provider: PoolProvider = 'AWS'): string {
   const { quota } = decision;
-  const increase = `request an increase of ${quota.serviceCode} quota ${quota.quotaCode} (aws service-quotas request-service-quota-increase --service-code ${quota.serviceCode} --quota-code ${quota.quotaCode} --desired-value <n> --region ${region})`;
+  const increase = quotaIncreaseRemedy(provider, quota, region);
+  const noun = accountNoun(provider);
+  const what = provider === 'AWS' ? 'quota' : provider === 'AZURE' ? 'limit' : 'quota';
   if (decision.account) {
     return (
-      `No capacity for this endpoint service in ${region}: the project's services in ${region} are placed in provider account ${decision.account.name}, ` +
-      `where quota ${quota.quotaCode} (${quota.quotaName}) is used up (${quota.used} of ${quota.value}). An operator can ${increase} in that account.`
+      `No capacity for this endpoint service in ${region}: the project's services in ${region} are placed in ${noun} ${decision.account.name}, ` +
+      `where ${what} ${quota.quotaCode} (${quota.quotaName}) is used up (${quota.used} of ${quota.value}). An operator can ${increase} in that ${provider === 'AWS' ? 'account' : noun.replace('provider ', '')}.`
     );
   }
   if (poolSize === 0) {
-    return `No capacity for this endpoint service in ${region}: the provider account pool has no ACTIVE account. An operator can add one (privlink admin provider-accounts add).`;
+    return `No capacity for this endpoint service in ${region}: the provider account pool has no ACTIVE ${provider === 'AWS' ? 'account' : noun.replace('provider ', '')}. An operator can add one (privlink admin provider-accounts add${provider === 'AWS' ? '' : ` --provider ${provider}`}).`;
   }
   return (
-    `No capacity for this endpoint service in ${region}: quota ${quota.quotaCode} (${quota.quotaName}) is used up in every ACTIVE provider account of the pool ` +
-    `(${quota.used} of ${quota.value} in the fullest). An operator can add an account (privlink admin provider-accounts add) or ${increase}.`
+    `No capacity for this endpoint service in ${region}: ${what} ${quota.quotaCode} (${quota.quotaName}) is used up in every ACTIVE ${noun} of the pool ` +
+    `(${quota.used} of ${quota.value} in the fullest). An operator can add ${provider === 'AWS' ? 'an account' : `a ${noun.replace('provider ', '')}`} (privlink admin provider-accounts add${provider === 'AWS' ? '' : ` --provider ${provider}`}) or ${increase}.`
   );
 }

@@ -66,14 +66,17 @@ export function isEmptyRef(ref: ProviderRef): boolean {
 
 /**
  * One account of the provider account pool as an adapter reaches it: privlink's id and name for it,
- * and either keys (a local-cloud account, or an AWS access key) or a role to assume. Neither: the
- * SDK's standard credential chain.
+ * and the provider's way in. AWS: keys (a local-cloud account, or an access key) or a role to
+ * assume; neither: the SDK's standard credential chain. Azure: the subscription and its service
+ * principal. GCP: the project and a service account's JSON key.
  */
 export interface ProviderAccountAccess {
   readonly id: string;
   readonly name: string;
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly roleArn?: string;
+  readonly azure?: { readonly subscriptionId: string; readonly tenantId: string; readonly clientId: string; readonly clientSecret: string };
+  readonly gcp?: { readonly projectId: string; readonly serviceAccountKey: string };
 }
 
 /**
@@ -85,7 +88,7 @@ export interface ProviderAccountDirectory {
   accountOfService(serviceId: string): Promise<ProviderAccountAccess | undefined>;
 }
 
-/** A quota as the provider states it (AWS Service Quotas). */
+/** A quota as the provider states it (AWS Service Quotas, Azure network usages, GCP region quotas). */
 export interface ProviderQuota {
   readonly serviceCode: string;
   readonly quotaCode: string;
@@ -95,12 +98,12 @@ export interface ProviderQuota {
 
 /** What bounds one account in one region, as read from the provider. */
 export interface AccountRegionQuotas {
-  /** Network load balancers per region (one per endpoint service). */
+  /** What each endpoint service takes one of (AWS: network load balancers per region; Azure: the lower of private link services and load balancers). */
   readonly loadBalancers: ProviderQuota;
-  /** VPCs per region, and how many the account has there (the provider VPC needs one). */
+  /** Networks per region (AWS VPCs, Azure virtual networks), and how many the account has there (the provider network needs one). */
   readonly vpcs: ProviderQuota;
   readonly vpcsInUse: number;
-  /** Whether the account already has privlink's provider VPC in the region. */
+  /** Whether the account already has privlink's provider network (VPC, VNet) in the region. */
   readonly hasProviderNetwork: boolean;
 }
 
@@ -124,7 +127,7 @@ export interface CloudProviderAdapter {
   readonly apiName: string;
   /** How this cloud's things are named in the messages users read (`VPC endpoint`, how to make one). */
   readonly wording: ProviderWording;
-  /** Present when the adapter places services in a pool of provider accounts (AWS). */
+  /** Present when the adapter places services in a pool of provider accounts (AWS, Azure). */
   readonly capacity?: ProviderCapacityAdapter;
   /**
    * Reads the cloud state of one endpoint service (read-only). Called on every reconcile pass of a

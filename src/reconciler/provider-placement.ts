@@ -1,5 +1,5 @@
 import { inTransaction } from '../app/app-context.js';
-import { capacityFailureMessage, decidePlacement, type AccountRegionCapacity, type PlacementDecision } from '../domain/provider-capacity.js';
+import { capacityFailureMessage, decidePlacement, poolProvider, type AccountRegionCapacity, type PlacementDecision } from '../domain/provider-capacity.js';
 import type { AccountRegionQuotas, CloudProviderAdapter } from '../providers/cloud-provider.js';
 import type { ProviderAccountWithSecret } from '../store/provider-accounts.repository.js';
 import type { Store } from '../store/database.js';
@@ -78,7 +78,7 @@ export class ProviderPlacement {
       });
       if (!decision) continue;
       if (decision.decided.kind === 'place') return { kind: 'placed', accountId: decision.decided.accountId };
-      if (fresh) return { kind: 'full', message: capacityFailureMessage(providerRegion, decision.decided, decision.poolSize) };
+      if (fresh) return { kind: 'full', message: capacityFailureMessage(providerRegion, decision.decided, decision.poolSize, poolProvider(service.provider)) };
     }
     return { kind: 'full', message: `No capacity for this endpoint service in ${providerRegion}: the placement changed while it was decided; it is not retried.` };
   }

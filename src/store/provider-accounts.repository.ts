@@ -1,9 +1,13 @@
-import type { ProviderAccount, ProviderAccountKind, ProviderAccountState } from '../domain/provider-capacity.js';
+import { poolProvider, type ProviderAccount, type ProviderAccountKind, type ProviderAccountState } from '../domain/provider-capacity.js';
 import type { Executor } from './database.js';
 
-/** A pool account with its secret, for the adapter only (never serialised). */
+/** A pool account with its secrets, for the adapter only (never serialised). */
 export interface ProviderAccountWithSecret extends ProviderAccount {
   readonly secretAccessKey: string | null;
+  /** Azure SERVICE_PRINCIPAL: the client secret. */
+  readonly clientSecret: string | null;
+  /** GCP SERVICE_ACCOUNT_KEY: the service account's JSON key. */
+  readonly serviceAccountKey: string | null;
 }
 
 type AccountRow = {
@@ -14,6 +18,12 @@ type AccountRow = {
   access_key_id: string | null;
   secret_access_key: string | null;
   role_arn: string | null;
+  subscription_id: string | null;
+  tenant_id: string | null;
+  client_id: string | null;
+  client_secret: string | null;
+  project_id: string | null;
+  service_account_key: string | null;
   state: string;
   created_at: Date;
 };
@@ -43,6 +53,18 @@ export class ProviderAccountsRepository {
     return row && toAccount(row);
   }
 
+  /** The account named `name`, whatever its provider (names are unique across the pool). */
+  async findAccountByAnyName(name: string): Promise<ProviderAccountWithSecret | undefined> {
+    const row = await this.db.selectFrom('provider_accounts').selectAll().where('name', '=', name).orderBy('created_at').executeTakeFirst();
+    return row && toAccount(row);
+  }
+
+  /** Every account of every provider, oldest first. */
+  async listAllAccounts(): Promise<ProviderAccountWithSecret[]> {
+    const rows = await this.db.selectFrom('provider_accounts').selectAll().orderBy('created_at').orderBy('id').execute();
+    return rows.map(toAccount);
+  }
+
   /** Inserts the account unless its name is taken; returns whether it was inserted. */
   async insertAccount(account: ProviderAccountWithSecret): Promise<boolean> {
     const result = await this.db
@@ -55,6 +77,12 @@ export class ProviderAccountsRepository {
         access_key_id: account.accessKeyId,
         secret_access_key: account.secretAccessKey,
         role_arn: account.roleArn,
+        subscription_id: account.subscriptionId,
+        tenant_id: account.tenantId,
+        client_id: account.clientId,
+        client_secret: account.clientSecret,
+        project_id: account.projectId,
+        service_account_key: account.serviceAccountKey,
         state: account.state,
         created_at: account.createdAt,
       })
@@ -167,18 +195,24 @@ function toReading(value: unknown): QuotaReading | undefined {
 }
 
 function toKind(kind: string): ProviderAccountKind {
-  return kind === 'ACCESS_KEY' || kind === 'ASSUME_ROLE' ? kind : 'LOCAL_CLOUD';
+  return kind === 'ACCESS_KEY' || kind === 'ASSUME_ROLE' || kind === 'SERVICE_PRINCIPAL' || kind === 'SERVICE_ACCOUNT_KEY' ? kind : 'LOCAL_CLOUD';
 }
 
 function toAccount(row: AccountRow): ProviderAccountWithSecret {
   return {
     id: row.id,
-    provider: 'AWS',
+    provider: poolProvider(row.provider),
     name: row.name,
     kind: toKind(row.kind),
     accessKeyId: row.access_key_id,
     secretAccessKey: row.secret_access_key,
     roleArn: row.role_arn,
+    subscriptionId: row.subscription_id,
+    tenantId: row.tenant_id,
+    clientId: row.client_id,
+    clientSecret: row.client_secret,
+    projectId: row.project_id,
+    serviceAccountKey: row.service_account_key,
     state: row.state === 'DRAINING' ? 'DRAINING' : 'ACTIVE',
     createdAt: row.created_at,
   };

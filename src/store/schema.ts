@@ -209,6 +209,12 @@ export interface ProviderAccountsTable {
   access_key_id: string | null;
   secret_access_key: string | null;
   role_arn: string | null;
+  subscription_id: Generated<string | null>;
+  tenant_id: Generated<string | null>;
+  client_id: Generated<string | null>;
+  client_secret: Generated<string | null>;
+  project_id: Generated<string | null>;
+  service_account_key: Generated<string | null>;
   state: string;
   created_at: Generated<Date>;
 }

@@ -2,14 +2,25 @@ import assert from 'node:assert/strict';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client, type LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import { azureClients } from './azure-clients.js';
 import type { Stack } from './full-stack.js';
 
 /** Helpers for tests of the provider account pool, on a running stack with its local cloud. */
 
-/** Adds a local-cloud account to the pool through the Admin API extension route. */
-export async function addPoolAccount(stack: Stack, name: string): Promise<void> {
-  const res = await stack.owner.post(`/api/atlas/v2/orgs/${stack.bootstrap.orgId}/privlink/providerAccounts`, { name, kind: 'LOCAL_CLOUD' });
+/** Adds a local-cloud account (AWS), subscription (AZURE) or project (GCP) to the pool through the Admin API extension route. */
+export async function addPoolAccount(stack: Stack, name: string, providerName: 'AWS' | 'AZURE' | 'GCP' = 'AWS'): Promise<void> {
+  const res = await stack.owner.post(`/api/atlas/v2/orgs/${stack.bootstrap.orgId}/privlink/providerAccounts`, { name, kind: 'LOCAL_CLOUD', providerName });
   assert.equal(res.status, 201, res.text);
+}
+
+/**
+ * The official Azure SDK's clients of a pool subscription, signed in as its service principal
+ * (the local Azure cloud's `privlink-pool-<name>`), and its subscription id.
+ */
+export async function poolSubscriptionClients(stack: Stack, name: string) {
+  const principal = await stack.running.azureCloud!.createAccount(`privlink-pool-${name}`);
+  const azure = stack.bootstrap.localCloud!.azure!;
+  return { subscriptionId: principal.subscriptionId, ...azureClients({ endpoint: azure.endpoint, caPath: azure.caPath! }, principal) };
 }
 
 export async function drainPoolAccount(stack: Stack, name: string): Promise<void> {
@@ -51,13 +62,14 @@ export async function poolAccountClients(stack: Stack, name: string, region = 'u
   };
 }
 
-/** Makes `count` projects, each with one AWS endpoint service in `region`, `concurrency` at a time; returns their ids. */
+/** Makes `count` projects, each with one endpoint service of `providerName` in `region`, `concurrency` at a time; returns their ids. */
 export async function projectsWithServices(
   stack: Stack,
   prefix: string,
   count: number,
   region = 'us-east-1',
   concurrency = 8,
+  providerName: 'AWS' | 'AZURE' | 'GCP' = 'AWS',
 ): Promise<Array<{ projectId: string; serviceId: string }>> {
   const out: Array<{ projectId: string; serviceId: string }> = [];
   let next = 0;
@@ -69,10 +81,10 @@ export async function projectsWithServices(
       const projectId = (project.json as { id: string }).id;
       // A request of another worker may have cached the key's roles just before this project was
       // committed: the authentication cache keeps them up to 1 s (docs/decisions.md), so retry then.
-      let created = await stack.owner.post(`/api/atlas/v2/groups/${projectId}/privateEndpoint/endpointService`, { providerName: 'AWS', region });
+      let created = await stack.owner.post(`/api/atlas/v2/groups/${projectId}/privateEndpoint/endpointService`, { providerName, region });
       for (let attempt = 0; created.status === 403 && attempt < 20; attempt++) {
         await new Promise((r) => setTimeout(r, 100));
-        created = await stack.owner.post(`/api/atlas/v2/groups/${projectId}/privateEndpoint/endpointService`, { providerName: 'AWS', region });
+        created = await stack.owner.post(`/api/atlas/v2/groups/${projectId}/privateEndpoint/endpointService`, { providerName, region });
       }
       assert.equal(created.status, 201, created.text);
       out[index] = { projectId, serviceId: (created.json as { id: string }).id };
@@ -91,6 +103,7 @@ export async function settled(
   stack: Stack,
   services: ReadonlyArray<{ projectId: string; serviceId: string }>,
   timeoutMs = 120_000,
+  providerName: 'AWS' | 'AZURE' | 'GCP' = 'AWS',
 ): Promise<Array<{ status: string; errorMessage: string | null }>> {
   const deadline = Date.now() + timeoutMs;
   const results: Array<{ status: string; errorMessage: string | null } | undefined> = services.map(() => undefined);
@@ -100,7 +113,7 @@ export async function settled(
     const worker = async () => {
       while (next < open.length) {
         const { s, i } = open[next++]!;
-        const res = await stack.owner.get(`/api/atlas/v2/groups/${s.projectId}/privateEndpoint/AWS/endpointService/${s.serviceId}`);
+        const res = await stack.owner.get(`/api/atlas/v2/groups/${s.projectId}/privateEndpoint/${providerName}/endpointService/${s.serviceId}`);
         const body = res.json as { status: string; errorMessage: string | null };
         if (body.status === 'INITIATING') return; // the rest are most likely still initiating too
         results[i] = { status: body.status, errorMessage: body.errorMessage };

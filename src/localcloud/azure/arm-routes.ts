@@ -10,6 +10,7 @@ export type ArmRoute =
   | { readonly kind: 'networkOperation'; readonly subscriptionId: string; readonly location: string; readonly operationId: string; readonly results: boolean }
   | { readonly kind: 'networkListAll'; readonly subscriptionId: string; readonly type: string }
   | { readonly kind: 'visibilityCheck'; readonly subscriptionId: string; readonly location: string }
+  | { readonly kind: 'usages'; readonly subscriptionId: string; readonly location: string }
   | {
       readonly kind: 'network';
       readonly subscriptionId: string;
@@ -53,6 +54,7 @@ export function parseArmRoute(path: string): ArmRoute {
     if (lower[3] !== 'microsoft.network') return { kind: 'otherProvider', subscriptionId, namespace: parts[3] };
     if (parts.length === 5) return { kind: 'networkListAll', subscriptionId, type: parts[4]! };
     if (parts.length === 7 && lower[4] === 'locations' && lower[6] === 'checkprivatelinkservicevisibility') return { kind: 'visibilityCheck', subscriptionId, location: parts[5]! };
+    if (parts.length === 7 && lower[4] === 'locations' && lower[6] === 'usages') return { kind: 'usages', subscriptionId, location: parts[5]! };
     if (parts.length === 8 && lower[4] === 'locations' && (lower[6] === 'operations' || lower[6] === 'operationresults')) {
       return { kind: 'networkOperation', subscriptionId, location: parts[5]!, operationId: parts[7]!, results: lower[6] === 'operationresults' };
     }

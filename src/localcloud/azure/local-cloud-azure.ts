@@ -12,6 +12,7 @@ import { migrateLocalCloudAzure } from './store/migrations/index.js';
 import { azureRepositories, takeAzureLock } from './store/repositories.js';
 import { azureDb, type AzureSchema } from './store/schema.js';
 import { buildView } from './view.js';
+import { parseUsageLimits, USAGE_LIMITS_SETTING, withUsageLimit } from './network-usages.js';
 import type { AzureView } from './view-model.js';
 import { EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
 import { toStoredFault as toStoredCommonFault } from '../common/faults.js';
@@ -63,6 +64,12 @@ export interface LocalCloudAzure {
   readonly accounts: { readonly provider: AzureCredentials; readonly customer: AzureCredentials };
   /** Another principal with its own tenant and subscription; idempotent by name. */
   createAccount(name: string): Promise<AzureCredentials>;
+  /**
+   * Sets the limit of a Microsoft.Network usage (`VirtualNetworks`, `LoadBalancers`,
+   * `PrivateLinkServices`) of a subscription in a location, as an approved quota increase (or a
+   * test's lower limit) would; null goes back to Azure's default. Persisted.
+   */
+  setUsageLimit(subscriptionId: string, location: string, usage: string, limit: number | null): Promise<void>;
   /** Sets all delays to a preset, or some of them. Persisted; applies to operations started from now on. */
   setDelays(change: AzureDelayPreset | Partial<AzureDelays>): Promise<void>;
   delays(): Promise<AzureDelays>;
@@ -185,6 +192,10 @@ export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Pr
     caCertPem: ca.caCertPem,
     accounts: { provider, customer },
     createAccount: (name) => ensureAccount(store, name),
+    async setUsageLimit(subscriptionId, location, usage, limit) {
+      const current = parseUsageLimits(await control.getSetting(USAGE_LIMITS_SETTING));
+      await control.setSetting(USAGE_LIMITS_SETTING, JSON.stringify(withUsageLimit(current, subscriptionId, location, usage, limit)));
+    },
     async setDelays(change) {
       const current = parseAzureDelays(await control.getSetting(DELAYS_SETTING));
       await control.setSetting(DELAYS_SETTING, JSON.stringify(applyAzureDelays(current, change)));

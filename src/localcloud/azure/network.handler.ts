@@ -8,6 +8,7 @@ import { networkResourceId, resourceKey } from './resource-ids.js';
 import type { ResourceRow } from './store/resources.repository.js';
 import type { JsonObject } from './store/schema.js';
 import { LOCATIONS } from './api-versions.js';
+import { checkUsageLimit } from './network-usages.js';
 
 /** A Microsoft.Network request, resolved to its kind. */
 export interface NetworkTarget {
@@ -149,6 +150,7 @@ async function put(
         `The provided location '${given}' is not available for resource type '${kind.type}'. List of available regions for the resource type is '${LOCATIONS.join(',')}'.`,
       );
     if (existing && existing.location !== location) throw armErrors.locationMismatch(location, existing.location ?? '');
+    if (!existing) await checkUsageLimit(ctx, ctx.principal.subscriptionId, location, kind.type);
   }
   const properties = await kind.write(
     ctx,

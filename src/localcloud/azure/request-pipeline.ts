@@ -12,6 +12,7 @@ import { answerOpenIdConfiguration, answerToken, authenticate } from './identity
 import { KINDS } from './kinds/registry.js';
 import { answerOperation } from './lro.js';
 import { answerNetwork, kindOf, listPage, operationName } from './network.handler.js';
+import { answerUsages } from './network-usages.js';
 import { optString, parseBody } from './request-body.js';
 import { isVisible } from './kinds/private-endpoints.kind.js';
 import { answerResourceGroup } from './resource-groups.handler.js';
@@ -65,6 +66,8 @@ function describe(route: ArmRoute, method: string): { namespace: 'resources' | '
         operation: 'PrivateLinkServices_CheckPrivateLinkServiceVisibility',
         action: 'Microsoft.Network/locations/checkPrivateLinkServiceVisibility/action',
       };
+    case 'usages':
+      return { namespace: 'network', type: 'locations/usages', operation: 'Usages_List', action: 'Microsoft.Network/locations/usages/read' };
     case 'networkListAll': {
       const kind = KINDS.get(route.type.toLowerCase());
       return {
@@ -183,6 +186,9 @@ async function dispatch(ctx: HandlerContext, route: ArmRoute, method: string, pr
       const alias = optString(body.privateLinkServiceAlias, 'privateLinkServiceAlias') ?? '';
       return jsonAnswer(200, { visible: await isVisible(ctx, alias) });
     }
+    case 'usages':
+      if (method !== 'GET') throw armErrors.methodNotAllowed(method);
+      return answerUsages(ctx, principal.subscriptionId, route.location);
     case 'network':
       return answerNetwork(ctx, method, { subscriptionId: principal.subscriptionId, resourceGroup: route.resourceGroup, segments: route.segments }, body);
     default:

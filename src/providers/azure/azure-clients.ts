@@ -56,3 +56,25 @@ export class AzureClients {
     }
   }
 }
+
+/**
+ * The SDK clients of each subscription the adapter works in: the configured provider subscription
+ * and the pool's subscriptions (each with its own service principal, against the same ARM endpoint
+ * and CA). Clients are made once per pool account and kept.
+ */
+export class AzureClientPool {
+  private readonly accounts = new Map<string, AzureClients>();
+
+  constructor(readonly base: AzureClients) {}
+
+  /** The clients of a pool subscription; the configured subscription's without one. */
+  forAccount(account: { readonly id: string; readonly azure?: AzureConnection['servicePrincipal'] & { readonly subscriptionId: string } } | undefined): AzureClients {
+    if (!account?.azure) return this.base;
+    const known = this.accounts.get(account.id);
+    if (known) return known;
+    const { subscriptionId, tenantId, clientId, clientSecret } = account.azure;
+    const clients = new AzureClients({ ...this.base.connection, subscriptionId, servicePrincipal: { tenantId, clientId, clientSecret } });
+    this.accounts.set(account.id, clients);
+    return clients;
+  }
+}

@@ -1,20 +1,34 @@
 import type { LoadBalancer, PrivateEndpointConnection, PrivateLinkService } from '@azure/arm-network';
-import type { OperationState, SimplePollerLike } from '@azure/core-lro';
 import type { ObservedEndpointService } from '../../domain/endpoint-service.js';
 import type { ObservedConnection, ProviderWording } from '../../domain/interface-endpoint.js';
-import type { CloudProviderAdapter, EndpointServiceSpec, ListenerSpec, ProviderRef, RegisteredEndpoint } from '../cloud-provider.js';
-import type { AzureClients } from './azure-clients.js';
-import { azure, azureOrAbsent, classifyAzureError } from './azure-errors.js';
+import type {
+  AccountRegionQuotas,
+  CloudProviderAdapter,
+  EndpointServiceSpec,
+  ListenerSpec,
+  ProviderAccountAccess,
+  ProviderAccountDirectory,
+  ProviderCapacityAdapter,
+  ProviderRef,
+  RegisteredEndpoint,
+} from '../cloud-provider.js';
+import { AzureClientPool, AzureClients } from './azure-clients.js';
+import { azure, azureOrAbsent } from './azure-errors.js';
 import { ADDRESS_SPACE, azureNames, SERVICE_TAG, SUBNET_PREFIX } from './azure-names.js';
+import { POLLING, settles } from './azure-operations.js';
+import { deleteProviderNetwork, ensureProviderNetwork, findProviderVnets, type ProviderNetwork } from './azure-provider-network.js';
+import { readAzureQuotas } from './azure-quotas.js';
 
 /**
  * The Azure adapter (Azure Private Link) on the official SDK (`@azure/arm-network`,
- * `@azure/arm-resources`, `@azure/identity`). Per endpoint service, in the provider
- * subscription: a resource group, a virtual network with a private-link subnet, a Standard
- * internal load balancer whose rules are the port-per-node listeners (frontend port → one backend
- * pool of target IPs), and a private link service on the load balancer's frontend, visible to
- * every subscription, approving nothing by itself: privlink approves the connection of each
- * registered private endpoint.
+ * `@azure/arm-resources`, `@azure/identity`). Per endpoint service, in the subscription it is
+ * placed in (a pool subscription, else the configured provider subscription): a resource group, a
+ * Standard internal load balancer whose rules are the port-per-node listeners (frontend port → one
+ * backend pool of target IPs), and a private link service on the load balancer's frontend, visible
+ * to every subscription, approving nothing by itself: privlink approves the connection of each
+ * registered private endpoint. The load balancer's frontend and the private link service's NAT IP
+ * are in the subscription region's provider VNet (azure-provider-network.ts) when the service is
+ * placed in a pool subscription; without a placement, in a virtual network of the service's own.
  *
  * Every step is non-blocking: a PUT starts ARM's long-running operation and returns; the next pass
  * sees `provisioningState` and takes the next step once the previous resource is `Succeeded`.
@@ -28,16 +42,63 @@ export class AzureProvider implements CloudProviderAdapter {
     howToCreate: (serviceName) => `Create a private endpoint with a manual connection request to the private link service ${serviceName} (its privateLinkServiceResourceId).`,
   };
 
-  constructor(private readonly clients: AzureClients) {}
+  private readonly pool: AzureClientPool;
+  readonly capacity: ProviderCapacityAdapter;
+  /** Pool subscriptions and regions whose provider network is being changed in this process: one change at a time. */
+  private readonly networkLocks = new Map<string, Promise<unknown>>();
 
-  private ids(id: string) {
+  constructor(
+    clients: AzureClients | AzureClientPool,
+    private readonly accounts?: ProviderAccountDirectory,
+  ) {
+    this.pool = clients instanceof AzureClientPool ? clients : new AzureClientPool(clients);
+    this.capacity = {
+      readAccountQuotas: (account, region) => this.readAccountQuotas(account, region),
+      releaseProviderNetwork: (account, region) => this.withNetworkLock(account, region, () => deleteProviderNetwork(this.pool.forAccount(account), region)),
+    };
+  }
+
+  /** The pool subscription a service is placed in (undefined: the configured subscription). */
+  private async accountOf(spec: EndpointServiceSpec): Promise<ProviderAccountAccess | undefined> {
+    return this.accounts ? await this.accounts.accountOfService(spec.id) : undefined;
+  }
+
+  /** The SDK clients of the subscription a service is placed in. */
+  private async clientsFor(spec: EndpointServiceSpec): Promise<AzureClients> {
+    return this.pool.forAccount(await this.accountOf(spec));
+  }
+
+  private async readAccountQuotas(account: ProviderAccountAccess, region: string): Promise<AccountRegionQuotas> {
+    const clients = this.pool.forAccount(account);
+    const [quotas, vnets] = await Promise.all([readAzureQuotas(clients, region), findProviderVnets(clients, region)]);
+    return { ...quotas, hasProviderNetwork: vnets.length > 0 };
+  }
+
+  /** Runs `work` after every earlier network change of the same subscription and region in this process. */
+  private async withNetworkLock<T>(account: ProviderAccountAccess, region: string, work: () => Promise<T>): Promise<T> {
+    const key = `${account.id}|${region}`;
+    const before = this.networkLocks.get(key) ?? Promise.resolve();
+    const run = before.catch(() => undefined).then(work);
+    this.networkLocks.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (this.networkLocks.get(key) === run) this.networkLocks.delete(key);
+    }
+  }
+
+  /**
+   * The ids of what is made for service `id` in `subscriptionId`; the subnet and virtual network are
+   * `network`'s (the provider VNet of a placed service) when given, else the service's own.
+   */
+  private ids(id: string, subscriptionId: string, network?: ProviderNetwork) {
     const names = azureNames(id);
-    const group = `/subscriptions/${this.clients.connection.subscriptionId}/resourceGroups/${names.resourceGroup}`;
+    const group = `/subscriptions/${subscriptionId}/resourceGroups/${names.resourceGroup}`;
     const loadBalancer = `${group}/providers/Microsoft.Network/loadBalancers/${names.loadBalancer}`;
-    const virtualNetwork = `${group}/providers/Microsoft.Network/virtualNetworks/${names.virtualNetwork}`;
+    const virtualNetwork = network?.virtualNetworkId ?? `${group}/providers/Microsoft.Network/virtualNetworks/${names.virtualNetwork}`;
     return {
       names,
-      subnet: `${virtualNetwork}/subnets/${names.subnet}`,
+      subnet: network?.subnetId ?? `${virtualNetwork}/subnets/${names.subnet}`,
       virtualNetwork,
       frontend: `${loadBalancer}/frontendIPConfigurations/${names.frontend}`,
       pool: (port: number) => `${loadBalancer}/backendAddressPools/${names.pool(port)}`,
@@ -45,10 +106,11 @@ export class AzureProvider implements CloudProviderAdapter {
   }
 
   async observeEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<{ observed: ObservedEndpointService; ref: ProviderRef }> {
-    const { names } = this.ids(spec.id);
-    const pls = await azureOrAbsent(() => this.clients.network.privateLinkServices.get(names.resourceGroup, names.privateLinkService));
+    const names = azureNames(spec.id);
+    const clients = await this.clientsFor(spec);
+    const pls = await azureOrAbsent(() => clients.network.privateLinkServices.get(names.resourceGroup, names.privateLinkService));
     if (!pls) {
-      const group = await azureOrAbsent(() => this.clients.resources.resourceGroups.get(names.resourceGroup));
+      const group = await azureOrAbsent(() => clients.resources.resourceGroups.get(names.resourceGroup));
       if (!group) return { observed: { state: 'absent' }, ref: {} };
       const ref = { resourceGroup: names.resourceGroup };
       if (group.properties?.provisioningState === 'Deleting') return { observed: { state: 'deleting' }, ref };
@@ -57,7 +119,7 @@ export class AzureProvider implements CloudProviderAdapter {
     const ref = { resourceGroup: names.resourceGroup, privateLinkServiceId: pls.id };
     switch (pls.provisioningState) {
       case 'Succeeded': {
-        const lb = await azureOrAbsent(() => this.clients.network.loadBalancers.get(names.resourceGroup, names.loadBalancer));
+        const lb = await azureOrAbsent(() => clients.network.loadBalancers.get(names.resourceGroup, names.loadBalancer));
         const listenersInSync = lb !== undefined && lb.provisioningState === 'Succeeded' && listenersMatch(lb, pls, spec.listeners);
         return {
           observed: {
@@ -84,52 +146,76 @@ export class AzureProvider implements CloudProviderAdapter {
    * listeners) → private link service. A step whose resource is still provisioning ends the pass.
    */
   async createEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<ProviderRef> {
-    const ids = this.ids(spec.id);
-    const { names } = ids;
+    const account = await this.accountOf(spec);
+    const clients = this.pool.forAccount(account);
+    const names = azureNames(spec.id);
     const tags = { [SERVICE_TAG]: spec.id, 'privlink-project-id': spec.projectId };
-    const network = this.clients.network;
-    await azure(() => this.clients.resources.resourceGroups.createOrUpdate(names.resourceGroup, { location: spec.region, tags }));
+    const network = clients.network;
+    await azure(() => clients.resources.resourceGroups.createOrUpdate(names.resourceGroup, { location: spec.region, tags }));
     const ref = { resourceGroup: names.resourceGroup };
 
-    const vnet = await azureOrAbsent(() => network.virtualNetworks.get(names.resourceGroup, names.virtualNetwork));
-    const vnetReady = vnet
-      ? vnet.provisioningState === 'Succeeded'
-      : await settles(() =>
-          network.virtualNetworks.beginCreateOrUpdate(
-            names.resourceGroup,
-            names.virtualNetwork,
-            {
-              location: spec.region,
-              tags,
-              addressSpace: { addressPrefixes: [ADDRESS_SPACE] },
-              subnets: [{ name: names.subnet, addressPrefix: SUBNET_PREFIX, privateLinkServiceNetworkPolicies: 'Disabled' }],
-            },
-            POLLING,
-          ),
-        );
-    if (!vnetReady) return ref;
-
-    const lb = vnet ? await azureOrAbsent(() => network.loadBalancers.get(names.resourceGroup, names.loadBalancer)) : undefined;
-    const lbReady = lb
-      ? lb.provisioningState === 'Succeeded'
-      : await settles(() => network.loadBalancers.beginCreateOrUpdate(names.resourceGroup, names.loadBalancer, this.loadBalancerBody(spec, tags), POLLING));
+    let lbReady: boolean;
+    let ids: ReturnType<AzureProvider['ids']>;
+    if (account) {
+      // The provider VNet is made (or found) and the load balancer started in it under the network
+      // lock, so a release of the same network never runs in between.
+      const placed = await this.withNetworkLock(account, spec.region, async () => {
+        const provider = await ensureProviderNetwork(clients, spec.region);
+        if (!provider) return undefined;
+        const placedIds = this.ids(spec.id, clients.connection.subscriptionId, provider);
+        const lb = await azureOrAbsent(() => network.loadBalancers.get(names.resourceGroup, names.loadBalancer));
+        const ready = lb
+          ? lb.provisioningState === 'Succeeded'
+          : await settles(() => network.loadBalancers.beginCreateOrUpdate(names.resourceGroup, names.loadBalancer, this.loadBalancerBody(spec, tags, placedIds), POLLING));
+        return { ids: placedIds, ready };
+      });
+      if (!placed) return ref;
+      ids = placed.ids;
+      lbReady = placed.ready;
+    } else {
+      ids = this.ids(spec.id, clients.connection.subscriptionId);
+      const vnet = await azureOrAbsent(() => network.virtualNetworks.get(names.resourceGroup, names.virtualNetwork));
+      const vnetReady = vnet
+        ? vnet.provisioningState === 'Succeeded'
+        : await settles(() =>
+            network.virtualNetworks.beginCreateOrUpdate(
+              names.resourceGroup,
+              names.virtualNetwork,
+              {
+                location: spec.region,
+                tags,
+                addressSpace: { addressPrefixes: [ADDRESS_SPACE] },
+                subnets: [{ name: names.subnet, addressPrefix: SUBNET_PREFIX, privateLinkServiceNetworkPolicies: 'Disabled' }],
+              },
+              POLLING,
+            ),
+          );
+      if (!vnetReady) return ref;
+      const lb = vnet ? await azureOrAbsent(() => network.loadBalancers.get(names.resourceGroup, names.loadBalancer)) : undefined;
+      lbReady = lb
+        ? lb.provisioningState === 'Succeeded'
+        : await settles(() => network.loadBalancers.beginCreateOrUpdate(names.resourceGroup, names.loadBalancer, this.loadBalancerBody(spec, tags, ids), POLLING));
+    }
     if (!lbReady) return ref;
 
-    await settles(() => network.privateLinkServices.beginCreateOrUpdate(names.resourceGroup, names.privateLinkService, this.privateLinkServiceBody(spec, tags), POLLING));
+    await settles(() => network.privateLinkServices.beginCreateOrUpdate(names.resourceGroup, names.privateLinkService, this.privateLinkServiceBody(spec, tags, ids), POLLING));
     return ref;
   }
 
   async syncListeners(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<void> {
-    const { names } = this.ids(spec.id);
+    const names = azureNames(spec.id);
     const tags = { [SERVICE_TAG]: spec.id, 'privlink-project-id': spec.projectId };
-    const network = this.clients.network;
+    const clients = await this.clientsFor(spec);
+    const network = clients.network;
     const lb = await azureOrAbsent(() => network.loadBalancers.get(names.resourceGroup, names.loadBalancer));
+    // The network the load balancer was made in (the provider VNet, or the service's own) stays its network.
+    const ids = this.ids(spec.id, clients.connection.subscriptionId, lb ? networkOf(lb) : undefined);
     if (lb?.provisioningState === 'Succeeded') {
-      await settles(() => network.loadBalancers.beginCreateOrUpdate(names.resourceGroup, names.loadBalancer, this.loadBalancerBody(spec, tags), POLLING));
+      await settles(() => network.loadBalancers.beginCreateOrUpdate(names.resourceGroup, names.loadBalancer, this.loadBalancerBody(spec, tags, ids), POLLING));
     }
     const pls = await azureOrAbsent(() => network.privateLinkServices.get(names.resourceGroup, names.privateLinkService));
     if (pls?.provisioningState === 'Succeeded' && Boolean(pls.enableProxyProtocol) !== wantsProxyProtocol(spec.listeners)) {
-      await azure(() => network.privateLinkServices.beginCreateOrUpdate(names.resourceGroup, names.privateLinkService, this.privateLinkServiceBody(spec, tags)));
+      await azure(() => network.privateLinkServices.beginCreateOrUpdate(names.resourceGroup, names.privateLinkService, this.privateLinkServiceBody(spec, tags, ids)));
     }
   }
 
@@ -139,9 +225,10 @@ export class AzureProvider implements CloudProviderAdapter {
    * resource group. Absence of the group is the confirmation.
    */
   async deleteEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<void> {
-    const { names } = this.ids(spec.id);
-    const network = this.clients.network;
-    const group = await azureOrAbsent(() => this.clients.resources.resourceGroups.get(names.resourceGroup));
+    const names = azureNames(spec.id);
+    const clients = await this.clientsFor(spec);
+    const network = clients.network;
+    const group = await azureOrAbsent(() => clients.resources.resourceGroups.get(names.resourceGroup));
     if (!group || group.properties?.provisioningState === 'Deleting') return;
     const steps: Array<[() => Promise<{ provisioningState?: string } | undefined>, () => Promise<unknown>]> = [
       [
@@ -163,7 +250,7 @@ export class AzureProvider implements CloudProviderAdapter {
       if (resource.provisioningState !== 'Deleting') await azure(remove);
       return;
     }
-    await azure(() => this.clients.resources.resourceGroups.beginDelete(names.resourceGroup));
+    await azure(() => clients.resources.resourceGroups.beginDelete(names.resourceGroup));
   }
 
   async observeConnection(spec: EndpointServiceSpec, _ref: ProviderRef, { endpointId }: RegisteredEndpoint): Promise<ObservedConnection> {
@@ -196,9 +283,10 @@ export class AzureProvider implements CloudProviderAdapter {
     if (!connection || connection === 'serviceNotReady' || !connection.name) return;
     if (connection.privateLinkServiceConnectionState?.status === status) return;
     if (status === 'Approved' && connection.privateLinkServiceConnectionState?.status !== 'Pending') return;
-    const { names } = this.ids(spec.id);
+    const names = azureNames(spec.id);
+    const clients = await this.clientsFor(spec);
     await azureOrAbsent(() =>
-      this.clients.network.privateLinkServices.updatePrivateEndpointConnection(names.resourceGroup, names.privateLinkService, connection.name!, {
+      clients.network.privateLinkServices.updatePrivateEndpointConnection(names.resourceGroup, names.privateLinkService, connection.name!, {
         privateLinkServiceConnectionState: { status, description, actionsRequired: 'None' },
       }),
     );
@@ -206,15 +294,15 @@ export class AzureProvider implements CloudProviderAdapter {
 
   /** The private link service's connection from `endpointId` (ARM ids compare case-insensitively). */
   private async findConnection(spec: EndpointServiceSpec, endpointId: string): Promise<PrivateEndpointConnection | undefined | 'serviceNotReady'> {
-    const { names } = this.ids(spec.id);
-    const pls = await azureOrAbsent(() => this.clients.network.privateLinkServices.get(names.resourceGroup, names.privateLinkService));
+    const names = azureNames(spec.id);
+    const clients = await this.clientsFor(spec);
+    const pls = await azureOrAbsent(() => clients.network.privateLinkServices.get(names.resourceGroup, names.privateLinkService));
     if (!pls) return 'serviceNotReady';
     const wanted = endpointId.toLowerCase();
     return pls.privateEndpointConnections?.find((c) => c.privateEndpoint?.id?.toLowerCase() === wanted);
   }
 
-  private loadBalancerBody(spec: EndpointServiceSpec, tags: Record<string, string>): LoadBalancer {
-    const ids = this.ids(spec.id);
+  private loadBalancerBody(spec: EndpointServiceSpec, tags: Record<string, string>, ids: ReturnType<AzureProvider['ids']>): LoadBalancer {
     return {
       location: spec.region,
       tags,
@@ -237,8 +325,7 @@ export class AzureProvider implements CloudProviderAdapter {
     };
   }
 
-  private privateLinkServiceBody(spec: EndpointServiceSpec, tags: Record<string, string>): PrivateLinkService {
-    const ids = this.ids(spec.id);
+  private privateLinkServiceBody(spec: EndpointServiceSpec, tags: Record<string, string>, ids: ReturnType<AzureProvider['ids']>): PrivateLinkService {
     return {
       location: spec.region,
       tags,
@@ -251,29 +338,11 @@ export class AzureProvider implements CloudProviderAdapter {
   }
 }
 
-/** How often a started operation is polled while the adapter waits for it (ARM's Retry-After wins when it says more). */
-const POLLING = { updateIntervalInMs: 25 };
-/** How long one pass waits for a started operation before leaving it to the next pass. */
-const SETTLE_MS = 1_500;
-
-/**
- * Starts an ARM long-running operation and gives it up to SETTLE_MS to finish, so a quick step
- * (Azure's fast ones, the local cloud's with zero delays) lets the same pass go on; a slow one is
- * left running and the next pass sees its `provisioningState`. True when it finished.
- */
-async function settles(start: () => Promise<SimplePollerLike<OperationState<unknown>, unknown>>): Promise<boolean> {
-  const poller = await azure(start);
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), SETTLE_MS);
-  try {
-    await poller.pollUntilDone({ abortSignal: abort.signal });
-    return true;
-  } catch (error) {
-    if (abort.signal.aborted) return false;
-    throw classifyAzureError(error);
-  } finally {
-    clearTimeout(timer);
-  }
+/** The network a load balancer's frontend is in (the provider VNet of a placed service, or the service's own). */
+function networkOf(lb: LoadBalancer): ProviderNetwork | undefined {
+  const subnetId = lb.frontendIPConfigurations?.[0]?.subnet?.id;
+  const cut = subnetId?.toLowerCase().lastIndexOf('/subnets/') ?? -1;
+  return subnetId && cut > 0 ? { virtualNetworkId: subnetId.slice(0, cut), subnetId } : undefined;
 }
 
 /** Azure enables PROXY protocol per private link service: on when any listener's targets want it. */

@@ -15,6 +15,7 @@ import * as webhooks from './0013-webhooks.js';
 import * as traceContext from './0015-trace-context.js';
 import * as consoleUsers from './0016-console-users.js';
 import * as appServicesAccessList from './0017-appservices-access-list.js';
+import * as providerAccountsClouds from './0018-provider-accounts-clouds.js';
 
 /**
  * Every migration, in order. Forward-only: a migration once released is never edited or
@@ -37,4 +38,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0015-trace-context': traceContext,
   '0016-console-users': consoleUsers,
   '0017-appservices-access-list': appServicesAccessList,
+  '0018-provider-accounts-clouds': providerAccountsClouds,
 };

@@ -50,6 +50,7 @@ export function providerCapacityRoutes(r: RouteRegistrar): void {
       await pool.requirePoolAdmin(ctx, principal, params.orgId!);
       const lines: CapacityLineWire[] = (await pool.capacityReport(ctx)).map((line) => ({
         accountName: line.account.name,
+        providerName: line.account.provider,
         accountId: line.account.id,
         state: line.account.state,
         regionName: line.regionName,
@@ -72,6 +73,10 @@ function accountJson(account: ProviderAccount): ProviderAccountWire {
     kind: account.kind,
     accessKeyId: account.accessKeyId,
     roleArn: account.roleArn,
+    subscriptionId: account.subscriptionId,
+    tenantId: account.tenantId,
+    clientId: account.clientId,
+    projectId: account.projectId,
     state: account.state,
     created: iso(account.createdAt),
   };

@@ -2,12 +2,19 @@
 
 export interface ProviderAccountWire {
   readonly id: string;
-  readonly providerName: 'AWS';
+  /** `AWS` (an account), `AZURE` (a subscription) or `GCP` (a project). */
+  readonly providerName: 'AWS' | 'AZURE' | 'GCP';
   readonly name: string;
-  /** `LOCAL_CLOUD`, `ACCESS_KEY` or `ASSUME_ROLE`. */
+  /** `LOCAL_CLOUD`; AWS `ACCESS_KEY` or `ASSUME_ROLE`; Azure `SERVICE_PRINCIPAL`; GCP `SERVICE_ACCOUNT_KEY`. */
   readonly kind: string;
   readonly accessKeyId: string | null;
   readonly roleArn: string | null;
+  /** Azure SERVICE_PRINCIPAL: the subscription, tenant and client id (the client secret is never shown). */
+  readonly subscriptionId: string | null;
+  readonly tenantId: string | null;
+  readonly clientId: string | null;
+  /** GCP SERVICE_ACCOUNT_KEY: the project (the key is never shown). */
+  readonly projectId: string | null;
   /** `ACTIVE` (takes placements) or `DRAINING` (takes no new project region). */
   readonly state: string;
   readonly created: string;
@@ -25,6 +32,7 @@ export interface CapacityLimitWire {
 
 export interface CapacityLineWire {
   readonly accountName: string;
+  readonly providerName: 'AWS' | 'AZURE' | 'GCP';
   readonly accountId: string;
   readonly state: string;
   readonly regionName: string;

@@ -11,6 +11,10 @@ export function accountWire(account: ProviderAccount): ProviderAccountWire {
     kind: account.kind,
     accessKeyId: account.accessKeyId,
     roleArn: account.roleArn,
+    subscriptionId: account.subscriptionId,
+    tenantId: account.tenantId,
+    clientId: account.clientId,
+    projectId: account.projectId,
     state: account.state,
     created: account.createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };
@@ -19,6 +23,7 @@ export function accountWire(account: ProviderAccount): ProviderAccountWire {
 export function capacityWire(line: CapacityLine): CapacityLineWire {
   return {
     accountName: line.account.name,
+    providerName: line.account.provider,
     accountId: line.account.id,
     state: line.account.state,
     regionName: line.regionName,
