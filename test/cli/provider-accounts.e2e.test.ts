@@ -92,4 +92,47 @@ describe('privlink admin provider-accounts and capacity', { concurrency: false }
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /^ACCOUNT\s+STATE\s+REGION\s+PLACEMENTS\s+QUOTA\s+USED\s+LIMIT\s+LEFT/);
   });
+
+  test('Azure subscriptions and GCP projects: LOCAL_CLOUD or their credentials, with the reason for what is missing', async () => {
+    const local = await cli(['provider-accounts', 'add', 'azure-a', '--provider', 'AZURE']);
+    assert.equal(local.code, 0, local.stderr);
+    const wrongKind = await cli(['provider-accounts', 'add', 'azure-k', '--provider', 'AZURE', '--kind', 'ACCESS_KEY']);
+    assert.equal(wrongKind.code, 1);
+    assert.match(wrongKind.stderr, /An invalid enumeration value ACCESS_KEY was specified for kind\./);
+    const principal = ['provider-accounts', 'add', 'azure-p', '--provider', 'AZURE', '--kind', 'SERVICE_PRINCIPAL', '--subscription-id', '11111111-1111-1111-1111-111111111111'];
+    const noTenant = await cli(principal);
+    assert.equal(noTenant.code, 1);
+    assert.match(noTenant.stderr, /The required attribute tenantId was not specified\./);
+    const full = [...principal, '--tenant-id', '22222222-2222-2222-2222-222222222222', '--client-id', '33333333-3333-3333-3333-333333333333', '--client-secret-env', 'AZ_SECRET'];
+    const noSecret = await cli(full);
+    assert.equal(noSecret.code, 1);
+    assert.match(noSecret.stderr, /The environment variable AZ_SECRET is not set\./);
+    const added = await cli(full, { AZ_SECRET: 'azure-client-secret-value' });
+    assert.equal(added.code, 0, added.stderr);
+    const { writeFileSync } = await import('node:fs');
+    const keyFile = `${home.home}/pool-key.json`;
+    writeFileSync(
+      keyFile,
+      JSON.stringify({ type: 'service_account', project_id: 'pool-project-7', client_email: 'p@pool-project-7.iam.gserviceaccount.com', private_key: 'gcp-private-key-value' }),
+    );
+    const gcp = await cli(['provider-accounts', 'add', 'gcp-k', '--provider', 'GCP', '--kind', 'SERVICE_ACCOUNT_KEY', '--service-account-key-file', keyFile]);
+    assert.equal(gcp.code, 0, gcp.stderr);
+    const listed = await cli(['provider-accounts', 'list', '-o', 'json']);
+    assert.doesNotMatch(listed.stdout, /azure-client-secret-value|gcp-private-key-value/);
+    const accounts = (
+      JSON.parse(listed.stdout) as { results: Array<{ name: string; providerName: string; kind: string; subscriptionId: string | null; projectId: string | null }> }
+    ).results;
+    assert.deepEqual(
+      accounts.filter((a) => a.providerName !== 'AWS').map((a) => [a.name, a.providerName, a.kind, a.subscriptionId, a.projectId]),
+      [
+        ['azure-a', 'AZURE', 'LOCAL_CLOUD', null, null],
+        ['azure-p', 'AZURE', 'SERVICE_PRINCIPAL', '11111111-1111-1111-1111-111111111111', null],
+        ['gcp-k', 'GCP', 'SERVICE_ACCOUNT_KEY', null, 'pool-project-7'],
+      ],
+    );
+    const table = await cli(['provider-accounts', 'list']);
+    assert.match(table.stdout, /azure-p\s+SERVICE_PRINCIPAL\s+ACTIVE\s+.*AZURE\s+11111111-1111-1111-1111-111111111111/);
+    const capacity = await cli(['capacity']);
+    assert.match(capacity.stdout, /azure-a\s+ACTIVE\s+-\s+0\s+.*AZURE/);
+  });
 });

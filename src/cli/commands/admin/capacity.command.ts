@@ -5,11 +5,13 @@ import { capacityWire } from './provider-accounts/wire.js';
 
 /** One row per account, region and limit (tab-separated; aligned on a terminal). */
 function table(body: unknown): string {
-  const rows = ['ACCOUNT\tSTATE\tREGION\tPLACEMENTS\tQUOTA\tUSED\tLIMIT\tLEFT'];
+  const rows = ['ACCOUNT\tSTATE\tREGION\tPLACEMENTS\tQUOTA\tUSED\tLIMIT\tLEFT\tPROVIDER'];
   for (const line of (body as { results: CapacityLineWire[] }).results) {
-    if (line.limits.length === 0) rows.push([line.accountName, line.state, line.regionName, line.placements, '', '', '', ''].join('\t'));
+    if (line.limits.length === 0) rows.push([line.accountName, line.state, line.regionName, line.placements, '', '', '', '', line.providerName].join('\t'));
     for (const l of line.limits) {
-      rows.push([line.accountName, line.state, line.regionName, line.placements, `${l.quotaCode} ${l.quotaName}`, l.used, l.quota ?? '', l.left ?? ''].join('\t'));
+      rows.push(
+        [line.accountName, line.state, line.regionName, line.placements, `${l.quotaCode} ${l.quotaName}`, l.used, l.quota ?? '', l.left ?? '', line.providerName].join('\t'),
+      );
     }
   }
   return `${rows.join('\n')}\n`;
@@ -20,7 +22,7 @@ export const capacityCommand = defineCommand({
   name: 'capacity',
   summary: 'Show the provider capacity: per account and region, used / quota for each limit and what is left.',
   description:
-    'Quotas are as the server last read them from AWS Service Quotas (when it placed a service in the account and region). ' +
+    'Quotas are as the server last read them (AWS Service Quotas, Azure network usages) when it placed a service in the account and region. ' +
     'An empty LIMIT means the account was never read in that region yet.',
   flags: [DATA_DIR_FLAG, OUTPUT_FLAG],
   examples: ['privlink admin capacity', 'privlink admin capacity -o json'],

@@ -2,7 +2,8 @@ import { defineCommand, OUTPUT_FLAG } from '../../../framework/command-spec.js';
 import { DATA_DIR_FLAG, withAdminStore } from '../admin-store.js';
 import { accountWire } from './wire.js';
 
-const TEMPLATE = 'NAME\tKIND\tSTATE\tACCESS KEY\tROLE{{range valueOrEmptySlice .Results}}\n{{.Name}}\t{{.Kind}}\t{{.State}}\t{{.AccessKeyId}}\t{{.RoleArn}}{{end}}\n';
+const TEMPLATE =
+  'NAME\tKIND\tSTATE\tACCESS KEY\tROLE\tPROVIDER\tSUBSCRIPTION\tPROJECT{{range valueOrEmptySlice .Results}}\n{{.Name}}\t{{.Kind}}\t{{.State}}\t{{.AccessKeyId}}\t{{.RoleArn}}\t{{.ProviderName}}\t{{.SubscriptionId}}\t{{.ProjectId}}{{end}}\n';
 
 /** `privlink admin provider-accounts list`: the pool, oldest first (secrets never shown). */
 export const providerAccountListCommand = defineCommand({

@@ -3,7 +3,7 @@ import { providerAccountAddCommand } from './add.command.js';
 import { providerAccountDrainCommand } from './drain.command.js';
 import { providerAccountListCommand } from './list.command.js';
 
-/** `privlink admin provider-accounts …`: the pool of AWS accounts endpoint services are placed in. */
+/** `privlink admin provider-accounts …`: the pool of AWS accounts, Azure subscriptions and GCP projects endpoint services are placed in. */
 export const providerAccountsGroup = defineGroup({
   name: 'provider-accounts',
   summary: 'Manage the pool of provider accounts endpoint services are placed in.',
