@@ -1,7 +1,7 @@
 import { newObjectId } from '../domain/object-id.js';
 import { apiError } from '../domain/errors.js';
 import type { Principal } from '../domain/identity.js';
-import { defaultQuotaNames, type PoolProvider, type ProviderAccount, type ProviderAccountKind } from '../domain/provider-capacity.js';
+import { defaultQuotaNames, PLACING_PROVIDERS, type PoolProvider, type ProviderAccount, type ProviderAccountKind } from '../domain/provider-capacity.js';
 import type { ProviderAccountWithSecret } from '../store/provider-accounts.repository.js';
 import { requireOrg } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
@@ -144,6 +144,7 @@ export function parseProviderAccountInput(body: Readonly<Record<string, unknown>
 
 /** Adds an account to the pool (ACTIVE: it takes placements at once, in every process). */
 export async function addProviderAccount(ctx: AppContext, input: ProviderAccountInput): Promise<ProviderAccount> {
+  if (!PLACING_PROVIDERS.includes(input.provider)) throw apiError('PROVIDER_POOL_UNSUPPORTED', input.provider);
   return inTransaction(ctx, async ({ repos }) => {
     const account: ProviderAccountWithSecret = {
       id: newObjectId(),

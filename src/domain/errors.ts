@@ -202,6 +202,11 @@ const ERRORS = {
   // --- provider account pool
   PROVIDER_ACCOUNT_NOT_FOUND: { status: 404, detail: 'No provider account named %s exists in the pool.', privlink: true },
   DUPLICATE_PROVIDER_ACCOUNT: { status: 409, detail: 'A provider account named %s is already in the pool.', privlink: true },
+  PROVIDER_POOL_UNSUPPORTED: {
+    status: 400,
+    detail: 'Endpoint services on %s are not placed in the provider account pool by this privlink version: they live in the configured provider project.',
+    privlink: true,
+  },
   // --- App Services (v3 Admin API; `errorCode` is App Services' `error_code`)
   APP_INVALID_CREDENTIALS: { status: 401, errorCode: 'InvalidPassword', detail: 'invalid username/password', privlink: true },
   APP_INVALID_SESSION: { status: 401, errorCode: 'InvalidSession', detail: 'invalid session: %s' },

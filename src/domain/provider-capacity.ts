@@ -28,6 +28,12 @@ export type ProviderAccountState = 'ACTIVE' | 'DRAINING';
 /** The clouds whose endpoint services can be placed in a pool: an AWS account, an Azure subscription, a GCP project. */
 export type PoolProvider = 'AWS' | 'AZURE' | 'GCP';
 
+/**
+ * The providers whose adapters place endpoint services in the pool (read quotas, keep a provider
+ * network per account and region). GCP projects are validated but not taken yet.
+ */
+export const PLACING_PROVIDERS: readonly PoolProvider[] = ['AWS', 'AZURE'];
+
 /** The pool provider named `name` (AWS for anything else: only the three clouds have endpoint services). */
 export function poolProvider(name: string): PoolProvider {
   return name === 'AZURE' || name === 'GCP' ? name : 'AWS';
