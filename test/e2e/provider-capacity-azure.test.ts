@@ -149,6 +149,29 @@ describe('provider account pool of Azure subscriptions', () => {
   });
 });
 
+describe('the local Azure cloud enforces its network limits', () => {
+  test('a create over a subscription’s limit is refused with <Kind>CountLimitReached; the usage reports the limit', async () => {
+    const sub = await inSubscription('limits');
+    await stack.running.azureCloud!.setUsageLimit(sub.subscriptionId, 'westus2', 'VirtualNetworks', 1);
+    await sub.resources.resourceGroups.createOrUpdate('limits', { location: 'westus2' });
+    const body = { location: 'westus2', addressSpace: { addressPrefixes: ['10.1.0.0/16'] } };
+    const before = (await sub.usages('westus2')).find((u) => u.name?.value === 'VirtualNetworks');
+    assert.deepEqual([before?.currentValue, before?.limit], [0, 1]);
+    await sub.network.virtualNetworks.beginCreateOrUpdateAndWait('limits', 'vnet-1', body, { updateIntervalInMs: 20 });
+    await assert.rejects(
+      sub.network.virtualNetworks.beginCreateOrUpdateAndWait('limits', 'vnet-2', body, { updateIntervalInMs: 20 }),
+      (error: { code?: string; message?: string }) => {
+        assert.equal(error.code, 'VirtualNetworkCountLimitReached');
+        assert.equal(error.message, 'Cannot create more than 1 virtual networks for this subscription in this region.');
+        return true;
+      },
+    );
+    await sub.network.virtualNetworks.beginCreateOrUpdateAndWait('limits', 'vnet-1', { ...body, tags: { rewritten: 'yes' } }, { updateIntervalInMs: 20 });
+    const after = (await sub.usages('westus2')).find((u) => u.name?.value === 'VirtualNetworks');
+    assert.deepEqual([after?.currentValue, after?.limit], [1, 1], 'rewriting an existing VNet is not one more');
+  });
+});
+
 describe('adding Azure and GCP pool accounts through the Admin API', () => {
   const path = () => `/api/atlas/v2/orgs/${stack.bootstrap.orgId}/privlink/providerAccounts`;
 

@@ -80,3 +80,8 @@ test('resource ids parse into subscription, group, namespace and type/name pairs
     assert.equal(parseResourceId(bad), undefined, bad);
   }
 });
+
+test('the network usages of a location are a route of their own (Usages_List)', () => {
+  assert.deepEqual(parseArmRoute('/subscriptions/S1/providers/Microsoft.Network/locations/eastus/usages'), { kind: 'usages', subscriptionId: 'S1', location: 'eastus' });
+  assert.deepEqual(parseArmRoute('/subscriptions/S1/providers/microsoft.network/Locations/westus2/Usages'), { kind: 'usages', subscriptionId: 'S1', location: 'westus2' });
+});
