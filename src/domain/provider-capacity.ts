@@ -160,10 +160,12 @@ export function quotaIncreaseRemedy(provider: PoolProvider, quota: QuotaUse, reg
   }
 }
 
-/** How a provider calls one account of the pool in messages. */
-function accountNoun(provider: PoolProvider): string {
-  return provider === 'AZURE' ? 'provider subscription' : provider === 'GCP' ? 'provider project' : 'provider account';
-}
+/** How messages name a provider's pool account and its limits. */
+const WORDS: Readonly<Record<PoolProvider, { readonly account: string; readonly anAccount: string; readonly quota: string; readonly addCommand: string }>> = {
+  AWS: { account: 'account', anAccount: 'an account', quota: 'quota', addCommand: 'privlink admin provider-accounts add' },
+  AZURE: { account: 'subscription', anAccount: 'a subscription', quota: 'limit', addCommand: 'privlink admin provider-accounts add --provider AZURE' },
+  GCP: { account: 'project', anAccount: 'a project', quota: 'quota', addCommand: 'privlink admin provider-accounts add --provider GCP' },
+};
 
 /**
  * The errorMessage of a service that cannot be placed: the quota, the region, and what an operator
@@ -172,19 +174,18 @@ function accountNoun(provider: PoolProvider): string {
 export function capacityFailureMessage(region: string, decision: Extract<PlacementDecision, { kind: 'full' }>, poolSize: number, provider: PoolProvider = 'AWS'): string {
   const { quota } = decision;
   const increase = quotaIncreaseRemedy(provider, quota, region);
-  const noun = accountNoun(provider);
-  const what = provider === 'AWS' ? 'quota' : provider === 'AZURE' ? 'limit' : 'quota';
+  const words = WORDS[provider];
   if (decision.account) {
     return (
-      `No capacity for this endpoint service in ${region}: the project's services in ${region} are placed in ${noun} ${decision.account.name}, ` +
-      `where ${what} ${quota.quotaCode} (${quota.quotaName}) is used up (${quota.used} of ${quota.value}). An operator can ${increase} in that ${provider === 'AWS' ? 'account' : noun.replace('provider ', '')}.`
+      `No capacity for this endpoint service in ${region}: the project's services in ${region} are placed in provider ${words.account} ${decision.account.name}, ` +
+      `where ${words.quota} ${quota.quotaCode} (${quota.quotaName}) is used up (${quota.used} of ${quota.value}). An operator can ${increase} in that ${words.account}.`
     );
   }
   if (poolSize === 0) {
-    return `No capacity for this endpoint service in ${region}: the provider account pool has no ACTIVE ${provider === 'AWS' ? 'account' : noun.replace('provider ', '')}. An operator can add one (privlink admin provider-accounts add${provider === 'AWS' ? '' : ` --provider ${provider}`}).`;
+    return `No capacity for this endpoint service in ${region}: the provider account pool has no ACTIVE ${words.account}. An operator can add one (${words.addCommand}).`;
   }
   return (
-    `No capacity for this endpoint service in ${region}: ${what} ${quota.quotaCode} (${quota.quotaName}) is used up in every ACTIVE ${noun} of the pool ` +
-    `(${quota.used} of ${quota.value} in the fullest). An operator can add ${provider === 'AWS' ? 'an account' : `a ${noun.replace('provider ', '')}`} (privlink admin provider-accounts add${provider === 'AWS' ? '' : ` --provider ${provider}`}) or ${increase}.`
+    `No capacity for this endpoint service in ${region}: ${words.quota} ${quota.quotaCode} (${quota.quotaName}) is used up in every ACTIVE provider ${words.account} of the pool ` +
+    `(${quota.used} of ${quota.value} in the fullest). An operator can add ${words.anAccount} (${words.addCommand}) or ${increase}.`
   );
 }

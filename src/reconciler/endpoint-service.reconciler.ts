@@ -113,7 +113,7 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
 
 /**
  * Before a placed service's row goes: when it was the last one placed in its account and region,
- * the account region's provider VPC goes too (a retryable failure requeues the deletion).
+ * the account region's provider network (AWS VPC, Azure VNet) goes too (a retryable failure requeues the deletion).
  */
 async function releaseProviderNetwork(ctx: ReconcileContext, adapter: CloudProviderAdapter, service: EndpointServiceRecord, providerRegion: string): Promise<void> {
   if (!ctx.pool || !adapter.capacity) return;
@@ -123,7 +123,7 @@ async function releaseProviderNetwork(ctx: ReconcileContext, adapter: CloudProvi
   const account = await repos.findAccount(accountId);
   if (!account) return;
   await adapter.capacity.releaseProviderNetwork(await ctx.pool.accounts.access(account), providerRegion);
-  ctx.log.info('provider VPC released', { ...serviceFields(service), providerAccount: account.name });
+  ctx.log.info('provider network released', { ...serviceFields(service), providerAccount: account.name });
 }
 
 /** The ids every log line about an endpoint service carries. */

@@ -2,6 +2,7 @@ import { NetworkManagementClient } from '@azure/arm-network';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
 import { ClientSecretCredential, DefaultAzureCredential } from '@azure/identity';
+import type { ProviderAccountAccess } from '../cloud-provider.js';
 
 /**
  * How the Azure adapter reaches Azure Resource Manager. Against the local cloud: its HTTPS
@@ -68,7 +69,7 @@ export class AzureClientPool {
   constructor(readonly base: AzureClients) {}
 
   /** The clients of a pool subscription; the configured subscription's without one. */
-  forAccount(account: { readonly id: string; readonly azure?: AzureConnection['servicePrincipal'] & { readonly subscriptionId: string } } | undefined): AzureClients {
+  forAccount(account: ProviderAccountAccess | undefined): AzureClients {
     if (!account?.azure) return this.base;
     const known = this.accounts.get(account.id);
     if (known) return known;
