@@ -129,7 +129,7 @@ export function defaultQuotaNames(provider: PoolProvider): Record<'loadBalancers
       };
     case 'GCP':
       return {
-        loadBalancers: { serviceCode: 'compute.googleapis.com', quotaCode: 'INTERNAL_FORWARDING_RULES', quotaName: 'Internal forwarding rules' },
+        loadBalancers: { serviceCode: 'compute.googleapis.com', quotaCode: 'SERVICE_ATTACHMENTS', quotaName: 'Service attachments' },
         vpcs: { serviceCode: 'compute.googleapis.com', quotaCode: 'NETWORKS', quotaName: 'Networks' },
       };
     default:
@@ -151,9 +151,8 @@ export function quotaIncreaseRemedy(provider: PoolProvider, quota: QuotaUse, reg
       );
     case 'GCP':
       return (
-        `request an increase of ${quota.serviceCode} quota ${quota.quotaCode} in ${region} (Google Cloud console: IAM & Admin, Quotas, or ` +
-        `gcloud alpha services quota update --service=${quota.serviceCode} --consumer=projects/<project> --metric=${quota.serviceCode}/${quota.quotaCode.toLowerCase()} ` +
-        `--unit=1/{project}/{region} --dimensions=region=${region} --value=<n>)`
+        `request an increase of Compute Engine quota ${quota.quotaCode} in ${region} (Google Cloud console: IAM & Admin, Quotas, filtered on the project, ` +
+        `${quota.serviceCode} and ${region}; or gcloud alpha services quota update --service=${quota.serviceCode} --consumer=projects/<project> --metric=<metric> --value=<n>)`
       );
     default:
       return `request an increase of ${quota.serviceCode} quota ${quota.quotaCode} (aws service-quotas request-service-quota-increase --service-code ${quota.serviceCode} --quota-code ${quota.quotaCode} --desired-value <n> --region ${region})`;
