@@ -41,6 +41,8 @@ export class ProviderPlacement {
     if (pool.length === 0) return { kind: 'unpooled' };
     // A service that found no room stays FAILED (never a retry loop): it is deleted and made again.
     if (service.status === 'FAILED') return { kind: 'stayFailed' };
+    // One listener per node port of the project region's clusters, on the service's load balancer.
+    const listenersNeeded = await ctx.listeners.listenersNeeded(service);
     for (const fresh of [false, true]) {
       const affinity = await repos.providerAccounts.accountOfProjectRegion(service.projectId, service.provider, service.regionName);
       const candidates = pool.filter((a) => (affinity ? a.id === affinity : a.state === 'ACTIVE'));
@@ -61,6 +63,7 @@ export class ProviderPlacement {
             hasProviderNetwork: reading.hasProviderNetwork,
             loadBalancers: { ...reading.loadBalancers, used: placed },
             vpcs: { ...reading.vpcs, used: reading.vpcsInUse },
+            listeners: { ...reading.listeners, used: listenersNeeded },
           });
         }
         if (nowAffinity !== affinity) return undefined; // another pass placed the project region meanwhile: decide again
