@@ -23,7 +23,9 @@ export type PlacementOutcome =
  * affinity (domain/provider-capacity.ts). Quotas are read from the provider (cached for
  * QUOTA_TTL_MS); what is used is counted from the placements, inside a transaction that locks the
  * pool's rows, so two passes never take the same last load balancer and a project region is never
- * split across accounts.
+ * split across accounts. The listeners a service's load balancer will need (one per node port of
+ * its project region's clusters) are compared with each account's listeners-per-load-balancer
+ * quota, so a service that could never get them all is FAILED at placement instead of later.
  */
 export class ProviderPlacement {
   private readonly quotas = new Map<string, { at: number; value: Promise<AccountRegionQuotas> }>();
