@@ -100,6 +100,8 @@ export interface AccountRegionQuotas {
   /** VPCs per region, and how many the account has there (the provider VPC needs one). */
   readonly vpcs: ProviderQuota;
   readonly vpcsInUse: number;
+  /** Listeners per network load balancer (one per node port of the project region's clusters). */
+  readonly listeners: ProviderQuota;
   /** Whether the account already has privlink's provider VPC in the region. */
   readonly hasProviderNetwork: boolean;
 }
