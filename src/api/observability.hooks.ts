@@ -83,7 +83,7 @@ export function observabilityHooks(app: FastifyInstance, options: ObservabilityO
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     const seconds = reply.elapsedTime / 1000;
     const traced = requestSpans.get(request);
-    if (traced) {
+    if (traced?.span.isRecording()) {
       traced.span.setAttribute('http.response.status_code', reply.statusCode);
       if (reply.statusCode >= 500) traced.span.setStatus({ code: SpanStatusCode.ERROR });
       traced.span.end();
@@ -110,15 +110,17 @@ export function observabilityHooks(app: FastifyInstance, options: ObservabilityO
   });
 }
 
-/** Opens the request's server span (a caller's `traceparent` is its parent). */
+/**
+ * Opens the request's server span (a caller's `traceparent` is its parent). Its attributes are set
+ * only when the span records: a request the sampler drops builds none of them.
+ */
 function startRequestSpan(tracer: Tracer, request: FastifyRequest): void {
   const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
   const caller = request.headers.traceparent;
-  const span = startSpan(tracer, `${request.method} ${route}`, {
-    kind: SpanKind.SERVER,
-    ...(typeof caller === 'string' ? { parent: caller } : {}),
-    attributes: { 'http.request.method': request.method, 'http.route': route, 'url.path': request.url.split('?')[0]!, 'privlink.request_id': request.id },
-  })!;
+  const span = startSpan(tracer, `${request.method} ${route}`, { kind: SpanKind.SERVER, ...(typeof caller === 'string' ? { parent: caller } : {}) })!;
+  if (span.isRecording()) {
+    span.setAttributes({ 'http.request.method': request.method, 'http.route': route, 'url.path': request.url.split('?')[0]!, 'privlink.request_id': request.id });
+  }
   requestSpans.set(request, { tracer, span });
 }
 

@@ -57,8 +57,9 @@ describe('tracing configuration', () => {
       endpoint: null,
       serviceName: 'privlink',
       headers: {},
-      sampler: 'parentbased_traceidratio',
+      sampler: 'parentbased_ratelimited',
       samplerRatio: 0.1,
+      tracesPerSecond: 10,
     });
     assert.equal(buildConfig({}, { PRIVLINK_OTLP_ENDPOINT: 'http://127.0.0.1:4318/' }).tracing.endpoint, 'http://127.0.0.1:4318/v1/traces');
     assert.equal(buildConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.endpoint, 'http://collector:4318/v1/traces');
@@ -75,15 +76,18 @@ describe('tracing configuration', () => {
     assert.throws(() => buildConfig({}, { PRIVLINK_OTLP_ENDPOINT: 'collector:4318' }), ConfigError);
   });
 
-  test('sampling: one new trace in ten by default, OpenTelemetry sampler names and ratios otherwise; bad values are refused', () => {
+  test('sampling: at most ten new traces a second by default, OpenTelemetry sampler names and ratios otherwise; bad values are refused', () => {
     const sampling = (env: Record<string, string>) => {
-      const { sampler, samplerRatio } = buildConfig({}, { PRIVLINK_OTLP_ENDPOINT: 'http://c:4318', ...env }).tracing;
-      return { sampler, samplerRatio };
+      const { sampler, samplerRatio, tracesPerSecond } = buildConfig({}, { PRIVLINK_OTLP_ENDPOINT: 'http://c:4318', ...env }).tracing;
+      return { sampler, samplerRatio, tracesPerSecond };
     };
-    assert.deepEqual(sampling({}), { sampler: 'parentbased_traceidratio', samplerRatio: 0.1 });
-    assert.deepEqual(sampling({ OTEL_TRACES_SAMPLER: 'parentbased_always_on' }), { sampler: 'parentbased_always_on', samplerRatio: 0.1 });
-    assert.deepEqual(sampling({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }), { sampler: 'traceidratio', samplerRatio: 0.25 });
+    assert.deepEqual(sampling({}), { sampler: 'parentbased_ratelimited', samplerRatio: 0.1, tracesPerSecond: 10 });
+    assert.deepEqual(sampling({ PRIVLINK_TRACES_PER_SECOND: '2.5' }), { sampler: 'parentbased_ratelimited', samplerRatio: 0.1, tracesPerSecond: 2.5 });
+    assert.deepEqual(sampling({ OTEL_TRACES_SAMPLER: 'parentbased_always_on' }), { sampler: 'parentbased_always_on', samplerRatio: 0.1, tracesPerSecond: 10 });
+    assert.deepEqual(sampling({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }), { sampler: 'traceidratio', samplerRatio: 0.25, tracesPerSecond: 10 });
     assert.throws(() => sampling({ OTEL_TRACES_SAMPLER: 'jaeger_remote' }), ConfigError);
+    assert.throws(() => sampling({ PRIVLINK_TRACES_PER_SECOND: '-1' }), ConfigError);
+    assert.throws(() => sampling({ PRIVLINK_TRACES_PER_SECOND: 'many' }), ConfigError);
     assert.throws(() => sampling({ OTEL_TRACES_SAMPLER_ARG: '1.5' }), ConfigError);
     assert.throws(() => sampling({ OTEL_TRACES_SAMPLER_ARG: 'half' }), ConfigError);
   });

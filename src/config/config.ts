@@ -140,14 +140,17 @@ export interface TracingConfig {
   readonly headers: Readonly<Record<string, string>>;
   /**
    * Which traces are kept, by OpenTelemetry's sampler names (`OTEL_TRACES_SAMPLER`, its ratio
-   * `OTEL_TRACES_SAMPLER_ARG`). Default `parentbased_traceidratio` at 0.1: one new trace in ten,
-   * and always a caller's decision in its sampled `traceparent`.
+   * `OTEL_TRACES_SAMPLER_ARG`). Unset: `parentbased_ratelimited`, privlink's default: a caller's
+   * decision in its `traceparent`, and at most `tracesPerSecond` new traces a second.
    */
-  readonly sampler: TraceSampler;
+  readonly sampler: TraceSampler | 'parentbased_ratelimited';
   /** The share of new traces kept by a ratio sampler, 0..1 (`OTEL_TRACES_SAMPLER_ARG`; default 0.1). */
   readonly samplerRatio: number;
+  /** New traces kept per second by the default sampler (`PRIVLINK_TRACES_PER_SECOND`, default 10). */
+  readonly tracesPerSecond: number;
 }
 
+/** OpenTelemetry's sampler names privlink accepts in `OTEL_TRACES_SAMPLER`. */
 export const TRACE_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
 export type TraceSampler = (typeof TRACE_SAMPLERS)[number];
 
@@ -341,8 +344,13 @@ function tracingConfig(pick: (flag: undefined, name: string) => string | undefin
       if (at > 0) headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
     }
   }
-  const sampler = pick(undefined, 'OTEL_TRACES_SAMPLER') ?? 'parentbased_traceidratio';
-  if (!(TRACE_SAMPLERS as readonly string[]).includes(sampler)) throw new ConfigError(`OTEL_TRACES_SAMPLER must be one of ${TRACE_SAMPLERS.join(', ')}, not ${sampler}.`);
+  const sampler = pick(undefined, 'OTEL_TRACES_SAMPLER') ?? 'parentbased_ratelimited';
+  if (sampler !== 'parentbased_ratelimited' && !(TRACE_SAMPLERS as readonly string[]).includes(sampler))
+    throw new ConfigError(`OTEL_TRACES_SAMPLER must be one of ${TRACE_SAMPLERS.join(', ')} (or unset: parentbased_ratelimited), not ${sampler}.`);
+  const rateText = pick(undefined, 'PRIVLINK_TRACES_PER_SECOND');
+  const tracesPerSecond = rateText === undefined || rateText.trim() === '' ? 10 : Number(rateText);
+  if (!Number.isFinite(tracesPerSecond) || tracesPerSecond < 0 || tracesPerSecond > 1_000_000)
+    throw new ConfigError(`PRIVLINK_TRACES_PER_SECOND must be a number from 0 to 1000000, not ${rateText}.`);
   const ratioText = pick(undefined, 'OTEL_TRACES_SAMPLER_ARG');
   const samplerRatio = ratioText === undefined || ratioText.trim() === '' ? 0.1 : Number(ratioText);
   if (!Number.isFinite(samplerRatio) || samplerRatio < 0 || samplerRatio > 1) throw new ConfigError(`OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1, not ${ratioText}.`);
@@ -351,8 +359,9 @@ function tracingConfig(pick: (flag: undefined, name: string) => string | undefin
     endpoint: on ? (endpoint ?? base(OTLP_DEFAULT_BASE)) : null,
     serviceName: pick(undefined, 'OTEL_SERVICE_NAME') ?? 'privlink',
     headers: on ? headers : {},
-    sampler: sampler as TraceSampler,
+    sampler: sampler as TracingConfig['sampler'],
     samplerRatio,
+    tracesPerSecond,
   };
 }
 

@@ -19,13 +19,24 @@ function account(id: string, state: ProviderAccount['state'] = 'ACTIVE', created
   };
 }
 
-function capacity(a: ProviderAccount, placements: number, options: { nlb?: number; vpcsUsed?: number; vpcs?: number; network?: boolean } = {}): AccountRegionCapacity {
+function capacity(
+  a: ProviderAccount,
+  placements: number,
+  options: { nlb?: number; vpcsUsed?: number; vpcs?: number; network?: boolean; listeners?: number; needed?: number } = {},
+): AccountRegionCapacity {
   return {
     account: a,
     placements,
     hasProviderNetwork: options.network ?? placements > 0,
     loadBalancers: { serviceCode: 'elasticloadbalancing', quotaCode: 'L-69A177A2', quotaName: 'Network Load Balancers per Region', value: options.nlb ?? 50, used: placements },
     vpcs: { serviceCode: 'vpc', quotaCode: 'L-F678F1CE', quotaName: 'VPCs per Region', value: options.vpcs ?? 5, used: options.vpcsUsed ?? 1 },
+    listeners: {
+      serviceCode: 'elasticloadbalancing',
+      quotaCode: 'L-57A373D6',
+      quotaName: 'Listeners per Network Load Balancer',
+      value: options.listeners ?? 50,
+      used: options.needed ?? 3,
+    },
   };
 }
 
@@ -70,6 +81,39 @@ describe('placement decision table', () => {
     assert.equal(decided.kind, 'full');
     if (decided.kind === 'full') assert.match(capacityFailureMessage('eu-west-1', decided, 0), /no ACTIVE account/);
   });
+  test('affinity whose listener quota is below what the project region needs → full with the listener quota, even with load balancers left', () => {
+    const decided = decidePlacement([capacity(account('a'), 3, { needed: 51 }), capacity(account('b'), 0, { needed: 51, listeners: 100 })], 'a');
+    assert.equal(decided.kind === 'full' && decided.reason, 'listeners');
+    assert.equal(decided.kind === 'full' && decided.account?.id, 'a');
+    assert.equal(decided.kind === 'full' && decided.quota.quotaCode, 'L-57A373D6');
+    if (decided.kind !== 'full') return;
+    const message = capacityFailureMessage('us-east-1', decided, 2);
+    assert.match(message, /needs 51 listeners/);
+    assert.match(message, /L-57A373D6 \(Listeners per Network Load Balancer\) allows 50 in provider account name-a/);
+    assert.match(message, /fewer nodes or shards/);
+    assert.doesNotMatch(message, /request-service-quota-increase/);
+  });
+  test('exactly as many listeners as the quota fits', () => {
+    assert.deepEqual(decidePlacement([capacity(account('a'), 3, { needed: 50 })], 'a'), { kind: 'place', accountId: 'a' });
+    assert.deepEqual(decidePlacement([capacity(account('a'), 0, { needed: 50 })], undefined), { kind: 'place', accountId: 'a' });
+  });
+  test('no affinity → an account whose listener quota fits wins over one with more load balancers left', () => {
+    assert.deepEqual(decidePlacement([capacity(account('a'), 0, { needed: 60 }), capacity(account('b'), 40, { needed: 60, listeners: 60 })], undefined), {
+      kind: 'place',
+      accountId: 'b',
+    });
+  });
+  test('no account with room fits the listeners → full with the listener quota, saying to reduce nodes or add an account', () => {
+    const decided = decidePlacement([capacity(account('a'), 0, { needed: 51 }), capacity(account('b'), 50, { needed: 51, listeners: 100 })], undefined);
+    assert.equal(decided.kind === 'full' && decided.reason, 'listeners');
+    if (decided.kind !== 'full') return;
+    assert.equal(decided.quota.value, 50, 'the quota of an account with room (b has no load balancer left)');
+    const message = capacityFailureMessage('eu-west-1', decided, 2);
+    assert.match(message, /eu-west-1/);
+    assert.match(message, /L-57A373D6/);
+    assert.match(message, /every ACTIVE provider account/);
+    assert.match(message, /privlink admin provider-accounts add/);
+  });
   test('an Azure subscription that is full names the Azure limit and how to raise it in Azure', () => {
     const azure = { ...account('z'), provider: 'AZURE' as const };
     const full = {
@@ -78,6 +122,7 @@ describe('placement decision table', () => {
       hasProviderNetwork: true,
       loadBalancers: { serviceCode: 'Microsoft.Network', quotaCode: 'PrivateLinkServices', quotaName: 'Private Link Services', value: 2, used: 2 },
       vpcs: { serviceCode: 'Microsoft.Network', quotaCode: 'VirtualNetworks', quotaName: 'Virtual Networks', value: 1000, used: 1 },
+      listeners: { serviceCode: 'Microsoft.Network', quotaCode: 'LoadBalancerRules', quotaName: 'Rules per load balancer', value: 1500, used: 3 },
     };
     const decided = decidePlacement([full], undefined);
     assert.equal(decided.kind, 'full');

@@ -5,17 +5,21 @@
  * Placement (decision table; `affinity` = the account that already holds services of the same
  * project and region):
  *
- * | affinity | affinity has a load balancer left | other ACTIVE accounts with room | result                          |
- * | -------- | --------------------------------- | ------------------------------- | ------------------------------- |
- * | yes      | yes                               | any                             | the affinity account            |
- * | yes      | no                                | any                             | full: that account's quota      |
- * | no       | —                                 | yes                             | the one with most room left     |
- * | no       | —                                 | no                              | full: the pool's binding quota  |
+ * | affinity | affinity's listener quota fits | affinity has a load balancer left | other ACTIVE accounts with room | … whose listener quota fits | result                             |
+ * | -------- | ------------------------------ | --------------------------------- | ------------------------------- | --------------------------- | ---------------------------------- |
+ * | yes      | no                             | any                               | any                             | any                         | full: that account's listener quota |
+ * | yes      | yes                            | yes                               | any                             | any                         | the affinity account               |
+ * | yes      | yes                            | no                                | any                             | any                         | full: that account's quota         |
+ * | no       | —                              | —                                 | yes                             | yes                         | the one with most room left        |
+ * | no       | —                              | —                                 | yes                             | no                          | full: the listener quota           |
+ * | no       | —                              | —                                 | no                              | —                           | full: the pool's binding quota     |
  *
  * An account has room in a region when it has a network load balancer left under its quota and
  * either already holds the region's provider VPC or has a VPC left under
  * its quota. A DRAINING account takes no new project region; project regions already in it keep
- * their services together (never split across accounts).
+ * their services together (never split across accounts). The listener quota is per load balancer:
+ * the service's load balancer needs one listener per node port of the project region's clusters,
+ * so an account fits when its quota is at least that many (more room does not help).
  */
 
 /**
@@ -82,15 +86,31 @@ export interface AccountRegionCapacity {
   readonly loadBalancers: QuotaUse;
   /** The quota the provider network takes one of (AWS: VPCs per region; Azure: virtual networks). */
   readonly vpcs: QuotaUse;
+  /**
+   * Listeners per network load balancer: `value` is the account's quota, `used` what the new
+   * service's load balancer needs (one listener per node port of the project region's clusters).
+   */
+  readonly listeners: QuotaUse;
 }
 
 export type PlacementDecision =
   | { readonly kind: 'place'; readonly accountId: string }
-  | { readonly kind: 'full'; readonly quota: QuotaUse; readonly account: ProviderAccount | undefined };
+  | {
+      readonly kind: 'full';
+      /** `used-up`: no room left under `quota`; `listeners`: the service needs more listeners than `quota` allows per load balancer. */
+      readonly reason: 'used-up' | 'listeners';
+      readonly quota: QuotaUse;
+      readonly account: ProviderAccount | undefined;
+    };
 
 /** Network load balancers left under the quota. */
 export function loadBalancersLeft(capacity: AccountRegionCapacity): number {
   return Math.max(0, capacity.loadBalancers.value - capacity.loadBalancers.used);
+}
+
+/** The load balancer of the new service can have every listener it needs in this account. */
+export function listenersFit(capacity: AccountRegionCapacity): boolean {
+  return capacity.listeners.used <= capacity.listeners.value;
 }
 
 function hasRoom(capacity: AccountRegionCapacity): boolean {
@@ -102,15 +122,19 @@ function hasRoom(capacity: AccountRegionCapacity): boolean {
 export function decidePlacement(capacities: readonly AccountRegionCapacity[], affinityAccountId: string | undefined): PlacementDecision {
   if (affinityAccountId) {
     const affinity = capacities.find((c) => c.account.id === affinityAccountId);
+    if (affinity && !listenersFit(affinity)) return { kind: 'full', reason: 'listeners', quota: affinity.listeners, account: affinity.account };
     if (affinity && loadBalancersLeft(affinity) > 0) return { kind: 'place', accountId: affinity.account.id };
-    if (affinity) return { kind: 'full', quota: affinity.loadBalancers, account: affinity.account };
+    if (affinity) return { kind: 'full', reason: 'used-up', quota: affinity.loadBalancers, account: affinity.account };
   }
   const open = capacities.filter((c) => c.account.state === 'ACTIVE');
-  const candidates = open.filter(hasRoom).sort((a, b) => loadBalancersLeft(b) - loadBalancersLeft(a) || a.account.createdAt.getTime() - b.account.createdAt.getTime());
+  const roomy = open.filter(hasRoom);
+  const candidates = roomy.filter(listenersFit).sort((a, b) => loadBalancersLeft(b) - loadBalancersLeft(a) || a.account.createdAt.getTime() - b.account.createdAt.getTime());
   const best = candidates[0];
   if (best) return { kind: 'place', accountId: best.account.id };
+  const widest = [...roomy].sort((a, b) => b.listeners.value - a.listeners.value)[0];
+  if (widest) return { kind: 'full', reason: 'listeners', quota: widest.listeners, account: undefined };
   const binding = open.find((c) => loadBalancersLeft(c) > 0) ? open.find((c) => loadBalancersLeft(c) > 0)!.vpcs : (open[0]?.loadBalancers ?? EMPTY_POOL_QUOTA);
-  return { kind: 'full', quota: binding, account: undefined };
+  return { kind: 'full', reason: 'used-up', quota: binding, account: undefined };
 }
 
 /** What stands for "no account at all" per provider: nothing can be placed until one is added. */
@@ -172,6 +196,7 @@ const WORDS: Readonly<Record<PoolProvider, { readonly account: string; readonly 
  */
 export function capacityFailureMessage(region: string, decision: Extract<PlacementDecision, { kind: 'full' }>, poolSize: number, provider: PoolProvider = 'AWS'): string {
   const { quota } = decision;
+  if (decision.reason === 'listeners') return listenerFailureMessage(region, decision, provider);
   const increase = quotaIncreaseRemedy(provider, quota, region);
   const words = WORDS[provider];
   if (decision.account) {
@@ -187,4 +212,24 @@ export function capacityFailureMessage(region: string, decision: Extract<Placeme
     `No capacity for this endpoint service in ${region}: ${words.quota} ${quota.quotaCode} (${quota.quotaName}) is used up in every ACTIVE provider ${words.account} of the pool ` +
     `(${quota.used} of ${quota.value} in the fullest). An operator can add ${words.anAccount} (${words.addCommand}) or ${increase}.`
   );
+}
+
+/**
+ * The errorMessage of a service whose load balancer would need more listeners than the quota per
+ * load balancer allows. Neither AWS (through Service Quotas) nor Azure (rules per load balancer)
+ * adjusts this quota, so the remedies are fewer node ports in the region or an account where the
+ * provider raised it.
+ */
+function listenerFailureMessage(region: string, decision: Extract<PlacementDecision, { kind: 'full' }>, provider: PoolProvider): string {
+  const { quota } = decision;
+  const words = WORDS[provider];
+  const head =
+    `No capacity for this endpoint service in ${region}: its load balancer needs ${quota.used} listeners (one per node port of the project's clusters in ${region}), ` +
+    `but ${words.quota} ${quota.quotaCode} (${quota.quotaName}) allows ${quota.value}`;
+  const adjusts = provider === 'AZURE' ? 'Azure does not adjust this limit' : 'AWS does not adjust this quota through Service Quotas';
+  const reduce = `${adjusts}: the project's clusters in ${region} must fit in ${quota.value} node ports (fewer nodes or shards)`;
+  if (decision.account) {
+    return `${head} in provider ${words.account} ${decision.account.name}, where the project's services in ${region} are placed. ${reduce}.`;
+  }
+  return `${head} in every ACTIVE provider ${words.account} of the pool. ${reduce}, or an operator can add ${words.anAccount} where ${provider === 'AZURE' ? 'Azure' : 'AWS'} raised it (${words.addCommand}).`;
 }

@@ -11,6 +11,7 @@ import {
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
 import type { TracingConfig } from '../config/config.js';
+import { RateLimitedSampler } from './rate-limited-sampler.js';
 
 /** A running OpenTelemetry tracer: hand `tracer` to the parts that make spans; `close` flushes what is buffered. */
 export interface OtlpTracing {
@@ -38,9 +39,19 @@ export function startOtlpTracing(config: TracingConfig): OtlpTracing | undefined
   };
 }
 
-/** OpenTelemetry's named samplers (the SDK's own meaning of each `OTEL_TRACES_SAMPLER` value). */
+/**
+ * OpenTelemetry's named samplers (the SDK's own meaning of each `OTEL_TRACES_SAMPLER` value), and
+ * privlink's default, `parentbased_ratelimited`: a caller's decision, else at most
+ * `tracesPerSecond` new traces a second.
+ */
 function sampler(config: TracingConfig): Sampler {
   const root = (name: string): Sampler =>
-    name.endsWith('always_on') ? new AlwaysOnSampler() : name.endsWith('always_off') ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(config.samplerRatio);
+    name.endsWith('always_on')
+      ? new AlwaysOnSampler()
+      : name.endsWith('always_off')
+        ? new AlwaysOffSampler()
+        : name.endsWith('ratelimited')
+          ? new RateLimitedSampler(config.tracesPerSecond)
+          : new TraceIdRatioBasedSampler(config.samplerRatio);
   return config.sampler.startsWith('parentbased_') ? new ParentBasedSampler({ root: root(config.sampler) }) : root(config.sampler);
 }

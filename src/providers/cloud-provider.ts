@@ -103,6 +103,8 @@ export interface AccountRegionQuotas {
   /** Networks per region (AWS VPCs, Azure virtual networks), and how many the account has there (the provider network needs one). */
   readonly vpcs: ProviderQuota;
   readonly vpcsInUse: number;
+  /** Listeners per load balancer (one per node port of the project region's clusters; Azure: load-balancing rules per load balancer). */
+  readonly listeners: ProviderQuota;
   /** Whether the account already has privlink's provider network (VPC, VNet) in the region. */
   readonly hasProviderNetwork: boolean;
 }

@@ -51,6 +51,20 @@ export function listenerDirectory(store: Store, nodes: SimulatedNodeAddresses | 
       }
       return out;
     },
+    async listenersNeeded(service: EndpointServiceRecord): Promise<number> {
+      const repos = repositories(store.db);
+      const allocations = await repos.ports.listRegion(service.projectId, service.provider, service.regionName);
+      const live = new Map<string, boolean>();
+      let count = 0;
+      for (const allocation of allocations) {
+        if (!live.has(allocation.clusterId)) {
+          const cluster = await repos.clusters.findById(allocation.clusterId);
+          live.set(allocation.clusterId, cluster !== undefined && !cluster.deleteRequested);
+        }
+        if (live.get(allocation.clusterId)) count++;
+      }
+      return count;
+    },
     frontEndListeners(instanceId: string): ListenerSpec[] {
       const address = nodes?.addressOf(instanceId, FRONT_END_TARGET);
       if (!address || !isIP(address.host)) return [];

@@ -23,7 +23,9 @@ export type PlacementOutcome =
  * affinity (domain/provider-capacity.ts). Quotas are read from the provider (cached for
  * QUOTA_TTL_MS); what is used is counted from the placements, inside a transaction that locks the
  * pool's rows, so two passes never take the same last load balancer and a project region is never
- * split across accounts.
+ * split across accounts. The listeners a service's load balancer will need (one per node port of
+ * its project region's clusters) are compared with each account's listeners-per-load-balancer
+ * quota, so a service that could never get them all is FAILED at placement instead of later.
  */
 export class ProviderPlacement {
   private readonly quotas = new Map<string, { at: number; value: Promise<AccountRegionQuotas> }>();
@@ -41,6 +43,8 @@ export class ProviderPlacement {
     if (pool.length === 0) return { kind: 'unpooled' };
     // A service that found no room stays FAILED (never a retry loop): it is deleted and made again.
     if (service.status === 'FAILED') return { kind: 'stayFailed' };
+    // One listener per node port of the project region's clusters, on the service's load balancer.
+    const listenersNeeded = await ctx.listeners.listenersNeeded(service);
     for (const fresh of [false, true]) {
       const affinity = await repos.providerAccounts.accountOfProjectRegion(service.projectId, service.provider, service.regionName);
       const candidates = pool.filter((a) => (affinity ? a.id === affinity : a.state === 'ACTIVE'));
@@ -61,6 +65,7 @@ export class ProviderPlacement {
             hasProviderNetwork: reading.hasProviderNetwork,
             loadBalancers: { ...reading.loadBalancers, used: placed },
             vpcs: { ...reading.vpcs, used: reading.vpcsInUse },
+            listeners: { ...reading.listeners, used: listenersNeeded },
           });
         }
         if (nowAffinity !== affinity) return undefined; // another pass placed the project region meanwhile: decide again

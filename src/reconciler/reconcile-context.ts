@@ -12,6 +12,12 @@ import type { ProviderPlacement } from './provider-placement.js';
 export interface ListenerDirectory {
   /** The load-balancer listeners the service should have now (empty until clusters have targets). */
   listenersFor(service: EndpointServiceRecord): Promise<ListenerSpec[]>;
+  /**
+   * How many listeners the service's load balancer needs once every target runs: one per port
+   * allocated to the project region's clusters (not being deleted). Read at placement time, when
+   * nodes may not run yet.
+   */
+  listenersNeeded(service: EndpointServiceRecord): Promise<number>;
   /** The one listener (port 27017 → the instance's front end) of a serverless private endpoint's service; empty until the front end runs. */
   frontEndListeners(instanceId: string): ListenerSpec[];
   /** The listeners of an App Services endpoint service (→ the App Services front end); none until it runs. */

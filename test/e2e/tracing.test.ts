@@ -117,17 +117,36 @@ describe('OpenTelemetry tracing (OTLP/HTTP JSON to a collector)', () => {
     );
   });
 
-  test("by default a caller's sampled traceparent makes the request a child of the caller's span, and one new trace in ten is kept", async () => {
+  test("by default a caller's sampled traceparent makes the request a child of the caller's span, and at most ten new traces a second are kept", async () => {
     received.length = 0;
     stack = await startStack({ PRIVLINK_OTLP_ENDPOINT: collectorUrl });
     const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
     const got = await stack.owner.get(stack.project, { headers: { traceparent: `00-${callerTrace}-00f067aa0ba902b7-01` } });
     assert.equal(got.status, 200);
-    // The default sampler follows a caller who did not sample, and keeps about one new trace in ten.
+    // The default sampler follows a caller who did not sample.
     const unsampledTrace = '5bf92f3577b34da6a3ce929d0e0e4737';
     assert.equal((await stack.owner.get(stack.project, { headers: { traceparent: `00-${unsampledTrace}-00f067aa0ba902b8-00` } })).status, 200);
-    const plain = 150;
-    for (let i = 0; i < plain; i++) assert.equal((await stack.owner.get(stack.project)).status, 200);
+    const { owner, project } = stack;
+    // A quiet caller (a request every 250 ms, under ten a second) has every request traced...
+    const quietIds: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const quiet = await owner.get(project);
+      assert.equal(quiet.status, 200);
+      quietIds.push(String(quiet.headers['x-request-id']));
+    }
+    // ...a burst keeps at most the bucket (10) plus ten a second of its length.
+    const burst = 300;
+    const started = performance.now();
+    const burstIds = new Set<string>();
+    for (let i = 0; i < burst; i += 10) {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => owner.get(project)));
+      for (const a of answers) {
+        assert.equal(a.status, 200);
+        burstIds.add(String(a.headers['x-request-id']));
+      }
+    }
+    const burstSeconds = (performance.now() - started) / 1000;
     await stack.close();
     stack = undefined;
     const http = received.find((s) => s.name === 'GET /api/atlas/v2/groups/:groupId' && s.traceId === callerTrace && attr(s, 'http.response.status_code') === 200);
@@ -135,8 +154,15 @@ describe('OpenTelemetry tracing (OTLP/HTTP JSON to a collector)', () => {
     assert.equal(http.parentSpanId, '00f067aa0ba902b7');
     assert.ok(received.some((s) => s.traceId === callerTrace && s.parentSpanId === http.spanId && s.name.startsWith('use case ')));
     assert.ok(!received.some((s) => s.traceId === unsampledTrace), "a caller's unsampled trace is not recorded");
-    const sampled = received.filter((s) => s.name === 'GET /api/atlas/v2/groups/:groupId' && !s.parentSpanId && attr(s, 'http.response.status_code') === 200).length;
-    // Binomial(150, 0.1): mean 15, standard deviation 3.7; below 2 by chance about once in 400,000 runs.
-    assert.ok(sampled >= 2 && sampled <= 40, `about one plain request in ten is traced: ${sampled} of ${plain}`);
+    const requestSpans = received.filter((s) => s.name === 'GET /api/atlas/v2/groups/:groupId' && !s.parentSpanId);
+    const tracedIds = new Set(requestSpans.map((s) => attr(s, 'privlink.request_id')));
+    assert.deepEqual(
+      quietIds.filter((id) => !tracedIds.has(id)),
+      [],
+      'every request of a quiet caller is traced',
+    );
+    const burstTraced = [...burstIds].filter((id) => tracedIds.has(id)).length;
+    const bound = 10 + Math.ceil(10 * burstSeconds) + 1;
+    assert.ok(burstTraced >= 1 && burstTraced <= bound, `a burst of ${burst} requests in ${burstSeconds.toFixed(2)} s keeps 1..${bound} traces: ${burstTraced}`);
   });
 });

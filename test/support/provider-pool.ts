@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client, type LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import { createLocalCloudAws, type AccountCredentials } from '../../src/localcloud/aws/local-cloud-aws.js';
+import { openStore, type StoreLocation } from '../../src/store/database.js';
 import { azureClients } from './azure-clients.js';
 import type { Stack } from './full-stack.js';
 
@@ -31,7 +33,34 @@ export async function drainPoolAccount(stack: Stack, name: string): Promise<void
 /** SDK clients of a pool account, with the keys the local cloud holds for it (`privlink-pool-<name>`). */
 export async function poolAccountClients(stack: Stack, name: string, region = 'us-east-1') {
   const keys = await stack.running.localCloud!.createAccount(`privlink-pool-${name}`);
-  const config = { endpoint: stack.running.localCloudUrl!, region, maxAttempts: 1, credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey } };
+  return accountClients(stack.running.localCloudUrl!, keys, region);
+}
+
+/**
+ * Makes the local-cloud accounts of pool accounts `names` (`privlink-pool-<name>`) in a store
+ * before a server process starts on it, and returns their keys by pool account name. The server
+ * finds them by name on first use, so a test that runs privlink in a child process can still look
+ * into every pool account with its own keys.
+ */
+export async function prepareLocalCloudPoolAccounts(location: StoreLocation, names: readonly string[]): Promise<Map<string, AccountCredentials>> {
+  const store = await openStore(location);
+  try {
+    const cloud = await createLocalCloudAws({ store, delays: 'instant', loopbackBase: 100 });
+    try {
+      const keys = new Map<string, AccountCredentials>();
+      for (const name of names) keys.set(name, await cloud.createAccount(`privlink-pool-${name}`));
+      return keys;
+    } finally {
+      await cloud.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** EC2, ELBv2 and Service Quotas clients of one local-cloud account at `endpoint`, with what the pool tests read through them. */
+export function accountClients(endpoint: string, keys: { readonly accessKeyId: string; readonly secretAccessKey: string }, region = 'us-east-1') {
+  const config = { endpoint, region, maxAttempts: 1, credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey } };
   const ec2 = new EC2Client(config);
   const elb = new ElasticLoadBalancingV2Client(config);
   const quotas = new ServiceQuotasClient(config);
@@ -43,6 +72,11 @@ export async function poolAccountClients(stack: Stack, name: string, region = 'u
     async providerVpcs(): Promise<string[]> {
       const vpcs = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:privlink:provider-vpc', Values: [region] }] }));
       return (vpcs.Vpcs ?? []).map((v) => v.VpcId!);
+    },
+    /** Every VPC of the account in the region but its default VPC. */
+    async nonDefaultVpcs(): Promise<string[]> {
+      const vpcs = await ec2.send(new DescribeVpcsCommand({}));
+      return (vpcs.Vpcs ?? []).filter((v) => !v.IsDefault).map((v) => v.VpcId!);
     },
     async loadBalancers(): Promise<LoadBalancer[]> {
       const out: LoadBalancer[] = [];

@@ -5,6 +5,8 @@ import { aws, awsOrAbsent } from './aws-errors.js';
 
 /** ELB "Network Load Balancers per Region" (default 50, adjustable). */
 export const NLB_QUOTA = { serviceCode: 'elasticloadbalancing', quotaCode: 'L-69A177A2', quotaName: 'Network Load Balancers per Region' } as const;
+/** ELB "Listeners per Network Load Balancer" (default 50, not adjustable through Service Quotas). */
+export const LISTENER_QUOTA = { serviceCode: 'elasticloadbalancing', quotaCode: 'L-57A373D6', quotaName: 'Listeners per Network Load Balancer' } as const;
 /** Amazon VPC "VPCs per Region" (default 5, adjustable). */
 export const VPC_QUOTA = { serviceCode: 'vpc', quotaCode: 'L-F678F1CE', quotaName: 'VPCs per Region' } as const;
 

@@ -25,7 +25,7 @@ import {
   type RegisteredEndpoint,
 } from '../cloud-provider.js';
 import { countVpcs, deleteProviderNetwork, dropProviderSubnet, ensureProviderNetwork, findProviderVpc } from './aws-provider-network.js';
-import { NLB_QUOTA, readQuota, VPC_QUOTA } from './aws-quotas.js';
+import { LISTENER_QUOTA, NLB_QUOTA, readQuota, VPC_QUOTA } from './aws-quotas.js';
 import type { AwsClientPool, RegionClients } from './aws-clients.js';
 import { aws, awsOrAbsent } from './aws-errors.js';
 import { deleteAllListeners, listenersMatch, syncListeners } from './aws-listeners.js';
@@ -109,13 +109,14 @@ export class AwsProvider implements CloudProviderAdapter {
 
   private async readAccountQuotas(account: ProviderAccountAccess, region: string): Promise<AccountRegionQuotas> {
     const clients = this.pool.forAccount(account, region);
-    const [loadBalancers, vpcs, vpcsInUse, providerVpc] = await Promise.all([
+    const [loadBalancers, vpcs, listeners, vpcsInUse, providerVpc] = await Promise.all([
       readQuota(clients, NLB_QUOTA),
       readQuota(clients, VPC_QUOTA),
+      readQuota(clients, LISTENER_QUOTA),
       countVpcs(clients),
       findProviderVpc(clients, region),
     ]);
-    return { loadBalancers, vpcs, vpcsInUse, hasProviderNetwork: providerVpc !== undefined };
+    return { loadBalancers, vpcs, listeners, vpcsInUse, hasProviderNetwork: providerVpc !== undefined };
   }
 
   /** Runs `work` after every earlier network change of the same account and region in this process. */

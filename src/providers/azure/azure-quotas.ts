@@ -15,6 +15,17 @@ export const AZURE_USAGES = {
 } as const;
 
 /**
+ * Load-balancing and inbound NAT rules per Standard load balancer ("1,500"), a fixed Azure limit
+ * no usage reports: one rule per node port, the Azure counterpart of AWS's listeners per load balancer.
+ */
+export const AZURE_RULES_PER_LOAD_BALANCER: ProviderQuota = {
+  serviceCode: 'Microsoft.Network',
+  quotaCode: 'LoadBalancerRules',
+  quotaName: 'Rules (load balancing and inbound NAT) per load balancer',
+  value: 1500,
+};
+
+/**
  * Reads the subscription's network usages in `region`. Each endpoint service takes one private
  * link service and one load balancer: the one with the lower limit is the per-service quota (a pool
  * subscription is privlink's alone, so both are used alike). The provider VNet takes one virtual
@@ -37,5 +48,6 @@ export async function readAzureQuotas(clients: AzureClients, region: string): Pr
     loadBalancers: balancers.value < services.value ? balancers : services,
     vpcs: quota(AZURE_USAGES.virtualNetworks),
     vpcsInUse: usages.get(AZURE_USAGES.virtualNetworks.quotaCode)?.currentValue ?? 0,
+    listeners: AZURE_RULES_PER_LOAD_BALANCER,
   };
 }

@@ -12,6 +12,8 @@ import { applyFilters } from './filters.js';
 import { createVpc } from './network-factory.js';
 import { paginate } from './paging.js';
 import { tagsFromSpecifications } from './tags.js';
+import { VPC_PER_REGION } from '../servicequotas/quota-catalogue.js';
+import { appliedQuota } from '../servicequotas/quota-values.js';
 
 /** The caller's VPC `vpcId` in the request region, or InvalidVpcID.NotFound. */
 export async function ownVpc(ctx: ActionContext, vpcId: string): Promise<Vpc> {
@@ -27,13 +29,21 @@ export async function ownSubnet(ctx: ActionContext, subnetId: string): Promise<S
   return subnet;
 }
 
-/** CreateVpc: `CidrBlock` (/16 … /28), `TagSpecification.N` (vpc). */
+/**
+ * CreateVpc: `CidrBlock` (/16 … /28), `TagSpecification.N` (vpc). Refused with VpcLimitExceeded
+ * once the account has the applied value of Service Quotas `L-F678F1CE` (VPCs per Region, AWS's
+ * default 5) in the region, its default VPC included.
+ */
 export async function createVpcAction(ctx: ActionContext): Promise<Xml> {
   const text = required(ctx.params, 'CidrBlock');
   const cidr = parseCidr(text);
   if (!cidr) throw invalidParameterValue(`Value (${text}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
   if (cidr.prefix < 16 || cidr.prefix > 28) throw new AwsQueryError('InvalidVpc.Range', `The CIDR '${text}' is invalid.`);
   const tags = tagsFromSpecifications(ctx.params, 'vpc');
+  const count = (await ctx.repos.network.listVpcs(ctx.account.accountId, ctx.region.regionName)).length;
+  if (count >= (await appliedQuota(ctx.repos, ctx.account.accountId, ctx.region.regionName, VPC_PER_REGION, ctx.now))) {
+    throw new AwsQueryError('VpcLimitExceeded', 'The maximum number of VPCs has been reached.');
+  }
   const vpc = await createVpc({ repos: ctx.repos, accountId: ctx.account.accountId, region: ctx.region, now: ctx.now, loopback: ctx.loopback }, formatCidr(cidr), false, tags);
   return element('vpc', renderVpc(vpc));
 }

@@ -10,9 +10,8 @@ import { parseElbTags } from './elbv2-tags.js';
 import { ownLoadBalancer } from './load-balancers.actions.js';
 import { paginateMarker } from './paging.js';
 import { ownTargetGroup } from './target-groups.actions.js';
-
-/** Listeners per network load balancer (AWS's default quota). */
-const MAX_LISTENERS_PER_LOAD_BALANCER = 50;
+import { LISTENERS_PER_NLB } from '../servicequotas/quota-catalogue.js';
+import { appliedQuota } from '../servicequotas/quota-values.js';
 
 /** The caller's listener by ARN in the request region, or ListenerNotFound. */
 async function ownListener(ctx: ActionContext, arn: string): Promise<Listener> {
@@ -26,7 +25,8 @@ async function ownListener(ctx: ActionContext, arn: string): Promise<Listener> {
  * CreateListener (TCP): `LoadBalancerArn`, `Protocol=TCP`, `Port`, `DefaultActions.member.1`
  * forward to one target group (`TargetGroupArn` or `ForwardConfig.TargetGroups.member.1`),
  * `Tags.member.N`. The same port with the same settings returns the existing listener; another
- * listener on the port fails with DuplicateListener; the 51st with TooManyListeners.
+ * listener on the port fails with DuplicateListener; one beyond the applied value of Service Quotas
+ * `L-57A373D6` (Listeners per Network Load Balancer, AWS's default 50) with TooManyListeners.
  */
 export async function createListener(ctx: ActionContext): Promise<Xml> {
   const lb = await ownLoadBalancer(ctx, requiredMember(ctx.params, 'LoadBalancerArn'));
@@ -62,8 +62,9 @@ export async function createListener(ctx: ActionContext): Promise<Xml> {
     if (onPort.protocol === protocol && onPort.targetGroupArn === group.arn) return members('Listeners', [onPort], renderListener);
     throw new AwsQueryError('DuplicateListener', `A listener already exists on this port for this load balancer '${lb.arn}'`);
   }
-  if (listeners.length >= MAX_LISTENERS_PER_LOAD_BALANCER) {
-    throw new AwsQueryError('TooManyListeners', `You've reached the limit on the number of listeners per load balancer (${MAX_LISTENERS_PER_LOAD_BALANCER}) for '${lb.arn}'`);
+  const limit = await appliedQuota(ctx.repos, ctx.account.accountId, ctx.region.regionName, LISTENERS_PER_NLB, ctx.now);
+  if (listeners.length >= limit) {
+    throw new AwsQueryError('TooManyListeners', `You've reached the limit on the number of listeners per load balancer (${limit}) for '${lb.arn}'`);
   }
   const arn = listenerArn(lb.arn, elbId());
   await ctx.repos.loadBalancers.insertListener({

@@ -16,9 +16,12 @@ export interface QuotaDefinition {
 export const NLB_PER_REGION = { serviceCode: 'elasticloadbalancing', quotaCode: 'L-69A177A2' } as const;
 /** Service code and quota code of the VPCs per region quota. */
 export const VPC_PER_REGION = { serviceCode: 'vpc', quotaCode: 'L-F678F1CE' } as const;
+/** Service code and quota code of the listeners per network load balancer quota (AWS: not adjustable). */
+export const LISTENERS_PER_NLB = { serviceCode: 'elasticloadbalancing', quotaCode: 'L-57A373D6' } as const;
 
 export const QUOTA_CATALOGUE: readonly QuotaDefinition[] = [
   { ...NLB_PER_REGION, serviceName: 'Elastic Load Balancing (ELB)', quotaName: 'Network Load Balancers per Region', defaultValue: 50, adjustable: true },
+  { ...LISTENERS_PER_NLB, serviceName: 'Elastic Load Balancing (ELB)', quotaName: 'Listeners per Network Load Balancer', defaultValue: 50, adjustable: false },
   { ...VPC_PER_REGION, serviceName: 'Amazon Virtual Private Cloud (Amazon VPC)', quotaName: 'VPCs per Region', defaultValue: 5, adjustable: true },
 ];
 
