@@ -149,6 +149,34 @@ describe('provider account pool of Azure subscriptions', () => {
   });
 });
 
+describe('the provider VNet is found by its tag', () => {
+  test('a tagged VNet already in the subscription and region (a create whose answer was lost) is adopted, not made twice', async () => {
+    const sub1 = await inSubscription('sub-1');
+    await sub1.resources.resourceGroups.createOrUpdate('made-before', { location: 'northeurope' });
+    await sub1.network.virtualNetworks.beginCreateOrUpdateAndWait(
+      'made-before',
+      'vnet-made-before',
+      {
+        location: 'northeurope',
+        tags: { 'privlink-provider-vnet': 'northeurope' },
+        addressSpace: { addressPrefixes: ['10.64.0.0/16'] },
+        subnets: [{ name: 'privatelink', addressPrefix: '10.64.0.0/16', privateLinkServiceNetworkPolicies: 'Disabled' }],
+      },
+      { updateIntervalInMs: 20 },
+    );
+    const [adopted] = await projectsWithServices(stack, 'azure-adopt', 1, 'northeurope', 1, 'AZURE');
+    assert.equal((await settled(stack, [adopted!], 20_000, 'AZURE'))[0]!.status, 'AVAILABLE');
+    const vnets = await sub1.providerVnets('northeurope');
+    assert.deepEqual(
+      vnets.map((v) => v.name),
+      ['vnet-made-before'],
+      'no second provider VNet',
+    );
+    const balancer = (await sub1.loadBalancers()).find((lb) => lb.location === 'northeurope');
+    assert.equal(balancer?.frontendIPConfigurations?.[0]?.subnet?.id?.toLowerCase(), vnets[0]!.subnets![0]!.id!.toLowerCase());
+  });
+});
+
 describe('the local Azure cloud enforces its network limits', () => {
   test('a create over a subscription’s limit is refused with <Kind>CountLimitReached; the usage reports the limit', async () => {
     const sub = await inSubscription('limits');
