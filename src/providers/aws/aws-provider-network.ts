@@ -58,7 +58,19 @@ async function subnetsOf(clients: RegionClients, vpcId: string): Promise<Subnet[
  * Idempotent: a repeated call after a crash finds the VPC by tag and adds only missing subnets.
  * Returns the subnet ids by availability zone name.
  */
-export async function ensureProviderNetwork(clients: RegionClients, region: string): Promise<Map<string, string>> {
+export function ensureProviderNetwork(clients: RegionClients, region: string): Promise<Map<string, string>> {
+  // Passes of this process for the same account and region share one set-up (the clients are
+  // cached per account and region); other replicas' passes may still race it (see below).
+  const running = settingUp.get(clients);
+  if (running) return running;
+  const setUp = makeProviderNetwork(clients, region).finally(() => settingUp.delete(clients));
+  settingUp.set(clients, setUp);
+  return setUp;
+}
+
+const settingUp = new WeakMap<RegionClients, Promise<Map<string, string>>>();
+
+async function makeProviderNetwork(clients: RegionClients, region: string): Promise<Map<string, string>> {
   let vpcId = await findProviderVpc(clients, region);
   if (!vpcId) {
     const created = await aws(() =>
@@ -76,8 +88,12 @@ export async function ensureProviderNetwork(clients: RegionClients, region: stri
           ],
         }),
       ),
-    );
-    vpcId = (await findProviderVpc(clients, region)) ?? created.Vpc?.VpcId;
+    ).catch(async (error: unknown) => {
+      // Another replica made the provider VPC meanwhile and took the account's last VPC: use it.
+      if (error instanceof ProviderError && error.code === 'VpcLimitExceeded' && (await findProviderVpc(clients, region))) return undefined;
+      throw error;
+    });
+    vpcId = (await findProviderVpc(clients, region)) ?? created?.Vpc?.VpcId;
     if (!vpcId) throw new ProviderError('transient', 'VpcMissing', 'The provider VPC was not returned');
   }
   const byZone = new Map<string, string>();
@@ -97,7 +113,15 @@ export async function ensureProviderNetwork(clients: RegionClients, region: stri
           TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: PROVIDER_VPC_TAG, Value: region }] }],
         }),
       ),
-    );
+    ).catch((error: unknown) => {
+      // Another pass (this replica's or another's) is making the same subnets of a new provider VPC
+      // at this moment: its CIDR is taken. Not a failure of this service: the pass is retried, and
+      // then finds the subnets the other made.
+      if (error instanceof ProviderError && error.code === 'InvalidSubnet.Conflict') {
+        throw new ProviderError('conflict', error.code, `Another pass is making the subnets of provider VPC ${vpcId}: ${error.message}`);
+      }
+      throw error;
+    });
     if (created.Subnet?.SubnetId) byZone.set(zone.ZoneName, created.Subnet.SubnetId);
   }
   return byZone;
