@@ -17,7 +17,7 @@ import { nodeHorizon } from './app/node-horizons.js';
 import { publicAccessList, publicRoutes } from './app/public-path.js';
 import { privateDnsAnswer } from './app/private-dns-zone.js';
 import { appTrafficAccess } from './app/appservices-traffic.js';
-import { createLocalCloudAws, ensureSharedLocalCloudAccount, type LocalCloudAws } from './localcloud/aws/local-cloud-aws.js';
+import { createLocalCloudAws, type LocalCloudAws } from './localcloud/aws/local-cloud-aws.js';
 import { createLocalCloudAzure, type LocalCloudAzure } from './localcloud/azure/local-cloud-azure.js';
 import { azureSnapshotSource } from './localcloud/azure/azure-snapshot-source.js';
 import { createLocalCloudGcp, type LocalCloudGcp } from './localcloud/gcp/local-cloud-gcp.js';
@@ -261,14 +261,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
               })
             : undefined;
       if (gcpClients) closers.push(() => gcpClients.close());
-      // The provider account pool: local-cloud accounts are made by the local cloud on first use. A
-      // replica without a local cloud of its own that drives another replica's (PRIVLINK_AWS_ENDPOINT)
-      // shares its store, and so its accounts: it finds or makes them there, as that replica would.
-      const sharedLocalCloud = !localCloud && config.aws.mode === 'local' && config.aws.endpoint !== null;
-      const poolAccounts = new ProviderAccountAccessor(
-        store,
-        localCloud ? async (name) => localCloud!.createAccount(name) : sharedLocalCloud ? (name) => ensureSharedLocalCloudAccount(store, name) : undefined,
-      );
+      // The provider account pool: local-cloud accounts are made by the local cloud on first use.
+      const poolAccounts = new ProviderAccountAccessor(store, localCloud ? async (name) => localCloud!.createAccount(name) : undefined);
       const reconcileContext: ReconcileContext = {
         store,
         pool: { accounts: poolAccounts, placement: new ProviderPlacement(poolAccounts) },

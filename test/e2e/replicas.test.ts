@@ -55,33 +55,6 @@ if (testBackend() === 'postgres') {
       await first.destroy();
     }
   });
-
-  test('a replica without a local cloud places services in local-cloud pool accounts of the replica that runs it', async () => {
-    // The first replica runs the local cloud and no reconciler: every pass is the second one's.
-    const first = await startServer({ args: ['--no-reconciler'] });
-    let second: Awaited<ReturnType<typeof startServer>> | undefined;
-    try {
-      second = await startServer({ location: first.location, dataDir: first.dataDir, args: ['--no-localcloud'], env: { PRIVLINK_AWS_ENDPOINT: first.localCloudUrl! } });
-      const client = new AtlasClient({ baseUrl: second.apiUrl, publicKey: first.bootstrap.publicKey, privateKey: first.bootstrap.privateKey });
-      const added = await client.post(`/api/atlas/v2/orgs/${first.bootstrap.orgId}/privlink/providerAccounts`, { name: 'shared-1', kind: 'LOCAL_CLOUD' });
-      assert.equal(added.status, 201, added.text);
-      const project = `/api/atlas/v2/groups/${first.bootstrap.projectId}`;
-      const created = await client.post(`${project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
-      assert.equal(created.status, 201, created.text);
-      const id = (created.json as { id: string }).id;
-      const ready = await until(
-        () => client.get(`${project}/privateEndpoint/AWS/endpointService/${id}`),
-        (r) => ['AVAILABLE', 'FAILED'].includes((r.json as { status: string }).status),
-        60_000,
-      );
-      assert.equal((ready.json as { status: string }).status, 'AVAILABLE', ready.text);
-      client.close();
-      assert.doesNotMatch(second.output(), /runs no local cloud/);
-    } finally {
-      await second?.stop();
-      await first.destroy();
-    }
-  });
 } else {
   test('a second process on the same PGlite data directory refuses to start, saying why', async () => {
     const first = await startServer();

@@ -108,16 +108,6 @@ async function ensureAccount(store: Store, name: string, settingKey?: string): P
   return { accountId: account.accountId, accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey, name: account.name };
 }
 
-/**
- * Makes (or finds, by name) an account of a local cloud that runs in another process on the same
- * store: a replica started with `--no-localcloud` drives the first replica's local cloud, whose
- * accounts live in the store both share. Idempotent; throws when the store holds no local cloud
- * (its tables are made by the process that runs it).
- */
-export async function ensureSharedLocalCloudAccount(store: Store, name: string): Promise<AccountCredentials> {
-  return ensureAccount(store, name);
-}
-
 async function freeAccountId(store: Store): Promise<string> {
   const control = repositories(localCloudDb(store)).control;
   for (;;) {
