@@ -5,6 +5,7 @@
 // replica runs the local cloud and every other one drives it (`--no-localcloud`,
 // PRIVLINK_AWS_ENDPOINT). Every replica's AWS calls go through a counting pass-through
 // (bench/support/aws-call-counter.ts), so the AWS API calls privlink makes are counted on the wire.
+// BENCH_REPLICA_LOG=<path>: each replica's stdout (its JSON log) is appended to <path>.<pid>.
 // Benchmarks only; tests have test/support/server-process.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
