@@ -1,6 +1,13 @@
 // The customer's side of the AWS flow on the local cloud's EC2, with the official SDK: their
 // default VPC, a subnet in us-east-1a, interface endpoints to the provider's endpoint service.
-import { CreateVpcEndpointCommand, DeleteVpcEndpointsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateVpcEndpointCommand,
+  DeleteVpcEndpointsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointServicesCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { FlowError, type CustomerSide } from './atlas-flow.js';
 
 export class CustomerVpc implements CustomerSide {
@@ -28,6 +35,34 @@ export class CustomerVpc implements CustomerSide {
     );
     const subnetId = subnets.Subnets?.[0]?.SubnetId;
     if (!subnetId) throw new FlowError('DescribeSubnets: no subnet in us-east-1a');
+    const created = await this.ec2.send(new CreateVpcEndpointCommand({ VpcId: vpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnetId] }));
+    const vpceId = created.VpcEndpoint?.VpcEndpointId;
+    if (!vpceId) throw new FlowError('CreateVpcEndpoint: no endpoint id');
+    return { id: vpceId, registration: { id: vpceId } };
+  }
+
+  /**
+   * For many endpoints (the scale benchmark): the default VPC and its subnets in the availability
+   * zones `serviceName` supports (DescribeVpcs, DescribeSubnets, DescribeVpcEndpointServices), read
+   * once; endpoints to services of the same region are then spread over these subnets.
+   */
+  async defaultSubnets(serviceName: string): Promise<{ vpcId: string; subnetIds: string[] }> {
+    const vpcs = await this.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }));
+    const vpcId = vpcs.Vpcs?.[0]?.VpcId;
+    if (!vpcId) throw new FlowError('DescribeVpcs: no default VPC');
+    const services = await this.ec2.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [serviceName] }));
+    const zones = new Set(services.ServiceDetails?.[0]?.AvailabilityZones ?? []);
+    const subnets = await this.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
+    const subnetIds = (subnets.Subnets ?? [])
+      .filter((s) => s.AvailabilityZone !== undefined && zones.has(s.AvailabilityZone))
+      .map((s) => s.SubnetId!)
+      .sort();
+    if (subnetIds.length === 0) throw new FlowError(`no subnet of ${vpcId} in a zone of ${serviceName}`);
+    return { vpcId, subnetIds };
+  }
+
+  /** CreateVpcEndpoint (Interface) in one given subnet, without reading anything first; registers as `{id: vpce}`. */
+  async createEndpointIn(serviceName: string, vpcId: string, subnetId: string): Promise<{ id: string; registration: Record<string, string> }> {
     const created = await this.ec2.send(new CreateVpcEndpointCommand({ VpcId: vpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnetId] }));
     const vpceId = created.VpcEndpoint?.VpcEndpointId;
     if (!vpceId) throw new FlowError('CreateVpcEndpoint: no endpoint id');

@@ -25,7 +25,7 @@ export interface BenchPrivlink {
 export async function startBenchPrivlink(extraEnv: Record<string, string> = {}): Promise<BenchPrivlink> {
   const dataDir = mkdtempSync(join(tmpdir(), 'privlink-bench-'));
   const base = process.env.DATABASE_URL;
-  let database: { name: string; drop: () => Promise<void> } | undefined;
+  let database: BenchDatabase | undefined;
   let running: RunningPrivlink | undefined;
   let closed = false;
   const close = async (): Promise<void> => {
@@ -39,11 +39,9 @@ export async function startBenchPrivlink(extraEnv: Record<string, string> = {}):
     const env: Record<string, string> = { PRIVLINK_LOCALCLOUD_LOOPBACK_BASE: '150', ...extraEnv };
     let backend = `PGlite (embedded, in this process; data dir ${dataDir})`;
     if (base) {
-      database = await createDatabase(base);
-      const url = new URL(base);
-      url.pathname = `/${database.name}`;
-      env.DATABASE_URL = url.toString();
-      backend = `PostgreSQL ${await serverVersion(base)} (fresh database ${database.name} on ${url.host})`;
+      database = await createBenchDatabase(base);
+      env.DATABASE_URL = database.url;
+      backend = database.backend;
     }
     const config = buildConfig({ port: 0, localcloudPort: 0, dnsPort: 0, dataDir }, env);
     running = await startPrivlink(config, createLogger('warn'));
@@ -58,10 +56,35 @@ export async function startBenchPrivlink(extraEnv: Record<string, string> = {}):
   }
 }
 
-async function createDatabase(base: string): Promise<{ name: string; drop: () => Promise<void> }> {
+/** A fresh, empty database on a PostgreSQL server, made for one benchmark store. */
+export interface BenchDatabase {
+  readonly name: string;
+  /** The server's URL with this database's name as its path. */
+  readonly url: string;
+  /** e.g. `PostgreSQL 16.4 (fresh database privlink_b_… on 127.0.0.1:5432)`. */
+  readonly backend: string;
+  /** `pg_database_size` of this database, in bytes. */
+  size(): Promise<number>;
+  /** Drops the database (ending its sessions). Idempotent. */
+  drop(): Promise<void>;
+}
+
+/** Creates a fresh database on the server at `base` (a PostgreSQL URL; its own path is only where to connect). */
+export async function createBenchDatabase(base: string): Promise<BenchDatabase> {
   const name = `privlink_b_${process.pid}_${Date.now().toString(36)}`;
   await onServer(base, (client) => client.query(`create database ${name}`));
-  return { name, drop: () => onServer(base, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined) };
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    backend: `PostgreSQL ${await serverVersion(base)} (fresh database ${name} on ${url.host})`,
+    size: async () => {
+      const result = await onServer(base, (client) => client.query<{ size: string }>('select pg_database_size($1)::text as size', [name]));
+      return Number(result.rows[0]?.size ?? Number.NaN);
+    },
+    drop: () => onServer(base, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+  };
 }
 
 async function serverVersion(base: string): Promise<string> {
