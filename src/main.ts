@@ -31,7 +31,7 @@ import { AwsClientPool } from './providers/aws/aws-clients.js';
 import { AwsProvider } from './providers/aws/aws.provider.js';
 import { AzureClientPool, AzureClients } from './providers/azure/azure-clients.js';
 import { AzureProvider } from './providers/azure/azure.provider.js';
-import { GcpClients } from './providers/gcp/gcp-clients.js';
+import { GcpClientPool, GcpClients } from './providers/gcp/gcp-clients.js';
 import { GcpProvider } from './providers/gcp/gcp.provider.js';
 import { providerRegistry } from './providers/provider-registry.js';
 import type { ClusterRuntime } from './reconciler/cluster.reconciler.js';
@@ -260,11 +260,20 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
                 serviceAccountKey: gcpCloud.projects.producer.serviceAccountKey,
               })
             : undefined;
-      if (gcpClients) closers.push(() => gcpClients.close());
+      const gcpPool = gcpClients ? new GcpClientPool(gcpClients) : undefined;
+      if (gcpPool) closers.push(() => gcpPool.close());
       // The provider account pool: local-cloud accounts are made by the local cloud on first use.
       const poolAccounts = new ProviderAccountAccessor(store, {
         ...(localCloud ? { AWS: async (name: string) => localCloud!.createAccount(name) } : {}),
         ...(azureCloud ? { AZURE: async (name: string) => azureCloud!.createAccount(name) } : {}),
+        ...(gcpCloud
+          ? {
+              GCP: async (name: string) => {
+                const made = await gcpCloud!.createProject(name);
+                return { projectId: made.projectId, serviceAccountKey: JSON.stringify(made.serviceAccountKey) };
+              },
+            }
+          : {}),
       });
       const reconcileContext: ReconcileContext = {
         store,
@@ -282,7 +291,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
                   }),
               }),
               ...(azureClients ? { AZURE: new AzureProvider(new AzureClientPool(azureClients), poolAccounts) } : {}),
-              ...(gcpClients ? { GCP: new GcpProvider(gcpClients) } : {}),
+              ...(gcpPool ? { GCP: new GcpProvider(gcpPool, poolAccounts) } : {}),
             }).map(([name, adapter]) => [name, metrics || tracer ? instrumentedAdapter(name, adapter, metrics ? (...call) => metrics.providerCall(...call) : undefined) : adapter]),
           ),
         ),

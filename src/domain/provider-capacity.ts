@@ -34,9 +34,9 @@ export type PoolProvider = 'AWS' | 'AZURE' | 'GCP';
 
 /**
  * The providers whose adapters place endpoint services in the pool (read quotas, keep a provider
- * network per account and region). GCP projects are validated but not taken yet.
+ * network per account and region): all three clouds.
  */
-export const PLACING_PROVIDERS: readonly PoolProvider[] = ['AWS', 'AZURE'];
+export const PLACING_PROVIDERS: readonly PoolProvider[] = ['AWS', 'AZURE', 'GCP'];
 
 /** The pool provider named `name` (AWS for anything else: only the three clouds have endpoint services). */
 export function poolProvider(name: string): PoolProvider {
@@ -226,10 +226,15 @@ function listenerFailureMessage(region: string, decision: Extract<PlacementDecis
   const head =
     `No capacity for this endpoint service in ${region}: its load balancer needs ${quota.used} listeners (one per node port of the project's clusters in ${region}), ` +
     `but ${words.quota} ${quota.quotaCode} (${quota.quotaName}) allows ${quota.value}`;
-  const adjusts = provider === 'AZURE' ? 'Azure does not adjust this limit' : 'AWS does not adjust this quota through Service Quotas';
+  const adjusts =
+    provider === 'AZURE'
+      ? 'Azure does not adjust this limit'
+      : provider === 'GCP'
+        ? 'privlink maps at most this many ports in one network endpoint group'
+        : 'AWS does not adjust this quota through Service Quotas';
   const reduce = `${adjusts}: the project's clusters in ${region} must fit in ${quota.value} node ports (fewer nodes or shards)`;
   if (decision.account) {
     return `${head} in provider ${words.account} ${decision.account.name}, where the project's services in ${region} are placed. ${reduce}.`;
   }
-  return `${head} in every ACTIVE provider ${words.account} of the pool. ${reduce}, or an operator can add ${words.anAccount} where ${provider === 'AZURE' ? 'Azure' : 'AWS'} raised it (${words.addCommand}).`;
+  return `${head} in every ACTIVE provider ${words.account} of the pool. ${reduce}, or an operator can add ${words.anAccount} where ${provider === 'AZURE' ? 'Azure' : provider === 'GCP' ? 'Google Cloud' : 'AWS'} raised it (${words.addCommand}).`;
 }
