@@ -164,6 +164,9 @@ export function defaultQuotaNames(provider: PoolProvider): Record<'loadBalancers
   }
 }
 
+/** Compute quota metrics that are per project, not per region. */
+const GCP_PROJECT_METRICS: readonly string[] = ['NETWORKS', 'SUBNETWORKS'];
+
 /** What an operator runs (or clicks) to raise `quota` of an account in `region`, in the provider's own words. */
 export function quotaIncreaseRemedy(provider: PoolProvider, quota: QuotaUse, region: string): string {
   switch (provider) {
@@ -173,11 +176,15 @@ export function quotaIncreaseRemedy(provider: PoolProvider, quota: QuotaUse, reg
         `az quota update --scope /subscriptions/<subscription>/providers/${quota.serviceCode}/locations/${region} --resource-name ${quota.quotaCode} --limit-object value=<n>; ` +
         `a support request for a limit the quota API does not adjust)`
       );
-    case 'GCP':
+    case 'GCP': {
+      // NETWORKS and SUBNETWORKS are project quotas (projects.get); the others are per region (regions.get).
+      const perProject = GCP_PROJECT_METRICS.includes(quota.quotaCode);
       return (
-        `request an increase of Compute Engine quota ${quota.quotaCode} in ${region} (Google Cloud console: IAM & Admin, Quotas, filtered on the project, ` +
-        `${quota.serviceCode} and ${region}; or gcloud alpha services quota update --service=${quota.serviceCode} --consumer=projects/<project> --metric=<metric> --value=<n>)`
+        `request an increase of Compute Engine quota ${quota.quotaCode}${perProject ? ' (a project quota)' : ` in ${region}`} (Google Cloud console: IAM & Admin, Quotas, ` +
+        `filtered on the project, ${quota.serviceCode}${perProject ? '' : ` and ${region}`}; or gcloud quotas preferences create --service=${quota.serviceCode} --project=<project> ` +
+        `--quota-id=<the quota's ID on that page> --preferred-value=<n>${perProject ? '' : ` --dimensions=region=${region}`})`
       );
+    }
     default:
       return `request an increase of ${quota.serviceCode} quota ${quota.quotaCode} (aws service-quotas request-service-quota-increase --service-code ${quota.serviceCode} --quota-code ${quota.quotaCode} --desired-value <n> --region ${region})`;
   }
