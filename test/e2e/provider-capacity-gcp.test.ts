@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ForwardingRulesClient, NetworksClient, ProjectsClient, RegionsClient, ServiceAttachmentsClient, SubnetworksClient, type protos } from '@google-cloud/compute';
 import { startStack, until, type Stack } from '../support/full-stack.js';
+import { GcpCustomer } from '../support/gcp-customer.js';
 import { addPoolAccount, drainPoolAccount, settled } from '../support/provider-pool.js';
 
 // A pool of two local GCP projects: services of several projects spread over them by room left,
@@ -148,6 +149,42 @@ describe('provider account pool of GCP projects', () => {
       assert.deepEqual(quota(project.quotas, 'NETWORKS'), [15, 1], 'one network per pool project');
     }
     assert.equal(String((await projects[0]!.providerNetwork())[0]!.id), adoptedNetworkId, 'the network made before was adopted');
+  });
+
+  test("a customer's forwarding rule to a placed service's attachment is accepted in the pool project, and its registration removed again", async () => {
+    const customer = new GcpCustomer(stack.bootstrap.localCloud!.gcp!);
+    opened.push(customer);
+    await customer.network('pool-app');
+    await customer.subnet('pool-app-central', 'pool-app', 'us-central1', '10.128.0.0/20');
+    const s = placed[0]!;
+    const attachment = await attachmentOf(s);
+    const rules = await customer.endpoints('pool-psc', { region: 'us-central1', network: 'pool-app', subnet: 'pool-app-central' }, [attachment]);
+    const group = `${servicePath(s)}/endpoint/pool-group`;
+    const registered = await stack.owner.post(`${servicePath(s)}/endpoint`, { endpointGroupName: 'pool-group', gcpProjectId: customer.project, endpoints: rules });
+    assert.equal(registered.status, 201, registered.text);
+    const available = await until(
+      () => stack.owner.get(group),
+      (r) => ['AVAILABLE', 'FAILED'].includes((r.json as { status: string }).status),
+      30_000,
+    );
+    assert.equal((available.json as { status: string }).status, 'AVAILABLE', available.text);
+    const [rule] = await customer.forwardingRules.get({ project: customer.project, region: 'us-central1', forwardingRule: 'pool-psc-0' });
+    assert.equal(rule.pscConnectionStatus, 'ACCEPTED');
+    const poolProject = /projects\/([^/]+)\//.exec(attachment)![1]!;
+    const owner = (await inProject('gproj-1')).project === poolProject ? await inProject('gproj-1') : await inProject('gproj-2');
+    const [sa] = await owner.serviceAttachments.get({ project: poolProject, region: 'us-central1', serviceAttachment: attachment.split('/').pop()! });
+    assert.deepEqual(
+      (sa.consumerAcceptLists ?? []).map((a) => a.projectIdOrNum),
+      [customer.project],
+      "privlink accepted the customer's project on the pool project's attachment",
+    );
+    assert.equal((await stack.owner.delete(group)).status, 204);
+    await until(
+      () => stack.owner.get(group),
+      (r) => r.status === 404,
+      30_000,
+    );
+    await customer.deleteEndpoint('pool-psc-0', 'us-central1');
   });
 
   test('a drained project takes no new project region; SERVICE_ATTACHMENTS used up fails the service at once with the metric and the GCP remedy, and an event', async () => {
