@@ -31,7 +31,7 @@ import { AwsClientPool } from './providers/aws/aws-clients.js';
 import { AwsProvider } from './providers/aws/aws.provider.js';
 import { AzureClientPool, AzureClients } from './providers/azure/azure-clients.js';
 import { AzureProvider } from './providers/azure/azure.provider.js';
-import { GcpClients } from './providers/gcp/gcp-clients.js';
+import { GcpClientPool, GcpClients } from './providers/gcp/gcp-clients.js';
 import { GcpProvider } from './providers/gcp/gcp.provider.js';
 import { providerRegistry } from './providers/provider-registry.js';
 import type { ClusterRuntime } from './reconciler/cluster.reconciler.js';
@@ -260,7 +260,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
                 serviceAccountKey: gcpCloud.projects.producer.serviceAccountKey,
               })
             : undefined;
-      if (gcpClients) closers.push(() => gcpClients.close());
+      const gcpPool = gcpClients ? new GcpClientPool(gcpClients) : undefined;
+      if (gcpPool) closers.push(() => gcpPool.close());
       // The provider account pool: local-cloud accounts are made by the local cloud on first use. A
       // replica without a local AWS cloud of its own that drives another replica's (PRIVLINK_AWS_ENDPOINT)
       // shares its store, and so its accounts: it finds or makes them there, as that replica would.
@@ -272,6 +273,14 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
             ? { AWS: (name: string) => ensureSharedLocalCloudAccount(store, name) }
             : {}),
         ...(azureCloud ? { AZURE: async (name: string) => azureCloud!.createAccount(name) } : {}),
+        ...(gcpCloud
+          ? {
+              GCP: async (name: string) => {
+                const made = await gcpCloud!.createProject(name);
+                return { projectId: made.projectId, serviceAccountKey: JSON.stringify(made.serviceAccountKey) };
+              },
+            }
+          : {}),
       });
       const reconcileContext: ReconcileContext = {
         store,
@@ -289,7 +298,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
                   }),
               }),
               ...(azureClients ? { AZURE: new AzureProvider(new AzureClientPool(azureClients), poolAccounts) } : {}),
-              ...(gcpClients ? { GCP: new GcpProvider(gcpClients) } : {}),
+              ...(gcpPool ? { GCP: new GcpProvider(gcpPool, poolAccounts) } : {}),
             }).map(([name, adapter]) => [name, metrics || tracer ? instrumentedAdapter(name, adapter, metrics ? (...call) => metrics.providerCall(...call) : undefined) : adapter]),
           ),
         ),

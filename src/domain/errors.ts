@@ -202,6 +202,7 @@ const ERRORS = {
   // --- provider account pool
   PROVIDER_ACCOUNT_NOT_FOUND: { status: 404, detail: 'No provider account named %s exists in the pool.', privlink: true },
   DUPLICATE_PROVIDER_ACCOUNT: { status: 409, detail: 'A provider account named %s is already in the pool.', privlink: true },
+  // No longer answered (every pool provider places its services); kept because codes are never reused.
   PROVIDER_POOL_UNSUPPORTED: {
     status: 400,
     detail: 'Endpoint services on %s are not placed in the provider account pool by this privlink version: they live in the configured provider project.',

@@ -132,4 +132,31 @@ describe('placement decision table', () => {
     assert.match(message, /privlink admin provider-accounts add --provider AZURE/);
     assert.doesNotMatch(message, /aws service-quotas/);
   });
+
+  test('a full GCP project names the Compute metric, the Quotas page and gcloud quotas preferences; a project quota has no region dimension', () => {
+    const gcp = { ...account('g'), name: 'gproj', provider: 'GCP' as const };
+    const base = {
+      account: gcp,
+      placements: 3,
+      hasProviderNetwork: true,
+      loadBalancers: { serviceCode: 'compute.googleapis.com', quotaCode: 'SERVICE_ATTACHMENTS', quotaName: 'Service attachments', value: 3, used: 3 },
+      vpcs: { serviceCode: 'compute.googleapis.com', quotaCode: 'NETWORKS', quotaName: 'Networks', value: 15, used: 1 },
+      listeners: { serviceCode: 'compute.googleapis.com', quotaCode: 'PORT_MAPPINGS_PER_NETWORK_ENDPOINT_GROUP', quotaName: 'Port mappings', value: 10_000, used: 3 },
+    };
+    const decided = decidePlacement([base], gcp.id);
+    assert.equal(decided.kind, 'full');
+    const message = decided.kind === 'full' ? capacityFailureMessage('us-central1', decided, 1, 'GCP') : '';
+    assert.match(message, /placed in provider project gproj, where quota SERVICE_ATTACHMENTS \(Service attachments\) is used up \(3 of 3\)/);
+    assert.match(message, /Compute Engine quota SERVICE_ATTACHMENTS in us-central1 \(Google Cloud console: IAM & Admin, Quotas/);
+    assert.match(message, /gcloud quotas preferences create --service=compute\.googleapis\.com --project=<project> .*--dimensions=region=us-central1\)/);
+    assert.doesNotMatch(message, /aws service-quotas|az quota/);
+
+    const noNetwork = { ...base, placements: 0, hasProviderNetwork: false, loadBalancers: { ...base.loadBalancers, value: 100, used: 0 }, vpcs: { ...base.vpcs, used: 15 } };
+    const networks = decidePlacement([noNetwork], undefined);
+    const networkMessage = networks.kind === 'full' ? capacityFailureMessage('us-central1', networks, 1, 'GCP') : '';
+    assert.match(networkMessage, /quota NETWORKS \(Networks\) is used up in every ACTIVE provider project of the pool/);
+    assert.match(networkMessage, /add a project \(privlink admin provider-accounts add --provider GCP\)/);
+    assert.match(networkMessage, /Compute Engine quota NETWORKS \(a project quota\)/);
+    assert.doesNotMatch(networkMessage, /--dimensions/);
+  });
 });

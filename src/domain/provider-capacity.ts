@@ -34,9 +34,9 @@ export type PoolProvider = 'AWS' | 'AZURE' | 'GCP';
 
 /**
  * The providers whose adapters place endpoint services in the pool (read quotas, keep a provider
- * network per account and region). GCP projects are validated but not taken yet.
+ * network per account and region): all three clouds.
  */
-export const PLACING_PROVIDERS: readonly PoolProvider[] = ['AWS', 'AZURE'];
+export const PLACING_PROVIDERS: readonly PoolProvider[] = ['AWS', 'AZURE', 'GCP'];
 
 /** The pool provider named `name` (AWS for anything else: only the three clouds have endpoint services). */
 export function poolProvider(name: string): PoolProvider {
@@ -164,6 +164,9 @@ export function defaultQuotaNames(provider: PoolProvider): Record<'loadBalancers
   }
 }
 
+/** Compute quota metrics that are per project, not per region. */
+const GCP_PROJECT_METRICS: readonly string[] = ['NETWORKS', 'SUBNETWORKS'];
+
 /** What an operator runs (or clicks) to raise `quota` of an account in `region`, in the provider's own words. */
 export function quotaIncreaseRemedy(provider: PoolProvider, quota: QuotaUse, region: string): string {
   switch (provider) {
@@ -173,11 +176,15 @@ export function quotaIncreaseRemedy(provider: PoolProvider, quota: QuotaUse, reg
         `az quota update --scope /subscriptions/<subscription>/providers/${quota.serviceCode}/locations/${region} --resource-name ${quota.quotaCode} --limit-object value=<n>; ` +
         `a support request for a limit the quota API does not adjust)`
       );
-    case 'GCP':
+    case 'GCP': {
+      // NETWORKS and SUBNETWORKS are project quotas (projects.get); the others are per region (regions.get).
+      const perProject = GCP_PROJECT_METRICS.includes(quota.quotaCode);
       return (
-        `request an increase of Compute Engine quota ${quota.quotaCode} in ${region} (Google Cloud console: IAM & Admin, Quotas, filtered on the project, ` +
-        `${quota.serviceCode} and ${region}; or gcloud alpha services quota update --service=${quota.serviceCode} --consumer=projects/<project> --metric=<metric> --value=<n>)`
+        `request an increase of Compute Engine quota ${quota.quotaCode}${perProject ? ' (a project quota)' : ` in ${region}`} (Google Cloud console: IAM & Admin, Quotas, ` +
+        `filtered on the project, ${quota.serviceCode}${perProject ? '' : ` and ${region}`}; or gcloud quotas preferences create --service=${quota.serviceCode} --project=<project> ` +
+        `--quota-id=<the quota's ID on that page> --preferred-value=<n>${perProject ? '' : ` --dimensions=region=${region}`})`
       );
+    }
     default:
       return `request an increase of ${quota.serviceCode} quota ${quota.quotaCode} (aws service-quotas request-service-quota-increase --service-code ${quota.serviceCode} --quota-code ${quota.quotaCode} --desired-value <n> --region ${region})`;
   }
@@ -226,10 +233,15 @@ function listenerFailureMessage(region: string, decision: Extract<PlacementDecis
   const head =
     `No capacity for this endpoint service in ${region}: its load balancer needs ${quota.used} listeners (one per node port of the project's clusters in ${region}), ` +
     `but ${words.quota} ${quota.quotaCode} (${quota.quotaName}) allows ${quota.value}`;
-  const adjusts = provider === 'AZURE' ? 'Azure does not adjust this limit' : 'AWS does not adjust this quota through Service Quotas';
+  const adjusts =
+    provider === 'AZURE'
+      ? 'Azure does not adjust this limit'
+      : provider === 'GCP'
+        ? 'privlink maps at most this many ports in one network endpoint group'
+        : 'AWS does not adjust this quota through Service Quotas';
   const reduce = `${adjusts}: the project's clusters in ${region} must fit in ${quota.value} node ports (fewer nodes or shards)`;
   if (decision.account) {
     return `${head} in provider ${words.account} ${decision.account.name}, where the project's services in ${region} are placed. ${reduce}.`;
   }
-  return `${head} in every ACTIVE provider ${words.account} of the pool. ${reduce}, or an operator can add ${words.anAccount} where ${provider === 'AZURE' ? 'Azure' : 'AWS'} raised it (${words.addCommand}).`;
+  return `${head} in every ACTIVE provider ${words.account} of the pool. ${reduce}, or an operator can add ${words.anAccount} where ${provider === 'AZURE' ? 'Azure' : provider === 'GCP' ? 'Google Cloud' : 'AWS'} raised it (${words.addCommand}).`;
 }

@@ -93,7 +93,7 @@ describe('privlink admin provider-accounts and capacity', { concurrency: false }
     assert.match(table.stdout, /^ACCOUNT\s+STATE\s+REGION\s+PLACEMENTS\s+QUOTA\s+USED\s+LIMIT\s+LEFT/);
   });
 
-  test('Azure subscriptions: LOCAL_CLOUD or a service principal, with the reason for what is missing; GCP projects are refused for now', async () => {
+  test('Azure subscriptions: LOCAL_CLOUD or a service principal, with the reason for what is missing; GCP projects with a service account key file', async () => {
     const local = await cli(['provider-accounts', 'add', 'azure-a', '--provider', 'AZURE']);
     assert.equal(local.code, 0, local.stderr);
     const wrongKind = await cli(['provider-accounts', 'add', 'azure-k', '--provider', 'AZURE', '--kind', 'ACCESS_KEY']);
@@ -119,8 +119,8 @@ describe('privlink admin provider-accounts and capacity', { concurrency: false }
     assert.equal(noKey.code, 1);
     assert.match(noKey.stderr, /The required attribute serviceAccountKey was not specified\./);
     const gcp = await cli(['provider-accounts', 'add', 'gcp-k', '--provider', 'GCP', '--kind', 'SERVICE_ACCOUNT_KEY', '--service-account-key-file', keyFile]);
-    assert.equal(gcp.code, 1);
-    assert.match(gcp.stderr, /Endpoint services on GCP are not placed in the provider account pool/);
+    assert.equal(gcp.code, 0, gcp.stderr);
+    assert.doesNotMatch(gcp.stdout + gcp.stderr, /gcp-private-key-value/);
     const listed = await cli(['provider-accounts', 'list', '-o', 'json']);
     assert.doesNotMatch(listed.stdout, /azure-client-secret-value|gcp-private-key-value/);
     const accounts = (
@@ -131,6 +131,7 @@ describe('privlink admin provider-accounts and capacity', { concurrency: false }
       [
         ['azure-a', 'AZURE', 'LOCAL_CLOUD', null, null],
         ['azure-p', 'AZURE', 'SERVICE_PRINCIPAL', '11111111-1111-1111-1111-111111111111', null],
+        ['gcp-k', 'GCP', 'SERVICE_ACCOUNT_KEY', null, 'pool-project-7'],
       ],
     );
     const table = await cli(['provider-accounts', 'list']);

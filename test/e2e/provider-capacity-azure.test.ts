@@ -231,7 +231,7 @@ describe('adding Azure and GCP pool accounts through the Admin API', () => {
     assert.equal(duplicate.status, 409, 'names are unique across providers');
   });
 
-  test('a GCP service account key must be a JSON key; GCP projects are refused until GCP services are placed in the pool', async () => {
+  test('a GCP service account key must be a JSON key; a GCP project is kept with the key’s project, the key never shown', async () => {
     const bad = await stack.owner.post(path(), { providerName: 'GCP', name: 'real-project', kind: 'SERVICE_ACCOUNT_KEY', serviceAccountKey: 'not json' });
     assert.equal(bad.status, 400);
     assert.equal((bad.json as { detail: string }).detail, 'Invalid attribute serviceAccountKey specified.');
@@ -241,14 +241,12 @@ describe('adding Azure and GCP pool accounts through the Admin API', () => {
       client_email: 'privlink@pool-project-1.iam.gserviceaccount.com',
       private_key: 'PRIVATE-KEY-TEXT',
     });
-    const notYet = await stack.owner.post(path(), { providerName: 'GCP', name: 'real-project', kind: 'SERVICE_ACCOUNT_KEY', serviceAccountKey: key });
-    assert.equal(notYet.status, 400, notYet.text);
-    assert.equal(
-      (notYet.json as { errorCode: string }).errorCode,
-      'PROVIDER_POOL_UNSUPPORTED',
-      'GCP endpoint services are not placed in the pool yet: a GCP project is refused, not kept unused',
-    );
-    assert.doesNotMatch(notYet.text, /PRIVATE-KEY-TEXT/);
+    const added = await stack.owner.post(path(), { providerName: 'GCP', name: 'real-project', kind: 'SERVICE_ACCOUNT_KEY', serviceAccountKey: key });
+    assert.equal(added.status, 201, added.text);
+    assert.notEqual((added.json as { errorCode?: string }).errorCode, 'PROVIDER_POOL_UNSUPPORTED', 'GCP projects are placed in the pool now');
+    assert.equal((added.json as { projectId: string }).projectId, 'pool-project-1');
+    assert.doesNotMatch(added.text, /PRIVATE-KEY-TEXT/);
+    assert.doesNotMatch((await stack.owner.get(path())).text, /PRIVATE-KEY-TEXT/);
     const unknown = await stack.owner.post(path(), { providerName: 'OCI', name: 'x' });
     assert.equal(unknown.status, 400);
     assert.equal((unknown.json as { detail: string }).detail, 'An invalid enumeration value OCI was specified for providerName.');

@@ -66,6 +66,8 @@ export const computeErrors = {
   fingerprintRequired: () => new ComputeError(400, 'invalid', "Required field 'fingerprint' not specified"),
   quotaExceeded: (metric: string, limit: number, region: string) =>
     new ComputeError(403, 'quotaExceeded', `Quota '${metric}' exceeded.  Limit: ${limit.toFixed(1)} in region ${region}.`),
+  /** A project-wide quota (NETWORKS, SUBNETWORKS) would be exceeded. */
+  quotaExceededGlobally: (metric: string, limit: number) => new ComputeError(403, 'quotaExceeded', `Quota '${metric}' exceeded.  Limit: ${limit.toFixed(1)} globally.`),
   unknownRegion: (region: string, project: string) => new ComputeError(404, 'notFound', `The resource 'projects/${project}/regions/${region}' was not found`),
   noRoute: (method: string, path: string) => new ComputeError(404, 'notFound', `The requested URL ${path} was not found on this server (method ${method}).`),
   methodNotAllowed: (method: string) => new ComputeError(405, 'httpMethodNotAllowed', `HTTP method ${method} is not supported by this URL`),

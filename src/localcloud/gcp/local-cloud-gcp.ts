@@ -5,6 +5,7 @@ import type { Store } from '../../store/database.js';
 import { toStoredFault, type FaultSpec } from '../common/faults.js';
 import type { GcpQuotas } from './compute-context.js';
 import { applyGcpDelays, parseGcpDelays, type GcpDelayPreset, type GcpDelays } from './delays.js';
+import { quotaSettingKey } from './compute-quotas.js';
 import { answerCompute, DELAYS_SETTING, type GcpPipelineOptions } from './request-pipeline.js';
 import { newProject, serviceAccountKey, type GcpProject } from './service-accounts.js';
 import type { ProjectRole } from './store/control.repository.js';
@@ -50,6 +51,16 @@ export interface LocalCloudGcp {
   readonly port: number;
   /** privlink's own project (service attachments live there) and the customer's. Stable across restarts. */
   readonly projects: { readonly producer: GcpProject; readonly consumer: GcpProject };
+  /**
+   * A project of the provider account pool with its own service account and key, made on first
+   * use and found by `name` afterwards (idempotent; shared by every process on the store).
+   */
+  createProject(name: string): Promise<GcpProject>;
+  /**
+   * Sets the limit of a Compute quota metric of `project` in `region` (`global` for a project quota
+   * such as NETWORKS): stands for an approved increase, or a lower limit in tests. Null restores the default.
+   */
+  setQuotaLimit(project: string, region: string, metric: string, limit: number | null): Promise<void>;
   /** Sets all delays to a preset, or some of them. Persisted; applies to operations started from now on. */
   setDelays(change: GcpDelayPreset | Partial<GcpDelays>): Promise<void>;
   delays(): Promise<GcpDelays>;
@@ -152,6 +163,17 @@ export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promis
     host,
     port,
     projects: { producer: expose(producer), consumer: expose(consumer) },
+    async createProject(name) {
+      if (!name) throw new RangeError('createProject needs a name');
+      const made = await ensureProject(store, `pool:${name}`);
+      await store.notify(CHANGE_CHANNEL, '').catch(() => undefined);
+      return expose(made);
+    },
+    async setQuotaLimit(project, region, metric, limit) {
+      const key = quotaSettingKey(project, region === 'global' ? undefined : region, metric);
+      if (limit === null) await control.setSetting(key, '');
+      else await control.setSetting(key, String(limit));
+    },
     async setDelays(change) {
       const current = parseGcpDelays(await control.getSetting(DELAYS_SETTING));
       await control.setSetting(DELAYS_SETTING, JSON.stringify(applyGcpDelays(current, change)));

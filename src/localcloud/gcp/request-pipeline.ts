@@ -9,6 +9,7 @@ import { apiResourceName, parseComputeRoute } from './compute-routes.js';
 import { parseGcpDelays } from './delays.js';
 import { OPERATION_RETENTION_MS, renderOperation } from './operations.js';
 import { parseComputeBody } from './request-body.js';
+import { answerProject, answerRegion } from './project-region.handler.js';
 import { answerResource } from './resources.handler.js';
 import { kindFor } from './resources/registry.js';
 import type { StoredProject } from './store/control.repository.js';
@@ -42,6 +43,8 @@ export interface ComputeRequest {
 }
 
 const REGION = /^[a-z]+-[a-z]+\d+$/;
+/** `projects.get` and `regions.get`: `/compute/v1/projects/{project}[/regions/{region}]`. */
+const PROJECT_OR_REGION = /^\/compute\/v1\/projects\/([^/]+)(?:\/regions\/([^/]+))?\/?$/;
 const ZONE = /^[a-z]+-[a-z]+\d+-[a-z]$/;
 const WAIT_POLL_MS = 100;
 /** A UUID other than the zero UUID (Compute's rule for `requestId`). */
@@ -74,6 +77,19 @@ export async function answerCompute(options: GcpPipelineOptions, request: Comput
       return { status: answer.status, body: answer.body as JsonObject };
     }
     const principal = await authenticate({ repos, baseUrl: options.baseUrl(), now: new Date() }, request.headers.authorization);
+    const described = PROJECT_OR_REGION.exec(request.path);
+    if (described) {
+      const [, named, region] = described.map((part) => (part === undefined ? undefined : decodeURIComponent(part)));
+      const id = region === undefined ? 'compute.projects.get' : 'compute.regions.get';
+      if (method !== 'GET') throw computeErrors.methodNotAllowed(method);
+      const project = named === principal.projectNumber ? principal.projectId : named!;
+      if (project !== principal.projectId) throw computeErrors.forbidden(id, `projects/${named}${region === undefined ? '' : `/regions/${region}`}`);
+      if (region !== undefined && !REGION.test(region)) throw computeErrors.notFound(`projects/${project}/regions/${region}`);
+      const fault = await repos.control.takeFault(id);
+      if (fault?.kind === 'error') throw new ComputeError(fault.status ?? 500, fault.code, fault.message);
+      if (fault?.kind === 'throttle') throw computeErrors.rateLimited();
+      return await transact(options, principal, request.query, false, (ctx) => (region === undefined ? answerProject(ctx, project) : answerRegion(ctx, project, region)));
+    }
     const route = parseComputeRoute(request.path);
     if (route.kind === 'unknown') throw computeErrors.noRoute(method, request.path);
     const apiResource = apiResourceName(route.scope, route.collection);

@@ -1,4 +1,5 @@
 import { computeErrors } from './compute-error.js';
+import { enforceQuota } from './compute-quotas.js';
 import type { ComputeAnswer, ComputeContext } from './compute-context.js';
 import { numericId } from './ids.js';
 import { isValidName, pathOf, renderLinks, type ResourcePath } from './links.js';
@@ -114,6 +115,7 @@ async function insert(ctx: ComputeContext, kind: ResourceKind, target: Omit<Reso
   const path: ResourcePath = { ...target, name };
   const existing = await ctx.repos.resources.find(path);
   if (existing && isLive(existing, ctx.now)) throw computeErrors.alreadyExists(pathOf(path));
+  await enforceQuota(ctx, target.project, target.scope, kind.collection);
   const created = await kind.create(ctx, path, input);
   const id = numericId();
   const delayMs = ctx.delays[kind.delay];

@@ -30,9 +30,15 @@ export interface GcpProject {
   readonly refreshToken: string;
 }
 
-/** A fresh project for `role`: `privlink-producer-xxxxxx`, a 12-digit number, an RSA-2048 key. */
+/**
+ * A fresh project for `role`: `privlink-producer-xxxxxx`, a 12-digit number, an RSA-2048 key. A pool
+ * project (`pool:<name>`) is named after `<name>` as a project id allows (lower-case letters, digits
+ * and hyphens, at most 30 characters with the random suffix).
+ */
 export function newProject(role: ProjectRole): StoredProject {
-  const projectId = `privlink-${role}-${randomString(LOWER_ALNUM, 6)}`;
+  const stem = role.startsWith('pool:') ? poolProjectStem(role.slice('pool:'.length)) : `privlink-${role}`;
+  const projectId = `${stem}-${randomString(LOWER_ALNUM, 6)}`;
+  const account = role.startsWith('pool:') ? 'privlink-pool' : `privlink-${role}`;
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -42,7 +48,7 @@ export function newProject(role: ProjectRole): StoredProject {
     role,
     projectId,
     projectNumber: projectNumber(),
-    clientEmail: `privlink-${role}@${projectId}.iam.gserviceaccount.com`,
+    clientEmail: `${account}@${projectId}.iam.gserviceaccount.com`,
     clientId: String(BigInt(`0x${randomHex(16)}`) % 10n ** 21n).padStart(21, '1'),
     privateKeyId: randomHex(40),
     privateKey,
@@ -66,4 +72,15 @@ export function serviceAccountKey(project: StoredProject, baseUrl: string): Serv
     client_x509_cert_url: `https://www.googleapis.com/robot/v1/metadata/x509/${encodeURIComponent(project.clientEmail)}`,
     universe_domain: 'googleapis.com',
   };
+}
+
+/** The first part of a pool project's id: the name in a project id's alphabet, starting with a letter, at most 23 characters. */
+function poolProjectStem(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 23)
+    .replace(/-+$/, '');
+  return slug || 'privlink-pool';
 }

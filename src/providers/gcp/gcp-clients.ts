@@ -1,10 +1,13 @@
+import type { ProviderAccountAccess } from '../cloud-provider.js';
 import type {
   ForwardingRulesClient,
   GlobalOperationsClient,
   NetworksClient,
+  ProjectsClient,
   RegionBackendServicesClient,
   RegionNetworkEndpointGroupsClient,
   RegionOperationsClient,
+  RegionsClient,
   ServiceAttachmentsClient,
   SubnetworksClient,
 } from '@google-cloud/compute';
@@ -34,6 +37,9 @@ export interface ComputeClients {
   readonly serviceAttachments: ServiceAttachmentsClient;
   readonly regionOperations: RegionOperationsClient;
   readonly globalOperations: GlobalOperationsClient;
+  /** `regions.get` (the region's quotas) and `projects.get` (the project's). */
+  readonly regions: RegionsClient;
+  readonly projects: ProjectsClient;
 }
 
 /**
@@ -55,7 +61,7 @@ export class GcpClients {
   private async load(): Promise<ComputeClients> {
     // Each client from its own module: the package's index also loads every Compute message
     // class (a 30 MB module), which these clients never use.
-    const [networks, subnetworks, negs, backendServices, forwardingRules, serviceAttachments, regionOperations, globalOperations] = await Promise.all([
+    const [networks, subnetworks, negs, backendServices, forwardingRules, serviceAttachments, regionOperations, globalOperations, regions, projects] = await Promise.all([
       import('@google-cloud/compute/build/src/v1/networks_client.js'),
       import('@google-cloud/compute/build/src/v1/subnetworks_client.js'),
       import('@google-cloud/compute/build/src/v1/region_network_endpoint_groups_client.js'),
@@ -64,6 +70,8 @@ export class GcpClients {
       import('@google-cloud/compute/build/src/v1/service_attachments_client.js'),
       import('@google-cloud/compute/build/src/v1/region_operations_client.js'),
       import('@google-cloud/compute/build/src/v1/global_operations_client.js'),
+      import('@google-cloud/compute/build/src/v1/regions_client.js'),
+      import('@google-cloud/compute/build/src/v1/projects_client.js'),
     ]);
     const connection = this.connection;
     const options = {
@@ -80,6 +88,8 @@ export class GcpClients {
       serviceAttachments: new serviceAttachments.ServiceAttachmentsClient(options),
       regionOperations: new regionOperations.RegionOperationsClient(options),
       globalOperations: new globalOperations.GlobalOperationsClient(options),
+      regions: new regions.RegionsClient(options),
+      projects: new projects.ProjectsClient(options),
     };
   }
 
@@ -88,5 +98,33 @@ export class GcpClients {
     if (!this.loading) return;
     const clients = await this.loading;
     for (const client of Object.values(clients)) await client.close();
+  }
+}
+
+/**
+ * The clients of each project the adapter works in: the configured producer project and the pool's
+ * projects (each with its service account key, against the same endpoint). Made once per pool
+ * account and kept.
+ */
+export class GcpClientPool {
+  private readonly accounts = new Map<string, GcpClients>();
+
+  constructor(readonly base: GcpClients) {}
+
+  /** The clients of a pool project; the configured project's without one. */
+  forAccount(account: ProviderAccountAccess | undefined): GcpClients {
+    if (!account?.gcp) return this.base;
+    const known = this.accounts.get(account.id);
+    if (known) return known;
+    const key = JSON.parse(account.gcp.serviceAccountKey) as object;
+    const clients = new GcpClients({ ...this.base.connection, projectId: account.gcp.projectId, serviceAccountKey: key });
+    this.accounts.set(account.id, clients);
+    return clients;
+  }
+
+  /** Closes every project's clients. */
+  async close(): Promise<void> {
+    await this.base.close();
+    for (const clients of this.accounts.values()) await clients.close();
   }
 }

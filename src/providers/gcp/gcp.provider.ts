@@ -2,18 +2,40 @@ import type { protos } from '@google-cloud/compute';
 import type { ObservedEndpointService } from '../../domain/endpoint-service.js';
 import { legacyPlacement } from '../../domain/gcp-legacy-layout.js';
 import type { ConnectionStatus, ObservedConnection, ProviderWording } from '../../domain/interface-endpoint.js';
-import { ProviderError, type CloudProviderAdapter, type EndpointServiceSpec, type ListenerSpec, type ProviderRef, type RegisteredEndpoint } from '../cloud-provider.js';
-import type { GcpClients } from './gcp-clients.js';
-import { classifyGcpError, gcp, gcpOrAbsent } from './gcp-errors.js';
+import {
+  ProviderError,
+  type AccountRegionQuotas,
+  type CloudProviderAdapter,
+  type EndpointServiceSpec,
+  type ListenerSpec,
+  type ProviderAccountAccess,
+  type ProviderAccountDirectory,
+  type ProviderCapacityAdapter,
+  type ProviderRef,
+  type RegisteredEndpoint,
+} from '../cloud-provider.js';
+import { GcpClientPool, GcpClients } from './gcp-clients.js';
+import { gcp, gcpOrAbsent } from './gcp-errors.js';
 import { CONNECTION_LIMIT, gcpNames, NAT_SUBNET_RANGE, SUBNET_RANGE, type GcpUnit } from './gcp-names.js';
-
-type Operation = protos.google.cloud.compute.v1.IOperation;
+import { settles } from './gcp-operations.js';
+import { deleteProviderNetwork, ensureProviderNetwork, hasProviderNetwork, type GcpProviderNetwork } from './gcp-provider-network.js';
+import { readGcpQuotas } from './gcp-quotas.js';
 type ServiceAttachment = protos.google.cloud.compute.v1.IServiceAttachment;
+
+/** The project a service's resources live in, and the clients of that project. */
+interface Where {
+  readonly clients: GcpClients;
+  readonly project: string;
+  /** The pool project the service is placed in; undefined: the configured producer project. */
+  readonly account: ProviderAccountAccess | undefined;
+}
 
 /**
  * The GCP adapter (Private Service Connect) on the official `@google-cloud/compute` REST clients.
- * Per endpoint service, in the producer project: a network with a subnet and a PSC NAT subnet
- * (`purpose: PRIVATE_SERVICE_CONNECT`), and per service attachment (one for a port-mapped service,
+ * Per endpoint service, in the project it is placed in (a pool project, else the configured
+ * producer project): a network with a subnet and a PSC NAT subnet (`purpose:
+ * PRIVATE_SERVICE_CONNECT`) of its own — or, placed in a pool project, that project's provider
+ * network and the region's two subnets (gcp-provider-network.ts) — and per service attachment (one for a port-mapped service,
  * Atlas's legacy set of six otherwise, see gcp-names.ts) a regional port-mapping network endpoint
  * group (`GCE_VM_IP_PORTMAP`: client port → target), an INTERNAL backend service on it, an
  * internal forwarding rule on all ports in front of that, and the attachment on the rule
@@ -39,43 +61,95 @@ export class GcpProvider implements CloudProviderAdapter {
       `Reserve an internal IP address in your VPC subnet and create a forwarding rule targeting the service attachment ${serviceName} (gcloud compute forwarding-rules create --target-service-attachment), one per service attachment of the endpoint service.`,
   };
 
-  constructor(private readonly clients: GcpClients) {}
+  private readonly pool: GcpClientPool;
+  readonly capacity: ProviderCapacityAdapter;
+  /** Pool projects whose provider network is being changed in this process: one change at a time (the network is the project's, across regions). */
+  private readonly networkLocks = new Map<string, Promise<unknown>>();
 
-  private get project(): string {
-    return this.clients.connection.projectId;
+  constructor(
+    clients: GcpClients | GcpClientPool,
+    private readonly accounts?: ProviderAccountDirectory,
+  ) {
+    this.pool = clients instanceof GcpClientPool ? clients : new GcpClientPool(clients);
+    this.capacity = {
+      readAccountQuotas: (account, region) => this.readAccountQuotas(account, region),
+      releaseProviderNetwork: (account, region) => this.withNetworkLock(account, () => deleteProviderNetwork(this.pool.forAccount(account), region)),
+    };
   }
 
-  private attachmentPath(spec: EndpointServiceSpec, unit: GcpUnit): string {
-    return `projects/${this.project}/regions/${spec.region}/serviceAttachments/${unit.serviceAttachment}`;
+  /** The project a service lives in: its pool project when placed, else the configured one. */
+  private async where(spec: EndpointServiceSpec): Promise<Where> {
+    const account = this.accounts ? await this.accounts.accountOfService(spec.id) : undefined;
+    const clients = this.pool.forAccount(account);
+    return { clients, project: clients.connection.projectId, account };
   }
 
-  private negPath(spec: EndpointServiceSpec, unit: GcpUnit): string {
-    return `projects/${this.project}/regions/${spec.region}/networkEndpointGroups/${unit.neg}`;
+  private async readAccountQuotas(account: ProviderAccountAccess, region: string): Promise<AccountRegionQuotas> {
+    const clients = this.pool.forAccount(account);
+    const [quotas, has] = await Promise.all([readGcpQuotas(clients, region), hasProviderNetwork(clients)]);
+    return { ...quotas, hasProviderNetwork: has };
+  }
+
+  /** Runs `work` after every earlier network change of the same pool project in this process. */
+  private async withNetworkLock<T>(account: ProviderAccountAccess, work: () => Promise<T>): Promise<T> {
+    const before = this.networkLocks.get(account.id) ?? Promise.resolve();
+    const run = before.catch(() => undefined).then(work);
+    this.networkLocks.set(account.id, run);
+    try {
+      return await run;
+    } finally {
+      if (this.networkLocks.get(account.id) === run) this.networkLocks.delete(account.id);
+    }
+  }
+
+  private attachmentPath(w: Where, spec: EndpointServiceSpec, unit: GcpUnit): string {
+    return `projects/${w.project}/regions/${spec.region}/serviceAttachments/${unit.serviceAttachment}`;
+  }
+
+  private negPath(w: Where, spec: EndpointServiceSpec, unit: GcpUnit): string {
+    return `projects/${w.project}/regions/${spec.region}/networkEndpointGroups/${unit.neg}`;
   }
 
   /** The service's attachments, in unit order (undefined where one does not exist). */
-  private attachments(spec: EndpointServiceSpec): Promise<Array<ServiceAttachment | undefined>> {
+  private attachments(w: Where, spec: EndpointServiceSpec): Promise<Array<ServiceAttachment | undefined>> {
     return Promise.all(
       gcpNames(spec).units.map((unit) =>
         gcpOrAbsent(
-          async () => (await (await this.clients.compute()).serviceAttachments.get({ project: this.project, region: spec.region, serviceAttachment: unit.serviceAttachment }))[0],
+          async () => (await (await w.clients.compute()).serviceAttachments.get({ project: w.project, region: spec.region, serviceAttachment: unit.serviceAttachment }))[0],
         ),
       ),
     );
   }
 
+  /**
+   * Whether anything of a placed service exists while its attachments are incomplete: an endpoint
+   * group is the first thing made for each attachment and the last thing deleted.
+   */
+  private async anyGroup(w: Where, spec: EndpointServiceSpec): Promise<boolean> {
+    const c = await w.clients.compute();
+    for (const unit of gcpNames(spec).units) {
+      if (await gcpOrAbsent(() => c.negs.get({ project: w.project, region: spec.region, networkEndpointGroup: unit.neg }))) return true;
+    }
+    return false;
+  }
+
   async observeEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<{ observed: ObservedEndpointService; ref: ProviderRef }> {
     const names = gcpNames(spec);
-    const attachments = await this.attachments(spec);
+    const w = await this.where(spec);
+    const attachments = await this.attachments(w, spec);
     if (attachments.some((a) => !a)) {
-      const network = await gcpOrAbsent(async () => (await (await this.clients.compute()).networks.get({ project: this.project, network: names.network }))[0]);
+      if (w.account) {
+        if (attachments.every((a) => !a) && !(await this.anyGroup(w, spec))) return { observed: { state: 'absent' }, ref: {} };
+        return { observed: { state: 'provisioning' }, ref: { project: w.project } };
+      }
+      const network = await gcpOrAbsent(async () => (await (await w.clients.compute()).networks.get({ project: w.project, network: names.network }))[0]);
       if (!network) return { observed: { state: 'absent' }, ref: {} };
       return { observed: { state: 'provisioning' }, ref: { network: names.network } };
     }
-    const paths = names.units.map((unit) => this.attachmentPath(spec, unit));
+    const paths = names.units.map((unit) => this.attachmentPath(w, spec, unit));
     let inSync = true;
     for (const [i, unit] of names.units.entries()) {
-      if (!(await this.unitInSync(spec, unit, attachments[i]!))) {
+      if (!(await this.unitInSync(w, spec, unit, attachments[i]!))) {
         inSync = false;
         break;
       }
@@ -88,7 +162,7 @@ export class GcpProvider implements CloudProviderAdapter {
         listenersInSync: inSync,
         detail: { cloud: 'GCP', serviceAttachmentNames: paths, portMappingEnabled: spec.layout === 'portMapped' },
       },
-      ref: { network: names.network, serviceAttachments: paths },
+      ref: w.account ? { project: w.project, serviceAttachments: paths } : { network: names.network, serviceAttachments: paths },
     };
   }
 
@@ -98,13 +172,27 @@ export class GcpProvider implements CloudProviderAdapter {
    * settle ends the pass.
    */
   async createEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<ProviderRef> {
+    const w = await this.where(spec);
+    if (w.account) {
+      const account = w.account;
+      // The provider network is made (or found) and the first group started in it under the network
+      // lock, so a release of the same project's network never runs in between.
+      const provider = await this.withNetworkLock(account, async () => {
+        const made = await ensureProviderNetwork(w.clients, spec.region);
+        if (made) await this.createUnits(w, spec, made, 1);
+        return made;
+      });
+      if (provider) await this.createUnits(w, spec, provider);
+      return { project: w.project };
+    }
     const names = gcpNames(spec);
-    const project = this.project;
+    const project = w.project;
     const region = spec.region;
-    const c = await this.clients.compute();
+    const c = await w.clients.compute();
     const ref = { network: names.network };
     const network = `projects/${project}/global/networks/${names.network}`;
     const subnet = `projects/${project}/regions/${region}/subnetworks/${names.subnet}`;
+    const natSubnet = `projects/${project}/regions/${region}/subnetworks/${names.natSubnet}`;
     const steps: Step[] = [
       [
         () => c.networks.get({ project, network: names.network }),
@@ -124,6 +212,26 @@ export class GcpProvider implements CloudProviderAdapter {
           }),
       ],
     ];
+    for (const [find, insert] of steps) {
+      if (await gcpOrAbsent(find)) continue;
+      if (!(await settles(w.clients, insert))) return ref;
+    }
+    await this.createUnits(w, spec, { network, subnet, natSubnet });
+    return ref;
+  }
+
+  /**
+   * Per attachment: endpoint group → backend service → forwarding rule → service attachment, in
+   * `net` (the service's own network or the provider network). At most `limit` steps are taken
+   * (all by default); a step whose operation does not settle ends the pass.
+   */
+  private async createUnits(w: Where, spec: EndpointServiceSpec, net: GcpProviderNetwork, limit = Number.POSITIVE_INFINITY): Promise<void> {
+    const names = gcpNames(spec);
+    const project = w.project;
+    const region = spec.region;
+    const c = await w.clients.compute();
+    const { network, subnet, natSubnet } = net;
+    const steps: Step[] = [];
     for (const unit of names.units) {
       steps.push(
         [
@@ -136,7 +244,7 @@ export class GcpProvider implements CloudProviderAdapter {
             c.backendServices.insert({
               project,
               region,
-              backendServiceResource: { name: unit.backendService, loadBalancingScheme: 'INTERNAL', protocol: 'TCP', backends: [{ group: this.negPath(spec, unit) }] },
+              backendServiceResource: { name: unit.backendService, loadBalancingScheme: 'INTERNAL', protocol: 'TCP', backends: [{ group: this.negPath(w, spec, unit) }] },
             }),
         ],
         [
@@ -165,7 +273,7 @@ export class GcpProvider implements CloudProviderAdapter {
                 description: `privlink endpoint service ${spec.id}`,
                 targetService: `projects/${project}/regions/${region}/forwardingRules/${unit.forwardingRule}`,
                 connectionPreference: 'ACCEPT_MANUAL',
-                natSubnets: [`projects/${project}/regions/${region}/subnetworks/${names.natSubnet}`],
+                natSubnets: [natSubnet],
                 consumerAcceptLists: [],
                 enableProxyProtocol: wantsProxyProtocol(spec.listeners),
               },
@@ -173,11 +281,13 @@ export class GcpProvider implements CloudProviderAdapter {
         ],
       );
     }
+    let taken = 0;
     for (const [find, insert] of steps) {
+      if (taken >= limit) return;
       if (await gcpOrAbsent(find)) continue;
-      if (!(await this.settles(insert))) return ref;
+      taken += 1;
+      if (!(await settles(w.clients, insert))) return;
     }
-    return ref;
   }
 
   /**
@@ -185,21 +295,22 @@ export class GcpProvider implements CloudProviderAdapter {
    * mappings no longer wanted, attaches missing ones, points the backend service at the group.
    */
   async syncListeners(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<void> {
+    const w = await this.where(spec);
     const names = gcpNames(spec);
-    const project = this.project;
+    const project = w.project;
     const region = spec.region;
-    const c = await this.clients.compute();
+    const c = await w.clients.compute();
     const wanted = unitMappings(spec, names.units);
     for (const [i, unit] of names.units.entries()) {
       const want = wanted[i]!;
-      const have = await this.mappings(spec, unit);
+      const have = await this.mappings(w, spec, unit);
       const wantKeys = new Set(want.map(mappingKey));
       const haveKeys = new Set(have.map(mappingKey));
       const extra = have.filter((e) => !wantKeys.has(mappingKey(e)));
       // A client port maps to one target: a re-targeted port is detached before it is attached again.
       const missing = want.filter((e) => !haveKeys.has(mappingKey(e)));
       if (extra.length > 0) {
-        const done = await this.settles(() =>
+        const done = await settles(w.clients, () =>
           c.negs.detachNetworkEndpoints({
             project,
             region,
@@ -210,7 +321,7 @@ export class GcpProvider implements CloudProviderAdapter {
         if (!done) return;
       }
       if (missing.length > 0) {
-        const done = await this.settles(() =>
+        const done = await settles(w.clients, () =>
           c.negs.attachNetworkEndpoints({
             project,
             region,
@@ -221,20 +332,20 @@ export class GcpProvider implements CloudProviderAdapter {
         if (!done) return;
       }
       const [backend] = await gcp(() => c.backendServices.get({ project, region, backendService: unit.backendService }));
-      if (!sameSet(groupsOf(backend), [this.negPath(spec, unit)])) {
-        const done = await this.settles(() =>
+      if (!sameSet(groupsOf(backend), [this.negPath(w, spec, unit)])) {
+        const done = await settles(w.clients, () =>
           c.backendServices.patch({
             project,
             region,
             backendService: unit.backendService,
-            backendServiceResource: { fingerprint: backend.fingerprint, backends: [{ group: this.negPath(spec, unit) }] },
+            backendServiceResource: { fingerprint: backend.fingerprint, backends: [{ group: this.negPath(w, spec, unit) }] },
           }),
         );
         if (!done) return;
       }
       const attachment = await gcpOrAbsent(async () => (await c.serviceAttachments.get({ project, region, serviceAttachment: unit.serviceAttachment }))[0]);
       if (attachment && Boolean(attachment.enableProxyProtocol) !== wantsProxyProtocol(spec.listeners)) {
-        const done = await this.settles(() =>
+        const done = await settles(w.clients, () =>
           c.serviceAttachments.patch({
             project,
             region,
@@ -250,14 +361,16 @@ export class GcpProvider implements CloudProviderAdapter {
   /**
    * Deletes in the reverse order of creation: per attachment the attachment (Compute closes its
    * connections), the forwarding rule, the backend service and the endpoint group; then the
-   * subnets and the network. A step whose operation does not settle (or that is already being
-   * deleted) ends the pass; absence of the network is the confirmation.
+   * service's own subnets and network (a placed service's are the provider network's). A step whose
+   * operation does not settle (or that is already being deleted) ends the pass; the next observe
+   * confirms the deletion.
    */
   async deleteEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<void> {
+    const w = await this.where(spec);
     const names = gcpNames(spec);
-    const project = this.project;
+    const project = w.project;
     const region = spec.region;
-    const c = await this.clients.compute();
+    const c = await w.clients.compute();
     const steps: Step[] = [];
     for (const unit of names.units) {
       steps.push(
@@ -276,15 +389,17 @@ export class GcpProvider implements CloudProviderAdapter {
         [() => c.negs.get({ project, region, networkEndpointGroup: unit.neg }), () => c.negs.delete({ project, region, networkEndpointGroup: unit.neg })],
       );
     }
-    steps.push(
-      [() => c.subnetworks.get({ project, region, subnetwork: names.natSubnet }), () => c.subnetworks.delete({ project, region, subnetwork: names.natSubnet })],
-      [() => c.subnetworks.get({ project, region, subnetwork: names.subnet }), () => c.subnetworks.delete({ project, region, subnetwork: names.subnet })],
-      [() => c.networks.get({ project, network: names.network }), () => c.networks.delete({ project, network: names.network })],
-    );
+    // A placed service's subnets and network are the provider network's, released with the last service of the project and region.
+    if (!w.account)
+      steps.push(
+        [() => c.subnetworks.get({ project, region, subnetwork: names.natSubnet }), () => c.subnetworks.delete({ project, region, subnetwork: names.natSubnet })],
+        [() => c.subnetworks.get({ project, region, subnetwork: names.subnet }), () => c.subnetworks.delete({ project, region, subnetwork: names.subnet })],
+        [() => c.networks.get({ project, network: names.network }), () => c.networks.delete({ project, network: names.network })],
+      );
     for (const [find, remove] of steps) {
       if (!(await gcpOrAbsent(find))) continue;
       try {
-        if (!(await this.settles(remove))) return;
+        if (!(await settles(w.clients, remove))) return;
       } catch (error) {
         if (error instanceof ProviderError && error.code === 'resourceNotReady') return;
         if (error instanceof ProviderError && error.code === 'notFound') continue;
@@ -299,7 +414,8 @@ export class GcpProvider implements CloudProviderAdapter {
    * The group's state is its least advanced rule's; `members` carries every rule's.
    */
   async observeConnection(spec: EndpointServiceSpec, _ref: ProviderRef, endpoint: RegisteredEndpoint): Promise<ObservedConnection> {
-    const attachments = await this.attachments(spec);
+    const w = await this.where(spec);
+    const attachments = await this.attachments(w, spec);
     if (attachments.some((a) => !a)) return { state: 'serviceNotReady' };
     const group = groupOf(endpoint);
     const units = gcpNames(spec).units;
@@ -345,14 +461,15 @@ export class GcpProvider implements CloudProviderAdapter {
 
   /** Adds the group's project to the accept list of every attachment where one of its rules waits (Compute accepts per project). */
   async acceptConnection(spec: EndpointServiceSpec, _ref: ProviderRef, endpoint: RegisteredEndpoint): Promise<void> {
+    const w = await this.where(spec);
     const group = groupOf(endpoint);
     const paths = group.rules.map((rule) => rulePath(group.project, spec.region, rule));
     const units = gcpNames(spec).units;
-    const attachments = await this.attachments(spec);
+    const attachments = await this.attachments(w, spec);
     for (const [i, attachment] of attachments.entries()) {
       if (!attachment || accepts(attachment, group.project)) continue;
       if (!paths.some((path) => findEndpoint(attachment, path)?.status === 'PENDING')) continue;
-      await this.patchLists(spec, units[i]!, attachment, {
+      await this.patchLists(w, spec, units[i]!, attachment, {
         consumerAcceptLists: [...acceptList(attachment), { projectIdOrNum: group.project, connectionLimit: CONNECTION_LIMIT }],
       });
     }
@@ -364,10 +481,11 @@ export class GcpProvider implements CloudProviderAdapter {
    * rejected too.
    */
   async rejectConnection(spec: EndpointServiceSpec, _ref: ProviderRef, endpoint: RegisteredEndpoint): Promise<void> {
+    const w = await this.where(spec);
     const group = groupOf(endpoint);
     const paths = group.rules.map((rule) => rulePath(group.project, spec.region, rule));
     const units = gcpNames(spec).units;
-    const attachments = await this.attachments(spec);
+    const attachments = await this.attachments(w, spec);
     for (const [i, attachment] of attachments.entries()) {
       if (!attachment) continue;
       const live = paths.some((path) => {
@@ -376,7 +494,7 @@ export class GcpProvider implements CloudProviderAdapter {
       });
       if (!live) continue;
       const rejects = attachment.consumerRejectLists ?? [];
-      await this.patchLists(spec, units[i]!, attachment, {
+      await this.patchLists(w, spec, units[i]!, attachment, {
         consumerAcceptLists: acceptList(attachment).filter((a) => a.projectIdOrNum !== group.project),
         consumerRejectLists: rejects.includes(group.project) ? rejects : [...rejects, group.project],
         reconcileConnections: true,
@@ -384,11 +502,11 @@ export class GcpProvider implements CloudProviderAdapter {
     }
   }
 
-  private async patchLists(spec: EndpointServiceSpec, unit: GcpUnit, attachment: ServiceAttachment, change: ServiceAttachment): Promise<void> {
-    const c = await this.clients.compute();
-    await this.settles(() =>
+  private async patchLists(w: Where, spec: EndpointServiceSpec, unit: GcpUnit, attachment: ServiceAttachment, change: ServiceAttachment): Promise<void> {
+    const c = await w.clients.compute();
+    await settles(w.clients, () =>
       c.serviceAttachments.patch({
-        project: this.project,
+        project: w.project,
         region: spec.region,
         serviceAttachment: unit.serviceAttachment,
         serviceAttachmentResource: { fingerprint: attachment.fingerprint, ...change },
@@ -397,56 +515,28 @@ export class GcpProvider implements CloudProviderAdapter {
   }
 
   /** Whether one attachment's backend is its group, the group maps exactly the wanted ports, and the PROXY flag is the listeners'. */
-  private async unitInSync(spec: EndpointServiceSpec, unit: GcpUnit, attachment: ServiceAttachment): Promise<boolean> {
+  private async unitInSync(w: Where, spec: EndpointServiceSpec, unit: GcpUnit, attachment: ServiceAttachment): Promise<boolean> {
     if (Boolean(attachment.enableProxyProtocol) !== wantsProxyProtocol(spec.listeners)) return false;
     const backend = await gcpOrAbsent(
-      async () => (await (await this.clients.compute()).backendServices.get({ project: this.project, region: spec.region, backendService: unit.backendService }))[0],
+      async () => (await (await w.clients.compute()).backendServices.get({ project: w.project, region: spec.region, backendService: unit.backendService }))[0],
     );
-    if (!backend || !sameSet(groupsOf(backend), [this.negPath(spec, unit)])) return false;
+    if (!backend || !sameSet(groupsOf(backend), [this.negPath(w, spec, unit)])) return false;
     const units = gcpNames(spec).units;
     const want = unitMappings(spec, units)[units.findIndex((u) => u.neg === unit.neg)]!;
-    return sameSet((await this.mappings(spec, unit)).map(mappingKey), want.map(mappingKey));
+    return sameSet((await this.mappings(w, spec, unit)).map(mappingKey), want.map(mappingKey));
   }
 
   /** The port mappings of one attachment's endpoint group (empty when the group is gone). */
-  private async mappings(spec: EndpointServiceSpec, unit: GcpUnit): Promise<PortMapping[]> {
+  private async mappings(w: Where, spec: EndpointServiceSpec, unit: GcpUnit): Promise<PortMapping[]> {
     const items = await gcpOrAbsent(
       async () =>
-        (await (await this.clients.compute()).negs.listNetworkEndpoints({ project: this.project, region: spec.region, networkEndpointGroup: unit.neg }, { autoPaginate: true }))[0],
+        (await (await w.clients.compute()).negs.listNetworkEndpoints({ project: w.project, region: spec.region, networkEndpointGroup: unit.neg }, { autoPaginate: true }))[0],
     );
     return (items ?? []).map((item) => ({
       ipAddress: item.networkEndpoint?.ipAddress ?? '',
       port: Number(item.networkEndpoint?.port ?? 0),
       clientDestinationPort: Number(item.networkEndpoint?.clientDestinationPort ?? 0),
     }));
-  }
-
-  /**
-   * Starts a Compute write and gives its operation up to SETTLE_MS to finish, so a quick step lets
-   * the same pass go on; a slow one is left running. True when it finished. A DONE operation with
-   * an `error` (which the client returns, not throws) is thrown classified.
-   */
-  private async settles(start: () => Promise<unknown>): Promise<boolean> {
-    const [lro] = (await gcp(start)) as [{ latestResponse: Operation }];
-    let op = lro.latestResponse;
-    const deadline = Date.now() + SETTLE_MS;
-    while (op.status !== 'DONE') {
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      op = await this.getOperation(op);
-    }
-    const first = op.error?.errors?.[0];
-    if (first) throw classifyGcpError({ code: Number(op.httpErrorStatusCode ?? 400), errors: [{ reason: first.code ?? undefined }], message: first.message ?? 'operation failed' });
-    return true;
-  }
-
-  private async getOperation(op: Operation): Promise<Operation> {
-    const project = this.project;
-    const operation = op.name!;
-    const last = (link: string) => link.split('/').pop()!;
-    const c = await this.clients.compute();
-    if (op.region) return (await gcp(() => c.regionOperations.get({ project, region: last(op.region!), operation })))[0];
-    return (await gcp(() => c.globalOperations.get({ project, operation })))[0];
   }
 }
 
@@ -521,11 +611,6 @@ function acceptList(attachment: ServiceAttachment) {
 function accepts(attachment: ServiceAttachment, project: string): boolean {
   return (attachment.consumerAcceptLists ?? []).some((a) => a.projectIdOrNum === project);
 }
-
-/** How often a started operation is polled while a pass waits for it. */
-const POLL_MS = 25;
-/** How long one pass waits for a started operation before leaving it to the next pass. */
-const SETTLE_MS = 1_500;
 
 /** A service attachment has one PROXY flag: on when any listener's targets want it. */
 function wantsProxyProtocol(listeners: readonly ListenerSpec[]): boolean {

@@ -21,8 +21,7 @@ export const addressesKind: ResourceKind = {
     const type = optString(input, 'addressType') ?? 'EXTERNAL';
     if (type !== 'INTERNAL') throw computeErrors.invalidField('resource.addressType', type, 'The local cloud emulates internal addresses only: set addressType to INTERNAL.');
     const region = regionOfScope(target.scope)!;
-    const held = await ctx.repos.resources.live({ collection: 'addresses', project: target.project, scope: target.scope }, ctx.now);
-    if (held.length >= ctx.quotas.internalAddresses) throw computeErrors.quotaExceeded('INTERNAL_ADDRESSES', ctx.quotas.internalAddresses, region);
+    // INTERNAL_ADDRESSES is enforced with the other quotas before this runs (compute-quotas.ts).
     const subnet = await referenced(ctx, input, 'subnetwork', { collection: 'subnetworks', scope: target.scope });
     if (subnet.path.scope !== target.scope) throw computeErrors.invalidField('resource.subnetwork', rowPath(subnet.row), 'Subnetwork must be in the same region as the address.');
     const address = await allocateAddress(ctx, subnet.row, optString(input, 'address'));

@@ -1,8 +1,11 @@
 import type { StoredFault } from '../../common/faults.js';
 import { json, type GcpExecutor } from './schema.js';
 
-/** Which of the two emulated projects: privlink's own (producer) or the customer's (consumer). */
-export type ProjectRole = 'producer' | 'consumer';
+/**
+ * Which emulated project: privlink's own (producer), the customer's (consumer), or a project of the
+ * provider account pool made on request (`pool:<name>`, the name it was asked for).
+ */
+export type ProjectRole = 'producer' | 'consumer' | `pool:${string}`;
 
 /** A project with its service account and the key material the emulator checks signatures with. */
 export interface StoredProject {
@@ -136,7 +139,7 @@ function toProject(row: {
   refresh_token: string;
 }): StoredProject {
   return {
-    role: row.role === 'producer' ? 'producer' : 'consumer',
+    role: row.role === 'producer' || row.role.startsWith('pool:') ? (row.role as ProjectRole) : 'consumer',
     projectId: row.project_id,
     projectNumber: row.project_number,
     clientEmail: row.client_email,
