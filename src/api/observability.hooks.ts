@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { randomFillSync } from 'node:crypto';
 import { ApiError } from '../domain/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { UNMATCHED_ROUTE, type PrivlinkMetrics } from '../observability/metrics.js';
+import { randomIds } from '../observability/random-ids.js';
 import { SpanKind, SpanStatusCode, startSpan, type Span, type Tracer } from '../observability/tracing.js';
 import { parseDigestAuthorization } from './atlas/digest-auth.js';
 
@@ -34,28 +34,8 @@ const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
  */
 export function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
   const given = request.headers['x-request-id'];
-  return typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomIds.next();
+  return typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomIds.hex(8);
 }
-
-/**
- * 16-hex-digit ids cut from a buffer of random bytes drawn 4 KiB at a time (one `randomBytes` call
- * per 512 requests instead of one per request: it is a system call).
- */
-class RandomIdPool {
-  private readonly pool = Buffer.alloc(4096);
-  private offset = this.pool.length;
-
-  next(): string {
-    if (this.offset === this.pool.length) {
-      randomFillSync(this.pool);
-      this.offset = 0;
-    }
-    const id = this.pool.toString('hex', this.offset, this.offset + 8);
-    this.offset += 8;
-    return id;
-  }
-}
-const randomIds = new RandomIdPool();
 
 /** Public keys that authenticated requests proved (set by the route registrar after Digest succeeded). */
 const provenCallers = new WeakMap<FastifyRequest, string>();

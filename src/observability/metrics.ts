@@ -1,3 +1,4 @@
+import { HttpRequestSeries } from './http-request-series.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the store reports at scrape time (read when `/metrics` is scraped, never on the hot path). */
@@ -64,8 +65,7 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 
  */
 export class PrivlinkMetrics {
   readonly registry = new Registry();
-  private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
-  private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  private readonly httpRequests = new HttpRequestSeries(DURATION_BUCKETS);
   private readonly passes: Counter<'kind' | 'outcome'>;
   private readonly passDuration: Histogram<'kind'>;
   private readonly takeovers: Counter<'kind'>;
@@ -79,27 +79,17 @@ export class PrivlinkMetrics {
   private readonly webhookAttempts: Counter<'outcome'>;
   private readonly webhookDuration: Histogram<'outcome'>;
   private readonly webhooksDisabled: Counter;
-  /** The HTTP series already used, by method, status and route: a request does not hash its labels again. */
-  private readonly httpSeries = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
   private sources: MetricsSources | undefined;
   private capacityRead: { at: number; figures: Promise<readonly CapacityFigures[]> } | undefined;
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry];
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'privlink_' });
-    this.httpRequests = new Counter({
-      name: 'privlink_http_requests_total',
-      help: 'Admin API requests answered, by route template, method and status.',
-      labelNames: ['method', 'route', 'status'],
-      registers,
-    });
-    this.httpDuration = new Histogram({
-      name: 'privlink_http_request_duration_seconds',
-      help: 'Time to answer an Admin API request, by route template, method and status.',
-      labelNames: ['method', 'route', 'status'],
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
+    this.httpRequests.register(
+      this.registry,
+      { name: 'privlink_http_requests_total', help: 'Admin API requests answered, by route template, method and status.' },
+      { name: 'privlink_http_request_duration_seconds', help: 'Time to answer an Admin API request, by route template, method and status.' },
+    );
     this.passes = new Counter({
       name: 'privlink_reconcile_passes_total',
       help: 'Reconcile passes, by work kind and outcome (done, requeue, error, dropped).',
@@ -267,16 +257,8 @@ export class PrivlinkMetrics {
 
   /** One answered request: `route` is the matched template, or UNMATCHED_ROUTE. */
   http(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`;
-    let series = this.httpSeries.get(key);
-    if (!series) {
-      const labels = { method: KNOWN_METHODS.has(method) ? method : 'OTHER', route, status: String(status) };
-      series = { count: this.httpRequests.labels(labels), duration: this.httpDuration.labels(labels) };
-      // Bounded: methods outside KNOWN_METHODS share one series, routes are templates, statuses few.
-      if (KNOWN_METHODS.has(method)) this.httpSeries.set(key, series);
-    }
-    series.count.inc();
-    series.duration.observe(seconds);
+    // Bounded: methods outside KNOWN_METHODS share one series, routes are templates, statuses few.
+    this.httpRequests.observe(KNOWN_METHODS.has(method) ? method : 'OTHER', route, status, seconds);
   }
 
   /** One reconcile pass of a key of `kind`. */

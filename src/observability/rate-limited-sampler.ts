@@ -20,13 +20,18 @@ export class RateLimitedSampler implements Sampler {
     this.last = now();
   }
 
-  shouldSample(_context: Context, _traceId: string, _name: string, _kind: SpanKind, _attributes: Attributes, _links: Link[]): SamplingResult {
+  /** Takes a token when one is there: whether a new trace may be kept now. */
+  admit(): boolean {
     const now = this.now();
     this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
     this.last = now;
-    if (this.tokens < 1) return { decision: SamplingDecision.NOT_RECORD };
+    if (this.tokens < 1) return false;
     this.tokens -= 1;
-    return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+    return true;
+  }
+
+  shouldSample(_context: Context, _traceId: string, _name: string, _kind: SpanKind, _attributes: Attributes, _links: Link[]): SamplingResult {
+    return { decision: this.admit() ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
   }
 
   toString(): string {

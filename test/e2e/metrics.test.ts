@@ -28,6 +28,17 @@ describe('GET /metrics (Prometheus text format, read by a real parser)', () => {
     const ok = { method: 'GET', route, status: '200' };
     assert.equal(afterwards.value('privlink_http_requests_total', ok) - before.value('privlink_http_requests_total', ok), 5);
     assert.equal(afterwards.count('privlink_http_request_duration_seconds', ok) - before.count('privlink_http_request_duration_seconds', ok), 5);
+    // The histogram's buckets are cumulative and end at +Inf with every observation; the sum is the
+    // time spent (each request took more than 0 s).
+    const buckets = afterwards.buckets('privlink_http_request_duration_seconds', ok);
+    assert.equal(buckets.at(-1)?.le, '+Inf');
+    assert.equal(buckets.at(-1)?.value, afterwards.count('privlink_http_request_duration_seconds', ok));
+    assert.deepEqual(
+      buckets.map((b) => b.le),
+      ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf'],
+    );
+    for (let i = 1; i < buckets.length; i++) assert.ok(buckets[i]!.value >= buckets[i - 1]!.value, `cumulative buckets: ${JSON.stringify(buckets)}`);
+    assert.ok(afterwards.sum('privlink_http_request_duration_seconds', ok) > before.sum('privlink_http_request_duration_seconds', ok));
     const notFound = { method: 'GET', route, status: '404' };
     assert.equal(afterwards.value('privlink_http_requests_total', notFound) - before.value('privlink_http_requests_total', notFound), 1);
     // Raw paths never become label values: only templates (and one value for unmatched paths).

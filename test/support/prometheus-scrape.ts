@@ -10,6 +10,10 @@ export interface Scrape {
   value(name: string, labels?: Record<string, string>): number;
   /** A histogram's observation count over samples whose labels include `labels`. */
   count(name: string, labels?: Record<string, string>): number;
+  /** A histogram's `_bucket` samples whose labels include `labels`, in the order served (`le` as written). */
+  buckets(name: string, labels?: Record<string, string>): Array<{ le: string; value: number }>;
+  /** A histogram's `_sum` over samples whose labels include `labels`. */
+  sum(name: string, labels?: Record<string, string>): number;
 }
 
 /** GETs `<baseUrl>/metrics` and parses the answer (an error body parses to no families). */
@@ -32,5 +36,7 @@ export async function scrape(baseUrl: string): Promise<Scrape> {
     families,
     value: (name, labels = {}) => matching(name, labels).reduce((sum, sample) => sum + Number(sample.value ?? 0), 0),
     count: (name, labels = {}) => matching(`${name}_count`, labels).reduce((sum, sample) => sum + Number(sample.value ?? 0), 0),
+    buckets: (name, labels = {}) => matching(`${name}_bucket`, labels).map((sample) => ({ le: sample.labels!.le!, value: Number(sample.value ?? 0) })),
+    sum: (name, labels = {}) => matching(`${name}_sum`, labels).reduce((sum, sample) => sum + Number(sample.value ?? 0), 0),
   };
 }
