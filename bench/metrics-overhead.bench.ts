@@ -258,11 +258,13 @@ try {
   // The verdict is on the profiled cost (the code's own share of the server's CPU, stable from run to
   // run); the CPU per request beside it shows the whole cost, indirect effects included, when the
   // control says the machine is quiet enough to read it (off against off within the target).
-  const floor = Math.abs(cost('again'));
+  // The floor is the control's widest cycle, not its median: a median near 0 with cycles at ±40 %
+  // says nothing about a 5 % difference.
+  const floor = Math.max(...perCycle('again').map(Math.abs));
   const wholeCost = floor <= MAX_COST ? `; CPU per request: metrics on ${fmt(cost('on') * 100, 1)} %, metrics + tracing ${fmt(cost('tracing') * 100, 1)} %` : '';
   console.log(
     `target: cost ≤ ${MAX_COST * 100} % — profiled: metrics on ${fmt(profiledCost('on') * 100, 1)} %, metrics + tracing (default sampling) ${fmt(profiledCost('tracing') * 100, 1)} %` +
-      `${wholeCost}; noise floor of the CPU per request (off against off) ${fmt(floor * 100, 1)} %${floor > MAX_COST ? ' (too high to read a 5 % cost from it)' : ''}; failures ${failures}: ` +
+      `${wholeCost}; noise floor of the CPU per request (off against off, widest cycle) ${fmt(floor * 100, 1)} %${floor > MAX_COST ? ' (too high to read a 5 % cost from it)' : ''}; failures ${failures}: ` +
       verdict(
         profiledCost('on') <= MAX_COST && profiledCost('tracing') <= MAX_COST && (floor > MAX_COST || (cost('on') <= MAX_COST && cost('tracing') <= MAX_COST)) && failures === 0,
       ),
