@@ -12,10 +12,13 @@ let home: { home: string; cleanup(): void };
 before(async () => {
   ({ location, drop } = await newStoreLocation());
   home = tempHome();
-  // A store one release behind: migrated, then the newest migration undone.
+  // A store two releases behind: migrated, then the two newest migrations undone.
   const store = await openStore(location);
-  await sql`delete from kysely_migration where name = '0017-appservices-access-list'`.execute(store.db);
+  await sql`delete from kysely_migration where name in ('0017-appservices-access-list', '0018-provider-accounts-clouds')`.execute(store.db);
   await sql`drop table appservices_access_list`.execute(store.db);
+  for (const column of ['subscription_id', 'tenant_id', 'client_id', 'client_secret', 'project_id', 'service_account_key']) {
+    await sql`alter table provider_accounts drop column ${sql.ref(column)}`.execute(store.db);
+  }
   // An app made before the app access list existed: the upgrade gives it 0.0.0.0/0.
   await sql`insert into organizations (id, name) values ('00000000000000000000000a', 'Upgrade Org')`.execute(store.db);
   await sql`insert into projects (id, org_id, name, host_suffix) values ('00000000000000000000000b', '00000000000000000000000a', 'Upgrade', 'upgr1')`.execute(store.db);
@@ -30,6 +33,8 @@ after(async () => {
   home?.cleanup();
 });
 
+const PENDING = '0017-appservices-access-list\n0018-provider-accounts-clouds\n';
+
 const migrate = (...flags: string[]) =>
   runInProcess(['migrate', ...flags, ...(location.kind === 'pglite' ? ['--data-dir', location.dataDir] : [])], {
     home: home.home,
@@ -40,16 +45,16 @@ describe('privlink migrate', { concurrency: false }, () => {
   test('--dry-run lists the pending migrations on stdout and changes nothing', async () => {
     const first = await migrate('--dry-run');
     assert.equal(first.code, 0, first.stderr);
-    assert.equal(first.stdout, '0017-appservices-access-list\n');
-    assert.match(first.stderr, /1 pending migration\(s\); nothing was changed/);
+    assert.equal(first.stdout, PENDING);
+    assert.match(first.stderr, /2 pending migration\(s\); nothing was changed/);
     const again = await migrate('--dry-run');
-    assert.equal(again.stdout, '0017-appservices-access-list\n', 'still pending: the dry run applied nothing');
+    assert.equal(again.stdout, PENDING, 'still pending: the dry run applied nothing');
   });
 
   test('without --dry-run it applies them; afterwards nothing is pending and the new table is there', async () => {
     const applied = await migrate();
     assert.equal(applied.code, 0, applied.stderr);
-    assert.equal(applied.stdout, '0017-appservices-access-list\n');
+    assert.equal(applied.stdout, PENDING);
     const after = await migrate('--dry-run');
     assert.equal(after.stdout, '');
     assert.match(after.stderr, /up to date/);
