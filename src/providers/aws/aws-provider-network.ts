@@ -58,19 +58,7 @@ async function subnetsOf(clients: RegionClients, vpcId: string): Promise<Subnet[
  * Idempotent: a repeated call after a crash finds the VPC by tag and adds only missing subnets.
  * Returns the subnet ids by availability zone name.
  */
-export function ensureProviderNetwork(clients: RegionClients, region: string): Promise<Map<string, string>> {
-  // Passes of this process for the same account and region share one set-up (the clients are
-  // cached per account and region); other replicas' passes may still race it (see below).
-  const running = settingUp.get(clients);
-  if (running) return running;
-  const setUp = makeProviderNetwork(clients, region).finally(() => settingUp.delete(clients));
-  settingUp.set(clients, setUp);
-  return setUp;
-}
-
-const settingUp = new WeakMap<RegionClients, Promise<Map<string, string>>>();
-
-async function makeProviderNetwork(clients: RegionClients, region: string): Promise<Map<string, string>> {
+export async function ensureProviderNetwork(clients: RegionClients, region: string): Promise<Map<string, string>> {
   let vpcId = await findProviderVpc(clients, region);
   if (!vpcId) {
     const created = await aws(() =>
