@@ -42,23 +42,32 @@ export class CustomerVpc implements CustomerSide {
   }
 
   /**
-   * For many endpoints (the scale benchmark): the default VPC and its subnets in the availability
-   * zones `serviceName` supports (DescribeVpcs, DescribeSubnets, DescribeVpcEndpointServices), read
-   * once; endpoints to services of the same region are then spread over these subnets.
+   * For many endpoints (the scale benchmark): the default VPC and its subnets with their zones
+   * (DescribeVpcs, DescribeSubnets), read once; `subnetsFor` then picks those a service supports.
    */
-  async defaultSubnets(serviceName: string): Promise<{ vpcId: string; subnetIds: string[] }> {
+  async defaultSubnets(): Promise<{ vpcId: string; subnets: Array<{ subnetId: string; zone: string }> }> {
     const vpcs = await this.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }));
     const vpcId = vpcs.Vpcs?.[0]?.VpcId;
     if (!vpcId) throw new FlowError('DescribeVpcs: no default VPC');
+    const found = await this.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
+    const subnets = (found.Subnets ?? [])
+      .filter((s) => s.AvailabilityZone !== undefined && s.SubnetId !== undefined)
+      .map((s) => ({ subnetId: s.SubnetId!, zone: s.AvailabilityZone! }))
+      .sort((a, b) => a.subnetId.localeCompare(b.subnetId));
+    return { vpcId, subnets };
+  }
+
+  /**
+   * The subnets among `subnets` in the availability zones `serviceName` supports
+   * (DescribeVpcEndpointServices, as a customer does before CreateVpcEndpoint: services placed in
+   * different provider accounts support different zones).
+   */
+  async subnetsFor(serviceName: string, subnets: ReadonlyArray<{ subnetId: string; zone: string }>): Promise<string[]> {
     const services = await this.ec2.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [serviceName] }));
     const zones = new Set(services.ServiceDetails?.[0]?.AvailabilityZones ?? []);
-    const subnets = await this.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
-    const subnetIds = (subnets.Subnets ?? [])
-      .filter((s) => s.AvailabilityZone !== undefined && zones.has(s.AvailabilityZone))
-      .map((s) => s.SubnetId!)
-      .sort();
-    if (subnetIds.length === 0) throw new FlowError(`no subnet of ${vpcId} in a zone of ${serviceName}`);
-    return { vpcId, subnetIds };
+    const subnetIds = subnets.filter((s) => zones.has(s.zone)).map((s) => s.subnetId);
+    if (subnetIds.length === 0) throw new FlowError(`no subnet of the default VPC in a zone of ${serviceName}`);
+    return subnetIds;
   }
 
   /** CreateVpcEndpoint (Interface) in one given subnet, without reading anything first; registers as `{id: vpce}`. */

@@ -27,6 +27,12 @@ export interface Store {
   readonly writes: WriteGeneration;
   /** Runs `work` in one transaction. On PGlite transactions are serialised. */
   transaction<T>(work: (trx: Transaction<Schema>) => Promise<T>): Promise<T>;
+  /**
+   * Runs read-only `work` in one `repeatable read, read only` transaction: a consistent picture of
+   * what was committed when it began, without taking locks, and not counted as a write of this
+   * process (read caches stay warm). A write inside it fails.
+   */
+  readConsistent<T>(work: (trx: Transaction<Schema>) => Promise<T>): Promise<T>;
   /** Tells every process sharing the store (this one included). Call after the change committed. */
   notify(channel: string, payload: string): Promise<void>;
   /** Subscribes to `channel`; returns an unsubscribe function. */
@@ -105,6 +111,7 @@ async function openPGlite(dataDir: string): Promise<Store> {
         .transaction()
         .execute(work)
         .finally(() => writes.bump()),
+    readConsistent: (work) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work),
     async notify(channel, payload) {
       bus.emit(channel, payload);
     },
@@ -141,6 +148,7 @@ async function openPostgres(url: string): Promise<Store> {
         .transaction()
         .execute(work)
         .finally(() => writes.bump()),
+    readConsistent: (work) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work),
     async notify(channel, payload) {
       await pool.query('select pg_notify($1, $2)', [channel, payload]);
     },

@@ -3,6 +3,7 @@ import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws
 import { test } from 'node:test';
 import { AtlasClient } from '../../src/client/atlas-client.js';
 import { until } from '../support/full-stack.js';
+import { scrape } from '../support/prometheus-scrape.js';
 import { startServer } from '../support/server-process.js';
 import { testBackend } from '../support/test-store.js';
 
@@ -53,6 +54,85 @@ if (testBackend() === 'postgres') {
     } finally {
       await second?.stop();
       await first.destroy();
+    }
+  });
+
+  test('a replica killed while it holds leases: a live replica takes its work over within the lease time, nothing stuck, nothing made twice', async () => {
+    const LEASE_MS = 3000;
+    const regions = ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1'];
+    // The local cloud and the API in one process that reconciles nothing; two reconciling replicas
+    // beside it. The doomed one dies (SIGKILL) right after its first cloud create, before the
+    // store knows of it; the survivor is frozen (SIGSTOP) while the doomed one claims, so the
+    // doomed one surely holds leases when it dies, then thawed: a live replica, not a restart.
+    const host = await startServer({ args: ['--no-reconciler'] });
+    const replica = (env: Record<string, string>) =>
+      startServer({
+        location: host.location,
+        dataDir: host.dataDir,
+        args: ['--no-localcloud'],
+        env: { PRIVLINK_AWS_ENDPOINT: host.localCloudUrl!, PRIVLINK_RECONCILER_LEASE_MS: String(LEASE_MS), PRIVLINK_RECONCILER_WORKERS: '4', ...env },
+      });
+    let doomed: Awaited<ReturnType<typeof startServer>> | undefined;
+    let survivor: Awaited<ReturnType<typeof startServer>> | undefined;
+    try {
+      survivor = await replica({});
+      doomed = await replica({ PRIVLINK_TEST_CRASH_AT: 'after-create-endpoint-service' });
+      const client = new AtlasClient({ baseUrl: host.apiUrl, publicKey: host.bootstrap.publicKey, privateKey: host.bootstrap.privateKey });
+      // A pool account with keys every replica holds (the local cloud's customer account, so that
+      // the test can read what was made in it with the same keys).
+      const keys = host.bootstrap.localCloud!.customer;
+      const added = await client.post(`/api/atlas/v2/orgs/${host.bootstrap.orgId}/privlink/providerAccounts`, {
+        name: 'pool-a',
+        kind: 'ACCESS_KEY',
+        accessKeyId: keys.accessKeyId,
+        secretAccessKey: keys.secretAccessKey,
+      });
+      assert.equal(added.status, 201, added.text);
+      survivor.child.kill('SIGSTOP');
+      const project = `/api/atlas/v2/groups/${host.bootstrap.projectId}`;
+      const ids: string[] = [];
+      for (const region of regions) {
+        const res = await client.post(`${project}/privateEndpoint/endpointService`, { providerName: 'AWS', region });
+        assert.equal(res.status, 201, res.text);
+        ids.push((res.json as { id: string }).id);
+      }
+      const death = await Promise.race([
+        doomed.exited,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the doomed replica did not crash:\n${doomed!.output()}`)), 30_000)),
+      ]);
+      const diedAt = Date.now();
+      assert.equal(death.signal, 'SIGKILL');
+      survivor.child.kill('SIGCONT');
+
+      // Every service becomes AVAILABLE; the one cut off mid-create only after its lease lapsed.
+      for (const id of ids) {
+        const ready = await until(
+          () => client.get(`${project}/privateEndpoint/AWS/endpointService/${id}`),
+          (r) => ['AVAILABLE', 'FAILED'].includes((r.json as { status: string }).status),
+          LEASE_MS + 30_000,
+        );
+        assert.equal((ready.json as { status: string }).status, 'AVAILABLE', ready.text);
+      }
+      const handedOverMs = Date.now() - diedAt;
+      // The lease time, the survivor's idle poll (at most 1 s) and its passes; far from the
+      // minutes a stuck item would take (a resync).
+      assert.ok(handedOverMs < LEASE_MS + 10_000, `all AVAILABLE ${handedOverMs} ms after the crash`);
+      const takeovers = (await scrape(survivor.apiUrl)).value('privlink_reconcile_lease_takeovers_total');
+      assert.ok(takeovers >= 1, `the survivor took at least one lapsed lease over (metrics: ${takeovers})`);
+
+      // The service created in the cloud just before the crash was adopted, not made again.
+      for (const region of regions) {
+        const elb = new ElasticLoadBalancingV2Client({ endpoint: host.localCloudUrl!, region, maxAttempts: 1, credentials: keys });
+        const lbs = (await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? [];
+        elb.destroy();
+        assert.equal(lbs.length, 1, `${region}: exactly one load balancer`);
+      }
+      client.close();
+    } finally {
+      if (survivor) survivor.child.kill('SIGCONT');
+      await survivor?.stop();
+      await doomed?.stop();
+      await host.destroy();
     }
   });
 

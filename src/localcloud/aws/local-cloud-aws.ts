@@ -8,13 +8,13 @@ import { toStoredFault, type FaultSpec } from '../common/faults.js';
 import { setZoneState, type ZoneState } from './zone-outages.js';
 import { allRegions } from './geography.js';
 import { accessKeyId, accountId, secretAccessKey } from './ids.js';
-import { advanceDueRows } from './lazy-transitions.js';
+import { advanceDueRows, nextDueAt } from './lazy-transitions.js';
 import { loopbackRanges } from '../common/loopback.js';
 import { answerQuery, type PipelineOptions } from './request-pipeline.js';
 import { EMULATOR_LOCK_KEYS, takeEmulatorLock } from '../common/emulator-lock.js';
 import { repositories } from './store/repositories.js';
 import { migrateLocalCloud } from './store/migrations/index.js';
-import { inLocalCloudTransaction, localCloudDb } from './store/schema.js';
+import { inLocalCloudTransaction, localCloudDb, readLocalCloud } from './store/schema.js';
 import { buildSnapshot } from './snapshot.js';
 import { answerServiceQuotas, SERVICE_QUOTAS_TARGET } from './servicequotas/service-quotas.js';
 import { EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
@@ -257,14 +257,20 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
       await setting(SETTING.unavailableWindowMs, String(ms));
     },
     async snapshot() {
+      // Lazy transitions that fell due are applied first, under the emulator lock as a request
+      // applies them, and only when there are some. The picture itself is read without the lock
+      // (one consistent read-only transaction): it is taken after every change, and holding the
+      // lock for it would stall every request while it reads all the tables.
       let advanced = false;
-      const snapshot = await inLocalCloudTransaction(store, async (trx) => {
-        await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
-        const repos = repositories(trx);
-        const at = now();
-        advanced = await advanceDueRows(repos, at, (await readSettings(repos.control)).delays);
-        return buildSnapshot(repos, at, loopback);
-      });
+      const due = await nextDueAt(repositories(db));
+      if (due && due.getTime() <= now().getTime()) {
+        advanced = await inLocalCloudTransaction(store, async (trx) => {
+          await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
+          const repos = repositories(trx);
+          return advanceDueRows(repos, now(), (await readSettings(repos.control)).delays);
+        });
+      }
+      const snapshot = await readLocalCloud(store, (trx) => buildSnapshot(repositories(trx), now(), loopback));
       if (advanced) await changed().catch(() => undefined);
       return snapshot;
     },

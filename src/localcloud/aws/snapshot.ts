@@ -31,11 +31,14 @@ export async function buildSnapshot(repos: Repositories, now: Date, range: Loopb
     privateIp: eni.privateIp,
     loopbackAddress: loopback(vpcById.get(eni.vpcId), eni.privateIp),
   });
-  const interfacesOf = (ownerId: string) => interfaces.filter((eni) => eni.ownerId === ownerId && !down.has(eni.availabilityZone)).map(toInterface);
+  // Grouped once: the snapshot is built on every change, so it must stay linear in the number of rows.
+  const interfacesByOwner = groupBy(interfaces, (eni) => eni.ownerId);
+  const interfacesOf = (ownerId: string) => (interfacesByOwner.get(ownerId) ?? []).filter((eni) => !down.has(eni.availabilityZone)).map(toInterface);
 
   const rules = await repos.network.listRules();
+  const rulesByGroup = groupBy(rules, (r) => r.groupId);
   const securityGroups = (await repos.network.allSecurityGroups()).map((g) => {
-    const mine = rules.filter((r) => r.groupId === g.groupId);
+    const mine = rulesByGroup.get(g.groupId) ?? [];
     const shape = (r: (typeof rules)[number]) => ({
       ipProtocol: r.ipProtocol,
       fromPort: r.fromPort,
@@ -56,7 +59,7 @@ export async function buildSnapshot(repos: Repositories, now: Date, range: Loopb
   });
 
   const groups = await repos.loadBalancers.allTargetGroups();
-  const targets = await repos.loadBalancers.listTargets(groups.map((g) => g.arn));
+  const targetsByGroup = groupBy(await repos.loadBalancers.listTargets(groups.map((g) => g.arn)), (t) => t.targetGroupArn);
   const groupView = new Map<string, { readonly proxyProtocol: boolean; readonly targets: readonly SnapshotTarget[] }>(
     groups.map((g) => {
       const vpc = vpcById.get(g.vpcId);
@@ -65,8 +68,8 @@ export async function buildSnapshot(repos: Repositories, now: Date, range: Loopb
         g.arn,
         {
           proxyProtocol: g.attributes['proxy_protocol_v2.enabled'] === 'true',
-          targets: targets
-            .filter((t) => t.targetGroupArn === g.arn && !(t.availabilityZone && down.has(t.availabilityZone)))
+          targets: (targetsByGroup.get(g.arn) ?? [])
+            .filter((t) => !(t.availabilityZone && down.has(t.availabilityZone)))
             .map((t) => {
               const address = parseIpv4(t.targetId);
               const inside = address !== undefined && cidr !== undefined && cidrContainsAddress(cidr, address);
@@ -78,7 +81,8 @@ export async function buildSnapshot(repos: Repositories, now: Date, range: Loopb
   );
 
   const lbs = await repos.loadBalancers.allLoadBalancers();
-  const listeners = await repos.loadBalancers.listListeners(lbs.map((lb) => lb.arn));
+  const lbByArn = new Map(lbs.map((lb) => [lb.arn, lb]));
+  const listenersByLb = groupBy(await repos.loadBalancers.listListeners(lbs.map((lb) => lb.arn)), (l) => l.loadBalancerArn);
   const loadBalancers = lbs.map((lb) => ({
     cloud: 'AWS' as const,
     loadBalancerId: lb.arn,
@@ -90,15 +94,16 @@ export async function buildSnapshot(repos: Repositories, now: Date, range: Loopb
     dnsName: lb.dnsName,
     securityGroupIds: lb.securityGroups,
     networkInterfaces: interfacesOf(lb.arn),
-    ports: listeners
-      .filter((l) => l.loadBalancerArn === lb.arn && groupView.has(l.targetGroupArn))
+    ports: (listenersByLb.get(lb.arn) ?? [])
+      .filter((l) => groupView.has(l.targetGroupArn))
       .map((l) => ({ id: l.arn, port: l.port, protocol: l.protocol, ...groupView.get(l.targetGroupArn)! })),
   }));
 
   const services = await repos.endpoints.allServices();
+  const permissionsByService = groupBy(await repos.endpoints.allPermissions(), (p) => p.serviceId);
   const endpointServices: SnapshotService[] = [];
   for (const s of services) {
-    const zones = new Set(s.loadBalancerArns.flatMap((arn) => lbs.find((lb) => lb.arn === arn)?.subnets.map((sub) => sub.zoneName) ?? []));
+    const zones = new Set(s.loadBalancerArns.flatMap((arn) => lbByArn.get(arn)?.subnets.map((sub) => sub.zoneName) ?? []));
     endpointServices.push({
       cloud: 'AWS',
       serviceId: s.serviceId,
@@ -109,7 +114,7 @@ export async function buildSnapshot(repos: Repositories, now: Date, range: Loopb
       acceptanceRequired: s.acceptanceRequired,
       loadBalancerIds: s.loadBalancerArns,
       availabilityZones: [...zones].sort(),
-      allowedPrincipals: (await repos.endpoints.listPermissions(s.serviceId)).map((p) => p.principal),
+      allowedPrincipals: (permissionsByService.get(s.serviceId) ?? []).map((p) => p.principal),
       proxyProtocol: false,
     });
   }
@@ -118,7 +123,7 @@ export async function buildSnapshot(repos: Repositories, now: Date, range: Loopb
     const enis = interfacesOf(e.vpcEndpointId);
     const region = findRegion(e.region);
     // The endpoint's DNS names stay those of all its zones, impaired ones included.
-    const allZones = new Set(interfaces.filter((eni) => eni.ownerId === e.vpcEndpointId).map((eni) => eni.availabilityZone));
+    const allZones = new Set((interfacesByOwner.get(e.vpcEndpointId) ?? []).map((eni) => eni.availabilityZone));
     const zones = region ? region.zones.map((z) => z.zoneName).filter((z) => allZones.has(z)) : [];
     return {
       cloud: 'AWS' as const,
@@ -202,4 +207,16 @@ async function buildReach(repos: Repositories, now: Date, vpcById: ReadonlyMap<s
     reach.push({ fromNetworkId: vpc.vpcId, fromCidr: vpc.cidrBlock, toNetworkId: onPremises.gatewayId, toCidr: onPremises.cidrBlock, via: onPremises.gatewayId });
   }
   return reach;
+}
+
+/** `items` grouped by `key`, each group in `items`' order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }

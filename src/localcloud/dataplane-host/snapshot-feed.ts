@@ -9,9 +9,25 @@ import { CoalescedPass } from '../dataplane/coalesced-pass.js';
  * net (5 s: each pass reads three clouds' tables, which an idle process should not do twice a
  * second) — and hands each one
  * that differs from the last (ignoring `takenAt`) to `publish`. Passes never overlap: a change
- * during a pass makes one more pass. `latest` is the last snapshot taken.
+ * during a pass makes one more pass. Passes are paced once they get heavy: when passes took half
+ * of the last second or more, the next one starts no sooner than the previous one's duration (at
+ * most `MAX_REST_MS`) after it ended, so a stream of changes over a large cloud keeps the feed to
+ * about half of a core instead of all of it. A small cloud's passes take milliseconds and are
+ * never held back: a change shows in the data plane one pass after it is committed. `latest` is
+ * the last snapshot taken.
  */
+/** The longest rest between two passes, however long the last one took (ms). */
+const MAX_REST_MS = 1000;
+/** Passes rest only once they took at least this share of the last `BUSY_WINDOW_MS`. */
+const BUSY_SHARE = 0.5;
+const BUSY_WINDOW_MS = 1000;
+
 export class SnapshotFeed {
+  private lastPassMs = 0;
+  private lastPassEnd = 0;
+  /** Start and end of the recent passes (within BUSY_WINDOW_MS), oldest first. */
+  private readonly recent: Array<{ start: number; end: number }> = [];
+  private endRest: (() => void) | undefined;
   private current: DataPlaneSnapshot | undefined;
   private published: string | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -43,7 +59,9 @@ export class SnapshotFeed {
     this.unsubscribe?.();
     clearInterval(this.poll);
     clearTimeout(this.transition);
-    await this.passes.stop();
+    const stopping = this.passes.stop();
+    this.endRest?.();
+    await stopping;
   }
 
   /** The last snapshot taken (undefined before the first). */
@@ -57,6 +75,37 @@ export class SnapshotFeed {
   }
 
   private async pass(): Promise<void> {
+    const rest = this.busy() ? Math.min(this.lastPassMs, MAX_REST_MS) - (Date.now() - this.lastPassEnd) : 0;
+    if (rest > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, rest);
+        this.endRest = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.endRest = undefined;
+      if (this.passes.isStopped) return;
+    }
+    const started = Date.now();
+    try {
+      await this.takeAndPublish();
+    } finally {
+      this.lastPassEnd = Date.now();
+      this.lastPassMs = this.lastPassEnd - started;
+      this.recent.push({ start: started, end: this.lastPassEnd });
+    }
+  }
+
+  /** Whether passes took at least BUSY_SHARE of the last BUSY_WINDOW_MS. */
+  private busy(): boolean {
+    const since = Date.now() - BUSY_WINDOW_MS;
+    while (this.recent.length > 0 && this.recent[0]!.end <= since) this.recent.shift();
+    const busyMs = this.recent.reduce((sum, pass) => sum + (pass.end - Math.max(pass.start, since)), 0);
+    return busyMs >= BUSY_SHARE * BUSY_WINDOW_MS;
+  }
+
+  private async takeAndPublish(): Promise<void> {
     const snapshot = await this.source.snapshot();
     this.current = snapshot;
     const shape = JSON.stringify({ ...snapshot, takenAt: undefined });

@@ -71,6 +71,12 @@ export class EndpointsRepository {
     return rows.map((row) => ({ serviceId: row.service_id, principal: row.principal, permissionId: row.permission_id, createdAt: row.created_at }));
   }
 
+  /** Every service's permissions (the data-plane snapshot's one read of them), in listPermissions' order per service. */
+  async allPermissions(): Promise<ServicePermission[]> {
+    const rows = await this.db.selectFrom('lc_service_permissions').selectAll().orderBy('service_id').orderBy('created_at').orderBy('principal').execute();
+    return rows.map((row) => ({ serviceId: row.service_id, principal: row.principal, permissionId: row.permission_id, createdAt: row.created_at }));
+  }
+
   /** Adds the principal unless present; returns whether it was added. */
   async addPermission(permission: ServicePermission): Promise<boolean> {
     const result = await this.db

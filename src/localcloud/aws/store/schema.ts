@@ -357,6 +357,11 @@ export function inLocalCloudTransaction<T>(store: Store, work: (trx: Transaction
   return store.transaction((trx) => work(trx.withTables<LocalCloudSchema>()));
 }
 
+/** Runs read-only `work` on a consistent picture of the local cloud's committed tables, without the emulator lock (Store.readConsistent). */
+export function readLocalCloud<T>(store: Store, work: (trx: Transaction<LocalCloudDatabase>) => Promise<T>): Promise<T> {
+  return store.readConsistent((trx) => work(trx.withTables<LocalCloudSchema>()));
+}
+
 /** JSON text for a jsonb column. */
 export function json(value: unknown): string {
   return JSON.stringify(value);
