@@ -6,7 +6,7 @@ import { Body, H3 } from '@leafygreen-ui/typography';
 import { useState } from 'react';
 import type { AWSInterfaceEndpointWire, AzurePrivateEndpointWire, EndpointServiceWire } from '../../../src/api/atlas/wire/private-endpoints.wire.js';
 import { AwsEndpointFields, AzureEndpointFields } from '../EndpointFields';
-import { providerLabel, replaceEndpoint, servicesKey } from '../endpoints';
+import { endpointKey, providerLabel, replaceEndpoint, servicesKey } from '../endpoints';
 import { useWizardAction } from '../WizardDialog';
 
 /**
@@ -51,6 +51,9 @@ export function EditPrivateEndpoint({ groupId, service, endpoint, onClose }: Pro
   const save = () =>
     run(async () => {
       await replaceEndpoint(groupId, service.cloudProvider, service.id, oldId, body);
+      // The old endpoint's status is read again at once: it is DELETING now, not the Available
+      // its settled query last saw (which would otherwise show until its next slow refetch).
+      await client.invalidateQueries({ queryKey: endpointKey(groupId, service.id, oldId) });
       await client.invalidateQueries({ queryKey: servicesKey(groupId) });
       onClose();
     });
