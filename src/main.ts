@@ -35,6 +35,7 @@ import { GcpClientPool, GcpClients } from './providers/gcp/gcp-clients.js';
 import { GcpProvider } from './providers/gcp/gcp.provider.js';
 import { providerRegistry } from './providers/provider-registry.js';
 import type { ClusterRuntime } from './reconciler/cluster.reconciler.js';
+import { publishedAddresses, publishingRuntime, remoteRuntime, serveNodeRequests, type PublishingRuntime } from './reconciler/published-nodes.js';
 import { Controller } from './reconciler/controller.js';
 import { CrashPoints } from './reconciler/crash-points.js';
 import type { ListenerDirectory, ReconcileContext } from './reconciler/reconcile-context.js';
@@ -182,6 +183,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     // the registrations it concerns are reconciled at once, not at the next resync.
     const endpointWatch = new CloudEndpointWatch(store, log.child({ component: 'cloud-endpoint-watch' }));
     let watched = Promise.resolve();
+    let publishedNodes: PublishingRuntime | undefined;
     // The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread.
     const dataPlane = await DataPlaneHost.start({
       dns: { address: DNS_HOST, port: config.dnsPort, ttl: DNS_TTL },
@@ -215,6 +217,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       log,
       logLevel: config.logLevel,
       onRestart: async () => {
+        // The nodes come back on new ports: the old addresses are no longer where they listen.
+        await publishedNodes?.clear();
         await resyncClusters(store);
         await store.notify(WORK_CHANNEL, '');
       },
@@ -222,6 +226,14 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     });
     closers.push(() => dataPlane.close());
     const runtime = localCloud ? dataPlane : null;
+    // The process with the local cloud runs its simulated nodes and publishes where they listen,
+    // for replicas without one (they ask for a cluster's nodes on NODES_CHANNEL).
+    if (runtime) {
+      publishedNodes = publishingRuntime(store, runtime);
+      await publishedNodes.clear();
+      closers.push(await serveNodeRequests(store, publishedNodes, log.child({ component: 'simulated-nodes' })));
+    }
+    const nodesElsewhere = !runtime && config.aws.mode === 'local';
 
     const crash = new CrashPoints(config.testing.crashAt);
     let controller: Controller | undefined;
@@ -235,8 +247,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         ...(hooks.onProviderCall ? { onCall: (operation: string) => hooks.onProviderCall!('AWS', operation) } : {}),
       });
       closers.push(async () => pool.destroy());
-      const listeners: ListenerDirectory = listenerDirectory(store, runtime ?? undefined);
-      const clusterRuntime: ClusterRuntime = runtime ?? { ensure: async () => false, remove: async () => undefined };
+      const listeners: ListenerDirectory = listenerDirectory(store, runtime ?? undefined, nodesElsewhere ? publishedAddresses(store) : undefined);
+      const clusterRuntime: ClusterRuntime = publishedNodes ?? (nodesElsewhere ? remoteRuntime(store) : { ensure: async () => false, remove: async () => undefined });
       const azureClients =
         config.azure.mode === 'real'
           ? new AzureClients({ subscriptionId: config.azure.subscriptionId!, endpoint: undefined, servicePrincipal: undefined, ca: undefined })

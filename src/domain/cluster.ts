@@ -246,6 +246,14 @@ export function isSharedTier(spec: ClusterSpec): boolean {
   return spec.replicationSpecs.some((replication) => replication.regionConfigs.some((config) => config.tenant));
 }
 
+/**
+ * The targets the local cloud runs a simulated node for: every addressable target but the BI
+ * Connector; none for a cluster whose nodes are real (`privlinkTargets`) or a shared tier.
+ */
+export function simulatedNodeTargets(spec: ClusterSpec): readonly AddressableTarget[] {
+  return spec.targets || isSharedTier(spec) ? [] : addressableTargets(spec).filter((t) => t.kind !== 'biConnector');
+}
+
 /** Every distinct (provider, region) the cluster has nodes in, in first-seen order. */
 export function clusterRegions(spec: ClusterSpec): ReadonlyArray<{ provider: CloudProvider; regionName: string }> {
   const out: Array<{ provider: CloudProvider; regionName: string }> = [];

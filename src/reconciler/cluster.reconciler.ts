@@ -6,16 +6,22 @@ import { clusterRegions } from '../domain/cluster.js';
 import type { ClusterRecord } from '../domain/cluster.js';
 import type { Repositories } from '../store/repositories.js';
 import { repositories } from '../store/repositories.js';
-import { DONE, type Outcome, type ReconcileFunction } from './outcome.js';
+import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
 import type { ReconcileContext } from './reconcile-context.js';
 
 /** Runs (or stops) what backs a cluster's nodes; the local cloud's simulated nodes or nothing. */
 export interface ClusterRuntime {
-  /** Makes the cluster's nodes run (idempotent); true when their addresses changed. */
-  ensure(cluster: ClusterRecord): Promise<boolean>;
+  /**
+   * Makes the cluster's nodes run (idempotent); true when their addresses changed, `'pending'`
+   * when another process runs them and has not said where yet (the cluster is not ready).
+   */
+  ensure(cluster: ClusterRecord): Promise<boolean | 'pending'>;
   /** Stops the cluster's nodes (idempotent). */
   remove(clusterId: string): Promise<void>;
 }
+
+/** How soon a cluster whose nodes another process has not started yet is looked at again. */
+const NODES_PENDING_RETRY_MS = 2000;
 
 /**
  * Reconciles one cluster: CREATING/UPDATING → IDLE once its nodes run; DELETING → gone once they
@@ -45,6 +51,8 @@ export function clusterReconciler(ctx: ReconcileContext, runtime: ClusterRuntime
       return DONE;
     }
     const moved = await runtime.ensure(cluster);
+    // The process running the nodes wakes this cluster once they run; the retry is a fallback.
+    if (moved === 'pending') return requeueAfter(NODES_PENDING_RETRY_MS);
     if (moved && cluster.stateName === 'IDLE') {
       // Nodes (re)started on new addresses: their endpoint services re-register the targets.
       await inTransaction(ctx, (uow) => wakeServices(uow, cluster));
@@ -82,7 +90,8 @@ async function event(tx: Repositories, cluster: ClusterRecord, type: 'CLUSTER_RE
   if (project) await recordEvent(tx, { orgId: project.orgId, projectId: project.id, type, targetId: cluster.id, payload: { clusterName: cluster.name } }, now);
 }
 
-async function wakeServices(uow: UnitOfWork, cluster: ClusterRecord): Promise<void> {
+/** Enqueues the endpoint services of the cluster's regions (their listeners follow its nodes). */
+export async function wakeServices(uow: UnitOfWork, cluster: ClusterRecord): Promise<void> {
   for (const region of clusterRegions(cluster.spec)) {
     const service = await uow.repos.privateEndpoints.findServiceByRegion(cluster.projectId, region.provider, region.regionName);
     if (service) await uow.enqueue(ENDPOINT_SERVICE_WORK, service.id);

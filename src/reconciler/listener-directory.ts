@@ -23,17 +23,30 @@ export interface SimulatedNodeAddresses {
  * region, the target behind it — a simulated node (which wants the PROXY v2 header), or the
  * cluster's real `host:port` target (`privlinkTargets`, no PROXY header). The `-lb` port of a
  * sharded cluster forwards to all its mongos of the region. Targets whose node does not run yet
- * are left out; the service is reconciled again when they start.
+ * are left out; the service is reconciled again when they start. Without `nodes` (the local cloud
+ * runs in another process) `published` says where that process runs them.
  */
-export function listenerDirectory(store: Store, nodes: SimulatedNodeAddresses | undefined): ListenerDirectory {
+export function listenerDirectory(
+  store: Store,
+  nodes: SimulatedNodeAddresses | undefined,
+  published?: { nodesOf(clusterId: string): Promise<Record<string, { host: string; port: number }>> },
+): ListenerDirectory {
   return {
     async listenersFor(service: EndpointServiceRecord): Promise<ListenerSpec[]> {
       const repos = repositories(store.db);
       const allocations = await repos.ports.listRegion(service.projectId, service.provider, service.regionName);
       const clusters = new Map<string, ClusterRecord | undefined>();
+      // Nodes that run in another process: where it published them, read once per cluster.
+      const elsewhere = new Map<string, SimulatedNodeAddresses>();
       const out: ListenerSpec[] = [];
       for (const allocation of allocations) {
-        if (!clusters.has(allocation.clusterId)) clusters.set(allocation.clusterId, await repos.clusters.findById(allocation.clusterId));
+        if (!clusters.has(allocation.clusterId)) {
+          clusters.set(allocation.clusterId, await repos.clusters.findById(allocation.clusterId));
+          if (!nodes && published) {
+            const addresses = await published.nodesOf(allocation.clusterId);
+            elsewhere.set(allocation.clusterId, { addressOf: (_clusterId, name) => addresses[name] });
+          }
+        }
         const cluster = clusters.get(allocation.clusterId);
         if (!cluster || cluster.deleteRequested) continue;
         const names =
@@ -44,7 +57,7 @@ export function listenerDirectory(store: Store, nodes: SimulatedNodeAddresses | 
             : [allocation.targetName];
         const targets: ListenerTarget[] = [];
         for (const name of names) {
-          const target = await targetOf(cluster, name, nodes);
+          const target = await targetOf(cluster, name, nodes ?? elsewhere.get(cluster.id));
           if (target) targets.push(target);
         }
         if (targets.length > 0) out.push({ port: allocation.port, targets, proxyProtocol: !cluster.spec.targets });

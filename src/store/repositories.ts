@@ -14,6 +14,7 @@ import { ProviderAccountsRepository } from './provider-accounts.repository.js';
 import { ServerlessEndpointsRepository } from './serverless-endpoints.repository.js';
 import { ServerlessInstancesRepository } from './serverless-instances.repository.js';
 import { SettingsRepository } from './settings.repository.js';
+import { SimulatedNodesRepository } from './simulated-nodes.repository.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 import { WorkQueueRepository } from './work-queue.repository.js';
 
@@ -36,6 +37,7 @@ export interface Repositories {
   readonly accessList: AccessListRepository;
   readonly webhooks: WebhooksRepository;
   readonly consoleUsers: ConsoleUsersRepository;
+  readonly simulatedNodes: SimulatedNodesRepository;
 }
 
 export function repositories(db: Executor): Repositories {
@@ -57,5 +59,6 @@ export function repositories(db: Executor): Repositories {
     accessList: new AccessListRepository(db),
     webhooks: new WebhooksRepository(db),
     consoleUsers: new ConsoleUsersRepository(db),
+    simulatedNodes: new SimulatedNodesRepository(db),
   };
 }

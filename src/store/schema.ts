@@ -243,6 +243,7 @@ export interface AccessListEntriesTable {
 }
 
 export interface Schema {
+  simulated_node_addresses: SimulatedNodeAddressesTable;
   provider_quota_readings: ProviderQuotaReadingsTable;
   provider_accounts: ProviderAccountsTable;
   provider_placements: ProviderPlacementsTable;
@@ -274,6 +275,14 @@ export interface Schema {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+}
+
+/** Where a simulated node of the local cloud listens (migration 0019); `owner_id` is its cluster. */
+export interface SimulatedNodeAddressesTable {
+  owner_id: string;
+  target_name: string;
+  host: string;
+  port: number;
 }
 
 /** A project webhook (migration 0013). `secret` signs deliveries and is never returned by the API after creation. */

@@ -12,10 +12,11 @@ let home: { home: string; cleanup(): void };
 before(async () => {
   ({ location, drop } = await newStoreLocation());
   home = tempHome();
-  // A store two releases behind: migrated, then the two newest migrations undone.
+  // A store three releases behind: migrated, then the three newest migrations undone.
   const store = await openStore(location);
-  await sql`delete from kysely_migration where name in ('0017-appservices-access-list', '0018-provider-accounts-clouds')`.execute(store.db);
+  await sql`delete from kysely_migration where name in ('0017-appservices-access-list', '0018-provider-accounts-clouds', '0019-simulated-node-addresses')`.execute(store.db);
   await sql`drop table appservices_access_list`.execute(store.db);
+  await sql`drop table simulated_node_addresses`.execute(store.db);
   for (const column of ['subscription_id', 'tenant_id', 'client_id', 'client_secret', 'project_id', 'service_account_key']) {
     await sql`alter table provider_accounts drop column ${sql.ref(column)}`.execute(store.db);
   }
@@ -33,7 +34,7 @@ after(async () => {
   home?.cleanup();
 });
 
-const PENDING = '0017-appservices-access-list\n0018-provider-accounts-clouds\n';
+const PENDING = '0017-appservices-access-list\n0018-provider-accounts-clouds\n0019-simulated-node-addresses\n';
 
 const migrate = (...flags: string[]) =>
   runInProcess(['migrate', ...flags, ...(location.kind === 'pglite' ? ['--data-dir', location.dataDir] : [])], {
@@ -46,7 +47,7 @@ describe('privlink migrate', { concurrency: false }, () => {
     const first = await migrate('--dry-run');
     assert.equal(first.code, 0, first.stderr);
     assert.equal(first.stdout, PENDING);
-    assert.match(first.stderr, /2 pending migration\(s\); nothing was changed/);
+    assert.match(first.stderr, /3 pending migration\(s\); nothing was changed/);
     const again = await migrate('--dry-run');
     assert.equal(again.stdout, PENDING, 'still pending: the dry run applied nothing');
   });

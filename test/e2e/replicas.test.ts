@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
-import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeListenersCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { test } from 'node:test';
 import { AtlasClient } from '../../src/client/atlas-client.js';
+import { customerEndpoint } from '../support/customer-vpc.js';
+import { privateDns } from '../support/driver-dns.js';
 import { until } from '../support/full-stack.js';
 import { scrape } from '../support/prometheus-scrape.js';
 import { startServer } from '../support/server-process.js';
@@ -132,6 +136,93 @@ if (testBackend() === 'postgres') {
       if (survivor) survivor.child.kill('SIGCONT');
       await survivor?.stop();
       await doomed?.stop();
+      await host.destroy();
+    }
+  });
+
+  test("a replica without the local cloud reconciles a cluster and its endpoint service: the nodes run in the local cloud's process, the listeners point at them, the driver connects", async () => {
+    // Every pass is the replica's: the process with the local cloud reconciles nothing, it only
+    // runs the simulated nodes the replica asks for and publishes where they listen.
+    const host = await startServer({ args: ['--no-reconciler'] });
+    let replica: Awaited<ReturnType<typeof startServer>> | undefined;
+    const dns = privateDns(host.dnsPort);
+    try {
+      replica = await startServer({ location: host.location, dataDir: host.dataDir, args: ['--no-localcloud'], env: { PRIVLINK_AWS_ENDPOINT: host.localCloudUrl! } });
+      const client = new AtlasClient({ baseUrl: replica.apiUrl, publicKey: host.bootstrap.publicKey, privateKey: host.bootstrap.privateKey });
+      // Its one pool account: the local cloud's provider account, whose keys the test reads with.
+      const keys = host.bootstrap.localCloud!.provider;
+      const added = await client.post(`/api/atlas/v2/orgs/${host.bootstrap.orgId}/privlink/providerAccounts`, {
+        name: 'pool-a',
+        kind: 'ACCESS_KEY',
+        accessKeyId: keys.accessKeyId,
+        secretAccessKey: keys.secretAccessKey,
+      });
+      assert.equal(added.status, 201, added.text);
+      const project = `/api/atlas/v2/groups/${host.bootstrap.projectId}`;
+      const cluster = await client.post(`${project}/clusters`, {
+        name: 'Cluster0',
+        clusterType: 'REPLICASET',
+        replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
+      });
+      assert.equal(cluster.status, 201, cluster.text);
+      const service = await client.post(`${project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
+      assert.equal(service.status, 201, service.text);
+      const serviceId = (service.json as { id: string }).id;
+      const ready = await until(
+        () => client.get(`${project}/privateEndpoint/AWS/endpointService/${serviceId}`),
+        (r) => (r.json as { status: string }).status === 'AVAILABLE',
+        60_000,
+      );
+      await until(
+        () => client.get(`${project}/clusters/Cluster0`),
+        (r) => (r.json as { stateName: string }).stateName === 'IDLE',
+        60_000,
+      );
+      const ec2 = new EC2Client({ endpoint: host.localCloudUrl!, region: 'us-east-1', maxAttempts: 1, credentials: host.bootstrap.localCloud!.customer });
+      const vpce = await customerEndpoint(ec2, (ready.json as { endpointServiceName: string }).endpointServiceName, { openToVpc: true });
+      ec2.destroy();
+      assert.equal((await client.post(`${project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { id: vpce })).status, 201);
+      await until(
+        () => client.get(`${project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint/${vpce}`),
+        (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
+        60_000,
+      );
+      // The load balancer forwards one port per node, each to a node that runs.
+      const elb = new ElasticLoadBalancingV2Client({ endpoint: host.localCloudUrl!, region: 'us-east-1', maxAttempts: 1, credentials: keys });
+      const lb = ((await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? [])[0]!;
+      const listeners = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners ?? [];
+      elb.destroy();
+      assert.deepEqual(listeners.map((l) => l.Port).sort(), [1024, 1025, 1026]);
+
+      const withStrings = await until(
+        () => client.get(`${project}/clusters/Cluster0`),
+        (r) => (r.json as { connectionStrings: { privateEndpoint: unknown[] } }).connectionStrings.privateEndpoint.length > 0,
+        30_000,
+      );
+      const srv = (withStrings.json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string }> } }).connectionStrings.privateEndpoint[0]!
+        .srvConnectionString;
+      // A client inside the customer VPC: another address of the endpoint's subnet.
+      const endpointAddress = (await new Promise<string>((resolve, reject) =>
+        dns.lookup(`pl-0-us-east-1.${/cluster0-pl-0\.([a-z0-9]+)\./.exec(srv)![1]}.privlink.test`, {}, (error, address) => (error ? reject(error) : resolve(String(address)))),
+      )) as string;
+      const [a, b, c] = endpointAddress.split('.');
+      const driver = new MongoClient(`${srv}/?tls=false`, {
+        lookup: dns.lookup,
+        localAddress: `${a}.${b}.${c}.250`,
+        serverSelectionTimeoutMS: 8000,
+        connectTimeoutMS: 3000,
+      } as MongoClientOptions);
+      try {
+        const hello = await driver.db('admin').command({ hello: 1 });
+        assert.equal(hello.hosts.length, 3, JSON.stringify(hello));
+        assert.ok(hello.isWritablePrimary || hello.secondary, JSON.stringify(hello));
+      } finally {
+        await driver.close();
+      }
+      client.close();
+    } finally {
+      dns.restore();
+      await replica?.stop();
       await host.destroy();
     }
   });

@@ -84,20 +84,23 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
         protocol === 'ec2' ? `The action ${action} is not valid for this web service.` : `Could not find operation ${action} for version 2015-12-01`,
       );
     }
-    const fault = await control.takeFault(action);
+    // Neither read needs the emulator lock: a fault is taken atomically, and settings change only
+    // through the control API (a request racing a change may see either, as with AWS).
+    const [fault, settings] = await Promise.all([control.takeFault(action), readSettings(control)]);
     const injected = fault && faultError(fault, protocol);
     if (injected) throw injected;
     if (protocol === 'ec2' && params.get('DryRun')?.toLowerCase() === 'true') {
       throw new AwsQueryError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
     }
     let advanced = false;
+    const regionKey = `${account.accountId}/${region.regionName}`;
+    const regionKnown = madeRegions(options.store).has(regionKey);
     const body = await inLocalCloudTransaction(options.store, async (trx) => {
       await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
       const repos = repositories(trx);
-      const settings = await readSettings(repos.control);
       const now = options.now();
       const isProvider = settings.providerAccountId === account.accountId;
-      await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, isProvider);
+      if (!regionKnown) await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, isProvider);
       advanced = await advanceDueRows(repos, now, settings.delays);
       const ctx: ActionContext = {
         repos,
@@ -113,6 +116,7 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
       };
       return handler(ctx);
     });
+    if (!regionKnown) madeRegions(options.store).add(regionKey);
     if (advanced || !action.startsWith('Describe')) await options.changed().catch(() => undefined);
     return {
       status: 200,
@@ -127,6 +131,18 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
       protocol === 'ec2' ? new AwsQueryError('InternalError', 'An internal error has occurred', 500) : new AwsQueryError('InternalFailure', 'An internal error has occurred', 500);
     return { ...errorAnswer(protocol, internal, requestId), internalError: error };
   }
+}
+
+/**
+ * The account regions whose default VPC is made, per store: made once on first use and recorded
+ * for good (even if the customer later deletes that VPC, AWS does not make it again), so a
+ * committed first request lets every later one skip the check.
+ */
+const regionsMade = new WeakMap<Store, Set<string>>();
+function madeRegions(store: Store): Set<string> {
+  let made = regionsMade.get(store);
+  if (!made) regionsMade.set(store, (made = new Set()));
+  return made;
 }
 
 /** Accounts never change once made: remembered per access key after the first lookup. */

@@ -198,6 +198,11 @@ export class DataPlaneHost implements EndpointAddressBook {
     return (await this.request({ method: 'setNodeState', clusterId, targetName, state })) as SimulatedNodeStatus[];
   }
 
+  /** Where every node of a cluster listens, by target name, as the worker last reported it (empty when none runs). */
+  nodesOf(clusterId: string): Readonly<Record<string, { host: string; port: number }>> {
+    return this.nodes.get(clusterId) ?? {};
+  }
+
   /** Where a target's simulated node listens, as the worker last reported it. */
   addressOf(clusterId: string, targetName: string): { host: string; port: number } | undefined {
     return this.nodes.get(clusterId)?.[targetName];

@@ -1,4 +1,4 @@
-import { addressableTargets, isSharedTier, type AddressableTarget } from '../../domain/cluster.js';
+import { simulatedNodeTargets, type AddressableTarget } from '../../domain/cluster.js';
 import { replicaSetName } from '../../domain/private-endpoint-topology.js';
 import { FRONT_END_TARGET } from '../../domain/serverless-topology.js';
 import type { Logger } from '../../logging/logger.js';
@@ -169,7 +169,7 @@ export class SimulatedClusterRuntime {
   }
 
   private async ensureNow(cluster: ClusterRecord): Promise<boolean> {
-    const wanted = cluster.spec.targets || isSharedTier(cluster.spec) ? [] : addressableTargets(cluster.spec).filter((t) => t.kind !== 'biConnector');
+    const wanted = simulatedNodeTargets(cluster.spec);
     const running = this.clusters.get(cluster.id) ?? [];
     const same = running.length === wanted.length && wanted.every((t) => running.some((r) => r.target.name === t.name && r.target.kind === t.kind));
     if (same) return false;

@@ -16,6 +16,7 @@ import * as traceContext from './0015-trace-context.js';
 import * as consoleUsers from './0016-console-users.js';
 import * as appServicesAccessList from './0017-appservices-access-list.js';
 import * as providerAccountsClouds from './0018-provider-accounts-clouds.js';
+import * as simulatedNodeAddresses from './0019-simulated-node-addresses.js';
 
 /**
  * Every migration, in order. Forward-only: a migration once released is never edited or
@@ -39,4 +40,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0016-console-users': consoleUsers,
   '0017-appservices-access-list': appServicesAccessList,
   '0018-provider-accounts-clouds': providerAccountsClouds,
+  '0019-simulated-node-addresses': simulatedNodeAddresses,
 };

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Account } from '../model.js';
 import type { StoredFault } from '../../common/faults.js';
 import { json, type LcExecutor } from './schema.js';
@@ -35,6 +36,22 @@ export class ControlRepository {
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
     return (await this.getSetting(key))!;
+  }
+
+  /** Whether a load balancer, endpoint service or VPC endpoint has a lazy step due at `now`. */
+  async anyStepDue(now: Date): Promise<boolean> {
+    const row = await this.db
+      .selectNoFrom((eb) =>
+        eb
+          .or([
+            eb.exists(eb.selectFrom('lc_load_balancers').select(sql.lit(1).as('one')).where('next_state_at', '<=', now)),
+            eb.exists(eb.selectFrom('lc_endpoint_services').select(sql.lit(1).as('one')).where('next_state_at', '<=', now)),
+            eb.exists(eb.selectFrom('lc_vpc_endpoints').select(sql.lit(1).as('one')).where('next_state_at', '<=', now)),
+          ])
+          .as('due'),
+      )
+      .executeTakeFirst();
+    return row?.due === true;
   }
 
   async setFault(action: string, fault: StoredFault | null, times: number | undefined): Promise<void> {
