@@ -248,7 +248,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       });
       closers.push(async () => pool.destroy());
       const listeners: ListenerDirectory = listenerDirectory(store, runtime ?? undefined, nodesElsewhere ? publishedAddresses(store) : undefined);
-      const clusterRuntime: ClusterRuntime = publishedNodes ?? (nodesElsewhere ? remoteRuntime(store) : { ensure: async () => false, remove: async () => undefined });
+      const nodeRuntime = publishedNodes ?? (nodesElsewhere ? remoteRuntime(store) : undefined);
+      const clusterRuntime: ClusterRuntime = nodeRuntime ?? { ensure: async () => false, remove: async () => undefined };
       const azureClients =
         config.azure.mode === 'real'
           ? new AzureClients({ subscriptionId: config.azure.subscriptionId!, endpoint: undefined, servicePrincipal: undefined, ca: undefined })
@@ -321,7 +322,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         domain: config.domain,
         now: () => new Date(),
       };
-      const kinds = workKinds(reconcileContext, clusterRuntime, runtime ?? undefined);
+      const kinds = workKinds(reconcileContext, clusterRuntime, nodeRuntime);
       controller = new Controller(
         store,
         Object.fromEntries(kinds.map((k) => [k.kind, k.reconcile])),

@@ -20,8 +20,8 @@ export interface ClusterRuntime {
   remove(clusterId: string): Promise<void>;
 }
 
-/** How soon a cluster whose nodes another process has not started yet is looked at again. */
-const NODES_PENDING_RETRY_MS = 2000;
+/** How soon a cluster (or serverless instance) whose nodes another process has not started yet is looked at again. */
+export const NODES_PENDING_RETRY_MS = 2000;
 
 /**
  * Reconciles one cluster: CREATING/UPDATING → IDLE once its nodes run; DELETING → gone once they

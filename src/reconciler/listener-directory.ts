@@ -78,8 +78,8 @@ export function listenerDirectory(
       }
       return count;
     },
-    frontEndListeners(instanceId: string): ListenerSpec[] {
-      const address = nodes?.addressOf(instanceId, FRONT_END_TARGET);
+    async frontEndListeners(instanceId: string): Promise<ListenerSpec[]> {
+      const address = nodes ? nodes.addressOf(instanceId, FRONT_END_TARGET) : (await published?.nodesOf(instanceId))?.[FRONT_END_TARGET];
       if (!address || !isIP(address.host)) return [];
       const target: ListenerTarget = { host: address.host, port: address.port, ...(address.host.startsWith('127.') ? { outsideProviderNetwork: true } : {}) };
       return [{ port: SERVERLESS_PORT, targets: [target], proxyProtocol: true }];

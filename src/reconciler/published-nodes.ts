@@ -1,15 +1,19 @@
 import { inTransaction } from '../app/app-context.js';
 import { simulatedNodeTargets, type ClusterRecord } from '../domain/cluster.js';
-import { CLUSTER_WORK } from '../domain/work-kinds.js';
+import { SERVERLESS_MONGODB_VERSION } from '../domain/serverless-instance.js';
+import { FRONT_END_TARGET } from '../domain/serverless-topology.js';
+import { CLUSTER_WORK, SERVERLESS_ENDPOINT_WORK, SERVERLESS_INSTANCE_WORK } from '../domain/work-kinds.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/database.js';
 import { repositories } from '../store/repositories.js';
 import type { NodeAddress } from '../store/simulated-nodes.repository.js';
 import { wakeServices, type ClusterRuntime } from './cluster.reconciler.js';
+import type { ServerlessRuntime } from './serverless-instance.reconciler.js';
 
 /**
  * The channel on which a replica without the local cloud asks the process that runs it to make a
- * cluster's simulated nodes match the store (payload: the cluster id). That process starts or
+ * cluster's simulated nodes, or a serverless instance's front end, match the store (payload: the
+ * cluster's or instance's id). That process starts or
  * stops them, publishes where they listen, and wakes the cluster's work.
  */
 export const NODES_CHANNEL = 'privlink_simulated_nodes';
@@ -18,13 +22,13 @@ export const NODES_CHANNEL = 'privlink_simulated_nodes';
 const HOST_SETTING = 'simulated_nodes_host';
 
 /** The local cloud's node runtime, as the process running it sees it. */
-export interface NodeHost extends ClusterRuntime {
+export interface NodeHost extends ClusterRuntime, ServerlessRuntime {
   /** Where the cluster's nodes listen now, by target name (empty when none runs). */
   nodesOf(clusterId: string): Readonly<Record<string, NodeAddress>>;
 }
 
 /** The runtime of the process that runs the nodes, publishing their addresses for the other replicas. */
-export interface PublishingRuntime extends ClusterRuntime {
+export interface PublishingRuntime extends ClusterRuntime, ServerlessRuntime {
   /** Forgets every published address (the nodes restart afresh, on new ports). */
   clear(): Promise<void>;
 }
@@ -48,6 +52,11 @@ export function publishingRuntime(store: Store, host: NodeHost): PublishingRunti
       await publish(cluster.id, host.nodesOf(cluster.id));
       return moved;
     },
+    async ensureFrontEnd(instance) {
+      const moved = await host.ensureFrontEnd(instance);
+      await publish(instance.id, host.nodesOf(instance.id));
+      return moved;
+    },
     async remove(clusterId) {
       await host.remove(clusterId);
       await publish(clusterId, {});
@@ -61,12 +70,20 @@ export function publishingRuntime(store: Store, host: NodeHost): PublishingRunti
 
 /**
  * The runtime of a replica without the local cloud: a cluster is ready once the process running
- * the nodes has published an address for each of its simulated targets; until then that process
+ * the nodes has published an address for each of its simulated targets (a serverless instance
+ * once its front end's); until then that process
  * is asked (NODES_CHANNEL) and the cluster waits. Removal is asked the same way. When no process
  * runs simulated nodes (the AWS endpoint is another emulator), clusters are ready without them.
  */
-export function remoteRuntime(store: Store): ClusterRuntime {
+export function remoteRuntime(store: Store): ClusterRuntime & ServerlessRuntime {
   return {
+    async ensureFrontEnd(instance) {
+      const repos = repositories(store.db);
+      if ((await repos.settings.get(HOST_SETTING)) === undefined) return false;
+      if ((await repos.simulatedNodes.addressesOf(instance.id))[FRONT_END_TARGET]) return false;
+      await store.notify(NODES_CHANNEL, instance.id);
+      return 'pending';
+    },
     async ensure(cluster: ClusterRecord) {
       const wanted = simulatedNodeTargets(cluster.spec);
       if (wanted.length === 0) return false;
@@ -99,7 +116,17 @@ export function publishedAddresses(store: Store): { nodesOf(clusterId: string): 
 export async function serveNodeRequests(store: Store, runtime: PublishingRuntime, log: Logger): Promise<() => Promise<void>> {
   const running = new Map<string, { again: boolean }>();
   const sync = async (clusterId: string) => {
-    const cluster = await repositories(store.db).clusters.findById(clusterId);
+    const repos = repositories(store.db);
+    const cluster = await repos.clusters.findById(clusterId);
+    const instance = cluster ? undefined : await repos.serverlessInstances.findById(clusterId);
+    if (instance && !instance.deleteRequested) {
+      const moved = await runtime.ensureFrontEnd({ id: instance.id, name: instance.name, mongoDBVersion: SERVERLESS_MONGODB_VERSION });
+      await inTransaction({ store }, async (uow) => {
+        await uow.enqueue(SERVERLESS_INSTANCE_WORK, instance.id);
+        if (moved === true) for (const endpoint of await uow.repos.serverlessEndpoints.listByInstance(instance.id)) await uow.enqueue(SERVERLESS_ENDPOINT_WORK, endpoint.id);
+      });
+      return;
+    }
     if (!cluster || cluster.deleteRequested) {
       await runtime.remove(clusterId);
       return;

@@ -19,7 +19,7 @@ export interface ListenerDirectory {
    */
   listenersNeeded(service: EndpointServiceRecord): Promise<number>;
   /** The one listener (port 27017 → the instance's front end) of a serverless private endpoint's service; empty until the front end runs. */
-  frontEndListeners(instanceId: string): ListenerSpec[];
+  frontEndListeners(instanceId: string): Promise<ListenerSpec[]>;
   /** The listeners of an App Services endpoint service (→ the App Services front end); none until it runs. */
   appServicesListeners?(service: AppEndpointServiceRecord): Promise<ListenerSpec[]>;
 }

@@ -34,7 +34,7 @@ export function serverlessEndpointReconciler(ctx: ReconcileContext): ReconcileFu
       id: endpoint.id,
       projectId: endpoint.projectId,
       region: region.providerName,
-      listeners: ctx.listeners.frontEndListeners(endpoint.instanceId),
+      listeners: await ctx.listeners.frontEndListeners(endpoint.instanceId),
       layout: 'portMapped',
     };
     const stored = readStoredRef(endpoint.providerRef);

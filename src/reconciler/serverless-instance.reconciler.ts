@@ -4,12 +4,16 @@ import { SERVERLESS_MONGODB_VERSION, type ServerlessInstanceRecord } from '../do
 import { SERVERLESS_ENDPOINT_WORK } from '../domain/work-kinds.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
+import { NODES_PENDING_RETRY_MS } from './cluster.reconciler.js';
 import { pollInterval, type ReconcileContext } from './reconcile-context.js';
 
 /** Runs (or stops) a serverless instance's front end; the local cloud's simulated node or nothing. */
 export interface ServerlessRuntime {
-  /** Makes the instance's front end run (idempotent); true when its address changed. */
-  ensureFrontEnd(instance: { readonly id: string; readonly name: string; readonly mongoDBVersion: string }): Promise<boolean>;
+  /**
+   * Makes the instance's front end run (idempotent); true when its address changed, `'pending'`
+   * when another process runs it and has not said where yet (the instance is not ready).
+   */
+  ensureFrontEnd(instance: { readonly id: string; readonly name: string; readonly mongoDBVersion: string }): Promise<boolean | 'pending'>;
   /** Stops the instance's front end (idempotent). */
   remove(instanceId: string): Promise<void>;
 }
@@ -48,6 +52,8 @@ export function serverlessInstanceReconciler(ctx: ReconcileContext, runtime: Ser
       return DONE;
     }
     const moved = await runtime.ensureFrontEnd({ id, name: instance.name, mongoDBVersion: SERVERLESS_MONGODB_VERSION });
+    // The process running the front end wakes this instance once it runs; the retry is a fallback.
+    if (moved === 'pending') return requeueAfter(NODES_PENDING_RETRY_MS);
     if (moved) {
       await inTransaction(ctx, async ({ repos: tx, enqueue }) => {
         for (const endpoint of await tx.serverlessEndpoints.listByInstance(id)) await enqueue(SERVERLESS_ENDPOINT_WORK, endpoint.id);

@@ -140,17 +140,23 @@ if (testBackend() === 'postgres') {
     }
   });
 
-  test("a replica without the local cloud reconciles a cluster and its endpoint service: the nodes run in the local cloud's process, the listeners point at them, the driver connects", async () => {
+  test("a replica without the local cloud reconciles a cluster, its endpoint service and a serverless instance: the nodes and front end run in the local cloud's process, the listeners point at them, the driver connects", async () => {
     // Every pass is the replica's: the process with the local cloud reconciles nothing, it only
     // runs the simulated nodes the replica asks for and publishes where they listen.
     const host = await startServer({ args: ['--no-reconciler'] });
     let replica: Awaited<ReturnType<typeof startServer>> | undefined;
     const dns = privateDns(host.dnsPort);
     try {
-      replica = await startServer({ location: host.location, dataDir: host.dataDir, args: ['--no-localcloud'], env: { PRIVLINK_AWS_ENDPOINT: host.localCloudUrl! } });
-      const client = new AtlasClient({ baseUrl: replica.apiUrl, publicKey: host.bootstrap.publicKey, privateKey: host.bootstrap.privateKey });
-      // Its one pool account: the local cloud's provider account, whose keys the test reads with.
+      // The replica's own AWS credentials (the SDK's environment variables) are the local cloud's
+      // provider account's, which is also its one pool account; the test reads with the same keys.
       const keys = host.bootstrap.localCloud!.provider;
+      replica = await startServer({
+        location: host.location,
+        dataDir: host.dataDir,
+        args: ['--no-localcloud'],
+        env: { PRIVLINK_AWS_ENDPOINT: host.localCloudUrl!, AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey },
+      });
+      const client = new AtlasClient({ baseUrl: replica.apiUrl, publicKey: host.bootstrap.publicKey, privateKey: host.bootstrap.privateKey });
       const added = await client.post(`/api/atlas/v2/orgs/${host.bootstrap.orgId}/privlink/providerAccounts`, {
         name: 'pool-a',
         kind: 'ACCESS_KEY',
@@ -218,6 +224,43 @@ if (testBackend() === 'postgres') {
         assert.ok(hello.isWritablePrimary || hello.secondary, JSON.stringify(hello));
       } finally {
         await driver.close();
+      }
+
+      // A serverless instance the same way: its front end runs in the local cloud's process, and
+      // the load balancer of its private endpoint forwards 27017 to it.
+      const instance = await client.post(`${project}/serverless`, {
+        name: 'Serverless0',
+        providerSettings: { backingProviderName: 'AWS', providerName: 'SERVERLESS', regionName: 'US_EAST_1' },
+      });
+      assert.equal(instance.status, 201, instance.text);
+      await until(
+        () => client.get(`${project}/serverless/Serverless0`),
+        (r) => (r.json as { stateName: string }).stateName === 'IDLE',
+        60_000,
+      );
+      const reserve = await client.post(`${project}/privateEndpoint/serverless/instance/Serverless0/endpoint`, {});
+      assert.equal(reserve.status, 201, reserve.text);
+      await until(
+        () => client.get(`${project}/privateEndpoint/serverless/instance/Serverless0/endpoint/${(reserve.json as { _id: string })._id}`),
+        (r) => (r.json as { status: string }).status === 'RESERVED',
+        60_000,
+      );
+      const frontEndListener = async () => {
+        const elb = new ElasticLoadBalancingV2Client({ endpoint: host.localCloudUrl!, region: 'us-east-1', maxAttempts: 1, credentials: keys });
+        try {
+          for (const balancer of (await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []) {
+            const ports = ((await elb.send(new DescribeListenersCommand({ LoadBalancerArn: balancer.LoadBalancerArn }))).Listeners ?? []).map((l) => l.Port);
+            if (ports.includes(27017)) return true;
+          }
+          return false;
+        } finally {
+          elb.destroy();
+        }
+      };
+      const deadline = Date.now() + 30_000;
+      while (!(await frontEndListener())) {
+        assert.ok(Date.now() < deadline, 'no load balancer forwards 27017 to the serverless front end');
+        await new Promise((resolve) => setTimeout(resolve, 250));
       }
       client.close();
     } finally {
