@@ -141,14 +141,23 @@ export class AwsProvider implements CloudProviderAdapter {
   private async createPlacedLoadBalancer(account: ProviderAccountAccess, spec: EndpointServiceSpec, clients: RegionClients): Promise<string | undefined> {
     return this.withNetworkLock(account, spec.region, async () => {
       const key = `${account.id}|${spec.region}`;
-      const subnets = this.networks.get(key) ?? (await ensureProviderNetwork(clients, spec.region));
+      let subnets = this.networks.get(key) ?? (await ensureProviderNetwork(clients, spec.region));
       this.networks.set(key, subnets);
+      let reread = false;
       for (;;) {
         if (subnets.size === 0)
           throw new ProviderError('invalid', 'NoSupportedSubnets', `The provider VPC of account ${account.name} in ${spec.region} has no subnet a network load balancer supports`);
         try {
           return await this.createLoadBalancer(clients, spec, [...subnets.values()]);
         } catch (error) {
+          // The lock is this process's: another replica may have dropped a subnet of an unsupported
+          // zone (or released the network) since this one remembered it. Read the network again, once.
+          if (!reread && error instanceof ProviderError && /^SubnetNotFound/.test(error.code)) {
+            reread = true;
+            subnets = await ensureProviderNetwork(clients, spec.region);
+            this.networks.set(key, subnets);
+            continue;
+          }
           const zone = error instanceof ProviderError && /^AvailabilityZoneNotSupported/.test(error.code) ? /Availability Zone '([^']+)'/.exec(error.message)?.[1] : undefined;
           const subnetId = zone ? subnets.get(zone) : undefined;
           if (!zone || !subnetId) throw error;
