@@ -10,6 +10,8 @@ import {
   DescribeTargetHealthCommand,
   ModifyTargetGroupAttributesCommand,
   RegisterTargetsCommand,
+  type DescribeTargetGroupAttributesCommandOutput,
+  type DescribeTargetHealthCommandOutput,
   type Listener,
   type LoadBalancer,
   type TargetGroup,
@@ -40,6 +42,8 @@ export async function syncListeners(clients: RegionClients, spec: EndpointServic
   for (const want of spec.listeners) {
     const name = targetGroupName(spec.id, want.port);
     let group = ours.find((g) => g.TargetGroupName === name);
+    // A group made by this pass has AWS's defaults (no PROXY protocol, no targets): nothing to read back.
+    const made = !group;
     if (!group) {
       const created = await aws(() =>
         clients.elb.send(
@@ -49,8 +53,8 @@ export async function syncListeners(clients: RegionClients, spec: EndpointServic
       );
       group = created.TargetGroups![0]!;
     }
-    await syncProxyProtocol(clients, group.TargetGroupArn!, want);
-    await syncTargets(clients, group.TargetGroupArn!, want);
+    await syncProxyProtocol(clients, group.TargetGroupArn!, want, made);
+    await syncTargets(clients, group.TargetGroupArn!, want, made);
     const listener = listeners.find((l) => l.Port === want.port);
     const forwardsTo = listener?.DefaultActions?.[0]?.TargetGroupArn;
     if (listener && forwardsTo !== group.TargetGroupArn) {
@@ -140,8 +144,13 @@ async function deleteTargetGroup(clients: RegionClients, group: TargetGroup): Pr
   await awsOrAbsent(() => clients.elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: group.TargetGroupArn })), ['TargetGroupNotFound', 'TargetGroupNotFoundException']);
 }
 
-async function syncTargets(clients: RegionClients, targetGroupArn: string, want: ListenerSpec): Promise<void> {
-  const health = await aws(() => clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn })));
+/**
+ * Registers the wanted targets and deregisters the others. `made`: the group was just created, so
+ * it holds none (if another pass made it meanwhile, registering again is harmless and a target it
+ * added that is not wanted is seen by the next observe).
+ */
+async function syncTargets(clients: RegionClients, targetGroupArn: string, want: ListenerSpec, made: boolean): Promise<void> {
+  const health: DescribeTargetHealthCommandOutput = made ? { $metadata: {} } : await aws(() => clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn })));
   const registered = (health.TargetHealthDescriptions ?? []).map((d) => d.Target!).filter(Boolean);
   const wanted = (t: { Id?: string; Port?: number }) => want.targets.some((w) => w.host === t.Id && w.port === t.Port);
   const stale = registered.filter((t) => !wanted(t));
@@ -165,8 +174,9 @@ async function syncTargets(clients: RegionClients, targetGroupArn: string, want:
   }
 }
 
-async function syncProxyProtocol(clients: RegionClients, targetGroupArn: string, want: ListenerSpec): Promise<void> {
-  const attributes = await aws(() => clients.elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn })));
+/** Sets `proxy_protocol_v2.enabled` as wanted; a group just made (`made`) has AWS's default, false. */
+async function syncProxyProtocol(clients: RegionClients, targetGroupArn: string, want: ListenerSpec, made: boolean): Promise<void> {
+  const attributes: DescribeTargetGroupAttributesCommandOutput = made ? { $metadata: {} } : await aws(() => clients.elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn })));
   const current = attributes.Attributes?.find((a) => a.Key === 'proxy_protocol_v2.enabled')?.Value === 'true';
   if (current === want.proxyProtocol) return;
   await aws(() =>
