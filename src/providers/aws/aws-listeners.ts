@@ -150,7 +150,9 @@ async function deleteTargetGroup(clients: RegionClients, group: TargetGroup): Pr
  * added that is not wanted is seen by the next observe).
  */
 async function syncTargets(clients: RegionClients, targetGroupArn: string, want: ListenerSpec, made: boolean): Promise<void> {
-  const health: DescribeTargetHealthCommandOutput = made ? { $metadata: {} } : await aws(() => clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn })));
+  const health: DescribeTargetHealthCommandOutput = made
+    ? { $metadata: {} }
+    : await aws(() => clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn })));
   const registered = (health.TargetHealthDescriptions ?? []).map((d) => d.Target!).filter(Boolean);
   const wanted = (t: { Id?: string; Port?: number }) => want.targets.some((w) => w.host === t.Id && w.port === t.Port);
   const stale = registered.filter((t) => !wanted(t));
@@ -176,7 +178,9 @@ async function syncTargets(clients: RegionClients, targetGroupArn: string, want:
 
 /** Sets `proxy_protocol_v2.enabled` as wanted; a group just made (`made`) has AWS's default, false. */
 async function syncProxyProtocol(clients: RegionClients, targetGroupArn: string, want: ListenerSpec, made: boolean): Promise<void> {
-  const attributes: DescribeTargetGroupAttributesCommandOutput = made ? { $metadata: {} } : await aws(() => clients.elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn })));
+  const attributes: DescribeTargetGroupAttributesCommandOutput = made
+    ? { $metadata: {} }
+    : await aws(() => clients.elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn })));
   const current = attributes.Attributes?.find((a) => a.Key === 'proxy_protocol_v2.enabled')?.Value === 'true';
   if (current === want.proxyProtocol) return;
   await aws(() =>
