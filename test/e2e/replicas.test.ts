@@ -207,10 +207,18 @@ if (testBackend() === 'postgres') {
       );
       const srv = (withStrings.json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string }> } }).connectionStrings.privateEndpoint[0]!
         .srvConnectionString;
+      // The private DNS answers from the data plane's picture of the local cloud, which follows the
+      // endpoint's state a moment after the Admin API does: ask until it has the address.
+      const hostName = `pl-0-us-east-1.${/cluster0-pl-0\.([a-z0-9]+)\./.exec(srv)![1]}.privlink.test`;
+      const resolveOnce = () => new Promise<string>((resolve, reject) => dns.lookup(hostName, {}, (error, address) => (error ? reject(error) : resolve(String(address)))));
+      let endpointAddress: string | undefined;
+      for (const deadline = Date.now() + 20_000; !endpointAddress; ) {
+        endpointAddress = await resolveOnce().catch((error: Error) => {
+          assert.ok(Date.now() < deadline, `the private DNS never answered ${hostName}: ${error.message}`);
+          return new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 200));
+        });
+      }
       // A client inside the customer VPC: another address of the endpoint's subnet.
-      const endpointAddress = (await new Promise<string>((resolve, reject) =>
-        dns.lookup(`pl-0-us-east-1.${/cluster0-pl-0\.([a-z0-9]+)\./.exec(srv)![1]}.privlink.test`, {}, (error, address) => (error ? reject(error) : resolve(String(address)))),
-      )) as string;
       const [a, b, c] = endpointAddress.split('.');
       const driver = new MongoClient(`${srv}/?tls=false`, {
         lookup: dns.lookup,
