@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { AtlasClient } from '../../src/client/atlas-client.js';
 import { FAST_RECOVERY_ENV, restart, waitForDeath } from '../support/crash-restarts.js';
 import { until } from '../support/full-stack.js';
-import { accountClients, prepareLocalCloudPoolAccounts } from '../support/provider-pool.js';
+import { addAccessKeyPoolAccount, accountClients, prepareLocalCloudPoolAccounts } from '../support/provider-pool.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { newStoreLocation } from '../support/test-store.js';
 
@@ -43,13 +43,7 @@ describe('crash during placement', () => {
       try {
         const before = owner(first);
         const keys = first.bootstrap.localCloud!.customer;
-        const added = await before.post(`/api/atlas/v2/orgs/${first.bootstrap.orgId}/privlink/providerAccounts`, {
-          name: 'pool-a',
-          kind: 'ACCESS_KEY',
-          accessKeyId: keys.accessKeyId,
-          secretAccessKey: keys.secretAccessKey,
-        });
-        assert.equal(added.status, 201, added.text);
+        await addAccessKeyPoolAccount(before, first.bootstrap.orgId, 'pool-a', keys);
         const project = `/api/atlas/v2/groups/${first.bootstrap.projectId}`;
         const created = await before.post(`${project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
         assert.equal(created.status, 201, created.text);

@@ -8,6 +8,7 @@ import { customerEndpoint } from '../support/customer-vpc.js';
 import { privateDns } from '../support/driver-dns.js';
 import { until } from '../support/full-stack.js';
 import { scrape } from '../support/prometheus-scrape.js';
+import { addAccessKeyPoolAccount } from '../support/provider-pool.js';
 import { startServer } from '../support/server-process.js';
 import { testBackend } from '../support/test-store.js';
 
@@ -85,13 +86,7 @@ if (testBackend() === 'postgres') {
       // A pool account with keys every replica holds (the local cloud's customer account, so that
       // the test can read what was made in it with the same keys).
       const keys = host.bootstrap.localCloud!.customer;
-      const added = await client.post(`/api/atlas/v2/orgs/${host.bootstrap.orgId}/privlink/providerAccounts`, {
-        name: 'pool-a',
-        kind: 'ACCESS_KEY',
-        accessKeyId: keys.accessKeyId,
-        secretAccessKey: keys.secretAccessKey,
-      });
-      assert.equal(added.status, 201, added.text);
+      await addAccessKeyPoolAccount(client, host.bootstrap.orgId, 'pool-a', keys);
       survivor.child.kill('SIGSTOP');
       const project = `/api/atlas/v2/groups/${host.bootstrap.projectId}`;
       const ids: string[] = [];
@@ -157,13 +152,7 @@ if (testBackend() === 'postgres') {
         env: { PRIVLINK_AWS_ENDPOINT: host.localCloudUrl!, AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey },
       });
       const client = new AtlasClient({ baseUrl: replica.apiUrl, publicKey: host.bootstrap.publicKey, privateKey: host.bootstrap.privateKey });
-      const added = await client.post(`/api/atlas/v2/orgs/${host.bootstrap.orgId}/privlink/providerAccounts`, {
-        name: 'pool-a',
-        kind: 'ACCESS_KEY',
-        accessKeyId: keys.accessKeyId,
-        secretAccessKey: keys.secretAccessKey,
-      });
-      assert.equal(added.status, 201, added.text);
+      await addAccessKeyPoolAccount(client, host.bootstrap.orgId, 'pool-a', keys);
       const project = `/api/atlas/v2/groups/${host.bootstrap.projectId}`;
       const cluster = await client.post(`${project}/clusters`, {
         name: 'Cluster0',

@@ -4,10 +4,27 @@ import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client, type LoadBa
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { createLocalCloudAws, type AccountCredentials } from '../../src/localcloud/aws/local-cloud-aws.js';
 import { openStore, type StoreLocation } from '../../src/store/database.js';
+import type { AtlasClient } from '../../src/client/atlas-client.js';
 import { azureClients } from './azure-clients.js';
 import type { Stack } from './full-stack.js';
 
 /** Helpers for tests of the provider account pool, on a running stack with its local cloud. */
+
+/** Adds an `ACCESS_KEY` pool account `name` with `keys` (e.g. a local-cloud account's, so the test can read what is made in it). */
+export async function addAccessKeyPoolAccount(
+  client: Pick<AtlasClient, 'post'>,
+  orgId: string,
+  name: string,
+  keys: { readonly accessKeyId: string; readonly secretAccessKey: string },
+): Promise<void> {
+  const added = await client.post(`/api/atlas/v2/orgs/${orgId}/privlink/providerAccounts`, {
+    name,
+    kind: 'ACCESS_KEY',
+    accessKeyId: keys.accessKeyId,
+    secretAccessKey: keys.secretAccessKey,
+  });
+  assert.equal(added.status, 201, added.text);
+}
 
 /** Adds a local-cloud account (AWS), subscription (AZURE) or project (GCP) to the pool through the Admin API extension route. */
 export async function addPoolAccount(stack: Stack, name: string, providerName: 'AWS' | 'AZURE' | 'GCP' = 'AWS'): Promise<void> {
