@@ -2,12 +2,13 @@
 // Runs the whole test suite (compiled to dist/ by `npm test`) with Node's test runner.
 //
 // Backend: PGlite by default; PostgreSQL when DATABASE_URL is set (each test file then creates
-// and drops its own database on that server). For PGlite one migrated template data directory is
-// made once per run and copied for every test store (a fresh initdb costs seconds and ~800 MB).
+// and drops its own databases on that server). One migrated template is made once per run and
+// copied for every test store: a data directory for PGlite (a fresh initdb costs seconds and
+// ~800 MB), a template database for PostgreSQL (`create database … template …`, dropped at the end).
 //
 // Usage: node scripts/run-tests.mjs [path-filter ...]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -34,17 +35,24 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const scratch = mkdtempSync(join(tmpdir(), 'privlink-test-'));
+const scratch = mkdtempSync(join(scratchBase(), 'privlink-test-'));
 const env = { ...process.env, PRIVLINK_TEST_SCRATCH: scratch, NODE_NO_WARNINGS: '1' };
 const backend = process.env.DATABASE_URL ? 'postgres' : 'pglite';
 console.log(`privlink tests: ${files.length} files on ${backend}${backend === 'postgres' ? ` (${redact(process.env.DATABASE_URL)})` : ''}`);
 
-if (backend === 'pglite') {
-  // One migrated template for the whole run.
-  const { prepareTemplate } = await import(join(dist, 'test/support/test-store.js'));
+// One migrated template for the whole run: a data directory (PGlite) or a database (PostgreSQL).
+let dropTemplate = async () => undefined;
+{
+  const { prepareTemplate, preparePostgresTemplate } = await import(join(dist, 'test/support/test-store.js'));
   const started = Date.now();
-  env.PRIVLINK_TEST_PGLITE_TEMPLATE = await prepareTemplate(join(scratch, 'template'));
-  console.log(`PGlite template ready in ${Date.now() - started} ms`);
+  if (backend === 'pglite') env.PRIVLINK_TEST_PGLITE_TEMPLATE = await prepareTemplate(join(scratch, 'template'));
+  else {
+    env.PRIVLINK_TEST_PG_TEMPLATE = `privlink_template_${process.pid}_${Date.now().toString(36)}`;
+    dropTemplate = await preparePostgresTemplate(env.PRIVLINK_TEST_PG_TEMPLATE);
+    // Interrupted (Ctrl-C, CI's timeout): still drop it.
+    for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void dropTemplate().finally(() => process.exit(130)));
+  }
+  console.log(`${backend === 'pglite' ? 'PGlite' : 'PostgreSQL'} template ready in ${Date.now() - started} ms`);
 }
 
 // Files named `*.serial.test.js` measure latency under attack (the data plane's isolation): they
@@ -55,6 +63,11 @@ const serial = files.filter((file) => file.endsWith('.serial.test.js'));
 const LONG = /^dist\/test\/(.*(readme-|walkthrough|crash|gcp-localcloud|capacity-scale)|console\/)/;
 const concurrent = files.filter((file) => !serial.includes(file)).sort((a, b) => Number(LONG.test(relative(root, b))) - Number(LONG.test(relative(root, a))));
 const concurrency = process.env.PRIVLINK_TEST_CONCURRENCY ?? '3';
+// V8 compiles WebAssembly with its baseline compiler only: PGlite's module is large, and a test
+// process or a server a test starts lives seconds, too short for the optimising compiler's
+// seconds of CPU to pay back (queries run about 7 % slower, starts use half the CPU). Test
+// processes pass it on to the server and CLI processes they start (test/support/server-process.ts).
+const NODE_FLAGS = ['--liftoff-only'];
 const totals = { pass: 0, fail: 0, skipped: 0 };
 const fileTimes = {};
 let failed = false;
@@ -67,6 +80,7 @@ for (const [batch, level] of [
   if (code !== 0) failed = true;
 }
 rmSync(scratch, { recursive: true, force: true });
+await dropTemplate();
 // The slowest files, so a slower suite shows where its time went.
 const slowest = Object.entries(fileTimes)
   .sort((a, b) => b[1] - a[1])
@@ -89,7 +103,7 @@ function runBatch(batch, level) {
       `--test-reporter=${join(root, 'scripts/test-timings-reporter.mjs')}`,
       `--test-reporter-destination=${timings}`,
     ];
-    const child = spawn(process.execPath, ['--test', `--test-concurrency=${level}`, '--test-timeout=600000', ...reporters, ...batch], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, '--test', `--test-concurrency=${level}`, '--test-timeout=600000', ...reporters, ...batch], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env,
     });
@@ -116,6 +130,24 @@ function runBatch(batch, level) {
       resolve(code ?? (signal ? 1 : 0));
     });
   });
+}
+
+/**
+ * Where the run keeps its stores and data directories: in memory (`/dev/shm`) when the host has
+ * one with room, else the system's temporary folder. Every test store is a copy of a 42 MB PGlite
+ * data directory; on a disk, writing them and PostgreSQL's fsyncs inside PGlite kept the CPUs
+ * waiting for I/O a fifth of the time. `PRIVLINK_TEST_SCRATCH_BASE` chooses the folder.
+ */
+function scratchBase() {
+  if (process.env.PRIVLINK_TEST_SCRATCH_BASE) return process.env.PRIVLINK_TEST_SCRATCH_BASE;
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    const { bavail, bsize } = statfsSync('/dev/shm');
+    if (bavail * bsize >= 4 * 1024 ** 3) return '/dev/shm';
+  } catch {
+    // no /dev/shm here
+  }
+  return tmpdir();
 }
 
 function redact(url) {

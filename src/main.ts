@@ -29,7 +29,7 @@ import { repositories } from './store/repositories.js';
 import type { Logger } from './logging/logger.js';
 import { AwsClientPool } from './providers/aws/aws-clients.js';
 import { AwsProvider } from './providers/aws/aws.provider.js';
-import { AzureClientPool, AzureClients } from './providers/azure/azure-clients.js';
+import { AzureClientPool } from './providers/azure/azure-clients.js';
 import { AzureProvider } from './providers/azure/azure.provider.js';
 import { GcpClientPool, GcpClients } from './providers/gcp/gcp-clients.js';
 import { GcpProvider } from './providers/gcp/gcp.provider.js';
@@ -252,9 +252,9 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       const clusterRuntime: ClusterRuntime = nodeRuntime ?? { ensure: async () => false, remove: async () => undefined };
       const azureClients =
         config.azure.mode === 'real'
-          ? new AzureClients({ subscriptionId: config.azure.subscriptionId!, endpoint: undefined, servicePrincipal: undefined, ca: undefined })
+          ? new AzureClientPool({ subscriptionId: config.azure.subscriptionId!, endpoint: undefined, servicePrincipal: undefined, ca: undefined })
           : azureCloud
-            ? new AzureClients({
+            ? new AzureClientPool({
                 subscriptionId: azureCloud.accounts.provider.subscriptionId,
                 endpoint: azureCloud.url,
                 servicePrincipal: azureCloud.accounts.provider,
@@ -310,7 +310,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
                     error: error.message,
                   }),
               }),
-              ...(azureClients ? { AZURE: new AzureProvider(new AzureClientPool(azureClients), poolAccounts) } : {}),
+              ...(azureClients ? { AZURE: new AzureProvider(azureClients, poolAccounts) } : {}),
               ...(gcpPool ? { GCP: new GcpProvider(gcpPool, poolAccounts) } : {}),
             }).map(([name, adapter]) => [name, metrics || tracer ? instrumentedAdapter(name, adapter, metrics ? (...call) => metrics.providerCall(...call) : undefined) : adapter]),
           ),

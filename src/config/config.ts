@@ -171,7 +171,7 @@ export interface WebhooksConfig {
   readonly retryMaxMs: number;
   /** Attempts of one delivery before it is given up. Env `PRIVLINK_WEBHOOK_MAX_ATTEMPTS`, default 12. */
   readonly maxAttempts: number;
-  /** How often idle delivery workers look for due deliveries. Env `PRIVLINK_WEBHOOK_POLL_MS`, default 500. */
+  /** How often idle delivery workers look for due deliveries (one look between them). Env `PRIVLINK_WEBHOOK_POLL_MS`, default 500. */
   readonly pollMs: number;
 }
 

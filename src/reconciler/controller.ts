@@ -41,13 +41,18 @@ export interface ControllerObserver {
  * their leases lapse. One switch turns outcomes into queue operations:
  * done → remove (unless re-enqueued meanwhile), requeue → due later, error → backoff
  * (throttling honours Retry-After). Wake-ups come from LISTEN/NOTIFY (PostgreSQL) or in-process
- * (PGlite); a timer covers the next due time.
+ * (PGlite); a timer covers the next due time. Of the idle workers only one holds that timer (and
+ * asks the store when work is next due); a worker that claims an item wakes one other, so a run of
+ * due items is taken up by as many workers as it needs, and an idle process asks the store about
+ * twice a second, not twice per worker.
  */
 export class Controller {
   private readonly owner = `${process.pid}-${randomBytes(4).toString('hex')}`;
   private readonly queue: WorkQueueRepository;
   private active = false;
   private readonly waiters = new Set<() => void>();
+  /** True while an idle worker holds the timer for the next due time. */
+  private timerHeld = false;
   private pending = false;
   private loops: Promise<void>[] = [];
   private unlisten: (() => Promise<void>) | undefined;
@@ -122,6 +127,7 @@ export class Controller {
         await this.sleep();
         continue;
       }
+      this.wakeOne();
       for (const item of items) await this.process(item);
     }
   }
@@ -186,25 +192,40 @@ export class Controller {
     }
   }
 
+  /** Wakes one idle worker (another item may be due). */
+  private wakeOne(): void {
+    const [first] = this.waiters;
+    first?.();
+  }
+
+  /** Waits for a wake-up; the first idle worker also for the next due time (at most 1 s). */
   private async sleep(): Promise<void> {
     if (this.pending || !this.active) return;
-    let wait = 1000;
+    const timed = !this.timerHeld;
+    if (timed) this.timerHeld = true;
     try {
-      const next = await this.queue.msUntilNextDue();
-      if (next !== undefined) wait = Math.max(5, Math.min(wait, next + 2));
-    } catch {
-      // keep the default
+      let wait = 1000;
+      if (timed) {
+        try {
+          const next = await this.queue.msUntilNextDue();
+          if (next !== undefined) wait = Math.max(5, Math.min(wait, next + 2));
+        } catch {
+          // keep the default
+        }
+      }
+      if (this.pending || !this.active) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          resolve();
+        };
+        const timer = timed ? setTimeout(done, wait) : undefined;
+        this.waiters.add(done);
+      });
+    } finally {
+      if (timed) this.timerHeld = false;
     }
-    if (this.pending || !this.active) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, wait);
-      this.waiters.add(done);
-    });
   }
 }
 

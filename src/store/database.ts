@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
+import { migrateToLatest } from './migrate-to-latest.js';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
 import { restrictUmask, secureDataDir } from './data-dir-permissions.js';
@@ -67,12 +68,7 @@ export async function openStore(location: StoreLocation, options: { migrate?: bo
 
 /** Brings the schema to the newest migration. Safe with several processes (Kysely takes a lock). */
 export async function migrate(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((result) => result.status === 'Error');
-    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
-  }
+  await migrateToLatest(db, { label: 'Migration', migrations: MIGRATIONS });
 }
 
 /** Migrations this store has not run yet, in the order they would run (none on an up-to-date store). */

@@ -64,12 +64,24 @@ export function startWebhookDelivery(store: Store, options: WebhookDeliveryOptio
   const repos = repositories(store.db);
   const ready = store.backend === 'pglite' ? repos.webhooks.releaseAllLeases() : Promise.resolve();
 
+  // Idle workers share one look for due deliveries: "nothing due" holds for `pollMs`, or until this
+  // process writes to the store (a delivery queued here is looked for by the next worker to wake).
+  let nothingDue: { readonly until: number; readonly generation: number } | undefined;
+  const anyDue = async (): Promise<boolean> => {
+    const now = Date.now();
+    if (nothingDue && nothingDue.until > now && nothingDue.generation === store.writes.value) return false;
+    const generation = store.writes.value;
+    const due = await repos.webhooks.anyDue();
+    nothingDue = due ? undefined : { until: now + options.pollMs, generation };
+    return due;
+  };
+
   const loop = async () => {
     await ready.catch(() => undefined);
     while (!stopping.signal.aborted) {
       let worked = false;
       try {
-        const [webhook] = (await repos.webhooks.anyDue()) ? await repos.webhooks.claim(owner, 1, options.leaseMs) : [];
+        const [webhook] = (await anyDue()) ? await repos.webhooks.claim(owner, 1, options.leaseMs) : [];
         if (webhook) {
           worked = true;
           await deliverQueued(webhook);

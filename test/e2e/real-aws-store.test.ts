@@ -10,8 +10,8 @@ import { AtlasClient } from '../../src/client/atlas-client.js';
 import { newStoreLocation } from '../support/test-store.js';
 
 test('with PRIVLINK_AWS=real the local cloud does not run and no lc_* table is created', async () => {
-  // A fresh store (on PGlite not the test template, which has the local cloud's tables made once).
-  const { location, drop } = await newStoreLocation();
+  // An empty store (not the test template, which has the local cloud's tables made once).
+  const { location, drop } = await newStoreLocation({ empty: true });
   const dataDir = mkdtempSync(join(process.env.PRIVLINK_TEST_SCRATCH ?? tmpdir(), 'real-aws-'));
   const config = buildConfig(
     { port: 0, localcloudPort: 0, dnsPort: 0, dataDir: join(dataDir, 'data') },
@@ -41,7 +41,7 @@ test('with PRIVLINK_AWS=real the local cloud does not run and no lc_* table is c
 });
 
 test('with PRIVLINK_AWS=real and PRIVLINK_AZURE=real no emulator runs, no lc_* table is made, and Azure is served', async () => {
-  const { location, drop } = await newStoreLocation();
+  const { location, drop } = await newStoreLocation({ empty: true });
   const dataDir = mkdtempSync(join(process.env.PRIVLINK_TEST_SCRATCH ?? tmpdir(), 'real-azure-'));
   assert.throws(() => buildConfig({ dataDir }, { PRIVLINK_AZURE: 'real' }), /PRIVLINK_AZURE_SUBSCRIPTION_ID/);
   const config = buildConfig(

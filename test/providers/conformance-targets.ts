@@ -3,7 +3,7 @@ import { DeleteListenerCommand, DescribeListenersCommand, DescribeLoadBalancersC
 import type { CloudProviderAdapter, RegisteredEndpoint } from '../../src/providers/cloud-provider.js';
 import { AwsClientPool } from '../../src/providers/aws/aws-clients.js';
 import { AwsProvider } from '../../src/providers/aws/aws.provider.js';
-import { AzureClients } from '../../src/providers/azure/azure-clients.js';
+import { AzureClientPool } from '../../src/providers/azure/azure-clients.js';
 import { azureNames } from '../../src/providers/azure/azure-names.js';
 import { AzureProvider } from '../../src/providers/azure/azure.provider.js';
 import { GcpClients } from '../../src/providers/gcp/gcp-clients.js';
@@ -97,7 +97,7 @@ async function azureTarget(): Promise<ConformanceTarget> {
   const h = await startAzure();
   const provider = h.cloud.accounts.provider;
   const customer = h.cloud.accounts.customer;
-  const clients = new AzureClients({ subscriptionId: provider.subscriptionId, endpoint: h.cloud.url, servicePrincipal: provider, ca: h.ca });
+  const clients = new AzureClientPool({ subscriptionId: provider.subscriptionId, endpoint: h.cloud.url, servicePrincipal: provider, ca: h.ca });
   const providerNet = h.network(provider);
   const customerNet = h.network(customer);
   await createGroup(h, customer, 'rg-customer', 'eastus2');

@@ -48,7 +48,7 @@ const home = tempHome();
 async function oldStore(): Promise<{ location: StoreLocation; dataDir: string; drop: () => Promise<void> }> {
   const scratch = mkdtempSync(join(process.env.PRIVLINK_TEST_SCRATCH ?? tmpdir(), 'upgrade-'));
   if (testBackend() === 'postgres') {
-    const { location, drop } = await newStoreLocation();
+    const { location, drop } = await newStoreLocation({ empty: true });
     const db = new pg.Client({ connectionString: (location as { url: string }).url });
     await db.connect();
     await db.query(FIXTURE);

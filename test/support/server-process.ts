@@ -9,6 +9,13 @@ import { newStoreLocation } from './test-store.js';
 /** The built CLI entry point. */
 export const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
 
+/**
+ * Node flags the test run gives its own processes (scripts/run-tests.mjs), passed on to the
+ * server and CLI processes tests start: `--liftoff-only` keeps V8 from also compiling PGlite's
+ * WebAssembly with its optimising compiler, which costs seconds of CPU per short-lived process.
+ */
+export const NODE_FLAGS = process.execArgv.filter((flag) => flag === '--liftoff-only');
+
 export interface ServerOptions {
   /** Extra environment (e.g. `PRIVLINK_TEST_CRASH_AT`, `PRIVLINK_LOCALCLOUD_DELAYS`). */
   readonly env?: Record<string, string>;
@@ -64,7 +71,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
   };
   delete env.DATABASE_URL;
   if (location.kind === 'postgres') env.DATABASE_URL = location.url;
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--localcloud-port', '0', '--dns-port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'serve', '--port', '0', '--localcloud-port', '0', '--dns-port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -25,12 +25,46 @@ export function testBackend(): 'pglite' | 'postgres' {
 
 /** Makes the migrated PGlite template directory (called once per run by scripts/run-tests.mjs). */
 export async function prepareTemplate(dir: string): Promise<string> {
-  const store = await openStore({ kind: 'pglite', dataDir: dir });
-  await migrateLocalCloud(store.db); // most tests run the local cloud: make its tables once, too
+  await migrateAll({ kind: 'pglite', dataDir: dir });
+  return dir;
+}
+
+/**
+ * Makes a migrated PostgreSQL template database `name` on the DATABASE_URL server (called once per
+ * run by scripts/run-tests.mjs): every test database is then created from it, a copy in a tenth of
+ * the time its migrations take. Returns a function that drops it.
+ */
+export async function preparePostgresTemplate(name: string): Promise<() => Promise<void>> {
+  await adminQuery(`create database ${name}`);
+  await migrateAll({ kind: 'postgres', url: databaseUrl(name) });
+  return () => adminQuery(`drop database if exists ${name} with (force)`);
+}
+
+/** Runs privlink's migrations and the local clouds' (most tests run the local cloud: its tables are made once, too). */
+async function migrateAll(location: StoreLocation): Promise<void> {
+  const store = await openStore(location);
+  await migrateLocalCloud(store.db);
   await migrateLocalCloudAzure(store.db);
   await migrateLocalCloudGcp(store.db);
   await store.close();
-  return dir;
+}
+
+/** Runs one statement on the DATABASE_URL server's maintenance connection. */
+async function adminQuery(sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL! });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** The URL of database `name` on the DATABASE_URL server. */
+function databaseUrl(name: string): string {
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 function scratchDir(): string {
@@ -40,31 +74,19 @@ function scratchDir(): string {
 }
 
 /**
- * A fresh store location (not opened): a copy of the PGlite template, or a new empty PostgreSQL
- * database on the DATABASE_URL server. Use it to start a server process on it.
+ * A fresh store location (not opened): a copy of the run's migrated template (a PGlite data
+ * directory, or a PostgreSQL database on the DATABASE_URL server). `empty`: no migration run at
+ * all (a store to load an old version's dump into). Use it to start a server process on it.
  */
-export async function newStoreLocation(): Promise<{ location: StoreLocation; drop: () => Promise<void> }> {
+export async function newStoreLocation(options: { readonly empty?: boolean } = {}): Promise<{ location: StoreLocation; drop: () => Promise<void> }> {
   if (testBackend() === 'postgres') {
-    const base = new URL(process.env.DATABASE_URL!);
     const name = `privlink_t_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
-    const admin = new pg.Client({ connectionString: base.toString() });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(base.toString());
-    url.pathname = `/${name}`;
-    return {
-      location: { kind: 'postgres', url: url.toString() },
-      drop: async () => {
-        const client = new pg.Client({ connectionString: base.toString() });
-        await client.connect();
-        await client.query(`drop database if exists ${name} with (force)`);
-        await client.end();
-      },
-    };
+    const template = options.empty ? undefined : process.env.PRIVLINK_TEST_PG_TEMPLATE;
+    await adminQuery(`create database ${name}${template ? ` template ${template}` : ''}`);
+    return { location: { kind: 'postgres', url: databaseUrl(name) }, drop: () => adminQuery(`drop database if exists ${name} with (force)`) };
   }
   const dir = scratchDir();
-  const template = process.env.PRIVLINK_TEST_PGLITE_TEMPLATE;
+  const template = options.empty ? undefined : process.env.PRIVLINK_TEST_PGLITE_TEMPLATE;
   if (template) cpSync(template, dir, { recursive: true });
   rmSync(join(dir, 'privlink.lock'), { force: true });
   return { location: { kind: 'pglite', dataDir: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };

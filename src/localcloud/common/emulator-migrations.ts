@@ -1,4 +1,5 @@
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import { migrateToLatest } from '../../store/migrate-to-latest.js';
 
 /**
  * One emulator's own migrations, apart from the product's and from the other emulators': each
@@ -21,15 +22,5 @@ export interface EmulatorMigrations {
  * its lock) and idempotent. Throws naming the migration that failed.
  */
 export async function migrateEmulator<DB>(db: Kysely<DB>, set: EmulatorMigrations): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => ({ ...set.migrations }) },
-    migrationTableName: set.migrationTableName,
-    migrationLockTableName: set.migrationLockTableName,
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`${set.label} migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
-  }
+  await migrateToLatest(db, { ...set, label: `${set.label} migration` });
 }

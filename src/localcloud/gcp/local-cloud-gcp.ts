@@ -85,7 +85,7 @@ const START_PRESET_SETTING = 'delays_start_preset';
 
 async function ensureProject(store: Store, role: ProjectRole) {
   const control = gcpRepositories(gcpDb(store)).control;
-  return (await control.findProject(role)) ?? (await control.insertProject(newProject(role)));
+  return (await control.findProject(role)) ?? (await control.insertProject(await newProject(role)));
 }
 
 /**
@@ -98,8 +98,8 @@ export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promis
   const now = options.now ?? (() => new Date());
   await migrateLocalCloudGcp(store.db);
   const control = gcpRepositories(gcpDb(store)).control;
-  const producer = await ensureProject(store, 'producer');
-  const consumer = await ensureProject(store, 'consumer');
+  // Both keys are made at once (on the thread pool) on a first start.
+  const [producer, consumer] = await Promise.all([ensureProject(store, 'producer'), ensureProject(store, 'consumer')]);
   if ((await control.getSetting(START_PRESET_SETTING)) !== options.delays) {
     await control.setSetting(DELAYS_SETTING, JSON.stringify(applyGcpDelays(parseGcpDelays(undefined), options.delays)));
     await control.setSetting(START_PRESET_SETTING, options.delays);

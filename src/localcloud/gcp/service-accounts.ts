@@ -1,4 +1,5 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPair, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { randomHex, randomString, LOWER_ALNUM } from '../common/ids.js';
 import { projectNumber } from './ids.js';
 import type { ProjectRole, StoredProject } from './store/control.repository.js';
@@ -21,6 +22,8 @@ export interface ServiceAccountKey {
   readonly universe_domain: string;
 }
 
+const generateRsaKeyPair = promisify(generateKeyPair);
+
 /** A project as the factory exposes it. */
 export interface GcpProject {
   readonly projectId: string;
@@ -33,13 +36,14 @@ export interface GcpProject {
 /**
  * A fresh project for `role`: `privlink-producer-xxxxxx`, a 12-digit number, an RSA-2048 key. A pool
  * project (`pool:<name>`) is named after `<name>` as a project id allows (lower-case letters, digits
- * and hyphens, at most 30 characters with the random suffix).
+ * and hyphens, at most 30 characters with the random suffix). The key is made on the thread pool:
+ * an RSA-2048 key takes a tenth of a second or more of CPU, which must not stall the event loop.
  */
-export function newProject(role: ProjectRole): StoredProject {
+export async function newProject(role: ProjectRole): Promise<StoredProject> {
   const stem = role.startsWith('pool:') ? poolProjectStem(role.slice('pool:'.length)) : `privlink-${role}`;
   const projectId = `${stem}-${randomString(LOWER_ALNUM, 6)}`;
   const account = role.startsWith('pool:') ? 'privlink-pool' : `privlink-${role}`;
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+  const { privateKey, publicKey } = await generateRsaKeyPair('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },

@@ -1,7 +1,6 @@
-import { NetworkManagementClient } from '@azure/arm-network';
-import { ResourceManagementClient } from '@azure/arm-resources';
+import type { NetworkManagementClient } from '@azure/arm-network';
+import type { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
-import { ClientSecretCredential, DefaultAzureCredential } from '@azure/identity';
 import type { ProviderAccountAccess } from '../cloud-provider.js';
 
 /**
@@ -23,39 +22,50 @@ export interface AzureConnection {
   readonly onCall?: (operation: string) => void;
 }
 
-/** The SDK clients of the provider subscription, created once. SDK retries are off: the reconciler retries with backoff. */
-export class AzureClients {
+/** The SDK clients of one subscription. SDK retries are off: the reconciler retries with backoff. */
+export interface AzureClients {
+  readonly connection: AzureConnection;
   readonly network: NetworkManagementClient;
   readonly resources: ResourceManagementClient;
+}
 
-  constructor(readonly connection: AzureConnection) {
-    const tlsOptions = connection.ca ? { ca: connection.ca } : undefined;
-    const credential: TokenCredential = connection.servicePrincipal
-      ? new ClientSecretCredential(connection.servicePrincipal.tenantId, connection.servicePrincipal.clientId, connection.servicePrincipal.clientSecret, {
-          ...(connection.endpoint ? { authorityHost: connection.endpoint, disableInstanceDiscovery: true } : {}),
-          ...(tlsOptions ? { tlsOptions } : {}),
-        })
-      : new DefaultAzureCredential();
-    const options = {
-      ...(connection.endpoint ? { endpoint: connection.endpoint, credentialScopes: ['https://management.azure.com/.default'] } : {}),
-      ...(tlsOptions ? { tlsOptions } : {}),
-      retryOptions: { maxRetries: 0 },
-    };
-    this.network = new NetworkManagementClient(credential, connection.subscriptionId, options);
-    this.resources = new ResourceManagementClient(credential, connection.subscriptionId, options);
-    const onCall = connection.onCall;
-    if (onCall) {
-      for (const client of [this.network, this.resources]) {
-        client.pipeline.addPolicy({
-          name: 'privlinkCallCounter',
-          sendRequest: (request, next) => {
-            onCall(`${request.method} ${new URL(request.url).pathname.replace(/^.*\/providers\/(Microsoft\.\w+\/\w+).*$/, '$1')}`);
-            return next(request);
-          },
-        });
-      }
+/**
+ * Makes the SDK clients of `connection`, loading the Azure SDK on the first call: it takes about a
+ * second of CPU to load, so a process that never handles an Azure endpoint service never loads it.
+ */
+export async function azureClients(connection: AzureConnection): Promise<AzureClients> {
+  const [{ NetworkManagementClient }, { ResourceManagementClient }, { ClientSecretCredential, DefaultAzureCredential }] = await Promise.all([
+    import('@azure/arm-network'),
+    import('@azure/arm-resources'),
+    import('@azure/identity'),
+  ]);
+  const tlsOptions = connection.ca ? { ca: connection.ca } : undefined;
+  const credential: TokenCredential = connection.servicePrincipal
+    ? new ClientSecretCredential(connection.servicePrincipal.tenantId, connection.servicePrincipal.clientId, connection.servicePrincipal.clientSecret, {
+        ...(connection.endpoint ? { authorityHost: connection.endpoint, disableInstanceDiscovery: true } : {}),
+        ...(tlsOptions ? { tlsOptions } : {}),
+      })
+    : new DefaultAzureCredential();
+  const options = {
+    ...(connection.endpoint ? { endpoint: connection.endpoint, credentialScopes: ['https://management.azure.com/.default'] } : {}),
+    ...(tlsOptions ? { tlsOptions } : {}),
+    retryOptions: { maxRetries: 0 },
+  };
+  const network = new NetworkManagementClient(credential, connection.subscriptionId, options);
+  const resources = new ResourceManagementClient(credential, connection.subscriptionId, options);
+  const onCall = connection.onCall;
+  if (onCall) {
+    for (const client of [network, resources]) {
+      client.pipeline.addPolicy({
+        name: 'privlinkCallCounter',
+        sendRequest: (request, next) => {
+          onCall(`${request.method} ${new URL(request.url).pathname.replace(/^.*\/providers\/(Microsoft\.\w+\/\w+).*$/, '$1')}`);
+          return next(request);
+        },
+      });
     }
   }
+  return { connection, network, resources };
 }
 
 /**
@@ -64,17 +74,18 @@ export class AzureClients {
  * and CA). Clients are made once per pool account and kept.
  */
 export class AzureClientPool {
-  private readonly accounts = new Map<string, AzureClients>();
+  private base: Promise<AzureClients> | undefined;
+  private readonly accounts = new Map<string, Promise<AzureClients>>();
 
-  constructor(readonly base: AzureClients) {}
+  constructor(readonly connection: AzureConnection) {}
 
   /** The clients of a pool subscription; the configured subscription's without one. */
-  forAccount(account: ProviderAccountAccess | undefined): AzureClients {
-    if (!account?.azure) return this.base;
+  forAccount(account: ProviderAccountAccess | undefined): Promise<AzureClients> {
+    if (!account?.azure) return (this.base ??= azureClients(this.connection));
     const known = this.accounts.get(account.id);
     if (known) return known;
     const { subscriptionId, tenantId, clientId, clientSecret } = account.azure;
-    const clients = new AzureClients({ ...this.base.connection, subscriptionId, servicePrincipal: { tenantId, clientId, clientSecret } });
+    const clients = azureClients({ ...this.connection, subscriptionId, servicePrincipal: { tenantId, clientId, clientSecret } });
     this.accounts.set(account.id, clients);
     return clients;
   }

@@ -12,7 +12,7 @@ import type {
   ProviderRef,
   RegisteredEndpoint,
 } from '../cloud-provider.js';
-import { AzureClientPool, AzureClients } from './azure-clients.js';
+import type { AzureClientPool, AzureClients } from './azure-clients.js';
 import { azure, azureOrAbsent } from './azure-errors.js';
 import { ADDRESS_SPACE, azureNames, SERVICE_TAG, SUBNET_PREFIX } from './azure-names.js';
 import { POLLING, settles } from './azure-operations.js';
@@ -42,19 +42,18 @@ export class AzureProvider implements CloudProviderAdapter {
     howToCreate: (serviceName) => `Create a private endpoint with a manual connection request to the private link service ${serviceName} (its privateLinkServiceResourceId).`,
   };
 
-  private readonly pool: AzureClientPool;
   readonly capacity: ProviderCapacityAdapter;
   /** Pool subscriptions and regions whose provider network is being changed in this process: one change at a time. */
   private readonly networkLocks = new Map<string, Promise<unknown>>();
 
   constructor(
-    clients: AzureClients | AzureClientPool,
+    /** The SDK clients of the configured subscription and of the pool's subscriptions. */
+    private readonly pool: AzureClientPool,
     private readonly accounts?: ProviderAccountDirectory,
   ) {
-    this.pool = clients instanceof AzureClientPool ? clients : new AzureClientPool(clients);
     this.capacity = {
       readAccountQuotas: (account, region) => this.readAccountQuotas(account, region),
-      releaseProviderNetwork: (account, region) => this.withNetworkLock(account, region, () => deleteProviderNetwork(this.pool.forAccount(account), region)),
+      releaseProviderNetwork: (account, region) => this.withNetworkLock(account, region, async () => deleteProviderNetwork(await this.pool.forAccount(account), region)),
     };
   }
 
@@ -69,7 +68,7 @@ export class AzureProvider implements CloudProviderAdapter {
   }
 
   private async readAccountQuotas(account: ProviderAccountAccess, region: string): Promise<AccountRegionQuotas> {
-    const clients = this.pool.forAccount(account);
+    const clients = await this.pool.forAccount(account);
     const [quotas, vnets] = await Promise.all([readAzureQuotas(clients, region), findProviderVnets(clients, region)]);
     return { ...quotas, hasProviderNetwork: vnets.length > 0 };
   }
@@ -147,7 +146,7 @@ export class AzureProvider implements CloudProviderAdapter {
    */
   async createEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<ProviderRef> {
     const account = await this.accountOf(spec);
-    const clients = this.pool.forAccount(account);
+    const clients = await this.pool.forAccount(account);
     const names = azureNames(spec.id);
     const tags = { [SERVICE_TAG]: spec.id, 'privlink-project-id': spec.projectId };
     const network = clients.network;

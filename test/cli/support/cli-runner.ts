@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import assert from 'node:assert/strict';
 import type { CliIo } from '../../../src/cli/framework/cli-io.js';
 import { runPrivlink } from '../../../src/cli/program.js';
-import { CLI } from '../../support/server-process.js';
+import { CLI, NODE_FLAGS } from '../../support/server-process.js';
 
 /** What one CLI run produced. */
 export interface CliResult {
@@ -45,7 +45,7 @@ export function cliEnv(options: Pick<RunOptions, 'env' | 'tty' | 'color' | 'home
 /** Runs the built CLI (`node dist/src/cli/main.js …`) as a subprocess, like a user or a script would. */
 export function runCliProcess(args: readonly string[], options: RunOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: cliEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...NODE_FLAGS, CLI, ...args], { env: cliEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

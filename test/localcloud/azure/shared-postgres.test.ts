@@ -16,7 +16,7 @@ describe('two emulator processes on one PostgreSQL', { skip: testBackend() !== '
   let ca: LocalCertificateAuthority;
 
   before(async () => {
-    const location = await newStoreLocation();
+    const location = await newStoreLocation({ empty: true }); // two processes making the tables, too
     drop = location.drop;
     ca = await LocalCertificateAuthority.inMemory();
     stores = await Promise.all([openStore(location.location), openStore(location.location)]);

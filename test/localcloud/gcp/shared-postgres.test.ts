@@ -11,7 +11,7 @@ describe('two GCP emulator processes on one PostgreSQL', { skip: testBackend() !
   let drop: () => Promise<void> = async () => undefined;
 
   before(async () => {
-    const location = await newStoreLocation();
+    const location = await newStoreLocation({ empty: true }); // two processes making the tables, too
     drop = location.drop;
     stores = await Promise.all([openStore(location.location), openStore(location.location)]);
     clouds = await Promise.all(stores.map((store) => createLocalCloudGcp({ store, delays: 'instant', port: 0 })));

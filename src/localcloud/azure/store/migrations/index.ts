@@ -1,4 +1,5 @@
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import { migrateEmulator } from '../../../common/emulator-migrations.js';
 import * as azureEmulation from './0001-azure-emulation.js';
 import * as loopbackSlots from './0002-loopback-slots.js';
 
@@ -14,15 +15,10 @@ const AZURE_MIGRATIONS: Record<string, Migration> = {
 
 /** Brings the Azure emulation's tables to the newest migration (safe with several processes: Kysely locks). */
 export async function migrateLocalCloudAzure(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => AZURE_MIGRATIONS },
+  await migrateEmulator(db, {
+    label: 'Local cloud (Azure)',
+    migrations: AZURE_MIGRATIONS,
     migrationTableName: 'lc_azure_migration',
     migrationLockTableName: 'lc_azure_migration_lock',
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`Local cloud Azure migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
-  }
 }
