@@ -94,7 +94,7 @@ async function wipe(server: ServerProcess): Promise<StoreLocation> {
     rmSync(server.location.dataDir, { recursive: true, force: true });
     return server.location;
   }
-  const fresh = await newStoreLocation();
+  const fresh = await newStoreLocation({ empty: true }); // a restore needs an empty database
   cleanups.push(fresh.drop);
   return fresh.location;
 }
