@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { KyselyPlugin, RootOperationNode } from 'kysely';
 import { createLogger } from '../../src/logging/logger.js';
 import { Controller } from '../../src/reconciler/controller.js';
 import { DONE } from '../../src/reconciler/outcome.js';
 import type { Store } from '../../src/store/database.js';
 import { WorkQueueRepository } from '../../src/store/work-queue.repository.js';
+import { withQueryLog } from '../support/query-log.js';
 import { openTestStore, type TestStore } from '../support/test-store.js';
 
 // The reconcile loop on a real store: idle workers do not each poll the queue (one holds the timer
@@ -24,18 +24,8 @@ after(async () => {
 
 /** The store with every claim of the queue counted (the claim is an `update reconcile_queue q …`). */
 function countingClaims(store: Store): { store: Store; claims: () => number } {
-  let claims = 0;
-  const plugin: KyselyPlugin = {
-    transformQuery(args) {
-      const node = args.node as RootOperationNode & { sqlFragments?: readonly string[] };
-      if (node.kind === 'RawNode' && /update reconcile_queue q/.test(node.sqlFragments?.[0] ?? '')) claims++;
-      return args.node;
-    },
-    async transformResult(args) {
-      return args.result;
-    },
-  };
-  return { store: { ...store, db: store.db.withPlugin(plugin) }, claims: () => claims };
+  const { db, queries } = withQueryLog(store.db);
+  return { store: { ...store, db }, claims: () => queries.filter((q) => /update reconcile_queue q/.test(q)).length };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { sql, type KyselyPlugin } from 'kysely';
+import { sql } from 'kysely';
 import { migrate } from '../../src/store/database.js';
 import { migrateLocalCloudAzure } from '../../src/localcloud/azure/store/migrations/index.js';
+import { withQueryLog } from '../support/query-log.js';
 import { openTestStore, type TestStore } from '../support/test-store.js';
 
 // Starting on an up-to-date store costs two small queries per migration set (not Kysely's
@@ -17,20 +18,7 @@ after(async () => {
   await t.cleanup();
 });
 
-function counting() {
-  const queries: string[] = [];
-  const plugin: KyselyPlugin = {
-    transformQuery(args) {
-      const node = args.node as { kind: string; sqlFragments?: readonly string[] };
-      queries.push(node.kind === 'RawNode' ? (node.sqlFragments ?? []).join('?') : node.kind);
-      return args.node;
-    },
-    async transformResult(args) {
-      return args.result;
-    },
-  };
-  return { db: t.store.db.withPlugin(plugin), queries };
-}
+const counting = () => withQueryLog(t.store.db);
 
 test('an up-to-date store: two queries per migration set, no catalogue scan', async () => {
   const { db, queries } = counting();
