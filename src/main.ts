@@ -51,7 +51,7 @@ import { AwsNotificationQueue } from './providers/aws/aws-notification-queue.js'
 import { topicRegion } from './providers/aws/aws-notifications.js';
 import { workKinds } from './reconciler/work-kinds.js';
 import { readBootstrapFile, writeBootstrapFile, bootstrapFilePath, writeGcpKey, type BootstrapFile } from './store/bootstrap-file.js';
-import { openStore, type Store } from './store/database.js';
+import { openStore, storeLocation, type Store } from './store/database.js';
 import { openBackupChannel } from './store/backup-channel.js';
 import { secureDataDir } from './store/data-dir-permissions.js';
 import { SettingsRepository } from './store/settings.repository.js';
@@ -118,7 +118,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
   log.info('privlink starting', { config: describeConfig(config) });
   const fixedModes = secureDataDir(config.dataDir);
   if (fixedModes > 0) log.info('data directory made private (directories 0700, files 0600)', { dataDir: config.dataDir, entriesFixed: fixedModes });
-  const store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir });
+  const store = await openStore(storeLocation(config));
   const closers: Array<() => Promise<void>> = [() => store.close()];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch((error) => log.error('close failed', { error: String(error) }));

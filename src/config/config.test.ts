@@ -110,4 +110,10 @@ describe('tracing configuration', () => {
     assert.throws(() => buildConfig({}, { PRIVLINK_AWS_NOTIFICATION_TOPIC: topic, PRIVLINK_AWS_NOTIFICATION_QUEUE: 'privlink-connections' }), /not an SQS queue URL/);
     assert.equal(buildConfig({}, { PRIVLINK_TEST_LOCALCLOUD_ANNOUNCE: 'off' }).testing.localCloudAnnouncements, false);
   });
+
+  test("the embedded store's shared buffers: 16MB by default, PRIVLINK_PGLITE_SHARED_BUFFERS in whole megabytes", () => {
+    assert.equal(buildConfig({}, {}).pgliteSharedBuffers, '16MB');
+    assert.equal(buildConfig({}, { PRIVLINK_PGLITE_SHARED_BUFFERS: '128MB' }).pgliteSharedBuffers, '128MB');
+    for (const bad of ['0MB', '16', '16mb', '1GB', '5000MB', '-1MB']) assert.throws(() => buildConfig({}, { PRIVLINK_PGLITE_SHARED_BUFFERS: bad }), ConfigError, bad);
+  });
 });

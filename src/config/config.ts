@@ -17,6 +17,12 @@ export interface PrivlinkConfig {
   readonly dataDir: string;
   /** PostgreSQL URL; when set, state lives there instead of PGlite. Env `DATABASE_URL`. */
   readonly databaseUrl: string | null;
+  /**
+   * Shared buffers of the embedded PGlite store (PostgreSQL's `shared_buffers`: its page cache,
+   * held in the process's memory; pages beyond it come from the operating system's file cache).
+   * Env `PRIVLINK_PGLITE_SHARED_BUFFERS`, default `16MB` (PostgreSQL's own default is 128MB).
+   */
+  readonly pgliteSharedBuffers: string;
   /** DNS domain of cluster hostnames. Flag `--domain`, env `PRIVLINK_DOMAIN`, default `privlink.test`. */
   readonly domain: string;
   /** Private DNS server port. Flag `--dns-port`, env `PRIVLINK_DNS_PORT`, default 5353. */
@@ -260,6 +266,7 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
     publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,
     dataDir: resolve(pick(flags.dataDir, 'PRIVLINK_DATA_DIR') ?? '.privlink'),
     databaseUrl,
+    pgliteSharedBuffers: memorySize(pick(undefined, 'PRIVLINK_PGLITE_SHARED_BUFFERS') ?? '16MB', 'PRIVLINK_PGLITE_SHARED_BUFFERS', 1, 4096),
     domain: hostname(pick(flags.domain, 'PRIVLINK_DOMAIN') ?? 'privlink.test'),
     dnsPort: port(pick(flags.dnsPort, 'PRIVLINK_DNS_PORT') ?? '5353', '--dns-port / PRIVLINK_DNS_PORT'),
     localCloud: {
@@ -390,6 +397,14 @@ function integer(value: string, name: string, min: number, max: number): number 
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, not ${value}.`);
   return n;
+}
+
+/** A size in whole megabytes, written `<n>MB` (as PostgreSQL writes it); returned in that form. */
+function memorySize(value: string, name: string, minMb: number, maxMb: number): string {
+  const match = /^(\d+)MB$/.exec(value);
+  const n = match ? Number(match[1]) : NaN;
+  if (!Number.isInteger(n) || n < minMb || n > maxMb) throw new ConfigError(`${name} must be a size from ${minMb}MB to ${maxMb}MB (e.g. 16MB), not ${value}.`);
+  return `${n}MB`;
 }
 
 function onOff(value: string | undefined, fallback: boolean, name: string): boolean {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { syncPortAllocations } from '../../src/app/port-allocations.js';
 import { insertProject } from '../../src/app/projects.service.js';
 import { parseClusterSpec } from '../../src/domain/cluster.js';
@@ -50,6 +51,22 @@ describe('PGlite data directory lock', () => {
     writeFileSync(join(dir, 'privlink.lock'), '999999999');
     const reopened = await openStore({ kind: 'pglite', dataDir: dir });
     await reopened.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("PGlite runs with 16MB of shared buffers unless the location names a size (PostgreSQL's own default is 128MB)", async () => {
+    const dir = mkdtempSync(join(process.env.PRIVLINK_TEST_SCRATCH ?? tmpdir(), 'buffers-'));
+    const sharedBuffers = async (location: { kind: 'pglite'; dataDir: string; sharedBuffers?: string }): Promise<string> => {
+      const opened = await openStore(location, { migrate: false });
+      try {
+        const { rows } = await sql<{ shared_buffers: string }>`show shared_buffers`.execute(opened.db);
+        return rows[0]!.shared_buffers;
+      } finally {
+        await opened.close();
+      }
+    };
+    assert.equal(await sharedBuffers({ kind: 'pglite', dataDir: dir }), '16MB');
+    assert.equal(await sharedBuffers({ kind: 'pglite', dataDir: dir, sharedBuffers: '48MB' }), '48MB');
     rmSync(dir, { recursive: true, force: true });
   });
 });

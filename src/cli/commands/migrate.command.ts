@@ -21,7 +21,7 @@ export const migrateCommand = defineCommand({
   examples: ['privlink migrate --dry-run --data-dir .privlink', 'DATABASE_URL=postgres://localhost/privlink privlink migrate'],
   async run(ctx) {
     const { buildConfig, ConfigError } = await import('../../config/config.js');
-    const { migrate, openStore, pendingMigrations } = await import('../../store/database.js');
+    const { migrate, openStore, pendingMigrations, storeLocation } = await import('../../store/database.js');
     let config;
     try {
       config = buildConfig({ dataDir: ctx.flag('dataDir') }, ctx.io.env);
@@ -29,7 +29,7 @@ export const migrateCommand = defineCommand({
       if (error instanceof ConfigError) throw new CliError(error.message);
       throw error;
     }
-    const store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir }, { migrate: false });
+    const store = await openStore(storeLocation(config), { migrate: false });
     try {
       const pending = await pendingMigrations(store.db);
       if (ctx.bool('dryRun')) {

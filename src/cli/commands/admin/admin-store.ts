@@ -10,7 +10,7 @@ import type { CommandContext } from '../../framework/command-context.js';
 export async function withAdminStore<T>(ctx: CommandContext, work: (app: AppContext) => Promise<T>): Promise<T> {
   const { buildConfig, ConfigError } = await import('../../../config/config.js');
   const { appContext } = await import('../../../app/app-context.js');
-  const { openStore } = await import('../../../store/database.js');
+  const { openStore, storeLocation } = await import('../../../store/database.js');
   const { DataDirLockedError } = await import('../../../store/data-dir-lock.js');
   const { secureDataDir } = await import('../../../store/data-dir-permissions.js');
   let config;
@@ -23,7 +23,7 @@ export async function withAdminStore<T>(ctx: CommandContext, work: (app: AppCont
   secureDataDir(config.dataDir);
   let store;
   try {
-    store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir });
+    store = await openStore(storeLocation(config));
   } catch (error) {
     if (error instanceof DataDirLockedError) {
       throw new CliError(

@@ -4,7 +4,7 @@ import { claimBootstrapKey, resetBootstrapKey } from '../../../app/bootstrap.ser
 import { bootstrapFilePath, readBootstrapFile, writeBootstrapFile, type BootstrapFile } from '../../../store/bootstrap-file.js';
 import { DataDirLockedError } from '../../../store/data-dir-lock.js';
 import { secureDataDir } from '../../../store/data-dir-permissions.js';
-import { openStore } from '../../../store/database.js';
+import { openStore, storeLocation } from '../../../store/database.js';
 import { CliError } from '../../framework/cli-errors.js';
 
 /**
@@ -19,7 +19,7 @@ export async function resetBootstrapCredentials(config: PrivlinkConfig): Promise
   secureDataDir(config.dataDir);
   let store;
   try {
-    store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir });
+    store = await openStore(storeLocation(config));
   } catch (error) {
     if (error instanceof DataDirLockedError) {
       throw new CliError(`${config.dataDir} is in use by a running privlink server (pid ${error.holderPid}); stop it, then run this command again.`);
