@@ -17,7 +17,8 @@
 // Meanwhile a probe GETs the probe service every 50 ms (Digest, the replicas in turn): the Admin
 // API's latency while it converges. Reconcile passes and cloud calls are the difference of each
 // replica's /metrics counters (privlink_reconcile_passes_total, privlink_provider_calls_total)
-// across the timed part; RSS is each replica process's VmRSS sampled every 500 ms and its VmHWM.
+// across the timed part; RSS is each replica process's VmRSS sampled every 500 ms and its VmHWM,
+// and every 2 s its /metrics memory gauges (V8 heap, external memory) say what the largest was made of.
 // Backends: PGlite with one replica (a child process), or, with DATABASE_URL, a fresh database on
 // that server (dropped after) with two replicas (child processes; the first runs the local cloud,
 // the second drives it). Local cloud delays: instant.
@@ -45,6 +46,12 @@ const POLL_MS = 500;
 const SWEEP_CLIENTS = 4;
 const SWEEP_PAUSE_MS = 500;
 const GOAL = { services: 10_000, seconds: 120, rssMb: 300, p99Ms: 100 };
+const MEMORY_GAUGES = {
+  rss: 'privlink_process_resident_memory_bytes',
+  heapTotal: 'privlink_nodejs_heap_size_total_bytes',
+  heapUsed: 'privlink_nodejs_heap_size_used_bytes',
+  external: 'privlink_nodejs_external_memory_bytes',
+} as const;
 const PASSES = 'privlink_reconcile_passes_total';
 const CALLS = 'privlink_provider_calls_total';
 const THROTTLES = 'privlink_provider_throttles_total';
@@ -70,7 +77,19 @@ interface Result {
   readonly probe: { p50: number; p99: number; max: number; count: number; failures: number };
   readonly rssStartMb: number[];
   readonly rssPeakMb: number[];
+  /** Per replica, its own figures when it reported its largest resident size (sampled every 2 s from /metrics). */
+  readonly memoryAtPeak: MemorySample[];
   readonly storeBytes: number;
+}
+
+/** What a replica's memory was made of at one moment, MB (its `/metrics` process gauges). */
+interface MemorySample {
+  readonly rss: number;
+  /** The main thread's V8 heap: reserved and in use. */
+  readonly heapTotal: number;
+  readonly heapUsed: number;
+  /** Memory outside the V8 heap that JavaScript objects hold: buffers, and PGlite's WebAssembly memory. */
+  readonly external: number;
 }
 
 console.log(
@@ -93,6 +112,17 @@ async function runAt(n: number): Promise<Result> {
   const customer = new CustomerVpc(deployment.localCloudUrl, bootstrap.localCloud.customer);
   const rssPeak = replicas.map(() => 0);
   const sampler = setInterval(() => replicas.forEach((r, i) => (rssPeak[i] = Math.max(rssPeak[i]!, r.memory().rss || 0))), 500);
+  const memoryAtPeak: MemorySample[] = replicas.map(() => ({ rss: 0, heapTotal: 0, heapUsed: 0, external: 0 }));
+  const memorySampler = setInterval(() => {
+    replicas.forEach((r, i) => {
+      void memoryOf(r.apiUrl).then(
+        (sample) => {
+          if (sample.rss > memoryAtPeak[i]!.rss) memoryAtPeak[i] = sample;
+        },
+        () => undefined, // a replica busy or stopping: the next sample counts
+      );
+    });
+  }, 2_000);
   try {
     console.log(`\nN = ${n}: ${deployment.backend}; replicas ${replicas.map((r) => `${r.apiUrl} (pid ${r.pid})`).join(', ')}; ${accounts} provider accounts in the pool`);
     for (let a = 1; a <= accounts; a++) await addLocalCloudAccount(admin, bootstrap.orgId, `scale-${a}`);
@@ -163,6 +193,7 @@ async function runAt(n: number): Promise<Result> {
       probe: { p50: latency.p50, p99: latency.p99, max: latency.max, count: latency.n, failures: probed.failures },
       rssStartMb,
       rssPeakMb: replicas.map((r, i) => Math.max(rssPeak[i]!, r.memory().peak || 0) / 2 ** 20),
+      memoryAtPeak: [...memoryAtPeak],
       storeBytes: await deployment.storeSize(),
     };
     console.log(
@@ -176,6 +207,7 @@ async function runAt(n: number): Promise<Result> {
     return result;
   } finally {
     clearInterval(sampler);
+    clearInterval(memorySampler);
     admin.close();
     for (const client of pool) client.close();
     customer.close();
@@ -261,6 +293,13 @@ interface Counters {
   callCount: number;
 }
 
+/** A replica's memory gauges now, MB. */
+async function memoryOf(apiUrl: string): Promise<MemorySample> {
+  const scrape = await scrapeCounters(apiUrl, Object.values(MEMORY_GAUGES));
+  const mb = (name: string) => scrape.sum(name) / 2 ** 20;
+  return { rss: mb(MEMORY_GAUGES.rss), heapTotal: mb(MEMORY_GAUGES.heapTotal), heapUsed: mb(MEMORY_GAUGES.heapUsed), external: mb(MEMORY_GAUGES.external) };
+}
+
 /** Passes by work kind, cloud calls by operation, throttles and the duration sums, summed over the replicas. */
 async function countersOf(deployment: BenchReplicas): Promise<Counters> {
   const out: Counters = { passes: new Map(), outcomes: new Map(), calls: new Map(), throttles: 0, passSeconds: 0, passCount: 0, callSeconds: 0, callCount: 0 };
@@ -324,6 +363,11 @@ function report(all: readonly Result[]): void {
     ...Array.from({ length: REPLICAS }, (_, i) =>
       row(`RSS peak, replica ${i + 1}${i === 0 ? ' (with local cloud)' : ''}, MB`, (r) => r.rssPeakMb[i]!, fixed(0), `< ${GOAL.rssMb}`),
     ),
+    ...Array.from({ length: REPLICAS }, (_, i) => [
+      `  replica ${i + 1} at its largest sampled RSS: RSS / V8 heap total / used / external, MB`,
+      ...all.map(({ memoryAtPeak: { [i]: m } }) => (m && m.rss > 0 ? [m.rss, m.heapTotal, m.heapUsed, m.external].map((v) => v.toFixed(0)).join(' / ') : '–')),
+      '',
+    ]),
     row('store size, MB', (r) => r.storeBytes / 2 ** 20, fixed(1)),
     row('store bytes per object', (r) => r.storeBytes / objects(r), fixed(0)),
   ];

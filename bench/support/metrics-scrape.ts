@@ -1,6 +1,6 @@
-// Counters read from a privlink's Prometheus `/metrics` (loopback access, privlink's default), for
-// benchmarks that report what the work cost in reconcile passes and cloud calls. Only counters:
-// every sample line `name{labels} value` of the names asked for is kept.
+// Counters (and gauges) read from a privlink's Prometheus `/metrics` (loopback access, privlink's default), for
+// benchmarks that report what the work cost in reconcile passes and cloud calls, and what memory holds:
+// every sample line `name{labels} value` of the names asked for is kept (histograms by their _sum/_count).
 
 /** One scrape: the samples of the asked counters. */
 export interface CounterScrape {
