@@ -10,9 +10,8 @@ import { PGliteDialect } from './pglite-dialect.js';
 import type { Schema } from './schema.js';
 import { WriteGeneration } from './write-generation.js';
 
-/** Where privlink keeps its state. */
 /**
- * Where the store lives. On PGlite, `sharedBuffers` is PostgreSQL's `shared_buffers` (e.g. `16MB`,
+ * Where privlink keeps its state. On PGlite, `sharedBuffers` is PostgreSQL's `shared_buffers` (e.g. `16MB`,
  * the default): the page cache PGlite keeps in the process's memory.
  */
 export type StoreLocation = { readonly kind: 'pglite'; readonly dataDir: string; readonly sharedBuffers?: string } | { readonly kind: 'postgres'; readonly url: string };
