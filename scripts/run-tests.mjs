@@ -42,12 +42,14 @@ console.log(`privlink tests: ${files.length} files on ${backend}${backend === 'p
 
 // One migrated template for the whole run: a data directory (PGlite) or a database (PostgreSQL).
 let dropTemplate = async () => undefined;
+const { prepareTemplate, preparePostgresTemplate, dropLeftoverDatabases } = await import(join(dist, 'test/support/test-store.js'));
 {
-  const { prepareTemplate, preparePostgresTemplate } = await import(join(dist, 'test/support/test-store.js'));
   const started = Date.now();
   if (backend === 'pglite') env.PRIVLINK_TEST_PGLITE_TEMPLATE = await prepareTemplate(join(scratch, 'template'));
   else {
     env.PRIVLINK_TEST_PG_TEMPLATE = `privlink_template_${process.pid}_${Date.now().toString(36)}`;
+    // Every test database of this run starts so (test/support/test-store.ts), then names its test file.
+    env.PRIVLINK_TEST_PG_PREFIX = `privlink_t_${process.pid}_`;
     dropTemplate = await preparePostgresTemplate(env.PRIVLINK_TEST_PG_TEMPLATE);
     // Interrupted (Ctrl-C, CI's timeout): still drop it.
     for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void dropTemplate().finally(() => process.exit(130)));
@@ -81,6 +83,11 @@ for (const [batch, level] of [
 }
 rmSync(scratch, { recursive: true, force: true });
 await dropTemplate();
+if (backend === 'postgres') {
+  // A test database still there was not dropped by the test that made it: name it, then drop it.
+  const leftovers = await dropLeftoverDatabases(env.PRIVLINK_TEST_PG_PREFIX);
+  if (leftovers.length > 0) console.log(`\n${leftovers.length} test database(s) left behind by their tests, now dropped: ${leftovers.join(', ')}`);
+}
 // The slowest files, so a slower suite shows where its time went.
 const slowest = Object.entries(fileTimes)
   .sort((a, b) => b[1] - a[1])

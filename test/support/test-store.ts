@@ -1,6 +1,6 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import pg from 'pg';
 import { migrateLocalCloud } from '../../src/localcloud/aws/store/migrations/index.js';
 import { migrateLocalCloudAzure } from '../../src/localcloud/azure/store/migrations/index.js';
@@ -37,7 +37,7 @@ export async function prepareTemplate(dir: string): Promise<string> {
 export async function preparePostgresTemplate(name: string): Promise<() => Promise<void>> {
   await adminQuery(`create database ${name}`);
   await migrateAll({ kind: 'postgres', url: databaseUrl(name) });
-  return () => adminQuery(`drop database if exists ${name} with (force)`);
+  return async () => void (await adminQuery(`drop database if exists ${name} with (force)`));
 }
 
 /** Runs privlink's migrations and the local clouds' (most tests run the local cloud: its tables are made once, too). */
@@ -49,12 +49,36 @@ async function migrateAll(location: StoreLocation): Promise<void> {
   await store.close();
 }
 
+/**
+ * Drops every database on the DATABASE_URL server whose name starts with `prefix` (what a run's
+ * test files left behind: each should have dropped its own) and returns their names.
+ */
+export async function dropLeftoverDatabases(prefix: string): Promise<string[]> {
+  const { rows } = await adminQuery<{ datname: string }>(`select datname from pg_database where starts_with(datname, $1) order by datname`, [prefix]);
+  for (const { datname } of rows) await adminQuery(`drop database if exists ${datname} with (force)`);
+  return rows.map((row) => row.datname);
+}
+
+/** The start of this run's test database names (the runner's, or this process's when run alone). */
+function testDatabasePrefix(): string {
+  return process.env.PRIVLINK_TEST_PG_PREFIX ?? `privlink_t_${process.pid}_`;
+}
+
+/** The running test file's name as an identifier part (`store/store.test.js` → `store`), so a database left behind tells whose it was. */
+function testFileTag(): string {
+  return basename(process.argv[1] ?? 'test')
+    .replace(/(\.serial)?\.test\.js$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 24);
+}
+
 /** Runs one statement on the DATABASE_URL server's maintenance connection. */
-async function adminQuery(sql: string): Promise<void> {
+async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
   const admin = new pg.Client({ connectionString: process.env.DATABASE_URL! });
   await admin.connect();
   try {
-    await admin.query(sql);
+    return await admin.query<R>(sql, values);
   } finally {
     await admin.end();
   }
@@ -80,10 +104,10 @@ function scratchDir(): string {
  */
 export async function newStoreLocation(options: { readonly empty?: boolean } = {}): Promise<{ location: StoreLocation; drop: () => Promise<void> }> {
   if (testBackend() === 'postgres') {
-    const name = `privlink_t_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+    const name = `${testDatabasePrefix()}${testFileTag()}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
     const template = options.empty ? undefined : process.env.PRIVLINK_TEST_PG_TEMPLATE;
     await adminQuery(`create database ${name}${template ? ` template ${template}` : ''}`);
-    return { location: { kind: 'postgres', url: databaseUrl(name) }, drop: () => adminQuery(`drop database if exists ${name} with (force)`) };
+    return { location: { kind: 'postgres', url: databaseUrl(name) }, drop: async () => void (await adminQuery(`drop database if exists ${name} with (force)`)) };
   }
   const dir = scratchDir();
   const template = options.empty ? undefined : process.env.PRIVLINK_TEST_PGLITE_TEMPLATE;
