@@ -7,7 +7,7 @@ import { WORK_CHANNEL } from './domain/work-kinds.js';
 import { claimBootstrapKey, ensureBootstrap, type BootstrapKey } from './app/bootstrap.service.js';
 import { storeReadiness } from './app/readiness.service.js';
 import { Authenticator } from './api/atlas/authenticate.js';
-import { credentialsLookup } from './app/authentication.service.js';
+import { CREDENTIAL_TABLES, credentialsLookup } from './app/authentication.service.js';
 import { DigestAuthority } from './api/atlas/digest-auth.js';
 import { buildApiServer } from './api/server.js';
 import { ConsoleSessions } from './app/console-sessions.service.js';
@@ -147,7 +147,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
       new DigestAuthority(Buffer.from(secret, 'hex'), { nonceTtlMs: 300_000 }),
       1000,
       consoleSessions,
-      store.writes,
+      store.writes.scope(CREDENTIAL_TABLES),
     );
     const bootstrap = await ensureBootstrap(ctx, config.bootstrapKey);
 

@@ -35,9 +35,16 @@ export interface AppContext {
   now(): Date;
 }
 
+/**
+ * The tables the read cache's loads read (the endpoint-service GET: its project, the service and
+ * its interface endpoints): a write to another table keeps its entries. A new cached read of
+ * another table must add that table here.
+ */
+const CACHED_READ_TABLES = ['projects', 'endpoint_services', 'interface_endpoints'];
+
 /** An AppContext over a store with the default read cache. */
 export function appContext(store: Store, settings: AppSettings, now: () => Date = () => new Date()): AppContext {
-  return { store, settings, cache: new ReadCache(store.writes), now };
+  return { store, settings, cache: new ReadCache(store.writes.scope(CACHED_READ_TABLES)), now };
 }
 
 /** Inside a use-case transaction: repositories bound to it, and a way to enqueue reconcile work. */

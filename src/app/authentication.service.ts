@@ -13,6 +13,12 @@ export interface ApiKeyCredentials {
 export type CredentialsLookup = (publicKey: string) => Promise<ApiKeyCredentials | undefined>;
 
 /** A CredentialsLookup over `store`: the key's secrets and roles as they are stored now. */
+/**
+ * The tables `credentialsLookup` reads, and those whose deletions cascade into them: a cache of
+ * its answers stays good while this process writes none of them (WriteGeneration.scope).
+ */
+export const CREDENTIAL_TABLES = ['api_keys', 'api_key_org_roles', 'api_key_project_roles', 'projects', 'organizations'] as const;
+
 export function credentialsLookup(store: Store): CredentialsLookup {
   return async (publicKey) => {
     const identity = new IdentityRepository(store.db);

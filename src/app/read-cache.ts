@@ -1,7 +1,7 @@
 /**
  * A small read-through cache for hot reads (the endpoint-service GET clients poll). An entry is
- * used only while this process has written nothing to the store since it was read (see
- * store/write-generation.ts) and for at most `ttlMs`, which bounds how stale a read can be after
+ * used only while this process has written none of the tables the cache reads since it was read
+ * (`writes`: a generation scoped to those tables, see store/write-generation.ts) and for at most `ttlMs`, which bounds how stale a read can be after
  * another replica's write on a shared PostgreSQL. On PGlite there is no other writer.
  */
 export class ReadCache {

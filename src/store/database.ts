@@ -117,11 +117,13 @@ async function openPGlite(dataDir: string, sharedBuffers: string): Promise<Store
     db,
     backend: 'pglite',
     writes,
-    transaction: (work) =>
-      db
+    transaction: (work) => {
+      const written = writes.transactionWrites();
+      return db
         .transaction()
-        .execute(work)
-        .finally(() => writes.bump()),
+        .execute((trx) => work(trx.withPlugin(written)))
+        .finally(() => writes.bump(written.tables));
+    },
     readConsistent: (work) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work),
     async notify(channel, payload) {
       bus.emit(channel, payload);
@@ -154,11 +156,13 @@ async function openPostgres(url: string): Promise<Store> {
     db,
     backend: 'postgres',
     writes,
-    transaction: (work) =>
-      db
+    transaction: (work) => {
+      const written = writes.transactionWrites();
+      return db
         .transaction()
-        .execute(work)
-        .finally(() => writes.bump()),
+        .execute((trx) => work(trx.withPlugin(written)))
+        .finally(() => writes.bump(written.tables));
+    },
     readConsistent: (work) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work),
     async notify(channel, payload) {
       await pool.query('select pg_notify($1, $2)', [channel, payload]);

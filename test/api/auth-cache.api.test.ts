@@ -79,6 +79,24 @@ describe('the authentication cache, in the process that makes the change', () =>
     assert.equal((await key.get(servicesPath())).status, 403);
   });
 
+  test('writes to other tables keep a cached key; a write to a table keys are read from drops it', async () => {
+    const key = await api.makeKey(orgId(), ['ORG_MEMBER'], [[projectId(), 'GROUP_READ_ONLY']]);
+    assert.equal((await key.get(servicesPath())).status, 200);
+    // The key's row goes without this process seeing it (as another replica's write would).
+    await api.store.db.withoutPlugins().deleteFrom('api_keys').where('id', '=', key.apiKeyId).execute();
+    // This process writes the work queue, the events, the settings: the cache keeps the key.
+    await api.store.transaction(async (trx) => {
+      await trx
+        .insertInto('settings')
+        .values({ key: `auth-cache-${key.apiKeyId}`, value: 'x' })
+        .execute();
+    });
+    assert.equal((await key.get(servicesPath())).status, 200, 'still served from the cache');
+    // A write to a table keys are read from (an organization renamed) drops it: the key is gone.
+    await api.store.db.updateTable('organizations').set({ name: 'renamed for the cache test' }).where('id', '=', orgId()).execute();
+    assert.equal((await key.get(servicesPath())).status, 401);
+  });
+
   test('a replayed request counter is refused although the key is cached', async () => {
     await api.owner.get(servicesPath());
     const { original, replay } = await digestGet(api.url, servicesPath(), api.bootstrap.publicKey, api.bootstrap.privateKey, 1);

@@ -5,7 +5,7 @@ import { insertApiKey } from '../../src/app/api-keys.service.js';
 import { ensureBootstrap, type BootstrapKey } from '../../src/app/bootstrap.service.js';
 import { insertProject } from '../../src/app/projects.service.js';
 import { Authenticator } from '../../src/api/atlas/authenticate.js';
-import { credentialsLookup } from '../../src/app/authentication.service.js';
+import { CREDENTIAL_TABLES, credentialsLookup } from '../../src/app/authentication.service.js';
 import { DigestAuthority } from '../../src/api/atlas/digest-auth.js';
 import { buildApiServer } from '../../src/api/server.js';
 import { AtlasClient } from '../../src/client/atlas-client.js';
@@ -49,7 +49,7 @@ export async function startApi(options: { authCacheMs?: number } = {}): Promise<
     new DigestAuthority(Buffer.from('test-secret'), { nonceTtlMs: 300_000 }),
     options.authCacheMs ?? 0,
     undefined,
-    store.writes,
+    store.writes.scope(CREDENTIAL_TABLES),
   );
   const app = await buildApiServer({ ctx, authenticator, log: createLogger('error'), publicUrl: null });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -13,8 +13,8 @@ interface CachedKey extends ApiKeyCredentials {
 /**
  * Authenticates Admin API requests by HTTP Digest against API keys. Keys and their roles are
  * cached per process to keep the store off the hot path: an entry is used for at most `cacheMs`
- * (default 1 s), and only while this process has written nothing to the store since it was read
- * (`writes`, the store's write generation) and `invalidate()` has not been called. So a key
+ * (default 1 s), and only while this process has written none of the tables it was read from since
+ * (`writes`: the store's write generation over CREDENTIAL_TABLES) and `invalidate()` has not been called. So a key
  * deleted, re-roled or moved in this process is refused or re-checked on its next request, and a
  * change made through another replica applies within `cacheMs`. Replay protection (nonce and nc)
  * is never cached: every request is checked by the DigestAuthority.
@@ -86,7 +86,7 @@ export class Authenticator {
     return entry;
   }
 
-  /** Moves whenever this process writes to the store or calls `invalidate()`. */
+  /** Moves whenever this process writes a table keys are read from or calls `invalidate()`. */
   private generation(): number {
     return this.writes.value + this.invalidations;
   }
