@@ -140,6 +140,7 @@ describe('accounts see only their own resources', () => {
     assert.deepEqual((await h.ec2(customer).send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [svc.serviceName] }))).ServiceNames, [svc.serviceName]);
     await rejectsWith(h.ec2(other).send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [svc.serviceName] })), 'InvalidServiceName', { message: missing });
     assert.ok(!(await h.ec2(other).send(new DescribeVpcEndpointServicesCommand({}))).ServiceNames!.includes(svc.serviceName));
+    assert.ok((await h.ec2(customer).send(new DescribeVpcEndpointServicesCommand({}))).ServiceNames!.includes(svc.serviceName), 'listed to the allowed principal');
     const net = await defaultNetwork(h, other);
     const create = () =>
       h

@@ -33,17 +33,22 @@ function isAllowed(service: EndpointService, permissions: readonly ServicePermis
 }
 
 /**
- * The services of the request region the caller can see as a consumer (usable state, allowed).
- * A service whose principals exclude the caller is simply not there, as in AWS.
+ * The services of the request region the caller can see as a consumer (usable state, allowed), in
+ * creation order; only those named in `names` when it is given. A service whose principals exclude
+ * the caller is simply not there, as in AWS. Two reads, however many services the region holds.
  */
-export async function visibleServices(ctx: ActionContext): Promise<EndpointService[]> {
-  const services = await ctx.repos.endpoints.listServicesInRegion(ctx.region.regionName);
-  const visible: EndpointService[] = [];
-  for (const service of services) {
-    if (!USABLE_SERVICE_STATES.has(service.state)) continue;
-    if (isAllowed(service, await ctx.repos.endpoints.listPermissions(service.serviceId), ctx.account.accountId)) visible.push(service);
-  }
-  return visible;
+export async function visibleServices(ctx: ActionContext, names?: readonly string[]): Promise<EndpointService[]> {
+  const region = ctx.region.regionName;
+  const named = names !== undefined && names.length > 0;
+  const services = (named ? await ctx.repos.endpoints.findServicesByName(region, names) : await ctx.repos.endpoints.listServicesInRegion(region)).filter((s) =>
+    USABLE_SERVICE_STATES.has(s.state),
+  );
+  const foreign = services.filter((s) => s.accountId !== ctx.account.accountId);
+  if (foreign.length === 0) return services;
+  const permissions = named ? await ctx.repos.endpoints.permissionsOf(foreign.map((s) => s.serviceId)) : await ctx.repos.endpoints.permissionsInRegion(region);
+  const byService = new Map<string, ServicePermission[]>();
+  for (const p of permissions) byService.set(p.serviceId, [...(byService.get(p.serviceId) ?? []), p]);
+  return services.filter((service) => isAllowed(service, byService.get(service.serviceId) ?? [], ctx.account.accountId));
 }
 
 /** dnsEntrySet of an endpoint: the regional name, then one per AZ of its interfaces. */

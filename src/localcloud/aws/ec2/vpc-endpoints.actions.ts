@@ -38,7 +38,7 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
   const vpc = await ownVpc(ctx, required(ctx.params, 'VpcId'));
   const serviceName = required(ctx.params, 'ServiceName');
   const type = ctx.params.get('VpcEndpointType') || 'Gateway';
-  const service = (await visibleServices(ctx)).find((s) => s.serviceName === serviceName);
+  const service = (await visibleServices(ctx, [serviceName])).find((s) => s.serviceName === serviceName);
   if (!service) throw serviceNameNotFound(serviceName);
   if (type !== 'Interface') throw invalidParameter(`Endpoint type (${type}) does not match available service types ([Interface]).`);
   if (ctx.params.list('RouteTableId').length > 0) throw invalidParameter('Route table IDs are only supported for Gateway type VPC Endpoint.');
@@ -169,7 +169,7 @@ export async function deleteVpcEndpoints(ctx: ActionContext): Promise<Xml> {
  */
 export async function describeVpcEndpointServices(ctx: ActionContext): Promise<Xml> {
   const names = ctx.params.list('ServiceName');
-  let services = await visibleServices(ctx);
+  let services = await visibleServices(ctx, names);
   for (const name of names) if (!services.some((s) => s.serviceName === name)) throw serviceNameNotFound(name);
   if (names.length > 0) services = services.filter((s) => names.includes(s.serviceName));
   services = applyFilters(

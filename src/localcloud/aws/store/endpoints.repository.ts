@@ -18,6 +18,13 @@ export class EndpointsRepository {
     return (await this.db.selectFrom('lc_endpoint_services').selectAll().where('region', '=', region).orderBy('seq').execute()).map(toService);
   }
 
+  /** The region's services with these names (the name is unique: one indexed read), in creation order. */
+  async findServicesByName(region: string, names: readonly string[]): Promise<EndpointService[]> {
+    if (names.length === 0) return [];
+    const rows = await this.db.selectFrom('lc_endpoint_services').selectAll().where('service_name', 'in', names).where('region', '=', region).orderBy('seq').execute();
+    return rows.map(toService);
+  }
+
   async allServices(): Promise<EndpointService[]> {
     return (await this.db.selectFrom('lc_endpoint_services').selectAll().orderBy('seq').execute()).map(toService);
   }
@@ -68,6 +75,34 @@ export class EndpointsRepository {
 
   async listPermissions(serviceId: string): Promise<ServicePermission[]> {
     const rows = await this.db.selectFrom('lc_service_permissions').selectAll().where('service_id', '=', serviceId).orderBy('created_at').orderBy('principal').execute();
+    return rows.map((row) => ({ serviceId: row.service_id, principal: row.principal, permissionId: row.permission_id, createdAt: row.created_at }));
+  }
+
+  /** The permissions of these services (one read), in listPermissions' order per service. */
+  async permissionsOf(serviceIds: readonly string[]): Promise<ServicePermission[]> {
+    if (serviceIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('lc_service_permissions')
+      .selectAll()
+      .where('service_id', 'in', serviceIds)
+      .orderBy('service_id')
+      .orderBy('created_at')
+      .orderBy('principal')
+      .execute();
+    return rows.map((row) => ({ serviceId: row.service_id, principal: row.principal, permissionId: row.permission_id, createdAt: row.created_at }));
+  }
+
+  /** The permissions of every service in a region (one read), in listPermissions' order per service. */
+  async permissionsInRegion(region: string): Promise<ServicePermission[]> {
+    const rows = await this.db
+      .selectFrom('lc_service_permissions as p')
+      .innerJoin('lc_endpoint_services as s', 's.service_id', 'p.service_id')
+      .selectAll('p')
+      .where('s.region', '=', region)
+      .orderBy('p.service_id')
+      .orderBy('p.created_at')
+      .orderBy('p.principal')
+      .execute();
     return rows.map((row) => ({ serviceId: row.service_id, principal: row.principal, permissionId: row.permission_id, createdAt: row.created_at }));
   }
 
