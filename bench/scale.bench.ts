@@ -18,7 +18,7 @@
 // API's latency while it converges. Reconcile passes and cloud calls are the difference of each
 // replica's /metrics counters (privlink_reconcile_passes_total, privlink_provider_calls_total)
 // across the timed part; RSS is each replica process's VmRSS sampled every 500 ms and its VmHWM,
-// and every 2 s its /metrics memory gauges (V8 heap, external memory) say what the largest was made of.
+// and every 2 s its /metrics memory gauges (V8 heap, external memory, the data-plane worker's heap) say what the largest was made of.
 // Backends: PGlite with one replica (a child process), or, with DATABASE_URL, a fresh database on
 // that server (dropped after) with two replicas (child processes; the first runs the local cloud,
 // the second drives it). Local cloud delays: instant.
@@ -51,6 +51,7 @@ const MEMORY_GAUGES = {
   heapTotal: 'privlink_nodejs_heap_size_total_bytes',
   heapUsed: 'privlink_nodejs_heap_size_used_bytes',
   external: 'privlink_nodejs_external_memory_bytes',
+  dataPlaneHeapTotal: 'privlink_dataplane_heap_size_total_bytes',
 } as const;
 const PASSES = 'privlink_reconcile_passes_total';
 const CALLS = 'privlink_provider_calls_total';
@@ -90,6 +91,8 @@ interface MemorySample {
   readonly heapUsed: number;
   /** Memory outside the V8 heap that JavaScript objects hold: buffers, and PGlite's WebAssembly memory. */
   readonly external: number;
+  /** The data-plane worker thread's V8 heap (its own isolate). */
+  readonly dataPlaneHeapTotal: number;
 }
 
 console.log(
@@ -112,7 +115,7 @@ async function runAt(n: number): Promise<Result> {
   const customer = new CustomerVpc(deployment.localCloudUrl, bootstrap.localCloud.customer);
   const rssPeak = replicas.map(() => 0);
   const sampler = setInterval(() => replicas.forEach((r, i) => (rssPeak[i] = Math.max(rssPeak[i]!, r.memory().rss || 0))), 500);
-  const memoryAtPeak: MemorySample[] = replicas.map(() => ({ rss: 0, heapTotal: 0, heapUsed: 0, external: 0 }));
+  const memoryAtPeak: MemorySample[] = replicas.map(() => ({ rss: 0, heapTotal: 0, heapUsed: 0, external: 0, dataPlaneHeapTotal: 0 }));
   const memorySampler = setInterval(() => {
     replicas.forEach((r, i) => {
       void memoryOf(r.apiUrl).then(
@@ -297,7 +300,13 @@ interface Counters {
 async function memoryOf(apiUrl: string): Promise<MemorySample> {
   const scrape = await scrapeCounters(apiUrl, Object.values(MEMORY_GAUGES));
   const mb = (name: string) => scrape.sum(name) / 2 ** 20;
-  return { rss: mb(MEMORY_GAUGES.rss), heapTotal: mb(MEMORY_GAUGES.heapTotal), heapUsed: mb(MEMORY_GAUGES.heapUsed), external: mb(MEMORY_GAUGES.external) };
+  return {
+    rss: mb(MEMORY_GAUGES.rss),
+    heapTotal: mb(MEMORY_GAUGES.heapTotal),
+    heapUsed: mb(MEMORY_GAUGES.heapUsed),
+    external: mb(MEMORY_GAUGES.external),
+    dataPlaneHeapTotal: mb(MEMORY_GAUGES.dataPlaneHeapTotal),
+  };
 }
 
 /** Passes by work kind, cloud calls by operation, throttles and the duration sums, summed over the replicas. */
@@ -364,8 +373,10 @@ function report(all: readonly Result[]): void {
       row(`RSS peak, replica ${i + 1}${i === 0 ? ' (with local cloud)' : ''}, MB`, (r) => r.rssPeakMb[i]!, fixed(0), `< ${GOAL.rssMb}`),
     ),
     ...Array.from({ length: REPLICAS }, (_, i) => [
-      `  replica ${i + 1} at its largest sampled RSS: RSS / V8 heap total / used / external, MB`,
-      ...all.map(({ memoryAtPeak: { [i]: m } }) => (m && m.rss > 0 ? [m.rss, m.heapTotal, m.heapUsed, m.external].map((v) => v.toFixed(0)).join(' / ') : '–')),
+      `  replica ${i + 1} at its largest sampled RSS: RSS / V8 heap total / used / external / data-plane worker heap, MB`,
+      ...all.map(({ memoryAtPeak: { [i]: m } }) =>
+        m && m.rss > 0 ? [m.rss, m.heapTotal, m.heapUsed, m.external, m.dataPlaneHeapTotal].map((v) => v.toFixed(0)).join(' / ') : '–',
+      ),
       '',
     ]),
     row('store size, MB', (r) => r.storeBytes / 2 ** 20, fixed(1)),

@@ -222,7 +222,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         await resyncClusters(store);
         await store.notify(WORK_CHANNEL, '');
       },
-      ...(metrics ? { onCounts: (counts) => metrics.dataPlane(counts) } : {}),
+      ...(metrics ? { onCounts: (counts) => metrics.dataPlane(counts), onHeap: (heap) => metrics.dataPlaneHeap(heap) } : {}),
     });
     closers.push(() => dataPlane.close());
     const runtime = localCloud ? dataPlane : null;

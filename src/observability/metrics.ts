@@ -36,6 +36,12 @@ export interface DataPlaneCounts {
   readonly dnsQueries: Readonly<Record<string, number>>;
 }
 
+/** The data-plane worker thread's V8 heap (its own isolate), in bytes. */
+export interface DataPlaneHeap {
+  readonly usedBytes: number;
+  readonly totalBytes: number;
+}
+
 /** Outcome label of a reconcile pass: `done`, `requeue`, `error` (retried with backoff) or `dropped` (no reconciler). */
 export type PassOutcome = 'done' | 'requeue' | 'error' | 'dropped';
 
@@ -76,6 +82,8 @@ export class PrivlinkMetrics {
   private readonly gatewayRefused: Counter;
   private readonly gatewayBytes: Counter<'direction'>;
   private readonly dnsQueries: Counter<'type' | 'rcode'>;
+  private readonly dataPlaneHeapTotal: Gauge;
+  private readonly dataPlaneHeapUsed: Gauge;
   private readonly webhookAttempts: Counter<'outcome'>;
   private readonly webhookDuration: Histogram<'outcome'>;
   private readonly webhooksDisabled: Counter;
@@ -156,6 +164,16 @@ export class PrivlinkMetrics {
     this.webhooksDisabled = new Counter({
       name: 'privlink_webhooks_disabled_total',
       help: 'Webhooks disabled after repeated failed deliveries.',
+      registers,
+    });
+    this.dataPlaneHeapTotal = new Gauge({
+      name: 'privlink_dataplane_heap_size_total_bytes',
+      help: "The data-plane worker thread's V8 heap size (its own isolate: not in privlink_nodejs_heap_size_total_bytes), reported every 5 s.",
+      registers,
+    });
+    this.dataPlaneHeapUsed = new Gauge({
+      name: 'privlink_dataplane_heap_size_used_bytes',
+      help: "The data-plane worker thread's used V8 heap, reported every 5 s.",
       registers,
     });
     this.dnsQueries = new Counter({
@@ -296,6 +314,12 @@ export class PrivlinkMetrics {
       const [type, rcode] = key.split('/');
       if (n > 0) this.dnsQueries.inc({ type: type ?? 'OTHER', rcode: rcode ?? 'OTHER' }, n);
     }
+  }
+
+  /** The data-plane worker's latest heap report. */
+  dataPlaneHeap(heap: DataPlaneHeap): void {
+    this.dataPlaneHeapTotal.set(heap.totalBytes);
+    this.dataPlaneHeapUsed.set(heap.usedBytes);
   }
 
   /** The exposition text and its content type. */

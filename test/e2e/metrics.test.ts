@@ -82,6 +82,21 @@ describe('GET /metrics (Prometheus text format, read by a real parser)', () => {
     assert.equal(counted, 3);
   });
 
+  test("the data-plane worker's own heap is reported beside the main thread's", async () => {
+    // The worker reports at start and every 5 s; its isolate's heap is not in privlink_nodejs_heap_size_*.
+    const deadline = Date.now() + 7000;
+    let now = await scrape(stack.running.apiUrl);
+    while (now.value('privlink_dataplane_heap_size_total_bytes') === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      now = await scrape(stack.running.apiUrl);
+    }
+    const total = now.value('privlink_dataplane_heap_size_total_bytes');
+    const used = now.value('privlink_dataplane_heap_size_used_bytes');
+    assert.ok(total > 1024 * 1024, `a worker heap of some MB, got ${total}`);
+    assert.ok(used > 0 && used <= total, `used ${used} of ${total}`);
+    assert.notEqual(total, now.value('privlink_nodejs_heap_size_total_bytes'), "not the main thread's figure");
+  });
+
   test('every name follows the conventions: privlink_ prefix, counters end in _total, durations in _seconds', async () => {
     const now = await scrape(stack.running.apiUrl);
     for (const [name, family] of now.families) {

@@ -1,4 +1,4 @@
-import type { DataPlaneCounts } from '../../observability/metrics.js';
+import type { DataPlaneCounts, DataPlaneHeap } from '../../observability/metrics.js';
 import { Worker } from 'node:worker_threads';
 import type { EndpointAddressBook, PrivateDnsRecord } from '../../app/private-dns.js';
 import type { PrivateDnsAnswer } from '../../app/private-dns-zone.js';
@@ -57,6 +57,8 @@ export interface DataPlaneHostOptions {
   readonly bounds?: LookupBounds;
   /** Called after the worker was restarted following a crash: its simulated nodes are gone and must be ensured again. */
   readonly onRestart?: () => Promise<void>;
+  /** The worker's heap reports (every few seconds), for metrics. Must not throw. */
+  readonly onHeap?: (heap: DataPlaneHeap) => void;
   /** The worker's counter deltas (gateway connections and bytes, DNS queries), for metrics. Must not throw. */
   readonly onCounts?: (counts: DataPlaneCounts) => void;
   /** A worker whose event loop is stuck this long (ms) is terminated and restarted. Default 5000. */
@@ -354,6 +356,9 @@ export class DataPlaneHost implements EndpointAddressBook {
         break;
       case 'counts':
         this.options.onCounts?.(message.counts);
+        break;
+      case 'heap':
+        this.options.onHeap?.(message.heap);
         break;
       default:
         break;

@@ -5,7 +5,7 @@ import type { NodeUser } from '../../app/node-users.js';
 import type { PrivateDnsRecord } from '../../app/private-dns.js';
 import type { PrivateDnsAnswer } from '../../app/private-dns-zone.js';
 import type { LogLevel } from '../../logging/logger.js';
-import type { DataPlaneCounts } from '../../observability/metrics.js';
+import type { DataPlaneCounts, DataPlaneHeap } from '../../observability/metrics.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
@@ -160,6 +160,8 @@ export type FromWorker =
   | { readonly type: 'pong' }
   /** Counter deltas since the last such message (gateway, DNS), at most once a second, none when idle. */
   | { readonly type: 'counts'; readonly counts: DataPlaneCounts }
+  /** The worker's own V8 heap (its isolate's, not counted in the main thread's), every few seconds. */
+  | { readonly type: 'heap'; readonly heap: DataPlaneHeap }
   | { readonly type: 'stopped' };
 
 /** The bounds privlink uses unless told otherwise. */

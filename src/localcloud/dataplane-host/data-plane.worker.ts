@@ -3,6 +3,7 @@
 // can stall the main thread (Admin API, reconciler, local cloud's AWS endpoint). It reads nothing
 // from the store: the gateway follows snapshots the main thread posts, and DNS records and node
 // horizons are asked of the main thread through bounded, cached lookups (data-plane-protocol.ts).
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { PrivateDnsRecord } from '../../app/private-dns.js';
 import type { PrivateDnsAnswer } from '../../app/private-dns-zone.js';
@@ -19,6 +20,9 @@ import { DataPlaneCounters } from './data-plane-counters.js';
 import { PendingRequests } from './pending-requests.js';
 import { PostedSnapshots } from './posted-snapshots.js';
 import { postingLogger, throttledWarning } from './worker-logger.js';
+
+/** How often the worker reports its heap to the main thread (metrics). */
+const HEAP_REPORT_MS = 5000;
 
 if (!parentPort) throw new Error('data-plane.worker.js runs as a worker thread only');
 const port: MessagePort = parentPort;
@@ -49,6 +53,14 @@ const shipCounts = () => {
 };
 const countsTimer = setInterval(shipCounts, 1000);
 countsTimer.unref();
+// This isolate's heap: the main thread's heap metrics do not include it.
+const shipHeap = () => {
+  const heap = getHeapStatistics();
+  post({ type: 'heap', heap: { usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size } });
+};
+const heapTimer = setInterval(shipHeap, HEAP_REPORT_MS);
+heapTimer.unref();
+shipHeap();
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
@@ -180,6 +192,7 @@ async function closeAll(): Promise<void> {
 async function stop(): Promise<void> {
   await closeAll();
   clearInterval(countsTimer);
+  clearInterval(heapTimer);
   shipCounts();
   post({ type: 'stopped' });
   port.close();
