@@ -52,6 +52,7 @@ const MEMORY_GAUGES = {
   heapUsed: 'privlink_nodejs_heap_size_used_bytes',
   external: 'privlink_nodejs_external_memory_bytes',
   dataPlaneHeapTotal: 'privlink_dataplane_heap_size_total_bytes',
+  dataPlaneHeapUsed: 'privlink_dataplane_heap_size_used_bytes',
 } as const;
 const PASSES = 'privlink_reconcile_passes_total';
 const CALLS = 'privlink_provider_calls_total';
@@ -93,6 +94,7 @@ interface MemorySample {
   readonly external: number;
   /** The data-plane worker thread's V8 heap (its own isolate). */
   readonly dataPlaneHeapTotal: number;
+  readonly dataPlaneHeapUsed: number;
 }
 
 console.log(
@@ -115,7 +117,7 @@ async function runAt(n: number): Promise<Result> {
   const customer = new CustomerVpc(deployment.localCloudUrl, bootstrap.localCloud.customer);
   const rssPeak = replicas.map(() => 0);
   const sampler = setInterval(() => replicas.forEach((r, i) => (rssPeak[i] = Math.max(rssPeak[i]!, r.memory().rss || 0))), 500);
-  const memoryAtPeak: MemorySample[] = replicas.map(() => ({ rss: 0, heapTotal: 0, heapUsed: 0, external: 0, dataPlaneHeapTotal: 0 }));
+  const memoryAtPeak: MemorySample[] = replicas.map(() => ({ rss: 0, heapTotal: 0, heapUsed: 0, external: 0, dataPlaneHeapTotal: 0, dataPlaneHeapUsed: 0 }));
   const memorySampler = setInterval(() => {
     replicas.forEach((r, i) => {
       void memoryOf(r.apiUrl).then(
@@ -306,6 +308,7 @@ async function memoryOf(apiUrl: string): Promise<MemorySample> {
     heapUsed: mb(MEMORY_GAUGES.heapUsed),
     external: mb(MEMORY_GAUGES.external),
     dataPlaneHeapTotal: mb(MEMORY_GAUGES.dataPlaneHeapTotal),
+    dataPlaneHeapUsed: mb(MEMORY_GAUGES.dataPlaneHeapUsed),
   };
 }
 
@@ -373,9 +376,9 @@ function report(all: readonly Result[]): void {
       row(`RSS peak, replica ${i + 1}${i === 0 ? ' (with local cloud)' : ''}, MB`, (r) => r.rssPeakMb[i]!, fixed(0), `< ${GOAL.rssMb}`),
     ),
     ...Array.from({ length: REPLICAS }, (_, i) => [
-      `  replica ${i + 1} at its largest sampled RSS: RSS / V8 heap total / used / external / data-plane worker heap, MB`,
+      `  replica ${i + 1} at its largest sampled RSS: RSS / V8 heap total / used / external / data-plane worker heap total / used, MB`,
       ...all.map(({ memoryAtPeak: { [i]: m } }) =>
-        m && m.rss > 0 ? [m.rss, m.heapTotal, m.heapUsed, m.external, m.dataPlaneHeapTotal].map((v) => v.toFixed(0)).join(' / ') : '–',
+        m && m.rss > 0 ? [m.rss, m.heapTotal, m.heapUsed, m.external, m.dataPlaneHeapTotal, m.dataPlaneHeapUsed].map((v) => v.toFixed(0)).join(' / ') : '–',
       ),
       '',
     ]),
