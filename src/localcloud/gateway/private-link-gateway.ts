@@ -109,11 +109,21 @@ export class PrivateLinkGateway {
     this.snapshot = snapshot;
     const desired: DesiredListener[] = [];
     const live = new Set<string>();
+    // Looked up by id: a pass stays linear in the size of the picture.
+    const services = new Map<string, (typeof snapshot.services)[number]>();
+    for (const service of snapshot.services) if (!services.has(service.serviceId)) services.set(service.serviceId, service);
+    const balancerAt = new Map(snapshot.loadBalancers.map((lb, index) => [lb.loadBalancerId, index]));
     for (const endpoint of snapshot.endpoints) {
       if (!endpoint.forwarding) continue;
-      const service = snapshot.services.find((s) => s.serviceId === endpoint.serviceId);
+      const service = services.get(endpoint.serviceId);
       if (!service) continue;
-      const balancers = snapshot.loadBalancers.filter((lb) => service.loadBalancerIds.includes(lb.loadBalancerId) && lb.active);
+      // The service's active load balancers, in the picture's order.
+      const balancers = [...new Set(service.loadBalancerIds)]
+        .map((id) => balancerAt.get(id))
+        .filter((index): index is number => index !== undefined)
+        .sort((a, b) => a - b)
+        .map((index) => snapshot.loadBalancers[index]!)
+        .filter((lb) => lb.active);
       for (const eni of endpoint.networkInterfaces) {
         for (const lb of balancers) {
           for (const port of lb.ports) {
