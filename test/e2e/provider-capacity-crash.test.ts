@@ -87,8 +87,9 @@ describe('crash during placement', () => {
           after.close();
         }
       } finally {
-        await second?.destroy();
-        if (!second) await first.destroy();
+        // The store is the first process's: destroying it drops the store (the restarted one only borrowed it).
+        await second?.stop();
+        await first.destroy();
       }
     });
   }
