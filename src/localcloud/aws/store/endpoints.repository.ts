@@ -75,7 +75,7 @@ export class EndpointsRepository {
 
   async listPermissions(serviceId: string): Promise<ServicePermission[]> {
     const rows = await this.db.selectFrom('lc_service_permissions').selectAll().where('service_id', '=', serviceId).orderBy('created_at').orderBy('principal').execute();
-    return rows.map((row) => ({ serviceId: row.service_id, principal: row.principal, permissionId: row.permission_id, createdAt: row.created_at }));
+    return rows.map(toPermission);
   }
 
   /** The permissions of these services (one read), in listPermissions' order per service. */
@@ -89,7 +89,7 @@ export class EndpointsRepository {
       .orderBy('created_at')
       .orderBy('principal')
       .execute();
-    return rows.map((row) => ({ serviceId: row.service_id, principal: row.principal, permissionId: row.permission_id, createdAt: row.created_at }));
+    return rows.map(toPermission);
   }
 
   /** The permissions of every service in a region (one read), in listPermissions' order per service. */
@@ -103,13 +103,13 @@ export class EndpointsRepository {
       .orderBy('p.created_at')
       .orderBy('p.principal')
       .execute();
-    return rows.map((row) => ({ serviceId: row.service_id, principal: row.principal, permissionId: row.permission_id, createdAt: row.created_at }));
+    return rows.map(toPermission);
   }
 
   /** Every service's permissions (the data-plane snapshot's one read of them), in listPermissions' order per service. */
   async allPermissions(): Promise<ServicePermission[]> {
     const rows = await this.db.selectFrom('lc_service_permissions').selectAll().orderBy('service_id').orderBy('created_at').orderBy('principal').execute();
-    return rows.map((row) => ({ serviceId: row.service_id, principal: row.principal, permissionId: row.permission_id, createdAt: row.created_at }));
+    return rows.map(toPermission);
   }
 
   /** Adds the principal unless present; returns whether it was added. */
@@ -209,6 +209,10 @@ export class EndpointsRepository {
 
 function tags(value: unknown): Tag[] {
   return (value as Tag[]) ?? [];
+}
+
+function toPermission(row: { service_id: string; principal: string; permission_id: string; created_at: Date }): ServicePermission {
+  return { serviceId: row.service_id, principal: row.principal, permissionId: row.permission_id, createdAt: row.created_at };
 }
 
 function toService(row: Record<string, unknown>): EndpointService {
