@@ -47,7 +47,11 @@ export async function visibleServices(ctx: ActionContext, names?: readonly strin
   if (foreign.length === 0) return services;
   const permissions = named ? await ctx.repos.endpoints.permissionsOf(foreign.map((s) => s.serviceId)) : await ctx.repos.endpoints.permissionsInRegion(region);
   const byService = new Map<string, ServicePermission[]>();
-  for (const p of permissions) byService.set(p.serviceId, [...(byService.get(p.serviceId) ?? []), p]);
+  for (const p of permissions) {
+    const list = byService.get(p.serviceId);
+    if (list) list.push(p);
+    else byService.set(p.serviceId, [p]);
+  }
   return services.filter((service) => isAllowed(service, byService.get(service.serviceId) ?? [], ctx.account.accountId));
 }
 
