@@ -106,8 +106,10 @@ export class DataPlaneHost implements EndpointAddressBook {
     this.feed = options.localCloud
       ? new SnapshotFeed(
           options.localCloud.source,
-          (snapshot) => {
-            this.postToReady({ type: 'snapshot', snapshot });
+          (snapshot, diff) => {
+            // In order to the ready worker, whose picture is the last one published: a worker
+            // that starts gets the whole latest picture when it is ready (see spawn).
+            this.postToReady({ type: 'snapshot-diff', diff });
             options.onSnapshot?.(snapshot);
           },
           options.log.child({ component: 'gateway' }),

@@ -8,6 +8,7 @@ import type { LogLevel } from '../../logging/logger.js';
 import type { DataPlaneCounts, DataPlaneHeap } from '../../observability/metrics.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
+import type { SnapshotDiff } from './snapshot-diff.js';
 import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
 import type { FrontEndAccess } from '../simulated-nodes/app-services-front-end.js';
 import type { PublicAccessRule, PublicGatewayRoute } from '../gateway/public-gateway.js';
@@ -129,8 +130,10 @@ export interface AppServicesFrontEndAddresses {
 
 /** Main thread → worker. */
 export type ToWorker =
-  /** The local cloud changed: the gateway converges on this snapshot. */
+  /** The whole picture (after the worker starts): the gateway converges on this snapshot. */
   | { readonly type: 'snapshot'; readonly snapshot: DataPlaneSnapshot }
+  /** The local cloud changed: what changed since the last `snapshot` or `snapshot-diff` posted. */
+  | { readonly type: 'snapshot-diff'; readonly diff: SnapshotDiff }
   /** Stored state changed: cached lookup answers are dropped (a posted snapshot drops them too). */
   | { readonly type: 'invalidate' }
   /** Run a runtime call; answered by `call-result` with the same id. */

@@ -65,13 +65,15 @@ shipHeap();
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'snapshot':
+    case 'snapshot-diff':
       dnsAnswers.clear();
       horizons.clear();
       users.clear();
       appAccess.clear();
       publicRoutes.clear();
       accessLists.clear();
-      snapshots?.post(message.snapshot);
+      if (message.type === 'snapshot') snapshots?.post(message.snapshot);
+      else snapshots?.apply(message.diff);
       break;
     case 'invalidate':
       dnsAnswers.clear();

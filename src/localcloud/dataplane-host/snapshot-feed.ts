@@ -1,6 +1,7 @@
 import type { Logger } from '../../logging/logger.js';
 import type { DataPlaneSnapshot, SnapshotSource } from '../common/data-plane-snapshot.js';
 import { CoalescedPass } from '../dataplane/coalesced-pass.js';
+import { SnapshotDiffer, type SnapshotDiff } from './snapshot-diff.js';
 
 /**
  * Takes the local cloud's data-plane snapshot whenever it may have changed — on every change
@@ -8,7 +9,8 @@ import { CoalescedPass } from '../dataplane/coalesced-pass.js';
  * each other's changes), when the next lazy transition falls due, and every `pollMs` as a safety
  * net (5 s: each pass reads three clouds' tables, which an idle process should not do twice a
  * second) — and hands each one
- * that differs from the last (ignoring `takenAt`) to `publish`. Passes never overlap: a change
+ * that differs from the last (ignoring `takenAt`) to `publish`, with what changed since the last
+ * one published (snapshot-diff.ts). Passes never overlap: a change
  * during a pass makes one more pass. Passes are paced once they get heavy: when passes took half
  * of the last second or more, the next one starts no sooner than the previous one's duration (at
  * most `MAX_REST_MS`) after it ended, so a stream of changes over a large cloud keeps the feed to
@@ -29,7 +31,7 @@ export class SnapshotFeed {
   private readonly recent: Array<{ start: number; end: number }> = [];
   private endRest: (() => void) | undefined;
   private current: DataPlaneSnapshot | undefined;
-  private published: string | undefined;
+  private readonly differ = new SnapshotDiffer();
   private unsubscribe: (() => void) | undefined;
   private poll: NodeJS.Timeout | undefined;
   private transition: NodeJS.Timeout | undefined;
@@ -40,7 +42,7 @@ export class SnapshotFeed {
 
   constructor(
     private readonly source: SnapshotSource,
-    private readonly publish: (snapshot: DataPlaneSnapshot) => void,
+    private readonly publish: (snapshot: DataPlaneSnapshot, diff: SnapshotDiff) => void,
     private readonly log: Logger,
     private readonly pollMs = 5000,
   ) {}
@@ -108,11 +110,8 @@ export class SnapshotFeed {
   private async takeAndPublish(): Promise<void> {
     const snapshot = await this.source.snapshot();
     this.current = snapshot;
-    const shape = JSON.stringify({ ...snapshot, takenAt: undefined });
-    if (shape !== this.published) {
-      this.published = shape;
-      this.publish(snapshot);
-    }
+    const diff = this.differ.diff(snapshot);
+    if (diff) this.publish(snapshot, diff);
     clearTimeout(this.transition);
     if (snapshot.nextTransitionAt && !this.passes.isStopped) {
       const wait = Math.max(0, snapshot.nextTransitionAt.getTime() - Date.now()) + 5;

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { DataPlaneSnapshot, SnapshotEndpoint, SnapshotNetwork, SnapshotService } from '../common/data-plane-snapshot.js';
+import { SnapshotAssembler, SnapshotDiffer } from './snapshot-diff.js';
+
+/** A small deterministic generator (tests must replay). */
+function random(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+}
+
+const network = (id: string, cidr: string, octet: number): SnapshotNetwork => ({
+  cloud: 'AWS',
+  networkId: id,
+  accountId: '111111111111',
+  region: 'us-east-1',
+  cidrBlock: cidr,
+  isDefault: false,
+  loopbackOctet: octet,
+});
+
+const service = (id: string, state: string): SnapshotService => ({
+  cloud: 'AWS',
+  serviceId: id,
+  serviceName: `com.amazonaws.vpce.us-east-1.${id}`,
+  accountId: '111111111111',
+  region: 'us-east-1',
+  state,
+  acceptanceRequired: true,
+  loadBalancerIds: [],
+  availabilityZones: ['us-east-1a'],
+  allowedPrincipals: [],
+  proxyProtocol: false,
+});
+
+const endpoint = (id: string, serviceId: string, forwarding: boolean): SnapshotEndpoint => ({
+  cloud: 'AWS',
+  endpointId: id,
+  accountId: '222222222222',
+  region: 'us-east-1',
+  networkId: 'vpc-1',
+  serviceId,
+  serviceName: `com.amazonaws.vpce.us-east-1.${serviceId}`,
+  state: forwarding ? 'available' : 'pendingAcceptance',
+  forwarding,
+  securityGroupIds: [],
+  networkInterfaces: [],
+  dnsNames: [],
+  proxyTlv: { kind: 'aws-vpce-id', vpceId: id },
+});
+
+function snapshotOf(parts: Partial<DataPlaneSnapshot>, at = 0): DataPlaneSnapshot {
+  return { takenAt: new Date(at), nextTransitionAt: null, networks: [], securityGroups: [], loadBalancers: [], services: [], endpoints: [], ...parts };
+}
+
+/** A random picture: entities from small id pools (so they come, change and go), in a random order now and then, repeats included. */
+function randomSnapshot(next: () => number, at: number): DataPlaneSnapshot {
+  const pick = <T>(count: number, make: (i: number) => T) => Array.from({ length: count }, (_, i) => make(i)).filter(() => next() < 0.7);
+  const services = pick(8, (i) => service(`vpce-svc-${i}`, next() < 0.5 ? 'Available' : 'Pending'));
+  const endpoints = pick(12, (i) => endpoint(`vpce-${i}`, `vpce-svc-${i % 8}`, next() < 0.5));
+  if (next() < 0.3) endpoints.reverse();
+  if (next() < 0.2 && endpoints.length > 0) endpoints.push({ ...endpoints[0]!, state: 'rejected' }); // the same id twice
+  // GCP-like: several entries under one network id, told apart by their blocks.
+  const networks = pick(4, (i) => network(i < 2 ? 'net-a' : `vpc-${i}`, `10.${i}.0.0/16`, i + 1));
+  const parts: Partial<DataPlaneSnapshot> = { services, endpoints, networks };
+  const reach = next() < 0.5 ? undefined : pick(2, (i) => ({ fromNetworkId: 'vpc-2', fromCidr: '10.2.0.0/16', toNetworkId: 'vpc-3', toCidr: '10.3.0.0/16', via: `pcx-${i}` }));
+  return snapshotOf({ ...parts, ...(reach ? { reach } : {}), nextTransitionAt: next() < 0.2 ? new Date(at + 1000) : null }, at);
+}
+
+/** The snapshot as the data plane reads it: an absent `reach` is none. */
+const normalised = (snapshot: DataPlaneSnapshot) => ({ ...snapshot, reach: snapshot.reach ?? [] });
+
+test('the assembler rebuilds every snapshot the differ saw, in order, from the first and the diffs', () => {
+  const next = random(7);
+  const differ = new SnapshotDiffer();
+  const first = randomSnapshot(next, 0);
+  assert.ok(differ.diff(first), 'the first snapshot is a change');
+  const assembler = new SnapshotAssembler(structuredClone(first));
+  let posted = 0;
+  for (let i = 1; i <= 400; i++) {
+    const snapshot = randomSnapshot(next, i);
+    const diff = differ.diff(snapshot);
+    if (!diff) continue;
+    posted++;
+    // As a worker receives it: a structured clone.
+    const rebuilt = assembler.apply(structuredClone(diff));
+    assert.deepEqual(normalised(rebuilt), normalised(snapshot), `snapshot ${i}`);
+  }
+  assert.ok(posted > 300, `${posted} of 400 random pictures differed`);
+});
+
+test('an unchanged picture is no diff; a changed entity is sent alone and keeps its place', () => {
+  const differ = new SnapshotDiffer();
+  const services = Array.from({ length: 100 }, (_, i) => service(`vpce-svc-${i}`, 'Available'));
+  const first = snapshotOf({ services }, 1);
+  differ.diff(first);
+  assert.equal(differ.diff(snapshotOf({ services: services.map((s) => ({ ...s })) }, 2)), undefined, 'only takenAt differs');
+
+  const changed = services.map((s, i) => (i === 50 ? { ...s, state: 'Deleting' } : s));
+  const diff = differ.diff(snapshotOf({ services: changed }, 3))!;
+  assert.deepEqual(Object.keys(diff.changes), ['services']);
+  assert.deepEqual(
+    diff.changes.services!.set.map(([key]) => key),
+    ['vpce-svc-50'],
+  );
+  assert.deepEqual(diff.changes.services!.remove, []);
+  assert.equal(diff.changes.services!.order, undefined, 'the order is the implied one');
+
+  const assembler = new SnapshotAssembler(first);
+  const rebuilt = assembler.apply(diff);
+  assert.equal(rebuilt.services[50]!.state, 'Deleting');
+  assert.equal(rebuilt.services[49], first.services[49], 'unchanged entities are shared, not copied');
+
+  // A removal and an addition: the new one comes last, and no order is sent.
+  const moved = [...changed.slice(0, 10), ...changed.slice(11), service('vpce-svc-new', 'Pending')];
+  const diff2 = differ.diff(snapshotOf({ services: moved }, 4))!;
+  assert.deepEqual(diff2.changes.services!.remove, ['vpce-svc-10']);
+  assert.equal(diff2.changes.services!.order, undefined);
+  assert.deepEqual(assembler.apply(diff2).services, moved);
+});
+
+test('a move within a collection sends the order; a new transition time alone is a change', () => {
+  const differ = new SnapshotDiffer();
+  const services = [service('a', 'Available'), service('b', 'Available'), service('c', 'Available')];
+  const first = snapshotOf({ services });
+  differ.diff(first);
+  const assembler = new SnapshotAssembler(first);
+  const swapped = [services[2]!, services[0]!, services[1]!];
+  const diff = differ.diff(snapshotOf({ services: swapped }))!;
+  assert.deepEqual(diff.changes.services, { set: [], remove: [], order: ['c', 'a', 'b'] });
+  assert.deepEqual(assembler.apply(diff).services, swapped);
+
+  const due = differ.diff(snapshotOf({ services: swapped, nextTransitionAt: new Date(5000) }))!;
+  assert.deepEqual(due.changes, {});
+  assert.equal(assembler.apply(due).nextTransitionAt?.getTime(), 5000);
+  assert.equal(differ.diff(snapshotOf({ services: swapped, nextTransitionAt: new Date(5000) })), undefined);
+});

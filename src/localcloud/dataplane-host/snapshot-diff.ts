@@ -1,0 +1,146 @@
+import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
+
+/**
+ * What changed between two data-plane snapshots, so the main thread posts the data-plane worker
+ * only that instead of the whole picture on every change. A large local cloud's picture is
+ * megabytes; posting it whole on each of thousands of changes made the worker's heap grow to many
+ * times what it holds (every copy lived long enough to be promoted before the next replaced it).
+ *
+ * Contract: `SnapshotDiffer.diff` compares each entity of each collection with the last snapshot
+ * it saw (by key, then by its JSON) and returns the entities set (added or changed), the keys
+ * removed and, only when the collection's order differs from "the old order without the removed,
+ * then the new ones", the whole order. `SnapshotAssembler.apply` rebuilds from a base the very
+ * snapshot the differ saw — same entities, same order — sharing every unchanged entity with the
+ * previous picture. Entities are keyed by their ids (a repeated key gets a numbered suffix), so a
+ * changed entity keeps its place. A differ's diffs apply only in order and only to an assembler
+ * whose base is the differ's previous snapshot: after a gap (a worker restarted), reset the
+ * assembler with the whole snapshot.
+ */
+
+const COLLECTIONS = ['networks', 'securityGroups', 'loadBalancers', 'services', 'endpoints', 'reach'] as const;
+type Collection = (typeof COLLECTIONS)[number];
+type Entity<C extends Collection> = NonNullable<DataPlaneSnapshot[C]>[number];
+
+/** The key of an entity within its collection (unique in practice; a repeat gets a suffix). */
+const KEYS: { readonly [C in Collection]: (entity: Entity<C>) => string } = {
+  // GCP lists one entry per subnetwork under one network id: the block tells them apart.
+  networks: (n) => `${n.networkId} ${n.cidrBlock}`,
+  securityGroups: (g) => g.groupId,
+  loadBalancers: (lb) => lb.loadBalancerId,
+  services: (s) => s.serviceId,
+  endpoints: (e) => e.endpointId,
+  reach: (r) => `${r.fromNetworkId} ${r.fromCidr} ${r.toNetworkId} ${r.toCidr} ${r.via}`,
+};
+
+export interface CollectionChange {
+  readonly set: ReadonlyArray<readonly [string, unknown]>;
+  readonly remove: readonly string[];
+  /** Every key in the snapshot's order; present only when the order is not the one implied. */
+  readonly order?: readonly string[];
+}
+
+export interface SnapshotDiff {
+  readonly takenAt: Date;
+  readonly nextTransitionAt: Date | null;
+  readonly changes: { readonly [C in Collection]?: CollectionChange };
+}
+
+/** The entities of one collection with their keys, in the snapshot's order. */
+function keyed<C extends Collection>(collection: C, snapshot: DataPlaneSnapshot): Array<[string, Entity<C>]> {
+  const items = (snapshot[collection] ?? []) as ReadonlyArray<Entity<C>>;
+  const keyOf = KEYS[collection] as (entity: Entity<C>) => string;
+  const seen = new Set<string>();
+  return items.map((item) => {
+    let key = keyOf(item);
+    if (seen.has(key)) {
+      let n = 1;
+      while (seen.has(`${key}#${n}`)) n++;
+      key = `${key}#${n}`;
+    }
+    seen.add(key);
+    return [key, item];
+  });
+}
+
+export class SnapshotDiffer {
+  /** Per collection: each key's JSON in the last snapshot, in its order (a Map keeps insertion order). */
+  private readonly last = new Map<Collection, Map<string, string>>();
+  private lastNextAt: number | null | undefined;
+
+  /** The change from the last snapshot seen; undefined when nothing but `takenAt` differs. */
+  diff(snapshot: DataPlaneSnapshot): SnapshotDiff | undefined {
+    const nextAt = snapshot.nextTransitionAt?.getTime() ?? null;
+    let changed = nextAt !== this.lastNextAt;
+    this.lastNextAt = nextAt;
+    const changes: { [C in Collection]?: CollectionChange } = {};
+    for (const collection of COLLECTIONS) {
+      const before = this.last.get(collection) ?? new Map<string, string>();
+      const now = new Map<string, string>();
+      const set: Array<readonly [string, unknown]> = [];
+      for (const [key, item] of keyed(collection, snapshot)) {
+        const text = JSON.stringify(item);
+        now.set(key, text);
+        if (before.get(key) !== text) set.push([key, item]);
+      }
+      const remove = [...before.keys()].filter((key) => !now.has(key));
+      const order = inImpliedOrder(before, now) ? undefined : [...now.keys()];
+      this.last.set(collection, now);
+      if (set.length === 0 && remove.length === 0 && !order) continue;
+      changes[collection] = { set, remove, ...(order ? { order } : {}) };
+      changed = true;
+    }
+    return changed ? { takenAt: snapshot.takenAt, nextTransitionAt: snapshot.nextTransitionAt, changes } : undefined;
+  }
+}
+
+/** Whether `now`'s order is `before`'s without the removed keys, then the new keys. */
+function inImpliedOrder(before: ReadonlyMap<string, string>, now: ReadonlyMap<string, string>): boolean {
+  const current = now.keys();
+  for (const key of before.keys()) {
+    if (!now.has(key)) continue;
+    if (current.next().value !== key) return false;
+  }
+  for (let next = current.next(); !next.done; next = current.next()) if (before.has(next.value)) return false;
+  return true;
+}
+
+/** Rebuilds snapshots from a base and the diffs that follow it. */
+export class SnapshotAssembler {
+  private readonly entities = new Map<Collection, Map<string, unknown>>();
+  private current!: DataPlaneSnapshot;
+
+  constructor(base: DataPlaneSnapshot) {
+    this.reset(base);
+  }
+
+  get latest(): DataPlaneSnapshot {
+    return this.current;
+  }
+
+  /** Starts over from a whole snapshot. */
+  reset(snapshot: DataPlaneSnapshot): void {
+    for (const collection of COLLECTIONS) this.entities.set(collection, new Map<string, unknown>(keyed(collection, snapshot)));
+    this.current = snapshot;
+  }
+
+  /** Applies the next diff; returns the snapshot it describes. */
+  apply(diff: SnapshotDiff): DataPlaneSnapshot {
+    const next: Record<string, unknown> = { ...this.current, takenAt: diff.takenAt, nextTransitionAt: diff.nextTransitionAt };
+    for (const collection of COLLECTIONS) {
+      const change = diff.changes[collection];
+      if (!change) continue;
+      let entities = this.entities.get(collection)!;
+      for (const key of change.remove) entities.delete(key);
+      for (const [key, item] of change.set) entities.set(key, item);
+      if (change.order) {
+        const reordered = new Map<string, unknown>();
+        for (const key of change.order) reordered.set(key, entities.get(key));
+        entities = reordered;
+        this.entities.set(collection, entities);
+      }
+      next[collection] = [...entities.values()];
+    }
+    this.current = next as unknown as DataPlaneSnapshot;
+    return this.current;
+  }
+}
