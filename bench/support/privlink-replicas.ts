@@ -116,7 +116,9 @@ async function startReplica(
   env: Record<string, string>,
   args: readonly string[],
 ): Promise<{ child: ChildProcess; replica: BenchReplica; localCloudUrl: string | undefined }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--dns-port', '0', '--data-dir', dataDir, ...args], {
+  // BENCH_REPLICA_NODE_ARGS: Node options for every replica, e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`.
+  const nodeArgs = process.env.BENCH_REPLICA_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--port', '0', '--dns-port', '0', '--data-dir', dataDir, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -21,9 +21,16 @@ export interface EmulatorSettings {
   readonly providerAccountId: string | undefined;
 }
 
+/** The keys `settingsFrom` reads. */
+export const REQUEST_SETTINGS: readonly string[] = [SETTING.unavailableWindowMs, SETTING.delays, SETTING.providerAccountId];
+
 /** Reads the settings (missing ones default: instant delays, no 503 window). */
 export async function readSettings(control: ControlRepository): Promise<EmulatorSettings> {
-  const values = await control.getSettings([SETTING.unavailableWindowMs, SETTING.delays, SETTING.providerAccountId]);
+  return settingsFrom(await control.getSettings(REQUEST_SETTINGS));
+}
+
+/** The settings from their stored values (`REQUEST_SETTINGS`; missing ones default). */
+export function settingsFrom(values: ReadonlyMap<string, string>): EmulatorSettings {
   const window = Number(values.get(SETTING.unavailableWindowMs));
   return {
     delays: parseDelays(values.get(SETTING.delays)),

@@ -13,14 +13,41 @@ function endpointFollowUp(delays: Delays): FollowUp {
 }
 
 /**
+ * When the first lazy step falls due, as far as one emulator knows, so that most requests skip
+ * even the one indexed query that asks. Contract: read and written only under the emulator lock;
+ * `forget()` before the lock is released by anything that may have made a step due sooner than
+ * the time remembered (a mutating action, steps advanced, another process's committed change as
+ * soon as its notification arrives). A request checks the store again once the time remembered
+ * has come or after a `forget()`.
+ */
+export class DueSteps {
+  private firstDueAt: number | undefined;
+
+  /** Advances the rows due at `now` (advanceDueRows), asking the store only when a step may be due. */
+  async advance(repos: Repositories, now: Date, delays: Delays): Promise<boolean> {
+    if (this.firstDueAt !== undefined && now.getTime() < this.firstDueAt) return false;
+    const first = await repos.control.firstStepDueAt();
+    if (!first || first.getTime() > now.getTime()) {
+      this.firstDueAt = first?.getTime() ?? Number.POSITIVE_INFINITY;
+      return false;
+    }
+    // Advancing schedules follow-up steps (a purge after the retention delay): ask again next time.
+    this.firstDueAt = undefined;
+    return advanceDueRows(repos, now, delays);
+  }
+
+  forget(): void {
+    this.firstDueAt = undefined;
+  }
+}
+
+/**
  * Advances every row whose next step is due at `now` and persists the result, with the side
  * effects of the states entered: a service entering `Available` records when (the 503 window
  * starts there); an endpoint entering `deleted` frees its network interfaces; purged rows are
  * removed. Idempotent; call inside the request's transaction. Returns whether anything changed.
  */
 export async function advanceDueRows(repos: Repositories, now: Date, delays: Delays): Promise<boolean> {
-  // Most requests find nothing due: one indexed look at the three kinds before reading any.
-  if (!(await repos.control.anyStepDue(now))) return false;
   let changed = false;
   for (const lb of await repos.loadBalancers.dueLoadBalancers(now)) {
     await repos.loadBalancers.updateLoadBalancerTiming(lb.arn, advance(lb, now));
@@ -44,6 +71,5 @@ export async function advanceDueRows(repos: Repositories, now: Date, delays: Del
 
 /** The earliest time a pending step becomes due, if any (for the data plane's re-snapshot timer). */
 export async function nextDueAt(repos: Repositories): Promise<Date | null> {
-  const dates = [await repos.loadBalancers.nextDueAt(), await repos.endpoints.nextDueAt()].filter((d): d is Date => d !== undefined);
-  return dates.length === 0 ? null : new Date(Math.min(...dates.map((d) => d.getTime())));
+  return (await repos.control.firstStepDueAt()) ?? null;
 }

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '../../store/database.js';
 import type { DataPlaneSnapshot, SnapshotSource } from '../common/data-plane-snapshot.js';
@@ -8,7 +9,7 @@ import { toStoredFault, type FaultSpec } from '../common/faults.js';
 import { setZoneState, type ZoneState } from './zone-outages.js';
 import { allRegions } from './geography.js';
 import { accessKeyId, accountId, secretAccessKey } from './ids.js';
-import { advanceDueRows, nextDueAt } from './lazy-transitions.js';
+import { advanceDueRows, DueSteps, nextDueAt } from './lazy-transitions.js';
 import { loopbackRanges } from '../common/loopback.js';
 import { answerQuery, type PipelineOptions } from './request-pipeline.js';
 import { EMULATOR_LOCK_KEYS, takeEmulatorLock } from '../common/emulator-lock.js';
@@ -150,7 +151,12 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
   }
 
   const listeners = new Set<() => void>();
-  const unlisten = await store.listen(CHANGE_CHANNEL, () => {
+  const dueSteps = new DueSteps();
+  // Each change notification names the emulator that sent it: one from another process (sharing
+  // the store) may carry rows due sooner than this one knows of.
+  const self = randomUUID();
+  const unlisten = await store.listen(CHANGE_CHANNEL, (sender) => {
+    if (sender !== self) dueSteps.forget();
     for (const listener of [...listeners]) {
       try {
         listener();
@@ -159,8 +165,8 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
       }
     }
   });
-  const changed = () => store.notify(CHANGE_CHANNEL, '');
-  const pipeline: PipelineOptions = { store, now, loopback, changed };
+  const changed = () => store.notify(CHANGE_CHANNEL, self);
+  const pipeline: PipelineOptions = { store, now, loopback, changed, dueSteps };
   const servers = new Set<Server>();
   /** Set by close(): held SQS long polls answer at once. */
   let stopped = false;
@@ -267,6 +273,7 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
         advanced = await inLocalCloudTransaction(store, async (trx) => {
           await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
           const repos = repositories(trx);
+          dueSteps.forget();
           return advanceDueRows(repos, now(), (await readSettings(repos.control)).delays);
         });
       }

@@ -7,12 +7,12 @@ import { ensureDefaultVpc } from './ec2/network-factory.js';
 import { ec2ErrorBody, ec2SuccessBody } from './ec2-xml.js';
 import { ELBV2_ACTIONS } from './elbv2/elbv2-actions.js';
 import { elbv2ErrorBody, elbv2SuccessBody } from './elbv2-xml.js';
-import { readSettings } from './emulator-settings.js';
+import { REQUEST_SETTINGS, settingsFrom } from './emulator-settings.js';
 import { DEFAULT_TIMEOUT_FAULT_MS } from '../common/faults.js';
 import type { LoopbackRange } from '../common/loopback.js';
 import { faultError } from './fault-error.js';
 import { requestId as newRequestId } from './ids.js';
-import { advanceDueRows } from './lazy-transitions.js';
+import type { DueSteps } from './lazy-transitions.js';
 import { QueryParams } from './query-params.js';
 import type { ControlRepository } from './store/control.repository.js';
 import { inLocalCloudTransaction, localCloudDb } from './store/schema.js';
@@ -29,8 +29,10 @@ export interface PipelineOptions {
   /** The emulated clock for resource timestamps and transitions. */
   readonly now: () => Date;
   readonly loopback: LoopbackRange;
-  /** Called after a committed change that may affect the data plane. */
+  /** Called after a committed change that may affect the data plane (not awaited: listeners re-read). */
   readonly changed: () => Promise<void>;
+  /** The emulator's knowledge of its first due lazy step (lazy-transitions.ts). */
+  readonly dueSteps: DueSteps;
 }
 
 /** A finished answer; `holdMs` > 0 when a timeout fault says to hold it back that long. */
@@ -86,7 +88,9 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
     }
     // Neither read needs the emulator lock: a fault is taken atomically, and settings change only
     // through the control API (a request racing a change may see either, as with AWS).
-    const [fault, settings] = await Promise.all([control.takeFault(action), readSettings(control)]);
+    const inputs = await control.requestInputs(action, REQUEST_SETTINGS);
+    const settings = settingsFrom(inputs.settings);
+    const fault = await control.takeFault(action, inputs.faultSet);
     const injected = fault && faultError(fault, protocol);
     if (injected) throw injected;
     if (protocol === 'ec2' && params.get('DryRun')?.toLowerCase() === 'true') {
@@ -101,7 +105,7 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
       const now = options.now();
       const isProvider = settings.providerAccountId === account.accountId;
       if (!regionKnown) await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, isProvider);
-      advanced = await advanceDueRows(repos, now, settings.delays);
+      advanced = await options.dueSteps.advance(repos, now, settings.delays);
       const ctx: ActionContext = {
         repos,
         account,
@@ -114,10 +118,13 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
         action,
         params,
       };
-      return handler(ctx);
+      const result = await handler(ctx);
+      // Still under the lock: a request after this one must not trust a due time seen before it.
+      if (!action.startsWith('Describe')) options.dueSteps.forget();
+      return result;
     });
     if (!regionKnown) madeRegions(options.store).add(regionKey);
-    if (advanced || !action.startsWith('Describe')) await options.changed().catch(() => undefined);
+    if (advanced || !action.startsWith('Describe')) void options.changed().catch(() => undefined);
     return {
       status: 200,
       contentType: protocol === 'ec2' ? 'text/xml;charset=UTF-8' : 'text/xml',

@@ -38,20 +38,39 @@ export class ControlRepository {
     return (await this.getSetting(key))!;
   }
 
-  /** Whether a load balancer, endpoint service or VPC endpoint has a lazy step due at `now`. */
-  async anyStepDue(now: Date): Promise<boolean> {
+  /** When the first lazy step of a load balancer, endpoint service or VPC endpoint falls due (undefined: none pending). One indexed query. */
+  async firstStepDueAt(): Promise<Date | undefined> {
     const row = await this.db
       .selectNoFrom((eb) =>
         eb
-          .or([
-            eb.exists(eb.selectFrom('lc_load_balancers').select(sql.lit(1).as('one')).where('next_state_at', '<=', now)),
-            eb.exists(eb.selectFrom('lc_endpoint_services').select(sql.lit(1).as('one')).where('next_state_at', '<=', now)),
-            eb.exists(eb.selectFrom('lc_vpc_endpoints').select(sql.lit(1).as('one')).where('next_state_at', '<=', now)),
+          .fn<Date | null>('least', [
+            eb.selectFrom('lc_load_balancers').select((m) => m.fn.min('next_state_at').as('at')),
+            eb.selectFrom('lc_endpoint_services').select((m) => m.fn.min('next_state_at').as('at')),
+            eb.selectFrom('lc_vpc_endpoints').select((m) => m.fn.min('next_state_at').as('at')),
           ])
-          .as('due'),
+          .as('at'),
       )
       .executeTakeFirst();
-    return row?.due === true;
+    return row?.at ? new Date(row.at) : undefined;
+  }
+
+  /**
+   * What every request reads before its transaction, in one query: whether a fault is set for
+   * `action` (take it with `takeFault`) and the settings named by `keys`.
+   */
+  async requestInputs(action: string, keys: readonly string[]): Promise<{ faultSet: boolean; settings: Map<string, string> }> {
+    const row = await this.db
+      .selectNoFrom((eb) => [
+        eb.exists(eb.selectFrom('lc_faults').select(sql.lit(1).as('one')).where('action', '=', action)).as('fault_set'),
+        eb
+          .selectFrom('lc_settings')
+          .select(sql<Record<string, string> | null>`json_object_agg(key, value)`.as('values'))
+          .where('key', 'in', keys)
+          .as('settings'),
+      ])
+      .executeTakeFirstOrThrow();
+    const values = typeof row.settings === 'string' ? (JSON.parse(row.settings) as Record<string, string>) : (row.settings ?? {});
+    return { faultSet: row.fault_set === true, settings: new Map(Object.entries(values)) };
   }
 
   async setFault(action: string, fault: StoredFault | null, times: number | undefined): Promise<void> {
@@ -71,10 +90,13 @@ export class ControlRepository {
    * Takes one use of the fault set for `action`, if any: decrements a counted fault atomically
    * (several processes may share the store) and removes it when used up.
    */
-  async takeFault(action: string): Promise<StoredFault | undefined> {
-    // Most calls have no fault: look first, so they do not write.
-    const configured = await this.db.selectFrom('lc_faults').select('action').where('action', '=', action).executeTakeFirst();
-    if (!configured) return undefined;
+  async takeFault(action: string, knownSet?: boolean): Promise<StoredFault | undefined> {
+    // Most calls have no fault: look first (unless the caller did), so they do not write.
+    if (knownSet === false) return undefined;
+    if (knownSet === undefined) {
+      const configured = await this.db.selectFrom('lc_faults').select('action').where('action', '=', action).executeTakeFirst();
+      if (!configured) return undefined;
+    }
     const row = await this.db
       .updateTable('lc_faults')
       .set((eb) => ({

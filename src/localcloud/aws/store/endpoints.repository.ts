@@ -191,20 +191,6 @@ export class EndpointsRepository {
   async dueEndpoints(now: Date): Promise<VpcEndpoint[]> {
     return (await this.db.selectFrom('lc_vpc_endpoints').selectAll().where('next_state_at', '<=', now).execute()).map(toEndpoint);
   }
-
-  /** The earliest pending step of services and endpoints, if any. */
-  async nextDueAt(): Promise<Date | undefined> {
-    const a = await this.db
-      .selectFrom('lc_endpoint_services')
-      .select((eb) => eb.fn.min('next_state_at').as('at'))
-      .executeTakeFirst();
-    const b = await this.db
-      .selectFrom('lc_vpc_endpoints')
-      .select((eb) => eb.fn.min('next_state_at').as('at'))
-      .executeTakeFirst();
-    const dates = [a?.at, b?.at].filter((d): d is Date => d instanceof Date);
-    return dates.length === 0 ? undefined : new Date(Math.min(...dates.map((d) => d.getTime())));
-  }
 }
 
 function tags(value: unknown): Tag[] {

@@ -59,14 +59,6 @@ export class LoadBalancersRepository {
     return (await this.db.selectFrom('lc_load_balancers').selectAll().where('next_state_at', '<=', now).execute()).map(toLoadBalancer);
   }
 
-  async nextDueAt(): Promise<Date | undefined> {
-    const row = await this.db
-      .selectFrom('lc_load_balancers')
-      .select((eb) => eb.fn.min('next_state_at').as('at'))
-      .executeTakeFirst();
-    return row?.at instanceof Date ? row.at : undefined;
-  }
-
   async listTargetGroups(accountId: string, region: string): Promise<TargetGroup[]> {
     const rows = await this.db.selectFrom('lc_target_groups').selectAll().where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
     return rows.map(toTargetGroup);

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { CreateLoadBalancerCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { createLocalCloudAws } from '../../src/localcloud/aws/local-cloud-aws.js';
+import { startHarness, type Harness } from './harness.js';
+
+// The emulator remembers when its first lazy step falls due and skips asking the store until
+// then. These tests pin what must never be skipped: a step made due by this emulator's own
+// change, a remembered time that has come, and a step another process (sharing the store) made.
+
+async function createLoadBalancer(h: Harness, elb: ElasticLoadBalancingV2Client, name: string): Promise<string> {
+  const ec2 = h.ec2(h.cloud.accounts.provider);
+  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
+  const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }))).Subnets!;
+  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: name, Type: 'network', Scheme: 'internal', Subnets: subnets.map((s) => s.SubnetId!) }))).LoadBalancers![0]!;
+  assert.equal(lb.State?.Code, 'provisioning');
+  return lb.LoadBalancerArn!;
+}
+
+async function stateOf(elb: ElasticLoadBalancingV2Client, arn: string): Promise<string | undefined> {
+  return (await elb.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }))).LoadBalancers![0]!.State?.Code;
+}
+
+test('a lazy step falls due on time after reads, and after the emulator’s own change', async (t) => {
+  const h = await startHarness({ delays: 'realistic' });
+  t.after(() => h.close());
+  const elb = h.elb(h.cloud.accounts.provider);
+  // Nothing pending yet: a read remembers that.
+  await elb.send(new DescribeLoadBalancersCommand({}));
+  // A change of this emulator's own: its step (150 s provisioning) is not hidden by what was remembered.
+  const first = await createLoadBalancer(h, elb, 'due-a');
+  assert.equal(await stateOf(elb, first), 'provisioning');
+  h.advance(149_000);
+  assert.equal(await stateOf(elb, first), 'provisioning', 'not due yet (remembered as due at 150 s)');
+  h.advance(2_000);
+  assert.equal(await stateOf(elb, first), 'active', 'the remembered time came: the step is applied');
+
+  // A second one, made right after reads that remembered "nothing pending".
+  await elb.send(new DescribeLoadBalancersCommand({}));
+  const second = await createLoadBalancer(h, elb, 'due-b');
+  h.advance(151_000);
+  assert.equal(await stateOf(elb, second), 'active');
+});
+
+test('a step another emulator on the same store made due is applied once its change is announced', async (t) => {
+  const h = await startHarness({ delays: 'realistic' });
+  t.after(() => h.close());
+  // A second emulator process on the same store and clock.
+  const other = await createLocalCloudAws({ store: h.testStore.store, delays: 'realistic', loopbackBase: 100, now: h.now });
+  const served = await other.listen('127.0.0.1', 0);
+  t.after(async () => {
+    await served.close();
+    await other.close();
+  });
+  const here = h.elb(h.cloud.accounts.provider);
+  const there = new ElasticLoadBalancingV2Client({
+    endpoint: served.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: h.cloud.accounts.provider.accessKeyId, secretAccessKey: h.cloud.accounts.provider.secretAccessKey },
+    maxAttempts: 1,
+  });
+  t.after(() => there.destroy());
+
+  // This emulator remembers "nothing pending"; the other makes a load balancer.
+  await here.send(new DescribeLoadBalancersCommand({}));
+  const made = await createLoadBalancer(h, there, 'due-other');
+  h.advance(151_000);
+  // The other's announcement reaches this emulator asynchronously: within a second here.
+  let state: string | undefined;
+  for (const started = Date.now(); Date.now() - started < 3000; await sleep(20)) {
+    state = await stateOf(here, made);
+    if (state === 'active') break;
+  }
+  assert.equal(state, 'active', 'this emulator applied the step the other made due');
+});
