@@ -15,10 +15,38 @@ import { requestId as newRequestId } from './ids.js';
 import type { DueSteps } from './lazy-transitions.js';
 import { QueryParams } from './query-params.js';
 import type { ControlRepository } from './store/control.repository.js';
-import { inLocalCloudTransaction, localCloudDb } from './store/schema.js';
+import { inLocalCloudTransaction, localCloudDb, readLocalCloud } from './store/schema.js';
 import { EMULATOR_LOCK_KEYS, takeEmulatorLock } from '../common/emulator-lock.js';
 import { repositories } from './store/repositories.js';
 import type { SignedRequest } from './sigv4.js';
+
+/**
+ * The actions that only read the emulator's tables: they may run without the emulator lock
+ * (answerQuery). A read-only transaction refuses any write one of them would attempt.
+ */
+const LOCK_FREE_READS: ReadonlySet<string> = new Set([
+  'DescribeRegions',
+  'DescribeAvailabilityZones',
+  'DescribeVpcs',
+  'DescribeSubnets',
+  'DescribeSecurityGroups',
+  'DescribeVpcEndpoints',
+  'DescribeVpcEndpointServices',
+  'DescribeVpcEndpointServiceConfigurations',
+  'DescribeVpcEndpointServicePermissions',
+  'DescribeVpcEndpointConnections',
+  'DescribeVpcEndpointConnectionNotifications',
+  'DescribeNetworkInterfaces',
+  'DescribeVpcPeeringConnections',
+  'DescribeRouteTables',
+  'DescribeVpnGateways',
+  'DescribeLoadBalancers',
+  'DescribeTargetGroups',
+  'DescribeTargetGroupAttributes',
+  'DescribeTargetHealth',
+  'DescribeListeners',
+  'DescribeTags',
+]);
 
 /** Versions of the two Query APIs. */
 const VERSIONS: Readonly<Record<string, QueryProtocol>> = { '2016-11-15': 'ec2', '2015-12-01': 'elbv2' };
@@ -99,30 +127,44 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
     let advanced = false;
     const regionKey = `${account.accountId}/${region.regionName}`;
     const regionKnown = madeRegions(options.store).has(regionKey);
-    const body = await inLocalCloudTransaction(options.store, async (trx) => {
-      await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
-      const repos = repositories(trx);
-      const now = options.now();
-      const isProvider = settings.providerAccountId === account.accountId;
-      if (!regionKnown) await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, isProvider);
-      advanced = await options.dueSteps.advance(repos, now, settings.delays);
-      const ctx: ActionContext = {
-        repos,
-        account,
-        region,
-        now,
-        delays: settings.delays,
-        loopback: options.loopback,
-        unavailableWindowMs: settings.unavailableWindowMs,
-        isProvider,
-        action,
-        params,
-      };
-      const result = await handler(ctx);
-      // Still under the lock: a request after this one must not trust a due time seen before it.
-      if (!action.startsWith('Describe')) options.dueSteps.forget();
-      return result;
+    const isProvider = settings.providerAccountId === account.accountId;
+    const contextOf = (repos: ActionContext['repos'], now: Date): ActionContext => ({
+      repos,
+      account,
+      region,
+      now,
+      delays: settings.delays,
+      loopback: options.loopback,
+      unavailableWindowMs: settings.unavailableWindowMs,
+      isProvider,
+      action,
+      params,
     });
+    // A pure read runs without the emulator lock on one consistent picture when nothing in it is
+    // due: it then sees exactly what a locked request would at that instant. Otherwise (a step is
+    // due, or the region's default VPC is still to be made) it takes the locked path below.
+    const read =
+      regionKnown && LOCK_FREE_READS.has(action)
+        ? await readLocalCloud(options.store, async (trx) => {
+            const repos = repositories(trx);
+            const now = options.now();
+            const firstDue = await repos.control.firstStepDueAt();
+            return firstDue && firstDue.getTime() <= now.getTime() ? undefined : { body: await handler(contextOf(repos, now)) };
+          })
+        : undefined;
+    const body = read
+      ? read.body
+      : await inLocalCloudTransaction(options.store, async (trx) => {
+          await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
+          const repos = repositories(trx);
+          const now = options.now();
+          if (!regionKnown) await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, isProvider);
+          advanced = await options.dueSteps.advance(repos, now, settings.delays);
+          const result = await handler(contextOf(repos, now));
+          // Still under the lock: a request after this one must not trust a due time seen before it.
+          if (!action.startsWith('Describe')) options.dueSteps.forget();
+          return result;
+        });
     if (!regionKnown) madeRegions(options.store).add(regionKey);
     if (advanced || !action.startsWith('Describe')) void options.changed().catch(() => undefined);
     return {
