@@ -154,6 +154,18 @@ describe('provider flow with acceptance (SDK v3 against the local cloud)', () =>
       connections.VpcEndpointConnections!.map((c) => [c.VpcEndpointId, c.VpcEndpointOwner, c.VpcEndpointState]),
       [[id, h.cloud.accounts.customer.accountId, 'pendingAcceptance']],
     );
+    // A wildcard names the service too, and the connection carries its endpoint's DNS names; another id finds nothing.
+    const wild = await provider.send(new DescribeVpcEndpointConnectionsCommand({ Filters: [{ Name: 'service-id', Values: ['vpce-svc-*'] }] }));
+    assert.deepEqual(
+      wild.VpcEndpointConnections!.map((c) => c.VpcEndpointId),
+      [id],
+    );
+    assert.deepEqual(
+      wild.VpcEndpointConnections![0]!.DnsEntries!.map((d) => d.DnsName),
+      names,
+    );
+    const none = await provider.send(new DescribeVpcEndpointConnectionsCommand({ Filters: [{ Name: 'service-id', Values: ['vpce-svc-0000000000000000f'] }] }));
+    assert.deepEqual(none.VpcEndpointConnections ?? [], []);
   });
 
   test('accepting moves the connection to pending, then available after the delay; accepting again is harmless', async () => {

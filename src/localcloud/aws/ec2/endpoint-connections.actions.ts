@@ -1,5 +1,5 @@
 import type { ActionContext } from '../action-context.js';
-import type { VpcEndpoint } from '../model.js';
+import type { NetworkInterface, VpcEndpoint } from '../model.js';
 import { parseFilters } from '../query-params.js';
 import { resting, scheduled } from '../../common/transitions.js';
 import { leaf, list, xml, type Xml } from '../xml.js';
@@ -8,7 +8,7 @@ import { checkVpcEndpointId, missingParameter, required } from './ec2-errors.js'
 import { renderConnection, renderUnsuccessful, type UnsuccessfulItem } from './ec2-render.js';
 import { ownService } from './endpoint-services.actions.js';
 import { endpointDnsEntries } from './endpoint-views.js';
-import { applyFilters } from './filters.js';
+import { applyFilters, matchesPattern } from './filters.js';
 import { paginate } from './paging.js';
 
 /**
@@ -19,8 +19,12 @@ import { paginate } from './paging.js';
 export async function describeVpcEndpointConnections(ctx: ActionContext): Promise<Xml> {
   const services = await ctx.repos.endpoints.listServices(ctx.account.accountId, ctx.region.regionName);
   const byId = new Map(services.map((s) => [s.serviceId, s]));
-  let endpoints = await ctx.repos.endpoints.listEndpointsOfServices([...byId.keys()]);
-  endpoints = applyFilters(endpoints, parseFilters(ctx.params), {
+  const filters = parseFilters(ctx.params);
+  // A service-id filter (the usual question: one service's connections) narrows what is read.
+  const serviceFilters = filters.filter((f) => f.name === 'service-id');
+  const serviceIds = [...byId.keys()].filter((id) => serviceFilters.every((f) => f.values.some((pattern) => matchesPattern(pattern, id))));
+  let endpoints = await ctx.repos.endpoints.listEndpointsOfServices(serviceIds);
+  endpoints = applyFilters(endpoints, filters, {
     'service-id': (e) => e.serviceId,
     'vpc-endpoint-owner': (e) => e.accountId,
     'vpc-endpoint-state': (e) => e.state,
@@ -29,11 +33,16 @@ export async function describeVpcEndpointConnections(ctx: ActionContext): Promis
     'ip-address-type': (e) => e.ipAddressType,
   });
   const { page, nextToken } = paginate(endpoints, ctx.params, { min: 5, max: 1000, clampAboveMax: true });
-  const items: Xml[] = [];
-  for (const endpoint of page) {
-    const interfaces = await ctx.repos.network.listInterfacesOfOwners([endpoint.vpcEndpointId]);
-    items.push(renderConnection(endpoint, byId.get(endpoint.serviceId)!, endpointDnsEntries(ctx.region, endpoint, interfaces)));
+  // The page's network interfaces in one read, in their order, by endpoint.
+  const interfacesOf = new Map<string, NetworkInterface[]>();
+  for (const eni of await ctx.repos.network.listInterfacesOfOwners(page.map((e) => e.vpcEndpointId))) {
+    const owned = interfacesOf.get(eni.ownerId) ?? [];
+    owned.push(eni);
+    interfacesOf.set(eni.ownerId, owned);
   }
+  const items = page.map((endpoint) =>
+    renderConnection(endpoint, byId.get(endpoint.serviceId)!, endpointDnsEntries(ctx.region, endpoint, interfacesOf.get(endpoint.vpcEndpointId) ?? [])),
+  );
   return xml(
     list('vpcEndpointConnectionSet', 'item', items, (x) => x),
     leaf('nextToken', nextToken),
