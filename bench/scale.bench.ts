@@ -22,6 +22,12 @@
 // Backends: PGlite with one replica (a child process), or, with DATABASE_URL, a fresh database on
 // that server (dropped after) with two replicas (child processes; the first runs the local cloud,
 // the second drives it). Local cloud delays: instant.
+// BENCH_SCALE_FAILOVER=1 (PostgreSQL, two replicas): every API client and the probe use the first
+//   replica; the second only reconciles and is SIGKILLed once half of phase 1's projects are made.
+//   Reported besides: how long its leased queue items took to be handed over (goal: within the lease
+//   time, PRIVLINK_RECONCILER_LEASE_MS, default 30 s), whether any endpoint service or load balancer
+//   was made twice or leaked (the local cloud's tables, by privlink's service tag), and, once all is
+//   AVAILABLE, how the survivor's periodic resync spreads its passes over one period.
 // Goals: 10,000 services + 30,000 interface endpoints AVAILABLE in < 120 s on two replicas (the
 // figure beside it is projected from the measured time per object); RSS < 300 MB per replica;
 // Admin API p99 < 100 ms while converging.
@@ -31,6 +37,7 @@ import { AtlasClient } from '../src/client/atlas-client.js';
 import { createService, endpointPath, FlowError, registerEndpoint, servicePath, waitServiceAvailable } from './support/atlas-flow.js';
 import { startApiProbe } from './support/api-probe.js';
 import { CustomerVpc } from './support/customer-vpc.js';
+import { checkCloudResources, watchHandover, watchResyncSpread, type CloudResourceCheck, type Handover, type ResyncSpread } from './support/failover-watch.js';
 import { difference, scrapeCounters } from './support/metrics-scrape.js';
 import { startBenchReplicas, type BenchReplicas } from './support/privlink-replicas.js';
 import { addLocalCloudAccount, clusterPath, createCluster, createProject } from './support/project-flow.js';
@@ -39,6 +46,10 @@ import { summarize, table, verdict } from './support/stats.js';
 const SIZES = positiveIntegers(process.env.BENCH_SCALE_N ?? '100', 'BENCH_SCALE_N');
 const CLIENTS = positiveIntegers(process.env.BENCH_SCALE_CLIENTS ?? '16', 'BENCH_SCALE_CLIENTS')[0]!;
 const REPLICAS = process.env.DATABASE_URL ? 2 : 1;
+const FAILOVER = process.env.BENCH_SCALE_FAILOVER === '1';
+if (FAILOVER && REPLICAS < 2) throw new Error('BENCH_SCALE_FAILOVER=1 needs two replicas: set DATABASE_URL (PostgreSQL)');
+const LEASE_MS = Number(process.env.PRIVLINK_RECONCILER_LEASE_MS ?? 30_000);
+const RESYNC_MS = Number(process.env.PRIVLINK_RECONCILER_RESYNC_MS ?? 60_000);
 const ENDPOINTS_PER_SERVICE = 3;
 const NLB_QUOTA = 50;
 const PROBE_MS = 50;
@@ -82,6 +93,8 @@ interface Result {
   /** Per replica, its own figures when it reported its largest resident size (sampled every 2 s from /metrics). */
   readonly memoryAtPeak: MemorySample[];
   readonly storeBytes: number;
+  /** The failover run's own figures (BENCH_SCALE_FAILOVER=1). */
+  readonly failover?: { killedAfterS: number; handover: Handover; resources: CloudResourceCheck; resync: ResyncSpread };
 }
 
 /** What a replica's memory was made of at one moment, MB (its `/metrics` process gauges). */
@@ -113,7 +126,10 @@ async function runAt(n: number): Promise<Result> {
   const { bootstrap, replicas } = deployment;
   const keys = { publicKey: bootstrap.publicKey, privateKey: bootstrap.privateKey };
   const admin = new AtlasClient({ baseUrl: replicas[0]!.apiUrl, ...keys });
-  const pool = Array.from({ length: CLIENTS }, (_, i) => new AtlasClient({ baseUrl: replicas[i % replicas.length]!.apiUrl, ...keys }));
+  // In a failover run the clients stay on the replica that survives: the other one only reconciles.
+  const apiReplicas = FAILOVER ? replicas.slice(0, 1) : replicas;
+  const pool = Array.from({ length: CLIENTS }, (_, i) => new AtlasClient({ baseUrl: apiReplicas[i % apiReplicas.length]!.apiUrl, ...keys }));
+  const retired: Counters[] = [];
   const customer = new CustomerVpc(deployment.localCloudUrl, bootstrap.localCloud.customer);
   const rssPeak = replicas.map(() => 0);
   const sampler = setInterval(() => replicas.forEach((r, i) => (rssPeak[i] = Math.max(rssPeak[i]!, r.memory().rss || 0))), 500);
@@ -135,11 +151,11 @@ async function runAt(n: number): Promise<Result> {
     const { target: probeTarget } = await waitServiceAvailable(admin, bootstrap.projectId, 'AWS', probeServiceId, { intervalMs: POLL_MS });
     const { vpcId, subnets } = await customer.defaultSubnets();
     await customer.subnetsFor(probeTarget, subnets);
-    const before = await countersOf(deployment);
+    const before = await countersOf(deployment, retired);
     const awsBefore = deployment.awsCalls();
     const rssStartMb = replicas.map((r) => r.memory().rss / 2 ** 20);
     const probe = await startApiProbe(
-      replicas.map((r) => ({ apiUrl: r.apiUrl, ...keys })),
+      apiReplicas.map((r) => ({ apiUrl: r.apiUrl, ...keys })),
       servicePath(bootstrap.projectId, 'AWS', probeServiceId),
       PROBE_MS,
     );
@@ -147,11 +163,14 @@ async function runAt(n: number): Promise<Result> {
     const t0Wall = Date.now();
     const t0 = performance.now();
     const projects: Array<{ projectId: string; serviceId: string; endpointIds: string[] }> = [];
+    let made = 0;
+    let killing: Promise<{ killedAt: number; handover: Promise<Handover> }> | undefined;
     await inPool(n, CLIENTS, async (i, worker) => {
       const client = pool[worker]!;
       const projectId = await createProject(client, bootstrap.orgId, `scale-${i}`);
       await createCluster(client, projectId);
       projects[i] = { projectId, serviceId: await createService(client, projectId, 'AWS'), endpointIds: [] };
+      if (FAILOVER && ++made >= Math.ceil(n / 2) && !killing) killing = killSecond(deployment, retired);
     });
     const t1 = performance.now();
     const steps = { serviceWait: [] as number[], createVpcEndpoint: [] as number[], register: [] as number[] };
@@ -181,7 +200,15 @@ async function runAt(n: number): Promise<Result> {
 
     const probed = await probe.stop();
     const serverDoneAt = await lastReadyByEvents(pool, projects);
-    const after = await countersOf(deployment);
+    const after = await countersOf(deployment, retired);
+    let failover: Result['failover'];
+    if (killing) {
+      const { killedAt, handover } = await killing;
+      const resources = await checkCloudResources(deployment.query);
+      console.log(`N = ${n}: watching the survivor's reconcile passes for one resync period (${RESYNC_MS / 1000} s)`);
+      const resync = await watchResyncSpread([replicas[0]!.apiUrl], Math.round(RESYNC_MS / 1000));
+      failover = { killedAfterS: (killedAt - t0Wall) / 1000, handover: await handover, resources, resync };
+    }
     const latency = summarize(probed.latencies);
     const result: Result = {
       n,
@@ -200,6 +227,7 @@ async function runAt(n: number): Promise<Result> {
       rssPeakMb: replicas.map((r, i) => Math.max(rssPeak[i]!, r.memory().peak || 0) / 2 ** 20),
       memoryAtPeak: [...memoryAtPeak],
       storeBytes: await deployment.storeSize(),
+      ...(failover ? { failover } : {}),
     };
     console.log(
       `N = ${n}: all AVAILABLE in ${result.seconds.total.toFixed(1)} s (create ${result.seconds.create.toFixed(1)} s, ` +
@@ -312,10 +340,31 @@ async function memoryOf(apiUrl: string): Promise<MemorySample> {
   };
 }
 
-/** Passes by work kind, cloud calls by operation, throttles and the duration sums, summed over the replicas. */
-async function countersOf(deployment: BenchReplicas): Promise<Counters> {
+/**
+ * SIGKILLs the second replica (its counters read just before, kept in `retired`), reads the queue
+ * items it held and starts watching their handover.
+ */
+async function killSecond(deployment: BenchReplicas, retired: Counters[]): Promise<{ killedAt: number; handover: Promise<Handover> }> {
+  const victim = deployment.replicas[1]!;
+  retired.push(await countersOf({ replicas: [victim] }, []));
+  await victim.kill();
+  const killedAt = Date.now();
+  const { done } = await watchHandover(deployment.query, victim.pid, killedAt, LEASE_MS * 4 + 60_000);
+  console.log(`replica 2 (pid ${victim.pid}) SIGKILLed; its leased work is being handed over`);
+  return { killedAt, handover: done };
+}
+
+/**
+ * Passes by work kind, cloud calls by operation, throttles and the duration sums, summed over the
+ * replicas still running and the last figures of those killed (`retired`).
+ */
+async function countersOf(deployment: Pick<BenchReplicas, 'replicas'>, retired: readonly Counters[]): Promise<Counters> {
   const out: Counters = { passes: new Map(), outcomes: new Map(), calls: new Map(), throttles: 0, passSeconds: 0, passCount: 0, callSeconds: 0, callCount: 0 };
-  for (const replica of deployment.replicas) {
+  for (const gone of retired) {
+    for (const key of ['passes', 'outcomes', 'calls'] as const) for (const [k, v] of gone[key]) out[key].set(k, (out[key].get(k) ?? 0) + v);
+    for (const key of ['throttles', 'passSeconds', 'passCount', 'callSeconds', 'callCount'] as const) out[key] += gone[key];
+  }
+  for (const replica of deployment.replicas.filter((r) => !r.killed)) {
     const scrape = await scrapeCounters(replica.apiUrl, [PASSES, CALLS, THROTTLES, `${PASS_SECONDS}_sum`, `${PASS_SECONDS}_count`, `${CALL_SECONDS}_sum`, `${CALL_SECONDS}_count`]);
     for (const [kind, value] of scrape.by(PASSES, 'kind')) out.passes.set(kind, (out.passes.get(kind) ?? 0) + value);
     for (const [outcome, value] of scrape.by(PASSES, 'outcome')) out.outcomes.set(outcome, (out.outcomes.get(outcome) ?? 0) + value);
@@ -416,6 +465,31 @@ function report(all: readonly Result[]): void {
   console.log(
     `goal: Admin API p99 < ${GOAL.p99Ms} ms while converging — worst p99 ${p99.toFixed(1)} ms${failures ? ` (${failures} non-200 answers)` : ''}: ${verdict(p99 < GOAL.p99Ms && failures === 0)}`,
   );
+  for (const r of all) {
+    if (!r.failover) continue;
+    const { killedAfterS, handover: h, resources: c, resync } = r.failover;
+    console.log(
+      `\nN = ${r.n}, failover: replica 2 SIGKILLed ${killedAfterS.toFixed(1)} s into the run holding ${h.orphaned} leased queue items; ` +
+        `handed over ${h.handedOver} (median ${h.p50Ms.toFixed(0)} ms, last ${h.maxMs.toFixed(0)} ms after the kill), stuck ${h.stuck}`,
+    );
+    console.log(
+      `  cloud resources: ${c.services} privlink endpoint services, ${c.endpointServices} AWS endpoint services and ${c.loadBalancers} load balancers made for them; ` +
+        `made twice ${c.duplicated}, leaked ${c.leaked}`,
+    );
+    const even = 5 / resync.seconds;
+    console.log(
+      `  resync over one period (${resync.seconds} s, the survivor alone): ${resync.passes} passes for ${r.n * (2 + ENDPOINTS_PER_SERVICE) + 1} objects ` +
+        `(clusters, services, endpoints, the probe service), at most ${resync.maxPerSecond} in one second, ` +
+        `the busiest 5 s held ${(resync.largestFiveSecondShare * 100).toFixed(1)} % of them (even: ${(even * 100).toFixed(1)} %)`,
+    );
+    const handedInTime = h.stuck === 0 && h.maxMs <= LEASE_MS + 5_000;
+    console.log(
+      `goal: the dead replica's work handed over within the lease (${LEASE_MS} ms, + 5 s to claim) — ${h.stuck} stuck, last ${h.maxMs.toFixed(0)} ms: ${verdict(handedInTime)}`,
+    );
+    const clean = c.duplicated === 0 && c.leaked === 0 && c.endpointServices === c.services && c.loadBalancers === c.services;
+    console.log(`goal: no cloud resource made twice or leaked — ${verdict(clean)}`);
+    console.log(`goal: no thundering herd (busiest 5 s ≤ 3× an even share) — ${verdict(resync.largestFiveSecondShare <= 3 * even)}`);
+  }
 }
 
 function spread(values: readonly number[]): string {

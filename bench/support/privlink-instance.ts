@@ -65,6 +65,8 @@ export interface BenchDatabase {
   readonly backend: string;
   /** `pg_database_size` of this database, in bytes. */
   size(): Promise<number>;
+  /** Runs one statement on this database (a connection of its own) and returns its rows. */
+  query<T extends Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<T[]>;
   /** Drops the database (ending its sessions). Idempotent. */
   drop(): Promise<void>;
 }
@@ -83,6 +85,8 @@ export async function createBenchDatabase(base: string): Promise<BenchDatabase> 
       const result = await onServer(base, (client) => client.query<{ size: string }>('select pg_database_size($1)::text as size', [name]));
       return Number(result.rows[0]?.size ?? Number.NaN);
     },
+    query: async <T extends Record<string, unknown>>(text: string, values: readonly unknown[] = []) =>
+      (await onServer(url.toString(), (client) => client.query<T>(text, [...values]))).rows,
     drop: () => onServer(base, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
   };
 }

@@ -24,6 +24,10 @@ export interface BenchReplica {
   readonly pid: number;
   /** Resident set size now and its peak so far (VmRSS, VmHWM of /proc/<pid>/status), bytes; NaN when unreadable. */
   memory(): { rss: number; peak: number };
+  /** SIGKILLs the replica (a crash, no shutdown) and waits for it to be gone; its exit is expected. */
+  kill(): Promise<void>;
+  /** Whether `kill()` was called. */
+  readonly killed: boolean;
 }
 
 export interface BenchReplicas {
@@ -37,6 +41,8 @@ export interface BenchReplicas {
   readonly backend: string;
   /** Bytes the store takes: pg_database_size on PostgreSQL, the data directory's size for PGlite. */
   storeSize(): Promise<number>;
+  /** Runs one statement on the replicas' PostgreSQL database (throws on PGlite, which one process holds). */
+  query<T extends Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<T[]>;
   /** Stops every replica (SIGTERM, then waits), drops the database and deletes the data directory. Idempotent. */
   close(): Promise<void>;
 }
@@ -103,6 +109,10 @@ export async function startBenchReplicas(options: ReplicaOptions): Promise<Bench
       awsCalls: () => counter!.counts(),
       backend: database ? database.backend : `PGlite (embedded, data dir ${dataDir})`,
       storeSize: async () => (database ? database.size() : directorySize(dataDir)),
+      query: async (text, values) => {
+        if (!database) throw new Error('the store is PGlite: only its replica can read it');
+        return database.query(text, values);
+      },
       close,
     };
   } catch (error) {
@@ -153,7 +163,28 @@ async function startReplica(
     if (!stopping.has(child)) process.stderr.write(`replica ${child.pid} exited (${code ?? signal}); its last output:\n${output.slice(-4000)}\n`);
   });
   const pid = child.pid!;
-  return { child, localCloudUrl: ready[2], replica: { apiUrl: ready[1]!, pid, memory: () => memoryOf(pid) } };
+  let killed = false;
+  const kill = async (): Promise<void> => {
+    killed = true;
+    stopping.add(child);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return {
+    child,
+    localCloudUrl: ready[2],
+    replica: {
+      apiUrl: ready[1]!,
+      pid,
+      memory: () => memoryOf(pid),
+      kill,
+      get killed() {
+        return killed;
+      },
+    },
+  };
 }
 
 /** Children the benchmark itself is stopping (their exit is expected). */
