@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { DescribeVpcEndpointServicePermissionsCommand, DescribeVpcEndpointServicesCommand } from '@aws-sdk/client-ec2';
 import { after, before, test } from 'node:test';
 import { customerEndpoint as customerVpcEndpoint } from '../support/customer-vpc.js';
 import { startStack, until, type Stack } from '../support/full-stack.js';
@@ -34,6 +35,47 @@ test('throttled and unavailable AWS calls are retried until the service is AVAIL
   );
   assert.equal((ready.json as { status: string }).status, 'AVAILABLE');
   assert.equal((ready.json as { errorMessage: string | null }).errorMessage, null);
+});
+
+test('a failed permissions call is finished on a later pass: the service is AVAILABLE only once customers can see it', async () => {
+  // The endpoint service and its load balancer are made and Available at once (zero delays); the
+  // call that opens the service to customers fails once. The next pass must not take "made and
+  // Available" for ready: a service without allowed principals does not exist for a customer.
+  const cloud = stack.running.localCloud!;
+  const region = 'eu-west-1';
+  await cloud.setFault('ModifyVpcEndpointServicePermissions', { kind: 'error', code: 'InternalFailure', message: 'Held by the test.', status: 500, times: 1 });
+  try {
+    const created = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AWS', region });
+    assert.equal(created.status, 201, created.text);
+    const id = (created.json as { id: string }).id;
+    const ready = await until(
+      () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${id}`),
+      (r) => (r.json as { status: string }).status !== 'INITIATING',
+      30_000,
+    );
+    assert.equal((ready.json as { status: string }).status, 'AVAILABLE', ready.text);
+    const name = (ready.json as { endpointServiceName: string }).endpointServiceName;
+    const provider = stack.providerEc2(region);
+    const customer = stack.customerEc2(region);
+    try {
+      const serviceId = name.split('.').pop()!;
+      const permissions = await provider.send(new DescribeVpcEndpointServicePermissionsCommand({ ServiceId: serviceId }));
+      assert.deepEqual(
+        permissions.AllowedPrincipals!.map((p) => p.Principal),
+        ['*'],
+      );
+      const seen = await customer.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [name] }));
+      assert.deepEqual(
+        seen.ServiceDetails!.map((d) => d.ServiceName),
+        [name],
+      );
+    } finally {
+      provider.destroy();
+      customer.destroy();
+    }
+  } finally {
+    await cloud.setFault('ModifyVpcEndpointServicePermissions', null);
+  }
 });
 
 test("an invalid request ends FAILED with Atlas's message naming the AWS code and message", async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DescribeVpcEndpointConnectionsCommand, DescribeVpcEndpointServiceConfigurationsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeVpcEndpointConnectionsCommand, DescribeVpcEndpointServiceConfigurationsCommand, DescribeVpcEndpointServicesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, test } from 'node:test';
 import { AtlasClient } from '../../src/client/atlas-client.js';
@@ -83,6 +83,14 @@ describe('crash during create', () => {
         assert.equal(cloud.loadBalancers, 1, 'exactly one network load balancer');
         assert.equal(cloud.allLoadBalancers, 1, 'no other load balancer leaked');
         assert.equal((ready.json as { endpointServiceName: string }).endpointServiceName, cloud.configs[0]!.ServiceName);
+        // Open to customers: the customer account sees the service by its name.
+        const customer = clients(second).customerEc2();
+        try {
+          const seen = await customer.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [cloud.configs[0]!.ServiceName!] }));
+          assert.equal(seen.ServiceDetails?.length, 1, 'the customer sees the service');
+        } finally {
+          customer.destroy();
+        }
       } finally {
         await second?.stop();
         await first.destroy();

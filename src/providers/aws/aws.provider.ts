@@ -5,6 +5,7 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcEndpointConnectionsCommand,
   DescribeVpcEndpointServiceConfigurationsCommand,
+  DescribeVpcEndpointServicePermissionsCommand,
   ModifyVpcEndpointServicePermissionsCommand,
   RejectVpcEndpointConnectionsCommand,
   type ServiceConfiguration,
@@ -193,7 +194,7 @@ export class AwsProvider implements CloudProviderAdapter {
     const lb = await findLoadBalancer(clients, spec.id);
     const service = await findServiceConfiguration(clients, spec.id, known.serviceId);
     const live = service && service.ServiceState !== 'Deleted' ? service : undefined;
-    const next: AwsRef = {
+    let next: AwsRef = {
       ...(lb?.LoadBalancerArn ? { loadBalancerArn: lb.LoadBalancerArn } : {}),
       ...(live?.ServiceId ? { serviceId: live.ServiceId, serviceName: live.ServiceName } : {}),
       ...(live?.ServiceId && live.ServiceId === known.serviceId && known.principalsOpen ? { principalsOpen: true } : {}),
@@ -203,6 +204,14 @@ export class AwsProvider implements CloudProviderAdapter {
     if (state === 'Failed') return { observed: { state: 'failed', message: `AWS reports the VPC endpoint service ${service!.ServiceId} as Failed.` }, ref: next };
     if (state === 'Deleting' || state === 'Deleted') return { observed: { state: 'deleting' }, ref: next };
     if (live && state === 'Available' && lb?.State?.Code === 'active') {
+      // The ref does not record that the service was opened to customers (its permissions call
+      // failed, or the process died before committing it): ask. A customer cannot see a service
+      // without allowed principals, so until then it is not ready, and the create pass finishes
+      // that part (making nothing again: the ref names the load balancer and the service).
+      if (!next.principalsOpen) {
+        if (!(await allowsEveryone(clients, live.ServiceId!))) return { observed: { state: 'provisioning' }, ref: next };
+        next = { ...next, principalsOpen: true };
+      }
       const topic = this.notificationTopic(spec);
       const listenersInSync = (await listenersMatch(clients, spec, lb.LoadBalancerArn!)) && (!topic || (await hasServiceNotification(clients, live.ServiceId!, topic)));
       return { observed: { state: 'ready', serviceName: live.ServiceName!, availabilityZones: live.AvailabilityZones ?? [], listenersInSync }, ref: next };
@@ -428,4 +437,10 @@ function connectionState(state: string | undefined): 'pendingAcceptance' | 'pend
     default:
       return 'pending';
   }
+}
+
+/** Whether the endpoint service allows every principal (`*`), as privlink opens it for customers. */
+async function allowsEveryone(clients: RegionClients, serviceId: string): Promise<boolean> {
+  const permissions = await aws(() => clients.ec2.send(new DescribeVpcEndpointServicePermissionsCommand({ ServiceId: serviceId })));
+  return (permissions.AllowedPrincipals ?? []).some((p) => p.Principal === '*');
 }
