@@ -479,7 +479,7 @@ function report(all: readonly Result[]): void {
     const even = 5 / resync.seconds;
     console.log(
       `  resync over one period (${resync.seconds} s, the survivor alone): ${resync.passes} passes for ${r.n * (2 + ENDPOINTS_PER_SERVICE) + 1} objects ` +
-        `(clusters, services, endpoints, the probe service), at most ${resync.maxPerSecond} in one second, ` +
+        `(clusters, services, endpoints, the probe service; by kind: ${[...resync.byKind].map(([k, v]) => `${k} ${v}`).join(', ')}), at most ${resync.maxPerSecond} in one second, ` +
         `the busiest 5 s held ${(resync.largestFiveSecondShare * 100).toFixed(1)} % of them (even: ${(even * 100).toFixed(1)} %)`,
     );
     const handedInTime = h.stuck === 0 && h.maxMs <= LEASE_MS + 5_000;

@@ -84,6 +84,8 @@ export async function checkCloudResources(query: Query): Promise<CloudResourceCh
 export interface ResyncSpread {
   readonly seconds: number;
   readonly passes: number;
+  /** The watch's passes by work kind. */
+  readonly byKind: Map<string, number>;
   /** Largest passes in one second, and the largest share of the watch's passes in any 5 s window. */
   readonly maxPerSecond: number;
   readonly largestFiveSecondShare: number;
@@ -95,13 +97,18 @@ export interface ResyncSpread {
  * any 5 s window; a thundering herd puts most of them in one.
  */
 export async function watchResyncSpread(apiUrls: readonly string[], seconds: number): Promise<ResyncSpread> {
-  const total = async () => {
-    let sum = 0;
-    for (const url of apiUrls) sum += (await scrapeCounters(url, ['privlink_reconcile_passes_total'])).sum('privlink_reconcile_passes_total');
-    return sum;
+  const byKind = async () => {
+    const out = new Map<string, number>();
+    for (const url of apiUrls) {
+      for (const [kind, n] of (await scrapeCounters(url, ['privlink_reconcile_passes_total'])).by('privlink_reconcile_passes_total', 'kind'))
+        out.set(kind, (out.get(kind) ?? 0) + n);
+    }
+    return out;
   };
+  const first = await byKind();
+  const total = async () => [...(await byKind()).values()].reduce((a, b) => a + b, 0);
   const perSecond: number[] = [];
-  let previous = await total();
+  let previous = [...first.values()].reduce((a, b) => a + b, 0);
   const start = Date.now();
   for (let s = 1; s <= seconds; s++) {
     await sleep(Math.max(0, start + s * 1000 - Date.now()));
@@ -109,6 +116,8 @@ export async function watchResyncSpread(apiUrls: readonly string[], seconds: num
     perSecond.push(now - previous);
     previous = now;
   }
+  const last = await byKind();
+  const kinds = new Map([...last].map(([kind, n]) => [kind, n - (first.get(kind) ?? 0)]));
   const passes = perSecond.reduce((a, b) => a + b, 0);
   let largest = 0;
   for (let i = 0; i + 5 <= perSecond.length; i++)
@@ -116,5 +125,5 @@ export async function watchResyncSpread(apiUrls: readonly string[], seconds: num
       largest,
       perSecond.slice(i, i + 5).reduce((a, b) => a + b, 0),
     );
-  return { seconds, passes, maxPerSecond: Math.max(0, ...perSecond), largestFiveSecondShare: passes > 0 ? largest / passes : Number.NaN };
+  return { seconds, passes, byKind: kinds, maxPerSecond: Math.max(0, ...perSecond), largestFiveSecondShare: passes > 0 ? largest / passes : Number.NaN };
 }
