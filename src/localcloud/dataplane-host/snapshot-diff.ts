@@ -63,7 +63,12 @@ function keyed<C extends Collection>(collection: C, snapshot: DataPlaneSnapshot)
 }
 
 export class SnapshotDiffer {
-  /** Per collection: each key's JSON in the last snapshot, in its order (a Map keeps insertion order). */
+  /**
+   * Per collection: each key's JSON in the last snapshot, in its order (a Map keeps insertion
+   * order). Updated in place: an unchanged entity keeps its old text, so a pass over a large,
+   * mostly unchanged picture leaves its new texts to the young generation instead of promoting a
+   * whole new map of them every time.
+   */
   private readonly last = new Map<Collection, Map<string, string>>();
   private lastNextAt: number | null | undefined;
 
@@ -74,17 +79,27 @@ export class SnapshotDiffer {
     this.lastNextAt = nextAt;
     const changes: { [C in Collection]?: CollectionChange } = {};
     for (const collection of COLLECTIONS) {
-      const before = this.last.get(collection) ?? new Map<string, string>();
-      const now = new Map<string, string>();
+      let texts = this.last.get(collection);
+      if (!texts) this.last.set(collection, (texts = new Map<string, string>()));
+      const items = keyed(collection, snapshot);
+      const present = new Set<string>();
       const set: Array<readonly [string, unknown]> = [];
-      for (const [key, item] of keyed(collection, snapshot)) {
+      for (const [key, item] of items) {
+        present.add(key);
         const text = JSON.stringify(item);
-        now.set(key, text);
-        if (before.get(key) !== text) set.push([key, item]);
+        if (texts.get(key) === text) continue;
+        set.push([key, item]);
+        texts.set(key, text);
       }
-      const remove = [...before.keys()].filter((key) => !now.has(key));
-      const order = inImpliedOrder(before, now) ? undefined : [...now.keys()];
-      this.last.set(collection, now);
+      const remove: string[] = [];
+      for (const key of texts.keys()) if (!present.has(key)) remove.push(key);
+      for (const key of remove) texts.delete(key);
+      // The map is now in the implied order: the kept keys where they were, the new ones after.
+      let order: string[] | undefined;
+      if (!inOrder(texts, items)) {
+        order = items.map(([key]) => key);
+        this.last.set(collection, new Map(order.map((key) => [key, texts!.get(key)!])));
+      }
       if (set.length === 0 && remove.length === 0 && !order) continue;
       changes[collection] = { set, remove, ...(order ? { order } : {}) };
       changed = true;
@@ -93,14 +108,11 @@ export class SnapshotDiffer {
   }
 }
 
-/** Whether `now`'s order is `before`'s without the removed keys, then the new keys. */
-function inImpliedOrder(before: ReadonlyMap<string, string>, now: ReadonlyMap<string, string>): boolean {
-  const current = now.keys();
-  for (const key of before.keys()) {
-    if (!now.has(key)) continue;
-    if (current.next().value !== key) return false;
-  }
-  for (let next = current.next(); !next.done; next = current.next()) if (before.has(next.value)) return false;
+/** Whether the map's keys are the items' keys in the items' order. */
+function inOrder(texts: ReadonlyMap<string, string>, items: ReadonlyArray<readonly [string, unknown]>): boolean {
+  if (texts.size !== items.length) return false;
+  let index = 0;
+  for (const key of texts.keys()) if (items[index++]![0] !== key) return false;
   return true;
 }
 

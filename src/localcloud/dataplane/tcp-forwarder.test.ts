@@ -343,3 +343,39 @@ test('the listener set opens, keeps and closes listeners idempotently and reconc
   });
   assert.equal(refused, 'ECONNREFUSED');
 });
+
+test('a reconcile replaces kept listeners’ handlers, and one queued behind a close on the same key reopens it after', async (t) => {
+  const cleanup = new Cleanup();
+  t.after(() => cleanup.run());
+  const set = new TcpListenerSet();
+  cleanup.add(() => set.closeAll());
+  const says = (text: string): ListenerHandlers => ({ onConnection: (socket) => socket.end(text) });
+  const kept = await set.ensure({ address: '127.0.0.6', port: 0 }, says('old'));
+  const closing = await set.ensure({ address: '127.0.0.7', port: 0 }, says('old'));
+
+  // A close of 127.0.0.7 is in flight when the reconcile asks for it again: the reconcile waits for it, then opens anew.
+  const closed = set.close({ address: '127.0.0.7', port: 0 });
+  const result = await set.reconcile([
+    { address: '127.0.0.6', port: 0, handlers: says('new') },
+    { address: '127.0.0.7', port: 0, handlers: says('new') },
+  ]);
+  assert.equal(await closed, true);
+  assert.deepEqual(
+    result.kept.map((l) => l.key),
+    ['127.0.0.6:0'],
+  );
+  assert.deepEqual(
+    result.opened.map((l) => l.key),
+    ['127.0.0.7:0'],
+  );
+  assert.equal(result.kept[0], kept, 'the kept listener is the same one');
+  const reopened = set.get('127.0.0.7:0')!;
+  assert.ok(reopened !== closing, 'a new listener after the close');
+  for (const [address, port] of [
+    ['127.0.0.6', kept.bound.port],
+    ['127.0.0.7', reopened.bound.port],
+  ] as const) {
+    const client = await dial(port, cleanup, { host: address });
+    assert.equal((await readToEnd(client)).toString(), 'new', `${address} answers with the new handlers`);
+  }
+});

@@ -117,15 +117,26 @@ export class TcpListenerSet {
   async reconcile(desired: DesiredListener[]): Promise<ReconcileResult> {
     const result: ReconcileResult = { opened: [], kept: [], closed: [], failed: [] };
     const wanted = new Map(desired.map((d) => [TcpListenerSet.keyOf(d), d]));
-    await Promise.all([
-      ...[...this.entries.keys()]
-        .filter((key) => !wanted.has(key))
-        .map((key) =>
-          this.serialise(key, async () => {
-            if (await this.closeKey(key)) result.closed.push(key);
-          }),
-        ),
-      ...[...wanted].map(([key, d]) =>
+    const pending: Array<Promise<void>> = [];
+    for (const key of this.entries.keys()) {
+      if (wanted.has(key)) continue;
+      pending.push(
+        this.serialise(key, async () => {
+          if (await this.closeKey(key)) result.closed.push(key);
+        }),
+      );
+    }
+    for (const [key, d] of wanted) {
+      const current = this.entries.get(key);
+      // The common case on a large gateway: open where it should be, nothing queued on its key.
+      // Its handlers are replaced at once, with no promise per kept listener (a pass over
+      // thousands of listeners made as many promise chains, which outlived the young generation).
+      if (current && !this.queues.has(key) && sameAddress(current.listener.requested, d)) {
+        current.handlers = d.handlers;
+        result.kept.push(current.listener);
+        continue;
+      }
+      pending.push(
         this.serialise(key, async () => {
           let existing = this.entries.get(key);
           if (existing && !sameAddress(existing.listener.requested, d)) {
@@ -143,8 +154,9 @@ export class TcpListenerSet {
             result.failed.push({ key, error: error as Error });
           }
         }),
-      ),
-    ]);
+      );
+    }
+    await Promise.all(pending);
     return result;
   }
 

@@ -44,6 +44,17 @@ export interface GatewayObserver {
   closed(bytesFromClient: number, bytesFromUpstream: number): void;
 }
 
+/** One listener of the gateway and the snapshot objects its handlers were made from. */
+interface ListenerBinding {
+  readonly endpoint: SnapshotEndpoint;
+  readonly eni: SnapshotNetworkInterface;
+  readonly port: SnapshotPort;
+  readonly proxyProtocol: boolean;
+  readonly listener: DesiredListener;
+  /** The pass that last wanted it. */
+  stamp: number;
+}
+
 export class PrivateLinkGateway {
   private readonly listeners: TcpListenerSet;
   private readonly forwarder: TcpForwarder;
@@ -56,6 +67,9 @@ export class PrivateLinkGateway {
     (error) => this.log.warn('gateway pass failed', { error: error.message }),
   );
   private readonly roundRobin = new Map<string, number>();
+  /** The listeners of the last pass, by `address:port`, with what they were made from. */
+  private readonly bindings = new Map<string, ListenerBinding>();
+  private passNumber = 0;
 
   constructor(
     private readonly cloud: SnapshotSource,
@@ -108,7 +122,10 @@ export class PrivateLinkGateway {
     const snapshot = await this.cloud.snapshot();
     this.snapshot = snapshot;
     const desired: DesiredListener[] = [];
-    const live = new Set<string>();
+    // The bindings are updated in place, stamped with this pass: a pass over thousands of
+    // unchanged listeners then leaves no per-listener garbage behind (strings, map entries) that
+    // would outlive the young generation while the listeners open.
+    const stamp = ++this.passNumber;
     // Looked up by id: a pass stays linear in the size of the picture.
     const services = new Map<string, (typeof snapshot.services)[number]>();
     for (const service of snapshot.services) if (!services.has(service.serviceId)) services.set(service.serviceId, service);
@@ -128,24 +145,26 @@ export class PrivateLinkGateway {
         for (const lb of balancers) {
           for (const port of lb.ports) {
             const key = `${eni.loopbackAddress}:${port.port}`;
-            live.add(`${endpoint.endpointId}|${key}`);
             const proxyProtocol = port.proxyProtocol || service.proxyProtocol;
-            desired.push({
-              address: eni.loopbackAddress,
-              port: port.port,
-              handlers: {
-                accept: (peer) => this.admits(snapshot, endpoint, eni, port, peer),
-                onConnection: (socket) => this.forward(socket, endpoint, port, proxyProtocol),
-              },
-            });
+            let binding = this.bindings.get(key);
+            if (!binding || binding.endpoint !== endpoint || binding.eni !== eni || binding.port !== port || binding.proxyProtocol !== proxyProtocol) {
+              binding = this.bind(key, endpoint, eni, port, proxyProtocol);
+              this.bindings.set(key, binding);
+            }
+            // Already wanted by this pass (the very same binding): once is enough. A key repeated with
+            // other objects gets a new binding, and the last one wins, as in the listener set.
+            if (binding.stamp === stamp) continue;
+            binding.stamp = stamp;
+            desired.push(binding.listener);
           }
         }
       }
     }
+    for (const [key, binding] of this.bindings) if (binding.stamp !== stamp) this.bindings.delete(key);
     const result = await this.listeners.reconcile(desired);
     for (const failure of result.failed) this.log.warn('gateway could not listen', { listener: failure.key, error: failure.error.message });
     // Connections of endpoints (or listeners) that no longer forward are dropped at once.
-    this.forwarder.closeWhere((connection) => !live.has(`${connection.labels.endpoint}|${connection.labels.listener}`));
+    this.forwarder.closeWhere((connection) => this.bindings.get(connection.labels.listener!)?.endpoint.endpointId !== connection.labels.endpoint);
     clearTimeout(this.transition);
     if (snapshot.nextTransitionAt && !this.passes.isStopped) {
       const wait = Math.max(0, snapshot.nextTransitionAt.getTime() - Date.now()) + 5;
@@ -154,6 +173,32 @@ export class PrivateLinkGateway {
         this.transition.unref();
       }
     }
+  }
+
+  /**
+   * The listener of one endpoint interface and load-balancer port. Its handlers read the networks,
+   * routes and security groups of the gateway's latest snapshot when a connection comes, so a
+   * pass keeps them (no new closures for thousands of unchanged listeners) while the endpoint,
+   * interface and port objects are the same: a posted snapshot shares the unchanged ones.
+   */
+  private bind(key: string, endpoint: SnapshotEndpoint, eni: SnapshotNetworkInterface, port: SnapshotPort, proxyProtocol: boolean): ListenerBinding {
+    return {
+      endpoint,
+      eni,
+      port,
+      proxyProtocol,
+      stamp: 0,
+      listener: {
+        // Named by its key: the listener set reads the name instead of building the key again on every pass.
+        name: key,
+        address: eni.loopbackAddress,
+        port: port.port,
+        handlers: {
+          accept: (peer) => this.snapshot !== undefined && this.admits(this.snapshot, endpoint, eni, port, peer),
+          onConnection: (socket) => this.forward(socket, endpoint, port, proxyProtocol),
+        },
+      },
+    };
   }
 
   private admits(snapshot: DataPlaneSnapshot, endpoint: SnapshotEndpoint, eni: SnapshotNetworkInterface, port: SnapshotPort, peer: PeerAddress): boolean {
