@@ -36,8 +36,17 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
     const now = ctx.now();
 
     if (decision.action === 'forget') {
-      await releaseProviderNetwork(ctx, adapter, service, region.providerName);
-      await inTransaction(ctx, async ({ repos: tx }) => {
+      const released = await releaseProviderNetwork(ctx, adapter, service, region.providerName);
+      const forgotten = await inTransaction(ctx, async ({ repos: tx }) => {
+        // Two services of one account and region forgotten at once each saw the other and left the
+        // provider network: under the pool's lock (placements take it too) the one going last sees
+        // it is last, and goes round once more to release it first.
+        if (ctx.pool && adapter.capacity && !released) {
+          await tx.providerAccounts.lockAccounts(service.provider);
+          const accountId = await tx.providerAccounts.placementOf(service.id);
+          if (accountId && (await tx.providerAccounts.countOthers(accountId, service.regionName, service.id)) === 0 && (await tx.providerAccounts.findAccount(accountId)))
+            return false;
+        }
         const project = await tx.identity.findProject(service.projectId);
         await tx.privateEndpoints.deleteService(service.id);
         if (project) {
@@ -47,7 +56,9 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
             now,
           );
         }
+        return true;
       });
+      if (!forgotten) return requeueAfter(0);
       ctx.log.info('endpoint service deleted', { ...serviceFields(service), from: service.status, to: 'DELETED' });
       return DONE;
     }
@@ -114,16 +125,18 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
 /**
  * Before a placed service's row goes: when it was the last one placed in its account and region,
  * the account region's provider network (AWS VPC, Azure VNet) goes too (a retryable failure requeues the deletion).
+ * Resolves true when it released it.
  */
-async function releaseProviderNetwork(ctx: ReconcileContext, adapter: CloudProviderAdapter, service: EndpointServiceRecord, providerRegion: string): Promise<void> {
-  if (!ctx.pool || !adapter.capacity) return;
+async function releaseProviderNetwork(ctx: ReconcileContext, adapter: CloudProviderAdapter, service: EndpointServiceRecord, providerRegion: string): Promise<boolean> {
+  if (!ctx.pool || !adapter.capacity) return false;
   const repos = repositories(ctx.store.db).providerAccounts;
   const accountId = await repos.placementOf(service.id);
-  if (!accountId || (await repos.countOthers(accountId, service.regionName, service.id)) > 0) return;
+  if (!accountId || (await repos.countOthers(accountId, service.regionName, service.id)) > 0) return false;
   const account = await repos.findAccount(accountId);
-  if (!account) return;
+  if (!account) return false;
   await adapter.capacity.releaseProviderNetwork(await ctx.pool.accounts.access(account), providerRegion);
   ctx.log.info('provider network released', { ...serviceFields(service), providerAccount: account.name });
+  return true;
 }
 
 /** The ids every log line about an endpoint service carries. */
