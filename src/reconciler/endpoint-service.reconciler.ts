@@ -5,6 +5,7 @@ import { findRegion } from '../domain/regions.js';
 import { INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-kinds.js';
 import { isEmptyRef, ProviderError, type CloudProviderAdapter } from '../providers/cloud-provider.js';
 import type { EndpointServiceRecord } from '../store/private-endpoints.repository.js';
+import type { ProviderAccountsRepository, ProviderAccountWithSecret } from '../store/provider-accounts.repository.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
 import { pollInterval, providerFailureMessage, serviceSpec, type ReconcileContext } from './reconcile-context.js';
@@ -43,9 +44,7 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
         // it is last, and goes round once more to release it first.
         if (ctx.pool && adapter.capacity && !released) {
           await tx.providerAccounts.lockAccounts(service.provider);
-          const accountId = await tx.providerAccounts.placementOf(service.id);
-          if (accountId && (await tx.providerAccounts.countOthers(accountId, service.regionName, service.id)) === 0 && (await tx.providerAccounts.findAccount(accountId)))
-            return false;
+          if (await lastPlacementAccount(tx.providerAccounts, service)) return false;
         }
         const project = await tx.identity.findProject(service.projectId);
         await tx.privateEndpoints.deleteService(service.id);
@@ -129,14 +128,18 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
  */
 async function releaseProviderNetwork(ctx: ReconcileContext, adapter: CloudProviderAdapter, service: EndpointServiceRecord, providerRegion: string): Promise<boolean> {
   if (!ctx.pool || !adapter.capacity) return false;
-  const repos = repositories(ctx.store.db).providerAccounts;
-  const accountId = await repos.placementOf(service.id);
-  if (!accountId || (await repos.countOthers(accountId, service.regionName, service.id)) > 0) return false;
-  const account = await repos.findAccount(accountId);
+  const account = await lastPlacementAccount(repositories(ctx.store.db).providerAccounts, service);
   if (!account) return false;
   await adapter.capacity.releaseProviderNetwork(await ctx.pool.accounts.access(account), providerRegion);
   ctx.log.info('provider network released', { ...serviceFields(service), providerAccount: account.name });
   return true;
+}
+
+/** The account a service is placed in when no other service is placed in its account and region. */
+async function lastPlacementAccount(repos: ProviderAccountsRepository, service: EndpointServiceRecord): Promise<ProviderAccountWithSecret | undefined> {
+  const accountId = await repos.placementOf(service.id);
+  if (!accountId || (await repos.countOthers(accountId, service.regionName, service.id)) > 0) return undefined;
+  return repos.findAccount(accountId);
 }
 
 /** The ids every log line about an endpoint service carries. */
