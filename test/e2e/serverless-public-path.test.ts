@@ -175,6 +175,9 @@ describe("a serverless instance's public path with the IP access list", () => {
   test("deleting the instance withdraws its public names at once; the other instance's stay", async () => {
     const name = srvName(standardSrv);
     assert.match(await dig('SRV', `_mongodb._tcp.${name}`), /status: NOERROR/);
+    // The provider holds the endpoint service's deletion for a while, so the instance is surely
+    // still DELETING when its names are checked (otherwise it can be gone within 200 ms).
+    await stack.running.localCloud!.setFault('DeleteVpcEndpointServiceConfigurations', { kind: 'timeout', ms: 4_000, times: 1 });
     assert.equal((await stack.owner.delete(`${stack.project}/serverless/Serverless0`)).status, 202);
     // Cached answers are dropped when the store is written (within about a second).
     const deadline = Date.now() + 5_000;
