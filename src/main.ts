@@ -37,7 +37,7 @@ import { providerRegistry } from './providers/provider-registry.js';
 import type { ClusterRuntime } from './reconciler/cluster.reconciler.js';
 import { publishedAddresses, publishingRuntime, remoteRuntime, serveNodeRequests, type PublishingRuntime } from './reconciler/published-nodes.js';
 import { Controller } from './reconciler/controller.js';
-import { CrashPoints } from './reconciler/crash-points.js';
+import { CrashPoints, type HoldPoint } from './reconciler/crash-points.js';
 import type { ListenerDirectory, ReconcileContext } from './reconciler/reconcile-context.js';
 import { ProviderAccountAccessor } from './reconciler/provider-accounts.js';
 import { ProviderPlacement } from './reconciler/provider-placement.js';
@@ -102,6 +102,8 @@ export interface RunningPrivlink {
 export interface PrivlinkHooks {
   /** Called for every call the reconciler's provider adapter sends to a cloud API. */
   readonly onProviderCall?: (provider: CloudProvider, operation: string) => void;
+  /** Tests only: a reconcile pass reaching a hold point (CrashPoints.hold) waits for this to settle. */
+  readonly holdReconcileAt?: HoldPoint;
 }
 
 /**
@@ -235,7 +237,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     }
     const nodesElsewhere = !runtime && config.aws.mode === 'local';
 
-    const crash = new CrashPoints(config.testing.crashAt);
+    const crash = new CrashPoints(config.testing.crashAt, hooks.holdReconcileAt);
     let controller: Controller | undefined;
     if (config.reconciler.enabled) {
       const awsEndpoint = config.aws.mode === 'real' ? undefined : (config.aws.endpoint ?? localCloudUrl ?? undefined);

@@ -38,6 +38,7 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
 
     if (decision.action === 'forget') {
       const released = await releaseProviderNetwork(ctx, adapter, service, region.providerName);
+      await ctx.crash.hold('before-forget-endpoint-service', service.id);
       const forgotten = await inTransaction(ctx, async ({ repos: tx }) => {
         // Two services of one account and region forgotten at once each saw the other and left the
         // provider network: under the pool's lock (placements take it too) the one going last sees
