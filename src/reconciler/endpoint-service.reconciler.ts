@@ -33,7 +33,9 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
     let pendingSince = stored.createPendingSince;
     const seen = isEmptyRef(stored.ref) && !pendingSince ? { observed: { state: 'absent' } as const, ref: stored.ref } : await adapter.observeEndpointService(spec, stored.ref);
     let ref = seen.ref;
-    const decision = decideEndpointService(service, seen.observed);
+    let decision = decideEndpointService(service, seen.observed);
+    /** Whether this pass made the service and then saw it again (no second pass needed to confirm). */
+    let lookedAgain = false;
     const now = ctx.now();
 
     if (decision.action === 'forget') {
@@ -90,6 +92,19 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
         ctx.crash.reach('after-create-endpoint-service');
         pendingSince = undefined; // the call returned: its result is committed with the status below
         ctx.log.info('endpoint service created at the provider', { ...serviceFields(service), providerRef: ref });
+        // A service made from nothing is looked at once more in the same pass: a provider that is
+        // already done (the local cloud without delays) makes it AVAILABLE now, with one status
+        // write and no second pass; one still provisioning is looked at again after the poll
+        // interval. A failed look changes nothing: the next pass looks again at once.
+        const again = seen.observed.state === 'absent' ? await adapter.observeEndpointService(spec, ref).catch(() => undefined) : undefined;
+        if (again && again.observed.state !== 'absent') {
+          lookedAgain = true;
+          const next = decideEndpointService(service, again.observed);
+          if (next.action === 'none') {
+            ref = again.ref;
+            decision = next;
+          }
+        }
       } else if (decision.action === 'delete') {
         ctx.crash.reach('before-delete-endpoint-service');
         await adapter.deleteEndpointService(spec, ref);
@@ -118,7 +133,7 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
       wakeEndpoints: becameAvailable,
     });
     if (decision.settled) return DONE;
-    return requeueAfter(decision.action === 'create' && seen.observed.state === 'absent' ? 0 : pollInterval(service.createdAt, now));
+    return requeueAfter(decision.action === 'create' && seen.observed.state === 'absent' && !lookedAgain ? 0 : pollInterval(service.createdAt, now));
   };
 }
 

@@ -36,13 +36,15 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
     }
     const now = ctx.now();
     const fields = { projectId: endpoint.projectId, endpointServiceId: serviceId, endpointId, provider: service.provider, region: service.regionName };
-    const decision = decideInterfaceEndpoint(endpoint, observed, {
-      serviceName: service.endpointServiceName,
-      notFoundGraceMs: ctx.notFoundGraceMs,
-      now,
-      wording: adapter.wording,
-    });
-    const detail = observedDetail(endpoint.detail, observed, endpointId);
+    const decide = (seen: ObservedConnection) =>
+      decideInterfaceEndpoint(endpoint, seen, {
+        serviceName: service.endpointServiceName,
+        notFoundGraceMs: ctx.notFoundGraceMs,
+        now,
+        wording: adapter.wording,
+      });
+    let decision = decide(observed);
+    let detail = observedDetail(endpoint.detail, observed, endpointId);
 
     if (decision.action === 'forget') {
       await inTransaction(ctx, async ({ repos: tx }) => {
@@ -70,6 +72,18 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
         await adapter.acceptConnection(spec, ref, registered);
         ctx.crash.reach('after-accept-connection');
         ctx.log.info('interface endpoint connection accepted', fields);
+        // Looked at once more in the same pass: a connection the provider already shows available
+        // (the local cloud without delays) is published AVAILABLE now, with no second pass. A failed
+        // look changes nothing: the next pass looks again at once.
+        const again = await adapter.observeConnection(spec, ref, registered).catch(() => undefined);
+        const next = again && decide(again);
+        if (again && next && next.action === 'none') {
+          observed = again;
+          decision = next;
+          status = next.status;
+          errorMessage = next.errorMessage;
+          detail = observedDetail(endpoint.detail, again, endpointId);
+        }
       } else if (decision.action === 'reject') {
         await adapter.rejectConnection(spec, ref, registered);
         ctx.log.info('interface endpoint connection rejected', fields);

@@ -8,7 +8,9 @@ import {
   DescribeLoadBalancersCommand,
   DescribeTargetHealthCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { customerEndpoint } from '../support/customer-vpc.js';
 import { startStack, until, type Stack } from '../support/full-stack.js';
+import { scrape } from '../support/prometheus-scrape.js';
 
 // The AWS calls the reconciler's adapter sends, counted by a middleware on the real SDK clients.
 const calls: string[] = [];
@@ -44,6 +46,26 @@ describe('AWS calls of the reconciler', () => {
     assert.ok(made.length <= 9, `${made.length} calls: ${made.join(', ')}`);
     assert.equal(made.filter((c) => c === 'CreateLoadBalancer').length, 1);
     assert.equal(made.filter((c) => c === 'CreateVpcEndpointServiceConfiguration').length, 1);
+  });
+
+  test('a service and an endpoint the cloud makes at once are AVAILABLE from one pass each, with no confirming pass', async () => {
+    const requeued = async () => {
+      const now = await scrape(stack.running.apiUrl);
+      return ['endpoint-service', 'interface-endpoint'].map((kind) => now.value('privlink_reconcile_passes_total', { kind, outcome: 'requeue' }));
+    };
+    const before = await requeued();
+    const serviceId = await createService('eu-central-1');
+    const service = await stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}`);
+    const vpce = await customerEndpoint(stack.customerEc2('eu-central-1'), (service.json as { endpointServiceName: string }).endpointServiceName, {
+      zone: 'eu-central-1a',
+    });
+    const path = `${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`;
+    assert.equal((await stack.owner.post(path, { id: vpce })).status, 201);
+    await until(
+      () => stack.owner.get(`${path}/${vpce}`),
+      (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
+    );
+    assert.deepEqual(await requeued(), before, 'no pass of either was requeued to confirm what its calls had made');
   });
 
   test('drift: a listener, its target group and a target removed in the cloud are back within one resync', async () => {
