@@ -43,11 +43,15 @@ export function serverlessEndpointReconciler(ctx: ReconcileContext): ReconcileFu
       isEmptyRef(stored.ref) && !pendingSince ? { observed: { state: 'absent' }, ref: stored.ref } : await adapter.observeEndpointService(spec, stored.ref);
     let ref = seen.ref;
     const registered = registeredEndpointOf(endpoint);
-    let connection: ObservedConnection | undefined;
-    if (registered)
-      connection = seen.observed.state === 'ready' ? await adapter.observeConnection(spec, ref, registered) : endpoint.deleteRequested ? { state: 'absent' } : undefined;
+    const connectionOf = async (service: ObservedEndpointService, at: Readonly<Record<string, unknown>>): Promise<ObservedConnection | undefined> => {
+      if (!registered) return undefined;
+      return service.state === 'ready' ? adapter.observeConnection(spec, at, registered) : endpoint.deleteRequested ? { state: 'absent' } : undefined;
+    };
+    let connection = await connectionOf(seen.observed, ref);
     const now = ctx.now();
-    const decision = decideServerlessEndpoint(endpoint, seen.observed, connection, { notFoundGraceMs: ctx.notFoundGraceMs, now, wording: adapter.wording });
+    const decide = (service: ObservedEndpointService, seenConnection: ObservedConnection | undefined) =>
+      decideServerlessEndpoint(endpoint, service, seenConnection, { notFoundGraceMs: ctx.notFoundGraceMs, now, wording: adapter.wording });
+    let decision = decide(seen.observed, connection);
     const fields = endpointFields(endpoint);
 
     if (decision.serviceAction === 'forget') {
@@ -90,6 +94,23 @@ export function serverlessEndpointReconciler(ctx: ReconcileContext): ReconcileFu
       } else if (decision.serviceAction === 'syncListeners') {
         await adapter.syncListeners(spec, ref);
         ctx.log.info('serverless private endpoint listeners synced', { ...fields, listeners: spec.listeners.length });
+      }
+      // A service made from nothing, or a connection just accepted, is looked at once more in the
+      // same pass: a cloud that is already done (the local cloud without delays) publishes the next
+      // status now, with no second pass. A failed look changes nothing: the next pass looks again.
+      const made = decision.serviceAction === 'create' && seen.observed.state === 'absent';
+      if (made || decision.connectionAction === 'accept') {
+        const again = await (made ? adapter.observeEndpointService(spec, ref) : Promise.resolve({ observed: seen.observed, ref }))
+          .then(async (service) => ({ ...service, connection: await connectionOf(service.observed, service.ref) }))
+          .catch(() => undefined);
+        const next = again && decide(again.observed, again.connection);
+        if (again && next && next.serviceAction === 'none' && next.connectionAction === 'none') {
+          ref = again.ref;
+          connection = again.connection;
+          decision = next;
+          status = next.status;
+          errorMessage = next.errorMessage;
+        }
       }
     } catch (error) {
       if (!(error instanceof ProviderError) || error.retryable || endpoint.deleteRequested) {
