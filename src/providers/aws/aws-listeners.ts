@@ -21,6 +21,9 @@ import type { RegionClients } from './aws-clients.js';
 import { aws, awsOrAbsent } from './aws-errors.js';
 import { SERVICE_TAG, targetGroupName, targetGroupPrefix } from './aws-names.js';
 
+/** How many target groups' health `listenersMatch` reads at once. */
+const HEALTH_READS_AT_ONCE = 4;
+
 /**
  * Port-per-node on the network load balancer: one TCP listener per addressable target, each
  * forwarding to a target group `pl-<hash>-<port>` that holds exactly that target. Every step looks
@@ -78,26 +81,36 @@ export async function syncListeners(clients: RegionClients, spec: EndpointServic
 /**
  * Whether the load balancer's listeners match `spec.listeners` (read-only, level-based): the same
  * ports, each forwarding to the service's target group of that port, which holds exactly the
- * wanted targets. One DescribeListeners plus one DescribeTargetHealth per wanted port; a listener
+ * wanted targets. One DescribeListeners plus one DescribeTargetHealth per wanted port (a few at once); a listener
  * or target group deleted in the cloud, or a target deregistered there, reads as out of sync.
  * The PROXY protocol attribute is set by `syncListeners` and not re-read here.
  */
 export async function listenersMatch(clients: RegionClients, spec: EndpointServiceSpec, loadBalancerArn: string): Promise<boolean> {
   const listeners = await listListeners(clients, loadBalancerArn);
   if (listeners.length !== spec.listeners.length) return false;
+  const wanted: Array<{ want: EndpointServiceSpec['listeners'][number]; groupArn: string }> = [];
   for (const want of spec.listeners) {
     const listener = listeners.find((l) => l.Port === want.port);
     const groupArn = listener?.DefaultActions?.[0]?.TargetGroupArn;
     // Target group ARNs end in `targetgroup/<name>/<id>`.
     if (!groupArn || groupArn.split('/').at(-2) !== targetGroupName(spec.id, want.port)) return false;
-    const health = await awsOrAbsent(
-      () => clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: groupArn })),
-      ['TargetGroupNotFound', 'TargetGroupNotFoundException'],
+    wanted.push({ want, groupArn });
+  }
+  // The target groups' health is read a few at a time (ELB's API rate is limited per account).
+  for (let i = 0; i < wanted.length; i += HEALTH_READS_AT_ONCE) {
+    const batch = wanted.slice(i, i + HEALTH_READS_AT_ONCE);
+    const healths = await Promise.all(
+      batch.map(({ groupArn }) =>
+        awsOrAbsent(() => clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: groupArn })), ['TargetGroupNotFound', 'TargetGroupNotFoundException']),
+      ),
     );
-    if (!health) return false;
-    const registered = (health.TargetHealthDescriptions ?? []).map((d) => d.Target).filter((t) => t !== undefined);
-    if (registered.length !== want.targets.length) return false;
-    if (!want.targets.every((w) => registered.some((t) => t.Id === w.host && t.Port === w.port))) return false;
+    for (const [k, health] of healths.entries()) {
+      if (!health) return false;
+      const { want } = batch[k]!;
+      const registered = (health.TargetHealthDescriptions ?? []).map((d) => d.Target).filter((t) => t !== undefined);
+      if (registered.length !== want.targets.length) return false;
+      if (!want.targets.every((w) => registered.some((t) => t.Id === w.host && t.Port === w.port))) return false;
+    }
   }
   return true;
 }

@@ -191,8 +191,8 @@ export class AwsProvider implements CloudProviderAdapter {
   async observeEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<{ observed: ObservedEndpointService; ref: ProviderRef }> {
     const clients = await this.clientsFor(spec);
     const known = awsRef(ref);
-    const lb = await findLoadBalancer(clients, spec.id);
-    const service = await findServiceConfiguration(clients, spec.id, known.serviceId);
+    // Independent reads: asked at once, so an observation costs the slowest of them, not their sum.
+    const [lb, service] = await Promise.all([findLoadBalancer(clients, spec.id), findServiceConfiguration(clients, spec.id, known.serviceId)]);
     const live = service && service.ServiceState !== 'Deleted' ? service : undefined;
     let next: AwsRef = {
       ...(lb?.LoadBalancerArn ? { loadBalancerArn: lb.LoadBalancerArn } : {}),
@@ -213,7 +213,11 @@ export class AwsProvider implements CloudProviderAdapter {
         next = { ...next, principalsOpen: true };
       }
       const topic = this.notificationTopic(spec);
-      const listenersInSync = (await listenersMatch(clients, spec, lb.LoadBalancerArn!)) && (!topic || (await hasServiceNotification(clients, live.ServiceId!, topic)));
+      const [listenersMatching, notified] = await Promise.all([
+        listenersMatch(clients, spec, lb.LoadBalancerArn!),
+        topic ? hasServiceNotification(clients, live.ServiceId!, topic) : true,
+      ]);
+      const listenersInSync = listenersMatching && notified;
       return { observed: { state: 'ready', serviceName: live.ServiceName!, availabilityZones: live.AvailabilityZones ?? [], listenersInSync }, ref: next };
     }
     if (lb?.State?.Code === 'failed') {
@@ -270,10 +274,9 @@ export class AwsProvider implements CloudProviderAdapter {
 
   async syncListeners(spec: EndpointServiceSpec): Promise<void> {
     const clients = await this.clientsFor(spec);
-    const lb = await findLoadBalancer(clients, spec.id);
+    const [lb, service] = await Promise.all([findLoadBalancer(clients, spec.id), findServiceConfiguration(clients, spec.id, undefined)]);
     if (lb?.State?.Code === 'active') await syncListeners(clients, spec, lb);
-    const serviceId = (await findServiceConfiguration(clients, spec.id, undefined))?.ServiceId;
-    if (serviceId) await this.ensureNotification(spec, clients, serviceId);
+    if (service?.ServiceId) await this.ensureNotification(spec, clients, service.ServiceId);
   }
 
   /** The notification topic for a service of `spec`'s region (AWS publishes to a topic of the service's region). */
