@@ -36,7 +36,10 @@ export async function startBenchPrivlink(extraEnv: Record<string, string> = {}):
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const env: Record<string, string> = { PRIVLINK_LOCALCLOUD_LOOPBACK_BASE: '150', ...extraEnv };
+    // PRIVLINK_* and OTEL_* variables of the benchmark's environment reach privlink (e.g. tracing
+    // to a collector for a timeline of each leg); the benchmark's own settings win.
+    const passed = Object.entries(process.env).filter(([key, value]) => /^(PRIVLINK|OTEL)_/.test(key) && value !== undefined) as Array<[string, string]>;
+    const env: Record<string, string> = { ...Object.fromEntries(passed), PRIVLINK_LOCALCLOUD_LOOPBACK_BASE: '150', ...extraEnv };
     let backend = `PGlite (embedded, in this process; data dir ${dataDir})`;
     if (base) {
       database = await createBenchDatabase(base);

@@ -114,21 +114,11 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
         protocol === 'ec2' ? `The action ${action} is not valid for this web service.` : `Could not find operation ${action} for version 2015-12-01`,
       );
     }
-    // Neither read needs the emulator lock: a fault is taken atomically, and settings change only
-    // through the control API (a request racing a change may see either, as with AWS).
-    const inputs = await control.requestInputs(action, REQUEST_SETTINGS);
-    const settings = settingsFrom(inputs.settings);
-    const fault = await control.takeFault(action, inputs.faultSet);
-    const injected = fault && faultError(fault, protocol);
-    if (injected) throw injected;
-    if (protocol === 'ec2' && params.get('DryRun')?.toLowerCase() === 'true') {
-      throw new AwsQueryError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
-    }
     let advanced = false;
     const regionKey = `${account.accountId}/${region.regionName}`;
     const regionKnown = madeRegions(options.store).has(regionKey);
-    const isProvider = settings.providerAccountId === account.accountId;
-    const contextOf = (repos: ActionContext['repos'], now: Date): ActionContext => ({
+    const dryRun = protocol === 'ec2' && params.get('DryRun')?.toLowerCase() === 'true';
+    const contextOf = (repos: ActionContext['repos'], now: Date, settings: ReturnType<typeof settingsFrom>): ActionContext => ({
       repos,
       account,
       region,
@@ -136,31 +126,43 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
       delays: settings.delays,
       loopback: options.loopback,
       unavailableWindowMs: settings.unavailableWindowMs,
-      isProvider,
+      isProvider: settings.providerAccountId === account.accountId,
       action,
       params,
     });
-    // A pure read runs without the emulator lock on one consistent picture when nothing in it is
-    // due: it then sees exactly what a locked request would at that instant. Otherwise (a step is
-    // due, or the region's default VPC is still to be made) it takes the locked path below.
+    // A pure read runs without the emulator lock on one consistent picture when no fault is set
+    // for it and nothing in it is due, all asked in its first query: it then sees exactly what a
+    // locked request would at that instant. Otherwise (a fault to take, a step due, a dry run, or
+    // the region's default VPC still to be made) it goes the way of every other request below.
+    let inputs: Awaited<ReturnType<ControlRepository['requestInputs']>> | undefined;
     const read =
-      regionKnown && LOCK_FREE_READS.has(action)
+      regionKnown && !dryRun && LOCK_FREE_READS.has(action)
         ? await readLocalCloud(options.store, async (trx) => {
             const repos = repositories(trx);
             const now = options.now();
-            const firstDue = await repos.control.firstStepDueAt();
-            return firstDue && firstDue.getTime() <= now.getTime() ? undefined : { body: await handler(contextOf(repos, now)) };
+            inputs = await repos.control.requestInputs(action, REQUEST_SETTINGS, true);
+            if (inputs.faultSet || (inputs.firstDueAt && inputs.firstDueAt.getTime() <= now.getTime())) return undefined;
+            return { body: await handler(contextOf(repos, now, settingsFrom(inputs.settings))) };
           })
         : undefined;
+    // Neither read needs the emulator lock: a fault is taken atomically, and settings change only
+    // through the control API (a request racing a change may see either, as with AWS).
+    inputs ??= await control.requestInputs(action, REQUEST_SETTINGS);
+    const settings = settingsFrom(inputs.settings);
+    const fault = read ? undefined : await control.takeFault(action, inputs.faultSet);
+    const injected = fault && faultError(fault, protocol);
+    if (injected) throw injected;
+    if (dryRun) throw new AwsQueryError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
     const body = read
       ? read.body
       : await inLocalCloudTransaction(options.store, async (trx) => {
           await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
           const repos = repositories(trx);
           const now = options.now();
-          if (!regionKnown) await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, isProvider);
+          if (!regionKnown)
+            await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, settings.providerAccountId === account.accountId);
           advanced = await options.dueSteps.advance(repos, now, settings.delays);
-          const result = await handler(contextOf(repos, now));
+          const result = await handler(contextOf(repos, now, settings));
           // Still under the lock: a request after this one must not trust a due time seen before it.
           if (!action.startsWith('Describe')) options.dueSteps.forget();
           return result;

@@ -92,33 +92,36 @@ export async function ensureDefaultVpc(scope: NetworkScope, isProvider: boolean)
 }
 
 /**
- * Gives `owner` a network interface in `subnet` with the lowest free private address (AWS
- * reserves the first four and the last address of a subnet). Fails with
- * InsufficientFreeAddressesInSubnet when the subnet is full.
+ * Gives `owner` one network interface in each of `subnets` (distinct subnets), each with the
+ * lowest free private address of its subnet (AWS reserves the first four and the last address of
+ * a subnet), in two statements whatever the number of subnets. Fails with
+ * InsufficientFreeAddressesInSubnet, making none, when one of the subnets is full.
  */
-export async function allocateInterface(
+export async function allocateInterfaces(
   repos: Repositories,
-  subnet: Subnet,
+  subnets: readonly Subnet[],
   owner: Pick<NetworkInterface, 'ownerKind' | 'ownerId' | 'description'>,
   now: Date,
-): Promise<NetworkInterface> {
-  const taken = new Set((await repos.network.listInterfacesOfSubnet(subnet.subnetId)).map((eni) => eni.privateIp));
-  const cidr = parseCidr(subnet.cidrBlock)!;
-  const privateIp = lowestFreeAddress(cidr, taken);
-  if (!privateIp) {
-    throw new AwsQueryError('InsufficientFreeAddressesInSubnet', `Insufficient free IP addresses in subnet ${subnet.subnetId} (${formatIpv4(cidr.network)}/${cidr.prefix}).`);
-  }
-  const eni: Omit<NetworkInterface, 'seq'> = {
-    networkInterfaceId: ec2Id('eni'),
-    accountId: subnet.accountId,
-    region: subnet.region,
-    vpcId: subnet.vpcId,
-    subnetId: subnet.subnetId,
-    availabilityZone: subnet.availabilityZone,
-    privateIp,
-    ...owner,
-    createdAt: now,
-  };
-  await repos.network.insertInterface(eni);
-  return { ...eni, seq: 0 };
+): Promise<void> {
+  const taken = new Map<string, Set<string>>(subnets.map((s) => [s.subnetId, new Set<string>()]));
+  for (const eni of await repos.network.listInterfacesOfSubnets(subnets.map((s) => s.subnetId))) taken.get(eni.subnetId)?.add(eni.privateIp);
+  const enis = subnets.map((subnet): Omit<NetworkInterface, 'seq'> => {
+    const cidr = parseCidr(subnet.cidrBlock)!;
+    const privateIp = lowestFreeAddress(cidr, taken.get(subnet.subnetId)!);
+    if (!privateIp) {
+      throw new AwsQueryError('InsufficientFreeAddressesInSubnet', `Insufficient free IP addresses in subnet ${subnet.subnetId} (${formatIpv4(cidr.network)}/${cidr.prefix}).`);
+    }
+    return {
+      networkInterfaceId: ec2Id('eni'),
+      accountId: subnet.accountId,
+      region: subnet.region,
+      vpcId: subnet.vpcId,
+      subnetId: subnet.subnetId,
+      availabilityZone: subnet.availabilityZone,
+      privateIp,
+      ...owner,
+      createdAt: now,
+    };
+  });
+  await repos.network.insertInterfaces(enis);
 }

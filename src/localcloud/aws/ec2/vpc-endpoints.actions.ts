@@ -11,7 +11,7 @@ import { checkVpcEndpointId, invalidParameter, missingParameter, optionalBoolean
 import { renderServiceDetail, renderUnsuccessful, renderVpcEndpoint, type UnsuccessfulItem } from './ec2-render.js';
 import { endpointDnsEntries, endpointGroups, serviceZones, visibleServices } from './endpoint-views.js';
 import { applyFilters } from './filters.js';
-import { allocateInterface } from './network-factory.js';
+import { allocateInterfaces } from './network-factory.js';
 import { paginate } from './paging.js';
 import { ownGroup } from './security-groups.actions.js';
 import { tagsFromSpecifications } from './tags.js';
@@ -100,9 +100,7 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
     tags,
     createdAt: ctx.now,
   });
-  for (const subnet of subnets) {
-    await allocateInterface(ctx.repos, subnet, { ownerKind: 'vpc_endpoint', ownerId: vpcEndpointId, description: `VPC Endpoint Interface ${vpcEndpointId}` }, ctx.now);
-  }
+  await allocateInterfaces(ctx.repos, subnets, { ownerKind: 'vpc_endpoint', ownerId: vpcEndpointId, description: `VPC Endpoint Interface ${vpcEndpointId}` }, ctx.now);
   await idempotency.remember(vpcEndpointId);
   const endpoint = (await ctx.repos.endpoints.findEndpoint(vpcEndpointId))!;
   await announceConnectionEvent(ctx, endpoint, 'Connect', endpoint.state);

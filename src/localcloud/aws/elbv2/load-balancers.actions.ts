@@ -1,6 +1,6 @@
 import type { ActionContext } from '../action-context.js';
 import { AwsQueryError } from '../aws-query-error.js';
-import { allocateInterface } from '../ec2/network-factory.js';
+import { allocateInterfaces } from '../ec2/network-factory.js';
 import { elbId } from '../ids.js';
 import type { LoadBalancer, Subnet } from '../model.js';
 import { scheduled } from '../../common/transitions.js';
@@ -63,19 +63,21 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
   const securityGroups = ctx.params.members('SecurityGroups');
   const tags = parseElbTags(ctx.params);
 
-  const existing = (await ctx.repos.loadBalancers.listLoadBalancers(ctx.account.accountId, ctx.region.regionName)).find((lb) => lb.name === name);
+  const present = await ctx.repos.loadBalancers.listLoadBalancers(ctx.account.accountId, ctx.region.regionName);
+  const existing = present.find((lb) => lb.name === name);
   if (existing) {
     if (sameSettings(existing, { scheme, ipAddressType, securityGroups }, subnetIds)) return members('LoadBalancers', [existing], (lb) => renderLoadBalancer(lb, ctx.region));
     throw new AwsQueryError('DuplicateLoadBalancerName', `A load balancer with the same name '${name}' exists, but with different settings`);
   }
-  const count = (await ctx.repos.loadBalancers.listLoadBalancers(ctx.account.accountId, ctx.region.regionName)).length;
   // AWS's default quota (50), or the value an approved Service Quotas increase applied.
-  if (count >= (await appliedQuota(ctx.repos, ctx.account.accountId, ctx.region.regionName, NLB_PER_REGION, ctx.now)))
+  if (present.length >= (await appliedQuota(ctx.repos, ctx.account.accountId, ctx.region.regionName, NLB_PER_REGION, ctx.now)))
     throw new AwsQueryError('TooManyLoadBalancers', 'The quota for the number of load balancers has been reached');
 
+  // Read at once; checked in the order given, so the first bad subnet is the one named.
+  const found = new Map((await ctx.repos.network.findSubnets(subnetIds)).map((s) => [s.subnetId, s]));
   const subnets: Subnet[] = [];
   for (const subnetId of subnetIds) {
-    const subnet = await ctx.repos.network.findSubnet(subnetId);
+    const subnet = found.get(subnetId);
     if (!subnet || subnet.accountId !== ctx.account.accountId || subnet.region !== ctx.region.regionName) {
       throw new AwsQueryError('SubnetNotFound', `The subnet ID '${subnetId}' is not valid`);
     }
@@ -103,7 +105,7 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
   const id = elbId();
   const arn = loadBalancerArn(ctx.region.regionName, ctx.account.accountId, name, id);
   const timing = scheduled('provisioning', 'active', ctx.delays.loadBalancerProvisioning, ctx.now);
-  await ctx.repos.loadBalancers.insertLoadBalancer({
+  const lb = await ctx.repos.loadBalancers.insertLoadBalancer({
     arn,
     accountId: ctx.account.accountId,
     region: ctx.region.regionName,
@@ -121,10 +123,7 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
     tags,
     createdAt: ctx.now,
   });
-  for (const subnet of subnets) {
-    await allocateInterface(ctx.repos, subnet, { ownerKind: 'network_load_balancer', ownerId: arn, description: `ELB net/${name}/${id}` }, ctx.now);
-  }
-  const lb = (await ctx.repos.loadBalancers.findLoadBalancer(arn))!;
+  await allocateInterfaces(ctx.repos, subnets, { ownerKind: 'network_load_balancer', ownerId: arn, description: `ELB net/${name}/${id}` }, ctx.now);
   return members('LoadBalancers', [lb], (x) => renderLoadBalancer(x, ctx.region));
 }
 

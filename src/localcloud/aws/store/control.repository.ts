@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Account } from '../model.js';
 import type { StoredFault } from '../../common/faults.js';
-import { json, type LcExecutor } from './schema.js';
+import { json, type LcExecutor, type LocalCloudDatabase } from './schema.js';
 
 /**
  * Accounts, emulator settings, fault switches and ClientToken records. Thin queries; missing
@@ -40,25 +40,16 @@ export class ControlRepository {
 
   /** When the first lazy step of a load balancer, endpoint service or VPC endpoint falls due (undefined: none pending). One indexed query. */
   async firstStepDueAt(): Promise<Date | undefined> {
-    const row = await this.db
-      .selectNoFrom((eb) =>
-        eb
-          .fn<Date | null>('least', [
-            eb.selectFrom('lc_load_balancers').select((m) => m.fn.min('next_state_at').as('at')),
-            eb.selectFrom('lc_endpoint_services').select((m) => m.fn.min('next_state_at').as('at')),
-            eb.selectFrom('lc_vpc_endpoints').select((m) => m.fn.min('next_state_at').as('at')),
-          ])
-          .as('at'),
-      )
-      .executeTakeFirst();
+    const row = await this.db.selectNoFrom((eb) => firstDueColumn(eb).as('at')).executeTakeFirst();
     return row?.at ? new Date(row.at) : undefined;
   }
 
   /**
-   * What every request reads before its transaction, in one query: whether a fault is set for
-   * `action` (take it with `takeFault`) and the settings named by `keys`.
+   * What every request reads before it runs, in one query: whether a fault is set for `action`
+   * (take it with `takeFault`), the settings named by `keys`, and, with `firstDue`, when the first
+   * lazy step falls due (as firstStepDueAt; a read-only request asks within its own transaction).
    */
-  async requestInputs(action: string, keys: readonly string[]): Promise<{ faultSet: boolean; settings: Map<string, string> }> {
+  async requestInputs(action: string, keys: readonly string[], firstDue = false): Promise<{ faultSet: boolean; settings: Map<string, string>; firstDueAt?: Date }> {
     const row = await this.db
       .selectNoFrom((eb) => [
         eb.exists(eb.selectFrom('lc_faults').select(sql.lit(1).as('one')).where('action', '=', action)).as('fault_set'),
@@ -67,10 +58,11 @@ export class ControlRepository {
           .select(sql<Record<string, string> | null>`json_object_agg(key, value)`.as('values'))
           .where('key', 'in', keys)
           .as('settings'),
+        firstDue ? firstDueColumn(eb).as('first_due') : sql<Date | null>`null`.as('first_due'),
       ])
       .executeTakeFirstOrThrow();
     const values = typeof row.settings === 'string' ? (JSON.parse(row.settings) as Record<string, string>) : (row.settings ?? {});
-    return { faultSet: row.fault_set === true, settings: new Map(Object.entries(values)) };
+    return { faultSet: row.fault_set === true, settings: new Map(Object.entries(values)), ...(row.first_due ? { firstDueAt: new Date(row.first_due) } : {}) };
   }
 
   async setFault(action: string, fault: StoredFault | null, times: number | undefined): Promise<void> {
@@ -178,4 +170,13 @@ export class ControlRepository {
 
 function toAccount(row: { account_id: string; name: string; access_key_id: string; secret_access_key: string }): Account {
   return { accountId: row.account_id, name: row.name, accessKeyId: row.access_key_id, secretAccessKey: row.secret_access_key };
+}
+
+/** The earliest `next_state_at` of the three tables with lazy steps (null: none pending). */
+function firstDueColumn(eb: ExpressionBuilder<LocalCloudDatabase, never>) {
+  return eb.fn<Date | null>('least', [
+    eb.selectFrom('lc_load_balancers').select((m) => m.fn.min('next_state_at').as('at')),
+    eb.selectFrom('lc_endpoint_services').select((m) => m.fn.min('next_state_at').as('at')),
+    eb.selectFrom('lc_vpc_endpoints').select((m) => m.fn.min('next_state_at').as('at')),
+  ]);
 }

@@ -22,8 +22,9 @@ export class LoadBalancersRepository {
     return row && toLoadBalancer(row);
   }
 
-  async insertLoadBalancer(lb: Insert<LoadBalancer>): Promise<void> {
-    await this.db
+  /** Inserts the load balancer and answers it as stored. */
+  async insertLoadBalancer(lb: Insert<LoadBalancer>): Promise<LoadBalancer> {
+    const row = await this.db
       .insertInto('lc_load_balancers')
       .values({
         arn: lb.arn,
@@ -43,7 +44,9 @@ export class LoadBalancersRepository {
         tags: json(lb.tags),
         created_at: lb.createdAt,
       })
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toLoadBalancer(row);
   }
 
   async updateLoadBalancerTiming(arn: string, timing: TimedState): Promise<void> {

@@ -64,6 +64,12 @@ export class NetworkRepository {
     return row && toSubnet(row);
   }
 
+  /** The subnets among `subnetIds` that exist (in no particular order). */
+  async findSubnets(subnetIds: readonly string[]): Promise<Subnet[]> {
+    if (subnetIds.length === 0) return [];
+    return (await this.db.selectFrom('lc_subnets').selectAll().where('subnet_id', 'in', subnetIds).execute()).map(toSubnet);
+  }
+
   async insertSubnet(subnet: Insert<Subnet>): Promise<void> {
     await this.db
       .insertInto('lc_subnets')
@@ -158,6 +164,11 @@ export class NetworkRepository {
     return (await this.db.selectFrom('lc_network_interfaces').selectAll().where('subnet_id', '=', subnetId).orderBy('seq').execute()).map(toInterface);
   }
 
+  async listInterfacesOfSubnets(subnetIds: readonly string[]): Promise<NetworkInterface[]> {
+    if (subnetIds.length === 0) return [];
+    return (await this.db.selectFrom('lc_network_interfaces').selectAll().where('subnet_id', 'in', subnetIds).orderBy('seq').execute()).map(toInterface);
+  }
+
   async listInterfacesOfOwners(ownerIds: readonly string[]): Promise<NetworkInterface[]> {
     if (ownerIds.length === 0) return [];
     return (await this.db.selectFrom('lc_network_interfaces').selectAll().where('owner_id', 'in', ownerIds).orderBy('seq').execute()).map(toInterface);
@@ -167,22 +178,26 @@ export class NetworkRepository {
     return (await this.db.selectFrom('lc_network_interfaces').selectAll().orderBy('seq').execute()).map(toInterface);
   }
 
-  async insertInterface(eni: Insert<NetworkInterface>): Promise<void> {
+  /** Inserts the interfaces in one statement, in the order given (their `seq` follows it). */
+  async insertInterfaces(enis: ReadonlyArray<Insert<NetworkInterface>>): Promise<void> {
+    if (enis.length === 0) return;
     await this.db
       .insertInto('lc_network_interfaces')
-      .values({
-        network_interface_id: eni.networkInterfaceId,
-        account_id: eni.accountId,
-        region: eni.region,
-        vpc_id: eni.vpcId,
-        subnet_id: eni.subnetId,
-        availability_zone: eni.availabilityZone,
-        private_ip: eni.privateIp,
-        owner_kind: eni.ownerKind,
-        owner_id: eni.ownerId,
-        description: eni.description,
-        created_at: eni.createdAt,
-      })
+      .values(
+        enis.map((eni) => ({
+          network_interface_id: eni.networkInterfaceId,
+          account_id: eni.accountId,
+          region: eni.region,
+          vpc_id: eni.vpcId,
+          subnet_id: eni.subnetId,
+          availability_zone: eni.availabilityZone,
+          private_ip: eni.privateIp,
+          owner_kind: eni.ownerKind,
+          owner_id: eni.ownerId,
+          description: eni.description,
+          created_at: eni.createdAt,
+        })),
+      )
       .execute();
   }
 
