@@ -23,10 +23,19 @@ function endpointFollowUp(delays: Delays): FollowUp {
 export class DueSteps {
   private firstDueAt: number | undefined;
 
-  /** Advances the rows due at `now` (advanceDueRows), asking the store only when a step may be due. */
-  async advance(repos: Repositories, now: Date, delays: Delays): Promise<boolean> {
-    if (this.firstDueAt !== undefined && now.getTime() < this.firstDueAt) return false;
-    const first = await repos.control.firstStepDueAt();
+  /** Whether this emulator knows that no lazy step is due at `now`, without asking the store. */
+  knowsNothingDue(now: Date): boolean {
+    return this.firstDueAt !== undefined && now.getTime() < this.firstDueAt;
+  }
+
+  /**
+   * Advances the rows due at `now` (advanceDueRows), asking the store only when a step may be due;
+   * `asked` is the store's answer (firstStepDueAt, null: none) when the caller read it already
+   * under the lock.
+   */
+  async advance(repos: Repositories, now: Date, delays: Delays, asked?: Date | null): Promise<boolean> {
+    if (this.knowsNothingDue(now)) return false;
+    const first = asked !== undefined ? asked : await repos.control.firstStepDueAt();
     if (!first || first.getTime() > now.getTime()) {
       this.firstDueAt = first?.getTime() ?? Number.POSITIVE_INFINITY;
       return false;

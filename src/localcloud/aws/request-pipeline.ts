@@ -13,6 +13,7 @@ import type { LoopbackRange } from '../common/loopback.js';
 import { faultError } from './fault-error.js';
 import { requestId as newRequestId } from './ids.js';
 import type { DueSteps } from './lazy-transitions.js';
+import type { StoredFault } from '../common/faults.js';
 import { QueryParams } from './query-params.js';
 import type { ControlRepository } from './store/control.repository.js';
 import { inLocalCloudTransaction, localCloudDb, readLocalCloud } from './store/schema.js';
@@ -145,28 +146,42 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
             return { body: await handler(contextOf(repos, now, settingsFrom(inputs.settings))) };
           })
         : undefined;
-    // Neither read needs the emulator lock: a fault is taken atomically, and settings change only
-    // through the control API (a request racing a change may see either, as with AWS).
-    inputs ??= await control.requestInputs(action, REQUEST_SETTINGS);
-    const settings = settingsFrom(inputs.settings);
-    const fault = read ? undefined : await control.takeFault(action, inputs.faultSet);
-    const injected = fault && faultError(fault, protocol);
-    if (injected) throw injected;
-    if (dryRun) throw new AwsQueryError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
-    const body = read
-      ? read.body
-      : await inLocalCloudTransaction(options.store, async (trx) => {
-          await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
-          const repos = repositories(trx);
-          const now = options.now();
-          if (!regionKnown)
-            await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, settings.providerAccountId === account.accountId);
-          advanced = await options.dueSteps.advance(repos, now, settings.delays);
-          const result = await handler(contextOf(repos, now, settings));
-          // Still under the lock: a request after this one must not trust a due time seen before it.
-          if (!action.startsWith('Describe')) options.dueSteps.forget();
-          return result;
-        });
+    // A fault is taken on its own (atomically, committed before the action runs, whatever the
+    // action then does), and the request answered as it says or run as if none were set.
+    let fault: StoredFault | undefined;
+    let faultTaken = false;
+    const takeFault = async (): Promise<void> => {
+      faultTaken = true;
+      fault = await control.takeFault(action, true);
+      const injected = fault && faultError(fault, protocol);
+      if (injected) throw injected;
+    };
+    if (!read && inputs?.faultSet) await takeFault();
+    let body = read?.body;
+    while (body === undefined) {
+      const done = await inLocalCloudTransaction(options.store, async (trx) => {
+        await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
+        const repos = repositories(trx);
+        const now = options.now();
+        // Under the lock, in one query: the fault switch, the settings (they change only through
+        // the control API: a request racing a change may see either, as with AWS) and, unless this
+        // emulator knows, when the first lazy step falls due.
+        const known = options.dueSteps.knowsNothingDue(now);
+        const seen = await repos.control.requestInputs(action, REQUEST_SETTINGS, !known);
+        if (seen.faultSet && !faultTaken) return undefined;
+        if (dryRun) throw new AwsQueryError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+        const settings = settingsFrom(seen.settings);
+        if (!regionKnown)
+          await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, settings.providerAccountId === account.accountId);
+        advanced = await options.dueSteps.advance(repos, now, settings.delays, known ? undefined : (seen.firstDueAt ?? null));
+        const result = await handler(contextOf(repos, now, settings));
+        // Still under the lock: a request after this one must not trust a due time seen before it.
+        if (!action.startsWith('Describe')) options.dueSteps.forget();
+        return { result };
+      });
+      if (done) body = done.result;
+      else await takeFault();
+    }
     if (!regionKnown) madeRegions(options.store).add(regionKey);
     if (advanced || !action.startsWith('Describe')) void options.changed().catch(() => undefined);
     return {
