@@ -173,7 +173,7 @@ export async function buildSnapshot(repos: Repositories, now: Date, range: Loopb
     loadBalancers,
     services: endpointServices,
     endpoints,
-    reach: await buildReach(repos, now, vpcById),
+    reach: await buildReach(repos, now, vpcById, onPremises),
   };
 }
 
@@ -184,7 +184,12 @@ export async function buildSnapshot(repos: Repositories, now: Date, range: Loopb
  * connection needs a route each way. An on-premises network reaches the whole VPC it is attached
  * to (its CIDR is propagated into the VPC's route table, the VPC's CIDR is advertised over the link).
  */
-async function buildReach(repos: Repositories, now: Date, vpcById: ReadonlyMap<string, Vpc>): Promise<SnapshotReach[]> {
+async function buildReach(
+  repos: Repositories,
+  now: Date,
+  vpcById: ReadonlyMap<string, Vpc>,
+  onPremisesNetworks: Awaited<ReturnType<Repositories['peering']['allOnPremisesNetworks']>>,
+): Promise<SnapshotReach[]> {
   const reach: SnapshotReach[] = [];
   const routes = await repos.peering.listRoutes();
   for (const peering of await repos.peering.allPeerings()) {
@@ -200,7 +205,7 @@ async function buildReach(repos: Repositories, now: Date, vpcById: ReadonlyMap<s
       }
     }
   }
-  for (const onPremises of await repos.peering.allOnPremisesNetworks()) {
+  for (const onPremises of onPremisesNetworks) {
     const vpc = vpcById.get(onPremises.vpcId);
     if (!vpc) continue;
     reach.push({ fromNetworkId: onPremises.gatewayId, fromCidr: onPremises.cidrBlock, toNetworkId: vpc.vpcId, toCidr: vpc.cidrBlock, via: onPremises.gatewayId });
