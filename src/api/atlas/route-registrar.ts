@@ -42,6 +42,10 @@ export interface ApiRequest {
 /** A handler's answer: HTTP status and JSON body (`undefined` = no body). */
 export interface ApiResult {
   readonly status: number;
+  /**
+   * The JSON body. A frozen body (`Object.freeze`, and nothing it holds ever changes) is one the
+   * handler answers again: its JSON text is made once and kept with it (see `bodyJson`).
+   */
   readonly body?: unknown;
   /**
    * A streamed answer instead of a body (server-sent events): called once the status and
@@ -153,7 +157,7 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
               if (result.body === undefined) return reply.send();
               const payload = query.envelope === 'true' ? envelope(result) : result.body;
               reply.header('content-type', version ? versionedContentType(version) : 'application/json');
-              return reply.send(query.pretty === 'true' ? JSON.stringify(payload, null, 2) : JSON.stringify(payload));
+              return reply.send(query.pretty === 'true' ? JSON.stringify(payload, null, 2) : bodyJson(payload));
             };
             return access ? access(ctx, principal, params).then(run) : run();
           },
@@ -209,6 +213,17 @@ function pathPattern(route: string): RegExp {
     .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('/');
   return new RegExp(`^${source}/?$`);
+}
+
+/** JSON texts of frozen bodies (ApiResult.body), each made once: the endpoint-service GET answers one body many times. */
+const frozenBodyJson = new WeakMap<object, string>();
+
+/** `JSON.stringify(body)`, kept for a frozen body (nothing else is kept: a WeakMap entry per request would cost more than it saves). */
+function bodyJson(body: unknown): string {
+  if (typeof body !== 'object' || body === null || !Object.isFrozen(body)) return JSON.stringify(body);
+  let text = frozenBodyJson.get(body);
+  if (text === undefined) frozenBodyJson.set(body, (text = JSON.stringify(body)));
+  return text;
 }
 
 /** `?envelope=true`: lists keep their `results` and gain `status`; single results go under `content`. */
