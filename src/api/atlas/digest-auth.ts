@@ -182,7 +182,9 @@ export class DigestAuthority {
   private readonly replays: ReplayWindow;
   /** Nonces whose signature was checked (nonce → issued-at), so the HMAC runs once per nonce. */
   private readonly verifiedNonces = new Map<string, number>();
-  private readonly requestHashes = new Map<string, string>();
+  /** H(method:uri) by algorithm and method (see `ha2`), `requestHashCount` of them in all. */
+  private readonly requestHashes = new Map<string, Map<string, string>>();
+  private requestHashCount = 0;
 
   constructor(
     private readonly secret: Buffer,
@@ -236,14 +238,25 @@ export class DigestAuthority {
     return { ok: true };
   }
 
-  /** H(method:uri): public data, the same for every request a client repeats, so kept (bounded). */
+  /**
+   * H(method:uri): public data, the same for every request a client repeats, so kept (bounded).
+   * Found by algorithm and method, then by the uri as sent: a key joined per request had to be
+   * flattened and hashed on every request.
+   */
   private ha2(fn: 'MD5' | 'SHA-256', method: string, uri: string): string {
-    const key = `${fn} ${method} ${uri}`;
-    const known = this.requestHashes.get(key);
+    const kind = fn === 'MD5' ? method : `SHA-256 ${method}`;
+    let byUri = this.requestHashes.get(kind);
+    if (!byUri) this.requestHashes.set(kind, (byUri = new Map()));
+    const known = byUri.get(uri);
     if (known !== undefined) return known;
     const value = hash(fn, `${method}:${uri}`);
-    if (this.requestHashes.size >= 10_000) this.requestHashes.clear();
-    this.requestHashes.set(key, value);
+    if (this.requestHashCount >= 10_000) {
+      this.requestHashes.clear();
+      this.requestHashes.set(kind, (byUri = new Map()));
+      this.requestHashCount = 0;
+    }
+    byUri.set(uri, value);
+    this.requestHashCount++;
     return value;
   }
 
