@@ -130,8 +130,8 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
             if (authenticated instanceof Promise) authenticated.then(accept, done);
             else accept(authenticated);
           },
-          // Not an async function, and `then` rather than `await`: each promise a request makes
-          // costs it twice over while the work context (AsyncLocalStorage) is propagated.
+          // Not an async function, and `then` rather than `await`: fewer promises per request, and
+          // every promise runs a hook while the work context (AsyncLocalStorage) is carried along.
           handler: (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
             const principal = request.atlasPrincipal!;
             const params = request.params as Record<string, string>;
