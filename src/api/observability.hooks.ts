@@ -5,6 +5,7 @@ import { UNMATCHED_ROUTE, type PrivlinkMetrics } from '../observability/metrics.
 import { randomIds } from '../observability/random-ids.js';
 import { SpanKind, SpanStatusCode, startSpan, type Span, type Tracer } from '../observability/tracing.js';
 import { parseDigestAuthorization } from './atlas/digest-auth.js';
+import { pathOf } from './request-path.js';
 
 /** Who may read `GET /metrics`: `loopback` (default: 127.0.0.0/8 and ::1, no auth), `any` address, or nobody (`off`). */
 export type MetricsAccess = 'loopback' | 'any' | 'off';
@@ -37,12 +38,19 @@ export function requestId(request: { headers: Record<string, string | string[] |
   return typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomIds.hex(8);
 }
 
-/** Public keys that authenticated requests proved (set by the route registrar after Digest succeeded). */
-const provenCallers = new WeakMap<FastifyRequest, string>();
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The public key the request proved (set by the route registrar after Digest succeeded, through
+     * `recordCallerKey`), null otherwise. A request decoration rather than a WeakMap entry per request.
+     */
+    provenCallerKey: string | null;
+  }
+}
 
 /** Records the public key a request authenticated with, for its log line. */
 export function recordCallerKey(request: FastifyRequest, publicKey: string): void {
-  provenCallers.set(request, publicKey);
+  request.provenCallerKey = publicKey;
 }
 
 /**
@@ -53,6 +61,7 @@ export function recordCallerKey(request: FastifyRequest, publicKey: string): voi
  */
 export function observabilityHooks(app: FastifyInstance, options: ObservabilityOptions): void {
   const { log, metrics, tracer } = options;
+  app.decorateRequest('provenCallerKey', null);
   // Callback-style hooks: no promise per request for work that never waits.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -73,7 +82,7 @@ export function observabilityHooks(app: FastifyInstance, options: ObservabilityO
       requestId: request.id,
       method: request.method,
       route,
-      path: request.url.split('?')[0],
+      path: pathOf(request.url),
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
       ...callerOf(request, reply.statusCode),
@@ -99,7 +108,7 @@ function startRequestSpan(tracer: Tracer, request: FastifyRequest): void {
   const caller = request.headers.traceparent;
   const span = startSpan(tracer, `${request.method} ${route}`, { kind: SpanKind.SERVER, ...(typeof caller === 'string' ? { parent: caller } : {}) })!;
   if (span.isRecording()) {
-    span.setAttributes({ 'http.request.method': request.method, 'http.route': route, 'url.path': request.url.split('?')[0]!, 'privlink.request_id': request.id });
+    span.setAttributes({ 'http.request.method': request.method, 'http.route': route, 'url.path': pathOf(request.url), 'privlink.request_id': request.id });
   }
   requestSpans.set(request, { tracer, span });
 }
@@ -107,7 +116,7 @@ function startRequestSpan(tracer: Tracer, request: FastifyRequest): void {
 /** The public key the caller authenticated with (not on a 401: that key was not proven). */
 function callerOf(request: FastifyRequest, status: number): { callerKey?: string } {
   if (status === 401 || !request.headers.authorization) return {};
-  const username = provenCallers.get(request) ?? parseDigestAuthorization(request.headers.authorization)?.username;
+  const username = request.provenCallerKey ?? parseDigestAuthorization(request.headers.authorization)?.username;
   return username ? { callerKey: username.slice(0, 64) } : {};
 }
 

@@ -40,7 +40,7 @@ export interface AppContext {
  * its interface endpoints): a write to another table keeps its entries. A new cached read of
  * another table must add that table here.
  */
-const CACHED_READ_TABLES = ['projects', 'endpoint_services', 'interface_endpoints'];
+export const CACHED_READ_TABLES = ['projects', 'endpoint_services', 'interface_endpoints'];
 
 /** An AppContext over a store with the default read cache. */
 export function appContext(store: Store, settings: AppSettings, now: () => Date = () => new Date()): AppContext {

@@ -5,7 +5,8 @@
  * another replica's write on a shared PostgreSQL. On PGlite there is no other writer.
  */
 export class ReadCache {
-  private readonly entries = new Map<string, { generation: number; until: number; value: unknown }>();
+  /** Each entry holds its value as a settled promise, handed out as is on every hit. */
+  private readonly entries = new Map<string, { generation: number; until: number; value: Promise<unknown> }>();
 
   constructor(
     private readonly writes: { readonly value: number },
@@ -13,16 +14,25 @@ export class ReadCache {
     private readonly maxEntries = 10_000,
   ) {}
 
-  async get<T>(key: string, load: () => Promise<T>): Promise<T> {
+  /**
+   * The cached value of `key`, else `load()`'s (kept when nothing was written while it ran; a
+   * failed load is not kept). Not an async function: a hit returns the entry's settled promise
+   * instead of making a new one on every request.
+   */
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
     const now = Date.now();
     const generation = this.writes.value;
     const hit = this.entries.get(key);
-    if (hit && hit.generation === generation && hit.until > now) return hit.value as T;
+    if (hit && hit.generation === generation && hit.until > now) return hit.value as Promise<T>;
+    return this.fill(key, load, now, generation);
+  }
+
+  private async fill<T>(key: string, load: () => Promise<T>, now: number, generation: number): Promise<T> {
     const value = await load();
     // Keep it only if nothing was written while it was read.
     if (this.writes.value === generation) {
       if (this.entries.size >= this.maxEntries) this.entries.clear();
-      this.entries.set(key, { generation, until: now + this.ttlMs, value });
+      this.entries.set(key, { generation, until: now + this.ttlMs, value: Promise.resolve(value) });
     }
     return value;
   }

@@ -21,24 +21,35 @@ interface CollectedMetric {
 }
 
 /**
- * The Admin API's request counter and duration histogram, kept as plain numbers per series (a Map
- * lookup and three additions per request) and turned into Prometheus series only when scraped:
+ * The Admin API's request counter and duration histogram, kept as plain numbers per series (three map
+ * lookups and three additions per request) and turned into Prometheus series only when scraped:
  * prom-client's own `Counter.inc` and `Histogram.observe` hash the labels again on every call, which
  * was most of what metrics cost a busy API. Exposed as `<counter>` (a counter) and `<histogram>`
  * (`_bucket` with cumulative `le` counts, `_sum`, `_count`), the same series prom-client would show.
  */
 export class HttpRequestSeries {
-  private readonly series = new Map<string, Series>();
+  /** Every series, in the order they were first seen (the order a scrape shows them in). */
+  private readonly series: Series[] = [];
+  /**
+   * route → method → status → series. Nested maps rather than one map keyed by a joined string: the
+   * route template and method are strings whose hash is already known, where a string joined per
+   * request had to be hashed on every request.
+   */
+  private readonly index = new Map<string, Map<string, Map<number, Series>>>();
 
   constructor(private readonly buckets: readonly number[]) {}
 
   /** One answered request (`method` as it is to be labelled: the caller bounds its values). */
   observe(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`;
-    let series = this.series.get(key);
+    let byMethod = this.index.get(route);
+    if (!byMethod) this.index.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let series = byStatus.get(status);
     if (!series) {
       series = { labels: { method, route, status: String(status) }, count: 0, sum: 0, buckets: new Array<number>(this.buckets.length + 1).fill(0) };
-      this.series.set(key, series);
+      byStatus.set(status, series);
+      this.series.push(series);
     }
     series.count++;
     series.sum += seconds;
@@ -49,14 +60,18 @@ export class HttpRequestSeries {
 
   /** Registers the counter and the histogram in `registry`. */
   register(registry: Registry, counter: { name: string; help: string }, histogram: { name: string; help: string }): void {
-    const all = () => [...this.series.values()];
+    const all = () => [...this.series];
+    const reset = (): void => {
+      this.series.length = 0;
+      this.index.clear();
+    };
     const merge = (labels: Labels): Record<string, string> => ({ ...labels });
     const counterMetric: CollectedMetric = {
       ...counter,
       type: 'counter',
       aggregator: 'sum',
       get: async () => ({ ...counter, type: 'counter', aggregator: 'sum', values: all().map((s) => ({ labels: merge(s.labels), value: s.count })) }),
-      reset: () => this.series.clear(),
+      reset,
     };
     const histogramMetric: CollectedMetric = {
       ...histogram,
@@ -80,7 +95,7 @@ export class HttpRequestSeries {
           ];
         }),
       }),
-      reset: () => this.series.clear(),
+      reset,
     };
     registry.registerMetric(counterMetric as unknown as Parameters<Registry['registerMetric']>[0]);
     registry.registerMetric(histogramMetric as unknown as Parameters<Registry['registerMetric']>[0]);

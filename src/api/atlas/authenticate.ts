@@ -3,7 +3,7 @@ import { sameToken, type ConsoleSessions } from '../../app/console-sessions.serv
 import { needsCsrfToken, sessionTokenFromCookie } from '../../domain/console-session.js';
 import { ApiError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/identity.js';
-import { DigestAuthority, parseDigestAuthorization } from './digest-auth.js';
+import { DigestAuthority, parseDigestAuthorization, type DigestCredentials } from './digest-auth.js';
 
 interface CachedKey extends ApiKeyCredentials {
   readonly until: number;
@@ -35,13 +35,24 @@ export class Authenticator {
   /**
    * Returns the caller's principal, or throws 401 (with the Digest challenges: `stale=true` when
    * only the nonce had expired). Atlas answers every authentication failure the same way.
+   *
+   * A Digest request whose key is cached is answered at once: the principal itself, or a thrown
+   * error (every Admin API request passes here, and a promise per request was a measurable part of
+   * its cost). Otherwise (the store is read, or a console session is resolved) the answer is a
+   * promise, rejected on failure. Callers handle both: `instanceof Promise`.
    */
-  async authenticate(method: string, url: string, authorization: string | undefined, browser: BrowserCredentials = {}): Promise<Principal> {
+  authenticate(method: string, url: string, authorization: string | undefined, browser: BrowserCredentials = {}): Principal | Promise<Principal> {
     const token = authorization === undefined ? sessionTokenFromCookie(browser.cookie) : undefined;
     if (token !== undefined && this.sessions) return this.authenticateSession(token, method, browser.csrfToken);
     const credentials = parseDigestAuthorization(authorization);
     if (!credentials) throw this.unauthorized(false);
-    const key = await this.lookup(credentials.username);
+    const cached = this.cached(credentials.username);
+    if (cached) return this.check(cached, credentials, method, url);
+    return this.load(credentials.username).then((key) => this.check(key, credentials, method, url));
+  }
+
+  /** The key's principal when the Digest answer is right for this request; else throws 401. */
+  private check(key: ApiKeyCredentials | undefined, credentials: DigestCredentials, method: string, url: string): Principal {
     if (!key) throw this.unauthorized(false);
     const verdict = this.digest.verify(credentials, key.secrets, method, url);
     if (!verdict.ok) throw this.unauthorized(verdict.stale);
@@ -70,11 +81,16 @@ export class Authenticator {
     return new ApiError('NOT_AUTHENTICATED', [], { headers: { 'www-authenticate': this.digest.challenges(stale) } });
   }
 
-  private async lookup(publicKey: string): Promise<CachedKey | undefined> {
+  /** The cached entry of a key while it is good (see the class comment), else undefined. */
+  private cached(publicKey: string): CachedKey | undefined {
+    const hit = this.cache.get(publicKey);
+    return hit && hit.until > Date.now() && hit.generation === this.generation() ? hit : undefined;
+  }
+
+  /** Reads a key from the store and caches it. */
+  private async load(publicKey: string): Promise<CachedKey | undefined> {
     const now = Date.now();
     const generation = this.generation();
-    const hit = this.cache.get(publicKey);
-    if (hit && hit.until > now && hit.generation === generation) return hit;
     const found = await this.credentials(publicKey);
     if (!found) return undefined;
     const entry = { ...found, until: now + this.cacheMs, generation };

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash as oneShotHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DIGEST_REALM, type DigestSecrets } from '../../domain/digest-secrets.js';
 
 /**
@@ -145,6 +145,12 @@ function skipSpaces(text: string, from: number): number {
 
 /** The unescaped content of the quoted string opening at `from`, or undefined when it is not closed. */
 function quotedValue(text: string, from: number): { value: string; next: number } | undefined {
+  // Usual case first: no backslash before the closing quote, so the value is the text between.
+  const close = text.indexOf('"', from + 1);
+  if (close !== -1) {
+    const backslash = text.indexOf('\\', from + 1);
+    if (backslash === -1 || backslash > close) return { value: text.slice(from + 1, close), next: close + 1 };
+  }
   let value = '';
   let chunk = from + 1;
   for (let i = from + 1; i < text.length; i++) {
@@ -176,7 +182,9 @@ export class DigestAuthority {
   private readonly replays: ReplayWindow;
   /** Nonces whose signature was checked (nonce → issued-at), so the HMAC runs once per nonce. */
   private readonly verifiedNonces = new Map<string, number>();
-  private readonly requestHashes = new Map<string, string>();
+  /** H(method:uri) by algorithm and method (see `ha2`), `requestHashCount` of them in all. */
+  private readonly requestHashes = new Map<string, Map<string, string>>();
+  private requestHashCount = 0;
 
   constructor(
     private readonly secret: Buffer,
@@ -230,14 +238,25 @@ export class DigestAuthority {
     return { ok: true };
   }
 
-  /** H(method:uri): public data, the same for every request a client repeats, so kept (bounded). */
+  /**
+   * H(method:uri): public data, the same for every request a client repeats, so kept (bounded).
+   * Found by algorithm and method, then by the uri as sent: a key joined per request had to be
+   * flattened and hashed on every request.
+   */
   private ha2(fn: 'MD5' | 'SHA-256', method: string, uri: string): string {
-    const key = `${fn} ${method} ${uri}`;
-    const known = this.requestHashes.get(key);
+    const kind = fn === 'MD5' ? method : `SHA-256 ${method}`;
+    let byUri = this.requestHashes.get(kind);
+    if (!byUri) this.requestHashes.set(kind, (byUri = new Map()));
+    const known = byUri.get(uri);
     if (known !== undefined) return known;
     const value = hash(fn, `${method}:${uri}`);
-    if (this.requestHashes.size >= 10_000) this.requestHashes.clear();
-    this.requestHashes.set(key, value);
+    if (this.requestHashCount >= 10_000) {
+      this.requestHashes.clear();
+      this.requestHashes.set(kind, (byUri = new Map()));
+      this.requestHashCount = 0;
+    }
+    byUri.set(uri, value);
+    this.requestHashCount++;
     return value;
   }
 
@@ -263,16 +282,21 @@ export class DigestAuthority {
   }
 }
 
+/** One-shot `crypto.hash` (Node ≥ 20.12): no Hash object per call, it runs on every request. */
 function hash(fn: 'MD5' | 'SHA-256', text: string): string {
-  return createHash(fn === 'MD5' ? 'md5' : 'sha256')
-    .update(text)
-    .digest('hex');
+  return oneShotHash(fn === 'MD5' ? 'md5' : 'sha256', text, 'hex');
 }
 
-function safeEqualHex(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  return left.length === right.length && timingSafeEqual(left, right);
+/**
+ * Compares the expected response with the client's in time that depends only on their lengths (the
+ * expected one's is public: 32 or 64 hex digits), so a timing does not tell how many leading
+ * characters of a guess were right. On strings, without the two buffers `timingSafeEqual` needs.
+ */
+function safeEqualHex(expected: string, given: string): boolean {
+  if (expected.length !== given.length) return false;
+  let difference = 0;
+  for (let i = 0; i < expected.length; i++) difference |= expected.charCodeAt(i) ^ given.charCodeAt(i);
+  return difference === 0;
 }
 
 /**

@@ -11,6 +11,18 @@ import { guardPathParams, guardQuery } from '../input-guard.js';
 import { parseRequestBody } from '../request-body.js';
 import type { RouteAccess } from '../route-access.js';
 import { resolveVersion, versionedContentType } from './versioning.js';
+import { pathOf } from '../request-path.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The caller an Atlas route's request authenticated as: set by its `onRequest` hook, null
+     * before (and on every other route). A request decoration, not a WeakMap: one hidden class for
+     * every request, where a WeakMap entry per request was a measurable part of a GET's cost.
+     */
+    atlasPrincipal: Principal | null;
+  }
+}
 
 /** What a route handler sees: the authenticated caller and the parsed request. */
 export interface ApiRequest {
@@ -30,6 +42,10 @@ export interface ApiRequest {
 /** A handler's answer: HTTP status and JSON body (`undefined` = no body). */
 export interface ApiResult {
   readonly status: number;
+  /**
+   * The JSON body. A frozen body (`Object.freeze`, and nothing it holds ever changes) is one the
+   * handler answers again: its JSON text is made once and kept with it (see `bodyJson`).
+   */
   readonly body?: unknown;
   /**
    * A streamed answer instead of a body (server-sent events): called once the status and
@@ -85,7 +101,7 @@ const PREFIXES = [
  * honouring `?pretty=true` and `?envelope=true`. Links use `baseUrl()`, never the Host header.
  */
 export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authenticator: Authenticator, baseUrl: () => string): RouteRegistrar {
-  const principals = new WeakMap<FastifyRequest, Principal>();
+  app.decorateRequest('atlasPrincipal', null);
   // Aborted when the server starts closing, so open streams end and do not hold the close up.
   const closing = new AbortController();
   app.addHook('preClose', async () => closing.abort());
@@ -97,21 +113,30 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
       for (const { prefix, v2 } of PREFIXES) {
         if (options.v2Only && !v2) continue;
         patterns.push({ method, pattern: pathPattern(prefix + path) });
+        const idParams = objectIdParamsOf(path);
         app.route({
           method,
           url: prefix + path,
-          onRequest: async (request: FastifyRequest) => {
+          // Callback style: a cached key is authenticated without a promise (see Authenticator.authenticate).
+          onRequest: (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
             const csrf = request.headers[CONSOLE_CSRF_HEADER];
             const browser = { cookie: request.headers.cookie, csrfToken: typeof csrf === 'string' ? csrf : undefined };
-            const principal = await authenticator.authenticate(request.method, request.url, request.headers.authorization, browser);
-            principals.set(request, principal);
-            if (principal.kind === 'apiKey' && request.headers.authorization !== undefined) recordCallerKey(request, principal.name);
+            const authenticated = authenticator.authenticate(request.method, request.url, request.headers.authorization, browser);
+            const accept = (principal: Principal): void => {
+              request.atlasPrincipal = principal;
+              if (principal.kind === 'apiKey' && request.headers.authorization !== undefined) recordCallerKey(request, principal.name);
+              done();
+            };
+            if (authenticated instanceof Promise) authenticated.then(accept, done);
+            else accept(authenticated);
           },
-          handler: async (request: FastifyRequest, reply: FastifyReply) => {
-            const principal = principals.get(request)!;
+          // Not an async function, and `then` rather than `await`: fewer promises per request, and
+          // every promise runs a hook while the work context (AsyncLocalStorage) is carried along.
+          handler: (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+            const principal = request.atlasPrincipal!;
             const params = request.params as Record<string, string>;
-            const path = request.url.split('?')[0]!;
-            for (const name of OBJECT_ID_PARAMS) {
+            const path = pathOf(request.url);
+            for (const name of idParams) {
               if (params[name] !== undefined && !isObjectId(params[name])) throw new ApiError('PATH_PARAM_PARSE_ERROR', [path]);
             }
             guardPathParams(params);
@@ -119,18 +144,22 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
             guardQuery(query);
             const wantsStream = options.eventStream === true && /^\s*text\/event-stream\s*(;|,|$)/i.test(request.headers.accept ?? '');
             const version = v2 && !wantsStream ? resolveVersion(request.headers.accept, options.versions ?? ['2023-01-01']) : undefined;
-            if (access) await access(ctx, principal, params);
-            const body = access ? parseRequestBody(request.body, request.headers['content-type']) : undefined;
-            const traced = requestTrace(request);
-            const result = await runWithContext({ requestId: request.id, ...traced }, () =>
-              handler({ principal, params, query, body, base: baseUrl() + prefix, path, ctx, headers: request.headers }),
-            );
-            if (result.stream) return streamed(request, reply, result.status, result.stream, closing.signal);
-            reply.code(result.status);
-            if (result.body === undefined) return reply.send();
-            const payload = query.envelope === 'true' ? envelope(result) : result.body;
-            reply.header('content-type', version ? versionedContentType(version) : 'application/json');
-            return reply.send(query.pretty === 'true' ? JSON.stringify(payload, null, 2) : JSON.stringify(payload));
+            const run = (): Promise<unknown> => {
+              const body = access ? parseRequestBody(request.body, request.headers['content-type']) : undefined;
+              const traced = requestTrace(request);
+              return runWithContext({ requestId: request.id, ...traced }, () =>
+                handler({ principal, params, query, body, base: baseUrl() + prefix, path, ctx, headers: request.headers }),
+              ).then(answer);
+            };
+            const answer = (result: ApiResult): unknown => {
+              if (result.stream) return streamed(request, reply, result.status, result.stream, closing.signal);
+              reply.code(result.status);
+              if (result.body === undefined) return reply.send();
+              const payload = query.envelope === 'true' ? envelope(result) : result.body;
+              reply.header('content-type', version ? versionedContentType(version) : 'application/json');
+              return reply.send(query.pretty === 'true' ? JSON.stringify(payload, null, 2) : bodyJson(payload));
+            };
+            return access ? access(ctx, principal, params).then(run) : run();
           },
         });
       }
@@ -171,6 +200,12 @@ async function streamed(request: FastifyRequest, reply: FastifyReply, status: nu
   }
 }
 
+/** The ObjectId parameters (OBJECT_ID_PARAMS) a route path declares, e.g. `['groupId']` for `/groups/:groupId`. */
+function objectIdParamsOf(path: string): string[] {
+  const declared = path.split('/').flatMap((segment) => (segment.startsWith(':') ? [segment.slice(1)] : []));
+  return OBJECT_ID_PARAMS.filter((name) => declared.includes(name));
+}
+
 /** `/a/:b/c` → a pattern matching `/a/<one segment>/c` (with an optional trailing slash). */
 function pathPattern(route: string): RegExp {
   const source = route
@@ -178,6 +213,17 @@ function pathPattern(route: string): RegExp {
     .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('/');
   return new RegExp(`^${source}/?$`);
+}
+
+/** JSON texts of frozen bodies (ApiResult.body), each made once: the endpoint-service GET answers one body many times. */
+const frozenBodyJson = new WeakMap<object, string>();
+
+/** `JSON.stringify(body)`, kept for a frozen body (nothing else is kept: a WeakMap entry per request would cost more than it saves). */
+function bodyJson(body: unknown): string {
+  if (typeof body !== 'object' || body === null || !Object.isFrozen(body)) return JSON.stringify(body);
+  let text = frozenBodyJson.get(body);
+  if (text === undefined) frozenBodyJson.set(body, (text = JSON.stringify(body)));
+  return text;
 }
 
 /** `?envelope=true`: lists keep their `results` and gain `status`; single results go under `content`. */

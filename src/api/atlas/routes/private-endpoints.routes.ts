@@ -3,7 +3,7 @@ import * as endpointsUseCases from '../../../app/interface-endpoints.service.js'
 import * as regionalModeUseCases from '../../../app/regional-mode.service.js';
 import { projectAccess } from '../../route-access.js';
 import type { RouteRegistrar } from '../route-registrar.js';
-import { endpointServiceJson, interfaceEndpointJson } from '../serializers/private-endpoints.serializer.js';
+import { endpointServiceJson, interfaceEndpointJson, sharedEndpointServiceJson } from '../serializers/private-endpoints.serializer.js';
 import type { RegionalModeWire } from '../wire/private-endpoints.wire.js';
 import { tracedUseCases } from '../../../observability/tracing.js';
 
@@ -42,7 +42,8 @@ export function privateEndpointsRoutes(r: RouteRegistrar): void {
   }));
   r.get('/groups/:groupId/privateEndpoint/:cloudProvider/endpointService/:endpointServiceId', async ({ ctx, principal, params }) => ({
     status: 200,
-    body: endpointServiceJson(await services.getEndpointService(ctx, principal, params.groupId!, params.cloudProvider!, params.endpointServiceId!)),
+    // The use case answers its cached view, the same object until the cache is refilled.
+    body: sharedEndpointServiceJson(await services.getEndpointService(ctx, principal, params.groupId!, params.cloudProvider!, params.endpointServiceId!)),
   }));
   r.delete('/groups/:groupId/privateEndpoint/:cloudProvider/endpointService/:endpointServiceId', async ({ ctx, principal, params }) => {
     await services.deleteEndpointService(ctx, principal, params.groupId!, params.cloudProvider!, params.endpointServiceId!);

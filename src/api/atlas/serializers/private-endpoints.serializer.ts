@@ -37,6 +37,25 @@ export function endpointServiceJson(service: EndpointServiceView): EndpointServi
   }
 }
 
+const sharedWires = new WeakMap<EndpointServiceView, EndpointServiceWire>();
+
+/**
+ * `endpointServiceJson` of a view that is answered many times (the endpoint-service GET: its read
+ * cache hands out one view until it is refilled, and the view is never changed): made once per
+ * view and frozen, so the route registrar serializes it once too (ApiResult.body).
+ */
+export function sharedEndpointServiceJson(service: EndpointServiceView): EndpointServiceWire {
+  let wire = sharedWires.get(service);
+  if (!wire) sharedWires.set(service, (wire = frozenWire(endpointServiceJson(service))));
+  return wire;
+}
+
+/** Freezes a wire object and the arrays it holds (its other values are strings, booleans and nulls). */
+function frozenWire<T extends object>(wire: T): T {
+  for (const value of Object.values(wire)) if (Array.isArray(value)) Object.freeze(value);
+  return Object.freeze(wire);
+}
+
 function azurePrivateLinkConnectionJson(service: EndpointServiceView, resourceId: string | null): AzurePrivateLinkConnectionWire {
   return {
     cloudProvider: 'AZURE',

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { Authenticator } from '../../src/api/atlas/authenticate.js';
+import { DigestAuthority } from '../../src/api/atlas/digest-auth.js';
+import { buildApiServer } from '../../src/api/server.js';
+import { CACHED_READ_TABLES } from '../../src/app/app-context.js';
+import { CREDENTIAL_TABLES, credentialsLookup } from '../../src/app/authentication.service.js';
+import { ReadCache } from '../../src/app/read-cache.js';
+import { AtlasClient } from '../../src/client/atlas-client.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { repositories } from '../../src/store/repositories.js';
+import { startApi, type ApiHarness } from '../support/api-harness.js';
+
+// The endpoint-service GET's read cache (src/app/read-cache.ts). Two more servers on the harness's
+// store: "cached" shares this process's write generation but keeps entries for a minute, so a fresh
+// answer there can only come from invalidation, never from expiry; "replica" stands for another
+// process on the same database: it sees none of this process's writes and relies on its 300 ms bound.
+
+const V2 = '/api/atlas/v2';
+const REPLICA_CACHE_MS = 300;
+
+let api: ApiHarness;
+const servers: FastifyInstance[] = [];
+const clients: AtlasClient[] = [];
+let cached: AtlasClient;
+let replica: AtlasClient;
+
+async function serverWith(cache: ReadCache): Promise<AtlasClient> {
+  const authenticator = new Authenticator(
+    credentialsLookup(api.store),
+    new DigestAuthority(Buffer.from('test-secret'), { nonceTtlMs: 300_000 }),
+    0,
+    undefined,
+    api.store.writes.scope(CREDENTIAL_TABLES),
+  );
+  const app = await buildApiServer({ ctx: { ...api.ctx, cache }, authenticator, log: createLogger('error'), publicUrl: null });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  servers.push(app);
+  const client = new AtlasClient({
+    baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    publicKey: api.bootstrap.publicKey,
+    privateKey: api.bootstrap.privateKey,
+  });
+  clients.push(client);
+  return client;
+}
+
+before(async () => {
+  api = await startApi();
+  cached = await serverWith(new ReadCache(api.store.writes.scope(CACHED_READ_TABLES), 60_000));
+  replica = await serverWith(new ReadCache({ value: 0 }, REPLICA_CACHE_MS));
+});
+after(async () => {
+  for (const c of clients) c.close();
+  for (const s of servers) await s.close();
+  await api?.close();
+});
+
+const servicesPath = () => `${V2}/groups/${api.bootstrap.projectId}/privateEndpoint`;
+
+async function newService(region: string): Promise<string> {
+  const created = await api.owner.post(`${servicesPath()}/endpointService`, { providerName: 'AWS', region });
+  assert.equal(created.status, 201, created.text);
+  return (created.json as { id: string }).id;
+}
+
+async function read(client: AtlasClient, id: string): Promise<{ status: string; endpointServiceName: string | null; interfaceEndpoints: string[] }> {
+  const res = await client.get(`${servicesPath()}/AWS/endpointService/${id}`);
+  assert.equal(res.status, 200, res.text);
+  return res.json as { status: string; endpointServiceName: string | null; interfaceEndpoints: string[] };
+}
+
+describe('the endpoint-service GET cache, in the process that writes', () => {
+  test('a change written to the store (as the reconciler does) shows on the next GET', async () => {
+    const id = await newService('us-east-1');
+    assert.equal((await read(cached, id)).status, 'INITIATING');
+    assert.equal((await read(cached, id)).status, 'INITIATING', 'served from the cache');
+    await repositories(api.store.db).privateEndpoints.updateService(id, { status: 'AVAILABLE', endpointServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0cache' }, new Date());
+    const after = await read(cached, id);
+    assert.equal(after.status, 'AVAILABLE');
+    assert.equal(after.endpointServiceName, 'com.amazonaws.vpce.us-east-1.vpce-svc-0cache');
+  });
+
+  test('a deletion asked for through the API shows on the next GET, and a deleted service is 404', async () => {
+    const id = await newService('us-west-2');
+    assert.equal((await read(cached, id)).status, 'INITIATING');
+    assert.equal((await api.owner.delete(`${servicesPath()}/AWS/endpointService/${id}`)).status, 202);
+    assert.equal((await read(cached, id)).status, 'DELETING');
+    await repositories(api.store.db).privateEndpoints.deleteService(id);
+    assert.equal((await cached.get(`${servicesPath()}/AWS/endpointService/${id}`)).status, 404);
+  });
+});
+
+describe('the endpoint-service GET cache, in another replica', () => {
+  test(`a change written elsewhere shows within ${REPLICA_CACHE_MS} ms`, async () => {
+    const id = await newService('eu-west-1');
+    assert.equal((await read(replica, id)).status, 'INITIATING');
+    await repositories(api.store.db).privateEndpoints.updateService(id, { status: 'AVAILABLE' }, new Date());
+    await sleep(REPLICA_CACHE_MS + 50);
+    assert.equal((await read(replica, id)).status, 'AVAILABLE');
+  });
+});
