@@ -152,7 +152,7 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
     let faultTaken = false;
     const takeFault = async (): Promise<void> => {
       faultTaken = true;
-      fault = await control.takeFault(action, true);
+      fault = await control.takeFault(action);
       const injected = fault && faultError(fault, protocol);
       if (injected) throw injected;
     };

@@ -82,13 +82,7 @@ export class ControlRepository {
    * Takes one use of the fault set for `action`, if any: decrements a counted fault atomically
    * (several processes may share the store) and removes it when used up.
    */
-  async takeFault(action: string, knownSet?: boolean): Promise<StoredFault | undefined> {
-    // Most calls have no fault: look first (unless the caller did), so they do not write.
-    if (knownSet === false) return undefined;
-    if (knownSet === undefined) {
-      const configured = await this.db.selectFrom('lc_faults').select('action').where('action', '=', action).executeTakeFirst();
-      if (!configured) return undefined;
-    }
+  async takeFault(action: string): Promise<StoredFault | undefined> {
     const row = await this.db
       .updateTable('lc_faults')
       .set((eb) => ({
