@@ -15,6 +15,10 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { createLocalCloudAws, type AccountCredentials, type LocalCloudAws, type LocalCloudAwsOptions } from '../../src/localcloud/aws/local-cloud-aws.js';
 import { openTestStore, type TestStore } from '../support/test-store.js';
+import { FollowedPicture } from '../../src/localcloud/aws/followed-picture.js';
+import { readLocalCloud } from '../../src/localcloud/aws/store/schema.js';
+import { loopbackRanges } from '../../src/localcloud/common/loopback.js';
+import type { DataPlaneSnapshot } from '../../src/localcloud/common/data-plane-snapshot.js';
 
 /**
  * One running local cloud for a test file: a fresh store, the emulator served on a free port of
@@ -39,10 +43,16 @@ export async function startHarness(options: Partial<Pick<LocalCloudAwsOptions, '
   const testStore = await openTestStore();
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
+  const loopbackBase = options.loopbackBase ?? 100;
   const start = async () => {
-    const cloud = await createLocalCloudAws({ store: testStore.store, delays: options.delays ?? 'instant', loopbackBase: options.loopbackBase ?? 100, now });
+    const cloud = await createLocalCloudAws({ store: testStore.store, delays: options.delays ?? 'instant', loopbackBase, now });
     const served = await cloud.listen('127.0.0.1', 0);
-    return { cloud, served };
+    // The data plane follows every change, as a running privlink's does: the picture is read
+    // change by change, and checked against a whole read when the harness closes.
+    const follower = coalesced(() => cloud.snapshot());
+    const unfollow = cloud.onChange(() => void follower.run().catch(() => undefined));
+    await follower.run();
+    return { cloud, served, follower, unfollow };
   };
   let running = await start();
   const clients: Array<{ destroy(): void }> = [];
@@ -53,6 +63,8 @@ export async function startHarness(options: Partial<Pick<LocalCloudAwsOptions, '
     maxAttempts: 1,
   });
   const stop = async () => {
+    running.unfollow();
+    await running.follower.idle();
     for (const client of clients.splice(0)) client.destroy();
     await running.served.close();
     await running.cloud.close();
@@ -82,8 +94,15 @@ export async function startHarness(options: Partial<Pick<LocalCloudAwsOptions, '
       running = await start();
     },
     async close() {
-      await stop();
-      await testStore.cleanup();
+      try {
+        await running.follower.idle();
+        const followed = await running.cloud.snapshot();
+        const whole = await new FollowedPicture().read((work) => readLocalCloud(testStore.store, work), now, loopbackRanges(loopbackBase).AWS);
+        assert.deepEqual(comparable(followed), comparable(whole), 'the data-plane picture followed change by change equals a whole read');
+      } finally {
+        await stop();
+        await testStore.cleanup();
+      }
     },
   };
 }
@@ -156,4 +175,34 @@ export async function rejectsWith(call: Promise<unknown>, code: string, expected
     return e;
   }
   assert.fail(`expected ${code}, but the call succeeded`);
+}
+
+/** A snapshot without the time it was taken. */
+function comparable(snapshot: DataPlaneSnapshot): Omit<DataPlaneSnapshot, 'takenAt'> {
+  const { takenAt: _takenAt, ...rest } = snapshot;
+  return rest;
+}
+
+/** Runs `work` one at a time; a call while it runs makes one more run after it. `idle()` waits for the last. */
+function coalesced(work: () => Promise<unknown>): { run(): Promise<void>; idle(): Promise<void> } {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const run = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await work();
+        } while (again);
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  };
+  return { run, idle: async () => void (await running?.catch(() => undefined)) };
 }

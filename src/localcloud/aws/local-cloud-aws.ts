@@ -16,7 +16,7 @@ import { EMULATOR_LOCK_KEYS, takeEmulatorLock } from '../common/emulator-lock.js
 import { repositories } from './store/repositories.js';
 import { migrateLocalCloud } from './store/migrations/index.js';
 import { inLocalCloudTransaction, localCloudDb, readLocalCloud } from './store/schema.js';
-import { buildSnapshot } from './snapshot.js';
+import { FollowedPicture } from './followed-picture.js';
 import { answerServiceQuotas, SERVICE_QUOTAS_TARGET } from './servicequotas/service-quotas.js';
 import { EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
 import { scopeService } from './auth.js';
@@ -152,6 +152,7 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
 
   const listeners = new Set<() => void>();
   const dueSteps = new DueSteps();
+  const picture = new FollowedPicture();
   // Each change notification names the emulator that sent it: one from another process (sharing
   // the store) may carry rows due sooner than this one knows of.
   const self = randomUUID();
@@ -266,7 +267,8 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
       // Lazy transitions that fell due are applied first, under the emulator lock as a request
       // applies them, and only when there are some. The picture itself is read without the lock
       // (one consistent read-only transaction): it is taken after every change, and holding the
-      // lock for it would stall every request while it reads all the tables.
+      // lock for it would stall every request while it reads. After the first, a read takes only
+      // the rows changed since the last one (followed-picture.ts).
       let advanced = false;
       const due = await nextDueAt(repositories(db));
       if (due && due.getTime() <= now().getTime()) {
@@ -277,7 +279,7 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
           return advanceDueRows(repos, now(), (await readSettings(repos.control)).delays);
         });
       }
-      const snapshot = await readLocalCloud(store, (trx) => buildSnapshot(repositories(trx), now(), loopback));
+      const snapshot = await picture.read((work) => readLocalCloud(store, work), now, loopback);
       if (advanced) await changed().catch(() => undefined);
       return snapshot;
     },

@@ -1,7 +1,7 @@
 import type { ControlRepository } from './store/control.repository.js';
 
 /** lc_settings key of the impaired zones (a JSON array of zone names). */
-const ZONES_DOWN = 'zones_down';
+export const ZONES_DOWN = 'zones_down';
 
 /** The states an availability zone can be put in: `available`, or `impaired` (an outage). */
 export type ZoneState = 'available' | 'impaired';
@@ -15,7 +15,11 @@ export type ZoneState = 'available' | 'impaired';
  * an AWS zonal outage. Stored in the emulator's settings: shared by every process on the store.
  */
 export async function zonesDown(control: ControlRepository): Promise<ReadonlySet<string>> {
-  const raw = await control.getSetting(ZONES_DOWN);
+  return parseZonesDown(await control.getSetting(ZONES_DOWN));
+}
+
+/** The impaired zones from the setting's stored value (undefined: none). */
+export function parseZonesDown(raw: string | undefined | null): ReadonlySet<string> {
   if (!raw) return new Set();
   const parsed = JSON.parse(raw) as unknown;
   return new Set(Array.isArray(parsed) ? parsed.filter((z): z is string => typeof z === 'string') : []);

@@ -138,3 +138,22 @@ test('a move within a collection sends the order; a new transition time alone is
   assert.equal(assembler.apply(due).nextTransitionAt?.getTime(), 5000);
   assert.equal(differ.diff(snapshotOf({ services: swapped, nextTransitionAt: new Date(5000) })), undefined);
 });
+
+test('an entity object seen in the last snapshot is not turned into JSON again; a new object with the same content is no change', () => {
+  let serialised = 0;
+  const counted = <T extends object>(entity: T): T => ({ ...entity, toJSON: () => (serialised++, entity) }) as T;
+  const kept = counted(service('vpce-svc-kept', 'Available'));
+  const differ = new SnapshotDiffer();
+  differ.diff(snapshotOf({ services: [kept, counted(service('vpce-svc-other', 'Pending'))] }));
+  assert.equal(serialised, 2);
+  serialised = 0;
+  const again = counted(service('vpce-svc-other', 'Pending'));
+  const diff = differ.diff(snapshotOf({ services: [kept, again] }, 1));
+  assert.equal(serialised, 1, 'only the new object is serialised');
+  assert.equal(diff, undefined, 'the same content in a new object is no change');
+  const changed = differ.diff(snapshotOf({ services: [kept, counted(service('vpce-svc-other', 'Available'))] }, 2));
+  assert.deepEqual(
+    changed?.changes.services?.set.map(([key]) => key),
+    ['vpce-svc-other'],
+  );
+});

@@ -70,6 +70,12 @@ export class SnapshotDiffer {
    * whole new map of them every time.
    */
   private readonly last = new Map<Collection, Map<string, string>>();
+  /**
+   * Per collection: each key's entity object in the last snapshot. The same object again is
+   * unchanged (snapshots are never mutated), so its JSON is not made again: a source that keeps
+   * unchanged entities' identity (entity-memo.ts) costs the differ only what changed.
+   */
+  private readonly lastItems = new Map<Collection, Map<string, unknown>>();
   private lastNextAt: number | null | undefined;
 
   /** The change from the last snapshot seen; undefined when nothing but `takenAt` differs. */
@@ -81,11 +87,15 @@ export class SnapshotDiffer {
     for (const collection of COLLECTIONS) {
       let texts = this.last.get(collection);
       if (!texts) this.last.set(collection, (texts = new Map<string, string>()));
+      let objects = this.lastItems.get(collection);
+      if (!objects) this.lastItems.set(collection, (objects = new Map<string, unknown>()));
       const items = keyed(collection, snapshot);
       const present = new Set<string>();
       const set: Array<readonly [string, unknown]> = [];
       for (const [key, item] of items) {
         present.add(key);
+        if (objects.get(key) === item && texts.has(key)) continue;
+        objects.set(key, item);
         const text = JSON.stringify(item);
         if (texts.get(key) === text) continue;
         set.push([key, item]);
@@ -93,7 +103,10 @@ export class SnapshotDiffer {
       }
       const remove: string[] = [];
       for (const key of texts.keys()) if (!present.has(key)) remove.push(key);
-      for (const key of remove) texts.delete(key);
+      for (const key of remove) {
+        texts.delete(key);
+        objects.delete(key);
+      }
       // The map is now in the implied order: the kept keys where they were, the new ones after.
       let order: string[] | undefined;
       if (!inOrder(texts, items)) {

@@ -167,7 +167,7 @@ function toAccount(row: { account_id: string; name: string; access_key_id: strin
 }
 
 /** The earliest `next_state_at` of the three tables with lazy steps (null: none pending). */
-function firstDueColumn(eb: ExpressionBuilder<LocalCloudDatabase, never>) {
+export function firstDueColumn(eb: ExpressionBuilder<LocalCloudDatabase, never>) {
   return eb.fn<Date | null>('least', [
     eb.selectFrom('lc_load_balancers').select((m) => m.fn.min('next_state_at').as('at')),
     eb.selectFrom('lc_endpoint_services').select((m) => m.fn.min('next_state_at').as('at')),

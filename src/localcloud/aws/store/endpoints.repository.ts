@@ -197,11 +197,11 @@ function tags(value: unknown): Tag[] {
   return (value as Tag[]) ?? [];
 }
 
-function toPermission(row: { service_id: string; principal: string; permission_id: string; created_at: Date }): ServicePermission {
+export function toPermission(row: { service_id: string; principal: string; permission_id: string; created_at: Date }): ServicePermission {
   return { serviceId: row.service_id, principal: row.principal, permissionId: row.permission_id, createdAt: row.created_at };
 }
 
-function toService(row: Record<string, unknown>): EndpointService {
+export function toService(row: Record<string, unknown>): EndpointService {
   return {
     serviceId: row.service_id as string,
     seq: row.seq as number,
@@ -221,7 +221,7 @@ function toService(row: Record<string, unknown>): EndpointService {
   };
 }
 
-function toEndpoint(row: Record<string, unknown>): VpcEndpoint {
+export function toEndpoint(row: Record<string, unknown>): VpcEndpoint {
   return {
     vpcEndpointId: row.vpc_endpoint_id as string,
     seq: row.seq as number,

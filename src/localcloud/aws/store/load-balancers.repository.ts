@@ -122,14 +122,7 @@ export class LoadBalancersRepository {
   async listTargets(targetGroupArns: readonly string[]): Promise<Target[]> {
     if (targetGroupArns.length === 0) return [];
     const rows = await this.db.selectFrom('lc_targets').selectAll().where('target_group_arn', 'in', targetGroupArns).orderBy('seq').execute();
-    return rows.map((row) => ({
-      targetGroupArn: row.target_group_arn,
-      seq: row.seq,
-      targetId: row.target_id,
-      port: row.port,
-      availabilityZone: row.availability_zone,
-      registeredAt: row.registered_at,
-    }));
+    return rows.map(toTarget);
   }
 
   /** Registers the target unless already registered with that port (registration is idempotent). */
@@ -196,7 +189,7 @@ function tags(value: unknown): Tag[] {
   return (value as Tag[]) ?? [];
 }
 
-function toLoadBalancer(row: Record<string, unknown>): LoadBalancer {
+export function toLoadBalancer(row: Record<string, unknown>): LoadBalancer {
   return {
     arn: row.arn as string,
     seq: row.seq as number,
@@ -218,7 +211,7 @@ function toLoadBalancer(row: Record<string, unknown>): LoadBalancer {
   };
 }
 
-function toTargetGroup(row: Record<string, unknown>): TargetGroup {
+export function toTargetGroup(row: Record<string, unknown>): TargetGroup {
   return {
     arn: row.arn as string,
     seq: row.seq as number,
@@ -237,7 +230,7 @@ function toTargetGroup(row: Record<string, unknown>): TargetGroup {
   };
 }
 
-function toListener(row: Record<string, unknown>): Listener {
+export function toListener(row: Record<string, unknown>): Listener {
   return {
     arn: row.arn as string,
     seq: row.seq as number,
@@ -249,5 +242,16 @@ function toListener(row: Record<string, unknown>): Listener {
     targetGroupArn: row.target_group_arn as string,
     tags: tags(row.tags),
     createdAt: row.created_at as Date,
+  };
+}
+
+export function toTarget(row: { target_group_arn: string; seq: number; target_id: string; port: number; availability_zone: string | null; registered_at: Date }): Target {
+  return {
+    targetGroupArn: row.target_group_arn,
+    seq: row.seq,
+    targetId: row.target_id,
+    port: row.port,
+    availabilityZone: row.availability_zone,
+    registeredAt: row.registered_at,
   };
 }

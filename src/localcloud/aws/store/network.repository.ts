@@ -210,7 +210,7 @@ function tags(value: unknown): Tag[] {
   return (value as Tag[]) ?? [];
 }
 
-function toVpc(row: Record<string, unknown>): Vpc {
+export function toVpc(row: Record<string, unknown>): Vpc {
   return {
     vpcId: row.vpc_id as string,
     seq: row.seq as number,
@@ -243,7 +243,7 @@ function toSubnet(row: Record<string, unknown>): Subnet {
   };
 }
 
-function toSecurityGroup(row: Record<string, unknown>): SecurityGroup {
+export function toSecurityGroup(row: Record<string, unknown>): SecurityGroup {
   return {
     groupId: row.group_id as string,
     seq: row.seq as number,
@@ -257,7 +257,7 @@ function toSecurityGroup(row: Record<string, unknown>): SecurityGroup {
   };
 }
 
-function toRule(row: Record<string, unknown>): SecurityGroupRule {
+export function toRule(row: Record<string, unknown>): SecurityGroupRule {
   return {
     ruleId: row.rule_id as string,
     seq: row.seq as number,
@@ -272,7 +272,7 @@ function toRule(row: Record<string, unknown>): SecurityGroupRule {
   };
 }
 
-function toInterface(row: Record<string, unknown>): NetworkInterface {
+export function toInterface(row: Record<string, unknown>): NetworkInterface {
   return {
     networkInterfaceId: row.network_interface_id as string,
     seq: row.seq as number,

@@ -47,12 +47,7 @@ export class PeeringRepository {
     if (routeTableIds !== undefined && routeTableIds.length === 0) return [];
     let query = this.db.selectFrom('lc_routes').selectAll().orderBy('created_at');
     if (routeTableIds !== undefined) query = query.where('route_table_id', 'in', routeTableIds);
-    return (await query.execute()).map((row) => ({
-      routeTableId: row.route_table_id,
-      destinationCidr: row.destination_cidr,
-      vpcPeeringConnectionId: row.vpc_peering_connection_id,
-      createdAt: row.created_at,
-    }));
+    return (await query.execute()).map(toRoute);
   }
 
   async insertRoute(route: Route): Promise<void> {
@@ -110,7 +105,7 @@ function tags(value: unknown): Tag[] {
   return (value as Tag[]) ?? [];
 }
 
-function toPeering(row: Record<string, unknown>): VpcPeering {
+export function toPeering(row: Record<string, unknown>): VpcPeering {
   return {
     peeringId: row.peering_id as string,
     seq: row.seq as number,
@@ -129,7 +124,7 @@ function toPeering(row: Record<string, unknown>): VpcPeering {
   };
 }
 
-function toOnPremises(row: Record<string, unknown>): OnPremisesNetwork {
+export function toOnPremises(row: Record<string, unknown>): OnPremisesNetwork {
   return {
     gatewayId: row.gateway_id as string,
     seq: row.seq as number,
@@ -141,5 +136,14 @@ function toOnPremises(row: Record<string, unknown>): OnPremisesNetwork {
     amazonSideAsn: Number(row.amazon_side_asn),
     tags: tags(row.tags),
     createdAt: row.created_at as Date,
+  };
+}
+
+export function toRoute(row: { route_table_id: string; destination_cidr: string; vpc_peering_connection_id: string; created_at: Date }): Route {
+  return {
+    routeTableId: row.route_table_id,
+    destinationCidr: row.destination_cidr,
+    vpcPeeringConnectionId: row.vpc_peering_connection_id,
+    createdAt: row.created_at,
   };
 }

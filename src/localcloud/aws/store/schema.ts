@@ -304,7 +304,14 @@ export interface LcSqsMessagesTable {
   receipt_handle: string | null;
   receive_count: number;
 }
+export interface LcDataPlaneChangesTable {
+  seq: ColumnType<string, never, never>;
+  tbl: string;
+  key: string;
+  at: ColumnType<Date, never, never>;
+}
 export type LocalCloudSchema = {
+  lc_dataplane_changes: LcDataPlaneChangesTable;
   lc_connection_notifications: LcConnectionNotificationsTable;
   lc_sns_topics: LcSnsTopicsTable;
   lc_sns_subscriptions: LcSnsSubscriptionsTable;

@@ -4,6 +4,7 @@ import * as awsEmulation from './0001-aws-emulation.js';
 import * as serviceQuotas from './0002-service-quotas.js';
 import * as vpcPeering from './0003-vpc-peering.js';
 import * as connectionNotifications from './0004-connection-notifications.js';
+import * as dataPlaneChanges from './0005-data-plane-changes.js';
 
 /**
  * The AWS emulation's own migrations: tracked in `lc_migration` (lock `lc_migration_lock`), the
@@ -16,6 +17,7 @@ export const AWS_EMULATOR_MIGRATIONS: EmulatorMigrations = {
     '0002-service-quotas': serviceQuotas,
     '0003-vpc-peering': vpcPeering,
     '0004-connection-notifications': connectionNotifications,
+    '0005-data-plane-changes': dataPlaneChanges,
   },
   migrationTableName: 'lc_migration',
   migrationLockTableName: 'lc_migration_lock',
