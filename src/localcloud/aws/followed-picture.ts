@@ -1,8 +1,16 @@
 import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 import type { LoopbackRange } from '../common/loopback.js';
 import { EntityMemo } from '../common/entity-memo.js';
-import { assembleSnapshot, type PictureRows } from './snapshot.js';
-import { PICTURE_TABLES, PictureRowsRepository, type PictureInputs, type PictureRow, type PictureTableName, type ReadRow } from './store/picture-rows.repository.js';
+import { assembleSnapshot } from './snapshot.js';
+import {
+  PICTURE_TABLES,
+  PictureRowsRepository,
+  type PictureInputs,
+  type PictureRow,
+  type PictureRows,
+  type PictureTableName,
+  type ReadRow,
+} from './store/picture-rows.repository.js';
 import type { LcExecutor } from './store/schema.js';
 import { parseZonesDown, ZONES_DOWN } from './zone-outages.js';
 

@@ -1,52 +1,16 @@
 import { findRegion } from './geography.js';
 import { cidrContainsAddress, parseCidr, parseIpv4 } from '../common/ipv4.js';
 import { loopbackAddress, loopbackOctet, type LoopbackRange } from '../common/loopback.js';
-import type {
-  EndpointService,
-  Listener,
-  LoadBalancer,
-  NetworkInterface,
-  OnPremisesNetwork,
-  Route,
-  SecurityGroup,
-  SecurityGroupRule,
-  ServicePermission,
-  Target,
-  TargetGroup,
-  Vpc,
-  VpcEndpoint,
-  VpcPeering,
-} from './model.js';
+import type { NetworkInterface, SecurityGroupRule, Vpc } from './model.js';
+import type { PictureRows } from './store/picture-rows.repository.js';
 import { endpointDnsNames } from './names.js';
 import type { DataPlaneSnapshot, SnapshotNetwork, SnapshotNetworkInterface, SnapshotReach, SnapshotService, SnapshotTarget } from '../common/data-plane-snapshot.js';
 import { currentStatus } from './peering-status.js';
 import { EntityMemo } from '../common/entity-memo.js';
 
 /**
- * The AWS emulation's rows the data-plane picture is built from (picture-rows.repository.ts reads
- * them): the tables read by row as lists in `seq` order, the tables read by group as maps from
- * the group's key (a security group's rules, a target group's targets, a load balancer's
- * listeners, a service's permissions, a route table's routes).
- */
-export interface PictureRows {
-  readonly vpcs: readonly Vpc[];
-  readonly onPremises: readonly OnPremisesNetwork[];
-  readonly securityGroups: readonly SecurityGroup[];
-  readonly rules: ReadonlyMap<string, readonly SecurityGroupRule[]>;
-  readonly interfaces: readonly NetworkInterface[];
-  readonly loadBalancers: readonly LoadBalancer[];
-  readonly targetGroups: readonly TargetGroup[];
-  readonly targets: ReadonlyMap<string, readonly Target[]>;
-  readonly listeners: ReadonlyMap<string, readonly Listener[]>;
-  readonly services: readonly EndpointService[];
-  readonly permissions: ReadonlyMap<string, readonly ServicePermission[]>;
-  readonly endpoints: readonly VpcEndpoint[];
-  readonly peerings: readonly VpcPeering[];
-  readonly routes: ReadonlyMap<string, readonly Route[]>;
-}
-
-/**
- * Builds the neutral data-plane snapshot from the AWS emulation's rows (advanced to `now`): VPCs
+ * Builds the neutral data-plane snapshot from the AWS emulation's rows (advanced to `now`; read
+ * by picture-rows.repository.ts): VPCs
  * are networks, NLB listeners are ports (with their target group's targets and its
  * `proxy_protocol_v2.enabled`), endpoint services are services, VPC endpoints are endpoints
  * carrying the VPC-endpoint-id TLV. Zones in `down` (the zone fault switch) carry nothing: their

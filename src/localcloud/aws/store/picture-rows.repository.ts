@@ -31,16 +31,16 @@ export const PRUNED_THROUGH_SETTING = 'dataplane_changes_pruned_through';
  * tables with this column). A table read by row is keyed by its id and read in `seq` order; a
  * table read by group (`grouped`) is read a whole group at a time, in `order`.
  */
-interface PictureTable<T> {
+interface PictureTable<T, G extends boolean = boolean> {
   readonly table: string;
   readonly noteKey: string;
-  readonly grouped: boolean;
+  readonly grouped: G;
   readonly order: readonly string[];
   readonly map: (row: never) => T;
 }
 
-const byRow = <T>(table: string, noteKey: string, map: (row: never) => T): PictureTable<T> => ({ table, noteKey, grouped: false, order: ['seq'], map });
-const byGroup = <T>(table: string, noteKey: string, order: readonly string[], map: (row: never) => T): PictureTable<T> => ({ table, noteKey, grouped: true, order, map });
+const byRow = <T>(table: string, noteKey: string, map: (row: never) => T): PictureTable<T, false> => ({ table, noteKey, grouped: false, order: ['seq'], map });
+const byGroup = <T>(table: string, noteKey: string, order: readonly string[], map: (row: never) => T): PictureTable<T, true> => ({ table, noteKey, grouped: true, order, map });
 
 /** Every table the picture reads, by the name the picture gives its rows. */
 export const PICTURE_TABLES = {
@@ -63,6 +63,15 @@ export const PICTURE_TABLES = {
 export type PictureTableName = keyof typeof PICTURE_TABLES;
 /** The model a picture table's rows read as. */
 export type PictureRow<N extends PictureTableName> = (typeof PICTURE_TABLES)[N] extends PictureTable<infer T> ? T : never;
+
+/**
+ * The rows the data-plane picture is built from, by table: a table read by row as a list in `seq`
+ * order, a table read by group as a map from the group's key (a security group's rules, a target
+ * group's targets, a load balancer's listeners, a service's permissions, a route table's routes).
+ */
+export type PictureRows = {
+  readonly [N in PictureTableName]: (typeof PICTURE_TABLES)[N]['grouped'] extends true ? ReadonlyMap<string, ReadonlyArray<PictureRow<N>>> : ReadonlyArray<PictureRow<N>>;
+};
 
 /** One row as read: the key its changes are noted by, its `seq` (null for tables read by group) and the model. */
 export interface ReadRow<T> {
