@@ -1,16 +1,7 @@
 import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 import type { LoopbackRange } from '../common/loopback.js';
-import { EntityMemo } from '../common/entity-memo.js';
-import { assembleSnapshot } from './snapshot.js';
-import {
-  PICTURE_TABLES,
-  PictureRowsRepository,
-  type PictureInputs,
-  type PictureRow,
-  type PictureRows,
-  type PictureTableName,
-  type ReadRow,
-} from './store/picture-rows.repository.js';
+import { SnapshotAssembly } from './snapshot.js';
+import { PICTURE_TABLES, PictureRowsRepository, type PictureInputs, type PictureRows, type PictureTableName, type ReadRow } from './store/picture-rows.repository.js';
 import type { LcExecutor } from './store/schema.js';
 import { parseZonesDown, ZONES_DOWN } from './zone-outages.js';
 
@@ -20,9 +11,9 @@ import { parseZonesDown, ZONES_DOWN } from './zone-outages.js';
  * (lc_dataplane_changes, numbered in commit order by a trigger on each table) and then only the
  * rows they name, and patches its copy. A read whose last change was pruned from the log reads
  * everything again. Rows keep the full read's order (a row read again with a new `seq` moves to
- * the end, as a new row would). The picture is assembled from the copy (snapshot.ts), so it equals
- * a whole read of the same committed state; an entity none of whose rows changed is the same
- * object as in the last picture (entity-memo.ts), which the data plane's differ skips.
+ * the end, as a new row would). The picture is assembled from the copy (snapshot.ts) by rebuilding
+ * only the entities the changed rows feed, so it equals a whole read of the same committed state;
+ * every other entity is the same object as in the last picture, which the data plane's differ skips.
  *
  * `read` takes the read-only executor of one consistent (repeatable-read) transaction; the copy
  * changes only once every query of the read succeeded. Reads are serialised.
@@ -32,8 +23,8 @@ export class FollowedPicture {
   private cursor: number | undefined;
   private readonly rows = new Map<PictureTableName, Map<string, ReadRow<unknown>> | Map<string, unknown[]>>();
   private queue: Promise<unknown> = Promise.resolve();
-  /** Keeps the entities of unchanged rows (the rows keep their identity while unchanged). */
-  private memo = new EntityMemo();
+  /** The picture built from the copy, change by change; made at the first read. */
+  private assembly: SnapshotAssembly | undefined;
   /** The impaired zones as last read, kept as the same object while the setting is the same. */
   private down: { raw: string | undefined; zones: ReadonlySet<string> } = { raw: undefined, zones: new Set() };
 
@@ -48,7 +39,7 @@ export class FollowedPicture {
   reset(): void {
     this.cursor = undefined;
     this.rows.clear();
-    this.memo = new EntityMemo();
+    this.assembly = undefined;
   }
 
   private async pass(inTransaction: <T>(work: (db: LcExecutor) => Promise<T>) => Promise<T>, now: () => Date, range: LoopbackRange): Promise<DataPlaneSnapshot> {
@@ -69,7 +60,9 @@ export class FollowedPicture {
     this.cursor = read.inputs.newest;
     const raw = read.inputs.settings.get(ZONES_DOWN);
     if (raw !== this.down.raw) this.down = { raw, zones: parseZonesDown(raw) };
-    return assembleSnapshot(this.view(), { down: this.down.zones, nextTransitionAt: read.inputs.firstDueAt }, now(), range, this.memo);
+    if (this.assembly === undefined || read.whole) this.assembly = new SnapshotAssembly(range);
+    const changes = read.whole ? 'all' : new Map(Array.from(read.tables, ([name, { keys }]) => [name, keys ?? []]));
+    return this.assembly.update(this.view(), changes, { down: this.down.zones, nextTransitionAt: read.inputs.firstDueAt }, now());
   }
 
   /** Replaces the rows of `keys` (every row when undefined) with `rows`. */
@@ -100,28 +93,9 @@ export class FollowedPicture {
   }
 
   private view(): PictureRows {
-    const list = <N extends PictureTableName>(name: N): Array<PictureRow<N>> => {
-      const kept = this.rows.get(name) as Map<string, ReadRow<PictureRow<N>>> | undefined;
-      return kept ? Array.from(kept.values(), (row) => row.value) : [];
-    };
-    const groups = <N extends PictureTableName>(name: N): ReadonlyMap<string, ReadonlyArray<PictureRow<N>>> =>
-      (this.rows.get(name) as Map<string, Array<PictureRow<N>>> | undefined) ?? new Map();
-    return {
-      vpcs: list('vpcs'),
-      onPremises: list('onPremises'),
-      securityGroups: list('securityGroups'),
-      rules: groups('rules'),
-      interfaces: list('interfaces'),
-      loadBalancers: list('loadBalancers'),
-      targetGroups: list('targetGroups'),
-      targets: groups('targets'),
-      listeners: groups('listeners'),
-      services: list('services'),
-      permissions: groups('permissions'),
-      endpoints: list('endpoints'),
-      peerings: list('peerings'),
-      routes: groups('routes'),
-    };
+    const empty = new Map<string, never>();
+    const table = (name: PictureTableName) => this.rows.get(name) ?? empty;
+    return Object.fromEntries((Object.keys(PICTURE_TABLES) as PictureTableName[]).map((name) => [name, table(name)])) as unknown as PictureRows;
   }
 }
 

@@ -76,6 +76,19 @@ describe('merged snapshot source', () => {
     assert.equal((await merged.snapshot()).nextTransitionAt, null);
   });
 
+  test("a collection only one source has entries in is that source's own list, so a differ can tell it unchanged", async () => {
+    const aws = new FixedSource(snapshot(1000, null, [endpoint('AWS', 'vpce-1', { kind: 'aws-vpce-id', vpceId: 'vpce-1' })]));
+    const azure = new FixedSource(snapshot(2000, null, []));
+    const merged = mergedSnapshotSource([aws, azure]);
+    assert.equal((await merged.snapshot()).endpoints, aws.current.endpoints);
+    azure.set({ endpoints: [endpoint('AZURE', 'pe-1', { kind: 'azure-link-id', linkId: 7 })] });
+    assert.deepEqual(
+      (await merged.snapshot()).endpoints.map((e) => e.endpointId),
+      ['vpce-1', 'pe-1'],
+      'with entries in both, both are listed',
+    );
+  });
+
   test('a change in either source notifies; unsubscribing stops both', async () => {
     const aws = new FixedSource(snapshot(0, null, []));
     const azure = new FixedSource(snapshot(0, null, []));

@@ -69,17 +69,26 @@ export function mergedSnapshotSource(sources: readonly SnapshotSource[], options
   };
 }
 
-/** The union of several emulators' snapshots (see mergedSnapshotSource). Pure. */
+/**
+ * The union of several emulators' snapshots (see mergedSnapshotSource). Pure. A collection only
+ * one snapshot has entries in is that snapshot's very list, so a differ can tell it unchanged.
+ */
 export function mergeSnapshots(snapshots: readonly DataPlaneSnapshot[]): DataPlaneSnapshot {
   const dues = snapshots.map((s) => s.nextTransitionAt).filter((d): d is Date => d !== null);
   return {
     takenAt: new Date(Math.max(0, ...snapshots.map((s) => s.takenAt.getTime()))),
     nextTransitionAt: dues.length === 0 ? null : new Date(Math.min(...dues.map((d) => d.getTime()))),
-    networks: snapshots.flatMap((s) => s.networks),
-    securityGroups: snapshots.flatMap((s) => s.securityGroups),
-    loadBalancers: snapshots.flatMap((s) => s.loadBalancers),
-    services: snapshots.flatMap((s) => s.services),
-    endpoints: snapshots.flatMap((s) => s.endpoints),
-    reach: snapshots.flatMap((s) => s.reach ?? []),
+    networks: union(snapshots.map((s) => s.networks)),
+    securityGroups: union(snapshots.map((s) => s.securityGroups)),
+    loadBalancers: union(snapshots.map((s) => s.loadBalancers)),
+    services: union(snapshots.map((s) => s.services)),
+    endpoints: union(snapshots.map((s) => s.endpoints)),
+    reach: union(snapshots.map((s) => s.reach ?? [])),
   };
+}
+
+/** The lists concatenated; the one non-empty list itself when there is only one. */
+function union<T>(lists: ReadonlyArray<readonly T[]>): readonly T[] {
+  const filled = lists.filter((list) => list.length > 0);
+  return filled.length === 1 ? filled[0]! : filled.flat();
 }

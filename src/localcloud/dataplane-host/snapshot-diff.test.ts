@@ -157,3 +157,18 @@ test('an entity object seen in the last snapshot is not turned into JSON again; 
     ['vpce-svc-other'],
   );
 });
+
+test('a collection whose list is the very list of the last snapshot is not looked at again', () => {
+  let serialised = 0;
+  const counted = <T extends object>(entity: T): T => ({ ...entity, toJSON: () => (serialised++, entity) }) as T;
+  const services = [counted(service('vpce-svc-a', 'Available'))];
+  const differ = new SnapshotDiffer();
+  differ.diff(snapshotOf({ services }));
+  serialised = 0;
+  const networks = [network('vpc-1', '10.0.0.0/16', 1)];
+  const diff = differ.diff(snapshotOf({ services, networks }, 1));
+  assert.deepEqual(Object.keys(diff?.changes ?? {}), ['networks'], 'only the new list is compared');
+  assert.equal(serialised, 0);
+  const copy = [...services];
+  assert.equal(differ.diff(snapshotOf({ services: copy, networks }, 2)), undefined, 'a new list with the same entities is no change');
+});

@@ -76,6 +76,11 @@ export class SnapshotDiffer {
    * unchanged entities' identity (entity-memo.ts) costs the differ only what changed.
    */
   private readonly lastItems = new Map<Collection, Map<string, unknown>>();
+  /**
+   * Per collection: the list last compared. The same list again is unchanged (snapshots are never
+   * mutated), so a source that keeps an unchanged collection's list costs the differ nothing for it.
+   */
+  private readonly lastLists = new Map<Collection, unknown>();
   private lastNextAt: number | null | undefined;
 
   /** The change from the last snapshot seen; undefined when nothing but `takenAt` differs. */
@@ -85,6 +90,9 @@ export class SnapshotDiffer {
     this.lastNextAt = nextAt;
     const changes: { [C in Collection]?: CollectionChange } = {};
     for (const collection of COLLECTIONS) {
+      const list = snapshot[collection];
+      if (list !== undefined && this.lastLists.get(collection) === list) continue;
+      this.lastLists.set(collection, list);
       let texts = this.last.get(collection);
       if (!texts) this.last.set(collection, (texts = new Map<string, string>()));
       let objects = this.lastItems.get(collection);

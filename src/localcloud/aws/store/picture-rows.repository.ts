@@ -65,13 +65,19 @@ export type PictureTableName = keyof typeof PICTURE_TABLES;
 export type PictureRow<N extends PictureTableName> = (typeof PICTURE_TABLES)[N] extends PictureTable<infer T> ? T : never;
 
 /**
- * The rows the data-plane picture is built from, by table: a table read by row as a list in `seq`
- * order, a table read by group as a map from the group's key (a security group's rules, a target
- * group's targets, a load balancer's listeners, a service's permissions, a route table's routes).
+ * The rows the data-plane picture is built from, by table, as a reader keeps them: a table read by
+ * row as a map from each row's key to the row as read, in `seq` order; a table read by group as a
+ * map from the group's key (a security group's rules, a target group's targets, a load balancer's
+ * listeners, a service's permissions, a route table's routes) to its rows.
  */
 export type PictureRows = {
-  readonly [N in PictureTableName]: (typeof PICTURE_TABLES)[N]['grouped'] extends true ? ReadonlyMap<string, ReadonlyArray<PictureRow<N>>> : ReadonlyArray<PictureRow<N>>;
+  readonly [N in PictureTableName]: (typeof PICTURE_TABLES)[N]['grouped'] extends true
+    ? ReadonlyMap<string, ReadonlyArray<PictureRow<N>>>
+    : ReadonlyMap<string, ReadRow<PictureRow<N>>>;
 };
+
+/** What changed in a picture's rows since the last build: every row, or the keys noted per table. */
+export type PictureChanges = 'all' | ReadonlyMap<PictureTableName, readonly string[]>;
 
 /** One row as read: the key its changes are noted by, its `seq` (null for tables read by group) and the model. */
 export interface ReadRow<T> {

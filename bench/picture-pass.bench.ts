@@ -1,0 +1,208 @@
+// What one change costs the data plane's picture of a large AWS local cloud: the picture is built
+// from the emulator's rows and handed to the data-plane differ after every change the emulator
+// commits. With N projects' rows (each a customer VPC and security group, a load balancer with
+// three interfaces, three target groups and listeners, an endpoint service and three VPC
+// endpoints), one VPC endpoint's state changes and the picture is brought up to date: the
+// assembly (snapshot.ts) and the differ (snapshot-diff.ts), as the main thread runs them.
+// Reference in the same run: building the picture from every row, which is what each pass cost
+// before the picture followed changes. Target: a pass costs the same at N=10,000 as at N=100
+// (no walk over every row; at most 3× for the larger maps' cache misses).
+// Run: npm run bench (or: npx tsc -p . && node scripts/run-bench.mjs picture). BENCH_PICTURE_N=100,1000 sets the sizes.
+import { SnapshotAssembly } from '../src/localcloud/aws/snapshot.js';
+import { PICTURE_TABLES, type PictureRows, type PictureTableName, type ReadRow } from '../src/localcloud/aws/store/picture-rows.repository.js';
+import { loopbackRanges } from '../src/localcloud/common/loopback.js';
+import { SnapshotDiffer } from '../src/localcloud/dataplane-host/snapshot-diff.js';
+import { percentile, table, verdict } from './support/stats.js';
+
+const SIZES = (process.env.BENCH_PICTURE_N ?? '100,1000,10000').split(',').map(Number);
+const PASSES = 300;
+const FLAT_RATIO = 3;
+const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+const range = loopbackRanges(100).AWS;
+
+/** N projects' rows, shaped as the AWS local cloud keeps them after a scale run. */
+function rowsFor(n: number): { rows: PictureRows; endpointIds: string[]; count: number } {
+  const tables = new Map<PictureTableName, Map<string, unknown>>((Object.keys(PICTURE_TABLES) as PictureTableName[]).map((name) => [name, new Map()]));
+  let seq = 0;
+  let count = 0;
+  const add = (name: PictureTableName, key: string, value: unknown) => {
+    count++;
+    tables.get(name)!.set(key, { key, seq: ++seq, value } satisfies ReadRow<unknown>);
+  };
+  const group = (name: PictureTableName, key: string, values: unknown[]) => {
+    count += values.length;
+    tables.get(name)!.set(key, values);
+  };
+  const owned = () => ({ accountId: '111122223333', region: 'us-east-1', seq, createdAt: new Date(0) });
+  const vpc = (vpcId: string, slot: number, cidrBlock: string) =>
+    add('vpcs', vpcId, { ...owned(), vpcId, cidrBlock, isDefault: false, slot, mainRouteTableId: `rtb-${vpcId}`, dhcpOptionsId: 'dopt-1', tags: [] });
+  const eni = (id: string, vpcId: string, ownerId: string, zone: number, ip: string) =>
+    add('interfaces', id, {
+      ...owned(),
+      networkInterfaceId: id,
+      vpcId,
+      subnetId: `subnet-${vpcId}-${zone}`,
+      availabilityZone: ZONES[zone],
+      privateIp: ip,
+      ownerKind: ownerId.startsWith('arn:') ? 'network_load_balancer' : 'vpc_endpoint',
+      ownerId,
+      description: '',
+    });
+  vpc('vpc-provider', 1, '10.0.0.0/8');
+  const endpointIds: string[] = [];
+  for (let p = 0; p < n; p++) {
+    const ip = (i: number) => `10.${(p >> 8) & 255}.${p & 255}.${10 + i}`;
+    const lb = `arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/p${p}/${p}`;
+    const customer = `vpc-c${p}`;
+    vpc(customer, 2 + (p % 150), '192.168.0.0/16');
+    add('securityGroups', `sg-c${p}`, { ...owned(), groupId: `sg-c${p}`, vpcId: customer, groupName: 'default', description: '', tags: [] });
+    group('rules', `sg-c${p}`, [
+      {
+        ruleId: `sgr-i${p}`,
+        seq,
+        groupId: `sg-c${p}`,
+        isEgress: false,
+        ipProtocol: 'tcp',
+        fromPort: 1024,
+        toPort: 1026,
+        cidrIpv4: '192.168.0.0/16',
+        referencedGroupId: null,
+        description: null,
+      },
+      {
+        ruleId: `sgr-e${p}`,
+        seq,
+        groupId: `sg-c${p}`,
+        isEgress: true,
+        ipProtocol: '-1',
+        fromPort: null,
+        toPort: null,
+        cidrIpv4: '0.0.0.0/0',
+        referencedGroupId: null,
+        description: null,
+      },
+    ]);
+    add('loadBalancers', lb, {
+      ...owned(),
+      state: 'active',
+      nextState: null,
+      nextStateAt: null,
+      arn: lb,
+      name: `p${p}`,
+      type: 'network',
+      scheme: 'internal',
+      ipAddressType: 'ipv4',
+      vpcId: 'vpc-provider',
+      dnsName: `p${p}.elb.us-east-1.amazonaws.com`,
+      subnets: ZONES.map((zoneName) => ({ subnetId: `subnet-${zoneName}`, zoneName, zoneId: zoneName })),
+      securityGroups: [],
+      tags: [],
+    });
+    for (let z = 0; z < 3; z++) eni(`eni-lb${p}-${z}`, 'vpc-provider', lb, z, ip(z));
+    const listeners: unknown[] = [];
+    for (let node = 0; node < 3; node++) {
+      const tg = `arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/p${p}-${node}/${p}`;
+      add('targetGroups', tg, {
+        ...owned(),
+        arn: tg,
+        name: `p${p}-${node}`,
+        protocol: 'TCP',
+        port: 27017,
+        vpcId: 'vpc-provider',
+        targetType: 'ip',
+        ipAddressType: 'ipv4',
+        healthCheck: {},
+        attributes: { 'proxy_protocol_v2.enabled': 'true' },
+        tags: [],
+      });
+      group('targets', tg, [{ targetGroupArn: tg, seq, targetId: ip(3 + node), port: 27017, availabilityZone: ZONES[node], registeredAt: new Date(0) }]);
+      listeners.push({ ...owned(), arn: `${lb}/listener-${node}`, loadBalancerArn: lb, port: 1024 + node, protocol: 'TCP', targetGroupArn: tg, tags: [] });
+    }
+    group('listeners', lb, listeners);
+    const serviceId = `vpce-svc-${p.toString(16).padStart(17, '0')}`;
+    add('services', serviceId, {
+      ...owned(),
+      state: 'Available',
+      nextState: null,
+      nextStateAt: null,
+      serviceId,
+      serviceName: `com.amazonaws.vpce.us-east-1.${serviceId}`,
+      availableAt: new Date(0),
+      acceptanceRequired: true,
+      loadBalancerArns: [lb],
+      privateDnsName: null,
+      supportedIpAddressTypes: ['ipv4'],
+      tags: [],
+    });
+    group('permissions', serviceId, [{ serviceId, principal: 'arn:aws:iam::444455556666:root', permissionId: `perm-${p}`, createdAt: new Date(0) }]);
+    for (let e = 0; e < 3; e++) {
+      const id = `vpce-${(p * 3 + e).toString(16).padStart(17, '0')}`;
+      endpointIds.push(id);
+      add('endpoints', id, {
+        ...owned(),
+        state: 'available',
+        nextState: null,
+        nextStateAt: null,
+        vpcEndpointId: id,
+        vpcId: customer,
+        serviceId,
+        serviceName: `com.amazonaws.vpce.us-east-1.${serviceId}`,
+        endpointType: 'Interface',
+        subnetIds: [`subnet-${customer}-${e}`],
+        securityGroupIds: [`sg-c${p}`],
+        dnsSuffix: `e${p}x${e}`,
+        privateDnsEnabled: false,
+        ipAddressType: 'ipv4',
+        tags: [],
+      });
+      eni(`eni-e${p}-${e}`, customer, id, e, `192.168.${e}.${10 + (p % 200)}`);
+    }
+  }
+  return { rows: Object.fromEntries(tables) as unknown as PictureRows, endpointIds, count };
+}
+
+const down: ReadonlySet<string> = new Set();
+const results: Array<{ n: number; rows: number; wholeMs: number; passP50: number; passP95: number; entities: number }> = [];
+for (const n of SIZES) {
+  const { rows, endpointIds, count } = rowsFor(n);
+  const wholes: number[] = [];
+  let assembly = new SnapshotAssembly(range);
+  const differ = new SnapshotDiffer();
+  for (let round = 0; round < 5; round++) {
+    assembly = new SnapshotAssembly(range);
+    const started = process.hrtime.bigint();
+    const snapshot = assembly.update(rows, 'all', { down, nextTransitionAt: null }, new Date());
+    wholes.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (round === 4) differ.diff(snapshot);
+  }
+  const endpoints = rows.endpoints as unknown as Map<string, ReadRow<{ state: string }>>;
+  const passes: number[] = [];
+  let entities = 0;
+  for (let pass = 0; pass < PASSES; pass++) {
+    // One endpoint's state changes in place (an accept, a reject), as the emulator commits it.
+    const id = endpointIds[(pass * 7919) % endpointIds.length]!;
+    const row = endpoints.get(id)!;
+    endpoints.set(id, { ...row, value: { ...row.value, state: row.value.state === 'available' ? 'rejected' : 'available' } });
+    const started = process.hrtime.bigint();
+    const snapshot = assembly.update(rows, new Map([['endpoints', [id]]]), { down, nextTransitionAt: null }, new Date());
+    const diff = differ.diff(snapshot);
+    passes.push(Number(process.hrtime.bigint() - started) / 1e3);
+    if (diff?.changes.endpoints?.set.length !== 1) throw new Error(`a pass should send the one changed endpoint, sent ${diff?.changes.endpoints?.set.length ?? 0}`);
+    entities = snapshot.endpoints.length + snapshot.loadBalancers.length + snapshot.services.length + snapshot.networks.length + snapshot.securityGroups.length;
+  }
+  results.push({ n, rows: count, wholeMs: percentile(wholes, 0.5), passP50: percentile(passes, 0.5), passP95: percentile(passes, 0.95), entities });
+}
+
+console.log(
+  table(
+    ['projects', 'rows', 'entities', 'build from every row, ms (reference)', 'pass after one change, p50 µs', 'p95 µs'],
+    results.map((r) => [String(r.n), String(r.rows), String(r.entities), r.wholeMs.toFixed(1), r.passP50.toFixed(0), r.passP95.toFixed(0)]),
+  ),
+);
+const first = results[0]!;
+const last = results[results.length - 1]!;
+const ratio = last.passP50 / first.passP50;
+console.log(
+  `pass p50 at N=${last.n} against N=${first.n}: ${ratio.toFixed(2)}× (target ≤ ${FLAT_RATIO}×, flat in N): ${verdict(ratio <= FLAT_RATIO)}; ` +
+    `a pass at N=${last.n} is ${((last.wholeMs * 1000) / last.passP50).toFixed(0)}× cheaper than building from every row`,
+);
