@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loopbackRanges } from '../common/loopback.js';
 import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
+import { SnapshotAssembler, SnapshotDiffer } from '../dataplane-host/snapshot-diff.js';
 import { SnapshotAssembly } from './snapshot.js';
 import { PICTURE_TABLES, type PictureRows, type PictureTableName, type ReadRow } from './store/picture-rows.repository.js';
 
@@ -275,7 +276,11 @@ for (const seed of [1, 2, 3, 4, 5]) {
     const world = new World(random(seed));
     const now = new Date(1_000_000);
     const assembly = new SnapshotAssembly(range);
-    assembly.update(world.view(), 'all', { down: world.down, nextTransitionAt: null }, now);
+    const first = assembly.update(world.view(), 'all', { down: world.down, nextTransitionAt: null }, now);
+    // The data plane's side: the differ sends what changed, the worker's assembler rebuilds the picture from it.
+    const differ = new SnapshotDiffer();
+    differ.diff(first);
+    const worker = new SnapshotAssembler(first);
     for (let step = 0; step < 600; step++) {
       const changes = new Map<PictureTableName, string[]>();
       // One to three changes a pass, as a pass gathers what was committed since the last one.
@@ -286,7 +291,11 @@ for (const seed of [1, 2, 3, 4, 5]) {
       if (world.pick([false, false, false, false, false, false, false, false, false, true])) world.changeDown();
       const followed = assembly.update(world.view(), changes, { down: world.down, nextTransitionAt: null }, now);
       const whole = new SnapshotAssembly(range).update(world.view(), 'all', { down: world.down, nextTransitionAt: null }, now);
-      assert.deepEqual(comparable(followed), comparable(whole), `after step ${step} (${[...changes].map(([name, keys]) => `${name} ${keys.join(',')}`).join('; ')})`);
+      const what = `after step ${step} (${[...changes].map(([name, keys]) => `${name} ${keys.join(',')}`).join('; ')})`;
+      assert.deepEqual(comparable(followed), comparable(whole), what);
+      const diff = differ.diff(followed);
+      if (diff) worker.apply(diff);
+      assert.deepEqual(comparable(worker.latest), comparable(followed), `the data-plane worker's picture ${what}`);
     }
   });
 }

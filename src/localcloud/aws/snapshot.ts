@@ -1,6 +1,7 @@
 import { findRegion } from './geography.js';
 import { cidrContainsAddress, parseCidr, parseIpv4 } from '../common/ipv4.js';
 import { loopbackAddress, loopbackOctet, type LoopbackRange } from '../common/loopback.js';
+import { EntityList } from '../common/entity-list.js';
 import { Links } from '../common/links.js';
 import type { NetworkInterface, SecurityGroupRule, Vpc } from './model.js';
 import type { PictureChanges, PictureRows, PictureTableName } from './store/picture-rows.repository.js';
@@ -56,6 +57,8 @@ export class SnapshotAssembly {
   /** VPC endpoint → its endpoint service. */
   private readonly endpointService = new Links();
   private down: ReadonlySet<string> | undefined;
+  /** Each collection's list in its rows' order (entity-list.ts). */
+  private lists = SnapshotAssembly.emptyLists();
   private last: Omit<DataPlaneSnapshot, 'takenAt' | 'nextTransitionAt'> = { networks: [], securityGroups: [], loadBalancers: [], services: [], endpoints: [], reach: [] };
 
   constructor(private readonly range: LoopbackRange) {}
@@ -137,16 +140,26 @@ export class SnapshotAssembly {
     }
 
     const next = { ...this.last };
-    if (rebuildAll(this.loadBalancers, dirty.loadBalancer, (arn) => this.loadBalancer(rows, arn))) {
-      next.loadBalancers = inRowOrder(rows.loadBalancers, this.loadBalancers);
-    }
-    if (rebuildAll(this.services, dirty.service, (id) => this.service(rows, id))) next.services = inRowOrder(rows.services, this.services);
-    if (rebuildAll(this.endpoints, dirty.endpoint, (id) => this.endpoint(rows, id))) next.endpoints = inRowOrder(rows.endpoints, this.endpoints);
-    if (rebuildAll(this.securityGroups, dirty.securityGroup, (id) => this.securityGroup(rows, id))) {
-      next.securityGroups = inRowOrder(rows.securityGroups, this.securityGroups);
-    }
-    if (rebuildAll(this.networks, dirty.network, (id) => this.network(rows, id))) {
-      next.networks = [...inRowOrder(rows.vpcs, this.networks), ...inRowOrder(rows.onPremises, this.networks)];
+    const refresh = <T>(entities: Map<string, T>, keys: ReadonlySet<string>, build: (key: string) => T | undefined) => {
+      for (const key of keys) rebuild(entities, key, () => build(key));
+    };
+    refresh(this.loadBalancers, dirty.loadBalancer, (arn) => this.loadBalancer(rows, arn));
+    refresh(this.services, dirty.service, (id) => this.service(rows, id));
+    refresh(this.endpoints, dirty.endpoint, (id) => this.endpoint(rows, id));
+    refresh(this.securityGroups, dirty.securityGroup, (id) => this.securityGroup(rows, id));
+    refresh(this.networks, dirty.network, (id) => this.network(rows, id));
+    const lists = this.lists;
+    const bring = <T>(list: EntityList<T>, table: ReadonlyMap<string, { readonly seq: number | null }>, entities: ReadonlyMap<string, T>, keys: ReadonlySet<string>) =>
+      all ? list.rebuild(table, entities) : list.update(table, entities, keys);
+    if (bring(lists.loadBalancers, rows.loadBalancers, this.loadBalancers, dirty.loadBalancer)) next.loadBalancers = lists.loadBalancers.list;
+    if (bring(lists.services, rows.services, this.services, dirty.service)) next.services = lists.services.list;
+    if (bring(lists.endpoints, rows.endpoints, this.endpoints, dirty.endpoint)) next.endpoints = lists.endpoints.list;
+    if (bring(lists.securityGroups, rows.securityGroups, this.securityGroups, dirty.securityGroup)) next.securityGroups = lists.securityGroups.list;
+    const vpcsChanged = bring(lists.vpcs, rows.vpcs, this.networks, dirty.network);
+    const onPremisesChanged = bring(lists.onPremises, rows.onPremises, this.networks, dirty.network);
+    if (vpcsChanged || onPremisesChanged) {
+      // VPCs, then on-premises networks; with none of those, the VPCs' own list (and its noted edit).
+      next.networks = lists.onPremises.list.length === 0 ? lists.vpcs.list : [...lists.vpcs.list, ...lists.onPremises.list];
     }
     const reach = buildReach(rows, now);
     if (!sameJson(reach, this.last.reach ?? [])) next.reach = reach;
@@ -158,6 +171,18 @@ export class SnapshotAssembly {
     for (const map of [this.networks, this.securityGroups, this.targetGroups, this.loadBalancers, this.services, this.endpoints]) map.clear();
     for (const links of [this.interfaceLinks, this.targetGroupVpc, this.listenerTargets, this.serviceLoadBalancers, this.endpointService]) links.clear();
     this.down = undefined;
+    this.lists = SnapshotAssembly.emptyLists();
+  }
+
+  private static emptyLists() {
+    return {
+      vpcs: new EntityList<SnapshotNetwork>(),
+      onPremises: new EntityList<SnapshotNetwork>(),
+      securityGroups: new EntityList<SnapshotSecurityGroup>(),
+      loadBalancers: new EntityList<SnapshotLoadBalancer>(),
+      services: new EntityList<SnapshotService>(),
+      endpoints: new EntityList<SnapshotEndpoint>(),
+    };
   }
 
   private loopback(rows: PictureRows, vpcId: string, ip: string): string {
@@ -330,27 +355,6 @@ function rebuild<T>(entities: Map<string, T>, key: string, build: () => T | unde
   const entity = build();
   if (entity === undefined) entities.delete(key);
   else entities.set(key, entity);
-}
-
-/** Rebuilds each key's entity; whether there was any. */
-function rebuildAll<T>(entities: Map<string, T>, keys: ReadonlySet<string>, build: (key: string) => T | undefined): boolean {
-  let any = false;
-  for (const key of keys) {
-    const before = entities.has(key);
-    rebuild(entities, key, () => build(key));
-    any ||= before || entities.has(key);
-  }
-  return any;
-}
-
-/** The entities of a table's rows, in the rows' order. */
-function inRowOrder<T>(rows: ReadonlyMap<string, unknown>, entities: ReadonlyMap<string, T>): T[] {
-  const list: T[] = [];
-  for (const key of rows.keys()) {
-    const entity = entities.get(key);
-    if (entity !== undefined) list.push(entity);
-  }
-  return list;
 }
 
 /** Whether two small lists have the same JSON (reach is rebuilt on every pass: it depends on `now`). */

@@ -220,3 +220,27 @@ export interface SnapshotEndpoint {
   readonly dnsNames: readonly string[];
   readonly proxyTlv: SnapshotProxyTlv;
 }
+
+/**
+ * How a source made one collection's list from its previous list, when it can say so: the
+ * previous list with the entities `changed` in place of those with the same keys, then `added`
+ * after the rest, nothing removed or moved. A differ that compared `from` last then needs to look
+ * at those entities only. Kept beside the list, not in it, so a snapshot stays plain data.
+ */
+export interface ListEdit {
+  readonly from: readonly unknown[];
+  readonly changed: readonly unknown[];
+  readonly added: readonly unknown[];
+}
+
+const listEdits = new WeakMap<readonly unknown[], ListEdit>();
+
+/** Notes how `list` was made (see ListEdit). The list must not change afterwards. */
+export function noteListEdit(list: readonly unknown[], edit: ListEdit): void {
+  listEdits.set(list, edit);
+}
+
+/** How `list` was made from an earlier list, if its source noted it. */
+export function listEditOf(list: readonly unknown[]): ListEdit | undefined {
+  return listEdits.get(list);
+}

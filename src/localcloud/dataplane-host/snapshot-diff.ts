@@ -1,4 +1,4 @@
-import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
+import { listEditOf, type DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 
 /**
  * What changed between two data-plane snapshots, so the main thread posts the data-plane worker
@@ -92,11 +92,31 @@ export class SnapshotDiffer {
     for (const collection of COLLECTIONS) {
       const list = snapshot[collection];
       if (list !== undefined && this.lastLists.get(collection) === list) continue;
+      const edit = list && listEditOf(list);
+      const compared = this.lastLists.get(collection);
       this.lastLists.set(collection, list);
       let texts = this.last.get(collection);
       if (!texts) this.last.set(collection, (texts = new Map<string, string>()));
       let objects = this.lastItems.get(collection);
       if (!objects) this.lastItems.set(collection, (objects = new Map<string, unknown>()));
+      if (edit && compared !== undefined && edit.from === compared) {
+        // The source says how this list was made from the one compared last: look at those entities only.
+        const keyOf = KEYS[collection] as (entity: unknown) => string;
+        const set: Array<readonly [string, unknown]> = [];
+        for (const item of [...edit.changed, ...edit.added]) {
+          const key = keyOf(item);
+          objects.set(key, item);
+          const text = JSON.stringify(item);
+          if (texts.get(key) === text) continue;
+          set.push([key, item]);
+          texts.set(key, text);
+        }
+        if (set.length > 0) {
+          changes[collection] = { set, remove: [] };
+          changed = true;
+        }
+        continue;
+      }
       const items = keyed(collection, snapshot);
       const present = new Set<string>();
       const set: Array<readonly [string, unknown]> = [];
