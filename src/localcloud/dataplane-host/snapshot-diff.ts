@@ -73,7 +73,7 @@ export class SnapshotDiffer {
   /**
    * Per collection: each key's entity object in the last snapshot. The same object again is
    * unchanged (snapshots are never mutated), so its JSON is not made again: a source that keeps
-   * unchanged entities' identity (entity-memo.ts) costs the differ only what changed.
+   * unchanged entities' identity (aws/snapshot.ts) costs the differ only what changed.
    */
   private readonly lastItems = new Map<Collection, Map<string, unknown>>();
   /**
