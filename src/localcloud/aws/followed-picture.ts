@@ -60,7 +60,8 @@ export class FollowedPicture {
     this.cursor = read.inputs.newest;
     const raw = read.inputs.settings.get(ZONES_DOWN);
     if (raw !== this.down.raw) this.down = { raw, zones: parseZonesDown(raw) };
-    if (this.assembly === undefined || read.whole) this.assembly = new SnapshotAssembly(range);
+    // A whole read (`'all'`) starts the assembly over.
+    this.assembly ??= new SnapshotAssembly(range);
     const changes = read.whole ? 'all' : new Map(Array.from(read.tables, ([name, { keys }]) => [name, keys ?? []]));
     return this.assembly.update(this.view(), changes, { down: this.down.zones, nextTransitionAt: read.inputs.firstDueAt }, now());
   }
