@@ -14,7 +14,7 @@ import { ConsoleSessions } from './app/console-sessions.service.js';
 import { describeConfig, type PrivlinkConfig } from './config/config.js';
 import { nodeDatabaseUser } from './app/node-users.js';
 import { nodeHorizon } from './app/node-horizons.js';
-import { publicAccessList, publicRoutes } from './app/public-path.js';
+import { PUBLIC_ROUTE_TABLES, publicAccessList, publicRoutes } from './app/public-path.js';
 import { privateDnsAnswer } from './app/private-dns-zone.js';
 import { appTrafficAccess } from './app/appservices-traffic.js';
 import { createLocalCloudAws, ensureSharedLocalCloudAccount, type LocalCloudAws } from './localcloud/aws/local-cloud-aws.js';
@@ -210,6 +210,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         accessList: (projectId) => publicAccessList(repositories(store.db), projectId),
       },
       writes: store.writes,
+      publicRouteWrites: store.writes.scope(PUBLIC_ROUTE_TABLES),
       onSnapshot: (snapshot) => {
         // Tests of the connection-notification path turn this off (config.testing).
         if (!config.testing.localCloudAnnouncements) return;

@@ -42,6 +42,18 @@ export class ClustersRepository {
     return rows.map(toCluster);
   }
 
+  /** Every cluster that has allocated ports (the public gateway's deployments), in one statement. */
+  async listHavingPorts(): Promise<ClusterRecord[]> {
+    const rows = await this.db
+      .selectFrom('clusters')
+      .selectAll()
+      .where('id', 'in', (eb) => eb.selectFrom('port_allocations').select('cluster_id'))
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toCluster);
+  }
+
   async listIds(): Promise<string[]> {
     return (await this.db.selectFrom('clusters').select('id').execute()).map((row) => row.id);
   }

@@ -83,6 +83,21 @@ export class IdentityRepository {
     return rows.map(toProject);
   }
 
+  /** The projects of these ids that exist, by id (read a thousand ids per statement). */
+  async findProjects(ids: readonly string[]): Promise<Map<string, Project>> {
+    const out = new Map<string, Project>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 1000) {
+      const rows = await this.db
+        .selectFrom('projects')
+        .selectAll()
+        .where('id', 'in', unique.slice(i, i + 1000))
+        .execute();
+      for (const row of rows) out.set(row.id, toProject(row));
+    }
+    return out;
+  }
+
   async findProjectByHostSuffix(suffix: string): Promise<Project | undefined> {
     const row = await this.db.selectFrom('projects').selectAll().where('host_suffix', '=', suffix).executeTakeFirst();
     return row && toProject(row);

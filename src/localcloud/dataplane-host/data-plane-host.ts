@@ -31,7 +31,7 @@ import { WorkerWatchdog } from './worker-watchdog.js';
 export interface DataPlaneHostOptions {
   readonly dns: { readonly address: string; readonly port: number; readonly ttl: number };
   /** With the local cloud: the gateway follows `source`, the CA lives in `dataDir`. Null: private DNS only. */
-  readonly localCloud: { readonly source: SnapshotSource; readonly dataDir: string } | null;
+  readonly localCloud: { readonly source: SnapshotSource; readonly dataDir: string; readonly publicGatewayPollMs?: number } | null;
   /** The store lookups the worker asks for, run on the main thread. */
   readonly lookups: {
     dnsRecords(name: string, type: string, addresses: EndpointAddressBook): Promise<PrivateDnsAnswer | PrivateDnsRecord[] | undefined>;
@@ -47,6 +47,12 @@ export interface DataPlaneHostOptions {
   };
   /** The store's write counter: cached answers in the worker are dropped when it moves. */
   readonly writes: { readonly value: number };
+  /**
+   * A counter that moves when the tables the public routes are read from are written (absent:
+   * `writes`): only then does the worker's public gateway ask for its whole list of routes again
+   * (besides its own slow poll, which sees other replicas' writes).
+   */
+  readonly publicRouteWrites?: { readonly value: number };
   readonly log: Logger;
   /**
    * Called on the main thread with each local-cloud snapshot that differs from the last (the
@@ -98,11 +104,13 @@ export class DataPlaneHost implements EndpointAddressBook {
   private restartTimer: NodeJS.Timeout | undefined;
   private invalidator: NodeJS.Timeout | undefined;
   private seenWrites: number;
+  private seenRouteWrites: number;
   private readonly watchdog: WorkerWatchdog;
 
   private constructor(private readonly options: DataPlaneHostOptions) {
     this.bounds = options.bounds ?? DEFAULT_LOOKUP_BOUNDS;
     this.seenWrites = options.writes.value;
+    this.seenRouteWrites = (options.publicRouteWrites ?? options.writes).value;
     this.feed = options.localCloud
       ? new SnapshotFeed(
           options.localCloud.source,
@@ -277,7 +285,10 @@ export class DataPlaneHost implements EndpointAddressBook {
   private spawn(): Promise<Worker> {
     const config: DataPlaneWorkerConfig = {
       dns: { ...this.options.dns, port: this.dnsPortBound || this.options.dns.port },
-      localCloud: this.options.localCloud && this.feed?.latest ? { dataDir: this.options.localCloud.dataDir, snapshot: this.feed.latest } : null,
+      localCloud:
+        this.options.localCloud && this.feed?.latest
+          ? { dataDir: this.options.localCloud.dataDir, snapshot: this.feed.latest, publicGatewayPollMs: this.options.localCloud.publicGatewayPollMs }
+          : null,
       logLevel: this.options.logLevel,
       bounds: this.bounds,
     };
@@ -397,7 +408,10 @@ export class DataPlaneHost implements EndpointAddressBook {
     const writes = this.options.writes.value;
     if (writes === this.seenWrites) return;
     this.seenWrites = writes;
-    this.postToReady({ type: 'invalidate' });
+    const routeWrites = (this.options.publicRouteWrites ?? this.options.writes).value;
+    const publicRoutes = routeWrites !== this.seenRouteWrites;
+    this.seenRouteWrites = routeWrites;
+    this.postToReady({ type: 'invalidate', publicRoutes });
   }
 }
 

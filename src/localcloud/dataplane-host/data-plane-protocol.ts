@@ -27,6 +27,8 @@ export interface DataPlaneWorkerConfig {
     readonly dataDir: string;
     /** The local cloud's state when the worker starts; later ones come as `snapshot` messages. */
     readonly snapshot: DataPlaneSnapshot;
+    /** How often the public gateway asks for its routes besides the writes that may change them (ms; default 5000). */
+    readonly publicGatewayPollMs?: number;
   } | null;
   /** The worker drops log records below this level before posting them. */
   readonly logLevel: LogLevel;
@@ -134,8 +136,12 @@ export type ToWorker =
   | { readonly type: 'snapshot'; readonly snapshot: DataPlaneSnapshot }
   /** The local cloud changed: what changed since the last `snapshot` or `snapshot-diff` posted. */
   | { readonly type: 'snapshot-diff'; readonly diff: SnapshotDiff }
-  /** Stored state changed: cached lookup answers are dropped (a posted snapshot drops them too). */
-  | { readonly type: 'invalidate' }
+  /**
+   * Stored state changed: cached lookup answers are dropped (a posted snapshot drops them too);
+   * with `publicRoutes`, a table the public gateway's routes are read from was written, and the
+   * gateway asks for them again at once.
+   */
+  | { readonly type: 'invalidate'; readonly publicRoutes: boolean }
   /** Run a runtime call; answered by `call-result` with the same id. */
   | { readonly type: 'call'; readonly id: number; readonly call: RuntimeCall }
   /**

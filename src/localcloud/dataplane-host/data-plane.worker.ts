@@ -70,7 +70,6 @@ port.on('message', (message: ToWorker) => {
       horizons.clear();
       users.clear();
       appAccess.clear();
-      publicRoutes.clear();
       accessLists.clear();
       if (message.type === 'snapshot') snapshots?.post(message.snapshot);
       else snapshots?.apply(message.diff);
@@ -80,10 +79,12 @@ port.on('message', (message: ToWorker) => {
       horizons.clear();
       users.clear();
       appAccess.clear();
-      publicRoutes.clear();
       accessLists.clear();
-      // Port allocations or clusters may have changed: the public gateway's listeners follow.
-      void publicGateway?.refresh();
+      if (message.publicRoutes) {
+        // Port allocations or clusters may have changed: the public gateway's listeners follow.
+        publicRoutes.clear();
+        void publicGateway?.refresh();
+      }
       break;
     case 'lookup-result':
       questions.settle(message.id, message.ok ? { ok: true, value: { value: message.value, cacheable: message.cacheable } } : message);
@@ -139,6 +140,7 @@ async function start(): Promise<void> {
       target: (clusterId, targetName) => nodes.addressOf(clusterId, targetName),
       log: log.child({ component: 'public-gateway' }),
       observer: counters,
+      ...(config.localCloud.publicGatewayPollMs ? { pollMs: config.localCloud.publicGatewayPollMs } : {}),
     });
     await publicGateway.start();
   }

@@ -18,9 +18,14 @@ export async function ownTargetGroup(ctx: ActionContext, arn: string): Promise<T
   return group;
 }
 
-/** The load balancers whose listeners forward to the group. */
-async function loadBalancersOf(ctx: ActionContext, group: TargetGroup): Promise<string[]> {
-  return [...new Set((await ctx.repos.loadBalancers.listenersUsingTargetGroup(group.arn)).map((l) => l.loadBalancerArn))];
+/** The load balancers whose listeners forward to each group (read in one statement for a page of groups). */
+async function loadBalancersOf(ctx: ActionContext, groups: readonly TargetGroup[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(groups.map((g) => [g.arn, []]));
+  for (const listener of await ctx.repos.loadBalancers.listenersUsingTargetGroups(groups.map((g) => g.arn))) {
+    const arns = out.get(listener.targetGroupArn)!;
+    if (!arns.includes(listener.loadBalancerArn)) arns.push(listener.loadBalancerArn);
+  }
+  return out;
 }
 
 /** NLB target group attributes and AWS's defaults for a TCP group. */
@@ -126,8 +131,8 @@ export async function describeTargetGroups(ctx: ActionContext): Promise<Xml> {
     groups = groups.filter((g) => names.includes(g.name));
   }
   const { page, nextMarker } = paginateMarker(groups, ctx.params);
-  const items: Xml[] = [];
-  for (const group of page) items.push(renderTargetGroup(group, await loadBalancersOf(ctx, group)));
+  const balancers = await loadBalancersOf(ctx, page);
+  const items = page.map((group) => renderTargetGroup(group, balancers.get(group.arn)!));
   return xml(
     members('TargetGroups', items, (x) => x),
     nextMarker,

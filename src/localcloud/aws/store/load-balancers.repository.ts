@@ -160,7 +160,13 @@ export class LoadBalancersRepository {
   }
 
   async listenersUsingTargetGroup(targetGroupArn: string): Promise<Listener[]> {
-    return (await this.db.selectFrom('lc_listeners').selectAll().where('target_group_arn', '=', targetGroupArn).execute()).map(toListener);
+    return this.listenersUsingTargetGroups([targetGroupArn]);
+  }
+
+  /** The listeners forwarding to any of these target groups, in one statement. */
+  async listenersUsingTargetGroups(targetGroupArns: readonly string[]): Promise<Listener[]> {
+    if (targetGroupArns.length === 0) return [];
+    return (await this.db.selectFrom('lc_listeners').selectAll().where('target_group_arn', 'in', targetGroupArns).orderBy('seq').execute()).map(toListener);
   }
 
   async insertListener(listener: Insert<Listener>): Promise<void> {
