@@ -5,6 +5,7 @@ import * as serviceQuotas from './0002-service-quotas.js';
 import * as vpcPeering from './0003-vpc-peering.js';
 import * as connectionNotifications from './0004-connection-notifications.js';
 import * as dataPlaneChanges from './0005-data-plane-changes.js';
+import * as lookupIndexes from './0006-lookup-indexes.js';
 
 /**
  * The AWS emulation's own migrations: tracked in `lc_migration` (lock `lc_migration_lock`), the
@@ -18,6 +19,7 @@ export const AWS_EMULATOR_MIGRATIONS: EmulatorMigrations = {
     '0003-vpc-peering': vpcPeering,
     '0004-connection-notifications': connectionNotifications,
     '0005-data-plane-changes': dataPlaneChanges,
+    '0006-lookup-indexes': lookupIndexes,
   },
   migrationTableName: 'lc_migration',
   migrationLockTableName: 'lc_migration_lock',
