@@ -70,7 +70,7 @@ const concurrency = process.env.PRIVLINK_TEST_CONCURRENCY ?? '3';
 // seconds of CPU to pay back (queries run about 7 % slower, starts use half the CPU). Test
 // processes pass it on to the server and CLI processes they start (test/support/server-process.ts).
 const NODE_FLAGS = ['--liftoff-only'];
-const totals = { pass: 0, fail: 0, skipped: 0 };
+const totals = { pass: 0, fail: 0, cancelled: 0, skipped: 0 };
 const fileTimes = {};
 let failed = false;
 for (const [batch, level] of [
@@ -97,8 +97,9 @@ if (slowest.length > 0) {
   for (const [file, ms] of slowest) console.log(`  ${(ms / 1000).toFixed(1).padStart(7)} s  ${relative(root, file)}`);
 }
 // One closing line for the whole run (both batches).
-console.log(`\ntests: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
-process.exit(failed || totals.fail > 0 ? 1 : 0);
+// A cancelled test (its promise never settled, or its file died) did not pass: it counts as failed.
+console.log(`\ntests: ${totals.pass} passed, ${totals.fail + totals.cancelled} failed, ${totals.skipped} skipped`);
+process.exit(failed || totals.fail + totals.cancelled > 0 ? 1 : 0);
 
 /** Runs one batch with Node's test runner, echoing its output and adding up its summary. */
 function runBatch(batch, level) {
@@ -117,7 +118,7 @@ function runBatch(batch, level) {
     let line = '';
     const seen = {};
     const read = (text) => {
-      const match = /^ℹ (pass|fail|skipped) (\d+)$/.exec(text.trim());
+      const match = /^ℹ (pass|fail|cancelled|skipped) (\d+)$/.exec(text.trim());
       if (match) seen[match[1]] = Number(match[2]); // the runner's summary of this batch
     };
     child.stdout.on('data', (chunk) => {

@@ -35,3 +35,24 @@ test('a failed pass is reported and later passes still run; after stop nothing r
   await runner.run();
   assert.equal(passes, 2);
 });
+
+test('with a minimum gap, passes start that far apart and calls meanwhile make one pass; stop cancels a waiting pass', async () => {
+  const starts: number[] = [];
+  const runner = new CoalescedPass(
+    async () => {
+      starts.push(Date.now());
+    },
+    assert.fail,
+    200,
+  );
+  await runner.run();
+  await Promise.all([runner.run(), runner.run(), runner.run()]);
+  assert.equal(starts.length, 2, 'the calls during the gap made one pass');
+  assert.ok(starts[1]! - starts[0]! >= 195, `the second pass started ${starts[1]! - starts[0]!} ms after the first`);
+  const waiting = runner.run();
+  const stoppedAt = Date.now();
+  await runner.stop();
+  await waiting;
+  assert.ok(Date.now() - stoppedAt < 150, 'stop did not wait out the gap');
+  assert.equal(starts.length, 2, 'the pass waiting for its gap did not run');
+});

@@ -33,6 +33,12 @@ export interface PublicGatewayOptions {
   readonly observer?: GatewayObserver;
   /** Passes also run this often (ms), besides `refresh()` (store writes call it). Default 5000. */
   readonly pollMs?: number;
+  /**
+   * A pass starts at least this long (ms) after the previous one started; calls meanwhile make one
+   * pass then. Each pass reads every route, so a stream of writes must not read them back to back.
+   * Default 1000.
+   */
+  readonly minPassGapMs?: number;
 }
 
 /**
@@ -51,12 +57,14 @@ export class PublicGateway {
   private readonly listeners: TcpListenerSet;
   private readonly forwarder: TcpForwarder;
   private poll: NodeJS.Timeout | undefined;
-  private readonly passes = new CoalescedPass(
-    () => this.pass(),
-    (error) => this.options.log.warn('public gateway pass failed', { error: error.message }),
-  );
+  private readonly passes: CoalescedPass;
 
   constructor(private readonly options: PublicGatewayOptions) {
+    this.passes = new CoalescedPass(
+      () => this.pass(),
+      (error) => this.options.log.warn('public gateway pass failed', { error: error.message }),
+      options.minPassGapMs ?? 1000,
+    );
     const observer = options.observer;
     this.forwarder = new TcpForwarder(observer ? { onClose: (_connection, end) => observer.closed(end.bytesFromClient, end.bytesFromUpstream) } : {});
     this.listeners = new TcpListenerSet({
