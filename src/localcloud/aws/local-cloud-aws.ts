@@ -12,7 +12,6 @@ import { accessKeyId, accountId, secretAccessKey } from './ids.js';
 import { advanceDueRows, DueSteps, nextDueAt } from './lazy-transitions.js';
 import { loopbackRanges } from '../common/loopback.js';
 import { answerQuery, type PipelineOptions } from './request-pipeline.js';
-import { EMULATOR_LOCK_KEYS, takeEmulatorLock } from '../common/emulator-lock.js';
 import { repositories } from './store/repositories.js';
 import { migrateLocalCloud } from './store/migrations/index.js';
 import { inLocalCloudTransaction, localCloudDb, readLocalCloud } from './store/schema.js';
@@ -273,7 +272,6 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
       const due = await nextDueAt(repositories(db));
       if (due && due.getTime() <= now().getTime()) {
         advanced = await inLocalCloudTransaction(store, async (trx) => {
-          await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
           const repos = repositories(trx);
           dueSteps.forget();
           return advanceDueRows(repos, now(), (await readSettings(repos.control)).delays);

@@ -17,7 +17,6 @@ import type { StoredFault } from '../common/faults.js';
 import { QueryParams } from './query-params.js';
 import type { ControlRepository } from './store/control.repository.js';
 import { inLocalCloudTransaction, localCloudDb, readLocalCloud } from './store/schema.js';
-import { EMULATOR_LOCK_KEYS, takeEmulatorLock } from '../common/emulator-lock.js';
 import { repositories } from './store/repositories.js';
 import type { SignedRequest } from './sigv4.js';
 
@@ -160,7 +159,6 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
     let body = read?.body;
     while (body === undefined) {
       const done = await inLocalCloudTransaction(options.store, async (trx) => {
-        await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
         const repos = repositories(trx);
         const now = options.now();
         // Under the lock, in one query: the fault switch, the settings (they change only through

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
 import { LocalCertificateAuthority } from '../dataplane/certificates.js';
 import { advanceDue } from './advance.js';
@@ -9,8 +8,8 @@ import { applyAzureDelays, parseAzureDelays, type AzureDelayPreset, type AzureDe
 import { answerAzure, DELAYS_SETTING, type AzurePipelineOptions } from './request-pipeline.js';
 import type { AzureAccount, StoredAzureFault } from './store/control.repository.js';
 import { migrateLocalCloudAzure } from './store/migrations/index.js';
-import { azureRepositories, takeAzureLock } from './store/repositories.js';
-import { azureDb, type AzureSchema } from './store/schema.js';
+import { azureRepositories, inAzureTransaction } from './store/repositories.js';
+import { azureDb } from './store/schema.js';
 import { buildView } from './view.js';
 import { parseUsageLimits, USAGE_LIMITS_SETTING, withUsageLimit } from './network-usages.js';
 import type { AzureView } from './view-model.js';
@@ -211,9 +210,7 @@ export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Pr
     },
     async view() {
       let advanced = false;
-      const result = await store.transaction(async (raw) => {
-        const trx = raw as unknown as Transaction<AzureSchema>;
-        await takeAzureLock(trx);
+      const result = await inAzureTransaction(store, async (trx) => {
         const repos = azureRepositories(trx);
         const at = now();
         const delays = parseAzureDelays(await repos.control.getSetting(DELAYS_SETTING));

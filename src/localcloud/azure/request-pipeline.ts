@@ -1,4 +1,3 @@
-import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
 import { advanceDue } from './advance.js';
 import { checkApiVersion } from './api-versions.js';
@@ -17,8 +16,8 @@ import { optString, parseBody } from './request-body.js';
 import { isVisible } from './kinds/private-endpoints.kind.js';
 import { answerResourceGroup } from './resource-groups.handler.js';
 import type { AzureAccount } from './store/control.repository.js';
-import { azureRepositories, takeAzureLock } from './store/repositories.js';
-import { azureDb, type AzureSchema, type JsonObject } from './store/schema.js';
+import { azureRepositories, inAzureTransaction } from './store/repositories.js';
+import { azureDb, type JsonObject } from './store/schema.js';
 
 /** Setting key of the stored delays (JSON of AzureDelays). */
 export const DELAYS_SETTING = 'delays';
@@ -126,9 +125,7 @@ export async function answerAzure(options: AzurePipelineOptions, request: ArmReq
     const body = method === 'PUT' || method === 'PATCH' || method === 'POST' ? parseBody(request.body) : {};
 
     let advanced = false;
-    const answer = await options.store.transaction(async (raw) => {
-      const trx = raw as unknown as Transaction<AzureSchema>;
-      await takeAzureLock(trx);
+    const answer = await inAzureTransaction(options.store, async (trx) => {
       const trxRepos = azureRepositories(trx);
       const ctx: HandlerContext = {
         repos: trxRepos,

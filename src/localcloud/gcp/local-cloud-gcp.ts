@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
 import { toStoredFault, type FaultSpec } from '../common/faults.js';
 import type { GcpQuotas } from './compute-context.js';
@@ -10,8 +9,8 @@ import { answerCompute, DELAYS_SETTING, type GcpPipelineOptions } from './reques
 import { newProject, serviceAccountKey, type GcpProject } from './service-accounts.js';
 import type { ProjectRole } from './store/control.repository.js';
 import { migrateLocalCloudGcp } from './store/migrations/index.js';
-import { gcpRepositories, takeGcpLock } from './store/repositories.js';
-import { gcpDb, type GcpSchema } from './store/schema.js';
+import { gcpRepositories, inGcpTransaction } from './store/repositories.js';
+import { gcpDb } from './store/schema.js';
 import { buildView } from './view.js';
 import type { GcpView } from './view-model.js';
 import { EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
@@ -188,9 +187,7 @@ export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promis
       await control.setFault(method, stored.fault, stored.times);
     },
     async view() {
-      return store.transaction(async (raw) => {
-        const trx = raw as unknown as Transaction<GcpSchema>;
-        await takeGcpLock(trx);
+      return inGcpTransaction(store, async (trx) => {
         return buildView(gcpRepositories(trx), now());
       });
     },

@@ -13,7 +13,7 @@ import { answerProject, answerRegion } from './project-region.handler.js';
 import { answerResource } from './resources.handler.js';
 import { kindFor } from './resources/registry.js';
 import type { StoredProject } from './store/control.repository.js';
-import { gcpRepositories, takeGcpLock } from './store/repositories.js';
+import { gcpRepositories, inGcpTransaction } from './store/repositories.js';
 import { gcpDb, type GcpSchema, type JsonObject } from './store/schema.js';
 
 /** Setting key of the stored delays (JSON of GcpDelays). */
@@ -138,9 +138,7 @@ async function transact(
   work: (ctx: ComputeContext) => Promise<ComputeAnswer>,
 ): Promise<ComputeAnswer> {
   let wrote = false;
-  const answer = await options.store.transaction(async (raw) => {
-    const trx = raw as unknown as Transaction<GcpSchema>;
-    await takeGcpLock(trx);
+  const answer = await inGcpTransaction(options.store, async (trx) => {
     const repos = gcpRepositories(trx);
     const now = options.now();
     const purged = await repos.resources.purgeGone(now);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../../store/database.js';
-import { EMULATOR_LOCK_KEYS, takeEmulatorLock } from '../../common/emulator-lock.js';
 import { SETTING } from '../emulator-settings.js';
 import { findRegion } from '../geography.js';
 import { requestId as newRequestId } from '../ids.js';
@@ -68,7 +67,6 @@ export async function answerServiceQuotas(store: Store, now: () => Date, request
       throw new QuotasError('SerializationException', 'The request body is not valid JSON');
     }
     const body = await inLocalCloudTransaction(store, async (trx) => {
-      await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
       const repos = repositories(trx);
       const approval = Number(await repos.control.getSetting(SETTING.quotaApprovalMs));
       return action({ repos, account, region, now: now(), input, approvalMs: Number.isFinite(approval) && approval >= 0 ? approval : DEFAULT_APPROVAL_MS });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../../store/database.js';
-import { EMULATOR_LOCK_KEYS, takeEmulatorLock } from '../../common/emulator-lock.js';
 import { requestId as newRequestId } from '../ids.js';
 import { authenticateMessaging, MessagingAuthError } from '../messaging-auth.js';
 import type { Account } from '../model.js';
@@ -148,7 +147,6 @@ export async function answerSns(store: Store, now: () => Date, request: SignedRe
     const handler = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (!handler) throw new SnsError('InvalidAction', `The action ${action} is not valid for this web service.`);
     const result = await inLocalCloudTransaction(store, async (trx) => {
-      await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
       return handler({ repos: repositories(trx), account, region, now: now(), params });
     });
     const resultXml = result.length === 0 ? `<${action}Result/>` : `<${action}Result>${result}</${action}Result>`;

@@ -1,6 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Store } from '../../../store/database.js';
-import { EMULATOR_LOCK_KEYS, takeEmulatorLock } from '../../common/emulator-lock.js';
 import { requestId as newRequestId } from '../ids.js';
 import { authenticateMessaging, MessagingAuthError } from '../messaging-auth.js';
 import type { Account } from '../model.js';
@@ -90,7 +89,6 @@ async function take(ctx: SqsContext, queue: SqsQueue, max: number, visibility: n
   // A cheap look first, so an idle long poll does not take the emulator lock every step.
   if ((await repositories(localCloudDb(ctx.store)).messaging.visibleMessages(queue.queueArn, ctx.now(), 1)).length === 0) return [];
   return inLocalCloudTransaction(ctx.store, async (trx) => {
-    await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
     const messaging = repositories(trx).messaging;
     const now = ctx.now();
     const taken: Array<SqsMessage & { receiptHandle: string }> = [];
@@ -111,7 +109,6 @@ const ACTIONS: Readonly<Record<string, SqsAction>> = {
     const attributes = (ctx.input.Attributes ?? {}) as Record<string, unknown>;
     const visibility = integer(attributes, 'VisibilityTimeout', 0, 43_200, 30);
     const queue = await inLocalCloudTransaction(ctx.store, async (trx) => {
-      await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
       const messaging = repositories(trx).messaging;
       const existing = await messaging.findQueue(ctx.account.accountId, ctx.region, name);
       if (existing) return existing;
@@ -146,7 +143,6 @@ const ACTIONS: Readonly<Record<string, SqsAction>> = {
     const now = ctx.now();
     const messageId = randomUUID();
     await inLocalCloudTransaction(ctx.store, async (trx) => {
-      await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.AWS);
       await repositories(trx).messaging.insertMessage({
         messageId,
         queueArn: queue.queueArn,

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
 import type { Schema } from '../../../store/schema.js';
+import { EMULATOR_LOCK_KEYS, inEmulatorTransaction } from '../../common/emulator-lock.js';
 
 /**
  * Row types of the `lc_*` tables (the AWS emulation's migrations, store/migrations). Timestamps are timestamptz
@@ -357,11 +358,12 @@ export function localCloudDb(store: Store): Kysely<LocalCloudDatabase> {
 }
 
 /**
- * Runs `work` in one transaction of the shared store (serialised on PGlite, like every store
- * transaction), typed for the lc_* tables. Call the emulator lock first inside it.
+ * Runs `work` in one transaction of the shared store under the AWS emulator's lock
+ * (inEmulatorTransaction: requests of this process queue in memory for it), typed for the lc_*
+ * tables.
  */
 export function inLocalCloudTransaction<T>(store: Store, work: (trx: Transaction<LocalCloudDatabase>) => Promise<T>): Promise<T> {
-  return store.transaction((trx) => work(trx.withTables<LocalCloudSchema>()));
+  return inEmulatorTransaction(store, EMULATOR_LOCK_KEYS.AWS, (trx) => work(trx.withTables<LocalCloudSchema>()));
 }
 
 /** Runs read-only `work` on a consistent picture of the local cloud's committed tables, without the emulator lock (Store.readConsistent). */

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
 import type { LoopbackRange } from '../../common/loopback.js';
 import { VNET_TYPE } from '../kinds/subnets.kind.js';
-import { azureRepositories, takeAzureLock } from './repositories.js';
+import { azureRepositories, inAzureTransaction } from './repositories.js';
 import type { AzureSchema } from './schema.js';
 
 /** Row of `lc_azure_loopback_slots` (migration 0002-loopback-slots). */
@@ -55,9 +55,7 @@ export class LoopbackSlotsRepository {
  * frees a live VNet's slot. Idempotent. Rejects when the store cannot be read or written.
  */
 export async function syncLoopbackSlots(store: Store, range: LoopbackRange): Promise<LoopbackSlots> {
-  return store.transaction(async (raw) => {
-    const trx = raw as unknown as Transaction<AzureSchema>;
-    await takeAzureLock(trx);
+  return inAzureTransaction(store, async (trx) => {
     const vnets = await azureRepositories(trx).resources.allOfType(VNET_TYPE);
     const slots = new LoopbackSlotsRepository(trx.withTables<LoopbackSlotsTables>());
     const live = new Set(vnets.map((v) => v.key));

@@ -1,9 +1,11 @@
-import { sql } from 'kysely';
+import type { Transaction } from 'kysely';
+import type { Store } from '../../../store/database.js';
+import { EMULATOR_LOCK_KEYS, inEmulatorTransaction } from '../../common/emulator-lock.js';
 import { AzureControlRepository } from './control.repository.js';
 import { OperationsRepository } from './operations.repository.js';
 import { ResourceGroupsRepository } from './resource-groups.repository.js';
 import { ResourcesRepository } from './resources.repository.js';
-import type { AzureExecutor } from './schema.js';
+import type { AzureExecutor, AzureSchema } from './schema.js';
 
 /** Every repository of the Azure emulation, bound to one executor (usually a transaction). */
 export interface AzureRepositories {
@@ -23,14 +25,11 @@ export function azureRepositories(db: AzureExecutor): AzureRepositories {
   };
 }
 
-/** Advisory lock key of the Azure emulation (the AWS emulation uses another). */
-const LOCK_KEY = 7_311_002;
-
 /**
- * Takes the Azure emulation's transaction-scoped advisory lock: every ARM request runs under it,
- * so processes sharing one PostgreSQL never interleave (IP allocation, operations in progress,
- * lazy transitions). Released at commit or rollback. Call first in a transaction.
+ * Runs `work` in one transaction of the store under the Azure emulation's lock
+ * (inEmulatorTransaction): every ARM request runs under it, so processes sharing one PostgreSQL
+ * never interleave (IP allocation, operations in progress, lazy transitions).
  */
-export async function takeAzureLock(trx: AzureExecutor): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${LOCK_KEY})`.execute(trx);
+export function inAzureTransaction<T>(store: Store, work: (trx: Transaction<AzureSchema>) => Promise<T>): Promise<T> {
+  return inEmulatorTransaction(store, EMULATOR_LOCK_KEYS.AZURE, (raw) => work(raw as unknown as Transaction<AzureSchema>));
 }

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
 import type { LoopbackRange } from '../../common/loopback.js';
 import { pathOf } from '../links.js';
-import { gcpRepositories, takeGcpLock } from './repositories.js';
+import { gcpRepositories, inGcpTransaction } from './repositories.js';
 import type { GcpSchema } from './schema.js';
 
 /** Row of `lc_gcp_loopback_slots` (migration 0002-loopback-slots). */
@@ -57,9 +57,7 @@ export class GcpLoopbackSlotsRepository {
  * when the store cannot be read or written.
  */
 export async function syncGcpLoopbackSlots(store: Store, range: LoopbackRange, now: Date): Promise<GcpLoopbackSlots> {
-  return store.transaction(async (raw) => {
-    const trx = raw as unknown as Transaction<GcpSchema>;
-    await takeGcpLock(trx);
+  return inGcpTransaction(store, async (trx) => {
     const subnets = (await gcpRepositories(trx).resources.live({ collection: 'subnetworks' }, now)).filter((s) => s.body.purpose !== 'PRIVATE_SERVICE_CONNECT');
     const slots = new GcpLoopbackSlotsRepository(trx.withTables<LoopbackSlotsTables>());
     const live = new Set(subnets.map(pathOf));

@@ -1,8 +1,10 @@
-import { EMULATOR_LOCK_KEYS, takeEmulatorLock } from '../../common/emulator-lock.js';
+import type { Transaction } from 'kysely';
+import type { Store } from '../../../store/database.js';
+import { EMULATOR_LOCK_KEYS, inEmulatorTransaction } from '../../common/emulator-lock.js';
 import { GcpControlRepository } from './control.repository.js';
 import { OperationsRepository } from './operations.repository.js';
 import { ResourcesRepository } from './resources.repository.js';
-import type { GcpExecutor } from './schema.js';
+import type { GcpExecutor, GcpSchema } from './schema.js';
 
 /** Every repository of the GCP emulation, bound to one executor (usually a transaction). */
 export interface GcpRepositories {
@@ -17,10 +19,10 @@ export function gcpRepositories(db: GcpExecutor): GcpRepositories {
 }
 
 /**
- * Takes the GCP emulation's transaction-scoped advisory lock: every Compute request runs under
- * it, so processes sharing one PostgreSQL never interleave (IP allocation, PSC connection ids,
- * request ids). Released at commit or rollback. Call first in a transaction.
+ * Runs `work` in one transaction of the store under the GCP emulation's lock (inEmulatorTransaction):
+ * every Compute request runs under it, so processes sharing one PostgreSQL never interleave (IP
+ * allocation, PSC connection ids, request ids).
  */
-export async function takeGcpLock(trx: GcpExecutor): Promise<void> {
-  await takeEmulatorLock(trx, EMULATOR_LOCK_KEYS.GCP);
+export function inGcpTransaction<T>(store: Store, work: (trx: Transaction<GcpSchema>) => Promise<T>): Promise<T> {
+  return inEmulatorTransaction(store, EMULATOR_LOCK_KEYS.GCP, (raw) => work(raw as unknown as Transaction<GcpSchema>));
 }
