@@ -52,6 +52,34 @@ describe('the emulator lock', () => {
     assert.equal((settled[6] as PromiseRejectedResult).reason.message, 'request 6 failed');
   });
 
+  test('a commit notice goes out when the transaction commits, not when its work fails', async () => {
+    const heard: string[] = [];
+    let arrived!: () => void;
+    const committed = new Promise<void>((resolve) => (arrived = resolve));
+    const unlisten = await test0.store.listen('privlink_emulator_lock_test', (payload) => {
+      heard.push(payload);
+      if (payload === 'committed') arrived();
+    });
+    try {
+      const fails = inEmulatorTransaction(
+        test0.store,
+        EMULATOR_LOCK_KEYS.AWS,
+        async () => {
+          throw new Error('rolled back');
+        },
+        { channel: 'privlink_emulator_lock_test', payload: 'rolled back' },
+      );
+      await assert.rejects(fails, /rolled back/);
+      const answer = await inEmulatorTransaction(test0.store, EMULATOR_LOCK_KEYS.AWS, async () => 'done', { channel: 'privlink_emulator_lock_test', payload: 'committed' });
+      assert.equal(answer, 'done');
+      // Notifications arrive in commit order: had the rolled-back one been sent, it came first.
+      await committed;
+      assert.deepEqual(heard, ['committed']);
+    } finally {
+      await unlisten();
+    }
+  });
+
   test(
     "a burst of queued requests leaves the pool's other connections to the rest of the process",
     // PGlite has one connection and serialises every transaction with the process's other

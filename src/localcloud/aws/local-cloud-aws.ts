@@ -165,8 +165,9 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
       }
     }
   });
-  const changed = () => store.notify(CHANGE_CHANNEL, self);
-  const pipeline: PipelineOptions = { store, now, loopback, changed, dueSteps };
+  const changeNotice = { channel: CHANGE_CHANNEL, payload: self };
+  const changed = () => store.notify(changeNotice.channel, changeNotice.payload);
+  const pipeline: PipelineOptions = { store, now, loopback, changed, changeNotice, dueSteps };
   const servers = new Set<Server>();
   /** Set by close(): held SQS long polls answer at once. */
   let stopped = false;

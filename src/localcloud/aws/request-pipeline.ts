@@ -17,6 +17,7 @@ import type { StoredFault } from '../common/faults.js';
 import { QueryParams } from './query-params.js';
 import type { ControlRepository } from './store/control.repository.js';
 import { inLocalCloudTransaction, localCloudDb, readLocalCloud } from './store/schema.js';
+import type { CommitNotice } from '../common/emulator-lock.js';
 import { repositories } from './store/repositories.js';
 import type { SignedRequest } from './sigv4.js';
 
@@ -59,6 +60,8 @@ export interface PipelineOptions {
   readonly loopback: LoopbackRange;
   /** Called after a committed change that may affect the data plane (not awaited: listeners re-read). */
   readonly changed: () => Promise<void>;
+  /** The same notification, sent by a request that changes the cloud when its transaction commits. */
+  readonly changeNotice: CommitNotice;
   /** The emulator's knowledge of its first due lazy step (lazy-transitions.ts). */
   readonly dueSteps: DueSteps;
 }
@@ -157,31 +160,38 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
     };
     if (!read && inputs?.faultSet) await takeFault();
     let body = read?.body;
+    const describes = action.startsWith('Describe');
     while (body === undefined) {
-      const done = await inLocalCloudTransaction(options.store, async (trx) => {
-        const repos = repositories(trx);
-        const now = options.now();
-        // Under the lock, in one query: the fault switch, the settings (they change only through
-        // the control API: a request racing a change may see either, as with AWS) and, unless this
-        // emulator knows, when the first lazy step falls due.
-        const known = options.dueSteps.knowsNothingDue(now);
-        const seen = await repos.control.requestInputs(action, REQUEST_SETTINGS, !known);
-        if (seen.faultSet && !faultTaken) return undefined;
-        if (dryRun) throw new AwsQueryError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
-        const settings = settingsFrom(seen.settings);
-        if (!regionKnown)
-          await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, settings.providerAccountId === account.accountId);
-        advanced = await options.dueSteps.advance(repos, now, settings.delays, known ? undefined : (seen.firstDueAt ?? null));
-        const result = await handler(contextOf(repos, now, settings));
-        // Still under the lock: a request after this one must not trust a due time seen before it.
-        if (!action.startsWith('Describe')) options.dueSteps.forget();
-        return { result };
-      });
+      const done = await inLocalCloudTransaction(
+        options.store,
+        async (trx) => {
+          const repos = repositories(trx);
+          const now = options.now();
+          // Under the lock, in one query: the fault switch, the settings (they change only through
+          // the control API: a request racing a change may see either, as with AWS) and, unless this
+          // emulator knows, when the first lazy step falls due.
+          const known = options.dueSteps.knowsNothingDue(now);
+          const seen = await repos.control.requestInputs(action, REQUEST_SETTINGS, !known);
+          if (seen.faultSet && !faultTaken) return undefined;
+          if (dryRun) throw new AwsQueryError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+          const settings = settingsFrom(seen.settings);
+          if (!regionKnown)
+            await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, settings.providerAccountId === account.accountId);
+          advanced = await options.dueSteps.advance(repos, now, settings.delays, known ? undefined : (seen.firstDueAt ?? null));
+          const result = await handler(contextOf(repos, now, settings));
+          // Still under the lock: a request after this one must not trust a due time seen before it.
+          if (!describes) options.dueSteps.forget();
+          return { result };
+        },
+        describes ? undefined : options.changeNotice,
+      );
       if (done) body = done.result;
       else await takeFault();
     }
     if (!regionKnown) madeRegions(options.store).add(regionKey);
-    if (advanced || !action.startsWith('Describe')) void options.changed().catch(() => undefined);
+    // A request that changes the cloud sent its notification as it committed; a Describe tells
+    // only when it applied steps that fell due.
+    if (advanced && describes) void options.changed().catch(() => undefined);
     return {
       status: 200,
       contentType: protocol === 'ec2' ? 'text/xml;charset=UTF-8' : 'text/xml',

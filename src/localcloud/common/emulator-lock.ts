@@ -22,6 +22,12 @@ export async function takeEmulatorLock(trx: QueryExecutorProvider, key: Emulator
 /** Per store and emulator: the settling of the last request queued for its lock in this process. */
 const queues = new WeakMap<Store, Map<EmulatorLockKey, Promise<void>>>();
 
+/** A notification to send (Store.notify) once the transaction commits, and only then. */
+export interface CommitNotice {
+  readonly channel: string;
+  readonly payload: string;
+}
+
 /**
  * Runs `work` in one transaction of the store under the emulator's lock (`takeEmulatorLock`).
  * The requests of one process first wait their turn here, in arrival order, and only then take a
@@ -29,22 +35,32 @@ const queues = new WeakMap<Store, Map<EmulatorLockKey, Promise<void>>>();
  * instead of holding every connection of the pool while it waits for the advisory lock, which
  * would leave the Admin API and the reconciler waiting for a connection behind it. Do not call it
  * again inside `work` (it would wait for itself).
+ *
+ * With `notice`, the notification goes out if and when the transaction commits (not if `work`
+ * throws). On PostgreSQL it is queued by the statement that takes the lock (NOTIFY is delivered at
+ * commit), so it costs neither a statement nor a transaction of its own; on PGlite, whose
+ * notifications are in-process, it is sent after the commit.
  */
-export async function inEmulatorTransaction<T>(store: Store, key: EmulatorLockKey, work: (trx: Transaction<Schema>) => Promise<T>): Promise<T> {
+export async function inEmulatorTransaction<T>(store: Store, key: EmulatorLockKey, work: (trx: Transaction<Schema>) => Promise<T>, notice?: CommitNotice): Promise<T> {
   let byKey = queues.get(store);
   if (!byKey) queues.set(store, (byKey = new Map()));
   const before = byKey.get(key);
   let release!: () => void;
   const mine = new Promise<void>((resolve) => (release = resolve));
   byKey.set(key, mine);
+  const atCommit = notice && store.backend === 'postgres' ? notice : undefined;
+  let result: T;
   try {
     await before;
-    return await store.transaction(async (trx) => {
-      await takeEmulatorLock(trx, key);
+    result = await store.transaction(async (trx) => {
+      if (atCommit) await sql`select pg_advisory_xact_lock(${key}), pg_notify(${atCommit.channel}, ${atCommit.payload})`.execute(trx);
+      else await takeEmulatorLock(trx, key);
       return work(trx);
     });
   } finally {
     release();
     if (byKey.get(key) === mine) byKey.delete(key);
   }
+  if (notice && !atCommit) await store.notify(notice.channel, notice.payload);
+  return result;
 }
