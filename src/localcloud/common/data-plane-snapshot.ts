@@ -224,11 +224,13 @@ export interface SnapshotEndpoint {
 /**
  * How a source made one collection's list from its previous list, when it can say so: the
  * previous list with the entities `changed` in place of those with the same keys, then `added`
- * after the rest, nothing removed or moved. A differ that compared `from` last then needs to look
- * at those entities only. Kept beside the list, not in it, so a snapshot stays plain data.
+ * after the rest, nothing removed or moved. A differ that compared `from` last (and so still holds
+ * it) then needs to look at those entities only. Kept beside the list, not in it, so a snapshot
+ * stays plain data. `from` is held weakly: each list's edit names the list before it, whose edit
+ * names the one before that, and held strongly that chain would keep every list ever made.
  */
 export interface ListEdit {
-  readonly from: readonly unknown[];
+  readonly from: WeakRef<readonly unknown[]>;
   readonly changed: readonly unknown[];
   readonly added: readonly unknown[];
 }

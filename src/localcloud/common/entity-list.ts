@@ -51,7 +51,7 @@ export class EntityList<T> {
     }
     if (added.length > 0) this.lastSeq = added[added.length - 1]!.seq;
     noteListEdit(next, {
-      from: this.current,
+      from: new WeakRef(this.current),
       changed: changed.map(([, entity]) => entity),
       added: added.map((a) => a.entity),
     });

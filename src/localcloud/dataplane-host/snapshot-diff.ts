@@ -99,7 +99,7 @@ export class SnapshotDiffer {
       if (!texts) this.last.set(collection, (texts = new Map<string, string>()));
       let objects = this.lastItems.get(collection);
       if (!objects) this.lastItems.set(collection, (objects = new Map<string, unknown>()));
-      if (edit && compared !== undefined && edit.from === compared) {
+      if (edit && compared !== undefined && edit.from.deref() === compared) {
         // The source says how this list was made from the one compared last: look at those entities only.
         const keyOf = KEYS[collection] as (entity: unknown) => string;
         const set: Array<readonly [string, unknown]> = [];
