@@ -18,6 +18,12 @@ export interface PrivlinkConfig {
   /** PostgreSQL URL; when set, state lives there instead of PGlite. Env `DATABASE_URL`. */
   readonly databaseUrl: string | null;
   /**
+   * Whether PostgreSQL queries run as named (prepared) statements, each parsed and planned once per
+   * connection (store/prepared-statements.ts). Env `PRIVLINK_DATABASE_PREPARED_STATEMENTS=on|off`,
+   * default on; off behind a proxy that cannot keep a session's prepared statements.
+   */
+  readonly databasePreparedStatements: boolean;
+  /**
    * Shared buffers of the embedded PGlite store (PostgreSQL's `shared_buffers`: its page cache,
    * held in the process's memory; pages beyond it come from the operating system's file cache).
    * Env `PRIVLINK_PGLITE_SHARED_BUFFERS`, default `16MB` (PostgreSQL's own default is 128MB).
@@ -266,6 +272,7 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
     publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,
     dataDir: resolve(pick(flags.dataDir, 'PRIVLINK_DATA_DIR') ?? '.privlink'),
     databaseUrl,
+    databasePreparedStatements: onOff(env.PRIVLINK_DATABASE_PREPARED_STATEMENTS, true, 'PRIVLINK_DATABASE_PREPARED_STATEMENTS'),
     pgliteSharedBuffers: memorySize(pick(undefined, 'PRIVLINK_PGLITE_SHARED_BUFFERS') ?? '16MB', 'PRIVLINK_PGLITE_SHARED_BUFFERS', 1, 4096),
     domain: hostname(pick(flags.domain, 'PRIVLINK_DOMAIN') ?? 'privlink.test'),
     dnsPort: port(pick(flags.dnsPort, 'PRIVLINK_DNS_PORT') ?? '5353', '--dns-port / PRIVLINK_DNS_PORT'),

@@ -7,6 +7,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { restrictUmask, secureDataDir } from './data-dir-permissions.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { prepareStatements } from './prepared-statements.js';
 import type { Schema } from './schema.js';
 import { WriteGeneration } from './write-generation.js';
 
@@ -14,11 +15,20 @@ import { WriteGeneration } from './write-generation.js';
  * Where privlink keeps its state. On PGlite, `sharedBuffers` is PostgreSQL's `shared_buffers` (e.g. `16MB`,
  * the default): the page cache PGlite keeps in the process's memory.
  */
-export type StoreLocation = { readonly kind: 'pglite'; readonly dataDir: string; readonly sharedBuffers?: string } | { readonly kind: 'postgres'; readonly url: string };
+export type StoreLocation =
+  | { readonly kind: 'pglite'; readonly dataDir: string; readonly sharedBuffers?: string }
+  | { readonly kind: 'postgres'; readonly url: string; /** Named statements (prepared-statements.ts); default on. */ readonly preparedStatements?: boolean };
 
 /** The store the configuration names: PostgreSQL when `DATABASE_URL` is set, else PGlite in the data directory. */
-export function storeLocation(config: { readonly databaseUrl: string | null; readonly dataDir: string; readonly pgliteSharedBuffers: string }): StoreLocation {
-  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir, sharedBuffers: config.pgliteSharedBuffers };
+export function storeLocation(config: {
+  readonly databaseUrl: string | null;
+  readonly databasePreparedStatements?: boolean;
+  readonly dataDir: string;
+  readonly pgliteSharedBuffers: string;
+}): StoreLocation {
+  return config.databaseUrl
+    ? { kind: 'postgres', url: config.databaseUrl, preparedStatements: config.databasePreparedStatements ?? true }
+    : { kind: 'pglite', dataDir: config.dataDir, sharedBuffers: config.pgliteSharedBuffers };
 }
 
 /**
@@ -69,7 +79,10 @@ export interface Store {
  * initialisation sets 0666 modes itself, which no umask prevents).
  */
 export async function openStore(location: StoreLocation, options: { migrate?: boolean } = {}): Promise<Store> {
-  const store = location.kind === 'pglite' ? await openPGlite(location.dataDir, location.sharedBuffers ?? DEFAULT_PGLITE_SHARED_BUFFERS) : await openPostgres(location.url);
+  const store =
+    location.kind === 'pglite'
+      ? await openPGlite(location.dataDir, location.sharedBuffers ?? DEFAULT_PGLITE_SHARED_BUFFERS)
+      : await openPostgres(location.url, location.preparedStatements ?? true);
   if (options.migrate !== false) {
     try {
       await migrate(store.db);
@@ -144,8 +157,9 @@ async function openPGlite(dataDir: string, sharedBuffers: string): Promise<Store
   };
 }
 
-async function openPostgres(url: string): Promise<Store> {
+async function openPostgres(url: string, preparedStatements: boolean): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  if (preparedStatements) prepareStatements(pool);
   // An idle client the server closed (restart, database dropped) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const writes = new WriteGeneration();
