@@ -1,14 +1,24 @@
+import type { Project } from '../domain/identity.js';
 import type { Repositories } from '../store/repositories.js';
-import { clusterTopology } from './connection-strings.js';
+import { publishedEndpoints, topologyIn } from './connection-strings.js';
 import { recordEvent } from './events.js';
 
 /** The private-endpoint SRV strings of every cluster of a project (cluster id → strings). */
 export async function projectStrings(repos: Repositories, projectId: string, domain: string): Promise<Map<string, string[]>> {
+  const project = await repos.identity.findProject(projectId);
+  return project ? stringsOf(repos, project, domain) : new Map();
+}
+
+/** The same for a project already read in this transaction: its endpoints are read once for all its clusters. */
+export async function stringsOf(repos: Repositories, project: Project, domain: string): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
-  for (const cluster of await repos.clusters.listByProject(projectId)) {
+  const clusters = await repos.clusters.listByProject(project.id);
+  if (clusters.length === 0) return out;
+  const endpoints = await publishedEndpoints(repos, project.id);
+  for (const cluster of clusters) {
     out.set(
       cluster.id,
-      (await clusterTopology(repos, cluster, domain)).map((e) => e.srvConnectionString),
+      (await topologyIn(repos, project, cluster, endpoints, domain)).map((e) => e.srvConnectionString),
     );
   }
   return out;
@@ -17,11 +27,12 @@ export async function projectStrings(repos: Repositories, projectId: string, dom
 /**
  * Records PRIVATE_ENDPOINT_CONNECTION_STRINGS_PUBLISHED / _WITHDRAWN for every cluster whose
  * private-endpoint strings differ from `before` (call inside the transaction that made the change).
+ * Returns the project as it now reads (undefined once deleted), for the caller's own events.
  */
-export async function recordStringChanges(repos: Repositories, projectId: string, before: Map<string, string[]>, domain: string, now: Date): Promise<void> {
+export async function recordStringChanges(repos: Repositories, projectId: string, before: Map<string, string[]>, domain: string, now: Date): Promise<Project | undefined> {
   const project = await repos.identity.findProject(projectId);
-  if (!project) return;
-  const after = await projectStrings(repos, projectId, domain);
+  if (!project) return undefined;
+  const after = await stringsOf(repos, project, domain);
   for (const clusterId of new Set([...before.keys(), ...after.keys()])) {
     const was = new Set(before.get(clusterId) ?? []);
     const now_ = new Set(after.get(clusterId) ?? []);
@@ -42,4 +53,5 @@ export async function recordStringChanges(repos: Repositories, projectId: string
       );
     }
   }
+  return project;
 }

@@ -1,5 +1,7 @@
 import { privateEndpointTopology, type TopologyEntry } from '../domain/private-endpoint-topology.js';
 import type { ClusterRecord } from '../domain/cluster.js';
+import type { Project } from '../domain/identity.js';
+import type { InterfaceEndpointRecord } from '../domain/interface-endpoint.js';
 import type { Repositories } from '../store/repositories.js';
 import { reader, type AppContext } from './app-context.js';
 import { clusterPublicTopology } from './public-path.js';
@@ -34,8 +36,23 @@ export async function clusterTopology(repos: Repositories, cluster: ClusterRecor
   if (cluster.deleteRequested) return [];
   const project = await repos.identity.findProject(cluster.projectId);
   if (!project) return [];
-  const endpoints = (await repos.privateEndpoints.listProjectEndpoints(project.id)).filter((e) => e.status === 'AVAILABLE' && !e.deleteRequested);
-  if (endpoints.length === 0) return [];
+  return topologyIn(repos, project, cluster, await publishedEndpoints(repos, project.id), domain);
+}
+
+/** The endpoints a project's private-endpoint strings are made of: `AVAILABLE` and not being deleted. */
+export async function publishedEndpoints(repos: Repositories, projectId: string): Promise<InterfaceEndpointRecord[]> {
+  return (await repos.privateEndpoints.listProjectEndpoints(projectId)).filter((e) => e.status === 'AVAILABLE' && !e.deleteRequested);
+}
+
+/** One cluster's topology given its project and the project's published endpoints (reads the cluster's ports). */
+export async function topologyIn(
+  repos: Repositories,
+  project: Project,
+  cluster: ClusterRecord,
+  endpoints: readonly InterfaceEndpointRecord[],
+  domain: string,
+): Promise<TopologyEntry[]> {
+  if (cluster.deleteRequested || endpoints.length === 0) return [];
   const ports = new Map((await repos.ports.listCluster(cluster.id)).map((a) => [a.targetName, a.port]));
   return privateEndpointTopology({
     clusterId: cluster.id,

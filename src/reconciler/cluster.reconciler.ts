@@ -1,9 +1,10 @@
 import { ENDPOINT_SERVICE_WORK } from '../domain/work-kinds.js';
-import { projectStrings, recordStringChanges } from '../app/connection-string-events.js';
+import { projectStrings, recordStringChanges, stringsOf } from '../app/connection-string-events.js';
 import { inTransaction, type UnitOfWork } from '../app/app-context.js';
 import { recordEvent } from '../app/events.js';
 import { clusterRegions } from '../domain/cluster.js';
 import type { ClusterRecord } from '../domain/cluster.js';
+import type { Project } from '../domain/identity.js';
 import type { Repositories } from '../store/repositories.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
@@ -40,10 +41,11 @@ export function clusterReconciler(ctx: ReconcileContext, runtime: ClusterRuntime
       await runtime.remove(id);
       await inTransaction(ctx, async (uow) => {
         const tx = uow.repos;
-        const before = await projectStrings(tx, cluster.projectId, ctx.domain);
+        const project = await tx.identity.findProject(cluster.projectId);
+        const before = project ? await stringsOf(tx, project, ctx.domain) : new Map<string, string[]>();
         await tx.ports.release(id);
         await tx.clusters.delete(id);
-        await event(tx, cluster, 'CLUSTER_DELETED', now);
+        await event(tx, project, cluster, 'CLUSTER_DELETED', now);
         await recordStringChanges(tx, cluster.projectId, before, ctx.domain, now);
         await wakeServices(uow, cluster);
       });
@@ -64,8 +66,8 @@ export function clusterReconciler(ctx: ReconcileContext, runtime: ClusterRuntime
         if (!current || current.deleteRequested || current.updatedAt.getTime() !== cluster.updatedAt.getTime()) return false;
         const before = await projectStrings(tx, cluster.projectId, ctx.domain);
         await tx.clusters.update(id, { stateName: 'IDLE' }, now);
-        await recordStringChanges(tx, cluster.projectId, before, ctx.domain, now);
-        await event(tx, cluster, 'CLUSTER_READY', now);
+        const project = await recordStringChanges(tx, cluster.projectId, before, ctx.domain, now);
+        await event(tx, project, cluster, 'CLUSTER_READY', now);
         await wakeServices(uow, cluster);
         return true;
       });
@@ -85,8 +87,8 @@ function clusterFields(cluster: ClusterRecord): Record<string, unknown> {
   };
 }
 
-async function event(tx: Repositories, cluster: ClusterRecord, type: 'CLUSTER_READY' | 'CLUSTER_DELETED', now: Date): Promise<void> {
-  const project = await tx.identity.findProject(cluster.projectId);
+/** Records the cluster's event in its project (read in the same transaction; none once the project is gone). */
+async function event(tx: Repositories, project: Project | undefined, cluster: ClusterRecord, type: 'CLUSTER_READY' | 'CLUSTER_DELETED', now: Date): Promise<void> {
   if (project) await recordEvent(tx, { orgId: project.orgId, projectId: project.id, type, targetId: cluster.id, payload: { clusterName: cluster.name } }, now);
 }
 

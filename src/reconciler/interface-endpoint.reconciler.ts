@@ -50,8 +50,7 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
       await inTransaction(ctx, async ({ repos: tx }) => {
         const before = await projectStrings(tx, endpoint.projectId, ctx.domain);
         await tx.privateEndpoints.deleteEndpoint(serviceId, endpointId);
-        await recordStringChanges(tx, endpoint.projectId, before, ctx.domain, now);
-        const project = await tx.identity.findProject(endpoint.projectId);
+        const project = await recordStringChanges(tx, endpoint.projectId, before, ctx.domain, now);
         if (project) {
           await recordEvent(
             tx,
@@ -104,8 +103,7 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
         change = published === current.status ? undefined : { from: current.status, to: published };
         const before = await projectStrings(tx, endpoint.projectId, ctx.domain);
         await tx.privateEndpoints.updateEndpoint(serviceId, endpointId, { status: published, errorMessage, detail }, now);
-        await recordStringChanges(tx, endpoint.projectId, before, ctx.domain, now);
-        const project = await tx.identity.findProject(endpoint.projectId);
+        const project = await recordStringChanges(tx, endpoint.projectId, before, ctx.domain, now);
         if (project && published !== current.status) {
           await recordEvent(
             tx,
