@@ -5,6 +5,8 @@ import type { Schema } from '../store/schema.js';
 import { WORK_CHANNEL } from '../domain/work-kinds.js';
 import type { CloudProvider } from '../domain/regions.js';
 import { ReadCache } from './read-cache.js';
+import { IdentityRepository } from '../store/identity.repository.js';
+import type { Project } from '../domain/identity.js';
 import type { NodeFaultSwitch } from './simulated-nodes.service.js';
 
 /** Settings the use cases need besides the store. */
@@ -37,7 +39,7 @@ export interface AppContext {
 
 /**
  * The tables the read cache's loads read (the endpoint-service GET: its project, the service and
- * its interface endpoints): a write to another table keeps its entries. A new cached read of
+ * its interface endpoints; a reader's project by id): a write to another table keeps its entries. A new cached read of
  * another table must add that table here.
  */
 export const CACHED_READ_TABLES = ['projects', 'endpoint_services', 'interface_endpoints'];
@@ -76,7 +78,33 @@ export async function inTransaction<T>(ctx: Pick<AppContext, 'store'>, work: (uo
   return result;
 }
 
-/** Repositories on the database outside any transaction (reads). */
+/**
+ * Repositories on the database outside any transaction (reads), made once per context. Their
+ * project reads by id go through the context's read cache (read-cache.ts): every project route
+ * checks its project, and the API's pollers ask for the same few projects many times a second.
+ */
 export function reader(ctx: AppContext): Repositories {
-  return repositories(ctx.store.db);
+  let repos = readers.get(ctx);
+  if (!repos) {
+    const base = repositories(ctx.store.db);
+    repos = { ...base, identity: new CachedProjectReads(ctx.store.db, ctx.cache) };
+    readers.set(ctx, repos);
+  }
+  return repos;
+}
+
+const readers = new WeakMap<AppContext, Repositories>();
+
+/** The identity repository, with `findProject` answered from the read cache (never inside a transaction). */
+class CachedProjectReads extends IdentityRepository {
+  constructor(
+    db: Store['db'],
+    private readonly cache: ReadCache,
+  ) {
+    super(db);
+  }
+
+  override findProject(id: string): Promise<Project | undefined> {
+    return this.cache.get(`project:${id}`, () => super.findProject(id));
+  }
 }

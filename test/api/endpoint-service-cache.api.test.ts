@@ -103,3 +103,32 @@ describe('the endpoint-service GET cache, in another replica', () => {
     assert.equal((await read(replica, id)).status, 'AVAILABLE');
   });
 });
+
+describe("a reader's project reads, from the same cache", () => {
+  const projectPath = (id: string) => `${V2}/groups/${id}`;
+
+  async function newProject(name: string): Promise<string> {
+    const created = await api.owner.post(`${V2}/groups`, { name, orgId: api.bootstrap.orgId });
+    assert.equal(created.status, 201, created.text);
+    return (created.json as { id: string }).id;
+  }
+
+  test('in the process that writes, a renamed project and a deleted one show on the next GET', async () => {
+    const id = await newProject('cache-project-a');
+    assert.equal(((await cached.get(projectPath(id))).json as { name: string }).name, 'cache-project-a');
+    await repositories(api.store.db).identity.updateProject(id, { name: 'cache-project-b' });
+    assert.equal(((await cached.get(projectPath(id))).json as { name: string }).name, 'cache-project-b', 'the write dropped the entry (the entry lives a minute)');
+    assert.equal((await api.owner.delete(projectPath(id))).status, 204);
+    const gone = await cached.get(`${servicesPath().replace(api.bootstrap.projectId, id)}/AWS/endpointService`);
+    assert.equal(gone.status, 404, gone.text);
+    assert.equal((gone.json as { errorCode: string }).errorCode, 'GROUP_NOT_FOUND');
+  });
+
+  test(`in another replica, a project renamed elsewhere shows within ${REPLICA_CACHE_MS} ms`, async () => {
+    const id = await newProject('cache-project-c');
+    assert.equal(((await replica.get(projectPath(id))).json as { name: string }).name, 'cache-project-c');
+    await repositories(api.store.db).identity.updateProject(id, { name: 'cache-project-d' });
+    await sleep(REPLICA_CACHE_MS + 50);
+    assert.equal(((await replica.get(projectPath(id))).json as { name: string }).name, 'cache-project-d');
+  });
+});
