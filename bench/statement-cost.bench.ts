@@ -101,7 +101,10 @@ if (!url) {
   });
   console.log(table(['per statement, µs: median (min–max)', 'wall', 'server CPU', 'client CPU'], rows));
   const median = (name: string) => {
-    const server = results.get(name)!.map((x) => x.serverUs).filter((x): x is number => x !== null);
+    const server = results
+      .get(name)!
+      .map((x) => x.serverUs)
+      .filter((x): x is number => x !== null);
     return server.length ? percentile(server, 0.5) : null;
   };
   const unnamed = median(modes[0]!.name);
