@@ -26,29 +26,70 @@ export interface CloudEndpointState {
  * names no single forwarding rule: they follow the resync.
  */
 export class CloudEndpointWatch {
-  private last: Map<string, CloudEndpointState> | undefined;
+  private last: EndpointStates | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
   ) {}
 
-  async observe(endpoints: readonly CloudEndpointState[]): Promise<void> {
-    const now = new Map(endpoints.map((e) => [e.endpointId, e]));
+  /**
+   * `endpoints`: every customer endpoint the cloud has now, never changed afterwards. `edit`, when
+   * the feed knows it: `endpoints` is `edit.from` with `edit.changed` put in (changed in place or
+   * added, none removed); if `edit.from` is the list observed last, only those are compared.
+   */
+  async observe(endpoints: readonly CloudEndpointState[], edit?: EndpointListEdit): Promise<void> {
     const previous = this.last;
-    this.last = now;
-    if (!previous) return;
-    const changed: CloudEndpointState[] = [];
-    for (const [id, state] of now) {
-      const before = previous.get(id);
-      if (!before || before.state !== state.state || before.forwarding !== state.forwarding) changed.push(state);
-    }
-    for (const [id, state] of previous) if (!now.has(id)) changed.push({ ...state, state: 'absent', forwarding: false });
-    if (changed.length === 0) return;
+    const { states, changed } = endpointChanges(previous, endpoints, edit);
+    this.last = states;
+    if (!previous || changed.length === 0) return;
     try {
       await enqueueChangedEndpoints(this.store, this.log, changed);
     } catch (error) {
       this.log.warn('could not enqueue the endpoints a cloud change concerns (the resync will)', { error: (error as Error).message });
     }
   }
+}
+
+/** How a feed's endpoint list was made from the one before it (see CloudEndpointWatch.observe). */
+export interface EndpointListEdit {
+  readonly from: readonly CloudEndpointState[];
+  readonly changed: readonly CloudEndpointState[];
+}
+
+/** The endpoints of the list last observed, by id, and that list. */
+export interface EndpointStates {
+  readonly list: readonly CloudEndpointState[];
+  readonly byId: Map<string, CloudEndpointState>;
+}
+
+/**
+ * The endpoints whose state or forwarding differs from `previous` (a vanished one as `absent`),
+ * and the states to keep for the next call. With an `edit` made from `previous.list` only the
+ * edited endpoints are looked at and `previous`'s map is brought up to date in place (it belongs
+ * to the caller's last call); otherwise every endpoint is. Pure but for that map.
+ */
+export function endpointChanges(
+  previous: EndpointStates | undefined,
+  endpoints: readonly CloudEndpointState[],
+  edit?: EndpointListEdit,
+): { states: EndpointStates; changed: CloudEndpointState[] } {
+  const changed: CloudEndpointState[] = [];
+  if (previous && edit && edit.from === previous.list) {
+    for (const state of edit.changed) {
+      const before = previous.byId.get(state.endpointId);
+      if (!before || before.state !== state.state || before.forwarding !== state.forwarding) changed.push(state);
+      previous.byId.set(state.endpointId, state);
+    }
+    return { states: { list: endpoints, byId: previous.byId }, changed };
+  }
+  const byId = new Map(endpoints.map((e) => [e.endpointId, e]));
+  if (previous) {
+    for (const [id, state] of byId) {
+      const before = previous.byId.get(id);
+      if (!before || before.state !== state.state || before.forwarding !== state.forwarding) changed.push(state);
+    }
+    for (const [id, state] of previous.byId) if (!byId.has(id)) changed.push({ ...state, state: 'absent', forwarding: false });
+  }
+  return { states: { list: endpoints, byId }, changed };
 }
