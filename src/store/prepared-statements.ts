@@ -3,8 +3,8 @@ import type pg from 'pg';
 /**
  * Named (prepared) statements for a PostgreSQL pool's queries. Each distinct query text a pooled
  * connection runs is parsed and planned by PostgreSQL once per connection instead of on every
- * execution: on the project's machine a primary-key read cost PostgreSQL 90 µs of CPU unnamed and
- * 38 µs prepared (docs/benchmarks.md). What the pool runs is unchanged: same text, same values,
+ * execution: on the project's machine a primary-key read cost PostgreSQL 92 µs of CPU unnamed and
+ * 42 µs prepared (docs/benchmarks.md). What the pool runs is unchanged: same text, same values,
  * same rows.
  *
  * Contract:
