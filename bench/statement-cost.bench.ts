@@ -33,8 +33,8 @@ function socketUrl(tcp: string): string | null {
   const parsed = new URL(tcp);
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname)) return null;
   const dir = '/var/run/postgresql';
-  if (!existsSync(`${dir}/.s.PGSQL.${parsed.port || '5432'}`)) return null;
   const port = parsed.port || '5432';
+  if (!existsSync(`${dir}/.s.PGSQL.${port}`)) return null;
   const credentials = parsed.username ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ''}@` : '';
   return `postgres://${credentials}${parsed.pathname}?host=${dir}&port=${port}`;
 }

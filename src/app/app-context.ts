@@ -39,8 +39,8 @@ export interface AppContext {
 
 /**
  * The tables the read cache's loads read (the endpoint-service GET: its project, the service and
- * its interface endpoints; a reader's project by id): a write to another table keeps its entries. A new cached read of
- * another table must add that table here.
+ * its interface endpoints; a reader's project by id): a write to another table keeps its entries.
+ * A new cached read of another table must add that table here.
  */
 export const CACHED_READ_TABLES = ['projects', 'endpoint_services', 'interface_endpoints'];
 

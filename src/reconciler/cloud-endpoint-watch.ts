@@ -77,19 +77,20 @@ export function endpointChanges(
   const changed: CloudEndpointState[] = [];
   if (previous && edit && edit.from === previous.list) {
     for (const state of edit.changed) {
-      const before = previous.byId.get(state.endpointId);
-      if (!before || before.state !== state.state || before.forwarding !== state.forwarding) changed.push(state);
+      if (moved(previous.byId.get(state.endpointId), state)) changed.push(state);
       previous.byId.set(state.endpointId, state);
     }
     return { states: { list: endpoints, byId: previous.byId }, changed };
   }
   const byId = new Map(endpoints.map((e) => [e.endpointId, e]));
   if (previous) {
-    for (const [id, state] of byId) {
-      const before = previous.byId.get(id);
-      if (!before || before.state !== state.state || before.forwarding !== state.forwarding) changed.push(state);
-    }
+    for (const [id, state] of byId) if (moved(previous.byId.get(id), state)) changed.push(state);
     for (const [id, state] of previous.byId) if (!byId.has(id)) changed.push({ ...state, state: 'absent', forwarding: false });
   }
   return { states: { list: endpoints, byId }, changed };
+}
+
+/** Whether an endpoint is new or its state or forwarding differs from what was seen before. */
+function moved(before: CloudEndpointState | undefined, now: CloudEndpointState): boolean {
+  return !before || before.state !== now.state || before.forwarding !== now.forwarding;
 }

@@ -57,23 +57,23 @@ export class PreparedStatements {
 
   /** Wraps `client.query` so that `(text, values)` calls run as named statements. */
   attach(client: pg.PoolClient): void {
-    const query = client.query.bind(client) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
-    const original = client.query;
+    const original = client.query.bind(client) as (...args: unknown[]) => Promise<pg.QueryResult>;
     const named = (text: string, values: unknown[]): Promise<pg.QueryResult> => {
       const name = this.nameOf(text);
-      if (name === undefined) return query({ text, values });
-      return query({ name, text, values }).catch((error: unknown) => {
+      // Unnamed as the caller asked: pg copies a config object on every call, a string it does not.
+      if (name === undefined) return original(text, values);
+      return original({ name, text, values }).catch((error: unknown) => {
         if ((error as { code?: string }).code !== PLAN_RESULT_CHANGED) throw error;
         this.forget(name);
         // Outside a transaction nothing was done: run it again under a new name.
-        if (client.getTransactionStatus() === 'I') return query({ name: this.nameOf(text), text, values });
+        if (client.getTransactionStatus() === 'I') return original({ name: this.nameOf(text), text, values });
         throw error;
       });
     };
-    client.query = function (this: pg.PoolClient, config: unknown, values?: unknown, callback?: unknown) {
+    client.query = function (config: unknown, values?: unknown, callback?: unknown) {
       if (typeof config === 'string' && Array.isArray(values) && callback === undefined) return named(config, values);
       // eslint-disable-next-line prefer-rest-params
-      return (original as (...args: unknown[]) => unknown).apply(client, arguments as unknown as unknown[]);
+      return original(...(arguments as unknown as unknown[]));
     } as typeof client.query;
   }
 
