@@ -66,7 +66,7 @@ export async function recordEvent(
   const id = newObjectId(now);
   const payload = event.payload ?? {};
   const targetId = event.targetId ?? null;
-  await repos.events.insert({
+  const webhooks = await repos.events.insert({
     id,
     orgId: event.orgId,
     projectId: event.projectId,
@@ -76,5 +76,5 @@ export async function recordEvent(
     transition: eventTransition(event.type, targetId, payload, event.transition),
     createdAt: now,
   });
-  if (event.projectId !== null) await repos.webhooks.queueDeliveries(event.projectId, id, now);
+  await repos.webhooks.queueDeliveries(webhooks, id, now);
 }

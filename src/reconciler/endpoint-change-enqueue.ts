@@ -4,16 +4,31 @@ import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/database.js';
 import { repositories } from '../store/repositories.js';
 
-/** A customer endpoint a cloud says has changed: its cloud, id and (for the log) the cloud's state word. */
+/**
+ * A customer endpoint a cloud says has changed: its cloud, id, the cloud's state word (for the
+ * log) and, when the feed knows it, whether the endpoint now forwards traffic.
+ */
 export interface ChangedCloudEndpoint {
   readonly cloud: CloudProvider;
   readonly endpointId: string;
   readonly state: string;
+  readonly forwarding?: boolean;
+}
+
+/**
+ * Whether a registration already says what the change says: it is `AVAILABLE`, not being deleted,
+ * and the endpoint forwards. A pass would only confirm it (typically the change is the one the
+ * reconciler's own accept made, and the pass that accepted observed it after). Any other change
+ * (not forwarding, or a registration not yet `AVAILABLE`) is reconciled.
+ */
+function alreadyAvailable(registration: { readonly status: string; readonly deleteRequested: boolean }, endpoint: ChangedCloudEndpoint): boolean {
+  return endpoint.forwarding === true && registration.status === 'AVAILABLE' && !registration.deleteRequested;
 }
 
 /**
  * Enqueues the interface endpoint and the serverless private endpoint registered under each
- * changed customer endpoint id, then notifies the work channel once (every replica wakes).
+ * changed customer endpoint id (unless the registration already says what the change does, see
+ * alreadyAvailable), then notifies the work channel once (every replica wakes).
  * Returns how many items were enqueued. GCP ids are skipped (an endpoint group's registered id
  * names no single forwarding rule). Idempotent (enqueueing a queued key only moves it up). Throws
  * when the store fails: the caller decides whether to retry.
@@ -24,16 +39,18 @@ export async function enqueueChangedEndpoints(store: Store, log: Logger, changed
   for (const endpoint of changed) {
     if (endpoint.cloud === 'GCP') continue;
     const registered = await repos.privateEndpoints.findEndpointAnywhere(endpoint.cloud, endpoint.endpointId);
-    if (registered) {
+    const due = registered && !alreadyAvailable(registered, endpoint);
+    if (registered && due) {
       await repos.workQueue.enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(registered.endpointServiceId, registered.endpointId));
       enqueued++;
     }
     const serverless = await repos.serverlessEndpoints.findByCloudId(endpoint.cloud, endpoint.endpointId);
-    if (serverless) {
+    const serverlessDue = serverless && !alreadyAvailable(serverless, endpoint);
+    if (serverless && serverlessDue) {
       await repos.workQueue.enqueue(SERVERLESS_ENDPOINT_WORK, serverless.id);
       enqueued++;
     }
-    if (registered || serverless) log.info('cloud endpoint changed', { cloud: endpoint.cloud, endpointId: endpoint.endpointId, state: endpoint.state });
+    if (due || serverlessDue) log.info('cloud endpoint changed', { cloud: endpoint.cloud, endpointId: endpoint.endpointId, state: endpoint.state });
   }
   if (enqueued > 0) await store.notify(WORK_CHANNEL, '');
   return enqueued;

@@ -6,20 +6,35 @@ import type { Executor } from './database.js';
 export class EventsRepository {
   constructor(private readonly db: Executor) {}
 
-  async insert(event: EventRecord): Promise<void> {
-    await this.db
-      .insertInto('events')
-      .values({
-        id: event.id,
-        org_id: event.orgId,
-        project_id: event.projectId,
-        event_type: event.eventType,
-        target_id: event.targetId,
-        payload: JSON.stringify(event.payload),
-        transition: JSON.stringify(event.transition),
-        created_at: event.createdAt,
-      })
+  /**
+   * Inserts the event and returns the ids of its project's enabled webhooks (none for an event
+   * without a project), in one statement: the caller queues a delivery to each in the same
+   * transaction.
+   */
+  async insert(event: EventRecord): Promise<string[]> {
+    const rows = await this.db
+      .with('inserted', (db) =>
+        db
+          .insertInto('events')
+          .values({
+            id: event.id,
+            org_id: event.orgId,
+            project_id: event.projectId,
+            event_type: event.eventType,
+            target_id: event.targetId,
+            payload: JSON.stringify(event.payload),
+            transition: JSON.stringify(event.transition),
+            created_at: event.createdAt,
+          })
+          .returning('project_id'),
+      )
+      .selectFrom('webhooks')
+      .innerJoin('inserted', 'inserted.project_id', 'webhooks.project_id')
+      .select('webhooks.id')
+      .where('webhooks.enabled', '=', true)
+      .orderBy('webhooks.id')
       .execute();
+    return rows.map((r) => r.id);
   }
 
   /** A page of a project's events, newest first, with the total. */

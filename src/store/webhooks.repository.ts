@@ -55,13 +55,12 @@ export class WebhooksRepository {
     return Number(result.numDeletedRows) > 0;
   }
 
-  /** Queues an event for every enabled webhook of its project (in the event's transaction). */
-  async queueDeliveries(projectId: string, eventId: string, now: Date): Promise<void> {
-    const hooks = await this.db.selectFrom('webhooks').select('id').where('project_id', '=', projectId).where('enabled', '=', true).execute();
-    if (hooks.length === 0) return;
+  /** Queues a delivery of an event to each of these webhooks (its project's enabled ones, in the event's transaction). */
+  async queueDeliveries(webhookIds: readonly string[], eventId: string, now: Date): Promise<void> {
+    if (webhookIds.length === 0) return;
     await this.db
       .insertInto('webhook_deliveries')
-      .values(hooks.map((h) => ({ id: newObjectId(now), webhook_id: h.id, event_id: eventId, state: 'PENDING', attempts: 0, due_at: now, created_at: now })))
+      .values(webhookIds.map((id) => ({ id: newObjectId(now), webhook_id: id, event_id: eventId, state: 'PENDING', attempts: 0, due_at: now, created_at: now })))
       .execute();
   }
 

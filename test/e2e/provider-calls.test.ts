@@ -8,6 +8,8 @@ import {
   DescribeLoadBalancersCommand,
   DescribeTargetHealthCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { createLogger } from '../../src/logging/logger.js';
+import { enqueueChangedEndpoints } from '../../src/reconciler/endpoint-change-enqueue.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { startStack, until, type Stack } from '../support/full-stack.js';
 import { scrape } from '../support/prometheus-scrape.js';
@@ -73,6 +75,25 @@ describe('AWS calls of the reconciler', () => {
       (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
     );
     assert.deepEqual(await requeued(), before, 'no pass of either was requeued to confirm what its calls had made');
+  });
+
+  test('a cloud change an AVAILABLE registration already says is not reconciled again; any other is', async () => {
+    const serviceId = await createService('ap-south-1');
+    const service = await stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}`);
+    const vpce = await customerEndpoint(stack.customerEc2('ap-south-1'), (service.json as { endpointServiceName: string }).endpointServiceName, {
+      zone: 'ap-south-1a',
+    });
+    const path = `${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`;
+    assert.equal((await stack.owner.post(path, { id: vpce })).status, 201);
+    await until(
+      () => stack.owner.get(`${path}/${vpce}`),
+      (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
+    );
+    const log = createLogger('error');
+    const enqueue = (change: { state: string; forwarding?: boolean }) => enqueueChangedEndpoints(stack.running.store, log, [{ cloud: 'AWS', endpointId: vpce, ...change }]);
+    assert.equal(await enqueue({ state: 'available', forwarding: true }), 0, 'what the registration already says needs no pass');
+    assert.equal(await enqueue({ state: 'available' }), 1, 'a feed that does not say whether it forwards is reconciled');
+    assert.equal(await enqueue({ state: 'deleting', forwarding: false }), 1, 'an endpoint that stopped forwarding is reconciled');
   });
 });
 
