@@ -77,8 +77,3 @@ export async function advanceDueRows(repos: Repositories, now: Date, delays: Del
   }
   return changed;
 }
-
-/** The earliest time a pending step becomes due, if any (for the data plane's re-snapshot timer). */
-export async function nextDueAt(repos: Repositories): Promise<Date | null> {
-  return (await repos.control.firstStepDueAt()) ?? null;
-}

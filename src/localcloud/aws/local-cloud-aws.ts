@@ -9,7 +9,7 @@ import { toStoredFault, type FaultSpec } from '../common/faults.js';
 import { setZoneState, type ZoneState } from './zone-outages.js';
 import { allRegions } from './geography.js';
 import { accessKeyId, accountId, secretAccessKey } from './ids.js';
-import { advanceDueRows, DueSteps, nextDueAt } from './lazy-transitions.js';
+import { advanceDueRows, DueSteps } from './lazy-transitions.js';
 import { loopbackRanges } from '../common/loopback.js';
 import { answerQuery, type PipelineOptions } from './request-pipeline.js';
 import { repositories } from './store/repositories.js';
@@ -264,22 +264,25 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
       await setting(SETTING.unavailableWindowMs, String(ms));
     },
     async snapshot() {
-      // Lazy transitions that fell due are applied first, under the emulator lock as a request
-      // applies them, and only when there are some. The picture itself is read without the lock
-      // (one consistent read-only transaction): it is taken after every change, and holding the
-      // lock for it would stall every request while it reads. After the first, a read takes only
-      // the rows changed since the last one (followed-picture.ts).
-      let advanced = false;
-      const due = await nextDueAt(repositories(db));
+      // The picture is read without the lock (one consistent read-only transaction): it is taken
+      // after every change, and holding the lock for it would stall every request while it reads.
+      // After the first, a read takes only the rows changed since the last one (followed-picture.ts).
+      // It says when the first lazy transition falls due; one that has is applied under the
+      // emulator lock, as a request applies it, and the picture read again.
+      const read = () => picture.read((work) => readLocalCloud(store, work), now, loopback);
+      let snapshot = await read();
+      const due = snapshot.nextTransitionAt;
       if (due && due.getTime() <= now().getTime()) {
-        advanced = await inLocalCloudTransaction(store, async (trx) => {
+        const advanced = await inLocalCloudTransaction(store, async (trx) => {
           const repos = repositories(trx);
           dueSteps.forget();
           return advanceDueRows(repos, now(), (await readSettings(repos.control)).delays);
         });
+        if (advanced) {
+          snapshot = await read();
+          await changed().catch(() => undefined);
+        }
       }
-      const snapshot = await picture.read((work) => readLocalCloud(store, work), now, loopback);
-      if (advanced) await changed().catch(() => undefined);
       return snapshot;
     },
     onChange(listener) {
