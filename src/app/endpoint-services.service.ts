@@ -95,10 +95,7 @@ export async function getEndpointService(ctx: AppContext, principal: Principal, 
   });
   if (!project) throw apiError('GROUP_NOT_FOUND', projectId);
   checkProject(principal, project, 'read');
-  if (!service || service.projectId !== projectId || service.provider !== provider) {
-    throw apiError('RESOURCE_NOT_FOUND', `${provider} private endpoint service with id ${serviceId}`);
-  }
-  return service;
+  return serviceOf(service, projectId, provider, serviceId);
 }
 
 /**
@@ -140,7 +137,11 @@ export function parseProvider(value: unknown, attribute: string): CloudProvider 
 
 /** The service of this project and provider, or 404 RESOURCE_NOT_FOUND. */
 export async function findService(repos: Repositories, projectId: string, provider: CloudProvider, serviceId: string): Promise<EndpointServiceRecord> {
-  const service = await repos.privateEndpoints.findService(serviceId);
+  return serviceOf(await repos.privateEndpoints.findService(serviceId), projectId, provider, serviceId);
+}
+
+/** The pure part of `findService`, for a service already read (or not found): it, or Atlas's 404. */
+export function serviceOf<T extends { readonly projectId: string; readonly provider: CloudProvider }>(service: T | undefined, projectId: string, provider: CloudProvider, serviceId: string): T {
   if (!service || service.projectId !== projectId || service.provider !== provider) {
     throw apiError('RESOURCE_NOT_FOUND', `${provider} private endpoint service with id ${serviceId}`);
   }

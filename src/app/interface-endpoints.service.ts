@@ -7,9 +7,9 @@ import { INTERFACE_ENDPOINT_WORK, interfaceEndpointKey } from '../domain/work-ki
 import type { CloudProvider } from '../domain/regions.js';
 import type { InterfaceEndpointRecord } from '../domain/interface-endpoint.js';
 import type { Repositories } from '../store/repositories.js';
-import { requireProject } from './access.js';
+import { checkProject, requireProject } from './access.js';
 import { inTransaction, reader, type AppContext } from './app-context.js';
-import { findService, parseProvider, requireServedProvider } from './endpoint-services.service.js';
+import { findService, parseProvider, requireServedProvider, serviceOf } from './endpoint-services.service.js';
 import { projectStrings, recordStringChanges } from './connection-string-events.js';
 import { recordEvent } from './events.js';
 
@@ -87,9 +87,19 @@ export async function getInterfaceEndpoint(
   endpointId: string,
 ): Promise<InterfaceEndpointRecord> {
   const provider = parseProvider(providerParam, 'cloudProvider');
-  const repos = reader(ctx);
-  await requireProject(repos, principal, projectId, 'read');
-  return findEndpoint(repos, projectId, provider, serviceId, endpointId);
+  // Clients poll this one too: its reads are cached as the endpoint service's are (read-cache.ts:
+  // until this process writes one of their tables, and for at most the cache's bound).
+  const { project, service, endpoint } = await ctx.cache.get(`interface-endpoint:${projectId}:${serviceId}:${endpointId}`, async () => {
+    const repos = reader(ctx);
+    const project = await repos.identity.findProject(projectId);
+    const service = await repos.privateEndpoints.findService(serviceId);
+    const endpoint = service && (await repos.privateEndpoints.findEndpoint(serviceId, endpointId));
+    return { project, service, endpoint };
+  });
+  if (!project) throw apiError('GROUP_NOT_FOUND', projectId);
+  checkProject(principal, project, 'read');
+  serviceOf(service, projectId, provider, serviceId);
+  return endpointOf(endpoint, serviceId, endpointId);
 }
 
 /**
@@ -172,7 +182,11 @@ function parseEndpointGroup(input: Record<string, unknown>): { endpointId: strin
 /** The interface endpoint of this project's service, or 404 RESOURCE_NOT_FOUND. */
 async function findEndpoint(repos: Repositories, projectId: string, provider: CloudProvider, serviceId: string, endpointId: string): Promise<InterfaceEndpointRecord> {
   await findService(repos, projectId, provider, serviceId);
-  const endpoint = await repos.privateEndpoints.findEndpoint(serviceId, endpointId);
+  return endpointOf(await repos.privateEndpoints.findEndpoint(serviceId, endpointId), serviceId, endpointId);
+}
+
+/** An interface endpoint read (or not found): it, or Atlas's 404. */
+function endpointOf(endpoint: InterfaceEndpointRecord | undefined, serviceId: string, endpointId: string): InterfaceEndpointRecord {
   if (!endpoint) throw apiError('RESOURCE_NOT_FOUND', `interface endpoint ${endpointId} of private endpoint service ${serviceId}`);
   return endpoint;
 }

@@ -132,3 +132,42 @@ describe("a reader's project reads, from the same cache", () => {
     assert.equal(((await replica.get(projectPath(id))).json as { name: string }).name, 'cache-project-d');
   });
 });
+
+describe('the interface-endpoint GET, from the same cache', () => {
+  async function newEndpoint(region: string, vpce: string): Promise<string> {
+    const id = await newService(region);
+    const created = await api.owner.post(`${servicesPath()}/AWS/endpointService/${id}/endpoint`, { id: vpce });
+    assert.equal(created.status, 201, created.text);
+    return `${servicesPath()}/AWS/endpointService/${id}/endpoint/${vpce}`;
+  }
+  const status = async (client: AtlasClient, path: string) => {
+    const res = await client.get(path);
+    assert.equal(res.status, 200, res.text);
+    return (res.json as { connectionStatus: string }).connectionStatus;
+  };
+
+  test('in the process that writes, a status written by the reconciler and a deletion show on the next GET', async () => {
+    const path = await newEndpoint('ap-northeast-1', 'vpce-0cace000000000001');
+    const [serviceId, endpointId] = [path.split('/').at(-3)!, path.split('/').at(-1)!];
+    assert.equal(await status(cached, path), 'PENDING_ACCEPTANCE');
+    assert.equal(await status(cached, path), 'PENDING_ACCEPTANCE', 'served from the cache');
+    await repositories(api.store.db).privateEndpoints.updateEndpoint(serviceId, endpointId, { status: 'AVAILABLE' }, new Date());
+    assert.equal(await status(cached, path), 'AVAILABLE', 'the write dropped the entry (the entry lives a minute)');
+    assert.equal((await api.owner.delete(path)).status, 204);
+    assert.equal(await status(cached, path), 'DELETING');
+    await repositories(api.store.db).privateEndpoints.deleteEndpoint(serviceId, endpointId);
+    const gone = await cached.get(path);
+    assert.equal(gone.status, 404, gone.text);
+    assert.equal((gone.json as { errorCode: string }).errorCode, 'RESOURCE_NOT_FOUND');
+    assert.equal((await cached.get(path.replace('/AWS/', '/AZURE/'))).status, 404, "another provider's path does not find it");
+  });
+
+  test(`in another replica, a status written elsewhere shows within ${REPLICA_CACHE_MS} ms`, async () => {
+    const path = await newEndpoint('ap-southeast-2', 'vpce-0cace000000000002');
+    const [serviceId, endpointId] = [path.split('/').at(-3)!, path.split('/').at(-1)!];
+    assert.equal(await status(replica, path), 'PENDING_ACCEPTANCE');
+    await repositories(api.store.db).privateEndpoints.updateEndpoint(serviceId, endpointId, { status: 'AVAILABLE' }, new Date());
+    await sleep(REPLICA_CACHE_MS + 50);
+    assert.equal(await status(replica, path), 'AVAILABLE');
+  });
+});
