@@ -129,8 +129,13 @@ describe('paging, ClientToken idempotency, faults and the 503 window', () => {
     assert.equal((await h.cloud.delays()).connectionAvailable, 45_000);
     const state = async () => (await h.ec2(h.cloud.accounts.customer).send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }))).VpcEndpoints![0]!.State;
     assert.equal(await state(), 'pending');
-    assert.ok((await h.cloud.snapshot()).nextTransitionAt, 'the snapshot names when to look again');
+    const waiting = await h.cloud.snapshot();
+    assert.ok(waiting.nextTransitionAt, 'the snapshot names when to look again');
+    assert.equal(waiting.endpoints.find((e) => e.endpointId === id)!.state, 'pending');
     h.advance(45_000);
+    // No request in between: the snapshot itself applies the step that fell due.
+    const due = (await h.cloud.snapshot()).endpoints.find((e) => e.endpointId === id)!;
+    assert.deepEqual([due.state, due.forwarding], ['available', true]);
     assert.equal(await state(), 'available');
     await h.cloud.setDelays('instant');
   });

@@ -29,8 +29,15 @@ export class FollowedPicture {
   private down: { raw: string | undefined; zones: ReadonlySet<string> } = { raw: undefined, zones: new Set() };
 
   /** Reads what changed (everything the first time) in `inTransaction`'s transaction and returns the picture at `now`. */
-  read(inTransaction: <T>(work: (db: LcExecutor) => Promise<T>) => Promise<T>, now: () => Date, range: LoopbackRange): Promise<DataPlaneSnapshot> {
-    const run = this.queue.then(() => this.pass(inTransaction, now, range));
+  read(inTransaction: <T>(work: (db: LcExecutor) => Promise<T>) => Promise<T>, now: () => Date, range: LoopbackRange): Promise<DataPlaneSnapshot>;
+  /**
+   * The same, unless the read's first query finds a lazy step due at `now`: then nothing more is
+   * read, the copy is left as it was, and the answer is `'due'` (the caller applies the step and
+   * reads again).
+   */
+  read(inTransaction: <T>(work: (db: LcExecutor) => Promise<T>) => Promise<T>, now: () => Date, range: LoopbackRange, unlessDue: true): Promise<DataPlaneSnapshot | 'due'>;
+  read(inTransaction: <T>(work: (db: LcExecutor) => Promise<T>) => Promise<T>, now: () => Date, range: LoopbackRange, unlessDue = false): Promise<DataPlaneSnapshot | 'due'> {
+    const run = this.queue.then(() => this.pass(inTransaction, now, range, unlessDue));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -42,10 +49,11 @@ export class FollowedPicture {
     this.assembly = undefined;
   }
 
-  private async pass(inTransaction: <T>(work: (db: LcExecutor) => Promise<T>) => Promise<T>, now: () => Date, range: LoopbackRange): Promise<DataPlaneSnapshot> {
+  private async pass(inTransaction: <T>(work: (db: LcExecutor) => Promise<T>) => Promise<T>, now: () => Date, range: LoopbackRange, unlessDue: boolean): Promise<DataPlaneSnapshot | 'due'> {
     const read = await inTransaction(async (db) => {
       const repo = new PictureRowsRepository(db);
       const inputs = await repo.inputs(this.cursor, [ZONES_DOWN]);
+      if (unlessDue && inputs.firstDueAt && inputs.firstDueAt.getTime() <= now().getTime()) return 'due' as const;
       const whole = this.cursor === undefined || inputs.prunedThrough > this.cursor;
       const tables = new Map<PictureTableName, { keys: readonly string[] | undefined; rows: Array<ReadRow<unknown>> }>();
       if (whole) {
@@ -55,6 +63,7 @@ export class FollowedPicture {
       }
       return { inputs, whole, tables };
     });
+    if (read === 'due') return read;
     if (read.whole) this.rows.clear();
     for (const [name, { keys, rows }] of read.tables) this.patch(name, keys, rows);
     this.cursor = read.inputs.newest;

@@ -267,22 +267,17 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
       // The picture is read without the lock (one consistent read-only transaction): it is taken
       // after every change, and holding the lock for it would stall every request while it reads.
       // After the first, a read takes only the rows changed since the last one (followed-picture.ts).
-      // It says when the first lazy transition falls due; one that has is applied under the
-      // emulator lock, as a request applies it, and the picture read again.
-      const read = () => picture.read((work) => readLocalCloud(store, work), now, loopback);
-      let snapshot = await read();
-      const due = snapshot.nextTransitionAt;
-      if (due && due.getTime() <= now().getTime()) {
-        const advanced = await inLocalCloudTransaction(store, async (trx) => {
-          const repos = repositories(trx);
-          dueSteps.forget();
-          return advanceDueRows(repos, now(), (await readSettings(repos.control)).delays);
-        });
-        if (advanced) {
-          snapshot = await read();
-          await changed().catch(() => undefined);
-        }
-      }
+      // Its first query says whether a lazy transition has fallen due: then it stops there, the
+      // steps are applied under the emulator lock (as a request applies them) and it reads again.
+      const first = await picture.read((work) => readLocalCloud(store, work), now, loopback, true);
+      if (first !== 'due') return first;
+      const advanced = await inLocalCloudTransaction(store, async (trx) => {
+        const repos = repositories(trx);
+        dueSteps.forget();
+        return advanceDueRows(repos, now(), (await readSettings(repos.control)).delays);
+      });
+      const snapshot = await picture.read((work) => readLocalCloud(store, work), now, loopback);
+      if (advanced) await changed().catch(() => undefined);
       return snapshot;
     },
     onChange(listener) {
