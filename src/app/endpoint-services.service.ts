@@ -141,7 +141,12 @@ export async function findService(repos: Repositories, projectId: string, provid
 }
 
 /** The pure part of `findService`, for a service already read (or not found): it, or Atlas's 404. */
-export function serviceOf<T extends { readonly projectId: string; readonly provider: CloudProvider }>(service: T | undefined, projectId: string, provider: CloudProvider, serviceId: string): T {
+export function serviceOf<T extends { readonly projectId: string; readonly provider: CloudProvider }>(
+  service: T | undefined,
+  projectId: string,
+  provider: CloudProvider,
+  serviceId: string,
+): T {
   if (!service || service.projectId !== projectId || service.provider !== provider) {
     throw apiError('RESOURCE_NOT_FOUND', `${provider} private endpoint service with id ${serviceId}`);
   }

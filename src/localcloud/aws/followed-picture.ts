@@ -49,7 +49,12 @@ export class FollowedPicture {
     this.assembly = undefined;
   }
 
-  private async pass(inTransaction: <T>(work: (db: LcExecutor) => Promise<T>) => Promise<T>, now: () => Date, range: LoopbackRange, unlessDue: boolean): Promise<DataPlaneSnapshot | 'due'> {
+  private async pass(
+    inTransaction: <T>(work: (db: LcExecutor) => Promise<T>) => Promise<T>,
+    now: () => Date,
+    range: LoopbackRange,
+    unlessDue: boolean,
+  ): Promise<DataPlaneSnapshot | 'due'> {
     const read = await inTransaction(async (db) => {
       const repo = new PictureRowsRepository(db);
       const inputs = await repo.inputs(this.cursor, [ZONES_DOWN]);
