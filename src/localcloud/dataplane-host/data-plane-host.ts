@@ -27,6 +27,7 @@ import {
 import { PendingRequests } from './pending-requests.js';
 import { SnapshotFeed } from './snapshot-feed.js';
 import { WorkerWatchdog } from './worker-watchdog.js';
+import { MainThreadTurns } from './main-thread-turns.js';
 
 export interface DataPlaneHostOptions {
   readonly dns: { readonly address: string; readonly port: number; readonly ttl: number };
@@ -76,6 +77,8 @@ const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 const INVALIDATE_EVERY_MS = 100;
 const HEARTBEAT_MS = 250;
+/** Database-user lookups under way at once on the main thread (each two or three statements; about 1 ms on PostgreSQL). */
+const USER_LOOKUPS_AT_ONCE = 1;
 
 /**
  * The main thread's handle on the data plane, which runs in one worker thread
@@ -106,6 +109,8 @@ export class DataPlaneHost implements EndpointAddressBook {
   private seenWrites: number;
   private seenRouteWrites: number;
   private readonly watchdog: WorkerWatchdog;
+  /** Database-user lookups, a few at a time (main-thread-turns.ts): a login flood must not stall the Admin API. */
+  private readonly userLookups = new MainThreadTurns(USER_LOOKUPS_AT_ONCE);
 
   private constructor(private readonly options: DataPlaneHostOptions) {
     this.bounds = options.bounds ?? DEFAULT_LOOKUP_BOUNDS;
@@ -385,7 +390,7 @@ export class DataPlaneHost implements EndpointAddressBook {
         lookup.kind === 'dns'
           ? await this.options.lookups.dnsRecords(lookup.name, lookup.type, this)
           : lookup.kind === 'user'
-            ? await this.options.lookups.databaseUser?.(lookup.deploymentId, lookup.username)
+            ? await this.userLookups.run(async () => this.options.lookups.databaseUser?.(lookup.deploymentId, lookup.username))
             : lookup.kind === 'appAccess'
               ? await this.appAccess(lookup.clientAppId, { endpointId: lookup.endpointId, clientAddress: lookup.clientAddress }, lookup.channel)
               : lookup.kind === 'publicRoutes'
