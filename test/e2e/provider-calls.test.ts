@@ -38,6 +38,20 @@ async function createService(region: string): Promise<string> {
   return id;
 }
 
+/** A new service in `region` and a customer VPC endpoint to it, registered and waited until `AVAILABLE`; its id. */
+async function availableEndpoint(region: string): Promise<string> {
+  const serviceId = await createService(region);
+  const service = await stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}`);
+  const vpce = await customerEndpoint(stack.customerEc2(region), (service.json as { endpointServiceName: string }).endpointServiceName, { zone: `${region}a` });
+  const path = `${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`;
+  assert.equal((await stack.owner.post(path, { id: vpce })).status, 201);
+  await until(
+    () => stack.owner.get(`${path}/${vpce}`),
+    (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
+  );
+  return vpce;
+}
+
 async function listenersOf(serviceId: string) {
   const elb = stack.providerElb();
   const lb = (await elb.send(new DescribeLoadBalancersCommand({ Names: [`pl-${serviceId}`] }))).LoadBalancers![0]!;
@@ -63,32 +77,12 @@ describe('AWS calls of the reconciler', () => {
       return ['endpoint-service', 'interface-endpoint'].map((kind) => now.value('privlink_reconcile_passes_total', { kind, outcome: 'requeue' }));
     };
     const before = await requeued();
-    const serviceId = await createService('eu-central-1');
-    const service = await stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}`);
-    const vpce = await customerEndpoint(stack.customerEc2('eu-central-1'), (service.json as { endpointServiceName: string }).endpointServiceName, {
-      zone: 'eu-central-1a',
-    });
-    const path = `${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`;
-    assert.equal((await stack.owner.post(path, { id: vpce })).status, 201);
-    await until(
-      () => stack.owner.get(`${path}/${vpce}`),
-      (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
-    );
+    await availableEndpoint('eu-central-1');
     assert.deepEqual(await requeued(), before, 'no pass of either was requeued to confirm what its calls had made');
   });
 
   test('a cloud change an AVAILABLE registration already says is not reconciled again; any other is', async () => {
-    const serviceId = await createService('ap-south-1');
-    const service = await stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}`);
-    const vpce = await customerEndpoint(stack.customerEc2('ap-south-1'), (service.json as { endpointServiceName: string }).endpointServiceName, {
-      zone: 'ap-south-1a',
-    });
-    const path = `${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`;
-    assert.equal((await stack.owner.post(path, { id: vpce })).status, 201);
-    await until(
-      () => stack.owner.get(`${path}/${vpce}`),
-      (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
-    );
+    const vpce = await availableEndpoint('ap-south-1');
     const log = createLogger('error');
     const enqueue = (change: { state: string; forwarding?: boolean }) => enqueueChangedEndpoints(stack.running.store, log, [{ cloud: 'AWS', endpointId: vpce, ...change }]);
     assert.equal(await enqueue({ state: 'available', forwarding: true }), 0, 'what the registration already says needs no pass');
