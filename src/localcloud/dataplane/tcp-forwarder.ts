@@ -1,15 +1,12 @@
 // The forwarding core of the gateway: one accepted client socket ⇄ one upstream socket.
 //
-// The hot path is one 'data' handler per direction that writes the chunk on (pausing the reader
-// while the writer's buffer is full), with Nagle off on both sides. It is what `pipe()` does,
-// minus its bookkeeping: measured the same throughput and latency, and about half the memory per
-// idle connection (bench/gateway.bench.ts). Everything else — labels, the live-connection set,
-// `closeWhere` — happens once per connection, not per chunk. (A read buffer shared by all sockets
-// via `onread` cut CPU per GiB by a third but is unsound: a socket's next read buffer is fixed
-// before the current write is known to have completed, so queued bytes could be overwritten —
-// the concurrent-downloads test caught it.)
+// The hot path is one `SocketRelay` per direction (socket-relay.ts: reads into reused buffers,
+// writes on, stops reading while the writer cannot take more), with Nagle off on both sides.
+// Everything else — labels, the live-connection set, `closeWhere` — happens once per connection,
+// not per chunk.
 import { connect, type Socket } from 'node:net';
 import { encodeProxyV2, type ProxyHeader } from './proxy-protocol.js';
+import { SocketRelay, type RelayReads } from './socket-relay.js';
 
 export interface ForwardTarget {
   host: string;
@@ -59,6 +56,8 @@ export class ForwardedConnection {
   closedSides = 0;
   /** @internal true once the upstream TCP connect succeeded */
   upstreamConnected = false;
+  /** How the client side is read (its own buffers where this Node allows it; see socket-relay.ts). */
+  clientReads: RelayReads = 'data-events';
   readonly openedAt = Date.now();
 
   constructor(
@@ -120,7 +119,8 @@ export class TcpForwarder {
    * half-open here in any case, so a client's FIN is forwarded instead of closing the reply path.
    */
   forward(client: Socket, options: ForwardOptions): ForwardedConnection {
-    const upstream = connect({ host: options.target.host, port: options.target.port, allowHalfOpen: true, noDelay: true });
+    const toClient = new SocketRelay(client);
+    const upstream = connect({ host: options.target.host, port: options.target.port, allowHalfOpen: true, noDelay: true, onread: toClient.onread });
     const connection = new ForwardedConnection(this.nextId++, client, upstream, options.target, options.labels ?? EMPTY_LABELS);
     this.live.add(connection);
     client.allowHalfOpen = true;
@@ -153,8 +153,8 @@ export class TcpForwarder {
       // client's bytes are already waiting.
       upstream.write(Buffer.isBuffer(options.proxyHeader) ? options.proxyHeader : encodeProxyV2(options.proxyHeader));
     }
-    relay(client, upstream);
-    relay(upstream, client);
+    toClient.attach(upstream);
+    connection.clientReads = new SocketRelay(upstream).adoptAcceptedSocket(client);
     return connection;
   }
 
@@ -208,23 +208,4 @@ export class TcpForwarder {
       });
     }
   }
-}
-
-/**
- * Copies `from` → `to` with backpressure: when `to` cannot take more, `from` stops reading until
- * `to` drains. `from`'s FIN becomes `to.end()` (half-close is forwarded, not turned into a close).
- */
-function relay(from: Socket, to: Socket): void {
-  const resume = (): void => {
-    from.resume();
-  };
-  from.on('data', (chunk: Buffer) => {
-    if (!to.write(chunk)) {
-      from.pause();
-      to.once('drain', resume);
-    }
-  });
-  from.on('end', () => {
-    to.end();
-  });
 }
