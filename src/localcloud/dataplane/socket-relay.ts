@@ -168,10 +168,17 @@ function switchToOwnBuffers(socket: Socket, onread: SocketRelay['onread']): bool
   return true;
 }
 
+/** Node's field symbols are the same for every socket: looked up once per thread (null: not there). */
+let fieldsOfThisNode: UserBufferFields | null | undefined;
+
 function userBufferFields(socket: Socket): UserBufferFields | undefined {
-  const byName = new Map(Object.getOwnPropertySymbols(socket).map((symbol) => [symbol.description, symbol]));
-  const kBuffer = byName.get('kBuffer');
-  const kBufferCb = byName.get('kBufferCb');
-  const kBufferGen = byName.get('kBufferGen');
-  return kBuffer && kBufferCb && kBufferGen ? { kBuffer, kBufferCb, kBufferGen } : undefined;
+  if (fieldsOfThisNode === undefined) {
+    const byName = new Map(Object.getOwnPropertySymbols(socket).map((symbol) => [symbol.description, symbol]));
+    const kBuffer = byName.get('kBuffer');
+    const kBufferCb = byName.get('kBufferCb');
+    const kBufferGen = byName.get('kBufferGen');
+    fieldsOfThisNode = kBuffer && kBufferCb && kBufferGen ? { kBuffer, kBufferCb, kBufferGen } : null;
+  }
+  if (!fieldsOfThisNode || !Object.prototype.hasOwnProperty.call(socket, fieldsOfThisNode.kBuffer)) return undefined;
+  return fieldsOfThisNode;
 }
