@@ -185,6 +185,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     // The local cloud announces every change to a customer endpoint (deleted on the cloud side, …):
     // the registrations it concerns are reconciled at once, not at the next resync.
     const endpointWatch = new CloudEndpointWatch(store, log.child({ component: 'cloud-endpoint-watch' }));
+    closers.push(async () => endpointWatch.stop());
     let watched = Promise.resolve();
     let publishedNodes: PublishingRuntime | undefined;
     // The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread.

@@ -1,7 +1,7 @@
 import type { CloudProvider } from '../domain/regions.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/database.js';
-import { enqueueChangedEndpoints } from './endpoint-change-enqueue.js';
+import { ACCEPT_RECHECK_MS, enqueueChangedEndpoints, type ChangedCloudEndpoint } from './endpoint-change-enqueue.js';
 
 /** A customer-side endpoint as a cloud change feed reports it (neutral: AWS VPC endpoint, Azure private endpoint). */
 export interface CloudEndpointState {
@@ -27,6 +27,9 @@ export interface CloudEndpointState {
  */
 export class CloudEndpointWatch {
   private last: EndpointStates | undefined;
+  /** Changes an accepting pass is likely making, looked at again once `ACCEPT_RECHECK_MS` has passed. */
+  private recheck: ChangedCloudEndpoint[] = [];
+  private recheckTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: Store,
@@ -43,8 +46,29 @@ export class CloudEndpointWatch {
     const { states, changed } = endpointChanges(previous, endpoints, edit);
     this.last = states;
     if (!previous || changed.length === 0) return;
+    await this.enqueue(changed, this.defer);
+  }
+
+  /** Stops the pending re-check (at shutdown); what it held is left to the work queue and the resync. */
+  stop(): void {
+    clearTimeout(this.recheckTimer);
+    this.recheckTimer = undefined;
+    this.recheck = [];
+  }
+
+  private readonly defer = (endpoint: ChangedCloudEndpoint): void => {
+    this.recheck.push(endpoint);
+    this.recheckTimer ??= setTimeout(() => {
+      const due = this.recheck;
+      this.recheck = [];
+      this.recheckTimer = undefined;
+      void this.enqueue(due);
+    }, ACCEPT_RECHECK_MS).unref();
+  };
+
+  private async enqueue(changed: readonly ChangedCloudEndpoint[], defer?: (endpoint: ChangedCloudEndpoint) => void): Promise<void> {
     try {
-      await enqueueChangedEndpoints(this.store, this.log, changed);
+      await enqueueChangedEndpoints(this.store, this.log, changed, defer);
     } catch (error) {
       this.log.warn('could not enqueue the endpoints a cloud change concerns (the resync will)', { error: (error as Error).message });
     }

@@ -26,20 +26,46 @@ function alreadyAvailable(registration: { readonly status: string; readonly dele
 }
 
 /**
+ * Whether the change is most likely the one an accepting pass is making right now: the endpoint
+ * forwards, but its interface endpoint registration still says `PENDING_ACCEPTANCE` (the pass that
+ * accepts looks at the endpoint again after its accept and publishes what it sees; see
+ * interface-endpoint.reconciler.ts). Such a change is looked at again after `ACCEPT_RECHECK_MS`
+ * when the caller can wait (`defer`), and then reconciled only if the registration is still not
+ * `AVAILABLE` (a pass that died between its accept and its publish; its lease also hands its work
+ * on).
+ */
+function acceptInFlight(registration: { readonly status: string; readonly deleteRequested: boolean }, endpoint: ChangedCloudEndpoint): boolean {
+  return endpoint.forwarding === true && registration.status === 'PENDING_ACCEPTANCE' && !registration.deleteRequested;
+}
+
+/** How long a change deferred by `acceptInFlight` waits before it is looked at again. */
+export const ACCEPT_RECHECK_MS = 1000;
+
+/**
  * Enqueues the interface endpoint and the serverless private endpoint registered under each
  * changed customer endpoint id (unless the registration already says what the change does, see
  * alreadyAvailable), then notifies the work channel once (every replica wakes).
+ * With `defer`, an interface endpoint change that an accepting pass is likely making (see
+ * acceptInFlight) is handed to it instead, for the caller to pass in again after
+ * `ACCEPT_RECHECK_MS` without `defer`.
  * Returns how many items were enqueued. GCP ids are skipped (an endpoint group's registered id
  * names no single forwarding rule). Idempotent (enqueueing a queued key only moves it up). Throws
  * when the store fails: the caller decides whether to retry.
  */
-export async function enqueueChangedEndpoints(store: Store, log: Logger, changed: readonly ChangedCloudEndpoint[]): Promise<number> {
+export async function enqueueChangedEndpoints(
+  store: Store,
+  log: Logger,
+  changed: readonly ChangedCloudEndpoint[],
+  defer?: (endpoint: ChangedCloudEndpoint) => void,
+): Promise<number> {
   const repos = repositories(store.db);
   let enqueued = 0;
   for (const endpoint of changed) {
     if (endpoint.cloud === 'GCP') continue;
     const registered = await repos.privateEndpoints.findEndpointAnywhere(endpoint.cloud, endpoint.endpointId);
-    const due = registered && !alreadyAvailable(registered, endpoint);
+    const deferred = registered !== undefined && defer !== undefined && acceptInFlight(registered, endpoint);
+    if (deferred) defer(endpoint);
+    const due = registered && !deferred && !alreadyAvailable(registered, endpoint);
     if (registered && due) {
       await repos.workQueue.enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(registered.endpointServiceId, registered.endpointId));
       enqueued++;

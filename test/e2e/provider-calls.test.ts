@@ -9,7 +9,8 @@ import {
   DescribeTargetHealthCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { createLogger } from '../../src/logging/logger.js';
-import { enqueueChangedEndpoints } from '../../src/reconciler/endpoint-change-enqueue.js';
+import { CloudEndpointWatch, type CloudEndpointState } from '../../src/reconciler/cloud-endpoint-watch.js';
+import { ACCEPT_RECHECK_MS, enqueueChangedEndpoints, type ChangedCloudEndpoint } from '../../src/reconciler/endpoint-change-enqueue.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { startStack, until, type Stack } from '../support/full-stack.js';
 import { scrape } from '../support/prometheus-scrape.js';
@@ -88,6 +89,38 @@ describe('AWS calls of the reconciler', () => {
     assert.equal(await enqueue({ state: 'available', forwarding: true }), 0, 'what the registration already says needs no pass');
     assert.equal(await enqueue({ state: 'available' }), 1, 'a feed that does not say whether it forwards is reconciled');
     assert.equal(await enqueue({ state: 'deleting', forwarding: false }), 1, 'an endpoint that stopped forwarding is reconciled');
+  });
+
+  test('a change saying an endpoint forwards while its registration awaits the accept is looked at again after a wait, then reconciled if still not AVAILABLE', async () => {
+    // A registration the reconciler cannot accept (no such VPC endpoint in the cloud): it stays
+    // PENDING_ACCEPTANCE for the not-found grace (5 s), as one whose accepting pass is running does.
+    const serviceId = await createService('ca-central-1');
+    const pending = `vpce-0${Date.now().toString(16).padStart(16, '0').slice(-16)}`;
+    const path = `${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`;
+    assert.equal((await stack.owner.post(path, { id: pending })).status, 201);
+    assert.equal(((await stack.owner.get(`${path}/${pending}`)).json as { connectionStatus: string }).connectionStatus, 'PENDING_ACCEPTANCE');
+    const forwards: CloudEndpointState = { cloud: 'AWS', endpointId: pending, state: 'available', forwarding: true };
+    const log = createLogger('error');
+    const deferred: ChangedCloudEndpoint[] = [];
+    assert.equal(await enqueueChangedEndpoints(stack.running.store, log, [forwards], (e) => deferred.push(e)), 0, 'not reconciled at once');
+    assert.deepEqual(deferred, [forwards], 'handed back to be looked at again');
+    assert.equal(await enqueueChangedEndpoints(stack.running.store, log, [forwards]), 1, 'looked at again, still PENDING_ACCEPTANCE: reconciled');
+    // The watch over the local cloud's feed does the looking again itself, once the wait is over.
+    const lines: string[] = [];
+    const watch = new CloudEndpointWatch(stack.running.store, createLogger('info', { pretty: false, write: (line) => lines.push(line) }));
+    const enqueuedNow = () => lines.filter((line) => line.includes('cloud endpoint changed') && line.includes(pending)).length;
+    await watch.observe([]);
+    await watch.observe([forwards]);
+    assert.equal(enqueuedNow(), 0, 'the watch waits before reconciling it');
+    const deadline = Date.now() + ACCEPT_RECHECK_MS * 3;
+    while (enqueuedNow() === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(enqueuedNow(), 1, 'reconciled once the wait is over, the registration still PENDING_ACCEPTANCE');
+    watch.stop();
+
+    const available = await availableEndpoint('ap-northeast-1');
+    const none: ChangedCloudEndpoint[] = [];
+    assert.equal(await enqueueChangedEndpoints(stack.running.store, log, [{ cloud: 'AWS', endpointId: available, state: 'available', forwarding: true }], (e) => none.push(e)), 0);
+    assert.deepEqual(none, [], 'an AVAILABLE registration is neither deferred nor reconciled');
   });
 });
 
