@@ -17,11 +17,15 @@ import { paginate } from './paging.js';
  * vpc-endpoint-region, ip-address-type; paging (≤1000).
  */
 export async function describeVpcEndpointConnections(ctx: ActionContext): Promise<Xml> {
-  const services = await ctx.repos.endpoints.listServices(ctx.account.accountId, ctx.region.regionName);
-  const byId = new Map(services.map((s) => [s.serviceId, s]));
   const filters = parseFilters(ctx.params);
-  // A service-id filter (the usual question: one service's connections) narrows what is read.
+  // A service-id filter (the usual question: one service's connections) narrows what is read:
+  // naming ids outright (no wildcard), only those services are read.
   const serviceFilters = filters.filter((f) => f.name === 'service-id');
+  const named = serviceFilters.find((f) => f.values.every((value) => !/[*?]/.test(value)));
+  const services = named
+    ? await ctx.repos.endpoints.findOwnServices(ctx.account.accountId, ctx.region.regionName, named.values)
+    : await ctx.repos.endpoints.listServices(ctx.account.accountId, ctx.region.regionName);
+  const byId = new Map(services.map((s) => [s.serviceId, s]));
   const serviceIds = [...byId.keys()].filter((id) => serviceFilters.every((f) => f.values.some((pattern) => matchesPattern(pattern, id))));
   let endpoints = await ctx.repos.endpoints.listEndpointsOfServices(serviceIds);
   endpoints = applyFilters(endpoints, filters, {

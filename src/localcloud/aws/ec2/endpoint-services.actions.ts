@@ -82,9 +82,12 @@ export async function createVpcEndpointServiceConfiguration(ctx: ActionContext):
 /** DescribeVpcEndpointServiceConfigurations: `ServiceId.N`, filters service-name, service-id, service-state, supported-ip-address-types, tags; paging. */
 export async function describeVpcEndpointServiceConfigurations(ctx: ActionContext): Promise<Xml> {
   const ids = ctx.params.list('ServiceId');
-  let services = await ctx.repos.endpoints.listServices(ctx.account.accountId, ctx.region.regionName);
+  // Named services are read alone (one indexed read), not the account's whole region.
+  let services =
+    ids.length > 0
+      ? await ctx.repos.endpoints.findOwnServices(ctx.account.accountId, ctx.region.regionName, ids)
+      : await ctx.repos.endpoints.listServices(ctx.account.accountId, ctx.region.regionName);
   for (const id of ids) if (!services.some((s) => s.serviceId === id)) throw serviceIdNotFound(id);
-  if (ids.length > 0) services = services.filter((s) => ids.includes(s.serviceId));
   services = applyFilters(
     services,
     parseFilters(ctx.params),

@@ -13,6 +13,20 @@ export class EndpointsRepository {
     return rows.map(toService);
   }
 
+  /** The account's services in the region among `ids` (one indexed read), in creation order. */
+  async findOwnServices(accountId: string, region: string, ids: readonly string[]): Promise<EndpointService[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('lc_endpoint_services')
+      .selectAll()
+      .where('service_id', 'in', ids)
+      .where('account_id', '=', accountId)
+      .where('region', '=', region)
+      .orderBy('seq')
+      .execute();
+    return rows.map(toService);
+  }
+
   /** Services of every account in a region (consumers discover services they are allowed to use). */
   async listServicesInRegion(region: string): Promise<EndpointService[]> {
     return (await this.db.selectFrom('lc_endpoint_services').selectAll().where('region', '=', region).orderBy('seq').execute()).map(toService);
