@@ -5,7 +5,8 @@
 // replica runs the local cloud and every other one drives it (`--no-localcloud`,
 // PRIVLINK_AWS_ENDPOINT). Every replica's AWS calls go through a counting pass-through
 // (bench/support/aws-call-counter.ts), so the AWS API calls privlink makes are counted on the wire.
-// BENCH_REPLICA_LOG=<path>: each replica's stdout (its JSON log) is appended to <path>.<pid>.
+// BENCH_REPLICA_LOG=<path>: each replica's stdout (its JSON log) is appended to <path>.<pid>;
+// BENCH_REPLICA_LOG_LEVEL: the replicas' log level (default warn; info logs every status change).
 // Benchmarks only; tests have test/support/server-process.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -77,7 +78,7 @@ export async function startBenchReplicas(options: ReplicaOptions): Promise<Bench
   try {
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
-      PRIVLINK_LOG_LEVEL: 'warn',
+      PRIVLINK_LOG_LEVEL: process.env.BENCH_REPLICA_LOG_LEVEL ?? 'warn',
       PRIVLINK_LOCALCLOUD_DELAYS: 'instant',
       PRIVLINK_LOCALCLOUD_LOOPBACK_BASE: '150',
       ...options.env,
