@@ -37,6 +37,25 @@ async function relayTo(targetPort: number, cleanup: Cleanup, beforeAdopt: () => 
   return { port: (server.address() as { port: number }).port, reads, relays };
 }
 
+/** An echo server whose connections read nothing until `resume()`: every buffer on the way fills. */
+async function stalledEcho(cleanup: Cleanup) {
+  const sockets: Socket[] = [];
+  const target = await listen((socket) => {
+    socket.pipe(socket);
+    socket.pause(); // after pipe(), which would resume it
+    sockets.push(socket);
+  }, cleanup);
+  return { port: target.port, resume: () => sockets.forEach((socket) => socket.resume()) };
+}
+
+/** Each connection got back exactly its own payload. */
+function assertEchoed(echoed: readonly Buffer[], payloads: readonly Buffer[]): void {
+  echoed.forEach((bytes, i) => {
+    assert.equal(bytes.length, payloads[i]!.length, `connection ${i}: length`);
+    assert.equal(sha256(bytes), sha256(payloads[i]!), `connection ${i}: content`);
+  });
+}
+
 test('an accepted socket is read into the relay’s own buffers on this Node', async (t) => {
   const cleanup = new Cleanup();
   t.after(() => cleanup.run());
@@ -56,12 +75,7 @@ test('concurrent uploads and downloads through stalled readers arrive intact, by
   // Each connection uploads its own random payload; the target stalls, then echoes it back while
   // the client stalls too, so both directions go through reads, full buffers and pending writes,
   // several connections at once (the shared read buffer and the own buffers both in play).
-  const targets: Socket[] = [];
-  const target = await listen((socket) => {
-    socket.pipe(socket);
-    socket.pause(); // after pipe(), which would resume it
-    targets.push(socket);
-  }, cleanup);
+  const target = await stalledEcho(cleanup);
   const relay = await relayTo(target.port, cleanup);
   const payloads = Array.from({ length: 6 }, () => randomBytes(8 * 1024 * 1024 + Math.floor(Math.random() * 65_536)));
   const clients = await Promise.all(payloads.map(() => dial(relay.port, cleanup, { allowHalfOpen: true })));
@@ -70,17 +84,14 @@ test('concurrent uploads and downloads through stalled readers arrive intact, by
     client.end(payloads[i]!);
   });
   await new Promise((resolve) => setTimeout(resolve, 300));
-  for (const socket of targets) socket.resume();
+  target.resume();
   const echoed = await Promise.all(
     clients.map(async (client, i) => {
       await new Promise((resolve) => setTimeout(resolve, 50 * i));
       return readToEnd(client, 30_000);
     }),
   );
-  echoed.forEach((bytes, i) => {
-    assert.equal(bytes.length, payloads[i]!.length, `connection ${i}: length`);
-    assert.equal(sha256(bytes), sha256(payloads[i]!), `connection ${i}: content`);
-  });
+  assertEchoed(echoed, payloads);
   assert.deepEqual(
     relay.reads,
     payloads.map(() => 'own-buffers'),
@@ -121,12 +132,7 @@ test('many connections trickling small writes into stalled readers arrive intact
   // Small writes make short reads, which all land in the one buffer the quiet sockets share; the
   // stalled target keeps their writes queued. Bytes queued from that buffer instead of a copy would
   // be overwritten by the next connection's read.
-  const targets: Socket[] = [];
-  const target = await listen((socket) => {
-    socket.pipe(socket);
-    socket.pause(); // after pipe(), which would resume it
-    targets.push(socket);
-  }, cleanup);
+  const target = await stalledEcho(cleanup);
   const relay = await relayTo(target.port, cleanup);
   const payloads = Array.from({ length: 8 }, () => randomBytes(6 * 1024 * 1024));
   const clients = await Promise.all(payloads.map(() => dial(relay.port, cleanup, { allowHalfOpen: true })));
@@ -143,11 +149,8 @@ test('many connections trickling small writes into stalled readers arrive intact
   const echoed = clients.map((client) => readToEnd(client, 30_000));
   await Promise.all(trickled);
   await new Promise((resolve) => setTimeout(resolve, 200));
-  for (const socket of targets) socket.resume();
-  (await Promise.all(echoed)).forEach((bytes, i) => {
-    assert.equal(bytes.length, payloads[i]!.length, `connection ${i}: length`);
-    assert.equal(sha256(bytes), sha256(payloads[i]!), `connection ${i}: content`);
-  });
+  target.resume();
+  assertEchoed(await Promise.all(echoed), payloads);
 });
 
 test('after a burst both ways, a quiet connection holds no read buffer of its own', async (t) => {

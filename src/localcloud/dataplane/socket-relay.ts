@@ -46,13 +46,13 @@ export type RelayReads = 'own-buffers' | 'data-events';
  */
 export class SocketRelay {
   private from: Socket | undefined;
+  /** The buffer of this relay's own during a burst; null when quiet (the source then reads into `shared`). */
   private own: Buffer | null = null;
-  private next: Buffer = shared;
   private waitingForWrite = false;
 
   /** `onread` options for `net.connect`, for a source socket not yet made; call `attach` with it. */
   readonly onread = {
-    buffer: (): Buffer => this.next,
+    buffer: (): Buffer => this.own ?? shared,
     callback: (bytes: number, buffer: Uint8Array): boolean => this.onRead(bytes, buffer as Buffer),
   };
 
@@ -109,7 +109,7 @@ export class SocketRelay {
       // The shared buffer: copy out now, the next socket to read overwrites it.
       const chunk = Buffer.allocUnsafe(bytes);
       buffer.copy(chunk, 0, 0, bytes);
-      if (bytes === buffer.length) this.next = this.own = spares.pop() ?? Buffer.allocUnsafeSlow(OWN_BUFFER_BYTES);
+      if (bytes === buffer.length) this.own = spares.pop() ?? Buffer.allocUnsafeSlow(OWN_BUFFER_BYTES);
       if (this.to.write(chunk)) return true;
       this.to.once('drain', this.resume);
       return false;
@@ -126,7 +126,6 @@ export class SocketRelay {
       // spares (the kernel has taken the write, nothing holds it), so an idle socket keeps none.
       if (spares.length < SPARE_BUFFERS) spares.push(buffer);
       this.own = null;
-      this.next = shared;
     }
     return true;
   }

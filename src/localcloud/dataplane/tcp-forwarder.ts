@@ -6,7 +6,7 @@
 // not per chunk.
 import { connect, type Socket } from 'node:net';
 import { encodeProxyV2, type ProxyHeader } from './proxy-protocol.js';
-import { SocketRelay, type RelayReads } from './socket-relay.js';
+import { SocketRelay } from './socket-relay.js';
 
 export interface ForwardTarget {
   host: string;
@@ -56,8 +56,6 @@ export class ForwardedConnection {
   closedSides = 0;
   /** @internal true once the upstream TCP connect succeeded */
   upstreamConnected = false;
-  /** How the client side is read (its own buffers where this Node allows it; see socket-relay.ts). */
-  clientReads: RelayReads = 'data-events';
   readonly openedAt = Date.now();
 
   constructor(
@@ -154,7 +152,7 @@ export class TcpForwarder {
       upstream.write(Buffer.isBuffer(options.proxyHeader) ? options.proxyHeader : encodeProxyV2(options.proxyHeader));
     }
     toClient.attach(upstream);
-    connection.clientReads = new SocketRelay(upstream).adoptAcceptedSocket(client);
+    new SocketRelay(upstream).adoptAcceptedSocket(client);
     return connection;
   }
 

@@ -22,9 +22,7 @@ export async function describeVpcEndpointConnections(ctx: ActionContext): Promis
   // naming ids outright (no wildcard), only those services are read.
   const serviceFilters = filters.filter((f) => f.name === 'service-id');
   const named = serviceFilters.find((f) => f.values.every((value) => !/[*?]/.test(value)));
-  const services = named
-    ? await ctx.repos.endpoints.findOwnServices(ctx.account.accountId, ctx.region.regionName, named.values)
-    : await ctx.repos.endpoints.listServices(ctx.account.accountId, ctx.region.regionName);
+  const services = await ctx.repos.endpoints.listServices(ctx.account.accountId, ctx.region.regionName, named?.values);
   const byId = new Map(services.map((s) => [s.serviceId, s]));
   const serviceIds = [...byId.keys()].filter((id) => serviceFilters.every((f) => f.values.some((pattern) => matchesPattern(pattern, id))));
   let endpoints = await ctx.repos.endpoints.listEndpointsOfServices(serviceIds);

@@ -83,10 +83,7 @@ export async function createVpcEndpointServiceConfiguration(ctx: ActionContext):
 export async function describeVpcEndpointServiceConfigurations(ctx: ActionContext): Promise<Xml> {
   const ids = ctx.params.list('ServiceId');
   // Named services are read alone (one indexed read), not the account's whole region.
-  let services =
-    ids.length > 0
-      ? await ctx.repos.endpoints.findOwnServices(ctx.account.accountId, ctx.region.regionName, ids)
-      : await ctx.repos.endpoints.listServices(ctx.account.accountId, ctx.region.regionName);
+  let services = await ctx.repos.endpoints.listServices(ctx.account.accountId, ctx.region.regionName, ids.length > 0 ? ids : undefined);
   for (const id of ids) if (!services.some((s) => s.serviceId === id)) throw serviceIdNotFound(id);
   services = applyFilters(
     services,

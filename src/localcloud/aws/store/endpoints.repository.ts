@@ -8,23 +8,12 @@ type Insert<T> = Omit<T, 'seq'>;
 export class EndpointsRepository {
   constructor(private readonly db: LcExecutor) {}
 
-  async listServices(accountId: string, region: string): Promise<EndpointService[]> {
-    const rows = await this.db.selectFrom('lc_endpoint_services').selectAll().where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
-    return rows.map(toService);
-  }
-
-  /** The account's services in the region among `ids` (one indexed read), in creation order. */
-  async findOwnServices(accountId: string, region: string, ids: readonly string[]): Promise<EndpointService[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('lc_endpoint_services')
-      .selectAll()
-      .where('service_id', 'in', ids)
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
-      .orderBy('seq')
-      .execute();
-    return rows.map(toService);
+  /** The account's services in the region, in creation order; with `onlyIds`, just those among them (one indexed read). */
+  async listServices(accountId: string, region: string, onlyIds?: readonly string[]): Promise<EndpointService[]> {
+    if (onlyIds?.length === 0) return [];
+    let query = this.db.selectFrom('lc_endpoint_services').selectAll().where('account_id', '=', accountId).where('region', '=', region);
+    if (onlyIds) query = query.where('service_id', 'in', onlyIds);
+    return (await query.orderBy('seq').execute()).map(toService);
   }
 
   /** Services of every account in a region (consumers discover services they are allowed to use). */
