@@ -7,6 +7,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { restrictUmask, secureDataDir } from './data-dir-permissions.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { initialisePGliteDataDir } from './pglite-initdb.js';
 import { prepareStatements } from './prepared-statements.js';
 import type { Schema } from './schema.js';
 import { WriteGeneration } from './write-generation.js';
@@ -110,7 +111,7 @@ async function openPGlite(dataDir: string, sharedBuffers: string): Promise<Store
   const unlock = lockDataDir(dataDir);
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] });
+    pglite = await startPGlite(dataDir, sharedBuffers);
   } catch (error) {
     unlock();
     throw error;
@@ -155,6 +156,16 @@ async function openPGlite(dataDir: string, sharedBuffers: string): Promise<Store
       unlock();
     },
   };
+}
+
+/**
+ * Starts PGlite on `dataDir`; a directory it has not initialised yet is initialised first in a
+ * thread of its own (pglite-initdb.ts), so the process does not keep initdb's memory.
+ */
+async function startPGlite(dataDir: string, sharedBuffers: string): Promise<PGlite> {
+  const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`];
+  await initialisePGliteDataDir(dataDir, startParams);
+  return PGlite.create(dataDir, { startParams });
 }
 
 async function openPostgres(url: string, preparedStatements: boolean): Promise<Store> {
