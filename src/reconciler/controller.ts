@@ -95,14 +95,25 @@ export class Controller {
     if (!this.active) return;
     this.active = false;
     clearInterval(this.resyncTimer);
-    this.wake();
+    this.wakeAll();
     await Promise.all(this.loops);
     this.loops = [];
     await this.unlisten?.();
   }
 
-  /** Asks idle workers to look at the queue now. */
+  /**
+   * Asks the workers to look at the queue now: one idle worker is woken (it wakes another if it
+   * claims an item, and so on while items are due), and a busy one looks again before it sleeps.
+   * Waking every idle worker for each wake-up would send one claim per worker to the store for
+   * every item enqueued, all but one of them finding nothing.
+   */
   wake(): void {
+    this.pending = true;
+    this.wakeOne();
+  }
+
+  /** Wakes every idle worker (stopping). */
+  private wakeAll(): void {
     this.pending = true;
     const waiters = [...this.waiters];
     this.waiters.clear();

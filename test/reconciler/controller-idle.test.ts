@@ -75,3 +75,37 @@ test('due items found by the timer holder are worked on by every worker at once'
   assert.equal(done.size, 24, 'every item reconciled');
   assert.equal(most, WORKERS, `at most ${most} passes ran at once`);
 });
+
+test('a wake-up sends one idle worker to the queue, not every one of them', async () => {
+  const { store, claims } = countingClaims(t.store);
+  const done: string[] = [];
+  const controller = new Controller(
+    store,
+    {
+      quick: async (key) => {
+        done.push(key);
+        return DONE;
+      },
+    },
+    options,
+    createLogger('error'),
+  );
+  await controller.start();
+  await sleep(500); // all idle
+  const queue = new WorkQueueRepository(t.store.db);
+  let most = 0;
+  for (let i = 0; i < 5; i++) {
+    const before = claims();
+    await queue.enqueue('quick', `w${i}`);
+    controller.wake(); // as the work channel's notification does
+    const deadline = Date.now() + 5_000;
+    while (done.length <= i && Date.now() < deadline) await sleep(5);
+    await sleep(50); // a worker woken by the claimer has looked too
+    most = Math.max(most, claims() - before);
+  }
+  await controller.stop();
+  assert.deepEqual(done, ['w0', 'w1', 'w2', 'w3', 'w4']);
+  // The woken worker's claim, and the one it wakes in case more is due (the timer holder may add
+  // one). Waking all six idle workers made seven.
+  assert.ok(most <= 3, `${most} claims for one item enqueued with a wake-up, ${WORKERS} idle workers`);
+});
