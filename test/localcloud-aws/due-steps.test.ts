@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { sql } from 'kysely';
 import { CreateLoadBalancerCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { createLocalCloudAws } from '../../src/localcloud/aws/local-cloud-aws.js';
 import { startHarness, type Harness } from './harness.js';
@@ -74,4 +75,28 @@ test('a step another emulator on the same store made due is applied once its cha
     if (state === 'active') break;
   }
   assert.equal(state, 'active', 'this emulator applied the step the other made due');
+});
+
+test('with instant delays a step made due by a change is applied in that change: its answer shows the first state, the store the next', async (t) => {
+  const h = await startHarness({ delays: 'instant' });
+  t.after(() => h.close());
+  const elb = h.elb(h.cloud.accounts.provider);
+  const arn = await createLoadBalancer(h, elb, 'due-now'); // answered `provisioning`
+  assert.equal(await stateOf(elb, arn), 'active');
+  await sleep(200); // the data plane has followed the change (it would apply a step left due)
+  // Every change to the load balancer's row was made by one transaction (`at` is its start time):
+  // the step was not left for a later request or for the data plane's read to apply.
+  const writes = await sql<{ at: Date }>`select distinct at from lc_dataplane_changes where tbl = 'lc_load_balancers' and key = ${arn}`.execute(h.testStore.store.db);
+  assert.equal(writes.rows.length, 1, `the load balancer's row was written by ${writes.rows.length} transactions`);
+  const row = await sql<{ state: string; next_state: string | null }>`select state, next_state from lc_load_balancers where arn = ${arn}`.execute(h.testStore.store.db);
+  assert.deepEqual(row.rows[0], { state: 'active', next_state: null });
+});
+
+test('with delays a change leaves its step to fall due later', async (t) => {
+  const h = await startHarness({ delays: 'realistic' });
+  t.after(() => h.close());
+  const elb = h.elb(h.cloud.accounts.provider);
+  const arn = await createLoadBalancer(h, elb, 'due-later');
+  const row = await sql<{ state: string; next_state: string | null }>`select state, next_state from lc_load_balancers where arn = ${arn}`.execute(h.testStore.store.db);
+  assert.deepEqual(row.rows[0], { state: 'provisioning', next_state: 'active' });
 });

@@ -1,4 +1,5 @@
 import type { LoopbackRange } from '../common/loopback.js';
+import type { TimedState } from '../common/transitions.js';
 import type { Delays } from './delays.js';
 import type { Region } from './geography.js';
 import type { Account } from './model.js';
@@ -28,6 +29,13 @@ export interface ActionContext {
   readonly isProvider: boolean;
   readonly action: string;
   readonly params: QueryParams;
+  /**
+   * The timing of a row entering `state` now that moves on to `nextState` after `afterMs`
+   * (common/transitions.ts `scheduled`). A step due at once (`afterMs` ≤ 0, as with the instant
+   * delays) is applied before the request commits, after the action has made its answer: the
+   * answer shows `state`, as AWS's does, and no later request finds the step still to apply.
+   */
+  schedule(state: string, nextState: string, afterMs: number): TimedState;
 }
 
 /**

@@ -9,10 +9,11 @@ import { ELBV2_ACTIONS } from './elbv2/elbv2-actions.js';
 import { elbv2ErrorBody, elbv2SuccessBody } from './elbv2-xml.js';
 import { REQUEST_SETTINGS, settingsFrom } from './emulator-settings.js';
 import { DEFAULT_TIMEOUT_FAULT_MS } from '../common/faults.js';
+import { scheduled } from '../common/transitions.js';
 import type { LoopbackRange } from '../common/loopback.js';
 import { faultError } from './fault-error.js';
 import { requestId as newRequestId } from './ids.js';
-import type { DueSteps } from './lazy-transitions.js';
+import { advanceDueRows, type DueSteps } from './lazy-transitions.js';
 import type { StoredFault } from '../common/faults.js';
 import { QueryParams } from './query-params.js';
 import type { ControlRepository } from './store/control.repository.js';
@@ -121,6 +122,8 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
     const regionKey = `${account.accountId}/${region.regionName}`;
     const regionKnown = madeRegions(options.store).has(regionKey);
     const dryRun = protocol === 'ec2' && params.get('DryRun')?.toLowerCase() === 'true';
+    // Whether the action scheduled a step due at once (ActionContext.schedule): applied before commit.
+    let stepDueNow = false;
     const contextOf = (repos: ActionContext['repos'], now: Date, settings: ReturnType<typeof settingsFrom>): ActionContext => ({
       repos,
       account,
@@ -132,6 +135,10 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
       isProvider: settings.providerAccountId === account.accountId,
       action,
       params,
+      schedule(state, nextState, afterMs) {
+        if (afterMs <= 0) stepDueNow = true;
+        return scheduled(state, nextState, afterMs, now);
+      },
     });
     // A pure read runs without the emulator lock on one consistent picture when no fault is set
     // for it and nothing in it is due, all asked in its first query: it then sees exactly what a
@@ -178,7 +185,12 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
           if (!regionKnown)
             await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, settings.providerAccountId === account.accountId);
           advanced = await options.dueSteps.advance(repos, now, settings.delays, known ? undefined : (seen.firstDueAt ?? null));
+          stepDueNow = false;
           const result = await handler(contextOf(repos, now, settings));
+          // A step the action made due at once is applied now, under the lock and in the action's
+          // transaction, instead of by whichever request comes next (which would then have to take
+          // the lock to apply it, even a read).
+          if (stepDueNow) await advanceDueRows(repos, now, settings.delays);
           // Still under the lock: a request after this one must not trust a due time seen before it.
           if (!describes) options.dueSteps.forget();
           return { result };

@@ -1,7 +1,7 @@
 import type { ActionContext } from '../action-context.js';
 import type { NetworkInterface, VpcEndpoint } from '../model.js';
 import { parseFilters } from '../query-params.js';
-import { resting, scheduled } from '../../common/transitions.js';
+import { resting } from '../../common/transitions.js';
 import { leaf, list, xml, type Xml } from '../xml.js';
 import { announceConnectionEvent } from './connection-events.js';
 import { checkVpcEndpointId, missingParameter, required } from './ec2-errors.js';
@@ -62,7 +62,7 @@ function decide(endpoint: VpcEndpoint, verdict: Verdict, ctx: ActionContext): Re
   const state = endpoint.state;
   if (verdict === 'accept') {
     if (state === 'pending' || state === 'available') return 'unchanged';
-    if (state === 'pendingAcceptance' || state === 'rejected') return scheduled('pending', 'available', ctx.delays.connectionAvailable, ctx.now);
+    if (state === 'pendingAcceptance' || state === 'rejected') return ctx.schedule('pending', 'available', ctx.delays.connectionAvailable);
   } else {
     if (state === 'rejected') return 'unchanged';
     if (state === 'pendingAcceptance' || state === 'pending' || state === 'available') return resting('rejected');

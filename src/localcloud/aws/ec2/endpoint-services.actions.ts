@@ -4,7 +4,6 @@ import { ec2Id } from '../ids.js';
 import type { EndpointService } from '../model.js';
 import { endpointServiceName } from '../names.js';
 import { parseFilters } from '../query-params.js';
-import { scheduled } from '../../common/transitions.js';
 import { element, leaf, list, xml, type Xml } from '../xml.js';
 import { checkClientToken } from './client-token.js';
 import { invalidParameter, missingParameter, optionalBoolean, required, serviceIdNotFound } from './ec2-errors.js';
@@ -57,7 +56,7 @@ export async function createVpcEndpointServiceConfiguration(ctx: ActionContext):
   for (const type of ipTypes) if (type !== 'ipv4') throw invalidParameter(`Supported IP address type '${type}' is not supported by the local cloud; use ipv4.`);
   const tags = tagsFromSpecifications(ctx.params, 'vpc-endpoint-service');
   const serviceId = ec2Id('vpce-svc');
-  const timing = scheduled('Pending', 'Available', readyAt - ctx.now.getTime(), ctx.now);
+  const timing = ctx.schedule('Pending', 'Available', readyAt - ctx.now.getTime());
   await ctx.repos.endpoints.insertService({
     serviceId,
     accountId: ctx.account.accountId,
@@ -131,7 +130,7 @@ export async function deleteVpcEndpointServiceConfigurations(ctx: ActionContext)
       });
       continue;
     }
-    await ctx.repos.endpoints.updateServiceTiming(id, scheduled('Deleting', 'Deleted', ctx.delays.serviceDeletion, ctx.now));
+    await ctx.repos.endpoints.updateServiceTiming(id, ctx.schedule('Deleting', 'Deleted', ctx.delays.serviceDeletion));
     // A service's connection notifications go with it.
     await ctx.repos.messaging.deleteNotificationsOfService(id);
   }

@@ -3,7 +3,7 @@ import { AwsQueryError } from '../aws-query-error.js';
 import { dnsSuffix, ec2Id } from '../ids.js';
 import type { SecurityGroup, Subnet, VpcEndpoint } from '../model.js';
 import { parseFilters } from '../query-params.js';
-import { resting, scheduled } from '../../common/transitions.js';
+import { resting } from '../../common/transitions.js';
 import { element, leaf, list, scalarList, xml, type Xml } from '../xml.js';
 import { checkClientToken } from './client-token.js';
 import { announceConnectionEvent } from './connection-events.js';
@@ -80,7 +80,7 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
   const tags = tagsFromSpecifications(ctx.params, 'vpc-endpoint');
 
   const vpcEndpointId = ec2Id('vpce');
-  const timing = service.acceptanceRequired ? resting('pendingAcceptance') : scheduled('pending', 'available', ctx.delays.connectionAvailable, ctx.now);
+  const timing = service.acceptanceRequired ? resting('pendingAcceptance') : ctx.schedule('pending', 'available', ctx.delays.connectionAvailable);
   await ctx.repos.endpoints.insertEndpoint({
     vpcEndpointId,
     accountId: ctx.account.accountId,
@@ -153,7 +153,7 @@ export async function deleteVpcEndpoints(ctx: ActionContext): Promise<Xml> {
       continue;
     }
     if (endpoint.state === 'deleting' || endpoint.state === 'deleted') continue;
-    const timing = scheduled('deleting', 'deleted', ctx.delays.endpointDeletion, ctx.now);
+    const timing = ctx.schedule('deleting', 'deleted', ctx.delays.endpointDeletion);
     await ctx.repos.endpoints.updateEndpointTiming(id, timing);
     await announceConnectionEvent(ctx, endpoint, 'Delete', timing.state);
   }

@@ -3,7 +3,6 @@ import { AwsQueryError } from '../aws-query-error.js';
 import { allocateInterfaces } from '../ec2/network-factory.js';
 import { elbId } from '../ids.js';
 import type { LoadBalancer, Subnet } from '../model.js';
-import { scheduled } from '../../common/transitions.js';
 import { xml, type Xml } from '../xml.js';
 import { NLB_PER_REGION } from '../servicequotas/quota-catalogue.js';
 import { appliedQuota } from '../servicequotas/quota-values.js';
@@ -104,7 +103,7 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
   }
   const id = elbId();
   const arn = loadBalancerArn(ctx.region.regionName, ctx.account.accountId, name, id);
-  const timing = scheduled('provisioning', 'active', ctx.delays.loadBalancerProvisioning, ctx.now);
+  const timing = ctx.schedule('provisioning', 'active', ctx.delays.loadBalancerProvisioning);
   const lb = await ctx.repos.loadBalancers.insertLoadBalancer({
     arn,
     accountId: ctx.account.accountId,
