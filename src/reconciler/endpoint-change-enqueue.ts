@@ -62,15 +62,15 @@ export async function enqueueChangedEndpoints(
   let enqueued = 0;
   for (const endpoint of changed) {
     if (endpoint.cloud === 'GCP') continue;
-    const registered = await repos.privateEndpoints.findEndpointAnywhere(endpoint.cloud, endpoint.endpointId);
+    // Both registrations a customer endpoint id may have, in one statement.
+    const { interfaceEndpoint: registered, serverless } = await repos.privateEndpoints.registrationsOfCloudEndpoint(endpoint.cloud, endpoint.endpointId);
     const deferred = registered !== undefined && defer !== undefined && acceptInFlight(registered, endpoint);
     if (deferred) defer(endpoint);
     const due = registered && !deferred && !alreadyAvailable(registered, endpoint);
     if (registered && due) {
-      await repos.workQueue.enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(registered.endpointServiceId, registered.endpointId));
+      await repos.workQueue.enqueue(INTERFACE_ENDPOINT_WORK, interfaceEndpointKey(registered.endpointServiceId, endpoint.endpointId));
       enqueued++;
     }
-    const serverless = await repos.serverlessEndpoints.findByCloudId(endpoint.cloud, endpoint.endpointId);
     const serverlessDue = serverless && !alreadyAvailable(serverless, endpoint);
     if (serverless && serverlessDue) {
       await repos.workQueue.enqueue(SERVERLESS_ENDPOINT_WORK, serverless.id);

@@ -1,6 +1,7 @@
 import { emptyServiceDetail, type EndpointService, type EndpointServiceStatus, type ServiceDetail } from '../domain/endpoint-service.js';
 import type { ConnectionStatus, EndpointDetail, InterfaceEndpointRecord } from '../domain/interface-endpoint.js';
 import type { CloudProvider } from '../domain/regions.js';
+import { sql } from 'kysely';
 import type { Executor } from './database.js';
 
 /** A stored endpoint service with the provider's references (see providers/cloud-provider.ts). */
@@ -151,6 +152,35 @@ export class PrivateEndpointsRepository {
     return row && toEndpoint(row);
   }
 
+  /**
+   * What is registered under a customer endpoint id on a cloud, in one statement: the interface
+   * endpoint and the serverless private endpoint (at most one each), with what a change of that
+   * endpoint is decided on.
+   */
+  async registrationsOfCloudEndpoint(provider: CloudProvider, endpointId: string): Promise<CloudEndpointRegistrations> {
+    const rows = await this.db
+      .selectFrom('interface_endpoints')
+      .select([sql<RegistrationKind>`'interface'`.as('kind'), 'endpoint_service_id as owner', 'status', 'delete_requested'])
+      .where('provider', '=', provider)
+      .where('endpoint_id', '=', endpointId)
+      .unionAll((eb) =>
+        eb
+          .selectFrom('serverless_endpoints')
+          .select([sql<RegistrationKind>`'serverless'`.as('kind'), 'id as owner', 'status', 'delete_requested'])
+          .where('provider', '=', provider)
+          .where('cloud_provider_endpoint_id', '=', endpointId),
+      )
+      .execute();
+    let interfaceEndpoint: CloudEndpointRegistrations['interfaceEndpoint'];
+    let serverless: CloudEndpointRegistrations['serverless'];
+    for (const row of rows) {
+      const state = { status: row.status, deleteRequested: row.delete_requested };
+      if (row.kind === 'interface') interfaceEndpoint = { ...state, endpointServiceId: row.owner };
+      else serverless = { ...state, id: row.owner };
+    }
+    return { ...(interfaceEndpoint ? { interfaceEndpoint } : {}), ...(serverless ? { serverless } : {}) };
+  }
+
   async findEndpointAnywhere(provider: CloudProvider, endpointId: string): Promise<InterfaceEndpointRecord | undefined> {
     const row = await this.db.selectFrom('interface_endpoints').selectAll().where('provider', '=', provider).where('endpoint_id', '=', endpointId).executeTakeFirst();
     return row && toEndpoint(row);
@@ -256,4 +286,18 @@ function toEndpoint(row: EndpointRow): InterfaceEndpointRecord {
 function readDetail<T extends { cloud: string }>(value: unknown): T | undefined {
   const parsed = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<T> | null;
   return parsed && typeof parsed.cloud === 'string' ? (parsed as T) : undefined;
+}
+
+type RegistrationKind = 'interface' | 'serverless';
+
+/** A registration's status and whether its deletion was asked for. */
+export interface RegistrationState {
+  readonly status: string;
+  readonly deleteRequested: boolean;
+}
+
+/** What is registered under one customer endpoint id on one cloud (registrationsOfCloudEndpoint). */
+export interface CloudEndpointRegistrations {
+  readonly interfaceEndpoint?: RegistrationState & { readonly endpointServiceId: string };
+  readonly serverless?: RegistrationState & { readonly id: string };
 }

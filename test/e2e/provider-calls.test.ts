@@ -122,6 +122,39 @@ describe('AWS calls of the reconciler', () => {
     assert.equal(await enqueueChangedEndpoints(stack.running.store, log, [{ cloud: 'AWS', endpointId: available, state: 'available', forwarding: true }], (e) => none.push(e)), 0);
     assert.deepEqual(none, [], 'an AVAILABLE registration is neither deferred nor reconciled');
   });
+
+  test('a cloud change to a serverless private endpoint is reconciled unless its registration already says it', async () => {
+    const instance = `${stack.project}/serverless`;
+    const created = await stack.owner.post(instance, { name: 'Watched0', providerSettings: { backingProviderName: 'AWS', providerName: 'SERVERLESS', regionName: 'US_EAST_1' } });
+    assert.equal(created.status, 201, created.text);
+    await until(
+      () => stack.owner.get(`${instance}/Watched0`),
+      (r) => (r.json as { stateName: string }).stateName === 'IDLE',
+    );
+    const endpoints = `${stack.project}/privateEndpoint/serverless/instance/Watched0/endpoint`;
+    const posted = await stack.owner.post(endpoints, {});
+    assert.equal(posted.status, 201, posted.text);
+    const id = (posted.json as { _id: string })._id;
+    const reserved = await until(
+      () => stack.owner.get(`${endpoints}/${id}`),
+      (r) => (r.json as { status: string }).status === 'RESERVED',
+    );
+    const vpce = await customerEndpoint(stack.customerEc2(), (reserved.json as { endpointServiceName: string }).endpointServiceName, { openToVpc: true });
+    assert.equal((await stack.owner.patch(`${endpoints}/${id}`, { cloudProviderEndpointId: vpce, providerName: 'AWS' })).status, 200);
+    await until(
+      () => stack.owner.get(`${endpoints}/${id}`),
+      (r) => (r.json as { status: string }).status === 'AVAILABLE',
+    );
+    const log = createLogger('error');
+    const enqueue = (change: { state: string; forwarding?: boolean }) => enqueueChangedEndpoints(stack.running.store, log, [{ cloud: 'AWS', endpointId: vpce, ...change }]);
+    assert.equal(await enqueue({ state: 'available', forwarding: true }), 0, 'what the registration already says needs no pass');
+    assert.equal(await enqueue({ state: 'deleting', forwarding: false }), 1, 'an endpoint that stopped forwarding is reconciled');
+    assert.equal(
+      await enqueueChangedEndpoints(stack.running.store, log, [{ cloud: 'AZURE', endpointId: vpce, state: 'deleting', forwarding: false }]),
+      0,
+      'the same id on another cloud is not this endpoint',
+    );
+  });
 });
 
 describe('drift repair by the periodic resync', () => {
