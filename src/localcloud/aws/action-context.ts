@@ -1,6 +1,7 @@
 import type { LoopbackRange } from '../common/loopback.js';
 import type { TimedState } from '../common/transitions.js';
 import type { Delays } from './delays.js';
+import type { SteppedRow } from './lazy-transitions.js';
 import type { Region } from './geography.js';
 import type { Account } from './model.js';
 import type { QueryParams } from './query-params.js';
@@ -34,8 +35,9 @@ export interface ActionContext {
    * (common/transitions.ts `scheduled`). A step due at once (`afterMs` ≤ 0, as with the instant
    * delays) is applied before the request commits, after the action has made its answer: the
    * answer shows `state`, as AWS's does, and no later request finds the step still to apply.
+   * `row`: the kind of row the timing is for.
    */
-  schedule(state: string, nextState: string, afterMs: number): TimedState;
+  schedule(state: string, nextState: string, afterMs: number, row: SteppedRow): TimedState;
 }
 
 /**

@@ -50,25 +50,31 @@ export class DueSteps {
   }
 }
 
+/** The kinds of rows with lazy steps, each in a table of its own. */
+export type SteppedRow = 'loadBalancer' | 'endpointService' | 'vpcEndpoint';
+
 /**
  * Advances every row whose next step is due at `now` and persists the result, with the side
  * effects of the states entered: a service entering `Available` records when (the 503 window
  * starts there); an endpoint entering `deleted` frees its network interfaces; purged rows are
- * removed. Idempotent; call inside the request's transaction. Returns whether anything changed.
+ * removed. Idempotent; call inside the request's transaction. `only`: look at those kinds of rows
+ * alone (a request applying the steps it has just made due); the others are left for a later
+ * request. Returns whether anything changed.
  */
-export async function advanceDueRows(repos: Repositories, now: Date, delays: Delays): Promise<boolean> {
+export async function advanceDueRows(repos: Repositories, now: Date, delays: Delays, only?: ReadonlySet<SteppedRow>): Promise<boolean> {
   let changed = false;
-  for (const lb of await repos.loadBalancers.dueLoadBalancers(now)) {
+  const looks = (kind: SteppedRow) => !only || only.has(kind);
+  for (const lb of looks('loadBalancer') ? await repos.loadBalancers.dueLoadBalancers(now) : []) {
     await repos.loadBalancers.updateLoadBalancerTiming(lb.arn, advance(lb, now));
     changed = true;
   }
-  for (const service of await repos.endpoints.dueServices(now)) {
+  for (const service of looks('endpointService') ? await repos.endpoints.dueServices(now) : []) {
     const next = advance(service, now, serviceFollowUp(delays));
     if (next.purged) await repos.endpoints.deleteService(service.serviceId);
     else await repos.endpoints.updateServiceTiming(service.serviceId, next, next.entered.find((e) => e.state === 'Available')?.at);
     changed = true;
   }
-  for (const endpoint of await repos.endpoints.dueEndpoints(now)) {
+  for (const endpoint of looks('vpcEndpoint') ? await repos.endpoints.dueEndpoints(now) : []) {
     const next = advance(endpoint, now, endpointFollowUp(delays));
     if (next.purged || next.entered.some((e) => e.state === 'deleted')) await repos.network.deleteInterfacesOfOwner(endpoint.vpcEndpointId);
     if (next.purged) await repos.endpoints.deleteEndpoint(endpoint.vpcEndpointId);

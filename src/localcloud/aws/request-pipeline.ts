@@ -13,7 +13,7 @@ import { scheduled } from '../common/transitions.js';
 import type { LoopbackRange } from '../common/loopback.js';
 import { faultError } from './fault-error.js';
 import { requestId as newRequestId } from './ids.js';
-import { advanceDueRows, type DueSteps } from './lazy-transitions.js';
+import { advanceDueRows, type DueSteps, type SteppedRow } from './lazy-transitions.js';
 import type { StoredFault } from '../common/faults.js';
 import { QueryParams } from './query-params.js';
 import type { ControlRepository } from './store/control.repository.js';
@@ -122,8 +122,8 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
     const regionKey = `${account.accountId}/${region.regionName}`;
     const regionKnown = madeRegions(options.store).has(regionKey);
     const dryRun = protocol === 'ec2' && params.get('DryRun')?.toLowerCase() === 'true';
-    // Whether the action scheduled a step due at once (ActionContext.schedule): applied before commit.
-    let stepDueNow = false;
+    // The kinds of rows the action gave a step due at once (ActionContext.schedule): applied before commit.
+    const dueNow = new Set<SteppedRow>();
     const contextOf = (repos: ActionContext['repos'], now: Date, settings: ReturnType<typeof settingsFrom>): ActionContext => ({
       repos,
       account,
@@ -135,8 +135,8 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
       isProvider: settings.providerAccountId === account.accountId,
       action,
       params,
-      schedule(state, nextState, afterMs) {
-        if (afterMs <= 0) stepDueNow = true;
+      schedule(state, nextState, afterMs, row) {
+        if (afterMs <= 0) dueNow.add(row);
         return scheduled(state, nextState, afterMs, now);
       },
     });
@@ -185,12 +185,12 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
           if (!regionKnown)
             await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, settings.providerAccountId === account.accountId);
           advanced = await options.dueSteps.advance(repos, now, settings.delays, known ? undefined : (seen.firstDueAt ?? null));
-          stepDueNow = false;
+          dueNow.clear();
           const result = await handler(contextOf(repos, now, settings));
           // A step the action made due at once is applied now, under the lock and in the action's
           // transaction, instead of by whichever request comes next (which would then have to take
           // the lock to apply it, even a read).
-          if (stepDueNow) await advanceDueRows(repos, now, settings.delays);
+          if (dueNow.size > 0) await advanceDueRows(repos, now, settings.delays, dueNow);
           // Still under the lock: a request after this one must not trust a due time seen before it.
           if (!describes) options.dueSteps.forget();
           return { result };

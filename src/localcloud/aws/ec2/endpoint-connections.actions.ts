@@ -62,7 +62,7 @@ function decide(endpoint: VpcEndpoint, verdict: Verdict, ctx: ActionContext): Re
   const state = endpoint.state;
   if (verdict === 'accept') {
     if (state === 'pending' || state === 'available') return 'unchanged';
-    if (state === 'pendingAcceptance' || state === 'rejected') return ctx.schedule('pending', 'available', ctx.delays.connectionAvailable);
+    if (state === 'pendingAcceptance' || state === 'rejected') return ctx.schedule('pending', 'available', ctx.delays.connectionAvailable, 'vpcEndpoint');
   } else {
     if (state === 'rejected') return 'unchanged';
     if (state === 'pendingAcceptance' || state === 'pending' || state === 'available') return resting('rejected');

@@ -56,7 +56,7 @@ export async function createVpcEndpointServiceConfiguration(ctx: ActionContext):
   for (const type of ipTypes) if (type !== 'ipv4') throw invalidParameter(`Supported IP address type '${type}' is not supported by the local cloud; use ipv4.`);
   const tags = tagsFromSpecifications(ctx.params, 'vpc-endpoint-service');
   const serviceId = ec2Id('vpce-svc');
-  const timing = ctx.schedule('Pending', 'Available', readyAt - ctx.now.getTime());
+  const timing = ctx.schedule('Pending', 'Available', readyAt - ctx.now.getTime(), 'endpointService');
   await ctx.repos.endpoints.insertService({
     serviceId,
     accountId: ctx.account.accountId,
@@ -130,7 +130,7 @@ export async function deleteVpcEndpointServiceConfigurations(ctx: ActionContext)
       });
       continue;
     }
-    await ctx.repos.endpoints.updateServiceTiming(id, ctx.schedule('Deleting', 'Deleted', ctx.delays.serviceDeletion));
+    await ctx.repos.endpoints.updateServiceTiming(id, ctx.schedule('Deleting', 'Deleted', ctx.delays.serviceDeletion, 'endpointService'));
     // A service's connection notifications go with it.
     await ctx.repos.messaging.deleteNotificationsOfService(id);
   }

@@ -80,7 +80,7 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
   const tags = tagsFromSpecifications(ctx.params, 'vpc-endpoint');
 
   const vpcEndpointId = ec2Id('vpce');
-  const timing = service.acceptanceRequired ? resting('pendingAcceptance') : ctx.schedule('pending', 'available', ctx.delays.connectionAvailable);
+  const timing = service.acceptanceRequired ? resting('pendingAcceptance') : ctx.schedule('pending', 'available', ctx.delays.connectionAvailable, 'vpcEndpoint');
   await ctx.repos.endpoints.insertEndpoint({
     vpcEndpointId,
     accountId: ctx.account.accountId,
@@ -153,7 +153,7 @@ export async function deleteVpcEndpoints(ctx: ActionContext): Promise<Xml> {
       continue;
     }
     if (endpoint.state === 'deleting' || endpoint.state === 'deleted') continue;
-    const timing = ctx.schedule('deleting', 'deleted', ctx.delays.endpointDeletion);
+    const timing = ctx.schedule('deleting', 'deleted', ctx.delays.endpointDeletion, 'vpcEndpoint');
     await ctx.repos.endpoints.updateEndpointTiming(id, timing);
     await announceConnectionEvent(ctx, endpoint, 'Delete', timing.state);
   }

@@ -103,7 +103,7 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
   }
   const id = elbId();
   const arn = loadBalancerArn(ctx.region.regionName, ctx.account.accountId, name, id);
-  const timing = ctx.schedule('provisioning', 'active', ctx.delays.loadBalancerProvisioning);
+  const timing = ctx.schedule('provisioning', 'active', ctx.delays.loadBalancerProvisioning, 'loadBalancer');
   const lb = await ctx.repos.loadBalancers.insertLoadBalancer({
     arn,
     accountId: ctx.account.accountId,
