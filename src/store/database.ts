@@ -160,7 +160,7 @@ async function openPGlite(dataDir: string, sharedBuffers: string): Promise<Store
 
 /**
  * Starts PGlite on `dataDir`; a directory it has not initialised yet is initialised first in a
- * thread of its own (pglite-initdb.ts), so the process does not keep initdb's memory.
+ * child process (pglite-initdb.ts), so the process does not keep initdb's memory.
  */
 async function startPGlite(dataDir: string, sharedBuffers: string): Promise<PGlite> {
   const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`];

@@ -19,7 +19,7 @@ const CHILD_PATH = fileURLToPath(new URL('./pglite-initdb.child.js', import.meta
 export async function initialisePGliteDataDir(dataDir: string, startParams: readonly string[]): Promise<boolean> {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return false;
   await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [CHILD_PATH, JSON.stringify({ dataDir, startParams })], { env: process.env }, (error, _stdout, stderr) => {
+    execFile(process.execPath, [CHILD_PATH, JSON.stringify({ dataDir, startParams })], (error, _stdout, stderr) => {
       if (error) reject(new Error(`PGlite could not initialise ${dataDir}: ${stderr.trim() || error.message}`));
       else resolve();
     });

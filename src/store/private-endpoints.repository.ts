@@ -1,7 +1,7 @@
+import { sql } from 'kysely';
 import { emptyServiceDetail, type EndpointService, type EndpointServiceStatus, type ServiceDetail } from '../domain/endpoint-service.js';
 import type { ConnectionStatus, EndpointDetail, InterfaceEndpointRecord } from '../domain/interface-endpoint.js';
 import type { CloudProvider } from '../domain/regions.js';
-import { sql } from 'kysely';
 import type { Executor } from './database.js';
 
 /** A stored endpoint service with the provider's references (see providers/cloud-provider.ts). */
@@ -171,14 +171,13 @@ export class PrivateEndpointsRepository {
           .where('cloud_provider_endpoint_id', '=', endpointId),
       )
       .execute();
-    let interfaceEndpoint: CloudEndpointRegistrations['interfaceEndpoint'];
-    let serverless: CloudEndpointRegistrations['serverless'];
+    const state = (row: (typeof rows)[number]) => ({ status: row.status, deleteRequested: row.delete_requested });
+    const registrations: { interfaceEndpoint?: CloudEndpointRegistrations['interfaceEndpoint']; serverless?: CloudEndpointRegistrations['serverless'] } = {};
     for (const row of rows) {
-      const state = { status: row.status, deleteRequested: row.delete_requested };
-      if (row.kind === 'interface') interfaceEndpoint = { ...state, endpointServiceId: row.owner };
-      else serverless = { ...state, id: row.owner };
+      if (row.kind === 'interface') registrations.interfaceEndpoint = { ...state(row), endpointServiceId: row.owner };
+      else registrations.serverless = { ...state(row), id: row.owner };
     }
-    return { ...(interfaceEndpoint ? { interfaceEndpoint } : {}), ...(serverless ? { serverless } : {}) };
+    return registrations;
   }
 
   async findEndpointAnywhere(provider: CloudProvider, endpointId: string): Promise<InterfaceEndpointRecord | undefined> {

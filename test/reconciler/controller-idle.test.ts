@@ -31,11 +31,17 @@ function countingClaims(store: Store): { store: Store; claims: () => number } {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const options = { workers: WORKERS, leaseMs: 10_000, resyncMs: 3_600_000, resync: async () => undefined };
 
+/** A started controller on `store` whose workers have all made their first claim and gone to sleep. */
+async function idleController(store: Store, handlers: ConstructorParameters<typeof Controller>[1]): Promise<Controller> {
+  const controller = new Controller(store, handlers, options, createLogger('error'));
+  await controller.start();
+  await sleep(500);
+  return controller;
+}
+
 test(`${WORKERS} idle workers claim about once a second between them, not once a second each`, async () => {
   const { store, claims } = countingClaims(t.store);
-  const controller = new Controller(store, { idle: async () => DONE }, options, createLogger('error'));
-  await controller.start();
-  await sleep(500); // every worker has made its first claim and gone to sleep
+  const controller = await idleController(store, { idle: async () => DONE });
   const before = claims();
   await sleep(4000);
   const during = claims() - before;
@@ -49,23 +55,16 @@ test('due items found by the timer holder are worked on by every worker at once'
   let running = 0;
   let most = 0;
   const done = new Set<string>();
-  const controller = new Controller(
-    t.store,
-    {
-      slow: async (key) => {
-        running++;
-        most = Math.max(most, running);
-        await sleep(300);
-        running--;
-        done.add(key);
-        return DONE;
-      },
+  const controller = await idleController(t.store, {
+    slow: async (key) => {
+      running++;
+      most = Math.max(most, running);
+      await sleep(300);
+      running--;
+      done.add(key);
+      return DONE;
     },
-    options,
-    createLogger('error'),
-  );
-  await controller.start();
-  await sleep(500); // all idle
+  });
   // Enqueued without a wake-up (as another replica's delayed item falls due): only the timer finds them.
   const queue = new WorkQueueRepository(t.store.db);
   for (let i = 0; i < 24; i++) await queue.enqueue('slow', `k${i}`);
@@ -79,19 +78,12 @@ test('due items found by the timer holder are worked on by every worker at once'
 test('a wake-up sends one idle worker to the queue, not every one of them', async () => {
   const { store, claims } = countingClaims(t.store);
   const done: string[] = [];
-  const controller = new Controller(
-    store,
-    {
-      quick: async (key) => {
-        done.push(key);
-        return DONE;
-      },
+  const controller = await idleController(store, {
+    quick: async (key) => {
+      done.push(key);
+      return DONE;
     },
-    options,
-    createLogger('error'),
-  );
-  await controller.start();
-  await sleep(500); // all idle
+  });
   const queue = new WorkQueueRepository(t.store.db);
   let most = 0;
   for (let i = 0; i < 5; i++) {

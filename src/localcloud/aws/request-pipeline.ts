@@ -185,7 +185,6 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
           if (!regionKnown)
             await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, settings.providerAccountId === account.accountId);
           advanced = await options.dueSteps.advance(repos, now, settings.delays, known ? undefined : (seen.firstDueAt ?? null));
-          dueNow.clear();
           const result = await handler(contextOf(repos, now, settings));
           // A step the action made due at once is applied now, under the lock and in the action's
           // transaction, instead of by whichever request comes next (which would then have to take
