@@ -12,7 +12,15 @@ export interface WorkContext {
   /** With tracing on: the process's tracer and the span new spans hang under (never logged). */
   readonly tracer?: Tracer;
   readonly span?: Span;
+  /**
+   * Set while an Admin API caller waits for this work's answer: `read` for a GET (it only reads),
+   * `write` for any other method. The embedded store's one session goes to reads first, then to
+   * writes, then to background work (reconcile passes, the local cloud), none starved.
+   */
+  readonly answering?: Answering;
 }
+
+export type Answering = 'read' | 'write';
 
 const storage = new AsyncLocalStorage<WorkContext>();
 
@@ -28,6 +36,16 @@ export function runWithContext<T>(context: WorkContext, fn: () => T): T {
 /** The current work context (undefined outside every request and pass). */
 export function currentContext(): WorkContext | undefined {
   return storage.getStore();
+}
+
+/** How an Admin API caller waits for the current work (see `WorkContext.answering`); undefined for background work. */
+export function answering(): Answering | undefined {
+  return storage.getStore()?.answering;
+}
+
+/** What a request with this HTTP method answers: a GET or HEAD reads, anything else writes. */
+export function answeringOf(method: string): Answering {
+  return method === 'GET' || method === 'HEAD' ? 'read' : 'write';
 }
 
 /**

@@ -8,6 +8,7 @@ import { restrictUmask, secureDataDir } from './data-dir-permissions.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { initialisePGliteDataDir } from './pglite-initdb.js';
+import { openPGliteThread, type PGliteSession } from './pglite-thread.js';
 import { prepareStatements } from './prepared-statements.js';
 import type { Schema } from './schema.js';
 import { WriteGeneration } from './write-generation.js';
@@ -109,7 +110,7 @@ export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
 async function openPGlite(dataDir: string, sharedBuffers: string): Promise<Store> {
   restrictUmask();
   const unlock = lockDataDir(dataDir);
-  let pglite: PGlite;
+  let pglite: PGliteSession;
   try {
     pglite = await startPGlite(dataDir, sharedBuffers);
   } catch (error) {
@@ -148,7 +149,7 @@ async function openPGlite(dataDir: string, sharedBuffers: string): Promise<Store
     },
     async dumpDataDir() {
       await pglite.exec('checkpoint');
-      return pglite.dumpDataDir('gzip');
+      return pglite.dumpDataDir();
     },
     async close() {
       await db.destroy();
@@ -159,13 +160,14 @@ async function openPGlite(dataDir: string, sharedBuffers: string): Promise<Store
 }
 
 /**
- * Starts PGlite on `dataDir`; a directory it has not initialised yet is initialised first in a
- * child process (pglite-initdb.ts), so the process does not keep initdb's memory.
+ * Starts PGlite on `dataDir` in a thread of its own (pglite-thread.ts); a directory it has not
+ * initialised yet is initialised first in a child process (pglite-initdb.ts), so the process does
+ * not keep initdb's memory.
  */
-async function startPGlite(dataDir: string, sharedBuffers: string): Promise<PGlite> {
+async function startPGlite(dataDir: string, sharedBuffers: string): Promise<PGliteSession> {
   const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`];
   await initialisePGliteDataDir(dataDir, startParams);
-  return PGlite.create(dataDir, { startParams });
+  return openPGliteThread({ dataDir, startParams });
 }
 
 async function openPostgres(url: string, preparedStatements: boolean): Promise<Store> {

@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -11,18 +10,25 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { answering } from '../observability/request-context.js';
+import type { PGliteSession } from './pglite-thread.js';
+import { SessionQueue, rankOf } from './session-queue.js';
 
 /**
- * A Kysely dialect over one embedded PGlite instance.
+ * A Kysely dialect over one embedded PGlite session (its own thread, pglite-thread.ts).
  *
  * PGlite is a single database session: two transactions interleaved on it would commit or roll
  * back each other's statements (kysely-pglite loses committed rows that way).
- * So this driver hands out its one connection under a FIFO mutex: a transaction holds it from
+ * So this driver hands out its one connection to one holder at a time: a transaction holds it from
  * BEGIN to COMMIT/ROLLBACK and every other query waits. Callers must never await a query on the
  * outer `db` while holding a transaction, or they wait for themselves.
+ *
+ * Who gets it next (session-queue.ts): work an Admin API caller waits for goes before background
+ * work (reconcile passes, the local cloud), and a GET's reads before other requests' writes, so
+ * that a caller reading waits for the one holder, not for a backlog; none is starved.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteSession) {}
 
   createAdapter() {
     return new PostgresAdapter();
@@ -39,23 +45,22 @@ export class PGliteDialect implements Dialect {
 }
 
 class PGliteDriver implements Driver {
-  private tail: Promise<void> = Promise.resolve();
+  private readonly queue = new SessionQueue();
   private readonly connection: PGliteConnection;
 
-  constructor(pglite: PGlite) {
+  constructor(pglite: PGliteSession) {
     this.connection = new PGliteConnection(pglite);
   }
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    let release!: () => void;
-    const turn = new Promise<void>((resolve) => (release = resolve));
-    const previous = this.tail;
-    this.tail = previous.then(() => turn);
-    await previous;
-    this.connection.release = release;
+    await this.queue.acquire(rankOf(answering()));
     return this.connection;
+  }
+
+  async releaseConnection(): Promise<void> {
+    this.queue.release();
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
@@ -69,22 +74,16 @@ class PGliteDriver implements Driver {
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('rollback'));
   }
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    const release = (connection as PGliteConnection).release;
-    (connection as PGliteConnection).release = undefined;
-    release?.();
-  }
   async destroy(): Promise<void> {}
 }
 
 class PGliteConnection implements DatabaseConnection {
-  release: (() => void) | undefined;
-
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteSession) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiledQuery.sql, compiledQuery.parameters as unknown[]);
-    return result.affectedRows === undefined ? { rows: result.rows } : { rows: result.rows, numAffectedRows: BigInt(result.affectedRows) };
+    const result = await this.pglite.query(compiledQuery.sql, compiledQuery.parameters);
+    const rows = result.rows as R[];
+    return result.affectedRows === undefined ? { rows } : { rows, numAffectedRows: BigInt(result.affectedRows) };
   }
 
   // eslint-disable-next-line require-yield

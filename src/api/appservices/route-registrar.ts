@@ -4,6 +4,7 @@ import { CONSOLE_CSRF_HEADER } from '../../domain/console-session.js';
 import { ApiError, type ErrorName } from '../../domain/errors.js';
 import type { Principal } from '../../domain/identity.js';
 import { isObjectId } from '../../domain/object-id.js';
+import { answeringOf, runWithContext } from '../../observability/request-context.js';
 import { guardPathParams, guardQuery } from '../input-guard.js';
 import { parseRequestBody } from '../request-body.js';
 import type { RouteAccess } from '../route-access.js';
@@ -88,7 +89,10 @@ export function appServicesRegistrar(
           if (auth !== 'access') return;
           const csrf = request.headers[CONSOLE_CSRF_HEADER];
           const browser = { cookie: request.headers.cookie, csrfToken: typeof csrf === 'string' ? csrf : undefined };
-          principals.set(request, await authenticate(request.method, request.headers.authorization, browser));
+          const principal = await runWithContext({ requestId: request.id, answering: answeringOf(request.method) }, () =>
+            authenticate(request.method, request.headers.authorization, browser),
+          );
+          principals.set(request, principal);
         },
         handler: async (request: FastifyRequest, reply: FastifyReply) => {
           const params = request.params as Record<string, string>;
@@ -100,9 +104,11 @@ export function appServicesRegistrar(
           const query = request.query as Record<string, string>;
           guardQuery(query);
           const principal = principals.get(request)!;
-          if (options.access) await options.access(ctx, principal, params);
-          const body = options.access || options.body ? parseRequestBody(request.body, request.headers['content-type']) : undefined;
-          const result = await handler({ principal, params, query, body, authorization: request.headers.authorization, clientAddress: request.ip, ctx });
+          const result = await runWithContext({ requestId: request.id, answering: answeringOf(request.method) }, async () => {
+            if (options.access) await options.access(ctx, principal, params);
+            const body = options.access || options.body ? parseRequestBody(request.body, request.headers['content-type']) : undefined;
+            return handler({ principal, params, query, body, authorization: request.headers.authorization, clientAddress: request.ip, ctx });
+          });
           reply.code(result.status);
           if (result.body === undefined) return reply.send();
           return reply.header('content-type', 'application/json').send(JSON.stringify(result.body));

@@ -1,4 +1,4 @@
-import { runWithContext } from '../../observability/request-context.js';
+import { answeringOf, runWithContext } from '../../observability/request-context.js';
 import { recordCallerKey, requestTrace } from '../observability.hooks.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/app-context.js';
@@ -121,7 +121,10 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
           onRequest: (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
             const csrf = request.headers[CONSOLE_CSRF_HEADER];
             const browser = { cookie: request.headers.cookie, csrfToken: typeof csrf === 'string' ? csrf : undefined };
-            const authenticated = authenticator.authenticate(request.method, request.url, request.headers.authorization, browser);
+            // In the request's work context: a key read from the store goes before background work (WorkContext.answering).
+            const authenticated = runWithContext({ requestId: request.id, answering: answeringOf(request.method) }, () =>
+              authenticator.authenticate(request.method, request.url, request.headers.authorization, browser),
+            );
             const accept = (principal: Principal): void => {
               request.atlasPrincipal = principal;
               if (principal.kind === 'apiKey' && request.headers.authorization !== undefined) recordCallerKey(request, principal.name);
@@ -144,12 +147,9 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
             guardQuery(query);
             const wantsStream = options.eventStream === true && /^\s*text\/event-stream\s*(;|,|$)/i.test(request.headers.accept ?? '');
             const version = v2 && !wantsStream ? resolveVersion(request.headers.accept, options.versions ?? ['2023-01-01']) : undefined;
-            const run = (): Promise<unknown> => {
+            const run = (): Promise<ApiResult> => {
               const body = access ? parseRequestBody(request.body, request.headers['content-type']) : undefined;
-              const traced = requestTrace(request);
-              return runWithContext({ requestId: request.id, ...traced }, () =>
-                handler({ principal, params, query, body, base: baseUrl() + prefix, path, ctx, headers: request.headers }),
-              ).then(answer);
+              return handler({ principal, params, query, body, base: baseUrl() + prefix, path, ctx, headers: request.headers });
             };
             const answer = (result: ApiResult): unknown => {
               if (result.stream) return streamed(request, reply, result.status, result.stream, closing.signal);
@@ -159,7 +159,10 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
               reply.header('content-type', version ? versionedContentType(version) : 'application/json');
               return reply.send(query.pretty === 'true' ? JSON.stringify(payload, null, 2) : bodyJson(payload));
             };
-            return access ? access(ctx, principal, params).then(run) : run();
+            const traced = requestTrace(request);
+            return runWithContext({ requestId: request.id, answering: answeringOf(request.method), ...traced }, () =>
+              access ? access(ctx, principal, params).then(run) : run(),
+            ).then(answer);
           },
         });
       }

@@ -1,0 +1,29 @@
+/** Messages between the main thread and the embedded store's thread (pglite-thread.ts, pglite-thread.worker.ts). */
+
+/** The thread's `workerData`: the data directory (already initialised) and PostgreSQL's start parameters. */
+export interface StoreThreadConfig {
+  readonly dataDir: string;
+  readonly startParams: readonly string[];
+}
+
+/** A request; `id` is echoed by its answer. The thread answers in the order it runs them. */
+export type ToStoreThread =
+  | { readonly id: number; readonly op: 'query'; readonly sql: string; readonly params: readonly unknown[] }
+  | { readonly id: number; readonly op: 'exec'; readonly sql: string }
+  | { readonly id: number; readonly op: 'dump' }
+  | { readonly id: number; readonly op: 'close' };
+
+/**
+ * An answer. Id 0 is the thread's start: ok once PGlite is open. A failed request carries the
+ * error's message and its plain fields (PostgreSQL's `code`, `detail`, `constraint`, …).
+ */
+export type FromStoreThread =
+  | {
+      readonly id: number;
+      readonly ok: true;
+      readonly rows: Record<string, unknown>[];
+      readonly affectedRows?: number | undefined;
+      /** `dump` only: the gzip'd tar archive of the data directory. */
+      readonly archive?: ArrayBuffer;
+    }
+  | { readonly id: number; readonly ok: false; readonly error: Record<string, unknown> & { readonly message: string } };
