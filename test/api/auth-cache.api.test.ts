@@ -105,6 +105,44 @@ describe('the authentication cache, in the process that makes the change', () =>
   });
 });
 
+describe('the authentication cache, under concurrent requests', () => {
+  test('requests that miss the cache at once share one read of the key', async () => {
+    let reads = 0;
+    const lookup = credentialsLookup(api.store);
+    const cacheMs = 200;
+    const authenticator = new Authenticator(
+      async (publicKey) => {
+        reads++;
+        return lookup(publicKey);
+      },
+      new DigestAuthority(Buffer.from('test-secret'), { nonceTtlMs: 300_000 }),
+      cacheMs,
+      undefined,
+      { value: 0 },
+    );
+    const server = await buildApiServer({ ctx: api.ctx, authenticator, log: createLogger('error'), publicUrl: null });
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+    const key = await api.makeKey(orgId(), ['ORG_MEMBER'], [[projectId(), 'GROUP_READ_ONLY']]);
+    const clients = Array.from({ length: 16 }, () => new AtlasClient({ baseUrl: base, publicKey: key.publicKey, privateKey: key.privateKey }));
+    try {
+      // Each client's first request answers its Digest challenge; the key is read and cached.
+      for (const client of clients) assert.equal((await client.get(servicesPath())).status, 200);
+      await new Promise((resolve) => setTimeout(resolve, cacheMs + 50));
+      reads = 0;
+      const answers = await Promise.all(clients.map((client) => client.get(servicesPath())));
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        clients.map(() => 200),
+      );
+      assert.equal(reads, 1, `${reads} reads of the key for ${clients.length} requests after it expired`);
+    } finally {
+      for (const client of clients) client.close();
+      await server.close();
+    }
+  });
+});
+
 describe('the authentication cache, in another replica', () => {
   test(`a key deleted elsewhere is refused within ${REPLICA_CACHE_MS} ms`, async () => {
     const key = await api.makeKey(orgId(), ['ORG_MEMBER'], [[projectId(), 'GROUP_READ_ONLY']]);

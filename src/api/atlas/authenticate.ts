@@ -21,6 +21,8 @@ interface CachedKey extends ApiKeyCredentials {
  */
 export class Authenticator {
   private readonly cache = new Map<string, CachedKey>();
+  /** Reads of keys under way, by public key, with the generation each began at. */
+  private readonly loading = new Map<string, { readonly generation: number; readonly read: Promise<CachedKey | undefined> }>();
   /** Moves on `invalidate()`; with `writes`, the generation an entry was read at. */
   private invalidations = 0;
 
@@ -87,10 +89,25 @@ export class Authenticator {
     return hit && hit.until > Date.now() && hit.generation === this.generation() ? hit : undefined;
   }
 
-  /** Reads a key from the store and caches it. */
-  private async load(publicKey: string): Promise<CachedKey | undefined> {
-    const now = Date.now();
+  /**
+   * Reads a key from the store and caches it. Requests that miss the cache while a read of the
+   * same key at the same generation is under way share it: when a cached key expires under load,
+   * every connection asking at once would otherwise read it again, one after another on the
+   * embedded store's one session, and all of them wait for the last.
+   */
+  private load(publicKey: string): Promise<CachedKey | undefined> {
     const generation = this.generation();
+    const inFlight = this.loading.get(publicKey);
+    if (inFlight && inFlight.generation === generation) return inFlight.read;
+    const read = this.read(publicKey, generation).finally(() => {
+      if (this.loading.get(publicKey)?.read === read) this.loading.delete(publicKey);
+    });
+    this.loading.set(publicKey, { generation, read });
+    return read;
+  }
+
+  private async read(publicKey: string, generation: number): Promise<CachedKey | undefined> {
+    const now = Date.now();
     const found = await this.credentials(publicKey);
     if (!found) return undefined;
     const entry = { ...found, until: now + this.cacheMs, generation };
