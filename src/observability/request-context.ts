@@ -43,9 +43,12 @@ export function answering(): Answering | undefined {
   return storage.getStore()?.answering;
 }
 
-/** What a request with this HTTP method answers: a GET or HEAD reads, anything else writes. */
-export function answeringOf(method: string): Answering {
-  return method === 'GET' || method === 'HEAD' ? 'read' : 'write';
+/**
+ * The work context of an Admin API request: its id, and how its caller waits (a GET or HEAD
+ * reads, any other method writes); `traced` adds the request's span when tracing is on.
+ */
+export function requestWork(request: { readonly id: string; readonly method: string }, traced?: Pick<WorkContext, 'tracer' | 'span'>): WorkContext {
+  return { requestId: request.id, answering: request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write', ...traced };
 }
 
 /**

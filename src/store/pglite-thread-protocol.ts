@@ -6,12 +6,15 @@ export interface StoreThreadConfig {
   readonly startParams: readonly string[];
 }
 
-/** A request; `id` is echoed by its answer. The thread answers in the order it runs them. */
-export type ToStoreThread =
-  | { readonly id: number; readonly op: 'query'; readonly sql: string; readonly params: readonly unknown[] }
-  | { readonly id: number; readonly op: 'exec'; readonly sql: string }
-  | { readonly id: number; readonly op: 'dump' }
-  | { readonly id: number; readonly op: 'close' };
+/** A request, before it is numbered. */
+export type StoreRequest =
+  | { readonly op: 'query'; readonly sql: string; readonly params: readonly unknown[] }
+  | { readonly op: 'exec'; readonly sql: string }
+  | { readonly op: 'dump' }
+  | { readonly op: 'close' };
+
+/** A numbered request; `id` is echoed by its answer. The thread answers in the order it runs them. */
+export type ToStoreThread = StoreRequest & { readonly id: number };
 
 /**
  * An answer. Id 0 is the thread's start: ok once PGlite is open. A failed request carries the

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { FromStoreThread, StoreThreadConfig, ToStoreThread } from './pglite-thread-protocol.js';
+import type { FromStoreThread, StoreRequest, StoreThreadConfig, ToStoreThread } from './pglite-thread-protocol.js';
 
 const WORKER_URL = new URL('./pglite-thread.worker.js', import.meta.url);
 
@@ -13,8 +13,6 @@ export interface PGliteSession {
 }
 
 type Answer = Extract<FromStoreThread, { ok: true }>;
-/** A request before it is numbered. */
-type Request = ToStoreThread extends infer T ? (T extends { id: number } ? Omit<T, 'id'> : never) : never;
 
 /**
  * Opens PGlite on an initialised `dataDir` in a worker thread of its own and returns the session
@@ -32,8 +30,8 @@ export function openPGliteThread(config: StoreThreadConfig): Promise<PGliteSessi
   const open = new Map<number, { resolve(answer: Answer): void; reject(error: Error): void }>();
   let nextId = 1;
   let gone: Error | undefined;
-  let started!: { resolve(answer: Answer): void; reject(error: Error): void };
-  open.set(0, { resolve: (answer) => started.resolve(answer), reject: (error) => started.reject(error) });
+  // Id 0 is the thread's start.
+  const started = new Promise<Answer>((resolve, reject) => open.set(0, { resolve, reject }));
   const failAll = (error: Error) => {
     gone ??= error;
     const entries = [...open.values()];
@@ -51,13 +49,13 @@ export function openPGliteThread(config: StoreThreadConfig): Promise<PGliteSessi
   worker.on('error', (error) => failAll(new Error(`the embedded store's thread failed: ${error.message}`)));
   worker.on('exit', (code) => failAll(new Error(`the embedded store's thread exited (code ${code})`)));
 
-  const request = (message: Request): Promise<Answer> => {
+  const request = (message: StoreRequest): Promise<Answer> => {
     if (gone) return Promise.reject(gone);
     const id = nextId++;
     return new Promise<Answer>((resolve, reject) => {
       if (open.size === 0) worker.ref();
       open.set(id, { resolve, reject });
-      worker.postMessage({ ...message, id } as ToStoreThread);
+      worker.postMessage({ ...message, id } satisfies ToStoreThread);
     });
   };
 
@@ -71,13 +69,11 @@ export function openPGliteThread(config: StoreThreadConfig): Promise<PGliteSessi
       await worker.terminate();
     },
   };
-  return new Promise<PGliteSession>((resolve, reject) => {
-    started = {
-      resolve: () => resolve(session),
-      reject: (error) => {
-        void worker.terminate();
-        reject(error);
-      },
-    };
-  });
+  return started.then(
+    () => session,
+    (error: Error) => {
+      void worker.terminate();
+      throw error;
+    },
+  );
 }

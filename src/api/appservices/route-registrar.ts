@@ -4,7 +4,7 @@ import { CONSOLE_CSRF_HEADER } from '../../domain/console-session.js';
 import { ApiError, type ErrorName } from '../../domain/errors.js';
 import type { Principal } from '../../domain/identity.js';
 import { isObjectId } from '../../domain/object-id.js';
-import { answeringOf, runWithContext } from '../../observability/request-context.js';
+import { requestWork, runWithContext } from '../../observability/request-context.js';
 import { guardPathParams, guardQuery } from '../input-guard.js';
 import { parseRequestBody } from '../request-body.js';
 import type { RouteAccess } from '../route-access.js';
@@ -89,9 +89,7 @@ export function appServicesRegistrar(
           if (auth !== 'access') return;
           const csrf = request.headers[CONSOLE_CSRF_HEADER];
           const browser = { cookie: request.headers.cookie, csrfToken: typeof csrf === 'string' ? csrf : undefined };
-          const principal = await runWithContext({ requestId: request.id, answering: answeringOf(request.method) }, () =>
-            authenticate(request.method, request.headers.authorization, browser),
-          );
+          const principal = await runWithContext(requestWork(request), () => authenticate(request.method, request.headers.authorization, browser));
           principals.set(request, principal);
         },
         handler: async (request: FastifyRequest, reply: FastifyReply) => {
@@ -104,7 +102,7 @@ export function appServicesRegistrar(
           const query = request.query as Record<string, string>;
           guardQuery(query);
           const principal = principals.get(request)!;
-          const result = await runWithContext({ requestId: request.id, answering: answeringOf(request.method) }, async () => {
+          const result = await runWithContext(requestWork(request), async () => {
             if (options.access) await options.access(ctx, principal, params);
             const body = options.access || options.body ? parseRequestBody(request.body, request.headers['content-type']) : undefined;
             return handler({ principal, params, query, body, authorization: request.headers.authorization, clientAddress: request.ip, ctx });

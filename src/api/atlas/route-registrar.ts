@@ -1,4 +1,4 @@
-import { answeringOf, runWithContext } from '../../observability/request-context.js';
+import { requestWork, runWithContext } from '../../observability/request-context.js';
 import { recordCallerKey, requestTrace } from '../observability.hooks.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/app-context.js';
@@ -122,9 +122,7 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
             const csrf = request.headers[CONSOLE_CSRF_HEADER];
             const browser = { cookie: request.headers.cookie, csrfToken: typeof csrf === 'string' ? csrf : undefined };
             // In the request's work context: a key read from the store goes before background work (WorkContext.answering).
-            const authenticated = runWithContext({ requestId: request.id, answering: answeringOf(request.method) }, () =>
-              authenticator.authenticate(request.method, request.url, request.headers.authorization, browser),
-            );
+            const authenticated = runWithContext(requestWork(request), () => authenticator.authenticate(request.method, request.url, request.headers.authorization, browser));
             const accept = (principal: Principal): void => {
               request.atlasPrincipal = principal;
               if (principal.kind === 'apiKey' && request.headers.authorization !== undefined) recordCallerKey(request, principal.name);
@@ -159,10 +157,7 @@ export function routeRegistrar(app: FastifyInstance, ctx: AppContext, authentica
               reply.header('content-type', version ? versionedContentType(version) : 'application/json');
               return reply.send(query.pretty === 'true' ? JSON.stringify(payload, null, 2) : bodyJson(payload));
             };
-            const traced = requestTrace(request);
-            return runWithContext({ requestId: request.id, answering: answeringOf(request.method), ...traced }, () =>
-              access ? access(ctx, principal, params).then(run) : run(),
-            ).then(answer);
+            return runWithContext(requestWork(request, requestTrace(request)), () => (access ? access(ctx, principal, params).then(run) : run())).then(answer);
           },
         });
       }
