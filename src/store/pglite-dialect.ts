@@ -1,5 +1,5 @@
 import {
-  CompiledQuery,
+  type CompiledQuery,
   PostgresAdapter,
   PostgresIntrospector,
   PostgresQueryCompiler,
@@ -12,6 +12,7 @@ import {
 } from 'kysely';
 import { answering } from '../observability/request-context.js';
 import type { PGliteSession } from './pglite-thread.js';
+import { isWrite } from './write-generation.js';
 import { SessionQueue, rankOf } from './session-queue.js';
 
 /**
@@ -64,24 +65,65 @@ class PGliteDriver implements Driver {
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    const isolation = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : '';
-    const access = settings.accessMode ? ` ${settings.accessMode}` : '';
-    await connection.executeQuery(CompiledQuery.raw(`begin${isolation}${access}`));
+    (connection as PGliteConnection).begin(settings);
   }
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('commit'));
+    await (connection as PGliteConnection).endTransaction('commit');
   }
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+    await (connection as PGliteConnection).endTransaction('rollback');
   }
   async destroy(): Promise<void> {}
 }
 
+/**
+ * The one connection. A transaction's BEGIN is not sent alone: it travels with the transaction's
+ * first statement, one round trip to the store's thread instead of two (each costs that thread's
+ * and this one's wake-up). PostgreSQL takes a transaction's snapshot and its `now()` at its first
+ * statement anyway, so nothing can tell the difference; a transaction that ran no statement ends
+ * without a round trip.
+ *
+ * A read-only transaction sends neither BEGIN nor COMMIT: its holder has the store's only session
+ * to itself from its first statement to its last (the driver hands it to one holder at a time), so
+ * every statement already sees what the one before saw plus nothing. Its guard stays: a write in
+ * it fails as PostgreSQL's read-only transactions refuse one (SQLSTATE 25006), told by the
+ * statement's kind (insert, update, delete, merge; raw SQL that starts as a write or DDL does).
+ */
 class PGliteConnection implements DatabaseConnection {
+  /** The BEGIN of the transaction just opened, until its first statement carries it. */
+  private pendingBegin: string | undefined;
+  /** Inside a read-only transaction (nothing sent for it). */
+  private readOnly = false;
+
   constructor(private readonly pglite: PGliteSession) {}
 
+  begin(settings: TransactionSettings): void {
+    if (settings.accessMode === 'read only') {
+      this.readOnly = true;
+      return;
+    }
+    const isolation = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : '';
+    const access = settings.accessMode ? ` ${settings.accessMode}` : '';
+    this.pendingBegin = `begin${isolation}${access}`;
+  }
+
+  /** COMMIT or ROLLBACK: sent only when the transaction's BEGIN was. */
+  async endTransaction(statement: 'commit' | 'rollback'): Promise<void> {
+    if (this.readOnly || this.pendingBegin !== undefined) {
+      this.readOnly = false;
+      this.pendingBegin = undefined;
+      return;
+    }
+    await this.pglite.query(statement, []);
+  }
+
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query(compiledQuery.sql, compiledQuery.parameters);
+    if (this.readOnly && isWrite(compiledQuery.query)) {
+      throw Object.assign(new Error('cannot execute this statement in a read-only transaction'), { code: '25006' });
+    }
+    const begin = this.pendingBegin;
+    this.pendingBegin = undefined;
+    const result = await this.pglite.query(compiledQuery.sql, compiledQuery.parameters, begin);
     const rows = result.rows as R[];
     return result.affectedRows === undefined ? { rows } : { rows, numAffectedRows: BigInt(result.affectedRows) };
   }

@@ -8,7 +8,13 @@ export interface StoreThreadConfig {
 
 /** A request, before it is numbered. */
 export type StoreRequest =
-  | { readonly op: 'query'; readonly sql: string; readonly params: readonly unknown[] }
+  | {
+      readonly op: 'query';
+      readonly sql: string;
+      readonly params: readonly unknown[];
+      /** A transaction's BEGIN, run just before the statement in the same round trip (pglite-dialect.ts). */
+      readonly begin?: string;
+    }
   | { readonly op: 'exec'; readonly sql: string }
   | { readonly op: 'dump' }
   | { readonly op: 'close' };

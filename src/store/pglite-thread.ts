@@ -5,7 +5,8 @@ const WORKER_URL = new URL('./pglite-thread.worker.js', import.meta.url);
 
 /** What the store needs of PGlite: statements, a script, the data directory's archive, closing. */
 export interface PGliteSession {
-  query(sql: string, params: readonly unknown[]): Promise<{ rows: Record<string, unknown>[]; affectedRows?: number | undefined }>;
+  /** One statement; with `begin`, that transaction-opening statement runs first, in the same round trip. */
+  query(sql: string, params: readonly unknown[], begin?: string): Promise<{ rows: Record<string, unknown>[]; affectedRows?: number | undefined }>;
   exec(sql: string): Promise<void>;
   /** The data directory as a gzip'd tar archive (PGlite's `dumpDataDir('gzip')`). */
   dumpDataDir(): Promise<Blob>;
@@ -60,7 +61,7 @@ export function openPGliteThread(config: StoreThreadConfig): Promise<PGliteSessi
   };
 
   const session: PGliteSession = {
-    query: (sql, params) => request({ op: 'query', sql, params }),
+    query: (sql, params, begin) => request(begin === undefined ? { op: 'query', sql, params } : { op: 'query', sql, params, begin }),
     exec: async (sql) => void (await request({ op: 'exec', sql })),
     dumpDataDir: async () => new Blob([(await request({ op: 'dump' })).archive!]),
     async close() {

@@ -27,6 +27,7 @@ async function answer(pglite: PGlite, message: ToStoreThread): Promise<void> {
   try {
     switch (message.op) {
       case 'query': {
+        if (message.begin !== undefined) await pglite.exec(message.begin);
         const result = await pglite.query(message.sql, [...message.params]);
         post({ id, ok: true, rows: result.rows as Record<string, unknown>[], affectedRows: result.affectedRows });
         return;

@@ -89,6 +89,11 @@ export class TransactionWrites implements KyselyPlugin {
 
 const NOT_A_WRITE = Symbol('not a write');
 
+/** Whether a query writes (insert, update, delete, merge, or raw SQL that starts as a write or DDL does). */
+export function isWrite(node: RootOperationNode): boolean {
+  return writtenTables(node) !== NOT_A_WRITE;
+}
+
 /** The tables a query writes; undefined for a write whose tables are not known; NOT_A_WRITE for a read. */
 function writtenTables(node: RootOperationNode): readonly string[] | undefined | typeof NOT_A_WRITE {
   switch (node.kind) {
