@@ -55,7 +55,7 @@ describe('transactions on the embedded store', () => {
       await sql`insert into note values (1, 'a')`.execute(trx);
       await sql`insert into note values (2, 'b')`.execute(trx);
     });
-    assert.deepEqual(sent, ['begin + insert into note values (1, \'a\')', "insert into note values (2, 'b')", 'commit']);
+    assert.deepEqual(sent, ["begin + insert into note values (1, 'a')", "insert into note values (2, 'b')", 'commit']);
     assert.deepEqual(await ids(), [1, 2]);
   });
 
@@ -94,14 +94,8 @@ describe('transactions on the embedded store', () => {
       .setAccessMode('read only')
       .execute(async (trx) => {
         const first = (await sql<{ n: number }>`select count(*)::int as n from note`.execute(trx)).rows[0]!.n;
-        await assert.rejects(
-          sql`insert into note values (5, 'e')`.execute(trx),
-          (e: Error & { code?: string }) => e.code === '25006' && /read-only transaction/.test(e.message),
-        );
-        await assert.rejects(
-          trx.insertInto('note').values({ id: 6, body: 'f' }).execute(),
-          (e: Error & { code?: string }) => e.code === '25006',
-        );
+        await assert.rejects(sql`insert into note values (5, 'e')`.execute(trx), (e: Error & { code?: string }) => e.code === '25006' && /read-only transaction/.test(e.message));
+        await assert.rejects(trx.insertInto('note').values({ id: 6, body: 'f' }).execute(), (e: Error & { code?: string }) => e.code === '25006');
         return first;
       });
     assert.equal(seen, 1);
