@@ -32,6 +32,8 @@ export interface AppContext {
   readonly settings: AppSettings;
   /** Hot reads (see read-cache.ts). */
   readonly cache: ReadCache;
+  /** Projects by id (see `reader`): kept while this process writes no project, whatever else it writes. */
+  readonly projects: ReadCache;
   /** The local cloud's node fault switch (the data plane); absent when the local cloud is off. */
   readonly nodeFaults?: NodeFaultSwitch;
   now(): Date;
@@ -46,7 +48,7 @@ export const CACHED_READ_TABLES = ['projects', 'endpoint_services', 'interface_e
 
 /** An AppContext over a store with the default read cache. */
 export function appContext(store: Store, settings: AppSettings, now: () => Date = () => new Date()): AppContext {
-  return { store, settings, cache: new ReadCache(store.writes.scope(CACHED_READ_TABLES)), now };
+  return { store, settings, cache: new ReadCache(store.writes.scope(CACHED_READ_TABLES)), projects: new ReadCache(store.writes.scope(['projects'])), now };
 }
 
 /** Inside a use-case transaction: repositories bound to it, and a way to enqueue reconcile work. */
@@ -80,14 +82,16 @@ export async function inTransaction<T>(ctx: Pick<AppContext, 'store'>, work: (uo
 
 /**
  * Repositories on the database outside any transaction (reads), made once per context. Their
- * project reads by id go through the context's read cache (read-cache.ts): every project route
+ * project reads by id go through the context's project cache (read-cache.ts): every project route
  * checks its project, and the API's pollers ask for the same few projects many times a second.
+ * That cache is dropped only by writes to projects, not by the endpoint writes that drop `cache`:
+ * under load those come many times a second and would leave it empty.
  */
 export function reader(ctx: AppContext): Repositories {
   let repos = readers.get(ctx);
   if (!repos) {
     const base = repositories(ctx.store.db);
-    repos = { ...base, identity: new CachedProjectReads(ctx.store.db, ctx.cache) };
+    repos = { ...base, identity: new CachedProjectReads(ctx.store.db, ctx.projects) };
     readers.set(ctx, repos);
   }
   return repos;
@@ -95,7 +99,7 @@ export function reader(ctx: AppContext): Repositories {
 
 const readers = new WeakMap<AppContext, Repositories>();
 
-/** The identity repository, with `findProject` answered from the read cache (never inside a transaction). */
+/** The identity repository, with `findProject` answered from the project cache (never inside a transaction). */
 class CachedProjectReads extends IdentityRepository {
   constructor(
     db: Store['db'],

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Authenticator } from '../../src/api/atlas/authenticate.js';
 import { DigestAuthority } from '../../src/api/atlas/digest-auth.js';
 import { buildApiServer } from '../../src/api/server.js';
-import { CACHED_READ_TABLES } from '../../src/app/app-context.js';
+import { CACHED_READ_TABLES, reader } from '../../src/app/app-context.js';
 import { CREDENTIAL_TABLES, credentialsLookup } from '../../src/app/authentication.service.js';
 import { ReadCache } from '../../src/app/read-cache.js';
 import { AtlasClient } from '../../src/client/atlas-client.js';
@@ -28,7 +28,7 @@ const clients: AtlasClient[] = [];
 let cached: AtlasClient;
 let replica: AtlasClient;
 
-async function serverWith(cache: ReadCache): Promise<AtlasClient> {
+async function serverWith(cache: ReadCache, projects: ReadCache): Promise<AtlasClient> {
   const authenticator = new Authenticator(
     credentialsLookup(api.store),
     new DigestAuthority(Buffer.from('test-secret'), { nonceTtlMs: 300_000 }),
@@ -36,7 +36,7 @@ async function serverWith(cache: ReadCache): Promise<AtlasClient> {
     undefined,
     api.store.writes.scope(CREDENTIAL_TABLES),
   );
-  const app = await buildApiServer({ ctx: { ...api.ctx, cache }, authenticator, log: createLogger('error'), publicUrl: null });
+  const app = await buildApiServer({ ctx: { ...api.ctx, cache, projects }, authenticator, log: createLogger('error'), publicUrl: null });
   await app.listen({ host: '127.0.0.1', port: 0 });
   servers.push(app);
   const client = new AtlasClient({
@@ -50,8 +50,8 @@ async function serverWith(cache: ReadCache): Promise<AtlasClient> {
 
 before(async () => {
   api = await startApi();
-  cached = await serverWith(new ReadCache(api.store.writes.scope(CACHED_READ_TABLES), 60_000));
-  replica = await serverWith(new ReadCache({ value: 0 }, REPLICA_CACHE_MS));
+  cached = await serverWith(new ReadCache(api.store.writes.scope(CACHED_READ_TABLES), 60_000), new ReadCache(api.store.writes.scope(['projects']), 60_000));
+  replica = await serverWith(new ReadCache({ value: 0 }, REPLICA_CACHE_MS), new ReadCache({ value: 0 }, REPLICA_CACHE_MS));
 });
 after(async () => {
   for (const c of clients) c.close();
@@ -104,7 +104,7 @@ describe('the endpoint-service GET cache, in another replica', () => {
   });
 });
 
-describe("a reader's project reads, from the same cache", () => {
+describe("a reader's project reads, from a cache of their own", () => {
   const projectPath = (id: string) => `${V2}/groups/${id}`;
 
   async function newProject(name: string): Promise<string> {
@@ -122,6 +122,19 @@ describe("a reader's project reads, from the same cache", () => {
     const gone = await cached.get(`${servicesPath().replace(api.bootstrap.projectId, id)}/AWS/endpointService`);
     assert.equal(gone.status, 404, gone.text);
     assert.equal((gone.json as { errorCode: string }).errorCode, 'GROUP_NOT_FOUND');
+  });
+
+  test("an endpoint write keeps a reader's cached project; a project write drops it", async () => {
+    const id = await newProject('cache-project-e');
+    const projects = reader(api.ctx).identity;
+    const first = await projects.findProject(id);
+    assert.equal(await projects.findProject(id), first, 'the second read is the cached one');
+    await repositories(api.store.db).privateEndpoints.updateService(await newService('sa-east-1'), { status: 'AVAILABLE' }, new Date());
+    assert.equal(await projects.findProject(id), first, 'endpoint writes leave the project entry in place');
+    await repositories(api.store.db).identity.updateProject(id, { name: 'cache-project-f' });
+    const renamed = await projects.findProject(id);
+    assert.notEqual(renamed, first);
+    assert.equal(renamed?.name, 'cache-project-f');
   });
 
   test(`in another replica, a project renamed elsewhere shows within ${REPLICA_CACHE_MS} ms`, async () => {
