@@ -72,6 +72,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   const flavourOf = (url: string): ApiFlavour => flavours.find((f) => isUnder(url.split('?')[0]!, f.prefix)) ?? flavours[0]!;
   const send: SendApiError = (reply, error) => flavourOf(reply.request.url).sendError(reply, error);
   const handleError = errorHandler(options.log, BODY_LIMIT, send);
+  const clientErrors = clientErrorHandler((error) => flavours[0]!.errorBody(error));
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
@@ -79,8 +80,9 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrors(send, handleError),
-    clientErrorHandler: clientErrorHandler((error) => flavours[0]!.errorBody(error)),
+    clientErrorHandler: clientErrors.handler,
   });
+  clientErrors.track(app);
   // Bodies are only collected here; the registrar parses them once the caller may make the call.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, new RawBody(body as string)));

@@ -1,6 +1,7 @@
-import { maxHeaderSize, STATUS_CODES } from 'node:http';
+import { maxHeaderSize, STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { finished } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../domain/errors.js';
 import type { SendApiError } from './error-handler.js';
 
@@ -24,20 +25,59 @@ export function frameworkErrors(send: SendApiError, fallback: (error: FastifyErr
  * `http.maxHeaderSize` → 431, a timeout → 408, anything malformed → 400) before any request
  * object exists, so the answer is written to the socket as a raw HTTP response carrying
  * `errorBody(error)` (the default flavour's error shape, as no path is known), and the connection
- * is closed.
+ * is closed (closeLingering). When the bytes that cannot be read follow a request whose answer is still being
+ * written (a GET sent with a body but no length: the body reads as the next request), nothing is
+ * written into the middle of that answer: it is completed, then the connection closes.
+ * `track(app)` tells the handler which answer each connection is writing.
  */
-export function clientErrorHandler(errorBody: (error: ApiError) => unknown) {
-  return (error: NodeJS.ErrnoException, socket: Socket): void => {
-    if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    const apiError =
-      error.code === 'HPE_HEADER_OVERFLOW'
-        ? new ApiError('REQUEST_HEADERS_TOO_LARGE', [maxHeaderSize])
-        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? new ApiError('REQUEST_TIMEOUT')
-          : new ApiError('MALFORMED_REQUEST');
-    if (socket.writable) socket.write(rawHttpResponse(apiError, errorBody(apiError)));
-    socket.destroy(error);
+export function clientErrorHandler(errorBody: (error: ApiError) => unknown): {
+  handler: (error: NodeJS.ErrnoException, socket: Socket) => void;
+  track: (app: FastifyInstance) => void;
+} {
+  const answering = new WeakMap<Socket, ServerResponse>();
+  return {
+    handler(error, socket) {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      const inFlight = answering.get(socket);
+      if (inFlight && !inFlight.writableFinished) {
+        // Its last answer: told so while it can be, so the client does not send another request on it.
+        if (!inFlight.headersSent) inFlight.setHeader('connection', 'close');
+        finished(inFlight, () => closeLingering(socket));
+        return;
+      }
+      const apiError =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? new ApiError('REQUEST_HEADERS_TOO_LARGE', [maxHeaderSize])
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? new ApiError('REQUEST_TIMEOUT')
+            : new ApiError('MALFORMED_REQUEST');
+      if (socket.writable) socket.write(rawHttpResponse(apiError, errorBody(apiError)));
+      closeLingering(socket);
+    },
+    track(app) {
+      app.addHook('onRequest', (request, reply, done) => {
+        answering.set(request.raw.socket, reply.raw);
+        done();
+      });
+    },
   };
+}
+
+/** How long a refused connection is read (and what it sends dropped) after its last answer, at most. */
+const LINGER_MS = 2000;
+
+/**
+ * Closes a connection the parser gave up on the way a web server does after answering it: our
+ * side is ended at once (the client sees the answer and the end), and what the client is still
+ * sending is read and dropped for up to LINGER_MS, so its writes are not cut off by a reset
+ * (a reset can make a client lose the answer it was sent).
+ */
+function closeLingering(socket: Socket): void {
+  socket.on('data', () => undefined);
+  socket.on('error', () => undefined);
+  socket.resume();
+  socket.end();
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
 }
 
 /** A complete HTTP/1.1 response (status line, headers, `payload` as JSON) for `error`, closing the connection. */

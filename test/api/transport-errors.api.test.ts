@@ -39,6 +39,16 @@ test('a request the HTTP parser cannot read is 400 MALFORMED_REQUEST', async () 
   assertEnvelope(res, 400, 'MALFORMED_REQUEST');
 });
 
+test('bytes that cannot be read after a request (a GET body sent without a length) close the connection once that request is answered', async () => {
+  // The body reads as a second request, which the parser refuses while the first is still being
+  // answered: the first answer arrives whole, marked as the last, with no error written into it,
+  // then the connection closes.
+  const res = await rawExchange(api.url, `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n${'x'.repeat(100_000)}`);
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.headers.connection, 'close', 'the answer says it is the last on this connection');
+  assert.deepEqual(JSON.parse(res.text), JSON.parse((await plainRequest(api.url, 'GET', '/healthz')).text));
+});
+
 test('an unknown path is 404 RESOURCE_NOT_FOUND', async () => {
   assertEnvelope(await plainRequest(api.url, 'GET', '/api/atlas/v2/nothing/here'), 404, 'RESOURCE_NOT_FOUND');
   // `/` is the web console (when built); other paths outside the API keep Atlas's 404.
