@@ -57,14 +57,22 @@ async function apiRefusal(body: unknown): Promise<string> {
   return `${error.detail} (${error.errorCode})`;
 }
 
-const optionLabels = (target: Page, name: string) => target.getByRole('combobox', { name, exact: true }).locator('option').allTextContents();
+/**
+ * A picker's option labels once `shown` is among them: the lists arrive after the page (until the
+ * organizations answer, the organization picker shows the session's organization by its id).
+ */
+async function optionLabels(target: Page, name: string, shown: string): Promise<string[]> {
+  const picker = target.getByRole('combobox', { name, exact: true });
+  await picker.locator('option', { hasText: shown }).first().waitFor({ state: 'attached' });
+  return picker.locator('option').allTextContents();
+}
 
 describe('web console: pickers, Create and Terminate a cluster', () => {
   test('the pickers list the organization and both projects; choosing the second opens its pages', async () => {
     await signIn(page, stack.bootstrap.publicKey, stack.bootstrap.privateKey);
-    assert.deepEqual(await optionLabels(page, 'Organization'), [orgName]);
+    assert.deepEqual(await optionLabels(page, 'Organization', orgName), [orgName]);
     const first = (await stack.owner.get(stack.project)).json as { name: string };
-    assert.deepEqual((await optionLabels(page, 'Project')).sort(), [first.name, SECOND].sort());
+    assert.deepEqual((await optionLabels(page, 'Project', SECOND)).sort(), [first.name, SECOND].sort());
 
     await page.getByRole('combobox', { name: 'Organization' }).selectOption({ label: orgName });
     await page.getByRole('link', { name: 'Database' }).click();
@@ -146,7 +154,7 @@ describe('web console: pickers, Create and Terminate a cluster', () => {
       const reader = await context.newPage();
       reader.setDefaultTimeout(TIMEOUT);
       await signIn(reader, key.publicKey, key.privateKey);
-      assert.deepEqual(await optionLabels(reader, 'Project'), [SECOND], 'a project the key cannot read is not listed');
+      assert.deepEqual(await optionLabels(reader, 'Project', SECOND), [SECOND], 'a project the key cannot read is not listed');
       await reader.getByRole('link', { name: 'Database' }).click();
       await reader.locator('tr[data-cluster="Cluster1"] [data-column=state]', { hasText: 'Idle' }).waitFor();
       await reader.getByText(/Your role in this project is read-only/).waitFor();
