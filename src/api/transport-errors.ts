@@ -73,9 +73,8 @@ const LINGER_MS = 2000;
  * (a reset can make a client lose the answer it was sent).
  */
 function closeLingering(socket: Socket): void {
-  socket.on('data', () => undefined);
   socket.on('error', () => undefined);
-  socket.resume();
+  socket.resume(); // flowing with no reader: what arrives is dropped
   socket.end();
   setTimeout(() => socket.destroy(), LINGER_MS).unref();
 }

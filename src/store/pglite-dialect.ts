@@ -64,14 +64,15 @@ class PGliteDriver implements Driver {
     this.queue.release();
   }
 
-  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    (connection as PGliteConnection).begin(settings);
+  // The driver's one connection is the one every transaction runs on.
+  async beginTransaction(_connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    this.connection.begin(settings);
   }
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await (connection as PGliteConnection).endTransaction('commit');
+  async commitTransaction(): Promise<void> {
+    await this.connection.endTransaction('commit');
   }
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await (connection as PGliteConnection).endTransaction('rollback');
+  async rollbackTransaction(): Promise<void> {
+    await this.connection.endTransaction('rollback');
   }
   async destroy(): Promise<void> {}
 }

@@ -13,7 +13,7 @@ export type StoreRequest =
       readonly sql: string;
       readonly params: readonly unknown[];
       /** A transaction's BEGIN, run just before the statement in the same round trip (pglite-dialect.ts). */
-      readonly begin?: string;
+      readonly begin?: string | undefined;
     }
   | { readonly op: 'exec'; readonly sql: string }
   | { readonly op: 'dump' }

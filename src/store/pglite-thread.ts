@@ -61,7 +61,7 @@ export function openPGliteThread(config: StoreThreadConfig): Promise<PGliteSessi
   };
 
   const session: PGliteSession = {
-    query: (sql, params, begin) => request(begin === undefined ? { op: 'query', sql, params } : { op: 'query', sql, params, begin }),
+    query: (sql, params, begin) => request({ op: 'query', sql, params, begin }),
     exec: async (sql) => void (await request({ op: 'exec', sql })),
     dumpDataDir: async () => new Blob([(await request({ op: 'dump' })).archive!]),
     async close() {
