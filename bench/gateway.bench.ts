@@ -8,7 +8,9 @@
 //   (d) memory per idle connection at 10,000 connections through the forwarder (and HAProxy)
 //
 // Processes: this one is the client; the echo/sink/source server, the forwarder and HAProxy each
-// run in their own process, so a proxy never shares a thread with the load it carries.
+// run in their own process, so a proxy never shares a thread with the load it carries. The
+// forwarder runs as privlink runs it: in a worker thread with the data plane's heap limits, one
+// target and one set of labels per listener.
 // Run: npm run bench (or: npx tsc -p . && node scripts/run-bench.mjs gateway).
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,8 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { DATA_PLANE_RESOURCE_LIMITS } from '../src/localcloud/dataplane-host/data-plane-host.js';
 import { TcpForwarder } from '../src/localcloud/dataplane/tcp-forwarder.js';
 import { TcpListenerSet } from '../src/localcloud/dataplane/tcp-listener-set.js';
 
@@ -92,27 +96,35 @@ async function runServer(): Promise<void> {
 // ───────────────────────────── child: the forwarder under test ─────────────────────────────
 
 async function runForwarder(): Promise<void> {
+  if (isMainThread) {
+    // The process holds the worker that forwards, as a privlink replica holds its data plane's.
+    const worker = new Worker(self, { argv: process.argv.slice(2), resourceLimits: DATA_PLANE_RESOURCE_LIMITS });
+    worker.on('message', (message: Message) => process.send?.(message.type === 'memory' ? { ...message, rss: process.memoryUsage().rss } : message));
+    worker.on('error', (error) => {
+      console.error(error);
+      process.exit(1);
+    });
+    process.on('message', (request) => worker.postMessage(request));
+    process.on('disconnect', () => process.exit(0));
+    return;
+  }
   const targets = JSON.parse(process.argv.find((a) => a.startsWith('--targets='))!.slice('--targets='.length)) as Ports;
   const forwarder = new TcpForwarder();
   const listeners = new TcpListenerSet();
-  const open = async (name: string, port: number): Promise<number> =>
-    (
-      await listeners.ensure(
-        { address: HOST, port: 0, name },
-        { onConnection: (socket) => forwarder.forward(socket, { target: { host: HOST, port }, labels: { listener: name } }) },
-      )
-    ).bound.port;
+  const open = async (name: string, port: number): Promise<number> => {
+    const options = { target: { host: HOST, port }, labels: { listener: name } };
+    return (await listeners.ensure({ address: HOST, port: 0, name }, { onConnection: (socket) => forwarder.forward(socket, options) })).bound.port;
+  };
   const ports = { echo: await open('echo', targets.echo), sink: await open('sink', targets.sink), source: await open('source', targets.source) };
-  process.send?.({ type: 'ready', ports } satisfies Message);
-  process.on('message', (request: { type: string }) => {
+  parentPort!.postMessage({ type: 'ready', ports } satisfies Message);
+  parentPort!.on('message', (request: { type: string }) => {
     if (request.type !== 'memory') return;
     const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
     gc?.();
     const usage = process.memoryUsage();
-    process.send?.({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external, connections: forwarder.size } satisfies Message);
+    parentPort!.postMessage({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external, connections: forwarder.size } satisfies Message);
   });
-  process.on('disconnect', () => process.exit(0));
 }
 
 // ───────────────────────────── the client / orchestrator ─────────────────────────────
@@ -152,7 +164,7 @@ async function main(): Promise<void> {
 
     const paths: Array<{ path: string; ports: Ports; pid?: number }> = [
       { path: 'direct', ports: server.ports },
-      { path: 'forwarder (privlink, 1 thread)', ports: forwarder.ports, pid: forwarder.child.pid! },
+      { path: 'forwarder (privlink, 1 worker thread)', ports: forwarder.ports, pid: forwarder.child.pid! },
       ...(haproxy ? [{ path: `haproxy ${haproxy.version} tcp (${threadsOf(haproxy.pid)} threads)`, ports: haproxy.ports, pid: haproxy.pid }] : []),
     ];
     const results = new Map<string, PathResult>(

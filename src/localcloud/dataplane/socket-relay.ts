@@ -19,6 +19,12 @@
 // Node offers this for sockets it connects (`onread`); an accepted socket is switched to it with
 // Node's own per-socket fields (`adoptAcceptedSocket`), found by name and checked first. Where
 // they are missing (another Node), the relay falls back to `'data'` events: slower, never wrong.
+//
+// An idle connection's memory counts (a gateway holds thousands): a relay adds one object and
+// one field on its source socket, and nothing else. Its `onread` functions and `'end'` listener
+// are the same for every socket of the thread: they find the relay through the socket they are
+// called on (Node calls the read callback and `'end'` listeners as methods of the socket, then,
+// in the same turn, the buffer function, which takes the relay the callback just named).
 import type { Socket } from 'node:net';
 
 /** Size of the buffer shared by every quiet socket of this thread (Node's own read size). */
@@ -35,6 +41,33 @@ const spares: Buffer[] = [];
 /** How a relay reads its source: into its own buffers, or Node's fresh buffer per read. */
 export type RelayReads = 'own-buffers' | 'data-events';
 
+/** The field of a source socket that names the relay reading it. */
+const RELAY = Symbol('privlink.socketRelay');
+type RelaySource = Socket & { [RELAY]?: SocketRelay };
+
+/** The relay whose read callback ran last, for the buffer function Node calls right after it (same turn). */
+let lastRead: SocketRelay | undefined;
+
+/** Node's `onread` for every relayed socket of this thread (see the file's head). */
+const SHARED_ONREAD = {
+  buffer: (): Buffer => {
+    const relay = lastRead;
+    lastRead = undefined;
+    return relay?.readBuffer ?? shared;
+  },
+  callback(this: RelaySource, bytes: number, buffer: Uint8Array): boolean {
+    const relay = this[RELAY]!;
+    const more = relay.onRead(bytes, buffer as Buffer);
+    lastRead = relay; // not before: a callback that threw must not leave its relay for another socket's buffer
+    return more;
+  },
+};
+
+/** The `'end'` listener of every source socket: its FIN goes on as the target's `end()`. */
+function endTarget(this: RelaySource): void {
+  this[RELAY]?.to.end();
+}
+
 /**
  * Copies a source socket's bytes to `to` with backpressure, and its FIN as `to.end()`.
  *
@@ -50,23 +83,26 @@ export class SocketRelay {
   private own: Buffer | null = null;
   private waitingForWrite = false;
 
-  /** `onread` options for `net.connect`, for a source socket not yet made; call `attach` with it. */
-  readonly onread = {
-    buffer: (): Buffer => this.own ?? shared,
-    callback: (bytes: number, buffer: Uint8Array): boolean => this.onRead(bytes, buffer as Buffer),
-  };
+  /** `onread` options for `net.connect`, for a source socket not yet made; call `attach` with it before it reads. */
+  readonly onread = SHARED_ONREAD;
 
-  constructor(private readonly to: Socket) {}
+  constructor(readonly to: Socket) {}
 
   /** True while the source reads into a buffer of this relay's own (during a burst); false when quiet. */
   get holdsOwnBuffer(): boolean {
     return this.own !== null;
   }
 
+  /** The buffer the source's next read goes into. */
+  get readBuffer(): Buffer {
+    return this.own ?? shared;
+  }
+
   /** Starts relaying from a socket made with `onread` (above). */
   attach(from: Socket): void {
     this.from = from;
-    from.on('end', () => this.to.end());
+    (from as RelaySource)[RELAY] = this;
+    from.on('end', endTarget);
   }
 
   /**
@@ -75,8 +111,7 @@ export class SocketRelay {
    * Call it before the socket has any other reader.
    */
   adoptAcceptedSocket(from: Socket): RelayReads {
-    this.from = from;
-    from.on('end', () => this.to.end());
+    this.attach(from);
     if (!switchToOwnBuffers(from, this.onread)) {
       relayDataEvents(from, this.to);
       return 'data-events';
@@ -103,8 +138,12 @@ export class SocketRelay {
     });
   }
 
-  /** Returns false to stop reading (Node then pauses the socket); `resume` starts it again. */
-  private onRead(bytes: number, buffer: Buffer): boolean {
+  /**
+   * One read of `bytes` into `buffer` (`SHARED_ONREAD`'s callback). Returns false to stop reading
+   * (Node then pauses the socket); `resume` starts it again.
+   * @internal
+   */
+  onRead(bytes: number, buffer: Buffer): boolean {
     if (buffer !== this.own) {
       // The shared buffer: copy out now, the next socket to read overwrites it.
       const chunk = Buffer.allocUnsafe(bytes);
@@ -153,7 +192,7 @@ type UserBufferHandle = { useUserBuffer(buffer: Uint8Array): void };
  * handle reads into the buffer once told with `useUserBuffer`. Returns false, changing nothing,
  * unless all four are there and the socket has no user buffer yet.
  */
-function switchToOwnBuffers(socket: Socket, onread: SocketRelay['onread']): boolean {
+function switchToOwnBuffers(socket: Socket, onread: typeof SHARED_ONREAD): boolean {
   const fields = userBufferFields(socket);
   const handle = (socket as unknown as { _handle?: Partial<UserBufferHandle> | null })._handle;
   if (!fields || typeof handle?.useUserBuffer !== 'function') return false;

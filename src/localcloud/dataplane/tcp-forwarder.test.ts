@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
@@ -378,4 +379,74 @@ test('a reconcile replaces kept listeners’ handlers, and one queued behind a c
     const client = await dial(port, cleanup, { host: address });
     assert.equal((await readToEnd(client)).toString(), 'new', `${address} answers with the new handlers`);
   }
+});
+
+test('an idle forwarded connection holds no timer and no listener of its own', async (t) => {
+  const cleanup = new Cleanup();
+  t.after(() => cleanup.run());
+  const echo = await listenEcho(cleanup);
+  const gw = await gateway(echo.port, cleanup);
+  const clients = [await dial(gw.port, cleanup), await dial(gw.port, cleanup)];
+  await withTimeout(
+    (async () => {
+      while (gw.forwarder.connections().filter((c) => c.upstreamConnected).length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    })(),
+    2000,
+    'waiting for both upstreams to connect',
+  );
+  const [first, second] = gw.forwarder.connections() as [ForwardedConnection, ForwardedConnection];
+  // The connect timeout went with the connect: nothing keeps a timer for an idle connection.
+  assert.equal(first.connectTimer, undefined);
+  assert.equal(second.connectTimer, undefined);
+  // Thousands of idle connections share their listeners: the same functions on every connection's sockets.
+  for (const event of ['error', 'close', 'end']) {
+    assert.deepEqual(first.client.listeners(event), second.client.listeners(event), `client '${event}' listeners`);
+    assert.deepEqual(first.upstream.listeners(event), second.upstream.listeners(event), `upstream '${event}' listeners`);
+  }
+  // And each still carries its own bytes.
+  clients[0]!.write('one');
+  clients[1]!.write('two');
+  assert.equal((await readBytes(clients[0]!, 3)).toString(), 'one');
+  assert.equal((await readBytes(clients[1]!, 3)).toString(), 'two');
+});
+
+test('an upstream that never answers the connect is given up after the connect timeout', async (t) => {
+  const cleanup = new Cleanup();
+  t.after(() => cleanup.run());
+  // A listener in a stopped process with a full accept queue: the kernel drops further SYNs, so a connect hangs.
+  const child = spawn(
+    process.execPath,
+    ['-e', "const s = require('node:net').createServer(); s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => console.log(s.address().port));"],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  cleanup.add(() => {
+    child.kill('SIGKILL');
+  });
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  const port = Number(line.toString().trim());
+  process.kill(child.pid!, 'SIGSTOP');
+  for (let i = 0; i < 4; i++) {
+    const filler = connect({ host: '127.0.0.1', port });
+    filler.on('error', () => {});
+    cleanup.add(() => {
+      filler.destroy();
+    });
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const ends: ConnectionEnd[] = [];
+  const forwarder = new TcpForwarder({ connectTimeoutMs: 300, onClose: (_c, end) => ends.push(end) });
+  const listeners = new TcpListenerSet();
+  cleanup.add(() => listeners.closeAll());
+  const listener = await listeners.ensure({ address: '127.0.0.1', port: 0 }, { onConnection: (socket) => forwarder.forward(socket, { target: { host: '127.0.0.1', port } }) });
+  const startedAt = Date.now();
+  const client = await dial(listener.bound.port, cleanup);
+  client.on('error', () => {});
+  await withTimeout(new Promise((resolve) => client.on('close', resolve)), 3000, 'waiting for the client to be closed');
+  while (ends.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(Date.now() - startedAt >= 290, `closed after ${Date.now() - startedAt} ms, before the timeout`);
+  assert.equal(ends[0]!.reason, 'connect-failed');
+  assert.match(String(ends[0]!.error?.message), /timed out after 300 ms/);
+  assert.equal(forwarder.size, 0);
 });

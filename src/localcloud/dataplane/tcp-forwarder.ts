@@ -56,15 +56,55 @@ export class ForwardedConnection {
   closedSides = 0;
   /** @internal true once the upstream TCP connect succeeded */
   upstreamConnected = false;
+  /** @internal the connect timeout's timer, until the upstream connects (then dropped: an idle connection holds none) */
+  connectTimer: NodeJS.Timeout | undefined;
   readonly openedAt = Date.now();
 
   constructor(
+    /** @internal */
+    readonly forwarder: TcpForwarder,
     readonly id: number,
     readonly client: Socket,
     readonly upstream: Socket,
     readonly target: ForwardTarget,
     readonly labels: ConnectionLabels,
   ) {}
+}
+
+/** The field of both sockets of a forwarded connection that names it, for the shared listeners below. */
+const CONNECTION = Symbol('privlink.forwardedConnection');
+type ForwardedSocket = Socket & { [CONNECTION]?: ForwardedConnection };
+
+// The listeners of every forwarded connection are these same functions (an idle connection's
+// memory counts): Node calls them as methods of the socket, which names its connection.
+function onClientError(this: ForwardedSocket, error: Error): void {
+  const connection = this[CONNECTION]!;
+  connection.forwarder.fail(connection, 'client-error', error);
+}
+function onUpstreamError(this: ForwardedSocket, error: Error): void {
+  const connection = this[CONNECTION]!;
+  connection.forwarder.fail(connection, connection.upstreamConnected ? 'upstream-error' : 'connect-failed', error);
+}
+function onClientClose(this: ForwardedSocket): void {
+  const connection = this[CONNECTION]!;
+  connection.forwarder.sideClosed(connection, connection.client, connection.upstream, 'client-error');
+}
+function onUpstreamClose(this: ForwardedSocket): void {
+  const connection = this[CONNECTION]!;
+  clearTimeout(connection.connectTimer); // as a socket's own timeout goes with it
+  connection.connectTimer = undefined;
+  connection.forwarder.sideClosed(connection, connection.upstream, connection.client, connection.upstreamConnected ? 'upstream-error' : 'connect-failed');
+}
+function onUpstreamConnect(this: ForwardedSocket): void {
+  const connection = this[CONNECTION]!;
+  connection.upstreamConnected = true;
+  clearTimeout(connection.connectTimer);
+  connection.connectTimer = undefined;
+}
+function onConnectTimeout(connection: ForwardedConnection, ms: number): void {
+  connection.connectTimer = undefined;
+  const { host, port } = connection.target;
+  connection.forwarder.fail(connection, 'connect-failed', new Error(`connect to ${host}:${port} timed out after ${ms} ms`));
 }
 
 export interface TcpForwarderOptions {
@@ -119,31 +159,24 @@ export class TcpForwarder {
   forward(client: Socket, options: ForwardOptions): ForwardedConnection {
     const toClient = new SocketRelay(client);
     const upstream = connect({ host: options.target.host, port: options.target.port, allowHalfOpen: true, noDelay: true, onread: toClient.onread });
-    const connection = new ForwardedConnection(this.nextId++, client, upstream, options.target, options.labels ?? EMPTY_LABELS);
+    const connection = new ForwardedConnection(this, this.nextId++, client, upstream, options.target, options.labels ?? EMPTY_LABELS);
     this.live.add(connection);
+    (client as ForwardedSocket)[CONNECTION] = connection;
+    (upstream as ForwardedSocket)[CONNECTION] = connection;
     client.allowHalfOpen = true;
     client.setNoDelay(true);
 
     const connectTimeoutMs = options.connectTimeoutMs ?? this.connectTimeoutMs;
-    upstream.setTimeout(connectTimeoutMs);
-    const onConnectTimeout = (): void => {
-      this.fail(connection, 'connect-failed', new Error(`connect to ${options.target.host}:${options.target.port} timed out after ${connectTimeoutMs} ms`));
-    };
-    upstream.once('timeout', onConnectTimeout);
-    upstream.once('connect', () => {
-      connection.upstreamConnected = true;
-      upstream.setTimeout(0);
-      upstream.off('timeout', onConnectTimeout);
-    });
-
-    client.on('error', (error) => this.fail(connection, 'client-error', error));
-    upstream.on('error', (error) => this.fail(connection, connection.upstreamConnected ? 'upstream-error' : 'connect-failed', error));
-    upstream.on('close', () => this.sideClosed(connection, upstream, client, connection.upstreamConnected ? 'upstream-error' : 'connect-failed'));
+    connection.connectTimer = setTimeout(onConnectTimeout, connectTimeoutMs, connection, connectTimeoutMs).unref();
+    upstream.once('connect', onUpstreamConnect);
+    client.on('error', onClientError);
+    upstream.on('error', onUpstreamError);
+    upstream.on('close', onUpstreamClose);
     if (client.closed) {
       // Handed a socket that is already gone: account for its 'close', which will not come again.
       process.nextTick(() => this.sideClosed(connection, client, upstream, 'client-error'));
     } else {
-      client.on('close', () => this.sideClosed(connection, client, upstream, 'client-error'));
+      client.on('close', onClientClose);
     }
 
     if (options.proxyHeader) {
@@ -178,7 +211,10 @@ export class TcpForwarder {
     return this.closeWhere(() => true);
   }
 
-  private fail(connection: ForwardedConnection, reason: ConnectionEndReason, error: Error): void {
+  /** @internal a side failed (or the connect timed out): both sides go, with the first reason kept */
+  fail(connection: ForwardedConnection, reason: ConnectionEndReason, error: Error): void {
+    clearTimeout(connection.connectTimer);
+    connection.connectTimer = undefined;
     if (!connection.endReason) {
       connection.endReason = reason;
       connection.endError = error;
@@ -187,7 +223,8 @@ export class TcpForwarder {
     connection.upstream.destroy();
   }
 
-  private sideClosed(connection: ForwardedConnection, side: Socket, other: Socket, abnormalReason: ConnectionEndReason): void {
+  /** @internal */
+  sideClosed(connection: ForwardedConnection, side: Socket, other: Socket, abnormalReason: ConnectionEndReason): void {
     // A side that closed without finishing both directions (reset, destroy) takes the other side
     // down with it; a side that finished cleanly leaves the other to flush what it still holds.
     if (!(side.readableEnded && side.writableFinished)) {

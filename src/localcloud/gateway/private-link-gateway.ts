@@ -9,7 +9,7 @@ import {
 } from '../common/data-plane-snapshot.js';
 import { CoalescedPass } from '../dataplane/coalesced-pass.js';
 import { proxyHeaderForSocket } from '../dataplane/proxy-protocol.js';
-import { TcpForwarder } from '../dataplane/tcp-forwarder.js';
+import { TcpForwarder, type ConnectionLabels, type ForwardTarget } from '../dataplane/tcp-forwarder.js';
 import { TcpListenerSet, type DesiredListener, type PeerAddress } from '../dataplane/tcp-listener-set.js';
 import { endpointTlv } from './endpoint-tlv.js';
 import { routed } from './routed.js';
@@ -182,6 +182,8 @@ export class PrivateLinkGateway {
    * interface and port objects are the same: a posted snapshot shares the unchanged ones.
    */
   private bind(key: string, endpoint: SnapshotEndpoint, eni: SnapshotNetworkInterface, port: SnapshotPort, proxyProtocol: boolean): ListenerBinding {
+    // The labels of every connection through this listener: one object for all of them (the key is the address and port the client dialled).
+    const labels: ConnectionLabels = { endpoint: endpoint.endpointId, listener: key };
     return {
       endpoint,
       eni,
@@ -195,7 +197,7 @@ export class PrivateLinkGateway {
         port: port.port,
         handlers: {
           accept: (peer) => this.snapshot !== undefined && this.admits(this.snapshot, endpoint, eni, port, peer),
-          onConnection: (socket) => this.forward(socket, endpoint, port, proxyProtocol),
+          onConnection: (socket) => this.forward(socket, endpoint, port, proxyProtocol, labels),
         },
       },
     };
@@ -210,7 +212,7 @@ export class PrivateLinkGateway {
     return securityGroupsAllow(groups, source.ip, 'tcp', port.port) && eni.loopbackAddress.length > 0;
   }
 
-  private forward(socket: import('node:net').Socket, endpoint: SnapshotEndpoint, port: SnapshotPort, proxyProtocol: boolean): void {
+  private forward(socket: import('node:net').Socket, endpoint: SnapshotEndpoint, port: SnapshotPort, proxyProtocol: boolean, labels: ConnectionLabels): void {
     const targets = port.targets;
     if (targets.length === 0) {
       socket.destroy();
@@ -221,9 +223,17 @@ export class PrivateLinkGateway {
     const target = targets[next % targets.length]!;
     this.observer?.connection();
     this.forwarder.forward(socket, {
-      target: { host: target.loopbackAddress ?? target.id, port: target.port },
+      target: forwardTarget(target),
       ...(proxyProtocol ? { proxyHeader: proxyHeaderForSocket(socket, [endpointTlv(endpoint.proxyTlv)]) } : {}),
-      labels: { endpoint: endpoint.endpointId, listener: `${socket.localAddress}:${port.port}` },
+      labels,
     });
   }
+}
+
+/** Where a load balancer's target is dialled: one object per target of the picture, shared by its connections (a connection keeps its target for its life). */
+const forwardTargets = new WeakMap<SnapshotPort['targets'][number], ForwardTarget>();
+function forwardTarget(target: SnapshotPort['targets'][number]): ForwardTarget {
+  let known = forwardTargets.get(target);
+  if (!known) forwardTargets.set(target, (known = { host: target.loopbackAddress ?? target.id, port: target.port }));
+  return known;
 }

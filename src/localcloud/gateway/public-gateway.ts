@@ -3,7 +3,7 @@ import { entryAdmits, type AccessListEntry } from '../../domain/access-list.js';
 import type { Logger } from '../../logging/logger.js';
 import { CoalescedPass } from '../dataplane/coalesced-pass.js';
 import { proxyHeaderForSocket } from '../dataplane/proxy-protocol.js';
-import { TcpForwarder, type ForwardTarget } from '../dataplane/tcp-forwarder.js';
+import { TcpForwarder, type ConnectionLabels, type ForwardTarget } from '../dataplane/tcp-forwarder.js';
 import { TcpListenerSet, type DesiredListener } from '../dataplane/tcp-listener-set.js';
 import type { GatewayObserver } from './private-link-gateway.js';
 
@@ -92,18 +92,18 @@ export class PublicGateway {
 
   private async pass(): Promise<void> {
     const routes = await this.options.routes();
-    const desired: DesiredListener[] = routes.map((route) => ({
-      address: route.address,
-      port: route.port,
-      handlers: { onConnection: (socket) => void this.admit(socket, route) },
-    }));
+    const desired: DesiredListener[] = routes.map((route) => {
+      // One labels object for every connection through this route's listener.
+      const labels: ConnectionLabels = { listener: `${route.address}:${route.port}`, cluster: route.clusterId, project: route.projectId };
+      return { address: route.address, port: route.port, handlers: { onConnection: (socket) => void this.admit(socket, route, labels) } };
+    });
     const result = await this.listeners.reconcile(desired);
     for (const failure of result.failed) this.options.log.warn('public gateway could not listen', { listener: failure.key, error: failure.error.message });
     const live = new Set(routes.map((r) => `${r.address}:${r.port}|${r.clusterId}`));
     this.forwarder.closeWhere((connection) => !live.has(`${connection.labels.listener}|${connection.labels.cluster}`));
   }
 
-  private async admit(socket: Socket, route: PublicGatewayRoute): Promise<void> {
+  private async admit(socket: Socket, route: PublicGatewayRoute, labels: ConnectionLabels): Promise<void> {
     socket.on('error', () => socket.destroy());
     const peer = socket.remoteAddress ?? '';
     let rules: readonly PublicAccessRule[] = [];
@@ -129,7 +129,7 @@ export class PublicGateway {
     this.forwarder.forward(socket, {
       target,
       proxyHeader: proxyHeaderForSocket(socket, []),
-      labels: { listener: `${route.address}:${route.port}`, cluster: route.clusterId, project: route.projectId },
+      labels,
     });
   }
 }
