@@ -1,5 +1,5 @@
 import type { DataPlaneCounts, DataPlaneHeap } from '../../observability/metrics.js';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { EndpointAddressBook, PrivateDnsRecord } from '../../app/private-dns.js';
 import type { PrivateDnsAnswer } from '../../app/private-dns-zone.js';
 import type { Logger, LogLevel } from '../../logging/logger.js';
@@ -73,16 +73,6 @@ export interface DataPlaneHostOptions {
 }
 
 const WORKER_URL = new URL('./data-plane.worker.js', import.meta.url);
-
-/**
- * The data-plane worker's heap limits. V8 lets a busy thread's young generation grow to 48 MiB
- * (its semi-spaces of 16 MiB) and keeps it committed; the data plane holds many small objects
- * that live long (a connection's two sockets, for its life) and makes short bursts of garbage,
- * so a small young generation costs a few more scavenges of little each and keeps the worker's
- * memory near what it holds: thousands of idle connections through the gateway cost about what
- * their sockets need, not what the last burst of connects left committed.
- */
-export const DATA_PLANE_RESOURCE_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 3 };
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 const INVALIDATE_EVERY_MS = 100;
@@ -164,11 +154,6 @@ export class DataPlaneHost implements EndpointAddressBook {
     host.invalidator = setInterval(() => host.invalidateOnWrites(), INVALIDATE_EVERY_MS);
     host.invalidator.unref();
     return host;
-  }
-
-  /** The heap limits the running worker has (V8's own figures; undefined while none runs). */
-  get workerResourceLimits(): ResourceLimits | undefined {
-    return this.readyWorker?.resourceLimits;
   }
 
   /** Port of the private DNS server (UDP and TCP). */
@@ -312,7 +297,7 @@ export class DataPlaneHost implements EndpointAddressBook {
       logLevel: this.options.logLevel,
       bounds: this.bounds,
     };
-    const worker = new Worker(WORKER_URL, { workerData: config, name: 'privlink-data-plane', resourceLimits: DATA_PLANE_RESOURCE_LIMITS });
+    const worker = new Worker(WORKER_URL, { workerData: config, name: 'privlink-data-plane' });
     this.worker = worker;
     const startedAt = Date.now();
     return new Promise<Worker>((resolve, reject) => {
