@@ -84,7 +84,9 @@ export class SocketRelay {
   private waitingForWrite = false;
 
   /** `onread` options for `net.connect`, for a source socket not yet made; call `attach` with it before it reads. */
-  readonly onread = SHARED_ONREAD;
+  get onread(): typeof SHARED_ONREAD {
+    return SHARED_ONREAD;
+  }
 
   constructor(readonly to: Socket) {}
 

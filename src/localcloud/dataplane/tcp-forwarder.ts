@@ -91,18 +91,20 @@ function onClientClose(this: ForwardedSocket): void {
 }
 function onUpstreamClose(this: ForwardedSocket): void {
   const connection = this[CONNECTION]!;
-  clearTimeout(connection.connectTimer); // as a socket's own timeout goes with it
-  connection.connectTimer = undefined;
+  stopConnectTimer(connection); // as a socket's own timeout goes with it
   connection.forwarder.sideClosed(connection, connection.upstream, connection.client, connection.upstreamConnected ? 'upstream-error' : 'connect-failed');
 }
 function onUpstreamConnect(this: ForwardedSocket): void {
   const connection = this[CONNECTION]!;
   connection.upstreamConnected = true;
+  stopConnectTimer(connection);
+}
+/** Clears and drops the connect timeout's timer, if it is still set. */
+function stopConnectTimer(connection: ForwardedConnection): void {
   clearTimeout(connection.connectTimer);
   connection.connectTimer = undefined;
 }
 function onConnectTimeout(connection: ForwardedConnection, ms: number): void {
-  connection.connectTimer = undefined;
   const { host, port } = connection.target;
   connection.forwarder.fail(connection, 'connect-failed', new Error(`connect to ${host}:${port} timed out after ${ms} ms`));
 }
@@ -213,8 +215,7 @@ export class TcpForwarder {
 
   /** @internal a side failed (or the connect timed out): both sides go, with the first reason kept */
   fail(connection: ForwardedConnection, reason: ConnectionEndReason, error: Error): void {
-    clearTimeout(connection.connectTimer);
-    connection.connectTimer = undefined;
+    stopConnectTimer(connection);
     if (!connection.endReason) {
       connection.endReason = reason;
       connection.endError = error;
