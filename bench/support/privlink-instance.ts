@@ -47,7 +47,7 @@ export async function startBenchPrivlink(extraEnv: Record<string, string> = {}):
       backend = database.backend;
     }
     const config = buildConfig({ port: 0, localcloudPort: 0, dnsPort: 0, dataDir }, env);
-    running = await startPrivlink(config, createLogger('warn'));
+    running = await startPrivlink(config, createLogger((process.env.BENCH_LOG_LEVEL as 'warn') ?? 'warn'));
     await running.localCloud?.setDelays('instant');
     await running.azureCloud?.setDelays('instant');
     const bootstrap = running.createdBootstrap;

@@ -24,6 +24,8 @@ export interface ControllerOptions {
   readonly observer?: ControllerObserver;
   /** With tracing on: each pass is a consumer span, a child of the span that enqueued the item (its saved `traceparent`). */
   readonly tracer?: Tracer;
+  /** The longest an idle process waits before it asks the store for due work again (default 1,000 ms). */
+  readonly idleCheckMs?: number;
 }
 
 /** What the controller reports as it works, for any work kind in the registry. */
@@ -53,6 +55,10 @@ export class Controller {
   private readonly waiters = new Set<() => void>();
   /** True while an idle worker holds the timer for the next due time. */
   private timerHeld = false;
+  /** That worker's timer once armed: when it fires, and how to move it earlier. */
+  private timer: { dueAt: number; fire: () => void; handle: NodeJS.Timeout } | undefined;
+  /** The earliest due time of an item this process released while the timer was not yet armed. */
+  private releasedDueAt = Infinity;
   private pending = false;
   private loops: Promise<void>[] = [];
   private unlisten: (() => Promise<void>) | undefined;
@@ -182,7 +188,10 @@ export class Controller {
         span?.end();
       }
       if (outcome.kind === 'done') await this.queue.complete(item, this.owner);
-      else await this.queue.release(item, this.owner, outcome.afterMs, null, true);
+      else {
+        await this.queue.release(item, this.owner, outcome.afterMs, null, true);
+        this.dueIn(outcome.afterMs);
+      }
       report(outcome.kind);
     } catch (error) {
       report('error');
@@ -196,7 +205,10 @@ export class Controller {
         retryInMs: delay,
         error: message,
       });
-      await this.queue.release(item, this.owner, delay, message.slice(0, 2000), false).catch(() => undefined);
+      await this.queue.release(item, this.owner, delay, message.slice(0, 2000), false).then(
+        () => this.dueIn(delay),
+        () => undefined,
+      );
     } finally {
       clearInterval(renew);
       this.inFlight--;
@@ -209,13 +221,35 @@ export class Controller {
     first?.();
   }
 
-  /** Waits for a wake-up; the first idle worker also for the next due time (at most 1 s). */
+  /**
+   * An item this process released falls due in `ms`: the idle worker holding the timer wakes by
+   * then. It may have armed its timer (up to `idleCheckMs` away) before the release, when nothing was
+   * due soon; the worker that released the item sleeps without a timer of its own when another
+   * holds it, so without this the item would wait for that timer (a requeue of 25 ms took a second).
+   */
+  private dueIn(ms: number): void {
+    const dueAt = performance.now() + ms + 2;
+    const timer = this.timer;
+    if (!timer) {
+      this.releasedDueAt = Math.min(this.releasedDueAt, dueAt);
+      return;
+    }
+    if (dueAt >= timer.dueAt) return;
+    clearTimeout(timer.handle);
+    timer.dueAt = dueAt;
+    timer.handle = setTimeout(timer.fire, Math.max(0, dueAt - performance.now()));
+  }
+
+  /**
+   * Waits for a wake-up; the first idle worker also for the next due time (at most `idleCheckMs`),
+   * or for an item this process releases due sooner (`dueIn`).
+   */
   private async sleep(): Promise<void> {
     if (this.pending || !this.active) return;
     const timed = !this.timerHeld;
     if (timed) this.timerHeld = true;
     try {
-      let wait = 1000;
+      let wait = this.options.idleCheckMs ?? 1000;
       if (timed) {
         try {
           const next = await this.queue.msUntilNextDue();
@@ -223,15 +257,21 @@ export class Controller {
         } catch {
           // keep the default
         }
+        // An item released while the store was asked (its answer may predate the release).
+        wait = Math.max(0, Math.min(wait, this.releasedDueAt - performance.now()));
+        this.releasedDueAt = Infinity;
       }
       if (this.pending || !this.active) return;
       await new Promise<void>((resolve) => {
         const done = () => {
-          clearTimeout(timer);
+          if (this.timer?.fire === done) {
+            clearTimeout(this.timer.handle);
+            this.timer = undefined;
+          }
           this.waiters.delete(done);
           resolve();
         };
-        const timer = timed ? setTimeout(done, wait) : undefined;
+        if (timed) this.timer = { dueAt: performance.now() + wait, fire: done, handle: setTimeout(done, wait) };
         this.waiters.add(done);
       });
     } finally {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createLogger } from '../../src/logging/logger.js';
 import { Controller } from '../../src/reconciler/controller.js';
-import { DONE } from '../../src/reconciler/outcome.js';
+import { DONE, requeueAfter } from '../../src/reconciler/outcome.js';
 import type { Store } from '../../src/store/database.js';
 import { WorkQueueRepository } from '../../src/store/work-queue.repository.js';
 import { withQueryLog } from '../support/query-log.js';
@@ -100,4 +100,30 @@ test('a wake-up sends one idle worker to the queue, not every one of them', asyn
   // The woken worker's claim, and the one it wakes in case more is due (the timer holder may add
   // one). Waking all six idle workers made seven.
   assert.ok(most <= 3, `${most} claims for one item enqueued with a wake-up, ${WORKERS} idle workers`);
+});
+
+test('an item a pass requeues is taken again when it falls due, not when the idle timer next fires', async () => {
+  const passes: number[] = [];
+  // The idle timer is 30 s here: a requeued item that waited for it would miss the deadline below.
+  const controller = new Controller(
+    t.store,
+    {
+      again: async () => {
+        passes.push(performance.now());
+        return passes.length === 1 ? requeueAfter(50) : DONE;
+      },
+    },
+    { ...options, idleCheckMs: 30_000 },
+    createLogger('error'),
+  );
+  await controller.start();
+  await sleep(500); // every worker idle, one of them on the 30 s timer
+  await new WorkQueueRepository(t.store.db).enqueue('again', 'r1');
+  controller.wake();
+  const deadline = Date.now() + 10_000;
+  while (passes.length < 2 && Date.now() < deadline) await sleep(10);
+  await controller.stop();
+  assert.equal(passes.length, 2, 'the requeued item was reconciled again within 10 s');
+  const gap = passes[1]! - passes[0]!;
+  assert.ok(gap >= 50, `the second pass came ${gap.toFixed(0)} ms after the first: before its requeue delay`);
 });
