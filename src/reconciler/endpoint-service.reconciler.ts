@@ -8,7 +8,7 @@ import type { EndpointServiceRecord } from '../store/private-endpoints.repositor
 import type { ProviderAccountsRepository, ProviderAccountWithSecret } from '../store/provider-accounts.repository.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
-import { pollInterval, providerFailureMessage, serviceSpec, type ReconcileContext } from './reconcile-context.js';
+import { pollInterval, providerFailureMessage, serviceSpec, syncListenersOfNew, type ReconcileContext } from './reconcile-context.js';
 import { readStoredRef, storedRef } from './stored-ref.js';
 
 /**
@@ -94,13 +94,16 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
         ctx.log.info('endpoint service created at the provider', { ...serviceFields(service), providerRef: ref });
         // A service made from nothing is looked at once more in the same pass: a provider that is
         // already done (the local cloud without delays) makes it AVAILABLE now, with one status
-        // write and no second pass; one still provisioning is looked at again after the poll
-        // interval. A failed look changes nothing: the next pass looks again at once.
+        // write and no second pass, its listeners made first when it has any (a load balancer
+        // takes them once it is active); one still provisioning is looked at again after the poll
+        // interval. A failed look or listener sync changes nothing: the next pass does it again.
         const again = seen.observed.state === 'absent' ? await adapter.observeEndpointService(spec, ref).catch(() => undefined) : undefined;
         if (again && again.observed.state !== 'absent') {
           lookedAgain = true;
           const next = decideEndpointService(service, again.observed);
-          if (next.action === 'none') {
+          const synced = next.action === 'syncListeners' && (await syncListenersOfNew(ctx, adapter, spec, again.ref, serviceFields(service)));
+          if (synced) ctx.log.info('endpoint service listeners synced', { ...serviceFields(service), listeners: spec.listeners.length });
+          if (next.action === 'none' || synced) {
             ref = again.ref;
             decision = next;
           }

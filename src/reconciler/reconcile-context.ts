@@ -64,3 +64,25 @@ export function connectionSpec(service: EndpointServiceRecord, region: string): 
 export function providerFailureMessage(adapter: CloudProviderAdapter, what: string, code: string, message: string): string {
   return `Failed to ${what} due to an unexpected error with code={${code}} and message={${message}} from ${adapter.apiName} API.`;
 }
+
+/**
+ * Syncs the listeners of a service the pass has just made, in that pass (the provider took the
+ * create and is already done, as the local cloud without delays is). Resolves false, with a log
+ * line and nothing thrown, when the sync fails: the pass then publishes what it had before it
+ * looked, and the next pass syncs them as it would any drift.
+ */
+export async function syncListenersOfNew(
+  ctx: ReconcileContext,
+  adapter: CloudProviderAdapter,
+  spec: EndpointServiceSpec,
+  ref: Readonly<Record<string, unknown>>,
+  fields: Record<string, unknown>,
+): Promise<boolean> {
+  try {
+    await adapter.syncListeners(spec, ref);
+    return true;
+  } catch (error) {
+    ctx.log.info('listeners of a service just made not synced yet; the next pass syncs them', { ...fields, error: String(error) });
+    return false;
+  }
+}

@@ -9,7 +9,7 @@ import { isEmptyRef, ProviderError, type EndpointServiceSpec } from '../provider
 import type { ServerlessEndpointChanges } from '../store/serverless-endpoints.repository.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
-import { pollInterval, providerFailureMessage, type ReconcileContext } from './reconcile-context.js';
+import { pollInterval, providerFailureMessage, syncListenersOfNew, type ReconcileContext } from './reconcile-context.js';
 import { readStoredRef, storedRef } from './stored-ref.js';
 
 /**
@@ -97,14 +97,23 @@ export function serverlessEndpointReconciler(ctx: ReconcileContext): ReconcileFu
       }
       // A service made from nothing, or a connection just accepted, is looked at once more in the
       // same pass: a cloud that is already done (the local cloud without delays) publishes the next
-      // status now, with no second pass. A failed look changes nothing: the next pass looks again.
+      // status now, with no second pass. A failed look (or listener sync) changes nothing: the next
+      // pass does it again.
       const made = decision.serviceAction === 'create' && seen.observed.state === 'absent';
       if (made || decision.connectionAction === 'accept') {
         const again = await (made ? adapter.observeEndpointService(spec, ref) : Promise.resolve({ observed: seen.observed, ref }))
           .then(async (service) => ({ ...service, connection: await connectionOf(service.observed, service.ref) }))
           .catch(() => undefined);
         const next = again && decide(again.observed, again.connection);
-        if (again && next && next.serviceAction === 'none' && next.connectionAction === 'none') {
+        // Its listeners too, when the service just made is ready without them.
+        const synced =
+          made &&
+          again !== undefined &&
+          next?.serviceAction === 'syncListeners' &&
+          next.connectionAction === 'none' &&
+          (await syncListenersOfNew(ctx, adapter, spec, again.ref, fields));
+        if (synced) ctx.log.info('serverless private endpoint listeners synced', { ...fields, listeners: spec.listeners.length });
+        if (again && next && (next.serviceAction === 'none' || synced) && next.connectionAction === 'none') {
           ref = again.ref;
           connection = again.connection;
           decision = next;

@@ -82,6 +82,24 @@ describe('AWS calls of the reconciler', () => {
     assert.deepEqual(await requeued(), before, 'no pass of either was requeued to confirm what its calls had made');
   });
 
+  test("a service for a cluster's nodes is AVAILABLE with its listeners from one pass, with no confirming pass", async () => {
+    const cluster = await stack.owner.post(`${stack.project}/clusters`, {
+      name: 'OnePass0',
+      clusterType: 'REPLICASET',
+      replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
+    });
+    assert.equal(cluster.status, 201, cluster.text);
+    await until(
+      () => stack.owner.get(`${stack.project}/clusters/OnePass0`),
+      (r) => (r.json as { stateName: string }).stateName === 'IDLE',
+    );
+    const requeued = async () => (await scrape(stack.running.apiUrl)).value('privlink_reconcile_passes_total', { kind: 'endpoint-service', outcome: 'requeue' });
+    const before = await requeued();
+    const serviceId = await createService('us-east-1');
+    assert.equal((await listenersOf(serviceId)).length, 3, 'the three port-per-node listeners are there when the service is AVAILABLE');
+    assert.equal(await requeued(), before, 'the pass that made the service made its listeners too');
+  });
+
   test('a cloud change an AVAILABLE registration already says is not reconciled again; any other is', async () => {
     const vpce = await availableEndpoint('ap-south-1');
     const log = createLogger('error');
@@ -132,6 +150,8 @@ describe('AWS calls of the reconciler', () => {
       (r) => (r.json as { stateName: string }).stateName === 'IDLE',
     );
     const endpoints = `${stack.project}/privateEndpoint/serverless/instance/Watched0/endpoint`;
+    const requeued = async () => (await scrape(stack.running.apiUrl)).value('privlink_reconcile_passes_total', { kind: 'serverless-endpoint', outcome: 'requeue' });
+    const before = await requeued();
     const posted = await stack.owner.post(endpoints, {});
     assert.equal(posted.status, 201, posted.text);
     const id = (posted.json as { _id: string })._id;
@@ -139,6 +159,7 @@ describe('AWS calls of the reconciler', () => {
       () => stack.owner.get(`${endpoints}/${id}`),
       (r) => (r.json as { status: string }).status === 'RESERVED',
     );
+    assert.equal(await requeued(), before, "the pass that made the endpoint's service made its front end's listeners too, and reserved it");
     const vpce = await customerEndpoint(stack.customerEc2(), (reserved.json as { endpointServiceName: string }).endpointServiceName, { openToVpc: true });
     assert.equal((await stack.owner.patch(`${endpoints}/${id}`, { cloudProviderEndpointId: vpce, providerName: 'AWS' })).status, 200);
     await until(
