@@ -194,28 +194,16 @@ export class GcpProvider implements CloudProviderAdapter {
     const subnet = `projects/${project}/regions/${region}/subnetworks/${names.subnet}`;
     const natSubnet = `projects/${project}/regions/${region}/subnetworks/${names.natSubnet}`;
     const steps: Step[] = [
-      [
-        () => c.networks.get({ project, network: names.network }),
-        () => c.networks.insert({ project, networkResource: { name: names.network, autoCreateSubnetworks: false, description: `privlink endpoint service ${spec.id}` } }),
-      ],
-      [
-        () => c.subnetworks.get({ project, region, subnetwork: names.subnet }),
-        () => c.subnetworks.insert({ project, region, subnetworkResource: { name: names.subnet, network, ipCidrRange: SUBNET_RANGE } }),
-      ],
-      [
-        () => c.subnetworks.get({ project, region, subnetwork: names.natSubnet }),
-        () =>
-          c.subnetworks.insert({
-            project,
-            region,
-            subnetworkResource: { name: names.natSubnet, network, ipCidrRange: NAT_SUBNET_RANGE, purpose: 'PRIVATE_SERVICE_CONNECT' },
-          }),
-      ],
+      () => c.networks.insert({ project, networkResource: { name: names.network, autoCreateSubnetworks: false, description: `privlink endpoint service ${spec.id}` } }),
+      () => c.subnetworks.insert({ project, region, subnetworkResource: { name: names.subnet, network, ipCidrRange: SUBNET_RANGE } }),
+      () =>
+        c.subnetworks.insert({
+          project,
+          region,
+          subnetworkResource: { name: names.natSubnet, network, ipCidrRange: NAT_SUBNET_RANGE, purpose: 'PRIVATE_SERVICE_CONNECT' },
+        }),
     ];
-    for (const [find, insert] of steps) {
-      if (await gcpOrAbsent(find)) continue;
-      if (!(await settles(w.clients, insert))) return ref;
-    }
+    for (const insert of steps) if ((await madeOrThere(w.clients, insert)) === 'pending') return ref;
     await this.createUnits(w, spec, { network, subnet, natSubnet });
     return ref;
   }
@@ -234,59 +222,48 @@ export class GcpProvider implements CloudProviderAdapter {
     const steps: Step[] = [];
     for (const unit of names.units) {
       steps.push(
-        [
-          () => c.negs.get({ project, region, networkEndpointGroup: unit.neg }),
-          () => c.negs.insert({ project, region, networkEndpointGroupResource: { name: unit.neg, networkEndpointType: 'GCE_VM_IP_PORTMAP', network, subnetwork: subnet } }),
-        ],
-        [
-          () => c.backendServices.get({ project, region, backendService: unit.backendService }),
-          () =>
-            c.backendServices.insert({
-              project,
-              region,
-              backendServiceResource: { name: unit.backendService, loadBalancingScheme: 'INTERNAL', protocol: 'TCP', backends: [{ group: this.negPath(w, spec, unit) }] },
-            }),
-        ],
-        [
-          () => c.forwardingRules.get({ project, region, forwardingRule: unit.forwardingRule }),
-          () =>
-            c.forwardingRules.insert({
-              project,
-              region,
-              forwardingRuleResource: {
-                name: unit.forwardingRule,
-                loadBalancingScheme: 'INTERNAL',
-                backendService: `projects/${project}/regions/${region}/backendServices/${unit.backendService}`,
-                subnetwork: subnet,
-                allPorts: true,
-              },
-            }),
-        ],
-        [
-          () => c.serviceAttachments.get({ project, region, serviceAttachment: unit.serviceAttachment }),
-          () =>
-            c.serviceAttachments.insert({
-              project,
-              region,
-              serviceAttachmentResource: {
-                name: unit.serviceAttachment,
-                description: `privlink endpoint service ${spec.id}`,
-                targetService: `projects/${project}/regions/${region}/forwardingRules/${unit.forwardingRule}`,
-                connectionPreference: 'ACCEPT_MANUAL',
-                natSubnets: [natSubnet],
-                consumerAcceptLists: [],
-                enableProxyProtocol: wantsProxyProtocol(spec.listeners),
-              },
-            }),
-        ],
+        () => c.negs.insert({ project, region, networkEndpointGroupResource: { name: unit.neg, networkEndpointType: 'GCE_VM_IP_PORTMAP', network, subnetwork: subnet } }),
+        () =>
+          c.backendServices.insert({
+            project,
+            region,
+            backendServiceResource: { name: unit.backendService, loadBalancingScheme: 'INTERNAL', protocol: 'TCP', backends: [{ group: this.negPath(w, spec, unit) }] },
+          }),
+        () =>
+          c.forwardingRules.insert({
+            project,
+            region,
+            forwardingRuleResource: {
+              name: unit.forwardingRule,
+              loadBalancingScheme: 'INTERNAL',
+              backendService: `projects/${project}/regions/${region}/backendServices/${unit.backendService}`,
+              subnetwork: subnet,
+              allPorts: true,
+            },
+          }),
+        () =>
+          c.serviceAttachments.insert({
+            project,
+            region,
+            serviceAttachmentResource: {
+              name: unit.serviceAttachment,
+              description: `privlink endpoint service ${spec.id}`,
+              targetService: `projects/${project}/regions/${region}/forwardingRules/${unit.forwardingRule}`,
+              connectionPreference: 'ACCEPT_MANUAL',
+              natSubnets: [natSubnet],
+              consumerAcceptLists: [],
+              enableProxyProtocol: wantsProxyProtocol(spec.listeners),
+            },
+          }),
       );
     }
     let taken = 0;
-    for (const [find, insert] of steps) {
+    for (const insert of steps) {
       if (taken >= limit) return;
-      if (await gcpOrAbsent(find)) continue;
+      const outcome = await madeOrThere(w.clients, insert);
+      if (outcome === 'there') continue;
       taken += 1;
-      if (!(await settles(w.clients, insert))) return;
+      if (outcome === 'pending') return;
     }
   }
 
@@ -374,30 +351,21 @@ export class GcpProvider implements CloudProviderAdapter {
     const steps: Step[] = [];
     for (const unit of names.units) {
       steps.push(
-        [
-          () => c.serviceAttachments.get({ project, region, serviceAttachment: unit.serviceAttachment }),
-          () => c.serviceAttachments.delete({ project, region, serviceAttachment: unit.serviceAttachment }),
-        ],
-        [
-          () => c.forwardingRules.get({ project, region, forwardingRule: unit.forwardingRule }),
-          () => c.forwardingRules.delete({ project, region, forwardingRule: unit.forwardingRule }),
-        ],
-        [
-          () => c.backendServices.get({ project, region, backendService: unit.backendService }),
-          () => c.backendServices.delete({ project, region, backendService: unit.backendService }),
-        ],
-        [() => c.negs.get({ project, region, networkEndpointGroup: unit.neg }), () => c.negs.delete({ project, region, networkEndpointGroup: unit.neg })],
+        () => c.serviceAttachments.delete({ project, region, serviceAttachment: unit.serviceAttachment }),
+        () => c.forwardingRules.delete({ project, region, forwardingRule: unit.forwardingRule }),
+        () => c.backendServices.delete({ project, region, backendService: unit.backendService }),
+        () => c.negs.delete({ project, region, networkEndpointGroup: unit.neg }),
       );
     }
     // A placed service's subnets and network are the provider network's, released with the last service of the project and region.
     if (!w.account)
       steps.push(
-        [() => c.subnetworks.get({ project, region, subnetwork: names.natSubnet }), () => c.subnetworks.delete({ project, region, subnetwork: names.natSubnet })],
-        [() => c.subnetworks.get({ project, region, subnetwork: names.subnet }), () => c.subnetworks.delete({ project, region, subnetwork: names.subnet })],
-        [() => c.networks.get({ project, network: names.network }), () => c.networks.delete({ project, network: names.network })],
+        () => c.subnetworks.delete({ project, region, subnetwork: names.natSubnet }),
+        () => c.subnetworks.delete({ project, region, subnetwork: names.subnet }),
+        () => c.networks.delete({ project, network: names.network }),
       );
-    for (const [find, remove] of steps) {
-      if (!(await gcpOrAbsent(find))) continue;
+    // Each delete is sent without a read first: Compute's 404 (`notFound`) means it is gone already.
+    for (const remove of steps) {
       try {
         if (!(await settles(w.clients, remove))) return;
       } catch (error) {
@@ -540,8 +508,23 @@ export class GcpProvider implements CloudProviderAdapter {
   }
 }
 
-/** One create or delete step: how to find the resource, and the write that makes or removes it. */
-type Step = [() => Promise<unknown>, () => Promise<unknown>];
+/** One create or delete step: the write that makes or removes a resource (an insert or delete call). */
+type Step = () => Promise<unknown>;
+
+/**
+ * Makes one resource of a service: the insert is sent without a read first (a new service's
+ * resources are all still to make), and Compute's `alreadyExists` (409) says it is there already,
+ * from an earlier pass. `made` when its operation finished within the pass, `pending` when it is
+ * left running (see `settles`).
+ */
+async function madeOrThere(clients: GcpClients, insert: Step): Promise<'made' | 'there' | 'pending'> {
+  try {
+    return (await settles(clients, insert)) ? 'made' : 'pending';
+  } catch (error) {
+    if (error instanceof ProviderError && error.code === 'alreadyExists') return 'there';
+    throw error;
+  }
+}
 
 /** One client port of a port-mapping endpoint group and the target it maps to. */
 interface PortMapping {

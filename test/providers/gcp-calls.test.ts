@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { newObjectId } from '../../src/domain/object-id.js';
+import type { EndpointServiceSpec } from '../../src/providers/cloud-provider.js';
+import { GcpClients } from '../../src/providers/gcp/gcp-clients.js';
+import { GcpProvider } from '../../src/providers/gcp/gcp.provider.js';
+import { REGION, startGcp, type GcpHarness } from '../localcloud/gcp/harness.js';
+
+// The Compute calls the GCP adapter sends to make and delete a service, counted on the wire by a
+// pass-through in front of the local cloud: a write is sent without a read before it (Compute's
+// `alreadyExists` and `notFound` answer for a resource that is, or is not, there).
+
+let h: GcpHarness;
+let adapter: GcpProvider;
+const calls: string[] = [];
+let proxy: ReturnType<typeof createServer>;
+const agent = new Agent({ keepAlive: true });
+
+before(async () => {
+  h = await startGcp();
+  proxy = createServer((req, res) => {
+    calls.push(`${req.method} ${(req.url ?? '').split('?')[0]!.split('/').slice(-2, -1)[0]}`);
+    const forward = request({ host: h.cloud.host, port: h.cloud.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.writeHead(502).end());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const producer = h.cloud.projects.producer;
+  const port = (proxy.address() as AddressInfo).port;
+  adapter = new GcpProvider(new GcpClients({ projectId: producer.projectId, endpoint: { host: '127.0.0.1', port }, serviceAccountKey: producer.serviceAccountKey }));
+});
+
+after(async () => {
+  proxy?.closeAllConnections();
+  await new Promise((resolve) => proxy?.close(resolve));
+  agent.destroy();
+  await h?.close();
+});
+
+const spec = (id: string): EndpointServiceSpec => ({ id, projectId: newObjectId(), region: REGION, listeners: [], layout: 'portMapped' });
+/** The calls since `from` that are not writes (reads of a resource or an operation). */
+const readsSince = (from: number) => calls.slice(from).filter((c) => c.startsWith('GET'));
+
+test('a new service is made with one insert per resource and no read before it; made again, it is found by the inserts', async () => {
+  const s = spec(newObjectId());
+  let from = calls.length;
+  await adapter.createEndpointService(s, {});
+  const made = calls.slice(from);
+  assert.deepEqual(readsSince(from), [], `reads sent while making a new service: ${made.join(', ')}`);
+  assert.equal(made.filter((c) => c.startsWith('POST')).length, 7, made.join(', '));
+  assert.equal((await adapter.observeEndpointService(s, {})).observed.state, 'ready');
+
+  from = calls.length;
+  await adapter.createEndpointService(s, {}); // as a pass that lost the commit of the first one's result
+  assert.deepEqual(readsSince(from), []);
+  assert.equal((await adapter.observeEndpointService(s, {})).observed.state, 'ready', 'nothing made twice broke it');
+});
+
+test('a service is deleted with one delete per resource and no read before it; deleted again, nothing fails', async () => {
+  const s = spec(newObjectId());
+  await adapter.createEndpointService(s, {});
+  let from = calls.length;
+  await adapter.deleteEndpointService(s, {});
+  const deleted = calls.slice(from);
+  assert.deepEqual(readsSince(from), [], `reads sent while deleting: ${deleted.join(', ')}`);
+  assert.equal(deleted.filter((c) => c.startsWith('DELETE')).length, 7, deleted.join(', '));
+  assert.equal((await adapter.observeEndpointService(s, {})).observed.state, 'absent');
+
+  from = calls.length;
+  await adapter.deleteEndpointService(s, {});
+  assert.deepEqual(readsSince(from), []);
+});
