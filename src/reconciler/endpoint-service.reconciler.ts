@@ -101,8 +101,7 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
         if (again && again.observed.state !== 'absent') {
           lookedAgain = true;
           const next = decideEndpointService(service, again.observed);
-          const synced = next.action === 'syncListeners' && (await syncListenersOfNew(ctx, adapter, spec, again.ref, serviceFields(service)));
-          if (synced) ctx.log.info('endpoint service listeners synced', { ...serviceFields(service), listeners: spec.listeners.length });
+          const synced = next.action === 'syncListeners' && (await syncListenersOfNew(ctx, adapter, spec, again.ref, 'endpoint service', serviceFields(service)));
           if (next.action === 'none' || synced) {
             ref = again.ref;
             decision = next;

@@ -67,22 +67,25 @@ export function providerFailureMessage(adapter: CloudProviderAdapter, what: stri
 
 /**
  * Syncs the listeners of a service the pass has just made, in that pass (the provider took the
- * create and is already done, as the local cloud without delays is). Resolves false, with a log
- * line and nothing thrown, when the sync fails: the pass then publishes what it had before it
- * looked, and the next pass syncs them as it would any drift.
+ * create and is already done, as the local cloud without delays is), and logs it as `what` (the
+ * object's name in log lines). Resolves false, with a log line and nothing thrown, when the sync
+ * fails: the pass then publishes what it had before it looked, and the next pass syncs them as it
+ * would any drift.
  */
 export async function syncListenersOfNew(
   ctx: ReconcileContext,
   adapter: CloudProviderAdapter,
   spec: EndpointServiceSpec,
   ref: Readonly<Record<string, unknown>>,
+  what: string,
   fields: Record<string, unknown>,
 ): Promise<boolean> {
   try {
     await adapter.syncListeners(spec, ref);
-    return true;
   } catch (error) {
-    ctx.log.info('listeners of a service just made not synced yet; the next pass syncs them', { ...fields, error: String(error) });
+    ctx.log.info(`${what} just made: listeners not synced yet; the next pass syncs them`, { ...fields, error: String(error) });
     return false;
   }
+  ctx.log.info(`${what} listeners synced`, { ...fields, listeners: spec.listeners.length });
+  return true;
 }

@@ -111,8 +111,7 @@ export function serverlessEndpointReconciler(ctx: ReconcileContext): ReconcileFu
           again !== undefined &&
           next?.serviceAction === 'syncListeners' &&
           next.connectionAction === 'none' &&
-          (await syncListenersOfNew(ctx, adapter, spec, again.ref, fields));
-        if (synced) ctx.log.info('serverless private endpoint listeners synced', { ...fields, listeners: spec.listeners.length });
+          (await syncListenersOfNew(ctx, adapter, spec, again.ref, 'serverless private endpoint', fields));
         if (again && next && (next.serviceAction === 'none' || synced) && next.connectionAction === 'none') {
           ref = again.ref;
           connection = again.connection;

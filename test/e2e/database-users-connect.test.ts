@@ -8,7 +8,7 @@ import { MongoClient, MongoServerError } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { privateDns } from '../support/driver-dns.js';
-import { startStack, until, type Stack } from '../support/full-stack.js';
+import { createAwsCluster, startStack, until, type Stack } from '../support/full-stack.js';
 
 // Seed 01's "Create a MongoDB User", then connecting with it: database users made through the
 // Admin API log in through a private endpoint with the official driver (SCRAM-SHA-256 and
@@ -21,20 +21,11 @@ const srv: Record<string, string> = {};
 let clientAddress: string;
 let endpointAddress: string;
 
-async function createCluster(name: string): Promise<void> {
-  const cluster = await stack.owner.post(`${stack.project}/clusters`, {
-    name,
-    clusterType: 'REPLICASET',
-    replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
-  });
-  assert.equal(cluster.status, 201, cluster.text);
-}
-
 before(async () => {
   stack = await startStack();
   dns = privateDns(stack.running.dnsPort);
-  await createCluster('Cluster0');
-  await createCluster('Cluster1');
+  await createAwsCluster(stack, 'Cluster0');
+  await createAwsCluster(stack, 'Cluster1');
   const service = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
   const serviceId = (service.json as { id: string }).id;
   const ready = await until(

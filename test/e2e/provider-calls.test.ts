@@ -12,7 +12,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import { CloudEndpointWatch, type CloudEndpointState } from '../../src/reconciler/cloud-endpoint-watch.js';
 import { ACCEPT_RECHECK_MS, enqueueChangedEndpoints, type ChangedCloudEndpoint } from '../../src/reconciler/endpoint-change-enqueue.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
-import { startStack, until, type Stack } from '../support/full-stack.js';
+import { createAwsCluster, startStack, until, type Stack } from '../support/full-stack.js';
 import { scrape } from '../support/prometheus-scrape.js';
 
 // The AWS calls the reconciler's adapter sends, counted by a middleware on the real SDK clients.
@@ -59,6 +59,11 @@ async function listenersOf(serviceId: string) {
   return (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners ?? [];
 }
 
+/** Reconcile passes of `kind` that ended in a requeue so far (from the server's own metrics). */
+async function requeuedPasses(kind: string): Promise<number> {
+  return (await scrape(stack.running.apiUrl)).value('privlink_reconcile_passes_total', { kind, outcome: 'requeue' });
+}
+
 describe('AWS calls of the reconciler', () => {
   withStack({});
 
@@ -73,31 +78,22 @@ describe('AWS calls of the reconciler', () => {
   });
 
   test('a service and an endpoint the cloud makes at once are AVAILABLE from one pass each, with no confirming pass', async () => {
-    const requeued = async () => {
-      const now = await scrape(stack.running.apiUrl);
-      return ['endpoint-service', 'interface-endpoint'].map((kind) => now.value('privlink_reconcile_passes_total', { kind, outcome: 'requeue' }));
-    };
+    const requeued = () => Promise.all(['endpoint-service', 'interface-endpoint'].map(requeuedPasses));
     const before = await requeued();
     await availableEndpoint('eu-central-1');
     assert.deepEqual(await requeued(), before, 'no pass of either was requeued to confirm what its calls had made');
   });
 
   test("a service for a cluster's nodes is AVAILABLE with its listeners from one pass, with no confirming pass", async () => {
-    const cluster = await stack.owner.post(`${stack.project}/clusters`, {
-      name: 'OnePass0',
-      clusterType: 'REPLICASET',
-      replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
-    });
-    assert.equal(cluster.status, 201, cluster.text);
+    await createAwsCluster(stack, 'OnePass0');
     await until(
       () => stack.owner.get(`${stack.project}/clusters/OnePass0`),
       (r) => (r.json as { stateName: string }).stateName === 'IDLE',
     );
-    const requeued = async () => (await scrape(stack.running.apiUrl)).value('privlink_reconcile_passes_total', { kind: 'endpoint-service', outcome: 'requeue' });
-    const before = await requeued();
+    const before = await requeuedPasses('endpoint-service');
     const serviceId = await createService('us-east-1');
     assert.equal((await listenersOf(serviceId)).length, 3, 'the three port-per-node listeners are there when the service is AVAILABLE');
-    assert.equal(await requeued(), before, 'the pass that made the service made its listeners too');
+    assert.equal(await requeuedPasses('endpoint-service'), before, 'the pass that made the service made its listeners too');
   });
 
   test('a cloud change an AVAILABLE registration already says is not reconciled again; any other is', async () => {
@@ -150,8 +146,7 @@ describe('AWS calls of the reconciler', () => {
       (r) => (r.json as { stateName: string }).stateName === 'IDLE',
     );
     const endpoints = `${stack.project}/privateEndpoint/serverless/instance/Watched0/endpoint`;
-    const requeued = async () => (await scrape(stack.running.apiUrl)).value('privlink_reconcile_passes_total', { kind: 'serverless-endpoint', outcome: 'requeue' });
-    const before = await requeued();
+    const before = await requeuedPasses('serverless-endpoint');
     const posted = await stack.owner.post(endpoints, {});
     assert.equal(posted.status, 201, posted.text);
     const id = (posted.json as { _id: string })._id;
@@ -159,7 +154,7 @@ describe('AWS calls of the reconciler', () => {
       () => stack.owner.get(`${endpoints}/${id}`),
       (r) => (r.json as { status: string }).status === 'RESERVED',
     );
-    assert.equal(await requeued(), before, "the pass that made the endpoint's service made its front end's listeners too, and reserved it");
+    assert.equal(await requeuedPasses('serverless-endpoint'), before, "the pass that made the endpoint's service made its front end's listeners too, and reserved it");
     const vpce = await customerEndpoint(stack.customerEc2(), (reserved.json as { endpointServiceName: string }).endpointServiceName, { openToVpc: true });
     assert.equal((await stack.owner.patch(`${endpoints}/${id}`, { cloudProviderEndpointId: vpce, providerName: 'AWS' })).status, 200);
     await until(
@@ -182,12 +177,7 @@ describe('drift repair by the periodic resync', () => {
   withStack({ PRIVLINK_RECONCILER_RESYNC_MS: '1500' });
 
   test('drift: a listener, its target group and a target removed in the cloud are back within one resync', async () => {
-    const cluster = await stack.owner.post(`${stack.project}/clusters`, {
-      name: 'Drift0',
-      clusterType: 'REPLICASET',
-      replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
-    });
-    assert.equal(cluster.status, 201, cluster.text);
+    await createAwsCluster(stack, 'Drift0');
     const serviceId = await createService('us-east-1');
     const deadline = Date.now() + 20_000;
     while ((await listenersOf(serviceId)).length < 3) {

@@ -96,17 +96,22 @@ export async function until(fetch: () => Promise<AtlasResponse>, done: (r: Atlas
   return last;
 }
 
+/** Creates a three-node AWS replica set `name` in us-east-1 in the stack's project (asserts the 201). */
+export async function createAwsCluster(stack: Stack, name: string): Promise<void> {
+  const cluster = await stack.owner.post(`${stack.project}/clusters`, {
+    name,
+    clusterType: 'REPLICASET',
+    replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
+  });
+  assert.equal(cluster.status, 201, cluster.text);
+}
+
 /**
  * A three-node AWS cluster `Cluster0` in us-east-1 and an AWS endpoint service there, waited for
  * until AVAILABLE: the provider side every connect-through-an-endpoint test starts from.
  */
 export async function clusterWithAvailableService(stack: Stack, timeoutMs?: number): Promise<{ serviceId: string; serviceName: string }> {
-  const cluster = await stack.owner.post(`${stack.project}/clusters`, {
-    name: 'Cluster0',
-    clusterType: 'REPLICASET',
-    replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
-  });
-  assert.equal(cluster.status, 201, cluster.text);
+  await createAwsCluster(stack, 'Cluster0');
   const service = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
   const serviceId = (service.json as { id: string }).id;
   const ready = await until(
