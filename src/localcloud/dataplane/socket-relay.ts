@@ -37,6 +37,13 @@ const SPARE_BUFFERS = 8;
 const shared = Buffer.allocUnsafeSlow(SHARED_BUFFER_BYTES);
 /** Own buffers no socket reads into and no write holds. */
 const spares: Buffer[] = [];
+/** Bursts begun in this thread: reads that filled the shared buffer and gave their socket its own. */
+let burstsBegun = 0;
+
+/** How many times a socket of this thread has begun a burst (taken a buffer of its own) so far. */
+export function relayBurstsBegun(): number {
+  return burstsBegun;
+}
 
 /** How a relay reads its source: into its own buffers, or Node's fresh buffer per read. */
 export type RelayReads = 'own-buffers' | 'data-events';
@@ -150,7 +157,10 @@ export class SocketRelay {
       // The shared buffer: copy out now, the next socket to read overwrites it.
       const chunk = Buffer.allocUnsafe(bytes);
       buffer.copy(chunk, 0, 0, bytes);
-      if (bytes === buffer.length) this.own = spares.pop() ?? Buffer.allocUnsafeSlow(OWN_BUFFER_BYTES);
+      if (bytes === buffer.length) {
+        this.own = spares.pop() ?? Buffer.allocUnsafeSlow(OWN_BUFFER_BYTES);
+        burstsBegun++;
+      }
       if (this.to.write(chunk)) return true;
       this.to.once('drain', this.resume);
       return false;
