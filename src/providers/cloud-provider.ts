@@ -138,8 +138,11 @@ export interface CloudProviderAdapter {
    * Returns the observation and the ref holding exactly the ids found on this pass. A `ready`
    * observation says whether the listeners and target groups match `spec.listeners` (level-based:
    * drift made in the cloud is seen here and repaired by `syncListeners`).
+   * `likelyReady`: the caller expects the service ready (it was available, or this pass has just
+   * made it on a cloud that may be done already); an adapter may then ask what only a ready service
+   * needs together with the rest, at the cost of a read wasted when it is not.
    */
-  observeEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<{ observed: ObservedEndpointService; ref: ProviderRef }>;
+  observeEndpointService(spec: EndpointServiceSpec, ref: ProviderRef, likelyReady?: boolean): Promise<{ observed: ObservedEndpointService; ref: ProviderRef }>;
   /**
    * Creates whatever is missing (load balancer, endpoint service with acceptance required, open
    * principals) — called when observe says absent/provisioning, with the ref that observe returned

@@ -31,7 +31,10 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
     const spec = await serviceSpec(ctx, service, region.providerName);
     const stored = readStoredRef(service.providerRef);
     let pendingSince = stored.createPendingSince;
-    const seen = isEmptyRef(stored.ref) && !pendingSince ? { observed: { state: 'absent' } as const, ref: stored.ref } : await adapter.observeEndpointService(spec, stored.ref);
+    const seen =
+      isEmptyRef(stored.ref) && !pendingSince
+        ? { observed: { state: 'absent' } as const, ref: stored.ref }
+        : await adapter.observeEndpointService(spec, stored.ref, service.status === 'AVAILABLE' && !service.deleteRequested);
     let ref = seen.ref;
     let decision = decideEndpointService(service, seen.observed);
     /** Whether this pass made the service and then saw it again (no second pass needed to confirm). */
@@ -97,7 +100,7 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
         // write and no second pass, its listeners made first when it has any (a load balancer
         // takes them once it is active); one still provisioning is looked at again after the poll
         // interval. A failed look or listener sync changes nothing: the next pass does it again.
-        const again = seen.observed.state === 'absent' ? await adapter.observeEndpointService(spec, ref).catch(() => undefined) : undefined;
+        const again = seen.observed.state === 'absent' ? await adapter.observeEndpointService(spec, ref, true).catch(() => undefined) : undefined;
         if (again && again.observed.state !== 'absent') {
           lookedAgain = true;
           const next = decideEndpointService(service, again.observed);

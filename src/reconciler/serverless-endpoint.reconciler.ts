@@ -22,6 +22,9 @@ import { readStoredRef, storedRef } from './stored-ref.js';
  * made instead of making it twice. Deletion rejects the connection, deletes the service, confirms
  * its absence, then removes the row (and wakes the instance, which may be waiting to go).
  */
+/** The statuses an endpoint's service has been ready since (reserved, then connecting). */
+const SERVICE_READY_SINCE: ReadonlySet<ServerlessEndpointStatus> = new Set(['RESERVED', 'INITIATING', 'AVAILABLE']);
+
 export function serverlessEndpointReconciler(ctx: ReconcileContext): ReconcileFunction {
   return async (id: string): Promise<Outcome> => {
     const repos = repositories(ctx.store.db);
@@ -40,7 +43,9 @@ export function serverlessEndpointReconciler(ctx: ReconcileContext): ReconcileFu
     const stored = readStoredRef(endpoint.providerRef);
     let pendingSince = stored.createPendingSince;
     const seen: { observed: ObservedEndpointService; ref: Readonly<Record<string, unknown>> } =
-      isEmptyRef(stored.ref) && !pendingSince ? { observed: { state: 'absent' }, ref: stored.ref } : await adapter.observeEndpointService(spec, stored.ref);
+      isEmptyRef(stored.ref) && !pendingSince
+        ? { observed: { state: 'absent' }, ref: stored.ref }
+        : await adapter.observeEndpointService(spec, stored.ref, SERVICE_READY_SINCE.has(endpoint.status) && !endpoint.deleteRequested);
     let ref = seen.ref;
     const registered = registeredEndpointOf(endpoint);
     const connectionOf = async (service: ObservedEndpointService, at: Readonly<Record<string, unknown>>): Promise<ObservedConnection | undefined> => {
@@ -101,7 +106,7 @@ export function serverlessEndpointReconciler(ctx: ReconcileContext): ReconcileFu
       // pass does it again.
       const made = decision.serviceAction === 'create' && seen.observed.state === 'absent';
       if (made || decision.connectionAction === 'accept') {
-        const again = await (made ? adapter.observeEndpointService(spec, ref) : Promise.resolve({ observed: seen.observed, ref }))
+        const again = await (made ? adapter.observeEndpointService(spec, ref, true) : Promise.resolve({ observed: seen.observed, ref }))
           .then(async (service) => ({ ...service, connection: await connectionOf(service.observed, service.ref) }))
           .catch(() => undefined);
         const next = again && decide(again.observed, again.connection);

@@ -188,11 +188,21 @@ export class AwsProvider implements CloudProviderAdapter {
     return created.LoadBalancers?.[0]?.LoadBalancerArn;
   }
 
-  async observeEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<{ observed: ObservedEndpointService; ref: ProviderRef }> {
+  async observeEndpointService(spec: EndpointServiceSpec, ref: ProviderRef, likelyReady = false): Promise<{ observed: ObservedEndpointService; ref: ProviderRef }> {
     const clients = await this.clientsFor(spec);
     const known = awsRef(ref);
+    const topic = this.notificationTopic(spec);
     // Independent reads: asked at once, so an observation costs the slowest of them, not their sum.
-    const [lb, service] = await Promise.all([findLoadBalancer(clients, spec.id), findServiceConfiguration(clients, spec.id, known.serviceId)]);
+    // A service likely ready whose ref names its load balancer and its service, opened to
+    // customers, has the reads only a ready service needs asked with them: one round of reads
+    // instead of two. They are used only if that load balancer and service are the ones found,
+    // ready; a failed one is asked again below. (Not while a service provisions or is deleted:
+    // those passes repeat, and each would waste a read.)
+    const ahead =
+      likelyReady && known.loadBalancerArn && known.serviceId && known.principalsOpen
+        ? readinessReads(clients, spec, known.loadBalancerArn, known.serviceId, topic).catch(() => undefined)
+        : undefined;
+    const [lb, service, early] = await Promise.all([findLoadBalancer(clients, spec.id), findServiceConfiguration(clients, spec.id, known.serviceId), ahead]);
     const live = service && service.ServiceState !== 'Deleted' ? service : undefined;
     let next: AwsRef = {
       ...(lb?.LoadBalancerArn ? { loadBalancerArn: lb.LoadBalancerArn } : {}),
@@ -212,12 +222,8 @@ export class AwsProvider implements CloudProviderAdapter {
         if (!(await allowsEveryone(clients, live.ServiceId!))) return { observed: { state: 'provisioning' }, ref: next };
         next = { ...next, principalsOpen: true };
       }
-      const topic = this.notificationTopic(spec);
-      const [listenersMatching, notified] = await Promise.all([
-        listenersMatch(clients, spec, lb.LoadBalancerArn!),
-        topic ? hasServiceNotification(clients, live.ServiceId!, topic) : true,
-      ]);
-      const listenersInSync = listenersMatching && notified;
+      const asked = lb.LoadBalancerArn === known.loadBalancerArn && live.ServiceId === known.serviceId ? early : undefined;
+      const listenersInSync = asked ?? (await readinessReads(clients, spec, lb.LoadBalancerArn!, live.ServiceId!, topic));
       return { observed: { state: 'ready', serviceName: live.ServiceName!, availabilityZones: live.AvailabilityZones ?? [], listenersInSync }, ref: next };
     }
     if (lb?.State?.Code === 'failed') {
@@ -376,6 +382,15 @@ export class AwsProvider implements CloudProviderAdapter {
     if (settled.includes(now.state)) return;
     throw new ProviderError('invalid', failure.Code ?? 'Unsuccessful', failure.Message ?? `AWS did not ${verdict} the connection`);
   }
+}
+
+/**
+ * Whether a ready service's load balancer listens as `spec` says and the service notifies its
+ * topic (when one is set): the reads asked of a service found ready.
+ */
+async function readinessReads(clients: RegionClients, spec: EndpointServiceSpec, loadBalancerArn: string, serviceId: string, topic: string | undefined): Promise<boolean> {
+  const [listenersMatching, notified] = await Promise.all([listenersMatch(clients, spec, loadBalancerArn), topic ? hasServiceNotification(clients, serviceId, topic) : true]);
+  return listenersMatching && notified;
 }
 
 async function findLoadBalancer(clients: RegionClients, serviceId: string): Promise<LoadBalancer | undefined> {
