@@ -73,7 +73,13 @@ after(async () => {
   await h?.close();
 });
 
-const spec = (id: string, listeners: EndpointServiceSpec['listeners'] = []): EndpointServiceSpec => ({ id, projectId: newObjectId(), region: 'us-east-1', listeners, layout: 'portMapped' });
+const spec = (id: string, listeners: EndpointServiceSpec['listeners'] = []): EndpointServiceSpec => ({
+  id,
+  projectId: newObjectId(),
+  region: 'us-east-1',
+  listeners,
+  layout: 'portMapped',
+});
 
 /** Observes `s` through held rounds of `size` calls; returns the observation and each call's round (from 0). */
 async function observedInRounds(s: EndpointServiceSpec, ref: Record<string, unknown>, likelyReady: boolean, size: number) {
