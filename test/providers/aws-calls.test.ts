@@ -9,10 +9,10 @@ import { AwsClientPool } from '../../src/providers/aws/aws-clients.js';
 import { AwsProvider } from '../../src/providers/aws/aws.provider.js';
 import { startHarness, type Harness } from '../localcloud-aws/harness.js';
 
-// The rounds of AWS calls an observation takes, seen on the wire by a pass-through in front of the
-// local cloud that holds its answers: a round is the calls sent before the answers to the ones
-// before them. The pass-through answers a round once `roundSize` calls have arrived in it (or after
-// a second, which a second round then shows).
+// The rounds of AWS calls an observation or a listener sync takes, seen on the wire by a
+// pass-through in front of the local cloud that holds its answers: a round is the calls sent
+// before the answers to the ones before them. The pass-through answers a round once as many calls
+// as expected have arrived in it (or after a second, which a later round then shows).
 
 let h: Harness;
 let adapter: CloudProviderAdapter;
@@ -22,7 +22,9 @@ const agent = new Agent({ keepAlive: true });
 /** Each call's action and the round it arrived in. */
 const calls: Array<{ action: string; round: number }> = [];
 let round = 0;
-let roundSize = Infinity;
+/** How many calls each round is expected to hold, from `round`'s value when they were set; none: calls pass at once. */
+let roundSizes: readonly number[] | undefined;
+let firstRound = 0;
 const held: Array<() => void> = [];
 let timer: NodeJS.Timeout | undefined;
 
@@ -53,9 +55,9 @@ before(async () => {
         out.on('error', () => res.writeHead(502).end());
         out.end(body);
       };
-      if (roundSize === Infinity) return forward();
+      if (!roundSizes) return forward();
       held.push(forward);
-      if (held.length >= roundSize) releaseRound();
+      if (held.length >= (roundSizes[round - firstRound] ?? Infinity)) releaseRound();
       else timer ??= setTimeout(releaseRound, 1_000);
     });
   });
@@ -81,18 +83,30 @@ const spec = (id: string, listeners: EndpointServiceSpec['listeners'] = []): End
   layout: 'portMapped',
 });
 
-/** Observes `s` through held rounds of `size` calls; returns the observation and each call's round (from 0). */
-async function observedInRounds(s: EndpointServiceSpec, ref: Record<string, unknown>, likelyReady: boolean, size: number) {
+/** Runs `work` with its calls held in rounds of `sizes`; returns its result and each call as `round:Action` (rounds from 0, sorted). */
+async function inRounds<T>(sizes: readonly number[], work: () => Promise<T>): Promise<{ result: T; rounds: string[] }> {
   const from = calls.length;
-  const first = round;
-  roundSize = size;
+  firstRound = round;
+  roundSizes = sizes;
   try {
-    const seen = await adapter.observeEndpointService(s, ref, likelyReady);
-    return { seen, rounds: calls.slice(from).map((c) => `${c.round - first}:${c.action}`) };
+    const result = await work();
+    return {
+      result,
+      rounds: calls
+        .slice(from)
+        .map((c) => `${c.round - firstRound}:${c.action}`)
+        .sort(),
+    };
   } finally {
-    roundSize = Infinity;
+    roundSizes = undefined;
     if (held.length > 0) releaseRound();
   }
+}
+
+/** Observes `s` through held rounds of `size` calls. */
+async function observedInRounds(s: EndpointServiceSpec, ref: Record<string, unknown>, likelyReady: boolean, size: number) {
+  const { result: seen, rounds } = await inRounds([size, size, size], () => adapter.observeEndpointService(s, ref, likelyReady));
+  return { seen, rounds };
 }
 
 test('a service likely ready is observed in one round of calls: its listeners are asked with the load balancer and the service', async () => {
@@ -100,7 +114,7 @@ test('a service likely ready is observed in one round of calls: its listeners ar
   const ref = await adapter.createEndpointService(s, {});
   const { seen, rounds } = await observedInRounds(s, ref, true, 3);
   assert.equal(seen.observed.state, 'ready');
-  assert.deepEqual(rounds.sort(), ['0:DescribeListeners', '0:DescribeLoadBalancers', '0:DescribeVpcEndpointServiceConfigurations']);
+  assert.deepEqual(rounds, ['0:DescribeListeners', '0:DescribeLoadBalancers', '0:DescribeVpcEndpointServiceConfigurations']);
 });
 
 test('a service not said to be likely ready has its listeners asked only once it is found ready (no read wasted while it provisions)', async () => {
@@ -108,7 +122,7 @@ test('a service not said to be likely ready has its listeners asked only once it
   const ref = await adapter.createEndpointService(s, {});
   const { seen, rounds } = await observedInRounds(s, ref, false, 2);
   assert.equal(seen.observed.state, 'ready');
-  assert.deepEqual(rounds.sort(), ['0:DescribeLoadBalancers', '0:DescribeVpcEndpointServiceConfigurations', '1:DescribeListeners']);
+  assert.deepEqual(rounds, ['0:DescribeLoadBalancers', '0:DescribeVpcEndpointServiceConfigurations', '1:DescribeListeners']);
 });
 
 test('listeners asked ahead still show drift: a listener deleted behind privlink’s back reads as out of sync, then in sync once repaired', async () => {
@@ -140,5 +154,28 @@ test('listeners asked ahead of a load balancer that is not the one found are ask
   const { seen, rounds } = await observedInRounds(s, stale, true, 3);
   assert.equal(seen.observed.state, 'ready');
   assert.equal(seen.ref.loadBalancerArn, ref.loadBalancerArn);
-  assert.deepEqual(rounds.sort(), ['0:DescribeListeners', '0:DescribeLoadBalancers', '0:DescribeVpcEndpointServiceConfigurations', '1:DescribeListeners']);
+  assert.deepEqual(rounds, ['0:DescribeListeners', '0:DescribeLoadBalancers', '0:DescribeVpcEndpointServiceConfigurations', '1:DescribeListeners']);
+});
+
+test('a listener sync brings its ports in line at once: each step of three new ports is one round', async () => {
+  const ports = [1024, 1025, 1026];
+  const s = spec(
+    newObjectId(),
+    ports.map((port, i) => ({ port, targets: [{ host: `10.0.0.${10 + i}`, port: 27017, outsideProviderNetwork: true }], proxyProtocol: true })),
+  );
+  let ref = await adapter.createEndpointService(s, {});
+  ref = (await adapter.observeEndpointService(s, ref)).ref;
+  const { rounds } = await inRounds([1, 2, 3, 3, 3, 3], () => adapter.syncListeners(s, ref));
+  const each = (n: number, action: string) => [`${n}:${action}`, `${n}:${action}`, `${n}:${action}`];
+  assert.deepEqual(rounds, [
+    '0:DescribeLoadBalancers',
+    '1:DescribeListeners',
+    '1:DescribeTargetGroups',
+    ...each(2, 'CreateTargetGroup'),
+    ...each(3, 'ModifyTargetGroupAttributes'),
+    ...each(4, 'RegisterTargets'),
+    ...each(5, 'CreateListener'),
+  ]);
+  const synced = await adapter.observeEndpointService(s, ref, true);
+  assert.deepEqual(synced.observed.state === 'ready' && synced.observed.listenersInSync, true);
 });

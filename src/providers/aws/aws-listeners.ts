@@ -21,8 +21,8 @@ import type { RegionClients } from './aws-clients.js';
 import { aws, awsOrAbsent } from './aws-errors.js';
 import { SERVICE_TAG, targetGroupName, targetGroupPrefix } from './aws-names.js';
 
-/** How many target groups' health `listenersMatch` reads at once. */
-const HEALTH_READS_AT_ONCE = 4;
+/** How many target groups' health `listenersMatch` reads at once, and how many ports `syncListeners` brings in line at once. */
+const PORTS_AT_ONCE = 4;
 
 /**
  * Port-per-node on the network load balancer: one TCP listener per addressable target, each
@@ -30,19 +30,19 @@ const HEALTH_READS_AT_ONCE = 4;
  * first and changes only what differs, so a pass repeated after a crash makes nothing twice.
  */
 export async function syncListeners(clients: RegionClients, spec: EndpointServiceSpec, lb: LoadBalancer): Promise<void> {
-  const listeners = await listListeners(clients, lb.LoadBalancerArn!);
+  const [listeners, ours] = await Promise.all([listListeners(clients, lb.LoadBalancerArn!), ourTargetGroups(clients, spec.id)]);
   const desired = new Map(spec.listeners.map((l) => [l.port, l]));
   for (const listener of listeners) {
     if (listener.Port !== undefined && !desired.has(listener.Port)) {
       await awsOrAbsent(() => clients.elb.send(new DeleteListenerCommand({ ListenerArn: listener.ListenerArn })), ['ListenerNotFound', 'ListenerNotFoundException']);
     }
   }
-  const ours = await ourTargetGroups(clients, spec.id);
   for (const group of ours) {
     const port = Number(group.TargetGroupName!.split('-').pop());
     if (!desired.has(port)) await deleteTargetGroup(clients, group);
   }
-  for (const want of spec.listeners) {
+  // Each port's group and listener are its own: a few ports are brought in line at once.
+  const syncPort = async (want: ListenerSpec): Promise<void> => {
     const name = targetGroupName(spec.id, want.port);
     let group = ours.find((g) => g.TargetGroupName === name);
     // A group made by this pass has AWS's defaults (no PROXY protocol, no targets): nothing to read back.
@@ -75,7 +75,8 @@ export async function syncListeners(clients: RegionClients, spec: EndpointServic
         ),
       );
     }
-  }
+  };
+  for (let i = 0; i < spec.listeners.length; i += PORTS_AT_ONCE) await Promise.all(spec.listeners.slice(i, i + PORTS_AT_ONCE).map(syncPort));
 }
 
 /**
@@ -97,8 +98,8 @@ export async function listenersMatch(clients: RegionClients, spec: EndpointServi
     wanted.push({ want, groupArn });
   }
   // The target groups' health is read a few at a time (ELB's API rate is limited per account).
-  for (let i = 0; i < wanted.length; i += HEALTH_READS_AT_ONCE) {
-    const batch = wanted.slice(i, i + HEALTH_READS_AT_ONCE);
+  for (let i = 0; i < wanted.length; i += PORTS_AT_ONCE) {
+    const batch = wanted.slice(i, i + PORTS_AT_ONCE);
     const healths = await Promise.all(
       batch.map(({ groupArn }) =>
         awsOrAbsent(() => clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: groupArn })), ['TargetGroupNotFound', 'TargetGroupNotFoundException']),

@@ -280,7 +280,9 @@ export class AwsProvider implements CloudProviderAdapter {
 
   async syncListeners(spec: EndpointServiceSpec): Promise<void> {
     const clients = await this.clientsFor(spec);
-    const [lb, service] = await Promise.all([findLoadBalancer(clients, spec.id), findServiceConfiguration(clients, spec.id, undefined)]);
+    const topic = this.notificationTopic(spec);
+    // The service is looked up only for its notification, when there is a topic to notify.
+    const [lb, service] = await Promise.all([findLoadBalancer(clients, spec.id), topic ? findServiceConfiguration(clients, spec.id, undefined) : undefined]);
     if (lb?.State?.Code === 'active') await syncListeners(clients, spec, lb);
     if (service?.ServiceId) await this.ensureNotification(spec, clients, service.ServiceId);
   }
