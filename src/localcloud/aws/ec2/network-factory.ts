@@ -1,7 +1,7 @@
 import { AwsQueryError } from '../aws-query-error.js';
 import type { Region } from '../geography.js';
 import { ec2Id } from '../ids.js';
-import { formatCidr, formatIpv4, lowestFreeAddress, parseCidr } from '../../common/ipv4.js';
+import { formatCidr, formatIpv4, parseCidr, usableRange } from '../../common/ipv4.js';
 import type { LoopbackRange } from '../../common/loopback.js';
 import type { NetworkInterface, Subnet, Tag, Vpc } from '../model.js';
 import type { Repositories } from '../store/repositories.js';
@@ -94,7 +94,7 @@ export async function ensureDefaultVpc(scope: NetworkScope, isProvider: boolean)
 /**
  * Gives `owner` one network interface in each of `subnets` (distinct subnets), each with the
  * lowest free private address of its subnet (AWS reserves the first four and the last address of
- * a subnet), in two statements whatever the number of subnets. Fails with
+ * a subnet), in two statements whatever the number of subnets or of interfaces in them. Fails with
  * InsufficientFreeAddressesInSubnet, making none, when one of the subnets is full.
  */
 export async function allocateInterfaces(
@@ -103,11 +103,17 @@ export async function allocateInterfaces(
   owner: Pick<NetworkInterface, 'ownerKind' | 'ownerId' | 'description'>,
   now: Date,
 ): Promise<void> {
-  const taken = new Map<string, Set<string>>(subnets.map((s) => [s.subnetId, new Set<string>()]));
-  for (const eni of await repos.network.listInterfacesOfSubnets(subnets.map((s) => s.subnetId))) taken.get(eni.subnetId)?.add(eni.privateIp);
+  const cidrs = new Map(subnets.map((subnet) => [subnet.subnetId, parseCidr(subnet.cidrBlock)!]));
+  const free = await repos.network.lowestFreeAddresses(
+    subnets.map((subnet) => {
+      const { first, last } = usableRange(cidrs.get(subnet.subnetId)!);
+      return { subnetId: subnet.subnetId, first, last };
+    }),
+  );
   const enis = subnets.map((subnet): Omit<NetworkInterface, 'seq'> => {
-    const cidr = parseCidr(subnet.cidrBlock)!;
-    const privateIp = lowestFreeAddress(cidr, taken.get(subnet.subnetId)!);
+    const cidr = cidrs.get(subnet.subnetId)!;
+    const address = free.get(subnet.subnetId);
+    const privateIp = address === undefined ? undefined : formatIpv4(address);
     if (!privateIp) {
       throw new AwsQueryError('InsufficientFreeAddressesInSubnet', `Insufficient free IP addresses in subnet ${subnet.subnetId} (${formatIpv4(cidr.network)}/${cidr.prefix}).`);
     }

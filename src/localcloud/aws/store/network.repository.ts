@@ -1,4 +1,5 @@
 import type { NetworkInterface, SecurityGroup, SecurityGroupRule, Subnet, Tag, Vpc } from '../model.js';
+import { sql } from 'kysely';
 import { json, type LcExecutor } from './schema.js';
 
 type Insert<T> = Omit<T, 'seq'>;
@@ -164,9 +165,27 @@ export class NetworkRepository {
     return (await this.db.selectFrom('lc_network_interfaces').selectAll().where('subnet_id', '=', subnetId).orderBy('seq').execute()).map(toInterface);
   }
 
-  async listInterfacesOfSubnets(subnetIds: readonly string[]): Promise<NetworkInterface[]> {
-    if (subnetIds.length === 0) return [];
-    return (await this.db.selectFrom('lc_network_interfaces').selectAll().where('subnet_id', 'in', subnetIds).orderBy('seq').execute()).map(toInterface);
+  /**
+   * The lowest address of each range (`first`..`last`, IPv4 addresses as numbers) that no network
+   * interface of that subnet holds, or undefined when every one is taken; one query. The lowest
+   * free address is `first` or one above a taken one, so only those are tried, each by the
+   * (subnet_id, private_ip) index: no interface of the subnet is sent back or mapped.
+   */
+  async lowestFreeAddresses(ranges: ReadonlyArray<{ subnetId: string; first: number; last: number }>): Promise<Map<string, number | undefined>> {
+    if (ranges.length === 0) return new Map();
+    const values = sql.join(ranges.map((r) => sql`(${r.subnetId}::text, ${r.first}::bigint, ${r.last}::bigint)`));
+    const { rows } = await sql<{ subnet_id: string; free: string | number | null }>`
+      select r.subnet_id, (
+        select min(c.a) from (
+          select r.first as a
+          union all
+          select (i.private_ip::inet - '0.0.0.0'::inet) + 1 from lc_network_interfaces i where i.subnet_id = r.subnet_id
+        ) c
+        where c.a between r.first and r.last
+          and not exists (select 1 from lc_network_interfaces x where x.subnet_id = r.subnet_id and x.private_ip = host('0.0.0.0'::inet + c.a))
+      ) as free
+      from (values ${values}) as r (subnet_id, first, last)`.execute(this.db);
+    return new Map(rows.map((row) => [row.subnet_id, row.free === null ? undefined : Number(row.free)]));
   }
 
   async listInterfacesOfOwners(ownerIds: readonly string[]): Promise<NetworkInterface[]> {
