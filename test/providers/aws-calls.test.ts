@@ -109,18 +109,20 @@ async function observedInRounds(s: EndpointServiceSpec, ref: Record<string, unkn
   return { seen, rounds };
 }
 
-test('a service likely ready is observed in one round of calls: its listeners are asked with the load balancer and the service', async () => {
+/** A new service, made, then observed through held rounds of `size` calls. */
+async function madeThenObserved(likelyReady: boolean, size: number) {
   const s = spec(newObjectId());
-  const ref = await adapter.createEndpointService(s, {});
-  const { seen, rounds } = await observedInRounds(s, ref, true, 3);
+  return observedInRounds(s, await adapter.createEndpointService(s, {}), likelyReady, size);
+}
+
+test('a service likely ready is observed in one round of calls: its listeners are asked with the load balancer and the service', async () => {
+  const { seen, rounds } = await madeThenObserved(true, 3);
   assert.equal(seen.observed.state, 'ready');
   assert.deepEqual(rounds, ['0:DescribeListeners', '0:DescribeLoadBalancers', '0:DescribeVpcEndpointServiceConfigurations']);
 });
 
 test('a service not said to be likely ready has its listeners asked only once it is found ready (no read wasted while it provisions)', async () => {
-  const s = spec(newObjectId());
-  const ref = await adapter.createEndpointService(s, {});
-  const { seen, rounds } = await observedInRounds(s, ref, false, 2);
+  const { seen, rounds } = await madeThenObserved(false, 2);
   assert.equal(seen.observed.state, 'ready');
   assert.deepEqual(rounds, ['0:DescribeLoadBalancers', '0:DescribeVpcEndpointServiceConfigurations', '1:DescribeListeners']);
 });
