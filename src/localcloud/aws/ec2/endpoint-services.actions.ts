@@ -47,8 +47,7 @@ export async function createVpcEndpointServiceConfiguration(ctx: ActionContext):
     else if (lb.state === 'provisioning' && lb.nextStateAt) readyAt = Math.max(readyAt, lb.nextStateAt.getTime());
   }
   if (invalid.length > 0) throw invalidParameter(`The following load balancers do not exist or are not network load balancers: ${invalid.join(', ')}`);
-  const taken = (await ctx.repos.endpoints.listServices(ctx.account.accountId, ctx.region.regionName))
-    .filter((s) => s.state !== 'Deleted')
+  const taken = (await ctx.repos.endpoints.servicesUsingLoadBalancers(ctx.account.accountId, ctx.region.regionName, arns))
     .flatMap((s) => s.loadBalancerArns)
     .filter((arn) => arns.includes(arn));
   if (taken.length > 0) throw invalidParameter(`The following LBs are already associated with another VPC Endpoint Service Configuration: ${taken.join(', ')}`);

@@ -111,9 +111,12 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
 export async function describeVpcEndpoints(ctx: ActionContext): Promise<Xml> {
   const ids = ctx.params.list('VpcEndpointId');
   ids.forEach(checkVpcEndpointId);
-  let endpoints = await ctx.repos.endpoints.listEndpoints(ctx.account.accountId, ctx.region.regionName);
+  // Named ones are read by id (the account's others are not read); otherwise all of them, paged.
+  let endpoints =
+    ids.length > 0
+      ? await ctx.repos.endpoints.findEndpoints(ctx.account.accountId, ctx.region.regionName, ids)
+      : await ctx.repos.endpoints.listEndpoints(ctx.account.accountId, ctx.region.regionName);
   for (const id of ids) if (!endpoints.some((e) => e.vpcEndpointId === id)) throw vpcEndpointNotFound(id);
-  if (ids.length > 0) endpoints = endpoints.filter((e) => ids.includes(e.vpcEndpointId));
   endpoints = applyFilters(
     endpoints,
     parseFilters(ctx.params),

@@ -62,14 +62,16 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
   const securityGroups = ctx.params.members('SecurityGroups');
   const tags = parseElbTags(ctx.params);
 
-  const present = await ctx.repos.loadBalancers.listLoadBalancers(ctx.account.accountId, ctx.region.regionName);
-  const existing = present.find((lb) => lb.name === name);
+  const [existing] = await ctx.repos.loadBalancers.findLoadBalancersBy(ctx.account.accountId, ctx.region.regionName, 'name', [name]);
   if (existing) {
     if (sameSettings(existing, { scheme, ipAddressType, securityGroups }, subnetIds)) return members('LoadBalancers', [existing], (lb) => renderLoadBalancer(lb, ctx.region));
     throw new AwsQueryError('DuplicateLoadBalancerName', `A load balancer with the same name '${name}' exists, but with different settings`);
   }
   // AWS's default quota (50), or the value an approved Service Quotas increase applied.
-  if (present.length >= (await appliedQuota(ctx.repos, ctx.account.accountId, ctx.region.regionName, NLB_PER_REGION, ctx.now)))
+  if (
+    (await ctx.repos.loadBalancers.countLoadBalancers(ctx.account.accountId, ctx.region.regionName)) >=
+    (await appliedQuota(ctx.repos, ctx.account.accountId, ctx.region.regionName, NLB_PER_REGION, ctx.now))
+  )
     throw new AwsQueryError('TooManyLoadBalancers', 'The quota for the number of load balancers has been reached');
 
   // Read at once; checked in the order given, so the first bad subnet is the one named.
@@ -131,17 +133,19 @@ export async function describeLoadBalancers(ctx: ActionContext): Promise<Xml> {
   const arns = ctx.params.members('LoadBalancerArns');
   const names = ctx.params.members('Names');
   if (arns.length > 0 && names.length > 0) throw validationError('Load balancer names and load balancer ARNs cannot be specified at the same time');
-  let lbs = await ctx.repos.loadBalancers.listLoadBalancers(ctx.account.accountId, ctx.region.regionName);
-  if (arns.length > 0) {
-    arns.forEach((arn) => checkArn(arn, 'loadbalancer'));
-    if (arns.some((arn) => !lbs.some((lb) => lb.arn === arn))) throw loadBalancerNotFound();
-    lbs = lbs.filter((lb) => arns.includes(lb.arn));
-  }
-  if (names.length > 0) {
-    const missing = names.filter((n) => !lbs.some((lb) => lb.name === n));
-    if (missing.length > 0) throw loadBalancerNotFound(`Load balancers '[${missing.join(', ')}]' not found`);
-    lbs = lbs.filter((lb) => names.includes(lb.name));
-  }
+  arns.forEach((arn) => checkArn(arn, 'loadbalancer'));
+  // Named ones are read by their key (the account's others are not read); otherwise all of them, paged.
+  const { accountId } = ctx.account;
+  const region = ctx.region.regionName;
+  const lbs =
+    arns.length > 0
+      ? await ctx.repos.loadBalancers.findLoadBalancersBy(accountId, region, 'arn', arns)
+      : names.length > 0
+        ? await ctx.repos.loadBalancers.findLoadBalancersBy(accountId, region, 'name', names)
+        : await ctx.repos.loadBalancers.listLoadBalancers(accountId, region);
+  if (arns.some((arn) => !lbs.some((lb) => lb.arn === arn))) throw loadBalancerNotFound();
+  const missing = names.filter((n) => !lbs.some((lb) => lb.name === n));
+  if (missing.length > 0) throw loadBalancerNotFound(`Load balancers '[${missing.join(', ')}]' not found`);
   const { page, nextMarker } = paginateMarker(lbs, ctx.params);
   return xml(
     members('LoadBalancers', page, (lb) => renderLoadBalancer(lb, ctx.region)),
@@ -157,8 +161,7 @@ export async function deleteLoadBalancer(ctx: ActionContext): Promise<Xml> {
   const arn = checkArn(requiredMember(ctx.params, 'LoadBalancerArn'), 'loadbalancer');
   const lb = await ctx.repos.loadBalancers.findLoadBalancer(arn);
   if (!lb || lb.accountId !== ctx.account.accountId || lb.region !== ctx.region.regionName) return xml();
-  const services = await ctx.repos.endpoints.listServices(ctx.account.accountId, ctx.region.regionName);
-  if (services.some((s) => s.state !== 'Deleted' && s.loadBalancerArns.includes(arn))) {
+  if ((await ctx.repos.endpoints.servicesUsingLoadBalancers(ctx.account.accountId, ctx.region.regionName, [arn])).length > 0) {
     throw new AwsQueryError('ResourceInUse', `Load balancer '${arn}' cannot be deleted because it is currently associated with another service`);
   }
   await ctx.repos.network.deleteInterfacesOfOwner(arn);

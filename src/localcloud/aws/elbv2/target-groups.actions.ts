@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { ActionContext } from '../action-context.js';
 import { AwsQueryError } from '../aws-query-error.js';
 import { elbId } from '../ids.js';
@@ -79,14 +80,15 @@ export async function createTargetGroup(ctx: ActionContext): Promise<Xml> {
     unhealthyThresholdCount: optionalIntegerMember(ctx.params, 'UnhealthyThresholdCount', 2, 10) ?? 2,
   };
   const tags = parseElbTags(ctx.params);
-  const existing = (await ctx.repos.loadBalancers.listTargetGroups(ctx.account.accountId, ctx.region.regionName)).find((g) => g.name === name);
+  const [existing] = await ctx.repos.loadBalancers.findTargetGroupsBy(ctx.account.accountId, ctx.region.regionName, 'name', [name]);
   if (existing) {
     const same =
       existing.protocol === protocol &&
       existing.port === port &&
       existing.vpcId === vpcId &&
       existing.targetType === targetType &&
-      JSON.stringify(existing.healthCheck) === JSON.stringify(healthCheck);
+      // Compared field by field: the stored health check comes back from jsonb with its keys reordered.
+      isDeepStrictEqual(existing.healthCheck, healthCheck);
     if (!same) throw new AwsQueryError('DuplicateTargetGroupName', `A target group with the same name '${name}' exists, but with different settings`);
     return members('TargetGroups', [existing], (g) => renderTargetGroup(g, []));
   }
@@ -115,14 +117,19 @@ export async function describeTargetGroups(ctx: ActionContext): Promise<Xml> {
   const arns = ctx.params.members('TargetGroupArns');
   const names = ctx.params.members('Names');
   const lbArn = ctx.params.get('LoadBalancerArn');
-  let groups = await ctx.repos.loadBalancers.listTargetGroups(ctx.account.accountId, ctx.region.regionName);
-  if (lbArn) {
-    const lb = await ownLoadBalancer(ctx, lbArn);
-    const used = new Set((await ctx.repos.loadBalancers.listListeners([lb.arn])).map((l) => l.targetGroupArn));
-    groups = groups.filter((g) => used.has(g.arn));
-  }
+  const lb = lbArn ? await ownLoadBalancer(ctx, lbArn) : undefined;
+  arns.forEach((arn) => checkArn(arn, 'targetgroup'));
+  // Read by the narrowest key given (the account's other groups are not read), then narrowed by the rest.
+  const { accountId } = ctx.account;
+  const region = ctx.region.regionName;
+  let groups = lb
+    ? await ctx.repos.loadBalancers.targetGroupsOfLoadBalancer(lb.arn)
+    : arns.length > 0
+      ? await ctx.repos.loadBalancers.findTargetGroupsBy(accountId, region, 'arn', arns)
+      : names.length > 0
+        ? await ctx.repos.loadBalancers.findTargetGroupsBy(accountId, region, 'name', names)
+        : await ctx.repos.loadBalancers.listTargetGroups(accountId, region);
   if (arns.length > 0) {
-    arns.forEach((arn) => checkArn(arn, 'targetgroup'));
     if (arns.some((arn) => !groups.some((g) => g.arn === arn))) throw targetGroupNotFound();
     groups = groups.filter((g) => arns.includes(g.arn));
   }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { EndpointService, EndpointState, ServicePermission, ServiceState, Tag, VpcEndpoint } from '../model.js';
 import type { TimedState } from '../../common/transitions.js';
 import { json, type LcExecutor } from './schema.js';
@@ -25,6 +26,29 @@ export class EndpointsRepository {
   async findServicesByName(region: string, names: readonly string[]): Promise<EndpointService[]> {
     if (names.length === 0) return [];
     const rows = await this.db.selectFrom('lc_endpoint_services').selectAll().where('service_name', 'in', names).where('region', '=', region).orderBy('seq').execute();
+    return rows.map(toService);
+  }
+
+  /**
+   * The account's services in the region, not `Deleted`, that use any of these load balancers, in
+   * creation order (the GIN index on the ARNs finds them, whatever the account holds).
+   */
+  async servicesUsingLoadBalancers(accountId: string, region: string, loadBalancerArns: readonly string[]): Promise<EndpointService[]> {
+    if (loadBalancerArns.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('lc_endpoint_services')
+      .selectAll()
+      .where(
+        sql<boolean>`(${sql.join(
+          loadBalancerArns.map((arn) => sql`load_balancer_arns @> ${json([arn])}::jsonb`),
+          sql` or `,
+        )})`,
+      )
+      .where('account_id', '=', accountId)
+      .where('region', '=', region)
+      .where('state', '<>', 'Deleted')
+      .orderBy('seq')
+      .execute();
     return rows.map(toService);
   }
 
@@ -131,6 +155,20 @@ export class EndpointsRepository {
 
   async listEndpoints(accountId: string, region: string): Promise<VpcEndpoint[]> {
     const rows = await this.db.selectFrom('lc_vpc_endpoints').selectAll().where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
+    return rows.map(toEndpoint);
+  }
+
+  /** The account's VPC endpoints in the region with these ids, in creation order: one read by the primary key. */
+  async findEndpoints(accountId: string, region: string, ids: readonly string[]): Promise<VpcEndpoint[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('lc_vpc_endpoints')
+      .selectAll()
+      .where('vpc_endpoint_id', 'in', ids)
+      .where('account_id', '=', accountId)
+      .where('region', '=', region)
+      .orderBy('seq')
+      .execute();
     return rows.map(toEndpoint);
   }
 

@@ -2,6 +2,9 @@ import type { HealthCheck, Listener, LoadBalancer, LoadBalancerState, Tag, Targe
 import type { TimedState } from '../../common/transitions.js';
 import { json, type LcExecutor } from './schema.js';
 
+/** The key a caller names its load balancers or target groups by. */
+export type ElbKey = 'arn' | 'name';
+
 type Insert<T> = Omit<T, 'seq'>;
 
 /** ELBv2 load balancers, target groups with their targets, and listeners. Thin queries. */
@@ -11,6 +14,22 @@ export class LoadBalancersRepository {
   async listLoadBalancers(accountId: string, region: string): Promise<LoadBalancer[]> {
     const rows = await this.db.selectFrom('lc_load_balancers').selectAll().where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
     return rows.map(toLoadBalancer);
+  }
+
+  /** The account's load balancers in the region with these ARNs or names, in creation order: one indexed read, whatever the account holds. */
+  async findLoadBalancersBy(accountId: string, region: string, key: ElbKey, values: readonly string[]): Promise<LoadBalancer[]> {
+    return (await this.ownRowsBy('lc_load_balancers', accountId, region, key, values)).map(toLoadBalancer);
+  }
+
+  /** How many load balancers the account has in the region (counted in the database: its quota check). */
+  async countLoadBalancers(accountId: string, region: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('lc_load_balancers')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('account_id', '=', accountId)
+      .where('region', '=', region)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   async allLoadBalancers(): Promise<LoadBalancer[]> {
@@ -64,6 +83,34 @@ export class LoadBalancersRepository {
 
   async listTargetGroups(accountId: string, region: string): Promise<TargetGroup[]> {
     const rows = await this.db.selectFrom('lc_target_groups').selectAll().where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
+    return rows.map(toTargetGroup);
+  }
+
+  /** The account's target groups in the region with these ARNs or names, in creation order: one indexed read. */
+  async findTargetGroupsBy(accountId: string, region: string, key: ElbKey, values: readonly string[]): Promise<TargetGroup[]> {
+    return (await this.ownRowsBy('lc_target_groups', accountId, region, key, values)).map(toTargetGroup);
+  }
+
+  /** The rows of one of the two tables keyed by ARN and by (account, region, name), for these keys of the account in the region, in creation order. */
+  private async ownRowsBy(
+    table: 'lc_load_balancers' | 'lc_target_groups',
+    accountId: string,
+    region: string,
+    key: ElbKey,
+    values: readonly string[],
+  ): Promise<Array<Record<string, unknown>>> {
+    if (values.length === 0) return [];
+    return this.db.selectFrom(table).selectAll().where(key, 'in', values).where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
+  }
+
+  /** The target groups a load balancer's listeners forward to, in creation order (through the listeners' index). */
+  async targetGroupsOfLoadBalancer(loadBalancerArn: string): Promise<TargetGroup[]> {
+    const rows = await this.db
+      .selectFrom('lc_target_groups')
+      .selectAll()
+      .where('arn', 'in', (eb) => eb.selectFrom('lc_listeners').select('target_group_arn').where('load_balancer_arn', '=', loadBalancerArn))
+      .orderBy('seq')
+      .execute();
     return rows.map(toTargetGroup);
   }
 

@@ -6,6 +6,7 @@ import * as vpcPeering from './0003-vpc-peering.js';
 import * as connectionNotifications from './0004-connection-notifications.js';
 import * as dataPlaneChanges from './0005-data-plane-changes.js';
 import * as lookupIndexes from './0006-lookup-indexes.js';
+import * as loadBalancerUseIndex from './0007-load-balancer-use-index.js';
 
 /**
  * The AWS emulation's own migrations: tracked in `lc_migration` (lock `lc_migration_lock`), the
@@ -20,6 +21,7 @@ export const AWS_EMULATOR_MIGRATIONS: EmulatorMigrations = {
     '0004-connection-notifications': connectionNotifications,
     '0005-data-plane-changes': dataPlaneChanges,
     '0006-lookup-indexes': lookupIndexes,
+    '0007-load-balancer-use-index': loadBalancerUseIndex,
   },
   migrationTableName: 'lc_migration',
   migrationLockTableName: 'lc_migration_lock',
