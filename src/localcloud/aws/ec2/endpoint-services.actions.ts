@@ -56,7 +56,7 @@ export async function createVpcEndpointServiceConfiguration(ctx: ActionContext):
   const tags = tagsFromSpecifications(ctx.params, 'vpc-endpoint-service');
   const serviceId = ec2Id('vpce-svc');
   const timing = ctx.schedule('Pending', 'Available', readyAt - ctx.now.getTime(), 'endpointService');
-  await ctx.repos.endpoints.insertService({
+  const service = await ctx.repos.endpoints.insertService({
     serviceId,
     accountId: ctx.account.accountId,
     region: ctx.region.regionName,
@@ -73,7 +73,6 @@ export async function createVpcEndpointServiceConfiguration(ctx: ActionContext):
     createdAt: ctx.now,
   });
   await idempotency.remember(serviceId);
-  const service = (await ctx.repos.endpoints.findService(serviceId))!;
   return xml(element('serviceConfiguration', await renderConfiguration(ctx, service)), leaf('clientToken', idempotency.token));
 }
 

@@ -102,7 +102,7 @@ export async function allocateInterfaces(
   subnets: readonly Subnet[],
   owner: Pick<NetworkInterface, 'ownerKind' | 'ownerId' | 'description'>,
   now: Date,
-): Promise<void> {
+): Promise<NetworkInterface[]> {
   const cidrs = new Map(subnets.map((subnet) => [subnet.subnetId, parseCidr(subnet.cidrBlock)!]));
   const free = await repos.network.lowestFreeAddresses(
     subnets.map((subnet) => {
@@ -129,5 +129,5 @@ export async function allocateInterfaces(
       createdAt: now,
     };
   });
-  await repos.network.insertInterfaces(enis);
+  return repos.network.insertInterfaces(enis);
 }

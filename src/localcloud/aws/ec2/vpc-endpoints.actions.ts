@@ -1,7 +1,7 @@
 import type { ActionContext } from '../action-context.js';
 import { AwsQueryError } from '../aws-query-error.js';
 import { dnsSuffix, ec2Id } from '../ids.js';
-import type { SecurityGroup, Subnet, VpcEndpoint } from '../model.js';
+import type { NetworkInterface, SecurityGroup, Subnet, VpcEndpoint } from '../model.js';
 import { parseFilters } from '../query-params.js';
 import { resting } from '../../common/transitions.js';
 import { element, leaf, list, scalarList, xml, type Xml } from '../xml.js';
@@ -17,9 +17,15 @@ import { ownGroup } from './security-groups.actions.js';
 import { tagsFromSpecifications } from './tags.js';
 import { ownSubnet, ownVpc } from './vpcs.actions.js';
 
-async function renderEndpoint(ctx: ActionContext, endpoint: VpcEndpoint): Promise<Xml> {
-  const interfaces = await ctx.repos.network.listInterfacesOfOwners([endpoint.vpcEndpointId]);
-  return renderVpcEndpoint(endpoint, interfaces, await endpointGroups(ctx.repos, endpoint), endpointDnsEntries(ctx.region, endpoint, interfaces));
+/** An endpoint as AWS renders it; its interfaces and security groups are read unless the caller has them (it just made them). */
+async function renderEndpoint(
+  ctx: ActionContext,
+  endpoint: VpcEndpoint,
+  known?: { interfaces: NetworkInterface[]; groups: ReadonlyArray<Pick<SecurityGroup, 'groupId' | 'groupName'>> },
+): Promise<Xml> {
+  const interfaces = known?.interfaces ?? (await ctx.repos.network.listInterfacesOfOwners([endpoint.vpcEndpointId]));
+  const groups = known ? known.groups.map(({ groupId, groupName }) => ({ groupId, groupName })) : await endpointGroups(ctx.repos, endpoint);
+  return renderVpcEndpoint(endpoint, interfaces, groups, endpointDnsEntries(ctx.region, endpoint, interfaces));
 }
 
 /**
@@ -81,7 +87,7 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
 
   const vpcEndpointId = ec2Id('vpce');
   const timing = service.acceptanceRequired ? resting('pendingAcceptance') : ctx.schedule('pending', 'available', ctx.delays.connectionAvailable, 'vpcEndpoint');
-  await ctx.repos.endpoints.insertEndpoint({
+  const endpoint = await ctx.repos.endpoints.insertEndpoint({
     vpcEndpointId,
     accountId: ctx.account.accountId,
     region: ctx.region.regionName,
@@ -100,11 +106,15 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
     tags,
     createdAt: ctx.now,
   });
-  await allocateInterfaces(ctx.repos, subnets, { ownerKind: 'vpc_endpoint', ownerId: vpcEndpointId, description: `VPC Endpoint Interface ${vpcEndpointId}` }, ctx.now);
+  const interfaces = await allocateInterfaces(
+    ctx.repos,
+    subnets,
+    { ownerKind: 'vpc_endpoint', ownerId: vpcEndpointId, description: `VPC Endpoint Interface ${vpcEndpointId}` },
+    ctx.now,
+  );
   await idempotency.remember(vpcEndpointId);
-  const endpoint = (await ctx.repos.endpoints.findEndpoint(vpcEndpointId))!;
   await announceConnectionEvent(ctx, endpoint, 'Connect', endpoint.state);
-  return xml(element('vpcEndpoint', await renderEndpoint(ctx, endpoint)), leaf('clientToken', idempotency.token));
+  return xml(element('vpcEndpoint', await renderEndpoint(ctx, endpoint, { interfaces, groups })), leaf('clientToken', idempotency.token));
 }
 
 /** DescribeVpcEndpoints: `VpcEndpointId.N` (a malformed one → InvalidVpcEndpointId.Malformed), filters service-name, vpc-id, vpc-endpoint-id, vpc-endpoint-state, vpc-endpoint-type, ip-address-type, tags; paging (≤1000). */

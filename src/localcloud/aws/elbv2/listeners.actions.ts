@@ -67,7 +67,7 @@ export async function createListener(ctx: ActionContext): Promise<Xml> {
     throw new AwsQueryError('TooManyListeners', `You've reached the limit on the number of listeners per load balancer (${limit}) for '${lb.arn}'`);
   }
   const arn = listenerArn(lb.arn, elbId());
-  await ctx.repos.loadBalancers.insertListener({
+  const listener = await ctx.repos.loadBalancers.insertListener({
     arn,
     loadBalancerArn: lb.arn,
     accountId: ctx.account.accountId,
@@ -78,7 +78,7 @@ export async function createListener(ctx: ActionContext): Promise<Xml> {
     tags,
     createdAt: ctx.now,
   });
-  return members('Listeners', [(await ctx.repos.loadBalancers.findListener(arn))!], renderListener);
+  return members('Listeners', [listener], renderListener);
 }
 
 /** DescribeListeners: `LoadBalancerArn` or `ListenerArns.member.N`; `PageSize`/`Marker`. */

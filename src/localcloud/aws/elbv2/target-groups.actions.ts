@@ -93,7 +93,7 @@ export async function createTargetGroup(ctx: ActionContext): Promise<Xml> {
     return members('TargetGroups', [existing], (g) => renderTargetGroup(g, []));
   }
   const arn = targetGroupArn(ctx.region.regionName, ctx.account.accountId, name, elbId());
-  await ctx.repos.loadBalancers.insertTargetGroup({
+  const group = await ctx.repos.loadBalancers.insertTargetGroup({
     arn,
     accountId: ctx.account.accountId,
     region: ctx.region.regionName,
@@ -108,7 +108,6 @@ export async function createTargetGroup(ctx: ActionContext): Promise<Xml> {
     tags,
     createdAt: ctx.now,
   });
-  const group = (await ctx.repos.loadBalancers.findTargetGroup(arn))!;
   return members('TargetGroups', [group], (g) => renderTargetGroup(g, []));
 }
 

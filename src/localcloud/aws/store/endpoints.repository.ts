@@ -61,8 +61,9 @@ export class EndpointsRepository {
     return row && toService(row);
   }
 
-  async insertService(service: Insert<EndpointService>): Promise<void> {
-    await this.db
+  /** Inserts it and answers it as stored (what a read right after would give). */
+  async insertService(service: Insert<EndpointService>): Promise<EndpointService> {
+    const row = await this.db
       .insertInto('lc_endpoint_services')
       .values({
         service_id: service.serviceId,
@@ -80,7 +81,9 @@ export class EndpointsRepository {
         tags: json(service.tags),
         created_at: service.createdAt,
       })
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toService(row);
   }
 
   async updateServiceTiming(serviceId: string, timing: TimedState, availableAt?: Date | null): Promise<void> {
@@ -186,8 +189,9 @@ export class EndpointsRepository {
     return row && toEndpoint(row);
   }
 
-  async insertEndpoint(endpoint: Insert<VpcEndpoint>): Promise<void> {
-    await this.db
+  /** Inserts it and answers it as stored (what a read right after would give). */
+  async insertEndpoint(endpoint: Insert<VpcEndpoint>): Promise<VpcEndpoint> {
+    const row = await this.db
       .insertInto('lc_vpc_endpoints')
       .values({
         vpc_endpoint_id: endpoint.vpcEndpointId,
@@ -208,7 +212,9 @@ export class EndpointsRepository {
         tags: json(endpoint.tags),
         created_at: endpoint.createdAt,
       })
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toEndpoint(row);
   }
 
   async updateEndpointTiming(vpcEndpointId: string, timing: TimedState): Promise<void> {

@@ -123,8 +123,9 @@ export class LoadBalancersRepository {
     return row && toTargetGroup(row);
   }
 
-  async insertTargetGroup(group: Insert<TargetGroup>): Promise<void> {
-    await this.db
+  /** Inserts it and answers it as stored (what a read right after would give). */
+  async insertTargetGroup(group: Insert<TargetGroup>): Promise<TargetGroup> {
+    const row = await this.db
       .insertInto('lc_target_groups')
       .values({
         arn: group.arn,
@@ -141,7 +142,9 @@ export class LoadBalancersRepository {
         tags: json(group.tags),
         created_at: group.createdAt,
       })
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toTargetGroup(row);
   }
 
   async updateTargetGroupAttributes(arn: string, attributes: Readonly<Record<string, string>>): Promise<void> {
@@ -216,8 +219,9 @@ export class LoadBalancersRepository {
     return (await this.db.selectFrom('lc_listeners').selectAll().where('target_group_arn', 'in', targetGroupArns).orderBy('seq').execute()).map(toListener);
   }
 
-  async insertListener(listener: Insert<Listener>): Promise<void> {
-    await this.db
+  /** Inserts it and answers it as stored (what a read right after would give). */
+  async insertListener(listener: Insert<Listener>): Promise<Listener> {
+    const row = await this.db
       .insertInto('lc_listeners')
       .values({
         arn: listener.arn,
@@ -230,7 +234,9 @@ export class LoadBalancersRepository {
         tags: json(listener.tags),
         created_at: listener.createdAt,
       })
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toListener(row);
   }
 
   async deleteListener(arn: string): Promise<void> {

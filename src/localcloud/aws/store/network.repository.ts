@@ -197,10 +197,10 @@ export class NetworkRepository {
     return (await this.db.selectFrom('lc_network_interfaces').selectAll().orderBy('seq').execute()).map(toInterface);
   }
 
-  /** Inserts the interfaces in one statement, in the order given (their `seq` follows it). */
-  async insertInterfaces(enis: ReadonlyArray<Insert<NetworkInterface>>): Promise<void> {
-    if (enis.length === 0) return;
-    await this.db
+  /** Inserts the interfaces in one statement, in the order given (their `seq` follows it), and answers them as stored, in that order. */
+  async insertInterfaces(enis: ReadonlyArray<Insert<NetworkInterface>>): Promise<NetworkInterface[]> {
+    if (enis.length === 0) return [];
+    const rows = await this.db
       .insertInto('lc_network_interfaces')
       .values(
         enis.map((eni) => ({
@@ -217,7 +217,9 @@ export class NetworkRepository {
           created_at: eni.createdAt,
         })),
       )
+      .returningAll()
       .execute();
+    return rows.map(toInterface).sort((a, b) => a.seq - b.seq);
   }
 
   async deleteInterfacesOfOwner(ownerId: string): Promise<void> {
