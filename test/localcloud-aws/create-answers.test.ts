@@ -52,7 +52,8 @@ test('CreateVpcEndpoint answers what DescribeVpcEndpoints gives: its interfaces,
   assert.deepEqual(created, described);
 
   // With the VPC's default group (none given) as well.
-  const plain = (await ec2.send(new CreateVpcEndpointCommand({ VpcId: network.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnets[0]!] }))).VpcEndpoint!;
+  const plain = (await ec2.send(new CreateVpcEndpointCommand({ VpcId: network.vpcId, ServiceName: svc.serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnets[0]!] })))
+    .VpcEndpoint!;
   assert.equal(plain.Groups![0]!.GroupName, 'default');
   assert.deepEqual(plain, (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [plain.VpcEndpointId!] }))).VpcEndpoints![0]!);
 });
@@ -62,15 +63,15 @@ test('CreateTargetGroup, CreateListener and CreateVpcEndpointServiceConfiguratio
   const network = await defaultNetwork(h, provider);
   const elb = h.elb(provider);
   const group = (
-    await elb.send(
-      new CreateTargetGroupCommand({ Name: 'answer-tg', Protocol: 'TCP', Port: 27017, VpcId: network.vpcId, TargetType: 'ip', Tags: [{ Key: 'k', Value: 'v' }] }),
-    )
+    await elb.send(new CreateTargetGroupCommand({ Name: 'answer-tg', Protocol: 'TCP', Port: 27017, VpcId: network.vpcId, TargetType: 'ip', Tags: [{ Key: 'k', Value: 'v' }] }))
   ).TargetGroups![0]!;
   assert.deepEqual(group, (await elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [group.TargetGroupArn!] }))).TargetGroups![0]);
 
   const svc = await providerService(h, { name: 'answer-svc' });
   const listener = (
-    await elb.send(new CreateListenerCommand({ LoadBalancerArn: svc.loadBalancerArn, Protocol: 'TCP', Port: 1025, DefaultActions: [{ Type: 'forward', TargetGroupArn: svc.targetGroupArn }] }))
+    await elb.send(
+      new CreateListenerCommand({ LoadBalancerArn: svc.loadBalancerArn, Protocol: 'TCP', Port: 1025, DefaultActions: [{ Type: 'forward', TargetGroupArn: svc.targetGroupArn }] }),
+    )
   ).Listeners![0]!;
   assert.deepEqual(listener, (await elb.send(new DescribeListenersCommand({ ListenerArns: [listener.ListenerArn!] }))).Listeners![0]);
 
