@@ -10,6 +10,7 @@ import { PGliteDialect } from './pglite-dialect.js';
 import { initialisePGliteDataDir } from './pglite-initdb.js';
 import { openPGliteThread, type PGliteSession } from './pglite-thread.js';
 import { prepareStatements } from './prepared-statements.js';
+import { letBeginRide } from './pg-begin-rides.js';
 import type { Schema } from './schema.js';
 import { WriteGeneration } from './write-generation.js';
 
@@ -173,6 +174,7 @@ async function startPGlite(dataDir: string, sharedBuffers: string): Promise<PGli
 async function openPostgres(url: string, preparedStatements: boolean): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   if (preparedStatements) prepareStatements(pool);
+  letBeginRide(pool);
   // An idle client the server closed (restart, database dropped) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const writes = new WriteGeneration();

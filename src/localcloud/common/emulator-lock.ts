@@ -16,7 +16,7 @@ export type EmulatorLockKey = (typeof EMULATOR_LOCK_KEYS)[keyof typeof EMULATOR_
  * transaction; `inEmulatorTransaction` does both.
  */
 export async function takeEmulatorLock(trx: QueryExecutorProvider, key: EmulatorLockKey): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${key})`.execute(trx);
+  await sql`select pg_advisory_xact_lock(${sql.lit(key)})`.execute(trx);
 }
 
 /** Per store and emulator: the settling of the last request queued for its lock in this process. */
@@ -53,7 +53,9 @@ export async function inEmulatorTransaction<T>(store: Store, key: EmulatorLockKe
   try {
     await before;
     result = await store.transaction(async (trx) => {
-      if (atCommit) await sql`select pg_advisory_xact_lock(${key}), pg_notify(${atCommit.channel}, ${atCommit.payload})`.execute(trx);
+      // Written as literals (no parameters): on PostgreSQL the transaction's BEGIN then rides with
+      // this statement in one round trip (pg-begin-rides.ts).
+      if (atCommit) await sql`select pg_advisory_xact_lock(${sql.lit(key)}), pg_notify(${sql.lit(atCommit.channel)}, ${sql.lit(atCommit.payload)})`.execute(trx);
       else await takeEmulatorLock(trx, key);
       return work(trx);
     });
