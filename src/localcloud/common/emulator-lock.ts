@@ -15,8 +15,12 @@ export type EmulatorLockKey = (typeof EMULATOR_LOCK_KEYS)[keyof typeof EMULATOR_
  * idempotency tokens, lazy transitions). Released at commit or rollback. Call first in a
  * transaction; `inEmulatorTransaction` does both.
  */
-export async function takeEmulatorLock(trx: QueryExecutorProvider, key: EmulatorLockKey): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${sql.lit(key)})`.execute(trx);
+export async function takeEmulatorLock(trx: QueryExecutorProvider, key: EmulatorLockKey, notice?: CommitNotice): Promise<void> {
+  // Written as literals (no parameters): on PostgreSQL the transaction's BEGIN then rides with
+  // this statement in one round trip (pg-begin-rides.ts). With `notice`, NOTIFY is queued by the
+  // same statement (PostgreSQL delivers it at commit).
+  const notify = notice ? sql`, pg_notify(${sql.lit(notice.channel)}, ${sql.lit(notice.payload)})` : sql``;
+  await sql`select pg_advisory_xact_lock(${sql.lit(key)})${notify}`.execute(trx);
 }
 
 /** Per store and emulator: the settling of the last request queued for its lock in this process. */
@@ -53,10 +57,7 @@ export async function inEmulatorTransaction<T>(store: Store, key: EmulatorLockKe
   try {
     await before;
     result = await store.transaction(async (trx) => {
-      // Written as literals (no parameters): on PostgreSQL the transaction's BEGIN then rides with
-      // this statement in one round trip (pg-begin-rides.ts).
-      if (atCommit) await sql`select pg_advisory_xact_lock(${sql.lit(key)}), pg_notify(${sql.lit(atCommit.channel)}, ${sql.lit(atCommit.payload)})`.execute(trx);
-      else await takeEmulatorLock(trx, key);
+      await takeEmulatorLock(trx, key, atCommit);
       return work(trx);
     });
   } finally {

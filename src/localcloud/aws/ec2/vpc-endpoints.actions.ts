@@ -24,7 +24,7 @@ async function renderEndpoint(
   known?: { interfaces: NetworkInterface[]; groups: ReadonlyArray<Pick<SecurityGroup, 'groupId' | 'groupName'>> },
 ): Promise<Xml> {
   const interfaces = known?.interfaces ?? (await ctx.repos.network.listInterfacesOfOwners([endpoint.vpcEndpointId]));
-  const groups = known ? known.groups.map(({ groupId, groupName }) => ({ groupId, groupName })) : await endpointGroups(ctx.repos, endpoint);
+  const groups = known?.groups ?? (await endpointGroups(ctx.repos, endpoint));
   return renderVpcEndpoint(endpoint, interfaces, groups, endpointDnsEntries(ctx.region, endpoint, interfaces));
 }
 
@@ -121,11 +121,8 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
 export async function describeVpcEndpoints(ctx: ActionContext): Promise<Xml> {
   const ids = ctx.params.list('VpcEndpointId');
   ids.forEach(checkVpcEndpointId);
-  // Named ones are read by id (the account's others are not read); otherwise all of them, paged.
-  let endpoints =
-    ids.length > 0
-      ? await ctx.repos.endpoints.findEndpoints(ctx.account.accountId, ctx.region.regionName, ids)
-      : await ctx.repos.endpoints.listEndpoints(ctx.account.accountId, ctx.region.regionName);
+  // Named endpoints are read alone (one indexed read), not the account's whole region.
+  let endpoints = await ctx.repos.endpoints.listEndpoints(ctx.account.accountId, ctx.region.regionName, ids.length > 0 ? ids : undefined);
   for (const id of ids) if (!endpoints.some((e) => e.vpcEndpointId === id)) throw vpcEndpointNotFound(id);
   endpoints = applyFilters(
     endpoints,

@@ -62,7 +62,7 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
   const securityGroups = ctx.params.members('SecurityGroups');
   const tags = parseElbTags(ctx.params);
 
-  const [existing] = await ctx.repos.loadBalancers.findLoadBalancersBy(ctx.account.accountId, ctx.region.regionName, 'name', [name]);
+  const [existing] = await ctx.repos.loadBalancers.listLoadBalancers(ctx.account.accountId, ctx.region.regionName, { key: 'name', values: [name] });
   if (existing) {
     if (sameSettings(existing, { scheme, ipAddressType, securityGroups }, subnetIds)) return members('LoadBalancers', [existing], (lb) => renderLoadBalancer(lb, ctx.region));
     throw new AwsQueryError('DuplicateLoadBalancerName', `A load balancer with the same name '${name}' exists, but with different settings`);
@@ -135,14 +135,8 @@ export async function describeLoadBalancers(ctx: ActionContext): Promise<Xml> {
   if (arns.length > 0 && names.length > 0) throw validationError('Load balancer names and load balancer ARNs cannot be specified at the same time');
   arns.forEach((arn) => checkArn(arn, 'loadbalancer'));
   // Named ones are read by their key (the account's others are not read); otherwise all of them, paged.
-  const { accountId } = ctx.account;
-  const region = ctx.region.regionName;
-  const lbs =
-    arns.length > 0
-      ? await ctx.repos.loadBalancers.findLoadBalancersBy(accountId, region, 'arn', arns)
-      : names.length > 0
-        ? await ctx.repos.loadBalancers.findLoadBalancersBy(accountId, region, 'name', names)
-        : await ctx.repos.loadBalancers.listLoadBalancers(accountId, region);
+  const only = arns.length > 0 ? ({ key: 'arn', values: arns } as const) : names.length > 0 ? ({ key: 'name', values: names } as const) : undefined;
+  const lbs = await ctx.repos.loadBalancers.listLoadBalancers(ctx.account.accountId, ctx.region.regionName, only);
   if (arns.some((arn) => !lbs.some((lb) => lb.arn === arn))) throw loadBalancerNotFound();
   const missing = names.filter((n) => !lbs.some((lb) => lb.name === n));
   if (missing.length > 0) throw loadBalancerNotFound(`Load balancers '[${missing.join(', ')}]' not found`);

@@ -80,7 +80,7 @@ export async function createTargetGroup(ctx: ActionContext): Promise<Xml> {
     unhealthyThresholdCount: optionalIntegerMember(ctx.params, 'UnhealthyThresholdCount', 2, 10) ?? 2,
   };
   const tags = parseElbTags(ctx.params);
-  const [existing] = await ctx.repos.loadBalancers.findTargetGroupsBy(ctx.account.accountId, ctx.region.regionName, 'name', [name]);
+  const [existing] = await ctx.repos.loadBalancers.listTargetGroups(ctx.account.accountId, ctx.region.regionName, { key: 'name', values: [name] });
   if (existing) {
     const same =
       existing.protocol === protocol &&
@@ -119,15 +119,10 @@ export async function describeTargetGroups(ctx: ActionContext): Promise<Xml> {
   const lb = lbArn ? await ownLoadBalancer(ctx, lbArn) : undefined;
   arns.forEach((arn) => checkArn(arn, 'targetgroup'));
   // Read by the narrowest key given (the account's other groups are not read), then narrowed by the rest.
-  const { accountId } = ctx.account;
-  const region = ctx.region.regionName;
+  const only = arns.length > 0 ? ({ key: 'arn', values: arns } as const) : names.length > 0 ? ({ key: 'name', values: names } as const) : undefined;
   let groups = lb
     ? await ctx.repos.loadBalancers.targetGroupsOfLoadBalancer(lb.arn)
-    : arns.length > 0
-      ? await ctx.repos.loadBalancers.findTargetGroupsBy(accountId, region, 'arn', arns)
-      : names.length > 0
-        ? await ctx.repos.loadBalancers.findTargetGroupsBy(accountId, region, 'name', names)
-        : await ctx.repos.loadBalancers.listTargetGroups(accountId, region);
+    : await ctx.repos.loadBalancers.listTargetGroups(ctx.account.accountId, ctx.region.regionName, only);
   if (arns.length > 0) {
     if (arns.some((arn) => !groups.some((g) => g.arn === arn))) throw targetGroupNotFound();
     groups = groups.filter((g) => arns.includes(g.arn));

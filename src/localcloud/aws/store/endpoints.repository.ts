@@ -156,23 +156,12 @@ export class EndpointsRepository {
     await this.db.deleteFrom('lc_service_permissions').where('service_id', '=', serviceId).where('principal', '=', principal).execute();
   }
 
-  async listEndpoints(accountId: string, region: string): Promise<VpcEndpoint[]> {
-    const rows = await this.db.selectFrom('lc_vpc_endpoints').selectAll().where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
-    return rows.map(toEndpoint);
-  }
-
-  /** The account's VPC endpoints in the region with these ids, in creation order: one read by the primary key. */
-  async findEndpoints(accountId: string, region: string, ids: readonly string[]): Promise<VpcEndpoint[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('lc_vpc_endpoints')
-      .selectAll()
-      .where('vpc_endpoint_id', 'in', ids)
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
-      .orderBy('seq')
-      .execute();
-    return rows.map(toEndpoint);
+  /** The account's VPC endpoints in the region, in creation order; with `onlyIds`, just those among them (one read by the primary key). */
+  async listEndpoints(accountId: string, region: string, onlyIds?: readonly string[]): Promise<VpcEndpoint[]> {
+    if (onlyIds?.length === 0) return [];
+    let query = this.db.selectFrom('lc_vpc_endpoints').selectAll().where('account_id', '=', accountId).where('region', '=', region);
+    if (onlyIds) query = query.where('vpc_endpoint_id', 'in', onlyIds);
+    return (await query.orderBy('seq').execute()).map(toEndpoint);
   }
 
   async listEndpointsOfServices(serviceIds: readonly string[]): Promise<VpcEndpoint[]> {

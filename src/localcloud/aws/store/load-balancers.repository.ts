@@ -2,8 +2,11 @@ import type { HealthCheck, Listener, LoadBalancer, LoadBalancerState, Tag, Targe
 import type { TimedState } from '../../common/transitions.js';
 import { json, type LcExecutor } from './schema.js';
 
-/** The key a caller names its load balancers or target groups by. */
-export type ElbKey = 'arn' | 'name';
+/** The ARNs or names a caller names its load balancers or target groups by. */
+export interface ElbKeys {
+  readonly key: 'arn' | 'name';
+  readonly values: readonly string[];
+}
 
 type Insert<T> = Omit<T, 'seq'>;
 
@@ -11,14 +14,9 @@ type Insert<T> = Omit<T, 'seq'>;
 export class LoadBalancersRepository {
   constructor(private readonly db: LcExecutor) {}
 
-  async listLoadBalancers(accountId: string, region: string): Promise<LoadBalancer[]> {
-    const rows = await this.db.selectFrom('lc_load_balancers').selectAll().where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
-    return rows.map(toLoadBalancer);
-  }
-
-  /** The account's load balancers in the region with these ARNs or names, in creation order: one indexed read, whatever the account holds. */
-  async findLoadBalancersBy(accountId: string, region: string, key: ElbKey, values: readonly string[]): Promise<LoadBalancer[]> {
-    return (await this.ownRowsBy('lc_load_balancers', accountId, region, key, values)).map(toLoadBalancer);
+  /** The account's load balancers in the region, in creation order; with `only`, just those among them (one indexed read). */
+  async listLoadBalancers(accountId: string, region: string, only?: ElbKeys): Promise<LoadBalancer[]> {
+    return (await this.ownRows('lc_load_balancers', accountId, region, only)).map(toLoadBalancer);
   }
 
   /** How many load balancers the account has in the region (counted in the database: its quota check). */
@@ -81,26 +79,17 @@ export class LoadBalancersRepository {
     return (await this.db.selectFrom('lc_load_balancers').selectAll().where('next_state_at', '<=', now).execute()).map(toLoadBalancer);
   }
 
-  async listTargetGroups(accountId: string, region: string): Promise<TargetGroup[]> {
-    const rows = await this.db.selectFrom('lc_target_groups').selectAll().where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
-    return rows.map(toTargetGroup);
+  /** The account's target groups in the region, in creation order; with `only`, just those among them (one indexed read). */
+  async listTargetGroups(accountId: string, region: string, only?: ElbKeys): Promise<TargetGroup[]> {
+    return (await this.ownRows('lc_target_groups', accountId, region, only)).map(toTargetGroup);
   }
 
-  /** The account's target groups in the region with these ARNs or names, in creation order: one indexed read. */
-  async findTargetGroupsBy(accountId: string, region: string, key: ElbKey, values: readonly string[]): Promise<TargetGroup[]> {
-    return (await this.ownRowsBy('lc_target_groups', accountId, region, key, values)).map(toTargetGroup);
-  }
-
-  /** The rows of one of the two tables keyed by ARN and by (account, region, name), for these keys of the account in the region, in creation order. */
-  private async ownRowsBy(
-    table: 'lc_load_balancers' | 'lc_target_groups',
-    accountId: string,
-    region: string,
-    key: ElbKey,
-    values: readonly string[],
-  ): Promise<Array<Record<string, unknown>>> {
-    if (values.length === 0) return [];
-    return this.db.selectFrom(table).selectAll().where(key, 'in', values).where('account_id', '=', accountId).where('region', '=', region).orderBy('seq').execute();
+  /** The account's rows in the region of one of the two tables keyed by ARN and by (account, region, name), in creation order. */
+  private async ownRows(table: 'lc_load_balancers' | 'lc_target_groups', accountId: string, region: string, only: ElbKeys | undefined): Promise<Array<Record<string, unknown>>> {
+    if (only?.values.length === 0) return [];
+    let query = this.db.selectFrom(table).selectAll().where('account_id', '=', accountId).where('region', '=', region);
+    if (only) query = query.where(only.key, 'in', only.values);
+    return query.orderBy('seq').execute();
   }
 
   /** The target groups a load balancer's listeners forward to, in creation order (through the listeners' index). */
