@@ -90,7 +90,9 @@ export async function createTargetGroup(ctx: ActionContext): Promise<Xml> {
       // Compared field by field: the stored health check comes back from jsonb with its keys reordered.
       isDeepStrictEqual(existing.healthCheck, healthCheck);
     if (!same) throw new AwsQueryError('DuplicateTargetGroupName', `A target group with the same name '${name}' exists, but with different settings`);
-    return members('TargetGroups', [existing], (g) => renderTargetGroup(g, []));
+    // As DescribeTargetGroups would answer it: with the load balancers its listeners belong to.
+    const balancers = await loadBalancersOf(ctx, [existing]);
+    return members('TargetGroups', [existing], (g) => renderTargetGroup(g, balancers.get(g.arn)!));
   }
   const arn = targetGroupArn(ctx.region.regionName, ctx.account.accountId, name, elbId());
   const group = await ctx.repos.loadBalancers.insertTargetGroup({
