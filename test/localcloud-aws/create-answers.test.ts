@@ -100,7 +100,8 @@ test('CreateTargetGroup with the settings of a group in use answers it as Descri
   const svc = await providerService(h, { name: 'again-svc' });
   const elb = h.elb(provider);
   // The same call the harness made for the service's group: AWS answers the existing group ("This operation is idempotent").
-  const again = (await elb.send(new CreateTargetGroupCommand({ Name: 'again-svc-1024', Protocol: 'TCP', Port: 27017, VpcId: svc.providerVpcId, TargetType: 'ip' }))).TargetGroups![0]!;
+  const again = (await elb.send(new CreateTargetGroupCommand({ Name: 'again-svc-1024', Protocol: 'TCP', Port: 27017, VpcId: svc.providerVpcId, TargetType: 'ip' })))
+    .TargetGroups![0]!;
   assert.equal(again.TargetGroupArn, svc.targetGroupArn);
   assert.deepEqual(again.LoadBalancerArns, [svc.loadBalancerArn]);
   assert.deepEqual(again, (await elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [svc.targetGroupArn] }))).TargetGroups![0]);

@@ -100,7 +100,7 @@ export async function describeVpcEndpointConnectionNotifications(ctx: ActionCont
     'service-id': (n) => n.serviceId ?? undefined,
     'vpc-endpoint-id': (n) => n.vpcEndpointId ?? undefined,
   });
-  const { page, nextToken } = paginate(notifications, ctx.params, { min: 5, max: 1000, clampAboveMax: true });
+  const { page, nextToken } = await paginate(notifications, ctx.params, { min: 5, max: 1000, clampAboveMax: true });
   return xml(list('connectionNotificationSet', 'item', page, renderNotification), leaf('nextToken', nextToken));
 }
 

@@ -34,7 +34,7 @@ export async function describeVpcEndpointConnections(ctx: ActionContext): Promis
     'vpc-endpoint-region': (e) => e.region,
     'ip-address-type': (e) => e.ipAddressType,
   });
-  const { page, nextToken } = paginate(endpoints, ctx.params, { min: 5, max: 1000, clampAboveMax: true });
+  const { page, nextToken } = await paginate(endpoints, ctx.params, { min: 5, max: 1000, clampAboveMax: true });
   // The page's network interfaces in one read, in their order, by endpoint.
   const interfacesOf = new Map<string, NetworkInterface[]>();
   for (const eni of await ctx.repos.network.listInterfacesOfOwners(page.map((e) => e.vpcEndpointId))) {

@@ -9,7 +9,7 @@ import { checkClientToken } from './client-token.js';
 import { invalidParameter, missingParameter, optionalBoolean, required, serviceIdNotFound } from './ec2-errors.js';
 import { renderServiceConfiguration, renderUnsuccessful, type UnsuccessfulItem } from './ec2-render.js';
 import { LIVE_CONNECTION_STATES, serviceZones } from './endpoint-views.js';
-import { applyFilters } from './filters.js';
+import { applyFilters, filterMatcher } from './filters.js';
 import { paginate } from './paging.js';
 import { tagsFromSpecifications } from './tags.js';
 
@@ -79,11 +79,7 @@ export async function createVpcEndpointServiceConfiguration(ctx: ActionContext):
 /** DescribeVpcEndpointServiceConfigurations: `ServiceId.N`, filters service-name, service-id, service-state, supported-ip-address-types, tags; paging. */
 export async function describeVpcEndpointServiceConfigurations(ctx: ActionContext): Promise<Xml> {
   const ids = ctx.params.list('ServiceId');
-  // Named services are read alone (one indexed read), not the account's whole region.
-  let services = await ctx.repos.endpoints.listServices(ctx.account.accountId, ctx.region.regionName, ids.length > 0 ? ids : undefined);
-  for (const id of ids) if (!services.some((s) => s.serviceId === id)) throw serviceIdNotFound(id);
-  services = applyFilters(
-    services,
+  const keep = filterMatcher<EndpointService>(
     parseFilters(ctx.params),
     {
       'service-name': (s) => s.serviceName,
@@ -93,7 +89,17 @@ export async function describeVpcEndpointServiceConfigurations(ctx: ActionContex
     },
     (s) => s.tags,
   );
-  const { page, nextToken } = paginate(services, ctx.params, { min: 1, max: 1000, clampAboveMax: true });
+  const { accountId } = ctx.account;
+  const { regionName } = ctx.region;
+  // Named services are read alone (one indexed read); otherwise the page's own rows, not the account's whole region.
+  const named = ids.length > 0 ? await ctx.repos.endpoints.listServices(accountId, regionName, ids) : undefined;
+  for (const id of ids) if (!named!.some((s) => s.serviceId === id)) throw serviceIdNotFound(id);
+  const { page, nextToken } = await paginate(
+    named ?? ((window) => ctx.repos.endpoints.listServices(accountId, regionName, undefined, window)),
+    ctx.params,
+    { min: 1, max: 1000, clampAboveMax: true },
+    keep,
+  );
   const items: Xml[] = [];
   for (const service of page) items.push(await renderConfiguration(ctx, service));
   return xml(
@@ -173,7 +179,7 @@ export async function describeVpcEndpointServicePermissions(ctx: ActionContext):
   const service = await ownService(ctx, required(ctx.params, 'ServiceId'));
   const permissions = (await ctx.repos.endpoints.listPermissions(service.serviceId)).map((p, index) => ({ ...p, seq: index + 1 }));
   const filtered = applyFilters(permissions, parseFilters(ctx.params), { principal: (p) => p.principal, 'principal-type': (p) => principalType(p.principal) });
-  const { page, nextToken } = paginate(filtered, ctx.params, { min: 5, max: 1000, clampAboveMax: true });
+  const { page, nextToken } = await paginate(filtered, ctx.params, { min: 5, max: 1000, clampAboveMax: true });
   return xml(
     list('allowedPrincipals', 'item', page, (p) =>
       xml(

@@ -28,11 +28,16 @@ function valuesOf(raw: ReturnType<FilterFields<unknown>[string]>): string[] {
  * An unknown filter name fails as AWS does: InvalidParameterValue "The filter '<name>' is invalid".
  */
 export function applyFilters<T>(items: readonly T[], filters: readonly QueryFilter[], fields: FilterFields<T>, tagsOf?: (item: T) => readonly Tag[]): T[] {
+  return items.filter(filterMatcher(filters, fields, tagsOf));
+}
+
+/** applyFilters' test for one item, for a listing read a page at a time; the filter names are checked at once. */
+export function filterMatcher<T>(filters: readonly QueryFilter[], fields: FilterFields<T>, tagsOf?: (item: T) => readonly Tag[]): (item: T) => boolean {
   for (const filter of filters) {
     const isTagFilter = tagsOf !== undefined && (filter.name.startsWith('tag:') || filter.name === 'tag-key' || filter.name === 'tag-value');
     if (!isTagFilter && !(filter.name in fields)) throw invalidParameterValue(`The filter '${filter.name}' is invalid`);
   }
-  return items.filter((item) =>
+  return (item) =>
     filters.every((filter) => {
       let have: string[];
       if (tagsOf && filter.name.startsWith('tag:')) {
@@ -49,6 +54,5 @@ export function applyFilters<T>(items: readonly T[], filters: readonly QueryFilt
         have = valuesOf(fields[filter.name]!(item));
       }
       return filter.values.some((pattern) => have.some((value) => matchesPattern(pattern, value)));
-    }),
-  );
+    });
 }

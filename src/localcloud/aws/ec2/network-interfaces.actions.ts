@@ -71,7 +71,7 @@ export async function describeNetworkInterfaces(ctx: ActionContext): Promise<Xml
     'group-name': (eni) => groupsOf.get(eni.networkInterfaceId)!.map((g) => g.groupName),
     'owner-id': (eni) => eni.accountId,
   });
-  const { page, nextToken } = paginate(interfaces, ctx.params, { min: 5, max: 1000, clampAboveMax: true });
+  const { page, nextToken } = await paginate(interfaces, ctx.params, { min: 5, max: 1000, clampAboveMax: true });
   return xml(
     list('networkInterfaceSet', 'item', page, (eni) => render(ctx, eni, groupsOf.get(eni.networkInterfaceId)!)),
     leaf('nextToken', nextToken),

@@ -1,5 +1,6 @@
 import { AwsQueryError } from '../aws-query-error.js';
 import type { QueryParams } from '../query-params.js';
+import { readPage, rowsIn, type SeqReader } from '../seq-pages.js';
 import { invalidParameterValue } from './ec2-errors.js';
 
 /**
@@ -15,12 +16,18 @@ export interface PageLimits {
 }
 
 /**
- * One page of `items` (already filtered, in `seq` order) per `MaxResults`/`NextToken`. The token
- * is opaque to clients: the seq of the last item returned. Without MaxResults everything after
- * the token is returned. A MaxResults out of bounds fails with InvalidParameterValue in AWS's
- * words; an undecodable token fails with InvalidPaginationToken.
+ * One page of a listing per `MaxResults`/`NextToken`: `items` already filtered in `seq` order, or
+ * a reader of the store's rows with the filter as `keep` (the page then reads only its own rows;
+ * seq-pages.ts). The token is opaque to clients: the seq of the last item returned. Without
+ * MaxResults everything after the token is returned. A MaxResults out of bounds fails with
+ * InvalidParameterValue in AWS's words; an undecodable token fails with InvalidPaginationToken.
  */
-export function paginate<T extends { readonly seq: number }>(items: readonly T[], params: QueryParams, limits: PageLimits): { page: T[]; nextToken?: string } {
+export async function paginate<T extends { readonly seq: number }>(
+  items: readonly T[] | SeqReader<T>,
+  params: QueryParams,
+  limits: PageLimits,
+  keep: (item: T) => boolean = () => true,
+): Promise<{ page: T[]; nextToken?: string }> {
   const maxResults = pageSize(params.get('MaxResults'), limits);
   const token = params.get('NextToken');
   let after = 0;
@@ -29,11 +36,9 @@ export function paginate<T extends { readonly seq: number }>(items: readonly T[]
     if (decoded === undefined) throw new AwsQueryError('InvalidPaginationToken', `The specified pagination token is not valid or is expired: ${token}`);
     after = decoded;
   }
-  const remaining = items.filter((item) => item.seq > after);
-  if (maxResults === undefined || remaining.length <= maxResults) return { page: remaining };
-  const page = remaining.slice(0, maxResults);
-  // remaining.length > maxResults here, so the page is full and has a last item.
-  return { page, nextToken: encodeToken(page[page.length - 1]!.seq) };
+  const { page, more } = await readPage(typeof items === 'function' ? items : rowsIn(items), keep, after, maxResults);
+  // A page with more after it is full, so it has a last item.
+  return more ? { page, nextToken: encodeToken(page[page.length - 1]!.seq) } : { page };
 }
 
 function pageSize(raw: string | undefined, limits: PageLimits): number | undefined {

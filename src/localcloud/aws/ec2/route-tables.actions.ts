@@ -136,7 +136,7 @@ export async function describeRouteTables(ctx: ActionContext): Promise<Xml> {
     },
     () => [],
   );
-  const { page, nextToken } = paginate(tables, ctx.params, { min: 5, max: 1000 });
+  const { page, nextToken } = await paginate(tables, ctx.params, { min: 5, max: 1000 });
   return xml(
     list('routeTableSet', 'item', page, (t) =>
       xml(

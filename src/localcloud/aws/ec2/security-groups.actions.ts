@@ -178,7 +178,7 @@ export async function describeSecurityGroups(ctx: ActionContext): Promise<Xml> {
     },
     (g) => g.tags,
   );
-  const { page, nextToken } = paginate(groups, ctx.params, { min: 5, max: 1000 });
+  const { page, nextToken } = await paginate(groups, ctx.params, { min: 5, max: 1000 });
   const rules = await ctx.repos.network.listRules(page.map((g) => g.groupId));
   const owners = new Map(groups.map((g) => [g.groupId, g.accountId]));
   const items = page.map((group) =>

@@ -10,7 +10,7 @@ import { announceConnectionEvent } from './connection-events.js';
 import { checkVpcEndpointId, invalidParameter, missingParameter, optionalBoolean, required, serviceNameNotFound, vpcEndpointNotFound } from './ec2-errors.js';
 import { renderServiceDetail, renderUnsuccessful, renderVpcEndpoint, type UnsuccessfulItem } from './ec2-render.js';
 import { endpointDnsEntries, endpointGroups, serviceZones, visibleServices } from './endpoint-views.js';
-import { applyFilters } from './filters.js';
+import { applyFilters, filterMatcher } from './filters.js';
 import { allocateInterfaces } from './network-factory.js';
 import { paginate } from './paging.js';
 import { ownGroup } from './security-groups.actions.js';
@@ -121,11 +121,7 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
 export async function describeVpcEndpoints(ctx: ActionContext): Promise<Xml> {
   const ids = ctx.params.list('VpcEndpointId');
   ids.forEach(checkVpcEndpointId);
-  // Named endpoints are read alone (one indexed read), not the account's whole region.
-  let endpoints = await ctx.repos.endpoints.listEndpoints(ctx.account.accountId, ctx.region.regionName, ids.length > 0 ? ids : undefined);
-  for (const id of ids) if (!endpoints.some((e) => e.vpcEndpointId === id)) throw vpcEndpointNotFound(id);
-  endpoints = applyFilters(
-    endpoints,
+  const keep = filterMatcher<VpcEndpoint>(
     parseFilters(ctx.params),
     {
       'service-name': (e) => e.serviceName,
@@ -138,7 +134,17 @@ export async function describeVpcEndpoints(ctx: ActionContext): Promise<Xml> {
     },
     (e) => e.tags,
   );
-  const { page, nextToken } = paginate(endpoints, ctx.params, { min: 1, max: 1000, clampAboveMax: true });
+  const { accountId } = ctx.account;
+  const { regionName } = ctx.region;
+  // Named endpoints are read alone (one indexed read); otherwise the page's own rows, not the account's whole region.
+  const named = ids.length > 0 ? await ctx.repos.endpoints.listEndpoints(accountId, regionName, ids) : undefined;
+  for (const id of ids) if (!named!.some((e) => e.vpcEndpointId === id)) throw vpcEndpointNotFound(id);
+  const { page, nextToken } = await paginate(
+    named ?? ((window) => ctx.repos.endpoints.listEndpoints(accountId, regionName, undefined, window)),
+    ctx.params,
+    { min: 1, max: 1000, clampAboveMax: true },
+    keep,
+  );
   const items: Xml[] = [];
   for (const endpoint of page) items.push(await renderEndpoint(ctx, endpoint));
   return xml(
@@ -192,7 +198,7 @@ export async function describeVpcEndpointServices(ctx: ActionContext): Promise<X
     },
     (s) => s.tags,
   );
-  const { page, nextToken } = paginate(services, ctx.params, { min: 1, max: 1000, clampAboveMax: true });
+  const { page, nextToken } = await paginate(services, ctx.params, { min: 1, max: 1000, clampAboveMax: true });
   const details: Xml[] = [];
   for (const service of page) details.push(renderServiceDetail(service, await serviceZones(ctx.repos, service)));
   return xml(

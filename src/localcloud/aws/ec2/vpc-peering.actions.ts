@@ -220,7 +220,7 @@ export async function describeVpcPeeringConnections(ctx: ActionContext): Promise
     },
     (p) => p.tags,
   );
-  const { page, nextToken } = paginate(peerings, ctx.params, { min: 5, max: 1000 });
+  const { page, nextToken } = await paginate(peerings, ctx.params, { min: 5, max: 1000 });
   const items: Xml[] = [];
   for (const p of page) items.push(await renderPeering(ctx, p));
   return xml(

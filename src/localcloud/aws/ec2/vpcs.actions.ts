@@ -71,7 +71,7 @@ export async function describeVpcs(ctx: ActionContext): Promise<Xml> {
     },
     (v) => v.tags,
   );
-  const { page, nextToken } = paginate(vpcs, ctx.params, { min: 5, max: 1000 });
+  const { page, nextToken } = await paginate(vpcs, ctx.params, { min: 5, max: 1000 });
   return xml(list('vpcSet', 'item', page, renderVpc), leaf('nextToken', nextToken));
 }
 
@@ -143,7 +143,7 @@ export async function describeSubnets(ctx: ActionContext): Promise<Xml> {
     },
     (s) => s.tags,
   );
-  const { page, nextToken } = paginate(subnets, ctx.params, { min: 5, max: 1000 });
+  const { page, nextToken } = await paginate(subnets, ctx.params, { min: 5, max: 1000 });
   const items: Xml[] = [];
   for (const subnet of page) {
     const used = (await ctx.repos.network.listInterfacesOfSubnet(subnet.subnetId)).length;

@@ -94,7 +94,7 @@ export async function describeListeners(ctx: ActionContext): Promise<Xml> {
     if (arns.some((arn) => !listeners.some((l) => l.arn === arn))) throw listenerNotFound();
     listeners = listeners.filter((l) => arns.includes(l.arn));
   }
-  const { page, nextMarker } = paginateMarker(listeners, ctx.params);
+  const { page, nextMarker } = await paginateMarker(listeners, ctx.params);
   return xml(members('Listeners', page, renderListener), nextMarker);
 }
 

@@ -134,13 +134,15 @@ export async function describeLoadBalancers(ctx: ActionContext): Promise<Xml> {
   const names = ctx.params.members('Names');
   if (arns.length > 0 && names.length > 0) throw validationError('Load balancer names and load balancer ARNs cannot be specified at the same time');
   arns.forEach((arn) => checkArn(arn, 'loadbalancer'));
-  // Named ones are read by their key (the account's others are not read); otherwise all of them, paged.
+  const { accountId } = ctx.account;
+  const { regionName } = ctx.region;
+  // Named ones are read by their key (the account's others are not read); otherwise the page's own rows.
   const only = arns.length > 0 ? ({ key: 'arn', values: arns } as const) : names.length > 0 ? ({ key: 'name', values: names } as const) : undefined;
-  const lbs = await ctx.repos.loadBalancers.listLoadBalancers(ctx.account.accountId, ctx.region.regionName, only);
-  if (arns.some((arn) => !lbs.some((lb) => lb.arn === arn))) throw loadBalancerNotFound();
-  const missing = names.filter((n) => !lbs.some((lb) => lb.name === n));
+  const named = only && (await ctx.repos.loadBalancers.listLoadBalancers(accountId, regionName, only));
+  if (arns.some((arn) => !named!.some((lb) => lb.arn === arn))) throw loadBalancerNotFound();
+  const missing = names.filter((n) => !named!.some((lb) => lb.name === n));
   if (missing.length > 0) throw loadBalancerNotFound(`Load balancers '[${missing.join(', ')}]' not found`);
-  const { page, nextMarker } = paginateMarker(lbs, ctx.params);
+  const { page, nextMarker } = await paginateMarker(named ?? ((window) => ctx.repos.loadBalancers.listLoadBalancers(accountId, regionName, undefined, window)), ctx.params);
   return xml(
     members('LoadBalancers', page, (lb) => renderLoadBalancer(lb, ctx.region)),
     nextMarker,

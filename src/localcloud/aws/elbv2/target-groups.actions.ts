@@ -120,20 +120,21 @@ export async function describeTargetGroups(ctx: ActionContext): Promise<Xml> {
   const lbArn = ctx.params.get('LoadBalancerArn');
   const lb = lbArn ? await ownLoadBalancer(ctx, lbArn) : undefined;
   arns.forEach((arn) => checkArn(arn, 'targetgroup'));
-  // Read by the narrowest key given (the account's other groups are not read), then narrowed by the rest.
+  const { accountId } = ctx.account;
+  const { regionName } = ctx.region;
+  // Read by the narrowest key given (the account's other groups are not read), then narrowed by the
+  // rest; with no key at all, the page's own rows.
   const only = arns.length > 0 ? ({ key: 'arn', values: arns } as const) : names.length > 0 ? ({ key: 'name', values: names } as const) : undefined;
-  let groups = lb
-    ? await ctx.repos.loadBalancers.targetGroupsOfLoadBalancer(lb.arn)
-    : await ctx.repos.loadBalancers.listTargetGroups(ctx.account.accountId, ctx.region.regionName, only);
+  let groups = lb ? await ctx.repos.loadBalancers.targetGroupsOfLoadBalancer(lb.arn) : only && (await ctx.repos.loadBalancers.listTargetGroups(accountId, regionName, only));
   if (arns.length > 0) {
-    if (arns.some((arn) => !groups.some((g) => g.arn === arn))) throw targetGroupNotFound();
-    groups = groups.filter((g) => arns.includes(g.arn));
+    if (arns.some((arn) => !groups!.some((g) => g.arn === arn))) throw targetGroupNotFound();
+    groups = groups!.filter((g) => arns.includes(g.arn));
   }
   if (names.length > 0) {
-    if (names.some((n) => !groups.some((g) => g.name === n))) throw targetGroupNotFound();
-    groups = groups.filter((g) => names.includes(g.name));
+    if (names.some((n) => !groups!.some((g) => g.name === n))) throw targetGroupNotFound();
+    groups = groups!.filter((g) => names.includes(g.name));
   }
-  const { page, nextMarker } = paginateMarker(groups, ctx.params);
+  const { page, nextMarker } = await paginateMarker(groups ?? ((window) => ctx.repos.loadBalancers.listTargetGroups(accountId, regionName, undefined, window)), ctx.params);
   const balancers = await loadBalancersOf(ctx, page);
   const items = page.map((group) => renderTargetGroup(group, balancers.get(group.arn)!));
   return xml(

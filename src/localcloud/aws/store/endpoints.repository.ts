@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { EndpointService, EndpointState, ServicePermission, ServiceState, Tag, VpcEndpoint } from '../model.js';
 import type { TimedState } from '../../common/transitions.js';
-import { json, type LcExecutor } from './schema.js';
+import type { SeqWindow } from '../seq-pages.js';
+import { inWindow, json, type LcExecutor } from './schema.js';
 
 type Insert<T> = Omit<T, 'seq'>;
 
@@ -9,12 +10,15 @@ type Insert<T> = Omit<T, 'seq'>;
 export class EndpointsRepository {
   constructor(private readonly db: LcExecutor) {}
 
-  /** The account's services in the region, in creation order; with `onlyIds`, just those among them (one indexed read). */
-  async listServices(accountId: string, region: string, onlyIds?: readonly string[]): Promise<EndpointService[]> {
+  /**
+   * The account's services in the region, in creation order; with `onlyIds`, just those among them
+   * (one indexed read); with a window, only its rows (a page: by the index on owner and seq).
+   */
+  async listServices(accountId: string, region: string, onlyIds?: readonly string[], window?: SeqWindow): Promise<EndpointService[]> {
     if (onlyIds?.length === 0) return [];
-    let query = this.db.selectFrom('lc_endpoint_services').selectAll().where('account_id', '=', accountId).where('region', '=', region);
+    let query = inWindow(this.db.selectFrom('lc_endpoint_services').selectAll().where('account_id', '=', accountId).where('region', '=', region), window);
     if (onlyIds) query = query.where('service_id', 'in', onlyIds);
-    return (await query.orderBy('seq').execute()).map(toService);
+    return (await query.execute()).map(toService);
   }
 
   /** Services of every account in a region (consumers discover services they are allowed to use). */
@@ -156,12 +160,15 @@ export class EndpointsRepository {
     await this.db.deleteFrom('lc_service_permissions').where('service_id', '=', serviceId).where('principal', '=', principal).execute();
   }
 
-  /** The account's VPC endpoints in the region, in creation order; with `onlyIds`, just those among them (one read by the primary key). */
-  async listEndpoints(accountId: string, region: string, onlyIds?: readonly string[]): Promise<VpcEndpoint[]> {
+  /**
+   * The account's VPC endpoints in the region, in creation order; with `onlyIds`, just those among
+   * them (one read by the primary key); with a window, only its rows (by the index on owner and seq).
+   */
+  async listEndpoints(accountId: string, region: string, onlyIds?: readonly string[], window?: SeqWindow): Promise<VpcEndpoint[]> {
     if (onlyIds?.length === 0) return [];
-    let query = this.db.selectFrom('lc_vpc_endpoints').selectAll().where('account_id', '=', accountId).where('region', '=', region);
+    let query = inWindow(this.db.selectFrom('lc_vpc_endpoints').selectAll().where('account_id', '=', accountId).where('region', '=', region), window);
     if (onlyIds) query = query.where('vpc_endpoint_id', 'in', onlyIds);
-    return (await query.orderBy('seq').execute()).map(toEndpoint);
+    return (await query.execute()).map(toEndpoint);
   }
 
   async listEndpointsOfServices(serviceIds: readonly string[]): Promise<VpcEndpoint[]> {

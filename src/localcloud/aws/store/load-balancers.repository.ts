@@ -1,6 +1,7 @@
 import type { HealthCheck, Listener, LoadBalancer, LoadBalancerState, Tag, Target, TargetGroup } from '../model.js';
 import type { TimedState } from '../../common/transitions.js';
-import { json, type LcExecutor } from './schema.js';
+import type { SeqWindow } from '../seq-pages.js';
+import { inWindow, json, type LcExecutor } from './schema.js';
 
 /** The ARNs or names a caller names its load balancers or target groups by. */
 export interface ElbKeys {
@@ -14,9 +15,9 @@ type Insert<T> = Omit<T, 'seq'>;
 export class LoadBalancersRepository {
   constructor(private readonly db: LcExecutor) {}
 
-  /** The account's load balancers in the region, in creation order; with `only`, just those among them (one indexed read). */
-  async listLoadBalancers(accountId: string, region: string, only?: ElbKeys): Promise<LoadBalancer[]> {
-    return (await this.ownRows('lc_load_balancers', accountId, region, only)).map(toLoadBalancer);
+  /** The account's load balancers in the region, in creation order; with `only`, just those among them (one indexed read); with a window, only its rows. */
+  async listLoadBalancers(accountId: string, region: string, only?: ElbKeys, window?: SeqWindow): Promise<LoadBalancer[]> {
+    return (await this.ownRows('lc_load_balancers', accountId, region, only, window)).map(toLoadBalancer);
   }
 
   /** How many load balancers the account has in the region (counted in the database: its quota check). */
@@ -79,17 +80,26 @@ export class LoadBalancersRepository {
     return (await this.db.selectFrom('lc_load_balancers').selectAll().where('next_state_at', '<=', now).execute()).map(toLoadBalancer);
   }
 
-  /** The account's target groups in the region, in creation order; with `only`, just those among them (one indexed read). */
-  async listTargetGroups(accountId: string, region: string, only?: ElbKeys): Promise<TargetGroup[]> {
-    return (await this.ownRows('lc_target_groups', accountId, region, only)).map(toTargetGroup);
+  /** The account's target groups in the region, in creation order; with `only`, just those among them (one indexed read); with a window, only its rows. */
+  async listTargetGroups(accountId: string, region: string, only?: ElbKeys, window?: SeqWindow): Promise<TargetGroup[]> {
+    return (await this.ownRows('lc_target_groups', accountId, region, only, window)).map(toTargetGroup);
   }
 
-  /** The account's rows in the region of one of the two tables keyed by ARN and by (account, region, name), in creation order. */
-  private async ownRows(table: 'lc_load_balancers' | 'lc_target_groups', accountId: string, region: string, only: ElbKeys | undefined): Promise<Array<Record<string, unknown>>> {
+  /**
+   * The account's rows in the region of one of the two tables keyed by ARN and by (account, region,
+   * name), in creation order (a window's rows by the index on owner and seq).
+   */
+  private async ownRows(
+    table: 'lc_load_balancers' | 'lc_target_groups',
+    accountId: string,
+    region: string,
+    only: ElbKeys | undefined,
+    window: SeqWindow | undefined,
+  ): Promise<Array<Record<string, unknown>>> {
     if (only?.values.length === 0) return [];
-    let query = this.db.selectFrom(table).selectAll().where('account_id', '=', accountId).where('region', '=', region);
+    let query = inWindow(this.db.selectFrom(table).selectAll().where('account_id', '=', accountId).where('region', '=', region), window);
     if (only) query = query.where(only.key, 'in', only.values);
-    return query.orderBy('seq').execute();
+    return query.execute();
   }
 
   /** The target groups a load balancer's listeners forward to, in creation order (through the listeners' index). */

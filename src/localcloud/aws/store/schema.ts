@@ -1,5 +1,6 @@
-import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import { sql, type ColumnType, type Generated, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
+import type { SeqWindow } from '../seq-pages.js';
 import type { Schema } from '../../../store/schema.js';
 import { EMULATOR_LOCK_KEYS, inEmulatorTransaction, type CommitNotice } from '../../common/emulator-lock.js';
 
@@ -374,4 +375,12 @@ export function readLocalCloud<T>(store: Store, work: (trx: Transaction<LocalClo
 /** JSON text for a jsonb column. */
 export function json(value: unknown): string {
   return JSON.stringify(value);
+}
+
+/** A listing's rows in creation order (`seq`); with a window, only the rows after its `after`, at most its `limit`. */
+export function inWindow<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, window: SeqWindow | undefined): SelectQueryBuilder<DB, TB, O> {
+  let windowed = query.orderBy(sql.ref('seq'));
+  if (window) windowed = windowed.where(sql.ref('seq'), '>', window.after);
+  if (window?.limit !== undefined) windowed = windowed.limit(window.limit);
+  return windowed;
 }

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { CreateVpcEndpointCommand, DescribeVpcEndpointsCommand, paginateDescribeVpcEndpoints } from '@aws-sdk/client-ec2';
+import { CreateTargetGroupCommand, DescribeTargetGroupsCommand, paginateDescribeTargetGroups } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { defaultNetwork, providerService, rejectsWith, startHarness, type Harness } from './harness.js';
+
+// A listing without keys is read a page at a time (the rows after the token, by creation order):
+// walking its pages must give exactly the caller's rows, each once, in creation order, with a
+// filter applied across the windows the store is read in, and the last page without a token.
+
+let h: Harness;
+
+before(async () => {
+  h = await startHarness();
+});
+after(async () => h?.close());
+
+test('DescribeTargetGroups pages (PageSize 7) walk 150 groups once each, in creation order, none of another account', async () => {
+  const provider = h.cloud.accounts.provider;
+  const customer = h.cloud.accounts.customer;
+  const mine = await defaultNetwork(h, provider);
+  const theirs = await defaultNetwork(h, customer);
+  const created: string[] = [];
+  for (let i = 0; i < 150; i++) {
+    const input = { Name: `paged-${i}`, Protocol: 'TCP' as const, Port: 27017, TargetType: 'ip' as const };
+    created.push((await h.elb(provider).send(new CreateTargetGroupCommand({ ...input, VpcId: mine.vpcId }))).TargetGroups![0]!.TargetGroupArn!);
+    // Interleaved rows of another account lie between the caller's in the table.
+    if (i % 10 === 0) await h.elb(customer).send(new CreateTargetGroupCommand({ ...input, VpcId: theirs.vpcId }));
+  }
+  const walked: string[] = [];
+  let pages = 0;
+  for await (const page of paginateDescribeTargetGroups({ client: h.elb(provider) }, { PageSize: 7 })) {
+    pages++;
+    walked.push(...page.TargetGroups!.map((g) => g.TargetGroupArn!));
+  }
+  assert.deepEqual(walked, created);
+  assert.equal(pages, Math.ceil(150 / 7));
+  const last = await h.elb(provider).send(new DescribeTargetGroupsCommand({ PageSize: 400 }));
+  assert.equal(last.TargetGroups!.length, 150);
+  assert.equal(last.NextMarker, undefined, 'a page holding the rest has no marker');
+  await rejectsWith(h.elb(provider).send(new DescribeTargetGroupsCommand({ PageSize: 5, Marker: 'bm90LWEtbWFya2Vy' })), 'ValidationError');
+});
+
+test('DescribeVpcEndpoints with a tag filter and MaxResults 5 finds the tagged endpoints across windows; the paginator agrees with one call', async () => {
+  const svc = await providerService(h, { name: 'paged-svc', acceptanceRequired: false });
+  const customer = h.cloud.accounts.customer;
+  const network = await defaultNetwork(h, customer);
+  const subnet = network.subnetByZone.get(svc.zones[0]!)!;
+  const ec2 = h.ec2(customer);
+  const tagged: string[] = [];
+  for (let i = 0; i < 160; i++) {
+    const pick = i % 29 === 3;
+    const id = (
+      await ec2.send(
+        new CreateVpcEndpointCommand({
+          VpcId: network.vpcId,
+          ServiceName: svc.serviceName,
+          VpcEndpointType: 'Interface',
+          SubnetIds: [subnet],
+          TagSpecifications: [{ ResourceType: 'vpc-endpoint', Tags: [{ Key: 'pick', Value: pick ? 'yes' : 'no' }] }],
+        }),
+      )
+    ).VpcEndpoint!.VpcEndpointId!;
+    if (pick) tagged.push(id);
+  }
+  assert.equal(tagged.length, 6, 'four in the first window of 100 rows, two after it');
+  const filters = [{ Name: 'tag:pick', Values: ['yes'] }];
+  const first = await ec2.send(new DescribeVpcEndpointsCommand({ Filters: filters, MaxResults: 5 }));
+  assert.deepEqual(
+    first.VpcEndpoints!.map((e) => e.VpcEndpointId),
+    tagged.slice(0, 5),
+  );
+  assert.ok(first.NextToken);
+  const second = await ec2.send(new DescribeVpcEndpointsCommand({ Filters: filters, MaxResults: 5, NextToken: first.NextToken }));
+  assert.deepEqual(
+    second.VpcEndpoints!.map((e) => e.VpcEndpointId),
+    tagged.slice(5),
+  );
+  assert.equal(second.NextToken, undefined);
+
+  const all = (await ec2.send(new DescribeVpcEndpointsCommand({}))).VpcEndpoints!.map((e) => e.VpcEndpointId!);
+  assert.equal(all.length, 160);
+  const walked: string[] = [];
+  for await (const page of paginateDescribeVpcEndpoints({ client: ec2, pageSize: 9 }, {})) walked.push(...page.VpcEndpoints!.map((e) => e.VpcEndpointId!));
+  assert.deepEqual(walked, all);
+});
