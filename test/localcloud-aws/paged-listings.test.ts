@@ -84,3 +84,18 @@ test('DescribeVpcEndpoints with a tag filter and MaxResults 5 finds the tagged e
   for await (const page of paginateDescribeVpcEndpoints({ client: ec2, pageSize: 9 }, {})) walked.push(...page.VpcEndpoints!.map((e) => e.VpcEndpointId!));
   assert.deepEqual(walked, all);
 });
+
+test('a token or marker past any position a row can have is refused as AWS refuses a bad one, not a server error', async () => {
+  const provider = h.cloud.accounts.provider;
+  const huge = (prefix: string, value: string) => Buffer.from(`${prefix}${value}`).toString('base64url');
+  for (const value of ['100000000000000000000', '2147483648', '-1', '1.5', '']) {
+    await rejectsWith(h.elb(provider).send(new DescribeTargetGroupsCommand({ PageSize: 5, Marker: huge('seq:', value) })), 'ValidationError');
+  }
+  const token = (after: number) => Buffer.from(JSON.stringify({ after })).toString('base64url');
+  for (const after of [1e20, 2 ** 31, -1]) {
+    await rejectsWith(h.ec2(provider).send(new DescribeVpcEndpointsCommand({ MaxResults: 5, NextToken: token(after) })), 'InvalidPaginationToken');
+  }
+  // The largest position a row can have is a valid token: nothing follows it.
+  const last = await h.ec2(provider).send(new DescribeVpcEndpointsCommand({ MaxResults: 5, NextToken: token(2 ** 31 - 1) }));
+  assert.deepEqual(last.VpcEndpoints, []);
+});

@@ -1,6 +1,6 @@
 import { AwsQueryError } from '../aws-query-error.js';
 import type { QueryParams } from '../query-params.js';
-import { readPage, rowsIn, type SeqReader } from '../seq-pages.js';
+import { isSeqPosition, readPage, rowsIn, type SeqReader } from '../seq-pages.js';
 import { invalidParameterValue } from './ec2-errors.js';
 
 /**
@@ -61,7 +61,7 @@ function encodeToken(seq: number): string {
 function decodeToken(token: string): number | undefined {
   try {
     const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
-    return typeof value.after === 'number' && Number.isInteger(value.after) && value.after >= 0 ? value.after : undefined;
+    return typeof value.after === 'number' && isSeqPosition(value.after) ? value.after : undefined;
   } catch {
     return undefined;
   }

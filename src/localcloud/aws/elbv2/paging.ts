@@ -1,5 +1,5 @@
 import type { QueryParams } from '../query-params.js';
-import { readPage, rowsIn, type SeqReader } from '../seq-pages.js';
+import { isSeqPosition, readPage, rowsIn, type SeqReader } from '../seq-pages.js';
 import { leaf, type Xml } from '../xml.js';
 import { optionalIntegerMember, validationError } from './elbv2-errors.js';
 
@@ -12,8 +12,9 @@ export async function paginateMarker<T extends { readonly seq: number }>(items: 
   const marker = params.get('Marker');
   let after = 0;
   if (marker) {
-    const decoded = Number(Buffer.from(marker, 'base64url').toString('utf8').replace(/^seq:/, ''));
-    if (!Buffer.from(marker, 'base64url').toString('utf8').startsWith('seq:') || !Number.isInteger(decoded)) throw validationError('Invalid marker');
+    const text = Buffer.from(marker, 'base64url').toString('utf8');
+    const decoded = Number(text.slice('seq:'.length));
+    if (!/^seq:\d+$/.test(text) || !isSeqPosition(decoded)) throw validationError('Invalid marker');
     after = decoded;
   }
   const { page, more } = await readPage(typeof items === 'function' ? items : rowsIn(items), () => true, after, pageSize);
