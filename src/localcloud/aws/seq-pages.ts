@@ -4,14 +4,6 @@
  * costs the rows it holds (and those a filter skips), not the whole listing.
  */
 
-/** The largest `seq` a row can have (the column is a PostgreSQL integer). */
-const MAX_SEQ = 2 ** 31 - 1;
-
-/** Whether a client's token decodes to a position a listing can start after (anything else is refused as a bad token, before any read). */
-export function isSeqPosition(value: number): boolean {
-  return Number.isInteger(value) && value >= 0 && value <= MAX_SEQ;
-}
-
 /** Rows with a `seq` greater than `after`, in `seq` order, at most `limit` of them (all without one). */
 export interface SeqWindow {
   readonly after: number;

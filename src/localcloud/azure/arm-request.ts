@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AzureDelays } from './delays.js';
 import type { ArmContext } from './kinds/kind.js';
+import { isSeqPosition } from '../common/seq-position.js';
 
 /** One request as the pipeline sees it. */
 export interface ArmRequest {
@@ -32,8 +33,8 @@ export interface HandlerContext extends ArmContext {
   readonly delays: AzureDelays;
   /** The request path (for nextLinks). */
   readonly path: string;
-  /** `$skiptoken` of a listing's next page. */
-  readonly skipToken: string | undefined;
+  /** Where a listing's page starts: the position its `$skiptoken` names, 0 without one (or with one that names none: the listing starts over). */
+  readonly pageAfter: number;
   /** Set by a `failAsync` fault: the write is accepted, then its long-running operation fails with this error. */
   readonly asyncFailure?: { readonly code: string; readonly message: string };
 }
@@ -41,4 +42,10 @@ export interface HandlerContext extends ArmContext {
 /** A JSON answer. */
 export function jsonAnswer(status: number, body: unknown, headers: Record<string, string> = {}): ArmAnswer {
   return { status, headers, body, holdMs: 0 };
+}
+
+/** The position a `$skiptoken` names (the nextLinks privlink writes hold a row's `seq`), or 0. */
+export function skipTokenPosition(skipToken: string | null): number {
+  const after = Number(skipToken ?? '0');
+  return isSeqPosition(after) ? after : 0;
 }

@@ -200,8 +200,7 @@ export async function listPage(
   filter: { subscriptionId: string; type: string; resourceGroupKey?: string; parentKey?: string },
   listPath?: string,
 ): Promise<ArmAnswer> {
-  const after = Number(ctx.skipToken ?? '0');
-  const rows = await ctx.repos.resources.page(filter, Number.isInteger(after) && after >= 0 ? after : 0, ctx.pageSize + 1);
+  const rows = await ctx.repos.resources.page(filter, ctx.pageAfter, ctx.pageSize + 1);
   const page = rows.slice(0, ctx.pageSize);
   const value = await Promise.all(page.map((row) => renderRow(ctx, kind, row)));
   const body: JsonObject = { value };

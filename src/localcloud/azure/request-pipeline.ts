@@ -2,7 +2,7 @@ import type { Store } from '../../store/database.js';
 import { advanceDue } from './advance.js';
 import { checkApiVersion } from './api-versions.js';
 import type { ArmAnswer, ArmRequest, HandlerContext } from './arm-request.js';
-import { jsonAnswer } from './arm-request.js';
+import { jsonAnswer, skipTokenPosition } from './arm-request.js';
 import { ArmError, armErrors, isArmError } from './arm-error.js';
 import { parseArmRoute, type ArmRoute } from './arm-routes.js';
 import { parseAzureDelays } from './delays.js';
@@ -136,7 +136,7 @@ export async function answerAzure(options: AzurePipelineOptions, request: ArmReq
         apiVersion: apiVersion!,
         pageSize: options.pageSize,
         path: request.path,
-        skipToken: request.query.get('$skiptoken') ?? undefined,
+        pageAfter: skipTokenPosition(request.query.get('$skiptoken')),
         ...(fault?.kind === 'failAsync' ? { asyncFailure: { code: fault.code, message: fault.message } } : {}),
       };
       advanced = await advanceDue(ctx);

@@ -37,8 +37,7 @@ function render(group: ResourceGroupRow): JsonObject {
 export async function answerResourceGroup(ctx: HandlerContext, method: string, subscriptionId: string, name: string | undefined, body: JsonObject): Promise<ArmAnswer> {
   if (name === undefined) {
     if (method !== 'GET') throw armErrors.methodNotAllowed(method);
-    const after = Number(ctx.skipToken ?? '0');
-    const rows = await ctx.repos.groups.page(subscriptionId, Number.isInteger(after) && after >= 0 ? after : 0, ctx.pageSize + 1);
+    const rows = await ctx.repos.groups.page(subscriptionId, ctx.pageAfter, ctx.pageSize + 1);
     const page = rows.slice(0, ctx.pageSize);
     const out: JsonObject = { value: page.map(render) };
     if (rows.length > ctx.pageSize) out.nextLink = `${ctx.baseUrl}${ctx.path}?api-version=${ctx.apiVersion}&$skiptoken=${page[page.length - 1]!.seq}`;

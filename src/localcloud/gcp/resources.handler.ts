@@ -1,3 +1,4 @@
+import { isSeqPosition } from '../common/seq-position.js';
 import { computeErrors } from './compute-error.js';
 import { enforceQuota } from './compute-quotas.js';
 import type { ComputeAnswer, ComputeContext } from './compute-context.js';
@@ -74,7 +75,7 @@ async function list(ctx: ComputeContext, kind: ResourceKind, target: Omit<Resour
   let after = 0;
   if (token) {
     const decoded = Number(Buffer.from(token, 'base64url').toString('utf8'));
-    if (!Number.isInteger(decoded) || decoded < 0) throw computeErrors.invalidField('pageToken', token, 'Invalid page token.');
+    if (!isSeqPosition(decoded)) throw computeErrors.invalidField('pageToken', token, 'Invalid page token.');
     after = decoded;
   }
   const limit = max === 0 ? MAX_RESULTS : max;

@@ -163,6 +163,13 @@ describe('Compute operations, errors, authentication, faults and restarts', () =
       ['idem-net'],
     );
     await rejectsWith(c.networks.list({ project: c.project, filter: 'name > 1' }), 400);
+    // A token past any position a listing can have is refused as an invalid one, not a server error.
+    for (const position of ['100000000000000000000', '2147483648', '-1']) {
+      const pageToken = Buffer.from(position).toString('base64url');
+      const refused = await h.http('GET', `${consumerPath()}/global/networks?maxResults=1&pageToken=${pageToken}`, { authorization: `Bearer ${token}` });
+      assert.equal(refused.status, 400, position);
+      assert.match(refused.body.error.message, /Invalid page token/);
+    }
   });
 
   test('an address in use cannot be deleted; a stale fingerprint is refused; a rule cannot target another region’s attachment', async () => {

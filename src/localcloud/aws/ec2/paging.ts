@@ -1,6 +1,7 @@
 import { AwsQueryError } from '../aws-query-error.js';
 import type { QueryParams } from '../query-params.js';
-import { isSeqPosition, readPage, rowsIn, type SeqReader } from '../seq-pages.js';
+import { isSeqPosition } from '../../common/seq-position.js';
+import { readPage, rowsIn, type SeqReader } from '../seq-pages.js';
 import { invalidParameterValue } from './ec2-errors.js';
 
 /**

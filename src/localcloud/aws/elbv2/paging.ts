@@ -1,5 +1,6 @@
 import type { QueryParams } from '../query-params.js';
-import { isSeqPosition, readPage, rowsIn, type SeqReader } from '../seq-pages.js';
+import { isSeqPosition } from '../../common/seq-position.js';
+import { readPage, rowsIn, type SeqReader } from '../seq-pages.js';
 import { leaf, type Xml } from '../xml.js';
 import { optionalIntegerMember, validationError } from './elbv2-errors.js';
 
