@@ -72,7 +72,11 @@ describe('Azure long-running operations, faults and restarts', () => {
     assert.equal(all.length, 4);
     // A $skiptoken that names no position (past any a row can have, or not a number) starts the listing over; never a server error.
     for (const skip of ['100000000000000000000', '2147483648', 'x']) {
-      const again = await h.arm(provider, 'GET', `/subscriptions/${provider.subscriptionId}/resourceGroups/rg-lro/providers/Microsoft.Network/virtualNetworks?api-version=2025-05-01&$skiptoken=${skip}`);
+      const again = await h.arm(
+        provider,
+        'GET',
+        `/subscriptions/${provider.subscriptionId}/resourceGroups/rg-lro/providers/Microsoft.Network/virtualNetworks?api-version=2025-05-01&$skiptoken=${skip}`,
+      );
       assert.equal(again.status, 200, skip);
       assert.deepEqual(
         again.body.value.map((v: { name: string }) => v.name),
