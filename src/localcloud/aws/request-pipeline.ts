@@ -12,6 +12,7 @@ import { DEFAULT_TIMEOUT_FAULT_MS } from '../common/faults.js';
 import { scheduled } from '../common/transitions.js';
 import type { LoopbackRange } from '../common/loopback.js';
 import { faultError } from './fault-error.js';
+import { carriesNul, NUL_REFUSED } from '../common/nul-character.js';
 import { requestId as newRequestId } from './ids.js';
 import { advanceDueRows, type DueSteps, type SteppedRow } from './lazy-transitions.js';
 import type { StoredFault } from '../common/faults.js';
@@ -108,6 +109,9 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
     if (version && !Object.hasOwn(VERSIONS, version))
       throw new AwsQueryError('NoSuchVersion', `The requested version (${version}) of service ${SIGNING_SERVICE[protocol]} does not exist`);
     const { account, region } = await authenticate(request, protocol, (key) => knownAccount(control, key), new Date());
+    if (carriesNul(request.path, request.query, request.headers['content-type'], request.body)) {
+      throw new AwsQueryError(protocol === 'ec2' ? 'InvalidParameterValue' : 'ValidationError', NUL_REFUSED);
+    }
     const action = params.get('Action');
     if (!action) throw new AwsQueryError('MissingAction', 'The request must contain the parameter Action');
     const actions = protocol === 'ec2' ? EC2_ACTIONS : ELBV2_ACTIONS;

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { ArmAnswer } from './arm-request.js';
 import { armErrors } from './arm-error.js';
 import type { AzureAccount } from './store/control.repository.js';
+import { NUL_REFUSED } from '../common/nul-character.js';
 import type { AzureRepositories } from './store/repositories.js';
 
 /** Access tokens live an hour, as Microsoft Entra ID's client-credentials tokens do. */
@@ -10,6 +11,11 @@ export const TOKEN_LIFETIME_S = 3600;
 /** The stored form of a token: its SHA-256 (the token itself is never stored). */
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/** Microsoft Entra ID's answer to a request it cannot read (AADSTS9002313), here one carrying a NUL (common/nul-character.ts). */
+export function malformedIdentityRequest(): ArmAnswer {
+  return aadError(400, 'invalid_request', 9002313, `Invalid request. Request is malformed or invalid. ${NUL_REFUSED}`);
 }
 
 function aadError(status: number, error: string, code: number, description: string): ArmAnswer {

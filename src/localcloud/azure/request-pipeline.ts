@@ -7,7 +7,8 @@ import { ArmError, armErrors, isArmError } from './arm-error.js';
 import { parseArmRoute, type ArmRoute } from './arm-routes.js';
 import { parseAzureDelays } from './delays.js';
 import { DEFAULT_TIMEOUT_FAULT_MS } from '../common/faults.js';
-import { answerOpenIdConfiguration, answerToken, authenticate } from './identity.js';
+import { answerOpenIdConfiguration, answerToken, authenticate, malformedIdentityRequest } from './identity.js';
+import { carriesNul, NUL_REFUSED } from '../common/nul-character.js';
 import { KINDS } from './kinds/registry.js';
 import { answerOperation } from './lro.js';
 import { answerNetwork, kindOf, listPage, operationName } from './network.handler.js';
@@ -98,12 +99,14 @@ export async function answerAzure(options: AzurePipelineOptions, request: ArmReq
   const method = request.method.toUpperCase();
   const repos = azureRepositories(azureDb(options.store));
   try {
+    const nul = carriesNul(request.path, request.query.toString(), request.headers['content-type'], request.body);
     const config = IDENTITY_CONFIG.exec(request.path);
-    if (config && method === 'GET') return await answerOpenIdConfiguration(repos, options.baseUrl(), decodeURIComponent(config[1]!));
+    if (config && method === 'GET') return nul ? malformedIdentityRequest() : await answerOpenIdConfiguration(repos, options.baseUrl(), decodeURIComponent(config[1]!));
     const token = IDENTITY_TOKEN.exec(request.path);
-    if (token && method === 'POST') return await answerToken(repos, decodeURIComponent(token[1]!), request.body, new Date());
+    if (token && method === 'POST') return nul ? malformedIdentityRequest() : await answerToken(repos, decodeURIComponent(token[1]!), request.body, new Date());
 
     const principal = await authenticate(repos, request.headers.authorization, new Date());
+    if (nul) throw new ArmError(400, 'InvalidRequestContent', NUL_REFUSED);
     const route = parseArmRoute(request.path);
     if (route.kind === 'unknown') throw armErrors.noRoute(method, request.path);
     const described = describe(route, method);

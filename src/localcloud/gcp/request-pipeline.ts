@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
 import { DEFAULT_TIMEOUT_FAULT_MS } from '../common/faults.js';
+import { carriesNul, NUL_REFUSED } from '../common/nul-character.js';
 import { answerToken, authenticate } from './auth.js';
 import { ComputeError, computeErrors, isComputeError } from './compute-error.js';
 import type { ComputeAnswer, ComputeContext, GcpQuotas } from './compute-context.js';
@@ -77,6 +78,7 @@ export async function answerCompute(options: GcpPipelineOptions, request: Comput
       return { status: answer.status, body: answer.body as JsonObject };
     }
     const principal = await authenticate({ repos, baseUrl: options.baseUrl(), now: new Date() }, request.headers.authorization);
+    if (carriesNul(request.path, request.query.toString(), request.headers['content-type'], request.body)) throw computeErrors.invalid(NUL_REFUSED);
     const described = PROJECT_OR_REGION.exec(request.path);
     if (described) {
       const [, named, region] = described.map((part) => (part === undefined ? undefined : decodeURIComponent(part)));

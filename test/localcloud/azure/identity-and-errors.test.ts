@@ -44,6 +44,29 @@ describe('Azure identity, authorisation and ARM errors', () => {
     await assert.rejects(credential.getToken(`${h.cloud.url}/.default`), /AADSTS7000215/);
   });
 
+  test('a NUL character (U+0000) anywhere is a 400, never a 500: ARM InvalidRequestContent, Entra ID invalid_request', async () => {
+    const { provider } = h.cloud.accounts;
+    await createGroup(h, provider, 'rg-nul');
+    const base = `/subscriptions/${provider.subscriptionId}/resourceGroups`;
+    const inBody = await h.arm(provider, 'PUT', `${base}/rg-nul/providers/Microsoft.Network/virtualNetworks/v?api-version=2025-05-01`, {
+      location: 'eastus',
+      tags: { team: 'a\u0000b' },
+      properties: { addressSpace: { addressPrefixes: ['10.1.0.0/16'] } },
+    });
+    assert.deepEqual([inBody.status, inBody.body.error.code], [400, 'InvalidRequestContent']);
+    assert.match(inBody.body.error.message, /U\+0000/);
+    const inPath = await h.arm(provider, 'GET', `${base}/rg%00x?api-version=2021-04-01`);
+    assert.deepEqual([inPath.status, inPath.body.error.code], [400, 'InvalidRequestContent']);
+    const inQuery = await h.arm(provider, 'GET', `${base}?api-version=2021-04-01&$skiptoken=%00`);
+    assert.equal(inQuery.status, 400);
+    const tokenPath = `/${provider.tenantId}/oauth2/v2.0/token`;
+    const token = await h.form(tokenPath, { grant_type: 'client_credentials', client_id: `${provider.clientId}\u0000`, client_secret: provider.clientSecret });
+    assert.deepEqual([token.status, token.body.error, token.body.error_codes], [400, 'invalid_request', [9002313]]);
+    const config = await h.arm({}, 'GET', `/x%00/v2.0/.well-known/openid-configuration`);
+    assert.deepEqual([config.status, config.body.error], [400, 'invalid_request']);
+    assert.equal((await h.arm(provider, 'GET', `${base}/rg-nul?api-version=2021-04-01`)).status, 200, 'the emulator goes on answering');
+  });
+
   test('ARM calls need a valid bearer token', async () => {
     const path = `/subscriptions/${h.cloud.accounts.provider.subscriptionId}/resourcegroups?api-version=2021-04-01`;
     const none = await h.arm({}, 'GET', path);

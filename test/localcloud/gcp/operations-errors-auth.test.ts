@@ -148,6 +148,19 @@ describe('Compute operations, errors, authentication, faults and restarts', () =
     assert.deepEqual([bad.status, bad.body.error], [400, 'invalid_grant']);
   });
 
+  test('a NUL character (U+0000) in a body, path or query is 400 invalid, never a 500', async () => {
+    const authorization = `Bearer ${token}`;
+    const body = await h.http('POST', `${consumerPath()}/global/networks`, {
+      authorization,
+      body: JSON.stringify({ name: 'nul-net', description: 'a\u0000b', autoCreateSubnetworks: false }),
+    });
+    assert.deepEqual([body.status, body.body.error.errors[0].reason], [400, 'invalid']);
+    assert.match(body.body.error.message, /U\+0000/);
+    assert.equal((await h.http('GET', `${consumerPath()}/global/networks/a%00b`, { authorization })).status, 400);
+    assert.equal((await h.http('GET', `${consumerPath()}/global/networks?filter=name%3D%22%00%22`, { authorization })).status, 400);
+    assert.equal((await h.http('GET', `${consumerPath()}/global/networks/nul-net`, { authorization })).status, 404, 'nothing was made');
+  });
+
   test('listings page with maxResults and nextPageToken, which the client follows, and take simple filters', async () => {
     const c = h.clients(h.cloud.projects.consumer);
     const page = await h.http('GET', `${consumerPath()}/global/networks?maxResults=1`, { authorization: `Bearer ${token}` });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../../store/database.js';
 import { SETTING } from '../emulator-settings.js';
+import { carriesNul, NUL_REFUSED } from '../../common/nul-character.js';
 import { findRegion } from '../geography.js';
 import { requestId as newRequestId } from '../ids.js';
 import type { Account } from '../model.js';
@@ -59,6 +60,7 @@ export async function answerServiceQuotas(store: Store, now: () => Date, request
     const action = Object.hasOwn(ACTIONS, operation) ? ACTIONS[operation] : undefined;
     const { account, region } = await authenticateQuotas(store, request);
     if (!action) throw new QuotasError('UnknownOperationException', `Unknown operation ${operation}`);
+    if (carriesNul(request.path, request.query, request.headers['content-type'], request.body)) throw new QuotasError('ValidationException', NUL_REFUSED);
     let input: Record<string, unknown>;
     try {
       const parsed: unknown = JSON.parse(request.body.toString('utf8') || '{}');

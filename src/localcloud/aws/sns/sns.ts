@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from '../../../store/database.js';
 import { requestId as newRequestId } from '../ids.js';
 import { authenticateMessaging, MessagingAuthError } from '../messaging-auth.js';
+import { carriesNul, NUL_REFUSED } from '../../common/nul-character.js';
 import type { Account } from '../model.js';
 import { QueryParams } from '../query-params.js';
 import type { SignedRequest } from '../sigv4.js';
@@ -143,6 +144,7 @@ export async function answerSns(store: Store, now: () => Date, request: SignedRe
     const { account, region } = await authenticateMessaging(store, request, 'sns').catch((error: unknown) => {
       throw error instanceof MessagingAuthError ? authError(error) : error;
     });
+    if (carriesNul(request.path, request.query, request.headers['content-type'], request.body)) throw new SnsError('InvalidParameter', NUL_REFUSED);
     const action = params.get('Action') ?? '';
     const handler = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (!handler) throw new SnsError('InvalidAction', `The action ${action} is not valid for this web service.`);

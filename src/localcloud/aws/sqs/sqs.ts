@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Store } from '../../../store/database.js';
 import { requestId as newRequestId } from '../ids.js';
 import { authenticateMessaging, MessagingAuthError } from '../messaging-auth.js';
+import { carriesNul, NUL_REFUSED } from '../../common/nul-character.js';
 import type { Account } from '../model.js';
 import type { SignedRequest } from '../sigv4.js';
 import type { SqsMessage, SqsQueue } from '../store/messaging.repository.js';
@@ -225,6 +226,7 @@ export async function answerSqs(store: Store, now: () => Date, request: SignedRe
     });
     const action = Object.hasOwn(ACTIONS, operation) ? ACTIONS[operation] : undefined;
     if (!action) throw new SqsError('UnsupportedOperation', `The operation ${operation} is not supported.`, 'AWS.SimpleQueueService.UnsupportedOperation');
+    if (carriesNul(request.path, request.query, request.headers['content-type'], request.body)) throw new SqsError('InvalidParameterValue', NUL_REFUSED);
     let input: Record<string, unknown>;
     try {
       const parsed: unknown = JSON.parse(request.body.toString('utf8') || '{}');
