@@ -95,6 +95,13 @@ export const armErrors = {
       'InvalidResourceLocation',
       `The resource already exists in location '${existing}' in resource group. A resource with the same name cannot be created in location '${location}'. Please select a new resource name.`,
     ),
+  /** A network resource's name outside ARM's rules (resources named in the path, and subnets written inline). */
+  invalidResourceName: (name: string) =>
+    new ArmError(
+      400,
+      'InvalidResourceName',
+      `Resource name ${name} is invalid. The name can be up to 80 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`,
+    ),
   invalidParameter: (message: string, target?: string) => new ArmError(400, 'InvalidParameter', message, target ? [{ code: 'InvalidParameter', message, target }] : []),
   invalidAddressPrefix: (prefix: string, path: string) =>
     new ArmError(400, 'InvalidAddressPrefixFormat', `Address prefix ${prefix} of resource ${path} is not formatted correctly.`),
@@ -146,4 +153,9 @@ export const armErrors = {
 
 function invalidRequestFormatDetail(message: string, path: string): ArmError {
   return new ArmError(400, 'InvalidRequestFormat', 'Cannot parse the request.', [{ code: 'InvalidJsonReferenceFormat', message: `${message} Path ${path}.` }]);
+}
+
+/** Whether a network resource's name follows ARM's rules: up to 80 word characters, '.', '-' or '_', beginning with a word character and not ending with '.'. */
+export function isResourceName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/.test(name) && !name.endsWith('.');
 }

@@ -1,5 +1,5 @@
 import { jsonAnswer, type ArmAnswer, type HandlerContext } from './arm-request.js';
-import { ArmError, armErrors } from './arm-error.js';
+import { ArmError, armErrors, isResourceName } from './arm-error.js';
 import { KINDS } from './kinds/registry.js';
 import { newEtag, renderRow, type ResourceKind } from './kinds/kind.js';
 import { asyncOperationUrl, operationResultUrl, retryAfter, startOperation } from './lro.js';
@@ -130,13 +130,7 @@ async function put(
   }
   await assertIdle(ctx, [existing, where.parent]);
   if (existing?.provisioningState === 'Deleting') throw armErrors.anotherOperationInProgress(`${ctx.baseUrl}${existing.id}`);
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/.test(where.name) || where.name.endsWith('.')) {
-    throw new ArmError(
-      400,
-      'InvalidResourceName',
-      `Resource name ${where.name} is invalid. The name can be up to 80 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`,
-    );
-  }
+  if (!isResourceName(where.name)) throw armErrors.invalidResourceName(where.name);
   let location: string;
   if (where.parent) location = where.parent.location ?? 'eastus';
   else {

@@ -67,6 +67,24 @@ describe('Azure identity, authorisation and ARM errors', () => {
     assert.equal((await h.arm(provider, 'GET', `${base}/rg-nul?api-version=2021-04-01`)).status, 200, 'the emulator goes on answering');
   });
 
+  test('a subnet written inline in its network follows the same name rules as one named in the path: InvalidResourceName, not a 500', async () => {
+    const { provider } = h.cloud.accounts;
+    await createGroup(h, provider, 'rg-names');
+    const vnet = (subnet: string) =>
+      h.arm(provider, 'PUT', `/subscriptions/${provider.subscriptionId}/resourceGroups/rg-names/providers/Microsoft.Network/virtualNetworks/v?api-version=2025-05-01`, {
+        location: 'eastus',
+        properties: { addressSpace: { addressPrefixes: ['10.7.0.0/16'] }, subnets: [{ name: subnet, properties: { addressPrefix: '10.7.0.0/24' } }] },
+      });
+    // Varied characters: a long name that compresses well could slip under the store's index limit.
+    let seed = 1;
+    const long = Array.from({ length: 6000 }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % 36]).join('');
+    for (const name of [long, 'a'.repeat(81), 'ends.', '-starts']) {
+      const refused = await vnet(name);
+      assert.deepEqual([refused.status, refused.body.error.code], [400, 'InvalidResourceName'], name.slice(0, 20));
+    }
+    assert.equal((await vnet('a'.repeat(80))).status, 201);
+  });
+
   test('ARM calls need a valid bearer token', async () => {
     const path = `/subscriptions/${h.cloud.accounts.provider.subscriptionId}/resourcegroups?api-version=2021-04-01`;
     const none = await h.arm({}, 'GET', path);

@@ -15,9 +15,15 @@ export interface IdempotencyCheck {
   remember(resourceId: string): Promise<void>;
 }
 
-/** Looks the request's ClientToken up. Call before creating anything. */
+/** EC2's documented constraint on a client token: "Maximum 64 ASCII characters". */
+const CLIENT_TOKEN = /^[\x20-\x7e]{1,64}$/;
+
+/** Looks the request's ClientToken up (one longer than 64 characters, or not printable ASCII, is InvalidParameterValue). Call before creating anything. */
 export async function checkClientToken(ctx: ActionContext): Promise<IdempotencyCheck> {
   const token = ctx.params.get('ClientToken') || undefined;
+  if (token !== undefined && !CLIENT_TOKEN.test(token)) {
+    throw new AwsQueryError('InvalidParameterValue', 'Value for parameter clientToken is invalid. A client token is at most 64 ASCII characters.');
+  }
   const hash = createHash('sha256')
     .update(JSON.stringify(ctx.params.toSortedObject(['ClientToken', 'DryRun'])))
     .digest('hex');

@@ -142,10 +142,12 @@ export async function deleteVpcEndpointServiceConfigurations(ctx: ActionContext)
 }
 
 const PRINCIPAL = /^arn:aws:iam::(\d{12}):(root|user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+)$/;
+/** IAM's longest ARN ("Length Constraints: Minimum length of 20. Maximum length of 2048."). */
+const MAX_ARN_LENGTH = 2048;
 
 function principalType(principal: string): string | undefined {
   if (principal === '*') return 'All';
-  const match = PRINCIPAL.exec(principal);
+  const match = principal.length <= MAX_ARN_LENGTH ? PRINCIPAL.exec(principal) : null;
   if (!match) return undefined;
   const kind = match[2] ?? '';
   return kind === 'root' ? 'Account' : kind.startsWith('user/') ? 'User' : 'Role';

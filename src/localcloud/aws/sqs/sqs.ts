@@ -140,6 +140,8 @@ const ACTIONS: Readonly<Record<string, SqsAction>> = {
   async SendMessage(ctx) {
     const queue = await queueOf(ctx);
     const body = text(ctx.input, 'MessageBody');
+    // A queue's default (and largest) MaximumMessageSize: 262,144 bytes (256 KiB).
+    if (Buffer.byteLength(body) > 262_144) throw new SqsError('InvalidParameterValue', 'One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes.');
     const delay = integer(ctx.input, 'DelaySeconds', 0, 900, 0);
     const now = ctx.now();
     const messageId = randomUUID();

@@ -1,4 +1,4 @@
-import { armErrors } from '../arm-error.js';
+import { armErrors, isResourceName } from '../arm-error.js';
 import { objectList, optObject, optString, propertiesOf, stringList } from '../request-body.js';
 import { parseCidr } from '../../common/ipv4.js';
 import { resourceKey } from '../resource-ids.js';
@@ -44,6 +44,7 @@ export const virtualNetworksKind: ResourceKind = {
     const delay = virtualNetworksKind.provisioningDelay(ctx.delays);
     for (const r of requested) {
       if (!r.name) throw armErrors.invalidParameter('Every subnet needs a name.', `${r.path}name`);
+      if (!isResourceName(r.name)) throw armErrors.invalidResourceName(r.name);
       const id = `${target.id}/subnets/${r.name}`;
       const key = resourceKey(id);
       const subnetProps = await subnetProperties(ctx, { id, name: r.name, body: r.body, path: r.path }, { name: target.name, prefixes: blocks }, siblings);
