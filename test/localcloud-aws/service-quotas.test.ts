@@ -82,6 +82,25 @@ describe('local cloud Service Quotas', () => {
     }
   });
 
+  test('an increase that fell due is applied by the first CreateLoadBalancer after it, with no read of the quota before', async () => {
+    await h.cloud.setQuotaApprovalDelay(1_000);
+    const account = await h.cloud.createAccount('quota-due-tenant');
+    const client = new ServiceQuotasClient({ endpoint: h.url, region: 'us-east-1', maxAttempts: 1, credentials: account });
+    try {
+      await client.send(new RequestServiceQuotaIncreaseCommand({ ServiceCode: 'elasticloadbalancing', QuotaCode: 'L-69A177A2', DesiredValue: 51 }));
+      const subnets = (await h.ec2(account).send(new DescribeSubnetsCommand({ Filters: [{ Name: 'availability-zone', Values: ['us-east-1a'] }] }))).Subnets!;
+      const elb = h.elb(account);
+      const create = (i: number) => elb.send(new CreateLoadBalancerCommand({ Name: `d-${i}`, Type: 'network', Scheme: 'internal', Subnets: [subnets[0]!.SubnetId!] }));
+      for (let i = 0; i < 50; i++) await create(i);
+      await assert.rejects(create(50), { name: 'TooManyLoadBalancersException' }, 'not yet approved');
+      h.advance(1_000);
+      await create(50);
+      await assert.rejects(create(51), { name: 'TooManyLoadBalancersException' });
+    } finally {
+      client.destroy();
+    }
+  });
+
   test('CreateVpc: the default VPC counts; the 5th VPC is made, the 6th is VpcLimitExceeded until an approved increase', async () => {
     await h.cloud.setQuotaApprovalDelay(1_000);
     const account = await h.cloud.createAccount('vpc-tenant');

@@ -17,8 +17,13 @@ export async function settleQuotaRequests(repos: Repositories, now: Date): Promi
  * was approved. Settles due requests first, so an approval shows on the first read after it.
  */
 export async function appliedQuota(repos: Repositories, accountId: string, region: string, quota: Pick<QuotaDefinition, 'serviceCode' | 'quotaCode'>, now: Date): Promise<number> {
-  await settleQuotaRequests(repos, now);
   const definition = findQuota(quota.serviceCode, quota.quotaCode);
-  const applied = await repos.quotas.appliedValue(accountId, region, quota.serviceCode, quota.quotaCode);
+  // One query when no request is due (nearly always); otherwise settle them and read again.
+  const first = await repos.quotas.appliedValueUnlessDue(accountId, region, quota.serviceCode, quota.quotaCode, now);
+  let applied = first.value;
+  if (first.anyDue) {
+    await settleQuotaRequests(repos, now);
+    applied = await repos.quotas.appliedValue(accountId, region, quota.serviceCode, quota.quotaCode);
+  }
   return applied ?? definition?.defaultValue ?? 0;
 }

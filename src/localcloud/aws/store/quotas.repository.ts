@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { LcExecutor } from './schema.js';
 
 /** An increase request as stored. */
@@ -13,6 +14,9 @@ export interface QuotaRequest {
   readonly createdAt: Date;
   readonly approveAt: Date;
 }
+
+/** The statuses of an increase request still waiting for its approval time. */
+const DUE_STATUSES = ['PENDING', 'CASE_OPENED'];
 
 /** Applied quota values and increase requests of the Service Quotas emulation. Thin queries. */
 export class QuotasRepository {
@@ -78,8 +82,30 @@ export class QuotasRepository {
 
   /** Open requests whose approval time has come. */
   async listDueRequests(now: Date): Promise<QuotaRequest[]> {
-    const rows = await this.db.selectFrom('lc_quota_requests').selectAll().where('status', 'in', ['PENDING', 'CASE_OPENED']).where('approve_at', '<=', now).execute();
+    const rows = await this.db.selectFrom('lc_quota_requests').selectAll().where('status', 'in', DUE_STATUSES).where('approve_at', '<=', now).execute();
     return rows.map(toRequest);
+  }
+
+  /**
+   * In one query: whether any increase request (of any account) is due at `now`, and the quota's
+   * applied value (undefined while the default applies). When one is due, the value read here is
+   * from before its approval: settle the requests and read the value again.
+   */
+  async appliedValueUnlessDue(accountId: string, region: string, serviceCode: string, quotaCode: string, now: Date): Promise<{ anyDue: boolean; value: number | undefined }> {
+    const row = await this.db
+      .selectNoFrom((eb) => [
+        eb.exists(eb.selectFrom('lc_quota_requests').select(sql.lit(1).as('one')).where('status', 'in', DUE_STATUSES).where('approve_at', '<=', now)).as('any_due'),
+        eb
+          .selectFrom('lc_quota_values')
+          .select('value')
+          .where('account_id', '=', accountId)
+          .where('region', '=', region)
+          .where('service_code', '=', serviceCode)
+          .where('quota_code', '=', quotaCode)
+          .as('value'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { anyDue: row.any_due === true, value: row.value === null || row.value === undefined ? undefined : Number(row.value) };
   }
 
   async setRequestStatus(id: string, status: string): Promise<void> {
