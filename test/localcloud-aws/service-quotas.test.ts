@@ -83,7 +83,8 @@ describe('local cloud Service Quotas', () => {
   });
 
   test('an increase that fell due is applied by the first CreateLoadBalancer after it, with no read of the quota before', async () => {
-    await h.cloud.setQuotaApprovalDelay(1_000);
+    // A delay far longer than the test runs (the emulated clock also moves with the wall clock).
+    await h.cloud.setQuotaApprovalDelay(600_000);
     const account = await h.cloud.createAccount('quota-due-tenant');
     const client = new ServiceQuotasClient({ endpoint: h.url, region: 'us-east-1', maxAttempts: 1, credentials: account });
     try {
@@ -93,7 +94,7 @@ describe('local cloud Service Quotas', () => {
       const create = (i: number) => elb.send(new CreateLoadBalancerCommand({ Name: `d-${i}`, Type: 'network', Scheme: 'internal', Subnets: [subnets[0]!.SubnetId!] }));
       for (let i = 0; i < 50; i++) await create(i);
       await assert.rejects(create(50), { name: 'TooManyLoadBalancersException' }, 'not yet approved');
-      h.advance(1_000);
+      h.advance(600_000);
       await create(50);
       await assert.rejects(create(51), { name: 'TooManyLoadBalancersException' });
     } finally {

@@ -1,3 +1,5 @@
+import { AwsQueryError } from './aws-query-error.js';
+
 /**
  * The parameters of a Query-protocol request (`Action=…&Version=…&Filter.1.Name=…`), with
  * helpers for the flattened list encodings: EC2's `Name.N` and `Name.N.Member`, awsQuery's
@@ -67,9 +69,26 @@ export class QueryParams {
       .filter((value): value is string => value !== undefined);
   }
 
-  /** Structure list `prefix.N.*`, each as its own scoped QueryParams (`Filter.N`, `TagSpecification.N`). */
+  /**
+   * Structure list `prefix.N.*`, each as its own scoped QueryParams (`Filter.N`, `TagSpecification.N`),
+   * in index order: what `scope(prefix.N)` gives for each of `indexes(prefix)`, read in one pass
+   * over the parameters (a request with thousands of structures costs what it holds, not its
+   * square).
+   */
   structs(prefix: string): QueryParams[] {
-    return this.indexes(prefix).map((n) => this.scope(`${prefix}.${n}`));
+    const head = `${prefix}.`;
+    const byIndex = new Map<number, Map<string, string>>();
+    for (const [key, value] of this.entries) {
+      if (!key.startsWith(head)) continue;
+      const match = /^(\d+)(?:\.([\s\S]*))?$/.exec(key.slice(head.length));
+      if (!match) continue;
+      const n = Number(match[1]);
+      let scoped = byIndex.get(n);
+      if (!scoped) byIndex.set(n, (scoped = new Map()));
+      // Only the index's own spelling scopes its members (`Filter.01.Name` is not `Filter.1`'s).
+      if (match[2] !== undefined && match[1] === String(n)) scoped.set(match[2], value);
+    }
+    return [...byIndex.keys()].sort((a, b) => a - b).map((n) => new QueryParams(byIndex.get(n)!));
   }
 
   /** awsQuery scalar list `prefix.member.N` (ELBv2 `Subnets.member.N`). */
@@ -97,12 +116,22 @@ export interface QueryFilter {
   readonly values: readonly string[];
 }
 
-/** The `Filter.N` structures of a request, skipping entries without a name. */
+/** EC2's limit on filter values in one call ("The maximum number of filter values specified on a single call is 200"). */
+const MAX_FILTER_VALUES = 200;
+
+/**
+ * The `Filter.N` structures of a request, skipping entries without a name. More than 200 values in
+ * all is refused as EC2 refuses it: FilterLimitExceeded.
+ */
 export function parseFilters(params: QueryParams): QueryFilter[] {
-  return params
+  const filters = params
     .structs('Filter')
     .map((filter) => ({ name: filter.get('Name') ?? '', values: filter.list('Value') }))
     .filter((filter) => filter.name.length > 0);
+  if (filters.reduce((sum, filter) => sum + filter.values.length, 0) > MAX_FILTER_VALUES) {
+    throw new AwsQueryError('FilterLimitExceeded', `The maximum number of filter values specified on a single call is ${MAX_FILTER_VALUES}`);
+  }
+  return filters;
 }
 
 /** A tag as the APIs carry it. */

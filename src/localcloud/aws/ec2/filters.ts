@@ -7,12 +7,20 @@ export type FilterFields<T> = Readonly<Record<string, (item: T) => ReadonlyArray
 
 /** Whether `value` matches the filter pattern (`*` any run, `?` one character, as AWS allows). */
 export function matchesPattern(pattern: string, value: string): boolean {
-  if (!/[*?]/.test(pattern)) return pattern === value;
-  const regex = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${regex}$`, 's').test(value);
+  return patternTest(pattern)(value);
+}
+
+/** The test of one filter pattern, made once per request (a wildcard pattern compiles once, not per item). */
+function patternTest(pattern: string): (value: string) => boolean {
+  if (!/[*?]/.test(pattern)) return (value) => pattern === value;
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    's',
+  );
+  return (value) => regex.test(value);
 }
 
 function valuesOf(raw: ReturnType<FilterFields<unknown>[string]>): string[] {
@@ -37,8 +45,9 @@ export function filterMatcher<T>(filters: readonly QueryFilter[], fields: Filter
     const isTagFilter = tagsOf !== undefined && (filter.name.startsWith('tag:') || filter.name === 'tag-key' || filter.name === 'tag-value');
     if (!isTagFilter && !(filter.name in fields)) throw invalidParameterValue(`The filter '${filter.name}' is invalid`);
   }
+  const tests = filters.map((filter) => filter.values.map(patternTest));
   return (item) =>
-    filters.every((filter) => {
+    filters.every((filter, i) => {
       let have: string[];
       if (tagsOf && filter.name.startsWith('tag:')) {
         const key = filter.name.slice(4);
@@ -53,6 +62,6 @@ export function filterMatcher<T>(filters: readonly QueryFilter[], fields: Filter
         // Every non-tag filter name was checked against `fields` above.
         have = valuesOf(fields[filter.name]!(item));
       }
-      return filter.values.some((pattern) => have.some((value) => matchesPattern(pattern, value)));
+      return tests[i]!.some((test) => have.some(test));
     });
 }
