@@ -40,12 +40,6 @@ export interface CommitNotice {
  * would leave the Admin API and the reconciler waiting for a connection behind it. Do not call it
  * again inside `work` (it would wait for itself).
  *
- * The next request of the process starts as soon as `work` is done, while this transaction
- * commits: its statement that takes the lock then waits in the database until the commit releases
- * it (the lock, not the queue, is what keeps requests apart), so the commit's round trip and the
- * next request's first one overlap instead of following each other. At most two connections are
- * in use: the one committing and the one waiting for the lock.
- *
  * With `notice`, the notification goes out if and when the transaction commits (not if `work`
  * throws). On PostgreSQL it is queued by the statement that takes the lock (NOTIFY is delivered at
  * commit), so it costs neither a statement nor a transaction of its own; on PGlite, whose
@@ -64,9 +58,7 @@ export async function inEmulatorTransaction<T>(store: Store, key: EmulatorLockKe
     await before;
     result = await store.transaction(async (trx) => {
       await takeEmulatorLock(trx, key, atCommit);
-      const value = await work(trx);
-      release();
-      return value;
+      return work(trx);
     });
   } finally {
     release();
