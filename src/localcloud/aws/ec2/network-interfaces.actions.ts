@@ -5,8 +5,9 @@ import { findZone } from '../geography.js';
 import type { NetworkInterface } from '../model.js';
 import { parseFilters } from '../query-params.js';
 import { element, leaf, list, xml, type Xml } from '../xml.js';
-import { applyFilters } from './filters.js';
+import { filterMatcher } from './filters.js';
 import { paginate } from './paging.js';
+import { rowsIn, type SeqWindow } from '../seq-pages.js';
 
 /**
  * Who requested an AWS-managed interface (`requesterId`): ELB's alias for load balancer
@@ -45,51 +46,65 @@ function privateDnsNameOf(eni: NetworkInterface): string {
 export async function describeNetworkInterfaces(ctx: ActionContext): Promise<Xml> {
   const ids = ctx.params.list('NetworkInterfaceId');
   for (const id of ids) if (!/^eni-[a-z0-9]+$/.test(id)) throw malformed(id);
-  let interfaces = (await ctx.repos.network.allInterfaces()).filter((eni) => eni.accountId === ctx.account.accountId && eni.region === ctx.region.regionName);
+  const { accountId } = ctx.account;
+  const { regionName } = ctx.region;
+  // Named interfaces are read alone; otherwise the page's own rows, not every interface there is.
+  const named = ids.length > 0 ? await ctx.repos.network.listInterfaces(accountId, regionName, ids) : undefined;
   for (const id of ids) {
-    if (!interfaces.some((eni) => eni.networkInterfaceId === id)) {
+    if (!named!.some((eni) => eni.networkInterfaceId === id)) {
       throw new AwsQueryError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`);
     }
   }
-  if (ids.length > 0) interfaces = interfaces.filter((eni) => ids.includes(eni.networkInterfaceId));
-  const groupsOf = new Map<string, Array<{ groupId: string; groupName: string }>>();
-  for (const eni of interfaces) groupsOf.set(eni.networkInterfaceId, await groups(ctx, eni));
-  interfaces = applyFilters(interfaces, parseFilters(ctx.params), {
-    'network-interface-id': (eni) => eni.networkInterfaceId,
-    'vpc-id': (eni) => eni.vpcId,
-    'subnet-id': (eni) => eni.subnetId,
-    description: (eni) => eni.description,
-    'interface-type': (eni) => eni.ownerKind,
-    'requester-id': (eni) => REQUESTER_OF[eni.ownerKind],
+  const keep = filterMatcher<Described>(parseFilters(ctx.params), {
+    'network-interface-id': ({ eni }) => eni.networkInterfaceId,
+    'vpc-id': ({ eni }) => eni.vpcId,
+    'subnet-id': ({ eni }) => eni.subnetId,
+    description: ({ eni }) => eni.description,
+    'interface-type': ({ eni }) => eni.ownerKind,
+    'requester-id': ({ eni }) => REQUESTER_OF[eni.ownerKind],
     'requester-managed': () => 'true',
-    'availability-zone': (eni) => eni.availabilityZone,
-    'private-ip-address': (eni) => eni.privateIp,
-    'addresses.private-ip-address': (eni) => eni.privateIp,
-    'private-dns-name': (eni) => privateDnsNameOf(eni),
+    'availability-zone': ({ eni }) => eni.availabilityZone,
+    'private-ip-address': ({ eni }) => eni.privateIp,
+    'addresses.private-ip-address': ({ eni }) => eni.privateIp,
+    'private-dns-name': ({ eni }) => privateDnsNameOf(eni),
     status: () => 'in-use',
-    'group-id': (eni) => groupsOf.get(eni.networkInterfaceId)!.map((g) => g.groupId),
-    'group-name': (eni) => groupsOf.get(eni.networkInterfaceId)!.map((g) => g.groupName),
-    'owner-id': (eni) => eni.accountId,
+    'group-id': ({ groups }) => groups.map((g) => g.groupId),
+    'group-name': ({ groups }) => groups.map((g) => g.groupName),
+    'owner-id': ({ eni }) => eni.accountId,
   });
-  const { page, nextToken } = await paginate(interfaces, ctx.params, { min: 5, max: 1000, clampAboveMax: true });
+  const rows = named ? rowsIn(named) : (window: SeqWindow) => ctx.repos.network.listInterfaces(accountId, regionName, undefined, window);
+  const { page, nextToken } = await paginate(async (window: SeqWindow) => withGroups(ctx, await rows(window)), ctx.params, { min: 5, max: 1000, clampAboveMax: true }, keep);
   return xml(
-    list('networkInterfaceSet', 'item', page, (eni) => render(ctx, eni, groupsOf.get(eni.networkInterfaceId)!)),
+    list('networkInterfaceSet', 'item', page, ({ eni, groups }) => render(ctx, eni, groups)),
     leaf('nextToken', nextToken),
   );
 }
 
-/** The security groups of the interface's owner: the endpoint's, or the load balancer's. */
-async function groups(ctx: ActionContext, eni: NetworkInterface): Promise<Array<{ groupId: string; groupName: string }>> {
-  const ids =
-    eni.ownerKind === 'vpc_endpoint'
-      ? ((await ctx.repos.endpoints.findEndpoint(eni.ownerId))?.securityGroupIds ?? [])
-      : ((await ctx.repos.loadBalancers.findLoadBalancer(eni.ownerId))?.securityGroups ?? []);
-  const found: Array<{ groupId: string; groupName: string }> = [];
-  for (const groupId of ids) {
-    const group = await ctx.repos.network.findSecurityGroup(groupId);
-    if (group) found.push({ groupId, groupName: group.groupName });
-  }
-  return found;
+/** An interface with its owner's security groups (filters and the answer need both). */
+interface Described {
+  readonly seq: number;
+  readonly eni: NetworkInterface;
+  readonly groups: ReadonlyArray<{ groupId: string; groupName: string }>;
+}
+
+/**
+ * The interfaces with the security groups of their owners (the endpoint's, or the load balancer's),
+ * read for the whole batch in three queries instead of one or more per interface.
+ */
+async function withGroups(ctx: ActionContext, interfaces: readonly NetworkInterface[]): Promise<Described[]> {
+  const { accountId } = ctx.account;
+  const { regionName } = ctx.region;
+  const owners = (kind: NetworkInterface['ownerKind']) => [...new Set(interfaces.filter((eni) => eni.ownerKind === kind).map((eni) => eni.ownerId))];
+  const groupIdsOf = new Map<string, readonly string[]>();
+  for (const endpoint of await ctx.repos.endpoints.listEndpoints(accountId, regionName, owners('vpc_endpoint'))) groupIdsOf.set(endpoint.vpcEndpointId, endpoint.securityGroupIds);
+  const balancers = owners('network_load_balancer');
+  for (const lb of await ctx.repos.loadBalancers.listLoadBalancers(accountId, regionName, { key: 'arn', values: balancers })) groupIdsOf.set(lb.arn, lb.securityGroups);
+  const names = new Map((await ctx.repos.network.findSecurityGroups([...new Set([...groupIdsOf.values()].flat())])).map((g) => [g.groupId, g.groupName]));
+  return interfaces.map((eni) => ({
+    seq: eni.seq,
+    eni,
+    groups: (groupIdsOf.get(eni.ownerId) ?? []).flatMap((groupId) => (names.has(groupId) ? [{ groupId, groupName: names.get(groupId)! }] : [])),
+  }));
 }
 
 function render(ctx: ActionContext, eni: NetworkInterface, groupSet: ReadonlyArray<{ groupId: string; groupName: string }>): Xml {

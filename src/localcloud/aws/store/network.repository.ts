@@ -1,6 +1,7 @@
 import type { NetworkInterface, SecurityGroup, SecurityGroupRule, Subnet, Tag, Vpc } from '../model.js';
 import { sql } from 'kysely';
-import { json, type LcExecutor } from './schema.js';
+import type { SeqWindow } from '../seq-pages.js';
+import { inWindow, json, type LcExecutor } from './schema.js';
 
 type Insert<T> = Omit<T, 'seq'>;
 
@@ -110,6 +111,13 @@ export class NetworkRepository {
     return row && toSecurityGroup(row);
   }
 
+  /** The security groups with these ids (one read by the primary key), in creation order. */
+  async findSecurityGroups(groupIds: readonly string[]): Promise<SecurityGroup[]> {
+    if (groupIds.length === 0) return [];
+    const rows = await this.db.selectFrom('lc_security_groups').selectAll().where('group_id', 'in', groupIds).orderBy('seq').execute();
+    return rows.map(toSecurityGroup);
+  }
+
   async findSecurityGroupByName(vpcId: string, groupName: string): Promise<SecurityGroup | undefined> {
     const row = await this.db.selectFrom('lc_security_groups').selectAll().where('vpc_id', '=', vpcId).where('group_name', '=', groupName).executeTakeFirst();
     return row && toSecurityGroup(row);
@@ -191,6 +199,18 @@ export class NetworkRepository {
   async listInterfacesOfOwners(ownerIds: readonly string[]): Promise<NetworkInterface[]> {
     if (ownerIds.length === 0) return [];
     return (await this.db.selectFrom('lc_network_interfaces').selectAll().where('owner_id', 'in', ownerIds).orderBy('seq').execute()).map(toInterface);
+  }
+
+  /**
+   * The account's network interfaces in the region, in creation order; with `onlyIds`, just those
+   * among them (one read by the primary key); with a window, only its rows (by the index on owner
+   * and seq).
+   */
+  async listInterfaces(accountId: string, region: string, onlyIds?: readonly string[], window?: SeqWindow): Promise<NetworkInterface[]> {
+    if (onlyIds?.length === 0) return [];
+    let query = inWindow(this.db.selectFrom('lc_network_interfaces').selectAll().where('account_id', '=', accountId).where('region', '=', region), window);
+    if (onlyIds) query = query.where('network_interface_id', 'in', onlyIds);
+    return (await query.execute()).map(toInterface);
   }
 
   async allInterfaces(): Promise<NetworkInterface[]> {

@@ -8,6 +8,7 @@ import * as dataPlaneChanges from './0005-data-plane-changes.js';
 import * as lookupIndexes from './0006-lookup-indexes.js';
 import * as loadBalancerUseIndex from './0007-load-balancer-use-index.js';
 import * as ownerSeqIndexes from './0008-owner-seq-indexes.js';
+import * as interfaceOwnerSeqIndex from './0009-interface-owner-seq-index.js';
 
 /**
  * The AWS emulation's own migrations: tracked in `lc_migration` (lock `lc_migration_lock`), the
@@ -24,6 +25,7 @@ export const AWS_EMULATOR_MIGRATIONS: EmulatorMigrations = {
     '0006-lookup-indexes': lookupIndexes,
     '0007-load-balancer-use-index': loadBalancerUseIndex,
     '0008-owner-seq-indexes': ownerSeqIndexes,
+    '0009-interface-owner-seq-index': interfaceOwnerSeqIndex,
   },
   migrationTableName: 'lc_migration',
   migrationLockTableName: 'lc_migration_lock',
