@@ -87,11 +87,19 @@ interface Described {
   readonly groups: ReadonlyArray<{ groupId: string; groupName: string }>;
 }
 
+/** The most interfaces whose owners' groups are read in one round of queries (a listing with no page size is read whole; PostgreSQL takes at most 65,535 parameters). */
+const GROUPS_BATCH = 5_000;
+
 /**
  * The interfaces with the security groups of their owners (the endpoint's, or the load balancer's),
- * read for the whole batch in three queries instead of one or more per interface.
+ * read in three queries per GROUPS_BATCH interfaces instead of one or more per interface.
  */
 async function withGroups(ctx: ActionContext, interfaces: readonly NetworkInterface[]): Promise<Described[]> {
+  if (interfaces.length > GROUPS_BATCH) {
+    const out: Described[] = [];
+    for (let at = 0; at < interfaces.length; at += GROUPS_BATCH) out.push(...(await withGroups(ctx, interfaces.slice(at, at + GROUPS_BATCH))));
+    return out;
+  }
   const { accountId } = ctx.account;
   const { regionName } = ctx.region;
   const owners = (kind: NetworkInterface['ownerKind']) => [...new Set(interfaces.filter((eni) => eni.ownerKind === kind).map((eni) => eni.ownerId))];
