@@ -21,20 +21,38 @@ export function rowsIn<T extends { readonly seq: number }>(items: readonly T[]):
   };
 }
 
+/**
+ * A Describe's rows: with `ids`, just those (read once by key; each must exist, else `missing(id)`
+ * is thrown), otherwise the caller's rows a window at a time. `list` reads the caller's rows, only
+ * those ids when given, only a window when given.
+ */
+export async function ownRows<T extends { readonly seq: number }>(
+  ids: readonly string[],
+  list: (onlyIds: readonly string[] | undefined, window?: SeqWindow) => Promise<T[]>,
+  idOf: (row: T) => string,
+  missing: (id: string) => Error,
+): Promise<SeqReader<T>> {
+  if (ids.length === 0) return (window) => list(undefined, window);
+  const named = await list(ids);
+  for (const id of ids) if (!named.some((row) => idOf(row) === id)) throw missing(id);
+  return rowsIn(named);
+}
+
 /** The fewest rows a filtered page reads at a time (a small page under a sparse filter would otherwise read a few rows per query). */
 const MIN_WINDOW = 100;
 
 /**
- * The first `size` rows after `after` that `keep` accepts, and whether an accepted row follows
+ * The first `size` rows after `after` that `keep` accepts (from rows in memory, or read), and whether an accepted row follows
  * them (the page then gets a token); read `size + 1` rows (at least MIN_WINDOW) at a time until
  * the page is full or the listing ends. Without a size: every accepted row after `after`.
  */
 export async function readPage<T extends { readonly seq: number }>(
-  read: SeqReader<T>,
+  source: readonly T[] | SeqReader<T>,
   keep: (item: T) => boolean,
   after: number,
   size: number | undefined,
 ): Promise<{ page: T[]; more: boolean }> {
+  const read = typeof source === 'function' ? source : rowsIn(source);
   if (size === undefined) return { page: (await read({ after })).filter(keep), more: false };
   const kept: T[] = [];
   const limit = Math.max(size + 1, MIN_WINDOW);

@@ -154,8 +154,3 @@ export const armErrors = {
 function invalidRequestFormatDetail(message: string, path: string): ArmError {
   return new ArmError(400, 'InvalidRequestFormat', 'Cannot parse the request.', [{ code: 'InvalidJsonReferenceFormat', message: `${message} Path ${path}.` }]);
 }
-
-/** Whether a network resource's name follows ARM's rules: up to 80 word characters, '.', '-' or '_', beginning with a word character and not ending with '.'. */
-export function isResourceName(name: string): boolean {
-  return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/.test(name) && !name.endsWith('.');
-}

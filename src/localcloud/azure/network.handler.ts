@@ -1,10 +1,10 @@
 import { jsonAnswer, type ArmAnswer, type HandlerContext } from './arm-request.js';
-import { ArmError, armErrors, isResourceName } from './arm-error.js';
+import { ArmError, armErrors } from './arm-error.js';
 import { KINDS } from './kinds/registry.js';
 import { newEtag, renderRow, type ResourceKind } from './kinds/kind.js';
 import { asyncOperationUrl, operationResultUrl, retryAfter, startOperation } from './lro.js';
 import { optString, tagsOf } from './request-body.js';
-import { networkResourceId, resourceKey } from './resource-ids.js';
+import { isResourceName, networkResourceId, resourceKey } from './resource-ids.js';
 import type { ResourceRow } from './store/resources.repository.js';
 import type { JsonObject } from './store/schema.js';
 import { LOCATIONS } from './api-versions.js';

@@ -45,3 +45,8 @@ export function parseResourceId(id: string): ParsedResourceId | undefined {
 export function typePath(parsed: ParsedResourceId): string {
   return parsed.segments.map((s) => s.type.toLowerCase()).join('/');
 }
+
+/** Whether a network resource's name follows ARM's rules: up to 80 word characters, '.', '-' or '_', beginning with a word character and not ending with '.'. */
+export function isResourceName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/.test(name) && !name.endsWith('.');
+}

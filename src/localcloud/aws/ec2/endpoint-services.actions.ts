@@ -11,6 +11,7 @@ import { renderServiceConfiguration, renderUnsuccessful, type UnsuccessfulItem }
 import { LIVE_CONNECTION_STATES, serviceZones } from './endpoint-views.js';
 import { applyFilters, filterMatcher } from './filters.js';
 import { paginate } from './paging.js';
+import { ownRows } from '../seq-pages.js';
 import { tagsFromSpecifications } from './tags.js';
 
 /** The caller's service `serviceId` in the request region, or InvalidVpcEndpointServiceId.NotFound. */
@@ -91,15 +92,13 @@ export async function describeVpcEndpointServiceConfigurations(ctx: ActionContex
   );
   const { accountId } = ctx.account;
   const { regionName } = ctx.region;
-  // Named services are read alone (one indexed read); otherwise the page's own rows, not the account's whole region.
-  const named = ids.length > 0 ? await ctx.repos.endpoints.listServices(accountId, regionName, ids) : undefined;
-  for (const id of ids) if (!named!.some((s) => s.serviceId === id)) throw serviceIdNotFound(id);
-  const { page, nextToken } = await paginate(
-    named ?? ((window) => ctx.repos.endpoints.listServices(accountId, regionName, undefined, window)),
-    ctx.params,
-    { min: 1, max: 1000, clampAboveMax: true },
-    keep,
+  const rows = await ownRows(
+    ids,
+    (only, window) => ctx.repos.endpoints.listServices(accountId, regionName, only, window),
+    (s) => s.serviceId,
+    serviceIdNotFound,
   );
+  const { page, nextToken } = await paginate(rows, ctx.params, { min: 1, max: 1000, clampAboveMax: true }, keep);
   const items: Xml[] = [];
   for (const service of page) items.push(await renderConfiguration(ctx, service));
   return xml(

@@ -7,7 +7,7 @@ import { parseFilters } from '../query-params.js';
 import { element, leaf, list, xml, type Xml } from '../xml.js';
 import { filterMatcher } from './filters.js';
 import { paginate } from './paging.js';
-import { rowsIn, type SeqWindow } from '../seq-pages.js';
+import { ownRows, type SeqWindow } from '../seq-pages.js';
 
 /**
  * Who requested an AWS-managed interface (`requesterId`): ELB's alias for load balancer
@@ -49,12 +49,12 @@ export async function describeNetworkInterfaces(ctx: ActionContext): Promise<Xml
   const { accountId } = ctx.account;
   const { regionName } = ctx.region;
   // Named interfaces are read alone; otherwise the page's own rows, not every interface there is.
-  const named = ids.length > 0 ? await ctx.repos.network.listInterfaces(accountId, regionName, ids) : undefined;
-  for (const id of ids) {
-    if (!named!.some((eni) => eni.networkInterfaceId === id)) {
-      throw new AwsQueryError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`);
-    }
-  }
+  const rows = await ownRows(
+    ids,
+    (only, window) => ctx.repos.network.listInterfaces(accountId, regionName, only, window),
+    (eni) => eni.networkInterfaceId,
+    (id) => new AwsQueryError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`),
+  );
   const keep = filterMatcher<Described>(parseFilters(ctx.params), {
     'network-interface-id': ({ eni }) => eni.networkInterfaceId,
     'vpc-id': ({ eni }) => eni.vpcId,
@@ -72,7 +72,6 @@ export async function describeNetworkInterfaces(ctx: ActionContext): Promise<Xml
     'group-name': ({ groups }) => groups.map((g) => g.groupName),
     'owner-id': ({ eni }) => eni.accountId,
   });
-  const rows = named ? rowsIn(named) : (window: SeqWindow) => ctx.repos.network.listInterfaces(accountId, regionName, undefined, window);
   const { page, nextToken } = await paginate(async (window: SeqWindow) => withGroups(ctx, await rows(window)), ctx.params, { min: 5, max: 1000, clampAboveMax: true }, keep);
   return xml(
     list('networkInterfaceSet', 'item', page, ({ eni, groups }) => render(ctx, eni, groups)),

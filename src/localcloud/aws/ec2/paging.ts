@@ -1,7 +1,7 @@
 import { AwsQueryError } from '../aws-query-error.js';
 import type { QueryParams } from '../query-params.js';
 import { isSeqPosition } from '../../common/seq-position.js';
-import { readPage, rowsIn, type SeqReader } from '../seq-pages.js';
+import { readPage, type SeqReader } from '../seq-pages.js';
 import { invalidParameterValue } from './ec2-errors.js';
 
 /**
@@ -37,7 +37,7 @@ export async function paginate<T extends { readonly seq: number }>(
     if (decoded === undefined) throw new AwsQueryError('InvalidPaginationToken', `The specified pagination token is not valid or is expired: ${token}`);
     after = decoded;
   }
-  const { page, more } = await readPage(typeof items === 'function' ? items : rowsIn(items), keep, after, maxResults);
+  const { page, more } = await readPage(items, keep, after, maxResults);
   // A page with more after it is full, so it has a last item.
   return more ? { page, nextToken: encodeToken(page[page.length - 1]!.seq) } : { page };
 }

@@ -13,6 +13,7 @@ import { endpointDnsEntries, endpointGroups, serviceZones, visibleServices } fro
 import { applyFilters, filterMatcher } from './filters.js';
 import { allocateInterfaces } from './network-factory.js';
 import { paginate } from './paging.js';
+import { ownRows } from '../seq-pages.js';
 import { ownGroup } from './security-groups.actions.js';
 import { tagsFromSpecifications } from './tags.js';
 import { ownSubnet, ownVpc } from './vpcs.actions.js';
@@ -136,15 +137,13 @@ export async function describeVpcEndpoints(ctx: ActionContext): Promise<Xml> {
   );
   const { accountId } = ctx.account;
   const { regionName } = ctx.region;
-  // Named endpoints are read alone (one indexed read); otherwise the page's own rows, not the account's whole region.
-  const named = ids.length > 0 ? await ctx.repos.endpoints.listEndpoints(accountId, regionName, ids) : undefined;
-  for (const id of ids) if (!named!.some((e) => e.vpcEndpointId === id)) throw vpcEndpointNotFound(id);
-  const { page, nextToken } = await paginate(
-    named ?? ((window) => ctx.repos.endpoints.listEndpoints(accountId, regionName, undefined, window)),
-    ctx.params,
-    { min: 1, max: 1000, clampAboveMax: true },
-    keep,
+  const rows = await ownRows(
+    ids,
+    (only, window) => ctx.repos.endpoints.listEndpoints(accountId, regionName, only, window),
+    (e) => e.vpcEndpointId,
+    vpcEndpointNotFound,
   );
+  const { page, nextToken } = await paginate(rows, ctx.params, { min: 1, max: 1000, clampAboveMax: true }, keep);
   const items: Xml[] = [];
   for (const endpoint of page) items.push(await renderEndpoint(ctx, endpoint));
   return xml(

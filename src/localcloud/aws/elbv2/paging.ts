@@ -1,6 +1,6 @@
 import type { QueryParams } from '../query-params.js';
 import { isSeqPosition } from '../../common/seq-position.js';
-import { readPage, rowsIn, type SeqReader } from '../seq-pages.js';
+import { readPage, type SeqReader } from '../seq-pages.js';
 import { leaf, type Xml } from '../xml.js';
 import { optionalIntegerMember, validationError } from './elbv2-errors.js';
 
@@ -18,7 +18,7 @@ export async function paginateMarker<T extends { readonly seq: number }>(items: 
     if (!/^seq:\d+$/.test(text) || !isSeqPosition(decoded)) throw validationError('Invalid marker');
     after = decoded;
   }
-  const { page, more } = await readPage(typeof items === 'function' ? items : rowsIn(items), () => true, after, pageSize);
+  const { page, more } = await readPage(items, () => true, after, pageSize);
   // A page with more after it is full, so it has a last item.
   return { page, nextMarker: leaf('NextMarker', more ? Buffer.from(`seq:${page[page.length - 1]!.seq}`).toString('base64url') : undefined) };
 }

@@ -24,15 +24,19 @@ export class QuotasRepository {
 
   /** The applied value of a quota after an approved increase; undefined while the default applies. */
   async appliedValue(accountId: string, region: string, serviceCode: string, quotaCode: string): Promise<number | undefined> {
-    const row = await this.db
+    const row = await this.valueOf(accountId, region, serviceCode, quotaCode).executeTakeFirst();
+    return row ? Number(row.value) : undefined;
+  }
+
+  /** The query of a quota's applied value (no row while the default applies). */
+  private valueOf(accountId: string, region: string, serviceCode: string, quotaCode: string) {
+    return this.db
       .selectFrom('lc_quota_values')
       .select('value')
       .where('account_id', '=', accountId)
       .where('region', '=', region)
       .where('service_code', '=', serviceCode)
-      .where('quota_code', '=', quotaCode)
-      .executeTakeFirst();
-    return row ? Number(row.value) : undefined;
+      .where('quota_code', '=', quotaCode);
   }
 
   async setAppliedValue(accountId: string, region: string, serviceCode: string, quotaCode: string, value: number): Promise<void> {
@@ -95,14 +99,7 @@ export class QuotasRepository {
     const row = await this.db
       .selectNoFrom((eb) => [
         eb.exists(eb.selectFrom('lc_quota_requests').select(sql.lit(1).as('one')).where('status', 'in', DUE_STATUSES).where('approve_at', '<=', now)).as('any_due'),
-        eb
-          .selectFrom('lc_quota_values')
-          .select('value')
-          .where('account_id', '=', accountId)
-          .where('region', '=', region)
-          .where('service_code', '=', serviceCode)
-          .where('quota_code', '=', quotaCode)
-          .as('value'),
+        this.valueOf(accountId, region, serviceCode, quotaCode).as('value'),
       ])
       .executeTakeFirstOrThrow();
     return { anyDue: row.any_due === true, value: row.value === null || row.value === undefined ? undefined : Number(row.value) };

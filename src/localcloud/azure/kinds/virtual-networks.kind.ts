@@ -1,7 +1,7 @@
-import { armErrors, isResourceName } from '../arm-error.js';
+import { armErrors } from '../arm-error.js';
 import { objectList, optObject, optString, propertiesOf, stringList } from '../request-body.js';
 import { parseCidr } from '../../common/ipv4.js';
-import { resourceKey } from '../resource-ids.js';
+import { isResourceName, resourceKey } from '../resource-ids.js';
 import type { ResourceRow } from '../store/resources.repository.js';
 import type { JsonObject } from '../store/schema.js';
 import { newEtag, type ArmContext, type ResourceKind, type WriteTarget } from './kind.js';
