@@ -46,3 +46,23 @@ test('an edit whose entity did not change state yields nothing', () => {
   const again = ep('vpce-a', 'available');
   assert.deepEqual(endpointChanges(baseline.states, [again], { from: first, changed: [again] }).changed, []);
 });
+
+test('the list observed last, observed again, is no change and is not walked again', () => {
+  const first = [ep('vpce-a', 'pendingAcceptance'), ep('vpce-b', 'available')];
+  const baseline = endpointChanges(undefined, first);
+  const a = ep('vpce-a', 'available');
+  let walked = 0;
+  const second = new Proxy([a, first[1]!], {
+    get(target, key, receiver) {
+      if (key === 'map' || key === 'forEach' || key === Symbol.iterator) walked++;
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  const viaEdit = endpointChanges(baseline.states, second, { from: first, changed: [a] });
+  walked = 0;
+  // The next picture changed other collections only: the same list comes with the same edit note.
+  const again = endpointChanges(viaEdit.states, second, { from: first, changed: [a] });
+  assert.deepEqual(again.changed, []);
+  assert.equal(again.states, viaEdit.states, 'the kept states stay as they were');
+  assert.equal(walked, 0, 'the list is not walked');
+});

@@ -89,9 +89,11 @@ export interface EndpointStates {
 
 /**
  * The endpoints whose state or forwarding differs from `previous` (a vanished one as `absent`),
- * and the states to keep for the next call. With an `edit` made from `previous.list` only the
- * edited endpoints are looked at and `previous`'s map is brought up to date in place (it belongs
- * to the caller's last call); otherwise every endpoint is. Pure but for that map.
+ * and the states to keep for the next call. The very list observed last (a picture in which only
+ * other collections changed: lists are never changed once handed out) is no change, whatever edit
+ * is noted beside it. With an `edit` made from `previous.list` only the edited endpoints are
+ * looked at and `previous`'s map is brought up to date in place (it belongs to the caller's last
+ * call); otherwise every endpoint is. Pure but for that map.
  */
 export function endpointChanges(
   previous: EndpointStates | undefined,
@@ -99,6 +101,7 @@ export function endpointChanges(
   edit?: EndpointListEdit,
 ): { states: EndpointStates; changed: CloudEndpointState[] } {
   const changed: CloudEndpointState[] = [];
+  if (previous && endpoints === previous.list) return { states: previous, changed };
   if (previous && edit && edit.from === previous.list) {
     for (const state of edit.changed) {
       if (moved(previous.byId.get(state.endpointId), state)) changed.push(state);

@@ -1,7 +1,7 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Account } from '../model.js';
 import type { StoredFault } from '../../common/faults.js';
-import { json, type LcExecutor, type LocalCloudDatabase } from './schema.js';
+import { json, type LcExecutor } from './schema.js';
 
 /**
  * Accounts, emulator settings, fault switches and ClientToken records. Thin queries; missing
@@ -40,27 +40,25 @@ export class ControlRepository {
 
   /** When the first lazy step of a load balancer, endpoint service or VPC endpoint falls due (undefined: none pending). One indexed query. */
   async firstStepDueAt(): Promise<Date | undefined> {
-    const row = await this.db.selectNoFrom((eb) => firstDueColumn(eb).as('at')).executeTakeFirst();
-    return row?.at ? new Date(row.at) : undefined;
+    const { rows } = await sql<{ at: Date | null }>`select ${FIRST_DUE} as at`.execute(this.db);
+    return rows[0]?.at ? new Date(rows[0].at) : undefined;
   }
 
   /**
    * What every request reads before it runs, in one query: whether a fault is set for `action`
    * (take it with `takeFault`), the settings named by `keys`, and, with `firstDue`, when the first
    * lazy step falls due (as firstStepDueAt; a read-only request asks within its own transaction).
+   * Written as SQL text: built with the query builder on every request, it made a large share of
+   * the emulator's short-lived garbage.
    */
   async requestInputs(action: string, keys: readonly string[], firstDue = false): Promise<{ faultSet: boolean; settings: Map<string, string>; firstDueAt?: Date }> {
-    const row = await this.db
-      .selectNoFrom((eb) => [
-        eb.exists(eb.selectFrom('lc_faults').select(sql.lit(1).as('one')).where('action', '=', action)).as('fault_set'),
-        eb
-          .selectFrom('lc_settings')
-          .select(sql<Record<string, string> | null>`json_object_agg(key, value)`.as('values'))
-          .where('key', 'in', keys)
-          .as('settings'),
-        firstDue ? firstDueColumn(eb).as('first_due') : sql<Date | null>`null`.as('first_due'),
-      ])
-      .executeTakeFirstOrThrow();
+    const settings = keys.length > 0 ? sql`(select json_object_agg(key, value) from lc_settings where key in (${sql.join(keys)}))` : sql`null`;
+    const { rows } = await sql<{
+      fault_set: boolean;
+      settings: Record<string, string> | string | null;
+      first_due: Date | null;
+    }>`select exists (select 1 from lc_faults where action = ${action}) as fault_set, ${settings} as settings, ${firstDue ? FIRST_DUE : sql`null`} as first_due`.execute(this.db);
+    const row = rows[0]!;
     const values = typeof row.settings === 'string' ? (JSON.parse(row.settings) as Record<string, string>) : (row.settings ?? {});
     return { faultSet: row.fault_set === true, settings: new Map(Object.entries(values)), ...(row.first_due ? { firstDueAt: new Date(row.first_due) } : {}) };
   }
@@ -166,11 +164,5 @@ function toAccount(row: { account_id: string; name: string; access_key_id: strin
   return { accountId: row.account_id, name: row.name, accessKeyId: row.access_key_id, secretAccessKey: row.secret_access_key };
 }
 
-/** The earliest `next_state_at` of the three tables with lazy steps (null: none pending). */
-export function firstDueColumn(eb: ExpressionBuilder<LocalCloudDatabase, never>) {
-  return eb.fn<Date | null>('least', [
-    eb.selectFrom('lc_load_balancers').select((m) => m.fn.min('next_state_at').as('at')),
-    eb.selectFrom('lc_endpoint_services').select((m) => m.fn.min('next_state_at').as('at')),
-    eb.selectFrom('lc_vpc_endpoints').select((m) => m.fn.min('next_state_at').as('at')),
-  ]);
-}
+/** The earliest `next_state_at` of the three tables with lazy steps (null: none pending); one expression, built once. */
+export const FIRST_DUE = sql<Date | null>`least((select min(next_state_at) from lc_load_balancers), (select min(next_state_at) from lc_endpoint_services), (select min(next_state_at) from lc_vpc_endpoints))`;

@@ -15,7 +15,7 @@ import type {
   Vpc,
   VpcPeering,
 } from '../model.js';
-import { firstDueColumn } from './control.repository.js';
+import { FIRST_DUE } from './control.repository.js';
 import { toEndpoint, toPermission, toService } from './endpoints.repository.js';
 import { toListener, toLoadBalancer, toTarget, toTargetGroup } from './load-balancers.repository.js';
 import { toInterface, toRule, toSecurityGroup, toVpc } from './network.repository.js';
@@ -109,28 +109,14 @@ export class PictureRowsRepository {
 
   /** The change log's newest number and prune horizon, the changes after `after` (none asked when undefined), the settings named, and the first due step. */
   async inputs(after: number | undefined, settingKeys: readonly string[]): Promise<PictureInputs> {
-    const row = await this.db
-      .selectNoFrom((eb) => [
-        eb
-          .selectFrom('lc_dataplane_changes')
-          .select(sql<string>`coalesce(max(seq), 0)`.as('n'))
-          .as('newest'),
-        eb.selectFrom('lc_settings').select('value').where('key', '=', PRUNED_THROUGH_SETTING).as('pruned'),
-        after === undefined
-          ? sql<null>`null`.as('changes')
-          : eb
-              .selectFrom('lc_dataplane_changes')
-              .select(sql<unknown>`json_agg(json_build_array(tbl, key))`.as('c'))
-              .where('seq', '>', String(after) as never)
-              .as('changes'),
-        eb
-          .selectFrom('lc_settings')
-          .select(sql<unknown>`json_object_agg(key, value)`.as('s'))
-          .where('key', 'in', settingKeys.length > 0 ? settingKeys : [''])
-          .as('settings'),
-        firstDueColumn(eb).as('first_due'),
-      ])
-      .executeTakeFirstOrThrow();
+    // SQL text rather than the query builder: it runs on every change the picture follows.
+    const changes = after === undefined ? sql`null` : sql`(select json_agg(json_build_array(tbl, key)) from lc_dataplane_changes where seq > ${String(after)})`;
+    const settings = sql`(select json_object_agg(key, value) from lc_settings where key in (${sql.join(settingKeys.length > 0 ? settingKeys : [''])}))`;
+    const { rows } = await sql<{ newest: string | number | null; pruned: string | null; changes: unknown; settings: unknown; first_due: Date | null }>`select
+      (select coalesce(max(seq), 0) from lc_dataplane_changes) as newest,
+      (select value from lc_settings where key = ${PRUNED_THROUGH_SETTING}) as pruned,
+      ${changes} as changes, ${settings} as settings, ${FIRST_DUE} as first_due`.execute(this.db);
+    const row = rows[0]!;
     const parse = <T>(value: unknown, empty: T): T => (value === null || value === undefined ? empty : typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
     return {
       newest: Number(row.newest ?? 0),
