@@ -28,6 +28,10 @@
 //   time, PRIVLINK_RECONCILER_LEASE_MS, default 30 s), whether any endpoint service or load balancer
 //   was made twice or leaked (the local cloud's tables, by privlink's service tag), and, once all is
 //   AVAILABLE, how the survivor's periodic resync spreads its passes over one period.
+// BENCH_SCALE_ALLOCATIONS=<dir>: every replica samples what its main thread allocates, kept or
+//   collected (support/allocation-sampler.ts); once all is AVAILABLE each writes its profile to <dir>
+//   and the report adds its total and the privlink functions that allocated most. Sampling slows the
+//   replicas: such a run says where the garbage comes from, its times are not comparable.
 // Goals: 10,000 services + 30,000 interface endpoints AVAILABLE in < 120 s on two replicas (the
 // figure beside it is projected from the measured time per object); RSS < 300 MB per replica;
 // Admin API p99 < 100 ms while converging.
@@ -41,12 +45,14 @@ import { checkCloudResources, watchHandover, watchResyncSpread, type CloudResour
 import { difference, scrapeCounters } from './support/metrics-scrape.js';
 import { startBenchReplicas, type BenchReplicas } from './support/privlink-replicas.js';
 import { addLocalCloudAccount, clusterPath, createCluster, createProject } from './support/project-flow.js';
+import { takeAllocationProfile, type AllocationSummary } from './support/allocation-profile.js';
 import { summarize, table, verdict } from './support/stats.js';
 
 const SIZES = positiveIntegers(process.env.BENCH_SCALE_N ?? '100', 'BENCH_SCALE_N');
 const CLIENTS = positiveIntegers(process.env.BENCH_SCALE_CLIENTS ?? '16', 'BENCH_SCALE_CLIENTS')[0]!;
 const REPLICAS = process.env.DATABASE_URL ? 2 : 1;
 const FAILOVER = process.env.BENCH_SCALE_FAILOVER === '1';
+const ALLOCATIONS = process.env.BENCH_SCALE_ALLOCATIONS;
 if (FAILOVER && REPLICAS < 2) throw new Error('BENCH_SCALE_FAILOVER=1 needs two replicas: set DATABASE_URL (PostgreSQL)');
 const LEASE_MS = Number(process.env.PRIVLINK_RECONCILER_LEASE_MS ?? 30_000);
 const RESYNC_MS = Number(process.env.PRIVLINK_RECONCILER_RESYNC_MS ?? 60_000);
@@ -93,6 +99,8 @@ interface Result {
   /** Per replica, its own figures when it reported its largest resident size (sampled every 2 s from /metrics). */
   readonly memoryAtPeak: MemorySample[];
   readonly storeBytes: number;
+  /** Per replica, what its main thread allocated until all was AVAILABLE (BENCH_SCALE_ALLOCATIONS). */
+  readonly allocations?: AllocationSummary[];
   /** The failover run's own figures (BENCH_SCALE_FAILOVER=1). */
   readonly failover?: { killedAfterS: number; handover: Handover; resources: CloudResourceCheck; resync: ResyncSpread };
 }
@@ -122,7 +130,11 @@ console.log(`load average ${loadavg()[0]!.toFixed(2)} at the end`);
 
 async function runAt(n: number): Promise<Result> {
   const accounts = Math.ceil(n / NLB_QUOTA) + 1;
-  const deployment = await startBenchReplicas({ count: REPLICAS, env: { PRIVLINK_LOCALCLOUD_LOOPBACK_BASE: String(loopbackBase(accounts)) } });
+  const deployment = await startBenchReplicas({
+    count: REPLICAS,
+    env: { PRIVLINK_LOCALCLOUD_LOOPBACK_BASE: String(loopbackBase(accounts)), ...(ALLOCATIONS ? { BENCH_ALLOCATIONS_DIR: ALLOCATIONS } : {}) },
+    ...(ALLOCATIONS ? { nodeArgs: ['--import', new URL('./support/allocation-sampler.js', import.meta.url).pathname] } : {}),
+  });
   const { bootstrap, replicas } = deployment;
   const keys = { publicKey: bootstrap.publicKey, privateKey: bootstrap.privateKey };
   const admin = new AtlasClient({ baseUrl: replicas[0]!.apiUrl, ...keys });
@@ -199,6 +211,7 @@ async function runAt(n: number): Promise<Result> {
     const t3 = performance.now();
 
     const probed = await probe.stop();
+    const allocations = ALLOCATIONS ? await Promise.all(replicas.map((r) => takeAllocationProfile(ALLOCATIONS, r.pid))) : undefined;
     const serverDoneAt = await lastReadyByEvents(pool, projects);
     const after = await countersOf(deployment, retired);
     let failover: Result['failover'];
@@ -228,6 +241,7 @@ async function runAt(n: number): Promise<Result> {
       memoryAtPeak: [...memoryAtPeak],
       storeBytes: await deployment.storeSize(),
       ...(failover ? { failover } : {}),
+      ...(allocations ? { allocations } : {}),
     };
     console.log(
       `N = ${n}: all AVAILABLE in ${result.seconds.total.toFixed(1)} s (create ${result.seconds.create.toFixed(1)} s, ` +
@@ -465,6 +479,15 @@ function report(all: readonly Result[]): void {
   console.log(
     `goal: Admin API p99 < ${GOAL.p99Ms} ms while converging — worst p99 ${p99.toFixed(1)} ms${failures ? ` (${failures} non-200 answers)` : ''}: ${verdict(p99 < GOAL.p99Ms && failures === 0)}`,
   );
+  for (const r of all) {
+    for (const [i, summary] of (r.allocations ?? []).entries()) {
+      console.log(
+        `\nN = ${r.n}, replica ${i + 1}${i === 0 ? ' (with the local cloud)' : ''}: its main thread allocated ${summary.totalMb.toFixed(0)} MB from its start until all was AVAILABLE ` +
+          `(${((summary.totalMb * 2 ** 20) / objects(r) / 1024).toFixed(0)} KiB per object); by the innermost privlink function on the allocating stack:`,
+      );
+      for (const { frame, share } of summary.byPrivlinkFrame) console.log(`  ${(share * 100).toFixed(1).padStart(5)} %  ${frame}`);
+    }
+  }
   for (const r of all) {
     if (!r.failover) continue;
     const { killedAfterS, handover: h, resources: c, resync } = r.failover;

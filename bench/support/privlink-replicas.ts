@@ -53,6 +53,8 @@ export interface ReplicaOptions {
   readonly count: number;
   /** Extra environment for every replica (`PRIVLINK_*`). */
   readonly env?: Record<string, string>;
+  /** Node options for every replica, after BENCH_REPLICA_NODE_ARGS's. */
+  readonly nodeArgs?: readonly string[];
 }
 
 /**
@@ -92,12 +94,12 @@ export async function startBenchReplicas(options: ReplicaOptions): Promise<Bench
     // through the counter (PRIVLINK_AWS_ENDPOINT wins over its own local cloud's address).
     const localCloudPort = await freePort();
     counter = await startAwsCallCounter(`http://127.0.0.1:${localCloudPort}`);
-    const first = await startReplica(dataDir, { ...env, PRIVLINK_AWS_ENDPOINT: counter.url }, ['--localcloud-port', String(localCloudPort)]);
+    const first = await startReplica(dataDir, { ...env, PRIVLINK_AWS_ENDPOINT: counter.url }, ['--localcloud-port', String(localCloudPort)], options.nodeArgs);
     children.push(first.child);
     if (!first.localCloudUrl) throw new Error('the first replica started without the local cloud');
     const replicas: BenchReplica[] = [first.replica];
     for (let i = 1; i < options.count; i++) {
-      const other = await startReplica(dataDir, { ...env, PRIVLINK_AWS_ENDPOINT: counter.url }, ['--localcloud-port', '0', '--no-localcloud']);
+      const other = await startReplica(dataDir, { ...env, PRIVLINK_AWS_ENDPOINT: counter.url }, ['--localcloud-port', '0', '--no-localcloud'], options.nodeArgs);
       children.push(other.child);
       replicas.push(other.replica);
     }
@@ -126,9 +128,10 @@ async function startReplica(
   dataDir: string,
   env: Record<string, string>,
   args: readonly string[],
+  extraNodeArgs: readonly string[] = [],
 ): Promise<{ child: ChildProcess; replica: BenchReplica; localCloudUrl: string | undefined }> {
   // BENCH_REPLICA_NODE_ARGS: Node options for every replica, e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`.
-  const nodeArgs = process.env.BENCH_REPLICA_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const nodeArgs = [...(process.env.BENCH_REPLICA_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []), ...extraNodeArgs];
   const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--port', '0', '--dns-port', '0', '--data-dir', dataDir, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
