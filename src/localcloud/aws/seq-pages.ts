@@ -34,7 +34,8 @@ export async function ownRows<T extends { readonly seq: number }>(
 ): Promise<SeqReader<T>> {
   if (ids.length === 0) return (window) => list(undefined, window);
   const named = await list(ids);
-  for (const id of ids) if (!named.some((row) => idOf(row) === id)) throw missing(id);
+  const found = new Set(named.map(idOf));
+  for (const id of ids) if (!found.has(id)) throw missing(id);
   return rowsIn(named);
 }
 

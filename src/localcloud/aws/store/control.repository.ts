@@ -52,12 +52,13 @@ export class ControlRepository {
    * the emulator's short-lived garbage.
    */
   async requestInputs(action: string, keys: readonly string[], firstDue = false): Promise<{ faultSet: boolean; settings: Map<string, string>; firstDueAt?: Date }> {
-    const settings = keys.length > 0 ? sql`(select json_object_agg(key, value) from lc_settings where key in (${sql.join(keys)}))` : sql`null`;
     const { rows } = await sql<{
       fault_set: boolean;
       settings: Record<string, string> | string | null;
       first_due: Date | null;
-    }>`select exists (select 1 from lc_faults where action = ${action}) as fault_set, ${settings} as settings, ${firstDue ? FIRST_DUE : sql`null`} as first_due`.execute(this.db);
+    }>`select exists (select 1 from lc_faults where action = ${action}) as fault_set, ${settingsObject(keys)} as settings, ${firstDue ? FIRST_DUE : sql`null`} as first_due`.execute(
+      this.db,
+    );
     const row = rows[0]!;
     const values = typeof row.settings === 'string' ? (JSON.parse(row.settings) as Record<string, string>) : (row.settings ?? {});
     return { faultSet: row.fault_set === true, settings: new Map(Object.entries(values)), ...(row.first_due ? { firstDueAt: new Date(row.first_due) } : {}) };
@@ -166,3 +167,8 @@ function toAccount(row: { account_id: string; name: string; access_key_id: strin
 
 /** The earliest `next_state_at` of the three tables with lazy steps (null: none pending); one expression, built once. */
 export const FIRST_DUE = sql<Date | null>`least((select min(next_state_at) from lc_load_balancers), (select min(next_state_at) from lc_endpoint_services), (select min(next_state_at) from lc_vpc_endpoints))`;
+
+/** The settings named by `keys` as one JSON object (null when none is set or none is named). */
+export function settingsObject(keys: readonly string[]) {
+  return keys.length > 0 ? sql<unknown>`(select json_object_agg(key, value) from lc_settings where key in (${sql.join(keys)}))` : sql<null>`null`;
+}

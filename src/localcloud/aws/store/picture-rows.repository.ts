@@ -15,7 +15,7 @@ import type {
   Vpc,
   VpcPeering,
 } from '../model.js';
-import { FIRST_DUE } from './control.repository.js';
+import { FIRST_DUE, settingsObject } from './control.repository.js';
 import { toEndpoint, toPermission, toService } from './endpoints.repository.js';
 import { toListener, toLoadBalancer, toTarget, toTargetGroup } from './load-balancers.repository.js';
 import { toInterface, toRule, toSecurityGroup, toVpc } from './network.repository.js';
@@ -111,11 +111,10 @@ export class PictureRowsRepository {
   async inputs(after: number | undefined, settingKeys: readonly string[]): Promise<PictureInputs> {
     // SQL text rather than the query builder: it runs on every change the picture follows.
     const changes = after === undefined ? sql`null` : sql`(select json_agg(json_build_array(tbl, key)) from lc_dataplane_changes where seq > ${String(after)})`;
-    const settings = sql`(select json_object_agg(key, value) from lc_settings where key in (${sql.join(settingKeys.length > 0 ? settingKeys : [''])}))`;
     const { rows } = await sql<{ newest: string | number | null; pruned: string | null; changes: unknown; settings: unknown; first_due: Date | null }>`select
       (select coalesce(max(seq), 0) from lc_dataplane_changes) as newest,
       (select value from lc_settings where key = ${PRUNED_THROUGH_SETTING}) as pruned,
-      ${changes} as changes, ${settings} as settings, ${FIRST_DUE} as first_due`.execute(this.db);
+      ${changes} as changes, ${settingsObject(settingKeys)} as settings, ${FIRST_DUE} as first_due`.execute(this.db);
     const row = rows[0]!;
     const parse = <T>(value: unknown, empty: T): T => (value === null || value === undefined ? empty : typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
     return {
