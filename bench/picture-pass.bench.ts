@@ -6,15 +6,24 @@
 // assembly (snapshot.ts) and the differ (snapshot-diff.ts), as the main thread runs them.
 // Reference in the same run: building the picture from every row, which is what each pass cost
 // before the picture followed changes. Target: a pass costs the same at N=10,000 as at N=100
-// (no walk over every row; at most 3× for the larger maps' cache misses).
+// (no walk over every row; at most 3× for the larger maps' cache misses). Then the data-plane
+// worker's side, with real listeners (nine per project, up to BENCH_PICTURE_GATEWAY_MAX projects):
+// the diff applied to its picture and the gateway's pass that follows, against the same target
+// (the gateway opens and closes only the listeners of the endpoints a change touches).
 // Run: npm run bench (or: npx tsc -p . && node scripts/run-bench.mjs picture). BENCH_PICTURE_N=100,1000 sets the sizes.
 import { SnapshotAssembly } from '../src/localcloud/aws/snapshot.js';
 import { PICTURE_TABLES, type PictureRows, type PictureTableName, type ReadRow } from '../src/localcloud/aws/store/picture-rows.repository.js';
 import { loopbackRanges } from '../src/localcloud/common/loopback.js';
+import { PostedSnapshots } from '../src/localcloud/dataplane-host/posted-snapshots.js';
 import { SnapshotDiffer } from '../src/localcloud/dataplane-host/snapshot-diff.js';
+import { PrivateLinkGateway } from '../src/localcloud/gateway/private-link-gateway.js';
+import { createLogger } from '../src/logging/logger.js';
 import { percentile, table, verdict } from './support/stats.js';
 
 const SIZES = (process.env.BENCH_PICTURE_N ?? '100,1000,10000').split(',').map(Number);
+// The worker's side opens every endpoint's real listeners (nine per project): sizes above this are
+// left out of it, as the file-descriptor limit allows (20,000 here).
+const GATEWAY_MAX = Number(process.env.BENCH_PICTURE_GATEWAY_MAX ?? 1000);
 const PASSES = 300;
 const FLAT_RATIO = 3;
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
@@ -155,14 +164,16 @@ function rowsFor(n: number): { rows: PictureRows; endpointIds: string[]; count: 
         ipAddressType: 'ipv4',
         tags: [],
       });
-      eni(`eni-e${p}-${e}`, customer, id, e, `192.168.${e}.${10 + (p % 200)}`);
+      // A distinct address for every endpoint interface: the VPCs share 150 slots.
+      eni(`eni-e${p}-${e}`, customer, id, e, `192.168.${e}.${10 + Math.floor(p / 150)}`);
     }
   }
   return { rows: Object.fromEntries(tables) as unknown as PictureRows, endpointIds, count };
 }
 
 const down: ReadonlySet<string> = new Set();
-const results: Array<{ n: number; rows: number; wholeMs: number; passP50: number; passP95: number; entities: number }> = [];
+const results: Array<{ n: number; rows: number; wholeMs: number; passP50: number; passP95: number; entities: number; worker?: { p50: number; p95: number; listeners: number } }> =
+  [];
 for (const n of SIZES) {
   const { rows, endpointIds, count } = rowsFor(n);
   const wholes: number[] = [];
@@ -177,7 +188,13 @@ for (const n of SIZES) {
   }
   const endpoints = rows.endpoints as unknown as Map<string, ReadRow<{ state: string }>>;
   const passes: number[] = [];
+  const workerPasses: number[] = [];
   let entities = 0;
+  // The data-plane worker's side: the diff applied to its picture and the gateway's pass that follows it, real listeners.
+  const posted = n <= GATEWAY_MAX ? new PostedSnapshots(assembly.update(rows, new Map(), { down, nextTransitionAt: null }, new Date())) : undefined;
+  const gateway = posted && new PrivateLinkGateway(posted, createLogger('error'), 3_600_000);
+  await gateway?.reconcile();
+  const listeners = gateway ? gateway.listenerCount : 0;
   for (let pass = 0; pass < PASSES; pass++) {
     // One endpoint's state changes in place (an accept, a reject), as the emulator commits it.
     const id = endpointIds[(pass * 7919) % endpointIds.length]!;
@@ -188,15 +205,40 @@ for (const n of SIZES) {
     const diff = differ.diff(snapshot);
     passes.push(Number(process.hrtime.bigint() - started) / 1e3);
     if (diff?.changes.endpoints?.set.length !== 1) throw new Error(`a pass should send the one changed endpoint, sent ${diff?.changes.endpoints?.set.length ?? 0}`);
+    if (posted && gateway) {
+      const applied = process.hrtime.bigint();
+      posted.apply(diff);
+      await gateway.reconcile();
+      workerPasses.push(Number(process.hrtime.bigint() - applied) / 1e3);
+    }
     entities = snapshot.endpoints.length + snapshot.loadBalancers.length + snapshot.services.length + snapshot.networks.length + snapshot.securityGroups.length;
   }
-  results.push({ n, rows: count, wholeMs: percentile(wholes, 0.5), passP50: percentile(passes, 0.5), passP95: percentile(passes, 0.95), entities });
+  await gateway?.stop();
+  results.push({
+    n,
+    rows: count,
+    wholeMs: percentile(wholes, 0.5),
+    passP50: percentile(passes, 0.5),
+    passP95: percentile(passes, 0.95),
+    entities,
+    ...(gateway ? { worker: { p50: percentile(workerPasses, 0.5), p95: percentile(workerPasses, 0.95), listeners } } : {}),
+  });
 }
 
 console.log(
   table(
-    ['projects', 'rows', 'entities', 'build from every row, ms (reference)', 'pass after one change, p50 µs', 'p95 µs'],
-    results.map((r) => [String(r.n), String(r.rows), String(r.entities), r.wholeMs.toFixed(1), r.passP50.toFixed(0), r.passP95.toFixed(0)]),
+    ['projects', 'rows', 'entities', 'build from every row, ms (reference)', 'pass after one change, p50 µs', 'p95 µs', 'gateway listeners', "worker's pass, p50 µs", 'p95 µs'],
+    results.map((r) => [
+      String(r.n),
+      String(r.rows),
+      String(r.entities),
+      r.wholeMs.toFixed(1),
+      r.passP50.toFixed(0),
+      r.passP95.toFixed(0),
+      r.worker ? String(r.worker.listeners) : '-',
+      r.worker ? r.worker.p50.toFixed(0) : '-',
+      r.worker ? r.worker.p95.toFixed(0) : '-',
+    ]),
   ),
 );
 const first = results[0]!;
@@ -206,3 +248,10 @@ console.log(
   `pass p50 at N=${last.n} against N=${first.n}: ${ratio.toFixed(2)}× (target ≤ ${FLAT_RATIO}×, flat in N): ${verdict(ratio <= FLAT_RATIO)}; ` +
     `a pass at N=${last.n} is ${((last.wholeMs * 1000) / last.passP50).toFixed(0)}× cheaper than building from every row`,
 );
+const gatewayed = results.filter((r) => r.worker);
+if (gatewayed.length > 1) {
+  const small = gatewayed[0]!;
+  const large = gatewayed[gatewayed.length - 1]!;
+  const workerRatio = large.worker!.p50 / small.worker!.p50;
+  console.log(`worker's pass p50 at N=${large.n} against N=${small.n}: ${workerRatio.toFixed(2)}× (target ≤ ${FLAT_RATIO}×, flat in N): ${verdict(workerRatio <= FLAT_RATIO)}`);
+}

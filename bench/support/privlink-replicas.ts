@@ -92,14 +92,26 @@ export async function startBenchReplicas(options: ReplicaOptions): Promise<Bench
     }
     // The local cloud's port is chosen here so that the first replica, too, can be told to reach it
     // through the counter (PRIVLINK_AWS_ENDPOINT wins over its own local cloud's address).
-    const localCloudPort = await freePort();
-    counter = await startAwsCallCounter(`http://127.0.0.1:${localCloudPort}`);
-    const first = await startReplica(dataDir, { ...env, PRIVLINK_AWS_ENDPOINT: counter.url }, ['--localcloud-port', String(localCloudPort)], options.nodeArgs);
+    // Another process may take that port between the check and the replica's bind: then another port.
+    let first: Awaited<ReturnType<typeof startReplica>> | undefined;
+    for (let attempt = 1; !first; attempt++) {
+      const localCloudPort = await freePort();
+      counter = await startAwsCallCounter(`http://127.0.0.1:${localCloudPort}`);
+      try {
+        first = await startReplica(dataDir, { ...env, PRIVLINK_AWS_ENDPOINT: counter.url }, ['--localcloud-port', String(localCloudPort)], options.nodeArgs);
+      } catch (error) {
+        await counter.close();
+        counter = undefined;
+        if (attempt < 3 && /EADDRINUSE/.test((error as Error).message)) continue;
+        throw error;
+      }
+    }
     children.push(first.child);
+    const awsEndpoint = counter!.url;
     if (!first.localCloudUrl) throw new Error('the first replica started without the local cloud');
     const replicas: BenchReplica[] = [first.replica];
     for (let i = 1; i < options.count; i++) {
-      const other = await startReplica(dataDir, { ...env, PRIVLINK_AWS_ENDPOINT: counter.url }, ['--localcloud-port', '0', '--no-localcloud'], options.nodeArgs);
+      const other = await startReplica(dataDir, { ...env, PRIVLINK_AWS_ENDPOINT: awsEndpoint }, ['--localcloud-port', '0', '--no-localcloud'], options.nodeArgs);
       children.push(other.child);
       replicas.push(other.replica);
     }

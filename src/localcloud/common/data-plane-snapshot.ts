@@ -67,15 +67,50 @@ export interface SnapshotSource {
  * else empty. Ids compare case-insensitively (ARM ids are; AWS and GCP ids are lower-case).
  */
 export function forwardingAddresses(snapshot: DataPlaneSnapshot | undefined, endpointId: string): string[] {
-  const wanted = endpointId.toLowerCase();
-  const endpoint = snapshot?.endpoints.find((e) => e.endpointId.toLowerCase() === wanted && e.forwarding);
+  const endpoint = forwarding(snapshot, endpointId);
   return endpoint ? endpoint.networkInterfaces.map((eni) => eni.loopbackAddress) : [];
 }
 
 /** Whether the snapshot has this endpoint and it forwards (ids compare case-insensitively). */
 export function forwardingEndpoint(snapshot: DataPlaneSnapshot | undefined, endpointId: string): boolean {
-  const wanted = endpointId.toLowerCase();
-  return snapshot?.endpoints.some((e) => e.endpointId.toLowerCase() === wanted && e.forwarding) ?? false;
+  return forwarding(snapshot, endpointId) !== undefined;
+}
+
+const byLowerCaseId = (endpoint: SnapshotEndpoint) => endpoint.endpointId.toLowerCase();
+
+/** The first endpoint with this id (any case) that forwards. */
+function forwarding(snapshot: DataPlaneSnapshot | undefined, endpointId: string): SnapshotEndpoint | undefined {
+  return (
+    snapshot &&
+    indexedBy(snapshot.endpoints, byLowerCaseId)
+      .get(endpointId.toLowerCase())
+      ?.find((e) => e.forwarding)
+  );
+}
+
+const indexes = new WeakMap<readonly unknown[], Map<unknown, ReadonlyMap<string, readonly unknown[]>>>();
+
+/**
+ * The entities of `list` by `keyOf`, those with one key in the list's order. Made on the first
+ * call for a list and key and kept beside it (a snapshot's lists never change), so a lookup per
+ * connection or per DNS question does not walk a large picture; give `keyOf` as one function
+ * made once, as its identity is what the index is kept under.
+ */
+export function indexedBy<T>(list: readonly T[], keyOf: (item: T) => string): ReadonlyMap<string, readonly T[]> {
+  let byKey = indexes.get(list);
+  if (!byKey) indexes.set(list, (byKey = new Map()));
+  let index = byKey.get(keyOf) as Map<string, T[]> | undefined;
+  if (!index) {
+    index = new Map();
+    for (const item of list) {
+      const key = keyOf(item);
+      const same = index.get(key);
+      if (same) same.push(item);
+      else index.set(key, [item]);
+    }
+    byKey.set(keyOf, index);
+  }
+  return index;
 }
 
 /** A customer's or provider's private network. */
@@ -223,16 +258,19 @@ export interface SnapshotEndpoint {
 
 /**
  * How a source made one collection's list from its previous list, when it can say so: the
- * previous list with the entities `changed` in place of those with the same keys, then `added`
- * after the rest, nothing removed or moved. A differ that compared `from` last (and so still holds
- * it) then needs to look at those entities only. Kept beside the list, not in it, so a snapshot
- * stays plain data. `from` is held weakly: each list's edit names the list before it, whose edit
- * names the one before that, and held strongly that chain would keep every list ever made.
+ * previous list without the entities `removed`, with the entities `changed` in place of those with
+ * the same keys, then `added` after the rest, nothing moved. A reader that saw `from` last (and so
+ * still holds it: the differ, the gateway) then needs to look at those entities only. Kept beside
+ * the list, not in it, so a snapshot stays plain data. `from` is held weakly: each list's edit
+ * names the list before it, whose edit names the one before that, and held strongly that chain
+ * would keep every list ever made.
  */
 export interface ListEdit {
   readonly from: WeakRef<readonly unknown[]>;
   readonly changed: readonly unknown[];
   readonly added: readonly unknown[];
+  /** Entities of `from` that are not in the list (none when absent). */
+  readonly removed?: readonly unknown[];
 }
 
 const listEdits = new WeakMap<readonly unknown[], ListEdit>();
@@ -245,4 +283,22 @@ export function noteListEdit(list: readonly unknown[], edit: ListEdit): void {
 /** How `list` was made from an earlier list, if its source noted it. */
 export function listEditOf(list: readonly unknown[]): ListEdit | undefined {
   return listEdits.get(list);
+}
+
+/**
+ * The edits that made `list` from `seen`, oldest first, following each list's edit to the one
+ * before it (at most `maxSteps`): `[]` when it is the very list, undefined when the chain does not
+ * lead there (a list rebuilt whole, or an earlier list already collected).
+ */
+export function listEditsSince(list: readonly unknown[], seen: readonly unknown[] | undefined, maxSteps = 16): ListEdit[] | undefined {
+  if (seen === undefined) return undefined;
+  const edits: ListEdit[] = [];
+  let at: readonly unknown[] | undefined = list;
+  while (at !== seen) {
+    const edit: ListEdit | undefined = at && listEdits.get(at);
+    if (!edit || edits.length === maxSteps) return undefined;
+    edits.push(edit);
+    at = edit.from.deref();
+  }
+  return edits.reverse();
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { DataPlaneSnapshot, SnapshotEndpoint, SnapshotNetwork, SnapshotService } from '../common/data-plane-snapshot.js';
+import { listEditOf, type DataPlaneSnapshot, type SnapshotEndpoint, type SnapshotNetwork, type SnapshotService } from '../common/data-plane-snapshot.js';
 import { SnapshotAssembler, SnapshotDiffer } from './snapshot-diff.js';
 
 /** A small deterministic generator (tests must replay). */
@@ -171,4 +171,44 @@ test('a collection whose list is the very list of the last snapshot is not looke
   assert.equal(serialised, 0);
   const copy = [...services];
   assert.equal(differ.diff(snapshotOf({ services: copy, networks }, 2)), undefined, 'a new list with the same entities is no change');
+});
+
+test('the assembler says how each list was made from the one before, removals included: a reader of those edits alone keeps up', () => {
+  const next = random(11);
+  // Ids once each (a repeated id is read whole by every reader of edits).
+  const unique = (snapshot: DataPlaneSnapshot): DataPlaneSnapshot => ({
+    ...snapshot,
+    endpoints: [...new Map(snapshot.endpoints.map((e) => [e.endpointId, e])).values()],
+  });
+  const differ = new SnapshotDiffer();
+  const first = unique(randomSnapshot(next, 0));
+  differ.diff(first);
+  const assembler = new SnapshotAssembler(first);
+  // A second differ fed the assembler's pictures: it follows their edits, and its own assembler must rebuild them.
+  const follower = new SnapshotDiffer();
+  follower.diff(first);
+  const copy = new SnapshotAssembler(first);
+  let edited = 0;
+  let removals = 0;
+  for (let i = 1; i <= 300; i++) {
+    const diff = differ.diff(unique(randomSnapshot(next, i)));
+    if (!diff) continue;
+    const before = assembler.latest;
+    const picture = assembler.apply(diff);
+    const change = diff.changes.endpoints;
+    if (change && !change.order && picture.endpoints !== before.endpoints) {
+      const edit = listEditOf(picture.endpoints);
+      assert.ok(edit, `picture ${i}: the endpoints' edit is noted`);
+      assert.equal(edit.from.deref(), before.endpoints);
+      assert.deepEqual(
+        (edit.removed ?? []).map((e) => (e as { endpointId: string }).endpointId),
+        change.remove,
+      );
+      edited++;
+      removals += change.remove.length;
+    }
+    const followed = follower.diff(picture);
+    if (followed) assert.deepEqual(normalised(copy.apply(followed)), normalised(picture), `picture ${i}`);
+  }
+  assert.ok(edited > 10 && removals > 20, `${edited} edits, ${removals} removals`);
 });

@@ -1,4 +1,4 @@
-import { listEditOf, type DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
+import { listEditOf, noteListEdit, type DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 
 /**
  * What changed between two data-plane snapshots, so the main thread posts the data-plane worker
@@ -103,6 +103,13 @@ export class SnapshotDiffer {
         // The source says how this list was made from the one compared last: look at those entities only.
         const keyOf = KEYS[collection] as (entity: unknown) => string;
         const set: Array<readonly [string, unknown]> = [];
+        const remove: string[] = [];
+        for (const item of edit.removed ?? []) {
+          const key = keyOf(item);
+          if (!texts.delete(key)) continue;
+          objects.delete(key);
+          remove.push(key);
+        }
         for (const item of [...edit.changed, ...edit.added]) {
           const key = keyOf(item);
           objects.set(key, item);
@@ -111,8 +118,8 @@ export class SnapshotDiffer {
           set.push([key, item]);
           texts.set(key, text);
         }
-        if (set.length > 0) {
-          changes[collection] = { set, remove: [] };
+        if (set.length > 0 || remove.length > 0) {
+          changes[collection] = { set, remove };
           changed = true;
         }
         continue;
@@ -183,15 +190,30 @@ export class SnapshotAssembler {
       const change = diff.changes[collection];
       if (!change) continue;
       let entities = this.entities.get(collection)!;
-      for (const key of change.remove) entities.delete(key);
-      for (const [key, item] of change.set) entities.set(key, item);
+      const removed: unknown[] = [];
+      const changed: unknown[] = [];
+      const added: unknown[] = [];
+      for (const key of change.remove) {
+        const entity = entities.get(key);
+        if (entity === undefined) continue;
+        entities.delete(key);
+        removed.push(entity);
+      }
+      for (const [key, item] of change.set) {
+        (entities.has(key) ? changed : added).push(item);
+        entities.set(key, item);
+      }
       if (change.order) {
         const reordered = new Map<string, unknown>();
         for (const key of change.order) reordered.set(key, entities.get(key));
         entities = reordered;
         this.entities.set(collection, entities);
       }
-      next[collection] = [...entities.values()];
+      const list = [...entities.values()];
+      // Said beside the list, so the gateway looks at what changed only (a reordered list is read whole).
+      const before = this.current[collection];
+      if (!change.order && before) noteListEdit(list, { from: new WeakRef(before), changed, added, removed });
+      next[collection] = list;
     }
     this.current = next as unknown as DataPlaneSnapshot;
     return this.current;

@@ -165,6 +165,11 @@ export class TcpListenerSet {
     return this.entries.get(typeof address === 'string' ? address : TcpListenerSet.keyOf(address))?.listener;
   }
 
+  /** How many listeners are open. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   list(): BoundListener[] {
     return [...this.entries.values()].map((e) => e.listener);
   }

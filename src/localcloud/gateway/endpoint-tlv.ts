@@ -1,4 +1,4 @@
-import type { DataPlaneSnapshot, SnapshotProxyTlv } from '../common/data-plane-snapshot.js';
+import { indexedBy, type DataPlaneSnapshot, type SnapshotEndpoint, type SnapshotProxyTlv } from '../common/data-plane-snapshot.js';
 import {
   awsVpceIdOf,
   awsVpceIdTlv,
@@ -49,10 +49,21 @@ export function endpointTlvOf(header: ProxyHeader): SnapshotProxyTlv | undefined
  */
 export function endpointIdOfTlv(snapshot: DataPlaneSnapshot | undefined, tlv: SnapshotProxyTlv): string | undefined {
   if (tlv.kind === 'aws-vpce-id') return tlv.vpceId;
-  const same = (other: SnapshotProxyTlv) =>
-    (tlv.kind === 'azure-link-id' && other.kind === 'azure-link-id' && other.linkId === tlv.linkId) ||
-    (tlv.kind === 'gcp-psc-connection-id' && other.kind === 'gcp-psc-connection-id' && other.pscConnectionId === tlv.pscConnectionId);
-  const matches = snapshot?.endpoints.filter((e) => same(e.proxyTlv)) ?? [];
+  const matches = (snapshot && indexedBy(snapshot.endpoints, byTlv).get(tlvKey(tlv))) ?? [];
   // A LinkID only identifies an endpoint whose connection carries traffic; prefer that one.
   return (matches.find((e) => e.forwarding) ?? matches[0])?.endpointId;
 }
+
+/** A TLV as one string: its kind and value. */
+function tlvKey(tlv: SnapshotProxyTlv): string {
+  switch (tlv.kind) {
+    case 'aws-vpce-id':
+      return `${tlv.kind} ${tlv.vpceId}`;
+    case 'azure-link-id':
+      return `${tlv.kind} ${tlv.linkId}`;
+    case 'gcp-psc-connection-id':
+      return `${tlv.kind} ${tlv.pscConnectionId}`;
+  }
+}
+
+const byTlv = (endpoint: SnapshotEndpoint) => tlvKey(endpoint.proxyTlv);

@@ -12,8 +12,9 @@ import { proxyHeaderForSocket } from '../dataplane/proxy-protocol.js';
 import { TcpForwarder, type ConnectionLabels, type ForwardTarget } from '../dataplane/tcp-forwarder.js';
 import { TcpListenerSet, type DesiredListener, type PeerAddress } from '../dataplane/tcp-listener-set.js';
 import { endpointTlv } from './endpoint-tlv.js';
+import { ForwardingIndex } from './forwarding-index.js';
 import { routed } from './routed.js';
-import { securityGroupsAllow, sourceOf } from './security-groups.js';
+import { securityGroupsAllow, securityGroupsNamed, sourceOf } from './security-groups.js';
 
 /**
  * The local cloud's private links, carrying real TCP (the gateway), for every emulated cloud
@@ -69,6 +70,13 @@ export class PrivateLinkGateway {
   private readonly roundRobin = new Map<string, number>();
   /** The listeners of the last pass, by `address:port`, with what they were made from. */
   private readonly bindings = new Map<string, ListenerBinding>();
+  /** Each forwarding endpoint's listener keys, as the last passes wanted them. */
+  private readonly wants = new Map<string, string[]>();
+  /** Keys whose listener could not be opened (tried again on every pass). */
+  private readonly unbound = new Set<string>();
+  /** The last whole pass found two claims on one address and port: only whole passes decide then. */
+  private overlapping = false;
+  private readonly index = new ForwardingIndex();
   private passNumber = 0;
 
   constructor(
@@ -108,6 +116,11 @@ export class PrivateLinkGateway {
     return forwardingAddresses(this.snapshot, endpointId);
   }
 
+  /** Open listeners (benchmarks). */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   /** Live forwarded connections (tests, metrics). */
   get connectionCount(): number {
     return this.forwarder.size;
@@ -121,11 +134,31 @@ export class PrivateLinkGateway {
   private async pass(): Promise<void> {
     const snapshot = await this.cloud.snapshot();
     this.snapshot = snapshot;
+    const touched = this.index.follow(snapshot);
+    if (touched === 'all' || this.overlapping || !(await this.passOver(touched))) await this.passWhole(snapshot);
+    clearTimeout(this.transition);
+    if (snapshot.nextTransitionAt && !this.passes.isStopped) {
+      const wait = Math.max(0, snapshot.nextTransitionAt.getTime() - Date.now()) + 5;
+      if (wait < this.pollMs) {
+        this.transition = setTimeout(() => void this.reconcile(), wait);
+        this.transition.unref();
+      }
+    }
+  }
+
+  /**
+   * Every listener the picture wants, read whole: the first pass, and whenever the source cannot
+   * say what changed. Where two endpoints want one address and port, the later in the picture wins.
+   */
+  private async passWhole(snapshot: DataPlaneSnapshot): Promise<void> {
     const desired: DesiredListener[] = [];
     // The bindings are updated in place, stamped with this pass: a pass over thousands of
     // unchanged listeners then leaves no per-listener garbage behind (strings, map entries) that
     // would outlive the young generation while the listeners open.
     const stamp = ++this.passNumber;
+    this.wants.clear();
+    this.overlapping = false;
+    const claimed = new Set<string>();
     // Looked up by id: a pass stays linear in the size of the picture.
     const services = new Map<string, (typeof snapshot.services)[number]>();
     for (const service of snapshot.services) if (!services.has(service.serviceId)) services.set(service.serviceId, service);
@@ -141,18 +174,17 @@ export class PrivateLinkGateway {
         .sort((a, b) => a - b)
         .map((index) => snapshot.loadBalancers[index]!)
         .filter((lb) => lb.active);
+      const keys = this.wantedBy(endpoint.endpointId);
       for (const eni of endpoint.networkInterfaces) {
         for (const lb of balancers) {
           for (const port of lb.ports) {
-            const key = `${eni.loopbackAddress}:${port.port}`;
-            const proxyProtocol = port.proxyProtocol || service.proxyProtocol;
-            let binding = this.bindings.get(key);
-            if (!binding || binding.endpoint !== endpoint || binding.eni !== eni || binding.port !== port || binding.proxyProtocol !== proxyProtocol) {
-              binding = this.bind(key, endpoint, eni, port, proxyProtocol);
-              this.bindings.set(key, binding);
-            }
-            // Already wanted by this pass (the very same binding): once is enough. A key repeated with
-            // other objects gets a new binding, and the last one wins, as in the listener set.
+            const binding = this.bindingFor(endpoint, eni, port, service.proxyProtocol);
+            const key = binding.listener.name!;
+            // Two claims on one address and port (the later binding replaced the earlier one).
+            if (claimed.has(key)) this.overlapping = true;
+            claimed.add(key);
+            keys.push(key);
+            // Already wanted by this pass (the very same binding): once is enough.
             if (binding.stamp === stamp) continue;
             binding.stamp = stamp;
             desired.push(binding.listener);
@@ -162,17 +194,116 @@ export class PrivateLinkGateway {
     }
     for (const [key, binding] of this.bindings) if (binding.stamp !== stamp) this.bindings.delete(key);
     const result = await this.listeners.reconcile(desired);
-    for (const failure of result.failed) this.log.warn('gateway could not listen', { listener: failure.key, error: failure.error.message });
+    this.unbound.clear();
+    for (const failure of result.failed) this.couldNotListen(failure.key, failure.error);
     // Connections of endpoints (or listeners) that no longer forward are dropped at once.
     this.forwarder.closeWhere((connection) => this.bindings.get(connection.labels.listener!)?.endpoint.endpointId !== connection.labels.endpoint);
-    clearTimeout(this.transition);
-    if (snapshot.nextTransitionAt && !this.passes.isStopped) {
-      const wait = Math.max(0, snapshot.nextTransitionAt.getTime() - Date.now()) + 5;
-      if (wait < this.pollMs) {
-        this.transition = setTimeout(() => void this.reconcile(), wait);
-        this.transition.unref();
+  }
+
+  /**
+   * The listeners of the endpoints `touched` alone, the others left as they are. Answers false,
+   * having changed nothing, when an address and port it would listen on is another endpoint's:
+   * the whole picture decides that.
+   */
+  private async passOver(touched: ReadonlySet<string>): Promise<boolean> {
+    const planned = new Map<string, string[]>();
+    const claimed = new Set<string>();
+    for (const endpointId of touched) {
+      const keys: string[] = [];
+      const endpoint = this.index.endpoint(endpointId);
+      const service = endpoint?.forwarding ? this.index.service(endpoint.serviceId) : undefined;
+      if (endpoint && service) {
+        const balancers = this.index.activeBalancersOf(service);
+        for (const eni of endpoint.networkInterfaces) {
+          for (const lb of balancers) {
+            for (const port of lb.ports) {
+              const key = listenerKey(eni, port);
+              const holder = this.bindings.get(key)?.endpoint.endpointId;
+              if (claimed.has(key) || (holder !== undefined && holder !== endpointId && !touched.has(holder))) return false;
+              claimed.add(key);
+              keys.push(key);
+            }
+          }
+        }
+      }
+      planned.set(endpointId, keys);
+    }
+    let dropped = false;
+    const opening: Array<Promise<void>> = [];
+    for (const [endpointId, keys] of planned) {
+      for (const key of this.wants.get(endpointId) ?? []) {
+        if (claimed.has(key) || this.bindings.get(key)?.endpoint.endpointId !== endpointId) continue;
+        this.bindings.delete(key);
+        this.unbound.delete(key);
+        dropped = true;
+        opening.push(this.listeners.close(key).then(() => undefined));
+      }
+      if (keys.length === 0) {
+        this.wants.delete(endpointId);
+        continue;
+      }
+      this.wants.set(endpointId, keys);
+      const endpoint = this.index.endpoint(endpointId)!;
+      const service = this.index.service(endpoint.serviceId)!;
+      for (const eni of endpoint.networkInterfaces) {
+        for (const lb of this.index.activeBalancersOf(service)) {
+          for (const port of lb.ports) {
+            const before = this.bindings.get(listenerKey(eni, port));
+            const binding = this.bindingFor(endpoint, eni, port, service.proxyProtocol);
+            if (before && before !== binding) dropped = true;
+            if (before === binding && !this.unbound.has(binding.listener.name!)) continue;
+            opening.push(this.open(binding.listener));
+          }
+        }
       }
     }
+    // Listeners that could not be opened before are tried again, as a whole pass would.
+    for (const key of this.unbound) {
+      const binding = this.bindings.get(key);
+      if (binding && !claimed.has(key)) opening.push(this.open(binding.listener));
+    }
+    await Promise.all(opening);
+    if (dropped) {
+      this.forwarder.closeWhere(
+        (connection) => touched.has(connection.labels.endpoint!) && this.bindings.get(connection.labels.listener!)?.endpoint.endpointId !== connection.labels.endpoint,
+      );
+    }
+    return true;
+  }
+
+  /** Opens (or keeps, with these handlers) one listener; a failure is logged and tried again next pass. */
+  private async open(listener: DesiredListener): Promise<void> {
+    const key = listener.name!;
+    try {
+      await this.listeners.ensure({ address: listener.address, port: listener.port, name: key }, listener.handlers);
+      this.unbound.delete(key);
+    } catch (error) {
+      this.couldNotListen(key, error as Error);
+    }
+  }
+
+  private couldNotListen(key: string, error: Error): void {
+    this.unbound.add(key);
+    this.log.warn('gateway could not listen', { listener: key, error: error.message });
+  }
+
+  /** The keys an endpoint wants in the pass being made (the list is filled by the caller). */
+  private wantedBy(endpointId: string): string[] {
+    let keys = this.wants.get(endpointId);
+    if (!keys) this.wants.set(endpointId, (keys = []));
+    return keys;
+  }
+
+  /** The binding of one interface and port: the one made before while it is made from the same objects, else a new one (which replaces it). */
+  private bindingFor(endpoint: SnapshotEndpoint, eni: SnapshotNetworkInterface, port: SnapshotPort, serviceProxyProtocol: boolean): ListenerBinding {
+    const key = listenerKey(eni, port);
+    const proxyProtocol = port.proxyProtocol || serviceProxyProtocol;
+    let binding = this.bindings.get(key);
+    if (!binding || binding.endpoint !== endpoint || binding.eni !== eni || binding.port !== port || binding.proxyProtocol !== proxyProtocol) {
+      binding = this.bind(key, endpoint, eni, port, proxyProtocol);
+      this.bindings.set(key, binding);
+    }
+    return binding;
   }
 
   /**
@@ -208,8 +339,7 @@ export class PrivateLinkGateway {
     // Another network reaches the endpoint only along a routed path (peering, on-premises link); else no route to this address.
     if (source.networkId !== undefined && source.networkId !== endpoint.networkId && !routed(snapshot, source.networkId, source.ip, endpoint.networkId, eni.privateIp))
       return false;
-    const groups = snapshot.securityGroups.filter((g) => endpoint.securityGroupIds.includes(g.groupId));
-    return securityGroupsAllow(groups, source.ip, 'tcp', port.port) && eni.loopbackAddress.length > 0;
+    return securityGroupsAllow(securityGroupsNamed(snapshot, endpoint.securityGroupIds), source.ip, 'tcp', port.port) && eni.loopbackAddress.length > 0;
   }
 
   private forward(socket: import('node:net').Socket, endpoint: SnapshotEndpoint, port: SnapshotPort, proxyProtocol: boolean, labels: ConnectionLabels): void {
@@ -228,6 +358,11 @@ export class PrivateLinkGateway {
       labels,
     });
   }
+}
+
+/** A listener's key: the address and port a client dials. */
+function listenerKey(eni: SnapshotNetworkInterface, port: SnapshotPort): string {
+  return `${eni.loopbackAddress}:${port.port}`;
 }
 
 /** Where a load balancer's target is dialled: one object per target of the picture, shared by its connections (a connection keeps its target for its life). */

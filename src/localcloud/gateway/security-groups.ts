@@ -1,4 +1,4 @@
-import type { DataPlaneSnapshot, SnapshotSecurityGroup } from '../common/data-plane-snapshot.js';
+import { indexedBy, type DataPlaneSnapshot, type SnapshotNetwork, type SnapshotSecurityGroup } from '../common/data-plane-snapshot.js';
 import { cidrContainsAddress, formatIpv4, parseCidr, parseIpv4 } from '../common/ipv4.js';
 
 /**
@@ -12,11 +12,20 @@ export function sourceOf(snapshot: DataPlaneSnapshot, address: string): { networ
   const value = parseIpv4(plain);
   if (value === undefined || value >>> 24 !== 127) return { ip: plain };
   const octet = (value >>> 16) & 255;
-  const network = snapshot.networks.find((n) => n.loopbackOctet === octet);
+  const network = indexedBy(snapshot.networks, byLoopbackOctet).get(String(octet))?.[0];
   const cidr = network && parseCidr(network.cidrBlock);
   if (!network || !cidr) return { ip: plain };
   const ip = ((cidr.network & 0xffff0000) | (value & 0xffff)) >>> 0;
   return cidrContainsAddress(cidr, ip) ? { networkId: network.networkId, ip: formatIpv4(ip) } : { ip: plain };
+}
+
+const byLoopbackOctet = (network: SnapshotNetwork) => String(network.loopbackOctet);
+const byGroupId = (group: SnapshotSecurityGroup) => group.groupId;
+
+/** The snapshot's security groups with these ids. */
+export function securityGroupsNamed(snapshot: DataPlaneSnapshot, groupIds: readonly string[]): SnapshotSecurityGroup[] {
+  const index = indexedBy(snapshot.securityGroups, byGroupId);
+  return [...new Set(groupIds)].flatMap((id) => index.get(id) ?? []);
 }
 
 /**
