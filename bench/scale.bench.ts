@@ -89,6 +89,9 @@ interface Result {
   readonly callsByOperation: Map<string, number>;
   /** AWS API calls privlink sent (counted on the wire), by action. */
   readonly awsCalls: Map<string, number>;
+  /** Over the timed part, s: how long at least one of those calls was in flight, and their durations summed. */
+  readonly awsBusySeconds: number;
+  readonly awsCallSeconds: number;
   readonly throttles: number;
   /** Mean duration of a reconcile pass and of a cloud call, ms (histogram sum / count over the timed part). */
   readonly meanPassMs: number;
@@ -165,6 +168,7 @@ async function runAt(n: number): Promise<Result> {
     await customer.subnetsFor(probeTarget, subnets);
     const before = await countersOf(deployment, retired);
     const awsBefore = deployment.awsCalls();
+    const awsTimeBefore = deployment.awsCallTime();
     const rssStartMb = replicas.map((r) => r.memory().rss / 2 ** 20);
     const probe = await startApiProbe(
       apiReplicas.map((r) => ({ apiUrl: r.apiUrl, ...keys })),
@@ -209,6 +213,7 @@ async function runAt(n: number): Promise<Result> {
     const t2 = performance.now();
     await waitAllReady(pool, projects);
     const t3 = performance.now();
+    const awsTimeAfter = deployment.awsCallTime();
 
     const probed = await probe.stop();
     const allocations = ALLOCATIONS ? await Promise.all(replicas.map((r) => takeAllocationProfile(ALLOCATIONS, r.pid))) : undefined;
@@ -232,6 +237,8 @@ async function runAt(n: number): Promise<Result> {
       passesByOutcome: difference(after.outcomes, before.outcomes),
       callsByOperation: difference(after.calls, before.calls),
       awsCalls: difference(deployment.awsCalls(), awsBefore),
+      awsBusySeconds: (awsTimeAfter.busyMs - awsTimeBefore.busyMs) / 1000,
+      awsCallSeconds: (awsTimeAfter.callMs - awsTimeBefore.callMs) / 1000,
       throttles: after.throttles - before.throttles,
       meanPassMs: ((after.passSeconds - before.passSeconds) / (after.passCount - before.passCount)) * 1000,
       meanCallMs: ((after.callSeconds - before.callSeconds) / (after.callCount - before.callCount)) * 1000,
@@ -427,6 +434,8 @@ function report(all: readonly Result[]): void {
     row('  passes ending in requeue', (r) => r.passesByOutcome.get('requeue') ?? 0, fixed(0)),
     row('  passes ending in error', (r) => r.passesByOutcome.get('error') ?? 0, fixed(0)),
     row('AWS API calls per object (on the wire)', (r) => total(r.awsCalls) / objects(r), fixed(2)),
+    row('  local cloud busy with them, % of the time to all AVAILABLE', (r) => (100 * r.awsBusySeconds) / r.seconds.total, fixed(1)),
+    row('  calls in flight while busy, mean', (r) => r.awsCallSeconds / r.awsBusySeconds, fixed(2)),
     row('provider adapter operations per object', (r) => total(r.callsByOperation) / objects(r), fixed(2)),
     row('  throttled calls', (r) => r.throttles, fixed(0)),
     row('mean reconcile pass, ms', (r) => r.meanPassMs, fixed(1)),

@@ -14,7 +14,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BootstrapFile } from '../../src/main.js';
-import { startAwsCallCounter, type AwsCallCounter } from './aws-call-counter.js';
+import { startAwsCallCounter, type AwsCallCounter, type CallTime } from './aws-call-counter.js';
 import { createBenchDatabase, type BenchDatabase } from './privlink-instance.js';
 
 const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
@@ -38,6 +38,8 @@ export interface BenchReplicas {
   readonly localCloudUrl: string;
   /** The AWS API calls of every replica so far, by action. */
   awsCalls(): Map<string, number>;
+  /** How long those calls kept the local cloud busy so far (see AwsCallCounter.busy). */
+  awsCallTime(): CallTime;
   /** e.g. `PGlite (embedded, data dir /tmp/…)` or `PostgreSQL 16.4 (fresh database privlink_b_… on …)`. */
   readonly backend: string;
   /** Bytes the store takes: pg_database_size on PostgreSQL, the data directory's size for PGlite. */
@@ -122,6 +124,7 @@ export async function startBenchReplicas(options: ReplicaOptions): Promise<Bench
       bootstrap: bootstrap as BenchReplicas['bootstrap'],
       localCloudUrl: first.localCloudUrl,
       awsCalls: () => counter!.counts(),
+      awsCallTime: () => counter!.busy(),
       backend: database ? database.backend : `PGlite (embedded, data dir ${dataDir})`,
       storeSize: async () => (database ? database.size() : directorySize(dataDir)),
       query: async (text, values) => {
