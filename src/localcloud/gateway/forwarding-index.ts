@@ -41,11 +41,12 @@ export class ForwardingIndex {
     const touch = (endpointIds: Iterable<string> | undefined) => {
       for (const id of endpointIds ?? []) touched.add(id);
     };
-    const steps = (edits: readonly ListEdit[], remove: (entity: never) => void, put: (entity: never, isNew: boolean) => boolean): boolean => {
+    // Each list's edits, oldest first; an added id already known means an id listed twice: read whole.
+    const steps = <T>(edits: readonly ListEdit[], remove: (entity: T) => void, put: (entity: T, isNew: boolean) => boolean): boolean => {
       for (const edit of edits) {
-        for (const entity of edit.removed ?? []) remove(entity as never);
-        for (const entity of edit.changed) if (!put(entity as never, false)) return false;
-        for (const entity of edit.added) if (!put(entity as never, true)) return false;
+        for (const entity of edit.removed ?? []) remove(entity as T);
+        for (const entity of edit.changed) if (!put(entity as T, false)) return false;
+        for (const entity of edit.added) if (!put(entity as T, true)) return false;
       }
       return true;
     };

@@ -206,31 +206,31 @@ export class PrivateLinkGateway {
    * the whole picture decides that.
    */
   private async passOver(touched: ReadonlySet<string>): Promise<boolean> {
-    const planned = new Map<string, string[]>();
+    // First what each touched endpoint wants (nothing changes yet), then the changes.
+    const planned = new Map<string, Array<{ key: string; make: () => ListenerBinding }>>();
     const claimed = new Set<string>();
     for (const endpointId of touched) {
-      const keys: string[] = [];
+      const wanted: Array<{ key: string; make: () => ListenerBinding }> = [];
       const endpoint = this.index.endpoint(endpointId);
       const service = endpoint?.forwarding ? this.index.service(endpoint.serviceId) : undefined;
       if (endpoint && service) {
-        const balancers = this.index.activeBalancersOf(service);
         for (const eni of endpoint.networkInterfaces) {
-          for (const lb of balancers) {
+          for (const lb of this.index.activeBalancersOf(service)) {
             for (const port of lb.ports) {
               const key = listenerKey(eni, port);
               const holder = this.bindings.get(key)?.endpoint.endpointId;
               if (claimed.has(key) || (holder !== undefined && holder !== endpointId && !touched.has(holder))) return false;
               claimed.add(key);
-              keys.push(key);
+              wanted.push({ key, make: () => this.bindingFor(endpoint, eni, port, service.proxyProtocol) });
             }
           }
         }
       }
-      planned.set(endpointId, keys);
+      planned.set(endpointId, wanted);
     }
     let dropped = false;
     const opening: Array<Promise<void>> = [];
-    for (const [endpointId, keys] of planned) {
+    for (const [endpointId, wanted] of planned) {
       for (const key of this.wants.get(endpointId) ?? []) {
         if (claimed.has(key) || this.bindings.get(key)?.endpoint.endpointId !== endpointId) continue;
         this.bindings.delete(key);
@@ -238,23 +238,18 @@ export class PrivateLinkGateway {
         dropped = true;
         opening.push(this.listeners.close(key).then(() => undefined));
       }
-      if (keys.length === 0) {
-        this.wants.delete(endpointId);
-        continue;
-      }
-      this.wants.set(endpointId, keys);
-      const endpoint = this.index.endpoint(endpointId)!;
-      const service = this.index.service(endpoint.serviceId)!;
-      for (const eni of endpoint.networkInterfaces) {
-        for (const lb of this.index.activeBalancersOf(service)) {
-          for (const port of lb.ports) {
-            const before = this.bindings.get(listenerKey(eni, port));
-            const binding = this.bindingFor(endpoint, eni, port, service.proxyProtocol);
-            if (before && before !== binding) dropped = true;
-            if (before === binding && !this.unbound.has(binding.listener.name!)) continue;
-            opening.push(this.open(binding.listener));
-          }
-        }
+      if (wanted.length === 0) this.wants.delete(endpointId);
+      else
+        this.wants.set(
+          endpointId,
+          wanted.map((w) => w.key),
+        );
+      for (const { key, make } of wanted) {
+        const before = this.bindings.get(key);
+        const binding = make();
+        if (before && before !== binding) dropped = true;
+        if (before === binding && !this.unbound.has(key)) continue;
+        opening.push(this.open(binding.listener));
       }
     }
     // Listeners that could not be opened before are tried again, as a whole pass would.
