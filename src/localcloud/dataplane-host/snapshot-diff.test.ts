@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { listEditOf, type DataPlaneSnapshot, type SnapshotEndpoint, type SnapshotNetwork, type SnapshotService } from '../common/data-plane-snapshot.js';
+import { seededRandom } from '../dataplane/dataplane.test-support.js';
 import { SnapshotAssembler, SnapshotDiffer } from './snapshot-diff.js';
-
-/** A small deterministic generator (tests must replay). */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return state / 0x7fffffff;
-  };
-}
 
 const network = (id: string, cidr: string, octet: number): SnapshotNetwork => ({
   cloud: 'AWS',
@@ -74,7 +66,7 @@ function randomSnapshot(next: () => number, at: number): DataPlaneSnapshot {
 const normalised = (snapshot: DataPlaneSnapshot) => ({ ...snapshot, reach: snapshot.reach ?? [] });
 
 test('the assembler rebuilds every snapshot the differ saw, in order, from the first and the diffs', () => {
-  const next = random(7);
+  const next = seededRandom(7);
   const differ = new SnapshotDiffer();
   const first = randomSnapshot(next, 0);
   assert.ok(differ.diff(first), 'the first snapshot is a change');
@@ -174,7 +166,7 @@ test('a collection whose list is the very list of the last snapshot is not looke
 });
 
 test('the assembler says how each list was made from the one before, removals included: a reader of those edits alone keeps up', () => {
-  const next = random(11);
+  const next = seededRandom(11);
   // Ids once each (a repeated id is read whole by every reader of edits).
   const unique = (snapshot: DataPlaneSnapshot): DataPlaneSnapshot => ({
     ...snapshot,

@@ -142,3 +142,12 @@ export function mappedLookup(map: Record<string, string> | ((hostname: string) =
     }
   };
 }
+
+/** A small deterministic generator (a linear congruential one), so a randomised test replays. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+}

@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import type { DataPlaneSnapshot, SnapshotEndpoint, SnapshotLoadBalancer, SnapshotService } from '../common/data-plane-snapshot.js';
 import { PostedSnapshots } from '../dataplane-host/posted-snapshots.js';
 import { SnapshotDiffer } from '../dataplane-host/snapshot-diff.js';
 import { createLogger } from '../../logging/logger.js';
+import { Cleanup, dial, listenEcho, seededRandom } from '../dataplane/dataplane.test-support.js';
 import { PrivateLinkGateway } from './private-link-gateway.js';
-
-/** A small deterministic generator (tests must replay). */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return state / 0x7fffffff;
-  };
-}
 
 /** A port free on this machine now (the OS picks it). */
 async function freePort(): Promise<number> {
@@ -136,18 +128,17 @@ function wantedKeys(picture: DataPlaneSnapshot): Set<string> {
   return keys;
 }
 
-async function upstream(): Promise<{ server: Server; address: string; port: number }> {
-  const server = createServer((socket) => socket.on('error', () => {}).pipe(socket));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, address: '127.0.0.1', port: (server.address() as AddressInfo).port };
+/** An echo server on 127.0.0.1, as the load balancers' target. */
+async function upstream(cleanup: Cleanup): Promise<{ address: string; port: number }> {
+  return { address: '127.0.0.1', port: (await listenEcho(cleanup)).port };
 }
 
 test('gateway: after every change, told as a diff or as a whole picture, it listens on exactly what the picture wants', { timeout: 60_000 }, async () => {
   const base = await freePort();
   const ports = [base, base + 1, base + 2];
-  const target = await upstream();
-  const next = random(16);
+  const cleanup = new Cleanup();
+  const target = await upstream(cleanup);
+  const next = seededRandom(16);
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
   // Pools the entities come from: they are made, change and go.
   const balancers = new Map<string, SnapshotLoadBalancer>();
@@ -219,13 +210,14 @@ test('gateway: after every change, told as a diff or as a whole picture, it list
     }
   } finally {
     await gateway.stop();
-    target.server.close();
+    await cleanup.run();
   }
 });
 
 test('gateway: an endpoint that stops forwarding loses its connections; another endpoint of its service keeps its own', { timeout: 30_000 }, async () => {
   const port = await freePort();
-  const target = await upstream();
+  const cleanup = new Cleanup();
+  const target = await upstream(cleanup);
   const lb = loadBalancer('lb-0', true, [port], target);
   const svc = service('svc-0', ['lb-0']);
   const one = endpoint('vpce-1', 'svc-0', true, [ADDRESS(0, 0)]);
@@ -235,13 +227,10 @@ test('gateway: an endpoint that stops forwarding loses its connections; another 
   differ.diff(first);
   const posted = new PostedSnapshots(first);
   const gateway = new PrivateLinkGateway(posted, createLogger('error'), 3_600_000);
-  const sockets: Socket[] = [];
   try {
     await gateway.reconcile();
     const open = async (address: string) => {
-      const socket = connect({ host: address, port });
-      sockets.push(socket);
-      await once(socket, 'connect');
+      const socket = await dial(port, cleanup, { host: address });
       socket.write('ping');
       await once(socket, 'data');
       return socket;
@@ -261,8 +250,7 @@ test('gateway: an endpoint that stops forwarding loses its connections; another 
     const [echo] = (await once(second, 'data')) as [Buffer];
     assert.equal(echo.toString(), 'still');
   } finally {
-    for (const socket of sockets) socket.destroy();
     await gateway.stop();
-    target.server.close();
+    await cleanup.run();
   }
 });
