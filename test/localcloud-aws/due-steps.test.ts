@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import {
+  AcceptVpcEndpointConnectionsCommand,
+  CreateVpcEndpointCommand,
+  CreateVpcEndpointServiceConfigurationCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+} from '@aws-sdk/client-ec2';
 import { sql } from 'kysely';
 import { CreateLoadBalancerCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { createLocalCloudAws } from '../../src/localcloud/aws/local-cloud-aws.js';
-import { startHarness, type Harness } from './harness.js';
+import { defaultNetwork, providerService, startHarness, type Harness } from './harness.js';
 
 // The emulator remembers when its first lazy step falls due and skips asking the store until
 // then. These tests pin what must never be skipped: a step made due by this emulator's own
@@ -90,6 +96,54 @@ test('with instant delays a step made due by a change is applied in that change:
   assert.equal(writes.rows.length, 1, `the load balancer's row was written by ${writes.rows.length} transactions`);
   const row = await sql<{ state: string; next_state: string | null }>`select state, next_state from lc_load_balancers where arn = ${arn}`.execute(h.testStore.store.db);
   assert.deepEqual(row.rows[0], { state: 'active', next_state: null });
+});
+
+test('with instant delays a create or an accept writes its row once, already past the step, while its answer shows the first state', async (t) => {
+  const h = await startHarness({ delays: 'instant' });
+  t.after(() => h.close());
+  const db = h.testStore.store.db;
+  // Every write of a row notes one change (the data plane's trigger): a row written and then
+  // advanced in the same request would note two.
+  const writes = async (table: string, key: string) =>
+    Number((await sql<{ n: string }>`select count(*) as n from lc_dataplane_changes where tbl = ${table} and key = ${key}`.execute(db)).rows[0]!.n);
+  const timing = async (table: string, column: string, key: string) =>
+    (await sql<{ state: string; next_state: string | null }>`select state, next_state from ${sql.table(table)} where ${sql.ref(column)} = ${key}`.execute(db)).rows[0];
+
+  const svc = await providerService(h, { name: 'once', acceptanceRequired: true });
+  assert.deepEqual(await timing('lc_load_balancers', 'arn', svc.loadBalancerArn), { state: 'active', next_state: null });
+  assert.equal(await writes('lc_load_balancers', svc.loadBalancerArn), 1);
+  assert.deepEqual(await timing('lc_endpoint_services', 'service_id', svc.serviceId), { state: 'Available', next_state: null });
+  assert.equal(await writes('lc_endpoint_services', svc.serviceId), 1);
+  // A service written straight as Available records when it became so (CreateVpcEndpoint's 503 window starts there).
+  const availableAt = (await sql<{ available_at: Date | null }>`select available_at from lc_endpoint_services where service_id = ${svc.serviceId}`.execute(db)).rows[0]!
+    .available_at;
+  assert.ok(availableAt instanceof Date, 'available_at recorded');
+
+  // The create's answer still shows Pending.
+  const provider = h.ec2(h.cloud.accounts.provider);
+  const second = await createLoadBalancer(h, h.elb(h.cloud.accounts.provider), 'once-b');
+  const configuration = (await provider.send(new CreateVpcEndpointServiceConfigurationCommand({ NetworkLoadBalancerArns: [second] }))).ServiceConfiguration!;
+  assert.equal(configuration.ServiceState, 'Pending');
+  assert.deepEqual(await timing('lc_endpoint_services', 'service_id', configuration.ServiceId!), { state: 'Available', next_state: null });
+
+  // An endpoint that waits for acceptance, then is accepted: two writes, the accept's already `available`.
+  const customer = h.cloud.accounts.customer;
+  const network = await defaultNetwork(h, customer);
+  const ec2 = h.ec2(customer);
+  const create = (serviceName: string) =>
+    ec2.send(new CreateVpcEndpointCommand({ VpcId: network.vpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [network.subnetByZone.get(svc.zones[0]!)!] }));
+  const waiting = (await create(svc.serviceName)).VpcEndpoint!;
+  assert.equal(waiting.State, 'pendingAcceptance');
+  await provider.send(new AcceptVpcEndpointConnectionsCommand({ ServiceId: svc.serviceId, VpcEndpointIds: [waiting.VpcEndpointId!] }));
+  assert.deepEqual(await timing('lc_vpc_endpoints', 'vpc_endpoint_id', waiting.VpcEndpointId!), { state: 'available', next_state: null });
+  assert.equal(await writes('lc_vpc_endpoints', waiting.VpcEndpointId!), 2);
+
+  // An endpoint of a service without acceptance: answered `pending`, written once as `available`.
+  const open = await providerService(h, { name: 'once-open', acceptanceRequired: false });
+  const direct = (await create(open.serviceName)).VpcEndpoint!;
+  assert.equal(direct.State, 'pending');
+  assert.deepEqual(await timing('lc_vpc_endpoints', 'vpc_endpoint_id', direct.VpcEndpointId!), { state: 'available', next_state: null });
+  assert.equal(await writes('lc_vpc_endpoints', direct.VpcEndpointId!), 1);
 });
 
 test('with delays a change leaves its step to fall due later', async (t) => {

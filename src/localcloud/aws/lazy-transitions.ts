@@ -1,6 +1,6 @@
 import type { Delays } from './delays.js';
 import type { Repositories } from './store/repositories.js';
-import { advance, PURGED, type FollowUp } from '../common/transitions.js';
+import { advance, PURGED, type Advanced, type FollowUp, type TimedState } from '../common/transitions.js';
 
 /** After a service enters `Deleted` it vanishes once the retention delay has passed. */
 function serviceFollowUp(delays: Delays): FollowUp {
@@ -53,6 +53,32 @@ export class DueSteps {
 /** The kinds of rows with lazy steps, each in a table of its own. */
 export type SteppedRow = 'loadBalancer' | 'endpointService' | 'vpcEndpoint';
 
+/** What follows a state a row of `kind` enters on its own (a load balancer rests in `active`). */
+function followUpOf(kind: SteppedRow, delays: Delays): FollowUp {
+  if (kind === 'endpointService') return serviceFollowUp(delays);
+  if (kind === 'vpcEndpoint') return endpointFollowUp(delays);
+  return () => undefined;
+}
+
+/** When `advanced` entered `state` on its way, if it did. */
+export function enteredAt(advanced: Pick<Advanced, 'entered'>, state: string): Date | undefined {
+  return advanced.entered.find((e) => e.state === state)?.at;
+}
+
+/**
+ * A row of `kind` an action gives `timing` at `now`, with its steps due at once applied in
+ * memory, so that the action writes the row once, already past them (one statement, where
+ * writing `timing` and then advanceDueRows takes three). Only when those steps touch nothing but
+ * the row: a service entering `Available` records when (`enteredAt`, written with the row).
+ * Undefined when a step has a side effect of its own (an endpoint entering `deleted` frees its
+ * network interfaces, a purge removes the row): advanceDueRows applies those. Pure.
+ */
+export function settledAtOnce(kind: SteppedRow, timing: TimedState, now: Date, delays: Delays): Advanced | undefined {
+  const next = advance(timing, now, followUpOf(kind, delays));
+  const sideEffect = next.purged || (kind === 'vpcEndpoint' && enteredAt(next, 'deleted') !== undefined);
+  return sideEffect ? undefined : next;
+}
+
 /**
  * Advances every row whose next step is due at `now` and persists the result, with the side
  * effects of the states entered: a service entering `Available` records when (the 503 window
@@ -65,18 +91,18 @@ export async function advanceDueRows(repos: Repositories, now: Date, delays: Del
   let changed = false;
   const looks = (kind: SteppedRow) => !only || only.has(kind);
   for (const lb of looks('loadBalancer') ? await repos.loadBalancers.dueLoadBalancers(now) : []) {
-    await repos.loadBalancers.updateLoadBalancerTiming(lb.arn, advance(lb, now));
+    await repos.loadBalancers.updateLoadBalancerTiming(lb.arn, advance(lb, now, followUpOf('loadBalancer', delays)));
     changed = true;
   }
   for (const service of looks('endpointService') ? await repos.endpoints.dueServices(now) : []) {
-    const next = advance(service, now, serviceFollowUp(delays));
+    const next = advance(service, now, followUpOf('endpointService', delays));
     if (next.purged) await repos.endpoints.deleteService(service.serviceId);
-    else await repos.endpoints.updateServiceTiming(service.serviceId, next, next.entered.find((e) => e.state === 'Available')?.at);
+    else await repos.endpoints.updateServiceTiming(service.serviceId, next, enteredAt(next, 'Available'));
     changed = true;
   }
   for (const endpoint of looks('vpcEndpoint') ? await repos.endpoints.dueEndpoints(now) : []) {
-    const next = advance(endpoint, now, endpointFollowUp(delays));
-    if (next.purged || next.entered.some((e) => e.state === 'deleted')) await repos.network.deleteInterfacesOfOwner(endpoint.vpcEndpointId);
+    const next = advance(endpoint, now, followUpOf('vpcEndpoint', delays));
+    if (next.purged || enteredAt(next, 'deleted') !== undefined) await repos.network.deleteInterfacesOfOwner(endpoint.vpcEndpointId);
     if (next.purged) await repos.endpoints.deleteEndpoint(endpoint.vpcEndpointId);
     else await repos.endpoints.updateEndpointTiming(endpoint.vpcEndpointId, next);
     changed = true;

@@ -14,7 +14,7 @@ import type { LoopbackRange } from '../common/loopback.js';
 import { faultError } from './fault-error.js';
 import { carriesNul, NUL_REFUSED } from '../common/nul-character.js';
 import { requestId as newRequestId } from './ids.js';
-import { advanceDueRows, type DueSteps, type SteppedRow } from './lazy-transitions.js';
+import { advanceDueRows, settledAtOnce, type DueSteps, type SteppedRow } from './lazy-transitions.js';
 import type { StoredFault } from '../common/faults.js';
 import { QueryParams } from './query-params.js';
 import type { ControlRepository } from './store/control.repository.js';
@@ -126,7 +126,8 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
     const regionKey = `${account.accountId}/${region.regionName}`;
     const regionKnown = madeRegions(options.store).has(regionKey);
     const dryRun = protocol === 'ec2' && params.get('DryRun')?.toLowerCase() === 'true';
-    // The kinds of rows the action gave a step due at once (ActionContext.schedule): applied before commit.
+    // The kinds of rows the action gave a step due at once that it could not write already past
+    // (ActionContext.schedule): applied before commit.
     const dueNow = new Set<SteppedRow>();
     const contextOf = (repos: ActionContext['repos'], now: Date, settings: ReturnType<typeof settingsFrom>): ActionContext => ({
       repos,
@@ -140,8 +141,11 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
       action,
       params,
       schedule(state, nextState, afterMs, row) {
+        const shown = scheduled(state, nextState, afterMs, now);
+        const settled = afterMs <= 0 ? settledAtOnce(row, shown, now, settings.delays) : undefined;
+        if (settled) return { shown, stored: settled, entered: settled.entered };
         if (afterMs <= 0) dueNow.add(row);
-        return scheduled(state, nextState, afterMs, now);
+        return { shown, stored: shown, entered: [] };
       },
     });
     // A pure read runs without the emulator lock on one consistent picture when no fault is set
@@ -190,7 +194,8 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
             await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, settings.providerAccountId === account.accountId);
           advanced = await options.dueSteps.advance(repos, now, settings.delays, known ? undefined : (seen.firstDueAt ?? null));
           const result = await handler(contextOf(repos, now, settings));
-          // A step the action made due at once is applied now, under the lock and in the action's
+          // A step the action made due at once and could not write past (it has a side effect of its
+          // own) is applied now, under the lock and in the action's
           // transaction, instead of by whichever request comes next (which would then have to take
           // the lock to apply it, even a read).
           if (dueNow.size > 0) await advanceDueRows(repos, now, settings.delays, dueNow);

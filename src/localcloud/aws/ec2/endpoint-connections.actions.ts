@@ -1,7 +1,6 @@
-import type { ActionContext } from '../action-context.js';
+import { atRest, type ActionContext, type Scheduled } from '../action-context.js';
 import type { NetworkInterface, VpcEndpoint } from '../model.js';
 import { parseFilters } from '../query-params.js';
-import { resting } from '../../common/transitions.js';
 import { leaf, list, xml, type Xml } from '../xml.js';
 import { announceConnectionEvent } from './connection-events.js';
 import { checkVpcEndpointId, missingParameter, required } from './ec2-errors.js';
@@ -58,14 +57,14 @@ type Verdict = 'accept' | 'reject';
  * rejecting one already rejected succeed without change (idempotent); a rejected connection can
  * be accepted again; connections being deleted cannot be decided.
  */
-function decide(endpoint: VpcEndpoint, verdict: Verdict, ctx: ActionContext): ReturnType<typeof resting> | 'unchanged' | UnsuccessfulItem {
+function decide(endpoint: VpcEndpoint, verdict: Verdict, ctx: ActionContext): Scheduled | 'unchanged' | UnsuccessfulItem {
   const state = endpoint.state;
   if (verdict === 'accept') {
     if (state === 'pending' || state === 'available') return 'unchanged';
     if (state === 'pendingAcceptance' || state === 'rejected') return ctx.schedule('pending', 'available', ctx.delays.connectionAvailable, 'vpcEndpoint');
   } else {
     if (state === 'rejected') return 'unchanged';
-    if (state === 'pendingAcceptance' || state === 'pending' || state === 'available') return resting('rejected');
+    if (state === 'pendingAcceptance' || state === 'pending' || state === 'available') return atRest('rejected');
   }
   return {
     resourceId: endpoint.vpcEndpointId,
@@ -90,8 +89,8 @@ async function decideAll(ctx: ActionContext, verdict: Verdict): Promise<Xml> {
     if (outcome === 'unchanged') continue;
     if ('resourceId' in outcome) unsuccessful.push(outcome);
     else {
-      await ctx.repos.endpoints.updateEndpointTiming(id, outcome);
-      await announceConnectionEvent(ctx, endpoint, verdict === 'accept' ? 'Accept' : 'Reject', outcome.state);
+      await ctx.repos.endpoints.updateEndpointTiming(id, outcome.stored);
+      await announceConnectionEvent(ctx, endpoint, verdict === 'accept' ? 'Accept' : 'Reject', outcome.shown.state);
     }
   }
   return renderUnsuccessful(unsuccessful);

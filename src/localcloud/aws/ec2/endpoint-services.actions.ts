@@ -1,4 +1,4 @@
-import type { ActionContext } from '../action-context.js';
+import { asShown, type ActionContext } from '../action-context.js';
 import { AwsQueryError } from '../aws-query-error.js';
 import { ec2Id } from '../ids.js';
 import type { EndpointService } from '../model.js';
@@ -13,6 +13,7 @@ import { applyFilters, filterMatcher } from './filters.js';
 import { paginate } from './paging.js';
 import { ownRows } from '../seq-pages.js';
 import { tagsFromSpecifications } from './tags.js';
+import { enteredAt } from '../lazy-transitions.js';
 
 /** The caller's service `serviceId` in the request region, or InvalidVpcEndpointServiceId.NotFound. */
 export async function ownService(ctx: ActionContext, serviceId: string): Promise<EndpointService> {
@@ -62,10 +63,10 @@ export async function createVpcEndpointServiceConfiguration(ctx: ActionContext):
     accountId: ctx.account.accountId,
     region: ctx.region.regionName,
     serviceName: endpointServiceName(ctx.region.regionName, serviceId),
-    state: 'Pending',
-    nextState: timing.nextState,
-    nextStateAt: timing.nextStateAt,
-    availableAt: null,
+    state: timing.stored.state as EndpointService['state'],
+    nextState: timing.stored.nextState,
+    nextStateAt: timing.stored.nextStateAt,
+    availableAt: enteredAt(timing, 'Available') ?? null,
     acceptanceRequired: optionalBoolean(ctx.params, 'AcceptanceRequired') ?? false,
     loadBalancerArns: arns,
     privateDnsName: ctx.params.get('PrivateDnsName') || null,
@@ -74,7 +75,7 @@ export async function createVpcEndpointServiceConfiguration(ctx: ActionContext):
     createdAt: ctx.now,
   });
   await idempotency.remember(serviceId);
-  return xml(element('serviceConfiguration', await renderConfiguration(ctx, service)), leaf('clientToken', idempotency.token));
+  return xml(element('serviceConfiguration', await renderConfiguration(ctx, asShown(service, timing))), leaf('clientToken', idempotency.token));
 }
 
 /** DescribeVpcEndpointServiceConfigurations: `ServiceId.N`, filters service-name, service-id, service-state, supported-ip-address-types, tags; paging. */
@@ -133,7 +134,7 @@ export async function deleteVpcEndpointServiceConfigurations(ctx: ActionContext)
       });
       continue;
     }
-    await ctx.repos.endpoints.updateServiceTiming(id, ctx.schedule('Deleting', 'Deleted', ctx.delays.serviceDeletion, 'endpointService'));
+    await ctx.repos.endpoints.updateServiceTiming(id, ctx.schedule('Deleting', 'Deleted', ctx.delays.serviceDeletion, 'endpointService').stored);
     // A service's connection notifications go with it.
     await ctx.repos.messaging.deleteNotificationsOfService(id);
   }

@@ -1,9 +1,8 @@
-import type { ActionContext } from '../action-context.js';
+import { asShown, atRest, type ActionContext } from '../action-context.js';
 import { AwsQueryError } from '../aws-query-error.js';
 import { dnsSuffix, ec2Id } from '../ids.js';
 import type { NetworkInterface, SecurityGroup, Subnet, VpcEndpoint } from '../model.js';
 import { parseFilters } from '../query-params.js';
-import { resting } from '../../common/transitions.js';
 import { element, leaf, list, scalarList, xml, type Xml } from '../xml.js';
 import { checkClientToken } from './client-token.js';
 import { announceConnectionEvent } from './connection-events.js';
@@ -87,7 +86,7 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
   const tags = tagsFromSpecifications(ctx.params, 'vpc-endpoint');
 
   const vpcEndpointId = ec2Id('vpce');
-  const timing = service.acceptanceRequired ? resting('pendingAcceptance') : ctx.schedule('pending', 'available', ctx.delays.connectionAvailable, 'vpcEndpoint');
+  const timing = service.acceptanceRequired ? atRest('pendingAcceptance') : ctx.schedule('pending', 'available', ctx.delays.connectionAvailable, 'vpcEndpoint');
   const endpoint = await ctx.repos.endpoints.insertEndpoint({
     vpcEndpointId,
     accountId: ctx.account.accountId,
@@ -96,9 +95,9 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
     serviceId: service.serviceId,
     serviceName: service.serviceName,
     endpointType: 'Interface',
-    state: timing.state as VpcEndpoint['state'],
-    nextState: timing.nextState,
-    nextStateAt: timing.nextStateAt,
+    state: timing.stored.state as VpcEndpoint['state'],
+    nextState: timing.stored.nextState,
+    nextStateAt: timing.stored.nextStateAt,
     subnetIds: subnets.map((s) => s.subnetId),
     securityGroupIds: groups.map((g) => g.groupId),
     dnsSuffix: dnsSuffix(),
@@ -114,8 +113,8 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
     ctx.now,
   );
   await idempotency.remember(vpcEndpointId);
-  await announceConnectionEvent(ctx, endpoint, 'Connect', endpoint.state);
-  return xml(element('vpcEndpoint', await renderEndpoint(ctx, endpoint, { interfaces, groups })), leaf('clientToken', idempotency.token));
+  await announceConnectionEvent(ctx, endpoint, 'Connect', timing.shown.state);
+  return xml(element('vpcEndpoint', await renderEndpoint(ctx, asShown(endpoint, timing), { interfaces, groups })), leaf('clientToken', idempotency.token));
 }
 
 /** DescribeVpcEndpoints: `VpcEndpointId.N` (a malformed one → InvalidVpcEndpointId.Malformed), filters service-name, vpc-id, vpc-endpoint-id, vpc-endpoint-state, vpc-endpoint-type, ip-address-type, tags; paging (≤1000). */
@@ -169,8 +168,8 @@ export async function deleteVpcEndpoints(ctx: ActionContext): Promise<Xml> {
     }
     if (endpoint.state === 'deleting' || endpoint.state === 'deleted') continue;
     const timing = ctx.schedule('deleting', 'deleted', ctx.delays.endpointDeletion, 'vpcEndpoint');
-    await ctx.repos.endpoints.updateEndpointTiming(id, timing);
-    await announceConnectionEvent(ctx, endpoint, 'Delete', timing.state);
+    await ctx.repos.endpoints.updateEndpointTiming(id, timing.stored);
+    await announceConnectionEvent(ctx, endpoint, 'Delete', timing.shown.state);
   }
   return renderUnsuccessful(unsuccessful);
 }

@@ -1,4 +1,4 @@
-import type { ActionContext } from '../action-context.js';
+import { asShown, type ActionContext } from '../action-context.js';
 import { AwsQueryError } from '../aws-query-error.js';
 import { allocateInterfaces } from '../ec2/network-factory.js';
 import { elbId } from '../ids.js';
@@ -116,16 +116,16 @@ export async function createLoadBalancer(ctx: ActionContext): Promise<Xml> {
     ipAddressType,
     vpcId,
     dnsName: `${name}-${id}.elb.${ctx.region.regionName}.amazonaws.com`,
-    state: 'provisioning',
-    nextState: timing.nextState,
-    nextStateAt: timing.nextStateAt,
+    state: timing.stored.state as LoadBalancer['state'],
+    nextState: timing.stored.nextState,
+    nextStateAt: timing.stored.nextStateAt,
     subnets: subnets.map((s) => ({ subnetId: s.subnetId, zoneName: s.availabilityZone, zoneId: s.availabilityZoneId })),
     securityGroups,
     tags,
     createdAt: ctx.now,
   });
   await allocateInterfaces(ctx.repos, subnets, { ownerKind: 'network_load_balancer', ownerId: arn, description: `ELB net/${name}/${id}` }, ctx.now);
-  return members('LoadBalancers', [lb], (x) => renderLoadBalancer(x, ctx.region));
+  return members('LoadBalancers', [asShown(lb, timing)], (x) => renderLoadBalancer(x, ctx.region));
 }
 
 /** DescribeLoadBalancers: `LoadBalancerArns.member.N` or `Names.member.N`; `PageSize`/`Marker`. */
