@@ -2,10 +2,12 @@
 // check runs under the emulator's lock) and DescribeTargetGroups by name, timed from the SDK at
 // 100 and at 2,900 target groups in one account (AWS's default quota is 3,000 per region).
 // Reference in the same run: DescribeTargetGroups with no key at each size, one page of up to 400.
-// And a listing walked page by page (PageSize 20, Marker after Marker, three walks), per group.
+// And a listing walked page by page (PageSize 20, Marker after Marker, three walks), per group;
+// and one DescribeTargetGroups naming every group of the account (Names.member.1…N), per group.
 // Targets: a keyed call costs at most 1.5× at 2,900 groups what it costs at 100 (no walk over the
 // account's rows), and so does a walked listing per group (each page reads its own rows, not the
-// account's: a walk is linear in the account's size, not quadratic).
+// account's: a walk is linear in the account's size, not quadratic), and so does a call naming
+// every group (each name is looked up, not searched for among the account's groups).
 // Run: npm run bench (or: npx tsc -p . && node scripts/run-bench.mjs localcloud-lookups);
 // BENCH_LOOKUP_N=100,2900 sets the sizes; DATABASE_URL runs it on a fresh PostgreSQL database.
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -48,7 +50,15 @@ try {
     if (seen !== n) throw new Error(`the walk saw ${seen} groups, not ${n}`);
     return ((performance.now() - start) * 1000) / n;
   };
-  const rows: Array<{ n: number; create: number; byName: number; listing: number; walked: number }> = [];
+  /** One DescribeTargetGroups naming every group made so far: the time per group named, µs. */
+  const namingAll = async (n: number): Promise<number> => {
+    const names = Array.from({ length: n }, (_, i) => `bench-${i}`);
+    const start = performance.now();
+    const answer = await elb.send(new DescribeTargetGroupsCommand({ Names: names }));
+    if (answer.TargetGroups!.length !== n) throw new Error(`naming ${n} groups answered ${answer.TargetGroups!.length}`);
+    return ((performance.now() - start) * 1000) / n;
+  };
+  const rows: Array<{ n: number; create: number; byName: number; listing: number; walked: number; named: number }> = [];
   let made = 0;
   for (const n of SIZES) {
     const creates: number[] = [];
@@ -60,8 +70,19 @@ try {
       listing.push(await timed(() => elb.send(new DescribeTargetGroupsCommand({ PageSize: 400 }))));
     }
     const walks: number[] = [];
-    for (let i = 0; i < WALKS; i++) walks.push(await walk(n));
-    rows.push({ n, create: percentile(creates.slice(-SAMPLES), 0.5), byName: percentile(byName, 0.5), listing: percentile(listing, 0.5), walked: percentile(walks, 0.5) });
+    const named: number[] = [];
+    for (let i = 0; i < WALKS; i++) {
+      walks.push(await walk(n));
+      named.push(await namingAll(n));
+    }
+    rows.push({
+      n,
+      create: percentile(creates.slice(-SAMPLES), 0.5),
+      byName: percentile(byName, 0.5),
+      listing: percentile(listing, 0.5),
+      walked: percentile(walks, 0.5),
+      named: percentile(named, 0.5),
+    });
   }
   console.log(
     table(
@@ -70,19 +91,22 @@ try {
         'CreateTargetGroup, ms',
         'DescribeTargetGroups by name, ms',
         `every page of ${WALK_PAGE} walked, µs per group`,
+        'one call naming every group, µs per group',
         'reference: DescribeTargetGroups, one page of ≤ 400, ms',
       ],
-      rows.map((r) => [String(r.n), r.create.toFixed(2), r.byName.toFixed(2), r.walked.toFixed(0), r.listing.toFixed(2)]),
+      rows.map((r) => [String(r.n), r.create.toFixed(2), r.byName.toFixed(2), r.walked.toFixed(0), r.named.toFixed(0), r.listing.toFixed(2)]),
     ),
   );
   const [small, large] = [rows[0]!, rows[rows.length - 1]!];
   const createRatio = large.create / small.create;
   const byNameRatio = large.byName / small.byName;
   const walkRatio = large.walked / small.walked;
+  const namedRatio = large.named / small.named;
   console.log(
     `goal: a keyed call at ${large.n} groups ≤ ${FLAT_RATIO}× its cost at ${small.n} — CreateTargetGroup ${createRatio.toFixed(2)}×, DescribeTargetGroups by name ${byNameRatio.toFixed(2)}×: ${verdict(createRatio <= FLAT_RATIO && byNameRatio <= FLAT_RATIO)}`,
   );
   console.log(`goal: a walked listing's cost per group at ${large.n} groups ≤ ${FLAT_RATIO}× at ${small.n} — ${walkRatio.toFixed(2)}×: ${verdict(walkRatio <= FLAT_RATIO)}`);
+  console.log(`goal: a call naming every group, per group, at ${large.n} groups ≤ ${FLAT_RATIO}× at ${small.n} — ${namedRatio.toFixed(2)}×: ${verdict(namedRatio <= FLAT_RATIO)}`);
   elb.destroy();
   ec2.destroy();
 } finally {

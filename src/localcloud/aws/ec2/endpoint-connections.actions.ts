@@ -1,5 +1,5 @@
 import { atRest, type ActionContext, type Scheduled } from '../action-context.js';
-import type { NetworkInterface, VpcEndpoint } from '../model.js';
+import type { VpcEndpoint } from '../model.js';
 import { parseFilters } from '../query-params.js';
 import { leaf, list, xml, type Xml } from '../xml.js';
 import { announceConnectionEvent } from './connection-events.js';
@@ -9,6 +9,7 @@ import { ownService } from './endpoint-services.actions.js';
 import { endpointDnsEntries } from './endpoint-views.js';
 import { applyFilters, matchesPattern } from './filters.js';
 import { paginate } from './paging.js';
+import { groupedBy } from '../../common/named-rows.js';
 
 /**
  * DescribeVpcEndpointConnections: the connections to the caller's services in the region.
@@ -35,12 +36,7 @@ export async function describeVpcEndpointConnections(ctx: ActionContext): Promis
   });
   const { page, nextToken } = await paginate(endpoints, ctx.params, { min: 5, max: 1000, clampAboveMax: true });
   // The page's network interfaces in one read, in their order, by endpoint.
-  const interfacesOf = new Map<string, NetworkInterface[]>();
-  for (const eni of await ctx.repos.network.listInterfacesOfOwners(page.map((e) => e.vpcEndpointId))) {
-    const owned = interfacesOf.get(eni.ownerId) ?? [];
-    owned.push(eni);
-    interfacesOf.set(eni.ownerId, owned);
-  }
+  const interfacesOf = groupedBy(await ctx.repos.network.listInterfacesOfOwners(page.map((e) => e.vpcEndpointId)), (eni) => eni.ownerId);
   const items = page.map((endpoint) =>
     renderConnection(endpoint, byId.get(endpoint.serviceId)!, endpointDnsEntries(ctx.region, endpoint, interfacesOf.get(endpoint.vpcEndpointId) ?? [])),
   );

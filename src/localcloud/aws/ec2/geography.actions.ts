@@ -5,16 +5,18 @@ import { element, leaf, list, xml, type Xml } from '../xml.js';
 import { invalidParameterValue, optionalBoolean, required } from './ec2-errors.js';
 import { setZoneState, zonesDown, type ZoneState } from '../zone-outages.js';
 import { applyFilters } from './filters.js';
+import { namedAmong } from '../../common/named-rows.js';
 
 /** DescribeRegions: `RegionName.N`, `AllRegions`, filters region-name, endpoint, opt-in-status. */
 export async function describeRegions(ctx: ActionContext): Promise<Xml> {
   const names = ctx.params.list('RegionName');
   optionalBoolean(ctx.params, 'AllRegions');
-  let regions: Region[] = [...allRegions()];
-  for (const name of names) {
-    if (!regions.some((region) => region.regionName === name)) throw invalidParameterValue(`Invalid region name: ${name}`);
-  }
-  if (names.length > 0) regions = regions.filter((region) => names.includes(region.regionName));
+  let regions: Region[] = namedAmong(
+    allRegions(),
+    names,
+    (region) => region.regionName,
+    (name) => invalidParameterValue(`Invalid region name: ${name}`),
+  );
   regions = applyFilters(regions, parseFilters(ctx.params), {
     'region-name': (r) => r.regionName,
     endpoint: (r) => `ec2.${r.regionName}.amazonaws.com`,

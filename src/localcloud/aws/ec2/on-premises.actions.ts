@@ -11,6 +11,7 @@ import { applyFilters } from './filters.js';
 import { nextLoopbackSlot } from './network-factory.js';
 import { tagSet } from './tags.js';
 import { ownVpc } from './vpcs.actions.js';
+import { namedAmong } from '../../common/named-rows.js';
 
 /**
  * On-premises networks — a privlink extension, not AWS actions. AWS connects a data centre to a VPC
@@ -95,9 +96,12 @@ export async function detachOnPremisesNetwork(ctx: ActionContext): Promise<Xml> 
 /** DescribeVpnGateways: `VpnGatewayId.N`; filters vpn-gateway-id, state, type, attachment.vpc-id, attachment.state, amazon-side-asn. */
 export async function describeVpnGateways(ctx: ActionContext): Promise<Xml> {
   const ids = ctx.params.list('VpnGatewayId');
-  let networks = (await ctx.repos.peering.allOnPremisesNetworks()).filter((o) => o.accountId === ctx.account.accountId && o.region === ctx.region.regionName);
-  for (const id of ids) if (!networks.some((o) => o.gatewayId === id)) throw gatewayNotFound(id);
-  if (ids.length > 0) networks = networks.filter((o) => ids.includes(o.gatewayId));
+  let networks = namedAmong(
+    (await ctx.repos.peering.allOnPremisesNetworks()).filter((o) => o.accountId === ctx.account.accountId && o.region === ctx.region.regionName),
+    ids,
+    (o) => o.gatewayId,
+    gatewayNotFound,
+  );
   networks = applyFilters(networks, parseFilters(ctx.params), {
     'vpn-gateway-id': (o) => o.gatewayId,
     state: () => 'available',

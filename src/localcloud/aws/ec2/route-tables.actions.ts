@@ -10,6 +10,7 @@ import { applyFilters } from './filters.js';
 import { paginate } from './paging.js';
 import { tagSet } from './tags.js';
 import { peeringNotFound } from './vpc-peering.actions.js';
+import { groupedBy, namedAmong } from '../../common/named-rows.js';
 
 /**
  * Route tables, as far as reaching a VPC through a peering connection needs them: every VPC has
@@ -103,19 +104,16 @@ export async function deleteRoute(ctx: ActionContext): Promise<Xml> {
  */
 export async function describeRouteTables(ctx: ActionContext): Promise<Xml> {
   const ids = ctx.params.list('RouteTableId');
-  const vpcs = await ctx.repos.network.listVpcs(ctx.account.accountId, ctx.region.regionName);
-  for (const id of ids) if (!vpcs.some((v) => v.mainRouteTableId === id)) throw routeTableNotFound(id);
-  const routes = await ctx.repos.peering.listRoutes(vpcs.map((v) => v.mainRouteTableId));
-  const onPremises = await ctx.repos.peering.allOnPremisesNetworks();
+  const vpcs = namedAmong(await ctx.repos.network.listVpcs(ctx.account.accountId, ctx.region.regionName), ids, (v) => v.mainRouteTableId, routeTableNotFound);
+  const routes = groupedBy(await ctx.repos.peering.listRoutes(vpcs.map((v) => v.mainRouteTableId)), (r) => r.routeTableId);
+  const onPremises = groupedBy(await ctx.repos.peering.allOnPremisesNetworks(), (o) => o.vpcId);
   const peerings = new Map((await ctx.repos.peering.allPeerings()).map((p) => [p.peeringId, p]));
-  let tables: RouteTableView[] = vpcs
-    .filter((v) => ids.length === 0 || ids.includes(v.mainRouteTableId))
-    .map((vpc) => ({
-      seq: vpc.seq,
-      vpc,
-      routes: routes.filter((r) => r.routeTableId === vpc.mainRouteTableId),
-      onPremises: onPremises.filter((o) => o.vpcId === vpc.vpcId),
-    }));
+  let tables: RouteTableView[] = vpcs.map((vpc) => ({
+    seq: vpc.seq,
+    vpc,
+    routes: routes.get(vpc.mainRouteTableId) ?? [],
+    onPremises: onPremises.get(vpc.vpcId) ?? [],
+  }));
   const state = (r: Route) => {
     const peering = peerings.get(r.vpcPeeringConnectionId);
     return peering && currentStatus(peering, ctx.now) === 'active' ? 'active' : 'blackhole';

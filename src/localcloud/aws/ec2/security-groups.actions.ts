@@ -11,6 +11,7 @@ import { applyFilters } from './filters.js';
 import { paginate } from './paging.js';
 import { tagsFromSpecifications } from './tags.js';
 import { ownVpc } from './vpcs.actions.js';
+import { namedAmong } from '../../common/named-rows.js';
 
 /** The caller's security group by id in the request region, or InvalidGroup.NotFound. */
 export async function ownGroup(ctx: ActionContext, groupId: string): Promise<SecurityGroup> {
@@ -161,11 +162,11 @@ export async function authorizeSecurityGroupEgress(ctx: ActionContext): Promise<
 export async function describeSecurityGroups(ctx: ActionContext): Promise<Xml> {
   const ids = ctx.params.list('GroupId');
   const names = ctx.params.list('GroupName');
-  let groups = await ctx.repos.network.listSecurityGroups(ctx.account.accountId, ctx.region.regionName);
-  for (const id of ids) if (!groups.some((g) => g.groupId === id)) throw groupNotFound(id);
-  for (const name of names) if (!groups.some((g) => g.groupName === name)) throw groupNotFound(name);
-  if (ids.length > 0) groups = groups.filter((g) => ids.includes(g.groupId));
-  if (names.length > 0) groups = groups.filter((g) => names.includes(g.groupName));
+  const all = await ctx.repos.network.listSecurityGroups(ctx.account.accountId, ctx.region.regionName);
+  // Ids, then names, each must be among all of the caller's groups; the answer holds the groups both name.
+  const byId = namedAmong(all, ids, (g) => g.groupId, groupNotFound);
+  const byName = new Set(namedAmong(all, names, (g) => g.groupName, groupNotFound));
+  let groups = byId.filter((g) => byName.has(g));
   groups = applyFilters(
     groups,
     parseFilters(ctx.params),

@@ -16,6 +16,7 @@ import { ownRows } from '../seq-pages.js';
 import { ownGroup } from './security-groups.actions.js';
 import { tagsFromSpecifications } from './tags.js';
 import { ownSubnet, ownVpc } from './vpcs.actions.js';
+import { namedAmong } from '../../common/named-rows.js';
 
 /** An endpoint as AWS renders it; its interfaces and security groups are read unless the caller has them (it just made them). */
 async function renderEndpoint(
@@ -181,9 +182,7 @@ export async function deleteVpcEndpoints(ctx: ActionContext): Promise<Xml> {
  */
 export async function describeVpcEndpointServices(ctx: ActionContext): Promise<Xml> {
   const names = ctx.params.list('ServiceName');
-  let services = await visibleServices(ctx, names);
-  for (const name of names) if (!services.some((s) => s.serviceName === name)) throw serviceNameNotFound(name);
-  if (names.length > 0) services = services.filter((s) => names.includes(s.serviceName));
+  let services = namedAmong(await visibleServices(ctx, names), names, (s) => s.serviceName, serviceNameNotFound);
   services = applyFilters(
     services,
     parseFilters(ctx.params),

@@ -11,6 +11,7 @@ import { applyFilters } from './filters.js';
 import { paginate } from './paging.js';
 import { tagSet, tagsFromSpecifications } from './tags.js';
 import { ownVpc } from './vpcs.actions.js';
+import { namedAmong } from '../../common/named-rows.js';
 
 /**
  * VPC peering connections, as AWS documents their lifecycle ("VPC peering connection lifecycle"):
@@ -193,9 +194,12 @@ export async function deleteVpcPeeringConnection(ctx: ActionContext): Promise<Xm
 export async function describeVpcPeeringConnections(ctx: ActionContext): Promise<Xml> {
   const ids = ctx.params.list('VpcPeeringConnectionId');
   for (const id of ids) checkPeeringId(id);
-  let peerings = (await ctx.repos.peering.allPeerings()).filter((p) => visibleTo(ctx, p));
-  for (const id of ids) if (!peerings.some((p) => p.peeringId === id)) throw peeringNotFound(id);
-  if (ids.length > 0) peerings = peerings.filter((p) => ids.includes(p.peeringId));
+  let peerings = namedAmong(
+    (await ctx.repos.peering.allPeerings()).filter((p) => visibleTo(ctx, p)),
+    ids,
+    (p) => p.peeringId,
+    peeringNotFound,
+  );
   const cidrs = new Map<string, string>();
   for (const p of peerings) {
     for (const vpcId of [p.requesterVpcId, p.accepterVpcId]) {

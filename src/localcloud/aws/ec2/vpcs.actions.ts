@@ -14,6 +14,7 @@ import { paginate } from './paging.js';
 import { tagsFromSpecifications } from './tags.js';
 import { VPC_PER_REGION } from '../servicequotas/quota-catalogue.js';
 import { appliedQuota } from '../servicequotas/quota-values.js';
+import { namedAmong } from '../../common/named-rows.js';
 
 /** The caller's VPC `vpcId` in the request region, or InvalidVpcID.NotFound. */
 export async function ownVpc(ctx: ActionContext, vpcId: string): Promise<Vpc> {
@@ -51,9 +52,7 @@ export async function createVpcAction(ctx: ActionContext): Promise<Xml> {
 /** DescribeVpcs: `VpcId.N`, filters vpc-id, cidr, cidr-block-association.cidr-block, is-default/isDefault, owner-id, state, tags; paging 5–1000. */
 export async function describeVpcs(ctx: ActionContext): Promise<Xml> {
   const ids = ctx.params.list('VpcId');
-  let vpcs = await ctx.repos.network.listVpcs(ctx.account.accountId, ctx.region.regionName);
-  for (const id of ids) if (!vpcs.some((vpc) => vpc.vpcId === id)) throw vpcNotFound(id);
-  if (ids.length > 0) vpcs = vpcs.filter((vpc) => ids.includes(vpc.vpcId));
+  let vpcs = namedAmong(await ctx.repos.network.listVpcs(ctx.account.accountId, ctx.region.regionName), ids, (vpc) => vpc.vpcId, vpcNotFound);
   vpcs = applyFilters(
     vpcs,
     parseFilters(ctx.params),
@@ -117,9 +116,7 @@ export async function createSubnet(ctx: ActionContext): Promise<Xml> {
 /** DescribeSubnets: `SubnetId.N`, filters vpc-id, subnet-id, availability-zone(-id), default-for-az/defaultForAz, cidr-block, state, owner-id, tags; paging 5–1000. */
 export async function describeSubnets(ctx: ActionContext): Promise<Xml> {
   const ids = ctx.params.list('SubnetId');
-  let subnets = await ctx.repos.network.listSubnets(ctx.account.accountId, ctx.region.regionName);
-  for (const id of ids) if (!subnets.some((subnet) => subnet.subnetId === id)) throw subnetNotFound(id);
-  if (ids.length > 0) subnets = subnets.filter((subnet) => ids.includes(subnet.subnetId));
+  let subnets = namedAmong(await ctx.repos.network.listSubnets(ctx.account.accountId, ctx.region.regionName), ids, (subnet) => subnet.subnetId, subnetNotFound);
   subnets = applyFilters(
     subnets,
     parseFilters(ctx.params),

@@ -12,6 +12,7 @@ import { paginateMarker } from './paging.js';
 import { ownTargetGroup } from './target-groups.actions.js';
 import { LISTENERS_PER_NLB } from '../servicequotas/quota-catalogue.js';
 import { appliedQuota } from '../servicequotas/quota-values.js';
+import { namedAmong } from '../../common/named-rows.js';
 
 /** The caller's listener by ARN in the request region, or ListenerNotFound. */
 async function ownListener(ctx: ActionContext, arn: string): Promise<Listener> {
@@ -89,11 +90,13 @@ export async function describeListeners(ctx: ActionContext): Promise<Xml> {
   let listeners: Listener[];
   if (lbArn) listeners = await ctx.repos.loadBalancers.listListeners([(await ownLoadBalancer(ctx, lbArn)).arn]);
   else listeners = await ctx.repos.loadBalancers.listListenersOfAccount(ctx.account.accountId, ctx.region.regionName);
-  if (arns.length > 0) {
-    arns.forEach((arn) => checkArn(arn, 'listener'));
-    if (arns.some((arn) => !listeners.some((l) => l.arn === arn))) throw listenerNotFound();
-    listeners = listeners.filter((l) => arns.includes(l.arn));
-  }
+  arns.forEach((arn) => checkArn(arn, 'listener'));
+  listeners = namedAmong(
+    listeners,
+    arns,
+    (l) => l.arn,
+    () => listenerNotFound(),
+  );
   const { page, nextMarker } = await paginateMarker(listeners, ctx.params);
   return xml(members('Listeners', page, renderListener), nextMarker);
 }

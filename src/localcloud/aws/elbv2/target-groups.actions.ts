@@ -10,6 +10,7 @@ import { members, renderAttributes, renderTargetGroup } from './elbv2-render.js'
 import { parseElbTags } from './elbv2-tags.js';
 import { ownLoadBalancer } from './load-balancers.actions.js';
 import { paginateMarker } from './paging.js';
+import { namedAmong } from '../../common/named-rows.js';
 
 /** The caller's target group by ARN in the request region, or TargetGroupNotFound. */
 export async function ownTargetGroup(ctx: ActionContext, arn: string): Promise<TargetGroup> {
@@ -126,13 +127,19 @@ export async function describeTargetGroups(ctx: ActionContext): Promise<Xml> {
   // rest; with no key at all, the page's own rows.
   const only = arns.length > 0 ? ({ key: 'arn', values: arns } as const) : names.length > 0 ? ({ key: 'name', values: names } as const) : undefined;
   let groups = lb ? await ctx.repos.loadBalancers.targetGroupsOfLoadBalancer(lb.arn) : only && (await ctx.repos.loadBalancers.listTargetGroups(accountId, regionName, only));
-  if (arns.length > 0) {
-    if (arns.some((arn) => !groups!.some((g) => g.arn === arn))) throw targetGroupNotFound();
-    groups = groups!.filter((g) => arns.includes(g.arn));
-  }
-  if (names.length > 0) {
-    if (names.some((n) => !groups!.some((g) => g.name === n))) throw targetGroupNotFound();
-    groups = groups!.filter((g) => names.includes(g.name));
+  if (groups) {
+    groups = namedAmong(
+      groups,
+      arns,
+      (g) => g.arn,
+      () => targetGroupNotFound(),
+    );
+    groups = namedAmong(
+      groups,
+      names,
+      (g) => g.name,
+      () => targetGroupNotFound(),
+    );
   }
   const { page, nextMarker } = await paginateMarker(groups ?? ((window) => ctx.repos.loadBalancers.listTargetGroups(accountId, regionName, undefined, window)), ctx.params);
   const balancers = await loadBalancersOf(ctx, page);
