@@ -195,9 +195,9 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
           advanced = await options.dueSteps.advance(repos, now, settings.delays, known ? undefined : (seen.firstDueAt ?? null));
           const result = await handler(contextOf(repos, now, settings));
           // A step the action made due at once and could not write past (it has a side effect of its
-          // own) is applied now, under the lock and in the action's
-          // transaction, instead of by whichever request comes next (which would then have to take
-          // the lock to apply it, even a read).
+          // own) is applied now, under the lock and in the action's transaction, instead of by
+          // whichever request comes next (which would then have to take the lock to apply it, even
+          // a read).
           if (dueNow.size > 0) await advanceDueRows(repos, now, settings.delays, dueNow);
           // Still under the lock: a request after this one must not trust a due time seen before it.
           if (!describes) options.dueSteps.forget();

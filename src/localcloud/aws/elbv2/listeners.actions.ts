@@ -91,12 +91,7 @@ export async function describeListeners(ctx: ActionContext): Promise<Xml> {
   if (lbArn) listeners = await ctx.repos.loadBalancers.listListeners([(await ownLoadBalancer(ctx, lbArn)).arn]);
   else listeners = await ctx.repos.loadBalancers.listListenersOfAccount(ctx.account.accountId, ctx.region.regionName);
   arns.forEach((arn) => checkArn(arn, 'listener'));
-  listeners = namedAmong(
-    listeners,
-    arns,
-    (l) => l.arn,
-    () => listenerNotFound(),
-  );
+  listeners = namedAmong(listeners, arns, (l) => l.arn, listenerNotFound);
   const { page, nextMarker } = await paginateMarker(listeners, ctx.params);
   return xml(members('Listeners', page, renderListener), nextMarker);
 }
