@@ -113,27 +113,30 @@ export class ProviderAccountsRepository {
     return row?.account_id;
   }
 
-  /** Placements per account in one region of a provider. */
+  /**
+   * Placements per account in one region of a provider: one row per account that holds any
+   * (`provider_placement_counts`, kept by a trigger), however many services the region holds.
+   */
   async countPlacements(provider: string, regionName: string): Promise<Map<string, number>> {
     const rows = await this.db
-      .selectFrom('provider_placements')
-      .select(['account_id', (eb) => eb.fn.countAll<string>().as('n')])
+      .selectFrom('provider_placement_counts')
+      .select(['account_id', 'placements'])
       .where('provider', '=', provider)
       .where('region_name', '=', regionName)
-      .groupBy('account_id')
+      .where('placements', '>', 0)
       .execute();
-    return new Map(rows.map((r) => [r.account_id, Number(r.n)]));
+    return new Map(rows.map((r) => [r.account_id, r.placements]));
   }
 
   /** Placements per account and region (every region), for the capacity report. */
   async countAllPlacements(provider: string): Promise<Array<{ accountId: string; regionName: string; placements: number }>> {
     const rows = await this.db
-      .selectFrom('provider_placements')
-      .select(['account_id', 'region_name', (eb) => eb.fn.countAll<string>().as('n')])
+      .selectFrom('provider_placement_counts')
+      .select(['account_id', 'region_name', 'placements'])
       .where('provider', '=', provider)
-      .groupBy(['account_id', 'region_name'])
+      .where('placements', '>', 0)
       .execute();
-    return rows.map((r) => ({ accountId: r.account_id, regionName: r.region_name, placements: Number(r.n) }));
+    return rows.map((r) => ({ accountId: r.account_id, regionName: r.region_name, placements: r.placements }));
   }
 
   /** Placements left in an account and region other than `exceptServiceId`. */

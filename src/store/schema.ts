@@ -226,6 +226,13 @@ export interface ProviderPlacementsTable {
   project_id: string;
   created_at: Generated<Date>;
 }
+/** Placements per account and region, kept by a trigger on provider_placements (migration 0020). */
+export interface ProviderPlacementCountsTable {
+  account_id: string;
+  region_name: string;
+  provider: string;
+  placements: number;
+}
 export interface ProviderQuotaReadingsTable {
   account_id: string;
   region_name: string;
@@ -247,6 +254,7 @@ export interface Schema {
   provider_quota_readings: ProviderQuotaReadingsTable;
   provider_accounts: ProviderAccountsTable;
   provider_placements: ProviderPlacementsTable;
+  provider_placement_counts: ProviderPlacementCountsTable;
   settings: SettingsTable;
   organizations: OrganizationsTable;
   projects: ProjectsTable;

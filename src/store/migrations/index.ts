@@ -17,6 +17,7 @@ import * as consoleUsers from './0016-console-users.js';
 import * as appServicesAccessList from './0017-appservices-access-list.js';
 import * as providerAccountsClouds from './0018-provider-accounts-clouds.js';
 import * as simulatedNodeAddresses from './0019-simulated-node-addresses.js';
+import * as placementCounts from './0020-placement-counts.js';
 
 /**
  * Every migration, in order. Forward-only: a migration once released is never edited or
@@ -41,4 +42,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0017-appservices-access-list': appServicesAccessList,
   '0018-provider-accounts-clouds': providerAccountsClouds,
   '0019-simulated-node-addresses': simulatedNodeAddresses,
+  '0020-placement-counts': placementCounts,
 };
