@@ -9,14 +9,11 @@
 // it costs at the smallest (nothing in it walks the region's placements).
 // Run: npm run bench (or: npx tsc -p . && node scripts/run-bench.mjs placement); BENCH_PLACEMENT_N
 // sets the sizes (default 100,1000,10000); DATABASE_URL runs it on a fresh PostgreSQL database.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql, type Transaction } from 'kysely';
-import pg from 'pg';
-import { openStore, type Store, type StoreLocation } from '../src/store/database.js';
+import type { Store } from '../src/store/database.js';
 import { ProviderAccountsRepository } from '../src/store/provider-accounts.repository.js';
 import type { Schema } from '../src/store/schema.js';
+import { freshStore } from './support/fresh-store.js';
 import { percentile, table, verdict } from './support/stats.js';
 
 const SIZES = (process.env.BENCH_PLACEMENT_N ?? '100,1000,10000').split(',').map(Number);
@@ -25,32 +22,6 @@ const SAMPLES = 300;
 const FLAT_RATIO = 1.5;
 const REGION = 'US_EAST_1';
 const ORG = 'b0000000000000000000000a';
-
-/** A fresh store: a PGlite data directory, or a database of its own on DATABASE_URL's server. */
-async function freshStore(): Promise<{ store: Store; where: string; drop: () => Promise<void> }> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    const dir = mkdtempSync(join(tmpdir(), 'privlink-bench-placement-'));
-    const store = await openStore({ kind: 'pglite', dataDir: dir });
-    return { store, where: 'PGlite', drop: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
-  }
-  const name = `privlink_bench_placement_${process.pid}`;
-  const admin = async (text: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const location: StoreLocation = { kind: 'postgres', url: target.toString() };
-  const store = await openStore(location);
-  return { store, where: 'PostgreSQL', drop: async () => (await store.close(), await admin(`drop database if exists ${name} with (force)`)) };
-}
 
 /** Ids of 24 hex digits: a kind letter's digit, then the number. */
 const id = (kind: number, n: number) => `${kind.toString(16)}${n.toString(16).padStart(23, '0')}`;
@@ -94,7 +65,7 @@ async function decide(store: Store, count: Count, projectId: string, holding: nu
   return Number(process.hrtime.bigint() - started) / 1000;
 }
 
-const { store, where, drop } = await freshStore();
+const { store, where, drop } = await freshStore('placement');
 try {
   console.log(`node ${process.version}, ${where}; ${ACCOUNTS} accounts in the pool; ${SAMPLES} placements timed per size and way, the two ways interleaved`);
   await sql`insert into organizations (id, name) values (${ORG}, 'Placement bench')`.execute(store.db);

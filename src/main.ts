@@ -14,7 +14,8 @@ import { ConsoleSessions } from './app/console-sessions.service.js';
 import { describeConfig, type PrivlinkConfig } from './config/config.js';
 import { nodeDatabaseUser } from './app/node-users.js';
 import { nodeHorizon } from './app/node-horizons.js';
-import { PUBLIC_ROUTE_TABLES, publicAccessList, publicRoutes } from './app/public-path.js';
+import { PUBLIC_ROUTE_TABLES, publicAccessList } from './app/public-path.js';
+import { PublicRouteBook } from './app/public-route-book.js';
 import { privateDnsAnswer } from './app/private-dns-zone.js';
 import { appTrafficAccess } from './app/appservices-traffic.js';
 import { createLocalCloudAws, ensureSharedLocalCloudAccount, type LocalCloudAws } from './localcloud/aws/local-cloud-aws.js';
@@ -188,6 +189,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     closers.push(async () => endpointWatch.stop());
     let watched = Promise.resolve();
     let publishedNodes: PublishingRuntime | undefined;
+    // The public gateway's routes, followed through the store's change log (not read whole on every write).
+    const publicRouteBook = new PublicRouteBook(store, config.domain, config.localCloud.loopbackBase);
     // The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread.
     const dataPlane = await DataPlaneHost.start({
       dns: { address: DNS_HOST, port: config.dnsPort, ttl: DNS_TTL },
@@ -208,7 +211,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         horizon: (clusterId, targetName, via) => nodeHorizon(repositories(store.db), config.domain, clusterId, targetName, via),
         databaseUser: (deploymentId, username) => nodeDatabaseUser(repositories(store.db), deploymentId, username, new Date()),
         appAccess: (clientAppId, via, channel) => appTrafficAccess(repositories(store.db), clientAppId, via, channel),
-        publicRoutes: () => publicRoutes(repositories(store.db), config.domain, config.localCloud.loopbackBase),
+        publicRoutes: (since) => publicRouteBook.update(since),
         accessList: (projectId) => publicAccessList(repositories(store.db), projectId),
       },
       writes: store.writes,

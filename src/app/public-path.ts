@@ -98,42 +98,92 @@ export interface PublicRoute {
   readonly targetName: string;
 }
 
-/**
- * Every listener the public gateway should have now (deployments being deleted have none). Read
- * in four statements however many deployments there are: the data-plane worker asks for the whole
- * list whenever these tables (PUBLIC_ROUTE_TABLES) are written.
- */
-export async function publicRoutes(repos: Repositories, domain: string, loopbackBase: number): Promise<PublicRoute[]> {
-  const allocations = await repos.ports.listAll();
-  const instances = await repos.serverlessInstances.listAll();
-  const clusters = await repos.clusters.listHavingPorts();
+/** The rows some projects' public routes are made from (all projects, or those a change named). */
+export interface PublicRouteRows {
+  readonly allocations: readonly PortAllocation[];
+  readonly instances: readonly ServerlessInstanceRecord[];
+  /** The clusters that have ports, in the order they were made. */
+  readonly clusters: readonly ClusterRecord[];
+  readonly projects: ReadonlyMap<string, Project>;
+}
+
+/** Reads the rows of `projectIds`' routes (every project's when undefined), in four statements per thousand projects. */
+export async function readPublicRouteRows(repos: Repositories, projectIds?: readonly string[]): Promise<PublicRouteRows> {
+  const allocations = projectIds ? await repos.ports.listByProjects(projectIds) : await repos.ports.listAll();
+  const instances = projectIds ? await repos.serverlessInstances.listByProjects(projectIds) : await repos.serverlessInstances.listAll();
+  const clusters = projectIds ? await repos.clusters.listHavingPortsIn(projectIds) : await repos.clusters.listHavingPorts();
   const projects = await repos.identity.findProjects([...clusters.map((c) => c.projectId), ...instances.map((i) => i.projectId)]);
-  const addresses = publicGatewayAddresses(publicGatewayKeys(allocations, instances), loopbackBase);
+  return { allocations, instances, clusters, projects };
+}
+
+/** A route whose address is not decided yet: it listens on the public gateway address of `key` (a `publicRegionKey`). */
+export interface KeyedPublicRoute extends Omit<PublicRoute, 'address'> {
+  readonly key: string;
+}
+
+/** One project's routes before addresses are decided, and the gateway keys it holds (see publicGatewayKeys). */
+export interface ProjectPublicRoutes {
+  readonly routes: readonly KeyedPublicRoute[];
+  readonly keys: readonly PublicRegionKey[];
+}
+
+/** The routes and gateway keys of every project `rows` holds anything of, by project. */
+export function publicRoutesByProject(rows: PublicRouteRows, domain: string): Map<string, ProjectPublicRoutes> {
+  const out = new Map<string, { routes: KeyedPublicRoute[]; keys: PublicRegionKey[] }>();
+  const entry = (projectId: string) => {
+    let found = out.get(projectId);
+    if (!found) out.set(projectId, (found = { routes: [], keys: [] }));
+    return found;
+  };
+  for (const key of publicGatewayKeys(rows.allocations, rows.instances)) entry(key.projectId).keys.push(key);
   const portsOf = new Map<string, Map<string, number>>();
-  for (const a of allocations) {
+  for (const a of rows.allocations) {
     const ports = portsOf.get(a.clusterId) ?? new Map<string, number>();
     ports.set(a.targetName, a.port);
     portsOf.set(a.clusterId, ports);
   }
   const deployments: PublicDeployment[] = [];
-  for (const cluster of clusters) {
-    const project = projects.get(cluster.projectId);
+  for (const cluster of rows.clusters) {
+    const project = rows.projects.get(cluster.projectId);
     const topology = project && clusterTopologyOf(cluster, project, portsOf.get(cluster.id) ?? new Map(), domain);
     if (topology) deployments.push({ projectId: cluster.projectId, deploymentId: cluster.id, topology });
   }
-  for (const instance of instances) {
-    const project = projects.get(instance.projectId);
+  for (const instance of rows.instances) {
+    const project = rows.projects.get(instance.projectId);
     const topology = project && instanceTopologyOf(instance, project, domain);
     if (topology) deployments.push({ projectId: instance.projectId, deploymentId: instance.id, topology });
   }
-  const routes: PublicRoute[] = [];
   for (const { projectId, deploymentId, topology } of deployments) {
-    for (const host of topology.hosts) {
-      const address = addresses.get(publicRegionKey(host.gateway));
-      if (address) routes.push({ address, port: host.port, projectId, clusterId: deploymentId, targetName: host.targetName });
+    const routes = entry(projectId).routes;
+    for (const host of topology.hosts) routes.push({ key: publicRegionKey(host.gateway), port: host.port, projectId, clusterId: deploymentId, targetName: host.targetName });
+  }
+  return out;
+}
+
+/** The routes of `byProject` that have an address (a route whose key has none is left out). */
+export function addressedRoutes(byProject: Iterable<ProjectPublicRoutes>, addresses: ReadonlyMap<string, string>): PublicRoute[] {
+  const routes: PublicRoute[] = [];
+  for (const project of byProject) {
+    for (const { key, ...route } of project.routes) {
+      const address = addresses.get(key);
+      if (address) routes.push({ address, ...route });
     }
   }
   return routes;
+}
+
+/**
+ * Every listener the public gateway should have now (deployments being deleted have none), read
+ * whole in four statements however many deployments there are. The data plane follows changes
+ * instead (public-route-book.ts); this is what it must equal.
+ */
+export async function publicRoutes(repos: Repositories, domain: string, loopbackBase: number): Promise<PublicRoute[]> {
+  const byProject = publicRoutesByProject(await readPublicRouteRows(repos), domain);
+  const addresses = publicGatewayAddresses(
+    [...byProject.values()].flatMap((p) => p.keys),
+    loopbackBase,
+  );
+  return addressedRoutes(byProject.values(), addresses);
 }
 
 /**

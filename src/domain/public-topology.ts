@@ -106,13 +106,25 @@ export function publicRegionKey(key: PublicRegionKey): string {
  * Pure. Throws RangeError when there are more keys than addresses.
  */
 export function publicGatewayAddresses(keys: readonly PublicRegionKey[], loopbackBase: number): Map<string, string> {
-  const ordered = [...new Set(keys.map(publicRegionKey))].sort();
+  return addressesInOrder([...new Set(keys.map(publicRegionKey))].sort(), loopbackBase);
+}
+
+/** Where a key's address starts looking (x.y as one number): a hash of the key. */
+export function gatewaySlot(key: string): number {
+  return createHash('sha1').update(key).digest().readUInt16BE(0);
+}
+
+/**
+ * `publicGatewayAddresses` of keys already distinct and sorted (`publicRegionKey` strings), each
+ * key's first slot from `slotOf` (`gatewaySlot`, or a cache of it). Pure.
+ */
+export function addressesInOrder(ordered: readonly string[], loopbackBase: number, slotOf: (key: string) => number = gatewaySlot): Map<string, string> {
   const size = 65_536;
   if (ordered.length > size - 3) throw new RangeError('too many public regions for one loopback block');
   const taken = new Set<number>([0, 1, size - 1]);
   const out = new Map<string, string>();
   for (const key of ordered) {
-    let slot = createHash('sha1').update(key).digest().readUInt16BE(0);
+    let slot = slotOf(key);
     while (taken.has(slot)) slot = (slot + 1) % size;
     taken.add(slot);
     out.set(key, `127.${loopbackBase}.${slot >>> 8}.${slot & 255}`);

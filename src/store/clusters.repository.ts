@@ -1,5 +1,6 @@
 import type { ClusterRecord, ClusterSpec, ClusterState } from '../domain/cluster.js';
 import type { Executor } from './database.js';
+import { thousands } from './id-batches.js';
 
 type ClusterRow = {
   id: string;
@@ -52,6 +53,23 @@ export class ClustersRepository {
       .orderBy('id')
       .execute();
     return rows.map(toCluster);
+  }
+
+  /** The clusters of these projects that have ports allocated (read a thousand projects per statement). */
+  async listHavingPortsIn(projectIds: readonly string[]): Promise<ClusterRecord[]> {
+    const out: ClusterRecord[] = [];
+    for (const ids of thousands(projectIds)) {
+      const rows = await this.db
+        .selectFrom('clusters')
+        .selectAll()
+        .where('project_id', 'in', ids)
+        .where('id', 'in', (eb) => eb.selectFrom('port_allocations').select('cluster_id').where('project_id', 'in', ids))
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      out.push(...rows.map(toCluster));
+    }
+    return out;
   }
 
   async listIds(): Promise<string[]> {

@@ -3,6 +3,7 @@ import type { ApiKey, Organization, Principal, Project } from '../domain/identit
 import type { Executor } from './database.js';
 import type { Updateable } from 'kysely';
 import type { OrganizationsTable, ProjectsTable } from './schema.js';
+import { thousands } from './id-batches.js';
 
 /**
  * Organizations, projects, API keys and role assignments. Thin queries; `undefined` for a
@@ -86,13 +87,8 @@ export class IdentityRepository {
   /** The projects of these ids that exist, by id (read a thousand ids per statement). */
   async findProjects(ids: readonly string[]): Promise<Map<string, Project>> {
     const out = new Map<string, Project>();
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 1000) {
-      const rows = await this.db
-        .selectFrom('projects')
-        .selectAll()
-        .where('id', 'in', unique.slice(i, i + 1000))
-        .execute();
+    for (const batch of thousands(ids)) {
+      const rows = await this.db.selectFrom('projects').selectAll().where('id', 'in', batch).execute();
       for (const row of rows) out.set(row.id, toProject(row));
     }
     return out;

@@ -1,4 +1,5 @@
 import type { Executor } from './database.js';
+import { thousands } from './id-batches.js';
 
 /** One allocated load-balancer port. */
 export interface PortAllocation {
@@ -35,6 +36,16 @@ export class PortsRepository {
   async listAll(): Promise<PortAllocation[]> {
     const rows = await this.db.selectFrom('port_allocations').selectAll().orderBy('project_id').orderBy('cluster_id').orderBy('port').execute();
     return rows.map(toAllocation);
+  }
+
+  /** The allocations of these projects (read a thousand projects per statement). */
+  async listByProjects(projectIds: readonly string[]): Promise<PortAllocation[]> {
+    const out: PortAllocation[] = [];
+    for (const ids of thousands(projectIds)) {
+      const rows = await this.db.selectFrom('port_allocations').selectAll().where('project_id', 'in', ids).orderBy('project_id').orderBy('cluster_id').orderBy('port').execute();
+      out.push(...rows.map(toAllocation));
+    }
+    return out;
   }
 
   async insert(allocations: readonly PortAllocation[]): Promise<void> {

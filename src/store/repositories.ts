@@ -10,6 +10,7 @@ import { EventsRepository } from './events.repository.js';
 import { IdentityRepository } from './identity.repository.js';
 import { PortsRepository } from './ports.repository.js';
 import { PrivateEndpointsRepository } from './private-endpoints.repository.js';
+import { PublicRouteChangesRepository } from './public-route-changes.repository.js';
 import { ProviderAccountsRepository } from './provider-accounts.repository.js';
 import { ServerlessEndpointsRepository } from './serverless-endpoints.repository.js';
 import { ServerlessInstancesRepository } from './serverless-instances.repository.js';
@@ -38,6 +39,7 @@ export interface Repositories {
   readonly webhooks: WebhooksRepository;
   readonly consoleUsers: ConsoleUsersRepository;
   readonly simulatedNodes: SimulatedNodesRepository;
+  readonly publicRouteChanges: PublicRouteChangesRepository;
 }
 
 export function repositories(db: Executor): Repositories {
@@ -60,5 +62,6 @@ export function repositories(db: Executor): Repositories {
     webhooks: new WebhooksRepository(db),
     consoleUsers: new ConsoleUsersRepository(db),
     simulatedNodes: new SimulatedNodesRepository(db),
+    publicRouteChanges: new PublicRouteChangesRepository(db),
   };
 }

@@ -226,6 +226,13 @@ export interface ProviderPlacementsTable {
   project_id: string;
   created_at: Generated<Date>;
 }
+/** The projects whose public routes may have changed, noted by triggers (migration 0021); `xid` is the writing transaction's id. */
+export interface PublicRouteChangesTable {
+  seq: Generated<string>;
+  xid: Generated<string>;
+  project_id: string;
+  at: Generated<Date>;
+}
 /** Placements per account and region, kept by a trigger on provider_placements (migration 0020). */
 export interface ProviderPlacementCountsTable {
   account_id: string;
@@ -255,6 +262,7 @@ export interface Schema {
   provider_accounts: ProviderAccountsTable;
   provider_placements: ProviderPlacementsTable;
   provider_placement_counts: ProviderPlacementCountsTable;
+  public_route_changes: PublicRouteChangesTable;
   settings: SettingsTable;
   organizations: OrganizationsTable;
   projects: ProjectsTable;

@@ -1,5 +1,6 @@
 import type { ServerlessInstanceRecord, ServerlessInstanceSpec, ServerlessState } from '../domain/serverless-instance.js';
 import type { Executor } from './database.js';
+import { thousands } from './id-batches.js';
 
 type InstanceRow = {
   id: string;
@@ -46,6 +47,16 @@ export class ServerlessInstancesRepository {
   async listAll(): Promise<ServerlessInstanceRecord[]> {
     const rows = await this.db.selectFrom('serverless_instances').selectAll().orderBy('project_id').orderBy('id').execute();
     return rows.map(toInstance);
+  }
+
+  /** The instances of these projects, by project (read a thousand projects per statement). */
+  async listByProjects(projectIds: readonly string[]): Promise<ServerlessInstanceRecord[]> {
+    const out: ServerlessInstanceRecord[] = [];
+    for (const ids of thousands(projectIds)) {
+      const rows = await this.db.selectFrom('serverless_instances').selectAll().where('project_id', 'in', ids).orderBy('project_id').orderBy('id').execute();
+      out.push(...rows.map(toInstance));
+    }
+    return out;
   }
 
   async listIds(): Promise<string[]> {

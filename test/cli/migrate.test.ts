@@ -12,15 +12,17 @@ let home: { home: string; cleanup(): void };
 before(async () => {
   ({ location, drop } = await newStoreLocation());
   home = tempHome();
-  // A store four releases behind: migrated, then the four newest migrations undone.
+  // A store five releases behind: migrated, then the five newest migrations undone.
   const store = await openStore(location);
-  await sql`delete from kysely_migration where name in ('0017-appservices-access-list', '0018-provider-accounts-clouds', '0019-simulated-node-addresses', '0020-placement-counts')`.execute(
+  await sql`delete from kysely_migration where name in ('0017-appservices-access-list', '0018-provider-accounts-clouds', '0019-simulated-node-addresses', '0020-placement-counts', '0021-public-route-changes')`.execute(
     store.db,
   );
   await sql`drop table appservices_access_list`.execute(store.db);
   await sql`drop table simulated_node_addresses`.execute(store.db);
   await sql`drop table provider_placement_counts`.execute(store.db);
   await sql`drop function count_provider_placement cascade`.execute(store.db);
+  await sql`drop table public_route_changes`.execute(store.db);
+  await sql`drop function note_public_route_change cascade`.execute(store.db);
   for (const column of ['subscription_id', 'tenant_id', 'client_id', 'client_secret', 'project_id', 'service_account_key']) {
     await sql`alter table provider_accounts drop column ${sql.ref(column)}`.execute(store.db);
   }
@@ -54,7 +56,7 @@ after(async () => {
   home?.cleanup();
 });
 
-const PENDING = '0017-appservices-access-list\n0018-provider-accounts-clouds\n0019-simulated-node-addresses\n0020-placement-counts\n';
+const PENDING = '0017-appservices-access-list\n0018-provider-accounts-clouds\n0019-simulated-node-addresses\n0020-placement-counts\n0021-public-route-changes\n';
 
 const migrate = (...flags: string[]) =>
   runInProcess(['migrate', ...flags, ...(location.kind === 'pglite' ? ['--data-dir', location.dataDir] : [])], {
@@ -67,7 +69,7 @@ describe('privlink migrate', { concurrency: false }, () => {
     const first = await migrate('--dry-run');
     assert.equal(first.code, 0, first.stderr);
     assert.equal(first.stdout, PENDING);
-    assert.match(first.stderr, /4 pending migration\(s\); nothing was changed/);
+    assert.match(first.stderr, /5 pending migration\(s\); nothing was changed/);
     const again = await migrate('--dry-run');
     assert.equal(again.stdout, PENDING, 'still pending: the dry run applied nothing');
   });

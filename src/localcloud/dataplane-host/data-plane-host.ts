@@ -7,7 +7,7 @@ import type { ClusterRecord } from '../../domain/cluster.js';
 import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
 import { forwardingAddresses, forwardingEndpoint, type DataPlaneSnapshot, type SnapshotSource } from '../common/data-plane-snapshot.js';
 import type { FrontEndAccess, FrontEndVia } from '../simulated-nodes/app-services-front-end.js';
-import type { PublicAccessRule, PublicGatewayRoute } from '../gateway/public-gateway.js';
+import type { PublicAccessRule, PublicRouteUpdate } from '../gateway/public-gateway.js';
 import {
   DEFAULT_LOOKUP_BOUNDS,
   type AppServicesFrontEndAddresses,
@@ -41,8 +41,8 @@ export interface DataPlaneHostOptions {
     databaseUser?(deploymentId: string, username: string): Promise<UserAnswer | undefined>;
     /** Whether the App Services front end serves an app for a request (absent: it serves nothing). */
     appAccess?(clientAppId: string, via: FrontEndVia, channel: 'general' | 'sync'): Promise<FrontEndAccess>;
-    /** The public gateway's listeners (absent: it has none). */
-    publicRoutes?(): Promise<readonly PublicGatewayRoute[]>;
+    /** The public gateway's listeners, every one or what changed since version `since` (absent: it has none). */
+    publicRoutes?(since: number | undefined): Promise<PublicRouteUpdate>;
     /** A project's IP access list for the public gateway (absent: it admits nobody). */
     accessList?(projectId: string): Promise<readonly PublicAccessRule[]>;
   };
@@ -394,7 +394,7 @@ export class DataPlaneHost implements EndpointAddressBook {
             : lookup.kind === 'appAccess'
               ? await this.appAccess(lookup.clientAppId, { endpointId: lookup.endpointId, clientAddress: lookup.clientAddress }, lookup.channel)
               : lookup.kind === 'publicRoutes'
-                ? ((await this.options.lookups.publicRoutes?.()) ?? [])
+                ? ((await this.options.lookups.publicRoutes?.(lookup.since)) ?? { version: 0, whole: [] })
                 : lookup.kind === 'accessList'
                   ? ((await this.options.lookups.accessList?.(lookup.projectId)) ?? [])
                   : await this.options.lookups.horizon(lookup.clusterId, lookup.targetName, lookup.via);

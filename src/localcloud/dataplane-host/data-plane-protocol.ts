@@ -11,7 +11,7 @@ import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 import type { SnapshotDiff } from './snapshot-diff.js';
 import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
 import type { FrontEndAccess } from '../simulated-nodes/app-services-front-end.js';
-import type { PublicAccessRule, PublicGatewayRoute } from '../gateway/public-gateway.js';
+import type { PublicAccessRule, PublicRouteUpdate } from '../gateway/public-gateway.js';
 
 /** What the worker is started with (`workerData`). */
 export interface DataPlaneWorkerConfig {
@@ -96,8 +96,8 @@ export type Lookup =
   | { readonly kind: 'user'; readonly deploymentId: string; readonly username: string }
   /** May the App Services front end serve `clientAppId` for a request from `clientAddress` through `endpointId` (or none) on `channel`? */
   | { readonly kind: 'appAccess'; readonly clientAppId: string; readonly endpointId?: string; readonly clientAddress?: string; readonly channel: 'general' | 'sync' }
-  /** The public gateway's listeners (app/public-path.ts). */
-  | { readonly kind: 'publicRoutes' }
+  /** The public gateway's listeners (app/public-route-book.ts): every one, or what changed since the version `since` the gateway holds. */
+  | { readonly kind: 'publicRoutes'; readonly since?: number }
   /** A project's IP access list, as the public gateway checks it. */
   | { readonly kind: 'accessList'; readonly projectId: string };
 
@@ -114,15 +114,7 @@ export interface HorizonAnswer {
 export type UserAnswer = NodeUser;
 
 /** The answer to a lookup: a DNS answer (or records; undefined = NXDOMAIN), a horizon (undefined = default), or a user (undefined = none may log in). */
-export type LookupValue =
-  | PrivateDnsAnswer
-  | PrivateDnsRecord[]
-  | HorizonAnswer
-  | UserAnswer
-  | FrontEndAccess
-  | readonly PublicGatewayRoute[]
-  | readonly PublicAccessRule[]
-  | undefined;
+export type LookupValue = PrivateDnsAnswer | PrivateDnsRecord[] | HorizonAnswer | UserAnswer | FrontEndAccess | PublicRouteUpdate | readonly PublicAccessRule[] | undefined;
 
 /** Where the App Services front end listens (answer of `ensureAppServicesFrontEnd`). */
 export interface AppServicesFrontEndAddresses {

@@ -11,7 +11,7 @@ import { LocalCertificateAuthority } from '../dataplane/certificates.js';
 import { startDnsServer, type RunningDnsServer } from '../dataplane/dns-server.js';
 import { endpointIdOfTlv } from '../gateway/endpoint-tlv.js';
 import { PrivateLinkGateway } from '../gateway/private-link-gateway.js';
-import { PublicGateway, type PublicAccessRule, type PublicGatewayRoute } from '../gateway/public-gateway.js';
+import { PublicGateway, type PublicAccessRule, type PublicRouteUpdate } from '../gateway/public-gateway.js';
 import { SimulatedClusterRuntime } from '../simulated-nodes/simulated-cluster-runtime.js';
 import { startAppServicesFrontEnd, type FrontEndAccess, type RunningAppServicesFrontEnd } from '../simulated-nodes/app-services-front-end.js';
 import { BoundedLookups, type LookupAnswer } from './bounded-lookups.js';
@@ -37,7 +37,6 @@ const dnsAnswers = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight
 const horizons = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'queue', maxQueued: config.bounds.maxQueued });
 const users = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'queue', maxQueued: config.bounds.maxQueued });
 const appAccess = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'queue', maxQueued: config.bounds.maxQueued });
-const publicRoutes = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: 1, overflow: 'queue', maxQueued: 1 });
 const accessLists = new BoundedLookups<LookupValue>({ ...cacheBounds, maxInFlight: config.bounds.maxInFlight, overflow: 'queue', maxQueued: config.bounds.maxQueued });
 let appServicesFrontEnd: Promise<RunningAppServicesFrontEnd> | undefined;
 
@@ -80,11 +79,8 @@ port.on('message', (message: ToWorker) => {
       users.clear();
       appAccess.clear();
       accessLists.clear();
-      if (message.publicRoutes) {
-        // Port allocations or clusters may have changed: the public gateway's listeners follow.
-        publicRoutes.clear();
-        void publicGateway?.refresh();
-      }
+      // Port allocations or clusters may have changed: the public gateway's listeners follow.
+      if (message.publicRoutes) void publicGateway?.refresh();
       break;
     case 'lookup-result':
       questions.settle(message.id, message.ok ? { ok: true, value: { value: message.value, cacheable: message.cacheable } } : message);
@@ -135,7 +131,8 @@ async function start(): Promise<void> {
     });
     const nodes = runtime;
     publicGateway = new PublicGateway({
-      routes: () => publicRoutes.get('routes', ask({ kind: 'publicRoutes' })) as Promise<readonly PublicGatewayRoute[]>,
+      // Not cached: each answer says what changed since the last one the gateway took in (its passes run one at a time).
+      routes: async (since) => (await ask({ kind: 'publicRoutes', ...(since === undefined ? {} : { since }) })()).value as PublicRouteUpdate,
       accessList: (projectId) => accessLists.get(projectId, ask({ kind: 'accessList', projectId })) as Promise<readonly PublicAccessRule[]>,
       target: (clusterId, targetName) => nodes.addressOf(clusterId, targetName),
       log: log.child({ component: 'public-gateway' }),

@@ -30,7 +30,7 @@ before(async () => {
       horizon: async () => undefined,
       publicRoutes: async () => {
         asks++;
-        return [];
+        return { version: 0, whole: [] };
       },
     },
     writes,

@@ -4,7 +4,7 @@ import type { Logger } from '../../logging/logger.js';
 import { CoalescedPass } from '../dataplane/coalesced-pass.js';
 import { proxyHeaderForSocket } from '../dataplane/proxy-protocol.js';
 import { TcpForwarder, type ConnectionLabels, type ForwardTarget } from '../dataplane/tcp-forwarder.js';
-import { TcpListenerSet, type DesiredListener } from '../dataplane/tcp-listener-set.js';
+import { TcpListenerSet, type DesiredListener, type ListenerHandlers } from '../dataplane/tcp-listener-set.js';
 import type { GatewayObserver } from './private-link-gateway.js';
 
 /**
@@ -19,12 +19,24 @@ export interface PublicGatewayRoute {
   readonly targetName: string;
 }
 
+/**
+ * An answer to `routes(since)`: every route (`whole`), or the routes of each project changed
+ * since version `since`, all of that project's (none: it has none now). `version` is what to ask
+ * with next.
+ */
+export type PublicRouteUpdate =
+  | { readonly version: number; readonly whole: readonly PublicGatewayRoute[] }
+  | { readonly version: number; readonly projects: ReadonlyArray<readonly [projectId: string, routes: readonly PublicGatewayRoute[]]> };
+
 /** An access-list entry as the gateway checks it. */
 export type PublicAccessRule = Pick<AccessListEntry, 'entryKey' | 'kind' | 'deleteAfterDate'>;
 
 export interface PublicGatewayOptions {
-  /** The listeners there should be now (asked on every pass). */
-  readonly routes: () => Promise<readonly PublicGatewayRoute[]>;
+  /**
+   * The listeners there should be now, asked on every pass with the version of the last answer
+   * taken in (none on the first pass): every route, or the routes of each project changed since.
+   */
+  readonly routes: (since: number | undefined) => Promise<PublicRouteUpdate>;
   /** The project's IP access list (asked for every connection; the caller caches). */
   readonly accessList: (projectId: string) => Promise<readonly PublicAccessRule[]>;
   /** Where a deployment target's simulated node listens now; undefined when it does not run. */
@@ -35,8 +47,7 @@ export interface PublicGatewayOptions {
   readonly pollMs?: number;
   /**
    * A pass starts at least this long (ms) after the previous one started; calls meanwhile make one
-   * pass then. Each pass reads every route, so a stream of writes must not read them back to back.
-   * Default 1000.
+   * pass then, so a stream of writes is taken in a second's worth at a time. Default 1000.
    */
   readonly minPassGapMs?: number;
 }
@@ -58,6 +69,12 @@ export class PublicGateway {
   private readonly forwarder: TcpForwarder;
   private poll: NodeJS.Timeout | undefined;
   private readonly passes: CoalescedPass;
+  /** The version of the last answer taken in; undefined until a pass took every route. */
+  private version: number | undefined;
+  /** Each project's routes as last taken in. */
+  private readonly byProject = new Map<string, readonly PublicGatewayRoute[]>();
+  /** Listeners that could not be opened (by key), tried again on every pass. */
+  private readonly failed = new Map<string, PublicGatewayRoute>();
 
   constructor(private readonly options: PublicGatewayOptions) {
     this.passes = new CoalescedPass(
@@ -91,16 +108,72 @@ export class PublicGateway {
   }
 
   private async pass(): Promise<void> {
-    const routes = await this.options.routes();
-    const desired: DesiredListener[] = routes.map((route) => {
-      // One labels object for every connection through this route's listener.
-      const labels: ConnectionLabels = { listener: `${route.address}:${route.port}`, cluster: route.clusterId, project: route.projectId };
-      return { address: route.address, port: route.port, handlers: { onConnection: (socket) => void this.admit(socket, route, labels) } };
-    });
+    const update = await this.options.routes(this.version);
+    if ('whole' in update) await this.wholePass(update.whole);
+    else await this.projectsPass(update.projects);
+    this.version = update.version;
+  }
+
+  /** Converges on every route: opens, keeps and closes listeners, and drops the connections of listeners that changed hands. */
+  private async wholePass(routes: readonly PublicGatewayRoute[]): Promise<void> {
+    const desired: DesiredListener[] = routes.map((route) => ({ address: route.address, port: route.port, handlers: this.handlers(route) }));
     const result = await this.listeners.reconcile(desired);
-    for (const failure of result.failed) this.options.log.warn('public gateway could not listen', { listener: failure.key, error: failure.error.message });
-    const live = new Set(routes.map((r) => `${r.address}:${r.port}|${r.clusterId}`));
+    this.failed.clear();
+    const byKey = new Map(routes.map((route) => [listenerKey(route), route]));
+    for (const failure of result.failed) {
+      this.options.log.warn('public gateway could not listen', { listener: failure.key, error: failure.error.message });
+      const route = byKey.get(failure.key);
+      if (route) this.failed.set(failure.key, route);
+    }
+    this.byProject.clear();
+    for (const route of routes) this.byProject.set(route.projectId, [...(this.byProject.get(route.projectId) ?? []), route]);
+    const live = new Set(routes.map((r) => `${listenerKey(r)}|${r.clusterId}`));
     this.forwarder.closeWhere((connection) => !live.has(`${connection.labels.listener}|${connection.labels.cluster}`));
+  }
+
+  /**
+   * Takes in the routes of the projects that changed: closes the listeners they no longer want
+   * (unless another of them now wants that address), opens or re-points the ones they want,
+   * tries again the ones that could not be opened before, and drops the connections of listeners
+   * that closed or changed hands. Touches nothing of the other projects.
+   */
+  private async projectsPass(projects: ReadonlyArray<readonly [string, readonly PublicGatewayRoute[]]>): Promise<void> {
+    const wanted = new Map<string, PublicGatewayRoute>();
+    for (const [, routes] of projects) for (const route of routes) wanted.set(listenerKey(route), route);
+    const gone = new Set<string>();
+    const closing: string[] = [];
+    for (const [projectId, routes] of projects) {
+      for (const old of this.byProject.get(projectId) ?? []) {
+        const key = listenerKey(old);
+        const now = wanted.get(key);
+        if (now?.clusterId !== old.clusterId) gone.add(`${key}|${old.clusterId}`);
+        if (!now) closing.push(key);
+      }
+      if (routes.length > 0) this.byProject.set(projectId, routes);
+      else this.byProject.delete(projectId);
+    }
+    for (const key of closing) this.failed.delete(key);
+    await Promise.all(closing.map((key) => this.listeners.close(key)));
+    const opening = new Map([...this.failed, ...wanted]);
+    await Promise.all([...opening].map(([key, route]) => this.open(key, route)));
+    if (gone.size > 0) this.forwarder.closeWhere((connection) => gone.has(`${connection.labels.listener}|${connection.labels.cluster}`));
+  }
+
+  /** Opens (or re-points) one route's listener; one that cannot be opened is tried again next pass. */
+  private async open(key: string, route: PublicGatewayRoute): Promise<void> {
+    try {
+      await this.listeners.ensure({ address: route.address, port: route.port }, this.handlers(route));
+      this.failed.delete(key);
+    } catch (error) {
+      if (!this.failed.has(key)) this.options.log.warn('public gateway could not listen', { listener: key, error: (error as Error).message });
+      this.failed.set(key, route);
+    }
+  }
+
+  private handlers(route: PublicGatewayRoute): ListenerHandlers {
+    // One labels object for every connection through this route's listener.
+    const labels: ConnectionLabels = { listener: listenerKey(route), cluster: route.clusterId, project: route.projectId };
+    return { onConnection: (socket) => void this.admit(socket, route, labels) };
   }
 
   private async admit(socket: Socket, route: PublicGatewayRoute, labels: ConnectionLabels): Promise<void> {
@@ -132,4 +205,9 @@ export class PublicGateway {
       labels,
     });
   }
+}
+
+/** A route's listener key (`address:port`, as TcpListenerSet keys it and connections are labelled). */
+function listenerKey(route: PublicGatewayRoute): string {
+  return `${route.address}:${route.port}`;
 }

@@ -18,6 +18,7 @@ import * as appServicesAccessList from './0017-appservices-access-list.js';
 import * as providerAccountsClouds from './0018-provider-accounts-clouds.js';
 import * as simulatedNodeAddresses from './0019-simulated-node-addresses.js';
 import * as placementCounts from './0020-placement-counts.js';
+import * as publicRouteChanges from './0021-public-route-changes.js';
 
 /**
  * Every migration, in order. Forward-only: a migration once released is never edited or
@@ -43,4 +44,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0018-provider-accounts-clouds': providerAccountsClouds,
   '0019-simulated-node-addresses': simulatedNodeAddresses,
   '0020-placement-counts': placementCounts,
+  '0021-public-route-changes': publicRouteChanges,
 };
