@@ -207,7 +207,10 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         : null,
       lookups: {
         dnsRecords: (name, type, addresses) =>
-          privateDnsAnswer(repositories(store.db), config.domain, DNS_TTL, addresses, name, type, { loopbackBase: config.localCloud.loopbackBase }),
+          privateDnsAnswer(repositories(store.db), config.domain, DNS_TTL, addresses, name, type, {
+            loopbackBase: config.localCloud.loopbackBase,
+            addresses: () => publicRouteBook.addressesNow(),
+          }),
         horizon: (clusterId, targetName, via) => nodeHorizon(repositories(store.db), config.domain, clusterId, targetName, via),
         databaseUser: (deploymentId, username) => nodeDatabaseUser(repositories(store.db), deploymentId, username, new Date()),
         appAccess: (clientAppId, via, channel) => appTrafficAccess(repositories(store.db), clientAppId, via, channel),

@@ -105,6 +105,12 @@ export async function privateDnsRecords(
 export interface PublicPathDns {
   /** The local cloud's loopback base: public gateway addresses are `127.<loopbackBase>.x.y`. */
   readonly loopbackBase: number;
+  /**
+   * The public gateway's address of every key as of now, by `publicRegionKey` (the data plane's
+   * route book follows them change by change). Absent: read from every allocation and serverless
+   * instance in the store.
+   */
+  readonly addresses?: () => Promise<ReadonlyMap<string, string>>;
 }
 
 /**
@@ -136,7 +142,8 @@ async function publicRecords(
     if (!host) continue;
     found = true;
     if (type !== 'A' && type !== 'ANY') continue;
-    const address = (await publicAddresses(repos, publicPath.loopbackBase)).get(publicRegionKey(host.gateway));
+    const addresses = publicPath.addresses ? await publicPath.addresses() : await publicAddresses(repos, publicPath.loopbackBase);
+    const address = addresses.get(publicRegionKey(host.gateway));
     if (address) records.push({ type: 'A', address });
   }
   return found ? records : undefined;

@@ -75,6 +75,12 @@ export class PublicRouteBook {
     return this.allRoutes();
   }
 
+  /** The public gateway's address of every key now, by `publicRegionKey` (what `publicAddresses` reads whole). */
+  async addressesNow(): Promise<ReadonlyMap<string, string>> {
+    await this.serialised(() => this.read());
+    return this.addresses;
+  }
+
   /** The routes now, whole or as the changes since `since` (a version this book answered before). */
   update(since?: number): Promise<PublicRouteUpdate> {
     return this.serialised(async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
-import { publicRoutes, type PublicRoute } from '../../src/app/public-path.js';
+import { publicAddresses, publicRoutes, type PublicRoute } from '../../src/app/public-path.js';
 import { PublicRouteBook } from '../../src/app/public-route-book.js';
 import { parseClusterSpec } from '../../src/domain/cluster.js';
 import { parseServerlessCreate } from '../../src/domain/serverless-instance.js';
@@ -96,6 +96,7 @@ async function check(label: string, touched: readonly string[]): Promise<void> {
   assert.deepEqual(sorted(await follow()), sorted(whole), `${label}: a follower of the changes`);
   const read = book.lastRead!;
   assert.deepEqual(sorted(await book.routes()), sorted(whole), label);
+  assert.deepEqual(new Map(await book.addressesNow()), await publicAddresses(repositories(t.store.db), BASE), `${label}: the addresses`);
   assert.equal(read.whole, false, `${label}: read what changed, not everything`);
   for (const id of touched) assert.ok(read.projectIds.includes(id), `${label}: ${id} read again`);
   for (const id of bystanders) assert.ok(!read.projectIds.includes(id), `${label}: a project nothing changed is not read`);
@@ -157,6 +158,16 @@ test('the routes follow every kind of change, reading only the projects it touch
   await cluster(p4, 3000);
   await run(sql`update projects set host_suffix = 'renamed2' where id = ${p1}`);
   await check('two projects changed', [p4, p1]);
+  // The private DNS asks the book for addresses alone: a change since is read first.
+  const p5 = await project();
+  await cluster(p5, 6000);
+  const addresses = await book.addressesNow();
+  assert.deepEqual(new Map(addresses), await publicAddresses(repositories(t.store.db), BASE));
+  assert.ok(
+    [...addresses.keys()].some((key) => key.startsWith(`${p5}|`)),
+    'the new project region has its address',
+  );
+  await check('after the addresses were asked for', []);
   assert.equal(follower.wholes, 1, 'the follower got every route once, then changes only');
   const behind = await book.update(0);
   assert.ok('whole' in behind || behind.projects.length > 0, 'a follower far behind gets what it missed');
