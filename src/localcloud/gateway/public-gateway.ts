@@ -126,7 +126,11 @@ export class PublicGateway {
       if (route) this.failed.set(failure.key, route);
     }
     this.byProject.clear();
-    for (const route of routes) this.byProject.set(route.projectId, [...(this.byProject.get(route.projectId) ?? []), route]);
+    for (const route of routes) {
+      const held = this.byProject.get(route.projectId);
+      if (held) (held as PublicGatewayRoute[]).push(route);
+      else this.byProject.set(route.projectId, [route]);
+    }
     const live = new Set(routes.map((r) => `${listenerKey(r)}|${r.clusterId}`));
     this.forwarder.closeWhere((connection) => !live.has(`${connection.labels.listener}|${connection.labels.cluster}`));
   }
