@@ -26,6 +26,15 @@ export function isArmError(error: unknown): error is ArmError {
   return error instanceof ArmError;
 }
 
+/**
+ * Azure Resource Manager's limits on a resource's tags ("Tag resources, resource groups, and
+ * subscriptions for logical organization", Limitations): "Each resource, resource group, and
+ * subscription can have a maximum of 50 tag name-value pairs", "The tag name has a limit of 512
+ * characters and the tag value has a limit of 256 characters", "Tag names can't contain these
+ * characters: <, >, %, &, \\, ?, /".
+ */
+export const AZURE_TAG_LIMITS = { tags: 50, nameLength: 512, valueLength: 256 } as const;
+
 const NOT_FOUND_HELP = 'For more details please go to https://aka.ms/ARMResourceNotFoundFix';
 
 export const armErrors = {
@@ -101,6 +110,23 @@ export const armErrors = {
       400,
       'InvalidResourceName',
       `Resource name ${name} is invalid. The name can be up to 80 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`,
+    ),
+  tooManyTags: (count: number) =>
+    new ArmError(400, 'InvalidTags', `Too many tags specified. Requested tag count - '${count}'. Maximum number of tags allowed - '${AZURE_TAG_LIMITS.tags}'.`),
+  emptyTagName: () => new ArmError(400, 'InvalidTagName', 'The tag name must be non-null, non-empty and non-whitespace only. Please provide an actual value.'),
+  tagNameTooLong: (names: readonly string[]) =>
+    new ArmError(
+      400,
+      'InvalidTagName',
+      `Tag key too large. Following tag name '${names.join(', ')}' exceeded the maximum length. Maximum allowed length for tag name - '${AZURE_TAG_LIMITS.nameLength}' characters.`,
+    ),
+  tagNameCharacters: (names: readonly string[]) =>
+    new ArmError(400, 'InvalidTagNameCharacters', `The tag names '${names.join(', ')}' have reserved characters '<,>,%,&,\\,?,/' or control characters.`),
+  tagValueTooLong: (values: readonly string[]) =>
+    new ArmError(
+      400,
+      'InvalidTagValueLength',
+      `Tag value too large. Following tag value '${values.join(', ')}' exceeded the maximum length. Maximum allowed length for tag value - '${AZURE_TAG_LIMITS.valueLength}' characters.`,
     ),
   invalidParameter: (message: string, target?: string) => new ArmError(400, 'InvalidParameter', message, target ? [{ code: 'InvalidParameter', message, target }] : []),
   invalidAddressPrefix: (prefix: string, path: string) =>

@@ -1,4 +1,4 @@
-import { ArmError } from './arm-error.js';
+import { ArmError, armErrors, AZURE_TAG_LIMITS } from './arm-error.js';
 import type { JsonObject, JsonValue } from './store/schema.js';
 
 /**
@@ -76,10 +76,27 @@ export function propertiesOf(body: JsonObject, path = 'properties'): JsonObject 
   return optObject(body.properties, path) ?? {};
 }
 
-/** `tags` as a string map (absent → {}). */
+/** Characters ARM refuses in a tag name: `<`, `>`, `%`, `&`, `\\`, `?`, `/` and control characters. */
+// eslint-disable-next-line no-control-regex
+const RESERVED_IN_TAG_NAME = /[<>%&\\?/\u0000-\u001f\u007f]/;
+
+/**
+ * `tags` as a string map (absent → {}), within ARM's limits (AZURE_TAG_LIMITS): at most 50, each
+ * name not blank, at most 512 characters and free of the reserved characters, each value at most
+ * 256 characters. Checked in that order, as ARM does; a check names every tag that fails it.
+ */
 export function tagsOf(body: JsonObject): Record<string, string> {
   const tags = optObject(body.tags, 'tags') ?? {};
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(tags)) out[key] = optString(value, `tags.${key}`) ?? '';
+  const names = Object.keys(out);
+  if (names.length > AZURE_TAG_LIMITS.tags) throw armErrors.tooManyTags(names.length);
+  if (names.some((name) => name.trim() === '')) throw armErrors.emptyTagName();
+  const reserved = names.filter((name) => RESERVED_IN_TAG_NAME.test(name));
+  if (reserved.length > 0) throw armErrors.tagNameCharacters(reserved);
+  const long = names.filter((name) => name.length > AZURE_TAG_LIMITS.nameLength);
+  if (long.length > 0) throw armErrors.tagNameTooLong(long);
+  const longValues = Object.values(out).filter((value) => value.length > AZURE_TAG_LIMITS.valueLength);
+  if (longValues.length > 0) throw armErrors.tagValueTooLong(longValues);
   return out;
 }

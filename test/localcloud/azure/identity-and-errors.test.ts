@@ -85,6 +85,40 @@ describe('Azure identity, authorisation and ARM errors', () => {
     assert.equal((await vnet('a'.repeat(80))).status, 201);
   });
 
+  test("tags within ARM's limits are kept; beyond them the official SDK gets ARM's codes and nothing is made", async () => {
+    const { provider } = h.cloud.accounts;
+    await createGroup(h, provider, 'rg-tags');
+    const network = h.network(provider);
+    const vnet = (name: string, tags: Record<string, string>) =>
+      network.virtualNetworks.beginCreateOrUpdateAndWait('rg-tags', name, { location: 'eastus', tags, addressSpace: { addressPrefixes: ['10.8.0.0/16'] } }, POLL);
+    const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, `v${i}`]));
+    const edge = { ...many(47), ['n'.repeat(512)]: 'v', long: 'v'.repeat(256), 'with space.and-dots_ok': '' };
+    const made = await vnet('v-edge', edge);
+    assert.deepEqual(made.tags, edge);
+    assert.deepEqual((await network.virtualNetworks.get('rg-tags', 'v-edge')).tags, edge);
+
+    const refusals: Array<[string, Record<string, string>, string, RegExp]> = [
+      ['v-51', many(51), 'InvalidTags', /Requested tag count - '51'\. Maximum number of tags allowed - '50'/],
+      ['v-blank', { ' ': 'x' }, 'InvalidTagName', /non-empty and non-whitespace/],
+      ['v-chars', { 'a/b': '1', ok: '2', 'x<y': '3', 'tab\there': '4' }, 'InvalidTagNameCharacters', /The tag names 'a\/b, x<y, tab\there' have reserved characters/],
+      ['v-name', { ['n'.repeat(513)]: 'v' }, 'InvalidTagName', /Maximum allowed length for tag name - '512'/],
+      ['v-value', { long: 'v'.repeat(257), short: 'v' }, 'InvalidTagValueLength', /Maximum allowed length for tag value - '256'/],
+    ];
+    for (const [name, tags, code, message] of refusals) {
+      const error = await rejectsWithCode(vnet(name, tags), code, 400);
+      assert.match(error.message, message, name);
+      await rejectsWithCode(network.virtualNetworks.get('rg-tags', name), 'ResourceNotFound', 404);
+    }
+    // A resource group's tags are held to the same limits.
+    const group = await h.arm(provider, 'PUT', `/subscriptions/${provider.subscriptionId}/resourcegroups/rg-tags?api-version=2021-04-01`, {
+      location: 'eastus',
+      tags: { '50%': 'off' },
+    });
+    assert.deepEqual([group.status, group.body.error.code], [400, 'InvalidTagNameCharacters']);
+    const kept = await h.arm(provider, 'GET', `/subscriptions/${provider.subscriptionId}/resourcegroups/rg-tags?api-version=2021-04-01`);
+    assert.equal(kept.body.tags, undefined);
+  });
+
   test('ARM calls need a valid bearer token', async () => {
     const path = `/subscriptions/${h.cloud.accounts.provider.subscriptionId}/resourcegroups?api-version=2021-04-01`;
     const none = await h.arm({}, 'GET', path);
