@@ -77,7 +77,6 @@ export function propertiesOf(body: JsonObject, path = 'properties'): JsonObject 
 }
 
 /** Characters ARM refuses in a tag name: `<`, `>`, `%`, `&`, `\\`, `?`, `/` and control characters. */
-// eslint-disable-next-line no-control-regex
 const RESERVED_IN_TAG_NAME = /[<>%&\\?/\u0000-\u001f\u007f]/;
 
 /**

@@ -62,6 +62,20 @@ export const computeErrors = {
   invalidField: (field: string, value: string, why: string) => new ComputeError(400, 'invalid', `Invalid value for field '${field}': '${value}'. ${why}`),
   required: (field: string) => new ComputeError(400, 'required', `Required field '${field}' not specified`),
   parseError: (detail: string) => new ComputeError(400, 'parseError', `Invalid JSON payload received. ${detail}`),
+  invalidLabelKey: (field: string, key: string) =>
+    new ComputeError(
+      400,
+      'invalid',
+      `Invalid value for field '${field}': ''. Label key '${key}' violates format constraints. The key must start with a lowercase character, can only contain lowercase letters, numeric characters, underscores and dashes. The key can be at most 63 characters long. International characters are allowed.`,
+    ),
+  invalidLabelValue: (field: string, value: string) =>
+    new ComputeError(
+      400,
+      'invalid',
+      `Invalid value for field '${field}': ''. Label value '${value}' violates format constraints. The value can only contain lowercase letters, numeric characters, underscores and dashes. The value can be at most 63 characters long. International characters are allowed.`,
+    ),
+  tooManyLabels: (field: string, limit: number) => new ComputeError(400, 'invalid', `Invalid value for field '${field}': ''. A resource can have at most ${limit} labels.`),
+  badLabelFingerprint: () => new ComputeError(412, 'conditionNotMet', 'Labels fingerprint either invalid or resource labels have changed'),
   badFingerprint: () => new ComputeError(412, 'conditionNotMet', 'Invalid fingerprint.'),
   fingerprintRequired: () => new ComputeError(400, 'invalid', "Required field 'fingerprint' not specified"),
   quotaExceeded: (metric: string, limit: number, region: string) =>

@@ -7,6 +7,7 @@ import { isValidName, pathOf, renderLinks, type ResourcePath } from './links.js'
 import { parseListFilter } from './list-filter.js';
 import { renderOperation, rfc3339, startOperation } from './operations.js';
 import type { ResourceKind } from './resources/kind.js';
+import { labelFields, labelsOf } from './resources/labels.js';
 import { isLive, isVisible, type ResourceRow } from './store/resources.repository.js';
 import type { JsonObject } from './store/schema.js';
 
@@ -117,13 +118,15 @@ async function insert(ctx: ComputeContext, kind: ResourceKind, target: Omit<Reso
   const existing = await ctx.repos.resources.find(path);
   if (existing && isLive(existing, ctx.now)) throw computeErrors.alreadyExists(pathOf(path));
   await enforceQuota(ctx, target.project, target.scope, kind.collection);
+  // Labels are checked before anything is made, as every other field.
+  const labels = kind.labelled ? labelFields(labelsOf(input, 'resource.labels')) : {};
   const created = await kind.create(ctx, path, input);
   const id = numericId();
   const delayMs = ctx.delays[kind.delay];
   await ctx.repos.resources.save({
     ...path,
     id,
-    body: created.body,
+    body: { ...created.body, ...labels },
     ref: created.ref ?? null,
     readyAt: new Date(ctx.now.getTime() + delayMs),
     goneAt: null,

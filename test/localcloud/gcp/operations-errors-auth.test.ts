@@ -220,6 +220,71 @@ describe('Compute operations, errors, authentication, faults and restarts', () =
     assert.equal(address.status, 'RESERVED');
   });
 
+  test("labels: kept within Compute's rules, refused beyond them with its wording, changed by setLabels only with the current labelFingerprint", async () => {
+    const c = h.clients(h.cloud.projects.consumer);
+    await c.done(c.networks.insert({ project: c.project, networkResource: { name: 'label-net', autoCreateSubnetworks: false } }));
+    await c.done(
+      c.subnetworks.insert({ project: c.project, region: REGION, subnetworkResource: { name: 'label-subnet', network: 'global/networks/label-net', ipCidrRange: '10.30.1.0/24' } }),
+    );
+    const address = (name: string, labels?: Record<string, string>) =>
+      c.addresses.insert({
+        project: c.project,
+        region: REGION,
+        addressResource: { name, addressType: 'INTERNAL', subnetwork: `regions/${REGION}/subnetworks/label-subnet`, ...(labels ? { labels } : {}) },
+      });
+    const get = async (name: string) => (await c.addresses.get({ project: c.project, region: REGION, address: name }))[0];
+
+    // Without labels: none shown, and the fingerprint Compute shows for no labels.
+    await c.done(address('bare'));
+    const bare = await get('bare');
+    assert.deepEqual([bare.labels ?? {}, bare.labelFingerprint], [{}, '42WmSpB8rSM=']);
+
+    const edge = { ...Object.fromEntries(Array.from({ length: 62 }, (_, i) => [`k${i}`, `v${i}`])), ['k'.repeat(63)]: '', 'é_ü-1': '9'.repeat(63) };
+    await c.done(address('edge', edge));
+    const made = await get('edge');
+    assert.deepEqual(made.labels, edge);
+    assert.match(made.labelFingerprint ?? '', /^[A-Za-z0-9+/]{11}=$/);
+    assert.notEqual(made.labelFingerprint, bare.labelFingerprint);
+
+    const refusals: Array<[string, Record<string, string>, RegExp]> = [
+      [
+        'upper-key',
+        { Env: 'prod' },
+        /^Invalid value for field 'resource\.labels': ''\. Label key 'Env' violates format constraints\. The key must start with a lowercase character/,
+      ],
+      ['digit-key', { '1st': 'a' }, /Label key '1st' violates format constraints/],
+      ['long-key', { ['k'.repeat(64)]: 'a' }, /Label key 'k{64}' violates format constraints/],
+      ['dot-value', { role: 'head.default' }, /Label value 'head\.default' violates format constraints\. The value can only contain lowercase letters/],
+      ['long-value', { role: 'v'.repeat(64) }, /Label value 'v{64}' violates format constraints/],
+      ['too-many', Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, ''])), /at most 64 labels/],
+    ];
+    for (const [name, labels, message] of refusals) {
+      const refused = await rejectsWith(address(name, labels), 400);
+      assert.equal(refused.error.errors[0]!.reason, 'invalid', name);
+      assert.match(refused.error.message, message, name);
+      await rejectsWith(get(name), 404);
+    }
+
+    // setLabels replaces the labels when given the current fingerprint, and only then.
+    const request = (labels: Record<string, string>, labelFingerprint: string | undefined) =>
+      c.addresses.setLabels({ project: c.project, region: REGION, resource: 'bare', regionSetLabelsRequestResource: { labels, labelFingerprint } });
+    await c.done(request({ team: 'data' }, bare.labelFingerprint!));
+    const labelled = await get('bare');
+    assert.deepEqual(labelled.labels, { team: 'data' });
+    assert.notEqual(labelled.labelFingerprint, bare.labelFingerprint);
+    const stale = await rejectsWith(request({ team: 'other' }, bare.labelFingerprint!), 412);
+    assert.equal(stale.error.errors[0]!.reason, 'conditionNotMet');
+    assert.equal(stale.error.message, 'Labels fingerprint either invalid or resource labels have changed');
+    assert.equal((await rejectsWith(request({ team: 'other' }, undefined), 400)).error.errors[0]!.reason, 'required');
+    assert.match((await rejectsWith(request({ Team: 'x' }, labelled.labelFingerprint!), 400)).error.message, /^Invalid value for field 'labels': ''\. Label key 'Team'/);
+    assert.deepEqual((await get('bare')).labels, { team: 'data' });
+    await c.done(request({}, labelled.labelFingerprint!));
+    const cleared = await get('bare');
+    assert.deepEqual([cleared.labels ?? {}, cleared.labelFingerprint], [{}, '42WmSpB8rSM=']);
+    // The address (and its labels) is otherwise unchanged: the same IP, still reserved.
+    assert.deepEqual([cleared.address, cleared.status], [bare.address, 'RESERVED']);
+  });
+
   test('a throttle fault answers 429 rateLimitExceeded, then the method works again', async () => {
     await h.cloud.setFault('compute.networks.get', { kind: 'throttle', times: 1 });
     const throttled = await h.http('GET', `${consumerPath()}/global/networks/raw-net`, { authorization: `Bearer ${token}` });

@@ -2,6 +2,7 @@ import { computeErrors } from '../compute-error.js';
 import { regionOfScope, regionPath } from '../links.js';
 import { compact, optEnum, optString } from './fields.js';
 import { allocateAddress } from './ip-allocation.js';
+import { setLabels } from './labels.js';
 import type { ResourceKind } from './kind.js';
 import type { JsonObject } from '../store/schema.js';
 import { referenced, rowPath } from './references.js';
@@ -17,6 +18,8 @@ export const addressesKind: ResourceKind = {
   scopeType: 'regional',
   kind: 'compute#address',
   delay: 'loadBalancerProvisioning',
+  labelled: true,
+  verbs: { setLabels },
   async create(ctx, target, input) {
     const type = optString(input, 'addressType') ?? 'EXTERNAL';
     if (type !== 'INTERNAL') throw computeErrors.invalidField('resource.addressType', type, 'The local cloud emulates internal addresses only: set addressType to INTERNAL.');

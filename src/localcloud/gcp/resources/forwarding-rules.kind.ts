@@ -9,6 +9,7 @@ import type { JsonObject } from '../store/schema.js';
 import { acceptedUnderSameEntry, consumerOf, policyOf } from './connections.js';
 import { compact, optBool, optEnum, optString, optStrings } from './fields.js';
 import { allocateAddress } from './ip-allocation.js';
+import { setLabels } from './labels.js';
 import type { ResourceKind } from './kind.js';
 import { firstUser, referenced, requireVisible, rowPath } from './references.js';
 
@@ -27,6 +28,8 @@ export const forwardingRulesKind: ResourceKind = {
   kind: 'compute#forwardingRule',
   delay: 'loadBalancerProvisioning',
   fingerprinted: true,
+  labelled: true,
+  verbs: { setLabels },
   async create(ctx, target, input) {
     return input.target !== undefined && input.target !== '' ? pscEndpoint(ctx, target, input) : internalRule(ctx, target, input);
   },
@@ -60,7 +63,6 @@ async function pscEndpoint(ctx: ComputeContext, target: ResourcePath, input: Jso
     allowPscGlobalAccess: optBool(input, 'allowPscGlobalAccess') ?? false,
     pscConnectionId: pscConnectionId(),
     fingerprint: fingerprint(),
-    labelFingerprint: '42WmSpB8rSM=',
     _addressRef: addressPath,
   });
   const rule = { project: target.project, body };
@@ -131,7 +133,6 @@ async function internalRule(ctx: ComputeContext, target: ResourcePath, input: Js
       networkTier: 'PREMIUM',
       allowGlobalAccess: optBool(input, 'allowGlobalAccess') ?? false,
       fingerprint: fingerprint(),
-      labelFingerprint: '42WmSpB8rSM=',
       _addressRef: addressRef,
     }),
     ref: null,

@@ -36,6 +36,8 @@ export interface ResourceKind {
   patch?(ctx: ComputeContext, row: ResourceRow, input: JsonObject): Promise<{ body: JsonObject; ref?: string | null }>;
   /** Custom methods (`POST …/{name}/{verb}`). */
   readonly verbs?: Readonly<Record<string, (ctx: ComputeContext, row: ResourceRow, input: JsonObject) => Promise<ComputeAnswer>>>;
+  /** Whether the kind carries `labels` (insert and `setLabels`, labels.ts). */
+  readonly labelled?: boolean;
   /** Whether the kind carries a `fingerprint` that PATCH must quote. */
   readonly fingerprinted?: boolean;
 }
