@@ -1,4 +1,5 @@
-import { addressesInOrder, gatewaySlot, publicRegionKey } from '../domain/public-topology.js';
+import { GatewayAddresses } from '../domain/gateway-addresses.js';
+import { publicRegionKey } from '../domain/public-topology.js';
 import type { Store } from '../store/database.js';
 import { repositories } from '../store/repositories.js';
 import { addressedRoutes, publicRoutesByProject, readPublicRouteRows, type ProjectPublicRoutes, type PublicRoute } from './public-path.js';
@@ -34,19 +35,17 @@ export type PublicRouteUpdate =
  * every time their tables are written. The first read takes every project's routes; each later
  * one reads, in a repeatable-read transaction, the projects the change log names since the last
  * read (`public_route_changes`: written by triggers, whoever writes, other replicas included) and
- * then only those projects' rows. The addresses are decided again, over every project's keys in
- * order with each key's hash kept, only when a read changed the set of keys; the projects whose
- * address moved are then addressed again. `routes()` equals `publicRoutes()` of the same
+ * then only those projects' rows. The addresses are kept key by key as a read adds or removes
+ * keys (domain/gateway-addresses.ts: most changes place or free one key's address); the projects
+ * whose address moved are then addressed again. `routes()` equals `publicRoutes()` of the same
  * committed state (in another order). Reads are serialised; one that fails changes nothing.
  */
 export class PublicRouteBook {
   private readonly byProject = new Map<string, ProjectPublicRoutes>();
   /** Each project's routes with their addresses (only projects that have some). */
   private readonly addressed = new Map<string, readonly PublicRoute[]>();
-  /** Every project's gateway keys, sorted (the order addresses are decided in). */
-  private ordered: string[] = [];
-  private readonly slots = new Map<string, number>();
-  private addresses: ReadonlyMap<string, string> = new Map();
+  /** Every project's gateway keys and their addresses, kept key by key (domain/gateway-addresses.ts). */
+  private readonly gateway: GatewayAddresses;
   /** The last read's snapshot xmin; undefined before the first. */
   private since: string | undefined;
   private readAt = Number.NEGATIVE_INFINITY;
@@ -60,9 +59,11 @@ export class PublicRouteBook {
   constructor(
     private readonly store: Store,
     private readonly domain: string,
-    private readonly loopbackBase: number,
+    loopbackBase: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.gateway = new GatewayAddresses(loopbackBase);
+  }
 
   /** What the last read did (undefined before the first). */
   get lastRead(): PublicRouteRead | undefined {
@@ -75,10 +76,13 @@ export class PublicRouteBook {
     return this.allRoutes();
   }
 
-  /** The public gateway's address of every key now, by `publicRegionKey` (what `publicAddresses` reads whole). */
+  /**
+   * The public gateway's address of every key now, by `publicRegionKey` (what `publicAddresses`
+   * reads whole). The same map every time, changed in place by later reads: read it at once.
+   */
   async addressesNow(): Promise<ReadonlyMap<string, string>> {
     await this.serialised(() => this.read());
-    return this.addresses;
+    return this.gateway.addresses;
   }
 
   /** The routes now, whole or as the changes since `since` (a version this book answered before). */
@@ -143,8 +147,7 @@ export class PublicRouteBook {
   private replaceAll(fresh: ReadonlyMap<string, ProjectPublicRoutes>): 'all' {
     this.byProject.clear();
     for (const [id, routes] of fresh) if (routes.routes.length > 0 || routes.keys.length > 0) this.byProject.set(id, routes);
-    this.ordered = [...new Set([...this.byProject.values()].flatMap((p) => p.keys.map(publicRegionKey)))].sort();
-    this.addresses = addressesInOrder(this.ordered, this.loopbackBase, (key) => this.slotOf(key));
+    this.gateway.reset([...this.byProject.values()].flatMap((p) => p.keys.map(publicRegionKey)));
     this.addressed.clear();
     for (const id of this.byProject.keys()) this.readdress(id);
     return 'all';
@@ -153,7 +156,10 @@ export class PublicRouteBook {
   /** Takes the routes of `projectIds` from `fresh` (a project absent there has none now); returns the projects whose addressed routes may have changed. */
   private replace(projectIds: readonly string[], fresh: ReadonlyMap<string, ProjectPublicRoutes>): Set<string> {
     const changed = new Set<string>();
-    let keysChanged = false;
+    // A key's address moves only when a key sorted before it took its slot, or one that made it look further left: those projects are addressed again.
+    const moved = (keys: readonly string[]) => {
+      for (const key of keys) changed.add(key.slice(0, key.indexOf('|')));
+    };
     for (const id of projectIds) {
       const before = this.byProject.get(id);
       const after = fresh.get(id);
@@ -161,24 +167,9 @@ export class PublicRouteBook {
       else this.byProject.delete(id);
       const oldKeys = (before?.keys ?? []).map(publicRegionKey);
       const newKeys = (after?.keys ?? []).map(publicRegionKey);
-      for (const key of oldKeys) {
-        if (newKeys.includes(key)) continue;
-        keysChanged = true;
-        removeSorted(this.ordered, key);
-      }
-      for (const key of newKeys) {
-        if (oldKeys.includes(key)) continue;
-        keysChanged = true;
-        insertSorted(this.ordered, key);
-      }
+      for (const key of oldKeys) if (!newKeys.includes(key)) moved(this.gateway.remove(key));
+      for (const key of newKeys) if (!oldKeys.includes(key)) moved(this.gateway.add(key));
       changed.add(id);
-    }
-    if (keysChanged) {
-      const previous = this.addresses;
-      this.addresses = addressesInOrder(this.ordered, this.loopbackBase, (key) => this.slotOf(key));
-      // A key's address moves only when a key sorted before it took its slot: those projects are addressed again.
-      for (const [key, address] of this.addresses) if (previous.get(key) !== address) changed.add(key.slice(0, key.indexOf('|')));
-      for (const key of previous.keys()) if (!this.addresses.has(key)) this.slots.delete(key);
     }
     for (const id of changed) this.readdress(id);
     return changed;
@@ -186,38 +177,8 @@ export class PublicRouteBook {
 
   private readdress(projectId: string): void {
     const routes = this.byProject.get(projectId);
-    const addressed = routes ? addressedRoutes([routes], this.addresses) : [];
+    const addressed = routes ? addressedRoutes([routes], this.gateway.addresses) : [];
     if (addressed.length > 0) this.addressed.set(projectId, addressed);
     else this.addressed.delete(projectId);
   }
-
-  private slotOf(key: string): number {
-    let slot = this.slots.get(key);
-    if (slot === undefined) this.slots.set(key, (slot = gatewaySlot(key)));
-    return slot;
-  }
-}
-
-/** Inserts `key` into the sorted `keys` (no-op when there). */
-function insertSorted(keys: string[], key: string): void {
-  const at = lowerBound(keys, key);
-  if (keys[at] !== key) keys.splice(at, 0, key);
-}
-
-/** Removes `key` from the sorted `keys` (no-op when absent). */
-function removeSorted(keys: string[], key: string): void {
-  const at = lowerBound(keys, key);
-  if (keys[at] === key) keys.splice(at, 1);
-}
-
-/** The first index whose key is not below `key` (string order, as `Array.prototype.sort` sorts). */
-function lowerBound(keys: readonly string[], key: string): number {
-  let low = 0;
-  let high = keys.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (keys[mid]! < key) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
