@@ -27,6 +27,7 @@ export function operationName(kind: ResourceKind, method: string, isList: boolea
   if (isList) return kind.operations.list;
   if (method === 'PUT') return kind.operations.put;
   if (method === 'DELETE') return kind.operations.delete;
+  if (method === 'PATCH' && kind.operations.updateTags) return kind.operations.updateTags;
   return kind.operations.get;
 }
 
@@ -59,7 +60,8 @@ async function assertIdle(ctx: HandlerContext, rows: Array<ResourceRow | undefin
 }
 
 /**
- * Serves GET / PUT / DELETE of one Microsoft.Network resource or child resource, and lists of a
+ * Serves GET / PUT / DELETE of one Microsoft.Network resource or child resource, PATCH of a
+ * resource's tags where ARM has `…_UpdateTags`, and lists of a
  * type in a resource group or under a parent. Checks the resource group (ResourceGroupNotFound),
  * the parent (ResourceNotFound), operations running on the resource or its parent
  * (AnotherOperationInProgress), then hands the body to the kind.
@@ -112,6 +114,16 @@ export async function answerNetwork(ctx: HandlerContext, method: string, target:
       // A failing deletion (failAsync fault) leaves the resource in place, Failed.
       await ctx.repos.resources.save({ ...row, provisioningState: 'Deleting', nextState: ctx.asyncFailure ? 'Failed' : 'purged', nextStateAt: op.dueAt });
       return { status: 202, headers: { 'Azure-AsyncOperation': asyncOperationUrl(ctx, op), Location: operationResultUrl(ctx, op), 'Retry-After': retryAfter(ctx, op) }, holdMs: 0 };
+    }
+    case 'PATCH': {
+      // ARM's `…_UpdateTags`: `{tags}` replaces the resource's tags, nothing else; a synchronous 200 with the resource.
+      if (!kind.operations.updateTags || parent) throw armErrors.methodNotAllowed(method);
+      if (!row) throw armErrors.resourceNotFound(`Microsoft.Network/${kind.segment}/${last.name}`, group.name);
+      await assertIdle(ctx, [row]);
+      if (row.provisioningState === 'Deleting') throw armErrors.anotherOperationInProgress(`${ctx.baseUrl}${row.id}`);
+      const saved: ResourceRow = { ...row, tags: body.tags === undefined ? row.tags : tagsOf(body), etag: newEtag() };
+      await ctx.repos.resources.save(saved);
+      return jsonAnswer(200, await renderRow(ctx, kind, saved));
     }
     default:
       throw armErrors.methodNotAllowed(method);

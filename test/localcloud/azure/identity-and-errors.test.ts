@@ -119,6 +119,34 @@ describe('Azure identity, authorisation and ARM errors', () => {
     assert.equal(kept.body.tags, undefined);
   });
 
+  test('updateTags (PATCH {tags}) replaces a resource\'s tags alone, within the same limits; resources without it answer 405', async () => {
+    const { provider } = h.cloud.accounts;
+    await createGroup(h, provider, 'rg-patch');
+    const network = h.network(provider);
+    const made = await network.virtualNetworks.beginCreateOrUpdateAndWait(
+      'rg-patch',
+      'v',
+      { location: 'eastus', tags: { team: 'a', cost: '1' }, addressSpace: { addressPrefixes: ['10.9.0.0/16'] }, subnets: [{ name: 's', addressPrefix: '10.9.0.0/24' }] },
+      POLL,
+    );
+    const updated = await network.virtualNetworks.updateTags('rg-patch', 'v', { tags: { team: 'b' } });
+    assert.deepEqual(updated.tags, { team: 'b' });
+    assert.notEqual(updated.etag, made.etag);
+    const read = await network.virtualNetworks.get('rg-patch', 'v');
+    assert.deepEqual([read.tags, read.addressSpace?.addressPrefixes, read.subnets?.map((x) => x.name), read.provisioningState], [{ team: 'b' }, ['10.9.0.0/16'], ['s'], 'Succeeded']);
+    await rejectsWithCode(network.virtualNetworks.updateTags('rg-patch', 'v', { tags: { 'a?b': '1' } }), 'InvalidTagNameCharacters', 400);
+    assert.deepEqual((await network.virtualNetworks.get('rg-patch', 'v')).tags, { team: 'b' });
+    const cleared = await network.virtualNetworks.updateTags('rg-patch', 'v', { tags: {} });
+    assert.equal(cleared.tags, undefined);
+    await rejectsWithCode(network.virtualNetworks.updateTags('rg-patch', 'absent', { tags: {} }), 'ResourceNotFound', 404);
+    const nsg = await network.networkSecurityGroups.beginCreateOrUpdateAndWait('rg-patch', 'nsg-tags', { location: 'eastus' }, POLL);
+    assert.deepEqual((await network.networkSecurityGroups.updateTags('rg-patch', 'nsg-tags', { tags: { env: 'test' } })).tags, { env: 'test' });
+    assert.equal((await network.networkSecurityGroups.get('rg-patch', 'nsg-tags')).securityRules?.length, nsg.securityRules?.length);
+    const base = `/subscriptions/${provider.subscriptionId}/resourceGroups/rg-patch/providers/Microsoft.Network`;
+    const child = await h.arm(provider, 'PATCH', `${base}/virtualNetworks/v/subnets/s?api-version=2025-05-01`, { tags: {} });
+    assert.deepEqual([child.status, child.body.error.code], [405, 'MethodNotAllowed']);
+  });
+
   test('ARM calls need a valid bearer token', async () => {
     const path = `/subscriptions/${h.cloud.accounts.provider.subscriptionId}/resourcegroups?api-version=2021-04-01`;
     const none = await h.arm({}, 'GET', path);

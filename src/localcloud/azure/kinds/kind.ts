@@ -40,7 +40,14 @@ export interface ResourceKind {
   /** The parent's full type, for child resources. */
   readonly parentType?: string;
   /** Operation-id prefix (fault switches and docs name operations `VirtualNetworks_CreateOrUpdate`). */
-  readonly operations: { readonly get: string; readonly list: string; readonly put: string; readonly delete: string };
+  readonly operations: {
+    readonly get: string;
+    readonly list: string;
+    readonly put: string;
+    readonly delete: string;
+    /** `PATCH {tags}` (ARM's `…_UpdateTags`): present on the kinds whose tags can be replaced alone. */
+    readonly updateTags?: string;
+  };
   /** PUT allowed (false: read-only, created as a side effect). */
   readonly writable: boolean;
   /** PUT answers as a long-running operation (201/200 + Azure-AsyncOperation); false: synchronous 200. */

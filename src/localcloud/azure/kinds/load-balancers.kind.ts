@@ -41,7 +41,7 @@ function protocol(value: string | undefined, path: string): string {
 export const loadBalancersKind: ResourceKind = {
   type: LOAD_BALANCER_TYPE,
   segment: 'loadBalancers',
-  operations: { get: 'LoadBalancers_Get', list: 'LoadBalancers_List', put: 'LoadBalancers_CreateOrUpdate', delete: 'LoadBalancers_Delete' },
+  operations: { get: 'LoadBalancers_Get', list: 'LoadBalancers_List', put: 'LoadBalancers_CreateOrUpdate', delete: 'LoadBalancers_Delete', updateTags: 'LoadBalancers_UpdateTags' },
   writable: true,
   longRunning: true,
   provisioningDelay: (delays) => delays.loadBalancerProvisioning,
