@@ -119,7 +119,7 @@ describe('Azure identity, authorisation and ARM errors', () => {
     assert.equal(kept.body.tags, undefined);
   });
 
-  test('updateTags (PATCH {tags}) replaces a resource\'s tags alone, within the same limits; resources without it answer 405', async () => {
+  test("updateTags (PATCH {tags}) replaces a resource's tags alone, within the same limits; resources without it answer 405", async () => {
     const { provider } = h.cloud.accounts;
     await createGroup(h, provider, 'rg-patch');
     const network = h.network(provider);
@@ -133,7 +133,10 @@ describe('Azure identity, authorisation and ARM errors', () => {
     assert.deepEqual(updated.tags, { team: 'b' });
     assert.notEqual(updated.etag, made.etag);
     const read = await network.virtualNetworks.get('rg-patch', 'v');
-    assert.deepEqual([read.tags, read.addressSpace?.addressPrefixes, read.subnets?.map((x) => x.name), read.provisioningState], [{ team: 'b' }, ['10.9.0.0/16'], ['s'], 'Succeeded']);
+    assert.deepEqual(
+      [read.tags, read.addressSpace?.addressPrefixes, read.subnets?.map((x) => x.name), read.provisioningState],
+      [{ team: 'b' }, ['10.9.0.0/16'], ['s'], 'Succeeded'],
+    );
     await rejectsWithCode(network.virtualNetworks.updateTags('rg-patch', 'v', { tags: { 'a?b': '1' } }), 'InvalidTagNameCharacters', 400);
     assert.deepEqual((await network.virtualNetworks.get('rg-patch', 'v')).tags, { team: 'b' });
     const cleared = await network.virtualNetworks.updateTags('rg-patch', 'v', { tags: {} });

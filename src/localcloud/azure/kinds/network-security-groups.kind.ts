@@ -104,7 +104,13 @@ function securityRule(body: JsonObject, path: string): { name: string; propertie
 export const networkSecurityGroupsKind: ResourceKind = {
   type: NSG_TYPE,
   segment: 'networkSecurityGroups',
-  operations: { get: 'NetworkSecurityGroups_Get', list: 'NetworkSecurityGroups_List', put: 'NetworkSecurityGroups_CreateOrUpdate', delete: 'NetworkSecurityGroups_Delete', updateTags: 'NetworkSecurityGroups_UpdateTags' },
+  operations: {
+    get: 'NetworkSecurityGroups_Get',
+    list: 'NetworkSecurityGroups_List',
+    put: 'NetworkSecurityGroups_CreateOrUpdate',
+    delete: 'NetworkSecurityGroups_Delete',
+    updateTags: 'NetworkSecurityGroups_UpdateTags',
+  },
   writable: true,
   longRunning: true,
   provisioningDelay: (delays) => delays.networkProvisioning,

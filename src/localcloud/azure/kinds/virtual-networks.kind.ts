@@ -15,7 +15,13 @@ import { assertSubnetFree, renderSubnets, SUBNET_TYPE, subnetProperties, VNET_TY
 export const virtualNetworksKind: ResourceKind = {
   type: VNET_TYPE,
   segment: 'virtualNetworks',
-  operations: { get: 'VirtualNetworks_Get', list: 'VirtualNetworks_List', put: 'VirtualNetworks_CreateOrUpdate', delete: 'VirtualNetworks_Delete', updateTags: 'VirtualNetworks_UpdateTags' },
+  operations: {
+    get: 'VirtualNetworks_Get',
+    list: 'VirtualNetworks_List',
+    put: 'VirtualNetworks_CreateOrUpdate',
+    delete: 'VirtualNetworks_Delete',
+    updateTags: 'VirtualNetworks_UpdateTags',
+  },
   writable: true,
   longRunning: true,
   provisioningDelay: (delays) => delays.networkProvisioning,
