@@ -115,4 +115,66 @@ describe('the AWS CLI against the local cloud (customer steps of an AWS private 
     const none = json(await aws(['elbv2', 'describe-load-balancers']));
     assert.deepEqual(none.LoadBalancers, []);
   });
+
+  test("create-tags, describe-tags and delete-tags work on the customer's VPC and subnet, as EC2 documents them", async () => {
+    const vpcId = json(await aws(['ec2', 'describe-vpcs', '--filters', 'Name=is-default,Values=true'])).Vpcs[0].VpcId as string;
+    const subnetId = json(await aws(['ec2', 'describe-subnets', '--filters', 'Name=availability-zone,Values=us-east-1a'])).Subnets[0].SubnetId as string;
+    const tagsOf = async (id: string) =>
+      (
+        json(await aws(['ec2', 'describe-tags', '--filters', `Name=resource-id,Values=${id}`])).Tags as Array<{
+          ResourceId: string;
+          ResourceType: string;
+          Key: string;
+          Value: string;
+        }>
+      )
+        .map((t) => `${t.ResourceType} ${t.Key}=${t.Value}`)
+        .sort();
+
+    assert.equal((await aws(['ec2', 'create-tags', '--resources', vpcId, subnetId, '--tags', 'Key=Name,Value=app', 'Key=team,Value=data', 'Key=empty,Value='])).code, 0);
+    assert.deepEqual(await tagsOf(vpcId), ['vpc Name=app', 'vpc empty=', 'vpc team=data']);
+    const vpc = json(await aws(['ec2', 'describe-vpcs', '--vpc-ids', vpcId])).Vpcs[0];
+    assert.deepEqual(vpc.Tags.map((t: { Key: string; Value: string }) => `${t.Key}=${t.Value}`).sort(), ['Name=app', 'empty=', 'team=data']);
+    const byKey = json(await aws(['ec2', 'describe-tags', '--filters', 'Name=key,Values=team'])).Tags as Array<{ ResourceId: string; ResourceType: string }>;
+    assert.deepEqual(byKey.map((t) => `${t.ResourceType} ${t.ResourceId}`).sort(), [`subnet ${subnetId}`, `vpc ${vpcId}`]);
+    // A key given again takes the new value.
+    assert.equal((await aws(['ec2', 'create-tags', '--resources', vpcId, '--tags', 'Key=team,Value=platform'])).code, 0);
+    assert.deepEqual(await tagsOf(vpcId), ['vpc Name=app', 'vpc empty=', 'vpc team=platform']);
+
+    // delete-tags: a value that does not match deletes nothing; an empty value matches only an empty value; a key alone deletes whatever the value.
+    assert.equal((await aws(['ec2', 'delete-tags', '--resources', vpcId, '--tags', 'Key=team,Value=data', 'Key=Name,Value='])).code, 0);
+    assert.deepEqual(await tagsOf(vpcId), ['vpc Name=app', 'vpc empty=', 'vpc team=platform']);
+    assert.equal((await aws(['ec2', 'delete-tags', '--resources', vpcId, '--tags', 'Key=empty,Value=', 'Key=team'])).code, 0);
+    assert.deepEqual(await tagsOf(vpcId), ['vpc Name=app']);
+    // Without --tags, every tag of the resource goes.
+    assert.equal((await aws(['ec2', 'delete-tags', '--resources', subnetId])).code, 0);
+    assert.deepEqual(await tagsOf(subnetId), []);
+
+    const refused = async (args: string[]) => {
+      const result = await aws(args);
+      assert.equal(result.code, 254, result.stderr);
+      return result.stderr.trim();
+    };
+    const many = Array.from({ length: 50 }, (_, i) => `Key=k${i},Value=v`);
+    assert.equal(
+      await refused(['ec2', 'create-tags', '--resources', vpcId, '--tags', ...many]),
+      'An error occurred (TagLimitExceeded) when calling the CreateTags operation: The maximum number of Tags for a resource has been reached.',
+    );
+    assert.deepEqual(await tagsOf(vpcId), ['vpc Name=app']);
+    assert.match(await refused(['ec2', 'create-tags', '--resources', vpcId, '--tags', 'Key=aws:owner,Value=x']), /\(InvalidParameterValue\).*reserved/);
+    assert.equal(
+      await refused(['ec2', 'create-tags', '--resources', 'vpc-0123456789abcdef0', '--tags', 'Key=a,Value=b']),
+      "An error occurred (InvalidVpcID.NotFound) when calling the CreateTags operation: The vpc ID 'vpc-0123456789abcdef0' does not exist",
+    );
+    assert.equal(
+      await refused(['ec2', 'create-tags', '--resources', 'nonsense', '--tags', 'Key=a,Value=b']),
+      "An error occurred (InvalidID) when calling the CreateTags operation: The ID 'nonsense' is not valid",
+    );
+    // The provider's VPC is another account's: not found for the customer, and untouched.
+    const providerVpc = json(await aws(['ec2', 'describe-vpcs', '--filters', 'Name=is-default,Values=true'], h.cloud.accounts.provider)).Vpcs[0].VpcId as string;
+    assert.match(await refused(['ec2', 'create-tags', '--resources', vpcId, providerVpc, '--tags', 'Key=a,Value=b']), /InvalidVpcID\.NotFound/);
+    assert.deepEqual(await tagsOf(vpcId), ['vpc Name=app']);
+    const theirs = json(await aws(['ec2', 'describe-tags', '--filters', `Name=resource-id,Values=${providerVpc}`], h.cloud.accounts.provider)).Tags;
+    assert.deepEqual(theirs, []);
+  });
 });

@@ -40,6 +40,7 @@ const LOCK_FREE_READS: ReadonlySet<string> = new Set([
   'DescribeVpcEndpointConnections',
   'DescribeVpcEndpointConnectionNotifications',
   'DescribeNetworkInterfaces',
+  'DescribeTags',
   'DescribeVpcPeeringConnections',
   'DescribeRouteTables',
   'DescribeVpnGateways',

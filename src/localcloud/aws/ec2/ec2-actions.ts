@@ -15,6 +15,7 @@ import {
 import { describeAvailabilityZones, describeRegions, setAvailabilityZoneState } from './geography.actions.js';
 import { describeNetworkInterfaces } from './network-interfaces.actions.js';
 import { authorizeSecurityGroupEgress, authorizeSecurityGroupIngress, createSecurityGroup, describeSecurityGroups } from './security-groups.actions.js';
+import { createTags, deleteTags, describeTags } from './tags.actions.js';
 import { createVpcEndpoint, deleteVpcEndpoints, describeVpcEndpoints, describeVpcEndpointServices } from './vpc-endpoints.actions.js';
 import { attachOnPremisesNetwork, describeVpnGateways, detachOnPremisesNetwork } from './on-premises.actions.js';
 import { createRoute, deleteRoute, describeRouteTables } from './route-tables.actions.js';
@@ -57,6 +58,9 @@ export const EC2_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   DescribeVpcEndpointConnectionNotifications: describeVpcEndpointConnectionNotifications,
   DeleteVpcEndpointConnectionNotifications: deleteVpcEndpointConnectionNotifications,
   DescribeNetworkInterfaces: describeNetworkInterfaces,
+  CreateTags: createTags,
+  DeleteTags: deleteTags,
+  DescribeTags: describeTags,
   CreateVpcPeeringConnection: createVpcPeeringConnection,
   AcceptVpcPeeringConnection: acceptVpcPeeringConnection,
   RejectVpcPeeringConnection: rejectVpcPeeringConnection,

@@ -19,7 +19,7 @@ export function tagsFromSpecifications(params: QueryParams, resourceType: string
 }
 
 /** Validates tag keys (non-empty, ≤128, not `aws:`, no duplicates) and values (≤256). */
-function checkTags(tags: readonly Tag[]): Tag[] {
+export function checkTags(tags: readonly Tag[]): Tag[] {
   const seen = new Set<string>();
   for (const tag of tags) {
     if (tag.key.length === 0 || tag.key.length > 128) throw invalidParameterValue(`Tag key must be between 1 and 128 characters: '${tag.key}'`);

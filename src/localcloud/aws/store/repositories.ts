@@ -1,4 +1,5 @@
 import { ControlRepository } from './control.repository.js';
+import { Ec2TagsRepository } from './ec2-tags.repository.js';
 import { EndpointsRepository } from './endpoints.repository.js';
 import { LoadBalancersRepository } from './load-balancers.repository.js';
 import { MessagingRepository } from './messaging.repository.js';
@@ -16,6 +17,7 @@ export interface Repositories {
   readonly quotas: QuotasRepository;
   readonly peering: PeeringRepository;
   readonly messaging: MessagingRepository;
+  readonly ec2Tags: Ec2TagsRepository;
 }
 
 /** Binds the repositories to `db`. Cheap: call once per transaction. */
@@ -28,5 +30,6 @@ export function repositories(db: LcExecutor): Repositories {
     quotas: new QuotasRepository(db),
     peering: new PeeringRepository(db),
     messaging: new MessagingRepository(db),
+    ec2Tags: new Ec2TagsRepository(db),
   };
 }
