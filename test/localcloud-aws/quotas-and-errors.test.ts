@@ -223,6 +223,11 @@ describe('EC2 networking, errors and tags', () => {
       ec2.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16', TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'a', Value: 'b' }] }] })),
       'InvalidParameterValue',
     );
+    // At most 50 tags, as CreateTags allows (nothing is made past them).
+    const tags = (n: number) => Array.from({ length: n }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    await rejectsWith(ec2.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: tags(51) }] })), 'TagLimitExceeded');
+    const fifty = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: tags(50) }] }))).Vpc!;
+    assert.equal(fifty.Tags?.length, 50);
   });
 
   test('security groups: create, authorize ingress/egress, duplicates refused, attached to endpoints', async () => {

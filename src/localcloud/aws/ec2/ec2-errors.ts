@@ -15,6 +15,10 @@ export function invalidParameter(message: string): AwsQueryError {
   return new AwsQueryError('InvalidParameter', message);
 }
 
+export function tagLimitExceeded(): AwsQueryError {
+  return new AwsQueryError('TagLimitExceeded', 'The maximum number of Tags for a resource has been reached.');
+}
+
 export function vpcNotFound(vpcId: string): AwsQueryError {
   return new AwsQueryError('InvalidVpcID.NotFound', `The vpc ID '${vpcId}' does not exist`);
 }

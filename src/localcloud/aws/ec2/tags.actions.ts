@@ -3,14 +3,11 @@ import { AwsQueryError } from '../aws-query-error.js';
 import type { Tag } from '../model.js';
 import { TAGGABLE_KINDS, type Ec2TagsRepository, type TaggableKind, type TaggedResource } from '../store/ec2-tags.repository.js';
 import { leaf, list, xml, type Xml } from '../xml.js';
-import { groupNotFound, invalidParameterValue, missingParameter, serviceIdNotFound, subnetNotFound, vpcEndpointNotFound, vpcNotFound } from './ec2-errors.js';
+import { groupNotFound, invalidParameterValue, missingParameter, serviceIdNotFound, subnetNotFound, tagLimitExceeded, vpcEndpointNotFound, vpcNotFound } from './ec2-errors.js';
 import { applyFilters } from './filters.js';
 import { paginate } from './paging.js';
-import { checkTags } from './tags.js';
+import { checkTags, MAX_EC2_TAGS } from './tags.js';
 import { parseFilters } from '../query-params.js';
-
-/** "You can assign up to 50 user-defined tags to each resource" (Amazon EC2 User Guide, tag restrictions). */
-export const MAX_EC2_TAGS = 50;
 
 /** What an id names: its kind, or an AWS error (an id of no kind; one whose resource the account does not have). */
 function kindOf(resourceId: string): TaggableKind {
@@ -69,7 +66,7 @@ export async function createTags(ctx: ActionContext): Promise<Xml> {
   for (const resource of await resources(ctx, repo)) {
     const byKey = new Map(resource.tags.map((tag) => [tag.key, tag.value]));
     for (const tag of added) byKey.set(tag.key, tag.value);
-    if (byKey.size > MAX_EC2_TAGS) throw new AwsQueryError('TagLimitExceeded', 'The maximum number of Tags for a resource has been reached.');
+    if (byKey.size > MAX_EC2_TAGS) throw tagLimitExceeded();
     changes.push({ resource, tags: [...byKey].map(([key, value]) => ({ key, value })) });
   }
   for (const { resource, tags } of changes) await repo.setTags(resource.kind, resource.resourceId, tags);

@@ -1,7 +1,7 @@
 import type { Tag } from '../model.js';
 import { parseTagSpecifications, type QueryParams } from '../query-params.js';
 import { leaf, list, xml, type Xml } from '../xml.js';
-import { invalidParameterValue } from './ec2-errors.js';
+import { invalidParameterValue, tagLimitExceeded } from './ec2-errors.js';
 
 /**
  * The tags a create action puts on its resource, from `TagSpecification.N`. Specifications for
@@ -15,8 +15,12 @@ export function tagsFromSpecifications(params: QueryParams, resourceType: string
     }
     tags.push(...spec.tags);
   }
+  if (tags.length > MAX_EC2_TAGS) throw tagLimitExceeded();
   return checkTags(tags);
 }
+
+/** "You can assign up to 50 user-defined tags to each resource" (Amazon EC2 User Guide, tag restrictions). */
+export const MAX_EC2_TAGS = 50;
 
 /** Validates tag keys (non-empty, ≤128, not `aws:`, no duplicates) and values (≤256). */
 export function checkTags(tags: readonly Tag[]): Tag[] {
