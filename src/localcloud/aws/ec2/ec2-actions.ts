@@ -16,7 +16,7 @@ import { describeAvailabilityZones, describeRegions, setAvailabilityZoneState } 
 import { describeNetworkInterfaces } from './network-interfaces.actions.js';
 import { authorizeSecurityGroupEgress, authorizeSecurityGroupIngress, createSecurityGroup, describeSecurityGroups } from './security-groups.actions.js';
 import { createTags, deleteTags, describeTags } from './tags.actions.js';
-import { createVpcEndpoint, deleteVpcEndpoints, describeVpcEndpoints, describeVpcEndpointServices } from './vpc-endpoints.actions.js';
+import { createVpcEndpoint, deleteVpcEndpoints, describeVpcEndpoints, describeVpcEndpointServices, modifyVpcEndpoint } from './vpc-endpoints.actions.js';
 import { attachOnPremisesNetwork, describeVpnGateways, detachOnPremisesNetwork } from './on-premises.actions.js';
 import { createRoute, deleteRoute, describeRouteTables } from './route-tables.actions.js';
 import {
@@ -45,6 +45,7 @@ export const EC2_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   CreateVpcEndpoint: createVpcEndpoint,
   DescribeVpcEndpoints: describeVpcEndpoints,
   DeleteVpcEndpoints: deleteVpcEndpoints,
+  ModifyVpcEndpoint: modifyVpcEndpoint,
   DescribeVpcEndpointServices: describeVpcEndpointServices,
   CreateVpcEndpointServiceConfiguration: createVpcEndpointServiceConfiguration,
   DescribeVpcEndpointServiceConfigurations: describeVpcEndpointServiceConfigurations,

@@ -1,7 +1,7 @@
 import { asShown, atRest, type ActionContext } from '../action-context.js';
 import { AwsQueryError } from '../aws-query-error.js';
 import { dnsSuffix, ec2Id } from '../ids.js';
-import type { NetworkInterface, SecurityGroup, Subnet, VpcEndpoint } from '../model.js';
+import type { EndpointService, NetworkInterface, SecurityGroup, Subnet, VpcEndpoint } from '../model.js';
 import { parseFilters } from '../query-params.js';
 import { element, leaf, list, scalarList, xml, type Xml } from '../xml.js';
 import { checkClientToken } from './client-token.js';
@@ -52,28 +52,8 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
   const windowOpen = service.state === 'Pending' || (service.availableAt !== null && ctx.now.getTime() < service.availableAt.getTime() + ctx.unavailableWindowMs);
   if (ctx.unavailableWindowMs > 0 && windowOpen) throw new AwsQueryError('Unavailable', 'The service is unavailable', 503);
 
-  const zones = await serviceZones(ctx.repos, service);
-  const subnets: Subnet[] = [];
-  for (const subnetId of [...new Set(ctx.params.list('SubnetId'))]) {
-    const subnet = await ownSubnet(ctx, subnetId);
-    if (subnet.vpcId !== vpc.vpcId) throw invalidParameter(`The subnet ID '${subnetId}' does not belong to the VPC '${vpc.vpcId}'.`);
-    if (!zones.some((zone) => zone.zoneId === subnet.availabilityZoneId)) {
-      throw invalidParameter(`The VPC endpoint service ${service.serviceName} does not support the availability zone of the subnet: ${subnetId}.`);
-    }
-    if (subnets.some((other) => other.availabilityZoneId === subnet.availabilityZoneId)) {
-      throw new AwsQueryError(
-        'DuplicateSubnetsInSameZone',
-        `Found another VPC endpoint subnet in the availability zone of ${subnetId}. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service.`,
-      );
-    }
-    subnets.push(subnet);
-  }
-  const groups: SecurityGroup[] = [];
-  for (const groupId of [...new Set(ctx.params.list('SecurityGroupId'))]) {
-    const group = await ownGroup(ctx, groupId);
-    if (group.vpcId !== vpc.vpcId) throw invalidParameter(`The security group '${groupId}' does not belong to the VPC '${vpc.vpcId}'.`);
-    groups.push(group);
-  }
+  const subnets = await endpointSubnets(ctx, vpc.vpcId, service, ctx.params.list('SubnetId'), []);
+  const groups = await endpointGroupsNamed(ctx, vpc.vpcId, ctx.params.list('SecurityGroupId'));
   if (groups.length === 0) groups.push((await ctx.repos.network.findSecurityGroupByName(vpc.vpcId, 'default'))!);
   if (optionalBoolean(ctx.params, 'PrivateDnsEnabled') === true) {
     throw invalidParameter(
@@ -116,6 +96,96 @@ export async function createVpcEndpoint(ctx: ActionContext): Promise<Xml> {
   await idempotency.remember(vpcEndpointId);
   await announceConnectionEvent(ctx, endpoint, 'Connect', timing.shown.state);
   return xml(element('vpcEndpoint', await renderEndpoint(ctx, asShown(endpoint, timing), { interfaces, groups })), leaf('clientToken', idempotency.token));
+}
+
+/**
+ * The subnets `subnetIds` (each once) an interface endpoint of `service` in `vpcId` may take
+ * beside `kept` (the subnets it keeps): each the caller's, in the VPC, in a zone the service
+ * supports and no zone twice, in AWS's words otherwise.
+ */
+async function endpointSubnets(ctx: ActionContext, vpcId: string, service: EndpointService, subnetIds: readonly string[], kept: readonly Subnet[]): Promise<Subnet[]> {
+  const zones = await serviceZones(ctx.repos, service);
+  const subnets: Subnet[] = [];
+  for (const subnetId of [...new Set(subnetIds)]) {
+    const subnet = await ownSubnet(ctx, subnetId);
+    if (subnet.vpcId !== vpcId) throw invalidParameter(`The subnet ID '${subnetId}' does not belong to the VPC '${vpcId}'.`);
+    if (!zones.some((zone) => zone.zoneId === subnet.availabilityZoneId)) {
+      throw invalidParameter(`The VPC endpoint service ${service.serviceName} does not support the availability zone of the subnet: ${subnetId}.`);
+    }
+    if ([...kept, ...subnets].some((other) => other.availabilityZoneId === subnet.availabilityZoneId)) {
+      throw new AwsQueryError(
+        'DuplicateSubnetsInSameZone',
+        `Found another VPC endpoint subnet in the availability zone of ${subnetId}. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service.`,
+      );
+    }
+    subnets.push(subnet);
+  }
+  return subnets;
+}
+
+/** The security groups `groupIds` (each once), each the caller's and in `vpcId`. */
+async function endpointGroupsNamed(ctx: ActionContext, vpcId: string, groupIds: readonly string[]): Promise<SecurityGroup[]> {
+  const groups: SecurityGroup[] = [];
+  for (const groupId of [...new Set(groupIds)]) {
+    const group = await ownGroup(ctx, groupId);
+    if (group.vpcId !== vpcId) throw invalidParameter(`The security group '${groupId}' does not belong to the VPC '${vpcId}'.`);
+    groups.push(group);
+  }
+  return groups;
+}
+
+/**
+ * ModifyVpcEndpoint (Interface): `VpcEndpointId`, `AddSubnetId.N` / `RemoveSubnetId.N` (a network
+ * interface is made in each added subnet, by the rules of CreateVpcEndpoint, and the one in each
+ * removed subnet is freed), `AddSecurityGroupId.N` / `RemoveSecurityGroupId.N` (at least one group
+ * stays), `PrivateDnsEnabled` (as at creation: the emulated services have no verified private DNS
+ * name, so only false). Route tables are for gateway endpoints. Answers `return` true. Every
+ * check runs before anything changes; the data plane follows the new interfaces and groups.
+ */
+export async function modifyVpcEndpoint(ctx: ActionContext): Promise<Xml> {
+  const id = required(ctx.params, 'VpcEndpointId');
+  checkVpcEndpointId(id);
+  const endpoint = await ctx.repos.endpoints.findEndpoint(id);
+  if (!endpoint || endpoint.accountId !== ctx.account.accountId || endpoint.region !== ctx.region.regionName) throw vpcEndpointNotFound(id);
+  if (endpoint.state === 'deleting' || endpoint.state === 'deleted' || endpoint.state === 'failed') {
+    throw new AwsQueryError('IncorrectState', `The Vpc Endpoint ${id} is in state ${endpoint.state} and cannot be modified.`);
+  }
+  if (ctx.params.list('AddRouteTableId').length > 0 || ctx.params.list('RemoveRouteTableId').length > 0) {
+    throw invalidParameter('Route table IDs are only supported for Gateway type VPC Endpoint.');
+  }
+  const service = await ctx.repos.endpoints.findService(endpoint.serviceId);
+  if (!service) throw vpcEndpointNotFound(id);
+
+  const removedSubnets = [...new Set(ctx.params.list('RemoveSubnetId'))];
+  for (const subnetId of removedSubnets) {
+    if (!endpoint.subnetIds.includes(subnetId)) throw invalidParameter(`The subnet ID '${subnetId}' is not associated with the VPC endpoint ${id}.`);
+  }
+  const keptSubnetIds = endpoint.subnetIds.filter((subnetId) => !removedSubnets.includes(subnetId));
+  const kept = await Promise.all(keptSubnetIds.map((subnetId) => ownSubnet(ctx, subnetId)));
+  const added = await endpointSubnets(
+    ctx,
+    endpoint.vpcId,
+    service,
+    ctx.params.list('AddSubnetId').filter((subnetId) => !keptSubnetIds.includes(subnetId)),
+    kept,
+  );
+
+  const removedGroups = [...new Set(ctx.params.list('RemoveSecurityGroupId'))];
+  for (const groupId of removedGroups) {
+    if (!endpoint.securityGroupIds.includes(groupId)) throw invalidParameter(`The security group '${groupId}' is not associated with the VPC endpoint ${id}.`);
+  }
+  const addedGroups = await endpointGroupsNamed(ctx, endpoint.vpcId, ctx.params.list('AddSecurityGroupId'));
+  const groupIds = [...new Set([...endpoint.securityGroupIds.filter((groupId) => !removedGroups.includes(groupId)), ...addedGroups.map((g) => g.groupId)])];
+  if (groupIds.length === 0) throw invalidParameter(`The VPC endpoint ${id} must keep at least one security group.`);
+  if (optionalBoolean(ctx.params, 'PrivateDnsEnabled') === true) {
+    throw invalidParameter(`Private DNS can't be enabled because the service ${service.serviceName} does not provide a private DNS name.`);
+  }
+
+  const subnetIds = [...keptSubnetIds, ...added.map((s) => s.subnetId)];
+  await ctx.repos.endpoints.updateEndpointNetworking(id, subnetIds, groupIds);
+  if (removedSubnets.length > 0) await ctx.repos.network.deleteInterfacesOfOwnerIn(id, removedSubnets);
+  if (added.length > 0) await allocateInterfaces(ctx.repos, added, { ownerKind: 'vpc_endpoint', ownerId: id, description: `VPC Endpoint Interface ${id}` }, ctx.now);
+  return leaf('return', 'true');
 }
 
 /** DescribeVpcEndpoints: `VpcEndpointId.N` (a malformed one → InvalidVpcEndpointId.Malformed), filters service-name, vpc-id, vpc-endpoint-id, vpc-endpoint-state, vpc-endpoint-type, ip-address-type, tags; paging (≤1000). */

@@ -221,6 +221,15 @@ export class EndpointsRepository {
       .execute();
   }
 
+  /** Replaces an interface endpoint's subnets and security groups (ModifyVpcEndpoint). */
+  async updateEndpointNetworking(vpcEndpointId: string, subnetIds: readonly string[], securityGroupIds: readonly string[]): Promise<void> {
+    await this.db
+      .updateTable('lc_vpc_endpoints')
+      .set({ subnet_ids: json(subnetIds), security_group_ids: json(securityGroupIds) })
+      .where('vpc_endpoint_id', '=', vpcEndpointId)
+      .execute();
+  }
+
   async deleteEndpoint(vpcEndpointId: string): Promise<void> {
     await this.db.deleteFrom('lc_vpc_endpoints').where('vpc_endpoint_id', '=', vpcEndpointId).execute();
   }

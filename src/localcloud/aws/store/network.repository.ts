@@ -245,6 +245,12 @@ export class NetworkRepository {
   async deleteInterfacesOfOwner(ownerId: string): Promise<void> {
     await this.db.deleteFrom('lc_network_interfaces').where('owner_id', '=', ownerId).execute();
   }
+
+  /** Deletes the owner's interfaces in these subnets (an endpoint leaving them). */
+  async deleteInterfacesOfOwnerIn(ownerId: string, subnetIds: readonly string[]): Promise<void> {
+    if (subnetIds.length === 0) return;
+    await this.db.deleteFrom('lc_network_interfaces').where('owner_id', '=', ownerId).where('subnet_id', 'in', subnetIds).execute();
+  }
 }
 
 function tags(value: unknown): Tag[] {
