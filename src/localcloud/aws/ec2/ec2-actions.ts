@@ -14,7 +14,15 @@ import {
 } from './endpoint-services.actions.js';
 import { describeAvailabilityZones, describeRegions, setAvailabilityZoneState } from './geography.actions.js';
 import { describeNetworkInterfaces } from './network-interfaces.actions.js';
-import { authorizeSecurityGroupEgress, authorizeSecurityGroupIngress, createSecurityGroup, describeSecurityGroups } from './security-groups.actions.js';
+import {
+  authorizeSecurityGroupEgress,
+  authorizeSecurityGroupIngress,
+  createSecurityGroup,
+  deleteSecurityGroup,
+  describeSecurityGroups,
+  revokeSecurityGroupEgress,
+  revokeSecurityGroupIngress,
+} from './security-groups.actions.js';
 import { createTags, deleteTags, describeTags } from './tags.actions.js';
 import { createVpcEndpoint, deleteVpcEndpoints, describeVpcEndpoints, describeVpcEndpointServices, modifyVpcEndpoint } from './vpc-endpoints.actions.js';
 import { attachOnPremisesNetwork, describeVpnGateways, detachOnPremisesNetwork } from './on-premises.actions.js';
@@ -42,6 +50,9 @@ export const EC2_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   AuthorizeSecurityGroupIngress: authorizeSecurityGroupIngress,
   AuthorizeSecurityGroupEgress: authorizeSecurityGroupEgress,
   DescribeSecurityGroups: describeSecurityGroups,
+  RevokeSecurityGroupIngress: revokeSecurityGroupIngress,
+  RevokeSecurityGroupEgress: revokeSecurityGroupEgress,
+  DeleteSecurityGroup: deleteSecurityGroup,
   CreateVpcEndpoint: createVpcEndpoint,
   DescribeVpcEndpoints: describeVpcEndpoints,
   DeleteVpcEndpoints: deleteVpcEndpoints,

@@ -116,12 +116,7 @@ async function authorize(ctx: ActionContext, isEgress: boolean): Promise<Xml> {
       const peer = await ctx.repos.network.findSecurityGroup(rule.referencedGroupId);
       if (!peer || peer.region !== ctx.region.regionName) throw groupNotFound(rule.referencedGroupId);
     }
-    const same = (r: NewRule) =>
-      r.ipProtocol === rule.ipProtocol &&
-      r.fromPort === rule.fromPort &&
-      r.toPort === rule.toPort &&
-      r.cidrIpv4 === rule.cidrIpv4 &&
-      r.referencedGroupId === rule.referencedGroupId;
+    const same = (r: NewRule) => sameRule(r, rule);
     if (existing.some(same) || created.some(same)) {
       throw new AwsQueryError('InvalidPermission.Duplicate', `the specified rule "${describeRule(rule)}" already exists`);
     }
@@ -156,6 +151,87 @@ export async function authorizeSecurityGroupIngress(ctx: ActionContext): Promise
 /** AuthorizeSecurityGroupEgress: `GroupId` plus `IpPermissions.N`. */
 export async function authorizeSecurityGroupEgress(ctx: ActionContext): Promise<Xml> {
   return authorize(ctx, true);
+}
+
+/** The rule as the request states it: protocol, ports and one peer. */
+function sameRule(a: NewRule, b: NewRule): boolean {
+  return a.ipProtocol === b.ipProtocol && a.fromPort === b.fromPort && a.toPort === b.toPort && a.cidrIpv4 === b.cidrIpv4 && a.referencedGroupId === b.referencedGroupId;
+}
+
+/**
+ * Revokes rules named by `SecurityGroupRuleId.N`, or stated as `IpPermissions.N` (or the flat
+ * form) and matched by protocol, ports and peer. As EC2 answers: when none of them exists,
+ * InvalidPermission.NotFound; otherwise the ones that exist go and the others are listed in
+ * `unknownIpPermissionSet`.
+ */
+async function revoke(ctx: ActionContext, isEgress: boolean): Promise<Xml> {
+  const groupId = ctx.params.get('GroupId');
+  if (!groupId) throw missingParameter('GroupId');
+  const group = await ownGroup(ctx, groupId);
+  const existing = (await ctx.repos.network.listRules([group.groupId])).filter((r) => r.isEgress === isEgress);
+  const ruleIds = ctx.params.list('SecurityGroupRuleId');
+  let gone: SecurityGroupRule[];
+  let unknown: NewRule[] = [];
+  if (ruleIds.length > 0) {
+    gone = existing.filter((r) => ruleIds.includes(r.ruleId));
+    const missing = ruleIds.find((id) => !gone.some((r) => r.ruleId === id));
+    if (missing) throw new AwsQueryError('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${missing}' does not exist`);
+  } else {
+    const stated = parseRules(ctx.params);
+    gone = existing.filter((r) => stated.some((s) => sameRule(s, r)));
+    unknown = stated.filter((s) => !existing.some((r) => sameRule(s, r)));
+    if (gone.length === 0) throw new AwsQueryError('InvalidPermission.NotFound', 'The specified rule does not exist in this security group.');
+  }
+  await ctx.repos.network.deleteRules(gone.map((r) => r.ruleId));
+  return xml(
+    leaf('return', true),
+    unknown.length > 0
+      ? list('unknownIpPermissionSet', 'item', unknown, (r) =>
+          xml(
+            leaf('ipProtocol', r.ipProtocol),
+            leaf('fromPort', r.fromPort ?? undefined),
+            leaf('toPort', r.toPort ?? undefined),
+            r.cidrIpv4 ? list('ipRanges', 'item', [r.cidrIpv4], (cidr) => leaf('cidrIp', cidr)) : undefined,
+            r.referencedGroupId ? list('groups', 'item', [r.referencedGroupId], (id) => leaf('groupId', id)) : undefined,
+          ),
+        )
+      : undefined,
+  );
+}
+
+/** RevokeSecurityGroupIngress: `GroupId` plus `SecurityGroupRuleId.N` or `IpPermissions.N` (or the flat form). */
+export async function revokeSecurityGroupIngress(ctx: ActionContext): Promise<Xml> {
+  return revoke(ctx, false);
+}
+
+/** RevokeSecurityGroupEgress: `GroupId` plus `SecurityGroupRuleId.N` or `IpPermissions.N`. */
+export async function revokeSecurityGroupEgress(ctx: ActionContext): Promise<Xml> {
+  return revoke(ctx, true);
+}
+
+/**
+ * DeleteSecurityGroup: `GroupId`, or `GroupName` (in the default VPC). A VPC's `default` group
+ * cannot be deleted (CannotDelete); nor can a group another group's rule names, or one attached
+ * to a VPC endpoint or a load balancer (DependencyViolation). Its rules go with it.
+ */
+export async function deleteSecurityGroup(ctx: ActionContext): Promise<Xml> {
+  const groupId = ctx.params.get('GroupId');
+  const groupName = ctx.params.get('GroupName');
+  let group: SecurityGroup;
+  if (groupId) group = await ownGroup(ctx, groupId);
+  else if (groupName) {
+    const vpcId = await ctx.repos.control.findDefaultVpcId(ctx.account.accountId, ctx.region.regionName);
+    const found = vpcId ? await ctx.repos.network.findSecurityGroupByName(vpcId, groupName) : undefined;
+    if (!found) throw new AwsQueryError('InvalidGroup.NotFound', `The security group '${groupName}' does not exist in default VPC '${vpcId ?? 'none'}'`);
+    group = found;
+  } else throw missingParameter('GroupId');
+  if (group.groupName === 'default') {
+    throw new AwsQueryError('CannotDelete', `the specified group: "${group.groupId}" name: "default" cannot be deleted by a user`);
+  }
+  const dependent = await ctx.repos.network.securityGroupDependent(group.groupId);
+  if (dependent) throw new AwsQueryError('DependencyViolation', `resource ${group.groupId} has a dependent object`);
+  await ctx.repos.network.deleteSecurityGroup(group.groupId);
+  return xml(leaf('return', true), leaf('groupId', group.groupId));
 }
 
 /** DescribeSecurityGroups: `GroupId.N`, `GroupName.N`, filters group-id, group-name, vpc-id, owner-id, description, tags; paging 5–1000. */

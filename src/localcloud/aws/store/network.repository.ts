@@ -151,6 +151,26 @@ export class NetworkRepository {
     return (await query.execute()).map(toRule);
   }
 
+  async deleteRules(ruleIds: readonly string[]): Promise<void> {
+    if (ruleIds.length === 0) return;
+    await this.db.deleteFrom('lc_security_group_rules').where('rule_id', 'in', ruleIds).execute();
+  }
+
+  /** Deletes the group and its rules. */
+  async deleteSecurityGroup(groupId: string): Promise<void> {
+    await this.db.deleteFrom('lc_security_groups').where('group_id', '=', groupId).execute();
+  }
+
+  /** What keeps a group from being deleted: another group's rule that names it, an endpoint or a load balancer it is attached to. */
+  async securityGroupDependent(groupId: string): Promise<string | undefined> {
+    const found = await sql<{ id: string }>`
+      (select group_id as id from lc_security_group_rules where referenced_group_id = ${groupId} and group_id <> ${groupId} limit 1)
+      union all (select vpc_endpoint_id from lc_vpc_endpoints where state <> 'deleted' and security_group_ids @> ${JSON.stringify([groupId])}::jsonb limit 1)
+      union all (select arn from lc_load_balancers where security_groups @> ${JSON.stringify([groupId])}::jsonb limit 1)
+      limit 1`.execute(this.db);
+    return found.rows[0]?.id;
+  }
+
   async insertRule(rule: Insert<SecurityGroupRule>, now: Date): Promise<void> {
     await this.db
       .insertInto('lc_security_group_rules')
