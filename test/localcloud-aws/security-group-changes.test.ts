@@ -6,6 +6,7 @@ import {
   CreateVpcEndpointCommand,
   DeleteSecurityGroupCommand,
   DeleteVpcEndpointsCommand,
+  DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
@@ -35,6 +36,17 @@ describe('revoking security group rules and deleting groups', () => {
     assert.deepEqual((await group(groupId)).IpPermissionsEgress, []);
     const authorized = await ec2().send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ingress('10.0.0.0/8'), ingress('172.31.0.0/16')] }));
     const [first, second] = authorized.SecurityGroupRules!;
+    const listed = await ec2().send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }));
+    assert.deepEqual(
+      listed.SecurityGroupRules!.map((r) => [r.SecurityGroupRuleId, r.IsEgress, r.IpProtocol, r.FromPort, r.ToPort, r.CidrIpv4]),
+      [first, second].map((r) => [r!.SecurityGroupRuleId, false, 'tcp', 1024, 1074, r!.CidrIpv4]),
+    );
+    const byId = await ec2().send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: [second!.SecurityGroupRuleId!] }));
+    assert.deepEqual(
+      byId.SecurityGroupRules!.map((r) => r.CidrIpv4),
+      ['172.31.0.0/16'],
+    );
+    await rejectsWith(ec2().send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: ['sgr-0123456789abcdef0'] })), 'InvalidSecurityGroupRuleId.NotFound');
     // One known and one unknown: the known one goes, the unknown one is answered back.
     const partly = await ec2().send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ingress('10.0.0.0/8'), ingress('192.168.0.0/16')] }));
     assert.equal(partly.Return, true);

@@ -33,6 +33,7 @@ const LOCK_FREE_READS: ReadonlySet<string> = new Set([
   'DescribeVpcs',
   'DescribeSubnets',
   'DescribeSecurityGroups',
+  'DescribeSecurityGroupRules',
   'DescribeVpcEndpoints',
   'DescribeVpcEndpointServices',
   'DescribeVpcEndpointServiceConfigurations',

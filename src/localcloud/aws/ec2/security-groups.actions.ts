@@ -126,20 +126,45 @@ async function authorize(ctx: ActionContext, isEgress: boolean): Promise<Xml> {
   }
   return xml(
     leaf('return', true),
-    list('securityGroupRuleSet', 'item', created, (r) =>
-      xml(
-        leaf('securityGroupRuleId', r.ruleId),
-        leaf('groupId', r.groupId),
-        leaf('groupOwnerId', group.accountId),
-        leaf('isEgress', r.isEgress),
-        leaf('ipProtocol', r.ipProtocol),
-        leaf('fromPort', r.fromPort ?? -1),
-        leaf('toPort', r.toPort ?? -1),
-        leaf('cidrIpv4', r.cidrIpv4),
-        r.referencedGroupId ? element('referencedGroupInfo', leaf('groupId', r.referencedGroupId), leaf('userId', group.accountId)) : undefined,
-        leaf('description', r.description),
-      ),
-    ),
+    list('securityGroupRuleSet', 'item', created, (r) => ruleItem(r, group.accountId)),
+  );
+}
+
+/** One rule as EC2's `SecurityGroupRule` (Authorize answers, DescribeSecurityGroupRules). */
+function ruleItem(r: SecurityGroupRule, ownerId: string): Xml {
+  return xml(
+    leaf('securityGroupRuleId', r.ruleId),
+    leaf('groupId', r.groupId),
+    leaf('groupOwnerId', ownerId),
+    leaf('isEgress', r.isEgress),
+    leaf('ipProtocol', r.ipProtocol),
+    leaf('fromPort', r.fromPort ?? -1),
+    leaf('toPort', r.toPort ?? -1),
+    leaf('cidrIpv4', r.cidrIpv4),
+    r.referencedGroupId ? element('referencedGroupInfo', leaf('groupId', r.referencedGroupId), leaf('userId', ownerId)) : undefined,
+    leaf('description', r.description),
+  );
+}
+
+/**
+ * DescribeSecurityGroupRules: the rules of the caller's groups in the region; `SecurityGroupRuleId.N`
+ * (an unknown one: InvalidSecurityGroupRuleId.NotFound), filters group-id and
+ * security-group-rule-id; paging 5–1000.
+ */
+export async function describeSecurityGroupRules(ctx: ActionContext): Promise<Xml> {
+  const groups = await ctx.repos.network.listSecurityGroups(ctx.account.accountId, ctx.region.regionName);
+  const rules = await ctx.repos.network.listRules(groups.map((g) => g.groupId));
+  const named = namedAmong(
+    rules,
+    ctx.params.list('SecurityGroupRuleId'),
+    (r) => r.ruleId,
+    (id) => new AwsQueryError('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${id}' does not exist`),
+  );
+  const kept = applyFilters(named, parseFilters(ctx.params), { 'group-id': (r) => r.groupId, 'security-group-rule-id': (r) => r.ruleId });
+  const { page, nextToken } = await paginate(kept, ctx.params, { min: 5, max: 1000 });
+  return xml(
+    list('securityGroupRuleSet', 'item', page, (r) => ruleItem(r, ctx.account.accountId)),
+    leaf('nextToken', nextToken),
   );
 }
 
