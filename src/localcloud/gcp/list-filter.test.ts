@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ComputeError } from './compute-error.js';
 import { parseListFilter } from './list-filter.js';
+import type { JsonObject } from './store/schema.js';
 
 const rules = [
   { name: 'atlas-ep-0', pscConnectionStatus: 'ACCEPTED', allowPscGlobalAccess: false },
@@ -22,13 +23,22 @@ describe('Compute list filters', () => {
     assert.deepEqual(names('(name = atlas-*) AND (pscConnectionStatus = PENDING)'), ['atlas-ep-1']);
     assert.deepEqual(names('allowPscGlobalAccess = true'), ['other']);
   });
+  test('a label is compared by its key; a resource without it compares as an empty value', () => {
+    const labelled: JsonObject[] = [{ name: 'a', labels: { env: 'prod', team: 'data' } }, { name: 'b', labels: { env: 'test' } }, { name: 'c' }];
+    const which = (filter: string) => labelled.filter(parseListFilter(filter)).map((r) => r.name);
+    assert.deepEqual(which('labels.env = prod'), ['a']);
+    assert.deepEqual(which('labels.env != prod'), ['b', 'c']);
+    assert.deepEqual(which('labels.env = *es*'), ['b']);
+    assert.deepEqual(which('labels.team = data AND name = a'), ['a']);
+    assert.deepEqual(which('labels.env eq pro.*'), ['a']);
+  });
   test('the eq / ne regular-expression form matches whole values', () => {
     assert.deepEqual(names('name eq atlas-ep-\\d'), ['atlas-ep-0', 'atlas-ep-1']);
     assert.deepEqual(names('name ne atlas.*'), ['other']);
     assert.deepEqual(names('name eq atlas'), []);
   });
   test('what it does not understand is 400 invalid', () => {
-    for (const filter of ['name = a OR name = b', 'name > 3', 'name eq (', 'labels.env = prod'])
+    for (const filter of ['name = a OR name = b', 'name > 3', 'name eq (', 'labels.Env = prod', 'tags.env = prod'])
       assert.throws(
         () => parseListFilter(filter),
         (e: unknown) => e instanceof ComputeError && e.status === 400 && e.reason === 'invalid',

@@ -3,15 +3,18 @@ import type { JsonObject } from './store/schema.js';
 
 /**
  * The subset of Compute's `filter` query parameter the emulator evaluates on listings:
- * comparisons of a top-level field, `field = value`, `field != value` (value quoted or bare; `*`
- * as a wildcard), joined by `AND` (optionally in parentheses), and the older regular-expression
- * form `field eq regex` / `field ne regex` (the whole value must match). Link fields compare
- * with the rendered URL, as Compute's do. Anything else is 400 invalid.
+ * comparisons of a top-level field or of one label (`labels.<key>`), `field = value`,
+ * `field != value` (value quoted or bare; `*` as a wildcard), joined by `AND` (optionally in
+ * parentheses), and the older regular-expression form `field eq regex` / `field ne regex` (the
+ * whole value must match). A resource without the label compares as an empty value. Link fields
+ * compare with the rendered URL, as Compute's do. Anything else is 400 invalid.
  */
 export type ListFilter = (item: JsonObject) => boolean;
 
-const COMPARISON = /^\(?\s*([A-Za-z][A-Za-z0-9_]*)\s*(=|!=)\s*("([^"]*)"|[^\s()"]+)\s*\)?$/;
-const REGEX_FORM = /^([A-Za-z][A-Za-z0-9_]*)\s+(eq|ne)\s+(.+)$/;
+/** A top-level field, or `labels.` and a label key (labels.ts). */
+const FIELD = String.raw`[A-Za-z][A-Za-z0-9_]*|labels\.[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]*`;
+const COMPARISON = new RegExp(String.raw`^\(?\s*(${FIELD})\s*(=|!=)\s*("([^"]*)"|[^\s()"]+)\s*\)?$`, 'u');
+const REGEX_FORM = new RegExp(String.raw`^(${FIELD})\s+(eq|ne)\s+(.+)$`, 'u');
 
 /** Parses `filter` (undefined or empty: everything passes). Throws 400 invalid for what it does not understand. */
 export function parseListFilter(filter: string | null): ListFilter {
@@ -26,7 +29,7 @@ export function parseListFilter(filter: string | null): ListFilter {
     } catch {
       throw invalid(text);
     }
-    return (item) => re.test(scalar(item[field!])) === (op === 'eq');
+    return (item) => re.test(scalar(valueAt(item, field!))) === (op === 'eq');
   }
   if (/\sOR\s/.test(text)) throw invalid(text);
   const tests = text.split(/\s+AND\s+/).map((part) => {
@@ -35,9 +38,16 @@ export function parseListFilter(filter: string | null): ListFilter {
     const [, field, op, raw, quoted] = match;
     const value = quoted ?? raw!;
     const pattern = new RegExp(`^${value.split('*').map(escapeRegex).join('.*')}$`);
-    return (item: JsonObject) => pattern.test(scalar(item[field!])) === (op === '=');
+    return (item: JsonObject) => pattern.test(scalar(valueAt(item, field!))) === (op === '=');
   });
   return (item) => tests.every((t) => t(item));
+}
+
+/** The item's value of `field`: a top-level field, or `labels.<key>` one label's value. */
+function valueAt(item: JsonObject, field: string): unknown {
+  if (!field.startsWith('labels.')) return item[field];
+  const labels = item.labels;
+  return labels && typeof labels === 'object' && !Array.isArray(labels) ? (labels as JsonObject)[field.slice('labels.'.length)] : undefined;
 }
 
 function scalar(value: unknown): string {

@@ -271,6 +271,12 @@ describe('Compute operations, errors, authentication, faults and restarts', () =
     await c.done(request({ team: 'data' }, bare.labelFingerprint!));
     const labelled = await get('bare');
     assert.deepEqual(labelled.labels, { team: 'data' });
+    // A listing filters by a label, as Compute's filter expressions do.
+    const [byLabel] = await c.addresses.list({ project: c.project, region: REGION, filter: 'labels.team = data' });
+    assert.deepEqual(
+      byLabel.map((a) => a.name),
+      ['bare'],
+    );
     assert.notEqual(labelled.labelFingerprint, bare.labelFingerprint);
     const stale = await rejectsWith(request({ team: 'other' }, bare.labelFingerprint!), 412);
     assert.equal(stale.error.errors[0]!.reason, 'conditionNotMet');
