@@ -170,6 +170,8 @@ describe('the AWS CLI against the local cloud (customer steps of an AWS private 
       await refused(['ec2', 'create-tags', '--resources', 'nonsense', '--tags', 'Key=a,Value=b']),
       "An error occurred (InvalidID) when calling the CreateTags operation: The ID 'nonsense' is not valid",
     );
+    const tooMany = Array.from({ length: 1001 }, (_, i) => `vpc-${i.toString(16).padStart(17, '0')}`);
+    assert.match(await refused(['ec2', 'create-tags', '--resources', ...tooMany, '--tags', 'Key=a,Value=b']), /\(InvalidParameterValue\).*at most 1000 resource IDs/);
     // The provider's VPC is another account's: not found for the customer, and untouched.
     const providerVpc = json(await aws(['ec2', 'describe-vpcs', '--filters', 'Name=is-default,Values=true'], h.cloud.accounts.provider)).Vpcs[0].VpcId as string;
     assert.match(await refused(['ec2', 'create-tags', '--resources', vpcId, providerVpc, '--tags', 'Key=a,Value=b']), /InvalidVpcID\.NotFound/);

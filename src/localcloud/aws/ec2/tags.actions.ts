@@ -37,18 +37,27 @@ function notFound(kind: TaggableKind, resourceId: string): AwsQueryError {
   }
 }
 
-/** Every `ResourceId.N`, each a resource of the caller in the region (checked all before any is changed). */
+/** "Constraints: Up to 1000 resource IDs" (CreateTags, DeleteTags). */
+const MAX_RESOURCE_IDS = 1000;
+
+/**
+ * Every `ResourceId.N` (each once), each a resource of the caller in the region, read with one
+ * query per resource type; checked all before any is changed. The first unknown id, in the
+ * request's order, is the error.
+ */
 async function resources(ctx: ActionContext, repo: Ec2TagsRepository): Promise<TaggedResource[]> {
-  const ids = ctx.params.list('ResourceId');
+  const ids = [...new Set(ctx.params.list('ResourceId'))];
   if (ids.length === 0) throw missingParameter('ResourceId');
-  const found: TaggedResource[] = [];
-  for (const id of ids) {
-    const kind = kindOf(id);
-    const resource = await repo.find(kind, id, ctx.account.accountId, ctx.region.regionName);
-    if (!resource) throw notFound(kind, id);
-    found.push(resource);
+  if (ids.length > MAX_RESOURCE_IDS) throw invalidParameterValue(`A request names at most ${MAX_RESOURCE_IDS} resource IDs; this one names ${ids.length}.`);
+  const kinds = new Map(ids.map((id) => [id, kindOf(id)]));
+  const found = new Map<string, TaggedResource>();
+  for (const kind of new Set(kinds.values())) {
+    const named = ids.filter((id) => kinds.get(id) === kind);
+    for (const resource of await repo.list(kind, ctx.account.accountId, ctx.region.regionName, named)) found.set(resource.resourceId, resource);
   }
-  return found;
+  const missing = ids.find((id) => !found.has(id));
+  if (missing !== undefined) throw notFound(kinds.get(missing)!, missing);
+  return ids.map((id) => found.get(id)!);
 }
 
 /**

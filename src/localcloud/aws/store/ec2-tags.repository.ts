@@ -46,14 +46,6 @@ export interface TaggedResource {
 export class Ec2TagsRepository {
   constructor(private readonly db: LcExecutor) {}
 
-  /** The resource of `kind` with this id if the account owns it in the region. */
-  async find(kind: TaggableKind, resourceId: string, accountId: string, region: string): Promise<TaggedResource | undefined> {
-    const { rows } = await sql<{ id: string; seq: number; tags: unknown }>`select ${sql.ref(kind.idColumn)} as id, seq, tags from ${sql.table(kind.table)}
-      where ${sql.ref(kind.idColumn)} = ${resourceId} and ${sql.ref(kind.accountColumn)} = ${accountId} and ${sql.ref(kind.regionColumn)} = ${region}`.execute(this.db);
-    const row = rows[0];
-    return row && { kind, resourceId: row.id, seq: Number(row.seq), tags: tagList(row.tags) };
-  }
-
   /** The account's resources of `kind` in the region (only those named, when `resourceIds` is given), oldest first. */
   async list(kind: TaggableKind, accountId: string, region: string, resourceIds?: readonly string[]): Promise<TaggedResource[]> {
     if (resourceIds?.length === 0) return [];
