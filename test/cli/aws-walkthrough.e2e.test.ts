@@ -7,7 +7,7 @@ import { CliSession, eventually } from './support/cli-session.js';
 const exec = promisify(execFile);
 
 /**
- * Seed 02 ("Set Up a Private Endpoint for a Dedicated Cluster", AWS PrivateLink, Atlas CLI tab),
+ * Atlas's "Set Up a Private Endpoint for a Dedicated Cluster" (AWS PrivateLink, Atlas CLI tab),
  * done entirely with the privlink CLI as the Atlas CLI and Debian's /usr/bin/aws as the customer
  * against the local cloud.
  */
