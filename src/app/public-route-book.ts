@@ -156,7 +156,7 @@ export class PublicRouteBook {
   /** Takes the routes of `projectIds` from `fresh` (a project absent there has none now); returns the projects whose addressed routes may have changed. */
   private replace(projectIds: readonly string[], fresh: ReadonlyMap<string, ProjectPublicRoutes>): Set<string> {
     const changed = new Set<string>();
-    // A key's address moves only when a key sorted before it took its slot, or one that made it look further left: those projects are addressed again.
+    // A key's address moves only when a new key sorted before it takes its slot, or a freed slot ends its search sooner: those projects are addressed again.
     const moved = (keys: readonly string[]) => {
       for (const key of keys) changed.add(key.slice(0, key.indexOf('|')));
     };
