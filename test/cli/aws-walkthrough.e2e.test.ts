@@ -11,22 +11,27 @@ const exec = promisify(execFile);
  * done entirely with the privlink CLI as the Atlas CLI and Debian's /usr/bin/aws as the customer
  * against the local cloud.
  */
+/** Debian's AWS CLI as the customer of `s`'s local cloud: its customer keys, no config or credentials file. */
+function customerAwsEnv(s: CliSession): Record<string, string> {
+  const lc = s.server.bootstrap.localCloud!;
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: s.home,
+    AWS_ACCESS_KEY_ID: lc.customer.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: lc.customer.secretAccessKey,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_PAGER: '',
+  };
+}
+
 describe('walkthrough: dedicated-cluster private endpoint with the CLI and the aws CLI', { concurrency: false }, () => {
   let s: CliSession;
   let aws: (...args: string[]) => Promise<unknown>;
 
   before(async () => {
     s = await CliSession.start();
-    const lc = s.server.bootstrap.localCloud!;
-    const env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: s.home,
-      AWS_ACCESS_KEY_ID: lc.customer.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: lc.customer.secretAccessKey,
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_PAGER: '',
-    };
+    const env = customerAwsEnv(s);
     aws = async (...args: string[]) => {
       const { stdout } = await exec('/usr/bin/aws', ['ec2', ...args, '--endpoint-url', s.server.localCloudUrl!, '--region', 'us-east-1', '--output', 'json'], { env });
       return stdout.trim() === '' ? undefined : JSON.parse(stdout);
@@ -134,15 +139,7 @@ describe('privlink localcloud aws: the customer side without the aws CLI', { con
 
   test('errors print exactly as the aws CLI prints them, exit 1', async () => {
     const lc = s.server.bootstrap.localCloud!;
-    const env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: s.home,
-      AWS_ACCESS_KEY_ID: lc.customer.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: lc.customer.secretAccessKey,
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_PAGER: '',
-    };
+    const env = customerAwsEnv(s);
     const args = ['--vpc-id', 'vpc-00000000000000000', '--service-name', 'com.amazonaws.vpce.us-east-1.vpce-svc-00000000000000000', '--subnet-ids', 'subnet-00000000000000000'];
     const ours = await s.run(['localcloud', 'aws', 'create-vpc-endpoint', ...args]);
     assert.equal(ours.code, 1);

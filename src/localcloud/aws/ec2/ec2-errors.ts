@@ -19,6 +19,18 @@ export function tagLimitExceeded(): AwsQueryError {
   return new AwsQueryError('TagLimitExceeded', 'The maximum number of Tags for a resource has been reached.');
 }
 
+export function peeringNotFound(peeringId: string): AwsQueryError {
+  return new AwsQueryError('InvalidVpcPeeringConnectionID.NotFound', `The vpcPeeringConnection ID '${peeringId}' does not exist`);
+}
+
+export function gatewayNotFound(gatewayId: string): AwsQueryError {
+  return new AwsQueryError('InvalidVpnGatewayID.NotFound', `The virtualPrivateGateway ID '${gatewayId}' does not exist`);
+}
+
+export function securityGroupRuleNotFound(ruleId: string): AwsQueryError {
+  return new AwsQueryError('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${ruleId}' does not exist`);
+}
+
 export function vpcNotFound(vpcId: string): AwsQueryError {
   return new AwsQueryError('InvalidVpcID.NotFound', `The vpc ID '${vpcId}' does not exist`);
 }

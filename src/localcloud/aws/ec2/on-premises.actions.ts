@@ -6,7 +6,7 @@ import { loopbackOctet } from '../../common/loopback.js';
 import type { OnPremisesNetwork, Tag } from '../model.js';
 import { parseFilters } from '../query-params.js';
 import { element, leaf, list, xml, type Xml } from '../xml.js';
-import { invalidParameterValue, required } from './ec2-errors.js';
+import { gatewayNotFound, invalidParameterValue, required } from './ec2-errors.js';
 import { applyFilters } from './filters.js';
 import { nextLoopbackSlot } from './network-factory.js';
 import { tagSet } from './tags.js';
@@ -29,10 +29,6 @@ import { namedAmong } from '../../common/named-rows.js';
 
 export const ON_PREMISES_CIDR_TAG = 'privlink:on-premises-cidr';
 export const LOOPBACK_TAG = 'privlink:loopback';
-
-function gatewayNotFound(gatewayId: string): AwsQueryError {
-  return new AwsQueryError('InvalidVpnGatewayID.NotFound', `The virtualPrivateGateway ID '${gatewayId}' does not exist`);
-}
 
 function renderGateway(ctx: ActionContext, network: OnPremisesNetwork): Xml {
   const tags: Tag[] = [

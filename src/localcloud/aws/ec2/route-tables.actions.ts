@@ -5,11 +5,10 @@ import { currentStatus } from '../peering-status.js';
 import type { OnPremisesNetwork, Route, Vpc, VpcPeering } from '../model.js';
 import { parseFilters } from '../query-params.js';
 import { element, leaf, list, xml, type Xml } from '../xml.js';
-import { invalidParameterValue, required } from './ec2-errors.js';
+import { invalidParameterValue, peeringNotFound, required } from './ec2-errors.js';
 import { applyFilters } from './filters.js';
 import { paginate } from './paging.js';
 import { tagSet } from './tags.js';
-import { peeringNotFound } from './vpc-peering.actions.js';
 import { groupedBy, namedAmong } from '../../common/named-rows.js';
 
 /**

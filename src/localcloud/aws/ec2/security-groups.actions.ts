@@ -5,7 +5,7 @@ import { parseCidr } from '../../common/ipv4.js';
 import type { SecurityGroup, SecurityGroupRule } from '../model.js';
 import { parseFilters, type QueryParams } from '../query-params.js';
 import { element, leaf, list, xml, type Xml } from '../xml.js';
-import { groupNotFound, invalidParameterValue, missingParameter, required } from './ec2-errors.js';
+import { groupNotFound, invalidParameterValue, missingParameter, required, securityGroupRuleNotFound } from './ec2-errors.js';
 import { renderSecurityGroup } from './ec2-render.js';
 import { applyFilters } from './filters.js';
 import { paginate } from './paging.js';
@@ -154,12 +154,7 @@ function ruleItem(r: SecurityGroupRule, ownerId: string): Xml {
 export async function describeSecurityGroupRules(ctx: ActionContext): Promise<Xml> {
   const groups = await ctx.repos.network.listSecurityGroups(ctx.account.accountId, ctx.region.regionName);
   const rules = await ctx.repos.network.listRules(groups.map((g) => g.groupId));
-  const named = namedAmong(
-    rules,
-    ctx.params.list('SecurityGroupRuleId'),
-    (r) => r.ruleId,
-    (id) => new AwsQueryError('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${id}' does not exist`),
-  );
+  const named = namedAmong(rules, ctx.params.list('SecurityGroupRuleId'), (r) => r.ruleId, securityGroupRuleNotFound);
   const kept = applyFilters(named, parseFilters(ctx.params), { 'group-id': (r) => r.groupId, 'security-group-rule-id': (r) => r.ruleId });
   const { page, nextToken } = await paginate(kept, ctx.params, { min: 5, max: 1000 });
   return xml(
@@ -200,7 +195,7 @@ async function revoke(ctx: ActionContext, isEgress: boolean): Promise<Xml> {
   if (ruleIds.length > 0) {
     gone = existing.filter((r) => ruleIds.includes(r.ruleId));
     const missing = ruleIds.find((id) => !gone.some((r) => r.ruleId === id));
-    if (missing) throw new AwsQueryError('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${missing}' does not exist`);
+    if (missing) throw securityGroupRuleNotFound(missing);
   } else {
     const stated = parseRules(ctx.params);
     gone = existing.filter((r) => stated.some((s) => sameRule(s, r)));

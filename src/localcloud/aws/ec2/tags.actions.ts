@@ -3,7 +3,18 @@ import { AwsQueryError } from '../aws-query-error.js';
 import type { Tag } from '../model.js';
 import { TAGGABLE_KINDS, type Ec2TagsRepository, type TaggableKind, type TaggedResource } from '../store/ec2-tags.repository.js';
 import { leaf, list, xml, type Xml } from '../xml.js';
-import { groupNotFound, invalidParameterValue, missingParameter, serviceIdNotFound, subnetNotFound, tagLimitExceeded, vpcEndpointNotFound, vpcNotFound } from './ec2-errors.js';
+import {
+  gatewayNotFound,
+  groupNotFound,
+  invalidParameterValue,
+  missingParameter,
+  peeringNotFound,
+  serviceIdNotFound,
+  subnetNotFound,
+  tagLimitExceeded,
+  vpcEndpointNotFound,
+  vpcNotFound,
+} from './ec2-errors.js';
 import { applyFilters } from './filters.js';
 import { paginate } from './paging.js';
 import { checkTags, MAX_EC2_TAGS } from './tags.js';
@@ -31,9 +42,9 @@ function notFound(kind: TaggableKind, resourceId: string): AwsQueryError {
     case 'vpc-endpoint-service':
       return serviceIdNotFound(resourceId);
     case 'vpc-peering-connection':
-      return new AwsQueryError('InvalidVpcPeeringConnectionID.NotFound', `The vpcPeeringConnection ID '${resourceId}' does not exist`);
+      return peeringNotFound(resourceId);
     default:
-      return new AwsQueryError('InvalidVpnGatewayID.NotFound', `The vpnGateway ID '${resourceId}' does not exist`);
+      return gatewayNotFound(resourceId);
   }
 }
 

@@ -161,7 +161,8 @@ export async function modifyVpcEndpoint(ctx: ActionContext): Promise<Xml> {
     if (!endpoint.subnetIds.includes(subnetId)) throw invalidParameter(`The subnet ID '${subnetId}' is not associated with the VPC endpoint ${id}.`);
   }
   const keptSubnetIds = endpoint.subnetIds.filter((subnetId) => !removedSubnets.includes(subnetId));
-  const kept = await Promise.all(keptSubnetIds.map((subnetId) => ownSubnet(ctx, subnetId)));
+  // The endpoint's own subnets (the caller's since it made them), in one read.
+  const kept = await ctx.repos.network.findSubnets(keptSubnetIds);
   const added = await endpointSubnets(
     ctx,
     endpoint.vpcId,

@@ -6,7 +6,7 @@ import { cidrsOverlap, parseCidr } from '../../common/ipv4.js';
 import type { Vpc, VpcPeering, VpcPeeringStatus } from '../model.js';
 import { parseFilters } from '../query-params.js';
 import { element, leaf, list, xml, type Xml } from '../xml.js';
-import { required } from './ec2-errors.js';
+import { peeringNotFound, required } from './ec2-errors.js';
 import { applyFilters } from './filters.js';
 import { paginate } from './paging.js';
 import { tagSet, tagsFromSpecifications } from './tags.js';
@@ -30,10 +30,6 @@ const VISIBLE_AFTER_MS: Partial<Record<VpcPeeringStatus, number>> = {
   rejected: 2 * 86_400_000,
   expired: 2 * 86_400_000,
 };
-
-export function peeringNotFound(peeringId: string): AwsQueryError {
-  return new AwsQueryError('InvalidVpcPeeringConnectionID.NotFound', `The vpcPeeringConnection ID '${peeringId}' does not exist`);
-}
 
 function checkPeeringId(id: string): void {
   if (!/^pcx-[a-z0-9]+$/.test(id)) throw new AwsQueryError('InvalidVpcPeeringConnectionId.Malformed', `Invalid id: "${id}" (expecting "pcx-...")`);
