@@ -24,7 +24,7 @@ import { azureSnapshotSource } from './localcloud/azure/azure-snapshot-source.js
 import { createLocalCloudGcp, type LocalCloudGcp } from './localcloud/gcp/local-cloud-gcp.js';
 import { gcpSnapshotSource } from './localcloud/gcp/gcp-snapshot-source.js';
 import { mergedSnapshotSource } from './localcloud/common/merged-snapshot-source.js';
-import { listEditOf, type SnapshotEndpoint } from './localcloud/common/data-plane-snapshot.js';
+import { listEditOf, type PictureList, type SnapshotEndpoint } from './localcloud/common/data-plane-snapshot.js';
 import { DataPlaneHost } from './localcloud/dataplane-host/data-plane-host.js';
 import { listenerDirectory } from './reconciler/listener-directory.js';
 import { repositories } from './store/repositories.js';
@@ -226,7 +226,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         // before lets the watch compare what changed only (no walk over every endpoint).
         const endpoints = snapshot.endpoints;
         const edit = listEditOf(endpoints);
-        const from = edit?.from.deref() as readonly SnapshotEndpoint[] | undefined;
+        const from = edit?.from.deref() as PictureList<SnapshotEndpoint> | undefined;
         const changed = edit && from ? { from, changed: [...edit.changed, ...edit.added] as SnapshotEndpoint[] } : undefined;
         watched = watched.then(() => endpointWatch.observe(endpoints, changed));
       },

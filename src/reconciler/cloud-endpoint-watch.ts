@@ -41,7 +41,7 @@ export class CloudEndpointWatch {
    * the feed knows it: `endpoints` is `edit.from` with `edit.changed` put in (changed in place or
    * added, none removed); if `edit.from` is the list observed last, only those are compared.
    */
-  async observe(endpoints: readonly CloudEndpointState[], edit?: EndpointListEdit): Promise<void> {
+  async observe(endpoints: Iterable<CloudEndpointState>, edit?: EndpointListEdit): Promise<void> {
     const previous = this.last;
     const { states, changed } = endpointChanges(previous, endpoints, edit);
     this.last = states;
@@ -77,13 +77,13 @@ export class CloudEndpointWatch {
 
 /** How a feed's endpoint list was made from the one before it (see CloudEndpointWatch.observe). */
 export interface EndpointListEdit {
-  readonly from: readonly CloudEndpointState[];
+  readonly from: Iterable<CloudEndpointState>;
   readonly changed: readonly CloudEndpointState[];
 }
 
 /** The endpoints of the list last observed, by id, and that list. */
 export interface EndpointStates {
-  readonly list: readonly CloudEndpointState[];
+  readonly list: Iterable<CloudEndpointState>;
   readonly byId: Map<string, CloudEndpointState>;
 }
 
@@ -97,7 +97,7 @@ export interface EndpointStates {
  */
 export function endpointChanges(
   previous: EndpointStates | undefined,
-  endpoints: readonly CloudEndpointState[],
+  endpoints: Iterable<CloudEndpointState>,
   edit?: EndpointListEdit,
 ): { states: EndpointStates; changed: CloudEndpointState[] } {
   const changed: CloudEndpointState[] = [];
@@ -109,7 +109,7 @@ export function endpointChanges(
     }
     return { states: { list: endpoints, byId: previous.byId }, changed };
   }
-  const byId = new Map(endpoints.map((e) => [e.endpointId, e]));
+  const byId = new Map(Array.from(endpoints, (e) => [e.endpointId, e]));
   if (previous) {
     for (const [id, state] of byId) if (moved(previous.byId.get(id), state)) changed.push(state);
     for (const [id, state] of previous.byId) if (!byId.has(id)) changed.push({ ...state, state: 'absent', forwarding: false });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loopbackRanges } from '../common/loopback.js';
-import type { DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
+import { postableSnapshot, type DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 import { SnapshotAssembler, SnapshotDiffer } from '../dataplane-host/snapshot-diff.js';
 import { SnapshotAssembly } from './snapshot.js';
 import { PICTURE_TABLES, type PictureRows, type PictureTableName, type ReadRow } from './store/picture-rows.repository.js';
@@ -266,8 +266,9 @@ class World {
   }
 }
 
+/** The snapshot but its time, with its lists as arrays (a list followed change by change is chunked). */
 const comparable = (snapshot: DataPlaneSnapshot) => {
-  const { takenAt: _takenAt, ...rest } = snapshot;
+  const { takenAt: _takenAt, ...rest } = postableSnapshot(snapshot);
   return rest;
 };
 
@@ -319,7 +320,7 @@ test('a collection with nothing rebuilt is the very list of the last picture; a 
   assert.notEqual(next.endpoints, same.endpoints);
   assert.equal(next.loadBalancers, same.loadBalancers);
   assert.equal(next.services, same.services);
-  const changed = next.endpoints.filter((e, i) => e !== same.endpoints[i]);
+  const changed = next.endpoints.filter((e, i) => e !== same.endpoints.at(i));
   assert.deepEqual(
     changed.map((e) => e.endpointId),
     [key],

@@ -8,6 +8,7 @@ import type { PictureChanges, PictureRows, PictureTableName } from './store/pict
 import { endpointDnsNames } from './names.js';
 import type {
   DataPlaneSnapshot,
+  PictureList,
   SnapshotEndpoint,
   SnapshotLoadBalancer,
   SnapshotNetwork,
@@ -358,7 +359,7 @@ function rebuild<T>(entities: Map<string, T>, key: string, build: () => T | unde
 }
 
 /** Whether two small lists have the same JSON (reach is rebuilt on every pass: it depends on `now`). */
-function sameJson(a: readonly unknown[], b: readonly unknown[]): boolean {
+function sameJson(a: PictureList<unknown>, b: PictureList<unknown>): boolean {
   return a.length === b.length && (a.length === 0 || JSON.stringify(a) === JSON.stringify(b));
 }
 

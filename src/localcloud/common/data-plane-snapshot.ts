@@ -1,6 +1,8 @@
 import type { CloudName } from './cloud-name.js';
+import { asArray, type PictureList } from './picture-list.js';
 
 export type { CloudName } from './cloud-name.js';
+export type { PictureList } from './picture-list.js';
 
 /**
  * The read model the data plane builds its listeners from, the same for every emulated cloud:
@@ -8,8 +10,9 @@ export type { CloudName } from './cloud-name.js';
  * sets, load balancers with port → targets, services customers connect to (AWS endpoint service,
  * Azure private link service, GCP service attachment) and endpoints on the customer side (AWS VPC
  * endpoint, Azure private endpoint, GCP PSC forwarding rule) with their network interfaces. Taken
- * at one instant (the emulator's lazy transitions advanced to it). Plain data: it is posted to the
- * data-plane worker as is.
+ * at one instant (the emulator's lazy transitions advanced to it). Plain data but for its lists,
+ * which may be `ChunkedList`s (picture-list.ts): `postableSnapshot` makes it one to post to the
+ * data-plane worker.
  *
  * Addresses: a network's private IP `a.b.x.y` is reached on `127.<loopbackOctet>.x.y`. Each
  * emulator takes its octets from its own range (common/loopback.ts `loopbackRanges`: AWS
@@ -23,16 +26,16 @@ export interface DataPlaneSnapshot {
    * Lazy transitions fire no event: take a new snapshot then.
    */
   readonly nextTransitionAt: Date | null;
-  readonly networks: readonly SnapshotNetwork[];
-  readonly securityGroups: readonly SnapshotSecurityGroup[];
-  readonly loadBalancers: readonly SnapshotLoadBalancer[];
-  readonly services: readonly SnapshotService[];
-  readonly endpoints: readonly SnapshotEndpoint[];
+  readonly networks: PictureList<SnapshotNetwork>;
+  readonly securityGroups: PictureList<SnapshotSecurityGroup>;
+  readonly loadBalancers: PictureList<SnapshotLoadBalancer>;
+  readonly services: PictureList<SnapshotService>;
+  readonly endpoints: PictureList<SnapshotEndpoint>;
   /**
    * Routed paths between networks (AWS VPC peering with routes on both sides, an on-premises
    * network's Direct-Connect-like link). Absent or empty: no network reaches another.
    */
-  readonly reach?: readonly SnapshotReach[];
+  readonly reach?: PictureList<SnapshotReach>;
 }
 
 /**
@@ -62,6 +65,19 @@ export interface SnapshotSource {
   onChange(listener: () => void): () => void;
 }
 
+/** The snapshot with plain arrays for lists, as another thread can be posted it (a structured clone keeps no class). */
+export function postableSnapshot(snapshot: DataPlaneSnapshot): DataPlaneSnapshot {
+  return {
+    ...snapshot,
+    networks: asArray(snapshot.networks),
+    securityGroups: asArray(snapshot.securityGroups),
+    loadBalancers: asArray(snapshot.loadBalancers),
+    services: asArray(snapshot.services),
+    endpoints: asArray(snapshot.endpoints),
+    ...(snapshot.reach ? { reach: asArray(snapshot.reach) } : {}),
+  };
+}
+
 /**
  * The addresses of an endpoint's network interfaces while it forwards (for private DNS A records);
  * else empty. Ids compare case-insensitively (ARM ids are; AWS and GCP ids are lower-case).
@@ -88,27 +104,86 @@ function forwarding(snapshot: DataPlaneSnapshot | undefined, endpointId: string)
   );
 }
 
-const indexes = new WeakMap<readonly unknown[], Map<unknown, ReadonlyMap<string, readonly unknown[]>>>();
+const indexes = new WeakMap<PictureList<unknown>, Map<unknown, Map<string, readonly unknown[]>>>();
 
 /**
  * The entities of `list` by `keyOf`, those with one key in the list's order. Made on the first
  * call for a list and key and kept beside it (a snapshot's lists never change), so a lookup per
  * connection or per DNS question does not walk a large picture; give `keyOf` as one function
- * made once, as its identity is what the index is kept under.
+ * made once, as its identity is what the index is kept under. A list noted as an edit of lists
+ * that have such an index takes that index over (the older list makes its own again if asked) and
+ * brings it up to date with the edits: a change costs the index what it changed, not a walk.
  */
-export function indexedBy<T>(list: readonly T[], keyOf: (item: T) => string): ReadonlyMap<string, readonly T[]> {
+export function indexedBy<T>(list: PictureList<T>, keyOf: (item: T) => string): ReadonlyMap<string, readonly T[]> {
   let byKey = indexes.get(list);
   if (!byKey) indexes.set(list, (byKey = new Map()));
-  let index = byKey.get(keyOf) as Map<string, T[]> | undefined;
+  let index = byKey.get(keyOf) as Map<string, readonly T[]> | undefined;
   if (!index) {
-    index = new Map();
-    for (const item of list) {
-      const key = keyOf(item);
-      const same = index.get(key);
-      if (same) same.push(item);
-      else index.set(key, [item]);
-    }
+    index = carriedOver(list, keyOf) ?? indexOf(list, keyOf);
     byKey.set(keyOf, index);
+  }
+  return index;
+}
+
+/** Every entity of `list` by `keyOf`. */
+function indexOf<T>(list: PictureList<T>, keyOf: (item: T) => string): Map<string, readonly T[]> {
+  const index = new Map<string, T[]>();
+  for (const item of list) {
+    const key = keyOf(item);
+    const same = index.get(key);
+    if (same) same.push(item);
+    else index.set(key, [item]);
+  }
+  return index;
+}
+
+/**
+ * The index of the nearest earlier list (within 64 edits) that has one for `keyOf`, taken from it
+ * and brought up to `list` by the edits between; undefined when there is none, or when an edit
+ * cannot be applied in order (an entity that changed its key, an edit that does not say what it
+ * replaced).
+ */
+function carriedOver<T>(list: PictureList<T>, keyOf: (item: T) => string): Map<string, readonly T[]> | undefined {
+  const edits: ListEdit[] = [];
+  let at: PictureList<unknown> | undefined = list;
+  let found: Map<string, readonly T[]> | undefined;
+  while (edits.length < 64) {
+    const edit: ListEdit | undefined = listEdits.get(at);
+    if (!edit?.replaced) return undefined;
+    edits.push(edit);
+    at = edit.from.deref();
+    if (!at) return undefined;
+    found = indexes.get(at)?.get(keyOf) as Map<string, readonly T[]> | undefined;
+    if (found) break;
+  }
+  if (!found) return undefined;
+  for (const edit of edits) {
+    const replaced = edit.replaced as readonly T[];
+    const changed = edit.changed as readonly T[];
+    for (let i = 0; i < changed.length; i++) if (keyOf(replaced[i]!) !== keyOf(changed[i]!)) return undefined;
+  }
+  indexes.get(at!)!.delete(keyOf);
+  const index = found;
+  edits.reverse();
+  for (const edit of edits) {
+    for (const entity of (edit.removed ?? []) as readonly T[]) {
+      const key = keyOf(entity);
+      const rest = (index.get(key) ?? []).filter((e) => e !== entity);
+      if (rest.length > 0) index.set(key, rest);
+      else index.delete(key);
+    }
+    const replaced = edit.replaced as readonly T[];
+    (edit.changed as readonly T[]).forEach((entity, i) => {
+      const key = keyOf(entity);
+      index.set(
+        key,
+        (index.get(key) ?? []).map((e) => (e === replaced[i] ? entity : e)),
+      );
+    });
+    for (const entity of edit.added as readonly T[]) {
+      const key = keyOf(entity);
+      index.set(key, [...(index.get(key) ?? []), entity]);
+    }
   }
   return index;
 }
@@ -266,22 +341,24 @@ export interface SnapshotEndpoint {
  * would keep every list ever made.
  */
 export interface ListEdit {
-  readonly from: WeakRef<readonly unknown[]>;
+  readonly from: WeakRef<PictureList<unknown>>;
   readonly changed: readonly unknown[];
+  /** The entities of `from` that `changed` took the places of, in the same order (when the source says). */
+  readonly replaced?: readonly unknown[];
   readonly added: readonly unknown[];
   /** Entities of `from` that are not in the list (none when absent). */
   readonly removed?: readonly unknown[];
 }
 
-const listEdits = new WeakMap<readonly unknown[], ListEdit>();
+const listEdits = new WeakMap<PictureList<unknown>, ListEdit>();
 
 /** Notes how `list` was made (see ListEdit). The list must not change afterwards. */
-export function noteListEdit(list: readonly unknown[], edit: ListEdit): void {
+export function noteListEdit(list: PictureList<unknown>, edit: ListEdit): void {
   listEdits.set(list, edit);
 }
 
 /** How `list` was made from an earlier list, if its source noted it. */
-export function listEditOf(list: readonly unknown[]): ListEdit | undefined {
+export function listEditOf(list: PictureList<unknown>): ListEdit | undefined {
   return listEdits.get(list);
 }
 
@@ -290,10 +367,10 @@ export function listEditOf(list: readonly unknown[]): ListEdit | undefined {
  * before it (at most `maxSteps`): `[]` when it is the very list, undefined when the chain does not
  * lead there (a list rebuilt whole, or an earlier list already collected).
  */
-export function listEditsSince(list: readonly unknown[], seen: readonly unknown[] | undefined, maxSteps = 16): ListEdit[] | undefined {
+export function listEditsSince(list: PictureList<unknown>, seen: PictureList<unknown> | undefined, maxSteps = 16): ListEdit[] | undefined {
   if (seen === undefined) return undefined;
   const edits: ListEdit[] = [];
-  let at: readonly unknown[] | undefined = list;
+  let at: PictureList<unknown> | undefined = list;
   while (at !== seen) {
     const edit: ListEdit | undefined = at && listEdits.get(at);
     if (!edit || edits.length === maxSteps) return undefined;

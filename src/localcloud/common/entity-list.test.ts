@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { listEditOf } from './data-plane-snapshot.js';
+import { listEditOf, type PictureList } from './data-plane-snapshot.js';
 import { EntityList } from './entity-list.js';
 
 const rowsOf = (...entries: Array<[string, number]>) => new Map(entries.map(([key, seq]) => [key, { seq }]));
@@ -19,8 +19,8 @@ test('an entity changed in place or a row added last edits a copy and notes the 
   entities.set('b', 'B2');
   entities.set('c', 'C1');
   assert.equal(list.update(rowsOf(['a', 1], ['b', 2], ['c', 5]), entities, ['b', 'c']), true);
-  assert.deepEqual(list.list, ['A1', 'B2', 'C1']);
-  assert.deepEqual(first, ['A1', 'B1'], 'a list handed out never changes');
+  assert.deepEqual([...list.list], ['A1', 'B2', 'C1']);
+  assert.deepEqual([...first], ['A1', 'B1'], 'a list handed out never changes');
   const edit = listEditOf(list.list);
   assert.equal(edit?.from.deref(), first);
   assert.deepEqual({ changed: edit?.changed, added: edit?.added }, { changed: ['B2'], added: ['C1'] });
@@ -33,7 +33,7 @@ test('an entity changed in place or a row added last edits a copy and notes the 
     ['c', { seq: 5 }],
   ]);
   assert.equal(list.update(rows, entities, ['d']), true);
-  assert.deepEqual(list.list, ['A1', 'B2', 'D1', 'C1']);
+  assert.deepEqual([...list.list], ['A1', 'B2', 'D1', 'C1']);
   assert.equal(listEditOf(list.list), undefined, 'a rebuilt list notes no edit');
   assert.equal(list.update(rows, entities, ['a']), false, 'nothing new: the same list');
 });
@@ -46,8 +46,8 @@ test('the lists a list was edited from are not kept alive by it', async () => {
   const list = new EntityList<string>();
   const entities = new Map([['a', 'A0']]);
   list.rebuild(rowsOf(['a', 1]), entities);
-  const edited: Array<WeakRef<readonly string[]>> = [];
-  let compared: readonly string[] = list.list;
+  const edited: Array<WeakRef<PictureList<string>>> = [];
+  let compared: PictureList<string> = list.list;
   for (let n = 1; n <= 20; n++) {
     // A differ holds the list it compared last, as the data plane's does.
     compared = list.list;
@@ -57,7 +57,7 @@ test('the lists a list was edited from are not kept alive by it', async () => {
   }
   await tick();
   gc();
-  assert.deepEqual(list.list, ['A20']);
+  assert.deepEqual([...list.list], ['A20']);
   assert.equal(edited.slice(0, 18).filter((ref) => ref.deref() !== undefined).length, 0, 'earlier lists are collected once nothing but the edit chain names them');
   assert.equal(listEditOf(list.list)?.from.deref(), compared, 'the list a differ still holds is the one the newest was edited from');
 });

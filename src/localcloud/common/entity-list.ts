@@ -1,20 +1,21 @@
 import { noteListEdit } from './data-plane-snapshot.js';
+import { ChunkedList } from './picture-list.js';
 
 /**
  * One collection of a data-plane picture as a list in its rows' order (`seq`), brought up to date
  * after some of its entities were built again: when those only changed in place or are new rows
  * after every other (the common case: a state changed, a resource was made), the new list is the
- * old one copied with them put in, and the edit is noted beside it (`noteListEdit`) so the differ
- * looks at those alone. A removed entity, a row made again (a new `seq`) or a row out of order
+ * old one with them put in, sharing every chunk they do not touch (picture-list.ts), and the edit
+ * is noted beside it (`noteListEdit`) so the differ looks at those alone. A removed entity, a row made again (a new `seq`) or a row out of order
  * rebuilds the list from the rows. Lists are never changed once handed out.
  */
 export class EntityList<T> {
-  private current: readonly T[] = [];
+  private current = ChunkedList.from<T>([]);
   private readonly position = new Map<string, number>();
   private readonly seqs = new Map<string, number | null>();
   private lastSeq = -Infinity;
 
-  get list(): readonly T[] {
+  get list(): ChunkedList<T> {
     return this.current;
   }
 
@@ -36,23 +37,25 @@ export class EntityList<T> {
         added.push({ key, seq, entity });
       } else if (entity === undefined || seq !== this.seqs.get(key)) {
         return this.rebuild(rows, entities);
-      } else if (this.current[at] !== entity) {
+      } else if (this.current.at(at) !== entity) {
         changed.push([at, entity]);
       }
     }
     if (changed.length === 0 && added.length === 0) return false;
-    const next = this.current.slice();
-    for (const [at, entity] of changed) next[at] = entity;
     added.sort((a, b) => a.seq - b.seq);
-    for (const { key, seq, entity } of added) {
-      this.position.set(key, next.length);
+    added.forEach(({ key, seq }, i) => {
+      this.position.set(key, this.current.length + i);
       this.seqs.set(key, seq);
-      next.push(entity);
-    }
+    });
+    const next = this.current.with(
+      changed,
+      added.map((a) => a.entity),
+    );
     if (added.length > 0) this.lastSeq = added[added.length - 1]!.seq;
     noteListEdit(next, {
       from: new WeakRef(this.current),
       changed: changed.map(([, entity]) => entity),
+      replaced: changed.map(([at]) => this.current.at(at)),
       added: added.map((a) => a.entity),
     });
     this.current = next;
@@ -73,7 +76,7 @@ export class EntityList<T> {
       if (row.seq !== null && row.seq > this.lastSeq) this.lastSeq = row.seq;
       next.push(entity);
     }
-    this.current = next;
+    this.current = ChunkedList.from(next);
     return true;
   }
 }

@@ -1,4 +1,4 @@
-import type { DataPlaneSnapshot, SnapshotSource } from './data-plane-snapshot.js';
+import type { DataPlaneSnapshot, PictureList, SnapshotSource } from './data-plane-snapshot.js';
 
 /**
  * One snapshot source over several emulators' (AWS, Azure, GCP), so the data plane follows every
@@ -88,7 +88,7 @@ export function mergeSnapshots(snapshots: readonly DataPlaneSnapshot[]): DataPla
 }
 
 /** The lists concatenated; the one non-empty list itself when there is only one. */
-function union<T>(lists: ReadonlyArray<readonly T[]>): readonly T[] {
+function union<T>(lists: ReadonlyArray<PictureList<T>>): PictureList<T> {
   const filled = lists.filter((list) => list.length > 0);
-  return filled.length === 1 ? filled[0]! : filled.flat();
+  return filled.length === 1 ? filled[0]! : filled.flatMap((list) => [...list]);
 }

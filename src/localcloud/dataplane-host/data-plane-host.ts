@@ -5,7 +5,7 @@ import type { PrivateDnsAnswer } from '../../app/private-dns-zone.js';
 import type { Logger, LogLevel } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { ServerlessFrontEnd } from '../simulated-nodes/simulated-cluster-runtime.js';
-import { forwardingAddresses, forwardingEndpoint, type DataPlaneSnapshot, type SnapshotSource } from '../common/data-plane-snapshot.js';
+import { forwardingAddresses, forwardingEndpoint, postableSnapshot, type DataPlaneSnapshot, type SnapshotSource } from '../common/data-plane-snapshot.js';
 import type { FrontEndAccess, FrontEndVia } from '../simulated-nodes/app-services-front-end.js';
 import type { PublicAccessRule, PublicRouteUpdate } from '../gateway/public-gateway.js';
 import {
@@ -292,7 +292,7 @@ export class DataPlaneHost implements EndpointAddressBook {
       dns: { ...this.options.dns, port: this.dnsPortBound || this.options.dns.port },
       localCloud:
         this.options.localCloud && this.feed?.latest
-          ? { dataDir: this.options.localCloud.dataDir, snapshot: this.feed.latest, publicGatewayPollMs: this.options.localCloud.publicGatewayPollMs }
+          ? { dataDir: this.options.localCloud.dataDir, snapshot: postableSnapshot(this.feed.latest), publicGatewayPollMs: this.options.localCloud.publicGatewayPollMs }
           : null,
       logLevel: this.options.logLevel,
       bounds: this.bounds,
@@ -314,7 +314,7 @@ export class DataPlaneHost implements EndpointAddressBook {
           this.readyWorker = worker;
           this.watchdog.start();
           // A snapshot taken while the worker started is not lost: post the latest once more.
-          if (this.feed?.latest) post(worker, { type: 'snapshot', snapshot: this.feed.latest });
+          if (this.feed?.latest) post(worker, { type: 'snapshot', snapshot: postableSnapshot(this.feed.latest) });
           for (const waiter of this.waiters.splice(0)) waiter.resolve(worker);
           resolve(worker);
         } else if (message.type === 'failed') {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { listEditOf, type DataPlaneSnapshot, type SnapshotEndpoint, type SnapshotNetwork, type SnapshotService } from '../common/data-plane-snapshot.js';
+import { listEditOf, postableSnapshot, type DataPlaneSnapshot, type SnapshotEndpoint, type SnapshotNetwork, type SnapshotService } from '../common/data-plane-snapshot.js';
 import { seededRandom } from '../dataplane/dataplane.test-support.js';
 import { SnapshotAssembler, SnapshotDiffer } from './snapshot-diff.js';
 
@@ -63,7 +63,7 @@ function randomSnapshot(next: () => number, at: number): DataPlaneSnapshot {
 }
 
 /** The snapshot as the data plane reads it: an absent `reach` is none. */
-const normalised = (snapshot: DataPlaneSnapshot) => ({ ...snapshot, reach: snapshot.reach ?? [] });
+const normalised = (snapshot: DataPlaneSnapshot) => postableSnapshot({ ...snapshot, reach: snapshot.reach ?? [] });
 
 test('the assembler rebuilds every snapshot the differ saw, in order, from the first and the diffs', () => {
   const next = seededRandom(7);
@@ -103,15 +103,15 @@ test('an unchanged picture is no diff; a changed entity is sent alone and keeps 
 
   const assembler = new SnapshotAssembler(first);
   const rebuilt = assembler.apply(diff);
-  assert.equal(rebuilt.services[50]!.state, 'Deleting');
-  assert.equal(rebuilt.services[49], first.services[49], 'unchanged entities are shared, not copied');
+  assert.equal(rebuilt.services.at(50)!.state, 'Deleting');
+  assert.equal(rebuilt.services.at(49), first.services.at(49), 'unchanged entities are shared, not copied');
 
   // A removal and an addition: the new one comes last, and no order is sent.
   const moved = [...changed.slice(0, 10), ...changed.slice(11), service('vpce-svc-new', 'Pending')];
   const diff2 = differ.diff(snapshotOf({ services: moved }, 4))!;
   assert.deepEqual(diff2.changes.services!.remove, ['vpce-svc-10']);
   assert.equal(diff2.changes.services!.order, undefined);
-  assert.deepEqual(assembler.apply(diff2).services, moved);
+  assert.deepEqual([...assembler.apply(diff2).services], moved);
 });
 
 test('a move within a collection sends the order; a new transition time alone is a change', () => {
@@ -123,7 +123,7 @@ test('a move within a collection sends the order; a new transition time alone is
   const swapped = [services[2]!, services[0]!, services[1]!];
   const diff = differ.diff(snapshotOf({ services: swapped }))!;
   assert.deepEqual(diff.changes.services, { set: [], remove: [], order: ['c', 'a', 'b'] });
-  assert.deepEqual(assembler.apply(diff).services, swapped);
+  assert.deepEqual([...assembler.apply(diff).services], swapped);
 
   const due = differ.diff(snapshotOf({ services: swapped, nextTransitionAt: new Date(5000) }))!;
   assert.deepEqual(due.changes, {});

@@ -1,4 +1,5 @@
-import { listEditOf, noteListEdit, type DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
+import { listEditOf, noteListEdit, type DataPlaneSnapshot, type PictureList } from '../common/data-plane-snapshot.js';
+import { ChunkedList } from '../common/picture-list.js';
 
 /**
  * What changed between two data-plane snapshots, so the main thread posts the data-plane worker
@@ -19,7 +20,7 @@ import { listEditOf, noteListEdit, type DataPlaneSnapshot } from '../common/data
 
 const COLLECTIONS = ['networks', 'securityGroups', 'loadBalancers', 'services', 'endpoints', 'reach'] as const;
 type Collection = (typeof COLLECTIONS)[number];
-type Entity<C extends Collection> = NonNullable<DataPlaneSnapshot[C]>[number];
+type Entity<C extends Collection> = NonNullable<DataPlaneSnapshot[C]> extends PictureList<infer T> ? T : never;
 
 /** The key of an entity within its collection (unique in practice; a repeat gets a suffix). */
 const KEYS: { readonly [C in Collection]: (entity: Entity<C>) => string } = {
@@ -47,10 +48,10 @@ export interface SnapshotDiff {
 
 /** The entities of one collection with their keys, in the snapshot's order. */
 function keyed<C extends Collection>(collection: C, snapshot: DataPlaneSnapshot): Array<[string, Entity<C>]> {
-  const items = (snapshot[collection] ?? []) as ReadonlyArray<Entity<C>>;
+  const items = (snapshot[collection] ?? []) as PictureList<Entity<C>>;
   const keyOf = KEYS[collection] as (entity: Entity<C>) => string;
   const seen = new Set<string>();
-  return items.map((item) => {
+  return items.map((item): [string, Entity<C>] => {
     let key = keyOf(item);
     if (seen.has(key)) {
       let n = 1;
@@ -164,9 +165,20 @@ function inOrder(texts: ReadonlyMap<string, string>, items: ReadonlyArray<readon
   return true;
 }
 
-/** Rebuilds snapshots from a base and the diffs that follow it. */
+/** One collection as the assembler keeps it: entities by key in the list's order, where each is, the list. */
+interface AssembledCollection {
+  entities: Map<string, unknown>;
+  position: Map<string, number>;
+  list: PictureList<unknown>;
+}
+
+/**
+ * Rebuilds snapshots from a base and the diffs that follow it. A diff that changes entities in
+ * place or adds them makes each list from the last one with those put in (picture-list.ts), so a
+ * change costs what it touches; one that removes or reorders rebuilds that collection's list.
+ */
 export class SnapshotAssembler {
-  private readonly entities = new Map<Collection, Map<string, unknown>>();
+  private readonly collections = new Map<Collection, AssembledCollection>();
   private current!: DataPlaneSnapshot;
 
   constructor(base: DataPlaneSnapshot) {
@@ -179,7 +191,10 @@ export class SnapshotAssembler {
 
   /** Starts over from a whole snapshot. */
   reset(snapshot: DataPlaneSnapshot): void {
-    for (const collection of COLLECTIONS) this.entities.set(collection, new Map<string, unknown>(keyed(collection, snapshot)));
+    for (const collection of COLLECTIONS) {
+      const entities = new Map<string, unknown>(keyed(collection, snapshot));
+      this.collections.set(collection, { entities, position: positions(entities), list: snapshot[collection] ?? [] });
+    }
     this.current = snapshot;
   }
 
@@ -189,33 +204,54 @@ export class SnapshotAssembler {
     for (const collection of COLLECTIONS) {
       const change = diff.changes[collection];
       if (!change) continue;
-      let entities = this.entities.get(collection)!;
+      const kept = this.collections.get(collection)!;
+      const before = kept.list;
       const removed: unknown[] = [];
       const changed: unknown[] = [];
+      const replaced: unknown[] = [];
       const added: unknown[] = [];
+      const at: Array<readonly [number, unknown]> = [];
       for (const key of change.remove) {
-        const entity = entities.get(key);
+        const entity = kept.entities.get(key);
         if (entity === undefined) continue;
-        entities.delete(key);
+        kept.entities.delete(key);
         removed.push(entity);
       }
       for (const [key, item] of change.set) {
-        (entities.has(key) ? changed : added).push(item);
-        entities.set(key, item);
+        const old = kept.entities.get(key);
+        if (old === undefined) {
+          kept.position.set(key, before.length + added.length);
+          added.push(item);
+        } else {
+          changed.push(item);
+          replaced.push(old);
+          at.push([kept.position.get(key)!, item]);
+        }
+        kept.entities.set(key, item);
       }
       if (change.order) {
         const reordered = new Map<string, unknown>();
-        for (const key of change.order) reordered.set(key, entities.get(key));
-        entities = reordered;
-        this.entities.set(collection, entities);
+        for (const key of change.order) reordered.set(key, kept.entities.get(key));
+        kept.entities = reordered;
       }
-      const list = [...entities.values()];
+      if (change.order || removed.length > 0) {
+        kept.list = ChunkedList.from(kept.entities.values());
+        kept.position = positions(kept.entities);
+      } else {
+        kept.list = (before instanceof ChunkedList ? before : ChunkedList.from(before)).with(at, added);
+      }
       // Said beside the list, so the gateway looks at what changed only (a reordered list is read whole).
-      const before = this.current[collection];
-      if (!change.order && before) noteListEdit(list, { from: new WeakRef(before), changed, added, removed });
-      next[collection] = list;
+      if (!change.order) noteListEdit(kept.list, { from: new WeakRef(before), changed, replaced, added, removed });
+      next[collection] = kept.list;
     }
     this.current = next as unknown as DataPlaneSnapshot;
     return this.current;
   }
+}
+
+/** Each key's place in the map's order. */
+function positions(entities: ReadonlyMap<string, unknown>): Map<string, number> {
+  const position = new Map<string, number>();
+  for (const key of entities.keys()) position.set(key, position.size);
+  return position;
 }

@@ -51,7 +51,7 @@ function slowCloud(passMs: number) {
 test('a stream of changes over a slow cloud is paced once passes take half the time, and the last change is published', async () => {
   const cloud = slowCloud(40);
   const published: string[] = [];
-  const feed = new SnapshotFeed(cloud.source, (s) => published.push(s.networks[0]!.networkId), createLogger('silent'), 60_000);
+  const feed = new SnapshotFeed(cloud.source, (s) => published.push(s.networks.at(0)!.networkId), createLogger('silent'), 60_000);
   await feed.start();
   // A change every 5 ms for two seconds. In the first second the 40 ms passes run back to back
   // until they have taken half of it; in the second they rest 40 ms after each: about 13 reads,
@@ -76,7 +76,7 @@ test('a stream of changes over a slow cloud is paced once passes take half the t
 test('a fast cloud is not held back, and stop() ends a rest at once', async () => {
   const fast = slowCloud(0);
   const published: string[] = [];
-  const feed = new SnapshotFeed(fast.source, (s) => published.push(s.networks[0]!.networkId), createLogger('silent'), 60_000);
+  const feed = new SnapshotFeed(fast.source, (s) => published.push(s.networks.at(0)!.networkId), createLogger('silent'), 60_000);
   await feed.start();
   fast.change();
   await feed.refresh();

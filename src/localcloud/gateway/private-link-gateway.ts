@@ -5,6 +5,7 @@ import {
   type SnapshotEndpoint,
   type SnapshotNetworkInterface,
   type SnapshotPort,
+  type SnapshotService,
   type SnapshotSource,
 } from '../common/data-plane-snapshot.js';
 import { CoalescedPass } from '../dataplane/coalesced-pass.js';
@@ -160,7 +161,7 @@ export class PrivateLinkGateway {
     this.overlapping = false;
     const claimed = new Set<string>();
     // Looked up by id: a pass stays linear in the size of the picture.
-    const services = new Map<string, (typeof snapshot.services)[number]>();
+    const services = new Map<string, SnapshotService>();
     for (const service of snapshot.services) if (!services.has(service.serviceId)) services.set(service.serviceId, service);
     const balancerAt = new Map(snapshot.loadBalancers.map((lb, index) => [lb.loadBalancerId, index]));
     for (const endpoint of snapshot.endpoints) {
@@ -172,7 +173,7 @@ export class PrivateLinkGateway {
         .map((id) => balancerAt.get(id))
         .filter((index): index is number => index !== undefined)
         .sort((a, b) => a - b)
-        .map((index) => snapshot.loadBalancers[index]!)
+        .map((index) => snapshot.loadBalancers.at(index)!)
         .filter((lb) => lb.active);
       const keys = this.wantedBy(endpoint.endpointId);
       for (const eni of endpoint.networkInterfaces) {

@@ -188,6 +188,6 @@ describe('the GCP view as a data-plane snapshot (pure mapping)', () => {
       },
     ];
     const s = buildGcpSnapshot(view({ firewalls, pscEndpoints: [ep], serviceAttachments: [attachment('svc', 'x', [ep])] }), SLOTS, RANGE);
-    assert.deepEqual(s.securityGroups[0]!.ingress, []);
+    assert.deepEqual(s.securityGroups.at(0)!.ingress, []);
   });
 });
