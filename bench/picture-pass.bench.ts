@@ -12,14 +12,15 @@
 // (the gateway opens and closes only the listeners of the endpoints a change touches). And the
 // first lookup of an endpoint's addresses in each new picture (what the private DNS answers from,
 // and the gateway's per-connection checks alike), against the same target: its index is carried
-// over from the picture before, not made again from every endpoint.
+// over from the picture before, not made again from every endpoint. And the diff applied to the
+// worker's picture alone (no listeners, so at every size), against the same target.
 // Run: npm run bench (or: npx tsc -p . && node scripts/run-bench.mjs picture). BENCH_PICTURE_N=100,1000 sets the sizes.
 import { SnapshotAssembly } from '../src/localcloud/aws/snapshot.js';
 import { PICTURE_TABLES, type PictureRows, type PictureTableName, type ReadRow } from '../src/localcloud/aws/store/picture-rows.repository.js';
-import { forwardingAddresses } from '../src/localcloud/common/data-plane-snapshot.js';
+import { forwardingAddresses, postableSnapshot } from '../src/localcloud/common/data-plane-snapshot.js';
 import { loopbackRanges } from '../src/localcloud/common/loopback.js';
 import { PostedSnapshots } from '../src/localcloud/dataplane-host/posted-snapshots.js';
-import { SnapshotDiffer } from '../src/localcloud/dataplane-host/snapshot-diff.js';
+import { SnapshotAssembler, SnapshotDiffer } from '../src/localcloud/dataplane-host/snapshot-diff.js';
 import { PrivateLinkGateway } from '../src/localcloud/gateway/private-link-gateway.js';
 import { createLogger } from '../src/logging/logger.js';
 import { percentile, table, verdict } from './support/stats.js';
@@ -183,6 +184,7 @@ const results: Array<{
   passP50: number;
   passP95: number;
   lookupP50: number;
+  applyP50: number;
   entities: number;
   worker?: { p50: number; p95: number; listeners: number };
 }> = [];
@@ -201,9 +203,12 @@ for (const n of SIZES) {
   const endpoints = rows.endpoints as unknown as Map<string, ReadRow<{ state: string }>>;
   const passes: number[] = [];
   const lookups: number[] = [];
+  const applies: number[] = [];
   const workerPasses: number[] = [];
   let entities = 0;
   // The data-plane worker's side: the diff applied to its picture and the gateway's pass that follows it, real listeners.
+  // The worker's picture alone, posted whole once as the worker is.
+  const workerPicture = new SnapshotAssembler(structuredClone(postableSnapshot(assembly.update(rows, new Map(), { down, nextTransitionAt: null }, new Date()))));
   const posted = n <= GATEWAY_MAX ? new PostedSnapshots(assembly.update(rows, new Map(), { down, nextTransitionAt: null }, new Date())) : undefined;
   const gateway = posted && new PrivateLinkGateway(posted, createLogger('error'), 3_600_000);
   await gateway?.reconcile();
@@ -218,6 +223,9 @@ for (const n of SIZES) {
     const diff = differ.diff(snapshot);
     passes.push(Number(process.hrtime.bigint() - started) / 1e3);
     if (diff?.changes.endpoints?.set.length !== 1) throw new Error(`a pass should send the one changed endpoint, sent ${diff?.changes.endpoints?.set.length ?? 0}`);
+    const applying = process.hrtime.bigint();
+    workerPicture.apply(diff);
+    applies.push(Number(process.hrtime.bigint() - applying) / 1e3);
     // Another endpoint's addresses, asked of the new picture (the first question after the change).
     const asked = endpointIds[(pass * 104_729 + 1) % endpointIds.length]!;
     const lookedUp = process.hrtime.bigint();
@@ -240,6 +248,7 @@ for (const n of SIZES) {
     passP50: percentile(passes, 0.5),
     passP95: percentile(passes, 0.95),
     lookupP50: percentile(lookups, 0.5),
+    applyP50: percentile(applies, 0.5),
     entities,
     ...(gateway ? { worker: { p50: percentile(workerPasses, 0.5), p95: percentile(workerPasses, 0.95), listeners } } : {}),
   });
@@ -255,6 +264,7 @@ console.log(
       'pass after one change, p50 µs',
       'p95 µs',
       'first lookup after it, p50 µs',
+      "diff applied to the worker's picture, p50 µs",
       'gateway listeners',
       "worker's pass, p50 µs",
       'p95 µs',
@@ -267,6 +277,7 @@ console.log(
       r.passP50.toFixed(0),
       r.passP95.toFixed(0),
       r.lookupP50.toFixed(1),
+      r.applyP50.toFixed(1),
       r.worker ? String(r.worker.listeners) : '-',
       r.worker ? r.worker.p50.toFixed(0) : '-',
       r.worker ? r.worker.p95.toFixed(0) : '-',
@@ -283,6 +294,10 @@ console.log(
 const lookupRatio = last.lookupP50 / first.lookupP50;
 console.log(
   `first lookup after a change, p50 at N=${last.n} against N=${first.n}: ${lookupRatio.toFixed(2)}× (target ≤ ${FLAT_RATIO}×, flat in N): ${verdict(lookupRatio <= FLAT_RATIO)}`,
+);
+const applyRatio = last.applyP50 / first.applyP50;
+console.log(
+  `diff applied to the worker's picture, p50 at N=${last.n} against N=${first.n}: ${applyRatio.toFixed(2)}× (target ≤ ${FLAT_RATIO}×, flat in N): ${verdict(applyRatio <= FLAT_RATIO)}`,
 );
 const gatewayed = results.filter((r) => r.worker);
 if (gatewayed.length > 1) {
