@@ -13,11 +13,14 @@
 // first lookup of an endpoint's addresses in each new picture (what the private DNS answers from,
 // and the gateway's per-connection checks alike), against the same target: its index is carried
 // over from the picture before, not made again from every endpoint. And the diff applied to the
-// worker's picture alone (no listeners, so at every size), against the same target.
+// worker's picture alone (no listeners, so at every size), against the same target. And the same
+// change while another local cloud (Azure) holds a network and an endpoint too: the pictures
+// merged (merged-snapshot-source.ts) and the differ's pass over the merged picture.
 // Run: npm run bench (or: npx tsc -p . && node scripts/run-bench.mjs picture). BENCH_PICTURE_N=100,1000 sets the sizes.
 import { SnapshotAssembly } from '../src/localcloud/aws/snapshot.js';
 import { PICTURE_TABLES, type PictureRows, type PictureTableName, type ReadRow } from '../src/localcloud/aws/store/picture-rows.repository.js';
-import { forwardingAddresses, postableSnapshot } from '../src/localcloud/common/data-plane-snapshot.js';
+import { forwardingAddresses, postableSnapshot, type DataPlaneSnapshot } from '../src/localcloud/common/data-plane-snapshot.js';
+import { SnapshotMerger } from '../src/localcloud/common/merged-snapshot-source.js';
 import { loopbackRanges } from '../src/localcloud/common/loopback.js';
 import { PostedSnapshots } from '../src/localcloud/dataplane-host/posted-snapshots.js';
 import { SnapshotAssembler, SnapshotDiffer } from '../src/localcloud/dataplane-host/snapshot-diff.js';
@@ -177,6 +180,33 @@ function rowsFor(n: number): { rows: PictureRows; endpointIds: string[]; count: 
 }
 
 const down: ReadonlySet<string> = new Set();
+/** What the Azure local cloud's picture holds beside: one network and one private endpoint in it. */
+const azureNetworkId = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet';
+const azurePicture: DataPlaneSnapshot = {
+  takenAt: new Date(0),
+  nextTransitionAt: null,
+  networks: [{ cloud: 'AZURE', networkId: azureNetworkId, accountId: 's', region: 'eastus2', cidrBlock: '10.1.0.0/16', isDefault: false, loopbackOctet: 90 }],
+  securityGroups: [],
+  loadBalancers: [],
+  services: [],
+  endpoints: [
+    {
+      cloud: 'AZURE',
+      endpointId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe',
+      accountId: 's',
+      region: 'eastus2',
+      networkId: azureNetworkId,
+      serviceId: 'pls',
+      serviceName: 'pls',
+      state: 'Approved',
+      forwarding: false,
+      securityGroupIds: [],
+      networkInterfaces: [],
+      dnsNames: [],
+      proxyTlv: { kind: 'azure-link-id', linkId: 1 },
+    },
+  ],
+};
 const results: Array<{
   n: number;
   rows: number;
@@ -185,6 +215,7 @@ const results: Array<{
   passP95: number;
   lookupP50: number;
   applyP50: number;
+  mergedP50: number;
   entities: number;
   worker?: { p50: number; p95: number; listeners: number };
 }> = [];
@@ -204,6 +235,10 @@ for (const n of SIZES) {
   const passes: number[] = [];
   const lookups: number[] = [];
   const applies: number[] = [];
+  const mergedPasses: number[] = [];
+  const merger = new SnapshotMerger();
+  const mergedDiffer = new SnapshotDiffer();
+  mergedDiffer.diff(merger.merge([assembly.update(rows, new Map(), { down, nextTransitionAt: null }, new Date()), azurePicture]));
   const workerPasses: number[] = [];
   let entities = 0;
   // The data-plane worker's side: the diff applied to its picture and the gateway's pass that follows it, real listeners.
@@ -223,6 +258,10 @@ for (const n of SIZES) {
     const diff = differ.diff(snapshot);
     passes.push(Number(process.hrtime.bigint() - started) / 1e3);
     if (diff?.changes.endpoints?.set.length !== 1) throw new Error(`a pass should send the one changed endpoint, sent ${diff?.changes.endpoints?.set.length ?? 0}`);
+    const merging = process.hrtime.bigint();
+    const mergedDiff = mergedDiffer.diff(merger.merge([snapshot, azurePicture]));
+    mergedPasses.push(Number(process.hrtime.bigint() - merging) / 1e3);
+    if (mergedDiff?.changes.endpoints?.set.length !== 1) throw new Error('the merged picture should send the one changed endpoint');
     const applying = process.hrtime.bigint();
     workerPicture.apply(diff);
     applies.push(Number(process.hrtime.bigint() - applying) / 1e3);
@@ -249,6 +288,7 @@ for (const n of SIZES) {
     passP95: percentile(passes, 0.95),
     lookupP50: percentile(lookups, 0.5),
     applyP50: percentile(applies, 0.5),
+    mergedP50: percentile(mergedPasses, 0.5),
     entities,
     ...(gateway ? { worker: { p50: percentile(workerPasses, 0.5), p95: percentile(workerPasses, 0.95), listeners } } : {}),
   });
@@ -265,6 +305,7 @@ console.log(
       'p95 µs',
       'first lookup after it, p50 µs',
       "diff applied to the worker's picture, p50 µs",
+      'with an Azure picture too: merge + differ, p50 µs',
       'gateway listeners',
       "worker's pass, p50 µs",
       'p95 µs',
@@ -278,6 +319,7 @@ console.log(
       r.passP95.toFixed(0),
       r.lookupP50.toFixed(1),
       r.applyP50.toFixed(1),
+      r.mergedP50.toFixed(1),
       r.worker ? String(r.worker.listeners) : '-',
       r.worker ? r.worker.p50.toFixed(0) : '-',
       r.worker ? r.worker.p95.toFixed(0) : '-',
@@ -298,6 +340,10 @@ console.log(
 const applyRatio = last.applyP50 / first.applyP50;
 console.log(
   `diff applied to the worker's picture, p50 at N=${last.n} against N=${first.n}: ${applyRatio.toFixed(2)}× (target ≤ ${FLAT_RATIO}×, flat in N): ${verdict(applyRatio <= FLAT_RATIO)}`,
+);
+const mergedRatio = last.mergedP50 / first.mergedP50;
+console.log(
+  `with an Azure picture too, merge + differ p50 at N=${last.n} against N=${first.n}: ${mergedRatio.toFixed(2)}× (target ≤ ${FLAT_RATIO}×, flat in N): ${verdict(mergedRatio <= FLAT_RATIO)}`,
 );
 const gatewayed = results.filter((r) => r.worker);
 if (gatewayed.length > 1) {

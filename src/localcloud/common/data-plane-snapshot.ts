@@ -65,6 +65,23 @@ export interface SnapshotSource {
   onChange(listener: () => void): () => void;
 }
 
+/** A picture's collections. */
+export const SNAPSHOT_COLLECTIONS = ['networks', 'securityGroups', 'loadBalancers', 'services', 'endpoints', 'reach'] as const;
+export type SnapshotCollection = (typeof SNAPSHOT_COLLECTIONS)[number];
+/** An entity of collection `C`. */
+export type SnapshotEntity<C extends SnapshotCollection> = NonNullable<DataPlaneSnapshot[C]> extends PictureList<infer T> ? T : never;
+
+/** The key of an entity within its collection: its ids, unique across clouds by their formats (a repeat is possible only within a broken picture). */
+export const SNAPSHOT_KEYS: { readonly [C in SnapshotCollection]: (entity: SnapshotEntity<C>) => string } = {
+  // GCP lists one entry per subnetwork under one network id: the block tells them apart.
+  networks: (n) => `${n.networkId} ${n.cidrBlock}`,
+  securityGroups: (g) => g.groupId,
+  loadBalancers: (lb) => lb.loadBalancerId,
+  services: (s) => s.serviceId,
+  endpoints: (e) => e.endpointId,
+  reach: (r) => `${r.fromNetworkId} ${r.fromCidr} ${r.toNetworkId} ${r.toCidr} ${r.via}`,
+};
+
 /** The snapshot with plain arrays for lists, as another thread can be posted it (a structured clone keeps no class). */
 export function postableSnapshot(snapshot: DataPlaneSnapshot): DataPlaneSnapshot {
   return {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DataPlaneSnapshot, SnapshotEndpoint, SnapshotSource } from './data-plane-snapshot.js';
-import { mergedSnapshotSource } from './merged-snapshot-source.js';
+import { listEditOf, type PictureList } from './data-plane-snapshot.js';
+import { KeyedList } from './keyed-list.js';
+import { mergedSnapshotSource, mergeSnapshots, SnapshotMerger } from './merged-snapshot-source.js';
 
 /** A real in-memory source: `set` replaces its snapshot and notifies, as an emulator does after a commit. */
 class FixedSource implements SnapshotSource {
@@ -124,7 +126,8 @@ describe('merged snapshot source', () => {
     assert.deepEqual([aws.reads, azure.reads], [2, 1]);
     assert.deepEqual(
       after.endpoints.map((e) => e.endpointId),
-      ['vpce-2', 'pe-1'],
+      ['pe-1', 'vpce-2'],
+      'a new entity goes after every other, whichever cloud it is in',
     );
     unsubscribe();
     await merged.snapshot();
@@ -181,5 +184,113 @@ describe('merged snapshot source', () => {
       after.endpoints.map((e) => e.endpointId),
       ['pe-2'],
     );
+  });
+});
+
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ids = (list: PictureList<SnapshotEndpoint>) => list.map((e) => e.endpointId);
+
+describe('snapshot merger', () => {
+  for (const seed of [1, 2, 3]) {
+    test(`seed ${seed}: each merge holds every source's entities once, keeps the order it had, puts new ones last, and says what it changed`, () => {
+      const random = seeded(seed);
+      // AWS follows changes (a list with edits noted, as the local cloud's is); Azure and GCP make a new array on every read.
+      const aws = new KeyedList<SnapshotEndpoint>();
+      let azure: SnapshotEndpoint[] = [];
+      let gcp: SnapshotEndpoint[] = [];
+      let made = 0;
+      const fresh = (cloud: SnapshotEndpoint['cloud']) => endpoint(cloud, `${cloud.toLowerCase()}-${made++}`, { kind: 'aws-vpce-id', vpceId: `v${made}` });
+      const merger = new SnapshotMerger();
+      let previous: PictureList<SnapshotEndpoint> | undefined;
+      let severalBefore = false;
+      let edited = 0;
+      for (let step = 0; step < 300; step++) {
+        const which = Math.floor(random() * 3);
+        const roll = random();
+        if (which === 0) {
+          const keys = [...aws.list].map((e) => e.endpointId);
+          if (roll < 0.5 || keys.length === 0) {
+            const added = fresh('AWS');
+            aws.apply([[added.endpointId, added]], []);
+          } else if (roll < 0.85) {
+            const key = keys[Math.floor(random() * keys.length)]!;
+            aws.apply([[key, { ...aws.get(key)!, state: `s${step}` }]], []);
+          } else aws.apply([], [keys[Math.floor(random() * keys.length)]!]);
+        } else {
+          const list = which === 1 ? azure : gcp;
+          const cloud = which === 1 ? 'AZURE' : 'GCP';
+          // A new read: new objects for every entity, as those emulators make them.
+          let next = list.map((e) => ({ ...e }));
+          if (roll < 0.5 || next.length === 0) next.push(fresh(cloud));
+          else if (roll < 0.8) next = next.filter((_, i) => i !== Math.floor(random() * next.length));
+          else {
+            const at = Math.floor(random() * next.length);
+            next[at] = { ...next[at]!, state: `s${step}` };
+          }
+          if (which === 1) azure = next;
+          else gcp = next;
+        }
+        const merged = merger.merge([snapshot(step, null, aws.list as SnapshotEndpoint[]), snapshot(step, null, azure), snapshot(step, null, gcp)]).endpoints;
+        const expected = [...aws.list, ...azure, ...gcp];
+        // Every entity of every source, once, the very objects.
+        assert.equal(merged.length, expected.length, `step ${step}`);
+        const byId = new Map(expected.map((e) => [e.endpointId, e]));
+        for (const e of merged) assert.equal(byId.get(e.endpointId), e, `step ${step}: ${e.endpointId}`);
+        // Several clouds hold entities, as they did at the merge before (the first such merge concatenates).
+        const several = [aws.list.length, azure.length, gcp.length].filter((n) => n > 0).length > 1;
+        if (previous && several && severalBefore) {
+          // The order it had, without the removed, then the new ones.
+          const now = new Set(ids(merged));
+          const kept = ids(previous).filter((id) => now.has(id));
+          const seenBefore = new Set(ids(previous));
+          assert.deepEqual(ids(merged), [...kept, ...ids(merged).filter((id) => !seenBefore.has(id))], `step ${step}: order`);
+          const edit = listEditOf(merged);
+          if (edit && edit.from.deref() === previous) {
+            edited++;
+            // The edit says exactly what differs from the list before.
+            const before = new Map([...previous].map((e) => [e.endpointId, e]));
+            const changedIds = [...merged].filter((e) => before.has(e.endpointId) && before.get(e.endpointId) !== e).map((e) => e.endpointId);
+            assert.deepEqual(new Set((edit.changed as SnapshotEndpoint[]).map((e) => e.endpointId)), new Set(changedIds), `step ${step}: changed`);
+            assert.deepEqual(new Set((edit.added as SnapshotEndpoint[]).map((e) => e.endpointId)), new Set(ids(merged).filter((id) => !before.has(id))), `step ${step}: added`);
+            assert.deepEqual(
+              new Set(((edit.removed ?? []) as SnapshotEndpoint[]).map((e) => e.endpointId)),
+              new Set(ids(previous).filter((id) => !now.has(id))),
+              `step ${step}: removed`,
+            );
+          }
+        }
+        previous = merged;
+        severalBefore = several;
+      }
+      assert.ok(edited > 100, `merges noted as edits: ${edited}`);
+    });
+  }
+
+  test('a change in one cloud while another holds entities is an edit of the merged list, not a new concatenation', () => {
+    const aws = new KeyedList<SnapshotEndpoint>();
+    aws.reset(Array.from({ length: 500 }, (_, i) => [`vpce-${i}`, endpoint('AWS', `vpce-${i}`, { kind: 'aws-vpce-id', vpceId: `vpce-${i}` })] as const));
+    const azure = [endpoint('AZURE', 'pe-1', { kind: 'azure-link-id', linkId: 1 })];
+    const merger = new SnapshotMerger();
+    const first = merger.merge([snapshot(1, null, aws.list as SnapshotEndpoint[]), snapshot(1, null, azure)]).endpoints;
+    const changed = { ...aws.get('vpce-7')!, state: 'rejected' };
+    aws.apply([['vpce-7', changed]], []);
+    const second = merger.merge([snapshot(2, null, aws.list as SnapshotEndpoint[]), snapshot(2, null, azure)]).endpoints;
+    const edit = listEditOf(second);
+    assert.equal(edit?.from.deref(), first);
+    assert.deepEqual(edit?.changed, [changed]);
+    assert.deepEqual(edit?.added, []);
+    assert.equal(second.at(7), changed);
+    assert.deepEqual(ids(second), ids(mergeSnapshots([snapshot(2, null, aws.list as SnapshotEndpoint[]), snapshot(2, null, azure)]).endpoints));
+    const third = merger.merge([snapshot(3, null, aws.list as SnapshotEndpoint[]), snapshot(3, null, azure)]).endpoints;
+    assert.equal(third, second, 'nothing changed: the very list');
   });
 });

@@ -1,5 +1,13 @@
-import { listEditOf, noteListEdit, type DataPlaneSnapshot, type PictureList } from '../common/data-plane-snapshot.js';
-import { ChunkedList } from '../common/picture-list.js';
+import {
+  listEditOf,
+  SNAPSHOT_COLLECTIONS,
+  SNAPSHOT_KEYS,
+  type DataPlaneSnapshot,
+  type PictureList,
+  type SnapshotCollection,
+  type SnapshotEntity,
+} from '../common/data-plane-snapshot.js';
+import { KeyedList } from '../common/keyed-list.js';
 
 /**
  * What changed between two data-plane snapshots, so the main thread posts the data-plane worker
@@ -18,21 +26,6 @@ import { ChunkedList } from '../common/picture-list.js';
  * assembler with the whole snapshot.
  */
 
-const COLLECTIONS = ['networks', 'securityGroups', 'loadBalancers', 'services', 'endpoints', 'reach'] as const;
-type Collection = (typeof COLLECTIONS)[number];
-type Entity<C extends Collection> = NonNullable<DataPlaneSnapshot[C]> extends PictureList<infer T> ? T : never;
-
-/** The key of an entity within its collection (unique in practice; a repeat gets a suffix). */
-const KEYS: { readonly [C in Collection]: (entity: Entity<C>) => string } = {
-  // GCP lists one entry per subnetwork under one network id: the block tells them apart.
-  networks: (n) => `${n.networkId} ${n.cidrBlock}`,
-  securityGroups: (g) => g.groupId,
-  loadBalancers: (lb) => lb.loadBalancerId,
-  services: (s) => s.serviceId,
-  endpoints: (e) => e.endpointId,
-  reach: (r) => `${r.fromNetworkId} ${r.fromCidr} ${r.toNetworkId} ${r.toCidr} ${r.via}`,
-};
-
 export interface CollectionChange {
   readonly set: ReadonlyArray<readonly [string, unknown]>;
   readonly remove: readonly string[];
@@ -43,15 +36,15 @@ export interface CollectionChange {
 export interface SnapshotDiff {
   readonly takenAt: Date;
   readonly nextTransitionAt: Date | null;
-  readonly changes: { readonly [C in Collection]?: CollectionChange };
+  readonly changes: { readonly [C in SnapshotCollection]?: CollectionChange };
 }
 
 /** The entities of one collection with their keys, in the snapshot's order. */
-function keyed<C extends Collection>(collection: C, snapshot: DataPlaneSnapshot): Array<[string, Entity<C>]> {
-  const items = (snapshot[collection] ?? []) as PictureList<Entity<C>>;
-  const keyOf = KEYS[collection] as (entity: Entity<C>) => string;
+function keyed<C extends SnapshotCollection>(collection: C, snapshot: DataPlaneSnapshot): Array<[string, SnapshotEntity<C>]> {
+  const items = (snapshot[collection] ?? []) as PictureList<SnapshotEntity<C>>;
+  const keyOf = SNAPSHOT_KEYS[collection] as (entity: SnapshotEntity<C>) => string;
   const seen = new Set<string>();
-  return items.map((item): [string, Entity<C>] => {
+  return items.map((item): [string, SnapshotEntity<C>] => {
     let key = keyOf(item);
     if (seen.has(key)) {
       let n = 1;
@@ -70,18 +63,18 @@ export class SnapshotDiffer {
    * mostly unchanged picture leaves its new texts to the young generation instead of promoting a
    * whole new map of them every time.
    */
-  private readonly last = new Map<Collection, Map<string, string>>();
+  private readonly last = new Map<SnapshotCollection, Map<string, string>>();
   /**
    * Per collection: each key's entity object in the last snapshot. The same object again is
    * unchanged (snapshots are never mutated), so its JSON is not made again: a source that keeps
    * unchanged entities' identity (aws/snapshot.ts) costs the differ only what changed.
    */
-  private readonly lastItems = new Map<Collection, Map<string, unknown>>();
+  private readonly lastItems = new Map<SnapshotCollection, Map<string, unknown>>();
   /**
    * Per collection: the list last compared. The same list again is unchanged (snapshots are never
    * mutated), so a source that keeps an unchanged collection's list costs the differ nothing for it.
    */
-  private readonly lastLists = new Map<Collection, unknown>();
+  private readonly lastLists = new Map<SnapshotCollection, unknown>();
   private lastNextAt: number | null | undefined;
 
   /** The change from the last snapshot seen; undefined when nothing but `takenAt` differs. */
@@ -89,8 +82,8 @@ export class SnapshotDiffer {
     const nextAt = snapshot.nextTransitionAt?.getTime() ?? null;
     let changed = nextAt !== this.lastNextAt;
     this.lastNextAt = nextAt;
-    const changes: { [C in Collection]?: CollectionChange } = {};
-    for (const collection of COLLECTIONS) {
+    const changes: { [C in SnapshotCollection]?: CollectionChange } = {};
+    for (const collection of SNAPSHOT_COLLECTIONS) {
       const list = snapshot[collection];
       if (list !== undefined && this.lastLists.get(collection) === list) continue;
       const edit = list && listEditOf(list);
@@ -102,7 +95,7 @@ export class SnapshotDiffer {
       if (!objects) this.lastItems.set(collection, (objects = new Map<string, unknown>()));
       if (edit && compared !== undefined && edit.from.deref() === compared) {
         // The source says how this list was made from the one compared last: look at those entities only.
-        const keyOf = KEYS[collection] as (entity: unknown) => string;
+        const keyOf = SNAPSHOT_KEYS[collection] as (entity: unknown) => string;
         const set: Array<readonly [string, unknown]> = [];
         const remove: string[] = [];
         for (const item of edit.removed ?? []) {
@@ -165,20 +158,13 @@ function inOrder(texts: ReadonlyMap<string, string>, items: ReadonlyArray<readon
   return true;
 }
 
-/** One collection as the assembler keeps it: entities by key in the list's order, where each is, the list. */
-interface AssembledCollection {
-  entities: Map<string, unknown>;
-  position: Map<string, number>;
-  list: PictureList<unknown>;
-}
-
 /**
  * Rebuilds snapshots from a base and the diffs that follow it. A diff that changes entities in
- * place or adds them makes each list from the last one with those put in (picture-list.ts), so a
- * change costs what it touches; one that removes or reorders rebuilds that collection's list.
+ * place or adds them makes each list from the last one with those put in (common/keyed-list.ts),
+ * so a change costs what it touches; one that removes or reorders makes that collection's list again.
  */
 export class SnapshotAssembler {
-  private readonly collections = new Map<Collection, AssembledCollection>();
+  private readonly collections = new Map<SnapshotCollection, KeyedList<unknown>>();
   private current!: DataPlaneSnapshot;
 
   constructor(base: DataPlaneSnapshot) {
@@ -191,9 +177,10 @@ export class SnapshotAssembler {
 
   /** Starts over from a whole snapshot. */
   reset(snapshot: DataPlaneSnapshot): void {
-    for (const collection of COLLECTIONS) {
-      const entities = new Map<string, unknown>(keyed(collection, snapshot));
-      this.collections.set(collection, { entities, position: positions(entities), list: snapshot[collection] ?? [] });
+    for (const collection of SNAPSHOT_COLLECTIONS) {
+      const kept = new KeyedList<unknown>();
+      kept.reset(keyed(collection, snapshot), snapshot[collection] ?? []);
+      this.collections.set(collection, kept);
     }
     this.current = snapshot;
   }
@@ -201,57 +188,12 @@ export class SnapshotAssembler {
   /** Applies the next diff; returns the snapshot it describes. */
   apply(diff: SnapshotDiff): DataPlaneSnapshot {
     const next: Record<string, unknown> = { ...this.current, takenAt: diff.takenAt, nextTransitionAt: diff.nextTransitionAt };
-    for (const collection of COLLECTIONS) {
+    for (const collection of SNAPSHOT_COLLECTIONS) {
       const change = diff.changes[collection];
-      if (!change) continue;
-      const kept = this.collections.get(collection)!;
-      const before = kept.list;
-      const removed: unknown[] = [];
-      const changed: unknown[] = [];
-      const replaced: unknown[] = [];
-      const added: unknown[] = [];
-      const at: Array<readonly [number, unknown]> = [];
-      for (const key of change.remove) {
-        const entity = kept.entities.get(key);
-        if (entity === undefined) continue;
-        kept.entities.delete(key);
-        removed.push(entity);
-      }
-      for (const [key, item] of change.set) {
-        const old = kept.entities.get(key);
-        if (old === undefined) {
-          kept.position.set(key, before.length + added.length);
-          added.push(item);
-        } else {
-          changed.push(item);
-          replaced.push(old);
-          at.push([kept.position.get(key)!, item]);
-        }
-        kept.entities.set(key, item);
-      }
-      if (change.order) {
-        const reordered = new Map<string, unknown>();
-        for (const key of change.order) reordered.set(key, kept.entities.get(key));
-        kept.entities = reordered;
-      }
-      if (change.order || removed.length > 0) {
-        kept.list = ChunkedList.from(kept.entities.values());
-        kept.position = positions(kept.entities);
-      } else {
-        kept.list = (before instanceof ChunkedList ? before : ChunkedList.from(before)).with(at, added);
-      }
-      // Said beside the list, so the gateway looks at what changed only (a reordered list is read whole).
-      if (!change.order) noteListEdit(kept.list, { from: new WeakRef(before), changed, replaced, added, removed });
-      next[collection] = kept.list;
+      // Said beside the list (keyed-list.ts), so the gateway looks at what changed only (a reordered list is read whole).
+      if (change) next[collection] = this.collections.get(collection)!.apply(change.set, change.remove, change.order);
     }
     this.current = next as unknown as DataPlaneSnapshot;
     return this.current;
   }
-}
-
-/** Each key's place in the map's order. */
-function positions(entities: ReadonlyMap<string, unknown>): Map<string, number> {
-  const position = new Map<string, number>();
-  for (const key of entities.keys()) position.set(key, position.size);
-  return position;
 }
