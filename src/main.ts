@@ -227,7 +227,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         const endpoints = snapshot.endpoints;
         const edit = listEditOf(endpoints);
         const from = edit?.from.deref() as PictureList<SnapshotEndpoint> | undefined;
-        const changed = edit && from ? { from, changed: [...edit.changed, ...edit.added] as SnapshotEndpoint[] } : undefined;
+        const changed = edit && from ? { from, changed: [...edit.changed, ...edit.added] as SnapshotEndpoint[], removed: (edit.removed ?? []) as SnapshotEndpoint[] } : undefined;
         watched = watched.then(() => endpointWatch.observe(endpoints, changed));
       },
       log,

@@ -66,3 +66,17 @@ test('the list observed last, observed again, is no change and is not walked aga
   assert.equal(again.states, viaEdit.states, 'the kept states stay as they were');
   assert.equal(walked, 0, 'the list is not walked');
 });
+
+test('an endpoint an edit removes is reported absent once', () => {
+  const first = [ep('vpce-a', 'available'), ep('vpce-b', 'available')];
+  const baseline = endpointChanges(undefined, first);
+  const second = [first[1]!];
+  const viaEdit = endpointChanges(baseline.states, second, { from: first, changed: [], removed: [first[0]!] });
+  assert.deepEqual(
+    viaEdit.changed.map((e) => `${e.endpointId} ${e.state} ${e.forwarding}`),
+    ['vpce-a absent false'],
+  );
+  assert.equal(viaEdit.states.byId.has('vpce-a'), false, 'no longer kept');
+  // The next whole list does not report it again.
+  assert.deepEqual(endpointChanges(viaEdit.states, [first[1]!]).changed, []);
+});

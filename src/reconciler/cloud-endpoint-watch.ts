@@ -38,8 +38,8 @@ export class CloudEndpointWatch {
 
   /**
    * `endpoints`: every customer endpoint the cloud has now, never changed afterwards. `edit`, when
-   * the feed knows it: `endpoints` is `edit.from` with `edit.changed` put in (changed in place or
-   * added, none removed); if `edit.from` is the list observed last, only those are compared.
+   * the feed knows it: `endpoints` is `edit.from` without `edit.removed`, with `edit.changed` put in
+   * (changed in place or added); if `edit.from` is the list observed last, only those are compared.
    */
   async observe(endpoints: Iterable<CloudEndpointState>, edit?: EndpointListEdit): Promise<void> {
     const previous = this.last;
@@ -79,6 +79,8 @@ export class CloudEndpointWatch {
 export interface EndpointListEdit {
   readonly from: Iterable<CloudEndpointState>;
   readonly changed: readonly CloudEndpointState[];
+  /** Endpoints of `from` that are not in the list (none when absent). */
+  readonly removed?: readonly CloudEndpointState[];
 }
 
 /** The endpoints of the list last observed, by id, and that list. */
@@ -103,6 +105,11 @@ export function endpointChanges(
   const changed: CloudEndpointState[] = [];
   if (previous && endpoints === previous.list) return { states: previous, changed };
   if (previous && edit && edit.from === previous.list) {
+    for (const state of edit.removed ?? []) {
+      const before = previous.byId.get(state.endpointId);
+      if (!before || !previous.byId.delete(state.endpointId)) continue;
+      changed.push({ ...before, state: 'absent', forwarding: false });
+    }
     for (const state of edit.changed) {
       if (moved(previous.byId.get(state.endpointId), state)) changed.push(state);
       previous.byId.set(state.endpointId, state);
