@@ -32,7 +32,7 @@ const SIZES = (process.env.BENCH_PICTURE_N ?? '100,1000,10000').split(',').map(N
 // The worker's side opens every endpoint's real listeners (nine per project): sizes above this are
 // left out of it, as the file-descriptor limit allows (20,000 here).
 const GATEWAY_MAX = Number(process.env.BENCH_PICTURE_GATEWAY_MAX ?? 1000);
-const PASSES = 300;
+const PASSES = 1000;
 const FLAT_RATIO = 3;
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 const range = loopbackRanges(100).AWS;
