@@ -15,12 +15,12 @@
 // over from the picture before, not made again from every endpoint. And the diff applied to the
 // worker's picture alone (no listeners, so at every size), against the same target. And the same
 // change while another local cloud (Azure) holds a network and an endpoint too: the pictures
-// merged (merged-snapshot-source.ts) and the differ's pass over the merged picture.
+// merged (snapshot-merger.ts) and the differ's pass over the merged picture.
 // Run: npm run bench (or: npx tsc -p . && node scripts/run-bench.mjs picture). BENCH_PICTURE_N=100,1000 sets the sizes.
 import { SnapshotAssembly } from '../src/localcloud/aws/snapshot.js';
 import { PICTURE_TABLES, type PictureRows, type PictureTableName, type ReadRow } from '../src/localcloud/aws/store/picture-rows.repository.js';
 import { forwardingAddresses, postableSnapshot, type DataPlaneSnapshot } from '../src/localcloud/common/data-plane-snapshot.js';
-import { SnapshotMerger } from '../src/localcloud/common/merged-snapshot-source.js';
+import { SnapshotMerger } from '../src/localcloud/common/snapshot-merger.js';
 import { loopbackRanges } from '../src/localcloud/common/loopback.js';
 import { PostedSnapshots } from '../src/localcloud/dataplane-host/posted-snapshots.js';
 import { SnapshotAssembler, SnapshotDiffer } from '../src/localcloud/dataplane-host/snapshot-diff.js';

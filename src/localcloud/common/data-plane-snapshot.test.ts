@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { indexedBy, noteListEdit } from './data-plane-snapshot.js';
 import { ChunkedList, type PictureList } from './picture-list.js';
+import { seededRandom } from '../dataplane/dataplane.test-support.js';
 
 interface Item {
   readonly id: number;
@@ -15,19 +16,9 @@ const byGroup = (item: Item) => item.group;
 /** The index made from every item (a plain copy of the list: a new list with no edit noted). */
 const fresh = (list: PictureList<Item>) => indexedBy([...list], byGroup);
 
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 for (const seed of [1, 2, 3, 4]) {
   test(`seed ${seed}: an index carried over a chain of edits equals one made from every item, and the list it came from makes its own again`, () => {
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const groups = ['a', 'b', 'c', 'd', 'e'];
     const group = () => groups[Math.floor(random() * groups.length)]!;
     let next = 0;

@@ -3,7 +3,9 @@ import { describe, test } from 'node:test';
 import type { DataPlaneSnapshot, SnapshotEndpoint, SnapshotSource } from './data-plane-snapshot.js';
 import { listEditOf, type PictureList } from './data-plane-snapshot.js';
 import { KeyedList } from './keyed-list.js';
-import { mergedSnapshotSource, mergeSnapshots, SnapshotMerger } from './merged-snapshot-source.js';
+import { mergedSnapshotSource } from './merged-snapshot-source.js';
+import { mergeSnapshots, SnapshotMerger } from './snapshot-merger.js';
+import { seededRandom } from '../dataplane/dataplane.test-support.js';
 
 /** A real in-memory source: `set` replaces its snapshot and notifies, as an emulator does after a commit. */
 class FixedSource implements SnapshotSource {
@@ -187,22 +189,12 @@ describe('merged snapshot source', () => {
   });
 });
 
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ids = (list: PictureList<SnapshotEndpoint>) => list.map((e) => e.endpointId);
 
 describe('snapshot merger', () => {
   for (const seed of [1, 2, 3]) {
     test(`seed ${seed}: each merge holds every source's entities once, keeps the order it had, puts new ones last, and says what it changed`, () => {
-      const random = seeded(seed);
+      const random = seededRandom(seed);
       // AWS follows changes (a list with edits noted, as the local cloud's is); Azure and GCP make a new array on every read.
       const aws = new KeyedList<SnapshotEndpoint>();
       let azure: SnapshotEndpoint[] = [];

@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { asArray, ChunkedList } from './picture-list.js';
-
-/** A small seeded generator (mulberry32), so a failure repeats. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../dataplane/dataplane.test-support.js';
 
 for (const seed of [1, 2, 3]) {
   test(`seed ${seed}: each list made with 'with' reads as the same edits made to an array copy, and no earlier list changes`, () => {
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     let list = ChunkedList.from<string>([]);
     let model: string[] = [];
     const earlier: Array<{ list: ChunkedList<string>; model: readonly string[] }> = [];
