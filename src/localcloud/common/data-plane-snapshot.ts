@@ -177,6 +177,7 @@ function carriedOver<T>(list: PictureList<T>, keyOf: (item: T) => string): Map<s
   for (const edit of edits) {
     const replaced = edit.replaced as readonly T[];
     const changed = edit.changed as readonly T[];
+    if (replaced.length !== changed.length) return undefined;
     for (let i = 0; i < changed.length; i++) if (keyOf(replaced[i]!) !== keyOf(changed[i]!)) return undefined;
   }
   indexes.get(at!)!.delete(keyOf);
