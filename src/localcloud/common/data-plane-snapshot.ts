@@ -1,4 +1,5 @@
 import type { CloudName } from './cloud-name.js';
+import { groupedBy } from './named-rows.js';
 import { asArray, type PictureList } from './picture-list.js';
 
 export type { CloudName } from './cloud-name.js';
@@ -136,20 +137,8 @@ export function indexedBy<T>(list: PictureList<T>, keyOf: (item: T) => string): 
   if (!byKey) indexes.set(list, (byKey = new Map()));
   let index = byKey.get(keyOf) as Map<string, readonly T[]> | undefined;
   if (!index) {
-    index = carriedOver(list, keyOf) ?? indexOf(list, keyOf);
+    index = carriedOver(list, keyOf) ?? groupedBy(list, keyOf);
     byKey.set(keyOf, index);
-  }
-  return index;
-}
-
-/** Every entity of `list` by `keyOf`. */
-function indexOf<T>(list: PictureList<T>, keyOf: (item: T) => string): Map<string, readonly T[]> {
-  const index = new Map<string, T[]>();
-  for (const item of list) {
-    const key = keyOf(item);
-    const same = index.get(key);
-    if (same) same.push(item);
-    else index.set(key, [item]);
   }
   return index;
 }

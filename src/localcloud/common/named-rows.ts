@@ -14,7 +14,7 @@ export function namedAmong<R>(rows: readonly R[], names: readonly string[], keyO
 }
 
 /** `rows` by key, each key's rows in their order: one pass instead of a filter per key. */
-export function groupedBy<R>(rows: readonly R[], keyOf: (row: R) => string): Map<string, R[]> {
+export function groupedBy<R>(rows: Iterable<R>, keyOf: (row: R) => string): Map<string, R[]> {
   const groups = new Map<string, R[]>();
   for (const row of rows) {
     const key = keyOf(row);
