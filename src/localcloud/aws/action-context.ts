@@ -28,11 +28,6 @@ export interface ActionContext {
   readonly unavailableWindowMs: number;
   /** Whether the caller is the provider account (its default VPCs skip the unsupported AZ). */
   readonly isProvider: boolean;
-  /**
-   * Whether the emulator holds any VPC endpoint connection notification, read under the lock with
-   * the request's inputs: when none does, an endpoint's event has nobody to tell and no lookup.
-   */
-  readonly connectionNotifications: boolean;
   readonly action: string;
   readonly params: QueryParams;
   /**

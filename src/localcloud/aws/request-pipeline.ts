@@ -131,7 +131,7 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
     // The kinds of rows the action gave a step due at once that it could not write already past
     // (ActionContext.schedule): applied before commit.
     const dueNow = new Set<SteppedRow>();
-    const contextOf = (repos: ActionContext['repos'], now: Date, settings: ReturnType<typeof settingsFrom>, connectionNotifications: boolean): ActionContext => ({
+    const contextOf = (repos: ActionContext['repos'], now: Date, settings: ReturnType<typeof settingsFrom>): ActionContext => ({
       repos,
       account,
       region,
@@ -140,7 +140,6 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
       loopback: options.loopback,
       unavailableWindowMs: settings.unavailableWindowMs,
       isProvider: settings.providerAccountId === account.accountId,
-      connectionNotifications,
       action,
       params,
       schedule(state, nextState, afterMs, row) {
@@ -163,7 +162,7 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
             const now = options.now();
             inputs = await repos.control.requestInputs(action, REQUEST_SETTINGS, true);
             if (inputs.faultSet || (inputs.firstDueAt && inputs.firstDueAt.getTime() <= now.getTime())) return undefined;
-            return { body: await handler(contextOf(repos, now, settingsFrom(inputs.settings), inputs.connectionNotifications)) };
+            return { body: await handler(contextOf(repos, now, settingsFrom(inputs.settings))) };
           })
         : undefined;
     // A fault is taken on its own (atomically, committed before the action runs, whatever the
@@ -196,7 +195,7 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
           if (!regionKnown)
             await ensureDefaultVpc({ repos, accountId: account.accountId, region, now, loopback: options.loopback }, settings.providerAccountId === account.accountId);
           advanced = await options.dueSteps.advance(repos, now, settings.delays, known ? undefined : (seen.firstDueAt ?? null));
-          const result = await handler(contextOf(repos, now, settings, seen.connectionNotifications));
+          const result = await handler(contextOf(repos, now, settings));
           // A step the action made due at once and could not write past (it has a side effect of its
           // own) is applied now, under the lock and in the action's transaction, instead of by
           // whichever request comes next (which would then have to take the lock to apply it, even

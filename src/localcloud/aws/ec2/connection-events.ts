@@ -16,7 +16,6 @@ export type ConnectionEvent = (typeof CONNECTION_EVENTS)[number];
  * subject `Endpoint <id> Connection State Update`.
  */
 export async function announceConnectionEvent(ctx: ActionContext, endpoint: VpcEndpoint, event: ConnectionEvent, state: string): Promise<void> {
-  if (!ctx.connectionNotifications) return;
   const notifications = await ctx.repos.messaging.notificationsFor(endpoint.serviceId, endpoint.vpcEndpointId);
   for (const notification of notifications) {
     if (notification.state !== 'Enabled' || !notification.events.includes(event)) continue;

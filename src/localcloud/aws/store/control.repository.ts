@@ -162,8 +162,6 @@ export function settingsObject(keys: readonly string[]) {
 /** What a request reads before it runs: whether a fault is set for its action, the settings it names, and when the first lazy step falls due. */
 export interface RequestInputs {
   readonly faultSet: boolean;
-  /** Whether any VPC endpoint connection notification exists (ActionContext.connectionNotifications). */
-  readonly connectionNotifications: boolean;
   readonly settings: Map<string, string>;
   readonly firstDueAt?: Date;
 }
@@ -171,15 +169,13 @@ export interface RequestInputs {
 /** The row requestInputsStatement answers. */
 export interface RequestInputsRow {
   fault_set: boolean;
-  notifications: boolean;
   settings: Record<string, string> | string | null;
   first_due: Date | null;
 }
 
 /**
  * What every request reads before it runs, as one statement: whether a fault is set for `action`
- * (take it with `takeFault`), whether any connection notification exists, the settings named by
- * `keys`, and, with `firstDue`, when the first
+ * (take it with `takeFault`), the settings named by `keys`, and, with `firstDue`, when the first
  * lazy step falls due (as firstStepDueAt). Written as SQL text (built with the query builder on
  * every request, it made a large share of the emulator's short-lived garbage) and with literals
  * only, so that it can ride with the emulator lock in one round trip (takeEmulatorLock): `action`
@@ -187,17 +183,12 @@ export interface RequestInputsRow {
  * is built) and `keys` are constants.
  */
 export function requestInputsStatement(action: string, keys: readonly string[], firstDue: boolean) {
-  return sql<RequestInputsRow>`select exists (select 1 from lc_faults where action = ${sql.lit(action)}) as fault_set, exists (select 1 from lc_connection_notifications) as notifications, ${settingsObject(keys)} as settings, ${firstDue ? FIRST_DUE : sql`null`} as first_due`;
+  return sql<RequestInputsRow>`select exists (select 1 from lc_faults where action = ${sql.lit(action)}) as fault_set, ${settingsObject(keys)} as settings, ${firstDue ? FIRST_DUE : sql`null`} as first_due`;
 }
 
 /** RequestInputs from the rows requestInputsStatement answered. */
 export function requestInputsFrom(rows: readonly RequestInputsRow[]): RequestInputs {
   const row = rows[0]!;
   const values = typeof row.settings === 'string' ? (JSON.parse(row.settings) as Record<string, string>) : (row.settings ?? {});
-  return {
-    faultSet: row.fault_set === true,
-    connectionNotifications: row.notifications === true,
-    settings: new Map(Object.entries(values)),
-    ...(row.first_due ? { firstDueAt: new Date(row.first_due) } : {}),
-  };
+  return { faultSet: row.fault_set === true, settings: new Map(Object.entries(values)), ...(row.first_due ? { firstDueAt: new Date(row.first_due) } : {}) };
 }
