@@ -17,9 +17,6 @@ import type pg from 'pg';
  *   callback) is queued behind the held `begin`, sent on its own, and answers as pg would.
  * - A statement that fails after the `begin` it rode with leaves the transaction open and failed,
  *   as it would have two round trips apart: the caller's `rollback` ends it.
- * - A query without parameters may hold several statements (`select …; select …`: one round trip,
- *   each statement on a snapshot of its own): it answers its last statement's result, the one
- *   result Kysely reads, whether or not a `begin` rode with it.
  */
 export function letBeginRide(pool: pg.Pool): void {
   pool.on('connect', (client) => attach(client));
@@ -41,10 +38,12 @@ function attach(client: pg.PoolClient): void {
     }
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
-    if (!held) return plain && values.length === 0 ? lastResult(inner(config, [])) : inner(...args);
+    if (!held) return inner(...args);
     held = false;
-    // One simple-protocol query with several statements: pg answers a result per statement.
-    if (plain && values.length === 0) return lastResult(inner(`begin; ${config}`, []));
+    if (plain && values.length === 0) {
+      // One simple-protocol query with two statements: pg answers a result per statement.
+      return (inner(`begin; ${config}`, []) as Promise<pg.QueryResult | pg.QueryResult[]>).then((results) => (Array.isArray(results) ? results[results.length - 1]! : results));
+    }
     // Queued behind the held begin on this connection (pg sends a connection's queries one at a
     // time, in the order asked): a promise answers once both have.
     const begun = inner('begin', []) as Promise<unknown>;
@@ -54,9 +53,4 @@ function attach(client: pg.PoolClient): void {
     begun.catch(() => undefined);
     return answer;
   } as typeof client.query;
-}
-
-/** The last statement's result of a simple-protocol query (pg answers an array when it held several). */
-function lastResult(answer: unknown): Promise<pg.QueryResult> {
-  return (answer as Promise<pg.QueryResult | pg.QueryResult[]>).then((results) => (Array.isArray(results) ? results[results.length - 1]! : results));
 }

@@ -9,8 +9,7 @@ import type pg from 'pg';
  *
  * Contract:
  * - Only parameterised data statements are named (`select`, `insert`, `update`, `delete`, `with`,
- *   given an array of values); `begin`, `commit`, `listen` and the like go unnamed, as before, and
- *   so does a text with a `;` (several statements in one query cannot be prepared).
+ *   given an array of values); `begin`, `commit`, `listen` and the like go unnamed, as before.
  * - At most `limit` distinct texts are named per process (first come); later texts go unnamed, so
  *   queries built with a varying number of parameters cannot make a connection hold statements
  *   without bound.
@@ -50,7 +49,7 @@ export class PreparedStatements {
   nameOf(text: string): string | undefined {
     const known = this.byText.get(text);
     if (known !== undefined) return known;
-    if (this.byText.size >= this.limit || !DATA_STATEMENT.test(text) || text.includes(';')) return undefined;
+    if (this.byText.size >= this.limit || !DATA_STATEMENT.test(text)) return undefined;
     const name = `privlink_${this.epoch}_${this.next++}`;
     this.byText.set(text, name);
     return name;

@@ -158,9 +158,7 @@ describe('BEGIN rides with a first statement without parameters', { skip: postgr
 
   test("the local cloud's lock (and its change notice) is taken in the transaction's first round trip", async () => {
     const sent = await sentDuring(() =>
-      inEmulatorTransaction(store, EMULATOR_LOCK_KEYS.AWS, async (trx) => sql`select 1 as under_the_lock`.execute(trx), {
-        notice: { channel: 'begin_rides_test', payload: "it's changed" },
-      }),
+      inEmulatorTransaction(store, EMULATOR_LOCK_KEYS.AWS, async (trx) => sql`select 1 as under_the_lock`.execute(trx), { channel: 'begin_rides_test', payload: "it's changed" }),
     );
     assert.deepEqual(sent[0], {
       kind: 'Q',
@@ -170,43 +168,5 @@ describe('BEGIN rides with a first statement without parameters', { skip: postgr
       { kind: 'P', text: 'select 1 as under_the_lock' },
       { kind: 'Q', text: 'commit' },
     ]);
-  });
-
-  test('an opening statement rides with the lock: its rows reach the work, and nothing else changes', async () => {
-    let opened: { n: number }[] = [];
-    const sent = await sentDuring(() =>
-      inEmulatorTransaction(
-        store,
-        EMULATOR_LOCK_KEYS.AWS,
-        async (trx, rows: { n: number }[]) => {
-          opened = rows;
-          return sql`select 2 as after_the_opening`.execute(trx);
-        },
-        { opening: () => sql<{ n: number }>`select 41 + 1 as n` },
-      ),
-    );
-    assert.deepEqual(opened, [{ n: 42 }]);
-    assert.deepEqual(sent, [
-      { kind: 'Q', text: `begin; select pg_advisory_xact_lock(${EMULATOR_LOCK_KEYS.AWS}); select 41 + 1 as n` },
-      { kind: 'P', text: 'select 2 as after_the_opening' },
-      { kind: 'Q', text: 'commit' },
-    ]);
-    // An opening with parameters could not ride: refused before anything is sent.
-    await assert.rejects(
-      inEmulatorTransaction(store, EMULATOR_LOCK_KEYS.AWS, async () => undefined, { opening: () => sql`select ${41} + 1 as n` }),
-      /without parameters/,
-    );
-  });
-
-  test('a query of several statements answers its last one, with or without a BEGIN riding', async () => {
-    const alone = await sql<{ n: number }>`select 1 as n; select 2 as n`.execute(store.db);
-    assert.deepEqual(alone.rows, [{ n: 2 }]);
-    const inside = await store.transaction(async (trx) => {
-      await sql`select 0 as first`.execute(trx);
-      return sql<{ n: number }>`select 3 as n; select 4 as n`.execute(trx);
-    });
-    assert.deepEqual(inside.rows, [{ n: 4 }]);
-    const riding = await store.transaction((trx) => sql<{ n: number }>`select 5 as n; select 6 as n`.execute(trx));
-    assert.deepEqual(riding.rows, [{ n: 6 }]);
   });
 });

@@ -17,7 +17,7 @@ import { requestId as newRequestId } from './ids.js';
 import { advanceDueRows, settledAtOnce, type DueSteps, type SteppedRow } from './lazy-transitions.js';
 import type { StoredFault } from '../common/faults.js';
 import { QueryParams } from './query-params.js';
-import { requestInputsFrom, requestInputsStatement, type ControlRepository, type RequestInputs } from './store/control.repository.js';
+import type { ControlRepository } from './store/control.repository.js';
 import { inLocalCloudTransaction, localCloudDb, readLocalCloud } from './store/schema.js';
 import type { CommitNotice } from '../common/emulator-lock.js';
 import { repositories } from './store/repositories.js';
@@ -154,7 +154,7 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
     // for it and nothing in it is due, all asked in its first query: it then sees exactly what a
     // locked request would at that instant. Otherwise (a fault to take, a step due, a dry run, or
     // the region's default VPC still to be made) it goes the way of every other request below.
-    let inputs: RequestInputs | undefined;
+    let inputs: Awaited<ReturnType<ControlRepository['requestInputs']>> | undefined;
     const read =
       regionKnown && !dryRun && LOCK_FREE_READS.has(action)
         ? await readLocalCloud(options.store, async (trx) => {
@@ -181,14 +181,14 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
     while (body === undefined) {
       const done = await inLocalCloudTransaction(
         options.store,
-        async (trx, opened) => {
+        async (trx) => {
           const repos = repositories(trx);
           const now = options.now();
-          // Read with the lock, in the statement that takes it: the fault switch, the settings (they
-          // change only through the control API: a request racing a change may see either, as with
-          // AWS) and when the first lazy step falls due, used unless this emulator knows.
+          // Under the lock, in one query: the fault switch, the settings (they change only through
+          // the control API: a request racing a change may see either, as with AWS) and, unless this
+          // emulator knows, when the first lazy step falls due.
           const known = options.dueSteps.knowsNothingDue(now);
-          const seen = requestInputsFrom(opened);
+          const seen = await repos.control.requestInputs(action, REQUEST_SETTINGS, !known);
           if (seen.faultSet && !faultTaken) return undefined;
           if (dryRun) throw new AwsQueryError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
           const settings = settingsFrom(seen.settings);
@@ -205,7 +205,7 @@ export async function answerQuery(options: PipelineOptions, request: SignedReque
           if (!describes) options.dueSteps.forget();
           return { result };
         },
-        { notice: describes ? undefined : options.changeNotice, opening: () => requestInputsStatement(action, REQUEST_SETTINGS, true) },
+        describes ? undefined : options.changeNotice,
       );
       if (done) body = done.result;
       else await takeFault();

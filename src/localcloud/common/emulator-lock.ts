@@ -1,4 +1,4 @@
-import { sql, type QueryExecutorProvider, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type QueryExecutorProvider, type Transaction } from 'kysely';
 import type { Schema } from '../../store/schema.js';
 import type { Store } from '../../store/database.js';
 
@@ -14,38 +14,13 @@ export type EmulatorLockKey = (typeof EMULATOR_LOCK_KEYS)[keyof typeof EMULATOR_
  * it, so processes sharing one PostgreSQL never interleave (slot and IP allocation, quotas,
  * idempotency tokens, lazy transitions). Released at commit or rollback. Call first in a
  * transaction; `inEmulatorTransaction` does both.
- *
- * With `opening` (a statement without parameters), the same round trip runs it right after the
- * lock is granted and answers its rows: PostgreSQL runs each statement of a simple-protocol query
- * on a snapshot of its own, so the opening sees every transaction committed before the lock was
- * granted, as a statement sent after it would.
  */
-export async function takeEmulatorLock<R = never>(trx: QueryExecutorProvider, key: EmulatorLockKey, notice?: CommitNotice, opening?: RawBuilder<R>): Promise<R[]> {
+export async function takeEmulatorLock(trx: QueryExecutorProvider, key: EmulatorLockKey, notice?: CommitNotice): Promise<void> {
   // Written as literals (no parameters): on PostgreSQL the transaction's BEGIN then rides with
   // this statement in one round trip (pg-begin-rides.ts). With `notice`, NOTIFY is queued by the
   // same statement (PostgreSQL delivers it at commit).
   const notify = notice ? sql`, pg_notify(${sql.lit(notice.channel)}, ${sql.lit(notice.payload)})` : sql``;
-  const lock = sql`select pg_advisory_xact_lock(${sql.lit(key)})${notify}`;
-  if (!opening) {
-    await lock.execute(trx);
-    return [];
-  }
-  const first = opening.compile(trx);
-  if (first.parameters.length > 0) throw new Error('an opening statement rides with the emulator lock only without parameters');
-  const { rows } = await sql<R>`${lock}; ${sql.raw(first.sql)}`.execute(trx);
-  return rows;
-}
-
-/** What runs first under the lock, and what goes out when the transaction commits. */
-export interface EmulatorTransactionOptions<R> {
-  /** Sent (Store.notify) once the transaction commits, and only then. */
-  readonly notice?: CommitNotice;
-  /**
-   * A statement without parameters, built when the request's turn comes and run first under the
-   * lock; its rows are handed to the work. On PostgreSQL it rides with the lock (and BEGIN) in one
-   * round trip; on PGlite it is the transaction's first statement.
-   */
-  readonly opening?: () => RawBuilder<R>;
+  await sql`select pg_advisory_xact_lock(${sql.lit(key)})${notify}`.execute(trx);
 }
 
 /** Per store and emulator: the settling of the last request queued for its lock in this process. */
@@ -65,38 +40,25 @@ export interface CommitNotice {
  * would leave the Admin API and the reconciler waiting for a connection behind it. Do not call it
  * again inside `work` (it would wait for itself).
  *
- * On PGlite the in-memory turn is the whole lock: a data directory is opened by one process only
- * (its lock file) and that process has a single session, so no statement is spent on an advisory
- * lock nobody else could ask for.
- *
  * With `notice`, the notification goes out if and when the transaction commits (not if `work`
  * throws). On PostgreSQL it is queued by the statement that takes the lock (NOTIFY is delivered at
  * commit), so it costs neither a statement nor a transaction of its own; on PGlite, whose
- * notifications are in-process, it is sent after the commit. With `opening`, `work` gets the
- * opening statement's rows (EmulatorTransactionOptions).
+ * notifications are in-process, it is sent after the commit.
  */
-export async function inEmulatorTransaction<T, R = never>(
-  store: Store,
-  key: EmulatorLockKey,
-  work: (trx: Transaction<Schema>, opened: R[]) => Promise<T>,
-  options: EmulatorTransactionOptions<R> = {},
-): Promise<T> {
+export async function inEmulatorTransaction<T>(store: Store, key: EmulatorLockKey, work: (trx: Transaction<Schema>) => Promise<T>, notice?: CommitNotice): Promise<T> {
   let byKey = queues.get(store);
   if (!byKey) queues.set(store, (byKey = new Map()));
   const before = byKey.get(key);
   let release!: () => void;
   const mine = new Promise<void>((resolve) => (release = resolve));
   byKey.set(key, mine);
-  const { notice } = options;
-  const shared = store.backend === 'postgres';
-  const atCommit = notice && shared ? notice : undefined;
+  const atCommit = notice && store.backend === 'postgres' ? notice : undefined;
   let result: T;
   try {
     await before;
-    const opening = options.opening?.();
     result = await store.transaction(async (trx) => {
-      if (shared) return work(trx, await takeEmulatorLock(trx, key, atCommit, opening));
-      return work(trx, opening ? (await opening.execute(trx)).rows : []);
+      await takeEmulatorLock(trx, key, atCommit);
+      return work(trx);
     });
   } finally {
     release();

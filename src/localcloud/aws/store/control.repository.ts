@@ -44,10 +44,24 @@ export class ControlRepository {
     return rows[0]?.at ? new Date(rows[0].at) : undefined;
   }
 
-  /** What every request reads before it runs (requestInputsStatement), in one query of its own. */
-  async requestInputs(action: string, keys: readonly string[], firstDue = false): Promise<RequestInputs> {
-    const { rows } = await requestInputsStatement(action, keys, firstDue).execute(this.db);
-    return requestInputsFrom(rows);
+  /**
+   * What every request reads before it runs, in one query: whether a fault is set for `action`
+   * (take it with `takeFault`), the settings named by `keys`, and, with `firstDue`, when the first
+   * lazy step falls due (as firstStepDueAt; a read-only request asks within its own transaction).
+   * Written as SQL text: built with the query builder on every request, it made a large share of
+   * the emulator's short-lived garbage.
+   */
+  async requestInputs(action: string, keys: readonly string[], firstDue = false): Promise<{ faultSet: boolean; settings: Map<string, string>; firstDueAt?: Date }> {
+    const { rows } = await sql<{
+      fault_set: boolean;
+      settings: Record<string, string> | string | null;
+      first_due: Date | null;
+    }>`select exists (select 1 from lc_faults where action = ${action}) as fault_set, ${settingsObject(keys)} as settings, ${firstDue ? FIRST_DUE : sql`null`} as first_due`.execute(
+      this.db,
+    );
+    const row = rows[0]!;
+    const values = typeof row.settings === 'string' ? (JSON.parse(row.settings) as Record<string, string>) : (row.settings ?? {});
+    return { faultSet: row.fault_set === true, settings: new Map(Object.entries(values)), ...(row.first_due ? { firstDueAt: new Date(row.first_due) } : {}) };
   }
 
   async setFault(action: string, fault: StoredFault | null, times: number | undefined): Promise<void> {
@@ -154,41 +168,7 @@ function toAccount(row: { account_id: string; name: string; access_key_id: strin
 /** The earliest `next_state_at` of the three tables with lazy steps (null: none pending); one expression, built once. */
 export const FIRST_DUE = sql<Date | null>`least((select min(next_state_at) from lc_load_balancers), (select min(next_state_at) from lc_endpoint_services), (select min(next_state_at) from lc_vpc_endpoints))`;
 
-/** The settings named by `keys` (the code's own constants, written as literals) as one JSON object (null when none is set or none is named). */
+/** The settings named by `keys` as one JSON object (null when none is set or none is named). */
 export function settingsObject(keys: readonly string[]) {
-  return keys.length > 0 ? sql<unknown>`(select json_object_agg(key, value) from lc_settings where key in (${sql.join(keys.map((key) => sql.lit(key)))}))` : sql<null>`null`;
-}
-
-/** What a request reads before it runs: whether a fault is set for its action, the settings it names, and when the first lazy step falls due. */
-export interface RequestInputs {
-  readonly faultSet: boolean;
-  readonly settings: Map<string, string>;
-  readonly firstDueAt?: Date;
-}
-
-/** The row requestInputsStatement answers. */
-export interface RequestInputsRow {
-  fault_set: boolean;
-  settings: Record<string, string> | string | null;
-  first_due: Date | null;
-}
-
-/**
- * What every request reads before it runs, as one statement: whether a fault is set for `action`
- * (take it with `takeFault`), the settings named by `keys`, and, with `firstDue`, when the first
- * lazy step falls due (as firstStepDueAt). Written as SQL text (built with the query builder on
- * every request, it made a large share of the emulator's short-lived garbage) and with literals
- * only, so that it can ride with the emulator lock in one round trip (takeEmulatorLock): `action`
- * is one of the emulator's own action names (checked against its table of handlers before this
- * is built) and `keys` are constants.
- */
-export function requestInputsStatement(action: string, keys: readonly string[], firstDue: boolean) {
-  return sql<RequestInputsRow>`select exists (select 1 from lc_faults where action = ${sql.lit(action)}) as fault_set, ${settingsObject(keys)} as settings, ${firstDue ? FIRST_DUE : sql`null`} as first_due`;
-}
-
-/** RequestInputs from the rows requestInputsStatement answered. */
-export function requestInputsFrom(rows: readonly RequestInputsRow[]): RequestInputs {
-  const row = rows[0]!;
-  const values = typeof row.settings === 'string' ? (JSON.parse(row.settings) as Record<string, string>) : (row.settings ?? {});
-  return { faultSet: row.fault_set === true, settings: new Map(Object.entries(values)), ...(row.first_due ? { firstDueAt: new Date(row.first_due) } : {}) };
+  return keys.length > 0 ? sql<unknown>`(select json_object_agg(key, value) from lc_settings where key in (${sql.join(keys)}))` : sql<null>`null`;
 }

@@ -2,7 +2,7 @@ import { sql, type ColumnType, type Generated, type Kysely, type SelectQueryBuil
 import type { Store } from '../../../store/database.js';
 import type { SeqWindow } from '../seq-pages.js';
 import type { Schema } from '../../../store/schema.js';
-import { EMULATOR_LOCK_KEYS, inEmulatorTransaction, type EmulatorTransactionOptions } from '../../common/emulator-lock.js';
+import { EMULATOR_LOCK_KEYS, inEmulatorTransaction, type CommitNotice } from '../../common/emulator-lock.js';
 
 /**
  * Row types of the `lc_*` tables (the AWS emulation's migrations, store/migrations). Timestamps are timestamptz
@@ -360,16 +360,11 @@ export function localCloudDb(store: Store): Kysely<LocalCloudDatabase> {
 
 /**
  * Runs `work` in one transaction of the shared store under the AWS emulator's lock
- * (inEmulatorTransaction: requests of this process queue in memory for it, `notice` goes out when
- * it commits, and `opening` runs first, with the lock, its rows handed to `work`), typed for the
- * lc_* tables.
+ * (inEmulatorTransaction: requests of this process queue in memory for it, and `notice` goes out
+ * when it commits), typed for the lc_* tables.
  */
-export function inLocalCloudTransaction<T, R = never>(
-  store: Store,
-  work: (trx: Transaction<LocalCloudDatabase>, opened: R[]) => Promise<T>,
-  options: EmulatorTransactionOptions<R> = {},
-): Promise<T> {
-  return inEmulatorTransaction(store, EMULATOR_LOCK_KEYS.AWS, (trx, opened: R[]) => work(trx.withTables<LocalCloudSchema>(), opened), options);
+export function inLocalCloudTransaction<T>(store: Store, work: (trx: Transaction<LocalCloudDatabase>) => Promise<T>, notice?: CommitNotice): Promise<T> {
+  return inEmulatorTransaction(store, EMULATOR_LOCK_KEYS.AWS, (trx) => work(trx.withTables<LocalCloudSchema>()), notice);
 }
 
 /** Runs read-only `work` on a consistent picture of the local cloud's committed tables, without the emulator lock (Store.readConsistent). */
