@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { loopbackRanges } from '../common/loopback.js';
 import { postableSnapshot, type DataPlaneSnapshot } from '../common/data-plane-snapshot.js';
 import { SnapshotAssembler, SnapshotDiffer } from '../dataplane-host/snapshot-diff.js';
+import { seededRandom } from '../dataplane/dataplane.test-support.js';
 import { SnapshotAssembly } from './snapshot.js';
 import { PICTURE_TABLES, type PictureRows, type PictureTableName, type ReadRow } from './store/picture-rows.repository.js';
 
@@ -14,17 +15,6 @@ import { PICTURE_TABLES, type PictureRows, type PictureTableName, type ReadRow }
 const range = loopbackRanges(100).AWS;
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 const owned = (seq: number) => ({ accountId: '111122223333', region: 'us-east-1', seq, createdAt: new Date(0) });
-
-/** A seeded generator (mulberry32), so a failure repeats. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A small AWS emulation's rows, changed at random the way the emulator's tables change. */
 class World {
@@ -274,7 +264,7 @@ const comparable = (snapshot: DataPlaneSnapshot) => {
 
 for (const seed of [1, 2, 3, 4, 5]) {
   test(`seed ${seed}: a picture rebuilt change by change equals one built from every row`, () => {
-    const world = new World(random(seed));
+    const world = new World(seededRandom(seed));
     const now = new Date(1_000_000);
     const assembly = new SnapshotAssembly(range);
     const first = assembly.update(world.view(), 'all', { down: world.down, nextTransitionAt: null }, now);
@@ -302,7 +292,7 @@ for (const seed of [1, 2, 3, 4, 5]) {
 }
 
 test('a collection with nothing rebuilt is the very list of the last picture; a changed one is new', () => {
-  const world = new World(random(7));
+  const world = new World(seededRandom(7));
   const now = new Date(1_000_000);
   for (let i = 0; i < 300; i++) world.change();
   const assembly = new SnapshotAssembly(range);
