@@ -1,5 +1,6 @@
 import type { Delays } from './delays.js';
 import type { Repositories } from './store/repositories.js';
+import { DueMemory } from '../common/due-memory.js';
 import { advance, PURGED, type Advanced, type FollowUp, type TimedState } from '../common/transitions.js';
 
 /** After a service enters `Deleted` it vanishes once the retention delay has passed. */
@@ -13,21 +14,10 @@ function endpointFollowUp(delays: Delays): FollowUp {
 }
 
 /**
- * When the first lazy step falls due, as far as one emulator knows, so that most requests skip
- * even the one indexed query that asks. Contract: read and written only under the emulator lock;
- * `forget()` before the lock is released by anything that may have made a step due sooner than
- * the time remembered (a mutating action, steps advanced, another process's committed change as
- * soon as its notification arrives). A request checks the store again once the time remembered
- * has come or after a `forget()`.
+ * The AWS emulator's lazy steps (load balancers, endpoint services, VPC endpoints) with the
+ * memory of when the first falls due (common/due-memory.ts, its contract).
  */
-export class DueSteps {
-  private firstDueAt: number | undefined;
-
-  /** Whether this emulator knows that no lazy step is due at `now`, without asking the store. */
-  knowsNothingDue(now: Date): boolean {
-    return this.firstDueAt !== undefined && now.getTime() < this.firstDueAt;
-  }
-
+export class DueSteps extends DueMemory {
   /**
    * Advances the rows due at `now` (advanceDueRows), asking the store only when a step may be due;
    * `asked` is the store's answer (firstStepDueAt, null: none) when the caller read it already
@@ -36,17 +26,8 @@ export class DueSteps {
   async advance(repos: Repositories, now: Date, delays: Delays, asked?: Date | null): Promise<boolean> {
     if (this.knowsNothingDue(now)) return false;
     const first = asked !== undefined ? asked : await repos.control.firstStepDueAt();
-    if (!first || first.getTime() > now.getTime()) {
-      this.firstDueAt = first?.getTime() ?? Number.POSITIVE_INFINITY;
-      return false;
-    }
-    // Advancing schedules follow-up steps (a purge after the retention delay): ask again next time.
-    this.firstDueAt = undefined;
+    if (!this.heard(first, now)) return false;
     return advanceDueRows(repos, now, delays);
-  }
-
-  forget(): void {
-    this.firstDueAt = undefined;
   }
 }
 

@@ -1,3 +1,4 @@
+import { DueMemory } from '../common/due-memory.js';
 import type { ArmContext } from './kinds/kind.js';
 import { kindOfType } from './kinds/registry.js';
 
@@ -31,4 +32,17 @@ export async function purgeRow(ctx: ArmContext, key: string): Promise<void> {
   const kind = kindOfType(row.type);
   if (kind) await kind.purge(ctx, row);
   await ctx.repos.resources.delete(row.key);
+}
+
+/**
+ * The Azure emulator's transitions (resources and their operations) with the memory of when the
+ * first falls due (common/due-memory.ts, its contract: under the emulator lock only).
+ */
+export class DueTransitions extends DueMemory {
+  /** Advances what is due at `ctx.now` (advanceDue), asking the store only when something may be. Returns whether a resource changed. */
+  async advance(ctx: ArmContext): Promise<boolean> {
+    if (this.knowsNothingDue(ctx.now)) return false;
+    if (!this.heard(await ctx.repos.resources.firstDueAt(), ctx.now)) return false;
+    return advanceDue(ctx);
+  }
 }

@@ -1,15 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
 import { LocalCertificateAuthority } from '../dataplane/certificates.js';
-import { advanceDue } from './advance.js';
-import { applyAzureDelays, parseAzureDelays, type AzureDelayPreset, type AzureDelays } from './delays.js';
+import { DueTransitions } from './advance.js';
+import { applyAzureDelays, INSTANT_AZURE_DELAYS, parseAzureDelays, type AzureDelayPreset, type AzureDelays } from './delays.js';
 import { answerAzure, DELAYS_SETTING, type AzurePipelineOptions } from './request-pipeline.js';
 import type { AzureAccount, StoredAzureFault } from './store/control.repository.js';
 import { migrateLocalCloudAzure } from './store/migrations/index.js';
-import { azureRepositories, inAzureTransaction } from './store/repositories.js';
-import { azureDb } from './store/schema.js';
+import { azureRepositories, inAzureTransaction, type AzureRepositories } from './store/repositories.js';
+import { azureDb, type AzureSchema } from './store/schema.js';
 import { buildView } from './view.js';
 import { parseUsageLimits, USAGE_LIMITS_SETTING, withUsageLimit } from './network-usages.js';
 import type { AzureView } from './view-model.js';
@@ -145,7 +146,12 @@ export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Pr
   const issued = await ca.issueServerCertificate(['127.0.0.1', 'localhost']);
 
   const listeners = new Set<() => void>();
-  const unlisten = await store.listen(CHANGE_CHANNEL, () => {
+  const due = new DueTransitions();
+  // Each change notification names the emulator that sent it: one from another process (sharing
+  // the store) may carry transitions due sooner than this one knows of.
+  const self = randomUUID();
+  const unlisten = await store.listen(CHANGE_CHANNEL, (sender) => {
+    if (sender !== self) due.forget();
     for (const listener of [...listeners]) {
       try {
         listener();
@@ -155,7 +161,9 @@ export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Pr
     }
   });
   let url = '';
-  const pipeline: AzurePipelineOptions = { store, now, baseUrl: () => url, pageSize: options.pageSize ?? 100, changed: () => store.notify(CHANGE_CHANNEL, '') };
+  const changeNotice = { channel: CHANGE_CHANNEL, payload: self };
+  const changed = () => store.notify(changeNotice.channel, changeNotice.payload);
+  const pipeline: AzurePipelineOptions = { store, now, baseUrl: () => url, pageSize: options.pageSize ?? 100, changed, changeNotice, due };
   const http = new EmulatorHttp('Azure', MAX_BODY_BYTES, async (request) => {
     const answer = await answerAzure(pipeline, {
       method: request.method,
@@ -209,16 +217,28 @@ export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Pr
       await control.setFault(operation, stored.fault, stored.times);
     },
     async view() {
+      // The view is taken after every change: when nothing has fallen due it is read without the
+      // lock (one consistent read-only transaction), so requests do not wait behind it.
+      const quietAt = now();
+      const quiet = await store.readConsistent(async (trx) => {
+        const repos = azureRepositories(trx as unknown as Transaction<AzureSchema>);
+        const first = await repos.resources.firstDueAt();
+        if (first && first.getTime() <= quietAt.getTime()) return undefined;
+        return buildView(repos, await groupNames(repos), quietAt);
+      });
+      if (quiet) return quiet;
+      // Something fell due: advanced under the lock, as a request advances it, then read.
       let advanced = false;
       const result = await inAzureTransaction(store, async (trx) => {
         const repos = azureRepositories(trx);
         const at = now();
-        const delays = parseAzureDelays(await repos.control.getSetting(DELAYS_SETTING));
-        advanced = await advanceDue({ repos, now: at, delays, principal: { ...provider } });
-        const groups = new Map((await repos.groups.all()).map((g) => [`${g.subscriptionId}|${g.key}`, g.name]));
-        return buildView(repos, groups, at);
+        // Advancing reads no delay (it applies what is stored): the setting is read only when
+        // something may be due, for the context's sake.
+        const delays = due.knowsNothingDue(at) ? INSTANT_AZURE_DELAYS : parseAzureDelays(await repos.control.getSetting(DELAYS_SETTING));
+        advanced = await due.advance({ repos, now: at, delays, principal: { ...provider } });
+        return buildView(repos, await groupNames(repos), at);
       });
-      if (advanced) await store.notify(CHANGE_CHANNEL, '').catch(() => undefined);
+      if (advanced) await changed().catch(() => undefined);
       return result;
     },
     onChange(listener) {
@@ -233,4 +253,9 @@ export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Pr
       await unlisten();
     },
   };
+}
+
+/** Resource group names by subscription and key, for the view's resources. */
+async function groupNames(repos: AzureRepositories): Promise<Map<string, string>> {
+  return new Map((await repos.groups.all()).map((g) => [`${g.subscriptionId}|${g.key}`, g.name]));
 }

@@ -1,5 +1,6 @@
 import type { Store } from '../../store/database.js';
-import { advanceDue } from './advance.js';
+import type { DueTransitions } from './advance.js';
+import type { CommitNotice } from '../common/emulator-lock.js';
 import { checkApiVersion } from './api-versions.js';
 import type { ArmAnswer, ArmRequest, HandlerContext } from './arm-request.js';
 import { jsonAnswer, skipTokenPosition } from './arm-request.js';
@@ -33,6 +34,10 @@ export interface AzurePipelineOptions {
   readonly pageSize: number;
   /** Called after a committed change that may affect the data-plane view. */
   readonly changed: () => Promise<void>;
+  /** The same notification, sent by a request that may change the cloud when its transaction commits. */
+  readonly changeNotice: CommitNotice;
+  /** The emulator's knowledge of when its first transition falls due (advance.ts). */
+  readonly due: DueTransitions;
 }
 
 const IDENTITY_CONFIG = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/;
@@ -128,24 +133,33 @@ export async function answerAzure(options: AzurePipelineOptions, request: ArmReq
     const body = method === 'PUT' || method === 'PATCH' || method === 'POST' ? parseBody(request.body) : {};
 
     let advanced = false;
-    const answer = await inAzureTransaction(options.store, async (trx) => {
-      const trxRepos = azureRepositories(trx);
-      const ctx: HandlerContext = {
-        repos: trxRepos,
-        now: options.now(),
-        delays: parseAzureDelays(await trxRepos.control.getSetting(DELAYS_SETTING)),
-        principal,
-        baseUrl: options.baseUrl(),
-        apiVersion: apiVersion!,
-        pageSize: options.pageSize,
-        path: request.path,
-        pageAfter: skipTokenPosition(request.query.get('$skiptoken')),
-        ...(fault?.kind === 'failAsync' ? { asyncFailure: { code: fault.code, message: fault.message } } : {}),
-      };
-      advanced = await advanceDue(ctx);
-      return dispatch(ctx, route, method, principal, body);
-    });
-    if (advanced || (method !== 'GET' && method !== 'HEAD')) await options.changed().catch(() => undefined);
+    const writes = method !== 'GET' && method !== 'HEAD';
+    const answer = await inAzureTransaction(
+      options.store,
+      async (trx) => {
+        const trxRepos = azureRepositories(trx);
+        const ctx: HandlerContext = {
+          repos: trxRepos,
+          now: options.now(),
+          delays: parseAzureDelays(await trxRepos.control.getSetting(DELAYS_SETTING)),
+          principal,
+          baseUrl: options.baseUrl(),
+          apiVersion: apiVersion!,
+          pageSize: options.pageSize,
+          path: request.path,
+          pageAfter: skipTokenPosition(request.query.get('$skiptoken')),
+          ...(fault?.kind === 'failAsync' ? { asyncFailure: { code: fault.code, message: fault.message } } : {}),
+        };
+        advanced = await options.due.advance(ctx);
+        const result = await dispatch(ctx, route, method, principal, body);
+        // Still under the lock: a request after this one must not trust a due time read before it.
+        if (writes) options.due.forget();
+        return result;
+      },
+      // A request that may change the cloud sends its notification as it commits (a failed one sends none).
+      writes ? options.changeNotice : undefined,
+    );
+    if (advanced && !writes) await options.changed().catch(() => undefined);
     return fault?.kind === 'timeout' ? { ...answer, holdMs: fault.ms ?? DEFAULT_TIMEOUT_FAULT_MS } : answer;
   } catch (error) {
     if (isArmError(error)) return { status: error.status, headers: { ...error.headers }, body: error.body(), holdMs: 0 };

@@ -110,6 +110,24 @@ describe('two emulator processes on one PostgreSQL', { skip: testBackend() !== '
     const view = await clouds[1]!.view();
     assert.equal(view.privateLinkServices[0]!.connections.length, 6);
   });
+
+  test('a transition one process starts is applied through the other once it falls due', async () => {
+    const [a, b] = [client(clouds[0]!), client(clouds[1]!)];
+    await clouds[0]!.setDelays({ networkProvisioning: 400 });
+    try {
+      // B reads twice: the second read finds nothing due and B remembers that nothing will be.
+      await b.virtualNetworks.get('shared', 'v');
+      assert.equal((await b.virtualNetworks.get('shared', 'v')).provisioningState, 'Succeeded');
+      const started = await a.virtualNetworks.beginCreateOrUpdate('shared', 'late', { location: 'eastus', addressSpace: { addressPrefixes: ['10.7.0.0/16'] } });
+      assert.equal(started.getOperationState().status, 'running');
+      assert.equal((await b.virtualNetworks.get('shared', 'late')).provisioningState, 'Updating');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      // A's change told B that what it remembered no longer holds.
+      assert.equal((await b.virtualNetworks.get('shared', 'late')).provisioningState, 'Succeeded');
+    } finally {
+      await clouds[0]!.setDelays('instant');
+    }
+  });
 });
 
 async function fetchGroup(cloud: LocalCloudAzure, account: LocalCloudAzure['accounts']['customer'], caPem: string): Promise<number> {

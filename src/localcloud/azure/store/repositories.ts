@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
-import { EMULATOR_LOCK_KEYS, inEmulatorTransaction } from '../../common/emulator-lock.js';
+import { EMULATOR_LOCK_KEYS, inEmulatorTransaction, type CommitNotice } from '../../common/emulator-lock.js';
 import { AzureControlRepository } from './control.repository.js';
 import { OperationsRepository } from './operations.repository.js';
 import { ResourceGroupsRepository } from './resource-groups.repository.js';
@@ -28,8 +28,9 @@ export function azureRepositories(db: AzureExecutor): AzureRepositories {
 /**
  * Runs `work` in one transaction of the store under the Azure emulation's lock
  * (inEmulatorTransaction): every ARM request runs under it, so processes sharing one PostgreSQL
- * never interleave (IP allocation, operations in progress, lazy transitions).
+ * never interleave (IP allocation, operations in progress, lazy transitions). With `notice`, the
+ * notification goes out when (and only if) the transaction commits.
  */
-export function inAzureTransaction<T>(store: Store, work: (trx: Transaction<AzureSchema>) => Promise<T>): Promise<T> {
-  return inEmulatorTransaction(store, EMULATOR_LOCK_KEYS.AZURE, (raw) => work(raw as unknown as Transaction<AzureSchema>));
+export function inAzureTransaction<T>(store: Store, work: (trx: Transaction<AzureSchema>) => Promise<T>, notice?: CommitNotice): Promise<T> {
+  return inEmulatorTransaction(store, EMULATOR_LOCK_KEYS.AZURE, (raw) => work(raw as unknown as Transaction<AzureSchema>), notice);
 }

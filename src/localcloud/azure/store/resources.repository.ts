@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { json, type AzureExecutor, type JsonObject } from './schema.js';
 
 /** One ARM resource (or child resource) as stored: its identity, tags and `properties` document. */
@@ -114,6 +115,18 @@ export class ResourcesRepository {
   /** Resources whose next lazy step is due at `now`. */
   async due(now: Date): Promise<ResourceRow[]> {
     return (await this.db.selectFrom('lc_azure_resources').selectAll().where('next_state_at', '<=', now).orderBy('seq').execute()).map(toRow);
+  }
+
+  /**
+   * When the first transition falls due: a resource's next state or a running operation's end
+   * (undefined: none pending). One query; the resources' side is indexed.
+   */
+  async firstDueAt(): Promise<Date | undefined> {
+    const { rows } = await sql<{
+      at: Date | string | null;
+    }>`select least((select min(next_state_at) from lc_azure_resources), (select min(due_at) from lc_azure_operations where status = 'InProgress')) as at`.execute(this.db);
+    const at = rows[0]?.at;
+    return at ? new Date(at) : undefined;
   }
 
   async nextDueAt(): Promise<Date | undefined> {
