@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
+import { DueMemory } from '../common/due-memory.js';
 import { toStoredFault, type FaultSpec } from '../common/faults.js';
 import type { GcpQuotas } from './compute-context.js';
 import { applyGcpDelays, parseGcpDelays, type GcpDelayPreset, type GcpDelays } from './delays.js';
@@ -9,8 +12,8 @@ import { answerCompute, DELAYS_SETTING, type GcpPipelineOptions } from './reques
 import { newProject, serviceAccountKey, type GcpProject } from './service-accounts.js';
 import type { ProjectRole } from './store/control.repository.js';
 import { migrateLocalCloudGcp } from './store/migrations/index.js';
-import { gcpRepositories, inGcpTransaction } from './store/repositories.js';
-import { gcpDb } from './store/schema.js';
+import { gcpRepositories } from './store/repositories.js';
+import { gcpDb, type GcpSchema } from './store/schema.js';
 import { buildView } from './view.js';
 import type { GcpView } from './view-model.js';
 import { EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
@@ -105,7 +108,13 @@ export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promis
   }
 
   const listeners = new Set<() => void>();
-  const unlisten = await store.listen(CHANGE_CHANNEL, () => {
+  const due = new DueMemory();
+  // Each change notification names the emulator that sent it: one from another process (sharing
+  // the store) may have made something due sooner than this one knows of.
+  const self = randomUUID();
+  const changed = () => store.notify(CHANGE_CHANNEL, self);
+  const unlisten = await store.listen(CHANGE_CHANNEL, (sender) => {
+    if (sender !== self) due.forget();
     for (const listener of [...listeners]) {
       try {
         listener();
@@ -122,7 +131,8 @@ export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promis
     pageSize: options.pageSize ?? 500,
     operationWaitMs: options.operationWaitMs ?? 30_000,
     quotas: { internalAddresses: options.quotas?.internalAddresses ?? 200 },
-    changed: () => store.notify(CHANGE_CHANNEL, ''),
+    changed,
+    due,
   };
   const http = new EmulatorHttp('GCP', MAX_BODY_BYTES, async (request) => {
     const answer = await answerCompute(pipeline, {
@@ -165,7 +175,7 @@ export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promis
     async createProject(name) {
       if (!name) throw new RangeError('createProject needs a name');
       const made = await ensureProject(store, `pool:${name}`);
-      await store.notify(CHANGE_CHANNEL, '').catch(() => undefined);
+      await changed().catch(() => undefined);
       return expose(made);
     },
     async setQuotaLimit(project, region, metric, limit) {
@@ -187,9 +197,10 @@ export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promis
       await control.setFault(method, stored.fault, stored.times);
     },
     async view() {
-      return inGcpTransaction(store, async (trx) => {
-        return buildView(gcpRepositories(trx), now());
-      });
+      // Read without the lock (one consistent read-only transaction): what is visible follows from
+      // the rows' times, so the view writes nothing, and requests need not wait behind it.
+      const at = now();
+      return store.readConsistent((trx) => buildView(gcpRepositories(trx as unknown as Transaction<GcpSchema>), at));
     },
     onChange(listener) {
       listeners.add(listener);

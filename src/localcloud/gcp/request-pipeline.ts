@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
+import type { DueMemory } from '../common/due-memory.js';
 import { DEFAULT_TIMEOUT_FAULT_MS } from '../common/faults.js';
 import { carriesNul, NUL_REFUSED } from '../common/nul-character.js';
 import { answerToken, authenticate } from './auth.js';
@@ -32,6 +33,8 @@ export interface GcpPipelineOptions {
   readonly quotas: GcpQuotas;
   /** Announces a committed change. */
   readonly changed: () => Promise<void>;
+  /** When the store next has gone resources or expired operations to forget (common/due-memory.ts). */
+  readonly due: DueMemory;
 }
 
 /** One HTTP request, read. */
@@ -143,8 +146,13 @@ async function transact(
   const answer = await inGcpTransaction(options.store, async (trx) => {
     const repos = gcpRepositories(trx);
     const now = options.now();
-    const purged = await repos.resources.purgeGone(now);
-    await repos.operations.forget(new Date(now.getTime() - OPERATION_RETENTION_MS));
+    // Reads already leave gone resources out: purging them and expired operations is housekeeping,
+    // done when the store says one has fallen due.
+    let purged = 0;
+    if (!options.due.knowsNothingDue(now) && options.due.heard(await repos.resources.firstDueAt(OPERATION_RETENTION_MS), now)) {
+      purged = await repos.resources.purgeGone(now);
+      await repos.operations.forget(new Date(now.getTime() - OPERATION_RETENTION_MS));
+    }
     const ctx: ComputeContext = {
       repos,
       now,
@@ -156,6 +164,8 @@ async function transact(
       quotas: options.quotas,
     };
     const result = await work(ctx);
+    // Still under the lock: a request after this one must not trust a due time read before it.
+    if (writes) options.due.forget();
     wrote = purged > 0 || (writes && result.status === 200);
     return result;
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { consumerNetwork, producerService, pscEndpoint, REGION, rejectsWith, startGcp, ZONE, type ComputeClients, type GcpHarness } from './harness.js';
 
 describe('Compute resources, quotas, change events and the view', () => {
@@ -153,5 +154,32 @@ describe('Compute resources, quotas, change events and the view', () => {
       false,
     );
     await h.cloud.setDelays('instant');
+  });
+});
+
+describe('Compute housekeeping', () => {
+  let h: GcpHarness;
+  before(async () => {
+    h = await startGcp();
+  });
+  after(async () => h?.close());
+
+  const rows = async (table: 'lc_gcp_resources' | 'lc_gcp_operations', where: ReturnType<typeof sql>) =>
+    Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where ${where}`.execute(h.testStore.store.db)).rows[0]!.n);
+
+  test('a deleted resource is purged by a later request, and operations once their day of retention has passed', async () => {
+    const consumer = await consumerNetwork(h);
+    const firewall = { name: 'short-lived', network: 'global/networks/app-net', allowed: [{ IPProtocol: 'tcp', ports: ['27017'] }], sourceRanges: ['10.0.0.0/8'] };
+    await consumer.done(consumer.firewalls.insert({ project: consumer.project, firewallResource: firewall }));
+    await consumer.done(consumer.firewalls.delete({ project: consumer.project, firewall: 'short-lived' }));
+    // Any later request does the housekeeping that fell due (the delete is instant here).
+    await consumer.networks.get({ project: consumer.project, network: 'app-net' });
+    assert.equal(await rows('lc_gcp_resources', sql`name = 'short-lived'`), 0);
+    assert.ok((await rows('lc_gcp_operations', sql`true`)) > 0);
+    // Nothing else falls due for a day; then the operations made before are forgotten.
+    await consumer.networks.get({ project: consumer.project, network: 'app-net' });
+    h.advance(24 * 3_600_000 + 1_000);
+    await consumer.networks.get({ project: consumer.project, network: 'app-net' });
+    assert.equal(await rows('lc_gcp_operations', sql`true`), 0);
   });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { json, type GcpExecutor, type JsonObject } from './schema.js';
 
 /** Where a resource lives: `global`, `regions/{region}` or `zones/{zone}`. */
@@ -80,6 +81,21 @@ export class ResourcesRepository {
   }
 
   /** Removes rows whose deletion is done at `now`. */
+  /**
+   * When the store next has something to forget: the first gone resource's purge, or the oldest
+   * operation's end of retention (`retentionMs` after it was made); undefined: nothing. One query on
+   * two indexes.
+   */
+  async firstDueAt(retentionMs: number): Promise<Date | undefined> {
+    const { rows } = await sql<{
+      at: Date | string | null;
+    }>`select least((select min(gone_at) from lc_gcp_resources), (select min(created_at) from lc_gcp_operations) + make_interval(secs => ${retentionMs / 1000})) as at`.execute(
+      this.db,
+    );
+    const at = rows[0]?.at;
+    return at ? new Date(at) : undefined;
+  }
+
   async purgeGone(now: Date): Promise<number> {
     const rows = await this.db.deleteFrom('lc_gcp_resources').where('gone_at', '<=', now).returning('id').execute();
     return rows.length;
