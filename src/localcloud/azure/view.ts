@@ -54,8 +54,10 @@ function ruleView(rule: JsonObject): AzureSecurityRuleView {
 
 /** Builds the read model from the stored rows (call inside a transaction after advancing due rows). */
 export async function buildView(repos: AzureRepositories, groupNames: Map<string, string>, at: Date): Promise<AzureView> {
-  const of = (type: string) => repos.resources.allOfType(type);
-  const [vnets, subnets, nsgs, lbs, services, connections, endpoints] = await Promise.all([
+  // One query for every type the view shows.
+  const byType = await repos.resources.allOfTypes([VNET_TYPE, SUBNET_TYPE, NSG_TYPE, LOAD_BALANCER_TYPE, PRIVATE_LINK_SERVICE_TYPE, CONNECTION_TYPE, PRIVATE_ENDPOINT_TYPE]);
+  const of = (type: string): ResourceRow[] => byType.get(type) ?? [];
+  const [vnets, subnets, nsgs, lbs, services, connections, endpoints] = [
     of(VNET_TYPE),
     of(SUBNET_TYPE),
     of(NSG_TYPE),
@@ -63,7 +65,7 @@ export async function buildView(repos: AzureRepositories, groupNames: Map<string
     of(PRIVATE_LINK_SERVICE_TYPE),
     of(CONNECTION_TYPE),
     of(PRIVATE_ENDPOINT_TYPE),
-  ]);
+  ];
   const connectionsByKey = new Map(connections.map((c) => [c.key, c]));
   const next = await repos.resources.nextDueAt();
   return {

@@ -94,6 +94,15 @@ export class ResourcesRepository {
   }
 
   /** Every resource of a type, all subscriptions (alias lookups, the data-plane view). */
+  /** Every resource of each of `types`, each type's in creation order: one query for all of them. */
+  async allOfTypes(types: readonly string[]): Promise<Map<string, ResourceRow[]>> {
+    const byType = new Map<string, ResourceRow[]>(types.map((type) => [type, []]));
+    if (types.length === 0) return byType;
+    const rows = await this.db.selectFrom('lc_azure_resources').selectAll().where('type', 'in', types).orderBy('seq').execute();
+    for (const row of rows) byType.get(row.type)?.push(toRow(row));
+    return byType;
+  }
+
   async allOfType(type: string): Promise<ResourceRow[]> {
     return (await this.db.selectFrom('lc_azure_resources').selectAll().where('type', '=', type).orderBy('seq').execute()).map(toRow);
   }
