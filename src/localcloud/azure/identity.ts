@@ -4,6 +4,7 @@ import { armErrors } from './arm-error.js';
 import type { AzureAccount } from './store/control.repository.js';
 import { NUL_REFUSED } from '../common/nul-character.js';
 import type { AzureRepositories } from './store/repositories.js';
+import type { VerifiedTokens } from '../common/verified-tokens.js';
 
 /** Access tokens live an hour, as Microsoft Entra ID's client-credentials tokens do. */
 export const TOKEN_LIFETIME_S = 3600;
@@ -122,15 +123,22 @@ export async function answerToken(repos: AzureRepositories, tenant: string, body
  * AuthenticationFailed (missing or malformed header), InvalidAuthenticationToken (unknown token),
  * ExpiredAuthenticationToken. Expiry is measured on the wall clock.
  */
-export async function authenticate(repos: AzureRepositories, header: string | string[] | undefined, now: Date): Promise<AzureAccount> {
+export async function authenticate(repos: AzureRepositories, header: string | string[] | undefined, now: Date, verified?: VerifiedTokens<AzureAccount>): Promise<AzureAccount> {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) throw armErrors.authenticationMissing();
   const match = /^Bearer\s+(\S+)$/i.exec(value.trim());
   if (!match) throw armErrors.authenticationMalformed();
-  const stored = await repos.control.findToken(tokenHash(match[1]!));
+  const hash = tokenHash(match[1]!);
+  const known = verified?.find(hash);
+  if (known) {
+    if (known.expiresAt.getTime() <= now.getTime()) throw armErrors.expiredToken(known.expiresAt, now);
+    return known.principal;
+  }
+  const stored = await repos.control.findToken(hash);
   if (!stored) throw armErrors.invalidToken();
   if (stored.expiresAt.getTime() <= now.getTime()) throw armErrors.expiredToken(stored.expiresAt, now);
   const account = await repos.control.findAccountByClientId(stored.clientId);
   if (!account || account.tenantId !== stored.tenantId) throw armErrors.invalidToken();
+  verified?.remember(hash, account, stored.expiresAt);
   return account;
 }

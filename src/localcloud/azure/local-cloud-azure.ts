@@ -5,6 +5,7 @@ import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
 import { LocalCertificateAuthority } from '../dataplane/certificates.js';
 import { DueTransitions } from './advance.js';
+import { VerifiedTokens } from '../common/verified-tokens.js';
 import { applyAzureDelays, INSTANT_AZURE_DELAYS, parseAzureDelays, type AzureDelayPreset, type AzureDelays } from './delays.js';
 import { answerAzure, DELAYS_SETTING, type AzurePipelineOptions } from './request-pipeline.js';
 import type { AzureAccount, StoredAzureFault } from './store/control.repository.js';
@@ -163,7 +164,16 @@ export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Pr
   let url = '';
   const changeNotice = { channel: CHANGE_CHANNEL, payload: self };
   const changed = () => store.notify(changeNotice.channel, changeNotice.payload);
-  const pipeline: AzurePipelineOptions = { store, now, baseUrl: () => url, pageSize: options.pageSize ?? 100, changed, changeNotice, due };
+  const pipeline: AzurePipelineOptions = {
+    store,
+    now,
+    baseUrl: () => url,
+    pageSize: options.pageSize ?? 100,
+    changed,
+    changeNotice,
+    due,
+    verified: new VerifiedTokens<AzureAccount>(),
+  };
   const http = new EmulatorHttp('Azure', MAX_BODY_BYTES, async (request) => {
     const answer = await answerAzure(pipeline, {
       method: request.method,

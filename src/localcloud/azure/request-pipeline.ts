@@ -1,6 +1,7 @@
 import type { Store } from '../../store/database.js';
 import type { DueTransitions } from './advance.js';
 import type { CommitNotice } from '../common/emulator-lock.js';
+import type { VerifiedTokens } from '../common/verified-tokens.js';
 import { checkApiVersion } from './api-versions.js';
 import type { ArmAnswer, ArmRequest, HandlerContext } from './arm-request.js';
 import { jsonAnswer, skipTokenPosition } from './arm-request.js';
@@ -38,6 +39,8 @@ export interface AzurePipelineOptions {
   readonly changeNotice: CommitNotice;
   /** The emulator's knowledge of when its first transition falls due (advance.ts). */
   readonly due: DueTransitions;
+  /** Access tokens this process verified before. */
+  readonly verified: VerifiedTokens<AzureAccount>;
 }
 
 const IDENTITY_CONFIG = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/;
@@ -110,7 +113,7 @@ export async function answerAzure(options: AzurePipelineOptions, request: ArmReq
     const token = IDENTITY_TOKEN.exec(request.path);
     if (token && method === 'POST') return nul ? malformedIdentityRequest() : await answerToken(repos, decodeURIComponent(token[1]!), request.body, new Date());
 
-    const principal = await authenticate(repos, request.headers.authorization, new Date());
+    const principal = await authenticate(repos, request.headers.authorization, new Date(), options.verified);
     if (nul) throw new ArmError(400, 'InvalidRequestContent', NUL_REFUSED);
     const route = parseArmRoute(request.path);
     if (route.kind === 'unknown') throw armErrors.noRoute(method, request.path);

@@ -4,13 +4,14 @@ import type { AddressInfo } from 'node:net';
 import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
 import { DueMemory } from '../common/due-memory.js';
+import { VerifiedTokens } from '../common/verified-tokens.js';
 import { toStoredFault, type FaultSpec } from '../common/faults.js';
 import type { GcpQuotas } from './compute-context.js';
 import { applyGcpDelays, parseGcpDelays, type GcpDelayPreset, type GcpDelays } from './delays.js';
 import { quotaSettingKey } from './compute-quotas.js';
 import { answerCompute, DELAYS_SETTING, type GcpPipelineOptions } from './request-pipeline.js';
 import { newProject, serviceAccountKey, type GcpProject } from './service-accounts.js';
-import type { ProjectRole } from './store/control.repository.js';
+import type { ProjectRole, StoredProject } from './store/control.repository.js';
 import { migrateLocalCloudGcp } from './store/migrations/index.js';
 import { gcpRepositories } from './store/repositories.js';
 import { gcpDb, type GcpSchema } from './store/schema.js';
@@ -133,6 +134,7 @@ export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promis
     quotas: { internalAddresses: options.quotas?.internalAddresses ?? 200 },
     changed,
     due,
+    verified: new VerifiedTokens<StoredProject>(),
   };
   const http = new EmulatorHttp('GCP', MAX_BODY_BYTES, async (request) => {
     const answer = await answerCompute(pipeline, {

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
 import type { DueMemory } from '../common/due-memory.js';
+import type { VerifiedTokens } from '../common/verified-tokens.js';
 import { DEFAULT_TIMEOUT_FAULT_MS } from '../common/faults.js';
 import { carriesNul, NUL_REFUSED } from '../common/nul-character.js';
 import { answerToken, authenticate } from './auth.js';
@@ -35,6 +36,8 @@ export interface GcpPipelineOptions {
   readonly changed: () => Promise<void>;
   /** When the store next has gone resources or expired operations to forget (common/due-memory.ts). */
   readonly due: DueMemory;
+  /** Access tokens this process verified before. */
+  readonly verified: VerifiedTokens<StoredProject>;
 }
 
 /** One HTTP request, read. */
@@ -80,7 +83,7 @@ export async function answerCompute(options: GcpPipelineOptions, request: Comput
       );
       return { status: answer.status, body: answer.body as JsonObject };
     }
-    const principal = await authenticate({ repos, baseUrl: options.baseUrl(), now: new Date() }, request.headers.authorization);
+    const principal = await authenticate({ repos, baseUrl: options.baseUrl(), now: new Date(), verified: options.verified }, request.headers.authorization);
     if (carriesNul(request.path, request.query.toString(), request.headers['content-type'], request.body)) throw computeErrors.invalid(NUL_REFUSED);
     const described = PROJECT_OR_REGION.exec(request.path);
     if (described) {

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ClientSecretCredential } from '@azure/identity';
+import { sql } from 'kysely';
+import { VerifiedTokens } from '../../../src/localcloud/common/verified-tokens.js';
+import { authenticate, tokenHash } from '../../../src/localcloud/azure/identity.js';
+import type { AzureAccount } from '../../../src/localcloud/azure/store/control.repository.js';
+import { azureRepositories } from '../../../src/localcloud/azure/store/repositories.js';
+import { azureDb } from '../../../src/localcloud/azure/store/schema.js';
 import { createGroup, POLL, rejectsWithCode, startAzure, type AzureHarness } from './harness.js';
 
 describe('Azure identity, authorisation and ARM errors', () => {
@@ -158,6 +164,24 @@ describe('Azure identity, authorisation and ARM errors', () => {
     const bad = await h.arm({ authorization: 'Bearer not-a-token' }, 'GET', path);
     assert.equal(bad.status, 401);
     assert.equal(bad.body.error.code, 'InvalidAuthenticationToken');
+  });
+
+  test('a token verified once is taken from memory until it expires, and refused after', async () => {
+    const { provider } = h.cloud.accounts;
+    const token = await h.token(provider);
+    const repos = azureRepositories(azureDb(h.testStore.store));
+    const verified = new VerifiedTokens<AzureAccount>();
+    const now = new Date();
+    assert.equal((await authenticate(repos, `Bearer ${token}`, now, verified)).clientId, provider.clientId);
+    const stored = await repos.control.findToken(tokenHash(token));
+    assert.ok(stored);
+    // Gone from the store (as after its expiry), the token is still known to this process...
+    await sql`delete from lc_azure_tokens where token_hash = ${tokenHash(token)}`.execute(h.testStore.store.db);
+    assert.equal((await authenticate(repos, `Bearer ${token}`, now, verified)).clientId, provider.clientId);
+    await assert.rejects(authenticate(repos, `Bearer ${token}`, now), (error: Error & { code?: string }) => error.code === 'InvalidAuthenticationToken');
+    // ...but not past its expiry.
+    const later = new Date(stored.expiresAt.getTime() + 1);
+    await assert.rejects(authenticate(repos, `Bearer ${token}`, later, verified), (error: Error & { code?: string }) => error.code === 'ExpiredAuthenticationToken');
   });
 
   test("a principal sees only its own subscription: another one's is 403 AuthorizationFailed", async () => {

@@ -3,6 +3,12 @@ import { createSign, generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { OAuth2Client } from 'google-auth-library';
 import { NetworksClient } from '@google-cloud/compute';
+import { sql } from 'kysely';
+import { VerifiedTokens } from '../../../src/localcloud/common/verified-tokens.js';
+import { authenticate, tokenHash } from '../../../src/localcloud/gcp/auth.js';
+import type { StoredProject } from '../../../src/localcloud/gcp/store/control.repository.js';
+import { gcpRepositories } from '../../../src/localcloud/gcp/store/repositories.js';
+import { gcpDb } from '../../../src/localcloud/gcp/store/schema.js';
 import { consumerNetwork, producerService, pscEndpoint, REGION, rejectsWith, startGcp, type GcpHarness } from './harness.js';
 
 function signJwt(claims: Record<string, unknown>, key: string, kid: string): string {
@@ -105,6 +111,25 @@ describe('Compute operations, errors, authentication, faults and restarts', () =
     const forbidden = await rejectsWith(c.networks.list({ project: producerProject }), 403);
     assert.equal(forbidden.error.errors[0]!.reason, 'forbidden');
     assert.equal(forbidden.error.message, `Required 'compute.networks.list' permission for 'projects/${producerProject}/global/networks'`);
+  });
+
+  test('an access token verified once is taken from memory until it expires, and refused after', async () => {
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: h.cloud.projects.consumer.refreshToken }).toString();
+    const own = (await h.http('POST', '/token', { body: form, contentType: 'application/x-www-form-urlencoded' })).body.access_token as string;
+    const repos = gcpRepositories(gcpDb(h.testStore.store));
+    const verified = new VerifiedTokens<StoredProject>();
+    const now = new Date();
+    const auth = (at: Date, cache?: VerifiedTokens<StoredProject>) =>
+      authenticate({ repos, baseUrl: h.cloud.url, now: at, ...(cache ? { verified: cache } : {}) }, `Bearer ${own}`);
+    assert.equal((await auth(now, verified)).projectId, h.cloud.projects.consumer.projectId);
+    const stored = await repos.control.findToken(tokenHash(own));
+    assert.ok(stored);
+    // Gone from the store (as after its expiry), the token is still known to this process...
+    await sql`delete from lc_gcp_tokens where token_hash = ${tokenHash(own)}`.execute(h.testStore.store.db);
+    assert.equal((await auth(now, verified)).projectId, h.cloud.projects.consumer.projectId);
+    await assert.rejects(auth(now), (error: Error & { status?: number }) => error.status === 401);
+    // ...but not past its expiry.
+    await assert.rejects(auth(new Date(stored.expiresAt.getTime() + 1), verified), (error: Error & { status?: number }) => error.status === 401);
   });
 
   test('401 without credentials, with an unknown token and with a JWT of an unknown key', async () => {
