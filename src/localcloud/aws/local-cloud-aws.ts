@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '../../store/database.js';
 import type { DataPlaneSnapshot, SnapshotSource } from '../common/data-plane-snapshot.js';
+import { openChangeChannel } from '../common/change-channel.js';
 import { applyDelays, parseDelays, type DelayPreset, type Delays } from './delays.js';
 import { readSettings, SETTING } from './emulator-settings.js';
 import { toStoredFault, type FaultSpec } from '../common/faults.js';
@@ -149,24 +149,11 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
     throw new RangeError(`The local cloud has ${usedSlots} VPC slots, more than loopback base ${loopbackBase} allows (${loopback.maxSlot})`);
   }
 
-  const listeners = new Set<() => void>();
   const dueSteps = new DueSteps();
   const picture = new FollowedPicture();
-  // Each change notification names the emulator that sent it: one from another process (sharing
-  // the store) may carry rows due sooner than this one knows of.
-  const self = randomUUID();
-  const unlisten = await store.listen(CHANGE_CHANNEL, (sender) => {
-    if (sender !== self) dueSteps.forget();
-    for (const listener of [...listeners]) {
-      try {
-        listener();
-      } catch {
-        // A listener's failure must not stop the others.
-      }
-    }
-  });
-  const changeNotice = { channel: CHANGE_CHANNEL, payload: self };
-  const changed = () => store.notify(changeNotice.channel, changeNotice.payload);
+  const changes = await openChangeChannel(store, CHANGE_CHANNEL, dueSteps);
+  const changeNotice = changes.notice;
+  const changed = () => changes.changed();
   const pipeline: PipelineOptions = { store, now, loopback, changed, changeNotice, dueSteps };
   const servers = new Set<Server>();
   /** Set by close(): held SQS long polls answer at once. */
@@ -280,10 +267,7 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
       if (advanced) await changed().catch(() => undefined);
       return snapshot;
     },
-    onChange(listener) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
+    onChange: (listener) => changes.onChange(listener),
     async close() {
       stopped = true;
       http.close();
@@ -292,8 +276,7 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
       servers.clear();
-      listeners.clear();
-      await unlisten();
+      await changes.close();
     },
   };
 }

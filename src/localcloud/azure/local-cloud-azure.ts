@@ -6,7 +6,8 @@ import type { Store } from '../../store/database.js';
 import { LocalCertificateAuthority } from '../dataplane/certificates.js';
 import { DueTransitions } from './advance.js';
 import { VerifiedTokens } from '../common/verified-tokens.js';
-import { applyAzureDelays, INSTANT_AZURE_DELAYS, parseAzureDelays, type AzureDelayPreset, type AzureDelays } from './delays.js';
+import { openChangeChannel } from '../common/change-channel.js';
+import { applyAzureDelays, parseAzureDelays, type AzureDelayPreset, type AzureDelays } from './delays.js';
 import { answerAzure, DELAYS_SETTING, type AzurePipelineOptions } from './request-pipeline.js';
 import type { AzureAccount, StoredAzureFault } from './store/control.repository.js';
 import { migrateLocalCloudAzure } from './store/migrations/index.js';
@@ -146,24 +147,11 @@ export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Pr
   if (!ca) throw new RangeError('createLocalCloudAzure needs certificates (a LocalCertificateAuthority) or caDir');
   const issued = await ca.issueServerCertificate(['127.0.0.1', 'localhost']);
 
-  const listeners = new Set<() => void>();
   const due = new DueTransitions();
-  // Each change notification names the emulator that sent it: one from another process (sharing
-  // the store) may carry transitions due sooner than this one knows of.
-  const self = randomUUID();
-  const unlisten = await store.listen(CHANGE_CHANNEL, (sender) => {
-    if (sender !== self) due.forget();
-    for (const listener of [...listeners]) {
-      try {
-        listener();
-      } catch {
-        // A listener's failure must not stop the others.
-      }
-    }
-  });
+  const changes = await openChangeChannel(store, CHANGE_CHANNEL, due);
   let url = '';
-  const changeNotice = { channel: CHANGE_CHANNEL, payload: self };
-  const changed = () => store.notify(changeNotice.channel, changeNotice.payload);
+  const changeNotice = changes.notice;
+  const changed = () => changes.changed();
   const pipeline: AzurePipelineOptions = {
     store,
     now,
@@ -242,25 +230,19 @@ export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Pr
       const result = await inAzureTransaction(store, async (trx) => {
         const repos = azureRepositories(trx);
         const at = now();
-        // Advancing reads no delay (it applies what is stored): the setting is read only when
-        // something may be due, for the context's sake.
-        const delays = due.knowsNothingDue(at) ? INSTANT_AZURE_DELAYS : parseAzureDelays(await repos.control.getSetting(DELAYS_SETTING));
+        const delays = parseAzureDelays(await repos.control.getSetting(DELAYS_SETTING));
         advanced = await due.advance({ repos, now: at, delays, principal: { ...provider } });
         return buildView(repos, await groupNames(repos), at);
       });
       if (advanced) await changed().catch(() => undefined);
       return result;
     },
-    onChange(listener) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
+    onChange: (listener) => changes.onChange(listener),
     async close() {
       http.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      listeners.clear();
-      await unlisten();
+      await changes.close();
     },
   };
 }

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
 import { DueMemory } from '../common/due-memory.js';
+import { openChangeChannel } from '../common/change-channel.js';
 import { VerifiedTokens } from '../common/verified-tokens.js';
 import { toStoredFault, type FaultSpec } from '../common/faults.js';
 import type { GcpQuotas } from './compute-context.js';
@@ -108,22 +108,9 @@ export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promis
     await control.setSetting(START_PRESET_SETTING, options.delays);
   }
 
-  const listeners = new Set<() => void>();
   const due = new DueMemory();
-  // Each change notification names the emulator that sent it: one from another process (sharing
-  // the store) may have made something due sooner than this one knows of.
-  const self = randomUUID();
-  const changed = () => store.notify(CHANGE_CHANNEL, self);
-  const unlisten = await store.listen(CHANGE_CHANNEL, (sender) => {
-    if (sender !== self) due.forget();
-    for (const listener of [...listeners]) {
-      try {
-        listener();
-      } catch {
-        // A listener's failure must not stop the others.
-      }
-    }
-  });
+  const changes = await openChangeChannel(store, CHANGE_CHANNEL, due);
+  const changed = () => changes.changed();
   let url = '';
   const pipeline: GcpPipelineOptions = {
     store,
@@ -204,16 +191,12 @@ export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promis
       const at = now();
       return store.readConsistent((trx) => buildView(gcpRepositories(trx as unknown as Transaction<GcpSchema>), at));
     },
-    onChange(listener) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
+    onChange: (listener) => changes.onChange(listener),
     async close() {
       http.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      listeners.clear();
-      await unlisten();
+      await changes.close();
     },
   };
 }
