@@ -39,10 +39,14 @@ export async function purgeRow(ctx: ArmContext, key: string): Promise<void> {
  * first falls due (common/due-memory.ts, its contract: under the emulator lock only).
  */
 export class DueTransitions extends DueMemory {
-  /** Advances what is due at `ctx.now` (advanceDue), asking the store only when something may be. Returns whether a resource changed. */
-  async advance(ctx: ArmContext): Promise<boolean> {
+  /**
+   * Advances what is due at `ctx.now` (advanceDue), asking the store only when something may be;
+   * `asked` is the store's answer (firstDueAt, null: none) when the caller read it already under
+   * the lock. Returns whether a resource changed.
+   */
+  async advance(ctx: ArmContext, asked?: Date | null): Promise<boolean> {
     if (this.knowsNothingDue(ctx.now)) return false;
-    if (!this.heard(await ctx.repos.resources.firstDueAt(), ctx.now)) return false;
+    if (!this.heard(asked !== undefined ? asked : await ctx.repos.resources.firstDueAt(), ctx.now)) return false;
     return advanceDue(ctx);
   }
 }

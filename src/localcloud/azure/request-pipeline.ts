@@ -18,7 +18,7 @@ import { answerUsages } from './network-usages.js';
 import { optString, parseBody } from './request-body.js';
 import { isVisible } from './kinds/private-endpoints.kind.js';
 import { answerResourceGroup } from './resource-groups.handler.js';
-import type { AzureAccount } from './store/control.repository.js';
+import type { AzureAccount, StoredAzureFault } from './store/control.repository.js';
 import { azureRepositories, inAzureTransaction } from './store/repositories.js';
 import { azureDb, type JsonObject } from './store/schema.js';
 
@@ -130,38 +130,57 @@ export async function answerAzure(options: AzurePipelineOptions, request: ArmReq
     }
     const apiVersion = request.query.get('api-version');
     checkApiVersion(apiVersion, described.namespace, described.type);
-    const fault = await repos.control.takeFault(described.operation);
-    if (fault?.kind === 'error') throw new ArmError(fault.status ?? 500, fault.code, fault.message);
-    if (fault?.kind === 'throttle') throw armErrors.throttled(fault.retryAfterSeconds ?? 1);
-    const body = method === 'PUT' || method === 'PATCH' || method === 'POST' ? parseBody(request.body) : {};
+    // A fault is taken on its own (atomically, committed before the request runs, whatever it then
+    // does), and the request answered as it says or run as if none were set.
+    let fault: StoredAzureFault | undefined;
+    let faultTaken = false;
+    const takeFault = async (): Promise<void> => {
+      faultTaken = true;
+      fault = await repos.control.takeFault(described.operation);
+      if (fault?.kind === 'error') throw new ArmError(fault.status ?? 500, fault.code, fault.message);
+      if (fault?.kind === 'throttle') throw armErrors.throttled(fault.retryAfterSeconds ?? 1);
+    };
 
     let advanced = false;
     const writes = method !== 'GET' && method !== 'HEAD';
-    const answer = await inAzureTransaction(
-      options.store,
-      async (trx) => {
-        const trxRepos = azureRepositories(trx);
-        const ctx: HandlerContext = {
-          repos: trxRepos,
-          now: options.now(),
-          delays: parseAzureDelays(await trxRepos.control.getSetting(DELAYS_SETTING)),
-          principal,
-          baseUrl: options.baseUrl(),
-          apiVersion: apiVersion!,
-          pageSize: options.pageSize,
-          path: request.path,
-          pageAfter: skipTokenPosition(request.query.get('$skiptoken')),
-          ...(fault?.kind === 'failAsync' ? { asyncFailure: { code: fault.code, message: fault.message } } : {}),
-        };
-        advanced = await options.due.advance(ctx);
-        const result = await dispatch(ctx, route, method, principal, body);
-        // Still under the lock: a request after this one must not trust a due time read before it.
-        if (writes) options.due.forget();
-        return result;
-      },
-      // A request that may change the cloud sends its notification as it commits (a failed one sends none).
-      writes ? options.changeNotice : undefined,
-    );
+    let answer: ArmAnswer | undefined;
+    while (answer === undefined) {
+      const done = await inAzureTransaction(
+        options.store,
+        async (trx) => {
+          const trxRepos = azureRepositories(trx);
+          const now = options.now();
+          // Under the lock, in one query: the fault switch, the delays (they change only through the
+          // control API: a request racing a change may see either, as with Azure) and, unless this
+          // emulator knows, when the first transition falls due.
+          const known = options.due.knowsNothingDue(now);
+          const inputs = await trxRepos.control.requestInputs(described.operation, DELAYS_SETTING, !known);
+          if (inputs.faultSet && !faultTaken) return undefined;
+          const body = method === 'PUT' || method === 'PATCH' || method === 'POST' ? parseBody(request.body) : {};
+          const ctx: HandlerContext = {
+            repos: trxRepos,
+            now,
+            delays: parseAzureDelays(inputs.setting),
+            principal,
+            baseUrl: options.baseUrl(),
+            apiVersion: apiVersion!,
+            pageSize: options.pageSize,
+            path: request.path,
+            pageAfter: skipTokenPosition(request.query.get('$skiptoken')),
+            ...(fault?.kind === 'failAsync' ? { asyncFailure: { code: fault.code, message: fault.message } } : {}),
+          };
+          advanced = await options.due.advance(ctx, known ? undefined : (inputs.firstDueAt ?? null));
+          const result = await dispatch(ctx, route, method, principal, body);
+          // Still under the lock: a request after this one must not trust a due time read before it.
+          if (writes) options.due.forget();
+          return { result };
+        },
+        // A request that may change the cloud sends its notification as it commits (a failed one sends none).
+        writes ? options.changeNotice : undefined,
+      );
+      if (done) answer = done.result;
+      else await takeFault();
+    }
     if (advanced && !writes) await options.changed().catch(() => undefined);
     return fault?.kind === 'timeout' ? { ...answer, holdMs: fault.ms ?? DEFAULT_TIMEOUT_FAULT_MS } : answer;
   } catch (error) {

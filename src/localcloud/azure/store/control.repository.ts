@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { FIRST_DUE } from './resources.repository.js';
 import { json, type AzureExecutor } from './schema.js';
 
 /** A service principal with its own tenant and subscription. */
@@ -63,6 +65,23 @@ export class AzureControlRepository {
 
   async getSetting(key: string): Promise<string | undefined> {
     return (await this.db.selectFrom('lc_azure_settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
+  }
+
+  /**
+   * What a request needs before it runs, in one query: whether a fault is set for `operation` (or
+   * for `*`), the setting `settingKey` and, with `firstDue`, when the first transition falls due
+   * (undefined: none, or not asked).
+   */
+  async requestInputs(operation: string, settingKey: string, firstDue: boolean): Promise<{ faultSet: boolean; setting: string | undefined; firstDueAt?: Date }> {
+    const { rows } = await sql<{
+      fault_set: boolean;
+      setting: string | null;
+      first_due: Date | string | null;
+    }>`select exists (select 1 from lc_azure_faults where operation in (${operation}, '*')) as fault_set, (select value from lc_azure_settings where key = ${settingKey}) as setting, ${firstDue ? FIRST_DUE : sql`null`} as first_due`.execute(
+      this.db,
+    );
+    const row = rows[0]!;
+    return { faultSet: row.fault_set === true, setting: row.setting ?? undefined, ...(row.first_due ? { firstDueAt: new Date(row.first_due) } : {}) };
   }
 
   async setSetting(key: string, value: string): Promise<void> {

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
 import type { LoopbackRange } from '../../common/loopback.js';
 import { VNET_TYPE } from '../kinds/subnets.kind.js';
+import { planLoopbackSlots, planWrites } from '../../common/loopback-slots.js';
 import { azureRepositories, inAzureTransaction } from './repositories.js';
 import type { AzureSchema } from './schema.js';
 
@@ -48,36 +49,34 @@ export class LoopbackSlotsRepository {
 
 /**
  * Gives every virtual network the emulation holds now (any provisioning state, `Deleting`
- * included) a slot of `range`: existing slots are kept, new VNets take the lowest free slot (in
- * creation order), and the slots of VNets that no longer exist (or that lie beyond the range) are freed. Runs in one transaction
- * under the Azure emulation's advisory lock, so processes sharing one PostgreSQL agree; the VNets
- * are read in that transaction rather than taken from an earlier view, so a stale view never
- * frees a live VNet's slot. Idempotent. Rejects when the store cannot be read or written.
+ * included) a slot of `range` (common/loopback-slots.ts: existing slots kept, new VNets the lowest
+ * free slot in creation order, the slots of VNets gone or beyond the range freed). Reads the VNets
+ * and slots first in one read-only transaction without the lock: when nothing is to be written
+ * (every snapshot but those after a VNet comes or goes), that is the answer. Otherwise it settles
+ * them in one transaction under the Azure emulation's advisory lock, so processes sharing one
+ * PostgreSQL agree; the VNets are read again in that transaction rather than taken from an earlier
+ * read or view, so a stale one never frees a live VNet's slot. Idempotent. Rejects when the store
+ * cannot be read or written.
  */
 export async function syncLoopbackSlots(store: Store, range: LoopbackRange): Promise<LoopbackSlots> {
-  return inAzureTransaction(store, async (trx) => {
-    const vnets = await azureRepositories(trx).resources.allOfType(VNET_TYPE);
-    const slots = new LoopbackSlotsRepository(trx.withTables<LoopbackSlotsTables>());
-    const live = new Set(vnets.map((v) => v.key));
-    const held = await slots.all();
-    // A slot beyond the range (the loopback base was lowered since) is given again like a new one.
-    const kept = held.filter((h) => live.has(h.vnetKey) && h.slot <= range.maxSlot);
-    await slots.delete(held.filter((h) => !kept.includes(h)).map((h) => h.vnetKey));
-    const byVnetKey = new Map(kept.map((h) => [h.vnetKey, h.slot]));
-    const used = new Set(byVnetKey.values());
-    const unplaced: string[] = [];
-    let candidate = 1;
-    for (const vnet of vnets) {
-      if (byVnetKey.has(vnet.key)) continue;
-      while (used.has(candidate)) candidate++;
-      if (candidate > range.maxSlot) {
-        unplaced.push(vnet.key);
-        continue;
-      }
-      await slots.insert(vnet.key, candidate);
-      byVnetKey.set(vnet.key, candidate);
-      used.add(candidate);
-    }
-    return { byVnetKey, unplaced };
-  });
+  const plan = async (db: Transaction<AzureSchema>) => {
+    const vnets = await azureRepositories(db).resources.keysOfType(VNET_TYPE);
+    const held = await new LoopbackSlotsRepository(db.withTables<LoopbackSlotsTables>()).all();
+    return planLoopbackSlots(
+      vnets,
+      held.map((h) => ({ key: h.vnetKey, slot: h.slot })),
+      range,
+    );
+  };
+  const seen = await store.readConsistent((trx) => plan(trx as unknown as Transaction<AzureSchema>));
+  const settled = planWrites(seen)
+    ? await inAzureTransaction(store, async (trx) => {
+        const planned = await plan(trx);
+        const slots = new LoopbackSlotsRepository(trx.withTables<LoopbackSlotsTables>());
+        await slots.delete(planned.freed);
+        for (const g of planned.given) await slots.insert(g.key, g.slot);
+        return planned;
+      })
+    : seen;
+  return { byVnetKey: settled.byKey, unplaced: settled.unplaced };
 }

@@ -1,6 +1,10 @@
 import { sql } from 'kysely';
 import { json, type AzureExecutor, type JsonObject } from './schema.js';
 
+/** When the first transition falls due (a resource's next state, a running operation's end), as an SQL expression; null: none. */
+export const FIRST_DUE = sql<
+  Date | string | null
+>`least((select min(next_state_at) from lc_azure_resources), (select min(due_at) from lc_azure_operations where status = 'InProgress'))`;
 /** One ARM resource (or child resource) as stored: its identity, tags and `properties` document. */
 export interface ResourceRow {
   /** The lower-cased id: ARM resolves ids case-insensitively. */
@@ -107,6 +111,11 @@ export class ResourcesRepository {
     return (await this.db.selectFrom('lc_azure_resources').selectAll().where('type', '=', type).orderBy('seq').execute()).map(toRow);
   }
 
+  /** The keys of every resource of `type`, in creation order. */
+  async keysOfType(type: string): Promise<string[]> {
+    return (await this.db.selectFrom('lc_azure_resources').select('id_key').where('type', '=', type).orderBy('seq').execute()).map((r) => r.id_key);
+  }
+
   /** Top-level resources of a resource group (children go with their parents). */
   async inResourceGroup(subscriptionId: string, resourceGroupKey: string): Promise<ResourceRow[]> {
     return (
@@ -131,9 +140,7 @@ export class ResourcesRepository {
    * (undefined: none pending). One query; the resources' side is indexed.
    */
   async firstDueAt(): Promise<Date | undefined> {
-    const { rows } = await sql<{
-      at: Date | string | null;
-    }>`select least((select min(next_state_at) from lc_azure_resources), (select min(due_at) from lc_azure_operations where status = 'InProgress')) as at`.execute(this.db);
+    const { rows } = await sql<{ at: Date | string | null }>`select ${FIRST_DUE} as at`.execute(this.db);
     const at = rows[0]?.at;
     return at ? new Date(at) : undefined;
   }

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
 import type { LoopbackRange } from '../../common/loopback.js';
 import { pathOf } from '../links.js';
+import { planLoopbackSlots, planWrites } from '../../common/loopback-slots.js';
 import { gcpRepositories, inGcpTransaction } from './repositories.js';
 import type { GcpSchema } from './schema.js';
 
@@ -48,39 +49,35 @@ export class GcpLoopbackSlotsRepository {
 
 /**
  * Gives every `PRIVATE` subnetwork the emulation holds at `now` (being created or being deleted
- * included) a slot of `range`: existing slots are kept, new subnetworks take the lowest free slot
- * (in creation order), and the slots of subnetworks that no longer exist (or that lie beyond the
- * range) are freed. Private Service Connect NAT subnetworks get none: nothing listens or is
- * dialled there. Runs in one transaction under the GCP emulation's advisory lock, so processes
- * sharing one PostgreSQL agree; the subnetworks are read in that transaction rather than taken
- * from an earlier view, so a stale view never frees a live subnetwork's slot. Idempotent. Rejects
- * when the store cannot be read or written.
+ * included) a slot of `range` (common/loopback-slots.ts: existing slots kept, new subnetworks the
+ * lowest free slot in creation order, the slots of subnetworks gone or beyond the range freed).
+ * Private Service Connect NAT subnetworks get none: nothing listens or is dialled there. Reads the
+ * subnetworks and slots first in one read-only transaction without the lock: when nothing is to be
+ * written (every snapshot but those after a subnetwork comes or goes), that is the answer.
+ * Otherwise it settles them in one transaction under the GCP emulation's advisory lock, so
+ * processes sharing one PostgreSQL agree; the subnetworks are read again in that transaction
+ * rather than taken from an earlier read or view, so a stale one never frees a live subnetwork's
+ * slot. Idempotent. Rejects when the store cannot be read or written.
  */
 export async function syncGcpLoopbackSlots(store: Store, range: LoopbackRange, now: Date): Promise<GcpLoopbackSlots> {
-  return inGcpTransaction(store, async (trx) => {
-    const subnets = (await gcpRepositories(trx).resources.live({ collection: 'subnetworks' }, now)).filter((s) => s.body.purpose !== 'PRIVATE_SERVICE_CONNECT');
-    const slots = new GcpLoopbackSlotsRepository(trx.withTables<LoopbackSlotsTables>());
-    const live = new Set(subnets.map(pathOf));
-    const held = await slots.all();
-    // A slot beyond the range (the loopback base was lowered since) is given again like a new one.
-    const kept = held.filter((h) => live.has(h.subnetKey) && h.slot <= range.maxSlot);
-    await slots.delete(held.filter((h) => !kept.includes(h)).map((h) => h.subnetKey));
-    const bySubnet = new Map(kept.map((h) => [h.subnetKey, h.slot]));
-    const used = new Set(bySubnet.values());
-    const unplaced: string[] = [];
-    let candidate = 1;
-    for (const subnet of subnets) {
-      const key = pathOf(subnet);
-      if (bySubnet.has(key)) continue;
-      while (used.has(candidate)) candidate++;
-      if (candidate > range.maxSlot) {
-        unplaced.push(key);
-        continue;
-      }
-      await slots.insert(key, candidate);
-      bySubnet.set(key, candidate);
-      used.add(candidate);
-    }
-    return { bySubnet, unplaced };
-  });
+  const plan = async (db: Transaction<GcpSchema>) => {
+    const subnets = (await gcpRepositories(db).resources.live({ collection: 'subnetworks' }, now)).filter((s) => s.body.purpose !== 'PRIVATE_SERVICE_CONNECT');
+    const held = await new GcpLoopbackSlotsRepository(db.withTables<LoopbackSlotsTables>()).all();
+    return planLoopbackSlots(
+      subnets.map(pathOf),
+      held.map((h) => ({ key: h.subnetKey, slot: h.slot })),
+      range,
+    );
+  };
+  const seen = await store.readConsistent((trx) => plan(trx as unknown as Transaction<GcpSchema>));
+  const settled = planWrites(seen)
+    ? await inGcpTransaction(store, async (trx) => {
+        const planned = await plan(trx);
+        const slots = new GcpLoopbackSlotsRepository(trx.withTables<LoopbackSlotsTables>());
+        await slots.delete(planned.freed);
+        for (const g of planned.given) await slots.insert(g.key, g.slot);
+        return planned;
+      })
+    : seen;
+  return { bySubnet: settled.byKey, unplaced: settled.unplaced };
 }

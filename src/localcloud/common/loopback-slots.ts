@@ -1,0 +1,59 @@
+import type { LoopbackRange } from './loopback.js';
+
+/** A network's slot as stored. */
+export interface HeldSlot {
+  readonly key: string;
+  readonly slot: number;
+}
+
+/** What settling the slots comes to: the slots after it, and the writes that get there. */
+export interface LoopbackSlotPlan {
+  /** Slot per live network after the plan. */
+  readonly byKey: ReadonlyMap<string, number>;
+  /** Live networks that get no slot because the range is full. */
+  readonly unplaced: readonly string[];
+  /** Networks whose slot is freed: gone, or beyond the range. */
+  readonly freed: readonly string[];
+  /** Slots given to networks that had none. */
+  readonly given: readonly HeldSlot[];
+}
+
+/**
+ * Settles the networks' loopback slots. Pure: `live` are the networks that exist now, in creation
+ * order; `held` the slots stored. Held slots of live networks inside `range` are kept; the others
+ * are freed (a slot beyond the range — the loopback base was lowered since — is given again like
+ * a new one); each live network without a slot takes the lowest free one, in creation order,
+ * until the range is full.
+ *
+ * @example planLoopbackSlots(['a', 'b'], [{ key: 'b', slot: 1 }], { base: 0, maxSlot: 4 }).given // [{ key: 'a', slot: 2 }]
+ */
+export function planLoopbackSlots(live: readonly string[], held: readonly HeldSlot[], range: LoopbackRange): LoopbackSlotPlan {
+  const alive = new Set(live);
+  const byKey = new Map<string, number>();
+  const freed: string[] = [];
+  for (const h of held) {
+    if (alive.has(h.key) && h.slot <= range.maxSlot) byKey.set(h.key, h.slot);
+    else freed.push(h.key);
+  }
+  const used = new Set(byKey.values());
+  const unplaced: string[] = [];
+  const given: HeldSlot[] = [];
+  let candidate = 1;
+  for (const key of live) {
+    if (byKey.has(key)) continue;
+    while (used.has(candidate)) candidate++;
+    if (candidate > range.maxSlot) {
+      unplaced.push(key);
+      continue;
+    }
+    given.push({ key, slot: candidate });
+    byKey.set(key, candidate);
+    used.add(candidate);
+  }
+  return { byKey, unplaced, freed, given };
+}
+
+/** Whether the plan writes anything. */
+export function planWrites(plan: LoopbackSlotPlan): boolean {
+  return plan.freed.length > 0 || plan.given.length > 0;
+}
