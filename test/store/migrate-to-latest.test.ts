@@ -43,10 +43,10 @@ test('a migration this version does not know: the Migrator runs and refuses, nam
 
 test('a pending migration: the Migrator runs it', async () => {
   const { db, queries } = counting();
-  await sql`delete from lc_azure_migration where name = '0002-loopback-slots'`.execute(t.store.db);
-  await sql`drop table lc_azure_loopback_slots`.execute(t.store.db);
+  await sql`delete from lc_azure_migration where name = '0003-operations-indexes'`.execute(t.store.db);
+  await sql`drop index lc_azure_operations_running_due, lc_azure_operations_running_on, lc_azure_operations_created`.execute(t.store.db);
   await migrateLocalCloudAzure(db);
-  const tables = await sql<{ found: string | null }>`select to_regclass('lc_azure_loopback_slots')::text as found`.execute(t.store.db);
-  assert.equal(tables.rows[0]?.found, 'lc_azure_loopback_slots');
+  const found = await sql<{ found: string | null }>`select to_regclass('lc_azure_operations_created')::text as found`.execute(t.store.db);
+  assert.equal(found.rows[0]?.found, 'lc_azure_operations_created');
   assert.ok(queries.length > 4, 'went through the Migrator');
 });

@@ -1,9 +1,7 @@
 import { DueMemory } from '../common/due-memory.js';
 import type { ArmContext } from './kinds/kind.js';
 import { kindOfType } from './kinds/registry.js';
-
-/** Finished operations are kept this long for polling clients, then forgotten. */
-const OPERATION_RETENTION_MS = 24 * 3_600_000;
+import { OPERATION_RETENTION_MS } from './store/operations.repository.js';
 
 /**
  * Advances every resource whose next step is due at `ctx.now` and persists the result:

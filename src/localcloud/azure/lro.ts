@@ -20,12 +20,22 @@ export async function startOperation(ctx: HandlerContext, input: { resourceKey: 
     location: input.location,
     resourceKey: input.resourceKey,
     kind: input.kind,
-    status: 'InProgress',
+    status: initialStatus(input.delayMs, failure),
     error: failure,
     dueAt: new Date(ctx.now.getTime() + input.delayMs),
   };
   await ctx.repos.operations.insert(op, ctx.now);
   return op;
+}
+
+/**
+ * The status an operation is recorded with: `InProgress` until its delay has passed; one with no
+ * delay is recorded finished, so that nothing is left due for the next request to settle (every
+ * later read would see it finished anyway).
+ */
+export function initialStatus(delayMs: number, error: unknown): 'InProgress' | 'Succeeded' | 'Failed' {
+  if (delayMs > 0) return 'InProgress';
+  return error ? 'Failed' : 'Succeeded';
 }
 
 /** The operation-status URL of an operation. */

@@ -2,6 +2,7 @@ import { jsonAnswer, type ArmAnswer, type HandlerContext } from './arm-request.j
 import { ArmError, armErrors } from './arm-error.js';
 import { KINDS } from './kinds/registry.js';
 import { newEtag, renderRow, type ResourceKind } from './kinds/kind.js';
+import { purgeRow } from './advance.js';
 import { asyncOperationUrl, operationResultUrl, retryAfter, startOperation } from './lro.js';
 import { optString, tagsOf } from './request-body.js';
 import { isResourceName, networkResourceId, resourceKey } from './resource-ids.js';
@@ -111,8 +112,11 @@ export async function answerNetwork(ctx: HandlerContext, method: string, target:
       const delay = ctx.delays.deletion;
       const location = row.location ?? parent?.location ?? 'eastus';
       const op = await startOperation(ctx, { resourceKey: row.key, location, kind: 'delete', delayMs: delay });
-      // A failing deletion (failAsync fault) leaves the resource in place, Failed.
-      await ctx.repos.resources.save({ ...row, provisioningState: 'Deleting', nextState: ctx.asyncFailure ? 'Failed' : 'purged', nextStateAt: op.dueAt });
+      // A failing deletion (failAsync fault) leaves the resource in place, Failed. With no delay the
+      // deletion is done now, as the next request would find it done.
+      if (delay > 0) await ctx.repos.resources.save({ ...row, provisioningState: 'Deleting', nextState: ctx.asyncFailure ? 'Failed' : 'purged', nextStateAt: op.dueAt });
+      else if (ctx.asyncFailure) await ctx.repos.resources.save({ ...row, provisioningState: 'Failed', nextState: null, nextStateAt: null });
+      else await purgeRow(ctx, row.key);
       return { status: 202, headers: { 'Azure-AsyncOperation': asyncOperationUrl(ctx, op), Location: operationResultUrl(ctx, op), 'Retry-After': retryAfter(ctx, op) }, holdMs: 0 };
     }
     case 'PATCH': {
@@ -174,6 +178,9 @@ async function put(
     existing,
   );
   const delay = kind.longRunning ? kind.provisioningDelay(ctx.delays) : 0;
+  // A long-running write with no delay is stored finished (the next request would find it so) and
+  // answered `Updating`, as it is with a delay.
+  const pending = kind.longRunning && delay > 0;
   const saved: ResourceRow = {
     key: where.key,
     seq: existing?.seq ?? 0,
@@ -187,13 +194,13 @@ async function put(
     tags: where.parent ? {} : tagsOf(body),
     etag: newEtag(),
     properties,
-    provisioningState: kind.longRunning ? 'Updating' : 'Succeeded',
-    nextState: kind.longRunning ? (ctx.asyncFailure ? 'Failed' : 'Succeeded') : null,
-    nextStateAt: kind.longRunning ? new Date(ctx.now.getTime() + delay) : null,
+    provisioningState: pending ? 'Updating' : kind.longRunning && ctx.asyncFailure ? 'Failed' : 'Succeeded',
+    nextState: pending ? (ctx.asyncFailure ? 'Failed' : 'Succeeded') : null,
+    nextStateAt: pending ? new Date(ctx.now.getTime() + delay) : null,
     createdAt: existing?.createdAt ?? ctx.now,
   };
   await ctx.repos.resources.save(saved);
-  const rendered = await renderRow(ctx, kind, saved);
+  const rendered = await renderRow(ctx, kind, kind.longRunning ? { ...saved, provisioningState: 'Updating' } : saved);
   if (!kind.longRunning) return jsonAnswer(200, rendered);
   const op = await startOperation(ctx, { resourceKey: where.key, location, kind: 'put', delayMs: delay });
   return jsonAnswer(existing ? 200 : 201, rendered, { 'Azure-AsyncOperation': asyncOperationUrl(ctx, op), 'Retry-After': retryAfter(ctx, op) });

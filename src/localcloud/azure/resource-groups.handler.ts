@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { advanceDue, purgeRow } from './advance.js';
+import { initialStatus } from './lro.js';
 import { jsonAnswer, type ArmAnswer, type HandlerContext } from './arm-request.js';
 import { ArmError, armErrors } from './arm-error.js';
 import { LOCATIONS } from './api-versions.js';
@@ -96,7 +97,7 @@ export async function answerResourceGroup(ctx: HandlerContext, method: string, s
           location: group.location,
           resourceKey: resourceGroupId(subscriptionId, key).toLowerCase(),
           kind: 'delete',
-          status: 'InProgress',
+          status: initialStatus(ctx.delays.deletion, null),
           error: null,
           dueAt: new Date(ctx.now.getTime() + ctx.delays.deletion),
         },

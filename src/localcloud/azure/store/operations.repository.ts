@@ -1,5 +1,8 @@
 import { json, type AzureExecutor } from './schema.js';
 
+/** Finished operations are kept this long for polling clients, then forgotten. */
+export const OPERATION_RETENTION_MS = 24 * 3_600_000;
+
 /** A long-running operation: a PUT or DELETE whose result is due at `dueAt`. */
 export interface OperationRow {
   readonly operationId: string;

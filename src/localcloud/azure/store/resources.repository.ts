@@ -1,10 +1,15 @@
 import { sql } from 'kysely';
+import { OPERATION_RETENTION_MS } from './operations.repository.js';
 import { json, type AzureExecutor, type JsonObject } from './schema.js';
 
-/** When the first transition falls due (a resource's next state, a running operation's end), as an SQL expression; null: none. */
+/**
+ * When the first transition falls due — a resource's next state, a running operation's end, the
+ * oldest operation's end of retention — as an SQL expression; null: none. Each on an index.
+ */
 export const FIRST_DUE = sql<
   Date | string | null
->`least((select min(next_state_at) from lc_azure_resources), (select min(due_at) from lc_azure_operations where status = 'InProgress'))`;
+>`least((select min(next_state_at) from lc_azure_resources), (select min(due_at) from lc_azure_operations where status = 'InProgress'), (select min(created_at) from lc_azure_operations) + make_interval(secs => ${OPERATION_RETENTION_MS / 1000}))`;
+
 /** One ARM resource (or child resource) as stored: its identity, tags and `properties` document. */
 export interface ResourceRow {
   /** The lower-cased id: ARM resolves ids case-insensitively. */
@@ -136,8 +141,7 @@ export class ResourcesRepository {
   }
 
   /**
-   * When the first transition falls due: a resource's next state or a running operation's end
-   * (undefined: none pending). One query; the resources' side is indexed.
+   * When the first transition falls due (FIRST_DUE; undefined: none pending). One query.
    */
   async firstDueAt(): Promise<Date | undefined> {
     const { rows } = await sql<{ at: Date | string | null }>`select ${FIRST_DUE} as at`.execute(this.db);

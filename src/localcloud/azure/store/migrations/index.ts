@@ -2,6 +2,7 @@ import type { Kysely, Migration } from 'kysely';
 import { migrateEmulator } from '../../../common/emulator-migrations.js';
 import * as azureEmulation from './0001-azure-emulation.js';
 import * as loopbackSlots from './0002-loopback-slots.js';
+import * as operationsIndexes from './0003-operations-indexes.js';
 
 /**
  * The Azure emulation's own migrations, apart from the product's and the AWS emulation's:
@@ -11,6 +12,7 @@ import * as loopbackSlots from './0002-loopback-slots.js';
 const AZURE_MIGRATIONS: Record<string, Migration> = {
   '0001-azure-emulation': azureEmulation,
   '0002-loopback-slots': loopbackSlots,
+  '0003-operations-indexes': operationsIndexes,
 };
 
 /** Brings the Azure emulation's tables to the newest migration (safe with several processes: Kysely locks). */
