@@ -24,17 +24,21 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : [];
 }
 
-/** Builds the view from the store at `now` (call in a transaction under the emulator lock). */
+/** The collections the view is made of, read in one query. */
+const VIEW_COLLECTIONS = ['networks', 'subnetworks', 'firewalls', 'networkEndpointGroups', 'forwardingRules', 'serviceAttachments', 'backendServices'] as const;
+
+/** Builds the view from the store at `now` (call in one consistent transaction: it only reads). */
 export async function buildView(repos: GcpRepositories, now: Date): Promise<GcpView> {
-  const visible = async (collection: string) => (await repos.resources.live({ collection }, now)).filter((r) => isVisible(r, now));
-  const networks = await visible('networks');
-  const subnets = await visible('subnetworks');
-  const firewalls = await visible('firewalls');
-  const groups = await visible('networkEndpointGroups');
-  const rules = await visible('forwardingRules');
-  const attachments = await visible('serviceAttachments');
+  const live = await repos.resources.liveOfCollections(VIEW_COLLECTIONS, now);
+  const visible = (collection: (typeof VIEW_COLLECTIONS)[number]) => live.get(collection)!.filter((r) => isVisible(r, now));
+  const networks = visible('networks');
+  const subnets = visible('subnetworks');
+  const firewalls = visible('firewalls');
+  const groups = visible('networkEndpointGroups');
+  const rules = visible('forwardingRules');
+  const attachments = visible('serviceAttachments');
   const groupByPath = new Map(groups.map((g) => [pathOf(g), g]));
-  const backendByPath = new Map((await visible('backendServices')).map((b) => [pathOf(b), b]));
+  const backendByPath = new Map(visible('backendServices').map((b) => [pathOf(b), b]));
   const networkViews: GcpNetworkView[] = networks.map((n) => ({
     ...named(n),
     subnetworks: subnets

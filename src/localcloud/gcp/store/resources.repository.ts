@@ -80,7 +80,6 @@ export class ResourcesRepository {
       .execute();
   }
 
-  /** Removes rows whose deletion is done at `now`. */
   /**
    * When the store next has something to forget: the first gone resource's purge, or the oldest
    * operation's end of retention (`retentionMs` after it was made); undefined: nothing. One query on
@@ -96,6 +95,7 @@ export class ResourcesRepository {
     return at ? new Date(at) : undefined;
   }
 
+  /** Removes rows whose deletion is done at `now`; returns how many. */
   async purgeGone(now: Date): Promise<number> {
     const rows = await this.db.deleteFrom('lc_gcp_resources').where('gone_at', '<=', now).returning('id').execute();
     return rows.length;
@@ -112,6 +112,21 @@ export class ResourcesRepository {
     if (filter.project !== undefined) query = query.where('project', '=', filter.project);
     if (filter.scope !== undefined) query = query.where('scope', '=', filter.scope);
     return (await query.orderBy('seq').limit(limit).execute()).map(toRow);
+  }
+
+  /** Live rows of each of `collections` (every project and scope), in creation order, in one query. */
+  async liveOfCollections(collections: readonly string[], now: Date): Promise<Map<string, ResourceRow[]>> {
+    const byCollection = new Map<string, ResourceRow[]>(collections.map((c) => [c, []]));
+    if (collections.length === 0) return byCollection;
+    const rows = await this.db
+      .selectFrom('lc_gcp_resources')
+      .selectAll()
+      .where('collection', 'in', collections)
+      .where((eb) => eb.or([eb('gone_at', 'is', null), eb('gone_at', '>', now)]))
+      .orderBy('seq')
+      .execute();
+    for (const row of rows) byCollection.get(row.collection)?.push(toRow(row));
+    return byCollection;
   }
 
   /** Live rows (any collection) whose `ref` is `path`. */
