@@ -53,9 +53,10 @@ function decodeJwt(token: string): JwtParts | undefined {
 /**
  * The project whose service-account key signed `token` (RS256, `kid` = the key id, `iss` = the
  * service account's email), when its audience is one of `audiences` (or ends in the emulator's
- * URL) and it is within its lifetime (at most an hour, as Google allows); else undefined.
+ * URL) and it is within its lifetime (at most an hour, as Google allows), with the instant it
+ * stops being accepted; else undefined.
  */
-async function verifySelfSigned(ctx: AuthContext, token: string, audiences: readonly string[]): Promise<StoredProject | undefined> {
+async function verifySelfSigned(ctx: AuthContext, token: string, audiences: readonly string[]): Promise<{ project: StoredProject; acceptedUntil: Date } | undefined> {
   const jwt = decodeJwt(token);
   if (!jwt || jwt.header.alg !== 'RS256' || typeof jwt.header.kid !== 'string') return undefined;
   const project = (await ctx.repos.control.allProjects()).find((p) => p.privateKeyId === jwt.header.kid);
@@ -68,7 +69,7 @@ async function verifySelfSigned(ctx: AuthContext, token: string, audiences: read
   const { exp, iat } = jwt.claims;
   if (typeof exp !== 'number' || typeof iat !== 'number') return undefined;
   if (exp <= now - SKEW_S || iat > now + SKEW_S || exp - iat > 3600 + SKEW_S) return undefined;
-  return project;
+  return { project, acceptedUntil: new Date((exp + SKEW_S) * 1000) };
 }
 
 /**
@@ -82,16 +83,19 @@ export async function authenticate(ctx: AuthContext, header: string | string[] |
   const match = /^Bearer\s+(\S+)$/i.exec(value.trim());
   if (!match) throw computeErrors.invalidCredentials();
   const token = match[1]!;
-  if (token.split('.').length === 3) {
-    const project = await verifySelfSigned(ctx, token, [COMPUTE_AUDIENCE]);
-    if (project) return project;
-    throw computeErrors.invalidCredentials();
-  }
+  // A token verified before is accepted from memory until it expires: issued tokens are never
+  // revoked, and the keys that sign self-signed JWTs are never changed or removed.
   const hash = tokenHash(token);
   const known = ctx.verified?.find(hash);
   if (known) {
     if (known.expiresAt.getTime() <= ctx.now.getTime()) throw computeErrors.invalidCredentials();
     return known.principal;
+  }
+  if (token.split('.').length === 3) {
+    const verified = await verifySelfSigned(ctx, token, [COMPUTE_AUDIENCE]);
+    if (!verified) throw computeErrors.invalidCredentials();
+    ctx.verified?.remember(hash, verified.project, verified.acceptedUntil);
+    return verified.project;
   }
   const stored = await ctx.repos.control.findToken(hash);
   if (!stored || stored.expiresAt.getTime() <= ctx.now.getTime()) throw computeErrors.invalidCredentials();
@@ -136,7 +140,7 @@ export async function answerToken(ctx: AuthContext, body: Buffer): Promise<Token
     const clientId = form.get('client_id');
     if (clientId && clientId !== project.clientId) return oauthError(401, 'invalid_client', 'The OAuth client was not found.');
   } else if (grant === JWT_BEARER) {
-    project = await verifySelfSigned(ctx, form.get('assertion') ?? '', [GOOGLE_TOKEN_AUDIENCE, `${ctx.baseUrl}/token`]);
+    project = (await verifySelfSigned(ctx, form.get('assertion') ?? '', [GOOGLE_TOKEN_AUDIENCE, `${ctx.baseUrl}/token`]))?.project;
     if (!project) return oauthError(400, 'invalid_grant', 'Invalid JWT Signature.');
   } else {
     return oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grant ?? ''}`);

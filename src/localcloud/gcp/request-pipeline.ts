@@ -16,6 +16,7 @@ import { answerProject, answerRegion } from './project-region.handler.js';
 import { answerResource } from './resources.handler.js';
 import { kindFor } from './resources/registry.js';
 import type { StoredProject } from './store/control.repository.js';
+import type { StoredFault } from '../common/faults.js';
 import { gcpRepositories, inGcpTransaction } from './store/repositories.js';
 import { gcpDb, type GcpSchema, type JsonObject } from './store/schema.js';
 
@@ -93,10 +94,9 @@ export async function answerCompute(options: GcpPipelineOptions, request: Comput
       const project = named === principal.projectNumber ? principal.projectId : named!;
       if (project !== principal.projectId) throw computeErrors.forbidden(id, `projects/${named}${region === undefined ? '' : `/regions/${region}`}`);
       if (region !== undefined && !REGION.test(region)) throw computeErrors.notFound(`projects/${project}/regions/${region}`);
-      const fault = await repos.control.takeFault(id);
-      if (fault?.kind === 'error') throw new ComputeError(fault.status ?? 500, fault.code, fault.message);
-      if (fault?.kind === 'throttle') throw computeErrors.rateLimited();
-      return await transact(options, principal, request.query, false, (ctx) => (region === undefined ? answerProject(ctx, project) : answerRegion(ctx, project, region)));
+      return await transact(options, principal, request.query, false, { id, taken: false, fault: undefined }, (ctx) =>
+        region === undefined ? answerProject(ctx, project) : answerRegion(ctx, project, region),
+      );
     }
     const route = parseComputeRoute(request.path);
     if (route.kind === 'unknown') throw computeErrors.noRoute(method, request.path);
@@ -112,16 +112,14 @@ export async function answerCompute(options: GcpPipelineOptions, request: Comput
     const isOperation = route.collection === 'operations';
     const kind = isOperation ? undefined : kindFor(route.scope, route.collection);
     if (!isOperation && !kind) throw computeErrors.noRoute(method, request.path);
-    const fault = await repos.control.takeFault(id);
-    if (fault?.kind === 'error') throw new ComputeError(fault.status ?? 500, fault.code, fault.message);
-    if (fault?.kind === 'throttle') throw computeErrors.rateLimited();
-    const input = method === 'POST' || method === 'PATCH' || method === 'PUT' ? parseComputeBody(request.body) : {};
-
+    const gate: FaultGate = { id, taken: false, fault: undefined };
     const writes = !isOperation && method !== 'GET' && route.verb !== 'listNetworkEndpoints';
     const run = () =>
-      transact(options, principal, request.query, writes, (ctx) =>
-        dispatch(ctx, method, { project, scope: route.scope, collection: route.collection, name: route.name, verb: route.verb }, input, kind),
-      );
+      transact(options, principal, request.query, writes, gate, (ctx) => {
+        // Parsed after the fault switch, as before it: a configured fault answers first.
+        const input = method === 'POST' || method === 'PATCH' || method === 'PUT' ? parseComputeBody(request.body) : {};
+        return dispatch(ctx, method, { project, scope: route.scope, collection: route.collection, name: route.name, verb: route.verb }, input, kind);
+      });
     let answer = await run();
     if (isOperation && route.verb === 'wait') {
       const deadline = Date.now() + options.operationWaitMs;
@@ -130,6 +128,7 @@ export async function answerCompute(options: GcpPipelineOptions, request: Comput
         answer = await run();
       }
     }
+    const fault = gate.fault;
     return fault?.kind === 'timeout' ? { ...answer, holdMs: fault.ms ?? DEFAULT_TIMEOUT_FAULT_MS } : answer;
   } catch (error) {
     if (isComputeError(error)) return { status: error.status, body: error.body() };
@@ -138,28 +137,64 @@ export async function answerCompute(options: GcpPipelineOptions, request: Comput
   }
 }
 
+/** A request's fault switch (by method id): taken at most once, then what it said. */
+interface FaultGate {
+  readonly id: string;
+  taken: boolean;
+  fault: StoredFault | undefined;
+}
+
+/**
+ * Runs `work` in one transaction under the emulator lock. Its first query reads the fault switch,
+ * the delays and (unless this process knows) when housekeeping falls due. A fault set and not yet
+ * taken is taken on its own (atomically, committed whatever the request then does): an error or
+ * throttle answers the request; otherwise it runs again as if none were set.
+ */
 async function transact(
   options: GcpPipelineOptions,
   principal: StoredProject,
   query: URLSearchParams,
   writes: boolean,
+  gate: FaultGate,
   work: (ctx: ComputeContext) => Promise<ComputeAnswer>,
 ): Promise<ComputeAnswer> {
+  for (;;) {
+    const answer = await transactOnce(options, principal, query, writes, gate, work);
+    if (answer) return answer;
+    gate.taken = true;
+    gate.fault = await gcpRepositories(gcpDb(options.store)).control.takeFault(gate.id);
+    if (gate.fault?.kind === 'error') throw new ComputeError(gate.fault.status ?? 500, gate.fault.code, gate.fault.message);
+    if (gate.fault?.kind === 'throttle') throw computeErrors.rateLimited();
+  }
+}
+
+/** One try of `transact`: undefined when a fault is set that the request has not taken. */
+async function transactOnce(
+  options: GcpPipelineOptions,
+  principal: StoredProject,
+  query: URLSearchParams,
+  writes: boolean,
+  gate: FaultGate,
+  work: (ctx: ComputeContext) => Promise<ComputeAnswer>,
+): Promise<ComputeAnswer | undefined> {
   let wrote = false;
   const answer = await inGcpTransaction(options.store, async (trx) => {
     const repos = gcpRepositories(trx);
     const now = options.now();
+    const known = options.due.knowsNothingDue(now);
+    const inputs = await repos.control.requestInputs(gate.id, DELAYS_SETTING, known ? undefined : OPERATION_RETENTION_MS);
+    if (inputs.faultSet && !gate.taken) return undefined;
     // Reads already leave gone resources out: purging them and expired operations is housekeeping,
     // done when the store says one has fallen due.
     let purged = 0;
-    if (!options.due.knowsNothingDue(now) && options.due.heard(await repos.resources.firstDueAt(OPERATION_RETENTION_MS), now)) {
+    if (!known && options.due.heard(inputs.firstDueAt, now)) {
       purged = await repos.resources.purgeGone(now);
       await repos.operations.forget(new Date(now.getTime() - OPERATION_RETENTION_MS));
     }
     const ctx: ComputeContext = {
       repos,
       now,
-      delays: parseGcpDelays(await repos.control.getSetting(DELAYS_SETTING)),
+      delays: parseGcpDelays(inputs.setting),
       principal,
       baseUrl: options.baseUrl(),
       pageSize: options.pageSize,

@@ -132,6 +132,26 @@ describe('Compute operations, errors, authentication, faults and restarts', () =
     await assert.rejects(auth(new Date(stored.expiresAt.getTime() + 1), verified), (error: Error & { status?: number }) => error.status === 401);
   });
 
+  test('a self-signed JWT verified once is taken from memory until its lifetime and skew end, and refused after', async () => {
+    const project = await h.cloud.createProject('jwt-memory');
+    const key = project.serviceAccountKey;
+    const jwt = signJwt({ iss: key.client_email, sub: key.client_email, aud: 'https://compute.googleapis.com/' }, key.private_key, key.private_key_id);
+    const exp = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')).exp as number;
+    const repos = gcpRepositories(gcpDb(h.testStore.store));
+    const verified = new VerifiedTokens<StoredProject>();
+    const auth = (at: Date, cache?: VerifiedTokens<StoredProject>) =>
+      authenticate({ repos, baseUrl: h.cloud.url, now: at, ...(cache ? { verified: cache } : {}) }, `Bearer ${jwt}`);
+    const now = new Date();
+    assert.equal((await auth(now, verified)).projectId, project.projectId);
+    // With its key gone from the store the JWT no longer verifies, but this process knows it...
+    await sql`delete from lc_gcp_projects where project_id = ${project.projectId}`.execute(h.testStore.store.db);
+    await assert.rejects(auth(now), (error: Error & { status?: number }) => error.status === 401);
+    assert.equal((await auth(now, verified)).projectId, project.projectId);
+    // ...until its lifetime and the five minutes of skew have passed.
+    assert.equal((await auth(new Date((exp + 299) * 1000), verified)).projectId, project.projectId);
+    await assert.rejects(auth(new Date((exp + 300) * 1000), verified), (error: Error & { status?: number }) => error.status === 401);
+  });
+
   test('401 without credentials, with an unknown token and with a JWT of an unknown key', async () => {
     const none = await h.http('GET', `${consumerPath()}/global/networks`);
     assert.equal(none.status, 401);

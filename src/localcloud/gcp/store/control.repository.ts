@@ -1,4 +1,6 @@
 import type { StoredFault } from '../../common/faults.js';
+import { sql } from 'kysely';
+import { firstDue } from './resources.repository.js';
 import { json, type GcpExecutor } from './schema.js';
 
 /**
@@ -72,6 +74,23 @@ export class GcpControlRepository {
   /** Forgets tokens that expired before `before`. */
   async forgetTokens(before: Date): Promise<void> {
     await this.db.deleteFrom('lc_gcp_tokens').where('expires_at', '<', before).execute();
+  }
+
+  /**
+   * What a request needs before it runs, in one query: whether a fault is set for `operation` (or
+   * for `*`), the setting `settingKey` and, with `retentionMs`, when the store next has something
+   * to forget (undefined: nothing, or not asked).
+   */
+  async requestInputs(operation: string, settingKey: string, retentionMs: number | undefined): Promise<{ faultSet: boolean; setting: string | undefined; firstDueAt?: Date }> {
+    const { rows } = await sql<{
+      fault_set: boolean;
+      setting: string | null;
+      first_due: Date | string | null;
+    }>`select exists (select 1 from lc_gcp_faults where operation in (${operation}, '*')) as fault_set, (select value from lc_gcp_settings where key = ${settingKey}) as setting, ${retentionMs === undefined ? sql`null` : firstDue(retentionMs)} as first_due`.execute(
+      this.db,
+    );
+    const row = rows[0]!;
+    return { faultSet: row.fault_set === true, setting: row.setting ?? undefined, ...(row.first_due ? { firstDueAt: new Date(row.first_due) } : {}) };
   }
 
   async getSetting(key: string): Promise<string | undefined> {

@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
 import { json, type GcpExecutor, type JsonObject } from './schema.js';
 
+/** When the store next has something to forget (ResourcesRepository.firstDueAt), as an SQL expression; null: nothing. */
+export function firstDue(retentionMs: number) {
+  return sql<
+    Date | string | null
+  >`least((select min(gone_at) from lc_gcp_resources), (select min(created_at) from lc_gcp_operations) + make_interval(secs => ${retentionMs / 1000}))`;
+}
+
 /** Where a resource lives: `global`, `regions/{region}` or `zones/{zone}`. */
 export type Scope = string;
 
@@ -86,11 +93,7 @@ export class ResourcesRepository {
    * two indexes.
    */
   async firstDueAt(retentionMs: number): Promise<Date | undefined> {
-    const { rows } = await sql<{
-      at: Date | string | null;
-    }>`select least((select min(gone_at) from lc_gcp_resources), (select min(created_at) from lc_gcp_operations) + make_interval(secs => ${retentionMs / 1000})) as at`.execute(
-      this.db,
-    );
+    const { rows } = await sql<{ at: Date | string | null }>`select ${firstDue(retentionMs)} as at`.execute(this.db);
     const at = rows[0]?.at;
     return at ? new Date(at) : undefined;
   }
