@@ -46,7 +46,7 @@ async function limitOf(ctx: ComputeContext, project: string, region: string | un
 
 async function usageOf(ctx: ComputeContext, project: string, region: string | undefined, quota: QuotaMetric): Promise<number> {
   const scope = region === undefined ? undefined : `regions/${region}`;
-  return (await ctx.repos.resources.live({ collection: quota.collection, project, ...(scope ? { scope } : {}) }, ctx.now)).length;
+  return ctx.repos.resources.countLive({ collection: quota.collection, project, ...(scope ? { scope } : {}) }, ctx.now);
 }
 
 /** The `quotas` array of a region (`region` given) or of the project (`undefined`): `{metric, limit, usage}`. */

@@ -117,6 +117,18 @@ export class ResourcesRepository {
     return (await query.orderBy('seq').limit(limit).execute()).map(toRow);
   }
 
+  /** How many rows of a collection (in one project and scope when given) are live at `now`. */
+  async countLive(filter: { collection: string; project?: string; scope?: Scope }, now: Date): Promise<number> {
+    let query = this.db
+      .selectFrom('lc_gcp_resources')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('collection', '=', filter.collection)
+      .where((eb) => eb.or([eb('gone_at', 'is', null), eb('gone_at', '>', now)]));
+    if (filter.project !== undefined) query = query.where('project', '=', filter.project);
+    if (filter.scope !== undefined) query = query.where('scope', '=', filter.scope);
+    return Number((await query.executeTakeFirstOrThrow()).n);
+  }
+
   /** Live rows of each of `collections` (every project and scope), in creation order, in one query. */
   async liveOfCollections(collections: readonly string[], now: Date): Promise<Map<string, ResourceRow[]>> {
     const byCollection = new Map<string, ResourceRow[]>(collections.map((c) => [c, []]));
