@@ -57,3 +57,30 @@ export function planLoopbackSlots(live: readonly string[], held: readonly HeldSl
 export function planWrites(plan: LoopbackSlotPlan): boolean {
   return plan.freed.length > 0 || plan.given.length > 0;
 }
+
+/** How settling reaches an emulator's store: a consistent read without its lock, and a transaction under it. */
+export interface SlotStoreAccess<D> {
+  read<T>(work: (db: D) => Promise<T>): Promise<T>;
+  locked<T>(work: (db: D) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Settles the slots: `plan` (networks and held slots read, planLoopbackSlots) runs first on a
+ * consistent read without the lock; when it writes nothing (every time but when a network comes or
+ * goes) that is the answer. Otherwise it runs again under the emulator's lock, networks read anew
+ * there (a stale read never frees a live network's slot), and `write` applies it. Rejects when the
+ * store cannot be read or written.
+ */
+export async function settleLoopbackSlots<D>(
+  access: SlotStoreAccess<D>,
+  plan: (db: D) => Promise<LoopbackSlotPlan>,
+  write: (db: D, plan: LoopbackSlotPlan) => Promise<void>,
+): Promise<LoopbackSlotPlan> {
+  const seen = await access.read(plan);
+  if (!planWrites(seen)) return seen;
+  return access.locked(async (db) => {
+    const planned = await plan(db);
+    await write(db, planned);
+    return planned;
+  });
+}

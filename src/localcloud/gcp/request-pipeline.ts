@@ -159,56 +159,45 @@ async function transact(
   work: (ctx: ComputeContext) => Promise<ComputeAnswer>,
 ): Promise<ComputeAnswer> {
   for (;;) {
-    const answer = await transactOnce(options, principal, query, writes, gate, work);
-    if (answer) return answer;
+    let wrote = false;
+    const answer = await inGcpTransaction(options.store, async (trx) => {
+      const repos = gcpRepositories(trx);
+      const now = options.now();
+      const known = options.due.knowsNothingDue(now);
+      const inputs = await repos.control.requestInputs(gate.id, DELAYS_SETTING, known ? undefined : OPERATION_RETENTION_MS);
+      if (inputs.faultSet && !gate.taken) return undefined;
+      // Reads already leave gone resources out: purging them and expired operations is housekeeping,
+      // done when the store says one has fallen due.
+      let purged = 0;
+      if (!known && options.due.heard(inputs.firstDueAt, now)) {
+        purged = await repos.resources.purgeGone(now);
+        await repos.operations.forget(new Date(now.getTime() - OPERATION_RETENTION_MS));
+      }
+      const ctx: ComputeContext = {
+        repos,
+        now,
+        delays: parseGcpDelays(inputs.setting),
+        principal,
+        baseUrl: options.baseUrl(),
+        pageSize: options.pageSize,
+        query,
+        quotas: options.quotas,
+      };
+      const result = await work(ctx);
+      // Still under the lock: a request after this one must not trust a due time read before it.
+      if (writes) options.due.forget();
+      wrote = purged > 0 || (writes && result.status === 200);
+      return result;
+    });
+    if (answer) {
+      if (wrote) await options.changed().catch(() => undefined);
+      return answer;
+    }
     gate.taken = true;
     gate.fault = await gcpRepositories(gcpDb(options.store)).control.takeFault(gate.id);
     if (gate.fault?.kind === 'error') throw new ComputeError(gate.fault.status ?? 500, gate.fault.code, gate.fault.message);
     if (gate.fault?.kind === 'throttle') throw computeErrors.rateLimited();
   }
-}
-
-/** One try of `transact`: undefined when a fault is set that the request has not taken. */
-async function transactOnce(
-  options: GcpPipelineOptions,
-  principal: StoredProject,
-  query: URLSearchParams,
-  writes: boolean,
-  gate: FaultGate,
-  work: (ctx: ComputeContext) => Promise<ComputeAnswer>,
-): Promise<ComputeAnswer | undefined> {
-  let wrote = false;
-  const answer = await inGcpTransaction(options.store, async (trx) => {
-    const repos = gcpRepositories(trx);
-    const now = options.now();
-    const known = options.due.knowsNothingDue(now);
-    const inputs = await repos.control.requestInputs(gate.id, DELAYS_SETTING, known ? undefined : OPERATION_RETENTION_MS);
-    if (inputs.faultSet && !gate.taken) return undefined;
-    // Reads already leave gone resources out: purging them and expired operations is housekeeping,
-    // done when the store says one has fallen due.
-    let purged = 0;
-    if (!known && options.due.heard(inputs.firstDueAt, now)) {
-      purged = await repos.resources.purgeGone(now);
-      await repos.operations.forget(new Date(now.getTime() - OPERATION_RETENTION_MS));
-    }
-    const ctx: ComputeContext = {
-      repos,
-      now,
-      delays: parseGcpDelays(inputs.setting),
-      principal,
-      baseUrl: options.baseUrl(),
-      pageSize: options.pageSize,
-      query,
-      quotas: options.quotas,
-    };
-    const result = await work(ctx);
-    // Still under the lock: a request after this one must not trust a due time read before it.
-    if (writes) options.due.forget();
-    wrote = purged > 0 || (writes && result.status === 200);
-    return result;
-  });
-  if (wrote) await options.changed().catch(() => undefined);
-  return answer;
 }
 
 async function dispatch(

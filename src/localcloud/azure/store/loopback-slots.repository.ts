@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
 import type { LoopbackRange } from '../../common/loopback.js';
 import { VNET_TYPE } from '../kinds/subnets.kind.js';
-import { planLoopbackSlots, planWrites } from '../../common/loopback-slots.js';
+import { planLoopbackSlots, settleLoopbackSlots } from '../../common/loopback-slots.js';
 import { azureRepositories, inAzureTransaction } from './repositories.js';
 import type { AzureSchema } from './schema.js';
 
@@ -51,12 +51,9 @@ export class LoopbackSlotsRepository {
  * Gives every virtual network the emulation holds now (any provisioning state, `Deleting`
  * included) a slot of `range` (common/loopback-slots.ts: existing slots kept, new VNets the lowest
  * free slot in creation order, the slots of VNets gone or beyond the range freed). Reads the VNets
- * and slots first in one read-only transaction without the lock: when nothing is to be written
- * (every snapshot but those after a VNet comes or goes), that is the answer. Otherwise it settles
- * them in one transaction under the Azure emulation's advisory lock, so processes sharing one
- * PostgreSQL agree; the VNets are read again in that transaction rather than taken from an earlier
- * read or view, so a stale one never frees a live VNet's slot. Idempotent. Rejects when the store
- * cannot be read or written.
+ * and slots as settleLoopbackSlots does: without the lock unless a slot is to be given or freed,
+ * then in one transaction under the Azure emulation's advisory lock, so processes sharing one
+ * PostgreSQL agree. Idempotent. Rejects when the store cannot be read or written.
  */
 export async function syncLoopbackSlots(store: Store, range: LoopbackRange): Promise<LoopbackSlots> {
   const plan = async (db: Transaction<AzureSchema>) => {
@@ -68,15 +65,14 @@ export async function syncLoopbackSlots(store: Store, range: LoopbackRange): Pro
       range,
     );
   };
-  const seen = await store.readConsistent((trx) => plan(trx as unknown as Transaction<AzureSchema>));
-  const settled = planWrites(seen)
-    ? await inAzureTransaction(store, async (trx) => {
-        const planned = await plan(trx);
-        const slots = new LoopbackSlotsRepository(trx.withTables<LoopbackSlotsTables>());
-        await slots.delete(planned.freed);
-        for (const g of planned.given) await slots.insert(g.key, g.slot);
-        return planned;
-      })
-    : seen;
+  const settled = await settleLoopbackSlots<Transaction<AzureSchema>>(
+    { read: (work) => store.readConsistent((trx) => work(trx as unknown as Transaction<AzureSchema>)), locked: (work) => inAzureTransaction(store, work) },
+    plan,
+    async (db, planned) => {
+      const slots = new LoopbackSlotsRepository(db.withTables<LoopbackSlotsTables>());
+      await slots.delete(planned.freed);
+      for (const g of planned.given) await slots.insert(g.key, g.slot);
+    },
+  );
   return { byVnetKey: settled.byKey, unplaced: settled.unplaced };
 }

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
 import type { LoopbackRange } from '../../common/loopback.js';
 import { pathOf } from '../links.js';
-import { planLoopbackSlots, planWrites } from '../../common/loopback-slots.js';
+import { planLoopbackSlots, settleLoopbackSlots } from '../../common/loopback-slots.js';
 import { gcpRepositories, inGcpTransaction } from './repositories.js';
 import type { GcpSchema } from './schema.js';
 
@@ -52,12 +52,9 @@ export class GcpLoopbackSlotsRepository {
  * included) a slot of `range` (common/loopback-slots.ts: existing slots kept, new subnetworks the
  * lowest free slot in creation order, the slots of subnetworks gone or beyond the range freed).
  * Private Service Connect NAT subnetworks get none: nothing listens or is dialled there. Reads the
- * subnetworks and slots first in one read-only transaction without the lock: when nothing is to be
- * written (every snapshot but those after a subnetwork comes or goes), that is the answer.
- * Otherwise it settles them in one transaction under the GCP emulation's advisory lock, so
- * processes sharing one PostgreSQL agree; the subnetworks are read again in that transaction
- * rather than taken from an earlier read or view, so a stale one never frees a live subnetwork's
- * slot. Idempotent. Rejects when the store cannot be read or written.
+ * subnetworks and slots as settleLoopbackSlots does: without the lock unless a slot is to be
+ * given or freed, then in one transaction under the GCP emulation's advisory lock, so processes
+ * sharing one PostgreSQL agree. Idempotent. Rejects when the store cannot be read or written.
  */
 export async function syncGcpLoopbackSlots(store: Store, range: LoopbackRange, now: Date): Promise<GcpLoopbackSlots> {
   const plan = async (db: Transaction<GcpSchema>) => {
@@ -69,15 +66,14 @@ export async function syncGcpLoopbackSlots(store: Store, range: LoopbackRange, n
       range,
     );
   };
-  const seen = await store.readConsistent((trx) => plan(trx as unknown as Transaction<GcpSchema>));
-  const settled = planWrites(seen)
-    ? await inGcpTransaction(store, async (trx) => {
-        const planned = await plan(trx);
-        const slots = new GcpLoopbackSlotsRepository(trx.withTables<LoopbackSlotsTables>());
-        await slots.delete(planned.freed);
-        for (const g of planned.given) await slots.insert(g.key, g.slot);
-        return planned;
-      })
-    : seen;
+  const settled = await settleLoopbackSlots<Transaction<GcpSchema>>(
+    { read: (work) => store.readConsistent((trx) => work(trx as unknown as Transaction<GcpSchema>)), locked: (work) => inGcpTransaction(store, work) },
+    plan,
+    async (db, planned) => {
+      const slots = new GcpLoopbackSlotsRepository(db.withTables<LoopbackSlotsTables>());
+      await slots.delete(planned.freed);
+      for (const g of planned.given) await slots.insert(g.key, g.slot);
+    },
+  );
   return { bySubnet: settled.byKey, unplaced: settled.unplaced };
 }
