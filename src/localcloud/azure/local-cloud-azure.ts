@@ -220,9 +220,9 @@ export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Pr
       const quietAt = now();
       const quiet = await store.readConsistent(async (trx) => {
         const repos = azureRepositories(trx as unknown as Transaction<AzureSchema>);
-        const first = await repos.resources.firstDueAt();
-        if (first && first.getTime() <= quietAt.getTime()) return undefined;
-        return buildView(repos, await groupNames(repos), quietAt);
+        const { firstDueAt, nextStateAt } = await repos.resources.dueTimes();
+        if (firstDueAt && firstDueAt.getTime() <= quietAt.getTime()) return undefined;
+        return buildView(repos, await groupNames(repos), quietAt, nextStateAt);
       });
       if (quiet) return quiet;
       // Something fell due: advanced under the lock, as a request advances it, then read.
@@ -232,7 +232,7 @@ export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Pr
         const at = now();
         const delays = parseAzureDelays(await repos.control.getSetting(DELAYS_SETTING));
         advanced = await due.advance({ repos, now: at, delays, principal: { ...provider } });
-        return buildView(repos, await groupNames(repos), at);
+        return buildView(repos, await groupNames(repos), at, (await repos.resources.dueTimes()).nextStateAt);
       });
       if (advanced) await changed().catch(() => undefined);
       return result;

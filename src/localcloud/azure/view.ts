@@ -52,8 +52,12 @@ function ruleView(rule: JsonObject): AzureSecurityRuleView {
   };
 }
 
-/** Builds the read model from the stored rows (call inside a transaction after advancing due rows). */
-export async function buildView(repos: AzureRepositories, groupNames: Map<string, string>, at: Date): Promise<AzureView> {
+/**
+ * Builds the read model from the stored rows (call inside a transaction after advancing due rows);
+ * `nextTransitionAt` is when the first resource's next state falls due (dueTimes), read in the
+ * same transaction.
+ */
+export async function buildView(repos: AzureRepositories, groupNames: Map<string, string>, at: Date, nextTransitionAt: Date | undefined): Promise<AzureView> {
   // One query for every type the view shows.
   const byType = await repos.resources.allOfTypes([VNET_TYPE, SUBNET_TYPE, NSG_TYPE, LOAD_BALANCER_TYPE, PRIVATE_LINK_SERVICE_TYPE, CONNECTION_TYPE, PRIVATE_ENDPOINT_TYPE]);
   const of = (type: string): ResourceRow[] => byType.get(type) ?? [];
@@ -67,10 +71,9 @@ export async function buildView(repos: AzureRepositories, groupNames: Map<string
     of(PRIVATE_ENDPOINT_TYPE),
   ];
   const connectionsByKey = new Map(connections.map((c) => [c.key, c]));
-  const next = await repos.resources.nextDueAt();
   return {
     takenAt: at,
-    nextTransitionAt: next ?? null,
+    nextTransitionAt: nextTransitionAt ?? null,
     virtualNetworks: vnets.map((vnet) => ({
       ...located(vnet, groupNames),
       addressPrefixes: strings(((vnet.properties.addressSpace ?? {}) as JsonObject).addressPrefixes),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import type { DataPlaneSnapshot } from '../../../src/localcloud/common/data-plane-snapshot.js';
 import { createLocalCloudGcp } from '../../../src/localcloud/gcp/local-cloud-gcp.js';
 import { gcpSnapshotSource } from '../../../src/localcloud/gcp/gcp-snapshot-source.js';
@@ -74,5 +75,16 @@ describe('GCP subnetworks keep their loopback slots', () => {
     }
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /subnetworks\/third has no loopback slot/);
+  });
+
+  test('a subnetwork whose deletion is done gives its slot back even before it is purged', async () => {
+    await subnet(c, 'late', '10.20.9.0/24');
+    await take();
+    const held = async () => (await sql<{ subnet_key: string }>`select subnet_key from lc_gcp_loopback_slots`.execute(h.testStore.store.db)).rows.map((r) => r.subnet_key);
+    assert.ok((await held()).some((k) => k.endsWith('/subnetworks/late')));
+    // Its deletion done a moment ago, the row not purged yet (no request has come since).
+    await sql`update lc_gcp_resources set gone_at = now() - interval '1 second' where collection = 'subnetworks' and name = 'late'`.execute(h.testStore.store.db);
+    await take();
+    assert.ok(!(await held()).some((k) => k.endsWith('/subnetworks/late')));
   });
 });

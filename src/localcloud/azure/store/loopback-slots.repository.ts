@@ -1,10 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
 import type { LoopbackRange } from '../../common/loopback.js';
 import { VNET_TYPE } from '../kinds/subnets.kind.js';
-import { planLoopbackSlots, settleLoopbackSlots } from '../../common/loopback-slots.js';
-import { azureRepositories, inAzureTransaction } from './repositories.js';
-import type { AzureSchema } from './schema.js';
+import { planLoopbackSlots, settleLoopbackSlots, type HeldSlot } from '../../common/loopback-slots.js';
+import { inAzureTransaction } from './repositories.js';
+import { azureDb, type AzureSchema } from './schema.js';
 
 /** Row of `lc_azure_loopback_slots` (migration 0002-loopback-slots). */
 export type LcAzureLoopbackSlotsTable = {
@@ -32,9 +32,22 @@ export interface LoopbackSlots {
 export class LoopbackSlotsRepository {
   constructor(private readonly db: AzureSlotsExecutor) {}
 
-  async all(): Promise<Array<{ vnetKey: string; slot: number }>> {
-    const rows = await this.db.selectFrom('lc_azure_loopback_slots').select(['vnet_key', 'slot']).orderBy('slot').execute();
-    return rows.map((r) => ({ vnetKey: r.vnet_key, slot: r.slot }));
+  /**
+   * The VNets (keys, in creation order) and every held slot, in one statement: one consistent
+   * read, in a transaction or not.
+   */
+  async vnetsAndSlots(): Promise<{ vnets: string[]; held: HeldSlot[] }> {
+    const { rows } = await sql<{
+      vnet: string | null;
+      vnet_key: string | null;
+      slot: number | null;
+    }>`select r.id_key as vnet, s.vnet_key, s.slot from (select id_key, seq from lc_azure_resources where type = ${VNET_TYPE}) r full join lc_azure_loopback_slots s on s.vnet_key = r.id_key order by r.seq`.execute(
+      this.db,
+    );
+    return {
+      vnets: rows.flatMap((r) => (r.vnet === null ? [] : [r.vnet])),
+      held: rows.flatMap((r) => (r.vnet_key === null || r.slot === null ? [] : [{ key: r.vnet_key, slot: r.slot }])),
+    };
   }
 
   async insert(vnetKey: string, slot: number): Promise<void> {
@@ -56,20 +69,18 @@ export class LoopbackSlotsRepository {
  * PostgreSQL agree. Idempotent. Rejects when the store cannot be read or written.
  */
 export async function syncLoopbackSlots(store: Store, range: LoopbackRange): Promise<LoopbackSlots> {
-  const plan = async (db: Transaction<AzureSchema>) => {
-    const vnets = await azureRepositories(db).resources.keysOfType(VNET_TYPE);
-    const held = await new LoopbackSlotsRepository(db.withTables<LoopbackSlotsTables>()).all();
-    return planLoopbackSlots(
-      vnets,
-      held.map((h) => ({ key: h.vnetKey, slot: h.slot })),
-      range,
-    );
+  const plan = async (db: AzureSlotsExecutor) => {
+    const { vnets, held } = await new LoopbackSlotsRepository(db).vnetsAndSlots();
+    return planLoopbackSlots(vnets, held, range);
   };
-  const settled = await settleLoopbackSlots<Transaction<AzureSchema>>(
-    { read: (work) => store.readConsistent((trx) => work(trx as unknown as Transaction<AzureSchema>)), locked: (work) => inAzureTransaction(store, work) },
+  const settled = await settleLoopbackSlots<AzureSlotsExecutor>(
+    {
+      read: (work) => work(azureDb(store).withTables<LoopbackSlotsTables>()),
+      locked: (work) => inAzureTransaction(store, (trx) => work(trx.withTables<LoopbackSlotsTables>())),
+    },
     plan,
     async (db, planned) => {
-      const slots = new LoopbackSlotsRepository(db.withTables<LoopbackSlotsTables>());
+      const slots = new LoopbackSlotsRepository(db);
       await slots.delete(planned.freed);
       for (const g of planned.given) await slots.insert(g.key, g.slot);
     },

@@ -116,11 +116,6 @@ export class ResourcesRepository {
     return (await this.db.selectFrom('lc_azure_resources').selectAll().where('type', '=', type).orderBy('seq').execute()).map(toRow);
   }
 
-  /** The keys of every resource of `type`, in creation order. */
-  async keysOfType(type: string): Promise<string[]> {
-    return (await this.db.selectFrom('lc_azure_resources').select('id_key').where('type', '=', type).orderBy('seq').execute()).map((r) => r.id_key);
-  }
-
   /** Top-level resources of a resource group (children go with their parents). */
   async inResourceGroup(subscriptionId: string, resourceGroupKey: string): Promise<ResourceRow[]> {
     return (
@@ -141,20 +136,24 @@ export class ResourcesRepository {
   }
 
   /**
+   * In one query: when the first transition falls due (FIRST_DUE) and when the first resource's
+   * next state does (what the data plane's view waits for); undefined: none.
+   */
+  async dueTimes(): Promise<{ firstDueAt?: Date; nextStateAt?: Date }> {
+    const { rows } = await sql<{
+      at: Date | string | null;
+      next: Date | string | null;
+    }>`select ${FIRST_DUE} as at, (select min(next_state_at) from lc_azure_resources) as next`.execute(this.db);
+    const row = rows[0];
+    return { ...(row?.at ? { firstDueAt: new Date(row.at) } : {}), ...(row?.next ? { nextStateAt: new Date(row.next) } : {}) };
+  }
+
+  /**
    * When the first transition falls due (FIRST_DUE; undefined: none pending). One query.
    */
   async firstDueAt(): Promise<Date | undefined> {
     const { rows } = await sql<{ at: Date | string | null }>`select ${FIRST_DUE} as at`.execute(this.db);
     const at = rows[0]?.at;
-    return at ? new Date(at) : undefined;
-  }
-
-  async nextDueAt(): Promise<Date | undefined> {
-    const row = await this.db
-      .selectFrom('lc_azure_resources')
-      .select((eb) => eb.fn.min('next_state_at').as('at'))
-      .executeTakeFirst();
-    const at = row?.at as Date | string | null | undefined;
     return at ? new Date(at) : undefined;
   }
 

@@ -1,10 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
 import type { LoopbackRange } from '../../common/loopback.js';
-import { pathOf } from '../links.js';
-import { planLoopbackSlots, settleLoopbackSlots } from '../../common/loopback-slots.js';
-import { gcpRepositories, inGcpTransaction } from './repositories.js';
-import type { GcpSchema } from './schema.js';
+import { planLoopbackSlots, settleLoopbackSlots, type HeldSlot } from '../../common/loopback-slots.js';
+import { inGcpTransaction } from './repositories.js';
+import { gcpDb, type GcpSchema } from './schema.js';
 
 /** Row of `lc_gcp_loopback_slots` (migration 0002-loopback-slots). */
 export interface LcGcpLoopbackSlotsTable {
@@ -32,9 +31,23 @@ export interface GcpLoopbackSlots {
 export class GcpLoopbackSlotsRepository {
   constructor(private readonly db: GcpSlotsExecutor) {}
 
-  async all(): Promise<Array<{ subnetKey: string; slot: number }>> {
-    const rows = await this.db.selectFrom('lc_gcp_loopback_slots').select(['subnet_key', 'slot']).orderBy('slot').execute();
-    return rows.map((r) => ({ subnetKey: r.subnet_key, slot: r.slot }));
+  /**
+   * The `PRIVATE` subnetworks live at `now` (paths, in creation order; Private Service Connect NAT
+   * subnetworks left out) and every held slot, in one statement: one consistent read, in a
+   * transaction or not.
+   */
+  async subnetworksAndSlots(now: Date): Promise<{ subnets: string[]; held: HeldSlot[] }> {
+    const { rows } = await sql<{
+      subnet: string | null;
+      subnet_key: string | null;
+      slot: number | null;
+    }>`select r.path as subnet, s.subnet_key, s.slot from (select 'projects/' || project || '/' || scope || '/' || collection || '/' || name as path, seq from lc_gcp_resources where collection = 'subnetworks' and (gone_at is null or gone_at > ${now}) and (body->>'purpose') is distinct from 'PRIVATE_SERVICE_CONNECT') r full join lc_gcp_loopback_slots s on s.subnet_key = r.path order by r.seq`.execute(
+      this.db,
+    );
+    return {
+      subnets: rows.flatMap((r) => (r.subnet === null ? [] : [r.subnet])),
+      held: rows.flatMap((r) => (r.subnet_key === null || r.slot === null ? [] : [{ key: r.subnet_key, slot: r.slot }])),
+    };
   }
 
   async insert(subnetKey: string, slot: number): Promise<void> {
@@ -57,20 +70,18 @@ export class GcpLoopbackSlotsRepository {
  * sharing one PostgreSQL agree. Idempotent. Rejects when the store cannot be read or written.
  */
 export async function syncGcpLoopbackSlots(store: Store, range: LoopbackRange, now: Date): Promise<GcpLoopbackSlots> {
-  const plan = async (db: Transaction<GcpSchema>) => {
-    const subnets = (await gcpRepositories(db).resources.live({ collection: 'subnetworks' }, now)).filter((s) => s.body.purpose !== 'PRIVATE_SERVICE_CONNECT');
-    const held = await new GcpLoopbackSlotsRepository(db.withTables<LoopbackSlotsTables>()).all();
-    return planLoopbackSlots(
-      subnets.map(pathOf),
-      held.map((h) => ({ key: h.subnetKey, slot: h.slot })),
-      range,
-    );
+  const plan = async (db: GcpSlotsExecutor) => {
+    const { subnets, held } = await new GcpLoopbackSlotsRepository(db).subnetworksAndSlots(now);
+    return planLoopbackSlots(subnets, held, range);
   };
-  const settled = await settleLoopbackSlots<Transaction<GcpSchema>>(
-    { read: (work) => store.readConsistent((trx) => work(trx as unknown as Transaction<GcpSchema>)), locked: (work) => inGcpTransaction(store, work) },
+  const settled = await settleLoopbackSlots<GcpSlotsExecutor>(
+    {
+      read: (work) => work(gcpDb(store).withTables<LoopbackSlotsTables>()),
+      locked: (work) => inGcpTransaction(store, (trx) => work(trx.withTables<LoopbackSlotsTables>())),
+    },
     plan,
     async (db, planned) => {
-      const slots = new GcpLoopbackSlotsRepository(db.withTables<LoopbackSlotsTables>());
+      const slots = new GcpLoopbackSlotsRepository(db);
       await slots.delete(planned.freed);
       for (const g of planned.given) await slots.insert(g.key, g.slot);
     },
