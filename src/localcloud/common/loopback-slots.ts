@@ -64,23 +64,32 @@ export interface SlotStoreAccess<D> {
   locked<T>(work: (db: D) => Promise<T>): Promise<T>;
 }
 
+/** An emulator's slots table, bound to an executor. */
+export interface LoopbackSlotsStore {
+  /** The networks that exist (in creation order) and every held slot, in one statement: one consistent read, in a transaction or not. */
+  networksAndSlots(): Promise<{ live: string[]; held: HeldSlot[] }>;
+  insert(key: string, slot: number): Promise<void>;
+  delete(keys: readonly string[]): Promise<void>;
+}
+
 /**
- * Settles the slots: `plan` (networks and held slots read, planLoopbackSlots) runs first on a
- * consistent read without the lock; when it writes nothing (every time but when a network comes or
- * goes) that is the answer. Otherwise it runs again under the emulator's lock, networks read anew
- * there (a stale read never frees a live network's slot), and `write` applies it. Rejects when the
- * store cannot be read or written.
+ * Settles the slots of `range` (planLoopbackSlots): planned first on a read without the lock; when
+ * that writes nothing (every time but when a network comes or goes) it is the answer. Otherwise it
+ * is planned again under the emulator's lock, networks read anew there (a stale read never frees a
+ * live network's slot), and written. Rejects when the store cannot be read or written.
  */
-export async function settleLoopbackSlots<D>(
-  access: SlotStoreAccess<D>,
-  plan: (db: D) => Promise<LoopbackSlotPlan>,
-  write: (db: D, plan: LoopbackSlotPlan) => Promise<void>,
-): Promise<LoopbackSlotPlan> {
-  const seen = await access.read(plan);
+export async function settleLoopbackSlots<D>(access: SlotStoreAccess<D>, slotsOf: (db: D) => LoopbackSlotsStore, range: LoopbackRange): Promise<LoopbackSlotPlan> {
+  const plan = async (slots: LoopbackSlotsStore) => {
+    const { live, held } = await slots.networksAndSlots();
+    return planLoopbackSlots(live, held, range);
+  };
+  const seen = await access.read((db) => plan(slotsOf(db)));
   if (!planWrites(seen)) return seen;
   return access.locked(async (db) => {
-    const planned = await plan(db);
-    await write(db, planned);
+    const slots = slotsOf(db);
+    const planned = await plan(slots);
+    await slots.delete(planned.freed);
+    for (const g of planned.given) await slots.insert(g.key, g.slot);
     return planned;
   });
 }

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
 import type { LoopbackRange } from '../../common/loopback.js';
 import { VNET_TYPE } from '../kinds/subnets.kind.js';
-import { planLoopbackSlots, settleLoopbackSlots, type HeldSlot } from '../../common/loopback-slots.js';
+import { settleLoopbackSlots, type HeldSlot, type LoopbackSlotsStore } from '../../common/loopback-slots.js';
 import { inAzureTransaction } from './repositories.js';
 import { azureDb, type AzureSchema } from './schema.js';
 
@@ -28,15 +28,11 @@ export interface LoopbackSlots {
   readonly unplaced: readonly string[];
 }
 
-/** Thin queries on `lc_azure_loopback_slots`. */
-export class LoopbackSlotsRepository {
+/** Thin queries on `lc_azure_loopback_slots`; the networks are the VNets, keyed by lower-cased id. */
+export class LoopbackSlotsRepository implements LoopbackSlotsStore {
   constructor(private readonly db: AzureSlotsExecutor) {}
 
-  /**
-   * The VNets (keys, in creation order) and every held slot, in one statement: one consistent
-   * read, in a transaction or not.
-   */
-  async vnetsAndSlots(): Promise<{ vnets: string[]; held: HeldSlot[] }> {
+  async networksAndSlots(): Promise<{ live: string[]; held: HeldSlot[] }> {
     const { rows } = await sql<{
       vnet: string | null;
       vnet_key: string | null;
@@ -45,7 +41,7 @@ export class LoopbackSlotsRepository {
       this.db,
     );
     return {
-      vnets: rows.flatMap((r) => (r.vnet === null ? [] : [r.vnet])),
+      live: rows.flatMap((r) => (r.vnet === null ? [] : [r.vnet])),
       held: rows.flatMap((r) => (r.vnet_key === null || r.slot === null ? [] : [{ key: r.vnet_key, slot: r.slot }])),
     };
   }
@@ -69,21 +65,13 @@ export class LoopbackSlotsRepository {
  * PostgreSQL agree. Idempotent. Rejects when the store cannot be read or written.
  */
 export async function syncLoopbackSlots(store: Store, range: LoopbackRange): Promise<LoopbackSlots> {
-  const plan = async (db: AzureSlotsExecutor) => {
-    const { vnets, held } = await new LoopbackSlotsRepository(db).vnetsAndSlots();
-    return planLoopbackSlots(vnets, held, range);
-  };
   const settled = await settleLoopbackSlots<AzureSlotsExecutor>(
     {
       read: (work) => work(azureDb(store).withTables<LoopbackSlotsTables>()),
       locked: (work) => inAzureTransaction(store, (trx) => work(trx.withTables<LoopbackSlotsTables>())),
     },
-    plan,
-    async (db, planned) => {
-      const slots = new LoopbackSlotsRepository(db);
-      await slots.delete(planned.freed);
-      for (const g of planned.given) await slots.insert(g.key, g.slot);
-    },
+    (db) => new LoopbackSlotsRepository(db),
+    range,
   );
   return { byVnetKey: settled.byKey, unplaced: settled.unplaced };
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
 import type { LoopbackRange } from '../../common/loopback.js';
-import { planLoopbackSlots, settleLoopbackSlots, type HeldSlot } from '../../common/loopback-slots.js';
+import { settleLoopbackSlots, type HeldSlot, type LoopbackSlotsStore } from '../../common/loopback-slots.js';
 import { inGcpTransaction } from './repositories.js';
 import { gcpDb, type GcpSchema } from './schema.js';
 
@@ -27,25 +27,26 @@ export interface GcpLoopbackSlots {
   readonly unplaced: readonly string[];
 }
 
-/** Thin queries on `lc_gcp_loopback_slots`. */
-export class GcpLoopbackSlotsRepository {
-  constructor(private readonly db: GcpSlotsExecutor) {}
+/**
+ * Thin queries on `lc_gcp_loopback_slots`; the networks are the `PRIVATE` subnetworks live at
+ * `liveAt` (paths; Private Service Connect NAT subnetworks left out).
+ */
+export class GcpLoopbackSlotsRepository implements LoopbackSlotsStore {
+  constructor(
+    private readonly db: GcpSlotsExecutor,
+    private readonly liveAt: Date,
+  ) {}
 
-  /**
-   * The `PRIVATE` subnetworks live at `now` (paths, in creation order; Private Service Connect NAT
-   * subnetworks left out) and every held slot, in one statement: one consistent read, in a
-   * transaction or not.
-   */
-  async subnetworksAndSlots(now: Date): Promise<{ subnets: string[]; held: HeldSlot[] }> {
+  async networksAndSlots(): Promise<{ live: string[]; held: HeldSlot[] }> {
     const { rows } = await sql<{
       subnet: string | null;
       subnet_key: string | null;
       slot: number | null;
-    }>`select r.path as subnet, s.subnet_key, s.slot from (select 'projects/' || project || '/' || scope || '/' || collection || '/' || name as path, seq from lc_gcp_resources where collection = 'subnetworks' and (gone_at is null or gone_at > ${now}) and (body->>'purpose') is distinct from 'PRIVATE_SERVICE_CONNECT') r full join lc_gcp_loopback_slots s on s.subnet_key = r.path order by r.seq`.execute(
+    }>`select r.path as subnet, s.subnet_key, s.slot from (select 'projects/' || project || '/' || scope || '/' || collection || '/' || name as path, seq from lc_gcp_resources where collection = 'subnetworks' and (gone_at is null or gone_at > ${this.liveAt}) and (body->>'purpose') is distinct from 'PRIVATE_SERVICE_CONNECT') r full join lc_gcp_loopback_slots s on s.subnet_key = r.path order by r.seq`.execute(
       this.db,
     );
     return {
-      subnets: rows.flatMap((r) => (r.subnet === null ? [] : [r.subnet])),
+      live: rows.flatMap((r) => (r.subnet === null ? [] : [r.subnet])),
       held: rows.flatMap((r) => (r.subnet_key === null || r.slot === null ? [] : [{ key: r.subnet_key, slot: r.slot }])),
     };
   }
@@ -70,21 +71,13 @@ export class GcpLoopbackSlotsRepository {
  * sharing one PostgreSQL agree. Idempotent. Rejects when the store cannot be read or written.
  */
 export async function syncGcpLoopbackSlots(store: Store, range: LoopbackRange, now: Date): Promise<GcpLoopbackSlots> {
-  const plan = async (db: GcpSlotsExecutor) => {
-    const { subnets, held } = await new GcpLoopbackSlotsRepository(db).subnetworksAndSlots(now);
-    return planLoopbackSlots(subnets, held, range);
-  };
   const settled = await settleLoopbackSlots<GcpSlotsExecutor>(
     {
       read: (work) => work(gcpDb(store).withTables<LoopbackSlotsTables>()),
       locked: (work) => inGcpTransaction(store, (trx) => work(trx.withTables<LoopbackSlotsTables>())),
     },
-    plan,
-    async (db, planned) => {
-      const slots = new GcpLoopbackSlotsRepository(db);
-      await slots.delete(planned.freed);
-      for (const g of planned.given) await slots.insert(g.key, g.slot);
-    },
+    (db) => new GcpLoopbackSlotsRepository(db, now),
+    range,
   );
   return { bySubnet: settled.byKey, unplaced: settled.unplaced };
 }

@@ -11,6 +11,9 @@ export function firstDue(retentionMs: number) {
 /** Where a resource lives: `global`, `regions/{region}` or `zones/{zone}`. */
 export type Scope = string;
 
+/** Which live rows: a collection, in one project and scope when given. */
+type LiveFilter = { readonly collection: string; readonly project?: string; readonly scope?: Scope };
+
 /** One Compute resource as stored: its key, its JSON document (links relative, see links.ts) and its lifetime. */
 export interface ResourceRow {
   readonly project: string;
@@ -105,28 +108,31 @@ export class ResourcesRepository {
   }
 
   /** Live rows of a collection (in one project and scope when given), in creation order, after `afterSeq`, at most `limit`. */
-  async live(filter: { collection: string; project?: string; scope?: Scope }, now: Date, afterSeq = 0, limit = 100_000): Promise<ResourceRow[]> {
-    let query = this.db
-      .selectFrom('lc_gcp_resources')
-      .selectAll()
-      .where('collection', '=', filter.collection)
-      .where('seq', '>', afterSeq)
-      .where((eb) => eb.or([eb('gone_at', 'is', null), eb('gone_at', '>', now)]));
-    if (filter.project !== undefined) query = query.where('project', '=', filter.project);
-    if (filter.scope !== undefined) query = query.where('scope', '=', filter.scope);
-    return (await query.orderBy('seq').limit(limit).execute()).map(toRow);
+  async live(filter: LiveFilter, now: Date, afterSeq = 0, limit = 100_000): Promise<ResourceRow[]> {
+    const rows = await this.whereLive(filter, now).selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+    return rows.map(toRow);
   }
 
   /** How many rows of a collection (in one project and scope when given) are live at `now`. */
-  async countLive(filter: { collection: string; project?: string; scope?: Scope }, now: Date): Promise<number> {
+  async countLive(filter: LiveFilter, now: Date): Promise<number> {
+    return Number(
+      (
+        await this.whereLive(filter, now)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  }
+
+  /** The rows of a collection (in one project and scope when given) live at `now`, as a query to select from. */
+  private whereLive(filter: LiveFilter, now: Date) {
     let query = this.db
       .selectFrom('lc_gcp_resources')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
       .where('collection', '=', filter.collection)
       .where((eb) => eb.or([eb('gone_at', 'is', null), eb('gone_at', '>', now)]));
     if (filter.project !== undefined) query = query.where('project', '=', filter.project);
     if (filter.scope !== undefined) query = query.where('scope', '=', filter.scope);
-    return Number((await query.executeTakeFirstOrThrow()).n);
+    return query;
   }
 
   /** Live rows of each of `collections` (every project and scope), in creation order, in one query. */
