@@ -165,8 +165,12 @@ export interface CloudProviderAdapter {
    * forwarding rule of the group, with each rule's state in `members`).
    */
   observeConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpoint: RegisteredEndpoint): Promise<ObservedConnection>;
-  /** Accepts a pending connection. Accepting one already accepted is not an error. */
-  acceptConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpoint: RegisteredEndpoint): Promise<void>;
+  /**
+   * Accepts a pending connection. Accepting one already accepted is not an error. `seen`: what
+   * `observeConnection` answered for it earlier in the same pass, when it did; an adapter may act
+   * on it (the connection's name) instead of reading the connection again.
+   */
+  acceptConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpoint: RegisteredEndpoint, seen?: ObservedConnection): Promise<void>;
   /** Rejects a connection (on delete of the interface endpoint). Rejecting one already gone is not an error. */
   rejectConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpoint: RegisteredEndpoint): Promise<void>;
 }

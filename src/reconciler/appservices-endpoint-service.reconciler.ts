@@ -119,7 +119,7 @@ async function reconcileConnections(
     const fields = { projectId: endpoint.projectId, appId: endpoint.appId, appPrivateEndpointId: endpoint.id, cloudProviderEndpointId: endpoint.cloudProviderEndpointId };
     if (decision.action === 'accept') {
       ctx.crash.reach('before-accept-connection');
-      await adapter.acceptConnection(spec, ref, registered);
+      await adapter.acceptConnection(spec, ref, registered, connection);
       ctx.crash.reach('after-accept-connection');
       ctx.log.info('App Services private endpoint connection accepted', fields);
       settled = false;

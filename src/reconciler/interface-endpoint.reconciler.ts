@@ -68,7 +68,7 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
     try {
       if (decision.action === 'accept') {
         ctx.crash.reach('before-accept-connection');
-        await adapter.acceptConnection(spec, ref, registered);
+        await adapter.acceptConnection(spec, ref, registered, observed);
         ctx.crash.reach('after-accept-connection');
         ctx.log.info('interface endpoint connection accepted', fields);
         // Looked at once more in the same pass: a connection the provider already shows available

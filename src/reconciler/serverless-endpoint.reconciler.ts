@@ -74,7 +74,7 @@ export function serverlessEndpointReconciler(ctx: ReconcileContext): ReconcileFu
     try {
       if (decision.connectionAction === 'accept' && registered) {
         ctx.crash.reach('before-accept-connection');
-        await adapter.acceptConnection(spec, ref, registered);
+        await adapter.acceptConnection(spec, ref, registered, connection);
         ctx.crash.reach('after-accept-connection');
         ctx.log.info('serverless private endpoint connection accepted', fields);
       } else if (decision.connectionAction === 'reject' && registered) {

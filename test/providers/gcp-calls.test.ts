@@ -15,6 +15,8 @@ import { REGION, startGcp, type GcpHarness } from '../localcloud/gcp/harness.js'
 let h: GcpHarness;
 let adapter: GcpProvider;
 const calls: string[] = [];
+/** Every call with its path and when it reached the pass-through and when its answer ended there. */
+const timed: Array<{ readonly path: string; readonly start: number; end?: number }> = [];
 let proxy: ReturnType<typeof createServer>;
 const agent = new Agent({ keepAlive: true });
 
@@ -22,6 +24,9 @@ before(async () => {
   h = await startGcp();
   proxy = createServer((req, res) => {
     calls.push(`${req.method} ${(req.url ?? '').split('?')[0]!.split('/').slice(-2, -1)[0]}`);
+    const call: (typeof timed)[number] = { path: `${req.method} ${(req.url ?? '').split('?')[0]}`, start: performance.now() };
+    timed.push(call);
+    res.once('finish', () => (call.end = performance.now()));
     const forward = request({ host: h.cloud.host, port: h.cloud.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -74,4 +79,53 @@ test('a service is deleted with one delete per resource and no read before it; d
   from = calls.length;
   await adapter.deleteEndpointService(s, {});
   assert.deepEqual(readsSince(from), []);
+});
+
+test('a new service inserts its subnet and NAT subnet side by side; a ready one has its backend service and mappings read side by side', async () => {
+  const overlap = (a: (typeof timed)[number], b: (typeof timed)[number]) => a.start < (b.end ?? Infinity) && b.start < (a.end ?? Infinity);
+  const s = spec(newObjectId());
+  let from = timed.length;
+  await adapter.createEndpointService(s, {});
+  const subnets = timed.slice(from).filter((c) => /^POST .*\/subnetworks$/.test(c.path));
+  assert.equal(
+    subnets.length,
+    2,
+    timed
+      .slice(from)
+      .map((c) => c.path)
+      .join(', '),
+  );
+  assert.ok(overlap(subnets[0]!, subnets[1]!), 'the subnetworks were inserted one after the other');
+
+  from = timed.length;
+  assert.equal((await adapter.observeEndpointService(s, {})).observed.state, 'ready');
+  const seen = timed.slice(from);
+  const backend = seen.find((c) => /^GET .*\/backendServices\/[^/]+$/.test(c.path));
+  const mappings = seen.find((c) => /\/listNetworkEndpoints$/.test(c.path));
+  assert.ok(backend && mappings, seen.map((c) => c.path).join(', '));
+  assert.ok(overlap(backend, mappings), 'the backend service and the mappings were read one after the other');
+});
+
+test('a service expected ready has its backend service and mappings read beside its attachment', async () => {
+  const overlap = (a: (typeof timed)[number], b: (typeof timed)[number]) => a.start < (b.end ?? Infinity) && b.start < (a.end ?? Infinity);
+  const s = spec(newObjectId());
+  await adapter.createEndpointService(s, {});
+  let from = timed.length;
+  assert.equal((await adapter.observeEndpointService(s, {}, true)).observed.state, 'ready');
+  let seen = timed.slice(from);
+  const attachment = seen.find((c) => /^GET .*\/serviceAttachments\/[^/]+$/.test(c.path));
+  const backend = seen.find((c) => /^GET .*\/backendServices\/[^/]+$/.test(c.path));
+  assert.ok(attachment && backend, seen.map((c) => c.path).join(', '));
+  assert.equal(seen.length, 3, seen.map((c) => c.path).join(', '));
+  assert.ok(overlap(attachment, backend), 'the attachment and the backend service were read one after the other');
+
+  // Expected ready but gone: observed absent, the early reads answered absent too and nothing thrown.
+  await adapter.deleteEndpointService(s, {});
+  from = timed.length;
+  assert.equal((await adapter.observeEndpointService(s, {}, true)).observed.state, 'absent');
+  seen = timed.slice(from);
+  assert.ok(
+    seen.some((c) => /^GET .*\/backendServices\/[^/]+$/.test(c.path)),
+    seen.map((c) => c.path).join(', '),
+  );
 });

@@ -104,9 +104,14 @@ export class AzureProvider implements CloudProviderAdapter {
     };
   }
 
-  async observeEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<{ observed: ObservedEndpointService; ref: ProviderRef }> {
+  async observeEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef, likelyReady = false): Promise<{ observed: ObservedEndpointService; ref: ProviderRef }> {
     const names = azureNames(spec.id);
     const clients = await this.clientsFor(spec);
+    const loadBalancer = () => azureOrAbsent(() => clients.network.loadBalancers.get(names.resourceGroup, names.loadBalancer));
+    // A service expected ready has its load balancer read beside its private link service (one
+    // round trip, not two); otherwise only once the private link service is there and ready.
+    const early = likelyReady ? loadBalancer() : undefined;
+    early?.catch(() => undefined);
     const pls = await azureOrAbsent(() => clients.network.privateLinkServices.get(names.resourceGroup, names.privateLinkService));
     if (!pls) {
       const group = await azureOrAbsent(() => clients.resources.resourceGroups.get(names.resourceGroup));
@@ -118,7 +123,7 @@ export class AzureProvider implements CloudProviderAdapter {
     const ref = { resourceGroup: names.resourceGroup, privateLinkServiceId: pls.id };
     switch (pls.provisioningState) {
       case 'Succeeded': {
-        const lb = await azureOrAbsent(() => clients.network.loadBalancers.get(names.resourceGroup, names.loadBalancer));
+        const lb = await (early ?? loadBalancer());
         const listenersInSync = lb !== undefined && lb.provisioningState === 'Succeeded' && listenersMatch(lb, pls, spec.listeners);
         return {
           observed: {
@@ -144,7 +149,7 @@ export class AzureProvider implements CloudProviderAdapter {
    * Takes the next step of: resource group → virtual network → load balancer (with the current
    * listeners) → private link service. A step whose resource is still provisioning ends the pass.
    */
-  async createEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<ProviderRef> {
+  async createEndpointService(spec: EndpointServiceSpec, known: ProviderRef): Promise<ProviderRef> {
     const account = await this.accountOf(spec);
     const clients = await this.pool.forAccount(account);
     const names = azureNames(spec.id);
@@ -173,7 +178,9 @@ export class AzureProvider implements CloudProviderAdapter {
       lbReady = placed.ready;
     } else {
       ids = this.ids(spec.id, clients.connection.subscriptionId);
-      const vnet = await azureOrAbsent(() => network.virtualNetworks.get(names.resourceGroup, names.virtualNetwork));
+      // An empty ref: the pass saw no resource group (or nothing was ever made), so the group made
+      // above is new and holds no virtual network yet; it is not read for.
+      const vnet = known.resourceGroup ? await azureOrAbsent(() => network.virtualNetworks.get(names.resourceGroup, names.virtualNetwork)) : undefined;
       const vnetReady = vnet
         ? vnet.provisioningState === 'Succeeded'
         : await settles(() =>
@@ -269,16 +276,25 @@ export class AzureProvider implements CloudProviderAdapter {
     }
   }
 
-  async acceptConnection(spec: EndpointServiceSpec, _ref: ProviderRef, { endpointId }: RegisteredEndpoint): Promise<void> {
-    await this.setConnectionState(spec, endpointId, 'Approved', 'Approved by privlink: the private endpoint is registered with this endpoint service.');
+  async acceptConnection(spec: EndpointServiceSpec, _ref: ProviderRef, { endpointId }: RegisteredEndpoint, seen?: ObservedConnection): Promise<void> {
+    // A connection this pass has just seen pending is approved by the name it was seen under,
+    // without reading the private link service again.
+    const known = seen?.state === 'pendingAcceptance' && seen.connectionName ? { name: seen.connectionName, privateLinkServiceConnectionState: { status: 'Pending' } } : undefined;
+    await this.setConnectionState(spec, endpointId, 'Approved', 'Approved by privlink: the private endpoint is registered with this endpoint service.', known);
   }
 
   async rejectConnection(spec: EndpointServiceSpec, _ref: ProviderRef, { endpointId }: RegisteredEndpoint): Promise<void> {
     await this.setConnectionState(spec, endpointId, 'Rejected', 'Rejected by privlink: the private endpoint was removed from this endpoint service.');
   }
 
-  private async setConnectionState(spec: EndpointServiceSpec, endpointId: string, status: 'Approved' | 'Rejected', description: string): Promise<void> {
-    const connection = await this.findConnection(spec, endpointId);
+  private async setConnectionState(
+    spec: EndpointServiceSpec,
+    endpointId: string,
+    status: 'Approved' | 'Rejected',
+    description: string,
+    known?: PrivateEndpointConnection,
+  ): Promise<void> {
+    const connection = known ?? (await this.findConnection(spec, endpointId));
     if (!connection || connection === 'serviceNotReady' || !connection.name) return;
     if (connection.privateLinkServiceConnectionState?.status === status) return;
     if (status === 'Approved' && connection.privateLinkServiceConnectionState?.status !== 'Pending') return;

@@ -133,9 +133,12 @@ export class GcpProvider implements CloudProviderAdapter {
     return false;
   }
 
-  async observeEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<{ observed: ObservedEndpointService; ref: ProviderRef }> {
+  async observeEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef, likelyReady = false): Promise<{ observed: ObservedEndpointService; ref: ProviderRef }> {
     const names = gcpNames(spec);
     const w = await this.where(spec);
+    // A service expected ready has what its listeners' check reads read beside its attachments
+    // (one round trip, not two); a failed early read is left to the check, which reads again.
+    const early = likelyReady ? names.units.map((unit) => this.unitReads(w, spec, unit).catch(() => undefined)) : undefined;
     const attachments = await this.attachments(w, spec);
     if (attachments.some((a) => !a)) {
       if (w.account) {
@@ -149,7 +152,7 @@ export class GcpProvider implements CloudProviderAdapter {
     const paths = names.units.map((unit) => this.attachmentPath(w, spec, unit));
     let inSync = true;
     for (const [i, unit] of names.units.entries()) {
-      if (!(await this.unitInSync(w, spec, unit, attachments[i]!))) {
+      if (!(await this.unitInSync(w, spec, unit, attachments[i]!, await early?.[i]))) {
         inSync = false;
         break;
       }
@@ -193,17 +196,25 @@ export class GcpProvider implements CloudProviderAdapter {
     const network = `projects/${project}/global/networks/${names.network}`;
     const subnet = `projects/${project}/regions/${region}/subnetworks/${names.subnet}`;
     const natSubnet = `projects/${project}/regions/${region}/subnetworks/${names.natSubnet}`;
-    const steps: Step[] = [
-      () => c.networks.insert({ project, networkResource: { name: names.network, autoCreateSubnetworks: false, description: `privlink endpoint service ${spec.id}` } }),
-      () => c.subnetworks.insert({ project, region, subnetworkResource: { name: names.subnet, network, ipCidrRange: SUBNET_RANGE } }),
-      () =>
+    if (
+      (await madeOrThere(w.clients, () =>
+        c.networks.insert({ project, networkResource: { name: names.network, autoCreateSubnetworks: false, description: `privlink endpoint service ${spec.id}` } }),
+      )) === 'pending'
+    ) {
+      return ref;
+    }
+    // The subnet and the NAT subnet need only the network: both are made at once.
+    const subnets = await Promise.all([
+      madeOrThere(w.clients, () => c.subnetworks.insert({ project, region, subnetworkResource: { name: names.subnet, network, ipCidrRange: SUBNET_RANGE } })),
+      madeOrThere(w.clients, () =>
         c.subnetworks.insert({
           project,
           region,
           subnetworkResource: { name: names.natSubnet, network, ipCidrRange: NAT_SUBNET_RANGE, purpose: 'PRIVATE_SERVICE_CONNECT' },
         }),
-    ];
-    for (const insert of steps) if ((await madeOrThere(w.clients, insert)) === 'pending') return ref;
+      ),
+    ]);
+    if (subnets.includes('pending')) return ref;
     await this.createUnits(w, spec, { network, subnet, natSubnet });
     return ref;
   }
@@ -483,15 +494,22 @@ export class GcpProvider implements CloudProviderAdapter {
   }
 
   /** Whether one attachment's backend is its group, the group maps exactly the wanted ports, and the PROXY flag is the listeners'. */
-  private async unitInSync(w: Where, spec: EndpointServiceSpec, unit: GcpUnit, attachment: ServiceAttachment): Promise<boolean> {
+  private async unitInSync(w: Where, spec: EndpointServiceSpec, unit: GcpUnit, attachment: ServiceAttachment, read?: UnitReads): Promise<boolean> {
     if (Boolean(attachment.enableProxyProtocol) !== wantsProxyProtocol(spec.listeners)) return false;
-    const backend = await gcpOrAbsent(
-      async () => (await (await w.clients.compute()).backendServices.get({ project: w.project, region: spec.region, backendService: unit.backendService }))[0],
-    );
+    const { backend, mappings } = read ?? (await this.unitReads(w, spec, unit));
     if (!backend || !sameSet(groupsOf(backend), [this.negPath(w, spec, unit)])) return false;
     const units = gcpNames(spec).units;
     const want = unitMappings(spec, units)[units.findIndex((u) => u.neg === unit.neg)]!;
-    return sameSet((await this.mappings(w, spec, unit)).map(mappingKey), want.map(mappingKey));
+    return sameSet(mappings.map(mappingKey), want.map(mappingKey));
+  }
+
+  /** One attachment's backend service and its group's mappings, read side by side (one round trip, not two). */
+  private async unitReads(w: Where, spec: EndpointServiceSpec, unit: GcpUnit): Promise<UnitReads> {
+    const [backend, mappings] = await Promise.all([
+      gcpOrAbsent(async () => (await (await w.clients.compute()).backendServices.get({ project: w.project, region: spec.region, backendService: unit.backendService }))[0]),
+      this.mappings(w, spec, unit),
+    ]);
+    return { backend, mappings };
   }
 
   /** The port mappings of one attachment's endpoint group (empty when the group is gone). */
@@ -524,6 +542,12 @@ async function madeOrThere(clients: GcpClients, insert: Step): Promise<'made' | 
     if (error instanceof ProviderError && error.code === 'alreadyExists') return 'there';
     throw error;
   }
+}
+
+/** What the listeners' check of one attachment reads: its backend service (absent when gone) and its group's mappings. */
+interface UnitReads {
+  readonly backend: protos.google.cloud.compute.v1.IBackendService | undefined;
+  readonly mappings: PortMapping[];
 }
 
 /** One client port of a port-mapping endpoint group and the target it maps to. */
