@@ -14,8 +14,9 @@ export interface WorkContext {
   readonly span?: Span;
   /**
    * Set while an Admin API caller waits for this work's answer: `read` for a GET (it only reads),
-   * `write` for any other method. The embedded store's one session goes to reads first, then to
-   * writes, then to background work (reconcile passes, the local cloud), none starved.
+   * `write` for any other method (and for a local cloud's answer to a cloud call, whose caller
+   * waits too). The embedded store's one session goes to reads first, then to writes, then to
+   * background work (reconcile passes, the data plane's reads of the local clouds), none starved.
    */
   readonly answering?: Answering;
 }
@@ -31,6 +32,15 @@ const storage = new AsyncLocalStorage<WorkContext>();
  */
 export function runWithContext<T>(context: WorkContext, fn: () => T): T {
   return storage.run(context, fn);
+}
+
+/**
+ * Runs `fn` outside every work context: what it starts is background work of its own, not the
+ * current caller's (it neither carries the caller's request id nor takes its place on the
+ * embedded store's session).
+ */
+export function runDetached<T>(fn: () => T): T {
+  return storage.exit(fn);
 }
 
 /** The current work context (undefined outside every request and pass). */

@@ -8,6 +8,7 @@ import { restrictUmask, secureDataDir } from './data-dir-permissions.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { initialisePGliteDataDir } from './pglite-initdb.js';
+import { runDetached } from '../observability/request-context.js';
 import { openPGliteThread, type PGliteSession } from './pglite-thread.js';
 import { prepareStatements } from './prepared-statements.js';
 import { letBeginRide } from './pg-begin-rides.js';
@@ -142,7 +143,10 @@ async function openPGlite(dataDir: string, sharedBuffers: string): Promise<Store
     },
     readConsistent: (work) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work),
     async notify(channel, payload) {
-      bus.emit(channel, payload);
+      // Listeners run as background work, as PostgreSQL's notifications reach them (not in the
+      // notifier's request: a local cloud's change must not lend its caller's rank to the data
+      // plane's reads that follow it).
+      runDetached(() => bus.emit(channel, payload));
     },
     async listen(channel, handler) {
       bus.on(channel, handler);

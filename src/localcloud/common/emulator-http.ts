@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { runWithContext, type WorkContext } from '../../observability/request-context.js';
 
 /** One request to an emulated cloud API, its body read whole. */
 export interface EmulatorRequest {
@@ -38,6 +39,13 @@ export function keepClientsAlive(server: { keepAliveTimeout: number; headersTime
   server.headersTimeout = 66_000;
 }
 
+/**
+ * The work context a cloud call is answered in: its caller waits for the answer, as an Admin API
+ * caller waits for a write's, so on the embedded store's one session it goes before background
+ * work (the data plane's reads of the clouds' views, reconcile passes' own statements).
+ */
+const CLOUD_CALL: WorkContext = { answering: 'write' };
+
 export class EmulatorHttp {
   private readonly held = new Map<NodeJS.Timeout, ServerResponse>();
   private closed = false;
@@ -69,7 +77,7 @@ export class EmulatorHttp {
         headers: req.headers,
         body: Buffer.concat(chunks),
       };
-      this.answer(request)
+      runWithContext(CLOUD_CALL, () => this.answer(request))
         .then((reply) => {
           if (reply.internalError) process.emitWarning(`local cloud ${this.label}: ${String((reply.internalError as Error)?.stack ?? reply.internalError)}`);
           const send = () => {
