@@ -48,6 +48,8 @@ after(async () => {
 });
 
 const spec = (id: string): EndpointServiceSpec => ({ id, projectId: newObjectId(), region: REGION, listeners: [], layout: 'portMapped' });
+/** Whether two calls were in flight at the same time. */
+const overlap = (a: (typeof timed)[number], b: (typeof timed)[number]) => a.start < (b.end ?? Infinity) && b.start < (a.end ?? Infinity);
 /** The calls since `from` that are not writes (reads of a resource or an operation). */
 const readsSince = (from: number) => calls.slice(from).filter((c) => c.startsWith('GET'));
 
@@ -82,7 +84,6 @@ test('a service is deleted with one delete per resource and no read before it; d
 });
 
 test('a new service inserts its subnet and NAT subnet side by side; a ready one has its backend service and mappings read side by side', async () => {
-  const overlap = (a: (typeof timed)[number], b: (typeof timed)[number]) => a.start < (b.end ?? Infinity) && b.start < (a.end ?? Infinity);
   const s = spec(newObjectId());
   let from = timed.length;
   await adapter.createEndpointService(s, {});
@@ -107,7 +108,6 @@ test('a new service inserts its subnet and NAT subnet side by side; a ready one 
 });
 
 test('a service expected ready has its backend service and mappings read beside its attachment', async () => {
-  const overlap = (a: (typeof timed)[number], b: (typeof timed)[number]) => a.start < (b.end ?? Infinity) && b.start < (a.end ?? Infinity);
   const s = spec(newObjectId());
   await adapter.createEndpointService(s, {});
   let from = timed.length;

@@ -64,6 +64,21 @@ export interface SlotStoreAccess<D> {
   locked<T>(work: (db: D) => Promise<T>): Promise<T>;
 }
 
+/** One row of a full join of the networks (in creation order) and the held slots: either side may be missing. */
+export interface NetworkSlotRow {
+  readonly network: string | null;
+  readonly held_key: string | null;
+  readonly slot: number | null;
+}
+
+/** The live networks and the held slots of `networksAndSlots`' full join. */
+export function networksAndSlotsOf(rows: readonly NetworkSlotRow[]): { live: string[]; held: HeldSlot[] } {
+  return {
+    live: rows.flatMap((r) => (r.network === null ? [] : [r.network])),
+    held: rows.flatMap((r) => (r.held_key === null || r.slot === null ? [] : [{ key: r.held_key, slot: r.slot }])),
+  };
+}
+
 /** An emulator's slots table, bound to an executor. */
 export interface LoopbackSlotsStore {
   /** The networks that exist (in creation order) and every held slot, in one statement: one consistent read, in a transaction or not. */

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
 import type { LoopbackRange } from '../../common/loopback.js';
 import { VNET_TYPE } from '../kinds/subnets.kind.js';
-import { settleLoopbackSlots, type HeldSlot, type LoopbackSlotsStore } from '../../common/loopback-slots.js';
+import { networksAndSlotsOf, settleLoopbackSlots, type HeldSlot, type LoopbackSlotsStore, type NetworkSlotRow } from '../../common/loopback-slots.js';
 import { inAzureTransaction } from './repositories.js';
 import { azureDb, type AzureSchema } from './schema.js';
 
@@ -33,17 +33,11 @@ export class LoopbackSlotsRepository implements LoopbackSlotsStore {
   constructor(private readonly db: AzureSlotsExecutor) {}
 
   async networksAndSlots(): Promise<{ live: string[]; held: HeldSlot[] }> {
-    const { rows } = await sql<{
-      vnet: string | null;
-      vnet_key: string | null;
-      slot: number | null;
-    }>`select r.id_key as vnet, s.vnet_key, s.slot from (select id_key, seq from lc_azure_resources where type = ${VNET_TYPE}) r full join lc_azure_loopback_slots s on s.vnet_key = r.id_key order by r.seq`.execute(
-      this.db,
-    );
-    return {
-      live: rows.flatMap((r) => (r.vnet === null ? [] : [r.vnet])),
-      held: rows.flatMap((r) => (r.vnet_key === null || r.slot === null ? [] : [{ key: r.vnet_key, slot: r.slot }])),
-    };
+    const { rows } =
+      await sql<NetworkSlotRow>`select r.id_key as network, s.vnet_key as held_key, s.slot from (select id_key, seq from lc_azure_resources where type = ${VNET_TYPE}) r full join lc_azure_loopback_slots s on s.vnet_key = r.id_key order by r.seq`.execute(
+        this.db,
+      );
+    return networksAndSlotsOf(rows);
   }
 
   async insert(vnetKey: string, slot: number): Promise<void> {

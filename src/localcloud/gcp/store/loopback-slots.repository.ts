@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../../../store/database.js';
 import type { LoopbackRange } from '../../common/loopback.js';
-import { settleLoopbackSlots, type HeldSlot, type LoopbackSlotsStore } from '../../common/loopback-slots.js';
+import { networksAndSlotsOf, settleLoopbackSlots, type HeldSlot, type LoopbackSlotsStore, type NetworkSlotRow } from '../../common/loopback-slots.js';
 import { inGcpTransaction } from './repositories.js';
 import { gcpDb, type GcpSchema } from './schema.js';
 
@@ -38,17 +38,12 @@ export class GcpLoopbackSlotsRepository implements LoopbackSlotsStore {
   ) {}
 
   async networksAndSlots(): Promise<{ live: string[]; held: HeldSlot[] }> {
-    const { rows } = await sql<{
-      subnet: string | null;
-      subnet_key: string | null;
-      slot: number | null;
-    }>`select r.path as subnet, s.subnet_key, s.slot from (select 'projects/' || project || '/' || scope || '/' || collection || '/' || name as path, seq from lc_gcp_resources where collection = 'subnetworks' and (gone_at is null or gone_at > ${this.liveAt}) and (body->>'purpose') is distinct from 'PRIVATE_SERVICE_CONNECT') r full join lc_gcp_loopback_slots s on s.subnet_key = r.path order by r.seq`.execute(
-      this.db,
-    );
-    return {
-      live: rows.flatMap((r) => (r.subnet === null ? [] : [r.subnet])),
-      held: rows.flatMap((r) => (r.subnet_key === null || r.slot === null ? [] : [{ key: r.subnet_key, slot: r.slot }])),
-    };
+    // The path is the one links.ts `pathOf` writes (`projects/{project}/{scope}/{collection}/{name}`).
+    const { rows } =
+      await sql<NetworkSlotRow>`select r.path as network, s.subnet_key as held_key, s.slot from (select 'projects/' || project || '/' || scope || '/' || collection || '/' || name as path, seq from lc_gcp_resources where collection = 'subnetworks' and (gone_at is null or gone_at > ${this.liveAt}) and (body->>'purpose') is distinct from 'PRIVATE_SERVICE_CONNECT') r full join lc_gcp_loopback_slots s on s.subnet_key = r.path order by r.seq`.execute(
+        this.db,
+      );
+    return networksAndSlotsOf(rows);
   }
 
   async insert(subnetKey: string, slot: number): Promise<void> {
