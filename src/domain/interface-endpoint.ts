@@ -149,6 +149,12 @@ export type ObservedConnection = (
 ) & {
   /** An endpoint made of several connections (a GCP endpoint group's forwarding rules): each one's status, by name. */
   readonly members?: ReadonlyArray<{ readonly name: string; readonly status: ConnectionStatus }>;
+  /**
+   * What the adapter read to say this (GCP: the service attachments, with their fingerprints and
+   * accept lists), handed back to the same adapter's `acceptConnection` in the same pass. Opaque
+   * to everything else; never stored.
+   */
+  readonly reading?: unknown;
 };
 
 /** One reconcile decision for an interface endpoint. */

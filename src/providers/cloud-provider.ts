@@ -168,9 +168,12 @@ export interface CloudProviderAdapter {
   /**
    * Accepts a pending connection. Accepting one already accepted is not an error. `seen`: what
    * `observeConnection` answered for it earlier in the same pass, when it did; an adapter may act
-   * on it (the connection's name) instead of reading the connection again.
+   * on it (the connection's name, the resources it read) instead of reading the connection again.
+   * Answers the connection as the provider's answer to the accept shows it, when that answer shows
+   * it (Azure answers the updated connection); undefined when only another observe can tell (AWS's
+   * accept answers only what failed, Compute's an operation) or when nothing was sent.
    */
-  acceptConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpoint: RegisteredEndpoint, seen?: ObservedConnection): Promise<void>;
+  acceptConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpoint: RegisteredEndpoint, seen?: ObservedConnection): Promise<ObservedConnection | undefined>;
   /** Rejects a connection (on delete of the interface endpoint). Rejecting one already gone is not an error. */
   rejectConnection(spec: EndpointServiceSpec, ref: ProviderRef, endpoint: RegisteredEndpoint): Promise<void>;
 }

@@ -68,13 +68,14 @@ export function interfaceEndpointReconciler(ctx: ReconcileContext): ReconcileFun
     try {
       if (decision.action === 'accept') {
         ctx.crash.reach('before-accept-connection');
-        await adapter.acceptConnection(spec, ref, registered, observed);
+        const answered = await adapter.acceptConnection(spec, ref, registered, observed);
         ctx.crash.reach('after-accept-connection');
         ctx.log.info('interface endpoint connection accepted', fields);
-        // Looked at once more in the same pass: a connection the provider already shows available
-        // (the local cloud without delays) is published AVAILABLE now, with no second pass. A failed
-        // look changes nothing: the next pass looks again at once.
-        const again = await adapter.observeConnection(spec, ref, registered).catch(() => undefined);
+        // Looked at once more in the same pass (in the accept's own answer when the provider's
+        // shows the connection): a connection the provider already shows available (the local
+        // cloud without delays) is published AVAILABLE now, with no second pass. A failed look
+        // changes nothing: the next pass looks again at once.
+        const again = answered ?? (await adapter.observeConnection(spec, ref, registered).catch(() => undefined));
         const next = again && decide(again);
         if (again && next && next.action === 'none') {
           observed = again;

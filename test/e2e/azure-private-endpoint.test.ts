@@ -15,9 +15,11 @@ let stack: Stack;
 let serviceId: string;
 let plsId: string;
 let registered: { id: string; privateEndpointIPAddress: string };
+/** The ARM calls the reconciler's adapter sends (method and resource type), counted on its SDK clients. */
+const calls: string[] = [];
 
 before(async () => {
-  stack = await startStack();
+  stack = await startStack({}, { onProviderCall: (_provider, operation) => calls.push(operation) });
 });
 
 after(async () => {
@@ -116,6 +118,7 @@ describe('Azure private endpoint', () => {
   test('the customer makes a private endpoint with the Azure SDK, registers it; privlink approves it → AVAILABLE', async () => {
     registered = await customerPrivateEndpoint(['--private-link-service-id', plsId, '--location', 'eastus2']);
     assert.match(registered.privateEndpointIPAddress, /^10\.1\.0\.\d+$/);
+    calls.length = 0;
     const created = await stack.owner.post(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint`, registered);
     assert.equal(created.status, 201, created.text);
     expectContract(created, 'POST', '/{cloudProvider}/endpointService/{endpointServiceId}/endpoint', 201);
@@ -134,6 +137,10 @@ describe('Azure private endpoint', () => {
       (r) => (r.json as { status: string }).status === 'AVAILABLE',
     );
     expectContract(available, 'GET', '/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}', 200);
+    // One pass: a read of the private link service, the approval, and the approval's answer taken
+    // for the connection's state (no second read). The service's resync (once a minute by default)
+    // does not fall inside this window.
+    assert.deepEqual(calls, ['GET Microsoft.Network/privateLinkServices', 'PUT Microsoft.Network/privateLinkServices']);
     const endpoint = available.json as { privateEndpointConnectionName: string; status: string };
     assert.ok(endpoint.privateEndpointConnectionName, 'the connection name Azure shows');
     const service = (await stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}`)).json as { privateEndpoints: string[] };

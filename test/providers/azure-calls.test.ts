@@ -80,7 +80,7 @@ test('a service expected ready but absent is observed absent, its early read of 
   );
 });
 
-test('a connection seen pending in the same pass is approved by its name, without reading the private link service again', async () => {
+test('a connection seen pending in the same pass is approved by its name, without reading the private link service again; the approval answers the connection', async () => {
   const s = spec(newObjectId(), 'eastus');
   await adapter.createEndpointService(s, {});
   const names = azureNames(s.id);
@@ -102,24 +102,27 @@ test('a connection seen pending in the same pass is approved by its name, withou
   const seen = await adapter.observeConnection(s, {}, first);
   assert.equal(seen.state, 'pendingAcceptance');
   let from = calls.length;
-  await adapter.acceptConnection(s, {}, first, seen);
+  const answered = await adapter.acceptConnection(s, {}, first, seen);
   assert.deepEqual(
     calls.slice(from).map((c) => c.what),
     ['PUT privateEndpointConnections'],
   );
-  assert.equal((await adapter.observeConnection(s, {}, first)).state, 'available');
+  // The approval's answer is the connection as a read of the private link service shows it.
+  const looked = await adapter.observeConnection(s, {}, first);
+  assert.equal(looked.state, 'available');
+  assert.deepEqual(answered, looked);
 
   // Without what the pass saw, the connection is looked up first (and one already approved is left as it is).
   const second = registration(await endpointOf('pe-unseen'));
   from = calls.length;
-  await adapter.acceptConnection(s, {}, second);
+  assert.equal((await adapter.acceptConnection(s, {}, second))?.state, 'available');
   assert.deepEqual(
     calls.slice(from).map((c) => c.what),
     ['GET privateLinkServices', 'PUT privateEndpointConnections'],
   );
   assert.equal((await adapter.observeConnection(s, {}, second)).state, 'available');
   from = calls.length;
-  await adapter.acceptConnection(s, {}, first);
+  assert.equal(await adapter.acceptConnection(s, {}, first), undefined, 'nothing sent, nothing answered: the caller looks again');
   assert.deepEqual(
     calls.slice(from).map((c) => c.what),
     ['GET privateLinkServices'],

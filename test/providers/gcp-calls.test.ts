@@ -3,10 +3,11 @@ import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { newObjectId } from '../../src/domain/object-id.js';
-import type { EndpointServiceSpec } from '../../src/providers/cloud-provider.js';
+import { ProviderError, type EndpointServiceSpec, type RegisteredEndpoint } from '../../src/providers/cloud-provider.js';
 import { GcpClients } from '../../src/providers/gcp/gcp-clients.js';
+import { gcpNames } from '../../src/providers/gcp/gcp-names.js';
 import { GcpProvider } from '../../src/providers/gcp/gcp.provider.js';
-import { REGION, startGcp, type GcpHarness } from '../localcloud/gcp/harness.js';
+import { consumerNetwork, pscEndpoint, REGION, startGcp, type ComputeClients, type GcpHarness } from '../localcloud/gcp/harness.js';
 
 // The Compute calls the GCP adapter sends to make and delete a service, counted on the wire by a
 // pass-through in front of the local cloud: a write is sent without a read before it (Compute's
@@ -128,4 +129,64 @@ test('a service expected ready has its backend service and mappings read beside 
     seen.some((c) => /^GET .*\/backendServices\/[^/]+$/.test(c.path)),
     seen.map((c) => c.path).join(', '),
   );
+});
+
+test('a connection seen pending in the same pass is accepted with one patch of the attachment as read; an attachment changed since refuses it, retryably', async () => {
+  const producer = h.clients(h.cloud.projects.producer);
+  const customer: ComputeClients = await consumerNetwork(h);
+  const made = async () => {
+    const s = spec(newObjectId());
+    await adapter.createEndpointService(s, {});
+    return s;
+  };
+  const attachmentOf = async (s: EndpointServiceSpec) =>
+    (await producer.serviceAttachments.get({ project: producer.project, region: REGION, serviceAttachment: gcpNames(s).units[0]!.serviceAttachment }))[0];
+  const endpointTo = async (s: EndpointServiceSpec, name: string): Promise<RegisteredEndpoint> => {
+    await pscEndpoint(customer, name, (await attachmentOf(s)).selfLink!);
+    return {
+      endpointId: name,
+      detail: { cloud: 'GCP', gcpProjectId: customer.project, endpoints: [{ endpointName: name, ipAddress: '10.20.1.9', status: 'PENDING_ACCEPTANCE' }], portMappingEnabled: true },
+    };
+  };
+  const accepted = async (s: EndpointServiceSpec) => ((await attachmentOf(s)).consumerAcceptLists ?? []).some((a) => a.projectIdOrNum === customer.project);
+
+  const s = await made();
+  const endpoint = await endpointTo(s, 'psc-seen');
+  const seen = await adapter.observeConnection(s, {}, endpoint);
+  assert.equal(seen.state, 'pendingAcceptance');
+  let from = calls.length;
+  assert.equal(await adapter.acceptConnection(s, {}, endpoint, seen), undefined, 'Compute answers an operation: the caller looks again');
+  let sent = calls.slice(from);
+  assert.ok(sent.includes('PATCH serviceAttachments'), sent.join(', '));
+  assert.ok(!sent.includes('GET serviceAttachments'), `the attachment was read again: ${sent.join(', ')}`);
+  assert.equal((await adapter.observeConnection(s, {}, endpoint)).state, 'available');
+
+  // Observed, then changed by its owner before the accept: Compute refuses the stale fingerprint,
+  // the reconciler retries the error, and the accept list is as it was.
+  const t = await made();
+  const late = await endpointTo(t, 'psc-stale');
+  const stale = await adapter.observeConnection(t, {}, late);
+  assert.equal(stale.state, 'pendingAcceptance');
+  const before = await attachmentOf(t);
+  await producer.done(
+    producer.serviceAttachments.patch({
+      project: producer.project,
+      region: REGION,
+      serviceAttachment: before.name!,
+      serviceAttachmentResource: { fingerprint: before.fingerprint, description: 'changed by its owner' },
+    }),
+  );
+  const refused = await adapter.acceptConnection(t, {}, late, stale).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  assert.ok(refused instanceof ProviderError && refused.retryable, `expected a retryable provider error, got ${String(refused)}`);
+  assert.equal(await accepted(t), false);
+  // The next pass observes afresh and the accept goes through.
+  from = calls.length;
+  await adapter.acceptConnection(t, {}, late, await adapter.observeConnection(t, {}, late));
+  sent = calls.slice(from);
+  assert.equal(sent.filter((c) => c === 'GET serviceAttachments').length, 1, sent.join(', '));
+  assert.equal(await accepted(t), true);
+  assert.equal((await adapter.observeConnection(t, {}, late)).state, 'available');
 });

@@ -362,8 +362,10 @@ export class AwsProvider implements CloudProviderAdapter {
     return { state: 'absent' };
   }
 
-  async acceptConnection(spec: EndpointServiceSpec, ref: ProviderRef, { endpointId }: RegisteredEndpoint): Promise<void> {
+  /** AcceptVpcEndpointConnections answers only the connections it could not accept: the endpoint's state takes another look. */
+  async acceptConnection(spec: EndpointServiceSpec, ref: ProviderRef, { endpointId }: RegisteredEndpoint): Promise<undefined> {
     await this.decide(spec, ref, endpointId, 'accept');
+    return undefined;
   }
 
   async rejectConnection(spec: EndpointServiceSpec, ref: ProviderRef, { endpointId }: RegisteredEndpoint): Promise<void> {

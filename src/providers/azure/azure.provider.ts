@@ -263,44 +263,40 @@ export class AzureProvider implements CloudProviderAdapter {
     const connection = await this.findConnection(spec, endpointId);
     if (connection === 'serviceNotReady') return { state: 'serviceNotReady' };
     if (!connection) return { state: 'absent' };
-    const name = connection.name ? { connectionName: connection.name } : {};
-    switch (connection.privateLinkServiceConnectionState?.status) {
-      case 'Approved':
-        return { state: connection.provisioningState === 'Succeeded' ? 'available' : 'pending', ...name };
-      case 'Rejected':
-        return { state: 'rejected', ...name };
-      case 'Disconnected':
-        return { state: 'deleted', ...name };
-      default:
-        return { state: 'pendingAcceptance', ...name };
-    }
+    return connectionObserved(connection);
   }
 
-  async acceptConnection(spec: EndpointServiceSpec, _ref: ProviderRef, { endpointId }: RegisteredEndpoint, seen?: ObservedConnection): Promise<void> {
+  /**
+   * Approves the connection; answers it as the approval's answer shows it (ARM's PUT of a private
+   * endpoint connection answers the connection it wrote, as a GET of the private link service would).
+   */
+  async acceptConnection(spec: EndpointServiceSpec, _ref: ProviderRef, { endpointId }: RegisteredEndpoint, seen?: ObservedConnection): Promise<ObservedConnection | undefined> {
     // A connection this pass has just seen pending is approved by the name it was seen under,
     // without reading the private link service again.
     const known = seen?.state === 'pendingAcceptance' && seen.connectionName ? { name: seen.connectionName, privateLinkServiceConnectionState: { status: 'Pending' } } : undefined;
-    await this.setConnectionState(spec, endpointId, 'Approved', 'Approved by privlink: the private endpoint is registered with this endpoint service.', known);
+    const written = await this.setConnectionState(spec, endpointId, 'Approved', 'Approved by privlink: the private endpoint is registered with this endpoint service.', known);
+    return written && connectionObserved(written);
   }
 
   async rejectConnection(spec: EndpointServiceSpec, _ref: ProviderRef, { endpointId }: RegisteredEndpoint): Promise<void> {
     await this.setConnectionState(spec, endpointId, 'Rejected', 'Rejected by privlink: the private endpoint was removed from this endpoint service.');
   }
 
+  /** Sets the connection's state; the connection as ARM answered the change, or undefined when nothing was sent or the connection was gone. */
   private async setConnectionState(
     spec: EndpointServiceSpec,
     endpointId: string,
     status: 'Approved' | 'Rejected',
     description: string,
     known?: PrivateEndpointConnection,
-  ): Promise<void> {
+  ): Promise<PrivateEndpointConnection | undefined> {
     const connection = known ?? (await this.findConnection(spec, endpointId));
-    if (!connection || connection === 'serviceNotReady' || !connection.name) return;
-    if (connection.privateLinkServiceConnectionState?.status === status) return;
-    if (status === 'Approved' && connection.privateLinkServiceConnectionState?.status !== 'Pending') return;
+    if (!connection || connection === 'serviceNotReady' || !connection.name) return undefined;
+    if (connection.privateLinkServiceConnectionState?.status === status) return undefined;
+    if (status === 'Approved' && connection.privateLinkServiceConnectionState?.status !== 'Pending') return undefined;
     const names = azureNames(spec.id);
     const clients = await this.clientsFor(spec);
-    await azureOrAbsent(() =>
+    return azureOrAbsent(() =>
       clients.network.privateLinkServices.updatePrivateEndpointConnection(names.resourceGroup, names.privateLinkService, connection.name!, {
         privateLinkServiceConnectionState: { status, description, actionsRequired: 'None' },
       }),
@@ -384,4 +380,19 @@ function listenersMatch(lb: LoadBalancer, pls: PrivateLinkService, listeners: re
     const want = listener.targets.map((t) => t.host).sort();
     return have.length === want.length && have.every((ip, i) => ip === want[i]);
   });
+}
+
+/** A private endpoint connection as the seam reads it: approved and provisioned is available. */
+function connectionObserved(connection: PrivateEndpointConnection): ObservedConnection {
+  const name = connection.name ? { connectionName: connection.name } : {};
+  switch (connection.privateLinkServiceConnectionState?.status) {
+    case 'Approved':
+      return { state: connection.provisioningState === 'Succeeded' ? 'available' : 'pending', ...name };
+    case 'Rejected':
+      return { state: 'rejected', ...name };
+    case 'Disconnected':
+      return { state: 'deleted', ...name };
+    default:
+      return { state: 'pendingAcceptance', ...name };
+  }
 }

@@ -435,16 +435,23 @@ export class GcpProvider implements CloudProviderAdapter {
       members.push({ name: rule, status: MEMBER_STATUS[state] });
     }
     const state = CONNECTION_ORDER.find((s) => states.includes(s)) ?? 'available';
-    return { state, members };
+    return { state, members, reading: attachments };
   }
 
-  /** Adds the group's project to the accept list of every attachment where one of its rules waits (Compute accepts per project). */
-  async acceptConnection(spec: EndpointServiceSpec, _ref: ProviderRef, endpoint: RegisteredEndpoint): Promise<void> {
+  /**
+   * Adds the group's project to the accept list of every attachment where one of its rules waits
+   * (Compute accepts per project). The attachments this pass's observe read are patched as read:
+   * their fingerprints make Compute refuse a patch of an attachment changed since
+   * (`conditionNotMet`, retried with a fresh read on the next pass). Compute answers a patch with
+   * an operation, so the connection's state takes another look.
+   */
+  async acceptConnection(spec: EndpointServiceSpec, _ref: ProviderRef, endpoint: RegisteredEndpoint, seen?: ObservedConnection): Promise<undefined> {
     const w = await this.where(spec);
     const group = groupOf(endpoint);
     const paths = group.rules.map((rule) => rulePath(group.project, spec.region, rule));
     const units = gcpNames(spec).units;
-    const attachments = await this.attachments(w, spec);
+    const read = seen?.reading;
+    const attachments = Array.isArray(read) && read.length === units.length ? (read as Array<ServiceAttachment | undefined>) : await this.attachments(w, spec);
     for (const [i, attachment] of attachments.entries()) {
       if (!attachment || accepts(attachment, group.project)) continue;
       if (!paths.some((path) => findEndpoint(attachment, path)?.status === 'PENDING')) continue;
@@ -452,6 +459,7 @@ export class GcpProvider implements CloudProviderAdapter {
         consumerAcceptLists: [...acceptList(attachment), { projectIdOrNum: group.project, connectionLimit: CONNECTION_LIMIT }],
       });
     }
+    return undefined;
   }
 
   /**
