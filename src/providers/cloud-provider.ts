@@ -119,6 +119,14 @@ export interface ProviderCapacityAdapter {
   releaseProviderNetwork(account: ProviderAccountAccess, region: string): Promise<void>;
 }
 
+/** What `createEndpointService` answers. */
+export interface CreatedEndpointService {
+  /** The ids of what the call made or found (as `observeEndpointService`'s ref). */
+  readonly ref: ProviderRef;
+  /** The service as the call's own answers showed it at its end, when they showed all an observe reads. */
+  readonly seen?: { readonly observed: ObservedEndpointService; readonly ref: ProviderRef };
+}
+
 /**
  * A cloud provider adapter, shaped like Crossplane's external client. All methods are idempotent
  * and non-blocking (they start work and return; the next observe shows progress). Absence is data,
@@ -149,9 +157,11 @@ export interface CloudProviderAdapter {
    * on the same pass (or an empty ref when nothing was ever made, without an observe). It trusts
    * that ref instead of reading again; every create call is idempotent (name, client token), so a
    * crash between the call and the commit of the returned ref makes nothing twice. Listeners are
-   * left to `syncListeners` once the service is ready.
+   * left to `syncListeners` once the service is ready. Answers the ref of what it made and, when
+   * the answers to its own calls showed the whole service (Azure: the load balancer and the
+   * private link service as their operations ended), what an observe would have answered then.
    */
-  createEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<ProviderRef>;
+  createEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<CreatedEndpointService>;
   /** Brings the load balancer's listeners/target groups to `spec.listeners` (adds, changes, removes). */
   syncListeners(spec: EndpointServiceSpec, ref: ProviderRef): Promise<void>;
   /**

@@ -68,7 +68,7 @@ export function appServicesEndpointServiceReconciler(ctx: ReconcileContext): Rec
           await repos.appServicesEndpoints.updateService(id, { providerRef: storedRef(ref, pendingSince) }, now);
         }
         ctx.crash.reach('before-create-endpoint-service');
-        ref = await adapter.createEndpointService(spec, ref);
+        ref = (await adapter.createEndpointService(spec, ref)).ref;
         ctx.crash.reach('after-create-endpoint-service');
         pendingSince = undefined; // the call returned: its result is committed with the status below
         ctx.log.info('App Services endpoint service created at the provider', { ...fields, providerRef: ref });

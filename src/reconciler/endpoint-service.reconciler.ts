@@ -91,7 +91,8 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
           await repos.privateEndpoints.updateService(id, { providerRef: storedRef(ref, pendingSince) }, now);
         }
         ctx.crash.reach('before-create-endpoint-service');
-        ref = await adapter.createEndpointService(spec, ref);
+        const created = await adapter.createEndpointService(spec, ref);
+        ref = created.ref;
         ctx.crash.reach('after-create-endpoint-service');
         pendingSince = undefined; // the call returned: its result is committed with the status below
         ctx.log.info('endpoint service created at the provider', { ...serviceFields(service), providerRef: ref });
@@ -100,7 +101,8 @@ export function endpointServiceReconciler(ctx: ReconcileContext): ReconcileFunct
         // write and no second pass, its listeners made first when it has any (a load balancer
         // takes them once it is active); one still provisioning is looked at again after the poll
         // interval. A failed look or listener sync changes nothing: the next pass does it again.
-        const again = seen.observed.state === 'absent' ? await adapter.observeEndpointService(spec, ref, true).catch(() => undefined) : undefined;
+        // What the create's own answers showed, when they showed the whole service, is that look.
+        const again = seen.observed.state === 'absent' ? (created.seen ?? (await adapter.observeEndpointService(spec, ref, true).catch(() => undefined))) : undefined;
         if (again && again.observed.state !== 'absent') {
           lookedAgain = true;
           const next = decideEndpointService(service, again.observed);

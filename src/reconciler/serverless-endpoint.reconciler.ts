@@ -87,7 +87,7 @@ export function serverlessEndpointReconciler(ctx: ReconcileContext): ReconcileFu
           await repos.serverlessEndpoints.update(id, { providerRef: storedRef(ref, pendingSince) }, now);
         }
         ctx.crash.reach('before-create-endpoint-service');
-        ref = await adapter.createEndpointService(spec, ref);
+        ref = (await adapter.createEndpointService(spec, ref)).ref;
         ctx.crash.reach('after-create-endpoint-service');
         pendingSince = undefined; // the call returned: its result is committed with the status below
         ctx.log.info('serverless private endpoint service created at the provider', { ...fields, providerRef: ref });

@@ -47,6 +47,7 @@ async function customerPrivateEndpoint(args: string[]): Promise<{ id: string; pr
 
 describe('Azure endpoint service', () => {
   test('create answers 201 INITIATING in the recorded Azure shape, then AVAILABLE with the private link service', async () => {
+    calls.length = 0;
     const res = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AZURE', region: 'eastus2' });
     assert.equal(res.status, 201, res.text);
     expectContract(res, 'POST', '/endpointService', 201);
@@ -80,6 +81,10 @@ describe('Azure endpoint service', () => {
       (r) => (r.json as { status: string }).status === 'AVAILABLE',
     );
     expectContract(ready, 'GET', '/{cloudProvider}/endpointService/{endpointServiceId}', 200);
+    // One pass: the private link service as its operation ended (the SDK's read of it) and the load
+    // balancer as its own did are the pass's look at the service; no second read of either.
+    const pls = 'PUT Microsoft.Network/privateLinkServices';
+    assert.deepEqual(calls.slice(calls.indexOf(pls)), [pls, 'GET Microsoft.Network/locations', 'GET Microsoft.Network/privateLinkServices'], calls.join(', '));
     const service = ready.json as { privateLinkServiceName: string; privateLinkServiceResourceId: string };
     assert.equal(service.privateLinkServiceName, `pls_${serviceId}`);
     assert.match(

@@ -112,7 +112,7 @@ async function observedInRounds(s: EndpointServiceSpec, ref: Record<string, unkn
 /** A new service, made, then observed through held rounds of `size` calls. */
 async function madeThenObserved(likelyReady: boolean, size: number) {
   const s = spec(newObjectId());
-  return observedInRounds(s, await adapter.createEndpointService(s, {}), likelyReady, size);
+  return observedInRounds(s, (await adapter.createEndpointService(s, {})).ref, likelyReady, size);
 }
 
 test('a service likely ready is observed in one round of calls: its listeners are asked with the load balancer and the service', async () => {
@@ -130,7 +130,7 @@ test('a service not said to be likely ready has its listeners asked only once it
 test('listeners asked ahead still show drift: a listener deleted behind privlink’s back reads as out of sync, then in sync once repaired', async () => {
   const target = { host: '10.0.0.7', port: 27017, outsideProviderNetwork: true };
   const s = spec(newObjectId(), [{ port: 1024, targets: [target], proxyProtocol: true }]);
-  let ref = await adapter.createEndpointService(s, {});
+  let ref = (await adapter.createEndpointService(s, {})).ref;
   ref = (await adapter.observeEndpointService(s, ref)).ref;
   await adapter.syncListeners(s, ref);
   const inSync = await observedInRounds(s, ref, true, 3);
@@ -150,7 +150,7 @@ test('listeners asked ahead still show drift: a listener deleted behind privlink
 
 test('listeners asked ahead of a load balancer that is not the one found are asked again of the one found', async () => {
   const s = spec(newObjectId());
-  const ref = await adapter.createEndpointService(s, {});
+  const ref = (await adapter.createEndpointService(s, {})).ref;
   // A ref naming another load balancer (as after one was replaced): the answer about it is not used.
   const stale = { ...ref, loadBalancerArn: String(ref.loadBalancerArn).replace(/[0-9a-f]{16}$/, '0000000000000000') };
   const { seen, rounds } = await observedInRounds(s, stale, true, 3);
@@ -165,7 +165,7 @@ test('a listener sync brings its ports in line at once: each step of three new p
     newObjectId(),
     ports.map((port, i) => ({ port, targets: [{ host: `10.0.0.${10 + i}`, port: 27017, outsideProviderNetwork: true }], proxyProtocol: true })),
   );
-  let ref = await adapter.createEndpointService(s, {});
+  let ref = (await adapter.createEndpointService(s, {})).ref;
   ref = (await adapter.observeEndpointService(s, ref)).ref;
   const { rounds } = await inRounds([1, 2, 3, 3, 3, 3], () => adapter.syncListeners(s, ref));
   const each = (n: number, action: string) => [`${n}:${action}`, `${n}:${action}`, `${n}:${action}`];

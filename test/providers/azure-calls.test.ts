@@ -132,7 +132,7 @@ test('a connection seen pending in the same pass is approved by its name, withou
 test('a service with an empty ref is made without reading for its virtual network; with its group known, the network is read first', async () => {
   const s = spec(newObjectId());
   let from = calls.length;
-  const ref = await adapter.createEndpointService(s, {});
+  const ref = (await adapter.createEndpointService(s, {})).ref;
   let sent = calls.slice(from).map((c) => c.what);
   // (The read after the PUT is the long-running operation's final GET.)
   assert.ok(sent.includes('PUT virtualNetworks') && sent.indexOf('GET virtualNetworks') > sent.indexOf('PUT virtualNetworks'), sent.join(', '));

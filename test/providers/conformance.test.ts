@@ -22,13 +22,13 @@ for (const { provider, start } of TARGETS) {
 
     /** Creates the service and observes until ready; returns the ref and the last observation. */
     async function ready(s: EndpointServiceSpec): Promise<{ ref: ProviderRef; observed: Extract<ObservedEndpointService, { state: 'ready' }> }> {
-      let ref = await t.adapter.createEndpointService(s, {});
+      let ref = (await t.adapter.createEndpointService(s, {})).ref;
       for (let pass = 0; pass < 50; pass++) {
         const seen = await t.adapter.observeEndpointService(s, ref);
         ref = seen.ref;
         if (seen.observed.state === 'ready') return { ref, observed: seen.observed };
         assert.ok(['provisioning', 'absent'].includes(seen.observed.state), `observed ${JSON.stringify(seen.observed)}`);
-        ref = await t.adapter.createEndpointService(s, ref);
+        ref = (await t.adapter.createEndpointService(s, ref)).ref;
         await new Promise((r) => setTimeout(r, 20));
       }
       assert.fail('the service never became ready');
@@ -50,6 +50,20 @@ for (const { provider, start } of TARGETS) {
       assert.ok(observed.serviceName.length > 0);
       if (t.zonal) assert.ok(observed.availabilityZones.length > 0);
       assert.equal(observed.listenersInSync, true);
+    });
+
+    test('what a create says it saw of the service is what an observe sees right after it', async () => {
+      for (const listeners of [[], [listener(1030, 4030), listener(1031, 4031)]]) {
+        const s = spec(newObjectId(), listeners);
+        let created = await t.adapter.createEndpointService(s, {});
+        for (let pass = 0; pass < 50; pass++) {
+          const observed = await t.adapter.observeEndpointService(s, created.ref);
+          if (created.seen) assert.deepEqual(created.seen, observed, `pass ${pass}`);
+          if (observed.observed.state === 'ready') break;
+          created = await t.adapter.createEndpointService(s, observed.ref);
+        }
+        if (provider === 'AZURE') assert.ok(created.seen, 'Azure answers the service it made: its load balancer and private link service as their operations ended');
+      }
     });
 
     test('listener changes: out of sync until synced; added, re-targeted and removed ports converge', async () => {

@@ -18,6 +18,7 @@ import {
   ProviderError,
   type AccountRegionQuotas,
   type CloudProviderAdapter,
+  type CreatedEndpointService,
   type EndpointServiceSpec,
   type ProviderAccountAccess,
   type ProviderAccountDirectory,
@@ -232,7 +233,12 @@ export class AwsProvider implements CloudProviderAdapter {
     return { observed: { state: 'provisioning' }, ref: next };
   }
 
-  async createEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<ProviderRef> {
+  async createEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<CreatedEndpointService> {
+    // The answers of its calls leave the listeners and the service's state to a look after.
+    return { ref: await this.make(spec, ref) };
+  }
+
+  private async make(spec: EndpointServiceSpec, ref: ProviderRef): Promise<ProviderRef> {
     const account = await this.accountOf(spec);
     const clients = this.pool.forAccount(account, spec.region);
     const known = awsRef(ref);

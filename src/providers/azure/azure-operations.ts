@@ -12,14 +12,21 @@ const SETTLE_MS = 1_500;
  * left running and the next pass sees its `provisioningState`. True when it finished.
  */
 export async function settles(start: () => Promise<SimplePollerLike<OperationState<unknown>, unknown>>): Promise<boolean> {
+  return (await settled(start)) !== undefined;
+}
+
+/**
+ * As `settles`, answering what the finished operation answered (for a PUT, the resource as the
+ * SDK read it once the operation ended), or undefined when it did not finish in time.
+ */
+export async function settled<T>(start: () => Promise<SimplePollerLike<OperationState<T>, T>>): Promise<{ readonly result: T } | undefined> {
   const poller = await azure(start);
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), SETTLE_MS);
   try {
-    await poller.pollUntilDone({ abortSignal: abort.signal });
-    return true;
+    return { result: await poller.pollUntilDone({ abortSignal: abort.signal }) };
   } catch (error) {
-    if (abort.signal.aborted) return false;
+    if (abort.signal.aborted) return undefined;
     throw classifyAzureError(error);
   } finally {
     clearTimeout(timer);

@@ -4,6 +4,7 @@ import type { ObservedConnection, ProviderWording } from '../../domain/interface
 import type {
   AccountRegionQuotas,
   CloudProviderAdapter,
+  CreatedEndpointService,
   EndpointServiceSpec,
   ListenerSpec,
   ProviderAccountAccess,
@@ -15,7 +16,7 @@ import type {
 import type { AzureClientPool, AzureClients } from './azure-clients.js';
 import { azure, azureOrAbsent } from './azure-errors.js';
 import { ADDRESS_SPACE, azureNames, SERVICE_TAG, SUBNET_PREFIX } from './azure-names.js';
-import { POLLING, settles } from './azure-operations.js';
+import { POLLING, settled, settles } from './azure-operations.js';
 import { deleteProviderNetwork, ensureProviderNetwork, findProviderVnets, type ProviderNetwork } from './azure-provider-network.js';
 import { readAzureQuotas } from './azure-quotas.js';
 
@@ -122,20 +123,8 @@ export class AzureProvider implements CloudProviderAdapter {
     }
     const ref = { resourceGroup: names.resourceGroup, privateLinkServiceId: pls.id };
     switch (pls.provisioningState) {
-      case 'Succeeded': {
-        const lb = await (early ?? loadBalancer());
-        const listenersInSync = lb !== undefined && lb.provisioningState === 'Succeeded' && listenersMatch(lb, pls, spec.listeners);
-        return {
-          observed: {
-            state: 'ready',
-            serviceName: pls.name ?? names.privateLinkService,
-            availabilityZones: [],
-            listenersInSync,
-            detail: { cloud: 'AZURE', privateLinkServiceResourceId: pls.id ?? null },
-          },
-          ref,
-        };
-      }
+      case 'Succeeded':
+        return { observed: readyService(spec, pls, await (early ?? loadBalancer())), ref };
       case 'Failed':
         return { observed: { state: 'failed', message: `Azure reports the private link service ${pls.name} as Failed.` }, ref };
       case 'Deleting':
@@ -149,7 +138,7 @@ export class AzureProvider implements CloudProviderAdapter {
    * Takes the next step of: resource group → virtual network → load balancer (with the current
    * listeners) → private link service. A step whose resource is still provisioning ends the pass.
    */
-  async createEndpointService(spec: EndpointServiceSpec, known: ProviderRef): Promise<ProviderRef> {
+  async createEndpointService(spec: EndpointServiceSpec, known: ProviderRef): Promise<CreatedEndpointService> {
     const account = await this.accountOf(spec);
     const clients = await this.pool.forAccount(account);
     const names = azureNames(spec.id);
@@ -157,8 +146,14 @@ export class AzureProvider implements CloudProviderAdapter {
     const network = clients.network;
     await azure(() => clients.resources.resourceGroups.createOrUpdate(names.resourceGroup, { location: spec.region, tags }));
     const ref = { resourceGroup: names.resourceGroup };
+    /** The load balancer as read, or as its operation answered once it ended; undefined while it provisions. */
+    const readyLoadBalancer = async (ids: ReturnType<AzureProvider['ids']>, read: boolean): Promise<LoadBalancer | undefined> => {
+      const lb = read ? await azureOrAbsent(() => network.loadBalancers.get(names.resourceGroup, names.loadBalancer)) : undefined;
+      if (lb) return lb.provisioningState === 'Succeeded' ? lb : undefined;
+      return (await settled(() => network.loadBalancers.beginCreateOrUpdate(names.resourceGroup, names.loadBalancer, this.loadBalancerBody(spec, tags, ids), POLLING)))?.result;
+    };
 
-    let lbReady: boolean;
+    let lb: LoadBalancer | undefined;
     let ids: ReturnType<AzureProvider['ids']>;
     if (account) {
       // The provider VNet is made (or found) and the load balancer started in it under the network
@@ -167,15 +162,11 @@ export class AzureProvider implements CloudProviderAdapter {
         const provider = await ensureProviderNetwork(clients, spec.region);
         if (!provider) return undefined;
         const placedIds = this.ids(spec.id, clients.connection.subscriptionId, provider);
-        const lb = await azureOrAbsent(() => network.loadBalancers.get(names.resourceGroup, names.loadBalancer));
-        const ready = lb
-          ? lb.provisioningState === 'Succeeded'
-          : await settles(() => network.loadBalancers.beginCreateOrUpdate(names.resourceGroup, names.loadBalancer, this.loadBalancerBody(spec, tags, placedIds), POLLING));
-        return { ids: placedIds, ready };
+        return { ids: placedIds, lb: await readyLoadBalancer(placedIds, true) };
       });
-      if (!placed) return ref;
+      if (!placed) return { ref };
       ids = placed.ids;
-      lbReady = placed.ready;
+      lb = placed.lb;
     } else {
       ids = this.ids(spec.id, clients.connection.subscriptionId);
       // An empty ref: the pass saw no resource group (or nothing was ever made), so the group made
@@ -196,16 +187,19 @@ export class AzureProvider implements CloudProviderAdapter {
               POLLING,
             ),
           );
-      if (!vnetReady) return ref;
-      const lb = vnet ? await azureOrAbsent(() => network.loadBalancers.get(names.resourceGroup, names.loadBalancer)) : undefined;
-      lbReady = lb
-        ? lb.provisioningState === 'Succeeded'
-        : await settles(() => network.loadBalancers.beginCreateOrUpdate(names.resourceGroup, names.loadBalancer, this.loadBalancerBody(spec, tags, ids), POLLING));
+      if (!vnetReady) return { ref };
+      lb = await readyLoadBalancer(ids, vnet !== undefined);
     }
-    if (!lbReady) return ref;
+    if (!lb) return { ref };
 
-    await settles(() => network.privateLinkServices.beginCreateOrUpdate(names.resourceGroup, names.privateLinkService, this.privateLinkServiceBody(spec, tags, ids), POLLING));
-    return ref;
+    const pls = (
+      await settled(() => network.privateLinkServices.beginCreateOrUpdate(names.resourceGroup, names.privateLinkService, this.privateLinkServiceBody(spec, tags, ids), POLLING))
+    )?.result;
+    // The private link service as its operation ended, beside the load balancer as its own did (a
+    // private link service leaves its load balancer's rules and pools as they are): what an observe
+    // would read now.
+    if (pls?.provisioningState !== 'Succeeded') return { ref };
+    return { ref, seen: { observed: readyService(spec, pls, lb), ref: { resourceGroup: names.resourceGroup, privateLinkServiceId: pls.id } } };
   }
 
   async syncListeners(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<void> {
@@ -380,6 +374,17 @@ function listenersMatch(lb: LoadBalancer, pls: PrivateLinkService, listeners: re
     const want = listener.targets.map((t) => t.host).sort();
     return have.length === want.length && have.every((ip, i) => ip === want[i]);
   });
+}
+
+/** A private link service that has succeeded, with its load balancer (undefined when absent), as the seam reads it. */
+function readyService(spec: EndpointServiceSpec, pls: PrivateLinkService, lb: LoadBalancer | undefined): ObservedEndpointService {
+  return {
+    state: 'ready',
+    serviceName: pls.name ?? azureNames(spec.id).privateLinkService,
+    availabilityZones: [],
+    listenersInSync: lb !== undefined && lb.provisioningState === 'Succeeded' && listenersMatch(lb, pls, spec.listeners),
+    detail: { cloud: 'AZURE', privateLinkServiceResourceId: pls.id ?? null },
+  };
 }
 
 /** A private endpoint connection as the seam reads it: approved and provisioned is available. */

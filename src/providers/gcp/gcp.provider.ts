@@ -6,6 +6,7 @@ import {
   ProviderError,
   type AccountRegionQuotas,
   type CloudProviderAdapter,
+  type CreatedEndpointService,
   type EndpointServiceSpec,
   type ListenerSpec,
   type ProviderAccountAccess,
@@ -174,7 +175,12 @@ export class GcpProvider implements CloudProviderAdapter {
    * backend service → forwarding rule → service attachment. A step whose operation does not
    * settle ends the pass.
    */
-  async createEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<ProviderRef> {
+  async createEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<CreatedEndpointService> {
+    // Compute answers each insert with an operation, not the resource: the caller looks again.
+    return { ref: await this.make(spec, ref) };
+  }
+
+  private async make(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<ProviderRef> {
     const w = await this.where(spec);
     if (w.account) {
       const account = w.account;
