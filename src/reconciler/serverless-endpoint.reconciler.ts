@@ -5,7 +5,7 @@ import type { ObservedConnection } from '../domain/interface-endpoint.js';
 import { findRegion } from '../domain/regions.js';
 import { decideServerlessEndpoint, registeredEndpointOf, type ServerlessEndpointRecord, type ServerlessEndpointStatus } from '../domain/serverless-endpoint.js';
 import { SERVERLESS_INSTANCE_WORK } from '../domain/work-kinds.js';
-import { isEmptyRef, ProviderError, type EndpointServiceSpec } from '../providers/cloud-provider.js';
+import { isEmptyRef, ProviderError, type CreatedEndpointService, type EndpointServiceSpec } from '../providers/cloud-provider.js';
 import type { ServerlessEndpointChanges } from '../store/serverless-endpoints.repository.js';
 import { repositories } from '../store/repositories.js';
 import { DONE, requeueAfter, type Outcome, type ReconcileFunction } from './outcome.js';
@@ -71,10 +71,14 @@ export function serverlessEndpointReconciler(ctx: ReconcileContext): ReconcileFu
 
     let status: ServerlessEndpointStatus = decision.status;
     let errorMessage = decision.errorMessage;
+    /** The connection as the provider's answer to this pass's accept showed it, when it did. */
+    let answered: ObservedConnection | undefined;
+    /** The service as the answers to this pass's create showed it, when they showed all of it. */
+    let created: CreatedEndpointService['seen'];
     try {
       if (decision.connectionAction === 'accept' && registered) {
         ctx.crash.reach('before-accept-connection');
-        await adapter.acceptConnection(spec, ref, registered, connection);
+        answered = await adapter.acceptConnection(spec, ref, registered, connection);
         ctx.crash.reach('after-accept-connection');
         ctx.log.info('serverless private endpoint connection accepted', fields);
       } else if (decision.connectionAction === 'reject' && registered) {
@@ -87,7 +91,7 @@ export function serverlessEndpointReconciler(ctx: ReconcileContext): ReconcileFu
           await repos.serverlessEndpoints.update(id, { providerRef: storedRef(ref, pendingSince) }, now);
         }
         ctx.crash.reach('before-create-endpoint-service');
-        ref = (await adapter.createEndpointService(spec, ref)).ref;
+        ({ ref, seen: created } = await adapter.createEndpointService(spec, ref));
         ctx.crash.reach('after-create-endpoint-service');
         pendingSince = undefined; // the call returned: its result is committed with the status below
         ctx.log.info('serverless private endpoint service created at the provider', { ...fields, providerRef: ref });
@@ -102,12 +106,13 @@ export function serverlessEndpointReconciler(ctx: ReconcileContext): ReconcileFu
       }
       // A service made from nothing, or a connection just accepted, is looked at once more in the
       // same pass: a cloud that is already done (the local cloud without delays) publishes the next
-      // status now, with no second pass. A failed look (or listener sync) changes nothing: the next
+      // status now, with no second pass. What the create's or the accept's own answers showed is
+      // that look where they showed it. A failed look (or listener sync) changes nothing: the next
       // pass does it again.
       const made = decision.serviceAction === 'create' && seen.observed.state === 'absent';
       if (made || decision.connectionAction === 'accept') {
-        const again = await (made ? adapter.observeEndpointService(spec, ref, true) : Promise.resolve({ observed: seen.observed, ref }))
-          .then(async (service) => ({ ...service, connection: await connectionOf(service.observed, service.ref) }))
+        const again = await (made ? (created ? Promise.resolve(created) : adapter.observeEndpointService(spec, ref, true)) : Promise.resolve({ observed: seen.observed, ref }))
+          .then(async (service) => ({ ...service, connection: !made && answered ? answered : await connectionOf(service.observed, service.ref) }))
           .catch(() => undefined);
         const next = again && decide(again.observed, again.connection);
         // Its listeners too, when the service just made is ready without them.

@@ -18,9 +18,11 @@ let dns: ReturnType<typeof privateDns>;
 let endpointId: string;
 let registered: { id: string; privateEndpointIPAddress: string };
 const path = () => `${stack.project}/privateEndpoint/serverless/instance/AzureServerless/endpoint`;
+/** The ARM calls the reconciler's adapter sends (method and resource type), counted on its SDK clients. */
+const calls: string[] = [];
 
 before(async () => {
-  stack = await startStack();
+  stack = await startStack({}, { onProviderCall: (_provider, operation) => calls.push(operation) });
   dns = privateDns(stack.running.dnsPort);
 });
 after(async () => {
@@ -39,6 +41,7 @@ describe('serverless instance with an Azure private endpoint', () => {
       () => stack.owner.get(`${stack.project}/serverless/AzureServerless`),
       (r) => (r.json as { stateName: string }).stateName === 'IDLE',
     );
+    calls.length = 0;
     const endpoint = await stack.owner.post(path(), { comment: 'azure' });
     expectContract(endpoint, 'POST', '/serverless/instance/{instanceName}/endpoint', 201);
     endpointId = String((endpoint.json as { _id: string })._id);
@@ -51,6 +54,10 @@ describe('serverless instance with an Azure private endpoint', () => {
     assert.equal(body.providerName, 'AZURE');
     assert.match(body.endpointServiceName, /^pls_[0-9a-f]{24}$/);
     assert.match(body.privateLinkServiceResourceId, /\/providers\/Microsoft\.Network\/privateLinkServices\/pls_[0-9a-f]{24}$/);
+    // The pass that made the service took it as its calls' answers showed it: no read after the
+    // private link service's operation ended (the SDK's own read of it).
+    const pls = 'PUT Microsoft.Network/privateLinkServices';
+    assert.deepEqual(calls.slice(calls.indexOf(pls)), [pls, 'GET Microsoft.Network/locations', 'GET Microsoft.Network/privateLinkServices'], calls.join(', '));
   });
 
   test('the customer makes a private endpoint with the Azure SDK; PATCH → INITIATING → AVAILABLE', async () => {
@@ -76,6 +83,7 @@ describe('serverless instance with an Azure private endpoint', () => {
     registered = JSON.parse(stdout) as { id: string; privateEndpointIPAddress: string };
     const missingIp = await stack.owner.patch(`${path()}/${endpointId}`, { providerName: 'AZURE', cloudProviderEndpointId: registered.id });
     assert.equal((missingIp.json as { errorCode: string }).errorCode, 'MISSING_ATTRIBUTE');
+    calls.length = 0;
     const patched = await stack.owner.patch(`${path()}/${endpointId}`, {
       providerName: 'AZURE',
       cloudProviderEndpointId: registered.id,
@@ -88,6 +96,10 @@ describe('serverless instance with an Azure private endpoint', () => {
       (r) => (r.json as { status: string }).status === 'AVAILABLE',
     );
     assert.equal((available.json as { privateEndpointIpAddress: string }).privateEndpointIpAddress, registered.privateEndpointIPAddress);
+    // The pass that approved the connection took the approval's answer for its state: the approval
+    // is its last call.
+    assert.equal(calls.filter((c) => c.startsWith('PUT')).length, 1, calls.join(', '));
+    assert.equal(calls.at(-1), 'PUT Microsoft.Network/privateLinkServices', calls.join(', '));
   });
 
   test('the instance string names the Azure endpoint and the official driver pings through it', async () => {
