@@ -111,7 +111,7 @@ export function serverlessEndpointReconciler(ctx: ReconcileContext): ReconcileFu
       // pass does it again.
       const made = decision.serviceAction === 'create' && seen.observed.state === 'absent';
       if (made || decision.connectionAction === 'accept') {
-        const again = await (made ? (created ? Promise.resolve(created) : adapter.observeEndpointService(spec, ref, true)) : Promise.resolve({ observed: seen.observed, ref }))
+        const again = await Promise.resolve(made ? (created ?? adapter.observeEndpointService(spec, ref, true)) : { observed: seen.observed, ref })
           .then(async (service) => ({ ...service, connection: !made && answered ? answered : await connectionOf(service.observed, service.ref) }))
           .catch(() => undefined);
         const next = again && decide(again.observed, again.connection);
