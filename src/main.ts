@@ -62,6 +62,9 @@ import { PrivlinkMetrics, type CapacityFigures } from './observability/metrics.j
 import { capacityReport, type CapacityLine } from './app/provider-accounts.service.js';
 import { instrumentedAdapter } from './observability/instrumented-adapter.js';
 import { contextualLogger } from './observability/request-context.js';
+import { HostNetwork, KernelDataPlaneUnavailableError } from './localcloud/kernel/host-network.js';
+export { KernelDataPlaneUnavailableError } from './localcloud/kernel/host-network.js';
+import { instanceTag } from './localcloud/kernel/kernel-plan.js';
 import { startOtlpTracing } from './observability/otlp-tracing.js';
 
 export type { BootstrapFile } from './store/bootstrap-file.js';
@@ -120,6 +123,10 @@ function servedProviders(config: PrivlinkConfig): CloudProvider[] {
 
 export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: PrivlinkHooks = {}): Promise<RunningPrivlink> {
   log.info('privlink starting', { config: describeConfig(config) });
+  if (config.localCloud.enabled && config.localCloud.dataPlane === 'kernel') {
+    const why = await HostNetwork.unavailable();
+    if (why) throw new KernelDataPlaneUnavailableError(`PRIVLINK_LOCALCLOUD_DATA_PLANE=kernel cannot run here: ${why}. Leave it unset for the loopback data plane.`);
+  }
   const fixedModes = secureDataDir(config.dataDir);
   if (fixedModes > 0) log.info('data directory made private (directories 0700, files 0600)', { dataDir: config.dataDir, entriesFixed: fixedModes });
   const store = await openStore(storeLocation(config));
@@ -203,6 +210,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
               ...(gcpCloud ? [gcpSnapshotSource(gcpCloud, store, config.localCloud.loopbackBase, { warn: (message) => log.warn(message) })] : []),
             ]),
             dataDir: config.dataDir,
+            ...(config.localCloud.dataPlane === 'kernel' ? { kernel: { tag: instanceTag(config.dataDir) } } : {}),
           }
         : null,
       lookups: {

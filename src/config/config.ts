@@ -71,6 +71,13 @@ export interface LocalCloudConfig {
    * (`127.<slot>.x.y`): VPC number n gets slot `loopbackBase + n`. Env `PRIVLINK_LOCALCLOUD_LOOPBACK_BASE`.
    */
   readonly loopbackBase: number;
+  /**
+   * `loopback` (default): customer networks live on loopback addresses, clients on the host.
+   * `kernel`: besides, each customer network is a Linux network namespace where endpoint
+   * interfaces answer at their real private addresses and the kernel carries the traffic
+   * (`privlink localcloud exec`); needs Linux, root, `ip` and `nft`. Env `PRIVLINK_LOCALCLOUD_DATA_PLANE`.
+   */
+  readonly dataPlane: 'loopback' | 'kernel';
 }
 
 export interface AwsConfig {
@@ -237,6 +244,8 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
   if (awsMode !== 'local' && awsMode !== 'real') throw new ConfigError(`PRIVLINK_AWS must be local or real, not ${awsMode}.`);
   const delays = pick(undefined, 'PRIVLINK_LOCALCLOUD_DELAYS') ?? 'instant';
   if (delays !== 'instant' && delays !== 'realistic') throw new ConfigError(`PRIVLINK_LOCALCLOUD_DELAYS must be instant or realistic, not ${delays}.`);
+  const dataPlane = pick(undefined, 'PRIVLINK_LOCALCLOUD_DATA_PLANE') ?? 'loopback';
+  if (dataPlane !== 'loopback' && dataPlane !== 'kernel') throw new ConfigError(`PRIVLINK_LOCALCLOUD_DATA_PLANE must be loopback or kernel, not ${dataPlane}.`);
   const logLevel = pick(undefined, 'PRIVLINK_LOG_LEVEL') ?? 'info';
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new ConfigError(`PRIVLINK_LOG_LEVEL ${logLevel} is not a level.`);
   const metricsAccess = pick(undefined, 'PRIVLINK_METRICS') ?? 'loopback';
@@ -285,6 +294,7 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
       gcpPort: port(pick(undefined, 'PRIVLINK_LOCALCLOUD_GCP_PORT') ?? String(localCloudPort === 0 ? 0 : localCloudPort + 2), 'PRIVLINK_LOCALCLOUD_GCP_PORT'),
       delays,
       loopbackBase: integer(pick(undefined, 'PRIVLINK_LOCALCLOUD_LOOPBACK_BASE') ?? '100', 'PRIVLINK_LOCALCLOUD_LOOPBACK_BASE', 1, 250),
+      dataPlane,
     },
     aws: { mode: awsMode, endpoint: awsEndpoint, notifications },
     azure: { mode: azureMode, subscriptionId: azureSubscription },

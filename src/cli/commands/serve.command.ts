@@ -29,7 +29,7 @@ export const serveCommand = defineCommand({
   async run(ctx) {
     const { buildConfig, ConfigError } = await import('../../config/config.js');
     const { createLogger } = await import('../../logging/logger.js');
-    const { startPrivlink } = await import('../../main.js');
+    const { startPrivlink, KernelDataPlaneUnavailableError } = await import('../../main.js');
     let config;
     try {
       config = buildConfig(ctx.flags, ctx.io.env);
@@ -45,7 +45,7 @@ export const serveCommand = defineCommand({
       running = await startPrivlink(config, log);
     } catch (error) {
       // Expected start-up failures get one clear line, not a stack trace.
-      if (error instanceof DataDirLockedError || error instanceof PinnedKeyConflictError) throw new CliError(error.message);
+      if (error instanceof DataDirLockedError || error instanceof PinnedKeyConflictError || error instanceof KernelDataPlaneUnavailableError) throw new CliError(error.message);
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
         throw new CliError(`${(error as Error).message}: another process uses that port; choose another with --port / --localcloud-port / --dns-port.`);
       throw error;

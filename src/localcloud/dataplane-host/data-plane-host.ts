@@ -32,7 +32,13 @@ import { MainThreadTurns } from './main-thread-turns.js';
 export interface DataPlaneHostOptions {
   readonly dns: { readonly address: string; readonly port: number; readonly ttl: number };
   /** With the local cloud: the gateway follows `source`, the CA lives in `dataDir`. Null: private DNS only. */
-  readonly localCloud: { readonly source: SnapshotSource; readonly dataDir: string; readonly publicGatewayPollMs?: number } | null;
+  readonly localCloud: {
+    readonly source: SnapshotSource;
+    readonly dataDir: string;
+    readonly publicGatewayPollMs?: number;
+    /** Run the kernel data plane too, with this tag on the host's names. */
+    readonly kernel?: { readonly tag: string };
+  } | null;
   /** The store lookups the worker asks for, run on the main thread. */
   readonly lookups: {
     dnsRecords(name: string, type: string, addresses: EndpointAddressBook): Promise<PrivateDnsAnswer | PrivateDnsRecord[] | undefined>;
@@ -292,7 +298,12 @@ export class DataPlaneHost implements EndpointAddressBook {
       dns: { ...this.options.dns, port: this.dnsPortBound || this.options.dns.port },
       localCloud:
         this.options.localCloud && this.feed?.latest
-          ? { dataDir: this.options.localCloud.dataDir, snapshot: postableSnapshot(this.feed.latest), publicGatewayPollMs: this.options.localCloud.publicGatewayPollMs }
+          ? {
+              dataDir: this.options.localCloud.dataDir,
+              snapshot: postableSnapshot(this.feed.latest),
+              publicGatewayPollMs: this.options.localCloud.publicGatewayPollMs,
+              ...(this.options.localCloud.kernel ? { kernel: this.options.localCloud.kernel } : {}),
+            }
           : null,
       logLevel: this.options.logLevel,
       bounds: this.bounds,

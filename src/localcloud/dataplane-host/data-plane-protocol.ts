@@ -29,6 +29,8 @@ export interface DataPlaneWorkerConfig {
     readonly snapshot: DataPlaneSnapshot;
     /** How often the public gateway asks for its routes besides the writes that may change them (ms; default 5000). */
     readonly publicGatewayPollMs?: number;
+    /** Run the kernel data plane too (namespaces and nftables, kernel/kernel-data-plane.ts), marking the host's names with `tag`. */
+    readonly kernel?: { readonly tag: string };
   } | null;
   /** The worker drops log records below this level before posting them. */
   readonly logLevel: LogLevel;

@@ -3,6 +3,7 @@
 // can stall the main thread (Admin API, reconciler, local cloud's AWS endpoint). It reads nothing
 // from the store: the gateway follows snapshots the main thread posts, and DNS records and node
 // horizons are asked of the main thread through bounded, cached lookups (data-plane-protocol.ts).
+import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { PrivateDnsRecord } from '../../app/private-dns.js';
@@ -12,6 +13,7 @@ import { startDnsServer, type RunningDnsServer } from '../dataplane/dns-server.j
 import { endpointIdOfTlv } from '../gateway/endpoint-tlv.js';
 import { PrivateLinkGateway } from '../gateway/private-link-gateway.js';
 import { PublicGateway, type PublicAccessRule, type PublicRouteUpdate } from '../gateway/public-gateway.js';
+import { KernelDataPlane, NAMESPACE_LIST_FILE } from '../kernel/kernel-data-plane.js';
 import { SimulatedClusterRuntime } from '../simulated-nodes/simulated-cluster-runtime.js';
 import { startAppServicesFrontEnd, type FrontEndAccess, type RunningAppServicesFrontEnd } from '../simulated-nodes/app-services-front-end.js';
 import { BoundedLookups, type LookupAnswer } from './bounded-lookups.js';
@@ -43,6 +45,7 @@ let appServicesFrontEnd: Promise<RunningAppServicesFrontEnd> | undefined;
 const snapshots = config.localCloud ? new PostedSnapshots(config.localCloud.snapshot) : undefined;
 let dns: RunningDnsServer | undefined;
 let gateway: PrivateLinkGateway | undefined;
+let kernel: KernelDataPlane | undefined;
 let publicGateway: PublicGateway | undefined;
 let runtime: SimulatedClusterRuntime | undefined;
 const counters = new DataPlaneCounters();
@@ -106,15 +109,25 @@ async function start(): Promise<void> {
     address: config.dns.address,
     port: config.dns.port,
     ttl: config.dns.ttl,
-    resolve: (name, type) => dnsAnswers.get(`${type} ${name}`, ask({ kind: 'dns', name, type })) as Promise<PrivateDnsAnswer | PrivateDnsRecord[] | undefined>,
+    resolve: async (name, type, querier) => {
+      const found = (await dnsAnswers.get(`${type} ${name}`, ask({ kind: 'dns', name, type }))) as PrivateDnsAnswer | PrivateDnsRecord[] | undefined;
+      // A process in a kernel namespace is answered its network's private addresses, not their loopback forms.
+      return kernel && found ? asSeenBy(kernel, querier, found) : found;
+    },
     onError: (error) => queryFailed({ error: error.message }),
     onQuery: (query) => counters.dnsQuery(query.type, query.rcode),
   });
   let caPath: string | null = null;
   if (config.localCloud && snapshots) {
     // Snapshots are pushed on every change; the gateway's own poll only re-applies the last one.
-    gateway = new PrivateLinkGateway(snapshots, log.child({ component: 'gateway' }), 5000, counters);
+    if (config.localCloud.kernel) {
+      const options = { tag: config.localCloud.kernel.tag, dnsPort: dns.port, listFile: join(config.localCloud.dataDir, NAMESPACE_LIST_FILE) };
+      kernel = new KernelDataPlane(snapshots, options, log.child({ component: 'kernel-data-plane' }));
+    }
+    const namespaces = kernel;
+    gateway = new PrivateLinkGateway(snapshots, log.child({ component: 'gateway' }), 5000, counters, namespaces && ((address) => namespaces.sourceOfLink(address)));
     await gateway.start();
+    await kernel?.start();
     const ca = await LocalCertificateAuthority.loadOrCreate(config.localCloud.dataDir);
     caPath = ca.caCertPath ?? null;
     runtime = new SimulatedClusterRuntime({
@@ -179,6 +192,7 @@ async function closeAll(): Promise<void> {
     () => appServicesFrontEnd?.then((f) => f.stop()),
     () => runtime?.close(),
     () => publicGateway?.stop(),
+    () => kernel?.stop(),
     () => gateway?.stop(),
     () => dns?.stop(),
   ];
@@ -197,6 +211,14 @@ async function stop(): Promise<void> {
   shipCounts();
   post({ type: 'stopped' });
   port.close();
+}
+
+/** A DNS answer as a process in a kernel namespace sees it (see KernelDataPlane.addressFor). */
+function asSeenBy(namespaces: KernelDataPlane, querier: string, found: PrivateDnsAnswer | PrivateDnsRecord[]): PrivateDnsAnswer | PrivateDnsRecord[] {
+  const records = Array.isArray(found) ? found : found.records;
+  if (!records.some((r) => r.type === 'A') || namespaces.addressFor(querier, '127.0.0.1') === undefined) return found;
+  const seen = records.map((r) => (r.type === 'A' ? { ...r, address: namespaces.addressFor(querier, r.address) ?? r.address } : r));
+  return Array.isArray(found) ? seen : { ...found, records: seen };
 }
 
 start().catch(async (error: Error) => {

@@ -33,9 +33,9 @@ export interface DnsAnswer {
  * trailing dot. Return a `DnsAnswer`, or in the short form: `undefined` when the name does not
  * exist at all (→ NXDOMAIN), `[]` when it exists but has nothing of that type (→ NOERROR, no
  * answers), else the records (several per query allowed). 'ANY' asks for every record of the
- * name. May be async; a throw → SERVFAIL.
+ * name. May be async; a throw → SERVFAIL. `querier` is the address the question came from.
  */
-export type DnsRecordSource = (name: string, type: DnsQueryType) => DnsRecord[] | DnsAnswer | undefined | Promise<DnsRecord[] | DnsAnswer | undefined>;
+export type DnsRecordSource = (name: string, type: DnsQueryType, querier: string) => DnsRecord[] | DnsAnswer | undefined | Promise<DnsRecord[] | DnsAnswer | undefined>;
 
 export interface DnsServerOptions {
   resolve: DnsRecordSource;
@@ -135,7 +135,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   let udpInFlight = 0;
 
   /** Decodes and answers one message; undefined = send nothing. Never rejects. */
-  const reply = async (transport: 'udp' | 'tcp', message: Buffer, limit: number): Promise<Buffer | undefined> => {
+  const reply = async (transport: 'udp' | 'tcp', message: Buffer, limit: number, querier: string): Promise<Buffer | undefined> => {
     const decoded = decodeDnsQuery(message);
     if (!decoded.ok) {
       formatErrors++;
@@ -154,7 +154,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     let reply: DnsReply;
     let bytes: Buffer;
     try {
-      reply = await answer(query, options.resolve, defaultTtl);
+      reply = await answer(query, options.resolve, defaultTtl, querier);
       bytes = encodeDnsReply(reply, transport === 'udp' ? Math.min(Math.max(query.udpPayloadSize ?? CLASSIC_UDP_LIMIT, CLASSIC_UDP_LIMIT), limit) : limit);
     } catch (error) {
       options.onError?.(error as Error);
@@ -169,7 +169,8 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     const tcp = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
       tcpSockets.add(socket);
       socket.on('close', () => tcpSockets.delete(socket));
-      serveDnsTcpConnection(socket, tcpLimits, tcpCounters, (message) => reply('tcp', message, MAX_TCP_MESSAGE));
+      const querier = socket.remoteAddress ?? '';
+      serveDnsTcpConnection(socket, tcpLimits, tcpCounters, (message) => reply('tcp', message, MAX_TCP_MESSAGE, querier));
     });
     tcp.maxConnections = options.tcpMaxConnections ?? 512;
     const udp = createSocket(address.includes(':') ? 'udp6' : 'udp4');
@@ -179,7 +180,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
         return;
       }
       udpInFlight++;
-      void reply('udp', message, MAX_UDP_PAYLOAD)
+      void reply('udp', message, MAX_UDP_PAYLOAD, peer.address)
         .then((bytes) => {
           if (bytes) udp.send(bytes, peer.port, peer.address, (error) => error && options.onError?.(error));
         })
@@ -218,11 +219,11 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   }
 }
 
-async function answer(query: DnsQuery, resolve: DnsRecordSource, defaultTtl: number): Promise<DnsReply> {
+async function answer(query: DnsQuery, resolve: DnsRecordSource, defaultTtl: number, querier: string): Promise<DnsReply> {
   const question = query.questions[0];
   const reply: DnsReply = { header: query.header, rcode: DNS_RCODE.NOERROR, question, answers: [] };
   if (query.header.opcode !== OPCODE_QUERY) return { ...reply, rcode: DNS_RCODE.NOTIMP };
-  const found = await resolve(question.name.toLowerCase(), dnsTypeName(question.type));
+  const found = await resolve(question.name.toLowerCase(), dnsTypeName(question.type), querier);
   const full: DnsAnswer = found === undefined ? { rcode: 'NXDOMAIN', records: [] } : Array.isArray(found) ? { rcode: 'NOERROR', records: found } : (found as DnsAnswer);
   if (full.rcode === 'REFUSED') return { ...reply, rcode: DNS_RCODE.REFUSED, authoritative: false };
   if (full.rcode === 'NXDOMAIN') reply.rcode = DNS_RCODE.NXDOMAIN;

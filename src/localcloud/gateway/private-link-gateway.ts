@@ -85,6 +85,8 @@ export class PrivateLinkGateway {
     private readonly log: Logger,
     private readonly pollMs = 500,
     private readonly observer?: GatewayObserver,
+    /** Where a connection from another data plane's link comes from (the kernel data plane's namespaces), before the loopback mapping. */
+    private readonly linkedSource?: (address: string) => { networkId: string; ip: string } | undefined,
   ) {
     this.forwarder = new TcpForwarder(observer ? { onClose: (_connection, end) => observer.closed(end.bytesFromClient, end.bytesFromUpstream) } : {});
     this.listeners = new TcpListenerSet({
@@ -331,7 +333,7 @@ export class PrivateLinkGateway {
   }
 
   private admits(snapshot: DataPlaneSnapshot, endpoint: SnapshotEndpoint, eni: SnapshotNetworkInterface, port: SnapshotPort, peer: PeerAddress): boolean {
-    const source = sourceOf(snapshot, peer.address);
+    const source = this.linkedSource?.(peer.address) ?? sourceOf(snapshot, peer.address);
     // Another network reaches the endpoint only along a routed path (peering, on-premises link); else no route to this address.
     if (source.networkId !== undefined && source.networkId !== endpoint.networkId && !routed(snapshot, source.networkId, source.ip, endpoint.networkId, eni.privateIp))
       return false;

@@ -9,6 +9,7 @@ import { describeVpcEndpointsCommand } from './aws/describe-vpc-endpoints.comman
 import { describeVpcsCommand } from './aws/describe-vpcs.command.js';
 import { setAvailabilityZoneStateCommand } from './aws/set-availability-zone-state.command.js';
 import { localcloudAzureGroup } from './azure/azure.group.js';
+import { execCommand } from './exec.command.js';
 import { localcloudGcpGroup } from './gcp/gcp.group.js';
 import { localcloudNodesGroup } from './nodes/nodes.group.js';
 
@@ -36,6 +37,7 @@ export const localcloudGroup = defineGroup({
       ],
     }),
     localcloudAzureGroup,
+    execCommand,
     localcloudGcpGroup,
     localcloudNodesGroup,
   ],

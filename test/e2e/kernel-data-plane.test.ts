@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { CreateVpcEndpointCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateVpcEndpointServiceConfigurationCommand,
+  DescribeSubnetsCommand as ProviderSubnets,
+  DescribeVpcsCommand as ProviderVpcs,
+  ModifyVpcEndpointServicePermissionsCommand,
+} from '@aws-sdk/client-ec2';
+import { CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { HostNetwork } from '../../src/localcloud/kernel/host-network.js';
+import { hostTable, instanceTag, namespaceName, namespacePrefix } from '../../src/localcloud/kernel/kernel-plan.js';
+import { customerEndpoint } from '../support/customer-vpc.js';
+import { startStack, until, type Stack } from '../support/full-stack.js';
+import { CLI } from '../support/server-process.js';
+
+// The kernel data plane (PRIVLINK_LOCALCLOUD_DATA_PLANE=kernel): the customer's VPC is a network
+// namespace, and a process run in it with `privlink localcloud exec` reaches the endpoint at its
+// real private address, resolves the cluster's private-endpoint-aware names through the VPC's
+// resolver, and nothing else. The same flow as connect-through-endpoint.test.ts, from inside the VPC.
+const run = promisify(execFile);
+const FIXTURE = new URL('../../../test/fixtures/namespace-client.mjs', import.meta.url).pathname;
+const unavailable = await HostNetwork.unavailable();
+const skip = unavailable ? `the kernel data plane cannot run on this host: ${unavailable}` : false;
+
+let stack: Stack;
+let tag: string;
+let vpcId: string;
+let vpce: string;
+let endpointIp: string;
+let srv: string;
+let echoVpce: string;
+let echoIp: string;
+let echo: Server | undefined;
+let closed = false;
+
+/** Runs a command inside the customer VPC through the CLI; its standard output. */
+async function inVpc(...command: string[]): Promise<string> {
+  const { stdout } = await run('node', [CLI, 'localcloud', 'exec', '--vpc', vpcId, '--data-dir', stack.dataDir, '--', ...command], { timeout: 30_000 });
+  return stdout;
+}
+
+async function client(...args: string[]): Promise<{ outcome: string; data?: string; code?: string; me?: string; message?: string; ping?: unknown }> {
+  return JSON.parse((await inVpc('node', FIXTURE, ...args)).trim()) as never;
+}
+
+/** Waits until `check` holds (20 s at most). */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+before(async () => {
+  if (skip) return;
+  stack = await startStack({ PRIVLINK_LOCALCLOUD_DATA_PLANE: 'kernel' });
+  tag = instanceTag(stack.dataDir);
+  const cluster = await stack.owner.post(`${stack.project}/clusters`, {
+    name: 'Cluster0',
+    clusterType: 'REPLICASET',
+    replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
+  });
+  assert.equal(cluster.status, 201, cluster.text);
+  const service = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
+  const serviceId = (service.json as { id: string }).id;
+  const ready = await until(
+    () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}`),
+    (r) => (r.json as { status: string }).status === 'AVAILABLE',
+  );
+  vpce = await customerEndpoint(stack.customerEc2(), (ready.json as { endpointServiceName: string }).endpointServiceName, { openToVpc: true });
+  assert.equal((await stack.owner.post(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { id: vpce })).status, 201);
+  await until(
+    () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint/${vpce}`),
+    (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
+  );
+  const clusterNow = await until(
+    () => stack.owner.get(`${stack.project}/clusters/Cluster0`),
+    (r) => (r.json as { connectionStrings: { privateEndpoint: unknown[] } }).connectionStrings.privateEndpoint.length > 0,
+  );
+  srv = (clusterNow.json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string }> } }).connectionStrings.privateEndpoint[0]!.srvConnectionString;
+  const snapshot = await stack.running.localCloud!.snapshot();
+  const endpoint = snapshot.endpoints.find((e) => e.endpointId === vpce)!;
+  vpcId = endpoint.networkId;
+  endpointIp = endpoint.networkInterfaces[0]!.privateIp;
+  await eventually(async () => existsSync(`/run/netns/${namespaceName(tag, vpcId)}`));
+
+  // A service of the provider's own whose port asks for no PROXY header: an echo server behind a
+  // network load balancer, reached by the customer through a second endpoint.
+  const providerEc2 = stack.providerEc2();
+  const elb = stack.providerElb();
+  const providerVpc = (await providerEc2.send(new ProviderVpcs({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
+  const providerSubnets = (await providerEc2.send(new ProviderSubnets({ Filters: [{ Name: 'vpc-id', Values: [providerVpc.VpcId!] }] }))).Subnets!;
+  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'echo', Type: 'network', Scheme: 'internal', Subnets: providerSubnets.map((s) => s.SubnetId!) })))
+    .LoadBalancers![0]!;
+  const group = (await elb.send(new CreateTargetGroupCommand({ Name: 'echo-7000', Protocol: 'TCP', Port: 7000, VpcId: providerVpc.VpcId, TargetType: 'ip' }))).TargetGroups![0]!;
+  const targetIp = providerVpc.CidrBlock!.replace(/\.0\.0\/16$/, '.0.77');
+  await elb.send(new RegisterTargetsCommand({ TargetGroupArn: group.TargetGroupArn, Targets: [{ Id: targetIp, Port: 7000 }] }));
+  await elb.send(
+    new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'TCP', Port: 7000, DefaultActions: [{ Type: 'forward', TargetGroupArn: group.TargetGroupArn }] }),
+  );
+  const echoService = (await providerEc2.send(new CreateVpcEndpointServiceConfigurationCommand({ NetworkLoadBalancerArns: [lb.LoadBalancerArn!], AcceptanceRequired: false })))
+    .ServiceConfiguration!;
+  await providerEc2.send(new ModifyVpcEndpointServicePermissionsCommand({ ServiceId: echoService.ServiceId, AddAllowedPrincipals: ['*'] }));
+  const after = await stack.running.localCloud!.snapshot();
+  const octet = after.networks.find((n) => n.networkId === providerVpc.VpcId)!.loopbackOctet;
+  const targetLoopback = `127.${octet}.${targetIp.split('.')[2]}.${targetIp.split('.')[3]}`;
+  echo = createServer((socket) => socket.end(`echo from ${socket.localAddress} to ${socket.remoteAddress}\n`));
+  await new Promise<void>((resolve) => echo!.listen(7000, targetLoopback, resolve));
+  const customer = stack.customerEc2();
+  const vpc = (await customer.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
+  const subnet = (await customer.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }))).Subnets![0]!;
+  echoVpce = (
+    await customer.send(new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: echoService.ServiceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!] }))
+  ).VpcEndpoint!.VpcEndpointId!;
+  await eventually(async () => (await stack.running.localCloud!.snapshot()).endpoints.some((e) => e.endpointId === echoVpce && e.forwarding));
+  echoIp = (await stack.running.localCloud!.snapshot()).endpoints.find((e) => e.endpointId === echoVpce)!.networkInterfaces[0]!.privateIp;
+});
+
+after(async () => {
+  echo?.close();
+  if (!closed) await stack?.close();
+});
+
+describe('kernel data plane', { skip }, () => {
+  test("the VPC's resolver answers the endpoint's private address, not a loopback one", async () => {
+    const host = srv.replace('mongodb+srv://cluster0-pl-0.', 'pl-0-us-east-1.');
+    assert.deepEqual((await inVpc('dig', '+short', 'A', host)).trim().split('\n'), [endpointIp]);
+    const records = (await inVpc('dig', '+short', 'SRV', `_mongodb._tcp.${srv.replace('mongodb+srv://', '')}`)).trim().split('\n').sort();
+    assert.deepEqual(records, [`0 0 1024 ${host}.`, `0 0 1025 ${host}.`, `0 0 1026 ${host}.`]);
+  });
+
+  test('the official driver inside the VPC: SRV string, ping and hello under the endpoint names', async () => {
+    const seen = await client('mongo', `${srv}/?tls=false`);
+    assert.equal(seen.outcome, 'ok', seen.message);
+    assert.deepEqual(seen.ping, { ok: 1 });
+    assert.match(seen.me!, /^pl-0-us-east-1\./);
+  });
+
+  test('a port without a PROXY header is carried by the kernel to its target (the target sees the namespace link address)', async () => {
+    const seen = await client('tcp', echoIp, '7000');
+    assert.equal(seen.outcome, 'data', JSON.stringify(seen));
+    assert.match(seen.data!, /^echo from 127\.\d+\.0\.77 to 100\.\d+\.\d+\.\d+\n$/);
+  });
+
+  test('one way: nothing but the endpoints and the resolver is reachable from the VPC', async () => {
+    const admin = new URL(stack.running.apiUrl);
+    for (const host of ['100.64.0.1', '127.0.0.1']) {
+      const seen = await client('tcp', host, admin.port);
+      assert.notEqual(seen.outcome, 'data', `the Admin API answered at ${host}`);
+    }
+    // A port the endpoint does not serve, and an address of no endpoint.
+    assert.equal((await client('tcp', endpointIp, '1099')).code, 'ECONNREFUSED');
+    assert.equal((await client('tcp', endpointIp.replace(/\.\d+$/, '.201'), '1024')).code, 'ECONNREFUSED');
+  });
+
+  test("the endpoint's security groups decide: a source outside their rules is refused", async () => {
+    // Both endpoints have the VPC's default security group, which admits TCP 1024-65535 from the VPC's block (customerEndpoint's rule): 10.99.0.5 is outside it.
+    assert.equal((await client('tcp', echoIp, '7000')).outcome, 'data');
+    const ns = namespaceName(tag, vpcId);
+    await run('ip', ['-n', ns, 'addr', 'add', '10.99.0.5/32', 'dev', 'eth0']);
+    const seen = await client('tcp', endpointIp, '1024', '10.99.0.5');
+    assert.equal(seen.code, 'ECONNREFUSED', JSON.stringify(seen));
+  });
+
+  test('the namespaces are listed for the CLI (0600); an unknown network is a clear error', async () => {
+    const file = join(stack.dataDir, 'kernel-namespaces.json');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const listed = JSON.parse(readFileSync(file, 'utf8')) as { namespaces: Array<{ networkId: string; namespace: string }> };
+    assert.ok(listed.namespaces.some((n) => n.networkId === vpcId && n.namespace === namespaceName(tag, vpcId)));
+    const failed = await run('node', [CLI, 'localcloud', 'exec', '--vpc', 'vpc-0000000000000000f', '--data-dir', stack.dataDir, '--', 'true']).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    assert.ok(failed && failed.code !== 0);
+    assert.match(failed.stderr, new RegExp(`the local cloud has no network vpc-0000000000000000f; its networks: .*${vpcId}`));
+  });
+
+  test("the host itself drops what a namespace sends it, even once a process there removes the namespace's rules", async () => {
+    const host = createServer((socket) => socket.end('host service\n'));
+    await new Promise<void>((resolve) => host.listen(0, '0.0.0.0', resolve));
+    try {
+      const port = String((host.address() as { port: number }).port);
+      const ns = namespaceName(tag, vpcId);
+      const link = (await run('ip', ['-n', ns, '-4', '-o', 'addr', 'show', 'dev', 'eth0'])).stdout.match(/inet (100\.\d+\.\d+\.\d+)\/32/)![1]!;
+      await run('ip', ['netns', 'exec', ns, 'nft', 'delete', 'table', 'ip', 'privlink']);
+      const seen = await client('tcp', '100.64.0.1', port, link);
+      assert.notEqual(seen.outcome, 'data', JSON.stringify(seen));
+    } finally {
+      host.close();
+    }
+  });
+
+  test('once privlink stops, its namespaces and its table are gone', async () => {
+    await stack.close();
+    closed = true;
+    const left = (await run('ip', ['netns', 'list'])).stdout.split('\n').filter((line) => line.startsWith(namespacePrefix(tag)));
+    assert.deepEqual(left, []);
+    await assert.rejects(run('nft', ['list', 'table', 'ip', hostTable(tag)]));
+  });
+});
