@@ -14,6 +14,8 @@ export interface BenchPrivlink {
   readonly bootstrap: BootstrapFile & { localCloud: NonNullable<BootstrapFile['localCloud']> };
   /** e.g. `PGlite (embedded, data dir /tmp/…)` or `PostgreSQL 16.4 (database privlink_b_…)`. */
   readonly backend: string;
+  /** Its data directory. */
+  readonly dataDir: string;
   /** Stops privlink and deletes its data directory (and its database, on PostgreSQL). Idempotent. */
   close(): Promise<void>;
 }
@@ -52,7 +54,7 @@ export async function startBenchPrivlink(extraEnv: Record<string, string> = {}):
     await running.azureCloud?.setDelays('instant');
     const bootstrap = running.createdBootstrap;
     if (!bootstrap?.localCloud) throw new Error('privlink started without a bootstrap key or without the local cloud');
-    return { running, bootstrap: bootstrap as BenchPrivlink['bootstrap'], backend, close };
+    return { running, bootstrap: bootstrap as BenchPrivlink['bootstrap'], backend, dataDir, close };
   } catch (error) {
     await close().catch(() => undefined);
     throw error;

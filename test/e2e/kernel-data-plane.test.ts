@@ -5,14 +5,20 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { CreateVpcEndpointCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateVpcEndpointCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import {
   CreateVpcEndpointServiceConfigurationCommand,
   DescribeSubnetsCommand as ProviderSubnets,
   DescribeVpcsCommand as ProviderVpcs,
   ModifyVpcEndpointServicePermissionsCommand,
 } from '@aws-sdk/client-ec2';
-import { CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+  ModifyTargetGroupAttributesCommand,
+  RegisterTargetsCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { HostNetwork } from '../../src/localcloud/kernel/host-network.js';
 import { hostTable, instanceTag, namespaceName, namespacePrefix } from '../../src/localcloud/kernel/kernel-plan.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
@@ -36,6 +42,9 @@ let endpointIp: string;
 let srv: string;
 let echoVpce: string;
 let echoIp: string;
+let inSubnet: string;
+/** The PROXY protocol v2 signature. */
+const PROXY_V2 = Buffer.from('0d0a0d0a000d0a515549540a', 'hex');
 let echo: Server | undefined;
 let closed = false;
 
@@ -91,36 +100,74 @@ before(async () => {
   endpointIp = endpoint.networkInterfaces[0]!.privateIp;
   await eventually(async () => existsSync(`/run/netns/${namespaceName(tag, vpcId)}`));
 
-  // A service of the provider's own whose port asks for no PROXY header: an echo server behind a
-  // network load balancer, reached by the customer through a second endpoint.
+  // A service of the provider's own: an echo server behind a network load balancer, on port 7000
+  // without a PROXY header (the kernel carries it) and on 7001 with one (the gateway adds it),
+  // reached by the customer through a second endpoint whose security group admits only its
+  // subnet's block (the namespace's own address is outside it; a second address inside).
   const providerEc2 = stack.providerEc2();
   const elb = stack.providerElb();
   const providerVpc = (await providerEc2.send(new ProviderVpcs({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
   const providerSubnets = (await providerEc2.send(new ProviderSubnets({ Filters: [{ Name: 'vpc-id', Values: [providerVpc.VpcId!] }] }))).Subnets!;
+  const targetIp = providerVpc.CidrBlock!.replace(/\.0\.0\/16$/, '.0.77');
+  const octet = (await stack.running.localCloud!.snapshot()).networks.find((n) => n.networkId === providerVpc.VpcId)!.loopbackOctet;
+  const targetLoopback = `127.${octet}.${targetIp.split('.')[2]}.${targetIp.split('.')[3]}`;
+  echo = createServer((socket) =>
+    socket.once('data', (first: Buffer) => socket.end(`echo from ${socket.localAddress} to ${socket.remoteAddress} proxy=${first.subarray(0, 12).equals(PROXY_V2)}\n`)),
+  );
+  await new Promise<void>((resolve) => echo!.listen(0, targetLoopback, resolve));
+  const echoPort = (echo.address() as { port: number }).port;
   const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'echo', Type: 'network', Scheme: 'internal', Subnets: providerSubnets.map((s) => s.SubnetId!) })))
     .LoadBalancers![0]!;
-  const group = (await elb.send(new CreateTargetGroupCommand({ Name: 'echo-7000', Protocol: 'TCP', Port: 7000, VpcId: providerVpc.VpcId, TargetType: 'ip' }))).TargetGroups![0]!;
-  const targetIp = providerVpc.CidrBlock!.replace(/\.0\.0\/16$/, '.0.77');
-  await elb.send(new RegisterTargetsCommand({ TargetGroupArn: group.TargetGroupArn, Targets: [{ Id: targetIp, Port: 7000 }] }));
-  await elb.send(
-    new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'TCP', Port: 7000, DefaultActions: [{ Type: 'forward', TargetGroupArn: group.TargetGroupArn }] }),
-  );
+  for (const [port, proxy] of [
+    [7000, false],
+    [7001, true],
+  ] as const) {
+    const group = (await elb.send(new CreateTargetGroupCommand({ Name: `echo-${port}`, Protocol: 'TCP', Port: echoPort, VpcId: providerVpc.VpcId, TargetType: 'ip' })))
+      .TargetGroups![0]!;
+    if (proxy) await elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: group.TargetGroupArn, Attributes: [{ Key: 'proxy_protocol_v2.enabled', Value: 'true' }] }));
+    await elb.send(new RegisterTargetsCommand({ TargetGroupArn: group.TargetGroupArn, Targets: [{ Id: targetIp, Port: echoPort }] }));
+    await elb.send(
+      new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'TCP', Port: port, DefaultActions: [{ Type: 'forward', TargetGroupArn: group.TargetGroupArn }] }),
+    );
+  }
   const echoService = (await providerEc2.send(new CreateVpcEndpointServiceConfigurationCommand({ NetworkLoadBalancerArns: [lb.LoadBalancerArn!], AcceptanceRequired: false })))
     .ServiceConfiguration!;
   await providerEc2.send(new ModifyVpcEndpointServicePermissionsCommand({ ServiceId: echoService.ServiceId, AddAllowedPrincipals: ['*'] }));
-  const after = await stack.running.localCloud!.snapshot();
-  const octet = after.networks.find((n) => n.networkId === providerVpc.VpcId)!.loopbackOctet;
-  const targetLoopback = `127.${octet}.${targetIp.split('.')[2]}.${targetIp.split('.')[3]}`;
-  echo = createServer((socket) => socket.end(`echo from ${socket.localAddress} to ${socket.remoteAddress}\n`));
-  await new Promise<void>((resolve) => echo!.listen(7000, targetLoopback, resolve));
   const customer = stack.customerEc2();
   const vpc = (await customer.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-  const subnet = (await customer.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }))).Subnets![0]!;
+  const subnet = (
+    await customer.send(
+      new DescribeSubnetsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpc.VpcId!] },
+          { Name: 'availability-zone', Values: ['us-east-1a'] },
+        ],
+      }),
+    )
+  ).Subnets![0]!;
+  const subnetOnly = (await customer.send(new CreateSecurityGroupCommand({ GroupName: 'echo-subnet-only', Description: 'echo from one subnet', VpcId: vpc.VpcId }))).GroupId!;
+  await customer.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: subnetOnly,
+      IpPermissions: [{ IpProtocol: 'tcp', FromPort: 7000, ToPort: 7001, IpRanges: [{ CidrIp: subnet.CidrBlock }] }],
+    }),
+  );
   echoVpce = (
-    await customer.send(new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: echoService.ServiceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!] }))
+    await customer.send(
+      new CreateVpcEndpointCommand({
+        VpcId: vpc.VpcId,
+        ServiceName: echoService.ServiceName,
+        VpcEndpointType: 'Interface',
+        SubnetIds: [subnet.SubnetId!],
+        SecurityGroupIds: [subnetOnly],
+      }),
+    )
   ).VpcEndpoint!.VpcEndpointId!;
   await eventually(async () => (await stack.running.localCloud!.snapshot()).endpoints.some((e) => e.endpointId === echoVpce && e.forwarding));
   echoIp = (await stack.running.localCloud!.snapshot()).endpoints.find((e) => e.endpointId === echoVpce)!.networkInterfaces[0]!.privateIp;
+  // A second address of the namespace, inside the subnet (the emulator hands out addresses from the subnet's start).
+  inSubnet = subnet.CidrBlock!.replace(/\.\d+\/\d+$/, '.200');
+  await run('ip', ['-n', namespaceName(tag, vpcId), 'addr', 'add', `${inSubnet}/32`, 'dev', 'eth0']);
 });
 
 after(async () => {
@@ -132,6 +179,8 @@ describe('kernel data plane', { skip }, () => {
   test("the VPC's resolver answers the endpoint's private address, not a loopback one", async () => {
     const host = srv.replace('mongodb+srv://cluster0-pl-0.', 'pl-0-us-east-1.');
     assert.deepEqual((await inVpc('dig', '+short', 'A', host)).trim().split('\n'), [endpointIp]);
+    // AWS's Route 53 Resolver answers at its link-local address too.
+    assert.deepEqual((await inVpc('dig', '@169.254.169.253', '+short', 'A', host)).trim().split('\n'), [endpointIp]);
     const records = (await inVpc('dig', '+short', 'SRV', `_mongodb._tcp.${srv.replace('mongodb+srv://', '')}`)).trim().split('\n').sort();
     assert.deepEqual(records, [`0 0 1024 ${host}.`, `0 0 1025 ${host}.`, `0 0 1026 ${host}.`]);
   });
@@ -144,9 +193,15 @@ describe('kernel data plane', { skip }, () => {
   });
 
   test('a port without a PROXY header is carried by the kernel to its target (the target sees the namespace link address)', async () => {
-    const seen = await client('tcp', echoIp, '7000');
+    const seen = await client('tcp', echoIp, '7000', inSubnet);
     assert.equal(seen.outcome, 'data', JSON.stringify(seen));
-    assert.match(seen.data!, /^echo from 127\.\d+\.0\.77 to 100\.\d+\.\d+\.\d+\n$/);
+    assert.match(seen.data!, /^echo from 127\.\d+\.0\.77 to 100\.\d+\.\d+\.\d+ proxy=false\n$/);
+  });
+
+  test('a port with a PROXY header goes through the gateway, which writes it and admits what the namespace admitted', async () => {
+    const seen = await client('tcp', echoIp, '7001', inSubnet);
+    assert.equal(seen.outcome, 'data', JSON.stringify(seen));
+    assert.match(seen.data!, /^echo from 127\.\d+\.0\.77 to 127\.\d+\.\d+\.\d+ proxy=true\n$/);
   });
 
   test('one way: nothing but the endpoints and the resolver is reachable from the VPC', async () => {
@@ -160,11 +215,11 @@ describe('kernel data plane', { skip }, () => {
     assert.equal((await client('tcp', endpointIp.replace(/\.\d+$/, '.201'), '1024')).code, 'ECONNREFUSED');
   });
 
-  test("the endpoint's security groups decide: a source outside their rules is refused", async () => {
-    // Both endpoints have the VPC's default security group, which admits TCP 1024-65535 from the VPC's block (customerEndpoint's rule): 10.99.0.5 is outside it.
-    assert.equal((await client('tcp', echoIp, '7000')).outcome, 'data');
-    const ns = namespaceName(tag, vpcId);
-    await run('ip', ['-n', ns, 'addr', 'add', '10.99.0.5/32', 'dev', 'eth0']);
+  test("the endpoint's security groups decide on the process's own address", async () => {
+    // The echo endpoint's group admits its subnet's block only: the namespace's default address is outside it.
+    for (const port of ['7000', '7001']) assert.equal((await client('tcp', echoIp, port)).code, 'ECONNREFUSED', `port ${port}`);
+    // The cluster's endpoint has the default group, which admits TCP 1024-65535 from the VPC's block (customerEndpoint's rule): 10.99.0.5 is outside it.
+    await run('ip', ['-n', namespaceName(tag, vpcId), 'addr', 'add', '10.99.0.5/32', 'dev', 'eth0']);
     const seen = await client('tcp', endpointIp, '1024', '10.99.0.5');
     assert.equal(seen.code, 'ECONNREFUSED', JSON.stringify(seen));
   });

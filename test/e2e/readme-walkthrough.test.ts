@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { HostNetwork } from '../../src/localcloud/kernel/host-network.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 
 // The README's walkthroughs, run as written (their bash blocks, in order) against a server started
@@ -13,10 +14,14 @@ const README = new URL('../../../README.md', import.meta.url);
 const AWS_CLI = '/usr/bin/aws';
 let server: ServerProcess;
 let scratch: string;
+// The kernel data plane's walkthrough runs where the host can run it (Linux, root, ip, nft).
+const kernelUnavailable = await HostNetwork.unavailable();
+/** The output of the walkthrough's kernel block, once the first test ran it. */
+let kernelOutput: string | undefined;
 
 before(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'privlink-readme-'));
-  server = await startServer({ env: { PRIVLINK_LOG_LEVEL: 'info' } });
+  server = await startServer({ env: { PRIVLINK_LOG_LEVEL: 'info', ...(kernelUnavailable ? {} : { PRIVLINK_LOCALCLOUD_DATA_PLANE: 'kernel' }) } });
 });
 after(async () => {
   await server?.destroy();
@@ -35,6 +40,8 @@ function walkthroughScript(): string {
   const azure = blocks('azure');
   const gcp = blocks('gcp');
   const serverless = blocks('serverless');
+  const kernel = blocks('kernel');
+  assert.ok(kernel.length >= 1, 'the README kernel walkthrough has its block');
   assert.ok(serverless.length >= 6, 'the README serverless walkthrough has its blocks');
   assert.ok(walkthrough.length >= 5, 'the README walkthrough has its blocks');
   assert.ok(gcp.length >= 5, 'the README GCP walkthrough has its blocks');
@@ -45,6 +52,7 @@ function walkthroughScript(): string {
     ...walkthrough,
     'echo "=== connect"',
     ...connect,
+    ...(kernelUnavailable ? [] : ['echo "=== kernel"', ...kernel]),
     'echo "=== azure"',
     ...azure,
     'echo "=== gcp"',
@@ -60,6 +68,7 @@ function serverEnv(): Record<string, string> {
     AWS_ENDPOINT: server.localCloudUrl!,
     BOOTSTRAP: join(server.dataDir, 'bootstrap.json'),
     DNS_PORT: String(server.dnsPort),
+    PRIVLINK_DATA_DIR: server.dataDir,
     CA: server.caPath!,
     AWS_CLI,
     AWS_CONFIG_FILE: '/dev/null',
@@ -100,7 +109,9 @@ test('the README walkthroughs work as written: curl --digest + /usr/bin/aws, the
   const result = await bash(walkthroughScript(), serverEnv());
   assert.equal(result.code, 0, `walkthrough failed:\n${result.stdout}\n${result.stderr}`);
   const [out, rest] = result.stdout.split('=== connect\n') as [string, string];
-  const [connected, clouds] = rest.split('=== azure\n') as [string, string];
+  const [connectedAll, clouds] = rest.split('=== azure\n') as [string, string];
+  const [connected, kernel] = connectedAll.split('=== kernel\n') as [string, string | undefined];
+  kernelOutput = kernel;
   const [azure, others] = clouds.split('=== gcp\n') as [string, string];
   const [gcp, serverless] = others.split('=== serverless\n') as [string, string];
   // 1. created INITIATING with no name
@@ -197,6 +208,19 @@ test('the README walkthroughs work as written: curl --digest + /usr/bin/aws, the
   assert.match(serverless, /^204$/m);
   assert.match(serverless, /^rejected$/m);
 });
+
+test(
+  'the README kernel walkthrough: from inside the VPC, the private address and the driver through it',
+  { skip: kernelUnavailable ? `the kernel data plane cannot run on this host: ${kernelUnavailable}` : false },
+  () => {
+    assert.ok(kernelOutput, 'the walkthrough ran its kernel block');
+    const lines = kernelOutput.split('\n');
+    assert.match(lines[0]!, /^172\.31\.\d+\.\d+$/, kernelOutput);
+    assert.match(kernelOutput, /^ping \{"ok":1\}$/m);
+    assert.match(kernelOutput, /^logged in as appUser \(readWriteAnyDatabase@admin\)$/m);
+    assert.match(kernelOutput, /^node pl-0-us-east-1\.[a-z0-9]{5}\.privlink\.test:1024 primary \(simulated: stores nothing\)$/m);
+  },
+);
 
 test('the server logs each state transition at info level, with its ids', () => {
   const available = logLines('endpoint service status changed').filter((line) => line.to === 'AVAILABLE');

@@ -125,7 +125,7 @@ async function start(): Promise<void> {
       kernel = new KernelDataPlane(snapshots, options, log.child({ component: 'kernel-data-plane' }));
     }
     const namespaces = kernel;
-    gateway = new PrivateLinkGateway(snapshots, log.child({ component: 'gateway' }), 5000, counters, namespaces && ((address) => namespaces.sourceOfLink(address)));
+    gateway = new PrivateLinkGateway(snapshots, log.child({ component: 'gateway' }), 5000, counters, namespaces && ((address) => namespaces.fromNamespace(address)));
     await gateway.start();
     await kernel?.start();
     const ca = await LocalCertificateAuthority.loadOrCreate(config.localCloud.dataDir);

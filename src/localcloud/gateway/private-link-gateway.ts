@@ -85,8 +85,11 @@ export class PrivateLinkGateway {
     private readonly log: Logger,
     private readonly pollMs = 500,
     private readonly observer?: GatewayObserver,
-    /** Where a connection from another data plane's link comes from (the kernel data plane's namespaces), before the loopback mapping. */
-    private readonly linkedSource?: (address: string) => { networkId: string; ip: string } | undefined,
+    /**
+     * Whether a connection comes from a namespace of the kernel data plane, whose own rules admitted
+     * it (the endpoint's security groups on its real source, reach) before its source was translated.
+     */
+    private readonly fromNamespace?: (address: string) => boolean,
   ) {
     this.forwarder = new TcpForwarder(observer ? { onClose: (_connection, end) => observer.closed(end.bytesFromClient, end.bytesFromUpstream) } : {});
     this.listeners = new TcpListenerSet({
@@ -333,7 +336,8 @@ export class PrivateLinkGateway {
   }
 
   private admits(snapshot: DataPlaneSnapshot, endpoint: SnapshotEndpoint, eni: SnapshotNetworkInterface, port: SnapshotPort, peer: PeerAddress): boolean {
-    const source = this.linkedSource?.(peer.address) ?? sourceOf(snapshot, peer.address);
+    if (this.fromNamespace?.(peer.address)) return true;
+    const source = sourceOf(snapshot, peer.address);
     // Another network reaches the endpoint only along a routed path (peering, on-premises link); else no route to this address.
     if (source.networkId !== undefined && source.networkId !== endpoint.networkId && !routed(snapshot, source.networkId, source.ip, endpoint.networkId, eni.privateIp))
       return false;

@@ -1,7 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HOST_LINK_ADDRESS, NAMESPACE_LINK, namespacePrefix, type NamespacePlan } from './kernel-plan.js';
+import { HOST_LINK_ADDRESS, NAMESPACE_LINK, namespacePrefix, vethPrefix, type NamespacePlan } from './kernel-plan.js';
+
+/**
+ * The links' MTU: a veth's largest, near loopback's 65,536 (the link is no network: at the 1,500
+ * of an Ethernet the kernel would carry the same bytes in many more packets).
+ */
+const LINK_MTU = 65_535;
 
 /** The host cannot run the kernel data plane (not Linux, not root, no `ip` or `nft`). */
 export class KernelDataPlaneUnavailableError extends Error {
@@ -46,37 +52,55 @@ export class HostNetwork {
 
   /** Makes the namespace with its link, addresses and routes (a namespace of that name is replaced). */
   async addNamespace(plan: NamespacePlan): Promise<void> {
-    await this.removeNamespace(plan.name);
+    await this.removeNamespace(plan.name, plan.vethName);
     await run('ip', ['netns', 'add', plan.name]);
     try {
       await run('ip', ['link', 'add', plan.vethName, 'type', 'veth', 'peer', 'name', NAMESPACE_LINK, 'netns', plan.name]);
       await run('ip', ['addr', 'add', `${HOST_LINK_ADDRESS}/32`, 'dev', plan.vethName]);
       // Packets from the namespace may be sent on to loopback addresses (the targets, the gateway, the DNS server).
       await writeFile(`/proc/sys/net/ipv4/conf/${plan.vethName}/route_localnet`, '1');
-      await run('ip', ['link', 'set', plan.vethName, 'up']);
+      await run('ip', ['link', 'set', plan.vethName, 'mtu', String(LINK_MTU), 'up']);
       await run('ip', ['route', 'replace', `${plan.linkAddress}/32`, 'dev', plan.vethName]);
       const inside = (...args: string[]) => run('ip', ['-n', plan.name, ...args]);
       await inside('link', 'set', 'lo', 'up');
       await inside('addr', 'add', `${plan.linkAddress}/32`, 'dev', NAMESPACE_LINK);
       await inside('addr', 'add', `${plan.clientAddress}/32`, 'dev', NAMESPACE_LINK);
-      await inside('link', 'set', NAMESPACE_LINK, 'up');
+      await inside('link', 'set', NAMESPACE_LINK, 'mtu', String(LINK_MTU), 'up');
       await inside('route', 'add', `${HOST_LINK_ADDRESS}/32`, 'dev', NAMESPACE_LINK);
       await inside('route', 'add', 'default', 'via', HOST_LINK_ADDRESS, 'dev', NAMESPACE_LINK, 'src', plan.clientAddress);
       const etc = join(this.netnsEtc, plan.name);
       await mkdir(etc, { recursive: true, mode: 0o755 });
       await writeFile(join(etc, 'resolv.conf'), `# privlink: the network's DNS resolver\nnameserver ${plan.resolverAddress}\n`, { mode: 0o644 });
     } catch (error) {
-      await this.removeNamespace(plan.name).catch(() => undefined);
+      await this.removeNamespace(plan.name, plan.vethName).catch(() => undefined);
       throw error;
     }
   }
 
-  /** Removes a namespace (its link goes with it) and its resolver file; nothing when it is not there. */
-  async removeNamespace(name: string): Promise<void> {
+  /**
+   * Removes a namespace, its link and its resolver file; nothing when they are not there. The link
+   * is deleted by its host side: a namespace whose name is gone lives on while a process still
+   * runs in it, and so would its link.
+   */
+  async removeNamespace(name: string, vethName?: string): Promise<void> {
+    if (vethName) await this.removeLink(vethName);
     await run('ip', ['netns', 'delete', name]).catch((error: Error) => {
       if (!/No such file|does not exist|Invalid netns/i.test(error.message)) throw error;
     });
     await rm(join(this.netnsEtc, name), { recursive: true, force: true });
+  }
+
+  /** Removes a link by its host side (both ends go); nothing when it is not there. */
+  async removeLink(vethName: string): Promise<void> {
+    await run('ip', ['link', 'delete', vethName]).catch((error: Error) => {
+      if (!/Cannot find device|does not exist/i.test(error.message)) throw error;
+    });
+  }
+
+  /** The host sides of this privlink's links (left by a process that stopped without cleaning up, or this one's). */
+  async links(tag: string): Promise<string[]> {
+    const { stdout } = await run('ip', ['-o', 'link', 'show', 'type', 'veth']);
+    return [...stdout.matchAll(/^\d+: ([^:@\s]+)/gm)].map((m) => m[1]!).filter((name) => name.startsWith(vethPrefix(tag)));
   }
 
   /** Resolver folders of namespaces that are gone (a namespace removed by hand). */

@@ -56,6 +56,7 @@ export class KernelDataPlane {
 
   async start(): Promise<void> {
     for (const name of await this.host.namespaces(this.options.tag)) await this.host.removeNamespace(name);
+    for (const link of await this.host.links(this.options.tag)) await this.host.removeLink(link);
     await this.host.removeResolverFolders(this.options.tag, new Set());
     this.unsubscribe = this.source.onChange(() => void this.passes.run());
     this.poll = setInterval(() => void this.passes.run(), this.options.pollMs ?? 5000);
@@ -68,7 +69,9 @@ export class KernelDataPlane {
     clearInterval(this.poll);
     await this.passes.stop();
     for (const name of [...this.applied.keys()]) {
-      await this.host.removeNamespace(name).catch((error: Error) => this.log.warn('kernel data plane could not remove a namespace', { namespace: name, error: error.message }));
+      await this.host
+        .removeNamespace(name, this.applied.get(name)!.plan.vethName)
+        .catch((error: Error) => this.log.warn('kernel data plane could not remove a namespace', { namespace: name, error: error.message }));
       this.applied.delete(name);
     }
     await this.host.removeHostTable(hostTable(this.options.tag)).catch((error: Error) => this.log.warn('kernel data plane could not remove its table', { error: error.message }));
@@ -89,12 +92,12 @@ export class KernelDataPlane {
   }
 
   /**
-   * Where a connection from a namespace comes from, in the local cloud's terms (the loopback
-   * gateway's admission for the ports it carries): the namespace's network and client address.
+   * Whether a connection to the loopback gateway comes from a namespace (its link address): the
+   * namespace's rules admitted it on its real source before translating it, and the host sent it
+   * only to a listener that namespace may reach.
    */
-  sourceOfLink(address: string): { networkId: string; ip: string } | undefined {
-    const plan = this.byLink.get(address.replace(/^::ffff:/, ''));
-    return plan && { networkId: plan.networkId, ip: plan.clientAddress };
+  fromNamespace(address: string): boolean {
+    return this.byLink.has(address.replace(/^::ffff:/, ''));
   }
 
   /**
@@ -116,13 +119,13 @@ export class KernelDataPlane {
     const plan = kernelPlan(snapshot, this.options);
     for (const [name] of this.applied) {
       if (plan.namespaces.has(name)) continue;
-      await this.host.removeNamespace(name);
+      await this.host.removeNamespace(name, this.applied.get(name)!.plan.vethName);
       this.applied.delete(name);
     }
     for (const [name, wanted] of plan.namespaces) {
       let done = this.applied.get(name);
       if (done && !sameLink(done.plan, wanted)) {
-        await this.host.removeNamespace(name);
+        await this.host.removeNamespace(name, done.plan.vethName);
         this.applied.delete(name);
         done = undefined;
       }

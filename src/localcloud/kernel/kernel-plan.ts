@@ -51,7 +51,7 @@ export interface NamespacePlan {
   readonly linkAddress: string;
   /** The address of the network a process in the namespace has. */
   readonly clientAddress: string;
-  /** The network's DNS resolver as the cloud places it (AWS the block's base + 2, Azure 168.63.129.16, GCP 169.254.169.254). */
+  /** The network's DNS resolver as the cloud places it (AWS the block's base + 2, also answered at 169.254.169.253; Azure 168.63.129.16; GCP 169.254.169.254). */
   readonly resolverAddress: string;
   /** The namespace's nftables script (replaces its table whole). */
   readonly script: string;
@@ -114,7 +114,7 @@ export function kernelPlan(snapshot: DataPlaneSnapshot, options: KernelPlanOptio
     const first = blocks[0]!;
     const block = parseCidr(first.cidrBlock)!;
     const clientAddress = formatIpv4((block.network + block.size - 2) >>> 0);
-    const resolverAddress = resolverOf(first, block);
+    const resolverAddress = resolversOf(first, block)[0]!;
     // What a process of this network reaches: the forwarding endpoints of its own network and of those a routed path leads to.
     const allow = new Map<string, string>();
     const chains: string[] = [];
@@ -158,10 +158,13 @@ export function kernelPlan(snapshot: DataPlaneSnapshot, options: KernelPlanOptio
         }
       }
     }
-    hostRules.push(
-      `    iifname "${vethName}" ip daddr ${resolverAddress} udp dport 53 dnat to 127.0.0.1:${options.dnsPort}`,
-      `    iifname "${vethName}" ip daddr ${resolverAddress} tcp dport 53 dnat to 127.0.0.1:${options.dnsPort}`,
-    );
+    const resolvers = resolversOf(first, block);
+    for (const resolver of resolvers) {
+      hostRules.push(
+        `    iifname "${vethName}" ip daddr ${resolver} udp dport 53 dnat to 127.0.0.1:${options.dnsPort}`,
+        `    iifname "${vethName}" ip daddr ${resolver} tcp dport 53 dnat to 127.0.0.1:${options.dnsPort}`,
+      );
+    }
     const script = [
       `table ip ${NAMESPACE_TABLE}`,
       `delete table ip ${NAMESPACE_TABLE}`,
@@ -169,7 +172,7 @@ export function kernelPlan(snapshot: DataPlaneSnapshot, options: KernelPlanOptio
       '  chain out {',
       '    type filter hook output priority filter; policy accept;',
       `    oifname != "${NAMESPACE_LINK}" accept`,
-      `    ip daddr ${resolverAddress} meta l4proto { tcp, udp } th dport 53 accept`,
+      `    ip daddr { ${resolvers.join(', ')} } meta l4proto { tcp, udp } th dport 53 accept`,
       ...(allow.size > 0 ? [`    ip daddr . tcp dport vmap { ${[...allow].map(([key, chain]) => `${key} : jump ${chain}`).join(', ')} }`] : []),
       '    meta l4proto tcp reject with tcp reset',
       '    reject',
@@ -250,12 +253,14 @@ function allowedSources(snapshot: DataPlaneSnapshot, endpoint: SnapshotEndpoint,
   return [...blocks].sort();
 }
 
-function resolverOf(network: SnapshotNetwork, block: Cidr): string {
-  // AWS: "the reserved IP address at the base of the VPC IPv4 network range plus two"; Azure's
-  // virtual public IP 168.63.129.16; GCP's metadata server 169.254.169.254.
-  if (network.cloud === 'AZURE') return '168.63.129.16';
-  if (network.cloud === 'GCP') return '169.254.169.254';
-  return formatIpv4((block.network + 2) >>> 0);
+/** The network's DNS resolver as the cloud places it, the one a namespace's resolver file names first. */
+function resolversOf(network: SnapshotNetwork, block: Cidr): string[] {
+  // Azure: "the virtual public IP address 168.63.129.16"; GCP: the metadata server 169.254.169.254.
+  if (network.cloud === 'AZURE') return ['168.63.129.16'];
+  if (network.cloud === 'GCP') return ['169.254.169.254'];
+  // AWS: the Route 53 Resolver "is located at 169.254.169.253 (IPv4) … and at the primary
+  // private IPV4 CIDR range provisioned to your VPC plus two".
+  return [formatIpv4((block.network + 2) >>> 0), '169.254.169.253'];
 }
 
 function hash(text: string): string {
