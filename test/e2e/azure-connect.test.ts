@@ -5,7 +5,7 @@ import { MongoClient } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
 import { connectionStringsErrors } from '../support/atlas-contract.js';
 import { privateDns } from '../support/driver-dns.js';
-import { startStack, until, type Stack } from '../support/full-stack.js';
+import { azureAvailableEndpoint, startStack, until, type Stack } from '../support/full-stack.js';
 
 // Connecting through an Azure private endpoint, as Atlas documents it: a 3-node replica set on
 // Azure, the endpoint service, the customer's private endpoint (official SDK), registered with its
@@ -22,40 +22,7 @@ let srv: string;
 before(async () => {
   stack = await startStack();
   dns = privateDns(stack.running.dnsPort);
-  const cluster = await stack.owner.post(`${stack.project}/clusters`, {
-    name: 'Cluster0',
-    clusterType: 'REPLICASET',
-    replicationSpecs: [{ regionConfigs: [{ providerName: 'AZURE', regionName: 'US_EAST_2', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
-  });
-  assert.equal(cluster.status, 201, cluster.text);
-  const service = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AZURE', region: 'US_EAST_2' });
-  serviceId = (service.json as { id: string }).id;
-  const ready = await until(
-    () => stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}`),
-    (r) => (r.json as { status: string }).status === 'AVAILABLE',
-  );
-  const plsId = (ready.json as { privateLinkServiceResourceId: string }).privateLinkServiceResourceId;
-  const azure = stack.bootstrap.localCloud!.azure!;
-  const { stdout } = await run(process.execPath, ['examples/azure/create-private-endpoint.mjs', '--private-link-service-id', plsId, '--location', 'eastus2'], {
-    env: {
-      ...process.env,
-      AZURE_TENANT_ID: azure.customer.tenantId,
-      AZURE_CLIENT_ID: azure.customer.clientId,
-      AZURE_CLIENT_SECRET: azure.customer.clientSecret,
-      AZURE_SUBSCRIPTION_ID: azure.customer.subscriptionId,
-      AZURE_AUTHORITY_HOST: azure.endpoint,
-      AZURE_RESOURCE_MANAGER_ENDPOINT: azure.endpoint,
-      NODE_EXTRA_CA_CERTS: azure.caPath!,
-      AZURE_POLL_INTERVAL_MS: '20',
-    },
-  });
-  registered = JSON.parse(stdout) as { id: string; privateEndpointIPAddress: string };
-  const created = await stack.owner.post(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint`, registered);
-  assert.equal(created.status, 201, created.text);
-  await until(
-    () => stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint/${encodeURIComponent(registered.id)}`),
-    (r) => (r.json as { status: string }).status === 'AVAILABLE',
-  );
+  ({ serviceId, registered } = await azureAvailableEndpoint(stack));
 });
 
 after(async () => {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { expectContract } from '../support/atlas-contract.js';
-import { startStack, until, type Stack } from '../support/full-stack.js';
+import { customerAzurePrivateEndpoint, startStack, until, type Stack } from '../support/full-stack.js';
 import { scrape } from '../support/prometheus-scrape.js';
 
 // An Azure private endpoint end to end against the local cloud's Azure Resource Manager: the
@@ -11,7 +9,6 @@ import { scrape } from '../support/prometheus-scrape.js';
 // SDK) to a private link service, the customer makes a private endpoint with the official SDK
 // (examples/azure/create-private-endpoint.mjs, ordinary code), registers it, and privlink approves
 // the connection.
-const run = promisify(execFile);
 let stack: Stack;
 let serviceId: string;
 let plsId: string;
@@ -34,22 +31,8 @@ after(async () => {
 });
 
 /** Runs the example script as a customer would, with the local cloud's customer principal. */
-async function customerPrivateEndpoint(args: string[]): Promise<{ id: string; privateEndpointIPAddress: string }> {
-  const azure = stack.bootstrap.localCloud!.azure!;
-  const { stdout } = await run(process.execPath, ['examples/azure/create-private-endpoint.mjs', ...args], {
-    env: {
-      ...process.env,
-      AZURE_TENANT_ID: azure.customer.tenantId,
-      AZURE_CLIENT_ID: azure.customer.clientId,
-      AZURE_CLIENT_SECRET: azure.customer.clientSecret,
-      AZURE_SUBSCRIPTION_ID: azure.customer.subscriptionId,
-      AZURE_AUTHORITY_HOST: azure.endpoint,
-      AZURE_RESOURCE_MANAGER_ENDPOINT: azure.endpoint,
-      NODE_EXTRA_CA_CERTS: azure.caPath!,
-      AZURE_POLL_INTERVAL_MS: '20',
-    },
-  });
-  return JSON.parse(stdout) as { id: string; privateEndpointIPAddress: string };
+function customerPrivateEndpoint(args: string[]): Promise<{ id: string; privateEndpointIPAddress: string }> {
+  return customerAzurePrivateEndpoint(stack, args);
 }
 
 describe('Azure endpoint service', () => {

@@ -10,7 +10,7 @@ import { gcpSnapshotSource } from '../../src/localcloud/gcp/gcp-snapshot-source.
 import { HostNetwork } from '../../src/localcloud/kernel/host-network.js';
 import { hostTable, instanceTag, namespaceName, namespacePrefix } from '../../src/localcloud/kernel/kernel-plan.js';
 import { connectionStringsErrors } from '../support/atlas-contract.js';
-import { startStack, until, type Stack } from '../support/full-stack.js';
+import { azureAvailableEndpoint, startStack, until, type Stack } from '../support/full-stack.js';
 import { GcpCustomer } from '../support/gcp-customer.js';
 import { CLI } from '../support/server-process.js';
 
@@ -120,40 +120,7 @@ describe('kernel data plane: an Azure private endpoint from inside the customer 
   before(async () => {
     if (skip) return;
     ({ stack, base } = await kernelStack());
-    const cluster = await stack.owner.post(`${stack.project}/clusters`, {
-      name: 'Cluster0',
-      clusterType: 'REPLICASET',
-      replicationSpecs: [{ regionConfigs: [{ providerName: 'AZURE', regionName: 'US_EAST_2', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
-    });
-    assert.equal(cluster.status, 201, cluster.text);
-    const service = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AZURE', region: 'US_EAST_2' });
-    const serviceId = (service.json as { id: string }).id;
-    const ready = await until(
-      () => stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}`),
-      (r) => (r.json as { status: string }).status === 'AVAILABLE',
-    );
-    const plsId = (ready.json as { privateLinkServiceResourceId: string }).privateLinkServiceResourceId;
-    const azure = stack.bootstrap.localCloud!.azure!;
-    const { stdout } = await run(process.execPath, ['examples/azure/create-private-endpoint.mjs', '--private-link-service-id', plsId, '--location', 'eastus2'], {
-      env: {
-        ...process.env,
-        AZURE_TENANT_ID: azure.customer.tenantId,
-        AZURE_CLIENT_ID: azure.customer.clientId,
-        AZURE_CLIENT_SECRET: azure.customer.clientSecret,
-        AZURE_SUBSCRIPTION_ID: azure.customer.subscriptionId,
-        AZURE_AUTHORITY_HOST: azure.endpoint,
-        AZURE_RESOURCE_MANAGER_ENDPOINT: azure.endpoint,
-        NODE_EXTRA_CA_CERTS: azure.caPath!,
-        AZURE_POLL_INTERVAL_MS: '20',
-      },
-    });
-    registered = JSON.parse(stdout) as { id: string; privateEndpointIPAddress: string };
-    const created = await stack.owner.post(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint`, registered);
-    assert.equal(created.status, 201, created.text);
-    await until(
-      () => stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint/${encodeURIComponent(registered.id)}`),
-      (r) => (r.json as { status: string }).status === 'AVAILABLE',
-    );
+    ({ registered } = await azureAvailableEndpoint(stack));
     srv = await privateString(stack, 'Cluster0');
     const source = azureSnapshotSource(stack.running.azureCloud!, stack.running.store, base);
     const endpoint = await carried(

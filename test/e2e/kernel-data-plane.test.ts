@@ -22,7 +22,7 @@ import {
 import { HostNetwork } from '../../src/localcloud/kernel/host-network.js';
 import { hostTable, instanceTag, namespaceName, namespacePrefix } from '../../src/localcloud/kernel/kernel-plan.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
-import { startStack, until, type Stack } from '../support/full-stack.js';
+import { clusterWithAvailableService, privateEndpointSrv, registerAwsEndpoint, startStack, type Stack } from '../support/full-stack.js';
 import { CLI } from '../support/server-process.js';
 
 // The kernel data plane (PRIVLINK_LOCALCLOUD_DATA_PLANE=kernel): the customer's VPC is a network
@@ -71,29 +71,10 @@ before(async () => {
   if (skip) return;
   stack = await startStack({ PRIVLINK_LOCALCLOUD_DATA_PLANE: 'kernel' });
   tag = instanceTag(stack.dataDir);
-  const cluster = await stack.owner.post(`${stack.project}/clusters`, {
-    name: 'Cluster0',
-    clusterType: 'REPLICASET',
-    replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
-  });
-  assert.equal(cluster.status, 201, cluster.text);
-  const service = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-east-1' });
-  const serviceId = (service.json as { id: string }).id;
-  const ready = await until(
-    () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}`),
-    (r) => (r.json as { status: string }).status === 'AVAILABLE',
-  );
-  vpce = await customerEndpoint(stack.customerEc2(), (ready.json as { endpointServiceName: string }).endpointServiceName, { openToVpc: true });
-  assert.equal((await stack.owner.post(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { id: vpce })).status, 201);
-  await until(
-    () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint/${vpce}`),
-    (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
-  );
-  const clusterNow = await until(
-    () => stack.owner.get(`${stack.project}/clusters/Cluster0`),
-    (r) => (r.json as { connectionStrings: { privateEndpoint: unknown[] } }).connectionStrings.privateEndpoint.length > 0,
-  );
-  srv = (clusterNow.json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string }> } }).connectionStrings.privateEndpoint[0]!.srvConnectionString;
+  const { serviceId, serviceName } = await clusterWithAvailableService(stack);
+  vpce = await customerEndpoint(stack.customerEc2(), serviceName, { openToVpc: true });
+  await registerAwsEndpoint(stack, serviceId, vpce);
+  srv = await privateEndpointSrv(stack);
   const snapshot = await stack.running.localCloud!.snapshot();
   const endpoint = snapshot.endpoints.find((e) => e.endpointId === vpce)!;
   vpcId = endpoint.networkId;

@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
 import { expectContract } from '../support/atlas-contract.js';
 import { privateDns } from '../support/driver-dns.js';
-import { startStack, until, type Stack } from '../support/full-stack.js';
+import { customerAzurePrivateEndpoint, startStack, until, type Stack } from '../support/full-stack.js';
 
 // Seed 04's Azure Private Link flow for a serverless instance, on the local cloud with the official
 // Azure SDK (examples/azure/create-private-endpoint.mjs): POST → RESERVED with the private link
 // service's name and resource id; the customer's private endpoint to it; PATCH with its resource id
 // and IP → INITIATING → AVAILABLE (in resource group `privateLink`, the one Atlas's schema for the
 // id names; privlink accepts any); the driver connects with the instance's private SRV string.
-const run = promisify(execFile);
 let stack: Stack;
 let dns: ReturnType<typeof privateDns>;
 let endpointId: string;
@@ -67,25 +64,7 @@ describe('serverless instance with an Azure private endpoint', () => {
 
   test('the customer makes a private endpoint with the Azure SDK; PATCH → INITIATING → AVAILABLE', async () => {
     const plsId = ((await stack.owner.get(`${path()}/${endpointId}`)).json as { privateLinkServiceResourceId: string }).privateLinkServiceResourceId;
-    const azure = stack.bootstrap.localCloud!.azure!;
-    const { stdout } = await run(
-      process.execPath,
-      ['examples/azure/create-private-endpoint.mjs', '--private-link-service-id', plsId, '--location', 'eastus2', '--resource-group', 'privateLink'],
-      {
-        env: {
-          ...process.env,
-          AZURE_TENANT_ID: azure.customer.tenantId,
-          AZURE_CLIENT_ID: azure.customer.clientId,
-          AZURE_CLIENT_SECRET: azure.customer.clientSecret,
-          AZURE_SUBSCRIPTION_ID: azure.customer.subscriptionId,
-          AZURE_AUTHORITY_HOST: azure.endpoint,
-          AZURE_RESOURCE_MANAGER_ENDPOINT: azure.endpoint,
-          NODE_EXTRA_CA_CERTS: azure.caPath!,
-          AZURE_POLL_INTERVAL_MS: '20',
-        },
-      },
-    );
-    registered = JSON.parse(stdout) as { id: string; privateEndpointIPAddress: string };
+    registered = await customerAzurePrivateEndpoint(stack, ['--private-link-service-id', plsId, '--location', 'eastus2', '--resource-group', 'privateLink']);
     const missingIp = await stack.owner.patch(`${path()}/${endpointId}`, { providerName: 'AZURE', cloudProviderEndpointId: registered.id });
     assert.equal((missingIp.json as { errorCode: string }).errorCode, 'MISSING_ATTRIBUTE');
     calls.length = 0;

@@ -15,7 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { runCliProcess, tempHome } from '../cli/support/cli-runner.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { privateDns } from '../support/driver-dns.js';
-import { clusterWithAvailableService, startStack, until, type Stack } from '../support/full-stack.js';
+import { clusterWithAvailableService, privateEndpointSrv, registerAwsEndpoint, startStack, type Stack } from '../support/full-stack.js';
 
 // Seed 01: "Connections to private endpoints within your VPC can be made transitively from another
 // VPC peered to the private endpoint-connected VPC [and] an on-premises data center connected with
@@ -87,16 +87,8 @@ before(async () => {
   cliHome = tempHome();
   const { serviceId, serviceName } = await clusterWithAvailableService(stack);
   vpce = await customerEndpoint(stack.customerEc2(), serviceName, { openToVpc: true });
-  assert.equal((await stack.owner.post(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { id: vpce })).status, 201);
-  await until(
-    () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint/${vpce}`),
-    (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
-  );
-  const clusterNow = await until(
-    () => stack.owner.get(`${stack.project}/clusters/Cluster0`),
-    (r) => (r.json as { connectionStrings: { privateEndpoint: unknown[] } }).connectionStrings.privateEndpoint.length > 0,
-  );
-  srv = (clusterNow.json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string }> } }).connectionStrings.privateEndpoint[0]!.srvConnectionString;
+  await registerAwsEndpoint(stack, serviceId, vpce);
+  srv = await privateEndpointSrv(stack);
   endpointAddress = (await stack.running.localCloud!.snapshot()).endpoints.find((e) => e.endpointId === vpce)!.networkInterfaces[0]!.loopbackAddress;
 
   const ec2 = stack.customerEc2();

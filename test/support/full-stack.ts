@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AtlasClient, type AtlasResponse } from '../../src/client/atlas-client.js';
@@ -120,4 +122,71 @@ export async function clusterWithAvailableService(stack: Stack, timeoutMs?: numb
     timeoutMs,
   );
   return { serviceId, serviceName: (ready.json as { endpointServiceName: string }).endpointServiceName };
+}
+
+/** Registers the customer's VPC endpoint `vpce` with AWS endpoint service `serviceId` (asserts the 201) and waits until it is AVAILABLE. */
+export async function registerAwsEndpoint(stack: Stack, serviceId: string, vpce: string): Promise<void> {
+  assert.equal((await stack.owner.post(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { id: vpce })).status, 201);
+  await until(
+    () => stack.owner.get(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint/${vpce}`),
+    (r) => (r.json as { connectionStatus: string }).connectionStatus === 'AVAILABLE',
+  );
+}
+
+/** Waits until cluster `name` publishes a private-endpoint-aware string; the first one's SRV string. */
+export async function privateEndpointSrv(stack: Stack, name = 'Cluster0'): Promise<string> {
+  const cluster = await until(
+    () => stack.owner.get(`${stack.project}/clusters/${name}`),
+    (r) => (r.json as { connectionStrings: { privateEndpoint: unknown[] } }).connectionStrings.privateEndpoint.length > 0,
+  );
+  return (cluster.json as { connectionStrings: { privateEndpoint: Array<{ srvConnectionString: string }> } }).connectionStrings.privateEndpoint[0]!.srvConnectionString;
+}
+
+/**
+ * A three-node Azure cluster `Cluster0` in US_EAST_2, its endpoint service, and the customer's
+ * private endpoint to it made with the official SDK (examples/azure/create-private-endpoint.mjs),
+ * registered and waited for until AVAILABLE: what every connect-through-an-Azure-endpoint test
+ * starts from.
+ */
+export async function azureAvailableEndpoint(stack: Stack): Promise<{ serviceId: string; registered: { id: string; privateEndpointIPAddress: string } }> {
+  const cluster = await stack.owner.post(`${stack.project}/clusters`, {
+    name: 'Cluster0',
+    clusterType: 'REPLICASET',
+    replicationSpecs: [{ regionConfigs: [{ providerName: 'AZURE', regionName: 'US_EAST_2', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
+  });
+  assert.equal(cluster.status, 201, cluster.text);
+  const service = await stack.owner.post(`${stack.project}/privateEndpoint/endpointService`, { providerName: 'AZURE', region: 'US_EAST_2' });
+  const serviceId = (service.json as { id: string }).id;
+  const ready = await until(
+    () => stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}`),
+    (r) => (r.json as { status: string }).status === 'AVAILABLE',
+  );
+  const plsId = (ready.json as { privateLinkServiceResourceId: string }).privateLinkServiceResourceId;
+  const registered = await customerAzurePrivateEndpoint(stack, ['--private-link-service-id', plsId, '--location', 'eastus2']);
+  const created = await stack.owner.post(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint`, registered);
+  assert.equal(created.status, 201, created.text);
+  await until(
+    () => stack.owner.get(`${stack.project}/privateEndpoint/AZURE/endpointService/${serviceId}/endpoint/${encodeURIComponent(registered.id)}`),
+    (r) => (r.json as { status: string }).status === 'AVAILABLE',
+  );
+  return { serviceId, registered };
+}
+
+/** Runs examples/azure/create-private-endpoint.mjs with `args` as a customer would, with the local cloud's customer principal; the private endpoint it made. */
+export async function customerAzurePrivateEndpoint(stack: Stack, args: string[]): Promise<{ id: string; privateEndpointIPAddress: string }> {
+  const azure = stack.bootstrap.localCloud!.azure!;
+  const { stdout } = await promisify(execFile)(process.execPath, ['examples/azure/create-private-endpoint.mjs', ...args], {
+    env: {
+      ...process.env,
+      AZURE_TENANT_ID: azure.customer.tenantId,
+      AZURE_CLIENT_ID: azure.customer.clientId,
+      AZURE_CLIENT_SECRET: azure.customer.clientSecret,
+      AZURE_SUBSCRIPTION_ID: azure.customer.subscriptionId,
+      AZURE_AUTHORITY_HOST: azure.endpoint,
+      AZURE_RESOURCE_MANAGER_ENDPOINT: azure.endpoint,
+      NODE_EXTRA_CA_CERTS: azure.caPath!,
+      AZURE_POLL_INTERVAL_MS: '20',
+    },
+  });
+  return JSON.parse(stdout) as { id: string; privateEndpointIPAddress: string };
 }
