@@ -20,7 +20,7 @@ import {
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { HostNetwork } from '../../src/localcloud/kernel/host-network.js';
-import { hostTable, instanceTag, namespaceName, namespacePrefix } from '../../src/localcloud/kernel/kernel-plan.js';
+import { hostTable, instanceTag, namespaceName, namespacePrefix, vethPrefix } from '../../src/localcloud/kernel/kernel-plan.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { clusterWithAvailableService, privateEndpointSrv, registerAwsEndpoint, startStack, type Stack } from '../support/full-stack.js';
 import { CLI } from '../support/server-process.js';
@@ -226,6 +226,15 @@ describe('kernel data plane', { skip }, () => {
       const ns = namespaceName(tag, vpcId);
       const link = (await run('ip', ['-n', ns, '-4', '-o', 'addr', 'show', 'dev', 'eth0'])).stdout.match(/inet (100\.\d+\.\d+\.\d+)\/32/)![1]!;
       await run('ip', ['netns', 'exec', ns, 'nft', 'delete', 'table', 'ip', 'privlink']);
+      // Nor over IPv6, which the rules do not cover: the link has no IPv6 address on either end.
+      assert.doesNotMatch((await run('ip', ['-n', ns, '-6', 'addr', 'show', 'dev', 'eth0'])).stdout, /inet6/);
+      const links = JSON.parse((await run('ip', ['-j', '-6', 'addr', 'show'])).stdout) as Array<{ ifname: string; addr_info: unknown[] }>;
+      const ours = links.filter((l) => (l.ifname ?? '').startsWith(vethPrefix(tag)));
+      assert.ok(ours.length > 0 || (await run('ip', ['-o', 'link', 'show', 'type', 'veth'])).stdout.includes(vethPrefix(tag)), 'the host sides of the links are there');
+      assert.deepEqual(
+        ours.filter((l) => l.addr_info.length > 0).map((l) => l.ifname),
+        [],
+      );
       const seen = await client('tcp', '100.64.0.1', port, link);
       assert.notEqual(seen.outcome, 'data', JSON.stringify(seen));
     } finally {

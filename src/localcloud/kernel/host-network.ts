@@ -59,6 +59,16 @@ export class HostNetwork {
       await run('ip', ['addr', 'add', `${HOST_LINK_ADDRESS}/32`, 'dev', plan.vethName]);
       // Packets from the namespace may be sent on to loopback addresses (the targets, the gateway, the DNS server).
       await writeFile(`/proc/sys/net/ipv4/conf/${plan.vethName}/route_localnet`, '1');
+      // No IPv6 on the link (the rules are IPv4's): no link-local address reaches a host service listening on `::`.
+      await writeFile(`/proc/sys/net/ipv6/conf/${plan.vethName}/disable_ipv6`, '1');
+      await run('ip', [
+        'netns',
+        'exec',
+        plan.name,
+        'sh',
+        '-c',
+        `echo 1 > /proc/sys/net/ipv6/conf/${NAMESPACE_LINK}/disable_ipv6 && echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6`,
+      ]);
       await run('ip', ['link', 'set', plan.vethName, 'mtu', String(LINK_MTU), 'up']);
       await run('ip', ['route', 'replace', `${plan.linkAddress}/32`, 'dev', plan.vethName]);
       const inside = (...args: string[]) => run('ip', ['-n', plan.name, ...args]);
