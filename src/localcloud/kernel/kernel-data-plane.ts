@@ -55,6 +55,8 @@ export class KernelDataPlane {
   ) {}
 
   async start(): Promise<void> {
+    // What a killed process listed is not there any more: the list is written again once made.
+    await rm(this.options.listFile, { force: true });
     for (const name of await this.host.namespaces(this.options.tag)) await this.host.removeNamespace(name);
     for (const link of await this.host.links(this.options.tag)) await this.host.removeLink(link);
     await this.host.removeResolverFolders(this.options.tag, new Set());
@@ -79,16 +81,6 @@ export class KernelDataPlane {
     this.listed = undefined;
     this.hostScript = undefined;
     this.byLink = new Map();
-  }
-
-  /** Brings the host in line with the local cloud now (coalesces concurrent calls). */
-  reconcile(): Promise<void> {
-    return this.passes.run();
-  }
-
-  /** The namespaces as last applied (tests, the CLI's listing). */
-  get namespaces(): NamespacePlan[] {
-    return [...this.applied.values()].filter((a) => a.script !== undefined).map((a) => a.plan);
   }
 
   /**
@@ -117,36 +109,28 @@ export class KernelDataPlane {
     const snapshot = await this.source.snapshot();
     this.snapshot = snapshot;
     const plan = kernelPlan(snapshot, this.options);
-    for (const [name] of this.applied) {
+    for (const [name, done] of this.applied) {
       if (plan.namespaces.has(name)) continue;
-      await this.host.removeNamespace(name, this.applied.get(name)!.plan.vethName);
+      await this.host.removeNamespace(name, done.plan.vethName);
       this.applied.delete(name);
     }
+    // One namespace that cannot be made holds back no other (it is tried again on the next pass).
+    const ready: NamespacePlan[] = [];
     for (const [name, wanted] of plan.namespaces) {
-      let done = this.applied.get(name);
-      if (done && !sameLink(done.plan, wanted)) {
-        await this.host.removeNamespace(name, done.plan.vethName);
-        this.applied.delete(name);
-        done = undefined;
-      }
-      if (!done) {
-        await this.host.addNamespace(wanted);
-        done = { plan: wanted, script: undefined };
-        this.applied.set(name, done);
-      }
-      done.plan = wanted;
-      if (done.script !== wanted.script) {
-        await this.host.applyNamespaceScript(name, wanted.script);
-        done.script = wanted.script;
+      try {
+        await this.bringUp(name, wanted);
+        ready.push(wanted);
+      } catch (error) {
+        this.log.warn('kernel data plane could not make a namespace', { namespace: name, networkId: wanted.networkId, error: (error as Error).message });
       }
     }
     if (this.hostScript !== plan.hostScript) {
       await this.host.applyHostScript(plan.hostScript);
       this.hostScript = plan.hostScript;
     }
-    this.byLink = new Map([...plan.namespaces.values()].map((n) => [n.linkAddress, n]));
+    this.byLink = new Map(ready.map((n) => [n.linkAddress, n]));
     const list: NamespaceList = {
-      namespaces: [...plan.namespaces.values()].map((n) => ({ networkId: n.networkId, namespace: n.name, clientAddress: n.clientAddress, resolverAddress: n.resolverAddress })),
+      namespaces: ready.map((n) => ({ networkId: n.networkId, namespace: n.name, clientAddress: n.clientAddress, resolverAddress: n.resolverAddress })),
     };
     const text = `${JSON.stringify(list, null, 2)}\n`;
     if (text !== this.listed) {
@@ -154,6 +138,26 @@ export class KernelDataPlane {
       await writeFile(`${this.options.listFile}.tmp`, text, { mode: 0o600 });
       await rename(`${this.options.listFile}.tmp`, this.options.listFile);
       this.listed = text;
+    }
+  }
+
+  /** Makes the namespace as wanted (again when its link changed) and applies its script when its text changed. */
+  private async bringUp(name: string, wanted: NamespacePlan): Promise<void> {
+    let done = this.applied.get(name);
+    if (done && !sameLink(done.plan, wanted)) {
+      await this.host.removeNamespace(name, done.plan.vethName);
+      this.applied.delete(name);
+      done = undefined;
+    }
+    if (!done) {
+      await this.host.addNamespace(wanted);
+      done = { plan: wanted, script: undefined };
+      this.applied.set(name, done);
+    }
+    done.plan = wanted;
+    if (done.script !== wanted.script) {
+      await this.host.applyNamespaceScript(name, wanted.script);
+      done.script = wanted.script;
     }
   }
 }
