@@ -213,11 +213,11 @@ async function stop(): Promise<void> {
   port.close();
 }
 
-/** A DNS answer as a process in a kernel namespace sees it (see KernelDataPlane.addressFor). */
+/** A DNS answer as the process that asked sees it: private addresses for a process in a kernel namespace (KernelDataPlane.privateAddress). */
 function asSeenBy(namespaces: KernelDataPlane, querier: string, found: PrivateDnsAnswer | PrivateDnsRecord[]): PrivateDnsAnswer | PrivateDnsRecord[] {
   const records = Array.isArray(found) ? found : found.records;
-  if (!records.some((r) => r.type === 'A') || namespaces.addressFor(querier, '127.0.0.1') === undefined) return found;
-  const seen = records.map((r) => (r.type === 'A' ? { ...r, address: namespaces.addressFor(querier, r.address) ?? r.address } : r));
+  if (!namespaces.fromNamespace(querier) || !records.some((r) => r.type === 'A')) return found;
+  const seen = records.map((r) => (r.type === 'A' ? { ...r, address: namespaces.privateAddress(r.address) } : r));
   return Array.isArray(found) ? seen : { ...found, records: seen };
 }
 

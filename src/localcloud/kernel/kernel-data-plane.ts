@@ -93,14 +93,12 @@ export class KernelDataPlane {
   }
 
   /**
-   * A DNS answer's address as a process of the namespace that asked (by its link address) sees
-   * it: a loopback address of a network is that network's private address; any other is kept.
-   * Undefined when the question did not come from a namespace.
+   * An address as a process in a namespace sees it (DNS answers to such a process): a loopback
+   * address of a network of the picture is that network's private address; any other is kept.
    */
-  addressFor(querier: string, address: string): string | undefined {
-    if (!this.byLink.has(querier.replace(/^::ffff:/, '')) || !this.snapshot) return undefined;
+  privateAddress(address: string): string {
     const value = parseIpv4(address);
-    if (value === undefined || value >>> 24 !== 127) return address;
+    if (value === undefined || value >>> 24 !== 127 || !this.snapshot) return address;
     const source = sourceOf(this.snapshot, address);
     return source.networkId !== undefined ? source.ip : address;
   }
