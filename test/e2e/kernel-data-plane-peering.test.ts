@@ -171,7 +171,7 @@ describe('kernel data plane: VPC peering', { skip }, () => {
   });
 
   test("from B (peered with A, routes both ways) the official driver pings the cluster through A's endpoint, by its SRV string", async (t) => {
-    // B's rules let its processes to the endpoint's address (polled: a pass applies them shortly after the peering's routes).
+    // B's rules let its processes reach the endpoint's address (polled: a pass applies them shortly after the peering's routes).
     const table = await poll(
       () => namespaceTable(bId),
       (text) => text.includes(`${endpointIp} . 1024`),
