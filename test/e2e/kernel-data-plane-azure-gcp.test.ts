@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { azureSnapshotSource } from '../../src/localcloud/azure/azure-snapshot-source.js';
@@ -12,7 +11,7 @@ import { hostTable, instanceTag, namespaceName, namespacePrefix } from '../../sr
 import { connectionStringsErrors } from '../support/atlas-contract.js';
 import { azureAvailableEndpoint, startStack, until, type Stack } from '../support/full-stack.js';
 import { GcpCustomer } from '../support/gcp-customer.js';
-import { CLI } from '../support/server-process.js';
+import { clientInNetwork, eventually, inNetwork, listedNamespaces, type Seen } from '../support/namespace-client.js';
 
 // The kernel data plane (PRIVLINK_LOCALCLOUD_DATA_PLANE=kernel) for Azure and GCP private
 // endpoints, as kernel-data-plane.test.ts shows it for AWS: the customer's VNet (Azure) or VPC
@@ -22,11 +21,8 @@ import { CLI } from '../support/server-process.js';
 // through it with the official driver, and nothing the endpoint does not serve. The setup is that
 // of azure-connect.test.ts and gcp-private-endpoint.test.ts (port-mapped), with the kernel plane on.
 const run = promisify(execFile);
-const FIXTURE = new URL('../../../test/fixtures/namespace-client.mjs', import.meta.url).pathname;
 const unavailable = await HostNetwork.unavailable();
 const skip = unavailable ? `the kernel data plane cannot run on this host: ${unavailable}` : false;
-
-type Seen = { outcome: string; data?: string; code?: string; me?: string; hosts?: string[]; message?: string; ping?: unknown };
 
 /** A stack with the kernel data plane on a loopback base of its own, known here (the Azure and GCP snapshots are read with it). */
 async function kernelStack(): Promise<{ stack: Stack; base: number }> {
@@ -36,29 +32,19 @@ async function kernelStack(): Promise<{ stack: Stack; base: number }> {
 }
 
 /** Runs a command inside network `networkId` through the CLI; its standard output. */
-async function inNetwork(stack: Stack, networkId: string, ...command: string[]): Promise<string> {
-  const { stdout } = await run('node', [CLI, 'localcloud', 'exec', '--vpc', networkId, '--data-dir', stack.dataDir, '--', ...command], { timeout: 30_000 });
-  return stdout;
+function inNetworkOf(stack: Stack, networkId: string, ...command: string[]): Promise<string> {
+  return inNetwork(stack.dataDir, networkId, ...command);
 }
 
 /** The fixture client run inside the network: what it saw. */
-async function client(stack: Stack, networkId: string, ...args: string[]): Promise<Seen> {
-  return JSON.parse((await inNetwork(stack, networkId, 'node', FIXTURE, ...args)).trim()) as Seen;
+function client(stack: Stack, networkId: string, ...args: string[]): Promise<Seen> {
+  return clientInNetwork(stack.dataDir, networkId, ...args);
 }
 
 /** Asks privlink's private DNS from the host (as the existing connect tests do). */
 async function digOnHost(stack: Stack, type: string, name: string): Promise<string[]> {
   const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(stack.running.dnsPort), '+short', type, name]);
   return stdout.trim().split('\n').filter(Boolean);
-}
-
-/** Waits until `check` holds (30 s at most). */
-async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** The cluster's private-endpoint SRV string, once the cluster publishes one. */
@@ -94,10 +80,7 @@ async function carried(stack: Stack, snapshot: () => Promise<DataPlaneSnapshot>,
 
 /** The namespace list entry of a network (what `localcloud exec` reads). */
 function listed(stack: Stack, networkId: string): { namespace: string; resolverAddress: string } | undefined {
-  const list = JSON.parse(readFileSync(join(stack.dataDir, 'kernel-namespaces.json'), 'utf8')) as {
-    namespaces: Array<{ networkId: string; namespace: string; resolverAddress: string }>;
-  };
-  return list.namespaces.find((n) => n.networkId.toLowerCase() === networkId.toLowerCase());
+  return listedNamespaces(stack.dataDir).find((n) => n.networkId.toLowerCase() === networkId.toLowerCase());
 }
 
 /** After `stack.close()`: no namespace with the stack's prefix, no host table. */
@@ -144,15 +127,15 @@ describe('kernel data plane: an Azure private endpoint from inside the customer 
 
   test("the VNet's resolver (168.63.129.16) answers the endpoint's private address for every node's name; the host is answered a loopback one", async () => {
     assert.equal(listed(stack, vnetId)?.resolverAddress, '168.63.129.16');
-    assert.match(await inNetwork(stack, vnetId, 'cat', '/etc/resolv.conf'), /^nameserver 168\.63\.129\.16$/m);
+    assert.match(await inNetworkOf(stack, vnetId, 'cat', '/etc/resolv.conf'), /^nameserver 168\.63\.129\.16$/m);
     const name = srv.replace('mongodb+srv://', '');
     const records = await digOnHost(stack, 'SRV', `_mongodb._tcp.${name}`);
     assert.equal(records.length, 3);
-    const inside = (await inNetwork(stack, vnetId, 'dig', '+short', 'SRV', `_mongodb._tcp.${name}`)).trim().split('\n').sort();
+    const inside = (await inNetworkOf(stack, vnetId, 'dig', '+short', 'SRV', `_mongodb._tcp.${name}`)).trim().split('\n').sort();
     assert.deepEqual(inside, [...records].sort());
     for (const host of new Set(records.map((r) => r.split(' ')[3]!.replace(/\.$/, '')))) {
       assert.match(host, /^pl-0-/);
-      assert.deepEqual((await inNetwork(stack, vnetId, 'dig', '+short', 'A', host)).trim().split('\n'), [endpointIp], `A ${host} inside the VNet`);
+      assert.deepEqual((await inNetworkOf(stack, vnetId, 'dig', '+short', 'A', host)).trim().split('\n'), [endpointIp], `A ${host} inside the VNet`);
       const [onHost] = await digOnHost(stack, 'A', host);
       assert.match(onHost!, /^127\.\d+\.\d+\.\d+$/, `A ${host} on the host`);
     }
@@ -251,17 +234,17 @@ describe('kernel data plane: a GCP Private Service Connect endpoint from inside 
 
   test("the network's resolver (169.254.169.254) answers the forwarding rule's private address for the psc name; the host is answered a loopback one", async () => {
     assert.equal(listed(stack, networkId)?.resolverAddress, '169.254.169.254');
-    assert.match(await inNetwork(stack, networkId, 'cat', '/etc/resolv.conf'), /^nameserver 169\.254\.169\.254$/m);
+    assert.match(await inNetworkOf(stack, networkId, 'cat', '/etc/resolv.conf'), /^nameserver 169\.254\.169\.254$/m);
     const name = srv.replace('mongodb+srv://', '');
     const records = await digOnHost(stack, 'SRV', `_mongodb._tcp.${name}`);
     assert.deepEqual(records.map((r) => Number(r.split(' ')[2])).sort(), [1024, 1025, 1026]);
-    const inside = (await inNetwork(stack, networkId, 'dig', '+short', 'SRV', `_mongodb._tcp.${name}`)).trim().split('\n').sort();
+    const inside = (await inNetworkOf(stack, networkId, 'dig', '+short', 'SRV', `_mongodb._tcp.${name}`)).trim().split('\n').sort();
     assert.deepEqual(inside, [...records].sort());
     const hosts = new Set(records.map((r) => r.split(' ')[3]!.replace(/\.$/, '')));
     assert.equal(hosts.size, 1, 'one forwarding rule, one name');
     const [host] = hosts;
     assert.match(host!, /^psc-0-us-central1\./);
-    assert.deepEqual((await inNetwork(stack, networkId, 'dig', '+short', 'A', host!)).trim().split('\n'), [endpointIp]);
+    assert.deepEqual((await inNetworkOf(stack, networkId, 'dig', '+short', 'A', host!)).trim().split('\n'), [endpointIp]);
     const [onHost] = await digOnHost(stack, 'A', host!);
     assert.match(onHost!, /^127\.\d+\.\d+\.\d+$/);
   });

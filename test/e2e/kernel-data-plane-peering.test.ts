@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import {
@@ -15,12 +13,11 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeVpcsCommand,
 } from '@aws-sdk/client-ec2';
-import { NAMESPACE_LIST_FILE } from '../../src/localcloud/kernel/kernel-data-plane.js';
 import { HostNetwork } from '../../src/localcloud/kernel/host-network.js';
 import { hostTable, instanceTag, NAMESPACE_TABLE, namespaceName, namespacePrefix } from '../../src/localcloud/kernel/kernel-plan.js';
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { clusterWithAvailableService, privateEndpointSrv, registerAwsEndpoint, startStack, type Stack } from '../support/full-stack.js';
-import { CLI } from '../support/server-process.js';
+import { clientInNetwork, inNetwork, listedNamespaces, type Seen } from '../support/namespace-client.js';
 
 // VPC peering in the kernel data plane (PRIVLINK_LOCALCLOUD_DATA_PLANE=kernel): the endpoint is in
 // the default VPC A; VPC B is peered with A (routes both ways), VPC C with B only. Each VPC is a
@@ -29,7 +26,6 @@ import { CLI } from '../support/server-process.js';
 // peering A–B is deleted B does not either. The same setup as transitive-reach.test.ts (loopback
 // data plane), from inside the VPCs with `privlink localcloud exec`.
 const run = promisify(execFile);
-const FIXTURE = new URL('../../../test/fixtures/namespace-client.mjs', import.meta.url).pathname;
 const unavailable = await HostNetwork.unavailable();
 const skip = unavailable ? `the kernel data plane cannot run on this host: ${unavailable}` : false;
 
@@ -48,17 +44,14 @@ let cId: string;
 let pcxAB: string;
 let closed = false;
 
-type Seen = { outcome: string; data?: string; code?: string; me?: string; message?: string; ping?: unknown };
-
 /** Runs a command inside network `networkId` through the CLI; its standard output. */
-async function inVpc(networkId: string, ...command: string[]): Promise<string> {
-  const { stdout } = await run('node', [CLI, 'localcloud', 'exec', '--vpc', networkId, '--data-dir', stack.dataDir, '--', ...command], { timeout: 30_000 });
-  return stdout;
+function inVpc(networkId: string, ...command: string[]): Promise<string> {
+  return inNetwork(stack.dataDir, networkId, ...command);
 }
 
 /** The namespace client (test/fixtures/namespace-client.mjs) run in network `networkId`: what it saw. */
-async function client(networkId: string, ...args: string[]): Promise<Seen> {
-  return JSON.parse((await inVpc(networkId, 'node', FIXTURE, ...args)).trim()) as Seen;
+function client(networkId: string, ...args: string[]): Promise<Seen> {
+  return clientInNetwork(stack.dataDir, networkId, ...args);
 }
 
 /** Polls `probe` until `done` holds for its value or `timeoutMs` passes; the last value either way. */
@@ -74,12 +67,7 @@ async function poll<T>(probe: () => Promise<T>, done: (value: T) => boolean, tim
 
 /** The networks `<dataDir>/kernel-namespaces.json` lists (none while it is not there). */
 function listed(): Array<{ networkId: string; namespace: string; clientAddress: string }> {
-  try {
-    return (JSON.parse(readFileSync(join(stack.dataDir, NAMESPACE_LIST_FILE), 'utf8')) as { namespaces: Array<{ networkId: string; namespace: string; clientAddress: string }> })
-      .namespaces;
-  } catch {
-    return [];
-  }
+  return listedNamespaces(stack.dataDir);
 }
 
 /** The namespace's nftables table as applied (empty when it has none). */
@@ -147,7 +135,7 @@ before(async () => {
   assert.deepEqual(
     [a.id, bId, cId].filter((id) => !networks.includes(id)),
     [],
-    `not listed in ${NAMESPACE_LIST_FILE}`,
+    'not listed in kernel-namespaces.json',
   );
 });
 

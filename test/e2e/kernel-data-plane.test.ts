@@ -24,13 +24,13 @@ import { hostTable, instanceTag, namespaceName, namespacePrefix, vethPrefix } fr
 import { customerEndpoint } from '../support/customer-vpc.js';
 import { clusterWithAvailableService, privateEndpointSrv, registerAwsEndpoint, startStack, type Stack } from '../support/full-stack.js';
 import { CLI } from '../support/server-process.js';
+import { clientInNetwork, eventually, inNetwork, type Seen } from '../support/namespace-client.js';
 
 // The kernel data plane (PRIVLINK_LOCALCLOUD_DATA_PLANE=kernel): the customer's VPC is a network
 // namespace, and a process run in it with `privlink localcloud exec` reaches the endpoint at its
 // real private address, resolves the cluster's private-endpoint-aware names through the VPC's
 // resolver, and nothing else. The same flow as connect-through-endpoint.test.ts, from inside the VPC.
 const run = promisify(execFile);
-const FIXTURE = new URL('../../../test/fixtures/namespace-client.mjs', import.meta.url).pathname;
 const unavailable = await HostNetwork.unavailable();
 const skip = unavailable ? `the kernel data plane cannot run on this host: ${unavailable}` : false;
 
@@ -49,22 +49,12 @@ let echo: Server | undefined;
 let closed = false;
 
 /** Runs a command inside the customer VPC through the CLI; its standard output. */
-async function inVpc(...command: string[]): Promise<string> {
-  const { stdout } = await run('node', [CLI, 'localcloud', 'exec', '--vpc', vpcId, '--data-dir', stack.dataDir, '--', ...command], { timeout: 30_000 });
-  return stdout;
+function inVpc(...command: string[]): Promise<string> {
+  return inNetwork(stack.dataDir, vpcId, ...command);
 }
 
-async function client(...args: string[]): Promise<{ outcome: string; data?: string; code?: string; me?: string; message?: string; ping?: unknown }> {
-  return JSON.parse((await inVpc('node', FIXTURE, ...args)).trim()) as never;
-}
-
-/** Waits until `check` holds (20 s at most). */
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function client(...args: string[]): Promise<Seen> {
+  return clientInNetwork(stack.dataDir, vpcId, ...args);
 }
 
 before(async () => {
@@ -79,7 +69,7 @@ before(async () => {
   const endpoint = snapshot.endpoints.find((e) => e.endpointId === vpce)!;
   vpcId = endpoint.networkId;
   endpointIp = endpoint.networkInterfaces[0]!.privateIp;
-  await eventually(async () => existsSync(`/run/netns/${namespaceName(tag, vpcId)}`));
+  await eventually('the kernel data plane', async () => existsSync(`/run/netns/${namespaceName(tag, vpcId)}`));
 
   // A service of the provider's own: an echo server behind a network load balancer, on port 7000
   // without a PROXY header (the kernel carries it) and on 7001 with one (the gateway adds it),
@@ -144,7 +134,7 @@ before(async () => {
       }),
     )
   ).VpcEndpoint!.VpcEndpointId!;
-  await eventually(async () => (await stack.running.localCloud!.snapshot()).endpoints.some((e) => e.endpointId === echoVpce && e.forwarding));
+  await eventually('the kernel data plane', async () => (await stack.running.localCloud!.snapshot()).endpoints.some((e) => e.endpointId === echoVpce && e.forwarding));
   echoIp = (await stack.running.localCloud!.snapshot()).endpoints.find((e) => e.endpointId === echoVpce)!.networkInterfaces[0]!.privateIp;
   // A second address of the namespace, inside the subnet (the emulator hands out addresses from the subnet's start).
   inSubnet = subnet.CidrBlock!.replace(/\.\d+\/\d+$/, '.200');
