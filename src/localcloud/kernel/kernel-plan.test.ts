@@ -125,6 +125,9 @@ test('a port without a PROXY header goes to its targets round robin; a port with
     new RegExp(`chain ${fast} \\{\\n    meta l4proto tcp dnat to numgen inc mod 2 map \\{ 0 : 127\\.103\\.0\\.11 \\. 7000, 1 : 127\\.103\\.0\\.12 \\. 7000 \\}`),
   );
   assert.match(hostScript, new RegExp(`chain ${proxied} \\{\\n    meta l4proto tcp dnat to 127\\.101\\.16\\.5:1024\\n`));
+  // The host accepts only what it translated from a namespace, and routes nothing from or to one.
+  assert.match(hostScript, /chain in \{\n[^}]*iifname "pkabcde\*" ct status dnat accept\n {4}iifname "pkabcde\*" drop\n/);
+  assert.match(hostScript, /chain forward \{\n[^}]*iifname "pkabcde\*" drop\n {4}oifname "pkabcde\*" drop\n/);
   // The service asking for a header on every port (Azure, GCP) sends every port through the gateway.
   const everyPort = kernelPlan(picture({ services: [{ ...service('svc-1', ['lb-1']), proxyProtocol: true }] }), OPTIONS).hostScript;
   assert.doesNotMatch(everyPort, /numgen/);

@@ -30,7 +30,7 @@ import { securityGroupsNamed } from '../gateway/security-groups.js';
  * header and every target is a loopback address (the kernel carries the bytes); else to the
  * loopback gateway's listener of that interface and port, which adds the header with the
  * endpoint's TLV (as in the loopback data plane). DNS to the resolver goes to privlink's private
- * DNS. The host accepts nothing else from the namespaces.
+ * DNS. The host accepts nothing else from the namespaces, and routes nothing from or to them.
  *
  * Every value written into a script is parsed and printed again (addresses, blocks, ports) or
  * made here (names from hashes): nothing of the snapshot's text reaches nftables as it is.
@@ -202,6 +202,12 @@ export function kernelPlan(snapshot: DataPlaneSnapshot, options: KernelPlanOptio
     '    type filter hook input priority filter; policy accept;',
     `    iifname "${vethPrefix(options.tag)}*" ct status dnat accept`,
     `    iifname "${vethPrefix(options.tag)}*" drop`,
+    '  }',
+    // Nor does it route a namespace's packets anywhere (a host that forwards, Docker's for one).
+    '  chain forward {',
+    '    type filter hook forward priority filter; policy accept;',
+    `    iifname "${vethPrefix(options.tag)}*" drop`,
+    `    oifname "${vethPrefix(options.tag)}*" drop`,
     '  }',
     '}',
     '',
