@@ -100,7 +100,20 @@ export function kernelPlan(snapshot: DataPlaneSnapshot, options: KernelPlanOptio
   const networks = cloudNetworks(snapshot);
   const services = indexedBy(snapshot.services, byServiceId);
   const balancers = indexedBy(snapshot.loadBalancers, byBalancerId);
-  const forwarding = [...snapshot.endpoints].filter((e) => e.forwarding);
+  // The forwarding endpoints by network, and the networks each reaches: a namespace looks at its own and theirs only.
+  const forwarding = new Map<string, SnapshotEndpoint[]>();
+  for (const endpoint of snapshot.endpoints) {
+    if (!endpoint.forwarding) continue;
+    const mine = forwarding.get(endpoint.networkId);
+    if (mine) mine.push(endpoint);
+    else forwarding.set(endpoint.networkId, [endpoint]);
+  }
+  const reaches = new Map<string, Set<string>>();
+  for (const path of snapshot.reach ?? []) {
+    const to = reaches.get(path.fromNetworkId);
+    if (to) to.add(path.toNetworkId);
+    else reaches.set(path.fromNetworkId, new Set([path.toNetworkId]));
+  }
   const namespaces = new Map<string, NamespacePlan>();
   const hostRules: string[] = [];
   const dnat: string[] = [];
@@ -119,7 +132,8 @@ export function kernelPlan(snapshot: DataPlaneSnapshot, options: KernelPlanOptio
     const allow = new Map<string, string>();
     const chains: string[] = [];
     const allowChains = new Map<string, string>();
-    for (const endpoint of forwarding) {
+    const reachable = [networkId, ...[...(reaches.get(networkId) ?? [])].filter((id) => id !== networkId)];
+    for (const endpoint of reachable.flatMap((id) => forwarding.get(id) ?? [])) {
       const service = services.get(endpoint.serviceId)?.[0];
       if (!service) continue;
       for (const eni of endpoint.networkInterfaces) {
