@@ -10,12 +10,10 @@ import {
   CreateVpcPeeringConnectionCommand,
   DeleteVpcPeeringConnectionCommand,
   DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeVpcsCommand,
 } from '@aws-sdk/client-ec2';
 import { HostNetwork } from '../../src/localcloud/kernel/host-network.js';
 import { hostTable, instanceTag, NAMESPACE_TABLE, namespaceName, namespacePrefix } from '../../src/localcloud/kernel/kernel-plan.js';
-import { customerEndpoint } from '../support/customer-vpc.js';
+import { customerEndpoint, defaultVpcAndGroup } from '../support/customer-vpc.js';
 import { clusterWithAvailableService, privateEndpointSrv, registerAwsEndpoint, startStack, type Stack } from '../support/full-stack.js';
 import { clientInNetwork, inNetwork, listedNamespaces, type Seen } from '../support/namespace-client.js';
 
@@ -101,19 +99,8 @@ before(async () => {
   endpointIp = endpoint.networkInterfaces[0]!.privateIp;
 
   const ec2 = stack.customerEc2();
-  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-  assert.equal(vpc.VpcId, endpoint.networkId);
-  const group = (
-    await ec2.send(
-      new DescribeSecurityGroupsCommand({
-        Filters: [
-          { Name: 'vpc-id', Values: [vpc.VpcId!] },
-          { Name: 'group-name', Values: ['default'] },
-        ],
-      }),
-    )
-  ).SecurityGroups![0]!;
-  a = { id: vpc.VpcId!, cidr: vpc.CidrBlock!, groupId: group.GroupId! };
+  a = await defaultVpcAndGroup(ec2);
+  assert.equal(a.id, endpoint.networkId);
   bId = (await ec2.send(new CreateVpcCommand({ CidrBlock: B_CIDR }))).Vpc!.VpcId!;
   cId = (await ec2.send(new CreateVpcCommand({ CidrBlock: C_CIDR }))).Vpc!.VpcId!;
   // The endpoint's (default) group admits both B's and C's blocks: only routing tells them apart.

@@ -7,13 +7,11 @@ import {
   CreateVpcCommand,
   CreateVpcPeeringConnectionCommand,
   DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeVpcsCommand,
 } from '@aws-sdk/client-ec2';
 import { MongoClient } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
 import { runCliProcess, tempHome } from '../cli/support/cli-runner.js';
-import { customerEndpoint } from '../support/customer-vpc.js';
+import { customerEndpoint, defaultVpcAndGroup } from '../support/customer-vpc.js';
 import { privateDns } from '../support/driver-dns.js';
 import { clusterWithAvailableService, privateEndpointSrv, registerAwsEndpoint, startStack, type Stack } from '../support/full-stack.js';
 
@@ -92,18 +90,7 @@ before(async () => {
   endpointAddress = (await stack.running.localCloud!.snapshot()).endpoints.find((e) => e.endpointId === vpce)!.networkInterfaces[0]!.loopbackAddress;
 
   const ec2 = stack.customerEc2();
-  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-  const group = (
-    await ec2.send(
-      new DescribeSecurityGroupsCommand({
-        Filters: [
-          { Name: 'vpc-id', Values: [vpc.VpcId!] },
-          { Name: 'group-name', Values: ['default'] },
-        ],
-      }),
-    )
-  ).SecurityGroups![0]!;
-  customerVpc = { id: vpc.VpcId!, cidr: vpc.CidrBlock!, groupId: group.GroupId! };
+  customerVpc = await defaultVpcAndGroup(ec2);
   const peeredId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }))).Vpc!.VpcId!;
   const unrelatedId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16' }))).Vpc!.VpcId!;
   peered = { id: peeredId, client: await hostIn(peeredId, '0.10') };

@@ -56,3 +56,19 @@ export async function customerEndpoint(ec2: EC2Client, serviceName: string, opti
   );
   return created.VpcEndpoint!.VpcEndpointId!;
 }
+
+/** The customer's default VPC and its default security group. */
+export async function defaultVpcAndGroup(ec2: EC2Client): Promise<{ id: string; cidr: string; groupId: string }> {
+  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
+  const group = (
+    await ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpc.VpcId!] },
+          { Name: 'group-name', Values: ['default'] },
+        ],
+      }),
+    )
+  ).SecurityGroups![0]!;
+  return { id: vpc.VpcId!, cidr: vpc.CidrBlock!, groupId: group.GroupId! };
+}

@@ -113,10 +113,10 @@ export class HostNetwork {
     return [...stdout.matchAll(/^\d+: ([^:@\s]+)/gm)].map((m) => m[1]!).filter((name) => name.startsWith(vethPrefix(tag)));
   }
 
-  /** Resolver folders of namespaces that are gone (a namespace removed by hand). */
-  async removeResolverFolders(tag: string, keep: ReadonlySet<string>): Promise<void> {
+  /** The resolver folders of this privlink's namespaces (left by a process that stopped without cleaning up). */
+  async removeResolverFolders(tag: string): Promise<void> {
     const names = await readdir(this.netnsEtc).catch(() => [] as string[]);
-    for (const name of names) if (name.startsWith(namespacePrefix(tag)) && !keep.has(name)) await rm(join(this.netnsEtc, name), { recursive: true, force: true });
+    for (const name of names) if (name.startsWith(namespacePrefix(tag))) await rm(join(this.netnsEtc, name), { recursive: true, force: true });
   }
 
   /** Replaces the namespace's table (the script deletes and adds it in one transaction). */

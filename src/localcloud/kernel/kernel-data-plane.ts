@@ -59,7 +59,7 @@ export class KernelDataPlane {
     await rm(this.options.listFile, { force: true });
     for (const name of await this.host.namespaces(this.options.tag)) await this.host.removeNamespace(name);
     for (const link of await this.host.links(this.options.tag)) await this.host.removeLink(link);
-    await this.host.removeResolverFolders(this.options.tag, new Set());
+    await this.host.removeResolverFolders(this.options.tag);
     this.unsubscribe = this.source.onChange(() => void this.passes.run());
     this.poll = setInterval(() => void this.passes.run(), this.options.pollMs ?? 5000);
     this.poll.unref();

@@ -127,7 +127,8 @@ export function kernelPlan(snapshot: DataPlaneSnapshot, options: KernelPlanOptio
     const first = blocks[0]!;
     const block = parseCidr(first.cidrBlock)!;
     const clientAddress = formatIpv4((block.network + block.size - 2) >>> 0);
-    const resolverAddress = resolversOf(first, block)[0]!;
+    const resolvers = resolversOf(first, block);
+    const resolverAddress = resolvers[0]!;
     // What a process of this network reaches: the forwarding endpoints of its own network and of those a routed path leads to.
     const allow = new Map<string, string>();
     const chains: string[] = [];
@@ -172,7 +173,6 @@ export function kernelPlan(snapshot: DataPlaneSnapshot, options: KernelPlanOptio
         }
       }
     }
-    const resolvers = resolversOf(first, block);
     for (const resolver of resolvers) {
       hostRules.push(
         `    iifname "${vethName}" ip daddr ${resolver} udp dport 53 dnat to 127.0.0.1:${options.dnsPort}`,
