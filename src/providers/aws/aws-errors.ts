@@ -8,7 +8,11 @@ const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EH
 
 /**
  * Turns an AWS SDK error into a ProviderError: throttling and 5xx/network trouble are retryable;
- * auth problems are `forbidden`; everything else the caller sent is `invalid`.
+ * auth problems are `forbidden`; everything else the caller sent is `invalid`. A failure with no
+ * HTTP answer (the request never reached the cloud, or its answer never came back: a refused or
+ * reset connection, a DNS failure, this process out of file descriptors or memory) is
+ * `transient`: the cloud judged nothing, so nothing about the request is known to be wrong. The
+ * SDK gives such errors a `$metadata` too (its retry count), without an HTTP status.
  */
 function classifyAwsError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
@@ -22,7 +26,7 @@ function classifyAwsError(error: unknown): ProviderError {
   if (TRANSIENT.has(code) || NETWORK.has(code) || (e.code !== undefined && NETWORK.has(e.code)) || (status !== undefined && status >= 500)) {
     return new ProviderError('transient', code, message, retryAfterMs);
   }
-  if (status === undefined && !e.$metadata) return new ProviderError('transient', code, message);
+  if (status === undefined) return new ProviderError('transient', code, message);
   if (FORBIDDEN.has(code)) return new ProviderError('forbidden', code, message);
   if (CONFLICT.has(code) || /idempotent operation going on/i.test(message)) return new ProviderError('conflict', code, message);
   return new ProviderError('invalid', code, message);
