@@ -26,6 +26,7 @@ import { gcpSnapshotSource } from './localcloud/gcp/gcp-snapshot-source.js';
 import { mergedSnapshotSource } from './localcloud/common/merged-snapshot-source.js';
 import { listEditOf, type PictureList, type SnapshotEndpoint } from './localcloud/common/data-plane-snapshot.js';
 import { DataPlaneHost } from './localcloud/dataplane-host/data-plane-host.js';
+import { dataPlaneOpenFiles, processOpenFileLimit, processOpenFiles } from './localcloud/dataplane-host/open-file-limit.js';
 import { listenerDirectory } from './reconciler/listener-directory.js';
 import { repositories } from './store/repositories.js';
 import type { Logger } from './logging/logger.js';
@@ -211,6 +212,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
             ]),
             dataDir: config.dataDir,
             ...(config.localCloud.dataPlane === 'kernel' ? { kernel: { tag: instanceTag(config.dataDir) } } : {}),
+            openFiles: dataPlaneOpenFiles(config.localCloud.dataPlaneOpenFiles, processOpenFileLimit(), processOpenFiles()),
           }
         : null,
       lookups: {

@@ -78,6 +78,13 @@ export interface LocalCloudConfig {
    * (`privlink localcloud exec`); needs Linux, root, `ip` and `nft`. Env `PRIVLINK_LOCALCLOUD_DATA_PLANE`.
    */
   readonly dataPlane: 'loopback' | 'kernel';
+  /**
+   * How many open files (listeners, connections) the data plane (gateways, simulated nodes) may
+   * hold at once; what would go over is refused, so that the Admin API, the store and the cloud
+   * calls keep files of their own. Null (default): three quarters of what the process's open-file
+   * limit leaves free at start, keeping at least 256 for the rest. Env `PRIVLINK_DATA_PLANE_OPEN_FILES`.
+   */
+  readonly dataPlaneOpenFiles: number | null;
 }
 
 export interface AwsConfig {
@@ -295,6 +302,7 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
       delays,
       loopbackBase: integer(pick(undefined, 'PRIVLINK_LOCALCLOUD_LOOPBACK_BASE') ?? '100', 'PRIVLINK_LOCALCLOUD_LOOPBACK_BASE', 1, 250),
       dataPlane,
+      dataPlaneOpenFiles: env.PRIVLINK_DATA_PLANE_OPEN_FILES ? integer(env.PRIVLINK_DATA_PLANE_OPEN_FILES, 'PRIVLINK_DATA_PLANE_OPEN_FILES', 16, 100_000_000) : null,
     },
     aws: { mode: awsMode, endpoint: awsEndpoint, notifications },
     azure: { mode: azureMode, subscriptionId: azureSubscription },

@@ -30,6 +30,8 @@ const CAPACITY_MAX_AGE_MS = 5_000;
 export interface DataPlaneCounts {
   readonly gatewayConnections: number;
   readonly gatewayRefused: number;
+  /** Connections reset and listeners not opened because the data plane's open-file budget was spent. */
+  readonly dataPlaneShed: number;
   readonly gatewayBytesIn: number;
   readonly gatewayBytesOut: number;
   /** `type/rcode` → queries, e.g. `A/NOERROR`, `SRV/NXDOMAIN`. */
@@ -80,6 +82,7 @@ export class PrivlinkMetrics {
   private readonly throttles: Counter<'provider' | 'operation'>;
   private readonly gatewayConnections: Counter;
   private readonly gatewayRefused: Counter;
+  private readonly dataPlaneShed: Counter;
   private readonly gatewayBytes: Counter<'direction'>;
   private readonly dnsQueries: Counter<'type' | 'rcode'>;
   private readonly dataPlaneHeapTotal: Gauge;
@@ -137,6 +140,11 @@ export class PrivlinkMetrics {
       registers,
     });
     this.gatewayConnections = new Counter({ name: 'privlink_gateway_connections_total', help: 'Connections the private-link gateway accepted.', registers });
+    this.dataPlaneShed = new Counter({
+      name: 'privlink_data_plane_open_files_refused_total',
+      help: 'Connections the data plane reset and listeners it did not open because it held all the open files it may (PRIVLINK_DATA_PLANE_OPEN_FILES).',
+      registers,
+    });
     this.gatewayRefused = new Counter({
       name: 'privlink_gateway_refused_total',
       help: 'Connections the gateways refused (private links: security group rules, no route; the public path: not on the IP access list).',
@@ -308,6 +316,7 @@ export class PrivlinkMetrics {
   dataPlane(counts: DataPlaneCounts): void {
     if (counts.gatewayConnections) this.gatewayConnections.inc(counts.gatewayConnections);
     if (counts.gatewayRefused) this.gatewayRefused.inc(counts.gatewayRefused);
+    if (counts.dataPlaneShed) this.dataPlaneShed.inc(counts.dataPlaneShed);
     if (counts.gatewayBytesIn) this.gatewayBytes.inc({ direction: 'in' }, counts.gatewayBytesIn);
     if (counts.gatewayBytesOut) this.gatewayBytes.inc({ direction: 'out' }, counts.gatewayBytesOut);
     for (const [key, n] of Object.entries(counts.dnsQueries)) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { get as httpGet } from 'node:http';
 import { Resolver } from 'node:dns/promises';
 import { once } from 'node:events';
 import { connect as tcpConnect, type Socket } from 'node:net';
@@ -15,6 +16,7 @@ import { customerEndpoint } from '../support/customer-vpc.js';
 import { privateDns } from '../support/driver-dns.js';
 import { until } from '../support/full-stack.js';
 import { percentile, probeHealth } from '../support/health-probe.js';
+import { scrape } from '../support/prometheus-scrape.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 
 // The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread: hostile
@@ -22,6 +24,8 @@ import { startServer, type ServerProcess } from '../support/server-process.js';
 // data plane is under attack, GET /healthz is polled back to back and its p99 must stay under
 // 50 ms (a regression guard with a generous bound), and the data plane must serve again after.
 const P99_BOUND_MS = 50;
+/** The server's open-file limit (as `ulimit -n` sets many hosts'); the data plane may hold three quarters of it. */
+const OPEN_FILE_LIMIT = 1024;
 /** How long the test pushes the big message at most (a slow data plane must not make the test long). */
 const PUSH_BOUND_MS = 20_000;
 let server: ServerProcess;
@@ -33,7 +37,7 @@ let endpointAddress: string;
 let clientAddress: string;
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ openFileLimit: OPEN_FILE_LIMIT });
   owner = new AtlasClient({ baseUrl: server.apiUrl, publicKey: server.bootstrap.publicKey, privateKey: server.bootstrap.privateKey });
   project = `/api/atlas/v2/groups/${server.bootstrap.projectId}`;
   dns = privateDns(server.dnsPort);
@@ -257,6 +261,18 @@ test('a flood of logins with unknown usernames does not stall the Admin API; a r
   }
 });
 
+/** GET /healthz on a connection of its own (no keep-alive pool): the server must accept a new socket. */
+function healthzOnNewConnection(apiUrl: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(`${apiUrl}/healthz`, { agent: false, timeout: 5_000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('timeout', () => request.destroy(new Error('GET /healthz on a new connection timed out')));
+    request.on('error', reject);
+  });
+}
+
 /**
  * The first bytes of an OP_MSG of `total` bytes: header, flagBits, and a kind-0 section whose
  * document is `{ ping: 1, $db: 'admin', pad: <binary> }`; the pad's bytes and the document's
@@ -299,3 +315,60 @@ function settled(promise: Promise<unknown>): Promise<void> {
     () => undefined,
   );
 }
+
+test('a flood of connections through the endpoint leaves the Admin API and the reconciler their open files; the endpoint serves again after', async () => {
+  // Each connection through the gateway holds three of the server's files (the client's socket,
+  // the gateway's to the node, the node's): this many would spend the whole limit three times over.
+  const FLOOD = OPEN_FILE_LIMIT + 100;
+  const before = (await scrape(server.apiUrl)).value('privlink_data_plane_open_files_refused_total');
+  const sockets: Socket[] = [];
+  let closedByServer = 0;
+  let resetAtOnce = 0;
+  try {
+    await assertApiResponsive(async () => {
+      for (let i = 0; i < FLOOD; i += 100) {
+        await Promise.all(
+          Array.from({ length: Math.min(100, FLOOD - i) }, async () => {
+            const socket = tcpConnect({ host: endpointAddress, port: 1024, localAddress: clientAddress });
+            socket.on('error', () => undefined);
+            socket.once('close', () => (closedByServer += 1));
+            sockets.push(socket);
+            await new Promise((resolve) => {
+              // One byte of a wire message: a node holds such a connection for its incomplete-message time (30 s).
+              socket.once('connect', () => resolve(socket.write(Buffer.from([0x10]))));
+              socket.once('close', resolve);
+            });
+          }),
+        );
+      }
+      // Those the data plane had no room for are reset at once (not left hanging); the others stay
+      // open (a node closes a connection that sends nothing for 10 s).
+      await sleep(200);
+      resetAtOnce = closedByServer;
+      // While the flood holds what it got: new connections to the Admin API are accepted and answered…
+      for (let i = 0; i < 5; i++) assert.equal(await healthzOnNewConnection(server.apiUrl), 200);
+      // …and a write that needs the reconciler, the store and a new cloud client's calls gets done.
+      const service = await owner.post(`${project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-west-2' });
+      assert.equal(service.status, 201, service.text);
+      const id = (service.json as { id: string }).id;
+      await until(
+        () => owner.get(`${project}/privateEndpoint/AWS/endpointService/${id}`),
+        (r) => (r.json as { status: string }).status === 'AVAILABLE',
+        30_000,
+      );
+    }, 500);
+    // The data plane refused what would have gone over its share, at once (a reset, not a hang).
+    assert.ok(resetAtOnce > 0 && resetAtOnce < FLOOD, `${resetAtOnce} of ${FLOOD} connections reset at once by the server`);
+    // Counted (the data plane ships its counts about once a second).
+    const deadline = Date.now() + 5_000;
+    let after = before;
+    while (after <= before && Date.now() < deadline) {
+      await sleep(250);
+      after = (await scrape(server.apiUrl)).value('privlink_data_plane_open_files_refused_total');
+    }
+    assert.ok(after > before, `refusals counted: ${before} → ${after}`);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+  }
+  await driverPing(15_000);
+});

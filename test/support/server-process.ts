@@ -25,6 +25,8 @@ export interface ServerOptions {
   readonly dataDir?: string;
   /** Extra CLI flags after `serve`. */
   readonly args?: readonly string[];
+  /** Run the server under this open-file limit (soft and hard, as `ulimit -n` sets them). */
+  readonly openFileLimit?: number;
 }
 
 export type { BootstrapFile } from '../../src/main.js';
@@ -71,10 +73,10 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
   };
   delete env.DATABASE_URL;
   if (location.kind === 'postgres') env.DATABASE_URL = location.url;
-  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'serve', '--port', '0', '--localcloud-port', '0', '--dns-port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const command = [process.execPath, ...NODE_FLAGS, CLI, 'serve', '--port', '0', '--localcloud-port', '0', '--dns-port', '0', '--data-dir', dataDir, ...(options.args ?? [])];
+  // Under a limit: the shell sets it and becomes the server (exec), so the child's pid is the server's.
+  const [file, ...args] = options.openFileLimit === undefined ? command : ['/bin/sh', '-c', `ulimit -n ${options.openFileLimit} && exec "$0" "$@"`, ...command];
+  const child = spawn(file!, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

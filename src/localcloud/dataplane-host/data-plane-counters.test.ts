@@ -8,6 +8,9 @@ test('counters drain as deltas, with DNS types and rcodes named and unknown ones
   counters.connection();
   counters.connection();
   counters.refusal();
+  counters.shed();
+  counters.shed();
+  counters.shed();
   counters.closed(10, 200);
   counters.dnsQuery('A', 0);
   counters.dnsQuery('A', 0);
@@ -16,9 +19,12 @@ test('counters drain as deltas, with DNS types and rcodes named and unknown ones
   assert.deepEqual(counters.drain(), {
     gatewayConnections: 2,
     gatewayRefused: 1,
+    dataPlaneShed: 3,
     gatewayBytesIn: 10,
     gatewayBytesOut: 200,
     dnsQueries: { 'A/NOERROR': 2, 'SRV/NXDOMAIN': 1, 'OTHER/OTHER': 1 },
   });
   assert.equal(counters.drain(), null, 'reset after a drain');
+  counters.shed();
+  assert.equal(counters.drain()?.dataPlaneShed, 1, 'a refusal alone is shipped');
 });

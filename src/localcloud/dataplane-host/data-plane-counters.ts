@@ -13,6 +13,7 @@ const COUNTED_TYPES = new Set(['A', 'AAAA', 'SRV', 'TXT', 'CNAME', 'NS', 'SOA', 
 export class DataPlaneCounters {
   private connections = 0;
   private refused = 0;
+  private shedNow = 0;
   private bytesIn = 0;
   private bytesOut = 0;
   private dns = new Map<string, number>();
@@ -23,6 +24,11 @@ export class DataPlaneCounters {
 
   refusal(): void {
     this.refused++;
+  }
+
+  /** A connection reset, or a listener not opened, because the data plane's open-file budget was spent. */
+  shed(): void {
+    this.shedNow++;
   }
 
   /** A forwarded connection ended: bytes from the client (in) and from the target (out). */
@@ -38,15 +44,16 @@ export class DataPlaneCounters {
 
   /** The counts since the last drain, or null when nothing happened; resets them. */
   drain(): DataPlaneCounts | null {
-    if (this.connections + this.refused + this.bytesIn + this.bytesOut === 0 && this.dns.size === 0) return null;
+    if (this.connections + this.refused + this.shedNow + this.bytesIn + this.bytesOut === 0 && this.dns.size === 0) return null;
     const counts: DataPlaneCounts = {
       gatewayConnections: this.connections,
       gatewayRefused: this.refused,
+      dataPlaneShed: this.shedNow,
       gatewayBytesIn: this.bytesIn,
       gatewayBytesOut: this.bytesOut,
       dnsQueries: Object.fromEntries(this.dns),
     };
-    this.connections = this.refused = this.bytesIn = this.bytesOut = 0;
+    this.connections = this.refused = this.shedNow = this.bytesIn = this.bytesOut = 0;
     this.dns = new Map();
     return counts;
   }

@@ -38,6 +38,8 @@ export interface DataPlaneHostOptions {
     readonly publicGatewayPollMs?: number;
     /** Run the kernel data plane too, with this tag on the host's names. */
     readonly kernel?: { readonly tag: string };
+    /** How many open files the gateways and simulated nodes may hold at once; null: no budget. */
+    readonly openFiles?: number | null;
   } | null;
   /** The store lookups the worker asks for, run on the main thread. */
   readonly lookups: {
@@ -303,6 +305,7 @@ export class DataPlaneHost implements EndpointAddressBook {
               snapshot: postableSnapshot(this.feed.latest),
               publicGatewayPollMs: this.options.localCloud.publicGatewayPollMs,
               ...(this.options.localCloud.kernel ? { kernel: this.options.localCloud.kernel } : {}),
+              openFiles: this.options.localCloud.openFiles ?? null,
             }
           : null,
       logLevel: this.options.logLevel,

@@ -31,6 +31,8 @@ export interface DataPlaneWorkerConfig {
     readonly publicGatewayPollMs?: number;
     /** Run the kernel data plane too (namespaces and nftables, kernel/kernel-data-plane.ts), marking the host's names with `tag`. */
     readonly kernel?: { readonly tag: string };
+    /** How many open files the gateways and simulated nodes may hold at once (dataplane/open-file-budget.ts); null: no budget. */
+    readonly openFiles: number | null;
   } | null;
   /** The worker drops log records below this level before posting them. */
   readonly logLevel: LogLevel;

@@ -10,6 +10,7 @@ import type { PrivateDnsRecord } from '../../app/private-dns.js';
 import type { PrivateDnsAnswer } from '../../app/private-dns-zone.js';
 import { LocalCertificateAuthority } from '../dataplane/certificates.js';
 import { startDnsServer, type RunningDnsServer } from '../dataplane/dns-server.js';
+import { OpenFileBudget } from '../dataplane/open-file-budget.js';
 import { endpointIdOfTlv } from '../gateway/endpoint-tlv.js';
 import { PrivateLinkGateway } from '../gateway/private-link-gateway.js';
 import { PublicGateway, type PublicAccessRule, type PublicRouteUpdate } from '../gateway/public-gateway.js';
@@ -119,13 +120,24 @@ async function start(): Promise<void> {
   });
   let caPath: string | null = null;
   if (config.localCloud && snapshots) {
+    // One budget for every socket of the gateways and nodes: the rest of the process keeps its files.
+    const openFilesSpent = throttledWarning(
+      log.child({ component: 'data-plane' }),
+      'the data plane holds all the open files it may; a new connection or listener was refused',
+      10_000,
+    );
+    const openFiles = config.localCloud.openFiles ?? Number.POSITIVE_INFINITY;
+    const budget = new OpenFileBudget(openFiles, () => {
+      counters.shed();
+      openFilesSpent({ limit: openFiles, setting: 'PRIVLINK_DATA_PLANE_OPEN_FILES' });
+    });
     // Snapshots are pushed on every change; the gateway's own poll only re-applies the last one.
     if (config.localCloud.kernel) {
       const options = { tag: config.localCloud.kernel.tag, dnsPort: dns.port, listFile: join(config.localCloud.dataDir, NAMESPACE_LIST_FILE) };
       kernel = new KernelDataPlane(snapshots, options, log.child({ component: 'kernel-data-plane' }));
     }
     const namespaces = kernel;
-    gateway = new PrivateLinkGateway(snapshots, log.child({ component: 'gateway' }), 5000, counters, namespaces && ((address) => namespaces.fromNamespace(address)));
+    gateway = new PrivateLinkGateway(snapshots, log.child({ component: 'gateway' }), 5000, counters, namespaces && ((address) => namespaces.fromNamespace(address)), budget);
     await gateway.start();
     await kernel?.start();
     const ca = await LocalCertificateAuthority.loadOrCreate(config.localCloud.dataDir);
@@ -141,6 +153,7 @@ async function start(): Promise<void> {
       log: log.child({ component: 'simulated-nodes' }),
       // An Azure LinkID (or PSC connection id) names its endpoint through the latest posted snapshot.
       endpointIdOf: (tlv) => endpointIdOfTlv(snapshots.latest, tlv),
+      budget,
     });
     const nodes = runtime;
     publicGateway = new PublicGateway({
@@ -150,6 +163,7 @@ async function start(): Promise<void> {
       target: (clusterId, targetName) => nodes.addressOf(clusterId, targetName),
       log: log.child({ component: 'public-gateway' }),
       observer: counters,
+      budget,
       ...(config.localCloud.publicGatewayPollMs ? { pollMs: config.localCloud.publicGatewayPollMs } : {}),
     });
     await publicGateway.start();

@@ -10,6 +10,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { ObjectId } from 'bson';
 import { createSecureContext, TLSSocket, type SecureContext, type TlsOptions } from 'node:tls';
+import { NO_BUDGET, OpenFileBudgetSpent, type OpenFileBudget } from './open-file-budget.js';
 import { awsVpceIdOf, azureLinkIdOf, readProxyHeader, type ProxyHeader } from './proxy-protocol.js';
 import { newNodeIdentity, type Horizon, type NodeIdentity, type SimulatedNodeKind } from './simulated-commands.js';
 import { ConnectionAuth, type SimulatedUser } from './simulated-auth.js';
@@ -98,6 +99,12 @@ export interface SimulatedMongodOptions {
   /** '6.0.x', '7.0.x' (default '7.0.0', maxWireVersion 21) or '8.0.x'. */
   serverVersion?: string;
   log?: SimulatedNodeLog;
+  /**
+   * The data plane's open-file budget: the listener and each connection hold one file. A listener
+   * that does not fit is not bound (`start` rejects); a connection that does not fit is reset at
+   * once. Default: none.
+   */
+  budget?: OpenFileBudget;
 }
 
 /**
@@ -115,8 +122,10 @@ export class SimulatedMongod {
   private boundPort = 0;
   private stopped = false;
   private down = false;
+  private readonly budget: OpenFileBudget;
 
   constructor(private readonly options: SimulatedMongodOptions) {
+    this.budget = options.budget ?? NO_BUDGET;
     if (options.kind !== 'mongos' && !options.setName) throw new Error(`a simulated ${options.kind} needs a setName`);
     this.identity = newNodeIdentity(options.kind, {
       ...(options.setName !== undefined ? { setName: options.setName } : {}),
@@ -193,12 +202,17 @@ export class SimulatedMongod {
     this.log('info', `simulated node up again as ${this.identity.kind}`, {});
   }
 
-  /** Binds the listener. Rejects with the bind error (e.g. EADDRINUSE). */
+  /** Binds the listener. Rejects with the bind error (e.g. EADDRINUSE), or `OpenFileBudgetSpent`. */
   async start(): Promise<{ host: string; port: number }> {
+    if (!this.budget.take(1)) throw new OpenFileBudgetSpent(this.budget.limit);
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
+      const failed = (error: Error): void => {
+        this.budget.give(1);
+        reject(error);
+      };
+      this.server.once('error', failed);
       this.server.listen({ host: this.host, port: this.options.port ?? 0 }, () => {
-        this.server.off('error', reject);
+        this.server.off('error', failed);
         resolve();
       });
     });
@@ -219,7 +233,9 @@ export class SimulatedMongod {
     for (const session of this.sessions) session.dispose();
     for (const socket of this.sockets) socket.destroy();
     if (!this.server.listening) return;
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.budget.give(1);
+    await closed;
     this.log('info', 'simulated mongod stopped', {});
   }
 
@@ -241,9 +257,16 @@ export class SimulatedMongod {
   }
 
   private async accept(raw: Socket): Promise<void> {
-    this.sockets.add(raw);
-    raw.on('close', () => this.sockets.delete(raw));
     raw.on('error', () => raw.destroy());
+    if (!this.budget.take(1)) {
+      raw.resetAndDestroy(); // the budget's owner reports its refusals
+      return;
+    }
+    this.sockets.add(raw);
+    raw.on('close', () => {
+      this.sockets.delete(raw);
+      this.budget.give(1);
+    });
     if (this.stopped) {
       raw.destroy();
       return;

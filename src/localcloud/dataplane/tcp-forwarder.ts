@@ -5,6 +5,7 @@
 // Everything else — labels, the live-connection set, `closeWhere` — happens once per connection,
 // not per chunk.
 import { connect, type Socket } from 'node:net';
+import { NO_BUDGET, type OpenFileBudget } from './open-file-budget.js';
 import { encodeProxyV2, type ProxyHeader } from './proxy-protocol.js';
 import { SocketRelay } from './socket-relay.js';
 
@@ -99,6 +100,8 @@ function onUpstreamConnect(this: ForwardedSocket): void {
   connection.upstreamConnected = true;
   stopConnectTimer(connection);
 }
+/** A shed socket's late error (it is already being reset) matters to nobody. */
+function ignoreError(): void {}
 /** Clears and drops the connect timeout's timer, if it is still set. */
 function stopConnectTimer(connection: ForwardedConnection): void {
   clearTimeout(connection.connectTimer);
@@ -114,7 +117,15 @@ export interface TcpForwarderOptions {
   connectTimeoutMs?: number;
   /** Called once per connection after both sockets are closed, with why. Must not throw. */
   onClose?: (connection: ForwardedConnection, end: ConnectionEnd) => void;
+  /**
+   * The data plane's open-file budget: a connection holds two files (the client's socket and the
+   * target's). One that does not fit is reset at once (the budget reports it). Default: none.
+   */
+  budget?: OpenFileBudget;
 }
+
+/** Files a forwarded connection holds: the client's socket and the target's. */
+const FILES_PER_CONNECTION = 2;
 
 const EMPTY_LABELS: ConnectionLabels = Object.freeze({});
 
@@ -135,10 +146,12 @@ export class TcpForwarder {
   private nextId = 1;
   private readonly connectTimeoutMs: number;
   private readonly onClose: TcpForwarderOptions['onClose'];
+  private readonly budget: OpenFileBudget;
 
   constructor(options: TcpForwarderOptions = {}) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.onClose = options.onClose;
+    this.budget = options.budget ?? NO_BUDGET;
   }
 
   /** Number of live connections. */
@@ -157,8 +170,14 @@ export class TcpForwarder {
    * reasons; a failure closes both sides and is reported through `onClose`. The client socket
    * should come from a server with `allowHalfOpen: true` (TcpListenerSet's do); it is switched to
    * half-open here in any case, so a client's FIN is forwarded instead of closing the reply path.
+   * Answers undefined, the client reset, when the open-file budget has no room for the connection.
    */
-  forward(client: Socket, options: ForwardOptions): ForwardedConnection {
+  forward(client: Socket, options: ForwardOptions): ForwardedConnection | undefined {
+    if (!this.budget.take(FILES_PER_CONNECTION)) {
+      client.on('error', ignoreError);
+      client.resetAndDestroy();
+      return undefined;
+    }
     const toClient = new SocketRelay(client);
     const upstream = connect({ host: options.target.host, port: options.target.port, allowHalfOpen: true, noDelay: true, onread: toClient.onread });
     const connection = new ForwardedConnection(this, this.nextId++, client, upstream, options.target, options.labels ?? EMPTY_LABELS);
@@ -235,6 +254,7 @@ export class TcpForwarder {
     connection.closedSides++;
     if (connection.closedSides < 2) return;
     this.live.delete(connection);
+    this.budget.give(FILES_PER_CONNECTION);
     if (this.onClose) {
       this.onClose(connection, {
         reason: connection.endReason ?? 'completed',

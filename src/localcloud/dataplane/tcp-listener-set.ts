@@ -3,6 +3,7 @@
 // on every pass (level-based, like the reconciler).
 import { createServer, type Server, type Socket } from 'node:net';
 import { setImmediate as nextLoop } from 'node:timers/promises';
+import { NO_BUDGET, OpenFileBudgetSpent, type OpenFileBudget } from './open-file-budget.js';
 
 export interface ListenerAddress {
   /** Local address to bind, e.g. '127.0.0.1', '::1', '0.0.0.0'. */
@@ -47,6 +48,8 @@ export interface TcpListenerSetOptions {
   onRefused?: (peer: PeerAddress, listener: BoundListener) => void;
   /** Called for a server error after it started listening (e.g. EMFILE on accept). Must not throw. */
   onError?: (error: Error, listener: BoundListener) => void;
+  /** The data plane's open-file budget: a listener holds one file; one that does not fit is not opened (`OpenFileBudgetSpent`). Default: none. */
+  budget?: OpenFileBudget;
 }
 
 export interface DesiredListener extends ListenerAddress {
@@ -194,9 +197,14 @@ export class TcpListenerSet {
   }
 
   private open(key: string, requested: ListenerAddress, handlers: ListenerHandlers): Promise<BoundListener> {
+    const budget = this.options.budget ?? NO_BUDGET;
+    if (!budget.take(1)) return Promise.reject(new OpenFileBudgetSpent(budget.limit));
     const server = createServer({ allowHalfOpen: true, noDelay: true });
     return new Promise<BoundListener>((resolve, reject) => {
-      const onListenError = (error: Error): void => reject(error);
+      const onListenError = (error: Error): void => {
+        budget.give(1);
+        reject(error);
+      };
       server.once('error', onListenError);
       server.listen({ host: requested.address, port: requested.port, exclusive: true }, () => {
         server.off('error', onListenError);
@@ -238,6 +246,7 @@ export class TcpListenerSet {
     // close() unbinds the port immediately; its callback would wait for every accepted
     // connection to end, which is not what "stop listening" means here.
     entry.server.close();
+    (this.options.budget ?? NO_BUDGET).give(1);
     await nextLoop();
     return true;
   }

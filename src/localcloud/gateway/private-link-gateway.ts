@@ -9,6 +9,7 @@ import {
   type SnapshotSource,
 } from '../common/data-plane-snapshot.js';
 import { CoalescedPass } from '../dataplane/coalesced-pass.js';
+import type { OpenFileBudget } from '../dataplane/open-file-budget.js';
 import { proxyHeaderForSocket } from '../dataplane/proxy-protocol.js';
 import { TcpForwarder, type ConnectionLabels, type ForwardTarget } from '../dataplane/tcp-forwarder.js';
 import { TcpListenerSet, type DesiredListener, type PeerAddress } from '../dataplane/tcp-listener-set.js';
@@ -90,9 +91,15 @@ export class PrivateLinkGateway {
      * it (the endpoint's security groups on its real source, reach) before its source was translated.
      */
     private readonly fromNamespace?: (address: string) => boolean,
+    /** The data plane's open-file budget, shared with its other parts (listeners and connections beyond it are refused). */
+    budget?: OpenFileBudget,
   ) {
-    this.forwarder = new TcpForwarder(observer ? { onClose: (_connection, end) => observer.closed(end.bytesFromClient, end.bytesFromUpstream) } : {});
+    this.forwarder = new TcpForwarder({
+      ...(observer ? { onClose: (_connection, end) => observer.closed(end.bytesFromClient, end.bytesFromUpstream) } : {}),
+      ...(budget ? { budget } : {}),
+    });
     this.listeners = new TcpListenerSet({
+      ...(budget ? { budget } : {}),
       onRefused: (peer, listener) => {
         this.observer?.refusal();
         this.log.debug('gateway refused a connection', { peer: `${peer.address}:${peer.port}`, listener: listener.key });
@@ -200,7 +207,8 @@ export class PrivateLinkGateway {
     }
     for (const [key, binding] of this.bindings) if (binding.stamp !== stamp) this.bindings.delete(key);
     const result = await this.listeners.reconcile(desired);
-    this.unbound.clear();
+    const failed = new Set(result.failed.map((failure) => failure.key));
+    for (const key of this.unbound) if (!failed.has(key)) this.unbound.delete(key);
     for (const failure of result.failed) this.couldNotListen(failure.key, failure.error);
     // Connections of endpoints (or listeners) that no longer forward are dropped at once.
     this.forwarder.closeWhere((connection) => this.bindings.get(connection.labels.listener!)?.endpoint.endpointId !== connection.labels.endpoint);
@@ -283,9 +291,10 @@ export class PrivateLinkGateway {
     }
   }
 
+  /** Notes a listener to try again; warns the first time it fails (a spent open-file budget can hold thousands back for a while). */
   private couldNotListen(key: string, error: Error): void {
+    if (!this.unbound.has(key)) this.log.warn('gateway could not listen', { listener: key, error: error.message });
     this.unbound.add(key);
-    this.log.warn('gateway could not listen', { listener: key, error: error.message });
   }
 
   /** The keys an endpoint wants in the pass being made (the list is filled by the caller). */

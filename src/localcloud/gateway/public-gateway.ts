@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { entryAdmits, type AccessListEntry } from '../../domain/access-list.js';
 import type { Logger } from '../../logging/logger.js';
 import { CoalescedPass } from '../dataplane/coalesced-pass.js';
+import type { OpenFileBudget } from '../dataplane/open-file-budget.js';
 import { proxyHeaderForSocket } from '../dataplane/proxy-protocol.js';
 import { TcpForwarder, type ConnectionLabels, type ForwardTarget } from '../dataplane/tcp-forwarder.js';
 import { TcpListenerSet, type DesiredListener, type ListenerHandlers } from '../dataplane/tcp-listener-set.js';
@@ -43,6 +44,8 @@ export interface PublicGatewayOptions {
   readonly target: (clusterId: string, targetName: string) => ForwardTarget | undefined;
   readonly log: Logger;
   readonly observer?: GatewayObserver;
+  /** The data plane's open-file budget, shared with its other parts (listeners and connections beyond it are refused). */
+  readonly budget?: OpenFileBudget;
   /** Passes also run this often (ms), besides `refresh()` (store writes call it). Default 5000. */
   readonly pollMs?: number;
   /**
@@ -83,8 +86,13 @@ export class PublicGateway {
       options.minPassGapMs ?? 1000,
     );
     const observer = options.observer;
-    this.forwarder = new TcpForwarder(observer ? { onClose: (_connection, end) => observer.closed(end.bytesFromClient, end.bytesFromUpstream) } : {});
+    const budget = options.budget;
+    this.forwarder = new TcpForwarder({
+      ...(observer ? { onClose: (_connection, end) => observer.closed(end.bytesFromClient, end.bytesFromUpstream) } : {}),
+      ...(budget ? { budget } : {}),
+    });
     this.listeners = new TcpListenerSet({
+      ...(budget ? { budget } : {}),
       onError: (error, listener) => options.log.warn('public gateway listener error', { listener: listener.key, error: error.message }),
     });
   }

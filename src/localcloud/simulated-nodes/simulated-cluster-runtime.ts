@@ -5,6 +5,7 @@ import type { Logger } from '../../logging/logger.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
 import type { LocalCertificateAuthority } from '../dataplane/certificates.js';
 import type { SnapshotProxyTlv } from '../common/data-plane-snapshot.js';
+import type { OpenFileBudget } from '../dataplane/open-file-budget.js';
 import { startSimulatedMongod, type HorizonContext, type SimulatedMongod, type SimulatedUser } from '../dataplane/simulated-mongod.js';
 import { endpointTlvOf } from '../gateway/endpoint-tlv.js';
 import { electionIdOfTerm } from '../dataplane/simulated-commands.js';
@@ -81,6 +82,8 @@ export class SimulatedClusterRuntime {
        * LinkIDs and PSC connection ids through its latest snapshot). Default: AWS ids only.
        */
       readonly endpointIdOf?: (tlv: SnapshotProxyTlv) => string | undefined;
+      /** The data plane's open-file budget, shared with its other parts: a node's listener and connections count in it. */
+      readonly budget?: OpenFileBudget;
     },
   ) {}
 
@@ -100,6 +103,7 @@ export class SimulatedClusterRuntime {
       if ((this.clusters.get(instance.id) ?? []).length > 0) return false;
       const internal = `${instance.name.toLowerCase()}-${FRONT_END_TARGET}.${instance.id}.privlink.internal:27017`;
       const node = await startSimulatedMongod({
+        ...(this.options.budget ? { budget: this.options.budget } : {}),
         kind: 'mongos',
         host: '127.0.0.1',
         port: 0,
@@ -180,38 +184,47 @@ export class SimulatedClusterRuntime {
     const election: Election = { term: 1, primary: primary?.name };
     const memberTargets = wanted.filter((t) => t.kind === 'mongod');
     const nodes: RunningNode[] = [];
-    for (const target of wanted) {
-      const node = await startSimulatedMongod({
-        kind: target.kind === 'mongos' ? 'mongos' : target === primary ? 'primary' : 'secondary',
-        host: '127.0.0.1',
-        port: 0,
-        ...(target.kind === 'mongod' ? { setName } : {}),
-        serverVersion: `${cluster.spec.mongoDBMajorVersion}.0`,
-        // Reached directly (not through an endpoint) a node reports internal names nobody can resolve, as Atlas's do.
-        defaultHorizon: {
-          hosts: memberTargets.map(internal),
-          me: internal(target),
-          ...(primary ? { primary: internal(primary) } : {}),
-          targets: memberTargets.map((t) => t.name),
-        },
-        ...(target.kind === 'mongod' ? { primaryTarget: () => election.primary } : {}),
-        horizonForConnection: (context: HorizonContext) => {
-          const tlv = context.proxy ? endpointTlvOf(context.proxy) : undefined;
-          const endpointId = tlv ? (this.options.endpointIdOf ?? awsOnly)(tlv) : undefined;
-          // A PROXY header without an endpoint's TLV comes from the public gateway.
-          const viaPublic = context.proxy !== undefined && tlv === undefined;
-          return this.options.horizon(cluster.id, target.name, {
-            ...(endpointId ? { endpointId } : {}),
-            ...(context.sni ? { sni: context.sni } : {}),
-            ...(viaPublic ? { public: true } : {}),
-          });
-        },
-        proxyProtocol: true,
-        tls: { SNICallback: this.options.ca.sniCallback() },
-        tlsOptional: true,
-        users: this.usersOf(cluster.id),
-      });
-      nodes.push({ target, node });
+    // The nodes run before are stopped: a start that fails part way (a bind error, the open-file
+    // budget spent) stops those it started and leaves the cluster with none, to be made again.
+    this.clusters.delete(cluster.id);
+    try {
+      for (const target of wanted) {
+        const node = await startSimulatedMongod({
+          ...(this.options.budget ? { budget: this.options.budget } : {}),
+          kind: target.kind === 'mongos' ? 'mongos' : target === primary ? 'primary' : 'secondary',
+          host: '127.0.0.1',
+          port: 0,
+          ...(target.kind === 'mongod' ? { setName } : {}),
+          serverVersion: `${cluster.spec.mongoDBMajorVersion}.0`,
+          // Reached directly (not through an endpoint) a node reports internal names nobody can resolve, as Atlas's do.
+          defaultHorizon: {
+            hosts: memberTargets.map(internal),
+            me: internal(target),
+            ...(primary ? { primary: internal(primary) } : {}),
+            targets: memberTargets.map((t) => t.name),
+          },
+          ...(target.kind === 'mongod' ? { primaryTarget: () => election.primary } : {}),
+          horizonForConnection: (context: HorizonContext) => {
+            const tlv = context.proxy ? endpointTlvOf(context.proxy) : undefined;
+            const endpointId = tlv ? (this.options.endpointIdOf ?? awsOnly)(tlv) : undefined;
+            // A PROXY header without an endpoint's TLV comes from the public gateway.
+            const viaPublic = context.proxy !== undefined && tlv === undefined;
+            return this.options.horizon(cluster.id, target.name, {
+              ...(endpointId ? { endpointId } : {}),
+              ...(context.sni ? { sni: context.sni } : {}),
+              ...(viaPublic ? { public: true } : {}),
+            });
+          },
+          proxyProtocol: true,
+          tls: { SNICallback: this.options.ca.sniCallback() },
+          tlsOptional: true,
+          users: this.usersOf(cluster.id),
+        });
+        nodes.push({ target, node });
+      }
+    } catch (error) {
+      await Promise.all(nodes.map((n) => n.node.stop()));
+      throw error;
     }
     this.clusters.set(cluster.id, nodes);
     if (primary) this.elections.set(cluster.id, election);

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { dataPlaneOpenFiles, processOpenFileLimit, processOpenFiles } from './open-file-limit.js';
+
+test("the process's open-file limit is read from its limits file, the soft column", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'privlink-limits-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'limits');
+  writeFileSync(
+    file,
+    [
+      'Limit                     Soft Limit           Hard Limit           Units     ',
+      'Max processes             unlimited            unlimited            processes ',
+      'Max open files            1024                 524288               files     ',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(processOpenFileLimit(file), 1024);
+  writeFileSync(file, 'Max open files            unlimited            unlimited            files     \n');
+  assert.equal(processOpenFileLimit(file), undefined);
+  assert.equal(processOpenFileLimit(join(dir, 'absent')), undefined);
+  if (process.platform === 'linux') assert.ok((processOpenFileLimit() ?? 0) > 0, 'this process has a limit');
+});
+
+test('the files the process holds are counted', { skip: process.platform !== 'linux' && 'reads /proc/self/fd (Linux)' }, () => {
+  const before = processOpenFiles()!;
+  const fds = [openSync('/dev/null', 'r'), openSync('/dev/null', 'r'), openSync('/dev/null', 'r')];
+  try {
+    assert.equal(processOpenFiles(), before + 3);
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
+});
+
+test("the data plane's share: what is set, else three quarters of what the limit leaves free, at least 256 kept", () => {
+  assert.equal(dataPlaneOpenFiles(5000, 1024, 260), 5000, 'a setting wins');
+  assert.equal(dataPlaneOpenFiles(null, undefined, 260), null, 'no limit known: no budget');
+  assert.equal(dataPlaneOpenFiles(null, 1024, 260), 508, '764 free, 256 kept');
+  assert.equal(dataPlaneOpenFiles(null, 20_000, 300), 14_775, '19,700 free, a quarter kept');
+  assert.equal(dataPlaneOpenFiles(null, 300, 260), 0, 'too little free: the data plane gets nothing');
+});

@@ -1,0 +1,45 @@
+// The data plane's share of the process's open-file limit (see dataplane/open-file-budget.ts).
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Files kept for the rest of the process (Admin API, store, cloud calls) at the least. */
+const KEPT_AT_LEAST = 256;
+
+/**
+ * The process's open-file limit as it is now (the soft limit, which Node raises to the hard one
+ * at start), read from `/proc/self/limits`; undefined where there is no such file (not Linux) or
+ * no limit.
+ */
+export function processOpenFileLimit(limitsFile = '/proc/self/limits'): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(limitsFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const line = text.split('\n').find((l) => l.startsWith('Max open files'));
+  const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0];
+  const n = Number(soft);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** How many files the process holds open now (`/proc/self/fd`); undefined where that cannot be read. */
+export function processOpenFiles(fdDirectory = '/proc/self/fd'): number | undefined {
+  try {
+    return readdirSync(fdDirectory).length;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How many files the data plane may hold: `configured` when set; else three quarters of what the
+ * limit leaves free beside the files already open (the store's among them: the embedded store
+ * keeps a file open per table and index it has touched), keeping at least 256 for the rest of the
+ * process; null when the limit is not known (no budget).
+ */
+export function dataPlaneOpenFiles(configured: number | null, limit: number | undefined, inUse = 0): number | null {
+  if (configured !== null) return configured;
+  if (limit === undefined) return null;
+  const free = Math.max(0, limit - inUse);
+  return Math.max(0, free - Math.max(KEPT_AT_LEAST, Math.ceil(free / 4)));
+}
