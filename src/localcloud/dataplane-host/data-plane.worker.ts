@@ -54,6 +54,13 @@ const shipCounts = () => {
   const counts = counters.drain();
   if (counts) post({ type: 'counts', counts });
 };
+// One budget for every socket of the gateways, nodes and front ends: the rest of the process keeps its files.
+const openFilesSpent = throttledWarning(log.child({ component: 'data-plane' }), 'the data plane holds all the open files it may; a new connection or listener was refused', 10_000);
+const openFiles = config.localCloud?.openFiles ?? Number.POSITIVE_INFINITY;
+const budget = new OpenFileBudget(openFiles, () => {
+  counters.shed();
+  openFilesSpent({ limit: openFiles, setting: 'PRIVLINK_DATA_PLANE_OPEN_FILES' });
+});
 const countsTimer = setInterval(shipCounts, 1000);
 countsTimer.unref();
 // This isolate's heap: the main thread's heap metrics do not include it.
@@ -117,20 +124,10 @@ async function start(): Promise<void> {
     },
     onError: (error) => queryFailed({ error: error.message }),
     onQuery: (query) => counters.dnsQuery(query.type, query.rcode),
+    budget,
   });
   let caPath: string | null = null;
   if (config.localCloud && snapshots) {
-    // One budget for every socket of the gateways and nodes: the rest of the process keeps its files.
-    const openFilesSpent = throttledWarning(
-      log.child({ component: 'data-plane' }),
-      'the data plane holds all the open files it may; a new connection or listener was refused',
-      10_000,
-    );
-    const openFiles = config.localCloud.openFiles ?? Number.POSITIVE_INFINITY;
-    const budget = new OpenFileBudget(openFiles, () => {
-      counters.shed();
-      openFilesSpent({ limit: openFiles, setting: 'PRIVLINK_DATA_PLANE_OPEN_FILES' });
-    });
     // Snapshots are pushed on every change; the gateway's own poll only re-applies the last one.
     if (config.localCloud.kernel) {
       const options = { tag: config.localCloud.kernel.tag, dnsPort: dns.port, listFile: join(config.localCloud.dataDir, NAMESPACE_LIST_FILE) };
@@ -185,6 +182,7 @@ async function call(request: RuntimeCall) {
           ask({ kind: 'appAccess', clientAppId, ...(endpointId ? { endpointId } : {}), ...(clientAddress ? { clientAddress } : {}), channel }),
         ) as Promise<FrontEndAccess>,
       log: log.child({ component: 'appservices-front-end' }),
+      budget,
       ...(request.publicPort ? { publicPort: request.publicPort } : {}),
     });
     appServicesFrontEnd.catch(() => (appServicesFrontEnd = undefined));

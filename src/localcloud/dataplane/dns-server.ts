@@ -8,6 +8,7 @@ import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import { decodeDnsQuery, encodeFormatErrorReply, type DnsQuery } from './dns-query-decoder.js';
 import { DNS_RCODE, dnsTypeName, encodeDnsReply, type DnsRecord, type DnsRecordType, type DnsReply } from './dns-reply-encoder.js';
+import { NO_BUDGET, type OpenFileBudget } from './open-file-budget.js';
 import { MAX_TCP_MESSAGE, serveDnsTcpConnection, type DnsTcpCounters, type DnsTcpLimits } from './dns-tcp-connection.js';
 
 export type { DnsRecord, DnsRecordType } from './dns-reply-encoder.js';
@@ -39,6 +40,8 @@ export type DnsRecordSource = (name: string, type: DnsQueryType, querier: string
 
 export interface DnsServerOptions {
   resolve: DnsRecordSource;
+  /** The data plane's open-file budget: each TCP connection holds one file; one that does not fit is reset. Default: none. */
+  budget?: OpenFileBudget;
   /** TTL for records that carry none. Default 60 (as Atlas's SRV/TXT). */
   ttl?: number;
   /** Address to bind both transports to. Default '127.0.0.1'. */
@@ -120,6 +123,7 @@ export function staticRecords(table: Map<string, DnsRecord[]> | Record<string, D
 export async function startDnsServer(options: DnsServerOptions): Promise<DnsServerHandle> {
   const address = options.address ?? '127.0.0.1';
   const defaultTtl = options.ttl ?? 60;
+  const budget = options.budget ?? NO_BUDGET;
   const maxUdpInFlight = options.maxUdpQueriesInFlight ?? 1024;
   const tcpLimits: DnsTcpLimits = {
     idleTimeoutMs: options.tcpIdleTimeoutMs ?? 10_000,
@@ -167,8 +171,16 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
 
   for (let attempt = 0; ; attempt++) {
     const tcp = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+      if (!budget.take(1)) {
+        socket.on('error', () => undefined);
+        socket.resetAndDestroy();
+        return;
+      }
       tcpSockets.add(socket);
-      socket.on('close', () => tcpSockets.delete(socket));
+      socket.on('close', () => {
+        tcpSockets.delete(socket);
+        budget.give(1);
+      });
       const querier = socket.remoteAddress ?? '';
       serveDnsTcpConnection(socket, tcpLimits, tcpCounters, (message) => reply('tcp', message, MAX_TCP_MESSAGE, querier));
     });

@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OpenFileBudget, OpenFileBudgetSpent } from './open-file-budget.js';
+import { startDnsServer } from './dns-server.js';
 import { startSimulatedMongod } from './simulated-mongod.js';
 import { TcpForwarder } from './tcp-forwarder.js';
 import { TcpListenerSet } from './tcp-listener-set.js';
@@ -100,4 +101,21 @@ test('a simulated node under a budget: its listener and each connection hold one
   await until(() => budget.held === 1, 'the closed connection to give its file back');
   await node.stop();
   assert.equal(budget.held, 0);
+});
+
+test("the private DNS server's TCP side under a budget: a connection that does not fit is reset, the file comes back when one closes", async (t) => {
+  const cleanup = new Cleanup();
+  t.after(() => cleanup.run());
+  const budget = new OpenFileBudget(1);
+  const dns = await startDnsServer({ resolve: async () => undefined, budget });
+  cleanup.add(() => dns.stop());
+  const kept = await dial(dns.port, cleanup);
+  await until(() => budget.held === 1, 'the first connection to be counted');
+  await closedByServer(dns.port, cleanup);
+  assert.equal(budget.refused, 1);
+  kept.destroy();
+  await until(() => budget.held === 0, 'the closed connection to give its file back');
+  const next = await dial(dns.port, cleanup);
+  await until(() => budget.held === 1, 'the next connection to be served');
+  assert.ok(!next.closed);
 });

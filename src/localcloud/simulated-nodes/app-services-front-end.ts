@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../logging/logger.js';
+import { NO_BUDGET, OpenFileBudgetSpent, type OpenFileBudget } from '../dataplane/open-file-budget.js';
 import { awsVpceIdOf, readProxyHeader } from '../dataplane/proxy-protocol.js';
 
 /** The front end's answer to "may this request reach this app?" (domain/appservices-traffic.ts, asked of the main thread). */
@@ -21,6 +22,8 @@ export interface AppServicesFrontEndOptions {
   readonly log: Logger;
   /** The public side's port when free (the one an earlier front end of this process had), else any. */
   readonly publicPort?: number;
+  /** The data plane's open-file budget: each listener and connection holds one file; a connection that does not fit is reset. Default: none. */
+  readonly budget?: OpenFileBudget;
 }
 
 export interface RunningAppServicesFrontEnd {
@@ -124,8 +127,19 @@ export async function startAppServicesFrontEnd(options: AppServicesFrontEndOptio
     serveFrames(socket, head);
   }
 
-  const privateServer = createNetServer((socket) => {
+  const budget = options.budget ?? NO_BUDGET;
+  /** Whether the budget has room for an accepted socket (its file given back when it closes); else it is reset. */
+  const admitted = (socket: Socket): boolean => {
     socket.on('error', () => socket.destroy());
+    if (!budget.take(1)) {
+      socket.resetAndDestroy();
+      return false;
+    }
+    socket.once('close', () => budget.give(1));
+    return true;
+  };
+  const privateServer = createNetServer((socket) => {
+    if (!admitted(socket)) return;
     readProxyHeader(socket).then(
       ({ header, rest }) => {
         const vpce = awsVpceIdOf(header);
@@ -139,18 +153,28 @@ export async function startAppServicesFrontEnd(options: AppServicesFrontEndOptio
     );
   });
   const publicServer = createNetServer((socket) => {
-    socket.on('error', () => socket.destroy());
-    http.emit('connection', socket);
+    if (admitted(socket)) http.emit('connection', socket);
   });
-  const privateAddress = await listen(privateServer);
-  const publicAddress = await listen(publicServer, options.publicPort).catch(() => listen(publicServer));
+  if (!budget.take(2)) throw new OpenFileBudgetSpent(budget.limit);
+  let privateAddress: { host: string; port: number };
+  let publicAddress: { host: string; port: number };
+  try {
+    privateAddress = await listen(privateServer);
+    publicAddress = await listen(publicServer, options.publicPort).catch(() => listen(publicServer));
+  } catch (error) {
+    await Promise.all([close(privateServer), close(publicServer)]);
+    budget.give(2);
+    throw error;
+  }
   options.log.info('simulated App Services front end running (it runs no app code)', { private: privateAddress, public: publicAddress });
   return {
     private: privateAddress,
     public: publicAddress,
     async stop() {
-      await Promise.all([close(privateServer), close(publicServer)]);
+      const closed = Promise.all([close(privateServer), close(publicServer)]);
+      budget.give(2);
       http.closeAllConnections();
+      await closed;
     },
   };
 }
