@@ -52,6 +52,11 @@ export class OpenFileBudget {
     return this.heldNow;
   }
 
+  /** Files that may still be taken (`Infinity` for no budget). Retries of what was refused wait for room: each would be refused again. */
+  get room(): number {
+    return Math.max(0, this.limit - this.heldNow);
+  }
+
   /** Times `take` refused since the start. */
   get refused(): number {
     return this.refusedSoFar;

@@ -7,6 +7,7 @@ import { PostedSnapshots } from '../dataplane-host/posted-snapshots.js';
 import { SnapshotDiffer } from '../dataplane-host/snapshot-diff.js';
 import { createLogger } from '../../logging/logger.js';
 import { Cleanup, dial, listenEcho, seededRandom } from '../dataplane/dataplane.test-support.js';
+import { OpenFileBudget } from '../dataplane/open-file-budget.js';
 import { PrivateLinkGateway } from './private-link-gateway.js';
 
 /** A port free on this machine now (the OS picks it). */
@@ -249,6 +250,46 @@ test('gateway: an endpoint that stops forwarding loses its connections; another 
     second.write('still');
     const [echo] = (await once(second, 'data')) as [Buffer];
     assert.equal(echo.toString(), 'still');
+  } finally {
+    await gateway.stop();
+    await cleanup.run();
+  }
+});
+
+test('gateway under a spent open-file budget: what does not fit waits for room (not tried again pass after pass), then opens', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const cleanup = new Cleanup();
+  const target = await upstream(cleanup);
+  const lb = loadBalancer('lb-0', true, [port], target);
+  const svc = service('svc-0', ['lb-0']);
+  // Five interfaces want five listeners; the budget holds four, two of them taken by another part of the data plane.
+  const addresses = [0, 1, 2, 3, 4].map((eni) => ADDRESS(0, eni));
+  const differ = new SnapshotDiffer();
+  const picture = pictureOf({ loadBalancers: [lb], services: [svc], endpoints: [endpoint('vpce-1', 'svc-0', true, addresses)] }, 0);
+  differ.diff(picture);
+  const posted = new PostedSnapshots(picture);
+  const budget = new OpenFileBudget(4);
+  assert.equal(budget.take(2), true);
+  const gateway = new PrivateLinkGateway(posted, createLogger('error'), 3_600_000, undefined, undefined, budget);
+  try {
+    await gateway.reconcile();
+    // (Counted by the gateway, not by connecting: a connection would find no room either and be reset.)
+    const open = () => gateway.listenerCount;
+    assert.equal(open(), 2);
+    const refusedAfterFirst = budget.refused;
+    assert.equal(refusedAfterFirst, 3);
+    // Passes while nothing frees: none of the three is tried again.
+    for (let i = 1; i <= 5; i++) {
+      const diff = differ.diff(pictureOf({ loadBalancers: [lb], services: [svc], endpoints: [endpoint('vpce-1', 'svc-0', true, addresses)] }, i));
+      if (diff) posted.apply(diff);
+      await gateway.reconcile();
+    }
+    assert.equal(budget.refused, refusedAfterFirst, 'no retry while the budget has no room');
+    // Room again (the other part gave its files back): the next pass opens what fits, and tries no more.
+    budget.give(2);
+    await gateway.reconcile();
+    assert.equal(open(), 4);
+    assert.equal(budget.refused, refusedAfterFirst);
   } finally {
     await gateway.stop();
     await cleanup.run();

@@ -9,7 +9,7 @@ import {
   type SnapshotSource,
 } from '../common/data-plane-snapshot.js';
 import { CoalescedPass } from '../dataplane/coalesced-pass.js';
-import type { OpenFileBudget } from '../dataplane/open-file-budget.js';
+import { NO_BUDGET, OpenFileBudgetSpent, type OpenFileBudget } from '../dataplane/open-file-budget.js';
 import { proxyHeaderForSocket } from '../dataplane/proxy-protocol.js';
 import { TcpForwarder, type ConnectionLabels, type ForwardTarget } from '../dataplane/tcp-forwarder.js';
 import { TcpListenerSet, type DesiredListener, type PeerAddress } from '../dataplane/tcp-listener-set.js';
@@ -92,14 +92,14 @@ export class PrivateLinkGateway {
      */
     private readonly fromNamespace?: (address: string) => boolean,
     /** The data plane's open-file budget, shared with its other parts (listeners and connections beyond it are refused). */
-    budget?: OpenFileBudget,
+    private readonly budget: OpenFileBudget = NO_BUDGET,
   ) {
     this.forwarder = new TcpForwarder({
       ...(observer ? { onClose: (_connection, end) => observer.closed(end.bytesFromClient, end.bytesFromUpstream) } : {}),
-      ...(budget ? { budget } : {}),
+      budget,
     });
     this.listeners = new TcpListenerSet({
-      ...(budget ? { budget } : {}),
+      budget,
       onRefused: (peer, listener) => {
         this.observer?.refusal();
         this.log.debug('gateway refused a connection', { peer: `${peer.address}:${peer.port}`, listener: listener.key });
@@ -266,8 +266,11 @@ export class PrivateLinkGateway {
         opening.push(this.open(binding.listener));
       }
     }
-    // Listeners that could not be opened before are tried again, as a whole pass would.
+    // Listeners that could not be opened before are tried again, as a whole pass would, as long as
+    // the open-file budget has room (thousands refused again on every pass would keep this thread busy).
+    let room = this.budget.room;
     for (const key of this.unbound) {
+      if (room-- <= 0) break;
       const binding = this.bindings.get(key);
       if (binding && !claimed.has(key)) opening.push(this.open(binding.listener));
     }
@@ -291,9 +294,12 @@ export class PrivateLinkGateway {
     }
   }
 
-  /** Notes a listener to try again; warns the first time it fails (a spent open-file budget can hold thousands back for a while). */
+  /**
+   * Notes a listener to try again; warns the first time it fails. A spent open-file budget can hold
+   * thousands back at once: the budget's own warning (every 10 s at most) speaks for those.
+   */
   private couldNotListen(key: string, error: Error): void {
-    if (!this.unbound.has(key)) this.log.warn('gateway could not listen', { listener: key, error: error.message });
+    if (!this.unbound.has(key) && !(error instanceof OpenFileBudgetSpent)) this.log.warn('gateway could not listen', { listener: key, error: error.message });
     this.unbound.add(key);
   }
 

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { entryAdmits, type AccessListEntry } from '../../domain/access-list.js';
 import type { Logger } from '../../logging/logger.js';
 import { CoalescedPass } from '../dataplane/coalesced-pass.js';
-import type { OpenFileBudget } from '../dataplane/open-file-budget.js';
+import { OpenFileBudgetSpent, type OpenFileBudget } from '../dataplane/open-file-budget.js';
 import { proxyHeaderForSocket } from '../dataplane/proxy-protocol.js';
 import { TcpForwarder, type ConnectionLabels, type ForwardTarget } from '../dataplane/tcp-forwarder.js';
 import { TcpListenerSet, type DesiredListener, type ListenerHandlers } from '../dataplane/tcp-listener-set.js';
@@ -122,14 +122,20 @@ export class PublicGateway {
     this.version = update.version;
   }
 
+  /** Warns of a listener that could not be opened, but not of one the spent open-file budget held back (the budget's own warning speaks for those). */
+  private couldNotListen(key: string, error: Error): void {
+    if (!(error instanceof OpenFileBudgetSpent)) this.options.log.warn('public gateway could not listen', { listener: key, error: error.message });
+  }
+
   /** Converges on every route: opens, keeps and closes listeners, and drops the connections of listeners that changed hands. */
   private async wholePass(routes: readonly PublicGatewayRoute[]): Promise<void> {
     const desired: DesiredListener[] = routes.map((route) => ({ address: route.address, port: route.port, handlers: this.handlers(route) }));
     const result = await this.listeners.reconcile(desired);
+    const failedBefore = new Set(this.failed.keys());
     this.failed.clear();
     const byKey = new Map(routes.map((route) => [listenerKey(route), route]));
     for (const failure of result.failed) {
-      this.options.log.warn('public gateway could not listen', { listener: failure.key, error: failure.error.message });
+      if (!failedBefore.has(failure.key)) this.couldNotListen(failure.key, failure.error);
       const route = byKey.get(failure.key);
       if (route) this.failed.set(failure.key, route);
     }
@@ -166,7 +172,15 @@ export class PublicGateway {
     }
     for (const key of closing) this.failed.delete(key);
     await Promise.all(closing.map((key) => this.listeners.close(key)));
-    const opening = new Map([...this.failed, ...wanted]);
+    // Listeners that could not be opened before are tried again while the open-file budget has room
+    // (thousands refused again on every pass would keep this thread busy).
+    const retries: Array<[string, PublicGatewayRoute]> = [];
+    let room = this.options.budget?.room ?? Number.POSITIVE_INFINITY;
+    for (const entry of this.failed) {
+      if (room-- <= 0) break;
+      retries.push(entry);
+    }
+    const opening = new Map([...retries, ...wanted]);
     await Promise.all([...opening].map(([key, route]) => this.open(key, route)));
     if (gone.size > 0) this.forwarder.closeWhere((connection) => gone.has(`${connection.labels.listener}|${connection.labels.cluster}`));
   }
@@ -177,7 +191,7 @@ export class PublicGateway {
       await this.listeners.ensure({ address: route.address, port: route.port }, this.handlers(route));
       this.failed.delete(key);
     } catch (error) {
-      if (!this.failed.has(key)) this.options.log.warn('public gateway could not listen', { listener: key, error: (error as Error).message });
+      if (!this.failed.has(key)) this.couldNotListen(key, error as Error);
       this.failed.set(key, route);
     }
   }
