@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { AuthorizeSecurityGroupIngressCommand, CreateVpcEndpointCommand, DescribeSecurityGroupsCommand, DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
+import { CreateVpcEndpointCommand, DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
 import { MongoClient, MongoServerError } from 'mongodb';
 import { privateDns } from '../support/driver-dns.js';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/full-stack.js';
 import { launchChromium, screenshot, seriousViolations, signIn as signInWithKey, enterDefaultVpc } from './support.js';
+import { openDefaultGroupToVpc } from '../support/customer-vpc.js';
 
 // The web console in Debian's Chromium against a whole privlink on free ports: sign-in with an API
 // key (server-side session), Security → Network Access → Private Endpoint, the Add Private Endpoint
@@ -126,24 +127,9 @@ describe('web console', () => {
 
     // The customer runs the command (here with the AWS SDK against the local cloud).
     // The default security group (attached to the endpoint) admits the VPC's own clients.
-    const group = (
-      await ec2.send(
-        new DescribeSecurityGroupsCommand({
-          Filters: [
-            { Name: 'vpc-id', Values: [vpc.VpcId!] },
-            { Name: 'group-name', Values: ['default'] },
-          ],
-        }),
-      )
-    ).SecurityGroups![0]!;
-    await ec2.send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: group.GroupId,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: vpc.CidrBlock }] }],
-      }),
-    );
+    const groupId = await openDefaultGroupToVpc(ec2, vpc);
     const created = await ec2.send(
-      new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!], SecurityGroupIds: [group.GroupId!] }),
+      new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!], SecurityGroupIds: [groupId] }),
     );
     vpce = created.VpcEndpoint!.VpcEndpointId!;
     await page.getByRole('button', { name: 'Next' }).click();

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { connect as tcpConnect } from 'node:net';
-import { AuthorizeSecurityGroupIngressCommand, CreateVpcEndpointCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { CreateVpcEndpointCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { BSON, MongoClient, MongoNetworkError, ObjectId, type Document } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
 import { runCliProcess, tempHome } from '../cli/support/cli-runner.js';
 import { privateDns } from '../support/driver-dns.js';
 import { clusterWithAvailableService, startStack, until, type Stack } from '../support/full-stack.js';
+import { defaultVpc, openDefaultGroupToVpc } from '../support/customer-vpc.js';
 
 // Node failover behind the load balancer: the local cloud's node fault switch takes the primary's
 // simulated node down. Its port through the private endpoint closes every connection at once, the
@@ -24,28 +25,13 @@ before(async () => {
   cliHome = tempHome();
   const { serviceId, serviceName } = await clusterWithAvailableService(stack, 60_000);
   const ec2 = stack.customerEc2();
-  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
+  const vpc = await defaultVpc(ec2);
   const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }))).Subnets!;
-  const group = (
-    await ec2.send(
-      new DescribeSecurityGroupsCommand({
-        Filters: [
-          { Name: 'vpc-id', Values: [vpc.VpcId!] },
-          { Name: 'group-name', Values: ['default'] },
-        ],
-      }),
-    )
-  ).SecurityGroups![0]!;
-  await ec2.send(
-    new AuthorizeSecurityGroupIngressCommand({
-      GroupId: group.GroupId,
-      IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: vpc.CidrBlock }] }],
-    }),
-  );
+  const groupId = await openDefaultGroupToVpc(ec2, vpc);
   const subnet = subnets.find((s) => s.AvailabilityZone === 'us-east-1a')!;
   const vpce = (
     await ec2.send(
-      new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!], SecurityGroupIds: [group.GroupId!] }),
+      new CreateVpcEndpointCommand({ VpcId: vpc.VpcId, ServiceName: serviceName, VpcEndpointType: 'Interface', SubnetIds: [subnet.SubnetId!], SecurityGroupIds: [groupId] }),
     )
   ).VpcEndpoint!.VpcEndpointId!;
   assert.equal((await stack.owner.post(`${stack.project}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { id: vpce })).status, 201);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { AuthorizeSecurityGroupIngressCommand, CreateVpcEndpointCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { AuthorizeSecurityGroupIngressCommand, CreateVpcEndpointCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { MongoClient } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
 import { startSimulatedMongod, type SimulatedMongod } from '../../src/localcloud/dataplane/simulated-mongod.js';
 import { privateDns } from '../support/driver-dns.js';
 import { startStack, until, type Stack } from '../support/full-stack.js';
+import { defaultGroupId, defaultVpc } from '../support/customer-vpc.js';
 
 // A sharded cluster (mongos targets and the load-balanced `-lb` string), a cluster that names a
 // real `host:port` target (self-hosted use), and the activity feed of all their transitions.
@@ -39,7 +40,7 @@ before(async () => {
     (r) => (r.json as { status: string }).status === 'AVAILABLE',
   );
   const ec2 = stack.customerEc2();
-  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
+  const vpc = await defaultVpc(ec2);
   const subnet = (
     await ec2.send(
       new DescribeSubnetsCommand({
@@ -50,17 +51,8 @@ before(async () => {
       }),
     )
   ).Subnets![0]!;
-  const group = (
-    await ec2.send(
-      new DescribeSecurityGroupsCommand({
-        Filters: [
-          { Name: 'vpc-id', Values: [vpc.VpcId!] },
-          { Name: 'group-name', Values: ['default'] },
-        ],
-      }),
-    )
-  ).SecurityGroups![0]!;
-  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: group.GroupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+  const groupId = await defaultGroupId(ec2, vpc.VpcId!);
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
   vpce = (
     await ec2.send(
       new CreateVpcEndpointCommand({

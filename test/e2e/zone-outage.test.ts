@@ -2,14 +2,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { connect as tcpConnect } from 'node:net';
 import { promisify } from 'node:util';
-import {
-  AuthorizeSecurityGroupIngressCommand,
-  CreateVpcEndpointCommand,
-  DescribeAvailabilityZonesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcsCommand,
-} from '@aws-sdk/client-ec2';
+import { CreateVpcEndpointCommand, DescribeAvailabilityZonesCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import { defaultVpc, openDefaultGroupToVpc } from '../support/customer-vpc.js';
 import { MongoClient } from 'mongodb';
 import { after, before, describe, test } from 'node:test';
 import { runCliProcess, tempHome } from '../cli/support/cli-runner.js';
@@ -36,25 +30,10 @@ before(async () => {
   const { serviceId, serviceName } = await clusterWithAvailableService(stack);
 
   const ec2 = stack.customerEc2();
-  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
+  const vpc = await defaultVpc(ec2);
   const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }))).Subnets!;
   const subnet = (zone: string) => subnets.find((s) => s.AvailabilityZone === zone)!.SubnetId!;
-  const group = (
-    await ec2.send(
-      new DescribeSecurityGroupsCommand({
-        Filters: [
-          { Name: 'vpc-id', Values: [vpc.VpcId!] },
-          { Name: 'group-name', Values: ['default'] },
-        ],
-      }),
-    )
-  ).SecurityGroups![0]!;
-  await ec2.send(
-    new AuthorizeSecurityGroupIngressCommand({
-      GroupId: group.GroupId,
-      IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: vpc.CidrBlock }] }],
-    }),
-  );
+  const groupId = await openDefaultGroupToVpc(ec2, vpc);
   const endpoint = async (zones: string[]) =>
     (
       await ec2.send(
@@ -63,7 +42,7 @@ before(async () => {
           ServiceName: serviceName,
           VpcEndpointType: 'Interface',
           SubnetIds: zones.map(subnet),
-          SecurityGroupIds: [group.GroupId!],
+          SecurityGroupIds: [groupId],
         }),
       )
     ).VpcEndpoint!.VpcEndpointId!;

@@ -5,6 +5,7 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
   type EC2Client,
+  type Vpc,
 } from '@aws-sdk/client-ec2';
 
 /**
@@ -14,7 +15,7 @@ import {
  * so the VPC's clients can connect through it. Returns the endpoint id (`vpce-…`).
  */
 export async function customerEndpoint(ec2: EC2Client, serviceName: string, options: { zone?: string; openToVpc?: boolean } = {}): Promise<string> {
-  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
+  const vpc = await defaultVpc(ec2);
   const subnet = (
     await ec2.send(
       new DescribeSubnetsCommand({
@@ -25,26 +26,7 @@ export async function customerEndpoint(ec2: EC2Client, serviceName: string, opti
       }),
     )
   ).Subnets![0]!;
-  let securityGroupIds: string[] | undefined;
-  if (options.openToVpc) {
-    const group = (
-      await ec2.send(
-        new DescribeSecurityGroupsCommand({
-          Filters: [
-            { Name: 'vpc-id', Values: [vpc.VpcId!] },
-            { Name: 'group-name', Values: ['default'] },
-          ],
-        }),
-      )
-    ).SecurityGroups![0]!;
-    await ec2.send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: group.GroupId,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: vpc.CidrBlock }] }],
-      }),
-    );
-    securityGroupIds = [group.GroupId!];
-  }
+  const securityGroupIds = options.openToVpc ? [await openDefaultGroupToVpc(ec2, vpc)] : undefined;
   const created = await ec2.send(
     new CreateVpcEndpointCommand({
       VpcId: vpc.VpcId,
@@ -57,18 +39,38 @@ export async function customerEndpoint(ec2: EC2Client, serviceName: string, opti
   return created.VpcEndpoint!.VpcEndpointId!;
 }
 
+/** The customer's default VPC. */
+export async function defaultVpc(ec2: EC2Client): Promise<Vpc> {
+  return (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
+}
+
+/** The id of a VPC's default security group. */
+export async function defaultGroupId(ec2: EC2Client, vpcId: string): Promise<string> {
+  const groups = await ec2.send(
+    new DescribeSecurityGroupsCommand({
+      Filters: [
+        { Name: 'vpc-id', Values: [vpcId] },
+        { Name: 'group-name', Values: ['default'] },
+      ],
+    }),
+  );
+  return groups.SecurityGroups![0]!.GroupId!;
+}
+
+/** Lets the VPC's own clients through its default security group (TCP 1024–65535 from the VPC's CIDR); returns the group's id. */
+export async function openDefaultGroupToVpc(ec2: EC2Client, vpc: Vpc): Promise<string> {
+  const groupId = await defaultGroupId(ec2, vpc.VpcId!);
+  await ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: groupId,
+      IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1024, ToPort: 65535, IpRanges: [{ CidrIp: vpc.CidrBlock }] }],
+    }),
+  );
+  return groupId;
+}
+
 /** The customer's default VPC and its default security group. */
 export async function defaultVpcAndGroup(ec2: EC2Client): Promise<{ id: string; cidr: string; groupId: string }> {
-  const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'isDefault', Values: ['true'] }] }))).Vpcs![0]!;
-  const group = (
-    await ec2.send(
-      new DescribeSecurityGroupsCommand({
-        Filters: [
-          { Name: 'vpc-id', Values: [vpc.VpcId!] },
-          { Name: 'group-name', Values: ['default'] },
-        ],
-      }),
-    )
-  ).SecurityGroups![0]!;
-  return { id: vpc.VpcId!, cidr: vpc.CidrBlock!, groupId: group.GroupId! };
+  const vpc = await defaultVpc(ec2);
+  return { id: vpc.VpcId!, cidr: vpc.CidrBlock!, groupId: await defaultGroupId(ec2, vpc.VpcId!) };
 }

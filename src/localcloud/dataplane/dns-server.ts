@@ -171,16 +171,9 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
 
   for (let attempt = 0; ; attempt++) {
     const tcp = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-      if (!budget.take(1)) {
-        socket.on('error', () => undefined);
-        socket.resetAndDestroy();
-        return;
-      }
+      if (!budget.admit(socket)) return;
       tcpSockets.add(socket);
-      socket.on('close', () => {
-        tcpSockets.delete(socket);
-        budget.give(1);
-      });
+      socket.on('close', () => tcpSockets.delete(socket));
       const querier = socket.remoteAddress ?? '';
       serveDnsTcpConnection(socket, tcpLimits, tcpCounters, (message) => reply('tcp', message, MAX_TCP_MESSAGE, querier));
     });

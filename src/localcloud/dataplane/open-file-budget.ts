@@ -5,6 +5,7 @@
 // unable to accept a request, the reconciler unable to call its cloud. With one, the data plane
 // refuses what would go over: a new connection is reset at once, a listener is not opened (and is
 // tried again on a later pass), and the rest of the process keeps its share.
+import type { Socket } from 'node:net';
 
 /** The error a listener that would go over the budget is refused with (`code` 'EMFILE', as the OS would say at the limit). */
 export class OpenFileBudgetSpent extends Error {
@@ -42,6 +43,20 @@ export class OpenFileBudget {
     return true;
   }
 
+  /**
+   * Takes one file for a socket just accepted and gives it back when the socket closes; when there
+   * is no room, resets the socket at once and answers false.
+   */
+  admit(socket: Socket): boolean {
+    if (!this.take(1)) {
+      socket.on('error', ignoreError);
+      socket.resetAndDestroy();
+      return false;
+    }
+    socket.once('close', () => this.give(1));
+    return true;
+  }
+
   /** Gives back `files` taken before. */
   give(files: number): void {
     this.heldNow = Math.max(0, this.heldNow - files);
@@ -62,6 +77,9 @@ export class OpenFileBudget {
     return this.refusedSoFar;
   }
 }
+
+/** A reset socket's late error matters to nobody. */
+function ignoreError(): void {}
 
 /** No budget: every take fits (tests and tools that run a data-plane part alone). */
 export const NO_BUDGET = new OpenFileBudget(Number.POSITIVE_INFINITY);

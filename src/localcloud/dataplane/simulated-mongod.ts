@@ -258,15 +258,9 @@ export class SimulatedMongod {
 
   private async accept(raw: Socket): Promise<void> {
     raw.on('error', () => raw.destroy());
-    if (!this.budget.take(1)) {
-      raw.resetAndDestroy(); // the budget's owner reports its refusals
-      return;
-    }
+    if (!this.budget.admit(raw)) return; // reset; the budget's owner reports its refusals
     this.sockets.add(raw);
-    raw.on('close', () => {
-      this.sockets.delete(raw);
-      this.budget.give(1);
-    });
+    raw.on('close', () => this.sockets.delete(raw));
     if (this.stopped) {
       raw.destroy();
       return;

@@ -128,18 +128,9 @@ export async function startAppServicesFrontEnd(options: AppServicesFrontEndOptio
   }
 
   const budget = options.budget ?? NO_BUDGET;
-  /** Whether the budget has room for an accepted socket (its file given back when it closes); else it is reset. */
-  const admitted = (socket: Socket): boolean => {
-    socket.on('error', () => socket.destroy());
-    if (!budget.take(1)) {
-      socket.resetAndDestroy();
-      return false;
-    }
-    socket.once('close', () => budget.give(1));
-    return true;
-  };
   const privateServer = createNetServer((socket) => {
-    if (!admitted(socket)) return;
+    socket.on('error', () => socket.destroy());
+    if (!budget.admit(socket)) return;
     readProxyHeader(socket).then(
       ({ header, rest }) => {
         const vpce = awsVpceIdOf(header);
@@ -153,7 +144,8 @@ export async function startAppServicesFrontEnd(options: AppServicesFrontEndOptio
     );
   });
   const publicServer = createNetServer((socket) => {
-    if (admitted(socket)) http.emit('connection', socket);
+    socket.on('error', () => socket.destroy());
+    if (budget.admit(socket)) http.emit('connection', socket);
   });
   if (!budget.take(2)) throw new OpenFileBudgetSpent(budget.limit);
   let privateAddress: { host: string; port: number };
