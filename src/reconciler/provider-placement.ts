@@ -8,8 +8,19 @@ import type { EndpointServiceRecord } from '../store/private-endpoints.repositor
 import type { ProviderAccountAccessor } from './provider-accounts.js';
 import type { ReconcileContext } from './reconcile-context.js';
 
-/** How long a quota reading is trusted before it is read again (a placement that finds nothing re-reads at once). */
-const QUOTA_TTL_MS = 15_000;
+/**
+ * How old the reading of the account a service goes to may be (a placement that finds nothing
+ * reads every candidate again at once). The other candidates are ranked by what was read of them
+ * last, however old: reading them all on every placement made each replica read every pool
+ * account every QUOTA_TTL_MS, reads that grew with the pool and so with the number of services.
+ */
+export const QUOTA_TTL_MS = 15_000;
+
+/** A quota reading of one account in one region and when it was taken. */
+interface QuotaReading {
+  readonly at: number;
+  readonly value: Promise<AccountRegionQuotas>;
+}
 
 /** The outcome of placing a service: in an account, nowhere (FAILED with `message`), unpooled (no pool configured), or not again (it failed to be placed before). */
 export type PlacementOutcome =
@@ -20,17 +31,22 @@ export type PlacementOutcome =
 
 /**
  * Places endpoint services in the provider account pool by remaining capacity, with project-region
- * affinity (domain/provider-capacity.ts). Quotas are read from the provider (cached for
- * QUOTA_TTL_MS); what is used is counted from the placements, inside a transaction that locks the
+ * affinity (domain/provider-capacity.ts). Quotas are read from the provider: the candidates are
+ * ranked by their last readings, and the one a service would go to is read again first when its
+ * reading is QUOTA_TTL_MS old (a quota lowered meanwhile is seen before anything is placed under
+ * it; one raised weighs in once read again, at the latest when no candidate has room); what is used is counted from the placements, inside a transaction that locks the
  * pool's rows, so two passes never take the same last load balancer and a project region is never
  * split across accounts. The listeners a service's load balancer will need (one per node port of
  * its project region's clusters) are compared with each account's listeners-per-load-balancer
  * quota, so a service that could never get them all is FAILED at placement instead of later.
  */
 export class ProviderPlacement {
-  private readonly quotas = new Map<string, { at: number; value: Promise<AccountRegionQuotas> }>();
+  private readonly quotas = new Map<string, QuotaReading>();
 
-  constructor(private readonly accessor: ProviderAccountAccessor) {}
+  constructor(
+    private readonly accessor: ProviderAccountAccessor,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** The account the service is placed in, after placing it when it was not yet. */
   async place(ctx: ReconcileContext, adapter: CloudProviderAdapter, service: EndpointServiceRecord, providerRegion: string): Promise<PlacementOutcome> {
@@ -48,26 +64,30 @@ export class ProviderPlacement {
     for (const fresh of [false, true]) {
       const affinity = await repos.providerAccounts.accountOfProjectRegion(service.projectId, service.provider, service.regionName);
       const candidates = pool.filter((a) => (affinity ? a.id === affinity : a.state === 'ACTIVE'));
-      const readings = new Map<string, AccountRegionQuotas>();
-      for (const account of candidates) readings.set(account.id, await this.readQuotas(ctx.store, adapter, account, providerRegion, service.regionName, fresh));
+      const readings = new Map<string, { at: number; value: AccountRegionQuotas }>();
+      const read = async (account: ProviderAccountWithSecret, maxAgeMs: number) => {
+        const reading = this.readQuotas(ctx.store, adapter, account, providerRegion, service.regionName, maxAgeMs);
+        readings.set(account.id, { at: reading.at, value: await reading.value });
+      };
+      for (const account of candidates) await read(account, fresh ? 0 : Infinity);
+      if (!fresh) {
+        // The account this would go to, by the readings kept, is read again when they are old, until
+        // the one it goes to has a recent reading (a lowered quota moves it down the ranking).
+        const placed = await repos.providerAccounts.countPlacements(service.provider, service.regionName);
+        for (let tries = 0; tries < candidates.length; tries++) {
+          const would = decidePlacement(capacitiesOf(candidates, readings, placed, listenersNeeded), affinity);
+          const account = would.kind === 'place' ? candidates.find((a) => a.id === would.accountId) : undefined;
+          if (!account || this.clock() - readings.get(account.id)!.at < QUOTA_TTL_MS) break;
+          await read(account, QUOTA_TTL_MS);
+        }
+      }
       const decision = await inTransaction(ctx, async ({ repos: { providerAccounts: tx } }) => {
         const locked = await tx.lockAccounts(service.provider);
         const placements = await tx.countPlacements(service.provider, service.regionName);
         const nowAffinity = await tx.accountOfProjectRegion(service.projectId, service.provider, service.regionName);
-        const capacities: AccountRegionCapacity[] = [];
-        for (const account of locked) {
-          const reading = readings.get(account.id);
-          if (!reading) continue;
-          const placed = placements.get(account.id) ?? 0;
-          capacities.push({
-            account,
-            placements: placed,
-            hasProviderNetwork: reading.hasProviderNetwork,
-            loadBalancers: { ...reading.loadBalancers, used: placed },
-            vpcs: { ...reading.vpcs, used: reading.vpcsInUse },
-            listeners: { ...reading.listeners, used: listenersNeeded },
-          });
-        }
+        // Only recently read accounts take a service (the one read above among them); when none of them has room, all are read again.
+        const recent = locked.filter((a) => fresh || this.clock() - (readings.get(a.id)?.at ?? -Infinity) < QUOTA_TTL_MS);
+        const capacities = capacitiesOf(recent, readings, placements, listenersNeeded);
         if (nowAffinity !== affinity) return undefined; // another pass placed the project region meanwhile: decide again
         const decided: PlacementDecision = decidePlacement(capacities, affinity);
         if (decided.kind === 'place') {
@@ -88,31 +108,44 @@ export class ProviderPlacement {
     return { kind: 'full', message: `No capacity for this endpoint service in ${providerRegion}: the placement changed while it was decided; it is not retried.` };
   }
 
-  /** Forgets cached quota readings (an account was added or an increase may have been approved). */
-  forgetQuotas(): void {
-    this.quotas.clear();
-  }
-
-  /** The quotas of an account in a region, from the cache unless `fresh` or older than QUOTA_TTL_MS. */
-  readQuotas(
-    store: Store,
-    adapter: CloudProviderAdapter,
-    account: ProviderAccountWithSecret,
-    providerRegion: string,
-    regionName: string,
-    fresh: boolean,
-  ): Promise<AccountRegionQuotas> {
+  /** The quotas of an account in a region, from the cache unless that reading is `maxAgeMs` old or older (0: always read). */
+  readQuotas(store: Store, adapter: CloudProviderAdapter, account: ProviderAccountWithSecret, providerRegion: string, regionName: string, maxAgeMs: number): QuotaReading {
     const key = `${account.id}|${providerRegion}`;
     const cached = this.quotas.get(key);
-    if (cached && !fresh && Date.now() - cached.at < QUOTA_TTL_MS) return cached.value;
+    if (cached && this.clock() - cached.at < maxAgeMs) return cached;
     const value = this.accessor.access(account).then(async (access) => {
       const reading = await adapter.capacity!.readAccountQuotas(access, providerRegion);
       const { loadBalancers, vpcs, vpcsInUse } = reading;
       await repositories(store.db).providerAccounts.saveReading(account.id, regionName, { loadBalancers, vpcs, vpcsInUse }, new Date());
       return reading;
     });
-    this.quotas.set(key, { at: Date.now(), value });
+    const reading = { at: this.clock(), value };
+    this.quotas.set(key, reading);
     value.catch(() => this.quotas.delete(key));
-    return value;
+    return reading;
   }
+}
+
+/** What each of `accounts` that has a reading holds in the region and may take, for decidePlacement. */
+function capacitiesOf(
+  accounts: readonly ProviderAccountWithSecret[],
+  readings: ReadonlyMap<string, { readonly value: AccountRegionQuotas }>,
+  placements: ReadonlyMap<string, number>,
+  listenersNeeded: number,
+): AccountRegionCapacity[] {
+  const capacities: AccountRegionCapacity[] = [];
+  for (const account of accounts) {
+    const reading = readings.get(account.id)?.value;
+    if (!reading) continue;
+    const placed = placements.get(account.id) ?? 0;
+    capacities.push({
+      account,
+      placements: placed,
+      hasProviderNetwork: reading.hasProviderNetwork,
+      loadBalancers: { ...reading.loadBalancers, used: placed },
+      vpcs: { ...reading.vpcs, used: reading.vpcsInUse },
+      listeners: { ...reading.listeners, used: listenersNeeded },
+    });
+  }
+  return capacities;
 }
