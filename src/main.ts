@@ -26,7 +26,8 @@ import { gcpSnapshotSource } from './localcloud/gcp/gcp-snapshot-source.js';
 import { mergedSnapshotSource } from './localcloud/common/merged-snapshot-source.js';
 import { listEditOf, type PictureList, type SnapshotEndpoint } from './localcloud/common/data-plane-snapshot.js';
 import { DataPlaneHost } from './localcloud/dataplane-host/data-plane-host.js';
-import { dataPlaneOpenFiles, processOpenFileLimit, processOpenFiles } from './localcloud/dataplane-host/open-file-limit.js';
+import { apiConnections, dataPlaneOpenFiles, processOpenFileLimit, processOpenFiles } from './localcloud/dataplane-host/open-file-limit.js';
+import { throttledWarning } from './localcloud/dataplane-host/worker-logger.js';
 import { listenerDirectory } from './reconciler/listener-directory.js';
 import { repositories } from './store/repositories.js';
 import type { Logger } from './logging/logger.js';
@@ -199,7 +200,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     let publishedNodes: PublishingRuntime | undefined;
     // The public gateway's routes, followed through the store's change log (not read whole on every write).
     const publicRouteBook = new PublicRouteBook(store, config.domain, config.localCloud.loopbackBase);
-    // The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread.
+    // The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread, with a share of the process's open files.
+    const dataPlaneFiles = localCloud ? dataPlaneOpenFiles(config.localCloud.dataPlaneOpenFiles, processOpenFileLimit(), processOpenFiles()) : null;
     const dataPlane = await DataPlaneHost.start({
       dns: { address: DNS_HOST, port: config.dnsPort, ttl: DNS_TTL },
       // One source over every running emulator (their loopback ranges are disjoint, see common/loopback.ts).
@@ -212,7 +214,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
             ]),
             dataDir: config.dataDir,
             ...(config.localCloud.dataPlane === 'kernel' ? { kernel: { tag: instanceTag(config.dataDir) } } : {}),
-            openFiles: dataPlaneOpenFiles(config.localCloud.dataPlaneOpenFiles, processOpenFileLimit(), processOpenFiles()),
+            openFiles: dataPlaneFiles,
           }
         : null,
       lookups: {
@@ -413,6 +415,16 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     });
     await api.listen({ host: config.host, port: config.port });
     closers.push(() => api.close());
+    // The Admin API's connections are capped too: past the cap a new one is closed as soon as it is accepted.
+    const maxConnections = apiConnections(config.apiMaxConnections, processOpenFileLimit(), processOpenFiles(), dataPlaneFiles ?? 0);
+    if (maxConnections !== null) {
+      api.server.maxConnections = maxConnections;
+      const dropped = throttledWarning(log.child({ component: 'api' }), 'the Admin API holds all the connections it may; a new connection was closed', 10_000);
+      api.server.on('drop', () => {
+        metrics?.apiConnectionDropped();
+        dropped({ limit: maxConnections, setting: 'PRIVLINK_API_MAX_CONNECTIONS' });
+      });
+    }
     // An embedded store is held by this process alone: `privlink admin backup` asks it through the backup channel.
     if (store.dumpDataDir) {
       const backupLog = log.child({ component: 'backup' });

@@ -11,6 +11,12 @@ export interface PrivlinkConfig {
   readonly host: string;
   /** Admin API port (0 = any free port). Flag `--port`, env `PRIVLINK_PORT`, default 8080. */
   readonly port: number;
+  /**
+   * How many connections the Admin API holds at once; past it a new connection is closed as soon as
+   * it is accepted. Null (default): half of what the process's open-file limit leaves beside the
+   * files open at start and the data plane's share, at least 64. Env `PRIVLINK_API_MAX_CONNECTIONS`.
+   */
+  readonly apiMaxConnections: number | null;
   /** Public base URL of the Admin API (links, bootstrap.json); derived from host/port unless set. */
   readonly publicUrl: string | null;
   /** Data directory (PGlite files, bootstrap.json, CA). Flag `--data-dir`, env `PRIVLINK_DATA_DIR`. */
@@ -285,6 +291,7 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
   return {
     host: pick(flags.host, 'PRIVLINK_HOST') ?? '127.0.0.1',
     port: port(pick(flags.port, 'PRIVLINK_PORT') ?? '8080', '--port / PRIVLINK_PORT'),
+    apiMaxConnections: env.PRIVLINK_API_MAX_CONNECTIONS ? integer(env.PRIVLINK_API_MAX_CONNECTIONS, 'PRIVLINK_API_MAX_CONNECTIONS', 16, 100_000_000) : null,
     publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,
     dataDir: resolve(pick(flags.dataDir, 'PRIVLINK_DATA_DIR') ?? '.privlink'),
     databaseUrl,

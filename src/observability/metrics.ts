@@ -83,6 +83,7 @@ export class PrivlinkMetrics {
   private readonly gatewayConnections: Counter;
   private readonly gatewayRefused: Counter;
   private readonly dataPlaneShed: Counter;
+  private readonly apiDropped: Counter;
   private readonly gatewayBytes: Counter<'direction'>;
   private readonly dnsQueries: Counter<'type' | 'rcode'>;
   private readonly dataPlaneHeapTotal: Gauge;
@@ -143,6 +144,11 @@ export class PrivlinkMetrics {
     this.dataPlaneShed = new Counter({
       name: 'privlink_data_plane_open_files_refused_total',
       help: 'Connections the data plane reset and listeners it did not open because it held all the open files it may (PRIVLINK_DATA_PLANE_OPEN_FILES).',
+      registers,
+    });
+    this.apiDropped = new Counter({
+      name: 'privlink_api_connections_dropped_total',
+      help: 'Connections the Admin API closed as soon as it accepted them because it held all it may (PRIVLINK_API_MAX_CONNECTIONS).',
       registers,
     });
     this.gatewayRefused = new Counter({
@@ -291,6 +297,11 @@ export class PrivlinkMetrics {
   pass(kind: string, outcome: PassOutcome, seconds: number): void {
     this.passes.inc({ kind, outcome });
     this.passDuration.observe({ kind }, seconds);
+  }
+
+  /** A connection the Admin API closed at once: it held all the connections it may. */
+  apiConnectionDropped(): void {
+    this.apiDropped.inc();
   }
 
   /** A claimed item whose previous lease (another process's) had lapsed. */

@@ -4,10 +4,11 @@ import { createSocket } from 'node:dgram';
 import { get as httpGet } from 'node:http';
 import { Resolver } from 'node:dns/promises';
 import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { setImmediate as nextLoop, setTimeout as sleep } from 'node:timers/promises';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { Binary } from 'bson';
 import { MongoClient } from 'mongodb';
 import { AtlasClient } from '../../src/client/atlas-client.js';
@@ -370,5 +371,68 @@ test('a flood of connections through the endpoint leaves the Admin API and the r
   } finally {
     for (const socket of sockets) socket.destroy();
   }
+  await driverPing(15_000);
+});
+
+test('a flood of connections to the Admin API leaves the local cloud and the reconciler their open files; the Admin API serves again after', async () => {
+  const FLOOD = OPEN_FILE_LIMIT + 100;
+  const before = (await scrape(server.apiUrl)).value('privlink_api_connections_dropped_total');
+  const api = new URL(server.apiUrl);
+  const sockets: Socket[] = [];
+  let closedByServer = 0;
+  let closedAtOnce = 0;
+  try {
+    for (let i = 0; i < FLOOD; i += 100) {
+      await Promise.all(
+        Array.from({ length: Math.min(100, FLOOD - i) }, async () => {
+          const socket = tcpConnect({ host: api.hostname, port: Number(api.port) });
+          socket.on('error', () => undefined);
+          socket.once('close', () => (closedByServer += 1));
+          sockets.push(socket);
+          // Half a request: the Admin API holds such a connection until its headers are due.
+          await new Promise((resolve) => {
+            socket.once('connect', () => resolve(socket.write('GET /healthz HTTP/1.1\r\n')));
+            socket.once('close', resolve);
+          });
+        }),
+      );
+    }
+    await sleep(200);
+    closedAtOnce = closedByServer;
+    // While the flood holds what it got, the local cloud's API answers twenty new connections at once.
+    const clients = Array.from(
+      { length: 20 },
+      () => new EC2Client({ endpoint: server.localCloudUrl!, region: 'us-east-1', maxAttempts: 1, credentials: server.bootstrap.localCloud!.customer }),
+    );
+    try {
+      const answers = await Promise.all(clients.map((client) => client.send(new DescribeVpcsCommand({}))));
+      assert.ok(answers.every((answer) => (answer.Vpcs ?? []).length > 0));
+    } finally {
+      for (const client of clients) client.destroy();
+    }
+    const held = FLOOD - closedAtOnce;
+    // The Admin API held its share of the process's files and closed the rest at once (not left hanging).
+    assert.ok(closedAtOnce > 0 && held < OPEN_FILE_LIMIT / 4, `the Admin API held ${held} of ${FLOOD} connections`);
+    const files = readdirSync(`/proc/${server.child.pid}/fd`).length;
+    assert.ok(files < OPEN_FILE_LIMIT - 100, `the server holds ${files} files of its ${OPEN_FILE_LIMIT}`);
+    // With a few of the flood's connections let go, a write that needs the reconciler, the
+    // store and the cloud gets done through the Admin API.
+    for (const socket of sockets.splice(0, 10)) socket.destroy();
+    await sleep(100);
+    const service = await owner.post(`${project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'eu-west-1' });
+    assert.equal(service.status, 201, service.text);
+    const id = (service.json as { id: string }).id;
+    await until(
+      () => owner.get(`${project}/privateEndpoint/AWS/endpointService/${id}`),
+      (r) => (r.json as { status: string }).status === 'AVAILABLE',
+      30_000,
+    );
+  } finally {
+    for (const socket of sockets) socket.destroy();
+  }
+  await sleep(200);
+  for (let i = 0; i < 5; i++) assert.equal(await healthzOnNewConnection(server.apiUrl), 200);
+  const after = (await scrape(server.apiUrl)).value('privlink_api_connections_dropped_total');
+  assert.ok(after - before >= closedAtOnce, `closed connections counted: ${before} → ${after} (${closedAtOnce} closed at once)`);
   await driverPing(15_000);
 });

@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { dataPlaneOpenFiles, processOpenFileLimit, processOpenFiles } from './open-file-limit.js';
+import { apiConnections, dataPlaneOpenFiles, processOpenFileLimit, processOpenFiles } from './open-file-limit.js';
 
 test("the process's open-file limit is read from its limits file, the soft column", (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'privlink-limits-'));
@@ -41,4 +41,13 @@ test("the data plane's share: what is set, else three quarters of what the limit
   assert.equal(dataPlaneOpenFiles(null, 1024, 260), 508, '764 free, 256 kept');
   assert.equal(dataPlaneOpenFiles(null, 20_000, 300), 14_775, '19,700 free, a quarter kept');
   assert.equal(dataPlaneOpenFiles(null, 300, 260), 0, 'too little free: the data plane gets nothing');
+});
+
+test("the Admin API's connections: what is set, else half of what the limit leaves beside the data plane's share, at least 64", () => {
+  assert.equal(apiConnections(20, 1024, 260, 508), 20, 'a setting wins');
+  assert.equal(apiConnections(null, undefined, 260, 508), null, 'no limit known: no cap');
+  assert.equal(apiConnections(null, 1024, 300, 508), 108, '216 left beside the data plane');
+  assert.equal(apiConnections(null, 20_000, 300, 14_775), 2_462, '4,925 left beside the data plane');
+  assert.equal(apiConnections(null, 20_000, 300, 0), 9_850, 'no data plane in this process');
+  assert.equal(apiConnections(null, 400, 300, 0), 64, 'too little left: 64 all the same');
 });

@@ -1,4 +1,5 @@
-// The data plane's share of the process's open-file limit (see dataplane/open-file-budget.ts).
+// The process's open files shared out: the data plane's share (see dataplane/open-file-budget.ts)
+// and how many connections the Admin API may hold.
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Files kept for the rest of the process (Admin API, store, cloud calls) at the least. */
@@ -42,4 +43,20 @@ export function dataPlaneOpenFiles(configured: number | null, limit: number | un
   if (limit === undefined) return null;
   const free = Math.max(0, limit - inUse);
   return Math.max(0, free - Math.max(KEPT_AT_LEAST, Math.ceil(free / 4)));
+}
+
+/** The Admin API's connections at the least, whatever the limit leaves. */
+const API_CONNECTIONS_AT_LEAST = 64;
+
+/**
+ * How many connections the Admin API may hold at once: `configured` when set; else half of what the
+ * limit leaves beside the files open now and the data plane's share (`dataPlane`; 0 when this
+ * process runs none), at least 64; null when the limit is not known (no cap). The other half stays
+ * for the store, the cloud calls and the local cloud's own API: a flood of connections to the
+ * Admin API cannot take the files the reconciler needs.
+ */
+export function apiConnections(configured: number | null, limit: number | undefined, inUse = 0, dataPlane = 0): number | null {
+  if (configured !== null) return configured;
+  if (limit === undefined) return null;
+  return Math.max(API_CONNECTIONS_AT_LEAST, Math.floor((limit - inUse - dataPlane) / 2));
 }
