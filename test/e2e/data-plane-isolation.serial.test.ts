@@ -113,6 +113,18 @@ async function driverPing(withinMs: number): Promise<void> {
   }
 }
 
+/** Creates an endpoint service in `region` through the Admin API and waits until it is AVAILABLE (the store, the reconciler and cloud calls at work). */
+async function newServiceAvailable(region: string): Promise<void> {
+  const service = await owner.post(`${project}/privateEndpoint/endpointService`, { providerName: 'AWS', region });
+  assert.equal(service.status, 201, service.text);
+  const id = (service.json as { id: string }).id;
+  await until(
+    () => owner.get(`${project}/privateEndpoint/AWS/endpointService/${id}`),
+    (r) => (r.json as { status: string }).status === 'AVAILABLE',
+    30_000,
+  );
+}
+
 /** Polls /healthz while `attack` runs and for `settleMs` after; asserts the p99 bound. */
 async function assertApiResponsive(attack: () => Promise<void>, settleMs: number): Promise<void> {
   const probe = probeHealth(server.apiUrl);
@@ -349,14 +361,7 @@ test('a flood of connections through the endpoint leaves the Admin API and the r
       // While the flood holds what it got: new connections to the Admin API are accepted and answered…
       for (let i = 0; i < 5; i++) assert.equal(await healthzOnNewConnection(server.apiUrl), 200);
       // …and a write that needs the reconciler, the store and a new cloud client's calls gets done.
-      const service = await owner.post(`${project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'us-west-2' });
-      assert.equal(service.status, 201, service.text);
-      const id = (service.json as { id: string }).id;
-      await until(
-        () => owner.get(`${project}/privateEndpoint/AWS/endpointService/${id}`),
-        (r) => (r.json as { status: string }).status === 'AVAILABLE',
-        30_000,
-      );
+      await newServiceAvailable('us-west-2');
     }, 500);
     // The data plane refused what would have gone over its share, at once (a reset, not a hang).
     assert.ok(resetAtOnce > 0 && resetAtOnce < FLOOD, `${resetAtOnce} of ${FLOOD} connections reset at once by the server`);
@@ -419,14 +424,7 @@ test('a flood of connections to the Admin API leaves the local cloud and the rec
     // store and the cloud gets done through the Admin API.
     for (const socket of sockets.splice(0, 10)) socket.destroy();
     await sleep(100);
-    const service = await owner.post(`${project}/privateEndpoint/endpointService`, { providerName: 'AWS', region: 'eu-west-1' });
-    assert.equal(service.status, 201, service.text);
-    const id = (service.json as { id: string }).id;
-    await until(
-      () => owner.get(`${project}/privateEndpoint/AWS/endpointService/${id}`),
-      (r) => (r.json as { status: string }).status === 'AVAILABLE',
-      30_000,
-    );
+    await newServiceAvailable('eu-west-1');
   } finally {
     for (const socket of sockets) socket.destroy();
   }
