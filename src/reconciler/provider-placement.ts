@@ -34,8 +34,8 @@ export type PlacementOutcome =
  * affinity (domain/provider-capacity.ts). Quotas are read from the provider: the candidates are
  * ranked by their last readings, and the one a service would go to is read again first when its
  * reading is QUOTA_TTL_MS old (a quota lowered meanwhile is seen before anything is placed under
- * it; one raised weighs in once read again, at the latest when no candidate has room); what is used is counted from the placements, inside a transaction that locks the
- * pool's rows, so two passes never take the same last load balancer and a project region is never
+ * it; one raised weighs in once read again, at the latest when no candidate has room); what is
+ * used is counted from the placements, inside a transaction that locks the pool's rows, so two passes never take the same last load balancer and a project region is never
  * split across accounts. The listeners a service's load balancer will need (one per node port of
  * its project region's clusters) are compared with each account's listeners-per-load-balancer
  * quota, so a service that could never get them all is FAILED at placement instead of later.
