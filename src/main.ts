@@ -201,7 +201,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     // The public gateway's routes, followed through the store's change log (not read whole on every write).
     const publicRouteBook = new PublicRouteBook(store, config.domain, config.localCloud.loopbackBase);
     // The data plane (private DNS, gateway, simulated nodes) runs in its own worker thread, with a share of the process's open files.
-    const dataPlaneFiles = localCloud ? dataPlaneOpenFiles(config.localCloud.dataPlaneOpenFiles, processOpenFileLimit(), processOpenFiles()) : null;
+    const openFileLimit = processOpenFileLimit();
+    const dataPlaneFiles = localCloud ? dataPlaneOpenFiles(config.localCloud.dataPlaneOpenFiles, openFileLimit, processOpenFiles()) : null;
     const dataPlane = await DataPlaneHost.start({
       dns: { address: DNS_HOST, port: config.dnsPort, ttl: DNS_TTL },
       // One source over every running emulator (their loopback ranges are disjoint, see common/loopback.ts).
@@ -416,7 +417,7 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     await api.listen({ host: config.host, port: config.port });
     closers.push(() => api.close());
     // The Admin API's connections are capped too: past the cap a new one is closed as soon as it is accepted.
-    const maxConnections = apiConnections(config.apiMaxConnections, processOpenFileLimit(), processOpenFiles(), dataPlaneFiles ?? 0);
+    const maxConnections = apiConnections(config.apiMaxConnections, openFileLimit, processOpenFiles(), dataPlaneFiles ?? 0);
     if (maxConnections !== null) {
       api.server.maxConnections = maxConnections;
       const dropped = throttledWarning(log.child({ component: 'api' }), 'the Admin API holds all the connections it may; a new connection was closed', 10_000);

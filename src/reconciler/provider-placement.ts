@@ -70,14 +70,15 @@ export class ProviderPlacement {
         readings.set(account.id, { at: reading.at, value: await reading.value });
       };
       for (const account of candidates) await read(account, fresh ? 0 : Infinity);
-      if (!fresh) {
+      const old = (id: string) => this.clock() - readings.get(id)!.at >= QUOTA_TTL_MS;
+      if (!fresh && candidates.some((a) => old(a.id))) {
         // The account this would go to, by the readings kept, is read again when they are old, until
         // the one it goes to has a recent reading (a lowered quota moves it down the ranking).
         const placed = await repos.providerAccounts.countPlacements(service.provider, service.regionName);
         for (let tries = 0; tries < candidates.length; tries++) {
           const would = decidePlacement(capacitiesOf(candidates, readings, placed, listenersNeeded), affinity);
           const account = would.kind === 'place' ? candidates.find((a) => a.id === would.accountId) : undefined;
-          if (!account || this.clock() - readings.get(account.id)!.at < QUOTA_TTL_MS) break;
+          if (!account || !old(account.id)) break;
           await read(account, QUOTA_TTL_MS);
         }
       }

@@ -113,6 +113,27 @@ async function driverPing(withinMs: number): Promise<void> {
   }
 }
 
+/**
+ * Opens `count` connections (kept in `sockets`), a hundred at a time, each sending `firstBytes` once
+ * connected; `onClose` hears of each one closed. Resolves once every one is connected or closed.
+ */
+async function openFlood(sockets: Socket[], count: number, connect: () => Socket, firstBytes: string | Buffer, onClose: () => void): Promise<void> {
+  for (let i = 0; i < count; i += 100) {
+    await Promise.all(
+      Array.from({ length: Math.min(100, count - i) }, async () => {
+        const socket = connect();
+        socket.on('error', () => undefined);
+        socket.once('close', onClose);
+        sockets.push(socket);
+        await new Promise((resolve) => {
+          socket.once('connect', () => resolve(socket.write(firstBytes)));
+          socket.once('close', resolve);
+        });
+      }),
+    );
+  }
+}
+
 /** Creates an endpoint service in `region` through the Admin API and waits until it is AVAILABLE (the store, the reconciler and cloud calls at work). */
 async function newServiceAvailable(region: string): Promise<void> {
   const service = await owner.post(`${project}/privateEndpoint/endpointService`, { providerName: 'AWS', region });
@@ -339,21 +360,14 @@ test('a flood of connections through the endpoint leaves the Admin API and the r
   let resetAtOnce = 0;
   try {
     await assertApiResponsive(async () => {
-      for (let i = 0; i < FLOOD; i += 100) {
-        await Promise.all(
-          Array.from({ length: Math.min(100, FLOOD - i) }, async () => {
-            const socket = tcpConnect({ host: endpointAddress, port: 1024, localAddress: clientAddress });
-            socket.on('error', () => undefined);
-            socket.once('close', () => (closedByServer += 1));
-            sockets.push(socket);
-            await new Promise((resolve) => {
-              // One byte of a wire message: a node holds such a connection for its incomplete-message time (30 s).
-              socket.once('connect', () => resolve(socket.write(Buffer.from([0x10]))));
-              socket.once('close', resolve);
-            });
-          }),
-        );
-      }
+      // One byte of a wire message each: a node holds such a connection for its incomplete-message time (30 s).
+      await openFlood(
+        sockets,
+        FLOOD,
+        () => tcpConnect({ host: endpointAddress, port: 1024, localAddress: clientAddress }),
+        Buffer.from([0x10]),
+        () => (closedByServer += 1),
+      );
       // Those the data plane had no room for are reset at once (not left hanging); the others stay
       // open (a node closes a connection that sends nothing for 10 s).
       await sleep(200);
@@ -387,21 +401,14 @@ test('a flood of connections to the Admin API leaves the local cloud and the rec
   let closedByServer = 0;
   let closedAtOnce = 0;
   try {
-    for (let i = 0; i < FLOOD; i += 100) {
-      await Promise.all(
-        Array.from({ length: Math.min(100, FLOOD - i) }, async () => {
-          const socket = tcpConnect({ host: api.hostname, port: Number(api.port) });
-          socket.on('error', () => undefined);
-          socket.once('close', () => (closedByServer += 1));
-          sockets.push(socket);
-          // Half a request: the Admin API holds such a connection until its headers are due.
-          await new Promise((resolve) => {
-            socket.once('connect', () => resolve(socket.write('GET /healthz HTTP/1.1\r\n')));
-            socket.once('close', resolve);
-          });
-        }),
-      );
-    }
+    // Half a request each: the Admin API holds such a connection until its headers are due.
+    await openFlood(
+      sockets,
+      FLOOD,
+      () => tcpConnect({ host: api.hostname, port: Number(api.port) }),
+      'GET /healthz HTTP/1.1\r\n',
+      () => (closedByServer += 1),
+    );
     await sleep(200);
     closedAtOnce = closedByServer;
     // While the flood holds what it got, the local cloud's API answers twenty new connections at once.
