@@ -26,7 +26,7 @@ import { gcpSnapshotSource } from './localcloud/gcp/gcp-snapshot-source.js';
 import { mergedSnapshotSource } from './localcloud/common/merged-snapshot-source.js';
 import { listEditOf, type PictureList, type SnapshotEndpoint } from './localcloud/common/data-plane-snapshot.js';
 import { DataPlaneHost } from './localcloud/dataplane-host/data-plane-host.js';
-import { apiConnections, dataPlaneOpenFiles, processOpenFileLimit, processOpenFiles } from './localcloud/dataplane-host/open-file-limit.js';
+import { apiConnections, dataPlaneOpenFiles, localCloudApiConnections, processOpenFileLimit, processOpenFiles } from './localcloud/dataplane-host/open-file-limit.js';
 import { throttledWarning } from './localcloud/dataplane-host/worker-logger.js';
 import { listenerDirectory } from './reconciler/listener-directory.js';
 import { repositories } from './store/repositories.js';
@@ -417,7 +417,8 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
     await api.listen({ host: config.host, port: config.port });
     closers.push(() => api.close());
     // The Admin API's connections are capped too: past the cap a new one is closed as soon as it is accepted.
-    const maxConnections = apiConnections(config.apiMaxConnections, openFileLimit, processOpenFiles(), dataPlaneFiles ?? 0);
+    const openAfterStart = processOpenFiles();
+    const maxConnections = apiConnections(config.apiMaxConnections, openFileLimit, openAfterStart, dataPlaneFiles ?? 0);
     if (maxConnections !== null) {
       api.server.maxConnections = maxConnections;
       const dropped = throttledWarning(log.child({ component: 'api' }), 'the Admin API holds all the connections it may; a new connection was closed', 10_000);
@@ -425,6 +426,26 @@ export async function startPrivlink(config: PrivlinkConfig, log: Logger, hooks: 
         metrics?.apiConnectionDropped();
         dropped({ limit: maxConnections, setting: 'PRIVLINK_API_MAX_CONNECTIONS' });
       });
+    }
+    // So are the local cloud's own APIs: a flood on them leaves the Admin API, the store and the reconciler their files.
+    const cloudApis = [
+      ...(localCloud ? [{ cloud: 'AWS' as const, api: localCloud }] : []),
+      ...(azureCloud ? [{ cloud: 'Azure' as const, api: azureCloud }] : []),
+      ...(gcpCloud ? [{ cloud: 'GCP' as const, api: gcpCloud }] : []),
+    ];
+    const cloudApiConnections = localCloudApiConnections(config.localCloud.apiMaxConnections, openFileLimit, openAfterStart, dataPlaneFiles ?? 0, cloudApis.length);
+    if (cloudApiConnections !== null) {
+      for (const { cloud, api: cloudApi } of cloudApis) {
+        const dropped = throttledWarning(
+          log.child({ component: 'localcloud' }),
+          `the local cloud's ${cloud} API holds all the connections it may; a new connection was closed`,
+          10_000,
+        );
+        cloudApi.capConnections(cloudApiConnections, () => {
+          metrics?.localCloudApiConnectionDropped(cloud);
+          dropped({ limit: cloudApiConnections, setting: 'PRIVLINK_LOCALCLOUD_API_MAX_CONNECTIONS' });
+        });
+      }
     }
     // An embedded store is held by this process alone: `privlink admin backup` asks it through the backup channel.
     if (store.dumpDataDir) {

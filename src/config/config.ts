@@ -91,6 +91,13 @@ export interface LocalCloudConfig {
    * limit leaves free at start, keeping at least 256 for the rest. Env `PRIVLINK_DATA_PLANE_OPEN_FILES`.
    */
   readonly dataPlaneOpenFiles: number | null;
+  /**
+   * How many connections each of the local cloud's APIs (AWS, Azure, GCP) holds at once; past it a
+   * new connection is closed as soon as it is accepted. Null (default): a quarter of what the
+   * process's open-file limit leaves beside the files open at start and the data plane's share,
+   * shared out among the APIs running, at least 64 each. Env `PRIVLINK_LOCALCLOUD_API_MAX_CONNECTIONS`.
+   */
+  readonly apiMaxConnections: number | null;
 }
 
 export interface AwsConfig {
@@ -310,6 +317,9 @@ export function buildConfig(flags: ServeFlags, env: Readonly<Record<string, stri
       loopbackBase: integer(pick(undefined, 'PRIVLINK_LOCALCLOUD_LOOPBACK_BASE') ?? '100', 'PRIVLINK_LOCALCLOUD_LOOPBACK_BASE', 1, 250),
       dataPlane,
       dataPlaneOpenFiles: env.PRIVLINK_DATA_PLANE_OPEN_FILES ? integer(env.PRIVLINK_DATA_PLANE_OPEN_FILES, 'PRIVLINK_DATA_PLANE_OPEN_FILES', 16, 100_000_000) : null,
+      apiMaxConnections: env.PRIVLINK_LOCALCLOUD_API_MAX_CONNECTIONS
+        ? integer(env.PRIVLINK_LOCALCLOUD_API_MAX_CONNECTIONS, 'PRIVLINK_LOCALCLOUD_API_MAX_CONNECTIONS', 16, 100_000_000)
+        : null,
     },
     aws: { mode: awsMode, endpoint: awsEndpoint, notifications },
     azure: { mode: azureMode, subscriptionId: azureSubscription },

@@ -84,6 +84,7 @@ export class PrivlinkMetrics {
   private readonly gatewayRefused: Counter;
   private readonly dataPlaneShed: Counter;
   private readonly apiDropped: Counter;
+  private readonly localCloudApiDropped: Counter<'cloud'>;
   private readonly gatewayBytes: Counter<'direction'>;
   private readonly dnsQueries: Counter<'type' | 'rcode'>;
   private readonly dataPlaneHeapTotal: Gauge;
@@ -149,6 +150,12 @@ export class PrivlinkMetrics {
     this.apiDropped = new Counter({
       name: 'privlink_api_connections_dropped_total',
       help: 'Connections the Admin API closed as soon as it accepted them because it held all it may (PRIVLINK_API_MAX_CONNECTIONS).',
+      registers,
+    });
+    this.localCloudApiDropped = new Counter({
+      name: 'privlink_localcloud_api_connections_dropped_total',
+      help: "Connections a local cloud's API (cloud: AWS, Azure, GCP) closed as soon as it accepted them because it held all it may (PRIVLINK_LOCALCLOUD_API_MAX_CONNECTIONS).",
+      labelNames: ['cloud'],
       registers,
     });
     this.gatewayRefused = new Counter({
@@ -302,6 +309,11 @@ export class PrivlinkMetrics {
   /** A connection the Admin API closed at once: it held all the connections it may. */
   apiConnectionDropped(): void {
     this.apiDropped.inc();
+  }
+
+  /** A connection a local cloud's API closed at once: it held all the connections it may. */
+  localCloudApiConnectionDropped(cloud: 'AWS' | 'Azure' | 'GCP'): void {
+    this.localCloudApiDropped.inc({ cloud });
   }
 
   /** A claimed item whose previous lease (another process's) had lapsed. */

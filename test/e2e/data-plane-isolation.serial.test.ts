@@ -441,3 +441,42 @@ test('a flood of connections to the Admin API leaves the local cloud and the rec
   assert.ok(after - before >= closedAtOnce, `closed connections counted: ${before} → ${after} (${closedAtOnce} closed at once)`);
   await driverPing(15_000);
 });
+
+test("a flood of connections to the local cloud's AWS API leaves the Admin API and the reconciler their open files; the cloud answers again after", async () => {
+  const FLOOD = OPEN_FILE_LIMIT + 100;
+  const dropped = async () => (await scrape(server.apiUrl)).value('privlink_localcloud_api_connections_dropped_total', { cloud: 'AWS' });
+  const before = await dropped();
+  const cloud = new URL(server.localCloudUrl!);
+  const sockets: Socket[] = [];
+  let closedByServer = 0;
+  let closedAtOnce = 0;
+  try {
+    // Half a request each: the cloud's API holds such a connection until its headers are due.
+    await openFlood(
+      sockets,
+      FLOOD,
+      () => tcpConnect({ host: cloud.hostname, port: Number(cloud.port) }),
+      'POST / HTTP/1.1\r\n',
+      () => (closedByServer += 1),
+    );
+    await sleep(200);
+    closedAtOnce = closedByServer;
+    const held = FLOOD - closedAtOnce;
+    // The cloud's API held its share of the process's files and closed the rest at once (not left hanging).
+    assert.ok(closedAtOnce > 0 && held < OPEN_FILE_LIMIT / 4, `the local cloud's AWS API held ${held} of ${FLOOD} connections`);
+    const files = readdirSync(`/proc/${server.child.pid}/fd`).length;
+    assert.ok(files < OPEN_FILE_LIMIT - 100, `the server holds ${files} files of its ${OPEN_FILE_LIMIT}`);
+    // While the flood holds what it got, the Admin API answers new connections.
+    for (let i = 0; i < 5; i++) assert.equal(await healthzOnNewConnection(server.apiUrl), 200);
+    // With a few of the flood's connections let go, a write that needs the reconciler, the store
+    // and the cloud's API gets done.
+    for (const socket of sockets.splice(0, 10)) socket.destroy();
+    await sleep(100);
+    await newServiceAvailable('ap-southeast-1');
+  } finally {
+    for (const socket of sockets) socket.destroy();
+  }
+  const after = await dropped();
+  assert.ok(after - before >= closedAtOnce, `closed connections counted: ${before} → ${after} (${closedAtOnce} closed at once)`);
+  await driverPing(15_000);
+});

@@ -17,7 +17,7 @@ import { migrateLocalCloud } from './store/migrations/index.js';
 import { inLocalCloudTransaction, localCloudDb, readLocalCloud } from './store/schema.js';
 import { FollowedPicture } from './followed-picture.js';
 import { answerServiceQuotas, SERVICE_QUOTAS_TARGET } from './servicequotas/service-quotas.js';
-import { EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
+import { capConnections, EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
 import { scopeService } from './auth.js';
 import { answerSns } from './sns/sns.js';
 import { answerSqs, SQS_TARGET } from './sqs/sqs.js';
@@ -57,6 +57,11 @@ export interface LocalCloudAws extends SnapshotSource {
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Serves `handle` on host:port (port 0 = a free port); resolves to the bound port, URL and a close function. */
   listen(host: string, port: number): Promise<{ port: number; url: string; close(): Promise<void> }>;
+  /**
+   * Caps the connections each of its API servers holds at once, those listening now and later
+   * (past `max` a new one is closed as soon as it is accepted; `onDrop` hears of each one).
+   */
+  capConnections(max: number, onDrop: () => void): void;
   /** The provider account (owns endpoint services and load balancers) and the default customer account. Stable across restarts. */
   readonly accounts: { readonly provider: AccountCredentials; readonly customer: AccountCredentials };
   /** Another customer account; idempotent by name (the same name returns the same account). */
@@ -156,6 +161,7 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
   const changed = () => changes.changed();
   const pipeline: PipelineOptions = { store, now, loopback, changed, changeNotice, dueSteps };
   const servers = new Set<Server>();
+  let connectionCap: { max: number; onDrop: () => void } | null = null;
   /** Set by close(): held SQS long polls answer at once. */
   let stopped = false;
   const http = new EmulatorHttp('AWS', MAX_BODY_BYTES, async (request) => {
@@ -206,6 +212,7 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
     async listen(host, port) {
       const server = createServer(handle);
       keepClientsAlive(server);
+      if (connectionCap) capConnections(server, connectionCap.max, connectionCap.onDrop);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve());
@@ -222,6 +229,10 @@ export async function createLocalCloudAws(options: LocalCloudAwsOptions): Promis
           await new Promise<void>((resolve) => server.close(() => resolve()));
         },
       };
+    },
+    capConnections(max, onDrop) {
+      connectionCap = { max, onDrop };
+      for (const server of servers) capConnections(server, max, onDrop);
     },
     createAccount: (name) => ensureAccount(store, name),
     async setDelays(preset) {

@@ -16,7 +16,7 @@ import { azureDb, type AzureSchema } from './store/schema.js';
 import { buildView } from './view.js';
 import { parseUsageLimits, USAGE_LIMITS_SETTING, withUsageLimit } from './network-usages.js';
 import type { AzureView } from './view-model.js';
-import { EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
+import { capConnections, EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
 import { toStoredFault as toStoredCommonFault } from '../common/faults.js';
 
 export type * from './view-model.js';
@@ -62,6 +62,11 @@ export interface LocalCloudAzure {
   readonly url: string;
   /** The CA certificate the server certificate chains to (give it to clients as `tlsOptions.ca`). */
   readonly caCertPem: string;
+  /**
+   * Caps the connections its API server holds at once (past `max` a new one is closed as soon as
+   * it is accepted; `onDrop` hears of each one).
+   */
+  capConnections(max: number, onDrop: () => void): void;
   /** privlink's own principal (private link services live in its subscription) and the default customer. Stable across restarts. */
   readonly accounts: { readonly provider: AzureCredentials; readonly customer: AzureCredentials };
   /** Another principal with its own tenant and subscription; idempotent by name. */
@@ -196,6 +201,7 @@ export async function createLocalCloudAzure(options: LocalCloudAzureOptions): Pr
     url,
     caCertPem: ca.caCertPem,
     accounts: { provider, customer },
+    capConnections: (max, onDrop) => capConnections(server, max, onDrop),
     createAccount: (name) => ensureAccount(store, name),
     async setUsageLimit(subscriptionId, location, usage, limit) {
       const current = parseUsageLimits(await control.getSetting(USAGE_LIMITS_SETTING));

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Server } from 'node:net';
 import { runWithContext, type WorkContext } from '../../observability/request-context.js';
 
 /** One request to an emulated cloud API, its body read whole. */
@@ -38,6 +39,21 @@ export function keepClientsAlive(server: { keepAliveTimeout: number; headersTime
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
 }
+
+/**
+ * Caps the connections a cloud emulator's server holds at once: past `max` Node closes a new
+ * connection as soon as it accepts it (the client sees it reset, as a real cloud's front door
+ * under too many connections resets), and `onDrop` hears of each one. Capping again replaces both.
+ */
+export function capConnections(server: Server, max: number, onDrop: () => void): void {
+  const earlier = dropListeners.get(server);
+  if (earlier) server.off('drop', earlier);
+  dropListeners.set(server, onDrop);
+  server.maxConnections = max;
+  server.on('drop', onDrop);
+}
+/** Each capped server's drop listener, so that capping it again replaces it. */
+const dropListeners = new WeakMap<Server, () => void>();
 
 /**
  * The work context a cloud call is answered in: its caller waits for the answer, as an Admin API

@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { apiConnections, dataPlaneOpenFiles, processOpenFileLimit, processOpenFiles } from './open-file-limit.js';
+import { apiConnections, dataPlaneOpenFiles, localCloudApiConnections, processOpenFileLimit, processOpenFiles } from './open-file-limit.js';
 
 test("the process's open-file limit is read from its limits file, the soft column", (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'privlink-limits-'));
@@ -50,4 +50,15 @@ test("the Admin API's connections: what is set, else half of what the limit leav
   assert.equal(apiConnections(null, 20_000, 300, 14_775), 2_462, '4,925 left beside the data plane');
   assert.equal(apiConnections(null, 20_000, 300, 0), 9_850, 'no data plane in this process');
   assert.equal(apiConnections(null, 400, 300, 0), 64, 'too little left: 64 all the same');
+});
+
+test("each local cloud API's connections: what is set, else a quarter of what the limit leaves beside the data plane's share, shared out, at least 64", () => {
+  assert.equal(localCloudApiConnections(20, 1024, 260, 508, 3), 20, 'a setting wins');
+  assert.equal(localCloudApiConnections(null, undefined, 260, 508, 3), null, 'no limit known: no cap');
+  assert.equal(localCloudApiConnections(null, 20_000, 300, 14_775, 1), 1_231, '4,925 left beside the data plane, one API');
+  assert.equal(localCloudApiConnections(null, 20_000, 300, 14_775, 3), 410, 'three APIs share the quarter');
+  assert.equal(localCloudApiConnections(null, 1024, 300, 508, 3), 64, 'too little left: 64 each all the same');
+  // The Admin API's half, the local cloud's quarter and a quarter kept for the store and the cloud calls.
+  const left = 20_000 - 300 - 14_775;
+  assert.ok(apiConnections(null, 20_000, 300, 14_775)! + 3 * localCloudApiConnections(null, 20_000, 300, 14_775, 3)! <= left * 0.75);
 });

@@ -1,5 +1,5 @@
 // The process's open files shared out: the data plane's share (see dataplane/open-file-budget.ts)
-// and how many connections the Admin API may hold.
+// and how many connections the Admin API and the local cloud's own APIs may hold.
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Files kept for the rest of the process (Admin API, store, cloud calls) at the least. */
@@ -45,18 +45,32 @@ export function dataPlaneOpenFiles(configured: number | null, limit: number | un
   return Math.max(0, free - Math.max(KEPT_AT_LEAST, Math.ceil(free / 4)));
 }
 
-/** The Admin API's connections at the least, whatever the limit leaves. */
+/** The Admin API's connections at the least, whatever the limit leaves; and each local cloud API's. */
 const API_CONNECTIONS_AT_LEAST = 64;
 
 /**
  * How many connections the Admin API may hold at once: `configured` when set; else half of what the
  * limit leaves beside the files open now and the data plane's share (`dataPlane`; 0 when this
- * process runs none), at least 64; null when the limit is not known (no cap). The other half stays
- * for the store, the cloud calls and the local cloud's own API: a flood of connections to the
- * Admin API cannot take the files the reconciler needs.
+ * process runs none), at least 64; null when the limit is not known (no cap). Of the other half a
+ * quarter of the whole goes to the local cloud's own APIs (see `localCloudApiConnections`) and a
+ * quarter stays for the store and the cloud calls: a flood of connections to the Admin API cannot
+ * take the files the reconciler needs.
  */
 export function apiConnections(configured: number | null, limit: number | undefined, inUse = 0, dataPlane = 0): number | null {
   if (configured !== null) return configured;
   if (limit === undefined) return null;
   return Math.max(API_CONNECTIONS_AT_LEAST, Math.floor((limit - inUse - dataPlane) / 2));
+}
+
+/**
+ * How many connections each of the `apis` cloud APIs the local cloud serves in this process (its
+ * AWS, Azure and GCP emulators) may hold at once: `configured` when set; else a quarter of what the
+ * limit leaves beside the files open now and the data plane's share, shared out among them, at
+ * least 64 each; null when the limit is not known (no cap). A flood of connections to the local
+ * cloud's APIs then leaves the Admin API, the store and the reconciler's own calls their files.
+ */
+export function localCloudApiConnections(configured: number | null, limit: number | undefined, inUse = 0, dataPlane = 0, apis = 1): number | null {
+  if (configured !== null) return configured;
+  if (limit === undefined) return null;
+  return Math.max(API_CONNECTIONS_AT_LEAST, Math.floor((limit - inUse - dataPlane) / 4 / Math.max(1, apis)));
 }

@@ -17,7 +17,7 @@ import { gcpRepositories } from './store/repositories.js';
 import { gcpDb, type GcpSchema } from './store/schema.js';
 import { buildView } from './view.js';
 import type { GcpView } from './view-model.js';
-import { EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
+import { capConnections, EmulatorHttp, keepClientsAlive } from '../common/emulator-http.js';
 
 export type * from './view-model.js';
 export type { GcpDelays, GcpDelayPreset } from './delays.js';
@@ -52,6 +52,11 @@ export interface LocalCloudGcp {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /**
+   * Caps the connections its API server holds at once (past `max` a new one is closed as soon as
+   * it is accepted; `onDrop` hears of each one).
+   */
+  capConnections(max: number, onDrop: () => void): void;
   /** privlink's own project (service attachments live there) and the customer's. Stable across restarts. */
   readonly projects: { readonly producer: GcpProject; readonly consumer: GcpProject };
   /**
@@ -161,6 +166,7 @@ export async function createLocalCloudGcp(options: LocalCloudGcpOptions): Promis
     host,
     port,
     projects: { producer: expose(producer), consumer: expose(consumer) },
+    capConnections: (max, onDrop) => capConnections(server, max, onDrop),
     async createProject(name) {
       if (!name) throw new RangeError('createProject needs a name');
       const made = await ensureProject(store, `pool:${name}`);
