@@ -16,6 +16,9 @@ import type { ReconcileContext } from './reconcile-context.js';
  */
 export const QUOTA_TTL_MS = 15_000;
 
+/** How many candidates' quotas are read from the cloud at once (a cloud's read rates are limited per account and caller). */
+const READS_AT_ONCE = 4;
+
 /** A quota reading of one account in one region and when it was taken. */
 interface QuotaReading {
   readonly at: number;
@@ -32,8 +35,9 @@ export type PlacementOutcome =
 /**
  * Places endpoint services in the provider account pool by remaining capacity, with project-region
  * affinity (domain/provider-capacity.ts). Quotas are read from the provider: the candidates are
- * ranked by their last readings, and the one a service would go to is read again first when its
- * reading is QUOTA_TTL_MS old (a quota lowered meanwhile is seen before anything is placed under
+ * ranked by their last readings (a new process starts from those the store keeps), and the one a
+ * service would go to, decided under the pool's lock, is read again first when its reading is
+ * QUOTA_TTL_MS old (a quota lowered meanwhile is seen before anything is placed under
  * it; one raised weighs in once read again, at the latest when no candidate has room); what is
  * used is counted from the placements, inside a transaction that locks the pool's rows, so two passes never take the same last load balancer and a project region is never
  * split across accounts. The listeners a service's load balancer will need (one per node port of
@@ -42,6 +46,8 @@ export type PlacementOutcome =
  */
 export class ProviderPlacement {
   private readonly quotas = new Map<string, QuotaReading>();
+  /** The provider regions whose stored readings this process has taken in. */
+  private readonly storedTaken = new Set<string>();
 
   constructor(
     private readonly accessor: ProviderAccountAccessor,
@@ -61,36 +67,29 @@ export class ProviderPlacement {
     if (service.status === 'FAILED') return { kind: 'stayFailed' };
     // One listener per node port of the project region's clusters, on the service's load balancer.
     const listenersNeeded = await ctx.listeners.listenersNeeded(service);
-    for (const fresh of [false, true]) {
+    const readings = new Map<string, { at: number; value: AccountRegionQuotas }>();
+    const read = async (account: ProviderAccountWithSecret, maxAgeMs: number) => {
+      const reading = this.readQuotas(ctx.store, adapter, account, providerRegion, service.regionName, maxAgeMs);
+      readings.set(account.id, { at: reading.at, value: await reading.value });
+    };
+    const old = (id: string) => this.clock() - (readings.get(id)?.at ?? -Infinity) >= QUOTA_TTL_MS;
+    // A process's first placement in a region ranks by the readings the store keeps (any replica's, however old).
+    await this.takeStoredReadings(ctx.store, providerRegion, service.regionName);
+    let fresh = false;
+    // Each round reads at most one account again (or, once, every candidate): the pool bounds them.
+    for (let round = 0; round < pool.length + 3; round++) {
       const affinity = await repos.providerAccounts.accountOfProjectRegion(service.projectId, service.provider, service.regionName);
       const candidates = pool.filter((a) => (affinity ? a.id === affinity : a.state === 'ACTIVE'));
-      const readings = new Map<string, { at: number; value: AccountRegionQuotas }>();
-      const read = async (account: ProviderAccountWithSecret, maxAgeMs: number) => {
-        const reading = this.readQuotas(ctx.store, adapter, account, providerRegion, service.regionName, maxAgeMs);
-        readings.set(account.id, { at: reading.at, value: await reading.value });
-      };
-      for (const account of candidates) await read(account, fresh ? 0 : Infinity);
-      const old = (id: string) => this.clock() - readings.get(id)!.at >= QUOTA_TTL_MS;
-      if (!fresh && candidates.some((a) => old(a.id))) {
-        // The account this would go to, by the readings kept, is read again when they are old, until
-        // the one it goes to has a recent reading (a lowered quota moves it down the ranking).
-        const placed = await repos.providerAccounts.countPlacements(service.provider, service.regionName);
-        for (let tries = 0; tries < candidates.length; tries++) {
-          const would = decidePlacement(capacitiesOf(candidates, readings, placed, listenersNeeded), affinity);
-          const account = would.kind === 'place' ? candidates.find((a) => a.id === would.accountId) : undefined;
-          if (!account || !old(account.id)) break;
-          await read(account, QUOTA_TTL_MS);
-        }
-      }
+      await eachAtMost(READS_AT_ONCE, candidates, (account) => read(account, Infinity));
       const decision = await inTransaction(ctx, async ({ repos: { providerAccounts: tx } }) => {
         const locked = await tx.lockAccounts(service.provider);
         const placements = await tx.countPlacements(service.provider, service.regionName);
         const nowAffinity = await tx.accountOfProjectRegion(service.projectId, service.provider, service.regionName);
-        // Only recently read accounts take a service (the one read above among them); when none of them has room, all are read again.
-        const recent = locked.filter((a) => fresh || this.clock() - (readings.get(a.id)?.at ?? -Infinity) < QUOTA_TTL_MS);
-        const capacities = capacitiesOf(recent, readings, placements, listenersNeeded);
-        if (nowAffinity !== affinity) return undefined; // another pass placed the project region meanwhile: decide again
-        const decided: PlacementDecision = decidePlacement(capacities, affinity);
+        if (nowAffinity !== affinity) return { kind: 'again' as const }; // another pass placed the project region meanwhile
+        // Ranked by every reading kept, with the placements as they are now; the winner takes the
+        // service only on a recent reading, else it is read again first (a lowered quota moves it down).
+        const decided: PlacementDecision = decidePlacement(capacitiesOf(locked, readings, placements, listenersNeeded), affinity);
+        if (decided.kind === 'place' && old(decided.accountId)) return { kind: 'stale' as const, accountId: decided.accountId };
         if (decided.kind === 'place') {
           await tx.insertPlacement({
             serviceId: service.id,
@@ -100,24 +99,47 @@ export class ProviderPlacement {
             projectId: service.projectId,
           });
         }
-        return { decided, poolSize: locked.filter((a) => a.state === 'ACTIVE').length };
+        return { kind: 'decided' as const, decided, poolSize: locked.filter((a) => a.state === 'ACTIVE').length };
       });
-      if (!decision) continue;
+      if (decision.kind === 'again') continue;
+      if (decision.kind === 'stale') {
+        await read(pool.find((a) => a.id === decision.accountId)!, QUOTA_TTL_MS);
+        continue;
+      }
       if (decision.decided.kind === 'place') return { kind: 'placed', accountId: decision.decided.accountId };
       if (fresh) return { kind: 'full', message: capacityFailureMessage(providerRegion, decision.decided, decision.poolSize, poolProvider(service.provider)) };
+      // No room by the readings kept: every candidate is read again at once (a raised quota is seen), then decided again.
+      fresh = true;
+      await eachAtMost(READS_AT_ONCE, candidates, (account) => read(account, 0));
     }
     return { kind: 'full', message: `No capacity for this endpoint service in ${providerRegion}: the placement changed while it was decided; it is not retried.` };
   }
 
-  /** The quotas of an account in a region, from the cache unless that reading is `maxAgeMs` old or older (0: always read). */
+  /**
+   * Keeps, once per process and region, the readings the store holds for accounts this process has
+   * not read there: they rank candidates as any old reading does (the account a service would go
+   * to is read again before it takes it), so a new process does not read the whole pool first.
+   */
+  private async takeStoredReadings(store: Store, providerRegion: string, regionName: string): Promise<void> {
+    if (this.storedTaken.has(providerRegion)) return;
+    this.storedTaken.add(providerRegion);
+    for (const { accountId, reading } of await repositories(store.db).providerAccounts.listReadings(regionName)) {
+      const key = `${accountId}|${providerRegion}`;
+      if (this.quotas.has(key) || !reading.listeners || reading.hasProviderNetwork === undefined) continue;
+      const value: AccountRegionQuotas = { ...reading, listeners: reading.listeners, hasProviderNetwork: reading.hasProviderNetwork };
+      this.quotas.set(key, { at: -Infinity, value: Promise.resolve(value) });
+    }
+  }
+
+  /** The quotas of an account in a region, from the cache unless that reading is `maxAgeMs` old or older (0: always read; Infinity: any reading kept). */
   readQuotas(store: Store, adapter: CloudProviderAdapter, account: ProviderAccountWithSecret, providerRegion: string, regionName: string, maxAgeMs: number): QuotaReading {
     const key = `${account.id}|${providerRegion}`;
     const cached = this.quotas.get(key);
-    if (cached && this.clock() - cached.at < maxAgeMs) return cached;
+    if (cached && (maxAgeMs === Infinity || this.clock() - cached.at < maxAgeMs)) return cached;
     const value = this.accessor.access(account).then(async (access) => {
       const reading = await adapter.capacity!.readAccountQuotas(access, providerRegion);
-      const { loadBalancers, vpcs, vpcsInUse } = reading;
-      await repositories(store.db).providerAccounts.saveReading(account.id, regionName, { loadBalancers, vpcs, vpcsInUse }, new Date());
+      const { loadBalancers, vpcs, vpcsInUse, listeners, hasProviderNetwork } = reading;
+      await repositories(store.db).providerAccounts.saveReading(account.id, regionName, { loadBalancers, vpcs, vpcsInUse, listeners, hasProviderNetwork }, new Date());
       return reading;
     });
     const reading = { at: this.clock(), value };
@@ -149,4 +171,13 @@ function capacitiesOf(
     });
   }
   return capacities;
+}
+
+/** Calls `each` on every item, at most `limit` at a time. */
+async function eachAtMost<T>(limit: number, items: readonly T[], each: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await each(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -160,8 +160,11 @@ export class ProviderAccountsRepository {
       .execute();
   }
 
-  async listReadings(): Promise<Array<{ accountId: string; regionName: string; reading: QuotaReading; readAt: Date }>> {
-    const rows = await this.db.selectFrom('provider_quota_readings').selectAll().orderBy('account_id').orderBy('region_name').execute();
+  /** Every account's last readings, in every region, or in `regionName` only. */
+  async listReadings(regionName?: string): Promise<Array<{ accountId: string; regionName: string; reading: QuotaReading; readAt: Date }>> {
+    let query = this.db.selectFrom('provider_quota_readings').selectAll();
+    if (regionName !== undefined) query = query.where('region_name', '=', regionName);
+    const rows = await query.orderBy('account_id').orderBy('region_name').execute();
     return rows.flatMap((r) => {
       const reading = toReading(r.reading);
       return reading ? [{ accountId: r.account_id, regionName: r.region_name, reading, readAt: r.read_at }] : [];
@@ -183,18 +186,37 @@ export class ProviderAccountsRepository {
   }
 }
 
-/** A stored quota reading: the limits of one account in one region. */
+/**
+ * A stored quota reading: the limits of one account in one region. `listeners` and
+ * `hasProviderNetwork` complete it for placement (readings stored before they were kept lack them).
+ */
 export interface QuotaReading {
-  readonly loadBalancers: { readonly quotaCode: string; readonly quotaName: string; readonly serviceCode: string; readonly value: number };
-  readonly vpcs: { readonly quotaCode: string; readonly quotaName: string; readonly serviceCode: string; readonly value: number };
+  readonly loadBalancers: StoredQuota;
+  readonly vpcs: StoredQuota;
   readonly vpcsInUse: number;
+  readonly listeners?: StoredQuota;
+  readonly hasProviderNetwork?: boolean;
+}
+
+interface StoredQuota {
+  readonly quotaCode: string;
+  readonly quotaName: string;
+  readonly serviceCode: string;
+  readonly value: number;
 }
 
 function toReading(value: unknown): QuotaReading | undefined {
   const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
   if (!parsed || typeof parsed !== 'object') return undefined;
   const r = parsed as Partial<QuotaReading>;
-  return r.loadBalancers && r.vpcs && typeof r.vpcsInUse === 'number' ? { loadBalancers: r.loadBalancers, vpcs: r.vpcs, vpcsInUse: r.vpcsInUse } : undefined;
+  if (!r.loadBalancers || !r.vpcs || typeof r.vpcsInUse !== 'number') return undefined;
+  return {
+    loadBalancers: r.loadBalancers,
+    vpcs: r.vpcs,
+    vpcsInUse: r.vpcsInUse,
+    ...(r.listeners ? { listeners: r.listeners } : {}),
+    ...(typeof r.hasProviderNetwork === 'boolean' ? { hasProviderNetwork: r.hasProviderNetwork } : {}),
+  };
 }
 
 function toKind(kind: string): ProviderAccountKind {

@@ -79,7 +79,7 @@ after(async () => {
 
 let made = 0;
 /** Places a new project's endpoint service; the account it went to and the quota reads it took (GetServiceQuota calls, three per account read). */
-async function placeNew(): Promise<{ account: string; quotaCalls: number }> {
+async function placeNew(by: ProviderPlacement = placement): Promise<{ account: string; quotaCalls: number }> {
   const n = (++made).toString(16).padStart(4, '0');
   const project = `00000000000000000000${n}`;
   const serviceId = `0000000000000000000a${n}`;
@@ -87,7 +87,7 @@ async function placeNew(): Promise<{ account: string; quotaCalls: number }> {
   await sql`insert into endpoint_services (id, project_id, provider, region_name, status) values (${serviceId}, ${project}, 'AWS', ${REGION}, 'INITIATING')`.execute(t.store.db);
   const service = (await repositories(t.store.db).privateEndpoints.findService(serviceId))!;
   const before = calls.length;
-  const outcome = await placement.place(ctx, adapter, service, 'us-east-1');
+  const outcome = await by.place(ctx, adapter, service, 'us-east-1');
   assert.equal(outcome.kind, 'placed');
   const quotaCalls = calls.slice(before).filter((op) => op === 'GetServiceQuota').length;
   return { account: outcome.kind === 'placed' ? outcome.accountId.slice(-1) : '', quotaCalls };
@@ -103,6 +103,16 @@ test('a placement reads again only the account it places in, and only when its r
   assert.deepEqual(await placeNew(), { account: '1', quotaCalls: 3 });
   assert.deepEqual(await placeNew(), { account: '2', quotaCalls: 3 });
   assert.deepEqual(await placeNew(), { account: '1', quotaCalls: 0 });
+});
+
+test("a new process's first placement ranks by the readings the store keeps and reads only the account it places in", async () => {
+  // Another replica (or this one restarted): nothing read in this process yet.
+  const restarted = new ProviderPlacement(new ProviderAccountAccessor(t.store, (name) => h.cloud.createAccount(name)), () => 1_000_000 + offset);
+  // pool-a holds three services, pool-b two: by the stored readings pool-b has more room, and only it is read.
+  assert.deepEqual(await placeNew(restarted), { account: '2', quotaCalls: 3 });
+  // Now even (3 and 3): pool-a, the older, would take the next; its stored reading is old, so it is read.
+  assert.deepEqual(await placeNew(restarted), { account: '1', quotaCalls: 3 });
+  assert.deepEqual(await placeNew(restarted), { account: '2', quotaCalls: 0 });
 });
 
 test('a placement that finds no room in the kept readings reads every candidate again at once: a quota raised meanwhile is seen', async () => {
