@@ -27,6 +27,8 @@ import { startServer, type ServerProcess } from '../support/server-process.js';
 const P99_BOUND_MS = 50;
 /** The server's open-file limit (as `ulimit -n` sets many hosts'); the data plane may hold three quarters of it. */
 const OPEN_FILE_LIMIT = 1024;
+/** How many connections a flood opens: more than the server's whole limit. */
+const FLOOD = OPEN_FILE_LIMIT + 100;
 /** How long the test pushes the big message at most (a slow data plane must not make the test long). */
 const PUSH_BOUND_MS = 20_000;
 let server: ServerProcess;
@@ -132,6 +134,25 @@ async function openFlood(sockets: Socket[], count: number, connect: () => Socket
       }),
     );
   }
+}
+
+/**
+ * Opens FLOOD connections to the HTTP server at `url` (kept in `sockets`), each
+ * sending half a request (`requestLine` without the headers' end): a server holds such a connection
+ * until its headers are due. Resolves to how many the server closed at once.
+ */
+async function halfRequestFlood(url: string, requestLine: string, sockets: Socket[]): Promise<number> {
+  const { hostname, port } = new URL(url);
+  let closedByServer = 0;
+  await openFlood(
+    sockets,
+    FLOOD,
+    () => tcpConnect({ host: hostname, port: Number(port) }),
+    `${requestLine}\r\n`,
+    () => (closedByServer += 1),
+  );
+  await sleep(200);
+  return closedByServer;
 }
 
 /** Creates an endpoint service in `region` through the Admin API and waits until it is AVAILABLE (the store, the reconciler and cloud calls at work). */
@@ -352,8 +373,7 @@ function settled(promise: Promise<unknown>): Promise<void> {
 
 test('a flood of connections through the endpoint leaves the Admin API and the reconciler their open files; the endpoint serves again after', async () => {
   // Each connection through the gateway holds three of the server's files (the client's socket,
-  // the gateway's to the node, the node's): this many would spend the whole limit three times over.
-  const FLOOD = OPEN_FILE_LIMIT + 100;
+  // the gateway's to the node, the node's): FLOOD would spend the whole limit three times over.
   const before = (await scrape(server.apiUrl)).value('privlink_data_plane_open_files_refused_total');
   const sockets: Socket[] = [];
   let closedByServer = 0;
@@ -394,23 +414,11 @@ test('a flood of connections through the endpoint leaves the Admin API and the r
 });
 
 test('a flood of connections to the Admin API leaves the local cloud and the reconciler their open files; the Admin API serves again after', async () => {
-  const FLOOD = OPEN_FILE_LIMIT + 100;
   const before = (await scrape(server.apiUrl)).value('privlink_api_connections_dropped_total');
-  const api = new URL(server.apiUrl);
   const sockets: Socket[] = [];
-  let closedByServer = 0;
   let closedAtOnce = 0;
   try {
-    // Half a request each: the Admin API holds such a connection until its headers are due.
-    await openFlood(
-      sockets,
-      FLOOD,
-      () => tcpConnect({ host: api.hostname, port: Number(api.port) }),
-      'GET /healthz HTTP/1.1\r\n',
-      () => (closedByServer += 1),
-    );
-    await sleep(200);
-    closedAtOnce = closedByServer;
+    closedAtOnce = await halfRequestFlood(server.apiUrl, 'GET /healthz HTTP/1.1', sockets);
     // While the flood holds what it got, the local cloud's API answers twenty new connections at once.
     const clients = Array.from(
       { length: 20 },
@@ -443,24 +451,12 @@ test('a flood of connections to the Admin API leaves the local cloud and the rec
 });
 
 test("a flood of connections to the local cloud's AWS API leaves the Admin API and the reconciler their open files; the cloud answers again after", async () => {
-  const FLOOD = OPEN_FILE_LIMIT + 100;
   const dropped = async () => (await scrape(server.apiUrl)).value('privlink_localcloud_api_connections_dropped_total', { cloud: 'AWS' });
   const before = await dropped();
-  const cloud = new URL(server.localCloudUrl!);
   const sockets: Socket[] = [];
-  let closedByServer = 0;
   let closedAtOnce = 0;
   try {
-    // Half a request each: the cloud's API holds such a connection until its headers are due.
-    await openFlood(
-      sockets,
-      FLOOD,
-      () => tcpConnect({ host: cloud.hostname, port: Number(cloud.port) }),
-      'POST / HTTP/1.1\r\n',
-      () => (closedByServer += 1),
-    );
-    await sleep(200);
-    closedAtOnce = closedByServer;
+    closedAtOnce = await halfRequestFlood(server.localCloudUrl!, 'POST / HTTP/1.1', sockets);
     const held = FLOOD - closedAtOnce;
     // The cloud's API held its share of the process's files and closed the rest at once (not left hanging).
     assert.ok(closedAtOnce > 0 && held < OPEN_FILE_LIMIT / 4, `the local cloud's AWS API held ${held} of ${FLOOD} connections`);
