@@ -72,11 +72,18 @@ export class ProviderPlacement {
       const reading = this.readQuotas(ctx.store, adapter, account, providerRegion, service.regionName, maxAgeMs);
       readings.set(account.id, { at: reading.at, value: await reading.value });
     };
-    const old = (id: string) => this.clock() - (readings.get(id)?.at ?? -Infinity) >= QUOTA_TTL_MS;
+    // An account is read again before it takes the service when its reading is QUOTA_TTL_MS old and
+    // was not taken during this placement (one taken here is the newest there is, however long the
+    // cloud took to answer it).
+    const startedAt = this.clock();
+    const stale = (id: string) => {
+      const at = readings.get(id)?.at ?? -Infinity;
+      return at < startedAt && this.clock() - at >= QUOTA_TTL_MS;
+    };
     // A process's first placement in a region ranks by the readings the store keeps (any replica's, however old).
     await this.takeStoredReadings(ctx.store, providerRegion, service.regionName);
     let fresh = false;
-    // Each round reads at most one account again (or, once, every candidate): the pool bounds them.
+    // Each round reads one account again (or, once, every candidate), each at most once: the pool bounds the rounds.
     for (let round = 0; round < pool.length + 3; round++) {
       const affinity = await repos.providerAccounts.accountOfProjectRegion(service.projectId, service.provider, service.regionName);
       const candidates = pool.filter((a) => (affinity ? a.id === affinity : a.state === 'ACTIVE'));
@@ -89,7 +96,7 @@ export class ProviderPlacement {
         // Ranked by every reading kept, with the placements as they are now; the winner takes the
         // service only on a recent reading, else it is read again first (a lowered quota moves it down).
         const decided: PlacementDecision = decidePlacement(capacitiesOf(locked, readings, placements, listenersNeeded), affinity);
-        if (decided.kind === 'place' && old(decided.accountId)) return { kind: 'stale' as const, accountId: decided.accountId };
+        if (decided.kind === 'place' && stale(decided.accountId)) return { kind: 'stale' as const, accountId: decided.accountId };
         if (decided.kind === 'place') {
           await tx.insertPlacement({
             serviceId: service.id,

@@ -115,6 +115,14 @@ test("a new process's first placement ranks by the readings the store keeps and 
   assert.deepEqual(await placeNew(restarted), { account: '2', quotaCalls: 0 });
 });
 
+test('an account read during the placement takes the service, however long the cloud took to answer', async () => {
+  // A clock that moves QUOTA_TTL_MS on every look: every reading is old as soon as it is taken.
+  let now = 2_000_000 + offset;
+  const slowCloud = new ProviderPlacement(new ProviderAccountAccessor(t.store, (name) => h.cloud.createAccount(name)), () => (now += QUOTA_TTL_MS + 1));
+  const placed = await placeNew(slowCloud);
+  assert.equal(placed.quotaCalls, 3, 'the account it would go to is read once, then takes the service');
+});
+
 test('a placement that finds no room in the kept readings reads every candidate again at once: a quota raised meanwhile is seen', async () => {
   // Both accounts hold services, so their readings (50 load balancers each) are kept: fill them.
   const counts = await repositories(t.store.db).providerAccounts.countPlacements('AWS', REGION);
