@@ -83,16 +83,22 @@ export class ProviderPlacement {
     // A process's first placement in a region ranks by the readings the store keeps (any replica's, however old).
     await this.takeStoredReadings(ctx.store, providerRegion, service.regionName);
     let fresh = false;
+    let affinity: string | undefined;
+    let candidates: ProviderAccountWithSecret[] = [];
+    /** Takes the project region's account (if it has one) and its candidates, with a reading of each. */
+    const takeAffinity = async (now: string | undefined) => {
+      affinity = now;
+      candidates = pool.filter((a) => (affinity ? a.id === affinity : a.state === 'ACTIVE'));
+      await eachAtMost(READS_AT_ONCE, candidates, (account) => read(account, Infinity));
+    };
+    await takeAffinity(await repos.providerAccounts.accountOfProjectRegion(service.projectId, service.provider, service.regionName));
     // Each round reads one account again (or, once, every candidate), each at most once: the pool bounds the rounds.
     for (let round = 0; round < pool.length + 3; round++) {
-      const affinity = await repos.providerAccounts.accountOfProjectRegion(service.projectId, service.provider, service.regionName);
-      const candidates = pool.filter((a) => (affinity ? a.id === affinity : a.state === 'ACTIVE'));
-      await eachAtMost(READS_AT_ONCE, candidates, (account) => read(account, Infinity));
       const decision = await inTransaction(ctx, async ({ repos: { providerAccounts: tx } }) => {
         const locked = await tx.lockAccounts(service.provider);
         const placements = await tx.countPlacements(service.provider, service.regionName);
         const nowAffinity = await tx.accountOfProjectRegion(service.projectId, service.provider, service.regionName);
-        if (nowAffinity !== affinity) return { kind: 'again' as const }; // another pass placed the project region meanwhile
+        if (nowAffinity !== affinity) return { kind: 'again' as const, affinity: nowAffinity }; // another pass placed the project region meanwhile
         // Ranked by every reading kept, with the placements as they are now; the winner takes the
         // service only on a recent reading, else it is read again first (a lowered quota moves it down).
         const decided: PlacementDecision = decidePlacement(capacitiesOf(locked, readings, placements, listenersNeeded), affinity);
@@ -108,7 +114,10 @@ export class ProviderPlacement {
         }
         return { kind: 'decided' as const, decided, poolSize: locked.filter((a) => a.state === 'ACTIVE').length };
       });
-      if (decision.kind === 'again') continue;
+      if (decision.kind === 'again') {
+        await takeAffinity(decision.affinity);
+        continue;
+      }
       if (decision.kind === 'stale') {
         await read(pool.find((a) => a.id === decision.accountId)!, QUOTA_TTL_MS);
         continue;

@@ -1,4 +1,4 @@
-import { poolProvider, type ProviderAccount, type ProviderAccountKind, type ProviderAccountState } from '../domain/provider-capacity.js';
+import { poolProvider, type ProviderAccount, type ProviderAccountKind, type ProviderAccountState, type QuotaUse } from '../domain/provider-capacity.js';
 import type { Executor } from './database.js';
 
 /** A pool account with its secrets, for the adapter only (never serialised). */
@@ -198,12 +198,8 @@ export interface QuotaReading {
   readonly hasProviderNetwork?: boolean;
 }
 
-interface StoredQuota {
-  readonly quotaCode: string;
-  readonly quotaName: string;
-  readonly serviceCode: string;
-  readonly value: number;
-}
+/** A quota as the provider states it (what privlink uses of it is counted, not stored). */
+type StoredQuota = Omit<QuotaUse, 'used'>;
 
 function toReading(value: unknown): QuotaReading | undefined {
   const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;

@@ -57,9 +57,7 @@ const API_CONNECTIONS_AT_LEAST = 64;
  * take the files the reconciler needs.
  */
 export function apiConnections(configured: number | null, limit: number | undefined, inUse = 0, dataPlane = 0): number | null {
-  if (configured !== null) return configured;
-  if (limit === undefined) return null;
-  return Math.max(API_CONNECTIONS_AT_LEAST, Math.floor((limit - inUse - dataPlane) / 2));
+  return connectionShare(configured, limit, inUse, dataPlane, 1 / 2);
 }
 
 /**
@@ -70,7 +68,12 @@ export function apiConnections(configured: number | null, limit: number | undefi
  * cloud's APIs then leaves the Admin API, the store and the reconciler's own calls their files.
  */
 export function localCloudApiConnections(configured: number | null, limit: number | undefined, inUse = 0, dataPlane = 0, apis = 1): number | null {
+  return connectionShare(configured, limit, inUse, dataPlane, 1 / 4 / Math.max(1, apis));
+}
+
+/** `configured` when set; else `fraction` of what the limit leaves beside `inUse` and `dataPlane`, at least 64; null when the limit is not known. */
+function connectionShare(configured: number | null, limit: number | undefined, inUse: number, dataPlane: number, fraction: number): number | null {
   if (configured !== null) return configured;
   if (limit === undefined) return null;
-  return Math.max(API_CONNECTIONS_AT_LEAST, Math.floor((limit - inUse - dataPlane) / 4 / Math.max(1, apis)));
+  return Math.max(API_CONNECTIONS_AT_LEAST, Math.floor((limit - inUse - dataPlane) * fraction));
 }
