@@ -53,6 +53,9 @@ const spec = (id: string): EndpointServiceSpec => ({ id, projectId: newObjectId(
 const overlap = (a: (typeof timed)[number], b: (typeof timed)[number]) => a.start < (b.end ?? Infinity) && b.start < (a.end ?? Infinity);
 /** The calls since `from` that are not writes (reads of a resource or an operation). */
 const readsSince = (from: number) => calls.slice(from).filter((c) => c.startsWith('GET'));
+let customerNetwork: Promise<ComputeClients> | undefined;
+/** The customer's network, made once for the tests that connect to a service. */
+const customerClients = (): Promise<ComputeClients> => (customerNetwork ??= consumerNetwork(h));
 
 test('a new service is made with one insert per resource and no read before it; made again, it is found by the inserts', async () => {
   const s = spec(newObjectId());
@@ -133,7 +136,7 @@ test('a service expected ready has its backend service and mappings read beside 
 
 test('a connection seen pending in the same pass is accepted with one patch of the attachment as read; an attachment changed since refuses it, retryably', async () => {
   const producer = h.clients(h.cloud.projects.producer);
-  const customer: ComputeClients = await consumerNetwork(h);
+  const customer = await customerClients();
   const made = async () => {
     const s = spec(newObjectId());
     await adapter.createEndpointService(s, {});
@@ -189,4 +192,30 @@ test('a connection seen pending in the same pass is accepted with one patch of t
   assert.equal(sent.filter((c) => c === 'GET serviceAttachments').length, 1, sent.join(', '));
   assert.equal(await accepted(t), true);
   assert.equal((await adapter.observeConnection(t, {}, late)).state, 'available');
+});
+
+test('a connection read pending and then its service deleted: the accept finds nothing to patch and does not fail', async () => {
+  const producer = h.clients(h.cloud.projects.producer);
+  const customer = await customerClients();
+  const s = spec(newObjectId());
+  await adapter.createEndpointService(s, {});
+  const [attachment] = await producer.serviceAttachments.get({ project: producer.project, region: REGION, serviceAttachment: gcpNames(s).units[0]!.serviceAttachment });
+  await pscEndpoint(customer, 'psc-orphan', attachment.selfLink!);
+  const endpoint: RegisteredEndpoint = {
+    endpointId: 'psc-orphan',
+    detail: {
+      cloud: 'GCP',
+      gcpProjectId: customer.project,
+      endpoints: [{ endpointName: 'psc-orphan', ipAddress: '10.20.1.9', status: 'PENDING_ACCEPTANCE' }],
+      portMappingEnabled: true,
+    },
+  };
+  const seen = await adapter.observeConnection(s, {}, endpoint);
+  assert.equal(seen.state, 'pendingAcceptance');
+  // The service's deletion (another pass, another replica) removes the attachment between the read and the patch.
+  await adapter.deleteEndpointService(s, {});
+  const from = calls.length;
+  assert.equal(await adapter.acceptConnection(s, {}, endpoint, seen), undefined);
+  assert.ok(calls.slice(from).includes('PATCH serviceAttachments'), 'the patch of the attachment as read was sent');
+  assert.equal((await adapter.observeConnection(s, {}, endpoint)).state, 'serviceNotReady');
 });

@@ -495,16 +495,25 @@ export class GcpProvider implements CloudProviderAdapter {
     }
   }
 
+  /**
+   * Patches one attachment's consumer lists. An attachment deleted since it was read (its service
+   * is being deleted) has no connections left to accept or reject: Compute's 404 ends the patch.
+   */
   private async patchLists(w: Where, spec: EndpointServiceSpec, unit: GcpUnit, attachment: ServiceAttachment, change: ServiceAttachment): Promise<void> {
     const c = await w.clients.compute();
-    await settles(w.clients, () =>
-      c.serviceAttachments.patch({
-        project: w.project,
-        region: spec.region,
-        serviceAttachment: unit.serviceAttachment,
-        serviceAttachmentResource: { fingerprint: attachment.fingerprint, ...change },
-      }),
-    );
+    try {
+      await settles(w.clients, () =>
+        c.serviceAttachments.patch({
+          project: w.project,
+          region: spec.region,
+          serviceAttachment: unit.serviceAttachment,
+          serviceAttachmentResource: { fingerprint: attachment.fingerprint, ...change },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ProviderError && error.code === 'notFound') return;
+      throw error;
+    }
   }
 
   /** Whether one attachment's backend is its group, the group maps exactly the wanted ports, and the PROXY flag is the listeners'. */
