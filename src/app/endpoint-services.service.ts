@@ -131,7 +131,7 @@ export async function deleteEndpointService(ctx: AppContext, principal: Principa
 /** Parses a provider name (`AWS`, `AZURE`, `GCP`). */
 export function parseProvider(value: unknown, attribute: string): CloudProvider {
   if (value === undefined || value === null) throw apiError('MISSING_ATTRIBUTE', attribute);
-  if (!isCloudProvider(value)) throw apiError('INVALID_PROVIDER', String(value), attribute);
+  if (!isCloudProvider(value)) throw apiError('INVALID_PROVIDER', value, attribute);
   return value;
 }
 

@@ -99,12 +99,12 @@ function serviceAccountKeyProject(key: string): string {
 export function parseProviderAccountInput(body: Readonly<Record<string, unknown>>): ProviderAccountInput {
   const { name, kind, providerName } = body;
   const provider = providerName ?? 'AWS';
-  if (typeof provider !== 'string' || !PROVIDERS.includes(provider as PoolProvider)) throw apiError('INVALID_ENUM_VALUE', String(provider), 'providerName');
+  if (typeof provider !== 'string' || !PROVIDERS.includes(provider as PoolProvider)) throw apiError('INVALID_ENUM_VALUE', provider, 'providerName');
   const p = provider as PoolProvider;
   if (name === undefined) throw apiError('MISSING_ATTRIBUTE', 'name');
   if (typeof name !== 'string' || !NAME.test(name)) throw apiError('INVALID_ATTRIBUTE', 'name');
   const chosen = kind ?? 'LOCAL_CLOUD';
-  if (typeof chosen !== 'string' || !KINDS[p].includes(chosen as ProviderAccountKind)) throw apiError('INVALID_ENUM_VALUE', String(chosen), 'kind');
+  if (typeof chosen !== 'string' || !KINDS[p].includes(chosen as ProviderAccountKind)) throw apiError('INVALID_ENUM_VALUE', chosen, 'kind');
   const k = chosen as ProviderAccountKind;
   for (const field of CREDENTIAL_FIELDS) {
     if (body[field] !== undefined && !FIELDS[k].includes(field)) throw apiError('INVALID_ATTRIBUTE', field);

@@ -28,7 +28,7 @@ export interface AppCreateInput {
 export function parseAppCreate(raw: unknown): AppCreateInput {
   const body = object(raw);
   const name = body.name;
-  if (!isAppName(name)) throw apiError('APP_INVALID_NAME', typeof name === 'string' ? name : String(name ?? ''));
+  if (!isAppName(name)) throw apiError('APP_INVALID_NAME', name ?? '');
   const { deploymentModel, region } = parseDeployment(body, { deploymentModel: 'LOCAL', providerRegion: 'aws-us-east-1' });
   const location = optionalString(body, 'location');
   if (location !== undefined && location !== region.location) throw apiError('APP_LOCATION_MISMATCH', location, region.id, region.location);
@@ -40,7 +40,7 @@ export function parseAppCreate(raw: unknown): AppCreateInput {
 function parseDataSource(raw: unknown): AppCreateInput['dataSource'] {
   if (raw === undefined || raw === null) return undefined;
   const body = object(raw);
-  if (body.type !== undefined && body.type !== 'mongodb-atlas') throw apiError('APP_INVALID_FIELD', 'data_source.type', String(body.type));
+  if (body.type !== undefined && body.type !== 'mongodb-atlas') throw apiError('APP_INVALID_FIELD', 'data_source.type', body.type);
   const config = object(body.config ?? {});
   const clusterName = optionalString(config, 'clusterName') ?? 'Cluster0';
   return {
@@ -86,11 +86,11 @@ export function parseEndpoint(raw: unknown): EndpointInput {
   const type = body.endpoint_type;
   if (type === 'legacy') throw apiError('APP_PRIVATE_ENDPOINT_LEGACY');
   if (type === undefined) throw apiError('APP_INVALID_FIELD', 'endpoint_type', 'required');
-  if (!(APP_ENDPOINT_TYPES as readonly unknown[]).includes(type)) throw apiError('APP_INVALID_FIELD', 'endpoint_type', String(type));
+  if (!(APP_ENDPOINT_TYPES as readonly unknown[]).includes(type)) throw apiError('APP_INVALID_FIELD', 'endpoint_type', type);
   const region = optionalString(body, 'cloud_provider_region');
   if (region === undefined) throw apiError('APP_INVALID_FIELD', 'cloud_provider_region', 'required');
   const vpce = body.cloud_provider_endpoint_id;
-  if (!isVpcEndpointId(vpce)) throw apiError('APP_PRIVATE_ENDPOINT_INVALID_ID', typeof vpce === 'string' ? vpce : String(vpce ?? ''));
+  if (!isVpcEndpointId(vpce)) throw apiError('APP_PRIVATE_ENDPOINT_INVALID_ID', vpce ?? '');
   const comment = optionalString(body, 'comment');
   if (comment !== undefined && comment.length > 1000) throw apiError('APP_INVALID_FIELD', 'comment', 'at most 1000 characters');
   return { cloudProviderRegion: region, cloudProviderEndpointId: vpce, endpointType: type as AppEndpointType, comment: comment ?? null };

@@ -110,7 +110,7 @@ export function parseClusterSettings(input: Record<string, unknown>): ClusterSet
   for (const [name, values] of Object.entries(ENUMS)) {
     const value = input[name];
     if (value === undefined || value === null) continue;
-    if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) throw apiError('INVALID_ENUM_VALUE', String(value), name);
+    if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) throw apiError('INVALID_ENUM_VALUE', value, name);
     settings[name] = value;
   }
   settings.labels = parseKeyValues(input.labels, 'labels');
@@ -119,7 +119,7 @@ export function parseClusterSettings(input: Record<string, unknown>): ClusterSet
   if (typeof bi === 'object' && bi !== null && !Array.isArray(bi)) {
     const preference = (bi as Record<string, unknown>).readPreference;
     if (preference !== undefined && preference !== null) {
-      if (typeof preference !== 'string' || !READ_PREFERENCES.includes(preference)) throw apiError('INVALID_ENUM_VALUE', String(preference), 'biConnector.readPreference');
+      if (typeof preference !== 'string' || !READ_PREFERENCES.includes(preference)) throw apiError('INVALID_ENUM_VALUE', preference, 'biConnector.readPreference');
       settings.biConnectorReadPreference = preference;
     }
   }

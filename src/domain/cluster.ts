@@ -100,7 +100,7 @@ export function parseClusterSpec(body: unknown): ClusterSpec {
   const settings = parseClusterSettings(input);
   const clusterType = input.clusterType ?? 'REPLICASET';
   if (typeof clusterType !== 'string' || !(CLUSTER_TYPES as readonly string[]).includes(clusterType)) {
-    throw apiError('INVALID_ENUM_VALUE', String(clusterType), 'clusterType');
+    throw apiError('INVALID_ENUM_VALUE', clusterType, 'clusterType');
   }
   const rawSpecs = input.replicationSpecs;
   if (rawSpecs === undefined || rawSpecs === null) throw apiError('MISSING_ATTRIBUTE', 'replicationSpecs');
@@ -192,7 +192,7 @@ function parseRegionConfig(raw: unknown, path: string): RegionConfig {
   const tenant = providerName === 'TENANT';
   const provider = tenant ? input.backingProviderName : providerName;
   if (!isCloudProvider(provider)) {
-    throw apiError('INVALID_ENUM_VALUE', String(provider), tenant ? `${path}.backingProviderName` : `${path}.providerName`);
+    throw apiError('INVALID_ENUM_VALUE', provider, tenant ? `${path}.backingProviderName` : `${path}.providerName`);
   }
   if (typeof input.regionName !== 'string') throw apiError('MISSING_ATTRIBUTE', `${path}.regionName`);
   const region = findRegion(provider, input.regionName);

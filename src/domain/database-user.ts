@@ -105,7 +105,7 @@ export function parseDatabaseUserCreate(body: unknown, projectId: string, now: D
   checkScramOnly(input);
   if (input.groupId !== undefined && input.groupId !== projectId) throw apiError('INVALID_ATTRIBUTE', 'groupId');
   const databaseName = input.databaseName ?? 'admin';
-  if (databaseName !== 'admin') throw apiError('INVALID_ENUM_VALUE', String(databaseName), 'databaseName');
+  if (databaseName !== 'admin') throw apiError('INVALID_ENUM_VALUE', databaseName, 'databaseName');
   if (input.username === undefined || input.username === null) throw apiError('MISSING_ATTRIBUTE', 'username');
   const username = parseUsername(input.username);
   if (input.password === undefined || input.password === null) throw apiError('MISSING_ATTRIBUTE', 'password');
@@ -180,7 +180,7 @@ export function roleShorthand(role: DatabaseUserRole): string {
 function checkScramOnly(input: Record<string, unknown>): void {
   for (const field of OTHER_AUTH_TYPES) {
     const value = input[field];
-    if (value !== undefined && value !== null && value !== 'NONE') throw apiError('DATABASE_USER_AUTH_TYPE_UNSUPPORTED', field, String(value));
+    if (value !== undefined && value !== null && value !== 'NONE') throw apiError('DATABASE_USER_AUTH_TYPE_UNSUPPORTED', field, value);
   }
 }
 
@@ -207,7 +207,7 @@ function parseRoles(value: unknown): DatabaseUserRole[] {
     const role = objectOf(item, `roles[${index}]`);
     if (role.roleName === undefined || role.roleName === null) throw apiError('MISSING_ATTRIBUTE', `roles[${index}].roleName`);
     if (typeof role.roleName !== 'string' || !(DATABASE_USER_ROLES as readonly string[]).includes(role.roleName)) {
-      throw apiError('INVALID_ENUM_VALUE', String(role.roleName), `roles[${index}].roleName`);
+      throw apiError('INVALID_ENUM_VALUE', role.roleName, `roles[${index}].roleName`);
     }
     if (role.databaseName === undefined || role.databaseName === null) throw apiError('MISSING_ATTRIBUTE', `roles[${index}].databaseName`);
     if (!isDatabaseName(role.databaseName)) throw apiError('INVALID_ATTRIBUTE', `roles[${index}].databaseName`);
@@ -240,7 +240,7 @@ function parseScopes(value: unknown): DatabaseUserScope[] {
     if (scope.name === undefined || scope.name === null) throw apiError('MISSING_ATTRIBUTE', `scopes[${index}].name`);
     if (typeof scope.name !== 'string' || !SCOPE_NAME.test(scope.name) || scope.name.length > 64) throw apiError('INVALID_ATTRIBUTE', `scopes[${index}].name`);
     if (scope.type === undefined || scope.type === null) throw apiError('MISSING_ATTRIBUTE', `scopes[${index}].type`);
-    if (scope.type !== 'CLUSTER' && scope.type !== 'DATA_LAKE' && scope.type !== 'STREAM') throw apiError('INVALID_ENUM_VALUE', String(scope.type), `scopes[${index}].type`);
+    if (scope.type !== 'CLUSTER' && scope.type !== 'DATA_LAKE' && scope.type !== 'STREAM') throw apiError('INVALID_ENUM_VALUE', scope.type, `scopes[${index}].type`);
     return { name: scope.name, type: scope.type };
   });
 }

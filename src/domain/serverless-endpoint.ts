@@ -90,7 +90,7 @@ export function parseServerlessEndpointUpdate(body: unknown, instanceProvider: S
   for (const key of Object.keys(input)) if (!UPDATE_ATTRIBUTES.has(key)) throw apiError('INVALID_ATTRIBUTE', key);
   const provider = input.providerName;
   if (provider === undefined || provider === null) throw apiError('MISSING_ATTRIBUTE', 'providerName');
-  if (provider !== 'AWS' && provider !== 'AZURE') throw apiError('INVALID_ENUM_VALUE', String(provider), 'providerName');
+  if (provider !== 'AWS' && provider !== 'AZURE') throw apiError('INVALID_ENUM_VALUE', provider, 'providerName');
   if (provider !== instanceProvider) throw apiError('TENANT_PRIVATE_ENDPOINT_PROVIDER_MISMATCH', provider, instanceProvider);
   const id = input.cloudProviderEndpointId;
   let cloudProviderEndpointId: string | undefined;

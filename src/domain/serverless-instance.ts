@@ -67,10 +67,10 @@ export function parseServerlessCreate(body: unknown): ServerlessInstanceSpec {
   const settings = asObject(input.providerSettings, 'providerSettings');
   rejectUnknownAttributes(settings, PROVIDER_SETTINGS_ATTRIBUTES, 'providerSettings');
   const providerName = settings.providerName ?? 'SERVERLESS';
-  if (providerName !== 'SERVERLESS') throw apiError('INVALID_ENUM_VALUE', String(providerName), 'providerSettings.providerName');
+  if (providerName !== 'SERVERLESS') throw apiError('INVALID_ENUM_VALUE', providerName, 'providerSettings.providerName');
   const backing = settings.backingProviderName;
   if (backing === undefined || backing === null) throw apiError('MISSING_ATTRIBUTE', 'providerSettings.backingProviderName');
-  if (!isCloudProvider(backing)) throw apiError('INVALID_ENUM_VALUE', String(backing), 'providerSettings.backingProviderName');
+  if (!isCloudProvider(backing)) throw apiError('INVALID_ENUM_VALUE', backing, 'providerSettings.backingProviderName');
   if (settings.regionName === undefined || settings.regionName === null) throw apiError('MISSING_ATTRIBUTE', 'providerSettings.regionName');
   if (typeof settings.regionName !== 'string') throw apiError('INVALID_ATTRIBUTE', 'providerSettings.regionName');
   const region = findRegion(backing, settings.regionName);

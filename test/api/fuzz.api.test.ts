@@ -66,7 +66,23 @@ const jsonish = fc.letrec((tie) => ({
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(
-      fc.constantFrom('name', 'desc', 'roles', 'providerName', 'region', 'id', 'value', 'enabled', 'orgId', 'clusterType', 'replicationSpecs', 'regionConfigs', 'regionName'),
+      fc.constantFrom(
+        'name',
+        'desc',
+        'roles',
+        'providerName',
+        'region',
+        'id',
+        'value',
+        'enabled',
+        'orgId',
+        'clusterType',
+        'replicationSpecs',
+        'regionConfigs',
+        'regionName',
+        'toString',
+        'valueOf',
+      ),
       tie('value'),
       { maxKeys: 5 },
     ),
@@ -157,4 +173,99 @@ test(`fuzz: no 5xx and the envelope on every error, ${RUNS} requests (seed ${SEE
     }),
     { numRuns: RUNS, seed: SEED, interruptAfterTimeLimit: 40_000, markInterruptAsFailure: false },
   );
+});
+
+/**
+ * A JSON object can name its own `toString` and `valueOf`: `String()` and template literals throw
+ * on such a value. Every body route gets it in every attribute it may read, at the top level and
+ * in the nested shapes Atlas's bodies have; no answer may be a 5xx.
+ */
+test('a value that cannot be turned into text, in any attribute of any body: never a 5xx', async () => {
+  // Its own API, with authenticated keys cached: thousands of requests, each one's credentials read once.
+  const api = await startApi({ authCacheMs: 600_000 });
+  after(async () => api.close());
+  const P = { toString: 1, valueOf: 1 };
+  const keys = `name desc id roles regionName providerName region orgId clusterType type databaseName username password comment description
+    deleteAfterDate cloudProviderEndpointId cidrBlock ipAddress awsSecurityGroup kind roleName groupId email country instanceSize nodeCount
+    backingProviderName endpointType endpointGroupName gcpProjectId privateEndpointIPAddress privateEndpointIpAddress portMappingEnabled
+    enabled value url mongoDBMajorVersion terminationProtectionEnabled paused readPreference zoneName collectionName labels tags key
+    accessKeyId secretAccessKey tenantId subscriptionId clientId clientSecret serviceAccountKey roleArn accountId environment location
+    deployment_model provider_region endpoint_type cloud_provider_endpoint_id cloud_provider_region allow_non_vpc_client_requests
+    address entryKey connectionStrings ldapAuthType x509Type awsIAMType oidcAuthType`.split(/\s+/);
+  const flat: Record<string, unknown> = Object.fromEntries(keys.map((k) => [k, P]));
+  const nested: Record<string, unknown> = {
+    ...flat,
+    providerSettings: flat,
+    roles: [flat, P],
+    scopes: [flat],
+    labels: [flat],
+    tags: [flat],
+    endpoints: [flat],
+    replicationSpecs: [{ ...flat, regionConfigs: [{ ...flat, electableSpecs: flat, readOnlySpecs: flat, analyticsSpecs: flat }], regionsConfig: { US_EAST_1: flat } }],
+    biConnector: flat,
+    data_source: flat,
+    config: flat,
+  };
+  // Each attribute alone poisoned, beside a name alone (bodies that refuse attributes they do not
+  // know) and beside plausible values for the rest (so that checks behind the first reach it).
+  // Each body names a new cluster, user or instance, so that none is refused as a duplicate first.
+  let made = 0;
+  const named = (): Record<string, unknown> => ({ name: `poison${made++}` });
+  const plausible = (): Record<string, unknown> => ({
+    ...named(),
+    username: `poison-user-${made++}`,
+    password: 'a-long-enough-password',
+    databaseName: 'admin',
+    providerName: 'AWS',
+    region: 'us-east-1',
+    regionName: 'US_EAST_1',
+    clusterType: 'REPLICASET',
+    roles: [{ roleName: 'readAnyDatabase', databaseName: 'admin' }],
+    ipAddress: '10.1.2.3',
+    comment: 'c',
+    id: 'vpce-0123456789abcdef0',
+    kind: 'AWS_ACCESS_KEY',
+    email: 'a@example.com',
+    desc: 'd',
+    type: 'CLUSTER',
+    enabled: true,
+  });
+  const bodies: unknown[] = [flat, nested, [flat], [nested], P];
+  for (const k of keys) bodies.push({ ...named(), [k]: P });
+  for (const k of Object.keys(plausible())) bodies.push({ ...plausible(), [k]: P });
+  const settings = { providerName: 'SERVERLESS', backingProviderName: 'AWS', regionName: 'US_EAST_1' };
+  for (const inner of ['providerName', 'backingProviderName', 'regionName', 'instanceSizeName'])
+    for (const base of [plausible, named]) bodies.push({ ...base(), providerSettings: { ...settings, [inner]: P } });
+  for (const inner of ['roleName', 'databaseName', 'collectionName']) bodies.push({ ...plausible(), roles: [{ roleName: 'read', databaseName: 'admin', [inner]: P }] });
+  for (const inner of ['type', 'name']) bodies.push({ ...plausible(), scopes: [{ type: 'CLUSTER', name: 'Cluster0', [inner]: P }] });
+  for (const inner of ['providerName', 'backingProviderName', 'regionName', 'priority', 'instanceSize', 'nodeCount']) {
+    const config = { providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3, [inner]: P }, [inner]: P };
+    bodies.push({ ...named(), clusterType: 'REPLICASET', replicationSpecs: [{ regionConfigs: [config] }] });
+  }
+  const ids: Record<string, string> = {
+    groupId: api.bootstrap.projectId,
+    orgId: api.bootstrap.orgId,
+    apiUserId: api.bootstrap.apiKeyId,
+    cloudProvider: 'AWS',
+    clusterName: 'Cluster0',
+    databaseName: 'admin',
+  };
+  const sends = routes
+    .filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method))
+    .flatMap((route) =>
+      bodies.map((body) => ({ method: route.method, path: route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => ids[name] ?? 'x'), body: JSON.stringify(body) })),
+    );
+  const failures: string[] = [];
+  // Eight clients side by side, each taking the next request.
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let send = sends[next++]; send; send = sends[next++]) {
+        const res = await api.owner.request(send.method, send.path, { headers: { 'content-type': 'application/json' }, rawBody: send.body });
+        if (res.status >= 500) failures.push(`${send.method} ${send.path} ${send.body.slice(0, 120)} → ${res.status}`);
+      }
+    }),
+  );
+  const routesFailing = [...new Set(failures.map((f) => f.split(' ').slice(0, 2).join(' ')))];
+  assert.deepEqual(routesFailing, [], `${failures.length} of ${sends.length} requests answered 5xx, e.g.\n${failures.slice(0, 10).join('\n')}`);
 });
