@@ -307,6 +307,9 @@ describe('private endpoints', () => {
       [{ ...base, endpoint_type: 'general', cloud_provider_region: 'aws-us-west-2' }, /not the app's region/],
       [{ ...base, endpoint_type: 'other' }, /endpoint_type/],
       [{ ...base, endpoint_type: 'sync' }, /paired with a general/],
+      // A value that cannot be turned into text (an object naming its own toString) is refused, not a 500.
+      [{ ...base, endpoint_type: { toString: 1, valueOf: 1 } }, /endpoint_type/],
+      [{ ...base, endpoint_type: 'general', cloud_provider_endpoint_id: { toString: 1, valueOf: 1 } }, /cloud_provider_endpoint_id|toString/],
     ] as const) {
       const res = await owner.post(`${sec}/private_endpoints`, body);
       assert.equal(res.status, 400, JSON.stringify(body));

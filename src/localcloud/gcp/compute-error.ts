@@ -59,7 +59,7 @@ export const computeErrors = {
   ipInUse: (ip: string) => new ComputeError(409, 'conflict', `IP_IN_USE_BY_ANOTHER_RESOURCE - IP '${ip}' is already being used by another resource.`),
   ipSpaceExhausted: (subnet: string) => new ComputeError(400, 'ipSpaceExhausted', `IP space of '${subnet}' is exhausted.`),
   invalid: (message: string) => new ComputeError(400, 'invalid', message),
-  invalidField: (field: string, value: string, why: string) => new ComputeError(400, 'invalid', `Invalid value for field '${field}': '${value}'. ${why}`),
+  invalidField: (field: string, value: unknown, why: string) => new ComputeError(400, 'invalid', `Invalid value for field '${field}': '${shown(value)}'. ${why}`),
   required: (field: string) => new ComputeError(400, 'required', `Required field '${field}' not specified`),
   parseError: (detail: string) => new ComputeError(400, 'parseError', `Invalid JSON payload received. ${detail}`),
   invalidLabelKey: (field: string, key: string) =>
@@ -89,3 +89,12 @@ export const computeErrors = {
   backendError: () => new ComputeError(503, 'backendError', 'Internal error. Please try again or contact Google Support.'),
   internal: () => new ComputeError(500, 'backendError', 'Internal error. Please try again or contact Google Support.'),
 } as const;
+
+/**
+ * A field's value as an error quotes it: a string as sent, anything else as JSON (whatever the
+ * caller sent, even an object naming its own `toString`), cut to 200 characters.
+ */
+function shown(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

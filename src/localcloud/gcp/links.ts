@@ -58,7 +58,7 @@ export function parsePath(path: string): ResourcePath | undefined {
  * collection.
  */
 export function normalizeLink(value: unknown, field: string, callerProject: string, expected: { collection: string; scope: string }): ResourcePath {
-  if (typeof value !== 'string' || value.length === 0) throw computeErrors.invalidField(field, String(value), 'Expected a resource URL.');
+  if (typeof value !== 'string' || value.length === 0) throw computeErrors.invalidField(field, value, 'Expected a resource URL.');
   let text = value.replace(URL_PREFIX, '');
   if (/^(global|regions|zones)\//.test(text)) text = `projects/${callerProject}/${text}`;
   else if (isValidName(text)) text = `projects/${callerProject}/${expected.scope}/${expected.collection}/${text}`;

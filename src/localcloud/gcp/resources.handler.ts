@@ -71,7 +71,7 @@ export async function render(ctx: ComputeContext, kind: ResourceKind, row: Resou
 async function list(ctx: ComputeContext, kind: ResourceKind, target: Omit<ResourcePath, 'name'>): Promise<ComputeAnswer> {
   const maxText = ctx.query.get('maxResults');
   const max = maxText === null ? Math.min(ctx.pageSize, MAX_RESULTS) : Number(maxText);
-  if (!Number.isInteger(max) || max < 0 || max > MAX_RESULTS) throw computeErrors.invalidField('maxResults', String(maxText), `Must be between 0 and ${MAX_RESULTS}.`);
+  if (!Number.isInteger(max) || max < 0 || max > MAX_RESULTS) throw computeErrors.invalidField('maxResults', maxText, `Must be between 0 and ${MAX_RESULTS}.`);
   const token = ctx.query.get('pageToken');
   let after = 0;
   if (token) {
@@ -113,7 +113,7 @@ async function insert(ctx: ComputeContext, kind: ResourceKind, target: Omit<Reso
   const name = input.name;
   if (name === undefined || name === null || name === '') throw computeErrors.required('resource.name');
   if (typeof name !== 'string' || !isValidName(name))
-    throw computeErrors.invalidField('resource.name', String(name), "Must be a match of regex '(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)'");
+    throw computeErrors.invalidField('resource.name', name, "Must be a match of regex '(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)'");
   const path: ResourcePath = { ...target, name };
   const existing = await ctx.repos.resources.find(path);
   if (existing && isLive(existing, ctx.now)) throw computeErrors.alreadyExists(pathOf(path));
@@ -161,7 +161,7 @@ async function patch(ctx: ComputeContext, kind: ResourceKind, path: ResourcePath
     if (typeof input.fingerprint !== 'string' || input.fingerprint === '') throw computeErrors.fingerprintRequired();
     if (input.fingerprint !== row.body.fingerprint) throw computeErrors.badFingerprint();
   }
-  if (input.name !== undefined && input.name !== row.name) throw computeErrors.invalidField('resource.name', String(input.name), 'The name cannot be changed.');
+  if (input.name !== undefined && input.name !== row.name) throw computeErrors.invalidField('resource.name', input.name, 'The name cannot be changed.');
   const { fingerprint: _f, name: _n, kind: _k, id: _i, selfLink: _s, creationTimestamp: _c, ...changes } = input;
   const patched = await kind.patch(ctx, row, changes);
   await ctx.repos.resources.save({ ...row, body: patched.body, ref: patched.ref === undefined ? row.ref : patched.ref });

@@ -349,6 +349,68 @@ describe('Compute operations, errors, authentication, faults and restarts', () =
     await h.cloud.setFault('compute.forwardingRules.insert', null);
   });
 
+  test('a field whose value cannot be turned into text (an object naming its own toString) answers 400 in every insert', async () => {
+    const P = { toString: 1, valueOf: 1 };
+    const net = `projects/${h.cloud.projects.consumer.projectId}/global/networks/raw-net`;
+    const fields: Record<string, unknown> = {
+      name: P,
+      network: P,
+      subnetwork: P,
+      ipCidrRange: P,
+      addressType: P,
+      address: P,
+      target: P,
+      IPAddress: P,
+      loadBalancingScheme: P,
+      backendService: P,
+      allowed: P,
+      denied: P,
+      sourceRanges: P,
+      priority: P,
+      direction: P,
+      networkEndpointType: P,
+      defaultPort: P,
+      backends: P,
+      targetService: P,
+      natSubnets: P,
+      consumerAcceptLists: P,
+      consumerRejectLists: P,
+      connectionPreference: P,
+      enableProxyProtocol: P,
+      labels: P,
+      description: P,
+      mtu: P,
+      IPv4Range: P,
+      autoCreateSubnetworks: P,
+      ports: P,
+      allPorts: P,
+      IPProtocol: P,
+      purpose: P,
+      region: P,
+    };
+    const nested: Array<Record<string, unknown>> = [
+      { backends: [{ group: P, balancingMode: P }] },
+      { allowed: [{ IPProtocol: P, ports: [P] }] },
+      { consumerAcceptLists: [{ projectIdOrNum: P, connectionLimit: P, networkUrl: P }] },
+      { natSubnets: [P] },
+      { labels: { a: P } },
+      { sourceRanges: [P] },
+    ];
+    const bodies = [...Object.entries(fields).map(([k, v]) => ({ [k]: v })), ...nested].map((b, i) => ({ name: `poison-${i}`, network: net, ...b }));
+    const failures: string[] = [];
+    for (const collection of [
+      'global/networks',
+      'global/firewalls',
+      ...['subnetworks', 'addresses', 'forwardingRules', 'networkEndpointGroups', 'backendServices', 'serviceAttachments'].map((c) => `regions/${REGION}/${c}`),
+    ]) {
+      for (const body of bodies) {
+        const answer = await h.http('POST', `${consumerPath()}/${collection}`, { authorization: `Bearer ${token}`, body: JSON.stringify(body) });
+        if (answer.status >= 500) failures.push(`${collection} ${JSON.stringify(body)} → ${answer.status}`);
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+
   test('a restart keeps projects, resources, operations and issued tokens', async () => {
     const before = h.cloud.projects;
     await h.restart();

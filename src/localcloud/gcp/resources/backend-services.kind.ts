@@ -38,7 +38,7 @@ async function backendServiceBody(ctx: Parameters<ResourceKind['create']>[0], pr
   for (const [i, backend] of optObjects(input, 'backends').entries()) {
     const path = normalizeLink(backend.group, `resource.backends[${i}].group`, ctx.principal.projectId, { collection: 'networkEndpointGroups', scope: `zones/${region}-a` });
     if (regionOfScope(path.scope) !== region)
-      throw computeErrors.invalidField(`resource.backends[${i}].group`, String(backend.group), 'Backends must be in the region of the backend service.');
+      throw computeErrors.invalidField(`resource.backends[${i}].group`, backend.group, 'Backends must be in the region of the backend service.');
     const group = await requireVisible(ctx, path);
     backends.push(compact({ group: rowPath(group), balancingMode: optString(backend, 'balancingMode') ?? 'CONNECTION' }));
   }

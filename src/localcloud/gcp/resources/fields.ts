@@ -9,7 +9,7 @@ import type { JsonObject, JsonValue } from '../store/schema.js';
 export function optString(input: JsonObject, field: string): string | undefined {
   const value = input[field];
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw computeErrors.invalidField(`resource.${field}`, JSON.stringify(value), 'Expected a string.');
+  if (typeof value !== 'string') throw computeErrors.invalidField(`resource.${field}`, value, 'Expected a string.');
   return value;
 }
 
@@ -22,7 +22,7 @@ export function reqString(input: JsonObject, field: string): string {
 export function optBool(input: JsonObject, field: string): boolean | undefined {
   const value = input[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw computeErrors.invalidField(`resource.${field}`, JSON.stringify(value), 'Expected a boolean.');
+  if (typeof value !== 'boolean') throw computeErrors.invalidField(`resource.${field}`, value, 'Expected a boolean.');
   return value;
 }
 
@@ -31,7 +31,7 @@ export function optInt(input: JsonObject, field: string): number | undefined {
   const value = input[field];
   if (value === undefined || value === null) return undefined;
   const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n)) throw computeErrors.invalidField(`resource.${field}`, JSON.stringify(value), 'Expected an integer.');
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw computeErrors.invalidField(`resource.${field}`, value, 'Expected an integer.');
   return n;
 }
 
@@ -39,7 +39,7 @@ export function optStrings(input: JsonObject, field: string): string[] {
   const value = input[field];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-    throw computeErrors.invalidField(`resource.${field}`, JSON.stringify(value), 'Expected a list of strings.');
+    throw computeErrors.invalidField(`resource.${field}`, value, 'Expected a list of strings.');
   return value as string[];
 }
 
@@ -47,7 +47,7 @@ export function optObjects(input: JsonObject, field: string): JsonObject[] {
   const value = input[field];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'object' || v === null || Array.isArray(v)))
-    throw computeErrors.invalidField(`resource.${field}`, JSON.stringify(value), 'Expected a list of objects.');
+    throw computeErrors.invalidField(`resource.${field}`, value, 'Expected a list of objects.');
   return value as JsonObject[];
 }
 

@@ -20,7 +20,7 @@ export const firewallsKind: ResourceKind = {
     const network = await referenced(ctx, input, 'network', { collection: 'networks', scope: 'global' });
     const direction = optEnum(input, 'direction', ['INGRESS', 'EGRESS'] as const, 'INGRESS');
     const priority = optInt(input, 'priority') ?? 1000;
-    if (priority < 0 || priority > 65535) throw computeErrors.invalidField('resource.priority', String(priority), 'The priority must be between 0 and 65535.');
+    if (priority < 0 || priority > 65535) throw computeErrors.invalidField('resource.priority', priority, 'The priority must be between 0 and 65535.');
     const allowed = protocols(optObjects(input, 'allowed'), 'allowed');
     const denied = protocols(optObjects(input, 'denied'), 'denied');
     if (allowed.length > 0 === denied.length > 0) throw computeErrors.invalid("Exactly one of 'allowed' or 'denied' must be specified.");

@@ -41,12 +41,12 @@ async function pscEndpoint(ctx: ComputeContext, target: ResourcePath, input: Jso
   if (scheme !== undefined) throw computeErrors.invalidField('resource.loadBalancingScheme', scheme, 'A Private Service Connect forwarding rule has no load balancing scheme.');
   const attachmentPath = normalizeLink(input.target, 'resource.target', ctx.principal.projectId, { collection: 'serviceAttachments', scope: target.scope });
   if (attachmentPath.scope !== target.scope)
-    throw computeErrors.invalidField('resource.target', String(input.target), 'The service attachment must be in the region of the forwarding rule.');
+    throw computeErrors.invalidField('resource.target', input.target, 'The service attachment must be in the region of the forwarding rule.');
   const attachment = await requireVisible(ctx, attachmentPath);
   const network = await referenced(ctx, input, 'network', { collection: 'networks', scope: 'global' });
   const address = await reservedAddress(ctx, target, input.IPAddress);
   if (address.body.network !== rowPath(network.row))
-    throw computeErrors.invalidField('resource.IPAddress', String(input.IPAddress), 'The address must belong to the network of the forwarding rule.');
+    throw computeErrors.invalidField('resource.IPAddress', input.IPAddress, 'The address must belong to the network of the forwarding rule.');
   const addressPath = rowPath(address);
   for (const rule of await ctx.repos.resources.live({ collection: 'forwardingRules', project: target.project, scope: target.scope }, ctx.now)) {
     if (rule.body._addressRef === addressPath) throw computeErrors.inUse('address', addressPath, rowPath(rule));
@@ -84,7 +84,7 @@ async function reservedAddress(ctx: ComputeContext, target: ResourcePath, value:
     return hit;
   }
   const path = normalizeLink(value, 'resource.IPAddress', ctx.principal.projectId, { collection: 'addresses', scope: target.scope });
-  if (path.scope !== target.scope) throw computeErrors.invalidField('resource.IPAddress', String(value), 'The address must be in the region of the forwarding rule.');
+  if (path.scope !== target.scope) throw computeErrors.invalidField('resource.IPAddress', value, 'The address must be in the region of the forwarding rule.');
   return requireVisible(ctx, path);
 }
 
@@ -98,7 +98,7 @@ async function internalRule(ctx: ComputeContext, target: ResourcePath, input: Js
     );
   const backend = await referenced(ctx, input, 'backendService', { collection: 'backendServices', scope: target.scope });
   if (backend.path.scope !== target.scope)
-    throw computeErrors.invalidField('resource.backendService', String(input.backendService), 'The backend service must be in the region of the forwarding rule.');
+    throw computeErrors.invalidField('resource.backendService', input.backendService, 'The backend service must be in the region of the forwarding rule.');
   const subnet = await subnetFor(ctx, target, input);
   const ports = optStrings(input, 'ports');
   const allPorts = optBool(input, 'allPorts') ?? false;
@@ -143,7 +143,7 @@ async function subnetFor(ctx: ComputeContext, target: ResourcePath, input: JsonO
   if (input.subnetwork !== undefined && input.subnetwork !== '') {
     const subnet = await referenced(ctx, input, 'subnetwork', { collection: 'subnetworks', scope: target.scope });
     if (subnet.path.scope !== target.scope)
-      throw computeErrors.invalidField('resource.subnetwork', String(input.subnetwork), 'Subnetwork must be in the same region as the forwarding rule.');
+      throw computeErrors.invalidField('resource.subnetwork', input.subnetwork, 'Subnetwork must be in the same region as the forwarding rule.');
     return subnet.row;
   }
   const network = await referenced(ctx, input, 'network', { collection: 'networks', scope: 'global' });

@@ -31,10 +31,10 @@ const NO_LABELS_FINGERPRINT = '42WmSpB8rSM=';
 export function labelsOf(input: JsonObject, field: string): Record<string, string> {
   const value = input.labels;
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw computeErrors.invalidField(field, JSON.stringify(value), 'Expected a map of strings.');
+  if (typeof value !== 'object' || Array.isArray(value)) throw computeErrors.invalidField(field, value, 'Expected a map of strings.');
   const labels: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) {
-    if (typeof item !== 'string') throw computeErrors.invalidField(`${field}.${key}`, JSON.stringify(item), 'Expected a string.');
+    if (typeof item !== 'string') throw computeErrors.invalidField(`${field}.${key}`, item, 'Expected a string.');
     if ([...key].length > GCP_LABEL_LIMITS.length || !KEY.test(key)) throw computeErrors.invalidLabelKey(field, key);
     if ([...item].length > GCP_LABEL_LIMITS.length || !VALUE.test(item)) throw computeErrors.invalidLabelValue(field, item);
     labels[key] = item;

@@ -116,11 +116,11 @@ async function groupBody(ctx: ComputeContext, target: ResourcePath, input: JsonO
   if (type === 'GCE_VM_IP_PORTMAP' && !input.subnetwork) throw computeErrors.required('resource.subnetwork');
   const subnet = input.subnetwork ? await referenced(ctx, input, 'subnetwork', { collection: 'subnetworks', scope: `regions/${region}` }) : undefined;
   if (subnet && regionOfScope(subnet.path.scope) !== region)
-    throw computeErrors.invalidField('resource.subnetwork', String(input.subnetwork), 'Subnetwork must be in the region of the network endpoint group.');
+    throw computeErrors.invalidField('resource.subnetwork', input.subnetwork, 'Subnetwork must be in the region of the network endpoint group.');
   if (subnet && subnet.row.body.network !== rowPath(network.row))
-    throw computeErrors.invalidField('resource.subnetwork', String(input.subnetwork), 'Subnetwork must belong to the network of the network endpoint group.');
+    throw computeErrors.invalidField('resource.subnetwork', input.subnetwork, 'Subnetwork must belong to the network of the network endpoint group.');
   const defaultPort = optInt(input, 'defaultPort');
-  if (defaultPort !== undefined && (defaultPort < 1 || defaultPort > 65535)) throw computeErrors.invalidField('resource.defaultPort', String(defaultPort), 'Expected a port.');
+  if (defaultPort !== undefined && (defaultPort < 1 || defaultPort > 65535)) throw computeErrors.invalidField('resource.defaultPort', defaultPort, 'Expected a port.');
   const zonal = target.scope.startsWith('zones/');
   return compact({
     description: optString(input, 'description'),
@@ -162,16 +162,16 @@ function parseEndpoints(list: JsonObject[], group: JsonObject, strict = true): S
   const seen = new Set<number>();
   return list.map((e, i) => {
     const ip = optString(e, 'ipAddress');
-    if (!ip || parseIpv4(ip) === undefined) throw computeErrors.invalidField(`networkEndpoints[${i}].ipAddress`, String(ip ?? ''), 'Expected an IPv4 address.');
+    if (!ip || parseIpv4(ip) === undefined) throw computeErrors.invalidField(`networkEndpoints[${i}].ipAddress`, ip ?? '', 'Expected an IPv4 address.');
     const port = optInt(e, 'port') ?? (typeof group.defaultPort === 'number' ? group.defaultPort : undefined);
     if (port === undefined && group.networkEndpointType !== 'GCE_VM_IP_PORT') throw computeErrors.required(`networkEndpoints[${i}].port`);
-    if (port !== undefined && (port < 1 || port > 65535)) throw computeErrors.invalidField(`networkEndpoints[${i}].port`, String(port), 'Expected a port.');
+    if (port !== undefined && (port < 1 || port > 65535)) throw computeErrors.invalidField(`networkEndpoints[${i}].port`, port, 'Expected a port.');
     const clientPort = optInt(e, 'clientDestinationPort');
     if (clientPort !== undefined && !portMap)
-      throw computeErrors.invalidField(`networkEndpoints[${i}].clientDestinationPort`, String(clientPort), 'Only GCE_VM_IP_PORTMAP network endpoint groups map client ports.');
+      throw computeErrors.invalidField(`networkEndpoints[${i}].clientDestinationPort`, clientPort, 'Only GCE_VM_IP_PORTMAP network endpoint groups map client ports.');
     if (portMap && clientPort === undefined && strict) throw computeErrors.required(`networkEndpoints[${i}].clientDestinationPort`);
     if (clientPort !== undefined) {
-      if (clientPort < 1 || clientPort > 65535) throw computeErrors.invalidField(`networkEndpoints[${i}].clientDestinationPort`, String(clientPort), 'Expected a port.');
+      if (clientPort < 1 || clientPort > 65535) throw computeErrors.invalidField(`networkEndpoints[${i}].clientDestinationPort`, clientPort, 'Expected a port.');
       if (seen.has(clientPort))
         throw computeErrors.invalidField(
           `networkEndpoints[${i}].clientDestinationPort`,

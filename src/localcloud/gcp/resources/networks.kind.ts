@@ -18,9 +18,9 @@ export const networksKind: ResourceKind = {
   async create(_ctx, _target, input) {
     if (optBool(input, 'autoCreateSubnetworks') === true)
       throw computeErrors.invalidField('resource.autoCreateSubnetworks', 'true', 'The local cloud emulates custom-mode networks only: set autoCreateSubnetworks to false.');
-    if (input.IPv4Range !== undefined) throw computeErrors.invalidField('resource.IPv4Range', String(input.IPv4Range), 'Legacy networks are not supported.');
+    if (input.IPv4Range !== undefined) throw computeErrors.invalidField('resource.IPv4Range', input.IPv4Range, 'Legacy networks are not supported.');
     const mtu = optInt(input, 'mtu') ?? 1460;
-    if (mtu < 1300 || mtu > 8896) throw computeErrors.invalidField('resource.mtu', String(mtu), 'The MTU must be between 1300 and 8896.');
+    if (mtu < 1300 || mtu > 8896) throw computeErrors.invalidField('resource.mtu', mtu, 'The MTU must be between 1300 and 8896.');
     const routingMode = optString((input.routingConfig as never) ?? {}, 'routingMode') ?? 'REGIONAL';
     return {
       body: compact({

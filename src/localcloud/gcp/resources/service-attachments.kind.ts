@@ -68,10 +68,10 @@ export const serviceAttachmentsKind: ResourceKind = {
 async function attachmentBody(ctx: ComputeContext, project: string, scope: string, input: JsonObject): Promise<JsonObject> {
   const targetPath = normalizeLink(input.targetService, 'resource.targetService', project, { collection: 'forwardingRules', scope });
   if (targetPath.scope !== scope)
-    throw computeErrors.invalidField('resource.targetService', String(input.targetService), 'The target service must be in the region of the service attachment.');
+    throw computeErrors.invalidField('resource.targetService', input.targetService, 'The target service must be in the region of the service attachment.');
   const targetRule = await requireVisible(ctx, targetPath);
   if (targetRule.body.loadBalancingScheme !== 'INTERNAL')
-    throw computeErrors.invalidField('resource.targetService', String(input.targetService), 'The target service must be an internal load balancer forwarding rule.');
+    throw computeErrors.invalidField('resource.targetService', input.targetService, 'The target service must be an internal load balancer forwarding rule.');
   const natSubnets: ResourceRow[] = [];
   for (const [i, link] of optStrings(input, 'natSubnets').entries()) {
     const path = normalizeLink(link, `resource.natSubnets[${i}]`, project, { collection: 'subnetworks', scope });
@@ -91,7 +91,7 @@ async function attachmentBody(ctx: ComputeContext, project: string, scope: strin
     if ((projectIdOrNum === undefined) === (networkUrl === undefined))
       throw computeErrors.invalid(`Exactly one of projectIdOrNum or networkUrl must be set in consumerAcceptLists[${i}].`);
     const connectionLimit = optInt(entry, 'connectionLimit') ?? 0;
-    if (connectionLimit < 0) throw computeErrors.invalidField(`resource.consumerAcceptLists[${i}].connectionLimit`, String(connectionLimit), 'Expected a non-negative number.');
+    if (connectionLimit < 0) throw computeErrors.invalidField(`resource.consumerAcceptLists[${i}].connectionLimit`, connectionLimit, 'Expected a non-negative number.');
     return compact({ projectIdOrNum, networkUrl, connectionLimit });
   });
   return compact({
