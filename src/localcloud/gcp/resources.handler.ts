@@ -112,8 +112,7 @@ async function list(ctx: ComputeContext, kind: ResourceKind, target: Omit<Resour
 async function insert(ctx: ComputeContext, kind: ResourceKind, target: Omit<ResourcePath, 'name'>, input: JsonObject): Promise<ComputeAnswer> {
   const name = input.name;
   if (name === undefined || name === null || name === '') throw computeErrors.required('resource.name');
-  if (typeof name !== 'string' || !isValidName(name))
-    throw computeErrors.invalidField('resource.name', name, "Must be a match of regex '(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)'");
+  if (typeof name !== 'string' || !isValidName(name)) throw computeErrors.invalidField('resource.name', name, "Must be a match of regex '(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)'");
   const path: ResourcePath = { ...target, name };
   const existing = await ctx.repos.resources.find(path);
   if (existing && isLive(existing, ctx.now)) throw computeErrors.alreadyExists(pathOf(path));

@@ -38,8 +38,7 @@ export function optInt(input: JsonObject, field: string): number | undefined {
 export function optStrings(input: JsonObject, field: string): string[] {
   const value = input[field];
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-    throw computeErrors.invalidField(`resource.${field}`, value, 'Expected a list of strings.');
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw computeErrors.invalidField(`resource.${field}`, value, 'Expected a list of strings.');
   return value as string[];
 }
 
