@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CreateVpcEndpointCommand, DescribeVpcEndpointServicePermissionsCommand, ModifyVpcEndpointServicePermissionsCommand } from '@aws-sdk/client-ec2';
-import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { defaultNetwork, providerService, rejectsWith, startHarness, type Harness } from './harness.js';
 
 // Values past what AWS documents for them are refused with AWS's 400 before they are stored (a
@@ -42,6 +42,27 @@ test('an SQS message over 262,144 bytes is InvalidParameterValue', async () => {
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'bounds' }))).QueueUrl!;
     await rejectsWith(sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'm'.repeat(262_145) })), 'InvalidParameterValue', { message: /262144 bytes/ });
     assert.ok((await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'm'.repeat(262_144) }))).MessageId);
+  } finally {
+    sqs.destroy();
+  }
+});
+
+test('an SQS number sent as an object naming its own toString is InvalidParameterValue, not an internal error', async () => {
+  const sqs = new SQSClient({ endpoint: h.url, region: 'us-east-1', maxAttempts: 1, credentials: h.cloud.accounts.customer });
+  try {
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'bounds-object' }))).QueueUrl!;
+    // The SDK serialises typed input; the body is rewritten before it is signed, as a hand-made client could send it.
+    sqs.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { body: string; headers: Record<string, string> };
+        const body = JSON.parse(request.body) as Record<string, unknown>;
+        request.body = JSON.stringify({ ...body, MaxNumberOfMessages: { toString: 1, valueOf: 1 } });
+        request.headers['content-length'] = String(Buffer.byteLength(request.body));
+        return next(args);
+      },
+      { step: 'build', name: 'objectForANumber' },
+    );
+    await rejectsWith(sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1 })), 'InvalidParameterValue', { message: /MaxNumberOfMessages/ });
   } finally {
     sqs.destroy();
   }

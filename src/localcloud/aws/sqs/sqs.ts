@@ -59,9 +59,13 @@ function text(input: Record<string, unknown>, name: string): string {
 function integer(input: Record<string, unknown>, name: string, min: number, max: number, fallback: number): number {
   const value = input[name];
   if (value === undefined || value === null) return fallback;
-  const n = typeof value === 'number' ? value : Number(value);
+  // A number or its text; anything else (an object, even one naming its own toString) is invalid, quoted as JSON.
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max)
-    throw new SqsError('InvalidParameterValue', `Value ${String(value)} for parameter ${name} is invalid. Reason: Must be between ${min} and ${max}.`);
+    throw new SqsError(
+      'InvalidParameterValue',
+      `Value ${typeof value === 'string' ? value : JSON.stringify(value)} for parameter ${name} is invalid. Reason: Must be between ${min} and ${max}.`,
+    );
   return n;
 }
 
