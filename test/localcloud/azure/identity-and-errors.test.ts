@@ -73,6 +73,53 @@ describe('Azure identity, authorisation and ARM errors', () => {
     assert.equal((await h.arm(provider, 'GET', `${base}/rg-nul?api-version=2021-04-01`)).status, 200, 'the emulator goes on answering');
   });
 
+  test('a value that cannot be turned into text (an object naming its own toString) is a 400 in every resource body, never a 500', async () => {
+    const { provider } = h.cloud.accounts;
+    await createGroup(h, provider, 'rg-poison');
+    const P = { toString: 1, valueOf: 1 };
+    const network = `/subscriptions/${provider.subscriptionId}/resourceGroups/rg-poison/providers/Microsoft.Network`;
+    const subnet = `${network}/virtualNetworks/v/subnets/s`;
+    const bodies: Record<string, unknown[]> = {
+      [`/subscriptions/${provider.subscriptionId}/resourcegroups/rg-poison-2?api-version=2021-04-01`]: [
+        { location: P },
+        { location: 'eastus', tags: P },
+        { location: 'eastus', tags: { a: P } },
+      ],
+      [`${network}/virtualNetworks/v?api-version=2025-05-01`]: [
+        { location: 'eastus', properties: { addressSpace: { addressPrefixes: [P] } } },
+        { location: 'eastus', properties: { addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ name: P, properties: { addressPrefix: '10.0.1.0/24' } }] } },
+        { location: 'eastus', properties: { addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ name: 's', properties: { addressPrefix: P } }] } },
+      ],
+      [`${network}/loadBalancers/lb?api-version=2025-05-01`]: [
+        { location: 'eastus', sku: { name: P } },
+        { location: 'eastus', properties: { frontendIPConfigurations: [{ name: P, properties: { subnet: { id: P }, privateIPAddress: P } }] } },
+        { location: 'eastus', properties: { loadBalancingRules: [{ name: 'r', properties: { frontendPort: P, backendPort: P, protocol: P } }] } },
+      ],
+      [`${network}/privateLinkServices/pls?api-version=2025-05-01`]: [
+        { location: 'eastus', properties: { loadBalancerFrontendIpConfigurations: [{ id: P }] } },
+        { location: 'eastus', properties: { ipConfigurations: [{ name: P, properties: { subnet: { id: subnet } } }], visibility: { subscriptions: [P] } } },
+      ],
+      [`${network}/privateEndpoints/pe?api-version=2025-05-01`]: [
+        { location: 'eastus', properties: { subnet: { id: P } } },
+        {
+          location: 'eastus',
+          properties: { subnet: { id: subnet }, manualPrivateLinkServiceConnections: [{ name: P, properties: { privateLinkServiceId: P, requestMessage: P } }] },
+        },
+      ],
+      [`${network}/networkSecurityGroups/nsg?api-version=2025-05-01`]: [
+        { location: 'eastus', properties: { securityRules: [{ name: 'r', properties: { protocol: P, access: P, direction: P, priority: P, destinationPortRange: P } }] } },
+      ],
+    };
+    const failures: string[] = [];
+    for (const [path, list] of Object.entries(bodies)) {
+      for (const body of list) {
+        const answer = await h.arm(provider, 'PUT', path, body);
+        if (answer.status >= 500 || answer.status < 400) failures.push(`${path} ${JSON.stringify(body)} → ${answer.status}`);
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+
   test('a subnet written inline in its network follows the same name rules as one named in the path: InvalidResourceName, not a 500', async () => {
     const { provider } = h.cloud.accounts;
     await createGroup(h, provider, 'rg-names');
