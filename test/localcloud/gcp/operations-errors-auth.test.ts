@@ -9,7 +9,7 @@ import { authenticate, tokenHash } from '../../../src/localcloud/gcp/auth.js';
 import type { StoredProject } from '../../../src/localcloud/gcp/store/control.repository.js';
 import { gcpRepositories } from '../../../src/localcloud/gcp/store/repositories.js';
 import { gcpDb } from '../../../src/localcloud/gcp/store/schema.js';
-import { consumerNetwork, producerService, pscEndpoint, REGION, rejectsWith, startGcp, type GcpHarness } from './harness.js';
+import { consumerNetwork, producerService, pscEndpoint, REGION, rejectsWith, startGcp, ZONE, type GcpHarness } from './harness.js';
 
 function signJwt(claims: Record<string, unknown>, key: string, kid: string): string {
   const now = Math.floor(Date.now() / 1000);
@@ -407,6 +407,33 @@ describe('Compute operations, errors, authentication, faults and restarts', () =
         const answer = await h.http('POST', `${consumerPath()}/${collection}`, { authorization: `Bearer ${token}`, body: JSON.stringify(body) });
         if (answer.status >= 500) failures.push(`${collection} ${JSON.stringify(body)} → ${answer.status}`);
       }
+    }
+    // The same in a patch and in each custom method, on resources that exist.
+    await producerService(h, { name: 'poison' });
+    const producer = `/compute/v1/projects/${h.cloud.projects.producer.projectId}`;
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: h.cloud.projects.producer.refreshToken }).toString();
+    const auth = { authorization: `Bearer ${(await h.http('POST', '/token', { body: form, contentType: 'application/x-www-form-urlencoded' })).body.access_token}` };
+    const neg = `${producer}/zones/${ZONE}/networkEndpointGroups/poison-nodes`;
+    const regional = `${producer}/regions/${REGION}`;
+    // Each patch carries the resource's own fingerprint, so that its fields are read.
+    const read = async (path: string) => (await h.http('GET', path, auth)).body as { fingerprint: string; labelFingerprint: string };
+    const attachment = await read(`${regional}/serviceAttachments/poison`);
+    const backend = await read(`${regional}/backendServices/poison-bs`);
+    const ilb = await read(`${regional}/forwardingRules/poison-ilb`);
+    const writes: Array<[string, string, unknown]> = [
+      ['POST', `${neg}/attachNetworkEndpoints`, { networkEndpoints: [{ ipAddress: P, port: P }] }],
+      ['POST', `${neg}/attachNetworkEndpoints`, { networkEndpoints: [{ ipAddress: '10.10.1.12', port: P }] }],
+      ['POST', `${neg}/detachNetworkEndpoints`, { networkEndpoints: [P] }],
+      ['POST', `${regional}/forwardingRules/poison-ilb/setLabels`, { labels: { a: P }, labelFingerprint: ilb.labelFingerprint }],
+      ['POST', `${regional}/forwardingRules/poison-ilb/setLabels`, { labels: P, labelFingerprint: ilb.labelFingerprint }],
+      ['PATCH', `${regional}/serviceAttachments/poison`, { fingerprint: attachment.fingerprint, consumerAcceptLists: [{ projectIdOrNum: P, connectionLimit: P }] }],
+      ['PATCH', `${regional}/serviceAttachments/poison`, { fingerprint: attachment.fingerprint, consumerRejectLists: [P], enableProxyProtocol: P }],
+      ['PATCH', `${regional}/serviceAttachments/poison`, { fingerprint: attachment.fingerprint, name: P }],
+      ['PATCH', `${regional}/backendServices/poison-bs`, { fingerprint: backend.fingerprint, backends: [{ group: P }] }],
+    ];
+    for (const [method, path, body] of writes) {
+      const answer = await h.http(method, path, { ...auth, body: JSON.stringify(body) });
+      if (answer.status >= 500 || answer.status < 400) failures.push(`${method} ${path} ${JSON.stringify(body)} → ${answer.status}`);
     }
     assert.deepEqual(failures, []);
   });
