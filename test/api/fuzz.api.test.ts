@@ -180,10 +180,10 @@ test(`fuzz: no 5xx and the envelope on every error, ${RUNS} requests (seed ${SEE
  * on such a value. Every body route gets it in every attribute it may read, at the top level and
  * in the nested shapes Atlas's bodies have; no answer may be a 5xx.
  */
-test('a value that cannot be turned into text, in any attribute of any body: never a 5xx', async () => {
-  // Its own API, with authenticated keys cached: thousands of requests, each one's credentials read once.
+test('a value that cannot be turned into text, in any attribute of any body: never a 5xx', async (t) => {
+  // Its own API (the same routes), with authenticated keys cached: thousands of requests, each one's credentials read once.
   const api = await startApi({ authCacheMs: 600_000 });
-  after(async () => api.close());
+  t.after(() => api.close());
   const P = { toString: 1, valueOf: 1 };
   const keys = `name desc id roles regionName providerName region orgId clusterType type databaseName username password comment description
     deleteAfterDate cloudProviderEndpointId cidrBlock ipAddress awsSecurityGroup kind roleName groupId email country instanceSize nodeCount
