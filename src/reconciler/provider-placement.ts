@@ -84,12 +84,12 @@ export class ProviderPlacement {
     await this.takeStoredReadings(ctx.store, providerRegion, service.regionName);
     let fresh = false;
     let affinity: string | undefined;
-    let candidates: ProviderAccountWithSecret[] = [];
-    /** Takes the project region's account (if it has one) and its candidates, with a reading of each. */
+    /** The project region's account (when it has one), else every active account. */
+    const candidates = () => pool.filter((a) => (affinity ? a.id === affinity : a.state === 'ACTIVE'));
+    /** Takes the project region's account (if it has one), with a reading of each candidate. */
     const takeAffinity = async (now: string | undefined) => {
       affinity = now;
-      candidates = pool.filter((a) => (affinity ? a.id === affinity : a.state === 'ACTIVE'));
-      await eachAtMost(READS_AT_ONCE, candidates, (account) => read(account, Infinity));
+      await eachAtMost(READS_AT_ONCE, candidates(), (account) => read(account, Infinity));
     };
     await takeAffinity(await repos.providerAccounts.accountOfProjectRegion(service.projectId, service.provider, service.regionName));
     // Each round reads one account again (or, once, every candidate), each at most once: the pool bounds the rounds.
@@ -126,7 +126,7 @@ export class ProviderPlacement {
       if (fresh) return { kind: 'full', message: capacityFailureMessage(providerRegion, decision.decided, decision.poolSize, poolProvider(service.provider)) };
       // No room by the readings kept: every candidate is read again at once (a raised quota is seen), then decided again.
       fresh = true;
-      await eachAtMost(READS_AT_ONCE, candidates, (account) => read(account, 0));
+      await eachAtMost(READS_AT_ONCE, candidates(), (account) => read(account, 0));
     }
     return { kind: 'full', message: `No capacity for this endpoint service in ${providerRegion}: the placement changed while it was decided; it is not retried.` };
   }

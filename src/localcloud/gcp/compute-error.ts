@@ -1,3 +1,5 @@
+import { valueAsText } from '../common/value-as-text.js';
+
 /**
  * The errors the emulated Compute Engine API answers, in its wire shape
  * `{"error":{"code":404,"message":"…","errors":[{"message":"…","domain":"global","reason":"notFound"}]}}`.
@@ -90,11 +92,8 @@ export const computeErrors = {
   internal: () => new ComputeError(500, 'backendError', 'Internal error. Please try again or contact Google Support.'),
 } as const;
 
-/**
- * A field's value as an error quotes it: a string as sent, anything else as JSON (whatever the
- * caller sent, even an object naming its own `toString`), cut to 200 characters.
- */
+/** A field's value as an error quotes it (`valueAsText`), cut to 200 characters. */
 function shown(value: unknown): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const text = valueAsText(value);
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

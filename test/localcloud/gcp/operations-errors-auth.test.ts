@@ -22,10 +22,15 @@ function signJwt(claims: Record<string, unknown>, key: string, kid: string): str
 describe('Compute operations, errors, authentication, faults and restarts', () => {
   let h: GcpHarness;
   let token: string;
+  /** The token endpoint's answer to a refresh-token grant of `project`. */
+  const exchange = (project: { refreshToken: string }) =>
+    h.http('POST', '/token', {
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: project.refreshToken }).toString(),
+      contentType: 'application/x-www-form-urlencoded',
+    });
   before(async () => {
     h = await startGcp({ operationWaitMs: 200 });
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: h.cloud.projects.consumer.refreshToken }).toString();
-    const answer = await h.http('POST', '/token', { body: form, contentType: 'application/x-www-form-urlencoded' });
+    const answer = await exchange(h.cloud.projects.consumer);
     assert.equal(answer.status, 200);
     assert.equal(answer.body.token_type, 'Bearer');
     token = answer.body.access_token;
@@ -411,8 +416,7 @@ describe('Compute operations, errors, authentication, faults and restarts', () =
     // The same in a patch and in each custom method, on resources that exist.
     await producerService(h, { name: 'poison' });
     const producer = `/compute/v1/projects/${h.cloud.projects.producer.projectId}`;
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: h.cloud.projects.producer.refreshToken }).toString();
-    const auth = { authorization: `Bearer ${(await h.http('POST', '/token', { body: form, contentType: 'application/x-www-form-urlencoded' })).body.access_token}` };
+    const auth = { authorization: `Bearer ${(await exchange(h.cloud.projects.producer)).body.access_token}` };
     const neg = `${producer}/zones/${ZONE}/networkEndpointGroups/poison-nodes`;
     const regional = `${producer}/regions/${REGION}`;
     // Each patch carries the resource's own fingerprint, so that its fields are read.

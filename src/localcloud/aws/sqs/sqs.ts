@@ -3,6 +3,7 @@ import type { Store } from '../../../store/database.js';
 import { requestId as newRequestId } from '../ids.js';
 import { authenticateMessaging, MessagingAuthError } from '../messaging-auth.js';
 import { carriesNul, NUL_REFUSED } from '../../common/nul-character.js';
+import { valueAsText } from '../../common/value-as-text.js';
 import type { Account } from '../model.js';
 import type { SignedRequest } from '../sigv4.js';
 import type { SqsMessage, SqsQueue } from '../store/messaging.repository.js';
@@ -59,13 +60,10 @@ function text(input: Record<string, unknown>, name: string): string {
 function integer(input: Record<string, unknown>, name: string, min: number, max: number, fallback: number): number {
   const value = input[name];
   if (value === undefined || value === null) return fallback;
-  // A number or its text; anything else (an object, even one naming its own toString) is invalid, quoted as JSON.
+  // A number or its text; anything else (an object, even one naming its own toString) is invalid.
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max)
-    throw new SqsError(
-      'InvalidParameterValue',
-      `Value ${typeof value === 'string' ? value : JSON.stringify(value)} for parameter ${name} is invalid. Reason: Must be between ${min} and ${max}.`,
-    );
+    throw new SqsError('InvalidParameterValue', `Value ${valueAsText(value)} for parameter ${name} is invalid. Reason: Must be between ${min} and ${max}.`);
   return n;
 }
 
