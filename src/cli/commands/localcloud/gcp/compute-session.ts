@@ -139,33 +139,51 @@ export async function computeSession(ctx: CommandContext): Promise<ComputeSessio
     import('@google-cloud/compute/build/src/v1/region_operations_client.js'),
     import('@google-cloud/compute/build/src/v1/global_operations_client.js'),
   ]);
-  const networks = new NetworksClient(options);
-  const subnetworks = new SubnetworksClient(options);
-  const addresses = new AddressesClient(options);
-  const forwardingRules = new ForwardingRulesClient(options);
-  const regionOperations: RegionOperationsClient = new RegionOperationsClient(options);
-  const globalOperations: GlobalOperationsClient = new GlobalOperationsClient(options);
+  // Each client made when a command first uses it: a client's construction hashes the whole
+  // Compute protos (tens of milliseconds), and a command uses one to six of them.
+  const made: Array<{ close(): Promise<void> }> = [];
+  const lazy = <T extends { close(): Promise<void> }>(make: () => T): (() => T) => {
+    let client: T | undefined;
+    return () => {
+      if (!client) made.push((client = make()));
+      return client;
+    };
+  };
+  const networks = lazy(() => new NetworksClient(options));
+  const subnetworks = lazy(() => new SubnetworksClient(options));
+  const addresses = lazy(() => new AddressesClient(options));
+  const forwardingRules = lazy(() => new ForwardingRulesClient(options));
+  const regionOperations = lazy((): RegionOperationsClient => new RegionOperationsClient(options));
+  const globalOperations = lazy((): GlobalOperationsClient => new GlobalOperationsClient(options));
   const project = target.projectId;
   return {
     target,
     project,
-    networks,
-    subnetworks,
-    addresses,
-    forwardingRules,
+    get networks() {
+      return networks();
+    },
+    get subnetworks() {
+      return subnetworks();
+    },
+    get addresses() {
+      return addresses();
+    },
+    get forwardingRules() {
+      return forwardingRules();
+    },
     async done(write) {
       const [lro] = (await write) as [{ latestResponse: Operation }];
       let op = lro.latestResponse;
       while (op.status !== 'DONE') {
-        if (op.region) [op] = await regionOperations.wait({ project, region: op.region.split('/').pop()!, operation: op.name! });
-        else [op] = await globalOperations.wait({ project, operation: op.name! });
+        if (op.region) [op] = await regionOperations().wait({ project, region: op.region.split('/').pop()!, operation: op.name! });
+        else [op] = await globalOperations().wait({ project, operation: op.name! });
       }
       const failure = op.error?.errors?.[0];
       if (failure) throw new CliError(`(${failure.code ?? 'OPERATION_FAILED'}) ${failure.message ?? `operation ${op.name} failed`}`);
       return op;
     },
     async close() {
-      for (const client of [networks, subnetworks, addresses, forwardingRules, regionOperations, globalOperations]) await client.close();
+      for (const client of made) await client.close();
     },
   };
 }
