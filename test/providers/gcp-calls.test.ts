@@ -72,6 +72,26 @@ test('a new service is made with one insert per resource and no read before it; 
   assert.equal((await adapter.observeEndpointService(s, {})).observed.state, 'ready', 'nothing made twice broke it');
 });
 
+test('a pass that made every resource answers what a look would read, without reading; one that found any already there answers nothing', async () => {
+  const listener = { port: 1024, targets: [{ host: '127.0.0.1', port: 27017 }], proxyProtocol: true };
+  for (const s of [spec(newObjectId()), { ...spec(newObjectId()), listeners: [listener] }, { ...spec(newObjectId()), layout: 'attachmentSet' as const, listeners: [listener] }]) {
+    const from = calls.length;
+    const created = await adapter.createEndpointService(s, {});
+    assert.deepEqual(
+      readsSince(from).filter((c) => !c.startsWith('GET operations')),
+      [],
+      `${s.layout}, ${s.listeners.length} listener(s): reads after making`,
+    );
+    assert.ok(created.seen, `${s.layout}, ${s.listeners.length} listener(s): nothing answered`);
+    // What it answers is what observing reads from the cloud.
+    assert.deepEqual(created.seen, await adapter.observeEndpointService(s, created.ref), `${s.layout}, ${s.listeners.length} listener(s)`);
+    assert.equal(created.seen.observed.state === 'ready' && created.seen.observed.listenersInSync, s.listeners.length === 0);
+
+    // Made again (a pass that lost the first one's commit): its resources are found, so it answers nothing.
+    assert.equal((await adapter.createEndpointService(s, created.ref)).seen, undefined);
+  }
+});
+
 test('a service is deleted with one delete per resource and no read before it; deleted again, nothing fails', async () => {
   const s = spec(newObjectId());
   await adapter.createEndpointService(s, {});

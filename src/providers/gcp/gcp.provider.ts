@@ -175,24 +175,29 @@ export class GcpProvider implements CloudProviderAdapter {
    * backend service → forwarding rule → service attachment. A step whose operation does not
    * settle ends the pass.
    */
-  async createEndpointService(spec: EndpointServiceSpec, ref: ProviderRef): Promise<CreatedEndpointService> {
-    // Compute answers each insert with an operation, not the resource: the caller looks again.
-    return { ref: await this.make(spec, ref) };
+  async createEndpointService(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<CreatedEndpointService> {
+    const w = await this.where(spec);
+    const { ref, units } = await this.make(w, spec);
+    // Compute answers each insert with an operation, not the resource: the caller looks again,
+    // unless this pass made every resource the look reads (see `seenAfterMaking`).
+    return { ref, seen: units.made === units.steps ? this.seenAfterMaking(w, spec) : undefined };
   }
 
-  private async make(spec: EndpointServiceSpec, _ref: ProviderRef): Promise<ProviderRef> {
-    const w = await this.where(spec);
+  private async make(w: Where, spec: EndpointServiceSpec): Promise<{ ref: ProviderRef; units: UnitsMade }> {
+    const none: UnitsMade = { steps: gcpNames(spec).units.length * UNIT_STEPS, made: 0 };
     if (w.account) {
       const account = w.account;
       // The provider network is made (or found) and the first group started in it under the network
       // lock, so a release of the same project's network never runs in between.
+      let first = none;
       const provider = await this.withNetworkLock(account, async () => {
         const made = await ensureProviderNetwork(w.clients, spec.region);
-        if (made) await this.createUnits(w, spec, made, 1);
+        if (made) first = await this.createUnits(w, spec, made, 1);
         return made;
       });
-      if (provider) await this.createUnits(w, spec, provider);
-      return { project: w.project };
+      // The rest goes on from the step the first part ended at (its group is not inserted twice).
+      const units = provider ? await this.createUnits(w, spec, provider, Number.POSITIVE_INFINITY, first.made) : none;
+      return { ref: { project: w.project }, units };
     }
     const names = gcpNames(spec);
     const project = w.project;
@@ -207,7 +212,7 @@ export class GcpProvider implements CloudProviderAdapter {
         c.networks.insert({ project, networkResource: { name: names.network, autoCreateSubnetworks: false, description: `privlink endpoint service ${spec.id}` } }),
       )) === 'pending'
     ) {
-      return ref;
+      return { ref, units: none };
     }
     // The subnet and the NAT subnet need only the network: both are made at once.
     const subnets = await Promise.all([
@@ -220,17 +225,40 @@ export class GcpProvider implements CloudProviderAdapter {
         }),
       ),
     ]);
-    if (subnets.includes('pending')) return ref;
-    await this.createUnits(w, spec, { network, subnet, natSubnet });
-    return ref;
+    if (subnets.includes('pending')) return { ref, units: none };
+    return { ref, units: await this.createUnits(w, spec, { network, subnet, natSubnet }) };
+  }
+
+  /**
+   * The service as `observeEndpointService` would read it right after a pass that made every
+   * group, backend service, forwarding rule and attachment itself (each operation DONE): the
+   * attachments exist with the PROXY flag the listeners want, each backend service is on its
+   * group, and each group is new, so it maps no port yet (the listeners are in sync only when none
+   * is wanted). A pass that found any of them already there reads them instead.
+   */
+  private seenAfterMaking(w: Where, spec: EndpointServiceSpec): CreatedEndpointService['seen'] {
+    const names = gcpNames(spec);
+    const paths = names.units.map((unit) => this.attachmentPath(w, spec, unit));
+    return {
+      observed: {
+        state: 'ready',
+        serviceName: names.units[0]!.serviceAttachment,
+        availabilityZones: [],
+        listenersInSync: unitMappings(spec, names.units).every((wanted) => wanted.length === 0),
+        detail: { cloud: 'GCP', serviceAttachmentNames: paths, portMappingEnabled: spec.layout === 'portMapped' },
+      },
+      ref: w.account ? { project: w.project, serviceAttachments: paths } : { network: names.network, serviceAttachments: paths },
+    };
   }
 
   /**
    * Per attachment: endpoint group → backend service → forwarding rule → service attachment, in
-   * `net` (the service's own network or the provider network). At most `limit` steps are taken
-   * (all by default); a step whose operation does not settle ends the pass.
+   * `net` (the service's own network or the provider network), from step `from` on. At most
+   * `limit` steps are taken (all by default); a step whose operation does not settle ends the
+   * pass. Answers how many steps there are and how many of them this pass made (found already
+   * there, or left running, is not made).
    */
-  private async createUnits(w: Where, spec: EndpointServiceSpec, net: GcpProviderNetwork, limit = Number.POSITIVE_INFINITY): Promise<void> {
+  private async createUnits(w: Where, spec: EndpointServiceSpec, net: GcpProviderNetwork, limit = Number.POSITIVE_INFINITY, from = 0): Promise<UnitsMade> {
     const names = gcpNames(spec);
     const project = w.project;
     const region = spec.region;
@@ -275,13 +303,16 @@ export class GcpProvider implements CloudProviderAdapter {
       );
     }
     let taken = 0;
-    for (const insert of steps) {
-      if (taken >= limit) return;
+    let made = from; // the steps before `from` were made by an earlier call of this pass
+    for (const insert of steps.slice(from)) {
+      if (taken >= limit) break;
       const outcome = await madeOrThere(w.clients, insert);
       if (outcome === 'there') continue;
       taken += 1;
-      if (outcome === 'pending') return;
+      if (outcome === 'pending') break;
+      made += 1;
     }
+    return { steps: steps.length, made };
   }
 
   /**
@@ -551,6 +582,15 @@ export class GcpProvider implements CloudProviderAdapter {
 
 /** One create or delete step: the write that makes or removes a resource (an insert or delete call). */
 type Step = () => Promise<unknown>;
+
+/** Steps per attachment: endpoint group, backend service, forwarding rule, the attachment. */
+const UNIT_STEPS = 4;
+
+/** What a pass did of a service's per-attachment steps: how many there are, how many it made. */
+interface UnitsMade {
+  readonly steps: number;
+  readonly made: number;
+}
 
 /**
  * Makes one resource of a service: the insert is sent without a read first (a new service's
