@@ -83,6 +83,11 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     clientErrorHandler: clientErrors.handler,
   });
   clientErrors.track(app);
+  // A client may close its sending side once its request is sent (`nc -N`, a raw socket's
+  // `end()`) and still read the answer: HTTP/1.1 frames a request by its length, never by the
+  // connection's close (RFC 9112, section 6.3). Node's server would drop such a request unless
+  // it was answered at once; with this it answers, then closes the connection.
+  (app.server as { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true;
   // Bodies are only collected here; the registrar parses them once the caller may make the call.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, new RawBody(body as string)));

@@ -33,11 +33,15 @@ export interface EmulatorReply {
  * Keeps idle keep-alive connections open longer than clients keep them (Node's agents and the
  * clouds' SDKs drop idle sockets after a few seconds; Node's server would drop them after 5 s):
  * the client then always closes first, so it never sends a request on a socket the server is
- * closing at that moment (which surfaces as ECONNRESET in the client).
+ * closing at that moment (which surfaces as ECONNRESET in the client). A client that closes its
+ * sending side once its request is sent still gets the answer, as from the clouds' own front
+ * doors: HTTP/1.1 frames a request by its length, never by the connection's close (RFC 9112,
+ * section 6.3), and Node's server would drop a request not answered at once.
  */
 export function keepClientsAlive(server: { keepAliveTimeout: number; headersTimeout: number }): void {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  (server as { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true;
 }
 
 /**
