@@ -92,6 +92,23 @@ test('a pass that made every resource answers what a look would read, without re
   }
 });
 
+test('a service placed in a pool project inserts its first endpoint group once, and answers what it made', async () => {
+  const producer = h.cloud.projects.producer;
+  const port = (proxy.address() as AddressInfo).port;
+  const account = { id: 'pool-project', name: 'pool-project', gcp: { projectId: producer.projectId, serviceAccountKey: JSON.stringify(producer.serviceAccountKey) } };
+  const placed = new GcpProvider(new GcpClients({ projectId: producer.projectId, endpoint: { host: '127.0.0.1', port }, serviceAccountKey: producer.serviceAccountKey }), {
+    accountOfService: async () => account,
+  });
+  for (const s of [spec(newObjectId()), spec(newObjectId())]) {
+    const from = timed.length;
+    const created = await placed.createEndpointService(s, {});
+    const paths = timed.slice(from).map((c) => c.path);
+    assert.equal(paths.filter((p) => /^POST .*\/networkEndpointGroups$/.test(p)).length, 1, paths.join(', '));
+    assert.ok(created.seen, paths.join(', '));
+    assert.deepEqual(created.seen, await placed.observeEndpointService(s, created.ref));
+  }
+});
+
 test('a service is deleted with one delete per resource and no read before it; deleted again, nothing fails', async () => {
   const s = spec(newObjectId());
   await adapter.createEndpointService(s, {});

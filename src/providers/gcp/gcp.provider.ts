@@ -255,8 +255,8 @@ export class GcpProvider implements CloudProviderAdapter {
    * Per attachment: endpoint group → backend service → forwarding rule → service attachment, in
    * `net` (the service's own network or the provider network), from step `from` on. At most
    * `limit` steps are taken (all by default); a step whose operation does not settle ends the
-   * pass. Answers how many steps there are and how many of them this pass made (found already
-   * there, or left running, is not made).
+   * pass. Answers how many steps there are and how many of them, from the first on, this pass
+   * made one after another (one found already there, or left running, ends the count).
    */
   private async createUnits(w: Where, spec: EndpointServiceSpec, net: GcpProviderNetwork, limit = Number.POSITIVE_INFINITY, from = 0): Promise<UnitsMade> {
     const names = gcpNames(spec);
@@ -304,13 +304,17 @@ export class GcpProvider implements CloudProviderAdapter {
     }
     let taken = 0;
     let made = from; // the steps before `from` were made by an earlier call of this pass
+    let inOrder = true;
     for (const insert of steps.slice(from)) {
       if (taken >= limit) break;
       const outcome = await madeOrThere(w.clients, insert);
-      if (outcome === 'there') continue;
+      if (outcome === 'there') {
+        inOrder = false;
+        continue;
+      }
       taken += 1;
       if (outcome === 'pending') break;
-      made += 1;
+      if (inOrder) made += 1;
     }
     return { steps: steps.length, made };
   }
@@ -586,7 +590,7 @@ type Step = () => Promise<unknown>;
 /** Steps per attachment: endpoint group, backend service, forwarding rule, the attachment. */
 const UNIT_STEPS = 4;
 
-/** What a pass did of a service's per-attachment steps: how many there are, how many it made. */
+/** What a pass did of a service's per-attachment steps: how many there are, how many it made one after another from the first. */
 interface UnitsMade {
   readonly steps: number;
   readonly made: number;
