@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -10,6 +9,7 @@ import { buildApiServer } from '../../src/api/server.js';
 import { credentialsLookup } from '../../src/app/authentication.service.js';
 import { AtlasClient } from '../../src/client/atlas-client.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { digestAnswer } from '../support/digest-answer.js';
 import { repositories } from '../../src/store/repositories.js';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
 
@@ -174,12 +174,7 @@ async function digestGet(base: string, path: string, publicKey: string, privateK
   const header = String(([] as string[]).concat(challenge.headers['www-authenticate'] ?? [])[0]);
   const nonce = /nonce="([^"]+)"/.exec(header)?.[1];
   assert.ok(nonce, `a Digest challenge, got ${header}`);
-  const realm = 'MMS Public API';
-  const md5 = (text: string) => createHash('md5').update(text).digest('hex');
-  const counter = nc.toString(16).padStart(8, '0');
-  const cnonce = 'c0ffee';
-  const response = md5(`${md5(`${publicKey}:${realm}:${privateKey}`)}:${nonce}:${counter}:${cnonce}:auth:${md5(`GET:${path}`)}`);
-  const authorization = `Digest username="${publicKey}", realm="${realm}", nonce="${nonce}", uri="${path}", algorithm=MD5, qop=auth, nc=${counter}, cnonce="${cnonce}", response="${response}"`;
+  const authorization = digestAnswer({ publicKey, privateKey }, header, { method: 'GET', path, nc, cnonce: 'c0ffee' });
   const original = await get(base, path, authorization);
   const replay = await get(base, path, authorization);
   return { original, replay };

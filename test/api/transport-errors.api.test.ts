@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { digestAnswer } from '../support/digest-answer.js';
 import { envelopeOf, plainRequest, rawExchange, type RawResponse } from '../support/raw-http.js';
 
 // Every answer that is not a success carries Atlas's envelope as application/json, also when the
@@ -57,24 +56,11 @@ test('a client that closes its sending side once its request is sent still gets 
   const path = `/api/atlas/v2/groups/${api.bootstrap.projectId}`;
   const accept = 'application/vnd.atlas.2023-01-01+json';
   const challenge = (await plainRequest(api.url, 'GET', path, { headers: { accept } })).headers['www-authenticate'] ?? '';
-  const realm = /realm="([^"]+)"/.exec(challenge)![1]!;
-  const nonce = /nonce="([^"]+)"/.exec(challenge)![1]!;
-  const md5 = (text: string) => createHash('md5').update(text).digest('hex');
-  const cnonce = randomBytes(8).toString('hex');
-  const response = md5(`${md5(`${key.publicKey}:${realm}:${key.privateKey}`)}:${nonce}:00000001:${cnonce}:auth:${md5(`GET:${path}`)}`);
-  const authorization = `Digest username="${key.publicKey}", realm="${realm}", nonce="${nonce}", uri="${path}", qop=auth, nc=00000001, cnonce="${cnonce}", response="${response}", algorithm=MD5`;
-  const url = new URL(api.url);
-  const answer = await new Promise<string>((resolve, reject) => {
-    const socket = connect(Number(url.port), url.hostname, () =>
-      socket.end(`GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: ${accept}\r\nAuthorization: ${authorization}\r\n\r\n`),
-    );
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
-  assert.match(answer, /^HTTP\/1\.1 200 OK\r\n/, answer || '(nothing before the server closed the connection)');
-  assert.equal((JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { id: string }).id, api.bootstrap.projectId);
+  const authorization = digestAnswer(key, challenge, { method: 'GET', path });
+  const host = new URL(api.url).host;
+  const res = await rawExchange(api.url, `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nAccept: ${accept}\r\nAuthorization: ${authorization}\r\n\r\n`, { halfClose: true });
+  assert.equal(res.status, 200, res.text || '(nothing before the server closed the connection)');
+  assert.equal((JSON.parse(res.text) as { id: string }).id, api.bootstrap.projectId);
 });
 
 test('an unknown path is 404 RESOURCE_NOT_FOUND', async () => {

@@ -11,8 +11,9 @@ export interface RawResponse {
 /**
  * Writes `bytes` to a fresh TCP connection to `baseUrl` and reads until the server closes it:
  * for requests Node's HTTP parser refuses before any handler runs (oversized or malformed).
+ * `halfClose`: the client closes its sending side right after the bytes, and reads on.
  */
-export function rawExchange(baseUrl: string, bytes: string): Promise<RawResponse> {
+export function rawExchange(baseUrl: string, bytes: string, options: { halfClose?: boolean } = {}): Promise<RawResponse> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(url.port), url.hostname);
@@ -30,7 +31,8 @@ export function rawExchange(baseUrl: string, bytes: string): Promise<RawResponse
       }
       resolve({ status: Number(statusLine.split(' ')[1]), headers, text: rest.join('\r\n\r\n') });
     });
-    socket.write(bytes);
+    if (options.halfClose) socket.end(bytes);
+    else socket.write(bytes);
   });
 }
 

@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { request, type IncomingMessage } from 'node:http';
+import { digestAnswer } from './digest-answer.js';
 
 /** One server-sent event as a client sees it. */
 export interface ServerSentEvent {
@@ -37,13 +37,7 @@ export async function openEventStream(baseUrl: string, path: string, key: { publ
       .on('error', reject)
       .end();
   });
-  const field = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(challenge)?.[1] ?? '';
-  const realm = field('realm');
-  const nonce = field('nonce');
-  const md5 = (text: string) => createHash('md5').update(text).digest('hex');
-  const cnonce = randomBytes(8).toString('hex');
-  const response = md5(`${md5(`${key.publicKey}:${realm}:${key.privateKey}`)}:${nonce}:00000001:${cnonce}:auth:${md5(`GET:${path}`)}`);
-  const authorization = `Digest username="${key.publicKey}", realm="${realm}", nonce="${nonce}", uri="${path}", algorithm=MD5, response="${response}", qop=auth, nc=00000001, cnonce="${cnonce}"`;
+  const authorization = digestAnswer(key, challenge, { method: 'GET', path });
 
   const events: ServerSentEvent[] = [];
   let last: string | undefined = lastEventId;

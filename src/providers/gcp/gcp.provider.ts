@@ -150,7 +150,6 @@ export class GcpProvider implements CloudProviderAdapter {
       if (!network) return { observed: { state: 'absent' }, ref: {} };
       return { observed: { state: 'provisioning' }, ref: { network: names.network } };
     }
-    const paths = names.units.map((unit) => this.attachmentPath(w, spec, unit));
     let inSync = true;
     for (const [i, unit] of names.units.entries()) {
       if (!(await this.unitInSync(w, spec, unit, attachments[i]!, await early?.[i]))) {
@@ -158,12 +157,19 @@ export class GcpProvider implements CloudProviderAdapter {
         break;
       }
     }
+    return this.ready(w, spec, attachments[0]!.name ?? names.units[0]!.serviceAttachment, inSync);
+  }
+
+  /** A service whose attachments all exist, as an observe answers it. */
+  private ready(w: Where, spec: EndpointServiceSpec, serviceName: string, listenersInSync: boolean): { observed: ObservedEndpointService; ref: ProviderRef } {
+    const names = gcpNames(spec);
+    const paths = names.units.map((unit) => this.attachmentPath(w, spec, unit));
     return {
       observed: {
         state: 'ready',
-        serviceName: attachments[0]!.name ?? names.units[0]!.serviceAttachment,
+        serviceName,
         availabilityZones: [],
-        listenersInSync: inSync,
+        listenersInSync,
         detail: { cloud: 'GCP', serviceAttachmentNames: paths, portMappingEnabled: spec.layout === 'portMapped' },
       },
       ref: w.account ? { project: w.project, serviceAttachments: paths } : { network: names.network, serviceAttachments: paths },
@@ -180,11 +186,11 @@ export class GcpProvider implements CloudProviderAdapter {
     const { ref, units } = await this.make(w, spec);
     // Compute answers each insert with an operation, not the resource: the caller looks again,
     // unless this pass made every resource the look reads (see `seenAfterMaking`).
-    return { ref, seen: units.made === units.steps ? this.seenAfterMaking(w, spec) : undefined };
+    return { ref, seen: units.all ? this.seenAfterMaking(w, spec) : undefined };
   }
 
   private async make(w: Where, spec: EndpointServiceSpec): Promise<{ ref: ProviderRef; units: UnitsMade }> {
-    const none: UnitsMade = { steps: gcpNames(spec).units.length * UNIT_STEPS, made: 0 };
+    const none: UnitsMade = { made: 0, all: false };
     if (w.account) {
       const account = w.account;
       // The provider network is made (or found) and the first group started in it under the network
@@ -237,26 +243,21 @@ export class GcpProvider implements CloudProviderAdapter {
    * is wanted). A pass that found any of them already there reads them instead.
    */
   private seenAfterMaking(w: Where, spec: EndpointServiceSpec): CreatedEndpointService['seen'] {
-    const names = gcpNames(spec);
-    const paths = names.units.map((unit) => this.attachmentPath(w, spec, unit));
-    return {
-      observed: {
-        state: 'ready',
-        serviceName: names.units[0]!.serviceAttachment,
-        availabilityZones: [],
-        listenersInSync: unitMappings(spec, names.units).every((wanted) => wanted.length === 0),
-        detail: { cloud: 'GCP', serviceAttachmentNames: paths, portMappingEnabled: spec.layout === 'portMapped' },
-      },
-      ref: w.account ? { project: w.project, serviceAttachments: paths } : { network: names.network, serviceAttachments: paths },
-    };
+    const units = gcpNames(spec).units;
+    return this.ready(
+      w,
+      spec,
+      units[0]!.serviceAttachment,
+      unitMappings(spec, units).every((wanted) => wanted.length === 0),
+    );
   }
 
   /**
    * Per attachment: endpoint group → backend service → forwarding rule → service attachment, in
    * `net` (the service's own network or the provider network), from step `from` on. At most
    * `limit` steps are taken (all by default); a step whose operation does not settle ends the
-   * pass. Answers how many steps there are and how many of them, from the first on, this pass
-   * made one after another (one found already there, or left running, ends the count).
+   * pass. Answers how many steps, from the first on, this pass made one after another (one found
+   * already there, or left running, ends the count), and whether that is every step.
    */
   private async createUnits(w: Where, spec: EndpointServiceSpec, net: GcpProviderNetwork, limit = Number.POSITIVE_INFINITY, from = 0): Promise<UnitsMade> {
     const names = gcpNames(spec);
@@ -316,7 +317,7 @@ export class GcpProvider implements CloudProviderAdapter {
       if (outcome === 'pending') break;
       if (inOrder) made += 1;
     }
-    return { steps: steps.length, made };
+    return { made, all: made === steps.length };
   }
 
   /**
@@ -587,13 +588,10 @@ export class GcpProvider implements CloudProviderAdapter {
 /** One create or delete step: the write that makes or removes a resource (an insert or delete call). */
 type Step = () => Promise<unknown>;
 
-/** Steps per attachment: endpoint group, backend service, forwarding rule, the attachment. */
-const UNIT_STEPS = 4;
-
-/** What a pass did of a service's per-attachment steps: how many there are, how many it made one after another from the first. */
+/** What a pass did of a service's per-attachment steps: how many it made one after another from the first, and whether that is all of them. */
 interface UnitsMade {
-  readonly steps: number;
   readonly made: number;
+  readonly all: boolean;
 }
 
 /**
